@@ -1,0 +1,57 @@
+/**
+ * The `vault` command line. Commands are imported lazily so `vault check` (run by pre-commit
+ * hooks on every commit) loads only what it needs.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UsageError } from './exit.js';
+import { consoleOutput, type Output } from './output.js';
+
+export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutput()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command()
+    .name('vault')
+    .description('Data Vault 2.0 compiler: spec → raw vault, business vault, access layer')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('check')
+    .description('validate specs and print diagnostics; exit 0 when there is no error (pre-commit hook)')
+    .argument('[files...]', 'spec files (YAML)')
+    .option('--source-tables <string>', "compact source tables, e.g. 'orders:order_id(int),customer_id(int)'")
+    .option('--model <name>', 'model name for --source-tables', 'model')
+    .option('--business-context <text>', 'business context for --source-tables')
+    .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json']).default('text'))
+    .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json' }) => {
+      if (files.length === 0 && opts.sourceTables === undefined) throw new UsageError('vault check needs at least one spec file or --source-tables');
+      const { checkCommand } = await import('./commands/check.js');
+      code = checkCommand(files, opts, o);
+    });
+
+  program
+    .command('explain')
+    .description('print why each hub, link, satellite and business key exists (the inference evidence)')
+    .argument('<spec>', 'spec file')
+    .argument('[entity]', 'only this entity')
+    .action(async (spec: string, entity: string | undefined) => {
+      const { explainCommand } = await import('./commands/explain.js');
+      code = explainCommand(spec, entity, o);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      o.err(`vault: ${e.message}`);
+      return EXIT.usage;
+    }
+    o.err(`vault: internal error (this is a bug in vault, please report it):\n${(e as Error).stack ?? String(e)}`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,50 @@
+import { formatDiagnostic, type Diagnostic } from '@vault/core';
+
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+  readonly color: boolean;
+}
+
+export function consoleOutput(): Output {
+  const color = process.env['NO_COLOR'] === undefined && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    color,
+  };
+}
+
+const paint = (on: boolean, code: number, s: string): string => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const red = (o: Output, s: string): string => paint(o.color, 31, s);
+export const yellow = (o: Output, s: string): string => paint(o.color, 33, s);
+export const green = (o: Output, s: string): string => paint(o.color, 32, s);
+export const bold = (o: Output, s: string): string => paint(o.color, 1, s);
+
+export function printDiagnostics(o: Output, diagnostics: ReadonlyArray<Diagnostic>): void {
+  for (const d of diagnostics) {
+    const line = formatDiagnostic(d);
+    o.err(d.severity === 'error' ? line.replace(` error ${d.code}`, ` ${red(o, 'error')} ${d.code}`) : line.replace(` warning ${d.code}`, ` ${yellow(o, 'warning')} ${d.code}`));
+  }
+}
+
+/** The JSON form of diagnostics for tools: flat, 1-based lines and columns. */
+export function diagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): unknown[] {
+  return diagnostics.map((d) => ({
+    file: d.span.file,
+    line: d.span.start.line,
+    col: d.span.start.col,
+    endLine: d.span.end.line,
+    endCol: d.span.end.col,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  }));
+}
+
+export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}

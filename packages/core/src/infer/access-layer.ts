@@ -1,0 +1,129 @@
+/**
+ * Access layer: a presentation view per business hub (unless the spec says otherwise),
+ * and the dimensional models and reporting views the spec asks for.
+ */
+import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import type { AccessColumn, AccessLayer, Dimension, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
+import type { BusinessHub, BusinessLink, BusinessVault } from '../ir/business-vault.js';
+import type { EntityRef, Evidence } from '../ir/common.js';
+import { closest } from '../spec/column-type.js';
+import type { Spec } from '../spec/spec.js';
+import { checkRule } from './rule-check.js';
+import type { RuleId } from './rules.js';
+
+const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
+
+/** Every column a business hub or link offers downstream: keys, satellite columns, derived attributes. */
+function offered(b: BusinessVault, entity: BusinessHub | BusinessLink): { columns: AccessColumn[]; refs: EntityRef[] } {
+  const isHub = entity.kind === 'business_hub';
+  const keys = isHub ? entity.businessKeys : entity.hubs.flatMap((h) => h.businessKeys);
+  const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: false, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
+  const refs: EntityRef[] = [bv(entity.kind, entity.name)];
+  const sat = isHub ? b.satellites.find((s) => s.parent === entity.name) : b.linkSatellites.find((s) => s.parent === entity.name);
+  if (sat) {
+    refs.push(bv(sat.kind, sat.name));
+    for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
+    for (const d of sat.derived) columns.push({ name: d.name, type: d.type, nullable: true, from: sat.name, fromKind: sat.kind, fromColumn: d.name });
+  }
+  return { columns, refs };
+}
+
+export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: PathDiagnostic[]): AccessLayer {
+  const al = spec.access_layer ?? {};
+  const hubNames = b.hubs.map((h) => h.name);
+  const unknown = (path: Array<string | number>, name: string, candidates: ReadonlyArray<string>, what: string): void => {
+    const hint = closest(name, candidates);
+    diagnostics.push(pathDiag('VLT409', path, `'${name}' is not ${what} of this model${hint ? `; did you mean '${hint}'?` : ''}`));
+  };
+
+  const wanted = al.presentation_views ?? 'all';
+  const pvHubs: BusinessHub[] = [];
+  if (wanted === 'all') pvHubs.push(...b.hubs);
+  else if (wanted !== 'none') {
+    wanted.forEach((n, i) => {
+      const h = b.hubs.find((x) => x.name === n);
+      if (h) pvHubs.push(h);
+      else unknown(['access_layer', 'presentation_views', i], n, hubNames, 'a hub');
+    });
+  }
+  const presentationViews: PresentationView[] = pvHubs.map((h) => {
+    const o = offered(b, h);
+    return { kind: 'presentation_view', name: h.name, businessHub: h.name, businessKeys: h.businessKeys.map((k) => k.name), columns: o.columns, derivedFrom: o.refs, evidence: [ev('al.presentation_view', `current values of ${h.name}`)], ...(h.description !== undefined ? { description: h.description } : {}) };
+  });
+
+  const dimensionalModels: DimensionalModel[] = [];
+  for (const name of Object.keys(al.dimensional_models ?? {}).sort()) {
+    const m = al.dimensional_models![name]!;
+    const base = ['access_layer', 'dimensional_models', name];
+    const link = b.links.find((l) => l.name === m.fact);
+    const hub = b.hubs.find((h) => h.name === m.fact);
+    if (!link && !hub) { unknown([...base, 'fact'], m.fact, [...b.links.map((l) => l.name), ...hubNames], 'a link or hub'); continue; }
+    const fact = (link ?? hub)!;
+    const slots = link ? link.hubs : [];
+    const dimensionSlots = m.dimensions === undefined ? slots : m.dimensions.flatMap((d, i) => {
+      const found = slots.filter((s) => s.hub === d || `${s.role}_${s.hub}` === d);
+      if (found.length === 0) unknown([...base, 'dimensions', i], d, slots.map((s) => s.hub), `a hub of '${m.fact}'`);
+      return found;
+    });
+    const dimensions: Dimension[] = [];
+    const refs: EntityRef[] = [...offered(b, fact).refs];
+    for (const s of dimensionSlots) {
+      const dh = b.hubs.find((h) => h.name === s.hub)!;
+      const o = offered(b, dh);
+      dimensions.push({ name: s.role ? `${s.role}_${s.hub}` : s.hub, businessHub: s.hub, ...(s.role ? { role: s.role } : {}), hashKey: s.hashKey, attributes: o.columns });
+      refs.push(...o.refs);
+    }
+    // Measures: the fact's own columns first, then those of its hubs, in link order.
+    const pools = [offered(b, fact), ...slots.map((s) => offered(b, b.hubs.find((h) => h.name === s.hub)!))];
+    const measures: AccessColumn[] = [];
+    m.measures.forEach((measure, i) => {
+      const hit = pools.flatMap((p) => p.columns).find((c) => c.name === measure);
+      if (hit) {
+        measures.push(hit);
+        for (const p of pools) if (p.columns.includes(hit)) refs.push(...p.refs);
+      } else {
+        const hint = closest(measure, pools.flatMap((p) => p.columns.map((c) => c.name)));
+        diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
+      }
+    });
+    dimensionalModels.push({
+      kind: 'dimensional_model', name, fact: fact.name, factKind: fact.kind, measures, dimensions,
+      derivedFrom: uniqueRefs(refs), evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}`)],
+      ...(m.description !== undefined ? { description: m.description } : {}),
+    });
+  }
+
+  const reportingViews: ReportingView[] = [];
+  for (const name of Object.keys(al.reporting_views ?? {}).sort()) {
+    const v = al.reporting_views![name]!;
+    const base = ['access_layer', 'reporting_views', name];
+    const from = b.hubs.find((h) => h.name === v.from) ?? b.links.find((l) => l.name === v.from);
+    if (!from) { unknown([...base, 'from'], v.from, [...hubNames, ...b.links.map((l) => l.name)], 'a hub or link'); continue; }
+    const o = offered(b, from);
+    const columns: AccessColumn[] = [];
+    (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
+      const hit = o.columns.find((x) => x.name === c);
+      if (hit) columns.push(hit);
+      else {
+        const hint = closest(c, o.columns.map((x) => x.name));
+        diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' is not a column of '${v.from}'${hint ? `; did you mean '${hint}'?` : ''}`));
+      }
+    });
+    const checked = v.filter === undefined ? undefined : checkRule(v.filter, o.columns, [...base, 'filter'], 'boolean', diagnostics);
+    reportingViews.push({
+      kind: 'reporting_view', name, from: from.name, fromKind: from.kind, columns,
+      ...(checked ? { filter: { expr: checked.expr, text: checked.text } } : {}),
+      derivedFrom: o.refs, evidence: [ev('al.reporting_view', `from ${from.name}`)],
+      ...(v.description !== undefined ? { description: v.description } : {}),
+    });
+  }
+  return { presentationViews, dimensionalModels, reportingViews };
+}
+
+function uniqueRefs(refs: ReadonlyArray<EntityRef>): EntityRef[] {
+  const seen = new Map<string, EntityRef>();
+  for (const r of refs) seen.set(`${r.kind}\u0000${r.name}`, r);
+  return [...seen.values()];
+}

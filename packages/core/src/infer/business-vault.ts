@@ -1,0 +1,115 @@
+/**
+ * Business vault, by default: a business hub per hub, a business satellite per hub bringing
+ * its satellites together with the spec's derived attributes, the same for links.
+ */
+import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
+import type { Column, DerivedAttribute, EntityRef, Evidence, Filter } from '../ir/common.js';
+import type { LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
+import { closest } from '../spec/column-type.js';
+import type { RuleSetSpec, Spec } from '../spec/spec.js';
+import { checkRule } from './rule-check.js';
+import type { RuleId } from './rules.js';
+
+const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+const raw = (kind: 'hub' | 'link' | 'satellite' | 'link_satellite', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
+
+export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDiagnostic[]): BusinessVault {
+  const rules = spec.business_vault?.rules ?? {};
+  const targets = new Set([...rv.hubs.map((h) => h.name), ...rv.links.map((l) => l.name)]);
+  for (const entity of Object.keys(rules).sort()) {
+    if (!targets.has(entity)) {
+      const hint = closest(entity, targets);
+      diagnostics.push(pathDiag('VLT307', ['business_vault', 'rules', entity], `business rules for '${entity}', which is not a hub or link of this model${hint ? `; did you mean '${hint}'?` : ''}`, { target: 'key' }));
+    }
+  }
+
+  const hubs: BusinessHub[] = [];
+  const satellites: BusinessSatellite[] = [];
+  for (const hub of rv.hubs) {
+    const sats = rv.satellites.filter((s) => s.parent === hub.name && !s.sensitive);
+    const ruleSet = rules[hub.name];
+    const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, diagnostics);
+    const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], diagnostics);
+    hubs.push({
+      kind: 'business_hub', name: hub.name, hub: hub.name, hashKey: hub.hashKey, businessKeys: hub.businessKeys,
+      ...(filter ? { filter } : {}),
+      derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : [])],
+      evidence: [ev('bv.business_hub', `from hub ${hub.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
+      ...(hub.description !== undefined ? { description: hub.description } : {}),
+    });
+    if (sats.length > 0 || body.derived.length > 0) {
+      satellites.push({
+        kind: 'business_satellite', name: hub.name, parent: hub.name, parentHashKey: hub.hashKey,
+        satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
+        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name))],
+        evidence: [ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
+      });
+    }
+  }
+
+  const links: BusinessLink[] = [];
+  const linkSatellites: BusinessLinkSatellite[] = [];
+  for (const link of rv.links) {
+    const sats = rv.linkSatellites.filter((s) => s.parent === link.name && !s.sensitive);
+    const keys = link.hubs.flatMap((h) => h.businessKeys);
+    const ruleSet = rules[link.name];
+    const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);
+    const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], diagnostics);
+    links.push({
+      kind: 'business_link', name: link.name, link: link.name, hashKey: link.hashKey, hubs: link.hubs,
+      ...(filter ? { filter } : {}),
+      derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
+      evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
+      ...(link.description !== undefined ? { description: link.description } : {}),
+    });
+    if (sats.length > 0 || body.derived.length > 0) {
+      linkSatellites.push({
+        kind: 'business_link_satellite', name: link.name, parent: link.name, parentHashKey: link.hashKey,
+        satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
+        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name))],
+        evidence: [ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`)],
+      });
+    }
+  }
+  return { hubs, links, satellites, linkSatellites };
+}
+
+interface Body {
+  readonly columns: BusinessColumn[];
+  readonly derived: DerivedAttribute[];
+  readonly derivedColumns: Column[];
+}
+
+/** Brings satellites together (a name two satellites share is prefixed by the satellite) and adds derived attributes. */
+function satelliteBody(entity: string, sats: ReadonlyArray<Satellite | LinkSatellite>, keys: ReadonlyArray<Column>, ruleSet: RuleSetSpec | undefined, diagnostics: PathDiagnostic[]): Body {
+  const count = new Map<string, number>();
+  for (const s of sats) for (const c of s.payload) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+  const columns: BusinessColumn[] = sats.flatMap((s) =>
+    s.payload.map((c) => ({
+      name: (count.get(c.name) ?? 0) > 1 ? `${s.name}_${c.name}` : c.name,
+      type: c.type, nullable: c.nullable, satellite: s.name, sourceColumn: c.name,
+      ...(c.description !== undefined ? { description: c.description } : {}),
+    })),
+  );
+  const visible: Column[] = [...keys, ...columns];
+  const taken = new Set(visible.map((c) => c.name.toLowerCase()));
+  const derived: DerivedAttribute[] = [];
+  for (const name of Object.keys(ruleSet?.derive ?? {}).sort()) {
+    const path = ['business_vault', 'rules', entity, 'derive', name];
+    if (taken.has(name.toLowerCase())) {
+      diagnostics.push(pathDiag('VLT308', path, `derived attribute '${name}' has the name of a column of '${entity}'; choose another name`, { target: 'key' }));
+      continue;
+    }
+    const checked = checkRule(ruleSet!.derive![name]!, visible, path, undefined, diagnostics);
+    if (checked) derived.push({ name, expr: checked.expr, text: checked.text, type: checked.type });
+  }
+  return { columns, derived, derivedColumns: derived.map((d) => ({ name: d.name, type: d.type, nullable: true })) };
+}
+
+function checkFilter(entity: string, ruleSet: RuleSetSpec | undefined, visible: ReadonlyArray<Column>, diagnostics: PathDiagnostic[]): Filter | undefined {
+  if (ruleSet?.filter === undefined) return undefined;
+  const checked = checkRule(ruleSet.filter, visible, ['business_vault', 'rules', entity, 'filter'], 'boolean', diagnostics);
+  return checked ? { expr: checked.expr, text: checked.text } : undefined;
+}

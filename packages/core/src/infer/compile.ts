@@ -1,0 +1,65 @@
+/**
+ * spec → VaultModel. Pure: no files, no databases, no models. Explicit spec settings win over
+ * inference; a setting that breaks a Data Vault rule is a diagnostic, never a silent fix.
+ */
+import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import type { Stage, VaultModel } from '../ir/model.js';
+import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
+import { validateSpec } from '../spec/validate-spec.js';
+import { validateConformance } from '../validate/conformance.js';
+import { validatePipelineFlow } from '../validate/pipeline-flow.js';
+import { buildAccessLayer } from './access-layer.js';
+import { buildBusinessVault } from './business-vault.js';
+import { findReferences } from './references.js';
+import { buildRawVault } from './raw-vault.js';
+import { analyseTables } from './tables.js';
+
+export interface CompileOptions {
+  /** The last stage to build: raw, business or access (default: access, the whole pipeline). */
+  readonly stage?: Stage;
+  /** The caller already ran `validateSpec` (the YAML and compact front ends do) and reported its findings. */
+  readonly specValidated?: boolean;
+}
+
+export interface CompileResult {
+  /** The model, when there is no error. */
+  readonly model: VaultModel | undefined;
+  readonly diagnostics: ReadonlyArray<PathDiagnostic>;
+}
+
+const STAGES: ReadonlyArray<Stage> = ['raw', 'business', 'access'];
+
+/**
+ * Compiles a validated spec to the vault IR.
+ * @example
+ * const { model, diagnostics } = compileSpec(spec, { stage: 'access' });
+ */
+export function compileSpec(spec: Spec, options: CompileOptions = {}): CompileResult {
+  const diagnostics: PathDiagnostic[] = options.specValidated ? [] : validateSpec(spec);
+  if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
+  const last = STAGES.indexOf(options.stage ?? 'access');
+  const stages = STAGES.slice(0, last + 1);
+
+  const tables = analyseTables(spec);
+  const refs = findReferences(tables, diagnostics);
+  const { raw } = buildRawVault(tables, refs, diagnostics);
+  const businessVault = stages.includes('business') ? buildBusinessVault(spec, raw, diagnostics) : { hubs: [], links: [], satellites: [], linkSatellites: [] };
+  const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
+  const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
+  const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };
+  const model: VaultModel = {
+    name: spec.model,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    recordSource: spec.record_source ?? spec.model,
+    hashing: { algorithm: hashing.algorithm, caseSensitiveKeys: hashing.case_sensitive_keys, caseSensitiveHashdiff: hashing.case_sensitive_hashdiff },
+    schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
+    stages,
+    sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
+    rawVault: raw,
+    businessVault,
+    accessLayer,
+  };
+  if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
+  diagnostics.push(...validateConformance(model), ...validatePipelineFlow(model));
+  return { model: diagnostics.some((d) => d.severity === 'error') ? undefined : model, diagnostics };
+}

@@ -1,0 +1,246 @@
+/**
+ * Third step: hubs, links, satellites and link satellites from the tables and references.
+ */
+import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import type { Column, EntitySource, Evidence, SourcedColumn } from '../ir/common.js';
+import type { Hub, Link, LinkHub, LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
+import { looksSensitive, looksTechnical } from './naming.js';
+import type { Ref } from './references.js';
+import type { RuleId } from './rules.js';
+import type { TableInfo } from './tables.js';
+
+const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+const MAX_JOINED_LINK_NAME = 50;
+
+export type TableRole = 'hub' | 'link' | 'reference' | 'none';
+
+interface HubDraft {
+  name: string;
+  businessKeys: Column[];
+  sources: EntitySource[];
+  evidence: Evidence[];
+  derivedFrom: Set<string>;
+  description?: string;
+}
+
+export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyArray<Ref>, diagnostics: PathDiagnostic[]): { raw: RawVault; roles: ReadonlyMap<string, TableRole> } {
+  const refsFrom = (t: string): Ref[] => refs.filter((r) => r.from === t);
+  const roles = new Map<string, TableRole>();
+  const roleEvidence = new Map<string, Evidence>();
+
+  for (const t of tables) {
+    const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r, tables));
+    const refColumns = new Set(linkable.flatMap((r) => r.columns));
+    if (t.kind === 'reference') { roles.set(t.name, 'reference'); roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`)); continue; }
+    if (t.kind === 'link') { roles.set(t.name, 'link'); roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`)); continue; }
+    if (t.kind === 'hub') {
+      roles.set(t.name, 'hub');
+      roleEvidence.set(t.name, ev('table.hub_override', `${t.name}: kind: hub`));
+      if (t.key.length === 0) diagnostics.push(pathDiag('VLT401', ['tables', t.name], `table '${t.name}' is declared a hub but has no business key; declare business_key`, { target: 'key' }));
+      continue;
+    }
+    if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
+      roles.set(t.name, 'link');
+      roleEvidence.set(t.name, ev('table.association', `${t.name}: key [${t.key.join(', ')}] is made only of references`));
+    } else if (t.key.length > 0) {
+      roles.set(t.name, 'hub');
+      roleEvidence.set(t.name, ev('table.hub', `${t.name}: business key [${t.key.join(', ')}]`));
+    } else if (linkable.length >= 2) {
+      roles.set(t.name, 'link');
+      roleEvidence.set(t.name, ev('table.keyless_references', `${t.name}: no business key, ${linkable.length} references`));
+    } else {
+      roles.set(t.name, 'none');
+      diagnostics.push(pathDiag('VLT401', ['tables', t.name], `no business key found for table '${t.name}': declare business_key (or primary_key), or name its key column like ${t.entity}_id`, { target: 'key' }));
+    }
+  }
+
+  // Hubs: one per business concept.
+  const hubs = new Map<string, HubDraft>();
+  const hubOfTable = new Map<string, string>();
+  const draft = (name: string, keys: Column[]): HubDraft => {
+    let h = hubs.get(name);
+    if (h === undefined) {
+      h = { name, businessKeys: keys, sources: [], evidence: [], derivedFrom: new Set() };
+      hubs.set(name, h);
+    }
+    return h;
+  };
+  for (const t of tables) {
+    if (roles.get(t.name) !== 'hub' || t.key.length === 0) continue;
+    const name = t.spec.hub ?? t.entity;
+    const keys = t.key.map((k) => columnOf(t, k));
+    const existing = hubs.get(name);
+    if (existing !== undefined && existing.businessKeys.length !== keys.length) {
+      diagnostics.push(pathDiag('VLT410', ['tables', t.name], `table '${t.name}' feeds hub '${name}' with a ${keys.length}-column key, but the hub's key has ${existing.businessKeys.length} columns`, { target: 'key' }));
+      continue;
+    }
+    const h = draft(name, keys);
+    if (existing !== undefined) h.evidence.push(ev('hub.same_concept', `${t.name} also carries hub '${name}'`));
+    h.evidence.push(t.keyEvidence!, roleEvidence.get(t.name)!);
+    h.sources.push({ table: t.name, columns: t.key });
+    h.derivedFrom.add(t.name);
+    if (t.spec.description !== undefined && h.description === undefined) h.description = t.spec.description;
+    hubOfTable.set(t.name, name);
+  }
+  const hubOfRef = (r: Ref): string | undefined =>
+    r.target.kind === 'implied' ? r.target.concept : hubOfTable.get(r.target.table);
+  for (const r of refs) {
+    if (!targetIsHubLike(r, tables)) continue;
+    const name = hubOfRef(r);
+    if (name === undefined) continue;
+    const from = tables.find((t) => t.name === r.from)!;
+    const h = draft(name, r.columns.map((c) => ({ ...columnOf(from, c), nullable: false })));
+    if (r.target.kind === 'implied' && !h.evidence.some((e) => e.rule === 'hub.implied_by_key_column')) {
+      h.evidence.push(ev('hub.implied_by_key_column', `'${r.columns[0]}' names the concept '${name}', which no table owns`));
+    }
+    h.sources.push({ table: r.from, columns: r.columns });
+    h.derivedFrom.add(r.from);
+  }
+
+  // Links: one per table with references (unit of work), association tables included.
+  const links: Link[] = [];
+  const linkSatellites: LinkSatellite[] = [];
+  const satellites: Satellite[] = [];
+  for (const t of tables) {
+    const role = roles.get(t.name);
+    if (role === 'reference' || role === 'none') continue;
+    const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r, tables) && hubOfRef(r) !== undefined);
+    const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
+    const own = hubOfTable.get(t.name);
+    if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
+    for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
+    const link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
+    if (link) links.push(link);
+
+    const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns)]);
+    const parent = role === 'hub' ? own : link?.name;
+    const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
+    if (parent === undefined || parentHashKey === undefined) continue;
+    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' ? link!.name : t.name)) {
+      if (s.kind === 'satellite') satellites.push(s);
+      else linkSatellites.push(s);
+    }
+  }
+
+  const hubList: Hub[] = [...hubs.values()].map((h) => ({
+    kind: 'hub', name: h.name, hashKey: `${h.name}_hk`, businessKeys: h.businessKeys,
+    sources: dedupeSources(h.sources),
+    derivedFrom: [...h.derivedFrom].sort().map((name) => ({ layer: 'source', kind: 'source_table', name }) as const),
+    evidence: h.evidence,
+    ...(h.description !== undefined ? { description: h.description } : {}),
+  }));
+  const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return {
+    raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
+    roles,
+  };
+}
+
+function targetIsHubLike(r: Ref, tables: ReadonlyArray<TableInfo>): boolean {
+  if (r.target.kind === 'implied') return true;
+  const target = r.target.table;
+  const t = tables.find((x) => x.name === target);
+  return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
+}
+
+function columnOf(t: TableInfo, name: string): Column {
+  const c = t.columns.find((x) => x.name === name)!;
+  return { name: c.name, type: c.type, nullable: false };
+}
+
+function buildLink(
+  t: TableInfo,
+  slots: ReadonlyArray<{ hub: string; role?: string; columns: ReadonlyArray<string> }>,
+  hubs: ReadonlyMap<string, HubDraft>,
+  refs: ReadonlyArray<Ref>,
+  roleEvidence: Evidence,
+  diagnostics: PathDiagnostic[],
+): Link | undefined {
+  if (slots.length < 2) {
+    diagnostics.push(pathDiag('VLT403', ['tables', t.name], `table '${t.name}' would become a link but references ${slots.length} hub(s); a link needs at least two`, { target: 'key' }));
+    return undefined;
+  }
+  const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));
+  const names = slots.map((s, i) => `${prefixes[i]}${s.hub}`);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) {
+    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
+    return undefined;
+  }
+  const joined = names.join('_');
+  const name = t.spec.link ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : `${t.name}_relationship`);
+  if (hubs.has(name)) {
+    diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `link '${name}' would have the name of a hub; give the link another name with link:`));
+    return undefined;
+  }
+  const hubRefs: LinkHub[] = slots.map((s, i) => {
+    const hub = hubs.get(s.hub)!;
+    return {
+      hub: s.hub,
+      ...(s.role ? { role: s.role } : {}),
+      hashKey: `${names[i]}_hk`,
+      businessKeys: hub.businessKeys.map((k) => ({ ...k, name: `${prefixes[i]}${k.name}` })),
+    };
+  });
+  return {
+    kind: 'link',
+    name,
+    hashKey: `${name}_hk`,
+    hubs: hubRefs,
+    sources: [{ table: t.name, columns: slots.flatMap((s) => s.columns) }],
+    derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
+    evidence: [roleEvidence, ...refs.map((r) => r.evidence), ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
+      ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`)],
+    ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
+  };
+}
+
+function buildSatellites(
+  t: TableInfo,
+  excluded: ReadonlySet<string>,
+  kind: 'satellite' | 'link_satellite',
+  parent: string,
+  parentHashKey: string,
+  baseName: string,
+): Array<Satellite | LinkSatellite> {
+  const groups = new Map<string, { sensitive: boolean; columns: SourcedColumn[]; evidence: Evidence[] }>();
+  const add = (name: string, sensitive: boolean, c: SourcedColumn, e: Evidence): void => {
+    let g = groups.get(name);
+    if (g === undefined) { g = { sensitive, columns: [], evidence: [] }; groups.set(name, g); }
+    g.columns.push(c);
+    if (!g.evidence.some((x) => x.rule === e.rule)) g.evidence.push(e);
+  };
+  const assigned = new Map<string, string>();
+  for (const [sat, cols] of Object.entries(t.spec.satellites ?? {})) for (const c of cols) assigned.set(c, sat);
+  const technical: string[] = [];
+  for (const c of t.columns) {
+    const role = t.roles.get(c.name);
+    if (excluded.has(c.name) || role === 'ignore') continue;
+    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) { technical.push(c.name); continue; }
+    const sourced: SourcedColumn = { ...c, sourceTable: t.name, sourceColumn: c.name };
+    const named = assigned.get(c.name);
+    if (named !== undefined) add(named, role === 'sensitive', sourced, ev('sat.override', `${t.name}: satellites.${named}`));
+    else if (role === 'sensitive' || looksSensitive(c.name)) add(`${baseName}_sensitive`, true, sourced, ev('sat.sensitive', `${t.name}.${c.name} looks sensitive`));
+    else add(baseName, false, sourced, ev(kind === 'link_satellite' ? 'sat.link_satellite' : 'sat.default', `${t.name}: descriptive columns`));
+  }
+  const deltaOrder = t.spec.delta_order;
+  return [...groups.entries()].map(([name, g]) => ({
+    kind,
+    name,
+    parent,
+    parentHashKey,
+    sensitive: g.sensitive,
+    payload: g.columns,
+    source: { table: t.name, columns: g.columns.map((c) => c.sourceColumn) },
+    derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
+    evidence: technical.length ? [...g.evidence, ev('sat.technical', `${t.name}: ${technical.join(', ')} kept out of the payload`)] : g.evidence,
+    ...(deltaOrder !== undefined ? { deltaOrder } : {}),
+  })) as Array<Satellite | LinkSatellite>;
+}
+
+function dedupeSources(sources: ReadonlyArray<EntitySource>): EntitySource[] {
+  const seen = new Map<string, EntitySource>();
+  for (const s of sources) seen.set(`${s.table}\u0000${s.columns.join('\u0000')}`, s);
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+}

@@ -1,0 +1,100 @@
+/**
+ * Second inference step: the references between tables (declared, by naming, by role) and
+ * the key columns of concepts no table owns (implied hubs).
+ */
+import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import type { Evidence } from '../ir/common.js';
+import { TYPE_FAMILY } from '../spec/column-type.js';
+import { conceptOfKeyColumn, looksTechnical } from './naming.js';
+import type { RuleId } from './rules.js';
+import type { TableInfo } from './tables.js';
+
+export type RefTarget =
+  | { readonly kind: 'table'; readonly table: string }
+  | { readonly kind: 'implied'; readonly concept: string };
+
+export interface Ref {
+  /** The table holding the referencing columns. */
+  readonly from: string;
+  readonly columns: ReadonlyArray<string>;
+  readonly target: RefTarget;
+  readonly role?: string;
+  readonly evidence: Evidence;
+}
+
+export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: PathDiagnostic[]): Ref[] {
+  const byName = new Map(tables.map((t) => [t.name, t] as const));
+  const refs: Ref[] = [];
+  const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+
+  for (const t of tables) {
+    const used = new Set<string>();
+    (t.spec.references ?? []).forEach((r, i) => {
+      const target = byName.get(r.table);
+      if (target === undefined) return; // reported by validateSpec
+      const targetKey = r.target_columns ?? target.key;
+      const declared = target.spec.business_key ?? target.spec.primary_key;
+      if (r.target_columns === undefined && targetKey.length !== r.columns.length) {
+        if (declared !== undefined) return; // validateSpec reported the mismatch
+        diagnostics.push(pathDiag('VLT211', ['tables', t.name, 'references', i, 'columns'],
+          targetKey.length === 0
+            ? `table '${r.table}' has no business key to reference; declare its business_key or give target_columns`
+            : `reference has ${r.columns.length} column(s) but the business key of '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+        return;
+      }
+      r.columns.forEach((c) => used.add(c));
+      refs.push({ from: t.name, columns: r.columns, target: { kind: 'table', table: r.table }, ...(r.role ? { role: r.role } : {}),
+        evidence: ev('link.declared_reference', `${t.name}(${r.columns.join(', ')}) → ${r.table}${r.role ? ` as ${r.role}` : ''}`) });
+    });
+
+    const ownKey = t.key.length === 1 ? t.key[0]!.toLowerCase() : undefined;
+    for (const column of t.columns) {
+      const lower = column.name.toLowerCase();
+      if (used.has(column.name) || lower === ownKey || t.roles.has(column.name) || looksTechnical(column.name)) continue;
+      const found = matchByName(lower, t, tables);
+      if (found === undefined) continue;
+      used.add(column.name);
+      refs.push({ from: t.name, columns: [column.name], target: { kind: 'table', table: found.table.name }, ...(found.role ? { role: found.role } : {}),
+        evidence: ev(found.role ? 'link.role_named' : 'link.naming', `${t.name}.${column.name} is named like the key of '${found.table.name}'${found.role ? ` under the role '${found.role}'` : ''}`) });
+    }
+  }
+
+  // Implied hubs: key-like columns whose concept no table owns.
+  const owned = new Set(tables.map((t) => t.entity));
+  const taken = new Set(refs.map((r) => `${r.from}.${r.columns.join(',')}`));
+  for (const t of tables) {
+    for (const column of t.columns) {
+      const concept = conceptOfKeyColumn(column.name);
+      if (concept === undefined || owned.has(concept) || concept === t.entity) continue;
+      if (taken.has(`${t.name}.${column.name}`) || refs.some((r) => r.from === t.name && r.columns.includes(column.name))) continue;
+      if (t.roles.has(column.name) || looksTechnical(column.name)) continue;
+      if (t.key.length === 1 && t.key[0] === column.name) continue;
+      const family = TYPE_FAMILY[column.type.kind];
+      if (family !== 'integer' && family !== 'text' && family !== 'uuid') continue;
+      refs.push({ from: t.name, columns: [column.name], target: { kind: 'implied', concept },
+        evidence: ev('link.implied_hub', `${t.name}.${column.name} carries the key of '${concept}', which no table owns`) });
+    }
+  }
+  return refs;
+}
+
+/** A column named like the single-column key of another table, possibly behind a role prefix. */
+function matchByName(lower: string, self: TableInfo, tables: ReadonlyArray<TableInfo>): { table: TableInfo; role?: string } | undefined {
+  const exact: TableInfo[] = [];
+  const roled: Array<{ table: TableInfo; role: string }> = [];
+  for (const other of tables) {
+    if (other.key.length !== 1) continue;
+    const key = other.key[0]!.toLowerCase();
+    const names = key === 'id' ? [`${other.entity}_id`] : [key];
+    for (const n of names) {
+      if (lower === n && other !== self) exact.push(other);
+      else if (n.length >= 4 && lower.endsWith(`_${n}`) && lower.length > n.length + 1) {
+        roled.push({ table: other, role: lower.slice(0, lower.length - n.length - 1) });
+      }
+    }
+  }
+  if (exact.length === 1) return { table: exact[0]! };
+  if (exact.length > 1) return undefined; // ambiguous: several tables share the key name
+  return roled.length === 1 ? roled[0] : undefined;
+}

@@ -1,0 +1,39 @@
+/**
+ * The inference rules, as data: an id that evidence and `vault explain` cite, and the line
+ * that says what the rule does. docs/inference.md lists the same rules.
+ */
+export const RULES = {
+  'bk.declared': 'the table declares business_key: those columns are the business key',
+  'bk.primary_key': 'no declared business key: the primary key is the business key',
+  'bk.unique_key': 'no declared or primary key: the first unique key is the business key',
+  'bk.naming': "no declared key: a column named like the table's key (<entity>_id, <entity>key, <entity>_code, id, x_<stem>key, ...) is the business key",
+  'table.hub': 'a table with its own business key that is not made only of references becomes a hub',
+  'table.hub_override': 'the spec says kind: hub',
+  'table.association': 'the business key is made only of references to other hubs: the table is an association and becomes a link',
+  'table.keyless_references': 'no business key but references to two or more hubs: the table becomes a link',
+  'table.link_override': 'the spec says kind: link',
+  'table.reference_override': 'the spec says kind: reference: reference data, kept in the satellites of the tables that use it',
+  'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
+  'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
+  'link.declared_reference': 'the spec declares a reference (a foreign key)',
+  'link.naming': "a column is named like another table's business key (or <entity>_id for a table keyed by id): a reference",
+  'link.role_named': "a column is <role>_<key of another table> (manager_staff_id → staff): a reference under that role",
+  'link.implied_hub': 'a column carries the key of an implied hub: a reference to it',
+  'link.unit_of_work': "a hub table's references form one link with its own hub",
+  'link.name_from_hubs': 'a link is named after its hubs (with roles), or <table>_relationship when that name would pass 50 bytes',
+  'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
+  'sat.override': 'the spec assigns these columns to a named satellite',
+  'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
+  'sat.technical': 'technical columns (load/update timestamps, CDC flags, role: technical) stay out of satellite payloads',
+  'sat.link_satellite': "an association table's descriptive columns go to a link satellite",
+  'bv.business_hub': 'one business hub per hub',
+  'bv.business_satellite': "one business satellite per hub, bringing the hub's (not sensitive) satellites together with its derived attributes",
+  'bv.business_link': 'one business link per link',
+  'bv.business_link_satellite': "one business link satellite per link with descriptive data, bringing its link satellites together",
+  'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
+  'al.presentation_view': 'a presentation view per business hub: current values, flattened',
+  'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs',
+  'al.reporting_view': 'the spec asks for a reporting view',
+} as const;
+
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,63 @@
+/**
+ * First inference step: per table, its columns (types parsed, sorted), its business key and
+ * where that key came from. Spec order never matters: tables and columns are sorted.
+ */
+import type { Column, Evidence } from '../ir/common.js';
+import { parseColumnType } from '../spec/column-type.js';
+import { columnSpecObject, type ColumnRole, type Spec, type TableKind, type TableSpec } from '../spec/spec.js';
+import { entityOf, isPrefixedKeyFor, keyNamesFor, looksTechnical } from './naming.js';
+import type { RuleId } from './rules.js';
+
+export interface TableInfo {
+  readonly name: string;
+  readonly spec: TableSpec;
+  readonly entity: string;
+  readonly kind?: TableKind;
+  readonly columns: ReadonlyArray<Column>;
+  readonly roles: ReadonlyMap<string, ColumnRole>;
+  /** Business key columns (source names), in key order; empty when none was found. */
+  readonly key: ReadonlyArray<string>;
+  readonly keyEvidence?: Evidence;
+}
+
+export function analyseTables(spec: Spec): TableInfo[] {
+  return Object.keys(spec.tables).sort().map((name) => analyseTable(name, spec.tables[name]!));
+}
+
+function analyseTable(name: string, spec: TableSpec): TableInfo {
+  const columns: Column[] = [];
+  const roles = new Map<string, ColumnRole>();
+  for (const columnName of Object.keys(spec.columns).sort()) {
+    const c = columnSpecObject(spec.columns[columnName]!);
+    const parsed = parseColumnType(c.type);
+    if (!parsed.ok) continue; // reported by validateSpec; compile never runs on such a spec
+    columns.push({ name: columnName, type: parsed.type, nullable: c.nullable ?? true, ...(c.description ? { description: c.description } : {}) });
+    if (c.role !== undefined) roles.set(columnName, c.role);
+  }
+  const entity = entityOf(name);
+  const found = findKey(name, entity, spec, columns, roles);
+  return { name, spec, entity, ...(spec.kind ? { kind: spec.kind } : {}), columns, roles, key: found?.key ?? [], ...(found ? { keyEvidence: found.evidence } : {}) };
+}
+
+function findKey(table: string, entity: string, spec: TableSpec, columns: ReadonlyArray<Column>, roles: ReadonlyMap<string, ColumnRole>): { key: ReadonlyArray<string>; evidence: Evidence } | undefined {
+  const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+  if (spec.business_key) return { key: spec.business_key, evidence: ev('bk.declared', `${table}: business_key [${spec.business_key.join(', ')}]`) };
+  if (spec.primary_key) return { key: spec.primary_key, evidence: ev('bk.primary_key', `${table}: primary key [${spec.primary_key.join(', ')}]`) };
+  const unique = spec.unique_keys?.[0];
+  if (unique) return { key: unique, evidence: ev('bk.unique_key', `${table}: unique key [${unique.join(', ')}]`) };
+  const usable = columns.filter((c) => roles.get(c.name) === undefined && !looksTechnical(c.name));
+  const byLower = new Map(usable.map((c) => [c.name.toLowerCase(), c.name] as const));
+  const entities = [...new Set([entity, table.toLowerCase()])];
+  for (const e of entities) {
+    for (const candidate of keyNamesFor(e)) {
+      const hit = byLower.get(candidate);
+      if (hit !== undefined) return { key: [hit], evidence: ev('bk.naming', `${table}: column '${hit}' is named like the key of '${e}'`) };
+    }
+  }
+  const prefixed = usable.filter((c) => isPrefixedKeyFor(c.name, entity));
+  if (prefixed.length === 1) {
+    const hit = prefixed[0]!.name;
+    return { key: [hit], evidence: ev('bk.naming', `${table}: column '${hit}' abbreviates '${entity}' followed by key/id`) };
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import type { ColumnType } from '../spec/column-type.js';
+import type { HashAlgorithm } from '../spec/spec.js';
+import type { Expr } from '../expr/ast.js';
+
+export type Layer = 'source' | 'raw_vault' | 'business_vault' | 'access_layer';
+
+/** A reference to an entity of a layer, e.g. `{ layer: 'raw_vault', kind: 'hub', name: 'business_partner' }`. */
+export interface EntityRef {
+  readonly layer: Layer;
+  readonly kind: EntityKind | 'source_table';
+  readonly name: string;
+}
+
+export type EntityKind =
+  | 'hub' | 'link' | 'satellite' | 'link_satellite'
+  | 'business_hub' | 'business_link' | 'business_satellite' | 'business_link_satellite'
+  | 'presentation_view' | 'dimensional_model' | 'reporting_view';
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  readonly description?: string;
+}
+
+/** Where a column of an entity comes from: a source table's column. */
+export interface SourcedColumn extends Column {
+  readonly sourceTable: string;
+  readonly sourceColumn: string;
+}
+
+/** Why inference decided something: the rule that fired and what it saw. */
+export interface Evidence {
+  readonly rule: string;
+  readonly detail: string;
+}
+
+/** A source table feeding an entity; `columns` line up with the entity's business keys or payload. */
+export interface EntitySource {
+  readonly table: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
+/** A business rule after parsing and type checking: the only form rule text takes downstream. */
+export interface DerivedAttribute {
+  readonly name: string;
+  readonly expr: Expr;
+  /** The canonical printed form of `expr`. */
+  readonly text: string;
+  readonly type: ColumnType;
+}
+
+export interface Filter {
+  readonly expr: Expr;
+  readonly text: string;
+}
+
+export interface Hashing {
+  readonly algorithm: HashAlgorithm;
+  readonly caseSensitiveKeys: boolean;
+  readonly caseSensitiveHashdiff: boolean;
+}
+
+/** Names of the Data Vault metadata columns, the same in every model and target. */
+export const METADATA_COLUMNS = {
+  loadTimestamp: 'load_ts',
+  recordSource: 'record_source',
+  hashDiff: 'hashdiff',
+} as const;
+
+export interface EntityBase {
+  readonly name: string;
+  readonly description?: string;
+  readonly derivedFrom: ReadonlyArray<EntityRef>;
+  readonly evidence: ReadonlyArray<Evidence>;
+}

@@ -1,0 +1,58 @@
+import type { Column, EntityBase, EntitySource, SourcedColumn } from './common.js';
+
+export interface Hub extends EntityBase {
+  readonly kind: 'hub';
+  readonly hashKey: string;
+  /** Business key columns of the hub, in key order. */
+  readonly businessKeys: ReadonlyArray<Column>;
+  /** Every source table that carries this key; `columns` line up with `businessKeys`. */
+  readonly sources: ReadonlyArray<EntitySource>;
+}
+
+/** One hub a link points at, possibly under a role (`manager` for `manager_staff_id`). */
+export interface LinkHub {
+  readonly hub: string;
+  readonly role?: string;
+  /** The column in the link holding this hub's hash key. */
+  readonly hashKey: string;
+  /** The link's business key columns for this hub, in the hub's key order. */
+  readonly businessKeys: ReadonlyArray<Column>;
+}
+
+export interface Link extends EntityBase {
+  readonly kind: 'link';
+  readonly hashKey: string;
+  readonly hubs: ReadonlyArray<LinkHub>;
+  /** `columns` line up with the link's business keys: each hub's key columns, in `hubs` order. */
+  readonly sources: ReadonlyArray<EntitySource>;
+}
+
+export interface Satellite extends EntityBase {
+  readonly kind: 'satellite';
+  readonly parent: string;
+  readonly parentHashKey: string;
+  readonly sensitive: boolean;
+  readonly payload: ReadonlyArray<SourcedColumn>;
+  readonly source: EntitySource;
+  /** Source column that orders several changes of one key inside a batch, if any. */
+  readonly deltaOrder?: string;
+}
+
+export interface LinkSatellite extends EntityBase {
+  readonly kind: 'link_satellite';
+  readonly parent: string;
+  readonly parentHashKey: string;
+  readonly sensitive: boolean;
+  readonly payload: ReadonlyArray<SourcedColumn>;
+  readonly source: EntitySource;
+  readonly deltaOrder?: string;
+}
+
+export type RawVaultEntity = Hub | Link | Satellite | LinkSatellite;
+
+export interface RawVault {
+  readonly hubs: ReadonlyArray<Hub>;
+  readonly links: ReadonlyArray<Link>;
+  readonly satellites: ReadonlyArray<Satellite>;
+  readonly linkSatellites: ReadonlyArray<LinkSatellite>;
+}

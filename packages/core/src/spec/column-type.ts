@@ -1,0 +1,193 @@
+/**
+ * Column types of the landing zone, in one canonical form. Users write PostgreSQL's usual
+ * spellings (`integer`, `numeric(18,6)`, `character varying(40)`, `timestamp with time zone`);
+ * everything downstream sees only `ColumnType`.
+ */
+import type { InnerRange } from '../diagnostics/diagnostic.js';
+
+export type ColumnType =
+  | { readonly kind: 'smallint' }
+  | { readonly kind: 'int' }
+  | { readonly kind: 'bigint' }
+  | { readonly kind: 'decimal'; readonly precision?: number; readonly scale?: number }
+  | { readonly kind: 'real' }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'text' }
+  | { readonly kind: 'varchar'; readonly length?: number }
+  | { readonly kind: 'char'; readonly length?: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'time' }
+  | { readonly kind: 'timestamp' }
+  | { readonly kind: 'timestamptz' }
+  | { readonly kind: 'interval' }
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'json' }
+  | { readonly kind: 'jsonb' }
+  | { readonly kind: 'bytea' };
+
+export type ColumnTypeKind = ColumnType['kind'];
+
+/** Spellings accepted for each kind (lower case, single spaces). */
+const SPELLINGS = {
+  smallint: ['smallint', 'int2'],
+  int: ['int', 'integer', 'int4'],
+  bigint: ['bigint', 'int8'],
+  decimal: ['decimal', 'numeric', 'number'],
+  real: ['real', 'float4'],
+  double: ['double', 'double precision', 'float8', 'float'],
+  text: ['text', 'string'],
+  varchar: ['varchar', 'character varying'],
+  char: ['char', 'character', 'bpchar'],
+  boolean: ['boolean', 'bool'],
+  date: ['date'],
+  time: ['time', 'time without time zone'],
+  timestamp: ['timestamp', 'timestamp without time zone', 'datetime'],
+  timestamptz: ['timestamptz', 'timestamp with time zone'],
+  interval: ['interval'],
+  uuid: ['uuid'],
+  json: ['json'],
+  jsonb: ['jsonb'],
+  bytea: ['bytea'],
+} as const satisfies Record<ColumnTypeKind, ReadonlyArray<string>>;
+
+/** How many arguments each kind takes, and their names. */
+const ARGUMENTS = {
+  smallint: [], int: [], bigint: [], real: [], double: [], text: [], boolean: [], date: [],
+  time: [], timestamp: [], timestamptz: [], interval: [], uuid: [], json: [], jsonb: [], bytea: [],
+  decimal: ['precision', 'scale'],
+  varchar: ['length'],
+  char: ['length'],
+} as const satisfies Record<ColumnTypeKind, ReadonlyArray<string>>;
+
+const BY_SPELLING: ReadonlyMap<string, ColumnTypeKind> = new Map(
+  (Object.entries(SPELLINGS) as Array<[ColumnTypeKind, ReadonlyArray<string>]>).flatMap(([kind, names]) =>
+    names.map((n) => [n, kind] as const),
+  ),
+);
+
+export const COLUMN_TYPE_SPELLINGS: ReadonlyArray<string> = [...BY_SPELLING.keys()].sort();
+
+export type ColumnTypeError =
+  | { readonly code: 'VLT201'; readonly message: string; readonly inner: InnerRange }
+  | { readonly code: 'VLT217'; readonly message: string; readonly inner: InnerRange };
+
+export type ColumnTypeResult =
+  | { readonly ok: true; readonly type: ColumnType }
+  | { readonly ok: false; readonly error: ColumnTypeError };
+
+const TYPE_RE = /^\s*([A-Za-z][A-Za-z0-9 ]*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
+
+/** Parses a type as written in a spec. Never throws. */
+export function parseColumnType(text: string): ColumnTypeResult {
+  const whole = { start: 0, end: text.length };
+  const m = TYPE_RE.exec(text);
+  if (m === null) {
+    return fail('VLT201', `'${text}' is not a column type; expected a type such as int, text, decimal(18,2) or varchar(40)`, whole);
+  }
+  const name = (m[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
+  const kind = BY_SPELLING.get(name);
+  if (kind === undefined) {
+    const hint = suggestType(name);
+    return fail('VLT201', `unknown column type '${m[1] ?? ''}'${hint ? `; did you mean '${hint}'?` : ''}`, whole);
+  }
+  const argText = m[2];
+  const names: ReadonlyArray<string> = ARGUMENTS[kind];
+  if (argText === undefined) return { ok: true, type: { kind } as ColumnType };
+  const args = argText.split(',').map((s) => s.trim());
+  if (names.length === 0) return fail('VLT217', `type '${name}' takes no arguments`, whole);
+  if (args.length > names.length) {
+    return fail('VLT217', `type '${name}' takes at most ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(', ')})`, whole);
+  }
+  const values: number[] = [];
+  for (const a of args) {
+    if (!/^\d{1,4}$/.test(a)) return fail('VLT217', `type argument '${a}' of '${name}' is not a whole number`, whole);
+    values.push(Number(a));
+  }
+  return buildWithArgs(kind, values, whole);
+}
+
+function buildWithArgs(kind: ColumnTypeKind, values: ReadonlyArray<number>, whole: InnerRange): ColumnTypeResult {
+  const [first, second] = values;
+  if (kind === 'decimal') {
+    if (first === undefined || first < 1 || first > 1000) return fail('VLT217', `decimal precision must be between 1 and 1000, not ${first}`, whole);
+    if (second !== undefined && second > first) return fail('VLT217', `decimal scale ${second} is larger than its precision ${first}`, whole);
+    return { ok: true, type: second === undefined ? { kind, precision: first } : { kind, precision: first, scale: second } };
+  }
+  if (kind === 'varchar' || kind === 'char') {
+    if (first === undefined || first < 1 || first > 10485760) return fail('VLT217', `${kind} length must be between 1 and 10485760, not ${first}`, whole);
+    return { ok: true, type: { kind, length: first } };
+  }
+  return fail('VLT217', `type '${kind}' takes no arguments`, whole);
+}
+
+function fail(code: 'VLT201' | 'VLT217', message: string, inner: InnerRange): ColumnTypeResult {
+  return { ok: false, error: { code, message, inner } };
+}
+
+function suggestType(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of COLUMN_TYPE_SPELLINGS) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance; small inputs only (names, keywords). */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The closest candidate within a small edit distance, for "did you mean" hints. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  // Allow one edit per three characters (at least one), and never a full rewrite.
+  let bestDistance = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
+      if (d < bestDistance) bestDistance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** The canonical spelling: what printers, manifests and the compact string use. */
+export function printColumnType(t: ColumnType): string {
+  switch (t.kind) {
+    case 'decimal':
+      return t.precision === undefined ? 'decimal' : t.scale === undefined ? `decimal(${t.precision})` : `decimal(${t.precision},${t.scale})`;
+    case 'varchar':
+    case 'char':
+      return t.length === undefined ? t.kind : `${t.kind}(${t.length})`;
+    default:
+      return t.kind;
+  }
+}
+
+/** Broad families used by the expression type checker and by compatibility checks. */
+export type TypeFamily = 'integer' | 'numeric' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp' | 'interval' | 'uuid' | 'json' | 'binary';
+
+export const TYPE_FAMILY = {
+  smallint: 'integer', int: 'integer', bigint: 'integer',
+  decimal: 'numeric', real: 'numeric', double: 'numeric',
+  text: 'text', varchar: 'text', char: 'text',
+  boolean: 'boolean', date: 'date', time: 'time', timestamp: 'timestamp', timestamptz: 'timestamp',
+  interval: 'interval', uuid: 'uuid', json: 'json', jsonb: 'json', bytea: 'binary',
+} as const satisfies Record<ColumnTypeKind, TypeFamily>;

@@ -1,0 +1,146 @@
+/**
+ * The vault spec, version 1: the shape a data engineer writes (in YAML, or as the compact
+ * source-table string). Keys are snake_case because they are the file format; the IR that
+ * inference builds from a spec is camelCase. `docs/spec.md` is the reference.
+ *
+ * This type and the JSON Schema in `@vault/dsl` are proven to agree at compile time.
+ */
+
+export type HashAlgorithm = 'md5' | 'sha1' | 'sha256';
+
+export interface HashingSpec {
+  /** Default md5. */
+  readonly algorithm?: HashAlgorithm;
+  /** Whether business keys keep their case before hashing. Default false (upper-cased). */
+  readonly case_sensitive_keys?: boolean;
+  /** Whether hashdiff payloads keep their case. Default true. */
+  readonly case_sensitive_hashdiff?: boolean;
+}
+
+/** What a table is, when inference should not decide. */
+export type TableKind = 'hub' | 'link' | 'reference';
+
+/** How a column is treated when inference should not decide. */
+export type ColumnRole = 'technical' | 'sensitive' | 'ignore';
+
+export interface ColumnSpecObject {
+  readonly type: string;
+  /** Default true. */
+  readonly nullable?: boolean;
+  readonly description?: string;
+  readonly role?: ColumnRole;
+}
+
+/** `columns: { id: int }` is short for `{ id: { type: int } }`. */
+export type ColumnSpec = string | ColumnSpecObject;
+
+export interface ReferenceSpec {
+  /** Columns of this table, in the order of the target's key. */
+  readonly columns: ReadonlyArray<string>;
+  /** The referenced table. */
+  readonly table: string;
+  /** Columns of the target; default: the target's business key. */
+  readonly target_columns?: ReadonlyArray<string>;
+  /** Role name, e.g. `manager` for `manager_staff_id`; names the link's hub key. */
+  readonly role?: string;
+}
+
+export interface TableSpec {
+  readonly description?: string;
+  readonly kind?: TableKind;
+  /** Name of the hub this table feeds (default: inferred from the table name). */
+  readonly hub?: string;
+  /** Name of the link, for association tables. */
+  readonly link?: string;
+  readonly business_key?: ReadonlyArray<string>;
+  readonly primary_key?: ReadonlyArray<string>;
+  readonly unique_keys?: ReadonlyArray<ReadonlyArray<string>>;
+  readonly columns: { readonly [column: string]: ColumnSpec };
+  readonly references?: ReadonlyArray<ReferenceSpec>;
+  /** Satellite name → payload columns; columns not listed go to the default satellite. */
+  readonly satellites?: { readonly [satellite: string]: ReadonlyArray<string> };
+  /** Column that orders several deltas of one key inside a batch (CDC timestamp or sequence). */
+  readonly delta_order?: string;
+}
+
+export interface RuleSetSpec {
+  /** Derived attribute name → expression. */
+  readonly derive?: { readonly [attribute: string]: string };
+  /** Rows kept in the business vault: a boolean expression. */
+  readonly filter?: string;
+}
+
+export interface BusinessVaultSpec {
+  /** Hub or link name → its business rules. */
+  readonly rules?: { readonly [entity: string]: RuleSetSpec };
+}
+
+export interface DimensionalModelSpec {
+  readonly description?: string;
+  /** The link (or hub) the facts come from. */
+  readonly fact: string;
+  /** Measures: columns of the fact's business satellites, or derived attributes. */
+  readonly measures: ReadonlyArray<string>;
+  /** Hubs that become dimensions; default: every hub of the fact link. */
+  readonly dimensions?: ReadonlyArray<string>;
+}
+
+export interface ReportingViewSpec {
+  readonly description?: string;
+  /** The business hub or link the view reads. */
+  readonly from: string;
+  /** Columns to show; default all. */
+  readonly columns?: ReadonlyArray<string>;
+  readonly filter?: string;
+}
+
+export interface AccessLayerSpec {
+  /** Hubs that get a presentation view: `all` (default), `none`, or a list. */
+  readonly presentation_views?: 'all' | 'none' | ReadonlyArray<string>;
+  readonly dimensional_models?: { readonly [model: string]: DimensionalModelSpec };
+  readonly reporting_views?: { readonly [view: string]: ReportingViewSpec };
+}
+
+export interface SchemasSpec {
+  readonly landing?: string;
+  readonly raw_vault?: string;
+  readonly business_vault?: string;
+  readonly access_layer?: string;
+}
+
+export interface FrameworkSpec {
+  /** Path of a framework profile file, relative to the spec. */
+  readonly profile?: string;
+}
+
+export interface Spec {
+  readonly version: 1;
+  readonly model: string;
+  /** The business context: what the model is for. */
+  readonly description?: string;
+  /** The source system, recorded in every row's record source. Default: the model name. */
+  readonly record_source?: string;
+  readonly schemas?: SchemasSpec;
+  readonly hashing?: HashingSpec;
+  readonly framework?: FrameworkSpec;
+  readonly tables: { readonly [table: string]: TableSpec };
+  readonly business_vault?: BusinessVaultSpec;
+  readonly access_layer?: AccessLayerSpec;
+}
+
+export const HASHING_DEFAULTS = {
+  algorithm: 'md5',
+  case_sensitive_keys: false,
+  case_sensitive_hashdiff: true,
+} as const satisfies Required<HashingSpec>;
+
+export const SCHEMA_DEFAULTS = {
+  landing: 'landing',
+  raw_vault: 'raw_vault',
+  business_vault: 'business_vault',
+  access_layer: 'access_layer',
+} as const satisfies Required<SchemasSpec>;
+
+export function columnSpecObject(c: ColumnSpec): ColumnSpecObject {
+  return typeof c === 'string' ? { type: c } : c;
+}

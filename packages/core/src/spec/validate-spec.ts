@@ -1,0 +1,142 @@
+/**
+ * Meaning checks on a spec whose shape is already valid (the JSON Schema ran first):
+ * names, types, keys and references. Reports every problem, as path diagnostics.
+ */
+import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import { closest, parseColumnType } from './column-type.js';
+import { checkIdentifier } from './identifiers.js';
+import { columnSpecObject, type Spec, type TableSpec } from './spec.js';
+
+export function validateSpec(spec: Spec): PathDiagnostic[] {
+  const out: PathDiagnostic[] = [];
+  const name = (value: string, path: SpecPath, what: string, target: 'key' | 'value' = 'value'): void => {
+    const problem = checkIdentifier(value, what);
+    if (problem !== undefined) out.push(pathDiag(problem.code, path, problem.message, { target }));
+  };
+
+  name(spec.model, ['model'], 'model');
+  const tableNames = Object.keys(spec.tables);
+  if (tableNames.length === 0) out.push(pathDiag('VLT214', ['tables'], 'the model has no source tables; add at least one under tables:'));
+  checkFolded(tableNames, (n) => ['tables', n], 'VLT205', (n) => `table '${n}'`, out);
+
+  for (const [tableName, table] of Object.entries(spec.tables)) {
+    name(tableName, ['tables', tableName], 'table', 'key');
+    validateTable(spec, tableName, table, out, name);
+  }
+  validateNamedBlocks(spec, name);
+  return out;
+}
+
+type NameCheck = (value: string, path: SpecPath, what: string, target?: 'key' | 'value') => void;
+
+function validateTable(spec: Spec, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck): void {
+  const base = ['tables', tableName] as const;
+  const columnNames = Object.keys(table.columns);
+  if (columnNames.length === 0) out.push(pathDiag('VLT210', [...base, 'columns'], `table '${tableName}' has no columns`));
+  checkFolded(columnNames, (c) => [...base, 'columns', c], 'VLT206', (c) => `column '${c}' of table '${tableName}'`, out);
+
+  for (const [columnName, column] of Object.entries(table.columns)) {
+    const path = [...base, 'columns', columnName];
+    name(columnName, path, 'column', 'key');
+    const typePath = typeof column === 'string' ? path : [...path, 'type'];
+    const parsed = parseColumnType(columnSpecObject(column).type);
+    if (!parsed.ok) out.push(pathDiag(parsed.error.code, typePath, parsed.error.message, { inner: parsed.error.inner }));
+  }
+
+  const has = (c: string): boolean => Object.hasOwn(table.columns, c);
+  const checkKey = (cols: ReadonlyArray<string>, path: SpecPath, code: 'VLT203' | 'VLT204' | 'VLT212', what: string): void => {
+    const seen = new Set<string>();
+    cols.forEach((c, i) => {
+      if (!has(c)) out.push(pathDiag(code, [...path, i], `${what} names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
+      if (seen.has(c)) out.push(pathDiag('VLT218', [...path, i], `column '${c}' appears twice in the ${what}`));
+      seen.add(c);
+    });
+  };
+  if (table.business_key) {
+    checkKey(table.business_key, [...base, 'business_key'], 'VLT204', 'business key');
+    table.business_key.forEach((c, i) => {
+      const col = table.columns[c];
+      if (col !== undefined && columnSpecObject(col).nullable === true) {
+        out.push(pathDiag('VLT219', [...base, 'business_key', i], `business key column '${c}' is declared nullable; rows with a NULL key cannot be loaded into the hub`));
+      }
+    });
+  }
+  if (table.primary_key) checkKey(table.primary_key, [...base, 'primary_key'], 'VLT212', 'primary key');
+  table.unique_keys?.forEach((k, i) => checkKey(k, [...base, 'unique_keys', i], 'VLT212', 'unique key'));
+  if (table.delta_order !== undefined && !has(table.delta_order)) {
+    out.push(pathDiag('VLT213', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', which table '${tableName}' does not have${hint(table.delta_order, columnNames)}`));
+  }
+  if (table.hub !== undefined) name(table.hub, [...base, 'hub'], 'hub');
+  if (table.link !== undefined) name(table.link, [...base, 'link'], 'link');
+
+  const assigned = new Map<string, string>();
+  for (const [satName, cols] of Object.entries(table.satellites ?? {})) {
+    name(satName, [...base, 'satellites', satName], 'satellite', 'key');
+    cols.forEach((c, i) => {
+      const path = [...base, 'satellites', satName, i];
+      if (!has(c)) out.push(pathDiag('VLT213', path, `satellite '${satName}' names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
+      const previous = assigned.get(c);
+      if (previous !== undefined) out.push(pathDiag('VLT216', path, `column '${c}' is assigned to satellite '${previous}' and to satellite '${satName}'; a column belongs to one satellite`));
+      else assigned.set(c, satName);
+    });
+  }
+
+  table.references?.forEach((ref, i) => {
+    const path = [...base, 'references', i];
+    checkKey(ref.columns, [...path, 'columns'], 'VLT203', 'reference');
+    if (ref.role !== undefined) name(ref.role, [...path, 'role'], 'role');
+    const target = spec.tables[ref.table];
+    if (target === undefined) {
+      out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, Object.keys(spec.tables))}`));
+      return;
+    }
+    const targetColumns = Object.keys(target.columns);
+    ref.target_columns?.forEach((c, j) => {
+      if (!Object.hasOwn(target.columns, c)) {
+        out.push(pathDiag('VLT215', [...path, 'target_columns', j], `reference target column '${c}' does not exist in table '${ref.table}'${hint(c, targetColumns)}`));
+      }
+    });
+    const targetKey = ref.target_columns ?? target.business_key ?? target.primary_key;
+    if (targetKey !== undefined && targetKey.length !== ref.columns.length) {
+      out.push(pathDiag('VLT211', [...path, 'columns'], `reference has ${ref.columns.length} column${ref.columns.length === 1 ? '' : 's'} but the key of table '${ref.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+    }
+  });
+}
+
+function validateNamedBlocks(spec: Spec, name: NameCheck): void {
+  for (const [entity, rules] of Object.entries(spec.business_vault?.rules ?? {})) {
+    name(entity, ['business_vault', 'rules', entity], 'rule target', 'key');
+    for (const attr of Object.keys(rules.derive ?? {})) {
+      name(attr, ['business_vault', 'rules', entity, 'derive', attr], 'derived attribute', 'key');
+    }
+  }
+  for (const model of Object.keys(spec.access_layer?.dimensional_models ?? {})) {
+    name(model, ['access_layer', 'dimensional_models', model], 'dimensional model', 'key');
+  }
+  for (const view of Object.keys(spec.access_layer?.reporting_views ?? {})) {
+    name(view, ['access_layer', 'reporting_views', view], 'reporting view', 'key');
+  }
+}
+
+function checkFolded(
+  names: ReadonlyArray<string>,
+  pathOf: (n: string) => SpecPath,
+  code: 'VLT205' | 'VLT206',
+  what: (n: string) => string,
+  out: PathDiagnostic[],
+): void {
+  const first = new Map<string, string>();
+  for (const n of names) {
+    const folded = n.toLowerCase();
+    const previous = first.get(folded);
+    if (previous !== undefined) {
+      out.push(pathDiag(code, pathOf(n), `${what(n)} differs from '${previous}' only in case; names must be unique ignoring case`, { target: 'key' }));
+    } else first.set(folded, n);
+  }
+}
+
+function hint(name: string, candidates: ReadonlyArray<string>): string {
+  const c = closest(name, candidates);
+  return c === undefined ? '' : `; did you mean '${c}'?`;
+}

@@ -1,0 +1,130 @@
+/**
+ * The JSON Schema of the vault spec, version 1. `schema/vault-spec.schema.json` at the repo
+ * root is written from this constant (`npm run schema`) for editors; a test keeps them equal.
+ * `spec-schema-proof.ts` proves at compile time that it describes exactly `Spec` from core.
+ */
+const identifier = { type: 'string', minLength: 1 } as const;
+const columnList = { type: 'array', items: identifier, minItems: 1 } as const;
+const expression = { type: 'string', minLength: 1, description: 'An expression in the vault expression language (docs/expressions.md).' } as const;
+
+const columnObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', minLength: 1, description: 'Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted).' },
+    nullable: { type: 'boolean', description: 'Whether the column may be NULL. Default true.' },
+    description: { type: 'string' },
+    role: { type: 'string', enum: ['technical', 'sensitive', 'ignore'], description: 'technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded.' },
+  },
+} as const;
+
+const reference = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['columns', 'table'],
+  properties: {
+    columns: { ...columnList, description: 'Columns of this table, in the order of the target key.' },
+    table: { ...identifier, description: 'The referenced table.' },
+    target_columns: { ...columnList, description: "Columns of the target table; default: the target's business key." },
+    role: { ...identifier, description: 'Role name, e.g. manager for manager_staff_id.' },
+  },
+} as const;
+
+const table = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['columns'],
+  properties: {
+    description: { type: 'string' },
+    kind: { type: 'string', enum: ['hub', 'link', 'reference'], description: 'Override inference: what this table becomes.' },
+    hub: { ...identifier, description: 'Name of the hub this table feeds.' },
+    link: { ...identifier, description: 'Name of the link, for association tables.' },
+    business_key: { ...columnList, description: 'Declared business key columns, in order.' },
+    primary_key: columnList,
+    unique_keys: { type: 'array', items: columnList },
+    columns: {
+      type: 'object',
+      description: 'Column name → type (shorthand) or column settings.',
+      additionalProperties: { anyOf: [{ type: 'string', minLength: 1 }, columnObject] },
+    },
+    references: { type: 'array', items: reference },
+    satellites: { type: 'object', description: 'Satellite name → payload columns.', additionalProperties: columnList },
+    delta_order: { ...identifier, description: 'Column that orders several changes of one key inside a batch.' },
+  },
+} as const;
+
+const ruleSet = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    derive: { type: 'object', description: 'Derived attribute name → expression.', additionalProperties: expression },
+    filter: expression,
+  },
+} as const;
+
+export const SPEC_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://vault.dev/schema/vault-spec.schema.json',
+  title: 'vault spec',
+  description: 'A Data Vault 2.0 model for the vault compiler (docs/spec.md).',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'model', 'tables'],
+  properties: {
+    version: { const: 1, description: 'Spec format version. Only 1 exists.' },
+    model: { ...identifier, description: 'Model name: output goes to OUT/<model>/.' },
+    description: { type: 'string', description: 'Business context: what the model is for.' },
+    record_source: { type: 'string', minLength: 1, description: 'Source system recorded in every row. Default: the model name.' },
+    schemas: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { landing: identifier, raw_vault: identifier, business_vault: identifier, access_layer: identifier },
+    },
+    hashing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        algorithm: { type: 'string', enum: ['md5', 'sha1', 'sha256'], description: 'Default md5.' },
+        case_sensitive_keys: { type: 'boolean', description: 'Keep the case of business keys. Default false.' },
+        case_sensitive_hashdiff: { type: 'boolean', description: 'Keep the case of hashdiff payloads. Default true.' },
+      },
+    },
+    framework: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { profile: { type: 'string', minLength: 1, description: 'Framework profile file, relative to the spec.' } },
+    },
+    tables: { type: 'object', description: 'Source table name → table.', additionalProperties: table },
+    business_vault: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { rules: { type: 'object', description: 'Hub or link name → business rules.', additionalProperties: ruleSet } },
+    },
+    access_layer: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        presentation_views: { anyOf: [{ type: 'string', enum: ['all', 'none'] }, { type: 'array', items: identifier }] },
+        dimensional_models: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['fact', 'measures'],
+            properties: { description: { type: 'string' }, fact: identifier, measures: columnList, dimensions: columnList },
+          },
+        },
+        reporting_views: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from'],
+            properties: { description: { type: 'string' }, from: identifier, columns: columnList, filter: expression },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
+import { severityOf } from '@vault/core';
+import { parseSpecYaml, type ParsedSpec } from './load.js';
+
+/**
+ * Reads and parses a spec file. `display` is the name diagnostics print; by default the path
+ * relative to the working directory, so output does not depend on where the repo lives.
+ */
+export function loadSpecFile(path: string, display: string = displayPath(path)): ParsedSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file'
+      : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory'
+      : (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied'
+      : (e as Error).message;
+    const at = { line: 1, col: 1 };
+    return {
+      spec: undefined,
+      diagnostics: [{ code: 'VLT001', severity: severityOf('VLT001'), message: `cannot read the spec file: ${reason}`, span: { file: display, start: at, end: at } }],
+      source: { file: display, span: () => ({ file: display, start: at, end: at }) },
+      document: undefined,
+    };
+  }
+  return parseSpecYaml(text, display);
+}
+
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? path : isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
+}

@@ -1,0 +1,94 @@
+/**
+ * Resolves spec paths to spans in a YAML document: the one place YAML positions are read.
+ */
+import { isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node, type Pair } from 'yaml';
+import type { PathDiagnostic, Span } from '@vault/core';
+import { LineIndex } from '../positions.js';
+import type { SpecSource } from '../source-map.js';
+
+type Range = readonly [number, number];
+
+export function yamlSource(doc: Document, text: string, file: string): SpecSource {
+  const lines = new LineIndex(text);
+  const toSpan = ([start, end]: Range): Span => ({ file, start: lines.position(start), end: lines.position(end) });
+  return {
+    file,
+    span(d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Span {
+      return toSpan(locate(doc, text, d));
+    },
+  };
+}
+
+function locate(doc: Document, text: string, d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Range {
+  let node: unknown = doc.contents;
+  let pair: Pair | undefined;
+  let found = true;
+  let best: Range = rangeOf(node) ?? [0, 0];
+  for (const segment of d.path) {
+    const next = child(node, segment);
+    if (next === undefined) {
+      found = false;
+      break;
+    }
+    pair = next.pair;
+    node = next.node;
+    best = rangeOf(node) ?? rangeOf(pair?.key) ?? best;
+  }
+  if (!found) return best;
+  if (d.target === 'key' && pair !== undefined) return rangeOf(pair.key) ?? best;
+  if (d.inner !== undefined && isScalar(node)) return innerRange(node, text, d.inner) ?? best;
+  return best;
+}
+
+function child(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+    return pair === undefined ? undefined : { node: pair.value ?? pair.key, pair };
+  }
+  if (isSeq(node)) {
+    const item = node.items[Number(segment)];
+    return item === undefined ? undefined : { node: item };
+  }
+  return undefined;
+}
+
+function rangeOf(node: unknown): Range | undefined {
+  const r = (node as Node | undefined)?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
+
+/**
+ * Maps offsets inside a scalar's *value* to offsets in the file. Exact for plain and quoted
+ * scalars without escapes and for block scalars (line by line); for escaped quoted strings
+ * it is close, never outside the scalar.
+ */
+function innerRange(node: Scalar, text: string, inner: { start: number; end: number }): Range | undefined {
+  const r = node.range;
+  if (!r) return undefined;
+  const value = String(node.value);
+  const clamp = (n: number): number => Math.min(Math.max(n, r[0]), r[1]);
+  switch (node.type) {
+    case Scalar.BLOCK_LITERAL:
+    case Scalar.BLOCK_FOLDED: {
+      const at = (offset: number): number => blockOffset(text, r[0], value, offset);
+      return [clamp(at(inner.start)), clamp(at(inner.end))];
+    }
+    case Scalar.QUOTE_DOUBLE:
+    case Scalar.QUOTE_SINGLE:
+      return [clamp(r[0] + 1 + inner.start), clamp(r[0] + 1 + inner.end)];
+    default:
+      return [clamp(r[0] + inner.start), clamp(r[0] + inner.end)];
+  }
+}
+
+/** Finds the file offset of `offset` in a block scalar's value: same line, same column after indentation. */
+function blockOffset(text: string, start: number, value: string, offset: number): number {
+  const before = value.slice(0, offset);
+  const lineNo = (before.match(/\n/g) ?? []).length;
+  const col = offset - (before.lastIndexOf('\n') + 1);
+  // Skip the header line (`|`, `>-`, ...), then `lineNo` content lines.
+  let pos = text.indexOf('\n', start) + 1;
+  const indent = /^[ ]*/.exec(text.slice(pos))?.[0].length ?? 0;
+  for (let i = 0; i < lineNo && pos > 0; i++) pos = text.indexOf('\n', pos) + 1;
+  return pos + indent + col;
+}
