@@ -31,6 +31,25 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     });
 
   program
+    .command('compile')
+    .description('write the Query DSL for every layer and manifest.json to OUT/MODEL/')
+    .argument('[spec]', 'spec file (YAML); or use --model with --source-tables')
+    .option('--out <dir>', 'output directory (default: generated)')
+    .addOption(new Option('--stage <stage>', 'last stage to build').choices(['raw', 'business', 'access', 'all']).default('all'))
+    .option('--target <list>', 'comma-separated targets', 'querydsl')
+    .option('--check', 'write nothing; exit 1 and list the files that would change', false)
+    .option('--json', "print the orchestrator's result object as JSON", false)
+    .option('--model <name>', 'model name (spec-less form)')
+    .option('--source-tables <string>', 'compact source tables (spec-less form)')
+    .option('--business-context <text>', 'business context (spec-less form)')
+    .option('--output-dir <dir>', 'alias of --out, as in the seed scripts')
+    .action(async (spec: string | undefined, opts: { out?: string; outputDir?: string; stage: 'raw' | 'business' | 'access' | 'all'; target: string; check: boolean; json: boolean; model?: string; sourceTables?: string; businessContext?: string }) => {
+      const { compileCommand } = await import('./commands/compile.js');
+      const out = opts.out ?? opts.outputDir;
+      code = compileCommand(spec, { ...opts, ...(out !== undefined ? { out } : {}) }, o);
+    });
+
+  program
     .command('explain')
     .description('print why each hub, link, satellite and business key exists (the inference evidence)')
     .argument('<spec>', 'spec file')

@@ -5,3 +5,4 @@ export { validateSpecShape } from './schema/validate-schema.js';
 export * from './yaml/load.js';
 export * from './yaml/load-file.js';
 export * from './compact-spec.js';
+export * from './analyze.js';

@@ -1,0 +1,97 @@
+import { join, resolve } from 'node:path';
+import { hasErrors, type Stage, type VaultModel } from '@vault/core';
+import { loadSpecFile, type ParsedSpec } from '@vault/dsl';
+import { buildManifest, emitQueryDsl, manifestJson } from '@vault/emitters';
+import { EXIT, UsageError } from '../exit.js';
+import { analyze, loadCompact } from '../load.js';
+import { bold, green, printDiagnostics, type Output } from '../output.js';
+import { plannedChanges, writeOutput, type OutputFile } from '../write-output.js';
+
+export interface CompileOptions {
+  readonly out?: string;
+  readonly stage: 'raw' | 'business' | 'access' | 'all';
+  readonly target: string;
+  readonly check: boolean;
+  readonly json: boolean;
+  readonly model?: string;
+  readonly sourceTables?: string;
+  readonly businessContext?: string;
+}
+
+const TARGETS = ['querydsl'] as const;
+
+/** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
+export function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): number {
+  const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  for (const t of targets) if (!(TARGETS as ReadonlyArray<string>).includes(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
+  let parsed: ParsedSpec;
+  if (specPath !== undefined) {
+    if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
+    parsed = loadSpecFile(specPath);
+  } else {
+    if (opts.sourceTables === undefined) throw new UsageError('vault compile needs a spec file, or --model and --source-tables');
+    if (opts.model === undefined) throw new UsageError('--source-tables needs --model NAME');
+    parsed = loadCompact(opts.sourceTables, opts.model, opts.businessContext);
+  }
+  const stage: Stage = opts.stage === 'all' ? 'access' : opts.stage;
+  const a = analyze(parsed, { stage });
+  printDiagnostics(o, a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined) {
+    o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
+    return EXIT.failed;
+  }
+  const model = a.model;
+  const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
+  const emitted = emitQueryDsl(model, { specPath: specName });
+  const manifest = buildManifest(model, { specPath: specName, files: emitted.map((f) => f.path) });
+  const files: OutputFile[] = [...emitted, { path: 'manifest.json', content: manifestJson(manifest) }];
+  const outRoot = opts.out ?? 'generated';
+  const dir = join(outRoot, model.name);
+  if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
+
+  if (opts.check) {
+    const changes = plannedChanges(dir, files);
+    for (const c of changes) o.out(`${c.change}: ${join(dir, c.path)}`);
+    if (changes.length > 0) {
+      o.err(`vault: ${changes.length} generated file(s) in ${dir} are out of date; run vault compile`);
+      return EXIT.failed;
+    }
+    o.err(`${dir}: up to date (${files.length} files)`);
+    return EXIT.ok;
+  }
+  writeOutput(dir, files);
+  if (opts.json) o.out(JSON.stringify(resultObject(model, files, dir), null, 2));
+  else printSummary(o, model, files, dir);
+  return EXIT.ok;
+}
+
+const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/', access_layer: 'access_layer/' } as const;
+
+/** The orchestrator's result object of the seed (section 6.1), without the clock. */
+export function resultObject(model: VaultModel, files: ReadonlyArray<OutputFile>, dir: string): unknown {
+  const paths = files.map((f) => f.path);
+  const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
+  const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);
+  const stages = ['source_validation', 'raw_vault', ...(model.stages.includes('business') ? ['business_vault'] : []), ...(model.stages.includes('access') ? ['access_layer'] : []), 'framework_integration'];
+  return {
+    model_name: model.name,
+    source_validation: { status: 'skipped', reason: 'no database given; run vault validate --db URL' },
+    raw_vault: { hubs: names(model.rawVault.hubs), links: names(model.rawVault.links), satellites: names(model.rawVault.satellites), link_satellites: names(model.rawVault.linkSatellites), files: under(LAYER_DIRS.raw_vault) },
+    business_vault: { hubs: names(model.businessVault.hubs), links: names(model.businessVault.links), satellites: names(model.businessVault.satellites), link_satellites: names(model.businessVault.linkSatellites), files: under(LAYER_DIRS.business_vault) },
+    access_layer: { presentation_views: names(model.accessLayer.presentationViews), dimensional_models: names(model.accessLayer.dimensionalModels), reporting_views: names(model.accessLayer.reportingViews), files: under(LAYER_DIRS.access_layer) },
+    framework_integration: { files: paths.filter((p) => !p.includes('/')) },
+    metadata: { model_name: model.name, output_dir: dir, total_files_generated: paths.length, pipeline_stages_completed: stages },
+  };
+}
+
+function printSummary(o: Output, model: VaultModel, files: ReadonlyArray<OutputFile>, dir: string): void {
+  const rv = model.rawVault;
+  const bv = model.businessVault;
+  const al = model.accessLayer;
+  o.err(bold(o, `vault compile: model ${model.name}`));
+  o.err(`  ${green(o, '✓')} raw vault       ${rv.hubs.length} hubs, ${rv.links.length} links, ${rv.satellites.length} satellites, ${rv.linkSatellites.length} link satellites`);
+  if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${bv.hubs.length} hubs, ${bv.links.length} links, ${bv.satellites.length} satellites, ${bv.linkSatellites.length} link satellites`);
+  if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${al.presentationViews.length} presentation views, ${al.dimensionalModels.length} dimensional models, ${al.reportingViews.length} reporting views`);
+  o.err(`  ${green(o, '✓')} framework       registry.py, manifest.json`);
+  o.err(`wrote ${files.length} files to ${dir}`);
+}
