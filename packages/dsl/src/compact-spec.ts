@@ -2,7 +2,7 @@
  * The seed's `--source-tables` string as a spec: parsed by the compact grammar, then checked
  * by the same meaning checks as a YAML spec, with positions inside the string.
  */
-import { pathDiag, severityOf, validateSpec, type Diagnostic, type PathDiagnostic } from '@vault/core';
+import { severityOf, validateSpec, type Diagnostic } from '@vault/core';
 import { compactSource, parseSourceTables } from './compact/index.js';
 import { LineIndex } from './positions.js';
 import { resolveDiagnostics } from './source-map.js';
@@ -20,13 +20,16 @@ export function parseSpecCompact(text: string, options: { readonly model: string
     message: e.message,
     span: { file: COMPACT_FILE, start: lines.position(e.offset), end: lines.position(e.offset + e.length) },
   }));
-  const duplicates: PathDiagnostic[] = parsed.duplicates.map((d) =>
-    d.path.length === 2
-      ? pathDiag('VLT205', d.path, `table '${String(d.path[1])}' appears twice in the source-table string`, { target: 'key' })
-      : pathDiag('VLT206', d.path, `column '${String(d.path[3])}' appears twice in table '${String(d.path[1])}'`, { target: 'key' }),
-  );
+  // Duplicates point at the repeated name, which the spec (first occurrence wins) has no path for.
+  const duplicates: Diagnostic[] = parsed.duplicates.map((d) => {
+    const code = d.path.length === 2 ? 'VLT205' : 'VLT206';
+    const message = d.path.length === 2
+      ? `table '${String(d.path[1])}' appears twice in the source-table string`
+      : `column '${String(d.path[3])}' appears twice in table '${String(d.path[1])}'`;
+    return { code, severity: severityOf(code), message, span: { file: COMPACT_FILE, start: lines.position(d.offset), end: lines.position(d.offset + d.length) } };
+  });
   const meaning = parsed.spec === undefined || syntax.length > 0 ? [] : validateSpec(parsed.spec);
-  const diagnostics = [...syntax, ...resolveDiagnostics(source, [...duplicates, ...meaning])];
+  const diagnostics = [...syntax, ...duplicates, ...resolveDiagnostics(source, meaning)];
   const ok = parsed.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
   return { spec: ok ? parsed.spec : undefined, diagnostics, source, document: undefined };
 }

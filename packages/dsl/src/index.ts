@@ -6,3 +6,5 @@ export * from './yaml/load.js';
 export * from './yaml/load-file.js';
 export * from './compact-spec.js';
 export * from './analyze.js';
+export * from './compact/index.js';
+export * from './compact/source.js';
