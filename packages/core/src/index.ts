@@ -12,3 +12,4 @@ export * from './infer/compile.js';
 export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
 export { allEntities, refKey } from './validate/entities.js';
+export * from './expr/index.js';

@@ -36,7 +36,7 @@ export function call(nameToken: IToken, args: ReadonlyArray<Expr>, close: IToken
     const hint = closest(nameToken.image, FUNCTION_NAMES);
     const help = hint !== undefined ? `did you mean '${hint}'?` : `the functions are ${FUNCTION_NAMES.join(', ')}`;
     errors.push(exprError('VLT304', `unknown function ${quote(nameToken.image)}; ${help}`, tokenSpan(nameToken)));
-    return { kind: 'null', span };
+    return { kind: 'null', span }; // a placeholder: with an error recorded, no tree is returned
   }
   const spec = functionSpec(name);
   if (args.length < spec.minArgs || (spec.maxArgs !== undefined && args.length > spec.maxArgs)) {

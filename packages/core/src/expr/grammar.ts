@@ -16,29 +16,27 @@
  * Comparisons do not chain (`a = b = c` is an error, as in PostgreSQL); the printer adds
  * the parentheses that make such trees readable again.
  */
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
-import type { BinaryOp, ComparisonOp, Expr, WhenClause } from './ast.js';
+import type { IToken, TokenType } from 'chevrotain';
+import { chevrotain } from '../chevrotain.js';
+import type { BinaryOp, Expr, WhenClause } from './ast.js';
 import { call, castType, cover, isTemporalPrefix, normaliseDecimal, normaliseInteger, temporal, unquote } from './build.js';
-import { quote, type ExprError } from './errors.js';
+import type { ExprError } from './errors.js';
 import * as T from './lexer.js';
+import { SYNTAX_MESSAGES } from './syntax-messages.js';
 
-const COMPARISON: Readonly<Record<string, ComparisonOp>> = { '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const { EmbeddedActionsParser } = chevrotain;
 
-const found = (t: IToken | undefined): string =>
-  t === undefined || t.tokenType === EOF ? 'end of input' : quote(t.image);
-const label = (t: TokenType): string => t.LABEL ?? t.name;
-const firstOfPaths = (paths: ReadonlyArray<ReadonlyArray<TokenType>>): string =>
-  [...new Set(paths.flatMap((p) => (p[0] === undefined ? [] : [label(p[0])])))].join(' or ');
-
-/** "expected X but found Y", the form every syntax error takes. */
-const MESSAGES: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${label(expected)} but found ${found(actual)}`,
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => `expected an operator or the end of the expression but found ${found(firstRedundant)}`,
-  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, customUserDescription }) =>
-    `expected ${customUserDescription ?? firstOfPaths(expectedPathsPerAlt.flat())} but found ${found(actual[0])}`,
-  buildEarlyExitMessage: ({ expectedIterationPaths, actual, customUserDescription }) =>
-    `expected ${customUserDescription ?? firstOfPaths(expectedIterationPaths)} but found ${found(actual[0])}`,
+/** Operator tokens to tree operators; `!=` is read as `<>`, its one canonical spelling. */
+const OPERATORS: Readonly<Record<string, BinaryOp>> = {
+  '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '+': '+', '-': '-', '||': '||', '*': '*', '/': '/', '%': '%',
 };
+
+function operator(t: IToken): BinaryOp {
+  const op = OPERATORS[t.image];
+  if (op === undefined) throw new Error(`expression grammar: operator token '${t.image}' has no tree operator`);
+  return op;
+}
 
 const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, span: cover(left.span, right.span) });
 
@@ -49,12 +47,12 @@ function prefixed(tokens: ReadonlyArray<IToken>, operand: Expr, kind: 'not' | 'n
 
 // Semantic actions run inside ACTION: chevrotain first runs every rule once with dummy
 // tokens to record the grammar, and tree building must not run then.
-class ExprParser extends EmbeddedActionsParser {
+export class ExprParser extends EmbeddedActionsParser {
   /** Problems found by semantic actions in the current parse. */
   semanticErrors: ExprError[] = [];
 
   constructor() {
-    super(T.ALL_TOKENS, { errorMessageProvider: MESSAGES, maxLookahead: 3 });
+    super(T.ALL_TOKENS, { errorMessageProvider: SYNTAX_MESSAGES, maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
@@ -76,7 +74,7 @@ class ExprParser extends EmbeddedActionsParser {
       { ALT: () => {
         const op = this.CONSUME(T.CompOp);
         const right = this.SUBRULE2(this.additive);
-        result = this.ACTION(() => binary(COMPARISON[op.image] ?? '=', left, right));
+        result = this.ACTION(() => binary(operator(op), left, right));
       } },
       { ALT: () => {
         this.CONSUME(T.Is);
@@ -213,26 +211,8 @@ class ExprParser extends EmbeddedActionsParser {
     this.MANY(() => {
       const t = this.CONSUME(opToken);
       const right = next();
-      left = this.ACTION(() => binary(op ?? (t.image as BinaryOp), left, right));
+      left = this.ACTION(() => binary(op ?? operator(t), left, right));
     });
     return left;
   }
-}
-
-// Built on first use: chevrotain's grammar analysis is the costly part of start-up.
-let instance: ExprParser | undefined;
-
-/** Parses tokens into a tree; every problem is returned, the tree only when there were none. */
-export function parseTokens(tokens: IToken[], textLength: number): { readonly expr: Expr | undefined; readonly errors: ExprError[] } {
-  const parser = (instance ??= new ExprParser());
-  parser.semanticErrors = [];
-  parser.input = tokens;
-  const expr = parser.expression();
-  const syntax: ExprError[] = parser.errors.map((e) => ({
-    code: 'VLT301',
-    message: e.message,
-    inner: Number.isNaN(e.token.startOffset) ? { start: textLength, end: textLength } : T.tokenSpan(e.token),
-  }));
-  const errors = [...parser.semanticErrors, ...syntax];
-  return { expr: errors.length === 0 ? expr : undefined, errors };
 }

@@ -6,9 +6,12 @@
  * Function names and the DATE/TIMESTAMP literal prefixes are plain identifiers, decided by
  * the parser from context, so that columns may be called `date`, `year` or `upper`.
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, Lexer as ChevrotainLexer, TokenType } from 'chevrotain';
+import { chevrotain } from '../chevrotain.js';
 import type { ExprSpan } from './ast.js';
 import { exprError, quote, type ExprError } from './errors.js';
+
+const { createToken, Lexer } = chevrotain;
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
@@ -88,7 +91,7 @@ export function tokenSpan(token: IToken): ExprSpan {
 }
 
 // Built on first use: validating the token set costs start-up time the CLI does not always need.
-let lexer: Lexer | undefined;
+let lexer: ChevrotainLexer | undefined;
 
 /** Hints for characters people try to smuggle in from SQL or programming languages. */
 const HINTS: Readonly<Record<string, string>> = {

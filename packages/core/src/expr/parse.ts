@@ -3,8 +3,9 @@
  */
 import type { Expr } from './ast.js';
 import { exprError, sortExprErrors, type ExprError } from './errors.js';
-import { parseTokens } from './grammar.js';
-import { Case, End, LParen, RParen, tokenize } from './lexer.js';
+import type { IToken } from 'chevrotain';
+import { ExprParser } from './grammar.js';
+import { Case, End, LParen, RParen, tokenize, tokenSpan } from './lexer.js';
 
 /**
  * Business rules are a line or two; these limits only stop pathological input (an LLM
@@ -44,4 +45,22 @@ export function parseExpression(text: string): ParseExpressionResult {
   }
   const parsed = parseTokens(tokens, text.length);
   return { expr: parsed.expr, errors: sortExprErrors(parsed.errors) };
+}
+
+// Built on first use: chevrotain's grammar analysis is the costly part of start-up.
+let instance: ExprParser | undefined;
+
+/** Parses tokens into a tree; every problem is returned, the tree only when there were none. */
+function parseTokens(tokens: IToken[], textLength: number): { readonly expr: Expr | undefined; readonly errors: ExprError[] } {
+  const parser = (instance ??= new ExprParser());
+  parser.semanticErrors = [];
+  parser.input = tokens;
+  const expr = parser.expression();
+  const syntax: ExprError[] = parser.errors.map((e) => ({
+    code: 'VLT301',
+    message: e.message,
+    inner: Number.isNaN(e.token.startOffset) ? { start: textLength, end: textLength } : tokenSpan(e.token),
+  }));
+  const errors = [...parser.semanticErrors, ...syntax];
+  return { expr: errors.length === 0 ? expr : undefined, errors };
 }

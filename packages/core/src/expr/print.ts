@@ -9,7 +9,7 @@
  * arbitrary text into generated SQL.
  */
 import { match } from 'ts-pattern';
-import { printColumnType } from '../spec/column-type.js';
+import { parseColumnType, printColumnType } from '../spec/column-type.js';
 import type { BinaryOp, Expr } from './ast.js';
 import { FUNCTIONS } from './functions.js';
 import { KEYWORDS } from './lexer.js';
@@ -73,7 +73,7 @@ function render(e: Expr): string {
     .with({ kind: 'negate' }, (n) => `-${n.operand.kind === 'negate' ? `(${render(n.operand)})` : print(n.operand, NEGATE)}`)
     .with({ kind: 'not' }, (n) => `NOT ${print(n.operand, NOT)}`)
     .with({ kind: 'binary' }, (b) => {
-      const p = BINARY_PRECEDENCE[b.op];
+      const p = BINARY_PRECEDENCE[checked(b.op, Object.hasOwn(BINARY_PRECEDENCE, b.op), 'operator')];
       // Comparisons do not chain, so both sides need parentheses at their own level.
       const [l, r] = p === COMPARISON ? [ADDITIVE, ADDITIVE] : [p, p + 1];
       return `${print(b.left, l)} ${b.op} ${print(b.right, r)}`;
@@ -93,7 +93,10 @@ function render(e: Expr): string {
       parts.push('END');
       return checked(parts.join(' '), c.whens.length > 0, 'CASE without WHEN');
     })
-    .with({ kind: 'cast' }, (c) => `CAST(${print(c.operand, ANY)} AS ${printColumnType(c.type)})`)
+    .with({ kind: 'cast' }, (c) => {
+      const type = printColumnType(c.type);
+      return `CAST(${print(c.operand, ANY)} AS ${checked(type, parseColumnType(type).ok, 'CAST type')})`;
+    })
     .with({ kind: 'call' }, (c) =>
       checked(`${c.name}(${c.args.map((a) => print(a, ANY)).join(', ')})`, Object.hasOwn(FUNCTIONS, c.name), 'function'))
     .exhaustive();
@@ -111,7 +114,7 @@ function quoteString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-function checked(text: string, ok: boolean, what: string): string {
+function checked<T extends string>(text: T, ok: boolean, what: string): T {
   if (!ok) throw new Error(`printExpression: malformed ${what} ${JSON.stringify(text)}; only trees from parseExpression can be printed`);
   return text;
 }

@@ -88,7 +88,7 @@ class Checker {
       .with({ kind: 'binary', op: 'AND' }, { kind: 'binary', op: 'OR' }, (b) => {
         const l = this.condition(b.left, b.op);
         const r = this.condition(b.right, b.op);
-        return l && r;
+        return l === undefined || r === undefined ? undefined : 'boolean';
       })
       .with({ kind: 'binary', op: '||' }, (b) => {
         const [l, r] = [this.check(b.left), this.check(b.right)];
@@ -110,7 +110,7 @@ class Checker {
       .with({ kind: 'between' }, (n) => {
         const t = this.check(n.operand);
         const [low, high] = [this.comparable(t, n.low, n.low.span), this.comparable(t, n.high, n.high.span)];
-        return low && high;
+        return low === undefined || high === undefined ? undefined : 'boolean';
       })
       .with({ kind: 'case' }, (c) => this.caseExpr(c))
       .with({ kind: 'cast' }, (c) => (this.check(c.operand), TYPE_FAMILY[c.type.kind]))
