@@ -41,6 +41,7 @@ export const CODES = {
   VLT217: { severity: 'error', title: 'invalid column type arguments' },
   VLT218: { severity: 'error', title: 'duplicate column in a key' },
   VLT219: { severity: 'warning', title: 'business key column is nullable' },
+  VLT220: { severity: 'error', title: 'reference column type does not match the key it references' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },

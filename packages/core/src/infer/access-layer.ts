@@ -64,7 +64,11 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const slots = link ? link.hubs : [];
     const dimensionSlots = m.dimensions === undefined ? slots : m.dimensions.flatMap((d, i) => {
       const found = slots.filter((s) => s.hub === d || `${s.role}_${s.hub}` === d);
-      if (found.length === 0) unknown([...base, 'dimensions', i], d, slots.map((s) => s.hub), `a hub of '${m.fact}'`);
+      if (found.length === 0) {
+        const names = slots.map((s) => (s.role ? `${s.role}_${s.hub}` : s.hub));
+        const hint = closest(d, names);
+        diagnostics.push(pathDiag('VLT409', [...base, 'dimensions', i], `'${d}' is not a hub of '${m.fact}'${hint ? `; did you mean '${hint}'?` : names.length ? `; its hubs are ${names.join(', ')}` : ''}`));
+      }
       return found;
     });
     const dimensions: Dimension[] = [];

@@ -69,7 +69,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         kind: 'business_link_satellite', name: link.name, parent: link.name, parentHashKey: link.hashKey,
         satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
         derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name))],
-        evidence: [ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`)],
+        evidence: [ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
       });
     }
   }

@@ -158,7 +158,8 @@ function buildLink(
   diagnostics: PathDiagnostic[],
 ): Link | undefined {
   if (slots.length < 2) {
-    diagnostics.push(pathDiag('VLT403', ['tables', t.name], `table '${t.name}' would become a link but references ${slots.length} hub(s); a link needs at least two`, { target: 'key' }));
+    const why = t.kind === 'link' ? 'is declared kind: link' : 'would become a link';
+    diagnostics.push(pathDiag('VLT403', ['tables', t.name], `table '${t.name}' ${why} but references ${slots.length === 1 ? 'one hub' : 'no hub'}; a link needs at least two`, { target: 'key' }));
     return undefined;
   }
   const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));

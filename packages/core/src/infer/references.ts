@@ -40,7 +40,7 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
         diagnostics.push(pathDiag('VLT211', ['tables', t.name, 'references', i, 'columns'],
           targetKey.length === 0
             ? `table '${r.table}' has no business key to reference; declare its business_key or give target_columns`
-            : `reference has ${r.columns.length} column(s) but the business key of '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+            : `reference has ${r.columns.length} column${r.columns.length === 1 ? '' : 's'} but the key of table '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
         return;
       }
       r.columns.forEach((c) => used.add(c));

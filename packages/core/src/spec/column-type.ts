@@ -101,7 +101,7 @@ export function parseColumnType(text: string): ColumnTypeResult {
   }
   const values: number[] = [];
   for (const a of args) {
-    if (!/^\d{1,4}$/.test(a)) return fail('VLT217', `type argument '${a}' of '${name}' is not a whole number`, whole);
+    if (!/^\d{1,9}$/.test(a)) return fail('VLT217', `type argument '${a}' of '${name}' is not a whole number`, whole);
     values.push(Number(a));
   }
   return buildWithArgs(kind, values, whole);
@@ -155,6 +155,17 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate within a small edit distance, for "did you mean" hints. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  // A candidate that extends the name or abbreviates it (customer_no / customer_number) is the
+  // likeliest intent, whatever the edit distance says.
+  const lower = name.toLowerCase();
+  const canonical = normaliseAbbreviations(lower);
+  const synonym = [...candidates].find((c) => c.toLowerCase() !== lower && normaliseAbbreviations(c.toLowerCase()) === canonical);
+  if (synonym !== undefined) return synonym;
+  const extensions = [...candidates].filter((c) => {
+    const l = c.toLowerCase();
+    return l !== lower && Math.min(l.length, lower.length) >= 4 && (l.startsWith(lower) || lower.startsWith(l));
+  });
+  if (extensions.length > 0) return extensions.sort((a, b) => Math.abs(a.length - name.length) - Math.abs(b.length - name.length) || (a < b ? -1 : 1))[0];
   let best: string | undefined;
   // Allow one edit per three characters (at least one), and never a full rewrite.
   let bestDistance = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1) + 1;
@@ -166,6 +177,16 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
   }
   return best;
+}
+
+/** Abbreviations column names use for the same word: customer_no and customer_number. */
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  no: 'number', nr: 'number', num: 'number', nbr: 'number', cd: 'code', dt: 'date', amt: 'amount', qty: 'quantity',
+  desc: 'description', addr: 'address', acct: 'account', cust: 'customer', ts: 'timestamp',
+};
+
+function normaliseAbbreviations(name: string): string {
+  return name.split('_').map((w) => ABBREVIATIONS[w] ?? w).join('_');
 }
 
 /** The canonical spelling: what printers, manifests and the compact string use. */

@@ -46,7 +46,7 @@ export function checkIdentifier(name: string, what: string): IdentifierProblem |
 
 function whyUnsafe(name: string): string {
   if (name.length === 0) return 'it is empty';
-  if (/^[0-9]/.test(name)) return 'it starts with a digit';
+  if (/^[0-9]/.test(name)) return 'it starts with a digit; use letters, digits and underscores, not starting with a digit';
   const bad = [...name].find((ch) => !/[A-Za-z0-9_]/.test(ch)) ?? '';
   const what =
     bad === "'" || bad === '"' || bad === '`' ? 'a quote'

@@ -4,9 +4,9 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import { closest, parseColumnType } from './column-type.js';
+import { closest, parseColumnType, printColumnType, TYPE_FAMILY } from './column-type.js';
 import { checkIdentifier } from './identifiers.js';
-import { columnSpecObject, type Spec, type TableSpec } from './spec.js';
+import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 export function validateSpec(spec: Spec): PathDiagnostic[] {
   const out: PathDiagnostic[] = [];
@@ -100,13 +100,21 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
     const targetKey = ref.target_columns ?? target.business_key ?? target.primary_key;
     if (targetKey !== undefined && targetKey.length !== ref.columns.length) {
       out.push(pathDiag('VLT211', [...path, 'columns'], `reference has ${ref.columns.length} column${ref.columns.length === 1 ? '' : 's'} but the key of table '${ref.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+    } else if (targetKey !== undefined) {
+      ref.columns.forEach((c, j) => {
+        const from = familyOf(table.columns[c]);
+        const to = familyOf(target.columns[targetKey[j]!]);
+        if (from !== undefined && to !== undefined && from.family !== to.family) {
+          out.push(pathDiag('VLT220', [...path, 'columns', j], `reference column '${c}' is ${from.text} but '${targetKey[j]}' of table '${ref.table}' is ${to.text}; their hash keys would never match`));
+        }
+      });
     }
   });
 }
 
 function validateNamedBlocks(spec: Spec, name: NameCheck): void {
+  // Rule targets name existing hubs and links (checked by inference, VLT307); they define nothing.
   for (const [entity, rules] of Object.entries(spec.business_vault?.rules ?? {})) {
-    name(entity, ['business_vault', 'rules', entity], 'rule target', 'key');
     for (const attr of Object.keys(rules.derive ?? {})) {
       name(attr, ['business_vault', 'rules', entity, 'derive', attr], 'derived attribute', 'key');
     }
@@ -134,6 +142,12 @@ function checkFolded(
       out.push(pathDiag(code, pathOf(n), `${what(n)} differs from '${previous}' only in case; names must be unique ignoring case`, { target: 'key' }));
     } else first.set(folded, n);
   }
+}
+
+function familyOf(c: ColumnSpec | undefined): { family: string; text: string } | undefined {
+  if (c === undefined) return undefined;
+  const parsed = parseColumnType(columnSpecObject(c).type);
+  return parsed.ok ? { family: TYPE_FAMILY[parsed.type.kind], text: printColumnType(parsed.type) } : undefined;
 }
 
 function hint(name: string, candidates: ReadonlyArray<string>): string {

@@ -44,7 +44,10 @@ function convert(e: ErrorObject, data: unknown): PathDiagnostic | undefined {
     }
     case 'const':
       if (path.length === 1 && path[0] === 'version') {
-        return pathDiag('VLT105', path, `unsupported spec version ${describeValue(valueAt(data, path))}; this vault reads version 1`);
+        const v = valueAt(data, path);
+        return pathDiag('VLT105', path, typeof v === 'string' && v.trim() === '1'
+          ? "version must be the number 1, not the string '1'; remove the quotes"
+          : `unsupported spec version ${describeValue(v)}; this vault reads version 1`);
       }
       return pathDiag('VLT104', path, `${where} must be ${JSON.stringify(params['allowedValue'])}`);
     case 'minLength':
@@ -72,6 +75,12 @@ function pickAnyOfBranches(errors: ReadonlyArray<ErrorObject>, data: unknown): E
     const branches = (a.schema as ReadonlyArray<{ type?: string }>) ?? [];
     const actual = jsonType(valueAt(data, pointerToPath(a.instancePath)));
     const match = branches.findIndex((b) => b.type === actual);
+    // A value of the right type that fails only an enum: say every form the value may take.
+    const branchErrors = errors.filter((e) => e.schemaPath.startsWith(`${prefix}${match}/`));
+    if (match >= 0 && branchErrors.length > 0 && branchErrors.every((e) => e.keyword === 'enum' && e.instancePath === a.instancePath)) {
+      for (const e of errors) if (e.schemaPath.startsWith(prefix)) drop.add(e);
+      continue;
+    }
     for (const e of errors) {
       if (!e.schemaPath.startsWith(prefix)) continue;
       const branch = Number(e.schemaPath.slice(prefix.length).split('/')[0]);
