@@ -5,7 +5,8 @@
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { AccessColumn, AccessLayer, Dimension, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
-import type { BusinessHub, BusinessLink, BusinessVault } from '../ir/business-vault.js';
+import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
+import { indexBy } from './group.js';
 import type { EntityRef, Evidence } from '../ir/common.js';
 import { closest } from '../spec/column-type.js';
 import type { Spec } from '../spec/spec.js';
@@ -17,11 +18,30 @@ const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'busi
 
 /** Every column a business hub or link offers downstream: keys, satellite columns, derived attributes. */
 function offered(b: BusinessVault, entity: BusinessHub | BusinessLink): { columns: AccessColumn[]; refs: EntityRef[] } {
+  const cache = OFFERED.get(b) ?? new Map<string, { columns: AccessColumn[]; refs: EntityRef[] }>();
+  OFFERED.set(b, cache);
+  const key = `${entity.kind}\u0000${entity.name}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const result = computeOffered(b, entity);
+  cache.set(key, result);
+  return result;
+}
+
+const OFFERED = new WeakMap<BusinessVault, Map<string, { columns: AccessColumn[]; refs: EntityRef[] }>>();
+const SAT_INDEX = new WeakMap<BusinessVault, { hubs: Map<string, BusinessSatellite>; links: Map<string, BusinessLinkSatellite> }>();
+
+function computeOffered(b: BusinessVault, entity: BusinessHub | BusinessLink): { columns: AccessColumn[]; refs: EntityRef[] } {
   const isHub = entity.kind === 'business_hub';
   const keys = isHub ? entity.businessKeys : entity.hubs.flatMap((h) => h.businessKeys);
   const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: false, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
   const refs: EntityRef[] = [bv(entity.kind, entity.name)];
-  const sat = isHub ? b.satellites.find((s) => s.parent === entity.name) : b.linkSatellites.find((s) => s.parent === entity.name);
+  let index = SAT_INDEX.get(b);
+  if (index === undefined) {
+    index = { hubs: indexBy(b.satellites, (s) => s.parent), links: indexBy(b.linkSatellites, (s) => s.parent) };
+    SAT_INDEX.set(b, index);
+  }
+  const sat = isHub ? index.hubs.get(entity.name) : index.links.get(entity.name);
   if (sat) {
     refs.push(bv(sat.kind, sat.name));
     for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
@@ -33,6 +53,7 @@ function offered(b: BusinessVault, entity: BusinessHub | BusinessLink): { column
 export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: PathDiagnostic[]): AccessLayer {
   const al = spec.access_layer ?? {};
   const hubNames = b.hubs.map((h) => h.name);
+  const hubByName = indexBy(b.hubs, (h) => h.name);
   const unknown = (path: Array<string | number>, name: string, candidates: ReadonlyArray<string>, what: string): void => {
     const hint = closest(name, candidates);
     diagnostics.push(pathDiag('VLT409', path, `'${name}' is not ${what} of this model${hint ? `; did you mean '${hint}'?` : ''}`));
@@ -74,13 +95,13 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const dimensions: Dimension[] = [];
     const refs: EntityRef[] = [...offered(b, fact).refs];
     for (const s of dimensionSlots) {
-      const dh = b.hubs.find((h) => h.name === s.hub)!;
+      const dh = hubByName.get(s.hub)!;
       const o = offered(b, dh);
       dimensions.push({ name: s.role ? `${s.role}_${s.hub}` : s.hub, businessHub: s.hub, ...(s.role ? { role: s.role } : {}), hashKey: s.hashKey, attributes: o.columns });
       refs.push(...o.refs);
     }
     // Measures: the fact's own columns first, then those of its hubs, in link order.
-    const pools = [offered(b, fact), ...slots.map((s) => offered(b, b.hubs.find((h) => h.name === s.hub)!))];
+    const pools = [offered(b, fact), ...slots.map((s) => offered(b, hubByName.get(s.hub)!))];
     const measures: AccessColumn[] = [];
     m.measures.forEach((measure, i) => {
       const hit = pools.flatMap((p) => p.columns).find((c) => c.name === measure);

@@ -9,6 +9,7 @@ import type { Column, DerivedAttribute, EntityRef, Evidence, Filter } from '../i
 import type { LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
 import { closest } from '../spec/column-type.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
+import { groupBy } from './group.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
 
@@ -25,10 +26,12 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     }
   }
 
+  const satsOf = groupBy(rv.satellites.filter((s) => !s.sensitive), (s) => s.parent);
+  const linkSatsOf = groupBy(rv.linkSatellites.filter((s) => !s.sensitive), (s) => s.parent);
   const hubs: BusinessHub[] = [];
   const satellites: BusinessSatellite[] = [];
   for (const hub of rv.hubs) {
-    const sats = rv.satellites.filter((s) => s.parent === hub.name && !s.sensitive);
+    const sats = satsOf.get(hub.name) ?? [];
     const ruleSet = rules[hub.name];
     const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, diagnostics);
     const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], diagnostics);
@@ -52,7 +55,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   const links: BusinessLink[] = [];
   const linkSatellites: BusinessLinkSatellite[] = [];
   for (const link of rv.links) {
-    const sats = rv.linkSatellites.filter((s) => s.parent === link.name && !s.sensitive);
+    const sats = linkSatsOf.get(link.name) ?? [];
     const keys = link.hubs.flatMap((h) => h.businessKeys);
     const ruleSet = rules[link.name];
     const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);

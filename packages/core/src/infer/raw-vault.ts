@@ -5,6 +5,7 @@ import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { Column, EntitySource, Evidence, SourcedColumn } from '../ir/common.js';
 import type { Hub, Link, LinkHub, LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
+import { groupBy, indexBy } from './group.js';
 import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
@@ -25,12 +26,19 @@ interface HubDraft {
 }
 
 export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyArray<Ref>, diagnostics: PathDiagnostic[]): { raw: RawVault; roles: ReadonlyMap<string, TableRole> } {
-  const refsFrom = (t: string): Ref[] => refs.filter((r) => r.from === t);
+  const byFrom = groupBy(refs, (r) => r.from);
+  const refsFrom = (t: string): Ref[] => byFrom.get(t) ?? [];
+  const tableByName = indexBy(tables, (t) => t.name);
+  const targetIsHubLike = (r: Ref): boolean => {
+    if (r.target.kind === 'implied') return true;
+    const t = tableByName.get(r.target.table);
+    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
+  };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
 
   for (const t of tables) {
-    const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r, tables));
+    const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
     const refColumns = new Set(linkable.flatMap((r) => r.columns));
     if (t.kind === 'reference') { roles.set(t.name, 'reference'); roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`)); continue; }
     if (t.kind === 'link') { roles.set(t.name, 'link'); roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`)); continue; }
@@ -86,10 +94,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const hubOfRef = (r: Ref): string | undefined =>
     r.target.kind === 'implied' ? r.target.concept : hubOfTable.get(r.target.table);
   for (const r of refs) {
-    if (!targetIsHubLike(r, tables)) continue;
+    if (!targetIsHubLike(r)) continue;
     const name = hubOfRef(r);
     if (name === undefined) continue;
-    const from = tables.find((t) => t.name === r.from)!;
+    const from = tableByName.get(r.from)!;
     const h = draft(name, r.columns.map((c) => ({ ...columnOf(from, c), nullable: false })));
     if (r.target.kind === 'implied' && !h.evidence.some((e) => e.rule === 'hub.implied_by_key_column')) {
       h.evidence.push(ev('hub.implied_by_key_column', `'${r.columns[0]}' names the concept '${name}', which no table owns`));
@@ -105,7 +113,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   for (const t of tables) {
     const role = roles.get(t.name);
     if (role === 'reference' || role === 'none') continue;
-    const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r, tables) && hubOfRef(r) !== undefined);
+    const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
     const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
     const own = hubOfTable.get(t.name);
     if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
@@ -135,13 +143,6 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
     roles,
   };
-}
-
-function targetIsHubLike(r: Ref, tables: ReadonlyArray<TableInfo>): boolean {
-  if (r.target.kind === 'implied') return true;
-  const target = r.target.table;
-  const t = tables.find((x) => x.name === target);
-  return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
 }
 
 function columnOf(t: TableInfo, name: string): Column {

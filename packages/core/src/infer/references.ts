@@ -26,6 +26,7 @@ export interface Ref {
 export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: PathDiagnostic[]): Ref[] {
   const byName = new Map(tables.map((t) => [t.name, t] as const));
   const refs: Ref[] = [];
+  const keyIndex = keyNameIndex(tables);
   const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
   for (const t of tables) {
@@ -52,7 +53,7 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
     for (const column of t.columns) {
       const lower = column.name.toLowerCase();
       if (used.has(column.name) || lower === ownKey || t.roles.has(column.name) || looksTechnical(column.name)) continue;
-      const found = matchByName(lower, t, tables);
+      const found = matchByName(lower, t, keyIndex);
       if (found === undefined) continue;
       used.add(column.name);
       refs.push({ from: t.name, columns: [column.name], target: { kind: 'table', table: found.table.name }, ...(found.role ? { role: found.role } : {}),
@@ -62,12 +63,12 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
 
   // Implied hubs: key-like columns whose concept no table owns.
   const owned = new Set(tables.map((t) => t.entity));
-  const taken = new Set(refs.map((r) => `${r.from}.${r.columns.join(',')}`));
+  const taken = new Set(refs.flatMap((r) => r.columns.map((c) => `${r.from}.${c}`)));
   for (const t of tables) {
     for (const column of t.columns) {
       const concept = conceptOfKeyColumn(column.name);
       if (concept === undefined || owned.has(concept) || concept === t.entity) continue;
-      if (taken.has(`${t.name}.${column.name}`) || refs.some((r) => r.from === t.name && r.columns.includes(column.name))) continue;
+      if (taken.has(`${t.name}.${column.name}`)) continue;
       if (t.roles.has(column.name) || looksTechnical(column.name)) continue;
       if (t.key.length === 1 && t.key[0] === column.name) continue;
       const family = TYPE_FAMILY[column.type.kind];
@@ -79,22 +80,28 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
   return refs;
 }
 
-/** A column named like the single-column key of another table, possibly behind a role prefix. */
-function matchByName(lower: string, self: TableInfo, tables: ReadonlyArray<TableInfo>): { table: TableInfo; role?: string } | undefined {
-  const exact: TableInfo[] = [];
-  const roled: Array<{ table: TableInfo; role: string }> = [];
-  for (const other of tables) {
-    if (other.key.length !== 1) continue;
-    const key = other.key[0]!.toLowerCase();
-    const names = key === 'id' ? [`${other.entity}_id`] : [key];
-    for (const n of names) {
-      if (lower === n && other !== self) exact.push(other);
-      else if (n.length >= 4 && lower.endsWith(`_${n}`) && lower.length > n.length + 1) {
-        roled.push({ table: other, role: lower.slice(0, lower.length - n.length - 1) });
-      }
-    }
+/** Single-column keys by the column name that refers to them: `customer_id`, or `<entity>_id` for a table keyed by `id`. */
+function keyNameIndex(tables: ReadonlyArray<TableInfo>): Map<string, TableInfo[]> {
+  const index = new Map<string, TableInfo[]>();
+  for (const t of tables) {
+    if (t.key.length !== 1) continue;
+    const key = t.key[0]!.toLowerCase();
+    const name = key === 'id' ? `${t.entity}_id` : key;
+    index.set(name, [...(index.get(name) ?? []), t]);
   }
+  return index;
+}
+
+/** A column named like the single-column key of another table, possibly behind a role prefix. */
+function matchByName(lower: string, self: TableInfo, index: ReadonlyMap<string, ReadonlyArray<TableInfo>>): { table: TableInfo; role?: string } | undefined {
+  const exact = (index.get(lower) ?? []).filter((t) => t !== self);
   if (exact.length === 1) return { table: exact[0]! };
   if (exact.length > 1) return undefined; // ambiguous: several tables share the key name
+  const roled: Array<{ table: TableInfo; role: string }> = [];
+  for (let i = lower.indexOf('_'); i > 0; i = lower.indexOf('_', i + 1)) {
+    const suffix = lower.slice(i + 1);
+    if (suffix.length < 4) continue;
+    for (const t of index.get(suffix) ?? []) roled.push({ table: t, role: lower.slice(0, i) });
+  }
   return roled.length === 1 ? roled[0] : undefined;
 }

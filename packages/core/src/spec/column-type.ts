@@ -157,11 +157,12 @@ export function editDistance(a: string, b: string): number {
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   // A candidate that extends the name or abbreviates it (customer_no / customer_number) is the
   // likeliest intent, whatever the edit distance says.
+  const list = [...candidates]; // may be a one-shot iterator
   const lower = name.toLowerCase();
   const canonical = normaliseAbbreviations(lower);
-  const synonym = [...candidates].find((c) => c.toLowerCase() !== lower && normaliseAbbreviations(c.toLowerCase()) === canonical);
+  const synonym = list.find((c) => c.toLowerCase() !== lower && normaliseAbbreviations(c.toLowerCase()) === canonical);
   if (synonym !== undefined) return synonym;
-  const extensions = [...candidates].filter((c) => {
+  const extensions = list.filter((c) => {
     const l = c.toLowerCase();
     return l !== lower && Math.min(l.length, lower.length) >= 4 && (l.startsWith(lower) || lower.startsWith(l));
   });
@@ -169,7 +170,7 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   // Allow one edit per three characters (at least one), and never a full rewrite.
   let bestDistance = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1) + 1;
-  for (const c of candidates) {
+  for (const c of list) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       if (d < bestDistance) bestDistance = d;

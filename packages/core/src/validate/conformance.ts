@@ -19,10 +19,13 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
     seen.add(key);
   }
   const hubNames = new Set(m.rawVault.hubs.map((h) => h.name));
+  const hubByName = new Map(m.rawVault.hubs.map((h) => [h.name, h] as const));
+  const linkByName = new Map(m.rawVault.links.map((l) => [l.name, l] as const));
+  const withSatellite = new Set(m.rawVault.satellites.map((s) => s.parent));
   const linkNames = new Set(m.rawVault.links.map((l) => l.name));
   for (const h of m.rawVault.hubs) {
     if (h.businessKeys.length === 0 || h.hashKey === '') out.push(pathDiag('VLT407', at, `hub '${h.name}' has no business key`));
-    if (!m.rawVault.satellites.some((s) => s.parent === h.name)) {
+    if (!withSatellite.has(h.name)) {
       out.push(pathDiag('VLT402', sourcePath(h.sources[0]?.table), `hub '${h.name}' has no satellite: no source table carries descriptive columns for it`, { target: 'key' }));
     }
   }
@@ -35,8 +38,8 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
     if (!parents.has(s.parent)) out.push(pathDiag('VLT408', at, `${s.kind.replace('_', ' ')} '${s.name}' has no parent '${s.parent}'`));
     if (s.payload.length === 0) out.push(pathDiag('VLT404', sourcePath(s.source.table), `satellite '${s.name}' has an empty payload`, { target: 'key' }));
     const keyColumns = new Set(s.kind === 'satellite'
-      ? m.rawVault.hubs.find((h) => h.name === s.parent)?.sources.filter((x) => x.table === s.source.table).flatMap((x) => x.columns)
-      : m.rawVault.links.find((l) => l.name === s.parent)?.sources.flatMap((x) => x.columns));
+      ? hubByName.get(s.parent)?.sources.filter((x) => x.table === s.source.table).flatMap((x) => x.columns)
+      : linkByName.get(s.parent)?.sources.flatMap((x) => x.columns));
     for (const c of s.payload) {
       if (keyColumns.has(c.sourceColumn)) out.push(pathDiag('VLT406', sourcePath(s.source.table), `satellite '${s.name}' carries the key column '${c.sourceColumn}' in its payload`, { target: 'key' }));
     }
