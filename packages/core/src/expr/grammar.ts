@@ -52,7 +52,8 @@ export class ExprParser extends EmbeddedActionsParser {
   semanticErrors: ExprError[] = [];
 
   constructor() {
-    super(T.ALL_TOKENS, { errorMessageProvider: SYNTAX_MESSAGES, maxLookahead: 3 });
+    // Grammar validation costs ~20 ms at start-up; the test suite (VITEST set) still runs it.
+    super(T.ALL_TOKENS, { errorMessageProvider: SYNTAX_MESSAGES, maxLookahead: 3, skipValidations: process.env['VITEST'] === undefined });
     this.performSelfAnalysis();
   }
 

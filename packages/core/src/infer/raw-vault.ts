@@ -210,6 +210,7 @@ function buildSatellites(
   const add = (name: string, sensitive: boolean, c: SourcedColumn, e: Evidence): void => {
     let g = groups.get(name);
     if (g === undefined) { g = { sensitive, columns: [], evidence: [] }; groups.set(name, g); }
+    g.sensitive ||= sensitive; // one sensitive column makes the whole satellite sensitive, whatever the column order
     g.columns.push(c);
     if (!g.evidence.some((x) => x.rule === e.rule)) g.evidence.push(e);
   };

@@ -63,7 +63,8 @@ class TableParser extends EmbeddedActionsParser {
   end = 'the end of the input';
 
   constructor() {
-    super(TOKENS, { maxLookahead: 1 });
+    // Grammar validation costs start-up time; the test suite (VITEST set) still runs it.
+    super(TOKENS, { maxLookahead: 1, skipValidations: process.env['VITEST'] === undefined });
     this.performSelfAnalysis();
   }
 

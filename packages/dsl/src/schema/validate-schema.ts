@@ -1,13 +1,13 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { PathDiagnostic, Spec } from '@vault/core';
 import { schemaDiagnostics } from './schema-errors.js';
-import { SPEC_SCHEMA } from './spec-schema.js';
+import { validate as generated } from './spec-validator.generated.js';
 
-let compiled: ValidateFunction | undefined;
+/** The ajv-compiled validator, generated ahead of time (scripts/build-spec-validator.mjs). */
+const validate = generated as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** Checks the shape of a parsed spec against the JSON Schema; compiled once, on first use. */
+/** Checks the shape of a parsed spec against the JSON Schema. */
 export function validateSpecShape(data: unknown): { readonly spec: Spec | undefined; readonly diagnostics: PathDiagnostic[] } {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(SPEC_SCHEMA);
-  if (compiled(data)) return { spec: data as Spec, diagnostics: [] };
-  return { spec: undefined, diagnostics: schemaDiagnostics(compiled.errors ?? [], data) };
+  if (validate(data)) return { spec: data as Spec, diagnostics: [] };
+  return { spec: undefined, diagnostics: schemaDiagnostics(validate.errors ?? [], data) };
 }

@@ -1,0 +1,140 @@
+/**
+ * `manifest.json`: a machine-readable description of everything emitted for one model, for
+ * tools and reviewers (docs/manifest.md documents every field). Keys are always in the same
+ * order and entities are sorted by name, so the same model gives the same bytes.
+ */
+import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
+import { allEntities } from '@vault/core';
+import { match } from 'ts-pattern';
+import { entityColumns, type EntityColumn } from './columns.js';
+import { qualifiedName } from './entity-kinds.js';
+import { byCodeUnit } from './querydsl/python-file.js';
+import { entityFiles } from './querydsl/kinds.js';
+
+export interface ManifestSource {
+  readonly table: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
+export interface ManifestEntity {
+  readonly name: string;
+  /** Hubs and links (raw and business). */
+  readonly business_keys?: ReadonlyArray<string>;
+  /** Links (raw and business): the hubs they connect, in key order. */
+  readonly hubs?: ReadonlyArray<string>;
+  /** Satellites of every kind: the hub or link they describe. */
+  readonly parent?: string;
+  readonly sources: ReadonlyArray<ManifestSource>;
+  readonly columns: ReadonlyArray<EntityColumn>;
+  readonly derived_from: ReadonlyArray<string>;
+  readonly files: ReadonlyArray<string>;
+  readonly evidence: ReadonlyArray<string>;
+}
+
+type Entities = ReadonlyArray<ManifestEntity>;
+
+export interface Manifest {
+  readonly model: string;
+  readonly spec: string;
+  readonly raw_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
+  readonly business_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
+  readonly access_layer: { readonly presentation_views: Entities; readonly dimensional_models: Entities; readonly reporting_views: Entities };
+  readonly files: ReadonlyArray<string>;
+}
+
+export interface ManifestOptions {
+  /** The spec file, relative, as the user gave it. */
+  readonly specPath: string;
+  /** Every file emitted for the model besides manifest.json, relative to OUT/<model>. */
+  readonly files: ReadonlyArray<string>;
+}
+
+/**
+ * @example
+ * const files = emitQueryDsl(model, { specPath: 'specs/ews.yaml' });
+ * manifestJson(buildManifest(model, { specPath: 'specs/ews.yaml', files: files.map((f) => f.path) }));
+ */
+export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
+  const emitted = new Set(options.files);
+  const entities = allEntities(model).map(({ entity }) => entity);
+  const list = (kind: EntityKind): Entities =>
+    entities
+      .filter((e) => e.kind === kind)
+      .sort((a, b) => byCodeUnit(a.name, b.name))
+      .map((e) => manifestEntity(model, e, emitted));
+  return {
+    model: model.name,
+    spec: options.specPath,
+    raw_vault: { hubs: list('hub'), links: list('link'), satellites: list('satellite'), link_satellites: list('link_satellite') },
+    business_vault: {
+      hubs: list('business_hub'),
+      links: list('business_link'),
+      satellites: list('business_satellite'),
+      link_satellites: list('business_link_satellite'),
+    },
+    access_layer: {
+      presentation_views: list('presentation_view'),
+      dimensional_models: list('dimensional_model'),
+      reporting_views: list('reporting_view'),
+    },
+    files: [...emitted].sort(byCodeUnit),
+  };
+}
+
+/**
+ * Two-space JSON with a final newline: the bytes of `manifest.json`.
+ * @example manifestJson(manifest).endsWith('}\n') // true
+ */
+export function manifestJson(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** The kind-specific fields, in the manifest's key order. */
+interface KindFields {
+  readonly business_keys?: ReadonlyArray<string>;
+  readonly hubs?: ReadonlyArray<string>;
+  readonly parent?: string;
+  readonly sources: ReadonlyArray<ManifestSource>;
+}
+
+function kindFields(entity: VaultEntity): KindFields {
+  return match<VaultEntity, KindFields>(entity)
+    .with({ kind: 'hub' }, (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }))
+    .with({ kind: 'link' }, (l) => ({
+      business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+      hubs: l.hubs.map((h) => h.hub),
+      sources: l.sources.map(source),
+    }))
+    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => ({
+      parent: s.parent,
+      sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
+    }))
+    .with({ kind: 'business_hub' }, (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }))
+    .with({ kind: 'business_link' }, (l) => ({
+      business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+      hubs: l.hubs.map((h) => h.hub),
+      sources: [],
+    }))
+    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({ parent: s.parent, sources: [] }))
+    .with({ kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' }, () => ({ sources: [] }))
+    .exhaustive();
+}
+
+function source(s: ManifestSource): ManifestSource {
+  return { table: s.table, columns: [...s.columns] };
+}
+
+function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: ReadonlySet<string>): ManifestEntity {
+  const fields = kindFields(entity);
+  return {
+    name: entity.name,
+    ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
+    ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
+    ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
+    sources: fields.sources,
+    columns: entityColumns(model, entity),
+    derived_from: entity.derivedFrom.map(qualifiedName),
+    files: entityFiles(entity.kind, entity.name).filter((f) => emitted.has(f)).sort(byCodeUnit),
+    evidence: [...new Set(entity.evidence.map((e) => e.rule))],
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Access layer entities in the Query DSL (seed 5.3): presentation views flatten the current
+ * values of a business hub; dimensional models join their dimensions to the fact and name the
+ * measures; reporting views filter and select.
+ */
+import type { AccessColumn, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
+import { qualifiedName } from '../entity-kinds.js';
+import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
+
+/** Where an access-layer column is read from. */
+function accessColumn(c: AccessColumn): PyDict {
+  return { source_entity: qualifiedName({ kind: c.fromKind, name: c.from }), source_column: c.fromColumn, type: typeText(c.type) };
+}
+
+function accessColumns(columns: ReadonlyArray<AccessColumn>): ReadonlyMap<string, PyDict> {
+  return columnMap(columns.map((c) => [c.name, accessColumn(c)])) as ReadonlyMap<string, PyDict>;
+}
+
+export function presentationViewDsl(view: PresentationView): EntityDsl {
+  return {
+    mapping: {
+      name: view.name,
+      kind: view.kind,
+      source_entity: qualifiedName({ kind: 'business_hub', name: view.businessHub }),
+      business_keys: view.businessKeys,
+      columns: accessColumns(view.columns),
+    },
+    steps: (scope) => [
+      literalStep(scope.method('flatten'), view.columns.map((c) => c.name)),
+      literalStep(scope.method('apply_presentation_logic'), [{ rule: 'current_values', business_keys: view.businessKeys }]),
+    ],
+    businessKey: undefined,
+  };
+}
+
+export function dimensionalModelDsl(model: DimensionalModel): EntityDsl {
+  const dimensions = model.dimensions.map((d) => ({
+    name: d.name,
+    source_entity: qualifiedName({ kind: 'business_hub', name: d.businessHub }),
+    role: d.role ?? null,
+    hash_key: d.hashKey,
+    attributes: d.attributes.map((a) => ({ name: a.name, ...accessColumn(a) })),
+  }));
+  return {
+    mapping: {
+      name: model.name,
+      kind: model.kind,
+      source_entity: qualifiedName({ kind: model.factKind, name: model.fact }),
+      dimensions: model.dimensions.map((d) => d.name),
+      columns: accessColumns(model.measures),
+    },
+    steps: (scope) => [
+      literalStep(scope.method('join_dimensions'), dimensions),
+      literalStep(scope.method('apply_dimensional_logic'), model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) }))),
+    ],
+    businessKey: undefined,
+  };
+}
+
+export function reportingViewDsl(view: ReportingView): EntityDsl {
+  return {
+    mapping: {
+      name: view.name,
+      kind: view.kind,
+      source_entity: qualifiedName({ kind: view.fromKind, name: view.from }),
+      columns: accessColumns(view.columns),
+    },
+    // Filter first: it may read columns the view does not show.
+    steps: (scope) => [
+      literalStep(scope.method('apply_reporting_logic'), [...filterRules(view.filter), { rule: 'select', columns: view.columns.map((c) => c.name) }]),
+    ],
+    businessKey: undefined,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The Query DSL emitter: a VaultModel in, the model's Python files out (paths relative to
+ * OUT/<model>), following the Query DSL contract (querydsl.md). Pure: it reads no disk,
+ * clock or network; the CLI writes the files.
+ */
+import type { VaultModel } from '@vault/core';
+import { allEntities } from '@vault/core';
+import type { EmittedFile } from '../emitted-file.js';
+import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
+import { entityFilesFor } from './entity-file.js';
+import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
+import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
+import { registryFile } from './registry.js';
+import { dslContext, type DslContext } from './scope.js';
+import { validateQueryDsl } from './validate.js';
+
+export interface QueryDslOptions {
+  /** The spec file, relative, as the user gave it: named in every file's header. */
+  readonly specPath: string;
+  /** Framework names; default: the contract's (`DEFAULT_PROFILE`). */
+  readonly profile?: FrameworkProfile;
+}
+
+const LAYER_TITLES = {
+  raw_vault: 'The raw vault',
+  business_vault: 'The business vault',
+  access_layer: 'The access layer',
+} as const satisfies Record<VaultLayer, string>;
+
+/**
+ * Emits the Query DSL files of a model, sorted by path. Throws when `validateQueryDsl` reports a
+ * problem: run it first to report problems as diagnostics.
+ *
+ * @example
+ * emitQueryDsl(model, { specPath: 'specs/ews.yaml' }).map((f) => f.path)
+ * // ['access_layer/__init__.py', ..., 'raw_vault/business_partner_hub.py', ..., 'registry.py']
+ */
+export function emitQueryDsl(model: VaultModel, options: QueryDslOptions): ReadonlyArray<EmittedFile> {
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const problems = validateQueryDsl(model, profile);
+  if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.join('\n')}`);
+  const ctx = dslContext(model, profile, options.specPath);
+  const entities = allEntities(model).map(({ entity }) => entity);
+  const files = [registryFile(ctx), ...packageFiles(ctx), ...entities.flatMap((e) => entityFilesFor(ctx, e))];
+  return [...files].sort((a, b) => byCodeUnit(a.path, b.path));
+}
+
+/** An `__init__.py` for each layer that has entities, so its folder imports as a package. */
+function packageFiles(ctx: DslContext): ReadonlyArray<EmittedFile> {
+  const layers = new Set(allEntities(ctx.model).map(({ entity }) => KIND_PLACES[entity.kind].layer));
+  return (Object.keys(LAYER_TITLES) as VaultLayer[])
+    .filter((layer) => layers.has(layer))
+    .map((layer) => ({
+      path: `${layer}/__init__.py`,
+      content: pythonFile(header(ctx.specPath, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`), new Imports(), () => {}),
+    }));
+}

@@ -1,0 +1,90 @@
+/**
+ * An entity's two files: `<name>_<kind>.py` (the chain) and `<name>_<kind>_fields.py` (its
+ * field mapping constant).
+ */
+import type { VaultEntity } from '@vault/core';
+import { match } from 'ts-pattern';
+import { pyLiteral } from '../python.js';
+import type { EmittedFile } from '../emitted-file.js';
+import { businessHubDsl, businessLinkDsl, businessLinkSatelliteDsl, businessSatelliteDsl } from './business-vault.js';
+import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './access-layer.js';
+import type { EntityDsl } from './entity-dsl.js';
+import { DSL_KINDS, builderName, className, entityFiles, mappingConstant } from './kinds.js';
+import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
+import { hubDsl, linkDsl, linkSatelliteDsl, satelliteDsl } from './raw-vault.js';
+import { FileScope, type DslContext } from './scope.js';
+
+export function entityDsl(entity: VaultEntity): EntityDsl {
+  return match(entity)
+    .with({ kind: 'hub' }, hubDsl)
+    .with({ kind: 'link' }, linkDsl)
+    .with({ kind: 'satellite' }, satelliteDsl)
+    .with({ kind: 'link_satellite' }, linkSatelliteDsl)
+    .with({ kind: 'business_hub' }, businessHubDsl)
+    .with({ kind: 'business_link' }, businessLinkDsl)
+    .with({ kind: 'business_satellite' }, businessSatelliteDsl)
+    .with({ kind: 'business_link_satellite' }, businessLinkSatelliteDsl)
+    .with({ kind: 'presentation_view' }, presentationViewDsl)
+    .with({ kind: 'dimensional_model' }, dimensionalModelDsl)
+    .with({ kind: 'reporting_view' }, reportingViewDsl)
+    .exhaustive();
+}
+
+/**
+ * @example
+ * entityFilesFor(ctx, hub) // [{ path: 'raw_vault/business_partner_hub.py', ... }, { path: 'raw_vault/business_partner_hub_fields.py', ... }]
+ */
+export function entityFilesFor(ctx: DslContext, entity: VaultEntity): ReadonlyArray<EmittedFile> {
+  const dsl = entityDsl(entity);
+  const [builderPath, fieldsPath] = entityFiles(entity.kind, entity.name);
+  return [
+    { path: builderPath, content: builderFile(ctx, entity, dsl) },
+    { path: fieldsPath, content: fieldsFile(ctx, entity, dsl) },
+  ];
+}
+
+function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): string {
+  const kind = DSL_KINDS[entity.kind];
+  const scope = new FileScope(ctx);
+  // Build the whole chain first: naming things records the imports the file starts with.
+  const start = scope.query(entity.kind, entity.name);
+  const buildArgs = [{ code: scope.member(entity.kind, entity.name) }, ...(dsl.businessKey === undefined ? [] : [{ code: scope.businessKey(dsl.businessKey) }])];
+  const steps: Step[] = [...dsl.steps(scope), { method: scope.method(kind.build), args: buildArgs }];
+  const head = header(ctx.specPath, `${kind.title} ${entity.name}: the Query DSL chain that builds it.`);
+  if (kind.shape === 'main') {
+    steps.push({ method: scope.method('write'), args: [] });
+    guardShadowing(scope.imports, 'main');
+    return pythonFile(head, scope.imports, (w) => {
+      w.line('def main():');
+      w.block(() => writeChain(w, '', start, steps));
+      w.blank(2);
+      w.line('if __name__ == "__main__":');
+      w.block(() => w.line('main()'));
+    });
+  }
+  const cls = className(entity.kind, entity.name);
+  guardShadowing(scope.imports, cls);
+  return pythonFile(head, scope.imports, (w) => {
+    w.line(`class ${cls}:`);
+    w.block(() => {
+      w.line('@staticmethod');
+      w.line(`def ${builderName(entity.kind)}():`);
+      w.block(() => writeChain(w, 'return ', start, steps));
+    });
+  });
+}
+
+function fieldsFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): string {
+  const constant = mappingConstant(entity.kind, entity.name);
+  const head = header(ctx.specPath, `${DSL_KINDS[entity.kind].title} ${entity.name}: its field mapping.`);
+  return pythonFile(head, new Imports(), (w) => {
+    w.line(`${constant} = ${pyLiteral(dsl.mapping, { column: constant.length + 3 })}`);
+  }, 1);
+}
+
+/** A profile name equal to the file's own definition would make the file call itself. */
+function guardShadowing(imports: Imports, defined: string): void {
+  if (imports.names().has(defined)) {
+    throw new Error(`emitQueryDsl: '${defined}' is both imported and defined in one file; rename it in the framework profile`);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * How each kind of entity is spelled in the Query DSL output: file and constant suffix, enum,
+ * build method, and whether the file is a class with a static builder or a `main()`.
+ */
+import type { EntityKind } from '@vault/core';
+import { KIND_PLACES } from '../entity-kinds.js';
+import { pascalCase, snakeCase, upperSnake } from '../python.js';
+import type { EnumName, MethodName } from './profile.js';
+
+export interface DslKind {
+  /** `<name>_<suffix>.py`, `<NAME>_<SUFFIX>_FIELD_MAPPING`, class `<Name><Suffix>`. */
+  readonly suffix: string;
+  readonly enumName: EnumName;
+  readonly build: MethodName;
+  /** Hub-like kinds return their chain from a static builder; satellite-like ones `.write()` it in `main()`. */
+  readonly shape: 'class' | 'main';
+  /** For the header comment. */
+  readonly title: string;
+}
+
+/** @example DSL_KINDS.business_satellite.build // 'build_business_vault_hub_satellite' */
+export const DSL_KINDS = {
+  hub: { suffix: 'hub', enumName: 'RawHub', build: 'build_raw_vault_hub', shape: 'class', title: 'Raw vault hub' },
+  link: { suffix: 'link', enumName: 'RawLink', build: 'build_raw_vault_link', shape: 'class', title: 'Raw vault link' },
+  satellite: { suffix: 'satellite', enumName: 'RawSatellite', build: 'build_raw_vault_satellite', shape: 'main', title: 'Raw vault satellite' },
+  link_satellite: { suffix: 'link_satellite', enumName: 'RawLinkSatellite', build: 'build_raw_vault_link_satellite', shape: 'main', title: 'Raw vault link satellite' },
+  business_hub: { suffix: 'business_hub', enumName: 'BusinessHub', build: 'build_business_vault_hub', shape: 'class', title: 'Business vault hub' },
+  business_link: { suffix: 'business_link', enumName: 'BusinessLink', build: 'build_business_vault_link', shape: 'class', title: 'Business vault link' },
+  business_satellite: { suffix: 'business_satellite', enumName: 'BusinessHubSatellite', build: 'build_business_vault_hub_satellite', shape: 'main', title: 'Business vault satellite' },
+  business_link_satellite: { suffix: 'business_link_satellite', enumName: 'BusinessLinkSatellite', build: 'build_business_vault_link_satellite', shape: 'main', title: 'Business vault link satellite' },
+  presentation_view: { suffix: 'presentation_view', enumName: 'AccessView', build: 'build_access_layer_view', shape: 'class', title: 'Access layer presentation view' },
+  dimensional_model: { suffix: 'dimensional_model', enumName: 'DimensionalModel', build: 'build_dimensional_model', shape: 'class', title: 'Access layer dimensional model' },
+  reporting_view: { suffix: 'reporting_view', enumName: 'ReportingView', build: 'build_reporting_view', shape: 'class', title: 'Access layer reporting view' },
+} as const satisfies Record<EntityKind, DslKind>;
+
+/** Which IR kinds each registry enum lists: the inverse of `DSL_KINDS[kind].enumName`. */
+export const ENUM_KINDS = {
+  RawHub: 'hub',
+  RawSatellite: 'satellite',
+  RawLink: 'link',
+  RawLinkSatellite: 'link_satellite',
+  BusinessHub: 'business_hub',
+  BusinessHubSatellite: 'business_satellite',
+  BusinessLink: 'business_link',
+  BusinessLinkSatellite: 'business_link_satellite',
+  AccessView: 'presentation_view',
+  DimensionalModel: 'dimensional_model',
+  ReportingView: 'reporting_view',
+} as const satisfies { readonly [E in EnumName]: { [K in EntityKind]: (typeof DSL_KINDS)[K]['enumName'] extends E ? K : never }[EntityKind] };
+
+/** Python module of an entity's builder, from the model root: `raw_vault.business_partner_hub`. */
+export function entityModule(kind: EntityKind, name: string): string {
+  return `${KIND_PLACES[kind].layer}.${snakeCase(name)}_${DSL_KINDS[kind].suffix}`;
+}
+
+/** Python module of an entity's field mapping: `raw_vault.business_partner_hub_fields`. */
+export function fieldsModule(kind: EntityKind, name: string): string {
+  return `${entityModule(kind, name)}_fields`;
+}
+
+/** File of a module, relative to the model root. */
+export function modulePath(module: string): string {
+  return `${module.replaceAll('.', '/')}.py`;
+}
+
+/** `BUSINESS_PARTNER_HUB_FIELD_MAPPING`. */
+export function mappingConstant(kind: EntityKind, name: string): string {
+  return `${upperSnake(name)}_${upperSnake(DSL_KINDS[kind].suffix)}_FIELD_MAPPING`;
+}
+
+/** `BusinessPartnerHub`, `EarlyWarningSignalPresentationView`. */
+export function className(kind: EntityKind, name: string): string {
+  return pascalCase(name) + pascalCase(DSL_KINDS[kind].suffix);
+}
+
+/** The static builder of a class-shaped entity, as in the seed: `build_hub`, `build_business_hub`. */
+export function builderName(kind: EntityKind): string {
+  return `build_${DSL_KINDS[kind].suffix}`;
+}
+
+/**
+ * The two files of an entity, relative to the model root: builder, then field mapping.
+ * @example entityFiles('hub', 'business_partner') // ['raw_vault/business_partner_hub.py', 'raw_vault/business_partner_hub_fields.py']
+ */
+export function entityFiles(kind: EntityKind, name: string): readonly [string, string] {
+  return [modulePath(entityModule(kind, name)), modulePath(fieldsModule(kind, name))];
+}
