@@ -8,3 +8,5 @@ export * from './compact-spec.js';
 export * from './analyze.js';
 export * from './compact/index.js';
 export * from './compact/source.js';
+export * from './yaml/document.js';
+export { schemaDiagnostics } from './schema/schema-errors.js';

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, type Stage, type VaultModel } from '@vault/core';
-import { loadSpecFile, type ParsedSpec } from '@vault/dsl';
-import { buildManifest, emitQueryDsl, manifestJson } from '@vault/emitters';
+import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
+import { loadSpecFile, resolveDiagnostics, type ParsedSpec } from '@vault/dsl';
+import { buildManifest, emitQueryDsl, manifestJson, validateQueryDsl } from '@vault/emitters';
+import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
@@ -41,8 +42,16 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     return EXIT.failed;
   }
   const model = a.model;
+  const loaded = loadProfile(a.parsed, specPath);
+  const problems = loaded.profile === undefined ? [] : validateQueryDsl(model, loaded.profile);
+  const late = [...loaded.diagnostics, ...resolveDiagnostics(a.parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))];
+  if (late.length > 0 || loaded.profile === undefined) {
+    printDiagnostics(o, late);
+    o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
+    return EXIT.failed;
+  }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const emitted = emitQueryDsl(model, { specPath: specName });
+  const emitted = emitQueryDsl(model, { specPath: specName, profile: loaded.profile });
   const manifest = buildManifest(model, { specPath: specName, files: emitted.map((f) => f.path) });
   const files: OutputFile[] = [...emitted, { path: 'manifest.json', content: manifestJson(manifest) }];
   const outRoot = opts.out ?? 'generated';

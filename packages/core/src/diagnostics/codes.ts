@@ -14,6 +14,7 @@ export const CODES = {
   VLT004: { severity: 'error', title: 'spec is empty' },
   VLT005: { severity: 'error', title: 'spec is not a mapping' },
   VLT006: { severity: 'error', title: 'compact source-table string syntax error' },
+  VLT007: { severity: 'error', title: 'framework profile missing or invalid' },
 
   VLT101: { severity: 'error', title: 'unknown key' },
   VLT102: { severity: 'error', title: 'value has the wrong type' },
@@ -63,6 +64,7 @@ export const CODES = {
   VLT409: { severity: 'error', title: 'access layer request names an unknown entity' },
   VLT410: { severity: 'error', title: 'entity name clashes with another entity' },
   VLT411: { severity: 'error', title: 'measure or attribute names an unknown column' },
+  VLT412: { severity: 'error', title: 'generated names collide in the target code' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

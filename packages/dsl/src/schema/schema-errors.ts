@@ -5,12 +5,13 @@
 import type { ErrorObject } from 'ajv';
 import { closest, pathDiag, type PathDiagnostic, type SpecPath } from '@vault/core';
 
-export function schemaDiagnostics(errors: ReadonlyArray<ErrorObject>, data: unknown): PathDiagnostic[] {
+/** `root` names the whole document in messages ("the spec", "the framework profile"). */
+export function schemaDiagnostics(errors: ReadonlyArray<ErrorObject>, data: unknown, root = 'the spec'): PathDiagnostic[] {
   const kept = pickAnyOfBranches(errors, data);
   const out: PathDiagnostic[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
-    const d = convert(e, data);
+    const d = convert(e, data, root);
     if (d === undefined) continue;
     const key = `${d.code}\u0000${d.path.join('\u0000')}\u0000${d.message}`;
     if (!seen.has(key)) {
@@ -21,9 +22,9 @@ export function schemaDiagnostics(errors: ReadonlyArray<ErrorObject>, data: unkn
   return out;
 }
 
-function convert(e: ErrorObject, data: unknown): PathDiagnostic | undefined {
+function convert(e: ErrorObject, data: unknown, root: string): PathDiagnostic | undefined {
   const path = pointerToPath(e.instancePath);
-  const where = describe(path);
+  const where = describe(path, root);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -131,9 +132,9 @@ function describeValue(v: unknown): string {
 }
 
 /** "table 'orders'", "column 'id' of table 'orders'", "hashing", "the spec". */
-export function describe(path: SpecPath): string {
+export function describe(path: SpecPath, root = 'the spec'): string {
   const [a, b, c, d, e] = path;
-  if (path.length === 0) return 'the spec';
+  if (path.length === 0) return root;
   if (a === 'tables' && b !== undefined) {
     if (c === undefined) return `table '${b}'`;
     if (c === 'columns' && d !== undefined) return e === undefined ? `column '${d}' of table '${b}'` : `'${e}' of column '${d}' in table '${b}'`;

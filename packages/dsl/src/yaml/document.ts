@@ -1,0 +1,67 @@
+/**
+ * YAML text → plain data, with syntax problems as diagnostics at their line and column.
+ * Shared by specs and framework profiles. Never throws on bad input.
+ */
+import { isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
+import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core';
+import { LineIndex } from '../positions.js';
+import type { SpecSource } from '../source-map.js';
+import { yamlSource } from './source.js';
+import { describeYamlError } from './syntax-errors.js';
+
+export interface YamlData {
+  /** The document's data, when it parsed to a mapping. */
+  readonly data: Record<string, unknown> | undefined;
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
+  readonly source: SpecSource;
+  readonly document: Document;
+}
+
+/** `what` names the document in messages: "the spec", "the framework profile". */
+export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
+  const lines = new LineIndex(text);
+  const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
+    code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
+  });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const source = yamlSource(doc, text, file);
+  const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source, document: doc });
+
+  if (doc.errors.length > 0) {
+    return fail(doc.errors.map((e) => {
+      const p = describeYamlError(e, text);
+      return at(p.code, p.message, p.start, p.end);
+    }));
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return fail([at('VLT004', `${what} is empty; it needs at least ${needs}`, 0, 0)]);
+  }
+  if (!isMap(doc.contents)) {
+    const r = doc.contents.range ?? [0, 0];
+    return fail([at('VLT005', `${what} must be a mapping with keys such as ${needs}`, r[0], r[1])]);
+  }
+  try {
+    return { data: doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>, diagnostics: [], source, document: doc };
+  } catch (e) {
+    // Unresolved aliases and alias bombs surface only when the document is converted.
+    const alias = firstAlias(doc);
+    const message = /Excessive alias count/.test((e as Error).message)
+      ? 'YAML syntax error: aliases expand to too many nodes; do not use anchors and aliases to repeat large parts of a file'
+      : `YAML syntax error: ${firstLine((e as Error).message).replace(/^Unresolved alias \(the anchor must be set before the alias\): (.*)$/, "alias '*$1' refers to an anchor '&$1' that is not defined before it")}`;
+    return fail([at('VLT002', message, alias?.[0] ?? 0, alias?.[1] ?? 0)]);
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function firstAlias(doc: Document): readonly [number, number] | undefined {
+  let found: readonly [number, number] | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (found === undefined && node.range) found = [node.range[0], node.range[1]];
+    },
+  });
+  return found;
+}
