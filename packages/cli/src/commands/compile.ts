@@ -93,14 +93,18 @@ export function resultObject(model: VaultModel, files: ReadonlyArray<OutputFile>
   };
 }
 
+const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
+
 function printSummary(o: Output, model: VaultModel, files: ReadonlyArray<OutputFile>, dir: string): void {
   const rv = model.rawVault;
   const bv = model.businessVault;
   const al = model.accessLayer;
+  const layer = (v: { hubs: ReadonlyArray<unknown>; links: ReadonlyArray<unknown>; satellites: ReadonlyArray<unknown>; linkSatellites: ReadonlyArray<unknown> }): string =>
+    `${count(v.hubs.length, 'hub')}, ${count(v.links.length, 'link')}, ${count(v.satellites.length, 'satellite')}, ${count(v.linkSatellites.length, 'link satellite')}`;
   o.err(bold(o, `vault compile: model ${model.name}`));
-  o.err(`  ${green(o, '✓')} raw vault       ${rv.hubs.length} hubs, ${rv.links.length} links, ${rv.satellites.length} satellites, ${rv.linkSatellites.length} link satellites`);
-  if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${bv.hubs.length} hubs, ${bv.links.length} links, ${bv.satellites.length} satellites, ${bv.linkSatellites.length} link satellites`);
-  if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${al.presentationViews.length} presentation views, ${al.dimensionalModels.length} dimensional models, ${al.reportingViews.length} reporting views`);
+  o.err(`  ${green(o, '✓')} raw vault       ${layer(rv)}`);
+  if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer(bv)}`);
+  if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
   o.err(`  ${green(o, '✓')} framework       registry.py, manifest.json`);
   o.err(`wrote ${files.length} files to ${dir}`);
 }

@@ -108,6 +108,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
 
   // Links: one per table with references (unit of work), association tables included.
   const links: Link[] = [];
+  const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
   for (const t of tables) {
@@ -118,8 +119,15 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const own = hubOfTable.get(t.name);
     if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
     for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
-    const link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
-    if (link) links.push(link);
+    let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
+    if (link && linkNames.has(link.name)) {
+      diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `table '${t.name}' forms link '${link.name}', which table '${linkNames.get(link.name)}' forms too; name one of them with link:`, t.spec.link ? {} : { target: 'key' }));
+      link = undefined;
+    }
+    if (link) {
+      links.push(link);
+      linkNames.set(link.name, t.name);
+    }
 
     const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns)]);
     const parent = role === 'hub' ? own : link?.name;
@@ -176,13 +184,20 @@ function buildLink(
     diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `link '${name}' would have the name of a hub; give the link another name with link:`));
     return undefined;
   }
+  // Key column names must be unique in the link: two hubs keyed by `id` give customer_id, order_id.
+  const keyNames = slots.map((s, i) => hubs.get(s.hub)!.businessKeys.map((k) => `${prefixes[i]}${k.name}`));
+  const counts = new Map<string, number>();
+  for (const n of keyNames.flat()) counts.set(n, (counts.get(n) ?? 0) + 1);
   const hubRefs: LinkHub[] = slots.map((s, i) => {
     const hub = hubs.get(s.hub)!;
     return {
       hub: s.hub,
       ...(s.role ? { role: s.role } : {}),
       hashKey: `${names[i]}_hk`,
-      businessKeys: hub.businessKeys.map((k) => ({ ...k, name: `${prefixes[i]}${k.name}` })),
+      businessKeys: hub.businessKeys.map((k, j) => {
+        const name = keyNames[i]![j]!;
+        return { ...k, name: (counts.get(name) ?? 0) > 1 ? `${names[i]}_${k.name}` : name };
+      }),
     };
   });
   return {

@@ -44,8 +44,20 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
             : `reference has ${r.columns.length} column${r.columns.length === 1 ? '' : 's'} but the key of table '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
         return;
       }
+      // A link joins business keys: target_columns must be the target's key, in any order;
+      // the reference columns are put in the key's order so hub sources line up.
+      let columns: ReadonlyArray<string> = r.columns;
+      if (r.target_columns !== undefined) {
+        const position = target.key.map((k) => r.target_columns!.indexOf(k));
+        if (target.key.length === 0 || r.target_columns.length !== target.key.length || position.some((p) => p < 0)) {
+          diagnostics.push(pathDiag('VLT221', ['tables', t.name, 'references', i, 'target_columns'],
+            `target_columns [${r.target_columns.join(', ')}] are not the business key [${target.key.join(', ')}] of table '${r.table}'; a link joins business keys: reference the key, or declare business_key: [${r.target_columns.join(', ')}] on '${r.table}'`));
+          return;
+        }
+        columns = position.map((p) => r.columns[p]!);
+      }
       r.columns.forEach((c) => used.add(c));
-      refs.push({ from: t.name, columns: r.columns, target: { kind: 'table', table: r.table }, ...(r.role ? { role: r.role } : {}),
+      refs.push({ from: t.name, columns, target: { kind: 'table', table: r.table }, ...(r.role ? { role: r.role } : {}),
         evidence: ev('link.declared_reference', `${t.name}(${r.columns.join(', ')}) → ${r.table}${r.role ? ` as ${r.role}` : ''}`) });
     });
 
@@ -80,6 +92,10 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
   return refs;
 }
 
+function hubNameOf(t: TableInfo): string {
+  return t.spec.hub ?? t.entity;
+}
+
 /** Single-column keys by the column name that refers to them: `customer_id`, or `<entity>_id` for a table keyed by `id`. */
 function keyNameIndex(tables: ReadonlyArray<TableInfo>): Map<string, TableInfo[]> {
   const index = new Map<string, TableInfo[]>();
@@ -95,8 +111,9 @@ function keyNameIndex(tables: ReadonlyArray<TableInfo>): Map<string, TableInfo[]
 /** A column named like the single-column key of another table, possibly behind a role prefix. */
 function matchByName(lower: string, self: TableInfo, index: ReadonlyMap<string, ReadonlyArray<TableInfo>>): { table: TableInfo; role?: string } | undefined {
   const exact = (index.get(lower) ?? []).filter((t) => t !== self);
-  if (exact.length === 1) return { table: exact[0]! };
-  if (exact.length > 1) return undefined; // ambiguous: several tables share the key name
+  // Several tables may carry one hub (hub: overrides, tbl_customer and customer): not ambiguous.
+  if (exact.length >= 1 && new Set(exact.map(hubNameOf)).size === 1) return { table: exact[0]! };
+  if (exact.length > 1) return undefined; // ambiguous: tables of different hubs share the key name
   const roled: Array<{ table: TableInfo; role: string }> = [];
   for (let i = lower.indexOf('_'); i > 0; i = lower.indexOf('_', i + 1)) {
     const suffix = lower.slice(i + 1);

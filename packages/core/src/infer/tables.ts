@@ -47,7 +47,7 @@ function findKey(table: string, entity: string, spec: TableSpec, columns: Readon
   if (unique) return { key: unique, evidence: ev('bk.unique_key', `${table}: unique key [${unique.join(', ')}]`) };
   const usable = columns.filter((c) => roles.get(c.name) === undefined && !looksTechnical(c.name));
   const byLower = new Map(usable.map((c) => [c.name.toLowerCase(), c.name] as const));
-  const entities = [...new Set([entity, table.toLowerCase()])];
+  const entities = [...new Set([entity, ...(spec.hub ? [spec.hub.toLowerCase()] : []), table.toLowerCase()])];
   for (const e of entities) {
     for (const candidate of keyNamesFor(e)) {
       const hit = byLower.get(candidate);

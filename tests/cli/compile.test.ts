@@ -1,0 +1,129 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseDocument, isMap, type YAMLMap } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runVault } from '../helpers/run-vault.js';
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-compile-'));
+  cpSync(join(ROOT, 'specs'), join(dir, 'specs'), { recursive: true });
+  return dir;
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Reverses the order of every mapping's keys: a spec that means the same. */
+function reverseKeys(text: string): string {
+  const doc = parseDocument(text);
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      (node as YAMLMap).items.reverse();
+      for (const item of (node as YAMLMap).items) visit(item.value);
+    }
+  };
+  visit(doc.contents);
+  return doc.toString();
+}
+
+describe('vault compile', () => {
+  it('writes generated/ews with a manifest, the same bytes every time and for any key order', () => {
+    const dir = workspace();
+    const first = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('wrote 49 files to generated/ews');
+    const a = snapshot(join(dir, 'generated'));
+    expect(Object.keys(a)).toContain('ews/manifest.json');
+    expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
+    expect(JSON.parse(a['ews/manifest.json']!).spec).toBe('specs/ews.yaml');
+
+    writeFileSync(join(dir, 'specs/ews.yaml'), reverseKeys(readFileSync(join(dir, 'specs/ews.yaml'), 'utf8')));
+    expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
+    expect(snapshot(join(dir, 'generated'))).toEqual(a);
+  });
+
+  it('--check after compile reports nothing; after a spec change it lists the files and exits 1', () => {
+    const dir = workspace();
+    expect(runVault(['compile', 'specs/lgd.yaml'], { cwd: dir }).code).toBe(0);
+    const clean = runVault(['compile', 'specs/lgd.yaml', '--check'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('');
+    const spec = readFileSync(join(dir, 'specs/lgd.yaml'), 'utf8').replace('      haircut_pct: decimal(5,2)\n', '');
+    writeFileSync(join(dir, 'specs/lgd.yaml'), spec.replace('COALESCE(haircut_pct, 0)', '0'));
+    const before = snapshot(join(dir, 'generated'));
+    const stale = runVault(['compile', 'specs/lgd.yaml', '--check'], { cwd: dir });
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain('changed: generated/lgd/raw_vault/collateral_satellite_fields.py');
+    expect(snapshot(join(dir, 'generated'))).toEqual(before);
+  });
+
+  it('a failed compile leaves the previous output as it was', () => {
+    const dir = workspace();
+    expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
+    const before = snapshot(join(dir, 'generated'));
+    writeFileSync(join(dir, 'specs/ews.yaml'), readFileSync(join(dir, 'specs/ews.yaml'), 'utf8').replace("risk_band = 'HIGH'", 'risk_bnd = 1'));
+    const r = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/specs\/ews\.yaml:\d+:\d+: error VLT302: unknown column 'risk_bnd'/);
+    expect(r.stderr).toContain('nothing was written');
+    expect(snapshot(join(dir, 'generated'))).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(['generated', 'specs']);
+  });
+
+  it('removes files it generated before and no longer produces, and keeps files it did not generate', () => {
+    const dir = workspace();
+    expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'generated/ews/NOTES.md'), 'my notes\n');
+    writeFileSync(join(dir, 'specs/ews.yaml'), readFileSync(join(dir, 'specs/ews.yaml'), 'utf8').replace(/  reporting_views:[\s\S]*$/, ''));
+    expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
+    expect(existsSync(join(dir, 'generated/ews/access_layer/high_risk_signals_reporting_view.py'))).toBe(false);
+    expect(readFileSync(join(dir, 'generated/ews/NOTES.md'), 'utf8')).toBe('my notes\n');
+    expect(existsSync(join(dir, 'generated/ews/raw_vault/business_partner_hub.py'))).toBe(true);
+  });
+
+  it('--stage raw builds only the raw vault', () => {
+    const dir = workspace();
+    const r = runVault(['compile', 'specs/ews.yaml', '--stage', 'raw', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { business_vault: { hubs: string[] }; metadata: { pipeline_stages_completed: string[]; total_files_generated: number } };
+    expect(result.business_vault.hubs).toEqual([]);
+    expect(result.metadata.pipeline_stages_completed).toEqual(['source_validation', 'raw_vault', 'framework_integration']);
+    expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', 'manifest.json', 'raw_vault', 'registry.py']);
+  });
+
+  it('prints the result object of the seed with --json', () => {
+    const dir = workspace();
+    const r = runVault(['compile', 'specs/ews.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(result)).toEqual(['model_name', 'source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration', 'metadata']);
+    expect(result['raw_vault']).toMatchObject({ hubs: ['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input'] });
+    expect(result['metadata']).toEqual({ model_name: 'ews', output_dir: 'generated/ews', total_files_generated: 49, pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'] });
+  });
+
+  it("keeps the seed's spec-less form working", () => {
+    const dir = workspace();
+    const r = runVault(['compile', '--model', 'ews', '--source-tables', 'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);early_warning_signal_input:early_warning_signal_input_id(int),customer_account_monitoring_batch_manifest_id(int),business_partner_id(int)', '--business-context', 'Early Warning Signal model', '--out', 'generated/ews_complete'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'generated/ews_complete/ews/manifest.json'), 'utf8')) as { raw_vault: { hubs: Array<{ name: string }>; links: Array<{ name: string }> } };
+    expect(manifest.raw_vault.hubs.map((h) => h.name)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
+    expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
+  });
+
+  it('rejects usage mistakes with exit 2', () => {
+    expect(runVault(['compile']).code).toBe(2);
+    expect(runVault(['compile', 'specs/ews.yaml', '--target', 'cobol']).code).toBe(2);
+    expect(runVault(['compile', 'specs/ews.yaml', '--stage', 'gold']).code).toBe(2);
+  });
+});
