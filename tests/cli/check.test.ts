@@ -54,3 +54,20 @@ describe('vault check', () => {
     expect(runVault(['frobnicate']).code).toBe(2);
   });
 });
+
+describe('vault explain', () => {
+  it('prints why each entity exists, with the rule ids', () => {
+    const r = runVault(['explain', 'specs/ews.yaml', 'business_partner']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('raw_vault.hub business_partner');
+    expect(r.stdout).toContain('business key: business_partner_id');
+    expect(r.stdout).toContain("because [hub.implied_by_key_column]");
+    expect(r.stdout).toContain('derived from: source.early_warning_signal, source.early_warning_signal_input');
+  });
+
+  it('exits 1 for an unknown entity', () => {
+    const r = runVault(['explain', 'specs/ews.yaml', 'no_such_entity']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no entity named 'no_such_entity' in model 'ews'");
+  });
+});

@@ -13,3 +13,5 @@ export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
 export { allEntities, refKey } from './validate/entities.js';
 export * from './expr/index.js';
+/** `compile(spec)` is `compileSpec(spec)`: spec object → vault IR and diagnostics, no I/O. */
+export { compileSpec as compile } from './infer/compile.js';
