@@ -127,3 +127,26 @@ describe('vault compile', () => {
     expect(runVault(['compile', 'specs/ews.yaml', '--stage', 'gold']).code).toBe(2);
   });
 });
+
+describe('vault compile with a framework profile', () => {
+  it('renames the module, names, enums and methods the profile names', () => {
+    const dir = workspace();
+    cpSync(join(ROOT, 'tests/fixtures/profiles/acme.yaml'), join(dir, 'specs/acme.yaml'));
+    writeFileSync(join(dir, 'specs/lgd.yaml'), `${readFileSync(join(dir, 'specs/lgd.yaml'), 'utf8')}framework:\n  profile: acme.yaml\n`);
+    expect(runVault(['compile', 'specs/lgd.yaml'], { cwd: dir }).code).toBe(0);
+    const sat = readFileSync(join(dir, 'generated/lgd/raw_vault/collateral_satellite.py'), 'utf8');
+    expect(sat).toContain('from acme.datavault import BusinessKey, DvQuery, JoinCondition');
+    expect(sat).toContain('        .save()\n');
+    expect(readFileSync(join(dir, 'generated/lgd/registry.py'), 'utf8')).toContain('class Hubs(Enum):');
+  });
+
+  it('reports a bad profile at its own file, line and column, and writes nothing', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'specs/acme.yaml'), 'module: acme.dv\nmethds:\n  write: save\n');
+    writeFileSync(join(dir, 'specs/lgd.yaml'), `${readFileSync(join(dir, 'specs/lgd.yaml'), 'utf8')}framework:\n  profile: acme.yaml\n`);
+    const r = runVault(['compile', 'specs/lgd.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("specs/acme.yaml:2:1: error VLT101: unknown key 'methds' in the framework profile; did you mean 'methods'?");
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+  });
+});

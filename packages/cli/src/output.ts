@@ -4,14 +4,23 @@ export interface Output {
   out(line: string): void;
   err(line: string): void;
   readonly color: boolean;
+  /** Standard error is a terminal: progress may be shown. */
+  readonly interactive: boolean;
+  /** Rewrites the current progress line (terminals only); '' clears it. */
+  progress(line: string): void;
 }
 
 export function consoleOutput(): Output {
   const color = process.env['NO_COLOR'] === undefined && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
+  const interactive = process.stderr.isTTY === true;
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     color,
+    interactive,
+    progress: (line) => {
+      if (interactive) process.stderr.write(`\r\u001b[2K${line}`);
+    },
   };
 }
 

@@ -35,7 +35,8 @@ export function plannedChanges(dir: string, files: ReadonlyArray<OutputFile>): C
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function writeOutput(dir: string, files: ReadonlyArray<OutputFile>): void {
+/** `progress(done, total)` is called every 1,000 files, for large models. */
+export function writeOutput(dir: string, files: ReadonlyArray<OutputFile>, progress?: (done: number, total: number) => void): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   const staging = `${dir}.vault-tmp-${process.pid}`;
@@ -52,10 +53,16 @@ export function writeOutput(dir: string, files: ReadonlyArray<OutputFile>): void
         cpSync(join(dir, p), join(staging, p), { preserveTimestamps: true });
       }
     }
-    for (const f of files) {
-      mkdirSync(dirname(join(staging, f.path)), { recursive: true });
+    const made = new Set<string>();
+    files.forEach((f, i) => {
+      const folder = dirname(join(staging, f.path));
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
       writeFileSync(join(staging, f.path), f.content);
-    }
+      if (progress && (i + 1) % 1000 === 0) progress(i + 1, files.length);
+    });
     writeFileSync(join(staging, LEDGER), `${files.map((f) => f.path).sort().join('\n')}\n`);
     if (existsSync(dir)) renameSync(dir, retired);
     renameSync(staging, dir);

@@ -35,6 +35,9 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     parsed = loadCompact(opts.sourceTables, opts.model, opts.businessContext);
   }
   const stage: Stage = opts.stage === 'all' ? 'access' : opts.stage;
+  if (!opts.json && o.interactive && (parsed.spec ? Object.keys(parsed.spec.tables).length : 0) >= 500) {
+    o.err(`inferring the vault of ${Object.keys(parsed.spec!.tables).length} tables …`);
+  }
   const a = analyze(parsed, { stage });
   printDiagnostics(o, a.diagnostics);
   if (hasErrors(a.diagnostics) || a.model === undefined) {
@@ -68,7 +71,11 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     o.err(`${dir}: up to date (${files.length} files)`);
     return EXIT.ok;
   }
-  writeOutput(dir, files);
+  // Large models: say what is happening, on a terminal only (never in logs or with --json).
+  const showProgress = !opts.json && o.interactive && files.length >= 2000;
+  if (showProgress) o.err(`writing ${files.length} files to ${dir} …`);
+  writeOutput(dir, files, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
+  if (showProgress) o.progress('');
   if (opts.json) o.out(JSON.stringify(resultObject(model, files, dir), null, 2));
   else printSummary(o, model, files, dir);
   return EXIT.ok;
