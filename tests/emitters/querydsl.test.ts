@@ -7,6 +7,7 @@ import {
   buildManifest,
   checkProfile,
   emitQueryDsl,
+  streamQueryDsl,
   manifestJson,
   mergeProfile,
   validateQueryDsl,
@@ -564,5 +565,15 @@ describe.skipIf(!hasPython)('the emitted Python, run against the stand-in framew
       ['join', [{ query: { name: 'early_warning_signal', kind: 'hub' }, steps: [] }, { join_condition: 'early_warning_signal_hk' }]],
       ['join', [{ query: { name: 'business_partner', kind: 'hub' }, steps: [] }, { join_condition: 'business_partner_hk' }]],
     ]);
+  });
+});
+
+describe('streamQueryDsl', () => {
+  it('announces exactly the paths it yields, and yields the same files as emitQueryDsl', () => {
+    const stream = streamQueryDsl(sampleModel, { specPath: SPEC });
+    const files = [...stream.files];
+    expect(files.map((f) => f.path).sort()).toEqual([...stream.paths]);
+    expect([...files].sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(emit());
+    expect([...stream.files]).toEqual(files);
   });
 });

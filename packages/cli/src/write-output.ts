@@ -22,11 +22,12 @@ export interface Change {
 }
 
 /** What writing `files` to `dir` would change. */
-export function plannedChanges(dir: string, files: ReadonlyArray<OutputFile>): Change[] {
+export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change[] {
   const previous = readLedger(dir);
   const changes: Change[] = [];
-  const produced = new Set(files.map((f) => f.path));
+  const produced = new Set<string>();
   for (const f of files) {
+    produced.add(f.path);
     const target = join(dir, f.path);
     if (!existsSync(target)) changes.push({ path: f.path, change: 'added' });
     else if (readFileSync(target, 'utf8') !== f.content) changes.push({ path: f.path, change: 'changed' });
@@ -36,7 +37,7 @@ export function plannedChanges(dir: string, files: ReadonlyArray<OutputFile>): C
 }
 
 /** `progress(done, total)` is called every 1,000 files, for large models. */
-export function writeOutput(dir: string, files: ReadonlyArray<OutputFile>, progress?: (done: number, total: number) => void): void {
+export function writeOutput(dir: string, files: Iterable<OutputFile>, total: number, progress?: (done: number, total: number) => void): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   const staging = `${dir}.vault-tmp-${process.pid}`;
@@ -54,16 +55,18 @@ export function writeOutput(dir: string, files: ReadonlyArray<OutputFile>, progr
       }
     }
     const made = new Set<string>();
-    files.forEach((f, i) => {
+    const written: string[] = [];
+    for (const f of files) {
       const folder = dirname(join(staging, f.path));
       if (!made.has(folder)) {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
       writeFileSync(join(staging, f.path), f.content);
-      if (progress && (i + 1) % 1000 === 0) progress(i + 1, files.length);
-    });
-    writeFileSync(join(staging, LEDGER), `${files.map((f) => f.path).sort().join('\n')}\n`);
+      written.push(f.path);
+      if (progress && written.length % 1000 === 0) progress(written.length, total);
+    }
+    writeFileSync(join(staging, LEDGER), `${written.sort().join('\n')}\n`);
     if (existsSync(dir)) renameSync(dir, retired);
     renameSync(staging, dir);
     rmSync(retired, { recursive: true, force: true });

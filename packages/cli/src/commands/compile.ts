@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type ParsedSpec } from '@vault/dsl';
-import { buildManifest, emitQueryDsl, manifestJson, validateQueryDsl } from '@vault/emitters';
+import { buildManifest, manifestJson, streamQueryDsl, validateQueryDsl } from '@vault/emitters';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
@@ -54,9 +54,16 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     return EXIT.failed;
   }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const emitted = emitQueryDsl(model, { specPath: specName, profile: loaded.profile });
-  const manifest = buildManifest(model, { specPath: specName, files: emitted.map((f) => f.path) });
-  const files: OutputFile[] = [...emitted, { path: 'manifest.json', content: manifestJson(manifest) }];
+  const stream = streamQueryDsl(model, { specPath: specName, profile: loaded.profile });
+  const manifest = buildManifest(model, { specPath: specName, files: stream.paths });
+  const paths = [...stream.paths, 'manifest.json'];
+  // Generated while written, so a 10,000-table model is never all in memory at once.
+  const files: Iterable<OutputFile> = {
+    *[Symbol.iterator]() {
+      yield* stream.files;
+      yield { path: 'manifest.json', content: manifestJson(manifest) };
+    },
+  };
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
@@ -68,24 +75,23 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
       o.err(`vault: ${changes.length} generated file(s) in ${dir} are out of date; run vault compile`);
       return EXIT.failed;
     }
-    o.err(`${dir}: up to date (${files.length} files)`);
+    o.err(`${dir}: up to date (${paths.length} files)`);
     return EXIT.ok;
   }
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
-  const showProgress = !opts.json && o.interactive && files.length >= 2000;
-  if (showProgress) o.err(`writing ${files.length} files to ${dir} …`);
-  writeOutput(dir, files, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
+  const showProgress = !opts.json && o.interactive && paths.length >= 2000;
+  if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
+  writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
   if (showProgress) o.progress('');
-  if (opts.json) o.out(JSON.stringify(resultObject(model, files, dir), null, 2));
-  else printSummary(o, model, files, dir);
+  if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir), null, 2));
+  else printSummary(o, model, paths.length, dir);
   return EXIT.ok;
 }
 
 const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/', access_layer: 'access_layer/' } as const;
 
 /** The orchestrator's result object of the seed (section 6.1), without the clock. */
-export function resultObject(model: VaultModel, files: ReadonlyArray<OutputFile>, dir: string): unknown {
-  const paths = files.map((f) => f.path);
+export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string): unknown {
   const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
   const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);
   const stages = ['source_validation', 'raw_vault', ...(model.stages.includes('business') ? ['business_vault'] : []), ...(model.stages.includes('access') ? ['access_layer'] : []), 'framework_integration'];
@@ -102,7 +108,7 @@ export function resultObject(model: VaultModel, files: ReadonlyArray<OutputFile>
 
 const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
-function printSummary(o: Output, model: VaultModel, files: ReadonlyArray<OutputFile>, dir: string): void {
+function printSummary(o: Output, model: VaultModel, fileCount: number, dir: string): void {
   const rv = model.rawVault;
   const bv = model.businessVault;
   const al = model.accessLayer;
@@ -113,5 +119,5 @@ function printSummary(o: Output, model: VaultModel, files: ReadonlyArray<OutputF
   if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer(bv)}`);
   if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
   o.err(`  ${green(o, '✓')} framework       registry.py, manifest.json`);
-  o.err(`wrote ${files.length} files to ${dir}`);
+  o.err(`wrote ${fileCount} files to ${dir}`);
 }

@@ -8,6 +8,7 @@ import { allEntities } from '@vault/core';
 import type { EmittedFile } from '../emitted-file.js';
 import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';
+import { entityFiles } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
 import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
 import { registryFile } from './registry.js';
@@ -36,13 +37,35 @@ const LAYER_TITLES = {
  * // ['access_layer/__init__.py', ..., 'raw_vault/business_partner_hub.py', ..., 'registry.py']
  */
 export function emitQueryDsl(model: VaultModel, options: QueryDslOptions): ReadonlyArray<EmittedFile> {
+  return [...streamQueryDsl(model, options).files].sort((a, b) => byCodeUnit(a.path, b.path));
+}
+
+/** The files of `emitQueryDsl`, produced one entity at a time, and their paths up front. */
+export interface QueryDslStream {
+  /** Every path the stream yields, sorted. */
+  readonly paths: ReadonlyArray<string>;
+  /** The files, in a fixed order (not sorted); each iteration generates them afresh. */
+  readonly files: Iterable<EmittedFile>;
+}
+
+/**
+ * The same files as `emitQueryDsl` without holding them all in memory: a 10,000-table model
+ * is ~140,000 files and ~300 MB of text, which the CLI writes as they are generated.
+ */
+export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): QueryDslStream {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const problems = validateQueryDsl(model, profile);
   if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.join('\n')}`);
   const ctx = dslContext(model, profile, options.specPath);
   const entities = allEntities(model).map(({ entity }) => entity);
-  const files = [registryFile(ctx), ...packageFiles(ctx), ...entities.flatMap((e) => entityFilesFor(ctx, e))];
-  return [...files].sort((a, b) => byCodeUnit(a.path, b.path));
+  const packages = packageFiles(ctx);
+  const paths = ['registry.py', ...packages.map((f) => f.path), ...entities.flatMap((e) => entityFiles(e.kind, e.name))].sort(byCodeUnit);
+  function* generate(): Generator<EmittedFile> {
+    yield registryFile(ctx);
+    yield* packages;
+    for (const e of entities) yield* entityFilesFor(ctx, e);
+  }
+  return { paths, files: { [Symbol.iterator]: generate } };
 }
 
 /** An `__init__.py` for each layer that has entities, so its folder imports as a package. */

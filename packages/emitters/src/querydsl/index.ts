@@ -1,4 +1,4 @@
-export { emitQueryDsl, type QueryDslOptions } from './emit.js';
+export { emitQueryDsl, streamQueryDsl, type QueryDslOptions, type QueryDslStream } from './emit.js';
 export { validateQueryDsl } from './validate.js';
 export { DSL_KINDS, entityFiles, type DslKind } from './kinds.js';
 export {
