@@ -21,6 +21,9 @@ export type PyValue =
  */
 const ESCAPED = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb]/;
 
+/** Printable ASCII except `'` and `\`: written between single quotes as they are. */
+const PLAIN = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
+
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -34,6 +37,8 @@ const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\
  * pyString('a\nb')                         // "'a\\nb'"
  */
 export function pyString(s: string): string {
+  // Most strings are names and types: printable ASCII without a quote or backslash.
+  if (PLAIN.test(s)) return `'${s}'`;
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (let i = 0; i < s.length; i++) {
@@ -68,6 +73,7 @@ function hexEscape(code: number): string {
  * @example pyCommentText('specs/ews.yaml') // 'specs/ews.yaml'
  */
 export function pyCommentText(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);

@@ -22,8 +22,9 @@ export class CodeWriter {
    * w.toString(); // 'def main():\n    pass\n'
    */
   line(text = ''): this {
-    for (const part of text.split('\n')) {
-      const trimmed = part.replace(/[ \t]+$/, '');
+    for (const part of text.includes('\n') ? text.split('\n') : [text]) {
+      const last = part.charCodeAt(part.length - 1);
+      const trimmed = last === 32 || last === 9 ? part.replace(/[ \t]+$/, '') : part;
       this.lines.push(trimmed === '' ? '' : this.unit.repeat(this.depth) + trimmed);
     }
     return this;
