@@ -576,7 +576,7 @@ describe('satellites', () => {
   test('a table of only keys gets no satellite, and VLT402 warns', () => {
     const r = compile({ tables: { tag: { columns: { tag_id: nn('int'), updated_at: 'timestamptz' } } } });
     expect(r.model!.rawVault.satellites).toEqual([]);
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VLT402', 'warning', ['tables', 'tag']]]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VLT402', 'warning', ['tables', 'tag', 'columns', 'tag_id']]]);
   });
 
   test('kind: reference: no hub and no link; the referencing column stays in the payload', () => {

@@ -26,7 +26,10 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
   for (const h of m.rawVault.hubs) {
     if (h.businessKeys.length === 0 || h.hashKey === '') out.push(pathDiag('VLT407', at, `hub '${h.name}' has no business key`));
     if (!withSatellite.has(h.name)) {
-      out.push(pathDiag('VLT402', sourcePath(h.sources[0]?.table), `hub '${h.name}' has no satellite: no source table carries descriptive columns for it`, { target: 'key' }));
+      // Point at the column that carries the key: that is where a reader meets the hub.
+      const first = h.sources[0];
+      const path = first === undefined ? ['model'] : ['tables', first.table, 'columns', first.columns[0]!];
+      out.push(pathDiag('VLT402', path, `hub '${h.name}' has no satellite: no source table carries descriptive columns for it`, { target: 'key' }));
     }
   }
   for (const l of m.rawVault.links) {
