@@ -5,7 +5,7 @@
 import { test, fc } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { compileSpec } from '@vault/core';
-import { buildManifest, emitQueryDsl } from '@vault/emitters';
+import { buildManifest, emitQueryDsl, manifestJson, manifestJsonChunks } from '@vault/emitters';
 import { specArb } from '../arbitraries/spec.js';
 import { expectChainsMatchManifest, hasPython, runPythonHarness } from '../helpers/python-harness.js';
 
@@ -21,5 +21,13 @@ describe.skipIf(!hasPython)('Query DSL for random specs', () => {
   test('the arbitrary generates varied models', () => {
     const sizes = fc.sample(specArb, { numRuns: 30, seed: 7 }).map((s) => Object.keys(s.tables).length);
     expect(new Set(sizes).size).toBeGreaterThan(3);
+  });
+});
+
+describe('manifestJsonChunks', () => {
+  test.prop([specArb], { numRuns: 40 })('joins to exactly the bytes of manifestJson', (spec) => {
+    const model = compileSpec(spec).model!;
+    const options = { specPath: 'spec.yaml', files: emitQueryDsl(model, { specPath: 'spec.yaml' }).map((f) => f.path) };
+    expect([...manifestJsonChunks(model, options)].join('')).toBe(manifestJson(buildManifest(model, options)));
   });
 });

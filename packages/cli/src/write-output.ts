@@ -6,12 +6,30 @@
  *   removed;
  * - files vault did not generate are carried over untouched.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, cpSync, readdirSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface OutputFile {
   readonly path: string;
-  readonly content: string;
+  /** The text, or its pieces in order (large files are written without being joined). */
+  readonly content: string | Iterable<string>;
+}
+
+function text(f: OutputFile): string {
+  return typeof f.content === 'string' ? f.content : [...f.content].join('');
+}
+
+function write(path: string, f: OutputFile): void {
+  if (typeof f.content === 'string') {
+    writeFileSync(path, f.content);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of f.content) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const LEDGER = '.vault-files';
@@ -30,7 +48,7 @@ export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change
     produced.add(f.path);
     const target = join(dir, f.path);
     if (!existsSync(target)) changes.push({ path: f.path, change: 'added' });
-    else if (readFileSync(target, 'utf8') !== f.content) changes.push({ path: f.path, change: 'changed' });
+    else if (readFileSync(target, 'utf8') !== text(f)) changes.push({ path: f.path, change: 'changed' });
   }
   for (const p of previous) if (!produced.has(p) && existsSync(join(dir, p))) changes.push({ path: p, change: 'removed' });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -62,7 +80,7 @@ export function writeOutput(dir: string, files: Iterable<OutputFile>, total: num
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writeFileSync(join(staging, f.path), f.content);
+      write(join(staging, f.path), f);
       written.push(f.path);
       if (progress && written.length % 1000 === 0) progress(written.length, total);
     }

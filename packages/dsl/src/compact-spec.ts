@@ -31,5 +31,5 @@ export function parseSpecCompact(text: string, options: { readonly model: string
   const meaning = parsed.spec === undefined || syntax.length > 0 ? [] : validateSpec(parsed.spec);
   const diagnostics = [...syntax, ...duplicates, ...resolveDiagnostics(source, meaning)];
   const ok = parsed.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
-  return { spec: ok ? parsed.spec : undefined, diagnostics, source, document: undefined };
+  return { spec: ok ? parsed.spec : undefined, diagnostics, source };
 }

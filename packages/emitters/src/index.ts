@@ -10,5 +10,5 @@ export {
 } from './python.js';
 export { KIND_PLACES, qualifiedName, type KindPlace, type VaultLayer } from './entity-kinds.js';
 export { entityColumns, hashType, type EntityColumn } from './columns.js';
-export { buildManifest, manifestJson, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
+export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
 export * from './querydsl/index.js';

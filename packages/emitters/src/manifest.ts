@@ -81,6 +81,46 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
   };
 }
 
+const LAYOUT = [
+  ['raw_vault', [['hubs', 'hub'], ['links', 'link'], ['satellites', 'satellite'], ['link_satellites', 'link_satellite']]],
+  ['business_vault', [['hubs', 'business_hub'], ['links', 'business_link'], ['satellites', 'business_satellite'], ['link_satellites', 'business_link_satellite']]],
+  ['access_layer', [['presentation_views', 'presentation_view'], ['dimensional_models', 'dimensional_model'], ['reporting_views', 'reporting_view']]],
+] as const satisfies ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, EntityKind]>]>;
+
+/**
+ * The bytes of `manifestJson(buildManifest(model, options))`, produced one entity at a time:
+ * a 10,000-table manifest is ~130 MB, which the CLI writes without holding it whole.
+ */
+export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions): Generator<string> {
+  const emitted = new Set(options.files);
+  const byKind = new Map<EntityKind, VaultEntity[]>();
+  for (const { entity } of allEntities(model)) byKind.set(entity.kind, [...(byKind.get(entity.kind) ?? []), entity]);
+  const q = (s: string): string => JSON.stringify(s);
+  yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(options.specPath)},\n`;
+  for (const [layer, lists] of LAYOUT) {
+    yield `  ${q(layer)}: {\n`;
+    for (const [i, [plural, kind]] of lists.entries()) {
+      const entities = [...(byKind.get(kind) ?? [])].sort((a, b) => byCodeUnit(a.name, b.name));
+      const tail = i < lists.length - 1 ? ',\n' : '\n';
+      if (entities.length === 0) {
+        yield `    ${q(plural)}: []${tail}`;
+        continue;
+      }
+      yield `    ${q(plural)}: [\n`;
+      for (const [j, e] of entities.entries()) {
+        const text = JSON.stringify(manifestEntity(model, e, emitted), null, 2).replace(/\n/g, '\n      ');
+        yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
+      }
+      yield `    ]${tail}`;
+    }
+    yield '  },\n';
+  }
+  const files = [...emitted].sort(byCodeUnit);
+  if (files.length === 0) yield '  "files": []\n';
+  else yield `  "files": [\n${files.map((f) => `    ${q(f)}`).join(',\n')}\n  ]\n`;
+  yield '}\n';
+}
+
 /**
  * Two-space JSON with a final newline: the bytes of `manifest.json`.
  * @example manifestJson(manifest).endsWith('}\n') // true

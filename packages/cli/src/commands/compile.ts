@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type ParsedSpec } from '@vault/dsl';
-import { buildManifest, manifestJson, streamQueryDsl, validateQueryDsl } from '@vault/emitters';
+import { manifestJsonChunks, streamQueryDsl, validateQueryDsl } from '@vault/emitters';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
@@ -55,13 +55,12 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
   }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
   const stream = streamQueryDsl(model, { specPath: specName, profile: loaded.profile });
-  const manifest = buildManifest(model, { specPath: specName, files: stream.paths });
   const paths = [...stream.paths, 'manifest.json'];
   // Generated while written, so a 10,000-table model is never all in memory at once.
   const files: Iterable<OutputFile> = {
     *[Symbol.iterator]() {
       yield* stream.files;
-      yield { path: 'manifest.json', content: manifestJson(manifest) };
+      yield { path: 'manifest.json', content: manifestJsonChunks(model, { specPath: specName, files: stream.paths }) };
     },
   };
   const outRoot = opts.out ?? 'generated';

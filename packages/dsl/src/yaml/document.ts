@@ -14,8 +14,10 @@ export interface YamlData {
   readonly data: Record<string, unknown> | undefined;
   readonly diagnostics: ReadonlyArray<Diagnostic>;
   readonly source: SpecSource;
-  readonly document: Document;
 }
+
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false } as const;
+const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
 
 /** `what` names the document in messages: "the spec", "the framework profile". */
 export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
@@ -23,9 +25,9 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
     code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
   });
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
-  const source = yamlSource(doc, text, file);
-  const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source, document: doc });
+  const doc = reparse(text);
+  const source = yamlSource(doc, text, file, reparse);
+  const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source });
 
   if (doc.errors.length > 0) {
     return fail(doc.errors.map((e) => {
@@ -41,7 +43,7 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
     return fail([at('VLT005', `${what} must be a mapping with keys such as ${needs}`, r[0], r[1])]);
   }
   try {
-    return { data: doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>, diagnostics: [], source, document: doc };
+    return { data: doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>, diagnostics: [], source };
   } catch (e) {
     // Unresolved aliases and alias bombs surface only when the document is converted.
     const alias = firstAlias(doc);

@@ -21,7 +21,6 @@ export function loadSpecFile(path: string, display: string = displayPath(path)):
       spec: undefined,
       diagnostics: [{ code: 'VLT001', severity: severityOf('VLT001'), message: `cannot read the spec file: ${reason}`, span: { file: display, start: at, end: at } }],
       source: { file: display, span: () => ({ file: display, start: at, end: at }) },
-      document: undefined,
     };
   }
   return parseSpecYaml(text, display);

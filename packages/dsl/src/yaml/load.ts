@@ -2,7 +2,6 @@
  * YAML text → validated `Spec`, with every problem as a diagnostic at its line and column.
  * Never throws on bad input.
  */
-import type { Document } from 'yaml';
 import { validateSpec, type Diagnostic, type PathDiagnostic, type Spec } from '@vault/core';
 import { validateSpecShape } from '../schema/validate-schema.js';
 import { resolveDiagnostics, type SpecSource } from '../source-map.js';
@@ -14,16 +13,14 @@ export interface ParsedSpec {
   readonly diagnostics: ReadonlyArray<Diagnostic>;
   /** Resolves later diagnostics (inference, rules) against the same text. */
   readonly source: SpecSource;
-  /** The YAML document, for tools that edit the spec keeping comments. */
-  readonly document: Document | undefined;
 }
 
 export function parseSpecYaml(text: string, file: string): ParsedSpec {
   const parsed = parseYamlMapping(text, file, 'the spec', 'version, model and tables');
-  if (parsed.data === undefined) return { spec: undefined, diagnostics: parsed.diagnostics, source: parsed.source, document: parsed.document };
+  if (parsed.data === undefined) return { spec: undefined, diagnostics: parsed.diagnostics, source: parsed.source };
   const shape = validateSpecShape(parsed.data);
   const pathDiagnostics: PathDiagnostic[] = shape.spec === undefined ? shape.diagnostics : validateSpec(shape.spec);
   const diagnostics = resolveDiagnostics(parsed.source, pathDiagnostics);
   const ok = shape.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
-  return { spec: ok ? shape.spec : undefined, diagnostics, source: parsed.source, document: parsed.document };
+  return { spec: ok ? shape.spec : undefined, diagnostics, source: parsed.source };
 }

@@ -8,13 +8,27 @@ import type { SpecSource } from '../source-map.js';
 
 type Range = readonly [number, number];
 
-export function yamlSource(doc: Document, text: string, file: string): SpecSource {
-  const lines = new LineIndex(text);
-  const toSpan = ([start, end]: Range): Span => ({ file, start: lines.position(start), end: lines.position(end) });
+/**
+ * The document is held weakly: a 10,000-table spec's YAML tree is ~150 MB, and most compiles
+ * never need a position after parsing. When one is needed and the tree is gone, the text is
+ * parsed again (same text, same positions).
+ */
+export function yamlSource(doc: Document, text: string, file: string, reparse: (text: string) => Document): SpecSource {
+  let lines: LineIndex | undefined;
+  let ref = new WeakRef(doc);
+  const tree = (): Document => {
+    const held = ref.deref();
+    if (held !== undefined) return held;
+    const fresh = reparse(text);
+    ref = new WeakRef(fresh);
+    return fresh;
+  };
   return {
     file,
     span(d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Span {
-      return toSpan(locate(doc, text, d));
+      lines ??= new LineIndex(text);
+      const [start, end] = locate(tree(), text, d);
+      return { file, start: lines.position(start), end: lines.position(end) };
     },
   };
 }
