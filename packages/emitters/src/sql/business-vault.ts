@@ -1,0 +1,150 @@
+/**
+ * The business vault as views over the raw vault, so it never needs loading:
+ * - a business satellite is the current row of each of its raw satellites (the latest load per
+ *   parent key), joined to every parent key, plus the derived attributes; its load_ts is the
+ *   latest of those rows' (the parent's when it has none) and its hashdiff is the standard's
+ *   over all its columns, derived ones included, in name order;
+ * - a business hub (link) is its raw hub (link) filtered by the rule set's filter over the
+ *   current values; the ghost record is always kept, as the unknown member of dimensions.
+ */
+import {
+  METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter,
+} from '@vault/core';
+import { need, type SqlContext } from './context.js';
+import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
+import { hashExpression } from './hashing.js';
+import { entityTable } from './names.js';
+import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
+import { commaList, type Statement } from './sql-writer.js';
+import { tableColumns } from './table-columns.js';
+import { pgType } from './types.js';
+import { as, col, createEntityView, leftJoin } from './views.js';
+import type { CodeWriter } from '../writer.js';
+
+
+/** The raw parent of a business satellite: its hash key, business keys and table. */
+function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): { readonly hashKey: string; readonly keys: ReadonlyArray<Column>; readonly table: string } {
+  if (sat.kind === 'business_satellite') {
+    const hub = need(ctx.hubs, need(ctx.businessHubs, sat.parent, 'business hub').hub, 'hub');
+    return { hashKey: hub.hashKey, keys: hub.businessKeys, table: tableIdent(entityTable(ctx.model, 'hub', hub.name)) };
+  }
+  const link = need(ctx.links, need(ctx.businessLinks, sat.parent, 'business link').link, 'link');
+  return { hashKey: link.hashKey, keys: link.hubs.flatMap((h) => h.businessKeys), table: tableIdent(entityTable(ctx.model, 'link', link.name)) };
+}
+
+export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
+  const parent = rawParent(ctx, sat);
+  const rawKind = sat.kind === 'business_satellite' ? 'satellite' : 'link_satellite';
+  const aliases = new Map(sat.satellites.map((s, i) => [s, `s${i + 1}`] as const));
+  const shown = new Set(sat.columns.map((c) => c.name));
+  // A key named like a column is shadowed by it, as in the rule's type environment.
+  const keys = parent.keys.filter((k) => !shown.has(k.name));
+  const latest = (column: string): ReadonlyArray<string> => sat.satellites.map((s) => col(aliases.get(s)!, column));
+  const loadTs = latest(METADATA_COLUMNS.loadTimestamp);
+  const base = (w: CodeWriter): void => {
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        col('p', parent.hashKey),
+        ...keys.map((k) => col('p', k.name)),
+        as(`COALESCE(${[...(loadTs.length > 1 ? [`GREATEST(${loadTs.join(', ')})`] : loadTs), col('p', METADATA_COLUMNS.loadTimestamp)].join(', ')})`, METADATA_COLUMNS.loadTimestamp),
+        as(`COALESCE(${[...latest(METADATA_COLUMNS.recordSource), col('p', METADATA_COLUMNS.recordSource)].join(', ')})`, METADATA_COLUMNS.recordSource),
+        ...sat.columns.map((c) => as(col(aliases.get(c.satellite) ?? fail(c.satellite), c.sourceColumn), c.name)),
+      ]),
+    );
+    w.line(`FROM ${parent.table} AS ${quoteIdent('p')}`);
+    for (const s of sat.satellites) {
+      const alias = aliases.get(s)!;
+      const raw = tableIdent(entityTable(ctx.model, rawKind, s));
+      const hk = quoteIdent(parent.hashKey);
+      w.line(`LEFT JOIN (SELECT DISTINCT ON (${hk}) * FROM ${raw} ORDER BY ${hk}, ${quoteIdent(METADATA_COLUMNS.loadTimestamp)} DESC) AS ${quoteIdent(alias)}`);
+      w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
+    }
+  };
+  const scope = new ExprScope([
+    ...keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
+    ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
+  ]);
+  const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type }))]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((c) => ({ sql: col('d', c.name), type: c.type }));
+  return createEntityView(ctx.model, sat.kind, sat.name, (w) => {
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        col('d', sat.parentHashKey),
+        col('d', METADATA_COLUMNS.loadTimestamp),
+        col('d', METADATA_COLUMNS.recordSource),
+        as(hashExpression(ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+        ...sat.columns.map((c) => col('d', c.name)),
+        ...sat.derived.map((d) => col('d', d.name)),
+      ]),
+    );
+    w.line('FROM (');
+    w.block(() => {
+      if (sat.derived.length === 0) return base(w);
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [
+          `${quoteIdent('b')}.*`,
+          ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${pgType(d.type)})`, d.name)),
+        ]),
+      );
+      w.line('FROM (');
+      w.block(() => base(w));
+      w.line(`) AS ${quoteIdent('b')}`);
+    });
+    w.line(`) AS ${quoteIdent('d')}`);
+  });
+
+  function fail(satellite: string): never {
+    throw new Error(`vault SQL: business satellite '${sat.name}' has a column of '${satellite}', which it does not bring together`);
+  }
+}
+
+/** What a business hub's or link's filter sees: keys from the base, the rest from its business satellite. */
+export function offeredScope(
+  base: string,
+  keys: ReadonlyArray<Column>,
+  sat: BusinessSatellite | BusinessLinkSatellite | undefined,
+  satAlias: string,
+): ReadonlyArray<ScopeColumn> {
+  return [
+    ...keys.map((k) => ({ name: k.name, type: k.type, sql: col(base, k.name) })),
+    ...(sat?.columns ?? []).map((c) => ({ name: c.name, type: c.type, sql: col(satAlias, c.name) })),
+    ...(sat?.derived ?? []).map((d) => ({ name: d.name, type: d.type, sql: col(satAlias, d.name) })),
+  ];
+}
+
+export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink): Statement {
+  const isHub = hub.kind === 'business_hub';
+  const raw = isHub ? entityTable(ctx.model, 'hub', hub.hub) : entityTable(ctx.model, 'link', hub.link);
+  const sat = isHub ? ctx.businessSatelliteOf.get(hub.name) : ctx.businessLinkSatelliteOf.get(hub.name);
+  const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
+  return createEntityView(ctx.model, hub.kind, hub.name, (w) => {
+    w.line('SELECT');
+    w.block(() => commaList(w, tableColumns(ctx.model, hub).map((c) => col('h', c.name))));
+    w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
+    if (hub.filter === undefined) return;
+    if (sat !== undefined) {
+      leftJoin(w, entityTable(ctx.model, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
+    }
+    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${filterSql(hub.filter, offeredScope('h', keys, sat, 's'))}`);
+  });
+}
+
+/** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */
+export function filterSql(filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
+  return renderExpr(filter.expr, new ExprScope(columns));
+}
+
+/** Business vault views in dependency order: satellites, then the hubs and links they filter. */
+export function businessVaultViews(ctx: SqlContext): ReadonlyArray<Statement> {
+  const bv = ctx.model.businessVault;
+  return [
+    ...bv.satellites.map((s) => businessSatelliteView(ctx, s)),
+    ...bv.linkSatellites.map((s) => businessSatelliteView(ctx, s)),
+    ...bv.hubs.map((h) => businessHubView(ctx, h)),
+    ...bv.links.map((l) => businessHubView(ctx, l)),
+  ];
+}

@@ -1,0 +1,87 @@
+/**
+ * Lookups the SQL target needs, built once per model: models reach 10,000 tables, so nothing
+ * may scan a list per entity.
+ */
+import type {
+  BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel,
+} from '@vault/core';
+import { zeroHash } from './hashing.js';
+
+export interface SqlContext {
+  readonly model: VaultModel;
+  readonly hubs: ReadonlyMap<string, Hub>;
+  readonly links: ReadonlyMap<string, Link>;
+  readonly satellites: ReadonlyMap<string, Satellite>;
+  readonly linkSatellites: ReadonlyMap<string, LinkSatellite>;
+  readonly businessHubs: ReadonlyMap<string, BusinessHub>;
+  readonly businessLinks: ReadonlyMap<string, BusinessLink>;
+  readonly businessSatellites: ReadonlyMap<string, BusinessSatellite>;
+  /** Business (link) satellites by the business hub (link) they describe. */
+  readonly businessSatelliteOf: ReadonlyMap<string, BusinessSatellite>;
+  readonly businessLinkSatelliteOf: ReadonlyMap<string, BusinessLinkSatellite>;
+  /** Landing columns: table → column → column. */
+  readonly sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+  /** The delta-order column of a landing table, when its satellites declare one. */
+  readonly deltaOrder: ReadonlyMap<string, string>;
+  /** The ghost record's hash key. */
+  readonly zeroHash: string;
+}
+
+function index<T extends { readonly name: string }>(items: ReadonlyArray<T>, key: (t: T) => string = (t) => t.name): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) if (!out.has(key(item))) out.set(key(item), item);
+  return out;
+}
+
+export function sqlContext(model: VaultModel): SqlContext {
+  const rv = model.rawVault;
+  const bv = model.businessVault;
+  const deltaOrder = new Map<string, string>();
+  for (const s of [...rv.satellites, ...rv.linkSatellites]) {
+    if (s.deltaOrder !== undefined && !deltaOrder.has(s.source.table)) deltaOrder.set(s.source.table, s.deltaOrder);
+  }
+  return {
+    model,
+    hubs: index(rv.hubs),
+    links: index(rv.links),
+    satellites: index(rv.satellites),
+    linkSatellites: index(rv.linkSatellites),
+    businessHubs: index(bv.hubs),
+    businessLinks: index(bv.links),
+    businessSatellites: index(bv.satellites),
+    businessSatelliteOf: index(bv.satellites, (s) => s.parent),
+    businessLinkSatelliteOf: index(bv.linkSatellites, (s) => s.parent),
+    sourceColumns: new Map(model.sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const)),
+    deltaOrder,
+    zeroHash: zeroHash(model.hashing.algorithm),
+  };
+}
+
+/** A landing column, which must exist: a model names only columns of its sources. */
+export function sourceColumn(ctx: SqlContext, table: string, column: string): Column {
+  const c = ctx.sourceColumns.get(table)?.get(column);
+  if (c === undefined) throw new Error(`vault SQL: the model reads ${table}.${column}, which is not a column of its landing tables`);
+  return c;
+}
+
+export function need<T>(map: ReadonlyMap<string, T>, name: string, what: string): T {
+  const v = map.get(name);
+  if (v === undefined) throw new Error(`vault SQL: the model has no ${what} '${name}', which another entity refers to`);
+  return v;
+}
+
+/**
+ * The landing columns holding a satellite's parent key. The IR gives a satellite's payload
+ * columns, not its key columns, so they are found among the parent's sources from the same
+ * table: the only one; or, when the table carries the parent's key more than once (a self
+ * reference such as staff.manager_staff_id), the one whose columns are named like the parent's
+ * business keys (the table's own key); or else the first.
+ */
+export function parentKeySource(ctx: SqlContext, sat: Satellite | LinkSatellite): EntitySource | undefined {
+  const parent = sat.kind === 'satellite' ? ctx.hubs.get(sat.parent) : ctx.links.get(sat.parent);
+  if (parent === undefined) return undefined;
+  const candidates = parent.sources.filter((s) => s.table === sat.source.table);
+  if (candidates.length <= 1) return candidates[0];
+  const keyNames = (parent.kind === 'hub' ? parent.businessKeys : parent.hubs.flatMap((h) => h.businessKeys)).map((c) => c.name).join('\u0000');
+  return candidates.find((s) => s.columns.join('\u0000') === keyNames) ?? candidates[0];
+}

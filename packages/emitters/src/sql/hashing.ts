@@ -1,0 +1,110 @@
+/**
+ * Vault hashing standard v1 (docs/hashing.md), in PostgreSQL. Hash keys and hashdiffs are the
+ * lower-case hex digest of one text built from the input values:
+ *
+ *   1. each value as canonical text (`CANONICAL_TEXT`: the same text whatever the session's
+ *      DateStyle, TimeZone or bytea_output),
+ *   2. trimmed of leading and trailing spaces,
+ *   3. upper-cased, a-z only, unless the model's case policy keeps case,
+ *   4. NULL, or empty after trimming, becomes `^^`,
+ *   5. `\` and `|` escaped with a backslash,
+ *   6. joined with `||`,
+ *   7. digested as UTF-8 bytes with the model's algorithm.
+ *
+ * Upper-casing is ASCII only (`COLLATE "C"`) on purpose: PostgreSQL's upper() otherwise follows
+ * the database's locale, and the same key must hash alike on every database and in every target.
+ */
+import { match } from 'ts-pattern';
+import type { ColumnType, ColumnTypeKind, HashAlgorithm, Hashing } from '@vault/core';
+import { hashType } from '../columns.js';
+import { quoteIdent, quoteLiteral } from './quote.js';
+import { columnTypeOfText, pgType } from './types.js';
+
+export const HASHING_STANDARD = 'vault hashing standard v1';
+/** What a NULL or blank value contributes. */
+export const NULL_TOKEN = '^^';
+/** Between two values. */
+export const HASH_DELIMITER = '||';
+
+/** A value to hash: SQL for it, and its column type. */
+export interface HashInput {
+  readonly sql: string;
+  readonly type: ColumnType;
+}
+
+const iso = (format: string) => (x: string) => `to_char(${x}, ${quoteLiteral(format)})`;
+const asText = (x: string) => `CAST(${x} AS text)`;
+
+/** Canonical text of a value of each type (step 1). */
+const CANONICAL_TEXT = {
+  smallint: asText, int: asText, bigint: asText, decimal: asText,
+  // Shortest text that reads back as the same float (PostgreSQL 12+, extra_float_digits = 1).
+  real: asText, double: asText,
+  text: (x) => x, varchar: asText,
+  // char(n) as text drops the padding, which trimming would drop anyway.
+  char: asText,
+  boolean: asText,
+  date: iso('YYYY-MM-DD'),
+  time: iso('HH24:MI:SS.US'),
+  timestamp: iso('YYYY-MM-DD HH24:MI:SS.US'),
+  timestamptz: (x) => iso('YYYY-MM-DD HH24:MI:SS.US')(`(${x} AT TIME ZONE 'UTC')`),
+  // PostgreSQL's default IntervalStyle ('postgres').
+  interval: asText,
+  uuid: asText,
+  json: asText, jsonb: asText,
+  bytea: (x) => `encode(${x}, 'hex')`,
+} as const satisfies Record<ColumnTypeKind, (x: string) => string>;
+
+/** Steps 1-5 for one value. */
+export function hashText(input: HashInput, keepCase: boolean): string {
+  const trimmed = `btrim(${CANONICAL_TEXT[input.type.kind](input.sql)})`;
+  const cased = keepCase ? trimmed : `upper(${trimmed} COLLATE ${quoteIdent('C')})`;
+  const present = `COALESCE(NULLIF(${cased}, ''), ${quoteLiteral(NULL_TOKEN)})`;
+  return `replace(replace(${present}, ${quoteLiteral('\\')}, ${quoteLiteral('\\\\')}), ${quoteLiteral('|')}, ${quoteLiteral('\\|')})`;
+}
+
+/** Step 7: lower-case hex of the digest of UTF-8 bytes. sha1 needs pgcrypto's digest(). */
+const DIGEST = {
+  md5: (bytes) => `md5(${bytes})`,
+  sha1: (bytes) => `encode(digest(${bytes}, 'sha1'), 'hex')`,
+  sha256: (bytes) => `encode(sha256(${bytes}), 'hex')`,
+} as const satisfies Record<HashAlgorithm, (bytes: string) => string>;
+
+/** Whether the setup needs the pgcrypto extension. */
+export function needsPgcrypto(algorithm: HashAlgorithm): boolean {
+  return match(algorithm)
+    .with('sha1', () => true)
+    .with('md5', 'sha256', () => false)
+    .exhaustive();
+}
+
+/** The SQL type of hash keys and hashdiffs: `char(32)`, `char(40)` or `char(64)`. */
+export function hashSqlType(algorithm: HashAlgorithm): string {
+  return pgType(columnTypeOfText(hashType(algorithm)));
+}
+
+/** The ghost record's hash key: as many zeros as the digest has hex digits. */
+export function zeroHash(algorithm: HashAlgorithm): string {
+  const t = columnTypeOfText(hashType(algorithm));
+  return '0'.repeat(t.kind === 'char' && t.length !== undefined ? t.length : 32);
+}
+
+/**
+ * The hash of `inputs` in order: a hash key (key case policy) or a hashdiff (hashdiff policy).
+ * @example hashExpression(model.hashing, [{ sql: '"s"."id"', type: { kind: 'int' } }], 'key')
+ */
+export function hashExpression(hashing: Hashing, inputs: ReadonlyArray<HashInput>, purpose: 'key' | 'hashdiff'): string {
+  const keepCase = purpose === 'key' ? hashing.caseSensitiveKeys : hashing.caseSensitiveHashdiff;
+  // One value a line: the SQL writer keeps the continuation lines' relative indentation.
+  const joined = inputs.length === 0 ? "''" : inputs.map((i) => hashText(i, keepCase)).join(`\n  || ${quoteLiteral(HASH_DELIMITER)} || `);
+  return `CAST(${DIGEST[hashing.algorithm](`convert_to(${joined}, 'UTF8')`)} AS ${hashSqlType(hashing.algorithm)})`;
+}
+
+/**
+ * True when a business key is missing: every column NULL or blank (what hashes as `^^` alone).
+ * Such a row adds nothing to a hub, and a link row with a missing hub key is skipped.
+ */
+export function missingKey(inputs: ReadonlyArray<HashInput>): string {
+  if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');
+  return `(${inputs.map((i) => `NULLIF(btrim(${CANONICAL_TEXT[i.type.kind](i.sql)}), '') IS NULL`).join(' AND ')})`;
+}

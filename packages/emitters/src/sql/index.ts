@@ -1,0 +1,10 @@
+/** The PostgreSQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md. */
+export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlLoad, type SqlOptions, type SqlPlan } from './emit.js';
+export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
+export { validateSql } from './validate.js';
+export { quoteIdent, quoteLiteral } from './quote.js';
+export { MAX_SQL_IDENTIFIER_BYTES, TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
+export { pgType } from './types.js';
+export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
+export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
+export { LOAD_TIMESTAMP_PARAMETER } from './load.js';

@@ -1,0 +1,52 @@
+/**
+ * The `sql` block of a manifest entity: where the entity lives in the database and which of
+ * its columns play which Data Vault role, for tools that query it (`vault run`, BI).
+ */
+import { METADATA_COLUMNS, type VaultEntity, type VaultModel } from '@vault/core';
+import { match } from 'ts-pattern';
+import { dimensionTable, entityTable, sqlName, tableText } from './names.js';
+
+export interface SqlManifestBlock {
+  /** `schema.name` of the table or view (of the fact view, for a dimensional model). */
+  readonly table: string;
+  readonly hash_key?: string;
+  readonly parent_hash_key?: string;
+  readonly load_ts?: string;
+  readonly record_source?: string;
+  readonly hashdiff?: string;
+  /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
+  readonly hub_hash_keys?: { readonly [hub: string]: string };
+  /** Dimensional models: dimension name → `schema.name` of its view. */
+  readonly dimensions?: { readonly [dimension: string]: string };
+}
+
+const METADATA = { load_ts: sqlName(METADATA_COLUMNS.loadTimestamp), record_source: sqlName(METADATA_COLUMNS.recordSource) } as const;
+
+/**
+ * @example
+ * sqlManifestBlock(hub, model)
+ * // { table: 'raw_vault.hub_business_partner', hash_key: 'business_partner_hk', load_ts: 'load_ts', record_source: 'record_source' }
+ */
+export function sqlManifestBlock(entity: VaultEntity, model: VaultModel): SqlManifestBlock {
+  const table = tableText(entityTable(model, entity.kind, entity.name));
+  return match<VaultEntity, SqlManifestBlock>(entity)
+    .with({ kind: 'hub' }, { kind: 'business_hub' }, (h) => ({ table, hash_key: sqlName(h.hashKey), ...METADATA }))
+    .with({ kind: 'link' }, { kind: 'business_link' }, (l) => ({
+      table,
+      hash_key: sqlName(l.hashKey),
+      ...METADATA,
+      hub_hash_keys: Object.fromEntries(l.hubs.map((h) => [h.role === undefined ? h.hub : `${h.role}_${h.hub}`, sqlName(h.hashKey)])),
+    }))
+    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({
+      table,
+      parent_hash_key: sqlName(s.parentHashKey),
+      ...METADATA,
+      hashdiff: sqlName(METADATA_COLUMNS.hashDiff),
+    }))
+    .with({ kind: 'dimensional_model' }, (d) => ({
+      table,
+      dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(model, d.name, x.name))])),
+    }))
+    .with({ kind: 'presentation_view' }, { kind: 'reporting_view' }, () => ({ table }))
+    .exhaustive();
+}

@@ -1,0 +1,52 @@
+/**
+ * One database per test file: the PostgreSQL server of `VAULT_TEST_DATABASE_URL` when it is set
+ * (CI), embedded PGlite otherwise (a fresh machine may have no server). On a shared server every
+ * run works in schemas of its own, named with a prefix unique to the run.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestDatabase {
+  readonly kind: 'server' | 'pglite';
+  /** Unique to this run: prefix every schema with it. */
+  readonly prefix: string;
+  query<R = Record<string, unknown>>(sql: string, params?: ReadonlyArray<unknown>): Promise<{ rows: R[] }>;
+  close(): Promise<void>;
+}
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const prefix = `vt${randomBytes(4).toString('hex')}`;
+  const url = process.env.VAULT_TEST_DATABASE_URL;
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // pgcrypto is database-wide; parallel runs may race to create it, so take a lock first.
+    await client.query('SELECT pg_advisory_lock(727274)');
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pgcrypto');
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(727274)');
+    }
+    return {
+      kind: 'server',
+      prefix,
+      query: async <R>(sql: string, params?: ReadonlyArray<unknown>) => ({ rows: (await client.query(sql, params as unknown[])).rows as R[] }),
+      close: async () => {
+        const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [`${prefix}_`]);
+        for (const r of rows) await client.query(`DROP SCHEMA "${r.nspname}" CASCADE`);
+        await client.end();
+      },
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
+  const db = new PGlite({ extensions: { pgcrypto } });
+  await db.waitReady;
+  await db.exec('CREATE EXTENSION IF NOT EXISTS pgcrypto');
+  return {
+    kind: 'pglite',
+    prefix,
+    query: async <R>(sql: string, params?: ReadonlyArray<unknown>) => ({ rows: (await db.query<R>(sql, params as unknown[])).rows }),
+    close: () => db.close(),
+  };
+}

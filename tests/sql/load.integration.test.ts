@@ -1,0 +1,443 @@
+/**
+ * The SQL target against a real database: setup, landing rows, loads, and the invariants of a
+ * Data Vault checked after every batch against a model of what the loads must do, with every
+ * hash checked against the TypeScript reference implementation of the hashing standard.
+ *
+ * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
+import { analyzeSpec, loadSpecFile } from '@vault/dsl';
+import { specArb } from '../arbitraries/spec.js';
+import { dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters';
+import { openTestDatabase, type TestDatabase } from './database.js';
+import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
+import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
+
+let db: TestDatabase;
+let runs = 0;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+// ------------------------------------------------------------------------------------------
+// Landing rows
+
+interface CustomerRow { customer_code: string | null; CustomerName: string | null; type: string | null; score: number | null; updated_at: number | null }
+interface ProductRow { product_id: number | null; label: string | null }
+interface PurchaseRow { customer_code: string | null; product_id: number | null; quantity: number | null; unit_price: number | null }
+interface Batch { customers: CustomerRow[]; products: ProductRow[]; purchases: PurchaseRow[] }
+
+/** Keys alike but for case or spaces, blank, NULL, unicode, and the standard's special characters. */
+const CODES = ['alice', 'ALICE', ' alice ', 'bob', 'Ünïcødé', 'ünïcødé', 'a|b', 'a\\b', 'a||b', "o'neil", '🙂', '', '   ', null];
+const NAMES = ['Ann', 'ann', 'Zoë', 'x|y', 'back\\slash', '', ' pad ', '日本', null];
+
+const customerArb: fc.Arbitrary<CustomerRow> = fc.record({
+  customer_code: fc.constantFrom(...CODES),
+  CustomerName: fc.constantFrom(...NAMES),
+  type: fc.constantFrom('gold', 'GOLD', 'silver', null),
+  score: fc.constantFrom(-5, 0, 3, 7, 11, 42, null),
+  updated_at: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
+});
+const productArb: fc.Arbitrary<ProductRow> = fc.record({
+  product_id: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null, freq: 6 }),
+  label: fc.constantFrom('Pen', 'pen', 'Ink|Well', 'Ärger', null),
+});
+const purchaseArb: fc.Arbitrary<PurchaseRow> = fc.record({
+  customer_code: fc.constantFrom(...CODES),
+  product_id: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null, freq: 6 }),
+  quantity: fc.option(fc.integer({ min: -1, max: 5 }), { nil: null }),
+  unit_price: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: null }),
+});
+const batchArb: fc.Arbitrary<Batch> = fc.record({
+  customers: fc.array(customerArb, { maxLength: 10 }),
+  products: fc.array(productArb, { maxLength: 5 }),
+  purchases: fc.array(purchaseArb, { maxLength: 6 }),
+});
+const hashingArb: fc.Arbitrary<ShopHashing> = fc.record({
+  algorithm: fc.constantFrom('md5', 'sha1', 'sha256'),
+  caseSensitiveKeys: fc.boolean(),
+  caseSensitiveHashdiff: fc.boolean(),
+});
+
+const deltaTimestamp = (minute: number): string => `2024-06-01T00:${String(minute).padStart(2, '0')}:00Z`;
+const price = (cents: number | null): string | null => (cents === null ? null : (cents / 100).toFixed(2));
+const str = (n: number | null): string | null => (n === null ? null : String(n));
+/** Batch b's load timestamp; batches a day apart. */
+const batchTimestamp = (b: number): string => `2024-01-${String(b + 1).padStart(2, '0')}T00:00:00Z`;
+/** load_ts as the tests read it: UTC text with microseconds. */
+const loadTsText = (b: number, position: number): string => `2024-01-${String(b + 1).padStart(2, '0')} 00:00:00.${String(position - 1).padStart(6, '0')}`;
+
+// ------------------------------------------------------------------------------------------
+// The model of what the loads must do
+
+interface SatRow { readonly ts: string; readonly hd: string; readonly payload: ReadonlyArray<HashValue> }
+interface Staged { readonly hk: string; readonly hd: string; readonly delta: number | null; readonly payload: ReadonlyArray<HashValue> }
+
+class Expected {
+  readonly customers = new Set<string>();
+  readonly products = new Set<string>();
+  readonly links = new Set<string>();
+  readonly satCustomers = new Map<string, SatRow[]>();
+  readonly satProducts = new Map<string, SatRow[]>();
+  readonly lsatPurchases = new Map<string, SatRow[]>();
+
+  constructor(private readonly h: ShopHashing) {}
+
+  key(values: ReadonlyArray<HashValue>): string {
+    return referenceHash(this.h.algorithm, values, this.h.caseSensitiveKeys);
+  }
+
+  diff(values: ReadonlyArray<HashValue>): string {
+    return referenceHash(this.h.algorithm, values, this.h.caseSensitiveHashdiff);
+  }
+
+  apply(batch: Batch, b: number): void {
+    const codeOk = (c: string | null) => !referenceMissing([c]);
+    const idOk = (i: number | null) => !referenceMissing([str(i)]);
+    for (const r of [...batch.customers, ...batch.purchases]) if (codeOk(r.customer_code)) this.customers.add(this.key([r.customer_code]));
+    for (const r of [...batch.products, ...batch.purchases]) if (idOk(r.product_id)) this.products.add(this.key([str(r.product_id)]));
+    for (const r of batch.purchases) if (codeOk(r.customer_code) && idOk(r.product_id)) this.links.add(this.key([r.customer_code, str(r.product_id)]));
+    // Payload in name order: CustomerName, score, type (code-unit order puts capitals first).
+    applySatellite(this.satCustomers, b, true, batch.customers.filter((r) => codeOk(r.customer_code)).map((r) => {
+      const payload = [r.CustomerName, str(r.score), r.type];
+      return { hk: this.key([r.customer_code]), hd: this.diff(payload), delta: r.updated_at, payload };
+    }));
+    applySatellite(this.satProducts, b, false, batch.products.filter((r) => idOk(r.product_id)).map((r) => {
+      const payload = [r.label];
+      return { hk: this.key([str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
+    }));
+    applySatellite(this.lsatPurchases, b, false, batch.purchases.filter((r) => codeOk(r.customer_code) && idOk(r.product_id)).map((r) => {
+      const payload = [str(r.quantity), price(r.unit_price)];
+      return { hk: this.key([r.customer_code, str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
+    }));
+  }
+}
+
+/** The satellite load as docs/sql.md describes it. */
+function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boolean, staged: ReadonlyArray<Staged>): void {
+  const byKey = new Map<string, Staged[]>();
+  for (const s of staged) byKey.set(s.hk, [...(byKey.get(s.hk) ?? []), s]);
+  for (const [hk, rows] of byKey) {
+    rows.sort((x, y) => {
+      if (hasDelta && x.delta !== y.delta) return x.delta === null ? 1 : y.delta === null ? -1 : x.delta - y.delta;
+      return x.hd < y.hd ? -1 : x.hd > y.hd ? 1 : 0;
+    });
+    const changes = hasDelta ? rows.filter((r, i) => i === 0 || r.hd !== rows[i - 1]!.hd) : rows.slice(0, 1);
+    const stored = store.get(hk) ?? [];
+    changes.forEach((c, j) => {
+      if (j === 0 && stored.at(-1)?.hd === c.hd) return;
+      stored.push({ ts: loadTsText(b, j + 1), hd: c.hd, payload: c.payload });
+    });
+    store.set(hk, stored);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Running the model's SQL
+
+interface Setup {
+  readonly model: VaultModel;
+  readonly t: (kind: Parameters<typeof tableOf>[1], name: string) => string;
+  readonly zero: string;
+}
+
+function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]['kind'], name: string): string {
+  const entity = [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites,
+    ...model.businessVault.hubs, ...model.businessVault.links, ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels,
+    ...model.accessLayer.reportingViews].find((e) => e.kind === kind && e.name === name);
+  if (entity === undefined) throw new Error(`no ${kind} ${name}`);
+  return sqlManifestBlock(entity, model).table.split('.').map(quoteIdent).join('.');
+}
+
+async function setUp(hashing: ShopHashing): Promise<Setup> {
+  const { model: compiled } = compileSpec(shopSpec(hashing));
+  const p = `${db.prefix}_r${runs++}`;
+  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const plan = sqlPlan(model);
+  // Twice: setup is idempotent.
+  for (let i = 0; i < 2; i++) for (const s of plan.setup) await db.query(s);
+  return { model, t: (kind, name) => tableOf(model, kind, name), zero: '0'.repeat(hashing.algorithm === 'md5' ? 32 : hashing.algorithm === 'sha1' ? 40 : 64) };
+}
+
+async function tearDown(s: Setup): Promise<void> {
+  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+}
+
+async function land(s: Setup, batch: Batch): Promise<void> {
+  const tables = new Map(landingTables(s.model).map((t) => [t.source, t.sql]));
+  const fill = async (source: string, rows: ReadonlyArray<object>): Promise<void> => {
+    await db.query(`DELETE FROM ${tables.get(source)!}`);
+    for (const row of rows) {
+      const entries = Object.entries(row);
+      const columns = entries.map(([c]) => quoteIdent(c)).join(', ');
+      await db.query(`INSERT INTO ${tables.get(source)!} (${columns}) VALUES (${entries.map((_, i) => `$${i + 1}`).join(', ')})`, entries.map(([, v]) => v as unknown));
+    }
+  };
+  await fill('customers', batch.customers.map((r) => ({ ...r, updated_at: r.updated_at === null ? null : deltaTimestamp(r.updated_at) })));
+  await fill('products', batch.products);
+  await fill('purchases', batch.purchases.map((r) => ({ ...r, unit_price: price(r.unit_price) })));
+}
+
+async function load(model: VaultModel, b: number): Promise<void> {
+  for (const l of sqlPlan(model).loads) {
+    await db.query('BEGIN');
+    for (const statement of l.statements) await db.query(statement, [batchTimestamp(b)]);
+    await db.query('COMMIT');
+  }
+}
+
+async function rows<R>(sql: string): Promise<R[]> {
+  return (await db.query<R>(sql)).rows;
+}
+
+async function count(table: string): Promise<number> {
+  return Number((await rows<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`))[0]!.n);
+}
+
+const RAW: ReadonlyArray<readonly ['hub' | 'link' | 'satellite' | 'link_satellite', string]> = [
+  ['hub', 'customer'], ['hub', 'product'], ['link', 'customer_product'], ['satellite', 'customers'], ['satellite', 'products'], ['link_satellite', 'customer_product'],
+];
+
+/** Row counts of the raw vault tables, one query at a time (a pg client runs one at a time). */
+async function counts(s: Setup): Promise<number[]> {
+  const out: number[] = [];
+  for (const [kind, name] of RAW) out.push(await count(s.t(kind, name)));
+  return out;
+}
+
+const sorted = <T>(xs: T[]): T[] => xs.map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as T);
+const ts = (column: string): string => `to_char(${quoteIdent(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`;
+
+async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', name: string, parentKind: 'hub' | 'link', parent: string, hk: string, payload: ReadonlyArray<string>, expected: Map<string, SatRow[]>, h: ShopHashing): Promise<void> {
+  const got = await rows<{ hk: string; ts: string; hd: string; rs: string } & Record<string, string | null>>(
+    `SELECT ${quoteIdent(hk)} AS hk, ${ts('load_ts')} AS ts, hashdiff AS hd, record_source AS rs, ${payload.map((p, i) => `${quoteIdent(p)}::text AS p${i}`).join(', ')} FROM ${s.t(kind, name)} WHERE ${quoteIdent(hk)} <> '${s.zero}'`,
+  );
+  expect(sorted(got.map((r) => ({ hk: r.hk, ts: r.ts, hd: r.hd })))).toEqual(sorted([...expected].flatMap(([key, list]) => list.map((r) => ({ hk: key, ts: r.ts, hd: r.hd })))));
+  for (const r of got) {
+    expect(r.rs).toBe(SHOP_RECORD_SOURCE);
+    expect(r.hd).toBe(referenceHash(h.algorithm, payload.map((_, i) => r[`p${i}`] ?? null), h.caseSensitiveHashdiff));
+  }
+  // The ghost, and no orphan.
+  expect(await count(`${s.t(kind, name)} WHERE ${quoteIdent(hk)} = '${s.zero}' AND load_ts = '0001-01-01 00:00:00+00'`)).toBe(1);
+  expect(await count(`${s.t(kind, name)} AS x WHERE NOT EXISTS (SELECT 1 FROM ${s.t(parentKind, parent)} AS p WHERE p.${quoteIdent(hk)} = x.${quoteIdent(hk)})`)).toBe(0);
+}
+
+/** Everything that must hold after a batch. */
+async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void> {
+  // Hubs: one row per distinct non-missing key seen, plus the ghost; each hash per the standard.
+  const customers = await rows<{ hk: string; code: string }>(`SELECT customer_hk AS hk, customer_code AS code FROM ${s.t('hub', 'customer')}`);
+  expect(customers.filter((r) => r.hk !== s.zero).map((r) => r.hk).sort()).toEqual([...e.customers].sort());
+  expect(customers.filter((r) => r.hk === s.zero)).toEqual([{ hk: s.zero, code: '?' }]);
+  for (const r of customers) if (r.hk !== s.zero) expect(r.hk).toBe(e.key([r.code]));
+  const products = await rows<{ hk: string; id: string }>(`SELECT product_hk AS hk, product_id::text AS id FROM ${s.t('hub', 'product')}`);
+  expect(products.filter((r) => r.hk !== s.zero).map((r) => r.hk).sort()).toEqual([...e.products].sort());
+  for (const r of products) if (r.hk !== s.zero) expect(r.hk).toBe(e.key([r.id]));
+
+  // Link: one row per distinct combination; its hub keys are in the hubs.
+  const links = await rows<{ hk: string; c: string; p: string; code: string; id: string }>(
+    `SELECT customer_product_hk AS hk, customer_hk AS c, product_hk AS p, customer_code AS code, product_id::text AS id FROM ${s.t('link', 'customer_product')} WHERE customer_product_hk <> '${s.zero}'`,
+  );
+  expect(links.map((r) => r.hk).sort()).toEqual([...e.links].sort());
+  for (const r of links) expect(r).toEqual({ hk: e.key([r.code, r.id]), c: e.key([r.code]), p: e.key([r.id]), code: r.code, id: r.id });
+  expect(await count(`${s.t('link', 'customer_product')} AS l WHERE NOT EXISTS (SELECT 1 FROM ${s.t('hub', 'customer')} AS h WHERE h.customer_hk = l.customer_hk)`)).toBe(0);
+  expect(await count(`${s.t('link', 'customer_product')} AS l WHERE NOT EXISTS (SELECT 1 FROM ${s.t('hub', 'product')} AS h WHERE h.product_hk = l.product_hk)`)).toBe(0);
+
+  // Satellites: exactly the changes, in order, with distinct load timestamps.
+  await expectSatellite(s, 'satellite', 'customers', 'hub', 'customer', 'customer_hk', ['CustomerName', 'score', 'type'], e.satCustomers, h);
+  await expectSatellite(s, 'satellite', 'products', 'hub', 'product', 'product_hk', ['label'], e.satProducts, h);
+  await expectSatellite(s, 'link_satellite', 'customer_product', 'link', 'customer_product', 'customer_product_hk', ['quantity', 'unit_price'], e.lsatPurchases, h);
+
+  // Presentation view: one row per business key the business hub keeps, with the latest values.
+  const expectedPv = customers.filter((r) => r.hk !== s.zero).flatMap((r) => {
+    const latest = e.satCustomers.get(r.hk)?.at(-1)?.payload ?? [null, null, null];
+    const [name, score, type] = latest;
+    if (score !== null && Number(score) < 0) return [];
+    return [{ code: r.code, name, score, type, half: score === null ? null : Number(score) / 2, shout: name === null ? null : `${name}!` }];
+  });
+  const pv = await rows<{ code: string; name: string | null; score: string | null; type: string | null; half: string | null; shout: string | null }>(
+    `SELECT customer_code AS code, ${quoteIdent('CustomerName')} AS name, score::text AS score, ${quoteIdent('type')}::text AS type, half::text AS half, shout FROM ${s.t('presentation_view', 'customer')}`,
+  );
+  expect(sorted(pv.map((r) => ({ ...r, half: r.half === null ? null : Number(r.half) })))).toEqual(sorted(expectedPv));
+
+  // Reporting view: the view's columns, filtered.
+  const rv = await rows<{ code: string; name: string | null; score: string | null }>(
+    `SELECT customer_code AS code, ${quoteIdent('CustomerName')} AS name, score::text AS score FROM ${s.t('reporting_view', 'big_customers')}`,
+  );
+  expect(sorted(rv)).toEqual(sorted(expectedPv.filter((r) => r.score !== null && Number(r.score) > 10).map(({ code, name, score }) => ({ code, name, score }))));
+
+  // Dimensional model: one fact per business link row, none lost on a join to a dimension.
+  const facts = [...e.links].filter((hk) => {
+    const q = e.lsatPurchases.get(hk)?.at(-1)?.payload[0] ?? null;
+    return q !== null && Number(q) > 0;
+  });
+  const fct = s.t('dimensional_model', 'sales');
+  expect(await count(fct)).toBe(facts.length);
+  const al = quoteIdent(s.model.schemas.accessLayer);
+  expect(await count(`${fct} AS f JOIN ${al}."dim_sales_customer" AS d ON d.customer_hk = f.customer_hk`)).toBe(facts.length);
+  expect(await count(`${fct} AS f JOIN ${al}."dim_sales_product" AS d ON d.product_hk = f.product_hk`)).toBe(facts.length);
+}
+
+// ------------------------------------------------------------------------------------------
+
+describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL server' : 'PGlite'}`, () => {
+  test.prop([hashingArb, fc.array(batchArb, { minLength: 1, maxLength: 3 })], { numRuns: 25 })(
+    'keep the vault invariants batch after batch, and re-running a batch inserts nothing',
+    async (hashing, batches) => {
+      const s = await setUp(hashing);
+      try {
+        const e = new Expected(hashing);
+        for (const [b, batch] of batches.entries()) {
+          await land(s, batch);
+          await load(s.model, b);
+          e.apply(batch, b);
+          await expectVault(s, e, hashing);
+          const before = await counts(s);
+          await load(s.model, b);
+          expect(await counts(s)).toEqual(before);
+        }
+      } finally {
+        await tearDown(s);
+      }
+    },
+  );
+
+  it('adds exactly k satellite rows, in order, for k real changes of one key in a batch', async () => {
+    const h: ShopHashing = { algorithm: 'sha256', caseSensitiveKeys: false, caseSensitiveHashdiff: true };
+    const s = await setUp(h);
+    try {
+      const row = (name: string, minute: number): CustomerRow => ({ customer_code: 'k1', CustomerName: name, type: null, score: 1, updated_at: minute });
+      await land(s, { customers: [row('a', 1)], products: [], purchases: [] });
+      await load(s.model, 0);
+      // In delta order: a (as stored: not inserted), b, b, c, c, a: three real changes. Each state
+      // of the batch has its position, so they land at +1, +2 and +3 microseconds.
+      const batch: Batch = { customers: [row('c', 4), row('a', 2), row('b', 3), row('b', 3), row('a', 6), row('c', 5)], products: [], purchases: [] };
+      await land(s, batch);
+      await load(s.model, 1);
+      await load(s.model, 1);
+      const got = await rows<{ ts: string; name: string }>(`SELECT ${ts('load_ts')} AS ts, ${quoteIdent('CustomerName')} AS name FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`);
+      expect(got).toEqual([
+        { ts: loadTsText(0, 1), name: 'a' },
+        { ts: loadTsText(1, 2), name: 'b' },
+        { ts: loadTsText(1, 3), name: 'c' },
+        { ts: loadTsText(1, 4), name: 'a' },
+      ]);
+      // The presentation view shows the latest.
+      expect(await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('presentation_view', 'customer')}`)).toEqual([{ name: 'a' }]);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('creates tables and views with exactly the columns the manifest lists', async () => {
+    const s = await setUp({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
+    try {
+      const m = s.model;
+      for (const e of [...m.rawVault.hubs, ...m.rawVault.links, ...m.rawVault.satellites, ...m.rawVault.linkSatellites, ...m.businessVault.hubs,
+        ...m.businessVault.links, ...m.businessVault.satellites, ...m.businessVault.linkSatellites, ...m.accessLayer.presentationViews,
+        ...m.accessLayer.dimensionalModels, ...m.accessLayer.reportingViews]) {
+        const [schema, table] = sqlManifestBlock(e, m).table.split('.');
+        const columns = await rows<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
+        );
+        expect(columns.map((c) => c.name), `${e.kind} ${e.name}`).toEqual(entityColumns(m, e).map((c) => c.name));
+      }
+    } finally {
+      await tearDown(s);
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// Every spec: setup, load and every view run in the database, not only parse.
+
+/** Two sample values per type (as text PostgreSQL casts), so keys differ and rules see data. */
+const SAMPLES = {
+  smallint: ['1', '2'], int: ['1', '2'], bigint: ['1', '2'], decimal: ['1.5', '0'], real: ['1.5', '2'], double: ['1.5', '0'],
+  text: ['Ab|c', 'ü'], varchar: ['x', 'Y'], char: ['a', 'b'], boolean: ['true', 'false'], date: ['2024-02-29', '1999-12-31'],
+  time: ['12:00', '23:59:59'], timestamp: ['2024-01-01 10:00', '2024-01-02 11:00'], timestamptz: ['2024-01-01 10:00+00', '2024-01-02 11:00+02'],
+  interval: ['1 day', '2 hours'], uuid: ['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'],
+  json: ['{"a":1}', '[]'], jsonb: ['{"a":1}', '[]'], bytea: ['\\x00', '\\xff'],
+} as const satisfies Record<ColumnTypeKind, readonly [string, string]>;
+
+async function smoke(compiled: VaultModel): Promise<void> {
+  const p = `${db.prefix}_r${runs++}`;
+  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_l`, rawVault: `${p}_rv`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const plan = sqlPlan(model);
+  try {
+    for (const statement of plan.setup) await db.query(statement);
+    const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
+    for (const source of model.sources) {
+      for (const i of [0, 1] as const) {
+        await db.query(
+          `INSERT INTO ${tables.get(source.name)!} (${source.columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES (${source.columns.map((_, j) => `$${j + 1}`).join(', ')})`,
+          source.columns.map((c) => SAMPLES[c.type.kind][i]),
+        );
+      }
+    }
+    for (const b of [0, 1]) await load(model, b);
+    const views = [...model.businessVault.hubs, ...model.businessVault.links, ...model.businessVault.satellites, ...model.businessVault.linkSatellites,
+      ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels, ...model.accessLayer.reportingViews]
+      .map((e) => entityTable(model, e.kind, e.name))
+      .concat(model.accessLayer.dimensionalModels.flatMap((m) => m.dimensions.map((d) => dimensionTable(model, m.name, d.name))));
+    for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
+  } finally {
+    for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  }
+}
+
+const EXAMPLES = [
+  'specs/ews.yaml',
+  'specs/lgd.yaml',
+  ...readdirSync(fileURLToPath(new URL('../corpus/good', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort().map((f) => `tests/corpus/good/${f}`),
+];
+
+describe('every spec sets up, loads and queries in the database', () => {
+  it.each(EXAMPLES)('%s', async (path) => {
+    const a = analyzeSpec(loadSpecFile(path));
+    await smoke(a.model!);
+  });
+
+  test.prop([specArb], { numRuns: 10 })('random specs', async (spec: Spec) => {
+    await smoke(compileSpec(spec).model!);
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// docs/hashing.md: its test vectors hold for the reference and for the SQL.
+
+interface Vector { algorithm: 'md5' | 'sha1' | 'sha256'; keepCase: boolean; values: HashValue[]; text: string; hash: string }
+
+describe('docs/hashing.md test vectors', () => {
+  const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
+  const block = /```jsonl\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+  const vectors = block.trim().split('\n').map((line) => JSON.parse(line) as Vector);
+
+  it('has vectors for every algorithm', () => {
+    expect(new Set(vectors.map((v) => v.algorithm))).toEqual(new Set(['md5', 'sha1', 'sha256']));
+  });
+
+  it('agree with the TypeScript reference implementation', () => {
+    for (const v of vectors) {
+      expect(v.values.map((x) => referenceHashText(x, v.keepCase)).join('||')).toBe(v.text);
+      expect(referenceHash(v.algorithm, v.values, v.keepCase)).toBe(v.hash);
+    }
+  });
+
+  it('agree with the SQL the PostgreSQL target emits', async () => {
+    for (const v of vectors) {
+      const inputs = v.values.map((x) => ({ sql: x === null ? 'CAST(NULL AS text)' : quoteLiteral(x), type: { kind: 'text' } as const }));
+      const hashing = { algorithm: v.algorithm, caseSensitiveKeys: v.keepCase, caseSensitiveHashdiff: v.keepCase };
+      const [row] = await rows<{ h: string }>(`SELECT ${hashExpression(hashing, inputs, 'key')} AS h`);
+      expect(row?.h, JSON.stringify(v)).toBe(v.hash);
+    }
+  });
+});
