@@ -2,7 +2,7 @@
  * The `vault` command line. Commands are imported lazily so `vault check` (run by pre-commit
  * hooks on every commit) loads only what it needs.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from './exit.js';
 import { consoleOutput, type Output } from './output.js';
 
@@ -59,6 +59,31 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
       code = explainCommand(spec, entity, o);
     });
 
+  program
+    .command('seed')
+    .description('fill the landing tables with N generated rows each (creating what is missing)')
+    .argument('<spec>', 'spec file')
+    .requiredOption('--rows <n>', 'rows per landing table', wholeNumber)
+    .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
+    .option('--seed <s>', 'random seed: the same seed gives the same rows', wholeNumber, 1)
+    .option('--batch <n>', 'batch 2, 3, …: the same rows with some changed and some new keys', positiveNumber, 1)
+    .action(async (spec: string, opts: { rows: number; db?: string; seed: number; batch: number }) => {
+      const { seedCommand } = await import('./commands/seed.js');
+      code = await seedCommand(spec, opts, o);
+    });
+
+  program
+    .command('run')
+    .description('create what is missing and load the raw vault from the landing tables; report every layer')
+    .argument('<spec>', 'spec file')
+    .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
+    .option('--load-ts <timestamp>', "the batch's load timestamp (default: now)")
+    .addOption(new Option('--stage <stage>', 'last layer to create and report').choices(['raw', 'business', 'access', 'all']).default('all'))
+    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all' }) => {
+      const { runCommand } = await import('./commands/run.js');
+      code = await runCommand(spec, opts, o);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -73,4 +98,15 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     o.err(`vault: internal error (this is a bug in vault, please report it):\n${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
+}
+
+function wholeNumber(text: string): number {
+  if (!/^\d{1,9}$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number >= 0');
+  return Number(text);
+}
+
+function positiveNumber(text: string): number {
+  const n = wholeNumber(text);
+  if (n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
 }

@@ -12,4 +12,5 @@ export { KIND_PLACES, qualifiedName, type KindPlace, type VaultLayer } from './e
 export { entityColumns, hashType, type EntityColumn } from './columns.js';
 export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
 export * from './querydsl/index.js';
+export * from './seed/index.js';
 export * from './sql/index.js';

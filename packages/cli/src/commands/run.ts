@@ -1,0 +1,144 @@
+import { hasErrors, type Stage, type VaultModel } from '@vault/core';
+import { loadSpecFile } from '@vault/dsl';
+import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
+import { EXIT, UsageError } from '../exit.js';
+import { analyze } from '../load.js';
+import { bold, green, printDiagnostics, red, type Output } from '../output.js';
+
+export type StageOption = 'raw' | 'business' | 'access' | 'all';
+
+export interface RunOptions {
+  readonly db?: string;
+  readonly loadTs?: string;
+  readonly stage: StageOption;
+}
+
+/**
+ * Compiles the spec for a database command: diagnostics printed, the model when there is no error.
+ */
+export function compileForDatabase(specPath: string, stage: StageOption, command: string, o: Output): VaultModel | undefined {
+  const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
+  printDiagnostics(o, a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined) {
+    o.err(`vault: ${a.parsed.source.file}: ${command} stopped; the database was not touched`);
+    return undefined;
+  }
+  return a.model;
+}
+
+/** `YYYY-MM-DD`, with an optional time and zone; without a zone it is UTC (the session's zone). */
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
+
+function isTimestamp(text: string): boolean {
+  const m = TIMESTAMP_RE.exec(text);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second, zoneHours, zoneMinutes] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
+  return date.getUTCMonth() === (month ?? 1) - 1 && date.getUTCDate() === day && (hour ?? 0) <= 23 && (minute ?? 0) <= 59 && (second ?? 0) <= 59 && (zoneHours ?? 0) <= 15 && (zoneMinutes ?? 0) <= 59;
+}
+
+/**
+ * The batch's load timestamp. Without `--load-ts` it is now: the one place the clock decides
+ * anything a run writes, so a run given the same `--load-ts` writes exactly the same rows
+ * (the clock is otherwise read only to print how long things took).
+ */
+export function loadTimestamp(given: string | undefined): string {
+  if (given === undefined) return new Date().toISOString();
+  const t = given.trim();
+  if (!isTimestamp(t)) {
+    throw new UsageError(`--load-ts '${given}' is not a timestamp; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'`);
+  }
+  return t;
+}
+
+/** `vault run SPEC`: create what is missing, load every raw-vault entity, report the views. */
+export async function runCommand(specPath: string, opts: RunOptions, o: Output): Promise<number> {
+  const loadTs = loadTimestamp(opts.loadTs);
+  const model = compileForDatabase(specPath, opts.stage, 'run', o);
+  if (model === undefined) return EXIT.failed;
+  const plan = databasePlan(model);
+  const started = Date.now();
+  try {
+    return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
+      o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs}`));
+      o.out(`  database  ${db.location}`);
+      printSetup(o, await runSetup(db, plan.setup, plan.schemas));
+      const loaded = await loadEntities(db, plan, loadTs, o);
+      if (loaded === undefined) return EXIT.failed;
+      await reportViews(db, plan, o);
+      o.out(`${green(o, '✓')} ${loaded.rows} rows inserted into ${loaded.entities} entities in ${seconds(Date.now() - started)}`);
+      return EXIT.ok;
+    });
+  } catch (e) {
+    return databaseFailure(e, o);
+  }
+}
+
+/** A database problem the user can act on: one line, exit 1. Anything else is a bug. */
+export function databaseFailure(e: unknown, o: Output): number {
+  if (e instanceof DatabaseError) o.err(`vault: ${e.message}`);
+  else if (isServerError(e)) o.err(`vault: ${sqlErrorLine(e)}`);
+  else throw e;
+  return EXIT.failed;
+}
+
+export function printSetup(o: Output, s: SetupResult): void {
+  o.out(`  setup     ${s.created === 0 ? 'nothing to create' : `created ${s.created} tables and views`} (${s.statements} statements)`);
+}
+
+const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** Parameters a load statement takes: `$1`, the load timestamp, only where it is used. */
+const usesLoadTs = (sql: string): boolean => /\$1(?!\d)/.test(sql);
+
+/**
+ * Each entity in its own transaction, in the plan's (dependency) order. Stops at the first
+ * failure: that entity's transaction rolled back, the ones before it are committed.
+ */
+async function loadEntities(db: Database, plan: DatabasePlan, loadTs: string, o: Output): Promise<{ rows: number; entities: number } | undefined> {
+  const width = Math.max(0, ...plan.loads.map((l) => l.kind.length + 1 + l.entity.length));
+  let total = 0;
+  o.out('  raw vault');
+  for (const [i, load] of plan.loads.entries()) {
+    const label = `${load.kind} ${load.entity}`;
+    const step = `[${i + 1}/${plan.loads.length}]`;
+    o.progress(`  ${step} loading ${label} …`);
+    const t0 = Date.now();
+    let inserted: number;
+    try {
+      inserted = await db.transaction(async (tx) => {
+        let n = 0;
+        for (const sql of load.statements) {
+          const r = await tx.query(sql, usesLoadTs(sql) ? [loadTs] : undefined);
+          if (r.command === 'INSERT') n += r.rowCount;
+        }
+        return n;
+      });
+    } catch (e) {
+      o.progress('');
+      if (!isServerError(e)) throw e;
+      o.err(`vault: ${red(o, 'failed')} loading ${label} (${load.table}): ${sqlErrorLine(e)}`);
+      o.err(`vault: ${label} was rolled back and is as it was; ${i} entit${i === 1 ? 'y' : 'ies'} loaded before it ${i === 1 ? 'is' : 'are'} kept; ${plan.loads.length - i - 1} not loaded`);
+      return undefined;
+    }
+    o.progress('');
+    total += inserted;
+    o.out(`    ${step.padEnd(String(plan.loads.length).length * 2 + 3)} ${label.padEnd(width)}  ${String(inserted).padStart(8)} rows inserted  ${seconds(Date.now() - t0)}`);
+  }
+  return { rows: total, entities: plan.loads.length };
+}
+
+const LAYER_TITLES = { business_vault: 'business vault', access_layer: 'access layer' } as const;
+
+async function reportViews(db: Database, plan: DatabasePlan, o: Output): Promise<void> {
+  const width = Math.max(0, ...plan.views.map((v) => v.label.length));
+  let layer: string | undefined;
+  for (const v of plan.views) {
+    if (v.layer !== layer) {
+      layer = v.layer;
+      o.out(`  ${LAYER_TITLES[v.layer]}`);
+    }
+    const r = await db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${v.sql}`);
+    o.out(`    ${v.label.padEnd(width)}  ${String(Number(r.rows[0]?.n ?? 0)).padStart(8)} rows`);
+  }
+}

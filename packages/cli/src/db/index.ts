@@ -1,0 +1,8 @@
+export { DatabaseError, isServerError, sqlErrorLine, type Database, type QueryResult, type Queryable, type ServerError, type SqlParam } from './database.js';
+export { embeddedDataDir, openEmbedded } from './embedded.js';
+export { lockModel, type ModelLock } from './lock.js';
+export { openDatabase, type OpenOptions } from './open.js';
+export { openServer } from './server.js';
+export { parseDbUrl, redactUrl, scrub, type ServerAddress } from './url.js';
+export { databasePlan, type DatabasePlan, type ReportedView } from './plan.js';
+export { runSetup, withLockedDatabase, type SessionOptions, type SetupResult } from './session.js';

@@ -1,0 +1,25 @@
+/**
+ * Which database a command uses: the server named by `--db`, else the embedded one of the model.
+ */
+import type { Database } from './database.js';
+import { embeddedDataDir, openEmbedded } from './embedded.js';
+import { openServer } from './server.js';
+
+export interface OpenOptions {
+  /** `--db URL`; absent: the embedded database of `model`. */
+  readonly url?: string;
+  readonly model: string;
+  /** Informational lines (standard error). */
+  readonly note: (line: string) => void;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const db = options.url !== undefined
+    ? await openServer(options.url)
+    : await openEmbedded(embeddedDataDir(options.model), {
+        onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass --db URL to use a server)`),
+      });
+  // Timestamps print and parse the same wherever vault runs: --load-ts without a zone is UTC.
+  await db.query("SET TIME ZONE 'UTC'");
+  return db;
+}

@@ -1,0 +1,58 @@
+/**
+ * What `vault run` and `vault seed` share: open the database, take the model's lock, create what
+ * is missing, and always let go of both.
+ */
+import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
+import { lockModel } from './lock.js';
+import { openDatabase } from './open.js';
+
+export interface SessionOptions {
+  readonly url?: string;
+  readonly model: string;
+  readonly note: (line: string) => void;
+}
+
+/** Runs `fn` with the database open and the model locked; releases both whatever happens. */
+export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(options);
+  try {
+    const lock = await lockModel(db, options.model);
+    try {
+      return await fn(db);
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+export interface SetupResult {
+  readonly statements: number;
+  /** Tables and views that did not exist before, in the model's schemas. */
+  readonly created: number;
+}
+
+/** Runs the idempotent setup DDL in one transaction: all of it, or nothing. */
+export async function runSetup(db: Database, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+  const relations = async (q: Queryable): Promise<number> => {
+    const r = await q.query<{ n: number | string }>(
+      "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ANY(string_to_array($1, chr(31))) AND c.relkind IN ('r', 'v', 'm', 'p')",
+      [schemas.join('\u001f')],
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  return db.transaction(async (tx) => {
+    const before = await relations(tx);
+    for (const statement of setup) {
+      try {
+        await tx.query(statement);
+      } catch (e) {
+        if (!isServerError(e)) throw e;
+        const head = statement.trim().split('\n')[0] ?? '';
+        throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
+      }
+    }
+    return { statements: setup.length, created: (await relations(tx)) - before };
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Seed rows as parameterised multi-row INSERTs: values travel as bind parameters (`$1`, `$2`, …),
+ * never inside the SQL text, so unicode, quotes and backslashes arrive as generated.
+ */
+import type { VaultModel } from '@vault/core';
+import { landingTable } from '../sql/names.js';
+import { quoteIdent, tableIdent } from '../sql/quote.js';
+import type { SeedTable, SeedValue } from './rows.js';
+
+export interface SeedInsert {
+  /** The landing table, unqualified. */
+  readonly table: string;
+  readonly sql: string;
+  readonly params: ReadonlyArray<SeedValue>;
+  readonly rows: number;
+}
+
+/** PostgreSQL's wire protocol numbers bind parameters with 16 bits. */
+const MAX_PARAMS = 65_535;
+
+/**
+ * One INSERT per batch of at most `batchRows` rows (fewer when the table is wide).
+ * @example
+ * seedInserts(model, seedRows(model, { rows: 2, seed: 1 }))[0]?.sql
+ * // 'INSERT INTO "landing"."early_warning_signal" ("analyst_comment", …) VALUES ($1, …), ($12, …)'
+ */
+export function seedInserts(model: VaultModel, tables: ReadonlyArray<SeedTable>, options: { readonly batchRows?: number } = {}): ReadonlyArray<SeedInsert> {
+  const out: SeedInsert[] = [];
+  for (const t of tables) {
+    if (t.columns.length === 0) continue;
+    const per = Math.max(1, Math.min(options.batchRows ?? 500, Math.floor(MAX_PARAMS / t.columns.length)));
+    const target = `${tableIdent(landingTable(model, t.table))} (${t.columns.map(quoteIdent).join(', ')})`;
+    for (let start = 0; start < t.rows.length; start += per) {
+      const chunk = t.rows.slice(start, start + per);
+      const params: SeedValue[] = [];
+      const tuples = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+      out.push({ table: t.table, sql: `INSERT INTO ${target} VALUES ${tuples.join(', ')}`, params, rows: chunk.length });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import { seedRows, type SeedTable, type SeedValue } from '@vault/emitters';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedChanges, rowsByKey } from './changes.js';
+import { ON, count, createWorkspace, insertedCounts, table, type Workspace } from './workspace.js';
+
+const T1 = '2024-05-01T00:00:00Z';
+const T2 = '2024-05-02T00:00:00Z';
+const ROWS = 200;
+
+describe(`vault seed and vault run on ${ON}`, () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = createWorkspace('specs/ews.yaml', 'run');
+  });
+  afterAll(async () => {
+    await ws.cleanup();
+  });
+
+  const landing = (batch: number, name: string): SeedTable => {
+    const t = seedRows(ws.model, { rows: ROWS, seed: 1, batch }).find((x) => x.table === name);
+    if (t === undefined) throw new Error(`no landing table ${name}`);
+    return t;
+  };
+  const raw = (name: string): string => table(ws.model, 'rawVault', name);
+
+  it('seed --rows 200 then run fills every layer', async () => {
+    const seeded = ws.vault(['seed', ws.spec, '--rows', String(ROWS)]);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toMatch(/_landing\.early_warning_signal\s+200 rows/);
+    expect(seeded.stdout).toMatch(/_landing\.early_warning_signal_input\s+200 rows/);
+    expect(seeded.stdout).toMatch(/setup\s+created \d+ tables and views/);
+
+    const run = ws.vault(['run', ws.spec, '--load-ts', T1]);
+    expect(run.code, run.stderr).toBe(0);
+    const inserted = insertedCounts(run.stdout);
+    const rv = ws.model.rawVault;
+    expect([...inserted.keys()].sort()).toEqual([
+      ...rv.hubs.map((h) => `hub ${h.name}`), ...rv.links.map((l) => `link ${l.name}`), ...rv.satellites.map((s) => `satellite ${s.name}`),
+    ].sort());
+    for (const [entity, n] of inserted) expect(n, entity).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/setup\s+nothing to create/);
+    expect(run.stdout).toMatch(/business vault\n/);
+    expect(run.stdout).toMatch(/access layer\n/);
+
+    await ws.session(async (q) => {
+      for (const h of rv.hubs) {
+        // Every key the landing tables carry, once, plus the ghost record.
+        expect(await count(q, `SELECT count(*) FROM ${raw(`hub_${h.name}`)}`), h.name).toBe((inserted.get(`hub ${h.name}`) ?? 0) + 1);
+      }
+      const keys = present(landing(1, 'early_warning_signal'), 'early_warning_signal_id');
+      expect(await count(q, `SELECT count(*) FROM ${raw('hub_early_warning_signal')} WHERE load_ts = $1`, [T1])).toBe(keys.size);
+      for (const l of rv.links) expect(await count(q, `SELECT count(*) FROM ${raw(`lnk_${l.name}`)}`)).toBeGreaterThan(1);
+      for (const s of rv.satellites) expect(await count(q, `SELECT count(*) FROM ${raw(`sat_${s.name}`)}`)).toBeGreaterThan(1);
+      for (const v of ws.model.accessLayer.presentationViews) {
+        const view = table(ws.model, 'accessLayer', `pv_${v.name}`);
+        const keyList = v.businessKeys.map((k) => `"${k}"`).join(', ');
+        const rows = await count(q, `SELECT count(*) FROM ${view}`);
+        expect(rows, v.name).toBeGreaterThan(0);
+        expect(await count(q, `SELECT count(*) FROM (SELECT DISTINCT ${keyList} FROM ${view}) AS k`), `one row per key in ${v.name}`).toBe(rows);
+      }
+      const pvPartners = await count(q, `SELECT count(*) FROM ${table(ws.model, 'accessLayer', 'pv_business_partner')}`);
+      expect(pvPartners).toBe(inserted.get('hub business_partner'));
+    });
+  });
+
+  it('run again with the same --load-ts inserts 0 rows everywhere', async () => {
+    const before = await tableCounts();
+    const again = ws.vault(['run', ws.spec, '--load-ts', T1]);
+    expect(again.code, again.stderr).toBe(0);
+    const inserted = insertedCounts(again.stdout);
+    expect(inserted.size).toBe(8);
+    for (const [entity, n] of inserted) expect(n, entity).toBe(0);
+    expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities');
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('seed --batch 2 then run inserts only the new keys and the changed rows', async () => {
+    expect(ws.vault(['seed', ws.spec, '--rows', String(ROWS), '--batch', '2']).code).toBe(0);
+    const run = ws.vault(['run', ws.spec, '--load-ts', T2]);
+    expect(run.code, run.stderr).toBe(0);
+    const inserted = insertedCounts(run.stdout);
+
+    const expectations = [
+      { table: 'early_warning_signal', key: 'early_warning_signal_id', delta: 'updated_at' },
+      { table: 'early_warning_signal_input', key: 'early_warning_signal_input_id', delta: 'received_at' },
+    ] as const;
+    await ws.session(async (q) => {
+      for (const e of expectations) {
+        const [one, two] = [landing(1, e.table), landing(2, e.table)];
+        const known = present(one, e.key);
+        const fresh = [...present(two, e.key)].filter((k) => !known.has(k));
+        expect(fresh.length, `new keys of ${e.table}`).toBeGreaterThan(0);
+        expect(inserted.get(`hub ${e.table}`), `hub ${e.table}`).toBe(fresh.length);
+
+        const changes = expectedChanges(one, two, e.key, e.delta);
+        const total = [...changes.values()].reduce((a, b) => a + b, 0);
+        expect(total).toBeLessThan(ROWS / 2); // most of the batch is unchanged
+        expect(inserted.get(`satellite ${e.table}`), `satellite ${e.table}`).toBe(total);
+        // …and they are the rows of exactly those keys.
+        const stored = await q(
+          `SELECT h."${e.key}" AS key, count(*)::int AS n FROM ${raw(`sat_${e.table}`)} AS s JOIN ${raw(`hub_${e.table}`)} AS h USING ("${e.table}_hk") WHERE s.load_ts >= $1 GROUP BY 1`,
+          [T2],
+        );
+        expect(new Map(stored.map((r) => [Number(r['key']), Number(r['n'])]))).toEqual(new Map([...changes].map(([k, n]) => [Number(k), n])));
+      }
+      // No table owns business_partner: its keys are drawn from the same pool in every batch.
+      expect(inserted.get('hub business_partner')).toBe(0);
+      expect(await count(q, `SELECT count(*) FROM ${raw('hub_business_partner')} WHERE load_ts >= $1`, [T2])).toBe(0);
+    });
+  });
+
+  async function tableCounts(): Promise<Record<string, number>> {
+    const rv = ws.model.rawVault;
+    const names = [...rv.hubs.map((h) => `hub_${h.name}`), ...rv.links.map((l) => `lnk_${l.name}`), ...rv.satellites.map((s) => `sat_${s.name}`)];
+    return ws.session(async (q) => {
+      const out: Record<string, number> = {};
+      for (const n of names) out[n] = await count(q, `SELECT count(*) FROM ${raw(n)}`);
+      return out;
+    });
+  }
+});
+
+function present(t: SeedTable, key: string): Set<SeedValue> {
+  return new Set(rowsByKey(t, key).keys());
+}
