@@ -150,3 +150,35 @@ describe('vault compile with a framework profile', () => {
     expect(existsSync(join(dir, 'generated'))).toBe(false);
   });
 });
+
+describe('vault compile --target sql', () => {
+  it('writes sql/setup.sql and sql/load.sql and an sql block per manifest entity, naming the same entities as the Query DSL', () => {
+    const dir = workspace();
+    const r = runVault(['compile', 'specs/lgd.yaml', '--target', 'querydsl,sql'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('postgresql      sql/setup.sql, sql/load.sql');
+    const manifest = JSON.parse(readFileSync(join(dir, 'generated/lgd/manifest.json'), 'utf8')) as Record<string, Record<string, Array<{ name: string; files: string[]; sql: { table: string; hash_key?: string; hub_hash_keys?: Record<string, string> } }>>> & { files: string[] };
+    expect(manifest.files).toContain('sql/setup.sql');
+    expect(manifest.files).toContain('sql/load.sql');
+    const setup = readFileSync(join(dir, 'generated/lgd/sql/setup.sql'), 'utf8');
+    let entities = 0;
+    for (const layer of ['raw_vault', 'business_vault', 'access_layer']) {
+      for (const list of Object.values(manifest[layer]!)) {
+        for (const e of list) {
+          entities++;
+          expect(e.files.length, e.name).toBe(2);
+          const [schema, table] = e.sql.table.split('.');
+          expect(setup, e.sql.table).toMatch(new RegExp(`CREATE (TABLE IF NOT EXISTS|OR REPLACE VIEW) "${schema}"\\."${table}"`));
+        }
+      }
+    }
+    expect(entities).toBe(32); // 14 raw vault, 12 business vault, 6 access layer
+    expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
+  });
+
+  it('--target sql alone writes only the SQL and the manifest', () => {
+    const dir = workspace();
+    expect(runVault(['compile', 'specs/ews.yaml', '--target', 'sql'], { cwd: dir }).code).toBe(0);
+    expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', 'manifest.json', 'sql']);
+  });
+});

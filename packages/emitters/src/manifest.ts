@@ -29,6 +29,8 @@ export interface ManifestEntity {
   readonly derived_from: ReadonlyArray<string>;
   readonly files: ReadonlyArray<string>;
   readonly evidence: ReadonlyArray<string>;
+  /** Target blocks, e.g. `sql` (docs/manifest.md). */
+  readonly [block: string]: unknown;
 }
 
 type Entities = ReadonlyArray<ManifestEntity>;
@@ -47,6 +49,11 @@ export interface ManifestOptions {
   readonly specPath: string;
   /** Every file emitted for the model besides manifest.json, relative to OUT/<model>. */
   readonly files: ReadonlyArray<string>;
+  /**
+   * Blocks later targets add to each entity after the common fields (e.g. `sql`), keyed by
+   * block name; the common fields never change.
+   */
+  readonly blocks?: (entity: VaultEntity, model: VaultModel) => Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -61,7 +68,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
     entities
       .filter((e) => e.kind === kind)
       .sort((a, b) => byCodeUnit(a.name, b.name))
-      .map((e) => manifestEntity(model, e, emitted));
+      .map((e) => manifestEntity(model, e, emitted, options.blocks));
   return {
     model: model.name,
     spec: options.specPath,
@@ -108,7 +115,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
       }
       yield `    ${q(plural)}: [\n`;
       for (const [j, e] of entities.entries()) {
-        const text = JSON.stringify(manifestEntity(model, e, emitted), null, 2).replace(/\n/g, '\n      ');
+        const text = JSON.stringify(manifestEntity(model, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
         yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
       }
       yield `    ]${tail}`;
@@ -164,7 +171,7 @@ function source(s: ManifestSource): ManifestSource {
   return { table: s.table, columns: [...s.columns] };
 }
 
-function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: ReadonlySet<string>): ManifestEntity {
+function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
   const fields = kindFields(entity);
   return {
     name: entity.name,
@@ -176,5 +183,6 @@ function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: Readonl
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityFiles(entity.kind, entity.name).filter((f) => emitted.has(f)).sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],
+    ...(blocks ? blocks(entity, model) : {}),
   };
 }

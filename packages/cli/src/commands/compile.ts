@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
 import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type ParsedSpec } from '@vault/dsl';
-import { manifestJsonChunks, streamQueryDsl, validateQueryDsl } from '@vault/emitters';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
-import { plannedChanges, writeOutput, type OutputFile } from '../write-output.js';
+import { isTarget, plannedOutput, targetProblems, TARGETS, type Target } from '../targets.js';
+import { plannedChanges, writeOutput } from '../write-output.js';
 
 export interface CompileOptions {
   readonly out?: string;
@@ -19,12 +19,14 @@ export interface CompileOptions {
   readonly businessContext?: string;
 }
 
-const TARGETS = ['querydsl'] as const;
-
 /** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
 export function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): number {
-  const targets = opts.target.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  for (const t of targets) if (!(TARGETS as ReadonlyArray<string>).includes(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
+  const targets = new Set<Target>();
+  for (const t of opts.target.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+    if (!isTarget(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
+    targets.add(t);
+  }
+  if (targets.size === 0) throw new UsageError(`--target needs at least one of: ${TARGETS.join(', ')}`);
   let parsed: ParsedSpec;
   if (specPath !== undefined) {
     if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
@@ -46,7 +48,7 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
   }
   const model = a.model;
   const loaded = loadProfile(a.parsed, specPath);
-  const problems = loaded.profile === undefined ? [] : validateQueryDsl(model, loaded.profile);
+  const problems = loaded.profile === undefined ? [] : targetProblems(model, targets, loaded.profile);
   const late = [...loaded.diagnostics, ...resolveDiagnostics(a.parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))];
   if (late.length > 0 || loaded.profile === undefined) {
     printDiagnostics(o, late);
@@ -54,15 +56,7 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     return EXIT.failed;
   }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const stream = streamQueryDsl(model, { specPath: specName, profile: loaded.profile });
-  const paths = [...stream.paths, 'manifest.json'];
-  // Generated while written, so a 10,000-table model is never all in memory at once.
-  const files: Iterable<OutputFile> = {
-    *[Symbol.iterator]() {
-      yield* stream.files;
-      yield { path: 'manifest.json', content: manifestJsonChunks(model, { specPath: specName, files: stream.paths }) };
-    },
-  };
+  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile);
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
@@ -83,7 +77,7 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
   writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
   if (showProgress) o.progress('');
   if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir), null, 2));
-  else printSummary(o, model, paths.length, dir);
+  else printSummary(o, model, [...targets], paths.length, dir);
   return EXIT.ok;
 }
 
@@ -107,7 +101,7 @@ export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, di
 
 const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
-function printSummary(o: Output, model: VaultModel, fileCount: number, dir: string): void {
+function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Target>, fileCount: number, dir: string): void {
   const rv = model.rawVault;
   const bv = model.businessVault;
   const al = model.accessLayer;
@@ -117,6 +111,8 @@ function printSummary(o: Output, model: VaultModel, fileCount: number, dir: stri
   o.err(`  ${green(o, '✓')} raw vault       ${layer(rv)}`);
   if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer(bv)}`);
   if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
-  o.err(`  ${green(o, '✓')} framework       registry.py, manifest.json`);
+  if (targets.includes('querydsl')) o.err(`  ${green(o, '✓')} framework       registry.py`);
+  if (targets.includes('sql')) o.err(`  ${green(o, '✓')} postgresql      sql/setup.sql, sql/load.sql`);
+  o.err(`  ${green(o, '✓')} manifest        manifest.json`);
   o.err(`wrote ${fileCount} files to ${dir}`);
 }
