@@ -182,3 +182,15 @@ describe('vault compile --target sql', () => {
     expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', 'manifest.json', 'sql']);
   });
 });
+
+describe('vault run on a spec the SQL target cannot emit', () => {
+  it('reports the clash as a diagnostic and does not touch the database', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\ntables:\n  customers:\n    columns:\n      customer_id: { type: int, nullable: false }\n      hashdiff: text\n');
+    const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: satellite 'customers' would have two columns named 'hashdiff'");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.vault'))).toBe(false);
+  });
+});

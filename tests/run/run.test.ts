@@ -74,6 +74,17 @@ describe(`vault seed and vault run on ${ON}`, () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('run again with a later or an earlier --load-ts inserts 0 rows everywhere', async () => {
+    const before = await tableCounts();
+    for (const loadTs of ['2024-05-01T12:00:00Z', '2024-04-30T00:00:00Z']) {
+      const again = ws.vault(['run', ws.spec, '--load-ts', loadTs]);
+      expect(again.code, again.stderr).toBe(0);
+      for (const [entity, n] of insertedCounts(again.stdout)) expect(n, `${entity} at ${loadTs}`).toBe(0);
+      expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities');
+    }
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('seed --batch 2 then run inserts only the new keys and the changed rows', async () => {
     expect(ws.vault(['seed', ws.spec, '--rows', String(ROWS), '--batch', '2']).code).toBe(0);
     const run = ws.vault(['run', ws.spec, '--load-ts', T2]);

@@ -10,7 +10,7 @@ import { loadModule, parse } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
-import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan } from '@vault/emitters';
+import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
 import { shopSpec } from './shop-spec.js';
 
@@ -127,7 +127,7 @@ describe('specs/ews.yaml', () => {
     const link = model.rawVault.links.find((l) => l.name === 'early_warning_signal_business_partner')!;
     expect(sqlManifestBlock(link, model).hub_hash_keys).toEqual({ early_warning_signal: 'early_warning_signal_hk', business_partner: 'business_partner_hk' });
     const sat = model.rawVault.satellites[0]!;
-    expect(sqlManifestBlock(sat, model)).toMatchObject({ table: `raw_vault.sat_${sat.name}`, parent_hash_key: sat.parentHashKey, hashdiff: 'hashdiff' });
+    expect(sqlManifestBlock(sat, model)).toMatchObject({ table: `raw_vault.sat_${sat.name}`, parent_hash_key: sat.parentHashKey, hashdiff: 'hashdiff', delta_order: 'delta_order' });
     const star = model.accessLayer.dimensionalModels[0]!;
     expect(sqlManifestBlock(star, model)).toEqual({
       table: 'access_layer.fct_early_warning_signal_star',
@@ -145,5 +145,30 @@ describe('specs/ews.yaml', () => {
       const columns = create.split('\n').slice(1, -1).map((l) => l.trim()).filter((l) => l.startsWith('"')).map((l) => l.slice(1, l.indexOf('"', 1)));
       expect(columns).toEqual(entityColumns(model, e).map((c) => c.name));
     }
+  });
+});
+
+describe('validateSql', () => {
+  const table = (columns: Record<string, string>, deltaOrder = 'seq') => ({
+    version: 1 as const, model: 'x', tables: { t: { business_key: ['id'], delta_order: deltaOrder, columns: { id: 'int', ...columns } } },
+  });
+
+  it('accepts a satellite with a delta order, which stores it in a delta_order column', () => {
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    expect(validateSql(model)).toEqual([]);
+    expect(entityColumns(model, model.rawVault.satellites[0]!).map((c) => c.name)).toEqual(['t_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'name']);
+  });
+
+  it('names a payload column that would clash with a metadata column', () => {
+    expect(validateSql(compiled(table({ seq: 'bigint', delta_order: 'text', hashdiff: 'text' })))).toEqual([
+      "satellite 't' would have two columns named 'delta_order'",
+      "satellite 't' would have two columns named 'hashdiff'",
+    ]);
+  });
+
+  it('names a json delta order, which PostgreSQL cannot sort', () => {
+    const model = compiled(table({ seq: 'json', name: 'text' }));
+    expect(validateSql(model)).toEqual(["satellite 't' orders its changes by 't.seq', a json column, which PostgreSQL cannot sort"]);
+    expect(() => sqlPlan(model)).toThrow(/json column/);
   });
 });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters';
+import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
@@ -73,13 +73,18 @@ const price = (cents: number | null): string | null => (cents === null ? null : 
 const str = (n: number | null): string | null => (n === null ? null : String(n));
 /** Batch b's load timestamp; batches a day apart. */
 const batchTimestamp = (b: number): string => `2024-01-${String(b + 1).padStart(2, '0')}T00:00:00Z`;
+/** Load timestamps a replay of batch b uses: the same, half a day later, half a day earlier. */
+const replayTimestamps = (b: number): ReadonlyArray<string> => {
+  const t = Date.parse(batchTimestamp(b));
+  return [t, t + 12 * 3_600_000, t - 12 * 3_600_000].map((ms) => new Date(ms).toISOString());
+};
 /** load_ts as the tests read it: UTC text with microseconds. */
 const loadTsText = (b: number, position: number): string => `2024-01-${String(b + 1).padStart(2, '0')} 00:00:00.${String(position - 1).padStart(6, '0')}`;
 
 // ------------------------------------------------------------------------------------------
 // The model of what the loads must do
 
-interface SatRow { readonly ts: string; readonly hd: string; readonly payload: ReadonlyArray<HashValue> }
+interface SatRow { readonly ts: string; readonly hd: string; readonly delta: number | null; readonly payload: ReadonlyArray<HashValue> }
 interface Staged { readonly hk: string; readonly hd: string; readonly delta: number | null; readonly payload: ReadonlyArray<HashValue> }
 
 class Expected {
@@ -122,21 +127,34 @@ class Expected {
   }
 }
 
-/** The satellite load as docs/sql.md describes it. */
+/** The order of a key's changes: delta order, NULLs last, then hashdiff. */
+function changeOrder(x: { readonly delta: number | null; readonly hd: string }, y: { readonly delta: number | null; readonly hd: string }): number {
+  if (x.delta !== y.delta) return x.delta === null ? 1 : y.delta === null ? -1 : x.delta - y.delta;
+  return x.hd < y.hd ? -1 : x.hd > y.hd ? 1 : 0;
+}
+
+/** The satellite load as docs/sql.md describes it. `stored` lists each key's rows in load order. */
 function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boolean, staged: ReadonlyArray<Staged>): void {
   const byKey = new Map<string, Staged[]>();
   for (const s of staged) byKey.set(s.hk, [...(byKey.get(s.hk) ?? []), s]);
   for (const [hk, rows] of byKey) {
-    rows.sort((x, y) => {
-      if (hasDelta && x.delta !== y.delta) return x.delta === null ? 1 : y.delta === null ? -1 : x.delta - y.delta;
-      return x.hd < y.hd ? -1 : x.hd > y.hd ? 1 : 0;
-    });
-    const changes = hasDelta ? rows.filter((r, i) => i === 0 || r.hd !== rows[i - 1]!.hd) : rows.slice(0, 1);
+    rows.sort((x, y) => (hasDelta ? changeOrder(x, y) : changeOrder({ ...x, delta: null }, { ...y, delta: null })));
     const stored = store.get(hk) ?? [];
-    changes.forEach((c, j) => {
-      if (j === 0 && stored.at(-1)?.hd === c.hd) return;
-      stored.push({ ts: loadTsText(b, j + 1), hd: c.hd, payload: c.payload });
-    });
+    const row = (c: Staged, j: number): SatRow => ({ ts: loadTsText(b, j + 1), hd: c.hd, delta: hasDelta ? c.delta : null, payload: c.payload });
+    if (hasDelta) {
+      // Changes 1..k of the batch; those stored already (same delta order and hashdiff) are not new.
+      const changes = rows.filter((r, i) => i === 0 || r.hd !== rows[i - 1]!.hd).map((c, j) => ({ c, j }));
+      const fresh = changes.filter(({ c }) => !stored.some((s) => s.delta === c.delta && s.hd === c.hd));
+      // The first new change is compared with the stored row just before it in change order.
+      const first = fresh[0];
+      const before = first === undefined ? undefined : stored.filter((s) => changeOrder(s, first.c) < 0).sort(changeOrder).at(-1);
+      const inserted = fresh.filter(({ c }, i) => i > 0 || before?.hd !== c.hd);
+      for (const { c, j } of inserted) stored.push(row(c, j));
+    } else {
+      // One state per key: inserted unless it equals the key's latest row.
+      const c = rows[0]!;
+      if (stored.at(-1)?.hd !== c.hd) stored.push(row(c, 0));
+    }
     store.set(hk, stored);
   }
 }
@@ -187,10 +205,11 @@ async function land(s: Setup, batch: Batch): Promise<void> {
   await fill('purchases', batch.purchases.map((r) => ({ ...r, unit_price: price(r.unit_price) })));
 }
 
-async function load(model: VaultModel, b: number): Promise<void> {
+/** Loads the landing tables with batch b's load timestamp, or `loadTimestamp`. */
+async function load(model: VaultModel, b: number, loadTimestamp = batchTimestamp(b)): Promise<void> {
   for (const l of sqlPlan(model).loads) {
     await db.query('BEGIN');
-    for (const statement of l.statements) await db.query(statement, [batchTimestamp(b)]);
+    for (const statement of l.statements) await db.query(statement, [loadTimestamp]);
     await db.query('COMMIT');
   }
 }
@@ -218,10 +237,14 @@ const sorted = <T>(xs: T[]): T[] => xs.map((x) => JSON.stringify(x)).sort().map(
 const ts = (column: string): string => `to_char(${quoteIdent(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`;
 
 async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', name: string, parentKind: 'hub' | 'link', parent: string, hk: string, payload: ReadonlyArray<string>, expected: Map<string, SatRow[]>, h: ShopHashing): Promise<void> {
-  const got = await rows<{ hk: string; ts: string; hd: string; rs: string } & Record<string, string | null>>(
-    `SELECT ${quoteIdent(hk)} AS hk, ${ts('load_ts')} AS ts, hashdiff AS hd, record_source AS rs, ${payload.map((p, i) => `${quoteIdent(p)}::text AS p${i}`).join(', ')} FROM ${s.t(kind, name)} WHERE ${quoteIdent(hk)} <> '${s.zero}'`,
+  // The minute of the stored delta-order value (landing holds 2024-06-01T00:MM:00Z), where there is one.
+  const hasDelta = entityColumns(s.model, [...s.model.rawVault.satellites, ...s.model.rawVault.linkSatellites].find((e) => e.kind === kind && e.name === name)!)
+    .some((c) => c.name === DELTA_ORDER_COLUMN);
+  const delta = hasDelta ? `CAST(EXTRACT(MINUTE FROM ${quoteIdent(DELTA_ORDER_COLUMN)} AT TIME ZONE 'UTC') AS int)` : 'CAST(NULL AS int)';
+  const got = await rows<{ hk: string; ts: string; hd: string; rs: string; d: number | null } & Record<string, string | null>>(
+    `SELECT ${quoteIdent(hk)} AS hk, ${ts('load_ts')} AS ts, hashdiff AS hd, record_source AS rs, ${delta} AS d, ${payload.map((p, i) => `${quoteIdent(p)}::text AS p${i}`).join(', ')} FROM ${s.t(kind, name)} WHERE ${quoteIdent(hk)} <> '${s.zero}'`,
   );
-  expect(sorted(got.map((r) => ({ hk: r.hk, ts: r.ts, hd: r.hd })))).toEqual(sorted([...expected].flatMap(([key, list]) => list.map((r) => ({ hk: key, ts: r.ts, hd: r.hd })))));
+  expect(sorted(got.map((r) => ({ hk: r.hk, ts: r.ts, hd: r.hd, d: r.d })))).toEqual(sorted([...expected].flatMap(([key, list]) => list.map((r) => ({ hk: key, ts: r.ts, hd: r.hd, d: r.delta })))));
   for (const r of got) {
     expect(r.rs).toBe(SHOP_RECORD_SOURCE);
     expect(r.hd).toBe(referenceHash(h.algorithm, payload.map((_, i) => r[`p${i}`] ?? null), h.caseSensitiveHashdiff));
@@ -290,7 +313,7 @@ async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void>
 
 describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL server' : 'PGlite'}`, () => {
   test.prop([hashingArb, fc.array(batchArb, { minLength: 1, maxLength: 3 })], { numRuns: 25 })(
-    'keep the vault invariants batch after batch, and re-running a batch inserts nothing',
+    'keep the vault invariants batch after batch, and replaying a batch with any load timestamp inserts nothing',
     async (hashing, batches) => {
       const s = await setUp(hashing);
       try {
@@ -301,8 +324,11 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
           e.apply(batch, b);
           await expectVault(s, e, hashing);
           const before = await counts(s);
-          await load(s.model, b);
-          expect(await counts(s)).toEqual(before);
+          for (const replay of replayTimestamps(b)) {
+            await load(s.model, b, replay);
+            expect(await counts(s), `replay at ${replay}`).toEqual(before);
+          }
+          await expectVault(s, e, hashing);
         }
       } finally {
         await tearDown(s);
@@ -332,6 +358,80 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       ]);
       // The presentation view shows the latest.
       expect(await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('presentation_view', 'customer')}`)).toEqual([{ name: 'a' }]);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  /** The customers satellite's rows of key k1: delta-order minute, name, load_ts, in load order. */
+  const customerRows = async (s: Setup): Promise<Array<{ minute: number; name: string; ts: string }>> =>
+    rows(`SELECT CAST(EXTRACT(MINUTE FROM delta_order AT TIME ZONE 'UTC') AS int) AS minute, ${quoteIdent('CustomerName')} AS name, ${ts('load_ts')} AS ts FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`);
+  const k1 = (name: string, minute: number): CustomerRow => ({ customer_code: 'k1', CustomerName: name, type: null, score: 1, updated_at: minute });
+  const customersOnly = (customers: CustomerRow[]): Batch => ({ customers, products: [], purchases: [] });
+
+  it('with a delta order: a batch replayed with a later or an earlier load timestamp adds nothing; new versions add exactly theirs', async () => {
+    const s = await setUp({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
+    try {
+      await land(s, customersOnly([k1('c', 3), k1('a', 1), k1('b', 2)]));
+      await load(s.model, 0);
+      const first = [
+        { minute: 1, name: 'a', ts: loadTsText(0, 1) },
+        { minute: 2, name: 'b', ts: loadTsText(0, 2) },
+        { minute: 3, name: 'c', ts: loadTsText(0, 3) },
+      ];
+      expect(await customerRows(s)).toEqual(first);
+      for (const replay of ['2024-01-01T12:00:00Z', '2024-01-05T00:00:00Z', '2023-12-31T00:00:00Z']) {
+        await load(s.model, 0, replay);
+        expect(await customerRows(s), `replay at ${replay}`).toEqual(first);
+      }
+      // The next delivery overlaps the last one (c at minute 3) and brings two new versions.
+      await land(s, customersOnly([k1('e', 5), k1('c', 3), k1('d', 4)]));
+      await load(s.model, 1);
+      expect(await customerRows(s)).toEqual([...first, { minute: 4, name: 'd', ts: loadTsText(1, 2) }, { minute: 5, name: 'e', ts: loadTsText(1, 3) }]);
+      await load(s.model, 1, '2024-01-03T00:00:00Z');
+      expect(await customerRows(s)).toHaveLength(5);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('with a delta order: a late batch is compared with the stored row before it in delta order, not the latest row', async () => {
+    const s = await setUp({ algorithm: 'sha1', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
+    try {
+      await land(s, customersOnly([k1('a', 1), k1('c', 5)]));
+      await load(s.model, 0);
+      // a at minute 2 repeats the state before it (a at 1): nothing changed, although the latest row is c.
+      await land(s, customersOnly([k1('a', 2)]));
+      await load(s.model, 1);
+      expect((await customerRows(s)).map((r) => r.name)).toEqual(['a', 'c']);
+      // b at minute 3 is a change after a at 1; a replay of it, even with an earlier load timestamp, is not.
+      await land(s, customersOnly([k1('b', 3)]));
+      await load(s.model, 2);
+      await load(s.model, 2, '2024-01-02T12:00:00Z');
+      expect(await customerRows(s)).toEqual([
+        { minute: 1, name: 'a', ts: loadTsText(0, 1) },
+        { minute: 5, name: 'c', ts: loadTsText(0, 2) },
+        { minute: 3, name: 'b', ts: loadTsText(2, 1) },
+      ]);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('without a delta order: reloading the batch with a later or an earlier load timestamp adds nothing', async () => {
+    const s = await setUp({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
+    try {
+      const products = async (): Promise<Array<{ label: string; ts: string }>> =>
+        rows(`SELECT label, ${ts('load_ts')} AS ts FROM ${s.t('satellite', 'products')} WHERE product_hk <> '${s.zero}' ORDER BY load_ts`);
+      await land(s, { customers: [], products: [{ product_id: 1, label: 'Pen' }], purchases: [] });
+      await load(s.model, 0);
+      await land(s, { customers: [], products: [{ product_id: 1, label: 'Ink' }], purchases: [] });
+      await load(s.model, 1);
+      const loaded = [{ label: 'Pen', ts: loadTsText(0, 1) }, { label: 'Ink', ts: loadTsText(1, 1) }];
+      for (const replay of [batchTimestamp(1), '2024-01-09T00:00:00Z', '2024-01-01T12:00:00Z']) {
+        await load(s.model, 1, replay);
+        expect(await products(), `replay at ${replay}`).toEqual(loaded);
+      }
     } finally {
       await tearDown(s);
     }

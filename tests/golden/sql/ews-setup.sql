@@ -97,6 +97,7 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal" (
   "load_ts" timestamptz NOT NULL,
   "record_source" text NOT NULL,
   "hashdiff" char(32) NOT NULL,
+  "delta_order" timestamptz,
   "analyst_comment" text,
   "days_past_due" integer,
   "overdraft_utilisation_ratio" numeric(9,4),
@@ -105,7 +106,8 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal" (
   "signal_type" varchar(40),
   "six_month_window_behavioural_score_average" numeric(18,6),
   "two_month_window_behavioural_score_average" numeric(18,6),
-  PRIMARY KEY ("early_warning_signal_hk", "load_ts")
+  PRIMARY KEY ("early_warning_signal_hk", "load_ts"),
+  UNIQUE ("early_warning_signal_hk", "delta_order", "hashdiff")
 );
 
 CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
@@ -113,11 +115,13 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   "load_ts" timestamptz NOT NULL,
   "record_source" text NOT NULL,
   "hashdiff" char(32) NOT NULL,
+  "delta_order" timestamptz,
   "balance_amount" numeric(18,2),
   "input_source_system" varchar(30),
   "limit_amount" numeric(18,2),
   "missed_payment_count" integer,
-  PRIMARY KEY ("early_warning_signal_input_hk", "load_ts")
+  PRIMARY KEY ("early_warning_signal_input_hk", "load_ts"),
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
 INSERT INTO "raw_vault"."hub_business_partner" ("business_partner_hk", "business_partner_id", "load_ts", "record_source")

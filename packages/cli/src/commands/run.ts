@@ -1,5 +1,6 @@
-import { hasErrors, type Stage, type VaultModel } from '@vault/core';
-import { loadSpecFile } from '@vault/dsl';
+import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
+import { validateSql } from '@vault/emitters';
+import { loadSpecFile, resolveDiagnostics } from '@vault/dsl';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
@@ -18,8 +19,11 @@ export interface RunOptions {
  */
 export function compileForDatabase(specPath: string, stage: StageOption, command: string, o: Output): VaultModel | undefined {
   const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
-  printDiagnostics(o, a.diagnostics);
-  if (hasErrors(a.diagnostics) || a.model === undefined) {
+  // Names the SQL target cannot emit (a payload column called hashdiff, ...) are the user's to fix.
+  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model).map((p) => pathDiag('VLT412', ['model'], p)));
+  const diagnostics = [...a.diagnostics, ...sqlProblems];
+  printDiagnostics(o, diagnostics);
+  if (hasErrors(diagnostics) || a.model === undefined) {
     o.err(`vault: ${a.parsed.source.file}: ${command} stopped; the database was not touched`);
     return undefined;
   }

@@ -4,6 +4,7 @@
  * statement can run again without effect: `IF NOT EXISTS`, `ON CONFLICT DO NOTHING`.
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
+import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { needsPgcrypto } from './hashing.js';
 import { entityTable, landingTable, sqlName } from './names.js';
@@ -43,20 +44,34 @@ function primaryKey(e: RawEntity): ReadonlyArray<string> {
   return e.kind === 'hub' || e.kind === 'link' ? [e.hashKey] : [e.parentHashKey, METADATA_COLUMNS.loadTimestamp];
 }
 
+/**
+ * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
+ * hashdiff) identifies it, and the index behind this key serves the load's anti-join and its
+ * look-up of the stored row before a change (load-satellite.ts). NULL delta-order values (the
+ * ghost record's among them) never conflict.
+ */
+function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
+  return (e.kind === 'satellite' || e.kind === 'link_satellite') && e.deltaOrder !== undefined
+    ? [[e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]
+    : [];
+}
+
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
   const rv = ctx.model.rawVault;
   return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e)),
+    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)),
   );
 }
 
-function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>): Statement {
+function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
+  const list = (names: ReadonlyArray<string>): string => names.map(quoteIdent).join(', ');
   return statement((w) => {
     w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
     w.block(() =>
       commaList(w, [
         ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`),
-        ...(key.length > 0 ? [`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`] : []),
+        ...(key.length > 0 ? [`PRIMARY KEY (${list(key)})`] : []),
+        ...unique.map((u) => `UNIQUE (${list(u)})`),
       ]),
     );
     w.line(')');

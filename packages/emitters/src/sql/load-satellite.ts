@@ -1,33 +1,43 @@
 /**
  * Load statement of a satellite or link satellite: insert-only, incremental, idempotent, and
- * keeping every change of a batch in order.
+ * keeping every change of a batch in order (docs/sql.md, "Loads").
  *
  * 1. Stage the landing rows whose parent key is present: parent hash key, hashdiff (the
- *    payload's columns in name order), payload.
- * 2. Order each key's rows by the table's delta-order column (ties: by hashdiff). Without a
- *    delta-order column a batch holds one state per key: the row with the smallest hashdiff is
- *    kept (an arbitrary but deterministic choice).
+ *    payload's columns in name order), payload, and the delta-order value when the source table
+ *    has a delta-order column.
+ * 2. Order each key's rows by (delta order NULLS LAST, hashdiff). Without a delta-order column a
+ *    batch holds one state per key: the row with the smallest hashdiff is kept (an arbitrary but
+ *    deterministic choice).
  * 3. Drop rows whose hashdiff equals the previous row's (LAG): what remains are the batch's
- *    changes, numbered 1..k per key.
- * 4. Change j gets load_ts = batch load timestamp + (j - 1) microseconds: distinct, ordered,
- *    and the same when the batch runs again.
- * 5. Insert a change unless that very row is stored already (a re-run) or, for the first change
- *    of a key, it equals the latest stored row before it (nothing changed).
+ *    changes, numbered 1..k per key. Change j gets load_ts = batch load timestamp + (j - 1) µs.
+ * 4. Which changes are new depends on what identifies a change:
+ *    - With a delta order, the change itself: (key, delta-order value, hashdiff), which the
+ *      satellite stores in its `delta_order` column. A change found there is not new, whatever
+ *      the load timestamp. The first new change of a key is inserted unless it equals the stored
+ *      row just before it in delta order (so late and out-of-order batches compare with the right
+ *      row); the later new changes differ from the change before them by step 3.
+ *    - Without one, only the load: the change is new unless that very row (key, load_ts,
+ *      hashdiff) is stored, and it is inserted unless it equals the key's latest stored row.
  *
- * So re-running a batch with the same load timestamp inserts nothing, and a batch with k real
- * changes of a key adds exactly k rows in order. Batch load timestamps must be further apart
- * than the most changes one key has in a batch, in microseconds; if they are not, the insert
- * fails on the primary key rather than losing a change.
+ * So loading the same landing data again inserts nothing, with any load timestamp.
  */
-import { METADATA_COLUMNS, type LinkSatellite, type Satellite } from '@vault/core';
-import { need, parentKeySource, type SqlContext } from './context.js';
+import { METADATA_COLUMNS, type ColumnType, type LinkSatellite, type Satellite } from '@vault/core';
+import { DELTA_ORDER_COLUMN } from '../columns.js';
+import type { CodeWriter } from '../writer.js';
+import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
 import { LOAD_TIMESTAMP_PARAMETER, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, deltaOrderOf, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+import { castSource, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
 import { as, col } from './views.js';
+
+interface DeltaOrder {
+  /** The landing column. */
+  readonly column: string;
+  readonly type: ColumnType;
+}
 
 function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly hash: string; readonly keep: string } {
   const source = parentKeySource(ctx, sat);
@@ -44,7 +54,10 @@ function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly 
 
 export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): Statement {
   const key = parentKey(ctx, sat);
-  const delta = deltaOrderOf(ctx, sat.source.table);
+  // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
+  const delta: DeltaOrder | undefined = sat.deltaOrder === undefined
+    ? undefined
+    : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(c.sourceColumn, c.type), type: c.type }));
   const byName = [...payload].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const table = tableIdent(entityTable(ctx.model, sat.kind, sat.name));
@@ -52,6 +65,8 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   const hk = q(sat.parentHashKey);
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
   const order = [...(delta === undefined ? [] : [`${orderTerm(q(WORK.deltaOrder), delta.type)} NULLS LAST`]), hashdiff].join(', ');
+  const t = (column: string): string => col('t', column);
+  const c = (column: string): string => col('c', column);
   return statement((w) => {
     w.line(`WITH ${q(WORK.staged)} AS (`);
     w.block(() => {
@@ -60,7 +75,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
         commaList(w, [
           as(key.hash, sat.parentHashKey),
           as(hashExpression(ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
-          ...payload.map((c) => as(c.sql, c.name)),
+          ...payload.map((p) => as(p.sql, p.name)),
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
         ]),
       );
@@ -90,36 +105,90 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
           : `WHERE ${q(WORK.previousHashdiff)} IS NULL OR ${hashdiff} <> ${q(WORK.previousHashdiff)}`,
       );
     });
+    if (delta !== undefined) {
+      // The changes the satellite does not hold: anti-join on the change's identity.
+      w.line(`), ${q(WORK.newChanges)} AS (`);
+      w.block(() => {
+        w.line(`SELECT ${q('c')}.*, ${as(`row_number() OVER (PARTITION BY ${c(sat.parentHashKey)} ORDER BY ${c(WORK.position)})`, WORK.newRank)}`);
+        w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+        w.line('WHERE NOT EXISTS (');
+        w.block(() => {
+          w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
+          w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`);
+        });
+        w.line(')');
+      });
+    }
     w.line(`), ${q(WORK.timed)} AS (`);
     w.block(() => {
-      w.line(`SELECT ${q(WORK.changes)}.*, ${as(`${LOAD_TIMESTAMP_PARAMETER} + (${q(WORK.position)} - 1) * INTERVAL '1 microsecond'`, WORK.loadTimestamp)}`);
-      w.line(`FROM ${q(WORK.changes)}`);
+      const from = delta === undefined ? WORK.changes : WORK.newChanges;
+      w.line(`SELECT ${q(from)}.*, ${as(`${LOAD_TIMESTAMP_PARAMETER} + (${q(WORK.position)} - 1) * INTERVAL '1 microsecond'`, WORK.loadTimestamp)}`);
+      w.line(`FROM ${q(from)}`);
     });
     w.line(')');
-    const columns = [sat.parentHashKey, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff, ...payload.map((c) => c.name)];
+    const columns = [
+      sat.parentHashKey, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff,
+      ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]), ...payload.map((p) => p.name),
+    ];
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
-        col('c', sat.parentHashKey),
-        col('c', WORK.loadTimestamp),
+        c(sat.parentHashKey),
+        c(WORK.loadTimestamp),
         quoteLiteral(ctx.model.recordSource),
-        col('c', METADATA_COLUMNS.hashDiff),
-        ...payload.map((c) => col('c', c.name)),
+        c(METADATA_COLUMNS.hashDiff),
+        ...(delta === undefined ? [] : [c(WORK.deltaOrder)]),
+        ...payload.map((p) => c(p.name)),
       ]),
     );
     w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
-    w.line('WHERE NOT EXISTS (');
-    w.block(() => {
-      w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
-      w.line(`WHERE ${col('t', sat.parentHashKey)} = ${col('c', sat.parentHashKey)} AND ${col('t', METADATA_COLUMNS.loadTimestamp)} = ${col('c', WORK.loadTimestamp)} AND ${col('t', METADATA_COLUMNS.hashDiff)} = ${col('c', METADATA_COLUMNS.hashDiff)}`);
-    });
-    w.line(`) AND (${col('c', WORK.position)} > 1 OR ${col('c', METADATA_COLUMNS.hashDiff)} IS DISTINCT FROM (`);
-    w.block(() => {
-      w.line(`SELECT ${col('t', METADATA_COLUMNS.hashDiff)} FROM ${table} AS ${q('t')}`);
-      w.line(`WHERE ${col('t', sat.parentHashKey)} = ${col('c', sat.parentHashKey)} AND ${col('t', METADATA_COLUMNS.loadTimestamp)} < ${col('c', WORK.loadTimestamp)}`);
-      w.line(`ORDER BY ${col('t', METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1`);
-    });
-    w.line('))');
+    if (delta === undefined) insertIfNewLoad(w, table, sat);
+    else insertIfChanged(w, table, sat, delta);
   });
+}
+
+/**
+ * With a delta order: the first new change of a key unless it equals the stored row just before
+ * it in the order the batch uses, (delta order NULLS LAST, hashdiff); every later new change.
+ */
+function insertIfChanged(w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
+  const t = (column: string): string => col('t', column);
+  const c = (column: string): string => col('c', column);
+  const [tDelta, cDelta] = [orderTerm(t(DELTA_ORDER_COLUMN), delta.type), orderTerm(c(WORK.deltaOrder), delta.type)];
+  const [tDiff, cDiff] = [t(METADATA_COLUMNS.hashDiff), c(METADATA_COLUMNS.hashDiff)];
+  w.line(`WHERE ${c(WORK.newRank)} > 1 OR ${cDiff} IS DISTINCT FROM (`);
+  w.block(() => {
+    w.line(`SELECT ${tDiff} FROM ${table} AS ${quoteIdent('t')}`);
+    w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND (`);
+    w.block(() => {
+      w.line(`${tDelta} < ${cDelta}`);
+      w.line(`OR (${c(WORK.deltaOrder)} IS NULL AND ${t(DELTA_ORDER_COLUMN)} IS NOT NULL)`);
+      w.line(`OR (${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)} AND ${tDiff} < ${cDiff})`);
+    });
+    w.line(')');
+    w.line(`ORDER BY ${tDelta} DESC NULLS FIRST, ${tDiff} DESC LIMIT 1`);
+  });
+  w.line(')');
+}
+
+/**
+ * Without a delta order: the key's one change unless that very row is stored (a re-run with the
+ * same load timestamp, even after later batches) or it equals the key's latest stored row.
+ */
+function insertIfNewLoad(w: CodeWriter, table: string, sat: Satellite | LinkSatellite): void {
+  const t = (column: string): string => col('t', column);
+  const c = (column: string): string => col('c', column);
+  w.line('WHERE NOT EXISTS (');
+  w.block(() => {
+    w.line(`SELECT 1 FROM ${table} AS ${quoteIdent('t')}`);
+    w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${c(WORK.loadTimestamp)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)}`);
+  });
+  w.line(`) AND ${c(METADATA_COLUMNS.hashDiff)} IS DISTINCT FROM (`);
+  w.block(() => {
+    w.line(`SELECT ${t(METADATA_COLUMNS.hashDiff)} FROM ${table} AS ${quoteIdent('t')}`);
+    w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)}`);
+    w.line(`ORDER BY ${t(METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1`);
+  });
+  w.line(')');
 }

@@ -4,6 +4,7 @@
  */
 import { METADATA_COLUMNS, type VaultEntity, type VaultModel } from '@vault/core';
 import { match } from 'ts-pattern';
+import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { dimensionTable, entityTable, sqlName, tableText } from './names.js';
 
 export interface SqlManifestBlock {
@@ -14,6 +15,8 @@ export interface SqlManifestBlock {
   readonly load_ts?: string;
   readonly record_source?: string;
   readonly hashdiff?: string;
+  /** Raw satellites whose source has a delta order: the column storing each change's value. */
+  readonly delta_order?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
   /** Dimensional models: dimension name → `schema.name` of its view. */
@@ -37,7 +40,14 @@ export function sqlManifestBlock(entity: VaultEntity, model: VaultModel): SqlMan
       ...METADATA,
       hub_hash_keys: Object.fromEntries(l.hubs.map((h) => [h.role === undefined ? h.hub : `${h.role}_${h.hub}`, sqlName(h.hashKey)])),
     }))
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({
+    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => ({
+      table,
+      parent_hash_key: sqlName(s.parentHashKey),
+      ...METADATA,
+      hashdiff: sqlName(METADATA_COLUMNS.hashDiff),
+      ...(s.deltaOrder === undefined ? {} : { delta_order: sqlName(DELTA_ORDER_COLUMN) }),
+    }))
+    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({
       table,
       parent_hash_key: sqlName(s.parentHashKey),
       ...METADATA,

@@ -18,6 +18,8 @@ export const WORK = {
   firstSeen: '$first_seen',
   ordered: '$ordered',
   changes: '$changes',
+  newChanges: '$new',
+  newRank: '$new_rank',
   timed: '$timed',
   deltaOrder: '$delta_order',
   source: '$source',

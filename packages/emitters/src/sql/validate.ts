@@ -6,6 +6,7 @@ import type { VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import { parentKeySource, sqlContext } from './context.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
+import { tableColumns } from './table-columns.js';
 
 /**
  * Problems that would make the SQL of `model` invalid; empty when it can be emitted.
@@ -34,6 +35,27 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
   }
   for (const e of [...model.rawVault.hubs, ...model.rawVault.links]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problems.push(`${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
+  }
+  for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+    if (e.kind === 'satellite' || e.kind === 'link_satellite') {
+      const columns = ctx.sourceColumns.get(e.source.table);
+      if (columns === undefined) continue; // reported above
+      if (e.deltaOrder !== undefined) {
+        const type = columns.get(e.deltaOrder)?.type;
+        const where = `${e.kind} '${e.name}' orders its changes by '${e.source.table}.${e.deltaOrder}'`;
+        if (type === undefined) {
+          problems.push(`${where}, which is not a column of that table`);
+          continue;
+        }
+        // Loads sort and compare delta-order values; PostgreSQL's json has no ordering (jsonb has).
+        if (type.kind === 'json') problems.push(`${where}, a json column, which PostgreSQL cannot sort`);
+      }
+    }
+    const seen = new Set<string>();
+    for (const c of tableColumns(model, e)) {
+      if (seen.has(c.name)) problems.push(`${e.kind} '${e.name}' would have two columns named '${c.name}'`);
+      seen.add(c.name);
+    }
   }
   return problems;
 }
