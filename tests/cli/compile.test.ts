@@ -186,10 +186,10 @@ describe('vault compile --target sql', () => {
 describe('vault run on a spec the SQL target cannot emit', () => {
   it('reports the clash as a diagnostic and does not touch the database', () => {
     const dir = workspace();
-    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\ntables:\n  customers:\n    columns:\n      customer_id: { type: int, nullable: false }\n      hashdiff: text\n');
+    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\ntables:\n  customers:\n    delta_order: change_doc\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n      change_doc: json\n');
     const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: satellite 'customers' would have two columns named 'hashdiff'");
+    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: satellite 'customers' orders its changes by 'customers.change_doc', a json column, which PostgreSQL cannot sort");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.vault'))).toBe(false);
   });

@@ -160,7 +160,16 @@ describe('validateSql', () => {
   });
 
   it('names a payload column that would clash with a metadata column', () => {
-    expect(validateSql(compiled(table({ seq: 'bigint', delta_order: 'text', hashdiff: 'text' })))).toEqual([
+    // Core rejects such a spec at the column (VLT222); validateSql still guards an IR built by hand.
+    const rejected = compileSpec(table({ seq: 'bigint', delta_order: 'text', hashdiff: 'text' }));
+    expect(rejected.diagnostics.map((d) => [d.code, d.path.join('.')])).toEqual([
+      ['VLT222', 'tables.t.columns.delta_order'],
+      ['VLT222', 'tables.t.columns.hashdiff'],
+    ]);
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    const sat = model.rawVault.satellites[0]!;
+    const clash = { ...sat, payload: [...sat.payload, { ...sat.payload[0]!, name: 'delta_order' }, { ...sat.payload[0]!, name: 'hashdiff' }] };
+    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } })).toEqual([
       "satellite 't' would have two columns named 'delta_order'",
       "satellite 't' would have two columns named 'hashdiff'",
     ]);

@@ -34,7 +34,7 @@ const RECORD_SOURCE_TYPE = printColumnType({ kind: 'text' });
  * column: that column's value for each stored change, so that a load recognises a change it holds
  * already whatever the load timestamp (docs/sql.md, "Loads"). Same type as the source column.
  */
-export const DELTA_ORDER_COLUMN = 'delta_order';
+export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
 
 /** Landing columns by table, built once per model: models reach 10,000 tables. */
 const SOURCE_COLUMNS = new WeakMap<ReadonlyArray<SourceTable>, ReadonlyMap<string, ReadonlyMap<string, Column>>>();

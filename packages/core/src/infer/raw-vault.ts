@@ -3,7 +3,7 @@
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import type { Column, EntitySource, Evidence, SourcedColumn } from '../ir/common.js';
+import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
 import type { Hub, Link, LinkHub, LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
 import { groupBy, indexBy } from './group.js';
 import { looksSensitive, looksTechnical } from './naming.js';
@@ -133,7 +133,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const parent = role === 'hub' ? own : link?.name;
     const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
     if (parent === undefined || parentHashKey === undefined) continue;
-    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' ? link!.name : t.name)) {
+    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' ? link!.name : t.name, diagnostics)) {
       if (s.kind === 'satellite') satellites.push(s);
       else linkSatellites.push(s);
     }
@@ -220,7 +220,10 @@ function buildSatellites(
   parent: string,
   parentHashKey: string,
   baseName: string,
+  diagnostics: PathDiagnostic[],
 ): Array<Satellite | LinkSatellite> {
+  // A payload column may not take the name of a column every satellite has.
+  const reserved = new Set([parentHashKey, ...Object.values(METADATA_COLUMNS)].map((n) => n.toLowerCase()));
   const groups = new Map<string, { sensitive: boolean; columns: SourcedColumn[]; evidence: Evidence[] }>();
   const add = (name: string, sensitive: boolean, c: SourcedColumn, e: Evidence): void => {
     let g = groups.get(name);
@@ -236,6 +239,10 @@ function buildSatellites(
     const role = t.roles.get(c.name);
     if (excluded.has(c.name) || role === 'ignore') continue;
     if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) { technical.push(c.name); continue; }
+    if (reserved.has(c.name.toLowerCase())) {
+      diagnostics.push(pathDiag('VLT222', ['tables', t.name, 'columns', c.name], `column '${c.name}' of table '${t.name}' would go to a satellite that already has a '${c.name}' column (Data Vault metadata); rename it, or give it role: technical or role: ignore`, { target: 'key' }));
+      continue;
+    }
     const sourced: SourcedColumn = { ...c, sourceTable: t.name, sourceColumn: c.name };
     const named = assigned.get(c.name);
     if (named !== undefined) add(named, role === 'sensitive', sourced, ev('sat.override', `${t.name}: satellites.${named}`));

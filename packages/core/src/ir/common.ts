@@ -66,6 +66,8 @@ export const METADATA_COLUMNS = {
   loadTimestamp: 'load_ts',
   recordSource: 'record_source',
   hashDiff: 'hashdiff',
+  /** A satellite's copy of its table's delta_order value, when the table declares one. */
+  deltaOrder: 'delta_order',
 } as const;
 
 export interface EntityBase {
