@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { pathDiag, severityOf, type Diagnostic } from '@vault/core';
-import { displayPath, parseYamlMapping, resolveDiagnostics, schemaDiagnostics, type ParsedSpec } from '@vault/dsl';
+import { displayPath, parseYamlMapping, readFailure, resolveDiagnostics, schemaDiagnostics, type ParsedSpec } from '@vault/dsl';
 import { checkProfile, DEFAULT_PROFILE, mergeProfile, PROFILE_SCHEMA, type FrameworkProfile, type FrameworkProfileOverrides } from '@vault/emitters';
 
 export interface LoadedProfile {
@@ -23,7 +23,7 @@ export function loadProfile(parsed: ParsedSpec, specPath: string | undefined): L
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file: ${file}` : (e as Error).message;
+    const reason = `${readFailure(e)}: ${file}`;
     return { profile: undefined, diagnostics: resolveDiagnostics(parsed.source, [pathDiag('VLT007', ['framework', 'profile'], `cannot read the framework profile: ${reason}`)]) };
   }
   const yaml = parseYamlMapping(text, file, 'the framework profile', 'module, names, enums and methods');

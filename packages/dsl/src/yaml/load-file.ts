@@ -12,10 +12,7 @@ export function loadSpecFile(path: string, display: string = displayPath(path)):
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file'
-      : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory'
-      : (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied'
-      : (e as Error).message;
+    const reason = readFailure(e);
     const at = { line: 1, col: 1 };
     return {
       spec: undefined,
@@ -29,4 +26,13 @@ export function loadSpecFile(path: string, display: string = displayPath(path)):
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' ? path : isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
+}
+
+/** Why a file could not be read, in words: the one place file-system error codes are translated. */
+export function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file'
+    : code === 'EISDIR' ? 'it is a directory'
+    : code === 'EACCES' ? 'permission denied'
+    : (e as Error).message;
 }
