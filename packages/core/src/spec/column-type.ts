@@ -125,6 +125,7 @@ function fail(code: 'VLT201' | 'VLT217', message: string, inner: InnerRange): Co
   return { ok: false, error: { code, message, inner } };
 }
 
+/** Looser than `closest`: type names are short, so `foo` may still mean `bool`. */
 function suggestType(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
