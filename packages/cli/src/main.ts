@@ -84,6 +84,20 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
       code = await runCommand(spec, opts, o);
     });
 
+  program
+    .command('validate')
+    .description('check that the landing zone holds the source tables and columns of the spec, with compatible types, and that they can be read')
+    .argument('<spec>', 'spec file')
+    .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
+    .option('--profile', 'also sample each table: business key unique? NULL?', false)
+    .option('--sample <n>', 'rows sampled per table by --profile', positiveNumber, 100000)
+    .option('--timeout-ms <ms>', 'statement timeout of each query that reads a table', positiveNumber, 5000)
+    .option('--json', 'print the result as JSON', false)
+    .action(async (spec: string, opts: { db?: string; profile: boolean; sample: number; timeoutMs: number; json: boolean }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      code = await validateCommand(spec, opts, o);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -9,6 +9,7 @@ export { chevrotain } from './chevrotain.js';
 export * from './ir/index.js';
 export * from './infer/rules.js';
 export * from './infer/compile.js';
+export { analyseTables, type TableInfo } from './infer/tables.js';
 export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
 export { allEntities, refKey } from './validate/entities.js';

@@ -5,7 +5,8 @@
  *
  * Ranges: VLT0xx input and syntax, VLT1xx spec shape (JSON Schema), VLT2xx spec meaning,
  * VLT3xx business-rule expressions, VLT4xx inference and Data Vault conformance,
- * VLT5xx pipeline flow.
+ * VLT5xx pipeline flow, VLT6xx the landing zone in the database (`vault validate`),
+ * VLT7xx LLM proposals and providers (`vault suggest`).
  */
 export const CODES = {
   VLT001: { severity: 'error', title: 'spec file missing or unreadable' },
@@ -72,6 +73,36 @@ export const CODES = {
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },
   VLT503: { severity: 'error', title: 'cycle in the pipeline' },
   VLT504: { severity: 'error', title: 'stage compiled without the stage it derives from' },
+
+  VLT601: { severity: 'error', title: 'landing schema does not exist' },
+  VLT602: { severity: 'error', title: 'source table not found in the landing schema' },
+  VLT603: { severity: 'error', title: 'source column not found in the landing table' },
+  VLT604: { severity: 'error', title: 'column type is not compatible with the database' },
+  VLT605: { severity: 'warning', title: 'column type differs from the database but is compatible' },
+  VLT606: { severity: 'warning', title: 'business key column may be NULL in the database' },
+  VLT607: { severity: 'warning', title: 'column is NOT NULL in the spec but nullable in the database' },
+  VLT608: { severity: 'warning', title: 'reference disagrees with the foreign key in the database' },
+  VLT609: { severity: 'error', title: 'no USAGE privilege on the landing schema' },
+  VLT610: { severity: 'error', title: 'no SELECT privilege on a source table' },
+  VLT611: { severity: 'error', title: 'reading a source table failed or timed out' },
+  VLT612: { severity: 'warning', title: 'business key is not unique in the sampled rows' },
+  VLT613: { severity: 'warning', title: 'business key is NULL in sampled rows' },
+
+  VLT701: { severity: 'error', title: 'LLM server unreachable' },
+  VLT702: { severity: 'error', title: 'LLM server did not answer in time' },
+  VLT703: { severity: 'error', title: 'LLM model not available' },
+  VLT704: { severity: 'error', title: 'LLM API key missing or rejected' },
+  VLT705: { severity: 'error', title: 'LLM request failed' },
+  VLT706: { severity: 'error', title: 'LLM answer is not valid JSON' },
+  VLT707: { severity: 'error', title: 'LLM answer does not match the answer schema' },
+  VLT708: { severity: 'error', title: 'few-shot example file invalid' },
+  VLT711: { severity: 'warning', title: 'proposed name is not a safe identifier' },
+  VLT712: { severity: 'warning', title: 'proposed name clashes with another name' },
+  VLT713: { severity: 'warning', title: 'proposed rule is not a valid expression' },
+  VLT714: { severity: 'warning', title: 'proposed rule does not type-check' },
+  VLT715: { severity: 'warning', title: 'proposal targets something the spec does not let it change' },
+  VLT716: { severity: 'warning', title: 'proposal would change the model or add diagnostics' },
+  VLT717: { severity: 'warning', title: 'proposed description rejected' },
 } as const satisfies Record<string, { readonly severity: 'error' | 'warning'; readonly title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyseTables, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
+import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
+import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
+import { EXIT } from '../exit.js';
+import type { Finding } from '../landing/checks.js';
+import { checkRows, printRows, rowsJson } from '../landing/report.js';
+import { validateLanding, type Validation } from '../landing/validate.js';
+import { analyze } from '../load.js';
+import { bold, countSummary, diagnosticsJson, printDiagnostics, type Output } from '../output.js';
+
+export interface ValidateCommandOptions {
+  readonly db?: string;
+  readonly json: boolean;
+  readonly profile: boolean;
+  readonly sample: number;
+  readonly timeoutMs: number;
+}
+
+/** The outcome of validating a spec's landing zone, for `vault validate` and `vault compile --validate-db`. */
+export interface SourceValidation {
+  readonly database: string;
+  readonly schema: string;
+  readonly validation?: Validation;
+  /** Every finding, resolved to file:line:col and sorted. */
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
+  readonly resolved: ReadonlyMap<Finding, Diagnostic>;
+  /** Set when the database could not be reached: one line, without the password. */
+  readonly connectionError?: string;
+}
+
+/**
+ * Connects (a server with `--db`, else the model's embedded database, which must exist) and runs
+ * every check. Never throws for what the user can act on.
+ */
+export async function validateSource(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+  const schema = model.schemas.landing;
+  const database = opts.db ?? embeddedDataDir(model.name);
+  if (opts.db === undefined && !existsSync(join(embeddedDataDir(model.name), 'PG_VERSION'))) {
+    return { database, schema, diagnostics: [], resolved: new Map(), connectionError: `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server` };
+  }
+  let db;
+  try {
+    db = await openDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) });
+  } catch (e) {
+    if (e instanceof DatabaseError) return { database, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
+    throw e;
+  }
+  try {
+    const keys = new Map(analyseTables(spec).map((t) => [t.name, t.key]));
+    const validation = await validateLanding(db, { spec, model, keys }, {
+      timeoutMs: opts.timeoutMs,
+      progress: (l) => o.progress(l),
+      ...(opts.profile ? { profileSample: opts.sample } : {}),
+    });
+    const resolved = new Map(validation.findings.map((f) => [f, resolveDiagnostics(source, [f.diagnostic])[0]!] as const));
+    const diagnostics = [...resolved.values()].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    return { database: db.location, schema: validation.catalog.schema, validation, diagnostics, resolved };
+  } catch (e) {
+    if (e instanceof DatabaseError) return { database: db.location, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
+    throw e;
+  } finally {
+    await db.close();
+  }
+}
+
+/** `vault validate SPEC`: check that the landing zone holds what the spec describes and can be read. */
+export async function validateCommand(specPath: string, opts: ValidateCommandOptions, o: Output): Promise<number> {
+  const a = analyze(loadSpecFile(specPath));
+  printDiagnostics(o, a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined || a.parsed.spec === undefined) {
+    o.err(`vault: ${a.parsed.source.file}: validate stopped; fix the spec first`);
+    return EXIT.failed;
+  }
+  const model = a.model;
+  if (!opts.json) o.out(bold(o, `vault validate: model ${model.name}, schema ${model.schemas.landing}`));
+  const result = await validateSource(a.parsed.spec, model, a.parsed.source, opts, o);
+  if (result.connectionError !== undefined) {
+    if (opts.json) o.out(JSON.stringify({ model: model.name, database: result.database, schema: result.schema, ok: false, connectivity: { status: 'error', message: result.connectionError } }, null, 2));
+    else o.err(`vault: ${result.connectionError}`);
+    return EXIT.failed;
+  }
+  const v = result.validation!;
+  const rows = checkRows(v, result.resolved);
+  const ok = !hasErrors(result.diagnostics);
+  if (opts.json) {
+    o.out(JSON.stringify({
+      model: model.name,
+      database: result.database,
+      schema: result.schema,
+      ok,
+      connectivity: { status: 'ok', user: v.catalog.user, server_version: v.catalog.serverVersion },
+      checks: rowsJson(rows),
+      diagnostics: diagnosticsJson(result.diagnostics),
+    }, null, 2));
+    return ok ? EXIT.ok : EXIT.failed;
+  }
+  o.out(bold(o, 'connectivity'));
+  o.out(`  ✓ ${result.database} as ${v.catalog.user}, PostgreSQL ${v.catalog.serverVersion}`);
+  // The rows carry each finding with its file:line:col; printing them again on stderr would say it twice.
+  printRows(o, rows);
+  o.out(`${v.tables.length} source tables: ${countSummary(result.diagnostics)}`);
+  return ok ? EXIT.ok : EXIT.failed;
+}

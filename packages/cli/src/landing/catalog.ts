@@ -1,0 +1,160 @@
+/**
+ * What the landing schema holds, read from PostgreSQL's catalogs: tables and views, their columns
+ * with types, NOT NULL and comments, primary, unique and foreign keys (composite ones in key
+ * order), and what the connected role may read. The catalogs are readable without any privilege
+ * on the schema, so a role without access still learns what exists and why it cannot read it.
+ */
+import type { Queryable } from '../db/index.js';
+
+export interface CatalogColumn {
+  readonly name: string;
+  /** As `format_type` prints it: `integer`, `character varying(40)`, `numeric(18,6)`. */
+  readonly type: string;
+  readonly notNull: boolean;
+  readonly comment?: string;
+  /** SELECT on the column, directly or through the table. */
+  readonly selectable: boolean;
+}
+
+export interface CatalogKey {
+  readonly name: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
+export interface CatalogForeignKey extends CatalogKey {
+  readonly targetSchema: string;
+  readonly targetTable: string;
+  readonly targetColumns: ReadonlyArray<string>;
+}
+
+export interface CatalogTable {
+  readonly name: string;
+  readonly kind: 'table' | 'view' | 'materialized view' | 'foreign table' | 'partitioned table';
+  readonly comment?: string;
+  /** In the table's column order. */
+  readonly columns: ReadonlyArray<CatalogColumn>;
+  readonly primaryKey?: CatalogKey;
+  /** Unique constraints and unique indexes over plain columns, without a predicate. */
+  readonly uniqueKeys: ReadonlyArray<CatalogKey>;
+  readonly foreignKeys: ReadonlyArray<CatalogForeignKey>;
+  /** SELECT on the table itself. */
+  readonly selectable: boolean;
+}
+
+export interface LandingCatalog {
+  readonly schema: string;
+  readonly exists: boolean;
+  /** USAGE on the schema for the connected role. */
+  readonly usage: boolean;
+  readonly user: string;
+  readonly serverVersion: string;
+  /** By name, sorted. */
+  readonly tables: ReadonlyMap<string, CatalogTable>;
+}
+
+const KINDS = { r: 'table', v: 'view', m: 'materialized view', f: 'foreign table', p: 'partitioned table' } as const satisfies Record<string, CatalogTable['kind']>;
+
+const SERVER_SQL = `SELECT current_user::text AS "user", current_setting('server_version') AS version,
+  n.oid IS NOT NULL AS exists, coalesce(has_schema_privilege(n.oid, 'USAGE'), false) AS usage
+FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1`;
+
+const COLUMNS_SQL = `SELECT c.relname::text AS table_name, c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS table_comment,
+  has_table_privilege(c.oid, 'SELECT') AS table_select,
+  a.attname::text AS column_name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+  col_description(c.oid, a.attnum) AS column_comment,
+  CASE WHEN a.attnum IS NULL THEN false ELSE has_column_privilege(c.oid, a.attnum, 'SELECT') END AS column_select
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition
+ORDER BY c.relname, a.attnum`;
+
+/** Key columns in key order, as text[] so both drivers return plain string arrays. */
+const keyColumns = (rel: string, keys: string): string =>
+  `(SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(${keys}) WITH ORDINALITY AS k(attnum, i) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum)`;
+
+const KEYS_SQL = `SELECT c.relname::text AS table_name, con.conname::text AS name, con.contype::text AS type,
+  ${keyColumns('con.conrelid', 'con.conkey')} AS columns,
+  rn.nspname::text AS target_schema, rc.relname::text AS target_table,
+  ${keyColumns('con.confrelid', 'con.confkey')} AS target_columns
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f')
+UNION ALL
+SELECT c.relname::text, ic.relname::text, 'i', ${keyColumns('i.indrelid', 'i.indkey::int2[]')}, NULL, NULL, NULL
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
+ORDER BY 1, 3, 2`;
+
+interface ColumnRow {
+  table_name: string;
+  kind: string;
+  table_comment: string | null;
+  table_select: boolean;
+  column_name: string | null;
+  type: string | null;
+  not_null: boolean | null;
+  column_comment: string | null;
+  column_select: boolean;
+}
+
+interface KeyRow {
+  table_name: string;
+  name: string;
+  type: 'p' | 'u' | 'f' | 'i';
+  columns: string[] | null;
+  target_schema: string | null;
+  target_table: string | null;
+  target_columns: string[] | null;
+}
+
+/** Reads the landing schema `schema`; a schema that does not exist gives `exists: false` and no tables. */
+export async function readCatalog(q: Queryable, schema: string): Promise<LandingCatalog> {
+  const server = (await q.query<{ user: string; version: string; exists: boolean; usage: boolean }>(SERVER_SQL, [schema])).rows[0];
+  if (server === undefined) throw new Error('the server returned no row for the catalog query');
+  const base = { schema, exists: server.exists, usage: server.usage, user: server.user, serverVersion: server.version };
+  if (!server.exists) return { ...base, tables: new Map() };
+  const columnRows = (await q.query<ColumnRow>(COLUMNS_SQL, [schema])).rows;
+  const keyRows = (await q.query<KeyRow>(KEYS_SQL, [schema])).rows;
+  return { ...base, tables: assemble(columnRows, keyRows) };
+}
+
+function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<KeyRow>): ReadonlyMap<string, CatalogTable> {
+  const keysOf = new Map<string, KeyRow[]>();
+  for (const k of keyRows) keysOf.set(k.table_name, [...(keysOf.get(k.table_name) ?? []), k]);
+  const byTable = new Map<string, ColumnRow[]>();
+  for (const r of columnRows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r]);
+  const tables = new Map<string, CatalogTable>();
+  for (const name of [...byTable.keys()].sort()) {
+    const rows = byTable.get(name) ?? [];
+    const first = rows[0];
+    if (first === undefined) continue;
+    const keys = keysOf.get(name) ?? [];
+    const key = (k: KeyRow): CatalogKey => ({ name: k.name, columns: k.columns ?? [] });
+    const primary = keys.find((k) => k.type === 'p');
+    tables.set(name, {
+      name,
+      kind: KINDS[first.kind as keyof typeof KINDS] ?? 'table',
+      ...(first.table_comment !== null ? { comment: first.table_comment } : {}),
+      columns: rows.flatMap((r) =>
+        r.column_name === null || r.type === null
+          ? []
+          : [{ name: r.column_name, type: r.type, notNull: r.not_null === true, selectable: r.column_select, ...(r.column_comment !== null ? { comment: r.column_comment } : {}) }],
+      ),
+      ...(primary !== undefined ? { primaryKey: key(primary) } : {}),
+      uniqueKeys: keys.filter((k) => k.type === 'u' || k.type === 'i').map(key),
+      foreignKeys: keys
+        .filter((k) => k.type === 'f')
+        .map((k) => ({ ...key(k), targetSchema: k.target_schema ?? '', targetTable: k.target_table ?? '', targetColumns: k.target_columns ?? [] })),
+      selectable: first.table_select,
+    });
+  }
+  return tables;
+}

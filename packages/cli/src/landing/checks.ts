@@ -1,0 +1,128 @@
+/**
+ * The checks of `vault validate` that need only the catalog: does every source table and column
+ * exist, do types, NOT NULL and foreign keys agree with the spec, may the role read them.
+ * Pure: a spec, its model and a catalog in, findings against spec paths out.
+ */
+import { closest, columnSpecObject, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core';
+import type { CatalogTable, LandingCatalog } from './catalog.js';
+import { compareTypes, databaseType } from './types.js';
+
+export const CHECKS = ['existence', 'structure', 'permissions', 'access', 'profile'] as const;
+export type CheckName = (typeof CHECKS)[number];
+
+export interface Finding {
+  readonly check: CheckName;
+  /** The source table it is about; absent for the schema. */
+  readonly table?: string;
+  readonly diagnostic: PathDiagnostic;
+}
+
+/** What the checks need to know about the spec beyond its text. */
+export interface SpecFacts {
+  readonly spec: Spec;
+  readonly model: VaultModel;
+  /** Each table's own business key (source columns, key order), as inference chose it. */
+  readonly keys: ReadonlyMap<string, ReadonlyArray<string>>;
+}
+
+const LANDING_PATH = ['schemas', 'landing'];
+const tablePath = (t: string) => ['tables', t];
+const columnPath = (t: string, c: string) => ['tables', t, 'columns', c];
+
+/** The columns of `table` that feed a hub's business key. */
+export function businessKeyColumns(model: VaultModel, table: string): ReadonlyArray<string> {
+  const out = new Set<string>();
+  for (const h of model.rawVault.hubs) for (const s of h.sources) if (s.table === table) for (const c of s.columns) out.add(c);
+  return [...out].sort();
+}
+
+function didYouMean(name: string, candidates: ReadonlyArray<string>): string {
+  const exactButCase = candidates.find((c) => c.toLowerCase() === name.toLowerCase());
+  if (exactButCase !== undefined) return ` (the database has '${exactButCase}': names are case-sensitive)`;
+  const near = closest(name, candidates);
+  return near === undefined ? '' : ` (did you mean '${near}'?)`;
+}
+
+export function catalogFindings(f: SpecFacts, catalog: LandingCatalog): Finding[] {
+  const schema = catalog.schema;
+  if (!catalog.exists) {
+    return [{ check: 'existence', diagnostic: pathDiag('VLT601', LANDING_PATH, `landing schema '${schema}' does not exist in the database; set schemas.landing to the schema that holds the source tables`) }];
+  }
+  const out: Finding[] = [];
+  if (!catalog.usage) {
+    out.push({ check: 'permissions', diagnostic: pathDiag('VLT609', LANDING_PATH, `role '${catalog.user}' has no USAGE privilege on schema '${schema}' (GRANT USAGE ON SCHEMA ${schema} TO ${catalog.user})`) });
+  }
+  const dbTables = [...catalog.tables.keys()];
+  for (const name of Object.keys(f.spec.tables).sort()) {
+    const table = catalog.tables.get(name);
+    if (table === undefined) {
+      out.push({ check: 'existence', table: name, diagnostic: pathDiag('VLT602', tablePath(name), `source table '${name}' not found in schema '${schema}'${didYouMean(name, dbTables)}`, { target: 'key' }) });
+      continue;
+    }
+    out.push(...tableFindings(f, name, table, catalog));
+  }
+  return out;
+}
+
+function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog: LandingCatalog): Finding[] {
+  const out: Finding[] = [];
+  const spec = f.spec.tables[name];
+  if (spec === undefined) return out;
+  const dbColumns = new Map(table.columns.map((c) => [c.name, c]));
+  const keyColumns = new Set(businessKeyColumns(f.model, name));
+  const unreadable: string[] = [];
+  for (const columnName of Object.keys(spec.columns).sort()) {
+    const column = columnSpecObject(spec.columns[columnName]!);
+    const db = dbColumns.get(columnName);
+    if (db === undefined) {
+      out.push({ check: 'existence', table: name, diagnostic: pathDiag('VLT603', columnPath(name, columnName), `column '${columnName}' not found in ${catalog.schema}.${name}${didYouMean(columnName, [...dbColumns.keys()])}`, { target: 'key' }) });
+      continue;
+    }
+    if (!db.selectable) unreadable.push(columnName);
+    const parsed = parseColumnType(column.type);
+    if (parsed.ok) {
+      const match = compareTypes(parsed.type, databaseType(db.type));
+      if (match !== 'same') {
+        const code = match === 'compatible' ? 'VLT605' : 'VLT604';
+        const tail = match === 'compatible' ? 'values are cast on load' : 'loads would fail or change values; fix the spec or the table';
+        out.push({ check: 'structure', table: name, diagnostic: pathDiag(code, [...columnPath(name, columnName), 'type'], `column ${name}.${columnName} is ${printColumnType(parsed.type)} in the spec but ${db.type} in the database: ${tail}`) });
+      }
+    }
+    if (!db.notNull && keyColumns.has(columnName)) {
+      out.push({ check: 'structure', table: name, diagnostic: pathDiag('VLT606', columnPath(name, columnName), `business key column ${name}.${columnName} has no NOT NULL constraint in the database: rows where it is NULL get no hub entry`, { target: 'key' }) });
+    } else if (!db.notNull && column.nullable === false) {
+      out.push({ check: 'structure', table: name, diagnostic: pathDiag('VLT607', columnPath(name, columnName), `column ${name}.${columnName} is nullable: false in the spec, but the database allows NULL`, { target: 'key' }) });
+    }
+  }
+  out.push(...referenceFindings(f, name, table, catalog));
+  if (catalog.usage && (!table.selectable && unreadable.length > 0)) {
+    const all = unreadable.length === Object.keys(spec.columns).filter((c) => dbColumns.has(c)).length;
+    const what = all ? `${catalog.schema}.${name}` : `columns ${unreadable.join(', ')} of ${catalog.schema}.${name}`;
+    out.push({ check: 'permissions', table: name, diagnostic: pathDiag('VLT610', tablePath(name), `role '${catalog.user}' has no SELECT privilege on ${what} (GRANT SELECT ON ${catalog.schema}.${name} TO ${catalog.user})`, { target: 'key' }) });
+  }
+  return out;
+}
+
+/** A declared reference and a foreign key over the same columns must point at the same key. */
+function referenceFindings(f: SpecFacts, name: string, table: CatalogTable, catalog: LandingCatalog): Finding[] {
+  const out: Finding[] = [];
+  for (const [i, ref] of (f.spec.tables[name]?.references ?? []).entries()) {
+    const fk = table.foreignKeys.find((k) => sameSet(k.columns, ref.columns));
+    if (fk === undefined) continue; // landing zones often carry no foreign keys: nothing to compare
+    const expected = ref.target_columns ?? f.keys.get(ref.table) ?? [];
+    // Compare column by column: the FK's own order pairs each column with its target.
+    const pairs = new Map(fk.columns.map((c, j) => [c, fk.targetColumns[j]]));
+    const agrees = fk.targetSchema === catalog.schema && fk.targetTable === ref.table && ref.columns.every((c, j) => pairs.get(c) === expected[j]);
+    if (!agrees) {
+      const theirs = `${fk.targetSchema}.${fk.targetTable}(${fk.columns.map((c) => pairs.get(c)).join(', ')})`;
+      out.push({
+        check: 'structure',
+        table: name,
+        diagnostic: pathDiag('VLT608', ['tables', name, 'references', i], `reference (${ref.columns.join(', ')}) → ${ref.table}(${expected.join(', ')}) disagrees with foreign key ${fk.name}, which references ${theirs}`),
+      });
+    }
+  }
+  return out;
+}
+
+const sameSet = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => a.length === b.length && a.every((x) => b.includes(x));
