@@ -43,10 +43,11 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--source-tables <string>', 'compact source tables (spec-less form)')
     .option('--business-context <text>', 'business context (spec-less form)')
     .option('--output-dir <dir>', 'alias of --out, as in the seed scripts')
-    .action(async (spec: string | undefined, opts: { out?: string; outputDir?: string; stage: 'raw' | 'business' | 'access' | 'all'; target: string; check: boolean; json: boolean; model?: string; sourceTables?: string; businessContext?: string }) => {
+    .option('--validate-db [url]', 'first check the landing zone (vault validate) in this database, or without URL the embedded one; stop on errors')
+    .action(async (spec: string | undefined, opts: { out?: string; outputDir?: string; stage: 'raw' | 'business' | 'access' | 'all'; target: string; check: boolean; json: boolean; model?: string; sourceTables?: string; businessContext?: string; validateDb?: string | true }) => {
       const { compileCommand } = await import('./commands/compile.js');
       const out = opts.out ?? opts.outputDir;
-      code = compileCommand(spec, { ...opts, ...(out !== undefined ? { out } : {}) }, o);
+      code = await compileCommand(spec, { ...opts, ...(out !== undefined ? { out } : {}) }, o);
     });
 
   program
@@ -96,6 +97,20 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .action(async (spec: string, opts: { db?: string; profile: boolean; sample: number; timeoutMs: number; json: boolean }) => {
       const { validateCommand } = await import('./commands/validate.js');
       code = await validateCommand(spec, opts, o);
+    });
+
+  program
+    .command('init')
+    .description('write a spec from the tables, keys, foreign keys and comments of a landing schema')
+    .requiredOption('--schema <name>', 'the landing schema to read')
+    .option('--db <url>', 'PostgreSQL URL (default: the embedded database of MODEL in .vault/MODEL/pgdata)')
+    .option('--model <name>', 'model name (default: the schema name)')
+    .option('-o, --output <file>', 'write the spec to FILE instead of standard output')
+    .option('--tables <patterns>', "only tables matching these comma-separated globs, e.g. 'ews_*,customer'")
+    .option('--force', 'overwrite FILE if it exists', false)
+    .action(async (opts: { schema: string; db?: string; model?: string; output?: string; tables?: string; force: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
+      code = await initCommand(opts, o);
     });
 
   try {

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
-import { loadSpecFile, resolveDiagnostics, type ParsedSpec } from '@vault/dsl';
+import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core';
+import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
-import { isTarget, plannedOutput, targetProblems, TARGETS, type Target } from '../targets.js';
+import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
 import { plannedChanges, writeOutput } from '../write-output.js';
 
 export interface CompileOptions {
@@ -17,10 +17,12 @@ export interface CompileOptions {
   readonly model?: string;
   readonly sourceTables?: string;
   readonly businessContext?: string;
+  /** Run `vault validate` first, against this database (`true`: the embedded one); stop on errors. */
+  readonly validateDb?: string | true;
 }
 
 /** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
-export function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): number {
+export async function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): Promise<number> {
   const targets = new Set<Target>();
   for (const t of opts.target.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
     if (!isTarget(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
@@ -55,8 +57,13 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
     o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
     return EXIT.failed;
   }
+  const sourceValidation = opts.validateDb === undefined || a.parsed.spec === undefined ? undefined : await validateFirst(a.parsed.spec, model, a.parsed.source, opts.validateDb, o);
+  if (sourceValidation === 'failed') {
+    o.err(`vault: ${a.parsed.source.file}: compile stopped at source validation; nothing was written`);
+    return EXIT.failed;
+  }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile);
+  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName));
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
@@ -76,21 +83,43 @@ export function compileCommand(specPath: string | undefined, opts: CompileOption
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
   writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
   if (showProgress) o.progress('');
-  if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir), null, 2));
+  if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir, sourceValidation), null, 2));
   else printSummary(o, model, [...targets], paths.length, dir);
   return EXIT.ok;
+}
+
+/** `source_validation` of the result object when `--validate-db` ran and passed. */
+export interface SourceValidationResult {
+  readonly status: 'passed';
+  readonly database: string;
+  readonly schema: string;
+  readonly tables: number;
+  readonly warnings: number;
+}
+
+/** `--validate-db`: the checks of `vault validate`, diagnostics printed; 'failed' stops the compile. */
+async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<SourceValidationResult | 'failed'> {
+  const { validateSource } = await import('./validate.js');
+  const r = await validateSource(spec, model, source, { ...(url !== true ? { db: url } : {}), profile: false, sample: 1, timeoutMs: 5000 }, o);
+  if (r.connectionError !== undefined) {
+    o.err(`vault: ${r.connectionError}`);
+    return 'failed';
+  }
+  printDiagnostics(o, r.diagnostics);
+  if (hasErrors(r.diagnostics)) return 'failed';
+  return { status: 'passed', database: r.database, schema: r.schema, tables: r.validation?.tables.length ?? 0, warnings: r.diagnostics.length };
 }
 
 const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/', access_layer: 'access_layer/' } as const;
 
 /** The orchestrator's result object of the seed (section 6.1), without the clock. */
-export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string): unknown {
+export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string, sourceValidation?: SourceValidationResult): unknown {
   const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
   const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);
   const stages = ['source_validation', 'raw_vault', ...(model.stages.includes('business') ? ['business_vault'] : []), ...(model.stages.includes('access') ? ['access_layer'] : []), 'framework_integration'];
   return {
     model_name: model.name,
-    source_validation: { status: 'skipped', reason: 'no database given; run vault validate --db URL' },
+    source_validation: sourceValidation ?? { status: 'skipped', reason: 'no database given; pass --validate-db URL or run vault validate' },
     raw_vault: { hubs: names(model.rawVault.hubs), links: names(model.rawVault.links), satellites: names(model.rawVault.satellites), link_satellites: names(model.rawVault.linkSatellites), files: under(LAYER_DIRS.raw_vault) },
     business_vault: { hubs: names(model.businessVault.hubs), links: names(model.businessVault.links), satellites: names(model.businessVault.satellites), link_satellites: names(model.businessVault.linkSatellites), files: under(LAYER_DIRS.business_vault) },
     access_layer: { presentation_views: names(model.accessLayer.presentationViews), dimensional_models: names(model.accessLayer.dimensionalModels), reporting_views: names(model.accessLayer.reportingViews), files: under(LAYER_DIRS.access_layer) },
@@ -113,6 +142,7 @@ function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Targe
   if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
   if (targets.includes('querydsl')) o.err(`  ${green(o, '✓')} framework       registry.py`);
   if (targets.includes('sql')) o.err(`  ${green(o, '✓')} postgresql      sql/setup.sql, sql/load.sql`);
+  if (targets.includes('docs')) o.err(`  ${green(o, '✓')} documentation   ${DOCS_DIR}README.md, ${DOCS_DIR}lineage.svg, ${DOCS_DIR}raw_vault_er.svg`);
   o.err(`  ${green(o, '✓')} manifest        manifest.json`);
   o.err(`wrote ${fileCount} files to ${dir}`);
 }

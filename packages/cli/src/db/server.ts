@@ -62,7 +62,9 @@ function connectionFailure(e: unknown, a: ServerAddress, url: string): string {
     ETIMEDOUT: `timed out connecting to ${where}`,
     ECONNRESET: `${where} closed the connection (is it a PostgreSQL server? does it require SSL?)`,
     '28P01': `password authentication failed for user '${a.user}'`,
-    '28000': `the server at ${where} rejected user '${a.user}': ${message}`,
+    '28000': /no encryption|SSL off|requires SSL/i.test(message)
+      ? `the server requires an encrypted connection: add sslmode=require to the URL (${message.replace(/\s+/g, ' ')})`
+      : `the server at ${where} rejected user '${a.user}': ${message}`,
     '3D000': `database '${a.database}' does not exist on ${where}`,
     '53300': `${where} has too many connections`,
     '57P03': `the server at ${where} is starting up or shutting down`,

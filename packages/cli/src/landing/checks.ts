@@ -29,10 +29,15 @@ const LANDING_PATH = ['schemas', 'landing'];
 const tablePath = (t: string) => ['tables', t];
 const columnPath = (t: string, c: string) => ['tables', t, 'columns', c];
 
-/** The columns of `table` that feed a hub's business key. */
-export function businessKeyColumns(model: VaultModel, table: string): ReadonlyArray<string> {
-  const out = new Set<string>();
-  for (const h of model.rawVault.hubs) for (const s of h.sources) if (s.table === table) for (const c of s.columns) out.add(c);
+/**
+ * The business key columns of `table` that must not be NULL: its own key, and columns that imply
+ * a hub of their own (`business_partner_id`). A reference column may be NULL (an optional
+ * relationship), so it is left out.
+ */
+export function businessKeyColumns(f: SpecFacts, table: string): ReadonlyArray<string> {
+  const references = new Set((f.spec.tables[table]?.references ?? []).flatMap((r) => r.columns));
+  const out = new Set<string>(f.keys.get(table) ?? []);
+  for (const h of f.model.rawVault.hubs) for (const s of h.sources) if (s.table === table) for (const c of s.columns) if (!references.has(c)) out.add(c);
   return [...out].sort();
 }
 
@@ -69,7 +74,7 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
   const spec = f.spec.tables[name];
   if (spec === undefined) return out;
   const dbColumns = new Map(table.columns.map((c) => [c.name, c]));
-  const keyColumns = new Set(businessKeyColumns(f.model, name));
+  const keyColumns = new Set(businessKeyColumns(f, name));
   const unreadable: string[] = [];
   for (const columnName of Object.keys(spec.columns).sort()) {
     const column = columnSpecObject(spec.columns[columnName]!);

@@ -1,0 +1,138 @@
+/**
+ * `vault init`: a spec written from what the landing schema holds. Keys and foreign keys become
+ * `primary_key`, `unique_keys` and `references`; comments become descriptions; every choice the
+ * database made for the spec is said in a YAML comment, and everything it could not express is
+ * said too, so the spec compiles as written and a reviewer sees where each line came from.
+ */
+import { Document, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { checkIdentifier, printColumnType } from '@vault/core';
+import type { CatalogForeignKey, CatalogTable, LandingCatalog } from './catalog.js';
+import { databaseType } from './types.js';
+
+export interface InitOptions {
+  readonly model: string;
+  /** Where the catalog was read, safe to print (no password). */
+  readonly database: string;
+  /** Tables to include; all when absent. */
+  readonly include?: (table: string) => boolean;
+}
+
+interface ReferenceOut {
+  readonly columns: ReadonlyArray<string>;
+  readonly table: string;
+  readonly role?: string;
+}
+
+/** The key inference will give a table written without `business_key`: its primary key, else its first unique key. */
+function inferredKey(t: CatalogTable): ReadonlyArray<string> | undefined {
+  return t.primaryKey?.columns ?? t.uniqueKeys[0]?.columns;
+}
+
+type ReferencePlan = { readonly ok: ReferenceOut } | { readonly skip: string };
+
+function planReference(fk: CatalogForeignKey, table: CatalogTable, catalog: LandingCatalog, included: ReadonlySet<string>): ReferencePlan {
+  const target = fk.targetSchema === catalog.schema ? catalog.tables.get(fk.targetTable) : undefined;
+  const where = `${fk.targetSchema}.${fk.targetTable}(${fk.targetColumns.join(', ')})`;
+  if (target === undefined || !included.has(fk.targetTable)) return { skip: `foreign key ${fk.name} → ${where} is left out: the target is not in this spec` };
+  const key = inferredKey(target);
+  if (key === undefined || key.length !== fk.targetColumns.length || !key.every((k) => fk.targetColumns.includes(k))) {
+    return { skip: `foreign key ${fk.name} → ${where} is left out: it does not reference ${fk.targetTable}'s primary key, which is its business key here` };
+  }
+  // A reference lists its columns in the order of the target's key.
+  const columns = key.map((k) => fk.columns[fk.targetColumns.indexOf(k)]!);
+  const twice = table.foreignKeys.filter((other) => other.targetSchema === fk.targetSchema && other.targetTable === fk.targetTable).length > 1;
+  const role = twice || fk.targetTable === table.name ? roleOf(columns, key, fk.targetTable) : undefined;
+  return { ok: { columns, table: fk.targetTable, ...(role !== undefined ? { role } : {}) } };
+}
+
+/**
+ * The role a reference plays when a table references the same hub twice (or itself): the prefix
+ * its columns share in front of the target's key columns.
+ * @example roleOf(['manager_staff_id'], ['staff_id'], 'staff') // 'manager'
+ * @example roleOf(['from_country_code', 'from_account_number'], ['country_code', 'account_number'], 'account') // 'from_account'
+ */
+function roleOf(columns: ReadonlyArray<string>, key: ReadonlyArray<string>, target: string): string {
+  const prefixes = columns.map((c, i) => {
+    const k = key[i] ?? '';
+    return c.endsWith(`_${k}`) && c.length > k.length + 1 ? c.slice(0, c.length - k.length - 1) : undefined;
+  });
+  const prefix = prefixes[0];
+  if (prefix === undefined || prefixes.some((p) => p !== prefix)) return columns[0] ?? target;
+  // `from` is a reserved word: `from_account` says the same and is a safe name.
+  return checkIdentifier(prefix, 'role') === undefined ? prefix : `${prefix}_${target}`;
+}
+
+export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): string {
+  const names = [...catalog.tables.keys()].filter((t) => options.include?.(t) ?? true);
+  const included = new Set(names);
+  const comments = new Map<string, string[]>();
+  const note = (path: string, text: string): void => void comments.set(path, [...(comments.get(path) ?? []), text]);
+  const tables: Record<string, unknown> = {};
+  for (const name of names) {
+    const t = catalog.tables.get(name)!;
+    const columns: Record<string, unknown> = {};
+    for (const c of t.columns) {
+      const type = databaseType(c.type);
+      if (type === undefined) note(`${name}.${c.name}`, `${c.type} in the database: read as text`);
+      const spelled = type === undefined ? 'text' : printColumnType(type);
+      columns[c.name] = !c.notNull && c.comment === undefined ? spelled : { type: spelled, ...(c.notNull ? { nullable: false } : {}), ...(c.comment !== undefined ? { description: c.comment } : {}) };
+    }
+    const references: ReferenceOut[] = [];
+    for (const fk of t.foreignKeys) {
+      const plan = planReference(fk, t, catalog, included);
+      if ('ok' in plan) references.push(plan.ok);
+      else note(name, plan.skip);
+    }
+    const keys = [t.primaryKey ? `primary key ${t.primaryKey.name}` : undefined, ...t.uniqueKeys.map((k) => `unique ${k.name}`), ...t.foreignKeys.map((k) => `foreign key ${k.name}`)].filter((x) => x !== undefined);
+    note(name, `${t.kind} ${catalog.schema}.${name}${keys.length > 0 ? `: ${keys.join(', ')}` : ': no keys in the database; inference looks at column names'}`);
+    tables[name] = {
+      ...(t.comment !== undefined ? { description: t.comment } : {}),
+      ...(t.primaryKey !== undefined ? { primary_key: t.primaryKey.columns } : {}),
+      ...(t.uniqueKeys.length > 0 ? { unique_keys: t.uniqueKeys.map((k) => k.columns) } : {}),
+      columns,
+      ...(references.length > 0 ? { references } : {}),
+    };
+  }
+  const doc = new Document({
+    version: 1,
+    model: options.model,
+    ...(catalog.schema !== 'landing' ? { schemas: { landing: catalog.schema } } : {}),
+    tables,
+  });
+  doc.commentBefore = [
+    ` Written by vault init from schema ${catalog.schema} on ${options.database}.`,
+    ' Keys, NOT NULL, foreign keys and comments come from the database; review the inferred',
+    ' vault with `vault explain`, and add a description (the business context) and business rules.',
+  ].join('\n');
+  decorate(doc, comments);
+  return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
+}
+
+/** Flow style for short lists and column objects; comments before tables and after columns. */
+function decorate(doc: Document, comments: ReadonlyMap<string, ReadonlyArray<string>>): void {
+  const tables = doc.get('tables', true);
+  if (!isMap(tables)) return;
+  for (const pair of tables.items as Array<Pair<Node, Node>>) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (isScalar(pair.key)) pair.key.commentBefore = (comments.get(name) ?? []).map((c) => ` ${c}`).join('\n');
+    const table = pair.value;
+    if (!isMap(table)) continue;
+    for (const key of ['primary_key', 'unique_keys']) flow(table.get(key, true));
+    const unique = table.get('unique_keys', true);
+    if (isSeq(unique)) for (const item of unique.items) flow(item);
+    const columns = table.get('columns', true);
+    if (isMap(columns)) {
+      for (const c of columns.items as Array<Pair<Node, Node>>) {
+        flow(c.value);
+        const text = comments.get(`${name}.${isScalar(c.key) ? String(c.key.value) : ''}`);
+        if (text !== undefined && c.value !== null) c.value.comment = ` ${text.join('; ')}`;
+      }
+    }
+    const refs = table.get('references', true);
+    if (isSeq(refs)) for (const r of refs.items) flow(r);
+  }
+}
+
+function flow(node: unknown): void {
+  if (isMap(node) || isSeq(node)) node.flow = true;
+}

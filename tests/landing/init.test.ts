@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ON } from '../run/workspace.js';
+import { bankSchemaSql } from './bank-schema.js';
+import { landingFixture, type LandingFixture } from './fixture.js';
+
+interface ManifestEntity {
+  readonly name: string;
+  readonly business_keys?: ReadonlyArray<string>;
+  readonly hubs?: ReadonlyArray<string>;
+  readonly sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>;
+}
+
+describe(`vault init on ${ON}: schema → spec → compile`, () => {
+  let f: LandingFixture;
+  beforeAll(async () => {
+    f = await landingFixture('init');
+    await f.exec(bankSchemaSql(f.schema));
+  });
+  afterAll(async () => {
+    await f.cleanup();
+  });
+
+  it('writes a spec that compiles without edits, with the hubs and links the keys imply', async () => {
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'bank.yaml', ...f.dbArgs]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toContain(`wrote bank.yaml: 5 tables, model ${f.model}`);
+    const text = readFileSync(join(f.dir, 'bank.yaml'), 'utf8');
+    // What came from the database is said where it lands.
+    expect(text).toContain(`# table ${f.schema}.account: primary key account_pkey`);
+    expect(text).toContain('primary_key: [country_code, account_number]');
+    expect(text).toContain('unique_keys: [[tax_number]]');
+    expect(text).toContain('full_name: {type: text, nullable: false, description: "Legal name, as on the contract."}');
+    expect(text).toContain('tags: text # text[] in the database: read as text');
+    expect(text).toContain('updated_at: timestamptz');
+    // A composite foreign key listed in another column order is written in the key's order.
+    expect(text).toContain('- {columns: [country_code, account_number], table: account}');
+
+    const compile = await f.vault(['compile', 'bank.yaml', '--out', 'out', '--json']);
+    expect(compile.code, compile.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(f.dir, 'out', f.model, 'manifest.json'), 'utf8')) as { raw_vault: { hubs: ManifestEntity[]; links: ManifestEntity[] } };
+    const hubs = Object.fromEntries(manifest.raw_vault.hubs.map((h) => [h.name, h.business_keys]));
+    expect(hubs).toEqual({
+      account: ['country_code', 'account_number'],
+      branch: ['branch_code'],
+      customer: ['customer_id'],
+      transfer: ['transfer_id'],
+    });
+    const links = Object.fromEntries(manifest.raw_vault.links.map((l) => [l.sources[0]?.table, l]));
+    // The association table (no key of its own, two foreign keys) becomes a link.
+    expect(links['account_holder']?.hubs).toEqual(['account', 'customer']);
+    expect(links['account_holder']?.sources[0]?.columns).toEqual(['country_code', 'account_number', 'holder_customer_id']);
+    // Two role-named foreign keys to the same hub, and a self reference, keep apart under their roles.
+    expect(links['transfer']?.hubs).toEqual(['transfer', 'account', 'account']);
+    expect(links['transfer']?.sources[0]?.columns).toEqual(['transfer_id', 'from_country_code', 'from_account_number', 'to_country_code', 'to_account_number']);
+    expect(links['customer']?.hubs).toEqual(['customer', 'branch', 'customer']);
+    expect(text).toContain('role: referred_by');
+    expect(text).toContain('role: from_account');
+  });
+
+  it('writes to standard output without -o, filters with --tables, refuses to overwrite without --force', async () => {
+    const stdout = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'branch,cust*', ...f.dbArgs]);
+    expect(stdout.code, stdout.stderr).toBe(0);
+    expect(stdout.stdout).toMatch(/^ {2}branch:$/m);
+    expect(stdout.stdout).toMatch(/^ {2}customer:$/m);
+    expect(stdout.stdout).not.toMatch(/^ {2}account:$/m);
+
+    writeFileSync(join(f.dir, 'mine.yaml'), 'keep me\n');
+    const refused = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'mine.yaml', ...f.dbArgs]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('mine.yaml exists; pass --force to overwrite it');
+    expect(readFileSync(join(f.dir, 'mine.yaml'), 'utf8')).toBe('keep me\n');
+    const forced = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'mine.yaml', '--force', ...f.dbArgs]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(f.dir, 'mine.yaml'), 'utf8')).toContain('version: 1');
+  });
+
+  it('a schema that does not exist, or no matching table, is one line and exit 1, nothing written', async () => {
+    const missing = await f.vault(['init', '--schema', 'no_such_schema', '--model', f.model, '-o', 'none.yaml', ...f.dbArgs]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/vault: schema 'no_such_schema' does not exist in /);
+    const none = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'zzz*', '-o', 'none.yaml', ...f.dbArgs]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`no tables in schema '${f.schema}' match --tables zzz*`);
+    expect(existsSync(join(f.dir, 'none.yaml'))).toBe(false);
+  });
+});
