@@ -9,15 +9,15 @@ import type { SpecSource } from '../source-map.js';
 type Range = readonly [number, number];
 
 /**
- * The document is held weakly: a 10,000-table spec's YAML tree is ~150 MB, and most compiles
- * never need a position after parsing. When one is needed and the tree is gone, the text is
- * parsed again (same text, same positions).
+ * The document is held weakly, or not at all when the text was read on the plain fast path: a
+ * 10,000-table spec's YAML tree is ~500 MB, and most compiles never need a position after
+ * parsing. When one is needed and there is no tree, the text is parsed (same text, same positions).
  */
-export function yamlSource(doc: Document, text: string, file: string, reparse: (text: string) => Document): SpecSource {
+export function yamlSource(doc: Document | undefined, text: string, file: string, reparse: (text: string) => Document): SpecSource {
   let lines: LineIndex | undefined;
-  let ref = new WeakRef(doc);
+  let ref = doc === undefined ? undefined : new WeakRef(doc);
   const tree = (): Document => {
-    const held = ref.deref();
+    const held = ref?.deref();
     if (held !== undefined) return held;
     const fresh = reparse(text);
     ref = new WeakRef(fresh);
