@@ -113,6 +113,31 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
       code = await initCommand(opts, o);
     });
 
+  program
+    .command('suggest')
+    .description('ask a model (Ollama or Groq) for business names and rules; print the checked proposals as a diff of the spec; --write applies it')
+    .argument('<spec>', 'spec file')
+    .addOption(new Option('--provider <provider>', 'where the model runs: ollama (local) or groq (cloud, key in GROQ_API_KEY)').choices(['ollama', 'groq']).makeOptionMandatory())
+    .option('--model <name>', 'model name (default: llama3.1:8b for ollama, openai/gpt-oss-20b for groq)')
+    .option('--what <list>', 'what to propose: names, rules, or names,rules', 'names,rules')
+    .option('--write', 'apply the accepted proposals to the spec file (atomically, comments kept)', false)
+    .option('--host <url>', 'Ollama server (default: OLLAMA_HOST, else http://127.0.0.1:11434)')
+    .option('--timeout-ms <n>', 'give up on a request after this many milliseconds', positiveNumber, 120_000)
+    .option('--retries <n>', 'retries after HTTP 408, 409, 429 and 5xx, with exponential backoff', wholeNumber, 2)
+    .option('--no-cache', 'ask the model even when .vault/llm-cache/ holds the answer, and keep nothing')
+    .option('--examples <dir>', 'a folder of your own few-shot example files (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .addOption(new Option('--api-key [key]').hideHelp())
+    .action(async (spec: string, opts: { provider: 'ollama' | 'groq'; model?: string; what: string; write: boolean; host?: string; timeoutMs: number; retries: number; cache: boolean; examples: string[]; apiKey?: unknown }) => {
+      if (opts.apiKey !== undefined) throw new UsageError('vault takes no API key on the command line, where process lists and shell history show it; set GROQ_API_KEY in the environment');
+      if (opts.host !== undefined && opts.provider !== 'ollama') throw new UsageError('--host is for --provider ollama; for a Groq gateway set GROQ_BASE_URL');
+      const what = opts.what.split(',').map((w) => w.trim());
+      if (what.length === 0 || what.some((w) => w !== 'names' && w !== 'rules') || new Set(what).size !== what.length) {
+        throw new UsageError(`--what takes names, rules or names,rules, not '${opts.what}'`);
+      }
+      const { suggestCommand } = await import('./commands/suggest.js');
+      code = await suggestCommand(spec, { ...opts, what: what as Array<'names' | 'rules'> }, o);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -9,4 +9,5 @@ export * from './analyze.js';
 export * from './compact/index.js';
 export * from './compact/source.js';
 export * from './yaml/document.js';
+export * from './yaml/edit.js';
 export { schemaDiagnostics } from './schema/schema-errors.js';

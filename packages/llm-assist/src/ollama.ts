@@ -1,0 +1,82 @@
+/**
+ * The local provider: an Ollama server (`ollama serve`), through the `ollama` client.
+ *
+ * The client has no timeout option, so it gets a `fetch` that aborts each request after
+ * `timeoutMs`. That fetch also turns non-JSON error bodies (a proxy's HTML page) into
+ * Ollama's `{"error": ...}` shape, because the client logs to standard output when it meets
+ * anything else, and remembers `Retry-After`, which the client's errors do not carry.
+ */
+import { Ollama } from 'ollama';
+import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, retryAfterMs } from './failure.js';
+import { DEFAULT_MODELS, SAMPLING, type LlmProvider, type LlmRequest, type ProviderOptions } from './provider.js';
+import { withRetries } from './retry.js';
+
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+/**
+ * @example
+ * const provider = ollamaProvider({ model: 'llama3.1:8b', timeoutMs: 120_000, retry: DEFAULT_RETRY_POLICY, env: process.env });
+ * const text = await provider.ask({ messages, schema, schemaName: 'names' });
+ */
+export function ollamaProvider(options: ProviderOptions): LlmProvider {
+  const model = options.model ?? DEFAULT_MODELS.ollama;
+  const endpoint = options.host ?? nonEmpty(options.env['OLLAMA_HOST']) ?? DEFAULT_OLLAMA_HOST;
+  let lastRetryAfter: number | undefined;
+  const timedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const response = await fetch(input, { ...init, signal });
+    lastRetryAfter = retryAfterMs(response.headers);
+    if (response.ok || (response.headers.get('content-type') ?? '').includes('application/json')) return response;
+    const body = await response.text();
+    return new Response(JSON.stringify({ error: oneLine(body) || response.statusText }), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+  let client: Ollama;
+  try {
+    client = new Ollama({ host: endpoint, fetch: timedFetch });
+  } catch {
+    throw new LlmFailure('VLT701', `'${endpoint}' is not a valid Ollama host; give a URL such as ${DEFAULT_OLLAMA_HOST} (--host or OLLAMA_HOST)`);
+  }
+
+  const askOnce = async (request: LlmRequest): Promise<string> => {
+    try {
+      const response = await client.chat({
+        model,
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        format: request.schema,
+        options: { temperature: SAMPLING.temperature, seed: SAMPLING.seed },
+        stream: false,
+      });
+      const content: unknown = response?.message?.content;
+      if (typeof content !== 'string') throw new LlmFailure('VLT706', `Ollama at ${endpoint} answered without a message`);
+      return content;
+    } catch (e) {
+      throw classify(e, model, endpoint, options.timeoutMs, lastRetryAfter);
+    }
+  };
+  return { name: 'ollama', model, endpoint, ask: (request) => withRetries(() => askOnce(request), options.retry) };
+}
+
+function classify(e: unknown, model: string, endpoint: string, timeoutMs: number, after: number | undefined): unknown {
+  if (e instanceof LlmFailure) return e;
+  if (isTimeout(e)) return new LlmFailure('VLT702', `Ollama at ${endpoint} did not answer within ${timeoutMs} ms; a large model on a small machine may need a longer --timeout-ms`);
+  const status = (e as { status_code?: unknown }).status_code;
+  if (typeof status === 'number') {
+    const said = oneLine(String((e as { error?: unknown }).error ?? (e as Error).message));
+    if (status === 404) return new LlmFailure('VLT703', `Ollama at ${endpoint} has no model '${model}' (${said}); run 'ollama pull ${model}' or choose another with --model`);
+    return new LlmFailure('VLT705', `Ollama at ${endpoint} answered HTTP ${status}: ${said}`, isRetryableStatus(status), after);
+  }
+  if (e instanceof SyntaxError) return new LlmFailure('VLT706', `Ollama at ${endpoint} sent a reply that is not JSON; is ${endpoint} an Ollama server?`);
+  if (e instanceof TypeError || networkCode(e) !== undefined) {
+    return new LlmFailure('VLT701', `cannot reach Ollama at ${endpoint}: ${describeNetworkCode(networkCode(e))}; is 'ollama serve' running? (set the server with --host or OLLAMA_HOST)`);
+  }
+  return e;
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
+}

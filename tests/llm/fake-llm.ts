@@ -1,0 +1,119 @@
+/**
+ * Stand-ins for an Ollama server and Groq's API on 127.0.0.1, speaking their real HTTP
+ * protocols (docs: ../shared/toolchain.md), so the real `ollama` and `groq-sdk` clients are
+ * what the tests drive. Each request is answered by a script: a good answer, a broken one,
+ * an HTTP error, or silence.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export type Flavour = 'ollama' | 'groq';
+export type Task = 'names' | 'rules';
+
+export type Reply =
+  /** A 200 answer whose message content is `content` (any text: the JSON is the model's). */
+  | { readonly content: string; readonly finishReason?: string }
+  /** An error in the provider's own shape: Ollama `{"error": "..."}`, Groq `{"error": {"message": "..."}}`. */
+  | { readonly status: number; readonly error: string; readonly headers?: Readonly<Record<string, string>> }
+  /** Accept the request and never answer. */
+  | 'hang';
+
+export interface Seen {
+  readonly task: Task;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Record<string, unknown>;
+}
+
+export interface FakeLlm {
+  readonly url: string;
+  readonly port: number;
+  /** Every chat request received, in order. */
+  readonly seen: Seen[];
+  close(): Promise<void>;
+}
+
+/** `answer(task, n)` answers the n-th request (0-based) for that task. */
+export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) => Reply): Promise<FakeLlm> {
+  const seen: Seen[] = [];
+  const counts = new Map<Task, number>();
+  const sockets = new Set<Socket>();
+  const chatPath = flavour === 'ollama' ? '/api/chat' : '/openai/v1/chat/completions';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== chatPath) return send(res, 404, flavour === 'ollama' ? { error: 'not found' } : { error: { message: 'Unknown request URL' } });
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      const task = taskOf(flavour, body);
+      const n = counts.get(task) ?? 0;
+      counts.set(task, n + 1);
+      seen.push({ task, path: req.url, headers: req.headers, body });
+      const reply = answer(task, n);
+      if (reply === 'hang') return;
+      if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
+      return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('fake LLM server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    seen,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function taskOf(flavour: Flavour, body: Record<string, unknown>): Task {
+  const name = flavour === 'groq' ? (body['response_format'] as { json_schema?: { name?: string } } | undefined)?.json_schema?.name : undefined;
+  if (name !== undefined) return name === 'vault_rules' ? 'rules' : 'names';
+  const schema = JSON.stringify(body['format'] ?? {});
+  return schema.includes('"expression"') ? 'rules' : 'names';
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function ollamaReply(req: Record<string, unknown>, content: string): unknown {
+  return {
+    model: req['model'],
+    created_at: '2025-01-01T00:00:00Z',
+    message: { role: 'assistant', content },
+    done: true,
+    done_reason: 'stop',
+    total_duration: 1,
+    eval_count: 1,
+  };
+}
+
+function groqReply(req: Record<string, unknown>, content: string, finishReason = 'stop'): unknown {
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 1735689600,
+    model: req['model'],
+    choices: [{ index: 0, finish_reason: finishReason, logprobs: null, message: { role: 'assistant', content } }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    system_fingerprint: 'fp_fake',
+  };
+}
+
+/** The JSON a model would send for these proposals. */
+export const names = (...proposals: ReadonlyArray<{ kind: 'hub' | 'link' | 'satellite'; current: string; name: string; description?: string }>): Reply => ({
+  content: JSON.stringify({ proposals: proposals.map((p) => ({ description: '', ...p })) }),
+});
+
+export const rules = (...proposals: ReadonlyArray<{ entity: string; kind: 'derive' | 'filter'; name?: string; expression: string; rationale?: string }>): Reply => ({
+  content: JSON.stringify({ proposals: proposals.map((p) => ({ name: '', rationale: '', ...p })) }),
+});
