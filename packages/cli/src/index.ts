@@ -7,4 +7,5 @@
 export { compile, compileSpec, formatDiagnostic, type Diagnostic, type VaultModel } from '@vault/core';
 export { analyzeSpec, loadSpec, parseSpecCompact, parseSpecYaml, type Analysis } from '@vault/dsl';
 export { buildManifest, emitQueryDsl, manifestJson } from '@vault/emitters';
+export { emitDocs, lineageGraph, renderDrawings, selectLineage } from '@vault/emitters';
 export { main } from './main.js';

@@ -138,6 +138,30 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
       code = await suggestCommand(spec, { ...opts, what: what as Array<'names' | 'rules'> }, o);
     });
 
+  program
+    .command('docs')
+    .description('write README.md (tables, Mermaid diagrams) and the raw vault ER and lineage diagrams as DOT and SVG to OUT/MODEL/')
+    .argument('<spec>', 'spec file')
+    .option('--out <dir>', 'output directory (default: docs-out)')
+    .option('--check', 'write nothing; exit 1 and list the files that would change', false)
+    .action(async (spec: string, opts: { out?: string; check: boolean }) => {
+      const { docsCommand } = await import('./commands/docs.js');
+      code = await docsCommand(spec, opts, o);
+    });
+
+  program
+    .command('graph')
+    .description('print the lineage graph (source tables → raw vault → business vault → access layer), or the part around one entity')
+    .argument('<spec>', 'spec file')
+    .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
+    .option('--entity <name>', 'only what feeds this entity or source table and what it feeds (a name, or an id such as raw_vault.hubs.customer)')
+    .option('--upstream', 'with --entity: only what feeds it', false)
+    .option('--downstream', 'with --entity: only what it feeds', false)
+    .action(async (spec: string, opts: { format: 'mermaid' | 'dot' | 'json'; entity?: string; upstream: boolean; downstream: boolean }) => {
+      const { graphCommand } = await import('./commands/graph.js');
+      code = graphCommand(spec, opts, o);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

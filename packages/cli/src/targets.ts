@@ -1,12 +1,14 @@
 /**
  * The targets `vault compile --target` writes, as one stream of output files plus manifest.json.
  * Each target adds its files; the sql target also adds an `sql` block to every manifest entity.
+ * The docs target's SVG drawings are rendered asynchronously first (`renderTargets`) and handed
+ * to the plan, which stays synchronous and streaming.
  */
 import type { VaultModel } from '@vault/core';
-import { emitSql, manifestJsonChunks, sqlManifestBlock, streamQueryDsl, validateQueryDsl, validateSql, type FrameworkProfile } from '@vault/emitters';
+import { emitDocs, emitSql, manifestJsonChunks, renderDrawings, sqlManifestBlock, streamQueryDsl, validateQueryDsl, validateSql, type EmittedFile, type FrameworkProfile } from '@vault/emitters';
 import type { OutputFile } from './write-output.js';
 
-export const TARGETS = ['querydsl', 'sql'] as const;
+export const TARGETS = ['querydsl', 'sql', 'docs'] as const;
 export type Target = (typeof TARGETS)[number];
 
 export function isTarget(t: string): t is Target {
@@ -25,10 +27,28 @@ export interface PlannedOutput {
   readonly files: Iterable<OutputFile>;
 }
 
-export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, specPath: string, profile: FrameworkProfile): PlannedOutput {
+/** Target output that needs asynchronous work, done before planning. */
+export interface RenderedTargets {
+  /** `--target docs`: `docs/README.md`, the DOT sources and their SVG drawings. */
+  readonly docs: ReadonlyArray<EmittedFile>;
+}
+
+/** Folder of the docs target inside `OUT/MODEL/`. */
+export const DOCS_DIR = 'docs/';
+
+/** Renders what the targets cannot produce synchronously: the docs' SVG drawings (WASM Graphviz). */
+export async function renderTargets(model: VaultModel, targets: ReadonlySet<Target>, specPath: string): Promise<RenderedTargets> {
+  if (!targets.has('docs')) return { docs: [] };
+  const docs = emitDocs(model, { specPath, dir: DOCS_DIR });
+  return { docs: [...docs.files, ...(await renderDrawings(docs.drawings))] };
+}
+
+export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, specPath: string, profile: FrameworkProfile, rendered: RenderedTargets = { docs: [] }): PlannedOutput {
+  if (targets.has('docs') && rendered.docs.length === 0) throw new Error('vault: the docs target was planned before renderTargets drew it');
   const dsl = targets.has('querydsl') ? streamQueryDsl(model, { specPath, profile }) : undefined;
   const sql = targets.has('sql') ? emitSql(model, { specPath }) : [];
-  const emitted = [...(dsl?.paths ?? []), ...sql.map((f) => f.path)].sort();
+  const docs = targets.has('docs') ? rendered.docs : [];
+  const emitted = [...(dsl?.paths ?? []), ...sql.map((f) => f.path), ...docs.map((f) => f.path)].sort();
   const manifestOptions = {
     specPath,
     files: emitted,
@@ -40,6 +60,7 @@ export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, s
       *[Symbol.iterator]() {
         if (dsl) yield* dsl.files;
         yield* sql;
+        yield* docs;
         yield { path: 'manifest.json', content: manifestJsonChunks(model, manifestOptions) };
       },
     },

@@ -14,3 +14,4 @@ export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type Ma
 export * from './querydsl/index.js';
 export * from './seed/index.js';
 export * from './sql/index.js';
+export * from './docs/index.js';

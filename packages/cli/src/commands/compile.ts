@@ -5,7 +5,7 @@ import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
-import { isTarget, plannedOutput, targetProblems, TARGETS, type Target } from '../targets.js';
+import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
 import { plannedChanges, writeOutput } from '../write-output.js';
 
 export interface CompileOptions {
@@ -67,7 +67,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
     return EXIT.failed;
   }
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile);
+  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName));
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
@@ -146,6 +146,7 @@ function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Targe
   if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
   if (targets.includes('querydsl')) o.err(`  ${green(o, '✓')} framework       registry.py`);
   if (targets.includes('sql')) o.err(`  ${green(o, '✓')} postgresql      sql/setup.sql, sql/load.sql`);
+  if (targets.includes('docs')) o.err(`  ${green(o, '✓')} documentation   ${DOCS_DIR}README.md, ${DOCS_DIR}lineage.svg, ${DOCS_DIR}raw_vault_er.svg`);
   o.err(`  ${green(o, '✓')} manifest        manifest.json`);
   o.err(`wrote ${fileCount} files to ${dir}`);
 }

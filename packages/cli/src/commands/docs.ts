@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+import { hasErrors } from '@vault/core';
+import { loadSpecFile } from '@vault/dsl';
+import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
+import { EXIT, UsageError } from '../exit.js';
+import { analyze } from '../load.js';
+import { bold, green, printDiagnostics, type Output } from '../output.js';
+import { plannedChanges, writeOutput } from '../write-output.js';
+
+export interface DocsCommandOptions {
+  readonly out?: string;
+  readonly check: boolean;
+}
+
+/** Where `vault docs` writes without `--out`: `docs-out/MODEL/`. */
+export const DEFAULT_DOCS_ROOT = 'docs-out';
+
+/**
+ * `vault docs SPEC [--out DIR] [--check]`: README.md with the Mermaid diagrams, the DOT sources
+ * and their SVG drawings, in `DIR/MODEL/`, written like compile writes (staged, swapped in,
+ * files it no longer produces removed).
+ */
+export async function docsCommand(file: string, opts: DocsCommandOptions, o: Output): Promise<number> {
+  const a = analyze(loadSpecFile(file));
+  printDiagnostics(o, a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined) {
+    o.err(`vault: ${a.parsed.source.file}: docs stopped; nothing was written`);
+    return EXIT.failed;
+  }
+  const model = a.model;
+  const dir = join(opts.out ?? DEFAULT_DOCS_ROOT, model.name);
+  if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
+  const docs = emitDocs(model, { specPath: a.parsed.source.file });
+  const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+
+  if (opts.check) {
+    const changes = plannedChanges(dir, files);
+    for (const c of changes) o.out(`${c.change}: ${join(dir, c.path)}`);
+    if (changes.length > 0) {
+      o.err(`vault: ${changes.length} documentation file(s) in ${dir} are out of date; run vault docs`);
+      return EXIT.failed;
+    }
+    o.err(`${dir}: up to date (${files.length} files)`);
+    return EXIT.ok;
+  }
+  writeOutput(dir, files, files.length);
+  o.err(bold(o, `vault docs: model ${model.name}`));
+  for (const f of files) o.err(`  ${green(o, '✓')} ${f.path}`);
+  o.err(`wrote ${files.length} files to ${dir}`);
+  return EXIT.ok;
+}

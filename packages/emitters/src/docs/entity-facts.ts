@@ -1,0 +1,76 @@
+/**
+ * What the README says about each entity, as plain data: business key, parents, sources and
+ * business rules. The README quotes it; nothing here knows Markdown.
+ */
+import type { EntityRef, VaultEntity } from '@vault/core';
+import { match } from 'ts-pattern';
+
+/** Another entity or a source table, with a note such as a role (`as manager`). */
+export interface FactRef {
+  readonly ref: Pick<EntityRef, 'kind' | 'name'>;
+  readonly note?: string;
+  /** Source table columns, for the tables a hub or link takes its key from. */
+  readonly columns?: ReadonlyArray<string>;
+}
+
+/** A business rule in canonical form: the filter of the rows kept, or a derived attribute. */
+export type BusinessRule =
+  | { readonly kind: 'filter'; readonly text: string }
+  | { readonly kind: 'derived'; readonly name: string; readonly text: string };
+
+export interface EntityFacts {
+  readonly businessKey: ReadonlyArray<string>;
+  /** What the entity hangs off: a satellite's parent, a link's hubs, a view's business entity. */
+  readonly parents: ReadonlyArray<FactRef>;
+  /** What it is loaded or built from: source tables in the raw vault, entities above it. */
+  readonly sources: ReadonlyArray<FactRef>;
+  readonly rules: ReadonlyArray<BusinessRule>;
+}
+
+const role = (r: string | undefined): { note?: string } => (r === undefined ? {} : { note: `as ${r}` });
+const filterRule = (f: { readonly text: string } | undefined): ReadonlyArray<BusinessRule> => (f === undefined ? [] : [{ kind: 'filter', text: f.text }]);
+
+/**
+ * @example entityFacts(linkOfFacilityAndCollateral).parents // [{ ref: { kind: 'hub', name: 'facility' } }, { ref: { kind: 'hub', name: 'collateral' } }]
+ */
+export function entityFacts(entity: VaultEntity): EntityFacts {
+  const derived = entity.derivedFrom.map((ref) => ({ ref }));
+  const facts = match<VaultEntity, Omit<EntityFacts, 'sources'> & { readonly sources?: ReadonlyArray<FactRef> }>(entity)
+    .with({ kind: 'hub' }, (h) => ({
+      businessKey: h.businessKeys.map((k) => k.name),
+      parents: [],
+      sources: h.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
+      rules: [],
+    }))
+    .with({ kind: 'link' }, (l) => ({
+      businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+      parents: l.hubs.map((h) => ({ ref: { kind: 'hub', name: h.hub }, ...role(h.role) })),
+      sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
+      rules: [],
+    }))
+    .with({ kind: 'satellite' }, (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }))
+    .with({ kind: 'link_satellite' }, (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }))
+    .with({ kind: 'business_hub' }, (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }))
+    .with({ kind: 'business_link' }, (l) => ({
+      businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+      parents: l.hubs.map((h) => ({ ref: { kind: 'business_hub', name: h.hub }, ...role(h.role) })),
+      rules: filterRule(l.filter),
+    }))
+    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({
+      businessKey: [],
+      parents: [{ ref: { kind: s.kind === 'business_satellite' ? 'business_hub' : 'business_link', name: s.parent } }],
+      rules: s.derived.map((d) => ({ kind: 'derived' as const, name: d.name, text: d.text })),
+    }))
+    .with({ kind: 'presentation_view' }, (v) => ({ businessKey: v.businessKeys, parents: [{ ref: { kind: 'business_hub', name: v.businessHub } }], rules: [] }))
+    .with({ kind: 'dimensional_model' }, (d) => ({
+      businessKey: [],
+      parents: [
+        { ref: { kind: d.factKind, name: d.fact }, note: 'fact' },
+        ...d.dimensions.map((x) => ({ ref: { kind: 'business_hub' as const, name: x.businessHub }, note: x.role === undefined ? 'dimension' : `dimension as ${x.role}` })),
+      ],
+      rules: [],
+    }))
+    .with({ kind: 'reporting_view' }, (v) => ({ businessKey: [], parents: [{ ref: { kind: v.fromKind, name: v.from } }], rules: filterRule(v.filter) }))
+    .exhaustive();
+  return { ...facts, sources: facts.sources ?? derived };
+}
