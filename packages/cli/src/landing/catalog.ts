@@ -128,9 +128,13 @@ export async function readCatalog(q: Queryable, schema: string): Promise<Landing
 
 function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<KeyRow>): ReadonlyMap<string, CatalogTable> {
   const keysOf = new Map<string, KeyRow[]>();
-  for (const k of keyRows) keysOf.set(k.table_name, [...(keysOf.get(k.table_name) ?? []), k]);
+  for (const k of keyRows) keysOf.set(k.table_name, keysOf.get(k.table_name)?.concat(k) ?? [k]);
   const byTable = new Map<string, ColumnRow[]>();
-  for (const r of columnRows) byTable.set(r.table_name, [...(byTable.get(r.table_name) ?? []), r]);
+  for (const r of columnRows) {
+    const rows = byTable.get(r.table_name);
+    if (rows === undefined) byTable.set(r.table_name, [r]);
+    else rows.push(r);
+  }
   const tables = new Map<string, CatalogTable>();
   for (const name of [...byTable.keys()].sort()) {
     const rows = byTable.get(name) ?? [];
