@@ -5,12 +5,15 @@
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
-import type { Column, DerivedAttribute, EntityRef, Evidence, Filter } from '../ir/common.js';
+import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
 import type { LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
 import { closest } from '../spec/column-type.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
 import { checkRule } from './rule-check.js';
+
+/** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
+const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
 import type { RuleId } from './rules.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -101,6 +104,10 @@ function satelliteBody(entity: string, sats: ReadonlyArray<Satellite | LinkSatel
   const derived: DerivedAttribute[] = [];
   for (const name of Object.keys(ruleSet?.derive ?? {}).sort()) {
     const path = ['business_vault', 'rules', entity, 'derive', name];
+    if (METADATA_NAMES.has(name.toLowerCase())) {
+      diagnostics.push(pathDiag('VLT308', path, `derived attribute '${name}' has the name of a Data Vault metadata column of every business satellite; choose another name`, { target: 'key' }));
+      continue;
+    }
     if (taken.has(name.toLowerCase())) {
       diagnostics.push(pathDiag('VLT308', path, `derived attribute '${name}' has the name of a column of '${entity}'; choose another name`, { target: 'key' }));
       continue;
