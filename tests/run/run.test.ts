@@ -30,7 +30,7 @@ describe(`vault seed and vault run on ${ON}`, () => {
     expect(seeded.stdout).toMatch(/_landing\.early_warning_signal_input\s+200 rows/);
     expect(seeded.stdout).toMatch(/setup\s+created \d+ tables and views/);
 
-    const run = ws.vault(['run', ws.spec, '--load-ts', T1]);
+    const run = ws.vault(['run', ws.spec, '--load-ts', T1, '--count-views']);
     expect(run.code, run.stderr).toBe(0);
     const inserted = insertedCounts(run.stdout);
     const rv = ws.model.rawVault;
@@ -60,6 +60,9 @@ describe(`vault seed and vault run on ${ON}`, () => {
       }
       const pvPartners = await count(q, `SELECT count(*) FROM ${table(ws.model, 'accessLayer', 'pv_business_partner')}`);
       expect(pvPartners).toBe(inserted.get('hub business_partner'));
+      // --count-views printed the same count; the business hub view also holds the ghost record.
+      expect(run.stdout).toMatch(new RegExp(`\\n {4}presentation_view business_partner +${pvPartners} rows\\n`));
+      expect(run.stdout).toMatch(new RegExp(`\\n {4}business_hub business_partner +${pvPartners + 1} rows\\n`));
     });
   });
 
@@ -71,6 +74,9 @@ describe(`vault seed and vault run on ${ON}`, () => {
     expect(inserted.size).toBe(8);
     for (const [entity, n] of inserted) expect(n, entity).toBe(0);
     expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities');
+    // Without --count-views the views are not evaluated, only listed by layer.
+    expect(again.stdout).toMatch(/ {2}business vault\n {4}\d+ views up to date \(--count-views to count their rows\)\n/);
+    expect(again.stdout).not.toMatch(/business_hub business_partner +\d+ rows/);
     expect(await tableCounts()).toEqual(before);
   });
 
