@@ -162,15 +162,15 @@ SELECT
   "d"."load_ts",
   "d"."record_source",
   CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(btrim("d"."analyst_comment"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."days_past_due" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."overdraft_utilisation_ratio" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."days_past_due" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."overdraft_utilisation_ratio" AS text), '^^')
     || '||' || replace(replace(COALESCE(NULLIF(btrim("d"."risk_band"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."score_trend" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."severity_level" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(to_char("d"."signal_date", 'YYYY-MM-DD')), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."score_trend" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."severity_level" AS text), '^^')
+    || '||' || COALESCE(to_char("d"."signal_date", 'YYYY-MM-DD'), '^^')
     || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."signal_type" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."six_month_window_behavioural_score_average" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."two_month_window_behavioural_score_average" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|'), 'UTF8')) AS char(32)) AS "hashdiff",
+    || '||' || COALESCE(CAST("d"."six_month_window_behavioural_score_average" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."two_month_window_behavioural_score_average" AS text), '^^'), 'UTF8')) AS char(32)) AS "hashdiff",
   "d"."analyst_comment",
   "d"."days_past_due",
   "d"."overdraft_utilisation_ratio",
@@ -211,11 +211,11 @@ SELECT
   "d"."early_warning_signal_input_hk",
   "d"."load_ts",
   "d"."record_source",
-  CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(btrim(CAST("d"."balance_amount" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+  CAST(md5(convert_to(COALESCE(CAST("d"."balance_amount" AS text), '^^')
     || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."input_source_system" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."limit_amount" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."limit_utilisation" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
-    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."missed_payment_count" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|'), 'UTF8')) AS char(32)) AS "hashdiff",
+    || '||' || COALESCE(CAST("d"."limit_amount" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."limit_utilisation" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."missed_payment_count" AS text), '^^'), 'UTF8')) AS char(32)) AS "hashdiff",
   "d"."balance_amount",
   "d"."input_source_system",
   "d"."limit_amount",

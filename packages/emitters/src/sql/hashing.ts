@@ -55,8 +55,31 @@ const CANONICAL_TEXT = {
   bytea: (x) => `encode(${x}, 'hex')`,
 } as const satisfies Record<ColumnTypeKind, (x: string) => string>;
 
+/**
+ * What the canonical text of a type can hold, so that steps that cannot change it are left out
+ * of the SQL (the same bytes, fewer function calls per row: hashing is most of a load's time).
+ * `plain`: never blank, no space at either end, no `\` or `|` (steps 2, 4's blank case and 5 are
+ * no-ops). `lower`: may hold a-z (step 3 matters): `true`, `NaN`, `1e+20`, uuid and interval text.
+ */
+const TEXT_SHAPE = {
+  smallint: { plain: true, lower: false }, int: { plain: true, lower: false }, bigint: { plain: true, lower: false },
+  date: { plain: true, lower: false }, time: { plain: true, lower: false },
+  timestamp: { plain: true, lower: false }, timestamptz: { plain: true, lower: false },
+  decimal: { plain: true, lower: true }, real: { plain: true, lower: true }, double: { plain: true, lower: true },
+  boolean: { plain: true, lower: true }, uuid: { plain: true, lower: true }, interval: { plain: true, lower: true },
+  // Empty bytea encodes as ''; text and JSON can hold anything.
+  bytea: { plain: false, lower: true }, text: { plain: false, lower: true }, varchar: { plain: false, lower: true },
+  char: { plain: false, lower: true }, json: { plain: false, lower: true }, jsonb: { plain: false, lower: true },
+} as const satisfies Record<ColumnTypeKind, { readonly plain: boolean; readonly lower: boolean }>;
+
 /** Steps 1-5 for one value. */
 export function hashText(input: HashInput, keepCase: boolean): string {
+  const shape = TEXT_SHAPE[input.type.kind];
+  if (shape.plain) {
+    const canonical = CANONICAL_TEXT[input.type.kind](input.sql);
+    const cased = keepCase || !shape.lower ? canonical : `upper(${canonical} COLLATE ${quoteIdent('C')})`;
+    return `COALESCE(${cased}, ${quoteLiteral(NULL_TOKEN)})`;
+  }
   const trimmed = `btrim(${CANONICAL_TEXT[input.type.kind](input.sql)})`;
   const cased = keepCase ? trimmed : `upper(${trimmed} COLLATE ${quoteIdent('C')})`;
   const present = `COALESCE(NULLIF(${cased}, ''), ${quoteLiteral(NULL_TOKEN)})`;
@@ -106,5 +129,5 @@ export function hashExpression(hashing: Hashing, inputs: ReadonlyArray<HashInput
  */
 export function missingKey(inputs: ReadonlyArray<HashInput>): string {
   if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');
-  return `(${inputs.map((i) => `NULLIF(btrim(${CANONICAL_TEXT[i.type.kind](i.sql)}), '') IS NULL`).join(' AND ')})`;
+  return `(${inputs.map((i) => (TEXT_SHAPE[i.type.kind].plain ? `${CANONICAL_TEXT[i.type.kind](i.sql)} IS NULL` : `NULLIF(btrim(${CANONICAL_TEXT[i.type.kind](i.sql)}), '') IS NULL`)).join(' AND ')})`;
 }
