@@ -170,7 +170,7 @@ interface Setup {
 
 function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]['kind'], name: string): string {
   const entity = [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites,
-    ...model.businessVault.hubs, ...model.businessVault.links, ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels,
+    ...model.businessVault.hubs, ...model.businessVault.links, ...model.businessVault.satellites, ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels,
     ...model.accessLayer.reportingViews].find((e) => e.kind === kind && e.name === name);
   if (entity === undefined) throw new Error(`no ${kind} ${name}`);
   return sqlManifestBlock(entity, model).table.split('.').map(quoteIdent).join('.');
@@ -413,6 +413,12 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
         { minute: 5, name: 'c', ts: loadTsText(0, 2) },
         { minute: 3, name: 'b', ts: loadTsText(2, 1) },
       ]);
+      // The business vault's current row is the latest in delta order (c at minute 5), not the
+      // latest load (b, loaded last but earlier in delta order).
+      const bsat = s.model.businessVault.satellites.find((x) => x.parent === 'customer');
+      expect(bsat).toBeDefined();
+      const current = await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('business_satellite', bsat!.name)} WHERE customer_hk <> '${s.zero}'`);
+      expect(current).toEqual([{ name: 'c' }]);
     } finally {
       await tearDown(s);
     }

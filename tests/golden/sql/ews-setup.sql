@@ -201,7 +201,7 @@ FROM (
       "s1"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
       "s1"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average"
     FROM "raw_vault"."hub_early_warning_signal" AS "p"
-    LEFT JOIN (SELECT DISTINCT ON ("early_warning_signal_hk") * FROM "raw_vault"."sat_early_warning_signal" ORDER BY "early_warning_signal_hk", "load_ts" DESC) AS "s1"
+    LEFT JOIN (SELECT DISTINCT ON ("early_warning_signal_hk") * FROM "raw_vault"."sat_early_warning_signal" ORDER BY "early_warning_signal_hk", "delta_order" DESC NULLS FIRST, "hashdiff" DESC, "load_ts" DESC) AS "s1"
       ON "s1"."early_warning_signal_hk" = "p"."early_warning_signal_hk"
   ) AS "b"
 ) AS "d";
@@ -236,7 +236,7 @@ FROM (
       "s1"."limit_amount" AS "limit_amount",
       "s1"."missed_payment_count" AS "missed_payment_count"
     FROM "raw_vault"."hub_early_warning_signal_input" AS "p"
-    LEFT JOIN (SELECT DISTINCT ON ("early_warning_signal_input_hk") * FROM "raw_vault"."sat_early_warning_signal_input" ORDER BY "early_warning_signal_input_hk", "load_ts" DESC) AS "s1"
+    LEFT JOIN (SELECT DISTINCT ON ("early_warning_signal_input_hk") * FROM "raw_vault"."sat_early_warning_signal_input" ORDER BY "early_warning_signal_input_hk", "delta_order" DESC NULLS FIRST, "hashdiff" DESC, "load_ts" DESC) AS "s1"
       ON "s1"."early_warning_signal_input_hk" = "p"."early_warning_signal_input_hk"
   ) AS "b"
 ) AS "d";

@@ -10,6 +10,7 @@
 import {
   METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter,
 } from '@vault/core';
+import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
 import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
 import { hashExpression } from './hashing.js';
@@ -17,6 +18,7 @@ import { entityTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { tableColumns } from './table-columns.js';
+import { orderTerm } from './staging.js';
 import { pgType } from './types.js';
 import { as, col, createEntityView, leftJoin } from './views.js';
 import type { CodeWriter } from '../writer.js';
@@ -30,6 +32,20 @@ function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatelli
   }
   const link = need(ctx.links, need(ctx.businessLinks, sat.parent, 'business link').link, 'link');
   return { hashKey: link.hashKey, keys: link.hubs.flatMap((h) => h.businessKeys), table: tableIdent(entityTable(ctx.model, 'link', link.name)) };
+}
+
+/**
+ * Newest first, as loads order changes. With a delta order the current row is the one latest in
+ * delta order (NULL counts as latest, as loads sort it last), then by hashdiff as loads break
+ * ties: a batch of late data, loaded after newer changes, does not become current. Without
+ * one, the latest load.
+ */
+function currentOrder(ctx: SqlContext, rawKind: 'satellite' | 'link_satellite', name: string): ReadonlyArray<string> {
+  const raw = rawKind === 'satellite' ? ctx.satellites.get(name) : ctx.linkSatellites.get(name);
+  const loadTs = `${quoteIdent(METADATA_COLUMNS.loadTimestamp)} DESC`;
+  if (raw?.deltaOrder === undefined) return [loadTs];
+  const type = ctx.sourceColumns.get(raw.source.table)?.get(raw.deltaOrder)?.type ?? { kind: 'text' as const };
+  return [`${orderTerm(quoteIdent(DELTA_ORDER_COLUMN), type)} DESC NULLS FIRST`, `${quoteIdent(METADATA_COLUMNS.hashDiff)} DESC`, loadTs];
 }
 
 export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
@@ -57,7 +73,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       const alias = aliases.get(s)!;
       const raw = tableIdent(entityTable(ctx.model, rawKind, s));
       const hk = quoteIdent(parent.hashKey);
-      w.line(`LEFT JOIN (SELECT DISTINCT ON (${hk}) * FROM ${raw} ORDER BY ${hk}, ${quoteIdent(METADATA_COLUMNS.loadTimestamp)} DESC) AS ${quoteIdent(alias)}`);
+      w.line(`LEFT JOIN (SELECT DISTINCT ON (${hk}) * FROM ${raw} ORDER BY ${[hk, ...currentOrder(ctx, rawKind, s)].join(', ')}) AS ${quoteIdent(alias)}`);
       w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
     }
   };
