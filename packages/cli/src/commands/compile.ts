@@ -6,7 +6,8 @@ import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
 import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
-import { plannedChanges, writeOutput } from '../write-output.js';
+import { writeOutput } from '../write-output.js';
+import { checkOutput } from '../check-output.js';
 
 export interface CompileOptions {
   readonly out?: string;
@@ -72,16 +73,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
 
-  if (opts.check) {
-    const changes = plannedChanges(dir, files);
-    for (const c of changes) o.out(`${c.change}: ${join(dir, c.path)}`);
-    if (changes.length > 0) {
-      o.err(`vault: ${changes.length} generated file(s) in ${dir} are out of date; run vault compile`);
-      return EXIT.failed;
-    }
-    o.err(`${dir}: up to date (${paths.length} files)`);
-    return EXIT.ok;
-  }
+  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile');
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);

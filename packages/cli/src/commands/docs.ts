@@ -5,7 +5,8 @@ import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
-import { plannedChanges, writeOutput } from '../write-output.js';
+import { writeOutput } from '../write-output.js';
+import { checkOutput } from '../check-output.js';
 
 export interface DocsCommandOptions {
   readonly out?: string;
@@ -33,16 +34,7 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const docs = emitDocs(model, { specPath: a.parsed.source.file });
   const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 
-  if (opts.check) {
-    const changes = plannedChanges(dir, files);
-    for (const c of changes) o.out(`${c.change}: ${join(dir, c.path)}`);
-    if (changes.length > 0) {
-      o.err(`vault: ${changes.length} documentation file(s) in ${dir} are out of date; run vault docs`);
-      return EXIT.failed;
-    }
-    o.err(`${dir}: up to date (${files.length} files)`);
-    return EXIT.ok;
-  }
+  if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs');
   writeOutput(dir, files, files.length);
   o.err(bold(o, `vault docs: model ${model.name}`));
   for (const f of files) o.err(`  ${green(o, '✓')} ${f.path}`);
