@@ -279,9 +279,10 @@ async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void>
   await expectSatellite(s, 'satellite', 'products', 'hub', 'product', 'product_hk', ['label'], e.satProducts, h);
   await expectSatellite(s, 'link_satellite', 'customer_product', 'link', 'customer_product', 'customer_product_hk', ['quantity', 'unit_price'], e.lsatPurchases, h);
 
-  // Presentation view: one row per business key the business hub keeps, with the latest values.
+  // Presentation view: one row per business key the business hub keeps, with the current values:
+  // the customers satellite has a delta order, so the row latest in change order, not in load order.
   const expectedPv = customers.filter((r) => r.hk !== s.zero).flatMap((r) => {
-    const latest = e.satCustomers.get(r.hk)?.at(-1)?.payload ?? [null, null, null];
+    const latest = [...(e.satCustomers.get(r.hk) ?? [])].sort(changeOrder).at(-1)?.payload ?? [null, null, null];
     const [name, score, type] = latest;
     if (score !== null && Number(score) < 0) return [];
     return [{ code: r.code, name, score, type, half: score === null ? null : Number(score) / 2, shout: name === null ? null : `${name}!` }];
