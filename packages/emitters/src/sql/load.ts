@@ -3,9 +3,9 @@
  *
  * From every landing table that carries the key (UNION ALL): compute the hash key (vault
  * hashing standard v1), skip missing keys, keep the earliest row per hash key (by the table's
- * delta-order column when it has one, then by source, then by the key values), and insert the
- * hash keys the table does not hold yet (anti-join). Running a load again inserts nothing.
- * `$1` is the batch load timestamp, bound by the caller.
+ * delta-order column when it has one, then by source, then by the key values) among the hash
+ * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
+ * load again inserts nothing. `$1` is the batch load timestamp, bound by the caller.
  */
 import { METADATA_COLUMNS, printColumnType, type ColumnType, type Hub, type Link } from '@vault/core';
 import type { SqlContext } from './context.js';
@@ -68,10 +68,17 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keyColumns: Readonly
         w.line(`WHERE ${s.keep}`);
       }),
     );
+    // Keys the table holds already are dropped before the sort: a reload then sorts nothing.
+    // (Per hash key, "first seen" and "not stored yet" commute.)
+    w.line(`), ${quoteIdent(WORK.unseen)} AS (`);
+    w.block(() => {
+      w.line(`SELECT * FROM ${staged} AS ${quoteIdent('u')}`);
+      w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${quoteIdent('t')} WHERE ${col('t', target.hashKey)} = ${col('u', target.hashKey)})`);
+    });
     w.line(`), ${quoteIdent(WORK.firstSeen)} AS (`);
     w.block(() => {
       const hk = quoteIdent(target.hashKey);
-      w.line(`SELECT DISTINCT ON (${hk}) * FROM ${staged}`);
+      w.line(`SELECT DISTINCT ON (${hk}) * FROM ${quoteIdent(WORK.unseen)}`);
       const order = [
         hk,
         ...(deltaType === undefined ? [] : [`${orderTerm(quoteIdent(WORK.deltaOrder), deltaType)} NULLS LAST`]),
@@ -85,7 +92,6 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keyColumns: Readonly
     w.line(`INSERT INTO ${table} (${[...columns, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource].map(quoteIdent).join(', ')})`);
     w.line(`SELECT ${[...columns.map((c) => col('f', c)), LOAD_TIMESTAMP_PARAMETER, quoteLiteral(ctx.model.recordSource)].join(', ')}`);
     w.line(`FROM ${quoteIdent(WORK.firstSeen)} AS ${quoteIdent('f')}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${quoteIdent('t')} WHERE ${col('t', target.hashKey)} = ${col('f', target.hashKey)})`);
   });
 }
 

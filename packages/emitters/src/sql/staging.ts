@@ -15,6 +15,7 @@ import { pgType } from './types.js';
  */
 export const WORK = {
   staged: '$staged',
+  unseen: '$unseen',
   firstSeen: '$first_seen',
   ordered: '$ordered',
   changes: '$changes',
