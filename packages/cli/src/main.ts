@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from './exit.js';
+import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
 
 export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutput()): Promise<number> {
@@ -92,8 +93,8 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .argument('<spec>', 'spec file')
     .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
     .option('--profile', 'also sample each table: business key unique? NULL?', false)
-    .option('--sample <n>', 'rows sampled per table by --profile', positiveNumber, 100000)
-    .option('--timeout-ms <ms>', 'statement timeout of each query that reads a table', positiveNumber, 5000)
+    .option('--sample <n>', 'rows sampled per table by --profile', positiveNumber, DEFAULT_SAMPLE_ROWS)
+    .option('--timeout-ms <ms>', 'statement timeout of each query that reads a table', positiveNumber, DEFAULT_TIMEOUT_MS)
     .option('--json', 'print the result as JSON', false)
     .action(async (spec: string, opts: { db?: string; profile: boolean; sample: number; timeoutMs: number; json: boolean }) => {
       const { validateCommand } = await import('./commands/validate.js');

@@ -66,11 +66,11 @@ export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change
 }
 
 /**
- * Removes the previous output: its files UNLINKS_IN_FLIGHT at a time (fs.promises.rm would
- * start one operation per entry, 140,000 at once), then the emptied folders.
+ * Removes the previous output (`files`, as listed before it was moved to `root`):
+ * UNLINKS_IN_FLIGHT at a time (fs.promises.rm would start one operation per entry, 140,000 at
+ * once), then the emptied folders and anything added meanwhile.
  */
-async function removeTree(root: string): Promise<void> {
-  const files = listFiles(root);
+async function removeTree(root: string, files: ReadonlyArray<string>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) await unlink(join(root, files[next++]!));
@@ -89,13 +89,12 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
   try {
     mkdirSync(staging, { recursive: true });
     const previous = new Set(readLedger(dir));
-    if (existsSync(dir)) {
-      // Carry over everything vault did not generate.
-      for (const p of listFiles(dir)) {
-        if (previous.has(p) || p === LEDGER) continue;
-        mkdirSync(dirname(join(staging, p)), { recursive: true });
-        cpSync(join(dir, p), join(staging, p), { preserveTimestamps: true });
-      }
+    // Listed once: to carry over what vault did not generate, and to remove the rest after the swap.
+    const old = existsSync(dir) ? listFiles(dir) : [];
+    for (const p of old) {
+      if (previous.has(p) || p === LEDGER) continue; // carry over everything vault did not generate
+      mkdirSync(dirname(join(staging, p)), { recursive: true });
+      cpSync(join(dir, p), join(staging, p), { preserveTimestamps: true });
     }
     const made = new Set<string>();
     const written: string[] = [];
@@ -112,7 +111,7 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
     writeFileSync(join(staging, LEDGER), `${written.sort().join('\n')}\n`);
     if (existsSync(dir)) renameSync(dir, retired);
     renameSync(staging, dir);
-    if (existsSync(retired)) await removeTree(retired);
+    if (existsSync(retired)) await removeTree(retired, old);
   } catch (e) {
     if (!existsSync(dir) && existsSync(retired)) renameSync(retired, dir);
     rmSync(staging, { recursive: true, force: true });

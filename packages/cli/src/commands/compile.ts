@@ -8,6 +8,7 @@ import { bold, green, printDiagnostics, type Output } from '../output.js';
 import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
+import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
 
 export interface CompileOptions {
   readonly out?: string;
@@ -96,7 +97,7 @@ export interface SourceValidationResult {
 /** `--validate-db`: the checks of `vault validate`, diagnostics printed; 'failed' stops the compile. */
 async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<SourceValidationResult | 'failed'> {
   const { validateSource } = await import('./validate.js');
-  const r = await validateSource(spec, model, source, { ...(url !== true ? { db: url } : {}), profile: false, sample: 1, timeoutMs: 5000 }, o);
+  const r = await validateSource(spec, model, source, { ...(url !== true ? { db: url } : {}), profile: false, sample: DEFAULT_SAMPLE_ROWS, timeoutMs: DEFAULT_TIMEOUT_MS }, o);
   if (r.connectionError !== undefined) {
     o.err(`vault: ${r.connectionError}`);
     return 'failed';

@@ -127,14 +127,8 @@ export async function readCatalog(q: Queryable, schema: string): Promise<Landing
 }
 
 function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<KeyRow>): ReadonlyMap<string, CatalogTable> {
-  const keysOf = new Map<string, KeyRow[]>();
-  for (const k of keyRows) keysOf.set(k.table_name, keysOf.get(k.table_name)?.concat(k) ?? [k]);
-  const byTable = new Map<string, ColumnRow[]>();
-  for (const r of columnRows) {
-    const rows = byTable.get(r.table_name);
-    if (rows === undefined) byTable.set(r.table_name, [r]);
-    else rows.push(r);
-  }
+  const keysOf = byTableName(keyRows);
+  const byTable = byTableName(columnRows);
   const tables = new Map<string, CatalogTable>();
   for (const name of [...byTable.keys()].sort()) {
     const rows = byTable.get(name) ?? [];
@@ -161,4 +155,14 @@ function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<K
     });
   }
   return tables;
+}
+
+function byTableName<R extends { readonly table_name: string }>(rows: ReadonlyArray<R>): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const list = out.get(r.table_name);
+    if (list === undefined) out.set(r.table_name, [r]);
+    else list.push(r);
+  }
+  return out;
 }

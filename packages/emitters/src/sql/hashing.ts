@@ -75,12 +75,12 @@ const TEXT_SHAPE = {
 /** Steps 1-5 for one value. */
 export function hashText(input: HashInput, keepCase: boolean): string {
   const shape = TEXT_SHAPE[input.type.kind];
+  const canonical = CANONICAL_TEXT[input.type.kind](input.sql);
   if (shape.plain) {
-    const canonical = CANONICAL_TEXT[input.type.kind](input.sql);
     const cased = keepCase || !shape.lower ? canonical : `upper(${canonical} COLLATE ${quoteIdent('C')})`;
     return `COALESCE(${cased}, ${quoteLiteral(NULL_TOKEN)})`;
   }
-  const trimmed = `btrim(${CANONICAL_TEXT[input.type.kind](input.sql)})`;
+  const trimmed = `btrim(${canonical})`;
   const cased = keepCase ? trimmed : `upper(${trimmed} COLLATE ${quoteIdent('C')})`;
   const present = `COALESCE(NULLIF(${cased}, ''), ${quoteLiteral(NULL_TOKEN)})`;
   return `replace(replace(${present}, ${quoteLiteral('\\')}, ${quoteLiteral('\\\\')}), ${quoteLiteral('|')}, ${quoteLiteral('\\|')})`;
@@ -129,5 +129,9 @@ export function hashExpression(hashing: Hashing, inputs: ReadonlyArray<HashInput
  */
 export function missingKey(inputs: ReadonlyArray<HashInput>): string {
   if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');
-  return `(${inputs.map((i) => (TEXT_SHAPE[i.type.kind].plain ? `${CANONICAL_TEXT[i.type.kind](i.sql)} IS NULL` : `NULLIF(btrim(${CANONICAL_TEXT[i.type.kind](i.sql)}), '') IS NULL`)).join(' AND ')})`;
+  const absent = (i: HashInput): string => {
+    const canonical = CANONICAL_TEXT[i.type.kind](i.sql);
+    return TEXT_SHAPE[i.type.kind].plain ? `${canonical} IS NULL` : `NULLIF(btrim(${canonical}), '') IS NULL`;
+  };
+  return `(${inputs.map(absent).join(' AND ')})`;
 }
