@@ -1,7 +1,7 @@
 import { seedRows, type SeedTable, type SeedValue } from '@vault/emitters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedChanges, rowsByKey } from './changes.js';
-import { ON, count, createWorkspace, insertedCounts, table, type Workspace } from './workspace.js';
+import { ON, count, createWorkspace, insertedCounts, skippedEntities, table, type Workspace } from './workspace.js';
 
 const T1 = '2024-05-01T00:00:00Z';
 const T2 = '2024-05-02T00:00:00Z';
@@ -73,20 +73,24 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const inserted = insertedCounts(again.stdout);
     expect(inserted.size).toBe(8);
     for (const [entity, n] of inserted) expect(n, entity).toBe(0);
-    expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities');
+    // The landing tables are as the first run left them: the ledger skips every load.
+    expect(skippedEntities(again.stdout)).toEqual(new Map([...inserted.keys()].map((e) => [e, T1])));
+    expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities (8 unchanged since their last load, skipped)');
     // Without --count-views the views are not evaluated, only listed by layer.
     expect(again.stdout).toMatch(/ {2}business vault\n {4}\d+ views up to date \(--count-views to count their rows\)\n/);
     expect(again.stdout).not.toMatch(/business_hub business_partner +\d+ rows/);
     expect(await tableCounts()).toEqual(before);
   });
 
-  it('run again with a later or an earlier --load-ts inserts 0 rows everywhere', async () => {
+  it('run again with a later or an earlier --load-ts, every load run (--no-skip-unchanged), inserts 0 rows everywhere', async () => {
     const before = await tableCounts();
     for (const loadTs of ['2024-05-01T12:00:00Z', '2024-04-30T00:00:00Z']) {
-      const again = ws.vault(['run', ws.spec, '--load-ts', loadTs]);
+      const again = ws.vault(['run', ws.spec, '--load-ts', loadTs, '--no-skip-unchanged']);
       expect(again.code, again.stderr).toBe(0);
+      expect(insertedCounts(again.stdout).size).toBe(8);
       for (const [entity, n] of insertedCounts(again.stdout)) expect(n, `${entity} at ${loadTs}`).toBe(0);
-      expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities');
+      expect(skippedEntities(again.stdout).size).toBe(0);
+      expect(again.stdout).toContain('✓ 0 rows inserted into 8 entities in');
     }
     expect(await tableCounts()).toEqual(before);
   });

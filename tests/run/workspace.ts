@@ -107,6 +107,13 @@ export function insertedCounts(stdout: string): Map<string, number> {
   return out;
 }
 
+/** Entities whose load `vault run` skipped, with the load timestamp of the load it kept. */
+export function skippedEntities(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of stdout.matchAll(/^\s+\[\d+\/\d+\]\s+(\S+ \S+)\s+0 rows inserted\s+\S+ m?s {2}skipped: landing unchanged since load_ts (\S+)$/gm)) out.set(m[1] ?? '', m[2] ?? '');
+  return out;
+}
+
 /** `runVault` that lets the test process keep serving (a fake server, a held lock) meanwhile. */
 export function runVaultAsync(args: ReadonlyArray<string>, cwd: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {

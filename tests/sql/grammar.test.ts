@@ -40,6 +40,10 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     });
     expect(parsed.stmts).toHaveLength(1);
   }
+  // vault run's ledger queries (not part of the files).
+  const ledger = [plan.ledger.select, plan.ledger.record, plan.ledger.storage, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t)))];
+  expect(ledger.length).toBeGreaterThan(3);
+  for (const s of ledger) expect((await parse(s)).stmts, s).toHaveLength(1);
   const files = emitSql(model, { specPath: 'spec.yaml' });
   const counts = await Promise.all(files.map(async (f) => (await parse(f.content)).stmts?.length ?? 0));
   expect(counts.reduce((a, b) => a + b, 0)).toBe(statements.length);
@@ -173,6 +177,14 @@ describe('validateSql', () => {
       "satellite 't' would have two columns named 'delta_order'",
       "satellite 't' would have two columns named 'hashdiff'",
     ]);
+  });
+
+  it('names a landing table that would be the load ledger of vault run', () => {
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
+    expect(validateSql(shared)).toEqual([]);
+    const ledgerNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_loads' }] };
+    expect(validateSql(ledgerNamed)).toEqual(["landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]);
   });
 
   it('names a json delta order, which PostgreSQL cannot sort', () => {

@@ -82,7 +82,8 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--load-ts <timestamp>', "the batch's load timestamp (default: now)")
     .addOption(new Option('--stage <stage>', 'last layer to create and report').choices(['raw', 'business', 'access', 'all']).default('all'))
     .option('--count-views', 'after loading, count the rows of every business-vault and access-layer view', false)
-    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean }) => {
+    .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
+    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean }) => {
       const { runCommand } = await import('./commands/run.js');
       code = await runCommand(spec, opts, o);
     });

@@ -124,6 +124,14 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
+  "entity_table" text PRIMARY KEY,
+  "signature" text NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  "rows_inserted" bigint NOT NULL,
+  "loaded_at" timestamptz NOT NULL DEFAULT now()
+);
+
 INSERT INTO "raw_vault"."hub_business_partner" ("business_partner_hk", "business_partner_id", "load_ts", "record_source")
 VALUES ('00000000000000000000000000000000', CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;

@@ -3,7 +3,7 @@
  * what they report on: the business-vault and access-layer views, by the emitter's names.
  */
 import type { EntityKind, VaultModel } from '@vault/core';
-import { dimensionTable, entityTable, landingTables, quoteIdent, sqlName, sqlPlan, type SqlLoad, type SqlTable } from '@vault/emitters';
+import { dimensionTable, entityTable, landingTables, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad } from '@vault/emitters';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
 export interface ReportedView {
@@ -19,14 +19,14 @@ export interface DatabasePlan {
   readonly setup: ReadonlyArray<string>;
   /** Raw-vault loads in dependency order; each one transaction, `$1` the load timestamp. */
   readonly loads: ReadonlyArray<SqlLoad>;
+  /** The load ledger's statements: which loads can be skipped (db/ledger.ts). */
+  readonly ledger: LedgerStatements;
   readonly views: ReadonlyArray<ReportedView>;
   /** The model's schemas, to count what setup created. */
   readonly schemas: ReadonlyArray<string>;
   /** Landing tables by source table name: `"schema"."name"` for SQL, `schema.name` to print. */
   readonly landingTables: ReadonlyMap<string, { readonly sql: string; readonly qualified: string }>;
 }
-
-const ident = (t: SqlTable): string => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 
 export function databasePlan(model: VaultModel): DatabasePlan {
   const plan = sqlPlan(model);
@@ -35,13 +35,13 @@ export function databasePlan(model: VaultModel): DatabasePlan {
   const entity = (layer: ReportedView['layer']) => (e: { readonly kind: EntityKind; readonly name: string }): ReportedView => ({
     label: `${e.kind} ${e.name}`,
     layer,
-    sql: ident(entityTable(model, e.kind, e.name)),
+    sql: tableIdent(entityTable(model, e.kind, e.name)),
   });
   const views: ReportedView[] = [
     ...[...bv.hubs, ...bv.links, ...bv.satellites, ...bv.linkSatellites].map(entity('business_vault')),
     ...al.presentationViews.map(entity('access_layer')),
     ...al.dimensionalModels.flatMap((m) => [
-      ...m.dimensions.map((d): ReportedView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', sql: ident(dimensionTable(model, m.name, d.name)) })),
+      ...m.dimensions.map((d): ReportedView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', sql: tableIdent(dimensionTable(model, m.name, d.name)) })),
       entity('access_layer')(m),
     ]),
     ...al.reportingViews.map(entity('access_layer')),
@@ -50,6 +50,7 @@ export function databasePlan(model: VaultModel): DatabasePlan {
   return {
     setup: plan.setup,
     loads: plan.loads,
+    ledger: plan.ledger,
     views,
     // As created: the emitter shortens names over 63 bytes.
     schemas: [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))],

@@ -13,7 +13,8 @@ import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } fro
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
-import { entityTable, landingTable, tableText } from './names.js';
+import { ledgerStatements, type LedgerStatements } from './ledger.js';
+import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, tableIdent } from './quote.js';
 import { validateSql } from './validate.js';
 
@@ -31,7 +32,11 @@ export interface SqlLoad {
   readonly layer: 'raw_vault';
   /** `schema.name` of the table loaded. */
   readonly table: string;
+  /** The table loaded. */
+  readonly target: SqlTable;
   readonly statements: ReadonlyArray<string>;
+  /** The landing tables the statements read, each once, in the model's order. */
+  readonly sources: ReadonlyArray<SqlTable>;
 }
 
 export interface SqlPlan {
@@ -39,6 +44,8 @@ export interface SqlPlan {
   readonly setup: ReadonlyArray<string>;
   /** Hubs, then links, then satellites and link satellites: parents before what points at them. */
   readonly loads: ReadonlyArray<SqlLoad>;
+  /** `vault run`'s record of loads (its table is part of `setup`). */
+  readonly ledger: LedgerStatements;
 }
 
 function checked(model: VaultModel): SqlContext {
@@ -47,8 +54,17 @@ function checked(model: VaultModel): SqlContext {
   return sqlContext(model);
 }
 
-function setup(ctx: SqlContext): ReadonlyArray<string> {
-  return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...ghostRecords(ctx), ...businessVaultViews(ctx), ...accessLayerViews(ctx)];
+function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
+  return [
+    ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
+    ...businessVaultViews(ctx), ...accessLayerViews(ctx),
+  ];
+}
+
+/** The landing tables an entity's load reads, each once, in the model's order. */
+function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyArray<SqlTable> {
+  const read = new Set(tables);
+  return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
 }
 
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
@@ -58,12 +74,14 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
     kind: e.kind,
     layer: 'raw_vault' as const,
     table: tableText(entityTable(ctx.model, e.kind, e.name)),
+    target: entityTable(ctx.model, e.kind, e.name),
     statements: match(e)
       // A hub or link without a source has nothing to load.
       .with({ kind: 'hub' }, (h) => (h.sources.length === 0 ? [] : [hubLoad(ctx, h)]))
       .with({ kind: 'link' }, (l) => (l.sources.length === 0 ? [] : [linkLoad(ctx, l)]))
       .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [satelliteLoad(ctx, s)])
       .exhaustive(),
+    sources: loadSources(ctx, e.kind === 'hub' || e.kind === 'link' ? e.sources.map((s) => s.table) : [e.source.table]),
   }));
 }
 
@@ -81,7 +99,8 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
  */
 export function sqlPlan(model: VaultModel): SqlPlan {
   const ctx = checked(model);
-  return { setup: setup(ctx), loads: loads(ctx) };
+  const ledger = ledgerStatements(model.schemas.rawVault);
+  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger };
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */

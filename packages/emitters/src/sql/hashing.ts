@@ -72,6 +72,23 @@ const TEXT_SHAPE = {
   char: { plain: false, lower: true }, json: { plain: false, lower: true }, jsonb: { plain: false, lower: true },
 } as const satisfies Record<ColumnTypeKind, { readonly plain: boolean; readonly lower: boolean }>;
 
+/**
+ * Types whose equal values (`=`) always have the same canonical text, so rows can be grouped by
+ * value before hashing and every row of a group hashes alike. Not so: decimal (1.0 = 1.00),
+ * real and double (0 = -0), interval ('1 day' = '24 hours'), jsonb (1.0 = 1) and json (no `=`).
+ * Text is grouped under `COLLATE "C"`, where equal means byte for byte.
+ */
+const GROUPABLE = {
+  smallint: true, int: true, bigint: true, text: true, varchar: true, char: true, boolean: true,
+  date: true, time: true, timestamp: true, timestamptz: true, uuid: true, bytea: true,
+  decimal: false, real: false, double: false, interval: false, json: false, jsonb: false,
+} as const satisfies Record<ColumnTypeKind, boolean>;
+
+/** Whether rows may be grouped by these values before hashing them (see `GROUPABLE`). */
+export function groupableForHashing(types: ReadonlyArray<ColumnType>): boolean {
+  return types.every((t) => GROUPABLE[t.kind]);
+}
+
 /** Steps 1-5 for one value. */
 export function hashText(input: HashInput, keepCase: boolean): string {
   const shape = TEXT_SHAPE[input.type.kind];

@@ -2,9 +2,10 @@
 export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlLoad, type SqlOptions, type SqlPlan } from './emit.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
-export { quoteIdent, quoteLiteral } from './quote.js';
+export { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 export { MAX_SQL_IDENTIFIER_BYTES, TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
 export { pgType } from './types.js';
 export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
 export { LOAD_TIMESTAMP_PARAMETER } from './load.js';
+export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';

@@ -1,30 +1,37 @@
 /**
  * Load statements of hubs and links: insert-only, incremental and idempotent.
  *
- * From every landing table that carries the key (UNION ALL): compute the hash key (vault
- * hashing standard v1), skip missing keys, keep the earliest row per hash key (by the table's
+ * From every landing table that carries the key (UNION ALL): skip missing keys, compute the
+ * hash keys (vault hashing standard v1) once per distinct key value, keep the earliest row per hash key (by the table's
  * delta-order column when it has one, then by source, then by the key values) among the hash
  * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
  * load again inserts nothing. `$1` is the batch load timestamp, bound by the caller.
  */
-import { METADATA_COLUMNS, printColumnType, type ColumnType, type Hub, type Link } from '@vault/core';
+import { METADATA_COLUMNS, printColumnType, TYPE_FAMILY, type Column, type ColumnType, type Hub, type Link } from '@vault/core';
+import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { hashExpression, missingKey, type HashInput } from './hashing.js';
+import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';
 import { entityTable, landingTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { deltaOrderOf, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+import { deltaOrderOf, keyInputs, minOf, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
 import { pgType } from './types.js';
 import { as, col } from './views.js';
 
 /** The batch load timestamp: always bound, never spliced. */
 export const LOAD_TIMESTAMP_PARAMETER = '$1::timestamptz';
 
-/** One landing table's rows as the entity's key columns. */
+/** A hash key of the entity: its column, and the slice [from, to) of the key columns it hashes. */
+interface KeyHash {
+  readonly column: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One landing table's rows: the key columns' values, cast to their types, in key column order. */
 interface StagedSource {
   readonly table: string;
-  /** Column name → SQL, in the entity's column order. */
-  readonly columns: ReadonlyArray<readonly [string, string]>;
+  readonly inputs: ReadonlyArray<HashInput>;
   readonly keep: string;
 }
 
@@ -41,31 +48,90 @@ function commonDeltaType(ctx: SqlContext, tables: ReadonlyArray<string>): Column
   return first !== undefined && types.every((t) => printColumnType(t) === printColumnType(first)) ? first : undefined;
 }
 
-function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keyColumns: ReadonlyArray<string>, sources: ReadonlyArray<StagedSource>): Statement {
+/** One SELECT of the staged rows per source: hash keys, key columns, delta order, source number. */
+interface StagedSelect {
+  readonly ctx: SqlContext;
+  readonly keys: ReadonlyArray<Column>;
+  readonly hashes: ReadonlyArray<KeyHash>;
+  readonly deltaType: ColumnType | undefined;
+}
+
+/**
+ * Every landing row: hashes computed per row. For keys of types `groupableForHashing` refuses
+ * (decimal, float, interval, JSON), where equal values may hash differently.
+ */
+function rowsSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: number): void {
+  const delta = deltaOrderOf(o.ctx, s.table);
+  const deltaSql = o.deltaType === undefined ? undefined
+    : delta !== undefined ? col(SOURCE_ALIAS, delta.column)
+    : `CAST(NULL AS ${pgType(o.deltaType)})`;
+  w.line('SELECT');
+  w.block(() =>
+    commaList(w, [
+      ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, s.inputs.slice(h.from, h.to), 'key'), h.column)),
+      ...o.keys.map((k, i) => as(s.inputs[i]!.sql, k.name)),
+      ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
+      as(String(index), WORK.source),
+    ]),
+  );
+  w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
+  w.line(`WHERE ${s.keep}`);
+}
+
+/**
+ * The landing rows grouped by key value first, keeping each value's earliest delta order, so
+ * only distinct keys are hashed (a batch repeats a key once per change). Every row of a group
+ * hashes alike and the group keeps its earliest row's order, so the first-seen row per hash key
+ * is the one `rowsSelect` would give. Text is grouped byte for byte (`COLLATE "C"`).
+ */
+function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: number, minDelta: ((sql: string) => string) | undefined): void {
+  const delta = deltaOrderOf(o.ctx, s.table);
+  const g = WORK.grouped;
+  const values = s.inputs.map((input) => (TYPE_FAMILY[input.type.kind] === 'text' ? `${input.sql} COLLATE ${quoteIdent('C')}` : input.sql));
+  const grouped = o.keys.map((k): HashInput => ({ sql: col(g, k.name), type: k.type }));
+  const deltaSql = o.deltaType === undefined ? undefined
+    : delta !== undefined ? col(g, WORK.deltaOrder)
+    : `CAST(NULL AS ${pgType(o.deltaType)})`;
+  w.line('SELECT');
+  w.block(() =>
+    commaList(w, [
+      ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, grouped.slice(h.from, h.to), 'key'), h.column)),
+      ...o.keys.map((k) => col(g, k.name)),
+      ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
+      as(String(index), WORK.source),
+    ]),
+  );
+  w.line('FROM (');
+  w.block(() => {
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        ...o.keys.map((k, i) => as(values[i]!, k.name)),
+        ...(minDelta === undefined || delta === undefined ? [] : [as(minDelta(col(SOURCE_ALIAS, delta.column)), WORK.deltaOrder)]),
+      ]),
+    );
+    w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
+    w.line(`WHERE ${s.keep}`);
+    w.line(`GROUP BY ${values.join(', ')}`);
+  });
+  w.line(`) AS ${quoteIdent(g)}`);
+}
+
+function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<Column>, hashes: ReadonlyArray<KeyHash>, sources: ReadonlyArray<StagedSource>): Statement {
   const deltaType = commonDeltaType(ctx, sources.map((s) => s.table));
   const staged = quoteIdent(WORK.staged);
   const table = tableIdent(entityTable(ctx.model, target.kind, target.name));
-  const hashKeys = target.kind === 'hub' ? [target.hashKey] : [target.hashKey, ...target.hubs.map((h) => h.hashKey)];
-  const typeOf = new Map((target.kind === 'hub' ? target.businessKeys : target.hubs.flatMap((h) => h.businessKeys)).map((k) => [k.name, k.type] as const));
+  const o: StagedSelect = { ctx, keys, hashes, deltaType };
+  // Grouping needs keys that hash alike when equal, and a min() of the delta order.
+  const minDelta = deltaType === undefined ? undefined : minOf(deltaType);
+  const grouped = groupableForHashing(keys.map((k) => k.type)) && (deltaType === undefined || minDelta !== undefined);
   return statement((w) => {
     w.line(`WITH ${staged} AS (`);
     w.block(() =>
       sources.forEach((s, i) => {
         if (i > 0) w.line('UNION ALL');
-        const delta = deltaOrderOf(ctx, s.table);
-        const deltaSql = deltaType === undefined ? undefined
-          : delta !== undefined ? `${quoteIdent(SOURCE_ALIAS)}.${quoteIdent(delta.column)}`
-          : `CAST(NULL AS ${pgType(deltaType)})`;
-        w.line('SELECT');
-        w.block(() =>
-          commaList(w, [
-            ...s.columns.map(([name, sql]) => as(sql, name)),
-            ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
-            as(String(i), WORK.source),
-          ]),
-        );
-        w.line(`FROM ${tableIdent(landingTable(ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
-        w.line(`WHERE ${s.keep}`);
+        if (grouped) groupedSelect(w, o, s, i, minDelta);
+        else rowsSelect(w, o, s, i);
       }),
     );
     // Keys the table holds already are dropped before the sort: a reload then sorts nothing.
@@ -83,12 +149,12 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keyColumns: Readonly
         hk,
         ...(deltaType === undefined ? [] : [`${orderTerm(quoteIdent(WORK.deltaOrder), deltaType)} NULLS LAST`]),
         quoteIdent(WORK.source),
-        ...keyColumns.map((k) => orderTerm(`CAST(${quoteIdent(k)} AS text)`, typeOf.get(k) ?? { kind: 'text' })),
+        ...keys.map((k) => orderTerm(`CAST(${quoteIdent(k.name)} AS text)`, k.type)),
       ];
       w.line(`ORDER BY ${order.join(', ')}`);
     });
     w.line(')');
-    const columns = [...hashKeys, ...keyColumns];
+    const columns = [...hashes.map((h) => h.column), ...keys.map((k) => k.name)];
     w.line(`INSERT INTO ${table} (${[...columns, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource].map(quoteIdent).join(', ')})`);
     w.line(`SELECT ${[...columns.map((c) => col('f', c)), LOAD_TIMESTAMP_PARAMETER, quoteLiteral(ctx.model.recordSource)].join(', ')}`);
     w.line(`FROM ${quoteIdent(WORK.firstSeen)} AS ${quoteIdent('f')}`);
@@ -99,13 +165,9 @@ export function hubLoad(ctx: SqlContext, hub: Hub): Statement {
   const keys = hub.businessKeys;
   const sources = hub.sources.map((s): StagedSource => {
     const inputs = keyInputs(s.columns, keys);
-    return {
-      table: s.table,
-      columns: [[hub.hashKey, hashExpression(ctx.model.hashing, inputs, 'key')], ...keys.map((k, i) => [k.name, inputs[i]!.sql] as const)],
-      keep: `NOT ${missingKey(inputs)}`,
-    };
+    return { table: s.table, inputs, keep: `NOT ${missingKey(inputs)}` };
   });
-  return firstSeenLoad(ctx, hub, keys.map((k) => k.name), sources);
+  return firstSeenLoad(ctx, hub, keys, [{ column: hub.hashKey, from: 0, to: keys.length }], sources);
 }
 
 /** Hash inputs per hub of a link, from landing columns lined up with all the link's keys. */
@@ -129,16 +191,13 @@ export function linkLoad(ctx: SqlContext, link: Link): Statement {
   const keys = link.hubs.flatMap((h) => h.businessKeys);
   const sources = link.sources.map((s): StagedSource => {
     const perHub = linkInputs(link, s.columns);
-    const all = perHub.flat();
-    return {
-      table: s.table,
-      columns: [
-        [link.hashKey, hashExpression(ctx.model.hashing, all, 'key')],
-        ...link.hubs.map((h, i) => [h.hashKey, hashExpression(ctx.model.hashing, perHub[i]!, 'key')] as const),
-        ...keys.map((k, i) => [k.name, all[i]!.sql] as const),
-      ],
-      keep: linkKeep(perHub),
-    };
+    return { table: s.table, inputs: perHub.flat(), keep: linkKeep(perHub) };
   });
-  return firstSeenLoad(ctx, link, keys.map((k) => k.name), sources);
+  let at = 0;
+  const perHub = link.hubs.map((h): KeyHash => {
+    const hash = { column: h.hashKey, from: at, to: at + h.businessKeys.length };
+    at = hash.to;
+    return hash;
+  });
+  return firstSeenLoad(ctx, link, keys, [{ column: link.hashKey, from: 0, to: keys.length }, ...perHub], sources);
 }

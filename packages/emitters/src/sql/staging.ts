@@ -3,7 +3,7 @@
  * hashes a key alike), the delta-order value, and the SQL names the load statements use for
  * their own working columns.
  */
-import { TYPE_FAMILY, type Column, type ColumnType } from '@vault/core';
+import { TYPE_FAMILY, type Column, type ColumnType, type ColumnTypeKind } from '@vault/core';
 import { sourceColumn, type SqlContext } from './context.js';
 import type { HashInput } from './hashing.js';
 import { quoteIdent } from './quote.js';
@@ -29,6 +29,7 @@ export const WORK = {
   position: '$position',
   loadTimestamp: '$load_ts',
   key: '$key',
+  grouped: '$grouped',
 } as const;
 
 /** The alias of the landing table in a staging query. */
@@ -57,4 +58,19 @@ export function deltaOrderOf(ctx: SqlContext, table: string): { readonly column:
  */
 export function orderTerm(sql: string, type: ColumnType): string {
   return TYPE_FAMILY[type.kind] === 'text' ? `${sql} COLLATE ${quoteIdent('C')}` : sql;
+}
+
+/**
+ * Types with a `min()` aggregate whose order is `orderTerm`'s (NULLs ignored, so an all-NULL
+ * group is NULL and sorts last). PostgreSQL has none for boolean, uuid, bytea, json or jsonb.
+ */
+const HAS_MIN = {
+  smallint: true, int: true, bigint: true, decimal: true, real: true, double: true,
+  text: true, varchar: true, char: true, date: true, time: true, timestamp: true, timestamptz: true, interval: true,
+  boolean: false, uuid: false, bytea: false, json: false, jsonb: false,
+} as const satisfies Record<ColumnTypeKind, boolean>;
+
+/** `min(<value>)` of values of `type` in `orderTerm`'s order; undefined when PostgreSQL has no such aggregate. */
+export function minOf(type: ColumnType): ((sql: string) => string) | undefined {
+  return HAS_MIN[type.kind] ? (sql) => `min(${orderTerm(sql, type)})` : undefined;
 }

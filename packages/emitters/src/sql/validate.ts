@@ -5,6 +5,7 @@
 import type { VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import { parentKeySource, sqlContext } from './context.js';
+import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
 
@@ -21,6 +22,7 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
     if (other !== undefined) problems.push(`${what} and ${other} would both be ${key}`);
     else owners.set(key, what);
   };
+  claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run');
   for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`);
   for (const { entity } of allEntities(model)) {
     claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`);

@@ -1,0 +1,52 @@
+/**
+ * `vault run`'s use of the load ledger (packages/emitters/src/sql/ledger.ts): the signature of
+ * each load, from fingerprints of the landing tables taken once per run, and what each table's
+ * last load recorded.
+ */
+import { createHash } from 'node:crypto';
+import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters';
+import type { Queryable } from './database.js';
+
+export interface LedgerEntry {
+  readonly signature: string;
+  /** The load timestamp of that load, ISO 8601 UTC. */
+  readonly loadTs: string;
+}
+
+export interface Ledger {
+  /** What the last load of `table` (`schema.name`) recorded. */
+  previous(table: string): LedgerEntry | undefined;
+  /** The signature `load` has now; fingerprints each landing table once per run. */
+  signature(load: SqlLoad): Promise<string>;
+  /** Records a load, inside its transaction. */
+  record(tx: Queryable, load: SqlLoad, signature: string, loadTs: string, rowsInserted: number): Promise<void>;
+}
+
+export async function openLedger(db: Queryable, statements: LedgerStatements): Promise<Ledger> {
+  const rows = await db.query<{ entity_table: string; signature: string; load_ts: string }>(statements.select);
+  // 2024-05-01T00:00:00.000000Z → 2024-05-01T00:00:00Z; 2024-05-01T00:00:00.250000Z → …00.25Z.
+  const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
+  const previous = new Map(rows.rows.map((r) => [r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const));
+  const fingerprints = new Map<string, Promise<string>>();
+  const fingerprint = (t: SqlTable): Promise<string> => {
+    const key = tableIdent(t);
+    let f = fingerprints.get(key);
+    if (f === undefined) {
+      f = db.query<{ rows: string; versions: string }>(statements.fingerprint(t)).then((r) => `${key} ${r.rows[0]?.rows} ${r.rows[0]?.versions}`);
+      fingerprints.set(key, f);
+    }
+    return f;
+  };
+  return {
+    previous: (table) => previous.get(table),
+    async signature(load) {
+      const storage = await db.query<{ node: string | null }>(statements.storage, [tableIdent(load.target)]);
+      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements];
+      for (const t of load.sources) parts.push(await fingerprint(t));
+      return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+    },
+    async record(tx, load, signature, loadTs, rowsInserted) {
+      await tx.query(statements.record, [load.table, signature, loadTs, rowsInserted]);
+    },
+  };
+}

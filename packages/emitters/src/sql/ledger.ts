@@ -1,0 +1,63 @@
+/**
+ * The load ledger: `vault run`'s record of what each raw vault table was last loaded from, so a
+ * batch already loaded is not read, hashed and compared again (docs/run.md, "Unchanged batches").
+ *
+ * A load is skipped when its signature equals the one recorded by the table's last load. The
+ * signature covers the load statements, the target table's storage (`pg_relation_filenode`,
+ * new after TRUNCATE or a drop and re-create) and a fingerprint of each landing table it reads:
+ * the row count and a 64-bit sum over the rows' versions (`ctid`, `xmin`). Any committed insert,
+ * update or delete writes or removes a row version, so it changes the fingerprint; reading it
+ * touches no user column. A landing table changed while a load runs gives that load a
+ * fingerprint older than what it read, so the next run loads again: never too little.
+ */
+import { sqlName, type SqlTable } from './names.js';
+import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
+import { statement, type Statement } from './sql-writer.js';
+
+/** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
+export const LEDGER_TABLE_NAME = 'vault_loads';
+
+/** Bumped when what a signature covers changes, so older ledger rows never match. */
+export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
+
+export function ledgerTable(rawVaultSchema: string): SqlTable {
+  return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
+}
+
+export interface LedgerStatements {
+  readonly create: Statement;
+  /** Rows `{ entity_table, signature, load_ts }` (load_ts as ISO 8601 UTC text) of every table loaded before. */
+  readonly select: Statement;
+  /** `$1` table (`schema.name`), `$2` signature, `$3` load timestamp, `$4` rows inserted. */
+  readonly record: Statement;
+  /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
+  readonly storage: Statement;
+  /** The fingerprint query of a landing table: one row `{ rows, versions }`, both text. */
+  fingerprint(landing: SqlTable): Statement;
+}
+
+export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
+  const table = tableIdent(ledgerTable(rawVaultSchema));
+  return {
+    create: statement((w) => {
+      w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
+      w.block(() => {
+        w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
+        w.line(`${quoteIdent('signature')} text NOT NULL,`);
+        w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
+        w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
+        w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
+      });
+      w.line(')');
+    }),
+    select: `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
+    record: statement((w) => {
+      w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
+      w.line('VALUES ($1, $2, $3::timestamptz, $4)');
+      w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
+    }),
+    storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
+    fingerprint: (landing) =>
+      `SELECT CAST(count(*) AS text) AS ${quoteIdent('rows')}, CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')} FROM ${tableIdent(landing)}`,
+  };
+}
