@@ -70,6 +70,19 @@ describe(`the load ledger of vault run on ${ON}`, () => {
     for (const [entity, n] of r.inserted) expect(n, `a duplicate row adds nothing to ${entity}`).toBe(0);
   });
 
+  it('a landing column dropped and added again (no row rewritten): the loads reading that table run', async () => {
+    const t = landing('early_warning_signal');
+    await ws.session(async (q) => {
+      await q(`ALTER TABLE ${t} DROP COLUMN analyst_comment`);
+      await q(`ALTER TABLE ${t} ADD COLUMN analyst_comment text`);
+    });
+    const r = run();
+    expect(r.skipped).toEqual(ALL.filter((e) => !READS_SIGNAL.includes(e)));
+    // Every comment is NULL now: a change for each key that had one.
+    expect(r.inserted.get('satellite early_warning_signal')).toBeGreaterThan(0);
+    expect(run().skipped).toEqual(ALL);
+  });
+
   it('a truncated vault table is loaded again; the tables beside it are skipped', async () => {
     await ws.session((q) => q(`TRUNCATE ${raw('sat_early_warning_signal_input')}`));
     const r = run();

@@ -83,7 +83,8 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .addOption(new Option('--stage <stage>', 'last layer to create and report').choices(['raw', 'business', 'access', 'all']).default('all'))
     .option('--count-views', 'after loading, count the rows of every business-vault and access-layer view', false)
     .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
-    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean }) => {
+    .option('--jobs <n>', 'loads run at once on a server, each on its own connection (the embedded database runs one)', positiveNumber, 4)
+    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number }) => {
       const { runCommand } = await import('./commands/run.js');
       code = await runCommand(spec, opts, o);
     });

@@ -1,10 +1,11 @@
 import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
 import { validateSql } from '@vault/emitters';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl';
-import { DatabaseError, databasePlan, isServerError, openLedger, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
+import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
+import { loadEntities, seconds } from './run-loads.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
-import { bold, green, printDiagnostics, red, type Output } from '../output.js';
+import { bold, green, printDiagnostics, type Output } from '../output.js';
 
 export type StageOption = 'raw' | 'business' | 'access' | 'all';
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   readonly countViews?: boolean;
   /** Skip loads whose ledger signature is unchanged (default); false runs every load. */
   readonly skipUnchanged?: boolean;
+  /** Loads at once at most, each on its own session (a server only; default 1). */
+  readonly jobs?: number;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs}`));
       o.out(`  database  ${db.location}`);
       printSetup(o, await runSetup(db, plan.setup, plan.schemas));
-      const loaded = await loadEntities(db, plan, loadTs, opts.skipUnchanged !== false, o);
+      const loaded = await loadEntities(db, plan, { loadTs, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);
       const skipped = loaded.skipped === 0 ? '' : ` (${loaded.skipped} unchanged since their last load, skipped)`;
@@ -93,65 +96,6 @@ export function databaseFailure(e: unknown, o: Output): number {
 
 export function printSetup(o: Output, s: SetupResult): void {
   o.out(`  setup     ${s.created === 0 ? 'nothing to create' : `created ${s.created} tables and views`} (${s.statements} statements)`);
-}
-
-const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
-
-/** Parameters a load statement takes: `$1`, the load timestamp, only where it is used. */
-const usesLoadTs = (sql: string): boolean => /\$1(?!\d)/.test(sql);
-
-/**
- * Each entity in its own transaction, in the plan's (dependency) order. Stops at the first
- * failure: that entity's transaction rolled back, the ones before it are committed. A load whose
- * signature (statements, target storage, landing fingerprints) equals the one its table's last
- * load recorded in the ledger would insert nothing, and is skipped unless `skipUnchanged` is off.
- */
-async function loadEntities(
-  db: Database, plan: DatabasePlan, loadTs: string, skipUnchanged: boolean, o: Output,
-): Promise<{ rows: number; entities: number; skipped: number } | undefined> {
-  const width = Math.max(0, ...plan.loads.map((l) => l.kind.length + 1 + l.entity.length));
-  const ledger = await openLedger(db, plan.ledger);
-  let total = 0;
-  let skipped = 0;
-  o.out('  raw vault');
-  for (const [i, load] of plan.loads.entries()) {
-    const label = `${load.kind} ${load.entity}`;
-    const step = `[${i + 1}/${plan.loads.length}]`;
-    const line = (inserted: number, ms: number, note = ''): void =>
-      o.out(`    ${step.padEnd(String(plan.loads.length).length * 2 + 3)} ${label.padEnd(width)}  ${String(inserted).padStart(8)} rows inserted  ${seconds(ms)}${note}`);
-    o.progress(`  ${step} loading ${label} …`);
-    const t0 = Date.now();
-    let inserted: number;
-    try {
-      const signature = await ledger.signature(load);
-      const previous = ledger.previous(load.table);
-      if (skipUnchanged && previous?.signature === signature) {
-        o.progress('');
-        skipped++;
-        line(0, Date.now() - t0, `  skipped: landing unchanged since load_ts ${previous.loadTs}`);
-        continue;
-      }
-      inserted = await db.transaction(async (tx) => {
-        let n = 0;
-        for (const sql of load.statements) {
-          const r = await tx.query(sql, usesLoadTs(sql) ? [loadTs] : undefined);
-          if (r.command === 'INSERT') n += r.rowCount;
-        }
-        await ledger.record(tx, load, signature, loadTs, n);
-        return n;
-      });
-    } catch (e) {
-      o.progress('');
-      if (!isServerError(e)) throw e;
-      o.err(`vault: ${red(o, 'failed')} loading ${label} (${load.table}): ${sqlErrorLine(e)}`);
-      o.err(`vault: ${label} was rolled back and is as it was; ${i} entit${i === 1 ? 'y' : 'ies'} loaded before it ${i === 1 ? 'is' : 'are'} kept; ${plan.loads.length - i - 1} not loaded`);
-      return undefined;
-    }
-    o.progress('');
-    total += inserted;
-    line(inserted, Date.now() - t0);
-  }
-  return { rows: total, entities: plan.loads.length, skipped };
 }
 
 const LAYER_TITLES = { business_vault: 'business vault', access_layer: 'access layer' } as const;

@@ -21,6 +21,11 @@ export interface Database extends Queryable {
   /** Where the data lives, safe to print: a URL without its password, or the embedded directory. */
   readonly location: string;
   readonly kind: 'server' | 'embedded';
+  /**
+   * Opens another session on the same server, for work that can run side by side; absent for
+   * the embedded database, which has one session.
+   */
+  readonly fork?: () => Promise<Database>;
   /** Runs `fn` in one transaction: committed when it returns, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

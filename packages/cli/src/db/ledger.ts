@@ -16,8 +16,11 @@ export interface LedgerEntry {
 export interface Ledger {
   /** What the last load of `table` (`schema.name`) recorded. */
   previous(table: string): LedgerEntry | undefined;
-  /** The signature `load` has now; fingerprints each landing table once per run. */
-  signature(load: SqlLoad): Promise<string>;
+  /**
+   * The signature `load` has now, read through `q` (outside any transaction); each landing table
+   * is fingerprinted once per run.
+   */
+  signature(load: SqlLoad, q: Queryable): Promise<string>;
   /** Records a load, inside its transaction. */
   record(tx: Queryable, load: SqlLoad, signature: string, loadTs: string, rowsInserted: number): Promise<void>;
 }
@@ -28,21 +31,21 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
   const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
   const previous = new Map(rows.rows.map((r) => [r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const));
   const fingerprints = new Map<string, Promise<string>>();
-  const fingerprint = (t: SqlTable): Promise<string> => {
+  const fingerprint = (t: SqlTable, db: Queryable): Promise<string> => {
     const key = tableIdent(t);
     let f = fingerprints.get(key);
     if (f === undefined) {
-      f = db.query<{ rows: string; versions: string }>(statements.fingerprint(t)).then((r) => `${key} ${r.rows[0]?.rows} ${r.rows[0]?.versions}`);
+      f = db.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t)).then((r) => `${key} ${r.rows[0]?.rows} ${r.rows[0]?.versions} ${r.rows[0]?.columns}`);
       fingerprints.set(key, f);
     }
     return f;
   };
   return {
     previous: (table) => previous.get(table),
-    async signature(load) {
-      const storage = await db.query<{ node: string | null }>(statements.storage, [tableIdent(load.target)]);
+    async signature(load, q) {
+      const storage = await q.query<{ node: string | null }>(statements.storage, [tableIdent(load.target)]);
       const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements];
-      for (const t of load.sources) parts.push(await fingerprint(t));
+      for (const t of load.sources) parts.push(await fingerprint(t, q));
       return createHash('sha256').update(parts.join('\u0000')).digest('hex');
     },
     async record(tx, load, signature, loadTs, rowsInserted) {

@@ -21,5 +21,5 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       });
   // Timestamps print and parse the same wherever vault runs: --load-ts without a zone is UTC.
   await db.query("SET TIME ZONE 'UTC'");
-  return db;
+  return db.kind === 'server' ? { ...db, fork: () => openDatabase(options) } : db;
 }

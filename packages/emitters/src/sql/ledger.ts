@@ -5,9 +5,10 @@
  * A load is skipped when its signature equals the one recorded by the table's last load. The
  * signature covers the load statements, the target table's storage (`pg_relation_filenode`,
  * new after TRUNCATE or a drop and re-create) and a fingerprint of each landing table it reads:
- * the row count and a 64-bit sum over the rows' versions (`ctid`, `xmin`). Any committed insert,
- * update or delete writes or removes a row version, so it changes the fingerprint; reading it
- * touches no user column. A landing table changed while a load runs gives that load a
+ * the row count, a 64-bit sum over the rows' versions (`ctid`, `xmin`) and the table's columns
+ * (`pg_attribute`). Any committed insert, update or delete writes or removes a row version, and
+ * adding or dropping a column changes the column list, so either changes the fingerprint; reading
+ * it touches no user column. A landing table changed while a load runs gives that load a
  * fingerprint older than what it read, so the next run loads again: never too little.
  */
 import { sqlName, type SqlTable } from './names.js';
@@ -32,7 +33,7 @@ export interface LedgerStatements {
   readonly record: Statement;
   /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
   readonly storage: Statement;
-  /** The fingerprint query of a landing table: one row `{ rows, versions }`, both text. */
+  /** The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text. */
   fingerprint(landing: SqlTable): Statement;
 }
 
@@ -58,6 +59,17 @@ export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
     }),
     storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
     fingerprint: (landing) =>
-      `SELECT CAST(count(*) AS text) AS ${quoteIdent('rows')}, CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')} FROM ${tableIdent(landing)}`,
+      statement((w) => {
+        const t = tableIdent(landing);
+        w.line('SELECT');
+        w.block(() => {
+          w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
+          w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
+          // Columns added or dropped change what rows hold without writing new row versions.
+          w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
+          w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
+        });
+        w.line(`FROM ${t}`);
+      }),
   };
 }

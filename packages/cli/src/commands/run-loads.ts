@@ -1,0 +1,141 @@
+/**
+ * The loads of `vault run`: each raw vault entity in its own transaction, in waves of loads that
+ * depend on nothing loaded in the same wave, up to `jobs` at a time on a server (one session
+ * each), skipping those the ledger shows unchanged.
+ */
+import type { RawVaultKind, SqlLoad } from '@vault/emitters';
+import { isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Ledger, type Queryable } from '../db/index.js';
+import { red, type Output } from '../output.js';
+
+/**
+ * Which loads may run side by side: hubs; then links and satellites, which need only hubs; then
+ * link satellites. (A load never reads another raw vault table; the order only keeps every
+ * committed child row's parent committed first.)
+ */
+const WAVE = { hub: 0, link: 1, satellite: 1, link_satellite: 2 } as const satisfies Record<RawVaultKind, number>;
+
+export interface LoadOptions {
+  readonly loadTs: string;
+  readonly skipUnchanged: boolean;
+  /** Loads run at once at most (1 on the embedded database). */
+  readonly jobs: number;
+}
+
+export interface LoadSummary {
+  readonly rows: number;
+  readonly entities: number;
+  readonly skipped: number;
+}
+
+type Outcome =
+  | { readonly kind: 'loaded'; readonly rows: number; readonly ms: number }
+  | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
+  | { readonly kind: 'failed'; readonly error: string };
+
+/** `850 ms`, `12.3 s`. */
+export const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** Parameters a load statement takes: `$1`, the load timestamp, only where it is used. */
+const usesLoadTs = (sql: string): boolean => /\$1(?!\d)/.test(sql);
+
+async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptions): Promise<Outcome> {
+  const t0 = Date.now();
+  try {
+    const signature = await ledger.signature(load, db);
+    const previous = ledger.previous(load.table);
+    if (o.skipUnchanged && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
+    const rows = await db.transaction(async (tx: Queryable) => {
+      let n = 0;
+      for (const sql of load.statements) {
+        const r = await tx.query(sql, usesLoadTs(sql) ? [o.loadTs] : undefined);
+        if (r.command === 'INSERT') n += r.rowCount;
+      }
+      await ledger.record(tx, load, signature, o.loadTs, n);
+      return n;
+    });
+    return { kind: 'loaded', rows, ms: Date.now() - t0 };
+  } catch (e) {
+    if (!isServerError(e)) throw e;
+    return { kind: 'failed', error: sqlErrorLine(e) };
+  }
+}
+
+/**
+ * Runs the plan's loads. Every load of a wave runs, each committed or rolled back on its own;
+ * after a wave with a failure the run stops, so what is kept does not depend on `jobs` or timing.
+ * Results print in the plan's order. Undefined when a load failed (already reported).
+ */
+export async function loadEntities(db: Database, plan: DatabasePlan, options: LoadOptions, out: Output): Promise<LoadSummary | undefined> {
+  const loads = plan.loads;
+  const width = Math.max(0, ...loads.map((l) => l.kind.length + 1 + l.entity.length));
+  const stepWidth = String(loads.length).length * 2 + 3;
+  const ledger = await openLedger(db, plan.ledger);
+  const sessions: Database[] = [db];
+  const outcomes: Outcome[] = [];
+  out.out('  raw vault');
+  try {
+    for (let start = 0; start < loads.length;) {
+      let end = start;
+      while (end < loads.length && WAVE[loads[end]!.kind] === WAVE[loads[start]!.kind]) end++;
+      // Extra sessions only for a wave with loads to share.
+      const want = Math.min(options.jobs, end - start);
+      while (sessions.length < want && db.fork !== undefined) sessions.push(await db.fork());
+      let next = start;
+      let printed = start;
+      const running = new Set<string>();
+      const worker = async (session: Database): Promise<void> => {
+        while (next < end) {
+          const i = next++;
+          const load = loads[i]!;
+          running.add(`${load.kind} ${load.entity}`);
+          out.progress(`  [${i + 1}/${loads.length}] loading ${[...running].join(', ')} …`);
+          outcomes[i] = await runLoad(session, load, ledger, options);
+          running.delete(`${load.kind} ${load.entity}`);
+          for (; printed < end && outcomes[printed] !== undefined; printed++) {
+            out.progress('');
+            printOutcome(out, loads[printed]!, printed, loads.length, outcomes[printed]!, width, stepWidth);
+          }
+        }
+      };
+      await Promise.all(sessions.slice(0, Math.max(1, want)).map(worker));
+      if (outcomes.slice(start, end).some((x) => x.kind === 'failed')) {
+        reportFailure(out, loads, outcomes, end);
+        return undefined;
+      }
+      start = end;
+    }
+  } finally {
+    for (const s of sessions.slice(1)) await s.close();
+  }
+  const done = outcomes.filter((x) => x.kind !== 'failed');
+  return {
+    rows: done.reduce((n, x) => n + (x.kind === 'loaded' ? x.rows : 0), 0),
+    entities: loads.length,
+    skipped: done.filter((x) => x.kind === 'skipped').length,
+  };
+}
+
+function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: Outcome, width: number, stepWidth: number): void {
+  if (x.kind === 'failed') return; // reported after the wave
+  const step = `[${i + 1}/${total}]`.padEnd(stepWidth);
+  const label = `${load.kind} ${load.entity}`.padEnd(width);
+  const rows = String(x.kind === 'loaded' ? x.rows : 0).padStart(8);
+  const note = x.kind === 'skipped' ? `  skipped: landing unchanged since load_ts ${x.since}` : '';
+  out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
+}
+
+function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, end: number): void {
+  const failed: string[] = [];
+  loads.slice(0, end).forEach((load, i) => {
+    const x = outcomes[i];
+    if (x?.kind !== 'failed') return;
+    failed.push(`${load.kind} ${load.entity}`);
+    out.err(`vault: ${red(out, 'failed')} loading ${load.kind} ${load.entity} (${load.table}): ${x.error}`);
+  });
+  const kept = end - failed.length;
+  const one = failed.length === 1;
+  out.err(
+    `vault: ${failed.join(', ')} ${one ? 'was' : 'were'} rolled back and ${one ? 'is as it was' : 'are as they were'}; ` +
+      `${kept} entit${kept === 1 ? 'y' : 'ies'} loaded ${kept === 1 ? 'is' : 'are'} kept; ${loads.length - end} not loaded`,
+  );
+}
