@@ -40,8 +40,11 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     });
     expect(parsed.stmts).toHaveLength(1);
   }
-  // vault run's ledger queries (not part of the files).
-  const ledger = [plan.ledger.select, plan.ledger.record, plan.ledger.storage, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t)))];
+  // vault run's ledger queries and --replace-views (not part of the files).
+  const ledger = [
+    plan.ledger.select, plan.ledger.record, plan.ledger.storage, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
+    ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
+  ];
   expect(ledger.length).toBeGreaterThan(3);
   for (const s of ledger) expect((await parse(s)).stmts, s).toHaveLength(1);
   const files = emitSql(model, { specPath: 'spec.yaml' });

@@ -84,7 +84,8 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--count-views', 'after loading, count the rows of every business-vault and access-layer view', false)
     .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
     .option('--jobs <n>', 'loads run at once on a server, each on its own connection (the embedded database runs one)', positiveNumber, 4)
-    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number }) => {
+    .option('--replace-views', "drop the model's business vault and access layer views before setup creates them (after a spec change to their columns)", false)
+    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number; replaceViews: boolean }) => {
       const { runCommand } = await import('./commands/run.js');
       code = await runCommand(spec, opts, o);
     });

@@ -124,6 +124,105 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
+DO $vault_evolve$
+BEGIN
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('business_partner_hk', 'business_partner_id', 'load_ts', 'record_source')) < 4 THEN
+    ALTER TABLE "raw_vault"."hub_business_partner"
+      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_customer_account_monitoring_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('customer_account_monitoring_batch_manifest_hk', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 4 THEN
+    ALTER TABLE "raw_vault"."hub_customer_account_monitoring_batch_manifest"
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_hk', 'early_warning_signal_id', 'load_ts', 'record_source')) < 4 THEN
+    ALTER TABLE "raw_vault"."hub_early_warning_signal"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_early_warning_signal_input"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_hk', 'early_warning_signal_input_id', 'load_ts', 'record_source')) < 4 THEN
+    ALTER TABLE "raw_vault"."hub_early_warning_signal_input"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_business_partner_hk', 'early_warning_signal_hk', 'business_partner_hk', 'early_warning_signal_id', 'business_partner_id', 'load_ts', 'record_source')) < 7 THEN
+    ALTER TABLE "raw_vault"."lnk_early_warning_signal_business_partner"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_id" integer,
+      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_relationship"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_relationship_hk', 'early_warning_signal_input_hk', 'business_partner_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'business_partner_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 9 THEN
+    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_relationship"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_relationship_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
+      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'analyst_comment', 'days_past_due', 'overdraft_utilisation_ratio', 'severity_level', 'signal_date', 'signal_type', 'six_month_window_behavioural_score_average', 'two_month_window_behavioural_score_average')) < 13 THEN
+    ALTER TABLE "raw_vault"."sat_early_warning_signal"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text,
+      ADD COLUMN IF NOT EXISTS "hashdiff" char(32),
+      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz,
+      ADD COLUMN IF NOT EXISTS "analyst_comment" text,
+      ADD COLUMN IF NOT EXISTS "days_past_due" integer,
+      ADD COLUMN IF NOT EXISTS "overdraft_utilisation_ratio" numeric(9,4),
+      ADD COLUMN IF NOT EXISTS "severity_level" smallint,
+      ADD COLUMN IF NOT EXISTS "signal_date" date,
+      ADD COLUMN IF NOT EXISTS "signal_type" varchar(40),
+      ADD COLUMN IF NOT EXISTS "six_month_window_behavioural_score_average" numeric(18,6),
+      ADD COLUMN IF NOT EXISTS "two_month_window_behavioural_score_average" numeric(18,6);
+  END IF;
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+      SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_hk', 'delta_order', 'hashdiff']) WITH ORDINALITY AS u(name, n)
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND a.attname = u.name ORDER BY u.n
+    ), ' ')
+  ) THEN
+    ALTER TABLE "raw_vault"."sat_early_warning_signal" ADD UNIQUE ("early_warning_signal_hk", "delta_order", "hashdiff");
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'balance_amount', 'input_source_system', 'limit_amount', 'missed_payment_count')) < 9 THEN
+    ALTER TABLE "raw_vault"."sat_early_warning_signal_input"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text,
+      ADD COLUMN IF NOT EXISTS "hashdiff" char(32),
+      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz,
+      ADD COLUMN IF NOT EXISTS "balance_amount" numeric(18,2),
+      ADD COLUMN IF NOT EXISTS "input_source_system" varchar(30),
+      ADD COLUMN IF NOT EXISTS "limit_amount" numeric(18,2),
+      ADD COLUMN IF NOT EXISTS "missed_payment_count" integer;
+  END IF;
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+      SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_input_hk', 'delta_order', 'hashdiff']) WITH ORDINALITY AS u(name, n)
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND a.attname = u.name ORDER BY u.n
+    ), ' ')
+  ) THEN
+    ALTER TABLE "raw_vault"."sat_early_warning_signal_input" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff");
+  END IF;
+END
+$vault_evolve$;
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
   "entity_table" text PRIMARY KEY,
   "signature" text NOT NULL,

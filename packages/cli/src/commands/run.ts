@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly countViews?: boolean;
   /** Skip loads whose ledger signature is unchanged (default); false runs every load. */
   readonly skipUnchanged?: boolean;
+  /** Drop the model's views before setup creates them (after a spec change to their columns). */
+  readonly replaceViews?: boolean;
   /** Loads at once at most, each on its own session (a server only; default 1). */
   readonly jobs?: number;
 }
@@ -73,7 +75,8 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
     return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
       o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs}`));
       o.out(`  database  ${db.location}`);
-      printSetup(o, await runSetup(db, plan.setup, plan.schemas));
+      const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;
+      printSetup(o, await runSetup(db, setup, plan.schemas));
       const loaded = await loadEntities(db, plan, { loadTs, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);

@@ -50,6 +50,14 @@ export async function runSetup(db: Database, setup: ReadonlyArray<string>, schem
       } catch (e) {
         if (!isServerError(e)) throw e;
         const head = statement.trim().split('\n')[0] ?? '';
+        const view = /^CREATE OR REPLACE VIEW (\S+)/.exec(head)?.[1];
+        // 42P16: CREATE OR REPLACE VIEW can only append columns; the spec changed this view's.
+        if (view !== undefined && e.code === '42P16') {
+          throw new DatabaseError(
+            `setup failed, nothing was created: the spec changed the columns of view ${view}, which PostgreSQL cannot change in place (${sqlErrorLine(e)}); ` +
+              'run again with --replace-views to drop and create the business vault and access layer views (grants on them are lost)',
+          );
+        }
         throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
       }
     }

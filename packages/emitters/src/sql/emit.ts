@@ -10,6 +10,7 @@ import { accessLayerViews } from './access-layer.js';
 import { businessVaultViews } from './business-vault.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
+import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -17,6 +18,8 @@ import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, tableIdent } from './quote.js';
 import { validateSql } from './validate.js';
+import { dropModelViews } from './views.js';
+import type { Statement } from './sql-writer.js';
 
 export interface SqlOptions {
   /** The spec file, relative, as the user gave it: named in every file's header. */
@@ -46,6 +49,8 @@ export interface SqlPlan {
   readonly loads: ReadonlyArray<SqlLoad>;
   /** `vault run`'s record of loads (its table is part of `setup`). */
   readonly ledger: LedgerStatements;
+  /** Drops the model's views, for setup to create them again (`vault run --replace-views`). */
+  readonly dropViews: Statement | undefined;
 }
 
 function checked(model: VaultModel): SqlContext {
@@ -56,7 +61,7 @@ function checked(model: VaultModel): SqlContext {
 
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
   return [
-    ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
+    ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
     ...businessVaultViews(ctx), ...accessLayerViews(ctx),
   ];
 }
@@ -100,7 +105,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
 export function sqlPlan(model: VaultModel): SqlPlan {
   const ctx = checked(model);
   const ledger = ledgerStatements(model.schemas.rawVault);
-  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger };
+  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: dropModelViews(model) };
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */
