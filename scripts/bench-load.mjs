@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench:load`: load 1,000,000 landing rows (100,000 keys, ten versions each) into the
 // ews model on a real PostgreSQL server, and print in the same run: the initial vault load, a
-// reload of the unchanged batch, the floor (a plain INSERT INTO copy SELECT * FROM landing of
-// the same rows), and the peak RSS of the vault process.
+// reload of the unchanged batch (skipped by the load ledger; and with --no-skip-unchanged, every
+// load run), a batch with 1% of one table's rows changed, the floor (a plain
+// INSERT INTO copy SELECT * FROM landing of the same rows), and the peak RSS of the vault process.
 // Server: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,12 +62,18 @@ try {
   const initial = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-02-01T00:00:00Z']);
   const again = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-02-01T00:00:00Z']);
   const later = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z']);
+  const forced = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z', '--no-skip-unchanged']);
+  // A new batch: 1% of the signals' rows changed (a new comment on their latest version).
+  const changed = await client.query(`UPDATE ${L}."early_warning_signal" SET analyst_comment = 'revised', updated_at = updated_at + INTERVAL '1 day' WHERE updated_at >= TIMESTAMPTZ '2024-01-01' + ${rowsPerTable - keys} * INTERVAL '1 second' AND early_warning_signal_id % 10 = 0`);
+  const delta = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-04-01T00:00:00Z']);
   const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`landing rows: ${2 * rowsPerTable} (${keys} keys per table, ${rowsPerTable / keys} versions each)`);
   console.log(`floor (INSERT INTO copy SELECT * FROM landing):       ${f(floor)}`);
   console.log(`vault run, initial load:                              ${f(initial.ms)}  (${(initial.ms / floor).toFixed(2)}x floor, goal <= 3x), peak RSS ${(initial.rss / 1048576).toFixed(0)} MiB`);
   console.log(`vault run, same batch, same --load-ts:                ${f(again.ms)}  (${(again.ms / floor).toFixed(2)}x floor, goal <= 1x), largest insert ${again.inserted} rows, peak RSS ${(again.rss / 1048576).toFixed(0)} MiB`);
   console.log(`vault run, same batch, later --load-ts:               ${f(later.ms)}  (${(later.ms / floor).toFixed(2)}x floor), largest insert ${later.inserted} rows`);
+  console.log(`vault run, same batch, --no-skip-unchanged:           ${f(forced.ms)}  (${(forced.ms / floor).toFixed(2)}x floor: every load reads, hashes and compares), largest insert ${forced.inserted} rows`);
+  console.log(`vault run, ${changed.rowCount} of ${rowsPerTable} signal rows changed:           ${f(delta.ms)}  (${(delta.ms / floor).toFixed(2)}x floor), largest insert ${delta.inserted} rows`);
   console.log(initial.out.split('\n').filter((l) => /rows? inserted/.test(l)).join('\n'));
 } finally {
   for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
