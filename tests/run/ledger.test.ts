@@ -94,6 +94,24 @@ describe(`the load ledger of vault run on ${ON}`, () => {
     });
   });
 
+  it('a landing view has no row versions to fingerprint: the loads reading it always run', async () => {
+    const t = landing('early_warning_signal_input');
+    const schema = ws.model.schemas.landing;
+    await ws.session(async (q) => {
+      await q(`ALTER TABLE ${t} RENAME TO early_warning_signal_input_rows`);
+      await q(`CREATE VIEW ${t} AS SELECT * FROM "${schema}".early_warning_signal_input_rows`);
+    });
+    for (let i = 0; i < 2; i++) {
+      const r = run();
+      expect(r.skipped).toEqual(READS_SIGNAL.filter((e) => e !== 'hub business_partner').sort());
+      for (const [entity, n] of r.inserted) expect(n, entity).toBe(0);
+    }
+    await ws.session(async (q) => {
+      await q(`DROP VIEW ${t}`);
+      await q(`ALTER TABLE "${schema}".early_warning_signal_input_rows RENAME TO early_warning_signal_input`);
+    });
+  });
+
   it('a spec change that changes the load statements runs every load; --no-skip-unchanged runs them all anyway', () => {
     const path = join(ws.dir, ws.spec);
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^record_source: .*$/m, 'record_source: ews_core_v2'));

@@ -42,7 +42,7 @@ async function expectAllParse(model: VaultModel): Promise<void> {
   }
   // vault run's ledger queries and --replace-views (not part of the files).
   const ledger = [
-    plan.ledger.select, plan.ledger.record, plan.ledger.storage, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
+    plan.ledger.select, plan.ledger.record, plan.ledger.storage, plan.ledger.kind, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
   ];
   expect(ledger.length).toBeGreaterThan(3);

@@ -225,7 +225,7 @@ $vault_evolve$;
 
 CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
   "entity_table" text PRIMARY KEY,
-  "signature" text NOT NULL,
+  "signature" text,
   "load_ts" timestamptz NOT NULL,
   "rows_inserted" bigint NOT NULL,
   "loaded_at" timestamptz NOT NULL DEFAULT now()

@@ -43,7 +43,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
   try {
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
-    if (o.skipUnchanged && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
+    if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
     const rows = await db.transaction(async (tx: Queryable) => {
       let n = 0;
       for (const sql of load.statements) {

@@ -4,7 +4,7 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters';
+import { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters';
 import type { Queryable } from './database.js';
 
 export interface LedgerEntry {
@@ -18,24 +18,32 @@ export interface Ledger {
   previous(table: string): LedgerEntry | undefined;
   /**
    * The signature `load` has now, read through `q` (outside any transaction); each landing table
-   * is fingerprinted once per run.
+   * is fingerprinted once per run. Undefined when a landing table cannot be (a view): that load
+   * is never skipped.
    */
-  signature(load: SqlLoad, q: Queryable): Promise<string>;
-  /** Records a load, inside its transaction. */
-  record(tx: Queryable, load: SqlLoad, signature: string, loadTs: string, rowsInserted: number): Promise<void>;
+  signature(load: SqlLoad, q: Queryable): Promise<string | undefined>;
+  /** Records a load, inside its transaction (a load without a signature as NULL). */
+  record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number): Promise<void>;
 }
 
 export async function openLedger(db: Queryable, statements: LedgerStatements): Promise<Ledger> {
-  const rows = await db.query<{ entity_table: string; signature: string; load_ts: string }>(statements.select);
+  const rows = await db.query<{ entity_table: string; signature: string | null; load_ts: string }>(statements.select);
   // 2024-05-01T00:00:00.000000Z → 2024-05-01T00:00:00Z; 2024-05-01T00:00:00.250000Z → …00.25Z.
   const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
-  const previous = new Map(rows.rows.map((r) => [r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const));
-  const fingerprints = new Map<string, Promise<string>>();
-  const fingerprint = (t: SqlTable, db: Queryable): Promise<string> => {
+  const previous = new Map(rows.rows.flatMap((r) => (r.signature === null ? [] : [[r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const])));
+  const fingerprints = new Map<string, Promise<string | undefined>>();
+  const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
+    const key = tableIdent(t);
+    const kind = (await q.query<{ kind: string }>(statements.kind, [key])).rows[0]?.kind;
+    if (kind === undefined || !FINGERPRINTED_KINDS.has(kind)) return undefined;
+    const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t))).rows[0];
+    return `${key} ${f?.rows} ${f?.versions} ${f?.columns}`;
+  };
+  const fingerprint = (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
     let f = fingerprints.get(key);
     if (f === undefined) {
-      f = db.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t)).then((r) => `${key} ${r.rows[0]?.rows} ${r.rows[0]?.versions} ${r.rows[0]?.columns}`);
+      f = read(t, q);
       fingerprints.set(key, f);
     }
     return f;
@@ -45,11 +53,15 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
     async signature(load, q) {
       const storage = await q.query<{ node: string | null }>(statements.storage, [tableIdent(load.target)]);
       const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements];
-      for (const t of load.sources) parts.push(await fingerprint(t, q));
+      for (const t of load.sources) {
+        const f = await fingerprint(t, q);
+        if (f === undefined) return undefined;
+        parts.push(f);
+      }
       return createHash('sha256').update(parts.join('\u0000')).digest('hex');
     },
     async record(tx, load, signature, loadTs, rowsInserted) {
-      await tx.query(statements.record, [load.table, signature, loadTs, rowsInserted]);
+      await tx.query(statements.record, [load.table, signature ?? null, loadTs, rowsInserted]);
     },
   };
 }

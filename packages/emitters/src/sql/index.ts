@@ -8,5 +8,5 @@ export { pgType } from './types.js';
 export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
 export { LOAD_TIMESTAMP_PARAMETER } from './load.js';
-export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
+export { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';

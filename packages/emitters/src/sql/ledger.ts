@@ -21,6 +21,13 @@ export const LEDGER_TABLE_NAME = 'vault_loads';
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
 
+/**
+ * Relations whose row versions show every change: tables, partitioned tables, materialized
+ * views. A landing "table" that is a view or a foreign table is never fingerprinted, so the loads
+ * reading it always run.
+ */
+export const FINGERPRINTED_KINDS: ReadonlySet<string> = new Set(['r', 'p', 'm']);
+
 export function ledgerTable(rawVaultSchema: string): SqlTable {
   return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
 }
@@ -33,7 +40,12 @@ export interface LedgerStatements {
   readonly record: Statement;
   /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
   readonly storage: Statement;
-  /** The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text. */
+  /** `$1` a table as `"schema"."name"`: `{ kind }`, its `pg_class.relkind` (no row: no such table). */
+  readonly kind: Statement;
+  /**
+   * The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text.
+   * Only for kinds `FINGERPRINTED_KINDS`; a view has no row versions.
+   */
   fingerprint(landing: SqlTable): Statement;
 }
 
@@ -44,7 +56,7 @@ export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
       w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
       w.block(() => {
         w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
-        w.line(`${quoteIdent('signature')} text NOT NULL,`);
+        w.line(`${quoteIdent('signature')} text,`);
         w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
         w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
         w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
@@ -57,6 +69,7 @@ export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
       w.line('VALUES ($1, $2, $3::timestamptz, $4)');
       w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
     }),
+    kind: `SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`,
     storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
     fingerprint: (landing) =>
       statement((w) => {
