@@ -5,11 +5,10 @@
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
-import { match } from 'ts-pattern';
 import { entityColumns, type EntityColumn } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { byCodeUnit } from './querydsl/python-file.js';
-import { entityFiles } from './querydsl/kinds.js';
+import { entityPaths } from './querydsl/kinds.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -148,27 +147,43 @@ interface KindFields {
   readonly sources: ReadonlyArray<ManifestSource>;
 }
 
+type Of<K extends EntityKind> = Extract<VaultEntity, { kind: K }>;
+const rawSatellite = (s: Of<'satellite' | 'link_satellite'>): KindFields => ({
+  parent: s.parent,
+  sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
+});
+const businessSatellite = (s: Of<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
+const accessEntity = (): KindFields => ({ sources: [] });
+
+/**
+ * A table typed so that a kind nobody handles fails to compile; not a ts-pattern `match`, which
+ * builds its matcher on every call, once per entity of models that reach 70,000 entities.
+ */
+const KIND_FIELDS = {
+  hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
+  link: (l) => ({
+    business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    hubs: l.hubs.map((h) => h.hub),
+    sources: l.sources.map(source),
+  }),
+  satellite: rawSatellite,
+  link_satellite: rawSatellite,
+  business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
+  business_link: (l) => ({
+    business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    hubs: l.hubs.map((h) => h.hub),
+    sources: [],
+  }),
+  business_satellite: businessSatellite,
+  business_link_satellite: businessSatellite,
+  presentation_view: accessEntity,
+  dimensional_model: accessEntity,
+  reporting_view: accessEntity,
+} as const satisfies { readonly [K in EntityKind]: (entity: Of<K>) => KindFields };
+
 function kindFields(entity: VaultEntity): KindFields {
-  return match<VaultEntity, KindFields>(entity)
-    .with({ kind: 'hub' }, (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }))
-    .with({ kind: 'link' }, (l) => ({
-      business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
-      hubs: l.hubs.map((h) => h.hub),
-      sources: l.sources.map(source),
-    }))
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => ({
-      parent: s.parent,
-      sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
-    }))
-    .with({ kind: 'business_hub' }, (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }))
-    .with({ kind: 'business_link' }, (l) => ({
-      business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
-      hubs: l.hubs.map((h) => h.hub),
-      sources: [],
-    }))
-    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({ parent: s.parent, sources: [] }))
-    .with({ kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' }, () => ({ sources: [] }))
-    .exhaustive();
+  // Each kind is paired with its own entity type, which TypeScript cannot follow through an index.
+  return (KIND_FIELDS[entity.kind] as (entity: VaultEntity) => KindFields)(entity);
 }
 
 function source(s: ManifestSource): ManifestSource {
@@ -185,7 +200,7 @@ function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: Readonl
     sources: fields.sources,
     columns: entityColumns(model, entity),
     derived_from: entity.derivedFrom.map(qualifiedName),
-    files: entityFiles(entity.kind, entity.name).filter((f) => emitted.has(f)).sort(byCodeUnit),
+    files: entityPaths(entity).filter((f) => emitted.has(f)).sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],
     ...(blocks ? blocks(entity, model) : {}),
   };

@@ -3,7 +3,7 @@
  * where that key came from. Spec order never matters: tables and columns are sorted.
  */
 import type { Column, Evidence } from '../ir/common.js';
-import { parseColumnType } from '../spec/column-type.js';
+import { columnTypeParser, type ColumnTypeResult } from '../spec/column-type.js';
 import { columnSpecObject, type ColumnRole, type Spec, type TableKind, type TableSpec } from '../spec/spec.js';
 import { entityOf, isPrefixedKeyFor, keyNamesFor, looksTechnical } from './naming.js';
 import type { RuleId } from './rules.js';
@@ -21,15 +21,16 @@ export interface TableInfo {
 }
 
 export function analyseTables(spec: Spec): TableInfo[] {
-  return Object.keys(spec.tables).sort().map((name) => analyseTable(name, spec.tables[name]!));
+  const parseType = columnTypeParser();
+  return Object.keys(spec.tables).sort().map((name) => analyseTable(name, spec.tables[name]!, parseType));
 }
 
-function analyseTable(name: string, spec: TableSpec): TableInfo {
+function analyseTable(name: string, spec: TableSpec, parseType: (text: string) => ColumnTypeResult): TableInfo {
   const columns: Column[] = [];
   const roles = new Map<string, ColumnRole>();
   for (const columnName of Object.keys(spec.columns).sort()) {
     const c = columnSpecObject(spec.columns[columnName]!);
-    const parsed = parseColumnType(c.type);
+    const parsed = parseType(c.type);
     if (!parsed.ok) continue; // reported by validateSpec; compile never runs on such a spec
     columns.push({ name: columnName, type: parsed.type, nullable: c.nullable ?? true, ...(c.description ? { description: c.description } : {}) });
     if (c.role !== undefined) roles.set(columnName, c.role);

@@ -107,6 +107,19 @@ export function parseColumnType(text: string): ColumnTypeResult {
   return buildWithArgs(kind, values, whole);
 }
 
+/**
+ * `parseColumnType` for the columns of one spec: each spelling is parsed once and its result
+ * shared, since a 10,000-table spec writes a handful of spellings 200,000 times.
+ */
+export function columnTypeParser(): (text: string) => ColumnTypeResult {
+  const results = new Map<string, ColumnTypeResult>();
+  return (text) => {
+    let result = results.get(text);
+    if (result === undefined) results.set(text, (result = parseColumnType(text)));
+    return result;
+  };
+}
+
 function buildWithArgs(kind: ColumnTypeKind, values: ReadonlyArray<number>, whole: InnerRange): ColumnTypeResult {
   const [first, second] = values;
   if (kind === 'decimal') {

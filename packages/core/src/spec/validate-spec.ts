@@ -4,7 +4,7 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import { closest, parseColumnType, printColumnType, TYPE_FAMILY } from './column-type.js';
+import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
 import { checkIdentifier } from './identifiers.js';
 import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
@@ -19,18 +19,20 @@ export function validateSpec(spec: Spec): PathDiagnostic[] {
   const tableNames = Object.keys(spec.tables);
   if (tableNames.length === 0) out.push(pathDiag('VLT214', ['tables'], 'the model has no source tables; add at least one under tables:'));
   checkFolded(tableNames, (n) => ['tables', n], 'VLT205', (n) => `table '${n}'`, out);
+  const parseType = columnTypeParser();
 
   for (const [tableName, table] of Object.entries(spec.tables)) {
     name(tableName, ['tables', tableName], 'table', 'key');
-    validateTable(spec, tableName, table, out, name);
+    validateTable(spec, tableName, table, out, name, parseType);
   }
   validateNamedBlocks(spec, name);
   return out;
 }
 
 type NameCheck = (value: string, path: SpecPath, what: string, target?: 'key' | 'value') => void;
+type TypeParser = (text: string) => ColumnTypeResult;
 
-function validateTable(spec: Spec, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck): void {
+function validateTable(spec: Spec, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck, parseType: TypeParser): void {
   const base = ['tables', tableName] as const;
   const columnNames = Object.keys(table.columns);
   if (columnNames.length === 0) out.push(pathDiag('VLT210', [...base, 'columns'], `table '${tableName}' has no columns`));
@@ -40,7 +42,7 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
     const path = [...base, 'columns', columnName];
     name(columnName, path, 'column', 'key');
     const typePath = typeof column === 'string' ? path : [...path, 'type'];
-    const parsed = parseColumnType(columnSpecObject(column).type);
+    const parsed = parseType(columnSpecObject(column).type);
     if (!parsed.ok) out.push(pathDiag(parsed.error.code, typePath, parsed.error.message, { inner: parsed.error.inner }));
   }
 
@@ -102,8 +104,8 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
       out.push(pathDiag('VLT211', [...path, 'columns'], `reference has ${ref.columns.length} column${ref.columns.length === 1 ? '' : 's'} but the key of table '${ref.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
     } else if (targetKey !== undefined) {
       ref.columns.forEach((c, j) => {
-        const from = familyOf(table.columns[c]);
-        const to = familyOf(target.columns[targetKey[j]!]);
+        const from = familyOf(table.columns[c], parseType);
+        const to = familyOf(target.columns[targetKey[j]!], parseType);
         if (from !== undefined && to !== undefined && from.family !== to.family) {
           out.push(pathDiag('VLT220', [...path, 'columns', j], `reference column '${c}' is ${from.text} but '${targetKey[j]}' of table '${ref.table}' is ${to.text}; their hash keys would never match`));
         }
@@ -144,9 +146,9 @@ function checkFolded(
   }
 }
 
-function familyOf(c: ColumnSpec | undefined): { family: string; text: string } | undefined {
+function familyOf(c: ColumnSpec | undefined, parseType: TypeParser): { family: string; text: string } | undefined {
   if (c === undefined) return undefined;
-  const parsed = parseColumnType(columnSpecObject(c).type);
+  const parsed = parseType(columnSpecObject(c).type);
   return parsed.ok ? { family: TYPE_FAMILY[parsed.type.kind], text: printColumnType(parsed.type) } : undefined;
 }
 

@@ -8,7 +8,7 @@ import { allEntities } from '@vault/core';
 import type { EmittedFile } from '../emitted-file.js';
 import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';
-import { entityFiles } from './kinds.js';
+import { entityPaths } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
 import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
 import { registryFile } from './registry.js';
@@ -59,7 +59,7 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): Que
   const ctx = dslContext(model, profile, options.specPath);
   const entities = allEntities(model).map(({ entity }) => entity);
   const packages = packageFiles(ctx);
-  const paths = ['registry.py', ...packages.map((f) => f.path), ...entities.flatMap((e) => entityFiles(e.kind, e.name))].sort(byCodeUnit);
+  const paths = ['registry.py', ...packages.map((f) => f.path), ...entities.flatMap(entityPaths)].sort(byCodeUnit);
   function* generate(): Generator<EmittedFile> {
     yield registryFile(ctx);
     yield* packages;

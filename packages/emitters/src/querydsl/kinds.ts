@@ -2,7 +2,7 @@
  * How each kind of entity is spelled in the Query DSL output: file and constant suffix, enum,
  * build method, and whether the file is a class with a static builder or a `main()`.
  */
-import type { EntityKind } from '@vault/core';
+import type { EntityKind, VaultEntity } from '@vault/core';
 import { KIND_PLACES } from '../entity-kinds.js';
 import { pascalCase, snakeCase, upperSnake } from '../python.js';
 import type { EnumName, MethodName } from './profile.js';
@@ -63,14 +63,19 @@ export function modulePath(module: string): string {
   return `${module.replaceAll('.', '/')}.py`;
 }
 
+/** Each kind's suffix as constants and classes spell it: `LINK_SATELLITE`, `LinkSatellite`. */
+const SUFFIX_SPELLINGS = Object.fromEntries(
+  Object.entries(DSL_KINDS).map(([kind, { suffix }]) => [kind, { constant: upperSnake(suffix), class: pascalCase(suffix) }]),
+) as Record<EntityKind, { readonly constant: string; readonly class: string }>;
+
 /** `BUSINESS_PARTNER_HUB_FIELD_MAPPING`. */
 export function mappingConstant(kind: EntityKind, name: string): string {
-  return `${upperSnake(name)}_${upperSnake(DSL_KINDS[kind].suffix)}_FIELD_MAPPING`;
+  return `${upperSnake(name)}_${SUFFIX_SPELLINGS[kind].constant}_FIELD_MAPPING`;
 }
 
 /** `BusinessPartnerHub`, `EarlyWarningSignalPresentationView`. */
 export function className(kind: EntityKind, name: string): string {
-  return pascalCase(name) + pascalCase(DSL_KINDS[kind].suffix);
+  return pascalCase(name) + SUFFIX_SPELLINGS[kind].class;
 }
 
 /** The static builder of a class-shaped entity, as in the seed: `build_hub`, `build_business_hub`. */
@@ -85,3 +90,39 @@ export function builderName(kind: EntityKind): string {
 export function entityFiles(kind: EntityKind, name: string): readonly [string, string] {
   return [modulePath(entityModule(kind, name)), modulePath(fieldsModule(kind, name))];
 }
+
+/**
+ * `compute`, once per entity: validation, the file list, the registry, the entity's own files,
+ * every file that joins it and the manifest each name an entity, and models reach 70,000 entities.
+ */
+function perEntity<T>(compute: (entity: VaultEntity) => T): (entity: VaultEntity) => T {
+  const results = new WeakMap<VaultEntity, T>();
+  return (entity) => {
+    let result = results.get(entity);
+    if (result === undefined) results.set(entity, (result = compute(entity)));
+    return result;
+  };
+}
+
+/** `entityFiles` of an entity. */
+export const entityPaths: (entity: VaultEntity) => readonly [string, string] = perEntity((e) => entityFiles(e.kind, e.name));
+
+/** How an entity is named inside the Query DSL files. */
+export interface EntityNames {
+  /** Its registry enum member: `BUSINESS_PARTNER`. */
+  readonly member: string;
+  /** `raw_vault.business_partner_hub_fields`. */
+  readonly fieldsModule: string;
+  /** `BUSINESS_PARTNER_HUB_FIELD_MAPPING`. */
+  readonly mappingConstant: string;
+  /** `BusinessPartnerHub`: the class its builder file defines when its kind is class-shaped. */
+  readonly className: string;
+}
+
+/** @example entityNames(hub).mappingConstant // 'BUSINESS_PARTNER_HUB_FIELD_MAPPING' */
+export const entityNames: (entity: VaultEntity) => EntityNames = perEntity(({ kind, name }) => ({
+  member: upperSnake(name),
+  fieldsModule: fieldsModule(kind, name),
+  mappingConstant: mappingConstant(kind, name),
+  className: className(kind, name),
+}));

@@ -28,9 +28,10 @@ export class Imports {
     return name;
   }
 
-  /** Every name imported, to check that a local definition does not shadow one. */
-  names(): ReadonlySet<string> {
-    return new Set([...this.byModule.values()].flatMap((s) => [...s]));
+  /** Whether `name` is imported from any module, to check that a local definition does not shadow one. */
+  has(name: string): boolean {
+    for (const names of this.byModule.values()) if (names.has(name)) return true;
+    return false;
   }
 
   /** Sorted by module, names sorted (plain code-unit order: no locale). */

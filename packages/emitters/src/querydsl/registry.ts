@@ -5,8 +5,8 @@
 import type { VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import type { EmittedFile } from '../emitted-file.js';
-import { pyString, upperSnake } from '../python.js';
-import { DSL_KINDS, ENUM_KINDS } from './kinds.js';
+import { pyString } from '../python.js';
+import { DSL_KINDS, ENUM_KINDS, entityNames } from './kinds.js';
 import { ENUM_NAMES } from './profile.js';
 import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
 import { REGISTRY_MODULE, type DslContext } from './scope.js';
@@ -16,8 +16,8 @@ export function registryMembers(model: VaultModel): ReadonlyMap<string, Readonly
   const entities = allEntities(model).map(({ entity }) => entity);
   return new Map(
     ENUM_NAMES.map((e) => {
-      const names = entities.filter((x) => x.kind === ENUM_KINDS[e]).map((x) => x.name).sort(byCodeUnit);
-      return [e, names.map((n) => [upperSnake(n), n] as const)];
+      const members = entities.filter((x) => x.kind === ENUM_KINDS[e]).sort((a, b) => byCodeUnit(a.name, b.name));
+      return [e, members.map((x) => [entityNames(x).member, x.name] as const)];
     }),
   );
 }

@@ -3,10 +3,10 @@
  * entities' field mappings and the registry enums through their modules. Every use records its
  * import, so a file imports exactly what it uses.
  */
-import type { EntityKind, VaultModel } from '@vault/core';
+import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
-import { pyLiteral, pyString, upperSnake } from '../python.js';
-import { DSL_KINDS, fieldsModule, mappingConstant } from './kinds.js';
+import { pyLiteral, pyString } from '../python.js';
+import { DSL_KINDS, entityNames, type EntityNames } from './kinds.js';
 import type { FrameworkName, FrameworkProfile, MethodName } from './profile.js';
 import { Imports } from './python-file.js';
 
@@ -17,12 +17,17 @@ export interface DslContext {
   readonly model: VaultModel;
   readonly profile: FrameworkProfile;
   readonly specPath: string;
-  /** `kind:name` of every entity, to check references before naming them. */
-  readonly entities: ReadonlySet<string>;
+  /** Every entity by kind and name, to check references before naming them. */
+  readonly entities: ReadonlyMap<EntityKind, ReadonlyMap<string, VaultEntity>>;
 }
 
 export function dslContext(model: VaultModel, profile: FrameworkProfile, specPath: string): DslContext {
-  const entities = new Set(allEntities(model).map(({ entity }) => `${entity.kind}:${entity.name}`));
+  const entities = new Map<EntityKind, Map<string, VaultEntity>>();
+  for (const { entity } of allEntities(model)) {
+    const byName = entities.get(entity.kind);
+    if (byName === undefined) entities.set(entity.kind, new Map([[entity.name, entity]]));
+    else byName.set(entity.name, entity);
+  }
   return { model, profile, specPath, entities };
 }
 
@@ -42,15 +47,19 @@ export class FileScope {
 
   /** `Query(<ENTITY>_<KIND>_FIELD_MAPPING)`; the entity must exist in the model. */
   query(kind: EntityKind, name: string): string {
-    if (!this.ctx.entities.has(`${kind}:${name}`)) {
-      throw new Error(`emitQueryDsl: the model has no ${kind} '${name}', which another entity refers to`);
-    }
-    return `${this.framework('Query')}(${this.imports.use(fieldsModule(kind, name), mappingConstant(kind, name))})`;
+    const names = this.names(kind, name);
+    return `${this.framework('Query')}(${this.imports.use(names.fieldsModule, names.mappingConstant)})`;
   }
 
   /** `RawHub.BUSINESS_PARTNER`. */
   member(kind: EntityKind, name: string): string {
-    return `${this.imports.use(REGISTRY_MODULE, this.ctx.profile.enums[DSL_KINDS[kind].enumName])}.${upperSnake(name)}`;
+    return `${this.imports.use(REGISTRY_MODULE, this.ctx.profile.enums[DSL_KINDS[kind].enumName])}.${this.names(kind, name).member}`;
+  }
+
+  private names(kind: EntityKind, name: string): EntityNames {
+    const entity = this.ctx.entities.get(kind)?.get(name);
+    if (entity === undefined) throw new Error(`emitQueryDsl: the model has no ${kind} '${name}', which another entity refers to`);
+    return entityNames(entity);
   }
 
   joinCondition(key: string): string {

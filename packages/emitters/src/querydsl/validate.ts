@@ -3,13 +3,19 @@
  * Python. The compiler's own validation makes all of this true for models it builds; this check
  * names the problem instead of emitting a file that fails at import time.
  */
-import type { VaultModel } from '@vault/core';
+import type { VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
-import { DSL_KINDS, className, entityFiles } from './kinds.js';
+import { DSL_KINDS, entityNames, entityPaths } from './kinds.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
 import { registryMembers } from './registry.js';
 
 const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The answer for each model and profile: `vault compile` asks before it plans the output and
+ * the emitter asks again before it emits, and each asking spells every entity's names.
+ */
+const ANSWERS = new WeakMap<VaultModel, WeakMap<FrameworkProfile, ReadonlyArray<string>>>();
 
 /**
  * Problems that would make the Query DSL output invalid; empty when it can be emitted.
@@ -17,6 +23,14 @@ const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * validateQueryDsl(model, DEFAULT_PROFILE) // []
  */
 export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): ReadonlyArray<string> {
+  let answers = ANSWERS.get(model);
+  if (answers === undefined) ANSWERS.set(model, (answers = new WeakMap()));
+  let problems = answers.get(profile);
+  if (problems === undefined) answers.set(profile, (problems = Object.freeze(findProblems(model, profile))));
+  return problems;
+}
+
+function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
   const problems: string[] = checkProfile(profile).map((p) => `framework profile ${p.path.join('.')}: ${p.message}`);
   const entities = allEntities(model).map(({ entity }) => entity);
   for (const e of entities) {
@@ -38,15 +52,15 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
   const imported = new Set([...Object.values(profile.names), ...Object.values(profile.enums)]);
   if (imported.has('main')) problems.push("framework profile: 'main' is the function satellite files define; choose another name");
   for (const e of entities) {
-    const defined = DSL_KINDS[e.kind].shape === 'class' ? className(e.kind, e.name) : undefined;
+    const defined = DSL_KINDS[e.kind].shape === 'class' ? entityNames(e).className : undefined;
     if (defined !== undefined && imported.has(defined)) problems.push(`${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`);
   }
-  const owners = new Map<string, string>();
+  const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
-    for (const path of entityFiles(e.kind, e.name)) {
+    for (const path of entityPaths(e)) {
       const other = owners.get(path);
-      if (other !== undefined) problems.push(`${e.kind} '${e.name}' and ${other} would both be written to ${path}`);
-      owners.set(path, `${e.kind} '${e.name}'`);
+      if (other !== undefined) problems.push(`${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${path}`);
+      owners.set(path, e);
     }
   }
   return problems;
