@@ -57,25 +57,34 @@ interface StagedSelect {
 }
 
 /**
+ * The staged columns of source number `index`: hash keys and key columns from the key values
+ * `inputs`, the delta-order value (`delta`, the table's; NULL for a table without one), the source.
+ */
+function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta: string | undefined, index: number): ReadonlyArray<string> {
+  const deltaSql = o.deltaType === undefined ? undefined : (delta ?? `CAST(NULL AS ${pgType(o.deltaType)})`);
+  return [
+    ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, inputs.slice(h.from, h.to), 'key'), h.column)),
+    ...o.keys.map((k, i) => as(inputs[i]!.sql, k.name)),
+    ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
+    as(String(index), WORK.source),
+  ];
+}
+
+/** `FROM <landing table> AS "s" WHERE <key present>`. */
+function fromLanding(w: CodeWriter, o: StagedSelect, s: StagedSource): void {
+  w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
+  w.line(`WHERE ${s.keep}`);
+}
+
+/**
  * Every landing row: hashes computed per row. For keys of types `groupableForHashing` refuses
  * (decimal, float, interval, JSON), where equal values may hash differently.
  */
 function rowsSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: number): void {
   const delta = deltaOrderOf(o.ctx, s.table);
-  const deltaSql = o.deltaType === undefined ? undefined
-    : delta !== undefined ? col(SOURCE_ALIAS, delta.column)
-    : `CAST(NULL AS ${pgType(o.deltaType)})`;
   w.line('SELECT');
-  w.block(() =>
-    commaList(w, [
-      ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, s.inputs.slice(h.from, h.to), 'key'), h.column)),
-      ...o.keys.map((k, i) => as(s.inputs[i]!.sql, k.name)),
-      ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
-      as(String(index), WORK.source),
-    ]),
-  );
-  w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
-  w.line(`WHERE ${s.keep}`);
+  w.block(() => commaList(w, stagedColumns(o, s.inputs, delta === undefined ? undefined : col(SOURCE_ALIAS, delta.column), index)));
+  fromLanding(w, o, s);
 }
 
 /**
@@ -89,29 +98,14 @@ function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: n
   const g = WORK.grouped;
   const values = s.inputs.map((input) => (TYPE_FAMILY[input.type.kind] === 'text' ? `${input.sql} COLLATE ${quoteIdent('C')}` : input.sql));
   const grouped = o.keys.map((k): HashInput => ({ sql: col(g, k.name), type: k.type }));
-  const deltaSql = o.deltaType === undefined ? undefined
-    : delta !== undefined ? col(g, WORK.deltaOrder)
-    : `CAST(NULL AS ${pgType(o.deltaType)})`;
+  const groupDelta = minDelta === undefined || delta === undefined ? undefined : minDelta(col(SOURCE_ALIAS, delta.column));
   w.line('SELECT');
-  w.block(() =>
-    commaList(w, [
-      ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, grouped.slice(h.from, h.to), 'key'), h.column)),
-      ...o.keys.map((k) => col(g, k.name)),
-      ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
-      as(String(index), WORK.source),
-    ]),
-  );
+  w.block(() => commaList(w, stagedColumns(o, grouped, groupDelta === undefined ? undefined : col(g, WORK.deltaOrder), index)));
   w.line('FROM (');
   w.block(() => {
     w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        ...o.keys.map((k, i) => as(values[i]!, k.name)),
-        ...(minDelta === undefined || delta === undefined ? [] : [as(minDelta(col(SOURCE_ALIAS, delta.column)), WORK.deltaOrder)]),
-      ]),
-    );
-    w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
-    w.line(`WHERE ${s.keep}`);
+    w.block(() => commaList(w, [...o.keys.map((k, i) => as(values[i]!, k.name)), ...(groupDelta === undefined ? [] : [as(groupDelta, WORK.deltaOrder)])]));
+    fromLanding(w, o, s);
     w.line(`GROUP BY ${values.join(', ')}`);
   });
   w.line(`) AS ${quoteIdent(g)}`);
