@@ -390,7 +390,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
   for (const a of plan.assocs) {
     const A = hubs[a.a % hubs.length]!;
     const B = hubs[a.b % hubs.length]!;
-    let roleA = a.roleA;
+    const roleA = a.roleA;
     let roleB = a.roleB;
     const slotA = (): string => (roleA === undefined ? A.entity : `${roleA}_${A.entity}`);
     const slotB = (): string => (roleB === undefined ? B.entity : `${roleB}_${B.entity}`);

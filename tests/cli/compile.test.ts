@@ -85,7 +85,7 @@ describe('vault compile', () => {
     const dir = workspace();
     expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
     writeFileSync(join(dir, 'generated/ews/NOTES.md'), 'my notes\n');
-    writeFileSync(join(dir, 'specs/ews.yaml'), readFileSync(join(dir, 'specs/ews.yaml'), 'utf8').replace(/  reporting_views:[\s\S]*$/, ''));
+    writeFileSync(join(dir, 'specs/ews.yaml'), readFileSync(join(dir, 'specs/ews.yaml'), 'utf8').replace(/ {2}reporting_views:[\s\S]*$/, ''));
     expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);
     expect(existsSync(join(dir, 'generated/ews/access_layer/high_risk_signals_reporting_view.py'))).toBe(false);
     expect(readFileSync(join(dir, 'generated/ews/NOTES.md'), 'utf8')).toBe('my notes\n');

@@ -2,7 +2,7 @@
  * The lineage graph as data: a DAG whose edges are exactly the manifest's `derived_from`
  * relation, for the example specs and for random ones; and the part around one node.
  */
-import { test, fc } from '@fast-check/vitest';
+import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
 import {

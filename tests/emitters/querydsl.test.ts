@@ -12,7 +12,6 @@ import {
   mergeProfile,
   validateQueryDsl,
   type EmittedFile,
-  type Manifest,
   type ManifestEntity,
 } from '@vault/emitters';
 import { beforeAll, describe, expect, it } from 'vitest';

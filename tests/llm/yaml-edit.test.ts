@@ -14,7 +14,7 @@ describe('addYamlKeys keeps the user\'s text and adds only the new keys', () => 
       ok: true,
       method: 'splice',
       text: SHOP_SPEC
-        .replace('  tbl_cust:   # customers from the CRM\n', '  tbl_cust:   # customers from the CRM\n    description: \"Customers, from the CRM: people and companies.\"\n')
+        .replace('  tbl_cust:   # customers from the CRM\n', '  tbl_cust:   # customers from the CRM\n    description: "Customers, from the CRM: people and companies."\n')
         .replace('      seg_cd: varchar(4)\n', '      seg_cd: varchar(4)\n    satellites:\n      customer_profile: [cust_nm, seg_cd]\n')
         .replace('    description: Orders placed in the web shop.\n', '    description: Orders placed in the web shop.\n    hub: sales_order\n'),
     });

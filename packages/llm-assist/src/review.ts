@@ -8,7 +8,7 @@ import { checkIdentifier, METADATA_COLUMNS, parseExpression, printExpression, ty
 import type { YamlAddition } from '@vault/dsl';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
-import type { NameTarget, RuleTarget, Targets } from './targets.js';
+import type { NameTarget, Targets } from './targets.js';
 
 export type RejectionCode = 'VLT711' | 'VLT712' | 'VLT713' | 'VLT714' | 'VLT715' | 'VLT716' | 'VLT717';
 
