@@ -113,7 +113,8 @@ async function storedHashes(manifest: Manifest): Promise<Stored[]> {
   const satellites = [...manifest.raw_vault.satellites, ...manifest.raw_vault.link_satellites] as Entity[];
   for (const e of satellites) {
     const metadata = new Set([e.sql.parent_hash_key, e.sql.load_ts, e.sql.record_source, e.sql.hashdiff, e.sql.delta_order]);
-    const payload = e.columns.filter((c) => !metadata.has(c.name));
+    // The hashdiff hashes the payload sorted by column name, in UTF-16 code units (docs/hashing.md).
+    const payload = e.columns.filter((c) => !metadata.has(c.name)).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     const { rows } = await db.query<Record<string, string | null>>(
       `SELECT ${quoteIdent(e.sql.hashdiff!)} AS hash, ${payload.map((c, i) => `${canonical(c.name, c.type)} AS v${i}`).join(', ')} FROM ${table(e)} WHERE ${quoteIdent(e.sql.parent_hash_key!)} <> '${zero}'`,
     );
