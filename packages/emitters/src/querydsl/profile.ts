@@ -54,7 +54,7 @@ function identity<K extends string>(keys: ReadonlyArray<K>): Readonly<Record<K, 
 }
 
 /**
- * The Query DSL contract's names (querydsl.md): module `vault_framework`, every name as itself.
+ * The Query DSL contract's names (docs/querydsl.md): module `vault_framework`, every name as itself.
  * @example DEFAULT_PROFILE.methods.build_raw_vault_hub // 'build_raw_vault_hub'
  */
 export const DEFAULT_PROFILE: FrameworkProfile = {
