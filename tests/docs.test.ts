@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CODES, RULES } from '@vault/core';
 import { SPEC_SCHEMA } from '@vault/dsl';
+import { ENUM_NAMES, FRAMEWORK_NAMES, METHOD_NAMES } from '@vault/emitters';
 
 const read = (p: string): string => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8');
 
@@ -22,5 +25,53 @@ describe('documentation stays in step with the code', () => {
 
   it('schema/vault-spec.schema.json is the schema vault validates against', () => {
     expect(JSON.parse(read('schema/vault-spec.schema.json'))).toEqual(SPEC_SCHEMA);
+  });
+});
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SKIP = new Set(['node_modules', 'dist', '.git', '.vault', 'generated', 'docs-out']);
+const TEXT = /\.(md|ts|mts|js|mjs|py|ya?ml|json|sql|dot)$/;
+
+/** Every text file of the project a user or contributor reads: docs, specs, sources, tests, scripts. */
+function projectFiles(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      if (SKIP.has(name) || name === 'package-lock.json') return [];
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : TEXT.test(name) ? [relative(ROOT, p).split('\\').join('/')] : [];
+    });
+  return ['README.md', ...['docs', 'specs', 'schema', 'scripts', 'packages', 'tests'].flatMap((d) => walk(join(ROOT, d)))];
+}
+
+describe('the project stands on its own', () => {
+  // Built from parts, so that this file does not match itself.
+  const outside = new RegExp(['\\.\\./', 'shared', '/'].join(''));
+  const plan = new RegExp(['implementation', '[ -]plan'].join(''), 'i');
+  const seedDocument = new RegExp(['\\bthe seed\\b(?! (rows|data|command))', "\\bseed's\\b", '\\bseed \\d+\\.\\d'].join('|'), 'i');
+
+  it('refers to no file outside the repository and to no planning document', () => {
+    const files = projectFiles();
+    expect(files.length).toBeGreaterThan(100);
+    const found = files.flatMap((f) =>
+      read(f).split('\n').flatMap((line, i) => (outside.test(line) || plan.test(line) || seedDocument.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('docs/querydsl.md names every name of the default framework profile and of registry.py', () => {
+    const doc = read('docs/querydsl.md');
+    for (const name of [...FRAMEWORK_NAMES, ...ENUM_NAMES, 'HASHING', 'RECORD_SOURCES', 'vault_framework']) expect(doc).toContain(`\`${name}`);
+    for (const method of METHOD_NAMES) expect(doc).toContain(`.${method}(`);
+    for (const key of ['standard', 'algorithm', 'case_sensitive_keys', 'case_sensitive_hashdiff', 'delimiter', 'null_token', 'zero_key', 'loaded_rows', 'ghost_records']) {
+      expect(doc).toContain(`\`${key}\``);
+    }
+  });
+
+  it("docs/querydsl.md's two examples are what vault compile writes", () => {
+    const doc = read('docs/querydsl.md');
+    const examples = [...doc.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/^#.*\n/gm, '').trimStart());
+    expect(examples).toHaveLength(2);
+    expect(read('tests/golden/lgd/raw_vault/facility_collateral_link.py')).toContain(examples[0]);
+    expect(read('tests/golden/ews/raw_vault/early_warning_signal_satellite.py')).toContain(examples[1]);
   });
 });

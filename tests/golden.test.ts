@@ -37,6 +37,6 @@ describe.each(SPECS)('specs/%s', (name) => {
   });
 
   it.skipIf(!hasPython)('parses, imports and runs against the stand-in framework, one chain per manifest entity', () => {
-    expectChainsMatchManifest(runPythonHarness(compiled.files), compiled.manifest);
+    expectChainsMatchManifest(runPythonHarness(compiled.files, compiled.model), compiled.manifest);
   });
 });

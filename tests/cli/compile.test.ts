@@ -42,7 +42,7 @@ describe('vault compile', () => {
     const dir = workspace();
     const first = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('wrote 49 files to generated/ews');
+    expect(first.stderr).toContain('wrote 50 files to generated/ews');
     const a = snapshot(join(dir, 'generated'));
     expect(Object.keys(a)).toContain('ews/manifest.json');
     expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
@@ -99,26 +99,38 @@ describe('vault compile', () => {
     const result = JSON.parse(r.stdout) as { business_vault: { hubs: string[] }; metadata: { pipeline_stages_completed: string[]; total_files_generated: number } };
     expect(result.business_vault.hubs).toEqual([]);
     expect(result.metadata.pipeline_stages_completed).toEqual(['source_validation', 'raw_vault', 'framework_integration']);
-    expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', 'manifest.json', 'raw_vault', 'registry.py']);
+    expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', '__init__.py', 'manifest.json', 'raw_vault', 'registry.py']);
   });
 
-  it('prints the result object of the seed with --json', () => {
+  it('prints the result object with --json', () => {
     const dir = workspace();
     const r = runVault(['compile', 'specs/ews.yaml', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(result)).toEqual(['model_name', 'source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration', 'metadata']);
     expect(result['raw_vault']).toMatchObject({ hubs: ['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input'] });
-    expect(result['metadata']).toEqual({ model_name: 'ews', output_dir: 'generated/ews', total_files_generated: 49, pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'] });
+    expect(result['metadata']).toEqual({ model_name: 'ews', output_dir: 'generated/ews', total_files_generated: 50, pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'] });
+    expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
   });
 
-  it("keeps the seed's spec-less form working", () => {
+  it('keeps the spec-less form (--model and the compact source-table string) working', () => {
     const dir = workspace();
     const r = runVault(['compile', '--model', 'ews', '--source-tables', 'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);early_warning_signal_input:early_warning_signal_input_id(int),customer_account_monitoring_batch_manifest_id(int),business_partner_id(int)', '--business-context', 'Early Warning Signal model', '--out', 'generated/ews_complete'], { cwd: dir });
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'generated/ews_complete/ews/manifest.json'), 'utf8')) as { raw_vault: { hubs: Array<{ name: string }>; links: Array<{ name: string }> } };
     expect(manifest.raw_vault.hubs.map((h) => h.name)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
     expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
+  });
+
+  it('refuses a model whose package would hide the framework module, at the model name, writing nothing', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'specs/fw.yaml'), 'version: 1\nmodel: vault_framework\ntables:\n  customers:\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n');
+    const r = runVault(['compile', 'specs/fw.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("specs/fw.yaml:2:8: error VLT412: model 'vault_framework': the model's package would hide the framework module 'vault_framework' the generated files import; rename the model");
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+    // The SQL target alone has no Python package, so the name is fine there.
+    expect(runVault(['compile', 'specs/fw.yaml', '--target', 'sql'], { cwd: dir }).code).toBe(0);
   });
 
   it('rejects usage mistakes with exit 2', () => {

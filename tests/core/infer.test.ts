@@ -201,7 +201,7 @@ describe('business keys', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('hubs of concepts no table owns', () => {
-  // The seed's EWS landing tables (specs/ews.yaml): business_partner_id is in both, and no
+  // The EWS landing tables (specs/ews.yaml): business_partner_id is in both, and no
   // table is the business partner's own.
   const ews: Tables = {
     early_warning_signal: {

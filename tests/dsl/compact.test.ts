@@ -9,7 +9,7 @@ const EWS =
 const parse = (text: string) => parseSourceTables(text, { model: 'm' });
 
 describe('parseSourceTables', () => {
-  test("the seed's EWS string", () => {
+  test('the EWS compact source-table string', () => {
     const parsed = parseSourceTables(EWS, { model: 'ews', description: 'Early Warning Signal model for credit risk monitoring and behavioral analysis' });
     expect(parsed.errors).toEqual([]);
     expect(parsed.duplicates).toEqual([]);

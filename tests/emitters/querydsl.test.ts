@@ -31,8 +31,9 @@ function content(files: ReadonlyArray<EmittedFile>, path: string): string {
 const files = emit();
 
 describe('emitQueryDsl: files', () => {
-  it('emits the registry, one package marker per layer and two files per entity, sorted by path', () => {
+  it('emits the registry, a package marker for the model and each layer, and two files per entity, sorted by path', () => {
     expect(files.map((f) => f.path)).toEqual([
+      '__init__.py',
       'access_layer/__init__.py',
       'access_layer/early_warning_signal_presentation_view.py',
       'access_layer/early_warning_signal_presentation_view_fields.py',
@@ -88,10 +89,25 @@ describe('emitQueryDsl: files', () => {
     expect(emit(reversed)).toEqual(files);
   });
 
-  it('writes registry.py: one enum per kind in contract order, members sorted, empty kinds with a docstring', () => {
-    expect(content(files, 'registry.py')).toBe(`${HEADER}# Entity enums of model ews: one member per entity (framework integration).
+  it('writes registry.py: the hashing settings, the record sources, one enum per kind in contract order, members sorted, empty kinds with a docstring', () => {
+    expect(content(files, 'registry.py')).toBe(`${HEADER}# Model ews: its hashing settings and record sources, and one enum member per entity (framework integration).
 
 from enum import Enum
+
+
+# How hash keys and hashdiffs are computed, per the hashing standard named in 'standard' (as in manifest.json).
+HASHING = {
+    'standard': 'vault hashing standard v1',
+    'algorithm': 'md5',
+    'case_sensitive_keys': False,
+    'case_sensitive_hashdiff': True,
+    'delimiter': '||',
+    'null_token': '^^',
+    'zero_key': '00000000000000000000000000000000',
+}
+
+# What the record_source column holds: in the rows a load writes, and in the ghost records.
+RECORD_SOURCES = {'loaded_rows': 'ews_core', 'ghost_records': 'SYSTEM'}
 
 
 class RawHub(Enum):
@@ -141,16 +157,18 @@ class ReportingView(Enum):
 `);
   });
 
-  it('writes a package marker with only the header', () => {
+  it('writes package markers with only the header, for the model folder and each layer', () => {
+    expect(content(files, '__init__.py')).toBe(`${HEADER}# Model ews: a Python package, its registry and one subpackage per layer.\n`);
     expect(content(files, 'raw_vault/__init__.py')).toBe(`${HEADER}# The raw vault of model ews.\n`);
   });
 
   it('writes a hub as a class with a static builder returning the parenthesised chain', () => {
     expect(content(files, 'raw_vault/business_partner_hub.py')).toBe(`${HEADER}# Raw vault hub business_partner: the Query DSL chain that builds it.
 
-from raw_vault.business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
-from registry import RawHub
 from vault_framework import BusinessKey, Query
+
+from ..registry import RawHub
+from .business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
 
 
 class BusinessPartnerHub:
@@ -182,14 +200,15 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
 `);
   });
 
-  it("writes a link that joins each hub's mapping on that hub's hash key (seed 3.5.1)", () => {
+  it("writes a link that joins each hub's mapping on that hub's hash key", () => {
     expect(content(files, 'raw_vault/early_warning_signal_business_partner_link.py')).toBe(`${HEADER}# Raw vault link early_warning_signal_business_partner: the Query DSL chain that builds it.
 
-from raw_vault.business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
-from raw_vault.early_warning_signal_business_partner_link_fields import EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_FIELD_MAPPING
-from raw_vault.early_warning_signal_hub_fields import EARLY_WARNING_SIGNAL_HUB_FIELD_MAPPING
-from registry import RawLink
 from vault_framework import BusinessKey, JoinCondition, Query
+
+from ..registry import RawLink
+from .business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
+from .early_warning_signal_business_partner_link_fields import EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_FIELD_MAPPING
+from .early_warning_signal_hub_fields import EARLY_WARNING_SIGNAL_HUB_FIELD_MAPPING
 
 
 class EarlyWarningSignalBusinessPartnerLink:
@@ -207,10 +226,11 @@ class EarlyWarningSignalBusinessPartnerLink:
   it("writes a satellite as main() joining its parent's mapping on the parent hash key, ending in .write()", () => {
     expect(content(files, 'raw_vault/early_warning_signal_satellite.py')).toBe(`${HEADER}# Raw vault satellite early_warning_signal: the Query DSL chain that builds it.
 
-from raw_vault.early_warning_signal_hub_fields import EARLY_WARNING_SIGNAL_HUB_FIELD_MAPPING
-from raw_vault.early_warning_signal_satellite_fields import EARLY_WARNING_SIGNAL_SATELLITE_FIELD_MAPPING
-from registry import RawSatellite
 from vault_framework import BusinessKey, JoinCondition, Query
+
+from ..registry import RawSatellite
+from .early_warning_signal_hub_fields import EARLY_WARNING_SIGNAL_HUB_FIELD_MAPPING
+from .early_warning_signal_satellite_fields import EARLY_WARNING_SIGNAL_SATELLITE_FIELD_MAPPING
 
 
 def main():
@@ -247,10 +267,11 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_SATELLITE_FIELD_MAPPING = {
   it('writes a business satellite with the canonical rule text as correctly quoted Python strings', () => {
     expect(content(files, 'business_vault/early_warning_signal_business_satellite.py')).toBe(`${HEADER}# Business vault satellite early_warning_signal: the Query DSL chain that builds it.
 
-from business_vault.early_warning_signal_business_hub_fields import EARLY_WARNING_SIGNAL_BUSINESS_HUB_FIELD_MAPPING
-from business_vault.early_warning_signal_business_satellite_fields import EARLY_WARNING_SIGNAL_BUSINESS_SATELLITE_FIELD_MAPPING
-from registry import BusinessHubSatellite
 from vault_framework import BusinessKey, JoinCondition, Query
+
+from ..registry import BusinessHubSatellite
+from .early_warning_signal_business_hub_fields import EARLY_WARNING_SIGNAL_BUSINESS_HUB_FIELD_MAPPING
+from .early_warning_signal_business_satellite_fields import EARLY_WARNING_SIGNAL_BUSINESS_SATELLITE_FIELD_MAPPING
 
 
 def main():
@@ -290,9 +311,10 @@ if __name__ == "__main__":
   it('writes a reporting view with its filter and its columns', () => {
     expect(content(files, 'access_layer/high_risk_signals_reporting_view.py')).toBe(`${HEADER}# Access layer reporting view high_risk_signals: the Query DSL chain that builds it.
 
-from access_layer.high_risk_signals_reporting_view_fields import HIGH_RISK_SIGNALS_REPORTING_VIEW_FIELD_MAPPING
-from registry import ReportingView
 from vault_framework import Query
+
+from ..registry import ReportingView
+from .high_risk_signals_reporting_view_fields import HIGH_RISK_SIGNALS_REPORTING_VIEW_FIELD_MAPPING
 
 
 class HighRiskSignalsReportingView:
@@ -358,8 +380,9 @@ describe('framework profile', () => {
     expect(content(out, 'raw_vault/business_partner_hub.py')).toBe(`${HEADER}# Raw vault hub business_partner: the Query DSL chain that builds it.
 
 from acme.dv import Key, Q
-from raw_vault.business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
-from registry import Hubs
+
+from ..registry import Hubs
+from .business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
 
 
 class BusinessPartnerHub:
@@ -380,10 +403,11 @@ class BusinessPartnerHub:
     expect(content(out, 'registry.py')).toContain('\n\nclass Hubs(Enum):\n    BUSINESS_PARTNER = ');
   });
 
-  it('reports what the schema cannot: clashing names, keywords in the module path, shadowed modules', () => {
-    expect(checkProfile(mergeProfile({ names: { Query: 'RawHub' }, module: 'registry.x', methods: { join: 'drop' } }))).toEqual([
-      { path: ['module'], message: "module 'registry.x' would be shadowed by the generated model's own 'registry'" },
+  it('reports what the schema cannot: clashing names, keywords in the module path, the enum module, registry constants', () => {
+    expect(checkProfile(mergeProfile({ names: { Query: 'RawHub' }, module: 'enum.x', methods: { join: 'drop' }, enums: { RawLink: 'HASHING' } }))).toEqual([
+      { path: ['module'], message: "module 'enum.x' would be looked up in the standard library's 'enum', which registry.py imports Enum from" },
       { path: ['enums', 'RawHub'], message: "'RawHub' is already the name of names.Query" },
+      { path: ['enums', 'RawLink'], message: "'HASHING' is the name of a settings constant registry.py defines" },
       { path: ['methods', 'drop'], message: "'drop' is already the name of methods.join" },
     ]);
     expect(checkProfile(mergeProfile({ module: 'acme.class', enums: { AccessView: 'Enum' } }))).toEqual([
@@ -448,7 +472,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
-    expect(Object.keys(manifest)).toEqual(['model', 'spec', 'raw_vault', 'business_vault', 'access_layer', 'files']);
+    expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
     expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
@@ -517,7 +541,7 @@ describe('buildManifest', () => {
     expect(entity(partial.raw_vault.hubs, 'business_partner').files).toEqual(['raw_vault/business_partner_hub.py']);
     expect(entity(partial.raw_vault.hubs, 'early_warning_signal').files).toEqual([]);
     const json = manifestJson(manifest);
-    expect(json.startsWith('{\n  "model": "ews",\n  "spec": "specs/ews.yaml",\n  "raw_vault": {\n    "hubs": [\n')).toBe(true);
+    expect(json.startsWith('{\n  "model": "ews",\n  "spec": "specs/ews.yaml",\n  "hashing": {\n    "standard": "vault hashing standard v1",\n')).toBe(true);
     expect(json.endsWith('\n  ]\n}\n')).toBe(true);
     expect(JSON.parse(json)).toEqual(manifest);
   });

@@ -15,7 +15,7 @@ describe.skipIf(!hasPython)('Query DSL for random specs', () => {
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const files = emitQueryDsl(model!, { specPath: 'spec.yaml' });
     const manifest = buildManifest(model!, { specPath: 'spec.yaml', files: files.map((f) => f.path) });
-    expectChainsMatchManifest(runPythonHarness(files), manifest);
+    expectChainsMatchManifest(runPythonHarness(files, model!.name), manifest);
   });
 
   test('the arbitrary generates varied models', () => {

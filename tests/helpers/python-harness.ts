@@ -1,11 +1,13 @@
 /**
  * Runs emitted Query DSL files as Python against the stand-in framework
  * (tests/fixtures/python/vault_framework.py) and checks the recorded chains against the manifest.
+ * Models are written under one output folder, which alone goes on sys.path: each model is
+ * imported as a package, as users import it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmittedFile, Manifest, ManifestEntity } from '@vault/emitters';
 import { expect } from 'vitest';
@@ -14,7 +16,8 @@ export const PYTHON_DIR = fileURLToPath(new URL('../fixtures/python/', import.me
 export const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 export interface Chain {
-  readonly entity: { readonly enum: string; readonly member: string; readonly value: string };
+  /** `module`: where the member's enum class is defined, e.g. `ews.registry`. */
+  readonly entity: { readonly enum: string; readonly module: string; readonly member: string; readonly value: string };
   readonly build: string;
   readonly start: { readonly name: string; readonly kind: string };
   readonly steps: ReadonlyArray<readonly [string, ReadonlyArray<unknown>]>;
@@ -22,11 +25,34 @@ export interface Chain {
   readonly written: boolean;
 }
 
+/** What run_all.py reports for one model; modules are named from the model root. */
 export interface RunAll {
   readonly files: ReadonlyArray<string>;
   readonly mappings: Readonly<Record<string, Readonly<Record<string, { readonly name: string; readonly kind: string }>>>>;
   readonly runs: ReadonlyArray<{ readonly module: string; readonly callable: string; readonly chains: ReadonlyArray<Chain>; readonly returned_chain: boolean }>;
   readonly chains: ReadonlyArray<Chain>;
+  readonly registry: {
+    readonly module: string;
+    readonly hashing: unknown;
+    readonly record_sources: unknown;
+    /** Enum class name → the module it is defined in. */
+    readonly enums: Readonly<Record<string, string>>;
+  };
+}
+
+/** What run_all.py reports for one process that imported one or more models. */
+export interface RunModels {
+  readonly models: Readonly<Record<string, RunAll>>;
+  /** Top-level names the models added to sys.modules: only the model packages. */
+  readonly top_level_modules: ReadonlyArray<string>;
+  /** [model, model, enum] for each enum class two models share. */
+  readonly shared_enums: ReadonlyArray<readonly [string, string, string]>;
+}
+
+export interface ModelFiles {
+  /** The model's folder name under the output folder: its package name. */
+  readonly model: string;
+  readonly files: ReadonlyArray<EmittedFile>;
 }
 
 /** Manifest list → [IR kind, enum, build method, satellite-like]. */
@@ -52,28 +78,47 @@ export function manifestEntities(m: Manifest): Array<{ list: keyof typeof EXPECT
 }
 
 
-/** Writes `files` to a temporary model directory and runs every module and builder in it. */
-export function runPythonHarness(files: ReadonlyArray<EmittedFile>): RunAll {
-  const dir = mkdtempSync(join(tmpdir(), 'vault-querydsl-'));
+/**
+ * Writes each model's files to `OUT/<model>/` in a temporary folder and imports and runs all of
+ * them in one Python process, with only OUT on sys.path. `extraPath` folders (stand-in framework
+ * modules) go on PYTHONPATH after the stand-in framework's own folder.
+ */
+export function runPythonModels(models: ReadonlyArray<ModelFiles>, extraPath: ReadonlyArray<string> = []): RunModels {
+  const out = mkdtempSync(join(tmpdir(), 'vault-querydsl-'));
   try {
-    for (const f of files) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.content);
+    for (const { model, files } of models) {
+      for (const f of files) {
+        mkdirSync(dirname(join(out, model, f.path)), { recursive: true });
+        writeFileSync(join(out, model, f.path), f.content);
+      }
     }
-    const out = execFileSync('python3', ['-B', join(PYTHON_DIR, 'run_all.py'), dir], {
-      env: { ...process.env, PYTHONPATH: PYTHON_DIR, PYTHONDONTWRITEBYTECODE: '1' },
+    const stdout = execFileSync('python3', ['-B', join(PYTHON_DIR, 'run_all.py'), out, ...models.map((m) => m.model)], {
+      env: { ...process.env, PYTHONPATH: [PYTHON_DIR, ...extraPath].join(delimiter), PYTHONDONTWRITEBYTECODE: '1' },
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
-    return JSON.parse(out) as RunAll;
+    return JSON.parse(stdout) as RunModels;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** One model's files, imported as package `model` and run; fails if it leaves any other top-level module. */
+export function runPythonHarness(files: ReadonlyArray<EmittedFile>, model = 'model'): RunAll {
+  const result = runPythonModels([{ model, files }]);
+  expect(result.top_level_modules).toEqual([model]);
+  return result.models[model]!;
 }
 
 /** Every manifest entity has exactly one recorded chain, ending in its build method with its enum member. */
 export function expectChainsMatchManifest(result: RunAll, manifest: Manifest): void {
   const entities = manifestEntities(manifest);
+  // The model's own registry, whatever its package is called.
+  const registry = result.registry.module;
+  expect(registry).toMatch(/\.registry$/);
+  // The registry publishes the same hashing settings and record sources as the manifest.
+  expect(result.registry.hashing).toEqual(manifest.hashing);
+  expect(result.registry.record_sources).toEqual(manifest.record_sources);
   expect(result.chains).toHaveLength(entities.length);
   for (const { list, entity: e } of entities) {
     const [kind, enumName, build, satelliteLike] = EXPECTED[list];
@@ -81,6 +126,7 @@ export function expectChainsMatchManifest(result: RunAll, manifest: Manifest): v
     expect(matching, `${list}.${e.name}`).toHaveLength(1);
     const chain = matching[0]!;
     expect(chain.build).toBe(build);
+    expect(chain.entity.module, `${list}.${e.name}`).toBe(registry);
     expect(chain.start).toEqual({ name: e.name, kind });
     expect(chain.written, `${list}.${e.name}`).toBe(satelliteLike);
     if (satelliteLike) expect(chain.business_key).toBe(e.columns[0]!.name);

@@ -1,6 +1,6 @@
 /**
  * Stand-ins for an Ollama server and Groq's API on 127.0.0.1, speaking their real HTTP
- * protocols (docs: ../shared/toolchain.md), so the real `ollama` and `groq-sdk` clients are
+ * protocols (Ollama's /api/chat, Groq's OpenAI-compatible chat completions), so the real `ollama` and `groq-sdk` clients are
  * what the tests drive. Each request is answered by a script: a good answer, a broken one,
  * an HTTP error, or silence.
  */

@@ -43,7 +43,7 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--model <name>', 'model name (spec-less form)')
     .option('--source-tables <string>', 'compact source tables (spec-less form)')
     .option('--business-context <text>', 'business context (spec-less form)')
-    .option('--output-dir <dir>', 'alias of --out, as in the seed scripts')
+    .option('--output-dir <dir>', 'alias of --out')
     .option('--validate-db [url]', 'first check the landing zone (vault validate) in this database, or without URL the embedded one; stop on errors')
     .action(async (spec: string | undefined, opts: { out?: string; outputDir?: string; stage: 'raw' | 'business' | 'access' | 'all'; target: string; check: boolean; json: boolean; model?: string; sourceTables?: string; businessContext?: string; validateDb?: string | true }) => {
       const { compileCommand } = await import('./commands/compile.js');

@@ -1,6 +1,6 @@
 /**
  * The framework profile a spec names (`framework: { profile: FILE }`), validated with its own
- * JSON Schema and merged over the default profile (the contract page).
+ * JSON Schema and merged over the default profile (docs/querydsl.md, docs/profile.md).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The seed's `--source-tables` string as a spec: parsed by the compact grammar, then checked
+ * The compact source-table string (`--source-tables`) as a spec: parsed by the compact grammar, then checked
  * by the same meaning checks as a YAML spec, with positions inside the string.
  */
 import { severityOf, validateSpec, type Diagnostic } from '@vault/core';

@@ -7,6 +7,7 @@
 import {
   METADATA_COLUMNS, printColumnType, type Column, type EntityKind, type HashAlgorithm, type LinkSatellite, type Satellite, type SourceTable, type VaultEntity, type VaultModel,
 } from '@vault/core';
+import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
 export interface EntityColumn {
   readonly name: string;
@@ -14,8 +15,6 @@ export interface EntityColumn {
   readonly type: string;
 }
 
-/** Hex digits of each digest: md5 128 bits, sha1 160, sha256 256. */
-const HASH_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const satisfies Record<HashAlgorithm, number>;
 
 /**
  * The type of hash keys and hashdiffs.

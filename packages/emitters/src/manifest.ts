@@ -7,6 +7,7 @@ import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import { entityColumns, type EntityColumn } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
+import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
 
@@ -37,6 +38,10 @@ type Entities = ReadonlyArray<ManifestEntity>;
 export interface Manifest {
   readonly model: string;
   readonly spec: string;
+  /** How hash keys and hashdiffs are computed (docs/hashing.md). */
+  readonly hashing: HashingSettings;
+  /** What the `record_source` column holds. */
+  readonly record_sources: RecordSources;
   readonly raw_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
   readonly business_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
   readonly access_layer: { readonly presentation_views: Entities; readonly dimensional_models: Entities; readonly reporting_views: Entities };
@@ -71,6 +76,8 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
   return {
     model: model.name,
     spec: options.specPath,
+    hashing: hashingSettings(model),
+    record_sources: recordSources(model),
     raw_vault: { hubs: list('hub'), links: list('link'), satellites: list('satellite'), link_satellites: list('link_satellite') },
     business_vault: {
       hubs: list('business_hub'),
@@ -106,7 +113,9 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
     else list.push(entity); // not a spread per entity: that copied the list 10,000 times at 10,000 tables
   }
   const q = (s: string): string => JSON.stringify(s);
+  const block = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
   yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(options.specPath)},\n`;
+  yield `  "hashing": ${block(hashingSettings(model))},\n  "record_sources": ${block(recordSources(model))},\n`;
   for (const [layer, lists] of LAYOUT) {
     yield `  ${q(layer)}: {\n`;
     for (const [i, [plural, kind]] of lists.entries()) {

@@ -1,5 +1,5 @@
 /**
- * Few-shot examples ("training examples" in the seed): files that show a model what a good
+ * Few-shot examples (also called training examples): files that show a model what a good
  * answer looks like. vault ships some in `packages/llm-assist/examples/`; a team adds its own
  * in a folder given with `--examples DIR`. Each file is YAML:
  *

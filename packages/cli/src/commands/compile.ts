@@ -109,7 +109,10 @@ async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, 
 
 const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/', access_layer: 'access_layer/' } as const;
 
-/** The orchestrator's result object of the seed (section 6.1), without the clock. */
+/**
+ * The `--json` result object (docs/cli.md): the model's entities and files per layer, the
+ * source validation, and a summary; nothing that depends on the clock.
+ */
 export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string, sourceValidation?: SourceValidationResult): unknown {
   const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
   const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);

@@ -1,5 +1,5 @@
 /**
- * `vault validate`: the four checks of the seed's source validation (connectivity, existence,
+ * `vault validate`: the four checks of source validation (connectivity, existence,
  * structure, permissions and access) plus an optional key profile, per source table.
  */
 import { pathDiag, type PathDiagnostic } from '@vault/core';

@@ -1,5 +1,5 @@
 /**
- * Pipeline flow (seed 8.2, made stronger): raw vault derives only from source tables, the
+ * Pipeline flow: raw vault derives only from source tables, the
  * business vault only from the raw vault, the access layer only from the business vault;
  * every derivedFrom resolves; no cycles; a stage-only model is a prefix of the pipeline.
  */

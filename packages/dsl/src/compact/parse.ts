@@ -1,5 +1,5 @@
 /**
- * `parseSourceTables`: the seed's `--source-tables` string → a `Spec`, with positions.
+ * `parseSourceTables`: the compact source-table string (`--source-tables`) → a `Spec`, with positions.
  *
  *   tables := table (';' table)* ';'?
  *

@@ -1,5 +1,5 @@
 /**
- * Access layer entities in the Query DSL (seed 5.3): presentation views flatten the current
+ * Access layer entities in the Query DSL (docs/querydsl.md): presentation views flatten the current
  * values of a business hub; dimensional models join their dimensions to the fact and name the
  * measures; reporting views filter and select.
  */

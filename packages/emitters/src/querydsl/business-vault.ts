@@ -1,5 +1,5 @@
 /**
- * Business vault entities in the Query DSL (seed 4.3): business hubs and links apply their
+ * Business vault entities in the Query DSL (docs/querydsl.md): business hubs and links apply their
  * filter with `apply_business_logic`; business satellites join their business hub's (or link's)
  * mapping and add derived attributes with `apply_business_transformations`. Rule text is always
  * the canonical text of the parsed expression.

@@ -1,7 +1,8 @@
 /**
  * The Query DSL emitter: a VaultModel in, the model's Python files out (paths relative to
- * OUT/<model>), following the Query DSL contract (querydsl.md). Pure: it reads no disk,
- * clock or network; the CLI writes the files.
+ * OUT/<model>), following the Query DSL contract (docs/querydsl.md). The model folder is a
+ * package whose modules import each other relatively. Pure: it reads no disk, clock or network;
+ * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
@@ -34,7 +35,7 @@ const LAYER_TITLES = {
  *
  * @example
  * emitQueryDsl(model, { specPath: 'specs/ews.yaml' }).map((f) => f.path)
- * // ['access_layer/__init__.py', ..., 'raw_vault/business_partner_hub.py', ..., 'registry.py']
+ * // ['__init__.py', 'access_layer/__init__.py', ..., 'raw_vault/business_partner_hub.py', ..., 'registry.py']
  */
 export function emitQueryDsl(model: VaultModel, options: QueryDslOptions): ReadonlyArray<EmittedFile> {
   return [...streamQueryDsl(model, options).files].sort((a, b) => byCodeUnit(a.path, b.path));
@@ -68,13 +69,17 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): Que
   return { paths, files: { [Symbol.iterator]: generate } };
 }
 
-/** An `__init__.py` for each layer that has entities, so its folder imports as a package. */
+/**
+ * An `__init__.py` for the model folder and for each layer that has entities, so that the model
+ * imports as a package (`ews.raw_vault.business_partner_hub`) with its parent folder on the path.
+ */
 function packageFiles(ctx: DslContext): ReadonlyArray<EmittedFile> {
+  const marker = (path: string, what: string): EmittedFile => ({ path, content: pythonFile(header(ctx.specPath, what), new Imports(), () => {}) });
   const layers = new Set(allEntities(ctx.model).map(({ entity }) => KIND_PLACES[entity.kind].layer));
-  return (Object.keys(LAYER_TITLES) as VaultLayer[])
-    .filter((layer) => layers.has(layer))
-    .map((layer) => ({
-      path: `${layer}/__init__.py`,
-      content: pythonFile(header(ctx.specPath, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`), new Imports(), () => {}),
-    }));
+  return [
+    marker('__init__.py', `Model ${ctx.model.name}: a Python package, its registry and one subpackage per layer.`),
+    ...(Object.keys(LAYER_TITLES) as VaultLayer[])
+      .filter((layer) => layers.has(layer))
+      .map((layer) => marker(`${layer}/__init__.py`, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`)),
+  ];
 }

@@ -5,6 +5,7 @@
 import type { EntityKind, VaultEntity } from '@vault/core';
 import { pyLiteral } from '../python.js';
 import type { EmittedFile } from '../emitted-file.js';
+import { KIND_PLACES } from '../entity-kinds.js';
 import { businessHubDsl, businessLinkDsl, businessLinkSatelliteDsl, businessSatelliteDsl } from './business-vault.js';
 import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './access-layer.js';
 import type { EntityDsl } from './entity-dsl.js';
@@ -52,7 +53,7 @@ export function entityFilesFor(ctx: DslContext, entity: VaultEntity): ReadonlyAr
 
 function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): string {
   const kind = DSL_KINDS[entity.kind];
-  const scope = new FileScope(ctx);
+  const scope = new FileScope(ctx, KIND_PLACES[entity.kind].layer);
   // Build the whole chain first: naming things records the imports the file starts with.
   const start = scope.query(entity.kind, entity.name);
   const buildArgs = [{ code: scope.member(entity.kind, entity.name) }, ...(dsl.businessKey === undefined ? [] : [{ code: scope.businessKey(dsl.businessKey) }])];

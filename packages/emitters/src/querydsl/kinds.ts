@@ -58,6 +58,21 @@ export function fieldsModule(kind: EntityKind, name: string): string {
   return `${entityModule(kind, name)}_fields`;
 }
 
+/**
+ * How a file in package `from` imports `module`; both are dotted paths from the model root
+ * (`''` is the root). Relative, so that the model is a package named after whatever folder
+ * holds it, and two models import side by side in one process.
+ * @example relativeModule('raw_vault', 'raw_vault.business_partner_hub_fields') // '.business_partner_hub_fields'
+ * @example relativeModule('business_vault', 'registry')                      // '..registry'
+ */
+export function relativeModule(from: string, module: string): string {
+  const here = from === '' ? [] : from.split('.');
+  const there = module.split('.');
+  let common = 0;
+  while (common < here.length && common < there.length - 1 && here[common] === there[common]) common++;
+  return '.'.repeat(1 + here.length - common) + there.slice(common).join('.');
+}
+
 /** File of a module, relative to the model root. */
 export function modulePath(module: string): string {
   return `${module.replaceAll('.', '/')}.py`;
@@ -78,7 +93,7 @@ export function className(kind: EntityKind, name: string): string {
   return pascalCase(name) + SUFFIX_SPELLINGS[kind].class;
 }
 
-/** The static builder of a class-shaped entity, as in the seed: `build_hub`, `build_business_hub`. */
+/** The static builder of a class-shaped entity: `build_hub`, `build_business_hub`. */
 export function builderName(kind: EntityKind): string {
   return `build_${DSL_KINDS[kind].suffix}`;
 }

@@ -16,6 +16,9 @@ export const ENUM_NAMES = [
   'AccessView', 'DimensionalModel', 'ReportingView',
 ] as const;
 
+/** The settings constants `registry.py` defines beside the enums, which no enum may be named. */
+export const REGISTRY_CONSTANTS = { hashing: 'HASHING', recordSources: 'RECORD_SOURCES' } as const;
+
 /** Builder methods of a `Query` chain. */
 export const METHOD_NAMES = [
   'join', 'drop', 'apply_business_logic', 'apply_business_transformations', 'flatten',
@@ -51,7 +54,7 @@ function identity<K extends string>(keys: ReadonlyArray<K>): Readonly<Record<K, 
 }
 
 /**
- * The Query DSL contract's names (querydsl.md): module `vault_framework`, every name as itself.
+ * The Query DSL contract's names (docs/querydsl.md): module `vault_framework`, every name as itself.
  * @example DEFAULT_PROFILE.methods.build_raw_vault_hub // 'build_raw_vault_hub'
  */
 export const DEFAULT_PROFILE: FrameworkProfile = {
@@ -151,13 +154,12 @@ export interface ProfileProblem {
   readonly message: string;
 }
 
-/** Module names the generated model itself defines, which the framework module must not shadow. */
-const MODEL_MODULES: ReadonlySet<string> = new Set(['registry', 'raw_vault', 'business_vault', 'access_layer', 'enum']);
-
 /**
- * What the schema cannot say: keywords inside the module path, the framework module shadowing a
- * module of the generated model, and two names that would be the same Python name in one file.
- * An empty list means every generated file will be valid Python with this profile.
+ * What the schema cannot say: keywords inside the module path, a module inside the standard
+ * library's `enum` (which `registry.py` imports), and two names that would be the same Python
+ * name in one file. A framework module may share a name with a module of the generated model
+ * (`registry`, `raw_vault`): the model's own modules are imported relatively, so the two never
+ * meet. An empty list means every generated file will be valid Python with this profile.
  *
  * @example
  * checkProfile(mergeProfile({ names: { Query: 'RawHub' } }))
@@ -168,8 +170,8 @@ export function checkProfile(profile: FrameworkProfile): ReadonlyArray<ProfilePr
   const segments = profile.module.split('.');
   if (!segments.every(isPythonIdentifier)) {
     problems.push({ path: ['module'], message: `'${profile.module}' is not a dotted Python module path` });
-  } else if (MODEL_MODULES.has(segments[0]!)) {
-    problems.push({ path: ['module'], message: `module '${profile.module}' would be shadowed by the generated model's own '${segments[0]!}'` });
+  } else if (segments[0] === 'enum') {
+    problems.push({ path: ['module'], message: `module '${profile.module}' would be looked up in the standard library's 'enum', which registry.py imports Enum from` });
   }
   // Framework classes and enums share each generated file's namespace (with Enum in registry.py).
   const taken = new Map<string, string>([['Enum', 'the enum base class']]);
@@ -185,6 +187,11 @@ export function checkProfile(profile: FrameworkProfile): ReadonlyArray<ProfilePr
         continue;
       }
       if (group === 'methods') continue;
+      const constant = Object.values(REGISTRY_CONSTANTS).find((c) => c === name);
+      if (group === 'enums' && constant !== undefined) {
+        problems.push({ path: [group, key], message: `'${name}' is the name of a settings constant registry.py defines` });
+        continue;
+      }
       const other = taken.get(name);
       if (other !== undefined) problems.push({ path: [group, key], message: `'${name}' is already the name of ${other}` });
       else taken.set(name, `${group}.${key}`);

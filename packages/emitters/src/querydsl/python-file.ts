@@ -16,7 +16,11 @@ export function header(specPath: string, what: string): ReadonlyArray<string> {
   ];
 }
 
-/** `from module import a, b` lines, collected while a file's body is built. */
+/**
+ * `from module import a, b` lines, collected while a file's body is built. A module starting
+ * with `.` is one of the model's own, imported relatively so the model is a package whatever
+ * folder it sits in; any other (the framework, `enum`) is imported absolutely.
+ */
 export class Imports {
   private readonly byModule = new Map<string, Set<string>>();
 
@@ -34,9 +38,14 @@ export class Imports {
     return false;
   }
 
-  /** Sorted by module, names sorted (plain code-unit order: no locale). */
-  lines(): ReadonlyArray<string> {
-    return [...this.byModule.keys()].sort(byCodeUnit).map((m) => `from ${m} import ${[...this.byModule.get(m)!].sort(byCodeUnit).join(', ')}`);
+  /**
+   * PEP 8's groups: absolute imports, then the model's own (relative) ones, each sorted by
+   * module, names sorted (plain code-unit order: no locale). Empty groups are left out.
+   */
+  groups(): ReadonlyArray<ReadonlyArray<string>> {
+    const modules = [...this.byModule.keys()].sort(byCodeUnit);
+    const line = (m: string): string => `from ${m} import ${[...this.byModule.get(m)!].sort(byCodeUnit).join(', ')}`;
+    return [modules.filter((m) => !m.startsWith('.')), modules.filter((m) => m.startsWith('.'))].filter((g) => g.length > 0).map((g) => g.map(line));
   }
 }
 
@@ -51,10 +60,9 @@ export function byCodeUnit(a: string, b: string): number {
 export function pythonFile(head: ReadonlyArray<string>, imports: Imports, body: (w: CodeWriter) => void, gap = 2): string {
   const w = new CodeWriter();
   for (const line of head) w.line(line);
-  const importLines = imports.lines();
-  if (importLines.length > 0) {
+  for (const group of imports.groups()) {
     w.blank();
-    for (const line of importLines) w.line(line);
+    for (const line of group) w.line(line);
   }
   w.blank(gap);
   body(w);

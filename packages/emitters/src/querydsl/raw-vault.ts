@@ -1,7 +1,7 @@
 /**
- * Raw vault entities in the Query DSL: hubs and links start from their own mapping (links join
- * each hub's mapping on its hash key, seed 3.5.1); satellites and link satellites join their
- * parent's mapping on the parent hash key (seed 3.5.2).
+ * Raw vault entities in the Query DSL (docs/querydsl.md): hubs and links start from their own
+ * mapping (links join each hub's mapping on its hash key); satellites and link satellites join
+ * their parent's mapping on the parent hash key.
  */
 import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';

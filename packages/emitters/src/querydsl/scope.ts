@@ -6,11 +6,11 @@
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import { pyLiteral, pyString } from '../python.js';
-import { DSL_KINDS, entityNames, type EntityNames } from './kinds.js';
+import { DSL_KINDS, entityNames, relativeModule, type EntityNames } from './kinds.js';
 import type { FrameworkName, FrameworkProfile, MethodName } from './profile.js';
 import { Imports } from './python-file.js';
 
-/** The module the registry enums are generated into, at the model root. */
+/** The module the registry enums and settings are generated into, at the model root. */
 export const REGISTRY_MODULE = 'registry';
 
 export interface DslContext {
@@ -34,7 +34,11 @@ export function dslContext(model: VaultModel, profile: FrameworkProfile, specPat
 export class FileScope {
   readonly imports = new Imports();
 
-  constructor(private readonly ctx: DslContext) {}
+  /** @param pkg the package of the file, dotted from the model root (`raw_vault`). */
+  constructor(
+    private readonly ctx: DslContext,
+    private readonly pkg: string,
+  ) {}
 
   /** A framework class, as the profile names it. */
   framework(name: FrameworkName): string {
@@ -48,12 +52,13 @@ export class FileScope {
   /** `Query(<ENTITY>_<KIND>_FIELD_MAPPING)`; the entity must exist in the model. */
   query(kind: EntityKind, name: string): string {
     const names = this.names(kind, name);
-    return `${this.framework('Query')}(${this.imports.use(names.fieldsModule, names.mappingConstant)})`;
+    return `${this.framework('Query')}(${this.imports.use(relativeModule(this.pkg, names.fieldsModule), names.mappingConstant)})`;
   }
 
   /** `RawHub.BUSINESS_PARTNER`. */
   member(kind: EntityKind, name: string): string {
-    return `${this.imports.use(REGISTRY_MODULE, this.ctx.profile.enums[DSL_KINDS[kind].enumName])}.${this.names(kind, name).member}`;
+    const registry = relativeModule(this.pkg, REGISTRY_MODULE);
+    return `${this.imports.use(registry, this.ctx.profile.enums[DSL_KINDS[kind].enumName])}.${this.names(kind, name).member}`;
   }
 
   private names(kind: EntityKind, name: string): EntityNames {

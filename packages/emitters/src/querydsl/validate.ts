@@ -6,6 +6,7 @@
 import type { VaultEntity, VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core';
 import { DSL_KINDS, entityNames, entityPaths } from './kinds.js';
+import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
 import { registryMembers } from './registry.js';
 
@@ -32,6 +33,7 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
 
 function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
   const problems: string[] = checkProfile(profile).map((p) => `framework profile ${p.path.join('.')}: ${p.message}`);
+  problems.push(...modelNameProblems(model.name, profile));
   const entities = allEntities(model).map(({ entity }) => entity);
   for (const e of entities) {
     if (!ASCII_IDENTIFIER.test(e.name)) problems.push(`${e.kind} '${e.name}': the name is not a Python identifier`);
@@ -64,4 +66,18 @@ function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The model folder is the generated code's package, so its name must be a Python package name
+ * that does not hide a module the generated files import absolutely: the framework's top-level
+ * package, or the standard library's `enum` (imported by registry.py, and loaded by Python
+ * before any user code, so a model named `enum` could never be imported).
+ */
+function modelNameProblems(name: string, profile: FrameworkProfile): string[] {
+  if (!isPythonIdentifier(name)) return [`model '${name}': the model folder is a Python package, and '${name}' is not a Python identifier`];
+  const framework = profile.module.split('.')[0];
+  if (name === framework) return [`model '${name}': the model's package would hide the framework module '${profile.module}' the generated files import; rename the model`];
+  if (name === 'enum') return ["model 'enum': the model's package would hide the standard library's 'enum', which registry.py imports; rename the model"];
+  return [];
 }

@@ -5,6 +5,7 @@
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import { needsPgcrypto } from './hashing.js';
 import { entityTable, landingTable, sqlName } from './names.js';
@@ -13,8 +14,7 @@ import { commaList, statement, type Statement } from './sql-writer.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
 import { ghostKeyValue, pgType } from './types.js';
 
-/** The record source of ghost records. */
-export const GHOST_RECORD_SOURCE = 'SYSTEM';
+export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 /** The load timestamp of ghost records: before any real load. */
 export const GHOST_LOAD_TIMESTAMP = '0001-01-01 00:00:00+00';
 

@@ -17,14 +17,12 @@
 import { match } from 'ts-pattern';
 import type { ColumnType, ColumnTypeKind, HashAlgorithm, Hashing } from '@vault/core';
 import { hashType } from '../columns.js';
+import { HASH_DELIMITER, NULL_TOKEN } from '../hashing-settings.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 import { columnTypeOfText, pgType } from './types.js';
 
-export const HASHING_STANDARD = 'vault hashing standard v1';
-/** What a NULL or blank value contributes. */
-export const NULL_TOKEN = '^^';
-/** Between two values. */
-export const HASH_DELIMITER = '||';
+// The standard's fixed values live with the settings `manifest.json` and `registry.py` publish.
+export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, zeroHash } from '../hashing-settings.js';
 
 /** A value to hash: SQL for it, and its column type. */
 export interface HashInput {
@@ -121,12 +119,6 @@ export function needsPgcrypto(algorithm: HashAlgorithm): boolean {
 /** The SQL type of hash keys and hashdiffs: `char(32)`, `char(40)` or `char(64)`. */
 export function hashSqlType(algorithm: HashAlgorithm): string {
   return pgType(columnTypeOfText(hashType(algorithm)));
-}
-
-/** The ghost record's hash key: as many zeros as the digest has hex digits. */
-export function zeroHash(algorithm: HashAlgorithm): string {
-  const t = columnTypeOfText(hashType(algorithm));
-  return '0'.repeat(t.kind === 'char' && t.length !== undefined ? t.length : 32);
 }
 
 /**

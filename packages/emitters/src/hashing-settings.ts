@@ -1,0 +1,66 @@
+/**
+ * The facts a framework needs to compute the same hash keys, hashdiffs and metadata values as
+ * the SQL target (docs/hashing.md): written into each model's `registry.py` and `manifest.json`
+ * from this one place, and used by the SQL target itself, so the three cannot disagree.
+ */
+import type { HashAlgorithm, VaultModel } from '@vault/core';
+
+/** The name and version of the hashing rules; it changes whenever a rule does. */
+export const HASHING_STANDARD = 'vault hashing standard v1';
+/** What a NULL or blank value contributes. */
+export const NULL_TOKEN = '^^';
+/** Between two values. */
+export const HASH_DELIMITER = '||';
+/** The record source of ghost records. */
+export const GHOST_RECORD_SOURCE = 'SYSTEM';
+
+/** Hex digits of each digest: md5 128 bits, sha1 160, sha256 256. */
+export const HASH_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const satisfies Record<HashAlgorithm, number>;
+
+/** The model's hashing settings, spelled as `manifest.json` and `registry.py` spell them. */
+export interface HashingSettings {
+  readonly standard: string;
+  readonly algorithm: HashAlgorithm;
+  /** Business keys keep their case (else a-z are upper-cased before hashing). */
+  readonly case_sensitive_keys: boolean;
+  /** Satellite payloads keep their case in the hashdiff. */
+  readonly case_sensitive_hashdiff: boolean;
+  readonly delimiter: string;
+  readonly null_token: string;
+  /** The all-zero hash of ghost records (their hash keys and hashdiff). */
+  readonly zero_key: string;
+}
+
+/** What the `record_source` column holds. */
+export interface RecordSources {
+  /** Every row a load writes: the spec's `record_source` (default: the model name). */
+  readonly loaded_rows: string;
+  /** The ghost ("unknown") records. */
+  readonly ghost_records: string;
+}
+
+/**
+ * @example hashingSettings(model).delimiter // '||'
+ */
+export function hashingSettings(model: VaultModel): HashingSettings {
+  const h = model.hashing;
+  return {
+    standard: HASHING_STANDARD,
+    algorithm: h.algorithm,
+    case_sensitive_keys: h.caseSensitiveKeys,
+    case_sensitive_hashdiff: h.caseSensitiveHashdiff,
+    delimiter: HASH_DELIMITER,
+    null_token: NULL_TOKEN,
+    zero_key: zeroHash(h.algorithm),
+  };
+}
+
+/** @example recordSources(model) // { loaded_rows: 'ews', ghost_records: 'SYSTEM' } */
+export function recordSources(model: VaultModel): RecordSources {
+  return { loaded_rows: model.recordSource, ghost_records: GHOST_RECORD_SOURCE };
+}
+
+/** The ghost record's hash key: as many zeros as the digest has hex digits. */
+export function zeroHash(algorithm: HashAlgorithm): string {
+  return '0'.repeat(HASH_HEX_LENGTH[algorithm]);
+}
