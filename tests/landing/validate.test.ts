@@ -23,6 +23,10 @@ describe(`vault validate on ${ON}`, () => {
       `CREATE TABLE "${f.schema}".customer_note (note_id int PRIMARY KEY, author_id int REFERENCES "${f.schema}".customer (customer_id), note text)`,
       `CREATE TABLE "${f.schema}".feed (feed_key int, payload text)`,
       `INSERT INTO "${f.schema}".feed VALUES (1, 'a'), (1, 'b'), (2, 'c'), (NULL, 'd')`,
+      // jaffle_shop's raw tables: no keys, no NOT NULL, no foreign keys; raw_payments.order_id
+      // refers to raw_orders by its name only.
+      `CREATE TABLE "${f.schema}".raw_orders (id int, user_id int, order_date date, status text)`,
+      `CREATE TABLE "${f.schema}".raw_payments (id int, order_id int, payment_method text, amount int)`,
       `CREATE VIEW "${f.schema}".slow AS SELECT 1 AS slow_id, 'n'::text AS note FROM (SELECT pg_sleep(3)) AS s`,
     ]);
     const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'account*,branch,customer,transfer', '-o', 'good.yaml', ...f.dbArgs]);
@@ -84,6 +88,27 @@ describe(`vault validate on ${ON}`, () => {
     const r = await f.vault(['validate', file, ...f.dbArgs]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`VLT608 reference (author_id) → agent(agent_id) disagrees with foreign key customer_note_author_id_fkey, which references ${f.schema}.customer(customer_id)`);
+  });
+
+  it('VLT606 flags own keys and implied-hub columns, not a reference inferred by name (jaffle_shop)', async () => {
+    writeFileSync(join(f.dir, 'jaffle.yaml'), [
+      'version: 1',
+      `model: ${f.model}`,
+      'schemas:',
+      `  landing: ${f.schema}`,
+      'tables:',
+      '  raw_orders:',
+      '    columns: { id: int, user_id: int, order_date: date, status: text }',
+      '  raw_payments:',
+      '    columns: { id: int, order_id: int, payment_method: text, amount: int }',
+      '',
+    ].join('\n'));
+    const r = await f.vault(['validate', 'jaffle.yaml', '--json', ...f.dbArgs]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; message: string }> };
+    const flagged = out.diagnostics.filter((d) => d.code === 'VLT606').map((d) => /column (\S+) has no NOT NULL/.exec(d.message)?.[1]);
+    // user_id implies a hub of its own (no table owns 'user'); order_id is a reference to raw_orders.
+    expect(flagged).toEqual(['raw_orders.id', 'raw_orders.user_id', 'raw_payments.id']);
   });
 
   // PGlite runs queries on one thread and never fires statement_timeout: a server-only feature.

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyseTables, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
+import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
 import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
 import { EXIT } from '../exit.js';
-import type { Finding } from '../landing/checks.js';
+import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
 import { validateLanding, type Validation } from '../landing/validate.js';
 import { analyze } from '../load.js';
@@ -48,8 +48,7 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
     throw e;
   }
   try {
-    const keys = new Map(analyseTables(spec).map((t) => [t.name, t.key]));
-    const validation = await validateLanding(db, { spec, model, keys }, {
+    const validation = await validateLanding(db, specFacts(spec, model), {
       timeoutMs: opts.timeoutMs,
       progress: (l) => o.progress(l),
       ...(opts.profile ? { profileSample: opts.sample } : {}),
@@ -63,6 +62,20 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
   } finally {
     await db.close();
   }
+}
+
+/** What the checks need beyond the spec: each table's key and its reference columns, as inference found them. */
+function specFacts(spec: Spec, model: VaultModel): SpecFacts {
+  const tables = analyseTables(spec);
+  const references = new Map<string, Set<string>>();
+  // The spec compiled without errors, so finding the references again reports nothing new.
+  for (const r of findReferences(tables, [])) {
+    if (r.target.kind !== 'table') continue; // an implied hub's column is that hub's business key
+    const columns = references.get(r.from) ?? new Set<string>();
+    for (const c of r.columns) columns.add(c);
+    references.set(r.from, columns);
+  }
+  return { spec, model, keys: new Map(tables.map((t) => [t.name, t.key])), references };
 }
 
 /** `vault validate SPEC`: check that the landing zone holds what the spec describes and can be read. */
