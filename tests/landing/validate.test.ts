@@ -139,8 +139,9 @@ describe(`vault validate on ${ON}`, () => {
     });
     const r = await f.vault(['validate', file, '--json', ...f.dbArgs]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { ok: boolean; schema: string; connectivity: { status: string }; checks: Record<string, Array<{ subject: string; status: string }>>; diagnostics: Array<{ code: string; line: number }> };
+    const out = JSON.parse(r.stdout) as { ok: boolean; status: string; schema: string; connectivity: { status: string }; checks: Record<string, Array<{ subject: string; status: string }>>; diagnostics: Array<{ code: string; line: number }> };
     expect(out.ok).toBe(false);
+    expect(out.status).toBe('failed');
     expect(out.schema).toBe(f.schema);
     expect(out.connectivity.status).toBe('ok');
     expect(Object.keys(out.checks)).toEqual(['existence', 'structure', 'permissions', 'access']);
@@ -158,6 +159,15 @@ describe(`vault validate on ${ON}`, () => {
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/spec\.yaml:\d+:\d+: error VLT604: /);
     expect(stopped.stderr).toContain('compile stopped at source validation; nothing was written');
+    expect(existsSync(join(f.dir, 'out'))).toBe(false);
+    const stoppedJson = await f.vault(['compile', bad, '--out', 'out', '--json', ...validateDb]);
+    expect(stoppedJson.code).toBe(1);
+    expect(JSON.parse(stoppedJson.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'spec.yaml: compile stopped at source validation; nothing was written',
+      source_validation: { status: 'failed', schema: f.schema, errors: 1 },
+      diagnostics: expect.arrayContaining([expect.objectContaining({ code: 'VLT604', file: 'spec.yaml' })]),
+    });
     expect(existsSync(join(f.dir, 'out'))).toBe(false);
     const passed = await f.vault(['compile', 'good.yaml', '--out', 'out', '--json', ...validateDb]);
     expect(passed.code, passed.stderr).toBe(0);
@@ -260,6 +270,24 @@ describe('vault validate: connection failures are one line without the password'
       await silent.close();
       await tls.close();
     }
+  });
+
+  it('--json: a connection failure and a spec with errors are one document on standard output each', async () => {
+    const r = await f.vault(['validate', 'spec.yaml', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'no embedded database for model ews in .vault/ews/pgdata (vault seed creates one); pass --db URL to validate a server',
+      ok: false,
+      connectivity: { status: 'error' },
+      diagnostics: [{ code: 'VLT402' }, { code: 'VLT402' }],
+    });
+    writeFileSync(join(f.dir, 'bad.yaml'), 'version: 1\nmodel: bad\ntables:\n  orders:\n    colums: {}\n');
+    const bad = await f.vault(['validate', 'bad.yaml', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('');
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: 'bad.yaml: validate stopped; fix the spec first', diagnostics: [{ code: 'VLT103', line: 4, col: 3 }, { code: 'VLT101', line: 5, col: 5 }] });
   });
 
   it('without --db and without an embedded database: says how to get one', async () => {

@@ -57,3 +57,19 @@ export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
+
+/**
+ * With `--json`, the one thing a command prints on standard output: a single JSON document
+ * (two-space indented), so a script can parse stdout whole.
+ */
+export function printJson(o: Output, value: unknown): void {
+  o.out(JSON.stringify(value, null, 2));
+}
+
+/**
+ * The `--json` document of a command that stopped before it had a result (the spec has errors,
+ * a name fits no entity, the database cannot be reached): the same shape for every command.
+ */
+export function failureJson(error: string, diagnostics: ReadonlyArray<Diagnostic>, extra: Readonly<Record<string, unknown>> = {}): unknown {
+  return { status: 'failed', error, ...extra, diagnostics: diagnosticsJson(diagnostics) };
+}
