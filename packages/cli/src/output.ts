@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from '@vault/core';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '@vault/core';
 
 export interface Output {
   out(line: string): void;
@@ -51,6 +51,11 @@ export function diagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): unknown
   }));
 }
 
+/** `diagnostics` of a `--json` document: every diagnostic, sorted by file and position. */
+export function sortedDiagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): unknown[] {
+  return diagnosticsJson(sortDiagnostics(diagnostics));
+}
+
 export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
@@ -71,5 +76,5 @@ export function printJson(o: Output, value: unknown): void {
  * a name fits no entity, the database cannot be reached): the same shape for every command.
  */
 export function failureJson(error: string, diagnostics: ReadonlyArray<Diagnostic>, extra: Readonly<Record<string, unknown>> = {}): unknown {
-  return { status: 'failed', error, ...extra, diagnostics: diagnosticsJson(diagnostics) };
+  return { status: 'failed', error, ...extra, diagnostics: sortedDiagnosticsJson(diagnostics) };
 }

@@ -4,7 +4,7 @@ import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } fr
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
-import { bold, diagnosticsJson, failureJson, green, printDiagnostics, printJson, type Output } from '../output.js';
+import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
@@ -86,13 +86,13 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
 
-  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile', opts.json ? { fields: { model_name: model.name, output_dir: dir }, diagnostics: diagnosticsJson(diagnostics) } : undefined);
+  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile', opts.json ? { fields: { model_name: model.name, output_dir: dir }, diagnostics: sortedDiagnosticsJson(diagnostics) } : undefined);
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
   await writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
   if (showProgress) o.progress('');
-  if (opts.json) printJson(o, { status: 'ok', ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined), diagnostics: diagnosticsJson(diagnostics) });
+  if (opts.json) printJson(o, { status: 'ok', ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined), diagnostics: sortedDiagnosticsJson(diagnostics) });
   else printSummary(o, model, [...targets], paths.length, dir);
   return EXIT.ok;
 }

@@ -4,7 +4,7 @@ import { loadSpecFile } from '@vault/dsl';
 import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
-import { bold, diagnosticsJson, failureJson, green, printDiagnostics, printJson, type Output } from '../output.js';
+import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 
@@ -40,10 +40,10 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   const fields = { model: model.name, output_dir: dir };
 
-  if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: diagnosticsJson(a.diagnostics) } : undefined);
+  if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: sortedDiagnosticsJson(a.diagnostics) } : undefined);
   await writeOutput(dir, files, files.length);
   if (json) {
-    printJson(o, { status: 'ok', ...fields, files: files.map((f) => f.path), diagnostics: diagnosticsJson(a.diagnostics) });
+    printJson(o, { status: 'ok', ...fields, files: files.map((f) => f.path), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
     return EXIT.ok;
   }
   o.err(bold(o, `vault docs: model ${model.name}`));

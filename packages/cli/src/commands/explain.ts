@@ -4,7 +4,7 @@ import { lineageGraph, qualifiedName, type LineageGraph, type LineageNode } from
 import { nameFailureFields, resolveEntityName } from '../entity-name.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
-import { bold, diagnosticsJson, failureJson, printDiagnostics, printJson, type Output } from '../output.js';
+import { bold, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export interface ExplainOptions {
   readonly sourceTables?: string;
@@ -60,7 +60,7 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   }
   const explained = nodes.map((n) => explainNode(a.model!, graph, n));
   if (opts.json) {
-    printJson(o, { status: 'ok', model: a.model.name, entities: explained.map(explanationJson), diagnostics: diagnosticsJson(a.diagnostics) });
+    printJson(o, { status: 'ok', model: a.model.name, entities: explained.map(explanationJson), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
   } else {
     for (const e of explained) printExplanation(o, e);
   }

@@ -6,7 +6,7 @@ import {
 import { nameFailureFields, resolveEntityName } from '../entity-name.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
-import { diagnosticsJson, failureJson, printDiagnostics, printJson, type Output } from '../output.js';
+import { failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'json'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -61,7 +61,7 @@ function print(o: Output, graph: LineageGraph, format: GraphFormat, diagnostics:
       o.out(lineageDot(graph, options).trimEnd());
       return;
     case 'json':
-      printJson(o, { status: 'ok', ...lineageJsonValue(graph, options), diagnostics: diagnosticsJson(diagnostics) });
+      printJson(o, { status: 'ok', ...lineageJsonValue(graph, options), diagnostics: sortedDiagnosticsJson(diagnostics) });
       return;
   }
   format satisfies never;

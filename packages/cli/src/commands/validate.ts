@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyseTables, findReferences, hasErrors, sortDiagnostics, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
+import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
 import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
 import { EXIT } from '../exit.js';
@@ -8,7 +8,7 @@ import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
 import { validateLanding, type Validation } from '../landing/validate.js';
 import { analyze } from '../load.js';
-import { bold, countSummary, diagnosticsJson, failureJson, printDiagnostics, printJson, type Output } from '../output.js';
+import { bold, countSummary, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export interface ValidateCommandOptions {
   readonly db?: string;
@@ -102,7 +102,7 @@ export async function validateCommand(specPath: string, opts: ValidateCommandOpt
         schema: result.schema,
         ok: false,
         connectivity: { status: 'error', message: result.connectionError },
-        diagnostics: diagnosticsJson(a.diagnostics),
+        diagnostics: sortedDiagnosticsJson(a.diagnostics),
       });
     } else {
       o.err(`vault: ${result.connectionError}`);
@@ -121,7 +121,7 @@ export async function validateCommand(specPath: string, opts: ValidateCommandOpt
       ok,
       connectivity: { status: 'ok', user: v.catalog.user, server_version: v.catalog.serverVersion },
       checks: rowsJson(rows),
-      diagnostics: diagnosticsJson(sortDiagnostics([...a.diagnostics, ...result.diagnostics])),
+      diagnostics: sortedDiagnosticsJson([...a.diagnostics, ...result.diagnostics]),
     });
     return ok ? EXIT.ok : EXIT.failed;
   }
