@@ -34,6 +34,20 @@ describe('vault check', () => {
     ]);
   });
 
+  it('--json is --format json; asking for both JSON and text is a usage mistake', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-check-'));
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodel: m\nhashing: { algorithm: md6 }\ntables:\n  t:\n    columns:\n      t_id: int\n      note: text\n');
+    const json = runVault(['check', 's.yaml', '--json'], { cwd: dir });
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe(runVault(['check', 's.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    expect(json.stderr).toBe('');
+    expect(runVault(['check', 's.yaml', '--json', '--format', 'json'], { cwd: dir }).stdout).toBe(json.stdout);
+    const both = runVault(['check', 's.yaml', '--json', '--format', 'text'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stdout).toBe('');
+    expect(both.stderr).toContain('--json and --format text ask for different output; give one');
+  });
+
   it('checks the compact source-table string with offsets', () => {
     const ok = runVault(['check', '--model', 'ews', '--source-tables', 'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);early_warning_signal_input:early_warning_signal_input_id(int),customer_account_monitoring_batch_manifest_id(int),business_partner_id(int)']);
     expect(ok.code).toBe(0);
@@ -52,22 +66,5 @@ describe('vault check', () => {
     expect(runVault(['check']).code).toBe(2);
     expect(runVault(['check', '--bogus', 'x.yaml']).code).toBe(2);
     expect(runVault(['frobnicate']).code).toBe(2);
-  });
-});
-
-describe('vault explain', () => {
-  it('prints why each entity exists, with the rule ids', () => {
-    const r = runVault(['explain', 'specs/ews.yaml', 'business_partner']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('raw_vault.hub business_partner');
-    expect(r.stdout).toContain('business key: business_partner_id');
-    expect(r.stdout).toContain("because [hub.implied_by_key_column]");
-    expect(r.stdout).toContain('derived from: source.early_warning_signal, source.early_warning_signal_input');
-  });
-
-  it('exits 1 for an unknown entity', () => {
-    const r = runVault(['explain', 'specs/ews.yaml', 'no_such_entity']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("no entity named 'no_such_entity' in model 'ews'");
   });
 });

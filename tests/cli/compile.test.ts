@@ -107,10 +107,57 @@ describe('vault compile', () => {
     const r = runVault(['compile', 'specs/ews.yaml', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(result)).toEqual(['model_name', 'source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration', 'metadata']);
+    expect(Object.keys(result)).toEqual(['status', 'model_name', 'source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration', 'metadata', 'diagnostics']);
+    expect(result['status']).toBe('ok');
+    // The spec's warnings are in the document, not on standard error.
+    expect((result['diagnostics'] as Array<{ code: string }>).map((d) => d.code)).toEqual(['VLT402', 'VLT402']);
+    expect(r.stderr).toBe('');
     expect(result['raw_vault']).toMatchObject({ hubs: ['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input'] });
     expect(result['metadata']).toEqual({ model_name: 'ews', output_dir: 'generated/ews', total_files_generated: 50, pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'] });
     expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
+  });
+
+  it('--json on a spec with errors: one JSON document with status and the diagnostics, exit 1, nothing written', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'specs/ews.yaml'), readFileSync(join(dir, 'specs/ews.yaml'), 'utf8').replace("risk_band = 'HIGH'", 'risk_bnd = 1'));
+    const r = runVault(['compile', 'specs/ews.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { status: string; error: string; diagnostics: Array<Record<string, unknown>> };
+    expect(out.status).toBe('failed');
+    expect(out.error).toBe('specs/ews.yaml: compile stopped; nothing was written');
+    const error = out.diagnostics.find((d) => d['severity'] === 'error');
+    expect(error).toMatchObject({ file: 'specs/ews.yaml', code: 'VLT302', severity: 'error', message: expect.stringContaining("unknown column 'risk_bnd'") });
+    expect(error?.['line']).toBeGreaterThan(1);
+    expect(error?.['col']).toBeGreaterThan(1);
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+    // The same for a file that cannot be read, and for the spec-less form.
+    expect(JSON.parse(runVault(['compile', 'specs/none.yaml', '--json'], { cwd: dir }).stdout)).toMatchObject({ status: 'failed', diagnostics: [{ code: 'VLT001' }] });
+    const compact = runVault(['compile', '--model', 'm', '--source-tables', 'orders:order_id(int),note(txt)', '--json'], { cwd: dir });
+    expect(compact.code).toBe(1);
+    expect(JSON.parse(compact.stdout)).toMatchObject({ status: 'failed', diagnostics: [{ file: '<source-tables>', code: 'VLT201' }] });
+  });
+
+  it('--check --json: the changes as a document, exit 1 when there are any', () => {
+    const dir = workspace();
+    const missing = runVault(['compile', 'specs/lgd.yaml', '--check', '--json'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    const out = JSON.parse(missing.stdout) as { status: string; output_dir: string; changes: Array<{ change: string; path: string }> };
+    expect(out.status).toBe('out_of_date');
+    expect(out.output_dir).toBe('generated/lgd');
+    expect(out.changes).toContainEqual({ change: 'added', path: 'generated/lgd/manifest.json' });
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
+    expect(runVault(['compile', 'specs/lgd.yaml'], { cwd: dir }).code).toBe(0);
+    const clean = runVault(['compile', 'specs/lgd.yaml', '--check', '--json'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ status: 'up_to_date', model_name: 'lgd', changes: [] });
+  });
+
+  it('--json with a usage mistake: exit 2, the message on standard error, nothing on standard output', () => {
+    const r = runVault(['compile', 'specs/ews.yaml', '--json', '--target', 'cobol']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("unknown target 'cobol'");
   });
 
   it('keeps the spec-less form (--model and the compact source-table string) working', () => {

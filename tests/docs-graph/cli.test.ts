@@ -57,6 +57,22 @@ describe('vault docs', () => {
     expect(existsSync(join(dir, 'docs-out'))).toBe(false);
   });
 
+  it('--json: the files written, or with --check the changes; a bad spec is a failure document', () => {
+    const dir = workspace();
+    const r = runVault(['docs', 'specs/ews.yaml', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', model: 'ews', output_dir: 'docs-out/ews', files: DOCS.slice(1) });
+    writeFileSync(join(dir, 'docs-out/ews/README.md'), 'edited by hand\n');
+    const check = runVault(['docs', 'specs/ews.yaml', '--check', '--json'], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ status: 'out_of_date', changes: [{ change: 'changed', path: 'docs-out/ews/README.md' }] });
+    writeFileSync(join(dir, 'bad.yaml'), BAD_SPEC);
+    const bad = runVault(['docs', 'bad.yaml', '--json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: 'bad.yaml: docs stopped; nothing was written', diagnostics: [{ file: 'bad.yaml', line: 4, code: 'VLT103' }, { file: 'bad.yaml', line: 5, code: 'VLT101' }] });
+  });
+
   it('exits 2 on a usage mistake', () => {
     expect(runVault(['docs']).code).toBe(2);
     expect(runVault(['docs', 'specs/ews.yaml', '--bogus']).code).toBe(2);
@@ -70,8 +86,11 @@ describe('vault graph', () => {
     expect(mermaid.stdout.startsWith('flowchart LR\n')).toBe(true);
     const dot = runVault(['graph', 'specs/ews.yaml', '--format', 'dot']);
     expect(dot.stdout).toBe(readFileSync(join(ROOT, 'tests/golden/docs/ews/lineage.dot'), 'utf8'));
-    const json = JSON.parse(runVault(['graph', 'specs/ews.yaml', '--format', 'json']).stdout) as { model: string; nodes: unknown[]; edges: unknown[] };
+    const printed = runVault(['graph', 'specs/ews.yaml', '--format', 'json']).stdout;
+    const json = JSON.parse(printed) as { status: string; model: string; nodes: unknown[]; edges: unknown[] };
+    expect(json.status).toBe('ok');
     expect(json.model).toBe('ews');
+    expect(runVault(['graph', 'specs/ews.yaml', '--json']).stdout).toBe(printed);
     expect(json.nodes).toHaveLength(24);
     expect(json.edges).toContainEqual({ from: 'source.tables.early_warning_signal', to: 'raw_vault.hubs.business_partner' });
   });
@@ -103,7 +122,33 @@ describe('vault graph', () => {
   it('an ambiguous bare name: the ids to choose from, exit 1', () => {
     const r = runVault(['graph', 'specs/ews.yaml', '--entity', 'business_partner']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("vault: 'business_partner' names 3 nodes of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner");
+    expect(r.stderr).toContain("vault: 'business_partner' names 3 entities or source tables of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner");
+  });
+
+  it('takes the names vault explain prints: layer and name, kind and name', () => {
+    for (const [name, id] of [['raw_vault.early_warning_signal_input_relationship', 'raw_vault.links.early_warning_signal_input_relationship'], ['source.early_warning_signal', 'source.tables.early_warning_signal'], ['satellite.early_warning_signal', 'raw_vault.satellites.early_warning_signal']] as const) {
+      const r = runVault(['graph', 'specs/ews.yaml', '--entity', name, '--format', 'json']);
+      expect(r.code, name).toBe(0);
+      expect((JSON.parse(r.stdout) as { focus: string }).focus).toBe(id);
+    }
+  });
+
+  it('--json failures: one document with the candidates, the suggestions or the diagnostics; exit 1', () => {
+    const ambiguous = runVault(['graph', 'specs/ews.yaml', '--entity', 'hubs.business_partner', '--json']);
+    expect(ambiguous.code).toBe(1);
+    expect(JSON.parse(ambiguous.stdout)).toMatchObject({ status: 'failed', candidates: ['raw_vault.hubs.business_partner', 'business_vault.hubs.business_partner'] });
+    const unknown = runVault(['graph', 'specs/ews.yaml', '--entity', 'high_risk_signal', '--format', 'json']);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 'failed', suggestions: ['access_layer.reporting_views.high_risk_signals'] });
+    const dir = workspace();
+    writeFileSync(join(dir, 'bad.yaml'), BAD_SPEC);
+    const bad = runVault(['graph', 'bad.yaml', '--json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('');
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', diagnostics: [{ file: 'bad.yaml', line: 4, code: 'VLT103' }, { file: 'bad.yaml', line: 5, code: 'VLT101' }] });
+    const both = runVault(['graph', 'specs/ews.yaml', '--json', '--format', 'dot']);
+    expect(both.code).toBe(2);
+    expect(both.stdout).toBe('');
   });
 
   it('a bad spec: diagnostics and exit 1; usage mistakes exit 2', () => {

@@ -134,4 +134,24 @@ describe('the part of the graph around one node (ews)', () => {
     const nothing = findLineageNode(graph, 'zzz');
     expect(nothing).toEqual({ kind: 'unknown', suggestions: [] });
   });
+
+  it('accepts every spelling vault prints: kind-, layer- and layer-and-kind-qualified names, source tables alike', () => {
+    const found = (name: string): string | undefined => {
+      const r = findLineageNode(graph, name);
+      return r.kind === 'found' ? r.node.id : undefined;
+    };
+    expect(found('hub.business_partner')).toBe('raw_vault.hubs.business_partner');
+    expect(found('business_hub.business_partner')).toBe('business_vault.hubs.business_partner');
+    expect(found('raw_vault.business_partner')).toBe('raw_vault.hubs.business_partner');
+    expect(found('raw_vault.hub.business_partner')).toBe('raw_vault.hubs.business_partner');
+    expect(found('business_vault.business_hub.business_partner')).toBe('business_vault.hubs.business_partner');
+    expect(found('source.early_warning_signal')).toBe('source.tables.early_warning_signal');
+    expect(found('tables.early_warning_signal')).toBe('source.tables.early_warning_signal');
+    expect(found('source_table.early_warning_signal')).toBe('source.tables.early_warning_signal');
+    expect(found('reporting_view.high_risk_signals')).toBe('access_layer.reporting_views.high_risk_signals');
+    const both = findLineageNode(graph, 'raw_vault.early_warning_signal');
+    expect(both.kind === 'ambiguous' && both.candidates.map((n) => n.id)).toEqual(['raw_vault.hubs.early_warning_signal', 'raw_vault.satellites.early_warning_signal']);
+    const near = findLineageNode(graph, 'hub.busines_partner');
+    expect(near.kind === 'unknown' && near.suggestions.map((n) => n.id)).toEqual(['raw_vault.hubs.business_partner']);
+  });
 });

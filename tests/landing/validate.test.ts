@@ -23,6 +23,10 @@ describe(`vault validate on ${ON}`, () => {
       `CREATE TABLE "${f.schema}".customer_note (note_id int PRIMARY KEY, author_id int REFERENCES "${f.schema}".customer (customer_id), note text)`,
       `CREATE TABLE "${f.schema}".feed (feed_key int, payload text)`,
       `INSERT INTO "${f.schema}".feed VALUES (1, 'a'), (1, 'b'), (2, 'c'), (NULL, 'd')`,
+      // jaffle_shop's raw tables: no keys, no NOT NULL, no foreign keys; raw_payments.order_id
+      // refers to raw_orders by its name only.
+      `CREATE TABLE "${f.schema}".raw_orders (id int, user_id int, order_date date, status text)`,
+      `CREATE TABLE "${f.schema}".raw_payments (id int, order_id int, payment_method text, amount int)`,
       `CREATE VIEW "${f.schema}".slow AS SELECT 1 AS slow_id, 'n'::text AS note FROM (SELECT pg_sleep(3)) AS s`,
     ]);
     const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'account*,branch,customer,transfer', '-o', 'good.yaml', ...f.dbArgs]);
@@ -86,6 +90,27 @@ describe(`vault validate on ${ON}`, () => {
     expect(r.stdout).toContain(`VLT608 reference (author_id) → agent(agent_id) disagrees with foreign key customer_note_author_id_fkey, which references ${f.schema}.customer(customer_id)`);
   });
 
+  it('VLT606 flags own keys and implied-hub columns, not a reference inferred by name (jaffle_shop)', async () => {
+    writeFileSync(join(f.dir, 'jaffle.yaml'), [
+      'version: 1',
+      `model: ${f.model}`,
+      'schemas:',
+      `  landing: ${f.schema}`,
+      'tables:',
+      '  raw_orders:',
+      '    columns: { id: int, user_id: int, order_date: date, status: text }',
+      '  raw_payments:',
+      '    columns: { id: int, order_id: int, payment_method: text, amount: int }',
+      '',
+    ].join('\n'));
+    const r = await f.vault(['validate', 'jaffle.yaml', '--json', ...f.dbArgs]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; message: string }> };
+    const flagged = out.diagnostics.filter((d) => d.code === 'VLT606').map((d) => /column (\S+) has no NOT NULL/.exec(d.message)?.[1]);
+    // user_id implies a hub of its own (no table owns 'user'); order_id is a reference to raw_orders.
+    expect(flagged).toEqual(['raw_orders.id', 'raw_orders.user_id', 'raw_payments.id']);
+  });
+
   // PGlite runs queries on one thread and never fires statement_timeout: a server-only feature.
   it.runIf(SERVER_URL !== undefined)('a table that does not answer within --timeout-ms is reported, the others are still read', async () => {
     const file = spec((doc) => {
@@ -114,8 +139,9 @@ describe(`vault validate on ${ON}`, () => {
     });
     const r = await f.vault(['validate', file, '--json', ...f.dbArgs]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { ok: boolean; schema: string; connectivity: { status: string }; checks: Record<string, Array<{ subject: string; status: string }>>; diagnostics: Array<{ code: string; line: number }> };
+    const out = JSON.parse(r.stdout) as { ok: boolean; status: string; schema: string; connectivity: { status: string }; checks: Record<string, Array<{ subject: string; status: string }>>; diagnostics: Array<{ code: string; line: number }> };
     expect(out.ok).toBe(false);
+    expect(out.status).toBe('failed');
     expect(out.schema).toBe(f.schema);
     expect(out.connectivity.status).toBe('ok');
     expect(Object.keys(out.checks)).toEqual(['existence', 'structure', 'permissions', 'access']);
@@ -133,6 +159,15 @@ describe(`vault validate on ${ON}`, () => {
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/spec\.yaml:\d+:\d+: error VLT604: /);
     expect(stopped.stderr).toContain('compile stopped at source validation; nothing was written');
+    expect(existsSync(join(f.dir, 'out'))).toBe(false);
+    const stoppedJson = await f.vault(['compile', bad, '--out', 'out', '--json', ...validateDb]);
+    expect(stoppedJson.code).toBe(1);
+    expect(JSON.parse(stoppedJson.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'spec.yaml: compile stopped at source validation; nothing was written',
+      source_validation: { status: 'failed', schema: f.schema, errors: 1 },
+      diagnostics: expect.arrayContaining([expect.objectContaining({ code: 'VLT604', file: 'spec.yaml' })]),
+    });
     expect(existsSync(join(f.dir, 'out'))).toBe(false);
     const passed = await f.vault(['compile', 'good.yaml', '--out', 'out', '--json', ...validateDb]);
     expect(passed.code, passed.stderr).toBe(0);
@@ -235,6 +270,24 @@ describe('vault validate: connection failures are one line without the password'
       await silent.close();
       await tls.close();
     }
+  });
+
+  it('--json: a connection failure and a spec with errors are one document on standard output each', async () => {
+    const r = await f.vault(['validate', 'spec.yaml', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'no embedded database for model ews in .vault/ews/pgdata (vault seed creates one); pass --db URL to validate a server',
+      ok: false,
+      connectivity: { status: 'error' },
+      diagnostics: [{ code: 'VLT402' }, { code: 'VLT402' }],
+    });
+    writeFileSync(join(f.dir, 'bad.yaml'), 'version: 1\nmodel: bad\ntables:\n  orders:\n    colums: {}\n');
+    const bad = await f.vault(['validate', 'bad.yaml', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('');
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: 'bad.yaml: validate stopped; fix the spec first', diagnostics: [{ code: 'VLT103', line: 4, col: 3 }, { code: 'VLT101', line: 5, col: 5 }] });
   });
 
   it('without --db and without an embedded database: says how to get one', async () => {

@@ -25,10 +25,11 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--model <name>', 'model name for --source-tables', 'model')
     .option('--business-context <text>', 'business context for --source-tables')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json']).default('text'))
-    .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json' }) => {
+    .option('--json', 'print the diagnostics as JSON (the same as --format json)', false)
+    .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json'; json: boolean }, cmd: Command) => {
       if (files.length === 0 && opts.sourceTables === undefined) throw new UsageError('vault check needs at least one spec file or --source-tables');
       const { checkCommand } = await import('./commands/check.js');
-      code = checkCommand(files, opts, o);
+      code = checkCommand(files, { ...opts, format: jsonFormat(cmd, opts.json, opts.format) }, o);
     });
 
   program
@@ -39,7 +40,7 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .addOption(new Option('--stage <stage>', 'last stage to build').choices(['raw', 'business', 'access', 'all']).default('all'))
     .option('--target <list>', 'comma-separated targets', 'querydsl')
     .option('--check', 'write nothing; exit 1 and list the files that would change', false)
-    .option('--json', "print the orchestrator's result object as JSON", false)
+    .option('--json', 'print the result as JSON (also when the spec has errors)', false)
     .option('--model <name>', 'model name (spec-less form)')
     .option('--source-tables <string>', 'compact source tables (spec-less form)')
     .option('--business-context <text>', 'business context (spec-less form)')
@@ -54,11 +55,15 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
   program
     .command('explain')
     .description('print why each hub, link, satellite and business key exists (the inference evidence)')
-    .argument('<spec>', 'spec file')
-    .argument('[entity]', 'only this entity')
-    .action(async (spec: string, entity: string | undefined) => {
+    .usage('[options] SPEC [NAME] | --source-tables STRING [NAME]')
+    .argument('[spec]', 'spec file; or use --source-tables')
+    .argument('[name]', 'only this entity or source table (a name, or an id such as raw_vault.hubs.customer, as vault graph --entity takes)')
+    .option('--source-tables <string>', "compact source tables, e.g. 'orders:order_id(int),customer_id(int)'")
+    .option('--model <name>', 'model name for --source-tables', 'model')
+    .option('--json', 'print the explanation as JSON', false)
+    .action(async (spec: string | undefined, name: string | undefined, opts: { sourceTables?: string; model: string; json: boolean }) => {
       const { explainCommand } = await import('./commands/explain.js');
-      code = explainCommand(spec, entity, o);
+      code = explainCommand([spec, name].filter((x): x is string => x !== undefined), opts, o);
     });
 
   program
@@ -149,7 +154,8 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .argument('<spec>', 'spec file')
     .option('--out <dir>', 'output directory (default: docs-out)')
     .option('--check', 'write nothing; exit 1 and list the files that would change', false)
-    .action(async (spec: string, opts: { out?: string; check: boolean }) => {
+    .option('--json', 'print the result (files written, or with --check the changes) as JSON', false)
+    .action(async (spec: string, opts: { out?: string; check: boolean; json: boolean }) => {
       const { docsCommand } = await import('./commands/docs.js');
       code = await docsCommand(spec, opts, o);
     });
@@ -162,9 +168,10 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .option('--entity <name>', 'only what feeds this entity or source table and what it feeds (a name, or an id such as raw_vault.hubs.customer)')
     .option('--upstream', 'with --entity: only what feeds it', false)
     .option('--downstream', 'with --entity: only what it feeds', false)
-    .action(async (spec: string, opts: { format: 'mermaid' | 'dot' | 'json'; entity?: string; upstream: boolean; downstream: boolean }) => {
+    .option('--json', 'the same as --format json', false)
+    .action(async (spec: string, opts: { format: 'mermaid' | 'dot' | 'json'; entity?: string; upstream: boolean; downstream: boolean; json: boolean }, cmd: Command) => {
       const { graphCommand } = await import('./commands/graph.js');
-      code = graphCommand(spec, opts, o);
+      code = graphCommand(spec, { ...opts, format: jsonFormat(cmd, opts.json, opts.format) }, o);
     });
 
   try {
@@ -181,6 +188,16 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     o.err(`vault: internal error (this is a bug in vault, please report it):\n${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
+}
+
+/**
+ * `--json` is `--format json` where a command has both (check, graph); asking for JSON and
+ * another format at once is a usage mistake.
+ */
+function jsonFormat<F extends string>(cmd: Command, json: boolean, format: F): F | 'json' {
+  if (!json) return format;
+  if (cmd.getOptionValueSource('format') === 'cli' && format !== 'json') throw new UsageError(`--json and --format ${format} ask for different output; give one`);
+  return 'json';
 }
 
 function wholeNumber(text: string): number {

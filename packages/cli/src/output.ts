@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from '@vault/core';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '@vault/core';
 
 export interface Output {
   out(line: string): void;
@@ -51,9 +51,30 @@ export function diagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): unknown
   }));
 }
 
+/** `diagnostics` of a `--json` document: every diagnostic, sorted by file and position. */
+export function sortedDiagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): unknown[] {
+  return diagnosticsJson(sortDiagnostics(diagnostics));
+}
+
 export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/**
+ * With `--json`, the one thing a command prints on standard output: a single JSON document
+ * (two-space indented), so a script can parse stdout whole.
+ */
+export function printJson(o: Output, value: unknown): void {
+  o.out(JSON.stringify(value, null, 2));
+}
+
+/**
+ * The `--json` document of a command that stopped before it had a result (the spec has errors,
+ * a name fits no entity, the database cannot be reached): the same shape for every command.
+ */
+export function failureJson(error: string, diagnostics: ReadonlyArray<Diagnostic>, extra: Readonly<Record<string, unknown>> = {}): unknown {
+  return { status: 'failed', error, ...extra, diagnostics: sortedDiagnosticsJson(diagnostics) };
 }

@@ -10,6 +10,7 @@ export * from './ir/index.js';
 export * from './infer/rules.js';
 export * from './infer/compile.js';
 export { analyseTables, type TableInfo } from './infer/tables.js';
+export { findReferences, type Ref, type RefTarget } from './infer/references.js';
 export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
 export { allEntities, refKey } from './validate/entities.js';

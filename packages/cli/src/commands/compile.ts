@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core';
+import { hasErrors, pathDiag, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
-import { bold, green, printDiagnostics, type Output } from '../output.js';
+import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
@@ -49,62 +49,81 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
     o.err(`inferring the vault of ${Object.keys(parsed.spec!.tables).length} tables …`);
   }
   const a = analyze(parsed, { stage });
-  printDiagnostics(o, a.diagnostics);
-  if (hasErrors(a.diagnostics) || a.model === undefined) {
-    o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
+  // With --json the diagnostics go into the one JSON document, not to standard error; without,
+  // they are printed as soon as they are known, `shown` of them so far.
+  let shown = 0;
+  const show = (diagnostics: ReadonlyArray<Diagnostic>): void => {
+    if (opts.json) return;
+    printDiagnostics(o, diagnostics.slice(shown));
+    shown = diagnostics.length;
+  };
+  const stopped = (error: string, diagnostics: ReadonlyArray<Diagnostic>, extra: Readonly<Record<string, unknown>> = {}): number => {
+    if (opts.json) {
+      printJson(o, failureJson(error, diagnostics, { ...(a.model !== undefined ? { model_name: a.model.name } : {}), ...extra }));
+    } else {
+      show(diagnostics);
+      o.err(`vault: ${error}`);
+    }
     return EXIT.failed;
-  }
+  };
+  show(a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, a.diagnostics);
   const model = a.model;
   const loaded = loadProfile(a.parsed, specPath);
   const problems = loaded.profile === undefined ? [] : targetProblems(model, targets, loaded.profile);
   const late = [...loaded.diagnostics, ...resolveDiagnostics(a.parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))];
-  if (late.length > 0 || loaded.profile === undefined) {
-    printDiagnostics(o, late);
-    o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
-    return EXIT.failed;
-  }
+  if (late.length > 0 || loaded.profile === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, [...a.diagnostics, ...late]);
   const sourceValidation = opts.validateDb === undefined || a.parsed.spec === undefined ? undefined : await validateFirst(a.parsed.spec, model, a.parsed.source, opts.validateDb, o);
-  if (sourceValidation === 'failed') {
-    o.err(`vault: ${a.parsed.source.file}: compile stopped at source validation; nothing was written`);
-    return EXIT.failed;
+  const diagnostics = [...a.diagnostics, ...(sourceValidation?.diagnostics ?? [])];
+  if (sourceValidation !== undefined && sourceValidation.result.status === 'failed') {
+    if (!opts.json && sourceValidation.result.error !== undefined) o.err(`vault: ${sourceValidation.result.error}`);
+    return stopped(`${a.parsed.source.file}: compile stopped at source validation; nothing was written`, diagnostics, { source_validation: sourceValidation.result });
   }
+  show(diagnostics);
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
   const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName));
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
 
-  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile');
+  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile', opts.json ? { fields: { model_name: model.name, output_dir: dir }, diagnostics: sortedDiagnosticsJson(diagnostics) } : undefined);
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
   await writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
   if (showProgress) o.progress('');
-  if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir, sourceValidation), null, 2));
+  if (opts.json) printJson(o, { status: 'ok', ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined), diagnostics: sortedDiagnosticsJson(diagnostics) });
   else printSummary(o, model, [...targets], paths.length, dir);
   return EXIT.ok;
 }
 
-/** `source_validation` of the result object when `--validate-db` ran and passed. */
+/** `source_validation` of the result object when `--validate-db` ran. */
 export interface SourceValidationResult {
-  readonly status: 'passed';
+  readonly status: 'passed' | 'failed';
   readonly database: string;
   readonly schema: string;
   readonly tables: number;
+  readonly errors: number;
   readonly warnings: number;
+  /** Set when the database could not be reached: one line, without the password. */
+  readonly error?: string;
 }
 
-/** `--validate-db`: the checks of `vault validate`, diagnostics printed; 'failed' stops the compile. */
-async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<SourceValidationResult | 'failed'> {
+/** `--validate-db`: the checks of `vault validate`; `status: 'failed'` stops the compile. */
+async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<{ result: SourceValidationResult; diagnostics: ReadonlyArray<Diagnostic> }> {
   const { validateSource } = await import('./validate.js');
   const r = await validateSource(spec, model, source, { ...(url !== true ? { db: url } : {}), profile: false, sample: DEFAULT_SAMPLE_ROWS, timeoutMs: DEFAULT_TIMEOUT_MS }, o);
-  if (r.connectionError !== undefined) {
-    o.err(`vault: ${r.connectionError}`);
-    return 'failed';
-  }
-  printDiagnostics(o, r.diagnostics);
-  if (hasErrors(r.diagnostics)) return 'failed';
-  return { status: 'passed', database: r.database, schema: r.schema, tables: r.validation?.tables.length ?? 0, warnings: r.diagnostics.length };
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const result: SourceValidationResult = {
+    status: r.connectionError !== undefined || errors > 0 ? 'failed' : 'passed',
+    database: r.database,
+    schema: r.schema,
+    tables: r.validation?.tables.length ?? 0,
+    errors,
+    warnings: r.diagnostics.length - errors,
+    ...(r.connectionError !== undefined ? { error: r.connectionError } : {}),
+  };
+  return { result, diagnostics: r.diagnostics };
 }
 
 const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/', access_layer: 'access_layer/' } as const;
@@ -113,7 +132,7 @@ const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/',
  * The `--json` result object (docs/cli.md): the model's entities and files per layer, the
  * source validation, and a summary; nothing that depends on the clock.
  */
-export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string, sourceValidation?: SourceValidationResult): unknown {
+export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string, sourceValidation?: SourceValidationResult): Record<string, unknown> {
   const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
   const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);
   const stages = ['source_validation', 'raw_vault', ...(model.stages.includes('business') ? ['business_vault'] : []), ...(model.stages.includes('access') ? ['access_layer'] : []), 'framework_integration'];

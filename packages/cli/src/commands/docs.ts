@@ -4,28 +4,33 @@ import { loadSpecFile } from '@vault/dsl';
 import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
-import { bold, green, printDiagnostics, type Output } from '../output.js';
+import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 
 export interface DocsCommandOptions {
   readonly out?: string;
   readonly check: boolean;
+  readonly json?: boolean;
 }
 
 /** Where `vault docs` writes without `--out`: `docs-out/MODEL/`. */
 export const DEFAULT_DOCS_ROOT = 'docs-out';
 
 /**
- * `vault docs SPEC [--out DIR] [--check]`: README.md with the Mermaid diagrams, the DOT sources
- * and their SVG drawings, in `DIR/MODEL/`, written like compile writes (staged, swapped in,
- * files it no longer produces removed).
+ * `vault docs SPEC [--out DIR] [--check] [--json]`: README.md with the Mermaid diagrams, the DOT
+ * sources and their SVG drawings, in `DIR/MODEL/`, written like compile writes (staged, swapped
+ * in, files it no longer produces removed).
  */
 export async function docsCommand(file: string, opts: DocsCommandOptions, o: Output): Promise<number> {
+  const json = opts.json === true;
   const a = analyze(loadSpecFile(file));
-  printDiagnostics(o, a.diagnostics);
+  // With --json the diagnostics go into the one JSON document, not to standard error.
+  if (!json) printDiagnostics(o, a.diagnostics);
   if (hasErrors(a.diagnostics) || a.model === undefined) {
-    o.err(`vault: ${a.parsed.source.file}: docs stopped; nothing was written`);
+    const error = `${a.parsed.source.file}: docs stopped; nothing was written`;
+    if (json) printJson(o, failureJson(error, a.diagnostics));
+    else o.err(`vault: ${error}`);
     return EXIT.failed;
   }
   const model = a.model;
@@ -33,9 +38,14 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
   const docs = emitDocs(model, { specPath: a.parsed.source.file });
   const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const fields = { model: model.name, output_dir: dir };
 
-  if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs');
+  if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: sortedDiagnosticsJson(a.diagnostics) } : undefined);
   await writeOutput(dir, files, files.length);
+  if (json) {
+    printJson(o, { status: 'ok', ...fields, files: files.map((f) => f.path), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
+    return EXIT.ok;
+  }
   o.err(bold(o, `vault docs: model ${model.name}`));
   for (const f of files) o.err(`  ${green(o, '✓')} ${f.path}`);
   o.err(`wrote ${files.length} files to ${dir}`);

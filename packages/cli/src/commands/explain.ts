@@ -1,34 +1,114 @@
 import { allEntities, hasErrors, RULES, type RuleId, type VaultModel } from '@vault/core';
 import { loadSpecFile } from '@vault/dsl';
-import { EXIT } from '../exit.js';
-import { bold, printDiagnostics, type Output } from '../output.js';
-import { analyze } from '../load.js';
+import { lineageGraph, qualifiedName, type LineageGraph, type LineageNode } from '@vault/emitters';
+import { nameFailureFields, resolveEntityName } from '../entity-name.js';
+import { EXIT, UsageError } from '../exit.js';
+import { analyze, loadCompact } from '../load.js';
+import { bold, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
-/** `vault explain SPEC [ENTITY]`: why each hub, link, satellite and business key exists. */
-export function explainCommand(file: string, entity: string | undefined, o: Output): number {
-  const a = analyze(loadSpecFile(file));
-  printDiagnostics(o, a.diagnostics);
-  if (hasErrors(a.diagnostics) || a.model === undefined) return EXIT.failed;
-  const lines = explainModel(a.model, entity);
-  if (lines === undefined) {
-    o.err(`vault: no entity named '${entity}' in model '${a.model.name}'`);
+export interface ExplainOptions {
+  readonly sourceTables?: string;
+  readonly model: string;
+  readonly json: boolean;
+}
+
+/** Why one entity or source table exists: what `vault explain` prints, as data. */
+export interface Explanation {
+  readonly id: string;
+  readonly layer: LineageNode['layer'];
+  readonly kind: LineageNode['kind'];
+  readonly name: string;
+  readonly businessKey?: ReadonlyArray<string>;
+  readonly hubs?: ReadonlyArray<{ readonly hub: string; readonly role?: string }>;
+  readonly parent?: string;
+  /** Ids of what it is built from (the manifest's `derived_from`). */
+  readonly derivedFrom: ReadonlyArray<string>;
+  /** A source table only: ids of what is built from it. */
+  readonly feeds?: ReadonlyArray<string>;
+  readonly evidence: ReadonlyArray<{ readonly rule: string; readonly meaning: string; readonly detail: string }>;
+}
+
+/**
+ * `vault explain [SPEC] [NAME] [--source-tables STRING] [--json]`: why each hub, link, satellite
+ * and business key exists, or one entity or source table, named as `vault graph --entity` names it.
+ */
+export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions, o: Output): number {
+  if (opts.sourceTables !== undefined && args.length > 1) throw new UsageError('with --source-tables, vault explain takes no spec file, only an optional entity name');
+  if (opts.sourceTables !== undefined && /\.ya?ml$/i.test(args[0] ?? '')) throw new UsageError('give either a spec file or --source-tables, not both');
+  if (opts.sourceTables === undefined && args.length === 0) throw new UsageError('vault explain needs a spec file or --source-tables');
+  const [spec, entity] = opts.sourceTables !== undefined ? [undefined, args[0]] : [args[0], args[1]];
+  const a = analyze(spec !== undefined ? loadSpecFile(spec) : loadCompact(opts.sourceTables!, opts.model));
+  if (!opts.json) printDiagnostics(o, a.diagnostics);
+  if (hasErrors(a.diagnostics) || a.model === undefined) {
+    const error = `${a.parsed.source.file}: explain stopped; fix the spec first`;
+    if (opts.json) printJson(o, failureJson(error, a.diagnostics));
+    else o.err(`vault: ${error}`);
     return EXIT.failed;
   }
-  for (const l of lines) o.out(l.startsWith('# ') ? bold(o, l.slice(2)) : l);
+  const graph = lineageGraph(a.model);
+  let nodes: ReadonlyArray<LineageNode>;
+  if (entity === undefined) {
+    nodes = graph.nodes.filter((n) => n.kind !== 'source_table');
+  } else {
+    const found = resolveEntityName(graph, entity);
+    if (found.kind !== 'found') {
+      if (opts.json) printJson(o, failureJson(found.error, a.diagnostics, nameFailureFields(found)));
+      else o.err(`vault: ${found.error}`);
+      return EXIT.failed;
+    }
+    nodes = [found.node];
+  }
+  const explained = nodes.map((n) => explainNode(a.model!, graph, n));
+  if (opts.json) {
+    printJson(o, { status: 'ok', model: a.model.name, entities: explained.map(explanationJson), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
+  } else {
+    for (const e of explained) printExplanation(o, e);
+  }
   return EXIT.ok;
 }
 
-export function explainModel(model: VaultModel, entity?: string): string[] | undefined {
-  const out: string[] = [];
-  const picked = allEntities(model).filter(({ entity: e }) => entity === undefined || e.name === entity);
-  if (picked.length === 0) return undefined;
-  for (const { layer, entity: e } of picked) {
-    out.push(`# ${layer}.${e.kind} ${e.name}`);
-    if ('businessKeys' in e && e.kind !== 'presentation_view') out.push(`  business key: ${e.businessKeys.map((k) => k.name).join(', ')}`);
-    if (e.kind === 'link' || e.kind === 'business_link') out.push(`  hubs: ${e.hubs.map((h) => (h.role ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
-    if ('parent' in e) out.push(`  parent: ${e.parent}`);
-    out.push(`  derived from: ${e.derivedFrom.map((r) => `${r.layer}.${r.name}`).join(', ')}`);
-    for (const ev of e.evidence) out.push(`  because [${ev.rule}] ${RULES[ev.rule as RuleId] ?? ''}: ${ev.detail}`);
+export function explainNode(model: VaultModel, graph: LineageGraph, node: LineageNode): Explanation {
+  const base = { id: node.id, layer: node.layer, kind: node.kind, name: node.name };
+  if (node.kind === 'source_table') {
+    return { ...base, derivedFrom: [], feeds: graph.edges.filter((e) => e.from === node.id).map((e) => e.to), evidence: [] };
   }
-  return out;
+  const e = allEntities(model).find(({ entity }) => entity.kind === node.kind && entity.name === node.name)?.entity;
+  // Every entity node of the graph comes from allEntities: a miss is a bug.
+  if (e === undefined) throw new Error(`vault: lineage node ${node.id} has no entity in model ${model.name}`);
+  return {
+    ...base,
+    ...('businessKeys' in e && e.kind !== 'presentation_view' ? { businessKey: e.businessKeys.map((k) => k.name) } : {}),
+    ...(e.kind === 'link' || e.kind === 'business_link' ? { hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })) } : {}),
+    ...('parent' in e ? { parent: e.parent } : {}),
+    derivedFrom: e.derivedFrom.map(qualifiedName),
+    evidence: e.evidence.map((ev) => ({ rule: ev.rule, meaning: RULES[ev.rule as RuleId] ?? '', detail: ev.detail })),
+  };
+}
+
+const KIND_WORDS = (kind: LineageNode['kind']): string => kind.replaceAll('_', ' ');
+
+function printExplanation(o: Output, e: Explanation): void {
+  o.out(bold(o, `${e.id} (${KIND_WORDS(e.kind)})`));
+  if (e.businessKey !== undefined) o.out(`  business key: ${e.businessKey.join(', ')}`);
+  if (e.hubs !== undefined) o.out(`  hubs: ${e.hubs.map((h) => (h.role !== undefined ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
+  if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
+  if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
+  if (e.feeds !== undefined) o.out(`  feeds: ${e.feeds.length > 0 ? e.feeds.join(', ') : 'nothing'}`);
+  for (const ev of e.evidence) o.out(`  because [${ev.rule}] ${ev.meaning}: ${ev.detail}`);
+}
+
+/** The `--json` form: snake_case keys like manifest.json, absent fields left out. */
+function explanationJson(e: Explanation): unknown {
+  return {
+    id: e.id,
+    layer: e.layer,
+    kind: e.kind,
+    name: e.name,
+    ...(e.businessKey !== undefined ? { business_key: e.businessKey } : {}),
+    ...(e.hubs !== undefined ? { hubs: e.hubs } : {}),
+    ...(e.parent !== undefined ? { parent: e.parent } : {}),
+    derived_from: e.derivedFrom,
+    ...(e.feeds !== undefined ? { feeds: e.feeds } : {}),
+    evidence: e.evidence,
+  };
 }

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyseTables, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
+import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
 import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
 import { EXIT } from '../exit.js';
-import type { Finding } from '../landing/checks.js';
+import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
 import { validateLanding, type Validation } from '../landing/validate.js';
 import { analyze } from '../load.js';
-import { bold, countSummary, diagnosticsJson, printDiagnostics, type Output } from '../output.js';
+import { bold, countSummary, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export interface ValidateCommandOptions {
   readonly db?: string;
@@ -48,8 +48,7 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
     throw e;
   }
   try {
-    const keys = new Map(analyseTables(spec).map((t) => [t.name, t.key]));
-    const validation = await validateLanding(db, { spec, model, keys }, {
+    const validation = await validateLanding(db, specFacts(spec, model), {
       timeoutMs: opts.timeoutMs,
       progress: (l) => o.progress(l),
       ...(opts.profile ? { profileSample: opts.sample } : {}),
@@ -65,35 +64,65 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
   }
 }
 
+/** What the checks need beyond the spec: each table's key and its reference columns, as inference found them. */
+function specFacts(spec: Spec, model: VaultModel): SpecFacts {
+  const tables = analyseTables(spec);
+  const references = new Map<string, Set<string>>();
+  // The spec compiled without errors, so finding the references again reports nothing new.
+  for (const r of findReferences(tables, [])) {
+    if (r.target.kind !== 'table') continue; // an implied hub's column is that hub's business key
+    const columns = references.get(r.from) ?? new Set<string>();
+    for (const c of r.columns) columns.add(c);
+    references.set(r.from, columns);
+  }
+  return { spec, model, keys: new Map(tables.map((t) => [t.name, t.key])), references };
+}
+
 /** `vault validate SPEC`: check that the landing zone holds what the spec describes and can be read. */
 export async function validateCommand(specPath: string, opts: ValidateCommandOptions, o: Output): Promise<number> {
   const a = analyze(loadSpecFile(specPath));
-  printDiagnostics(o, a.diagnostics);
+  // With --json every diagnostic goes into the one JSON document, not to standard error.
+  if (!opts.json) printDiagnostics(o, a.diagnostics);
   if (hasErrors(a.diagnostics) || a.model === undefined || a.parsed.spec === undefined) {
-    o.err(`vault: ${a.parsed.source.file}: validate stopped; fix the spec first`);
+    const error = `${a.parsed.source.file}: validate stopped; fix the spec first`;
+    if (opts.json) printJson(o, failureJson(error, a.diagnostics));
+    else o.err(`vault: ${error}`);
     return EXIT.failed;
   }
   const model = a.model;
   if (!opts.json) o.out(bold(o, `vault validate: model ${model.name}, schema ${model.schemas.landing}`));
   const result = await validateSource(a.parsed.spec, model, a.parsed.source, opts, o);
   if (result.connectionError !== undefined) {
-    if (opts.json) o.out(JSON.stringify({ model: model.name, database: result.database, schema: result.schema, ok: false, connectivity: { status: 'error', message: result.connectionError } }, null, 2));
-    else o.err(`vault: ${result.connectionError}`);
+    if (opts.json) {
+      printJson(o, {
+        status: 'failed',
+        error: result.connectionError,
+        model: model.name,
+        database: result.database,
+        schema: result.schema,
+        ok: false,
+        connectivity: { status: 'error', message: result.connectionError },
+        diagnostics: sortedDiagnosticsJson(a.diagnostics),
+      });
+    } else {
+      o.err(`vault: ${result.connectionError}`);
+    }
     return EXIT.failed;
   }
   const v = result.validation!;
   const rows = checkRows(v, result.resolved);
   const ok = !hasErrors(result.diagnostics);
   if (opts.json) {
-    o.out(JSON.stringify({
+    printJson(o, {
+      status: ok ? 'ok' : 'failed',
       model: model.name,
       database: result.database,
       schema: result.schema,
       ok,
       connectivity: { status: 'ok', user: v.catalog.user, server_version: v.catalog.serverVersion },
       checks: rowsJson(rows),
-      diagnostics: diagnosticsJson(result.diagnostics),
-    }, null, 2));
+      diagnostics: sortedDiagnosticsJson([...a.diagnostics, ...result.diagnostics]),
+    });
     return ok ? EXIT.ok : EXIT.failed;
   }
   o.out(bold(o, 'connectivity'));

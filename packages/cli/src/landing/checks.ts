@@ -23,6 +23,11 @@ export interface SpecFacts {
   readonly model: VaultModel;
   /** Each table's own business key (source columns, key order), as inference chose it. */
   readonly keys: ReadonlyMap<string, ReadonlyArray<string>>;
+  /**
+   * Per table, its columns that refer to another table: declared references and those inferred
+   * by name or role (`raw_payments.order_id`). Columns of an implied hub are not among them.
+   */
+  readonly references: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 const LANDING_PATH = ['schemas', 'landing'];
@@ -31,11 +36,11 @@ const columnPath = (t: string, c: string) => ['tables', t, 'columns', c];
 
 /**
  * The business key columns of `table` that must not be NULL: its own key, and columns that imply
- * a hub of their own (`business_partner_id`). A reference column may be NULL (an optional
- * relationship), so it is left out.
+ * a hub of their own (`business_partner_id`). A reference column, declared or inferred, may be
+ * NULL (an optional relationship), so it is left out.
  */
 export function businessKeyColumns(f: SpecFacts, table: string): ReadonlyArray<string> {
-  const references = new Set((f.spec.tables[table]?.references ?? []).flatMap((r) => r.columns));
+  const references = f.references.get(table) ?? new Set<string>();
   const out = new Set<string>(f.keys.get(table) ?? []);
   for (const h of f.model.rawVault.hubs) for (const s of h.sources) if (s.table === table) for (const c of s.columns) if (!references.has(c)) out.add(c);
   return [...out].sort();

@@ -3,6 +3,7 @@
  * (downstream), or both. This is the question "what does a change of this source touch?".
  */
 import { editDistance } from '@vault/core';
+import { KIND_PLACES } from '../entity-kinds.js';
 import type { LineageEdge, LineageGraph, LineageNode } from './lineage.js';
 
 export type LineageDirection = 'upstream' | 'downstream' | 'both';
@@ -14,34 +15,56 @@ export type NodeLookup =
   | { readonly kind: 'unknown'; readonly suggestions: ReadonlyArray<LineageNode> };
 
 /**
- * Finds a node by its full id (`raw_vault.hubs.customer`), or by a dot-separated tail of it:
- * the bare name (`customer`) or kind and name (`hubs.customer`). A bare name is often
- * ambiguous (a table, its hub and its satellite share it); the candidates then say which ids
- * to use. An unknown name comes with the nodes whose names are close to it.
+ * Every spelling that names `node`: its id (`raw_vault.hubs.customer`), the id with the kind
+ * instead of its plural (`raw_vault.hub.customer`), layer and name (`raw_vault.customer`, as
+ * `vault explain` and the IR's `derivedFrom` say it), plural kind and name (`hubs.customer`), kind
+ * and name (`hub.customer`, `business_hub.customer`), and the bare name. Source tables alike:
+ * `source.tables.t`, `source.source_table.t`, `source.t`, `tables.t`, `source_table.t`, `t`.
+ */
+export function nodeSpellings(node: LineageNode): ReadonlyArray<string> {
+  const plural = node.kind === 'source_table' ? 'tables' : KIND_PLACES[node.kind].plural;
+  return [
+    node.id,
+    `${node.layer}.${node.kind}.${node.name}`,
+    `${node.layer}.${node.name}`,
+    `${plural}.${node.name}`,
+    `${node.kind}.${node.name}`,
+    node.name,
+  ];
+}
+
+/**
+ * Finds a node by any of its spellings (`nodeSpellings`): the one resolver of `vault graph
+ * --entity` and `vault explain`, so a name one accepts the other accepts too. A bare name is
+ * often ambiguous (a table, its hub and its satellite share it); the candidates then say which
+ * ids to use. An unknown name comes with the nodes whose spellings are close to it.
  * @example findLineageNode(graph, 'hubs.business_partner') // ambiguous: raw_vault and business_vault
+ * @example findLineageNode(graph, 'hub.business_partner')  // found: raw_vault.hubs.business_partner
  */
 export function findLineageNode(graph: LineageGraph, query: string): NodeLookup {
   const exact = graph.nodes.find((n) => n.id === query);
   if (exact !== undefined) return { kind: 'found', node: exact };
-  const tail = graph.nodes.filter((n) => n.id.endsWith(`.${query}`));
-  const [only] = tail;
-  if (tail.length === 1 && only !== undefined) return { kind: 'found', node: only };
-  if (tail.length > 1) return { kind: 'ambiguous', candidates: tail };
+  const named = graph.nodes.filter((n) => nodeSpellings(n).includes(query));
+  const [only] = named;
+  if (named.length === 1 && only !== undefined) return { kind: 'found', node: only };
+  if (named.length > 1) return { kind: 'ambiguous', candidates: named };
   return { kind: 'unknown', suggestions: closeNodes(graph, query) };
 }
 
 /**
- * The nodes closest to `query` (at most five, in graph order): the query is compared with as
- * many trailing parts of each id as it has (`hubs.custmer` with `hubs.customer`), allowing one
- * edit per three characters; a part that starts the other counts as one edit.
+ * The nodes closest to `query` (at most five, in graph order): the query is compared with each
+ * spelling of a node that has as many dot-separated parts (`hub.custmer` with `hub.customer`),
+ * allowing one edit per three characters; a spelling that starts the query, or that the query
+ * starts, counts as one edit.
  */
 function closeNodes(graph: LineageGraph, query: string): ReadonlyArray<LineageNode> {
   const q = query.toLowerCase();
   const parts = q.split('.').length;
   const limit = Math.max(1, Math.floor(q.length / 3));
   const scored = graph.nodes.map((node) => {
-    const tail = node.id.toLowerCase().split('.').slice(-parts).join('.');
-    return { node, d: tail.startsWith(q) || q.startsWith(tail) ? 1 : editDistance(q, tail) };
+    const spellings = nodeSpellings(node).map((x) => x.toLowerCase()).filter((x) => x.split('.').length === parts);
+    const d = Math.min(Infinity, ...spellings.map((x) => (x.startsWith(q) || q.startsWith(x) ? 1 : editDistance(q, x))));
+    return { node, d };
   });
   const best = Math.min(limit + 1, ...scored.map((x) => x.d));
   return scored.filter((x) => x.d === best).slice(0, 5).map((x) => x.node);
