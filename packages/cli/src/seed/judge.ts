@@ -117,8 +117,9 @@ function columnProblems(t: SeedTarget, found: ExistingTable): string[] {
 /**
  * The lines that stop a seed, and the option that would let it go on.
  * @example
- * refusalLines(j, 'landing')
- * // ['landing.customer  100 rows', …, 'to replace their rows with generated ones, name them: --replace-tables customer']
+ * stopLines(judgement)
+ * // ['this landing table holds rows vault seed did not write:', '  landing.customer  100 rows',
+ * //  'to replace their rows with generated ones, name them: --replace-tables customer']
  */
 export function stopLines(j: Judgement): string[] {
   const lines = [...j.problems];
