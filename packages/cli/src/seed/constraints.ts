@@ -55,9 +55,11 @@ export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<Seed
  */
 export function seedConstraints(spec: Spec, keys: ReadonlyMap<string, ReadonlyArray<string>>, targets: ReadonlyArray<SeedTarget>, state: LandingState, landingSchema: string): SeedConstraints {
   const sourceOf = new Map(targets.map((t) => [t.name, t.source] as const));
+  const written = new Map(targets.map((t) => [t.source, new Set(t.columns.map((c) => c.name))] as const));
+  const writes = (source: string, columns: ReadonlyArray<string>): boolean => columns.every((c) => written.get(source)?.has(c) === true);
   const out = new Map<string, SeedTableConstraints>();
   for (const t of targets) {
-    const has = (columns: ReadonlyArray<string>): boolean => columns.every((c) => t.columns.some((x) => x.name === c));
+    const has = (columns: ReadonlyArray<string>): boolean => writes(t.source, columns);
     const foreignKeys: SeedForeignKey[] = [];
     const uniqueKeys: Array<ReadonlyArray<string>> = [];
     const found = state.existing.get(t.name);
@@ -65,6 +67,8 @@ export function seedConstraints(spec: Spec, keys: ReadonlyMap<string, ReadonlyAr
       if (!has(fk.columns)) continue;
       const seeded = fk.targetSchema === landingSchema ? sourceOf.get(fk.targetTable) : undefined;
       if (seeded !== undefined) {
+        // A target column the seed does not write gets its values from the database: nothing to match here.
+        if (!writes(seeded, fk.targetColumns)) continue;
         foreignKeys.push({ name: fk.name, columns: fk.columns, target: { kind: 'seeded', table: seeded }, targetColumns: fk.targetColumns });
       } else {
         const rows = state.outside.get(outsideKey(fk)) ?? [];
@@ -73,7 +77,7 @@ export function seedConstraints(spec: Spec, keys: ReadonlyMap<string, ReadonlyAr
     }
     for (const [i, r] of (spec.tables[t.source]?.references ?? []).entries()) {
       const targetColumns = r.target_columns ?? keys.get(r.table) ?? [];
-      if (targetColumns.length !== r.columns.length || !has(r.columns) || !targets.some((x) => x.source === r.table)) continue;
+      if (targetColumns.length !== r.columns.length || !has(r.columns) || !writes(r.table, targetColumns)) continue;
       const same = foreignKeys.some((k) => k.target.kind === 'seeded' && k.target.table === r.table && k.columns.length === r.columns.length && r.columns.every((c) => k.columns.includes(c)));
       if (!same) foreignKeys.push({ name: `references[${i}]`, columns: r.columns, target: { kind: 'seeded', table: r.table }, targetColumns });
     }
