@@ -68,13 +68,14 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
 
   program
     .command('seed')
-    .description('fill the landing tables with N generated rows each (creating what is missing)')
+    .description('fill the landing tables with N generated rows each (creating what is missing); never replaces rows it did not write unless --replace-tables names the table')
     .argument('<spec>', 'spec file')
     .requiredOption('--rows <n>', 'rows per landing table', wholeNumber)
     .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
     .option('--seed <s>', 'random seed: the same seed gives the same rows', wholeNumber, 1)
     .option('--batch <n>', 'batch 2, 3, …: the same rows with some changed and some new keys', positiveNumber, 1)
-    .action(async (spec: string, opts: { rows: number; db?: string; seed: number; batch: number }) => {
+    .option('--replace-tables <tables>', 'comma-separated landing tables whose rows vault seed did not write may be replaced, e.g. customer,orders')
+    .action(async (spec: string, opts: { rows: number; db?: string; seed: number; batch: number; replaceTables?: string }) => {
       const { seedCommand } = await import('./commands/seed.js');
       code = await seedCommand(spec, opts, o);
     });

@@ -1,4 +1,4 @@
-import { hasErrors, pathDiag, type Stage, type VaultModel } from '@vault/core';
+import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core';
 import { validateSql } from '@vault/emitters';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
@@ -27,16 +27,21 @@ export interface RunOptions {
  * Compiles the spec for a database command: diagnostics printed, the model when there is no error.
  */
 export function compileForDatabase(specPath: string, stage: StageOption, command: string, o: Output): VaultModel | undefined {
+  return compileSpecForDatabase(specPath, stage, command, o)?.model;
+}
+
+/** The same, with the spec the model was compiled from. */
+export function compileSpecForDatabase(specPath: string, stage: StageOption, command: string, o: Output): { readonly spec: Spec; readonly model: VaultModel } | undefined {
   const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
   // Names the SQL target cannot emit (a payload column called hashdiff, ...) are the user's to fix.
   const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model).map((p) => pathDiag('VLT412', ['model'], p)));
   const diagnostics = [...a.diagnostics, ...sqlProblems];
   printDiagnostics(o, diagnostics);
-  if (hasErrors(diagnostics) || a.model === undefined) {
+  if (hasErrors(diagnostics) || a.model === undefined || a.parsed.spec === undefined) {
     o.err(`vault: ${a.parsed.source.file}: ${command} stopped; the database was not touched`);
     return undefined;
   }
-  return a.model;
+  return { spec: a.parsed.spec, model: a.model };
 }
 
 /** `YYYY-MM-DD`, with an optional time and zone; without a zone it is UTC (the session's zone). */

@@ -1,54 +1,136 @@
-import { seedInserts, seedRows } from '@vault/emitters';
-import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase } from '../db/index.js';
-import { EXIT } from '../exit.js';
+import { analyseTables, closest } from '@vault/core';
+import { landingTable, seedInsertOrder, seedInserts, seedRows, sqlName, tableIdent } from '@vault/emitters';
+import { applySetup, DatabaseError, databasePlan, isServerError, sqlErrorLine, withLockedDatabase } from '../db/index.js';
+import { EXIT, UsageError } from '../exit.js';
 import { bold, green, type Output } from '../output.js';
-import { compileForDatabase, databaseFailure, printSetup } from './run.js';
+import { modelAsInDatabase, seedConstraints } from '../seed/constraints.js';
+import { inspectLanding } from '../seed/inspect.js';
+import { judgeSeed, stopLines, type SeedTarget } from '../seed/judge.js';
+import { writeSeedRecord } from '../seed/record.js';
+import { compileSpecForDatabase, databaseFailure, printSetup } from './run.js';
 
 export interface SeedCommandOptions {
   readonly db?: string;
   readonly rows: number;
   readonly seed: number;
   readonly batch: number;
+  /** `--replace-tables a,b`: landing tables whose rows, not written by vault seed, may be replaced. */
+  readonly replaceTables?: string;
 }
 
+/** The seed stopped before changing anything; the lines say why. */
+class SeedStopped extends Error {
+  constructor(readonly lines: ReadonlyArray<string>) {
+    super(lines.join('\n'));
+  }
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
- * `vault seed SPEC --rows N`: replaces the rows of every landing table with N generated ones,
- * in one transaction (creating the tables first if needed).
+ * `vault seed SPEC --rows N`: replaces the rows of every landing table with N generated ones, in
+ * one transaction with setup, after checking that no table holds rows vault seed did not write
+ * (unless `--replace-tables` names it). docs/run.md says what is checked and where vault keeps
+ * its record of the tables it seeded.
  */
 export async function seedCommand(specPath: string, opts: SeedCommandOptions, o: Output): Promise<number> {
-  const model = compileForDatabase(specPath, 'all', 'seed', o);
-  if (model === undefined) return EXIT.failed;
+  const compiled = compileSpecForDatabase(specPath, 'all', 'seed', o);
+  if (compiled === undefined) return EXIT.failed;
+  const { spec, model } = compiled;
   const plan = databasePlan(model);
-  const tables = seedRows(model, { rows: opts.rows, seed: opts.seed, batch: opts.batch });
-  const inserts = seedInserts(model, tables);
+  const landingSchema = sqlName(model.schemas.landing);
+  const targets: ReadonlyArray<SeedTarget> = model.sources.map((s) => {
+    const t = landingTable(model, s.name);
+    return { source: s.name, name: t.name, qualified: plan.landingTables.get(s.name)?.qualified ?? `${t.schema}.${t.name}`, columns: s.columns };
+  });
+  const replace = replaceSet(opts.replaceTables, targets, landingSchema);
+  const keys = new Map(analyseTables(spec).map((t) => [t.name, t.key] as const));
   try {
     return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
       o.out(bold(o, `vault seed: model ${model.name}, seed ${opts.seed}, batch ${opts.batch}`));
       o.out(`  database  ${db.location}`);
-      printSetup(o, await runSetup(db, plan.setup, plan.schemas));
-      const landing = tables.map((t) => {
-        const l = plan.landingTables.get(t.table);
-        if (l === undefined) throw new Error(`no landing table planned for source table ${t.table}`);
-        return l;
-      });
-      await db.transaction(async (tx) => {
+      const done = await db.transaction(async (tx) => {
+        const names = new Set(targets.map((t) => t.name));
+        const state = await inspectLanding(tx, {
+          landingSchema,
+          rawVaultSchema: sqlName(model.schemas.rawVault),
+          tables: targets.map((t) => t.name),
+          isSeeded: (schema, table) => schema === landingSchema && names.has(table),
+        });
+        const judged = judgeSeed(targets, state, replace, opts.rows);
+        if (judged.usage.length > 0) throw new UsageError(judged.usage.join('; '));
+        if (judged.problems.length > 0 || judged.refusals.length > 0) throw new SeedStopped(stopLines(judged));
+        const replacing = targets.flatMap((t) => {
+          const v = judged.verdicts.get(t.source);
+          return v?.kind === 'replace' ? [`${t.qualified} (${plural(v.rows, 'row')})`] : [];
+        });
+        if (replacing.length > 0) o.out(`  replacing the rows of ${replacing.join(', ')}`);
+
+        const setup = await applySetup(tx, plan.setup, plan.schemas);
+        // Rows for the tables as they are: existing ones with their own types, NOT NULL and keys.
+        const asInDatabase = modelAsInDatabase(model, targets, state);
+        const written = targets.map((t) => ({ ...t, columns: asInDatabase.sources.find((s) => s.name === t.source)?.columns ?? [] }));
+        const constraints = seedConstraints(spec, keys, written, state, landingSchema);
+        const tables = seedRows(asInDatabase, { rows: opts.rows, seed: opts.seed, batch: opts.batch, constraints });
+        const inserts = seedInserts(model, tables);
+        const ident = (source: string): string => tableIdent(landingTable(model, source));
         // The landing zone holds one batch: what the next `vault run` loads.
-        if (landing.length > 0) await tx.query(`TRUNCATE ${landing.map((l) => l.sql).join(', ')}`);
+        const existing = tables.filter((t) => state.existing.has(landingTable(model, t.table).name));
+        if (state.inbound.length === 0) {
+          if (existing.length > 0) await tx.query(`TRUNCATE ${existing.map((t) => ident(t.table)).join(', ')}`);
+        } else {
+          // TRUNCATE refuses a table another one references; their rows are none (judgeSeed), DELETE works.
+          for (const t of [...existing].reverse()) await tx.query(`DELETE FROM ${ident(t.table)}`);
+        }
+        // A cycle of foreign keys that may not be NULL holds only if the database checks it at commit.
+        if (seedInsertOrder(model.sources.map((s) => s.name), constraints).backEdges.size > 0) await tx.query('SET CONSTRAINTS ALL DEFERRED');
         for (const [i, insert] of inserts.entries()) {
           o.progress(`  inserting ${i + 1}/${inserts.length} …`);
           await tx.query(insert.sql, insert.params).catch((e: unknown) => {
             if (!isServerError(e)) throw e;
-            throw new DatabaseError(`seeding ${plan.landingTables.get(insert.table)?.qualified ?? insert.table} failed, no landing table was changed: ${sqlErrorLine(e)}`);
+            throw new DatabaseError(`seeding ${plan.landingTables.get(insert.table)?.qualified ?? insert.table} failed, nothing was changed: ${sqlErrorLine(e)}`);
           });
         }
         o.progress('');
+        await writeSeedRecord(
+          tx,
+          sqlName(model.schemas.rawVault),
+          tables.map((t) => ({ schema: landingSchema, name: landingTable(model, t.table).name, created: judged.verdicts.get(t.table)?.kind === 'create', rows: t.rows.length })),
+          { seed: opts.seed, batch: opts.batch },
+        );
+        return { setup, tables };
       });
-      const width = Math.max(0, ...landing.map((l) => l.qualified.length));
-      for (const [i, t] of tables.entries()) o.out(`    ${(landing[i]?.qualified ?? '').padEnd(width)}  ${String(t.rows.length).padStart(8)} rows`);
-      o.out(`${green(o, '✓')} ${tables.reduce((n, t) => n + t.rows.length, 0)} rows in ${tables.length} landing tables`);
+      printSetup(o, done.setup);
+      const qualified = (source: string): string => plan.landingTables.get(source)?.qualified ?? source;
+      const width = Math.max(0, ...done.tables.map((t) => qualified(t.table).length));
+      for (const t of done.tables) o.out(`    ${qualified(t.table).padEnd(width)}  ${String(t.rows.length).padStart(8)} rows`);
+      o.out(`${green(o, '✓')} ${done.tables.reduce((n, t) => n + t.rows.length, 0)} rows in ${done.tables.length} landing tables`);
       return EXIT.ok;
     });
   } catch (e) {
+    if (e instanceof SeedStopped) {
+      o.err('vault: seed stopped, nothing was changed:');
+      for (const line of e.lines) o.err(`  ${line}`);
+      return EXIT.failed;
+    }
     return databaseFailure(e, o);
   }
+}
+
+/** The source tables `--replace-tables` names (as in the spec, or `schema.name`); a name the spec does not have is a usage mistake. */
+function replaceSet(text: string | undefined, targets: ReadonlyArray<SeedTarget>, landingSchema: string): ReadonlySet<string> {
+  if (text === undefined) return new Set();
+  const names = text.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--replace-tables takes landing table names separated by commas, e.g. customer,orders; not '${text}'`);
+  const out = new Set<string>();
+  for (const n of names) {
+    const bare = n.startsWith(`${landingSchema}.`) ? n.slice(landingSchema.length + 1) : n;
+    const t = targets.find((x) => x.source === bare || x.name === bare);
+    if (t === undefined) {
+      const near = closest(bare, targets.map((x) => x.source));
+      throw new UsageError(`--replace-tables names '${n}', which is not a landing table of the spec${near !== undefined ? ` (did you mean '${near}'?)` : ''}; its landing tables: ${targets.map((x) => x.source).join(', ')}`);
+    }
+    out.add(t.source);
+  }
+  return out;
 }

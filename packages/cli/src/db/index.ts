@@ -5,5 +5,5 @@ export { openDatabase, type OpenOptions } from './open.js';
 export { openServer } from './server.js';
 export { parseDbUrl, redactUrl, scrub, type ServerAddress } from './url.js';
 export { databasePlan, type DatabasePlan, type ReportedView } from './plan.js';
-export { runSetup, withLockedDatabase, type SessionOptions, type SetupResult } from './session.js';
+export { applySetup, runSetup, withLockedDatabase, type SessionOptions, type SetupResult } from './session.js';
 export { openLedger, type Ledger, type LedgerEntry } from './ledger.js';

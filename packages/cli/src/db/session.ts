@@ -34,7 +34,12 @@ export interface SetupResult {
 }
 
 /** Runs the idempotent setup DDL in one transaction: all of it, or nothing. */
-export async function runSetup(db: Database, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+export function runSetup(db: Database, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+  return db.transaction((tx) => applySetup(tx, setup, schemas));
+}
+
+/** Runs the setup DDL inside the caller's transaction (`vault seed` changes nothing until its checks pass). */
+export async function applySetup(tx: Queryable, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
   const relations = async (q: Queryable): Promise<number> => {
     const r = await q.query<{ n: number | string }>(
       "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ANY(string_to_array($1, chr(31))) AND c.relkind IN ('r', 'v', 'm', 'p')",
@@ -42,25 +47,23 @@ export async function runSetup(db: Database, setup: ReadonlyArray<string>, schem
     );
     return Number(r.rows[0]?.n ?? 0);
   };
-  return db.transaction(async (tx) => {
-    const before = await relations(tx);
-    for (const statement of setup) {
-      try {
-        await tx.query(statement);
-      } catch (e) {
-        if (!isServerError(e)) throw e;
-        const head = statement.trim().split('\n')[0] ?? '';
-        const view = /^CREATE OR REPLACE VIEW (\S+)/.exec(head)?.[1];
-        // 42P16: CREATE OR REPLACE VIEW can only append columns; the spec changed this view's.
-        if (view !== undefined && e.code === '42P16') {
-          throw new DatabaseError(
-            `setup failed, nothing was created: the spec changed the columns of view ${view}, which PostgreSQL cannot change in place (${sqlErrorLine(e)}); ` +
-              'run again with --replace-views to drop and create the business vault and access layer views (grants on them are lost)',
-          );
-        }
-        throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
+  const before = await relations(tx);
+  for (const statement of setup) {
+    try {
+      await tx.query(statement);
+    } catch (e) {
+      if (!isServerError(e)) throw e;
+      const head = statement.trim().split('\n')[0] ?? '';
+      const view = /^CREATE OR REPLACE VIEW (\S+)/.exec(head)?.[1];
+      // 42P16: CREATE OR REPLACE VIEW can only append columns; the spec changed this view's.
+      if (view !== undefined && e.code === '42P16') {
+        throw new DatabaseError(
+          `setup failed, nothing was created: the spec changed the columns of view ${view}, which PostgreSQL cannot change in place (${sqlErrorLine(e)}); ` +
+            'run again with --replace-views to drop and create the business vault and access layer views (grants on them are lost)',
+        );
       }
+      throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
     }
-    return { statements: setup.length, created: (await relations(tx)) - before };
-  });
+  }
+  return { statements: setup.length, created: (await relations(tx)) - before };
 }

@@ -5,6 +5,7 @@
  * seed keep most rows, change some and bring some new keys: what an incremental load sees.
  */
 import type { Column, VaultModel } from '@vault/core';
+import { constrainTables, type SeedConstraints } from './constraints.js';
 import { planTables, type TablePlan } from './plan.js';
 import { rng } from './prng.js';
 import { attributeValue, deltaOrderValue, keyValue, type SeedValue } from './values.js';
@@ -23,6 +24,11 @@ export interface SeedOptions {
    * NULL (vault's landing tables are NOT NULL where the spec says so).
    */
   readonly nullKeys?: boolean;
+  /**
+   * Foreign keys, primary and unique keys the rows must satisfy, by landing table: with them the
+   * tables come in an order that writes each after the tables it references (constraints.ts).
+   */
+  readonly constraints?: SeedConstraints;
 }
 
 export interface SeedTable {
@@ -50,7 +56,8 @@ type Shape =
   | { readonly kind: 'null_key' };
 
 /**
- * Rows for every landing table of `model`, in `model.sources` order.
+ * Rows for every landing table of `model`, in `model.sources` order, or with `constraints` in an
+ * order that respects their foreign keys.
  * @example
  * const tables = seedRows(model, { rows: 200, seed: 1 });
  * tables[0] // { table: 'early_warning_signal', columns: ['analyst_comment', …], rows: [[…], …] }
@@ -71,7 +78,11 @@ export function seedRows(model: VaultModel, options: SeedOptions): ReadonlyArray
     return [hub.name, Math.max(1, owners.length > 0 ? Math.min(...owners.map((p) => freshCount(p.table))) : Math.ceil(rows / 4))] as const;
   }));
   const poolSize = (hub: string): number => pools.get(hub) ?? 1;
-  return plans.map((plan) => tableRows(plan, shapes.get(plan.table) ?? [], { seed, batch, rows, poolSize }));
+  const tables = plans.map((plan) => tableRows(plan, shapes.get(plan.table) ?? [], { seed, batch, rows, poolSize }));
+  if (options.constraints === undefined || options.constraints.size === 0) return tables;
+  const columns = new Map(plans.map((p) => [p.table, p.columns] as const));
+  return constrainTables(tables.map((t) => ({ table: t.table, columns: columns.get(t.table) ?? [], rows: t.rows })), options.constraints, seed)
+    .map((t) => ({ table: t.table, columns: t.columns.map((c) => c.name), rows: t.rows }));
 }
 
 function rowShapes(plan: TablePlan, rows: number, seed: number, nullKeys: boolean): ReadonlyArray<Shape> {
@@ -178,7 +189,9 @@ function tableRows(plan: TablePlan, shapes: ReadonlyArray<Shape>, cx: Context): 
     const ids = shape.kind === 'fresh' ? identity(shape.index, i) : undefined;
     const refs = rng(seed, 'reference', plan.table, from, version);
     plan.keys.forEach((k, g) => {
-      const keys = (index: number): void => k.columns.forEach((c) => set(c, keyValue(c.name, c.type, index)));
+      // Named by the hub's key column, so a role-named reference (home_branch_code) carries the
+      // very values of the key it references (branch_code).
+      const keys = (index: number): void => k.columns.forEach((c, j) => set(c, keyValue(k.hub.businessKeys[j]?.name ?? c.name, c.type, index)));
       const nulls = (): void => k.columns.forEach((c) => set(c, null));
       if (k.role === 'reference') {
         if (shape.kind === 'null_key' || (k.columns.every((c) => c.nullable) && refs.chance(SEED_RATES.nullKey))) nulls();
