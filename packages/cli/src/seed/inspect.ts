@@ -2,7 +2,7 @@
  * What `vault seed` must know about the landing zone before it changes anything: which of the
  * spec's landing tables exist, their columns and keys, how many rows they hold and how many of
  * those vault seed did not write, the foreign keys other tables hold into them, and the rows of
- * the tables outside the spec their own foreign keys point at. Everything is read in the seed's
+ * the tables outside the spec their own foreign keys point at. Everything is read in vault seed's
  * transaction, after the existing tables are locked against writes (SHARE mode: readers go on),
  * so no row can arrive between the check and the seed.
  */
