@@ -155,9 +155,9 @@ describe(`vault seed on a Northwind-shaped landing schema with real rows, on ${O
     expect(await session(f, (q) => count(q, `SELECT count(*) FROM "${f.schema}".customers WHERE customer_id = 'ZZZZZ'`))).toBe(0);
   });
 
-  it('rows of a table outside the spec that reference a landing table stop the seed', async () => {
+  it('rows of a table outside the spec that reference a landing table stop vault seed', async () => {
     await f.exec([`CREATE TABLE "${f.schema}".customer_notes (customer_id bpchar REFERENCES "${f.schema}".customers, note text)`]);
-    // Empty, it breaks nothing: the seed goes on (and deletes rather than truncates).
+    // Empty, it breaks nothing: vault seed goes on (and deletes rather than truncates).
     const empty = await seed('--seed', '4');
     expect(empty.code, empty.stderr).toBe(0);
     const before = await session(f, async (q) => {
@@ -207,7 +207,7 @@ describe(`vault seed on empty landing tables with composite and self-referencing
     expect(again.code, again.stderr).toBe(0);
   });
 
-  it("columns that do not take the spec's rows stop the seed, naming each, before anything changes", async () => {
+  it("columns that do not take the spec's rows stop vault seed, naming each, before anything changes", async () => {
     await f.exec([
       `ALTER TABLE "${f.schema}".branch ADD COLUMN manager text NOT NULL DEFAULT 'x'`,
       `ALTER TABLE "${f.schema}".branch ALTER COLUMN manager DROP DEFAULT`,

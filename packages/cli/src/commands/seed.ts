@@ -18,7 +18,7 @@ export interface SeedCommandOptions {
   readonly replaceTables?: string;
 }
 
-/** The seed stopped before changing anything; the lines say why. */
+/** vault seed stopped before changing anything; the lines say why. */
 class SeedStopped extends Error {
   constructor(readonly lines: ReadonlyArray<string>) {
     super(lines.join('\n'));

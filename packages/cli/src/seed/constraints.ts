@@ -49,9 +49,9 @@ export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<Seed
 /**
  * The constraints of every landing table, by source table name: the spec's references (a
  * target's key as inference chose it unless `target_columns` says otherwise), and where the
- * table exists, the database's foreign keys (those to a table the seed does not write point at
+ * table exists, the database's foreign keys (those to a table vault seed does not write point at
  * the rows it holds), primary and unique keys. A key over a column the spec does not have is
- * left out: the seed writes no value there.
+ * left out: vault seed writes no value there.
  */
 export function seedConstraints(spec: Spec, keys: ReadonlyMap<string, ReadonlyArray<string>>, targets: ReadonlyArray<SeedTarget>, state: LandingState, landingSchema: string): SeedConstraints {
   const sourceOf = new Map(targets.map((t) => [t.name, t.source] as const));
@@ -67,7 +67,7 @@ export function seedConstraints(spec: Spec, keys: ReadonlyMap<string, ReadonlyAr
       if (!has(fk.columns)) continue;
       const seeded = fk.targetSchema === landingSchema ? sourceOf.get(fk.targetTable) : undefined;
       if (seeded !== undefined) {
-        // A target column the seed does not write gets its values from the database: nothing to match here.
+        // A target column vault seed does not write gets its values from the database: nothing to match here.
         if (!writes(seeded, fk.targetColumns)) continue;
         foreignKeys.push({ name: fk.name, columns: fk.columns, target: { kind: 'seeded', table: seeded }, targetColumns: fk.targetColumns });
       } else {

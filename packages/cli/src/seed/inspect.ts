@@ -2,9 +2,9 @@
  * What `vault seed` must know about the landing zone before it changes anything: which of the
  * spec's landing tables exist, their columns and keys, how many rows they hold and how many of
  * those vault seed did not write, the foreign keys other tables hold into them, and the rows of
- * the tables outside the spec their own foreign keys point at. Everything is read in vault seed's
+ * the tables outside the spec their own foreign keys point at. Everything is read in the seed command's
  * transaction, after the existing tables are locked against writes (SHARE mode: readers go on),
- * so no row can arrive between the check and the seed.
+ * so no row can arrive between the check and the inserts.
  */
 import { quoteIdent } from '@vault/emitters';
 import type { Queryable } from '../db/index.js';

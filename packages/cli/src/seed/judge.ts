@@ -43,7 +43,7 @@ export interface Refusal {
 export interface Judgement {
   readonly verdicts: ReadonlyMap<string, Verdict>;
   readonly refusals: ReadonlyArray<Refusal>;
-  /** Other reasons the seed cannot go on (columns, views, foreign keys), one line each. */
+  /** Other reasons vault seed cannot go on (columns, views, foreign keys), one line each. */
   readonly problems: ReadonlyArray<string>;
   /** Usage mistakes: --replace-tables naming a table that does not exist. */
   readonly usage: ReadonlyArray<string>;
@@ -83,7 +83,7 @@ export function judgeSeed(targets: ReadonlyArray<SeedTarget>, state: LandingStat
     else if (found.recorded !== undefined && found.foreignRows === 0) verdicts.set(t.source, { kind: 'reseed', rows: found.rows });
     else refusals.push({ source: t.source, qualified: t.qualified, rows: found.rows, foreignRows: found.recorded === undefined ? found.rows : found.foreignRows });
   }
-  // Rows of other tables pointing at rows the seed removes would break, or be deleted with them.
+  // Rows of other tables pointing at rows vault seed removes would break, or be deleted with them.
   const emptied = new Map(targets.filter((t) => (state.existing.get(t.name)?.rows ?? 0) > 0).map((t) => [t.name, t] as const));
   for (const k of state.inbound) {
     const to = emptied.get(k.to);
@@ -101,7 +101,7 @@ function columnProblems(t: SeedTarget, found: ExistingTable): string[] {
     const d = db.get(c.name);
     if (d === undefined) out.push(`${t.qualified} has no column ${c.name}, which the spec declares`);
     else if (databaseType(d.type) === undefined) {
-      // Arrays, enums, domains, …: the seed leaves such a column NULL (constraints.ts).
+      // Arrays, enums, domains, …: vault seed leaves such a column NULL (constraints.ts).
       if (d.notNull && !found.defaulted.has(d.name)) out.push(`${t.qualified}.${c.name} is ${d.type} in the database, a type vault seed cannot write, and NOT NULL without a default`);
     } else if (compareTypes(c.type, databaseType(d.type)) === 'incompatible') out.push(`${t.qualified}.${c.name} is ${printColumnType(c.type)} in the spec but ${d.type} in the database`);
   }
