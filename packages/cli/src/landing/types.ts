@@ -12,6 +12,9 @@ import { parseColumnType, printColumnType, TYPE_FAMILY, type ColumnType } from '
  */
 export function databaseType(formatted: string): ColumnType | undefined {
   if (formatted.endsWith(']')) return undefined;
+  // `bpchar` without a length is blank-padded text of any length, while the spec's bare `char`
+  // is PostgreSQL's `char`, one character: read it as text.
+  if (formatted === 'bpchar') return { kind: 'text' };
   const plain = formatted
     .replace(/^(timestamp|time)\(\d+\)/, '$1')
     .replace(/^interval\b.*$/, 'interval');
