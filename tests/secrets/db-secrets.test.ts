@@ -3,6 +3,8 @@
  * command, with good URLs to servers that fail (and a server that echoes the password it
  * received), and with malformed URLs that no URL parser reads the way the user meant.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeServer, type FakeServer } from '../run/fake-server.js';
 import { createWorkspace, SERVER_URL, type Workspace } from '../run/workspace.js';
@@ -97,6 +99,21 @@ describe('connection failures, text and --json: the password is nowhere', () => 
     u.password = PLAIN;
     const text = await expectNoLeak(COMMANDS['validate --json']!(u.toString()), [PLAIN], {}, 1);
     expect(text).toMatch(/does not exist/);
+  });
+});
+
+describe.runIf(SERVER_URL !== undefined)('a password in the URL of a server that ignores it (trust authentication): every command succeeds and shows none', () => {
+  it('seed, run, validate, compile --validate-db and init -o', async () => {
+    const u = new URL(SERVER_URL ?? '');
+    u.password = PLAIN;
+    const url = u.toString();
+    for (const command of ['seed', 'run', 'validate', 'validate --json', 'compile --validate-db --json', 'init -o']) {
+      const args = command === 'init -o' ? ['init', '--schema', ws.model.schemas.landing, '-o', 'from-db.yaml', '--force', '--db', url] : COMMANDS[command]!(url);
+      const r = await vaultIn(ws.dir, args);
+      expect(r.code, `${command}\n${r.stderr}`).toBe(0);
+      expect(leaks([PLAIN], r, [ws.dir]), command).toEqual([]);
+      expect(r.stdout + r.stderr + (command === 'init -o' ? readFileSync(join(ws.dir, 'from-db.yaml'), 'utf8') : ''), command).toContain(':***@');
+    }
   });
 });
 
