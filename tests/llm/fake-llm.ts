@@ -33,8 +33,11 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-/** `answer(task, n)` answers the n-th request (0-based) for that task. */
-export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) => Reply): Promise<FakeLlm> {
+/**
+ * `answer(task, n, request)` answers the n-th request (0-based) for that task; `request` lets a
+ * hostile server echo what it received (the Authorization header, the URL).
+ */
+export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, request: Seen) => Reply): Promise<FakeLlm> {
   const seen: Seen[] = [];
   const counts = new Map<Task, number>();
   const sockets = new Set<Socket>();
@@ -43,13 +46,16 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== chatPath) return send(res, 404, flavour === 'ollama' ? { error: 'not found' } : { error: { message: 'Unknown request URL' } });
+      // Like a careless gateway, the 404 repeats the request: its URL and its credentials.
+      const echo = `${req.method ?? ''} ${req.url ?? ''} authorization: ${req.headers.authorization ?? ''}`;
+      if (req.method !== 'POST' || req.url !== chatPath) return send(res, 404, flavour === 'ollama' ? { error: `not found: ${echo}` } : { error: { message: `Unknown request URL: ${echo}` } });
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       const task = taskOf(flavour, body);
       const n = counts.get(task) ?? 0;
       counts.set(task, n + 1);
-      seen.push({ task, path: req.url, headers: req.headers, body });
-      const reply = answer(task, n);
+      const request: Seen = { task, path: req.url, headers: req.headers, body };
+      seen.push(request);
+      const reply = answer(task, n, request);
       if (reply === 'hang') return;
       if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
       return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);

@@ -6,8 +6,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, UsageError } from './exit.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
+import { runSecrets, scrubbingOutput } from './secrets.js';
 
-export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutput()): Promise<number> {
+export async function main(argv: ReadonlyArray<string>, output: Output = consoleOutput()): Promise<number> {
+  // Every line printed from here on, stack traces included, is masked for this run's secrets.
+  const o = scrubbingOutput(output, runSecrets(argv, process.env));
   let code: number = EXIT.ok;
   const program = new Command()
     .name('vault')

@@ -17,3 +17,4 @@ export { allEntities, refKey } from './validate/entities.js';
 export * from './expr/index.js';
 /** `compile(spec)` is `compileSpec(spec)`: spec object → vault IR and diagnostics, no I/O. */
 export { compileSpec as compile } from './infer/compile.js';
+export * from './secrets.js';

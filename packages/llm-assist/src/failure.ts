@@ -19,13 +19,6 @@ export class LlmFailure extends Error {
   }
 }
 
-/** Replaces every occurrence of each secret with `***`, so no message can leak a key. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) if (s !== undefined && s.length >= 4) out = out.split(s).join('***');
-  return out;
-}
-
 /** A server's message, cut to one short line. */
 export function oneLine(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();

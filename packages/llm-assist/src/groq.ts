@@ -2,12 +2,14 @@
  * The cloud provider: Groq's OpenAI-compatible API, through `groq-sdk`.
  *
  * The key comes from `GROQ_API_KEY` only (a command-line argument would show in process
- * lists and shell history) and is redacted from every message. The SDK's own retries are
+ * lists and shell history), is checked before any request, and is masked in every message,
+ * with the credentials of `GROQ_BASE_URL`. The SDK's own retries are
  * turned off (`maxRetries: 0`) so that both providers retry the same way (retry.ts), and its
  * logging is off so nothing it prints can carry request details.
  */
 import Groq from 'groq-sdk';
-import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, redact, retryAfterMs } from './failure.js';
+import { checkApiKey, scrubFor, shownUrl } from './credentials.js';
+import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, retryAfterMs } from './failure.js';
 import { DEFAULT_MODELS, SAMPLING, type LlmProvider, type LlmRequest, type ProviderOptions } from './provider.js';
 import { withRetries } from './retry.js';
 
@@ -27,13 +29,20 @@ export function groqProvider(options: ProviderOptions): LlmProvider {
   if (key === undefined || key === '') {
     throw new LlmFailure('VLT704', 'GROQ_API_KEY is not set; export it in the environment (vault never takes a key on the command line)');
   }
+  checkApiKey(key, 'GROQ_API_KEY');
+  const scrub = scrubFor(options);
   const baseURL = options.env['GROQ_BASE_URL']?.trim() || DEFAULT_GROQ_BASE_URL;
-  const endpoint = redact(baseURL, [key]);
+  const endpoint = scrub(shownUrl(baseURL));
+  // The key goes in the Authorization header; a user name or password in the URL cannot also be
+  // sent (fetch refuses such URLs), so it is refused here, masked, instead of failing later.
+  if (baseURL.includes('@')) {
+    throw new LlmFailure('VLT701', `GROQ_BASE_URL ${endpoint} holds a user name or password; vault sends only the key in GROQ_API_KEY: remove them from the URL`);
+  }
   let client: Groq;
   try {
     client = new Groq({ apiKey: key, baseURL, timeout: options.timeoutMs, maxRetries: 0, logLevel: 'off' });
   } catch (e) {
-    throw new LlmFailure('VLT701', redact(`cannot set up the Groq client for ${baseURL}: ${oneLine((e as Error).message)}`, [key]));
+    throw new LlmFailure('VLT701', scrub(`cannot set up the Groq client for ${endpoint}: ${oneLine((e as Error).message)}`));
   }
 
   const askOnce = async (request: LlmRequest): Promise<string> => {
@@ -56,7 +65,7 @@ export function groqProvider(options: ProviderOptions): LlmProvider {
     } catch (e) {
       const failure = classify(e, model, endpoint, options.timeoutMs);
       if (failure instanceof LlmFailure) {
-        throw new LlmFailure(failure.code, redact(failure.message, [key]), failure.retryable, failure.retryAfterMs);
+        throw new LlmFailure(failure.code, scrub(failure.message), failure.retryable, failure.retryAfterMs);
       }
       throw failure;
     }

@@ -4,9 +4,11 @@
  * The client has no timeout option, so it gets a `fetch` that aborts each request after
  * `timeoutMs`. That fetch also turns non-JSON error bodies (a proxy's HTML page) into
  * Ollama's `{"error": ...}` shape, because the client logs to standard output when it meets
- * anything else, and remembers `Retry-After`, which the client's errors do not carry.
+ * anything else, and remembers `Retry-After`, which the client's errors do not carry. Credentials
+ * in the host are sent as a Basic header and never shown.
  */
 import { Ollama } from 'ollama';
+import { scrubFor, shownUrl } from './credentials.js';
 import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, retryAfterMs } from './failure.js';
 import { DEFAULT_MODELS, SAMPLING, type LlmProvider, type LlmRequest, type ProviderOptions } from './provider.js';
 import { withRetries } from './retry.js';
@@ -20,12 +22,16 @@ export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
  */
 export function ollamaProvider(options: ProviderOptions): LlmProvider {
   const model = options.model ?? DEFAULT_MODELS.ollama;
-  const endpoint = options.host ?? nonEmpty(options.env['OLLAMA_HOST']) ?? DEFAULT_OLLAMA_HOST;
+  const host = options.host ?? nonEmpty(options.env['OLLAMA_HOST']) ?? DEFAULT_OLLAMA_HOST;
+  const scrub = scrubFor(options);
+  /** The host as messages show it: without its credentials. */
+  const endpoint = scrub(shownUrl(host));
   let lastRetryAfter: number | undefined;
   const timedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    const response = await fetch(input, { ...init, signal });
+    const [target, request] = withBasicAuth(input, init);
+    const response = await fetch(target, { ...request, signal });
     lastRetryAfter = retryAfterMs(response.headers);
     if (response.ok || (response.headers.get('content-type') ?? '').includes('application/json')) return response;
     const body = await response.text();
@@ -37,7 +43,7 @@ export function ollamaProvider(options: ProviderOptions): LlmProvider {
   };
   let client: Ollama;
   try {
-    client = new Ollama({ host: endpoint, fetch: timedFetch });
+    client = new Ollama({ host, fetch: timedFetch });
   } catch {
     throw new LlmFailure('VLT701', `'${endpoint}' is not a valid Ollama host; give a URL such as ${DEFAULT_OLLAMA_HOST} (--host or OLLAMA_HOST)`);
   }
@@ -55,7 +61,9 @@ export function ollamaProvider(options: ProviderOptions): LlmProvider {
       if (typeof content !== 'string') throw new LlmFailure('VLT706', `Ollama at ${endpoint} answered without a message`);
       return content;
     } catch (e) {
-      throw classify(e, model, endpoint, options.timeoutMs, lastRetryAfter);
+      const failure = classify(e, model, endpoint, options.timeoutMs, lastRetryAfter);
+      if (failure instanceof LlmFailure) throw new LlmFailure(failure.code, scrub(failure.message), failure.retryable, failure.retryAfterMs);
+      throw failure;
     }
   };
   return { name: 'ollama', model, endpoint, ask: (request) => withRetries(() => askOnce(request), options.retry) };
@@ -75,6 +83,32 @@ function classify(e: unknown, model: string, endpoint: string, timeoutMs: number
     return new LlmFailure('VLT701', `cannot reach Ollama at ${endpoint}: ${describeNetworkCode(networkCode(e))}; is 'ollama serve' running? (set the server with --host or OLLAMA_HOST)`);
   }
   return e;
+}
+
+/**
+ * A host such as `https://user:password@ollama.example` (a server behind a proxy): fetch refuses
+ * URLs with credentials, so they travel as an HTTP Basic `Authorization` header instead.
+ */
+function withBasicAuth(input: string | URL | Request, init: RequestInit | undefined): [string | URL | Request, RequestInit] {
+  if (input instanceof Request) return [input, { ...init }];
+  const url = new URL(input);
+  if (url.username === '' && url.password === '') return [input, { ...init }];
+  const headers = new Headers(init?.headers);
+  if (!headers.has('authorization')) {
+    const credentials = `${percentDecoded(url.username)}:${percentDecoded(url.password)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`);
+  }
+  url.username = '';
+  url.password = '';
+  return [url, { ...init, headers }];
+}
+
+function percentDecoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

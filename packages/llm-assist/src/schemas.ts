@@ -128,7 +128,9 @@ export function checkAnswer<K extends Task>(task: K, text: string): AnswerCheck<
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { ok: false, code: 'VLT706', message: `the answer is not valid JSON (${(e as Error).message.split('\n')[0]})` };
+    // Node quotes the start of the text ("gsk_live_…"... is not valid JSON): never repeat what a model said.
+    const why = ((e as Error).message.split('\n')[0] ?? '').replace(/,? ".*"(?:\.\.\.)? is not valid JSON$/s, '');
+    return { ok: false, code: 'VLT706', message: `the answer is not valid JSON (${why})` };
   }
   const validate = validatorFor(task);
   if (validate(data)) return { ok: true, answer: data as Answers[K] };

@@ -2,7 +2,7 @@
  * `suggest`: spec text in, reviewed proposals and the edited spec text out. No files are
  * written here (the answer cache aside); the CLI shows the diff and writes the spec.
  */
-import { hasErrors, severityOf, sortDiagnostics, type Diagnostic, type DiagnosticCode } from '@vault/core';
+import { containsSecret, hasErrors, scrubber, severityOf, sortDiagnostics, type Diagnostic, type DiagnosticCode } from '@vault/core';
 import { analyzeSpec, parseSpecYaml, type ParsedSpec } from '@vault/dsl';
 import { cacheKey, type AnswerCache } from './cache.js';
 import type { Example } from './examples.js';
@@ -25,6 +25,11 @@ export interface SuggestInput {
   readonly connect: () => LlmProvider;
   readonly cache: AnswerCache;
   readonly examples: ReadonlyArray<Example>;
+  /**
+   * The API key, passwords and tokens of this run (`providerSecrets`): a proposal holding one is
+   * dropped, an answer holding one is never cached, and no message shows one.
+   */
+  readonly secrets?: ReadonlyArray<string>;
 }
 
 export interface SuggestResult {
@@ -51,6 +56,8 @@ export async function suggest(input: SuggestInput): Promise<SuggestResult> {
     return { diagnostics: analysis.diagnostics, accepted: [], notes: ['the spec has errors: fix them first (vault check)'], text: input.text };
   }
   const state = gateState(input.file, input.text, parsed.spec, analysis.model, analysis.diagnostics);
+  const secrets = input.secrets ?? [];
+  const scrub = scrubber(secrets);
   const diagnostics: Diagnostic[] = [];
   const accepted: string[] = [];
   const notes: string[] = [];
@@ -82,20 +89,28 @@ export async function suggest(input: SuggestInput): Promise<SuggestResult> {
       diagnostics.push(fileDiagnostic(input.file, checked.code, `${task}: ${input.provider} model '${input.model}' gave an answer vault cannot use, so nothing was taken from it: ${checked.message}`));
       break;
     }
-    if (!cached) {
+    // A model (or a proxy) that echoes a key back must not get it into the spec, the cache or the output.
+    const leaked = checked.answer.proposals.map((p, i) => (containsSecret(JSON.stringify(p), secrets) || Object.values(p).some((v) => containsSecret(String(v), secrets)) ? i : -1)).filter((i) => i >= 0);
+    for (const i of leaked) {
+      diagnostics.push(fileDiagnostic(input.file, 'VLT718', `${task}: proposal ${i + 1} of the answer dropped: it contains an API key, password or token vault was given${cached ? '' : '; the answer was not cached'}`));
+    }
+    const answer = { ...checked.answer, proposals: checked.answer.proposals.filter((_, i) => !leaked.includes(i)) } as typeof checked.answer;
+    if (!cached && leaked.length === 0) {
       try {
         input.cache.put(key, { provider: input.provider, model: input.model, answer: text! });
       } catch (e) {
         notes.push(`${task}: the answer could not be cached (${(e as Error).message.split('\n')[0]})`);
       }
     }
-    const review = reviewTask(task, state, targets, checked.answer);
+    const review = reviewTask(task, state, targets, answer);
     accepted.push(...review.accepted);
     for (const r of review.rejections) diagnostics.push(at(parsed, r.code, r.path, r.message));
     const proposals = review.accepted.length + review.rejections.length;
-    notes.push(`${task}: asked about ${asked} ${asked === 1 ? 'entity' : 'entities'}${omitted > 0 ? ` (${omitted} more left for a later run)` : ''}, answer ${cached ? 'from the cache' : `from ${input.provider} model '${input.model}'`}, ${review.accepted.length} accepted, ${review.rejections.length} dropped${proposals === 0 ? ' (no proposals)' : ''}`);
+    notes.push(`${task}: asked about ${asked} ${asked === 1 ? 'entity' : 'entities'}${omitted > 0 ? ` (${omitted} more left for a later run)` : ''}, answer ${cached ? 'from the cache' : `from ${input.provider} model '${input.model}'`}, ${review.accepted.length} accepted, ${review.rejections.length + leaked.length} dropped${proposals + leaked.length === 0 ? ' (no proposals)' : ''}`);
   }
-  return { diagnostics: sortDiagnostics(diagnostics), accepted, notes, text: hasErrors(diagnostics) ? input.text : state.text };
+  // The net under the above: a server's error message or a rejection that quotes an answer.
+  const masked = diagnostics.map((d) => ({ ...d, message: scrub(d.message) }));
+  return { diagnostics: sortDiagnostics(masked), accepted: accepted.map(scrub), notes: notes.map(scrub), text: hasErrors(diagnostics) ? input.text : state.text };
 }
 
 function reviewTask(task: Task, state: GateState, targets: Targets, answer: Answers[Task]): Review {

@@ -15,6 +15,7 @@ import {
   loadExamples,
   NO_CACHE,
   ollamaProvider,
+  providerSecrets,
   suggest,
   unifiedDiff,
   type ProviderName,
@@ -74,6 +75,7 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
     connect: () => (opts.provider === 'ollama' ? ollamaProvider(providerOptions) : groqProvider(providerOptions)),
     cache: opts.cache ? fileCache() : NO_CACHE,
     examples: loaded.examples,
+    secrets: providerSecrets(providerOptions),
   });
 
   printDiagnostics(o, result.diagnostics);

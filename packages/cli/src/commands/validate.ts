@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
-import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
+import { DatabaseError, embeddedDataDir, openDatabase, redactUrl } from '../db/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
@@ -36,7 +36,8 @@ export interface SourceValidation {
  */
 export async function validateSource(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
   const schema = model.schemas.landing;
-  const database = opts.db ?? embeddedDataDir(model.name);
+  // Printed (and in --json) even when the connection fails: never the URL as given.
+  const database = opts.db !== undefined ? redactUrl(opts.db) : embeddedDataDir(model.name);
   if (opts.db === undefined && !existsSync(join(embeddedDataDir(model.name), 'PG_VERSION'))) {
     return { database, schema, diagnostics: [], resolved: new Map(), connectionError: `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server` };
   }

@@ -1,39 +1,26 @@
 /**
  * `--db` URLs: checked before connecting, and printed only without their password.
  */
+import { credentialSecrets, redactCredentials, scrubber } from '@vault/core';
 import { UsageError } from '../exit.js';
 
 /**
- * The URL with its password (and any `password=` parameter) replaced by `***`.
+ * The URL with its password (and any `password=` parameter) replaced by `***`. Read without
+ * parsing the URL, so a malformed one is masked too.
  * @example redactUrl('postgres://app:s3cret@db:5432/vault') // 'postgres://app:***@db:5432/vault'
+ * @example redactUrl('app:s3cret@db/vault') // '***@db/vault'
  */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.set(key, '***');
-    return u.toString().replace(/%2A%2A%2A/g, '***');
-  } catch {
-    // Not a URL we can parse: strip anything between "//user:" and "@", and password=… pairs.
-    return url.replace(/(\/\/[^/:@]*:)[^@/]*@/, '$1***@').replace(/(pass\w*=)[^&\s]*/gi, '$1***');
-  }
+  return redactCredentials(url);
 }
 
 /** Every secret in the URL, to scrub from error text the driver might echo back. */
 export function urlSecrets(url: string): ReadonlyArray<string> {
-  try {
-    const u = new URL(url);
-    const secrets = [u.password, decodeURIComponent(u.password), ...[...u.searchParams.entries()].filter(([k]) => /pass/i.test(k)).map(([, v]) => v)];
-    return secrets.filter((s) => s.length > 0);
-  } catch {
-    return [];
-  }
+  return credentialSecrets(url);
 }
 
 export function scrub(text: string, url: string): string {
-  let out = text.split(url).join(redactUrl(url));
-  for (const s of urlSecrets(url)) out = out.split(s).join('***');
-  return out;
+  return scrubber(urlSecrets(url))(text.split(url).join(redactUrl(url)));
 }
 
 export interface ServerAddress {
@@ -45,25 +32,51 @@ export interface ServerAddress {
   readonly connectTimeoutSeconds: number;
 }
 
-/** Validates a `postgres://` or `postgresql://` URL; a malformed one is a usage mistake. */
+const EXAMPLE = 'postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE';
+const EXPECTED = `expected ${EXAMPLE}`;
+
+/**
+ * Validates a `postgres://` or `postgresql://` URL; a malformed one is a usage mistake, named
+ * with its password masked. Only URLs that the WHATWG parser, `pg` and a reader all split the
+ * same way pass: a `/`, `?` or `#` in the password would move the host into the password (or
+ * the password into the path), so it must be percent-encoded.
+ */
 export function parseDbUrl(url: string): ServerAddress {
+  const shown = redactUrl(url);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/)?/.exec(url);
+  if (scheme === null || !/^postgres(ql)?$/i.test(scheme[1] ?? '')) {
+    const other = scheme?.[2] !== undefined ? `, not ${scheme[1]}://` : ` such as ${EXAMPLE}`;
+    throw new UsageError(`--db ${shown}: expected a postgres:// or postgresql:// URL${other}`);
+  }
+  if (scheme[2] === undefined) throw new UsageError(`--db ${shown}: ${scheme[1]}: must be followed by //; ${EXPECTED}`);
+  const at = url.lastIndexOf('@');
+  const password = at < 0 ? '' : url.slice(scheme[0].length, at).split(':').slice(1).join(':');
+  if (/[/?#]/.test(password)) {
+    throw new UsageError(`--db ${shown}: the password contains / ? or #, which must be percent-encoded (/ as %2F, ? as %3F, # as %23); so must an @ in the path or query (%40)`);
+  }
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`--db ${redactUrl(url)} is not a URL; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
-  }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new UsageError(`--db ${redactUrl(url)}: expected a postgres:// or postgresql:// URL, not ${u.protocol}//`);
+    throw new UsageError(`--db ${shown} is not a URL; ${EXPECTED}`);
   }
   const timeout = u.searchParams.get('connect_timeout');
   const seconds = timeout === null ? 10 : Number(timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--db ${redactUrl(url)}: connect_timeout must be a positive number of seconds`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--db ${shown}: connect_timeout must be a positive number of seconds`);
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new UsageError(`--db ${shown}: the ${what} has a % that does not start a percent-encoded character (write % as %25)`);
+    }
+  };
+  const user = decode(u.username, 'user name');
+  decode(u.password, 'password'); // pg decodes it too, and would throw outside any message of ours
   return {
-    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, '')) || 'localhost',
+    host: decode(u.hostname.replace(/^\[|\]$/g, ''), 'host') || 'localhost',
     port: u.port === '' ? 5432 : Number(u.port),
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres',
-    user: decodeURIComponent(u.username) || 'postgres',
+    database: decode(u.pathname.replace(/^\//, ''), 'database name') || user || 'postgres',
+    user: user || 'postgres',
     connectTimeoutSeconds: seconds,
   };
 }

@@ -103,6 +103,7 @@ export const CODES = {
   VLT715: { severity: 'warning', title: 'proposal targets something the spec does not let it change' },
   VLT716: { severity: 'warning', title: 'proposal would change the model or add diagnostics' },
   VLT717: { severity: 'warning', title: 'proposed description rejected' },
+  VLT718: { severity: 'warning', title: 'proposal contains a credential of this run' },
 } as const satisfies Record<string, { readonly severity: 'error' | 'warning'; readonly title: string }>;
 
 export type DiagnosticCode = keyof typeof CODES;
