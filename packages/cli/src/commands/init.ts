@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
-import { DatabaseError, openDatabase } from '../db/index.js';
+import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
@@ -28,6 +28,8 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
   const model = opts.model ?? opts.schema;
   const unsafe = checkIdentifier(model, 'model');
   if (unsafe !== undefined) throw new UsageError(`${unsafe.message}${opts.model === undefined ? '; pass --model NAME' : ''}`);
+  // Every usage mistake is reported before the output file is looked at, whatever their order.
+  if (opts.db !== undefined) parseDbUrl(opts.db);
   if (opts.output !== undefined && existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists; pass --force to overwrite it`);
   let text: string;
   let tableCount: number;
