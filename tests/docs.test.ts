@@ -20,7 +20,7 @@ describe('documentation stays in step with the code', () => {
     for (const [id, text] of Object.entries(RULES)) expect(doc).toContain(`| \`${id}\` | ${text} |`);
   });
 
-  it('schema/vault-spec.schema.json is the schema vault validates against', () => {
-    expect(JSON.parse(read('schema/vault-spec.schema.json'))).toEqual(SPEC_SCHEMA);
+  it('packages/dsl/schema.json (@vault/dsl/schema.json) is the schema vault validates against', () => {
+    expect(JSON.parse(read('packages/dsl/schema.json'))).toEqual(SPEC_SCHEMA);
   });
 });

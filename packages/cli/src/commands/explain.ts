@@ -1,4 +1,4 @@
-import { allEntities, hasErrors, RULES, type RuleId, type VaultModel } from '@vault/core';
+import { allEntities, hasErrors, RULES, type RuleId, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile } from '@vault/dsl';
 import { EXIT } from '../exit.js';
 import { bold, printDiagnostics, type Output } from '../output.js';

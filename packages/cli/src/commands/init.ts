@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { checkIdentifier, hasErrors } from '@vault/core';
+import { checkIdentifier, hasErrors } from '@vault/core/internal';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { DatabaseError, openDatabase } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';

@@ -4,8 +4,8 @@
  * spec for review, and with `--write` applies it (atomically, comments and layout kept).
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hasErrors, severityOf, type Diagnostic } from '@vault/core';
-import { displayPath, loadSpecFile, readFailure } from '@vault/dsl';
+import { hasErrors, severityOf, type Diagnostic } from '@vault/core/internal';
+import { displayPath, loadSpecFile, readFailure } from '@vault/dsl/internal';
 import {
   BUILTIN_EXAMPLES_DIR,
   DEFAULT_MODELS,

@@ -5,7 +5,7 @@
  * said too, so the spec compiles as written and a reviewer sees where each line came from.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { checkIdentifier, printColumnType } from '@vault/core';
+import { checkIdentifier, printColumnType } from '@vault/core/internal';
 import type { CatalogForeignKey, CatalogTable, LandingCatalog } from './catalog.js';
 import { databaseType } from './types.js';
 

@@ -3,7 +3,7 @@
  * generated file uses is defined either by the framework or by the model's own files.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { pyString } from '../python.js';
 import { DSL_KINDS, ENUM_KINDS, entityNames } from './kinds.js';
