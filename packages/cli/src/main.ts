@@ -6,13 +6,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, UsageError } from './exit.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
+import { vaultVersion } from './version.js';
 
 export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutput()): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command()
     .name('vault')
     .description('Data Vault 2.0 compiler: spec → raw vault, business vault, access layer')
-    .version('0.1.0')
+    .version(vaultVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .showSuggestionAfterError(true);

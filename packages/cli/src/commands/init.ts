@@ -7,6 +7,8 @@ import { EXIT, UsageError } from '../exit.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
 import { printDiagnostics, type Output } from '../output.js';
+import { schemaLocation } from '../schema-modeline.js';
+import { vaultVersion } from '../version.js';
 
 export interface InitCommandOptions {
   readonly db?: string;
@@ -45,7 +47,9 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
         o.err(`vault: no tables in schema '${opts.schema}'${opts.tables !== undefined ? ` match --tables ${opts.tables}` : ''}`);
         return EXIT.failed;
       }
-      text = specFromCatalog(catalog, { model, database: db.location, ...(include !== undefined ? { include } : {}) });
+      // Without -o the spec goes to standard output, most likely into a file in this directory.
+      const schema = schemaLocation(opts.output !== undefined ? dirname(opts.output) : '.', vaultVersion());
+      text = specFromCatalog(catalog, { model, database: db.location, schema, ...(include !== undefined ? { include } : {}) });
     } finally {
       await db.close();
     }
