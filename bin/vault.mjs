@@ -3,7 +3,7 @@
  * The `vault` bin of the repository's root package: what pre-commit installs for the
  * `vault-check` hook (README.md, "Use it from pre-commit"). It runs the bundled CLI in
  * ../dist/vault/. Where npm can build before packing (pre-commit before 4.4 runs `npm install`
- * and `npm pack` in a clone), the root's prepare script has built it. pre-commit 4.4 and later
+ * and `npm pack` in a clone), the root's postinstall script has built it. pre-commit 4.4 and later
  * install with `npm install -g git+file://...`, where npm installs no build tools, so the first
  * run bundles the TypeScript sources shipped in the package (about a second, once), into the
  * package when it is writable, else into a directory of its own under the system's temp dir.
