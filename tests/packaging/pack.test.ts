@@ -69,6 +69,7 @@ describe('the packages, packed and installed in a fresh project', () => {
       expect(m.keywords?.length, name).toBeGreaterThan(0);
       expect(m.engines?.node, name).toBe('>=20');
       expect(readFileSync(join(dir, 'LICENSE'), 'utf8'), name).toBe(LICENSE);
+      expect(existsSync(join(dir, 'README.md')), name).toBe(true);
       expect(m.exports['.'], name).toEqual({ types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' });
       for (const [sub, target] of Object.entries(m.exports)) {
         for (const file of typeof target === 'string' ? [target] : Object.values(target)) expect(existsSync(join(dir, file)), `${name} ${sub} → ${file}`).toBe(true);
