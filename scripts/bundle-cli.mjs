@@ -79,7 +79,7 @@ export async function bundleCli(out, { replace = true } = {}) {
           setup(b) {
             b.onResolve({ filter: /^vault-cli-entry$/ }, () => ({ path: 'vault-cli-entry', namespace: 'vault-entry' }));
             b.onLoad({ filter: /.*/, namespace: 'vault-entry' }, () => ({
-              contents: "import { main } from '@vault/cli';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+              contents: "import { main } from './packages/cli/src/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
               resolveDir: root,
               loader: 'js',
             }));
