@@ -1,18 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the TypeScript sources; the CLI tests spawn the built bin.
-    alias: {
-      '@vault/core': pkg('core'),
-      '@vault/dsl': pkg('dsl'),
-      '@vault/emitters': pkg('emitters'),
-      '@vault/llm-assist': pkg('llm-assist'),
-      '@vault/cli': pkg('cli'),
-    },
+    // Tests run against the TypeScript sources; the CLI tests spawn the built bin. Each
+    // package's public entry and its `/internal` subpath map to their source files.
+    alias: [
+      { find: /^@vault\/(core|dsl|emitters|llm-assist|cli)$/, replacement: src('$1/src/index.ts') },
+      { find: /^@vault\/(core|dsl|emitters|llm-assist)\/internal$/, replacement: src('$1/src/internal.ts') },
+    ],
   },
   test: {
     include: ['tests/**/*.test.ts'],

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CODES, RULES } from '@vault/core';
 import { SPEC_SCHEMA } from '@vault/dsl';
-import { ENUM_NAMES, FRAMEWORK_NAMES, METHOD_NAMES } from '@vault/emitters';
+import { ENUM_NAMES, FRAMEWORK_NAMES, METHOD_NAMES } from '@vault/emitters/internal';
 
 const read = (p: string): string => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8');
 
@@ -23,8 +23,8 @@ describe('documentation stays in step with the code', () => {
     for (const [id, text] of Object.entries(RULES)) expect(doc).toContain(`| \`${id}\` | ${text} |`);
   });
 
-  it('schema/vault-spec.schema.json is the schema vault validates against', () => {
-    expect(JSON.parse(read('schema/vault-spec.schema.json'))).toEqual(SPEC_SCHEMA);
+  it('packages/dsl/schema.json (@vault/dsl/schema.json) is the schema vault validates against', () => {
+    expect(JSON.parse(read('packages/dsl/schema.json'))).toEqual(SPEC_SCHEMA);
   });
 });
 

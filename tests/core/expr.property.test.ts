@@ -9,7 +9,7 @@ import {
   type ColumnType,
   type Expr,
   type WhenClause,
-} from '@vault/core';
+} from '@vault/core/internal';
 
 // Written out here rather than imported, so the generator does not trust the code under test.
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE', 'CAST', 'AS']);

@@ -8,7 +8,7 @@ import {
   typecheckExpression,
   type ColumnType,
   type Expr,
-} from '@vault/core';
+} from '@vault/core/internal';
 
 function parsed(text: string): Expr {
   const r = parseExpression(text);

@@ -17,7 +17,7 @@ import {
   type Layer,
   type Spec,
   type VaultModel,
-} from '@vault/core';
+} from '@vault/core/internal';
 import { generatedSpecArb, shuffleSpec, specArb, unrelatedTableArb, type GeneratedSpec } from '../arbitraries/spec.js';
 
 const RUNS = { numRuns: 150 };

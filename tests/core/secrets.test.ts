@@ -4,7 +4,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { credentialSecrets, redactCredentials, scrubber } from '@vault/core';
+import { credentialSecrets, redactCredentials, scrubber } from '@vault/core/internal';
 
 describe('redactCredentials', () => {
   it.each([

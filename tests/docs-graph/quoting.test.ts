@@ -4,7 +4,7 @@
  */
 import { test, fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { dotHtml, dotString, lineageDot, lineageMermaid, mdCode, mdText, mermaidId, mermaidText, renderSvg, type LineageGraph } from '@vault/emitters';
+import { dotHtml, dotString, lineageDot, lineageMermaid, mdCode, mdText, mermaidId, mermaidText, renderSvg, type LineageGraph } from '@vault/emitters/internal';
 import { expectWellFormedXml, hasPython, xmlText } from './helpers.js';
 
 const NASTY = ['say "hi"', 'back\\slash \\N \\G \\l', 'two\nlines', 'a < b & c > d', "it's {a|b} [x]", '#35; ; end', 'pipe | and `tick`', 'ünïcödé – ✓', '--> o--x'];

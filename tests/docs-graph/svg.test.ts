@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allEntities } from '@vault/core';
-import { emitDocs, MAX_DRAWN_NODES, renderDrawings, type EmittedFile } from '@vault/emitters';
+import { allEntities } from '@vault/core/internal';
+import { emitDocs, MAX_DRAWN_NODES, renderDrawings, type EmittedFile } from '@vault/emitters/internal';
 import { ROOT } from '../helpers/run-vault.js';
 import { EXAMPLE_SPECS, expectWellFormedXml, hasPython, modelOf, xmlText } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { ColumnSpec, Spec, TableSpec } from '@vault/core';
-import { compactPathKey, parseSourceTables, printSourceTables } from '@vault/dsl';
+import { compactPathKey, parseSourceTables, printSourceTables } from '@vault/dsl/internal';
 
 const TYPES = [
   'int', 'bigint', 'text', 'boolean', 'decimal', 'decimal(18,6)', 'numeric(10)', 'varchar(40)',

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Spec } from '@vault/core';
-import { compactPathKey, compactSource, parseSourceTables, printSourceTables } from '@vault/dsl';
+import { compactPathKey, compactSource, parseSourceTables, printSourceTables } from '@vault/dsl/internal';
 
 const EWS =
   'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);' +

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
-import { DEFAULT_PROFILE, emitQueryDsl, mergeProfile, validateQueryDsl, type EmittedFile } from '@vault/emitters';
+import { DEFAULT_PROFILE, emitQueryDsl, mergeProfile, validateQueryDsl, type EmittedFile } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 import { relativeModule } from '../../packages/emitters/src/querydsl/kinds.js';
 import { compileFiles } from '../helpers/compile-files.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
-import { CodeWriter, pascalCase, pyCommentText, pyLiteral, pyString, snakeCase, upperSnake, type PyValue } from '@vault/emitters';
+import { CodeWriter, pascalCase, pyCommentText, pyLiteral, pyString, snakeCase, upperSnake, type PyValue } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 
 describe('pyString', () => {

@@ -13,7 +13,7 @@ import {
   validateQueryDsl,
   type EmittedFile,
   type ManifestEntity,
-} from '@vault/emitters';
+} from '@vault/emitters/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTED, expectChainsMatchManifest, hasPython, manifestEntities, runPythonHarness, type RunAll } from '../helpers/python-harness.js';
 import { sampleModel } from '../fixtures/ir-sample.js';

@@ -5,7 +5,7 @@
 import { test, fc } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { compileSpec } from '@vault/core';
-import { buildManifest, emitQueryDsl, manifestJson, manifestJsonChunks } from '@vault/emitters';
+import { buildManifest, emitQueryDsl, manifestJson, manifestJsonChunks } from '@vault/emitters/internal';
 import { specArb } from '../arbitraries/spec.js';
 import { expectChainsMatchManifest, hasPython, runPythonHarness } from '../helpers/python-harness.js';
 

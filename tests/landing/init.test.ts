@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/run-vault.js';
 import { ON } from '../run/workspace.js';
 import { bankSchemaSql } from './bank-schema.js';
 import { landingFixture, type LandingFixture } from './fixture.js';
@@ -27,6 +28,9 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
     expect(init.code, init.stderr).toBe(0);
     expect(init.stderr).toContain(`wrote bank.yaml: 5 tables, model ${f.model}`);
     const text = readFileSync(join(f.dir, 'bank.yaml'), 'utf8');
+    // No node_modules/@vault/dsl above the temporary directory: the schema of the published package.
+    const version = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+    expect(text.split('\n')[0]).toBe(`# yaml-language-server: $schema=https://unpkg.com/@vault/dsl@${version}/schema.json`);
     // What came from the database is said where it lands.
     expect(text).toContain(`# table ${f.schema}.account: primary key account_pkey`);
     expect(text).toContain('primary_key: [country_code, account_number]');
@@ -57,6 +61,16 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
     expect(links['customer']?.hubs).toEqual(['customer', 'branch', 'customer']);
     expect(text).toContain('role: referred_by');
     expect(text).toContain('role: from_account');
+  });
+
+  it('names the schema in the project\'s node_modules, relative to the spec, when @vault/dsl is installed there', async () => {
+    mkdirSync(join(f.dir, 'project', 'node_modules', '@vault', 'dsl'), { recursive: true });
+    writeFileSync(join(f.dir, 'project', 'node_modules', '@vault', 'dsl', 'schema.json'), '{}\n');
+    mkdirSync(join(f.dir, 'project', 'specs', 'bank'), { recursive: true });
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'project/specs/bank/bank.yaml', ...f.dbArgs]);
+    expect(init.code, init.stderr).toBe(0);
+    const text = readFileSync(join(f.dir, 'project', 'specs', 'bank', 'bank.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../node_modules/@vault/dsl/schema.json');
   });
 
   it('writes to standard output without -o, filters with --tables, refuses to overwrite without --force', async () => {

@@ -1,4 +1,4 @@
-import { printColumnType } from '@vault/core';
+import { printColumnType } from '@vault/core/internal';
 import { describe, expect, it } from 'vitest';
 import { databaseType } from '../../packages/cli/src/landing/types.js';
 

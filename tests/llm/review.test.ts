@@ -10,7 +10,7 @@ import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import {
   BUILTIN_EXAMPLES_DIR, gateState, LlmFailure, loadExamples, NO_CACHE, shapeOf, suggest, tryAdditions,
   type LlmProvider, type LlmRequest, type SuggestResult, type Task,
-} from '@vault/llm-assist';
+} from '@vault/llm-assist/internal';
 
 const SPEC = `version: 1
 model: bank

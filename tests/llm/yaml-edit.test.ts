@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { addYamlKeys } from '@vault/dsl';
+import { addYamlKeys } from '@vault/dsl/internal';
 import { SHOP_SPEC } from './workspace.js';
 
 describe('addYamlKeys keeps the user\'s text and adds only the new keys', () => {

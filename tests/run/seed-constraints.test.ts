@@ -1,7 +1,7 @@
 import { test as propTest, fc } from '@fast-check/vitest';
 import type { Column, VaultModel } from '@vault/core';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
-import { seedConstrainTables, seedRows, type SeedConstraints, type SeedForeignKey, type SeedTable, type SeedValue } from '@vault/emitters';
+import { seedConstrainTables, seedRows, type SeedConstraints, type SeedForeignKey, type SeedTable, type SeedValue } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 
 function compile(yaml: string): VaultModel {

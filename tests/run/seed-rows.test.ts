@@ -1,6 +1,6 @@
 import type { VaultModel } from '@vault/core';
 import { loadSpec } from '@vault/dsl';
-import { seedInserts, seedRows, seedTablePlans, type SeedTable, type SeedValue } from '@vault/emitters';
+import { seedInserts, seedRows, seedTablePlans, type SeedTable, type SeedValue } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 import { latestByKey, rowsByKey } from './changes.js';
 

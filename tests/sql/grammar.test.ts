@@ -10,7 +10,7 @@ import { loadModule, parse } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
-import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters';
+import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters/internal';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
 import { shopSpec } from './shop-spec.js';
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters';
+import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';

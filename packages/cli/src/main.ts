@@ -7,6 +7,7 @@ import { EXIT, UsageError } from './exit.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
 import { runSecrets, scrubbingOutput } from './secrets.js';
+import { vaultVersion } from './version.js';
 
 export async function main(argv: ReadonlyArray<string>, output: Output = consoleOutput()): Promise<number> {
   // Every line printed from here on, stack traces included, is masked for this run's secrets.
@@ -15,7 +16,7 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
   const program = new Command()
     .name('vault')
     .description('Data Vault 2.0 compiler: spec → raw vault, business vault, access layer')
-    .version('0.1.0')
+    .version(vaultVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => o.out(s.trimEnd()), writeErr: (s) => o.err(s.trimEnd()) })
     .showSuggestionAfterError(true);

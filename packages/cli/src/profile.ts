@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
-import { pathDiag, severityOf, type Diagnostic } from '@vault/core';
-import { displayPath, parseYamlMapping, readFailure, resolveDiagnostics, schemaDiagnostics, type ParsedSpec } from '@vault/dsl';
+import { pathDiag, severityOf, type Diagnostic } from '@vault/core/internal';
+import { displayPath, parseYamlMapping, readFailure, resolveDiagnostics, schemaDiagnostics, type ParsedSpec } from '@vault/dsl/internal';
 import { checkProfile, DEFAULT_PROFILE, mergeProfile, PROFILE_SCHEMA, type FrameworkProfile, type FrameworkProfileOverrides } from '@vault/emitters';
 
 export interface LoadedProfile {

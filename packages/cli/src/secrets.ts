@@ -3,7 +3,7 @@
  * masks them in every line vault prints. Messages already name URLs without their password;
  * this is the net under them, for what a driver, a server or a stack trace echoes back.
  */
-import { credentialSecrets, scrubber } from '@vault/core';
+import { credentialSecrets, scrubber } from '@vault/core/internal';
 import type { Output } from './output.js';
 
 /** Options whose value is a connection string or a server URL (`--opt VALUE` or `--opt=VALUE`). */

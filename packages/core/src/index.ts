@@ -1,20 +1,32 @@
-export * from './diagnostics/diagnostic.js';
-export * from './diagnostics/codes.js';
-export * from './diagnostics/make.js';
-export * from './spec/column-type.js';
-export * from './spec/spec.js';
-export * from './spec/identifiers.js';
-export * from './spec/validate-spec.js';
-export { chevrotain } from './chevrotain.js';
-export * from './ir/index.js';
-export * from './infer/rules.js';
-export * from './infer/compile.js';
-export { analyseTables, type TableInfo } from './infer/tables.js';
-export { findReferences, type Ref, type RefTarget } from './infer/references.js';
-export * from './validate/conformance.js';
-export * from './validate/pipeline-flow.js';
-export { allEntities, refKey } from './validate/entities.js';
-export * from './expr/index.js';
+/**
+ * @vault/core: the spec types, the vault IR, inference and the validators. No I/O: a spec
+ * object goes in, the IR and path-based diagnostics come out. Everything else the other
+ * packages share lives behind `@vault/core/internal`, which follows no compatibility promise.
+ *
+ * @example
+ * import { compileSpec } from '@vault/core';
+ * const { model, diagnostics } = compileSpec({ version: 1, model: 'shop', tables: { customers: { columns: { customer_id: 'int', name: 'text' } } } });
+ * if (model) console.log(model.rawVault.hubs.map((h) => h.name)); // ['customer']
+ */
+export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
+export type {
+  AccessLayerSpec, BusinessVaultSpec, ColumnRole, ColumnSpec, ColumnSpecObject, DimensionalModelSpec, FrameworkSpec, HashAlgorithm,
+  HashingSpec, ReferenceSpec, ReportingViewSpec, RuleSetSpec, SchemasSpec, Spec, TableKind, TableSpec,
+} from './spec/spec.js';
+export type { ColumnType, ColumnTypeKind } from './spec/column-type.js';
+export type * from './expr/ast.js';
+export type { ExprType } from './expr/types.js';
+export type { Diagnostic, InnerRange, PathDiagnostic, Position, Result, Severity, Span, SpecPath } from './diagnostics/diagnostic.js';
+export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
+export { CODES, type DiagnosticCode } from './diagnostics/codes.js';
+export { METADATA_COLUMNS } from './ir/common.js';
+export { HASHING_DEFAULTS, SCHEMA_DEFAULTS } from './spec/spec.js';
+export { RULES, type RuleId } from './infer/rules.js';
+export { compileSpec, type CompileOptions, type CompileResult } from './infer/compile.js';
 /** `compile(spec)` is `compileSpec(spec)`: spec object → vault IR and diagnostics, no I/O. */
 export { compileSpec as compile } from './infer/compile.js';
-export * from './secrets.js';
+export { validateSpec } from './spec/validate-spec.js';
+export { validateConformance } from './validate/conformance.js';
+export { validatePipelineFlow } from './validate/pipeline-flow.js';
+export { parseExpression, type ParseExpressionResult } from './expr/parse.js';
+export { printExpression } from './expr/print.js';

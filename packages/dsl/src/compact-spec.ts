@@ -2,7 +2,7 @@
  * The compact source-table string (`--source-tables`) as a spec: parsed by the compact grammar, then checked
  * by the same meaning checks as a YAML spec, with positions inside the string.
  */
-import { severityOf, validateSpec, type Diagnostic } from '@vault/core';
+import { severityOf, validateSpec, type Diagnostic } from '@vault/core/internal';
 import { compactSource, parseSourceTables } from './compact/index.js';
 import { LineIndex } from './positions.js';
 import { resolveDiagnostics } from './source-map.js';

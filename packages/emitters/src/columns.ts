@@ -6,7 +6,7 @@
  */
 import {
   METADATA_COLUMNS, printColumnType, type Column, type EntityKind, type HashAlgorithm, type LinkSatellite, type Satellite, type SourceTable, type VaultEntity, type VaultModel,
-} from '@vault/core';
+} from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
 export interface EntityColumn {

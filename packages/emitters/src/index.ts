@@ -1,17 +1,32 @@
 /**
- * @vault/emitters: pure functions from the vault IR to files. Nothing here reads or writes the
- * disk; the CLI does.
+ * @vault/emitters: pure functions from the vault IR to files: the Query DSL, manifest.json,
+ * SQL for PostgreSQL, test data, and the documentation and lineage. Nothing here reads or
+ * writes the disk; the caller does. Building blocks the CLI and tests share (writers, naming,
+ * printers of single pieces) live behind `@vault/emitters/internal`, which follows no
+ * compatibility promise.
+ *
+ * @example
+ * import { loadSpec } from '@vault/dsl';
+ * import { emitQueryDsl, buildManifest, manifestJson } from '@vault/emitters';
+ * const { model } = loadSpec('specs/ews.yaml');
+ * if (model) for (const f of emitQueryDsl(model, { specPath: 'specs/ews.yaml' })) console.log(f.path);
  */
 export type { EmittedFile } from './emitted-file.js';
-export { CodeWriter } from './writer.js';
+export { buildManifest, manifestJson, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
+export { DELTA_ORDER_COLUMN } from './columns.js';
 export {
-  PYTHON_KEYWORDS, isPythonIdentifier, pascalCase, pyCommentText, pyLiteral, pyString, snakeCase, upperSnake,
-  type PyLiteralOptions, type PyValue,
-} from './python.js';
-export { KIND_PLACES, qualifiedName, type KindPlace, type VaultLayer } from './entity-kinds.js';
-export { DELTA_ORDER_COLUMN, deltaOrderColumn, entityColumns, hashType, type EntityColumn } from './columns.js';
-export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
-export * from './querydsl/index.js';
-export * from './seed/index.js';
-export * from './sql/index.js';
-export * from './docs/index.js';
+  DEFAULT_PROFILE, PROFILE_SCHEMA, checkProfile, emitQueryDsl, mergeProfile,
+  type FrameworkProfile, type FrameworkProfileOverrides, type ProfileProblem, type QueryDslOptions,
+} from './querydsl/index.js';
+export {
+  emitSql, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan, validateSql,
+  type LandingTable, type RawVaultKind, type SqlLoad, type SqlManifestBlock, type SqlOptions, type SqlPlan,
+} from './sql/index.js';
+export { seedInserts, seedRows, type SeedInsert, type SeedOptions, type SeedTable, type SeedValue } from './seed/index.js';
+export {
+  columnLineage, emitDocs, findLineageNode, lineageDot, lineageGraph, lineageJson, lineageMermaid, rawVaultErDot,
+  rawVaultErMermaid, renderDrawings, renderSvg, selectLineage,
+  type ColumnLineage, type ColumnOrigin, type ColumnRef, type DocsOptions, type DocsOutput, type Drawing, type LineageDirection,
+  type LineageDotOptions, type LineageEdge, type LineageGraph, type LineageJsonOptions, type LineageKind,
+  type LineageMermaidOptions, type LineageNode, type NodeLookup,
+} from './docs/index.js';

@@ -4,7 +4,7 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import { entityColumns, type EntityColumn } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';

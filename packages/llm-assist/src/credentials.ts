@@ -3,7 +3,7 @@
  * host carries (`https://user:password@host`, `?api_key=...`). None of them may reach a
  * message, the answer cache or the spec, even when a server or a model echoes them back.
  */
-import { credentialSecrets, redactCredentials, scrubber } from '@vault/core';
+import { credentialSecrets, redactCredentials, scrubber } from '@vault/core/internal';
 import { LlmFailure } from './failure.js';
 import type { ProviderOptions } from './provider.js';
 

@@ -3,8 +3,8 @@
  * same parser, schema, validators and inference as a hand-written spec (`analyzeSpec`), and
  * it is accepted only when that adds no diagnostic and the model changes only as intended.
  */
-import { severityOf, type Diagnostic, type DiagnosticCode, type Spec, type VaultModel } from '@vault/core';
-import { addYamlKeys, analyzeSpec, parseSpecYaml, type YamlAddition } from '@vault/dsl';
+import { severityOf, type Diagnostic, type DiagnosticCode, type Spec, type VaultModel } from '@vault/core/internal';
+import { addYamlKeys, analyzeSpec, parseSpecYaml, type YamlAddition } from '@vault/dsl/internal';
 
 export interface GateState {
   readonly file: string;

@@ -3,7 +3,7 @@
  * few-shot examples as earlier turns of the conversation, then the spec's context. Every
  * list is sorted, so the same spec always gives the same prompt (and the same cache key).
  */
-import { DATE_TRUNC_UNITS, EXPR_FUNCTION_NAMES, MAX_IDENTIFIER_BYTES, type Spec } from '@vault/core';
+import { DATE_TRUNC_UNITS, EXPR_FUNCTION_NAMES, MAX_IDENTIFIER_BYTES, type Spec } from '@vault/core/internal';
 import type { Example } from './examples.js';
 import type { ChatMessage, LlmRequest } from './provider.js';
 import { ANSWER_SCHEMAS, type Task } from './schemas.js';

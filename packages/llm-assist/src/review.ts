@@ -4,8 +4,8 @@
  * then the acceptance gate. A proposal that fails is dropped with a warning that says why;
  * the others still count.
  */
-import { checkIdentifier, METADATA_COLUMNS, parseExpression, printExpression, typecheckExpression, type Column, type ColumnType, type SpecPath, type VaultModel } from '@vault/core';
-import type { YamlAddition } from '@vault/dsl';
+import { checkIdentifier, METADATA_COLUMNS, parseExpression, printExpression, typecheckExpression, type Column, type ColumnType, type SpecPath, type VaultModel } from '@vault/core/internal';
+import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
 import type { NameTarget, Targets } from './targets.js';

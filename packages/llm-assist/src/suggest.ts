@@ -2,7 +2,7 @@
  * `suggest`: spec text in, reviewed proposals and the edited spec text out. No files are
  * written here (the answer cache aside); the CLI shows the diff and writes the spec.
  */
-import { containsSecret, hasErrors, scrubber, severityOf, sortDiagnostics, type Diagnostic, type DiagnosticCode } from '@vault/core';
+import { containsSecret, hasErrors, scrubber, severityOf, sortDiagnostics, type Diagnostic, type DiagnosticCode } from '@vault/core/internal';
 import { analyzeSpec, parseSpecYaml, type ParsedSpec } from '@vault/dsl';
 import { cacheKey, type AnswerCache } from './cache.js';
 import type { Example } from './examples.js';

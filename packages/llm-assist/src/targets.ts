@@ -14,7 +14,7 @@
  * - a rule: `business_vault.rules.ENTITY.derive.NAME` or `.filter`, when the entity has no
  *   filter yet; hubs and links only.
  */
-import { printColumnType, type Column, type Spec, type VaultModel } from '@vault/core';
+import { printColumnType, type Column, type Spec, type VaultModel } from '@vault/core/internal';
 
 export interface HubTarget {
   readonly kind: 'hub';

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, pathDiag, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core';
-import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl';
+import { hasErrors, pathDiag, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
+import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl/internal';
 import { loadProfile } from '../profile.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';

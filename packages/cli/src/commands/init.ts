@@ -1,12 +1,14 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { checkIdentifier, hasErrors } from '@vault/core';
+import { checkIdentifier, hasErrors } from '@vault/core/internal';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
 import { printDiagnostics, type Output } from '../output.js';
+import { schemaLocation } from '../schema-modeline.js';
+import { vaultVersion } from '../version.js';
 
 export interface InitCommandOptions {
   readonly db?: string;
@@ -47,7 +49,9 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
         o.err(`vault: no tables in schema '${opts.schema}'${opts.tables !== undefined ? ` match --tables ${opts.tables}` : ''}`);
         return EXIT.failed;
       }
-      text = specFromCatalog(catalog, { model, database: db.location, ...(include !== undefined ? { include } : {}) });
+      // Without -o the spec goes to standard output, most likely into a file in this directory.
+      const schema = schemaLocation(opts.output !== undefined ? dirname(opts.output) : '.', vaultVersion());
+      text = specFromCatalog(catalog, { model, database: db.location, schema, ...(include !== undefined ? { include } : {}) });
     } finally {
       await db.close();
     }

@@ -1,6 +1,6 @@
-import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core';
+import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
 import { validateSql } from '@vault/emitters';
-import { loadSpecFile, resolveDiagnostics } from '@vault/dsl';
+import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
 import { loadEntities, seconds } from './run-loads.js';
 import { EXIT, UsageError } from '../exit.js';

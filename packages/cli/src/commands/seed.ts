@@ -1,5 +1,5 @@
-import { analyseTables, closest } from '@vault/core';
-import { landingTable, seedInsertOrder, seedInserts, seedRows, sqlName, tableIdent } from '@vault/emitters';
+import { analyseTables, closest } from '@vault/core/internal';
+import { landingTable, seedInsertOrder, seedInserts, seedRows, sqlName, tableIdent } from '@vault/emitters/internal';
 import { applySetup, DatabaseError, databasePlan, isServerError, sqlErrorLine, withLockedDatabase } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { bold, green, type Output } from '../output.js';

@@ -4,8 +4,8 @@
  * spec for review, and with `--write` applies it (atomically, comments and layout kept).
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hasErrors, severityOf, type Diagnostic } from '@vault/core';
-import { displayPath, loadSpecFile, readFailure } from '@vault/dsl';
+import { hasErrors, severityOf, type Diagnostic } from '@vault/core/internal';
+import { displayPath, loadSpecFile, readFailure } from '@vault/dsl/internal';
 import {
   BUILTIN_EXAMPLES_DIR,
   DEFAULT_MODELS,
@@ -21,7 +21,7 @@ import {
   type ProviderName,
   type ProviderOptions,
   type Task,
-} from '@vault/llm-assist';
+} from '@vault/llm-assist/internal';
 import { EXIT } from '../exit.js';
 import { bold, countSummary, green, printDiagnostics, type Output } from '../output.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
-import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
+import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
+import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
 import { DatabaseError, embeddedDataDir, openDatabase, redactUrl } from '../db/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';

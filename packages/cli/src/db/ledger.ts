@@ -4,7 +4,7 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters';
+import { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
 import type { Queryable } from './database.js';
 
 export interface LedgerEntry {

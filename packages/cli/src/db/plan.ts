@@ -3,7 +3,7 @@
  * what they report on: the business-vault and access-layer views, by the emitter's names.
  */
 import type { VaultModel } from '@vault/core';
-import { landingTables, modelViews, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad } from '@vault/emitters';
+import { landingTables, modelViews, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad } from '@vault/emitters/internal';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
 export interface ReportedView {

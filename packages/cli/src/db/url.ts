@@ -1,7 +1,7 @@
 /**
  * `--db` URLs: checked before connecting, and printed only without their password.
  */
-import { credentialSecrets, redactCredentials, scrubber } from '@vault/core';
+import { credentialSecrets, redactCredentials, scrubber } from '@vault/core/internal';
 import { UsageError } from '../exit.js';
 
 /**

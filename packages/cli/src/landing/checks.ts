@@ -3,7 +3,7 @@
  * exist, do types, NOT NULL and foreign keys agree with the spec, may the role read them.
  * Pure: a spec, its model and a catalog in, findings against spec paths out.
  */
-import { closest, columnSpecObject, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core';
+import { closest, columnSpecObject, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import type { CatalogTable, LandingCatalog } from './catalog.js';
 import { compareTypes, databaseType } from './types.js';
 

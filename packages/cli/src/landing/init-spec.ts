@@ -5,7 +5,7 @@
  * said too, so the spec compiles as written and a reviewer sees where each line came from.
  */
 import { Document, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { checkIdentifier, printColumnType } from '@vault/core';
+import { checkIdentifier, printColumnType } from '@vault/core/internal';
 import type { CatalogForeignKey, CatalogTable, LandingCatalog } from './catalog.js';
 import { databaseType } from './types.js';
 
@@ -15,6 +15,8 @@ export interface InitOptions {
   readonly database: string;
   /** Tables to include; all when absent. */
   readonly include?: (table: string) => boolean;
+  /** The spec's JSON Schema, for the editor modeline on the first line (schema-modeline.ts). */
+  readonly schema?: string;
 }
 
 interface ReferenceOut {
@@ -100,6 +102,7 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
     tables,
   });
   doc.commentBefore = [
+    ...(options.schema !== undefined ? [` yaml-language-server: $schema=${options.schema}`] : []),
     ` Written by vault init from schema ${catalog.schema} on ${options.database}.`,
     ' Keys, NOT NULL, foreign keys and comments come from the database; review the inferred',
     ' vault with `vault explain`, and add a description (the business context) and business rules.',

@@ -4,7 +4,7 @@
  * business key (unique? NULL?). Every query runs in its own transaction, so a timeout or an
  * error in one table never hides the others.
  */
-import { pathDiag } from '@vault/core';
+import { pathDiag } from '@vault/core/internal';
 import { quoteIdent } from '@vault/emitters';
 import { isServerError, sqlErrorLine, type Database } from '../db/index.js';
 import type { Finding } from './checks.js';

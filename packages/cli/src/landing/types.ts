@@ -2,7 +2,7 @@
  * Column types as the database reports them, read into the spec's vocabulary, and how a spec
  * type and a database type compare.
  */
-import { parseColumnType, printColumnType, TYPE_FAMILY, type ColumnType } from '@vault/core';
+import { parseColumnType, printColumnType, TYPE_FAMILY, type ColumnType } from '@vault/core/internal';
 
 /**
  * The spec's type for a `format_type` string, or undefined for types the spec has no word for

@@ -2,8 +2,8 @@
  * `vault validate`: the four checks of source validation (connectivity, existence,
  * structure, permissions and access) plus an optional key profile, per source table.
  */
-import { pathDiag, type PathDiagnostic } from '@vault/core';
-import { sqlName } from '@vault/emitters';
+import { pathDiag, type PathDiagnostic } from '@vault/core/internal';
+import { sqlName } from '@vault/emitters/internal';
 import type { Database } from '../db/index.js';
 import { readCatalog, type LandingCatalog } from './catalog.js';
 import { catalogFindings, type CheckName, type Finding, type SpecFacts } from './checks.js';

@@ -5,7 +5,7 @@
  * tables really are, so they fit them.
  */
 import type { Column, Spec, VaultModel } from '@vault/core';
-import type { SeedConstraints, SeedForeignKey, SeedTableConstraints } from '@vault/emitters';
+import type { SeedConstraints, SeedForeignKey, SeedTableConstraints } from '@vault/emitters/internal';
 import { compareTypes, databaseType } from '../landing/types.js';
 import type { SeedTarget } from './judge.js';
 import { outsideKey, type LandingState } from './inspect.js';

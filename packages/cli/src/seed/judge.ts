@@ -5,7 +5,7 @@
  * names it. Every table is judged first, and one problem stops the whole seed: no partial seed.
  * Pure: the spec's tables and what inspect.ts read in, verdicts and problems out.
  */
-import { printColumnType, type Column } from '@vault/core';
+import { printColumnType, type Column } from '@vault/core/internal';
 import { compareTypes, databaseType } from '../landing/types.js';
 import type { ExistingTable, LandingState } from './inspect.js';
 import { outsideKey } from './inspect.js';

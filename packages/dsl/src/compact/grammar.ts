@@ -10,7 +10,7 @@
  * Every expectation carries its own message, so errors read "expected ':' after table name
  * 'orders' but found ','" rather than chevrotain's token-type names.
  */
-import { chevrotain } from '@vault/core';
+import { chevrotain } from '@vault/core/internal';
 import type { ILexingError, IToken, TokenType } from 'chevrotain';
 import type { CompactRange } from './types.js';
 

@@ -1,4 +1,4 @@
-import { columnSpecObject, type Spec } from '@vault/core';
+import { columnSpecObject, type Spec } from '@vault/core/internal';
 
 /**
  * The canonical compact string of a spec's tables: no spaces, types as written in the spec.

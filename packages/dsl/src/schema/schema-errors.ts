@@ -3,7 +3,7 @@
  * which key, where, what was expected, and a "did you mean" for unknown keys and values.
  */
 import type { ErrorObject } from 'ajv';
-import { closest, pathDiag, type PathDiagnostic, type SpecPath } from '@vault/core';
+import { closest, pathDiag, type PathDiagnostic, type SpecPath } from '@vault/core/internal';
 
 /** `root` names the whole document in messages ("the spec", "the framework profile"). */
 export function schemaDiagnostics(errors: ReadonlyArray<ErrorObject>, data: unknown, root = 'the spec'): PathDiagnostic[] {

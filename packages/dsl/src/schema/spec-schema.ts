@@ -1,6 +1,7 @@
 /**
- * The JSON Schema of the vault spec, version 1. `schema/vault-spec.schema.json` at the repo
- * root is written from this constant (`npm run schema`) for editors; a test keeps them equal.
+ * The JSON Schema of the vault spec, version 1. `packages/dsl/schema.json` (published as
+ * `@vault/dsl/schema.json`, for editors) is written from this constant (`npm run schema`); a
+ * test keeps them equal.
  * `spec-schema-proof.ts` proves at compile time that it describes exactly `Spec` from core.
  */
 const identifier = { type: 'string', minLength: 1 } as const;

@@ -3,7 +3,7 @@
  * Shared by specs and framework profiles. Never throws on bad input.
  */
 import { isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
-import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core';
+import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core/internal';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
 import { parsePlainYaml } from './plain-yaml.js';

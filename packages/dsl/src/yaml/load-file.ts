@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
-import { severityOf } from '@vault/core';
+import { severityOf } from '@vault/core/internal';
 import { parseSpecYaml, type ParsedSpec } from './load.js';
 
 /**

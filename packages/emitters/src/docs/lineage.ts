@@ -4,7 +4,7 @@
  * (`source.tables.customer`, `raw_vault.hubs.customer`), so the graph and `derived_from` in
  * manifest.json say the same thing in the same words.
  */
-import { allEntities, type EntityKind, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core';
+import { allEntities, type EntityKind, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { qualifiedName } from '../entity-kinds.js';
 import { byCodeUnit } from '../querydsl/python-file.js';

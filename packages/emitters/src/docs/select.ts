@@ -2,7 +2,7 @@
  * The part of a lineage graph around one node: what feeds it (upstream), what it feeds
  * (downstream), or both. This is the question "what does a change of this source touch?".
  */
-import { editDistance } from '@vault/core';
+import { editDistance } from '@vault/core/internal';
 import { KIND_PLACES } from '../entity-kinds.js';
 import type { LineageEdge, LineageGraph, LineageNode } from './lineage.js';
 

@@ -5,7 +5,7 @@
  * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';

@@ -2,7 +2,7 @@
  * What an entity contributes to its two files: the field mapping literal, the chain steps
  * between `Query(<own mapping>)` and the build call, and the business key of the build call.
  */
-import { printColumnType, type ColumnType, type Filter } from '@vault/core';
+import { printColumnType, type ColumnType, type Filter } from '@vault/core/internal';
 import type { PyValue } from '../python.js';
 import type { Step } from './python-file.js';
 import type { FileScope } from './scope.js';

@@ -5,7 +5,7 @@
  * metadata as the SQL target (the same values as manifest.json).
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { hashingSettings, recordSources } from '../hashing-settings.js';
 import { pyLiteral, pyString, type PyValue } from '../python.js';

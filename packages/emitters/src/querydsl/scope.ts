@@ -4,7 +4,7 @@
  * import, so a file imports exactly what it uses.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import { pyLiteral, pyString } from '../python.js';
 import { DSL_KINDS, entityNames, relativeModule, type EntityNames } from './kinds.js';
 import type { FrameworkName, FrameworkProfile, MethodName } from './profile.js';

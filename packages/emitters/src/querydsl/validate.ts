@@ -4,7 +4,7 @@
  * names the problem instead of emitting a file that fails at import time.
  */
 import type { VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import { DSL_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';

@@ -10,7 +10,7 @@
  * - DATE_TRUNC of a date works on the date as a timestamp (not a time-zone-dependent timestamptz).
  */
 import { match } from 'ts-pattern';
-import { typecheckExpression, type Call, type ColumnType, type Expr, type ExprType, type FunctionName } from '@vault/core';
+import { typecheckExpression, type Call, type ColumnType, type Expr, type ExprType, type FunctionName } from '@vault/core/internal';
 import { numericLiteral, quoteLiteral } from './quote.js';
 import { pgType } from './types.js';
 

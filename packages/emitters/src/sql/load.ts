@@ -7,7 +7,7 @@
  * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
  * load again inserts nothing. `$1` is the batch load timestamp, bound by the caller.
  */
-import { METADATA_COLUMNS, printColumnType, TYPE_FAMILY, type Column, type ColumnType, type Hub, type Link } from '@vault/core';
+import { METADATA_COLUMNS, printColumnType, TYPE_FAMILY, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';

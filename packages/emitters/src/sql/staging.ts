@@ -3,7 +3,7 @@
  * hashes a key alike), the delta-order value, and the SQL names the load statements use for
  * their own working columns.
  */
-import { TYPE_FAMILY, type Column, type ColumnType, type ColumnTypeKind } from '@vault/core';
+import { TYPE_FAMILY, type Column, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
 import { sourceColumn, type SqlContext } from './context.js';
 import type { HashInput } from './hashing.js';
 import { quoteIdent } from './quote.js';

@@ -2,7 +2,7 @@
  * The PostgreSQL dialect of column types: the type text of each `ColumnType`, and the
  * placeholder the ghost record holds in a business key column of that type.
  */
-import { parseColumnType, type ColumnType, type ColumnTypeKind } from '@vault/core';
+import { parseColumnType, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
 import { quoteLiteral } from './quote.js';
 
 type Of<K extends ColumnTypeKind> = Extract<ColumnType, { kind: K }>;

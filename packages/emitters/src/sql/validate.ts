@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';

@@ -1,0 +1,17 @@
+/**
+ * @vault/emitters: pure functions from the vault IR to files. Nothing here reads or writes the
+ * disk; the CLI does.
+ */
+export type { EmittedFile } from './emitted-file.js';
+export { CodeWriter } from './writer.js';
+export {
+  PYTHON_KEYWORDS, isPythonIdentifier, pascalCase, pyCommentText, pyLiteral, pyString, snakeCase, upperSnake,
+  type PyLiteralOptions, type PyValue,
+} from './python.js';
+export { KIND_PLACES, qualifiedName, type KindPlace, type VaultLayer } from './entity-kinds.js';
+export { DELTA_ORDER_COLUMN, deltaOrderColumn, entityColumns, hashType, type EntityColumn } from './columns.js';
+export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
+export * from './querydsl/index.js';
+export * from './seed/index.js';
+export * from './sql/index.js';
+export * from './docs/index.js';

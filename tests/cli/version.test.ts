@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runVault } from '../helpers/run-vault.js';
+
+const cliPackage = (): { version: string } => JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string };
+
+describe('vault --version', () => {
+  it('prints the version of the @vault/cli package', () => {
+    const r = runVault(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(cliPackage().version);
+  });
+
+  it('reads it from package.json at run time, not from a number written in the code', () => {
+    // A copy of the built CLI whose package.json says another version; it sits inside the
+    // repository so that its imports of @vault/* resolve to the workspace packages.
+    const cache = join(ROOT, 'node_modules', '.cache');
+    const dir = mkdtempSync(join(cache, 'vault-version-'));
+    try {
+      cpSync(join(ROOT, 'packages/cli/bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'packages/cli/dist'), join(dir, 'dist'), { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...cliPackage(), version: '9.8.7-test' }));
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'vault.js'), '--version'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('9.8.7-test');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The bundled CLI that the repository's root package runs (the `vault` of the pre-commit hook):
+ * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.mjs, on
+ * its first run. tests/packaging/pre-commit.test.ts runs it through the real pre-commit.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli } from '../../scripts/bundle-cli.mjs';
+import { ROOT } from '../helpers/run-vault.js';
+import { exec } from './exec.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+const BAD = 'version: 1\nmodel: shop\ntables:\n  orders:\n    colums:\n      order_id: int\n';
+const ROOT_FILES = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+
+describe('the bundled vault CLI', () => {
+  let work: string;
+  let entry: string;
+  const bundled = (args: ReadonlyArray<string>) => exec(process.execPath, [entry, ...args], { cwd: work });
+
+  beforeAll(async () => {
+    // Outside the repository: the external packages (pglite, pg, ...) cannot be resolved from
+    // here, so a command that runs proves it does not load them.
+    work = mkdtempSync(join(tmpdir(), 'vault-bundle-'));
+    entry = await bundleCli(join(work, 'vault'));
+    cpSync(join(ROOT, 'specs/ews.yaml'), join(work, 'ews.yaml'));
+    writeFileSync(join(work, 'bad.yaml'), BAD);
+  }, 120_000);
+
+  afterAll(() => {
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('prints the cli package version', async () => {
+    const r = await bundled(['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+  });
+
+  it('checks specs as the unbundled CLI does, loading none of the external packages', async () => {
+    const good = await bundled(['check', 'ews.yaml']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stderr).toContain('ews.yaml: ok');
+    const bad = await bundled(['check', 'bad.yaml']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("bad.yaml:4:3: error VLT103: table 'orders' is missing the required key 'columns'");
+    expect(bad.stderr).toContain("bad.yaml:5:5: error VLT101: unknown key 'colums' in table 'orders'; did you mean 'columns'?");
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('compiles, and ships the few-shot examples where @vault/llm-assist looks for them', async () => {
+    const r = await bundled(['compile', 'ews.yaml', '--out', 'out']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(work, 'out/ews/manifest.json'))).toBe(true);
+    expect(readFileSync(join(work, 'vault/examples/names-retail.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, 'packages/llm-assist/examples/names-retail.yaml'), 'utf8'));
+  });
+});
+
+describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', () => {
+  let pkg: string;
+
+  beforeAll(() => {
+    // The root package as npm installs it from git: the files of its `files` field, no dist/.
+    // Inside node_modules/.cache so that its dependencies resolve to this repository's.
+    pkg = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'vault-root-package-'));
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    for (const f of ROOT_FILES.filter((f) => !f.startsWith('dist'))) cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
+  });
+
+  afterAll(() => {
+    if (pkg !== undefined) rmSync(pkg, { recursive: true, force: true });
+  });
+
+  it('bundles the shipped sources on the first run (two first runs at once both work), then reuses the bundle', async () => {
+    expect(existsSync(join(pkg, 'dist'))).toBe(false);
+    const run = () => exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
+    const [a, b] = await Promise.all([run(), run()]);
+    for (const r of [a, b]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('specs/ews.yaml: ok');
+    }
+    expect(existsSync(join(pkg, 'dist/vault/cli/vault.mjs'))).toBe(true);
+    const built = statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs;
+    const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
+    expect(again.stdout.trim()).toBe(VERSION);
+    expect(statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs).toBe(built);
+  }, 120_000);
+});
