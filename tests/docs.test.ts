@@ -40,7 +40,7 @@ function projectFiles(): string[] {
       const p = join(dir, name);
       return statSync(p).isDirectory() ? walk(p) : TEXT.test(name) ? [relative(ROOT, p).split('\\').join('/')] : [];
     });
-  return ['README.md', ...['docs', 'specs', 'schema', 'scripts', 'packages', 'tests'].flatMap((d) => walk(join(ROOT, d)))];
+  return ['README.md', ...['docs', 'specs', 'scripts', 'bin', 'packages', 'tests'].flatMap((d) => walk(join(ROOT, d)))];
 }
 
 describe('the project stands on its own', () => {
