@@ -72,7 +72,7 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
   const plan = databasePlan(model);
   const started = Date.now();
   try {
-    return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
+    return await withLockedDatabase({ model: model.name, schemas: plan.schemas, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
       o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs}`));
       o.out(`  database  ${db.location}`);
       const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;

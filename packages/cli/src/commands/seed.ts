@@ -22,7 +22,7 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
   const tables = seedRows(model, { rows: opts.rows, seed: opts.seed, batch: opts.batch });
   const inserts = seedInserts(model, tables);
   try {
-    return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
+    return await withLockedDatabase({ model: model.name, schemas: plan.schemas, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
       o.out(bold(o, `vault seed: model ${model.name}, seed ${opts.seed}, batch ${opts.batch}`));
       o.out(`  database  ${db.location}`);
       printSetup(o, await runSetup(db, plan.setup, plan.schemas));
