@@ -33,8 +33,11 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-/** `answer(task, n)` answers the n-th request (0-based) for that task. */
-export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) => Reply): Promise<FakeLlm> {
+/**
+ * `answer(task, n)` answers the n-th request (0-based) for that task; a promise delays the answer
+ * (the test can act while vault waits for the model).
+ */
+export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) => Reply | Promise<Reply>): Promise<FakeLlm> {
   const seen: Seen[] = [];
   const counts = new Map<Task, number>();
   const sockets = new Set<Socket>();
@@ -49,10 +52,11 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number) 
       const n = counts.get(task) ?? 0;
       counts.set(task, n + 1);
       seen.push({ task, path: req.url, headers: req.headers, body });
-      const reply = answer(task, n);
-      if (reply === 'hang') return;
-      if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
-      return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
+      void Promise.resolve(answer(task, n)).then((reply) => {
+        if (reply === 'hang') return;
+        if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
+        return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
+      });
     });
   });
   server.on('connection', (s) => {
