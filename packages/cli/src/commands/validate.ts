@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyseTables, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl';
-import { DatabaseError, embeddedDataDir, openDatabase } from '../db/index.js';
+import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase } from '../db/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
@@ -37,8 +35,12 @@ export interface SourceValidation {
 export async function validateSource(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
   const schema = model.schemas.landing;
   const database = opts.db ?? embeddedDataDir(model.name);
-  if (opts.db === undefined && !existsSync(join(embeddedDataDir(model.name), 'PG_VERSION'))) {
-    return { database, schema, diagnostics: [], resolved: new Map(), connectionError: `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server` };
+  const embedded = opts.db === undefined ? inspectEmbedded(embeddedDataDir(model.name)) : undefined;
+  if (embedded !== undefined && embedded.kind !== 'ready') {
+    const connectionError = embedded.kind === 'damaged'
+      ? damagedMessage(embeddedDataDir(model.name), embedded.problem)
+      : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server`;
+    return { database, schema, diagnostics: [], resolved: new Map(), connectionError };
   }
   let db;
   try {
