@@ -161,6 +161,43 @@ describe.runIf(SERVER_URL === undefined)('a damaged embedded database is refused
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a run killed during its loads loses nothing: the next run ends where an uninterrupted one does', async () => {
+    const killed = damagedCopy({ name: 'killed', damage: () => undefined, message: '' });
+    const calm = mkdtempSync(join(tmpdir(), 'vault-damage-'));
+    try {
+      expect((await runVaultAsync(['seed', ws.spec, '--rows', '60', '--batch', '2'], killed.dir)).code).toBe(0);
+      cpSync(killed.dir, calm, { recursive: true, verbatimSymlinks: true });
+      const child = spawn(process.execPath, [VAULT_BIN, 'run', ws.spec, '--load-ts', '2024-02-01'], { cwd: killed.dir, stdio: ['ignore', 'pipe', 'ignore'] });
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('  raw vault\n')) child.kill('SIGKILL');
+      });
+      await exited;
+      for (const dir of [killed.dir, calm]) {
+        const r = await runVaultAsync(['run', ws.spec, '--load-ts', '2024-02-01'], dir);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const counts = async (dir: string): Promise<Record<string, number>> => {
+        const db = await openEmbedded(join(dir, killed.data));
+        try {
+          const tables = await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'vault_loads' ORDER BY 1`, [ws.model.schemas.rawVault]);
+          const out: Record<string, number> = {};
+          for (const { t } of tables.rows) out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${ws.model.schemas.rawVault}"."${t}"`)).rows[0]?.n ?? -1;
+          return out;
+        } finally {
+          await db.close();
+        }
+      };
+      const expected = await counts(calm);
+      expect(Object.keys(expected).length).toBeGreaterThan(0);
+      expect(await counts(killed.dir)).toEqual(expected);
+    } finally {
+      rmSync(killed.dir, { recursive: true, force: true });
+      rmSync(calm, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.runIf(SERVER_URL === undefined)('first use of the embedded database', () => {
