@@ -35,9 +35,10 @@ export interface FakeLlm {
 
 /**
  * `answer(task, n, request)` answers the n-th request (0-based) for that task; `request` lets a
- * hostile server echo what it received (the Authorization header, the URL).
+ * hostile server echo what it received (the Authorization header, the URL); a promise delays
+ * the answer (the test can act while vault waits for the model).
  */
-export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, request: Seen) => Reply): Promise<FakeLlm> {
+export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, request: Seen) => Reply | Promise<Reply>): Promise<FakeLlm> {
   const seen: Seen[] = [];
   const counts = new Map<Task, number>();
   const sockets = new Set<Socket>();
@@ -55,10 +56,11 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, 
       counts.set(task, n + 1);
       const request: Seen = { task, path: req.url, headers: req.headers, body };
       seen.push(request);
-      const reply = answer(task, n, request);
-      if (reply === 'hang') return;
-      if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
-      return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
+      void Promise.resolve(answer(task, n, request)).then((reply) => {
+        if (reply === 'hang') return;
+        if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
+        return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
+      });
     });
   });
   server.on('connection', (s) => {

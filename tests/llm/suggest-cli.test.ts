@@ -107,7 +107,7 @@ describe('vault suggest with a good answer', () => {
     expect(after.startsWith('# Landing tables of the web shop.\nversion: 1\n')).toBe(true);
     const check = await ws.run(['check', 'shop.yaml']);
     expect(check.stderr).toBe('shop.yaml: ok\n');
-    expect(readdirSync(ws.dir).filter((f) => f.includes('vault-tmp'))).toEqual([]);
+    expect(readdirSync(ws.dir).filter((f) => f.endsWith('.tmp') || f.includes('vault-tmp'))).toEqual([]);
   });
 
   it('sends structured-output requests with temperature 0, a fixed seed and the few-shot examples', async () => {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_LOCK_CLASS, TRY_LOCK_SCHEMA } from '../../packages/cli/dist/db/index.js';
 import { ON, SERVER_URL, count, createWorkspace, insertedCounts, table, type Workspace } from './workspace.js';
 
 const T1 = '2024-06-01T00:00:00Z';
@@ -18,19 +19,33 @@ describe(`vault run failures on ${ON}`, () => {
   });
   const raw = (name: string): string => table(ws.model, 'rawVault', name);
 
-  it.runIf(SERVER_URL !== undefined)('a run of a model another session holds the advisory lock of fails at once, with who holds it', async () => {
+  it.runIf(SERVER_URL !== undefined)('a run or seed whose schema another session holds the lock of fails at once, naming the schema and who holds it', async () => {
     const holder = new pg.Client({ connectionString: SERVER_URL });
     await holder.connect();
     try {
       const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-      await holder.query("SELECT pg_advisory_lock(hashtext('vault:' || $1))", [ws.model.name]);
+      // Any one of the schemas the model writes, not its name: another model may share it.
+      const schema = ws.model.schemas.businessVault;
+      expect((await holder.query<{ locked: boolean }>(TRY_LOCK_SCHEMA, [SCHEMA_LOCK_CLASS, schema])).rows[0]?.locked).toBe(true);
       for (const command of [['run', ws.spec], ['seed', ws.spec, '--rows', '5']]) {
         const r = await ws.vaultAsync(command);
         expect(r.code, r.stderr).toBe(1);
-        expect(r.stderr).toContain(`vault: another vault run of model ${ws.model.name} is running (PostgreSQL backend pid ${pid} holds advisory lock 'vault:${ws.model.name}'); try again when it has finished`);
+        expect(r.stderr).toContain(
+          `vault: another vault run or seed is writing schema ${schema} (PostgreSQL backend pid ${pid} holds its lock); models that share a schema run one at a time: try again when it has finished`,
+        );
         expect(r.stdout).not.toContain('rows inserted');
       }
-      await holder.query("SELECT pg_advisory_unlock(hashtext('vault:' || $1))", [ws.model.name]);
+      // The locks it took before the refused one are released: the holder can take them all.
+      for (const s of Object.values(ws.model.schemas)) {
+        const again = new pg.Client({ connectionString: SERVER_URL });
+        await again.connect();
+        try {
+          if (s !== schema) expect((await again.query<{ locked: boolean }>(TRY_LOCK_SCHEMA, [SCHEMA_LOCK_CLASS, s])).rows[0]?.locked, s).toBe(true);
+        } finally {
+          await again.end();
+        }
+      }
+      await holder.query('SELECT pg_advisory_unlock_all()');
       const after = await ws.vaultAsync(['seed', ws.spec, '--rows', '5']);
       expect(after.code, after.stderr).toBe(0);
     } finally {

@@ -15,6 +15,16 @@ function fullHashText(canonical: string, keepCase: boolean): string {
   return `replace(replace(COALESCE(NULLIF(${cased}, ''), '^^'), E'\\\\', E'\\\\\\\\'), '|', E'\\\\|')`;
 }
 
+/** Standard v2's text of an infinity, else of a finite value; written apart from the emitter's. */
+const v2Calendar = (x: string, finite: string): string =>
+  `CASE WHEN ${x} = 'infinity' THEN 'infinity' WHEN ${x} = '-infinity' THEN '-infinity' ELSE ${finite} || CASE WHEN ${x} < '0001-01-01' THEN ' BC' ELSE '' END END`;
+/** From the date's fields (extract reads dates past 294276 AD natively since PostgreSQL 14). */
+const v2Date = (x: string): string => {
+  const field = (f: string, width: number): string => `(repeat('0', ${width} - length(abs(extract(${f} from ${x}))::bigint::text)) || abs(extract(${f} from ${x}))::bigint::text)`;
+  return v2Calendar(x, `${field('year', 4)} || '-' || ${field('month', 2)} || '-' || ${field('day', 2)}`);
+};
+const v2Timestamp = (x: string): string => v2Calendar(x, `to_char(${x}, 'YYYY-MM-DD HH24:MI:SS.US')`);
+
 const CASES: ReadonlyArray<readonly [ColumnType, string, ReadonlyArray<string>, string]> = [
   [{ kind: 'smallint' }, 'smallint', ['0', '-32768', '32767', 'NULL'], 'CAST(v AS text)'],
   [{ kind: 'int' }, 'integer', ['0', '-7', '2147483647', 'NULL'], 'CAST(v AS text)'],
@@ -25,10 +35,10 @@ const CASES: ReadonlyArray<readonly [ColumnType, string, ReadonlyArray<string>, 
   [{ kind: 'boolean' }, 'boolean', ['true', 'false', 'NULL'], 'CAST(v AS text)'],
   [{ kind: 'uuid' }, 'uuid', ["'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'", 'NULL'], 'CAST(v AS text)'],
   [{ kind: 'interval' }, 'interval', ["'1 day 02:00:00'", "'-1 mons'", "'0'", 'NULL'], 'CAST(v AS text)'],
-  [{ kind: 'date' }, 'date', ["'2024-02-29'", "'infinity'", "'0044-03-15 BC'", 'NULL'], "to_char(v, 'YYYY-MM-DD')"],
+  [{ kind: 'date' }, 'date', ["'2024-02-29'", "'infinity'", "'-infinity'", "'0044-03-15 BC'", "'300000-01-01'", 'NULL'], v2Date('v')],
   [{ kind: 'time' }, 'time', ["'23:59:59.999999'", 'NULL'], "to_char(v, 'HH24:MI:SS.US')"],
-  [{ kind: 'timestamp' }, 'timestamp', ["'2024-01-01 00:00:00'", "'-infinity'", 'NULL'], "to_char(v, 'YYYY-MM-DD HH24:MI:SS.US')"],
-  [{ kind: 'timestamptz' }, 'timestamptz', ["'2024-01-01 12:00:00+02'", "'infinity'", 'NULL'], "to_char((v AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US')"],
+  [{ kind: 'timestamp' }, 'timestamp', ["'2024-01-01 00:00:00'", "'-infinity'", "'infinity'", "'0001-12-31 23:00 BC'", 'NULL'], v2Timestamp('v')],
+  [{ kind: 'timestamptz' }, 'timestamptz', ["'2024-01-01 12:00:00+02'", "'infinity'", "'-infinity'", "'0001-01-01 01:00:00+02'", 'NULL'], v2Timestamp("(v AT TIME ZONE 'UTC')")],
 ];
 
 describe('short hash texts equal the full standard', () => {

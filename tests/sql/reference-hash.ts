@@ -27,3 +27,32 @@ export function referenceHash(algorithm: HashAlgorithm, values: ReadonlyArray<Ha
 export function referenceMissing(values: ReadonlyArray<HashValue>): boolean {
   return values.every((v) => v === null || v.replace(/^ +| +$/g, '') === '');
 }
+
+/**
+ * A date or timestamp as the standard sees it: a day of the proleptic Gregorian calendar with
+ * its era (years count 1, 2, … in each era: there is no year 0), an optional time of day, or
+ * one of the infinities.
+ */
+export type CalendarValue =
+  | 'infinity'
+  | '-infinity'
+  | { readonly year: number; readonly bc: boolean; readonly month: number; readonly day: number; readonly time?: { readonly hour: number; readonly minute: number; readonly second: number; readonly micro: number } };
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/**
+ * Step 1 for dates, timestamps and timestamptz values (in UTC), from docs/hashing.md:
+ * `YYYY-MM-DD[ HH:MM:SS.ffffff][ BC]`, the year with at least four digits, or `infinity` / `-infinity`.
+ */
+export function referenceCalendarText(v: CalendarValue): string {
+  if (typeof v === 'string') return v;
+  const time = v.time === undefined ? '' : ` ${pad(v.time.hour, 2)}:${pad(v.time.minute, 2)}:${pad(v.time.second, 2)}.${pad(v.time.micro, 6)}`;
+  return `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}${time}${v.bc ? ' BC' : ''}`;
+}
+
+/** The value as PostgreSQL reads it (a timestamptz in UTC: `+00`), whatever the DateStyle's order. */
+export function calendarLiteral(v: CalendarValue, zone: boolean): string {
+  if (typeof v === 'string') return v;
+  const time = v.time === undefined ? '' : ` ${pad(v.time.hour, 2)}:${pad(v.time.minute, 2)}:${pad(v.time.second, 2)}.${pad(v.time.micro, 6)}${zone ? '+00' : ''}`;
+  return `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}${time}${v.bc ? ' BC' : ''}`;
+}

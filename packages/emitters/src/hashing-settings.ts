@@ -5,8 +5,14 @@
  */
 import type { HashAlgorithm, VaultModel } from '@vault/core';
 
+/**
+ * The version of the hashing standard: the one place it is written. v2 gave infinite, BC and
+ * far-future dates and timestamps a canonical text of their own; every value v1 could represent
+ * hashes as in v1 (docs/hashing.md, "Versions").
+ */
+export const HASHING_STANDARD_VERSION = 2;
 /** The name and version of the hashing rules; it changes whenever a rule does. */
-export const HASHING_STANDARD = 'vault hashing standard v1';
+export const HASHING_STANDARD = `vault hashing standard v${HASHING_STANDARD_VERSION}`;
 /** What a NULL or blank value contributes. */
 export const NULL_TOKEN = '^^';
 /** Between two values. */

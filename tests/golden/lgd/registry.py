@@ -6,7 +6,7 @@ from enum import Enum
 
 # How hash keys and hashdiffs are computed, per the hashing standard named in 'standard' (as in manifest.json).
 HASHING = {
-    'standard': 'vault hashing standard v1',
+    'standard': 'vault hashing standard v2',
     'algorithm': 'sha256',
     'case_sensitive_keys': False,
     'case_sensitive_hashdiff': True,

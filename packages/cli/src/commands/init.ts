@@ -1,9 +1,9 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core/internal';
-import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
+import { analyzeSpec, parseSpecYaml, readFailure } from '@vault/dsl/internal';
 import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
+import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
 import { printDiagnostics, type Output } from '../output.js';
@@ -32,7 +32,7 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
   if (unsafe !== undefined) throw new UsageError(`${unsafe.message}${opts.model === undefined ? '; pass --model NAME' : ''}`);
   // Every usage mistake is reported before the output file is looked at, whatever their order.
   if (opts.db !== undefined) parseDbUrl(opts.db);
-  if (opts.output !== undefined && existsSync(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists; pass --force to overwrite it`);
+  if (opts.output !== undefined && outputExists(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists; pass --force to overwrite it`);
   let text: string;
   let tableCount: number;
   try {
@@ -65,7 +65,14 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
   // The spec must pass the same checks as a hand-written one; what it cannot say is reported.
   const a = analyzeSpec(parseSpecYaml(text, opts.output ?? '<stdout>'));
   if (opts.output === undefined) o.out(text.trimEnd());
-  else writeAtomically(opts.output, text);
+  else {
+    try {
+      replaceFile(opts.output, text);
+    } catch (e) {
+      o.err(`vault: cannot write ${opts.output}: ${e instanceof NotRegularFileError ? e.message : readFailure(e)}`);
+      return EXIT.failed;
+    }
+  }
   printDiagnostics(o, a.diagnostics);
   if (hasErrors(a.diagnostics)) {
     o.err(`vault: the spec from schema ${opts.schema} needs edits before it compiles (see above)`);
@@ -75,14 +82,14 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
   return EXIT.ok;
 }
 
-/** Written next to the target and renamed over it: a reader never sees half a spec. */
-function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+/**
+ * Whether `-o FILE` names an existing regular file (through symbolic links; --force replaces
+ * it). Anything else there, a folder, a named pipe, a device, is never replaced: a usage mistake.
+ */
+function outputExists(path: string): boolean {
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
+    return existingRegularFile(path) !== undefined;
   } catch (e) {
-    rmSync(temp, { force: true });
-    throw new DatabaseError(`cannot write ${path}: ${(e as Error).message}`);
+    throw new UsageError(e instanceof NotRegularFileError ? `-o ${e.message}; vault init writes a regular file` : `cannot write -o ${path}: ${readFailure(e)}`);
   }
 }

@@ -3,7 +3,8 @@ import { validateSql } from '@vault/emitters';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
 import { loadEntities, seconds } from './run-loads.js';
-import { EXIT, UsageError } from '../exit.js';
+import { EXIT } from '../exit.js';
+import { checkInDatabase, loadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
 
@@ -44,31 +45,6 @@ export function compileSpecForDatabase(specPath: string, stage: StageOption, com
   return { spec: a.parsed.spec, model: a.model };
 }
 
-/** `YYYY-MM-DD`, with an optional time and zone; without a zone it is UTC (the session's zone). */
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
-
-function isTimestamp(text: string): boolean {
-  const m = TIMESTAMP_RE.exec(text);
-  if (m === null) return false;
-  const [year, month, day, hour, minute, second, zoneHours, zoneMinutes] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
-  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1));
-  return date.getUTCMonth() === (month ?? 1) - 1 && date.getUTCDate() === day && (hour ?? 0) <= 23 && (minute ?? 0) <= 59 && (second ?? 0) <= 59 && (zoneHours ?? 0) <= 15 && (zoneMinutes ?? 0) <= 59;
-}
-
-/**
- * The batch's load timestamp. Without `--load-ts` it is now: the one place the clock decides
- * anything a run writes, so a run given the same `--load-ts` writes exactly the same rows
- * (the clock is otherwise read only to print how long things took).
- */
-export function loadTimestamp(given: string | undefined): string {
-  if (given === undefined) return new Date().toISOString();
-  const t = given.trim();
-  if (!isTimestamp(t)) {
-    throw new UsageError(`--load-ts '${given}' is not a timestamp; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'`);
-  }
-  return t;
-}
-
 /** `vault run SPEC`: create what is missing, load every raw-vault entity, report the views. */
 export async function runCommand(specPath: string, opts: RunOptions, o: Output): Promise<number> {
   const loadTs = loadTimestamp(opts.loadTs);
@@ -77,12 +53,13 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
   const plan = databasePlan(model);
   const started = Date.now();
   try {
-    return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
-      o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs}`));
+    return await withLockedDatabase({ model: model.name, schemas: plan.schemas, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
+      await checkInDatabase(db, loadTs);
+      o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs.text}`));
       o.out(`  database  ${db.location}`);
       const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;
       printSetup(o, await runSetup(db, setup, plan.schemas));
-      const loaded = await loadEntities(db, plan, { loadTs, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
+      const loaded = await loadEntities(db, plan, { loadTs: loadTs.text, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);
       const skipped = loaded.skipped === 0 ? '' : ` (${loaded.skipped} unchanged since their last load, skipped)`;

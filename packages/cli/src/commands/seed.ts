@@ -46,7 +46,7 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
   const replace = replaceSet(opts.replaceTables, targets, landingSchema);
   const keys = new Map(analyseTables(spec).map((t) => [t.name, t.key] as const));
   try {
-    return await withLockedDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
+    return await withLockedDatabase({ model: model.name, schemas: plan.schemas, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
       o.out(bold(o, `vault seed: model ${model.name}, seed ${opts.seed}, batch ${opts.batch}`));
       o.out(`  database  ${db.location}`);
       const done = await db.transaction(async (tx) => {

@@ -3,7 +3,7 @@
  * keeps only what passes the same checks as hand-written spec content, prints a diff of the
  * spec for review, and with `--write` applies it (atomically, comments and layout kept).
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hasErrors, severityOf, type Diagnostic } from '@vault/core/internal';
 import { displayPath, loadSpecFile, readFailure } from '@vault/dsl/internal';
 import {
@@ -23,6 +23,7 @@ import {
   type Task,
 } from '@vault/llm-assist/internal';
 import { EXIT } from '../exit.js';
+import { NotRegularFileError, replaceFile } from '../replace-file.js';
 import { bold, countSummary, green, printDiagnostics, type Output } from '../output.js';
 
 export interface SuggestOptions {
@@ -96,9 +97,9 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
     o.err(`${shown}: not written; review the diff above, then run again with --write to apply it`);
     return EXIT.ok;
   }
-  const failure = writeAtomically(file, result.text);
+  const failure = writeUnlessChanged(file, shown, text, result.text);
   if (failure !== undefined) {
-    o.err(`vault: cannot write ${shown}: ${failure}; the spec was not changed`);
+    o.err(`vault: ${failure}`);
     return EXIT.failed;
   }
   o.err(`${shown}: ${green(o, 'written')} (${result.accepted.length} change${result.accepted.length === 1 ? '' : 's'})`);
@@ -106,17 +107,22 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
 }
 
 /**
- * A temporary file next to the spec, then a rename: a reader sees the old spec or the new
- * one, never half of one. Gives why it failed, or undefined.
+ * Writes `next` over the spec (replace-file.ts: atomically, through symbolic links, keeping its
+ * permissions), unless the spec no longer reads `read`: edits made while the model was asked
+ * are the user's and are never overwritten. Gives why it did not write, or undefined.
  */
-function writeAtomically(file: string, text: string): string | undefined {
-  const staging = `${file}.vault-tmp-${process.pid}`;
+function writeUnlessChanged(file: string, shown: string, read: string, next: string): string | undefined {
+  let now: string;
   try {
-    writeFileSync(staging, text, { mode: statSync(file).mode & 0o777 });
-    renameSync(staging, file);
+    now = readFileSync(file, 'utf8');
+  } catch (e) {
+    return `cannot read ${shown} again before writing it: ${readFailure(e)}; the spec was not changed`;
+  }
+  if (now !== read) return `${shown} changed while vault suggest waited for the model, so it was not written: run vault suggest again to get proposals for the spec as it is now`;
+  try {
+    replaceFile(file, next);
     return undefined;
   } catch (e) {
-    rmSync(staging, { force: true });
-    return readFailure(e);
+    return `cannot write ${shown}: ${e instanceof NotRegularFileError ? e.message : readFailure(e)}; the spec was not changed`;
   }
 }

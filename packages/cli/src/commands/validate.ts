@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
-import { DatabaseError, embeddedDataDir, openDatabase, redactUrl } from '../db/index.js';
+import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl } from '../db/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
@@ -38,8 +36,12 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
   const schema = model.schemas.landing;
   // Printed (and in --json) even when the connection fails: never the URL as given.
   const database = opts.db !== undefined ? redactUrl(opts.db) : embeddedDataDir(model.name);
-  if (opts.db === undefined && !existsSync(join(embeddedDataDir(model.name), 'PG_VERSION'))) {
-    return { database, schema, diagnostics: [], resolved: new Map(), connectionError: `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server` };
+  const embedded = opts.db === undefined ? inspectEmbedded(embeddedDataDir(model.name)) : undefined;
+  if (embedded !== undefined && embedded.kind !== 'ready') {
+    const connectionError = embedded.kind === 'damaged'
+      ? damagedMessage(embeddedDataDir(model.name), embedded.problem)
+      : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server`;
+    return { database, schema, diagnostics: [], resolved: new Map(), connectionError };
   }
   let db;
   try {

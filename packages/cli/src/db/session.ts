@@ -1,22 +1,24 @@
 /**
- * What `vault run` and `vault seed` share: open the database, take the model's lock, create what
- * is missing, and always let go of both.
+ * What `vault run` and `vault seed` share: open the database, lock the schemas they write, create
+ * what is missing, and always let go of both.
  */
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
-import { lockModel } from './lock.js';
+import { lockSchemas } from './lock.js';
 import { openDatabase } from './open.js';
 
 export interface SessionOptions {
   readonly url?: string;
   readonly model: string;
+  /** Every schema the command creates or writes into: locked for it (db/lock.ts). */
+  readonly schemas: ReadonlyArray<string>;
   readonly note: (line: string) => void;
 }
 
-/** Runs `fn` with the database open and the model locked; releases both whatever happens. */
+/** Runs `fn` with the database open and its schemas locked; releases both whatever happens. */
 export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(options);
   try {
-    const lock = await lockModel(db, options.model);
+    const lock = await lockSchemas(db, options.schemas);
     try {
       return await fn(db);
     } finally {
@@ -33,6 +35,9 @@ export interface SetupResult {
   readonly created: number;
 }
 
+/** A key of its own class, so no schema's lock can be it. */
+const WAIT_FOR_EXTENSIONS = "SELECT pg_advisory_xact_lock(hashtext('vault setup'), hashtext('extensions'))";
+
 /** Runs the idempotent setup DDL in one transaction: all of it, or nothing. */
 export function runSetup(db: Database, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
   return db.transaction((tx) => applySetup(tx, setup, schemas));
@@ -47,6 +52,9 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<string>, sc
     );
     return Number(r.rows[0]?.n ?? 0);
   };
+  // Extensions belong to the whole database, not to the locked schemas: two models' first
+  // setups would race to create one (a unique violation). They take turns, until commit.
+  if (setup.some((s) => /^CREATE EXTENSION\b/i.test(s.trim()))) await tx.query(WAIT_FOR_EXTENSIONS);
   const before = await relations(tx);
   for (const statement of setup) {
     try {

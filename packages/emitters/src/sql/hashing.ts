@@ -1,5 +1,5 @@
 /**
- * Vault hashing standard v1 (docs/hashing.md), in PostgreSQL. Hash keys and hashdiffs are the
+ * Vault hashing standard v2 (docs/hashing.md), in PostgreSQL. Hash keys and hashdiffs are the
  * lower-case hex digest of one text built from the input values:
  *
  *   1. each value as canonical text (`CANONICAL_TEXT`: the same text whatever the session's
@@ -22,7 +22,7 @@ import { quoteIdent, quoteLiteral } from './quote.js';
 import { columnTypeOfText, pgType } from './types.js';
 
 // The standard's fixed values live with the settings `manifest.json` and `registry.py` publish.
-export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, zeroHash } from '../hashing-settings.js';
+export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, zeroHash } from '../hashing-settings.js';
 
 /** A value to hash: SQL for it, and its column type. */
 export interface HashInput {
@@ -30,8 +30,46 @@ export interface HashInput {
   readonly type: ColumnType;
 }
 
-const iso = (format: string) => (x: string) => `to_char(${x}, ${quoteLiteral(format)})`;
+/**
+ * Writes a word of a canonical text (`infinity`) as step 3 leaves it: the canonical text of a
+ * date holds no other letter, so the SQL spells the word already cased instead of upper-casing
+ * every row's text.
+ */
+type Spell = (word: string) => string;
+
 const asText = (x: string) => `CAST(${x} AS text)`;
+
+/**
+ * Dates and timestamps: `to_char` gives NULL for infinity and no era, so the text adds what it
+ * lacks. Finite values of the year 1 AD or later keep v1's text exactly.
+ *  - ` BC` after a date before the year 1: `BC` prints `AD` or `BC`, and rtrim of the characters
+ *    ` `, `A` and `D` drops ` AD` only (the text before it ends in a digit); one call per row.
+ *  - `infinity`, `-infinity` for the infinite values (only then is to_char NULL for a non-NULL
+ *    value, so the CASE runs for those rows only).
+ */
+const calendar = (format: string) => (x: string, spell: Spell) =>
+  `COALESCE(rtrim(to_char(${x}, ${quoteLiteral(`${format} BC`)}), ' AD'), ${infinite(x, spell)})`;
+
+const infinite = (x: string, spell: Spell) =>
+  `CASE WHEN ${x} = 'infinity' THEN ${quoteLiteral(spell('infinity'))} WHEN ${x} = '-infinity' THEN ${quoteLiteral(spell('-infinity'))} END`;
+
+/** The last date to_char can print: it converts dates to timestamps, which end in 294276 AD. */
+const LAST_TIMESTAMP_DATE = "DATE '294276-12-31'";
+/** Days in 400 Gregorian years: the calendar repeats after them. */
+const GREGORIAN_CYCLE = 146097;
+
+/**
+ * A date: as a timestamp's date part up to 294276 AD; after that (dates go on to 5874897 AD)
+ * shifted back by whole 400-year cycles into 2000-2399, printed, and the years added back.
+ * Written with date arithmetic only, so it runs on every PostgreSQL version.
+ */
+const dateText = (x: string, spell: Spell): string => {
+  const cycles = `((${x} - DATE '2000-01-01') / ${GREGORIAN_CYCLE})`;
+  const shifted = `(${x} - ${cycles} * ${GREGORIAN_CYCLE})`;
+  const far = `CAST(CAST(to_char(${shifted}, 'YYYY') AS int) + 400 * ${cycles} AS text) || to_char(${shifted}, '-MM-DD')`;
+  const finite = `CASE WHEN ${x} <= ${LAST_TIMESTAMP_DATE} THEN rtrim(to_char(${x}, 'YYYY-MM-DD BC'), ' AD') WHEN isfinite(${x}) THEN ${far} END`;
+  return `COALESCE(${finite}, ${infinite(x, spell)})`;
+};
 
 /** Canonical text of a value of each type (step 1). */
 const CANONICAL_TEXT = {
@@ -42,22 +80,23 @@ const CANONICAL_TEXT = {
   // char(n) as text drops the padding, which trimming would drop anyway.
   char: asText,
   boolean: asText,
-  date: iso('YYYY-MM-DD'),
-  time: iso('HH24:MI:SS.US'),
-  timestamp: iso('YYYY-MM-DD HH24:MI:SS.US'),
-  timestamptz: (x) => iso('YYYY-MM-DD HH24:MI:SS.US')(`(${x} AT TIME ZONE 'UTC')`),
+  date: dateText,
+  time: (x) => `to_char(${x}, 'HH24:MI:SS.US')`,
+  timestamp: calendar('YYYY-MM-DD HH24:MI:SS.US'),
+  timestamptz: (x, spell) => calendar('YYYY-MM-DD HH24:MI:SS.US')(`(${x} AT TIME ZONE 'UTC')`, spell),
   // PostgreSQL's default IntervalStyle ('postgres').
   interval: asText,
   uuid: asText,
   json: asText, jsonb: asText,
   bytea: (x) => `encode(${x}, 'hex')`,
-} as const satisfies Record<ColumnTypeKind, (x: string) => string>;
+} as const satisfies Record<ColumnTypeKind, (x: string, spell: Spell) => string>;
 
 /**
  * What the canonical text of a type can hold, so that steps that cannot change it are left out
  * of the SQL (the same bytes, fewer function calls per row: hashing is most of a load's time).
  * `plain`: never blank, no space at either end, no `\` or `|` (steps 2, 4's blank case and 5 are
- * no-ops). `lower`: may hold a-z (step 3 matters): `true`, `NaN`, `1e+20`, uuid and interval text.
+ * no-ops). `lower`: may hold a-z (step 3 matters): `true`, `NaN`, `1e+20`, uuid and interval
+ * text; dates and timestamps spell `infinity` already cased (`Spell`).
  */
 const TEXT_SHAPE = {
   smallint: { plain: true, lower: false }, int: { plain: true, lower: false }, bigint: { plain: true, lower: false },
@@ -90,7 +129,7 @@ export function groupableForHashing(types: ReadonlyArray<ColumnType>): boolean {
 /** Steps 1-5 for one value. */
 export function hashText(input: HashInput, keepCase: boolean): string {
   const shape = TEXT_SHAPE[input.type.kind];
-  const canonical = CANONICAL_TEXT[input.type.kind](input.sql);
+  const canonical = CANONICAL_TEXT[input.type.kind](input.sql, keepCase ? (w) => w : asciiUpper);
   if (shape.plain) {
     const cased = keepCase || !shape.lower ? canonical : `upper(${canonical} COLLATE ${quoteIdent('C')})`;
     return `COALESCE(${cased}, ${quoteLiteral(NULL_TOKEN)})`;
@@ -100,6 +139,9 @@ export function hashText(input: HashInput, keepCase: boolean): string {
   const present = `COALESCE(NULLIF(${cased}, ''), ${quoteLiteral(NULL_TOKEN)})`;
   return `replace(replace(${present}, ${quoteLiteral('\\')}, ${quoteLiteral('\\\\')}), ${quoteLiteral('|')}, ${quoteLiteral('\\|')})`;
 }
+
+/** Step 3 in TypeScript: a-z only. */
+const asciiUpper = (word: string): string => word.replace(/[a-z]+/g, (w) => w.toUpperCase());
 
 /** Step 7: lower-case hex of the digest of UTF-8 bytes. sha1 needs pgcrypto's digest(). */
 const DIGEST = {
@@ -138,9 +180,8 @@ export function hashExpression(hashing: Hashing, inputs: ReadonlyArray<HashInput
  */
 export function missingKey(inputs: ReadonlyArray<HashInput>): string {
   if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');
-  const absent = (i: HashInput): string => {
-    const canonical = CANONICAL_TEXT[i.type.kind](i.sql);
-    return TEXT_SHAPE[i.type.kind].plain ? `${canonical} IS NULL` : `NULLIF(btrim(${canonical}), '') IS NULL`;
-  };
+  // A plain canonical text is never blank, and NULL exactly when the value is.
+  const absent = (i: HashInput): string =>
+    TEXT_SHAPE[i.type.kind].plain ? `${i.sql} IS NULL` : `NULLIF(btrim(${CANONICAL_TEXT[i.type.kind](i.sql, (w) => w)}), '') IS NULL`;
   return `(${inputs.map(absent).join(' AND ')})`;
 }

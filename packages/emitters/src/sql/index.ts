@@ -5,7 +5,7 @@ export { validateSql } from './validate.js';
 export { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 export { MAX_SQL_IDENTIFIER_BYTES, TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
 export { pgType } from './types.js';
-export { HASHING_STANDARD, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
+export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
 export { LOAD_TIMESTAMP_PARAMETER } from './load.js';
 export { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';

@@ -2,7 +2,7 @@
  * Load statements of hubs and links: insert-only, incremental and idempotent.
  *
  * From every landing table that carries the key (UNION ALL): skip missing keys, compute the
- * hash keys (vault hashing standard v1) once per distinct key value, keep the earliest row per hash key (by the table's
+ * hash keys (docs/hashing.md) once per distinct key value, keep the earliest row per hash key (by the table's
  * delta-order column when it has one, then by source, then by the key values) among the hash
  * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
  * load again inserts nothing. `$1` is the batch load timestamp, bound by the caller.
