@@ -97,7 +97,7 @@ from enum import Enum
 
 # How hash keys and hashdiffs are computed, per the hashing standard named in 'standard' (as in manifest.json).
 HASHING = {
-    'standard': 'vault hashing standard v1',
+    'standard': 'vault hashing standard v2',
     'algorithm': 'md5',
     'case_sensitive_keys': False,
     'case_sensitive_hashdiff': True,
@@ -541,7 +541,7 @@ describe('buildManifest', () => {
     expect(entity(partial.raw_vault.hubs, 'business_partner').files).toEqual(['raw_vault/business_partner_hub.py']);
     expect(entity(partial.raw_vault.hubs, 'early_warning_signal').files).toEqual([]);
     const json = manifestJson(manifest);
-    expect(json.startsWith('{\n  "model": "ews",\n  "spec": "specs/ews.yaml",\n  "hashing": {\n    "standard": "vault hashing standard v1",\n')).toBe(true);
+    expect(json.startsWith('{\n  "model": "ews",\n  "spec": "specs/ews.yaml",\n  "hashing": {\n    "standard": "vault hashing standard v2",\n')).toBe(true);
     expect(json.endsWith('\n  ]\n}\n')).toBe(true);
     expect(JSON.parse(json)).toEqual(manifest);
   });

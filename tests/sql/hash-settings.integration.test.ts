@@ -168,7 +168,7 @@ describe(`hashes reproduced from manifest.json, against ${process.env.VAULT_TEST
   });
 
   it.skipIf(!hasPython)('the Python implementation follows the settings it is given, not fixed values', () => {
-    const manifest = { hashing: { standard: 'vault hashing standard v1', algorithm: 'sha256', case_sensitive_keys: true, case_sensitive_hashdiff: false, delimiter: '##', null_token: '~', zero_key: '0'.repeat(64) } } as unknown as Manifest;
+    const manifest = { hashing: { standard: 'vault hashing standard v2', algorithm: 'sha256', case_sensitive_keys: true, case_sensitive_hashdiff: false, delimiter: '##', null_token: '~', zero_key: '0'.repeat(64) } } as unknown as Manifest;
     const [key, diff] = pythonHashes(manifest, [
       { what: '', purpose: 'key', values: ['a', null], hash: '' },
       { what: '', purpose: 'hashdiff', values: ['a', null], hash: '' },

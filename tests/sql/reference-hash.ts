@@ -1,5 +1,5 @@
 /**
- * Vault hashing standard v1 (docs/hashing.md), written again in TypeScript from the document,
+ * Vault hashing standard v2 (docs/hashing.md; the steps after the canonical text are those of v1), written again in TypeScript from the document,
  * independently of the SQL: the integration test checks every hash the database computes
  * against it.
  */
