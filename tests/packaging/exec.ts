@@ -1,5 +1,5 @@
 /** Running programs as a user would, for the packaging tests. */
-import { spawn } from 'node:child_process';
+import { spawnCollect } from '../helpers/run-vault.js';
 import { delimiter } from 'node:path';
 
 export interface ExecResult {
@@ -25,15 +25,7 @@ export function userEnv(extra: Record<string, string> = {}): Record<string, stri
 
 /** Runs a program to its end without blocking the test worker; never throws on a non-zero exit. */
 export function exec(command: string, args: ReadonlyArray<string>, options: { cwd: string; env?: Record<string, string> }): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCollect(command, args, { cwd: options.cwd, env: options.env ?? userEnv() });
 }
 
 /** Fails with everything the program printed, so a broken install explains itself. */

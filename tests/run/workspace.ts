@@ -6,7 +6,6 @@
  * With VAULT_TEST_DATABASE_URL set (CI), everything runs against that server; otherwise against
  * the embedded PGlite database the CLI keeps in the workspace's `.vault/MODEL/pgdata`.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import pg from 'pg';
 import { parseDocument } from 'yaml';
 import { loadSpec } from '@vault/dsl';
 import type { VaultModel } from '@vault/core';
-import { ROOT, VAULT_BIN, runVault, type RunResult } from '../helpers/run-vault.js';
+import { ROOT, VAULT_BIN, runVault, spawnCollect, type RunResult } from '../helpers/run-vault.js';
 import { openEmbedded, type SqlParam } from '../../packages/cli/dist/db/index.js';
 
 export const SERVER_URL: string | undefined = process.env['VAULT_TEST_DATABASE_URL'] || undefined;
@@ -116,13 +115,5 @@ export function skippedEntities(stdout: string): Map<string, string> {
 
 /** `runVault` that lets the test process keep serving (a fake server, a held lock) meanwhile. */
 export function runVaultAsync(args: ReadonlyArray<string>, cwd: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
 }

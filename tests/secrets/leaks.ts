@@ -4,10 +4,9 @@
  * Each secret is searched for as written, percent-encoded, JSON-escaped and line by line; the
  * forms are spelled out here, independently of the redaction code under test.
  */
-import { spawn } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VAULT_BIN, type RunResult } from '../helpers/run-vault.js';
+import { VAULT_BIN, spawnCollect, type RunResult } from '../helpers/run-vault.js';
 
 /** Variables that would hand the child a credential the test did not choose. */
 const CREDENTIAL_ENV = ['PGPASSWORD', 'PGPASSFILE', 'GROQ_API_KEY', 'GROQ_BASE_URL', 'OLLAMA_HOST'];
@@ -16,15 +15,7 @@ const CREDENTIAL_ENV = ['PGPASSWORD', 'PGPASSFILE', 'GROQ_API_KEY', 'GROQ_BASE_U
 export function vaultIn(cwd: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', VAULT_LLM_RETRY_DELAY_MS: '1' };
   for (const k of CREDENTIAL_ENV) delete base[k];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...base, ...env } as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return spawnCollect(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...base, ...env } });
 }
 
 /** The forms in which a secret is looked for. */
