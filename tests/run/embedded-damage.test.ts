@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_BIN } from '../helpers/run-vault.js';
 import { openEmbedded } from '../../packages/cli/dist/db/index.js';
-import { SERVER_URL, createWorkspace, insertedCounts, runVaultAsync, type Workspace } from './workspace.js';
+import { createWorkspace, insertedCounts, runVaultAsync, type Workspace } from './workspace.js';
 
 /** Every file, folder and link under `dir` with its content hash: to prove nothing changed. */
 function tree(dir: string): Record<string, string> {
@@ -62,11 +62,11 @@ const CASES: ReadonlyArray<Case> = [
   { name: 'the lock is held by a live process', damage: ({ data }) => writeFileSync(`${data}.lock`, `${process.pid}\n`), message: `the embedded database DIR is in use by another vault process (pid ${process.pid}); try again when it has finished (if no process ${process.pid} is a vault command, remove DIR.lock)` },
 ];
 
-describe.runIf(SERVER_URL === undefined)('a damaged embedded database is refused, named, and left as it was', () => {
+describe('a damaged embedded database is refused, named, and left as it was', () => {
   let ws: Workspace;
   let seeded: number;
   beforeAll(async () => {
-    ws = createWorkspace('specs/ews.yaml', 'damage');
+    ws = createWorkspace('specs/ews.yaml', 'damage', { embedded: true });
     expect((await runVaultAsync(['seed', ws.spec, '--rows', '30'], ws.dir)).code).toBe(0);
     const run = await runVaultAsync(['run', ws.spec, '--load-ts', '2024-01-01'], ws.dir);
     expect(run.code, run.stderr).toBe(0);
@@ -200,10 +200,10 @@ describe.runIf(SERVER_URL === undefined)('a damaged embedded database is refused
   });
 });
 
-describe.runIf(SERVER_URL === undefined)('first use of the embedded database', () => {
+describe('first use of the embedded database', () => {
   let ws: Workspace;
   beforeAll(() => {
-    ws = createWorkspace('specs/ews.yaml', 'first');
+    ws = createWorkspace('specs/ews.yaml', 'first', { embedded: true });
   });
   afterAll(async () => {
     await ws.cleanup();

@@ -45,7 +45,13 @@ export interface Workspace {
   cleanup(): Promise<void>;
 }
 
-export function createWorkspace(specPath: string, tag: string): Workspace {
+/**
+ * A temporary folder with a copy of the spec under a unique model and schema names. It works on
+ * the server of `VAULT_TEST_DATABASE_URL` when set, else on embedded PGlite; `embedded: true`
+ * always uses the embedded database (tests of `.vault/` itself run in CI too).
+ */
+export function createWorkspace(specPath: string, tag: string, options: { readonly embedded?: boolean } = {}): Workspace {
+  const server = options.embedded === true ? undefined : SERVER_URL;
   const dir = mkdtempSync(join(tmpdir(), `vault-run-${tag}-`));
   const name = `${tag}_${randomBytes(4).toString('hex')}`;
   const doc = parseDocument(readFileSync(join(ROOT, specPath), 'utf8'));
@@ -60,9 +66,9 @@ export function createWorkspace(specPath: string, tag: string): Workspace {
   let client: pg.Client | undefined;
   /** Runs `fn` with one connection: the server's, or the embedded database opened once. */
   const session = async <T>(fn: (query: Query) => Promise<T>): Promise<T> => {
-    if (SERVER_URL !== undefined) {
+    if (server !== undefined) {
       if (client === undefined) {
-        client = new pg.Client({ connectionString: SERVER_URL });
+        client = new pg.Client({ connectionString: server });
         await client.connect();
       }
       const c = client;
@@ -79,11 +85,11 @@ export function createWorkspace(specPath: string, tag: string): Workspace {
     dir,
     spec,
     model,
-    vault: (args) => runVault([...args, ...(SERVER_URL !== undefined ? ['--db', SERVER_URL] : [])], { cwd: dir }),
-    vaultAsync: (args) => runVaultAsync([...args, ...(SERVER_URL !== undefined ? ['--db', SERVER_URL] : [])], dir),
+    vault: (args) => runVault([...args, ...(server !== undefined ? ['--db', server] : [])], { cwd: dir }),
+    vaultAsync: (args) => runVaultAsync([...args, ...(server !== undefined ? ['--db', server] : [])], dir),
     session,
     cleanup: async () => {
-      if (SERVER_URL !== undefined) {
+      if (server !== undefined) {
         await session(async (q) => {
           for (const s of new Set(Object.values(model.schemas))) await q(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
         });
