@@ -16,6 +16,7 @@ export const CODES = {
   VLT005: { severity: 'error', title: 'spec is not a mapping' },
   VLT006: { severity: 'error', title: 'compact source-table string syntax error' },
   VLT007: { severity: 'error', title: 'framework profile missing or invalid' },
+  VLT008: { severity: 'error', title: 'input exceeds a size, line length or nesting limit' },
 
   VLT101: { severity: 'error', title: 'unknown key' },
   VLT102: { severity: 'error', title: 'value has the wrong type' },
