@@ -28,7 +28,7 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json' }) => {
       if (files.length === 0 && opts.sourceTables === undefined) throw new UsageError('vault check needs at least one spec file or --source-tables');
       const { checkCommand } = await import('./commands/check.js');
-      code = checkCommand(files, opts, o);
+      code = await checkCommand(files, opts, o);
     });
 
   program

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core';
-import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl';
-import { loadProfile } from '../profile.js';
+import { hasErrors, type Spec, type Stage, type VaultModel } from '@vault/core';
+import { loadSpecFile, type ParsedSpec, type SpecSource } from '@vault/dsl';
+import { checkTargets } from '../target-checks.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
-import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
+import { DOCS_DIR, isTarget, plannedOutput, renderTargets, TARGETS, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
@@ -55,11 +55,9 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
     return EXIT.failed;
   }
   const model = a.model;
-  const loaded = loadProfile(a.parsed, specPath);
-  const problems = loaded.profile === undefined ? [] : targetProblems(model, targets, loaded.profile);
-  const late = [...loaded.diagnostics, ...resolveDiagnostics(a.parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))];
-  if (late.length > 0 || loaded.profile === undefined) {
-    printDiagnostics(o, late);
+  const loaded = await checkTargets(a.parsed, model, specPath, targets);
+  if (loaded.diagnostics.length > 0 || loaded.profile === undefined) {
+    printDiagnostics(o, loaded.diagnostics);
     o.err(`vault: ${a.parsed.source.file}: compile stopped; nothing was written`);
     return EXIT.failed;
   }
