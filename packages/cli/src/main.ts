@@ -3,7 +3,8 @@
  * hooks on every commit) loads only what it needs.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, UsageError } from './exit.js';
+import { EnvironmentError, EXIT, UsageError } from './exit.js';
+import { fsReason, isEnvironmentFsError } from './fs-errors.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
 
@@ -177,6 +178,15 @@ export async function main(argv: ReadonlyArray<string>, o: Output = consoleOutpu
     if (e instanceof UsageError) {
       o.err(`vault: ${e.message}`);
       return EXIT.usage;
+    }
+    if (e instanceof EnvironmentError) {
+      o.err(`vault: ${e.message}`);
+      return EXIT.failed;
+    }
+    // A file-system refusal no command anticipated is still the machine's, not a bug: one line.
+    if (isEnvironmentFsError(e)) {
+      o.err(`vault: ${e.syscall ?? 'access'} ${e.path ?? ''}: ${fsReason(e)}`.replace(/  +/, ' '));
+      return EXIT.failed;
     }
     o.err(`vault: internal error (this is a bug in vault, please report it):\n${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
