@@ -76,7 +76,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
-  await writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
+  await writeOutput(dir, files, paths.length, { note: (line) => o.err(line), ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}) });
   if (showProgress) o.progress('');
   if (opts.json) o.out(JSON.stringify(resultObject(model, paths, dir, sourceValidation), null, 2));
   else printSummary(o, model, [...targets], paths.length, dir);

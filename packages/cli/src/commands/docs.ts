@@ -35,7 +35,7 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 
   if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs');
-  await writeOutput(dir, files, files.length);
+  await writeOutput(dir, files, files.length, { note: (line) => o.err(line) });
   o.err(bold(o, `vault docs: model ${model.name}`));
   for (const f of files) o.err(`  ${green(o, '✓')} ${f.path}`);
   o.err(`wrote ${files.length} files to ${dir}`);
