@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { DatabaseError, openDatabase } from '../db/index.js';
-import { EXIT, UsageError } from '../exit.js';
+import { EnvironmentError, EXIT, UsageError } from '../exit.js';
+import { errnoCode, fsReason } from '../fs-errors.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
 import { printDiagnostics, type Output } from '../output.js';
@@ -76,7 +77,13 @@ function writeAtomically(path: string, text: string): void {
     writeFileSync(temp, text);
     renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
-    throw new DatabaseError(`cannot write ${path}: ${(e as Error).message}`);
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Never created: its folder is missing or not a folder, which the message below says.
+    }
+    // The machine's refusal (no such folder, read-only, full disk), not a bug: one line, exit 1.
+    const why = errnoCode(e) === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : fsReason(e);
+    throw new EnvironmentError(`cannot write ${path}: ${why}; nothing was written`);
   }
 }
