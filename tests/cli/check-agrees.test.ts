@@ -44,6 +44,16 @@ describe('check refuses what compile refuses', () => {
     }
   });
 
+  it('two columns failing the column schema in different ways: each is reported, not neither', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-agree-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, 'version: 1\nmodel: m\ntables:\n  customer:\n    columns:\n      customer: ""\n      other:\n        type: false\n');
+    const check = await runMain(['check', file]);
+    expect(check.code).toBe(1);
+    expect(check.stderr.replaceAll(`${dir}/`, '')).toContain("s.yaml:6:17: error VLT106: column 'customer' of table 'customer' must not be empty");
+    expect(check.stderr.replaceAll(`${dir}/`, '')).toContain("s.yaml:8:15: error VLT102: 'type' of column 'other' in table 'customer' must be a string, not false");
+  });
+
   it('accepts schema names that are SQL key words (they are always quoted) and a record source with any printable text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vault-agree-'));
     const file = join(dir, 's.yaml');
