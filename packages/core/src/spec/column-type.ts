@@ -200,9 +200,35 @@ export function editDistance(a: string, b: string): number {
  */
 const HINT_MAX_LENGTH = 128;
 
+/**
+ * Work left for "did you mean" hints in the current check (`withHintBudget`), in units of about
+ * one character comparison. Each hint compares the name with every candidate, so a spec with
+ * thousands of misspelt references to thousands of tables would take minutes; once the budget
+ * is spent, hints are left out and the diagnostics stay the same.
+ */
+let hintBudget = Number.POSITIVE_INFINITY;
+
+/** What one check may spend on hints: about a tenth of a second. */
+export const HINT_BUDGET = 50_000_000;
+
+/** Runs `check` with `units` of hint work to spend (nested calls have their own). */
+export function withHintBudget<T>(check: () => T, units: number = HINT_BUDGET): T {
+  const outer = hintBudget;
+  hintBudget = units;
+  try {
+    return check();
+  } finally {
+    hintBudget = outer;
+  }
+}
+
 /** The closest candidate within a small edit distance, for "did you mean" hints. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   if (name.length > HINT_MAX_LENGTH) return undefined;
+  const count = Array.isArray(candidates) ? candidates.length : candidates instanceof Set ? candidates.size : undefined;
+  const cost = (count ?? 1) * (name.length + 4) ** 2;
+  if (cost > hintBudget) return undefined;
+  hintBudget -= cost;
   // A candidate that extends the name or abbreviates it (customer_no / customer_number) is the
   // likeliest intent, whatever the edit distance says.
   const list = [...candidates].filter((c) => c.length <= HINT_MAX_LENGTH); // may be a one-shot iterator

@@ -4,7 +4,7 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
+import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, withHintBudget, type ColumnTypeResult } from './column-type.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
@@ -12,6 +12,10 @@ import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './
 const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view']);
 
 export function validateSpec(spec: Spec): PathDiagnostic[] {
+  return withHintBudget(() => validateAll(spec));
+}
+
+function validateAll(spec: Spec): PathDiagnostic[] {
   const out: PathDiagnostic[] = [];
   const name = (value: string, path: SpecPath, what: string, target: 'key' | 'value' = 'value'): void => {
     const problem = ENTITY_NAMES.has(what) ? checkEntityName(value, what) : checkIdentifier(value, what);
@@ -34,7 +38,7 @@ export function validateSpec(spec: Spec): PathDiagnostic[] {
 
   for (const [tableName, table] of Object.entries(spec.tables)) {
     name(tableName, ['tables', tableName], 'table', 'key');
-    validateTable(spec, tableName, table, out, name, parseType);
+    validateTable(spec, tableNames, tableName, table, out, name, parseType);
   }
   validateNamedBlocks(spec, name);
   return out;
@@ -43,7 +47,7 @@ export function validateSpec(spec: Spec): PathDiagnostic[] {
 type NameCheck = (value: string, path: SpecPath, what: string, target?: 'key' | 'value') => void;
 type TypeParser = (text: string) => ColumnTypeResult;
 
-function validateTable(spec: Spec, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck, parseType: TypeParser): void {
+function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck, parseType: TypeParser): void {
   const base = ['tables', tableName] as const;
   const columnNames = Object.keys(table.columns);
   if (columnNames.length === 0) out.push(pathDiag('VLT210', [...base, 'columns'], `table '${tableName}' has no columns`));
@@ -107,7 +111,7 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
     if (ref.role !== undefined) name(ref.role, [...path, 'role'], 'role');
     const target = spec.tables[ref.table];
     if (target === undefined) {
-      out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, Object.keys(spec.tables))}`));
+      out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, tableNames)}`));
       return;
     }
     const targetColumns = Object.keys(target.columns);

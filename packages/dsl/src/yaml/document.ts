@@ -20,6 +20,11 @@ export interface YamlData {
 
 const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false } as const;
 const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
+/**
+ * For positions only, after the text has been read: without the duplicate-key check, which the
+ * yaml package does by comparing each key with every earlier one (quadratic in a mapping's size).
+ */
+const reparseForPositions = (text: string): Document => parseDocument(text, { ...PARSE_OPTIONS, uniqueKeys: false });
 
 /** `what` names the document in messages: "the spec", "the framework profile". */
 export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
@@ -29,13 +34,13 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
   // Most specs are plain block YAML: read them without building a syntax tree. Positions, when a
   // diagnostic needs one, come from the yaml package's tree, built then.
   const plain = parsePlainYaml(text);
-  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparse) };
+  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparseForPositions) };
   const lines = new LineIndex(text);
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
     code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
   });
   const doc = reparse(text);
-  const source = yamlSource(doc, text, file, reparse);
+  const source = yamlSource(doc, text, file, reparseForPositions);
   const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source });
 
   if (doc.errors.length > 0) {
