@@ -183,6 +183,17 @@ describe('writeOutput under faults', () => {
     expect(snapshot(dir)).toEqual({ ...EXPECT_NEW, 'notes.md': 'edited during the compile, a longer text', 'raw_vault/added.py': 'added during the compile' });
   });
 
+  it("a link of the user's where vault now writes a file is replaced, never written through", async () => {
+    const { root, dir } = await setUp();
+    writeFileSync(join(root, 'outside.txt'), 'not vault\'s');
+    symlinkSync('../../outside.txt', join(dir, 'business_vault-link'));
+    mkdirSync(join(dir, 'business_vault'));
+    symlinkSync('../../../outside.txt', join(dir, 'business_vault', 'hub.py'));
+    await writeOutput(dir, NEW, NEW.length);
+    expect(readFileSync(join(root, 'outside.txt'), 'utf8')).toBe("not vault's");
+    expect(snapshot(dir)).toEqual({ ...EXPECT_NEW, 'business_vault-link': 'link ../../outside.txt' });
+  });
+
   it('refuses while another live process holds the lock; takes over a lock whose process is gone', async () => {
     const { root, dir } = await setUp();
     writeFileSync(`${dir}.vault-lock`, `${process.ppid}\n`);

@@ -9,7 +9,7 @@
  *   changed or added while the compile ran is moved into the new output rather than removed;
  * - a lock keeps two writes from swapping the same folder.
  */
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsReason } from './fs-errors.js';
@@ -129,9 +129,13 @@ function stage(dir: string, staging: string, contents: OutputContents, files: It
       folder(to);
       steps.run('copy', to, () => carry(join(dir, u.path), to, u));
     }
+    const carried = new Set(contents.user.map((u) => u.path));
     for (const f of files) {
       const to = join(staging, f.path);
       folder(to);
+      // A file of the user's where vault now writes one: the generated file replaces it (and a
+      // link there is removed first, so writing never follows it out of the folder).
+      if (carried.has(f.path)) steps.run('unlink', to, () => unlinkSync(to));
       steps.run('write', to, () => write(to, f));
       produced.add(f.path);
       if (progress && produced.size % 1000 === 0) progress(produced.size, total);
