@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // A larger fuzz campaign than the suite's: runs tests/fuzz/cli.fuzz.test.ts with many more inputs
 // and prints the figures. Usage: node scripts/fuzz.mjs [RUNS] [SEED]   (defaults 1000 and 14)
-// RUNS scales every part: 2xRUNS spec texts and command lines, RUNS compact strings, RUNS/10
-// specs through the real bin. Exit 1 when any input crashed, hung or lost a user's file.
+// RUNS scales every part: 2xRUNS spec texts and offline command lines, RUNS compact strings,
+// RUNS/2 database command lines, RUNS/10 specs through the real bin. Exit 1 when any input crashed, hung, printed the password or lost a user's file.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,13 +26,15 @@ const rows = [
   ['seed', f.seed],
   ['spec texts (check, and compile twice when check says ok)', f.specs],
   ['compact source-table strings', f.compact],
-  ['command lines', f.argv],
+  ['command lines of offline commands', f.argv],
+  ['command lines of database commands (a --db URL with a password, nothing listening)', f.argvDatabase],
   ['spec texts through the real bin (check, compile with every target)', f.spawned],
-  ['inputs tried', f.specs + f.compact + f.argv + f.spawned],
+  ['inputs tried', f.specs + f.compact + f.argv + f.argvDatabase + f.spawned],
   ['of which check said ok (then compiled)', f.checkOk],
   ['crashes (exit other than 0/1/2, or a stack trace)', f.crashes],
   ['hangs', f.hangs],
+  ['secrets found (the URL password in any output)', f.secrets],
   ['data lost (a user file in the output folder gone or changed)', f.dataLost],
 ];
 console.log(`\n| figure | value |\n| --- | --- |\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}`);
-process.exit(test.status === 0 && f.crashes + f.hangs + f.dataLost === 0 ? 0 : 1);
+process.exit(test.status === 0 && f.crashes + f.hangs + f.secrets + f.dataLost === 0 ? 0 : 1);

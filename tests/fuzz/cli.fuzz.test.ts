@@ -15,11 +15,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/run-main.js';
 import { ROOT, VAULT_BIN, type RunResult } from '../helpers/run-vault.js';
-import { argvOffline, compactText, specText } from './inputs.js';
+import { argvDatabase, argvOffline, compactText, FUZZ_PASSWORD, specText } from './inputs.js';
 
 const RUNS = Number(process.env['VAULT_FUZZ_RUNS'] ?? 40);
 const SEED = Number(process.env['VAULT_FUZZ_SEED'] ?? 14);
-const figures = { specs: 0, compact: 0, argv: 0, spawned: 0, checkOk: 0, crashes: 0, hangs: 0, dataLost: 0 };
+const figures = { specs: 0, compact: 0, argv: 0, argvDatabase: 0, spawned: 0, checkOk: 0, crashes: 0, hangs: 0, secrets: 0, dataLost: 0 };
 
 const STACK = /internal error|\n\s+at .*:\d+:\d+/;
 const work = mkdtempSync(join(tmpdir(), 'vault-fuzz-'));
@@ -116,6 +116,29 @@ describe('fuzz: the CLI on hostile input', () => {
           expectClean(await runMain(argv), argv);
         }),
         { seed: SEED, numRuns: RUNS * 2 },
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('database command lines against a server that is not there: clean exits, the password never printed', async () => {
+    const ws = join(work, 'db');
+    mkdirSync(ws);
+    cpSync(join(ROOT, 'specs'), join(ws, 'specs'), { recursive: true });
+    const cwd = process.cwd();
+    process.chdir(ws);
+    try {
+      await fc.assert(
+        fc.asyncProperty(argvDatabase, async (argv) => {
+          figures.argvDatabase++;
+          const r = await runMain(argv);
+          expectClean(r, argv);
+          const leaked = `${r.stdout}${r.stderr}`.includes(FUZZ_PASSWORD);
+          if (leaked) figures.secrets++;
+          expect(leaked, `password printed for ${JSON.stringify(argv)}:\n${r.stderr}`).toBe(false);
+        }),
+        { seed: SEED, numRuns: Math.max(10, Math.round(RUNS / 2)) },
       );
     } finally {
       process.chdir(cwd);

@@ -152,3 +152,28 @@ const option = fc.nat(OPTIONS.length - 1).chain((i): fc.Arbitrary<string[]> => {
 export const argvOffline: fc.Arbitrary<string[]> = fc
   .tuple(fc.constantFrom(...OFFLINE), fc.option(fc.constantFrom(...SPECS)), fc.array(fc.oneof({ weight: 5, arbitrary: option }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }).map((j) => [j]) }), { maxLength: 5 }))
   .map(([cmd, spec, rest]) => [cmd, ...(spec === null ? [] : [spec]), ...rest.flat()]);
+
+/** A password that must never be printed, in a URL that nothing answers (port 1). */
+export const FUZZ_PASSWORD = 'Fuzz-S3cret-pw';
+const DB_URLS = [
+  `postgres://fuzz:${FUZZ_PASSWORD}@127.0.0.1:1/db`,
+  `postgresql://fuzz:${FUZZ_PASSWORD}@127.0.0.1:1/db?sslmode=require`,
+  `postgres://fuzz:${FUZZ_PASSWORD}@127.0.0.1:1/db?sslrootcert=/nonexistent/ca.pem`,
+  `postgres://fuzz:${FUZZ_PASSWORD}@127.0.0.1:1/db?connect_timeout=1`,
+];
+const DB_OPTIONS: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+  ['--rows', ['1', '0', '-1', 'x']], ['--seed', ['1', 'x']], ['--batch', ['2', '0']], ['--load-ts', ['2024-01-01', 'x']],
+  ['--stage', ['raw', 'x']], ['--jobs', ['2', '0']], ['--profile', []], ['--sample', ['10', 'x']], ['--count-views', []], ['--schema', ['landing']],
+];
+/** A command line for a database command, always with a --db URL (so never the embedded database). */
+export const argvDatabase: fc.Arbitrary<string[]> = fc
+  .tuple(
+    fc.constantFrom('validate', 'seed', 'run', 'init'),
+    fc.constantFrom('specs/ews.yaml', 'specs/lgd.yaml', 'missing.yaml'),
+    fc.constantFrom(...DB_URLS),
+    fc.array(fc.nat(DB_OPTIONS.length - 1).chain((i): fc.Arbitrary<string[]> => {
+      const [name, values] = DB_OPTIONS[i]!;
+      return values.length === 0 ? fc.constant([name]) : fc.constantFrom(...values).map((v) => [name, v]);
+    }), { maxLength: 3 }),
+  )
+  .map(([cmd, spec, url, rest]) => [cmd, ...(cmd === 'init' ? ['--schema', 'landing'] : [spec]), '--db', url, ...rest.flat()]);
