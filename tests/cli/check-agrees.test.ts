@@ -3,11 +3,13 @@
  * that reach SQL and Python are checked where they are written: no spec that check accepts
  * makes compile, seed or run fail with an internal error.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/run-main.js';
+import { VAULT_BIN } from '../helpers/run-vault.js';
 
 const TABLE = '    business_key: [id]\n    columns:\n      id: int\n      x: text\n      j: json\n';
 const spec = (table: string, extra = '', tableExtra = ''): string => `version: 1\nmodel: m\n${extra}tables:\n  ${table}:\n${TABLE}${tableExtra}`;
@@ -52,6 +54,14 @@ describe('check refuses what compile refuses', () => {
     expect(check.code).toBe(1);
     expect(check.stderr.replaceAll(`${dir}/`, '')).toContain("s.yaml:6:17: error VLT106: column 'customer' of table 'customer' must not be empty");
     expect(check.stderr.replaceAll(`${dir}/`, '')).toContain("s.yaml:8:15: error VLT102: 'type' of column 'other' in table 'customer' must be a string, not false");
+  });
+
+  it('a mapping used as a key is a diagnostic, not a warning of the YAML library on standard error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-agree-'));
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodel: m\ntables:\n  ? [a]\n  : { columns: { a: int } }\n');
+    const r = spawnSync(process.execPath, [VAULT_BIN, 'check', 's.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("s.yaml:4:3: error VLT207: table name '[ a ]' is not a safe identifier: it contains the character '['; use letters, digits and underscores, not starting with a digit\ns.yaml: 1 error, 0 warnings\n");
   });
 
   it('accepts schema names that are SQL key words (they are always quoted) and a record source with any printable text', async () => {

@@ -18,7 +18,9 @@ export interface YamlData {
   readonly source: SpecSource;
 }
 
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false } as const;
+// logLevel 'error': the yaml package would print warnings (a mapping used as a key) on standard error;
+// what is wrong with such a spec is reported as a diagnostic.
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' } as const;
 const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
 /**
  * For positions only, after the text has been read: without the duplicate-key check, which the
