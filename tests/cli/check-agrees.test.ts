@@ -4,7 +4,7 @@
  * makes compile, seed or run fail with an internal error.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +62,16 @@ describe('check refuses what compile refuses', () => {
     const r = spawnSync(process.execPath, [VAULT_BIN, 'check', 's.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("s.yaml:4:3: error VLT207: table name '[ a ]' is not a safe identifier: it contains the character '['; use letters, digits and underscores, not starting with a digit\ns.yaml: 1 error, 0 warnings\n");
+  });
+
+  it('every command that reads a spec reads at most the size limit: /dev/zero is refused with VLT008', async () => {
+    if (!existsSync('/dev/zero')) return;
+    const commands = [['check'], ['compile'], ['explain'], ['graph'], ['docs'], ['suggest', '--provider', 'ollama'], ['validate', '--db', 'postgres://u@127.0.0.1:1/d'], ['seed', '--rows', '1', '--db', 'postgres://u@127.0.0.1:1/d'], ['run', '--db', 'postgres://u@127.0.0.1:1/d']];
+    for (const [command, ...options] of commands) {
+      const r = await runMain([command!, '/dev/zero', ...options]);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(1);
+      expect(r.stderr, command).toContain('/dev/zero:1:1: error VLT008: the spec is larger than 16 MiB');
+    }
   });
 
   it('accepts schema names that are SQL key words (they are always quoted) and a record source with any printable text', async () => {

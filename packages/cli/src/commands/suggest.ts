@@ -3,9 +3,9 @@
  * keeps only what passes the same checks as hand-written spec content, prints a diff of the
  * spec for review, and with `--write` applies it (atomically, comments and layout kept).
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hasErrors, severityOf, type Diagnostic } from '@vault/core';
-import { displayPath, loadSpecFile, readFailure } from '@vault/dsl';
+import { displayPath, limitDiagnostic, loadSpecFile, readFailure, readTextBounded } from '@vault/dsl';
 import {
   BUILTIN_EXAMPLES_DIR,
   DEFAULT_MODELS,
@@ -43,7 +43,12 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
   const shown = displayPath(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTextBounded(file, 'the spec');
+    if ('problem' in read) {
+      printDiagnostics(o, [limitDiagnostic(read.problem, shown)]);
+      return EXIT.failed;
+    }
+    text = read.text;
   } catch {
     printDiagnostics(o, loadSpecFile(file).diagnostics);
     return EXIT.failed;
