@@ -245,11 +245,20 @@ describe('vault compile --target sql', () => {
 describe('vault run on a spec the SQL target cannot emit', () => {
   it('reports the clash as a diagnostic and does not touch the database', () => {
     const dir = workspace();
+    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\nschemas: { landing: raw_vault }\ntables:\n  vault_loads:\n    columns:\n      vault_loads_id: { type: int, nullable: false }\n      name: text\n');
+    const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.vault'))).toBe(false);
+  });
+
+  it('a json delta_order column is refused where the spec names it, before the SQL target is asked', () => {
+    const dir = workspace();
     writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\ntables:\n  customers:\n    delta_order: change_doc\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n      change_doc: json\n');
     const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: satellite 'customers' orders its changes by 'customers.change_doc', a json column, which PostgreSQL cannot sort");
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toContain("specs/clash.yaml:5:18: error VLT223: delta_order names column 'change_doc', a json column, which PostgreSQL cannot sort");
     expect(existsSync(join(dir, '.vault'))).toBe(false);
   });
 });

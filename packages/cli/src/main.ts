@@ -3,7 +3,8 @@
  * hooks on every commit) loads only what it needs.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, UsageError } from './exit.js';
+import { EnvironmentError, EXIT, UsageError } from './exit.js';
+import { fsReason, isEnvironmentFsError } from './fs-errors.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
 import { runSecrets, scrubbingOutput } from './secrets.js';
@@ -33,7 +34,7 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json'; json: boolean }, cmd: Command) => {
       if (files.length === 0 && opts.sourceTables === undefined) throw new UsageError('vault check needs at least one spec file or --source-tables');
       const { checkCommand } = await import('./commands/check.js');
-      code = checkCommand(files, { ...opts, format: jsonFormat(cmd, opts.json, opts.format) }, o);
+      code = await checkCommand(files, { ...opts, format: jsonFormat(cmd, opts.json, opts.format) }, o);
     });
 
   program
@@ -189,6 +190,15 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     if (e instanceof UsageError) {
       o.err(`vault: ${e.message}`);
       return EXIT.usage;
+    }
+    if (e instanceof EnvironmentError) {
+      o.err(`vault: ${e.message}`);
+      return EXIT.failed;
+    }
+    // A file-system refusal no command anticipated is still the machine's, not a bug: one line.
+    if (isEnvironmentFsError(e)) {
+      o.err(`vault: ${e.syscall ?? 'access'} ${e.path ?? ''}: ${fsReason(e)}`.replace(/  +/, ' '));
+      return EXIT.failed;
     }
     o.err(`vault: internal error (this is a bug in vault, please report it):\n${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;

@@ -4,6 +4,7 @@
  */
 import { severityOf, validateSpec, type Diagnostic } from '@vault/core/internal';
 import { compactSource, parseSourceTables } from './compact/index.js';
+import { limitDiagnostic, sizeProblem } from './input-limits.js';
 import { LineIndex } from './positions.js';
 import { resolveDiagnostics } from './source-map.js';
 import type { ParsedSpec } from './yaml/load.js';
@@ -11,6 +12,12 @@ import type { ParsedSpec } from './yaml/load.js';
 export const COMPACT_FILE = '<source-tables>';
 
 export function parseSpecCompact(text: string, options: { readonly model: string; readonly description?: string }): ParsedSpec {
+  // The compact grammar has no nesting and its lexer is linear: only the size is limited.
+  const tooLarge = sizeProblem(Buffer.byteLength(text, 'utf8'), 'the source-table string');
+  if (tooLarge !== undefined) {
+    const at = { line: 1, col: 1 };
+    return { spec: undefined, diagnostics: [limitDiagnostic(tooLarge, COMPACT_FILE)], source: { file: COMPACT_FILE, span: () => ({ file: COMPACT_FILE, start: at, end: at }) } };
+  }
   const parsed = parseSourceTables(text, options);
   const source = compactSource(text, parsed.positions, COMPACT_FILE);
   const lines = new LineIndex(text);

@@ -1,4 +1,5 @@
 export * from './positions.js';
+export * from './input-limits.js';
 export * from './source-map.js';
 export { SPEC_SCHEMA } from './schema/spec-schema.js';
 export { validateSpecShape } from './schema/validate-schema.js';

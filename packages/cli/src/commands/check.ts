@@ -1,8 +1,12 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from '@vault/core';
-import { loadSpecFile } from '@vault/dsl';
+import { loadSpecFile, type ParsedSpec } from '@vault/dsl';
 import { EXIT } from '../exit.js';
 import { countSummary, diagnosticsJson, green, printDiagnostics, type Output } from '../output.js';
 import { analyze, loadCompact } from '../load.js';
+import { checkTargets } from '../target-checks.js';
+import { TARGETS } from '../targets.js';
+
+const ALL_TARGETS = new Set(TARGETS);
 
 export interface CheckOptions {
   readonly sourceTables?: string;
@@ -12,17 +16,20 @@ export interface CheckOptions {
 }
 
 /** `vault check FILE... | --source-tables STRING`: validate, print diagnostics, exit 0 when no errors. */
-export function checkCommand(files: ReadonlyArray<string>, opts: CheckOptions, o: Output): number {
+export async function checkCommand(files: ReadonlyArray<string>, opts: CheckOptions, o: Output): Promise<number> {
   const all: Diagnostic[] = [];
   const results: Array<{ file: string; ok: boolean; diagnostics: ReadonlyArray<Diagnostic> }> = [];
-  const inputs = files.map((f) => () => loadSpecFile(f));
+  const inputs: Array<{ load: () => ParsedSpec; path: string | undefined }> = files.map((f) => ({ load: () => loadSpecFile(f), path: f }));
   if (opts.sourceTables !== undefined) {
     const text = opts.sourceTables;
-    inputs.push(() => loadCompact(text, opts.model ?? 'model', opts.businessContext));
+    inputs.push({ load: () => loadCompact(text, opts.model ?? 'model', opts.businessContext), path: undefined });
   }
-  for (const load of inputs) {
-    const parsed = load();
-    const diagnostics = sortDiagnostics(analyze(parsed).diagnostics);
+  for (const input of inputs) {
+    const parsed = input.load();
+    const a = analyze(parsed);
+    // What compile would refuse later (profile, every target's emitter), check refuses now.
+    const late = a.model === undefined || hasErrors(a.diagnostics) ? [] : (await checkTargets(parsed, a.model, input.path, ALL_TARGETS)).diagnostics;
+    const diagnostics = sortDiagnostics([...a.diagnostics, ...late]);
     all.push(...diagnostics);
     results.push({ file: parsed.source.file, ok: !hasErrors(diagnostics), diagnostics });
   }

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, pathDiag, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
-import { loadSpecFile, resolveDiagnostics, type ParsedSpec, type SpecSource } from '@vault/dsl/internal';
-import { loadProfile } from '../profile.js';
+import { hasErrors, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
+import { loadSpecFile, type ParsedSpec, type SpecSource } from '@vault/dsl/internal';
+import { checkTargets } from '../target-checks.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
-import { DOCS_DIR, isTarget, plannedOutput, renderTargets, targetProblems, TARGETS, type Target } from '../targets.js';
+import { DOCS_DIR, isTarget, plannedOutput, renderTargets, TARGETS, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
@@ -69,10 +69,8 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   show(a.diagnostics);
   if (hasErrors(a.diagnostics) || a.model === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, a.diagnostics);
   const model = a.model;
-  const loaded = loadProfile(a.parsed, specPath);
-  const problems = loaded.profile === undefined ? [] : targetProblems(model, targets, loaded.profile);
-  const late = [...loaded.diagnostics, ...resolveDiagnostics(a.parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))];
-  if (late.length > 0 || loaded.profile === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, [...a.diagnostics, ...late]);
+  const loaded = await checkTargets(a.parsed, model, specPath, targets);
+  if (loaded.diagnostics.length > 0 || loaded.profile === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, [...a.diagnostics, ...loaded.diagnostics]);
   const sourceValidation = opts.validateDb === undefined || a.parsed.spec === undefined ? undefined : await validateFirst(a.parsed.spec, model, a.parsed.source, opts.validateDb, o);
   const diagnostics = [...a.diagnostics, ...(sourceValidation?.diagnostics ?? [])];
   if (sourceValidation !== undefined && sourceValidation.result.status === 'failed') {
@@ -90,7 +88,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
-  await writeOutput(dir, files, paths.length, showProgress ? (done, total) => o.progress(`  ${done}/${total} files`) : undefined);
+  await writeOutput(dir, files, paths.length, { note: (line) => o.err(line), ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}) });
   if (showProgress) o.progress('');
   if (opts.json) printJson(o, { status: 'ok', ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined), diagnostics: sortedDiagnosticsJson(diagnostics) });
   else printSummary(o, model, [...targets], paths.length, dir);

@@ -41,7 +41,7 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const fields = { model: model.name, output_dir: dir };
 
   if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: sortedDiagnosticsJson(a.diagnostics) } : undefined);
-  await writeOutput(dir, files, files.length);
+  await writeOutput(dir, files, files.length, { note: (line) => o.err(line) });
   if (json) {
     printJson(o, { status: 'ok', ...fields, files: files.map((f) => f.path), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
     return EXIT.ok;

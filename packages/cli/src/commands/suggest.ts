@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hasErrors, severityOf, type Diagnostic } from '@vault/core/internal';
-import { displayPath, loadSpecFile, readFailure } from '@vault/dsl/internal';
+import { displayPath, limitDiagnostic, loadSpecFile, readFailure, readTextBounded } from '@vault/dsl/internal';
 import {
   BUILTIN_EXAMPLES_DIR,
   DEFAULT_MODELS,
@@ -45,7 +45,12 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
   const shown = displayPath(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readTextBounded(file, 'the spec');
+    if ('problem' in read) {
+      printDiagnostics(o, [limitDiagnostic(read.problem, shown)]);
+      return EXIT.failed;
+    }
+    text = read.text;
   } catch {
     printDiagnostics(o, loadSpecFile(file).diagnostics);
     return EXIT.failed;

@@ -9,7 +9,13 @@ import { parseDbUrl, redactUrl, scrub, type ServerAddress } from './url.js';
 /** Connects to `url`; every failure to connect becomes one `DatabaseError` line without the password. */
 export async function openServer(url: string): Promise<Database> {
   const address = parseDbUrl(url);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: address.connectTimeoutSeconds * 1000, application_name: 'vault' });
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: address.connectTimeoutSeconds * 1000, application_name: 'vault' });
+  } catch (e) {
+    // pg reads sslrootcert, sslcert and sslkey while it parses the URL, and throws if one is missing.
+    throw new DatabaseError(scrub(`cannot connect to ${redactUrl(url)}: ${sslFileFailure(e)}`, url));
+  }
   // A server that goes away mid-run emits 'error' on the client; without a listener Node would crash.
   let lost: Error | undefined;
   client.on('error', (e) => {
@@ -44,6 +50,15 @@ export async function openServer(url: string): Promise<Database> {
     },
     close: () => client.end().catch(() => undefined),
   };
+}
+
+/** A certificate or key file named in the URL that cannot be read, in the user's terms. */
+function sslFileFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const file = typeof err.path === 'string' ? err.path : undefined;
+  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'it is a folder' : (err.message ?? String(e)).split('\n')[0];
+  if (err.code === undefined) return `the URL cannot be used: ${why}`;
+  return `cannot read ${file ?? 'a certificate or key file the URL names'}${file === undefined ? '' : ', a certificate or key file the URL names'} (sslrootcert, sslcert or sslkey): ${why}`;
 }
 
 /** Why a connection failed, in the user's terms. */

@@ -16,6 +16,7 @@ export const CODES = {
   VLT005: { severity: 'error', title: 'spec is not a mapping' },
   VLT006: { severity: 'error', title: 'compact source-table string syntax error' },
   VLT007: { severity: 'error', title: 'framework profile missing or invalid' },
+  VLT008: { severity: 'error', title: 'input exceeds a size, line length or nesting limit' },
 
   VLT101: { severity: 'error', title: 'unknown key' },
   VLT102: { severity: 'error', title: 'value has the wrong type' },
@@ -46,6 +47,7 @@ export const CODES = {
   VLT220: { severity: 'error', title: 'reference column type does not match the key it references' },
   VLT221: { severity: 'error', title: 'reference target columns are not the business key' },
   VLT222: { severity: 'error', title: 'column name is taken by Data Vault metadata' },
+  VLT223: { severity: 'error', title: 'delta_order column cannot be sorted' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },

@@ -53,6 +53,10 @@ function computeOffered(b: BusinessVault, entity: BusinessHub | BusinessLink): {
 export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: PathDiagnostic[]): AccessLayer {
   const al = spec.access_layer ?? {};
   const hubNames = b.hubs.map((h) => h.name);
+  // Built once: a spec with many unknown names would otherwise copy them once per name.
+  const linkNames = b.links.map((l) => l.name);
+  const linkAndHubNames = [...linkNames, ...hubNames];
+  const hubAndLinkNames = [...hubNames, ...linkNames];
   const hubByName = indexBy(b.hubs, (h) => h.name);
   const unknown = (path: Array<string | number>, name: string, candidates: ReadonlyArray<string>, what: string): void => {
     const hint = closest(name, candidates);
@@ -80,7 +84,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const base = ['access_layer', 'dimensional_models', name];
     const link = b.links.find((l) => l.name === m.fact);
     const hub = b.hubs.find((h) => h.name === m.fact);
-    if (!link && !hub) { unknown([...base, 'fact'], m.fact, [...b.links.map((l) => l.name), ...hubNames], 'a link or hub'); continue; }
+    if (!link && !hub) { unknown([...base, 'fact'], m.fact, linkAndHubNames, 'a link or hub'); continue; }
     const fact = (link ?? hub)!;
     const slots = link ? link.hubs : [];
     const dimensionSlots = m.dimensions === undefined ? slots : m.dimensions.flatMap((d, i) => {
@@ -125,7 +129,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const v = al.reporting_views![name]!;
     const base = ['access_layer', 'reporting_views', name];
     const from = b.hubs.find((h) => h.name === v.from) ?? b.links.find((l) => l.name === v.from);
-    if (!from) { unknown([...base, 'from'], v.from, [...hubNames, ...b.links.map((l) => l.name)], 'a hub or link'); continue; }
+    if (!from) { unknown([...base, 'from'], v.from, hubAndLinkNames, 'a hub or link'); continue; }
     const o = offered(b, from);
     const columns: AccessColumn[] = [];
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {

@@ -4,6 +4,7 @@
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import type { Stage, VaultModel } from '../ir/model.js';
+import { withHintBudget } from '../spec/column-type.js';
 import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { validateConformance } from '../validate/conformance.js';
@@ -35,6 +36,10 @@ const STAGES: ReadonlyArray<Stage> = ['raw', 'business', 'access'];
  * const { model, diagnostics } = compileSpec(spec, { stage: 'access' });
  */
 export function compileSpec(spec: Spec, options: CompileOptions = {}): CompileResult {
+  return withHintBudget(() => compileChecked(spec, options));
+}
+
+function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const diagnostics: PathDiagnostic[] = options.specValidated ? [] : validateSpec(spec);
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   const last = STAGES.indexOf(options.stage ?? 'access');

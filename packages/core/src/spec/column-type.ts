@@ -76,22 +76,48 @@ export type ColumnTypeResult =
   | { readonly ok: true; readonly type: ColumnType }
   | { readonly ok: false; readonly error: ColumnTypeError };
 
-const TYPE_RE = /^\s*([A-Za-z][A-Za-z0-9 ]*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*$/;
+/** The words of a type name: letters and digits, single spaces between words. */
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9 ]*$/;
+
+/**
+ * `name` or `name(args)`, surrounding whitespace ignored. Split by hand rather than with one
+ * regular expression: a pattern with a lazy name followed by optional whitespace backtracks
+ * cubically on a long run of spaces (8,000 spaces took a minute); this is linear.
+ */
+function splitType(text: string): { readonly name: string; readonly args: string | undefined } | undefined {
+  const t = text.trim();
+  let name = t;
+  let args: string | undefined;
+  if (t.endsWith(')')) {
+    const open = t.indexOf('(');
+    if (open < 0) return undefined;
+    args = t.slice(open + 1, -1);
+    if (args.includes(')')) return undefined;
+    args = args.trim();
+    name = t.slice(0, open).trimEnd();
+  }
+  return TYPE_NAME.test(name) ? { name, args } : undefined;
+}
+
+/** A value quoted in a message, cut to a readable length. */
+function excerpt(text: string): string {
+  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
+}
 
 /** Parses a type as written in a spec. Never throws. */
 export function parseColumnType(text: string): ColumnTypeResult {
   const whole = { start: 0, end: text.length };
-  const m = TYPE_RE.exec(text);
-  if (m === null) {
-    return fail('VLT201', `'${text}' is not a column type; expected a type such as int, text, decimal(18,2) or varchar(40)`, whole);
+  const m = splitType(text);
+  if (m === undefined) {
+    return fail('VLT201', `'${excerpt(text)}' is not a column type; expected a type such as int, text, decimal(18,2) or varchar(40)`, whole);
   }
-  const name = (m[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
+  const name = m.name.toLowerCase().replace(/\s+/g, ' ');
   const kind = BY_SPELLING.get(name);
   if (kind === undefined) {
     const hint = suggestType(name);
-    return fail('VLT201', `unknown column type '${m[1] ?? ''}'${hint ? `; did you mean '${hint}'?` : ''}`, whole);
+    return fail('VLT201', `unknown column type '${excerpt(m.name)}'${hint ? `; did you mean '${hint}'?` : ''}`, whole);
   }
-  const argText = m[2];
+  const argText = m.args;
   const names: ReadonlyArray<string> = ARGUMENTS[kind];
   if (argText === undefined) return { ok: true, type: { kind } as ColumnType };
   const args = argText.split(',').map((s) => s.trim());
@@ -140,6 +166,7 @@ function fail(code: 'VLT201' | 'VLT217', message: string, inner: InnerRange): Co
 
 /** Looser than `closest`: type names are short, so `foo` may still mean `bool`. */
 function suggestType(name: string): string | undefined {
+  if (name.length > HINT_MAX_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of COLUMN_TYPE_SPELLINGS) {
@@ -167,11 +194,44 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/**
+ * Names longer than this get no "did you mean" hint: the edit distance costs the product of
+ * the lengths, and a name this long is refused as an identifier anyway (63 bytes at most).
+ */
+const HINT_MAX_LENGTH = 128;
+
+/**
+ * Work left for "did you mean" hints in the current check (`withHintBudget`), in units of about
+ * one character comparison. Each hint compares the name with every candidate, so a spec with
+ * thousands of misspelt references to thousands of tables would take minutes; once the budget
+ * is spent, hints are left out and the diagnostics stay the same.
+ */
+let hintBudget = Number.POSITIVE_INFINITY;
+
+/** What one check may spend on hints: about a tenth of a second. */
+export const HINT_BUDGET = 50_000_000;
+
+/** Runs `check` with `units` of hint work to spend (nested calls have their own). */
+export function withHintBudget<T>(check: () => T, units: number = HINT_BUDGET): T {
+  const outer = hintBudget;
+  hintBudget = units;
+  try {
+    return check();
+  } finally {
+    hintBudget = outer;
+  }
+}
+
 /** The closest candidate within a small edit distance, for "did you mean" hints. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > HINT_MAX_LENGTH) return undefined;
+  const count = Array.isArray(candidates) ? candidates.length : candidates instanceof Set ? candidates.size : undefined;
+  const cost = (count ?? 1) * (name.length + 4) ** 2;
+  if (cost > hintBudget) return undefined;
+  hintBudget -= cost;
   // A candidate that extends the name or abbreviates it (customer_no / customer_number) is the
   // likeliest intent, whatever the edit distance says.
-  const list = [...candidates]; // may be a one-shot iterator
+  const list = [...candidates].filter((c) => c.length <= HINT_MAX_LENGTH); // may be a one-shot iterator
   const lower = name.toLowerCase();
   const canonical = normaliseAbbreviations(lower);
   const synonym = list.find((c) => c.toLowerCase() !== lower && normaliseAbbreviations(c.toLowerCase()) === canonical);

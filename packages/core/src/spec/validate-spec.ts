@@ -4,18 +4,33 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
-import { checkIdentifier } from './identifiers.js';
+import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, withHintBudget, type ColumnTypeResult } from './column-type.js';
+import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
+/** What names the entities of the vault, which become classes and enum members in the generated Python. */
+const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view']);
+
 export function validateSpec(spec: Spec): PathDiagnostic[] {
+  return withHintBudget(() => validateAll(spec));
+}
+
+function validateAll(spec: Spec): PathDiagnostic[] {
   const out: PathDiagnostic[] = [];
   const name = (value: string, path: SpecPath, what: string, target: 'key' | 'value' = 'value'): void => {
-    const problem = checkIdentifier(value, what);
+    const problem = ENTITY_NAMES.has(what) ? checkEntityName(value, what) : checkIdentifier(value, what);
     if (problem !== undefined) out.push(pathDiag(problem.code, path, problem.message, { target }));
   };
 
   name(spec.model, ['model'], 'model');
+  for (const [key, schema] of Object.entries(spec.schemas ?? {})) {
+    const problem = checkSchemaName(schema, `${key} schema`);
+    if (problem !== undefined) out.push(pathDiag(problem.code, ['schemas', key], problem.message));
+  }
+  if (spec.record_source !== undefined) {
+    const problem = checkPlainText(spec.record_source, 'record_source');
+    if (problem !== undefined) out.push(pathDiag(problem.code, ['record_source'], problem.message));
+  }
   const tableNames = Object.keys(spec.tables);
   if (tableNames.length === 0) out.push(pathDiag('VLT214', ['tables'], 'the model has no source tables; add at least one under tables:'));
   checkFolded(tableNames, (n) => ['tables', n], 'VLT205', (n) => `table '${n}'`, out);
@@ -23,7 +38,7 @@ export function validateSpec(spec: Spec): PathDiagnostic[] {
 
   for (const [tableName, table] of Object.entries(spec.tables)) {
     name(tableName, ['tables', tableName], 'table', 'key');
-    validateTable(spec, tableName, table, out, name, parseType);
+    validateTable(spec, tableNames, tableName, table, out, name, parseType);
   }
   validateNamedBlocks(spec, name);
   return out;
@@ -32,7 +47,7 @@ export function validateSpec(spec: Spec): PathDiagnostic[] {
 type NameCheck = (value: string, path: SpecPath, what: string, target?: 'key' | 'value') => void;
 type TypeParser = (text: string) => ColumnTypeResult;
 
-function validateTable(spec: Spec, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck, parseType: TypeParser): void {
+function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName: string, table: TableSpec, out: PathDiagnostic[], name: NameCheck, parseType: TypeParser): void {
   const base = ['tables', tableName] as const;
   const columnNames = Object.keys(table.columns);
   if (columnNames.length === 0) out.push(pathDiag('VLT210', [...base, 'columns'], `table '${tableName}' has no columns`));
@@ -68,6 +83,12 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
   table.unique_keys?.forEach((k, i) => checkKey(k, [...base, 'unique_keys', i], 'VLT212', 'unique key'));
   if (table.delta_order !== undefined && !has(table.delta_order)) {
     out.push(pathDiag('VLT213', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', which table '${tableName}' does not have${hint(table.delta_order, columnNames)}`));
+  } else if (table.delta_order !== undefined) {
+    // Loads sort and compare delta-order values; PostgreSQL's json has no ordering (jsonb has).
+    const parsed = parseType(columnSpecObject(table.columns[table.delta_order]!).type);
+    if (parsed.ok && parsed.type.kind === 'json') {
+      out.push(pathDiag('VLT223', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', a json column, which PostgreSQL cannot sort; order by a timestamp or sequence column (or store it as jsonb)`));
+    }
   }
   if (table.hub !== undefined) name(table.hub, [...base, 'hub'], 'hub');
   if (table.link !== undefined) name(table.link, [...base, 'link'], 'link');
@@ -90,7 +111,7 @@ function validateTable(spec: Spec, tableName: string, table: TableSpec, out: Pat
     if (ref.role !== undefined) name(ref.role, [...path, 'role'], 'role');
     const target = spec.tables[ref.table];
     if (target === undefined) {
-      out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, Object.keys(spec.tables))}`));
+      out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, tableNames)}`));
       return;
     }
     const targetColumns = Object.keys(target.columns);

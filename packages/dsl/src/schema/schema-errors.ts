@@ -73,17 +73,20 @@ function pickAnyOfBranches(errors: ReadonlyArray<ErrorObject>, data: unknown): E
   const drop = new Set<ErrorObject>();
   for (const a of anyOfs) {
     const prefix = `${a.schemaPath.slice(0, -'/anyOf'.length)}/anyOf/`;
+    // Errors of this anyOf: its schema path, and this value or one inside it (two columns fail
+    // the same anyOf at different places; one's errors must not decide about the other's).
+    const own = (e: ErrorObject): boolean => e.schemaPath.startsWith(prefix) && (e.instancePath === a.instancePath || e.instancePath.startsWith(`${a.instancePath}/`));
     const branches = (a.schema as ReadonlyArray<{ type?: string }>) ?? [];
     const actual = jsonType(valueAt(data, pointerToPath(a.instancePath)));
     const match = branches.findIndex((b) => b.type === actual);
     // A value of the right type that fails only an enum: say every form the value may take.
-    const branchErrors = errors.filter((e) => e.schemaPath.startsWith(`${prefix}${match}/`));
+    const branchErrors = errors.filter((e) => own(e) && e.schemaPath.startsWith(`${prefix}${match}/`));
     if (match >= 0 && branchErrors.length > 0 && branchErrors.every((e) => e.keyword === 'enum' && e.instancePath === a.instancePath)) {
-      for (const e of errors) if (e.schemaPath.startsWith(prefix)) drop.add(e);
+      for (const e of errors) if (own(e)) drop.add(e);
       continue;
     }
     for (const e of errors) {
-      if (!e.schemaPath.startsWith(prefix)) continue;
+      if (!own(e)) continue;
       const branch = Number(e.schemaPath.slice(prefix.length).split('/')[0]);
       if (match < 0 || branch !== match) drop.add(e);
     }
@@ -97,7 +100,7 @@ function anyOfExpectation(e: ErrorObject): string {
   return branches.map((b) => (b.enum ? b.enum.map((v) => `'${String(v)}'`).join(' or ') : typeName(b.type ?? 'value'))).join(' or ');
 }
 
-function pointerToPath(pointer: string): Array<string | number> {
+export function pointerToPath(pointer: string): Array<string | number> {
   if (pointer === '') return [];
   return pointer
     .slice(1)

@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core/internal';
+import { checkYamlLimits, limitDiagnostic } from '../input-limits.js';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
 import { parsePlainYaml } from './plain-yaml.js';
@@ -17,21 +18,31 @@ export interface YamlData {
   readonly source: SpecSource;
 }
 
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false } as const;
+// logLevel 'error': the yaml package would print warnings (a mapping used as a key) on standard error;
+// what is wrong with such a spec is reported as a diagnostic.
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' } as const;
 const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
+/**
+ * For positions only, after the text has been read: without the duplicate-key check, which the
+ * yaml package does by comparing each key with every earlier one (quadratic in a mapping's size).
+ */
+const reparseForPositions = (text: string): Document => parseDocument(text, { ...PARSE_OPTIONS, uniqueKeys: false });
 
 /** `what` names the document in messages: "the spec", "the framework profile". */
 export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
+  // Size, line length and nesting first, in one linear pass: no parser sees text beyond them.
+  const limit = checkYamlLimits(text, what);
+  if (limit !== undefined) return { data: undefined, diagnostics: [limitDiagnostic(limit, file)], source: fixedSource(file, limit) };
   // Most specs are plain block YAML: read them without building a syntax tree. Positions, when a
   // diagnostic needs one, come from the yaml package's tree, built then.
   const plain = parsePlainYaml(text);
-  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparse) };
+  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparseForPositions) };
   const lines = new LineIndex(text);
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
     code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
   });
   const doc = reparse(text);
-  const source = yamlSource(doc, text, file, reparse);
+  const source = yamlSource(doc, text, file, reparseForPositions);
   const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source });
 
   if (doc.errors.length > 0) {
@@ -57,6 +68,12 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
       : `YAML syntax error: ${firstLine((e as Error).message).replace(/^Unresolved alias \(the anchor must be set before the alias\): (.*)$/, "alias '*$1' refers to an anchor '&$1' that is not defined before it")}`;
     return fail([at('VLT002', message, alias?.[0] ?? 0, alias?.[1] ?? 0)]);
   }
+}
+
+/** Every later position of a text refused by a limit is the limit's: the text is not parsed. */
+function fixedSource(file: string, at: { line: number; col: number }): SpecSource {
+  const position = { line: at.line, col: at.col };
+  return { file, span: () => ({ file, start: position, end: position }) };
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
 import { severityOf } from '@vault/core/internal';
+import { limitDiagnostic, readTextBounded } from '../input-limits.js';
 import { parseSpecYaml, type ParsedSpec } from './load.js';
 
 /**
@@ -10,7 +10,12 @@ import { parseSpecYaml, type ParsedSpec } from './load.js';
 export function loadSpecFile(path: string, display: string = displayPath(path)): ParsedSpec {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const read = readTextBounded(path, 'the spec');
+    if ('problem' in read) {
+      const at = { line: 1, col: 1 };
+      return { spec: undefined, diagnostics: [limitDiagnostic(read.problem, display)], source: { file: display, span: () => ({ file: display, start: at, end: at }) } };
+    }
+    text = read.text;
   } catch (e) {
     const reason = readFailure(e);
     const at = { line: 1, col: 1 };

@@ -3,6 +3,7 @@
  * Never throws on bad input.
  */
 import { validateSpec, type Diagnostic, type PathDiagnostic, type Spec } from '@vault/core';
+import { guardStack, limitDiagnostic } from '../input-limits.js';
 import { validateSpecShape } from '../schema/validate-schema.js';
 import { resolveDiagnostics, type SpecSource } from '../source-map.js';
 import { parseYamlMapping } from './document.js';
@@ -16,6 +17,13 @@ export interface ParsedSpec {
 }
 
 export function parseSpecYaml(text: string, file: string): ParsedSpec {
+  return guardStack(() => parseChecked(text, file), (problem) => {
+    const at = { line: problem.line, col: problem.col };
+    return { spec: undefined, diagnostics: [limitDiagnostic(problem, file)], source: { file, span: () => ({ file, start: at, end: at }) } };
+  }, 'the spec');
+}
+
+function parseChecked(text: string, file: string): ParsedSpec {
   const parsed = parseYamlMapping(text, file, 'the spec', 'version, model and tables');
   if (parsed.data === undefined) return { spec: undefined, diagnostics: parsed.diagnostics, source: parsed.source };
   const shape = validateSpecShape(parsed.data);

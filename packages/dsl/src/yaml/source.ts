@@ -1,7 +1,7 @@
 /**
  * Resolves spec paths to spans in a YAML document: the one place YAML positions are read.
  */
-import { isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathDiagnostic, Span } from '@vault/core';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
@@ -54,9 +54,28 @@ function locate(doc: Document, text: string, d: Pick<PathDiagnostic, 'path' | 't
   return best;
 }
 
+/**
+ * Each mapping's pairs by key, built on its first lookup: a spec with thousands of diagnostics
+ * under one mapping (`tables`) would otherwise scan it once per diagnostic.
+ */
+const PAIRS = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let pairs = PAIRS.get(map);
+  if (pairs === undefined) {
+    pairs = new Map();
+    for (const p of map.items) {
+      // The first of duplicate keys, as a linear search would find it.
+      if (isPair(p) && isScalar(p.key) && !pairs.has(String(p.key.value))) pairs.set(String(p.key.value), p);
+    }
+    PAIRS.set(map, pairs);
+  }
+  return pairs;
+}
+
 function child(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
   if (isMap(node)) {
-    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+    const pair = pairsOf(node).get(String(segment));
     return pair === undefined ? undefined : { node: pair.value ?? pair.key, pair };
   }
   if (isSeq(node)) {

@@ -1,0 +1,254 @@
+/**
+ * The output folder before a write: its parent made (one folder at a time), a lock so that two
+ * vaults never swap the same folder, what a stopped write left beside it repaired, and what it
+ * holds inspected, so that everything the write needs is known to be possible before anything
+ * changes.
+ */
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Dirent, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { EnvironmentError } from './exit.js';
+import { errnoCode, fsReason } from './fs-errors.js';
+import { environmentError, type Steps } from './output-steps.js';
+
+/** Lists the files a compile generated, one relative path a line; what is not listed is the user's. */
+export const LEDGER = '.vault-files';
+
+/** Where a write builds the new output and where it puts the previous one, beside `dir`. */
+export const stagingPath = (dir: string): string => `${dir}.vault-tmp-${process.pid}`;
+export const retiredPath = (dir: string): string => `${dir}.vault-old-${process.pid}`;
+const lockPath = (dir: string): string => `${dir}.vault-lock`;
+
+/**
+ * Creates the folders above `dir` that are missing, one at a time from the top (Node's recursive
+ * mkdir loops forever under /proc), after checking that no part of the path is a file.
+ */
+export function ensureParent(dir: string, steps: Steps): void {
+  const missing: string[] = [];
+  for (let p = dirname(dir); ; p = dirname(p)) {
+    let st: Stats;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw environmentError(e, `cannot use ${p} for the output`, 'nothing was written');
+      missing.push(p);
+      if (dirname(p) === p) break;
+      continue;
+    }
+    if (!st.isDirectory()) throw new EnvironmentError(`${p} is a file, not a folder; the output needs a folder there (see --out); nothing was written`);
+    break;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      steps.run('mkdir', m, () => mkdirSync(m));
+    } catch (e) {
+      if (errnoCode(e) === 'EEXIST' && statSync(m, { throwIfNoEntry: false })?.isDirectory()) continue;
+      const why = errnoCode(e) === 'ENOENT' ? 'the file system does not allow it' : fsReason(e);
+      throw new EnvironmentError(`cannot create the folder ${m}: ${why}; nothing was written`);
+    }
+  }
+  writable(dirname(dir), `cannot write to ${dirname(dir)}, where vault builds the new output of ${dir} beside it`);
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+};
+
+/**
+ * Takes `DIR.vault-lock` (holding the process id). A lock whose process is gone was left by a
+ * stopped write and is taken over; a live one means another vault is writing `dir`.
+ */
+export function lockOutput(dir: string, steps: Steps): () => void {
+  const path = lockPath(dir);
+  const take = (): boolean => {
+    try {
+      steps.run('lock', path, () => {
+        const fd = openSync(path, 'wx');
+        try {
+          writeSync(fd, `${process.pid}\n`);
+        } finally {
+          closeSync(fd);
+        }
+      });
+      return true;
+    } catch (e) {
+      if (errnoCode(e) === 'EEXIST') return false;
+      throw environmentError(e, `cannot create the lock ${path}`, 'nothing was written');
+    }
+  };
+  if (!take()) {
+    const holder = lockHolder(path);
+    if (holder === 'alive') {
+      throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish, or delete ${path} if no vault is running`);
+    }
+    try {
+      steps.run('unlink', path, () => unlinkSync(path));
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw environmentError(e, `cannot remove the stale lock ${path}`, 'nothing was written');
+    }
+    if (!take()) throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish`);
+  }
+  return () => {
+    try {
+      steps.run('unlock', path, () => unlinkSync(path));
+    } catch {
+      // The output is written; a lock left behind is taken over by the next write (its process is gone).
+    }
+  };
+}
+
+function lockHolder(path: string): 'alive' | 'gone' {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return 'gone';
+  }
+  const pid = Number(text.trim());
+  if (Number.isInteger(pid) && pid > 0) return pid !== process.pid && isAlive(pid) ? 'alive' : 'gone';
+  // Empty: its writer may be between creating and filling it; give it a minute.
+  const age = Date.now() - (lstatSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return text === '' && age < 60_000 ? 'alive' : 'gone';
+}
+
+/**
+ * Repairs what a stopped write left beside `dir` (the lock is held, so no write is running):
+ * when `dir` is missing (stopped between its two renames) the previous output is put back; every
+ * other leftover staging or previous folder is removed. Returns lines for the user.
+ */
+export function repairLeftovers(dir: string, steps: Steps): string[] {
+  const parent = dirname(dir);
+  const pattern = new RegExp(`^${basename(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.vault-(tmp|old)-\\d+$`);
+  const notes: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent).filter((n) => pattern.test(n)).sort();
+  } catch (e) {
+    throw environmentError(e, `cannot list ${parent}`, 'nothing was written');
+  }
+  const leftovers = names.map((n) => join(parent, n));
+  const previous = leftovers.filter((p) => p.includes('.vault-old-')).sort((a, b) => mtime(b) - mtime(a));
+  if (lstatSync(dir, { throwIfNoEntry: false }) === undefined && previous[0] !== undefined) {
+    const back = previous[0];
+    try {
+      steps.run('rename', dir, () => renameSync(back, dir));
+    } catch (e) {
+      throw environmentError(e, `a stopped compile left the previous output of ${dir} in ${back}, and it cannot be put back`, `rename ${back} to ${dir}`);
+    }
+    notes.push(`vault: put back the previous output of ${dir}, which a stopped compile had left in ${back}`);
+  }
+  for (const p of leftovers) {
+    if (p === previous[0] && lstatSync(p, { throwIfNoEntry: false }) === undefined) continue;
+    try {
+      steps.run('remove', p, () => rmSync(p, { recursive: true, force: true }));
+      notes.push(`vault: removed ${p}, left by a stopped compile`);
+    } catch (e) {
+      notes.push(`vault: warning: cannot remove ${p}, left by a stopped compile: ${fsReason(e)}`);
+    }
+  }
+  return notes;
+}
+
+const mtime = (p: string): number => lstatSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+
+/** A file or symbolic link in the output folder that vault did not generate: carried over. */
+export interface UserEntry {
+  readonly path: string;
+  readonly kind: 'file' | 'symlink';
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly atimeMs: number;
+}
+
+export interface OutputContents {
+  readonly exists: boolean;
+  /** The previous compile's ledger. */
+  readonly generated: ReadonlySet<string>;
+  readonly user: ReadonlyArray<UserEntry>;
+  /** Empty folders (the user's: vault never writes one), relative. */
+  readonly emptyFolders: ReadonlyArray<string>;
+}
+
+function specialKind(e: Dirent): string | undefined {
+  return e.isFIFO() ? 'a named pipe' : e.isSocket() ? 'a socket' : e.isCharacterDevice() || e.isBlockDevice() ? 'a device' : undefined;
+}
+
+/**
+ * Lists `dir` and checks that the write can go through: `dir` is a real folder (not a link or a
+ * file), every folder in it can be written (the previous output is removed from them), every file to carry over can be read, and nothing in it is a pipe, socket or device.
+ */
+export function inspectOutput(dir: string): OutputContents {
+  const none: OutputContents = { exists: false, generated: new Set(), user: [], emptyFolders: [] };
+  const top = lstatSync(dir, { throwIfNoEntry: false });
+  if (top === undefined) return none;
+  if (top.isSymbolicLink()) {
+    throw new EnvironmentError(`${dir} is a symbolic link; vault replaces its output folder as a whole and does not write through links: remove the link, or pass the folder above its target as --out; nothing was written`);
+  }
+  if (!top.isDirectory()) throw new EnvironmentError(`${dir} is a file, not a folder; move it, or write elsewhere with --out; nothing was written`);
+  const generated = readLedger(dir);
+  const user: UserEntry[] = [];
+  const emptyFolders: string[] = [];
+  const walk = (abs: string, rel: string): void => {
+    writable(abs, `cannot write to ${abs}, from which vault must remove the files it generated`);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (e) {
+      throw environmentError(e, `cannot list ${abs}`, 'nothing was written');
+    }
+    if (entries.length === 0 && rel !== '') emptyFolders.push(rel);
+    for (const entry of entries) {
+      const r = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const p = join(abs, entry.name);
+      if (entry.isDirectory()) {
+        walk(p, r);
+        continue;
+      }
+      const special = specialKind(entry);
+      if (special !== undefined) {
+        throw new EnvironmentError(`${p} is ${special}; vault keeps only files, folders and symbolic links in its output folder: move it elsewhere; nothing was written`);
+      }
+      if (generated.has(r) || r === LEDGER) continue;
+      const st = lstatSync(p);
+      if (!st.isSymbolicLink()) readable(p);
+      user.push({ path: r, kind: st.isSymbolicLink() ? 'symlink' : 'file', size: st.size, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs });
+    }
+  };
+  walk(dir, '');
+  return { exists: true, generated, user, emptyFolders };
+}
+
+function writable(path: string, what: string): void {
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw environmentError(e, what, 'nothing was written');
+  }
+}
+
+function readable(path: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    throw environmentError(e, `cannot read ${path}, a file vault did not generate, to carry it over into the new output`, 'nothing was written');
+  }
+}
+
+/** The previous compile's ledger; paths that would leave the folder are ignored. */
+export function readLedger(dir: string): Set<string> {
+  const path = join(dir, LEDGER);
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st === undefined || !st.isFile()) return new Set();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw environmentError(e, `cannot read ${path}, the list of files vault generated`, 'nothing was written');
+  }
+  return new Set(text.split('\n').filter((l) => l !== '' && !l.includes('..') && !l.startsWith('/')));
+}
