@@ -9,6 +9,7 @@ import { entityColumns, type EntityColumn } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
+import { specFileName } from './spec-name.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -44,7 +45,7 @@ export interface Manifest {
 }
 
 export interface ManifestOptions {
-  /** The spec file, relative, as the user gave it. */
+  /** The spec file as the user gave it; `spec` holds its file name (`specFileName`). */
   readonly specPath: string;
   /** Every file emitted for the model besides manifest.json, relative to OUT/<model>. */
   readonly files: ReadonlyArray<string>;
@@ -70,7 +71,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
       .map((e) => manifestEntity(model, e, emitted, options.blocks));
   return {
     model: model.name,
-    spec: options.specPath,
+    spec: specFileName(options.specPath),
     raw_vault: { hubs: list('hub'), links: list('link'), satellites: list('satellite'), link_satellites: list('link_satellite') },
     business_vault: {
       hubs: list('business_hub'),
@@ -106,7 +107,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
     else list.push(entity); // not a spread per entity: that copied the list 10,000 times at 10,000 tables
   }
   const q = (s: string): string => JSON.stringify(s);
-  yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(options.specPath)},\n`;
+  yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(specFileName(options.specPath))},\n`;
   for (const [layer, lists] of LAYOUT) {
     yield `  ${q(layer)}: {\n`;
     for (const [i, [plural, kind]] of lists.entries()) {
