@@ -6,7 +6,7 @@ import { isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
-import { parsePlainYaml } from './plain-yaml.js';
+import { readYamlData } from './data-reader.js';
 import { yamlSource } from './source.js';
 import { describeYamlError } from './syntax-errors.js';
 
@@ -22,10 +22,10 @@ const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
 
 /** `what` names the document in messages: "the spec", "the framework profile". */
 export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
-  // Most specs are plain block YAML: read them without building a syntax tree. Positions, when a
-  // diagnostic needs one, come from the yaml package's tree, built then.
-  const plain = parsePlainYaml(text);
-  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparse) };
+  // Most specs are well-formed: js-yaml reads them without building a syntax tree. Errors, and
+  // positions when a diagnostic needs one, come from the yaml package's tree, built then.
+  const data = readYamlData(text);
+  if (data !== undefined) return { data, diagnostics: [], source: yamlSource(undefined, text, file, reparse) };
   const lines = new LineIndex(text);
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
     code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
