@@ -53,6 +53,8 @@ function ok(r: ReturnType<typeof runVault>): void {
 }
 
 const TARGETS = '--target=querydsl,sql,docs';
+/** Six runs of the bin, each drawing the SVG diagrams: generous, for a busy machine. */
+const SLOW = 180_000;
 
 describe.each(['ews', 'lgd'])('specs/%s.yaml', (model) => {
   it('vault compile --target querydsl,sql,docs: the same bytes from two directories, with relative and absolute spec paths', () => {
@@ -80,7 +82,7 @@ describe.each(['ews', 'lgd'])('specs/%s.yaml', (model) => {
     ok(fromSpecs);
     expect(fromSpecs.stdout).toBe('');
     ok(runVault(['compile', spec, TARGETS, '--out', join(project, 'out-a'), '--check'], { cwd: elsewhere }));
-  });
+  }, SLOW);
 
   it('vault docs: the same bytes from two directories, and --check from a third', () => {
     const { project, elsewhere } = workspace();
@@ -92,5 +94,5 @@ describe.each(['ews', 'lgd'])('specs/%s.yaml', (model) => {
     expectSameBytes(first, files(join(elsewhere, 'docs-b', model)));
     expectNoMachinePath(first, project, elsewhere);
     ok(runVault(['docs', `${model}.yaml`, '--out', join(project, 'docs-a'), '--check'], { cwd: join(project, 'specs') }));
-  });
+  }, SLOW);
 });
