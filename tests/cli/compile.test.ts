@@ -46,7 +46,7 @@ describe('vault compile', () => {
     const a = snapshot(join(dir, 'generated'));
     expect(Object.keys(a)).toContain('ews/manifest.json');
     expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
-    expect(JSON.parse(a['ews/manifest.json']!).spec).toBe('specs/ews.yaml');
+    expect(JSON.parse(a['ews/manifest.json']!).spec).toBe('ews.yaml');
 
     writeFileSync(join(dir, 'specs/ews.yaml'), reverseKeys(readFileSync(join(dir, 'specs/ews.yaml'), 'utf8')));
     expect(runVault(['compile', 'specs/ews.yaml'], { cwd: dir }).code).toBe(0);

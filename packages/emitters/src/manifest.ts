@@ -10,6 +10,7 @@ import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
+import { specFileName } from './spec-name.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -49,7 +50,7 @@ export interface Manifest {
 }
 
 export interface ManifestOptions {
-  /** The spec file, relative, as the user gave it. */
+  /** The spec file as the user gave it; `spec` holds its file name (`specFileName`). */
   readonly specPath: string;
   /** Every file emitted for the model besides manifest.json, relative to OUT/<model>. */
   readonly files: ReadonlyArray<string>;
@@ -75,7 +76,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
       .map((e) => manifestEntity(model, e, emitted, options.blocks));
   return {
     model: model.name,
-    spec: options.specPath,
+    spec: specFileName(options.specPath),
     hashing: hashingSettings(model),
     record_sources: recordSources(model),
     raw_vault: { hubs: list('hub'), links: list('link'), satellites: list('satellite'), link_satellites: list('link_satellite') },
@@ -114,7 +115,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
   }
   const q = (s: string): string => JSON.stringify(s);
   const block = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
-  yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(options.specPath)},\n`;
+  yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(specFileName(options.specPath))},\n`;
   yield `  "hashing": ${block(hashingSettings(model))},\n  "record_sources": ${block(recordSources(model))},\n`;
   for (const [layer, lists] of LAYOUT) {
     yield `  ${q(layer)}: {\n`;

@@ -7,7 +7,7 @@ import { severityOf, type Diagnostic, type DiagnosticCode } from '@vault/core/in
 import { checkYamlLimits, limitDiagnostic } from '../input-limits.js';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
-import { parsePlainYaml } from './plain-yaml.js';
+import { readYamlData } from './data-reader.js';
 import { yamlSource } from './source.js';
 import { describeYamlError } from './syntax-errors.js';
 
@@ -33,10 +33,10 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
   // Size, line length and nesting first, in one linear pass: no parser sees text beyond them.
   const limit = checkYamlLimits(text, what);
   if (limit !== undefined) return { data: undefined, diagnostics: [limitDiagnostic(limit, file)], source: fixedSource(file, limit) };
-  // Most specs are plain block YAML: read them without building a syntax tree. Positions, when a
-  // diagnostic needs one, come from the yaml package's tree, built then.
-  const plain = parsePlainYaml(text);
-  if (plain !== undefined) return { data: plain, diagnostics: [], source: yamlSource(undefined, text, file, reparseForPositions) };
+  // Most specs are well-formed: js-yaml reads them without building a syntax tree. Errors, and
+  // positions when a diagnostic needs one, come from the yaml package's tree, built then.
+  const data = readYamlData(text);
+  if (data !== undefined) return { data, diagnostics: [], source: yamlSource(undefined, text, file, reparseForPositions) };
   const lines = new LineIndex(text);
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
     code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },

@@ -9,7 +9,7 @@ import type { SpecSource } from '../source-map.js';
 type Range = readonly [number, number];
 
 /**
- * The document is held weakly, or not at all when the text was read on the plain fast path: a
+ * The document is held weakly, or not at all when js-yaml read the text (data-reader.ts): a
  * 10,000-table spec's YAML tree is ~500 MB, and most compiles never need a position after
  * parsing. When one is needed and there is no tree, the text is parsed (same text, same positions).
  */

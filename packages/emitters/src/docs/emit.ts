@@ -18,7 +18,7 @@ import { DOCS_FILES, docsReadme } from './readme.js';
 export const MAX_DRAWN_NODES = 2000;
 
 export interface DocsOptions {
-  /** The spec file, relative, as the user gave it. */
+  /** The spec file as the user gave it; README.md names its file name (`specFileName`). */
   readonly specPath: string;
   /** Folder prefix of every path, e.g. `docs/` inside a compile's output; none by default. */
   readonly dir?: string;

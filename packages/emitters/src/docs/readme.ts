@@ -14,6 +14,7 @@ import { lineageGraph, type LineageGraph, type LineageNode } from './lineage.js'
 import { mdCode, mdHeader, mdRow, mdText } from './markdown.js';
 import { lineageMermaid } from './mermaid.js';
 import { KIND_STYLES, LAYER_TITLES } from './style.js';
+import { specFileName } from '../spec-name.js';
 
 /** The files the README links to, next to it. */
 export const DOCS_FILES = {
@@ -25,7 +26,7 @@ export const DOCS_FILES = {
 } as const;
 
 export interface ReadmeOptions {
-  /** The spec file, relative, as the user gave it. */
+  /** The spec file as the user gave it; only its file name is written (`specFileName`). */
   readonly specPath: string;
 }
 
@@ -41,7 +42,7 @@ export function docsReadme(model: VaultModel, options: ReadmeOptions): string {
   const w = new CodeWriter('');
   w.line(`# Model ${mdText(model.name)}`).blank();
   if (model.description !== undefined) w.line(mdText(model.description)).blank();
-  w.line(`- Spec: ${mdCode(options.specPath)}`);
+  w.line(`- Spec: ${mdCode(specFileName(options.specPath))}`);
   w.line(`- Record source: ${mdCode(model.recordSource)}`);
   w.line(`- Hashing: ${model.hashing.algorithm}; business keys compared case-${model.hashing.caseSensitiveKeys ? 'sensitively' : 'insensitively'}, hashdiffs case-${model.hashing.caseSensitiveHashdiff ? 'sensitively' : 'insensitively'}`);
   w.line(`- Schemas: landing ${mdCode(model.schemas.landing)}, raw vault ${mdCode(model.schemas.rawVault)}, business vault ${mdCode(model.schemas.businessVault)}, access layer ${mdCode(model.schemas.accessLayer)}`);

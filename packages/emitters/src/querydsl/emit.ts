@@ -17,7 +17,7 @@ import { dslContext, type DslContext } from './scope.js';
 import { validateQueryDsl } from './validate.js';
 
 export interface QueryDslOptions {
-  /** The spec file, relative, as the user gave it: named in every file's header. */
+  /** The spec file as the user gave it: every file's header names its file name (`specFileName`). */
   readonly specPath: string;
   /** Framework names; default: the contract's (`DEFAULT_PROFILE`). */
   readonly profile?: FrameworkProfile;
