@@ -33,8 +33,9 @@ describe(`vault init -o on ${ON}: write failures`, () => {
   it('over a folder (with --force), and through a file used as a folder', async () => {
     mkdirSync(join(f.dir, 'taken', 'inside'), { recursive: true });
     const folder = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'taken', '--force', ...f.dbArgs]);
-    expect(folder.code, folder.stderr).toBe(1);
-    expect(folder.stderr).toMatch(/vault: cannot write taken: .*; nothing was written\n$/);
+    // A folder named as the output file is the command line's mistake (init-output.test.ts).
+    expect(folder.code, folder.stderr).toBe(2);
+    expect(folder.stderr).toBe('vault: -o taken is a folder, not a regular file; vault init writes a regular file\n');
     writeFileSync(join(f.dir, 'plain'), 'x');
     const through = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'plain/spec.yaml', ...f.dbArgs]);
     expectOneLine(through, 'vault: cannot write plain/spec.yaml: a part of the path is a file, not a folder; nothing was written');

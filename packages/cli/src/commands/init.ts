@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core/internal';
-import { analyzeSpec, parseSpecYaml, readFailure } from '@vault/dsl/internal';
+import { analyzeSpec, parseSpecYaml } from '@vault/dsl/internal';
 import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
+import { errnoCode, fsReason } from '../fs-errors.js';
 import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
@@ -69,7 +70,9 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
     try {
       replaceFile(opts.output, text);
     } catch (e) {
-      o.err(`vault: cannot write ${opts.output}: ${e instanceof NotRegularFileError ? e.message : readFailure(e)}`);
+      // The machine's refusal (no such folder, read-only, full disk), not a bug: one line, exit 1.
+      const why = e instanceof NotRegularFileError ? e.message : errnoCode(e) === 'ENOENT' ? `the folder ${dirname(opts.output)} does not exist` : fsReason(e);
+      o.err(`vault: cannot write ${opts.output}: ${why}; nothing was written`);
       return EXIT.failed;
     }
   }
@@ -90,6 +93,8 @@ function outputExists(path: string): boolean {
   try {
     return existingRegularFile(path) !== undefined;
   } catch (e) {
-    throw new UsageError(e instanceof NotRegularFileError ? `-o ${e.message}; vault init writes a regular file` : `cannot write -o ${path}: ${readFailure(e)}`);
+    if (e instanceof NotRegularFileError) throw new UsageError(`-o ${e.message}; vault init writes a regular file`);
+    // Nothing can be there (a part of the path is missing or a file): the write says why, exit 1.
+    return false;
   }
 }
