@@ -13,8 +13,17 @@ export interface Output {
 export function consoleOutput(): Output {
   const color = process.env['NO_COLOR'] === undefined && process.stderr.isTTY === true && process.env['TERM'] !== 'dumb';
   const interactive = process.stderr.isTTY === true;
+  // A reader that stops early (`vault explain | head`) closes the pipe: the rest of the output
+  // is dropped, not an error (the command still finishes what it was doing, and its exit code).
+  let stdoutOpen = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stdoutOpen = false;
+  });
   return {
-    out: (line) => process.stdout.write(`${line}\n`),
+    out: (line) => {
+      if (stdoutOpen) process.stdout.write(`${line}\n`);
+    },
     err: (line) => process.stderr.write(`${line}\n`),
     color,
     interactive,
