@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { EnvironmentError } from './exit.js';
 import { errnoCode, fsReason } from './fs-errors.js';
 import { environmentError, type Steps } from './output-steps.js';
+import { isProcessAlive } from './process-alive.js';
 
 /** Lists the files a compile generated, one relative path a line; what is not listed is the user's. */
 export const LEDGER = '.vault-files';
@@ -49,15 +50,6 @@ export function ensureParent(dir: string, steps: Steps): void {
   }
   writable(dirname(dir), `cannot write to ${dirname(dir)}, where vault builds the new output of ${dir} beside it`);
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
-};
 
 /**
  * Takes `DIR.vault-lock` (holding the process id). A lock whose process is gone was left by a
@@ -110,7 +102,7 @@ function lockHolder(path: string): 'alive' | 'gone' {
     return 'gone';
   }
   const pid = Number(text.trim());
-  if (Number.isInteger(pid) && pid > 0) return pid !== process.pid && isAlive(pid) ? 'alive' : 'gone';
+  if (Number.isInteger(pid) && pid > 0) return pid !== process.pid && isProcessAlive(pid) ? 'alive' : 'gone';
   // Empty: its writer may be between creating and filling it; give it a minute.
   const age = Date.now() - (lstatSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
   return text === '' && age < 60_000 ? 'alive' : 'gone';

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { isProcessAlive } from '../process-alive.js';
 import { DatabaseError } from './database.js';
 
 const PID_TEXT = /^(\d+)\n?$/;
@@ -41,7 +42,7 @@ export function takeDirectoryLock(lockPath: string, dir: string): () => void {
     const text = readOrUndefined(lockPath);
     if (text === undefined) continue;
     const pid = Number(PID_TEXT.exec(text)?.[1] ?? Number.NaN);
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
       throw new DatabaseError(
         `the embedded database ${dir} is in use by another vault process (pid ${pid}); try again when it has finished (if no process ${pid} is a vault command, remove ${lockPath})`,
       );
@@ -105,14 +106,5 @@ function readOrUndefined(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
