@@ -3,7 +3,7 @@
  * host carries (`https://user:password@host`, `?api_key=...`). None of them may reach a
  * message, the answer cache or the spec, even when a server or a model echoes them back.
  */
-import { credentialSecrets, redactCredentials, scrubber } from '@vault/core/internal';
+import { credentialSecrets, scrubber } from '@vault/core/internal';
 import { LlmFailure } from './failure.js';
 import type { ProviderOptions } from './provider.js';
 
@@ -17,11 +17,6 @@ export function providerSecrets(options: Pick<ProviderOptions, 'host' | 'env'>):
     ...(key !== undefined && key !== '' ? [key] : []),
     ...[options.env['GROQ_BASE_URL'], options.env['OLLAMA_HOST'], options.host].flatMap((url) => (url === undefined ? [] : credentialSecrets(url))),
   ];
-}
-
-/** A URL as messages show it: credentials masked. */
-export function shownUrl(url: string): string {
-  return redactCredentials(url);
 }
 
 /** `text` with every secret of the options masked. */

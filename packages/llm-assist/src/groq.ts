@@ -8,7 +8,8 @@
  * logging is off so nothing it prints can carry request details.
  */
 import Groq from 'groq-sdk';
-import { checkApiKey, scrubFor, shownUrl } from './credentials.js';
+import { redactCredentials } from '@vault/core/internal';
+import { checkApiKey, scrubFor } from './credentials.js';
 import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, retryAfterMs } from './failure.js';
 import { DEFAULT_MODELS, SAMPLING, type LlmProvider, type LlmRequest, type ProviderOptions } from './provider.js';
 import { withRetries } from './retry.js';
@@ -32,7 +33,7 @@ export function groqProvider(options: ProviderOptions): LlmProvider {
   checkApiKey(key, 'GROQ_API_KEY');
   const scrub = scrubFor(options);
   const baseURL = options.env['GROQ_BASE_URL']?.trim() || DEFAULT_GROQ_BASE_URL;
-  const endpoint = scrub(shownUrl(baseURL));
+  const endpoint = scrub(redactCredentials(baseURL));
   // The key goes in the Authorization header; a user name or password in the URL cannot also be
   // sent (fetch refuses such URLs), so it is refused here, masked, instead of failing later.
   if (baseURL.includes('@')) {

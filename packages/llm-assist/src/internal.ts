@@ -12,7 +12,7 @@
  *   connect: () => ollamaProvider({ ...options, model: 'llama3.1:8b' }), cache: fileCache(), examples: loadExamples([BUILTIN_EXAMPLES_DIR]).examples });
  */
 export * from './cache.js';
-export { checkApiKey, providerSecrets, scrubFor, shownUrl } from './credentials.js';
+export { checkApiKey, providerSecrets, scrubFor } from './credentials.js';
 export * from './diff.js';
 export * from './examples.js';
 export * from './failure.js';

@@ -8,7 +8,8 @@
  * in the host are sent as a Basic header and never shown.
  */
 import { Ollama } from 'ollama';
-import { scrubFor, shownUrl } from './credentials.js';
+import { redactCredentials } from '@vault/core/internal';
+import { scrubFor } from './credentials.js';
 import { describeNetworkCode, isRetryableStatus, isTimeout, LlmFailure, networkCode, oneLine, retryAfterMs } from './failure.js';
 import { DEFAULT_MODELS, SAMPLING, type LlmProvider, type LlmRequest, type ProviderOptions } from './provider.js';
 import { withRetries } from './retry.js';
@@ -25,7 +26,7 @@ export function ollamaProvider(options: ProviderOptions): LlmProvider {
   const host = options.host ?? nonEmpty(options.env['OLLAMA_HOST']) ?? DEFAULT_OLLAMA_HOST;
   const scrub = scrubFor(options);
   /** The host as messages show it: without its credentials. */
-  const endpoint = scrub(shownUrl(host));
+  const endpoint = scrub(redactCredentials(host));
   let lastRetryAfter: number | undefined;
   const timedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);

@@ -14,13 +14,9 @@ export function redactUrl(url: string): string {
   return redactCredentials(url);
 }
 
-/** Every secret in the URL, to scrub from error text the driver might echo back. */
-export function urlSecrets(url: string): ReadonlyArray<string> {
-  return credentialSecrets(url);
-}
-
+/** `text` without the URL's secrets: error text a driver or server might echo back. */
 export function scrub(text: string, url: string): string {
-  return scrubber(urlSecrets(url))(text.split(url).join(redactUrl(url)));
+  return scrubber(credentialSecrets(url))(text.split(url).join(redactUrl(url)));
 }
 
 export interface ServerAddress {
