@@ -9,7 +9,7 @@ import type { EmittedFile } from '../emitted-file.js';
 import { accessLayerViews } from './access-layer.js';
 import { businessVaultViews } from './business-vault.js';
 import { sqlContext, type SqlContext } from './context.js';
-import { WIRED_DIALECT } from './dialect/index.js';
+import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
@@ -55,10 +55,10 @@ export interface SqlPlan {
   readonly dropViews: Statement | undefined;
 }
 
-function checked(model: VaultModel): SqlContext {
+function checked(model: VaultModel, dialect: Dialect): SqlContext {
   const problems = validateSql(model);
   if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.join('\n')}`);
-  return sqlContext(model, WIRED_DIALECT);
+  return sqlContext(model, dialect);
 }
 
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
@@ -93,7 +93,8 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
 }
 
 /**
- * The statements to set a model up and to load it. Throws when `validateSql` reports a problem.
+ * The statements to set a model up and to load it, in `dialect` (the wired one unless a test
+ * asks for another). Throws when `validateSql` reports a problem.
  *
  * @example
  * const plan = sqlPlan(model);
@@ -104,8 +105,8 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
  *   await client.query('COMMIT');
  * }
  */
-export function sqlPlan(model: VaultModel): SqlPlan {
-  const ctx = checked(model);
+export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT): SqlPlan {
+  const ctx = checked(model, dialect);
   const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
   return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: dropModelViews(ctx) };
 }

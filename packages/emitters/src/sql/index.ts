@@ -5,6 +5,7 @@ export { validateSql } from './validate.js';
 // The CLI and the public API talk to PostgreSQL: its quoting, type names, parameter and ledger kinds.
 export { FINGERPRINTED_KINDS, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, tableIdent } from './dialect/postgres/index.js';
 export { WIRED_DIALECT, postgresDialect, type Dialect, type DialectCapabilities } from './dialect/index.js';
+export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
 export { TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
