@@ -99,7 +99,7 @@ export interface Dialect {
   readonly hasMin: (kind: ColumnTypeKind) => boolean;
   /** Whether values of the type can be sorted (a delta order must be). */
   readonly sortable: (kind: ColumnTypeKind) => boolean;
-  /** The lines of a query giving each key's first row, all its columns. */
+  /** The lines of a query giving each key's first row: every column of `from` (a portable form may add its own, `FIRST_ROW_COLUMN`). */
   readonly firstRowPerKey: (q: FirstRowPerKey) => ReadonlyArray<string>;
   /** `timestamp` plus `count` microseconds (the spacing of a batch's changes). */
   readonly addMicroseconds: (timestamp: string, count: string) => string;
