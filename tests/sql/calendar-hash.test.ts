@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { compileSpec, type ColumnType, type VaultModel } from '@vault/core';
 import { HASHING_STANDARD, entityTable, landingTables, quoteIdent, sqlPlan } from '@vault/emitters/internal';
+import { postgresDialect } from '../../packages/emitters/src/sql/dialect/postgres/index.js';
 import { hashText } from '../../packages/emitters/src/sql/hashing.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { calendarLiteral, referenceCalendarText, referenceHash, referenceHashText, type CalendarValue } from './reference-hash.js';
@@ -57,7 +58,7 @@ const valueArb = (kind: CalendarKind): fc.Arbitrary<CalendarValue> => fc.oneof(f
 async function sqlTexts(kind: CalendarKind, values: ReadonlyArray<CalendarValue | null>, keepCase: boolean, expression?: (x: string) => string): Promise<Array<string | null>> {
   const type: ColumnType = { kind };
   const rows = values.map((v, i) => `(${i}, CAST(${v === null ? 'NULL' : `'${calendarLiteral(v, kind === 'timestamptz')}'`} AS ${PG_TYPE[kind]}))`).join(', ');
-  const text = expression?.('v') ?? hashText({ sql: 'v', type }, keepCase);
+  const text = expression?.('v') ?? hashText(postgresDialect, { sql: 'v', type }, keepCase);
   const { rows: got } = await db.query<{ t: string | null }>(`SELECT ${text} AS t FROM (VALUES ${rows}) AS x(i, v) ORDER BY i`);
   return got.map((r) => r.t);
 }
@@ -112,14 +113,14 @@ describe(`${HASHING_STANDARD}: canonical text of dates and timestamps`, () => {
     const lines = block.trim().split('\n').map((l) => JSON.parse(l) as { type: CalendarKind; value: string; text: string });
     expect(new Set(lines.map((l) => l.type))).toEqual(new Set(['date', 'timestamp', 'timestamptz']));
     for (const l of lines) {
-      const { rows } = await db.query<{ t: string }>(`SELECT ${hashText({ sql: `CAST($1 AS ${PG_TYPE[l.type]})`, type: { kind: l.type } }, true)} AS t`, [l.value]);
+      const { rows } = await db.query<{ t: string }>(`SELECT ${hashText(postgresDialect, { sql: `CAST($1 AS ${PG_TYPE[l.type]})`, type: { kind: l.type } }, true)} AS t`, [l.value]);
       expect(rows[0]?.t, JSON.stringify(l)).toBe(l.text);
     }
   });
 
   it('a timestamptz is hashed as its instant in UTC, whatever the offset it was written with', async () => {
     const { rows } = await db.query<{ t: string }>(
-      `SELECT ${hashText({ sql: 'v', type: { kind: 'timestamptz' } }, true)} AS t FROM (VALUES (1, timestamptz '2000-01-01 02:00:00+02 BC'), (2, timestamptz '2001-12-31 22:00:00-02 BC')) AS x(i, v) ORDER BY i`,
+      `SELECT ${hashText(postgresDialect, { sql: 'v', type: { kind: 'timestamptz' } }, true)} AS t FROM (VALUES (1, timestamptz '2000-01-01 02:00:00+02 BC'), (2, timestamptz '2001-12-31 22:00:00-02 BC')) AS x(i, v) ORDER BY i`,
     );
     expect(rows.map((r) => r.t)).toEqual(['2000-01-01 00:00:00.000000 BC', '2000-01-01 00:00:00.000000 BC']);
   });

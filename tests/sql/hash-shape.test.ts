@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnType } from '@vault/core';
+import { postgresDialect } from '../../packages/emitters/src/sql/dialect/postgres/index.js';
 import { hashText } from '../../packages/emitters/src/sql/hashing.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
@@ -52,10 +53,10 @@ describe('short hash texts equal the full standard', () => {
   });
 
   it.each(CASES)('%o', async (type, pgType, values, canonical) => {
-    const short = hashText({ sql: 'v', type }, false);
+    const short = hashText(postgresDialect, { sql: 'v', type }, false);
     expect(short.length, 'the short form leaves steps out').toBeLessThan(fullHashText(canonical, false).length);
     for (const keepCase of [false, true]) {
-      const sql = `SELECT ${hashText({ sql: 'v', type }, keepCase)} AS short, ${fullHashText(canonical, keepCase)} AS full FROM (VALUES ${values.map((v) => `(CAST(${v} AS ${pgType}))`).join(', ')}) AS x(v)`;
+      const sql = `SELECT ${hashText(postgresDialect, { sql: 'v', type }, keepCase)} AS short, ${fullHashText(canonical, keepCase)} AS full FROM (VALUES ${values.map((v) => `(CAST(${v} AS ${pgType}))`).join(', ')}) AS x(v)`;
       const { rows } = await db.query<{ short: string; full: string }>(sql);
       expect(rows).toHaveLength(values.length);
       for (const r of rows) expect(r.short, `${pgType} keepCase=${keepCase}`).toBe(r.full);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
@@ -543,7 +543,7 @@ describe('docs/hashing.md test vectors', () => {
     for (const v of vectors) {
       const inputs = v.values.map((x) => ({ sql: x === null ? 'CAST(NULL AS text)' : quoteLiteral(x), type: { kind: 'text' } as const }));
       const hashing = { algorithm: v.algorithm, caseSensitiveKeys: v.keepCase, caseSensitiveHashdiff: v.keepCase };
-      const [row] = await rows<{ h: string }>(`SELECT ${hashExpression(hashing, inputs, 'key')} AS h`);
+      const [row] = await rows<{ h: string }>(`SELECT ${hashExpression(postgresDialect, hashing, inputs, 'key')} AS h`);
       expect(row?.h, JSON.stringify(v)).toBe(v.hash);
     }
   });

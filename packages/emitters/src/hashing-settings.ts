@@ -11,7 +11,7 @@ import type { HashAlgorithm, VaultModel } from '@vault/core';
  * hashes as in v1 (docs/hashing.md, "Versions").
  */
 export const HASHING_STANDARD_VERSION = 2;
-/** The name and version of the hashing rules; it changes whenever a rule does. */
+/** The name and version of the hashing rules (with `CANONICAL_TEXT`, hashing-standard.ts); it changes whenever a rule does. */
 export const HASHING_STANDARD = `vault hashing standard v${HASHING_STANDARD_VERSION}`;
 /** What a NULL or blank value contributes. */
 export const NULL_TOKEN = '^^';

@@ -15,4 +15,5 @@ export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type Ma
 export * from './querydsl/index.js';
 export * from './seed/index.js';
 export * from './sql/index.js';
+export { CANONICAL_TEXT, type CalendarRule, type CanonicalForm, type CanonicalRule, type CanonicalText } from './hashing-standard.js';
 export * from './docs/index.js';

@@ -4,7 +4,7 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
+import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
 import type { Queryable } from './database.js';
 
 export interface LedgerEntry {
@@ -35,7 +35,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
   const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
     const kind = (await q.query<{ kind: string }>(statements.kind, [key])).rows[0]?.kind;
-    if (kind === undefined || !FINGERPRINTED_KINDS.has(kind)) return undefined;
+    if (kind === undefined || !statements.fingerprintedKinds.has(kind)) return undefined;
     const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t))).rows[0];
     return `${key} ${f?.rows} ${f?.versions} ${f?.columns}`;
   };

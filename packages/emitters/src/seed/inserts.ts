@@ -4,7 +4,8 @@
  */
 import type { VaultModel } from '@vault/core';
 import { landingTable } from '../sql/names.js';
-import { quoteIdent, tableIdent } from '../sql/quote.js';
+// Seed rows go into PostgreSQL (or PGlite), whatever dialect the SQL target emits.
+import { quoteIdent, tableIdent } from '../sql/dialect/postgres/quote.js';
 import type { SeedTable, SeedValue } from './rows.js';
 
 export interface SeedInsert {

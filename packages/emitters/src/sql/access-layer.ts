@@ -15,9 +15,8 @@ import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, type Statement } from './sql-writer.js';
-import { as, col, createEntityView, createView, leftJoin } from './views.js';
+import { createEntityView, createView, leftJoin } from './views.js';
 
 /** A business hub or link with its business satellite: the base every access view reads. */
 interface Offer {
@@ -36,7 +35,8 @@ function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: st
 }
 
 /** A column read from the base ("b") or its business satellite ("s"). */
-function offeredColumn(o: Offer, c: AccessColumn): string {
+function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
+  const { as, col } = ctx.sql;
   const fromBase = c.fromKind === o.entity.kind && c.from === o.entity.name;
   const fromSat = o.sat !== undefined && c.fromKind === o.sat.kind && c.from === o.sat.name;
   if (!fromBase && !fromSat) throw new Error(`vault SQL: column '${c.name}' comes from ${c.fromKind} '${c.from}', which '${o.entity.name}' does not offer`);
@@ -45,19 +45,21 @@ function offeredColumn(o: Offer, c: AccessColumn): string {
 
 /** `FROM <base> AS "b" LEFT JOIN <its business satellite> AS "s"`. */
 function fromOffer(ctx: SqlContext, w: CodeWriter, o: Offer): void {
+  const { col, quoteIdent, tableIdent } = ctx.sql;
   w.line(`FROM ${tableIdent(entityTable(ctx.model, o.entity.kind, o.entity.name))} AS ${quoteIdent('b')}`);
-  if (o.sat !== undefined) leftJoin(w, entityTable(ctx.model, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
+  if (o.sat !== undefined) leftJoin(ctx, w, entityTable(ctx.model, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
 }
 
 function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
+  const { col, quoteLiteral } = ctx.sql;
   return `${col(alias, hashKey)} <> ${quoteLiteral(ctx.zeroHash)}`;
 }
 
 export function presentationView(ctx: SqlContext, view: PresentationView): Statement {
   const o = offer(ctx, 'business_hub', view.businessHub);
-  return createEntityView(ctx.model, view.kind, view.name, (w) => {
+  return createEntityView(ctx, view.kind, view.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(o, c))));
+    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(ctx, o, c))));
     fromOffer(ctx, w, o);
     w.line(`WHERE ${notGhost(ctx, 'b', o.entity.hashKey)}`);
   });
@@ -65,11 +67,11 @@ export function presentationView(ctx: SqlContext, view: PresentationView): State
 
 export function reportingView(ctx: SqlContext, view: ReportingView): Statement {
   const o = offer(ctx, view.fromKind, view.from);
-  return createEntityView(ctx.model, view.kind, view.name, (w) => {
+  return createEntityView(ctx, view.kind, view.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(o, c))));
+    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(ctx, o, c))));
     fromOffer(ctx, w, o);
-    const filter = view.filter === undefined ? '' : ` AND ${filterSql(view.filter, offeredScope('b', o.keys, o.sat, 's'))}`;
+    const filter = view.filter === undefined ? '' : ` AND ${filterSql(ctx, view.filter, offeredScope(ctx, 'b', o.keys, o.sat, 's'))}`;
     w.line(`WHERE ${notGhost(ctx, 'b', o.entity.hashKey)}${filter}`);
   });
 }
@@ -77,9 +79,10 @@ export function reportingView(ctx: SqlContext, view: ReportingView): Statement {
 export function dimensionViews(ctx: SqlContext, model: DimensionalModel): ReadonlyArray<Statement> {
   return model.dimensions.map((d) => {
     const o = offer(ctx, 'business_hub', d.businessHub);
-    return createView(dimensionTable(ctx.model, model.name, d.name), (w) => {
+    const { as, col } = ctx.sql;
+    return createView(ctx, dimensionTable(ctx.model, model.name, d.name), (w) => {
       w.line('SELECT');
-      w.block(() => commaList(w, [as(col('b', o.entity.hashKey), d.hashKey), ...d.attributes.map((c) => offeredColumn(o, c))]));
+      w.block(() => commaList(w, [as(col('b', o.entity.hashKey), d.hashKey), ...d.attributes.map((c) => offeredColumn(ctx, o, c))]));
       fromOffer(ctx, w, o);
     });
   });
@@ -89,25 +92,29 @@ export function dimensionViews(ctx: SqlContext, model: DimensionalModel): Readon
 class FactJoins {
   private readonly joins = new Map<string, { readonly alias: string; readonly table: SqlTable; readonly on: string }>();
 
+  constructor(private readonly ctx: SqlContext) {}
+
   /** The alias of `table` joined on its `hashKey` = the fact's `factColumn`. */
   alias(table: SqlTable, hashKey: string, factColumn: string): string {
     const key = `${table.schema}.${table.name}\u0000${factColumn}`;
     const hit = this.joins.get(key);
     if (hit !== undefined) return hit.alias;
     const alias = `j${this.joins.size + 1}`;
+    const { col } = this.ctx.sql;
     this.joins.set(key, { alias, table, on: `${col(alias, hashKey)} = ${col('f', factColumn)}` });
     return alias;
   }
 
   write(w: CodeWriter): void {
-    for (const j of this.joins.values()) leftJoin(w, j.table, j.alias, j.on);
+    for (const j of this.joins.values()) leftJoin(this.ctx, w, j.table, j.alias, j.on);
   }
 }
 
 export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
+  const { as, col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const fact = offer(ctx, model.factKind, model.fact);
   const slots = fact.entity.kind === 'business_link' ? fact.entity.hubs : [];
-  const joins = new FactJoins();
+  const joins = new FactJoins(ctx);
   /** The fact's column holding the hash key of business hub `hub`: the first slot for it. */
   const keyOfHub = (hub: string): string => {
     if (fact.entity.kind === 'business_hub' && fact.entity.name === hub) return fact.entity.hashKey;
@@ -137,7 +144,7 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     return as(`COALESCE(${col(alias, hub.hashKey)}, ${quoteLiteral(ctx.zeroHash)})`, d.hashKey);
   });
   const measures = model.measures.map(measure);
-  return createEntityView(ctx.model, model.kind, model.name, (w) => {
+  return createEntityView(ctx, model.kind, model.name, (w) => {
     w.line('SELECT');
     w.block(() => commaList(w, [...dimensionKeys, ...measures]));
     w.line(`FROM ${tableIdent(entityTable(ctx.model, fact.entity.kind, fact.entity.name))} AS ${quoteIdent('f')}`);

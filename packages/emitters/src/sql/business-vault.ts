@@ -15,17 +15,16 @@ import { need, type SqlContext } from './context.js';
 import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
 import { hashExpression } from './hashing.js';
 import { entityTable } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
-import { pgType } from './types.js';
-import { as, col, createEntityView, leftJoin } from './views.js';
+import { createEntityView, leftJoin } from './views.js';
 import type { CodeWriter } from '../writer.js';
 
 
 /** The raw parent of a business satellite: its hash key, business keys and table. */
 function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): { readonly hashKey: string; readonly keys: ReadonlyArray<Column>; readonly table: string } {
+  const { tableIdent } = ctx.sql;
   if (sat.kind === 'business_satellite') {
     const hub = need(ctx.hubs, need(ctx.businessHubs, sat.parent, 'business hub').hub, 'hub');
     return { hashKey: hub.hashKey, keys: hub.businessKeys, table: tableIdent(entityTable(ctx.model, 'hub', hub.name)) };
@@ -41,14 +40,16 @@ function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatelli
  * one, the latest load.
  */
 function currentOrder(ctx: SqlContext, rawKind: 'satellite' | 'link_satellite', name: string): ReadonlyArray<string> {
+  const { quoteIdent } = ctx.sql;
   const raw = rawKind === 'satellite' ? ctx.satellites.get(name) : ctx.linkSatellites.get(name);
   const loadTs = `${quoteIdent(METADATA_COLUMNS.loadTimestamp)} DESC`;
   if (raw?.deltaOrder === undefined) return [loadTs];
   const type = ctx.sourceColumns.get(raw.source.table)?.get(raw.deltaOrder)?.type ?? { kind: 'text' as const };
-  return [`${orderTerm(quoteIdent(DELTA_ORDER_COLUMN), type)} DESC NULLS FIRST`, `${quoteIdent(METADATA_COLUMNS.hashDiff)} DESC`, loadTs];
+  return [`${orderTerm(ctx.dialect, quoteIdent(DELTA_ORDER_COLUMN), type)} DESC NULLS FIRST`, `${quoteIdent(METADATA_COLUMNS.hashDiff)} DESC`, loadTs];
 }
 
 export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
+  const { as, col, quoteIdent, tableIdent } = ctx.sql;
   const parent = rawParent(ctx, sat);
   const rawKind = sat.kind === 'business_satellite' ? 'satellite' : 'link_satellite';
   const aliases = new Map(sat.satellites.map((s, i) => [s, `s${i + 1}`] as const));
@@ -73,25 +74,26 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       const alias = aliases.get(s)!;
       const raw = tableIdent(entityTable(ctx.model, rawKind, s));
       const hk = quoteIdent(parent.hashKey);
-      w.line(`LEFT JOIN (SELECT DISTINCT ON (${hk}) * FROM ${raw} ORDER BY ${[hk, ...currentOrder(ctx, rawKind, s)].join(', ')}) AS ${quoteIdent(alias)}`);
+      const current = ctx.dialect.firstRowPerKey({ key: hk, from: raw, order: currentOrder(ctx, rawKind, s) });
+      w.line(`LEFT JOIN (${current.join(' ')}) AS ${quoteIdent(alias)}`);
       w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
     }
   };
-  const scope = new ExprScope([
+  const scope = new ExprScope(ctx.dialect, [
     ...keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
     ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
   ]);
   const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type }))]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((c) => ({ sql: col('d', c.name), type: c.type }));
-  return createEntityView(ctx.model, sat.kind, sat.name, (w) => {
+  return createEntityView(ctx, sat.kind, sat.name, (w) => {
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
         col('d', sat.parentHashKey),
         col('d', METADATA_COLUMNS.loadTimestamp),
         col('d', METADATA_COLUMNS.recordSource),
-        as(hashExpression(ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+        as(hashExpression(ctx.dialect, ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
         ...sat.columns.map((c) => col('d', c.name)),
         ...sat.derived.map((d) => col('d', d.name)),
       ]),
@@ -103,7 +105,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       w.block(() =>
         commaList(w, [
           `${quoteIdent('b')}.*`,
-          ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${pgType(d.type)})`, d.name)),
+          ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${ctx.dialect.columnType(d.type)})`, d.name)),
         ]),
       );
       w.line('FROM (');
@@ -120,11 +122,13 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
 
 /** What a business hub's or link's filter sees: keys from the base, the rest from its business satellite. */
 export function offeredScope(
+  ctx: SqlContext,
   base: string,
   keys: ReadonlyArray<Column>,
   sat: BusinessSatellite | BusinessLinkSatellite | undefined,
   satAlias: string,
 ): ReadonlyArray<ScopeColumn> {
+  const { col } = ctx.sql;
   return [
     ...keys.map((k) => ({ name: k.name, type: k.type, sql: col(base, k.name) })),
     ...(sat?.columns ?? []).map((c) => ({ name: c.name, type: c.type, sql: col(satAlias, c.name) })),
@@ -133,25 +137,26 @@ export function offeredScope(
 }
 
 export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink): Statement {
+  const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const isHub = hub.kind === 'business_hub';
   const raw = isHub ? entityTable(ctx.model, 'hub', hub.hub) : entityTable(ctx.model, 'link', hub.link);
   const sat = isHub ? ctx.businessSatelliteOf.get(hub.name) : ctx.businessLinkSatelliteOf.get(hub.name);
   const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
-  return createEntityView(ctx.model, hub.kind, hub.name, (w) => {
+  return createEntityView(ctx, hub.kind, hub.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, tableColumns(ctx.model, hub).map((c) => col('h', c.name))));
+    w.block(() => commaList(w, tableColumns(ctx, hub).map((c) => col('h', c.name))));
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
     if (hub.filter === undefined) return;
     if (sat !== undefined) {
-      leftJoin(w, entityTable(ctx.model, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
+      leftJoin(ctx, w, entityTable(ctx.model, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
     }
-    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${filterSql(hub.filter, offeredScope('h', keys, sat, 's'))}`);
+    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${filterSql(ctx, hub.filter, offeredScope(ctx, 'h', keys, sat, 's'))}`);
   });
 }
 
 /** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */
-export function filterSql(filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
-  return renderExpr(filter.expr, new ExprScope(columns));
+export function filterSql(ctx: SqlContext, filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
+  return renderExpr(filter.expr, new ExprScope(ctx.dialect, columns));
 }
 
 /** Business vault views in dependency order: satellites, then the hubs and links they filter. */

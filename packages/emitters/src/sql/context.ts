@@ -5,10 +5,16 @@
 import type {
   BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel,
 } from '@vault/core';
+import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
+import { sqlText, type SqlText } from './quote.js';
 
 export interface SqlContext {
   readonly model: VaultModel;
+  /** The engine the SQL is for: every construct not common to all engines goes through it. */
+  readonly dialect: Dialect;
+  /** The dialect's quoting of names, columns and literals. */
+  readonly sql: SqlText;
   readonly hubs: ReadonlyMap<string, Hub>;
   readonly links: ReadonlyMap<string, Link>;
   readonly satellites: ReadonlyMap<string, Satellite>;
@@ -33,7 +39,7 @@ function index<T extends { readonly name: string }>(items: ReadonlyArray<T>, key
   return out;
 }
 
-export function sqlContext(model: VaultModel): SqlContext {
+export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
   const rv = model.rawVault;
   const bv = model.businessVault;
   const deltaOrder = new Map<string, string>();
@@ -42,6 +48,8 @@ export function sqlContext(model: VaultModel): SqlContext {
   }
   return {
     model,
+    dialect,
+    sql: sqlText(dialect),
     hubs: index(rv.hubs),
     links: index(rv.links),
     satellites: index(rv.satellites),

@@ -1,38 +1,38 @@
 /**
  * The idempotent part of setup that creates storage: schemas, landing tables (so `vault seed`
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
- * statement can run again without effect: `IF NOT EXISTS`, `ON CONFLICT DO NOTHING`.
+ * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
-import { needsPgcrypto } from './hashing.js';
 import { entityTable, landingTable, sqlName } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
-import { ghostKeyValue, pgType } from './types.js';
+import { ghostKeyValue } from './types.js';
 
 export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 /** The load timestamp of ghost records: before any real load. */
 export const GHOST_LOAD_TIMESTAMP = '0001-01-01 00:00:00+00';
 
 export function schemaStatements(ctx: SqlContext): ReadonlyArray<Statement> {
+  const { quoteIdent } = ctx.sql;
   const s = ctx.model.schemas;
   const schemas = [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))];
   return [
     ...schemas.map((name) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`),
-    // sha1 comes from pgcrypto; md5 and sha256 are built in (PostgreSQL 11+).
-    ...(needsPgcrypto(ctx.model.hashing.algorithm) ? ['CREATE EXTENSION IF NOT EXISTS pgcrypto'] : []),
+    ...ctx.dialect.digestSetup(ctx.model.hashing.algorithm),
   ];
 }
 
 export function landingStatements(ctx: SqlContext): ReadonlyArray<Statement> {
+  const { tableIdent } = ctx.sql;
   return ctx.model.sources.map((t) =>
     createTable(
+      ctx,
       tableIdent(landingTable(ctx.model, t.name)),
-      t.columns.map((c) => ({ name: c.name, type: pgType(c.type), notNull: !c.nullable })),
+      t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable })),
       [],
     ),
   );
@@ -57,13 +57,17 @@ function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
 }
 
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
+  const { tableIdent } = ctx.sql;
   const rv = ctx.model.rawVault;
   return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)),
+    createTable(ctx, tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx, e), primaryKey(e), uniqueKeys(e)),
   );
 }
 
-function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
+function createTable(
+  ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = [],
+): Statement {
+  const { quoteIdent } = ctx.sql;
   const list = (names: ReadonlyArray<string>): string => names.map(quoteIdent).join(', ');
   return statement((w) => {
     w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
@@ -84,24 +88,21 @@ function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: Re
  * 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table find a row.
  */
 export function ghostRecords(ctx: SqlContext): ReadonlyArray<Statement> {
+  const { quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const rv = ctx.model.rawVault;
   const zero = quoteLiteral(ctx.zeroHash);
-  const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS timestamptz)`;
+  const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`;
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
   const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): Statement =>
-    statement((w) => {
-      w.line(`INSERT INTO ${tableIdent(entityTable(ctx.model, e.kind, e.name))} (${values.map(([c]) => quoteIdent(c)).join(', ')})`);
-      w.line(`VALUES (${values.map(([, v]) => v).join(', ')})`);
-      w.line('ON CONFLICT DO NOTHING');
-    });
+    ctx.dialect.insertOnce(tableIdent(entityTable(ctx.model, e.kind, e.name)), values.map(([c]) => quoteIdent(c)), values.map(([, v]) => v));
   const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
   return [
-    ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(k.type)] as const), ...metadata])),
+    ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const), ...metadata])),
     ...rv.links.map((l) =>
       insert(l, [
         [l.hashKey, zero],
         ...l.hubs.map((h) => [h.hashKey, zero] as const),
-        ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostKeyValue(k.type)] as const),
+        ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const),
         ...metadata,
       ]),
     ),

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL target: a VaultModel in, SQL out. `sqlPlan` gives the statements for a tool to
+ * The SQL target: a VaultModel in, SQL out, in the wired dialect (PostgreSQL). `sqlPlan` gives the statements for a tool to
  * run (`vault run`); `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
@@ -9,6 +9,7 @@ import type { EmittedFile } from '../emitted-file.js';
 import { accessLayerViews } from './access-layer.js';
 import { businessVaultViews } from './business-vault.js';
 import { sqlContext, type SqlContext } from './context.js';
+import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
@@ -16,7 +17,7 @@ import { hubLoad, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
-import { sqlCommentText, tableIdent } from './quote.js';
+import { sqlCommentText, sqlText } from './quote.js';
 import { validateSql } from './validate.js';
 import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
@@ -29,7 +30,7 @@ export interface SqlOptions {
 
 export type RawVaultKind = 'hub' | 'link' | 'satellite' | 'link_satellite';
 
-/** The load of one raw vault entity: run its statements in one transaction, `$1` bound to the batch load timestamp. */
+/** The load of one raw vault entity: run its statements in one transaction, the parameter (`$1`) bound to the batch load timestamp. */
 export interface SqlLoad {
   readonly entity: string;
   readonly kind: RawVaultKind;
@@ -54,10 +55,10 @@ export interface SqlPlan {
   readonly dropViews: Statement | undefined;
 }
 
-function checked(model: VaultModel): SqlContext {
+function checked(model: VaultModel, dialect: Dialect): SqlContext {
   const problems = validateSql(model);
   if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.join('\n')}`);
-  return sqlContext(model);
+  return sqlContext(model, dialect);
 }
 
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
@@ -92,7 +93,8 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
 }
 
 /**
- * The statements to set a model up and to load it. Throws when `validateSql` reports a problem.
+ * The statements to set a model up and to load it, in `dialect` (the wired one unless a test
+ * asks for another). Throws when `validateSql` reports a problem.
  *
  * @example
  * const plan = sqlPlan(model);
@@ -103,10 +105,10 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
  *   await client.query('COMMIT');
  * }
  */
-export function sqlPlan(model: VaultModel): SqlPlan {
-  const ctx = checked(model);
-  const ledger = ledgerStatements(model.schemas.rawVault);
-  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: dropModelViews(model) };
+export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT): SqlPlan {
+  const ctx = checked(model, dialect);
+  const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
+  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: dropModelViews(ctx) };
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */
@@ -125,7 +127,7 @@ export interface LandingTable {
 export function landingTables(model: VaultModel): ReadonlyArray<LandingTable> {
   return model.sources.map((t) => {
     const table = landingTable(model, t.name);
-    return { source: t.name, qualified: tableText(table), sql: tableIdent(table) };
+    return { source: t.name, qualified: tableText(table), sql: sqlText(WIRED_DIALECT).tableIdent(table) };
   });
 }
 
@@ -139,9 +141,10 @@ function header(specPath: string, lines: ReadonlyArray<string>): string {
  */
 export function emitSql(model: VaultModel, options: SqlOptions): ReadonlyArray<EmittedFile> {
   const plan = sqlPlan(model);
+  const d = WIRED_DIALECT;
   const setupFile = [
     header(options.specPath, [
-      `Setup of model ${model.name} for PostgreSQL 11 or later: schemas, landing tables, raw vault tables and`,
+      `Setup of model ${model.name} for ${d.title}: schemas, landing tables, raw vault tables and`,
       'their ghost records, business vault and access layer views. Idempotent: it may run again at any time.',
       `Hash keys and hashdiffs follow the ${HASHING_STANDARD} (docs/hashing.md).`,
     ]),
@@ -150,7 +153,7 @@ export function emitSql(model: VaultModel, options: SqlOptions): ReadonlyArray<E
   const loadFile = [
     header(options.specPath, [
       `Loads of model ${model.name}: insert-only, incremental, idempotent. Every statement takes one parameter,`,
-      '$1, the batch load timestamp (timestamptz). Run each entity in one transaction, in this order.',
+      `${d.loadTimestamp.name}, the batch load timestamp (${d.columnType({ kind: 'timestamptz' })}). Run each entity in one transaction, in this order.`,
     ]),
     ...plan.loads.flatMap((l) => l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s};`)),
   ].join('\n\n');

@@ -1,18 +1,15 @@
 /**
- * Business rules in PostgreSQL, rendered from the parsed tree (never from rule text). Every
- * compound expression is parenthesised, so the printed SQL means what the tree means whatever
- * PostgreSQL's precedence; where PostgreSQL differs from the rule language, the difference is
- * bridged here:
+ * Business rules in SQL, rendered from the parsed tree (never from rule text). Every compound
+ * expression is parenthesised, so the printed SQL means what the tree means whatever the
+ * engine's precedence; where SQL differs from the rule language, the difference is bridged here
+ * (and in the dialect's `callFunction`, for functions):
  * - `/` is numeric division (the language's), never integer division;
  * - `%` on a non-integer works (PostgreSQL has no double precision `%`);
- * - `||` casts its sides to text; YEAR/QUARTER/MONTH/DAY are `EXTRACT(...)` as integers;
- * - ROUND takes any number (PostgreSQL's two-argument round needs numeric);
- * - DATE_TRUNC of a date works on the date as a timestamp (not a time-zone-dependent timestamptz).
+ * - `||` casts its sides to text.
  */
 import { match } from 'ts-pattern';
-import { typecheckExpression, type Call, type ColumnType, type Expr, type ExprType, type FunctionName } from '@vault/core/internal';
-import { numericLiteral, quoteLiteral } from './quote.js';
-import { pgType } from './types.js';
+import { typecheckExpression, type ColumnType, type Expr, type ExprType } from '@vault/core/internal';
+import type { Dialect } from './dialect/dialect.js';
 
 /** A column a rule may read: its name (matched case-insensitively), type, and SQL. */
 export interface ScopeColumn {
@@ -26,7 +23,7 @@ export class ExprScope {
   private readonly byName = new Map<string, ScopeColumn>();
   private readonly env: ReadonlyMap<string, ColumnType>;
 
-  constructor(columns: ReadonlyArray<ScopeColumn>) {
+  constructor(readonly dialect: Dialect, columns: ReadonlyArray<ScopeColumn>) {
     // Later columns win, as in the type checker's environment.
     for (const c of columns) this.byName.set(c.name.toLowerCase(), c);
     this.env = new Map(columns.map((c) => [c.name, c.type] as const));
@@ -49,11 +46,14 @@ export class ExprScope {
  */
 export function renderExpr(e: Expr, scope: ExprScope): string {
   const r = (x: Expr): string => renderExpr(x, scope);
+  const d = scope.dialect;
+  const { numericLiteral, quoteLiteral } = d;
+  const text = d.columnType({ kind: 'text' });
   const isNumber = (x: Expr): boolean => {
     const t = scope.typeOf(x);
     return t === 'integer' || t === 'numeric' || t === 'null';
   };
-  const numeric = (x: Expr): string => `CAST(${r(x)} AS numeric)`;
+  const numeric = (x: Expr): string => `CAST(${r(x)} AS ${d.columnType({ kind: 'decimal' })})`;
   return match(e)
     .with({ kind: 'column' }, (c) => scope.column(c.name))
     .with({ kind: 'integer' }, { kind: 'decimal' }, (n) => numericLiteral(n.text))
@@ -64,7 +64,7 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
     // The space keeps `- -1` from becoming a `--` comment.
     .with({ kind: 'negate' }, (n) => `(- ${r(n.operand)})`)
     .with({ kind: 'not' }, (n) => `(NOT ${r(n.operand)})`)
-    .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${r(b.left)} AS text) || CAST(${r(b.right)} AS text))`)
+    .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${r(b.left)} AS ${text}) || CAST(${r(b.right)} AS ${text}))`)
     .with({ kind: 'binary', op: '/' }, (b) =>
       isNumber(b.left) && isNumber(b.right) ? `(${numeric(b.left)} / ${numeric(b.right)})` : `(${r(b.left)} / ${r(b.right)})`,
     )
@@ -85,42 +85,7 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
       ];
       return parts.join(' ');
     })
-    .with({ kind: 'cast' }, (c) => `CAST(${r(c.operand)} AS ${pgType(c.type)})`)
-    .with({ kind: 'call' }, (c) => FUNCTION_SQL[c.name](c, scope))
+    .with({ kind: 'cast' }, (c) => `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
+    .with({ kind: 'call' }, (c) => d.callFunction(c.name, c.args.map((a) => ({ sql: r(a), family: scope.typeOf(a) }))))
     .exhaustive();
 }
-
-const simple = (sqlName: string) => (c: Call, scope: ExprScope) => `${sqlName}(${c.args.map((a) => renderExpr(a, scope)).join(', ')})`;
-const datePart = (field: string) => (c: Call, scope: ExprScope) => `CAST(EXTRACT(${field} FROM ${renderExpr(arg(c, 0), scope)}) AS integer)`;
-
-function arg(c: Call, i: number): Expr {
-  const a = c.args[i];
-  if (a === undefined) throw new Error(`vault SQL: ${c.name} without argument ${i + 1}`);
-  return a;
-}
-
-const FUNCTION_SQL = {
-  UPPER: simple('upper'),
-  LOWER: simple('lower'),
-  // The language's TRIM removes spaces, as btrim does.
-  TRIM: simple('btrim'),
-  LENGTH: simple('length'),
-  ROUND: (c, scope) => {
-    const x = `CAST(${renderExpr(arg(c, 0), scope)} AS numeric)`;
-    return c.args.length === 1 ? `round(${x})` : `round(${x}, CAST(${renderExpr(arg(c, 1), scope)} AS integer))`;
-  },
-  ABS: simple('abs'),
-  GREATEST: simple('GREATEST'),
-  LEAST: simple('LEAST'),
-  COALESCE: simple('COALESCE'),
-  NULLIF: simple('NULLIF'),
-  YEAR: datePart('YEAR'),
-  QUARTER: datePart('QUARTER'),
-  MONTH: datePart('MONTH'),
-  DAY: datePart('DAY'),
-  DATE_TRUNC: (c, scope) => {
-    const x = arg(c, 1);
-    const value = scope.typeOf(x) === 'date' ? `CAST(${renderExpr(x, scope)} AS timestamp)` : renderExpr(x, scope);
-    return `date_trunc(${renderExpr(arg(c, 0), scope)}, ${value})`;
-  },
-} as const satisfies Record<FunctionName, (c: Call, scope: ExprScope) => string>;

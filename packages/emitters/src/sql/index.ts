@@ -1,12 +1,13 @@
-/** The PostgreSQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md. */
+/** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL today). */
 export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlLoad, type SqlOptions, type SqlPlan } from './emit.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
-export { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
-export { MAX_SQL_IDENTIFIER_BYTES, TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
-export { pgType } from './types.js';
+// The CLI and the public API talk to PostgreSQL: its quoting, type names, parameter and ledger kinds.
+export { FINGERPRINTED_KINDS, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, tableIdent } from './dialect/postgres/index.js';
+export { WIRED_DIALECT, postgresDialect, type Dialect, type DialectCapabilities } from './dialect/index.js';
+export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
+export { TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
-export { LOAD_TIMESTAMP_PARAMETER } from './load.js';
-export { FINGERPRINTED_KINDS, LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
+export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';

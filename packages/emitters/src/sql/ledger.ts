@@ -3,30 +3,22 @@
  * batch already loaded is not read, hashed and compared again (docs/run.md, "Unchanged batches").
  *
  * A load is skipped when its signature equals the one recorded by the table's last load. The
- * signature covers the load statements, the target table's storage (`pg_relation_filenode`,
- * new after TRUNCATE or a drop and re-create) and a fingerprint of each landing table it reads:
- * the row count, a 64-bit sum over the rows' versions (`ctid`, `xmin`) and the table's columns
- * (`pg_attribute`). Any committed insert, update or delete writes or removes a row version, and
- * adding or dropping a column changes the column list, so either changes the fingerprint; reading
- * it touches no user column. A landing table changed while a load runs gives that load a
- * fingerprint older than what it read, so the next run loads again: never too little.
+ * signature covers the load statements, the target table's storage (new after TRUNCATE or a
+ * drop and re-create) and a fingerprint of each landing table it reads, built from the row
+ * versions the engine keeps (the dialect's `ledger`: PostgreSQL's in dialect/postgres/ledger.ts),
+ * so that any committed change, or a column added or dropped, changes it. A landing table
+ * changed while a load runs gives that load a fingerprint older than what it read, so the next
+ * run loads again: never too little.
  */
+import type { Dialect } from './dialect/dialect.js';
 import { sqlName, type SqlTable } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
-import { statement, type Statement } from './sql-writer.js';
+import type { Statement } from './sql-writer.js';
 
 /** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
 export const LEDGER_TABLE_NAME = 'vault_loads';
 
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
-
-/**
- * Relations whose row versions show every change: tables, partitioned tables, materialized
- * views. A landing "table" that is a view or a foreign table is never fingerprinted, so the loads
- * reading it always run.
- */
-export const FINGERPRINTED_KINDS: ReadonlySet<string> = new Set(['r', 'p', 'm']);
 
 export function ledgerTable(rawVaultSchema: string): SqlTable {
   return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
@@ -40,49 +32,18 @@ export interface LedgerStatements {
   readonly record: Statement;
   /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
   readonly storage: Statement;
-  /** `$1` a table as `"schema"."name"`: `{ kind }`, its `pg_class.relkind` (no row: no such table). */
+  /** `$1` a table as `"schema"."name"`: `{ kind }`, its kind of relation (PostgreSQL: `pg_class.relkind`; no row: no such table). */
   readonly kind: Statement;
+  /** The kinds `kind` gives of the relations `fingerprint` can read (a view has no row versions). */
+  readonly fingerprintedKinds: ReadonlySet<string>;
   /**
    * The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text.
-   * Only for kinds `FINGERPRINTED_KINDS`; a view has no row versions.
+   * Only for kinds `fingerprintedKinds`.
    */
   fingerprint(landing: SqlTable): Statement;
 }
 
-export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
-  const table = tableIdent(ledgerTable(rawVaultSchema));
-  return {
-    create: statement((w) => {
-      w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
-      w.block(() => {
-        w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
-        w.line(`${quoteIdent('signature')} text,`);
-        w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
-        w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
-        w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
-      });
-      w.line(')');
-    }),
-    select: `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
-    record: statement((w) => {
-      w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
-      w.line('VALUES ($1, $2, $3::timestamptz, $4)');
-      w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
-    }),
-    kind: `SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`,
-    storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
-    fingerprint: (landing) =>
-      statement((w) => {
-        const t = tableIdent(landing);
-        w.line('SELECT');
-        w.block(() => {
-          w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
-          w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
-          // Columns added or dropped change what rows hold without writing new row versions.
-          w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
-          w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
-        });
-        w.line(`FROM ${t}`);
-      }),
-  };
+/** The ledger's statements in the dialect, its table in the raw vault schema. */
+export function ledgerStatements(d: Dialect, rawVaultSchema: string): LedgerStatements {
+  return d.ledger(ledgerTable(rawVaultSchema));
 }

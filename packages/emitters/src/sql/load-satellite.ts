@@ -26,12 +26,10 @@ import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
-import { LOAD_TIMESTAMP_PARAMETER, linkInputs, linkKeep } from './load.js';
+import { linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { castSource, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
-import { as, col } from './views.js';
 
 interface DeltaOrder {
   /** The landing column. */
@@ -45,26 +43,31 @@ function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly 
     throw new Error(`vault SQL: ${sat.kind} '${sat.name}' reads ${sat.source.table}, which does not carry the key of '${sat.parent}'`);
   }
   if (sat.kind === 'satellite') {
-    const inputs = keyInputs(source.columns, need(ctx.hubs, sat.parent, 'hub').businessKeys);
-    return { hash: hashExpression(ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(inputs)}` };
+    const inputs = keyInputs(ctx.dialect, source.columns, need(ctx.hubs, sat.parent, 'hub').businessKeys);
+    return { hash: hashExpression(ctx.dialect, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(ctx.dialect, inputs)}` };
   }
-  const perHub = linkInputs(need(ctx.links, sat.parent, 'link'), source.columns);
-  return { hash: hashExpression(ctx.model.hashing, perHub.flat(), 'key'), keep: linkKeep(perHub) };
+  const perHub = linkInputs(ctx, need(ctx.links, sat.parent, 'link'), source.columns);
+  return { hash: hashExpression(ctx.dialect, ctx.model.hashing, perHub.flat(), 'key'), keep: linkKeep(ctx, perHub) };
 }
 
 export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): Statement {
+  const { as, col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
+  const d = ctx.dialect;
   const key = parentKey(ctx, sat);
   // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
   const delta: DeltaOrder | undefined = sat.deltaOrder === undefined
     ? undefined
     : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
-  const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(c.sourceColumn, c.type), type: c.type }));
+  const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
   const byName = [...payload].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const table = tableIdent(entityTable(ctx.model, sat.kind, sat.name));
   const q = quoteIdent;
   const hk = q(sat.parentHashKey);
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
-  const order = [...(delta === undefined ? [] : [`${orderTerm(q(WORK.deltaOrder), delta.type)} NULLS LAST`]), hashdiff].join(', ');
+  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), hashdiff].join(', ');
+  // Both window functions share one window: named where the engine can, else spelled twice.
+  const keyWindowSpec = `PARTITION BY ${hk} ORDER BY ${order}`;
+  const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
   const t = (column: string): string => col('t', column);
   const c = (column: string): string => col('c', column);
   return statement((w) => {
@@ -74,7 +77,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
       w.block(() =>
         commaList(w, [
           as(key.hash, sat.parentHashKey),
-          as(hashExpression(ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+          as(hashExpression(d, ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
           ...payload.map((p) => as(p.sql, p.name)),
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
         ]),
@@ -88,12 +91,12 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
       w.block(() =>
         commaList(w, [
           `${q(WORK.staged)}.*`,
-          as(`row_number() OVER ${q(WORK.key)}`, WORK.row),
-          as(`lag(${hashdiff}) OVER ${q(WORK.key)}`, WORK.previousHashdiff),
+          as(`row_number() OVER ${keyWindow}`, WORK.row),
+          as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff),
         ]),
       );
       w.line(`FROM ${q(WORK.staged)}`);
-      w.line(`WINDOW ${q(WORK.key)} AS (PARTITION BY ${hk} ORDER BY ${order})`);
+      if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
     });
     w.line(`), ${q(WORK.changes)} AS (`);
     w.block(() => {
@@ -122,7 +125,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     w.line(`), ${q(WORK.timed)} AS (`);
     w.block(() => {
       const from = delta === undefined ? WORK.changes : WORK.newChanges;
-      w.line(`SELECT ${q(from)}.*, ${as(`${LOAD_TIMESTAMP_PARAMETER} + (${q(WORK.position)} - 1) * INTERVAL '1 microsecond'`, WORK.loadTimestamp)}`);
+      w.line(`SELECT ${q(from)}.*, ${as(d.addMicroseconds(d.loadTimestamp.sql, `(${q(WORK.position)} - 1)`), WORK.loadTimestamp)}`);
       w.line(`FROM ${q(from)}`);
     });
     w.line(')');
@@ -143,8 +146,8 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
       ]),
     );
     w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
-    if (delta === undefined) insertIfNewLoad(w, table, sat);
-    else insertIfChanged(w, table, sat, delta);
+    if (delta === undefined) insertIfNewLoad(ctx, w, table, sat);
+    else insertIfChanged(ctx, w, table, sat, delta);
   });
 }
 
@@ -152,10 +155,11 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
  * With a delta order: the first new change of a key unless it equals the stored row just before
  * it in the order the batch uses, (delta order NULLS LAST, hashdiff); every later new change.
  */
-function insertIfChanged(w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
+function insertIfChanged(ctx: SqlContext, w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
+  const { col, quoteIdent } = ctx.sql;
   const t = (column: string): string => col('t', column);
   const c = (column: string): string => col('c', column);
-  const [tDelta, cDelta] = [orderTerm(t(DELTA_ORDER_COLUMN), delta.type), orderTerm(c(WORK.deltaOrder), delta.type)];
+  const [tDelta, cDelta] = [orderTerm(ctx.dialect, t(DELTA_ORDER_COLUMN), delta.type), orderTerm(ctx.dialect, c(WORK.deltaOrder), delta.type)];
   const [tDiff, cDiff] = [t(METADATA_COLUMNS.hashDiff), c(METADATA_COLUMNS.hashDiff)];
   w.line(`WHERE ${c(WORK.newRank)} > 1 OR ${cDiff} IS DISTINCT FROM (`);
   w.block(() => {
@@ -176,7 +180,8 @@ function insertIfChanged(w: CodeWriter, table: string, sat: Satellite | LinkSate
  * Without a delta order: the key's one change unless that very row is stored (a re-run with the
  * same load timestamp, even after later batches) or it equals the key's latest stored row.
  */
-function insertIfNewLoad(w: CodeWriter, table: string, sat: Satellite | LinkSatellite): void {
+function insertIfNewLoad(ctx: SqlContext, w: CodeWriter, table: string, sat: Satellite | LinkSatellite): void {
+  const { col, quoteIdent } = ctx.sql;
   const t = (column: string): string => col('t', column);
   const c = (column: string): string => col('c', column);
   w.line('WHERE NOT EXISTS (');

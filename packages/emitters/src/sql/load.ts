@@ -5,21 +5,16 @@
  * hash keys (docs/hashing.md) once per distinct key value, keep the earliest row per hash key (by the table's
  * delta-order column when it has one, then by source, then by the key values) among the hash
  * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
- * load again inserts nothing. `$1` is the batch load timestamp, bound by the caller.
+ * load again inserts nothing. The batch load timestamp is a parameter (the dialect's
+ * `loadTimestamp`), bound by the caller.
  */
-import { METADATA_COLUMNS, printColumnType, TYPE_FAMILY, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
+import { METADATA_COLUMNS, printColumnType, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';
 import { entityTable, landingTable } from './names.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { deltaOrderOf, keyInputs, minOf, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
-import { pgType } from './types.js';
-import { as, col } from './views.js';
-
-/** The batch load timestamp: always bound, never spliced. */
-export const LOAD_TIMESTAMP_PARAMETER = '$1::timestamptz';
 
 /** A hash key of the entity: its column, and the slice [from, to) of the key columns it hashes. */
 interface KeyHash {
@@ -61,9 +56,10 @@ interface StagedSelect {
  * `inputs`, the delta-order value (`delta`, the table's; NULL for a table without one), the source.
  */
 function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta: string | undefined, index: number): ReadonlyArray<string> {
-  const deltaSql = o.deltaType === undefined ? undefined : (delta ?? `CAST(NULL AS ${pgType(o.deltaType)})`);
+  const { as } = o.ctx.sql;
+  const deltaSql = o.deltaType === undefined ? undefined : (delta ?? `CAST(NULL AS ${o.ctx.dialect.columnType(o.deltaType)})`);
   return [
-    ...o.hashes.map((h) => as(hashExpression(o.ctx.model.hashing, inputs.slice(h.from, h.to), 'key'), h.column)),
+    ...o.hashes.map((h) => as(hashExpression(o.ctx.dialect, o.ctx.model.hashing, inputs.slice(h.from, h.to), 'key'), h.column)),
     ...o.keys.map((k, i) => as(inputs[i]!.sql, k.name)),
     ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
     as(String(index), WORK.source),
@@ -72,6 +68,7 @@ function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta:
 
 /** `FROM <landing table> AS "s" WHERE <key present>`. */
 function fromLanding(w: CodeWriter, o: StagedSelect, s: StagedSource): void {
+  const { quoteIdent, tableIdent } = o.ctx.sql;
   w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
   w.line(`WHERE ${s.keep}`);
 }
@@ -81,6 +78,7 @@ function fromLanding(w: CodeWriter, o: StagedSelect, s: StagedSource): void {
  * (decimal, float, interval, JSON), where equal values may hash differently.
  */
 function rowsSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: number): void {
+  const { col } = o.ctx.sql;
   const delta = deltaOrderOf(o.ctx, s.table);
   w.line('SELECT');
   w.block(() => commaList(w, stagedColumns(o, s.inputs, delta === undefined ? undefined : col(SOURCE_ALIAS, delta.column), index)));
@@ -91,12 +89,13 @@ function rowsSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: numb
  * The landing rows grouped by key value first, keeping each value's earliest delta order, so
  * only distinct keys are hashed (a batch repeats a key once per change). Every row of a group
  * hashes alike and the group keeps its earliest row's order, so the first-seen row per hash key
- * is the one `rowsSelect` would give. Text is grouped byte for byte (`COLLATE "C"`).
+ * is the one `rowsSelect` would give. Text is grouped byte for byte (`orderTerm`).
  */
 function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: number, minDelta: ((sql: string) => string) | undefined): void {
+  const { as, col, quoteIdent } = o.ctx.sql;
   const delta = deltaOrderOf(o.ctx, s.table);
   const g = WORK.grouped;
-  const values = s.inputs.map((input) => (TYPE_FAMILY[input.type.kind] === 'text' ? `${input.sql} COLLATE ${quoteIdent('C')}` : input.sql));
+  const values = s.inputs.map((input) => orderTerm(o.ctx.dialect, input.sql, input.type));
   const grouped = o.keys.map((k): HashInput => ({ sql: col(g, k.name), type: k.type }));
   const groupDelta = minDelta === undefined || delta === undefined ? undefined : minDelta(col(SOURCE_ALIAS, delta.column));
   w.line('SELECT');
@@ -112,12 +111,14 @@ function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: n
 }
 
 function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<Column>, hashes: ReadonlyArray<KeyHash>, sources: ReadonlyArray<StagedSource>): Statement {
+  const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
+  const d = ctx.dialect;
   const deltaType = commonDeltaType(ctx, sources.map((s) => s.table));
   const staged = quoteIdent(WORK.staged);
   const table = tableIdent(entityTable(ctx.model, target.kind, target.name));
   const o: StagedSelect = { ctx, keys, hashes, deltaType };
   // Grouping needs keys that hash alike when equal, and a min() of the delta order.
-  const minDelta = deltaType === undefined ? undefined : minOf(deltaType);
+  const minDelta = deltaType === undefined ? undefined : minOf(d, deltaType);
   const grouped = groupableForHashing(keys.map((k) => k.type)) && (deltaType === undefined || minDelta !== undefined);
   return statement((w) => {
     w.line(`WITH ${staged} AS (`);
@@ -137,20 +138,17 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<
     });
     w.line(`), ${quoteIdent(WORK.firstSeen)} AS (`);
     w.block(() => {
-      const hk = quoteIdent(target.hashKey);
-      w.line(`SELECT DISTINCT ON (${hk}) * FROM ${quoteIdent(WORK.unseen)}`);
       const order = [
-        hk,
-        ...(deltaType === undefined ? [] : [`${orderTerm(quoteIdent(WORK.deltaOrder), deltaType)} NULLS LAST`]),
+        ...(deltaType === undefined ? [] : [`${orderTerm(d, quoteIdent(WORK.deltaOrder), deltaType)} NULLS LAST`]),
         quoteIdent(WORK.source),
-        ...keys.map((k) => orderTerm(`CAST(${quoteIdent(k.name)} AS text)`, k.type)),
+        ...keys.map((k) => orderTerm(d, `CAST(${quoteIdent(k.name)} AS ${d.columnType({ kind: 'text' })})`, k.type)),
       ];
-      w.line(`ORDER BY ${order.join(', ')}`);
+      d.firstRowPerKey({ key: quoteIdent(target.hashKey), from: quoteIdent(WORK.unseen), order }).forEach((l) => w.line(l));
     });
     w.line(')');
     const columns = [...hashes.map((h) => h.column), ...keys.map((k) => k.name)];
     w.line(`INSERT INTO ${table} (${[...columns, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource].map(quoteIdent).join(', ')})`);
-    w.line(`SELECT ${[...columns.map((c) => col('f', c)), LOAD_TIMESTAMP_PARAMETER, quoteLiteral(ctx.model.recordSource)].join(', ')}`);
+    w.line(`SELECT ${[...columns.map((c) => col('f', c)), d.loadTimestamp.sql, quoteLiteral(ctx.model.recordSource)].join(', ')}`);
     w.line(`FROM ${quoteIdent(WORK.firstSeen)} AS ${quoteIdent('f')}`);
   });
 }
@@ -158,34 +156,34 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<
 export function hubLoad(ctx: SqlContext, hub: Hub): Statement {
   const keys = hub.businessKeys;
   const sources = hub.sources.map((s): StagedSource => {
-    const inputs = keyInputs(s.columns, keys);
-    return { table: s.table, inputs, keep: `NOT ${missingKey(inputs)}` };
+    const inputs = keyInputs(ctx.dialect, s.columns, keys);
+    return { table: s.table, inputs, keep: `NOT ${missingKey(ctx.dialect, inputs)}` };
   });
   return firstSeenLoad(ctx, hub, keys, [{ column: hub.hashKey, from: 0, to: keys.length }], sources);
 }
 
 /** Hash inputs per hub of a link, from landing columns lined up with all the link's keys. */
-export function linkInputs(link: Link, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
+export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
   const keyCount = link.hubs.reduce((n, h) => n + h.businessKeys.length, 0);
   if (columns.length !== keyCount) throw new Error(`vault SQL: link '${link.name}' has ${keyCount} key columns, a source gives ${columns.length}`);
   let at = 0;
   return link.hubs.map((h) => {
     const slice = columns.slice(at, at + h.businessKeys.length);
     at += h.businessKeys.length;
-    return keyInputs(slice, h.businessKeys);
+    return keyInputs(ctx.dialect, slice, h.businessKeys);
   });
 }
 
 /** A link row needs every hub's key. */
-export function linkKeep(perHub: ReadonlyArray<ReadonlyArray<HashInput>>): string {
-  return perHub.map((inputs) => `NOT ${missingKey(inputs)}`).join(' AND ');
+export function linkKeep(ctx: SqlContext, perHub: ReadonlyArray<ReadonlyArray<HashInput>>): string {
+  return perHub.map((inputs) => `NOT ${missingKey(ctx.dialect, inputs)}`).join(' AND ');
 }
 
 export function linkLoad(ctx: SqlContext, link: Link): Statement {
   const keys = link.hubs.flatMap((h) => h.businessKeys);
   const sources = link.sources.map((s): StagedSource => {
-    const perHub = linkInputs(link, s.columns);
-    return { table: s.table, inputs: perHub.flat(), keep: linkKeep(perHub) };
+    const perHub = linkInputs(ctx, link, s.columns);
+    return { table: s.table, inputs: perHub.flat(), keep: linkKeep(ctx, perHub) };
   });
   let at = 0;
   const perHub = link.hubs.map((h): KeyHash => {

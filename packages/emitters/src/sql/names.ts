@@ -1,38 +1,18 @@
 /**
  * Names of the SQL objects of a model: which schema each entity lives in, its table or view
- * name (a prefix per kind), and the rule that keeps every identifier within PostgreSQL's 63 bytes.
+ * name (a prefix per kind), every identifier within the dialect's limit.
  */
-import { createHash } from 'node:crypto';
 import type { EntityKind, VaultModel } from '@vault/core';
-
-/** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1). */
-export const MAX_SQL_IDENTIFIER_BYTES = 63;
-const KEPT_BYTES = 54;
+import { WIRED_DIALECT } from './dialect/index.js';
 
 /**
- * The identifier as it is created in the database. A name over 63 bytes would be truncated by
- * PostgreSQL, and two long names sharing their first 63 bytes would then collide; instead it
- * becomes its first 54 bytes, `_`, and the first 8 hex digits of the md5 of the full name
- * (63 bytes in all), the same on every run.
+ * The identifier as it is created in the database: shortened when the dialect's limit would
+ * truncate it (PostgreSQL: 63 bytes, see dialect/postgres/quote.ts), the same on every run.
+ * Names are the wired dialect's: the manifest and `vault run` name the tables it creates.
  * @example sqlName('sat_early_warning_signal') // 'sat_early_warning_signal'
  */
 export function sqlName(name: string): string {
-  if (Buffer.byteLength(name, 'utf8') <= MAX_SQL_IDENTIFIER_BYTES) return name;
-  const digest = createHash('md5').update(name, 'utf8').digest('hex').slice(0, 8);
-  return `${leadingBytes(name, KEPT_BYTES)}_${digest}`;
-}
-
-/** The longest prefix of `s` of at most `max` UTF-8 bytes that does not split a character. */
-function leadingBytes(s: string, max: number): string {
-  let bytes = 0;
-  let out = '';
-  for (const ch of s) {
-    const n = Buffer.byteLength(ch, 'utf8');
-    if (bytes + n > max) break;
-    bytes += n;
-    out += ch;
-  }
-  return out;
+  return WIRED_DIALECT.identifier(name);
 }
 
 type SchemaKey = keyof VaultModel['schemas'];

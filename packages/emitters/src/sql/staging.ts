@@ -3,11 +3,10 @@
  * hashes a key alike), the delta-order value, and the SQL names the load statements use for
  * their own working columns.
  */
-import { TYPE_FAMILY, type Column, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
+import { TYPE_FAMILY, type Column, type ColumnType } from '@vault/core/internal';
 import { sourceColumn, type SqlContext } from './context.js';
+import type { Dialect } from './dialect/dialect.js';
 import type { HashInput } from './hashing.js';
-import { quoteIdent } from './quote.js';
-import { pgType } from './types.js';
 
 /**
  * Working columns and CTE names of load statements. `$` cannot occur in a spec's names
@@ -36,14 +35,14 @@ export const WORK = {
 export const SOURCE_ALIAS = 's';
 
 /** `CAST("s"."column" AS <type>)`: a landing column as the entity's column type. */
-export function castSource(column: string, type: ColumnType): string {
-  return `CAST(${quoteIdent(SOURCE_ALIAS)}.${quoteIdent(column)} AS ${pgType(type)})`;
+export function castSource(d: Dialect, column: string, type: ColumnType): string {
+  return `CAST(${d.quoteIdent(SOURCE_ALIAS)}.${d.quoteIdent(column)} AS ${d.columnType(type)})`;
 }
 
 /** Landing columns `columns` read as the key columns `keys` (they line up). */
-export function keyInputs(columns: ReadonlyArray<string>, keys: ReadonlyArray<Column>): ReadonlyArray<HashInput> {
+export function keyInputs(d: Dialect, columns: ReadonlyArray<string>, keys: ReadonlyArray<Column>): ReadonlyArray<HashInput> {
   if (columns.length !== keys.length) throw new Error(`vault SQL: ${columns.length} landing columns for a ${keys.length}-column business key`);
-  return keys.map((k, i) => ({ sql: castSource(columns[i]!, k.type), type: k.type }));
+  return keys.map((k, i) => ({ sql: castSource(d, columns[i]!, k.type), type: k.type }));
 }
 
 /** The delta-order column of a landing table, with its type. */
@@ -53,24 +52,17 @@ export function deltaOrderOf(ctx: SqlContext, table: string): { readonly column:
 }
 
 /**
- * An ORDER BY term for a value of `type`. Text sorts by code point (`COLLATE "C"`), so the order,
- * and what a load keeps, does not depend on the database's locale.
+ * An ORDER BY term for a value of `type`. Text sorts by code point (`Dialect.byteOrder`), so the
+ * order, and what a load keeps, does not depend on the database's locale.
  */
-export function orderTerm(sql: string, type: ColumnType): string {
-  return TYPE_FAMILY[type.kind] === 'text' ? `${sql} COLLATE ${quoteIdent('C')}` : sql;
+export function orderTerm(d: Dialect, sql: string, type: ColumnType): string {
+  return TYPE_FAMILY[type.kind] === 'text' ? d.byteOrder(sql) : sql;
 }
 
 /**
- * Types with a `min()` aggregate whose order is `orderTerm`'s (NULLs ignored, so an all-NULL
- * group is NULL and sorts last). PostgreSQL has none for boolean, uuid, bytea, json or jsonb.
+ * `min(<value>)` of values of `type` in `orderTerm`'s order (NULLs ignored, so an all-NULL group
+ * is NULL and sorts last); undefined when the engine has no such aggregate (`Dialect.hasMin`).
  */
-const HAS_MIN = {
-  smallint: true, int: true, bigint: true, decimal: true, real: true, double: true,
-  text: true, varchar: true, char: true, date: true, time: true, timestamp: true, timestamptz: true, interval: true,
-  boolean: false, uuid: false, bytea: false, json: false, jsonb: false,
-} as const satisfies Record<ColumnTypeKind, boolean>;
-
-/** `min(<value>)` of values of `type` in `orderTerm`'s order; undefined when PostgreSQL has no such aggregate. */
-export function minOf(type: ColumnType): ((sql: string) => string) | undefined {
-  return HAS_MIN[type.kind] ? (sql) => `min(${orderTerm(sql, type)})` : undefined;
+export function minOf(d: Dialect, type: ColumnType): ((sql: string) => string) | undefined {
+  return d.hasMin(type.kind) ? (sql) => `min(${orderTerm(d, sql, type)})` : undefined;
 }

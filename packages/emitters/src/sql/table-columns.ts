@@ -2,14 +2,15 @@
  * The columns of each table and view, taken from `entityColumns`: the SQL objects have exactly
  * the columns, in the order, that the manifest lists.
  */
-import { METADATA_COLUMNS, type VaultEntity, type VaultModel } from '@vault/core';
+import { METADATA_COLUMNS, type VaultEntity } from '@vault/core';
 import { match } from 'ts-pattern';
 import { entityColumns } from '../columns.js';
-import { pgTypeOfText } from './types.js';
+import type { SqlContext } from './context.js';
+import { sqlTypeOfText } from './types.js';
 
 export interface TableColumn {
   readonly name: string;
-  /** PostgreSQL type text. */
+  /** The dialect's type text. */
   readonly type: string;
   readonly notNull: boolean;
 }
@@ -22,7 +23,7 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
       .with({ kind: 'hub' }, (h) => [h.hashKey, ...metadata])
       .with({ kind: 'link' }, (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata])
       .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [s.parentHashKey, METADATA_COLUMNS.hashDiff, ...metadata])
-      // Views: PostgreSQL does not declare nullability for them.
+      // Views: SQL does not declare nullability for them.
       .with(
         { kind: 'business_hub' }, { kind: 'business_link' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' },
         { kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' },
@@ -32,7 +33,7 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
   );
 }
 
-export function tableColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<TableColumn> {
+export function tableColumns(ctx: Pick<SqlContext, 'model' | 'dialect'>, entity: VaultEntity): ReadonlyArray<TableColumn> {
   const required = requiredColumns(entity);
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: pgTypeOfText(c.type), notNull: required.has(c.name) }));
+  return entityColumns(ctx.model, entity).map((c) => ({ name: c.name, type: sqlTypeOfText(ctx.dialect, c.type), notNull: required.has(c.name) }));
 }

@@ -1,50 +1,16 @@
 /**
- * The PostgreSQL dialect of column types: the type text of each `ColumnType`, and the
- * placeholder the ghost record holds in a business key column of that type.
+ * Column types in SQL: the type of a column given as canonical text, and the placeholder the
+ * ghost record holds in a business key column of each type.
  */
 import { parseColumnType, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
-import { quoteLiteral } from './quote.js';
-
-type Of<K extends ColumnTypeKind> = Extract<ColumnType, { kind: K }>;
-
-const PG_TYPES = {
-  smallint: () => 'smallint',
-  int: () => 'integer',
-  bigint: () => 'bigint',
-  decimal: (t: Of<'decimal'>) =>
-    t.precision === undefined ? 'numeric' : t.scale === undefined ? `numeric(${t.precision})` : `numeric(${t.precision},${t.scale})`,
-  real: () => 'real',
-  double: () => 'double precision',
-  text: () => 'text',
-  varchar: (t: Of<'varchar'>) => (t.length === undefined ? 'varchar' : `varchar(${t.length})`),
-  // `char` without a length is char(1) in PostgreSQL, as a user writing PostgreSQL types means.
-  char: (t: Of<'char'>) => (t.length === undefined ? 'char' : `char(${t.length})`),
-  boolean: () => 'boolean',
-  date: () => 'date',
-  time: () => 'time',
-  timestamp: () => 'timestamp',
-  timestamptz: () => 'timestamptz',
-  interval: () => 'interval',
-  uuid: () => 'uuid',
-  json: () => 'json',
-  jsonb: () => 'jsonb',
-  bytea: () => 'bytea',
-} as const satisfies { [K in ColumnTypeKind]: (t: Of<K>) => string };
+import type { Dialect } from './dialect/dialect.js';
 
 /**
- * @example pgType({ kind: 'double' })                              // 'double precision'
- * @example pgType({ kind: 'decimal', precision: 18, scale: 2 })     // 'numeric(18,2)'
- */
-export function pgType(t: ColumnType): string {
-  return (PG_TYPES[t.kind] as (t: ColumnType) => string)(t);
-}
-
-/**
- * The PostgreSQL type of a column whose type is given as canonical text (`entityColumns` and
+ * The engine's type of a column whose type is given as canonical text (`entityColumns` and
  * `hashType` give text). The text is always canonical, so failing to parse it is a bug.
  */
-export function pgTypeOfText(text: string): string {
-  return pgType(columnTypeOfText(text));
+export function sqlTypeOfText(d: Dialect, text: string): string {
+  return d.columnType(columnTypeOfText(text));
 }
 
 export function columnTypeOfText(text: string): ColumnType {
@@ -70,8 +36,8 @@ const GHOST_KEY = {
 } as const satisfies Record<ColumnTypeKind, string>;
 
 /** `CAST('<placeholder>' AS <type>)`. */
-export function ghostKeyValue(t: ColumnType): string {
-  return `CAST(${quoteLiteral(GHOST_KEY[t.kind])} AS ${pgType(t)})`;
+export function ghostKeyValue(d: Dialect, t: ColumnType): string {
+  return `CAST(${d.quoteLiteral(GHOST_KEY[t.kind])} AS ${d.columnType(t)})`;
 }
 
 /** The ghost value of a type, as text (for docs and tests). */

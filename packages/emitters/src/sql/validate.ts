@@ -5,6 +5,7 @@
 import type { VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
+import { WIRED_DIALECT } from './dialect/index.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
@@ -30,7 +31,7 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
       for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`);
     }
   }
-  const ctx = sqlContext(model);
+  const ctx = sqlContext(model, WIRED_DIALECT);
   for (const s of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
     if (!ctx.sourceColumns.has(s.source.table)) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
@@ -49,12 +50,12 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
           problems.push(`${where}, which is not a column of that table`);
           continue;
         }
-        // Loads sort and compare delta-order values; PostgreSQL's json has no ordering (jsonb has).
-        if (type.kind === 'json') problems.push(`${where}, a json column, which PostgreSQL cannot sort`);
+        // Loads sort and compare delta-order values (PostgreSQL's json has no ordering; jsonb has).
+        if (!ctx.dialect.sortable(type.kind)) problems.push(`${where}, a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
       }
     }
     const seen = new Set<string>();
-    for (const c of tableColumns(model, e)) {
+    for (const c of tableColumns(ctx, e)) {
       if (seen.has(c.name)) problems.push(`${e.kind} '${e.name}' would have two columns named '${c.name}'`);
       seen.add(c.name);
     }

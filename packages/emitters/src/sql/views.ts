@@ -1,22 +1,13 @@
 /** Small pieces every view shares. */
 import type { EntityKind, VaultModel } from '@vault/core';
 import type { CodeWriter } from '../writer.js';
+import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
-import { quoteIdent, tableIdent } from './quote.js';
 import { statement, type Statement } from './sql-writer.js';
 
-/** `"alias"."column"`. */
-export function col(alias: string, name: string): string {
-  return `${quoteIdent(alias)}.${quoteIdent(name)}`;
-}
-
-/** `expression AS "name"`. */
-export function as(expression: string, name: string): string {
-  return `${expression} AS ${quoteIdent(name)}`;
-}
-
 /** `CREATE OR REPLACE VIEW <table> AS` and the query `body` writes. */
-export function createView(table: SqlTable, body: (w: CodeWriter) => void): Statement {
+export function createView(ctx: SqlContext, table: SqlTable, body: (w: CodeWriter) => void): Statement {
+  const { tableIdent } = ctx.sql;
   return statement((w) => {
     w.line(`CREATE OR REPLACE VIEW ${tableIdent(table)} AS`);
     body(w);
@@ -24,12 +15,13 @@ export function createView(table: SqlTable, body: (w: CodeWriter) => void): Stat
 }
 
 /** The view of an entity. */
-export function createEntityView(model: VaultModel, kind: EntityKind, name: string, body: (w: CodeWriter) => void): Statement {
-  return createView(entityTable(model, kind, name), body);
+export function createEntityView(ctx: SqlContext, kind: EntityKind, name: string, body: (w: CodeWriter) => void): Statement {
+  return createView(ctx, entityTable(ctx.model, kind, name), body);
 }
 
 /** `LEFT JOIN <table> AS "alias" ON <condition>`, the condition on its own line. */
-export function leftJoin(w: CodeWriter, table: SqlTable, alias: string, condition: string): void {
+export function leftJoin(ctx: SqlContext, w: CodeWriter, table: SqlTable, alias: string, condition: string): void {
+  const { quoteIdent, tableIdent } = ctx.sql;
   w.line(`LEFT JOIN ${tableIdent(table)} AS ${quoteIdent(alias)}`);
   w.block(() => w.line(`ON ${condition}`));
 }
@@ -64,9 +56,10 @@ export function modelViews(model: VaultModel): ReadonlyArray<ModelView> {
 
 /**
  * Drops every view of the model that exists, in one statement: views reading each other need no
- * CASCADE, and a view of someone else's that reads one of them stops it with PostgreSQL's error.
+ * CASCADE, and a view of someone else's that reads one of them stops it with the database's error.
  */
-export function dropModelViews(model: VaultModel): Statement | undefined {
-  const views = modelViews(model);
+export function dropModelViews(ctx: SqlContext): Statement | undefined {
+  const { tableIdent } = ctx.sql;
+  const views = modelViews(ctx.model);
   return views.length === 0 ? undefined : `DROP VIEW IF EXISTS ${views.map((v) => tableIdent(v.table)).join(', ')}`;
 }

@@ -1,0 +1,118 @@
+/**
+ * What the SQL target asks of a database engine. The builders of sql/ (DDL, loads, views) are
+ * the same for every engine and spell nothing engine-specific: quoting, type names, hashing
+ * functions, row identity and every other construct one engine has and another lacks go
+ * through these hooks. Each engine is a folder under dialect/ (postgres/ is the first).
+ */
+import type { ColumnType, ColumnTypeKind, ExprType, FunctionName, HashAlgorithm } from '@vault/core/internal';
+import type { CanonicalRule } from '../../hashing-standard.js';
+import type { LedgerStatements } from '../ledger.js';
+import type { SqlTable } from '../names.js';
+import type { Statement } from '../sql-writer.js';
+
+/** What an engine can do; builders choose a portable form when a flag is false. */
+export interface DialectCapabilities {
+  /** A load's statements can run in one transaction, so a failed load leaves nothing behind. */
+  readonly transactions: boolean;
+  /** Session-level advisory locks, so two runs never set up or load the same model at once. */
+  readonly advisoryLocks: boolean;
+  /** `SELECT DISTINCT ON (key)`; `firstRowPerKey` uses it when present. */
+  readonly distinctOn: boolean;
+  /** A `WINDOW name AS (…)` clause that several `OVER name` share. */
+  readonly namedWindows: boolean;
+  /** Anonymous procedural blocks, so setup can read the catalog and alter tables only when needed. */
+  readonly proceduralBlocks: boolean;
+  /** Extensions setup may create (the sha1 digest needs one in PostgreSQL). */
+  readonly extensions: boolean;
+}
+
+/** Writes a word of a canonical text (`infinity`) as the case policy leaves it. */
+export type Spell = (word: string) => string;
+
+/** A value of a column type, as SQL. */
+export interface TypedSql {
+  readonly sql: string;
+  readonly type: ColumnType;
+}
+
+/** A business rule's function call: its arguments, rendered, with their types when known. */
+export interface FunctionArgument {
+  readonly sql: string;
+  /** The argument's type family (`date` for DATE_TRUNC's value), from the type checker. */
+  readonly family: ExprType | undefined;
+}
+
+/** The first row of each key: `key` columns, the rows `from`, their order within a key. */
+export interface FirstRowPerKey {
+  readonly key: string;
+  readonly from: string;
+  readonly order: ReadonlyArray<string>;
+}
+
+/** A raw vault table to bring up to date with the spec (columns added, a unique key added). */
+export interface EvolvedTable {
+  readonly table: SqlTable;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string }>;
+  readonly uniqueKey: ReadonlyArray<string> | undefined;
+}
+
+/** A database engine's SQL. Hooks are properties (not methods) so builders may destructure them. */
+export interface Dialect {
+  /** The engine, as messages name it: `PostgreSQL`. */
+  readonly name: string;
+  /** The engine, as file headers name it: `PostgreSQL 11 or later`. */
+  readonly title: string;
+  readonly capabilities: DialectCapabilities;
+
+  /** An identifier, quoted so that case and key words survive (and shortened first: `identifier`). */
+  readonly quoteIdent: (name: string) => string;
+  /** A string literal whose value is exactly `value`, on one line. */
+  readonly quoteLiteral: (value: string) => string;
+  /** A number literal from a business rule (digits only). */
+  readonly numericLiteral: (text: string) => string;
+
+  /** Identifiers longer than this many UTF-8 bytes are shortened. */
+  readonly maxIdentifierBytes: number;
+  /** The identifier as created in the database: shortened when over `maxIdentifierBytes`. */
+  readonly identifier: (name: string) => string;
+
+  /** The engine's name of a column type. */
+  readonly columnType: (t: ColumnType) => string;
+
+  /** The batch load timestamp: the placeholder as it appears in SQL, and as docs name it. */
+  readonly loadTimestamp: { readonly sql: string; readonly name: string };
+
+  /** Step 1 of the hashing standard: a value's canonical text under `rule`. */
+  readonly canonicalText: (rule: CanonicalRule, value: TypedSql, spell: Spell) => string;
+  /** Upper-cases a-z only, whatever the database's locale (step 3). */
+  readonly upperAscii: (text: string) => string;
+  /** Removes leading and trailing spaces (step 2). */
+  readonly trimSpaces: (text: string) => string;
+  /** Step 7: the lower-case hex digest of `text`'s UTF-8 bytes, as the engine's text. */
+  readonly digest: (algorithm: HashAlgorithm, text: string) => string;
+  /** Setup statements the algorithm needs (an extension), before any table. */
+  readonly digestSetup: (algorithm: HashAlgorithm) => ReadonlyArray<Statement>;
+
+  /** An ORDER BY or GROUP BY term that orders text by code point, whatever the locale. */
+  readonly byteOrder: (sql: string) => string;
+  /** Whether `min()` exists for values of the type, in `byteOrder`'s order. */
+  readonly hasMin: (kind: ColumnTypeKind) => boolean;
+  /** Whether values of the type can be sorted (a delta order must be). */
+  readonly sortable: (kind: ColumnTypeKind) => boolean;
+  /** The lines of a query giving each key's first row: every column of `from` (a portable form may add its own, `FIRST_ROW_COLUMN`). */
+  readonly firstRowPerKey: (q: FirstRowPerKey) => ReadonlyArray<string>;
+  /** `timestamp` plus `count` microseconds (the spacing of a batch's changes). */
+  readonly addMicroseconds: (timestamp: string, count: string) => string;
+
+  /** A business rule's function, its arguments rendered. */
+  readonly callFunction: (name: FunctionName, args: ReadonlyArray<FunctionArgument>) => string;
+
+  /** `INSERT … VALUES …` that does nothing when the row's key is there already. */
+  readonly insertOnce: (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<string>) => Statement;
+  /** Setup statements that add what the spec added since a table was created; none to do nothing. */
+  readonly evolveTables: (tables: ReadonlyArray<EvolvedTable>) => ReadonlyArray<Statement>;
+  /** A procedural block running `body` (statements of the engine's procedural language). */
+  readonly proceduralBlock: (body: string) => Statement;
+  /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */
+  readonly ledger: (table: SqlTable) => LedgerStatements;
+}

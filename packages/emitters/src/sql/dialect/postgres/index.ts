@@ -1,0 +1,71 @@
+/**
+ * PostgreSQL 11 or later (and PGlite): the first dialect of the SQL target. Every construct only
+ * PostgreSQL has lives in this folder.
+ */
+import type { ColumnTypeKind } from '@vault/core';
+import { statement } from '../../sql-writer.js';
+import type { Dialect } from '../dialect.js';
+import { evolveTables, proceduralBlock } from './evolve.js';
+import { callFunction } from './functions.js';
+import { byteOrder, canonicalText, digest, digestSetup, upperAscii } from './hashing.js';
+import { ledgerStatements } from './ledger.js';
+import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
+import { pgType } from './types.js';
+
+export { FINGERPRINTED_KINDS } from './ledger.js';
+export { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName, tableIdent } from './quote.js';
+export { pgType } from './types.js';
+
+/** The batch load timestamp: always bound, never spliced. */
+export const LOAD_TIMESTAMP_PARAMETER = '$1::timestamptz';
+
+/**
+ * Types with a `min()` aggregate whose order is `byteOrder`'s for text (NULLs ignored, so an
+ * all-NULL group is NULL and sorts last). PostgreSQL has none for boolean, uuid, bytea, json or jsonb.
+ */
+const HAS_MIN = {
+  smallint: true, int: true, bigint: true, decimal: true, real: true, double: true,
+  text: true, varchar: true, char: true, date: true, time: true, timestamp: true, timestamptz: true, interval: true,
+  boolean: false, uuid: false, bytea: false, json: false, jsonb: false,
+} as const satisfies Record<ColumnTypeKind, boolean>;
+
+export const postgresDialect: Dialect = {
+  name: 'PostgreSQL',
+  title: 'PostgreSQL 11 or later',
+  capabilities: {
+    transactions: true,
+    advisoryLocks: true,
+    distinctOn: true,
+    namedWindows: true,
+    proceduralBlocks: true,
+    extensions: true,
+  },
+  quoteIdent,
+  quoteLiteral,
+  numericLiteral,
+  maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
+  identifier: sqlName,
+  columnType: pgType,
+  loadTimestamp: { sql: LOAD_TIMESTAMP_PARAMETER, name: '$1' },
+  canonicalText,
+  upperAscii,
+  trimSpaces: (text) => `btrim(${text})`,
+  digest,
+  digestSetup,
+  byteOrder,
+  hasMin: (kind) => HAS_MIN[kind],
+  // json has no ordering (jsonb has).
+  sortable: (kind) => kind !== 'json',
+  firstRowPerKey: (q) => [`SELECT DISTINCT ON (${q.key}) * FROM ${q.from}`, `ORDER BY ${[q.key, ...q.order].join(', ')}`],
+  addMicroseconds: (timestamp, count) => `${timestamp} + ${count} * INTERVAL '1 microsecond'`,
+  callFunction,
+  insertOnce: (table, columns, values) =>
+    statement((w) => {
+      w.line(`INSERT INTO ${table} (${columns.join(', ')})`);
+      w.line(`VALUES (${values.join(', ')})`);
+      w.line('ON CONFLICT DO NOTHING');
+    }),
+  evolveTables,
+  proceduralBlock,
+  ledger: ledgerStatements,
+};

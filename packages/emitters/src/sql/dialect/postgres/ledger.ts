@@ -1,0 +1,58 @@
+/**
+ * The load ledger in PostgreSQL (sql/ledger.ts says what it is for). A landing table's
+ * fingerprint is its row count, a 64-bit sum over the rows' versions (`ctid`, `xmin`) and the
+ * table's columns (`pg_attribute`): any committed insert, update or delete writes or removes a
+ * row version, and adding or dropping a column changes the column list, so either changes the
+ * fingerprint; reading it touches no user column. The target's storage is
+ * `pg_relation_filenode`, new after TRUNCATE or a drop and re-create.
+ */
+import type { LedgerStatements } from '../../ledger.js';
+import type { SqlTable } from '../../names.js';
+import { statement } from '../../sql-writer.js';
+import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
+
+/**
+ * Relations whose row versions show every change: tables, partitioned tables, materialized
+ * views (`pg_class.relkind`). A landing "table" that is a view or a foreign table is never
+ * fingerprinted, so the loads reading it always run.
+ */
+export const FINGERPRINTED_KINDS: ReadonlySet<string> = new Set(['r', 'p', 'm']);
+
+export function ledgerStatements(ledger: SqlTable): LedgerStatements {
+  const table = tableIdent(ledger);
+  return {
+    create: statement((w) => {
+      w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
+      w.block(() => {
+        w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
+        w.line(`${quoteIdent('signature')} text,`);
+        w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
+        w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
+        w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
+      });
+      w.line(')');
+    }),
+    select: `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
+    record: statement((w) => {
+      w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
+      w.line('VALUES ($1, $2, $3::timestamptz, $4)');
+      w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
+    }),
+    kind: `SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`,
+    storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
+    fingerprintedKinds: FINGERPRINTED_KINDS,
+    fingerprint: (landing) =>
+      statement((w) => {
+        const t = tableIdent(landing);
+        w.line('SELECT');
+        w.block(() => {
+          w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
+          w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
+          // Columns added or dropped change what rows hold without writing new row versions.
+          w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
+          w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
+        });
+        w.line(`FROM ${t}`);
+      }),
+  };
+}
