@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { loadModule, parse } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileSpec, type VaultModel } from '@vault/core';
+import { compileSpec, type PathDiagnostic, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters/internal';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
@@ -156,6 +156,8 @@ describe('specs/ews.yaml', () => {
 });
 
 describe('validateSql', () => {
+  /** Where a problem points (code, spec path) and what it says. */
+  const at = (d: PathDiagnostic): [string, string] => [`${d.code} ${d.path.join('.')}`, d.message];
   const table = (columns: Record<string, string>, deltaOrder = 'seq') => ({
     version: 1 as const, model: 'x', tables: { t: { business_key: ['id'], delta_order: deltaOrder, columns: { id: 'int', ...columns } } },
   });
@@ -176,9 +178,9 @@ describe('validateSql', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     const sat = model.rawVault.satellites[0]!;
     const clash = { ...sat, payload: [...sat.payload, { ...sat.payload[0]!, name: 'delta_order' }, { ...sat.payload[0]!, name: 'hashdiff' }] };
-    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } })).toEqual([
-      "satellite 't' would have two columns named 'delta_order'",
-      "satellite 't' would have two columns named 'hashdiff'",
+    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } }).map(at)).toEqual([
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'delta_order'"],
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'hashdiff'"],
     ]);
   });
 
@@ -187,14 +189,14 @@ describe('validateSql', () => {
     const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
     expect(validateSql(shared)).toEqual([]);
     const ledgerNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_loads' }] };
-    expect(validateSql(ledgerNamed)).toEqual(["landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]);
+    expect(validateSql(ledgerNamed).map(at)).toEqual([['VLT412 tables.vault_loads', "landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]]);
   });
 
   it('names a json delta order, which PostgreSQL cannot sort', () => {
     // The spec check refuses this first (VLT223); a model built another way meets the emitter's check.
     const jsonb = compiled(table({ seq: 'jsonb', name: 'text' }));
     const model: VaultModel = { ...jsonb, sources: jsonb.sources.map((t) => ({ ...t, columns: t.columns.map((c) => (c.name === 'seq' ? { ...c, type: { kind: 'json' } } : c)) })) };
-    expect(validateSql(model)).toEqual(["satellite 't' orders its changes by 't.seq', a json column, which PostgreSQL cannot sort"]);
+    expect(validateSql(model).map(at)).toEqual([['VLT412 tables.t', "satellite 't' orders its changes by 't.seq', a json column, which PostgreSQL cannot sort"]]);
     expect(() => sqlPlan(model)).toThrow(/json column/);
   });
 });

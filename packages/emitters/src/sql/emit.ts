@@ -56,7 +56,7 @@ export interface SqlPlan {
 
 function checked(model: VaultModel): SqlContext {
   const problems = validateSql(model);
-  if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.map((p) => p.message).join('\n')}`);
   return sqlContext(model);
 }
 
