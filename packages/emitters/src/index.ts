@@ -12,7 +12,7 @@
  * if (model) for (const f of emitQueryDsl(model, { specPath: 'specs/ews.yaml' })) console.log(f.path);
  */
 export type { EmittedFile } from './emitted-file.js';
-export { buildManifest, manifestJson, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
+export { buildManifest, manifestJson, type Manifest, type ManifestColumn, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
 export { DELTA_ORDER_COLUMN } from './columns.js';
 export {
   DEFAULT_PROFILE, PROFILE_SCHEMA, checkProfile, emitQueryDsl, mergeProfile,

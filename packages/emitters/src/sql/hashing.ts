@@ -19,7 +19,7 @@ import type { ColumnType, ColumnTypeKind, HashAlgorithm, Hashing } from '@vault/
 import { hashType } from '../columns.js';
 import { HASH_DELIMITER, NULL_TOKEN } from '../hashing-settings.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
-import { columnTypeOfText, pgType } from './types.js';
+import { pgType } from './types.js';
 
 // The standard's fixed values live with the settings `manifest.json` and `registry.py` publish.
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, zeroHash } from '../hashing-settings.js';
@@ -160,7 +160,7 @@ export function needsPgcrypto(algorithm: HashAlgorithm): boolean {
 
 /** The SQL type of hash keys and hashdiffs: `char(32)`, `char(40)` or `char(64)`. */
 export function hashSqlType(algorithm: HashAlgorithm): string {
-  return pgType(columnTypeOfText(hashType(algorithm)));
+  return pgType(hashType(algorithm));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { METADATA_COLUMNS, type VaultEntity, type VaultModel } from '@vault/core';
 import { match } from 'ts-pattern';
 import { entityColumns } from '../columns.js';
-import { pgTypeOfText } from './types.js';
+import { pgType } from './types.js';
 
 export interface TableColumn {
   readonly name: string;
@@ -34,5 +34,5 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
 
 export function tableColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<TableColumn> {
   const required = requiredColumns(entity);
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: pgTypeOfText(c.type), notNull: required.has(c.name) }));
+  return entityColumns(model, entity).map((c) => ({ name: c.name, type: pgType(c.type), notNull: required.has(c.name) }));
 }

@@ -2,7 +2,7 @@
  * The PostgreSQL dialect of column types: the type text of each `ColumnType`, and the
  * placeholder the ghost record holds in a business key column of that type.
  */
-import { parseColumnType, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
+import type { ColumnType, ColumnTypeKind } from '@vault/core/internal';
 import { quoteLiteral } from './quote.js';
 
 type Of<K extends ColumnTypeKind> = Extract<ColumnType, { kind: K }>;
@@ -37,20 +37,6 @@ const PG_TYPES = {
  */
 export function pgType(t: ColumnType): string {
   return (PG_TYPES[t.kind] as (t: ColumnType) => string)(t);
-}
-
-/**
- * The PostgreSQL type of a column whose type is given as canonical text (`entityColumns` and
- * `hashType` give text). The text is always canonical, so failing to parse it is a bug.
- */
-export function pgTypeOfText(text: string): string {
-  return pgType(columnTypeOfText(text));
-}
-
-export function columnTypeOfText(text: string): ColumnType {
-  const parsed = parseColumnType(text);
-  if (!parsed.ok) throw new Error(`vault SQL: '${text}' is not a canonical column type`);
-  return parsed.type;
 }
 
 /**
