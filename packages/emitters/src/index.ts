@@ -19,8 +19,9 @@ export {
   type FrameworkProfile, type FrameworkProfileOverrides, type ProfileProblem, type QueryDslOptions,
 } from './querydsl/index.js';
 export {
-  emitSql, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan, validateSql,
-  type LandingTable, type RawVaultKind, type SqlLoad, type SqlManifestBlock, type SqlOptions, type SqlPlan,
+  bindParameters, emitSql, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan, validateSql,
+  type LandingTable, type RawVaultKind, type SqlLoad, type SqlManifestBlock, type SqlOptions, type SqlParameter, type SqlPlan,
+  type SqlStatement, type StatementEntity, type StatementKind, type VaultLayer,
 } from './sql/index.js';
 export { seedInserts, seedRows, type SeedInsert, type SeedOptions, type SeedTable, type SeedValue } from './seed/index.js';
 export {

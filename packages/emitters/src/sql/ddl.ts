@@ -11,6 +11,7 @@ import { needsPgcrypto } from './hashing.js';
 import { entityTable, landingTable, sqlName } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
 import { ghostKeyValue, pgType } from './types.js';
 
@@ -18,24 +19,22 @@ export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 /** The load timestamp of ghost records: before any real load. */
 export const GHOST_LOAD_TIMESTAMP = '0001-01-01 00:00:00+00';
 
-export function schemaStatements(ctx: SqlContext): ReadonlyArray<Statement> {
+export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const s = ctx.model.schemas;
   const schemas = [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))];
   return [
-    ...schemas.map((name) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`),
+    ...schemas.map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)),
     // sha1 comes from pgcrypto; md5 and sha256 are built in (PostgreSQL 11+).
-    ...(needsPgcrypto(ctx.model.hashing.algorithm) ? ['CREATE EXTENSION IF NOT EXISTS pgcrypto'] : []),
+    ...(needsPgcrypto(ctx.model.hashing.algorithm) ? [sqlStatement('extension', 'CREATE EXTENSION IF NOT EXISTS pgcrypto')] : []),
   ];
 }
 
-export function landingStatements(ctx: SqlContext): ReadonlyArray<Statement> {
-  return ctx.model.sources.map((t) =>
-    createTable(
-      tableIdent(landingTable(ctx.model, t.name)),
-      t.columns.map((c) => ({ name: c.name, type: pgType(c.type), notNull: !c.nullable })),
-      [],
-    ),
-  );
+export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
+  return ctx.model.sources.map((t) => {
+    const table = landingTable(ctx.model, t.name);
+    const sql = createTable(tableIdent(table), t.columns.map((c) => ({ name: c.name, type: pgType(c.type), notNull: !c.nullable })), []);
+    return sqlStatement('table', sql, { relation: table });
+  });
 }
 
 type RawEntity = Hub | Link | Satellite | LinkSatellite;
@@ -56,11 +55,12 @@ function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
     : [];
 }
 
-export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
+export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)),
-  );
+  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) => {
+    const table = entityTable(ctx.model, e.kind, e.name);
+    return sqlStatement('table', createTable(tableIdent(table), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)), { entity: e, relation: table });
+  });
 }
 
 function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
@@ -83,17 +83,20 @@ function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: Re
  * type's placeholder) and one per satellite (all-zero parent hash key, load timestamp
  * 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table find a row.
  */
-export function ghostRecords(ctx: SqlContext): ReadonlyArray<Statement> {
+export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const rv = ctx.model.rawVault;
   const zero = quoteLiteral(ctx.zeroHash);
   const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS timestamptz)`;
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
-  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): Statement =>
-    statement((w) => {
-      w.line(`INSERT INTO ${tableIdent(entityTable(ctx.model, e.kind, e.name))} (${values.map(([c]) => quoteIdent(c)).join(', ')})`);
+  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): SqlStatement => {
+    const table = entityTable(ctx.model, e.kind, e.name);
+    const sql = statement((w) => {
+      w.line(`INSERT INTO ${tableIdent(table)} (${values.map(([c]) => quoteIdent(c)).join(', ')})`);
       w.line(`VALUES (${values.map(([, v]) => v).join(', ')})`);
       w.line('ON CONFLICT DO NOTHING');
     });
+    return sqlStatement('ghost_record', sql, { entity: e, relation: table });
+  };
   const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
   return [
     ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(k.type)] as const), ...metadata])),

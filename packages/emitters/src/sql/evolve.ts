@@ -11,7 +11,8 @@ import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
-import { statement, type Statement } from './sql-writer.js';
+import { statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns } from './table-columns.js';
 
 /** A dollar-quote tag that does not occur in `body` (a schema name may hold anything). */
@@ -21,7 +22,7 @@ function dollarTag(body: string): string {
   return tag;
 }
 
-export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
+export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const rv = ctx.model.rawVault;
   const entities = [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites];
   if (entities.length === 0) return [];
@@ -55,13 +56,13 @@ export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> 
     }
   });
   const tag = dollarTag(body);
-  return [
-    statement((w) => {
-      w.line(`DO ${tag}`);
-      w.line('BEGIN');
-      w.block(() => body.split('\n').forEach((l) => w.line(l)));
-      w.line('END');
-      w.line(tag);
-    }),
-  ];
+  const sql = statement((w) => {
+    w.line(`DO ${tag}`);
+    w.line('BEGIN');
+    w.block(() => body.split('\n').forEach((l) => w.line(l)));
+    w.line('END');
+    w.line(tag);
+  });
+  // Every raw vault table at once: no one entity.
+  return [sqlStatement('table', sql)];
 }

@@ -13,7 +13,8 @@
  */
 import { sqlName, type SqlTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
-import { statement, type Statement } from './sql-writer.js';
+import { statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
 
 /** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
 export const LEDGER_TABLE_NAME = 'vault_loads';
@@ -32,27 +33,30 @@ export function ledgerTable(rawVaultSchema: string): SqlTable {
   return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
 }
 
+/** Each statement declares the parameters it takes (`SqlStatement.parameters`). */
 export interface LedgerStatements {
-  readonly create: Statement;
+  readonly create: SqlStatement;
   /** Rows `{ entity_table, signature, load_ts }` (load_ts as ISO 8601 UTC text) of every table loaded before. */
-  readonly select: Statement;
-  /** `$1` table (`schema.name`), `$2` signature, `$3` load timestamp, `$4` rows inserted. */
-  readonly record: Statement;
-  /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
-  readonly storage: Statement;
-  /** `$1` a table as `"schema"."name"`: `{ kind }`, its `pg_class.relkind` (no row: no such table). */
-  readonly kind: Statement;
+  readonly select: SqlStatement;
+  /** Takes the table loaded (`entity_table`, `schema.name`), its `signature`, `load_ts` and `rows_inserted`. */
+  readonly record: SqlStatement;
+  /** Takes a table as `relation` (`"schema"."name"`): `{ node }`, its storage's file node as text. */
+  readonly storage: SqlStatement;
+  /** Takes a table as `relation` (`"schema"."name"`): `{ kind }`, its `pg_class.relkind` (no row: no such table). */
+  readonly kind: SqlStatement;
   /**
    * The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text.
    * Only for kinds `FINGERPRINTED_KINDS`; a view has no row versions.
    */
-  fingerprint(landing: SqlTable): Statement;
+  fingerprint(landing: SqlTable): SqlStatement;
 }
 
 export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
-  const table = tableIdent(ledgerTable(rawVaultSchema));
+  const relation = ledgerTable(rawVaultSchema);
+  const table = tableIdent(relation);
+  const ledger = (sql: string, parameters: SqlStatement['parameters'] = []): SqlStatement => sqlStatement('ledger', sql, { relation, parameters });
   return {
-    create: statement((w) => {
+    create: ledger(statement((w) => {
       w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
       w.block(() => {
         w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
@@ -62,17 +66,17 @@ export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
         w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
       });
       w.line(')');
-    }),
-    select: `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
-    record: statement((w) => {
+    })),
+    select: ledger(`SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`),
+    record: ledger(statement((w) => {
       w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
       w.line('VALUES ($1, $2, $3::timestamptz, $4)');
       w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
-    }),
-    kind: `SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`,
-    storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
+    }), ['entity_table', 'signature', 'load_ts', 'rows_inserted']),
+    kind: ledger(`SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`, ['relation']),
+    storage: ledger(`SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`, ['relation']),
     fingerprint: (landing) =>
-      statement((w) => {
+      sqlStatement('ledger', statement((w) => {
         const t = tableIdent(landing);
         w.line('SELECT');
         w.block(() => {
@@ -83,6 +87,6 @@ export function ledgerStatements(rawVaultSchema: string): LedgerStatements {
           w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
         });
         w.line(`FROM ${t}`);
-      }),
+      }), { relation: landing }),
   };
 }
