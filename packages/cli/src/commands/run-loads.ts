@@ -69,7 +69,8 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   out.out(`  ${LAYER_TITLES[layer]}`);
   const print = (i: number): void => {
     const load = loads[i]!;
-    if (load.layer !== layer) out.out(`  ${LAYER_TITLES[(layer = load.layer)]}`);
+    // A failed load prints after its wave (reportFailure), under no title.
+    if (outcomes[i]!.kind !== 'failed' && load.layer !== layer) out.out(`  ${LAYER_TITLES[(layer = load.layer)]}`);
     printOutcome(out, load, i, loads.length, outcomes[i]!, width, stepWidth);
   };
   try {
