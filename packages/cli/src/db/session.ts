@@ -2,7 +2,7 @@
  * What `vault run` and `vault seed` share: open the database, lock the schemas they write, create
  * what is missing, and always let go of both.
  */
-import { tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { bindParameters, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
 import { lockSchemas } from './lock.js';
 import { openDatabase } from './open.js';
@@ -59,8 +59,8 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
   const before = await relations(tx);
   for (const statement of setup) {
     try {
-      // Setup statements take no parameters.
-      await tx.query(statement.sql);
+      // Setup statements declare no parameters: none bound, and one declared later fails loudly here.
+      await tx.query(statement.sql, bindParameters(statement, {}));
     } catch (e) {
       if (!isServerError(e)) throw e;
       const head = statement.sql.trim().split('\n')[0] ?? '';
