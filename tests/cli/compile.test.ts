@@ -248,9 +248,14 @@ describe('vault run on a spec the SQL target cannot emit', () => {
     writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\nschemas: { landing: raw_vault }\ntables:\n  vault_loads:\n    columns:\n      vault_loads_id: { type: int, nullable: false }\n      name: text\n');
     const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("specs/clash.yaml:2:8: error VLT412: landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads");
+    // At the table that takes the ledger's name (line 5, `  vault_loads:`), not at the model.
+    expect(r.stderr).toContain("specs/clash.yaml:5:3: error VLT412: landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.vault'))).toBe(false);
+    // vault compile asks the same validator and prints the problem at the same place.
+    const compiled = runVault(['compile', 'specs/clash.yaml', '--target', 'sql'], { cwd: dir });
+    expect(compiled.code).toBe(1);
+    expect(compiled.stderr).toContain("specs/clash.yaml:5:3: error VLT412: landing table 'vault_loads' and the load ledger");
   });
 
   it('a json delta_order column is refused where the spec names it, before the SQL target is asked', () => {

@@ -679,6 +679,8 @@ describe('business vault', () => {
       businessKeys: [{ name: 'id', type: { kind: 'int' }, nullable: false }],
       derivedFrom: [{ layer: 'raw_vault', kind: 'hub', name: 'customer' }],
       evidence: [{ rule: 'bv.business_hub', detail: 'from hub customer' }],
+      // No rules for customer: it comes from where its hub does, the table owning the key.
+      origin: ['tables', 'customers'],
     });
   });
 
@@ -947,5 +949,38 @@ describe('fixed inference bugs', () => {
     });
     expect(hub(m, 'contract').sources).toContainEqual({ table: 'payment', columns: ['c_code', 'c_ver'] });
     expect(link(m, 'payment_contract').sources).toEqual([{ table: 'payment', columns: ['payment_id', 'c_code', 'c_ver'] }]);
+  });
+});
+
+describe('origin: the spec node each entity comes from', () => {
+  const spec: SpecBody = {
+    tables: {
+      orders: {
+        columns: { order_id: nn('int'), customer_id: nn('int'), amount: 'decimal(10,2)', note: 'text' },
+        business_key: ['order_id'],
+        satellites: { order_notes: ['note'] },
+      },
+      order_lines: {
+        columns: { order_id: nn('int'), product_id: nn('int'), quantity: 'int' },
+        link: 'order_product',
+        references: [{ columns: ['order_id'], table: 'orders' }],
+      },
+    },
+    business_vault: { rules: { order: { filter: 'amount > 0' } } },
+    access_layer: { presentation_views: ['customer', 'order'] },
+  };
+
+  test('tables, named links and satellites, implied hubs, rules and listed views', () => {
+    const m = ok(spec);
+    expect(hub(m, 'order').origin).toEqual(['tables', 'orders']);
+    // No table owns customer: the first column that implies it.
+    expect(hub(m, 'customer').origin).toEqual(['tables', 'orders', 'columns', 'customer_id']);
+    expect(link(m, 'order_product').origin).toEqual(['tables', 'order_lines', 'link']);
+    expect(sat(m, 'order_notes').origin).toEqual(['tables', 'orders', 'satellites', 'order_notes']);
+    expect(sat(m, 'orders').origin).toEqual(['tables', 'orders']);
+    const business = (name: string): ReadonlyArray<string | number> | undefined => m.businessVault.hubs.find((h) => h.name === name)?.origin;
+    expect(business('order')).toEqual(['business_vault', 'rules', 'order']);
+    expect(business('customer')).toEqual(['tables', 'orders', 'columns', 'customer_id']);
+    expect(m.accessLayer.presentationViews.map((v) => v.origin)).toEqual([['access_layer', 'presentation_views', 0], ['access_layer', 'presentation_views', 1]]);
   });
 });

@@ -44,16 +44,16 @@ describe('model names as package names', () => {
   const named = (name: string): VaultModel => ({ ...sampleModel, name });
 
   it('refuses a model whose package would hide the framework module or the enum module, or is no identifier', () => {
-    expect(validateQueryDsl(named('vault_framework'), DEFAULT_PROFILE)).toEqual([
+    expect(validateQueryDsl(named('vault_framework'), DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "model 'vault_framework': the model's package would hide the framework module 'vault_framework' the generated files import; rename the model",
     ]);
-    expect(validateQueryDsl(named('acme'), mergeProfile({ module: 'acme.datavault' }))).toEqual([
+    expect(validateQueryDsl(named('acme'), mergeProfile({ module: 'acme.datavault' })).map((d) => d.message)).toEqual([
       "model 'acme': the model's package would hide the framework module 'acme.datavault' the generated files import; rename the model",
     ]);
-    expect(validateQueryDsl(named('enum'), DEFAULT_PROFILE)).toEqual([
+    expect(validateQueryDsl(named('enum'), DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "model 'enum': the model's package would hide the standard library's 'enum', which registry.py imports; rename the model",
     ]);
-    expect(validateQueryDsl(named('my-model'), DEFAULT_PROFILE)).toEqual([
+    expect(validateQueryDsl(named('my-model'), DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "model 'my-model': the model folder is a Python package, and 'my-model' is not a Python identifier",
     ]);
     expect(validateQueryDsl(named('acme'), DEFAULT_PROFILE)).toEqual([]);

@@ -437,7 +437,9 @@ describe('validateQueryDsl', () => {
   it('names entities that would collide as enum members or files instead of emitting broken Python', () => {
     const [hub] = sampleModel.rawVault.hubs;
     const clash: VaultModel = { ...sampleModel, rawVault: { ...sampleModel.rawVault, hubs: [...sampleModel.rawVault.hubs, { ...hub!, name: 'earlyWarningSignal' }] } };
-    expect(validateQueryDsl(clash, DEFAULT_PROFILE)).toEqual([
+    // The copy keeps the origin of the hub it was made from: the early_warning_signal table.
+    expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.path.join('.'))).toEqual(Array(3).fill('tables.early_warning_signal'));
+    expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "RawHub 'early_warning_signal' and 'earlyWarningSignal' would both be the enum member EARLY_WARNING_SIGNAL",
       "hub 'earlyWarningSignal' and hub 'early_warning_signal' would both be written to raw_vault/early_warning_signal_hub.py",
       "hub 'earlyWarningSignal' and hub 'early_warning_signal' would both be written to raw_vault/early_warning_signal_hub_fields.py",
@@ -447,11 +449,11 @@ describe('validateQueryDsl', () => {
 
   it('names a class that a profile name would shadow', () => {
     const profile = mergeProfile({ enums: { RawHub: 'BusinessPartnerHub' } });
-    expect(validateQueryDsl(sampleModel, profile)).toEqual([
-      "hub 'business_partner': its class BusinessPartnerHub has the name of a framework class or enum in the profile",
+    expect(validateQueryDsl(sampleModel, profile).map((d) => [d.path.join('.'), d.message])).toEqual([['tables.early_warning_signal.columns.business_partner_id',
+      "hub 'business_partner': its class BusinessPartnerHub has the name of a framework class or enum in the profile"],
     ]);
-    expect(validateQueryDsl(sampleModel, mergeProfile({ names: { Query: 'main' } }))).toEqual([
-      "framework profile: 'main' is the function satellite files define; choose another name",
+    expect(validateQueryDsl(sampleModel, mergeProfile({ names: { Query: 'main' } })).map((d) => [d.path.join('.'), d.message])).toEqual([['framework.profile',
+      "framework profile: 'main' is the function satellite files define; choose another name"],
     ]);
   });
 

@@ -13,7 +13,7 @@ const PUBLIC: Record<string, ReadonlyArray<string>> = {
   ],
   '@vault/dsl': ['SPEC_SCHEMA', 'analyzeSpec', 'loadSpec', 'loadSpecFile', 'parseSpecCompact', 'parseSpecYaml', 'printSourceTables', 'validateSpecShape'],
   '@vault/emitters': [
-    'DEFAULT_PROFILE', 'DELTA_ORDER_COLUMN', 'PROFILE_SCHEMA', 'buildManifest', 'checkProfile', 'columnLineage', 'emitDocs', 'emitQueryDsl',
+    'DEFAULT_PROFILE', 'DELTA_ORDER_COLUMN', 'PROFILE_SCHEMA', 'bindParameters', 'buildManifest', 'checkProfile', 'columnLineage', 'emitDocs', 'emitQueryDsl',
     'emitSql', 'findLineageNode', 'landingTables', 'lineageDot', 'lineageGraph', 'lineageJson', 'lineageMermaid', 'manifestJson',
     'mergeProfile', 'quoteIdent', 'quoteLiteral', 'rawVaultErDot', 'rawVaultErMermaid', 'renderDrawings', 'renderSvg', 'seedInserts',
     'seedRows', 'selectLineage', 'sqlManifestBlock', 'sqlPlan', 'validateSql',

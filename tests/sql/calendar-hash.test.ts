@@ -8,7 +8,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { compileSpec, type ColumnType, type VaultModel } from '@vault/core';
-import { HASHING_STANDARD, entityTable, landingTables, quoteIdent, sqlPlan } from '@vault/emitters/internal';
+import { HASHING_STANDARD, bindParameters, entityTable, landingTables, quoteIdent, sqlPlan } from '@vault/emitters/internal';
 import { postgresDialect } from '../../packages/emitters/src/sql/dialect/postgres/index.js';
 import { hashText } from '../../packages/emitters/src/sql/hashing.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -156,7 +156,7 @@ describe(`loads of calendar values into ${process.env.VAULT_TEST_DATABASE_URL ? 
   beforeAll(async () => {
     model = calendarModel(`${db.prefix}_cal`);
     await db.query("SET DateStyle = 'ISO, YMD'");
-    for (const s of sqlPlan(model).setup) await db.query(s);
+    for (const s of sqlPlan(model).setup) await db.query(s.sql);
   });
 
   afterAll(async () => {
@@ -169,7 +169,7 @@ describe(`loads of calendar values into ${process.env.VAULT_TEST_DATABASE_URL ? 
     for (const r of rows) await db.query(`INSERT INTO ${landing} (day, d, ts, tz) VALUES ($1, $2, $3, $4)`, [...r]);
     for (const l of sqlPlan(model).loads) {
       await db.query('BEGIN');
-      for (const statement of l.statements) await db.query(statement, [loadTs]);
+      for (const statement of l.statements) await db.query(statement.sql, bindParameters(statement, { load_ts: loadTs }));
       await db.query('COMMIT');
     }
   }

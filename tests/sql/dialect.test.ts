@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind, type VaultModel } from '@vault/core';
 import {
-  CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect,
+  bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect,
 } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { shopSpec } from './shop-spec.js';
@@ -57,7 +57,7 @@ async function load(run: string, dialect: Dialect): Promise<{ model: VaultModel;
   const p = `${db.prefix}_${run}`;
   const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   const plan = sqlPlan(model, dialect);
-  for (const s of plan.setup) await db.query(s);
+  for (const s of plan.setup) await db.query(s.sql);
   const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
   for (const [i, batch] of BATCHES.entries()) {
     for (const t of tables.values()) await db.query(`TRUNCATE ${t}`);
@@ -72,11 +72,11 @@ async function load(run: string, dialect: Dialect): Promise<{ model: VaultModel;
     }
     for (const l of plan.loads) {
       await db.query('BEGIN');
-      for (const s of l.statements) await db.query(s, [`2024-0${i + 1}-01T00:00:00Z`]);
+      for (const s of l.statements) await db.query(s.sql, bindParameters(s, { load_ts: `2024-0${i + 1}-01T00:00:00Z` }));
       await db.query('COMMIT');
     }
   }
-  return { model, statements: [...plan.setup, ...plan.loads.flatMap((l) => l.statements)].join('\n') };
+  return { model, statements: [...plan.setup, ...plan.loads.flatMap((l) => l.statements)].map((s) => s.sql).join('\n') };
 }
 
 /** Every row of every raw vault table and view, as sorted JSON text per object, in the model's order. */

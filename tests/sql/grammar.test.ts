@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { loadModule, parse } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileSpec, type VaultModel } from '@vault/core';
+import { compileSpec, type PathDiagnostic, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters/internal';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
@@ -33,7 +33,7 @@ const compiled = (spec: Parameters<typeof compileSpec>[0]): VaultModel => {
 /** Parses every statement of the plan one by one, and each file as a whole. */
 async function expectAllParse(model: VaultModel): Promise<void> {
   const plan = sqlPlan(model);
-  const statements = [...plan.setup, ...plan.loads.flatMap((l) => l.statements)];
+  const statements = [...plan.setup, ...plan.loads.flatMap((l) => l.statements)].map((s) => s.sql);
   for (const s of statements) {
     const parsed = await parse(s).catch((e: Error) => {
       throw new Error(`${e.message}\n${s}`);
@@ -44,7 +44,7 @@ async function expectAllParse(model: VaultModel): Promise<void> {
   const ledger = [
     plan.ledger.select, plan.ledger.record, plan.ledger.storage, plan.ledger.kind, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
-  ];
+  ].map((s) => s.sql);
   expect(ledger.length).toBeGreaterThan(3);
   for (const s of ledger) expect((await parse(s)).stmts, s).toHaveLength(1);
   const files = emitSql(model, { specPath: 'spec.yaml' });
@@ -67,7 +67,7 @@ describe('emitted SQL parses with the PostgreSQL grammar', () => {
     for (const algorithm of ['md5', 'sha1', 'sha256'] as const) {
       const model = compiled(shopSpec({ algorithm, caseSensitiveKeys: false, caseSensitiveHashdiff: true }));
       await expectAllParse(model);
-      const setup = sqlPlan(model).setup.join('\n');
+      const setup = sqlPlan(model).setup.map((s) => s.sql).join('\n');
       expect(setup).toContain('"CustomerName"');
       expect(setup).toContain('"type" varchar(20)');
     }
@@ -125,7 +125,14 @@ describe('specs/ews.yaml', () => {
   it('loads hubs, then links, then satellites, each with the batch timestamp as $1', () => {
     const kinds = sqlPlan(model).loads.map((l) => l.kind);
     expect(kinds).toEqual([...kinds].sort((a, b) => ['hub', 'link', 'satellite', 'link_satellite'].indexOf(a) - ['hub', 'link', 'satellite', 'link_satellite'].indexOf(b)));
-    for (const l of sqlPlan(model).loads) for (const s of l.statements) expect(s).toContain('$1::timestamptz');
+    for (const l of sqlPlan(model).loads) {
+      for (const s of l.statements) {
+        // The declared parameter is the one the text uses: vault run binds by the declaration.
+        expect(s.sql).toContain('$1::timestamptz');
+        expect(s.parameters).toEqual(['load_ts']);
+        expect(s).toMatchObject({ kind: 'load', entity: { kind: l.kind, name: l.entity } });
+      }
+    }
   });
 
   it('names each table and its roles in the manifest sql block', () => {
@@ -146,7 +153,7 @@ describe('specs/ews.yaml', () => {
   });
 
   it('creates every raw vault table with exactly the columns the manifest lists', () => {
-    const setup = sqlPlan(model).setup;
+    const setup = sqlPlan(model).setup.map((s) => s.sql);
     for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites]) {
       const create = setup.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${quoteIdent('raw_vault')}.${quoteIdent(sqlManifestBlock(e, model).table.split('.')[1]!)} (`))!;
       const columns = create.split('\n').slice(1, -1).map((l) => l.trim()).filter((l) => l.startsWith('"')).map((l) => l.slice(1, l.indexOf('"', 1)));
@@ -156,6 +163,8 @@ describe('specs/ews.yaml', () => {
 });
 
 describe('validateSql', () => {
+  /** Where a problem points (code, spec path) and what it says. */
+  const at = (d: PathDiagnostic): [string, string] => [`${d.code} ${d.path.join('.')}`, d.message];
   const table = (columns: Record<string, string>, deltaOrder = 'seq') => ({
     version: 1 as const, model: 'x', tables: { t: { business_key: ['id'], delta_order: deltaOrder, columns: { id: 'int', ...columns } } },
   });
@@ -176,9 +185,9 @@ describe('validateSql', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     const sat = model.rawVault.satellites[0]!;
     const clash = { ...sat, payload: [...sat.payload, { ...sat.payload[0]!, name: 'delta_order' }, { ...sat.payload[0]!, name: 'hashdiff' }] };
-    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } })).toEqual([
-      "satellite 't' would have two columns named 'delta_order'",
-      "satellite 't' would have two columns named 'hashdiff'",
+    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } }).map(at)).toEqual([
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'delta_order'"],
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'hashdiff'"],
     ]);
   });
 
@@ -187,14 +196,14 @@ describe('validateSql', () => {
     const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
     expect(validateSql(shared)).toEqual([]);
     const ledgerNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_loads' }] };
-    expect(validateSql(ledgerNamed)).toEqual(["landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]);
+    expect(validateSql(ledgerNamed).map(at)).toEqual([['VLT412 tables.vault_loads', "landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]]);
   });
 
   it('names a json delta order, which PostgreSQL cannot sort', () => {
     // The spec check refuses this first (VLT223); a model built another way meets the emitter's check.
     const jsonb = compiled(table({ seq: 'jsonb', name: 'text' }));
     const model: VaultModel = { ...jsonb, sources: jsonb.sources.map((t) => ({ ...t, columns: t.columns.map((c) => (c.name === 'seq' ? { ...c, type: { kind: 'json' } } : c)) })) };
-    expect(validateSql(model)).toEqual(["satellite 't' orders its changes by 't.seq', a json column, which PostgreSQL cannot sort"]);
+    expect(validateSql(model).map(at)).toEqual([['VLT412 tables.t', "satellite 't' orders its changes by 't.seq', a json column, which PostgreSQL cannot sort"]]);
     expect(() => sqlPlan(model)).toThrow(/json column/);
   });
 });

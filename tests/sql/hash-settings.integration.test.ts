@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
-import { buildManifest, landingTables, manifestJson, quoteIdent, sqlManifestBlock, sqlPlan, type Manifest, type ManifestEntity, type SqlManifestBlock } from '@vault/emitters';
+import { bindParameters, buildManifest, landingTables, manifestJson, quoteIdent, sqlManifestBlock, sqlPlan, type Manifest, type ManifestEntity, type SqlManifestBlock } from '@vault/emitters';
 import { PYTHON_DIR, hasPython } from '../helpers/python-harness.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
@@ -70,7 +70,7 @@ async function compileAndLoad(hashing: ShopHashing, run: string): Promise<{ mode
   const p = `${db.prefix}_${run}`;
   const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   const plan = sqlPlan(model);
-  for (const s of plan.setup) await db.query(s);
+  for (const s of plan.setup) await db.query(s.sql);
   const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
   for (const [source, rows] of Object.entries(LANDING)) {
     for (const row of rows) {
@@ -83,7 +83,7 @@ async function compileAndLoad(hashing: ShopHashing, run: string): Promise<{ mode
   }
   for (const l of plan.loads) {
     await db.query('BEGIN');
-    for (const statement of l.statements) await db.query(statement, ['2024-01-01T00:00:00Z']);
+    for (const statement of l.statements) await db.query(statement.sql, bindParameters(statement, { load_ts: '2024-01-01T00:00:00Z' }));
     await db.query('COMMIT');
   }
   // What `vault compile --target querydsl,sql` writes, read back as a framework would.

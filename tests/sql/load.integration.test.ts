@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { DELTA_ORDER_COLUMN, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { DELTA_ORDER_COLUMN, bindParameters, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
@@ -182,7 +182,7 @@ async function setUp(hashing: ShopHashing): Promise<Setup> {
   const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   const plan = sqlPlan(model);
   // Twice: setup is idempotent.
-  for (let i = 0; i < 2; i++) for (const s of plan.setup) await db.query(s);
+  for (let i = 0; i < 2; i++) for (const s of plan.setup) await db.query(s.sql);
   return { model, t: (kind, name) => tableOf(model, kind, name), zero: '0'.repeat(hashing.algorithm === 'md5' ? 32 : hashing.algorithm === 'sha1' ? 40 : 64) };
 }
 
@@ -209,7 +209,7 @@ async function land(s: Setup, batch: Batch): Promise<void> {
 async function load(model: VaultModel, b: number, loadTimestamp = batchTimestamp(b)): Promise<void> {
   for (const l of sqlPlan(model).loads) {
     await db.query('BEGIN');
-    for (const statement of l.statements) await db.query(statement, [loadTimestamp]);
+    for (const statement of l.statements) await db.query(statement.sql, bindParameters(statement, { load_ts: loadTimestamp }));
     await db.query('COMMIT');
   }
 }
@@ -480,7 +480,7 @@ async function smoke(compiled: VaultModel): Promise<void> {
   const model: VaultModel = { ...compiled, schemas: { landing: `${p}_l`, rawVault: `${p}_rv`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   const plan = sqlPlan(model);
   try {
-    for (const statement of plan.setup) await db.query(statement);
+    for (const statement of plan.setup) await db.query(statement.sql);
     const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
     for (const source of model.sources) {
       for (const i of [0, 1] as const) {

@@ -3,7 +3,7 @@
  * and each target's emitter says what it cannot emit. `vault check` runs them too (for every
  * target), so a spec check accepts is a spec compile accepts.
  */
-import { pathDiag, type Diagnostic, type VaultModel } from '@vault/core/internal';
+import type { Diagnostic, VaultModel } from '@vault/core';
 import { resolveDiagnostics, type ParsedSpec } from '@vault/dsl/internal';
 import { DEFAULT_PROFILE, type FrameworkProfile } from '@vault/emitters';
 import { targetProblems, type Target } from './targets.js';
@@ -11,7 +11,7 @@ import { targetProblems, type Target } from './targets.js';
 export interface TargetChecks {
   /** The framework profile, when it could be read and is valid. */
   readonly profile: FrameworkProfile | undefined;
-  /** Problems with the profile, then what the targets cannot emit (at the spec's `model`). */
+  /** Problems with the profile, then what the targets cannot emit (at the entity, table or setting concerned). */
   readonly diagnostics: ReadonlyArray<Diagnostic>;
 }
 
@@ -22,5 +22,5 @@ export async function checkTargets(parsed: ParsedSpec, model: VaultModel, specPa
   const loaded = named ? (await import('./profile.js')).loadProfile(parsed, specPath) : { profile: DEFAULT_PROFILE, diagnostics: [] };
   if (loaded.profile === undefined) return loaded;
   const problems = targetProblems(model, targets, loaded.profile);
-  return { profile: loaded.profile, diagnostics: [...loaded.diagnostics, ...resolveDiagnostics(parsed.source, problems.map((p) => pathDiag('VLT412', ['model'], p)))] };
+  return { profile: loaded.profile, diagnostics: [...loaded.diagnostics, ...resolveDiagnostics(parsed.source, problems)] };
 }

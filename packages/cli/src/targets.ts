@@ -4,7 +4,7 @@
  * The docs target's SVG drawings are rendered asynchronously first (`renderTargets`) and handed
  * to the plan, which stays synchronous and streaming.
  */
-import type { VaultModel } from '@vault/core';
+import type { PathDiagnostic, VaultModel } from '@vault/core';
 import { emitDocs, emitSql, manifestJsonChunks, renderDrawings, sqlManifestBlock, streamQueryDsl, validateQueryDsl, validateSql, type EmittedFile, type FrameworkProfile } from '@vault/emitters/internal';
 import type { OutputFile } from './write-output.js';
 
@@ -15,8 +15,8 @@ export function isTarget(t: string): t is Target {
   return (TARGETS as ReadonlyArray<string>).includes(t);
 }
 
-/** What the targets cannot emit for this model (names that collide in Python or SQL). */
-export function targetProblems(model: VaultModel, targets: ReadonlySet<Target>, profile: FrameworkProfile): string[] {
+/** What the targets cannot emit for this model (names that collide in Python or SQL), at the spec nodes concerned. */
+export function targetProblems(model: VaultModel, targets: ReadonlySet<Target>, profile: FrameworkProfile): PathDiagnostic[] {
   return [...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []), ...(targets.has('sql') ? validateSql(model) : [])];
 }
 

@@ -5,27 +5,34 @@
  * follows from it.
  */
 import {
-  METADATA_COLUMNS, printColumnType, type Column, type EntityKind, type HashAlgorithm, type LinkSatellite, type Satellite, type SourceTable, type VaultEntity, type VaultModel,
+  METADATA_COLUMNS, type Column, type ColumnType, type EntityKind, type HashAlgorithm, type LinkSatellite, type Satellite, type SourceTable, type VaultEntity, type VaultModel,
 } from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
 export interface EntityColumn {
   readonly name: string;
-  /** Canonical type text (`printColumnType`). */
-  readonly type: string;
+  /** The type as data: each target prints it its own way (`printColumnType`, `pgType`). */
+  readonly type: ColumnType;
 }
 
 
 /**
  * The type of hash keys and hashdiffs.
- * @example hashType('md5') // 'char(32)'
+ * @example hashType('md5') // { kind: 'char', length: 32 }
  */
-export function hashType(algorithm: HashAlgorithm): string {
-  return printColumnType({ kind: 'char', length: HASH_HEX_LENGTH[algorithm] });
+export function hashType(algorithm: HashAlgorithm): ColumnType {
+  return HASH_TYPES[algorithm];
 }
 
-const LOAD_TIMESTAMP_TYPE = printColumnType({ kind: 'timestamptz' });
-const RECORD_SOURCE_TYPE = printColumnType({ kind: 'text' });
+/** One object per algorithm, not one per column: models reach 200,000 hash columns. */
+const HASH_TYPES = {
+  md5: { kind: 'char', length: HASH_HEX_LENGTH.md5 },
+  sha1: { kind: 'char', length: HASH_HEX_LENGTH.sha1 },
+  sha256: { kind: 'char', length: HASH_HEX_LENGTH.sha256 },
+} as const satisfies Record<HashAlgorithm, ColumnType>;
+
+const LOAD_TIMESTAMP_TYPE: ColumnType = { kind: 'timestamptz' };
+const RECORD_SOURCE_TYPE: ColumnType = { kind: 'text' };
 
 /**
  * The column of a raw satellite (or link satellite) whose source table has a `delta_order`
@@ -40,7 +47,7 @@ const SOURCE_COLUMNS = new WeakMap<ReadonlyArray<SourceTable>, ReadonlyMap<strin
 /**
  * The delta-order column a raw satellite stores, with the source column's type; undefined when
  * its source table has none.
- * @example deltaOrderColumn(model, sat) // { name: 'delta_order', type: 'timestamptz' }
+ * @example deltaOrderColumn(model, sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
 export function deltaOrderColumn(model: VaultModel, sat: Satellite | LinkSatellite): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
@@ -51,14 +58,14 @@ export function deltaOrderColumn(model: VaultModel, sat: Satellite | LinkSatelli
   }
   const source = tables.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
-  return { name: DELTA_ORDER_COLUMN, type: printColumnType(source.type) };
+  return { name: DELTA_ORDER_COLUMN, type: source.type };
 }
 
 /**
  * @example
  * entityColumns(model, hub)
- * // [{ name: 'business_partner_hk', type: 'char(32)' }, { name: 'business_partner_id', type: 'int' },
- * //  { name: 'load_ts', type: 'timestamptz' }, { name: 'record_source', type: 'text' }]
+ * // [{ name: 'business_partner_hk', type: { kind: 'char', length: 32 } }, { name: 'business_partner_id', type: { kind: 'int' } },
+ * //  { name: 'load_ts', type: { kind: 'timestamptz' } }, { name: 'record_source', type: { kind: 'text' } }]
  */
 export function entityColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<EntityColumn> {
   // Each kind is paired with its own entity type, which TypeScript cannot follow through an index.
@@ -69,7 +76,7 @@ type Of<K extends EntityKind> = Extract<VaultEntity, { kind: K }>;
 type ColumnsOf<K extends EntityKind> = (entity: Of<K>, model: VaultModel) => ReadonlyArray<EntityColumn>;
 
 const hash = (model: VaultModel, name: string): EntityColumn => ({ name, type: hashType(model.hashing.algorithm) });
-const plain = (c: Pick<Column, 'name' | 'type'>): EntityColumn => ({ name: c.name, type: printColumnType(c.type) });
+const plain = (c: Pick<Column, 'name' | 'type'>): EntityColumn => ({ name: c.name, type: c.type });
 const METADATA: ReadonlyArray<EntityColumn> = [
   { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
   { name: METADATA_COLUMNS.recordSource, type: RECORD_SOURCE_TYPE },

@@ -12,15 +12,16 @@
  * if (model) for (const f of emitQueryDsl(model, { specPath: 'specs/ews.yaml' })) console.log(f.path);
  */
 export type { EmittedFile } from './emitted-file.js';
-export { buildManifest, manifestJson, type Manifest, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
+export { buildManifest, manifestJson, type Manifest, type ManifestColumn, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';
 export { DELTA_ORDER_COLUMN } from './columns.js';
 export {
   DEFAULT_PROFILE, PROFILE_SCHEMA, checkProfile, emitQueryDsl, mergeProfile,
   type FrameworkProfile, type FrameworkProfileOverrides, type ProfileProblem, type QueryDslOptions,
 } from './querydsl/index.js';
 export {
-  emitSql, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan, validateSql,
-  type LandingTable, type RawVaultKind, type SqlLoad, type SqlManifestBlock, type SqlOptions, type SqlPlan,
+  bindParameters, emitSql, landingTables, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan, validateSql,
+  type LandingTable, type RawVaultKind, type SqlLoad, type SqlManifestBlock, type SqlOptions, type SqlParameter, type SqlPlan,
+  type SqlStatement, type StatementEntity, type StatementKind, type VaultLayer,
 } from './sql/index.js';
 export { seedInserts, seedRows, type SeedInsert, type SeedOptions, type SeedTable, type SeedValue } from './seed/index.js';
 export {

@@ -4,8 +4,8 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
-import { entityColumns, type EntityColumn } from './columns.js';
+import { allEntities, printColumnType } from '@vault/core/internal';
+import { entityColumns } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { byCodeUnit } from './querydsl/python-file.js';
@@ -17,6 +17,12 @@ export interface ManifestSource {
   readonly columns: ReadonlyArray<string>;
 }
 
+/** A column as the manifest spells it: its type as canonical text (`printColumnType`). */
+export interface ManifestColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business). */
@@ -26,7 +32,7 @@ export interface ManifestEntity {
   /** Satellites of every kind: the hub or link they describe. */
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
-  readonly columns: ReadonlyArray<EntityColumn>;
+  readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
   readonly files: ReadonlyArray<string>;
   readonly evidence: ReadonlyArray<string>;
@@ -208,7 +214,7 @@ function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: Readonl
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
-    columns: entityColumns(model, entity),
+    columns: entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity).filter((f) => emitted.has(f)).sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],

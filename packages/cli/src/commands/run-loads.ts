@@ -1,18 +1,13 @@
 /**
- * The loads of `vault run`: each raw vault entity in its own transaction, in waves of loads that
- * depend on nothing loaded in the same wave, up to `jobs` at a time on a server (one session
- * each), skipping those the ledger shows unchanged.
+ * The loads of `vault run`: each loaded table of any layer in its own transaction, in the plan's
+ * waves (loads that depend on nothing loaded in the same wave; packages/emitters/src/sql/waves.ts),
+ * up to `jobs` at a time on a server (one session each), skipping those the ledger shows unchanged.
  */
-import type { RawVaultKind, SqlLoad } from '@vault/emitters';
+import { bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
 import { isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 
-/**
- * Which loads may run side by side: hubs; then links and satellites, which need only hubs; then
- * link satellites. (A load never reads another raw vault table; the order only keeps every
- * committed child row's parent committed first.)
- */
-const WAVE = { hub: 0, link: 1, satellite: 1, link_satellite: 2 } as const satisfies Record<RawVaultKind, number>;
+const LAYER_TITLES = { raw_vault: 'raw vault', business_vault: 'business vault', access_layer: 'access layer' } as const satisfies Record<VaultLayer, string>;
 
 export interface LoadOptions {
   readonly loadTs: string;
@@ -35,9 +30,6 @@ type Outcome =
 /** `850 ms`, `12.3 s`. */
 export const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-/** Parameters a load statement takes: `$1`, the load timestamp, only where it is used. */
-const usesLoadTs = (sql: string): boolean => /\$1(?!\d)/.test(sql);
-
 async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptions): Promise<Outcome> {
   const t0 = Date.now();
   try {
@@ -46,8 +38,8 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
     if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
     const rows = await db.transaction(async (tx: Queryable) => {
       let n = 0;
-      for (const sql of load.statements) {
-        const r = await tx.query(sql, usesLoadTs(sql) ? [o.loadTs] : undefined);
+      for (const s of load.statements) {
+        const r = await tx.query(s.sql, bindParameters(s, { load_ts: o.loadTs }));
         if (r.command === 'INSERT') n += r.rowCount;
       }
       await ledger.record(tx, load, signature, o.loadTs, n);
@@ -72,11 +64,19 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   const ledger = await openLedger(db, plan.ledger);
   const sessions: Database[] = [db];
   const outcomes: Outcome[] = [];
-  out.out('  raw vault');
+  // The first layer's title before anything runs, each later layer's before its first result.
+  let layer: VaultLayer = loads[0]?.layer ?? 'raw_vault';
+  out.out(`  ${LAYER_TITLES[layer]}`);
+  const print = (i: number): void => {
+    const load = loads[i]!;
+    // A failed load prints after its wave (reportFailure), under no title.
+    if (outcomes[i]!.kind !== 'failed' && load.layer !== layer) out.out(`  ${LAYER_TITLES[(layer = load.layer)]}`);
+    printOutcome(out, load, i, loads.length, outcomes[i]!, width, stepWidth);
+  };
   try {
     for (let start = 0; start < loads.length;) {
       let end = start;
-      while (end < loads.length && WAVE[loads[end]!.kind] === WAVE[loads[start]!.kind]) end++;
+      while (end < loads.length && loads[end]!.wave === loads[start]!.wave) end++;
       // Extra sessions only for a wave with loads to share.
       const want = Math.min(options.jobs, end - start);
       while (sessions.length < want && db.fork !== undefined) sessions.push(await db.fork());
@@ -93,7 +93,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
           running.delete(`${load.kind} ${load.entity}`);
           for (; printed < end && outcomes[printed] !== undefined; printed++) {
             out.progress('');
-            printOutcome(out, loads[printed]!, printed, loads.length, outcomes[printed]!, width, stepWidth);
+            print(printed);
           }
         }
       };

@@ -1,4 +1,4 @@
-import { hasErrors, pathDiag, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
+import { hasErrors, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
 import { validateSql } from '@vault/emitters';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
@@ -35,7 +35,7 @@ export function compileForDatabase(specPath: string, stage: StageOption, command
 export function compileSpecForDatabase(specPath: string, stage: StageOption, command: string, o: Output): { readonly spec: Spec; readonly model: VaultModel } | undefined {
   const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
   // Names the SQL target cannot emit (a payload column called hashdiff, ...) are the user's to fix.
-  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model).map((p) => pathDiag('VLT412', ['model'], p)));
+  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model));
   const diagnostics = [...a.diagnostics, ...sqlProblems];
   printDiagnostics(o, diagnostics);
   if (hasErrors(diagnostics) || a.model === undefined || a.parsed.spec === undefined) {

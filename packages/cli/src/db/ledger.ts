@@ -4,8 +4,8 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
-import type { Queryable } from './database.js';
+import { bindParameters, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
+import type { Queryable, SqlParam } from './database.js';
 
 export interface LedgerEntry {
   readonly signature: string;
@@ -27,16 +27,16 @@ export interface Ledger {
 }
 
 export async function openLedger(db: Queryable, statements: LedgerStatements): Promise<Ledger> {
-  const rows = await db.query<{ entity_table: string; signature: string | null; load_ts: string }>(statements.select);
+  const rows = await db.query<{ entity_table: string; signature: string | null; load_ts: string }>(statements.select.sql);
   // 2024-05-01T00:00:00.000000Z → 2024-05-01T00:00:00Z; 2024-05-01T00:00:00.250000Z → …00.25Z.
   const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
   const previous = new Map(rows.rows.flatMap((r) => (r.signature === null ? [] : [[r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const])));
   const fingerprints = new Map<string, Promise<string | undefined>>();
   const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
-    const kind = (await q.query<{ kind: string }>(statements.kind, [key])).rows[0]?.kind;
+    const kind = (await q.query<{ kind: string }>(statements.kind.sql, bindParameters(statements.kind, { relation: key }))).rows[0]?.kind;
     if (kind === undefined || !statements.fingerprintedKinds.has(kind)) return undefined;
-    const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t))).rows[0];
+    const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t).sql)).rows[0];
     return `${key} ${f?.rows} ${f?.versions} ${f?.columns}`;
   };
   const fingerprint = (t: SqlTable, q: Queryable): Promise<string | undefined> => {
@@ -51,8 +51,9 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
   return {
     previous: (table) => previous.get(table),
     async signature(load, q) {
-      const storage = await q.query<{ node: string | null }>(statements.storage, [tableIdent(load.target)]);
-      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements];
+      const storage = await q.query<{ node: string | null }>(statements.storage.sql, bindParameters(statements.storage, { relation: tableIdent(load.target) }));
+      // The statements' text, as ledgers written before statements carried their kind had it.
+      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql)];
       for (const t of load.sources) {
         const f = await fingerprint(t, q);
         if (f === undefined) return undefined;
@@ -61,7 +62,8 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
       return createHash('sha256').update(parts.join('\u0000')).digest('hex');
     },
     async record(tx, load, signature, loadTs, rowsInserted) {
-      await tx.query(statements.record, [load.table, signature ?? null, loadTs, rowsInserted]);
+      const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted };
+      await tx.query(statements.record.sql, bindParameters<SqlParam>(statements.record, values));
     },
   };
 }

@@ -3,7 +3,7 @@
  * what they report on: the business-vault and access-layer views, by the emitter's names.
  */
 import type { VaultModel } from '@vault/core';
-import { landingTables, modelViews, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad } from '@vault/emitters/internal';
+import { landingTables, modelViews, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad, type SqlStatement } from '@vault/emitters/internal';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
 export interface ReportedView {
@@ -15,12 +15,12 @@ export interface ReportedView {
 }
 
 export interface DatabasePlan {
-  /** Idempotent DDL: schemas, landing and raw-vault tables, ghost records, business and access views. */
-  readonly setup: ReadonlyArray<string>;
-  /** Raw-vault loads in dependency order; each one transaction, `$1` the load timestamp. */
+  /** Idempotent DDL: schemas, landing and entity tables, ghost records, business and access views. */
+  readonly setup: ReadonlyArray<SqlStatement>;
+  /** Loads of the tables of every layer, wave by wave; each one transaction, parameters bound by name. */
   readonly loads: ReadonlyArray<SqlLoad>;
   /** Drops the model's views (`--replace-views`), before setup creates them again. */
-  readonly dropViews: string | undefined;
+  readonly dropViews: SqlStatement | undefined;
   /** The load ledger's statements: which loads can be skipped (db/ledger.ts). */
   readonly ledger: LedgerStatements;
   readonly views: ReadonlyArray<ReportedView>;

@@ -2,6 +2,7 @@
  * What `vault run` and `vault seed` share: open the database, lock the schemas they write, create
  * what is missing, and always let go of both.
  */
+import { bindParameters, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
 import { lockSchemas } from './lock.js';
 import { openDatabase } from './open.js';
@@ -39,12 +40,12 @@ export interface SetupResult {
 const WAIT_FOR_EXTENSIONS = "SELECT pg_advisory_xact_lock(hashtext('vault setup'), hashtext('extensions'))";
 
 /** Runs the idempotent setup DDL in one transaction: all of it, or nothing. */
-export function runSetup(db: Database, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+export function runSetup(db: Database, setup: ReadonlyArray<SqlStatement>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
   return db.transaction((tx) => applySetup(tx, setup, schemas));
 }
 
 /** Runs the setup DDL inside the caller's transaction (`vault seed` changes nothing until its checks pass). */
-export async function applySetup(tx: Queryable, setup: ReadonlyArray<string>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatement>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
   const relations = async (q: Queryable): Promise<number> => {
     const r = await q.query<{ n: number | string }>(
       "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ANY(string_to_array($1, chr(31))) AND c.relkind IN ('r', 'v', 'm', 'p')",
@@ -54,15 +55,16 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<string>, sc
   };
   // Extensions belong to the whole database, not to the locked schemas: two models' first
   // setups would race to create one (a unique violation). They take turns, until commit.
-  if (setup.some((s) => /^CREATE EXTENSION\b/i.test(s.trim()))) await tx.query(WAIT_FOR_EXTENSIONS);
+  if (setup.some((s) => s.kind === 'extension')) await tx.query(WAIT_FOR_EXTENSIONS);
   const before = await relations(tx);
   for (const statement of setup) {
     try {
-      await tx.query(statement);
+      // Setup statements declare no parameters: none bound, and one declared later fails loudly here.
+      await tx.query(statement.sql, bindParameters(statement, {}));
     } catch (e) {
       if (!isServerError(e)) throw e;
-      const head = statement.trim().split('\n')[0] ?? '';
-      const view = /^CREATE OR REPLACE VIEW (\S+)/.exec(head)?.[1];
+      const head = statement.sql.trim().split('\n')[0] ?? '';
+      const view = statement.kind === 'view' && statement.relation !== undefined ? tableIdent(statement.relation) : undefined;
       // 42P16: CREATE OR REPLACE VIEW can only append columns; the spec changed this view's.
       if (view !== undefined && e.code === '42P16') {
         throw new DatabaseError(

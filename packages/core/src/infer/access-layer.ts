@@ -73,9 +73,13 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
       else unknown(['access_layer', 'presentation_views', i], n, hubNames, 'a hub');
     });
   }
+  // A view the spec lists comes from its entry; with `all`, from where its hub came from.
+  const listed = new Map(Array.isArray(wanted) ? wanted.map((n, i) => [n, i] as const).reverse() : []);
   const presentationViews: PresentationView[] = pvHubs.map((h) => {
     const o = offered(b, h);
-    return { kind: 'presentation_view', name: h.name, businessHub: h.name, businessKeys: h.businessKeys.map((k) => k.name), columns: o.columns, derivedFrom: o.refs, evidence: [ev('al.presentation_view', `current values of ${h.name}`)], ...(h.description !== undefined ? { description: h.description } : {}) };
+    const at = listed.get(h.name);
+    const origin = at === undefined ? h.origin : ['access_layer', 'presentation_views', at];
+    return { kind: 'presentation_view', name: h.name, businessHub: h.name, businessKeys: h.businessKeys.map((k) => k.name), columns: o.columns, derivedFrom: o.refs, evidence: [ev('al.presentation_view', `current values of ${h.name}`)], origin, ...(h.description !== undefined ? { description: h.description } : {}) };
   });
 
   const dimensionalModels: DimensionalModel[] = [];
@@ -120,6 +124,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     dimensionalModels.push({
       kind: 'dimensional_model', name, fact: fact.name, factKind: fact.kind, measures, dimensions,
       derivedFrom: uniqueRefs(refs), evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}`)],
+      origin: base,
       ...(m.description !== undefined ? { description: m.description } : {}),
     });
   }
@@ -145,6 +150,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
       kind: 'reporting_view', name, from: from.name, fromKind: from.kind, columns,
       ...(checked ? { filter: { expr: checked.expr, text: checked.text } } : {}),
       derivedFrom: o.refs, evidence: [ev('al.reporting_view', `from ${from.name}`)],
+      origin: base,
       ...(v.description !== undefined ? { description: v.description } : {}),
     });
   }

@@ -2,7 +2,7 @@
  * Business vault, by default: a business hub per hub, a business satellite per hub bringing
  * its satellites together with the spec's derived attributes, the same for links.
  */
-import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
 import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
@@ -29,6 +29,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     }
   }
 
+  // An entity with rules comes from its rules; any other from where its raw entity came from.
+  const origin = (name: string, raw: SpecPath): SpecPath => (Object.hasOwn(rules, name) ? ['business_vault', 'rules', name] : raw);
   const satsOf = groupBy(rv.satellites.filter((s) => !s.sensitive), (s) => s.parent);
   const linkSatsOf = groupBy(rv.linkSatellites.filter((s) => !s.sensitive), (s) => s.parent);
   const hubs: BusinessHub[] = [];
@@ -43,6 +45,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : [])],
       evidence: [ev('bv.business_hub', `from hub ${hub.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
+      origin: origin(hub.name, hub.origin),
       ...(hub.description !== undefined ? { description: hub.description } : {}),
     });
     if (sats.length > 0 || body.derived.length > 0) {
@@ -51,6 +54,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
         derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name))],
         evidence: [ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
+        origin: origin(hub.name, hub.origin),
       });
     }
   }
@@ -68,6 +72,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
+      origin: origin(link.name, link.origin),
       ...(link.description !== undefined ? { description: link.description } : {}),
     });
     if (sats.length > 0 || body.derived.length > 0) {
@@ -76,6 +81,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
         derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name))],
         evidence: [ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
+        origin: origin(link.name, link.origin),
       });
     }
   }

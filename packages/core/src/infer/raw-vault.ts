@@ -1,7 +1,7 @@
 /**
  * Third step: hubs, links, satellites and link satellites from the tables and references.
  */
-import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
 import type { Hub, Link, LinkHub, LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
@@ -22,6 +22,8 @@ interface HubDraft {
   sources: EntitySource[];
   evidence: Evidence[];
   derivedFrom: Set<string>;
+  /** The table that owns the hub's key or, for a hub no table owns, the first column that implies it. */
+  origin: SpecPath;
   description?: string;
 }
 
@@ -66,10 +68,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   // Hubs: one per business concept.
   const hubs = new Map<string, HubDraft>();
   const hubOfTable = new Map<string, string>();
-  const draft = (name: string, keys: Column[]): HubDraft => {
+  const draft = (name: string, keys: Column[], origin: SpecPath): HubDraft => {
     let h = hubs.get(name);
     if (h === undefined) {
-      h = { name, businessKeys: keys, sources: [], evidence: [], derivedFrom: new Set() };
+      h = { name, businessKeys: keys, sources: [], evidence: [], derivedFrom: new Set(), origin };
       hubs.set(name, h);
     }
     return h;
@@ -83,7 +85,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       diagnostics.push(pathDiag('VLT410', ['tables', t.name], `table '${t.name}' feeds hub '${name}' with a ${keys.length}-column key, but the hub's key has ${existing.businessKeys.length} columns`, { target: 'key' }));
       continue;
     }
-    const h = draft(name, keys);
+    const h = draft(name, keys, ['tables', t.name]);
     if (existing !== undefined) h.evidence.push(ev('hub.same_concept', `${t.name} also carries hub '${name}'`));
     h.evidence.push(t.keyEvidence!, roleEvidence.get(t.name)!);
     h.sources.push({ table: t.name, columns: t.key });
@@ -98,7 +100,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const name = hubOfRef(r);
     if (name === undefined) continue;
     const from = tableByName.get(r.from)!;
-    const h = draft(name, r.columns.map((c) => columnOf(from, c)));
+    const h = draft(name, r.columns.map((c) => columnOf(from, c)), ['tables', r.from, 'columns', r.columns[0]!]);
     if (r.target.kind === 'implied' && !h.evidence.some((e) => e.rule === 'hub.implied_by_key_column')) {
       h.evidence.push(ev('hub.implied_by_key_column', `'${r.columns[0]}' names the concept '${name}', which no table owns`));
     }
@@ -144,6 +146,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     sources: dedupeSources(h.sources),
     derivedFrom: [...h.derivedFrom].sort().map((name) => ({ layer: 'source', kind: 'source_table', name }) as const),
     evidence: h.evidence,
+    origin: h.origin,
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
   const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -221,6 +224,7 @@ function buildLink(
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: [roleEvidence, ...refs.map((r) => r.evidence), ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
       ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`)],
+    origin: t.spec.link !== undefined ? ['tables', t.name, 'link'] : ['tables', t.name],
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
   };
 }
@@ -236,10 +240,11 @@ function buildSatellites(
 ): Array<Satellite | LinkSatellite> {
   // A payload column may not take the name of a column every satellite has.
   const reserved = new Set([parentHashKey, ...Object.values(METADATA_COLUMNS)].map((n) => n.toLowerCase()));
-  const groups = new Map<string, { sensitive: boolean; columns: SourcedColumn[]; evidence: Evidence[] }>();
+  const groups = new Map<string, { sensitive: boolean; columns: SourcedColumn[]; evidence: Evidence[]; origin: SpecPath }>();
   const add = (name: string, sensitive: boolean, c: SourcedColumn, e: Evidence): void => {
     let g = groups.get(name);
-    if (g === undefined) { g = { sensitive, columns: [], evidence: [] }; groups.set(name, g); }
+    // A satellite the spec names (satellites:) comes from that entry, any other from its table.
+    if (g === undefined) { g = { sensitive, columns: [], evidence: [], origin: Object.hasOwn(t.spec.satellites ?? {}, name) ? ['tables', t.name, 'satellites', name] : ['tables', t.name] }; groups.set(name, g); }
     g.sensitive ||= sensitive; // one sensitive column makes the whole satellite sensitive, whatever the column order
     g.columns.push(c);
     if (!g.evidence.some((x) => x.rule === e.rule)) g.evidence.push(e);
@@ -272,6 +277,7 @@ function buildSatellites(
     source: { table: t.name, columns: g.columns.map((c) => c.sourceColumn) },
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: technical.length ? [...g.evidence, ev('sat.technical', `${t.name}: ${technical.join(', ')} kept out of the payload`)] : g.evidence,
+    origin: g.origin,
     ...(deltaOrder !== undefined ? { deltaOrder } : {}),
   })) as Array<Satellite | LinkSatellite>;
 }

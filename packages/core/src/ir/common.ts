@@ -1,6 +1,7 @@
 import type { ColumnType } from '../spec/column-type.js';
 import type { HashAlgorithm } from '../spec/spec.js';
 import type { Expr } from '../expr/ast.js';
+import type { SpecPath } from '../diagnostics/diagnostic.js';
 
 export type Layer = 'source' | 'raw_vault' | 'business_vault' | 'access_layer';
 
@@ -75,4 +76,13 @@ export interface EntityBase {
   readonly description?: string;
   readonly derivedFrom: ReadonlyArray<EntityRef>;
   readonly evidence: ReadonlyArray<Evidence>;
+  /**
+   * The spec node the entity comes from, for diagnostics about it after inference (a target
+   * that cannot emit it): `['tables', 'orders']` for what a table gives, `['tables', 'orders',
+   * 'link']` for a link the spec names, `['business_vault', 'rules', 'customer']` for a hub with
+   * rules, `['access_layer', 'presentation_views', 0]` for a listed view. Resolve it with the
+   * key as target: the line naming the node. Not data about the vault: manifest, docs and
+   * explain leave it out.
+   */
+  readonly origin: SpecPath;
 }

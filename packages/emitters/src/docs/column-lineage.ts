@@ -4,6 +4,7 @@
  * `entityColumns`' (the manifest's), in the same order.
  */
 import { METADATA_COLUMNS, type AccessColumn, type VaultEntity, type VaultModel } from '@vault/core';
+import { printColumnType } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { DELTA_ORDER_COLUMN, entityColumns } from '../columns.js';
 import { qualifiedName } from '../entity-kinds.js';
@@ -93,6 +94,6 @@ export function columnLineage(model: VaultModel, entity: VaultEntity): ReadonlyA
   return entityColumns(model, entity).map((c) => {
     const origin = byName.get(c.name);
     if (origin === undefined) throw new Error(`vault: no origin for column ${c.name} of ${qualifiedName(entity)}`);
-    return { name: c.name, type: c.type, origin };
+    return { name: c.name, type: printColumnType(c.type), origin };
   });
 }

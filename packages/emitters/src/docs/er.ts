@@ -4,6 +4,7 @@
  * it connects (labelled with the role). Drawn in Mermaid (erDiagram) and in DOT.
  */
 import { METADATA_COLUMNS, type RawVaultEntity, type VaultModel } from '@vault/core';
+import { printColumnType } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { entityColumns } from '../columns.js';
 import { qualifiedName } from '../entity-kinds.js';
@@ -56,7 +57,7 @@ function erColumns(model: VaultModel, entity: RawVaultEntity): ReadonlyArray<ErC
     .with({ kind: 'link' }, (l) => (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []))
     .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []))
     .exhaustive();
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: c.type, keys: keysOf(c.name) }));
+  return entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type), keys: keysOf(c.name) }));
 }
 
 /** A Mermaid attribute type is one word: `decimal(18,6)` is written `decimal`, its full type in the comment. */

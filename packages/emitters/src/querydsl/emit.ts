@@ -56,7 +56,7 @@ export interface QueryDslStream {
 export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): QueryDslStream {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const problems = validateQueryDsl(model, profile);
-  if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.map((p) => p.message).join('\n')}`);
   const ctx = dslContext(model, profile, options.specPath);
   const entities = allEntities(model).map(({ entity }) => entity);
   const packages = packageFiles(ctx);

@@ -10,12 +10,12 @@ import type { EmittedFile } from '../emitted-file.js';
 import { hashingSettings, recordSources } from '../hashing-settings.js';
 import { pyLiteral, pyString, type PyValue } from '../python.js';
 import { DSL_KINDS, ENUM_KINDS, entityNames } from './kinds.js';
-import { ENUM_NAMES, REGISTRY_CONSTANTS } from './profile.js';
+import { ENUM_NAMES, REGISTRY_CONSTANTS, type EnumName } from './profile.js';
 import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
 import { REGISTRY_MODULE, type DslContext } from './scope.js';
 
 /** Enum member name → entity name, per enum, members sorted by entity name. */
-export function registryMembers(model: VaultModel): ReadonlyMap<string, ReadonlyArray<readonly [string, string]>> {
+export function registryMembers(model: VaultModel): ReadonlyMap<EnumName, ReadonlyArray<readonly [string, string]>> {
   const entities = allEntities(model).map(({ entity }) => entity);
   return new Map(
     ENUM_NAMES.map((e) => {

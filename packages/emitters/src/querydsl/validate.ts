@@ -1,11 +1,12 @@
 /**
  * What must hold of a model and a profile for every emitted file to be valid, importable
  * Python. The compiler's own validation makes all of this true for models it builds; this check
- * names the problem instead of emitting a file that fails at import time.
+ * names the problem instead of emitting a file that fails at import time, at the spec node it is
+ * about: the entity's `origin`, the spec's `model` or its `framework.profile`.
  */
-import type { VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
-import { DSL_KINDS, entityNames, entityPaths } from './kinds.js';
+import type { PathDiagnostic, SpecPath, VaultEntity, VaultModel } from '@vault/core';
+import { allEntities, pathDiag } from '@vault/core/internal';
+import { DSL_KINDS, ENUM_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
 import { registryMembers } from './registry.js';
@@ -16,14 +17,18 @@ const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * The answer for each model and profile: `vault compile` asks before it plans the output and
  * the emitter asks again before it emits, and each asking spells every entity's names.
  */
-const ANSWERS = new WeakMap<VaultModel, WeakMap<FrameworkProfile, ReadonlyArray<string>>>();
+const ANSWERS = new WeakMap<VaultModel, WeakMap<FrameworkProfile, ReadonlyArray<PathDiagnostic>>>();
+
+const MODEL: SpecPath = ['model'];
+/** The profile is another file; the spec line that names it is the nearest the spec has. */
+const PROFILE: SpecPath = ['framework', 'profile'];
 
 /**
  * Problems that would make the Query DSL output invalid; empty when it can be emitted.
  * @example
  * validateQueryDsl(model, DEFAULT_PROFILE) // []
  */
-export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): ReadonlyArray<string> {
+export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): ReadonlyArray<PathDiagnostic> {
   let answers = ANSWERS.get(model);
   if (answers === undefined) ANSWERS.set(model, (answers = new WeakMap()));
   let problems = answers.get(profile);
@@ -31,37 +36,41 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
   return problems;
 }
 
-function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
-  const problems: string[] = checkProfile(profile).map((p) => `framework profile ${p.path.join('.')}: ${p.message}`);
-  problems.push(...modelNameProblems(model.name, profile));
+function findProblems(model: VaultModel, profile: FrameworkProfile): PathDiagnostic[] {
+  // The key: the line naming the entity (or `profile:`); a model name's problem is the name itself.
+  const problem = (at: SpecPath, message: string): PathDiagnostic => pathDiag('VLT412', at, message, { target: at === MODEL ? 'value' : 'key' });
+  const problems = checkProfile(profile).map((p) => problem(PROFILE, `framework profile ${p.path.join('.')}: ${p.message}`));
+  problems.push(...modelNameProblems(model.name, profile).map((m) => problem(MODEL, m)));
   const entities = allEntities(model).map(({ entity }) => entity);
   for (const e of entities) {
-    if (!ASCII_IDENTIFIER.test(e.name)) problems.push(`${e.kind} '${e.name}': the name is not a Python identifier`);
+    if (!ASCII_IDENTIFIER.test(e.name)) problems.push(problem(e.origin, `${e.kind} '${e.name}': the name is not a Python identifier`));
   }
+  const origins = new Map(entities.map((e) => [`${e.kind}\u0000${e.name}`, e.origin] as const));
   for (const [enumName, members] of registryMembers(model)) {
     const seen = new Map<string, string>();
+    const at = (name: string): SpecPath => origins.get(`${ENUM_KINDS[enumName]}\u0000${name}`) ?? MODEL;
     for (const [member, name] of members) {
       // Enum reserves _sunder_ names and does not make __private names members.
       if (member.startsWith('__') || (member.length > 1 && member.startsWith('_') && member.endsWith('_'))) {
-        problems.push(`${enumName} '${name}': '${member}' cannot be a Python enum member`);
+        problems.push(problem(at(name), `${enumName} '${name}': '${member}' cannot be a Python enum member`));
       }
       const other = seen.get(member);
-      if (other !== undefined) problems.push(`${enumName} '${name}' and '${other}' would both be the enum member ${member}`);
+      if (other !== undefined) problems.push(problem(at(name), `${enumName} '${name}' and '${other}' would both be the enum member ${member}`));
       seen.set(member, name);
     }
   }
   // A file defines its class (or main) and imports framework names and enums: they must differ.
   const imported = new Set([...Object.values(profile.names), ...Object.values(profile.enums)]);
-  if (imported.has('main')) problems.push("framework profile: 'main' is the function satellite files define; choose another name");
+  if (imported.has('main')) problems.push(problem(PROFILE, "framework profile: 'main' is the function satellite files define; choose another name"));
   for (const e of entities) {
     const defined = DSL_KINDS[e.kind].shape === 'class' ? entityNames(e).className : undefined;
-    if (defined !== undefined && imported.has(defined)) problems.push(`${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`);
+    if (defined !== undefined && imported.has(defined)) problems.push(problem(e.origin, `${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`));
   }
   const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
     for (const path of entityPaths(e)) {
       const other = owners.get(path);
-      if (other !== undefined) problems.push(`${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${path}`);
+      if (other !== undefined) problems.push(problem(e.origin, `${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${path}`));
       owners.set(path, e);
     }
   }

@@ -9,6 +9,7 @@ import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import { entityTable, landingTable, sqlName } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
 import { ghostKeyValue } from './types.js';
 
@@ -16,26 +17,23 @@ export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 /** The load timestamp of ghost records: before any real load. */
 export const GHOST_LOAD_TIMESTAMP = '0001-01-01 00:00:00+00';
 
-export function schemaStatements(ctx: SqlContext): ReadonlyArray<Statement> {
+export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent } = ctx.sql;
   const s = ctx.model.schemas;
   const schemas = [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))];
   return [
-    ...schemas.map((name) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`),
-    ...ctx.dialect.digestSetup(ctx.model.hashing.algorithm),
+    ...schemas.map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)),
+    ...ctx.dialect.digestSetup(ctx.model.hashing.algorithm).map((sql) => sqlStatement('extension', sql)),
   ];
 }
 
-export function landingStatements(ctx: SqlContext): ReadonlyArray<Statement> {
+export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  return ctx.model.sources.map((t) =>
-    createTable(
-      ctx,
-      tableIdent(landingTable(ctx.model, t.name)),
-      t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable })),
-      [],
-    ),
-  );
+  return ctx.model.sources.map((t) => {
+    const table = landingTable(ctx.model, t.name);
+    const columns = t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable }));
+    return sqlStatement('table', createTable(ctx, tableIdent(table), columns, []), { relation: table });
+  });
 }
 
 type RawEntity = Hub | Link | Satellite | LinkSatellite;
@@ -56,12 +54,13 @@ function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
     : [];
 }
 
-export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
+export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
   const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(ctx, tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx, e), primaryKey(e), uniqueKeys(e)),
-  );
+  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) => {
+    const table = entityTable(ctx.model, e.kind, e.name);
+    return sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), primaryKey(e), uniqueKeys(e)), { entity: e, relation: table });
+  });
 }
 
 function createTable(
@@ -87,14 +86,17 @@ function createTable(
  * type's placeholder) and one per satellite (all-zero parent hash key, load timestamp
  * 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table find a row.
  */
-export function ghostRecords(ctx: SqlContext): ReadonlyArray<Statement> {
+export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const rv = ctx.model.rawVault;
   const zero = quoteLiteral(ctx.zeroHash);
   const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`;
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
-  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): Statement =>
-    ctx.dialect.insertOnce(tableIdent(entityTable(ctx.model, e.kind, e.name)), values.map(([c]) => quoteIdent(c)), values.map(([, v]) => v));
+  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): SqlStatement => {
+    const table = entityTable(ctx.model, e.kind, e.name);
+    const sql = ctx.dialect.insertOnce(tableIdent(table), values.map(([c]) => quoteIdent(c)), values.map(([, v]) => v));
+    return sqlStatement('ghost_record', sql, { entity: e, relation: table });
+  };
   const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
   return [
     ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const), ...metadata])),

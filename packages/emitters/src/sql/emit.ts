@@ -3,7 +3,7 @@
  * run (`vault run`); `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { VaultModel } from '@vault/core';
+import type { EntityKind, Layer, VaultEntity, VaultModel } from '@vault/core';
 import { match } from 'ts-pattern';
 import type { EmittedFile } from '../emitted-file.js';
 import { accessLayerViews } from './access-layer.js';
@@ -22,6 +22,8 @@ import { validateSql } from './validate.js';
 import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
 import type { Statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
+import { loadWaves, STORAGE } from './waves.js';
 
 export interface SqlOptions {
   /** The spec file as the user gave it: every file's header names its file name (`specFileName`). */
@@ -30,38 +32,51 @@ export interface SqlOptions {
 
 export type RawVaultKind = 'hub' | 'link' | 'satellite' | 'link_satellite';
 
-/** The load of one raw vault entity: run its statements in one transaction, the parameter (`$1`) bound to the batch load timestamp. */
+/** A layer of the vault: where an entity, and so a loaded table, lives. */
+export type VaultLayer = Exclude<Layer, 'source'>;
+
+/**
+ * The load of one entity's table, of any layer: run its statements in one transaction, binding
+ * the parameters each declares (the batch load timestamp, `load_ts`).
+ */
 export interface SqlLoad {
   readonly entity: string;
-  readonly kind: RawVaultKind;
-  readonly layer: 'raw_vault';
+  readonly kind: EntityKind;
+  readonly layer: VaultLayer;
+  /** Its wave (sql/waves.ts): every table it depends on is loaded in an earlier wave. */
+  readonly wave: number;
   /** `schema.name` of the table loaded. */
   readonly table: string;
   /** The table loaded. */
   readonly target: SqlTable;
-  readonly statements: ReadonlyArray<string>;
+  readonly statements: ReadonlyArray<SqlStatement>;
   /** The landing tables the statements read, each once, in the model's order. */
   readonly sources: ReadonlyArray<SqlTable>;
 }
 
 export interface SqlPlan {
-  /** Idempotent: schemas, landing tables, raw vault tables, ghost records, views, in order. */
-  readonly setup: ReadonlyArray<string>;
-  /** Hubs, then links, then satellites and link satellites: parents before what points at them. */
+  /** Idempotent: schemas, landing tables, entity tables, ghost records, then the views, which may read any table. */
+  readonly setup: ReadonlyArray<SqlStatement>;
+  /**
+   * The loads wave by wave, each wave in the model's order: hubs, then links and satellites,
+   * then link satellites (parents before what points at them), then the tables of later layers
+   * after the tables they read.
+   */
   readonly loads: ReadonlyArray<SqlLoad>;
   /** `vault run`'s record of loads (its table is part of `setup`). */
   readonly ledger: LedgerStatements;
   /** Drops the model's views, for setup to create them again (`vault run --replace-views`). */
-  readonly dropViews: Statement | undefined;
+  readonly dropViews: SqlStatement | undefined;
 }
 
 function checked(model: VaultModel, dialect: Dialect): SqlContext {
   const problems = validateSql(model);
-  if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.map((p) => p.message).join('\n')}`);
   return sqlContext(model, dialect);
 }
 
-function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
+/** Every table before any view, so that a view reading a loaded table of any layer finds it. */
+function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
   return [
     ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
     ...businessVaultViews(ctx), ...accessLayerViews(ctx),
@@ -74,22 +89,43 @@ function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyAr
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
 }
 
+/** An entity's load: its statements' text and the landing tables they read. */
+function entityLoad(ctx: SqlContext, e: VaultEntity): { readonly statements: ReadonlyArray<Statement>; readonly tables: ReadonlyArray<string> } {
+  const stored = (): never => {
+    throw new Error(`vault SQL: ${e.kind} '${e.name}' is stored as a view (STORAGE), and has no load`);
+  };
+  return match(e)
+    // A hub or link without a source has nothing to load.
+    .with({ kind: 'hub' }, (h) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table) }))
+    .with({ kind: 'link' }, (l) => ({ statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)], tables: l.sources.map((s) => s.table) }))
+    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => ({ statements: [satelliteLoad(ctx, s)], tables: [s.source.table] }))
+    .with(
+      { kind: 'business_hub' }, { kind: 'business_link' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' },
+      { kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' },
+      stored,
+    )
+    .exhaustive();
+}
+
+/** The loads of every entity stored as a table, wave by wave (sql/waves.ts). */
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
-  const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) => ({
-    entity: e.name,
-    kind: e.kind,
-    layer: 'raw_vault' as const,
-    table: tableText(entityTable(ctx.model, e.kind, e.name)),
-    target: entityTable(ctx.model, e.kind, e.name),
-    statements: match(e)
-      // A hub or link without a source has nothing to load.
-      .with({ kind: 'hub' }, (h) => (h.sources.length === 0 ? [] : [hubLoad(ctx, h)]))
-      .with({ kind: 'link' }, (l) => (l.sources.length === 0 ? [] : [linkLoad(ctx, l)]))
-      .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [satelliteLoad(ctx, s)])
-      .exhaustive(),
-    sources: loadSources(ctx, e.kind === 'hub' || e.kind === 'link' ? e.sources.map((s) => s.table) : [e.source.table]),
-  }));
+  return loadWaves(ctx.model, (e) => STORAGE[e.kind] === 'table').flatMap((wave, i) =>
+    wave.map(({ layer, entity: e }): SqlLoad => {
+      const target = entityTable(ctx.model, e.kind, e.name);
+      const load = entityLoad(ctx, e);
+      return {
+        entity: e.name,
+        kind: e.kind,
+        layer,
+        wave: i,
+        table: tableText(target),
+        target,
+        // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
+        statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
+        sources: loadSources(ctx, load.tables),
+      };
+    }),
+  );
 }
 
 /**
@@ -98,17 +134,18 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
  *
  * @example
  * const plan = sqlPlan(model);
- * for (const s of plan.setup) await client.query(s);
+ * for (const s of plan.setup) await client.query(s.sql);
  * for (const load of plan.loads) {
  *   await client.query('BEGIN');
- *   for (const s of load.statements) await client.query(s, [loadTimestamp]);
+ *   for (const s of load.statements) await client.query(s.sql, bindParameters(s, { load_ts: loadTimestamp }));
  *   await client.query('COMMIT');
  * }
  */
 export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT): SqlPlan {
   const ctx = checked(model, dialect);
   const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
-  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: dropModelViews(ctx) };
+  const drop = dropModelViews(ctx);
+  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop) };
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */
@@ -148,14 +185,14 @@ export function emitSql(model: VaultModel, options: SqlOptions): ReadonlyArray<E
       'their ghost records, business vault and access layer views. Idempotent: it may run again at any time.',
       `Hash keys and hashdiffs follow the ${HASHING_STANDARD} (docs/hashing.md).`,
     ]),
-    ...plan.setup.map((s) => `${s};`),
+    ...plan.setup.map((s) => `${s.sql};`),
   ].join('\n\n');
   const loadFile = [
     header(options.specPath, [
       `Loads of model ${model.name}: insert-only, incremental, idempotent. Every statement takes one parameter,`,
       `${d.loadTimestamp.name}, the batch load timestamp (${d.columnType({ kind: 'timestamptz' })}). Run each entity in one transaction, in this order.`,
     ]),
-    ...plan.loads.flatMap((l) => l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s};`)),
+    ...plan.loads.flatMap((l) => l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s.sql};`)),
   ].join('\n\n');
   return [
     { path: 'sql/load.sql', content: `${loadFile}\n` },

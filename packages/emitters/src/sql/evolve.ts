@@ -9,13 +9,13 @@ import { METADATA_COLUMNS } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable } from './names.js';
-import type { Statement } from './sql-writer.js';
+import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns } from './table-columns.js';
 
-export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
+export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const rv = ctx.model.rawVault;
   const entities = [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites];
-  return ctx.dialect.evolveTables(
+  const evolve = ctx.dialect.evolveTables(
     entities.map((e) => ({
       table: entityTable(ctx.model, e.kind, e.name),
       columns: tableColumns(ctx, e),
@@ -24,4 +24,6 @@ export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> 
         : undefined,
     })),
   );
+  // Every raw vault table at once: no one entity.
+  return evolve.map((sql) => sqlStatement('table', sql));
 }

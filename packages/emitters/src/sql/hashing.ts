@@ -19,7 +19,6 @@ import { hashType } from '../columns.js';
 import { HASH_DELIMITER, NULL_TOKEN } from '../hashing-settings.js';
 import { CANONICAL_TEXT } from '../hashing-standard.js';
 import type { Dialect, Spell } from './dialect/dialect.js';
-import { columnTypeOfText } from './types.js';
 
 // The standard's fixed values live with the settings `manifest.json` and `registry.py` publish.
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, zeroHash } from '../hashing-settings.js';
@@ -62,7 +61,7 @@ const asciiUpper = (word: string): string => word.replace(/[a-z]+/g, (w) => w.to
 
 /** The SQL type of hash keys and hashdiffs: `char(32)`, `char(40)` or `char(64)`. */
 export function hashSqlType(d: Dialect, algorithm: HashAlgorithm): string {
-  return d.columnType(columnTypeOfText(hashType(algorithm)));
+  return d.columnType(hashType(algorithm));
 }
 
 /**

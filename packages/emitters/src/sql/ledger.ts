@@ -12,7 +12,7 @@
  */
 import type { Dialect } from './dialect/dialect.js';
 import { sqlName, type SqlTable } from './names.js';
-import type { Statement } from './sql-writer.js';
+import type { SqlStatement } from './statement.js';
 
 /** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
 export const LEDGER_TABLE_NAME = 'vault_loads';
@@ -24,23 +24,24 @@ export function ledgerTable(rawVaultSchema: string): SqlTable {
   return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
 }
 
+/** Each statement declares the parameters it takes (`SqlStatement.parameters`). */
 export interface LedgerStatements {
-  readonly create: Statement;
+  readonly create: SqlStatement;
   /** Rows `{ entity_table, signature, load_ts }` (load_ts as ISO 8601 UTC text) of every table loaded before. */
-  readonly select: Statement;
-  /** `$1` table (`schema.name`), `$2` signature, `$3` load timestamp, `$4` rows inserted. */
-  readonly record: Statement;
-  /** `$1` a table as `"schema"."name"`: `{ node }`, its storage's file node as text. */
-  readonly storage: Statement;
-  /** `$1` a table as `"schema"."name"`: `{ kind }`, its kind of relation (PostgreSQL: `pg_class.relkind`; no row: no such table). */
-  readonly kind: Statement;
+  readonly select: SqlStatement;
+  /** Takes the table loaded (`entity_table`, `schema.name`), its `signature`, `load_ts` and `rows_inserted`. */
+  readonly record: SqlStatement;
+  /** Takes a table as `relation` (`"schema"."name"`): `{ node }`, its storage's file node as text. */
+  readonly storage: SqlStatement;
+  /** Takes a table as `relation` (`"schema"."name"`): `{ kind }`, its kind of relation (PostgreSQL: `pg_class.relkind`; no row: no such table). */
+  readonly kind: SqlStatement;
   /** The kinds `kind` gives of the relations `fingerprint` can read (a view has no row versions). */
   readonly fingerprintedKinds: ReadonlySet<string>;
   /**
    * The fingerprint query of a landing table: one row `{ rows, versions, columns }`, all text.
    * Only for kinds `fingerprintedKinds`.
    */
-  fingerprint(landing: SqlTable): Statement;
+  fingerprint(landing: SqlTable): SqlStatement;
 }
 
 /** The ledger's statements in the dialect, its table in the raw vault schema. */

@@ -6,7 +6,6 @@ import { METADATA_COLUMNS, type VaultEntity } from '@vault/core';
 import { match } from 'ts-pattern';
 import { entityColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
-import { sqlTypeOfText } from './types.js';
 
 export interface TableColumn {
   readonly name: string;
@@ -35,5 +34,5 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
 
 export function tableColumns(ctx: Pick<SqlContext, 'model' | 'dialect'>, entity: VaultEntity): ReadonlyArray<TableColumn> {
   const required = requiredColumns(entity);
-  return entityColumns(ctx.model, entity).map((c) => ({ name: c.name, type: sqlTypeOfText(ctx.dialect, c.type), notNull: required.has(c.name) }));
+  return entityColumns(ctx.model, entity).map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: required.has(c.name) }));
 }

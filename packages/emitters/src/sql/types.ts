@@ -1,23 +1,6 @@
-/**
- * Column types in SQL: the type of a column given as canonical text, and the placeholder the
- * ghost record holds in a business key column of each type.
- */
-import { parseColumnType, type ColumnType, type ColumnTypeKind } from '@vault/core/internal';
+/** The placeholder the ghost record holds in a business key column of each type. */
+import type { ColumnType, ColumnTypeKind } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
-
-/**
- * The engine's type of a column whose type is given as canonical text (`entityColumns` and
- * `hashType` give text). The text is always canonical, so failing to parse it is a bug.
- */
-export function sqlTypeOfText(d: Dialect, text: string): string {
-  return d.columnType(columnTypeOfText(text));
-}
-
-export function columnTypeOfText(text: string): ColumnType {
-  const parsed = parseColumnType(text);
-  if (!parsed.ok) throw new Error(`vault SQL: '${text}' is not a canonical column type`);
-  return parsed.type;
-}
 
 /**
  * What the ghost ("unknown") record holds in a business key column: a value of the column's

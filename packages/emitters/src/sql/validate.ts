@@ -1,9 +1,10 @@
 /**
  * What must hold for the SQL of a model to be valid. Models the compiler builds satisfy all of
- * it; this names a problem instead of emitting SQL that fails in the database.
+ * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
+ * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import type { PathDiagnostic, SpecPath, VaultModel } from '@vault/core';
+import { allEntities, pathDiag } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT } from './dialect/index.js';
 import { ledgerTable } from './ledger.js';
@@ -11,33 +12,38 @@ import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } f
 import { tableColumns } from './table-columns.js';
 
 /**
- * Problems that would make the SQL of `model` invalid; empty when it can be emitted.
+ * Problems that would make the SQL of `model` invalid, each at the spec node of the entity (or
+ * source table) it is about; empty when the SQL can be emitted.
  * @example validateSql(model) // []
+ * @example validateSql(clashing)[0] // { code: 'VLT412', path: ['tables', 'vault_loads'], message: "landing table 'vault_loads' and ...", ... }
  */
-export function validateSql(model: VaultModel): ReadonlyArray<string> {
-  const problems: string[] = [];
+export function validateSql(model: VaultModel): ReadonlyArray<PathDiagnostic> {
+  const problems: PathDiagnostic[] = [];
+  // The key, not the value: a table's or entity's problem prints at the line that names it.
+  const problem = (at: SpecPath, message: string): void => void problems.push(pathDiag('VLT412', at, message, { target: 'key' }));
   const owners = new Map<string, string>();
-  const claim = (t: SqlTable, what: string): void => {
+  const claim = (t: SqlTable, what: string, at: SpecPath): void => {
     const key = tableText(t);
     const other = owners.get(key);
-    if (other !== undefined) problems.push(`${what} and ${other} would both be ${key}`);
+    if (other !== undefined) problem(at, `${what} and ${other} would both be ${key}`);
     else owners.set(key, what);
   };
-  claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run');
-  for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`);
+  // Claimed first, so a clash with it is reported at the table or entity that takes its name.
+  claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run', ['model']);
+  for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   for (const { entity } of allEntities(model)) {
-    claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`);
+    claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
     if (entity.kind === 'dimensional_model') {
-      for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`);
+      for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`, entity.origin);
     }
   }
   const ctx = sqlContext(model, WIRED_DIALECT);
   for (const s of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
-    if (!ctx.sourceColumns.has(s.source.table)) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
-    else if (parentKeySource(ctx, s) === undefined) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
+    if (!ctx.sourceColumns.has(s.source.table)) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
+    else if (parentKeySource(ctx, s) === undefined) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
   }
   for (const e of [...model.rawVault.hubs, ...model.rawVault.links]) {
-    for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problems.push(`${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
+    for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problem(e.origin, `${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
   }
   for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {
@@ -47,16 +53,16 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
         const type = columns.get(e.deltaOrder)?.type;
         const where = `${e.kind} '${e.name}' orders its changes by '${e.source.table}.${e.deltaOrder}'`;
         if (type === undefined) {
-          problems.push(`${where}, which is not a column of that table`);
+          problem(e.origin, `${where}, which is not a column of that table`);
           continue;
         }
         // Loads sort and compare delta-order values (PostgreSQL's json has no ordering; jsonb has).
-        if (!ctx.dialect.sortable(type.kind)) problems.push(`${where}, a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
+        if (!ctx.dialect.sortable(type.kind)) problem(e.origin, `${where}, a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
       }
     }
     const seen = new Set<string>();
     for (const c of tableColumns(ctx, e)) {
-      if (seen.has(c.name)) problems.push(`${e.kind} '${e.name}' would have two columns named '${c.name}'`);
+      if (seen.has(c.name)) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'`);
       seen.add(c.name);
     }
   }

@@ -9,6 +9,7 @@
 import type { LedgerStatements } from '../../ledger.js';
 import type { SqlTable } from '../../names.js';
 import { statement } from '../../sql-writer.js';
+import { sqlStatement, type SqlStatement } from '../../statement.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 
 /**
@@ -20,8 +21,9 @@ export const FINGERPRINTED_KINDS: ReadonlySet<string> = new Set(['r', 'p', 'm'])
 
 export function ledgerStatements(ledger: SqlTable): LedgerStatements {
   const table = tableIdent(ledger);
+  const stmt = (sql: string, parameters: SqlStatement['parameters'] = []): SqlStatement => sqlStatement('ledger', sql, { relation: ledger, parameters });
   return {
-    create: statement((w) => {
+    create: stmt(statement((w) => {
       w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
       w.block(() => {
         w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
@@ -31,18 +33,18 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
         w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
       });
       w.line(')');
-    }),
-    select: `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
-    record: statement((w) => {
+    })),
+    select: stmt(`SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`),
+    record: stmt(statement((w) => {
       w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
       w.line('VALUES ($1, $2, $3::timestamptz, $4)');
       w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
-    }),
-    kind: `SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`,
-    storage: `SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`,
+    }), ['entity_table', 'signature', 'load_ts', 'rows_inserted']),
+    kind: stmt(`SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`, ['relation']),
+    storage: stmt(`SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`, ['relation']),
     fingerprintedKinds: FINGERPRINTED_KINDS,
     fingerprint: (landing) =>
-      statement((w) => {
+      sqlStatement('ledger', statement((w) => {
         const t = tableIdent(landing);
         w.line('SELECT');
         w.block(() => {
@@ -53,6 +55,6 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
           w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
         });
         w.line(`FROM ${t}`);
-      }),
+      }), { relation: landing }),
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * Statements as data: what each statement is for, which entity it serves and which values it
+ * takes, next to its text. A tool running the plan (`vault run`) binds parameters from what a
+ * statement declares and tells setup steps apart by kind, never by reading the SQL text.
+ */
+import type { EntityKind } from '@vault/core';
+import type { SqlTable } from './names.js';
+import type { Statement } from './sql-writer.js';
+
+/** What a statement does. */
+export type StatementKind =
+  /** `CREATE SCHEMA IF NOT EXISTS`. */
+  | 'schema'
+  /** `CREATE EXTENSION IF NOT EXISTS`: the database's, not the model's schemas'. */
+  | 'extension'
+  /** Creates (or adds columns to) a landing or entity table. */
+  | 'table'
+  /** Inserts the ghost record of an entity table. */
+  | 'ghost_record'
+  /** `CREATE OR REPLACE VIEW`. */
+  | 'view'
+  /** Drops the model's views (`vault run --replace-views`). */
+  | 'drop_views'
+  /** Loads an entity's table. */
+  | 'load'
+  /** Creates, reads or writes `vault run`'s load ledger. */
+  | 'ledger';
+
+/**
+ * The values statements take, by name. `load_ts` is the batch load timestamp (timestamptz, ISO
+ * 8601 text); `entity_table` a loaded table as `schema.name`; `relation` a table as
+ * `"schema"."name"`; `signature` and `rows_inserted` what the ledger records of a load.
+ */
+export type SqlParameter = 'load_ts' | 'entity_table' | 'signature' | 'rows_inserted' | 'relation';
+
+/** The entity a statement serves. */
+export interface StatementEntity {
+  readonly kind: EntityKind;
+  readonly name: string;
+}
+
+export interface SqlStatement {
+  readonly kind: StatementKind;
+  /** The entity whose table, view, ghost record or load this is; none for schemas, landing tables, the ledger. */
+  readonly entity?: StatementEntity;
+  /** The table or view the statement creates or loads, when it is one. */
+  readonly relation?: SqlTable;
+  /** The text, without a trailing `;`. */
+  readonly sql: Statement;
+  /** `$1` is `parameters[0]`, `$2` is `parameters[1]`, …; empty when the statement takes none. */
+  readonly parameters: ReadonlyArray<SqlParameter>;
+}
+
+/**
+ * @example sqlStatement('load', sql, { entity: { kind: 'hub', name: 'customer' }, parameters: ['load_ts'] })
+ */
+export function sqlStatement(
+  kind: StatementKind,
+  sql: Statement,
+  more: { readonly entity?: StatementEntity; readonly relation?: SqlTable; readonly parameters?: ReadonlyArray<SqlParameter> } = {},
+): SqlStatement {
+  return {
+    kind,
+    ...(more.entity !== undefined ? { entity: { kind: more.entity.kind, name: more.entity.name } } : {}),
+    ...(more.relation !== undefined ? { relation: more.relation } : {}),
+    sql,
+    parameters: more.parameters ?? [],
+  };
+}
+
+/**
+ * The positional values of `statement`'s parameters, taken by name from `values`; undefined for a
+ * statement that takes none (a driver then sends no parameters). A declared parameter without a
+ * value is a bug in the caller, not the user's mistake.
+ * @example bindParameters(load.statements[0], { load_ts: '2024-05-01T00:00:00Z' }) // ['2024-05-01T00:00:00Z']
+ */
+export function bindParameters<V>(statement: SqlStatement, values: Readonly<Partial<Record<SqlParameter, V>>>): V[] | undefined {
+  if (statement.parameters.length === 0) return undefined;
+  return statement.parameters.map((name) => {
+    if (!Object.hasOwn(values, name)) throw new Error(`vault SQL: a ${statement.kind} statement takes '${name}', and no value was given for it`);
+    return values[name] as V;
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Statements as data (packages/emitters/src/sql/statement.ts): each setup statement says what it
+ * does and for which entity, each statement declares the values it takes, and binding reads
+ * those declarations, not the text.
+ */
+import { describe, expect, it } from 'vitest';
+import type { VaultModel } from '@vault/core';
+import { bindParameters, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { sampleModel } from '../fixtures/ir-sample.js';
+
+const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleModel, hashing: { ...sampleModel.hashing, algorithm } });
+
+describe('setup statements', () => {
+  const setup = sqlPlan(sampleModel).setup;
+
+  it('take no parameters and come schemas, tables, ledger, ghost records, then views', () => {
+    expect(setup.every((s) => s.parameters.length === 0)).toBe(true);
+    const kinds = setup.map((s) => s.kind).filter((k, i, all) => all[i - 1] !== k);
+    expect(kinds).toEqual(['schema', 'table', 'ledger', 'ghost_record', 'view']);
+  });
+
+  it('name the entity and relation of each entity table, ghost record and view', () => {
+    const tables = setup.filter((s) => s.kind === 'table' && s.entity !== undefined);
+    expect(tables.map((s) => `${s.entity!.kind} ${s.entity!.name}`)).toEqual([
+      'hub early_warning_signal', 'hub business_partner',
+      `link ${sampleModel.rawVault.links[0]!.name}`, 'satellite early_warning_signal', `link_satellite ${sampleModel.rawVault.links[0]!.name}`,
+    ]);
+    for (const s of setup.filter((x) => x.kind === 'view' || x.kind === 'ghost_record' || (x.kind === 'table' && x.entity !== undefined))) {
+      expect(s.entity, s.sql).toBeDefined();
+      // The relation is the object the text creates or fills.
+      expect(s.sql, s.sql).toContain(tableIdent(s.relation!));
+    }
+    // A dimension's view belongs to its dimensional model.
+    expect(setup.filter((s) => s.entity?.kind === 'dimensional_model').map((s) => s.relation!.name)).toEqual([
+      'dim_early_warning_signal_star_business_partner', 'dim_early_warning_signal_star_early_warning_signal', 'fct_early_warning_signal_star',
+    ]);
+  });
+
+  it('an extension is a statement of its own kind, for sha1 only', () => {
+    const extensions = (m: VaultModel): SqlStatement[] => sqlPlan(m).setup.filter((s) => s.kind === 'extension');
+    expect(extensions(withAlgorithm('md5'))).toEqual([]);
+    expect(extensions(withAlgorithm('sha1')).map((s) => s.sql)).toEqual(['CREATE EXTENSION IF NOT EXISTS pgcrypto']);
+  });
+});
+
+describe('bindParameters', () => {
+  const plan = sqlPlan(sampleModel);
+
+  it('binds a load statement to the batch load timestamp', () => {
+    const load = plan.loads[0]!.statements[0]!;
+    expect(bindParameters(load, { load_ts: '2024-05-01T00:00:00Z', signature: 'unused' })).toEqual(['2024-05-01T00:00:00Z']);
+  });
+
+  it('orders the ledger record values as the statement declares them', () => {
+    const values = { rows_inserted: 7, load_ts: '2024-05-01T00:00:00Z', signature: 'abc', entity_table: 'raw_vault.hub_x' };
+    expect(plan.ledger.record.sql).toContain('VALUES ($1, $2, $3::timestamptz, $4)');
+    expect(bindParameters<string | number>(plan.ledger.record, values)).toEqual(['raw_vault.hub_x', 'abc', '2024-05-01T00:00:00Z', 7]);
+  });
+
+  it('gives no values to a statement without parameters, and refuses a missing value', () => {
+    expect(bindParameters(plan.setup[0]!, { load_ts: 'x' })).toBeUndefined();
+    expect(() => bindParameters(plan.ledger.kind, { load_ts: 'x' })).toThrow(/takes 'relation'/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Waves of loads (packages/emitters/src/sql/waves.ts): a loaded table waits for every loaded
+ * table it reads, directly or through views, and the raw vault keeps its order (hubs; links and
+ * satellites; link satellites). A synthetic model stores business-vault and access-layer entities
+ * as tables, as PIT and bridge tables will be.
+ */
+import { describe, expect, it } from 'vitest';
+import type { VaultEntity, VaultModel } from '@vault/core';
+import { loadWaves, sqlPlan, STORAGE } from '@vault/emitters/internal';
+import { sampleModel } from '../fixtures/ir-sample.js';
+
+const LINK = sampleModel.rawVault.links[0]!.name;
+
+/** Each wave as `kind name` labels. */
+function waves(model: VaultModel, loaded: (e: VaultEntity) => boolean): string[][] {
+  return loadWaves(model, loaded).map((w) => w.map(({ entity }) => `${entity.kind} ${entity.name}`));
+}
+
+const rawOnly = (e: VaultEntity): boolean => STORAGE[e.kind] === 'table';
+const rawAnd = (...also: ReadonlyArray<string>) => (e: VaultEntity): boolean => rawOnly(e) || also.includes(`${e.kind} ${e.name}`);
+
+describe('loadWaves', () => {
+  it('raw vault: hubs, then links and satellites, then link satellites', () => {
+    expect(waves(sampleModel, rawOnly)).toEqual([
+      ['hub early_warning_signal', 'hub business_partner'],
+      [`link ${LINK}`, 'satellite early_warning_signal'],
+      [`link_satellite ${LINK}`],
+    ]);
+  });
+
+  it('a business-vault table waits for the raw tables it reads', () => {
+    // The business satellite reads the hub (wave 0) and the satellite (wave 1): wave 2.
+    expect(waves(sampleModel, rawAnd('business_satellite early_warning_signal'))).toEqual([
+      ['hub early_warning_signal', 'hub business_partner'],
+      [`link ${LINK}`, 'satellite early_warning_signal'],
+      [`link_satellite ${LINK}`, 'business_satellite early_warning_signal'],
+    ]);
+  });
+
+  it('counts dependencies through views, and stacks tables that read tables', () => {
+    // The presentation view reads two business-vault views, which read the raw satellite (wave 1).
+    expect(waves(sampleModel, rawAnd('presentation_view early_warning_signal'))[2]).toEqual([`link_satellite ${LINK}`, 'presentation_view early_warning_signal']);
+    // With the business satellite a table too, the view waits for it: a wave of its own.
+    expect(waves(sampleModel, rawAnd('business_satellite early_warning_signal', 'presentation_view early_warning_signal')).slice(2)).toEqual([
+      [`link_satellite ${LINK}`, 'business_satellite early_warning_signal'],
+      ['presentation_view early_warning_signal'],
+    ]);
+  });
+
+  it('a business link table waits for the raw link it reads', () => {
+    // The business link reads the raw link (wave 1) and hangs off business hubs that are views.
+    expect(waves(sampleModel, rawAnd(`business_link ${LINK}`))[2]).toEqual([`link_satellite ${LINK}`, `business_link ${LINK}`]);
+  });
+
+  it('refuses a model whose references form a cycle', () => {
+    const [hub, other] = sampleModel.rawVault.hubs;
+    const cyclic: VaultModel = {
+      ...sampleModel,
+      businessVault: {
+        ...sampleModel.businessVault,
+        hubs: sampleModel.businessVault.hubs.map((h) =>
+          h.name === hub!.name ? { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: other!.name }] }
+          : { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: hub!.name }] }),
+      },
+    };
+    expect(() => loadWaves(cyclic, rawAnd(`business_hub ${hub!.name}`))).toThrow(/cycle/);
+  });
+});
+
+describe('sqlPlan loads', () => {
+  it('carry their layer and wave, in wave order: the order of load.sql', () => {
+    expect(sqlPlan(sampleModel).loads.map((l) => [l.wave, l.layer, l.kind])).toEqual([
+      [0, 'raw_vault', 'hub'],
+      [0, 'raw_vault', 'hub'],
+      [1, 'raw_vault', 'link'],
+      [1, 'raw_vault', 'satellite'],
+      [2, 'raw_vault', 'link_satellite'],
+    ]);
+  });
+});
