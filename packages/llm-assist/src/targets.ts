@@ -14,7 +14,7 @@
  * - a rule: `business_vault.rules.ENTITY.derive.NAME` or `.filter`, when the entity has no
  *   filter yet; hubs and links only.
  */
-import { printColumnType, type Column, type Spec, type VaultModel } from '@vault/core/internal';
+import { entitiesOf, printColumnType, type Column, type EntityKind, type Spec, type VaultModel } from '@vault/core/internal';
 
 export interface HubTarget {
   readonly kind: 'hub';
@@ -62,37 +62,55 @@ export interface Targets {
   readonly taken: ReadonlySet<string>;
 }
 
+/**
+ * The kinds whose names a new name must not repeat: the business vault and presentation views
+ * take their names from the hubs and links they are built on.
+ */
+const NAME_TAKEN = {
+  hub: true,
+  link: true,
+  satellite: true,
+  link_satellite: true,
+  business_hub: false,
+  business_link: false,
+  business_satellite: false,
+  business_link_satellite: false,
+  presentation_view: false,
+  dimensional_model: true,
+  reporting_view: true,
+} as const satisfies Record<EntityKind, boolean>;
+
 const HUB_ROLE_RULES = new Set(['table.hub', 'table.hub_override']);
 
 export function findTargets(spec: Spec, model: VaultModel): Targets {
   const used = namesUsedBySpec(spec);
   const names: NameTarget[] = [];
   // A hub's own tables are those whose role evidence made them hub tables of it.
-  const ownTables = new Map(model.rawVault.hubs.map((hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))]
+  const ownTables = new Map(entitiesOf(model, 'hub').map((hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))]
     .filter((t) => hub.evidence.some((e) => HUB_ROLE_RULES.has(e.rule) && e.detail.startsWith(`${t}:`)))
     .sort()] as const));
   const hubTables = new Set([...ownTables.values()].flat());
-  for (const hub of model.rawVault.hubs) {
+  for (const hub of entitiesOf(model, 'hub')) {
     const tables = ownTables.get(hub.name) ?? [];
     if (tables.length === 0 || used.has(hub.name) || tables.some((t) => spec.tables[t]?.hub !== undefined)) continue;
     const described = tables.some((t) => spec.tables[t]?.description !== undefined);
     names.push({ kind: 'hub', name: hub.name, tables, businessKeys: hub.businessKeys.map((k) => k.name), describeOn: described ? undefined : tables[0] });
   }
-  for (const link of model.rawVault.links) {
+  for (const link of entitiesOf(model, 'link')) {
     const table = link.sources[0]?.table;
     if (table === undefined || used.has(link.name) || spec.tables[table]?.link !== undefined) continue;
     const describeOn = !hubTables.has(table) && spec.tables[table]?.description === undefined ? table : undefined;
     names.push({ kind: 'link', name: link.name, table, hubs: link.hubs.map((h) => (h.role ? `${h.role}_${h.hub}` : h.hub)), describeOn });
   }
-  for (const sat of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+  for (const sat of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (sat.sensitive || spec.tables[sat.source.table]?.satellites?.[sat.name] !== undefined) continue;
     names.push({ kind: 'satellite', name: sat.name, table: sat.source.table, parent: sat.parent, columns: sat.payload.map((c) => c.sourceColumn) });
   }
 
   const rules: RuleTarget[] = [];
   const specRules = spec.business_vault?.rules ?? {};
-  const bodies = new Map([...model.businessVault.satellites, ...model.businessVault.linkSatellites].map((s) => [s.parent, s] as const));
-  for (const e of [...model.businessVault.hubs.map((h) => ({ kind: 'hub' as const, name: h.name, keys: h.businessKeys })), ...model.businessVault.links.map((l) => ({ kind: 'link' as const, name: l.name, keys: l.hubs.flatMap((h) => h.businessKeys) }))]) {
+  const bodies = new Map([...entitiesOf(model, 'business_satellite'), ...entitiesOf(model, 'business_link_satellite')].map((s) => [s.parent, s] as const));
+  for (const e of [...entitiesOf(model, 'business_hub').map((h) => ({ kind: 'hub' as const, name: h.name, keys: h.businessKeys })), ...entitiesOf(model, 'business_link').map((l) => ({ kind: 'link' as const, name: l.name, keys: l.hubs.flatMap((h) => h.businessKeys) }))]) {
     const body = bodies.get(e.name);
     rules.push({
       kind: e.kind,
@@ -104,9 +122,7 @@ export function findTargets(spec: Spec, model: VaultModel): Targets {
   }
 
   const taken = new Set<string>();
-  for (const group of [model.rawVault.hubs, model.rawVault.links, model.rawVault.satellites, model.rawVault.linkSatellites, model.accessLayer.dimensionalModels, model.accessLayer.reportingViews]) {
-    for (const e of group) taken.add(e.name.toLowerCase());
-  }
+  for (const e of model.entities) if (NAME_TAKEN[e.kind]) taken.add(e.name.toLowerCase());
   return { names, rules, taken };
 }
 

@@ -1,6 +1,6 @@
-import { allEntities, hasErrors, RULES, type RuleId, type VaultModel } from '@vault/core/internal';
+import { allEntities, hasErrors, qualifiedName, RULES, type RuleId, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile } from '@vault/dsl';
-import { lineageGraph, qualifiedName, type LineageGraph, type LineageNode } from '@vault/emitters/internal';
+import { lineageGraph, type LineageGraph, type LineageNode } from '@vault/emitters/internal';
 import { nameFailureFields, resolveEntityName } from '../entity-name.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';

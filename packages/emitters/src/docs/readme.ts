@@ -3,9 +3,8 @@
  * standalone SVG and DOT), a table per layer (business key, parents, sources, business rules,
  * inference evidence of every entity), and where every column comes from.
  */
-import { allEntities, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import { allEntities, qualifiedName, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
-import { qualifiedName } from '../entity-kinds.js';
 import { CodeWriter } from '../writer.js';
 import { columnLineage, type ColumnOrigin } from './column-lineage.js';
 import { entityFacts, type BusinessRule, type FactRef } from './entity-facts.js';

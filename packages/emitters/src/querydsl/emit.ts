@@ -5,9 +5,8 @@
  * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { KINDS, allEntities, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
-import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';
 import { entityPaths } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
@@ -75,7 +74,7 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): Que
  */
 function packageFiles(ctx: DslContext): ReadonlyArray<EmittedFile> {
   const marker = (path: string, what: string): EmittedFile => ({ path, content: pythonFile(header(ctx.specPath, what), new Imports(), () => {}) });
-  const layers = new Set(allEntities(ctx.model).map(({ entity }) => KIND_PLACES[entity.kind].layer));
+  const layers = new Set(allEntities(ctx.model).map(({ entity }) => KINDS[entity.kind].layer));
   return [
     marker('__init__.py', `Model ${ctx.model.name}: a Python package, its registry and one subpackage per layer.`),
     ...(Object.keys(LAYER_TITLES) as VaultLayer[])

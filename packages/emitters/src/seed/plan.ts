@@ -5,6 +5,7 @@
  * rows feed every hub, link and satellite the model has.
  */
 import type { Column, Hub, VaultModel } from '@vault/core';
+import { entitiesOf } from '@vault/core/internal';
 
 /** Columns of one table that carry one hub's business key, in the hub's key order. */
 export interface KeyGroup {
@@ -27,25 +28,26 @@ export interface TablePlan {
 }
 
 export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
-  const rv = model.rawVault;
+  const hubs = entitiesOf(model, 'hub');
+  const links = entitiesOf(model, 'link');
   return model.sources.map((source): TablePlan => {
     const column = (name: string): Column => {
       const c = source.columns.find((x) => x.name === name);
       if (c === undefined) throw new Error(`source table ${source.name} has no column ${name}`);
       return c;
     };
-    const satellites = rv.satellites.filter((s) => s.source.table === source.name);
-    const linkSatellites = rv.linkSatellites.filter((s) => s.source.table === source.name);
+    const satellites = entitiesOf(model, 'satellite').filter((s) => s.source.table === source.name);
+    const linkSatellites = entitiesOf(model, 'link_satellite').filter((s) => s.source.table === source.name);
     const ownedHubs = new Set(satellites.map((s) => s.parent));
-    const identityColumns = new Set(linkSatellites.flatMap((s) => rv.links.find((l) => l.name === s.parent)?.sources.filter((x) => x.table === source.name).flatMap((x) => x.columns) ?? []));
-    const groups = rv.hubs.flatMap((hub) => hub.sources.filter((s) => s.table === source.name).map((s) => ({ hub, columns: s.columns.map(column) })));
+    const identityColumns = new Set(linkSatellites.flatMap((s) => links.find((l) => l.name === s.parent)?.sources.filter((x) => x.table === source.name).flatMap((x) => x.columns) ?? []));
+    const groups = hubs.flatMap((hub) => hub.sources.filter((s) => s.table === source.name).map((s) => ({ hub, columns: s.columns.map(column) })));
     // A hub may be carried twice (a role, e.g. manager_staff_id): the table owns the one whose
     // column names are the hub's own key names, else the first.
     const ownedGroup = (hub: Hub): (typeof groups)[number] | undefined => {
       const mine = groups.filter((g) => g.hub === hub);
       return mine.find((g) => g.columns.every((c, i) => c.name === hub.businessKeys[i]?.name)) ?? mine[0];
     };
-    const owned = new Set(rv.hubs.filter((h) => ownedHubs.has(h.name)).map(ownedGroup));
+    const owned = new Set(hubs.filter((h) => ownedHubs.has(h.name)).map(ownedGroup));
     const keys = groups.map((g): KeyGroup => ({
       ...g,
       role: owned.has(g) ? 'owned' : g.columns.every((c) => identityColumns.has(c.name)) ? 'identity' : 'reference',

@@ -145,13 +145,3 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     w.line(`WHERE ${notGhost(ctx, 'f', fact.entity.hashKey)}`);
   });
 }
-
-/** Access layer views in dependency order (each reads only the business vault). */
-export function accessLayerViews(ctx: SqlContext): ReadonlyArray<Statement> {
-  const al = ctx.model.accessLayer;
-  return [
-    ...al.presentationViews.map((v) => presentationView(ctx, v)),
-    ...al.dimensionalModels.flatMap((m) => [...dimensionViews(ctx, m), factView(ctx, m)]),
-    ...al.reportingViews.map((v) => reportingView(ctx, v)),
-  ];
-}

@@ -153,14 +153,3 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
 export function filterSql(filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
   return renderExpr(filter.expr, new ExprScope(columns));
 }
-
-/** Business vault views in dependency order: satellites, then the hubs and links they filter. */
-export function businessVaultViews(ctx: SqlContext): ReadonlyArray<Statement> {
-  const bv = ctx.model.businessVault;
-  return [
-    ...bv.satellites.map((s) => businessSatelliteView(ctx, s)),
-    ...bv.linkSatellites.map((s) => businessSatelliteView(ctx, s)),
-    ...bv.hubs.map((h) => businessHubView(ctx, h)),
-    ...bv.links.map((l) => businessHubView(ctx, l)),
-  ];
-}

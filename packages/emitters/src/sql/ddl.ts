@@ -4,6 +4,7 @@
  * statement can run again without effect: `IF NOT EXISTS`, `ON CONFLICT DO NOTHING`.
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
@@ -40,27 +41,46 @@ export function landingStatements(ctx: SqlContext): ReadonlyArray<Statement> {
 
 type RawEntity = Hub | Link | Satellite | LinkSatellite;
 
-function primaryKey(e: RawEntity): ReadonlyArray<string> {
-  return e.kind === 'hub' || e.kind === 'link' ? [e.hashKey] : [e.parentHashKey, METADATA_COLUMNS.loadTimestamp];
-}
-
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
  * hashdiff) identifies it, and the index behind this key serves the load's anti-join and its
  * look-up of the stored row before a change (load-satellite.ts). NULL delta-order values (the
  * ghost record's among them) never conflict.
  */
-function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
-  return (e.kind === 'satellite' || e.kind === 'link_satellite') && e.deltaOrder !== undefined
-    ? [[e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]
-    : [];
+function uniqueKeys(e: Satellite | LinkSatellite): ReadonlyArray<ReadonlyArray<string>> {
+  return e.deltaOrder !== undefined ? [[e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]] : [];
 }
 
+/** A table's keys: its primary key and the unique keys it adds. */
+export interface TableKeys {
+  readonly primary: ReadonlyArray<string>;
+  readonly unique: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+const keyed = (e: Hub | Link): TableKeys => ({ primary: [e.hashKey], unique: [] });
+const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
+const view = (): undefined => undefined;
+
+/** The keys of each kind's table; `undefined` for the kinds setup creates as views. */
+export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
+  hub: keyed,
+  link: keyed,
+  satellite,
+  link_satellite: satellite,
+  business_hub: view,
+  business_link: view,
+  business_satellite: view,
+  business_link_satellite: view,
+  presentation_view: view,
+  dimensional_model: view,
+  reporting_view: view,
+};
+
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
-  const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)),
-  );
+  return ctx.model.entities.flatMap((e) => {
+    const keys = dispatch(e, TABLE_KEYS);
+    return keys === undefined ? [] : [createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), keys.primary, keys.unique)];
+  });
 }
 
 function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
@@ -84,29 +104,37 @@ function createTable(table: string, columns: ReadonlyArray<TableColumn>, key: Re
  * 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table find a row.
  */
 export function ghostRecords(ctx: SqlContext): ReadonlyArray<Statement> {
-  const rv = ctx.model.rawVault;
   const zero = quoteLiteral(ctx.zeroHash);
   const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS timestamptz)`;
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
-  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): Statement =>
+  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): ReadonlyArray<Statement> => [
     statement((w) => {
       w.line(`INSERT INTO ${tableIdent(entityTable(ctx.model, e.kind, e.name))} (${values.map(([c]) => quoteIdent(c)).join(', ')})`);
       w.line(`VALUES (${values.map(([, v]) => v).join(', ')})`);
       w.line('ON CONFLICT DO NOTHING');
-    });
+    }),
+  ];
   const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
-  return [
-    ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(k.type)] as const), ...metadata])),
-    ...rv.links.map((l) =>
+  const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<Statement> => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]);
+  const none = (): ReadonlyArray<Statement> => [];
+  const ghosts: KindHandlers<ReadonlyArray<Statement>> = {
+    hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(k.type)] as const), ...metadata]),
+    link: (l) =>
       insert(l, [
         [l.hashKey, zero],
         ...l.hubs.map((h) => [h.hashKey, zero] as const),
         ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostKeyValue(k.type)] as const),
         ...metadata,
       ]),
-    ),
-    ...[...rv.satellites, ...rv.linkSatellites].map((s) =>
-      insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]),
-    ),
-  ];
+    satellite,
+    link_satellite: satellite,
+    business_hub: none,
+    business_link: none,
+    business_satellite: none,
+    business_link_satellite: none,
+    presentation_view: none,
+    dimensional_model: none,
+    reporting_view: none,
+  };
+  return ctx.model.entities.flatMap((e) => dispatch(e, ghosts));
 }

@@ -3,11 +3,9 @@
  * run (`vault run`); `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { VaultModel } from '@vault/core';
-import { match } from 'ts-pattern';
+import type { LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import { dispatch, type EntityOfKind, type KindHandlers, type LoadedKind } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
-import { accessLayerViews } from './access-layer.js';
-import { businessVaultViews } from './business-vault.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
@@ -17,6 +15,7 @@ import { satelliteLoad } from './load-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, tableIdent } from './quote.js';
+import { setupViews } from './setup-views.js';
 import { validateSql } from './validate.js';
 import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
@@ -27,7 +26,8 @@ export interface SqlOptions {
   readonly specPath: string;
 }
 
-export type RawVaultKind = 'hub' | 'link' | 'satellite' | 'link_satellite';
+/** The kinds `vault run` loads (`KINDS[kind].loaded`). */
+export type RawVaultKind = LoadedKind;
 
 /** The load of one raw vault entity: run its statements in one transaction, `$1` bound to the batch load timestamp. */
 export interface SqlLoad {
@@ -63,7 +63,7 @@ function checked(model: VaultModel): SqlContext {
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<string> {
   return [
     ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
-    ...businessVaultViews(ctx), ...accessLayerViews(ctx),
+    ...setupViews(ctx),
   ];
 }
 
@@ -73,22 +73,39 @@ function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyAr
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
 }
 
-function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
-  const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) => ({
+function load(ctx: SqlContext, e: EntityOfKind<RawVaultKind>, statements: ReadonlyArray<string>, tables: ReadonlyArray<string>): ReadonlyArray<SqlLoad> {
+  return [{
     entity: e.name,
     kind: e.kind,
     layer: 'raw_vault' as const,
     table: tableText(entityTable(ctx.model, e.kind, e.name)),
     target: entityTable(ctx.model, e.kind, e.name),
-    statements: match(e)
-      // A hub or link without a source has nothing to load.
-      .with({ kind: 'hub' }, (h) => (h.sources.length === 0 ? [] : [hubLoad(ctx, h)]))
-      .with({ kind: 'link' }, (l) => (l.sources.length === 0 ? [] : [linkLoad(ctx, l)]))
-      .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [satelliteLoad(ctx, s)])
-      .exhaustive(),
-    sources: loadSources(ctx, e.kind === 'hub' || e.kind === 'link' ? e.sources.map((s) => s.table) : [e.source.table]),
-  }));
+    statements,
+    sources: loadSources(ctx, tables),
+  }];
+}
+
+const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): ReadonlyArray<SqlLoad> => load(ctx, s, [satelliteLoad(ctx, s)], [s.source.table]);
+const notLoaded = (): ReadonlyArray<SqlLoad> => [];
+
+/** The load of each kind `vault run` loads; the business vault and access layer are views. */
+const LOADS: KindHandlers<ReadonlyArray<SqlLoad>, SqlContext> = {
+  // A hub or link without a source has nothing to load.
+  hub: (h, ctx) => load(ctx, h, h.sources.length === 0 ? [] : [hubLoad(ctx, h)], h.sources.map((s) => s.table)),
+  link: (l, ctx) => load(ctx, l, l.sources.length === 0 ? [] : [linkLoad(ctx, l)], l.sources.map((s) => s.table)),
+  satellite: satelliteLoads,
+  link_satellite: satelliteLoads,
+  business_hub: notLoaded,
+  business_link: notLoaded,
+  business_satellite: notLoaded,
+  business_link_satellite: notLoaded,
+  presentation_view: notLoaded,
+  dimensional_model: notLoaded,
+  reporting_view: notLoaded,
+};
+
+function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
+  return ctx.model.entities.flatMap((e) => dispatch(e, LOADS, ctx));
 }
 
 /**

@@ -6,9 +6,9 @@
  * to add takes no lock stronger than a catalog read. Columns are never dropped or retyped: the
  * vault keeps its history.
  */
-import { METADATA_COLUMNS } from '@vault/core';
-import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { dispatch } from '@vault/core/internal';
 import type { SqlContext } from './context.js';
+import { TABLE_KEYS } from './ddl.js';
 import { entityTable } from './names.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
 import { statement, type Statement } from './sql-writer.js';
@@ -22,11 +22,13 @@ function dollarTag(body: string): string {
 }
 
 export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
-  const rv = ctx.model.rawVault;
-  const entities = [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites];
+  const entities = ctx.model.entities.flatMap((e) => {
+    const keys = dispatch(e, TABLE_KEYS);
+    return keys === undefined ? [] : [{ e, keys }];
+  });
   if (entities.length === 0) return [];
   const body = statement((w) => {
-    for (const e of entities) {
+    for (const { e, keys } of entities) {
       const table = tableIdent(entityTable(ctx.model, e.kind, e.name));
       const regclass = `CAST(${quoteLiteral(table)} AS regclass)`;
       const columns = tableColumns(ctx.model, e);
@@ -37,8 +39,8 @@ export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> 
         w.block(() => columns.forEach((c, i) => w.line(`ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}${i < columns.length - 1 ? ',' : ';'}`)));
       });
       w.line('END IF;');
-      if ((e.kind === 'satellite' || e.kind === 'link_satellite') && e.deltaOrder !== undefined) {
-        const key = [e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff];
+      // The only unique keys are the ones a delta order brings (ddl.ts).
+      for (const key of keys.unique) {
         w.line('IF NOT EXISTS (');
         w.block(() => {
           w.line(`SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = ${regclass} AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(`);

@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { KINDS, entitiesOf } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
@@ -24,21 +24,21 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
   };
   claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run');
   for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`);
-  for (const { entity } of allEntities(model)) {
+  for (const entity of model.entities) {
     claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`);
     if (entity.kind === 'dimensional_model') {
       for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`);
     }
   }
   const ctx = sqlContext(model);
-  for (const s of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+  for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (!ctx.sourceColumns.has(s.source.table)) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problems.push(`${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
   }
-  for (const e of [...model.rawVault.hubs, ...model.rawVault.links]) {
+  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problems.push(`${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
   }
-  for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+  for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {
       const columns = ctx.sourceColumns.get(e.source.table);
       if (columns === undefined) continue; // reported above
