@@ -12,6 +12,7 @@ import { validateConformance } from '../validate/conformance.js';
 import { validatePipelineFlow } from '../validate/pipeline-flow.js';
 import { buildAccessLayer } from './access-layer.js';
 import { buildBusinessVault } from './business-vault.js';
+import { layerEntities } from './layers.js';
 import { findReferences } from './references.js';
 import { buildRawVault } from './raw-vault.js';
 import { analyseTables } from './tables.js';
@@ -61,12 +62,7 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
     schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
     stages,
     sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
-  }, [
-    // Inside core the layers are still built as lists per kind; the model has one list.
-    ...raw.hubs, ...raw.links, ...raw.satellites, ...raw.linkSatellites,
-    ...businessVault.hubs, ...businessVault.links, ...businessVault.satellites, ...businessVault.linkSatellites,
-    ...accessLayer.presentationViews, ...accessLayer.dimensionalModels, ...accessLayer.reportingViews,
-  ]);
+  }, layerEntities(raw, businessVault, accessLayer));
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   diagnostics.push(...validateConformance(model), ...validatePipelineFlow(model));
   return { model: diagnostics.some((d) => d.severity === 'error') ? undefined : model, diagnostics };
