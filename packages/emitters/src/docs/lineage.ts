@@ -4,7 +4,7 @@
  * (`source.tables.customer`, `raw_vault.hubs.customer`), so the graph and `derived_from` in
  * manifest.json say the same thing in the same words.
  */
-import { allEntities, dispatch, qualifiedName, type EntityKind, type KindHandlers, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import { ENTITY_KINDS, allEntities, dispatch, qualifiedName, type EntityKind, type KindHandlers, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { byCodeUnit } from '../querydsl/python-file.js';
 
 /** What a node is: an entity kind, or a landing table. */
@@ -33,12 +33,7 @@ export interface LineageGraph {
 }
 
 /** Drawing order of the kinds, upstream to downstream. */
-export const LINEAGE_KINDS = [
-  'source_table',
-  'hub', 'link', 'satellite', 'link_satellite',
-  'business_hub', 'business_link', 'business_satellite', 'business_link_satellite',
-  'presentation_view', 'dimensional_model', 'reporting_view',
-] as const satisfies ReadonlyArray<LineageKind>;
+export const LINEAGE_KINDS: ReadonlyArray<LineageKind> = ['source_table', ...ENTITY_KINDS];
 
 /** The layers, upstream to downstream. */
 export const LINEAGE_LAYERS = ['source', 'raw_vault', 'business_vault', 'access_layer'] as const satisfies ReadonlyArray<Layer>;

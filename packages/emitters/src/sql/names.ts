@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityKind, VaultModel } from '@vault/core';
+import { KINDS, type VaultLayer } from '@vault/core/internal';
 
 /** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1). */
 export const MAX_SQL_IDENTIFIER_BYTES = 63;
@@ -52,19 +53,8 @@ export const TABLE_PREFIX = {
   reporting_view: 'rv_',
 } as const satisfies Record<EntityKind, string>;
 
-const KIND_SCHEMA = {
-  hub: 'rawVault',
-  link: 'rawVault',
-  satellite: 'rawVault',
-  link_satellite: 'rawVault',
-  business_hub: 'businessVault',
-  business_link: 'businessVault',
-  business_satellite: 'businessVault',
-  business_link_satellite: 'businessVault',
-  presentation_view: 'accessLayer',
-  dimensional_model: 'accessLayer',
-  reporting_view: 'accessLayer',
-} as const satisfies Record<EntityKind, SchemaKey>;
+/** The schema setting of each layer's entities. */
+const LAYER_SCHEMA = { raw_vault: 'rawVault', business_vault: 'businessVault', access_layer: 'accessLayer' } as const satisfies Record<VaultLayer, SchemaKey>;
 
 /** Where a table or view lives; both parts as created (shortened, not quoted). */
 export interface SqlTable {
@@ -76,7 +66,7 @@ export interface SqlTable {
  * @example entityTable(model, 'satellite', 'early_warning_signal') // { schema: 'raw_vault', name: 'sat_early_warning_signal' }
  */
 export function entityTable(model: VaultModel, kind: EntityKind, name: string): SqlTable {
-  return { schema: sqlName(model.schemas[KIND_SCHEMA[kind]]), name: sqlName(`${TABLE_PREFIX[kind]}${name}`) };
+  return { schema: sqlName(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: sqlName(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */
