@@ -3,11 +3,29 @@
  * it; this names a problem instead of emitting SQL that fails in the database.
  */
 import type { VaultModel } from '@vault/core';
-import { KINDS, entitiesOf } from '@vault/core/internal';
+import { KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
+
+type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
+const none = (): SqlObjects => [];
+
+/** The SQL objects each kind has besides its own table or view. */
+const MORE_OBJECTS: KindHandlers<SqlObjects, VaultModel> = {
+  hub: none,
+  link: none,
+  satellite: none,
+  link_satellite: none,
+  business_hub: none,
+  business_link: none,
+  business_satellite: none,
+  business_link_satellite: none,
+  presentation_view: none,
+  dimensional_model: (m, model) => m.dimensions.map((d) => ({ table: dimensionTable(model, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
+  reporting_view: none,
+};
 
 /**
  * Problems that would make the SQL of `model` invalid; empty when it can be emitted.
@@ -26,9 +44,7 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
   for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`);
   for (const entity of model.entities) {
     claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`);
-    if (entity.kind === 'dimensional_model') {
-      for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`);
-    }
+    for (const { table, what } of dispatch(entity, MORE_OBJECTS, model)) claim(table, what);
   }
   const ctx = sqlContext(model);
   for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
