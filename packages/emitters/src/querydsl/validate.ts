@@ -4,7 +4,6 @@
  * names the problem instead of emitting a file that fails at import time.
  */
 import type { VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
 import { DSL_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
@@ -34,7 +33,7 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
 function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
   const problems: string[] = checkProfile(profile).map((p) => `framework profile ${p.path.join('.')}: ${p.message}`);
   problems.push(...modelNameProblems(model.name, profile));
-  const entities = allEntities(model).map(({ entity }) => entity);
+  const entities = model.entities;
   for (const e of entities) {
     if (!ASCII_IDENTIFIER.test(e.name)) problems.push(`${e.kind} '${e.name}': the name is not a Python identifier`);
   }
