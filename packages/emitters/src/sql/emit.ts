@@ -4,7 +4,7 @@
  * Pure: no disk, clock or database.
  */
 import type { LinkSatellite, Satellite, VaultModel } from '@vault/core';
-import { dispatch, type EntityOfKind, type KindHandlers, type LoadedKind } from '@vault/core/internal';
+import { KINDS, dispatch, type EntityOfKind, type KindHandlers, type LoadedKind } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
@@ -33,7 +33,8 @@ export type RawVaultKind = LoadedKind;
 export interface SqlLoad {
   readonly entity: string;
   readonly kind: RawVaultKind;
-  readonly layer: 'raw_vault';
+  /** `KINDS[kind].layer`: 'raw_vault' for every kind loaded today. */
+  readonly layer: (typeof KINDS)[RawVaultKind]['layer'];
   /** `schema.name` of the table loaded. */
   readonly table: string;
   /** The table loaded. */
@@ -77,7 +78,7 @@ function load(ctx: SqlContext, e: EntityOfKind<RawVaultKind>, statements: Readon
   return [{
     entity: e.name,
     kind: e.kind,
-    layer: 'raw_vault' as const,
+    layer: KINDS[e.kind].layer,
     table: tableText(entityTable(ctx.model, e.kind, e.name)),
     target: entityTable(ctx.model, e.kind, e.name),
     statements,
