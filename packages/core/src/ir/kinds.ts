@@ -26,7 +26,7 @@ export interface KindInfo {
   readonly storage: 'table' | 'view';
   /** `vault run` loads it from the landing tables. */
   readonly loaded: boolean;
-  /** Its own hash key (`hash_key`) or its parent's (`parent_hash_key`) identifies a row; views have none. */
+  /** Its own hash key (`hash_key`) or its parent's (`parent_hash_key`) identifies a row; the access layer's have none. */
   readonly key: 'hash_key' | 'parent_hash_key' | 'none';
   /** Its table keeps a hashdiff over the payload to detect changes. */
   readonly hashDiff: boolean;
