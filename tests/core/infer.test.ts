@@ -18,6 +18,7 @@ import {
   type TableSpec,
   type VaultModel,
 } from '@vault/core';
+import { allEntities } from '@vault/core/internal';
 
 type Tables = Spec['tables'];
 type SpecBody = Omit<Spec, 'version' | 'model'>;
@@ -42,23 +43,23 @@ const rules = (e: { readonly evidence: ReadonlyArray<{ readonly rule: string }> 
 const names = (xs: ReadonlyArray<{ readonly name: string }>): string[] => xs.map((x) => x.name);
 
 function hub(m: VaultModel, name: string): Hub {
-  const h = m.rawVault.hubs.find((x) => x.name === name);
-  if (h === undefined) throw new Error(`no hub '${name}'; hubs: ${names(m.rawVault.hubs).join(', ')}`);
+  const h = m.byKind.hub.find((x) => x.name === name);
+  if (h === undefined) throw new Error(`no hub '${name}'; hubs: ${names(m.byKind.hub).join(', ')}`);
   return h;
 }
 function link(m: VaultModel, name: string): Link {
-  const l = m.rawVault.links.find((x) => x.name === name);
-  if (l === undefined) throw new Error(`no link '${name}'; links: ${names(m.rawVault.links).join(', ')}`);
+  const l = m.byKind.link.find((x) => x.name === name);
+  if (l === undefined) throw new Error(`no link '${name}'; links: ${names(m.byKind.link).join(', ')}`);
   return l;
 }
 function sat(m: VaultModel, name: string): Satellite {
-  const s = m.rawVault.satellites.find((x) => x.name === name);
-  if (s === undefined) throw new Error(`no satellite '${name}'; satellites: ${names(m.rawVault.satellites).join(', ')}`);
+  const s = m.byKind.satellite.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no satellite '${name}'; satellites: ${names(m.byKind.satellite).join(', ')}`);
   return s;
 }
 function lsat(m: VaultModel, name: string): LinkSatellite {
-  const s = m.rawVault.linkSatellites.find((x) => x.name === name);
-  if (s === undefined) throw new Error(`no link satellite '${name}'; link satellites: ${names(m.rawVault.linkSatellites).join(', ')}`);
+  const s = m.byKind.link_satellite.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no link satellite '${name}'; link satellites: ${names(m.byKind.link_satellite).join(', ')}`);
   return s;
 }
 /** A link's hubs as [hub, role, hashKey, business key names]. */
@@ -68,8 +69,8 @@ const payload = (s: Satellite | LinkSatellite): string[] => s.payload.map((c) =>
 
 /** Every hub's sources line up with its business keys; every link's with its hubs' keys. */
 function expectSourcesLineUp(m: VaultModel): void {
-  for (const h of m.rawVault.hubs) for (const s of h.sources) expect(s.columns.length, `hub ${h.name} from ${s.table}`).toBe(h.businessKeys.length);
-  for (const l of m.rawVault.links) {
+  for (const h of m.byKind.hub) for (const s of h.sources) expect(s.columns.length, `hub ${h.name} from ${s.table}`).toBe(h.businessKeys.length);
+  for (const l of m.byKind.link) {
     const width = l.hubs.reduce((n, h) => n + h.businessKeys.length, 0);
     for (const s of l.sources) expect(s.columns.length, `link ${l.name} from ${s.table}`).toBe(width);
   }
@@ -78,9 +79,9 @@ function expectSourcesLineUp(m: VaultModel): void {
 test('every evidence rule the IR cites is a documented rule', () => {
   const m = ok({ tables: shop() });
   const cited = [
-    ...m.rawVault.hubs, ...m.rawVault.links, ...m.rawVault.satellites, ...m.rawVault.linkSatellites,
-    ...m.businessVault.hubs, ...m.businessVault.links, ...m.businessVault.satellites, ...m.businessVault.linkSatellites,
-    ...m.accessLayer.presentationViews,
+    ...m.byKind.hub, ...m.byKind.link, ...m.byKind.satellite, ...m.byKind.link_satellite,
+    ...m.byKind.business_hub, ...m.byKind.business_link, ...m.byKind.business_satellite, ...m.byKind.business_link_satellite,
+    ...m.byKind.presentation_view,
   ].flatMap(rules);
   for (const r of cited) expect(Object.keys(RULES)).toContain(r);
 });
@@ -157,7 +158,7 @@ describe('business keys', () => {
   ];
   test.each(naming)('table %s with columns %j: key %s of hub %s', (table, columns, key, hubName) => {
     const m = ok({ tables: { [table]: { columns: Object.fromEntries(columns.map((c) => [c, c === key ? nn('int') : 'text'])) } } });
-    expect(names(m.rawVault.hubs)).toEqual([hubName]);
+    expect(names(m.byKind.hub)).toEqual([hubName]);
     const h = hub(m, hubName);
     expect(names(h.businessKeys)).toEqual([key]);
     expect(h.hashKey).toBe(`${hubName}_hk`);
@@ -224,7 +225,7 @@ describe('hubs of concepts no table owns', () => {
   test('one business_partner hub, loaded from both tables', () => {
     const r = compile({ tables: ews });
     const m = r.model!;
-    expect(names(m.rawVault.hubs)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
+    expect(names(m.byKind.hub)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
     const bp = hub(m, 'business_partner');
     expect(bp.businessKeys).toEqual([{ name: 'business_partner_id', type: { kind: 'int' }, nullable: false }]);
     expect(bp.sources).toEqual([
@@ -239,7 +240,7 @@ describe('hubs of concepts no table owns', () => {
 
   test('the links to the implied hubs, named after their hubs or <table>_relationship past 50 bytes', () => {
     const m = ok({ tables: ews });
-    expect(names(m.rawVault.links)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
+    expect(names(m.byKind.link)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
     const l = link(m, 'early_warning_signal_business_partner');
     expect(slots(l)).toEqual([
       ['early_warning_signal', undefined, 'early_warning_signal_hk', ['early_warning_signal_id']],
@@ -270,11 +271,11 @@ describe('hubs of concepts no table owns', () => {
         tbl_customers: { columns: { customer_id: nn('int'), segment: 'text' } },
       },
     });
-    expect(names(m.rawVault.hubs)).toEqual(['customer']);
+    expect(names(m.byKind.hub)).toEqual(['customer']);
     const h = hub(m, 'customer');
     expect(h.sources).toEqual([{ table: 'customer', columns: ['customer_id'] }, { table: 'tbl_customers', columns: ['customer_id'] }]);
     expect(rules(h)).toEqual(['bk.naming', 'table.hub', 'hub.same_concept', 'bk.naming', 'table.hub']);
-    expect(m.rawVault.satellites.map((s) => [s.name, s.parent])).toEqual([['customer', 'customer'], ['tbl_customers', 'customer']]);
+    expect(m.byKind.satellite.map((s) => [s.name, s.parent])).toEqual([['customer', 'customer'], ['tbl_customers', 'customer']]);
   });
 });
 
@@ -363,7 +364,7 @@ describe('links', () => {
 
   test('role-named self reference in staff', () => {
     const m = ok({ tables: { staff: { columns: { staff_id: nn('int'), manager_staff_id: 'int', first_name: 'text' } } } });
-    expect(names(m.rawVault.hubs)).toEqual(['staff']);
+    expect(names(m.byKind.hub)).toEqual(['staff']);
     const l = link(m, 'staff_manager_staff');
     expect(slots(l)).toEqual([
       ['staff', undefined, 'staff_hk', ['staff_id']],
@@ -437,7 +438,7 @@ describe('links', () => {
         },
       },
     });
-    expect(names(m.rawVault.hubs)).toEqual(['collateral', 'facility']);
+    expect(names(m.byKind.hub)).toEqual(['collateral', 'facility']);
     const l = link(m, 'facility_collateral');
     expect(slots(l)).toEqual([
       ['facility', undefined, 'facility_hk', ['facility_id']],
@@ -451,7 +452,7 @@ describe('links', () => {
     expect(payload(ls)).toEqual(['allocated_amount', 'priority_rank']);
     expect(ls.source).toEqual({ table: 'facility_collateral', columns: ['allocated_amount', 'priority_rank'] });
     expect(rules(ls)).toEqual(['sat.link_satellite', 'sat.technical']);
-    expect(m.rawVault.satellites.map((s) => s.name)).toEqual(['collateral', 'facility']);
+    expect(m.byKind.satellite.map((s) => s.name)).toEqual(['collateral', 'facility']);
   });
 
   test('an association table named by link:', () => {
@@ -483,7 +484,7 @@ describe('links', () => {
         page_view: { columns: { customer_id: 'int', product_id: 'int', viewed_seconds: 'int', load_ts: 'timestamptz' } },
       },
     });
-    expect(names(m.rawVault.hubs)).toEqual(['customer', 'product']);
+    expect(names(m.byKind.hub)).toEqual(['customer', 'product']);
     const l = link(m, 'customer_product');
     expect(slots(l)).toEqual([
       ['customer', undefined, 'customer_hk', ['customer_id']],
@@ -534,7 +535,7 @@ describe('satellites', () => {
 
   test('technical columns stay out of payloads; sensitive columns go to <table>_sensitive', () => {
     const m = ok({ tables: { customer } });
-    expect(names(m.rawVault.satellites)).toEqual(['customer', 'customer_sensitive']);
+    expect(names(m.byKind.satellite)).toEqual(['customer', 'customer_sensitive']);
     const plain = sat(m, 'customer');
     expect(plain.sensitive).toBe(false);
     expect(payload(plain)).toEqual(['credit_limit', 'full_name', 'risk_score', 'segment']);
@@ -551,7 +552,7 @@ describe('satellites', () => {
 
   test('satellites: override assigns named satellites; the rest keeps the default', () => {
     const m = ok({ tables: { customer: { ...customer, satellites: { customer_finance: ['credit_limit', 'risk_score'], customer_contact: ['email'] } } } });
-    expect(names(m.rawVault.satellites)).toEqual(['customer', 'customer_contact', 'customer_finance', 'customer_sensitive']);
+    expect(names(m.byKind.satellite)).toEqual(['customer', 'customer_contact', 'customer_finance', 'customer_sensitive']);
     expect(payload(sat(m, 'customer_finance'))).toEqual(['credit_limit', 'risk_score']);
     expect(rules(sat(m, 'customer_finance'))).toEqual(['sat.override', 'sat.technical']);
     expect(sat(m, 'customer_finance').sensitive).toBe(false);
@@ -568,14 +569,14 @@ describe('satellites', () => {
         tables: { customer: { columns: { customer_id: nn('int'), nick: { type: 'text', role: 'sensitive' }, [other]: 'text', name: 'text' }, satellites: { customer_extra: [other, 'nick'] } } },
       });
       expect(sat(m, 'customer_extra').sensitive).toBe(true);
-      expect(m.businessVault.satellites[0]!.satellites).toEqual(['customer']);
-      expect(m.accessLayer.presentationViews[0]!.columns.map((c) => c.name)).toEqual(['customer_id', 'name']);
+      expect(m.byKind.business_satellite[0]!.satellites).toEqual(['customer']);
+      expect(m.byKind.presentation_view[0]!.columns.map((c) => c.name)).toEqual(['customer_id', 'name']);
     }
   });
 
   test('a table of only keys gets no satellite, and VLT402 warns', () => {
     const r = compile({ tables: { tag: { columns: { tag_id: nn('int'), updated_at: 'timestamptz' } } } });
-    expect(r.model!.rawVault.satellites).toEqual([]);
+    expect(r.model!.byKind.satellite).toEqual([]);
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VLT402', 'warning', ['tables', 'tag', 'columns', 'tag_id']]]);
   });
 
@@ -588,9 +589,9 @@ describe('satellites', () => {
         const m = ok({
           tables: { country, customer: { columns: { customer_id: nn('int'), country_code: 'char(2)', full_name: 'text' }, ...(references ? { references } : {}) } },
         });
-        expect(names(m.rawVault.hubs)).toEqual(['customer']);
-        expect(m.rawVault.links).toEqual([]);
-        expect(names(m.rawVault.satellites)).toEqual(['customer']);
+        expect(names(m.byKind.hub)).toEqual(['customer']);
+        expect(m.byKind.link).toEqual([]);
+        expect(names(m.byKind.satellite)).toEqual(['customer']);
         expect(payload(sat(m, 'customer'))).toEqual(['country_code', 'full_name']);
         expect(m.sources.map((s) => s.name)).toEqual(['country', 'customer']);
       }
@@ -604,17 +605,17 @@ describe('satellites', () => {
         erp_client: { hub: 'client', business_key: ['client_id'], columns: { client_id: nn('int'), client_name: 'text', credit_limit: 'decimal(18,2)' } },
       },
     });
-    expect(names(m.rawVault.hubs)).toEqual(['client']);
+    expect(names(m.byKind.hub)).toEqual(['client']);
     const h = hub(m, 'client');
     expect(h.sources).toEqual([{ table: 'crm_client', columns: ['client_id'] }, { table: 'erp_client', columns: ['client_id'] }]);
     expect(h.derivedFrom.map((d) => d.name)).toEqual(['crm_client', 'erp_client']);
     expect(rules(h)).toEqual(['bk.declared', 'table.hub', 'hub.same_concept', 'bk.declared', 'table.hub']);
-    expect(m.rawVault.satellites.map((s) => [s.name, s.parent, payload(s)])).toEqual([
+    expect(m.byKind.satellite.map((s) => [s.name, s.parent, payload(s)])).toEqual([
       ['crm_client', 'client', ['client_name', 'segment']],
       ['erp_client', 'client', ['client_name', 'credit_limit']],
     ]);
     // the business satellite brings both together; a shared name is prefixed by its satellite
-    const bs = m.businessVault.satellites.find((s) => s.name === 'client')!;
+    const bs = m.byKind.business_satellite.find((s) => s.name === 'client')!;
     expect(bs.satellites).toEqual(['crm_client', 'erp_client']);
     expect(bs.columns.map((c) => [c.name, c.satellite, c.sourceColumn])).toEqual([
       ['crm_client_client_name', 'crm_client', 'client_name'],
@@ -663,17 +664,17 @@ describe('business vault', () => {
 
   test('the raw vault of the shop', () => {
     const m = ok(body);
-    expect(names(m.rawVault.hubs)).toEqual(['customer', 'invoice', 'product']);
-    expect(names(m.rawVault.links)).toEqual(['invoice_customer', 'invoice_product']);
+    expect(names(m.byKind.hub)).toEqual(['customer', 'invoice', 'product']);
+    expect(names(m.byKind.link)).toEqual(['invoice_customer', 'invoice_product']);
     expect(rules(link(m, 'invoice_product'))).toEqual(['table.association', 'link.naming', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
-    expect(names(m.rawVault.satellites)).toEqual(['customers', 'customers_sensitive', 'invoices', 'products']);
-    expect(names(m.rawVault.linkSatellites)).toEqual(['invoice_product']);
+    expect(names(m.byKind.satellite)).toEqual(['customers', 'customers_sensitive', 'invoices', 'products']);
+    expect(names(m.byKind.link_satellite)).toEqual(['invoice_product']);
   });
 
   test('one business hub per hub', () => {
     const m = ok(body);
-    expect(names(m.businessVault.hubs)).toEqual(['customer', 'invoice', 'product']);
-    const customer = m.businessVault.hubs[0]!;
+    expect(names(m.byKind.business_hub)).toEqual(['customer', 'invoice', 'product']);
+    const customer = m.byKind.business_hub[0]!;
     expect(customer).toEqual({
       kind: 'business_hub', name: 'customer', hub: 'customer', hashKey: 'customer_hk',
       businessKeys: [{ name: 'id', type: { kind: 'int' }, nullable: false }],
@@ -685,7 +686,7 @@ describe('business vault', () => {
   });
 
   test('the filter: canonical text, and the business hub then reads the satellites', () => {
-    const invoice = ok(body).businessVault.hubs.find((h) => h.name === 'invoice')!;
+    const invoice = ok(body).byKind.business_hub.find((h) => h.name === 'invoice')!;
     expect(invoice.filter!.text).toBe('amount IS NOT NULL AND quantity > 0');
     expect(invoice.derivedFrom).toEqual([
       { layer: 'raw_vault', kind: 'hub', name: 'invoice' },
@@ -697,13 +698,13 @@ describe('business vault', () => {
 
   test('the business satellite merges the hub\'s non-sensitive satellites and adds derived attributes', () => {
     const m = ok(body);
-    expect(names(m.businessVault.satellites)).toEqual(['customer', 'invoice', 'product']);
-    const customer = m.businessVault.satellites[0]!;
+    expect(names(m.byKind.business_satellite)).toEqual(['customer', 'invoice', 'product']);
+    const customer = m.byKind.business_satellite[0]!;
     expect(customer.satellites).toEqual(['customers']);
     expect(customer.columns.map((c) => c.name)).toEqual(['full_name', 'segment']);
     expect(rules(customer)).toEqual(['bv.business_satellite']);
 
-    const invoice = m.businessVault.satellites[1]!;
+    const invoice = m.byKind.business_satellite[1]!;
     expect(invoice.parent).toBe('invoice');
     expect(invoice.parentHashKey).toBe('invoice_hk');
     expect(invoice.columns.map((c) => [c.name, c.satellite, c.sourceColumn])).toEqual([
@@ -720,14 +721,14 @@ describe('business vault', () => {
 
   test('business links and business link satellites', () => {
     const m = ok(body);
-    expect(names(m.businessVault.links)).toEqual(['invoice_customer', 'invoice_product']);
-    const bl = m.businessVault.links[1]!;
+    expect(names(m.byKind.business_link)).toEqual(['invoice_customer', 'invoice_product']);
+    const bl = m.byKind.business_link[1]!;
     expect(bl.link).toBe('invoice_product');
     expect(bl.hubs).toEqual(link(m, 'invoice_product').hubs);
     expect(bl.derivedFrom).toEqual([{ layer: 'raw_vault', kind: 'link', name: 'invoice_product' }]);
     expect(rules(bl)).toEqual(['bv.business_link']);
-    expect(names(m.businessVault.linkSatellites)).toEqual(['invoice_product']);
-    const bls = m.businessVault.linkSatellites[0]!;
+    expect(names(m.byKind.business_link_satellite)).toEqual(['invoice_product']);
+    const bls = m.byKind.business_link_satellite[0]!;
     expect(bls.satellites).toEqual(['invoice_product']);
     expect(bls.columns.map((c) => c.name)).toEqual(['line_amount', 'units']);
     expect(bls.derived.map((d) => [d.name, d.text])).toEqual([['line_total', 'line_amount * units']]);
@@ -742,7 +743,7 @@ describe('business vault', () => {
       tables: { orders: { columns: { order_id: nn('int'), amount: 'int' } } },
       business_vault: { rules: { order: { filter: 'amount > 0' } } },
     });
-    expect(m.businessVault.hubs[0]!.filter!.text).toBe('amount > 0');
+    expect(m.byKind.business_hub[0]!.filter!.text).toBe('amount > 0');
   });
 
   test('business rules for an entity that does not exist are VLT307, with a hint', () => {
@@ -762,13 +763,14 @@ describe('business vault', () => {
     const full = ok(body);
     const raw = ok(body, 'raw');
     expect(raw.stages).toEqual(['raw']);
-    expect(raw.rawVault).toEqual(full.rawVault);
-    expect(raw.businessVault).toEqual({ hubs: [], links: [], satellites: [], linkSatellites: [] });
-    expect(raw.accessLayer).toEqual({ presentationViews: [], dimensionalModels: [], reportingViews: [] });
+    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> => allEntities(m).filter((x) => x.layer === layer).map((x) => x.entity);
+    expect(inLayer(raw, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
+    expect(inLayer(raw, 'business_vault')).toEqual([]);
+    expect(inLayer(raw, 'access_layer')).toEqual([]);
     const business = ok(body, 'business');
     expect(business.stages).toEqual(['raw', 'business']);
-    expect(business.businessVault).toEqual(full.businessVault);
-    expect(business.accessLayer).toEqual({ presentationViews: [], dimensionalModels: [], reportingViews: [] });
+    expect(inLayer(business, 'business_vault')).toEqual(inLayer(full, 'business_vault'));
+    expect(inLayer(business, 'access_layer')).toEqual([]);
   });
 });
 
@@ -790,8 +792,8 @@ describe('access layer', () => {
 
   test('a presentation view per business hub: keys, satellite columns, derived attributes', () => {
     const m = ok(body);
-    expect(names(m.accessLayer.presentationViews)).toEqual(['customer', 'invoice', 'product']);
-    const invoice = m.accessLayer.presentationViews[1]!;
+    expect(names(m.byKind.presentation_view)).toEqual(['customer', 'invoice', 'product']);
+    const invoice = m.byKind.presentation_view[1]!;
     expect(invoice.businessHub).toBe('invoice');
     expect(invoice.businessKeys).toEqual(['invoice_id']);
     expect(invoice.columns.map((c) => [c.name, c.from, c.fromKind])).toEqual([
@@ -807,19 +809,19 @@ describe('access layer', () => {
     ]);
     expect(rules(invoice)).toEqual(['al.presentation_view']);
     // the sensitive satellite never reaches the access layer
-    expect(m.accessLayer.presentationViews[0]!.columns.map((c) => c.name)).toEqual(['id', 'full_name', 'segment']);
+    expect(m.byKind.presentation_view[0]!.columns.map((c) => c.name)).toEqual(['id', 'full_name', 'segment']);
   });
 
   test('presentation_views: none, or a list', () => {
-    expect(ok({ ...body, access_layer: { presentation_views: 'none' } }).accessLayer.presentationViews).toEqual([]);
-    expect(names(ok({ ...body, access_layer: { presentation_views: ['product'] } }).accessLayer.presentationViews)).toEqual(['product']);
+    expect(ok({ ...body, access_layer: { presentation_views: 'none' } }).byKind.presentation_view).toEqual([]);
+    expect(names(ok({ ...body, access_layer: { presentation_views: ['product'] } }).byKind.presentation_view)).toEqual(['product']);
     expect(errorsOf({ ...body, access_layer: { presentation_views: ['products'] } })).toEqual([['VLT409', ['access_layer', 'presentation_views', 0]]]);
   });
 
   test('a dimensional model: measures from the fact and its hubs, a dimension per hub', () => {
     const m = ok(body);
-    expect(names(m.accessLayer.dimensionalModels)).toEqual(['customer_star', 'sales_star']);
-    const star = m.accessLayer.dimensionalModels[1]!;
+    expect(names(m.byKind.dimensional_model)).toEqual(['customer_star', 'sales_star']);
+    const star = m.byKind.dimensional_model[1]!;
     expect(star.fact).toBe('invoice_product');
     expect(star.factKind).toBe('business_link');
     expect(star.measures.map((c) => [c.name, c.from, c.fromKind])).toEqual([
@@ -835,7 +837,7 @@ describe('access layer', () => {
     expect(rules(star)).toEqual(['al.dimensional_model']);
     expect(star.evidence[0]!.detail).toBe('fact invoice_product; dimensions invoice, product');
 
-    const customerStar = m.accessLayer.dimensionalModels[0]!;
+    const customerStar = m.byKind.dimensional_model[0]!;
     expect(customerStar.dimensions.map((d) => d.name)).toEqual(['customer']);
     expect(customerStar.measures.map((c) => [c.name, c.from])).toEqual([['gross', 'invoice']]);
   });
@@ -848,13 +850,13 @@ describe('access layer', () => {
       },
       access_layer: { dimensional_models: { rental_star: { fact: 'rental_manager_staff_staff', measures: ['fee'], dimensions: ['manager_staff'] } } },
     });
-    const star = m.accessLayer.dimensionalModels[0]!;
+    const star = m.byKind.dimensional_model[0]!;
     expect(star.dimensions.map((d) => [d.name, d.businessHub, d.role, d.hashKey])).toEqual([['manager_staff', 'staff', 'manager', 'manager_staff_hk']]);
   });
 
   test('a reporting view: chosen columns and a canonical filter', () => {
     const m = ok(body);
-    const v = m.accessLayer.reportingViews[0]!;
+    const v = m.byKind.reporting_view[0]!;
     expect(v.name).toBe('big_invoices');
     expect(v.from).toBe('invoice');
     expect(v.fromKind).toBe('business_hub');
@@ -904,7 +906,7 @@ describe('fixed inference bugs', () => {
         orders: { columns: { order_id: nn('int'), customer_id: 'int', amount: 'int' } },
       },
     });
-    expect(names(m.rawVault.links)).toEqual(['order_customer']);
+    expect(names(m.byKind.link)).toEqual(['order_customer']);
     expect(payload(sat(m, 'orders'))).toEqual(['amount']);
   });
 
@@ -978,9 +980,9 @@ describe('origin: the spec node each entity comes from', () => {
     expect(link(m, 'order_product').origin).toEqual(['tables', 'order_lines', 'link']);
     expect(sat(m, 'order_notes').origin).toEqual(['tables', 'orders', 'satellites', 'order_notes']);
     expect(sat(m, 'orders').origin).toEqual(['tables', 'orders']);
-    const business = (name: string): ReadonlyArray<string | number> | undefined => m.businessVault.hubs.find((h) => h.name === name)?.origin;
+    const business = (name: string): ReadonlyArray<string | number> | undefined => m.byKind.business_hub.find((h) => h.name === name)?.origin;
     expect(business('order')).toEqual(['business_vault', 'rules', 'order']);
     expect(business('customer')).toEqual(['tables', 'orders', 'columns', 'customer_id']);
-    expect(m.accessLayer.presentationViews.map((v) => v.origin)).toEqual([['access_layer', 'presentation_views', 0], ['access_layer', 'presentation_views', 1]]);
+    expect(m.byKind.presentation_view.map((v) => v.origin)).toEqual([['access_layer', 'presentation_views', 0], ['access_layer', 'presentation_views', 1]]);
   });
 });

@@ -11,6 +11,7 @@ import {
   allEntities,
   compileSpec,
   refKey,
+  replaceEntities,
   validateConformance,
   validatePipelineFlow,
   type EntityRef,
@@ -39,7 +40,7 @@ describe('compile over generated specs', () => {
     const m = compiled(spec);
     expect(errors(validateConformance(m))).toEqual([]);
     expect(errors(validatePipelineFlow(m))).toEqual([]);
-    expect(m.rawVault.hubs.length).toBeGreaterThan(0);
+    expect(m.byKind.hub.length).toBeGreaterThan(0);
   });
 
   test.prop([specArb], RUNS)('compiling twice gives the same IR', (spec) => {
@@ -63,22 +64,22 @@ describe('compile over generated specs', () => {
       expect(entitiesAfter.get(refKey({ layer, kind: entity.kind, name: entity.name })), `${layer} ${entity.kind} ${entity.name}`).toEqual(entity);
     }
     // and the new table only adds its own hub (and satellite, views)
-    expect(after.rawVault.hubs.length).toBe(before.rawVault.hubs.length + 1);
-    expect(after.rawVault.links).toEqual(before.rawVault.links);
+    expect(after.byKind.hub.length).toBe(before.byKind.hub.length + 1);
+    expect(after.byKind.link).toEqual(before.byKind.link);
   });
 
   test.prop([generatedSpecArb], RUNS)('every declared reference is a link with both hubs and the reference columns', ({ spec, info }: GeneratedSpec) => {
     const m = compiled(spec);
     // the hub a table feeds: the hub loaded from that table by its own key
     const hubOf = (table: string): string => {
-      const h = m.rawVault.hubs.filter((x) => x.sources.some((s) => s.table === table && x.derivedFrom.some((d) => d.name === table)));
+      const h = m.byKind.hub.filter((x) => x.sources.some((s) => s.table === table && x.derivedFrom.some((d) => d.name === table)));
       const own = h.find((x) => x.name === info.hubOfTable.get(table));
       expect(own, `hub of ${table}`).toBeDefined();
       return own!.name;
     };
     for (const [table, t] of Object.entries(spec.tables)) {
       for (const r of t.references ?? []) {
-        const links = m.rawVault.links.filter((l) => l.sources.some((s) => s.table === table));
+        const links = m.byKind.link.filter((l) => l.sources.some((s) => s.table === table));
         expect(links, `links of ${table}`).toHaveLength(1);
         const l = links[0]!;
         expect(l.name).toBe(info.linkOfTable.get(table));
@@ -97,7 +98,7 @@ describe('compile over generated specs', () => {
         expect(l.sources[0]!.columns.slice(offset, offset + r.columns.length)).toEqual(r.columns);
         expect(l.hubs[slot]!.businessKeys).toHaveLength(r.columns.length);
         // and the target hub is loaded from the referencing columns too
-        expect(m.rawVault.hubs.find((h) => h.name === target)!.sources).toContainEqual({ table, columns: r.columns });
+        expect(m.byKind.hub.find((h) => h.name === target)!.sources).toContainEqual({ table, columns: r.columns });
       }
     }
   });
@@ -109,11 +110,12 @@ describe('compile over generated specs', () => {
     expect(raw.stages).toEqual(['raw']);
     expect(business.stages).toEqual(['raw', 'business']);
     expect(full.stages).toEqual(['raw', 'business', 'access']);
-    expect(raw.rawVault).toEqual(full.rawVault);
-    expect(business.rawVault).toEqual(full.rawVault);
-    expect(business.businessVault).toEqual(full.businessVault);
-    expect(raw.businessVault).toEqual({ hubs: [], links: [], satellites: [], linkSatellites: [] });
-    for (const m of [raw, business]) expect(m.accessLayer).toEqual({ presentationViews: [], dimensionalModels: [], reportingViews: [] });
+    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> => allEntities(m).filter((x) => x.layer === layer).map((x) => x.entity);
+    expect(inLayer(raw, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
+    expect(inLayer(business, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
+    expect(inLayer(business, 'business_vault')).toEqual(inLayer(full, 'business_vault'));
+    expect(inLayer(raw, 'business_vault')).toEqual([]);
+    for (const m of [raw, business]) expect(inLayer(m, 'access_layer')).toEqual([]);
     for (const m of [raw, business]) {
       expect(errors(validatePipelineFlow(m))).toEqual([]);
       expect(errors(validateConformance(m))).toEqual([]);
@@ -139,11 +141,11 @@ describe('compile over generated specs', () => {
     const m = compiled(spec);
     const secret = new Set(Object.entries(spec.tables).flatMap(([table, t]) =>
       Object.entries(t.columns).filter(([, c]) => typeof c !== 'string' && c.role === 'sensitive').map(([c]) => `${table}.${c}`)));
-    const raw = new Map([...m.rawVault.satellites, ...m.rawVault.linkSatellites].map((s) => [s.name, s] as const));
-    for (const s of [...m.rawVault.satellites, ...m.rawVault.linkSatellites]) {
+    const raw = new Map([...m.byKind.satellite, ...m.byKind.link_satellite].map((s) => [s.name, s] as const));
+    for (const s of [...m.byKind.satellite, ...m.byKind.link_satellite]) {
       if (s.payload.some((c) => secret.has(`${c.sourceTable}.${c.sourceColumn}`))) expect(s.sensitive, s.name).toBe(true);
     }
-    for (const s of [...m.businessVault.satellites, ...m.businessVault.linkSatellites]) {
+    for (const s of [...m.byKind.business_satellite, ...m.byKind.business_link_satellite]) {
       for (const c of s.columns) {
         const from = raw.get(c.satellite)!;
         expect(from.sensitive, `${s.name}.${c.name}`).toBe(false);
@@ -154,11 +156,11 @@ describe('compile over generated specs', () => {
 
   test.prop([specArb], RUNS)('hub and link sources line up with their business keys', (spec) => {
     const m = compiled(spec);
-    for (const h of m.rawVault.hubs) {
+    for (const h of m.byKind.hub) {
       expect(h.sources.length).toBeGreaterThan(0);
       for (const s of h.sources) expect(s.columns).toHaveLength(h.businessKeys.length);
     }
-    for (const l of m.rawVault.links) {
+    for (const l of m.byKind.link) {
       expect(l.hubs.length).toBeGreaterThanOrEqual(2);
       for (const s of l.sources) expect(s.columns).toHaveLength(l.hubs.reduce((n, h) => n + h.businessKeys.length, 0));
     }
@@ -190,30 +192,24 @@ describe('the validators can fail', () => {
 
   test('a business hub deriving from a source table: VLT501', () => {
     const m = base();
-    const bh = m.businessVault.hubs[0]!;
-    const broken: VaultModel = {
-      ...m,
-      businessVault: { ...m.businessVault, hubs: [{ ...bh, derivedFrom: [{ layer: 'source', kind: 'source_table', name: 'customer' }] }, ...m.businessVault.hubs.slice(1)] },
-    };
+    const bh = m.byKind.business_hub[0]!;
+    const broken: VaultModel = replaceEntities(m, 'business_hub', [{ ...bh, derivedFrom: [{ layer: 'source', kind: 'source_table', name: 'customer' }] }, ...m.byKind.business_hub.slice(1)]);
     expect(codes(validatePipelineFlow(broken))).toEqual(['VLT501']);
   });
 
   test('a derivedFrom that does not resolve, or is empty: VLT502', () => {
     const m = base();
-    const bh = m.businessVault.hubs[0]!;
+    const bh = m.byKind.business_hub[0]!;
     const ghost: EntityRef = { layer: 'raw_vault', kind: 'hub', name: 'ghost' };
-    const broken: VaultModel = { ...m, businessVault: { ...m.businessVault, hubs: [{ ...bh, derivedFrom: [ghost] }, { ...m.businessVault.hubs[1]!, derivedFrom: [] }] } };
+    const broken: VaultModel = replaceEntities(m, 'business_hub', [{ ...bh, derivedFrom: [ghost] }, { ...m.byKind.business_hub[1]!, derivedFrom: [] }]);
     expect(codes(validatePipelineFlow(broken))).toEqual(['VLT502', 'VLT502']);
   });
 
   test('a cycle: VLT503 (with the wrong-layer edges it needs, VLT501)', () => {
     const m = base();
-    const [a, b] = [m.businessVault.hubs[0]!, m.businessVault.hubs[1]!];
+    const [a, b] = [m.byKind.business_hub[0]!, m.byKind.business_hub[1]!];
     const ref = (name: string): EntityRef => ({ layer: 'business_vault', kind: 'business_hub', name });
-    const broken: VaultModel = {
-      ...m,
-      businessVault: { ...m.businessVault, hubs: [{ ...a, derivedFrom: [ref(b.name)] }, { ...b, derivedFrom: [ref(a.name)] }, ...m.businessVault.hubs.slice(2)] },
-    };
+    const broken: VaultModel = replaceEntities(m, 'business_hub', [{ ...a, derivedFrom: [ref(b.name)] }, { ...b, derivedFrom: [ref(a.name)] }, ...m.byKind.business_hub.slice(2)]);
     const found = validatePipelineFlow(broken);
     expect(codes(found)).toEqual(['VLT501', 'VLT501', 'VLT503']);
     expect(found.find((d) => d.code === 'VLT503')!.message).toContain('business_vault.business_hub.customer');
@@ -221,28 +217,28 @@ describe('the validators can fail', () => {
 
   test('an entity of a stage that was not compiled: VLT504', () => {
     const m = base();
-    expect(codes(validatePipelineFlow({ ...m, stages: ['raw'] }))).toEqual(Array(m.businessVault.hubs.length + m.businessVault.links.length + m.businessVault.satellites.length
-      + m.businessVault.linkSatellites.length + m.accessLayer.presentationViews.length).fill('VLT504'));
+    expect(codes(validatePipelineFlow({ ...m, stages: ['raw'] }))).toEqual(Array(m.byKind.business_hub.length + m.byKind.business_link.length + m.byKind.business_satellite.length
+      + m.byKind.business_link_satellite.length + m.byKind.presentation_view.length).fill('VLT504'));
   });
 
   test('a link with one hub: VLT403', () => {
     const m = base();
-    const l = m.rawVault.links[0]!;
-    const broken: VaultModel = { ...m, rawVault: { ...m.rawVault, links: [{ ...l, hubs: [l.hubs[0]!] }] } };
+    const l = m.byKind.link[0]!;
+    const broken: VaultModel = replaceEntities(m, 'link', [{ ...l, hubs: [l.hubs[0]!] }]);
     expect(codes(validateConformance(broken))).toEqual(['VLT403']);
   });
 
   test('a link to a hub that does not exist: VLT502', () => {
     const m = base();
-    const l = m.rawVault.links[0]!;
-    const broken: VaultModel = { ...m, rawVault: { ...m.rawVault, links: [{ ...l, hubs: [...l.hubs, { ...l.hubs[0]!, hub: 'ghost' }] }] } };
+    const l = m.byKind.link[0]!;
+    const broken: VaultModel = replaceEntities(m, 'link', [{ ...l, hubs: [...l.hubs, { ...l.hubs[0]!, hub: 'ghost' }] }]);
     expect(codes(validateConformance(broken))).toEqual(['VLT502']);
   });
 
   test('a satellite with an empty payload: VLT404', () => {
     const m = base();
-    const s = m.rawVault.satellites[0]!;
-    const broken: VaultModel = { ...m, rawVault: { ...m.rawVault, satellites: [{ ...s, payload: [] }, ...m.rawVault.satellites.slice(1)] } };
+    const s = m.byKind.satellite[0]!;
+    const broken: VaultModel = replaceEntities(m, 'satellite', [{ ...s, payload: [] }, ...m.byKind.satellite.slice(1)]);
     const found = validateConformance(broken);
     expect(codes(found)).toEqual(['VLT404']);
     expect(found[0]!.path).toEqual(['tables', s.source.table]);
@@ -250,24 +246,24 @@ describe('the validators can fail', () => {
 
   test('a satellite carrying its hub key: VLT406; without a parent: VLT408', () => {
     const m = base();
-    const s = m.rawVault.satellites.find((x) => x.parent === 'customer')!;
+    const s = m.byKind.satellite.find((x) => x.parent === 'customer')!;
     const keyColumn = { name: 'customer_id', type: { kind: 'int' } as const, nullable: false, sourceTable: 'customer', sourceColumn: 'customer_id' };
-    const others = m.rawVault.satellites.filter((x) => x !== s);
-    expect(codes(validateConformance({ ...m, rawVault: { ...m.rawVault, satellites: [{ ...s, payload: [...s.payload, keyColumn] }, ...others] } }))).toEqual(['VLT406']);
-    expect(codes(validateConformance({ ...m, rawVault: { ...m.rawVault, satellites: [{ ...s, parent: 'ghost' }, ...others] } }))).toEqual(['VLT402', 'VLT408']); // and the hub lost its satellite
+    const others = m.byKind.satellite.filter((x) => x !== s);
+    expect(codes(validateConformance(replaceEntities(m, 'satellite', [{ ...s, payload: [...s.payload, keyColumn] }, ...others])))).toEqual(['VLT406']);
+    expect(codes(validateConformance(replaceEntities(m, 'satellite', [{ ...s, parent: 'ghost' }, ...others])))).toEqual(['VLT402', 'VLT408']); // and the hub lost its satellite
   });
 
   test('a hub without a business key: VLT407; without a satellite: VLT402 (a warning)', () => {
     const m = base();
-    const [h, ...rest] = m.rawVault.hubs;
-    expect(codes(validateConformance({ ...m, rawVault: { ...m.rawVault, hubs: [{ ...h!, businessKeys: [] }, ...rest] } }))).toEqual(['VLT407']);
-    const found = validateConformance({ ...m, rawVault: { ...m.rawVault, satellites: m.rawVault.satellites.filter((s) => s.parent !== h!.name) } });
+    const [h, ...rest] = m.byKind.hub;
+    expect(codes(validateConformance(replaceEntities(m, 'hub', [{ ...h!, businessKeys: [] }, ...rest])))).toEqual(['VLT407']);
+    const found = validateConformance(replaceEntities(m, 'satellite', m.byKind.satellite.filter((s) => s.parent !== h!.name)));
     expect(found.map((d) => [d.code, d.severity])).toEqual([['VLT402', 'warning']]);
   });
 
   test('two entities of one kind and name in a layer: VLT405', () => {
     const m = base();
-    const broken: VaultModel = { ...m, rawVault: { ...m.rawVault, hubs: [...m.rawVault.hubs, m.rawVault.hubs[0]!] } };
+    const broken: VaultModel = replaceEntities(m, 'hub', [...m.byKind.hub, m.byKind.hub[0]!]);
     expect(codes(validateConformance(broken))).toEqual(['VLT405']);
   });
 });
@@ -281,11 +277,11 @@ describe('column names', () => {
     const check = (what: string, cols: ReadonlyArray<string>): void => {
       for (const d of dupes(cols)) found.push(`${what}: ${d}`);
     };
-    for (const h of m.rawVault.hubs) check(`hub ${h.name}`, [h.hashKey, ...h.businessKeys.map((k) => k.name)]);
-    for (const s of [...m.rawVault.satellites, ...m.rawVault.linkSatellites]) check(`${s.kind} ${s.name}`, s.payload.map((c) => c.name));
-    for (const s of [...m.businessVault.satellites, ...m.businessVault.linkSatellites]) check(`${s.kind} ${s.name}`, [...s.columns.map((c) => c.name), ...s.derived.map((d) => d.name)]);
-    for (const v of m.accessLayer.presentationViews) check(`${v.kind} ${v.name}`, v.columns.map((c) => c.name));
-    for (const d of m.accessLayer.dimensionalModels) {
+    for (const h of m.byKind.hub) check(`hub ${h.name}`, [h.hashKey, ...h.businessKeys.map((k) => k.name)]);
+    for (const s of [...m.byKind.satellite, ...m.byKind.link_satellite]) check(`${s.kind} ${s.name}`, s.payload.map((c) => c.name));
+    for (const s of [...m.byKind.business_satellite, ...m.byKind.business_link_satellite]) check(`${s.kind} ${s.name}`, [...s.columns.map((c) => c.name), ...s.derived.map((d) => d.name)]);
+    for (const v of m.byKind.presentation_view) check(`${v.kind} ${v.name}`, v.columns.map((c) => c.name));
+    for (const d of m.byKind.dimensional_model) {
       check(`${d.kind} ${d.name} measures`, d.measures.map((c) => c.name));
       for (const dim of d.dimensions) check(`${d.kind} ${d.name} dimension ${dim.name}`, dim.attributes.map((c) => c.name));
     }
@@ -295,7 +291,7 @@ describe('column names', () => {
   /** Two hubs keyed by `id` once gave a link with two `id` columns. */
   test.prop([specArb], RUNS)('no link has two key columns of one name', (spec) => {
     const m = compiled(spec);
-    for (const l of m.rawVault.links) {
+    for (const l of m.byKind.link) {
       const cols = [l.hashKey, ...l.hubs.flatMap((h) => [h.hashKey, ...h.businessKeys.map((k) => k.name)])];
       expect(dupes(cols), `link ${l.name}`).toEqual([]);
     }

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { VaultModel } from '@vault/core';
+import { entitiesOf, replaceEntities } from '@vault/core/internal';
 import {
   DEFAULT_PROFILE,
   METHOD_NAMES,
@@ -75,16 +76,8 @@ describe('emitQueryDsl: files', () => {
   });
 
   it('is deterministic: the same model, or the same model with its entity lists reversed, gives the same bytes', () => {
-    const reversed: VaultModel = {
-      ...sampleModel,
-      rawVault: {
-        hubs: [...sampleModel.rawVault.hubs].reverse(),
-        links: [...sampleModel.rawVault.links].reverse(),
-        satellites: [...sampleModel.rawVault.satellites].reverse(),
-        linkSatellites: [...sampleModel.rawVault.linkSatellites].reverse(),
-      },
-      businessVault: { ...sampleModel.businessVault, hubs: [...sampleModel.businessVault.hubs].reverse() },
-    };
+    const reversed: VaultModel = (['hub', 'link', 'satellite', 'link_satellite', 'business_hub'] as const)
+      .reduce((m, kind) => replaceEntities(m, kind, [...entitiesOf(m, kind)].reverse()), sampleModel);
     expect(emit()).toEqual(files);
     expect(emit(reversed)).toEqual(files);
   });
@@ -435,8 +428,8 @@ describe('validateQueryDsl', () => {
   });
 
   it('names entities that would collide as enum members or files instead of emitting broken Python', () => {
-    const [hub] = sampleModel.rawVault.hubs;
-    const clash: VaultModel = { ...sampleModel, rawVault: { ...sampleModel.rawVault, hubs: [...sampleModel.rawVault.hubs, { ...hub!, name: 'earlyWarningSignal' }] } };
+    const [hub] = sampleModel.byKind.hub;
+    const clash: VaultModel = replaceEntities(sampleModel, 'hub', [...sampleModel.byKind.hub, { ...hub!, name: 'earlyWarningSignal' }]);
     // The copy keeps the origin of the hub it was made from: the early_warning_signal table.
     expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.path.join('.'))).toEqual(Array(3).fill('tables.early_warning_signal'));
     expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.message)).toEqual([
@@ -458,8 +451,8 @@ describe('validateQueryDsl', () => {
   });
 
   it('refuses a satellite whose parent is not in the model', () => {
-    const [sat] = sampleModel.rawVault.satellites;
-    const orphan: VaultModel = { ...sampleModel, rawVault: { ...sampleModel.rawVault, satellites: [{ ...sat!, parent: 'nobody' }] } };
+    const [sat] = sampleModel.byKind.satellite;
+    const orphan: VaultModel = replaceEntities(sampleModel, 'satellite', [{ ...sat!, parent: 'nobody' }]);
     expect(() => emit(orphan)).toThrow("emitQueryDsl: the model has no hub 'nobody', which another entity refers to");
   });
 });
@@ -583,7 +576,7 @@ describe.skipIf(!hasPython)('the emitted Python, run against the stand-in framew
   it('hands the framework the canonical rule text unchanged, quotes and all', () => {
     const bsat = result.chains.find((c) => c.build === 'build_business_vault_hub_satellite')!;
     const transformations = bsat.steps.find(([m]) => m === 'apply_business_transformations')![1][0];
-    const derived = sampleModel.businessVault.satellites[0]!.derived;
+    const derived = sampleModel.byKind.business_satellite[0]!.derived;
     expect(transformations).toEqual(derived.map((d) => ({ name: d.name, expression: d.text, type: 'text' })));
     const link = result.chains.find((c) => c.build === 'build_raw_vault_link')!;
     expect(link.steps).toEqual([

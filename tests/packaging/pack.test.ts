@@ -119,7 +119,7 @@ describe('the packages, packed and installed in a fresh project', () => {
       import { loadSpec, SPEC_SCHEMA } from '@vault/dsl';
       import { compileSpec } from '@vault/core';
       import { emitQueryDsl, buildManifest } from '@vault/emitters';
-      import { KIND_PLACES } from '@vault/emitters/internal';
+      import { DSL_KINDS } from '@vault/emitters/internal';
       import { loadSpec as fromCli } from '@vault/cli';
       const { model, diagnostics } = loadSpec('specs/ews.yaml');
       const files = emitQueryDsl(model, { specPath: 'specs/ews.yaml' });
@@ -128,11 +128,11 @@ describe('the packages, packed and installed in a fresh project', () => {
       const schemaFile = createRequire(import.meta.url).resolve('@vault/dsl/schema.json');
       console.log(JSON.stringify({
         errors: diagnostics.filter((d) => d.severity === 'error').length,
-        hubs: model.rawVault.hubs.map((h) => h.name),
+        hubs: model.byKind.hub.map((h) => h.name),
         files: files.length,
         manifestModel: manifest.model,
-        tiny: tiny.model.rawVault.hubs.map((h) => h.name),
-        internal: typeof KIND_PLACES,
+        tiny: tiny.model.byKind.hub.map((h) => h.name),
+        internal: typeof DSL_KINDS,
         cli: fromCli === loadSpec,
         schemaMatches: JSON.stringify(JSON.parse(readFileSync(schemaFile, 'utf8'))) === JSON.stringify(SPEC_SCHEMA),
         schemaFile,
@@ -157,8 +157,8 @@ describe('the packages, packed and installed in a fresh project', () => {
       "const files: ReadonlyArray<EmittedFile> = m ? emitQueryDsl(m, { specPath: 'specs/ews.yaml' }) : [];",
       'export const count: number = files.length;',
       '// @ts-expect-error internals are not on the public entry',
-      "import { KIND_PLACES } from '@vault/emitters';",
-      'export { KIND_PLACES };',
+      "import { DSL_KINDS } from '@vault/emitters';",
+      'export { DSL_KINDS };',
       '',
     ].join('\n'));
     const tsc = await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, env: userEnv() });

@@ -33,10 +33,10 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const run = ws.vault(['run', ws.spec, '--load-ts', T1, '--count-views']);
     expect(run.code, run.stderr).toBe(0);
     const inserted = insertedCounts(run.stdout);
-    const rv = ws.model.rawVault;
+    const rv = ws.model.byKind;
     // In dependency order, however many loads ran at once (--jobs, 4 on a server).
     expect([...inserted.keys()]).toEqual([
-      ...rv.hubs.map((h) => `hub ${h.name}`), ...rv.links.map((l) => `link ${l.name}`), ...rv.satellites.map((s) => `satellite ${s.name}`),
+      ...rv.hub.map((h) => `hub ${h.name}`), ...rv.link.map((l) => `link ${l.name}`), ...rv.satellite.map((s) => `satellite ${s.name}`),
     ]);
     for (const [entity, n] of inserted) expect(n, entity).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/setup\s+nothing to create/);
@@ -44,15 +44,15 @@ describe(`vault seed and vault run on ${ON}`, () => {
     expect(run.stdout).toMatch(/access layer\n/);
 
     await ws.session(async (q) => {
-      for (const h of rv.hubs) {
+      for (const h of rv.hub) {
         // Every key the landing tables carry, once, plus the ghost record.
         expect(await count(q, `SELECT count(*) FROM ${raw(`hub_${h.name}`)}`), h.name).toBe((inserted.get(`hub ${h.name}`) ?? 0) + 1);
       }
       const keys = present(landing(1, 'early_warning_signal'), 'early_warning_signal_id');
       expect(await count(q, `SELECT count(*) FROM ${raw('hub_early_warning_signal')} WHERE load_ts = $1`, [T1])).toBe(keys.size);
-      for (const l of rv.links) expect(await count(q, `SELECT count(*) FROM ${raw(`lnk_${l.name}`)}`)).toBeGreaterThan(1);
-      for (const s of rv.satellites) expect(await count(q, `SELECT count(*) FROM ${raw(`sat_${s.name}`)}`)).toBeGreaterThan(1);
-      for (const v of ws.model.accessLayer.presentationViews) {
+      for (const l of rv.link) expect(await count(q, `SELECT count(*) FROM ${raw(`lnk_${l.name}`)}`)).toBeGreaterThan(1);
+      for (const s of rv.satellite) expect(await count(q, `SELECT count(*) FROM ${raw(`sat_${s.name}`)}`)).toBeGreaterThan(1);
+      for (const v of ws.model.byKind.presentation_view) {
         const view = table(ws.model, 'accessLayer', `pv_${v.name}`);
         const keyList = v.businessKeys.map((k) => `"${k}"`).join(', ');
         const rows = await count(q, `SELECT count(*) FROM ${view}`);
@@ -132,8 +132,8 @@ describe(`vault seed and vault run on ${ON}`, () => {
   });
 
   async function tableCounts(): Promise<Record<string, number>> {
-    const rv = ws.model.rawVault;
-    const names = [...rv.hubs.map((h) => `hub_${h.name}`), ...rv.links.map((l) => `lnk_${l.name}`), ...rv.satellites.map((s) => `sat_${s.name}`)];
+    const rv = ws.model.byKind;
+    const names = [...rv.hub.map((h) => `hub_${h.name}`), ...rv.link.map((l) => `lnk_${l.name}`), ...rv.satellite.map((s) => `sat_${s.name}`)];
     return ws.session(async (q) => {
       const out: Record<string, number> = {};
       for (const n of names) out[n] = await count(q, `SELECT count(*) FROM ${raw(n)}`);

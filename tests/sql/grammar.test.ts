@@ -9,6 +9,7 @@ import { fc, test } from '@fast-check/vitest';
 import { loadModule, parse } from 'libpg-query';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type PathDiagnostic, type VaultModel } from '@vault/core';
+import { replaceEntities } from '@vault/core/internal';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { emitSql, entityColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters/internal';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
@@ -136,13 +137,13 @@ describe('specs/ews.yaml', () => {
   });
 
   it('names each table and its roles in the manifest sql block', () => {
-    const hub = model.rawVault.hubs.find((h) => h.name === 'business_partner')!;
+    const hub = model.byKind.hub.find((h) => h.name === 'business_partner')!;
     expect(sqlManifestBlock(hub, model)).toEqual({ table: 'raw_vault.hub_business_partner', hash_key: 'business_partner_hk', load_ts: 'load_ts', record_source: 'record_source' });
-    const link = model.rawVault.links.find((l) => l.name === 'early_warning_signal_business_partner')!;
+    const link = model.byKind.link.find((l) => l.name === 'early_warning_signal_business_partner')!;
     expect(sqlManifestBlock(link, model).hub_hash_keys).toEqual({ early_warning_signal: 'early_warning_signal_hk', business_partner: 'business_partner_hk' });
-    const sat = model.rawVault.satellites[0]!;
+    const sat = model.byKind.satellite[0]!;
     expect(sqlManifestBlock(sat, model)).toMatchObject({ table: `raw_vault.sat_${sat.name}`, parent_hash_key: sat.parentHashKey, hashdiff: 'hashdiff', delta_order: 'delta_order' });
-    const star = model.accessLayer.dimensionalModels[0]!;
+    const star = model.byKind.dimensional_model[0]!;
     expect(sqlManifestBlock(star, model)).toEqual({
       table: 'access_layer.fct_early_warning_signal_star',
       dimensions: {
@@ -154,7 +155,7 @@ describe('specs/ews.yaml', () => {
 
   it('creates every raw vault table with exactly the columns the manifest lists', () => {
     const setup = sqlPlan(model).setup.map((s) => s.sql);
-    for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites]) {
+    for (const e of [...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite]) {
       const create = setup.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${quoteIdent('raw_vault')}.${quoteIdent(sqlManifestBlock(e, model).table.split('.')[1]!)} (`))!;
       const columns = create.split('\n').slice(1, -1).map((l) => l.trim()).filter((l) => l.startsWith('"')).map((l) => l.slice(1, l.indexOf('"', 1)));
       expect(columns).toEqual(entityColumns(model, e).map((c) => c.name));
@@ -172,7 +173,7 @@ describe('validateSql', () => {
   it('accepts a satellite with a delta order, which stores it in a delta_order column', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     expect(validateSql(model)).toEqual([]);
-    expect(entityColumns(model, model.rawVault.satellites[0]!).map((c) => c.name)).toEqual(['t_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'name']);
+    expect(entityColumns(model, model.byKind.satellite[0]!).map((c) => c.name)).toEqual(['t_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'name']);
   });
 
   it('names a payload column that would clash with a metadata column', () => {
@@ -183,9 +184,9 @@ describe('validateSql', () => {
       ['VLT222', 'tables.t.columns.hashdiff'],
     ]);
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
-    const sat = model.rawVault.satellites[0]!;
+    const sat = model.byKind.satellite[0]!;
     const clash = { ...sat, payload: [...sat.payload, { ...sat.payload[0]!, name: 'delta_order' }, { ...sat.payload[0]!, name: 'hashdiff' }] };
-    expect(validateSql({ ...model, rawVault: { ...model.rawVault, satellites: [clash] } }).map(at)).toEqual([
+    expect(validateSql(replaceEntities(model, 'satellite', [clash])).map(at)).toEqual([
       ['VLT412 tables.t', "satellite 't' would have two columns named 'delta_order'"],
       ['VLT412 tables.t', "satellite 't' would have two columns named 'hashdiff'"],
     ]);

@@ -169,9 +169,9 @@ interface Setup {
 }
 
 function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]['kind'], name: string): string {
-  const entity = [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites,
-    ...model.businessVault.hubs, ...model.businessVault.links, ...model.businessVault.satellites, ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels,
-    ...model.accessLayer.reportingViews].find((e) => e.kind === kind && e.name === name);
+  const entity = [...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite, ...model.byKind.link_satellite,
+    ...model.byKind.business_hub, ...model.byKind.business_link, ...model.byKind.business_satellite, ...model.byKind.presentation_view, ...model.byKind.dimensional_model,
+    ...model.byKind.reporting_view].find((e) => e.kind === kind && e.name === name);
   if (entity === undefined) throw new Error(`no ${kind} ${name}`);
   return sqlManifestBlock(entity, model).table.split('.').map(quoteIdent).join('.');
 }
@@ -238,7 +238,7 @@ const ts = (column: string): string => `to_char(${quoteIdent(column)} AT TIME ZO
 
 async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', name: string, parentKind: 'hub' | 'link', parent: string, hk: string, payload: ReadonlyArray<string>, expected: Map<string, SatRow[]>, h: ShopHashing): Promise<void> {
   // The minute of the stored delta-order value (landing holds 2024-06-01T00:MM:00Z), where there is one.
-  const hasDelta = entityColumns(s.model, [...s.model.rawVault.satellites, ...s.model.rawVault.linkSatellites].find((e) => e.kind === kind && e.name === name)!)
+  const hasDelta = entityColumns(s.model, [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!)
     .some((c) => c.name === DELTA_ORDER_COLUMN);
   const delta = hasDelta ? `CAST(EXTRACT(MINUTE FROM ${quoteIdent(DELTA_ORDER_COLUMN)} AT TIME ZONE 'UTC') AS int)` : 'CAST(NULL AS int)';
   const got = await rows<{ hk: string; ts: string; hd: string; rs: string; d: number | null } & Record<string, string | null>>(
@@ -416,7 +416,7 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       ]);
       // The business vault's current row is the latest in delta order (c at minute 5), not the
       // latest load (b, loaded last but earlier in delta order).
-      const bsat = s.model.businessVault.satellites.find((x) => x.parent === 'customer');
+      const bsat = s.model.byKind.business_satellite.find((x) => x.parent === 'customer');
       expect(bsat).toBeDefined();
       const current = await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('business_satellite', bsat!.name)} WHERE customer_hk <> '${s.zero}'`);
       expect(current).toEqual([{ name: 'c' }]);
@@ -448,9 +448,9 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
     const s = await setUp({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
     try {
       const m = s.model;
-      for (const e of [...m.rawVault.hubs, ...m.rawVault.links, ...m.rawVault.satellites, ...m.rawVault.linkSatellites, ...m.businessVault.hubs,
-        ...m.businessVault.links, ...m.businessVault.satellites, ...m.businessVault.linkSatellites, ...m.accessLayer.presentationViews,
-        ...m.accessLayer.dimensionalModels, ...m.accessLayer.reportingViews]) {
+      for (const e of [...m.byKind.hub, ...m.byKind.link, ...m.byKind.satellite, ...m.byKind.link_satellite, ...m.byKind.business_hub,
+        ...m.byKind.business_link, ...m.byKind.business_satellite, ...m.byKind.business_link_satellite, ...m.byKind.presentation_view,
+        ...m.byKind.dimensional_model, ...m.byKind.reporting_view]) {
         const [schema, table] = sqlManifestBlock(e, m).table.split('.');
         const columns = await rows<{ name: string }>(
           `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
@@ -491,10 +491,10 @@ async function smoke(compiled: VaultModel): Promise<void> {
       }
     }
     for (const b of [0, 1]) await load(model, b);
-    const views = [...model.businessVault.hubs, ...model.businessVault.links, ...model.businessVault.satellites, ...model.businessVault.linkSatellites,
-      ...model.accessLayer.presentationViews, ...model.accessLayer.dimensionalModels, ...model.accessLayer.reportingViews]
+    const views = [...model.byKind.business_hub, ...model.byKind.business_link, ...model.byKind.business_satellite, ...model.byKind.business_link_satellite,
+      ...model.byKind.presentation_view, ...model.byKind.dimensional_model, ...model.byKind.reporting_view]
       .map((e) => entityTable(model, e.kind, e.name))
-      .concat(model.accessLayer.dimensionalModels.flatMap((m) => m.dimensions.map((d) => dimensionTable(model, m.name, d.name))));
+      .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable(model, m.name, d.name))));
     for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
   } finally {
     for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);

@@ -23,7 +23,7 @@ describe('setup statements', () => {
     const tables = setup.filter((s) => s.kind === 'table' && s.entity !== undefined);
     expect(tables.map((s) => `${s.entity!.kind} ${s.entity!.name}`)).toEqual([
       'hub early_warning_signal', 'hub business_partner',
-      `link ${sampleModel.rawVault.links[0]!.name}`, 'satellite early_warning_signal', `link_satellite ${sampleModel.rawVault.links[0]!.name}`,
+      `link ${sampleModel.byKind.link[0]!.name}`, 'satellite early_warning_signal', `link_satellite ${sampleModel.byKind.link[0]!.name}`,
     ]);
     for (const s of setup.filter((x) => x.kind === 'view' || x.kind === 'ghost_record' || (x.kind === 'table' && x.entity !== undefined))) {
       expect(s.entity, s.sql).toBeDefined();

@@ -6,17 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VaultEntity, VaultModel } from '@vault/core';
-import { loadWaves, sqlPlan, STORAGE } from '@vault/emitters/internal';
+import { loadWaves, sqlPlan } from '@vault/emitters/internal';
+import { KINDS, replaceEntities } from '@vault/core/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
-const LINK = sampleModel.rawVault.links[0]!.name;
+const LINK = sampleModel.byKind.link[0]!.name;
 
 /** Each wave as `kind name` labels. */
 function waves(model: VaultModel, loaded: (e: VaultEntity) => boolean): string[][] {
   return loadWaves(model, loaded).map((w) => w.map(({ entity }) => `${entity.kind} ${entity.name}`));
 }
 
-const rawOnly = (e: VaultEntity): boolean => STORAGE[e.kind] === 'table';
+const rawOnly = (e: VaultEntity): boolean => KINDS[e.kind].loaded;
 const rawAnd = (...also: ReadonlyArray<string>) => (e: VaultEntity): boolean => rawOnly(e) || also.includes(`${e.kind} ${e.name}`);
 
 describe('loadWaves', () => {
@@ -53,16 +54,14 @@ describe('loadWaves', () => {
   });
 
   it('refuses a model whose references form a cycle', () => {
-    const [hub, other] = sampleModel.rawVault.hubs;
-    const cyclic: VaultModel = {
-      ...sampleModel,
-      businessVault: {
-        ...sampleModel.businessVault,
-        hubs: sampleModel.businessVault.hubs.map((h) =>
-          h.name === hub!.name ? { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: other!.name }] }
-          : { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: hub!.name }] }),
-      },
-    };
+    const [hub, other] = sampleModel.byKind.hub;
+    const cyclic: VaultModel = replaceEntities(
+      sampleModel,
+      'business_hub',
+      sampleModel.byKind.business_hub.map((h) =>
+        h.name === hub!.name ? { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: other!.name }] }
+        : { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: hub!.name }] }),
+    );
     expect(() => loadWaves(cyclic, rawAnd(`business_hub ${hub!.name}`))).toThrow(/cycle/);
   });
 });

@@ -6,7 +6,7 @@
  * @example
  * import { compileSpec } from '@vault/core';
  * const { model, diagnostics } = compileSpec({ version: 1, model: 'shop', tables: { customers: { columns: { customer_id: 'int', name: 'text' } } } });
- * if (model) console.log(model.rawVault.hubs.map((h) => h.name)); // ['customer']
+ * if (model) console.log(model.byKind.hub.map((h) => h.name)); // ['customer']
  */
 export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
 export type {

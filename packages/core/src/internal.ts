@@ -13,7 +13,7 @@ export { analyseTables, type TableInfo } from './infer/tables.js';
 export { findReferences, type Ref, type RefTarget } from './infer/references.js';
 export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
-export { allEntities, refKey } from './validate/entities.js';
+export { refKey } from './validate/entities.js';
 export * from './expr/index.js';
 /** `compile(spec)` is `compileSpec(spec)`: spec object → vault IR and diagnostics, no I/O. */
 export { compileSpec as compile } from './infer/compile.js';

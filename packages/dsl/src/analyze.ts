@@ -26,7 +26,7 @@ export function analyzeSpec(parsed: ParsedSpec, options: { readonly stage?: Stag
  * Loads a spec file and compiles it to the IR.
  * @example
  * const { model, diagnostics } = loadSpec('specs/ews.yaml');
- * if (model) console.log(model.rawVault.hubs.map((h) => h.name));
+ * if (model) console.log(model.byKind.hub.map((h) => h.name));
  */
 export function loadSpec(path: string, options: { readonly stage?: Stage } = {}): Analysis {
   return analyzeSpec(loadSpecFile(path), options);

@@ -7,7 +7,7 @@
  * @example
  * import { loadSpec } from '@vault/dsl';
  * const { model, diagnostics } = loadSpec('specs/ews.yaml');
- * if (model) console.log(model.rawVault.hubs.map((h) => h.name));
+ * if (model) console.log(model.byKind.hub.map((h) => h.name));
  */
 export { analyzeSpec, loadSpec, type Analysis } from './analyze.js';
 export { parseSpecYaml, type ParsedSpec } from './yaml/load.js';

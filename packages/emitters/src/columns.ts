@@ -5,7 +5,8 @@
  * follows from it.
  */
 import {
-  METADATA_COLUMNS, type Column, type ColumnType, type EntityKind, type HashAlgorithm, type LinkSatellite, type Satellite, type SourceTable, type VaultEntity, type VaultModel,
+  METADATA_COLUMNS, dispatch, type Column, type ColumnType, type EntityOfKind, type HashAlgorithm, type KindHandlers, type LinkSatellite, type Satellite,
+  type SourceTable, type VaultEntity, type VaultModel,
 } from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
@@ -68,12 +69,9 @@ export function deltaOrderColumn(model: VaultModel, sat: Satellite | LinkSatelli
  * //  { name: 'load_ts', type: { kind: 'timestamptz' } }, { name: 'record_source', type: { kind: 'text' } }]
  */
 export function entityColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<EntityColumn> {
-  // Each kind is paired with its own entity type, which TypeScript cannot follow through an index.
-  return (ENTITY_COLUMNS[entity.kind] as ColumnsOf<EntityKind>)(entity, model);
+  return dispatch(entity, ENTITY_COLUMNS, model);
 }
 
-type Of<K extends EntityKind> = Extract<VaultEntity, { kind: K }>;
-type ColumnsOf<K extends EntityKind> = (entity: Of<K>, model: VaultModel) => ReadonlyArray<EntityColumn>;
 
 const hash = (model: VaultModel, name: string): EntityColumn => ({ name, type: hashType(model.hashing.algorithm) });
 const plain = (c: Pick<Column, 'name' | 'type'>): EntityColumn => ({ name: c.name, type: c.type });
@@ -82,8 +80,8 @@ const METADATA: ReadonlyArray<EntityColumn> = [
   { name: METADATA_COLUMNS.recordSource, type: RECORD_SOURCE_TYPE },
 ];
 
-const hubColumns = (h: Of<'hub' | 'business_hub'>, model: VaultModel): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
-const linkColumns = (l: Of<'link' | 'business_link'>, model: VaultModel): ReadonlyArray<EntityColumn> => [
+const hubColumns = (h: EntityOfKind<'hub' | 'business_hub'>, model: VaultModel): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
+const linkColumns = (l: EntityOfKind<'link' | 'business_link'>, model: VaultModel): ReadonlyArray<EntityColumn> => [
   hash(model, l.hashKey),
   ...l.hubs.map((h) => hash(model, h.hashKey)),
   ...l.hubs.flatMap((h) => h.businessKeys).map(plain),
@@ -96,16 +94,16 @@ const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: Rea
   ...(deltaOrder === undefined ? [] : [deltaOrder]),
   ...payload.map(plain),
 ];
-const rawSatelliteColumns = (s: Of<'satellite' | 'link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, s.payload, deltaOrderColumn(model, s));
-const businessSatelliteColumns = (s: Of<'business_satellite' | 'business_link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
-const viewColumns = (v: Of<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
+const rawSatelliteColumns = (s: EntityOfKind<'satellite' | 'link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, s.payload, deltaOrderColumn(model, s));
+const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
+const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
- * The columns of each kind, in a table typed so that a kind nobody handles fails to compile:
- * not a ts-pattern `match`, which builds its matcher on every call, and the manifest and the
- * SQL and docs targets ask once per entity of models that reach 70,000 entities.
+ * The columns of each kind, in a handler table, so that a kind nobody handles fails to compile.
+ * A table rather than a ts-pattern `match`, which builds its matcher on every call: the manifest
+ * and the SQL and docs targets ask once per entity of models that reach 70,000 entities.
  */
-const ENTITY_COLUMNS = {
+const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, VaultModel> = {
   hub: hubColumns,
   business_hub: hubColumns,
   link: linkColumns,
@@ -117,4 +115,4 @@ const ENTITY_COLUMNS = {
   presentation_view: viewColumns,
   reporting_view: viewColumns,
   dimensional_model: (d, model) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
-} as const satisfies { readonly [K in EntityKind]: ColumnsOf<K> };
+};

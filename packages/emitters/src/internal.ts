@@ -8,7 +8,6 @@ export {
   PYTHON_KEYWORDS, isPythonIdentifier, pascalCase, pyCommentText, pyLiteral, pyString, snakeCase, upperSnake,
   type PyLiteralOptions, type PyValue,
 } from './python.js';
-export { KIND_PLACES, qualifiedName, type KindPlace, type VaultLayer } from './entity-kinds.js';
 export { specFileName } from './spec-name.js';
 export { DELTA_ORDER_COLUMN, deltaOrderColumn, entityColumns, hashType, type EntityColumn } from './columns.js';
 export { buildManifest, manifestJson, manifestJsonChunks, type Manifest, type ManifestColumn, type ManifestEntity, type ManifestOptions, type ManifestSource } from './manifest.js';

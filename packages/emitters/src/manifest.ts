@@ -4,9 +4,8 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities, printColumnType } from '@vault/core/internal';
+import { KINDS, VAULT_LAYERS, byPlural, dispatch, entitiesOf, kindsOfLayer, printColumnType, qualifiedName, type ByPlural, type EntityOfKind, type KindHandlers } from '@vault/core/internal';
 import { entityColumns } from './columns.js';
-import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
@@ -49,9 +48,11 @@ export interface Manifest {
   readonly hashing: HashingSettings;
   /** What the `record_source` column holds. */
   readonly record_sources: RecordSources;
-  readonly raw_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
-  readonly business_vault: { readonly hubs: Entities; readonly links: Entities; readonly satellites: Entities; readonly link_satellites: Entities };
-  readonly access_layer: { readonly presentation_views: Entities; readonly dimensional_models: Entities; readonly reporting_views: Entities };
+  /** Each kind's entities under its plural (`KINDS`): hubs, links, satellites, link_satellites. */
+  readonly raw_vault: ByPlural<'raw_vault', Entities>;
+  readonly business_vault: ByPlural<'business_vault', Entities>;
+  /** presentation_views, dimensional_models, reporting_views. */
+  readonly access_layer: ByPlural<'access_layer', Entities>;
   readonly files: ReadonlyArray<string>;
 }
 
@@ -74,10 +75,8 @@ export interface ManifestOptions {
  */
 export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
   const emitted = new Set(options.files);
-  const entities = allEntities(model).map(({ entity }) => entity);
   const list = (kind: EntityKind): Entities =>
-    entities
-      .filter((e) => e.kind === kind)
+    [...entitiesOf(model, kind)]
       .sort((a, b) => byCodeUnit(a.name, b.name))
       .map((e) => manifestEntity(model, e, emitted, options.blocks));
   return {
@@ -85,27 +84,12 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
     spec: specFileName(options.specPath),
     hashing: hashingSettings(model),
     record_sources: recordSources(model),
-    raw_vault: { hubs: list('hub'), links: list('link'), satellites: list('satellite'), link_satellites: list('link_satellite') },
-    business_vault: {
-      hubs: list('business_hub'),
-      links: list('business_link'),
-      satellites: list('business_satellite'),
-      link_satellites: list('business_link_satellite'),
-    },
-    access_layer: {
-      presentation_views: list('presentation_view'),
-      dimensional_models: list('dimensional_model'),
-      reporting_views: list('reporting_view'),
-    },
+    raw_vault: byPlural('raw_vault', list),
+    business_vault: byPlural('business_vault', list),
+    access_layer: byPlural('access_layer', list),
     files: [...emitted].sort(byCodeUnit),
   };
 }
-
-const LAYOUT = [
-  ['raw_vault', [['hubs', 'hub'], ['links', 'link'], ['satellites', 'satellite'], ['link_satellites', 'link_satellite']]],
-  ['business_vault', [['hubs', 'business_hub'], ['links', 'business_link'], ['satellites', 'business_satellite'], ['link_satellites', 'business_link_satellite']]],
-  ['access_layer', [['presentation_views', 'presentation_view'], ['dimensional_models', 'dimensional_model'], ['reporting_views', 'reporting_view']]],
-] as const satisfies ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, EntityKind]>]>;
 
 /**
  * The bytes of `manifestJson(buildManifest(model, options))`, produced one entity at a time:
@@ -113,20 +97,16 @@ const LAYOUT = [
  */
 export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions): Generator<string> {
   const emitted = new Set(options.files);
-  const byKind = new Map<EntityKind, VaultEntity[]>();
-  for (const { entity } of allEntities(model)) {
-    const list = byKind.get(entity.kind);
-    if (list === undefined) byKind.set(entity.kind, [entity]);
-    else list.push(entity); // not a spread per entity: that copied the list 10,000 times at 10,000 tables
-  }
   const q = (s: string): string => JSON.stringify(s);
   const block = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
   yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(specFileName(options.specPath))},\n`;
   yield `  "hashing": ${block(hashingSettings(model))},\n  "record_sources": ${block(recordSources(model))},\n`;
-  for (const [layer, lists] of LAYOUT) {
+  for (const layer of VAULT_LAYERS) {
     yield `  ${q(layer)}: {\n`;
-    for (const [i, [plural, kind]] of lists.entries()) {
-      const entities = [...(byKind.get(kind) ?? [])].sort((a, b) => byCodeUnit(a.name, b.name));
+    const lists = kindsOfLayer(layer);
+    for (const [i, kind] of lists.entries()) {
+      const plural = KINDS[kind].plural;
+      const entities = [...entitiesOf(model, kind)].sort((a, b) => byCodeUnit(a.name, b.name));
       const tail = i < lists.length - 1 ? ',\n' : '\n';
       if (entities.length === 0) {
         yield `    ${q(plural)}: []${tail}`;
@@ -163,19 +143,15 @@ interface KindFields {
   readonly sources: ReadonlyArray<ManifestSource>;
 }
 
-type Of<K extends EntityKind> = Extract<VaultEntity, { kind: K }>;
-const rawSatellite = (s: Of<'satellite' | 'link_satellite'>): KindFields => ({
+const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFields => ({
   parent: s.parent,
   sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
 });
-const businessSatellite = (s: Of<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
+const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
 const accessEntity = (): KindFields => ({ sources: [] });
 
-/**
- * A table typed so that a kind nobody handles fails to compile; not a ts-pattern `match`, which
- * builds its matcher on every call, once per entity of models that reach 70,000 entities.
- */
-const KIND_FIELDS = {
+/** Each kind's own fields. */
+const KIND_FIELDS: KindHandlers<KindFields> = {
   hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
   link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
@@ -195,11 +171,10 @@ const KIND_FIELDS = {
   presentation_view: accessEntity,
   dimensional_model: accessEntity,
   reporting_view: accessEntity,
-} as const satisfies { readonly [K in EntityKind]: (entity: Of<K>) => KindFields };
+};
 
 function kindFields(entity: VaultEntity): KindFields {
-  // Each kind is paired with its own entity type, which TypeScript cannot follow through an index.
-  return (KIND_FIELDS[entity.kind] as (entity: VaultEntity) => KindFields)(entity);
+  return dispatch(entity, KIND_FIELDS);
 }
 
 function source(s: ManifestSource): ManifestSource {

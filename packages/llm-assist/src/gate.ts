@@ -3,7 +3,10 @@
  * same parser, schema, validators and inference as a hand-written spec (`analyzeSpec`), and
  * it is accepted only when that adds no diagnostic and the model changes only as intended.
  */
-import { severityOf, type Diagnostic, type DiagnosticCode, type Spec, type VaultModel } from '@vault/core/internal';
+import {
+  KINDS, dispatch, severityOf, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Diagnostic, type DiagnosticCode,
+  type KindHandlers, type LinkSatellite, type Satellite, type Spec, type VaultLayer, type VaultModel,
+} from '@vault/core/internal';
 import { addYamlKeys, analyzeSpec, parseSpecYaml, type YamlAddition } from '@vault/dsl/internal';
 
 export interface GateState {
@@ -53,19 +56,34 @@ function countCodes(diagnostics: ReadonlyArray<Diagnostic>): Map<DiagnosticCode,
   return counts;
 }
 
+const src = (s: { readonly table: string; readonly columns: ReadonlyArray<string> }): string => `${s.table}(${s.columns.join(',')})`;
+const rawSatellite = (s: Satellite | LinkSatellite): ReadonlyArray<string> => [`${s.kind} ${src(s.source)} ${s.sensitive ? 'sensitive' : ''} ${s.payload.map((c) => c.sourceColumn).join(',')}`];
+const rules = (s: BusinessSatellite | BusinessLinkSatellite): ReadonlyArray<string> => s.derived.map((d) => `derived ${d.name} ${d.text}`);
+const filter = (e: BusinessHub | BusinessLink): ReadonlyArray<string> => (e.filter ? [`filter ${e.filter.text}`] : []);
+/** Access-layer entities follow from the spec's access layer, which a suggestion does not touch. */
+const none = (): ReadonlyArray<string> => [];
+
+/** What each kind of entity is made of, its name left out. */
+const SHAPES: KindHandlers<ReadonlyArray<string>> = {
+  hub: (h) => [`hub ${h.sources.map(src).join(' ')} key ${h.businessKeys.map((k) => k.name).join(',')}`],
+  link: (l) => [`link ${l.sources.map(src).join(' ')} roles ${l.hubs.map((h) => h.role ?? '').join(',')}`],
+  satellite: rawSatellite,
+  link_satellite: rawSatellite,
+  business_hub: filter,
+  business_link: filter,
+  business_satellite: rules,
+  business_link_satellite: rules,
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
+
 /**
- * The raw vault with every entity name left out: what each hub, link and satellite is made
- * of. Equal shapes mean a change renamed things and nothing else; also the business rules
- * already in the spec must all still be there.
+ * The model (or one `layer` of it) with every entity name left out: what each hub, link and
+ * satellite is made of. Equal shapes mean a change renamed things and nothing else; also the
+ * business rules already in the spec must all still be there.
  */
-export function shapeOf(m: VaultModel): string {
-  const src = (s: { table: string; columns: ReadonlyArray<string> }): string => `${s.table}(${s.columns.join(',')})`;
-  const lines = [
-    ...m.rawVault.hubs.map((h) => `hub ${h.sources.map(src).join(' ')} key ${h.businessKeys.map((k) => k.name).join(',')}`),
-    ...m.rawVault.links.map((l) => `link ${l.sources.map(src).join(' ')} roles ${l.hubs.map((h) => h.role ?? '').join(',')}`),
-    ...[...m.rawVault.satellites, ...m.rawVault.linkSatellites].map((s) => `${s.kind} ${src(s.source)} ${s.sensitive ? 'sensitive' : ''} ${s.payload.map((c) => c.sourceColumn).join(',')}`),
-    ...[...m.businessVault.satellites, ...m.businessVault.linkSatellites].flatMap((s) => s.derived.map((d) => `derived ${d.name} ${d.text}`)),
-    ...[...m.businessVault.hubs, ...m.businessVault.links].flatMap((e) => (e.filter ? [`filter ${e.filter.text}`] : [])),
-  ];
-  return lines.sort().join('\n');
+export function shapeOf(m: VaultModel, layer?: VaultLayer): string {
+  const entities = layer === undefined ? m.entities : m.entities.filter((e) => KINDS[e.kind].layer === layer);
+  return entities.flatMap((e) => dispatch(e, SHAPES)).sort().join('\n');
 }

@@ -4,7 +4,7 @@
  * then the acceptance gate. A proposal that fails is dropped with a warning that says why;
  * the others still count.
  */
-import { checkIdentifier, METADATA_COLUMNS, parseExpression, printExpression, typecheckExpression, type Column, type ColumnType, type SpecPath, type VaultModel } from '@vault/core/internal';
+import { checkIdentifier, entitiesOf, METADATA_COLUMNS, parseExpression, printExpression, typecheckExpression, type Column, type ColumnType, type SpecPath, type VaultModel } from '@vault/core/internal';
 import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
@@ -166,7 +166,7 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
     }
     if (p.kind === 'filter') filtered.add(target.name);
     else {
-      const derived = [...state.model.businessVault.satellites, ...state.model.businessVault.linkSatellites].find((s) => s.parent === target.name)?.derived.find((d) => d.name === p.name);
+      const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')].find((s) => s.parent === target.name)?.derived.find((d) => d.name === p.name);
       added.set(target.name, [...(added.get(target.name) ?? []), { name: p.name, type: derived?.type ?? { kind: 'text' }, nullable: true }]);
     }
     const rationale = p.rationale.replace(/\s+/g, ' ').trim();
@@ -177,11 +177,10 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
 
 /** The new rule is in the new model, and the raw vault did not change. */
 function ruleLanded(before: VaultModel, after: VaultModel, entity: string, p: RuleProposal): string | undefined {
-  const raw = (m: VaultModel): string => shapeOf({ ...m, businessVault: { hubs: [], links: [], satellites: [], linkSatellites: [] } });
-  if (raw(before) !== raw(after)) return 'it would change the raw vault';
+  if (shapeOf(before, 'raw_vault') !== shapeOf(after, 'raw_vault')) return 'it would change the raw vault';
   const landed = p.kind === 'filter'
-    ? [...after.businessVault.hubs, ...after.businessVault.links].some((e) => e.name === entity && e.filter !== undefined)
-    : [...after.businessVault.satellites, ...after.businessVault.linkSatellites].some((s) => s.parent === entity && s.derived.some((d) => d.name === p.name));
+    ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === entity && e.filter !== undefined)
+    : [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].some((s) => s.parent === entity && s.derived.some((d) => d.name === p.name));
   return landed ? undefined : 'the compiled model does not contain it';
 }
 

@@ -14,7 +14,10 @@
  * - a rule: `business_vault.rules.ENTITY.derive.NAME` or `.filter`, when the entity has no
  *   filter yet; hubs and links only.
  */
-import { printColumnType, type Column, type Spec, type VaultModel } from '@vault/core/internal';
+import {
+  dispatch, entitiesOf, printColumnType, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type KindHandlers,
+  type LinkSatellite, type Satellite, type Spec, type VaultModel,
+} from '@vault/core/internal';
 
 export interface HubTarget {
   readonly kind: 'hub';
@@ -64,50 +67,92 @@ export interface Targets {
 
 const HUB_ROLE_RULES = new Set(['table.hub', 'table.hub_override']);
 
+/** What `findTargets` knows of the spec and model while it visits each entity. */
+interface TargetContext {
+  readonly spec: Spec;
+  /** Names the spec already refers to. */
+  readonly used: ReadonlySet<string>;
+  /** A hub's own tables: those whose role evidence made them hub tables of it. */
+  readonly ownTables: ReadonlyMap<string, ReadonlyArray<string>>;
+  readonly hubTables: ReadonlySet<string>;
+  /** The business (link) satellite of each business hub (link). */
+  readonly bodies: ReadonlyMap<string, BusinessSatellite | BusinessLinkSatellite>;
+}
+
+interface EntityTargets {
+  readonly names: ReadonlyArray<NameTarget>;
+  readonly rules: ReadonlyArray<RuleTarget>;
+  /** A new name must not repeat the entity's (the business vault and presentation views take their names from hubs and links). */
+  readonly nameTaken: boolean;
+}
+
+const NOTHING: EntityTargets = { names: [], rules: [], nameTaken: false };
+const taken = (): EntityTargets => ({ ...NOTHING, nameTaken: true });
+
+const satelliteTargets = (sat: Satellite | LinkSatellite, { spec }: TargetContext): EntityTargets => ({
+  ...NOTHING,
+  nameTaken: true,
+  names: sat.sensitive || spec.tables[sat.source.table]?.satellites?.[sat.name] !== undefined
+    ? []
+    : [{ kind: 'satellite', name: sat.name, table: sat.source.table, parent: sat.parent, columns: sat.payload.map((c) => c.sourceColumn) }],
+});
+
+const ruleTargets = (kind: RuleTarget['kind'], e: BusinessHub | BusinessLink, keys: ReadonlyArray<Column>, { spec, bodies }: TargetContext): EntityTargets => {
+  const body = bodies.get(e.name);
+  return {
+    ...NOTHING,
+    rules: [{
+      kind,
+      name: e.name,
+      columns: [...keys, ...(body?.columns ?? [])],
+      derived: (body?.derived ?? []).map((d) => ({ name: d.name, type: d.type, nullable: true })),
+      hasFilter: spec.business_vault?.rules?.[e.name]?.filter !== undefined,
+    }],
+  };
+};
+
+/** What a proposal may change of each kind. */
+const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
+  hub: (hub, { spec, used, ownTables }) => {
+    const tables = ownTables.get(hub.name) ?? [];
+    if (tables.length === 0 || used.has(hub.name) || tables.some((t) => spec.tables[t]?.hub !== undefined)) return taken();
+    const described = tables.some((t) => spec.tables[t]?.description !== undefined);
+    return { ...taken(), names: [{ kind: 'hub', name: hub.name, tables, businessKeys: hub.businessKeys.map((k) => k.name), describeOn: described ? undefined : tables[0] }] };
+  },
+  link: (link, { spec, used, hubTables }) => {
+    const table = link.sources[0]?.table;
+    if (table === undefined || used.has(link.name) || spec.tables[table]?.link !== undefined) return taken();
+    const describeOn = !hubTables.has(table) && spec.tables[table]?.description === undefined ? table : undefined;
+    return { ...taken(), names: [{ kind: 'link', name: link.name, table, hubs: link.hubs.map((h) => (h.role ? `${h.role}_${h.hub}` : h.hub)), describeOn }] };
+  },
+  satellite: satelliteTargets,
+  link_satellite: satelliteTargets,
+  business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
+  business_link: (l, ctx) => ruleTargets('link', l, l.hubs.flatMap((h) => h.businessKeys), ctx),
+  business_satellite: () => NOTHING,
+  business_link_satellite: () => NOTHING,
+  presentation_view: () => NOTHING,
+  dimensional_model: taken,
+  reporting_view: taken,
+};
+
 export function findTargets(spec: Spec, model: VaultModel): Targets {
-  const used = namesUsedBySpec(spec);
-  const names: NameTarget[] = [];
-  // A hub's own tables are those whose role evidence made them hub tables of it.
-  const ownTables = new Map(model.rawVault.hubs.map((hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))]
+  const ownTables = new Map(entitiesOf(model, 'hub').map((hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))]
     .filter((t) => hub.evidence.some((e) => HUB_ROLE_RULES.has(e.rule) && e.detail.startsWith(`${t}:`)))
     .sort()] as const));
-  const hubTables = new Set([...ownTables.values()].flat());
-  for (const hub of model.rawVault.hubs) {
-    const tables = ownTables.get(hub.name) ?? [];
-    if (tables.length === 0 || used.has(hub.name) || tables.some((t) => spec.tables[t]?.hub !== undefined)) continue;
-    const described = tables.some((t) => spec.tables[t]?.description !== undefined);
-    names.push({ kind: 'hub', name: hub.name, tables, businessKeys: hub.businessKeys.map((k) => k.name), describeOn: described ? undefined : tables[0] });
-  }
-  for (const link of model.rawVault.links) {
-    const table = link.sources[0]?.table;
-    if (table === undefined || used.has(link.name) || spec.tables[table]?.link !== undefined) continue;
-    const describeOn = !hubTables.has(table) && spec.tables[table]?.description === undefined ? table : undefined;
-    names.push({ kind: 'link', name: link.name, table, hubs: link.hubs.map((h) => (h.role ? `${h.role}_${h.hub}` : h.hub)), describeOn });
-  }
-  for (const sat of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
-    if (sat.sensitive || spec.tables[sat.source.table]?.satellites?.[sat.name] !== undefined) continue;
-    names.push({ kind: 'satellite', name: sat.name, table: sat.source.table, parent: sat.parent, columns: sat.payload.map((c) => c.sourceColumn) });
-  }
-
-  const rules: RuleTarget[] = [];
-  const specRules = spec.business_vault?.rules ?? {};
-  const bodies = new Map([...model.businessVault.satellites, ...model.businessVault.linkSatellites].map((s) => [s.parent, s] as const));
-  for (const e of [...model.businessVault.hubs.map((h) => ({ kind: 'hub' as const, name: h.name, keys: h.businessKeys })), ...model.businessVault.links.map((l) => ({ kind: 'link' as const, name: l.name, keys: l.hubs.flatMap((h) => h.businessKeys) }))]) {
-    const body = bodies.get(e.name);
-    rules.push({
-      kind: e.kind,
-      name: e.name,
-      columns: [...e.keys, ...(body?.columns ?? [])],
-      derived: (body?.derived ?? []).map((d) => ({ name: d.name, type: d.type, nullable: true })),
-      hasFilter: specRules[e.name]?.filter !== undefined,
-    });
-  }
-
-  const taken = new Set<string>();
-  for (const group of [model.rawVault.hubs, model.rawVault.links, model.rawVault.satellites, model.rawVault.linkSatellites, model.accessLayer.dimensionalModels, model.accessLayer.reportingViews]) {
-    for (const e of group) taken.add(e.name.toLowerCase());
-  }
-  return { names, rules, taken };
+  const ctx: TargetContext = {
+    spec,
+    used: namesUsedBySpec(spec),
+    ownTables,
+    hubTables: new Set([...ownTables.values()].flat()),
+    bodies: new Map([...entitiesOf(model, 'business_satellite'), ...entitiesOf(model, 'business_link_satellite')].map((s) => [s.parent, s] as const)),
+  };
+  const found = model.entities.map((e) => ({ e, t: dispatch(e, TARGETS, ctx) }));
+  return {
+    names: found.flatMap(({ t }) => t.names),
+    rules: found.flatMap(({ t }) => t.rules),
+    taken: new Set(found.filter(({ t }) => t.nameTaken).map(({ e }) => e.name.toLowerCase())),
+  };
 }
 
 /** Hub and link names the spec already refers to: renaming them would break those references. */

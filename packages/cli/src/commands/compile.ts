@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { hasErrors, type Diagnostic, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
+import { KINDS, VAULT_LAYERS, byPlural, entitiesOf, hasErrors, kindsOfLayer, type Diagnostic, type Spec, type Stage, type VaultLayer, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, type ParsedSpec, type SpecSource } from '@vault/dsl/internal';
 import { checkTargets } from '../target-checks.js';
 import { EXIT, UsageError } from '../exit.js';
@@ -137,9 +137,7 @@ export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, di
   return {
     model_name: model.name,
     source_validation: sourceValidation ?? { status: 'skipped', reason: 'no database given; pass --validate-db URL or run vault validate' },
-    raw_vault: { hubs: names(model.rawVault.hubs), links: names(model.rawVault.links), satellites: names(model.rawVault.satellites), link_satellites: names(model.rawVault.linkSatellites), files: under(LAYER_DIRS.raw_vault) },
-    business_vault: { hubs: names(model.businessVault.hubs), links: names(model.businessVault.links), satellites: names(model.businessVault.satellites), link_satellites: names(model.businessVault.linkSatellites), files: under(LAYER_DIRS.business_vault) },
-    access_layer: { presentation_views: names(model.accessLayer.presentationViews), dimensional_models: names(model.accessLayer.dimensionalModels), reporting_views: names(model.accessLayer.reportingViews), files: under(LAYER_DIRS.access_layer) },
+    ...Object.fromEntries(VAULT_LAYERS.map((layer) => [layer, { ...byPlural(layer, (kind) => names(entitiesOf(model, kind))), files: under(LAYER_DIRS[layer]) }])),
     framework_integration: { files: paths.filter((p) => !p.includes('/')) },
     metadata: { model_name: model.name, output_dir: dir, total_files_generated: paths.length, pipeline_stages_completed: stages },
   };
@@ -148,15 +146,11 @@ export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, di
 const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
 function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Target>, fileCount: number, dir: string): void {
-  const rv = model.rawVault;
-  const bv = model.businessVault;
-  const al = model.accessLayer;
-  const layer = (v: { hubs: ReadonlyArray<unknown>; links: ReadonlyArray<unknown>; satellites: ReadonlyArray<unknown>; linkSatellites: ReadonlyArray<unknown> }): string =>
-    `${count(v.hubs.length, 'hub')}, ${count(v.links.length, 'link')}, ${count(v.satellites.length, 'satellite')}, ${count(v.linkSatellites.length, 'link satellite')}`;
+  const layer = (l: VaultLayer): string => kindsOfLayer(l).map((kind) => count(entitiesOf(model, kind).length, KINDS[kind].noun)).join(', ');
   o.err(bold(o, `vault compile: model ${model.name}`));
-  o.err(`  ${green(o, '✓')} raw vault       ${layer(rv)}`);
-  if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer(bv)}`);
-  if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${count(al.presentationViews.length, 'presentation view')}, ${count(al.dimensionalModels.length, 'dimensional model')}, ${count(al.reportingViews.length, 'reporting view')}`);
+  o.err(`  ${green(o, '✓')} raw vault       ${layer('raw_vault')}`);
+  if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer('business_vault')}`);
+  if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${layer('access_layer')}`);
   if (targets.includes('querydsl')) o.err(`  ${green(o, '✓')} framework       registry.py`);
   if (targets.includes('sql')) o.err(`  ${green(o, '✓')} postgresql      sql/setup.sql, sql/load.sql`);
   if (targets.includes('docs')) o.err(`  ${green(o, '✓')} documentation   ${DOCS_DIR}README.md, ${DOCS_DIR}lineage.svg, ${DOCS_DIR}raw_vault_er.svg`);

@@ -1,6 +1,9 @@
-import { allEntities, hasErrors, RULES, type RuleId, type VaultModel } from '@vault/core/internal';
+import {
+  dispatch, hasErrors, qualifiedName, RULES, type BusinessHub, type BusinessLink, type Hub, type KindHandlers, type Link, type RuleId, type VaultEntity,
+  type VaultModel,
+} from '@vault/core/internal';
 import { loadSpecFile } from '@vault/dsl';
-import { lineageGraph, qualifiedName, type LineageGraph, type LineageNode } from '@vault/emitters/internal';
+import { lineageGraph, type LineageGraph, type LineageNode } from '@vault/emitters/internal';
 import { nameFailureFields, resolveEntityName } from '../entity-name.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
@@ -67,19 +70,39 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   return EXIT.ok;
 }
 
+type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'parent'>;
+
+const keyed = (e: Hub | BusinessHub): KindFields => ({ businessKey: e.businessKeys.map((k) => k.name) });
+const linked = (e: Link | BusinessLink): KindFields => ({ hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })) });
+const described = (e: VaultEntity & { readonly parent: string }): KindFields => ({ parent: e.parent });
+const none = (): KindFields => ({});
+
+/** What `vault explain` shows of each kind besides what every entity has. */
+const KIND_FIELDS: KindHandlers<KindFields> = {
+  hub: keyed,
+  link: linked,
+  satellite: described,
+  link_satellite: described,
+  business_hub: keyed,
+  business_link: linked,
+  business_satellite: described,
+  business_link_satellite: described,
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
+
 export function explainNode(model: VaultModel, graph: LineageGraph, node: LineageNode): Explanation {
   const base = { id: node.id, layer: node.layer, kind: node.kind, name: node.name };
   if (node.kind === 'source_table') {
     return { ...base, derivedFrom: [], feeds: graph.edges.filter((e) => e.from === node.id).map((e) => e.to), evidence: [] };
   }
-  const e = allEntities(model).find(({ entity }) => entity.kind === node.kind && entity.name === node.name)?.entity;
-  // Every entity node of the graph comes from allEntities: a miss is a bug.
+  const e = model.entities.find((entity) => entity.kind === node.kind && entity.name === node.name);
+  // Every entity node of the graph comes from the model's entities: a miss is a bug.
   if (e === undefined) throw new Error(`vault: lineage node ${node.id} has no entity in model ${model.name}`);
   return {
     ...base,
-    ...('businessKeys' in e && e.kind !== 'presentation_view' ? { businessKey: e.businessKeys.map((k) => k.name) } : {}),
-    ...(e.kind === 'link' || e.kind === 'business_link' ? { hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })) } : {}),
-    ...('parent' in e ? { parent: e.parent } : {}),
+    ...dispatch(e, KIND_FIELDS),
     derivedFrom: e.derivedFrom.map(qualifiedName),
     evidence: e.evidence.map((ev) => ({ rule: ev.rule, meaning: RULES[ev.rule as RuleId] ?? '', detail: ev.detail })),
   };

@@ -3,7 +3,7 @@
  * exist, do types, NOT NULL and foreign keys agree with the spec, may the role read them.
  * Pure: a spec, its model and a catalog in, findings against spec paths out.
  */
-import { closest, columnSpecObject, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
+import { closest, columnSpecObject, entitiesOf, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import type { CatalogTable, LandingCatalog } from './catalog.js';
 import { compareTypes, databaseType } from './types.js';
 
@@ -42,7 +42,7 @@ const columnPath = (t: string, c: string) => ['tables', t, 'columns', c];
 export function businessKeyColumns(f: SpecFacts, table: string): ReadonlyArray<string> {
   const references = f.references.get(table) ?? new Set<string>();
   const out = new Set<string>(f.keys.get(table) ?? []);
-  for (const h of f.model.rawVault.hubs) for (const s of h.sources) if (s.table === table) for (const c of s.columns) if (!references.has(c)) out.add(c);
+  for (const h of entitiesOf(f.model, 'hub')) for (const s of h.sources) if (s.table === table) for (const c of s.columns) if (!references.has(c)) out.add(c);
   return [...out].sort();
 }
 

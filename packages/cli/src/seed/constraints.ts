@@ -5,6 +5,7 @@
  * tables really are, so they fit them.
  */
 import type { Column, Spec, VaultModel } from '@vault/core';
+import { entitiesOf } from '@vault/core/internal';
 import type { SeedConstraints, SeedForeignKey, SeedTableConstraints } from '@vault/emitters/internal';
 import { compareTypes, databaseType } from '../landing/types.js';
 import type { SeedTarget } from './judge.js';
@@ -17,10 +18,9 @@ import { outsideKey, type LandingState } from './inspect.js';
  */
 export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<SeedTarget>, state: LandingState): VaultModel {
   const byName = new Map(targets.map((t) => [t.source, t] as const));
-  const rv = model.rawVault;
   const keyColumns = new Set([
-    ...[...rv.hubs, ...rv.links].flatMap((e) => e.sources.flatMap((s) => s.columns.map((c) => `${s.table}.${c}`))),
-    ...[...rv.satellites, ...rv.linkSatellites].flatMap((s) => (s.deltaOrder !== undefined ? [`${s.source.table}.${s.deltaOrder}`] : [])),
+    ...[...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')].flatMap((e) => e.sources.flatMap((s) => s.columns.map((c) => `${s.table}.${c}`))),
+    ...[...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].flatMap((s) => (s.deltaOrder !== undefined ? [`${s.source.table}.${s.deltaOrder}`] : [])),
   ]);
   return {
     ...model,

@@ -4,8 +4,9 @@
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import type { AccessColumn, AccessLayer, Dimension, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
-import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
+import type { AccessColumn, Dimension, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
+import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite } from '../ir/business-vault.js';
+import type { AccessLayer, BusinessVault } from './layers.js';
 import { indexBy } from './group.js';
 import type { EntityRef, Evidence } from '../ir/common.js';
 import { closest } from '../spec/column-type.js';

@@ -4,9 +4,10 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
+import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite } from '../ir/business-vault.js';
 import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
-import type { LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
+import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { BusinessVault, RawVault } from './layers.js';
 import { closest } from '../spec/column-type.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';

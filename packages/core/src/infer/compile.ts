@@ -3,6 +3,7 @@
  * inference; a setting that breaks a Data Vault rule is a diagnostic, never a silent fix.
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
+import { vaultModel } from '../ir/entities.js';
 import type { Stage, VaultModel } from '../ir/model.js';
 import { withHintBudget } from '../spec/column-type.js';
 import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
@@ -11,6 +12,7 @@ import { validateConformance } from '../validate/conformance.js';
 import { validatePipelineFlow } from '../validate/pipeline-flow.js';
 import { buildAccessLayer } from './access-layer.js';
 import { buildBusinessVault } from './business-vault.js';
+import { layerEntities } from './layers.js';
 import { findReferences } from './references.js';
 import { buildRawVault } from './raw-vault.js';
 import { analyseTables } from './tables.js';
@@ -52,7 +54,7 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
   const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
   const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };
-  const model: VaultModel = {
+  const model = vaultModel({
     name: spec.model,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     recordSource: spec.record_source ?? spec.model,
@@ -60,10 +62,7 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
     schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
     stages,
     sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
-    rawVault: raw,
-    businessVault,
-    accessLayer,
-  };
+  }, layerEntities(raw, businessVault, accessLayer));
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   diagnostics.push(...validateConformance(model), ...validatePipelineFlow(model));
   return { model: diagnostics.some((d) => d.severity === 'error') ? undefined : model, diagnostics };

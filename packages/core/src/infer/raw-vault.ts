@@ -4,7 +4,8 @@
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
-import type { Hub, Link, LinkHub, LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
+import type { Hub, Link, LinkHub, LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { RawVault } from './layers.js';
 import { groupBy, indexBy } from './group.js';
 import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';

@@ -41,9 +41,3 @@ export interface ReportingView extends EntityBase {
 }
 
 export type AccessLayerEntity = PresentationView | DimensionalModel | ReportingView;
-
-export interface AccessLayer {
-  readonly presentationViews: ReadonlyArray<PresentationView>;
-  readonly dimensionalModels: ReadonlyArray<DimensionalModel>;
-  readonly reportingViews: ReadonlyArray<ReportingView>;
-}

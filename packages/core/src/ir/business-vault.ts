@@ -46,11 +46,3 @@ export interface BusinessLinkSatellite extends EntityBase {
 }
 
 export type BusinessVaultEntity = BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;
-
-export interface BusinessVault {
-  readonly hubs: ReadonlyArray<BusinessHub>;
-  readonly links: ReadonlyArray<BusinessLink>;
-  readonly satellites: ReadonlyArray<BusinessSatellite>;
-  readonly linkSatellites: ReadonlyArray<BusinessLinkSatellite>;
-  // Room for PIT and bridge tables: new kinds join this layer's union.
-}

@@ -3,3 +3,5 @@ export * from './raw-vault.js';
 export * from './business-vault.js';
 export * from './access-layer.js';
 export * from './model.js';
+export * from './kinds.js';
+export * from './entities.js';

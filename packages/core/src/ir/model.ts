@@ -1,7 +1,8 @@
-import type { AccessLayer, AccessLayerEntity } from './access-layer.js';
-import type { BusinessVault, BusinessVaultEntity } from './business-vault.js';
-import type { Column, Hashing } from './common.js';
-import type { RawVault, RawVaultEntity } from './raw-vault.js';
+import type { AccessLayerEntity } from './access-layer.js';
+import type { BusinessVaultEntity } from './business-vault.js';
+import type { Column, EntityKind, Hashing } from './common.js';
+import type { EntityOfKind } from './kinds.js';
+import type { RawVaultEntity } from './raw-vault.js';
 
 export type Stage = 'raw' | 'business' | 'access';
 
@@ -12,9 +13,14 @@ export interface SourceTable {
   readonly columns: ReadonlyArray<Column>;
 }
 
+/** A model's entities of each kind, each list in the model's order. */
+export type EntitiesByKind = { readonly [K in EntityKind]: ReadonlyArray<EntityOfKind<K>> };
+
 /**
- * The whole compiled model: readonly data, one section per layer. A stage-only compile
- * leaves the later layers empty (`stages` says which were built).
+ * The whole compiled model: readonly data, every entity in one list in canonical kind order
+ * (`ENTITY_KINDS`), and the same entities by kind. A stage-only compile has no entities of
+ * the later layers (`stages` says which were built). Build one with `vaultModel`, which keeps
+ * the two views of the entities in step.
  */
 export interface VaultModel {
   readonly name: string;
@@ -24,9 +30,9 @@ export interface VaultModel {
   readonly schemas: { readonly landing: string; readonly rawVault: string; readonly businessVault: string; readonly accessLayer: string };
   readonly stages: ReadonlyArray<Stage>;
   readonly sources: ReadonlyArray<SourceTable>;
-  readonly rawVault: RawVault;
-  readonly businessVault: BusinessVault;
-  readonly accessLayer: AccessLayer;
+  readonly entities: ReadonlyArray<VaultEntity>;
+  /** @example model.byKind.hub.map((h) => h.name) */
+  readonly byKind: EntitiesByKind;
 }
 
 export type VaultEntity = RawVaultEntity | BusinessVaultEntity | AccessLayerEntity;

@@ -49,10 +49,3 @@ export interface LinkSatellite extends EntityBase {
 }
 
 export type RawVaultEntity = Hub | Link | Satellite | LinkSatellite;
-
-export interface RawVault {
-  readonly hubs: ReadonlyArray<Hub>;
-  readonly links: ReadonlyArray<Link>;
-  readonly satellites: ReadonlyArray<Satellite>;
-  readonly linkSatellites: ReadonlyArray<LinkSatellite>;
-}

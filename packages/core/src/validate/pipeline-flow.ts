@@ -6,8 +6,9 @@
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { EntityRef, Layer } from '../ir/common.js';
+import { allEntities } from '../ir/entities.js';
 import type { VaultModel } from '../ir/model.js';
-import { allEntities, refKey } from './entities.js';
+import { refKey } from './entities.js';
 
 const FEEDS = {
   source: undefined,

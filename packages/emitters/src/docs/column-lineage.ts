@@ -3,11 +3,12 @@
  * entity, a hash the loader computes, load metadata, or a business rule. The columns are
  * `entityColumns`' (the manifest's), in the same order.
  */
-import { METADATA_COLUMNS, type AccessColumn, type VaultEntity, type VaultModel } from '@vault/core';
-import { printColumnType } from '@vault/core/internal';
-import { match } from 'ts-pattern';
+import {
+  METADATA_COLUMNS, type AccessColumn, type BusinessLinkSatellite, type BusinessSatellite, type LinkSatellite, type PresentationView, type ReportingView,
+  type Satellite, type VaultEntity, type VaultModel,
+} from '@vault/core';
+import { dispatch, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, entityColumns } from '../columns.js';
-import { qualifiedName } from '../entity-kinds.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
 export interface ColumnRef {
@@ -41,6 +42,52 @@ const table = (name: string): string => qualifiedName({ kind: 'source_table', na
 const copied = (entity: string, column: string): ColumnOrigin => ({ kind: 'copied', from: [{ entity, column }] });
 const fromAccess = (c: AccessColumn): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: c.fromKind, name: c.from }), c.fromColumn)];
 
+const keyed = (keys: ReadonlyArray<string>, sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>): Origins =>
+  keys.map((k, i) => [k, { kind: 'copied', from: sources.flatMap((s) => (s.columns[i] === undefined ? [] : [{ entity: table(s.table), column: s.columns[i] }])) }]);
+
+const satelliteOrigins = (parentKind: 'hub' | 'link') => (s: Satellite | LinkSatellite): Origins => [
+  [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
+  ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
+  ...s.payload.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+];
+
+const businessSatelliteOrigins = (parentKind: 'business_hub' | 'business_link', raw: 'satellite' | 'link_satellite') =>
+  (s: BusinessSatellite | BusinessLinkSatellite): Origins => [
+    [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
+    ...s.columns.map((c): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: raw, name: c.satellite }), c.sourceColumn)]),
+    ...s.derived.map((d): readonly [string, ColumnOrigin] => [d.name, { kind: 'rule', text: d.text }]),
+  ];
+
+const viewOrigins = (v: PresentationView | ReportingView): Origins => v.columns.map(fromAccess);
+
+/** Where each kind's own columns come from; metadata columns are the same for all. */
+const ORIGINS: KindHandlers<Origins> = {
+  hub: (h) => [[h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }], ...keyed(h.businessKeys.map((k) => k.name), h.sources)],
+  link: (l) => [
+    [l.hashKey, { kind: 'hash', columns: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)) }],
+    ...l.hubs.map((h): readonly [string, ColumnOrigin] => [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }]),
+    ...keyed(l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)), l.sources),
+  ],
+  satellite: satelliteOrigins('hub'),
+  link_satellite: satelliteOrigins('link'),
+  business_hub: (h) => {
+    const raw = qualifiedName({ kind: 'hub', name: h.hub });
+    return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
+  },
+  business_link: (l) => {
+    const raw = qualifiedName({ kind: 'link', name: l.link });
+    return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name))].map((c) => [c, copied(raw, c)] as const);
+  },
+  business_satellite: businessSatelliteOrigins('business_hub', 'satellite'),
+  business_link_satellite: businessSatelliteOrigins('business_link', 'link_satellite'),
+  presentation_view: viewOrigins,
+  dimensional_model: (d) => [
+    ...d.dimensions.map((x): readonly [string, ColumnOrigin] => [x.hashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'business_hub', name: x.businessHub }) }]),
+    ...d.measures.map(fromAccess),
+  ],
+  reporting_view: viewOrigins,
+};
+
 /**
  * @example
  * columnLineage(model, hub)[1]
@@ -52,42 +99,7 @@ export function columnLineage(model: VaultModel, entity: VaultEntity): ReadonlyA
     [METADATA_COLUMNS.recordSource, { kind: 'load_metadata' }],
     [METADATA_COLUMNS.hashDiff, { kind: 'hashdiff' }],
   ];
-  const keyed = (keys: ReadonlyArray<string>, sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>): Origins =>
-    keys.map((k, i) => [k, { kind: 'copied', from: sources.flatMap((s) => (s.columns[i] === undefined ? [] : [{ entity: table(s.table), column: s.columns[i] }])) }]);
-  const origins = match<VaultEntity, Origins>(entity)
-    .with({ kind: 'hub' }, (h) => [[h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }], ...keyed(h.businessKeys.map((k) => k.name), h.sources)])
-    .with({ kind: 'link' }, (l) => [
-      [l.hashKey, { kind: 'hash', columns: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)) }],
-      ...l.hubs.map((h): readonly [string, ColumnOrigin] => [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }]),
-      ...keyed(l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)), l.sources),
-    ])
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [
-      [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: s.kind === 'satellite' ? 'hub' : 'link', name: s.parent }) }],
-      ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
-      ...s.payload.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
-    ])
-    .with({ kind: 'business_hub' }, (h) => {
-      const raw = qualifiedName({ kind: 'hub', name: h.hub });
-      return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
-    })
-    .with({ kind: 'business_link' }, (l) => {
-      const raw = qualifiedName({ kind: 'link', name: l.link });
-      return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name))].map((c) => [c, copied(raw, c)] as const);
-    })
-    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => {
-      const raw = s.kind === 'business_satellite' ? 'satellite' : 'link_satellite';
-      return [
-        [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: s.kind === 'business_satellite' ? 'business_hub' : 'business_link', name: s.parent }) }],
-        ...s.columns.map((c): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: raw, name: c.satellite }), c.sourceColumn)]),
-        ...s.derived.map((d): readonly [string, ColumnOrigin] => [d.name, { kind: 'rule', text: d.text }]),
-      ];
-    })
-    .with({ kind: 'presentation_view' }, { kind: 'reporting_view' }, (v) => v.columns.map(fromAccess))
-    .with({ kind: 'dimensional_model' }, (d) => [
-      ...d.dimensions.map((x): readonly [string, ColumnOrigin] => [x.hashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'business_hub', name: x.businessHub }) }]),
-      ...d.measures.map(fromAccess),
-    ])
-    .exhaustive();
+  const origins = dispatch(entity, ORIGINS);
   // The entity's own entries come last and win: a payload column named like metadata (which
   // VLT222 forbids anyway) keeps its real origin.
   const byName = new Map<string, ColumnOrigin>([...metadata, ...origins]);

@@ -4,6 +4,7 @@
  * asynchronous step, which the CLI awaits.
  */
 import type { VaultModel } from '@vault/core';
+import { KINDS } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { lineageDot, tooLargeDot } from './dot.js';
 import { rawVaultErDot } from './er.js';
@@ -48,8 +49,7 @@ export function emitDocs(model: VaultModel, options: DocsOptions): DocsOutput {
   const graph = lineageGraph(model);
   const lineage = lineageDot(graph);
   const er = rawVaultErDot(model);
-  const rv = model.rawVault;
-  const erNodes = rv.hubs.length + rv.links.length + rv.satellites.length + rv.linkSatellites.length;
+  const erNodes = model.entities.filter((e) => KINDS[e.kind].layer === 'raw_vault').length;
   const drawable = (dot: string, nodes: number, what: string): string =>
     nodes <= MAX_DRAWN_NODES ? dot : tooLargeDot(`${what} of model ${model.name} has ${nodes} nodes: more than ${MAX_DRAWN_NODES} are not drawn here.`);
   return {

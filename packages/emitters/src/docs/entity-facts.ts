@@ -2,8 +2,8 @@
  * What the README says about each entity, as plain data: business key, parents, sources and
  * business rules. The README quotes it; nothing here knows Markdown.
  */
-import type { EntityRef, VaultEntity } from '@vault/core';
-import { match } from 'ts-pattern';
+import type { BusinessLinkSatellite, BusinessSatellite, EntityRef, VaultEntity } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 
 /** Another entity or a source table, with a note such as a role (`as manager`). */
 export interface FactRef {
@@ -30,47 +30,54 @@ export interface EntityFacts {
 const role = (r: string | undefined): { note?: string } => (r === undefined ? {} : { note: `as ${r}` });
 const filterRule = (f: { readonly text: string } | undefined): ReadonlyArray<BusinessRule> => (f === undefined ? [] : [{ kind: 'filter', text: f.text }]);
 
+type KindFacts = Omit<EntityFacts, 'sources'> & { readonly sources?: ReadonlyArray<FactRef> };
+
+const businessSatellite = (parent: 'business_hub' | 'business_link') => (s: BusinessSatellite | BusinessLinkSatellite): KindFacts => ({
+  businessKey: [],
+  parents: [{ ref: { kind: parent, name: s.parent } }],
+  rules: s.derived.map((d) => ({ kind: 'derived' as const, name: d.name, text: d.text })),
+});
+
+/** Each kind's facts; `sources` left out means the entity's `derivedFrom`. */
+const FACTS: KindHandlers<KindFacts> = {
+  hub: (h) => ({
+    businessKey: h.businessKeys.map((k) => k.name),
+    parents: [],
+    sources: h.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
+    rules: [],
+  }),
+  link: (l) => ({
+    businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+    parents: l.hubs.map((h) => ({ ref: { kind: 'hub', name: h.hub }, ...role(h.role) })),
+    sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
+    rules: [],
+  }),
+  satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
+  link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
+  business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
+  business_link: (l) => ({
+    businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+    parents: l.hubs.map((h) => ({ ref: { kind: 'business_hub', name: h.hub }, ...role(h.role) })),
+    rules: filterRule(l.filter),
+  }),
+  business_satellite: businessSatellite('business_hub'),
+  business_link_satellite: businessSatellite('business_link'),
+  presentation_view: (v) => ({ businessKey: v.businessKeys, parents: [{ ref: { kind: 'business_hub', name: v.businessHub } }], rules: [] }),
+  dimensional_model: (d) => ({
+    businessKey: [],
+    parents: [
+      { ref: { kind: d.factKind, name: d.fact }, note: 'fact' },
+      ...d.dimensions.map((x) => ({ ref: { kind: 'business_hub' as const, name: x.businessHub }, note: x.role === undefined ? 'dimension' : `dimension as ${x.role}` })),
+    ],
+    rules: [],
+  }),
+  reporting_view: (v) => ({ businessKey: [], parents: [{ ref: { kind: v.fromKind, name: v.from } }], rules: filterRule(v.filter) }),
+};
+
 /**
  * @example entityFacts(linkOfFacilityAndCollateral).parents // [{ ref: { kind: 'hub', name: 'facility' } }, { ref: { kind: 'hub', name: 'collateral' } }]
  */
 export function entityFacts(entity: VaultEntity): EntityFacts {
-  const derived = entity.derivedFrom.map((ref) => ({ ref }));
-  const facts = match<VaultEntity, Omit<EntityFacts, 'sources'> & { readonly sources?: ReadonlyArray<FactRef> }>(entity)
-    .with({ kind: 'hub' }, (h) => ({
-      businessKey: h.businessKeys.map((k) => k.name),
-      parents: [],
-      sources: h.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
-      rules: [],
-    }))
-    .with({ kind: 'link' }, (l) => ({
-      businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
-      parents: l.hubs.map((h) => ({ ref: { kind: 'hub', name: h.hub }, ...role(h.role) })),
-      sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
-      rules: [],
-    }))
-    .with({ kind: 'satellite' }, (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }))
-    .with({ kind: 'link_satellite' }, (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }))
-    .with({ kind: 'business_hub' }, (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }))
-    .with({ kind: 'business_link' }, (l) => ({
-      businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
-      parents: l.hubs.map((h) => ({ ref: { kind: 'business_hub', name: h.hub }, ...role(h.role) })),
-      rules: filterRule(l.filter),
-    }))
-    .with({ kind: 'business_satellite' }, { kind: 'business_link_satellite' }, (s) => ({
-      businessKey: [],
-      parents: [{ ref: { kind: s.kind === 'business_satellite' ? 'business_hub' : 'business_link', name: s.parent } }],
-      rules: s.derived.map((d) => ({ kind: 'derived' as const, name: d.name, text: d.text })),
-    }))
-    .with({ kind: 'presentation_view' }, (v) => ({ businessKey: v.businessKeys, parents: [{ ref: { kind: 'business_hub', name: v.businessHub } }], rules: [] }))
-    .with({ kind: 'dimensional_model' }, (d) => ({
-      businessKey: [],
-      parents: [
-        { ref: { kind: d.factKind, name: d.fact }, note: 'fact' },
-        ...d.dimensions.map((x) => ({ ref: { kind: 'business_hub' as const, name: x.businessHub }, note: x.role === undefined ? 'dimension' : `dimension as ${x.role}` })),
-      ],
-      rules: [],
-    }))
-    .with({ kind: 'reporting_view' }, (v) => ({ businessKey: [], parents: [{ ref: { kind: v.fromKind, name: v.from } }], rules: filterRule(v.filter) }))
-    .exhaustive();
-  return { ...facts, sources: facts.sources ?? derived };
+  const facts = dispatch(entity, FACTS);
+  return { ...facts, sources: facts.sources ?? entity.derivedFrom.map((ref) => ({ ref })) };
 }

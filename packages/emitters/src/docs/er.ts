@@ -3,11 +3,9 @@
  * satellite with its columns and keys, a satellite hanging off its parent, a link off each hub
  * it connects (labelled with the role). Drawn in Mermaid (erDiagram) and in DOT.
  */
-import { METADATA_COLUMNS, type RawVaultEntity, type VaultModel } from '@vault/core';
-import { printColumnType } from '@vault/core/internal';
-import { match } from 'ts-pattern';
+import { METADATA_COLUMNS, type LinkSatellite, type RawVaultEntity, type Satellite, type VaultModel } from '@vault/core';
+import { ENTITY_KINDS, dispatch, entitiesOf, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
 import { entityColumns } from '../columns.js';
-import { qualifiedName } from '../entity-kinds.js';
 import { byCodeUnit } from '../querydsl/python-file.js';
 import { CodeWriter } from '../writer.js';
 import { dotAttributes, dotHtml, dotString } from './dot.js';
@@ -34,30 +32,54 @@ interface ErRelation {
   readonly label: string;
 }
 
+/** How an entity is drawn: its column keys and the entities it hangs off. */
+interface ErShape {
+  readonly entity: RawVaultEntity;
+  readonly keys: (column: string) => ReadonlyArray<ColumnKey>;
+  readonly hangsOff: ReadonlyArray<{ readonly kind: 'hub' | 'link'; readonly name: string; readonly label: string }>;
+}
+
+const satelliteShape = (parent: 'hub' | 'link') => (s: Satellite | LinkSatellite): ErShape => ({
+  entity: s,
+  keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []),
+  hangsOff: [{ kind: parent, name: s.parent, label: 'describes' }],
+});
+/** The diagram is of the raw vault. */
+const notDrawn = (): undefined => undefined;
+
+const ER_SHAPES: KindHandlers<ErShape | undefined> = {
+  hub: (h) => ({ entity: h, keys: (c) => (c === h.hashKey ? ['PK'] : h.businessKeys.some((k) => k.name === c) ? ['UK'] : []), hangsOff: [] }),
+  link: (l) => ({
+    entity: l,
+    keys: (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []),
+    hangsOff: l.hubs.map((h) => ({ kind: 'hub', name: h.hub, label: h.role === undefined ? 'links' : `as ${h.role}` })),
+  }),
+  satellite: satelliteShape('hub'),
+  link_satellite: satelliteShape('link'),
+  business_hub: notDrawn,
+  business_link: notDrawn,
+  business_satellite: notDrawn,
+  business_link_satellite: notDrawn,
+  presentation_view: notDrawn,
+  dimensional_model: notDrawn,
+  reporting_view: notDrawn,
+};
+
 /** The raw vault's entities in drawing order (kind, then name) and the relations between them. */
 function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<RawVaultEntity>; readonly relations: ReadonlyArray<ErRelation> } {
-  const sorted = <T extends RawVaultEntity>(xs: ReadonlyArray<T>): T[] => [...xs].sort((a, b) => byCodeUnit(a.name, b.name));
-  const rv = model.rawVault;
-  const hubs = new Map(rv.hubs.map((h) => [h.name, h] as const));
-  const links = new Map(rv.links.map((l) => [l.name, l] as const));
-  const relations: ErRelation[] = [];
-  const relate = (one: RawVaultEntity | undefined, many: RawVaultEntity, label: string): void => {
-    if (one === undefined) throw new Error(`vault: ${many.kind} '${many.name}' hangs off an entity the raw vault does not have`);
-    relations.push({ one, many, label });
-  };
-  for (const l of sorted(rv.links)) for (const h of l.hubs) relate(hubs.get(h.hub), l, h.role === undefined ? 'links' : `as ${h.role}`);
-  for (const s of sorted(rv.satellites)) relate(hubs.get(s.parent), s, 'describes');
-  for (const s of sorted(rv.linkSatellites)) relate(links.get(s.parent), s, 'describes');
-  return { entities: [...sorted(rv.hubs), ...sorted(rv.links), ...sorted(rv.satellites), ...sorted(rv.linkSatellites)], relations };
+  const shapes = ENTITY_KINDS.flatMap((kind) => [...entitiesOf(model, kind)].sort((a, b) => byCodeUnit(a.name, b.name)).flatMap((e) => dispatch(e, ER_SHAPES) ?? []));
+  const drawn = new Map(shapes.map((s) => [qualifiedName(s.entity), s.entity] as const));
+  const relations = shapes.flatMap(({ entity, hangsOff }) => hangsOff.map(({ kind, name, label }): ErRelation => {
+    const one = drawn.get(qualifiedName({ kind, name }));
+    if (one === undefined) throw new Error(`vault: ${entity.kind} '${entity.name}' hangs off an entity the raw vault does not have`);
+    return { one, many: entity, label };
+  }));
+  return { entities: shapes.map((s) => s.entity), relations };
 }
 
 function erColumns(model: VaultModel, entity: RawVaultEntity): ReadonlyArray<ErColumn> {
-  const keysOf = match<RawVaultEntity, (column: string) => ReadonlyArray<ColumnKey>>(entity)
-    .with({ kind: 'hub' }, (h) => (c) => (c === h.hashKey ? ['PK'] : h.businessKeys.some((k) => k.name === c) ? ['UK'] : []))
-    .with({ kind: 'link' }, (l) => (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []))
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []))
-    .exhaustive();
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type), keys: keysOf(c.name) }));
+  const { keys } = dispatch(entity, ER_SHAPES)!;
+  return entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type), keys: keys(c.name) }));
 }
 
 /** A Mermaid attribute type is one word: `decimal(18,6)` is written `decimal`, its full type in the comment. */

@@ -4,9 +4,7 @@
  * (`source.tables.customer`, `raw_vault.hubs.customer`), so the graph and `derived_from` in
  * manifest.json say the same thing in the same words.
  */
-import { allEntities, type EntityKind, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
-import { match } from 'ts-pattern';
-import { qualifiedName } from '../entity-kinds.js';
+import { ENTITY_KINDS, allEntities, dispatch, qualifiedName, type EntityKind, type KindHandlers, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { byCodeUnit } from '../querydsl/python-file.js';
 
 /** What a node is: an entity kind, or a landing table. */
@@ -35,12 +33,7 @@ export interface LineageGraph {
 }
 
 /** Drawing order of the kinds, upstream to downstream. */
-export const LINEAGE_KINDS = [
-  'source_table',
-  'hub', 'link', 'satellite', 'link_satellite',
-  'business_hub', 'business_link', 'business_satellite', 'business_link_satellite',
-  'presentation_view', 'dimensional_model', 'reporting_view',
-] as const satisfies ReadonlyArray<LineageKind>;
+export const LINEAGE_KINDS: ReadonlyArray<LineageKind> = ['source_table', ...ENTITY_KINDS];
 
 /** The layers, upstream to downstream. */
 export const LINEAGE_LAYERS = ['source', 'raw_vault', 'business_vault', 'access_layer'] as const satisfies ReadonlyArray<Layer>;
@@ -74,20 +67,29 @@ function nodeOf(layer: Layer, kind: LineageKind, name: string): LineageNode {
   return { id: qualifiedName({ kind, name }), layer, kind, name };
 }
 
+const noTables = (): ReadonlyArray<string> => [];
+
+/** The source tables each kind reads, besides what its `derivedFrom` names. */
+const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
+  hub: (h) => h.sources.map((s) => s.table),
+  link: (l) => l.sources.map((s) => s.table),
+  satellite: (s) => [s.source.table],
+  link_satellite: (s) => [s.source.table],
+  business_hub: noTables,
+  business_link: noTables,
+  business_satellite: noTables,
+  business_link_satellite: noTables,
+  presentation_view: noTables,
+  dimensional_model: noTables,
+  reporting_view: noTables,
+};
+
 /**
  * What an entity is built from: its `derivedFrom`, then any source table of a raw entity that
  * `derivedFrom` does not name already; each once, in that order.
  */
 function upstreamIds(entity: VaultEntity): ReadonlyArray<string> {
-  const tables = match(entity)
-    .with({ kind: 'hub' }, { kind: 'link' }, (e) => e.sources.map((s) => s.table))
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [s.source.table])
-    .with(
-      { kind: 'business_hub' }, { kind: 'business_link' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' },
-      { kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' },
-      () => [],
-    )
-    .exhaustive();
+  const tables = dispatch(entity, SOURCE_TABLES);
   const refs: ReadonlyArray<Pick<EntityRef, 'kind' | 'name'>> = [...entity.derivedFrom, ...tables.map((name) => ({ kind: 'source_table' as const, name }))];
   return [...new Set(refs.map(qualifiedName))];
 }

@@ -3,9 +3,8 @@
  * standalone SVG and DOT), a table per layer (business key, parents, sources, business rules,
  * inference evidence of every entity), and where every column comes from.
  */
-import { allEntities, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import { allEntities, dispatch, qualifiedName, type KindHandlers, type LinkSatellite, type Satellite, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
-import { qualifiedName } from '../entity-kinds.js';
 import { CodeWriter } from '../writer.js';
 import { columnLineage, type ColumnOrigin } from './column-lineage.js';
 import { entityFacts, type BusinessRule, type FactRef } from './entity-facts.js';
@@ -127,6 +126,25 @@ function sourceTables(w: CodeWriter, model: VaultModel, graph: LineageGraph): vo
   w.blank();
 }
 
+const label = (e: VaultEntity): string => KIND_STYLES[e.kind].label;
+// Sensitive satellites are kept apart so that they can be secured apart: say so.
+const satelliteLabel = (s: Satellite | LinkSatellite): string => `${label(s)}${s.sensitive ? ' (sensitive)' : ''}`;
+
+/** The kind column of the entity tables. */
+const KIND_LABELS: KindHandlers<string> = {
+  hub: label,
+  link: label,
+  satellite: satelliteLabel,
+  link_satellite: satelliteLabel,
+  business_hub: label,
+  business_link: label,
+  business_satellite: label,
+  business_link_satellite: label,
+  presentation_view: label,
+  dimensional_model: label,
+  reporting_view: label,
+};
+
 function layerTable(w: CodeWriter, model: VaultModel, layer: VaultLayer, entities: ReadonlyArray<VaultEntity>): void {
   w.line(`## ${LAYER_TITLES[layer]}`).blank();
   if (!built(model, layer)) {
@@ -142,8 +160,7 @@ function layerTable(w: CodeWriter, model: VaultModel, layer: VaultLayer, entitie
     const f = entityFacts(e);
     w.line(mdRow([
       mdCode(e.name),
-      // Sensitive satellites are kept apart so that they can be secured apart: say so.
-      `${KIND_STYLES[e.kind].label}${(e.kind === 'satellite' || e.kind === 'link_satellite') && e.sensitive ? ' (sensitive)' : ''}`,
+      dispatch(e, KIND_LABELS),
       f.businessKey.map(mdCode).join(', '),
       f.parents.map(factText).join('<br>'),
       f.sources.map(factText).join('<br>'),

@@ -2,8 +2,7 @@
  * The part of a lineage graph around one node: what feeds it (upstream), what it feeds
  * (downstream), or both. This is the question "what does a change of this source touch?".
  */
-import { editDistance } from '@vault/core/internal';
-import { KIND_PLACES } from '../entity-kinds.js';
+import { KINDS, editDistance } from '@vault/core/internal';
 import type { LineageEdge, LineageGraph, LineageNode } from './lineage.js';
 
 export type LineageDirection = 'upstream' | 'downstream' | 'both';
@@ -22,7 +21,7 @@ export type NodeLookup =
  * `source.tables.t`, `source.source_table.t`, `source.t`, `tables.t`, `source_table.t`, `t`.
  */
 export function nodeSpellings(node: LineageNode): ReadonlyArray<string> {
-  const plural = node.kind === 'source_table' ? 'tables' : KIND_PLACES[node.kind].plural;
+  const plural = node.kind === 'source_table' ? 'tables' : KINDS[node.kind].plural;
   return [
     node.id,
     `${node.layer}.${node.kind}.${node.name}`,

@@ -4,7 +4,7 @@
  * measures; reporting views filter and select.
  */
 import type { AccessColumn, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
-import { qualifiedName } from '../entity-kinds.js';
+import { qualifiedName } from '@vault/core/internal';
 import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 
 /** Where an access-layer column is read from. */

@@ -5,7 +5,7 @@
  * the canonical text of the parsed expression.
  */
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, DerivedAttribute } from '@vault/core';
-import { qualifiedName } from '../entity-kinds.js';
+import { qualifiedName } from '@vault/core/internal';
 import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 
 export function businessHubDsl(hub: BusinessHub): EntityDsl {

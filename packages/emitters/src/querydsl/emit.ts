@@ -5,9 +5,8 @@
  * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { KINDS, VAULT_LAYERS, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
-import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';
 import { entityPaths } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
@@ -58,7 +57,7 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): Que
   const problems = validateQueryDsl(model, profile);
   if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.map((p) => p.message).join('\n')}`);
   const ctx = dslContext(model, profile, options.specPath);
-  const entities = allEntities(model).map(({ entity }) => entity);
+  const entities = model.entities;
   const packages = packageFiles(ctx);
   const paths = ['registry.py', ...packages.map((f) => f.path), ...entities.flatMap(entityPaths)].sort(byCodeUnit);
   function* generate(): Generator<EmittedFile> {
@@ -75,10 +74,10 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): Que
  */
 function packageFiles(ctx: DslContext): ReadonlyArray<EmittedFile> {
   const marker = (path: string, what: string): EmittedFile => ({ path, content: pythonFile(header(ctx.specPath, what), new Imports(), () => {}) });
-  const layers = new Set(allEntities(ctx.model).map(({ entity }) => KIND_PLACES[entity.kind].layer));
+  const layers = new Set(ctx.model.entities.map((e) => KINDS[e.kind].layer));
   return [
     marker('__init__.py', `Model ${ctx.model.name}: a Python package, its registry and one subpackage per layer.`),
-    ...(Object.keys(LAYER_TITLES) as VaultLayer[])
+    ...VAULT_LAYERS
       .filter((layer) => layers.has(layer))
       .map((layer) => marker(`${layer}/__init__.py`, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`)),
   ];

@@ -2,10 +2,10 @@
  * An entity's two files: `<name>_<kind>.py` (the chain) and `<name>_<kind>_fields.py` (its
  * field mapping constant).
  */
-import type { EntityKind, VaultEntity } from '@vault/core';
+import type { VaultEntity } from '@vault/core';
+import { KINDS, dispatch, type KindHandlers } from '@vault/core/internal';
 import { pyLiteral } from '../python.js';
 import type { EmittedFile } from '../emitted-file.js';
-import { KIND_PLACES } from '../entity-kinds.js';
 import { businessHubDsl, businessLinkDsl, businessLinkSatelliteDsl, businessSatelliteDsl } from './business-vault.js';
 import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './access-layer.js';
 import type { EntityDsl } from './entity-dsl.js';
@@ -19,7 +19,7 @@ import { FileScope, type DslContext } from './scope.js';
  * rather than a ts-pattern `match`, which builds its matcher on every call: this runs once per
  * entity, 70,000 times for a 10,000-table model.
  */
-const ENTITY_DSL = {
+const ENTITY_DSL: KindHandlers<EntityDsl> = {
   hub: hubDsl,
   link: linkDsl,
   satellite: satelliteDsl,
@@ -31,11 +31,10 @@ const ENTITY_DSL = {
   presentation_view: presentationViewDsl,
   dimensional_model: dimensionalModelDsl,
   reporting_view: reportingViewDsl,
-} as const satisfies { readonly [K in EntityKind]: (entity: Extract<VaultEntity, { kind: K }>) => EntityDsl };
+};
 
 export function entityDsl(entity: VaultEntity): EntityDsl {
-  // The table pairs each kind with its own entity type, which TypeScript cannot follow through an index.
-  return (ENTITY_DSL[entity.kind] as (entity: VaultEntity) => EntityDsl)(entity);
+  return dispatch(entity, ENTITY_DSL);
 }
 
 /**
@@ -53,7 +52,7 @@ export function entityFilesFor(ctx: DslContext, entity: VaultEntity): ReadonlyAr
 
 function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): string {
   const kind = DSL_KINDS[entity.kind];
-  const scope = new FileScope(ctx, KIND_PLACES[entity.kind].layer);
+  const scope = new FileScope(ctx, KINDS[entity.kind].layer);
   // Build the whole chain first: naming things records the imports the file starts with.
   const start = scope.query(entity.kind, entity.name);
   const buildArgs = [{ code: scope.member(entity.kind, entity.name) }, ...(dsl.businessKey === undefined ? [] : [{ code: scope.businessKey(dsl.businessKey) }])];

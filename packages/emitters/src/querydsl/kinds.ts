@@ -3,7 +3,7 @@
  * build method, and whether the file is a class with a static builder or a `main()`.
  */
 import type { EntityKind, VaultEntity } from '@vault/core';
-import { KIND_PLACES } from '../entity-kinds.js';
+import { KINDS } from '@vault/core/internal';
 import { pascalCase, snakeCase, upperSnake } from '../python.js';
 import type { EnumName, MethodName } from './profile.js';
 
@@ -50,7 +50,7 @@ export const ENUM_KINDS = {
 
 /** Python module of an entity's builder, from the model root: `raw_vault.business_partner_hub`. */
 export function entityModule(kind: EntityKind, name: string): string {
-  return `${KIND_PLACES[kind].layer}.${snakeCase(name)}_${DSL_KINDS[kind].suffix}`;
+  return `${KINDS[kind].layer}.${snakeCase(name)}_${DSL_KINDS[kind].suffix}`;
 }
 
 /** Python module of an entity's field mapping: `raw_vault.business_partner_hub_fields`. */

@@ -5,7 +5,7 @@
  * metadata as the SQL target (the same values as manifest.json).
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { entitiesOf } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { hashingSettings, recordSources } from '../hashing-settings.js';
 import { pyLiteral, pyString, type PyValue } from '../python.js';
@@ -16,10 +16,9 @@ import { REGISTRY_MODULE, type DslContext } from './scope.js';
 
 /** Enum member name → entity name, per enum, members sorted by entity name. */
 export function registryMembers(model: VaultModel): ReadonlyMap<EnumName, ReadonlyArray<readonly [string, string]>> {
-  const entities = allEntities(model).map(({ entity }) => entity);
   return new Map(
     ENUM_NAMES.map((e) => {
-      const members = entities.filter((x) => x.kind === ENUM_KINDS[e]).sort((a, b) => byCodeUnit(a.name, b.name));
+      const members = [...entitiesOf(model, ENUM_KINDS[e])].sort((a, b) => byCodeUnit(a.name, b.name));
       return [e, members.map((x) => [entityNames(x).member, x.name] as const)];
     }),
   );

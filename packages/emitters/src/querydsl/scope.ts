@@ -4,7 +4,6 @@
  * import, so a file imports exactly what it uses.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
 import { pyLiteral, pyString } from '../python.js';
 import { DSL_KINDS, entityNames, relativeModule, type EntityNames } from './kinds.js';
 import type { FrameworkName, FrameworkProfile, MethodName } from './profile.js';
@@ -23,7 +22,7 @@ export interface DslContext {
 
 export function dslContext(model: VaultModel, profile: FrameworkProfile, specPath: string): DslContext {
   const entities = new Map<EntityKind, Map<string, VaultEntity>>();
-  for (const { entity } of allEntities(model)) {
+  for (const entity of model.entities) {
     const byName = entities.get(entity.kind);
     if (byName === undefined) entities.set(entity.kind, new Map([[entity.name, entity]]));
     else byName.set(entity.name, entity);

@@ -5,7 +5,7 @@
  * about: the entity's `origin`, the spec's `model` or its `framework.profile`.
  */
 import type { PathDiagnostic, SpecPath, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities, pathDiag } from '@vault/core/internal';
+import { pathDiag } from '@vault/core/internal';
 import { DSL_KINDS, ENUM_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
@@ -41,7 +41,7 @@ function findProblems(model: VaultModel, profile: FrameworkProfile): PathDiagnos
   const problem = (at: SpecPath, message: string): PathDiagnostic => pathDiag('VLT412', at, message, { target: at === MODEL ? 'value' : 'key' });
   const problems = checkProfile(profile).map((p) => problem(PROFILE, `framework profile ${p.path.join('.')}: ${p.message}`));
   problems.push(...modelNameProblems(model.name, profile).map((m) => problem(MODEL, m)));
-  const entities = allEntities(model).map(({ entity }) => entity);
+  const entities = model.entities;
   for (const e of entities) {
     if (!ASCII_IDENTIFIER.test(e.name)) problems.push(problem(e.origin, `${e.kind} '${e.name}': the name is not a Python identifier`));
   }

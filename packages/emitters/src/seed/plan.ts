@@ -4,7 +4,8 @@
  * hub's keys), the delta-order column, or a descriptive attribute. Read off the raw vault, so the
  * rows feed every hub, link and satellite the model has.
  */
-import type { Column, Hub, VaultModel } from '@vault/core';
+import type { Column, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import { dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 
 /** Columns of one table that carry one hub's business key, in the hub's key order. */
 export interface KeyGroup {
@@ -26,31 +27,80 @@ export interface TablePlan {
   readonly deltaOrder?: Column;
 }
 
+/** What one entity asks of the rows of the landing tables it reads. */
+interface SeedNeeds {
+  /** A hub: the columns of each table that carry its key. */
+  readonly keys: ReadonlyArray<{ readonly table: string; readonly hub: Hub; readonly columns: ReadonlyArray<string> }>;
+  /** A satellite: its table's rows are keys of its parent hub. */
+  readonly owns: ReadonlyArray<{ readonly table: string; readonly hub: string }>;
+  /** A link satellite: its link's key columns in its table identify a row. */
+  readonly identity: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>;
+  readonly deltaOrder: ReadonlyArray<{ readonly table: string; readonly column: string }>;
+}
+
+const NONE: SeedNeeds = { keys: [], owns: [], identity: [], deltaOrder: [] };
+const deltaOrder = (s: Satellite | LinkSatellite): SeedNeeds['deltaOrder'] => (s.deltaOrder === undefined ? [] : [{ table: s.source.table, column: s.deltaOrder }]);
+/** Views: built from the raw vault, they ask nothing of the landing rows. */
+const none = (): SeedNeeds => NONE;
+
+const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
+  hub: (hub) => ({ ...NONE, keys: hub.sources.map((s) => ({ table: s.table, hub, columns: s.columns })) }),
+  // A link's key columns are its hubs' (the hubs' own entries cover them).
+  link: none,
+  satellite: (s) => ({ ...NONE, owns: [{ table: s.source.table, hub: s.parent }], deltaOrder: deltaOrder(s) }),
+  link_satellite: (s, links) => ({
+    ...NONE,
+    identity: [{ table: s.source.table, columns: links.get(s.parent)?.sources.filter((x) => x.table === s.source.table).flatMap((x) => x.columns) ?? [] }],
+    deltaOrder: deltaOrder(s),
+  }),
+  business_hub: none,
+  business_link: none,
+  business_satellite: none,
+  business_link_satellite: none,
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
+
 export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
-  const rv = model.rawVault;
+  // The first link of a name, as a search of the list finds it.
+  const links = new Map([...entitiesOf(model, 'link')].reverse().map((l) => [l.name, l] as const));
+  // Each table's needs, in the model's order: one pass, as models reach 10,000 tables.
+  const byTable = new Map<string, { -readonly [K in keyof SeedNeeds]: Array<SeedNeeds[K][number]> }>();
+  const of = (table: string): NonNullable<ReturnType<typeof byTable.get>> => {
+    let n = byTable.get(table);
+    if (n === undefined) byTable.set(table, (n = { keys: [], owns: [], identity: [], deltaOrder: [] }));
+    return n;
+  };
+  for (const e of model.entities) {
+    const n = dispatch(e, SEED_NEEDS, links);
+    for (const x of n.keys) of(x.table).keys.push(x);
+    for (const x of n.owns) of(x.table).owns.push(x);
+    for (const x of n.identity) of(x.table).identity.push(x);
+    for (const x of n.deltaOrder) of(x.table).deltaOrder.push(x);
+  }
   return model.sources.map((source): TablePlan => {
     const column = (name: string): Column => {
       const c = source.columns.find((x) => x.name === name);
       if (c === undefined) throw new Error(`source table ${source.name} has no column ${name}`);
       return c;
     };
-    const satellites = rv.satellites.filter((s) => s.source.table === source.name);
-    const linkSatellites = rv.linkSatellites.filter((s) => s.source.table === source.name);
-    const ownedHubs = new Set(satellites.map((s) => s.parent));
-    const identityColumns = new Set(linkSatellites.flatMap((s) => rv.links.find((l) => l.name === s.parent)?.sources.filter((x) => x.table === source.name).flatMap((x) => x.columns) ?? []));
-    const groups = rv.hubs.flatMap((hub) => hub.sources.filter((s) => s.table === source.name).map((s) => ({ hub, columns: s.columns.map(column) })));
+    const here = byTable.get(source.name) ?? NONE;
+    const ownedHubs = new Set(here.owns.map((o) => o.hub));
+    const identityColumns = new Set(here.identity.flatMap((i) => i.columns));
+    const groups = here.keys.map(({ hub, columns }) => ({ hub, columns: columns.map(column) }));
     // A hub may be carried twice (a role, e.g. manager_staff_id): the table owns the one whose
     // column names are the hub's own key names, else the first.
     const ownedGroup = (hub: Hub): (typeof groups)[number] | undefined => {
       const mine = groups.filter((g) => g.hub === hub);
       return mine.find((g) => g.columns.every((c, i) => c.name === hub.businessKeys[i]?.name)) ?? mine[0];
     };
-    const owned = new Set(rv.hubs.filter((h) => ownedHubs.has(h.name)).map(ownedGroup));
+    const owned = new Set(entitiesOf(model, 'hub').filter((h) => ownedHubs.has(h.name)).map(ownedGroup));
     const keys = groups.map((g): KeyGroup => ({
       ...g,
       role: owned.has(g) ? 'owned' : g.columns.every((c) => identityColumns.has(c.name)) ? 'identity' : 'reference',
     }));
-    const orderName = [...satellites, ...linkSatellites].map((s) => s.deltaOrder).find((d) => d !== undefined);
+    const orderName = here.deltaOrder[0]?.column;
     return { table: source.name, columns: source.columns, keys, ...(orderName !== undefined ? { deltaOrder: column(orderName) } : {}) };
   });
 }

@@ -9,14 +9,13 @@
  * - a reporting view: chosen columns of a business hub or link, filtered.
  */
 import type {
-  AccessColumn, AccessLayerEntity, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView,
+  AccessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView,
 } from '@vault/core';
 import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
-import { sqlStatement, type SqlStatement } from './statement.js';
 import { createEntityView, createView, leftJoin } from './views.js';
 
 /** A business hub or link with its business satellite: the base every access view reads. */
@@ -152,19 +151,4 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     joins.write(w);
     w.line(`WHERE ${notGhost(ctx, 'f', fact.entity.hashKey)}`);
   });
-}
-
-/** Access layer views in dependency order (each reads only the business vault). */
-export function accessLayerViews(ctx: SqlContext): ReadonlyArray<SqlStatement> {
-  const al = ctx.model.accessLayer;
-  const view = (e: AccessLayerEntity, sql: Statement, relation = entityTable(ctx.model, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
-  return [
-    ...al.presentationViews.map((v) => view(v, presentationView(ctx, v))),
-    ...al.dimensionalModels.flatMap((m) => [
-      // A dimension's view belongs to its dimensional model.
-      ...dimensionViews(ctx, m).map((sql, i) => view(m, sql, dimensionTable(ctx.model, m.name, m.dimensions[i]!.name))),
-      view(m, factView(ctx, m)),
-    ]),
-    ...al.reportingViews.map((v) => view(v, reportingView(ctx, v))),
-  ];
 }

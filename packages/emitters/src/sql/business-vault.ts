@@ -8,7 +8,7 @@
  *   current values; the ghost record is always kept, as the unknown member of dimensions.
  */
 import {
-  METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type BusinessVaultEntity, type Column, type Filter,
+  METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter,
 } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
@@ -16,7 +16,6 @@ import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
 import { hashExpression } from './hashing.js';
 import { entityTable } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
-import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
 import { createEntityView, leftJoin } from './views.js';
@@ -158,16 +157,4 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
 /** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */
 export function filterSql(ctx: SqlContext, filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
   return renderExpr(filter.expr, new ExprScope(ctx.dialect, columns));
-}
-
-/** Business vault views in dependency order: satellites, then the hubs and links they filter. */
-export function businessVaultViews(ctx: SqlContext): ReadonlyArray<SqlStatement> {
-  const bv = ctx.model.businessVault;
-  const view = (e: BusinessVaultEntity, sql: Statement): SqlStatement => sqlStatement('view', sql, { entity: e, relation: entityTable(ctx.model, e.kind, e.name) });
-  return [
-    ...bv.satellites.map((s) => view(s, businessSatelliteView(ctx, s))),
-    ...bv.linkSatellites.map((s) => view(s, businessSatelliteView(ctx, s))),
-    ...bv.hubs.map((h) => view(h, businessHubView(ctx, h))),
-    ...bv.links.map((l) => view(l, businessHubView(ctx, l))),
-  ];
 }

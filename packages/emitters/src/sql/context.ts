@@ -5,6 +5,7 @@
 import type {
   BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel,
 } from '@vault/core';
+import { entitiesOf } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
 import { sqlText, type SqlText } from './quote.js';
@@ -40,25 +41,23 @@ function index<T extends { readonly name: string }>(items: ReadonlyArray<T>, key
 }
 
 export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
-  const rv = model.rawVault;
-  const bv = model.businessVault;
   const deltaOrder = new Map<string, string>();
-  for (const s of [...rv.satellites, ...rv.linkSatellites]) {
+  for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (s.deltaOrder !== undefined && !deltaOrder.has(s.source.table)) deltaOrder.set(s.source.table, s.deltaOrder);
   }
   return {
     model,
     dialect,
     sql: sqlText(dialect),
-    hubs: index(rv.hubs),
-    links: index(rv.links),
-    satellites: index(rv.satellites),
-    linkSatellites: index(rv.linkSatellites),
-    businessHubs: index(bv.hubs),
-    businessLinks: index(bv.links),
-    businessSatellites: index(bv.satellites),
-    businessSatelliteOf: index(bv.satellites, (s) => s.parent),
-    businessLinkSatelliteOf: index(bv.linkSatellites, (s) => s.parent),
+    hubs: index(entitiesOf(model, 'hub')),
+    links: index(entitiesOf(model, 'link')),
+    satellites: index(entitiesOf(model, 'satellite')),
+    linkSatellites: index(entitiesOf(model, 'link_satellite')),
+    businessHubs: index(entitiesOf(model, 'business_hub')),
+    businessLinks: index(entitiesOf(model, 'business_link')),
+    businessSatellites: index(entitiesOf(model, 'business_satellite')),
+    businessSatelliteOf: index(entitiesOf(model, 'business_satellite'), (s) => s.parent),
+    businessLinkSatelliteOf: index(entitiesOf(model, 'business_link_satellite'), (s) => s.parent),
     sourceColumns: new Map(model.sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const)),
     deltaOrder,
     zeroHash: zeroHash(model.hashing.algorithm),

@@ -4,6 +4,7 @@
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
@@ -38,28 +39,48 @@ export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> 
 
 type RawEntity = Hub | Link | Satellite | LinkSatellite;
 
-function primaryKey(e: RawEntity): ReadonlyArray<string> {
-  return e.kind === 'hub' || e.kind === 'link' ? [e.hashKey] : [e.parentHashKey, METADATA_COLUMNS.loadTimestamp];
-}
-
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
  * hashdiff) identifies it, and the index behind this key serves the load's anti-join and its
  * look-up of the stored row before a change (load-satellite.ts). NULL delta-order values (the
  * ghost record's among them) never conflict.
  */
-function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
-  return (e.kind === 'satellite' || e.kind === 'link_satellite') && e.deltaOrder !== undefined
-    ? [[e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]
-    : [];
+function uniqueKeys(e: Satellite | LinkSatellite): ReadonlyArray<ReadonlyArray<string>> {
+  return e.deltaOrder !== undefined ? [[e.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]] : [];
 }
+
+/** A table's keys: its primary key and the unique keys it adds. */
+export interface TableKeys {
+  readonly primary: ReadonlyArray<string>;
+  readonly unique: ReadonlyArray<ReadonlyArray<string>>;
+}
+
+const keyed = (e: Hub | Link): TableKeys => ({ primary: [e.hashKey], unique: [] });
+const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
+const view = (): undefined => undefined;
+
+/** The keys of each kind's table; `undefined` for the kinds setup creates as views. */
+export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
+  hub: keyed,
+  link: keyed,
+  satellite,
+  link_satellite: satellite,
+  business_hub: view,
+  business_link: view,
+  business_satellite: view,
+  business_link_satellite: view,
+  presentation_view: view,
+  dimensional_model: view,
+  reporting_view: view,
+};
 
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  const rv = ctx.model.rawVault;
-  return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) => {
+  return ctx.model.entities.flatMap((e) => {
+    const keys = dispatch(e, TABLE_KEYS);
+    if (keys === undefined) return [];
     const table = entityTable(ctx.model, e.kind, e.name);
-    return sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), primaryKey(e), uniqueKeys(e)), { entity: e, relation: table });
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table })];
   });
 }
 
@@ -88,28 +109,35 @@ function createTable(
  */
 export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
-  const rv = ctx.model.rawVault;
   const zero = quoteLiteral(ctx.zeroHash);
   const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`;
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
-  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): SqlStatement => {
+  const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): ReadonlyArray<SqlStatement> => {
     const table = entityTable(ctx.model, e.kind, e.name);
     const sql = ctx.dialect.insertOnce(tableIdent(table), values.map(([c]) => quoteIdent(c)), values.map(([, v]) => v));
-    return sqlStatement('ghost_record', sql, { entity: e, relation: table });
+    return [sqlStatement('ghost_record', sql, { entity: e, relation: table })];
   };
   const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
-  return [
-    ...rv.hubs.map((h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const), ...metadata])),
-    ...rv.links.map((l) =>
+  const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<SqlStatement> => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]);
+  const none = (): ReadonlyArray<SqlStatement> => [];
+  const ghosts: KindHandlers<ReadonlyArray<SqlStatement>> = {
+    hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const), ...metadata]),
+    link: (l) =>
       insert(l, [
         [l.hashKey, zero],
         ...l.hubs.map((h) => [h.hashKey, zero] as const),
         ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const),
         ...metadata,
       ]),
-    ),
-    ...[...rv.satellites, ...rv.linkSatellites].map((s) =>
-      insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]),
-    ),
-  ];
+    satellite,
+    link_satellite: satellite,
+    business_hub: none,
+    business_link: none,
+    business_satellite: none,
+    business_link_satellite: none,
+    presentation_view: none,
+    dimensional_model: none,
+    reporting_view: none,
+  };
+  return ctx.model.entities.flatMap((e) => dispatch(e, ghosts));
 }

@@ -3,11 +3,9 @@
  * run (`vault run`); `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { EntityKind, Layer, VaultEntity, VaultModel } from '@vault/core';
-import { match } from 'ts-pattern';
+import type { EntityKind, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import { KINDS, dispatch, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
-import { accessLayerViews } from './access-layer.js';
-import { businessVaultViews } from './business-vault.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
@@ -18,22 +16,24 @@ import { satelliteLoad } from './load-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
+import { setupViews } from './setup-views.js';
 import { validateSql } from './validate.js';
 import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
-import { loadWaves, STORAGE } from './waves.js';
+import { loadWaves } from './waves.js';
 
 export interface SqlOptions {
   /** The spec file as the user gave it: every file's header names its file name (`specFileName`). */
   readonly specPath: string;
 }
 
-export type RawVaultKind = 'hub' | 'link' | 'satellite' | 'link_satellite';
+/** The kinds `vault run` loads (`KINDS[kind].loaded`). */
+export type RawVaultKind = LoadedKind;
 
-/** A layer of the vault: where an entity, and so a loaded table, lives. */
-export type VaultLayer = Exclude<Layer, 'source'>;
+/** A layer of the vault: where an entity, and so a loaded table, lives (`KINDS[kind].layer`). */
+export type { VaultLayer } from '@vault/core/internal';
 
 /**
  * The load of one entity's table, of any layer: run its statements in one transaction, binding
@@ -79,7 +79,7 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
   return [
     ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
-    ...businessVaultViews(ctx), ...accessLayerViews(ctx),
+    ...setupViews(ctx),
   ];
 }
 
@@ -90,29 +90,37 @@ function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyAr
 }
 
 /** An entity's load: its statements' text and the landing tables they read. */
-function entityLoad(ctx: SqlContext, e: VaultEntity): { readonly statements: ReadonlyArray<Statement>; readonly tables: ReadonlyArray<string> } {
-  const stored = (): never => {
-    throw new Error(`vault SQL: ${e.kind} '${e.name}' is stored as a view (STORAGE), and has no load`);
-  };
-  return match(e)
-    // A hub or link without a source has nothing to load.
-    .with({ kind: 'hub' }, (h) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table) }))
-    .with({ kind: 'link' }, (l) => ({ statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)], tables: l.sources.map((s) => s.table) }))
-    .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => ({ statements: [satelliteLoad(ctx, s)], tables: [s.source.table] }))
-    .with(
-      { kind: 'business_hub' }, { kind: 'business_link' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' },
-      { kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' },
-      stored,
-    )
-    .exhaustive();
+interface EntityLoad {
+  readonly statements: ReadonlyArray<Statement>;
+  readonly tables: ReadonlyArray<string>;
 }
 
-/** The loads of every entity stored as a table, wave by wave (sql/waves.ts). */
+const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], tables: [s.source.table] });
+const notLoaded = (): undefined => undefined;
+
+/** The load of each kind `vault run` loads (`KINDS[kind].loaded`); the others are views. */
+const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
+  // A hub or link without a source has nothing to load.
+  hub: (h, ctx) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table) }),
+  link: (l, ctx) => ({ statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)], tables: l.sources.map((s) => s.table) }),
+  satellite: satelliteLoads,
+  link_satellite: satelliteLoads,
+  business_hub: notLoaded,
+  business_link: notLoaded,
+  business_satellite: notLoaded,
+  business_link_satellite: notLoaded,
+  presentation_view: notLoaded,
+  dimensional_model: notLoaded,
+  reporting_view: notLoaded,
+};
+
+/** The loads of every entity `vault run` loads, wave by wave (sql/waves.ts). */
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
-  return loadWaves(ctx.model, (e) => STORAGE[e.kind] === 'table').flatMap((wave, i) =>
+  return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
       const target = entityTable(ctx.model, e.kind, e.name);
-      const load = entityLoad(ctx, e);
+      const load = dispatch(e, LOADS, ctx);
+      if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
       return {
         entity: e.name,
         kind: e.kind,

@@ -1,7 +1,7 @@
 /** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL today). */
 export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
-export { entityDependencies, loadWaves, STORAGE, type LayeredEntity, type Storage } from './waves.js';
+export { entityDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
 // The CLI and the public API talk to PostgreSQL: its quoting, type names, parameter and ledger kinds.

@@ -3,6 +3,7 @@
  * name (a prefix per kind), every identifier within the dialect's limit.
  */
 import type { EntityKind, VaultModel } from '@vault/core';
+import { KINDS, type VaultLayer } from '@vault/core/internal';
 import { WIRED_DIALECT } from './dialect/index.js';
 
 /**
@@ -32,19 +33,8 @@ export const TABLE_PREFIX = {
   reporting_view: 'rv_',
 } as const satisfies Record<EntityKind, string>;
 
-const KIND_SCHEMA = {
-  hub: 'rawVault',
-  link: 'rawVault',
-  satellite: 'rawVault',
-  link_satellite: 'rawVault',
-  business_hub: 'businessVault',
-  business_link: 'businessVault',
-  business_satellite: 'businessVault',
-  business_link_satellite: 'businessVault',
-  presentation_view: 'accessLayer',
-  dimensional_model: 'accessLayer',
-  reporting_view: 'accessLayer',
-} as const satisfies Record<EntityKind, SchemaKey>;
+/** The schema setting of each layer's entities. */
+const LAYER_SCHEMA = { raw_vault: 'rawVault', business_vault: 'businessVault', access_layer: 'accessLayer' } as const satisfies Record<VaultLayer, SchemaKey>;
 
 /** Where a table or view lives; both parts as created (shortened, not quoted). */
 export interface SqlTable {
@@ -56,7 +46,7 @@ export interface SqlTable {
  * @example entityTable(model, 'satellite', 'early_warning_signal') // { schema: 'raw_vault', name: 'sat_early_warning_signal' }
  */
 export function entityTable(model: VaultModel, kind: EntityKind, name: string): SqlTable {
-  return { schema: sqlName(model.schemas[KIND_SCHEMA[kind]]), name: sqlName(`${TABLE_PREFIX[kind]}${name}`) };
+  return { schema: sqlName(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: sqlName(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */

@@ -2,8 +2,8 @@
  * The columns of each table and view, taken from `entityColumns`: the SQL objects have exactly
  * the columns, in the order, that the manifest lists.
  */
-import { METADATA_COLUMNS, type VaultEntity } from '@vault/core';
-import { match } from 'ts-pattern';
+import { METADATA_COLUMNS, type LinkSatellite, type Satellite, type VaultEntity } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { entityColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
 
@@ -14,22 +14,28 @@ export interface TableColumn {
   readonly notNull: boolean;
 }
 
+const metadata = [METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource];
+const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<string> => [s.parentHashKey, METADATA_COLUMNS.hashDiff, ...metadata];
+// Views: SQL does not declare nullability for them.
+const view = (): ReadonlyArray<string> => [];
+
 /** Columns that never hold NULL in the raw vault: hash keys and metadata. */
+const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
+  hub: (h) => [h.hashKey, ...metadata],
+  link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
+  satellite,
+  link_satellite: satellite,
+  business_hub: view,
+  business_link: view,
+  business_satellite: view,
+  business_link_satellite: view,
+  presentation_view: view,
+  dimensional_model: view,
+  reporting_view: view,
+};
+
 function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
-  const metadata = [METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource];
-  return new Set(
-    match(entity)
-      .with({ kind: 'hub' }, (h) => [h.hashKey, ...metadata])
-      .with({ kind: 'link' }, (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata])
-      .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => [s.parentHashKey, METADATA_COLUMNS.hashDiff, ...metadata])
-      // Views: SQL does not declare nullability for them.
-      .with(
-        { kind: 'business_hub' }, { kind: 'business_link' }, { kind: 'business_satellite' }, { kind: 'business_link_satellite' },
-        { kind: 'presentation_view' }, { kind: 'dimensional_model' }, { kind: 'reporting_view' },
-        () => [],
-      )
-      .exhaustive(),
-  );
+  return new Set(dispatch(entity, REQUIRED_COLUMNS));
 }
 
 export function tableColumns(ctx: Pick<SqlContext, 'model' | 'dialect'>, entity: VaultEntity): ReadonlyArray<TableColumn> {

@@ -4,12 +4,30 @@
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
 import type { PathDiagnostic, SpecPath, VaultModel } from '@vault/core';
-import { allEntities, pathDiag } from '@vault/core/internal';
+import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT } from './dialect/index.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
+
+type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
+const none = (): SqlObjects => [];
+
+/** The SQL objects each kind has besides its own table or view. */
+const MORE_OBJECTS: KindHandlers<SqlObjects, VaultModel> = {
+  hub: none,
+  link: none,
+  satellite: none,
+  link_satellite: none,
+  business_hub: none,
+  business_link: none,
+  business_satellite: none,
+  business_link_satellite: none,
+  presentation_view: none,
+  dimensional_model: (m, model) => m.dimensions.map((d) => ({ table: dimensionTable(model, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
+  reporting_view: none,
+};
 
 /**
  * Problems that would make the SQL of `model` invalid, each at the spec node of the entity (or
@@ -31,21 +49,19 @@ export function validateSql(model: VaultModel): ReadonlyArray<PathDiagnostic> {
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
   claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run', ['model']);
   for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`, ['tables', t.name]);
-  for (const { entity } of allEntities(model)) {
+  for (const entity of model.entities) {
     claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
-    if (entity.kind === 'dimensional_model') {
-      for (const d of entity.dimensions) claim(dimensionTable(model, entity.name, d.name), `dimension '${d.name}' of '${entity.name}'`, entity.origin);
-    }
+    for (const { table, what } of dispatch(entity, MORE_OBJECTS, model)) claim(table, what, entity.origin);
   }
   const ctx = sqlContext(model, WIRED_DIALECT);
-  for (const s of [...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+  for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (!ctx.sourceColumns.has(s.source.table)) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
   }
-  for (const e of [...model.rawVault.hubs, ...model.rawVault.links]) {
+  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problem(e.origin, `${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
   }
-  for (const e of [...model.rawVault.hubs, ...model.rawVault.links, ...model.rawVault.satellites, ...model.rawVault.linkSatellites]) {
+  for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {
       const columns = ctx.sourceColumns.get(e.source.table);
       if (columns === undefined) continue; // reported above

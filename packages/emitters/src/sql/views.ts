@@ -1,5 +1,6 @@
 /** Small pieces every view shares. */
-import type { EntityKind, VaultModel } from '@vault/core';
+import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
@@ -34,24 +35,30 @@ export interface ModelView {
   readonly table: SqlTable;
 }
 
-/** Every view setup creates, business vault first, each view after the views it reads. */
+const entityView = (layer: ModelView['layer']) => (e: VaultEntity, model: VaultModel): ReadonlyArray<ModelView> =>
+  [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(model, e.kind, e.name) }];
+const table = (): ReadonlyArray<ModelView> => [];
+
+const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, VaultModel> = {
+  hub: table,
+  link: table,
+  satellite: table,
+  link_satellite: table,
+  business_hub: entityView('business_vault'),
+  business_link: entityView('business_vault'),
+  business_satellite: entityView('business_vault'),
+  business_link_satellite: entityView('business_vault'),
+  presentation_view: entityView('access_layer'),
+  dimensional_model: (m, model) => [
+    ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(model, m.name, d.name) })),
+    ...entityView('access_layer')(m, model),
+  ],
+  reporting_view: entityView('access_layer'),
+};
+
+/** Every view setup creates, business vault first, each kind in canonical order. */
 export function modelViews(model: VaultModel): ReadonlyArray<ModelView> {
-  const bv = model.businessVault;
-  const al = model.accessLayer;
-  const entity = (layer: ModelView['layer']) => (e: { readonly kind: EntityKind; readonly name: string }): ModelView => ({
-    label: `${e.kind} ${e.name}`,
-    layer,
-    table: entityTable(model, e.kind, e.name),
-  });
-  return [
-    ...[...bv.hubs, ...bv.links, ...bv.satellites, ...bv.linkSatellites].map(entity('business_vault')),
-    ...al.presentationViews.map(entity('access_layer')),
-    ...al.dimensionalModels.flatMap((m) => [
-      ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(model, m.name, d.name) })),
-      entity('access_layer')(m),
-    ]),
-    ...al.reportingViews.map(entity('access_layer')),
-  ];
+  return model.entities.flatMap((e) => dispatch(e, MODEL_VIEWS, model));
 }
 
 /**

@@ -8,37 +8,33 @@
  * reads the raw vault, through views or directly, so it waits for the tables those read.
  */
 import type { EntityKind, EntityRef, Layer, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
-
-/** How setup stores an entity: a table a load fills, or a view over other tables and views. */
-export type Storage = 'table' | 'view';
-
-/** Today the raw vault is stored and loaded; the business vault and access layer are views. */
-export const STORAGE = {
-  hub: 'table', link: 'table', satellite: 'table', link_satellite: 'table',
-  business_hub: 'view', business_link: 'view', business_satellite: 'view', business_link_satellite: 'view',
-  presentation_view: 'view', dimensional_model: 'view', reporting_view: 'view',
-} as const satisfies Record<EntityKind, Storage>;
+import { allEntities, dispatch, type KindHandlers } from '@vault/core/internal';
 
 const key = (kind: EntityKind | EntityRef['kind'], name: string): string => `${kind}\u0000${name}`;
 
-/** The kind of the entity a satellite describes. */
-const PARENT_KIND = {
-  satellite: 'hub', link_satellite: 'link', business_satellite: 'business_hub', business_link_satellite: 'business_link',
-} as const satisfies Partial<Record<EntityKind, EntityKind>>;
+const none = (): ReadonlyArray<string> => [];
+
+/** What each kind hangs off besides what it is derived from: the parent a satellite describes, the hubs a link connects. */
+const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
+  hub: none,
+  link: (l) => l.hubs.map((h) => key('hub', h.hub)),
+  satellite: (s) => [key('hub', s.parent)],
+  link_satellite: (s) => [key('link', s.parent)],
+  business_hub: none,
+  business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),
+  business_satellite: (s) => [key('business_hub', s.parent)],
+  business_link_satellite: (s) => [key('business_link', s.parent)],
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
 
 /**
  * The entities `e` reads or hangs off: what it is derived from, the hub or link a satellite
  * describes, the hubs a link connects. Source tables are no entities and are left out.
  */
 export function entityDependencies(e: VaultEntity): ReadonlyArray<string> {
-  const refs = e.derivedFrom.filter((r) => r.kind !== 'source_table').map((r) => key(r.kind, r.name));
-  if (e.kind === 'satellite' || e.kind === 'link_satellite' || e.kind === 'business_satellite' || e.kind === 'business_link_satellite') {
-    refs.push(key(PARENT_KIND[e.kind], e.parent));
-  }
-  if (e.kind === 'link') refs.push(...e.hubs.map((h) => key('hub', h.hub)));
-  if (e.kind === 'business_link') refs.push(...e.hubs.map((h) => key('business_hub', h.hub)));
-  return refs;
+  return [...e.derivedFrom.filter((r) => r.kind !== 'source_table').map((r) => key(r.kind, r.name)), ...dispatch(e, HANGS_OFF)];
 }
 
 /** An entity and the layer it belongs to, as `allEntities` gives them. */
@@ -50,7 +46,7 @@ export interface LayeredEntity {
 /**
  * The loaded entities of `model` (those `loaded` says yes to) in waves, each wave in the model's
  * order. A dependency that is not loaded (a view) counts through what it depends on.
- * @example loadWaves(model, (e) => STORAGE[e.kind] === 'table').map((w) => w.map((x) => x.entity.kind))
+ * @example loadWaves(model, (e) => KINDS[e.kind].loaded).map((w) => w.map((x) => x.entity.kind))
  * // [['hub', 'hub'], ['link', 'satellite', 'satellite'], ['link_satellite']]
  */
 export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean): ReadonlyArray<ReadonlyArray<LayeredEntity>> {
@@ -83,8 +79,7 @@ export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean
   };
   const waves: LayeredEntity[][] = [];
   for (const { layer, entity } of layered) {
-    // allEntities never gives a source table; the test narrows its layer for the type.
-    if (layer === 'source' || !loaded(entity)) continue;
+    if (!loaded(entity)) continue;
     const wave = waveOf(entity);
     while (waves.length <= wave) waves.push([]);
     waves[wave]!.push({ layer, entity });

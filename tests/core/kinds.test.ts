@@ -1,0 +1,55 @@
+/**
+ * The kinds registry agrees with what the compiler builds and the targets emit: the model lists
+ * its entities in ENTITY_KINDS order, `byKind` holds the same entities, and the registry's
+ * facts (layer, plural, loaded, storage) are what the manifest and the SQL plan do.
+ */
+import { describe, expect, it } from 'vitest';
+import { ENTITY_KINDS, KINDS, dispatch, entitiesOf, qualifiedName, replaceEntities, type KindHandlers, type VaultModel } from '@vault/core/internal';
+import { analyzeSpec, loadSpecFile } from '@vault/dsl';
+import { buildManifest, sqlPlan } from '@vault/emitters/internal';
+
+function load(path: string): VaultModel {
+  const model = analyzeSpec(loadSpecFile(path)).model;
+  if (model === undefined) throw new Error(`${path} does not compile`);
+  return model;
+}
+
+const model = load('specs/ews.yaml');
+
+describe('the kinds registry', () => {
+  it('lists the entities in canonical kind order, and byKind holds the same entities', () => {
+    const rank = (kind: string): number => ENTITY_KINDS.indexOf(kind as (typeof ENTITY_KINDS)[number]);
+    const ranks = model.entities.map((e) => rank(e.kind));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ENTITY_KINDS.flatMap((k) => entitiesOf(model, k))).toEqual(model.entities);
+    for (const k of ENTITY_KINDS) for (const e of entitiesOf(model, k)) expect(e.kind).toBe(k);
+  });
+
+  it('names each entity by its layer and plural, as the manifest lists it', () => {
+    const manifest = buildManifest(model, { specPath: 'specs/ews.yaml', files: [] }) as unknown as Record<string, Record<string, ReadonlyArray<{ name: string }>>>;
+    for (const e of model.entities) {
+      const { layer, plural } = KINDS[e.kind];
+      expect(manifest[layer]?.[plural]?.some((m) => m.name === e.name)).toBe(true);
+      expect(qualifiedName(e)).toBe(`${layer}.${plural}.${e.name}`);
+    }
+  });
+
+  it('loads exactly the kinds it says are loaded, and those are tables', () => {
+    const loaded = new Set(sqlPlan(model).loads.map((l) => l.kind));
+    expect([...loaded].sort()).toEqual(ENTITY_KINDS.filter((k) => KINDS[k].loaded && entitiesOf(model, k).length > 0).sort());
+    for (const k of ENTITY_KINDS) if (KINDS[k].loaded) expect(KINDS[k].storage).toBe('table');
+  });
+
+  it('dispatches each entity to the handler of its kind', () => {
+    // Built from the list, so the cast stands in for the eleven handlers a target writes out.
+    const handlers = Object.fromEntries(ENTITY_KINDS.map((k) => [k, (e: { kind: string }) => `${k}:${e.kind}`])) as unknown as KindHandlers<string>;
+    for (const e of model.entities) expect(dispatch(e, handlers)).toBe(`${e.kind}:${e.kind}`);
+  });
+
+  it('replaces the entities of one kind and keeps the rest in order', () => {
+    const hubs = entitiesOf(model, 'hub');
+    const fewer = replaceEntities(model, 'hub', hubs.slice(1));
+    expect(fewer.byKind.hub).toEqual(hubs.slice(1));
+    expect(fewer.entities).toEqual(model.entities.filter((e) => e !== hubs[0]));
+  });
+});
