@@ -4,11 +4,10 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { allEntities, byCodeUnit, byName } from '@vault/core/internal';
 import { entityColumns, type EntityColumn } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
-import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
 
@@ -72,7 +71,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
   const list = (kind: EntityKind): Entities =>
     entities
       .filter((e) => e.kind === kind)
-      .sort((a, b) => byCodeUnit(a.name, b.name))
+      .sort(byName)
       .map((e) => manifestEntity(model, e, emitted, options.blocks));
   return {
     model: model.name,
@@ -120,7 +119,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
   for (const [layer, lists] of LAYOUT) {
     yield `  ${q(layer)}: {\n`;
     for (const [i, [plural, kind]] of lists.entries()) {
-      const entities = [...(byKind.get(kind) ?? [])].sort((a, b) => byCodeUnit(a.name, b.name));
+      const entities = [...(byKind.get(kind) ?? [])].sort(byName);
       const tail = i < lists.length - 1 ? ',\n' : '\n';
       if (entities.length === 0) {
         yield `    ${q(plural)}: []${tail}`;

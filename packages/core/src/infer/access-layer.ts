@@ -8,7 +8,7 @@ import type { AccessColumn, AccessLayer, Dimension, DimensionalModel, Presentati
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
 import { indexBy } from './group.js';
 import type { EntityRef, Evidence } from '../ir/common.js';
-import { closest } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
 import type { Spec } from '../spec/spec.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';

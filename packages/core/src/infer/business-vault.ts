@@ -7,7 +7,7 @@ import { pathDiag } from '../diagnostics/make.js';
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVault } from '../ir/business-vault.js';
 import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
 import type { LinkSatellite, RawVault, Satellite } from '../ir/raw-vault.js';
-import { closest } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
 import { checkRule } from './rule-check.js';

@@ -4,10 +4,10 @@
  * it connects (labelled with the role). Drawn in Mermaid (erDiagram) and in DOT.
  */
 import { METADATA_COLUMNS, type RawVaultEntity, type VaultModel } from '@vault/core';
+import { byName } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { entityColumns } from '../columns.js';
 import { qualifiedName } from '../entity-kinds.js';
-import { byCodeUnit } from '../querydsl/python-file.js';
 import { CodeWriter } from '../writer.js';
 import { dotAttributes, dotHtml, dotString } from './dot.js';
 import { mermaidId, mermaidText } from './mermaid.js';
@@ -35,7 +35,7 @@ interface ErRelation {
 
 /** The raw vault's entities in drawing order (kind, then name) and the relations between them. */
 function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<RawVaultEntity>; readonly relations: ReadonlyArray<ErRelation> } {
-  const sorted = <T extends RawVaultEntity>(xs: ReadonlyArray<T>): T[] => [...xs].sort((a, b) => byCodeUnit(a.name, b.name));
+  const sorted = <T extends RawVaultEntity>(xs: ReadonlyArray<T>): T[] => [...xs].sort(byName);
   const rv = model.rawVault;
   const hubs = new Map(rv.hubs.map((h) => [h.name, h] as const));
   const links = new Map(rv.links.map((l) => [l.name, l] as const));

@@ -4,10 +4,9 @@
  * (`source.tables.customer`, `raw_vault.hubs.customer`), so the graph and `derived_from` in
  * manifest.json say the same thing in the same words.
  */
-import { allEntities, type EntityKind, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import { allEntities, byCodeUnit, type EntityKind, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { qualifiedName } from '../entity-kinds.js';
-import { byCodeUnit } from '../querydsl/python-file.js';
 
 /** What a node is: an entity kind, or a landing table. */
 export type LineageKind = EntityKind | 'source_table';

@@ -5,13 +5,13 @@
  * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
-import { allEntities } from '@vault/core/internal';
+import { allEntities, byCodeUnit } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { KIND_PLACES, type VaultLayer } from '../entity-kinds.js';
 import { entityFilesFor } from './entity-file.js';
 import { entityPaths } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
-import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
+import { Imports, header, pythonFile } from './python-file.js';
 import { registryFile } from './registry.js';
 import { dslContext, type DslContext } from './scope.js';
 import { validateQueryDsl } from './validate.js';
