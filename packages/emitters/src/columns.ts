@@ -34,39 +34,61 @@ const RECORD_SOURCE_TYPE = printColumnType({ kind: 'text' });
  */
 export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
 
-/** Landing columns by table, built once per model: models reach 10,000 tables. */
-const SOURCE_COLUMNS = new WeakMap<ReadonlyArray<SourceTable>, ReadonlyMap<string, ReadonlyMap<string, Column>>>();
+/**
+ * What `entityColumns` needs of a model: the model, and its landing columns by table (a raw
+ * satellite's delta-order column has its source column's type). Build it once per model with
+ * `modelColumns`, as models reach 10,000 tables; the SQL target's context is one already.
+ */
+export interface ModelColumns {
+  readonly model: VaultModel;
+  /** Landing columns: table → column → column. */
+  readonly sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+}
+
+/**
+ * The index is built on first use: only raw satellites with a delta order need it.
+ * @example entityColumns(modelColumns(model), hub)
+ */
+export function modelColumns(model: VaultModel): ModelColumns {
+  let sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>> | undefined;
+  return {
+    model,
+    get sourceColumns() {
+      return (sourceColumns ??= sourceColumnIndex(model.sources));
+    },
+  };
+}
+
+/** Landing columns by table, then by name. */
+function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<string, ReadonlyMap<string, Column>> {
+  return new Map(sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const));
+}
 
 /**
  * The delta-order column a raw satellite stores, with the source column's type; undefined when
  * its source table has none.
- * @example deltaOrderColumn(model, sat) // { name: 'delta_order', type: 'timestamptz' }
+ * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: 'timestamptz' }
  */
-export function deltaOrderColumn(model: VaultModel, sat: Satellite | LinkSatellite): EntityColumn | undefined {
+export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
-  let tables = SOURCE_COLUMNS.get(model.sources);
-  if (tables === undefined) {
-    tables = new Map(model.sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const));
-    SOURCE_COLUMNS.set(model.sources, tables);
-  }
-  const source = tables.get(sat.source.table)?.get(sat.deltaOrder);
+  const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
   return { name: DELTA_ORDER_COLUMN, type: printColumnType(source.type) };
 }
 
 /**
  * @example
- * entityColumns(model, hub)
+ * entityColumns(modelColumns(model), hub)
  * // [{ name: 'business_partner_hk', type: 'char(32)' }, { name: 'business_partner_id', type: 'int' },
  * //  { name: 'load_ts', type: 'timestamptz' }, { name: 'record_source', type: 'text' }]
  */
-export function entityColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<EntityColumn> {
+export function entityColumns(columns: ModelColumns, entity: VaultEntity): ReadonlyArray<EntityColumn> {
   // Each kind is paired with its own entity type, which TypeScript cannot follow through an index.
-  return (ENTITY_COLUMNS[entity.kind] as ColumnsOf<EntityKind>)(entity, model);
+  return (ENTITY_COLUMNS[entity.kind] as ColumnsOf<EntityKind>)(entity, columns);
 }
 
 type Of<K extends EntityKind> = Extract<VaultEntity, { kind: K }>;
-type ColumnsOf<K extends EntityKind> = (entity: Of<K>, model: VaultModel) => ReadonlyArray<EntityColumn>;
+type ColumnsOf<K extends EntityKind> = (entity: Of<K>, columns: ModelColumns) => ReadonlyArray<EntityColumn>;
 
 const hash = (model: VaultModel, name: string): EntityColumn => ({ name, type: hashType(model.hashing.algorithm) });
 const plain = (c: Pick<Column, 'name' | 'type'>): EntityColumn => ({ name: c.name, type: printColumnType(c.type) });
@@ -75,8 +97,8 @@ const METADATA: ReadonlyArray<EntityColumn> = [
   { name: METADATA_COLUMNS.recordSource, type: RECORD_SOURCE_TYPE },
 ];
 
-const hubColumns = (h: Of<'hub' | 'business_hub'>, model: VaultModel): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
-const linkColumns = (l: Of<'link' | 'business_link'>, model: VaultModel): ReadonlyArray<EntityColumn> => [
+const hubColumns = (h: Of<'hub' | 'business_hub'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
+const linkColumns = (l: Of<'link' | 'business_link'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
   hash(model, l.hashKey),
   ...l.hubs.map((h) => hash(model, h.hashKey)),
   ...l.hubs.flatMap((h) => h.businessKeys).map(plain),
@@ -89,8 +111,10 @@ const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: Rea
   ...(deltaOrder === undefined ? [] : [deltaOrder]),
   ...payload.map(plain),
 ];
-const rawSatelliteColumns = (s: Of<'satellite' | 'link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, s.payload, deltaOrderColumn(model, s));
-const businessSatelliteColumns = (s: Of<'business_satellite' | 'business_link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
+const rawSatelliteColumns = (s: Of<'satellite' | 'link_satellite'>, columns: ModelColumns): ReadonlyArray<EntityColumn> =>
+  satelliteColumns(columns.model, s.parentHashKey, s.payload, deltaOrderColumn(columns, s));
+const businessSatelliteColumns = (s: Of<'business_satellite' | 'business_link_satellite'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> =>
+  satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
 const viewColumns = (v: Of<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -109,5 +133,5 @@ const ENTITY_COLUMNS = {
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,
   reporting_view: viewColumns,
-  dimensional_model: (d, model) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
+  dimensional_model: (d, { model }) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
 } as const satisfies { readonly [K in EntityKind]: ColumnsOf<K> };

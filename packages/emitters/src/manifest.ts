@@ -5,7 +5,7 @@
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities, byCodeUnit, byName } from '@vault/core/internal';
-import { entityColumns, type EntityColumn } from './columns.js';
+import { entityColumns, modelColumns, type EntityColumn, type ModelColumns } from './columns.js';
 import { qualifiedName } from './entity-kinds.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
@@ -67,12 +67,13 @@ export interface ManifestOptions {
  */
 export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
   const emitted = new Set(options.files);
+  const columns = modelColumns(model);
   const entities = allEntities(model).map(({ entity }) => entity);
   const list = (kind: EntityKind): Entities =>
     entities
       .filter((e) => e.kind === kind)
       .sort(byName)
-      .map((e) => manifestEntity(model, e, emitted, options.blocks));
+      .map((e) => manifestEntity(columns, e, emitted, options.blocks));
   return {
     model: model.name,
     spec: specFileName(options.specPath),
@@ -106,6 +107,7 @@ const LAYOUT = [
  */
 export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions): Generator<string> {
   const emitted = new Set(options.files);
+  const columns = modelColumns(model);
   const byKind = new Map<EntityKind, VaultEntity[]>();
   for (const { entity } of allEntities(model)) {
     const list = byKind.get(entity.kind);
@@ -127,7 +129,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
       }
       yield `    ${q(plural)}: [\n`;
       for (const [j, e] of entities.entries()) {
-        const text = JSON.stringify(manifestEntity(model, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
+        const text = JSON.stringify(manifestEntity(columns, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
         yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
       }
       yield `    ]${tail}`;
@@ -199,7 +201,7 @@ function source(s: ManifestSource): ManifestSource {
   return { table: s.table, columns: [...s.columns] };
 }
 
-function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
+function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
   const fields = kindFields(entity);
   return {
     name: entity.name,
@@ -207,10 +209,10 @@ function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: Readonl
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
-    columns: entityColumns(model, entity),
+    columns: entityColumns(columns, entity),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity).filter((f) => emitted.has(f)).sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],
-    ...(blocks ? blocks(entity, model) : {}),
+    ...(blocks ? blocks(entity, columns.model) : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { METADATA_COLUMNS, type RawVaultEntity, type VaultModel } from '@vault/core';
 import { byName } from '@vault/core/internal';
 import { match } from 'ts-pattern';
-import { entityColumns } from '../columns.js';
+import { entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 import { qualifiedName } from '../entity-kinds.js';
 import { CodeWriter } from '../writer.js';
 import { dotAttributes, dotHtml, dotString } from './dot.js';
@@ -50,13 +50,13 @@ function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<Ra
   return { entities: [...sorted(rv.hubs), ...sorted(rv.links), ...sorted(rv.satellites), ...sorted(rv.linkSatellites)], relations };
 }
 
-function erColumns(model: VaultModel, entity: RawVaultEntity): ReadonlyArray<ErColumn> {
+function erColumns(columns: ModelColumns, entity: RawVaultEntity): ReadonlyArray<ErColumn> {
   const keysOf = match<RawVaultEntity, (column: string) => ReadonlyArray<ColumnKey>>(entity)
     .with({ kind: 'hub' }, (h) => (c) => (c === h.hashKey ? ['PK'] : h.businessKeys.some((k) => k.name === c) ? ['UK'] : []))
     .with({ kind: 'link' }, (l) => (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []))
     .with({ kind: 'satellite' }, { kind: 'link_satellite' }, (s) => (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []))
     .exhaustive();
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: c.type, keys: keysOf(c.name) }));
+  return entityColumns(columns, entity).map((c) => ({ name: c.name, type: c.type, keys: keysOf(c.name) }));
 }
 
 /** A Mermaid attribute type is one word: `decimal(18,6)` is written `decimal`, its full type in the comment. */
@@ -68,6 +68,7 @@ const MERMAID_TYPE_WORD = /^[A-Za-z_][A-Za-z0-9_()[\]-]*$/;
  */
 export function rawVaultErMermaid(model: VaultModel): string {
   const { entities, relations } = rawVaultParts(model);
+  const columns = modelColumns(model);
   const id = (e: RawVaultEntity): string => mermaidId(`${ER_PREFIX[e.kind]}${e.name}`);
   const w = new CodeWriter('  ');
   w.line('erDiagram');
@@ -75,7 +76,7 @@ export function rawVaultErMermaid(model: VaultModel): string {
     for (const e of entities) {
       w.line(`${id(e)} {`);
       w.block(() => {
-        for (const c of erColumns(model, e)) {
+        for (const c of erColumns(columns, e)) {
           const exact = MERMAID_TYPE_WORD.test(c.type);
           const word = exact ? c.type : (/^[A-Za-z_]+/.exec(c.type)?.[0] ?? 'type');
           const keys = c.keys.length > 0 ? ` ${c.keys.join(', ')}` : '';
@@ -96,6 +97,7 @@ export function rawVaultErMermaid(model: VaultModel): string {
  */
 export function rawVaultErDot(model: VaultModel): string {
   const { entities, relations } = rawVaultParts(model);
+  const columns = modelColumns(model);
   const id = (e: RawVaultEntity): string => dotString(qualifiedName(e));
   const w = new CodeWriter('  ');
   w.line('digraph raw_vault_er {');
@@ -111,7 +113,7 @@ export function rawVaultErDot(model: VaultModel): string {
         w.line(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="${s.stroke}">`);
         w.block(() => {
           w.line(`<TR><TD COLSPAN="3" BGCOLOR="${s.fill}"><B>${dotHtml(e.name)}</B><BR/><FONT POINT-SIZE="9">${dotHtml(s.label)}</FONT></TD></TR>`);
-          for (const c of erColumns(model, e)) {
+          for (const c of erColumns(columns, e)) {
             w.line(`<TR><TD ALIGN="LEFT">${dotHtml(c.name)}</TD><TD ALIGN="LEFT">${dotHtml(c.type)}</TD><TD>${c.keys.join(', ')}</TD></TR>`);
           }
         });

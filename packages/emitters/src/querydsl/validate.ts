@@ -13,25 +13,11 @@ import { registryMembers } from './registry.js';
 const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * The answer for each model and profile: `vault compile` asks before it plans the output and
- * the emitter asks again before it emits, and each asking spells every entity's names.
- */
-const ANSWERS = new WeakMap<VaultModel, WeakMap<FrameworkProfile, ReadonlyArray<string>>>();
-
-/**
  * Problems that would make the Query DSL output invalid; empty when it can be emitted.
  * @example
  * validateQueryDsl(model, DEFAULT_PROFILE) // []
  */
 export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): ReadonlyArray<string> {
-  let answers = ANSWERS.get(model);
-  if (answers === undefined) ANSWERS.set(model, (answers = new WeakMap()));
-  let problems = answers.get(profile);
-  if (problems === undefined) answers.set(profile, (problems = Object.freeze(findProblems(model, profile))));
-  return problems;
-}
-
-function findProblems(model: VaultModel, profile: FrameworkProfile): string[] {
   const problems: string[] = checkProfile(profile).map((p) => `framework profile ${p.path.join('.')}: ${p.message}`);
   problems.push(...modelNameProblems(model.name, profile));
   const entities = allEntities(model).map(({ entity }) => entity);

@@ -140,7 +140,7 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
   const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
   return createEntityView(ctx.model, hub.kind, hub.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, tableColumns(ctx.model, hub).map((c) => col('h', c.name))));
+    w.block(() => commaList(w, tableColumns(ctx, hub).map((c) => col('h', c.name))));
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
     if (hub.filter === undefined) return;
     if (sat !== undefined) {

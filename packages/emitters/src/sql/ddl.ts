@@ -59,7 +59,7 @@ function uniqueKeys(e: RawEntity): ReadonlyArray<ReadonlyArray<string>> {
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> {
   const rv = ctx.model.rawVault;
   return [...rv.hubs, ...rv.links, ...rv.satellites, ...rv.linkSatellites].map((e) =>
-    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx.model, e), primaryKey(e), uniqueKeys(e)),
+    createTable(tableIdent(entityTable(ctx.model, e.kind, e.name)), tableColumns(ctx, e), primaryKey(e), uniqueKeys(e)),
   );
 }
 

@@ -29,7 +29,7 @@ export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<Statement> 
     for (const e of entities) {
       const table = tableIdent(entityTable(ctx.model, e.kind, e.name));
       const regclass = `CAST(${quoteLiteral(table)} AS regclass)`;
-      const columns = tableColumns(ctx.model, e);
+      const columns = tableColumns(ctx, e);
       const names = columns.map((c) => quoteLiteral(c.name)).join(', ');
       w.line(`IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = ${regclass} AND NOT attisdropped AND attname IN (${names})) < ${columns.length} THEN`);
       w.block(() => {

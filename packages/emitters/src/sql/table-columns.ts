@@ -2,9 +2,9 @@
  * The columns of each table and view, taken from `entityColumns`: the SQL objects have exactly
  * the columns, in the order, that the manifest lists.
  */
-import { METADATA_COLUMNS, type VaultEntity, type VaultModel } from '@vault/core';
+import { METADATA_COLUMNS, type VaultEntity } from '@vault/core';
 import { match } from 'ts-pattern';
-import { entityColumns } from '../columns.js';
+import { entityColumns, type ModelColumns } from '../columns.js';
 import { pgTypeOfText } from './types.js';
 
 export interface TableColumn {
@@ -32,7 +32,8 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
   );
 }
 
-export function tableColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<TableColumn> {
+/** `columns`: the SQL target's context, which holds the model's column index. */
+export function tableColumns(columns: ModelColumns, entity: VaultEntity): ReadonlyArray<TableColumn> {
   const required = requiredColumns(entity);
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: pgTypeOfText(c.type), notNull: required.has(c.name) }));
+  return entityColumns(columns, entity).map((c) => ({ name: c.name, type: pgTypeOfText(c.type), notNull: required.has(c.name) }));
 }

@@ -54,7 +54,7 @@ export function validateSql(model: VaultModel): ReadonlyArray<string> {
       }
     }
     const seen = new Set<string>();
-    for (const c of tableColumns(model, e)) {
+    for (const c of tableColumns(ctx, e)) {
       if (seen.has(c.name)) problems.push(`${e.kind} '${e.name}' would have two columns named '${c.name}'`);
       seen.add(c.name);
     }
