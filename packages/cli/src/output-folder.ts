@@ -6,8 +6,8 @@
  */
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { errnoCode, fsReason } from '@vault/dsl/internal';
 import { EnvironmentError } from './exit.js';
-import { errnoCode, fsReason } from './fs-errors.js';
 import { environmentError, type Steps } from './output-steps.js';
 import { LockChangeError, takePidLock, type PidLock } from './pid-lock.js';
 

@@ -13,7 +13,7 @@ import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, re
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { byCodeUnit } from '@vault/core/internal';
-import { fsReason } from './fs-errors.js';
+import { fsReason } from '@vault/dsl/internal';
 import { ensureParent, inspectOutput, LEDGER, lockOutput, readLedger, repairLeftovers, retiredPath, stagingPath, type OutputContents, type UserEntry } from './output-folder.js';
 import { environmentError, Steps, type StepHook } from './output-steps.js';
 
