@@ -203,4 +203,13 @@ describe('writeOutput under faults', () => {
     writeFileSync(`${dir}.vault-lock`, `${gone}\n`);
     await expectRepaired(root, dir);
   });
+
+  it('takes over a lock with its own pid (an earlier release failed); refuses one that is not a plain file, and leaves it', async () => {
+    const { root, dir } = await setUp();
+    writeFileSync(`${dir}.vault-lock`, `${process.pid}\n`);
+    await expectRepaired(root, dir);
+    mkdirSync(`${dir}.vault-lock`);
+    await expect(writeOutput(dir, NEW, NEW.length)).rejects.toThrow(/m\.vault-lock is not a lock file vault made \(it is not a plain file\); remove it if no vault process is running; nothing was written$/);
+    expect(lstatSync(`${dir}.vault-lock`).isDirectory()).toBe(true);
+  });
 });

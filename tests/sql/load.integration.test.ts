@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { DELTA_ORDER_COLUMN, bindParameters, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { DELTA_ORDER_COLUMN, bindParameters, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, modelColumns, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
@@ -238,7 +238,7 @@ const ts = (column: string): string => `to_char(${quoteIdent(column)} AT TIME ZO
 
 async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', name: string, parentKind: 'hub' | 'link', parent: string, hk: string, payload: ReadonlyArray<string>, expected: Map<string, SatRow[]>, h: ShopHashing): Promise<void> {
   // The minute of the stored delta-order value (landing holds 2024-06-01T00:MM:00Z), where there is one.
-  const hasDelta = entityColumns(s.model, [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!)
+  const hasDelta = entityColumns(modelColumns(s.model), [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!)
     .some((c) => c.name === DELTA_ORDER_COLUMN);
   const delta = hasDelta ? `CAST(EXTRACT(MINUTE FROM ${quoteIdent(DELTA_ORDER_COLUMN)} AT TIME ZONE 'UTC') AS int)` : 'CAST(NULL AS int)';
   const got = await rows<{ hk: string; ts: string; hd: string; rs: string; d: number | null } & Record<string, string | null>>(
@@ -455,7 +455,7 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
         const columns = await rows<{ name: string }>(
           `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
         );
-        expect(columns.map((c) => c.name), `${e.kind} ${e.name}`).toEqual(entityColumns(m, e).map((c) => c.name));
+        expect(columns.map((c) => c.name), `${e.kind} ${e.name}`).toEqual(entityColumns(modelColumns(m), e).map((c) => c.name));
       }
     } finally {
       await tearDown(s);

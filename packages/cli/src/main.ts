@@ -4,7 +4,6 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, EXIT, UsageError } from './exit.js';
-import { fsReason, isEnvironmentFsError } from './fs-errors.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from './landing/defaults.js';
 import { consoleOutput, type Output } from './output.js';
 import { runSecrets, scrubbingOutput } from './secrets.js';
@@ -196,6 +195,8 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
       return EXIT.failed;
     }
     // A file-system refusal no command anticipated is still the machine's, not a bug: one line.
+    // The words are loaded only now, as the commands are: most runs never need them.
+    const { fsReason, isEnvironmentFsError } = await import('@vault/dsl/internal');
     if (isEnvironmentFsError(e)) {
       o.err(`vault: ${e.syscall ?? 'access'} ${e.path ?? ''}: ${fsReason(e)}`.replace(/  +/, ' '));
       return EXIT.failed;

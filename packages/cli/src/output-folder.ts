@@ -4,12 +4,12 @@
  * holds inspected, so that everything the write needs is known to be possible before anything
  * changes.
  */
-import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Dirent, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { errnoCode, fsReason } from '@vault/dsl/internal';
 import { EnvironmentError } from './exit.js';
-import { errnoCode, fsReason } from './fs-errors.js';
 import { environmentError, type Steps } from './output-steps.js';
-import { isProcessAlive } from './process-alive.js';
+import { LockChangeError, takePidLock, type PidLock } from './pid-lock.js';
 
 /** Lists the files a compile generated, one relative path a line; what is not listed is the user's. */
 export const LEDGER = '.vault-files';
@@ -52,60 +52,34 @@ export function ensureParent(dir: string, steps: Steps): void {
 }
 
 /**
- * Takes `DIR.vault-lock` (holding the process id). A lock whose process is gone was left by a
- * stopped write and is taken over; a live one means another vault is writing `dir`.
+ * Takes `DIR.vault-lock`, a pid lock (`pid-lock.ts`). A lock whose process is gone was left by a
+ * stopped write and is taken over, and so is one holding our own pid (an earlier write of this
+ * process whose release failed); a live one means another vault is writing `dir`.
  */
 export function lockOutput(dir: string, steps: Steps): () => void {
   const path = lockPath(dir);
-  const take = (): boolean => {
-    try {
-      steps.run('lock', path, () => {
-        const fd = openSync(path, 'wx');
-        try {
-          writeSync(fd, `${process.pid}\n`);
-        } finally {
-          closeSync(fd);
-        }
-      });
-      return true;
-    } catch (e) {
-      if (errnoCode(e) === 'EEXIST') return false;
-      throw environmentError(e, `cannot create the lock ${path}`, 'nothing was written');
-    }
-  };
-  if (!take()) {
-    const holder = lockHolder(path);
-    if (holder === 'alive') {
-      throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish, or delete ${path} if no vault is running`);
-    }
-    try {
-      steps.run('unlink', path, () => unlinkSync(path));
-    } catch (e) {
-      if (errnoCode(e) !== 'ENOENT') throw environmentError(e, `cannot remove the stale lock ${path}`, 'nothing was written');
-    }
-    if (!take()) throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish`);
-  }
-  return () => {
-    try {
-      steps.run('unlock', path, () => unlinkSync(path));
-    } catch {
-      // The output is written; a lock left behind is taken over by the next write (its process is gone).
-    }
-  };
-}
-
-function lockHolder(path: string): 'alive' | 'gone' {
-  let text: string;
+  let lock: PidLock;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return 'gone';
+    lock = takePidLock(path, { ownPid: 'stale', run: (change, p, make) => steps.run(change, p, make) });
+  } catch (e) {
+    if (!(e instanceof LockChangeError)) throw e;
+    throw environmentError(e.cause, e.change === 'lock' ? `cannot create the lock ${path}` : `cannot remove the stale lock ${path}`, 'nothing was written');
   }
-  const pid = Number(text.trim());
-  if (Number.isInteger(pid) && pid > 0) return pid !== process.pid && isProcessAlive(pid) ? 'alive' : 'gone';
-  // Empty: its writer may be between creating and filling it; give it a minute.
-  const age = Date.now() - (lstatSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-  return text === '' && age < 60_000 ? 'alive' : 'gone';
+  if (lock.taken) {
+    const { release } = lock;
+    return () => {
+      try {
+        release();
+      } catch {
+        // The output is written; a lock left behind is taken over by the next write (its process is gone).
+      }
+    };
+  }
+  if (lock.holder === 'not a plain file') {
+    throw new EnvironmentError(`${path} is not a lock file vault made (it is not a plain file); remove it if no vault process is running; nothing was written`);
+  }
+  if (lock.holder === 'keeps changing') throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish`);
+  throw new EnvironmentError(`another vault process is writing ${dir} (it holds ${path}); wait for it to finish, or delete ${path} if no vault is running`);
 }
 
 /**

@@ -4,7 +4,7 @@
  * and check that the folder still holds the previous output or the new one.
  */
 import { EnvironmentError } from './exit.js';
-import { errnoCode, fsReason } from './fs-errors.js';
+import { errnoCode, fsReason } from '@vault/dsl/internal';
 
 export type StepOp = 'lock' | 'unlock' | 'mkdir' | 'copy' | 'write' | 'rename' | 'unlink' | 'remove';
 

@@ -43,9 +43,10 @@ export async function renderTargets(model: VaultModel, targets: ReadonlySet<Targ
   return { docs: [...docs.files, ...(await renderDrawings(docs.drawings))] };
 }
 
+/** The output of a model that `targetProblems` found nothing wrong with, for these targets and this profile. */
 export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, specPath: string, profile: FrameworkProfile, rendered: RenderedTargets = { docs: [] }): PlannedOutput {
   if (targets.has('docs') && rendered.docs.length === 0) throw new Error('vault: the docs target was planned before renderTargets drew it');
-  const dsl = targets.has('querydsl') ? streamQueryDsl(model, { specPath, profile }) : undefined;
+  const dsl = targets.has('querydsl') ? streamQueryDsl(model, { specPath, profile, validated: true }) : undefined;
   const sql = targets.has('sql') ? emitSql(model, { specPath }) : [];
   const docs = targets.has('docs') ? rendered.docs : [];
   const emitted = [...(dsl?.paths ?? []), ...sql.map((f) => f.path), ...docs.map((f) => f.path)].sort();

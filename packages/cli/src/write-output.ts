@@ -12,7 +12,8 @@
 import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fsReason } from './fs-errors.js';
+import { byCodeUnit } from '@vault/core/internal';
+import { fsReason } from '@vault/dsl/internal';
 import { ensureParent, inspectOutput, LEDGER, lockOutput, readLedger, repairLeftovers, retiredPath, stagingPath, type OutputContents, type UserEntry } from './output-folder.js';
 import { environmentError, Steps, type StepHook } from './output-steps.js';
 
@@ -71,7 +72,7 @@ export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change
     else if (!st.isFile() || readFileSync(target, 'utf8') !== text(f)) changes.push({ path: f.path, change: 'changed' });
   }
   for (const p of previous) if (!produced.has(p) && existsSync(join(dir, p))) changes.push({ path: p, change: 'removed' });
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return changes.sort((a, b) => byCodeUnit(a.path, b.path));
 }
 
 export interface WriteOptions {

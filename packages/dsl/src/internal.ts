@@ -1,5 +1,6 @@
 export * from './positions.js';
 export * from './input-limits.js';
+export * from './fs-errors.js';
 export * from './source-map.js';
 export { SPEC_SCHEMA } from './schema/spec-schema.js';
 export { validateSpecShape } from './schema/validate-schema.js';

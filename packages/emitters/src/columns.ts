@@ -42,34 +42,56 @@ const RECORD_SOURCE_TYPE: ColumnType = { kind: 'text' };
  */
 export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
 
-/** Landing columns by table, built once per model: models reach 10,000 tables. */
-const SOURCE_COLUMNS = new WeakMap<ReadonlyArray<SourceTable>, ReadonlyMap<string, ReadonlyMap<string, Column>>>();
+/**
+ * What `entityColumns` needs of a model: the model, and its landing columns by table (a raw
+ * satellite's delta-order column has its source column's type). Build it once per model with
+ * `modelColumns`, as models reach 10,000 tables; the SQL target's context is one already.
+ */
+export interface ModelColumns {
+  readonly model: VaultModel;
+  /** Landing columns: table → column → column. */
+  readonly sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+}
+
+/**
+ * The index is built on first use: only raw satellites with a delta order need it.
+ * @example entityColumns(modelColumns(model), hub)
+ */
+export function modelColumns(model: VaultModel): ModelColumns {
+  let sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>> | undefined;
+  return {
+    model,
+    get sourceColumns() {
+      return (sourceColumns ??= sourceColumnIndex(model.sources));
+    },
+  };
+}
+
+/** Landing columns by table, then by name. */
+function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<string, ReadonlyMap<string, Column>> {
+  return new Map(sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const));
+}
 
 /**
  * The delta-order column a raw satellite stores, with the source column's type; undefined when
  * its source table has none.
- * @example deltaOrderColumn(model, sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
+ * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
-export function deltaOrderColumn(model: VaultModel, sat: Satellite | LinkSatellite): EntityColumn | undefined {
+export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
-  let tables = SOURCE_COLUMNS.get(model.sources);
-  if (tables === undefined) {
-    tables = new Map(model.sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const));
-    SOURCE_COLUMNS.set(model.sources, tables);
-  }
-  const source = tables.get(sat.source.table)?.get(sat.deltaOrder);
+  const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
   return { name: DELTA_ORDER_COLUMN, type: source.type };
 }
 
 /**
  * @example
- * entityColumns(model, hub)
+ * entityColumns(modelColumns(model), hub)
  * // [{ name: 'business_partner_hk', type: { kind: 'char', length: 32 } }, { name: 'business_partner_id', type: { kind: 'int' } },
  * //  { name: 'load_ts', type: { kind: 'timestamptz' } }, { name: 'record_source', type: { kind: 'text' } }]
  */
-export function entityColumns(model: VaultModel, entity: VaultEntity): ReadonlyArray<EntityColumn> {
-  return dispatch(entity, ENTITY_COLUMNS, model);
+export function entityColumns(columns: ModelColumns, entity: VaultEntity): ReadonlyArray<EntityColumn> {
+  return dispatch(entity, ENTITY_COLUMNS, columns);
 }
 
 
@@ -80,8 +102,8 @@ const METADATA: ReadonlyArray<EntityColumn> = [
   { name: METADATA_COLUMNS.recordSource, type: RECORD_SOURCE_TYPE },
 ];
 
-const hubColumns = (h: EntityOfKind<'hub' | 'business_hub'>, model: VaultModel): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
-const linkColumns = (l: EntityOfKind<'link' | 'business_link'>, model: VaultModel): ReadonlyArray<EntityColumn> => [
+const hubColumns = (h: EntityOfKind<'hub' | 'business_hub'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [hash(model, h.hashKey), ...h.businessKeys.map(plain), ...METADATA];
+const linkColumns = (l: EntityOfKind<'link' | 'business_link'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
   hash(model, l.hashKey),
   ...l.hubs.map((h) => hash(model, h.hashKey)),
   ...l.hubs.flatMap((h) => h.businessKeys).map(plain),
@@ -94,8 +116,10 @@ const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: Rea
   ...(deltaOrder === undefined ? [] : [deltaOrder]),
   ...payload.map(plain),
 ];
-const rawSatelliteColumns = (s: EntityOfKind<'satellite' | 'link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, s.payload, deltaOrderColumn(model, s));
-const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, model: VaultModel): ReadonlyArray<EntityColumn> => satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
+const rawSatelliteColumns = (s: EntityOfKind<'satellite' | 'link_satellite'>, columns: ModelColumns): ReadonlyArray<EntityColumn> =>
+  satelliteColumns(columns.model, s.parentHashKey, s.payload, deltaOrderColumn(columns, s));
+const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> =>
+  satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -103,7 +127,7 @@ const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): R
  * A table rather than a ts-pattern `match`, which builds its matcher on every call: the manifest
  * and the SQL and docs targets ask once per entity of models that reach 70,000 entities.
  */
-const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, VaultModel> = {
+const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = {
   hub: hubColumns,
   business_hub: hubColumns,
   link: linkColumns,
@@ -114,5 +138,5 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, VaultModel> = {
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,
   reporting_view: viewColumns,
-  dimensional_model: (d, model) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
+  dimensional_model: (d, { model }) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
 };

@@ -4,10 +4,9 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { KINDS, VAULT_LAYERS, byPlural, dispatch, entitiesOf, kindsOfLayer, printColumnType, qualifiedName, type ByPlural, type EntityOfKind, type KindHandlers } from '@vault/core/internal';
-import { entityColumns } from './columns.js';
+import { KINDS, VAULT_LAYERS, byCodeUnit, byName, byPlural, dispatch, entitiesOf, kindsOfLayer, printColumnType, qualifiedName, type ByPlural, type EntityOfKind, type KindHandlers } from '@vault/core/internal';
+import { entityColumns, modelColumns, type ModelColumns } from './columns.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
-import { byCodeUnit } from './querydsl/python-file.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
 
@@ -75,10 +74,11 @@ export interface ManifestOptions {
  */
 export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
   const emitted = new Set(options.files);
+  const columns = modelColumns(model);
   const list = (kind: EntityKind): Entities =>
     [...entitiesOf(model, kind)]
-      .sort((a, b) => byCodeUnit(a.name, b.name))
-      .map((e) => manifestEntity(model, e, emitted, options.blocks));
+      .sort(byName)
+      .map((e) => manifestEntity(columns, e, emitted, options.blocks));
   return {
     model: model.name,
     spec: specFileName(options.specPath),
@@ -97,6 +97,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
  */
 export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions): Generator<string> {
   const emitted = new Set(options.files);
+  const columns = modelColumns(model);
   const q = (s: string): string => JSON.stringify(s);
   const block = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
   yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(specFileName(options.specPath))},\n`;
@@ -106,7 +107,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
     const lists = kindsOfLayer(layer);
     for (const [i, kind] of lists.entries()) {
       const plural = KINDS[kind].plural;
-      const entities = [...entitiesOf(model, kind)].sort((a, b) => byCodeUnit(a.name, b.name));
+      const entities = [...entitiesOf(model, kind)].sort(byName);
       const tail = i < lists.length - 1 ? ',\n' : '\n';
       if (entities.length === 0) {
         yield `    ${q(plural)}: []${tail}`;
@@ -114,7 +115,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
       }
       yield `    ${q(plural)}: [\n`;
       for (const [j, e] of entities.entries()) {
-        const text = JSON.stringify(manifestEntity(model, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
+        const text = JSON.stringify(manifestEntity(columns, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
         yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
       }
       yield `    ]${tail}`;
@@ -181,7 +182,7 @@ function source(s: ManifestSource): ManifestSource {
   return { table: s.table, columns: [...s.columns] };
 }
 
-function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
+function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
   const fields = kindFields(entity);
   return {
     name: entity.name,
@@ -189,10 +190,10 @@ function manifestEntity(model: VaultModel, entity: VaultEntity, emitted: Readonl
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
-    columns: entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
+    columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity).filter((f) => emitted.has(f)).sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],
-    ...(blocks ? blocks(entity, model) : {}),
+    ...(blocks ? blocks(entity, columns.model) : {}),
   };
 }

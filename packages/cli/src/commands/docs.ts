@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { hasErrors } from '@vault/core';
+import { byCodeUnit } from '@vault/core/internal';
 import { loadSpecFile } from '@vault/dsl';
 import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
 import { EXIT, UsageError } from '../exit.js';
@@ -37,7 +38,7 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const dir = join(opts.out ?? DEFAULT_DOCS_ROOT, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
   const docs = emitDocs(model, { specPath: a.parsed.source.file });
-  const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const files: ReadonlyArray<EmittedFile> = [...docs.files, ...(await renderDrawings(docs.drawings))].sort((x, y) => byCodeUnit(x.path, y.path));
   const fields = { model: model.name, output_dir: dir };
 
   if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: sortedDiagnosticsJson(a.diagnostics) } : undefined);

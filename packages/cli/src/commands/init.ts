@@ -1,9 +1,8 @@
 import { dirname } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core/internal';
-import { analyzeSpec, parseSpecYaml } from '@vault/dsl/internal';
+import { analyzeSpec, errnoCode, fsReason, parseSpecYaml } from '@vault/dsl/internal';
 import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
-import { errnoCode, fsReason } from '../fs-errors.js';
 import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';

@@ -1,4 +1,4 @@
-import { analyseTables, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
+import { analyseTables, byCodeUnit, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
 import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl } from '../db/index.js';
 import { EXIT } from '../exit.js';
@@ -57,7 +57,7 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
       ...(opts.profile ? { profileSample: opts.sample } : {}),
     });
     const resolved = new Map(validation.findings.map((f) => [f, resolveDiagnostics(source, [f.diagnostic])[0]!] as const));
-    const diagnostics = [...resolved.values()].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    const diagnostics = [...resolved.values()].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col || byCodeUnit(a.code, b.code));
     return { database: db.location, schema: validation.catalog.schema, validation, diagnostics, resolved };
   } catch (e) {
     if (e instanceof DatabaseError) return { database: db.location, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };

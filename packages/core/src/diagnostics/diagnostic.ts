@@ -5,6 +5,7 @@
  * The front end that parsed the text (YAML, compact string) resolves paths to file
  * positions in exactly one place.
  */
+import { byCodeUnit } from '../compare.js';
 import type { DiagnosticCode } from './codes.js';
 
 export type Severity = 'error' | 'warning';
@@ -63,16 +64,12 @@ export function hasErrors(diagnostics: ReadonlyArray<{ readonly severity: Severi
 export function sortDiagnostics(diagnostics: ReadonlyArray<Diagnostic>): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      cmp(a.span.file, b.span.file) ||
+      byCodeUnit(a.span.file, b.span.file) ||
       a.span.start.line - b.span.start.line ||
       a.span.start.col - b.span.start.col ||
-      cmp(a.code, b.code) ||
-      cmp(a.message, b.message),
+      byCodeUnit(a.code, b.code) ||
+      byCodeUnit(a.message, b.message),
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `file:line:col: error VLT123: message`, the format compilers and linters use. */

@@ -5,7 +5,8 @@
  * anyway so that parsing continues and every problem is reported.
  */
 import type { IToken } from 'chevrotain';
-import { closest, parseColumnType, type ColumnType } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
+import { parseColumnType, type ColumnType } from '../spec/column-type.js';
 import type { Call, Expr, ExprSpan, TemporalLiteral } from './ast.js';
 import { exprError, quote, type ExprError } from './errors.js';
 import { DATE_TRUNC_UNITS, FUNCTION_NAMES, describeArity, functionSpec, lookupFunction } from './functions.js';

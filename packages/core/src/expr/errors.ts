@@ -2,6 +2,7 @@
  * Problems found in a business-rule expression. Offsets are inside the expression text;
  * the front end that read the rule (YAML, CLI) maps them to file positions.
  */
+import { byCodeUnit } from '../compare.js';
 import type { InnerRange } from '../diagnostics/diagnostic.js';
 
 export type ExprErrorCode = 'VLT301' | 'VLT302' | 'VLT303' | 'VLT304' | 'VLT305' | 'VLT306';
@@ -18,7 +19,7 @@ export function exprError(code: ExprErrorCode, message: string, inner: InnerRang
 
 /** Stable order for callers and tests: by position, then code. */
 export function sortExprErrors(errors: ReadonlyArray<ExprError>): ExprError[] {
-  return [...errors].sort((a, b) => a.inner.start - b.inner.start || a.inner.end - b.inner.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return [...errors].sort((a, b) => a.inner.start - b.inner.start || a.inner.end - b.inner.end || byCodeUnit(a.code, b.code));
 }
 
 /** Quotes user text for a message; control characters are escaped and long text is cut. */

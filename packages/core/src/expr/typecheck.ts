@@ -17,7 +17,8 @@
  * skipped, so one mistake is reported once; independent mistakes are all reported.
  */
 import { match } from 'ts-pattern';
-import { closest, TYPE_FAMILY, type ColumnType } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
+import { TYPE_FAMILY, type ColumnType } from '../spec/column-type.js';
 import type { Call, Case, Expr, ExprSpan } from './ast.js';
 import { exprError, quote, sortExprErrors, type ExprError } from './errors.js';
 import { FUNCTIONS } from './functions.js';

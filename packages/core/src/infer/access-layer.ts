@@ -9,7 +9,7 @@ import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellit
 import type { AccessLayer, BusinessVault } from './layers.js';
 import { indexBy } from './group.js';
 import type { EntityRef, Evidence } from '../ir/common.js';
-import { closest } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
 import type { Spec } from '../spec/spec.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
@@ -17,32 +17,31 @@ import type { RuleId } from './rules.js';
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
 
-/** Every column a business hub or link offers downstream: keys, satellite columns, derived attributes. */
-function offered(b: BusinessVault, entity: BusinessHub | BusinessLink): { columns: AccessColumn[]; refs: EntityRef[] } {
-  const cache = OFFERED.get(b) ?? new Map<string, { columns: AccessColumn[]; refs: EntityRef[] }>();
-  OFFERED.set(b, cache);
-  const key = `${entity.kind}\u0000${entity.name}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const result = computeOffered(b, entity);
-  cache.set(key, result);
-  return result;
+interface Offer {
+  readonly columns: AccessColumn[];
+  readonly refs: EntityRef[];
 }
 
-const OFFERED = new WeakMap<BusinessVault, Map<string, { columns: AccessColumn[]; refs: EntityRef[] }>>();
-const SAT_INDEX = new WeakMap<BusinessVault, { hubs: Map<string, BusinessSatellite>; links: Map<string, BusinessLinkSatellite> }>();
+/**
+ * Every column a business hub or link offers downstream: keys, satellite columns, derived
+ * attributes. Built for one business vault and asked again for the same entity by each view
+ * and dimensional model that uses it, so each answer is kept, in this function's own table.
+ */
+function offeredColumns(b: BusinessVault): (entity: BusinessHub | BusinessLink) => Offer {
+  const satellites = { hubs: indexBy(b.satellites, (s) => s.parent), links: indexBy(b.linkSatellites, (s) => s.parent) };
+  const answers = new Map<string, Offer>();
+  return (entity) => {
+    const key = `${entity.kind}\u0000${entity.name}`;
+    let answer = answers.get(key);
+    if (answer === undefined) answers.set(key, (answer = computeOffered(entity, entity.kind === 'business_hub' ? satellites.hubs.get(entity.name) : satellites.links.get(entity.name))));
+    return answer;
+  };
+}
 
-function computeOffered(b: BusinessVault, entity: BusinessHub | BusinessLink): { columns: AccessColumn[]; refs: EntityRef[] } {
-  const isHub = entity.kind === 'business_hub';
-  const keys = isHub ? entity.businessKeys : entity.hubs.flatMap((h) => h.businessKeys);
+function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatellite | BusinessLinkSatellite | undefined): Offer {
+  const keys = entity.kind === 'business_hub' ? entity.businessKeys : entity.hubs.flatMap((h) => h.businessKeys);
   const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: false, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
   const refs: EntityRef[] = [bv(entity.kind, entity.name)];
-  let index = SAT_INDEX.get(b);
-  if (index === undefined) {
-    index = { hubs: indexBy(b.satellites, (s) => s.parent), links: indexBy(b.linkSatellites, (s) => s.parent) };
-    SAT_INDEX.set(b, index);
-  }
-  const sat = isHub ? index.hubs.get(entity.name) : index.links.get(entity.name);
   if (sat) {
     refs.push(bv(sat.kind, sat.name));
     for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
@@ -53,6 +52,7 @@ function computeOffered(b: BusinessVault, entity: BusinessHub | BusinessLink): {
 
 export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: PathDiagnostic[]): AccessLayer {
   const al = spec.access_layer ?? {};
+  const offered = offeredColumns(b);
   const hubNames = b.hubs.map((h) => h.name);
   // Built once: a spec with many unknown names would otherwise copy them once per name.
   const linkNames = b.links.map((l) => l.name);
@@ -77,7 +77,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
   // A view the spec lists comes from its entry; with `all`, from where its hub came from.
   const listed = new Map(Array.isArray(wanted) ? wanted.map((n, i) => [n, i] as const).reverse() : []);
   const presentationViews: PresentationView[] = pvHubs.map((h) => {
-    const o = offered(b, h);
+    const o = offered(h);
     const at = listed.get(h.name);
     const origin = at === undefined ? h.origin : ['access_layer', 'presentation_views', at];
     return { kind: 'presentation_view', name: h.name, businessHub: h.name, businessKeys: h.businessKeys.map((k) => k.name), columns: o.columns, derivedFrom: o.refs, evidence: [ev('al.presentation_view', `current values of ${h.name}`)], origin, ...(h.description !== undefined ? { description: h.description } : {}) };
@@ -102,15 +102,15 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
       return found;
     });
     const dimensions: Dimension[] = [];
-    const refs: EntityRef[] = [...offered(b, fact).refs];
+    const refs: EntityRef[] = [...offered(fact).refs];
     for (const s of dimensionSlots) {
       const dh = hubByName.get(s.hub)!;
-      const o = offered(b, dh);
+      const o = offered(dh);
       dimensions.push({ name: s.role ? `${s.role}_${s.hub}` : s.hub, businessHub: s.hub, ...(s.role ? { role: s.role } : {}), hashKey: s.hashKey, attributes: o.columns });
       refs.push(...o.refs);
     }
     // Measures: the fact's own columns first, then those of its hubs, in link order.
-    const pools = [offered(b, fact), ...slots.map((s) => offered(b, hubByName.get(s.hub)!))];
+    const pools = [offered(fact), ...slots.map((s) => offered(hubByName.get(s.hub)!))];
     const measures: AccessColumn[] = [];
     m.measures.forEach((measure, i) => {
       const hit = pools.flatMap((p) => p.columns).find((c) => c.name === measure);
@@ -136,7 +136,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const base = ['access_layer', 'reporting_views', name];
     const from = b.hubs.find((h) => h.name === v.from) ?? b.links.find((l) => l.name === v.from);
     if (!from) { unknown([...base, 'from'], v.from, hubAndLinkNames, 'a hub or link'); continue; }
-    const o = offered(b, from);
+    const o = offered(from);
     const columns: AccessColumn[] = [];
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
       const hit = o.columns.find((x) => x.name === c);

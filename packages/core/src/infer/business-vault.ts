@@ -8,7 +8,7 @@ import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, 
 import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
 import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
 import type { BusinessVault, RawVault } from './layers.js';
-import { closest } from '../spec/column-type.js';
+import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
 import { checkRule } from './rule-check.js';

@@ -5,7 +5,7 @@
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { vaultModel } from '../ir/entities.js';
 import type { Stage, VaultModel } from '../ir/model.js';
-import { withHintBudget } from '../spec/column-type.js';
+import { withHintBudget } from '../diagnostics/did-you-mean.js';
 import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
 import { validateSpec } from '../spec/validate-spec.js';
 import { validateConformance } from '../validate/conformance.js';

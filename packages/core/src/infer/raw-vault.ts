@@ -1,6 +1,7 @@
 /**
  * Third step: hubs, links, satellites and link satellites from the tables and references.
  */
+import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
@@ -150,7 +151,6 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     origin: h.origin,
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
-  const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
     raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
     roles,
@@ -286,5 +286,5 @@ function buildSatellites(
 function dedupeSources(sources: ReadonlyArray<EntitySource>): EntitySource[] {
   const seen = new Map<string, EntitySource>();
   for (const s of sources) seen.set(`${s.table}\u0000${s.columns.join('\u0000')}`, s);
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  return [...seen.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([, s]) => s);
 }

@@ -4,7 +4,8 @@
  */
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import { closest, columnTypeParser, printColumnType, TYPE_FAMILY, withHintBudget, type ColumnTypeResult } from './column-type.js';
+import { closest, withHintBudget } from '../diagnostics/did-you-mean.js';
+import { columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 

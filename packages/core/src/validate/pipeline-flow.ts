@@ -3,6 +3,7 @@
  * business vault only from the raw vault, the access layer only from the business vault;
  * every derivedFrom resolves; no cycles; a stage-only model is a prefix of the pipeline.
  */
+import { byCodeUnit } from '../compare.js';
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { EntityRef, Layer } from '../ir/common.js';
@@ -97,7 +98,7 @@ function findCycle(edges: ReadonlyMap<number, ReadonlyArray<number>>, key: (n: n
     state.set(n, 'done');
     return undefined;
   };
-  const roots = [...edges.keys()].map((n) => [key(n), n] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const roots = [...edges.keys()].map((n) => [key(n), n] as const).sort(([a], [b]) => byCodeUnit(a, b));
   for (const [, n] of roots) {
     const c = visit(n);
     if (c) return c.map(key);

@@ -1,5 +1,6 @@
 import { relative, isAbsolute } from 'node:path';
 import { severityOf } from '@vault/core/internal';
+import { readFailure } from '../fs-errors.js';
 import { limitDiagnostic, readTextBounded } from '../input-limits.js';
 import { parseSpecYaml, type ParsedSpec } from './load.js';
 
@@ -31,13 +32,4 @@ export function loadSpecFile(path: string, display: string = displayPath(path)):
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' ? path : isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
-}
-
-/** Why a file could not be read, in words: the one place file-system error codes are translated. */
-export function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'it is a directory'
-    : code === 'EACCES' ? 'permission denied'
-    : (e as Error).message;
 }

@@ -15,6 +15,10 @@ type Range = readonly [number, number];
  */
 export function yamlSource(doc: Document | undefined, text: string, file: string, reparse: (text: string) => Document): SpecSource {
   let lines: LineIndex | undefined;
+  // Each mapping's pairs by key, built on its first lookup: a spec with thousands of diagnostics
+  // under one mapping (`tables`) would otherwise scan it once per diagnostic. Keyed weakly by
+  // node, so that a tree no longer held is collected with its index.
+  const pairs: PairIndex = new WeakMap();
   let ref = doc === undefined ? undefined : new WeakRef(doc);
   const tree = (): Document => {
     const held = ref?.deref();
@@ -27,19 +31,19 @@ export function yamlSource(doc: Document | undefined, text: string, file: string
     file,
     span(d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Span {
       lines ??= new LineIndex(text);
-      const [start, end] = locate(tree(), text, d);
+      const [start, end] = locate(tree(), pairs, text, d);
       return { file, start: lines.position(start), end: lines.position(end) };
     },
   };
 }
 
-function locate(doc: Document, text: string, d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Range {
+function locate(doc: Document, pairs: PairIndex, text: string, d: Pick<PathDiagnostic, 'path' | 'target' | 'inner'>): Range {
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   let found = true;
   let best: Range = rangeOf(node) ?? [0, 0];
   for (const segment of d.path) {
-    const next = child(node, segment);
+    const next = child(node, segment, pairs);
     if (next === undefined) {
       found = false;
       break;
@@ -54,28 +58,25 @@ function locate(doc: Document, text: string, d: Pick<PathDiagnostic, 'path' | 't
   return best;
 }
 
-/**
- * Each mapping's pairs by key, built on its first lookup: a spec with thousands of diagnostics
- * under one mapping (`tables`) would otherwise scan it once per diagnostic.
- */
-const PAIRS = new WeakMap<YAMLMap, Map<string, Pair>>();
+/** The pairs of each mapping of one source's tree, by key. */
+type PairIndex = WeakMap<YAMLMap, Map<string, Pair>>;
 
-function pairsOf(map: YAMLMap): Map<string, Pair> {
-  let pairs = PAIRS.get(map);
+function pairsOf(map: YAMLMap, index: PairIndex): Map<string, Pair> {
+  let pairs = index.get(map);
   if (pairs === undefined) {
     pairs = new Map();
     for (const p of map.items) {
       // The first of duplicate keys, as a linear search would find it.
       if (isPair(p) && isScalar(p.key) && !pairs.has(String(p.key.value))) pairs.set(String(p.key.value), p);
     }
-    PAIRS.set(map, pairs);
+    index.set(map, pairs);
   }
   return pairs;
 }
 
-function child(node: unknown, segment: string | number): { node: unknown; pair?: Pair } | undefined {
+function child(node: unknown, segment: string | number, index: PairIndex): { node: unknown; pair?: Pair } | undefined {
   if (isMap(node)) {
-    const pair = pairsOf(node).get(String(segment));
+    const pair = pairsOf(node, index).get(String(segment));
     return pair === undefined ? undefined : { node: pair.value ?? pair.key, pair };
   }
   if (isSeq(node)) {

@@ -8,7 +8,7 @@ import {
   type Satellite, type VaultEntity, type VaultModel,
 } from '@vault/core';
 import { dispatch, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, entityColumns } from '../columns.js';
+import { DELTA_ORDER_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
 export interface ColumnRef {
@@ -89,11 +89,12 @@ const ORIGINS: KindHandlers<Origins> = {
 };
 
 /**
+ * `columns` is the model's column index, which a caller asking for many entities builds once.
  * @example
  * columnLineage(model, hub)[1]
  * // { name: 'business_partner_id', type: 'int', origin: { kind: 'copied', from: [{ entity: 'source.tables.early_warning_signal', column: 'business_partner_id' }, ...] } }
  */
-export function columnLineage(model: VaultModel, entity: VaultEntity): ReadonlyArray<ColumnLineage> {
+export function columnLineage(model: VaultModel, entity: VaultEntity, columns: ModelColumns = modelColumns(model)): ReadonlyArray<ColumnLineage> {
   const metadata: Origins = [
     [METADATA_COLUMNS.loadTimestamp, { kind: 'load_metadata' }],
     [METADATA_COLUMNS.recordSource, { kind: 'load_metadata' }],
@@ -103,7 +104,7 @@ export function columnLineage(model: VaultModel, entity: VaultEntity): ReadonlyA
   // The entity's own entries come last and win: a payload column named like metadata (which
   // VLT222 forbids anyway) keeps its real origin.
   const byName = new Map<string, ColumnOrigin>([...metadata, ...origins]);
-  return entityColumns(model, entity).map((c) => {
+  return entityColumns(columns, entity).map((c) => {
     const origin = byName.get(c.name);
     if (origin === undefined) throw new Error(`vault: no origin for column ${c.name} of ${qualifiedName(entity)}`);
     return { name: c.name, type: printColumnType(c.type), origin };

@@ -4,9 +4,8 @@
  * it connects (labelled with the role). Drawn in Mermaid (erDiagram) and in DOT.
  */
 import { METADATA_COLUMNS, type LinkSatellite, type RawVaultEntity, type Satellite, type VaultModel } from '@vault/core';
-import { ENTITY_KINDS, dispatch, entitiesOf, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
-import { entityColumns } from '../columns.js';
-import { byCodeUnit } from '../querydsl/python-file.js';
+import { ENTITY_KINDS, byName, dispatch, entitiesOf, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
+import { entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 import { CodeWriter } from '../writer.js';
 import { dotAttributes, dotHtml, dotString } from './dot.js';
 import { mermaidId, mermaidText } from './mermaid.js';
@@ -67,7 +66,7 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
 
 /** The raw vault's entities in drawing order (kind, then name) and the relations between them. */
 function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<RawVaultEntity>; readonly relations: ReadonlyArray<ErRelation> } {
-  const shapes = ENTITY_KINDS.flatMap((kind) => [...entitiesOf(model, kind)].sort((a, b) => byCodeUnit(a.name, b.name)).flatMap((e) => dispatch(e, ER_SHAPES) ?? []));
+  const shapes = ENTITY_KINDS.flatMap((kind) => [...entitiesOf(model, kind)].sort(byName).flatMap((e) => dispatch(e, ER_SHAPES) ?? []));
   const drawn = new Map(shapes.map((s) => [qualifiedName(s.entity), s.entity] as const));
   const relations = shapes.flatMap(({ entity, hangsOff }) => hangsOff.map(({ kind, name, label }): ErRelation => {
     const one = drawn.get(qualifiedName({ kind, name }));
@@ -77,9 +76,9 @@ function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<Ra
   return { entities: shapes.map((s) => s.entity), relations };
 }
 
-function erColumns(model: VaultModel, entity: RawVaultEntity): ReadonlyArray<ErColumn> {
+function erColumns(columns: ModelColumns, entity: RawVaultEntity): ReadonlyArray<ErColumn> {
   const { keys } = dispatch(entity, ER_SHAPES)!;
-  return entityColumns(model, entity).map((c) => ({ name: c.name, type: printColumnType(c.type), keys: keys(c.name) }));
+  return entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type), keys: keys(c.name) }));
 }
 
 /** A Mermaid attribute type is one word: `decimal(18,6)` is written `decimal`, its full type in the comment. */
@@ -91,6 +90,7 @@ const MERMAID_TYPE_WORD = /^[A-Za-z_][A-Za-z0-9_()[\]-]*$/;
  */
 export function rawVaultErMermaid(model: VaultModel): string {
   const { entities, relations } = rawVaultParts(model);
+  const columns = modelColumns(model);
   const id = (e: RawVaultEntity): string => mermaidId(`${ER_PREFIX[e.kind]}${e.name}`);
   const w = new CodeWriter('  ');
   w.line('erDiagram');
@@ -98,7 +98,7 @@ export function rawVaultErMermaid(model: VaultModel): string {
     for (const e of entities) {
       w.line(`${id(e)} {`);
       w.block(() => {
-        for (const c of erColumns(model, e)) {
+        for (const c of erColumns(columns, e)) {
           const exact = MERMAID_TYPE_WORD.test(c.type);
           const word = exact ? c.type : (/^[A-Za-z_]+/.exec(c.type)?.[0] ?? 'type');
           const keys = c.keys.length > 0 ? ` ${c.keys.join(', ')}` : '';
@@ -119,6 +119,7 @@ export function rawVaultErMermaid(model: VaultModel): string {
  */
 export function rawVaultErDot(model: VaultModel): string {
   const { entities, relations } = rawVaultParts(model);
+  const columns = modelColumns(model);
   const id = (e: RawVaultEntity): string => dotString(qualifiedName(e));
   const w = new CodeWriter('  ');
   w.line('digraph raw_vault_er {');
@@ -134,7 +135,7 @@ export function rawVaultErDot(model: VaultModel): string {
         w.line(`<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="${s.stroke}">`);
         w.block(() => {
           w.line(`<TR><TD COLSPAN="3" BGCOLOR="${s.fill}"><B>${dotHtml(e.name)}</B><BR/><FONT POINT-SIZE="9">${dotHtml(s.label)}</FONT></TD></TR>`);
-          for (const c of erColumns(model, e)) {
+          for (const c of erColumns(columns, e)) {
             w.line(`<TR><TD ALIGN="LEFT">${dotHtml(c.name)}</TD><TD ALIGN="LEFT">${dotHtml(c.type)}</TD><TD>${c.keys.join(', ')}</TD></TR>`);
           }
         });

@@ -6,6 +6,7 @@
 import { allEntities, dispatch, qualifiedName, type KindHandlers, type LinkSatellite, type Satellite, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { CodeWriter } from '../writer.js';
+import { modelColumns } from '../columns.js';
 import { columnLineage, type ColumnOrigin } from './column-lineage.js';
 import { entityFacts, type BusinessRule, type FactRef } from './entity-facts.js';
 import { rawVaultErMermaid } from './er.js';
@@ -175,11 +176,12 @@ function columns(w: CodeWriter, model: VaultModel, graph: LineageGraph, entities
   w.line('## Columns').blank();
   w.line('Where each column of each entity comes from.').blank();
   const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));
+  const index = modelColumns(model);
   for (const { layer, entity } of entities) {
     w.line(`### ${LAYER_TITLES[layer]}: ${refText(entity)}`).blank();
     if (entity.description !== undefined) w.line(mdText(entity.description)).blank();
     w.line(mdHeader(['column', 'type', 'comes from']));
-    for (const c of columnLineage(model, entity)) w.line(mdRow([mdCode(c.name), mdCode(c.type), originText(c.origin, nodes)]));
+    for (const c of columnLineage(model, entity, index)) w.line(mdRow([mdCode(c.name), mdCode(c.type), originText(c.origin, nodes)]));
     w.blank();
   }
 }

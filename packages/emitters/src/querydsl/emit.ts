@@ -5,12 +5,12 @@
  * the CLI writes the files.
  */
 import type { VaultModel } from '@vault/core';
-import { KINDS, VAULT_LAYERS, type VaultLayer } from '@vault/core/internal';
+import { KINDS, VAULT_LAYERS, byCodeUnit, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { entityFilesFor } from './entity-file.js';
 import { entityPaths } from './kinds.js';
 import { DEFAULT_PROFILE, type FrameworkProfile } from './profile.js';
-import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
+import { Imports, header, pythonFile } from './python-file.js';
 import { registryFile } from './registry.js';
 import { dslContext, type DslContext } from './scope.js';
 import { validateQueryDsl } from './validate.js';
@@ -48,13 +48,22 @@ export interface QueryDslStream {
   readonly files: Iterable<EmittedFile>;
 }
 
+export interface QueryDslStreamOptions extends QueryDslOptions {
+  /**
+   * True when the caller has run `validateQueryDsl` on this model and profile and it found no
+   * problem (`vault compile` does, before it plans the output): the check spells every entity's
+   * names, so it is not run twice. Otherwise the stream runs it and throws on a problem.
+   */
+  readonly validated?: boolean;
+}
+
 /**
  * The same files as `emitQueryDsl` without holding them all in memory: a 10,000-table model
  * is ~140,000 files and ~300 MB of text, which the CLI writes as they are generated.
  */
-export function streamQueryDsl(model: VaultModel, options: QueryDslOptions): QueryDslStream {
+export function streamQueryDsl(model: VaultModel, options: QueryDslStreamOptions): QueryDslStream {
   const profile = options.profile ?? DEFAULT_PROFILE;
-  const problems = validateQueryDsl(model, profile);
+  const problems = options.validated === true ? [] : validateQueryDsl(model, profile);
   if (problems.length > 0) throw new Error(`emitQueryDsl: cannot emit valid Python:\n${problems.map((p) => p.message).join('\n')}`);
   const ctx = dslContext(model, profile, options.specPath);
   const entities = model.entities;

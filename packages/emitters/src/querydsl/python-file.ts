@@ -2,6 +2,7 @@
  * The parts every generated Python file shares: the header, the import block, and the layout
  * of a fluent chain (always inside parentheses, so that it is valid Python).
  */
+import { byCodeUnit } from '@vault/core/internal';
 import { pyCommentText, pyLiteral, type PyValue } from '../python.js';
 import { specFileName } from '../spec-name.js';
 import { CodeWriter } from '../writer.js';
@@ -48,10 +49,6 @@ export class Imports {
     const line = (m: string): string => `from ${m} import ${[...this.byModule.get(m)!].sort(byCodeUnit).join(', ')}`;
     return [modules.filter((m) => !m.startsWith('.')), modules.filter((m) => m.startsWith('.'))].filter((g) => g.length > 0).map((g) => g.map(line));
   }
-}
-
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

@@ -5,20 +5,20 @@
  * metadata as the SQL target (the same values as manifest.json).
  */
 import type { VaultModel } from '@vault/core';
-import { entitiesOf } from '@vault/core/internal';
+import { byName, entitiesOf } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { hashingSettings, recordSources } from '../hashing-settings.js';
 import { pyLiteral, pyString, type PyValue } from '../python.js';
 import { DSL_KINDS, ENUM_KINDS, entityNames } from './kinds.js';
 import { ENUM_NAMES, REGISTRY_CONSTANTS, type EnumName } from './profile.js';
-import { Imports, byCodeUnit, header, pythonFile } from './python-file.js';
+import { Imports, header, pythonFile } from './python-file.js';
 import { REGISTRY_MODULE, type DslContext } from './scope.js';
 
 /** Enum member name → entity name, per enum, members sorted by entity name. */
 export function registryMembers(model: VaultModel): ReadonlyMap<EnumName, ReadonlyArray<readonly [string, string]>> {
   return new Map(
     ENUM_NAMES.map((e) => {
-      const members = [...entitiesOf(model, ENUM_KINDS[e])].sort((a, b) => byCodeUnit(a.name, b.name));
+      const members = [...entitiesOf(model, ENUM_KINDS[e])].sort(byName);
       return [e, members.map((x) => [entityNames(x).member, x.name] as const)];
     }),
   );

@@ -13,12 +13,6 @@ import { registryMembers } from './registry.js';
 
 const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/**
- * The answer for each model and profile: `vault compile` asks before it plans the output and
- * the emitter asks again before it emits, and each asking spells every entity's names.
- */
-const ANSWERS = new WeakMap<VaultModel, WeakMap<FrameworkProfile, ReadonlyArray<PathDiagnostic>>>();
-
 const MODEL: SpecPath = ['model'];
 /** The profile is another file; the spec line that names it is the nearest the spec has. */
 const PROFILE: SpecPath = ['framework', 'profile'];
@@ -29,14 +23,6 @@ const PROFILE: SpecPath = ['framework', 'profile'];
  * validateQueryDsl(model, DEFAULT_PROFILE) // []
  */
 export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): ReadonlyArray<PathDiagnostic> {
-  let answers = ANSWERS.get(model);
-  if (answers === undefined) ANSWERS.set(model, (answers = new WeakMap()));
-  let problems = answers.get(profile);
-  if (problems === undefined) answers.set(profile, (problems = Object.freeze(findProblems(model, profile))));
-  return problems;
-}
-
-function findProblems(model: VaultModel, profile: FrameworkProfile): PathDiagnostic[] {
   // The key: the line naming the entity (or `profile:`); a model name's problem is the name itself.
   const problem = (at: SpecPath, message: string): PathDiagnostic => pathDiag('VLT412', at, message, { target: at === MODEL ? 'value' : 'key' });
   const problems = checkProfile(profile).map((p) => problem(PROFILE, `framework profile ${p.path.join('.')}: ${p.message}`));

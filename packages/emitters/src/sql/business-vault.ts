@@ -10,6 +10,7 @@
 import {
   METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter,
 } from '@vault/core';
+import { byName } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
 import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
@@ -84,7 +85,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
     ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
   ]);
   const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type }))]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort(byName)
     .map((c) => ({ sql: col('d', c.name), type: c.type }));
   return createEntityView(ctx, sat.kind, sat.name, (w) => {
     w.line('SELECT');

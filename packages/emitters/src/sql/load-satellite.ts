@@ -22,6 +22,7 @@
  * So loading the same landing data again inserts nothing, with any load timestamp.
  */
 import { METADATA_COLUMNS, type ColumnType, type LinkSatellite, type Satellite } from '@vault/core';
+import { byCodeUnit } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
@@ -59,7 +60,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     ? undefined
     : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
-  const byName = [...payload].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name));
   const table = tableIdent(entityTable(ctx.model, sat.kind, sat.name));
   const q = quoteIdent;
   const hk = q(sat.parentHashKey);

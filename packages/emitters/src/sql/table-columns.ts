@@ -4,7 +4,7 @@
  */
 import { METADATA_COLUMNS, type LinkSatellite, type Satellite, type VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { entityColumns } from '../columns.js';
+import { entityColumns, type ModelColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
 
 export interface TableColumn {
@@ -38,7 +38,8 @@ function requiredColumns(entity: VaultEntity): ReadonlySet<string> {
   return new Set(dispatch(entity, REQUIRED_COLUMNS));
 }
 
-export function tableColumns(ctx: Pick<SqlContext, 'model' | 'dialect'>, entity: VaultEntity): ReadonlyArray<TableColumn> {
+/** `ctx`: the SQL target's context, which holds the model's column index and the dialect. */
+export function tableColumns(ctx: ModelColumns & Pick<SqlContext, 'dialect'>, entity: VaultEntity): ReadonlyArray<TableColumn> {
   const required = requiredColumns(entity);
-  return entityColumns(ctx.model, entity).map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: required.has(c.name) }));
+  return entityColumns(ctx, entity).map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: required.has(c.name) }));
 }

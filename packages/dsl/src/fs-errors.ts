@@ -1,6 +1,7 @@
 /**
- * File-system errors in words, for one-line messages: the one place errno codes are translated
- * for writing (reading specs has its own, `readFailure` in @vault/dsl).
+ * File-system errors in words, for one-line messages: the one place errno codes are translated,
+ * for the CLI's writes (`fsReason`) and for reading specs and profiles (`readFailure`, whose
+ * words predate the table and are kept).
  */
 
 /** Errors a broken or restricted environment causes, never vault's own mistakes. */
@@ -48,4 +49,17 @@ export function fsReason(e: unknown): string {
 export function isEnvironmentFsError(e: unknown): e is NodeJS.ErrnoException {
   const code = errnoCode(e);
   return code !== undefined && code !== 'ENOENT' && code !== 'EEXIST' && Object.hasOwn(ENVIRONMENT, code) && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** Words that reading a spec or profile has always used, where they differ from `fsReason`'s. */
+const READ_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+};
+
+/** Why a file could not be read, in words; any other error's message as it is. */
+export function readFailure(e: unknown): string {
+  const code = errnoCode(e);
+  return (code !== undefined ? READ_REASONS[code] : undefined) ?? (e as Error).message;
 }
