@@ -34,7 +34,10 @@ function outputSize(dir) {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else { files++; bytes += statSync(p).size; }
+      else {
+        files++;
+        bytes += statSync(p).size;
+      }
     }
   };
   walk(dir);
@@ -66,7 +69,9 @@ try {
 const pad = (s, w) => String(s).padStart(w);
 console.log(`${pad('tables', 7)} ${pad('files', 7)} ${pad('MB out', 7)} ${pad('compile ms', 11)} ${pad('tables/s', 9)} ${pad('baseline ms', 12)} ${pad('ratio', 6)} ${pad('peak RSS MB', 12)}`);
 for (const r of rows) {
-  console.log(`${pad(r.n, 7)} ${pad(r.files, 7)} ${pad((r.bytes / 1e6).toFixed(1), 7)} ${pad(r.compile.toFixed(0), 11)} ${pad((r.n / (r.compile / 1000)).toFixed(0), 9)} ${pad(r.base.toFixed(0), 12)} ${pad((r.compile / r.base).toFixed(2), 6)} ${pad((r.peak / 1048576).toFixed(0), 12)}`);
+  console.log(
+    `${pad(r.n, 7)} ${pad(r.files, 7)} ${pad((r.bytes / 1e6).toFixed(1), 7)} ${pad(r.compile.toFixed(0), 11)} ${pad((r.n / (r.compile / 1000)).toFixed(0), 9)} ${pad(r.base.toFixed(0), 12)} ${pad((r.compile / r.base).toFixed(2), 6)} ${pad((r.peak / 1048576).toFixed(0), 12)}`,
+  );
 }
 for (let i = 1; i < rows.length; i++) {
   const a = rows[i - 1];
@@ -74,4 +79,7 @@ for (let i = 1; i < rows.length; i++) {
   console.log(`${b.n / a.n}x the tables (${a.n} → ${b.n}) cost ${(b.compile / a.compile).toFixed(2)}x the time (goal <= 11x for 10x)`);
 }
 const big = rows.find((r) => r.n === 10000);
-if (big) console.log(`10,000 tables: ${(big.compile / 1000).toFixed(2)} s (goal < 5 s), ${(big.compile / big.base).toFixed(2)}x baseline (goal <= 2x), peak ${(big.peak / 1048576).toFixed(0)} MiB (goal < 1024)`);
+if (big)
+  console.log(
+    `10,000 tables: ${(big.compile / 1000).toFixed(2)} s (goal < 5 s), ${(big.compile / big.base).toFixed(2)}x baseline (goal <= 2x), peak ${(big.peak / 1048576).toFixed(0)} MiB (goal < 1024)`,
+  );

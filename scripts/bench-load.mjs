@@ -22,7 +22,10 @@ const schemas = { landing: `${prefix}_landing`, raw_vault: `${prefix}_raw`, busi
 
 const spec = readFileSync(join(root, 'specs/ews.yaml'), 'utf8')
   .replace(/^model: ews$/m, `model: ${prefix}`)
-  .replace(/^hashing:/m, `schemas:\n  landing: ${schemas.landing}\n  raw_vault: ${schemas.raw_vault}\n  business_vault: ${schemas.business_vault}\n  access_layer: ${schemas.access_layer}\n\nhashing:`);
+  .replace(
+    /^hashing:/m,
+    `schemas:\n  landing: ${schemas.landing}\n  raw_vault: ${schemas.raw_vault}\n  business_vault: ${schemas.business_vault}\n  access_layer: ${schemas.access_layer}\n\nhashing:`,
+  );
 writeFileSync(join(work, 'spec.yaml'), spec);
 
 const client = new pg.Client({ connectionString: url });
@@ -36,7 +39,9 @@ function vault(args) {
   const rss = join(work, `rss-${args[0]}-${Date.now()}.txt`);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', join(root, 'scripts/bench/report-rss.mjs'), join(root, 'packages/cli/bin/vault.js'), ...args], {
-    cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', VAULT_BENCH_RSS_FILE: rss },
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', VAULT_BENCH_RSS_FILE: rss },
   });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`vault ${args.join(' ')} failed: ${r.stderr}`);
@@ -49,8 +54,12 @@ try {
   vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-01-01T00:00:00Z']);
   const L = `"${schemas.landing}"`;
   await client.query(`TRUNCATE ${L}."early_warning_signal", ${L}."early_warning_signal_input"`);
-  await client.query(`INSERT INTO ${L}."early_warning_signal" (early_warning_signal_id, business_partner_id, signal_date, signal_type, severity_level, two_month_window_behavioural_score_average, six_month_window_behavioural_score_average, days_past_due, overdraft_utilisation_ratio, analyst_comment, updated_at) SELECT g % ${keys} + 1, (g % ${keys}) % 20000 + 1, DATE '2024-01-01' + (g / ${keys}), 'TYPE_' || (g % 7), (g % 5)::smallint, (g % 1000) / 7.0, (g % 997) / 3.0, g % 120, (g % 100) / 100.0, 'comment ' || (g / ${keys}), TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`);
-  await client.query(`INSERT INTO ${L}."early_warning_signal_input" (early_warning_signal_input_id, customer_account_monitoring_batch_manifest_id, business_partner_id, input_source_system, balance_amount, limit_amount, missed_payment_count, received_at) SELECT g % ${keys} + 1, g % 500 + 1, (g % ${keys}) % 20000 + 1, 'SYS' || (g % 3), g % 100000 / 3.0, 100000, g % 12, TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`);
+  await client.query(
+    `INSERT INTO ${L}."early_warning_signal" (early_warning_signal_id, business_partner_id, signal_date, signal_type, severity_level, two_month_window_behavioural_score_average, six_month_window_behavioural_score_average, days_past_due, overdraft_utilisation_ratio, analyst_comment, updated_at) SELECT g % ${keys} + 1, (g % ${keys}) % 20000 + 1, DATE '2024-01-01' + (g / ${keys}), 'TYPE_' || (g % 7), (g % 5)::smallint, (g % 1000) / 7.0, (g % 997) / 3.0, g % 120, (g % 100) / 100.0, 'comment ' || (g / ${keys}), TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
+  );
+  await client.query(
+    `INSERT INTO ${L}."early_warning_signal_input" (early_warning_signal_input_id, customer_account_monitoring_batch_manifest_id, business_partner_id, input_source_system, balance_amount, limit_amount, missed_payment_count, received_at) SELECT g % ${keys} + 1, g % 500 + 1, (g % ${keys}) % 20000 + 1, 'SYS' || (g % 3), g % 100000 / 3.0, 100000, g % 12, TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
+  );
   await client.query(`ANALYZE ${L}."early_warning_signal"; ANALYZE ${L}."early_warning_signal_input"`);
 
   // The floor: copy the same rows with a plain INSERT ... SELECT.
@@ -64,17 +73,28 @@ try {
   const later = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z']);
   const forced = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z', '--no-skip-unchanged']);
   // A new batch: 1% of the signals' rows changed (a new comment on their latest version).
-  const changed = await client.query(`UPDATE ${L}."early_warning_signal" SET analyst_comment = 'revised', updated_at = updated_at + INTERVAL '1 day' WHERE updated_at >= TIMESTAMPTZ '2024-01-01' + ${rowsPerTable - keys} * INTERVAL '1 second' AND early_warning_signal_id % 10 = 0`);
+  const changed = await client.query(
+    `UPDATE ${L}."early_warning_signal" SET analyst_comment = 'revised', updated_at = updated_at + INTERVAL '1 day' WHERE updated_at >= TIMESTAMPTZ '2024-01-01' + ${rowsPerTable - keys} * INTERVAL '1 second' AND early_warning_signal_id % 10 = 0`,
+  );
   const delta = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-04-01T00:00:00Z']);
   const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`landing rows: ${2 * rowsPerTable} (${keys} keys per table, ${rowsPerTable / keys} versions each)`);
   console.log(`floor (INSERT INTO copy SELECT * FROM landing):       ${f(floor)}`);
   console.log(`vault run, initial load:                              ${f(initial.ms)}  (${(initial.ms / floor).toFixed(2)}x floor, goal <= 3x), peak RSS ${(initial.rss / 1048576).toFixed(0)} MiB`);
-  console.log(`vault run, same batch, same --load-ts:                ${f(again.ms)}  (${(again.ms / floor).toFixed(2)}x floor, goal <= 1x), largest insert ${again.inserted} rows, peak RSS ${(again.rss / 1048576).toFixed(0)} MiB`);
+  console.log(
+    `vault run, same batch, same --load-ts:                ${f(again.ms)}  (${(again.ms / floor).toFixed(2)}x floor, goal <= 1x), largest insert ${again.inserted} rows, peak RSS ${(again.rss / 1048576).toFixed(0)} MiB`,
+  );
   console.log(`vault run, same batch, later --load-ts:               ${f(later.ms)}  (${(later.ms / floor).toFixed(2)}x floor), largest insert ${later.inserted} rows`);
-  console.log(`vault run, same batch, --no-skip-unchanged:           ${f(forced.ms)}  (${(forced.ms / floor).toFixed(2)}x floor: every load reads, hashes and compares), largest insert ${forced.inserted} rows`);
+  console.log(
+    `vault run, same batch, --no-skip-unchanged:           ${f(forced.ms)}  (${(forced.ms / floor).toFixed(2)}x floor: every load reads, hashes and compares), largest insert ${forced.inserted} rows`,
+  );
   console.log(`vault run, ${changed.rowCount} of ${rowsPerTable} signal rows changed:           ${f(delta.ms)}  (${(delta.ms / floor).toFixed(2)}x floor), largest insert ${delta.inserted} rows`);
-  console.log(initial.out.split('\n').filter((l) => /rows? inserted/.test(l)).join('\n'));
+  console.log(
+    initial.out
+      .split('\n')
+      .filter((l) => /rows? inserted/.test(l))
+      .join('\n'),
+  );
 } finally {
   for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   await client.end();

@@ -53,7 +53,9 @@ describe('the project stands on its own', () => {
     const files = projectFiles();
     expect(files.length).toBeGreaterThan(100);
     const found = files.flatMap((f) =>
-      read(f).split('\n').flatMap((line, i) => (outside.test(line) || plan.test(line) || seedDocument.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+      read(f)
+        .split('\n')
+        .flatMap((line, i) => (outside.test(line) || plan.test(line) || seedDocument.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
     );
     expect(found).toEqual([]);
   });

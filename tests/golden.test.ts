@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { compileFiles } from './helpers/compile-files.js';
 import { expectChainsMatchManifest, hasPython, runPythonHarness } from './helpers/python-harness.js';
 
-const SPECS = readdirSync(fileURLToPath(new URL('../specs', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort();
+const SPECS = readdirSync(fileURLToPath(new URL('../specs', import.meta.url)))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const GOLDEN = fileURLToPath(new URL('./golden', import.meta.url));
 
 function listFiles(dir: string): string[] {
@@ -28,7 +30,9 @@ describe.each(SPECS)('specs/%s', (name) => {
   });
 
   it('has no stale golden files', () => {
-    const golden = listFiles(join(GOLDEN, compiled.model)).map((p) => relative(join(GOLDEN, compiled.model), p).split('\\').join('/')).sort();
+    const golden = listFiles(join(GOLDEN, compiled.model))
+      .map((p) => relative(join(GOLDEN, compiled.model), p).split('\\').join('/'))
+      .sort();
     expect(golden).toEqual(compiled.files.map((f) => f.path).sort());
   });
 

@@ -26,9 +26,30 @@ import type { ColumnSpec, DimensionalModelSpec, ReferenceSpec, ReportingViewSpec
 
 /** Business concepts: not reserved, not sensitive/technical-looking, regular plurals. */
 export const HUB_WORDS = [
-  'customer', 'product', 'account', 'branch', 'invoice', 'payment', 'ledger', 'region', 'vendor', 'contract',
-  'asset', 'policy', 'claim', 'agent', 'warehouse', 'shipment', 'device', 'sensor', 'tariff', 'project',
-  'supplier', 'employee', 'campaign', 'station',
+  'customer',
+  'product',
+  'account',
+  'branch',
+  'invoice',
+  'payment',
+  'ledger',
+  'region',
+  'vendor',
+  'contract',
+  'asset',
+  'policy',
+  'claim',
+  'agent',
+  'warehouse',
+  'shipment',
+  'device',
+  'sensor',
+  'tariff',
+  'project',
+  'supplier',
+  'employee',
+  'campaign',
+  'station',
 ] as const;
 
 /** Role names for references (at least 4 letters, never a concept). */
@@ -36,9 +57,35 @@ export const ROLES = ['parent', 'manager', 'billing', 'shipping', 'origin', 'bac
 
 /** Descriptive column names: none looks like a key, a sensitive or a technical column. */
 export const DESCRIPTIVE = [
-  'amount', 'balance', 'quantity', 'price', 'score', 'rating', 'weight', 'volume', 'ratio', 'margin', 'discount',
-  'label', 'title', 'remark', 'status', 'category', 'colour', 'opened_on', 'closed_on', 'active', 'priority', 'grade',
-  'channel', 'tier', 'duration', 'distance', 'capacity', 'revenue', 'cost',
+  'amount',
+  'balance',
+  'quantity',
+  'price',
+  'score',
+  'rating',
+  'weight',
+  'volume',
+  'ratio',
+  'margin',
+  'discount',
+  'label',
+  'title',
+  'remark',
+  'status',
+  'category',
+  'colour',
+  'opened_on',
+  'closed_on',
+  'active',
+  'priority',
+  'grade',
+  'channel',
+  'tier',
+  'duration',
+  'distance',
+  'capacity',
+  'revenue',
+  'cost',
 ] as const;
 
 export const TYPES = ['int', 'bigint', 'text', 'varchar(40)', 'decimal(18,2)', 'date', 'timestamptz', 'boolean'] as const;
@@ -61,10 +108,25 @@ type KeyStyle = 'id' | 'entity_id' | 'entity_code' | 'entitykey' | 'entity_key' 
 type NameStyle = 'plain' | 'plural' | 'tbl' | 'stg';
 type Form = 'short' | 'object' | 'described';
 
-interface ColumnPlan { readonly name: string; readonly type: TypeName; readonly form: Form }
-interface RefPlan { readonly target: number; readonly role: string | undefined; readonly declared: boolean }
-interface DerivePlan { readonly form: number; readonly a: number; readonly b: number }
-interface RulePlan { readonly derive: ReadonlyArray<DerivePlan>; readonly filter: number | undefined }
+interface ColumnPlan {
+  readonly name: string;
+  readonly type: TypeName;
+  readonly form: Form;
+}
+interface RefPlan {
+  readonly target: number;
+  readonly role: string | undefined;
+  readonly declared: boolean;
+}
+interface DerivePlan {
+  readonly form: number;
+  readonly a: number;
+  readonly b: number;
+}
+interface RulePlan {
+  readonly derive: ReadonlyArray<DerivePlan>;
+  readonly filter: number | undefined;
+}
 
 interface HubTablePlan {
   readonly nameStyle: NameStyle;
@@ -242,11 +304,7 @@ function buildRules(plan: RulePlan | undefined, visible: ReadonlyArray<{ name: s
   });
   let filter: string | undefined;
   if (plan.filter !== undefined) {
-    const choices = [
-      ...keys.map((k) => `${k} IS NOT NULL`),
-      ...num.map((n) => `${n} > 0 OR ${n} IS NULL`),
-      ...derived.map((d) => `${d} IS NOT NULL`),
-    ];
+    const choices = [...keys.map((k) => `${k} IS NOT NULL`), ...num.map((n) => `${n} > 0 OR ${n} IS NULL`), ...derived.map((d) => `${d} IS NOT NULL`)];
     filter = choices[plan.filter % choices.length];
   }
   if (Object.keys(derive).length === 0 && filter === undefined) return undefined;
@@ -263,15 +321,23 @@ function buildSpec(plan: Plan): GeneratedSpec {
     const entity = plan.words[i]!;
     const table = h.nameStyle === 'plain' ? entity : h.nameStyle === 'plural' ? plural(entity) : h.nameStyle === 'tbl' ? `tbl_${entity}` : `stg_${plural(entity)}`;
     const keyNames: string[] =
-      h.keyStyle === 'id' ? ['id']
-      : h.keyStyle === 'entity_id' ? [`${entity}_id`]
-      : h.keyStyle === 'entity_code' ? [`${entity}_code`]
-      : h.keyStyle === 'entitykey' ? [`${entity}key`]
-      : h.keyStyle === 'entity_key' ? [`${entity}_key`]
-      : h.keyStyle === 'declared' ? [`${entity}_ident`]
-      : h.keyStyle === 'declared_composite' ? [`${entity}_code`, `${entity}_seq`]
-      : h.keyStyle === 'primary' ? [`${entity}_pk`]
-      : [`${entity}_uid`];
+      h.keyStyle === 'id'
+        ? ['id']
+        : h.keyStyle === 'entity_id'
+          ? [`${entity}_id`]
+          : h.keyStyle === 'entity_code'
+            ? [`${entity}_code`]
+            : h.keyStyle === 'entitykey'
+              ? [`${entity}key`]
+              : h.keyStyle === 'entity_key'
+                ? [`${entity}_key`]
+                : h.keyStyle === 'declared'
+                  ? [`${entity}_ident`]
+                  : h.keyStyle === 'declared_composite'
+                    ? [`${entity}_code`, `${entity}_seq`]
+                    : h.keyStyle === 'primary'
+                      ? [`${entity}_pk`]
+                      : [`${entity}_uid`];
     const key = keyNames.map((name, k) => ({ name, type: (k === 0 ? h.keyType : 'int') as TypeName }));
     const info: HubInfo = { table, entity, key, visible: [], derived: [] };
     hubs.push(info);
@@ -338,7 +404,9 @@ function buildSpec(plan: Plan): GeneratedSpec {
       const slot = role === undefined ? target.entity : `${role}_${target.entity}`;
       slotNames.add(slot);
       const refCols = target.key.map((k) => refColumn(target, k.name, role));
-      target.key.forEach((k, j) => { columns[refCols[j]!] = k.type; });
+      target.key.forEach((k, j) => {
+        columns[refCols[j]!] = k.type;
+      });
       if (r.declared) {
         declared.push({ columns: refCols, table: target.table, ...(role !== undefined ? { role } : {}) });
         declaredSlots.push(slot);
@@ -349,10 +417,13 @@ function buildSpec(plan: Plan): GeneratedSpec {
 
     const timestamps = h.technical.filter((t) => t === 'updated_at' || t === 'load_ts');
     const keySpec =
-      h.keyStyle === 'declared' || h.keyStyle === 'declared_composite' ? { business_key: info.key.map((k) => k.name) }
-      : h.keyStyle === 'primary' ? { primary_key: info.key.map((k) => k.name) }
-      : h.keyStyle === 'unique' ? { unique_keys: [info.key.map((k) => k.name)] }
-      : {};
+      h.keyStyle === 'declared' || h.keyStyle === 'declared_composite'
+        ? { business_key: info.key.map((k) => k.name) }
+        : h.keyStyle === 'primary'
+          ? { primary_key: info.key.map((k) => k.name) }
+          : h.keyStyle === 'unique'
+            ? { unique_keys: [info.key.map((k) => k.name)] }
+            : {};
 
     const slots = [info.entity, ...declaredSlots, ...namingSlots.sort((a, b) => (a.column < b.column ? -1 : 1)).map((n) => n.slot)];
     const link = slots.length >= 2 ? nameLink(info.table, slots) : undefined;
@@ -366,7 +437,12 @@ function buildSpec(plan: Plan): GeneratedSpec {
       ...(h.deltaOrder && timestamps.length ? { delta_order: timestamps[0]! } : {}),
       ...(link?.override ? { link: link.override } : {}),
     };
-    const ruleSet = buildRules(h.rules, info.visible, info.key.map((k) => k.name), info.derived);
+    const ruleSet = buildRules(
+      h.rules,
+      info.visible,
+      info.key.map((k) => k.name),
+      info.derived,
+    );
     if (ruleSet) rules[info.entity] = ruleSet;
   }
 
@@ -400,8 +476,12 @@ function buildSpec(plan: Plan): GeneratedSpec {
     const colsA = A.key.map((k) => refColumn(A, k.name, roleA));
     const colsB = B.key.map((k) => refColumn(B, k.name, roleB));
     const columns: Record<string, ColumnSpec> = {};
-    A.key.forEach((k, j) => { columns[colsA[j]!] = { type: k.type, nullable: false }; });
-    B.key.forEach((k, j) => { columns[colsB[j]!] = { type: k.type, nullable: false }; });
+    A.key.forEach((k, j) => {
+      columns[colsA[j]!] = { type: k.type, nullable: false };
+    });
+    B.key.forEach((k, j) => {
+      columns[colsB[j]!] = { type: k.type, nullable: false };
+    });
     const visible: Array<{ name: string; type: TypeName }> = [];
     for (const c of a.columns) {
       columns[c.name] = columnSpec(c.type, c.form);
@@ -431,10 +511,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
   const access: NonNullable<Spec['access_layer']> = {};
   const p = plan.access;
   const hubNames = hubs.map((h) => h.entity).sort();
-  const presentation =
-    p.presentation === 'default' ? undefined
-    : p.presentation === 'some' ? hubNames.filter((_, i) => p.pick[i % p.pick.length])
-    : p.presentation;
+  const presentation = p.presentation === 'default' ? undefined : p.presentation === 'some' ? hubNames.filter((_, i) => p.pick[i % p.pick.length]) : p.presentation;
   const reporting: Record<string, ReportingViewSpec> = {};
   for (const r of p.reports) {
     const h = hubs[r.hub % hubs.length]!;
@@ -450,8 +527,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
   for (const s of p.stars) {
     if (links.length === 0) break;
     const l = links[s.link % links.length]!;
-    const pool = [...l.visible, ...l.hubs.flatMap((h) => [...h.visible, ...h.derived.map((d) => ({ name: d, type: 'decimal(18,2)' as TypeName }))])]
-      .map((c) => c.name);
+    const pool = [...l.visible, ...l.hubs.flatMap((h) => [...h.visible, ...h.derived.map((d) => ({ name: d, type: 'decimal(18,2)' as TypeName }))])].map((c) => c.name);
     const measures = [...new Set(s.measures.flatMap((m) => (pool.length ? [pool[m % pool.length]!] : [])))];
     if (measures.length === 0) continue;
     stars[`${l.name}_star`] = { fact: l.name, measures };
@@ -532,14 +608,17 @@ function reorder<V>(o: { readonly [k: string]: V }, next: () => number, map: (v:
  */
 export function shuffleSpec(spec: Spec, seed: number): Spec {
   const next = prng(seed);
-  const tables = reorder(spec.tables, next, (t) => ({
-    ...reorder(t as unknown as { [k: string]: unknown }, next),
-    columns: reorder(t.columns, next),
-    ...(t.satellites ? { satellites: reorder(t.satellites, next) } : {}),
-  }) as TableSpec);
-  const bv = spec.business_vault?.rules
-    ? { business_vault: { rules: reorder(spec.business_vault.rules, next, (r) => (r.derive ? { ...r, derive: reorder(r.derive, next) } : r)) } }
-    : {};
+  const tables = reorder(
+    spec.tables,
+    next,
+    (t) =>
+      ({
+        ...reorder(t as unknown as { [k: string]: unknown }, next),
+        columns: reorder(t.columns, next),
+        ...(t.satellites ? { satellites: reorder(t.satellites, next) } : {}),
+      }) as TableSpec,
+  );
+  const bv = spec.business_vault?.rules ? { business_vault: { rules: reorder(spec.business_vault.rules, next, (r) => (r.derive ? { ...r, derive: reorder(r.derive, next) } : r)) } } : {};
   const al = spec.access_layer
     ? {
         access_layer: {

@@ -23,7 +23,10 @@ function failure(r: RunResult): string {
   expect(r.code).toBe(1);
   expect(r.stderr).not.toContain('internal error');
   expect(r.stderr).not.toMatch(/\n\s+at /);
-  const lines = r.stderr.trimEnd().split('\n').filter((l) => !l.includes('warning VLT'));
+  const lines = r.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.includes('warning VLT'));
   expect(lines).toHaveLength(1);
   return lines[0]!;
 }
@@ -141,7 +144,9 @@ describe('the output folder in a broken environment', () => {
     const ws = unprivilegedWorkspace();
     const before = listing(join(ws, 'generated'));
     chmodSync(join(ws, 'generated', 'ews'), 0o555);
-    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe('vault: cannot write to generated/ews, from which vault must remove the files it generated: permission denied; nothing was written');
+    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe(
+      'vault: cannot write to generated/ews, from which vault must remove the files it generated: permission denied; nothing was written',
+    );
     chmodSync(join(ws, 'generated', 'ews'), 0o755);
     expect(listing(join(ws, 'generated'))).toEqual(before);
   });
@@ -149,13 +154,17 @@ describe('the output folder in a broken environment', () => {
   it('a read-only folder above the output, and an unreadable file of the user: exit 1, nothing changed', () => {
     const ws = unprivilegedWorkspace();
     chmodSync(join(ws, 'generated'), 0o555);
-    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe('vault: cannot write to generated, where vault builds the new output of generated/ews beside it: permission denied; nothing was written');
+    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe(
+      'vault: cannot write to generated, where vault builds the new output of generated/ews beside it: permission denied; nothing was written',
+    );
     chmodSync(join(ws, 'generated'), 0o755);
     writeFileSync(join(ws, 'generated', 'ews', 'secret.txt'), 'mine');
     chmodSync(join(ws, 'generated', 'ews', 'secret.txt'), 0o000);
     if (process.getuid?.() === 0) chownSync(join(ws, 'generated', 'ews', 'secret.txt'), 65534, 65534);
     const before = listing(join(ws, 'generated'));
-    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe('vault: cannot read generated/ews/secret.txt, a file vault did not generate, to carry it over into the new output: permission denied; nothing was written');
+    expect(failure(runUnprivileged(['compile', 'specs/ews.yaml'], ws))).toBe(
+      'vault: cannot read generated/ews/secret.txt, a file vault did not generate, to carry it over into the new output: permission denied; nothing was written',
+    );
     expect(listing(join(ws, 'generated'))).toEqual(before);
   });
 

@@ -61,12 +61,24 @@ describe('check refuses what compile refuses', () => {
     writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodel: m\ntables:\n  ? [a]\n  : { columns: { a: int } }\n');
     const r = spawnSync(process.execPath, [VAULT_BIN, 'check', 's.yaml'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("s.yaml:4:3: error VLT207: table name '[ a ]' is not a safe identifier: it contains the character '['; use letters, digits and underscores, not starting with a digit\ns.yaml: 1 error, 0 warnings\n");
+    expect(r.stderr).toBe(
+      "s.yaml:4:3: error VLT207: table name '[ a ]' is not a safe identifier: it contains the character '['; use letters, digits and underscores, not starting with a digit\ns.yaml: 1 error, 0 warnings\n",
+    );
   });
 
   it('every command that reads a spec reads at most the size limit: /dev/zero is refused with VLT008', async () => {
     if (!existsSync('/dev/zero')) return;
-    const commands = [['check'], ['compile'], ['explain'], ['graph'], ['docs'], ['suggest', '--provider', 'ollama'], ['validate', '--db', 'postgres://u@127.0.0.1:1/d'], ['seed', '--rows', '1', '--db', 'postgres://u@127.0.0.1:1/d'], ['run', '--db', 'postgres://u@127.0.0.1:1/d']];
+    const commands = [
+      ['check'],
+      ['compile'],
+      ['explain'],
+      ['graph'],
+      ['docs'],
+      ['suggest', '--provider', 'ollama'],
+      ['validate', '--db', 'postgres://u@127.0.0.1:1/d'],
+      ['seed', '--rows', '1', '--db', 'postgres://u@127.0.0.1:1/d'],
+      ['run', '--db', 'postgres://u@127.0.0.1:1/d'],
+    ];
     for (const [command, ...options] of commands) {
       const r = await runMain([command!, '/dev/zero', ...options]);
       expect(r.code, `${command}: ${r.stderr}`).toBe(1);
@@ -77,7 +89,7 @@ describe('check refuses what compile refuses', () => {
   it('accepts schema names that are SQL key words (they are always quoted) and a record source with any printable text', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vault-agree-'));
     const file = join(dir, 's.yaml');
-    writeFileSync(file, spec('t', "record_source: \"crm: 'EU' / ünïcode\"\nschemas:\n  landing: user\n  raw_vault: Raw_Vault\n"));
+    writeFileSync(file, spec('t', 'record_source: "crm: \'EU\' / ünïcode"\nschemas:\n  landing: user\n  raw_vault: Raw_Vault\n'));
     expect((await runMain(['check', file])).code).toBe(0);
     expect((await runMain(['compile', file, '--target', 'querydsl,sql', '--out', join(dir, 'out')])).code).toBe(0);
   });

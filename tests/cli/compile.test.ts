@@ -113,7 +113,12 @@ describe('vault compile', () => {
     expect((result['diagnostics'] as Array<{ code: string }>).map((d) => d.code)).toEqual(['VLT402', 'VLT402']);
     expect(r.stderr).toBe('');
     expect(result['raw_vault']).toMatchObject({ hubs: ['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input'] });
-    expect(result['metadata']).toEqual({ model_name: 'ews', output_dir: 'generated/ews', total_files_generated: 50, pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'] });
+    expect(result['metadata']).toEqual({
+      model_name: 'ews',
+      output_dir: 'generated/ews',
+      total_files_generated: 50,
+      pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'],
+    });
     expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
   });
 
@@ -162,7 +167,20 @@ describe('vault compile', () => {
 
   it('keeps the spec-less form (--model and the compact source-table string) working', () => {
     const dir = workspace();
-    const r = runVault(['compile', '--model', 'ews', '--source-tables', 'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);early_warning_signal_input:early_warning_signal_input_id(int),customer_account_monitoring_batch_manifest_id(int),business_partner_id(int)', '--business-context', 'Early Warning Signal model', '--out', 'generated/ews_complete'], { cwd: dir });
+    const r = runVault(
+      [
+        'compile',
+        '--model',
+        'ews',
+        '--source-tables',
+        'early_warning_signal:early_warning_signal_id(int),business_partner_id(int),two_month_window_behavioural_score_average(decimal);early_warning_signal_input:early_warning_signal_input_id(int),customer_account_monitoring_batch_manifest_id(int),business_partner_id(int)',
+        '--business-context',
+        'Early Warning Signal model',
+        '--out',
+        'generated/ews_complete',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'generated/ews_complete/ews/manifest.json'), 'utf8')) as { raw_vault: { hubs: Array<{ name: string }>; links: Array<{ name: string }> } };
     expect(manifest.raw_vault.hubs.map((h) => h.name)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
@@ -174,7 +192,9 @@ describe('vault compile', () => {
     writeFileSync(join(dir, 'specs/fw.yaml'), 'version: 1\nmodel: vault_framework\ntables:\n  customers:\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n');
     const r = runVault(['compile', 'specs/fw.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("specs/fw.yaml:2:8: error VLT412: model 'vault_framework': the model's package would hide the framework module 'vault_framework' the generated files import; rename the model");
+    expect(r.stderr).toContain(
+      "specs/fw.yaml:2:8: error VLT412: model 'vault_framework': the model's package would hide the framework module 'vault_framework' the generated files import; rename the model",
+    );
     expect(existsSync(join(dir, 'generated'))).toBe(false);
     // The SQL target alone has no Python package, so the name is fine there.
     expect(runVault(['compile', 'specs/fw.yaml', '--target', 'sql'], { cwd: dir }).code).toBe(0);
@@ -216,7 +236,10 @@ describe('vault compile --target sql', () => {
     const r = runVault(['compile', 'specs/lgd.yaml', '--target', 'querydsl,sql'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('postgresql      sql/setup.sql, sql/load.sql');
-    const manifest = JSON.parse(readFileSync(join(dir, 'generated/lgd/manifest.json'), 'utf8')) as Record<string, Record<string, Array<{ name: string; files: string[]; sql: { table: string; hash_key?: string; hub_hash_keys?: Record<string, string> } }>>> & { files: string[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'generated/lgd/manifest.json'), 'utf8')) as Record<
+      string,
+      Record<string, Array<{ name: string; files: string[]; sql: { table: string; hash_key?: string; hub_hash_keys?: Record<string, string> } }>>
+    > & { files: string[] };
     expect(manifest.files).toContain('sql/setup.sql');
     expect(manifest.files).toContain('sql/load.sql');
     const setup = readFileSync(join(dir, 'generated/lgd/sql/setup.sql'), 'utf8');
@@ -245,7 +268,10 @@ describe('vault compile --target sql', () => {
 describe('vault run on a spec the SQL target cannot emit', () => {
   it('reports the clash as a diagnostic and does not touch the database', () => {
     const dir = workspace();
-    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\nschemas: { landing: raw_vault }\ntables:\n  vault_loads:\n    columns:\n      vault_loads_id: { type: int, nullable: false }\n      name: text\n');
+    writeFileSync(
+      join(dir, 'specs/clash.yaml'),
+      'version: 1\nmodel: clash\nschemas: { landing: raw_vault }\ntables:\n  vault_loads:\n    columns:\n      vault_loads_id: { type: int, nullable: false }\n      name: text\n',
+    );
     const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     // At the table that takes the ledger's name (line 5, `  vault_loads:`), not at the model.
@@ -260,7 +286,10 @@ describe('vault run on a spec the SQL target cannot emit', () => {
 
   it('a json delta_order column is refused where the spec names it, before the SQL target is asked', () => {
     const dir = workspace();
-    writeFileSync(join(dir, 'specs/clash.yaml'), 'version: 1\nmodel: clash\ntables:\n  customers:\n    delta_order: change_doc\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n      change_doc: json\n');
+    writeFileSync(
+      join(dir, 'specs/clash.yaml'),
+      'version: 1\nmodel: clash\ntables:\n  customers:\n    delta_order: change_doc\n    columns:\n      customer_id: { type: int, nullable: false }\n      name: text\n      change_doc: json\n',
+    );
     const r = runVault(['run', 'specs/clash.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("specs/clash.yaml:5:18: error VLT223: delta_order names column 'change_doc', a json column, which PostgreSQL cannot sort");

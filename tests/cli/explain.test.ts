@@ -42,7 +42,10 @@ describe('vault explain', () => {
     ] as const) {
       const explained = runVault(['explain', 'specs/ews.yaml', name, '--json']);
       expect(explained.code, `${name}: ${explained.stdout}`).toBe(0);
-      expect((JSON.parse(explained.stdout) as ExplainJson).entities.map((e) => e.id), name).toEqual([id]);
+      expect(
+        (JSON.parse(explained.stdout) as ExplainJson).entities.map((e) => e.id),
+        name,
+      ).toEqual([id]);
       const graph = runVault(['graph', 'specs/ews.yaml', '--entity', name, '--json']);
       expect(graph.code, `${name}: ${graph.stdout}`).toBe(0);
       expect((JSON.parse(graph.stdout) as { focus: string }).focus, name).toBe(id);
@@ -52,7 +55,9 @@ describe('vault explain', () => {
   it('a source table: what it feeds', () => {
     const r = runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal\n');
+    expect(r.stdout).toBe(
+      'source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal\n',
+    );
   });
 
   it('every id explain prints is a node vault graph knows', () => {
@@ -69,7 +74,8 @@ describe('vault explain', () => {
     const r = runVault(['explain', 'specs/ews.yaml', 'business_partner']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    const message = "vault: 'business_partner' names 3 entities or source tables of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner";
+    const message =
+      "vault: 'business_partner' names 3 entities or source tables of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner";
     expect(r.stderr).toContain(message);
     expect(runVault(['graph', 'specs/ews.yaml', '--entity', 'business_partner']).stderr).toContain(message);
   });
@@ -90,22 +96,27 @@ describe('vault explain', () => {
     const out = JSON.parse(r.stdout) as ExplainJson;
     expect(out.status).toBe('ok');
     expect(out.model).toBe('ews');
-    expect(out.entities).toEqual([{
-      id: 'raw_vault.hubs.early_warning_signal',
-      layer: 'raw_vault',
-      kind: 'hub',
-      name: 'early_warning_signal',
-      business_key: ['early_warning_signal_id'],
-      derived_from: ['source.tables.early_warning_signal'],
-      evidence: [
-        { rule: 'bk.declared', meaning: 'the table declares business_key: those columns are the business key', detail: 'early_warning_signal: business_key [early_warning_signal_id]' },
-        { rule: 'table.hub', meaning: 'a table with its own business key that is not made only of references becomes a hub', detail: 'early_warning_signal: business key [early_warning_signal_id]' },
-      ],
-    }]);
+    expect(out.entities).toEqual([
+      {
+        id: 'raw_vault.hubs.early_warning_signal',
+        layer: 'raw_vault',
+        kind: 'hub',
+        name: 'early_warning_signal',
+        business_key: ['early_warning_signal_id'],
+        derived_from: ['source.tables.early_warning_signal'],
+        evidence: [
+          { rule: 'bk.declared', meaning: 'the table declares business_key: those columns are the business key', detail: 'early_warning_signal: business_key [early_warning_signal_id]' },
+          { rule: 'table.hub', meaning: 'a table with its own business key that is not made only of references becomes a hub', detail: 'early_warning_signal: business key [early_warning_signal_id]' },
+        ],
+      },
+    ]);
     expect(out.diagnostics.map((d) => d.code)).toEqual(['VLT402', 'VLT402']);
     const ambiguous = runVault(['explain', 'specs/ews.yaml', 'business_partner', '--json']);
     expect(ambiguous.code).toBe(1);
-    expect(JSON.parse(ambiguous.stdout)).toMatchObject({ status: 'failed', candidates: ['raw_vault.hubs.business_partner', 'business_vault.hubs.business_partner', 'access_layer.presentation_views.business_partner'] } satisfies Partial<Failure>);
+    expect(JSON.parse(ambiguous.stdout)).toMatchObject({
+      status: 'failed',
+      candidates: ['raw_vault.hubs.business_partner', 'business_vault.hubs.business_partner', 'access_layer.presentation_views.business_partner'],
+    } satisfies Partial<Failure>);
     const unknown = runVault(['explain', 'specs/ews.yaml', 'hub.busines_partner', '--json']);
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 'failed', suggestions: ['raw_vault.hubs.business_partner'] } satisfies Partial<Failure>);

@@ -61,9 +61,12 @@ function snapshot(dir: string): Record<string, string> | undefined {
 }
 
 const USER = { 'notes.md': 'my notes', 'raw_vault/custom.py': 'my code', link: 'link ../elsewhere', 'scratch/empty': 'folder' };
-const ledger = (files: OutputFile[]): string => `${files.map((f) => f.path).sort().join('\n')}\n`;
-const contents = (files: OutputFile[]): Record<string, string> =>
-  Object.fromEntries(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : [...f.content].join('')]));
+const ledger = (files: OutputFile[]): string =>
+  `${files
+    .map((f) => f.path)
+    .sort()
+    .join('\n')}\n`;
+const contents = (files: OutputFile[]): Record<string, string> => Object.fromEntries(files.map((f) => [f.path, typeof f.content === 'string' ? f.content : [...f.content].join('')]));
 const EXPECT_PREVIOUS = { ...contents(PREVIOUS), ...USER, '.vault-files': ledger(PREVIOUS) };
 const EXPECT_NEW = { ...contents(NEW), ...USER, '.vault-files': ledger(NEW) };
 
@@ -185,7 +188,7 @@ describe('writeOutput under faults', () => {
 
   it("a link of the user's where vault now writes a file is replaced, never written through", async () => {
     const { root, dir } = await setUp();
-    writeFileSync(join(root, 'outside.txt'), 'not vault\'s');
+    writeFileSync(join(root, 'outside.txt'), "not vault's");
     symlinkSync('../../outside.txt', join(dir, 'business_vault-link'));
     mkdirSync(join(dir, 'business_vault'));
     symlinkSync('../../../outside.txt', join(dir, 'business_vault', 'hub.py'));
@@ -209,7 +212,9 @@ describe('writeOutput under faults', () => {
     writeFileSync(`${dir}.vault-lock`, `${process.pid}\n`);
     await expectRepaired(root, dir);
     mkdirSync(`${dir}.vault-lock`);
-    await expect(writeOutput(dir, NEW, NEW.length)).rejects.toThrow(/m\.vault-lock is not a lock file vault made \(it is not a plain file\); remove it if no vault process is running; nothing was written$/);
+    await expect(writeOutput(dir, NEW, NEW.length)).rejects.toThrow(
+      /m\.vault-lock is not a lock file vault made \(it is not a plain file\); remove it if no vault process is running; nothing was written$/,
+    );
     expect(lstatSync(`${dir}.vault-lock`).isDirectory()).toBe(true);
   });
 });

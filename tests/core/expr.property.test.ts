@@ -1,15 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import {
-  exprChildren,
-  exprEquals,
-  parseExpression,
-  printExpression,
-  typecheckExpression,
-  type ColumnType,
-  type Expr,
-  type WhenClause,
-} from '@vault/core/internal';
+import { exprChildren, exprEquals, parseExpression, printExpression, typecheckExpression, type ColumnType, type Expr, type WhenClause } from '@vault/core/internal';
 
 // Written out here rather than imported, so the generator does not trust the code under test.
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE', 'CAST', 'AS']);
@@ -17,15 +8,40 @@ const BINARY_OPS = ['OR', 'AND', '=', '<>', '<', '<=', '>', '>=', '+', '-', '||'
 const UNITS = ['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
 /** Name and allowed argument counts; DATE_TRUNC is generated separately (its first argument is a unit). */
 const CALLS: ReadonlyArray<readonly [Exclude<Extract<Expr, { kind: 'call' }>['name'], 'DATE_TRUNC'>, number, number]> = [
-  ['UPPER', 1, 1], ['LOWER', 1, 1], ['TRIM', 1, 1], ['LENGTH', 1, 1], ['ROUND', 1, 2], ['ABS', 1, 1],
-  ['GREATEST', 1, 3], ['LEAST', 1, 3], ['COALESCE', 1, 4], ['NULLIF', 2, 2],
-  ['YEAR', 1, 1], ['QUARTER', 1, 1], ['MONTH', 1, 1], ['DAY', 1, 1],
+  ['UPPER', 1, 1],
+  ['LOWER', 1, 1],
+  ['TRIM', 1, 1],
+  ['LENGTH', 1, 1],
+  ['ROUND', 1, 2],
+  ['ABS', 1, 1],
+  ['GREATEST', 1, 3],
+  ['LEAST', 1, 3],
+  ['COALESCE', 1, 4],
+  ['NULLIF', 2, 2],
+  ['YEAR', 1, 1],
+  ['QUARTER', 1, 1],
+  ['MONTH', 1, 1],
+  ['DAY', 1, 1],
 ];
 const CAST_TYPES: ReadonlyArray<ColumnType> = [
-  { kind: 'int' }, { kind: 'bigint' }, { kind: 'smallint' }, { kind: 'decimal' }, { kind: 'decimal', precision: 10 },
-  { kind: 'decimal', precision: 18, scale: 2 }, { kind: 'double' }, { kind: 'real' }, { kind: 'text' },
-  { kind: 'varchar', length: 40 }, { kind: 'char', length: 1 }, { kind: 'boolean' }, { kind: 'date' },
-  { kind: 'timestamp' }, { kind: 'timestamptz' }, { kind: 'interval' }, { kind: 'uuid' }, { kind: 'jsonb' },
+  { kind: 'int' },
+  { kind: 'bigint' },
+  { kind: 'smallint' },
+  { kind: 'decimal' },
+  { kind: 'decimal', precision: 10 },
+  { kind: 'decimal', precision: 18, scale: 2 },
+  { kind: 'double' },
+  { kind: 'real' },
+  { kind: 'text' },
+  { kind: 'varchar', length: 40 },
+  { kind: 'char', length: 1 },
+  { kind: 'boolean' },
+  { kind: 'date' },
+  { kind: 'timestamp' },
+  { kind: 'timestamptz' },
+  { kind: 'interval' },
+  { kind: 'uuid' },
+  { kind: 'jsonb' },
 ];
 
 const span = { start: 0, end: 0 };
@@ -40,7 +56,8 @@ const leaf: fc.Arbitrary<Expr> = fc.oneof(
   identifier.map((name): Expr => ({ kind: 'column', name, span })),
   digits.map((text): Expr => ({ kind: 'integer', text, span })),
   fc.tuple(digits, fc.stringMatching(/^\d{1,6}$/)).map(([w, f]): Expr => ({ kind: 'decimal', text: `${w}.${f}`, span })),
-  fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom("'", "''", "a'b", '--', '/*', ';'))
+  fc
+    .oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom("'", "''", "a'b", '--', '/*', ';'))
     .filter((s) => !s.includes('\u0000'))
     .map((value): Expr => ({ kind: 'string', value, span })),
   fc.boolean().map((value): Expr => ({ kind: 'boolean', value, span })),
@@ -67,14 +84,20 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => {
       fc.tuple(sub, fc.boolean()).map(([operand, negated]): Expr => ({ kind: 'isNull', operand, negated, span })),
       fc.tuple(sub, list(1, 3), fc.boolean()).map(([operand, l, negated]): Expr => ({ kind: 'in', operand, list: l, negated, span })),
       fc.tuple(sub, sub, sub, fc.boolean()).map(([operand, low, high, negated]): Expr => ({ kind: 'between', operand, low, high, negated, span })),
-      fc.tuple(fc.option(sub, { nil: undefined }), fc.array(fc.tuple(sub, sub), { minLength: 1, maxLength: 3 }), fc.option(sub, { nil: undefined }))
-        .map(([operand, whens, otherwise]): Expr => ({
-          kind: 'case', operand, whens: whens.map(([when, then]): WhenClause => ({ when, then })), else: otherwise, span,
-        })),
+      fc.tuple(fc.option(sub, { nil: undefined }), fc.array(fc.tuple(sub, sub), { minLength: 1, maxLength: 3 }), fc.option(sub, { nil: undefined })).map(([operand, whens, otherwise]): Expr => ({
+        kind: 'case',
+        operand,
+        whens: whens.map(([when, then]): WhenClause => ({ when, then })),
+        else: otherwise,
+        span,
+      })),
       fc.tuple(sub, fc.constantFrom(...CAST_TYPES)).map(([operand, type]): Expr => ({ kind: 'cast', operand, type, span })),
       fc.constantFrom(...CALLS).chain(([name, min, max]) => list(min, max).map((args): Expr => ({ kind: 'call', name, args, span }))),
       fc.tuple(fc.constantFrom(...UNITS), sub).map(([unit, x]): Expr => ({
-        kind: 'call', name: 'DATE_TRUNC', args: [{ kind: 'string', value: unit, span }, x], span,
+        kind: 'call',
+        name: 'DATE_TRUNC',
+        args: [{ kind: 'string', value: unit, span }, x],
+        span,
       })),
     ),
   };
@@ -123,7 +146,11 @@ describe('expression round trip', () => {
   test.prop([expr], { numRuns: 300 })('type checking never throws and reports positions inside the text', (e) => {
     const text = printExpression(e);
     const tree = parseExpression(text).expr!;
-    const columns = new Map<string, ColumnType>([['x', { kind: 'int' }], ['Y', { kind: 'text' }], ['b', { kind: 'boolean' }]]);
+    const columns = new Map<string, ColumnType>([
+      ['x', { kind: 'int' }],
+      ['Y', { kind: 'text' }],
+      ['b', { kind: 'boolean' }],
+    ]);
     const { errors } = typecheckExpression(tree, columns, { expect: 'boolean' });
     for (const err of errors) {
       expect(err.inner.start).toBeGreaterThanOrEqual(0);
@@ -134,22 +161,19 @@ describe('expression round trip', () => {
 });
 
 describe('parseExpression on arbitrary input', () => {
-  test.prop([fc.oneof(fc.string(), fc.string({ unit: 'binary' }), tokenSoup)], { numRuns: 2000 })(
-    'never throws; either a tree that round-trips, or errors inside the text',
-    (text) => {
-      const r = parseExpression(text);
-      expect((r.expr === undefined) !== (r.errors.length === 0)).toBe(true);
-      for (const err of r.errors) {
-        expect(err.code).toMatch(/^VLT30[1-5]$/);
-        expect(err.inner.start).toBeGreaterThanOrEqual(0);
-        expect(err.inner.start).toBeLessThanOrEqual(err.inner.end);
-        expect(err.inner.end).toBeLessThanOrEqual(text.length);
-      }
-      if (r.expr !== undefined) {
-        const printed = printExpression(r.expr);
-        const again = parseExpression(printed).expr;
-        expect(again !== undefined && exprEquals(again, r.expr)).toBe(true);
-      }
-    },
-  );
+  test.prop([fc.oneof(fc.string(), fc.string({ unit: 'binary' }), tokenSoup)], { numRuns: 2000 })('never throws; either a tree that round-trips, or errors inside the text', (text) => {
+    const r = parseExpression(text);
+    expect((r.expr === undefined) !== (r.errors.length === 0)).toBe(true);
+    for (const err of r.errors) {
+      expect(err.code).toMatch(/^VLT30[1-5]$/);
+      expect(err.inner.start).toBeGreaterThanOrEqual(0);
+      expect(err.inner.start).toBeLessThanOrEqual(err.inner.end);
+      expect(err.inner.end).toBeLessThanOrEqual(text.length);
+    }
+    if (r.expr !== undefined) {
+      const printed = printExpression(r.expr);
+      const again = parseExpression(printed).expr;
+      expect(again !== undefined && exprEquals(again, r.expr)).toBe(true);
+    }
+  });
 });

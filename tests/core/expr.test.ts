@@ -1,14 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  exprEquals,
-  parseExpression,
-  printExpression,
-  referencedColumns,
-  stripSpans,
-  typecheckExpression,
-  type ColumnType,
-  type Expr,
-} from '@vault/core/internal';
+import { exprEquals, parseExpression, printExpression, referencedColumns, stripSpans, typecheckExpression, type ColumnType, type Expr } from '@vault/core/internal';
 
 function parsed(text: string): Expr {
   const r = parseExpression(text);
@@ -274,9 +265,7 @@ describe('syntax errors', () => {
     expect(parseExpression(`${'('.repeat(65)}a${')'.repeat(65)}`).errors).toEqual([
       { code: 'VLT301', message: 'expression is nested too deeply: at most 64 levels of parentheses and CASE are allowed', inner: { start: 64, end: 65 } },
     ]);
-    expect(parseExpression(`${'a + '.repeat(600)}a`).errors).toEqual([
-      { code: 'VLT301', message: 'expression is too long: 1201 tokens, at most 1000 are allowed', inner: { start: 0, end: 2401 } },
-    ]);
+    expect(parseExpression(`${'a + '.repeat(600)}a`).errors).toEqual([{ code: 'VLT301', message: 'expression is too long: 1201 tokens, at most 1000 are allowed', inner: { start: 0, end: 2401 } }]);
     const longest = parsed(`${'NOT '.repeat(998)}a`);
     expect(printExpression(longest)).toBe(`${'NOT '.repeat(998)}a`);
   });
@@ -300,7 +289,7 @@ describe('type checking', () => {
     ['amount % 3', 'integer'],
     ['amount * price', 'numeric'],
     ['-price', 'numeric'],
-    ["name || amount || NULL", 'text'],
+    ['name || amount || NULL', 'text'],
     ['length(name)', 'integer'],
     ['upper(name)', 'text'],
     ['year(created_at) + quarter(birth_date) + month(birth_date) + day(created_at)', 'integer'],
@@ -340,7 +329,7 @@ describe('type checking', () => {
     ['name = 1', 'VLT303', 'cannot compare text with integer', 0, 8],
     ['amount in (1, 2, name)', 'VLT303', 'cannot compare integer with text', 17, 21],
     ["amount between 1 and 'x'", 'VLT303', 'cannot compare integer with text', 21, 24],
-    ["case when active then 1 else 'x' end", 'VLT303', "CASE branch \"'x'\" is text, which does not fit the earlier branches (integer)", 29, 32],
+    ["case when active then 1 else 'x' end", 'VLT303', 'CASE branch "\'x\'" is text, which does not fit the earlier branches (integer)', 29, 32],
     ['upper(amount)', 'VLT303', "UPPER expects text as argument 1, but 'amount' is integer", 6, 12],
     ['year(name)', 'VLT303', "YEAR expects temporal as argument 1, but 'name' is text", 5, 9],
     ['round(price, 1.5)', 'VLT303', "ROUND expects integer as argument 2, but '1.5' is numeric", 13, 16],

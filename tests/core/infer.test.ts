@@ -4,20 +4,7 @@
  * IR cites. Names, key columns, sources and evidence are asserted exactly.
  */
 import { describe, expect, test } from 'vitest';
-import {
-  compileSpec,
-  RULES,
-  type ColumnSpec,
-  type Hub,
-  type Link,
-  type LinkSatellite,
-  type PathDiagnostic,
-  type Satellite,
-  type Spec,
-  type Stage,
-  type TableSpec,
-  type VaultModel,
-} from '@vault/core';
+import { compileSpec, RULES, type ColumnSpec, type Hub, type Link, type LinkSatellite, type PathDiagnostic, type Satellite, type Spec, type Stage, type TableSpec, type VaultModel } from '@vault/core';
 import { allEntities } from '@vault/core/internal';
 
 type Tables = Spec['tables'];
@@ -36,7 +23,9 @@ function ok(body: SpecBody, stage?: Stage): VaultModel {
 }
 
 const errorsOf = (body: SpecBody): Array<[string, ReadonlyArray<string | number>]> =>
-  compile(body).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.path]);
+  compile(body)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => [d.code, d.path]);
 
 const nn = (type: string, extra: Partial<Exclude<ColumnSpec, string>> = {}): ColumnSpec => ({ type, nullable: false, ...extra });
 const rules = (e: { readonly evidence: ReadonlyArray<{ readonly rule: string }> }): string[] => e.evidence.map((x) => x.rule);
@@ -63,8 +52,7 @@ function lsat(m: VaultModel, name: string): LinkSatellite {
   return s;
 }
 /** A link's hubs as [hub, role, hashKey, business key names]. */
-const slots = (l: Link): Array<[string, string | undefined, string, string[]]> =>
-  l.hubs.map((h) => [h.hub, h.role, h.hashKey, names(h.businessKeys)]);
+const slots = (l: Link): Array<[string, string | undefined, string, string[]]> => l.hubs.map((h) => [h.hub, h.role, h.hashKey, names(h.businessKeys)]);
 const payload = (s: Satellite | LinkSatellite): string[] => s.payload.map((c) => c.sourceColumn);
 
 /** Every hub's sources line up with its business keys; every link's with its hubs' keys. */
@@ -79,8 +67,14 @@ function expectSourcesLineUp(m: VaultModel): void {
 test('every evidence rule the IR cites is a documented rule', () => {
   const m = ok({ tables: shop() });
   const cited = [
-    ...m.byKind.hub, ...m.byKind.link, ...m.byKind.satellite, ...m.byKind.link_satellite,
-    ...m.byKind.business_hub, ...m.byKind.business_link, ...m.byKind.business_satellite, ...m.byKind.business_link_satellite,
+    ...m.byKind.hub,
+    ...m.byKind.link,
+    ...m.byKind.satellite,
+    ...m.byKind.link_satellite,
+    ...m.byKind.business_hub,
+    ...m.byKind.business_link,
+    ...m.byKind.business_satellite,
+    ...m.byKind.business_link_satellite,
     ...m.byKind.presentation_view,
   ].flatMap(rules);
   for (const r of cited) expect(Object.keys(RULES)).toContain(r);
@@ -194,9 +188,11 @@ describe('business keys', () => {
   });
 
   test('a key-less table with one reference is VLT401, not a link', () => {
-    expect(errorsOf({
-      tables: { customer: { columns: { customer_id: nn('int'), name: 'text' } }, note: { columns: { customer_id: 'int', body: 'text' } } },
-    })).toEqual([['VLT401', ['tables', 'note']]]);
+    expect(
+      errorsOf({
+        tables: { customer: { columns: { customer_id: nn('int'), name: 'text' } }, note: { columns: { customer_id: 'int', body: 'text' } } },
+      }),
+    ).toEqual([['VLT401', ['tables', 'note']]]);
   });
 });
 
@@ -208,16 +204,23 @@ describe('hubs of concepts no table owns', () => {
     early_warning_signal: {
       business_key: ['early_warning_signal_id'],
       columns: {
-        early_warning_signal_id: nn('int'), business_partner_id: nn('int'), signal_date: 'date', severity_level: 'smallint',
-        days_past_due: 'int', updated_at: { type: 'timestamptz', role: 'technical' },
+        early_warning_signal_id: nn('int'),
+        business_partner_id: nn('int'),
+        signal_date: 'date',
+        severity_level: 'smallint',
+        days_past_due: 'int',
+        updated_at: { type: 'timestamptz', role: 'technical' },
       },
       delta_order: 'updated_at',
     },
     early_warning_signal_input: {
       business_key: ['early_warning_signal_input_id'],
       columns: {
-        early_warning_signal_input_id: nn('int'), customer_account_monitoring_batch_manifest_id: nn('int'), business_partner_id: nn('int'),
-        balance_amount: 'decimal(18,2)', received_at: { type: 'timestamptz', role: 'technical' },
+        early_warning_signal_input_id: nn('int'),
+        customer_account_monitoring_batch_manifest_id: nn('int'),
+        business_partner_id: nn('int'),
+        balance_amount: 'decimal(18,2)',
+        received_at: { type: 'timestamptz', role: 'technical' },
       },
     },
   };
@@ -235,7 +238,10 @@ describe('hubs of concepts no table owns', () => {
     expect(bp.derivedFrom.map((d) => d.name)).toEqual(['early_warning_signal', 'early_warning_signal_input']);
     expect(rules(bp)).toEqual(['hub.implied_by_key_column']);
     // hubs without descriptive data are warnings, not errors
-    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['VLT402', 'warning'], ['VLT402', 'warning']]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ['VLT402', 'warning'],
+      ['VLT402', 'warning'],
+    ]);
   });
 
   test('the links to the implied hubs, named after their hubs or <table>_relationship past 50 bytes', () => {
@@ -273,9 +279,15 @@ describe('hubs of concepts no table owns', () => {
     });
     expect(names(m.byKind.hub)).toEqual(['customer']);
     const h = hub(m, 'customer');
-    expect(h.sources).toEqual([{ table: 'customer', columns: ['customer_id'] }, { table: 'tbl_customers', columns: ['customer_id'] }]);
+    expect(h.sources).toEqual([
+      { table: 'customer', columns: ['customer_id'] },
+      { table: 'tbl_customers', columns: ['customer_id'] },
+    ]);
     expect(rules(h)).toEqual(['bk.naming', 'table.hub', 'hub.same_concept', 'bk.naming', 'table.hub']);
-    expect(m.byKind.satellite.map((s) => [s.name, s.parent])).toEqual([['customer', 'customer'], ['tbl_customers', 'customer']]);
+    expect(m.byKind.satellite.map((s) => [s.name, s.parent])).toEqual([
+      ['customer', 'customer'],
+      ['tbl_customers', 'customer'],
+    ]);
   });
 });
 
@@ -324,7 +336,10 @@ describe('links', () => {
     ]);
     expect(l.sources).toEqual([{ table: 'orders', columns: ['order_id', 'customer_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
-    expect(hub(m, 'customer').sources).toEqual([{ table: 'customers', columns: ['customer_id'] }, { table: 'orders', columns: ['customer_id'] }]);
+    expect(hub(m, 'customer').sources).toEqual([
+      { table: 'customers', columns: ['customer_id'] },
+      { table: 'orders', columns: ['customer_id'] },
+    ]);
     expect(payload(sat(m, 'orders'))).toEqual(['amount']);
   });
 
@@ -342,7 +357,10 @@ describe('links', () => {
     ]);
     expect(l.sources).toEqual([{ table: 'orders', columns: ['order_id', 'customer_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
-    expect(hub(m, 'customer').sources).toEqual([{ table: 'customers', columns: ['id'] }, { table: 'orders', columns: ['customer_id'] }]);
+    expect(hub(m, 'customer').sources).toEqual([
+      { table: 'customers', columns: ['id'] },
+      { table: 'orders', columns: ['customer_id'] },
+    ]);
   });
 
   test('role-named: manager_staff_id in store → staff under the role manager', () => {
@@ -372,7 +390,10 @@ describe('links', () => {
     ]);
     expect(l.sources).toEqual([{ table: 'staff', columns: ['staff_id', 'manager_staff_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
-    expect(hub(m, 'staff').sources).toEqual([{ table: 'staff', columns: ['manager_staff_id'] }, { table: 'staff', columns: ['staff_id'] }]);
+    expect(hub(m, 'staff').sources).toEqual([
+      { table: 'staff', columns: ['manager_staff_id'] },
+      { table: 'staff', columns: ['staff_id'] },
+    ]);
     expect(payload(sat(m, 'staff'))).toEqual(['first_name']);
   });
 
@@ -434,7 +455,10 @@ describe('links', () => {
         facility_collateral: {
           primary_key: ['facility_id', 'collateral_code'],
           columns: { facility_id: nn('bigint'), collateral_code: nn('varchar(20)'), allocated_amount: 'decimal(18,2)', priority_rank: 'smallint', updated_at: 'timestamptz' },
-          references: [{ columns: ['facility_id'], table: 'facility' }, { columns: ['collateral_code'], table: 'collateral' }],
+          references: [
+            { columns: ['facility_id'], table: 'facility' },
+            { columns: ['collateral_code'], table: 'collateral' },
+          ],
         },
       },
     });
@@ -498,15 +522,20 @@ describe('links', () => {
   });
 
   test('two references to one hub without a role are VLT406', () => {
-    expect(errorsOf({
-      tables: {
-        customer: { columns: { customer_id: nn('int'), name: 'text' } },
-        transfer: {
-          columns: { transfer_id: nn('int'), payer: 'int', payee: 'int', amount: 'int' },
-          references: [{ columns: ['payer'], table: 'customer' }, { columns: ['payee'], table: 'customer' }],
+    expect(
+      errorsOf({
+        tables: {
+          customer: { columns: { customer_id: nn('int'), name: 'text' } },
+          transfer: {
+            columns: { transfer_id: nn('int'), payer: 'int', payee: 'int', amount: 'int' },
+            references: [
+              { columns: ['payer'], table: 'customer' },
+              { columns: ['payee'], table: 'customer' },
+            ],
+          },
         },
-      },
-    })).toEqual([['VLT406', ['tables', 'transfer', 'references']]]);
+      }),
+    ).toEqual([['VLT406', ['tables', 'transfer', 'references']]]);
   });
 });
 
@@ -607,7 +636,10 @@ describe('satellites', () => {
     });
     expect(names(m.byKind.hub)).toEqual(['client']);
     const h = hub(m, 'client');
-    expect(h.sources).toEqual([{ table: 'crm_client', columns: ['client_id'] }, { table: 'erp_client', columns: ['client_id'] }]);
+    expect(h.sources).toEqual([
+      { table: 'crm_client', columns: ['client_id'] },
+      { table: 'erp_client', columns: ['client_id'] },
+    ]);
     expect(h.derivedFrom.map((d) => d.name)).toEqual(['crm_client', 'erp_client']);
     expect(rules(h)).toEqual(['bk.declared', 'table.hub', 'hub.same_concept', 'bk.declared', 'table.hub']);
     expect(m.byKind.satellite.map((s) => [s.name, s.parent, payload(s)])).toEqual([
@@ -626,12 +658,14 @@ describe('satellites', () => {
   });
 
   test('hub: override with keys of different arity is VLT410', () => {
-    expect(errorsOf({
-      tables: {
-        crm_client: { hub: 'client', business_key: ['client_id'], columns: { client_id: nn('int'), client_name: 'text' } },
-        erp_client: { hub: 'client', business_key: ['client_id', 'client_ver'], columns: { client_id: nn('int'), client_ver: nn('int'), segment: 'text' } },
-      },
-    })).toEqual([['VLT410', ['tables', 'erp_client']]]);
+    expect(
+      errorsOf({
+        tables: {
+          crm_client: { hub: 'client', business_key: ['client_id'], columns: { client_id: nn('int'), client_name: 'text' } },
+          erp_client: { hub: 'client', business_key: ['client_id', 'client_ver'], columns: { client_id: nn('int'), client_ver: nn('int'), segment: 'text' } },
+        },
+      }),
+    ).toEqual([['VLT410', ['tables', 'erp_client']]]);
   });
 });
 
@@ -676,7 +710,10 @@ describe('business vault', () => {
     expect(names(m.byKind.business_hub)).toEqual(['customer', 'invoice', 'product']);
     const customer = m.byKind.business_hub[0]!;
     expect(customer).toEqual({
-      kind: 'business_hub', name: 'customer', hub: 'customer', hashKey: 'customer_hk',
+      kind: 'business_hub',
+      name: 'customer',
+      hub: 'customer',
+      hashKey: 'customer_hk',
       businessKeys: [{ name: 'id', type: { kind: 'int' }, nullable: false }],
       derivedFrom: [{ layer: 'raw_vault', kind: 'hub', name: 'customer' }],
       evidence: [{ rule: 'bv.business_hub', detail: 'from hub customer' }],
@@ -696,7 +733,7 @@ describe('business vault', () => {
     expect(invoice.evidence[1]!.detail).toBe('filter: amount IS NOT NULL AND quantity > 0');
   });
 
-  test('the business satellite merges the hub\'s non-sensitive satellites and adds derived attributes', () => {
+  test("the business satellite merges the hub's non-sensitive satellites and adds derived attributes", () => {
     const m = ok(body);
     expect(names(m.byKind.business_satellite)).toEqual(['customer', 'invoice', 'product']);
     const customer = m.byKind.business_satellite[0]!;
@@ -708,13 +745,18 @@ describe('business vault', () => {
     expect(invoice.parent).toBe('invoice');
     expect(invoice.parentHashKey).toBe('invoice_hk');
     expect(invoice.columns.map((c) => [c.name, c.satellite, c.sourceColumn])).toEqual([
-      ['amount', 'invoices', 'amount'], ['issued_on', 'invoices', 'issued_on'], ['quantity', 'invoices', 'quantity'],
+      ['amount', 'invoices', 'amount'],
+      ['issued_on', 'invoices', 'issued_on'],
+      ['quantity', 'invoices', 'quantity'],
     ]);
     expect(invoice.derived.map((d) => [d.name, d.text, d.type])).toEqual([
       ['gross', 'ROUND(amount * quantity, 2)', { kind: 'decimal' }],
       ['units_or_zero', 'COALESCE(quantity, 0)', { kind: 'bigint' }],
     ]);
-    expect(invoice.derivedFrom).toEqual([{ layer: 'raw_vault', kind: 'hub', name: 'invoice' }, { layer: 'raw_vault', kind: 'satellite', name: 'invoices' }]);
+    expect(invoice.derivedFrom).toEqual([
+      { layer: 'raw_vault', kind: 'hub', name: 'invoice' },
+      { layer: 'raw_vault', kind: 'satellite', name: 'invoices' },
+    ]);
     expect(rules(invoice)).toEqual(['bv.business_satellite', 'bv.rules']);
     expect(invoice.evidence[1]!.detail).toBe('derived: gross, units_or_zero');
   });
@@ -732,7 +774,10 @@ describe('business vault', () => {
     expect(bls.satellites).toEqual(['invoice_product']);
     expect(bls.columns.map((c) => c.name)).toEqual(['line_amount', 'units']);
     expect(bls.derived.map((d) => [d.name, d.text])).toEqual([['line_total', 'line_amount * units']]);
-    expect(bls.derivedFrom).toEqual([{ layer: 'raw_vault', kind: 'link', name: 'invoice_product' }, { layer: 'raw_vault', kind: 'link_satellite', name: 'invoice_product' }]);
+    expect(bls.derivedFrom).toEqual([
+      { layer: 'raw_vault', kind: 'link', name: 'invoice_product' },
+      { layer: 'raw_vault', kind: 'link_satellite', name: 'invoice_product' },
+    ]);
     expect(rules(bls)).toEqual(['bv.business_link_satellite', 'bv.rules']);
     expect(bls.evidence[1]!.detail).toBe('derived: line_total');
   });
@@ -753,17 +798,22 @@ describe('business vault', () => {
   });
 
   test('a derived attribute may not reuse a column name (VLT308), nor read a sensitive column', () => {
-    expect(errorsOf({ tables: shop(), business_vault: { rules: { invoice: { derive: { amount: 'amount * 2' } } } } }))
-      .toEqual([['VLT308', ['business_vault', 'rules', 'invoice', 'derive', 'amount']]]);
-    expect(errorsOf({ tables: shop(), business_vault: { rules: { customer: { derive: { mail_domain: 'LOWER(email)' } } } } }))
-      .toEqual([['VLT302', ['business_vault', 'rules', 'customer', 'derive', 'mail_domain']]]);
+    expect(errorsOf({ tables: shop(), business_vault: { rules: { invoice: { derive: { amount: 'amount * 2' } } } } })).toEqual([
+      ['VLT308', ['business_vault', 'rules', 'invoice', 'derive', 'amount']],
+    ]);
+    expect(errorsOf({ tables: shop(), business_vault: { rules: { customer: { derive: { mail_domain: 'LOWER(email)' } } } } })).toEqual([
+      ['VLT302', ['business_vault', 'rules', 'customer', 'derive', 'mail_domain']],
+    ]);
   });
 
   test('stage: raw builds only the raw vault; stage: business stops before the access layer', () => {
     const full = ok(body);
     const raw = ok(body, 'raw');
     expect(raw.stages).toEqual(['raw']);
-    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> => allEntities(m).filter((x) => x.layer === layer).map((x) => x.entity);
+    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> =>
+      allEntities(m)
+        .filter((x) => x.layer === layer)
+        .map((x) => x.entity);
     expect(inLayer(raw, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
     expect(inLayer(raw, 'business_vault')).toEqual([]);
     expect(inLayer(raw, 'access_layer')).toEqual([]);
@@ -860,7 +910,11 @@ describe('access layer', () => {
     expect(v.name).toBe('big_invoices');
     expect(v.from).toBe('invoice');
     expect(v.fromKind).toBe('business_hub');
-    expect(v.columns.map((c) => [c.name, c.fromKind])).toEqual([['invoice_id', 'business_hub'], ['amount', 'business_satellite'], ['gross', 'business_satellite']]);
+    expect(v.columns.map((c) => [c.name, c.fromKind])).toEqual([
+      ['invoice_id', 'business_hub'],
+      ['amount', 'business_satellite'],
+      ['gross', 'business_satellite'],
+    ]);
     expect(v.filter!.text).toBe('gross > 1000');
     expect(v.derivedFrom).toEqual([
       { layer: 'business_vault', kind: 'business_hub', name: 'invoice' },
@@ -870,12 +924,15 @@ describe('access layer', () => {
   });
 
   test('unknown names in the access layer are VLT409 / VLT411', () => {
-    expect(errorsOf({ tables: shop(), access_layer: { dimensional_models: { x: { fact: 'invoice_products', measures: ['amount'] } } } }))
-      .toEqual([['VLT409', ['access_layer', 'dimensional_models', 'x', 'fact']]]);
-    expect(errorsOf({ tables: shop(), access_layer: { dimensional_models: { x: { fact: 'invoice_product', measures: ['amount_x'] } } } }))
-      .toEqual([['VLT411', ['access_layer', 'dimensional_models', 'x', 'measures', 0]]]);
-    expect(errorsOf({ tables: shop(), access_layer: { reporting_views: { v: { from: 'invoice', columns: ['email'] } } } }))
-      .toEqual([['VLT411', ['access_layer', 'reporting_views', 'v', 'columns', 0]]]);
+    expect(errorsOf({ tables: shop(), access_layer: { dimensional_models: { x: { fact: 'invoice_products', measures: ['amount'] } } } })).toEqual([
+      ['VLT409', ['access_layer', 'dimensional_models', 'x', 'fact']],
+    ]);
+    expect(errorsOf({ tables: shop(), access_layer: { dimensional_models: { x: { fact: 'invoice_product', measures: ['amount_x'] } } } })).toEqual([
+      ['VLT411', ['access_layer', 'dimensional_models', 'x', 'measures', 0]],
+    ]);
+    expect(errorsOf({ tables: shop(), access_layer: { reporting_views: { v: { from: 'invoice', columns: ['email'] } } } })).toEqual([
+      ['VLT411', ['access_layer', 'reporting_views', 'v', 'columns', 0]],
+    ]);
   });
 });
 
@@ -931,7 +988,11 @@ describe('fixed inference bugs', () => {
     const r = compile({
       tables: {
         facility: { primary_key: ['facility_id'], unique_keys: [['facility_number']], columns: { facility_id: nn('bigint'), facility_number: nn('varchar(30)'), limit_amount: 'int' } },
-        loan: { business_key: ['loan_id'], columns: { loan_id: nn('int'), fac_no: 'varchar(30)', amount: 'int' }, references: [{ columns: ['fac_no'], table: 'facility', target_columns: ['facility_number'] }] },
+        loan: {
+          business_key: ['loan_id'],
+          columns: { loan_id: nn('int'), fac_no: 'varchar(30)', amount: 'int' },
+          references: [{ columns: ['fac_no'], table: 'facility', target_columns: ['facility_number'] }],
+        },
       },
     });
     expect(r.model).toBeUndefined();
@@ -983,6 +1044,9 @@ describe('origin: the spec node each entity comes from', () => {
     const business = (name: string): ReadonlyArray<string | number> | undefined => m.byKind.business_hub.find((h) => h.name === name)?.origin;
     expect(business('order')).toEqual(['business_vault', 'rules', 'order']);
     expect(business('customer')).toEqual(['tables', 'orders', 'columns', 'customer_id']);
-    expect(m.byKind.presentation_view.map((v) => v.origin)).toEqual([['access_layer', 'presentation_views', 0], ['access_layer', 'presentation_views', 1]]);
+    expect(m.byKind.presentation_view.map((v) => v.origin)).toEqual([
+      ['access_layer', 'presentation_views', 0],
+      ['access_layer', 'presentation_views', 1],
+    ]);
   });
 });

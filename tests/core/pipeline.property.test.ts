@@ -7,18 +7,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import {
-  allEntities,
-  compileSpec,
-  refKey,
-  replaceEntities,
-  validateConformance,
-  validatePipelineFlow,
-  type EntityRef,
-  type Layer,
-  type Spec,
-  type VaultModel,
-} from '@vault/core/internal';
+import { allEntities, compileSpec, refKey, replaceEntities, validateConformance, validatePipelineFlow, type EntityRef, type Layer, type Spec, type VaultModel } from '@vault/core/internal';
 import { generatedSpecArb, shuffleSpec, specArb, unrelatedTableArb, type GeneratedSpec } from '../arbitraries/spec.js';
 
 const RUNS = { numRuns: 150 };
@@ -110,7 +99,10 @@ describe('compile over generated specs', () => {
     expect(raw.stages).toEqual(['raw']);
     expect(business.stages).toEqual(['raw', 'business']);
     expect(full.stages).toEqual(['raw', 'business', 'access']);
-    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> => allEntities(m).filter((x) => x.layer === layer).map((x) => x.entity);
+    const inLayer = (m: VaultModel, layer: string): ReadonlyArray<unknown> =>
+      allEntities(m)
+        .filter((x) => x.layer === layer)
+        .map((x) => x.entity);
     expect(inLayer(raw, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
     expect(inLayer(business, 'raw_vault')).toEqual(inLayer(full, 'raw_vault'));
     expect(inLayer(business, 'business_vault')).toEqual(inLayer(full, 'business_vault'));
@@ -139,8 +131,13 @@ describe('compile over generated specs', () => {
 
   test.prop([specArb], RUNS)('no sensitive column reaches the business vault or the access layer', (spec) => {
     const m = compiled(spec);
-    const secret = new Set(Object.entries(spec.tables).flatMap(([table, t]) =>
-      Object.entries(t.columns).filter(([, c]) => typeof c !== 'string' && c.role === 'sensitive').map(([c]) => `${table}.${c}`)));
+    const secret = new Set(
+      Object.entries(spec.tables).flatMap(([table, t]) =>
+        Object.entries(t.columns)
+          .filter(([, c]) => typeof c !== 'string' && c.role === 'sensitive')
+          .map(([c]) => `${table}.${c}`),
+      ),
+    );
     const raw = new Map([...m.byKind.satellite, ...m.byKind.link_satellite].map((s) => [s.name, s] as const));
     for (const s of [...m.byKind.satellite, ...m.byKind.link_satellite]) {
       if (s.payload.some((c) => secret.has(`${c.sourceTable}.${c.sourceColumn}`))) expect(s.sensitive, s.name).toBe(true);
@@ -201,7 +198,10 @@ describe('the validators can fail', () => {
     const m = base();
     const bh = m.byKind.business_hub[0]!;
     const ghost: EntityRef = { layer: 'raw_vault', kind: 'hub', name: 'ghost' };
-    const broken: VaultModel = replaceEntities(m, 'business_hub', [{ ...bh, derivedFrom: [ghost] }, { ...m.byKind.business_hub[1]!, derivedFrom: [] }]);
+    const broken: VaultModel = replaceEntities(m, 'business_hub', [
+      { ...bh, derivedFrom: [ghost] },
+      { ...m.byKind.business_hub[1]!, derivedFrom: [] },
+    ]);
     expect(codes(validatePipelineFlow(broken))).toEqual(['VLT502', 'VLT502']);
   });
 
@@ -217,8 +217,11 @@ describe('the validators can fail', () => {
 
   test('an entity of a stage that was not compiled: VLT504', () => {
     const m = base();
-    expect(codes(validatePipelineFlow({ ...m, stages: ['raw'] }))).toEqual(Array(m.byKind.business_hub.length + m.byKind.business_link.length + m.byKind.business_satellite.length
-      + m.byKind.business_link_satellite.length + m.byKind.presentation_view.length).fill('VLT504'));
+    expect(codes(validatePipelineFlow({ ...m, stages: ['raw'] }))).toEqual(
+      Array(m.byKind.business_hub.length + m.byKind.business_link.length + m.byKind.business_satellite.length + m.byKind.business_link_satellite.length + m.byKind.presentation_view.length).fill(
+        'VLT504',
+      ),
+    );
   });
 
   test('a link with one hub: VLT403', () => {
@@ -257,7 +260,13 @@ describe('the validators can fail', () => {
     const m = base();
     const [h, ...rest] = m.byKind.hub;
     expect(codes(validateConformance(replaceEntities(m, 'hub', [{ ...h!, businessKeys: [] }, ...rest])))).toEqual(['VLT407']);
-    const found = validateConformance(replaceEntities(m, 'satellite', m.byKind.satellite.filter((s) => s.parent !== h!.name)));
+    const found = validateConformance(
+      replaceEntities(
+        m,
+        'satellite',
+        m.byKind.satellite.filter((s) => s.parent !== h!.name),
+      ),
+    );
     expect(found.map((d) => [d.code, d.severity])).toEqual([['VLT402', 'warning']]);
   });
 
@@ -278,12 +287,27 @@ describe('column names', () => {
       for (const d of dupes(cols)) found.push(`${what}: ${d}`);
     };
     for (const h of m.byKind.hub) check(`hub ${h.name}`, [h.hashKey, ...h.businessKeys.map((k) => k.name)]);
-    for (const s of [...m.byKind.satellite, ...m.byKind.link_satellite]) check(`${s.kind} ${s.name}`, s.payload.map((c) => c.name));
+    for (const s of [...m.byKind.satellite, ...m.byKind.link_satellite])
+      check(
+        `${s.kind} ${s.name}`,
+        s.payload.map((c) => c.name),
+      );
     for (const s of [...m.byKind.business_satellite, ...m.byKind.business_link_satellite]) check(`${s.kind} ${s.name}`, [...s.columns.map((c) => c.name), ...s.derived.map((d) => d.name)]);
-    for (const v of m.byKind.presentation_view) check(`${v.kind} ${v.name}`, v.columns.map((c) => c.name));
+    for (const v of m.byKind.presentation_view)
+      check(
+        `${v.kind} ${v.name}`,
+        v.columns.map((c) => c.name),
+      );
     for (const d of m.byKind.dimensional_model) {
-      check(`${d.kind} ${d.name} measures`, d.measures.map((c) => c.name));
-      for (const dim of d.dimensions) check(`${d.kind} ${d.name} dimension ${dim.name}`, dim.attributes.map((c) => c.name));
+      check(
+        `${d.kind} ${d.name} measures`,
+        d.measures.map((c) => c.name),
+      );
+      for (const dim of d.dimensions)
+        check(
+          `${d.kind} ${d.name} dimension ${dim.name}`,
+          dim.attributes.map((c) => c.name),
+        );
     }
     expect(found).toEqual([]);
   });

@@ -70,7 +70,14 @@ describe('vault docs', () => {
     writeFileSync(join(dir, 'bad.yaml'), BAD_SPEC);
     const bad = runVault(['docs', 'bad.yaml', '--json'], { cwd: dir });
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: 'bad.yaml: docs stopped; nothing was written', diagnostics: [{ file: 'bad.yaml', line: 4, code: 'VLT103' }, { file: 'bad.yaml', line: 5, code: 'VLT101' }] });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'bad.yaml: docs stopped; nothing was written',
+      diagnostics: [
+        { file: 'bad.yaml', line: 4, code: 'VLT103' },
+        { file: 'bad.yaml', line: 5, code: 'VLT101' },
+      ],
+    });
   });
 
   it('exits 2 on a usage mistake', () => {
@@ -122,11 +129,17 @@ describe('vault graph', () => {
   it('an ambiguous bare name: the ids to choose from, exit 1', () => {
     const r = runVault(['graph', 'specs/ews.yaml', '--entity', 'business_partner']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("vault: 'business_partner' names 3 entities or source tables of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner");
+    expect(r.stderr).toContain(
+      "vault: 'business_partner' names 3 entities or source tables of model 'ews'; give one of: raw_vault.hubs.business_partner, business_vault.hubs.business_partner, access_layer.presentation_views.business_partner",
+    );
   });
 
   it('takes the names vault explain prints: layer and name, kind and name', () => {
-    for (const [name, id] of [['raw_vault.early_warning_signal_input_relationship', 'raw_vault.links.early_warning_signal_input_relationship'], ['source.early_warning_signal', 'source.tables.early_warning_signal'], ['satellite.early_warning_signal', 'raw_vault.satellites.early_warning_signal']] as const) {
+    for (const [name, id] of [
+      ['raw_vault.early_warning_signal_input_relationship', 'raw_vault.links.early_warning_signal_input_relationship'],
+      ['source.early_warning_signal', 'source.tables.early_warning_signal'],
+      ['satellite.early_warning_signal', 'raw_vault.satellites.early_warning_signal'],
+    ] as const) {
       const r = runVault(['graph', 'specs/ews.yaml', '--entity', name, '--format', 'json']);
       expect(r.code, name).toBe(0);
       expect((JSON.parse(r.stdout) as { focus: string }).focus).toBe(id);
@@ -145,7 +158,13 @@ describe('vault graph', () => {
     const bad = runVault(['graph', 'bad.yaml', '--json'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('');
-    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', diagnostics: [{ file: 'bad.yaml', line: 4, code: 'VLT103' }, { file: 'bad.yaml', line: 5, code: 'VLT101' }] });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      status: 'failed',
+      diagnostics: [
+        { file: 'bad.yaml', line: 4, code: 'VLT103' },
+        { file: 'bad.yaml', line: 5, code: 'VLT101' },
+      ],
+    });
     const both = runVault(['graph', 'specs/ews.yaml', '--json', '--format', 'dot']);
     expect(both.code).toBe(2);
     expect(both.stdout).toBe('');

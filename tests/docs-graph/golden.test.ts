@@ -12,7 +12,9 @@ import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { emitDocs, lineageDot, lineageGraph, lineageMermaid } from '@vault/emitters';
 import { modelOf } from './helpers.js';
 
-const SPECS = readdirSync(fileURLToPath(new URL('../../specs', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort();
+const SPECS = readdirSync(fileURLToPath(new URL('../../specs', import.meta.url)))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const GOLDEN = fileURLToPath(new URL('../golden/docs', import.meta.url));
 
 describe.each(SPECS)('docs of specs/%s', (name) => {

@@ -5,9 +5,7 @@
 import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
-import {
-  buildManifest, emitDocs, findLineageNode, lineageDot, lineageGraph, lineageJson, lineageMermaid, selectLineage, type LineageGraph, type Manifest,
-} from '@vault/emitters';
+import { buildManifest, emitDocs, findLineageNode, lineageDot, lineageGraph, lineageJson, lineageMermaid, selectLineage, type LineageGraph, type Manifest } from '@vault/emitters';
 import { specArb } from '../arbitraries/spec.js';
 import { EXAMPLE_SPECS, modelOf } from './helpers.js';
 

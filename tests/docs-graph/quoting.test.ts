@@ -43,7 +43,9 @@ describe('DOT', () => {
 
 describe('Mermaid', () => {
   it('spells every character that could end a label as an entity code', () => {
-    const labels = lineageMermaid(nasty).split('\n').flatMap((l) => /^ {4}\w+\W+"(.*)"\W+:::\w+$/.exec(l)?.slice(1) ?? []);
+    const labels = lineageMermaid(nasty)
+      .split('\n')
+      .flatMap((l) => /^ {4}\w+\W+"(.*)"\W+:::\w+$/.exec(l)?.slice(1) ?? []);
     expect(labels).toHaveLength(NASTY.length);
     for (const [i, label] of labels.entries()) {
       expect(label.replace(/<br>/g, '')).not.toMatch(/["[\]{}|<>`\n]/);
@@ -58,7 +60,20 @@ describe('Mermaid', () => {
     expect(mermaidDecode(out)).toBe(s);
   });
 
-  const PREFIXES = ['source.tables.', 'raw_vault.hubs.', 'raw_vault.links.', 'raw_vault.satellites.', 'raw_vault.link_satellites.', 'business_vault.hubs.', 'business_vault.links.', 'business_vault.satellites.', 'business_vault.link_satellites.', 'access_layer.presentation_views.', 'access_layer.dimensional_models.', 'access_layer.reporting_views.'];
+  const PREFIXES = [
+    'source.tables.',
+    'raw_vault.hubs.',
+    'raw_vault.links.',
+    'raw_vault.satellites.',
+    'raw_vault.link_satellites.',
+    'business_vault.hubs.',
+    'business_vault.links.',
+    'business_vault.satellites.',
+    'business_vault.link_satellites.',
+    'access_layer.presentation_views.',
+    'access_layer.dimensional_models.',
+    'access_layer.reporting_views.',
+  ];
   const identifier = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/);
   const id = fc.tuple(fc.constantFrom(...PREFIXES), identifier).map(([p, n]) => `${p}${n}`);
 

@@ -45,7 +45,7 @@ describe.each(EXAMPLE_SPECS)('SVG drawings of %s', (spec) => {
 
 describe('a model too large to draw', () => {
   // 260 tables of the benchmark's synthetic spec: over 2,000 lineage nodes, a few hundred raw vault entities.
-  it('gets a note instead of the lineage SVG, the whole graph in lineage.dot, and no Mermaid block past Mermaid\'s size limit', async () => {
+  it("gets a note instead of the lineage SVG, the whole graph in lineage.dot, and no Mermaid block past Mermaid's size limit", async () => {
     const { syntheticSpecYaml } = (await import(pathToFileURL(join(ROOT, 'scripts/bench/synthetic-spec.mjs')).href)) as { syntheticSpecYaml: (n: number) => string };
     const dir = mkdtempSync(join(tmpdir(), 'vault-big-'));
     writeFileSync(join(dir, 'big.yaml'), syntheticSpecYaml(260));

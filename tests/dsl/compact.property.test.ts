@@ -4,12 +4,28 @@ import type { ColumnSpec, Spec, TableSpec } from '@vault/core';
 import { compactPathKey, parseSourceTables, printSourceTables } from '@vault/dsl/internal';
 
 const TYPES = [
-  'int', 'bigint', 'text', 'boolean', 'decimal', 'decimal(18,6)', 'numeric(10)', 'varchar(40)',
-  'double precision', 'character varying(255)', 'timestamp with time zone', 'char(1)',
+  'int',
+  'bigint',
+  'text',
+  'boolean',
+  'decimal',
+  'decimal(18,6)',
+  'numeric(10)',
+  'varchar(40)',
+  'double precision',
+  'character varying(255)',
+  'timestamp with time zone',
+  'char(1)',
 ] as const;
 
 const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/);
-const column = fc.tuple(name, fc.oneof(fc.constantFrom(...TYPES), fc.constantFrom(...TYPES).map((type): ColumnSpec => ({ type }))));
+const column = fc.tuple(
+  name,
+  fc.oneof(
+    fc.constantFrom(...TYPES),
+    fc.constantFrom(...TYPES).map((type): ColumnSpec => ({ type })),
+  ),
+);
 const table = fc.uniqueArray(column, { minLength: 1, maxLength: 8, selector: ([c]) => c });
 const spec: fc.Arbitrary<Spec> = fc
   .record({

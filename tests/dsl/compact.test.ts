@@ -99,7 +99,14 @@ describe('syntax errors', () => {
     ['arguments without comma', 't:a(decimal(18 6))', [[15, 1, "expected ',' or ')' in the arguments of type 'decimal' but found '6'"]]],
     ['columns without comma', 't:a(int) b(int)', [[9, 1, "expected ',' or ';' after column 'a' but found 'b'"]]],
     ["one ')' too many", 't:a(int)),b(int)', [[8, 1, "expected ',' or ';' after column 'a' but found ')'"]]],
-    ['stray double quote', 't:"a(int)"', [[2, 1, "expected a name, ':', ',', ';', '(' or ')' but found '\"'"], [9, 1, "expected a name, ':', ',', ';', '(' or ')' but found '\"'"]]],
+    [
+      'stray double quote',
+      't:"a(int)"',
+      [
+        [2, 1, "expected a name, ':', ',', ';', '(' or ')' but found '\"'"],
+        [9, 1, "expected a name, ':', ',', ';', '(' or ')' but found '\"'"],
+      ],
+    ],
     ['stray dollar', 't:a$(int)', [[3, 1, "expected a name, ':', ',', ';', '(' or ')' but found '$'"]]],
     ['stray characters in a run', 't:a(int)$$', [[8, 2, "expected a name, ':', ',', ';', '(' or ')' but found '$$'"]]],
     ['digit-leading table name', '1t:a(int)', [[0, 2, "expected a table name but found '1t'; names start with a letter or '_'"]]],

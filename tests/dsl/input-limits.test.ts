@@ -48,7 +48,7 @@ describe('input limits, checked before parsing', () => {
   it('refuses a 1 MB line with its line number, and reads nothing of it', () => {
     const [d] = errorsOf(`${HEAD}description: ${'x'.repeat(1_000_000)}\ntables: {}\n`);
     expect(d).toMatchObject({ code: 'VLT008', span: { start: { line: 3, col: INPUT_LIMITS.maxLineLength + 1 } } });
-    expect(d!.message).toBe("line 3 of the spec is 1,000,013 characters long; vault reads lines of at most 65,536 characters");
+    expect(d!.message).toBe('line 3 of the spec is 1,000,013 characters long; vault reads lines of at most 65,536 characters');
   });
 
   it('refuses a spec larger than 16 MiB, as text and as a file, and reads a never-ending file only that far', () => {
@@ -69,9 +69,21 @@ describe('input limits, checked before parsing', () => {
 
   it('turns a stack overflow in a parser into the nesting diagnostic instead of a crash', () => {
     const recurse = (n: number): number => recurse(n + 1) + 1;
-    const r = guardStack<unknown>(() => recurse(0), (p) => p.message, 'the spec');
+    const r = guardStack<unknown>(
+      () => recurse(0),
+      (p) => p.message,
+      'the spec',
+    );
     expect(r).toBe('the spec nests too deeply to be read; vault reads at most 100 levels');
-    expect(() => guardStack(() => { throw new Error('other'); }, () => 0, 'the spec')).toThrow('other');
+    expect(() =>
+      guardStack(
+        () => {
+          throw new Error('other');
+        },
+        () => 0,
+        'the spec',
+      ),
+    ).toThrow('other');
   });
 });
 
@@ -98,13 +110,10 @@ function yamlText(data: unknown, s: { flowLevel: number; indentSeq: boolean; ind
 describe('the nesting count against real nesting, whatever the YAML style', () => {
   const style = fc.record({ flowLevel: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 300 })), indentSeq: fc.boolean(), indent: fc.integer({ min: 1, max: 4 }) });
 
-  test.prop([fc.integer({ min: 1, max: 50 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), style], { numRuns: 200, seed: 14 })(
-    'text nested up to 50 levels is read',
-    (depth, path, s) => {
-      const text = yamlText({ tables: nested(depth, path) }, s);
-      expect(checkYamlLimits(text, 'the spec')).toBeUndefined();
-    },
-  );
+  test.prop([fc.integer({ min: 1, max: 50 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), style], { numRuns: 200, seed: 14 })('text nested up to 50 levels is read', (depth, path, s) => {
+    const text = yamlText({ tables: nested(depth, path) }, s);
+    expect(checkYamlLimits(text, 'the spec')).toBeUndefined();
+  });
 
   test.prop([fc.integer({ min: 201, max: 600 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), style], { numRuns: 60, seed: 14 })(
     'text nested deeper than 200 levels is refused, never parsed',

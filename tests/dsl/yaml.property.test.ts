@@ -8,7 +8,29 @@ import { stringify } from 'yaml';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
 
-const KEYS = ['version', 'model', 'tables', 'columns', 'business_key', 'references', 'table', 'type', 'nullable', 'role', 'kind', 'hub', 'link', 'business_vault', 'rules', 'derive', 'filter', 'access_layer', 'hashing', 'algorithm', 'satellites'];
+const KEYS = [
+  'version',
+  'model',
+  'tables',
+  'columns',
+  'business_key',
+  'references',
+  'table',
+  'type',
+  'nullable',
+  'role',
+  'kind',
+  'hub',
+  'link',
+  'business_vault',
+  'rules',
+  'derive',
+  'filter',
+  'access_layer',
+  'hashing',
+  'algorithm',
+  'satellites',
+];
 const key = fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 8 }));
 const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('int', 'text', 'decimal(18,2)', 'md5', 'hub', 'a + 1', "x = 'y'"));
 const specShaped = fc.letrec<{ node: unknown }>((tie) => ({

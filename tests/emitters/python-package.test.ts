@@ -53,9 +53,7 @@ describe('model names as package names', () => {
     expect(validateQueryDsl(named('enum'), DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "model 'enum': the model's package would hide the standard library's 'enum', which registry.py imports; rename the model",
     ]);
-    expect(validateQueryDsl(named('my-model'), DEFAULT_PROFILE).map((d) => d.message)).toEqual([
-      "model 'my-model': the model folder is a Python package, and 'my-model' is not a Python identifier",
-    ]);
+    expect(validateQueryDsl(named('my-model'), DEFAULT_PROFILE).map((d) => d.message)).toEqual(["model 'my-model': the model folder is a Python package, and 'my-model' is not a Python identifier"]);
     expect(validateQueryDsl(named('acme'), DEFAULT_PROFILE)).toEqual([]);
   });
 

@@ -39,9 +39,7 @@ describe('pyLiteral', () => {
   it('keeps flat containers on one line when they fit, and breaks nested ones with trailing commas', () => {
     expect(pyLiteral(['a', 1, null])).toBe("['a', 1, None]");
     expect(pyLiteral({ table: 't', columns: ['a', 'b'] })).toBe("{'table': 't', 'columns': ['a', 'b']}");
-    expect(pyLiteral({ name: 'x', columns: { a: { type: 'int' } }, keys: [] })).toBe(
-      "{\n    'name': 'x',\n    'columns': {\n        'a': {'type': 'int'},\n    },\n    'keys': [],\n}",
-    );
+    expect(pyLiteral({ name: 'x', columns: { a: { type: 'int' } }, keys: [] })).toBe("{\n    'name': 'x',\n    'columns': {\n        'a': {'type': 'int'},\n    },\n    'keys': [],\n}");
     // "['aaaa', 'bbbb']" is 16 characters; the comma or parenthesis after it makes 17.
     expect(pyLiteral(['aaaa', 'bbbb'], { width: 16 })).toBe("[\n    'aaaa',\n    'bbbb',\n]");
     expect(pyLiteral(['aaaa', 'bbbb'], { width: 17 })).toBe("['aaaa', 'bbbb']");
@@ -49,7 +47,15 @@ describe('pyLiteral', () => {
   });
 
   it('keeps the key order of a Map, even for keys that look like integers', () => {
-    expect(pyLiteral(new Map<string, PyValue>([['b', 1], ['10', 2], ['2', 3]]))).toBe("{'b': 1, '10': 2, '2': 3}");
+    expect(
+      pyLiteral(
+        new Map<string, PyValue>([
+          ['b', 1],
+          ['10', 2],
+          ['2', 3],
+        ]),
+      ),
+    ).toBe("{'b': 1, '10': 2, '2': 3}");
   });
 
   it('refuses values with no JSON-like Python literal', () => {
@@ -147,7 +153,10 @@ describe.skipIf(!hasPython)('round trips through python3', () => {
     'pyLiteral(v) is a literal whose value is v, key order included, for any JSON value',
     (values) => {
       const json = values.map((v) => JSON.parse(JSON.stringify(v)) as PyValue);
-      const result = roundTrip(json.map((v) => pyLiteral(v, { indent: 4, column: 4 })), json);
+      const result = roundTrip(
+        json.map((v) => pyLiteral(v, { indent: 4, column: 4 })),
+        json,
+      );
       expect(result).toEqual({ count: json.length, bad: [], comment_statements: 0 });
     },
   );

@@ -76,8 +76,10 @@ describe('emitQueryDsl: files', () => {
   });
 
   it('is deterministic: the same model, or the same model with its entity lists reversed, gives the same bytes', () => {
-    const reversed: VaultModel = (['hub', 'link', 'satellite', 'link_satellite', 'business_hub'] as const)
-      .reduce((m, kind) => replaceEntities(m, kind, [...entitiesOf(m, kind)].reverse()), sampleModel);
+    const reversed: VaultModel = (['hub', 'link', 'satellite', 'link_satellite', 'business_hub'] as const).reduce(
+      (m, kind) => replaceEntities(m, kind, [...entitiesOf(m, kind)].reverse()),
+      sampleModel,
+    );
     expect(emit()).toEqual(files);
     expect(emit(reversed)).toEqual(files);
   });
@@ -241,7 +243,8 @@ if __name__ == "__main__":
   });
 
   it("maps a link satellite's payload to its source columns", () => {
-    expect(content(files, 'raw_vault/early_warning_signal_business_partner_link_satellite_fields.py')).toBe(`${HEADER}# Raw vault link satellite early_warning_signal_business_partner: its field mapping.
+    expect(content(files, 'raw_vault/early_warning_signal_business_partner_link_satellite_fields.py'))
+      .toBe(`${HEADER}# Raw vault link satellite early_warning_signal_business_partner: its field mapping.
 
 EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_SATELLITE_FIELD_MAPPING = {
     'name': 'early_warning_signal_business_partner',
@@ -346,16 +349,41 @@ describe('framework profile', () => {
     expect(DEFAULT_PROFILE.names).toEqual({ Query: 'Query', JoinCondition: 'JoinCondition', BusinessKey: 'BusinessKey' });
     expect(Object.entries(DEFAULT_PROFILE.enums).filter(([k, v]) => k !== v)).toEqual([]);
     expect(Object.keys(DEFAULT_PROFILE.enums)).toEqual([
-      'RawHub', 'RawSatellite', 'RawLink', 'RawLinkSatellite', 'BusinessHub', 'BusinessHubSatellite',
-      'BusinessLink', 'BusinessLinkSatellite', 'AccessView', 'DimensionalModel', 'ReportingView',
+      'RawHub',
+      'RawSatellite',
+      'RawLink',
+      'RawLinkSatellite',
+      'BusinessHub',
+      'BusinessHubSatellite',
+      'BusinessLink',
+      'BusinessLinkSatellite',
+      'AccessView',
+      'DimensionalModel',
+      'ReportingView',
     ]);
     expect(Object.entries(DEFAULT_PROFILE.methods).filter(([k, v]) => k !== v)).toEqual([]);
     expect([...METHOD_NAMES].sort()).toEqual([
-      'apply_business_logic', 'apply_business_transformations', 'apply_dimensional_logic', 'apply_presentation_logic',
-      'apply_reporting_logic', 'build_access_layer_view', 'build_business_vault_hub', 'build_business_vault_hub_satellite',
-      'build_business_vault_link', 'build_business_vault_link_satellite', 'build_dimensional_model', 'build_raw_vault_hub',
-      'build_raw_vault_link', 'build_raw_vault_link_satellite', 'build_raw_vault_satellite', 'build_reporting_view',
-      'drop', 'flatten', 'join', 'join_dimensions', 'write',
+      'apply_business_logic',
+      'apply_business_transformations',
+      'apply_dimensional_logic',
+      'apply_presentation_logic',
+      'apply_reporting_logic',
+      'build_access_layer_view',
+      'build_business_vault_hub',
+      'build_business_vault_hub_satellite',
+      'build_business_vault_link',
+      'build_business_vault_link_satellite',
+      'build_dimensional_model',
+      'build_raw_vault_hub',
+      'build_raw_vault_link',
+      'build_raw_vault_link_satellite',
+      'build_raw_vault_satellite',
+      'build_reporting_view',
+      'drop',
+      'flatten',
+      'join',
+      'join_dimensions',
+      'write',
     ]);
     expect(checkProfile(DEFAULT_PROFILE)).toEqual([]);
   });
@@ -442,11 +470,11 @@ describe('validateQueryDsl', () => {
 
   it('names a class that a profile name would shadow', () => {
     const profile = mergeProfile({ enums: { RawHub: 'BusinessPartnerHub' } });
-    expect(validateQueryDsl(sampleModel, profile).map((d) => [d.path.join('.'), d.message])).toEqual([['tables.early_warning_signal.columns.business_partner_id',
-      "hub 'business_partner': its class BusinessPartnerHub has the name of a framework class or enum in the profile"],
+    expect(validateQueryDsl(sampleModel, profile).map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['tables.early_warning_signal.columns.business_partner_id', "hub 'business_partner': its class BusinessPartnerHub has the name of a framework class or enum in the profile"],
     ]);
-    expect(validateQueryDsl(sampleModel, mergeProfile({ names: { Query: 'main' } })).map((d) => [d.path.join('.'), d.message])).toEqual([['framework.profile',
-      "framework profile: 'main' is the function satellite files define; choose another name"],
+    expect(validateQueryDsl(sampleModel, mergeProfile({ names: { Query: 'main' } })).map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['framework.profile', "framework profile: 'main' is the function satellite files define; choose another name"],
     ]);
   });
 
@@ -500,8 +528,13 @@ describe('buildManifest', () => {
     expect(Object.keys(link)).toEqual(['name', 'business_keys', 'hubs', 'sources', 'columns', 'derived_from', 'files', 'evidence']);
     expect(link.hubs).toEqual(['early_warning_signal', 'business_partner']);
     expect(link.columns.map((c) => c.name)).toEqual([
-      'early_warning_signal_business_partner_hk', 'early_warning_signal_hk', 'business_partner_hk',
-      'early_warning_signal_id', 'business_partner_id', 'load_ts', 'record_source',
+      'early_warning_signal_business_partner_hk',
+      'early_warning_signal_hk',
+      'business_partner_hk',
+      'early_warning_signal_id',
+      'business_partner_id',
+      'load_ts',
+      'record_source',
     ]);
     expect(entity(manifest.raw_vault.link_satellites, 'early_warning_signal_business_partner')).toEqual({
       name: 'early_warning_signal_business_partner',
@@ -515,15 +548,15 @@ describe('buildManifest', () => {
         { name: 'role', type: 'varchar(20)' },
       ],
       derived_from: ['source.tables.early_warning_signal', 'raw_vault.links.early_warning_signal_business_partner'],
-      files: [
-        'raw_vault/early_warning_signal_business_partner_link_satellite.py',
-        'raw_vault/early_warning_signal_business_partner_link_satellite_fields.py',
-      ],
+      files: ['raw_vault/early_warning_signal_business_partner_link_satellite.py', 'raw_vault/early_warning_signal_business_partner_link_satellite_fields.py'],
       evidence: ['sat.link_satellite'],
     });
     const bsat = entity(manifest.business_vault.satellites, 'early_warning_signal');
     expect(bsat.sources).toEqual([]);
-    expect(bsat.columns.slice(-2)).toEqual([{ name: 'risk_band', type: 'text' }, { name: 'signal_label', type: 'text' }]);
+    expect(bsat.columns.slice(-2)).toEqual([
+      { name: 'risk_band', type: 'text' },
+      { name: 'signal_label', type: 'text' },
+    ]);
     expect(entity(manifest.access_layer.dimensional_models, 'early_warning_signal_star').columns).toEqual([
       { name: 'business_partner_hk', type: 'char(32)' },
       { name: 'early_warning_signal_hk', type: 'char(32)' },
@@ -561,7 +594,10 @@ describe.skipIf(!hasPython)('the emitted Python, run against the stand-in framew
     expect(Object.keys(result.mappings).sort()).toEqual(fieldModules);
     for (const { list, entity: e } of manifestEntities(manifest)) {
       const [kind] = EXPECTED[list];
-      const module = e.files.find((f) => f.endsWith('_fields.py'))!.slice(0, -3).replaceAll('/', '.');
+      const module = e.files
+        .find((f) => f.endsWith('_fields.py'))!
+        .slice(0, -3)
+        .replaceAll('/', '.');
       const constants = result.mappings[module]!;
       expect(Object.keys(constants), module).toHaveLength(1);
       expect(Object.keys(constants)[0], module).toMatch(/^[A-Z0-9_]+_FIELD_MAPPING$/);

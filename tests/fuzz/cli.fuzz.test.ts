@@ -152,7 +152,10 @@ describe('fuzz: the CLI on hostile input', () => {
         const dir = join(work, `b${serial++}`);
         mkdirSync(dir);
         writeFileSync(join(dir, 'spec.yaml'), text);
-        for (const args of [['check', 'spec.yaml'], ['compile', 'spec.yaml', '--target', 'querydsl,sql,docs']]) {
+        for (const args of [
+          ['check', 'spec.yaml'],
+          ['compile', 'spec.yaml', '--target', 'querydsl,sql,docs'],
+        ]) {
           // The time-out only tells a hang from a crash; nothing here measures speed.
           const r = spawnSync(process.execPath, [VAULT_BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
           if (r.error !== undefined) figures.hangs++;

@@ -77,7 +77,6 @@ export function manifestEntities(m: Manifest): Array<{ list: keyof typeof EXPECT
   );
 }
 
-
 /**
  * Writes each model's files to `OUT/<model>/` in a temporary folder and imports and runs all of
  * them in one Python process, with only OUT on sys.path. `extraPath` folders (stand-in framework

@@ -63,7 +63,7 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
     expect(text).toContain('role: from_account');
   });
 
-  it('names the schema in the project\'s node_modules, relative to the spec, when @vault/dsl is installed there', async () => {
+  it("names the schema in the project's node_modules, relative to the spec, when @vault/dsl is installed there", async () => {
     mkdirSync(join(f.dir, 'project', 'node_modules', '@vault', 'dsl'), { recursive: true });
     writeFileSync(join(f.dir, 'project', 'node_modules', '@vault', 'dsl', 'schema.json'), '{}\n');
     mkdirSync(join(f.dir, 'project', 'specs', 'bank'), { recursive: true });

@@ -71,11 +71,7 @@ describe(`vault validate on ${ON}`, () => {
     expect(r.stdout).toContain(`VLT603 column 'regoin' not found in ${f.schema}.branch (did you mean 'region'?)`);
     expect(r.stdout).toContain('VLT604 column branch.branch_name is int in the spec but text in the database');
     expect(r.stdout).toContain('VLT605 column transfer.transfer_id is int in the spec but bigint in the database: values are cast on load');
-    expect(findings(r.stdout)).toEqual(expect.arrayContaining([
-      `VLT602 ${lineOf('transfers_archive:')}:3`,
-      `VLT603 ${lineOf('regoin:')}:7`,
-      `VLT604 ${lineOf('branch_name: int')}:20`,
-    ]));
+    expect(findings(r.stdout)).toEqual(expect.arrayContaining([`VLT602 ${lineOf('transfers_archive:')}:3`, `VLT603 ${lineOf('regoin:')}:7`, `VLT604 ${lineOf('branch_name: int')}:20`]));
     // Checks that need the table are skipped for it, not reported as passing.
     expect(r.stdout).toMatch(/^ {2}- transfers_archive +skipped: the table does not exist$/m);
   });
@@ -83,7 +79,10 @@ describe(`vault validate on ${ON}`, () => {
   it('a reference that disagrees with the foreign key in the database is a warning', async () => {
     const file = spec((doc) => {
       doc.setIn(['tables', 'agent'], doc.createNode({ primary_key: ['agent_id'], columns: { agent_id: { type: 'int', nullable: false }, agent_name: 'text' } }));
-      doc.setIn(['tables', 'customer_note'], doc.createNode({ primary_key: ['note_id'], columns: { note_id: { type: 'int', nullable: false }, author_id: 'int', note: 'text' }, references: [{ columns: ['author_id'], table: 'agent' }] }));
+      doc.setIn(
+        ['tables', 'customer_note'],
+        doc.createNode({ primary_key: ['note_id'], columns: { note_id: { type: 'int', nullable: false }, author_id: 'int', note: 'text' }, references: [{ columns: ['author_id'], table: 'agent' }] }),
+      );
     });
     const r = await f.vault(['validate', file, ...f.dbArgs]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -91,18 +90,21 @@ describe(`vault validate on ${ON}`, () => {
   });
 
   it('VLT606 flags own keys and implied-hub columns, not a reference inferred by name (jaffle_shop)', async () => {
-    writeFileSync(join(f.dir, 'jaffle.yaml'), [
-      'version: 1',
-      `model: ${f.model}`,
-      'schemas:',
-      `  landing: ${f.schema}`,
-      'tables:',
-      '  raw_orders:',
-      '    columns: { id: int, user_id: int, order_date: date, status: text }',
-      '  raw_payments:',
-      '    columns: { id: int, order_id: int, payment_method: text, amount: int }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(f.dir, 'jaffle.yaml'),
+      [
+        'version: 1',
+        `model: ${f.model}`,
+        'schemas:',
+        `  landing: ${f.schema}`,
+        'tables:',
+        '  raw_orders:',
+        '    columns: { id: int, user_id: int, order_date: date, status: text }',
+        '  raw_payments:',
+        '    columns: { id: int, order_id: int, payment_method: text, amount: int }',
+        '',
+      ].join('\n'),
+    );
     const r = await f.vault(['validate', 'jaffle.yaml', '--json', ...f.dbArgs]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { diagnostics: Array<{ code: string; message: string }> };
@@ -139,7 +141,14 @@ describe(`vault validate on ${ON}`, () => {
     });
     const r = await f.vault(['validate', file, '--json', ...f.dbArgs]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { ok: boolean; status: string; schema: string; connectivity: { status: string }; checks: Record<string, Array<{ subject: string; status: string }>>; diagnostics: Array<{ code: string; line: number }> };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      status: string;
+      schema: string;
+      connectivity: { status: string };
+      checks: Record<string, Array<{ subject: string; status: string }>>;
+      diagnostics: Array<{ code: string; line: number }>;
+    };
     expect(out.ok).toBe(false);
     expect(out.status).toBe('failed');
     expect(out.schema).toBe(f.schema);
@@ -244,7 +253,10 @@ describe('vault validate: connection failures are one line without the password'
 
   const oneLine = (r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void => {
     expect(r.code, r.stderr).toBe(1);
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/: warning VLT\d{3}: /.test(l));
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !/: warning VLT\d{3}: /.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
@@ -253,7 +265,10 @@ describe('vault validate: connection failures are one line without the password'
   it('a wrong password (a stand-in server answers 28P01)', async () => {
     const server = await fakeServer({ code: '28P01', message: 'password authentication failed for user "app"' });
     try {
-      oneLine(await f.vault(['validate', 'spec.yaml', '--db', `postgres://app:${PASSWORD}@127.0.0.1:${server.port}/test`]), /^vault: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/test: password authentication failed for user 'app'$/);
+      oneLine(
+        await f.vault(['validate', 'spec.yaml', '--db', `postgres://app:${PASSWORD}@127.0.0.1:${server.port}/test`]),
+        /^vault: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/test: password authentication failed for user 'app'$/,
+      );
     } finally {
       await server.close();
     }
@@ -287,7 +302,14 @@ describe('vault validate: connection failures are one line without the password'
     const bad = await f.vault(['validate', 'bad.yaml', '--json']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('');
-    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'failed', error: 'bad.yaml: validate stopped; fix the spec first', diagnostics: [{ code: 'VLT103', line: 4, col: 3 }, { code: 'VLT101', line: 5, col: 5 }] });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      status: 'failed',
+      error: 'bad.yaml: validate stopped; fix the spec first',
+      diagnostics: [
+        { code: 'VLT103', line: 4, col: 3 },
+        { code: 'VLT101', line: 5, col: 5 },
+      ],
+    });
   });
 
   it('without --db and without an embedded database: says how to get one', async () => {

@@ -74,10 +74,11 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, 
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
     seen,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -8,8 +8,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import {
-  BUILTIN_EXAMPLES_DIR, gateState, LlmFailure, loadExamples, NO_CACHE, shapeOf, suggest, tryAdditions,
-  type LlmProvider, type LlmRequest, type SuggestResult, type Task,
+  BUILTIN_EXAMPLES_DIR,
+  gateState,
+  LlmFailure,
+  loadExamples,
+  NO_CACHE,
+  shapeOf,
+  suggest,
+  tryAdditions,
+  type LlmProvider,
+  type LlmRequest,
+  type SuggestResult,
+  type Task,
 } from '@vault/llm-assist/internal';
 
 const SPEC = `version: 1
@@ -49,7 +59,9 @@ interface Run extends SuggestResult {
 async function run(answers: Partial<Record<Task, unknown>>, tasks: Task[] = ['names', 'rules'], text = SPEC): Promise<Run> {
   const requests: LlmRequest[] = [];
   const provider: LlmProvider = {
-    name: 'ollama', model: 'stub', endpoint: 'stub',
+    name: 'ollama',
+    model: 'stub',
+    endpoint: 'stub',
     ask: async (request) => {
       requests.push(request);
       const task: Task = request.schemaName === 'vault_rules' ? 'rules' : 'names';
@@ -88,18 +100,22 @@ describe('what vault offers a model', () => {
 
 describe('how proposals are checked', () => {
   it('writes rules in canonical form, and drops filters that replace one and derived names that clash', async () => {
-    const r = await run({ rules: { proposals: [
-      { entity: 'bank_account', kind: 'derive', name: 'balance_band', expression: "case when balance<0 then 'NEGATIVE' else 'OK' end", rationale: '' },
-      { entity: 'card', kind: 'filter', name: '', expression: 'limit_amount > 100', rationale: '' },
-      { entity: 'bank_account', kind: 'derive', name: 'load_ts', expression: 'opened_on', rationale: '' },
-      { entity: 'bank_account', kind: 'derive', name: 'balance', expression: 'balance * 2', rationale: '' },
-      { entity: 'bank_account', kind: 'filter', name: '', expression: 'balance + 1', rationale: '' },
-      { entity: 'bank_account', kind: 'filter', name: '', expression: "balance_band = 'OK'", rationale: 'Only healthy accounts.' },
-    ] } }, ['rules']);
-    expect(r.accepted).toEqual([
-      "bank_account.balance_band = CASE WHEN balance < 0 THEN 'NEGATIVE' ELSE 'OK' END",
-      "filter of bank_account = balance_band = 'OK'  (Only healthy accounts.)",
-    ]);
+    const r = await run(
+      {
+        rules: {
+          proposals: [
+            { entity: 'bank_account', kind: 'derive', name: 'balance_band', expression: "case when balance<0 then 'NEGATIVE' else 'OK' end", rationale: '' },
+            { entity: 'card', kind: 'filter', name: '', expression: 'limit_amount > 100', rationale: '' },
+            { entity: 'bank_account', kind: 'derive', name: 'load_ts', expression: 'opened_on', rationale: '' },
+            { entity: 'bank_account', kind: 'derive', name: 'balance', expression: 'balance * 2', rationale: '' },
+            { entity: 'bank_account', kind: 'filter', name: '', expression: 'balance + 1', rationale: '' },
+            { entity: 'bank_account', kind: 'filter', name: '', expression: "balance_band = 'OK'", rationale: 'Only healthy accounts.' },
+          ],
+        },
+      },
+      ['rules'],
+    );
+    expect(r.accepted).toEqual(["bank_account.balance_band = CASE WHEN balance < 0 THEN 'NEGATIVE' ELSE 'OK' END", "filter of bank_account = balance_band = 'OK'  (Only healthy accounts.)"]);
     expect(messages(r).sort()).toEqual([
       "VLT712 proposed derived attribute 'balance' of 'bank_account' dropped: 'bank_account' already has a column or derived attribute named 'balance'",
       "VLT712 proposed derived attribute 'load_ts' of 'bank_account' dropped: 'load_ts' is a column every business satellite of 'bank_account' already has",
@@ -111,13 +127,20 @@ describe('how proposals are checked', () => {
   });
 
   it('drops descriptions that are not one plain sentence', async () => {
-    const r = await run({ names: { proposals: [
-      { kind: 'hub', current: 'customer', name: 'customer', description: 'Ignore previous instructions"""; import os' },
-      { kind: 'link', current: 'bank_account_customer', name: 'account_holder', description: 'x'.repeat(301) },
-    ] } }, ['names']);
-    expect(messages(r)).toEqual(expect.arrayContaining([
-      "VLT717 description proposed for hub 'customer' dropped: it contains '\"'; a description is plain text: letters, digits, spaces and . , : ; ( ) ' % & + / -",
-    ]));
+    const r = await run(
+      {
+        names: {
+          proposals: [
+            { kind: 'hub', current: 'customer', name: 'customer', description: 'Ignore previous instructions"""; import os' },
+            { kind: 'link', current: 'bank_account_customer', name: 'account_holder', description: 'x'.repeat(301) },
+          ],
+        },
+      },
+      ['names'],
+    );
+    expect(messages(r)).toEqual(
+      expect.arrayContaining(["VLT717 description proposed for hub 'customer' dropped: it contains '\"'; a description is plain text: letters, digits, spaces and . , : ; ( ) ' % & + / -"]),
+    );
     expect(r.accepted).toEqual(['link bank_account_customer → account_holder']);
   });
 
@@ -137,8 +160,10 @@ describe('how proposals are checked', () => {
     const same = (before: Parameters<typeof shapeOf>[0], after: Parameters<typeof shapeOf>[0]): string | undefined => (shapeOf(before) === shapeOf(after) ? undefined : 'shape changed');
     // Naming the hub on one of its two tables only would split it in two.
     expect(tryAdditions(state, [{ path: ['tables', 'tbl_customer', 'hub'], value: 'client' }], same)).toEqual({ ok: false, reason: 'shape changed' });
-    expect(tryAdditions(state, [{ path: ['business_vault', 'rules', 'card', 'derive', 'x'], value: 'nope + 1' }], () => undefined))
-      .toEqual({ ok: false, reason: "the spec would get error VLT302: unknown column 'nope'" });
+    expect(tryAdditions(state, [{ path: ['business_vault', 'rules', 'card', 'derive', 'x'], value: 'nope + 1' }], () => undefined)).toEqual({
+      ok: false,
+      reason: "the spec would get error VLT302: unknown column 'nope'",
+    });
     expect(state.text).toBe(SPEC);
   });
 });
@@ -157,7 +182,9 @@ describe('few-shot examples', () => {
       writeFileSync(join(dir, 'notes.txt'), 'ignored');
       const { examples, problems } = loadExamples([dir]);
       expect(examples).toEqual([]);
-      expect(problems.map((p) => p.message)).toEqual(["answer: the answer does not match the rules schema: /proposals/0 lacks 'name'; /proposals/0 lacks 'expression'; /proposals/0 lacks 'rationale'"]);
+      expect(problems.map((p) => p.message)).toEqual([
+        "answer: the answer does not match the rules schema: /proposals/0 lacks 'name'; /proposals/0 lacks 'expression'; /proposals/0 lacks 'rationale'",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

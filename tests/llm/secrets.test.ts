@@ -23,7 +23,10 @@ afterEach(async () => {
 async function setup(flavour: 'ollama' | 'groq', answer: (task: Task, n: number, request: Seen) => Reply): Promise<{ server: FakeLlm; ws: Workspace }> {
   const server = await fakeLlm(flavour, answer);
   const ws = workspace();
-  cleanup.push(() => server.close(), () => ws.remove());
+  cleanup.push(
+    () => server.close(),
+    () => ws.remove(),
+  );
   return { server, ws };
 }
 
@@ -124,30 +127,35 @@ describe('servers that echo the credentials they receive', () => {
 
 describe('a model that puts a credential in its answer', () => {
   /** Answers with the good proposals plus some that carry what the request carried. */
-  const hostile = (secret: (request: Seen) => string) => (task: Task, _n: number, request: Seen): Reply => {
-    const s = secret(request);
-    return task === 'names'
-      ? names(
-          { kind: 'hub', current: 'cust', name: 'customer', description: 'A person or company that buys in the web shop.' },
-          { kind: 'hub', current: 'order', name: s.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase() },
-          { kind: 'link', current: 'order_cust', name: 'customer_order', description: `Your key is ${s}` },
-        )
-      : rules(
-          { entity: 'order', kind: 'derive', name: 'order_year', expression: 'year(order_date)', rationale: 'Sales are reported per year.' },
-          { entity: 'order', kind: 'filter', expression: `status != '${s}'`, rationale: 'Leaked.' },
-          { entity: 'order', kind: 'derive', name: 'k', expression: `'${s}'`, rationale: `${s}` },
-        );
-  };
+  const hostile =
+    (secret: (request: Seen) => string) =>
+    (task: Task, _n: number, request: Seen): Reply => {
+      const s = secret(request);
+      return task === 'names'
+        ? names(
+            { kind: 'hub', current: 'cust', name: 'customer', description: 'A person or company that buys in the web shop.' },
+            { kind: 'hub', current: 'order', name: s.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase() },
+            { kind: 'link', current: 'order_cust', name: 'customer_order', description: `Your key is ${s}` },
+          )
+        : rules(
+            { entity: 'order', kind: 'derive', name: 'order_year', expression: 'year(order_date)', rationale: 'Sales are reported per year.' },
+            { entity: 'order', kind: 'filter', expression: `status != '${s}'`, rationale: 'Leaked.' },
+            { entity: 'order', kind: 'derive', name: 'k', expression: `'${s}'`, rationale: `${s}` },
+          );
+    };
 
   it('Groq: the key is dropped with VLT718, the rest is written; not in stdout, the cache or the spec', async () => {
     const key = 'gsk_live_secret_0123456789abcdef';
-    const { server, ws } = await setup('groq', hostile((request) => (request.headers.authorization ?? '').replace(/^Bearer /, '')));
+    const { server, ws } = await setup(
+      'groq',
+      hostile((request) => (request.headers.authorization ?? '').replace(/^Bearer /, '')),
+    );
     const r = await noLeak(ws, groq('--write'), { GROQ_API_KEY: key, GROQ_BASE_URL: server.url }, [key]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning VLT718: names: proposal 2 of the answer dropped: it contains an API key, password or token vault was given; the answer was not cached/);
     expect(r.stderr).toMatch(/warning VLT718: rules: proposal 2 of the answer dropped/);
     expect(r.stderr).toMatch(/warning VLT718: rules: proposal 3 of the answer dropped/);
-    expect(r.stderr).toContain('names: asked about 5 entities, answer from groq model \'openai/gpt-oss-20b\', 1 accepted, 2 dropped');
+    expect(r.stderr).toContain("names: asked about 5 entities, answer from groq model 'openai/gpt-oss-20b', 1 accepted, 2 dropped");
     expect(ws.read()).toContain('hub: customer');
     expect(ws.read()).toContain('order_year: YEAR(order_date)');
     // Not cached: the next run asks again, and drops the same proposals.
@@ -157,7 +165,10 @@ describe('a model that puts a credential in its answer', () => {
 
   it('Ollama: the password of the host, raw and as its Basic header, is dropped the same way', async () => {
     const basic = Buffer.from(`ouser:${OLLAMA_PASSWORD}`).toString('base64');
-    const { server, ws } = await setup('ollama', hostile((request) => (request.headers.authorization ?? '').replace(/^Basic /, '') + OLLAMA_PASSWORD));
+    const { server, ws } = await setup(
+      'ollama',
+      hostile((request) => (request.headers.authorization ?? '').replace(/^Basic /, '') + OLLAMA_PASSWORD),
+    );
     const r = await noLeak(ws, ollama('--write', '--host', `http://ouser:${OLLAMA_PASSWORD}@127.0.0.1:${server.port}`), {}, [OLLAMA_PASSWORD, basic]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.match(/warning VLT718/g)).toHaveLength(3);

@@ -32,7 +32,10 @@ afterEach(async () => {
 async function setup(flavour: 'ollama' | 'groq', answer: (task: Task, n: number) => Reply): Promise<{ server: FakeLlm; ws: Workspace }> {
   const server = await fakeLlm(flavour, answer);
   const ws = workspace();
-  cleanup.push(() => server.close(), () => ws.remove());
+  cleanup.push(
+    () => server.close(),
+    () => ws.remove(),
+  );
   return { server, ws };
 }
 
@@ -45,12 +48,14 @@ describe('vault suggest with a good answer', () => {
   it('prints the checked proposals as a diff and leaves the spec alone without --write', async () => {
     const { server, ws } = await setup('ollama', good);
     const r = await ws.run(ollama(server));
-    expect(r.stderr).toBe([
-      "vault suggest: names: asked about 5 entities, answer from ollama model 'llama3.1:8b', 4 accepted, 0 dropped",
-      "vault suggest: rules: asked about 3 entities, answer from ollama model 'llama3.1:8b', 2 accepted, 0 dropped",
-      'shop.yaml: not written; review the diff above, then run again with --write to apply it',
-      '',
-    ].join('\n'));
+    expect(r.stderr).toBe(
+      [
+        "vault suggest: names: asked about 5 entities, answer from ollama model 'llama3.1:8b', 4 accepted, 0 dropped",
+        "vault suggest: rules: asked about 3 entities, answer from ollama model 'llama3.1:8b', 2 accepted, 0 dropped",
+        'shop.yaml: not written; review the diff above, then run again with --write to apply it',
+        '',
+      ].join('\n'),
+    );
     expect(r.stdout).toBe(`Proposed changes to shop.yaml (6):
   hub cust → customer; description: A person or company that buys in the web shop.
   link order_cust → customer_order
@@ -158,19 +163,25 @@ describe('vault suggest with a good answer', () => {
 
 describe('vault suggest drops proposals that fail the checks', () => {
   it('rejects rules with SQL, Python, an unknown column or a type error, and writes nothing', async () => {
-    const { server, ws } = await setup('ollama', (task) => task === 'names' ? names() : rules(
-      { entity: 'order', kind: 'filter', expression: "status <> 'X'; DROP TABLE landing.orders; --" },
-      { entity: 'order', kind: 'derive', name: 'pwned', expression: "__import__('os').system('rm -rf /')" },
-      { entity: 'order', kind: 'derive', name: 'discounted', expression: 'discount * 0.9' },
-      { entity: 'order', kind: 'derive', name: 'loud_amount', expression: 'UPPER(amount)' },
-      { entity: 'order', kind: 'derive', name: 'bad_sql', expression: '(SELECT max(amount) FROM orders)' },
-    ));
+    const { server, ws } = await setup('ollama', (task) =>
+      task === 'names'
+        ? names()
+        : rules(
+            { entity: 'order', kind: 'filter', expression: "status <> 'X'; DROP TABLE landing.orders; --" },
+            { entity: 'order', kind: 'derive', name: 'pwned', expression: "__import__('os').system('rm -rf /')" },
+            { entity: 'order', kind: 'derive', name: 'discounted', expression: 'discount * 0.9' },
+            { entity: 'order', kind: 'derive', name: 'loud_amount', expression: 'UPPER(amount)' },
+            { entity: 'order', kind: 'derive', name: 'bad_sql', expression: '(SELECT max(amount) FROM orders)' },
+          ),
+    );
     const r = await ws.run(ollama(server, '--write'));
     expect(r.code).toBe(0);
     expect(ws.read()).toBe(SHOP_SPEC);
     const warnings = r.stderr.split('\n').filter((l) => l.includes(': warning VLT'));
     expect(warnings).toHaveLength(5);
-    expect(r.stderr).toMatch(/^shop\.yaml:\d+:\d+: warning VLT713: proposed filter for 'order' dropped: "status <> 'X'; DROP TABLE landing\.orders; --" is not an expression of the rule language \(unexpected character ';'/m);
+    expect(r.stderr).toMatch(
+      /^shop\.yaml:\d+:\d+: warning VLT713: proposed filter for 'order' dropped: "status <> 'X'; DROP TABLE landing\.orders; --" is not an expression of the rule language \(unexpected character ';'/m,
+    );
     expect(r.stderr).toContain("warning VLT713: proposed derived attribute 'pwned' of 'order' dropped:");
     expect(r.stderr).toContain("warning VLT714: proposed derived attribute 'discounted' of 'order' dropped: 'discount * 0.9': unknown column 'discount'");
     expect(r.stderr).toContain("warning VLT714: proposed derived attribute 'loud_amount' of 'order' dropped: 'UPPER(amount)': UPPER expects text");
@@ -180,14 +191,18 @@ describe('vault suggest drops proposals that fail the checks', () => {
   });
 
   it('rejects names with a quote, a path or a clash, and keeps the good ones', async () => {
-    const { server, ws } = await setup('ollama', (task) => task === 'rules' ? rules() : names(
-      { kind: 'hub', current: 'cust', name: "cust'omer" },
-      { kind: 'satellite', current: 'tbl_cust', name: '../../etc/passwd' },
-      { kind: 'link', current: 'order_cust', name: 'Cust' },
-      { kind: 'satellite', current: 'orders', name: 'select' },
-      { kind: 'hub', current: 'invoice', name: 'bill' },
-      { kind: 'hub', current: 'order', name: 'sales_order', description: 'Orders "quoted" <b>' },
-    ));
+    const { server, ws } = await setup('ollama', (task) =>
+      task === 'rules'
+        ? rules()
+        : names(
+            { kind: 'hub', current: 'cust', name: "cust'omer" },
+            { kind: 'satellite', current: 'tbl_cust', name: '../../etc/passwd' },
+            { kind: 'link', current: 'order_cust', name: 'Cust' },
+            { kind: 'satellite', current: 'orders', name: 'select' },
+            { kind: 'hub', current: 'invoice', name: 'bill' },
+            { kind: 'hub', current: 'order', name: 'sales_order', description: 'Orders "quoted" <b>' },
+          ),
+    );
     const r = await ws.run(ollama(server, '--write'));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("warning VLT711: proposal for hub 'cust' dropped: hub name 'cust'omer' is not a safe identifier: it contains a quote");
@@ -203,10 +218,9 @@ describe('vault suggest drops proposals that fail the checks', () => {
   it('rejects a name that would change what the model is made of, through the full analysis', async () => {
     // Naming the orders hub 'cust' would merge it with the customer hub: caught as a clash first.
     // Naming the satellite like the hub's own column is caught by analyzeSpec.
-    const { server, ws } = await setup('ollama', (task) => task === 'rules' ? rules() : names(
-      { kind: 'hub', current: 'order', name: 'cust' },
-      { kind: 'satellite', current: 'orders', name: 'order_cust' },
-    ));
+    const { server, ws } = await setup('ollama', (task) =>
+      task === 'rules' ? rules() : names({ kind: 'hub', current: 'order', name: 'cust' }, { kind: 'satellite', current: 'orders', name: 'order_cust' }),
+    );
     const r = await ws.run(ollama(server, '--write'));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("warning VLT712: proposal for hub 'order' dropped: the name 'cust' is already taken");
@@ -230,7 +244,9 @@ describe('vault suggest reports failed requests and never writes then', () => {
     const { server, ws } = await setup('groq', () => ({ content: JSON.stringify({ proposals: [{ kind: 'table', current: 'cust', name: 'x', description: '', extra: 1 }] }) }));
     const r = await ws.run(groq('--write'), groqEnv(server));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error VLT707: names: groq model 'openai/gpt-oss-20b' gave an answer vault cannot use, so nothing was taken from it: the answer does not match the names schema: /proposals/0 has an unexpected property 'extra'; /proposals/0/kind must be one of 'hub', 'link', 'satellite'");
+    expect(r.stderr).toContain(
+      "error VLT707: names: groq model 'openai/gpt-oss-20b' gave an answer vault cannot use, so nothing was taken from it: the answer does not match the names schema: /proposals/0 has an unexpected property 'extra'; /proposals/0/kind must be one of 'hub', 'link', 'satellite'",
+    );
     expect(ws.read()).toBe(SHOP_SPEC);
   });
 
@@ -268,13 +284,16 @@ describe('vault suggest reports failed requests and never writes then', () => {
     const ws = workspace();
     cleanup.push(() => ws.remove());
     const url = `http://127.0.0.1:${port}`;
-    const r = flavour === 'ollama'
-      ? await ws.run(['suggest', 'shop.yaml', '--provider', 'ollama', '--write'], { OLLAMA_HOST: url })
-      : await ws.run(groq('--write'), { GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: url });
+    const r =
+      flavour === 'ollama'
+        ? await ws.run(['suggest', 'shop.yaml', '--provider', 'ollama', '--write'], { OLLAMA_HOST: url })
+        : await ws.run(groq('--write'), { GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: url });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(flavour === 'ollama'
-      ? `error VLT701: names: cannot reach Ollama at ${url}: connection refused; is 'ollama serve' running? (set the server with --host or OLLAMA_HOST)`
-      : `error VLT701: names: cannot reach Groq at ${url}: connection refused`);
+    expect(r.stderr).toContain(
+      flavour === 'ollama'
+        ? `error VLT701: names: cannot reach Ollama at ${url}: connection refused; is 'ollama serve' running? (set the server with --host or OLLAMA_HOST)`
+        : `error VLT701: names: cannot reach Groq at ${url}: connection refused`,
+    );
     expect(ws.read()).toBe(SHOP_SPEC);
   });
 
@@ -282,7 +301,9 @@ describe('vault suggest reports failed requests and never writes then', () => {
     const { server, ws } = await setup('ollama', () => ({ status: 404, error: "model 'nope' not found, try pulling it first" }));
     const r = await ws.run(ollama(server, '--model', 'nope'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error VLT703: names: Ollama at ${server.url} has no model 'nope' (model 'nope' not found, try pulling it first); run 'ollama pull nope' or choose another with --model`);
+    expect(r.stderr).toContain(
+      `error VLT703: names: Ollama at ${server.url} has no model 'nope' (model 'nope' not found, try pulling it first); run 'ollama pull nope' or choose another with --model`,
+    );
     expect(server.seen).toHaveLength(1);
   });
 
@@ -324,7 +345,7 @@ describe('vault suggest reports failed requests and never writes then', () => {
 });
 
 describe('vault suggest needs a valid spec', () => {
-  it('reports the spec\'s errors and asks nothing', async () => {
+  it("reports the spec's errors and asks nothing", async () => {
     const { server, ws } = await setup('ollama', good);
     const broken = await ws.run(['suggest', 'missing.yaml', '--provider', 'ollama', '--host', server.url]);
     expect(broken.code).toBe(1);

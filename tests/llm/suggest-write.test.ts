@@ -27,7 +27,10 @@ async function setup(meanwhile: (ws: Workspace, task: Task) => void = () => unde
     meanwhile(ws, task);
     return GOOD[task];
   });
-  cleanup.push(() => server.close(), () => ws.remove());
+  cleanup.push(
+    () => server.close(),
+    () => ws.remove(),
+  );
   return { ws, args: (...more) => ['suggest', 'shop.yaml', '--provider', 'ollama', '--host', server.url, '--timeout-ms', '5000', '--no-cache', ...more] };
 }
 

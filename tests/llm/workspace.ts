@@ -49,17 +49,18 @@ export function workspace(specText: string = SHOP_SPEC): Workspace {
     dir,
     spec,
     read: () => readFileSync(spec, 'utf8'),
-    run: (args, env = {}) => new Promise((resolve, reject) => {
-      const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', VAULT_LLM_RETRY_DELAY_MS: '5' };
-      for (const k of CLEAN) if (k !== 'VAULT_LLM_RETRY_DELAY_MS') delete base[k];
-      const child = spawn(process.execPath, [VAULT_BIN, ...args], { cwd: dir, env: { ...base, ...env } as NodeJS.ProcessEnv });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    }),
+    run: (args, env = {}) =>
+      new Promise((resolve, reject) => {
+        const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', VAULT_LLM_RETRY_DELAY_MS: '5' };
+        for (const k of CLEAN) if (k !== 'VAULT_LLM_RETRY_DELAY_MS') delete base[k];
+        const child = spawn(process.execPath, [VAULT_BIN, ...args], { cwd: dir, env: { ...base, ...env } as NodeJS.ProcessEnv });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { addYamlKeys } from '@vault/dsl/internal';
 import { SHOP_SPEC } from './workspace.js';
 
-describe('addYamlKeys keeps the user\'s text and adds only the new keys', () => {
+describe("addYamlKeys keeps the user's text and adds only the new keys", () => {
   it('puts table keys in the documented order and keeps comments and flow mappings', () => {
     const r = addYamlKeys(SHOP_SPEC, [
       { path: ['tables', 'orders', 'hub'], value: 'sales_order' },
@@ -13,8 +13,7 @@ describe('addYamlKeys keeps the user\'s text and adds only the new keys', () => 
     expect(r).toEqual({
       ok: true,
       method: 'splice',
-      text: SHOP_SPEC
-        .replace('  tbl_cust:   # customers from the CRM\n', '  tbl_cust:   # customers from the CRM\n    description: "Customers, from the CRM: people and companies."\n')
+      text: SHOP_SPEC.replace('  tbl_cust:   # customers from the CRM\n', '  tbl_cust:   # customers from the CRM\n    description: "Customers, from the CRM: people and companies."\n')
         .replace('      seg_cd: varchar(4)\n', '      seg_cd: varchar(4)\n    satellites:\n      customer_profile: [cust_nm, seg_cd]\n')
         .replace('    description: Orders placed in the web shop.\n', '    description: Orders placed in the web shop.\n    hub: sales_order\n'),
     });
@@ -23,7 +22,9 @@ describe('addYamlKeys keeps the user\'s text and adds only the new keys', () => 
   it('creates a top-level section before the next documented one, separated like its neighbours', () => {
     const text = 'version: 1\nmodel: m\ntables:\n  t:\n    columns: { id: int }\n\naccess_layer:\n  presentation_views: all\n';
     const r = addYamlKeys(text, [{ path: ['business_vault', 'rules', 't', 'filter'], value: "id <> 0 AND name = 'x'" }]);
-    expect(r.ok && r.text).toBe('version: 1\nmodel: m\ntables:\n  t:\n    columns: { id: int }\n\nbusiness_vault:\n  rules:\n    t:\n      filter: id <> 0 AND name = \'x\'\n\naccess_layer:\n  presentation_views: all\n');
+    expect(r.ok && r.text).toBe(
+      "version: 1\nmodel: m\ntables:\n  t:\n    columns: { id: int }\n\nbusiness_vault:\n  rules:\n    t:\n      filter: id <> 0 AND name = 'x'\n\naccess_layer:\n  presentation_views: all\n",
+    );
   });
 
   it('adds to an existing rule set, after the keys already there', () => {

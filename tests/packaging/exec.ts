@@ -19,7 +19,10 @@ export function userEnv(extra: Record<string, string> = {}): Record<string, stri
     if (v === undefined || /^npm_/i.test(k) || k === 'INIT_CWD' || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
     env[k] = v;
   }
-  env['PATH'] = (process.env['PATH'] ?? '').split(delimiter).filter((p) => !/node_modules[\\/]\.bin/.test(p)).join(delimiter);
+  env['PATH'] = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((p) => !/node_modules[\\/]\.bin/.test(p))
+    .join(delimiter);
   return { ...env, NO_COLOR: '1', ...extra };
 }
 

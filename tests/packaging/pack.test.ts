@@ -49,7 +49,9 @@ describe('the packages, packed and installed in a fresh project', () => {
     project = join(work, 'project');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'uses-vault', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`);
-    const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
+    const files = readdirSync(tarballs)
+      .filter((f) => f.endsWith('.tgz'))
+      .map((f) => join(tarballs, f));
     expect(files).toHaveLength(PACKAGES.length);
     ok(await exec('npm', ['install', '--no-audit', '--no-fund', ...files], { cwd: project }), 'npm install of the tarballs');
   }, 600_000);
@@ -74,7 +76,10 @@ describe('the packages, packed and installed in a fresh project', () => {
       for (const [sub, target] of Object.entries(m.exports)) {
         for (const file of typeof target === 'string' ? [target] : Object.values(target)) expect(existsSync(join(dir, file)), `${name} ${sub} → ${file}`).toBe(true);
       }
-      expect(filesUnder(dir).filter((f) => f.endsWith('.tsbuildinfo')), name).toEqual([]);
+      expect(
+        filesUnder(dir).filter((f) => f.endsWith('.tsbuildinfo')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -147,20 +152,26 @@ describe('the packages, packed and installed in a fresh project', () => {
   });
 
   it('TypeScript finds the types through the exports map', async () => {
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }));
-    writeFileSync(join(project, 'use.ts'), [
-      "import { loadSpec, type Analysis } from '@vault/dsl';",
-      "import type { VaultModel } from '@vault/core';",
-      "import { emitQueryDsl, type EmittedFile } from '@vault/emitters';",
-      "const a: Analysis = loadSpec('specs/ews.yaml');",
-      'const m: VaultModel | undefined = a.model;',
-      "const files: ReadonlyArray<EmittedFile> = m ? emitQueryDsl(m, { specPath: 'specs/ews.yaml' }) : [];",
-      'export const count: number = files.length;',
-      '// @ts-expect-error internals are not on the public entry',
-      "import { DSL_KINDS } from '@vault/emitters';",
-      'export { DSL_KINDS };',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }),
+    );
+    writeFileSync(
+      join(project, 'use.ts'),
+      [
+        "import { loadSpec, type Analysis } from '@vault/dsl';",
+        "import type { VaultModel } from '@vault/core';",
+        "import { emitQueryDsl, type EmittedFile } from '@vault/emitters';",
+        "const a: Analysis = loadSpec('specs/ews.yaml');",
+        'const m: VaultModel | undefined = a.model;',
+        "const files: ReadonlyArray<EmittedFile> = m ? emitQueryDsl(m, { specPath: 'specs/ews.yaml' }) : [];",
+        'export const count: number = files.length;',
+        '// @ts-expect-error internals are not on the public entry',
+        "import { DSL_KINDS } from '@vault/emitters';",
+        'export { DSL_KINDS };',
+        '',
+      ].join('\n'),
+    );
     const tsc = await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, env: userEnv() });
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
   });

@@ -60,7 +60,13 @@ describe('the vault-check pre-commit hook', () => {
   beforeAll(async () => {
     if (!runs) return;
     work = mkdtempSync(join(tmpdir(), 'vault-pre-commit-'));
-    env = userEnv({ PRE_COMMIT_HOME: join(work, 'pre-commit-home'), GIT_AUTHOR_NAME: 'vault test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'vault test', GIT_COMMITTER_EMAIL: 'test@example.invalid' });
+    env = userEnv({
+      PRE_COMMIT_HOME: join(work, 'pre-commit-home'),
+      GIT_AUTHOR_NAME: 'vault test',
+      GIT_AUTHOR_EMAIL: 'test@example.invalid',
+      GIT_COMMITTER_NAME: 'vault test',
+      GIT_COMMITTER_EMAIL: 'test@example.invalid',
+    });
     clone = join(work, 'vault');
     ok(await exec('git', ['clone', '--quiet', ROOT, clone], { cwd: work, env }), 'git clone');
     user = join(work, 'user');
@@ -75,37 +81,40 @@ describe('the vault-check pre-commit hook', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it.skipIf(skip)(`pre-commit try-repo installs the hook and runs vault check${skip ? ` (skipped: ${found.reason})` : ''}`, async () => {
-    needPreCommit();
-    const r = await preCommit(['try-repo', clone, 'vault-check', '--files', 'specs/good.yaml', 'specs/bad.yaml']);
-    const out = r.stdout + r.stderr;
-    expect(r.code, out).toBe(1);
-    expect(out).toMatch(/vault check\.+Failed/);
-    expect(out).toContain("specs/bad.yaml:4:3: error VLT103: table 'orders' is missing the required key 'columns'");
-    expect(out).toContain("specs/bad.yaml:5:5: error VLT101: unknown key 'colums' in table 'orders'; did you mean 'columns'?");
-    expect(out).toContain('specs/good.yaml: ok');
-    expect(out).not.toMatch(/specs\/good\.yaml:\d+:\d+: error/);
-  }, 900_000);
+  it.skipIf(skip)(
+    `pre-commit try-repo installs the hook and runs vault check${skip ? ` (skipped: ${found.reason})` : ''}`,
+    async () => {
+      needPreCommit();
+      const r = await preCommit(['try-repo', clone, 'vault-check', '--files', 'specs/good.yaml', 'specs/bad.yaml']);
+      const out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(1);
+      expect(out).toMatch(/vault check\.+Failed/);
+      expect(out).toContain("specs/bad.yaml:4:3: error VLT103: table 'orders' is missing the required key 'columns'");
+      expect(out).toContain("specs/bad.yaml:5:5: error VLT101: unknown key 'colums' in table 'orders'; did you mean 'columns'?");
+      expect(out).toContain('specs/good.yaml: ok');
+      expect(out).not.toMatch(/specs\/good\.yaml:\d+:\d+: error/);
+    },
+    900_000,
+  );
 
-  it.skipIf(skip)(`the configuration in README.md passes a good spec and fails a bad one${skip ? ` (skipped: ${found.reason})` : ''}`, async () => {
-    needPreCommit();
-    const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, encoding: 'utf8' }).trim();
-    writeFileSync(join(user, '.pre-commit-config.yaml'), [
-      'repos:',
-      `  - repo: ${clone}`,
-      `    rev: ${rev}`,
-      '    hooks:',
-      '      - id: vault-check',
-      '        files: ^specs/.*\\.ya?ml$',
-      '',
-    ].join('\n'));
-    ok(await exec('git', ['add', '.pre-commit-config.yaml'], { cwd: user, env }), 'git add');
-    const good = await preCommit(['run', '--files', 'specs/good.yaml']);
-    expect(good.code, good.stdout + good.stderr).toBe(0);
-    expect(good.stdout).toMatch(/vault check\.+Passed/);
-    const bad = await preCommit(['run', '--files', 'specs/bad.yaml']);
-    expect(bad.code, bad.stdout + bad.stderr).toBe(1);
-    expect(bad.stdout).toMatch(/vault check\.+Failed/);
-    expect(bad.stdout).toContain("specs/bad.yaml:4:3: error VLT103: table 'orders' is missing the required key 'columns'");
-  }, 900_000);
+  it.skipIf(skip)(
+    `the configuration in README.md passes a good spec and fails a bad one${skip ? ` (skipped: ${found.reason})` : ''}`,
+    async () => {
+      needPreCommit();
+      const rev = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, encoding: 'utf8' }).trim();
+      writeFileSync(
+        join(user, '.pre-commit-config.yaml'),
+        ['repos:', `  - repo: ${clone}`, `    rev: ${rev}`, '    hooks:', '      - id: vault-check', '        files: ^specs/.*\\.ya?ml$', ''].join('\n'),
+      );
+      ok(await exec('git', ['add', '.pre-commit-config.yaml'], { cwd: user, env }), 'git add');
+      const good = await preCommit(['run', '--files', 'specs/good.yaml']);
+      expect(good.code, good.stdout + good.stderr).toBe(0);
+      expect(good.stdout).toMatch(/vault check\.+Passed/);
+      const bad = await preCommit(['run', '--files', 'specs/bad.yaml']);
+      expect(bad.code, bad.stdout + bad.stderr).toBe(1);
+      expect(bad.stdout).toMatch(/vault check\.+Failed/);
+      expect(bad.stdout).toContain("specs/bad.yaml:4:3: error VLT103: table 'orders' is missing the required key 'columns'");
+    },
+    900_000,
+  );
 });

@@ -31,13 +31,15 @@ describe('vault run --db: connection failures are one line, without the password
     await ws.cleanup();
   });
 
-  const run = (url: string, command: 'run' | 'seed' = 'run') =>
-    runVaultAsync([command, ws.spec, '--db', url, ...(command === 'seed' ? ['--rows', '5'] : [])], ws.dir);
+  const run = (url: string, command: 'run' | 'seed' = 'run') => runVaultAsync([command, ws.spec, '--db', url, ...(command === 'seed' ? ['--rows', '5'] : [])], ws.dir);
 
   const expectOneLine = (r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void => {
     expect(r.code, r.stderr).toBe(1);
     // The spec's warnings (ews has two VLT402) come first; then the error, on one line.
-    const lines = r.stderr.trimEnd().split('\n').filter((l) => !/: warning VLT\d{3}: /.test(l));
+    const lines = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !/: warning VLT\d{3}: /.test(l));
     expect(lines).toHaveLength(1);
     expect(r.stderr).toMatch(pattern);
     expect(r.stderr + r.stdout).not.toContain(PASSWORD);

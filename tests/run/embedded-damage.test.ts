@@ -41,25 +41,95 @@ interface Case {
 const REFUSE = 'vault never deletes or replaces it: move it away to start again from nothing (or restore a backup), or pass --db URL to use a server';
 
 const CASES: ReadonlyArray<Case> = [
-  { name: 'PG_VERSION missing', damage: ({ data }) => rmSync(join(data, 'PG_VERSION')), message: `the embedded database DIR has no PG_VERSION file: it is not a complete PostgreSQL data folder; ${REFUSE}` },
-  { name: 'PG_VERSION of another major version', damage: ({ data }) => writeFileSync(join(data, 'PG_VERSION'), '17\n'), message: `the embedded database DIR was made by PostgreSQL 17; the embedded PostgreSQL of this vault is 18; ${REFUSE}` },
+  {
+    name: 'PG_VERSION missing',
+    damage: ({ data }) => rmSync(join(data, 'PG_VERSION')),
+    message: `the embedded database DIR has no PG_VERSION file: it is not a complete PostgreSQL data folder; ${REFUSE}`,
+  },
+  {
+    name: 'PG_VERSION of another major version',
+    damage: ({ data }) => writeFileSync(join(data, 'PG_VERSION'), '17\n'),
+    message: `the embedded database DIR was made by PostgreSQL 17; the embedded PostgreSQL of this vault is 18; ${REFUSE}`,
+  },
   { name: 'PG_VERSION empty', damage: ({ data }) => writeFileSync(join(data, 'PG_VERSION'), ''), message: `the embedded database DIR has a damaged PG_VERSION file (empty); ${REFUSE}` },
-  { name: 'PG_VERSION garbage', damage: ({ data }) => writeFileSync(join(data, 'PG_VERSION'), 'x\u0000y'), message: `the embedded database DIR has a damaged PG_VERSION file ("x\\u0000y" is not a version); ${REFUSE}` },
-  { name: 'a stranger file instead of the database', damage: ({ data }) => { rmSync(data, { recursive: true }); mkdirSync(data); writeFileSync(join(data, 'notes.txt'), 'mine'); }, message: `the embedded database DIR has no PG_VERSION file: it is not a complete PostgreSQL data folder; ${REFUSE}` },
-  { name: 'pgdata is a file', damage: ({ data }) => { rmSync(data, { recursive: true }); writeFileSync(data, 'x'); }, message: `the embedded database DIR is a file, not a folder; ${REFUSE}` },
-  { name: 'pgdata is a dangling symbolic link', damage: ({ data }) => { rmSync(data, { recursive: true }); symlinkSync('/nonexistent/pgdata', data); }, message: `the embedded database DIR is a symbolic link to /nonexistent/pgdata, which does not exist; ${REFUSE}` },
-  { name: '.vault/MODEL is a file', damage: ({ vault, model }) => { rmSync(join(vault, model), { recursive: true }); writeFileSync(join(vault, model), 'x'); }, message: 'cannot keep the embedded database in .vault/MODEL: .vault/MODEL is a file, not a folder; move it away or pass --db URL to use a server' },
-  { name: '.vault is a file', damage: ({ vault }) => { rmSync(vault, { recursive: true }); writeFileSync(vault, 'x'); }, message: 'cannot keep the embedded database in .vault/MODEL: .vault is a file, not a folder; move it away or pass --db URL to use a server' },
-  { name: 'global/pg_control truncated', damage: ({ data }) => writeFileSync(join(data, 'global', 'pg_control'), ''), message: `the embedded database DIR has a damaged global/pg_control (0 bytes, not 8192: truncated or overwritten); ${REFUSE}` },
-  { name: 'global/pg_control overwritten', damage: ({ data }) => writeFileSync(join(data, 'global', 'pg_control'), Buffer.alloc(8192, 0xab)), message: /^the embedded database DIR does not start \(PGlite[^)]+\): a file in it is damaged; / },
-  { name: 'every WAL segment emptied', damage: ({ data }) => { for (const f of readdirSync(join(data, 'pg_wal')).filter((n) => /^[0-9A-F]{24}$/.test(n))) writeFileSync(join(data, 'pg_wal', f), ''); }, message: /^the embedded database DIR does not start \(PGlite[^)]+\): a file in it is damaged; / },
+  {
+    name: 'PG_VERSION garbage',
+    damage: ({ data }) => writeFileSync(join(data, 'PG_VERSION'), 'x\u0000y'),
+    message: `the embedded database DIR has a damaged PG_VERSION file ("x\\u0000y" is not a version); ${REFUSE}`,
+  },
+  {
+    name: 'a stranger file instead of the database',
+    damage: ({ data }) => {
+      rmSync(data, { recursive: true });
+      mkdirSync(data);
+      writeFileSync(join(data, 'notes.txt'), 'mine');
+    },
+    message: `the embedded database DIR has no PG_VERSION file: it is not a complete PostgreSQL data folder; ${REFUSE}`,
+  },
+  {
+    name: 'pgdata is a file',
+    damage: ({ data }) => {
+      rmSync(data, { recursive: true });
+      writeFileSync(data, 'x');
+    },
+    message: `the embedded database DIR is a file, not a folder; ${REFUSE}`,
+  },
+  {
+    name: 'pgdata is a dangling symbolic link',
+    damage: ({ data }) => {
+      rmSync(data, { recursive: true });
+      symlinkSync('/nonexistent/pgdata', data);
+    },
+    message: `the embedded database DIR is a symbolic link to /nonexistent/pgdata, which does not exist; ${REFUSE}`,
+  },
+  {
+    name: '.vault/MODEL is a file',
+    damage: ({ vault, model }) => {
+      rmSync(join(vault, model), { recursive: true });
+      writeFileSync(join(vault, model), 'x');
+    },
+    message: 'cannot keep the embedded database in .vault/MODEL: .vault/MODEL is a file, not a folder; move it away or pass --db URL to use a server',
+  },
+  {
+    name: '.vault is a file',
+    damage: ({ vault }) => {
+      rmSync(vault, { recursive: true });
+      writeFileSync(vault, 'x');
+    },
+    message: 'cannot keep the embedded database in .vault/MODEL: .vault is a file, not a folder; move it away or pass --db URL to use a server',
+  },
+  {
+    name: 'global/pg_control truncated',
+    damage: ({ data }) => writeFileSync(join(data, 'global', 'pg_control'), ''),
+    message: `the embedded database DIR has a damaged global/pg_control (0 bytes, not 8192: truncated or overwritten); ${REFUSE}`,
+  },
+  {
+    name: 'global/pg_control overwritten',
+    damage: ({ data }) => writeFileSync(join(data, 'global', 'pg_control'), Buffer.alloc(8192, 0xab)),
+    message: /^the embedded database DIR does not start \(PGlite[^)]+\): a file in it is damaged; /,
+  },
+  {
+    name: 'every WAL segment emptied',
+    damage: ({ data }) => {
+      for (const f of readdirSync(join(data, 'pg_wal')).filter((n) => /^[0-9A-F]{24}$/.test(n))) writeFileSync(join(data, 'pg_wal', f), '');
+    },
+    message: /^the embedded database DIR does not start \(PGlite[^)]+\): a file in it is damaged; /,
+  },
   { name: 'pg_wal missing', damage: ({ data }) => rmSync(join(data, 'pg_wal'), { recursive: true }), message: `the embedded database DIR has no pg_wal folder; ${REFUSE}` },
   { name: 'base missing', damage: ({ data }) => rmSync(join(data, 'base'), { recursive: true }), message: `the embedded database DIR has no base folder; ${REFUSE}` },
   { name: 'global missing', damage: ({ data }) => rmSync(join(data, 'global'), { recursive: true }), message: `the embedded database DIR has no global folder; ${REFUSE}` },
   { name: 'pg_xact missing', damage: ({ data }) => rmSync(join(data, 'pg_xact'), { recursive: true }), message: `the embedded database DIR has no pg_xact folder; ${REFUSE}` },
   { name: 'postgresql.conf missing', damage: ({ data }) => rmSync(join(data, 'postgresql.conf')), message: `the embedded database DIR has no postgresql.conf file; ${REFUSE}` },
-  { name: 'the lock is a folder', damage: ({ data }) => mkdirSync(`${data}.lock`), message: 'cannot lock the embedded database DIR: DIR.lock is not a lock file vault made (it is not a plain file); remove it if no vault process is running' },
-  { name: 'the lock is held by a live process', damage: ({ data }) => writeFileSync(`${data}.lock`, `${process.pid}\n`), message: `the embedded database DIR is in use by another vault process (pid ${process.pid}); try again when it has finished (if no process ${process.pid} is a vault command, remove DIR.lock)` },
+  {
+    name: 'the lock is a folder',
+    damage: ({ data }) => mkdirSync(`${data}.lock`),
+    message: 'cannot lock the embedded database DIR: DIR.lock is not a lock file vault made (it is not a plain file); remove it if no vault process is running',
+  },
+  {
+    name: 'the lock is held by a live process',
+    damage: ({ data }) => writeFileSync(`${data}.lock`, `${process.pid}\n`),
+    message: `the embedded database DIR is in use by another vault process (pid ${process.pid}); try again when it has finished (if no process ${process.pid} is a vault command, remove DIR.lock)`,
+  },
 ];
 
 describe('a damaged embedded database is refused, named, and left as it was', () => {
@@ -93,7 +163,10 @@ describe('a damaged embedded database is refused, named, and left as it was', ()
       const before = tree(join(dir, '.vault'));
       const r = await runVaultAsync(['run', ws.spec, '--load-ts', '2024-01-02'], dir);
       expect(r.code, r.stderr).toBe(1);
-      const lines = r.stderr.trimEnd().split('\n').filter((l) => !/: warning VLT\d+: /.test(l));
+      const lines = r.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !/: warning VLT\d+: /.test(l));
       expect(lines, 'one line, no stack trace').toHaveLength(1);
       const expected = typeof c.message === 'string' ? `vault: ${c.message.replaceAll('DIR', data).replaceAll('MODEL', ws.model.name)}` : c.message;
       if (typeof expected === 'string') expect(lines[0]).toBe(expected);
@@ -182,7 +255,9 @@ describe('a damaged embedded database is refused, named, and left as it was', ()
       const counts = async (dir: string): Promise<Record<string, number>> => {
         const db = await openEmbedded(join(dir, killed.data));
         try {
-          const tables = await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'vault_loads' ORDER BY 1`, [ws.model.schemas.rawVault]);
+          const tables = await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'vault_loads' ORDER BY 1`, [
+            ws.model.schemas.rawVault,
+          ]);
           const out: Record<string, number> = {};
           for (const { t } of tables.rows) out[t] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${ws.model.schemas.rawVault}"."${t}"`)).rows[0]?.n ?? -1;
           return out;

@@ -59,7 +59,9 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
   it('views whose columns changed: setup stops naming the view and --replace-views; with it they are created again', async () => {
     const stopped = ws.vault(['run', ws.spec, '--load-ts', '2024-07-03']);
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/setup failed, nothing was created: the spec changed the columns of view "[^"]+"\."bsat_early_warning_signal", which PostgreSQL cannot change in place \(ERROR 42P16: [^)]*\); run again with --replace-views/);
+    expect(stopped.stderr).toMatch(
+      /setup failed, nothing was created: the spec changed the columns of view "[^"]+"\."bsat_early_warning_signal", which PostgreSQL cannot change in place \(ERROR 42P16: [^)]*\); run again with --replace-views/,
+    );
     expect(stopped.stderr).not.toMatch(/\n\s+at /);
 
     const replaced = ws.vault(['run', ws.spec, '--load-ts', '2024-07-03', '--replace-views']);

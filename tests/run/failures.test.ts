@@ -27,7 +27,10 @@ describe(`vault run failures on ${ON}`, () => {
       // Any one of the schemas the model writes, not its name: another model may share it.
       const schema = ws.model.schemas.businessVault;
       expect((await holder.query<{ locked: boolean }>(TRY_LOCK_SCHEMA, [SCHEMA_LOCK_CLASS, schema])).rows[0]?.locked).toBe(true);
-      for (const command of [['run', ws.spec], ['seed', ws.spec, '--rows', '5']]) {
+      for (const command of [
+        ['run', ws.spec],
+        ['seed', ws.spec, '--rows', '5'],
+      ]) {
         const r = await ws.vaultAsync(command);
         expect(r.code, r.stderr).toBe(1);
         expect(r.stderr).toContain(
@@ -80,7 +83,9 @@ describe(`vault run failures on ${ON}`, () => {
     const r = ws.vault(['run', ws.spec, '--load-ts', T2]);
     expect(r.code, r.stderr).toBe(1);
     const schema = ws.model.schemas.rawVault;
-    expect(r.stderr).toMatch(new RegExp(`vault: failed loading satellite early_warning_signal \\(${schema}\\.sat_early_warning_signal\\): ERROR 42703: column [^ ]*analyst_comment[^ ]* does not exist`));
+    expect(r.stderr).toMatch(
+      new RegExp(`vault: failed loading satellite early_warning_signal \\(${schema}\\.sat_early_warning_signal\\): ERROR 42703: column [^ ]*analyst_comment[^ ]* does not exist`),
+    );
     // Links and satellites are one wave: the other three loads of it run and are kept.
     expect(r.stderr).toContain('vault: satellite early_warning_signal was rolled back and is as it was; 7 entities loaded are kept; 0 not loaded');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -14,7 +14,12 @@ export interface FakeServer {
 /** An ErrorResponse message: 'E', length, fields (type byte + C string), terminator. */
 function errorResponse(code: string, message: string): Buffer {
   const fields = Buffer.concat([
-    ...[['S', 'FATAL'], ['V', 'FATAL'], ['C', code], ['M', message]].map(([t, v]) => Buffer.from(`${t}${v}\u0000`, 'utf8')),
+    ...[
+      ['S', 'FATAL'],
+      ['V', 'FATAL'],
+      ['C', code],
+      ['M', message],
+    ].map(([t, v]) => Buffer.from(`${t}${v}\u0000`, 'utf8')),
     Buffer.from([0]),
   ]);
   const head = Buffer.alloc(5);
@@ -65,8 +70,13 @@ export async function fakeServer(answer: FakeAnswer): Promise<FakeServer> {
         return;
       }
       if (pending.length < 5 || pending.length < 1 + pending.readInt32BE(1)) return;
-      const password = pending.subarray(5, 1 + pending.readInt32BE(1)).toString('utf8').replace(/\u0000$/, '');
-      const said = Object.entries(startup).map(([k, v]) => `${k}="${v}"`).join(' ');
+      const password = pending
+        .subarray(5, 1 + pending.readInt32BE(1))
+        .toString('utf8')
+        .replace(/\u0000$/, '');
+      const said = Object.entries(startup)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(' ');
       socket.end(errorResponse(answer.code, `refused ${said} password="${password}" (password ${password}, no encryption)`));
     });
   });

@@ -46,7 +46,9 @@ describe('takeDirectoryLock', () => {
 
   it('refuses a lock that is not a plain file, and leaves it', () => {
     mkdirSync(lock);
-    expect(() => takeDirectoryLock(lock, 'DB')).toThrow(`cannot lock the embedded database DB: ${lock} is not a lock file vault made (it is not a plain file); remove it if no vault process is running`);
+    expect(() => takeDirectoryLock(lock, 'DB')).toThrow(
+      `cannot lock the embedded database DB: ${lock} is not a lock file vault made (it is not a plain file); remove it if no vault process is running`,
+    );
     expect(existsSync(lock)).toBe(true);
   });
 

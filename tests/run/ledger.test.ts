@@ -10,8 +10,11 @@ import { ON, count, createWorkspace, insertedCounts, skippedEntities, table, typ
 /** The entities whose loads read each landing table of the ews model. */
 const READS_SIGNAL = ['hub business_partner', 'hub early_warning_signal', 'link early_warning_signal_business_partner', 'satellite early_warning_signal'];
 const ALL = [
-  ...READS_SIGNAL, 'hub customer_account_monitoring_batch_manifest', 'hub early_warning_signal_input',
-  'link early_warning_signal_input_relationship', 'satellite early_warning_signal_input',
+  ...READS_SIGNAL,
+  'hub customer_account_monitoring_batch_manifest',
+  'hub early_warning_signal_input',
+  'link early_warning_signal_input_relationship',
+  'satellite early_warning_signal_input',
 ].sort();
 
 describe(`the load ledger of vault run on ${ON}`, () => {
@@ -46,7 +49,11 @@ describe(`the load ledger of vault run on ${ON}`, () => {
 
   it('an updated landing row: the loads reading that table run and keep the change, the others are skipped', async () => {
     const t = landing('early_warning_signal');
-    const updated = await ws.session((q) => q(`UPDATE ${t} SET analyst_comment = 'changed by the test' WHERE ctid = (SELECT ctid FROM ${t} WHERE early_warning_signal_id IS NOT NULL ORDER BY early_warning_signal_id, updated_at LIMIT 1) RETURNING 1`));
+    const updated = await ws.session((q) =>
+      q(
+        `UPDATE ${t} SET analyst_comment = 'changed by the test' WHERE ctid = (SELECT ctid FROM ${t} WHERE early_warning_signal_id IS NOT NULL ORDER BY early_warning_signal_id, updated_at LIMIT 1) RETURNING 1`,
+      ),
+    );
     expect(updated).toHaveLength(1);
     const r = run();
     expect(r.skipped).toEqual(ALL.filter((e) => !READS_SIGNAL.includes(e)));
@@ -59,12 +66,18 @@ describe(`the load ledger of vault run on ${ON}`, () => {
   });
 
   it('a deleted landing row or an inserted one: those loads run again', async () => {
-    await ws.session((q) => q(`DELETE FROM ${landing('early_warning_signal_input')} WHERE early_warning_signal_input_id = (SELECT max(early_warning_signal_input_id) FROM ${landing('early_warning_signal_input')})`));
+    await ws.session((q) =>
+      q(`DELETE FROM ${landing('early_warning_signal_input')} WHERE early_warning_signal_input_id = (SELECT max(early_warning_signal_input_id) FROM ${landing('early_warning_signal_input')})`),
+    );
     let r = run();
     expect(r.skipped).toEqual(READS_SIGNAL.filter((e) => e !== 'hub business_partner').sort());
     for (const [entity, n] of r.inserted) expect(n, entity).toBe(0);
 
-    await ws.session((q) => q(`INSERT INTO ${landing('early_warning_signal')} SELECT * FROM ${landing('early_warning_signal')} WHERE early_warning_signal_id = (SELECT min(early_warning_signal_id) FROM ${landing('early_warning_signal')}) LIMIT 1`));
+    await ws.session((q) =>
+      q(
+        `INSERT INTO ${landing('early_warning_signal')} SELECT * FROM ${landing('early_warning_signal')} WHERE early_warning_signal_id = (SELECT min(early_warning_signal_id) FROM ${landing('early_warning_signal')}) LIMIT 1`,
+      ),
+    );
     r = run();
     expect(r.skipped).toEqual(ALL.filter((e) => !READS_SIGNAL.includes(e)));
     for (const [entity, n] of r.inserted) expect(n, `a duplicate row adds nothing to ${entity}`).toBe(0);

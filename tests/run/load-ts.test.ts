@@ -26,8 +26,14 @@ describe('parseLoadTimestamp', () => {
     ['2023-02-29', "--load-ts '2023-02-29' is not a date: 2023-02-29 does not exist; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
     ['0099-02-29', "--load-ts '0099-02-29' is not a date: 0099-02-29 does not exist; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
     ['2024-13-01', "--load-ts '2024-13-01' is not a date: 2024-13-01 does not exist; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
-    ['2024-01-01T24:00:00', "--load-ts '2024-01-01T24:00:00' is not a time of day (hours 00-23, minutes and seconds 00-59); expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
-    ['2024-01-01T00:00:60', "--load-ts '2024-01-01T00:00:60' is not a time of day (hours 00-23, minutes and seconds 00-59); expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
+    [
+      '2024-01-01T24:00:00',
+      "--load-ts '2024-01-01T24:00:00' is not a time of day (hours 00-23, minutes and seconds 00-59); expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'",
+    ],
+    [
+      '2024-01-01T00:00:60',
+      "--load-ts '2024-01-01T00:00:60' is not a time of day (hours 00-23, minutes and seconds 00-59); expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'",
+    ],
     ['2024-01-01T00:00+16', "--load-ts '2024-01-01T00:00+16' has a zone offset PostgreSQL does not accept (at most ±15:59)"],
     ['12024-01-01', "--load-ts '12024-01-01' is not a timestamp; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
     ['yesterday', "--load-ts 'yesterday' is not a timestamp; expected e.g. 2024-05-31, 2024-05-31T18:00:00Z or '2024-05-31 18:00:00+02'"],
@@ -49,9 +55,14 @@ describe(`--load-ts values read back as the same instant in ${process.env.VAULT_
   const two = (n: number): string => String(n).padStart(2, '0');
   const timestampArb = fc
     .record({
-      year: fc.integer({ min: 1, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }),
-      hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }),
-      fraction: fc.constantFrom('', '.5', '.123456'), zone: fc.constantFrom('', 'Z', '+02', '-0530', '+15:59', '-15:59'),
+      year: fc.integer({ min: 1, max: 9999 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+      fraction: fc.constantFrom('', '.5', '.123456'),
+      zone: fc.constantFrom('', 'Z', '+02', '-0530', '+15:59', '-15:59'),
     })
     .map((t) => `${String(t.year).padStart(4, '0')}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${t.fraction}${t.zone}`)
     .filter((text) => {

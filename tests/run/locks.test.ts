@@ -35,7 +35,11 @@ describe.runIf(SERVER_URL !== undefined)('two models sharing schemas on the Post
     for (const s of [...ws.model.byKind.satellite, ...ws.model.byKind.link_satellite]) {
       const tables = await q(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = '${raw}' AND table_name LIKE '%sat_${s.name}'`);
       for (const { t } of tables) {
-        const hk = (await q(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = '${raw}' AND table_name = '${String(t)}' AND column_name LIKE '%\\_hk' ORDER BY ordinal_position LIMIT 1`))[0]?.c;
+        const hk = (
+          await q(
+            `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = '${raw}' AND table_name = '${String(t)}' AND column_name LIKE '%\\_hk' ORDER BY ordinal_position LIMIT 1`,
+          )
+        )[0]?.c;
         const rows = await q(
           `SELECT count(*) AS n FROM (SELECT hashdiff, lag(hashdiff) OVER (PARTITION BY "${String(hk)}" ORDER BY load_ts) AS before FROM "${raw}"."${String(t)}") AS x WHERE hashdiff = before`,
         );

@@ -5,8 +5,19 @@
  * two references. Types as in the Northwind dump for PostgreSQL (bpchar keys, smallint ids).
  */
 export const NORTHWIND_TABLES = [
-  'categories', 'customer_customer_demo', 'customer_demographics', 'customers', 'employee_territories', 'employees',
-  'order_details', 'orders', 'products', 'region', 'shippers', 'suppliers', 'territories',
+  'categories',
+  'customer_customer_demo',
+  'customer_demographics',
+  'customers',
+  'employee_territories',
+  'employees',
+  'order_details',
+  'orders',
+  'products',
+  'region',
+  'shippers',
+  'suppliers',
+  'territories',
 ] as const;
 
 export function northwindSchemaSql(schema: string): string[] {

@@ -35,9 +35,7 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const inserted = insertedCounts(run.stdout);
     const rv = ws.model.byKind;
     // In dependency order, however many loads ran at once (--jobs, 4 on a server).
-    expect([...inserted.keys()]).toEqual([
-      ...rv.hub.map((h) => `hub ${h.name}`), ...rv.link.map((l) => `link ${l.name}`), ...rv.satellite.map((s) => `satellite ${s.name}`),
-    ]);
+    expect([...inserted.keys()]).toEqual([...rv.hub.map((h) => `hub ${h.name}`), ...rv.link.map((l) => `link ${l.name}`), ...rv.satellite.map((s) => `satellite ${s.name}`)]);
     for (const [entity, n] of inserted) expect(n, entity).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/setup\s+nothing to create/);
     expect(run.stdout).toMatch(/business vault\n/);

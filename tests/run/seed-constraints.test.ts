@@ -46,10 +46,13 @@ const fk = (name: string, columns: string[], table: string, targetColumns: strin
 
 /** The spec's references as the CLI passes them, plus the primary keys a database would hold. */
 const NORTHWIND_CONSTRAINTS: SeedConstraints = new Map([
-  ['customer_customer_demo', {
-    foreignKeys: [fk('ccd_customer', ['customer_id'], 'customers', ['customer_id']), fk('ccd_type', ['customer_type_id'], 'customer_demographics', ['customer_type_id'])],
-    uniqueKeys: [['customer_id', 'customer_type_id']],
-  }],
+  [
+    'customer_customer_demo',
+    {
+      foreignKeys: [fk('ccd_customer', ['customer_id'], 'customers', ['customer_id']), fk('ccd_type', ['customer_type_id'], 'customer_demographics', ['customer_type_id'])],
+      uniqueKeys: [['customer_id', 'customer_type_id']],
+    },
+  ],
   ['customer_demographics', { uniqueKeys: [['customer_type_id']] }],
   ['customers', { uniqueKeys: [['customer_id']] }],
   ['employees', { foreignKeys: [fk('reports_to', ['reports_to'], 'employees', ['employee_id'])], uniqueKeys: [['employee_id']] }],
@@ -82,7 +85,11 @@ describe('seed rows that satisfy foreign keys', () => {
       expect(customers.has(key([c ?? null])), `customer ${String(c)}`).toBe(true);
       expect(types.has(key([t ?? null])), `customer type ${String(t)}`).toBe(true);
     }
-    for (const [t, cols] of [['customers', ['customer_id']], ['customer_demographics', ['customer_type_id']], ['customer_customer_demo', ['customer_id', 'customer_type_id']]] as const) {
+    for (const [t, cols] of [
+      ['customers', ['customer_id']],
+      ['customer_demographics', ['customer_type_id']],
+      ['customer_customer_demo', ['customer_id', 'customer_type_id']],
+    ] as const) {
       const keys = values(byName(tables, t), cols).map(key);
       expect(new Set(keys).size, `${t} unique`).toBe(keys.length);
     }
@@ -90,7 +97,11 @@ describe('seed rows that satisfy foreign keys', () => {
     const employees = values(byName(tables, 'employees'), ['employee_id', 'reports_to']);
     expect(employees.filter(([, boss]) => boss !== null).length).toBeGreaterThan(10);
     employees.forEach(([, boss], i) => {
-      if (boss !== null) expect(employees.slice(0, i).some(([id]) => id === boss), `row ${i} reports to ${String(boss)}`).toBe(true);
+      if (boss !== null)
+        expect(
+          employees.slice(0, i).some(([id]) => id === boss),
+          `row ${i} reports to ${String(boss)}`,
+        ).toBe(true);
     });
     expect(seedRows(NORTHWIND, { rows: 40, seed: 1, constraints: NORTHWIND_CONSTRAINTS })).toEqual(tables);
   });
@@ -111,32 +122,59 @@ tables:
 `);
     const tables = seedRows(model, { rows: 60, seed: 4 });
     const branches = new Set(values(byName(tables, 'branch'), ['branch_code']).map(([v]) => v));
-    const homes = values(byName(tables, 'customer'), ['home_branch_code']).map(([v]) => v).filter((v) => v !== null);
+    const homes = values(byName(tables, 'customer'), ['home_branch_code'])
+      .map(([v]) => v)
+      .filter((v) => v !== null);
     expect(homes.length).toBeGreaterThan(30);
     for (const h of homes) expect(branches.has(h), `home_branch_code ${String(h)}`).toBe(true);
   });
 
   it('composite keys, targets in a table vault does not seed, a cycle between two tables', () => {
     const col = (name: string, nullable = false): Column => ({ name, type: { kind: 'int' }, nullable });
-    const account = { table: 'account', columns: [col('country'), col('number'), col('holder_id', true)], rows: [[1, 1, 9], [1, 2, 1], [2, 1, 2], [1, 1, 3]] };
-    const holder = { table: 'holder', columns: [col('holder_id'), col('country'), col('number'), col('branch')], rows: [[1, 1, 2, 5], [2, 3, 3, 6], [3, 2, 2, 7], [4, 2, 1, 8]] };
+    const account = {
+      table: 'account',
+      columns: [col('country'), col('number'), col('holder_id', true)],
+      rows: [
+        [1, 1, 9],
+        [1, 2, 1],
+        [2, 1, 2],
+        [1, 1, 3],
+      ],
+    };
+    const holder = {
+      table: 'holder',
+      columns: [col('holder_id'), col('country'), col('number'), col('branch')],
+      rows: [
+        [1, 1, 2, 5],
+        [2, 3, 3, 6],
+        [3, 2, 2, 7],
+        [4, 2, 1, 8],
+      ],
+    };
     const constraints: SeedConstraints = new Map([
       ['account', { foreignKeys: [fk('account_holder', ['holder_id'], 'holder', ['holder_id'])], uniqueKeys: [['country', 'number']] }],
-      ['holder', {
-        foreignKeys: [
-          // Listed in another order than the target's key: the pairs are what count.
-          fk('holder_account', ['number', 'country'], 'account', ['number', 'country']),
-          { name: 'holder_branch', columns: ['branch'], target: { kind: 'existing', label: 'other.branch', rows: [['5'], ['7']] }, targetColumns: ['code'] },
-        ],
-        uniqueKeys: [['holder_id']],
-      }],
+      [
+        'holder',
+        {
+          foreignKeys: [
+            // Listed in another order than the target's key: the pairs are what count.
+            fk('holder_account', ['number', 'country'], 'account', ['number', 'country']),
+            { name: 'holder_branch', columns: ['branch'], target: { kind: 'existing', label: 'other.branch', rows: [['5'], ['7']] }, targetColumns: ['code'] },
+          ],
+          uniqueKeys: [['holder_id']],
+        },
+      ],
     ]);
     const out = seedConstrainTables([holder, account], constraints, 1);
     // holder → account → holder is a cycle: the walk starts at holder, so account's key back to it closes it.
     expect(out.map((t) => t.table)).toEqual(['account', 'holder']);
     const [a, h] = out;
     // The duplicate account (1, 1) is dropped; the cycle's closing key may be NULL, so it is.
-    expect(a?.rows).toEqual([[1, 1, null], [1, 2, null], [2, 1, null]]);
+    expect(a?.rows).toEqual([
+      [1, 1, null],
+      [1, 2, null],
+      [2, 1, null],
+    ]);
     const accounts = new Set(a?.rows.map((r) => key([r[1] ?? null, r[0] ?? null])));
     for (const r of h?.rows ?? []) {
       expect(accounts.has(key([r[2] ?? null, r[1] ?? null])), `holder ${String(r[0])}`).toBe(true);
@@ -153,22 +191,40 @@ tables:
 
   it('a key that may not be NULL and has no target row drops the row; a table referencing itself starts with itself', () => {
     const col = (name: string, nullable = false): Column => ({ name, type: { kind: 'int' }, nullable });
-    const orphan = { table: 'orders', columns: [col('id'), col('shipper')], rows: [[1, 1], [2, 2]] };
+    const orphan = {
+      table: 'orders',
+      columns: [col('id'), col('shipper')],
+      rows: [
+        [1, 1],
+        [2, 2],
+      ],
+    };
     const empty: SeedForeignKey = { name: 'ship', columns: ['shipper'], target: { kind: 'existing', label: 'x.shippers', rows: [] }, targetColumns: ['id'] };
     expect(seedConstrainTables([orphan], new Map([['orders', { foreignKeys: [empty] }]]), 1)[0]?.rows).toEqual([]);
-    const tree = { table: 'node', columns: [col('id'), col('parent')], rows: [[10, 99], [11, 99], [12, 10]] };
+    const tree = {
+      table: 'node',
+      columns: [col('id'), col('parent')],
+      rows: [
+        [10, 99],
+        [11, 99],
+        [12, 10],
+      ],
+    };
     const rows = seedConstrainTables([tree], new Map([['node', { foreignKeys: [fk('parent', ['parent'], 'node', ['id'])] }]]), 1)[0]?.rows;
     expect(rows?.[0]).toEqual([10, 10]);
     expect(rows?.[1]?.[1]).toBe(10);
     expect(rows?.[2]).toEqual([12, 10]);
   });
 
-  propTest.prop([
-    fc.integer({ min: 1, max: 4 }),
-    fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), nullable: fc.boolean() }), { maxLength: 6 }),
-    fc.array(fc.array(fc.option(fc.integer({ min: 0, max: 12 }), { nil: null }), { minLength: 8, maxLength: 8 }), { minLength: 0, maxLength: 30 }),
-    fc.nat(),
-  ], { numRuns: 200 })('any tables and foreign keys: every reference holds, keys stay unique, referenced tables come first', (n, edges, rows, seed) => {
+  propTest.prop(
+    [
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), nullable: fc.boolean() }), { maxLength: 6 }),
+      fc.array(fc.array(fc.option(fc.integer({ min: 0, max: 12 }), { nil: null }), { minLength: 8, maxLength: 8 }), { minLength: 0, maxLength: 30 }),
+      fc.nat(),
+    ],
+    { numRuns: 200 },
+  )('any tables and foreign keys: every reference holds, keys stay unique, referenced tables come first', (n, edges, rows, seed) => {
     // Table i: id (unique, never NULL) and one column per foreign key it holds.
     const fks = edges.filter((e) => e.from < n && e.to < n).map((e, j) => ({ ...e, column: `ref${j}` }));
     const tables = Array.from({ length: n }, (_, i) => {
@@ -176,10 +232,15 @@ tables:
       const columns: Column[] = [{ name: 'id', type: { kind: 'int' }, nullable: false }, ...mine.map((f) => ({ name: f.column, type: { kind: 'int' } as const, nullable: f.nullable }))];
       return { table: `t${i}`, columns, rows: rows.map((r, k) => [r[0] === null ? k : (r[0] ?? 0) + i, ...mine.map((f, m) => r[m + 1] ?? (f.nullable ? null : 0))]) };
     });
-    const constraints: SeedConstraints = new Map(tables.map((t, i) => [t.table, {
-      uniqueKeys: [['id']],
-      foreignKeys: fks.filter((f) => f.from === i).map((f) => fk(f.column, [f.column], `t${f.to}`, ['id'])),
-    }]));
+    const constraints: SeedConstraints = new Map(
+      tables.map((t, i) => [
+        t.table,
+        {
+          uniqueKeys: [['id']],
+          foreignKeys: fks.filter((f) => f.from === i).map((f) => fk(f.column, [f.column], `t${f.to}`, ['id'])),
+        },
+      ]),
+    );
     const out = seedConstrainTables(tables, constraints, seed);
     expect(out.map((t) => t.table).sort()).toEqual(tables.map((t) => t.table).sort());
     const result = new Map(out.map((t) => [t.table, t]));

@@ -103,7 +103,11 @@ describe('seedRows', () => {
 
   it('link-satellite tables get distinct key combinations', () => {
     const t = table(seedRows(lgd, { rows: 300, seed: 2 }), 'facility_collateral');
-    expect(seedTablePlans(lgd).find((p) => p.table === 'facility_collateral')?.keys.map((k) => k.role)).toEqual(['identity', 'identity']);
+    expect(
+      seedTablePlans(lgd)
+        .find((p) => p.table === 'facility_collateral')
+        ?.keys.map((k) => k.role),
+    ).toEqual(['identity', 'identity']);
     const f = column(t, 'facility_id');
     const c = column(t, 'collateral_code');
     const combos = new Map<string, Set<string>>();

@@ -118,7 +118,9 @@ describe(`vault seed on a Northwind-shaped landing schema with real rows, on ${O
   it('--replace-tables naming them says what it replaces, then writes rows that satisfy every foreign key', async () => {
     const r = await seed('--replace-tables', all.join(','));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`  replacing the rows of ${f.schema}.categories (2 rows), ${f.schema}.customer_customer_demo (2 rows), ${f.schema}.customer_demographics (2 rows), ${f.schema}.customers (3 rows), `);
+    expect(r.stdout).toContain(
+      `  replacing the rows of ${f.schema}.categories (2 rows), ${f.schema}.customer_customer_demo (2 rows), ${f.schema}.customer_demographics (2 rows), ${f.schema}.customers (3 rows), `,
+    );
     // Said before acting: before setup and the rows written.
     expect(r.stdout.indexOf('replacing the rows of')).toBeLessThan(r.stdout.indexOf('  setup '));
     await session(f, async (q) => {
@@ -136,7 +138,7 @@ describe(`vault seed on a Northwind-shaped landing schema with real rows, on ${O
     });
   });
 
-  it("reseeds its own rows without the option; a row someone else adds makes the table refused again", async () => {
+  it('reseeds its own rows without the option; a row someone else adds makes the table refused again', async () => {
     const again = await seed('--seed', '2');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain('replacing');
@@ -166,7 +168,9 @@ describe(`vault seed on a Northwind-shaped landing schema with real rows, on ${O
     });
     const r = await seed('--seed', '5');
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`${f.schema}.customer_notes (2 rows, not a landing table of the spec) references ${f.schema}.customers through foreign key customer_notes_customer_id_fkey: replacing the rows of ${f.schema}.customers would break those rows`);
+    expect(r.stderr).toContain(
+      `${f.schema}.customer_notes (2 rows, not a landing table of the spec) references ${f.schema}.customers through foreign key customer_notes_customer_id_fkey: replacing the rows of ${f.schema}.customers would break those rows`,
+    );
     expect(await snapshot(f, [...all, 'customer_notes'])).toEqual(before);
   });
 });
@@ -198,8 +202,12 @@ describe(`vault seed on empty landing tables with composite and self-referencing
       const s = `"${f.schema}"`;
       for (const t of tables) expect(await count(q, `SELECT count(*) FROM ${s}.${t}`), t).toBeGreaterThan(0);
       // Composite keys, one declared in another column order than the key it references.
-      expect(await count(q, `SELECT count(*) FROM ${s}.account_holder h WHERE NOT EXISTS (SELECT 1 FROM ${s}.account a WHERE (a.country_code, a.account_number) = (h.country_code, h.account_number))`)).toBe(0);
-      expect(await count(q, `SELECT count(*) FROM ${s}.transfer t WHERE NOT EXISTS (SELECT 1 FROM ${s}.account a WHERE (a.country_code, a.account_number) = (t.to_country_code, t.to_account_number))`)).toBe(0);
+      expect(
+        await count(q, `SELECT count(*) FROM ${s}.account_holder h WHERE NOT EXISTS (SELECT 1 FROM ${s}.account a WHERE (a.country_code, a.account_number) = (h.country_code, h.account_number))`),
+      ).toBe(0);
+      expect(
+        await count(q, `SELECT count(*) FROM ${s}.transfer t WHERE NOT EXISTS (SELECT 1 FROM ${s}.account a WHERE (a.country_code, a.account_number) = (t.to_country_code, t.to_account_number))`),
+      ).toBe(0);
       expect(await count(q, `SELECT count(*) FROM ${s}.customer WHERE referred_by_customer_id IS NOT NULL`)).toBeGreaterThan(0);
       expect(await count(q, `SELECT count(*) FROM ${s}.customer WHERE home_branch_code IS NOT NULL`)).toBeGreaterThan(0);
     });
@@ -236,7 +244,9 @@ describe(`vault seed on the landing tables it creates, on ${ON}`, () => {
   it('naming a table that does not exist yet is a usage mistake; nothing is created', async () => {
     const r = ws.vault(['seed', ws.spec, '--rows', '5', '--replace-tables', 'early_warning_signal']);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain(`vault: --replace-tables names ${ws.model.schemas.landing}.early_warning_signal, which does not exist: vault seed creates it, there are no rows to replace; leave it out`);
+    expect(r.stderr).toContain(
+      `vault: --replace-tables names ${ws.model.schemas.landing}.early_warning_signal, which does not exist: vault seed creates it, there are no rows to replace; leave it out`,
+    );
     expect(await ws.session((q) => count(q, 'SELECT count(*) FROM pg_namespace WHERE nspname = $1', [ws.model.schemas.landing]))).toBe(0);
   });
 

@@ -19,7 +19,11 @@ describe('certificate files named in --db', () => {
   ])('%s that cannot be read: one line and exit 1 from validate, seed and run', async (param, file, reason) => {
     const url = `postgres://app:s3cret-pw@127.0.0.1:1/test?sslmode=verify-full&${param}=${file}`;
     const dir = mkdtempSync(join(tmpdir(), 'vault-ssl-'));
-    for (const args of [['validate', SPEC], ['seed', SPEC, '--rows', '1'], ['run', SPEC]]) {
+    for (const args of [
+      ['validate', SPEC],
+      ['seed', SPEC, '--rows', '1'],
+      ['run', SPEC],
+    ]) {
       const r = await runMain([...args, '--db', url]);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
       expect(r.stderr).not.toContain('internal error');

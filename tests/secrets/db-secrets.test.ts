@@ -33,11 +33,11 @@ afterAll(async () => {
 
 /** Every database command, with the URL in the place that command takes it. */
 const COMMANDS: Record<string, (url: string) => string[]> = {
-  'validate': (url) => ['validate', ws.spec, '--db', url],
+  validate: (url) => ['validate', ws.spec, '--db', url],
   'validate --json': (url) => ['validate', ws.spec, '--json', '--db', url],
-  'seed': (url) => ['seed', ws.spec, '--rows', '3', '--db', url],
-  'run': (url) => ['run', ws.spec, '--load-ts', '2024-01-01', '--db', url],
-  'init': (url) => ['init', '--schema', 'landing', '--db', url],
+  seed: (url) => ['seed', ws.spec, '--rows', '3', '--db', url],
+  run: (url) => ['run', ws.spec, '--load-ts', '2024-01-01', '--db', url],
+  init: (url) => ['init', '--schema', 'landing', '--db', url],
   'init -o': (url) => ['init', '--schema', 'landing', '-o', 'from-db.yaml', '--db', url],
   'compile --validate-db': (url) => ['compile', ws.spec, '--out', 'out', `--validate-db=${url}`],
   'compile --validate-db --json': (url) => ['compile', ws.spec, '--out', 'out', '--json', '--validate-db', url],
@@ -59,7 +59,7 @@ describe('connection failures, text and --json: the password is nowhere', () => 
     'authentication (the server echoes the password)': () => `postgres://app:${IN_URL}@127.0.0.1:${servers.auth.port}/vault`,
     'TLS required (the server echoes the password)': () => `postgres://app:${IN_URL}@127.0.0.1:${servers.tlsRequired.port}/vault`,
     'TLS refused by the server (sslmode=require)': () => `postgres://app:${IN_URL}@127.0.0.1:${servers.auth.port}/vault?sslmode=require`,
-    'timeout': () => `postgres://app:${IN_URL}@127.0.0.1:${servers.silent.port}/vault?connect_timeout=1`,
+    timeout: () => `postgres://app:${IN_URL}@127.0.0.1:${servers.silent.port}/vault?connect_timeout=1`,
     'any other server error (echoed)': () => `postgres://app:${IN_URL}@127.0.0.1:${servers.other.port}/vault`,
   };
   for (const [what, url] of Object.entries(failures)) {

@@ -41,7 +41,10 @@ function filesUnder(dir: string): string[] {
  */
 export function leaks(secrets: ReadonlyArray<string>, r: RunResult, dirs: ReadonlyArray<string>): string[] {
   const found: string[] = [];
-  const places: Array<[string, string]> = [['stdout', r.stdout], ['stderr', r.stderr]];
+  const places: Array<[string, string]> = [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ];
   for (const dir of dirs) for (const file of filesUnder(dir)) places.push([file, readFileSync(file).toString('latin1') + readFileSync(file, 'utf8')]);
   for (const secret of secrets) {
     for (const form of forms(secret)) {

@@ -39,16 +39,22 @@ const daysIn = (year: number, bc: boolean, month: number): number => [31, leap(y
 /** Finite values of `kind`, weighted toward the edges: BC, the first years AD, five-digit and far years. */
 function finiteArb(kind: CalendarKind, bcOnly = false, adInTimestampRange = false): fc.Arbitrary<CalendarValue> {
   const lastYear = kind === 'date' && !adInTimestampRange ? 5874897 : 294276;
-  const years = fc.oneof(
-    fc.integer({ min: 1, max: 3000 }).map((year) => ({ year, bc: false })),
-    fc.integer({ min: 1, max: 4713 }).map((year) => ({ year, bc: true })),
-    fc.integer({ min: 9990, max: 10010 }).map((year) => ({ year, bc: false })),
-    fc.integer({ min: 10000, max: lastYear }).map((year) => ({ year, bc: false })),
-    fc.constantFrom({ year: 1, bc: false }, { year: 1, bc: true }, { year: 294276, bc: false }, { year: lastYear, bc: false }),
-  ).filter((y) => (bcOnly ? y.bc : !(adInTimestampRange && y.bc)));
+  const years = fc
+    .oneof(
+      fc.integer({ min: 1, max: 3000 }).map((year) => ({ year, bc: false })),
+      fc.integer({ min: 1, max: 4713 }).map((year) => ({ year, bc: true })),
+      fc.integer({ min: 9990, max: 10010 }).map((year) => ({ year, bc: false })),
+      fc.integer({ min: 10000, max: lastYear }).map((year) => ({ year, bc: false })),
+      fc.constantFrom({ year: 1, bc: false }, { year: 1, bc: true }, { year: 294276, bc: false }, { year: lastYear, bc: false }),
+    )
+    .filter((y) => (bcOnly ? y.bc : !(adInTimestampRange && y.bc)));
   const time = fc.record({ hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }), micro: fc.constantFrom(0, 1, 500000, 999999) });
   return fc.tuple(years, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), time).map(([{ year, bc }, month, day, t]) => ({
-    year, bc, month, day: Math.min(day, daysIn(year, bc, month)), ...(kind === 'date' ? {} : { time: t }),
+    year,
+    bc,
+    month,
+    day: Math.min(day, daysIn(year, bc, month)),
+    ...(kind === 'date' ? {} : { time: t }),
   }));
 }
 
@@ -100,17 +106,23 @@ describe(`${HASHING_STANDARD}: canonical text of dates and timestamps`, () => {
       expect(await sqlTexts(kind, values, keepCase)).toEqual(values.map((v) => referenceHashText(referenceCalendarText(v), keepCase)));
     });
 
-    test.prop([fc.array(finiteArb(kind, false, true), { minLength: 1, maxLength: 40 })], { numRuns: 10 })(`${kind}: every value v1 could represent (AD, up to 294276) keeps v1's text`, async (values) => {
-      const format = kind === 'date' ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH24:MI:SS.US';
-      const v1 = (x: string): string => `to_char(${kind === 'timestamptz' ? `(${x} AT TIME ZONE 'UTC')` : x}, '${format}')`;
-      expect(await sqlTexts(kind, values, false)).toEqual(await sqlTexts(kind, values, false, v1));
-    });
+    test.prop([fc.array(finiteArb(kind, false, true), { minLength: 1, maxLength: 40 })], { numRuns: 10 })(
+      `${kind}: every value v1 could represent (AD, up to 294276) keeps v1's text`,
+      async (values) => {
+        const format = kind === 'date' ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH24:MI:SS.US';
+        const v1 = (x: string): string => `to_char(${kind === 'timestamptz' ? `(${x} AT TIME ZONE 'UTC')` : x}, '${format}')`;
+        expect(await sqlTexts(kind, values, false)).toEqual(await sqlTexts(kind, values, false, v1));
+      },
+    );
   }
 
-  it('docs/hashing.md: its canonical texts of dates and timestamps are the SQL\'s', async () => {
+  it("docs/hashing.md: its canonical texts of dates and timestamps are the SQL's", async () => {
     const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
     const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type"')) ?? '';
-    const lines = block.trim().split('\n').map((l) => JSON.parse(l) as { type: CalendarKind; value: string; text: string });
+    const lines = block
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: CalendarKind; value: string; text: string });
     expect(new Set(lines.map((l) => l.type))).toEqual(new Set(['date', 'timestamp', 'timestamptz']));
     for (const l of lines) {
       const { rows } = await db.query<{ t: string }>(`SELECT ${hashText(postgresDialect, { sql: `CAST($1 AS ${PG_TYPE[l.type]})`, type: { kind: l.type } }, true)} AS t`, [l.value]);
@@ -188,11 +200,28 @@ describe(`loads of calendar values into ${process.env.VAULT_TEST_DATABASE_URL ? 
     const sat = await db.query<{ d: string }>(`SELECT d::text AS d FROM ${rv('satellite')} WHERE load_ts > '2000-01-01' ORDER BY load_ts`);
     expect(sat.rows.map((r) => r.d)).toEqual(['2000-01-01', 'infinity', '-infinity', '2000-01-01 BC', '300000-01-01', '2000-01-01']);
 
-    await loadBatch([['2000-01-01', null, null, null], ['2000-01-01 BC', null, null, null], ['infinity', null, null, null], ['-infinity', null, null, null], ['5874897-12-31', null, null, null], [null, null, null, null]], '2024-03-01T00:00:00Z');
+    await loadBatch(
+      [
+        ['2000-01-01', null, null, null],
+        ['2000-01-01 BC', null, null, null],
+        ['infinity', null, null, null],
+        ['-infinity', null, null, null],
+        ['5874897-12-31', null, null, null],
+        [null, null, null, null],
+      ],
+      '2024-03-01T00:00:00Z',
+    );
     const hub = await db.query<{ day: string; hk: string }>(`SELECT day::text AS day, event_hk AS hk FROM ${rv('hub')} WHERE load_ts > '2000-01-01' ORDER BY day`);
     const days = ['-infinity', '2000-01-01 BC', '2000-01-01', '2024-01-01', '5874897-12-31', 'infinity'];
     expect(hub.rows.map((r) => r.day).sort()).toEqual([...days].sort());
-    const text: Record<string, string> = { '2000-01-01 BC': '2000-01-01 BC', '2000-01-01': '2000-01-01', '2024-01-01': '2024-01-01', infinity: 'infinity', '-infinity': '-infinity', '5874897-12-31': '5874897-12-31' };
+    const text: Record<string, string> = {
+      '2000-01-01 BC': '2000-01-01 BC',
+      '2000-01-01': '2000-01-01',
+      '2024-01-01': '2024-01-01',
+      infinity: 'infinity',
+      '-infinity': '-infinity',
+      '5874897-12-31': '5874897-12-31',
+    };
     for (const r of hub.rows) expect(r.hk, r.day).toBe(referenceHash(model.hashing.algorithm, [text[r.day]!], model.hashing.caseSensitiveKeys));
 
     // The business vault and the access layer read the far and infinite values too.

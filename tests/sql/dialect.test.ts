@@ -7,9 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind, type VaultModel } from '@vault/core';
-import {
-  bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect,
-} from '@vault/emitters/internal';
+import { bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { shopSpec } from './shop-spec.js';
 
@@ -39,7 +37,10 @@ const BATCHES = [
       { customer_code: ' Bob ', CustomerName: 'x|y', type: 'GOLD', score: null, updated_at: null },
       { customer_code: 'Zoë', CustomerName: 'back\\slash', type: null, score: 12, updated_at: '2024-06-01T00:02:00Z' },
     ],
-    products: [{ product_id: 1, label: 'Pen' }, { product_id: 2, label: 'Ink|Well' }],
+    products: [
+      { product_id: 1, label: 'Pen' },
+      { product_id: 2, label: 'Ink|Well' },
+    ],
     purchases: [{ customer_code: 'alice', product_id: 1, quantity: 2, unit_price: '1.50' }],
   },
   {

@@ -43,7 +43,11 @@ async function expectAllParse(model: VaultModel): Promise<void> {
   }
   // vault run's ledger queries and --replace-views (not part of the files).
   const ledger = [
-    plan.ledger.select, plan.ledger.record, plan.ledger.storage, plan.ledger.kind, ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
+    plan.ledger.select,
+    plan.ledger.record,
+    plan.ledger.storage,
+    plan.ledger.kind,
+    ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
   ].map((s) => s.sql);
   expect(ledger.length).toBeGreaterThan(3);
@@ -56,7 +60,10 @@ async function expectAllParse(model: VaultModel): Promise<void> {
 const SPEC_FILES = [
   'specs/ews.yaml',
   'specs/lgd.yaml',
-  ...readdirSync(fileURLToPath(new URL('../corpus/good', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort().map((f) => `tests/corpus/good/${f}`),
+  ...readdirSync(fileURLToPath(new URL('../corpus/good', import.meta.url)))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => `tests/corpus/good/${f}`),
 ];
 
 describe('emitted SQL parses with the PostgreSQL grammar', () => {
@@ -68,7 +75,9 @@ describe('emitted SQL parses with the PostgreSQL grammar', () => {
     for (const algorithm of ['md5', 'sha1', 'sha256'] as const) {
       const model = compiled(shopSpec({ algorithm, caseSensitiveKeys: false, caseSensitiveHashdiff: true }));
       await expectAllParse(model);
-      const setup = sqlPlan(model).setup.map((s) => s.sql).join('\n');
+      const setup = sqlPlan(model)
+        .setup.map((s) => s.sql)
+        .join('\n');
       expect(setup).toContain('"CustomerName"');
       expect(setup).toContain('"type" varchar(20)');
     }
@@ -91,8 +100,7 @@ describe('quoting', () => {
 
   test.prop([text])('a literal survives quoting', async (value) => {
     const parsed = await parse(`SELECT ${quoteLiteral(value)}`);
-    const target = (parsed.stmts?.[0]?.stmt as { SelectStmt: { targetList: Array<{ ResTarget: { val: { A_Const: { sval?: { sval?: string } } } } }> } })
-      .SelectStmt.targetList[0]!;
+    const target = (parsed.stmts?.[0]?.stmt as { SelectStmt: { targetList: Array<{ ResTarget: { val: { A_Const: { sval?: { sval?: string } } } } }> } }).SelectStmt.targetList[0]!;
     expect(target.ResTarget.val.A_Const.sval?.sval ?? '').toBe(value);
   });
 
@@ -157,7 +165,12 @@ describe('specs/ews.yaml', () => {
     const setup = sqlPlan(model).setup.map((s) => s.sql);
     for (const e of [...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite]) {
       const create = setup.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${quoteIdent('raw_vault')}.${quoteIdent(sqlManifestBlock(e, model).table.split('.')[1]!)} (`))!;
-      const columns = create.split('\n').slice(1, -1).map((l) => l.trim()).filter((l) => l.startsWith('"')).map((l) => l.slice(1, l.indexOf('"', 1)));
+      const columns = create
+        .split('\n')
+        .slice(1, -1)
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('"'))
+        .map((l) => l.slice(1, l.indexOf('"', 1)));
       expect(columns).toEqual(entityColumns(modelColumns(model), e).map((c) => c.name));
     }
   });
@@ -167,7 +180,9 @@ describe('validateSql', () => {
   /** Where a problem points (code, spec path) and what it says. */
   const at = (d: PathDiagnostic): [string, string] => [`${d.code} ${d.path.join('.')}`, d.message];
   const table = (columns: Record<string, string>, deltaOrder = 'seq') => ({
-    version: 1 as const, model: 'x', tables: { t: { business_key: ['id'], delta_order: deltaOrder, columns: { id: 'int', ...columns } } },
+    version: 1 as const,
+    model: 'x',
+    tables: { t: { business_key: ['id'], delta_order: deltaOrder, columns: { id: 'int', ...columns } } },
   });
 
   it('accepts a satellite with a delta order, which stores it in a delta_order column', () => {

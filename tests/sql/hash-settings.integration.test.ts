@@ -159,8 +159,13 @@ describe(`hashes reproduced from manifest.json, against ${process.env.VAULT_TEST
       // Every row a load wrote carries the loaded-rows record source; every ghost the ghosts' one.
       for (const e of [...manifest.raw_vault.hubs, ...manifest.raw_vault.links, ...manifest.raw_vault.satellites, ...manifest.raw_vault.link_satellites] as Entity[]) {
         const key = quoteIdent(e.sql.hash_key ?? e.sql.parent_hash_key!);
-        const { rows } = await db.query<{ ghost: boolean; rs: string }>(`SELECT DISTINCT ${key} = '${manifest.hashing.zero_key}' AS ghost, ${quoteIdent(e.sql.record_source!)} AS rs FROM ${table(e)} ORDER BY 1`);
-        expect(rows, e.sql.table).toEqual([{ ghost: false, rs: manifest.record_sources.loaded_rows }, { ghost: true, rs: manifest.record_sources.ghost_records }]);
+        const { rows } = await db.query<{ ghost: boolean; rs: string }>(
+          `SELECT DISTINCT ${key} = '${manifest.hashing.zero_key}' AS ghost, ${quoteIdent(e.sql.record_source!)} AS rs FROM ${table(e)} ORDER BY 1`,
+        );
+        expect(rows, e.sql.table).toEqual([
+          { ghost: false, rs: manifest.record_sources.loaded_rows },
+          { ghost: true, rs: manifest.record_sources.ghost_records },
+        ]);
       }
     } finally {
       await dropSchemas(model);
@@ -168,7 +173,9 @@ describe(`hashes reproduced from manifest.json, against ${process.env.VAULT_TEST
   });
 
   it.skipIf(!hasPython)('the Python implementation follows the settings it is given, not fixed values', () => {
-    const manifest = { hashing: { standard: 'vault hashing standard v2', algorithm: 'sha256', case_sensitive_keys: true, case_sensitive_hashdiff: false, delimiter: '##', null_token: '~', zero_key: '0'.repeat(64) } } as unknown as Manifest;
+    const manifest = {
+      hashing: { standard: 'vault hashing standard v2', algorithm: 'sha256', case_sensitive_keys: true, case_sensitive_hashdiff: false, delimiter: '##', null_token: '~', zero_key: '0'.repeat(64) },
+    } as unknown as Manifest;
     const [key, diff] = pythonHashes(manifest, [
       { what: '', purpose: 'key', values: ['a', null], hash: '' },
       { what: '', purpose: 'hashdiff', values: ['a', null], hash: '' },

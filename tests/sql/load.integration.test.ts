@@ -12,7 +12,21 @@ import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { specArb } from '../arbitraries/spec.js';
-import { DELTA_ORDER_COLUMN, bindParameters, dimensionTable, entityColumns, entityTable, hashExpression, landingTables, modelColumns, postgresDialect, quoteIdent, quoteLiteral, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import {
+  DELTA_ORDER_COLUMN,
+  bindParameters,
+  dimensionTable,
+  entityColumns,
+  entityTable,
+  hashExpression,
+  landingTables,
+  modelColumns,
+  postgresDialect,
+  quoteIdent,
+  quoteLiteral,
+  sqlManifestBlock,
+  sqlPlan,
+} from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
@@ -31,10 +45,28 @@ afterAll(async () => {
 // ------------------------------------------------------------------------------------------
 // Landing rows
 
-interface CustomerRow { customer_code: string | null; CustomerName: string | null; type: string | null; score: number | null; updated_at: number | null }
-interface ProductRow { product_id: number | null; label: string | null }
-interface PurchaseRow { customer_code: string | null; product_id: number | null; quantity: number | null; unit_price: number | null }
-interface Batch { customers: CustomerRow[]; products: ProductRow[]; purchases: PurchaseRow[] }
+interface CustomerRow {
+  customer_code: string | null;
+  CustomerName: string | null;
+  type: string | null;
+  score: number | null;
+  updated_at: number | null;
+}
+interface ProductRow {
+  product_id: number | null;
+  label: string | null;
+}
+interface PurchaseRow {
+  customer_code: string | null;
+  product_id: number | null;
+  quantity: number | null;
+  unit_price: number | null;
+}
+interface Batch {
+  customers: CustomerRow[];
+  products: ProductRow[];
+  purchases: PurchaseRow[];
+}
 
 /** Keys alike but for case or spaces, blank, NULL, unicode, and the standard's special characters. */
 const CODES = ['alice', 'ALICE', ' alice ', 'bob', 'Ünïcødé', 'ünïcødé', 'a|b', 'a\\b', 'a||b', "o'neil", '🙂', '', '   ', null];
@@ -84,8 +116,18 @@ const loadTsText = (b: number, position: number): string => `2024-01-${String(b 
 // ------------------------------------------------------------------------------------------
 // The model of what the loads must do
 
-interface SatRow { readonly ts: string; readonly hd: string; readonly delta: number | null; readonly payload: ReadonlyArray<HashValue> }
-interface Staged { readonly hk: string; readonly hd: string; readonly delta: number | null; readonly payload: ReadonlyArray<HashValue> }
+interface SatRow {
+  readonly ts: string;
+  readonly hd: string;
+  readonly delta: number | null;
+  readonly payload: ReadonlyArray<HashValue>;
+}
+interface Staged {
+  readonly hk: string;
+  readonly hd: string;
+  readonly delta: number | null;
+  readonly payload: ReadonlyArray<HashValue>;
+}
 
 class Expected {
   readonly customers = new Set<string>();
@@ -112,18 +154,39 @@ class Expected {
     for (const r of [...batch.products, ...batch.purchases]) if (idOk(r.product_id)) this.products.add(this.key([str(r.product_id)]));
     for (const r of batch.purchases) if (codeOk(r.customer_code) && idOk(r.product_id)) this.links.add(this.key([r.customer_code, str(r.product_id)]));
     // Payload in name order: CustomerName, score, type (code-unit order puts capitals first).
-    applySatellite(this.satCustomers, b, true, batch.customers.filter((r) => codeOk(r.customer_code)).map((r) => {
-      const payload = [r.CustomerName, str(r.score), r.type];
-      return { hk: this.key([r.customer_code]), hd: this.diff(payload), delta: r.updated_at, payload };
-    }));
-    applySatellite(this.satProducts, b, false, batch.products.filter((r) => idOk(r.product_id)).map((r) => {
-      const payload = [r.label];
-      return { hk: this.key([str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
-    }));
-    applySatellite(this.lsatPurchases, b, false, batch.purchases.filter((r) => codeOk(r.customer_code) && idOk(r.product_id)).map((r) => {
-      const payload = [str(r.quantity), price(r.unit_price)];
-      return { hk: this.key([r.customer_code, str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
-    }));
+    applySatellite(
+      this.satCustomers,
+      b,
+      true,
+      batch.customers
+        .filter((r) => codeOk(r.customer_code))
+        .map((r) => {
+          const payload = [r.CustomerName, str(r.score), r.type];
+          return { hk: this.key([r.customer_code]), hd: this.diff(payload), delta: r.updated_at, payload };
+        }),
+    );
+    applySatellite(
+      this.satProducts,
+      b,
+      false,
+      batch.products
+        .filter((r) => idOk(r.product_id))
+        .map((r) => {
+          const payload = [r.label];
+          return { hk: this.key([str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
+        }),
+    );
+    applySatellite(
+      this.lsatPurchases,
+      b,
+      false,
+      batch.purchases
+        .filter((r) => codeOk(r.customer_code) && idOk(r.product_id))
+        .map((r) => {
+          const payload = [str(r.quantity), price(r.unit_price)];
+          return { hk: this.key([r.customer_code, str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
+        }),
+    );
   }
 }
 
@@ -147,7 +210,13 @@ function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boole
       const fresh = changes.filter(({ c }) => !stored.some((s) => s.delta === c.delta && s.hd === c.hd));
       // The first new change is compared with the stored row just before it in change order.
       const first = fresh[0];
-      const before = first === undefined ? undefined : stored.filter((s) => changeOrder(s, first.c) < 0).sort(changeOrder).at(-1);
+      const before =
+        first === undefined
+          ? undefined
+          : stored
+              .filter((s) => changeOrder(s, first.c) < 0)
+              .sort(changeOrder)
+              .at(-1);
       const inserted = fresh.filter(({ c }, i) => i > 0 || before?.hd !== c.hd);
       for (const { c, j } of inserted) stored.push(row(c, j));
     } else {
@@ -169,9 +238,18 @@ interface Setup {
 }
 
 function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]['kind'], name: string): string {
-  const entity = [...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite, ...model.byKind.link_satellite,
-    ...model.byKind.business_hub, ...model.byKind.business_link, ...model.byKind.business_satellite, ...model.byKind.presentation_view, ...model.byKind.dimensional_model,
-    ...model.byKind.reporting_view].find((e) => e.kind === kind && e.name === name);
+  const entity = [
+    ...model.byKind.hub,
+    ...model.byKind.link,
+    ...model.byKind.satellite,
+    ...model.byKind.link_satellite,
+    ...model.byKind.business_hub,
+    ...model.byKind.business_link,
+    ...model.byKind.business_satellite,
+    ...model.byKind.presentation_view,
+    ...model.byKind.dimensional_model,
+    ...model.byKind.reporting_view,
+  ].find((e) => e.kind === kind && e.name === name);
   if (entity === undefined) throw new Error(`no ${kind} ${name}`);
   return sqlManifestBlock(entity, model).table.split('.').map(quoteIdent).join('.');
 }
@@ -197,12 +275,21 @@ async function land(s: Setup, batch: Batch): Promise<void> {
     for (const row of rows) {
       const entries = Object.entries(row);
       const columns = entries.map(([c]) => quoteIdent(c)).join(', ');
-      await db.query(`INSERT INTO ${tables.get(source)!} (${columns}) VALUES (${entries.map((_, i) => `$${i + 1}`).join(', ')})`, entries.map(([, v]) => v as unknown));
+      await db.query(
+        `INSERT INTO ${tables.get(source)!} (${columns}) VALUES (${entries.map((_, i) => `$${i + 1}`).join(', ')})`,
+        entries.map(([, v]) => v as unknown),
+      );
     }
   };
-  await fill('customers', batch.customers.map((r) => ({ ...r, updated_at: r.updated_at === null ? null : deltaTimestamp(r.updated_at) })));
+  await fill(
+    'customers',
+    batch.customers.map((r) => ({ ...r, updated_at: r.updated_at === null ? null : deltaTimestamp(r.updated_at) })),
+  );
   await fill('products', batch.products);
-  await fill('purchases', batch.purchases.map((r) => ({ ...r, unit_price: price(r.unit_price) })));
+  await fill(
+    'purchases',
+    batch.purchases.map((r) => ({ ...r, unit_price: price(r.unit_price) })),
+  );
 }
 
 /** Loads the landing tables with batch b's load timestamp, or `loadTimestamp`. */
@@ -223,7 +310,12 @@ async function count(table: string): Promise<number> {
 }
 
 const RAW: ReadonlyArray<readonly ['hub' | 'link' | 'satellite' | 'link_satellite', string]> = [
-  ['hub', 'customer'], ['hub', 'product'], ['link', 'customer_product'], ['satellite', 'customers'], ['satellite', 'products'], ['link_satellite', 'customer_product'],
+  ['hub', 'customer'],
+  ['hub', 'product'],
+  ['link', 'customer_product'],
+  ['satellite', 'customers'],
+  ['satellite', 'products'],
+  ['link_satellite', 'customer_product'],
 ];
 
 /** Row counts of the raw vault tables, one query at a time (a pg client runs one at a time). */
@@ -233,13 +325,29 @@ async function counts(s: Setup): Promise<number[]> {
   return out;
 }
 
-const sorted = <T>(xs: T[]): T[] => xs.map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as T);
+const sorted = <T>(xs: T[]): T[] =>
+  xs
+    .map((x) => JSON.stringify(x))
+    .sort()
+    .map((x) => JSON.parse(x) as T);
 const ts = (column: string): string => `to_char(${quoteIdent(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`;
 
-async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', name: string, parentKind: 'hub' | 'link', parent: string, hk: string, payload: ReadonlyArray<string>, expected: Map<string, SatRow[]>, h: ShopHashing): Promise<void> {
+async function expectSatellite(
+  s: Setup,
+  kind: 'satellite' | 'link_satellite',
+  name: string,
+  parentKind: 'hub' | 'link',
+  parent: string,
+  hk: string,
+  payload: ReadonlyArray<string>,
+  expected: Map<string, SatRow[]>,
+  h: ShopHashing,
+): Promise<void> {
   // The minute of the stored delta-order value (landing holds 2024-06-01T00:MM:00Z), where there is one.
-  const hasDelta = entityColumns(modelColumns(s.model), [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!)
-    .some((c) => c.name === DELTA_ORDER_COLUMN);
+  const hasDelta = entityColumns(
+    modelColumns(s.model),
+    [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!,
+  ).some((c) => c.name === DELTA_ORDER_COLUMN);
   const delta = hasDelta ? `CAST(EXTRACT(MINUTE FROM ${quoteIdent(DELTA_ORDER_COLUMN)} AT TIME ZONE 'UTC') AS int)` : 'CAST(NULL AS int)';
   const got = await rows<{ hk: string; ts: string; hd: string; rs: string; d: number | null } & Record<string, string | null>>(
     `SELECT ${quoteIdent(hk)} AS hk, ${ts('load_ts')} AS ts, hashdiff AS hd, record_source AS rs, ${delta} AS d, ${payload.map((p, i) => `${quoteIdent(p)}::text AS p${i}`).join(', ')} FROM ${s.t(kind, name)} WHERE ${quoteIdent(hk)} <> '${s.zero}'`,
@@ -247,7 +355,13 @@ async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', n
   expect(sorted(got.map((r) => ({ hk: r.hk, ts: r.ts, hd: r.hd, d: r.d })))).toEqual(sorted([...expected].flatMap(([key, list]) => list.map((r) => ({ hk: key, ts: r.ts, hd: r.hd, d: r.delta })))));
   for (const r of got) {
     expect(r.rs).toBe(SHOP_RECORD_SOURCE);
-    expect(r.hd).toBe(referenceHash(h.algorithm, payload.map((_, i) => r[`p${i}`] ?? null), h.caseSensitiveHashdiff));
+    expect(r.hd).toBe(
+      referenceHash(
+        h.algorithm,
+        payload.map((_, i) => r[`p${i}`] ?? null),
+        h.caseSensitiveHashdiff,
+      ),
+    );
   }
   // The ghost, and no orphan.
   expect(await count(`${s.t(kind, name)} WHERE ${quoteIdent(hk)} = '${s.zero}' AND load_ts = '0001-01-01 00:00:00+00'`)).toBe(1);
@@ -258,11 +372,21 @@ async function expectSatellite(s: Setup, kind: 'satellite' | 'link_satellite', n
 async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void> {
   // Hubs: one row per distinct non-missing key seen, plus the ghost; each hash per the standard.
   const customers = await rows<{ hk: string; code: string }>(`SELECT customer_hk AS hk, customer_code AS code FROM ${s.t('hub', 'customer')}`);
-  expect(customers.filter((r) => r.hk !== s.zero).map((r) => r.hk).sort()).toEqual([...e.customers].sort());
+  expect(
+    customers
+      .filter((r) => r.hk !== s.zero)
+      .map((r) => r.hk)
+      .sort(),
+  ).toEqual([...e.customers].sort());
   expect(customers.filter((r) => r.hk === s.zero)).toEqual([{ hk: s.zero, code: '?' }]);
   for (const r of customers) if (r.hk !== s.zero) expect(r.hk).toBe(e.key([r.code]));
   const products = await rows<{ hk: string; id: string }>(`SELECT product_hk AS hk, product_id::text AS id FROM ${s.t('hub', 'product')}`);
-  expect(products.filter((r) => r.hk !== s.zero).map((r) => r.hk).sort()).toEqual([...e.products].sort());
+  expect(
+    products
+      .filter((r) => r.hk !== s.zero)
+      .map((r) => r.hk)
+      .sort(),
+  ).toEqual([...e.products].sort());
   for (const r of products) if (r.hk !== s.zero) expect(r.hk).toBe(e.key([r.id]));
 
   // Link: one row per distinct combination; its hub keys are in the hubs.
@@ -281,12 +405,14 @@ async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void>
 
   // Presentation view: one row per business key the business hub keeps, with the current values:
   // the customers satellite has a delta order, so the row latest in change order, not in load order.
-  const expectedPv = customers.filter((r) => r.hk !== s.zero).flatMap((r) => {
-    const latest = [...(e.satCustomers.get(r.hk) ?? [])].sort(changeOrder).at(-1)?.payload ?? [null, null, null];
-    const [name, score, type] = latest;
-    if (score !== null && Number(score) < 0) return [];
-    return [{ code: r.code, name, score, type, half: score === null ? null : Number(score) / 2, shout: name === null ? null : `${name}!` }];
-  });
+  const expectedPv = customers
+    .filter((r) => r.hk !== s.zero)
+    .flatMap((r) => {
+      const latest = [...(e.satCustomers.get(r.hk) ?? [])].sort(changeOrder).at(-1)?.payload ?? [null, null, null];
+      const [name, score, type] = latest;
+      if (score !== null && Number(score) < 0) return [];
+      return [{ code: r.code, name, score, type, half: score === null ? null : Number(score) / 2, shout: name === null ? null : `${name}!` }];
+    });
   const pv = await rows<{ code: string; name: string | null; score: string | null; type: string | null; half: string | null; shout: string | null }>(
     `SELECT customer_code AS code, ${quoteIdent('CustomerName')} AS name, score::text AS score, ${quoteIdent('type')}::text AS type, half::text AS half, shout FROM ${s.t('presentation_view', 'customer')}`,
   );
@@ -350,7 +476,9 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       await land(s, batch);
       await load(s.model, 1);
       await load(s.model, 1);
-      const got = await rows<{ ts: string; name: string }>(`SELECT ${ts('load_ts')} AS ts, ${quoteIdent('CustomerName')} AS name FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`);
+      const got = await rows<{ ts: string; name: string }>(
+        `SELECT ${ts('load_ts')} AS ts, ${quoteIdent('CustomerName')} AS name FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`,
+      );
       expect(got).toEqual([
         { ts: loadTsText(0, 1), name: 'a' },
         { ts: loadTsText(1, 2), name: 'b' },
@@ -366,7 +494,9 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
 
   /** The customers satellite's rows of key k1: delta-order minute, name, load_ts, in load order. */
   const customerRows = async (s: Setup): Promise<Array<{ minute: number; name: string; ts: string }>> =>
-    rows(`SELECT CAST(EXTRACT(MINUTE FROM delta_order AT TIME ZONE 'UTC') AS int) AS minute, ${quoteIdent('CustomerName')} AS name, ${ts('load_ts')} AS ts FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`);
+    rows(
+      `SELECT CAST(EXTRACT(MINUTE FROM delta_order AT TIME ZONE 'UTC') AS int) AS minute, ${quoteIdent('CustomerName')} AS name, ${ts('load_ts')} AS ts FROM ${s.t('satellite', 'customers')} WHERE customer_hk <> '${s.zero}' ORDER BY load_ts`,
+    );
   const k1 = (name: string, minute: number): CustomerRow => ({ customer_code: 'k1', CustomerName: name, type: null, score: 1, updated_at: minute });
   const customersOnly = (customers: CustomerRow[]): Batch => ({ customers, products: [], purchases: [] });
 
@@ -434,7 +564,10 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       await load(s.model, 0);
       await land(s, { customers: [], products: [{ product_id: 1, label: 'Ink' }], purchases: [] });
       await load(s.model, 1);
-      const loaded = [{ label: 'Pen', ts: loadTsText(0, 1) }, { label: 'Ink', ts: loadTsText(1, 1) }];
+      const loaded = [
+        { label: 'Pen', ts: loadTsText(0, 1) },
+        { label: 'Ink', ts: loadTsText(1, 1) },
+      ];
       for (const replay of [batchTimestamp(1), '2024-01-09T00:00:00Z', '2024-01-01T12:00:00Z']) {
         await load(s.model, 1, replay);
         expect(await products(), `replay at ${replay}`).toEqual(loaded);
@@ -448,14 +581,27 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
     const s = await setUp({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
     try {
       const m = s.model;
-      for (const e of [...m.byKind.hub, ...m.byKind.link, ...m.byKind.satellite, ...m.byKind.link_satellite, ...m.byKind.business_hub,
-        ...m.byKind.business_link, ...m.byKind.business_satellite, ...m.byKind.business_link_satellite, ...m.byKind.presentation_view,
-        ...m.byKind.dimensional_model, ...m.byKind.reporting_view]) {
+      for (const e of [
+        ...m.byKind.hub,
+        ...m.byKind.link,
+        ...m.byKind.satellite,
+        ...m.byKind.link_satellite,
+        ...m.byKind.business_hub,
+        ...m.byKind.business_link,
+        ...m.byKind.business_satellite,
+        ...m.byKind.business_link_satellite,
+        ...m.byKind.presentation_view,
+        ...m.byKind.dimensional_model,
+        ...m.byKind.reporting_view,
+      ]) {
         const [schema, table] = sqlManifestBlock(e, m).table.split('.');
         const columns = await rows<{ name: string }>(
           `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
         );
-        expect(columns.map((c) => c.name), `${e.kind} ${e.name}`).toEqual(entityColumns(modelColumns(m), e).map((c) => c.name));
+        expect(
+          columns.map((c) => c.name),
+          `${e.kind} ${e.name}`,
+        ).toEqual(entityColumns(modelColumns(m), e).map((c) => c.name));
       }
     } finally {
       await tearDown(s);
@@ -468,11 +614,25 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
 
 /** Two sample values per type (as text PostgreSQL casts), so keys differ and rules see data. */
 const SAMPLES = {
-  smallint: ['1', '2'], int: ['1', '2'], bigint: ['1', '2'], decimal: ['1.5', '0'], real: ['1.5', '2'], double: ['1.5', '0'],
-  text: ['Ab|c', 'ü'], varchar: ['x', 'Y'], char: ['a', 'b'], boolean: ['true', 'false'], date: ['2024-02-29', '1999-12-31'],
-  time: ['12:00', '23:59:59'], timestamp: ['2024-01-01 10:00', '2024-01-02 11:00'], timestamptz: ['2024-01-01 10:00+00', '2024-01-02 11:00+02'],
-  interval: ['1 day', '2 hours'], uuid: ['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'],
-  json: ['{"a":1}', '[]'], jsonb: ['{"a":1}', '[]'], bytea: ['\\x00', '\\xff'],
+  smallint: ['1', '2'],
+  int: ['1', '2'],
+  bigint: ['1', '2'],
+  decimal: ['1.5', '0'],
+  real: ['1.5', '2'],
+  double: ['1.5', '0'],
+  text: ['Ab|c', 'ü'],
+  varchar: ['x', 'Y'],
+  char: ['a', 'b'],
+  boolean: ['true', 'false'],
+  date: ['2024-02-29', '1999-12-31'],
+  time: ['12:00', '23:59:59'],
+  timestamp: ['2024-01-01 10:00', '2024-01-02 11:00'],
+  timestamptz: ['2024-01-01 10:00+00', '2024-01-02 11:00+02'],
+  interval: ['1 day', '2 hours'],
+  uuid: ['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'],
+  json: ['{"a":1}', '[]'],
+  jsonb: ['{"a":1}', '[]'],
+  bytea: ['\\x00', '\\xff'],
 } as const satisfies Record<ColumnTypeKind, readonly [string, string]>;
 
 async function smoke(compiled: VaultModel): Promise<void> {
@@ -491,8 +651,15 @@ async function smoke(compiled: VaultModel): Promise<void> {
       }
     }
     for (const b of [0, 1]) await load(model, b);
-    const views = [...model.byKind.business_hub, ...model.byKind.business_link, ...model.byKind.business_satellite, ...model.byKind.business_link_satellite,
-      ...model.byKind.presentation_view, ...model.byKind.dimensional_model, ...model.byKind.reporting_view]
+    const views = [
+      ...model.byKind.business_hub,
+      ...model.byKind.business_link,
+      ...model.byKind.business_satellite,
+      ...model.byKind.business_link_satellite,
+      ...model.byKind.presentation_view,
+      ...model.byKind.dimensional_model,
+      ...model.byKind.reporting_view,
+    ]
       .map((e) => entityTable(model, e.kind, e.name))
       .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable(model, m.name, d.name))));
     for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
@@ -504,7 +671,10 @@ async function smoke(compiled: VaultModel): Promise<void> {
 const EXAMPLES = [
   'specs/ews.yaml',
   'specs/lgd.yaml',
-  ...readdirSync(fileURLToPath(new URL('../corpus/good', import.meta.url))).filter((f) => f.endsWith('.yaml')).sort().map((f) => `tests/corpus/good/${f}`),
+  ...readdirSync(fileURLToPath(new URL('../corpus/good', import.meta.url)))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => `tests/corpus/good/${f}`),
 ];
 
 describe('every spec sets up, loads and queries in the database', () => {
@@ -521,12 +691,21 @@ describe('every spec sets up, loads and queries in the database', () => {
 // ------------------------------------------------------------------------------------------
 // docs/hashing.md: its test vectors hold for the reference and for the SQL.
 
-interface Vector { algorithm: 'md5' | 'sha1' | 'sha256'; keepCase: boolean; values: HashValue[]; text: string; hash: string }
+interface Vector {
+  algorithm: 'md5' | 'sha1' | 'sha256';
+  keepCase: boolean;
+  values: HashValue[];
+  text: string;
+  hash: string;
+}
 
 describe('docs/hashing.md test vectors', () => {
   const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
   const block = /```jsonl\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-  const vectors = block.trim().split('\n').map((line) => JSON.parse(line) as Vector);
+  const vectors = block
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Vector);
 
   it('has vectors for every algorithm', () => {
     expect(new Set(vectors.map((v) => v.algorithm))).toEqual(new Set(['md5', 'sha1', 'sha256']));

@@ -20,7 +20,9 @@ export function referenceHashText(value: HashValue, keepCase: boolean): string {
 
 /** Steps 6-7: join with `||`, digest the UTF-8 bytes, lower-case hex. */
 export function referenceHash(algorithm: HashAlgorithm, values: ReadonlyArray<HashValue>, keepCase: boolean): string {
-  return createHash(algorithm).update(values.map((v) => referenceHashText(v, keepCase)).join('||'), 'utf8').digest('hex');
+  return createHash(algorithm)
+    .update(values.map((v) => referenceHashText(v, keepCase)).join('||'), 'utf8')
+    .digest('hex');
 }
 
 /** A business key is missing when every value is NULL or blank. */
@@ -36,7 +38,13 @@ export function referenceMissing(values: ReadonlyArray<HashValue>): boolean {
 export type CalendarValue =
   | 'infinity'
   | '-infinity'
-  | { readonly year: number; readonly bc: boolean; readonly month: number; readonly day: number; readonly time?: { readonly hour: number; readonly minute: number; readonly second: number; readonly micro: number } };
+  | {
+      readonly year: number;
+      readonly bc: boolean;
+      readonly month: number;
+      readonly day: number;
+      readonly time?: { readonly hour: number; readonly minute: number; readonly second: number; readonly micro: number };
+    };
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -22,8 +22,11 @@ describe('setup statements', () => {
   it('name the entity and relation of each entity table, ghost record and view', () => {
     const tables = setup.filter((s) => s.kind === 'table' && s.entity !== undefined);
     expect(tables.map((s) => `${s.entity!.kind} ${s.entity!.name}`)).toEqual([
-      'hub early_warning_signal', 'hub business_partner',
-      `link ${sampleModel.byKind.link[0]!.name}`, 'satellite early_warning_signal', `link_satellite ${sampleModel.byKind.link[0]!.name}`,
+      'hub early_warning_signal',
+      'hub business_partner',
+      `link ${sampleModel.byKind.link[0]!.name}`,
+      'satellite early_warning_signal',
+      `link_satellite ${sampleModel.byKind.link[0]!.name}`,
     ]);
     for (const s of setup.filter((x) => x.kind === 'view' || x.kind === 'ghost_record' || (x.kind === 'table' && x.entity !== undefined))) {
       expect(s.entity, s.sql).toBeDefined();
@@ -32,7 +35,9 @@ describe('setup statements', () => {
     }
     // A dimension's view belongs to its dimensional model.
     expect(setup.filter((s) => s.entity?.kind === 'dimensional_model').map((s) => s.relation!.name)).toEqual([
-      'dim_early_warning_signal_star_business_partner', 'dim_early_warning_signal_star_early_warning_signal', 'fct_early_warning_signal_star',
+      'dim_early_warning_signal_star_business_partner',
+      'dim_early_warning_signal_star_early_warning_signal',
+      'fct_early_warning_signal_star',
     ]);
   });
 

@@ -18,15 +18,14 @@ function waves(model: VaultModel, loaded: (e: VaultEntity) => boolean): string[]
 }
 
 const rawOnly = (e: VaultEntity): boolean => KINDS[e.kind].loaded;
-const rawAnd = (...also: ReadonlyArray<string>) => (e: VaultEntity): boolean => rawOnly(e) || also.includes(`${e.kind} ${e.name}`);
+const rawAnd =
+  (...also: ReadonlyArray<string>) =>
+  (e: VaultEntity): boolean =>
+    rawOnly(e) || also.includes(`${e.kind} ${e.name}`);
 
 describe('loadWaves', () => {
   it('raw vault: hubs, then links and satellites, then link satellites', () => {
-    expect(waves(sampleModel, rawOnly)).toEqual([
-      ['hub early_warning_signal', 'hub business_partner'],
-      [`link ${LINK}`, 'satellite early_warning_signal'],
-      [`link_satellite ${LINK}`],
-    ]);
+    expect(waves(sampleModel, rawOnly)).toEqual([['hub early_warning_signal', 'hub business_partner'], [`link ${LINK}`, 'satellite early_warning_signal'], [`link_satellite ${LINK}`]]);
   });
 
   it('a business-vault table waits for the raw tables it reads', () => {
@@ -59,8 +58,10 @@ describe('loadWaves', () => {
       sampleModel,
       'business_hub',
       sampleModel.byKind.business_hub.map((h) =>
-        h.name === hub!.name ? { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: other!.name }] }
-        : { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: hub!.name }] }),
+        h.name === hub!.name
+          ? { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: other!.name }] }
+          : { ...h, derivedFrom: [{ layer: 'business_vault', kind: 'business_hub', name: hub!.name }] },
+      ),
     );
     expect(() => loadWaves(cyclic, rawAnd(`business_hub ${hub!.name}`))).toThrow(/cycle/);
   });

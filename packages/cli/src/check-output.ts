@@ -11,7 +11,12 @@ import { plannedChanges, type OutputFile } from './write-output.js';
  * changes: [{ change, path }], diagnostics }`, paths under `dir` as in the text form.
  */
 export function checkOutput(
-  dir: string, files: Iterable<OutputFile>, total: number, o: Output, what: string, command: string,
+  dir: string,
+  files: Iterable<OutputFile>,
+  total: number,
+  o: Output,
+  what: string,
+  command: string,
   json?: { readonly fields: Readonly<Record<string, unknown>>; readonly diagnostics: unknown },
 ): number {
   const changes = plannedChanges(dir, files);

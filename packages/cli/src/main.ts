@@ -50,11 +50,27 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--business-context <text>', 'business context (spec-less form)')
     .option('--output-dir <dir>', 'alias of --out')
     .option('--validate-db [url]', 'first check the landing zone (vault validate) in this database, or without URL the embedded one; stop on errors')
-    .action(async (spec: string | undefined, opts: { out?: string; outputDir?: string; stage: 'raw' | 'business' | 'access' | 'all'; target: string; check: boolean; json: boolean; model?: string; sourceTables?: string; businessContext?: string; validateDb?: string | true }) => {
-      const { compileCommand } = await import('./commands/compile.js');
-      const out = opts.out ?? opts.outputDir;
-      code = await compileCommand(spec, { ...opts, ...(out !== undefined ? { out } : {}) }, o);
-    });
+    .action(
+      async (
+        spec: string | undefined,
+        opts: {
+          out?: string;
+          outputDir?: string;
+          stage: 'raw' | 'business' | 'access' | 'all';
+          target: string;
+          check: boolean;
+          json: boolean;
+          model?: string;
+          sourceTables?: string;
+          businessContext?: string;
+          validateDb?: string | true;
+        },
+      ) => {
+        const { compileCommand } = await import('./commands/compile.js');
+        const out = opts.out ?? opts.outputDir;
+        code = await compileCommand(spec, { ...opts, ...(out !== undefined ? { out } : {}) }, o);
+      },
+    );
 
   program
     .command('explain')
@@ -67,7 +83,11 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--json', 'print the explanation as JSON', false)
     .action(async (spec: string | undefined, name: string | undefined, opts: { sourceTables?: string; model: string; json: boolean }) => {
       const { explainCommand } = await import('./commands/explain.js');
-      code = explainCommand([spec, name].filter((x): x is string => x !== undefined), opts, o);
+      code = explainCommand(
+        [spec, name].filter((x): x is string => x !== undefined),
+        opts,
+        o,
+      );
     });
 
   program
@@ -95,10 +115,12 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
     .option('--jobs <n>', 'loads run at once on a server, each on its own connection (the embedded database runs one)', positiveNumber, 4)
     .option('--replace-views', "drop the model's business vault and access layer views before setup creates them (after a spec change to their columns)", false)
-    .action(async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number; replaceViews: boolean }) => {
-      const { runCommand } = await import('./commands/run.js');
-      code = await runCommand(spec, opts, o);
-    });
+    .action(
+      async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number; replaceViews: boolean }) => {
+        const { runCommand } = await import('./commands/run.js');
+        code = await runCommand(spec, opts, o);
+      },
+    );
 
   program
     .command('validate')
@@ -142,16 +164,21 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--no-cache', 'ask the model even when .vault/llm-cache/ holds the answer, and keep nothing')
     .option('--examples <dir>', 'a folder of your own few-shot example files (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .addOption(new Option('--api-key [key]').hideHelp())
-    .action(async (spec: string, opts: { provider: 'ollama' | 'groq'; model?: string; what: string; write: boolean; host?: string; timeoutMs: number; retries: number; cache: boolean; examples: string[]; apiKey?: unknown }) => {
-      if (opts.apiKey !== undefined) throw new UsageError('vault takes no API key on the command line, where process lists and shell history show it; set GROQ_API_KEY in the environment');
-      if (opts.host !== undefined && opts.provider !== 'ollama') throw new UsageError('--host is for --provider ollama; for a Groq gateway set GROQ_BASE_URL');
-      const what = opts.what.split(',').map((w) => w.trim());
-      if (what.length === 0 || what.some((w) => w !== 'names' && w !== 'rules') || new Set(what).size !== what.length) {
-        throw new UsageError(`--what takes names, rules or names,rules, not '${opts.what}'`);
-      }
-      const { suggestCommand } = await import('./commands/suggest.js');
-      code = await suggestCommand(spec, { ...opts, what: what as Array<'names' | 'rules'> }, o);
-    });
+    .action(
+      async (
+        spec: string,
+        opts: { provider: 'ollama' | 'groq'; model?: string; what: string; write: boolean; host?: string; timeoutMs: number; retries: number; cache: boolean; examples: string[]; apiKey?: unknown },
+      ) => {
+        if (opts.apiKey !== undefined) throw new UsageError('vault takes no API key on the command line, where process lists and shell history show it; set GROQ_API_KEY in the environment');
+        if (opts.host !== undefined && opts.provider !== 'ollama') throw new UsageError('--host is for --provider ollama; for a Groq gateway set GROQ_BASE_URL');
+        const what = opts.what.split(',').map((w) => w.trim());
+        if (what.length === 0 || what.some((w) => w !== 'names' && w !== 'rules') || new Set(what).size !== what.length) {
+          throw new UsageError(`--what takes names, rules or names,rules, not '${opts.what}'`);
+        }
+        const { suggestCommand } = await import('./commands/suggest.js');
+        code = await suggestCommand(spec, { ...opts, what: what as Array<'names' | 'rules'> }, o);
+      },
+    );
 
   program
     .command('docs')

@@ -93,7 +93,9 @@ export function repairLeftovers(dir: string, steps: Steps): string[] {
   const notes: string[] = [];
   let names: string[];
   try {
-    names = readdirSync(parent).filter((n) => pattern.test(n)).sort();
+    names = readdirSync(parent)
+      .filter((n) => pattern.test(n))
+      .sort();
   } catch (e) {
     throw environmentError(e, `cannot list ${parent}`, 'nothing was written');
   }
@@ -153,7 +155,9 @@ export function inspectOutput(dir: string): OutputContents {
   const top = lstatSync(dir, { throwIfNoEntry: false });
   if (top === undefined) return none;
   if (top.isSymbolicLink()) {
-    throw new EnvironmentError(`${dir} is a symbolic link; vault replaces its output folder as a whole and does not write through links: remove the link, or pass the folder above its target as --out; nothing was written`);
+    throw new EnvironmentError(
+      `${dir} is a symbolic link; vault replaces its output folder as a whole and does not write through links: remove the link, or pass the folder above its target as --out; nothing was written`,
+    );
   }
   if (!top.isDirectory()) throw new EnvironmentError(`${dir} is a file, not a folder; move it, or write elsewhere with --out; nothing was written`);
   const generated = readLedger(dir);

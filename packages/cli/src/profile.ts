@@ -28,7 +28,11 @@ export function loadProfile(parsed: ParsedSpec, specPath: string | undefined): L
     return { profile: undefined, diagnostics: resolveDiagnostics(parsed.source, [pathDiag('VLT007', ['framework', 'profile'], `cannot read the framework profile: ${reason}`)]) };
   }
   const what = 'the framework profile';
-  const yaml = guardStack(() => parseYamlMapping(text, file, what, 'module, names, enums and methods'), (p) => ({ data: undefined, diagnostics: [limitDiagnostic(p, file)], source: parsed.source }), what);
+  const yaml = guardStack(
+    () => parseYamlMapping(text, file, what, 'module, names, enums and methods'),
+    (p) => ({ data: undefined, diagnostics: [limitDiagnostic(p, file)], source: parsed.source }),
+    what,
+  );
   if (yaml.data === undefined) return { profile: undefined, diagnostics: yaml.diagnostics };
   const validate = new Ajv({ allErrors: true, verbose: true, strict: false }).compile(PROFILE_SCHEMA);
   if (!validate(yaml.data)) return { profile: undefined, diagnostics: resolveDiagnostics(yaml.source, schemaDiagnostics(validate.errors ?? [], yaml.data, 'the framework profile')) };

@@ -18,4 +18,3 @@ export function schemaLocation(specDir: string, version: string): string {
     if (dirname(dir) === dir) return `https://unpkg.com/@vault/dsl@${version}/schema.json`;
   }
 }
-

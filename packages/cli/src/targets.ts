@@ -5,7 +5,18 @@
  * to the plan, which stays synchronous and streaming.
  */
 import type { PathDiagnostic, VaultModel } from '@vault/core';
-import { emitDocs, emitSql, manifestJsonChunks, renderDrawings, sqlManifestBlock, streamQueryDsl, validateQueryDsl, validateSql, type EmittedFile, type FrameworkProfile } from '@vault/emitters/internal';
+import {
+  emitDocs,
+  emitSql,
+  manifestJsonChunks,
+  renderDrawings,
+  sqlManifestBlock,
+  streamQueryDsl,
+  validateQueryDsl,
+  validateSql,
+  type EmittedFile,
+  type FrameworkProfile,
+} from '@vault/emitters/internal';
 import type { OutputFile } from './write-output.js';
 
 export const TARGETS = ['querydsl', 'sql', 'docs'] as const;

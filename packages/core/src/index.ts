@@ -10,8 +10,22 @@
  */
 export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
 export type {
-  AccessLayerSpec, BusinessVaultSpec, ColumnRole, ColumnSpec, ColumnSpecObject, DimensionalModelSpec, FrameworkSpec, HashAlgorithm,
-  HashingSpec, ReferenceSpec, ReportingViewSpec, RuleSetSpec, SchemasSpec, Spec, TableKind, TableSpec,
+  AccessLayerSpec,
+  BusinessVaultSpec,
+  ColumnRole,
+  ColumnSpec,
+  ColumnSpecObject,
+  DimensionalModelSpec,
+  FrameworkSpec,
+  HashAlgorithm,
+  HashingSpec,
+  ReferenceSpec,
+  ReportingViewSpec,
+  RuleSetSpec,
+  SchemasSpec,
+  Spec,
+  TableKind,
+  TableSpec,
 } from './spec/spec.js';
 export type { ColumnType, ColumnTypeKind } from './spec/column-type.js';
 export type * from './expr/ast.js';

@@ -131,7 +131,7 @@ export function scrubber(secrets: Iterable<string>): (text: string) => string {
     let out = text;
     // Masking one secret can join the text around it into another: repeat until none is left
     // (each pass shortens the text, as every secret is longer than the mask).
-    for (let again = true; again; ) {
+    for (let again = true; again;) {
       again = false;
       for (const s of list) {
         if (!out.includes(s)) continue;

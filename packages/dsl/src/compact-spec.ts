@@ -30,9 +30,7 @@ export function parseSpecCompact(text: string, options: { readonly model: string
   // Duplicates point at the repeated name, which the spec (first occurrence wins) has no path for.
   const duplicates: Diagnostic[] = parsed.duplicates.map((d) => {
     const code = d.path.length === 2 ? 'VLT205' : 'VLT206';
-    const message = d.path.length === 2
-      ? `table '${String(d.path[1])}' appears twice in the source-table string`
-      : `column '${String(d.path[3])}' appears twice in table '${String(d.path[1])}'`;
+    const message = d.path.length === 2 ? `table '${String(d.path[1])}' appears twice in the source-table string` : `column '${String(d.path[3])}' appears twice in table '${String(d.path[1])}'`;
     return { code, severity: severityOf(code), message, span: { file: COMPACT_FILE, start: lines.position(d.offset), end: lines.position(d.offset + d.length) } };
   });
   const meaning = parsed.spec === undefined || syntax.length > 0 ? [] : validateSpec(parsed.spec);

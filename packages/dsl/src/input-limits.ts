@@ -111,7 +111,10 @@ class NestingScanner {
   private lineStart = 0;
   private lineEnd = 0;
 
-  constructor(private readonly text: string, private readonly what: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly what: string,
+  ) {}
 
   scan(): LimitProblem | undefined {
     const t = this.text;

@@ -5,8 +5,18 @@
  * follows from it.
  */
 import {
-  METADATA_COLUMNS, dispatch, type Column, type ColumnType, type EntityOfKind, type HashAlgorithm, type KindHandlers, type LinkSatellite, type Satellite,
-  type SourceTable, type VaultEntity, type VaultModel,
+  METADATA_COLUMNS,
+  dispatch,
+  type Column,
+  type ColumnType,
+  type EntityOfKind,
+  type HashAlgorithm,
+  type KindHandlers,
+  type LinkSatellite,
+  type Satellite,
+  type SourceTable,
+  type VaultEntity,
+  type VaultModel,
 } from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
@@ -15,7 +25,6 @@ export interface EntityColumn {
   /** The type as data: each target prints it its own way (`printColumnType`, `pgType`). */
   readonly type: ColumnType;
 }
-
 
 /**
  * The type of hash keys and hashdiffs.
@@ -93,7 +102,6 @@ export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSat
 export function entityColumns(columns: ModelColumns, entity: VaultEntity): ReadonlyArray<EntityColumn> {
   return dispatch(entity, ENTITY_COLUMNS, columns);
 }
-
 
 const hash = (model: VaultModel, name: string): EntityColumn => ({ name, type: hashType(model.hashing.algorithm) });
 const plain = (c: Pick<Column, 'name' | 'type'>): EntityColumn => ({ name: c.name, type: c.type });

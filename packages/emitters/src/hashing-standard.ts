@@ -71,7 +71,12 @@ export interface CanonicalText {
 }
 
 const calendar = (form: CalendarRule['form'], zone: CalendarRule['zone']): CalendarRule => ({
-  form, minYearDigits: 4, fractionDigits: form === 'date' ? 0 : 6, zone, beforeYearOne: BC_SUFFIX, infinity: INFINITY,
+  form,
+  minYearDigits: 4,
+  fractionDigits: form === 'date' ? 0 : 6,
+  zone,
+  beforeYearOne: BC_SUFFIX,
+  infinity: INFINITY,
 });
 
 const exact = (rule: CanonicalRule, lower: boolean): CanonicalText => ({ rule, plain: true, lower, groupable: true });

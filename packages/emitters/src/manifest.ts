@@ -4,7 +4,21 @@
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
 import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
-import { KINDS, VAULT_LAYERS, byCodeUnit, byName, byPlural, dispatch, entitiesOf, kindsOfLayer, printColumnType, qualifiedName, type ByPlural, type EntityOfKind, type KindHandlers } from '@vault/core/internal';
+import {
+  KINDS,
+  VAULT_LAYERS,
+  byCodeUnit,
+  byName,
+  byPlural,
+  dispatch,
+  entitiesOf,
+  kindsOfLayer,
+  printColumnType,
+  qualifiedName,
+  type ByPlural,
+  type EntityOfKind,
+  type KindHandlers,
+} from '@vault/core/internal';
 import { entityColumns, modelColumns, type ModelColumns } from './columns.js';
 import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
@@ -75,10 +89,7 @@ export interface ManifestOptions {
 export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
   const emitted = new Set(options.files);
   const columns = modelColumns(model);
-  const list = (kind: EntityKind): Entities =>
-    [...entitiesOf(model, kind)]
-      .sort(byName)
-      .map((e) => manifestEntity(columns, e, emitted, options.blocks));
+  const list = (kind: EntityKind): Entities => [...entitiesOf(model, kind)].sort(byName).map((e) => manifestEntity(columns, e, emitted, options.blocks));
   return {
     model: model.name,
     spec: specFileName(options.specPath),
@@ -192,7 +203,9 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     sources: fields.sources,
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
-    files: entityPaths(entity).filter((f) => emitted.has(f)).sort(byCodeUnit),
+    files: entityPaths(entity)
+      .filter((f) => emitted.has(f))
+      .sort(byCodeUnit),
     evidence: [...new Set(entity.evidence.map((e) => e.rule))],
     ...(blocks ? blocks(entity, columns.model) : {}),
   };

@@ -4,14 +4,7 @@
  */
 
 /** A plain JSON-like value as it is printed into Python: dict, list, str, int/float, bool, None. */
-export type PyValue =
-  | string
-  | number
-  | boolean
-  | null
-  | ReadonlyArray<PyValue>
-  | ReadonlyMap<string, PyValue>
-  | { readonly [key: string]: PyValue };
+export type PyValue = string | number | boolean | null | ReadonlyArray<PyValue> | ReadonlyMap<string, PyValue> | { readonly [key: string]: PyValue };
 
 /**
  * Characters written as escapes: those that end a line or cannot appear in a source file (C0,
@@ -176,9 +169,41 @@ function pyNumber(n: number): string {
 
 /** Python's hard keywords: never usable as a name or an attribute. */
 export const PYTHON_KEYWORDS: ReadonlyArray<string> = [
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue',
-  'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in',
-  'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ];
 
 const KEYWORD_SET: ReadonlySet<string> = new Set(PYTHON_KEYWORDS);
@@ -194,7 +219,10 @@ export function isPythonIdentifier(name: string): boolean {
 
 /** Words of a snake_case or camelCase name: `earlyWarning_signal` → `early`, `Warning`, `signal`. */
 function words(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split('_').filter((w) => w !== '');
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split('_')
+    .filter((w) => w !== '');
 }
 
 /**
@@ -202,7 +230,9 @@ function words(name: string): string[] {
  * @example pascalCase('early_warning_signal') // 'EarlyWarningSignal'
  */
 export function pascalCase(name: string): string {
-  return words(name).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return words(name)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /**

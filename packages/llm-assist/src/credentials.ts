@@ -33,10 +33,6 @@ export function checkApiKey(key: string, variable: string): void {
   const at = [...key].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
   if (at < 0) return;
   const c = [...key][at] ?? '';
-  const what = /[\r\n\u0085\u2028\u2029]/.test(c)
-    ? 'a line break'
-    : /\s/.test(c) || /[\x00-\x1f\x7f]/.test(c)
-      ? 'a space or control character'
-      : 'a character that is not ASCII';
+  const what = /[\r\n\u0085\u2028\u2029]/.test(c) ? 'a line break' : /\s/.test(c) || /[\x00-\x1f\x7f]/.test(c) ? 'a space or control character' : 'a character that is not ASCII';
   throw new LlmFailure('VLT704', `${variable} contains ${what} (character ${at + 1} of ${[...key].length}); an API key is one line of printable ASCII: export the key alone, as the provider shows it`);
 }

@@ -18,7 +18,10 @@ export function unifiedDiff(before: string, after: string, file: string, context
   // Group the edit script into hunks with `context` unchanged lines around each change.
   let i = 0;
   while (i < ops.length) {
-    if (ops[i]!.op === ' ') { i++; continue; }
+    if (ops[i]!.op === ' ') {
+      i++;
+      continue;
+    }
     let start = i;
     for (let k = 0; k < context && start > 0 && ops[start - 1]!.op === ' '; k++) start--;
     let end = i;
@@ -26,7 +29,10 @@ export function unifiedDiff(before: string, after: string, file: string, context
       while (end < ops.length && ops[end]!.op !== ' ') end++;
       let gap = 0;
       while (end + gap < ops.length && ops[end + gap]!.op === ' ') gap++;
-      if (end + gap < ops.length && gap <= 2 * context) { end += gap; continue; }
+      if (end + gap < ops.length && gap <= 2 * context) {
+        end += gap;
+        continue;
+      }
       end = Math.min(ops.length, end + Math.min(gap, context));
       break;
     }
@@ -88,9 +94,15 @@ function diffLines(a: ReadonlyArray<Line>, b: ReadonlyArray<Line>): Op[] {
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
-      while (x < n && y < m && same(a[x]!, b[y]!)) { x++; y++; }
+      while (x < n && y < m && same(a[x]!, b[y]!)) {
+        x++;
+        y++;
+      }
       next[offset + k] = x;
-      if (x >= n && y >= m) { trace.push(next); break outer; }
+      if (x >= n && y >= m) {
+        trace.push(next);
+        break outer;
+      }
     }
     v = next;
   }
@@ -104,11 +116,24 @@ function diffLines(a: ReadonlyArray<Line>, b: ReadonlyArray<Line>): Op[] {
     const prevK = down ? k + 1 : k - 1;
     const prevX = vd[offset + prevK]!;
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) { x--; y--; ops.push({ op: ' ', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline }); }
+    while (x > prevX && y > prevY) {
+      x--;
+      y--;
+      ops.push({ op: ' ', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline });
+    }
     if (d === 0) break;
-    if (down) { y--; ops.push({ op: '+', text: b[y]!.text, a: x, b: y, noNewline: b[y]!.noNewline }); }
-    else { x--; ops.push({ op: '-', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline }); }
+    if (down) {
+      y--;
+      ops.push({ op: '+', text: b[y]!.text, a: x, b: y, noNewline: b[y]!.noNewline });
+    } else {
+      x--;
+      ops.push({ op: '-', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline });
+    }
   }
-  while (x > 0 && y > 0) { x--; y--; ops.push({ op: ' ', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline }); }
+  while (x > 0 && y > 0) {
+    x--;
+    y--;
+    ops.push({ op: ' ', text: a[x]!.text, a: x, b: y, noNewline: a[x]!.noNewline });
+  }
   return ops.reverse();
 }

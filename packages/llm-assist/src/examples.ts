@@ -47,7 +47,9 @@ export function loadExamples(dirs: ReadonlyArray<string>): { readonly examples: 
   for (const dir of dirs) {
     let files: string[];
     try {
-      files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+      files = readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
     } catch {
       problems.push({ file: display(dir), message: 'cannot read the examples folder' });
       continue;

@@ -68,12 +68,21 @@ export function isTimeout(e: unknown): boolean {
 /** `ECONNREFUSED` → "connection refused": the one place network error codes become words. */
 export function describeNetworkCode(code: string | undefined): string {
   switch (code) {
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'host name not found';
-    case 'ECONNRESET': return 'connection reset';
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
-    case 'ETIMEDOUT': return 'connection timed out';
-    case undefined: return 'network error';
-    default: return code;
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case undefined:
+      return 'network error';
+    default:
+      return code;
   }
 }

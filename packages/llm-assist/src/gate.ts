@@ -4,8 +4,21 @@
  * it is accepted only when that adds no diagnostic and the model changes only as intended.
  */
 import {
-  KINDS, dispatch, severityOf, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Diagnostic, type DiagnosticCode,
-  type KindHandlers, type LinkSatellite, type Satellite, type Spec, type VaultLayer, type VaultModel,
+  KINDS,
+  dispatch,
+  severityOf,
+  type BusinessHub,
+  type BusinessLink,
+  type BusinessLinkSatellite,
+  type BusinessSatellite,
+  type Diagnostic,
+  type DiagnosticCode,
+  type KindHandlers,
+  type LinkSatellite,
+  type Satellite,
+  type Spec,
+  type VaultLayer,
+  type VaultModel,
 } from '@vault/core/internal';
 import { addYamlKeys, analyzeSpec, parseSpecYaml, type YamlAddition } from '@vault/dsl/internal';
 
@@ -85,5 +98,8 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
  */
 export function shapeOf(m: VaultModel, layer?: VaultLayer): string {
   const entities = layer === undefined ? m.entities : m.entities.filter((e) => KINDS[e.kind].layer === layer);
-  return entities.flatMap((e) => dispatch(e, SHAPES)).sort().join('\n');
+  return entities
+    .flatMap((e) => dispatch(e, SHAPES))
+    .sort()
+    .join('\n');
 }

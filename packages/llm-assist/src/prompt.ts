@@ -67,9 +67,12 @@ function tableLines(spec: Spec, tables: ReadonlyArray<string>): string[] {
 function namesContext(spec: Spec, targets: ReadonlyArray<NameTarget>): string {
   const items = targets.map((t) => {
     switch (t.kind) {
-      case 'hub': return `- hub ${t.name}: business key ${t.businessKeys.join(', ')}; from ${t.tables.join(', ')}${t.describeOn ? '; describe' : ''}`;
-      case 'link': return `- link ${t.name}: joins ${t.hubs.join(', ')}; from ${t.table}${t.describeOn ? '; describe' : ''}`;
-      case 'satellite': return `- satellite ${t.name}: of ${t.parent}; columns ${t.columns.join(', ')}`;
+      case 'hub':
+        return `- hub ${t.name}: business key ${t.businessKeys.join(', ')}; from ${t.tables.join(', ')}${t.describeOn ? '; describe' : ''}`;
+      case 'link':
+        return `- link ${t.name}: joins ${t.hubs.join(', ')}; from ${t.table}${t.describeOn ? '; describe' : ''}`;
+      case 'satellite':
+        return `- satellite ${t.name}: of ${t.parent}; columns ${t.columns.join(', ')}`;
     }
   });
   const tables = targets.flatMap((t) => (t.kind === 'hub' ? t.tables : [t.table]));
@@ -81,7 +84,9 @@ function rulesContext(spec: Spec, targets: ReadonlyArray<RuleTarget>): string {
     const derived = t.derived.length > 0 ? `; derived already: ${t.derived.map(showColumn).join(', ')}` : '';
     return `- ${t.kind} ${t.name}: ${t.columns.map(showColumn).join(', ')}${derived}${t.hasFilter ? '; filter already set' : ''}`;
   });
-  const described = Object.keys(spec.tables).filter((t) => spec.tables[t]!.description !== undefined).sort();
+  const described = Object.keys(spec.tables)
+    .filter((t) => spec.tables[t]!.description !== undefined)
+    .sort();
   const about = described.map((t) => `- ${t}: ${oneLine(spec.tables[t]!.description)}`);
   return [...header(spec), ...(about.length > 0 ? ['Source tables:', ...about] : []), 'Entities and the columns their rules may use:', ...items].join('\n');
 }

@@ -4,7 +4,18 @@
  * then the acceptance gate. A proposal that fails is dropped with a warning that says why;
  * the others still count.
  */
-import { checkIdentifier, entitiesOf, METADATA_COLUMNS, parseExpression, printExpression, typecheckExpression, type Column, type ColumnType, type SpecPath, type VaultModel } from '@vault/core/internal';
+import {
+  checkIdentifier,
+  entitiesOf,
+  METADATA_COLUMNS,
+  parseExpression,
+  printExpression,
+  typecheckExpression,
+  type Column,
+  type ColumnType,
+  type SpecPath,
+  type VaultModel,
+} from '@vault/core/internal';
 import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
@@ -64,7 +75,9 @@ export function reviewNames(state: GateState, targets: Targets, answer: NamesAns
       additions.push(...renameAdditions(target, p.name));
       parts.push(`${p.kind} ${p.current} → ${p.name}`);
     }
-    const description = describe(p, target, (why) => review.rejections.push({ code: why.code, path: targetPath(target), message: `description proposed for ${p.kind} ${shown(p.current)} dropped: ${why.message}` }));
+    const description = describe(p, target, (why) =>
+      review.rejections.push({ code: why.code, path: targetPath(target), message: `description proposed for ${p.kind} ${shown(p.current)} dropped: ${why.message}` }),
+    );
     if (description !== undefined) {
       additions.push({ path: ['tables', description.table, 'description'], value: description.text });
       parts.push(`${renamed ? '' : `${p.kind} ${p.current} `}description: ${description.text}`);
@@ -83,9 +96,12 @@ export function reviewNames(state: GateState, targets: Targets, answer: NamesAns
 
 function renameAdditions(target: NameTarget, name: string): YamlAddition[] {
   switch (target.kind) {
-    case 'hub': return target.tables.map((t) => ({ path: ['tables', t, 'hub'], value: name }));
-    case 'link': return [{ path: ['tables', target.table, 'link'], value: name }];
-    case 'satellite': return [{ path: ['tables', target.table, 'satellites', name], value: [...target.columns] }];
+    case 'hub':
+      return target.tables.map((t) => ({ path: ['tables', t, 'hub'], value: name }));
+    case 'link':
+      return [{ path: ['tables', target.table, 'link'], value: name }];
+    case 'satellite':
+      return [{ path: ['tables', target.table, 'satellites', name], value: [...target.columns] }];
   }
 }
 
@@ -166,7 +182,9 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
     }
     if (p.kind === 'filter') filtered.add(target.name);
     else {
-      const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')].find((s) => s.parent === target.name)?.derived.find((d) => d.name === p.name);
+      const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')]
+        .find((s) => s.parent === target.name)
+        ?.derived.find((d) => d.name === p.name);
       added.set(target.name, [...(added.get(target.name) ?? []), { name: p.name, type: derived?.type ?? { kind: 'text' }, nullable: true }]);
     }
     const rationale = p.rationale.replace(/\s+/g, ' ').trim();
@@ -178,9 +196,10 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
 /** The new rule is in the new model, and the raw vault did not change. */
 function ruleLanded(before: VaultModel, after: VaultModel, entity: string, p: RuleProposal): string | undefined {
   if (shapeOf(before, 'raw_vault') !== shapeOf(after, 'raw_vault')) return 'it would change the raw vault';
-  const landed = p.kind === 'filter'
-    ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === entity && e.filter !== undefined)
-    : [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].some((s) => s.parent === entity && s.derived.some((d) => d.name === p.name));
+  const landed =
+    p.kind === 'filter'
+      ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === entity && e.filter !== undefined)
+      : [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].some((s) => s.parent === entity && s.derived.some((d) => d.name === p.name));
   return landed ? undefined : 'the compiled model does not contain it';
 }
 

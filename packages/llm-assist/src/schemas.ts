@@ -113,9 +113,7 @@ function validatorFor(task: Task): ValidateFunction {
   return v;
 }
 
-export type AnswerCheck<T> =
-  | { readonly ok: true; readonly answer: T }
-  | { readonly ok: false; readonly code: 'VLT706' | 'VLT707'; readonly message: string };
+export type AnswerCheck<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly code: 'VLT706' | 'VLT707'; readonly message: string };
 
 /**
  * Parses and validates an answer's text.

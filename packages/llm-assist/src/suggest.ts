@@ -90,9 +90,17 @@ export async function suggest(input: SuggestInput): Promise<SuggestResult> {
       break;
     }
     // A model (or a proxy) that echoes a key back must not get it into the spec, the cache or the output.
-    const leaked = checked.answer.proposals.map((p, i) => (containsSecret(JSON.stringify(p), secrets) || Object.values(p).some((v) => containsSecret(String(v), secrets)) ? i : -1)).filter((i) => i >= 0);
+    const leaked = checked.answer.proposals
+      .map((p, i) => (containsSecret(JSON.stringify(p), secrets) || Object.values(p).some((v) => containsSecret(String(v), secrets)) ? i : -1))
+      .filter((i) => i >= 0);
     for (const i of leaked) {
-      diagnostics.push(fileDiagnostic(input.file, 'VLT718', `${task}: proposal ${i + 1} of the answer dropped: it contains an API key, password or token vault was given${cached ? '' : '; the answer was not cached'}`));
+      diagnostics.push(
+        fileDiagnostic(
+          input.file,
+          'VLT718',
+          `${task}: proposal ${i + 1} of the answer dropped: it contains an API key, password or token vault was given${cached ? '' : '; the answer was not cached'}`,
+        ),
+      );
     }
     const answer = { ...checked.answer, proposals: checked.answer.proposals.filter((_, i) => !leaked.includes(i)) } as typeof checked.answer;
     if (!cached && leaked.length === 0) {
@@ -106,7 +114,9 @@ export async function suggest(input: SuggestInput): Promise<SuggestResult> {
     accepted.push(...review.accepted);
     for (const r of review.rejections) diagnostics.push(at(parsed, r.code, r.path, r.message));
     const proposals = review.accepted.length + review.rejections.length;
-    notes.push(`${task}: asked about ${asked} ${asked === 1 ? 'entity' : 'entities'}${omitted > 0 ? ` (${omitted} more left for a later run)` : ''}, answer ${cached ? 'from the cache' : `from ${input.provider} model '${input.model}'`}, ${review.accepted.length} accepted, ${review.rejections.length + leaked.length} dropped${proposals + leaked.length === 0 ? ' (no proposals)' : ''}`);
+    notes.push(
+      `${task}: asked about ${asked} ${asked === 1 ? 'entity' : 'entities'}${omitted > 0 ? ` (${omitted} more left for a later run)` : ''}, answer ${cached ? 'from the cache' : `from ${input.provider} model '${input.model}'`}, ${review.accepted.length} accepted, ${review.rejections.length + leaked.length} dropped${proposals + leaked.length === 0 ? ' (no proposals)' : ''}`,
+    );
   }
   // The net under the above: a server's error message or a rejection that quotes an answer.
   const masked = diagnostics.map((d) => ({ ...d, message: scrub(d.message) }));

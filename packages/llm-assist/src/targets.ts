@@ -15,8 +15,19 @@
  *   filter yet; hubs and links only.
  */
 import {
-  dispatch, entitiesOf, printColumnType, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type KindHandlers,
-  type LinkSatellite, type Satellite, type Spec, type VaultModel,
+  dispatch,
+  entitiesOf,
+  printColumnType,
+  type BusinessHub,
+  type BusinessLink,
+  type BusinessLinkSatellite,
+  type BusinessSatellite,
+  type Column,
+  type KindHandlers,
+  type LinkSatellite,
+  type Satellite,
+  type Spec,
+  type VaultModel,
 } from '@vault/core/internal';
 
 export interface HubTarget {
@@ -92,22 +103,25 @@ const taken = (): EntityTargets => ({ ...NOTHING, nameTaken: true });
 const satelliteTargets = (sat: Satellite | LinkSatellite, { spec }: TargetContext): EntityTargets => ({
   ...NOTHING,
   nameTaken: true,
-  names: sat.sensitive || spec.tables[sat.source.table]?.satellites?.[sat.name] !== undefined
-    ? []
-    : [{ kind: 'satellite', name: sat.name, table: sat.source.table, parent: sat.parent, columns: sat.payload.map((c) => c.sourceColumn) }],
+  names:
+    sat.sensitive || spec.tables[sat.source.table]?.satellites?.[sat.name] !== undefined
+      ? []
+      : [{ kind: 'satellite', name: sat.name, table: sat.source.table, parent: sat.parent, columns: sat.payload.map((c) => c.sourceColumn) }],
 });
 
 const ruleTargets = (kind: RuleTarget['kind'], e: BusinessHub | BusinessLink, keys: ReadonlyArray<Column>, { spec, bodies }: TargetContext): EntityTargets => {
   const body = bodies.get(e.name);
   return {
     ...NOTHING,
-    rules: [{
-      kind,
-      name: e.name,
-      columns: [...keys, ...(body?.columns ?? [])],
-      derived: (body?.derived ?? []).map((d) => ({ name: d.name, type: d.type, nullable: true })),
-      hasFilter: spec.business_vault?.rules?.[e.name]?.filter !== undefined,
-    }],
+    rules: [
+      {
+        kind,
+        name: e.name,
+        columns: [...keys, ...(body?.columns ?? [])],
+        derived: (body?.derived ?? []).map((d) => ({ name: d.name, type: d.type, nullable: true })),
+        hasFilter: spec.business_vault?.rules?.[e.name]?.filter !== undefined,
+      },
+    ],
   };
 };
 
@@ -128,7 +142,13 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
-  business_link: (l, ctx) => ruleTargets('link', l, l.hubs.flatMap((h) => h.businessKeys), ctx),
+  business_link: (l, ctx) =>
+    ruleTargets(
+      'link',
+      l,
+      l.hubs.flatMap((h) => h.businessKeys),
+      ctx,
+    ),
   business_satellite: () => NOTHING,
   business_link_satellite: () => NOTHING,
   presentation_view: () => NOTHING,
@@ -137,9 +157,11 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
 };
 
 export function findTargets(spec: Spec, model: VaultModel): Targets {
-  const ownTables = new Map(entitiesOf(model, 'hub').map((hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))]
-    .filter((t) => hub.evidence.some((e) => HUB_ROLE_RULES.has(e.rule) && e.detail.startsWith(`${t}:`)))
-    .sort()] as const));
+  const ownTables = new Map(
+    entitiesOf(model, 'hub').map(
+      (hub) => [hub.name, [...new Set(hub.sources.map((s) => s.table))].filter((t) => hub.evidence.some((e) => HUB_ROLE_RULES.has(e.rule) && e.detail.startsWith(`${t}:`))).sort()] as const,
+    ),
+  );
   const ctx: TargetContext = {
     spec,
     used: namesUsedBySpec(spec),

@@ -26,7 +26,10 @@ export interface CompileOptions {
 /** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
 export async function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): Promise<number> {
   const targets = new Set<Target>();
-  for (const t of opts.target.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+  for (const t of opts.target
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
     if (!isTarget(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
     targets.add(t);
   }
@@ -84,13 +87,27 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
 
-  if (opts.check) return checkOutput(dir, files, paths.length, o, 'generated', 'vault compile', opts.json ? { fields: { model_name: model.name, output_dir: dir }, diagnostics: sortedDiagnosticsJson(diagnostics) } : undefined);
+  if (opts.check)
+    return checkOutput(
+      dir,
+      files,
+      paths.length,
+      o,
+      'generated',
+      'vault compile',
+      opts.json ? { fields: { model_name: model.name, output_dir: dir }, diagnostics: sortedDiagnosticsJson(diagnostics) } : undefined,
+    );
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
   await writeOutput(dir, files, paths.length, { note: (line) => o.err(line), ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}) });
   if (showProgress) o.progress('');
-  if (opts.json) printJson(o, { status: 'ok', ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined), diagnostics: sortedDiagnosticsJson(diagnostics) });
+  if (opts.json)
+    printJson(o, {
+      status: 'ok',
+      ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined),
+      diagnostics: sortedDiagnosticsJson(diagnostics),
+    });
   else printSummary(o, model, [...targets], paths.length, dir);
   return EXIT.ok;
 }
@@ -133,7 +150,13 @@ const LAYER_DIRS = { raw_vault: 'raw_vault/', business_vault: 'business_vault/',
 export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, dir: string, sourceValidation?: SourceValidationResult): Record<string, unknown> {
   const under = (prefix: string): string[] => paths.filter((p) => p.startsWith(prefix));
   const names = <T extends { name: string }>(xs: ReadonlyArray<T>): string[] => xs.map((x) => x.name);
-  const stages = ['source_validation', 'raw_vault', ...(model.stages.includes('business') ? ['business_vault'] : []), ...(model.stages.includes('access') ? ['access_layer'] : []), 'framework_integration'];
+  const stages = [
+    'source_validation',
+    'raw_vault',
+    ...(model.stages.includes('business') ? ['business_vault'] : []),
+    ...(model.stages.includes('access') ? ['access_layer'] : []),
+    'framework_integration',
+  ];
   return {
     model_name: model.name,
     source_validation: sourceValidation ?? { status: 'skipped', reason: 'no database given; pass --validate-db URL or run vault validate' },
@@ -146,7 +169,10 @@ export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, di
 const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
 function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Target>, fileCount: number, dir: string): void {
-  const layer = (l: VaultLayer): string => kindsOfLayer(l).map((kind) => count(entitiesOf(model, kind).length, KINDS[kind].noun)).join(', ');
+  const layer = (l: VaultLayer): string =>
+    kindsOfLayer(l)
+      .map((kind) => count(entitiesOf(model, kind).length, KINDS[kind].noun))
+      .join(', ');
   o.err(bold(o, `vault compile: model ${model.name}`));
   o.err(`  ${green(o, '✓')} raw vault       ${layer('raw_vault')}`);
   if (model.stages.includes('business')) o.err(`  ${green(o, '✓')} business vault  ${layer('business_vault')}`);

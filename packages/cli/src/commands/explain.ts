@@ -1,5 +1,15 @@
 import {
-  dispatch, hasErrors, qualifiedName, RULES, type BusinessHub, type BusinessLink, type Hub, type KindHandlers, type Link, type RuleId, type VaultEntity,
+  dispatch,
+  hasErrors,
+  qualifiedName,
+  RULES,
+  type BusinessHub,
+  type BusinessLink,
+  type Hub,
+  type KindHandlers,
+  type Link,
+  type RuleId,
+  type VaultEntity,
   type VaultModel,
 } from '@vault/core/internal';
 import { loadSpecFile } from '@vault/dsl';

@@ -1,8 +1,6 @@
 import { hasErrors, type Diagnostic } from '@vault/core';
 import { loadSpecFile } from '@vault/dsl';
-import {
-  lineageDot, lineageGraph, lineageJsonValue, lineageMermaid, selectLineage, type LineageDirection, type LineageGraph,
-} from '@vault/emitters/internal';
+import { lineageDot, lineageGraph, lineageJsonValue, lineageMermaid, selectLineage, type LineageDirection, type LineageGraph } from '@vault/emitters/internal';
 import { nameFailureFields, resolveEntityName } from '../entity-name.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';

@@ -21,7 +21,19 @@ export interface InitCommandOptions {
 
 /** `orders,ews_*` → a test for table names: comma-separated globs with `*` and `?`. */
 export function tableFilter(patterns: string): (table: string) => boolean {
-  const res = patterns.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  const res = patterns
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map(
+      (p) =>
+        new RegExp(
+          `^${p
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        ),
+    );
   return (t) => res.some((re) => re.test(t));
 }
 

@@ -83,7 +83,13 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
           for (const t of [...existing].reverse()) await tx.query(`DELETE FROM ${ident(t.table)}`);
         }
         // A cycle of foreign keys that may not be NULL holds only if the database checks it at commit.
-        if (seedInsertOrder(model.sources.map((s) => s.name), constraints).backEdges.size > 0) await tx.query('SET CONSTRAINTS ALL DEFERRED');
+        if (
+          seedInsertOrder(
+            model.sources.map((s) => s.name),
+            constraints,
+          ).backEdges.size > 0
+        )
+          await tx.query('SET CONSTRAINTS ALL DEFERRED');
         for (const [i, insert] of inserts.entries()) {
           o.progress(`  inserting ${i + 1}/${inserts.length} …`);
           await tx.query(insert.sql, insert.params).catch((e: unknown) => {
@@ -127,8 +133,13 @@ function replaceSet(text: string | undefined, targets: ReadonlyArray<SeedTarget>
     const bare = n.startsWith(`${landingSchema}.`) ? n.slice(landingSchema.length + 1) : n;
     const t = targets.find((x) => x.source === bare || x.name === bare);
     if (t === undefined) {
-      const near = closest(bare, targets.map((x) => x.source));
-      throw new UsageError(`--replace-tables names '${n}', which is not a landing table of the spec${near !== undefined ? ` (did you mean '${near}'?)` : ''}; its landing tables: ${targets.map((x) => x.source).join(', ')}`);
+      const near = closest(
+        bare,
+        targets.map((x) => x.source),
+      );
+      throw new UsageError(
+        `--replace-tables names '${n}', which is not a landing table of the spec${near !== undefined ? ` (did you mean '${near}'?)` : ''}; its landing tables: ${targets.map((x) => x.source).join(', ')}`,
+      );
     }
     out.add(t.source);
   }

@@ -59,7 +59,10 @@ export async function suggestCommand(file: string, opts: SuggestOptions, o: Outp
   const loaded = loadExamples([BUILTIN_EXAMPLES_DIR, ...opts.examples]);
   if (loaded.problems.length > 0) {
     const at = { line: 1, col: 1 };
-    printDiagnostics(o, loaded.problems.map((p): Diagnostic => ({ code: 'VLT708', severity: severityOf('VLT708'), message: `few-shot example: ${p.message}`, span: { file: p.file, start: at, end: at } })));
+    printDiagnostics(
+      o,
+      loaded.problems.map((p): Diagnostic => ({ code: 'VLT708', severity: severityOf('VLT708'), message: `few-shot example: ${p.message}`, span: { file: p.file, start: at, end: at } })),
+    );
     return EXIT.failed;
   }
 

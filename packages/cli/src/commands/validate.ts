@@ -38,9 +38,10 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
   const database = opts.db !== undefined ? redactUrl(opts.db) : embeddedDataDir(model.name);
   const embedded = opts.db === undefined ? inspectEmbedded(embeddedDataDir(model.name)) : undefined;
   if (embedded !== undefined && embedded.kind !== 'ready') {
-    const connectionError = embedded.kind === 'damaged'
-      ? damagedMessage(embeddedDataDir(model.name), embedded.problem)
-      : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server`;
+    const connectionError =
+      embedded.kind === 'damaged'
+        ? damagedMessage(embeddedDataDir(model.name), embedded.problem)
+        : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server`;
     return { database, schema, diagnostics: [], resolved: new Map(), connectionError };
   }
   let db;

@@ -47,7 +47,12 @@ export const EMBEDDED_PG_MAJOR = '18';
  * damaged inside is PostgreSQL's to find when it starts; a missing piece is named here.
  */
 const REQUIRED: ReadonlyArray<readonly [string, 'file' | 'folder']> = [
-  ['global', 'folder'], ['global/pg_control', 'file'], ['base', 'folder'], ['pg_wal', 'folder'], ['pg_xact', 'folder'], ['postgresql.conf', 'file'],
+  ['global', 'folder'],
+  ['global/pg_control', 'file'],
+  ['base', 'folder'],
+  ['pg_wal', 'folder'],
+  ['pg_xact', 'folder'],
+  ['postgresql.conf', 'file'],
 ];
 /** PostgreSQL's control file is always this size (PG_CONTROL_FILE_SIZE). */
 const PG_CONTROL_SIZE = 8192;
@@ -66,8 +71,7 @@ const fsReason = (e: unknown): string => {
   return reason !== undefined ? `${reason} (${err.code})` : (err.message ?? String(e));
 };
 
-const kindOf = (s: Stats): string =>
-  s.isFile() ? 'a file' : s.isDirectory() ? 'a folder' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : 'a device';
+const kindOf = (s: Stats): string => (s.isFile() ? 'a file' : s.isDirectory() ? 'a folder' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : 'a device');
 
 /** Whether `dir` holds a database PGlite may open, may be created, or is damaged (and how). */
 export function inspectEmbedded(dir: string): EmbeddedState {

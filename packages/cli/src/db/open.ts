@@ -14,11 +14,12 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const db = options.url !== undefined
-    ? await openServer(options.url)
-    : await openEmbedded(embeddedDataDir(options.model), {
-        onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass --db URL to use a server)`),
-      });
+  const db =
+    options.url !== undefined
+      ? await openServer(options.url)
+      : await openEmbedded(embeddedDataDir(options.model), {
+          onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass --db URL to use a server)`),
+        });
   // Timestamps print and parse the same wherever vault runs: --load-ts without a zone is UTC.
   await db.query("SET TIME ZONE 'UTC'");
   return db.kind === 'server' ? { ...db, fork: () => openDatabase(options) } : db;

@@ -84,8 +84,9 @@ function connectionFailure(e: unknown, a: ServerAddress, url: string): string {
     '53300': `${where} has too many connections`,
     '57P03': `the server at ${where} is starting up or shutting down`,
   };
-  const cause = (code !== undefined ? CAUSES[code] : undefined)
-    ?? (/timeout expired|timed out/i.test(message) ? `timed out after ${a.connectTimeoutSeconds} s connecting to ${where} (set connect_timeout=SECONDS in the URL to wait longer)` : undefined)
-    ?? (/Connection terminated/i.test(message) ? `${where} closed the connection during start-up` : message.replace(/\s+/g, ' '));
+  const cause =
+    (code !== undefined ? CAUSES[code] : undefined) ??
+    (/timeout expired|timed out/i.test(message) ? `timed out after ${a.connectTimeoutSeconds} s connecting to ${where} (set connect_timeout=SECONDS in the URL to wait longer)` : undefined) ??
+    (/Connection terminated/i.test(message) ? `${where} closed the connection during start-up` : message.replace(/\s+/g, ' '));
   return `cannot connect to ${redactUrl(url)}: ${cause}`;
 }

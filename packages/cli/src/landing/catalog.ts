@@ -148,9 +148,7 @@ function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<K
       ),
       ...(primary !== undefined ? { primaryKey: key(primary) } : {}),
       uniqueKeys: keys.filter((k) => k.type === 'u' || k.type === 'i').map(key),
-      foreignKeys: keys
-        .filter((k) => k.type === 'f')
-        .map((k) => ({ ...key(k), targetSchema: k.target_schema ?? '', targetTable: k.target_table ?? '', targetColumns: k.target_columns ?? [] })),
+      foreignKeys: keys.filter((k) => k.type === 'f').map((k) => ({ ...key(k), targetSchema: k.target_schema ?? '', targetTable: k.target_table ?? '', targetColumns: k.target_columns ?? [] })),
       selectable: first.table_select,
     });
   }

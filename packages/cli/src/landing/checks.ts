@@ -56,17 +56,26 @@ function didYouMean(name: string, candidates: ReadonlyArray<string>): string {
 export function catalogFindings(f: SpecFacts, catalog: LandingCatalog): Finding[] {
   const schema = catalog.schema;
   if (!catalog.exists) {
-    return [{ check: 'existence', diagnostic: pathDiag('VLT601', LANDING_PATH, `landing schema '${schema}' does not exist in the database; set schemas.landing to the schema that holds the source tables`) }];
+    return [
+      { check: 'existence', diagnostic: pathDiag('VLT601', LANDING_PATH, `landing schema '${schema}' does not exist in the database; set schemas.landing to the schema that holds the source tables`) },
+    ];
   }
   const out: Finding[] = [];
   if (!catalog.usage) {
-    out.push({ check: 'permissions', diagnostic: pathDiag('VLT609', LANDING_PATH, `role '${catalog.user}' has no USAGE privilege on schema '${schema}' (GRANT USAGE ON SCHEMA ${schema} TO ${catalog.user})`) });
+    out.push({
+      check: 'permissions',
+      diagnostic: pathDiag('VLT609', LANDING_PATH, `role '${catalog.user}' has no USAGE privilege on schema '${schema}' (GRANT USAGE ON SCHEMA ${schema} TO ${catalog.user})`),
+    });
   }
   const dbTables = [...catalog.tables.keys()];
   for (const name of Object.keys(f.spec.tables).sort()) {
     const table = catalog.tables.get(name);
     if (table === undefined) {
-      out.push({ check: 'existence', table: name, diagnostic: pathDiag('VLT602', tablePath(name), `source table '${name}' not found in schema '${schema}'${didYouMean(name, dbTables)}`, { target: 'key' }) });
+      out.push({
+        check: 'existence',
+        table: name,
+        diagnostic: pathDiag('VLT602', tablePath(name), `source table '${name}' not found in schema '${schema}'${didYouMean(name, dbTables)}`, { target: 'key' }),
+      });
       continue;
     }
     out.push(...tableFindings(f, name, table, catalog));
@@ -85,7 +94,13 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
     const column = columnSpecObject(spec.columns[columnName]!);
     const db = dbColumns.get(columnName);
     if (db === undefined) {
-      out.push({ check: 'existence', table: name, diagnostic: pathDiag('VLT603', columnPath(name, columnName), `column '${columnName}' not found in ${catalog.schema}.${name}${didYouMean(columnName, [...dbColumns.keys()])}`, { target: 'key' }) });
+      out.push({
+        check: 'existence',
+        table: name,
+        diagnostic: pathDiag('VLT603', columnPath(name, columnName), `column '${columnName}' not found in ${catalog.schema}.${name}${didYouMean(columnName, [...dbColumns.keys()])}`, {
+          target: 'key',
+        }),
+      });
       continue;
     }
     if (!db.selectable) unreadable.push(columnName);
@@ -95,20 +110,38 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
       if (match !== 'same') {
         const code = match === 'compatible' ? 'VLT605' : 'VLT604';
         const tail = match === 'compatible' ? 'values are cast on load' : 'loads would fail or change values; fix the spec or the table';
-        out.push({ check: 'structure', table: name, diagnostic: pathDiag(code, [...columnPath(name, columnName), 'type'], `column ${name}.${columnName} is ${printColumnType(parsed.type)} in the spec but ${db.type} in the database: ${tail}`) });
+        out.push({
+          check: 'structure',
+          table: name,
+          diagnostic: pathDiag(code, [...columnPath(name, columnName), 'type'], `column ${name}.${columnName} is ${printColumnType(parsed.type)} in the spec but ${db.type} in the database: ${tail}`),
+        });
       }
     }
     if (!db.notNull && keyColumns.has(columnName)) {
-      out.push({ check: 'structure', table: name, diagnostic: pathDiag('VLT606', columnPath(name, columnName), `business key column ${name}.${columnName} has no NOT NULL constraint in the database: rows where it is NULL get no hub entry`, { target: 'key' }) });
+      out.push({
+        check: 'structure',
+        table: name,
+        diagnostic: pathDiag('VLT606', columnPath(name, columnName), `business key column ${name}.${columnName} has no NOT NULL constraint in the database: rows where it is NULL get no hub entry`, {
+          target: 'key',
+        }),
+      });
     } else if (!db.notNull && column.nullable === false) {
-      out.push({ check: 'structure', table: name, diagnostic: pathDiag('VLT607', columnPath(name, columnName), `column ${name}.${columnName} is nullable: false in the spec, but the database allows NULL`, { target: 'key' }) });
+      out.push({
+        check: 'structure',
+        table: name,
+        diagnostic: pathDiag('VLT607', columnPath(name, columnName), `column ${name}.${columnName} is nullable: false in the spec, but the database allows NULL`, { target: 'key' }),
+      });
     }
   }
   out.push(...referenceFindings(f, name, table, catalog));
-  if (catalog.usage && (!table.selectable && unreadable.length > 0)) {
+  if (catalog.usage && !table.selectable && unreadable.length > 0) {
     const all = unreadable.length === Object.keys(spec.columns).filter((c) => dbColumns.has(c)).length;
     const what = all ? `${catalog.schema}.${name}` : `columns ${unreadable.join(', ')} of ${catalog.schema}.${name}`;
-    out.push({ check: 'permissions', table: name, diagnostic: pathDiag('VLT610', tablePath(name), `role '${catalog.user}' has no SELECT privilege on ${what} (GRANT SELECT ON ${catalog.schema}.${name} TO ${catalog.user})`, { target: 'key' }) });
+    out.push({
+      check: 'permissions',
+      table: name,
+      diagnostic: pathDiag('VLT610', tablePath(name), `role '${catalog.user}' has no SELECT privilege on ${what} (GRANT SELECT ON ${catalog.schema}.${name} TO ${catalog.user})`, { target: 'key' }),
+    });
   }
   return out;
 }
@@ -128,7 +161,11 @@ function referenceFindings(f: SpecFacts, name: string, table: CatalogTable, cata
       out.push({
         check: 'structure',
         table: name,
-        diagnostic: pathDiag('VLT608', ['tables', name, 'references', i], `reference (${ref.columns.join(', ')}) → ${ref.table}(${expected.join(', ')}) disagrees with foreign key ${fk.name}, which references ${theirs}`),
+        diagnostic: pathDiag(
+          'VLT608',
+          ['tables', name, 'references', i],
+          `reference (${ref.columns.join(', ')}) → ${ref.table}(${expected.join(', ')}) disagrees with foreign key ${fk.name}, which references ${theirs}`,
+        ),
       });
     }
   }

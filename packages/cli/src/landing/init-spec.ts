@@ -85,7 +85,9 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
       if ('ok' in plan) references.push(plan.ok);
       else note(name, plan.skip);
     }
-    const keys = [t.primaryKey ? `primary key ${t.primaryKey.name}` : undefined, ...t.uniqueKeys.map((k) => `unique ${k.name}`), ...t.foreignKeys.map((k) => `foreign key ${k.name}`)].filter((x) => x !== undefined);
+    const keys = [t.primaryKey ? `primary key ${t.primaryKey.name}` : undefined, ...t.uniqueKeys.map((k) => `unique ${k.name}`), ...t.foreignKeys.map((k) => `foreign key ${k.name}`)].filter(
+      (x) => x !== undefined,
+    );
     note(name, `${t.kind} ${catalog.schema}.${name}${keys.length > 0 ? `: ${keys.join(', ')}` : ': no keys in the database; inference looks at column names'}`);
     tables[name] = {
       ...(t.comment !== undefined ? { description: t.comment } : {}),

@@ -15,9 +15,7 @@ export function databaseType(formatted: string): ColumnType | undefined {
   // `bpchar` without a length is blank-padded text of any length, while the spec's bare `char`
   // is PostgreSQL's `char`, one character: read it as text.
   if (formatted === 'bpchar') return { kind: 'text' };
-  const plain = formatted
-    .replace(/^(timestamp|time)\(\d+\)/, '$1')
-    .replace(/^interval\b.*$/, 'interval');
+  const plain = formatted.replace(/^(timestamp|time)\(\d+\)/, '$1').replace(/^interval\b.*$/, 'interval');
   const parsed = parseColumnType(plain);
   return parsed.ok ? parsed.type : undefined;
 }

@@ -80,11 +80,23 @@ function profileFindings(table: string, key: ReadonlyArray<string>, unique: Read
   const out: Finding[] = [];
   const keyText = `(${key.join(', ')})`;
   if (p.duplicateKeys > 0) {
-    out.push({ check: 'profile', table, diagnostic: diag('VLT612', path, `business key ${keyText} of ${table} ${unique.length > key.length ? `with ${unique.at(-1)} ` : ''}is not unique: ${p.duplicateKeys} key value${p.duplicateKeys === 1 ? '' : 's'} repeat in ${p.sampled} sampled rows, e.g. ${p.examples.join(', ')}; is the business key right?`) });
+    out.push({
+      check: 'profile',
+      table,
+      diagnostic: diag(
+        'VLT612',
+        path,
+        `business key ${keyText} of ${table} ${unique.length > key.length ? `with ${unique.at(-1)} ` : ''}is not unique: ${p.duplicateKeys} key value${p.duplicateKeys === 1 ? '' : 's'} repeat in ${p.sampled} sampled rows, e.g. ${p.examples.join(', ')}; is the business key right?`,
+      ),
+    });
   }
   if (p.nullKeys > 0) {
     const pct = ((100 * p.nullKeys) / Math.max(1, p.sampled)).toFixed(1);
-    out.push({ check: 'profile', table, diagnostic: diag('VLT613', path, `business key ${keyText} of ${table} is NULL in ${p.nullKeys} of ${p.sampled} sampled rows (${pct}%): those rows get no hub entry`) });
+    out.push({
+      check: 'profile',
+      table,
+      diagnostic: diag('VLT613', path, `business key ${keyText} of ${table} is NULL in ${p.nullKeys} of ${p.sampled} sampled rows (${pct}%): those rows get no hub entry`),
+    });
   }
   return out;
 }

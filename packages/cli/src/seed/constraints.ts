@@ -35,11 +35,13 @@ export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<Seed
           if (d === undefined) return [c];
           const type = databaseType(d.type);
           if (type === undefined && !keyColumns.has(`${s.name}.${c.name}`)) return [];
-          return [{
-            ...c,
-            ...(type !== undefined && compareTypes(c.type, type) !== 'incompatible' ? { type } : {}),
-            nullable: c.nullable && !d.notNull,
-          }];
+          return [
+            {
+              ...c,
+              ...(type !== undefined && compareTypes(c.type, type) !== 'incompatible' ? { type } : {}),
+              nullable: c.nullable && !d.notNull,
+            },
+          ];
         }),
       };
     }),

@@ -62,13 +62,18 @@ export async function inspectLanding(
   const lockable = present.filter((t) => SEEDABLE_KINDS.has(catalog.tables.get(t)!.kind));
   if (lockable.length > 0) await q.query(`LOCK TABLE ${lockable.map(ident).join(', ')} IN SHARE MODE`);
 
-  const attributes = present.length === 0 ? [] : (await q.query<{ table_name: string; oid: string; column_name: string | null; defaulted: boolean | null }>(
-    `SELECT c.relname::text AS table_name, CAST(c.oid AS text) AS oid, a.attname::text AS column_name, (a.atthasdef OR a.attidentity <> '') AS defaulted
+  const attributes =
+    present.length === 0
+      ? []
+      : (
+          await q.query<{ table_name: string; oid: string; column_name: string | null; defaulted: boolean | null }>(
+            `SELECT c.relname::text AS table_name, CAST(c.oid AS text) AS oid, a.attname::text AS column_name, (a.atthasdef OR a.attidentity <> '') AS defaulted
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
-    [options.landingSchema, present.join(sep)],
-  )).rows;
+            [options.landingSchema, present.join(sep)],
+          )
+        ).rows;
   const record = await readSeedRecord(q, options.rawVaultSchema);
 
   const existing = new Map<string, ExistingTable>();
@@ -81,12 +86,14 @@ WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
     let rows = 0;
     let foreignRows = 0;
     if (SEEDABLE_KINDS.has(table.kind)) {
-      const counted = (await q.query<{ rows: string | number; foreign_rows: string | number }>(
-        recorded === undefined
-          ? `SELECT count(*) AS rows, count(*) AS foreign_rows FROM ${ident(name)}`
-          : `SELECT count(*) AS rows, count(*) FILTER (WHERE CAST(CAST(xmin AS text) AS bigint) <> CAST($1 AS bigint)) AS foreign_rows FROM ${ident(name)}`,
-        recorded === undefined ? [] : [recorded.xid],
-      )).rows[0];
+      const counted = (
+        await q.query<{ rows: string | number; foreign_rows: string | number }>(
+          recorded === undefined
+            ? `SELECT count(*) AS rows, count(*) AS foreign_rows FROM ${ident(name)}`
+            : `SELECT count(*) AS rows, count(*) FILTER (WHERE CAST(CAST(xmin AS text) AS bigint) <> CAST($1 AS bigint)) AS foreign_rows FROM ${ident(name)}`,
+          recorded === undefined ? [] : [recorded.xid],
+        )
+      ).rows[0];
       rows = Number(counted?.rows ?? 0);
       foreignRows = Number(counted?.foreign_rows ?? 0);
     }
@@ -113,15 +120,17 @@ WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
 
 async function inboundKeys(q: Queryable, schema: string, tables: ReadonlyArray<string>, isSeeded: (schema: string, table: string) => boolean): Promise<InboundKey[]> {
   if (tables.length === 0) return [];
-  const keys = (await q.query<{ name: string; from_schema: string; from_table: string; to_table: string }>(
-    `SELECT con.conname::text AS name, fn.nspname::text AS from_schema, fc.relname::text AS from_table, tc.relname::text AS to_table
+  const keys = (
+    await q.query<{ name: string; from_schema: string; from_table: string; to_table: string }>(
+      `SELECT con.conname::text AS name, fn.nspname::text AS from_schema, fc.relname::text AS from_table, tc.relname::text AS to_table
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class tc ON tc.oid = con.confrelid JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
 JOIN pg_catalog.pg_class fc ON fc.oid = con.conrelid JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype = 'f' AND tn.nspname = $1 AND tc.relname = ANY(string_to_array($2, chr(31)))
 ORDER BY 2, 3, 1`,
-    [schema, tables.join(sep)],
-  )).rows.filter((k) => !isSeeded(k.from_schema, k.from_table));
+      [schema, tables.join(sep)],
+    )
+  ).rows.filter((k) => !isSeeded(k.from_schema, k.from_table));
   const counts = new Map<string, number>();
   const out: InboundKey[] = [];
   for (const k of keys) {

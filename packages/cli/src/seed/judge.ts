@@ -73,9 +73,13 @@ export function judgeSeed(targets: ReadonlyArray<SeedTarget>, state: LandingStat
       const outside = state.outside.get(outsideKey(fk));
       if (outside === undefined || outside.length > 0 || rowsPerTable === 0) continue;
       const written = fk.columns.filter((c) => t.columns.some((x) => x.name === c));
-      const mayBeNull = fk.columns.some((c) => !written.includes(c)) || written.some((c) => t.columns.find((x) => x.name === c)?.nullable === true && found.catalog.columns.find((x) => x.name === c)?.notNull !== true);
+      const mayBeNull =
+        fk.columns.some((c) => !written.includes(c)) ||
+        written.some((c) => t.columns.find((x) => x.name === c)?.nullable === true && found.catalog.columns.find((x) => x.name === c)?.notNull !== true);
       if (!mayBeNull) {
-        problems.push(`${t.qualified}: foreign key ${fk.name} references ${fk.targetSchema}.${fk.targetTable}, which is not a landing table of the spec and holds no rows: no row vault seed could write satisfies it (fill ${fk.targetTable}, or add it to the spec)`);
+        problems.push(
+          `${t.qualified}: foreign key ${fk.name} references ${fk.targetSchema}.${fk.targetTable}, which is not a landing table of the spec and holds no rows: no row vault seed could write satisfies it (fill ${fk.targetTable}, or add it to the spec)`,
+        );
       }
     }
     if (replace.has(t.source)) verdicts.set(t.source, { kind: 'replace', rows: found.rows });
@@ -88,7 +92,9 @@ export function judgeSeed(targets: ReadonlyArray<SeedTarget>, state: LandingStat
   for (const k of state.inbound) {
     const to = emptied.get(k.to);
     if (to === undefined || k.fromRows === 0) continue;
-    problems.push(`${k.fromSchema}.${k.fromTable} (${plural(k.fromRows, 'row')}, not a landing table of the spec) references ${to.qualified} through foreign key ${k.name}: replacing the rows of ${to.qualified} would break those rows`);
+    problems.push(
+      `${k.fromSchema}.${k.fromTable} (${plural(k.fromRows, 'row')}, not a landing table of the spec) references ${to.qualified} through foreign key ${k.name}: replacing the rows of ${to.qualified} would break those rows`,
+    );
   }
   return { verdicts, refusals, problems, usage };
 }

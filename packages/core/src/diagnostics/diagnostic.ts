@@ -63,12 +63,7 @@ export function hasErrors(diagnostics: ReadonlyArray<{ readonly severity: Severi
 /** Sort by file, then position, then code, so output is stable whatever order checks ran in. */
 export function sortDiagnostics(diagnostics: ReadonlyArray<Diagnostic>): Diagnostic[] {
   return [...diagnostics].sort(
-    (a, b) =>
-      byCodeUnit(a.span.file, b.span.file) ||
-      a.span.start.line - b.span.start.line ||
-      a.span.start.col - b.span.start.col ||
-      byCodeUnit(a.code, b.code) ||
-      byCodeUnit(a.message, b.message),
+    (a, b) => byCodeUnit(a.span.file, b.span.file) || a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col || byCodeUnit(a.code, b.code) || byCodeUnit(a.message, b.message),
   );
 }
 

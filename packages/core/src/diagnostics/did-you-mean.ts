@@ -81,10 +81,24 @@ export function closest(name: string, candidates: Iterable<string>): string | un
 
 /** Abbreviations column names use for the same word: customer_no and customer_number. */
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  no: 'number', nr: 'number', num: 'number', nbr: 'number', cd: 'code', dt: 'date', amt: 'amount', qty: 'quantity',
-  desc: 'description', addr: 'address', acct: 'account', cust: 'customer', ts: 'timestamp',
+  no: 'number',
+  nr: 'number',
+  num: 'number',
+  nbr: 'number',
+  cd: 'code',
+  dt: 'date',
+  amt: 'amount',
+  qty: 'quantity',
+  desc: 'description',
+  addr: 'address',
+  acct: 'account',
+  cust: 'customer',
+  ts: 'timestamp',
 };
 
 function normaliseAbbreviations(name: string): string {
-  return name.split('_').map((w) => ABBREVIATIONS[w] ?? w).join('_');
+  return name
+    .split('_')
+    .map((w) => ABBREVIATIONS[w] ?? w)
+    .join('_');
 }

@@ -142,21 +142,6 @@ export interface Call {
 }
 
 export type Expr =
-  | ColumnRef
-  | IntegerLiteral
-  | DecimalLiteral
-  | StringLiteral
-  | BooleanLiteral
-  | NullLiteral
-  | TemporalLiteral
-  | Negate
-  | Not
-  | Binary
-  | IsNull
-  | InList
-  | Between
-  | Case
-  | Cast
-  | Call;
+  ColumnRef | IntegerLiteral | DecimalLiteral | StringLiteral | BooleanLiteral | NullLiteral | TemporalLiteral | Negate | Not | Binary | IsNull | InList | Between | Case | Cast | Call;
 
 export type ExprKind = Expr['kind'];

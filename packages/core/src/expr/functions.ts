@@ -35,7 +35,9 @@ export const FUNCTIONS = {
   TRIM: { ...text1, doc: 'the text without leading and trailing spaces' },
   LENGTH: { minArgs: 1, maxArgs: 1, signature: { kind: 'fixed', params: ['text'], returns: 'integer' }, doc: 'number of characters' },
   ROUND: {
-    minArgs: 1, maxArgs: 2, signature: { kind: 'fixed', params: ['number', 'integer'], returns: 'numeric' },
+    minArgs: 1,
+    maxArgs: 2,
+    signature: { kind: 'fixed', params: ['number', 'integer'], returns: 'numeric' },
     doc: 'ROUND(x) or ROUND(x, digits)',
   },
   ABS: { minArgs: 1, maxArgs: 1, signature: { kind: 'fixed', params: ['number'], returns: 'first' }, doc: 'absolute value' },
@@ -48,7 +50,9 @@ export const FUNCTIONS = {
   MONTH: { ...datePart, doc: 'the month (1-12) of a date or timestamp' },
   DAY: { ...datePart, doc: 'the day of the month of a date or timestamp' },
   DATE_TRUNC: {
-    minArgs: 2, maxArgs: 2, signature: { kind: 'fixed', params: ['text', 'temporal'], returns: 'timestamp' },
+    minArgs: 2,
+    maxArgs: 2,
+    signature: { kind: 'fixed', params: ['text', 'temporal'], returns: 'timestamp' },
     doc: "DATE_TRUNC('unit', x): x truncated to the unit; the unit is a string literal from DATE_TRUNC_UNITS",
   },
 } as const satisfies Record<string, FunctionSpec>;

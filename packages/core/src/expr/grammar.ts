@@ -28,8 +28,19 @@ const { EmbeddedActionsParser } = chevrotain;
 
 /** Operator tokens to tree operators; `!=` is read as `<>`, its one canonical spelling. */
 const OPERATORS: Readonly<Record<string, BinaryOp>> = {
-  '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
-  '+': '+', '-': '-', '||': '||', '*': '*', '/': '/', '%': '%',
+  '=': '=',
+  '<>': '<>',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  '+': '+',
+  '-': '-',
+  '||': '||',
+  '*': '*',
+  '/': '/',
+  '%': '%',
 };
 
 function operator(t: IToken): BinaryOp {
@@ -57,9 +68,23 @@ export class ExprParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  readonly expression = this.RULE('expression', (): Expr => this.leftAssoc(T.Or, 'OR', () => this.SUBRULE(this.conjunction), () => this.SUBRULE2(this.conjunction)));
+  readonly expression = this.RULE('expression', (): Expr =>
+    this.leftAssoc(
+      T.Or,
+      'OR',
+      () => this.SUBRULE(this.conjunction),
+      () => this.SUBRULE2(this.conjunction),
+    ),
+  );
 
-  private readonly conjunction = this.RULE('conjunction', (): Expr => this.leftAssoc(T.And, 'AND', () => this.SUBRULE(this.negation), () => this.SUBRULE2(this.negation)));
+  private readonly conjunction = this.RULE('conjunction', (): Expr =>
+    this.leftAssoc(
+      T.And,
+      'AND',
+      () => this.SUBRULE(this.negation),
+      () => this.SUBRULE2(this.negation),
+    ),
+  );
 
   private readonly negation = this.RULE('negation', (): Expr => {
     const nots: IToken[] = [];
@@ -71,45 +96,71 @@ export class ExprParser extends EmbeddedActionsParser {
   private readonly predicate = this.RULE('predicate', (): Expr => {
     const left = this.SUBRULE(this.additive);
     let result = left;
-    this.OPTION(() => this.OR([
-      { ALT: () => {
-        const op = this.CONSUME(T.CompOp);
-        const right = this.SUBRULE2(this.additive);
-        result = this.ACTION(() => binary(operator(op), left, right));
-      } },
-      { ALT: () => {
-        this.CONSUME(T.Is);
-        const not = this.OPTION2(() => this.CONSUME2(T.Not));
-        const end = this.CONSUME(T.Null);
-        result = this.ACTION(() => ({ kind: 'isNull', operand: left, negated: not !== undefined, span: cover(left.span, T.tokenSpan(end)) }));
-      } },
-      { ALT: () => {
-        const negated = this.OPTION3(() => this.CONSUME3(T.Not)) !== undefined;
-        this.OR2([
-          { ALT: () => {
-            this.CONSUME(T.In);
-            this.CONSUME(T.LParen);
-            const list: Expr[] = [];
-            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, ERR_MSG: 'an expression', DEF: () => list.push(this.SUBRULE(this.expression)) });
-            const end = this.CONSUME(T.RParen);
-            result = this.ACTION(() => ({ kind: 'in', operand: left, list, negated, span: cover(left.span, T.tokenSpan(end)) }));
-          } },
-          { ALT: () => {
-            this.CONSUME(T.Between);
-            const low = this.SUBRULE3(this.additive);
-            this.CONSUME(T.And);
-            const high = this.SUBRULE4(this.additive);
-            result = this.ACTION(() => ({ kind: 'between', operand: left, low, high, negated, span: cover(left.span, high.span) }));
-          } },
-        ]);
-      } },
-    ]));
+    this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.CONSUME(T.CompOp);
+            const right = this.SUBRULE2(this.additive);
+            result = this.ACTION(() => binary(operator(op), left, right));
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            const not = this.OPTION2(() => this.CONSUME2(T.Not));
+            const end = this.CONSUME(T.Null);
+            result = this.ACTION(() => ({ kind: 'isNull', operand: left, negated: not !== undefined, span: cover(left.span, T.tokenSpan(end)) }));
+          },
+        },
+        {
+          ALT: () => {
+            const negated = this.OPTION3(() => this.CONSUME3(T.Not)) !== undefined;
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(T.In);
+                  this.CONSUME(T.LParen);
+                  const list: Expr[] = [];
+                  this.AT_LEAST_ONE_SEP({ SEP: T.Comma, ERR_MSG: 'an expression', DEF: () => list.push(this.SUBRULE(this.expression)) });
+                  const end = this.CONSUME(T.RParen);
+                  result = this.ACTION(() => ({ kind: 'in', operand: left, list, negated, span: cover(left.span, T.tokenSpan(end)) }));
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Between);
+                  const low = this.SUBRULE3(this.additive);
+                  this.CONSUME(T.And);
+                  const high = this.SUBRULE4(this.additive);
+                  result = this.ACTION(() => ({ kind: 'between', operand: left, low, high, negated, span: cover(left.span, high.span) }));
+                },
+              },
+            ]);
+          },
+        },
+      ]),
+    );
     return result;
   });
 
-  private readonly additive = this.RULE('additive', (): Expr => this.leftAssoc(T.AdditiveOp, undefined, () => this.SUBRULE(this.multiplicative), () => this.SUBRULE2(this.multiplicative)));
+  private readonly additive = this.RULE('additive', (): Expr =>
+    this.leftAssoc(
+      T.AdditiveOp,
+      undefined,
+      () => this.SUBRULE(this.multiplicative),
+      () => this.SUBRULE2(this.multiplicative),
+    ),
+  );
 
-  private readonly multiplicative = this.RULE('multiplicative', (): Expr => this.leftAssoc(T.MultiplicativeOp, undefined, () => this.SUBRULE(this.unary), () => this.SUBRULE2(this.unary)));
+  private readonly multiplicative = this.RULE('multiplicative', (): Expr =>
+    this.leftAssoc(
+      T.MultiplicativeOp,
+      undefined,
+      () => this.SUBRULE(this.unary),
+      () => this.SUBRULE2(this.unary),
+    ),
+  );
 
   private readonly unary = this.RULE('unary', (): Expr => {
     const minuses: IToken[] = [];
@@ -118,42 +169,51 @@ export class ExprParser extends EmbeddedActionsParser {
     return this.ACTION(() => prefixed(minuses, operand, 'negate'));
   });
 
-  private readonly primary = this.RULE('primary', (): Expr => this.OR({
-    ERR_MSG: 'an expression',
-    DEF: [
-      { ALT: () => this.literal(T.IntegerLit, (t) => ({ kind: 'integer', text: normaliseInteger(t.image), span: T.tokenSpan(t) })) },
-      { ALT: () => this.literal(T.DecimalLit, (t) => ({ kind: 'decimal', text: normaliseDecimal(t.image), span: T.tokenSpan(t) })) },
-      { ALT: () => this.literal(T.StringLit, (t) => ({ kind: 'string', value: unquote(t.image), span: T.tokenSpan(t) })) },
-      { ALT: () => this.literal(T.True, (t) => ({ kind: 'boolean', value: true, span: T.tokenSpan(t) })) },
-      { ALT: () => this.literal(T.False, (t) => ({ kind: 'boolean', value: false, span: T.tokenSpan(t) })) },
-      { ALT: () => this.literal(T.Null, (t) => ({ kind: 'null', span: T.tokenSpan(t) })) },
-      { ALT: () => {
-        const open = this.CONSUME(T.LParen);
-        const inner = this.SUBRULE(this.expression);
-        const close = this.CONSUME(T.RParen);
-        return this.ACTION(() => ({ ...inner, span: cover(T.tokenSpan(open), T.tokenSpan(close)) }));
-      } },
-      { ALT: () => this.SUBRULE(this.caseExpr) },
-      { ALT: () => this.SUBRULE(this.castExpr) },
-      { ALT: () => this.SUBRULE(this.named) },
-    ],
-  }));
+  private readonly primary = this.RULE('primary', (): Expr =>
+    this.OR({
+      ERR_MSG: 'an expression',
+      DEF: [
+        { ALT: () => this.literal(T.IntegerLit, (t) => ({ kind: 'integer', text: normaliseInteger(t.image), span: T.tokenSpan(t) })) },
+        { ALT: () => this.literal(T.DecimalLit, (t) => ({ kind: 'decimal', text: normaliseDecimal(t.image), span: T.tokenSpan(t) })) },
+        { ALT: () => this.literal(T.StringLit, (t) => ({ kind: 'string', value: unquote(t.image), span: T.tokenSpan(t) })) },
+        { ALT: () => this.literal(T.True, (t) => ({ kind: 'boolean', value: true, span: T.tokenSpan(t) })) },
+        { ALT: () => this.literal(T.False, (t) => ({ kind: 'boolean', value: false, span: T.tokenSpan(t) })) },
+        { ALT: () => this.literal(T.Null, (t) => ({ kind: 'null', span: T.tokenSpan(t) })) },
+        {
+          ALT: () => {
+            const open = this.CONSUME(T.LParen);
+            const inner = this.SUBRULE(this.expression);
+            const close = this.CONSUME(T.RParen);
+            return this.ACTION(() => ({ ...inner, span: cover(T.tokenSpan(open), T.tokenSpan(close)) }));
+          },
+        },
+        { ALT: () => this.SUBRULE(this.caseExpr) },
+        { ALT: () => this.SUBRULE(this.castExpr) },
+        { ALT: () => this.SUBRULE(this.named) },
+      ],
+    }),
+  );
 
   /** A column, a function call, or a DATE/TIMESTAMP literal: all start with a name. */
   private readonly named = this.RULE('named', (): Expr => {
     const name = this.CONSUME(T.Identifier);
     return this.OR([
-      { ALT: () => {
-        this.CONSUME(T.LParen);
-        const args: Expr[] = [];
-        this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
-        const close = this.CONSUME(T.RParen);
-        return this.ACTION(() => call(name, args, close, this.semanticErrors));
-      } },
-      { GATE: () => isTemporalPrefix(name.image), ALT: () => {
-        const literal = this.CONSUME(T.StringLit);
-        return this.ACTION(() => temporal(name, literal, this.semanticErrors));
-      } },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const args: Expr[] = [];
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expression)) });
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => call(name, args, close, this.semanticErrors));
+        },
+      },
+      {
+        GATE: () => isTemporalPrefix(name.image),
+        ALT: () => {
+          const literal = this.CONSUME(T.StringLit);
+          return this.ACTION(() => temporal(name, literal, this.semanticErrors));
+        },
+      },
       { ALT: () => this.ACTION((): Expr => ({ kind: 'column', name: name.image, span: T.tokenSpan(name) })) },
     ]);
   });

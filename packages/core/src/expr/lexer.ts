@@ -15,8 +15,7 @@ const { createToken, Lexer } = chevrotain;
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
-const keyword = (word: string): TokenType =>
-  createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: word });
+const keyword = (word: string): TokenType => createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: word });
 
 export const And = keyword('AND');
 export const Or = keyword('OR');
@@ -36,9 +35,7 @@ export const Cast = keyword('CAST');
 export const As = keyword('AS');
 
 /** Words that can never name a column, for printers and generators. */
-export const KEYWORDS: ReadonlySet<string> = new Set(
-  ['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE', 'CAST', 'AS'],
-);
+export const KEYWORDS: ReadonlySet<string> = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE', 'CAST', 'AS']);
 
 export const StringLit = createToken({ name: 'String', pattern: /'(?:[^']|'')*'/, line_breaks: true, label: 'a string' });
 /** Matches only when StringLit did not: an opening quote with no closing one. */
@@ -50,8 +47,7 @@ export const CompOp = createToken({ name: 'CompOp', pattern: Lexer.NA, label: 'a
 export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA });
 export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA });
 
-const op = (name: string, pattern: string, categories: TokenType[] = []): TokenType =>
-  createToken({ name, pattern, categories, label: `'${pattern}'` });
+const op = (name: string, pattern: string, categories: TokenType[] = []): TokenType => createToken({ name, pattern, categories, label: `'${pattern}'` });
 
 const Concat = op('Concat', '||', [AdditiveOp]);
 export const Plus = op('Plus', '+', [AdditiveOp]);
@@ -74,12 +70,47 @@ export const Comma = op('Comma', ',');
 const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED, line_breaks: true });
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, StringLit, UnterminatedString, DecimalLit, IntegerLit,
-  And, Or, Not, Is, Null, In, Between, Case, When, Then, Else, End, True, False, Cast, As, Identifier,
-  Concat, Plus, Minus, Star, Slash, Percent,
-  NotEqual, BangEqual, LessEqual, GreaterEqual, Less, Greater, Equal,
-  LParen, RParen, Comma,
-  CompOp, AdditiveOp, MultiplicativeOp,
+  WhiteSpace,
+  StringLit,
+  UnterminatedString,
+  DecimalLit,
+  IntegerLit,
+  And,
+  Or,
+  Not,
+  Is,
+  Null,
+  In,
+  Between,
+  Case,
+  When,
+  Then,
+  Else,
+  End,
+  True,
+  False,
+  Cast,
+  As,
+  Identifier,
+  Concat,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  NotEqual,
+  BangEqual,
+  LessEqual,
+  GreaterEqual,
+  Less,
+  Greater,
+  Equal,
+  LParen,
+  RParen,
+  Comma,
+  CompOp,
+  AdditiveOp,
+  MultiplicativeOp,
 ];
 
 /**

@@ -16,10 +16,20 @@ import { KEYWORDS } from './lexer.js';
 
 /** Binding strength, loosest first; NOT sits at 3, IS/IN/BETWEEN share the comparisons' 4. */
 const BINARY_PRECEDENCE = {
-  OR: 1, AND: 2,
-  '=': 4, '<>': 4, '<': 4, '<=': 4, '>': 4, '>=': 4,
-  '+': 5, '-': 5, '||': 5,
-  '*': 6, '/': 6, '%': 6,
+  OR: 1,
+  AND: 2,
+  '=': 4,
+  '<>': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '||': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
 } as const satisfies Record<BinaryOp, number>;
 
 const NOT = 3;
@@ -36,8 +46,16 @@ function precedence(e: Expr): number {
     .with({ kind: 'isNull' }, { kind: 'in' }, { kind: 'between' }, () => COMPARISON)
     .with({ kind: 'negate' }, () => NEGATE)
     .with(
-      { kind: 'column' }, { kind: 'integer' }, { kind: 'decimal' }, { kind: 'string' }, { kind: 'boolean' },
-      { kind: 'null' }, { kind: 'temporal' }, { kind: 'case' }, { kind: 'cast' }, { kind: 'call' },
+      { kind: 'column' },
+      { kind: 'integer' },
+      { kind: 'decimal' },
+      { kind: 'string' },
+      { kind: 'boolean' },
+      { kind: 'null' },
+      { kind: 'temporal' },
+      { kind: 'case' },
+      { kind: 'cast' },
+      { kind: 'call' },
       () => ATOM,
     )
     .exhaustive();
@@ -60,46 +78,45 @@ function print(e: Expr, min: number): string {
 }
 
 function render(e: Expr): string {
-  return match(e)
-    .with({ kind: 'column' }, (c) => checked(c.name, isColumnName(c.name), 'column name'))
-    .with({ kind: 'integer' }, (n) => checked(n.text, /^(0|[1-9]\d*)$/.test(n.text), 'integer'))
-    .with({ kind: 'decimal' }, (n) => checked(n.text, /^(0|[1-9]\d*)\.\d+$/.test(n.text), 'decimal'))
-    .with({ kind: 'string' }, (s) => checked(quoteString(s.value), !s.value.includes('\u0000'), 'string'))
-    .with({ kind: 'boolean' }, (b) => (b.value ? 'TRUE' : 'FALSE'))
-    .with({ kind: 'null' }, () => 'NULL')
-    .with({ kind: 'temporal' }, (t) =>
-      checked(`${t.type.toUpperCase()} ${quoteString(t.value)}`, (t.type === 'date' ? DATE : TIMESTAMP).test(t.value), 'temporal literal'))
-    // `-(-x)`, never `--x`: two dashes start a comment in SQL.
-    .with({ kind: 'negate' }, (n) => `-${n.operand.kind === 'negate' ? `(${render(n.operand)})` : print(n.operand, NEGATE)}`)
-    .with({ kind: 'not' }, (n) => `NOT ${print(n.operand, NOT)}`)
-    .with({ kind: 'binary' }, (b) => {
-      const p = BINARY_PRECEDENCE[checked(b.op, Object.hasOwn(BINARY_PRECEDENCE, b.op), 'operator')];
-      // Comparisons do not chain, so both sides need parentheses at their own level.
-      const [l, r] = p === COMPARISON ? [ADDITIVE, ADDITIVE] : [p, p + 1];
-      return `${print(b.left, l)} ${b.op} ${print(b.right, r)}`;
-    })
-    .with({ kind: 'isNull' }, (n) => `${print(n.operand, ADDITIVE)} IS ${n.negated ? 'NOT ' : ''}NULL`)
-    .with({ kind: 'in' }, (n) => {
-      const list = checked(n.list.map((x) => print(x, ANY)).join(', '), n.list.length > 0, 'empty IN list');
-      return `${print(n.operand, ADDITIVE)} ${n.negated ? 'NOT ' : ''}IN (${list})`;
-    })
-    .with({ kind: 'between' }, (n) =>
-      `${print(n.operand, ADDITIVE)} ${n.negated ? 'NOT ' : ''}BETWEEN ${print(n.low, ADDITIVE)} AND ${print(n.high, ADDITIVE)}`)
-    .with({ kind: 'case' }, (c) => {
-      const parts = ['CASE'];
-      if (c.operand !== undefined) parts.push(print(c.operand, ANY));
-      for (const w of c.whens) parts.push('WHEN', print(w.when, ANY), 'THEN', print(w.then, ANY));
-      if (c.else !== undefined) parts.push('ELSE', print(c.else, ANY));
-      parts.push('END');
-      return checked(parts.join(' '), c.whens.length > 0, 'CASE without WHEN');
-    })
-    .with({ kind: 'cast' }, (c) => {
-      const type = printColumnType(c.type);
-      return `CAST(${print(c.operand, ANY)} AS ${checked(type, parseColumnType(type).ok, 'CAST type')})`;
-    })
-    .with({ kind: 'call' }, (c) =>
-      checked(`${c.name}(${c.args.map((a) => print(a, ANY)).join(', ')})`, Object.hasOwn(FUNCTIONS, c.name), 'function'))
-    .exhaustive();
+  return (
+    match(e)
+      .with({ kind: 'column' }, (c) => checked(c.name, isColumnName(c.name), 'column name'))
+      .with({ kind: 'integer' }, (n) => checked(n.text, /^(0|[1-9]\d*)$/.test(n.text), 'integer'))
+      .with({ kind: 'decimal' }, (n) => checked(n.text, /^(0|[1-9]\d*)\.\d+$/.test(n.text), 'decimal'))
+      .with({ kind: 'string' }, (s) => checked(quoteString(s.value), !s.value.includes('\u0000'), 'string'))
+      .with({ kind: 'boolean' }, (b) => (b.value ? 'TRUE' : 'FALSE'))
+      .with({ kind: 'null' }, () => 'NULL')
+      .with({ kind: 'temporal' }, (t) => checked(`${t.type.toUpperCase()} ${quoteString(t.value)}`, (t.type === 'date' ? DATE : TIMESTAMP).test(t.value), 'temporal literal'))
+      // `-(-x)`, never `--x`: two dashes start a comment in SQL.
+      .with({ kind: 'negate' }, (n) => `-${n.operand.kind === 'negate' ? `(${render(n.operand)})` : print(n.operand, NEGATE)}`)
+      .with({ kind: 'not' }, (n) => `NOT ${print(n.operand, NOT)}`)
+      .with({ kind: 'binary' }, (b) => {
+        const p = BINARY_PRECEDENCE[checked(b.op, Object.hasOwn(BINARY_PRECEDENCE, b.op), 'operator')];
+        // Comparisons do not chain, so both sides need parentheses at their own level.
+        const [l, r] = p === COMPARISON ? [ADDITIVE, ADDITIVE] : [p, p + 1];
+        return `${print(b.left, l)} ${b.op} ${print(b.right, r)}`;
+      })
+      .with({ kind: 'isNull' }, (n) => `${print(n.operand, ADDITIVE)} IS ${n.negated ? 'NOT ' : ''}NULL`)
+      .with({ kind: 'in' }, (n) => {
+        const list = checked(n.list.map((x) => print(x, ANY)).join(', '), n.list.length > 0, 'empty IN list');
+        return `${print(n.operand, ADDITIVE)} ${n.negated ? 'NOT ' : ''}IN (${list})`;
+      })
+      .with({ kind: 'between' }, (n) => `${print(n.operand, ADDITIVE)} ${n.negated ? 'NOT ' : ''}BETWEEN ${print(n.low, ADDITIVE)} AND ${print(n.high, ADDITIVE)}`)
+      .with({ kind: 'case' }, (c) => {
+        const parts = ['CASE'];
+        if (c.operand !== undefined) parts.push(print(c.operand, ANY));
+        for (const w of c.whens) parts.push('WHEN', print(w.when, ANY), 'THEN', print(w.then, ANY));
+        if (c.else !== undefined) parts.push('ELSE', print(c.else, ANY));
+        parts.push('END');
+        return checked(parts.join(' '), c.whens.length > 0, 'CASE without WHEN');
+      })
+      .with({ kind: 'cast' }, (c) => {
+        const type = printColumnType(c.type);
+        return `CAST(${print(c.operand, ANY)} AS ${checked(type, parseColumnType(type).ok, 'CAST type')})`;
+      })
+      .with({ kind: 'call' }, (c) => checked(`${c.name}(${c.args.map((a) => print(a, ANY)).join(', ')})`, Object.hasOwn(FUNCTIONS, c.name), 'function'))
+      .exhaustive()
+  );
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -40,11 +40,7 @@ export interface TypecheckResult {
  * typecheckExpression(parseExpression("amount * 2").expr!, new Map([['Amount', { kind: 'int' }]]))
  * // { type: 'integer', errors: [] }
  */
-export function typecheckExpression(
-  e: Expr,
-  columns: ReadonlyMap<string, ColumnType>,
-  opts: { readonly expect?: 'boolean' } = {},
-): TypecheckResult {
+export function typecheckExpression(e: Expr, columns: ReadonlyMap<string, ColumnType>, opts: { readonly expect?: 'boolean' } = {}): TypecheckResult {
   const checker = new Checker(columns);
   const type = checker.check(e);
   if (opts.expect === 'boolean' && type !== undefined && type !== 'boolean') {

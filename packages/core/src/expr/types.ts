@@ -33,14 +33,27 @@ export function isTemporal(t: ExprType): boolean {
 }
 
 const TEMPORAL_ARITHMETIC: Readonly<Record<string, TypeFamily>> = {
-  'date + integer': 'date', 'integer + date': 'date', 'date - integer': 'date',
+  'date + integer': 'date',
+  'integer + date': 'date',
+  'date - integer': 'date',
   'date - date': 'integer',
-  'timestamp - timestamp': 'interval', 'timestamp - date': 'interval', 'date - timestamp': 'interval',
-  'date + interval': 'timestamp', 'interval + date': 'timestamp', 'date - interval': 'timestamp',
-  'timestamp + interval': 'timestamp', 'interval + timestamp': 'timestamp', 'timestamp - interval': 'timestamp',
-  'interval + interval': 'interval', 'interval - interval': 'interval',
-  'interval * integer': 'interval', 'interval * numeric': 'interval', 'integer * interval': 'interval',
-  'numeric * interval': 'interval', 'interval / integer': 'interval', 'interval / numeric': 'interval',
+  'timestamp - timestamp': 'interval',
+  'timestamp - date': 'interval',
+  'date - timestamp': 'interval',
+  'date + interval': 'timestamp',
+  'interval + date': 'timestamp',
+  'date - interval': 'timestamp',
+  'timestamp + interval': 'timestamp',
+  'interval + timestamp': 'timestamp',
+  'timestamp - interval': 'timestamp',
+  'interval + interval': 'interval',
+  'interval - interval': 'interval',
+  'interval * integer': 'interval',
+  'interval * numeric': 'interval',
+  'integer * interval': 'interval',
+  'numeric * interval': 'interval',
+  'interval / integer': 'interval',
+  'interval / numeric': 'interval',
 };
 
 /** The result of `l op r`, or undefined when the operator does not apply to these types. */

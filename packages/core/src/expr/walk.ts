@@ -12,11 +12,7 @@ export function children(e: Expr): ReadonlyArray<Expr> {
     .with({ kind: 'binary' }, (n) => [n.left, n.right])
     .with({ kind: 'in' }, (n) => [n.operand, ...n.list])
     .with({ kind: 'between' }, (n) => [n.operand, n.low, n.high])
-    .with({ kind: 'case' }, (n) => [
-      ...(n.operand === undefined ? [] : [n.operand]),
-      ...n.whens.flatMap((w) => [w.when, w.then]),
-      ...(n.else === undefined ? [] : [n.else]),
-    ])
+    .with({ kind: 'case' }, (n) => [...(n.operand === undefined ? [] : [n.operand]), ...n.whens.flatMap((w) => [w.when, w.then]), ...(n.else === undefined ? [] : [n.else])])
     .with({ kind: 'call' }, (n) => n.args)
     .exhaustive();
 }

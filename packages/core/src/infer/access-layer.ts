@@ -80,7 +80,17 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const o = offered(h);
     const at = listed.get(h.name);
     const origin = at === undefined ? h.origin : ['access_layer', 'presentation_views', at];
-    return { kind: 'presentation_view', name: h.name, businessHub: h.name, businessKeys: h.businessKeys.map((k) => k.name), columns: o.columns, derivedFrom: o.refs, evidence: [ev('al.presentation_view', `current values of ${h.name}`)], origin, ...(h.description !== undefined ? { description: h.description } : {}) };
+    return {
+      kind: 'presentation_view',
+      name: h.name,
+      businessHub: h.name,
+      businessKeys: h.businessKeys.map((k) => k.name),
+      columns: o.columns,
+      derivedFrom: o.refs,
+      evidence: [ev('al.presentation_view', `current values of ${h.name}`)],
+      origin,
+      ...(h.description !== undefined ? { description: h.description } : {}),
+    };
   });
 
   const dimensionalModels: DimensionalModel[] = [];
@@ -89,18 +99,26 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const base = ['access_layer', 'dimensional_models', name];
     const link = b.links.find((l) => l.name === m.fact);
     const hub = b.hubs.find((h) => h.name === m.fact);
-    if (!link && !hub) { unknown([...base, 'fact'], m.fact, linkAndHubNames, 'a link or hub'); continue; }
+    if (!link && !hub) {
+      unknown([...base, 'fact'], m.fact, linkAndHubNames, 'a link or hub');
+      continue;
+    }
     const fact = (link ?? hub)!;
     const slots = link ? link.hubs : [];
-    const dimensionSlots = m.dimensions === undefined ? slots : m.dimensions.flatMap((d, i) => {
-      const found = slots.filter((s) => s.hub === d || `${s.role}_${s.hub}` === d);
-      if (found.length === 0) {
-        const names = slots.map((s) => (s.role ? `${s.role}_${s.hub}` : s.hub));
-        const hint = closest(d, names);
-        diagnostics.push(pathDiag('VLT409', [...base, 'dimensions', i], `'${d}' is not a hub of '${m.fact}'${hint ? `; did you mean '${hint}'?` : names.length ? `; its hubs are ${names.join(', ')}` : ''}`));
-      }
-      return found;
-    });
+    const dimensionSlots =
+      m.dimensions === undefined
+        ? slots
+        : m.dimensions.flatMap((d, i) => {
+            const found = slots.filter((s) => s.hub === d || `${s.role}_${s.hub}` === d);
+            if (found.length === 0) {
+              const names = slots.map((s) => (s.role ? `${s.role}_${s.hub}` : s.hub));
+              const hint = closest(d, names);
+              diagnostics.push(
+                pathDiag('VLT409', [...base, 'dimensions', i], `'${d}' is not a hub of '${m.fact}'${hint ? `; did you mean '${hint}'?` : names.length ? `; its hubs are ${names.join(', ')}` : ''}`),
+              );
+            }
+            return found;
+          });
     const dimensions: Dimension[] = [];
     const refs: EntityRef[] = [...offered(fact).refs];
     for (const s of dimensionSlots) {
@@ -118,13 +136,22 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
         measures.push(hit);
         for (const p of pools) if (p.columns.includes(hit)) refs.push(...p.refs);
       } else {
-        const hint = closest(measure, pools.flatMap((p) => p.columns.map((c) => c.name)));
+        const hint = closest(
+          measure,
+          pools.flatMap((p) => p.columns.map((c) => c.name)),
+        );
         diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
     dimensionalModels.push({
-      kind: 'dimensional_model', name, fact: fact.name, factKind: fact.kind, measures, dimensions,
-      derivedFrom: uniqueRefs(refs), evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}`)],
+      kind: 'dimensional_model',
+      name,
+      fact: fact.name,
+      factKind: fact.kind,
+      measures,
+      dimensions,
+      derivedFrom: uniqueRefs(refs),
+      evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}`)],
       origin: base,
       ...(m.description !== undefined ? { description: m.description } : {}),
     });
@@ -135,22 +162,33 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const v = al.reporting_views![name]!;
     const base = ['access_layer', 'reporting_views', name];
     const from = b.hubs.find((h) => h.name === v.from) ?? b.links.find((l) => l.name === v.from);
-    if (!from) { unknown([...base, 'from'], v.from, hubAndLinkNames, 'a hub or link'); continue; }
+    if (!from) {
+      unknown([...base, 'from'], v.from, hubAndLinkNames, 'a hub or link');
+      continue;
+    }
     const o = offered(from);
     const columns: AccessColumn[] = [];
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
       const hit = o.columns.find((x) => x.name === c);
       if (hit) columns.push(hit);
       else {
-        const hint = closest(c, o.columns.map((x) => x.name));
+        const hint = closest(
+          c,
+          o.columns.map((x) => x.name),
+        );
         diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' is not a column of '${v.from}'${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
     const checked = v.filter === undefined ? undefined : checkRule(v.filter, o.columns, [...base, 'filter'], 'boolean', diagnostics);
     reportingViews.push({
-      kind: 'reporting_view', name, from: from.name, fromKind: from.kind, columns,
+      kind: 'reporting_view',
+      name,
+      from: from.name,
+      fromKind: from.kind,
+      columns,
       ...(checked ? { filter: { expr: checked.expr, text: checked.text } } : {}),
-      derivedFrom: o.refs, evidence: [ev('al.reporting_view', `from ${from.name}`)],
+      derivedFrom: o.refs,
+      evidence: [ev('al.reporting_view', `from ${from.name}`)],
       origin: base,
       ...(v.description !== undefined ? { description: v.description } : {}),
     });

@@ -26,14 +26,24 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   for (const entity of Object.keys(rules).sort()) {
     if (!targets.has(entity)) {
       const hint = closest(entity, targets);
-      diagnostics.push(pathDiag('VLT307', ['business_vault', 'rules', entity], `business rules for '${entity}', which is not a hub or link of this model${hint ? `; did you mean '${hint}'?` : ''}`, { target: 'key' }));
+      diagnostics.push(
+        pathDiag('VLT307', ['business_vault', 'rules', entity], `business rules for '${entity}', which is not a hub or link of this model${hint ? `; did you mean '${hint}'?` : ''}`, {
+          target: 'key',
+        }),
+      );
     }
   }
 
   // An entity with rules comes from its rules; any other from where its raw entity came from.
   const origin = (name: string, raw: SpecPath): SpecPath => (Object.hasOwn(rules, name) ? ['business_vault', 'rules', name] : raw);
-  const satsOf = groupBy(rv.satellites.filter((s) => !s.sensitive), (s) => s.parent);
-  const linkSatsOf = groupBy(rv.linkSatellites.filter((s) => !s.sensitive), (s) => s.parent);
+  const satsOf = groupBy(
+    rv.satellites.filter((s) => !s.sensitive),
+    (s) => s.parent,
+  );
+  const linkSatsOf = groupBy(
+    rv.linkSatellites.filter((s) => !s.sensitive),
+    (s) => s.parent,
+  );
   const hubs: BusinessHub[] = [];
   const satellites: BusinessSatellite[] = [];
   for (const hub of rv.hubs) {
@@ -42,7 +52,11 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, diagnostics);
     const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], diagnostics);
     hubs.push({
-      kind: 'business_hub', name: hub.name, hub: hub.name, hashKey: hub.hashKey, businessKeys: hub.businessKeys,
+      kind: 'business_hub',
+      name: hub.name,
+      hub: hub.name,
+      hashKey: hub.hashKey,
+      businessKeys: hub.businessKeys,
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : [])],
       evidence: [ev('bv.business_hub', `from hub ${hub.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
@@ -51,10 +65,18 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     });
     if (sats.length > 0 || body.derived.length > 0) {
       satellites.push({
-        kind: 'business_satellite', name: hub.name, parent: hub.name, parentHashKey: hub.hashKey,
-        satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
+        kind: 'business_satellite',
+        name: hub.name,
+        parent: hub.name,
+        parentHashKey: hub.hashKey,
+        satellites: sats.map((s) => s.name),
+        columns: body.columns,
+        derived: body.derived,
         derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name))],
-        evidence: [ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
+        evidence: [
+          ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
+          ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
+        ],
         origin: origin(hub.name, hub.origin),
       });
     }
@@ -69,7 +91,11 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);
     const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], diagnostics);
     links.push({
-      kind: 'business_link', name: link.name, link: link.name, hashKey: link.hashKey, hubs: link.hubs,
+      kind: 'business_link',
+      name: link.name,
+      link: link.name,
+      hashKey: link.hashKey,
+      hubs: link.hubs,
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
@@ -78,10 +104,18 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     });
     if (sats.length > 0 || body.derived.length > 0) {
       linkSatellites.push({
-        kind: 'business_link_satellite', name: link.name, parent: link.name, parentHashKey: link.hashKey,
-        satellites: sats.map((s) => s.name), columns: body.columns, derived: body.derived,
+        kind: 'business_link_satellite',
+        name: link.name,
+        parent: link.name,
+        parentHashKey: link.hashKey,
+        satellites: sats.map((s) => s.name),
+        columns: body.columns,
+        derived: body.derived,
         derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name))],
-        evidence: [ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`), ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : [])],
+        evidence: [
+          ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
+          ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
+        ],
         origin: origin(link.name, link.origin),
       });
     }
@@ -102,7 +136,10 @@ function satelliteBody(entity: string, sats: ReadonlyArray<Satellite | LinkSatel
   const columns: BusinessColumn[] = sats.flatMap((s) =>
     s.payload.map((c) => ({
       name: (count.get(c.name) ?? 0) > 1 ? `${s.name}_${c.name}` : c.name,
-      type: c.type, nullable: c.nullable, satellite: s.name, sourceColumn: c.name,
+      type: c.type,
+      nullable: c.nullable,
+      satellite: s.name,
+      sourceColumn: c.name,
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
   );

@@ -54,15 +54,18 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
   const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
   const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };
-  const model = vaultModel({
-    name: spec.model,
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    recordSource: spec.record_source ?? spec.model,
-    hashing: { algorithm: hashing.algorithm, caseSensitiveKeys: hashing.case_sensitive_keys, caseSensitiveHashdiff: hashing.case_sensitive_hashdiff },
-    schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
-    stages,
-    sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
-  }, layerEntities(raw, businessVault, accessLayer));
+  const model = vaultModel(
+    {
+      name: spec.model,
+      ...(spec.description !== undefined ? { description: spec.description } : {}),
+      recordSource: spec.record_source ?? spec.model,
+      hashing: { algorithm: hashing.algorithm, caseSensitiveKeys: hashing.case_sensitive_keys, caseSensitiveHashdiff: hashing.case_sensitive_hashdiff },
+      schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
+      stages,
+      sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
+    },
+    layerEntities(raw, businessVault, accessLayer),
+  );
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   diagnostics.push(...validateConformance(model), ...validatePipelineFlow(model));
   return { model: diagnostics.some((d) => d.severity === 'error') ? undefined : model, diagnostics };

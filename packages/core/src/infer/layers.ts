@@ -29,8 +29,16 @@ export interface AccessLayer {
 /** The entities of the layers, in canonical kind order. */
 export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer): ReadonlyArray<RawVaultEntity | BusinessVaultEntity | AccessLayerEntity> {
   return [
-    ...raw.hubs, ...raw.links, ...raw.satellites, ...raw.linkSatellites,
-    ...bv.hubs, ...bv.links, ...bv.satellites, ...bv.linkSatellites,
-    ...al.presentationViews, ...al.dimensionalModels, ...al.reportingViews,
+    ...raw.hubs,
+    ...raw.links,
+    ...raw.satellites,
+    ...raw.linkSatellites,
+    ...bv.hubs,
+    ...bv.links,
+    ...bv.satellites,
+    ...bv.linkSatellites,
+    ...al.presentationViews,
+    ...al.dimensionalModels,
+    ...al.reportingViews,
   ];
 }

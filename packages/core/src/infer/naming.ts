@@ -20,11 +20,16 @@ export function singular(name: string): string {
   const i = name.lastIndexOf('_');
   const head = name.slice(0, i + 1);
   const word = name.slice(i + 1);
-  const one = /ies$/.test(word) && word.length > 4 ? `${word.slice(0, -3)}y`
-    : /(sses|xes|ches|shes)$/.test(word) ? word.slice(0, -2)
-    : /(ss|us|is|ics)$/.test(word) ? word
-    : /s$/.test(word) && word.length > 3 ? word.slice(0, -1)
-    : word;
+  const one =
+    /ies$/.test(word) && word.length > 4
+      ? `${word.slice(0, -3)}y`
+      : /(sses|xes|ches|shes)$/.test(word)
+        ? word.slice(0, -2)
+        : /(ss|us|is|ics)$/.test(word)
+          ? word
+          : /s$/.test(word) && word.length > 3
+            ? word.slice(0, -1)
+            : word;
   return head + one;
 }
 
@@ -52,7 +57,8 @@ function abbreviates(stem: string, word: string): boolean {
   return j === stem.length;
 }
 
-const TECHNICAL = /^(load_?(ts|timestamp|date|datetime|dts|time)|ldts|record_source|rsrc|(dss|dv|etl|dw|meta|cdc)_.*|_.*|(created|updated|modified|inserted|changed|loaded|extracted)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|is_deleted|deleted_flag|row_hash)$/;
+const TECHNICAL =
+  /^(load_?(ts|timestamp|date|datetime|dts|time)|ldts|record_source|rsrc|(dss|dv|etl|dw|meta|cdc)_.*|_.*|(created|updated|modified|inserted|changed|loaded|extracted)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|is_deleted|deleted_flag|row_hash)$/;
 
 /** Load/update timestamps, CDC flags and other bookkeeping a source adds. */
 export function looksTechnical(column: string): boolean {

@@ -44,8 +44,16 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
     const refColumns = new Set(linkable.flatMap((r) => r.columns));
-    if (t.kind === 'reference') { roles.set(t.name, 'reference'); roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`)); continue; }
-    if (t.kind === 'link') { roles.set(t.name, 'link'); roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`)); continue; }
+    if (t.kind === 'reference') {
+      roles.set(t.name, 'reference');
+      roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`));
+      continue;
+    }
+    if (t.kind === 'link') {
+      roles.set(t.name, 'link');
+      roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`));
+      continue;
+    }
     if (t.kind === 'hub') {
       roles.set(t.name, 'hub');
       roleEvidence.set(t.name, ev('table.hub_override', `${t.name}: kind: hub`));
@@ -63,7 +71,9 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       roleEvidence.set(t.name, ev('table.keyless_references', `${t.name}: no business key, ${linkable.length} references`));
     } else {
       roles.set(t.name, 'none');
-      diagnostics.push(pathDiag('VLT401', ['tables', t.name], `no business key found for table '${t.name}': declare business_key (or primary_key), or name its key column like ${t.entity}_id`, { target: 'key' }));
+      diagnostics.push(
+        pathDiag('VLT401', ['tables', t.name], `no business key found for table '${t.name}': declare business_key (or primary_key), or name its key column like ${t.entity}_id`, { target: 'key' }),
+      );
     }
   }
 
@@ -84,7 +94,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const keys = t.key.map((k) => columnOf(t, k));
     const existing = hubs.get(name);
     if (existing !== undefined && existing.businessKeys.length !== keys.length) {
-      diagnostics.push(pathDiag('VLT410', ['tables', t.name], `table '${t.name}' feeds hub '${name}' with a ${keys.length}-column key, but the hub's key has ${existing.businessKeys.length} columns`, { target: 'key' }));
+      diagnostics.push(
+        pathDiag('VLT410', ['tables', t.name], `table '${t.name}' feeds hub '${name}' with a ${keys.length}-column key, but the hub's key has ${existing.businessKeys.length} columns`, {
+          target: 'key',
+        }),
+      );
       continue;
     }
     const h = draft(name, keys, ['tables', t.name]);
@@ -95,14 +109,17 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (t.spec.description !== undefined && h.description === undefined) h.description = t.spec.description;
     hubOfTable.set(t.name, name);
   }
-  const hubOfRef = (r: Ref): string | undefined =>
-    r.target.kind === 'implied' ? r.target.concept : hubOfTable.get(r.target.table);
+  const hubOfRef = (r: Ref): string | undefined => (r.target.kind === 'implied' ? r.target.concept : hubOfTable.get(r.target.table));
   for (const r of refs) {
     if (!targetIsHubLike(r)) continue;
     const name = hubOfRef(r);
     if (name === undefined) continue;
     const from = tableByName.get(r.from)!;
-    const h = draft(name, r.columns.map((c) => columnOf(from, c)), ['tables', r.from, 'columns', r.columns[0]!]);
+    const h = draft(
+      name,
+      r.columns.map((c) => columnOf(from, c)),
+      ['tables', r.from, 'columns', r.columns[0]!],
+    );
     if (r.target.kind === 'implied' && !h.evidence.some((e) => e.rule === 'hub.implied_by_key_column')) {
       h.evidence.push(ev('hub.implied_by_key_column', `'${r.columns[0]}' names the concept '${name}', which no table owns`));
     }
@@ -125,7 +142,14 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
     let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
     if (link && linkNames.has(link.name)) {
-      diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `table '${t.name}' forms link '${link.name}', which table '${linkNames.get(link.name)}' forms too; name one of them with link:`, t.spec.link ? {} : { target: 'key' }));
+      diagnostics.push(
+        pathDiag(
+          'VLT410',
+          ['tables', t.name, ...(t.spec.link ? ['link'] : [])],
+          `table '${t.name}' forms link '${link.name}', which table '${linkNames.get(link.name)}' forms too; name one of them with link:`,
+          t.spec.link ? {} : { target: 'key' },
+        ),
+      );
       link = undefined;
     }
     if (link) {
@@ -144,7 +168,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   }
 
   const hubList: Hub[] = [...hubs.values()].map((h) => ({
-    kind: 'hub', name: h.name, hashKey: `${h.name}_hk`, businessKeys: h.businessKeys,
+    kind: 'hub',
+    name: h.name,
+    hashKey: `${h.name}_hk`,
+    businessKeys: h.businessKeys,
     sources: dedupeSources(h.sources),
     derivedFrom: [...h.derivedFrom].sort().map((name) => ({ layer: 'source', kind: 'source_table', name }) as const),
     evidence: h.evidence,
@@ -169,8 +196,12 @@ function columnOf(t: TableInfo, name: string): Column {
  */
 function sourcedColumn(table: string, c: Column): SourcedColumn {
   return {
-    name: c.name, type: c.type, nullable: c.nullable, ...(c.description !== undefined ? { description: c.description } : {}),
-    sourceTable: table, sourceColumn: c.name,
+    name: c.name,
+    type: c.type,
+    nullable: c.nullable,
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    sourceTable: table,
+    sourceColumn: c.name,
   };
 }
 
@@ -223,8 +254,12 @@ function buildLink(
     hubs: hubRefs,
     sources: [{ table: t.name, columns: slots.flatMap((s) => s.columns) }],
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
-    evidence: [roleEvidence, ...refs.map((r) => r.evidence), ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
-      ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`)],
+    evidence: [
+      roleEvidence,
+      ...refs.map((r) => r.evidence),
+      ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
+      ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`),
+    ],
     origin: t.spec.link !== undefined ? ['tables', t.name, 'link'] : ['tables', t.name],
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
   };
@@ -245,7 +280,10 @@ function buildSatellites(
   const add = (name: string, sensitive: boolean, c: SourcedColumn, e: Evidence): void => {
     let g = groups.get(name);
     // A satellite the spec names (satellites:) comes from that entry, any other from its table.
-    if (g === undefined) { g = { sensitive, columns: [], evidence: [], origin: Object.hasOwn(t.spec.satellites ?? {}, name) ? ['tables', t.name, 'satellites', name] : ['tables', t.name] }; groups.set(name, g); }
+    if (g === undefined) {
+      g = { sensitive, columns: [], evidence: [], origin: Object.hasOwn(t.spec.satellites ?? {}, name) ? ['tables', t.name, 'satellites', name] : ['tables', t.name] };
+      groups.set(name, g);
+    }
     g.sensitive ||= sensitive; // one sensitive column makes the whole satellite sensitive, whatever the column order
     g.columns.push(c);
     if (!g.evidence.some((x) => x.rule === e.rule)) g.evidence.push(e);
@@ -256,9 +294,19 @@ function buildSatellites(
   for (const c of t.columns) {
     const role = t.roles.get(c.name);
     if (excluded.has(c.name) || role === 'ignore') continue;
-    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) { technical.push(c.name); continue; }
+    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) {
+      technical.push(c.name);
+      continue;
+    }
     if (reserved.has(c.name.toLowerCase())) {
-      diagnostics.push(pathDiag('VLT222', ['tables', t.name, 'columns', c.name], `column '${c.name}' of table '${t.name}' would go to a satellite that already has a '${c.name}' column (Data Vault metadata); rename it, or give it role: technical or role: ignore`, { target: 'key' }));
+      diagnostics.push(
+        pathDiag(
+          'VLT222',
+          ['tables', t.name, 'columns', c.name],
+          `column '${c.name}' of table '${t.name}' would go to a satellite that already has a '${c.name}' column (Data Vault metadata); rename it, or give it role: technical or role: ignore`,
+          { target: 'key' },
+        ),
+      );
       continue;
     }
     const sourced = sourcedColumn(t.name, c);

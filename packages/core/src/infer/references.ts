@@ -10,9 +10,7 @@ import { conceptOfKeyColumn, looksTechnical } from './naming.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
 
-export type RefTarget =
-  | { readonly kind: 'table'; readonly table: string }
-  | { readonly kind: 'implied'; readonly concept: string };
+export type RefTarget = { readonly kind: 'table'; readonly table: string } | { readonly kind: 'implied'; readonly concept: string };
 
 export interface Ref {
   /** The table holding the referencing columns. */
@@ -38,10 +36,15 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
       const declared = target.spec.business_key ?? target.spec.primary_key;
       if (r.target_columns === undefined && targetKey.length !== r.columns.length) {
         if (declared !== undefined) return; // validateSpec reported the mismatch
-        diagnostics.push(pathDiag('VLT211', ['tables', t.name, 'references', i, 'columns'],
-          targetKey.length === 0
-            ? `table '${r.table}' has no business key to reference; declare its business_key or give target_columns`
-            : `reference has ${r.columns.length} column${r.columns.length === 1 ? '' : 's'} but the key of table '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+        diagnostics.push(
+          pathDiag(
+            'VLT211',
+            ['tables', t.name, 'references', i, 'columns'],
+            targetKey.length === 0
+              ? `table '${r.table}' has no business key to reference; declare its business_key or give target_columns`
+              : `reference has ${r.columns.length} column${r.columns.length === 1 ? '' : 's'} but the key of table '${r.table}' has ${targetKey.length} (${targetKey.join(', ')})`,
+          ),
+        );
         return;
       }
       // A link joins business keys: target_columns must be the target's key, in any order;
@@ -50,15 +53,25 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
       if (r.target_columns !== undefined) {
         const position = target.key.map((k) => r.target_columns!.indexOf(k));
         if (target.key.length === 0 || r.target_columns.length !== target.key.length || position.some((p) => p < 0)) {
-          diagnostics.push(pathDiag('VLT221', ['tables', t.name, 'references', i, 'target_columns'],
-            `target_columns [${r.target_columns.join(', ')}] are not the business key [${target.key.join(', ')}] of table '${r.table}'; a link joins business keys: reference the key, or declare business_key: [${r.target_columns.join(', ')}] on '${r.table}'`));
+          diagnostics.push(
+            pathDiag(
+              'VLT221',
+              ['tables', t.name, 'references', i, 'target_columns'],
+              `target_columns [${r.target_columns.join(', ')}] are not the business key [${target.key.join(', ')}] of table '${r.table}'; a link joins business keys: reference the key, or declare business_key: [${r.target_columns.join(', ')}] on '${r.table}'`,
+            ),
+          );
           return;
         }
         columns = position.map((p) => r.columns[p]!);
       }
       r.columns.forEach((c) => used.add(c));
-      refs.push({ from: t.name, columns, target: { kind: 'table', table: r.table }, ...(r.role ? { role: r.role } : {}),
-        evidence: ev('link.declared_reference', `${t.name}(${r.columns.join(', ')}) → ${r.table}${r.role ? ` as ${r.role}` : ''}`) });
+      refs.push({
+        from: t.name,
+        columns,
+        target: { kind: 'table', table: r.table },
+        ...(r.role ? { role: r.role } : {}),
+        evidence: ev('link.declared_reference', `${t.name}(${r.columns.join(', ')}) → ${r.table}${r.role ? ` as ${r.role}` : ''}`),
+      });
     });
 
     const ownKey = t.key.length === 1 ? t.key[0]!.toLowerCase() : undefined;
@@ -68,8 +81,13 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
       const found = matchByName(lower, t, keyIndex);
       if (found === undefined) continue;
       used.add(column.name);
-      refs.push({ from: t.name, columns: [column.name], target: { kind: 'table', table: found.table.name }, ...(found.role ? { role: found.role } : {}),
-        evidence: ev(found.role ? 'link.role_named' : 'link.naming', `${t.name}.${column.name} is named like the key of '${found.table.name}'${found.role ? ` under the role '${found.role}'` : ''}`) });
+      refs.push({
+        from: t.name,
+        columns: [column.name],
+        target: { kind: 'table', table: found.table.name },
+        ...(found.role ? { role: found.role } : {}),
+        evidence: ev(found.role ? 'link.role_named' : 'link.naming', `${t.name}.${column.name} is named like the key of '${found.table.name}'${found.role ? ` under the role '${found.role}'` : ''}`),
+      });
     }
   }
 
@@ -85,8 +103,12 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
       if (t.key.length === 1 && t.key[0] === column.name) continue;
       const family = TYPE_FAMILY[column.type.kind];
       if (family !== 'integer' && family !== 'text' && family !== 'uuid') continue;
-      refs.push({ from: t.name, columns: [column.name], target: { kind: 'implied', concept },
-        evidence: ev('link.implied_hub', `${t.name}.${column.name} carries the key of '${concept}', which no table owns`) });
+      refs.push({
+        from: t.name,
+        columns: [column.name],
+        target: { kind: 'implied', concept },
+        evidence: ev('link.implied_hub', `${t.name}.${column.name} carries the key of '${concept}', which no table owns`),
+      });
     }
   }
   return refs;

@@ -31,13 +31,7 @@ const FAMILY_TYPE = {
   binary: { kind: 'bytea' },
 } as const satisfies Record<TypeFamily, ColumnType>;
 
-export function checkRule(
-  text: string,
-  columns: ReadonlyArray<Column>,
-  path: SpecPath,
-  expect: 'boolean' | undefined,
-  diagnostics: PathDiagnostic[],
-): CheckedRule | undefined {
+export function checkRule(text: string, columns: ReadonlyArray<Column>, path: SpecPath, expect: 'boolean' | undefined, diagnostics: PathDiagnostic[]): CheckedRule | undefined {
   const parsed = parseExpression(text);
   for (const e of parsed.errors) diagnostics.push(pathDiag(e.code, path, `${e.message}`, { inner: e.inner }));
   if (parsed.expr === undefined || parsed.errors.length > 0) return undefined;

@@ -22,7 +22,9 @@ export interface TableInfo {
 
 export function analyseTables(spec: Spec): TableInfo[] {
   const parseType = columnTypeParser();
-  return Object.keys(spec.tables).sort().map((name) => analyseTable(name, spec.tables[name]!, parseType));
+  return Object.keys(spec.tables)
+    .sort()
+    .map((name) => analyseTable(name, spec.tables[name]!, parseType));
 }
 
 function analyseTable(name: string, spec: TableSpec, parseType: (text: string) => ColumnTypeResult): TableInfo {
@@ -40,7 +42,13 @@ function analyseTable(name: string, spec: TableSpec, parseType: (text: string) =
   return { name, spec, entity, ...(spec.kind ? { kind: spec.kind } : {}), columns, roles, key: found?.key ?? [], ...(found ? { keyEvidence: found.evidence } : {}) };
 }
 
-function findKey(table: string, entity: string, spec: TableSpec, columns: ReadonlyArray<Column>, roles: ReadonlyMap<string, ColumnRole>): { key: ReadonlyArray<string>; evidence: Evidence } | undefined {
+function findKey(
+  table: string,
+  entity: string,
+  spec: TableSpec,
+  columns: ReadonlyArray<Column>,
+  roles: ReadonlyMap<string, ColumnRole>,
+): { key: ReadonlyArray<string>; evidence: Evidence } | undefined {
   const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
   if (spec.business_key) return { key: spec.business_key, evidence: ev('bk.declared', `${table}: business_key [${spec.business_key.join(', ')}]`) };
   if (spec.primary_key) return { key: spec.primary_key, evidence: ev('bk.primary_key', `${table}: primary key [${spec.primary_key.join(', ')}]`) };

@@ -54,28 +54,36 @@ const SPELLINGS = {
 
 /** How many arguments each kind takes, and their names. */
 const ARGUMENTS = {
-  smallint: [], int: [], bigint: [], real: [], double: [], text: [], boolean: [], date: [],
-  time: [], timestamp: [], timestamptz: [], interval: [], uuid: [], json: [], jsonb: [], bytea: [],
+  smallint: [],
+  int: [],
+  bigint: [],
+  real: [],
+  double: [],
+  text: [],
+  boolean: [],
+  date: [],
+  time: [],
+  timestamp: [],
+  timestamptz: [],
+  interval: [],
+  uuid: [],
+  json: [],
+  jsonb: [],
+  bytea: [],
   decimal: ['precision', 'scale'],
   varchar: ['length'],
   char: ['length'],
 } as const satisfies Record<ColumnTypeKind, ReadonlyArray<string>>;
 
 const BY_SPELLING: ReadonlyMap<string, ColumnTypeKind> = new Map(
-  (Object.entries(SPELLINGS) as Array<[ColumnTypeKind, ReadonlyArray<string>]>).flatMap(([kind, names]) =>
-    names.map((n) => [n, kind] as const),
-  ),
+  (Object.entries(SPELLINGS) as Array<[ColumnTypeKind, ReadonlyArray<string>]>).flatMap(([kind, names]) => names.map((n) => [n, kind] as const)),
 );
 
 export const COLUMN_TYPE_SPELLINGS: ReadonlyArray<string> = [...BY_SPELLING.keys()].sort();
 
-export type ColumnTypeError =
-  | { readonly code: 'VLT201'; readonly message: string; readonly inner: InnerRange }
-  | { readonly code: 'VLT217'; readonly message: string; readonly inner: InnerRange };
+export type ColumnTypeError = { readonly code: 'VLT201'; readonly message: string; readonly inner: InnerRange } | { readonly code: 'VLT217'; readonly message: string; readonly inner: InnerRange };
 
-export type ColumnTypeResult =
-  | { readonly ok: true; readonly type: ColumnType }
-  | { readonly ok: false; readonly error: ColumnTypeError };
+export type ColumnTypeResult = { readonly ok: true; readonly type: ColumnType } | { readonly ok: false; readonly error: ColumnTypeError };
 
 /** The words of a type name: letters and digits, single spaces between words. */
 const TYPE_NAME = /^[A-Za-z][A-Za-z0-9 ]*$/;
@@ -197,9 +205,23 @@ export function printColumnType(t: ColumnType): string {
 export type TypeFamily = 'integer' | 'numeric' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp' | 'interval' | 'uuid' | 'json' | 'binary';
 
 export const TYPE_FAMILY = {
-  smallint: 'integer', int: 'integer', bigint: 'integer',
-  decimal: 'numeric', real: 'numeric', double: 'numeric',
-  text: 'text', varchar: 'text', char: 'text',
-  boolean: 'boolean', date: 'date', time: 'time', timestamp: 'timestamp', timestamptz: 'timestamp',
-  interval: 'interval', uuid: 'uuid', json: 'json', jsonb: 'json', bytea: 'binary',
+  smallint: 'integer',
+  int: 'integer',
+  bigint: 'integer',
+  decimal: 'numeric',
+  real: 'numeric',
+  double: 'numeric',
+  text: 'text',
+  varchar: 'text',
+  char: 'text',
+  boolean: 'boolean',
+  date: 'date',
+  time: 'time',
+  timestamp: 'timestamp',
+  timestamptz: 'timestamp',
+  interval: 'interval',
+  uuid: 'uuid',
+  json: 'json',
+  jsonb: 'json',
+  bytea: 'binary',
 } as const satisfies Record<ColumnTypeKind, TypeFamily>;

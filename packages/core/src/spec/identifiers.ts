@@ -3,27 +3,115 @@
  * A name is safe when it is a plain identifier in both languages, short enough for
  * PostgreSQL (63 bytes), and not a word either language reserves.
  */
-export type IdentifierProblem =
-  | { readonly code: 'VLT207'; readonly message: string }
-  | { readonly code: 'VLT208'; readonly message: string }
-  | { readonly code: 'VLT209'; readonly message: string };
+export type IdentifierProblem = { readonly code: 'VLT207'; readonly message: string } | { readonly code: 'VLT208'; readonly message: string } | { readonly code: 'VLT209'; readonly message: string };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** PostgreSQL reserved key words (those that cannot be table or column names) and Python keywords. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   // PostgreSQL, "reserved" in the key word appendix
-  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast',
-  'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role',
-  'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do',
-  'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in',
-  'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not',
-  'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select',
-  'session_user', 'some', 'symmetric', 'system_user', 'table', 'then', 'to', 'trailing', 'true', 'union',
-  'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with',
+  'all',
+  'analyse',
+  'analyze',
+  'and',
+  'any',
+  'array',
+  'as',
+  'asc',
+  'asymmetric',
+  'both',
+  'case',
+  'cast',
+  'check',
+  'collate',
+  'column',
+  'constraint',
+  'create',
+  'current_catalog',
+  'current_date',
+  'current_role',
+  'current_time',
+  'current_timestamp',
+  'current_user',
+  'default',
+  'deferrable',
+  'desc',
+  'distinct',
+  'do',
+  'else',
+  'end',
+  'except',
+  'false',
+  'fetch',
+  'for',
+  'foreign',
+  'from',
+  'grant',
+  'group',
+  'having',
+  'in',
+  'initially',
+  'intersect',
+  'into',
+  'lateral',
+  'leading',
+  'limit',
+  'localtime',
+  'localtimestamp',
+  'not',
+  'null',
+  'offset',
+  'on',
+  'only',
+  'or',
+  'order',
+  'placing',
+  'primary',
+  'references',
+  'returning',
+  'select',
+  'session_user',
+  'some',
+  'symmetric',
+  'system_user',
+  'table',
+  'then',
+  'to',
+  'trailing',
+  'true',
+  'union',
+  'unique',
+  'user',
+  'using',
+  'variadic',
+  'when',
+  'where',
+  'window',
+  'with',
   // Python keywords and soft keywords that break generated code
-  'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'except', 'finally',
-  'global', 'if', 'import', 'is', 'lambda', 'none', 'nonlocal', 'pass', 'raise', 'return', 'try', 'while',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'except',
+  'finally',
+  'global',
+  'if',
+  'import',
+  'is',
+  'lambda',
+  'none',
+  'nonlocal',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
   'yield',
 ]);
 
@@ -90,12 +178,17 @@ function whyUnsafe(name: string): string {
   if (/^[0-9]/.test(name)) return 'it starts with a digit; use letters, digits and underscores, not starting with a digit';
   const bad = [...name].find((ch) => !/[A-Za-z0-9_]/.test(ch)) ?? '';
   const what =
-    bad === "'" || bad === '"' || bad === '`' ? 'a quote'
-    : bad === ';' ? 'a semicolon'
-    : bad === '/' || bad === '\\' ? 'a path separator'
-    : bad === ' ' ? 'a space'
-    : bad === '-' ? 'a hyphen'
-    : `the character '${printable(bad)}'`;
+    bad === "'" || bad === '"' || bad === '`'
+      ? 'a quote'
+      : bad === ';'
+        ? 'a semicolon'
+        : bad === '/' || bad === '\\'
+          ? 'a path separator'
+          : bad === ' '
+            ? 'a space'
+            : bad === '-'
+              ? 'a hyphen'
+              : `the character '${printable(bad)}'`;
   return `it contains ${what}; use letters, digits and underscores, not starting with a digit`;
 }
 

@@ -34,7 +34,13 @@ function validateAll(spec: Spec): PathDiagnostic[] {
   }
   const tableNames = Object.keys(spec.tables);
   if (tableNames.length === 0) out.push(pathDiag('VLT214', ['tables'], 'the model has no source tables; add at least one under tables:'));
-  checkFolded(tableNames, (n) => ['tables', n], 'VLT205', (n) => `table '${n}'`, out);
+  checkFolded(
+    tableNames,
+    (n) => ['tables', n],
+    'VLT205',
+    (n) => `table '${n}'`,
+    out,
+  );
   const parseType = columnTypeParser();
 
   for (const [tableName, table] of Object.entries(spec.tables)) {
@@ -52,7 +58,13 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   const base = ['tables', tableName] as const;
   const columnNames = Object.keys(table.columns);
   if (columnNames.length === 0) out.push(pathDiag('VLT210', [...base, 'columns'], `table '${tableName}' has no columns`));
-  checkFolded(columnNames, (c) => [...base, 'columns', c], 'VLT206', (c) => `column '${c}' of table '${tableName}'`, out);
+  checkFolded(
+    columnNames,
+    (c) => [...base, 'columns', c],
+    'VLT206',
+    (c) => `column '${c}' of table '${tableName}'`,
+    out,
+  );
 
   for (const [columnName, column] of Object.entries(table.columns)) {
     const path = [...base, 'columns', columnName];
@@ -88,7 +100,13 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
     // Loads sort and compare delta-order values; PostgreSQL's json has no ordering (jsonb has).
     const parsed = parseType(columnSpecObject(table.columns[table.delta_order]!).type);
     if (parsed.ok && parsed.type.kind === 'json') {
-      out.push(pathDiag('VLT223', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', a json column, which PostgreSQL cannot sort; order by a timestamp or sequence column (or store it as jsonb)`));
+      out.push(
+        pathDiag(
+          'VLT223',
+          [...base, 'delta_order'],
+          `delta_order names column '${table.delta_order}', a json column, which PostgreSQL cannot sort; order by a timestamp or sequence column (or store it as jsonb)`,
+        ),
+      );
     }
   }
   if (table.hub !== undefined) name(table.hub, [...base, 'hub'], 'hub');
@@ -123,13 +141,21 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
     });
     const targetKey = ref.target_columns ?? target.business_key ?? target.primary_key;
     if (targetKey !== undefined && targetKey.length !== ref.columns.length) {
-      out.push(pathDiag('VLT211', [...path, 'columns'], `reference has ${ref.columns.length} column${ref.columns.length === 1 ? '' : 's'} but the key of table '${ref.table}' has ${targetKey.length} (${targetKey.join(', ')})`));
+      out.push(
+        pathDiag(
+          'VLT211',
+          [...path, 'columns'],
+          `reference has ${ref.columns.length} column${ref.columns.length === 1 ? '' : 's'} but the key of table '${ref.table}' has ${targetKey.length} (${targetKey.join(', ')})`,
+        ),
+      );
     } else if (targetKey !== undefined) {
       ref.columns.forEach((c, j) => {
         const from = familyOf(table.columns[c], parseType);
         const to = familyOf(target.columns[targetKey[j]!], parseType);
         if (from !== undefined && to !== undefined && from.family !== to.family) {
-          out.push(pathDiag('VLT220', [...path, 'columns', j], `reference column '${c}' is ${from.text} but '${targetKey[j]}' of table '${ref.table}' is ${to.text}; their hash keys would never match`));
+          out.push(
+            pathDiag('VLT220', [...path, 'columns', j], `reference column '${c}' is ${from.text} but '${targetKey[j]}' of table '${ref.table}' is ${to.text}; their hash keys would never match`),
+          );
         }
       });
     }
@@ -151,13 +177,7 @@ function validateNamedBlocks(spec: Spec, name: NameCheck): void {
   }
 }
 
-function checkFolded(
-  names: ReadonlyArray<string>,
-  pathOf: (n: string) => SpecPath,
-  code: 'VLT205' | 'VLT206',
-  what: (n: string) => string,
-  out: PathDiagnostic[],
-): void {
+function checkFolded(names: ReadonlyArray<string>, pathOf: (n: string) => SpecPath, code: 'VLT205' | 'VLT206', what: (n: string) => string, out: PathDiagnostic[]): void {
   const first = new Map<string, string>();
   for (const n of names) {
     const folded = n.toLowerCase();

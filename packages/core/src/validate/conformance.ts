@@ -41,11 +41,17 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
     const parents = s.kind === 'satellite' ? hubNames : linkNames;
     if (!parents.has(s.parent)) out.push(pathDiag('VLT408', at, `${s.kind.replace('_', ' ')} '${s.name}' has no parent '${s.parent}'`));
     if (s.payload.length === 0) out.push(pathDiag('VLT404', sourcePath(s.source.table), `satellite '${s.name}' has an empty payload`, { target: 'key' }));
-    const keyColumns = new Set(s.kind === 'satellite'
-      ? hubByName.get(s.parent)?.sources.filter((x) => x.table === s.source.table).flatMap((x) => x.columns)
-      : linkByName.get(s.parent)?.sources.flatMap((x) => x.columns));
+    const keyColumns = new Set(
+      s.kind === 'satellite'
+        ? hubByName
+            .get(s.parent)
+            ?.sources.filter((x) => x.table === s.source.table)
+            .flatMap((x) => x.columns)
+        : linkByName.get(s.parent)?.sources.flatMap((x) => x.columns),
+    );
     for (const c of s.payload) {
-      if (keyColumns.has(c.sourceColumn)) out.push(pathDiag('VLT406', sourcePath(s.source.table), `satellite '${s.name}' carries the key column '${c.sourceColumn}' in its payload`, { target: 'key' }));
+      if (keyColumns.has(c.sourceColumn))
+        out.push(pathDiag('VLT406', sourcePath(s.source.table), `satellite '${s.name}' carries the key column '${c.sourceColumn}' in its payload`, { target: 'key' }));
     }
   }
   return out;

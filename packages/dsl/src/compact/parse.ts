@@ -47,9 +47,7 @@ export function parseSourceTables(text: string, options: { readonly model: strin
 
   const { specTables, positions, duplicates } = assemble(text, tables);
   const spec: Spec | undefined =
-    errors.length > 0
-      ? undefined
-      : { version: 1, model: options.model, ...(options.description === undefined ? {} : { description: options.description }), tables: specTables };
+    errors.length > 0 ? undefined : { version: 1, model: options.model, ...(options.description === undefined ? {} : { description: options.description }), tables: specTables };
   return { spec, errors, duplicates, positions };
 }
 

@@ -31,7 +31,9 @@ function convert(e: ErrorObject, data: unknown, root: string): PathDiagnostic | 
       const key = String(params['additionalProperty']);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const hint = closest(key, known);
-      return pathDiag('VLT101', [...path, key], `unknown key '${key}' in ${where}${hint ? `; did you mean '${hint}'?` : known.length ? `; expected one of: ${known.join(', ')}` : ''}`, { target: 'key' });
+      return pathDiag('VLT101', [...path, key], `unknown key '${key}' in ${where}${hint ? `; did you mean '${hint}'?` : known.length ? `; expected one of: ${known.join(', ')}` : ''}`, {
+        target: 'key',
+      });
     }
     case 'required':
       return pathDiag('VLT103', path, `${where} is missing the required key '${String(params['missingProperty'])}'`, { target: path.length ? 'key' : 'value' });
@@ -46,9 +48,13 @@ function convert(e: ErrorObject, data: unknown, root: string): PathDiagnostic | 
     case 'const':
       if (path.length === 1 && path[0] === 'version') {
         const v = valueAt(data, path);
-        return pathDiag('VLT105', path, typeof v === 'string' && v.trim() === '1'
-          ? "version must be the number 1, not the string '1'; remove the quotes"
-          : `unsupported spec version ${describeValue(v)}; this vault reads version 1`);
+        return pathDiag(
+          'VLT105',
+          path,
+          typeof v === 'string' && v.trim() === '1'
+            ? "version must be the number 1, not the string '1'; remove the quotes"
+            : `unsupported spec version ${describeValue(v)}; this vault reads version 1`,
+        );
       }
       return pathDiag('VLT104', path, `${where} must be ${JSON.stringify(params['allowedValue'])}`);
     case 'minLength':
@@ -121,7 +127,13 @@ function jsonType(v: unknown): string {
 
 function typeName(t: string): string {
   const names: Record<string, string> = {
-    object: 'a mapping', array: 'a list', string: 'a string', boolean: 'true or false', integer: 'a whole number', number: 'a number', null: 'null',
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    boolean: 'true or false',
+    integer: 'a whole number',
+    number: 'a number',
+    null: 'null',
   };
   return names[t] ?? t;
 }

@@ -6,11 +6,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Spec } from '@vault/core';
 import type { SPEC_SCHEMA } from './spec-schema.js';
 
-type DeepReadonly<T> = T extends ReadonlyArray<infer U>
-  ? ReadonlyArray<DeepReadonly<U>>
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+type DeepReadonly<T> = T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 type SchemaSpec = DeepReadonly<FromSchema<typeof SPEC_SCHEMA>>;
 

@@ -13,10 +13,18 @@ const columnObject = {
   additionalProperties: false,
   required: ['type'],
   properties: {
-    type: { type: 'string', minLength: 1, description: 'Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted).' },
+    type: {
+      type: 'string',
+      minLength: 1,
+      description: 'Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted).',
+    },
     nullable: { type: 'boolean', description: 'Whether the column may be NULL. Default true.' },
     description: { type: 'string' },
-    role: { type: 'string', enum: ['technical', 'sensitive', 'ignore'], description: 'technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded.' },
+    role: {
+      type: 'string',
+      enum: ['technical', 'sensitive', 'ignore'],
+      description: 'technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded.',
+    },
   },
 } as const;
 
@@ -106,7 +114,12 @@ export const SPEC_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        presentation_views: { anyOf: [{ type: 'string', enum: ['all', 'none'] }, { type: 'array', items: identifier }] },
+        presentation_views: {
+          anyOf: [
+            { type: 'string', enum: ['all', 'none'] },
+            { type: 'array', items: identifier },
+          ],
+        },
         dimensional_models: {
           type: 'object',
           additionalProperties: {

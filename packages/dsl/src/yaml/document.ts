@@ -39,17 +39,22 @@ export function parseYamlMapping(text: string, file: string, what: string, needs
   if (data !== undefined) return { data, diagnostics: [], source: yamlSource(undefined, text, file, reparseForPositions) };
   const lines = new LineIndex(text);
   const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
-    code, severity: severityOf(code), message, span: { file, start: lines.position(start), end: lines.position(end) },
+    code,
+    severity: severityOf(code),
+    message,
+    span: { file, start: lines.position(start), end: lines.position(end) },
   });
   const doc = reparse(text);
   const source = yamlSource(doc, text, file, reparseForPositions);
   const fail = (diagnostics: Diagnostic[]): YamlData => ({ data: undefined, diagnostics, source });
 
   if (doc.errors.length > 0) {
-    return fail(doc.errors.map((e) => {
-      const p = describeYamlError(e, text);
-      return at(p.code, p.message, p.start, p.end);
-    }));
+    return fail(
+      doc.errors.map((e) => {
+        const p = describeYamlError(e, text);
+        return at(p.code, p.message, p.start, p.end);
+      }),
+    );
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return fail([at('VLT004', `${what} is empty; it needs at least ${needs}`, 0, 0)]);

@@ -18,9 +18,7 @@ export interface YamlAddition {
   readonly value: unknown;
 }
 
-export type YamlEditResult =
-  | { readonly ok: true; readonly text: string; readonly method: 'splice' | 'document' }
-  | { readonly ok: false; readonly message: string };
+export type YamlEditResult = { readonly ok: true; readonly text: string; readonly method: 'splice' | 'document' } | { readonly ok: false; readonly message: string };
 
 /**
  * Where keys go inside mappings whose key order the spec format documents; a new key is put

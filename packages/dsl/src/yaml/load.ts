@@ -17,10 +17,14 @@ export interface ParsedSpec {
 }
 
 export function parseSpecYaml(text: string, file: string): ParsedSpec {
-  return guardStack(() => parseChecked(text, file), (problem) => {
-    const at = { line: problem.line, col: problem.col };
-    return { spec: undefined, diagnostics: [limitDiagnostic(problem, file)], source: { file, span: () => ({ file, start: at, end: at }) } };
-  }, 'the spec');
+  return guardStack(
+    () => parseChecked(text, file),
+    (problem) => {
+      const at = { line: problem.line, col: problem.col };
+      return { spec: undefined, diagnostics: [limitDiagnostic(problem, file)], source: { file, span: () => ({ file, start: at, end: at }) } };
+    },
+    'the spec',
+  );
 }
 
 function parseChecked(text: string, file: string): ParsedSpec {

@@ -32,11 +32,22 @@ export function describeYamlError(e: YAMLError, text: string): SyntaxProblem {
       if (/Flow sequence|Flow mapping/.test(raw)) {
         const bracket = raw.includes('sequence') ? '[' : '{';
         const open = text.lastIndexOf(bracket, start);
-        if (open >= 0) return { code: 'VLT002', message: `YAML syntax error: the ${bracket === '[' ? 'list' : 'mapping'} starting with ${bracket} is not closed; add ${bracket === '[' ? ']' : '}'} where it ends`, start: open, end: open + 1 };
+        if (open >= 0)
+          return {
+            code: 'VLT002',
+            message: `YAML syntax error: the ${bracket === '[' ? 'list' : 'mapping'} starting with ${bracket} is not closed; add ${bracket === '[' ? ']' : '}'} where it ends`,
+            start: open,
+            end: open + 1,
+          };
       }
       if (/same column/.test(raw)) {
         const first = firstNonBlank(text, start);
-        return { code: 'VLT002', message: 'YAML syntax error: this line is indented differently from the keys above it; all keys of a mapping must start at the same column', start: first, end: first + 1 };
+        return {
+          code: 'VLT002',
+          message: 'YAML syntax error: this line is indented differently from the keys above it; all keys of a mapping must start at the same column',
+          start: first,
+          end: first + 1,
+        };
       }
       break;
     case 'BLOCK_AS_IMPLICIT_KEY':
@@ -50,7 +61,10 @@ export function describeYamlError(e: YAMLError, text: string): SyntaxProblem {
 }
 
 function keyText(text: string, offset: number): string {
-  return /^[^:\n]*/.exec(text.slice(offset))![0].trim().replace(/^["']|["']$/g, '');
+  return /^[^:\n]*/
+    .exec(text.slice(offset))![0]
+    .trim()
+    .replace(/^["']|["']$/g, '');
 }
 
 function firstNonBlank(text: string, offset: number): number {

@@ -4,8 +4,16 @@
  * `entityColumns`' (the manifest's), in the same order.
  */
 import {
-  METADATA_COLUMNS, type AccessColumn, type BusinessLinkSatellite, type BusinessSatellite, type LinkSatellite, type PresentationView, type ReportingView,
-  type Satellite, type VaultEntity, type VaultModel,
+  METADATA_COLUMNS,
+  type AccessColumn,
+  type BusinessLinkSatellite,
+  type BusinessSatellite,
+  type LinkSatellite,
+  type PresentationView,
+  type ReportingView,
+  type Satellite,
+  type VaultEntity,
+  type VaultModel,
 } from '@vault/core';
 import { dispatch, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
@@ -45,13 +53,16 @@ const fromAccess = (c: AccessColumn): readonly [string, ColumnOrigin] => [c.name
 const keyed = (keys: ReadonlyArray<string>, sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>): Origins =>
   keys.map((k, i) => [k, { kind: 'copied', from: sources.flatMap((s) => (s.columns[i] === undefined ? [] : [{ entity: table(s.table), column: s.columns[i] }])) }]);
 
-const satelliteOrigins = (parentKind: 'hub' | 'link') => (s: Satellite | LinkSatellite): Origins => [
-  [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
-  ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
-  ...s.payload.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
-];
+const satelliteOrigins =
+  (parentKind: 'hub' | 'link') =>
+  (s: Satellite | LinkSatellite): Origins => [
+    [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
+    ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
+    ...s.payload.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+  ];
 
-const businessSatelliteOrigins = (parentKind: 'business_hub' | 'business_link', raw: 'satellite' | 'link_satellite') =>
+const businessSatelliteOrigins =
+  (parentKind: 'business_hub' | 'business_link', raw: 'satellite' | 'link_satellite') =>
   (s: BusinessSatellite | BusinessLinkSatellite): Origins => [
     [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
     ...s.columns.map((c): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: raw, name: c.satellite }), c.sourceColumn)]),
@@ -62,11 +73,20 @@ const viewOrigins = (v: PresentationView | ReportingView): Origins => v.columns.
 
 /** Where each kind's own columns come from; metadata columns are the same for all. */
 const ORIGINS: KindHandlers<Origins> = {
-  hub: (h) => [[h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }], ...keyed(h.businessKeys.map((k) => k.name), h.sources)],
+  hub: (h) => [
+    [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }],
+    ...keyed(
+      h.businessKeys.map((k) => k.name),
+      h.sources,
+    ),
+  ],
   link: (l) => [
     [l.hashKey, { kind: 'hash', columns: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)) }],
     ...l.hubs.map((h): readonly [string, ColumnOrigin] => [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }]),
-    ...keyed(l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)), l.sources),
+    ...keyed(
+      l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+      l.sources,
+    ),
   ],
   satellite: satelliteOrigins('hub'),
   link_satellite: satelliteOrigins('link'),

@@ -12,7 +12,10 @@ import { DIAGRAM_FONT, KIND_STYLES, LAYER_TITLES } from './style.js';
  * @example dotString('say "hi"\\N') // '"say \\"hi\\"\\\\N"'
  */
 export function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n')}"`;
+  return `"${text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r\n|\r|\n/g, '\\n')}"`;
 }
 
 /**
@@ -41,16 +44,45 @@ export function lineageDot(graph: LineageGraph, options: LineageDotOptions = {})
   const w = new CodeWriter('  ');
   w.line('digraph lineage {');
   w.block(() => {
-    w.line(`graph [${dotAttributes([['label', `Lineage of model ${graph.model}`], ['labelloc', 't'], ['rankdir', 'LR'], ['newrank', 'true'], ['nodesep', '0.3'], ['ranksep', '0.9'], ['fontname', DIAGRAM_FONT], ['fontsize', '16']])}];`);
-    w.line(`node [${dotAttributes([['fontname', DIAGRAM_FONT], ['fontsize', '11'], ['penwidth', '1.2']])}];`);
-    w.line(`edge [${dotAttributes([['color', '#6b7280'], ['arrowsize', '0.7']])}];`);
+    w.line(
+      `graph [${dotAttributes([
+        ['label', `Lineage of model ${graph.model}`],
+        ['labelloc', 't'],
+        ['rankdir', 'LR'],
+        ['newrank', 'true'],
+        ['nodesep', '0.3'],
+        ['ranksep', '0.9'],
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '16'],
+      ])}];`,
+    );
+    w.line(
+      `node [${dotAttributes([
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '11'],
+        ['penwidth', '1.2'],
+      ])}];`,
+    );
+    w.line(
+      `edge [${dotAttributes([
+        ['color', '#6b7280'],
+        ['arrowsize', '0.7'],
+      ])}];`,
+    );
     for (const layer of LINEAGE_LAYERS) {
       const nodes = graph.nodes.filter((n) => n.layer === layer);
       if (nodes.length === 0) continue;
       w.blank();
       w.line(`subgraph ${dotString(`cluster_${layer}`)} {`);
       w.block(() => {
-        w.line(`graph [${dotAttributes([['label', LAYER_TITLES[layer]], ['style', 'rounded,dashed'], ['color', '#9ca3af'], ['fontsize', '13']])}];`);
+        w.line(
+          `graph [${dotAttributes([
+            ['label', LAYER_TITLES[layer]],
+            ['style', 'rounded,dashed'],
+            ['color', '#9ca3af'],
+            ['fontsize', '13'],
+          ])}];`,
+        );
         for (const n of nodes) w.line(`${dotString(n.id)} [${dotAttributes(nodeAttributes(n, n.id === options.focus))}];`);
       });
       w.line('}');
@@ -84,7 +116,14 @@ export function tooLargeDot(reason: string): string {
   w.line('digraph too_large {');
   w.block(() => {
     const text = `${reason}\nThe .dot file next to this one holds the whole graph, for Graphviz;\n\`vault graph SPEC --entity NAME\` prints the part around one entity.`;
-    w.line(`note [${dotAttributes([['label', text], ['shape', 'note'], ['fontname', DIAGRAM_FONT], ['fontsize', '12']])}];`);
+    w.line(
+      `note [${dotAttributes([
+        ['label', text],
+        ['shape', 'note'],
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '12'],
+      ])}];`,
+    );
   });
   w.line('}');
   return w.toString();

@@ -14,9 +14,7 @@ export interface FactRef {
 }
 
 /** A business rule in canonical form: the filter of the rows kept, or a derived attribute. */
-export type BusinessRule =
-  | { readonly kind: 'filter'; readonly text: string }
-  | { readonly kind: 'derived'; readonly name: string; readonly text: string };
+export type BusinessRule = { readonly kind: 'filter'; readonly text: string } | { readonly kind: 'derived'; readonly name: string; readonly text: string };
 
 export interface EntityFacts {
   readonly businessKey: ReadonlyArray<string>;
@@ -32,11 +30,13 @@ const filterRule = (f: { readonly text: string } | undefined): ReadonlyArray<Bus
 
 type KindFacts = Omit<EntityFacts, 'sources'> & { readonly sources?: ReadonlyArray<FactRef> };
 
-const businessSatellite = (parent: 'business_hub' | 'business_link') => (s: BusinessSatellite | BusinessLinkSatellite): KindFacts => ({
-  businessKey: [],
-  parents: [{ ref: { kind: parent, name: s.parent } }],
-  rules: s.derived.map((d) => ({ kind: 'derived' as const, name: d.name, text: d.text })),
-});
+const businessSatellite =
+  (parent: 'business_hub' | 'business_link') =>
+  (s: BusinessSatellite | BusinessLinkSatellite): KindFacts => ({
+    businessKey: [],
+    parents: [{ ref: { kind: parent, name: s.parent } }],
+    rules: s.derived.map((d) => ({ kind: 'derived' as const, name: d.name, text: d.text })),
+  });
 
 /** Each kind's facts; `sources` left out means the entity's `derivedFrom`. */
 const FACTS: KindHandlers<KindFacts> = {

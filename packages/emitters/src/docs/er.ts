@@ -38,11 +38,13 @@ interface ErShape {
   readonly hangsOff: ReadonlyArray<{ readonly kind: 'hub' | 'link'; readonly name: string; readonly label: string }>;
 }
 
-const satelliteShape = (parent: 'hub' | 'link') => (s: Satellite | LinkSatellite): ErShape => ({
-  entity: s,
-  keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []),
-  hangsOff: [{ kind: parent, name: s.parent, label: 'describes' }],
-});
+const satelliteShape =
+  (parent: 'hub' | 'link') =>
+  (s: Satellite | LinkSatellite): ErShape => ({
+    entity: s,
+    keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []),
+    hangsOff: [{ kind: parent, name: s.parent, label: 'describes' }],
+  });
 /** The diagram is of the raw vault. */
 const notDrawn = (): undefined => undefined;
 
@@ -68,11 +70,13 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
 function rawVaultParts(model: VaultModel): { readonly entities: ReadonlyArray<RawVaultEntity>; readonly relations: ReadonlyArray<ErRelation> } {
   const shapes = ENTITY_KINDS.flatMap((kind) => [...entitiesOf(model, kind)].sort(byName).flatMap((e) => dispatch(e, ER_SHAPES) ?? []));
   const drawn = new Map(shapes.map((s) => [qualifiedName(s.entity), s.entity] as const));
-  const relations = shapes.flatMap(({ entity, hangsOff }) => hangsOff.map(({ kind, name, label }): ErRelation => {
-    const one = drawn.get(qualifiedName({ kind, name }));
-    if (one === undefined) throw new Error(`vault: ${entity.kind} '${entity.name}' hangs off an entity the raw vault does not have`);
-    return { one, many: entity, label };
-  }));
+  const relations = shapes.flatMap(({ entity, hangsOff }) =>
+    hangsOff.map(({ kind, name, label }): ErRelation => {
+      const one = drawn.get(qualifiedName({ kind, name }));
+      if (one === undefined) throw new Error(`vault: ${entity.kind} '${entity.name}' hangs off an entity the raw vault does not have`);
+      return { one, many: entity, label };
+    }),
+  );
   return { entities: shapes.map((s) => s.entity), relations };
 }
 
@@ -124,9 +128,34 @@ export function rawVaultErDot(model: VaultModel): string {
   const w = new CodeWriter('  ');
   w.line('digraph raw_vault_er {');
   w.block(() => {
-    w.line(`graph [${dotAttributes([['label', `Raw vault of model ${model.name}`], ['labelloc', 't'], ['rankdir', 'LR'], ['nodesep', '0.4'], ['ranksep', '1.2'], ['fontname', DIAGRAM_FONT], ['fontsize', '16']])}];`);
-    w.line(`node [${dotAttributes([['shape', 'plain'], ['fontname', DIAGRAM_FONT], ['fontsize', '10']])}];`);
-    w.line(`edge [${dotAttributes([['color', '#6b7280'], ['dir', 'both'], ['arrowtail', 'teetee'], ['arrowhead', 'crowodot'], ['fontname', DIAGRAM_FONT], ['fontsize', '9']])}];`);
+    w.line(
+      `graph [${dotAttributes([
+        ['label', `Raw vault of model ${model.name}`],
+        ['labelloc', 't'],
+        ['rankdir', 'LR'],
+        ['nodesep', '0.4'],
+        ['ranksep', '1.2'],
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '16'],
+      ])}];`,
+    );
+    w.line(
+      `node [${dotAttributes([
+        ['shape', 'plain'],
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '10'],
+      ])}];`,
+    );
+    w.line(
+      `edge [${dotAttributes([
+        ['color', '#6b7280'],
+        ['dir', 'both'],
+        ['arrowtail', 'teetee'],
+        ['arrowhead', 'crowodot'],
+        ['fontname', DIAGRAM_FONT],
+        ['fontsize', '9'],
+      ])}];`,
+    );
     for (const e of entities) {
       const s = KIND_STYLES[e.kind];
       w.blank();

@@ -4,7 +4,19 @@
  * (`source.tables.customer`, `raw_vault.hubs.customer`), so the graph and `derived_from` in
  * manifest.json say the same thing in the same words.
  */
-import { ENTITY_KINDS, allEntities, byCodeUnit, dispatch, qualifiedName, type EntityKind, type KindHandlers, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import {
+  ENTITY_KINDS,
+  allEntities,
+  byCodeUnit,
+  dispatch,
+  qualifiedName,
+  type EntityKind,
+  type KindHandlers,
+  type EntityRef,
+  type Layer,
+  type VaultEntity,
+  type VaultModel,
+} from '@vault/core/internal';
 
 /** What a node is: an entity kind, or a landing table. */
 export type LineageKind = EntityKind | 'source_table';

@@ -22,14 +22,7 @@ export type NodeLookup =
  */
 export function nodeSpellings(node: LineageNode): ReadonlyArray<string> {
   const plural = node.kind === 'source_table' ? 'tables' : KINDS[node.kind].plural;
-  return [
-    node.id,
-    `${node.layer}.${node.kind}.${node.name}`,
-    `${node.layer}.${node.name}`,
-    `${plural}.${node.name}`,
-    `${node.kind}.${node.name}`,
-    node.name,
-  ];
+  return [node.id, `${node.layer}.${node.kind}.${node.name}`, `${node.layer}.${node.name}`, `${plural}.${node.name}`, `${node.kind}.${node.name}`, node.name];
 }
 
 /**
@@ -61,12 +54,17 @@ function closeNodes(graph: LineageGraph, query: string): ReadonlyArray<LineageNo
   const parts = q.split('.').length;
   const limit = Math.max(1, Math.floor(q.length / 3));
   const scored = graph.nodes.map((node) => {
-    const spellings = nodeSpellings(node).map((x) => x.toLowerCase()).filter((x) => x.split('.').length === parts);
+    const spellings = nodeSpellings(node)
+      .map((x) => x.toLowerCase())
+      .filter((x) => x.split('.').length === parts);
     const d = Math.min(Infinity, ...spellings.map((x) => (x.startsWith(q) || q.startsWith(x) ? 1 : editDistance(q, x))));
     return { node, d };
   });
   const best = Math.min(limit + 1, ...scored.map((x) => x.d));
-  return scored.filter((x) => x.d === best).slice(0, 5).map((x) => x.node);
+  return scored
+    .filter((x) => x.d === best)
+    .slice(0, 5)
+    .map((x) => x.node);
 }
 
 /**

@@ -26,7 +26,10 @@ export function presentationViewDsl(view: PresentationView): EntityDsl {
       columns: accessColumns(view.columns),
     },
     steps: (scope) => [
-      literalStep(scope.method('flatten'), view.columns.map((c) => c.name)),
+      literalStep(
+        scope.method('flatten'),
+        view.columns.map((c) => c.name),
+      ),
       literalStep(scope.method('apply_presentation_logic'), [{ rule: 'current_values', business_keys: view.businessKeys }]),
     ],
     businessKey: undefined,
@@ -51,7 +54,10 @@ export function dimensionalModelDsl(model: DimensionalModel): EntityDsl {
     },
     steps: (scope) => [
       literalStep(scope.method('join_dimensions'), dimensions),
-      literalStep(scope.method('apply_dimensional_logic'), model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) }))),
+      literalStep(
+        scope.method('apply_dimensional_logic'),
+        model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) })),
+      ),
     ],
     businessKey: undefined,
   };
@@ -66,9 +72,7 @@ export function reportingViewDsl(view: ReportingView): EntityDsl {
       columns: accessColumns(view.columns),
     },
     // Filter first: it may read columns the view does not show.
-    steps: (scope) => [
-      literalStep(scope.method('apply_reporting_logic'), [...filterRules(view.filter), { rule: 'select', columns: view.columns.map((c) => c.name) }]),
-    ],
+    steps: (scope) => [literalStep(scope.method('apply_reporting_logic'), [...filterRules(view.filter), { rule: 'select', columns: view.columns.map((c) => c.name) }])],
     businessKey: undefined,
   };
 }

@@ -86,8 +86,6 @@ function packageFiles(ctx: DslContext): ReadonlyArray<EmittedFile> {
   const layers = new Set(ctx.model.entities.map((e) => KINDS[e.kind].layer));
   return [
     marker('__init__.py', `Model ${ctx.model.name}: a Python package, its registry and one subpackage per layer.`),
-    ...VAULT_LAYERS
-      .filter((layer) => layers.has(layer))
-      .map((layer) => marker(`${layer}/__init__.py`, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`)),
+    ...VAULT_LAYERS.filter((layer) => layers.has(layer)).map((layer) => marker(`${layer}/__init__.py`, `${LAYER_TITLES[layer]} of model ${ctx.model.name}.`)),
   ];
 }

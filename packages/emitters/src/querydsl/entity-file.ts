@@ -84,9 +84,14 @@ function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): stri
 function fieldsFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): string {
   const constant = entityNames(entity).mappingConstant;
   const head = header(ctx.specPath, `${DSL_KINDS[entity.kind].title} ${entity.name}: its field mapping.`);
-  return pythonFile(head, new Imports(), (w) => {
-    w.line(`${constant} = ${pyLiteral(dsl.mapping, { column: constant.length + 3 })}`);
-  }, 1);
+  return pythonFile(
+    head,
+    new Imports(),
+    (w) => {
+      w.line(`${constant} = ${pyLiteral(dsl.mapping, { column: constant.length + 3 })}`);
+    },
+    1,
+  );
 }
 
 /** A profile name equal to the file's own definition would make the file call itself. */

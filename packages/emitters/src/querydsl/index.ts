@@ -2,6 +2,17 @@ export { emitQueryDsl, streamQueryDsl, type QueryDslOptions, type QueryDslStream
 export { validateQueryDsl } from './validate.js';
 export { DSL_KINDS, entityFiles, type DslKind } from './kinds.js';
 export {
-  DEFAULT_PROFILE, ENUM_NAMES, FRAMEWORK_NAMES, METHOD_NAMES, PROFILE_SCHEMA, checkProfile, mergeProfile,
-  type EnumName, type FrameworkName, type FrameworkProfile, type FrameworkProfileOverrides, type MethodName, type ProfileProblem,
+  DEFAULT_PROFILE,
+  ENUM_NAMES,
+  FRAMEWORK_NAMES,
+  METHOD_NAMES,
+  PROFILE_SCHEMA,
+  checkProfile,
+  mergeProfile,
+  type EnumName,
+  type FrameworkName,
+  type FrameworkProfile,
+  type FrameworkProfileOverrides,
+  type MethodName,
+  type ProfileProblem,
 } from './profile.js';

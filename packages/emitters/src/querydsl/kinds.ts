@@ -27,7 +27,13 @@ export const DSL_KINDS = {
   business_hub: { suffix: 'business_hub', enumName: 'BusinessHub', build: 'build_business_vault_hub', shape: 'class', title: 'Business vault hub' },
   business_link: { suffix: 'business_link', enumName: 'BusinessLink', build: 'build_business_vault_link', shape: 'class', title: 'Business vault link' },
   business_satellite: { suffix: 'business_satellite', enumName: 'BusinessHubSatellite', build: 'build_business_vault_hub_satellite', shape: 'main', title: 'Business vault satellite' },
-  business_link_satellite: { suffix: 'business_link_satellite', enumName: 'BusinessLinkSatellite', build: 'build_business_vault_link_satellite', shape: 'main', title: 'Business vault link satellite' },
+  business_link_satellite: {
+    suffix: 'business_link_satellite',
+    enumName: 'BusinessLinkSatellite',
+    build: 'build_business_vault_link_satellite',
+    shape: 'main',
+    title: 'Business vault link satellite',
+  },
   presentation_view: { suffix: 'presentation_view', enumName: 'AccessView', build: 'build_access_layer_view', shape: 'class', title: 'Access layer presentation view' },
   dimensional_model: { suffix: 'dimensional_model', enumName: 'DimensionalModel', build: 'build_dimensional_model', shape: 'class', title: 'Access layer dimensional model' },
   reporting_view: { suffix: 'reporting_view', enumName: 'ReportingView', build: 'build_reporting_view', shape: 'class', title: 'Access layer reporting view' },
@@ -79,9 +85,10 @@ export function modulePath(module: string): string {
 }
 
 /** Each kind's suffix as constants and classes spell it: `LINK_SATELLITE`, `LinkSatellite`. */
-const SUFFIX_SPELLINGS = Object.fromEntries(
-  Object.entries(DSL_KINDS).map(([kind, { suffix }]) => [kind, { constant: upperSnake(suffix), class: pascalCase(suffix) }]),
-) as Record<EntityKind, { readonly constant: string; readonly class: string }>;
+const SUFFIX_SPELLINGS = Object.fromEntries(Object.entries(DSL_KINDS).map(([kind, { suffix }]) => [kind, { constant: upperSnake(suffix), class: pascalCase(suffix) }])) as Record<
+  EntityKind,
+  { readonly constant: string; readonly class: string }
+>;
 
 /** `BUSINESS_PARTNER_HUB_FIELD_MAPPING`. */
 export function mappingConstant(kind: EntityKind, name: string): string {

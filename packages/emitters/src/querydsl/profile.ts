@@ -11,9 +11,17 @@ export const FRAMEWORK_NAMES = ['Query', 'JoinCondition', 'BusinessKey'] as cons
 
 /** Entity enums, generated into each model's `registry.py`, in the order they are written there. */
 export const ENUM_NAMES = [
-  'RawHub', 'RawSatellite', 'RawLink', 'RawLinkSatellite',
-  'BusinessHub', 'BusinessHubSatellite', 'BusinessLink', 'BusinessLinkSatellite',
-  'AccessView', 'DimensionalModel', 'ReportingView',
+  'RawHub',
+  'RawSatellite',
+  'RawLink',
+  'RawLinkSatellite',
+  'BusinessHub',
+  'BusinessHubSatellite',
+  'BusinessLink',
+  'BusinessLinkSatellite',
+  'AccessView',
+  'DimensionalModel',
+  'ReportingView',
 ] as const;
 
 /** The settings constants `registry.py` defines beside the enums, which no enum may be named. */
@@ -21,12 +29,27 @@ export const REGISTRY_CONSTANTS = { hashing: 'HASHING', recordSources: 'RECORD_S
 
 /** Builder methods of a `Query` chain. */
 export const METHOD_NAMES = [
-  'join', 'drop', 'apply_business_logic', 'apply_business_transformations', 'flatten',
-  'apply_presentation_logic', 'join_dimensions', 'apply_dimensional_logic', 'apply_reporting_logic',
-  'build_raw_vault_hub', 'build_raw_vault_satellite', 'build_raw_vault_link', 'build_raw_vault_link_satellite',
-  'build_business_vault_hub', 'build_business_vault_hub_satellite', 'build_business_vault_link',
-  'build_business_vault_link_satellite', 'build_access_layer_view', 'build_dimensional_model',
-  'build_reporting_view', 'write',
+  'join',
+  'drop',
+  'apply_business_logic',
+  'apply_business_transformations',
+  'flatten',
+  'apply_presentation_logic',
+  'join_dimensions',
+  'apply_dimensional_logic',
+  'apply_reporting_logic',
+  'build_raw_vault_hub',
+  'build_raw_vault_satellite',
+  'build_raw_vault_link',
+  'build_raw_vault_link_satellite',
+  'build_business_vault_hub',
+  'build_business_vault_hub_satellite',
+  'build_business_vault_link',
+  'build_business_vault_link_satellite',
+  'build_access_layer_view',
+  'build_dimensional_model',
+  'build_reporting_view',
+  'write',
 ] as const;
 
 export type FrameworkName = (typeof FRAMEWORK_NAMES)[number];

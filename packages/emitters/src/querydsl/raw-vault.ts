@@ -41,8 +41,7 @@ export function linkDsl(link: Link): EntityDsl {
     },
     // Each hub's mapping, joined on the link's column for that hub (a role's own column when
     // the link holds the same hub twice).
-    steps: (scope: FileScope) =>
-      link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
+    steps: (scope: FileScope) => link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
     businessKey: keyColumns.map((c) => c.name),
   };
 }

@@ -84,7 +84,10 @@ export function insertOrder(tables: ReadonlyArray<string>, constraints: SeedCons
  */
 export function constrainTables(tables: ReadonlyArray<ConstrainedTable>, constraints: SeedConstraints, seed: number): ReadonlyArray<ConstrainedTable> {
   const byName = new Map(tables.map((t) => [t.table, t] as const));
-  const { order, backEdges } = insertOrder(tables.map((t) => t.table), constraints);
+  const { order, backEdges } = insertOrder(
+    tables.map((t) => t.table),
+    constraints,
+  );
   const done = new Map<string, ConstrainedTable>();
   const targets = new Map<string, Targets>();
   /** The target tuples of a finished table, computed once per column list. */
@@ -155,8 +158,7 @@ function columnIndexes(table: ConstrainedTable, names: ReadonlyArray<string>): n
   });
 }
 
-const allNullable = (table: ConstrainedTable, fk: SeedForeignKey): boolean =>
-  fk.columns.every((n) => table.columns.find((c) => c.name === n)?.nullable === true);
+const allNullable = (table: ConstrainedTable, fk: SeedForeignKey): boolean => fk.columns.every((n) => table.columns.find((c) => c.name === n)?.nullable === true);
 
 function constrainTable(
   table: ConstrainedTable,

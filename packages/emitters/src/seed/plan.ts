@@ -50,7 +50,16 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
   satellite: (s) => ({ ...NONE, owns: [{ table: s.source.table, hub: s.parent }], deltaOrder: deltaOrder(s) }),
   link_satellite: (s, links) => ({
     ...NONE,
-    identity: [{ table: s.source.table, columns: links.get(s.parent)?.sources.filter((x) => x.table === s.source.table).flatMap((x) => x.columns) ?? [] }],
+    identity: [
+      {
+        table: s.source.table,
+        columns:
+          links
+            .get(s.parent)
+            ?.sources.filter((x) => x.table === s.source.table)
+            .flatMap((x) => x.columns) ?? [],
+      },
+    ],
     deltaOrder: deltaOrder(s),
   }),
   business_hub: none,
@@ -95,7 +104,11 @@ export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
       const mine = groups.filter((g) => g.hub === hub);
       return mine.find((g) => g.columns.every((c, i) => c.name === hub.businessKeys[i]?.name)) ?? mine[0];
     };
-    const owned = new Set(entitiesOf(model, 'hub').filter((h) => ownedHubs.has(h.name)).map(ownedGroup));
+    const owned = new Set(
+      entitiesOf(model, 'hub')
+        .filter((h) => ownedHubs.has(h.name))
+        .map(ownedGroup),
+    );
     const keys = groups.map((g): KeyGroup => ({
       ...g,
       role: owned.has(g) ? 'owned' : g.columns.every((c) => identityColumns.has(c.name)) ? 'identity' : 'reference',

@@ -51,10 +51,7 @@ export const SEED_RATES = {
 } as const;
 
 type Shape =
-  | { readonly kind: 'fresh'; readonly index: number }
-  | { readonly kind: 'version'; readonly of: number }
-  | { readonly kind: 'duplicate'; readonly of: number }
-  | { readonly kind: 'null_key' };
+  { readonly kind: 'fresh'; readonly index: number } | { readonly kind: 'version'; readonly of: number } | { readonly kind: 'duplicate'; readonly of: number } | { readonly kind: 'null_key' };
 
 /**
  * Rows for every landing table of `model`, in `model.sources` order, or with `constraints` in an
@@ -74,16 +71,21 @@ export function seedRows(model: VaultModel, options: SeedOptions): ReadonlyArray
   const freshCount = (table: string): number => (shapes.get(table) ?? []).filter((s) => s.kind === 'fresh').length;
   // The keys a hub has: those its owning tables enumerate (the fewest, so every reference
   // points at a key all owners carry), or a quarter of the rows when no table owns it.
-  const pools = new Map(entitiesOf(model, 'hub').map((hub) => {
-    const owners = plans.filter((p) => p.keys.some((k) => k.role === 'owned' && k.hub === hub));
-    return [hub.name, Math.max(1, owners.length > 0 ? Math.min(...owners.map((p) => freshCount(p.table))) : Math.ceil(rows / 4))] as const;
-  }));
+  const pools = new Map(
+    entitiesOf(model, 'hub').map((hub) => {
+      const owners = plans.filter((p) => p.keys.some((k) => k.role === 'owned' && k.hub === hub));
+      return [hub.name, Math.max(1, owners.length > 0 ? Math.min(...owners.map((p) => freshCount(p.table))) : Math.ceil(rows / 4))] as const;
+    }),
+  );
   const poolSize = (hub: string): number => pools.get(hub) ?? 1;
   const tables = plans.map((plan) => tableRows(plan, shapes.get(plan.table) ?? [], { seed, batch, rows, poolSize }));
   if (options.constraints === undefined || options.constraints.size === 0) return tables;
   const columns = new Map(plans.map((p) => [p.table, p.columns] as const));
-  return constrainTables(tables.map((t) => ({ table: t.table, columns: columns.get(t.table) ?? [], rows: t.rows })), options.constraints, seed)
-    .map((t) => ({ table: t.table, columns: t.columns.map((c) => c.name), rows: t.rows }));
+  return constrainTables(
+    tables.map((t) => ({ table: t.table, columns: columns.get(t.table) ?? [], rows: t.rows })),
+    options.constraints,
+    seed,
+  ).map((t) => ({ table: t.table, columns: t.columns.map((c) => c.name), rows: t.rows }));
 }
 
 function rowShapes(plan: TablePlan, rows: number, seed: number, nullKeys: boolean): ReadonlyArray<Shape> {

@@ -15,8 +15,26 @@ const EPOCH_DATA = Date.UTC(2020, 0, 1);
 
 /** Text with what breaks naive loaders: accents, scripts, emoji, quotes, a German ß (upper-cases to SS). */
 const WORDS = [
-  'alpha', 'review', 'pending', 'Zürich', 'Łódź', 'São Paulo', '東京', 'Ελλάδα', 'Москва', 'naïve café',
-  "O'Brien", 'Straße', '🚀 launch', 'Ångström', 'العربية', 'back\\slash', 'semi;colon', '"quoted"', 'tab\there', 'ok',
+  'alpha',
+  'review',
+  'pending',
+  'Zürich',
+  'Łódź',
+  'São Paulo',
+  '東京',
+  'Ελλάδα',
+  'Москва',
+  'naïve café',
+  "O'Brien",
+  'Straße',
+  '🚀 launch',
+  'Ångström',
+  'العربية',
+  'back\\slash',
+  'semi;colon',
+  '"quoted"',
+  'tab\there',
+  'ok',
 ] as const;
 
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -35,7 +53,11 @@ function fit(text: string, n: number | undefined): string {
 
 /** `ABC-12` for column `abc_code`, or base 36 digits when the column is too short for that. */
 function textKey(column: string, index: number, length: number | undefined): string {
-  const prefix = column.replace(/[^a-z]/gi, '').slice(0, 3).toUpperCase() || 'K';
+  const prefix =
+    column
+      .replace(/[^a-z]/gi, '')
+      .slice(0, 3)
+      .toUpperCase() || 'K';
   const readable = `${prefix}-${index + 1}`;
   if (length === undefined || readable.length <= length) return readable;
   return (index + 1).toString(36).toUpperCase().padStart(length, '0').slice(-length);

@@ -8,9 +8,7 @@
  *   from facts to dimensions keep every fact;
  * - a reporting view: chosen columns of a business hub or link, filtered.
  */
-import type {
-  AccessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView,
-} from '@vault/core';
+import type { AccessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
 import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
@@ -59,7 +57,12 @@ export function presentationView(ctx: SqlContext, view: PresentationView): State
   const o = offer(ctx, 'business_hub', view.businessHub);
   return createEntityView(ctx, view.kind, view.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(ctx, o, c))));
+    w.block(() =>
+      commaList(
+        w,
+        view.columns.map((c) => offeredColumn(ctx, o, c)),
+      ),
+    );
     fromOffer(ctx, w, o);
     w.line(`WHERE ${notGhost(ctx, 'b', o.entity.hashKey)}`);
   });
@@ -69,7 +72,12 @@ export function reportingView(ctx: SqlContext, view: ReportingView): Statement {
   const o = offer(ctx, view.fromKind, view.from);
   return createEntityView(ctx, view.kind, view.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, view.columns.map((c) => offeredColumn(ctx, o, c))));
+    w.block(() =>
+      commaList(
+        w,
+        view.columns.map((c) => offeredColumn(ctx, o, c)),
+      ),
+    );
     fromOffer(ctx, w, o);
     const filter = view.filter === undefined ? '' : ` AND ${filterSql(ctx, view.filter, offeredScope(ctx, 'b', o.keys, o.sat, 's'))}`;
     w.line(`WHERE ${notGhost(ctx, 'b', o.entity.hashKey)}${filter}`);

@@ -7,9 +7,7 @@
  * - a business hub (link) is its raw hub (link) filtered by the rule set's filter over the
  *   current values; the ghost record is always kept, as the unknown member of dimensions.
  */
-import {
-  METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter,
-} from '@vault/core';
+import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter } from '@vault/core';
 import { byName } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
@@ -21,7 +19,6 @@ import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
 import { createEntityView, leftJoin } from './views.js';
 import type { CodeWriter } from '../writer.js';
-
 
 /** The raw parent of a business satellite: its hash key, business keys and table. */
 function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): { readonly hashKey: string; readonly keys: ReadonlyArray<Column>; readonly table: string } {
@@ -103,12 +100,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
     w.block(() => {
       if (sat.derived.length === 0) return base(w);
       w.line('SELECT');
-      w.block(() =>
-        commaList(w, [
-          `${quoteIdent('b')}.*`,
-          ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${ctx.dialect.columnType(d.type)})`, d.name)),
-        ]),
-      );
+      w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${ctx.dialect.columnType(d.type)})`, d.name))]));
       w.line('FROM (');
       w.block(() => base(w));
       w.line(`) AS ${quoteIdent('b')}`);
@@ -122,13 +114,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
 }
 
 /** What a business hub's or link's filter sees: keys from the base, the rest from its business satellite. */
-export function offeredScope(
-  ctx: SqlContext,
-  base: string,
-  keys: ReadonlyArray<Column>,
-  sat: BusinessSatellite | BusinessLinkSatellite | undefined,
-  satAlias: string,
-): ReadonlyArray<ScopeColumn> {
+export function offeredScope(ctx: SqlContext, base: string, keys: ReadonlyArray<Column>, sat: BusinessSatellite | BusinessLinkSatellite | undefined, satAlias: string): ReadonlyArray<ScopeColumn> {
   const { col } = ctx.sql;
   return [
     ...keys.map((k) => ({ name: k.name, type: k.type, sql: col(base, k.name) })),
@@ -145,7 +131,12 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
   const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
   return createEntityView(ctx, hub.kind, hub.name, (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, tableColumns(ctx, hub).map((c) => col('h', c.name))));
+    w.block(() =>
+      commaList(
+        w,
+        tableColumns(ctx, hub).map((c) => col('h', c.name)),
+      ),
+    );
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
     if (hub.filter === undefined) return;
     if (sat !== undefined) {

@@ -2,9 +2,7 @@
  * Lookups the SQL target needs, built once per model: models reach 10,000 tables, so nothing
  * may scan a list per entity.
  */
-import type {
-  BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel,
-} from '@vault/core';
+import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';

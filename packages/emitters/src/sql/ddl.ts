@@ -84,9 +84,7 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   });
 }
 
-function createTable(
-  ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = [],
-): Statement {
+function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
   const { quoteIdent } = ctx.sql;
   const list = (names: ReadonlyArray<string>): string => names.map(quoteIdent).join(', ');
   return statement((w) => {
@@ -114,10 +112,17 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
   const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): ReadonlyArray<SqlStatement> => {
     const table = entityTable(ctx.model, e.kind, e.name);
-    const sql = ctx.dialect.insertOnce(tableIdent(table), values.map(([c]) => quoteIdent(c)), values.map(([, v]) => v));
+    const sql = ctx.dialect.insertOnce(
+      tableIdent(table),
+      values.map(([c]) => quoteIdent(c)),
+      values.map(([, v]) => v),
+    );
     return [sqlStatement('ghost_record', sql, { entity: e, relation: table })];
   };
-  const metadata = [[METADATA_COLUMNS.loadTimestamp, loadTs], [METADATA_COLUMNS.recordSource, recordSource]] as const;
+  const metadata = [
+    [METADATA_COLUMNS.loadTimestamp, loadTs],
+    [METADATA_COLUMNS.recordSource, recordSource],
+  ] as const;
   const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<SqlStatement> => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]);
   const none = (): ReadonlyArray<SqlStatement> => [];
   const ghosts: KindHandlers<ReadonlyArray<SqlStatement>> = {

@@ -77,10 +77,7 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 
 /** Every table before any view, so that a view reading a loaded table of any layer finds it. */
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
-  return [
-    ...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx),
-    ...setupViews(ctx),
-  ];
+  return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx), ...setupViews(ctx)];
 }
 
 /** The landing tables an entity's load reads, each once, in the model's order. */

@@ -23,7 +23,10 @@ export class ExprScope {
   private readonly byName = new Map<string, ScopeColumn>();
   private readonly env: ReadonlyMap<string, ColumnType>;
 
-  constructor(readonly dialect: Dialect, columns: ReadonlyArray<ScopeColumn>) {
+  constructor(
+    readonly dialect: Dialect,
+    columns: ReadonlyArray<ScopeColumn>,
+  ) {
     // Later columns win, as in the type checker's environment.
     for (const c of columns) this.byName.set(c.name.toLowerCase(), c);
     this.env = new Map(columns.map((c) => [c.name, c.type] as const));
@@ -54,38 +57,43 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
     return t === 'integer' || t === 'numeric' || t === 'null';
   };
   const numeric = (x: Expr): string => `CAST(${r(x)} AS ${d.columnType({ kind: 'decimal' })})`;
-  return match(e)
-    .with({ kind: 'column' }, (c) => scope.column(c.name))
-    .with({ kind: 'integer' }, { kind: 'decimal' }, (n) => numericLiteral(n.text))
-    .with({ kind: 'string' }, (s) => quoteLiteral(s.value))
-    .with({ kind: 'boolean' }, (b) => (b.value ? 'TRUE' : 'FALSE'))
-    .with({ kind: 'null' }, () => 'NULL')
-    .with({ kind: 'temporal' }, (t) => `${t.type === 'date' ? 'DATE' : 'TIMESTAMP'} ${quoteLiteral(t.value)}`)
-    // The space keeps `- -1` from becoming a `--` comment.
-    .with({ kind: 'negate' }, (n) => `(- ${r(n.operand)})`)
-    .with({ kind: 'not' }, (n) => `(NOT ${r(n.operand)})`)
-    .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${r(b.left)} AS ${text}) || CAST(${r(b.right)} AS ${text}))`)
-    .with({ kind: 'binary', op: '/' }, (b) =>
-      isNumber(b.left) && isNumber(b.right) ? `(${numeric(b.left)} / ${numeric(b.right)})` : `(${r(b.left)} / ${r(b.right)})`,
-    )
-    .with({ kind: 'binary', op: '%' }, (b) =>
-      scope.typeOf(b.left) === 'integer' && scope.typeOf(b.right) === 'integer' ? `(${r(b.left)} % ${r(b.right)})` : `(${numeric(b.left)} % ${numeric(b.right)})`,
-    )
-    .with({ kind: 'binary' }, (b) => `(${r(b.left)} ${b.op} ${r(b.right)})`)
-    .with({ kind: 'isNull' }, (n) => `(${r(n.operand)} IS ${n.negated ? 'NOT ' : ''}NULL)`)
-    .with({ kind: 'in' }, (n) => `(${r(n.operand)} ${n.negated ? 'NOT ' : ''}IN (${n.list.map(r).join(', ')}))`)
-    .with({ kind: 'between' }, (n) => `(${r(n.operand)} ${n.negated ? 'NOT ' : ''}BETWEEN ${r(n.low)} AND ${r(n.high)})`)
-    .with({ kind: 'case' }, (c) => {
-      const parts = [
-        'CASE',
-        ...(c.operand === undefined ? [] : [r(c.operand)]),
-        ...c.whens.map((w) => `WHEN ${r(w.when)} THEN ${r(w.then)}`),
-        ...(c.else === undefined ? [] : [`ELSE ${r(c.else)}`]),
-        'END',
-      ];
-      return parts.join(' ');
-    })
-    .with({ kind: 'cast' }, (c) => `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
-    .with({ kind: 'call' }, (c) => d.callFunction(c.name, c.args.map((a) => ({ sql: r(a), family: scope.typeOf(a) }))))
-    .exhaustive();
+  return (
+    match(e)
+      .with({ kind: 'column' }, (c) => scope.column(c.name))
+      .with({ kind: 'integer' }, { kind: 'decimal' }, (n) => numericLiteral(n.text))
+      .with({ kind: 'string' }, (s) => quoteLiteral(s.value))
+      .with({ kind: 'boolean' }, (b) => (b.value ? 'TRUE' : 'FALSE'))
+      .with({ kind: 'null' }, () => 'NULL')
+      .with({ kind: 'temporal' }, (t) => `${t.type === 'date' ? 'DATE' : 'TIMESTAMP'} ${quoteLiteral(t.value)}`)
+      // The space keeps `- -1` from becoming a `--` comment.
+      .with({ kind: 'negate' }, (n) => `(- ${r(n.operand)})`)
+      .with({ kind: 'not' }, (n) => `(NOT ${r(n.operand)})`)
+      .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${r(b.left)} AS ${text}) || CAST(${r(b.right)} AS ${text}))`)
+      .with({ kind: 'binary', op: '/' }, (b) => (isNumber(b.left) && isNumber(b.right) ? `(${numeric(b.left)} / ${numeric(b.right)})` : `(${r(b.left)} / ${r(b.right)})`))
+      .with({ kind: 'binary', op: '%' }, (b) =>
+        scope.typeOf(b.left) === 'integer' && scope.typeOf(b.right) === 'integer' ? `(${r(b.left)} % ${r(b.right)})` : `(${numeric(b.left)} % ${numeric(b.right)})`,
+      )
+      .with({ kind: 'binary' }, (b) => `(${r(b.left)} ${b.op} ${r(b.right)})`)
+      .with({ kind: 'isNull' }, (n) => `(${r(n.operand)} IS ${n.negated ? 'NOT ' : ''}NULL)`)
+      .with({ kind: 'in' }, (n) => `(${r(n.operand)} ${n.negated ? 'NOT ' : ''}IN (${n.list.map(r).join(', ')}))`)
+      .with({ kind: 'between' }, (n) => `(${r(n.operand)} ${n.negated ? 'NOT ' : ''}BETWEEN ${r(n.low)} AND ${r(n.high)})`)
+      .with({ kind: 'case' }, (c) => {
+        const parts = [
+          'CASE',
+          ...(c.operand === undefined ? [] : [r(c.operand)]),
+          ...c.whens.map((w) => `WHEN ${r(w.when)} THEN ${r(w.then)}`),
+          ...(c.else === undefined ? [] : [`ELSE ${r(c.else)}`]),
+          'END',
+        ];
+        return parts.join(' ');
+      })
+      .with({ kind: 'cast' }, (c) => `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
+      .with({ kind: 'call' }, (c) =>
+        d.callFunction(
+          c.name,
+          c.args.map((a) => ({ sql: r(a), family: scope.typeOf(a) })),
+        ),
+      )
+      .exhaustive()
+  );
 }

@@ -82,7 +82,6 @@ export function hashExpression(d: Dialect, hashing: Hashing, inputs: ReadonlyArr
 export function missingKey(d: Dialect, inputs: ReadonlyArray<HashInput>): string {
   if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');
   // A plain canonical text is never blank, and NULL exactly when the value is.
-  const absent = (i: HashInput): string =>
-    CANONICAL_TEXT[i.type.kind].plain ? `${i.sql} IS NULL` : `NULLIF(${d.trimSpaces(canonical(d, i, (w) => w))}, '') IS NULL`;
+  const absent = (i: HashInput): string => (CANONICAL_TEXT[i.type.kind].plain ? `${i.sql} IS NULL` : `NULLIF(${d.trimSpaces(canonical(d, i, (w) => w))}, '') IS NULL`);
   return `(${inputs.map(absent).join(' AND ')})`;
 }

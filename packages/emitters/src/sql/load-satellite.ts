@@ -56,9 +56,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   const d = ctx.dialect;
   const key = parentKey(ctx, sat);
   // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
-  const delta: DeltaOrder | undefined = sat.deltaOrder === undefined
-    ? undefined
-    : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
+  const delta: DeltaOrder | undefined = sat.deltaOrder === undefined ? undefined : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
   const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name));
   const table = tableIdent(entityTable(ctx.model, sat.kind, sat.name));
@@ -89,13 +87,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     w.line(`), ${q(WORK.ordered)} AS (`);
     w.block(() => {
       w.line('SELECT');
-      w.block(() =>
-        commaList(w, [
-          `${q(WORK.staged)}.*`,
-          as(`row_number() OVER ${keyWindow}`, WORK.row),
-          as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff),
-        ]),
-      );
+      w.block(() => commaList(w, [`${q(WORK.staged)}.*`, as(`row_number() OVER ${keyWindow}`, WORK.row), as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff)]));
       w.line(`FROM ${q(WORK.staged)}`);
       if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
     });
@@ -103,11 +95,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     w.block(() => {
       w.line(`SELECT ${q(WORK.ordered)}.*, ${as(`row_number() OVER (PARTITION BY ${hk} ORDER BY ${q(WORK.row)})`, WORK.position)}`);
       w.line(`FROM ${q(WORK.ordered)}`);
-      w.line(
-        delta === undefined
-          ? `WHERE ${q(WORK.row)} = 1`
-          : `WHERE ${q(WORK.previousHashdiff)} IS NULL OR ${hashdiff} <> ${q(WORK.previousHashdiff)}`,
-      );
+      w.line(delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.previousHashdiff)} IS NULL OR ${hashdiff} <> ${q(WORK.previousHashdiff)}`);
     });
     if (delta !== undefined) {
       // The changes the satellite does not hold: anti-join on the change's identity.
@@ -118,7 +106,9 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
         w.line('WHERE NOT EXISTS (');
         w.block(() => {
           w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
-          w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`);
+          w.line(
+            `WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`,
+          );
         });
         w.line(')');
       });
@@ -131,8 +121,12 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     });
     w.line(')');
     const columns = [
-      sat.parentHashKey, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff,
-      ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]), ...payload.map((p) => p.name),
+      sat.parentHashKey,
+      METADATA_COLUMNS.loadTimestamp,
+      METADATA_COLUMNS.recordSource,
+      METADATA_COLUMNS.hashDiff,
+      ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]),
+      ...payload.map((p) => p.name),
     ];
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     w.line('SELECT');
@@ -188,7 +182,9 @@ function insertIfNewLoad(ctx: SqlContext, w: CodeWriter, table: string, sat: Sat
   w.line('WHERE NOT EXISTS (');
   w.block(() => {
     w.line(`SELECT 1 FROM ${table} AS ${quoteIdent('t')}`);
-    w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${c(WORK.loadTimestamp)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)}`);
+    w.line(
+      `WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${c(WORK.loadTimestamp)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)}`,
+    );
   });
   w.line(`) AND ${c(METADATA_COLUMNS.hashDiff)} IS DISTINCT FROM (`);
   w.block(() => {

@@ -113,7 +113,10 @@ function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: n
 function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<Column>, hashes: ReadonlyArray<KeyHash>, sources: ReadonlyArray<StagedSource>): Statement {
   const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const d = ctx.dialect;
-  const deltaType = commonDeltaType(ctx, sources.map((s) => s.table));
+  const deltaType = commonDeltaType(
+    ctx,
+    sources.map((s) => s.table),
+  );
   const staged = quoteIdent(WORK.staged);
   const table = tableIdent(entityTable(ctx.model, target.kind, target.name));
   const o: StagedSelect = { ctx, keys, hashes, deltaType };

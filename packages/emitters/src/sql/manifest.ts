@@ -3,8 +3,17 @@
  * its columns play which Data Vault role, for tools that query it (`vault run`, BI).
  */
 import {
-  METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Hub, type Link, type LinkSatellite,
-  type Satellite, type VaultEntity, type VaultModel,
+  METADATA_COLUMNS,
+  type BusinessHub,
+  type BusinessLink,
+  type BusinessLinkSatellite,
+  type BusinessSatellite,
+  type Hub,
+  type Link,
+  type LinkSatellite,
+  type Satellite,
+  type VaultEntity,
+  type VaultModel,
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';

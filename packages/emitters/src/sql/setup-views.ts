@@ -14,8 +14,7 @@ import { sqlStatement, type SqlStatement } from './statement.js';
 const table = (): ReadonlyArray<SqlStatement> => [];
 
 /** The view of `e`, named after it unless `relation` says otherwise (a dimension of a dimensional model). */
-const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx.model, e.kind, e.name)): SqlStatement =>
-  sqlStatement('view', sql, { entity: e, relation });
+const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx.model, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
 
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   hub: table,

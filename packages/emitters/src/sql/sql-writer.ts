@@ -18,4 +18,3 @@ export function statement(build: (w: CodeWriter) => void): Statement {
 export function commaList(w: CodeWriter, items: ReadonlyArray<string>): void {
   items.forEach((item, i) => w.line(i < items.length - 1 ? `${item},` : item));
 }
-

@@ -8,13 +8,24 @@ import type { Dialect } from './dialect/dialect.js';
  * placeholder is no problem: the ghost is told apart by its all-zero hash key.
  */
 const GHOST_KEY = {
-  smallint: '-1', int: '-1', bigint: '-1', decimal: '-1', real: '-1', double: '-1',
-  text: '?', varchar: '?', char: '?',
+  smallint: '-1',
+  int: '-1',
+  bigint: '-1',
+  decimal: '-1',
+  real: '-1',
+  double: '-1',
+  text: '?',
+  varchar: '?',
+  char: '?',
   boolean: 'false',
-  date: '0001-01-01', time: '00:00:00', timestamp: '0001-01-01 00:00:00', timestamptz: '0001-01-01 00:00:00+00',
+  date: '0001-01-01',
+  time: '00:00:00',
+  timestamp: '0001-01-01 00:00:00',
+  timestamptz: '0001-01-01 00:00:00+00',
   interval: '0 seconds',
   uuid: '00000000-0000-0000-0000-000000000000',
-  json: 'null', jsonb: 'null',
+  json: 'null',
+  jsonb: 'null',
   bytea: '',
 } as const satisfies Record<ColumnTypeKind, string>;
 

@@ -35,8 +35,9 @@ export interface ModelView {
   readonly table: SqlTable;
 }
 
-const entityView = (layer: ModelView['layer']) => (e: VaultEntity, model: VaultModel): ReadonlyArray<ModelView> =>
-  [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(model, e.kind, e.name) }];
+const entityView =
+  (layer: ModelView['layer']) =>
+  (e: VaultEntity, model: VaultModel): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(model, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, VaultModel> = {

@@ -25,8 +25,7 @@ const pattern = (r: CalendarRule): string => (r.fractionDigits === 0 ? 'YYYY-MM-
  * ` BC` after a value before the year 1: `BC` prints `AD` or `BC`, and rtrim of the characters
  * ` `, `A` and `D` drops ` AD` only (the text before it ends in a digit); one call per row.
  */
-const timestampText = (x: string, r: CalendarRule, spell: Spell) =>
-  `COALESCE(rtrim(to_char(${x}, ${quoteLiteral(`${pattern(r)}${r.beforeYearOne}`)}), ' AD'), ${infinite(x, r, spell)})`;
+const timestampText = (x: string, r: CalendarRule, spell: Spell) => `COALESCE(rtrim(to_char(${x}, ${quoteLiteral(`${pattern(r)}${r.beforeYearOne}`)}), ' AD'), ${infinite(x, r, spell)})`;
 
 /** The last date to_char can print: it converts dates to timestamps, which end in 294276 AD. */
 const LAST_TIMESTAMP_DATE = "DATE '294276-12-31'";

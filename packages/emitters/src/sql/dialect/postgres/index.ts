@@ -24,9 +24,25 @@ export const LOAD_TIMESTAMP_PARAMETER = '$1::timestamptz';
  * all-NULL group is NULL and sorts last). PostgreSQL has none for boolean, uuid, bytea, json or jsonb.
  */
 const HAS_MIN = {
-  smallint: true, int: true, bigint: true, decimal: true, real: true, double: true,
-  text: true, varchar: true, char: true, date: true, time: true, timestamp: true, timestamptz: true, interval: true,
-  boolean: false, uuid: false, bytea: false, json: false, jsonb: false,
+  smallint: true,
+  int: true,
+  bigint: true,
+  decimal: true,
+  real: true,
+  double: true,
+  text: true,
+  varchar: true,
+  char: true,
+  date: true,
+  time: true,
+  timestamp: true,
+  timestamptz: true,
+  interval: true,
+  boolean: false,
+  uuid: false,
+  bytea: false,
+  json: false,
+  jsonb: false,
 } as const satisfies Record<ColumnTypeKind, boolean>;
 
 export const postgresDialect: Dialect = {

@@ -23,38 +23,51 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
   const table = tableIdent(ledger);
   const stmt = (sql: string, parameters: SqlStatement['parameters'] = []): SqlStatement => sqlStatement('ledger', sql, { relation: ledger, parameters });
   return {
-    create: stmt(statement((w) => {
-      w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
-      w.block(() => {
-        w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
-        w.line(`${quoteIdent('signature')} text,`);
-        w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
-        w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
-        w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
-      });
-      w.line(')');
-    })),
-    select: stmt(`SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`),
-    record: stmt(statement((w) => {
-      w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
-      w.line('VALUES ($1, $2, $3::timestamptz, $4)');
-      w.line(`ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`);
-    }), ['entity_table', 'signature', 'load_ts', 'rows_inserted']),
+    create: stmt(
+      statement((w) => {
+        w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
+        w.block(() => {
+          w.line(`${quoteIdent('entity_table')} text PRIMARY KEY,`);
+          w.line(`${quoteIdent('signature')} text,`);
+          w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
+          w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
+          w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
+        });
+        w.line(')');
+      }),
+    ),
+    select: stmt(
+      `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
+    ),
+    record: stmt(
+      statement((w) => {
+        w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
+        w.line('VALUES ($1, $2, $3::timestamptz, $4)');
+        w.line(
+          `ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`,
+        );
+      }),
+      ['entity_table', 'signature', 'load_ts', 'rows_inserted'],
+    ),
     kind: stmt(`SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`, ['relation']),
     storage: stmt(`SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`, ['relation']),
     fingerprintedKinds: FINGERPRINTED_KINDS,
     fingerprint: (landing) =>
-      sqlStatement('ledger', statement((w) => {
-        const t = tableIdent(landing);
-        w.line('SELECT');
-        w.block(() => {
-          w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
-          w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
-          // Columns added or dropped change what rows hold without writing new row versions.
-          w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
-          w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
-        });
-        w.line(`FROM ${t}`);
-      }), { relation: landing }),
+      sqlStatement(
+        'ledger',
+        statement((w) => {
+          const t = tableIdent(landing);
+          w.line('SELECT');
+          w.block(() => {
+            w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
+            w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
+            // Columns added or dropped change what rows hold without writing new row versions.
+            w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
+            w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
+          });
+          w.line(`FROM ${t}`);
+        }),
+        { relation: landing },
+      ),
   };
 }

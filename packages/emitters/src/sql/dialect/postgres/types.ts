@@ -7,8 +7,7 @@ const PG_TYPES = {
   smallint: () => 'smallint',
   int: () => 'integer',
   bigint: () => 'bigint',
-  decimal: (t: Of<'decimal'>) =>
-    t.precision === undefined ? 'numeric' : t.scale === undefined ? `numeric(${t.precision})` : `numeric(${t.precision},${t.scale})`,
+  decimal: (t: Of<'decimal'>) => (t.precision === undefined ? 'numeric' : t.scale === undefined ? `numeric(${t.precision})` : `numeric(${t.precision},${t.scale})`),
   real: () => 'real',
   double: () => 'double precision',
   text: () => 'text',
