@@ -4,9 +4,10 @@
  * facts (layer, plural, loaded, storage) are what the manifest and the SQL plan do.
  */
 import { describe, expect, it } from 'vitest';
-import { ENTITY_KINDS, KINDS, dispatch, entitiesOf, qualifiedName, replaceEntities, type KindHandlers, type VaultModel } from '@vault/core/internal';
+import { ENTITY_KINDS, KINDS, dispatch, entitiesOf, qualifiedName, replaceEntities, type KindHandlers, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
-import { buildManifest, sqlPlan } from '@vault/emitters/internal';
+import { METADATA_COLUMNS } from '@vault/core';
+import { buildManifest, entityColumns, entityDependencies, modelColumns, sqlPlan } from '@vault/emitters/internal';
 
 function load(path: string): VaultModel {
   const model = analyzeSpec(loadSpecFile(path)).model;
@@ -51,5 +52,31 @@ describe('the kinds registry', () => {
     const fewer = replaceEntities(model, 'hub', hubs.slice(1));
     expect(fewer.byKind.hub).toEqual(hubs.slice(1));
     expect(fewer.entities).toEqual(model.entities.filter((e) => e !== hubs[0]));
+  });
+
+  // The facts no target reads directly are checked against what the targets do, so they cannot drift.
+  it('says which kinds have tables, ghost records, keys, hashdiffs and parents, as the targets build them', () => {
+    const plan = sqlPlan(model);
+    const columns = modelColumns(model);
+    const tables = new Set(plan.setup.filter((s) => s.kind === 'table' && s.entity !== undefined).map((s) => s.entity!.kind));
+    const views = new Set(plan.setup.filter((s) => s.kind === 'view').map((s) => s.entity!.kind));
+    const ghosts = new Set(plan.setup.filter((s) => s.kind === 'ghost_record').map((s) => s.entity!.kind));
+    const byKey = new Map<string, VaultEntity>(model.entities.map((e) => [`${e.kind}\u0000${e.name}`, e]));
+    for (const k of ENTITY_KINDS) {
+      const entities = entitiesOf(model, k);
+      if (entities.length === 0) continue;
+      const info = KINDS[k];
+      expect(tables.has(k), `${k} table`).toBe(info.storage === 'table');
+      expect(views.has(k), `${k} view`).toBe(info.storage === 'view');
+      expect(ghosts.has(k), `${k} ghost record`).toBe(info.ghostRecord);
+      for (const e of entities) {
+        const names = entityColumns(columns, e).map((c) => c.name);
+        expect(names.includes(METADATA_COLUMNS.hashDiff), `${k} hashdiff`).toBe(info.hashDiff);
+        expect('hashKey' in e, `${k} own hash key`).toBe(info.key === 'hash_key');
+        expect('parentHashKey' in e, `${k} parent hash key`).toBe(info.key === 'parent_hash_key');
+        // Every entity it reads or hangs off is of one of its parent kinds.
+        for (const d of entityDependencies(e)) expect(info.parents, `${k} '${e.name}' depends on ${d}`).toContain(byKey.get(d)?.kind);
+      }
+    }
   });
 });

@@ -28,7 +28,7 @@ export interface KindInfo {
   readonly loaded: boolean;
   /** Its own hash key (`hash_key`) or its parent's (`parent_hash_key`) identifies a row; the access layer's have none. */
   readonly key: 'hash_key' | 'parent_hash_key' | 'none';
-  /** Its table keeps a hashdiff over the payload to detect changes. */
+  /** Its rows carry a hashdiff over the payload (a raw satellite's detects changes; a business satellite's is passed on). */
   readonly hashDiff: boolean;
   /** Its table starts with a ghost record (the zero key) that outer joins may point at. */
   readonly ghostRecord: boolean;
@@ -50,28 +50,38 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: true,
   },
-  business_hub: { layer: 'business_vault', plural: 'hubs', noun: 'hub', parents: ['hub'], storage: 'view', loaded: false, key: 'hash_key', hashDiff: false, ghostRecord: false },
-  business_link: { layer: 'business_vault', plural: 'links', noun: 'link', parents: ['link', 'business_hub'], storage: 'view', loaded: false, key: 'hash_key', hashDiff: false, ghostRecord: false },
+  business_hub: { layer: 'business_vault', plural: 'hubs', noun: 'hub', parents: ['hub', 'satellite'], storage: 'view', loaded: false, key: 'hash_key', hashDiff: false, ghostRecord: false },
+  business_link: {
+    layer: 'business_vault',
+    plural: 'links',
+    noun: 'link',
+    parents: ['link', 'link_satellite', 'business_hub'],
+    storage: 'view',
+    loaded: false,
+    key: 'hash_key',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   business_satellite: {
     layer: 'business_vault',
     plural: 'satellites',
     noun: 'satellite',
-    parents: ['business_hub', 'satellite'],
+    parents: ['business_hub', 'hub', 'satellite'],
     storage: 'view',
     loaded: false,
     key: 'parent_hash_key',
-    hashDiff: false,
+    hashDiff: true,
     ghostRecord: false,
   },
   business_link_satellite: {
     layer: 'business_vault',
     plural: 'link_satellites',
     noun: 'link satellite',
-    parents: ['business_link', 'link_satellite'],
+    parents: ['business_link', 'link', 'link_satellite'],
     storage: 'view',
     loaded: false,
     key: 'parent_hash_key',
-    hashDiff: false,
+    hashDiff: true,
     ghostRecord: false,
   },
   presentation_view: {

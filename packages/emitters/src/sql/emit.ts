@@ -50,7 +50,11 @@ export interface SqlLoad {
   /** The table loaded. */
   readonly target: SqlTable;
   readonly statements: ReadonlyArray<SqlStatement>;
-  /** The landing tables the statements read, each once, in the model's order. */
+  /**
+   * Every table the statements read, each once: landing tables, and for a load of a later layer
+   * (a table built from the vault) the vault tables it reads. `vault run`'s ledger fingerprints
+   * each and skips the load only when none changed, so a load must list all it reads.
+   */
   readonly sources: ReadonlyArray<SqlTable>;
 }
 
@@ -80,26 +84,38 @@ function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStat
   return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx), ...setupViews(ctx)];
 }
 
-/** The landing tables an entity's load reads, each once, in the model's order. */
-function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyArray<SqlTable> {
+/** Landing tables an entity's load reads, each once, in the model's order. */
+function landingReads(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyArray<SqlTable> {
   const read = new Set(tables);
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
 }
 
-/** An entity's load: its statements' text and the landing tables they read. */
+/** An entity's load: its statements' text and every table they read (`SqlLoad.sources`). */
 interface EntityLoad {
   readonly statements: ReadonlyArray<Statement>;
-  readonly tables: ReadonlyArray<string>;
+  readonly reads: ReadonlyArray<SqlTable>;
 }
 
-const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], tables: [s.source.table] });
+const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) });
 const notLoaded = (): undefined => undefined;
 
 /** The load of each kind `vault run` loads (`KINDS[kind].loaded`); the others are views. */
 const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // A hub or link without a source has nothing to load.
-  hub: (h, ctx) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table) }),
-  link: (l, ctx) => ({ statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)], tables: l.sources.map((s) => s.table) }),
+  hub: (h, ctx) => ({
+    statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)],
+    reads: landingReads(
+      ctx,
+      h.sources.map((s) => s.table),
+    ),
+  }),
+  link: (l, ctx) => ({
+    statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
+    reads: landingReads(
+      ctx,
+      l.sources.map((s) => s.table),
+    ),
+  }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
   business_hub: notLoaded,
@@ -127,7 +143,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         target,
         // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
         statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
-        sources: loadSources(ctx, load.tables),
+        sources: load.reads,
       };
     }),
   );
