@@ -45,7 +45,7 @@ export function compileSpecForDatabase(specPath: string, stage: StageOption, com
   return { spec: a.parsed.spec, model: a.model };
 }
 
-/** `vault run SPEC`: create what is missing, load every raw-vault entity, report the views. */
+/** `vault run SPEC`: create what is missing, load every table the plan loads (wave by wave), report the views. */
 export async function runCommand(specPath: string, opts: RunOptions, o: Output): Promise<number> {
   const loadTs = loadTimestamp(opts.loadTs);
   const model = compileForDatabase(specPath, opts.stage, 'run', o);
@@ -86,8 +86,8 @@ export function printSetup(o: Output, s: SetupResult): void {
 const LAYER_TITLES = { business_vault: 'business vault', access_layer: 'access layer' } as const;
 
 /**
- * The business vault and the access layer are views over the raw vault: nothing to load. Counting
- * their rows evaluates every view (current-row windows, star joins) and took longer than the
+ * The views of the business vault and the access layer: nothing to load (their tables, when a kind
+ * is stored as one, were loaded with the raw vault's, in their wave). Counting their rows evaluates every view (current-row windows, star joins) and took longer than the
  * loads themselves on large batches, so it is asked for with --count-views.
  */
 async function reportViews(db: Database, plan: DatabasePlan, o: Output, countRows: boolean): Promise<void> {
