@@ -5,8 +5,7 @@
 import type { VaultModel } from '@vault/core';
 import { landingTable } from '../sql/names.js';
 // Seed rows go into PostgreSQL (or PGlite), whatever dialect the SQL target emits.
-import { postgresDialect } from '../sql/dialect/postgres/index.js';
-import { quoteIdent, tableIdent } from '../sql/dialect/postgres/quote.js';
+import { postgresDialect, quoteIdent, tableIdent } from '../sql/dialect/postgres/index.js';
 import type { SeedTable, SeedValue } from './rows.js';
 
 export interface SeedInsert {
