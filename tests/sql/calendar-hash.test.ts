@@ -161,7 +161,7 @@ function calendarModel(prefix: string): VaultModel {
 describe(`loads of calendar values into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL server' : 'PGlite'}`, () => {
   let model: VaultModel;
   const rv = (kind: 'hub' | 'satellite'): string => {
-    const t = entityTable(model, kind, 'event');
+    const t = entityTable({ model, dialect: postgresDialect }, kind, 'event');
     return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
   };
 

@@ -83,8 +83,8 @@ async function load(run: string, dialect: Dialect): Promise<{ model: VaultModel;
 /** Every row of every raw vault table and view, as sorted JSON text per object, in the model's order. */
 async function contents(model: VaultModel): Promise<ReadonlyArray<ReadonlyArray<string>>> {
   const objects = [
-    ...[...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite, ...model.byKind.link_satellite].map((e) => entityTable(model, e.kind, e.name)),
-    ...modelViews(model).map((v) => v.table),
+    ...[...model.byKind.hub, ...model.byKind.link, ...model.byKind.satellite, ...model.byKind.link_satellite].map((e) => entityTable({ model, dialect: postgresDialect }, e.kind, e.name)),
+    ...modelViews({ model, dialect: postgresDialect }).map((v) => v.table),
   ];
   const out: string[][] = [];
   for (const t of objects) {

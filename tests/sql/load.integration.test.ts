@@ -660,8 +660,8 @@ async function smoke(compiled: VaultModel): Promise<void> {
       ...model.byKind.dimensional_model,
       ...model.byKind.reporting_view,
     ]
-      .map((e) => entityTable(model, e.kind, e.name))
-      .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable(model, m.name, d.name))));
+      .map((e) => entityTable({ model, dialect: postgresDialect }, e.kind, e.name))
+      .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable({ model, dialect: postgresDialect }, m.name, d.name))));
     for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
   } finally {
     for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);

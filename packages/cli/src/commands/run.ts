@@ -1,5 +1,5 @@
 import { hasErrors, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
-import { validateSql } from '@vault/emitters';
+import { postgresDialect, validateSql } from '@vault/emitters/internal';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
 import { loadEntities, seconds } from './run-loads.js';
@@ -35,7 +35,7 @@ export function compileForDatabase(specPath: string, stage: StageOption, command
 export function compileSpecForDatabase(specPath: string, stage: StageOption, command: string, o: Output): { readonly spec: Spec; readonly model: VaultModel } | undefined {
   const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
   // Names the SQL target cannot emit (a payload column called hashdiff, ...) are the user's to fix.
-  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model));
+  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model, postgresDialect));
   const diagnostics = [...a.diagnostics, ...sqlProblems];
   printDiagnostics(o, diagnostics);
   if (hasErrors(diagnostics) || a.model === undefined || a.parsed.spec === undefined) {

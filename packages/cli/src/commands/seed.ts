@@ -1,5 +1,5 @@
 import { analyseTables, closest } from '@vault/core/internal';
-import { landingTable, seedInsertOrder, seedInserts, seedRows, sqlName, tableIdent } from '@vault/emitters/internal';
+import { landingTable, postgresDialect, seedInsertOrder, seedInserts, seedRows, tableIdent } from '@vault/emitters/internal';
 import { applySetup, DatabaseError, databasePlan, isServerError, sqlErrorLine, withLockedDatabase } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { bold, green, type Output } from '../output.js';
@@ -38,9 +38,12 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
   if (compiled === undefined) return EXIT.failed;
   const { spec, model } = compiled;
   const plan = databasePlan(model);
-  const landingSchema = sqlName(model.schemas.landing);
+  // Seeding writes PostgreSQL (or PGlite): its names.
+  const pgNames = { model, dialect: postgresDialect };
+  const landingSchema = postgresDialect.identifier(model.schemas.landing);
+  const rawVaultSchema = postgresDialect.identifier(model.schemas.rawVault);
   const targets: ReadonlyArray<SeedTarget> = model.sources.map((s) => {
-    const t = landingTable(model, s.name);
+    const t = landingTable(pgNames, s.name);
     return { source: s.name, name: t.name, qualified: plan.landingTables.get(s.name)?.qualified ?? `${t.schema}.${t.name}`, columns: s.columns };
   });
   const replace = replaceSet(opts.replaceTables, targets, landingSchema);
@@ -53,7 +56,7 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         const names = new Set(targets.map((t) => t.name));
         const state = await inspectLanding(tx, {
           landingSchema,
-          rawVaultSchema: sqlName(model.schemas.rawVault),
+          rawVaultSchema,
           tables: targets.map((t) => t.name),
           isSeeded: (schema, table) => schema === landingSchema && names.has(table),
         });
@@ -73,9 +76,9 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         const constraints = seedConstraints(spec, keys, written, state, landingSchema);
         const tables = seedRows(asInDatabase, { rows: opts.rows, seed: opts.seed, batch: opts.batch, constraints });
         const inserts = seedInserts(model, tables);
-        const ident = (source: string): string => tableIdent(landingTable(model, source));
+        const ident = (source: string): string => tableIdent(landingTable(pgNames, source));
         // The landing zone holds one batch: what the next `vault run` loads.
-        const existing = tables.filter((t) => state.existing.has(landingTable(model, t.table).name));
+        const existing = tables.filter((t) => state.existing.has(landingTable(pgNames, t.table).name));
         if (state.inbound.length === 0) {
           if (existing.length > 0) await tx.query(`TRUNCATE ${existing.map((t) => ident(t.table)).join(', ')}`);
         } else {
@@ -100,8 +103,8 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         o.progress('');
         await writeSeedRecord(
           tx,
-          sqlName(model.schemas.rawVault),
-          tables.map((t) => ({ schema: landingSchema, name: landingTable(model, t.table).name, created: judged.verdicts.get(t.table)?.kind === 'create', rows: t.rows.length })),
+          rawVaultSchema,
+          tables.map((t) => ({ schema: landingSchema, name: landingTable(pgNames, t.table).name, created: judged.verdicts.get(t.table)?.kind === 'create', rows: t.rows.length })),
           { seed: opts.seed, batch: opts.batch },
         );
         return { setup, tables };

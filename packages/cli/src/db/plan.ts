@@ -3,7 +3,7 @@
  * what they report on: the business-vault and access-layer views, by the emitter's names.
  */
 import type { VaultModel } from '@vault/core';
-import { landingTables, modelViews, sqlName, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad, type SqlStatement } from '@vault/emitters/internal';
+import { landingTables, modelSchemas, modelViews, postgresDialect, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad, type SqlStatement } from '@vault/emitters/internal';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
 export interface ReportedView {
@@ -30,17 +30,18 @@ export interface DatabasePlan {
   readonly landingTables: ReadonlyMap<string, { readonly sql: string; readonly qualified: string }>;
 }
 
+/** The plan in PostgreSQL, named as it is created there: `vault run` and `vault seed` talk to PostgreSQL (or PGlite). */
 export function databasePlan(model: VaultModel): DatabasePlan {
-  const plan = sqlPlan(model);
-  const s = model.schemas;
+  const names = { model, dialect: postgresDialect };
+  const plan = sqlPlan(model, postgresDialect);
   return {
     setup: plan.setup,
     loads: plan.loads,
     ledger: plan.ledger,
     dropViews: plan.dropViews,
-    views: modelViews(model).map((v) => ({ label: v.label, layer: v.layer, sql: tableIdent(v.table) })),
+    views: modelViews(names).map((v) => ({ label: v.label, layer: v.layer, sql: tableIdent(v.table) })),
     // As created: the emitter shortens names over 63 bytes.
-    schemas: [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))],
-    landingTables: new Map(landingTables(model).map((t) => [t.source, { sql: t.sql, qualified: t.qualified }])),
+    schemas: modelSchemas(names),
+    landingTables: new Map(landingTables(model, postgresDialect).map((t) => [t.source, { sql: t.sql, qualified: t.qualified }])),
   };
 }

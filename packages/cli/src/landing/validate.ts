@@ -3,7 +3,7 @@
  * structure, permissions and access) plus an optional key profile, per source table.
  */
 import { pathDiag, type PathDiagnostic } from '@vault/core/internal';
-import { sqlName } from '@vault/emitters/internal';
+import { postgresDialect } from '@vault/emitters/internal';
 import type { Database } from '../db/index.js';
 import { readCatalog, type LandingCatalog } from './catalog.js';
 import { catalogFindings, type CheckName, type Finding, type SpecFacts } from './checks.js';
@@ -28,7 +28,8 @@ export interface Validation {
 }
 
 export async function validateLanding(db: Database, facts: SpecFacts, options: ValidateOptions): Promise<Validation> {
-  const schema = sqlName(facts.model.schemas.landing);
+  // The landing schema as created in PostgreSQL, which vault validate reads.
+  const schema = postgresDialect.identifier(facts.model.schemas.landing);
   const catalog = await readCatalog(db, schema);
   const tables = Object.keys(facts.spec.tables).sort();
   const findings: Finding[] = [...catalogFindings(facts, catalog)];

@@ -5,7 +5,7 @@
 import type { VaultModel } from '@vault/core';
 import { landingTable } from '../sql/names.js';
 // Seed rows go into PostgreSQL (or PGlite), whatever dialect the SQL target emits.
-import { quoteIdent, tableIdent } from '../sql/dialect/postgres/quote.js';
+import { postgresDialect, quoteIdent, tableIdent } from '../sql/dialect/postgres/index.js';
 import type { SeedTable, SeedValue } from './rows.js';
 
 export interface SeedInsert {
@@ -30,7 +30,7 @@ export function seedInserts(model: VaultModel, tables: ReadonlyArray<SeedTable>,
   for (const t of tables) {
     if (t.columns.length === 0) continue;
     const per = Math.max(1, Math.min(options.batchRows ?? 500, Math.floor(MAX_PARAMS / t.columns.length)));
-    const target = `${tableIdent(landingTable(model, t.table))} (${t.columns.map(quoteIdent).join(', ')})`;
+    const target = `${tableIdent(landingTable({ model, dialect: postgresDialect }, t.table))} (${t.columns.map(quoteIdent).join(', ')})`;
     for (let start = 0; start < t.rows.length; start += per) {
       const chunk = t.rows.slice(start, start + per);
       const params: SeedValue[] = [];

@@ -44,8 +44,8 @@ function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
 /** `FROM <base> AS "b" LEFT JOIN <its business satellite> AS "s"`. */
 function fromOffer(ctx: SqlContext, w: CodeWriter, o: Offer): void {
   const { col, quoteIdent, tableIdent } = ctx.sql;
-  w.line(`FROM ${tableIdent(entityTable(ctx.model, o.entity.kind, o.entity.name))} AS ${quoteIdent('b')}`);
-  if (o.sat !== undefined) leftJoin(ctx, w, entityTable(ctx.model, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
+  w.line(`FROM ${tableIdent(entityTable(ctx, o.entity.kind, o.entity.name))} AS ${quoteIdent('b')}`);
+  if (o.sat !== undefined) leftJoin(ctx, w, entityTable(ctx, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
 }
 
 function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
@@ -88,7 +88,7 @@ export function dimensionViews(ctx: SqlContext, model: DimensionalModel): Readon
   return model.dimensions.map((d) => {
     const o = offer(ctx, 'business_hub', d.businessHub);
     const { as, col } = ctx.sql;
-    return createView(ctx, dimensionTable(ctx.model, model.name, d.name), (w) => {
+    return createView(ctx, dimensionTable(ctx, model.name, d.name), (w) => {
       w.line('SELECT');
       w.block(() => commaList(w, [as(col('b', o.entity.hashKey), d.hashKey), ...d.attributes.map((c) => offeredColumn(ctx, o, c))]));
       fromOffer(ctx, w, o);
@@ -133,29 +133,29 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
   const measure = (m: AccessColumn): string => {
     if (m.fromKind === fact.entity.kind && m.from === fact.entity.name) return as(col('f', m.fromColumn), m.name);
     if (fact.sat !== undefined && m.fromKind === fact.sat.kind && m.from === fact.sat.name) {
-      return as(col(joins.alias(entityTable(ctx.model, fact.sat.kind, fact.sat.name), fact.entity.hashKey, fact.entity.hashKey), m.fromColumn), m.name);
+      return as(col(joins.alias(entityTable(ctx, fact.sat.kind, fact.sat.name), fact.entity.hashKey, fact.entity.hashKey), m.fromColumn), m.name);
     }
     if (m.fromKind === 'business_satellite') {
       const sat = need(ctx.businessSatellites, m.from, 'business satellite');
       const hub = need(ctx.businessHubs, sat.parent, 'business hub');
-      return as(col(joins.alias(entityTable(ctx.model, sat.kind, sat.name), hub.hashKey, keyOfHub(hub.name)), m.fromColumn), m.name);
+      return as(col(joins.alias(entityTable(ctx, sat.kind, sat.name), hub.hashKey, keyOfHub(hub.name)), m.fromColumn), m.name);
     }
     if (m.fromKind === 'business_hub') {
       const hub = need(ctx.businessHubs, m.from, 'business hub');
-      return as(col(joins.alias(entityTable(ctx.model, hub.kind, hub.name), hub.hashKey, keyOfHub(hub.name)), m.fromColumn), m.name);
+      return as(col(joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, keyOfHub(hub.name)), m.fromColumn), m.name);
     }
     throw new Error(`vault SQL: measure '${m.name}' comes from ${m.fromKind} '${m.from}', which fact '${model.fact}' does not reach`);
   };
   const dimensionKeys = model.dimensions.map((d) => {
     const hub = need(ctx.businessHubs, d.businessHub, 'business hub');
-    const alias = joins.alias(entityTable(ctx.model, hub.kind, hub.name), hub.hashKey, d.hashKey);
+    const alias = joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, d.hashKey);
     return as(`COALESCE(${col(alias, hub.hashKey)}, ${quoteLiteral(ctx.zeroHash)})`, d.hashKey);
   });
   const measures = model.measures.map(measure);
   return createEntityView(ctx, model.kind, model.name, (w) => {
     w.line('SELECT');
     w.block(() => commaList(w, [...dimensionKeys, ...measures]));
-    w.line(`FROM ${tableIdent(entityTable(ctx.model, fact.entity.kind, fact.entity.name))} AS ${quoteIdent('f')}`);
+    w.line(`FROM ${tableIdent(entityTable(ctx, fact.entity.kind, fact.entity.name))} AS ${quoteIdent('f')}`);
     joins.write(w);
     w.line(`WHERE ${notGhost(ctx, 'f', fact.entity.hashKey)}`);
   });

@@ -25,10 +25,10 @@ function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatelli
   const { tableIdent } = ctx.sql;
   if (sat.kind === 'business_satellite') {
     const hub = need(ctx.hubs, need(ctx.businessHubs, sat.parent, 'business hub').hub, 'hub');
-    return { hashKey: hub.hashKey, keys: hub.businessKeys, table: tableIdent(entityTable(ctx.model, 'hub', hub.name)) };
+    return { hashKey: hub.hashKey, keys: hub.businessKeys, table: tableIdent(entityTable(ctx, 'hub', hub.name)) };
   }
   const link = need(ctx.links, need(ctx.businessLinks, sat.parent, 'business link').link, 'link');
-  return { hashKey: link.hashKey, keys: link.hubs.flatMap((h) => h.businessKeys), table: tableIdent(entityTable(ctx.model, 'link', link.name)) };
+  return { hashKey: link.hashKey, keys: link.hubs.flatMap((h) => h.businessKeys), table: tableIdent(entityTable(ctx, 'link', link.name)) };
 }
 
 /**
@@ -70,7 +70,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
     w.line(`FROM ${parent.table} AS ${quoteIdent('p')}`);
     for (const s of sat.satellites) {
       const alias = aliases.get(s)!;
-      const raw = tableIdent(entityTable(ctx.model, rawKind, s));
+      const raw = tableIdent(entityTable(ctx, rawKind, s));
       const hk = quoteIdent(parent.hashKey);
       const current = ctx.dialect.firstRowPerKey({ key: hk, from: raw, order: currentOrder(ctx, rawKind, s) });
       w.line(`LEFT JOIN (${current.join(' ')}) AS ${quoteIdent(alias)}`);
@@ -126,7 +126,7 @@ export function offeredScope(ctx: SqlContext, base: string, keys: ReadonlyArray<
 export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink): Statement {
   const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const isHub = hub.kind === 'business_hub';
-  const raw = isHub ? entityTable(ctx.model, 'hub', hub.hub) : entityTable(ctx.model, 'link', hub.link);
+  const raw = isHub ? entityTable(ctx, 'hub', hub.hub) : entityTable(ctx, 'link', hub.link);
   const sat = isHub ? ctx.businessSatelliteOf.get(hub.name) : ctx.businessLinkSatelliteOf.get(hub.name);
   const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
   return createEntityView(ctx, hub.kind, hub.name, (w) => {
@@ -140,7 +140,7 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
     if (hub.filter === undefined) return;
     if (sat !== undefined) {
-      leftJoin(ctx, w, entityTable(ctx.model, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
+      leftJoin(ctx, w, entityTable(ctx, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
     }
     w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${filterSql(ctx, hub.filter, offeredScope(ctx, 'h', keys, sat, 's'))}`);
   });

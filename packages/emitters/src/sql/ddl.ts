@@ -8,22 +8,17 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
-import { entityTable, landingTable, sqlName } from './names.js';
+import { entityTable, landingTable, modelSchemas } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
-import { ghostKeyValue } from './types.js';
 
 export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
-/** The load timestamp of ghost records: before any real load. */
-export const GHOST_LOAD_TIMESTAMP = '0001-01-01 00:00:00+00';
 
 export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent } = ctx.sql;
-  const s = ctx.model.schemas;
-  const schemas = [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(sqlName))];
   return [
-    ...schemas.map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)),
+    ...modelSchemas(ctx).map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)),
     ...ctx.dialect.digestSetup(ctx.model.hashing.algorithm).map((sql) => sqlStatement('extension', sql)),
   ];
 }
@@ -31,7 +26,7 @@ export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
   return ctx.model.sources.map((t) => {
-    const table = landingTable(ctx.model, t.name);
+    const table = landingTable(ctx, t.name);
     const columns = t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable }));
     return sqlStatement('table', createTable(ctx, tableIdent(table), columns, []), { relation: table });
   });
@@ -79,21 +74,23 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   return ctx.model.entities.flatMap((e) => {
     const keys = dispatch(e, TABLE_KEYS);
     if (keys === undefined) return [];
-    const table = entityTable(ctx.model, e.kind, e.name);
+    const table = entityTable(ctx, e.kind, e.name);
     return [sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table })];
   });
 }
 
+/** A table of `columns`; its keys are declared only where the engine has key constraints. */
 function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
   const { quoteIdent } = ctx.sql;
   const list = (names: ReadonlyArray<string>): string => names.map(quoteIdent).join(', ');
+  const keys = ctx.dialect.capabilities.keyConstraints;
   return statement((w) => {
     w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
     w.block(() =>
       commaList(w, [
         ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`),
-        ...(key.length > 0 ? [`PRIMARY KEY (${list(key)})`] : []),
-        ...unique.map((u) => `UNIQUE (${list(u)})`),
+        ...(keys && key.length > 0 ? [`PRIMARY KEY (${list(key)})`] : []),
+        ...(keys ? unique.map((u) => `UNIQUE (${list(u)})`) : []),
       ]),
     );
     w.line(')');
@@ -102,16 +99,19 @@ function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<Tabl
 
 /**
  * The ghost ("unknown") records: one per hub and link (all-zero hash keys, business keys the
- * type's placeholder) and one per satellite (all-zero parent hash key, load timestamp
- * 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table find a row.
+ * type's placeholder, `Dialect.ghostValue`) and one per satellite (all-zero parent hash key,
+ * load timestamp 0001-01-01, all-zero hashdiff, NULL payload), so that joins from any table
+ * find a row.
  */
 export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
+  const { ghostValue } = ctx.dialect;
   const zero = quoteLiteral(ctx.zeroHash);
-  const loadTs = `CAST(${quoteLiteral(GHOST_LOAD_TIMESTAMP)} AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`;
+  // The timestamptz placeholder is the earliest instant: before any real load.
+  const loadTs = ghostValue({ kind: 'timestamptz' });
   const recordSource = quoteLiteral(GHOST_RECORD_SOURCE);
   const insert = (e: RawEntity, values: ReadonlyArray<readonly [string, string]>): ReadonlyArray<SqlStatement> => {
-    const table = entityTable(ctx.model, e.kind, e.name);
+    const table = entityTable(ctx, e.kind, e.name);
     const sql = ctx.dialect.insertOnce(
       tableIdent(table),
       values.map(([c]) => quoteIdent(c)),
@@ -126,14 +126,9 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<SqlStatement> => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero]]);
   const none = (): ReadonlyArray<SqlStatement> => [];
   const ghosts: KindHandlers<ReadonlyArray<SqlStatement>> = {
-    hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const), ...metadata]),
+    hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     link: (l) =>
-      insert(l, [
-        [l.hashKey, zero],
-        ...l.hubs.map((h) => [h.hashKey, zero] as const),
-        ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostKeyValue(ctx.dialect, k.type)] as const),
-        ...metadata,
-      ]),
+      insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
     business_hub: none,

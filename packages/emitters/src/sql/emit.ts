@@ -1,6 +1,7 @@
 /**
- * The SQL target: a VaultModel in, SQL out, in the wired dialect (PostgreSQL). `sqlPlan` gives the statements for a tool to
- * run (`vault run`); `emitSql` prints the same statements as files for people to read and run.
+ * The SQL target: a VaultModel in, SQL out, in a dialect: the wired one (PostgreSQL) unless a
+ * caller names another. `sqlPlan` gives the statements for a tool to run (`vault run`);
+ * `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
 import type { EntityKind, LinkSatellite, Satellite, VaultModel } from '@vault/core';
@@ -74,7 +75,7 @@ export interface SqlPlan {
 }
 
 function checked(model: VaultModel, dialect: Dialect): SqlContext {
-  const problems = validateSql(model);
+  const problems = validateSql(model, dialect);
   if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.map((p) => p.message).join('\n')}`);
   return sqlContext(model, dialect);
 }
@@ -87,7 +88,7 @@ function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStat
 /** Landing tables an entity's load reads, each once, in the model's order. */
 function landingReads(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyArray<SqlTable> {
   const read = new Set(tables);
-  return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
+  return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx, t.name));
 }
 
 /** An entity's load: its statements' text and every table they read (`SqlLoad.sources`). */
@@ -131,7 +132,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
   return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
-      const target = entityTable(ctx.model, e.kind, e.name);
+      const target = entityTable(ctx, e.kind, e.name);
       const load = dispatch(e, LOADS, ctx);
       if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
       return {
@@ -179,13 +180,14 @@ export interface LandingTable {
 }
 
 /**
- * The landing tables setup creates, one per source table, in the model's order.
+ * The landing tables setup creates in `dialect`, one per source table, in the model's order.
  * @example landingTables(model)[0] // { source: 'early_warning_signal', qualified: 'landing.early_warning_signal', sql: '"landing"."early_warning_signal"' }
  */
-export function landingTables(model: VaultModel): ReadonlyArray<LandingTable> {
+export function landingTables(model: VaultModel, dialect: Dialect = WIRED_DIALECT): ReadonlyArray<LandingTable> {
+  const { tableIdent } = sqlText(dialect);
   return model.sources.map((t) => {
-    const table = landingTable(model, t.name);
-    return { source: t.name, qualified: tableText(table), sql: sqlText(WIRED_DIALECT).tableIdent(table) };
+    const table = landingTable({ model, dialect }, t.name);
+    return { source: t.name, qualified: tableText(table), sql: tableIdent(table) };
   });
 }
 
@@ -194,12 +196,12 @@ function header(specPath: string, lines: ReadonlyArray<string>): string {
 }
 
 /**
- * The SQL files of a model: `sql/setup.sql` and `sql/load.sql`, the same bytes for the same model.
+ * The SQL files of a model in `dialect`: `sql/setup.sql` and `sql/load.sql`, the same bytes for the same model.
  * @example emitSql(model, { specPath: 'specs/ews.yaml' }).map((f) => f.path) // ['sql/load.sql', 'sql/setup.sql']
  */
-export function emitSql(model: VaultModel, options: SqlOptions): ReadonlyArray<EmittedFile> {
-  const plan = sqlPlan(model);
-  const d = WIRED_DIALECT;
+export function emitSql(model: VaultModel, options: SqlOptions, dialect: Dialect = WIRED_DIALECT): ReadonlyArray<EmittedFile> {
+  const plan = sqlPlan(model, dialect);
+  const d = dialect;
   const setupFile = [
     header(options.specPath, [
       `Setup of model ${model.name} for ${d.title}: schemas, landing tables, raw vault tables and`,

@@ -16,7 +16,7 @@ export function evolveRawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatemen
   const tables = ctx.model.entities.flatMap((e) => {
     const keys = dispatch(e, TABLE_KEYS);
     // The only unique keys are the ones a delta order brings (ddl.ts).
-    return keys === undefined ? [] : [{ table: entityTable(ctx.model, e.kind, e.name), columns: tableColumns(ctx, e), uniqueKey: keys.unique[0] }];
+    return keys === undefined ? [] : [{ table: entityTable(ctx, e.kind, e.name), columns: tableColumns(ctx, e), uniqueKey: keys.unique[0] }];
   });
   // Every table at once: no one entity.
   return ctx.dialect.evolveTables(tables).map((sql) => sqlStatement('table', sql));

@@ -4,12 +4,12 @@ export { bindParameters, type SqlParameter, type SqlStatement, type StatementEnt
 export { entityDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
-// The CLI and the public API talk to PostgreSQL: its quoting, type names, parameter and ledger kinds.
-export { FINGERPRINTED_KINDS, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, tableIdent } from './dialect/postgres/index.js';
+// The CLI and the public API talk to PostgreSQL: its names, quoting, type names, parameter and ledger kinds.
+export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, sqlName, tableIdent } from './dialect/postgres/index.js';
 export { WIRED_DIALECT, postgresDialect, type Dialect, type DialectCapabilities } from './dialect/index.js';
 export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
-export { TABLE_PREFIX, dimensionTable, entityTable, landingTable, sqlName, type SqlTable } from './names.js';
+export { TABLE_PREFIX, dimensionTable, entityTable, landingTable, modelSchemas, type NameScope, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
-export { GHOST_LOAD_TIMESTAMP, GHOST_RECORD_SOURCE } from './ddl.js';
+export { GHOST_RECORD_SOURCE } from './ddl.js';
 export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';

@@ -11,7 +11,7 @@
  * run loads again: never too little.
  */
 import type { Dialect } from './dialect/dialect.js';
-import { sqlName, type SqlTable } from './names.js';
+import type { SqlTable } from './names.js';
 import type { SqlStatement } from './statement.js';
 
 /** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
@@ -20,8 +20,9 @@ export const LEDGER_TABLE_NAME = 'vault_loads';
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
 
-export function ledgerTable(rawVaultSchema: string): SqlTable {
-  return { schema: sqlName(rawVaultSchema), name: LEDGER_TABLE_NAME };
+/** The ledger table, in the raw vault schema as `d` creates it. */
+export function ledgerTable(d: Dialect, rawVaultSchema: string): SqlTable {
+  return { schema: d.identifier(rawVaultSchema), name: LEDGER_TABLE_NAME };
 }
 
 /** Each statement declares the parameters it takes (`SqlStatement.parameters`). */
@@ -46,5 +47,5 @@ export interface LedgerStatements {
 
 /** The ledger's statements in the dialect, its table in the raw vault schema. */
 export function ledgerStatements(d: Dialect, rawVaultSchema: string): LedgerStatements {
-  return d.ledger(ledgerTable(rawVaultSchema));
+  return d.ledger(ledgerTable(d, rawVaultSchema));
 }

@@ -59,7 +59,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   const delta: DeltaOrder | undefined = sat.deltaOrder === undefined ? undefined : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
   const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name));
-  const table = tableIdent(entityTable(ctx.model, sat.kind, sat.name));
+  const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
   const q = quoteIdent;
   const hk = q(sat.parentHashKey);
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
@@ -81,7 +81,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
         ]),
       );
-      w.line(`FROM ${tableIdent(landingTable(ctx.model, sat.source.table))} AS ${q(SOURCE_ALIAS)}`);
+      w.line(`FROM ${tableIdent(landingTable(ctx, sat.source.table))} AS ${q(SOURCE_ALIAS)}`);
       w.line(`WHERE ${key.keep}`);
     });
     w.line(`), ${q(WORK.ordered)} AS (`);

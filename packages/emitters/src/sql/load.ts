@@ -69,7 +69,7 @@ function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta:
 /** `FROM <landing table> AS "s" WHERE <key present>`. */
 function fromLanding(w: CodeWriter, o: StagedSelect, s: StagedSource): void {
   const { quoteIdent, tableIdent } = o.ctx.sql;
-  w.line(`FROM ${tableIdent(landingTable(o.ctx.model, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
+  w.line(`FROM ${tableIdent(landingTable(o.ctx, s.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
   w.line(`WHERE ${s.keep}`);
 }
 
@@ -118,7 +118,7 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<
     sources.map((s) => s.table),
   );
   const staged = quoteIdent(WORK.staged);
-  const table = tableIdent(entityTable(ctx.model, target.kind, target.name));
+  const table = tableIdent(entityTable(ctx, target.kind, target.name));
   const o: StagedSelect = { ctx, keys, hashes, deltaType };
   // Grouping needs keys that hash alike when equal, and a min() of the delta order.
   const minDelta = deltaType === undefined ? undefined : minOf(d, deltaType);

@@ -17,7 +17,8 @@ import {
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
-import { dimensionTable, entityTable, sqlName, tableText } from './names.js';
+import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
+import { dimensionTable, entityTable, tableText, type NameScope } from './names.js';
 
 export interface SqlManifestBlock {
   /** `schema.name` of the table or view (of the fact view, for a dimensional model). */
@@ -35,32 +36,33 @@ export interface SqlManifestBlock {
   readonly dimensions?: { readonly [dimension: string]: string };
 }
 
-const METADATA = { load_ts: sqlName(METADATA_COLUMNS.loadTimestamp), record_source: sqlName(METADATA_COLUMNS.recordSource) } as const;
-
-interface BlockContext {
-  readonly model: VaultModel;
+/** The entity's table and the dialect whose names the block gives. */
+interface BlockContext extends NameScope {
   readonly table: string;
 }
 
-const hubBlock = (h: Hub | BusinessHub, { table }: BlockContext): SqlManifestBlock => ({ table, hash_key: sqlName(h.hashKey), ...METADATA });
-const linkBlock = (l: Link | BusinessLink, { table }: BlockContext): SqlManifestBlock => ({
-  table,
-  hash_key: sqlName(l.hashKey),
-  ...METADATA,
-  hub_hash_keys: Object.fromEntries(l.hubs.map((h) => [h.role === undefined ? h.hub : `${h.role}_${h.hub}`, sqlName(h.hashKey)])),
+/** The metadata columns every table of the raw and business vault has. */
+const metadata = ({ dialect: d }: BlockContext) => ({ load_ts: d.identifier(METADATA_COLUMNS.loadTimestamp), record_source: d.identifier(METADATA_COLUMNS.recordSource) }) as const;
+
+const hubBlock = (h: Hub | BusinessHub, b: BlockContext): SqlManifestBlock => ({ table: b.table, hash_key: b.dialect.identifier(h.hashKey), ...metadata(b) });
+const linkBlock = (l: Link | BusinessLink, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  hash_key: b.dialect.identifier(l.hashKey),
+  ...metadata(b),
+  hub_hash_keys: Object.fromEntries(l.hubs.map((h) => [h.role === undefined ? h.hub : `${h.role}_${h.hub}`, b.dialect.identifier(h.hashKey)])),
 });
-const satelliteBlock = (s: Satellite | LinkSatellite, { table }: BlockContext): SqlManifestBlock => ({
-  table,
-  parent_hash_key: sqlName(s.parentHashKey),
-  ...METADATA,
-  hashdiff: sqlName(METADATA_COLUMNS.hashDiff),
-  ...(s.deltaOrder === undefined ? {} : { delta_order: sqlName(DELTA_ORDER_COLUMN) }),
+const satelliteBlock = (s: Satellite | LinkSatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(s.parentHashKey),
+  ...metadata(b),
+  hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
 });
-const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, { table }: BlockContext): SqlManifestBlock => ({
-  table,
-  parent_hash_key: sqlName(s.parentHashKey),
-  ...METADATA,
-  hashdiff: sqlName(METADATA_COLUMNS.hashDiff),
+const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(s.parentHashKey),
+  ...metadata(b),
+  hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
 });
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
@@ -74,18 +76,20 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   business_satellite: businessSatelliteBlock,
   business_link_satellite: businessSatelliteBlock,
   presentation_view: viewBlock,
-  dimensional_model: (d, { model, table }) => ({
-    table,
-    dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(model, d.name, x.name))])),
+  dimensional_model: (d, b) => ({
+    table: b.table,
+    dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(b, d.name, x.name))])),
   }),
   reporting_view: viewBlock,
 };
 
 /**
+ * The block of `entity` as the SQL target creates it in `dialect` (the wired one unless a caller names another).
  * @example
  * sqlManifestBlock(hub, model)
  * // { table: 'raw_vault.hub_business_partner', hash_key: 'business_partner_hk', load_ts: 'load_ts', record_source: 'record_source' }
  */
-export function sqlManifestBlock(entity: VaultEntity, model: VaultModel): SqlManifestBlock {
-  return dispatch(entity, BLOCKS, { model, table: tableText(entityTable(model, entity.kind, entity.name)) });
+export function sqlManifestBlock(entity: VaultEntity, model: VaultModel, dialect: Dialect = WIRED_DIALECT): SqlManifestBlock {
+  const names: NameScope = { model, dialect };
+  return dispatch(entity, BLOCKS, { ...names, table: tableText(entityTable(names, entity.kind, entity.name)) });
 }

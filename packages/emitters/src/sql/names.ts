@@ -1,19 +1,20 @@
 /**
  * Names of the SQL objects of a model: which schema each entity lives in, its table or view
- * name (a prefix per kind), every identifier within the dialect's limit.
+ * name (a prefix per kind), every identifier within the dialect's limit (`Dialect.identifier`:
+ * PostgreSQL shortens names over 63 bytes, see dialect/postgres/quote.ts).
  */
 import type { EntityKind, VaultModel } from '@vault/core';
 import { KINDS, type VaultLayer } from '@vault/core/internal';
-import { WIRED_DIALECT } from './dialect/index.js';
+import type { Dialect } from './dialect/dialect.js';
 
 /**
- * The identifier as it is created in the database: shortened when the dialect's limit would
- * truncate it (PostgreSQL: 63 bytes, see dialect/postgres/quote.ts), the same on every run.
- * Names are the wired dialect's: the manifest and `vault run` name the tables it creates.
- * @example sqlName('sat_early_warning_signal') // 'sat_early_warning_signal'
+ * What a name depends on: the model's schema settings and the engine the names are created in.
+ * A `SqlContext` is one; a caller outside the SQL target names its engine
+ * (`{ model, dialect: postgresDialect }` for the CLI, which talks to PostgreSQL).
  */
-export function sqlName(name: string): string {
-  return WIRED_DIALECT.identifier(name);
+export interface NameScope {
+  readonly model: VaultModel;
+  readonly dialect: Dialect;
 }
 
 type SchemaKey = keyof VaultModel['schemas'];
@@ -43,20 +44,26 @@ export interface SqlTable {
 }
 
 /**
- * @example entityTable(model, 'satellite', 'early_warning_signal') // { schema: 'raw_vault', name: 'sat_early_warning_signal' }
+ * @example entityTable({ model, dialect: postgresDialect }, 'satellite', 'early_warning_signal') // { schema: 'raw_vault', name: 'sat_early_warning_signal' }
  */
-export function entityTable(model: VaultModel, kind: EntityKind, name: string): SqlTable {
-  return { schema: sqlName(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: sqlName(`${TABLE_PREFIX[kind]}${name}`) };
+export function entityTable({ model, dialect }: NameScope, kind: EntityKind, name: string): SqlTable {
+  return { schema: dialect.identifier(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: dialect.identifier(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */
-export function dimensionTable(model: VaultModel, dimensionalModel: string, dimension: string): SqlTable {
-  return { schema: sqlName(model.schemas.accessLayer), name: sqlName(`dim_${dimensionalModel}_${dimension}`) };
+export function dimensionTable({ model, dialect }: NameScope, dimensionalModel: string, dimension: string): SqlTable {
+  return { schema: dialect.identifier(model.schemas.accessLayer), name: dialect.identifier(`dim_${dimensionalModel}_${dimension}`) };
 }
 
 /** A landing table: the source table's own name in the landing schema. */
-export function landingTable(model: VaultModel, source: string): SqlTable {
-  return { schema: sqlName(model.schemas.landing), name: sqlName(source) };
+export function landingTable({ model, dialect }: NameScope, source: string): SqlTable {
+  return { schema: dialect.identifier(model.schemas.landing), name: dialect.identifier(source) };
+}
+
+/** The model's schemas as created, each once (two settings may name one schema). */
+export function modelSchemas({ model, dialect }: NameScope): ReadonlyArray<string> {
+  const s = model.schemas;
+  return [...new Set([s.landing, s.rawVault, s.businessVault, s.accessLayer].map(dialect.identifier))];
 }
 
 /** `schema.name`, unquoted: how manifests and messages name a table. */

@@ -14,7 +14,7 @@ import { sqlStatement, type SqlStatement } from './statement.js';
 const table = (): ReadonlyArray<SqlStatement> => [];
 
 /** The view of `e`, named after it unless `relation` says otherwise (a dimension of a dimensional model). */
-const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx.model, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
+const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
 
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   hub: table,
@@ -28,7 +28,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   presentation_view: (v, ctx) => [view(ctx, v, presentationView(ctx, v))],
   dimensional_model: (m, ctx) => [
     // A dimension's view belongs to its dimensional model.
-    ...dimensionViews(ctx, m).map((sql, i) => view(ctx, m, sql, dimensionTable(ctx.model, m.name, m.dimensions[i]!.name))),
+    ...dimensionViews(ctx, m).map((sql, i) => view(ctx, m, sql, dimensionTable(ctx, m.name, m.dimensions[i]!.name))),
     view(ctx, m, factView(ctx, m)),
   ],
   reporting_view: (v, ctx) => [view(ctx, v, reportingView(ctx, v))],

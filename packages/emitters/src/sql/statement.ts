@@ -47,7 +47,7 @@ export interface SqlStatement {
   readonly relation?: SqlTable;
   /** The text, without a trailing `;`. */
   readonly sql: Statement;
-  /** `$1` is `parameters[0]`, `$2` is `parameters[1]`, …; empty when the statement takes none. */
+  /** The first placeholder (`$1` in PostgreSQL) is `parameters[0]`, the second `parameters[1]`, …; empty when the statement takes none. */
   readonly parameters: ReadonlyArray<SqlParameter>;
 }
 

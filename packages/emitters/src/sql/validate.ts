@@ -6,16 +6,16 @@
 import type { PathDiagnostic, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
-import { WIRED_DIALECT } from './dialect/index.js';
+import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, landingTable, tableText, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, landingTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
 
 type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
 const none = (): SqlObjects => [];
 
 /** The SQL objects each kind has besides its own table or view. */
-const MORE_OBJECTS: KindHandlers<SqlObjects, VaultModel> = {
+const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
   link: none,
   satellite: none,
@@ -25,17 +25,19 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, VaultModel> = {
   business_satellite: none,
   business_link_satellite: none,
   presentation_view: none,
-  dimensional_model: (m, model) => m.dimensions.map((d) => ({ table: dimensionTable(model, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
+  dimensional_model: (m, names) => m.dimensions.map((d) => ({ table: dimensionTable(names, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
   reporting_view: none,
 };
 
 /**
- * Problems that would make the SQL of `model` invalid, each at the spec node of the entity (or
- * source table) it is about; empty when the SQL can be emitted.
+ * Problems that would make the SQL of `model` in `dialect` (the wired one unless a caller names
+ * another) invalid, each at the spec node of the entity (or source table) it is about; empty
+ * when the SQL can be emitted. Names are the dialect's, so whether two clash is too.
  * @example validateSql(model) // []
  * @example validateSql(clashing)[0] // { code: 'VLT412', path: ['tables', 'vault_loads'], message: "landing table 'vault_loads' and ...", ... }
  */
-export function validateSql(model: VaultModel): ReadonlyArray<PathDiagnostic> {
+export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT): ReadonlyArray<PathDiagnostic> {
+  const ctx = sqlContext(model, dialect);
   const problems: PathDiagnostic[] = [];
   // The key, not the value: a table's or entity's problem prints at the line that names it.
   const problem = (at: SpecPath, message: string): void => void problems.push(pathDiag('VLT412', at, message, { target: 'key' }));
@@ -47,13 +49,12 @@ export function validateSql(model: VaultModel): ReadonlyArray<PathDiagnostic> {
     else owners.set(key, what);
   };
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
-  claim(ledgerTable(model.schemas.rawVault), 'the load ledger of vault run', ['model']);
-  for (const t of model.sources) claim(landingTable(model, t.name), `landing table '${t.name}'`, ['tables', t.name]);
+  claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
+  for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   for (const entity of model.entities) {
-    claim(entityTable(model, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
-    for (const { table, what } of dispatch(entity, MORE_OBJECTS, model)) claim(table, what, entity.origin);
+    claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
+    for (const { table, what } of dispatch(entity, MORE_OBJECTS, ctx)) claim(table, what, entity.origin);
   }
-  const ctx = sqlContext(model, WIRED_DIALECT);
   for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (!ctx.sourceColumns.has(s.source.table)) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);

@@ -1,9 +1,9 @@
 /** Small pieces every view shares. */
-import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
+import type { EntityKind, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, type NameScope, type SqlTable } from './names.js';
 import { statement, type Statement } from './sql-writer.js';
 
 /** `CREATE OR REPLACE VIEW <table> AS` and the query `body` writes. */
@@ -17,7 +17,7 @@ export function createView(ctx: SqlContext, table: SqlTable, body: (w: CodeWrite
 
 /** The view of an entity. */
 export function createEntityView(ctx: SqlContext, kind: EntityKind, name: string, body: (w: CodeWriter) => void): Statement {
-  return createView(ctx, entityTable(ctx.model, kind, name), body);
+  return createView(ctx, entityTable(ctx, kind, name), body);
 }
 
 /** `LEFT JOIN <table> AS "alias" ON <condition>`, the condition on its own line. */
@@ -37,10 +37,10 @@ export interface ModelView {
 
 const entityView =
   (layer: ModelView['layer']) =>
-  (e: VaultEntity, model: VaultModel): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(model, e.kind, e.name) }];
+  (e: VaultEntity, names: NameScope): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(names, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
-const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, VaultModel> = {
+const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
   link: table,
   satellite: table,
@@ -50,24 +50,24 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, VaultModel> = {
   business_satellite: entityView('business_vault'),
   business_link_satellite: entityView('business_vault'),
   presentation_view: entityView('access_layer'),
-  dimensional_model: (m, model) => [
-    ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(model, m.name, d.name) })),
-    ...entityView('access_layer')(m, model),
+  dimensional_model: (m, names) => [
+    ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(names, m.name, d.name) })),
+    ...entityView('access_layer')(m, names),
   ],
   reporting_view: entityView('access_layer'),
 };
 
-/** Every view setup creates, business vault first, each kind in canonical order. */
-export function modelViews(model: VaultModel): ReadonlyArray<ModelView> {
-  return model.entities.flatMap((e) => dispatch(e, MODEL_VIEWS, model));
+/** Every view setup creates, business vault first, each kind in canonical order, named in `names.dialect`. */
+export function modelViews(names: NameScope): ReadonlyArray<ModelView> {
+  return names.model.entities.flatMap((e) => dispatch(e, MODEL_VIEWS, names));
 }
 
 /**
- * Drops every view of the model that exists, in one statement: views reading each other need no
- * CASCADE, and a view of someone else's that reads one of them stops it with the database's error.
+ * Drops every view of the model that exists, in one statement (`Dialect.dropViews`); a view of
+ * someone else's that reads one of them stops it with the database's error.
  */
 export function dropModelViews(ctx: SqlContext): Statement | undefined {
   const { tableIdent } = ctx.sql;
-  const views = modelViews(ctx.model);
-  return views.length === 0 ? undefined : `DROP VIEW IF EXISTS ${views.map((v) => tableIdent(v.table)).join(', ')}`;
+  const views = modelViews(ctx);
+  return views.length === 0 ? undefined : ctx.dialect.dropViews(views.map((v) => tableIdent(v.table)));
 }

@@ -24,6 +24,11 @@ export interface DialectCapabilities {
   readonly proceduralBlocks: boolean;
   /** Extensions setup may create (the sha1 digest needs one in PostgreSQL). */
   readonly extensions: boolean;
+  /**
+   * `PRIMARY KEY` and `UNIQUE` in `CREATE TABLE`. Without them tables are created without keys:
+   * loads never rely on a key to stay idempotent (they anti-join), though `insertOnce` may.
+   */
+  readonly keyConstraints: boolean;
 }
 
 /** Writes a word of a canonical text (`infinity`) as the case policy leaves it. */
@@ -78,6 +83,8 @@ export interface Dialect {
 
   /** The engine's name of a column type. */
   readonly columnType: (t: ColumnType) => string;
+  /** The ghost record's placeholder of a column type, as SQL: a value of that type (docs/sql.md lists them). */
+  readonly ghostValue: (t: ColumnType) => string;
 
   /** The batch load timestamp: the placeholder as it appears in SQL, and as docs name it. */
   readonly loadTimestamp: { readonly sql: string; readonly name: string };
@@ -107,6 +114,8 @@ export interface Dialect {
   /** A business rule's function, its arguments rendered. */
   readonly callFunction: (name: FunctionName, args: ReadonlyArray<FunctionArgument>) => string;
 
+  /** Drops the views that exist among `views` (quoted and qualified), in one statement. */
+  readonly dropViews: (views: ReadonlyArray<string>) => Statement;
   /** `INSERT … VALUES …` that does nothing when the row's key is there already. */
   readonly insertOnce: (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<string>) => Statement;
   /** Setup statements that add what the spec added since a table was created; none to do nothing. */

@@ -7,11 +7,13 @@ import { statement } from '../../sql-writer.js';
 import type { Dialect } from '../dialect.js';
 import { evolveTables, proceduralBlock } from './evolve.js';
 import { callFunction } from './functions.js';
+import { ghostValue } from './ghost.js';
 import { byteOrder, canonicalText, digest, digestSetup, upperAscii } from './hashing.js';
 import { ledgerStatements } from './ledger.js';
 import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
 import { pgType } from './types.js';
 
+export { GHOST_LOAD_TIMESTAMP } from './ghost.js';
 export { FINGERPRINTED_KINDS } from './ledger.js';
 export { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName, tableIdent } from './quote.js';
 export { pgType } from './types.js';
@@ -55,6 +57,7 @@ export const postgresDialect: Dialect = {
     namedWindows: true,
     proceduralBlocks: true,
     extensions: true,
+    keyConstraints: true,
   },
   quoteIdent,
   quoteLiteral,
@@ -62,6 +65,7 @@ export const postgresDialect: Dialect = {
   maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
   identifier: sqlName,
   columnType: pgType,
+  ghostValue,
   loadTimestamp: { sql: LOAD_TIMESTAMP_PARAMETER, name: '$1' },
   canonicalText,
   upperAscii,
@@ -75,6 +79,8 @@ export const postgresDialect: Dialect = {
   firstRowPerKey: (q) => [`SELECT DISTINCT ON (${q.key}) * FROM ${q.from}`, `ORDER BY ${[q.key, ...q.order].join(', ')}`],
   addMicroseconds: (timestamp, count) => `${timestamp} + ${count} * INTERVAL '1 microsecond'`,
   callFunction,
+  // One statement for them all: views reading each other need no CASCADE.
+  dropViews: (views) => `DROP VIEW IF EXISTS ${views.join(', ')}`,
   insertOnce: (table, columns, values) =>
     statement((w) => {
       w.line(`INSERT INTO ${table} (${columns.join(', ')})`);
