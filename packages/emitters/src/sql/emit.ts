@@ -11,7 +11,7 @@ import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
-import { hubLoad, linkLoad } from './load.js';
+import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
@@ -52,6 +52,12 @@ export interface SqlLoad {
   readonly statements: ReadonlyArray<SqlStatement>;
   /** The landing tables the statements read, each once, in the model's order. */
   readonly sources: ReadonlyArray<SqlTable>;
+  /**
+   * A hub's count of the landing rows its load leaves out because their own business key is
+   * missing (kind `count`, one row with column `n`); none for the other kinds, and for a hub
+   * only references carry. Run after the load, in its transaction, it reports what landing held.
+   */
+  readonly missingKeys?: SqlStatement;
 }
 
 export interface SqlPlan {
@@ -86,10 +92,11 @@ function loadSources(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyAr
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx.model, t.name));
 }
 
-/** An entity's load: its statements' text and the landing tables they read. */
+/** An entity's load: its statements' text, the landing tables they read, its missing-key count. */
 interface EntityLoad {
   readonly statements: ReadonlyArray<Statement>;
   readonly tables: ReadonlyArray<string>;
+  readonly missingKeys?: Statement | undefined;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], tables: [s.source.table] });
@@ -98,7 +105,7 @@ const notLoaded = (): undefined => undefined;
 /** The load of each kind `vault run` loads (`KINDS[kind].loaded`); the others are views. */
 const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // A hub or link without a source has nothing to load.
-  hub: (h, ctx) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table) }),
+  hub: (h, ctx) => ({ statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)], tables: h.sources.map((s) => s.table), missingKeys: hubMissingKeys(ctx, h) }),
   link: (l, ctx) => ({ statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)], tables: l.sources.map((s) => s.table) }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
@@ -128,6 +135,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
         statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
         sources: loadSources(ctx, load.tables),
+        ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
       };
     }),
   );
