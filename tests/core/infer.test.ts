@@ -232,8 +232,8 @@ describe('hubs of concepts no table owns', () => {
     const bp = hub(m, 'business_partner');
     expect(bp.businessKeys).toEqual([{ name: 'business_partner_id', type: { kind: 'int' }, nullable: false }]);
     expect(bp.sources).toEqual([
-      { table: 'early_warning_signal', columns: ['business_partner_id'] },
-      { table: 'early_warning_signal_input', columns: ['business_partner_id'] },
+      { table: 'early_warning_signal', columns: ['business_partner_id'], reference: true },
+      { table: 'early_warning_signal_input', columns: ['business_partner_id'], reference: true },
     ]);
     expect(bp.derivedFrom.map((d) => d.name)).toEqual(['early_warning_signal', 'early_warning_signal_input']);
     expect(rules(bp)).toEqual(['hub.implied_by_key_column']);
@@ -316,7 +316,7 @@ describe('links', () => {
     expect(l.evidence[1]!.detail).toBe('facility(bp_ref) → business_partner');
     expect(hub(m, 'business_partner').sources).toEqual([
       { table: 'business_partner', columns: ['business_partner_id'] },
-      { table: 'facility', columns: ['bp_ref'] },
+      { table: 'facility', columns: ['bp_ref'], reference: true },
     ]);
     expect(payload(sat(m, 'facility'))).toEqual(['limit_amount']);
     expectSourcesLineUp(m);
@@ -338,7 +338,7 @@ describe('links', () => {
     expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
     expect(hub(m, 'customer').sources).toEqual([
       { table: 'customers', columns: ['customer_id'] },
-      { table: 'orders', columns: ['customer_id'] },
+      { table: 'orders', columns: ['customer_id'], reference: true },
     ]);
     expect(payload(sat(m, 'orders'))).toEqual(['amount']);
   });
@@ -359,7 +359,7 @@ describe('links', () => {
     expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
     expect(hub(m, 'customer').sources).toEqual([
       { table: 'customers', columns: ['id'] },
-      { table: 'orders', columns: ['customer_id'] },
+      { table: 'orders', columns: ['customer_id'], reference: true },
     ]);
   });
 
@@ -391,7 +391,7 @@ describe('links', () => {
     expect(l.sources).toEqual([{ table: 'staff', columns: ['staff_id', 'manager_staff_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
     expect(hub(m, 'staff').sources).toEqual([
-      { table: 'staff', columns: ['manager_staff_id'] },
+      { table: 'staff', columns: ['manager_staff_id'], reference: true },
       { table: 'staff', columns: ['staff_id'] },
     ]);
     expect(payload(sat(m, 'staff'))).toEqual(['first_name']);
@@ -413,8 +413,8 @@ describe('links', () => {
     expect(l.sources).toEqual([{ table: 'film', columns: ['film_id', 'language_id', 'original_language_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
     expect(hub(m, 'language').sources).toEqual([
-      { table: 'film', columns: ['language_id'] },
-      { table: 'film', columns: ['original_language_id'] },
+      { table: 'film', columns: ['language_id'], reference: true },
+      { table: 'film', columns: ['original_language_id'], reference: true },
       { table: 'language', columns: ['language_id'] },
     ]);
     expect(payload(sat(m, 'film'))).toEqual(['title']);
@@ -441,7 +441,7 @@ describe('links', () => {
     expect(l.evidence[1]!.detail).toBe('payment(c_code, c_ver) → contract as settled');
     expect(hub(m, 'contract').sources).toEqual([
       { table: 'contract', columns: ['contract_code', 'contract_version'] },
-      { table: 'payment', columns: ['c_code', 'c_ver'] },
+      { table: 'payment', columns: ['c_code', 'c_ver'], reference: true },
     ]);
     expect(payload(sat(m, 'payment'))).toEqual(['paid']);
     expectSourcesLineUp(m);
@@ -1010,7 +1010,7 @@ describe('fixed inference bugs', () => {
         },
       },
     });
-    expect(hub(m, 'contract').sources).toContainEqual({ table: 'payment', columns: ['c_code', 'c_ver'] });
+    expect(hub(m, 'contract').sources).toContainEqual({ table: 'payment', columns: ['c_code', 'c_ver'], reference: true });
     expect(link(m, 'payment_contract').sources).toEqual([{ table: 'payment', columns: ['payment_id', 'c_code', 'c_ver'] }]);
   });
 });

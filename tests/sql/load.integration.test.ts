@@ -152,7 +152,8 @@ class Expected {
     const idOk = (i: number | null) => !referenceMissing([str(i)]);
     for (const r of [...batch.customers, ...batch.purchases]) if (codeOk(r.customer_code)) this.customers.add(this.key([r.customer_code]));
     for (const r of [...batch.products, ...batch.purchases]) if (idOk(r.product_id)) this.products.add(this.key([str(r.product_id)]));
-    for (const r of batch.purchases) if (codeOk(r.customer_code) && idOk(r.product_id)) this.links.add(this.key([r.customer_code, str(r.product_id)]));
+    // A missing reference is the zero key: the row is kept unless both are missing.
+    for (const r of batch.purchases) if (codeOk(r.customer_code) || idOk(r.product_id)) this.links.add(this.key([r.customer_code, str(r.product_id)]));
     // Payload in name order: CustomerName, score, type (code-unit order puts capitals first).
     applySatellite(
       this.satCustomers,
@@ -181,7 +182,7 @@ class Expected {
       b,
       false,
       batch.purchases
-        .filter((r) => codeOk(r.customer_code) && idOk(r.product_id))
+        .filter((r) => codeOk(r.customer_code) || idOk(r.product_id))
         .map((r) => {
           const payload = [str(r.quantity), price(r.unit_price)];
           return { hk: this.key([r.customer_code, str(r.product_id)]), hd: this.diff(payload), delta: null, payload };
@@ -389,12 +390,15 @@ async function expectVault(s: Setup, e: Expected, h: ShopHashing): Promise<void>
   ).toEqual([...e.products].sort());
   for (const r of products) if (r.hk !== s.zero) expect(r.hk).toBe(e.key([r.id]));
 
-  // Link: one row per distinct combination; its hub keys are in the hubs.
+  // Link: one row per distinct combination, a missing reference as the zero key (the hub's
+  // ghost); its hub keys are in the hubs; no row misses both.
   const links = await rows<{ hk: string; c: string; p: string; code: string; id: string }>(
     `SELECT customer_product_hk AS hk, customer_hk AS c, product_hk AS p, customer_code AS code, product_id::text AS id FROM ${s.t('link', 'customer_product')} WHERE customer_product_hk <> '${s.zero}'`,
   );
   expect(links.map((r) => r.hk).sort()).toEqual([...e.links].sort());
-  for (const r of links) expect(r).toEqual({ hk: e.key([r.code, r.id]), c: e.key([r.code]), p: e.key([r.id]), code: r.code, id: r.id });
+  const hubKey = (value: string | null): string => (referenceMissing([value]) ? s.zero : e.key([value]));
+  for (const r of links) expect(r).toEqual({ hk: e.key([r.code, r.id]), c: hubKey(r.code), p: hubKey(r.id), code: r.code, id: r.id });
+  expect(links.filter((r) => r.c === s.zero && r.p === s.zero)).toEqual([]);
   expect(await count(`${s.t('link', 'customer_product')} AS l WHERE NOT EXISTS (SELECT 1 FROM ${s.t('hub', 'customer')} AS h WHERE h.customer_hk = l.customer_hk)`)).toBe(0);
   expect(await count(`${s.t('link', 'customer_product')} AS l WHERE NOT EXISTS (SELECT 1 FROM ${s.t('hub', 'product')} AS h WHERE h.product_hk = l.product_hk)`)).toBe(0);
 

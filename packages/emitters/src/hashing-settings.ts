@@ -20,6 +20,14 @@ export const HASH_DELIMITER = '||';
 /** The record source of ghost records. */
 export const GHOST_RECORD_SOURCE = 'SYSTEM';
 
+/**
+ * What a link load does with a missing reference (one hub's key columns all NULL or blank), as
+ * the link's field mapping and `manifest.json` say it: `zero_key`, the hub's column holds
+ * `zero_key` (its ghost record) and the link hash key hashes the NULL token for that hub; a row
+ * whose every hub key is missing is not loaded (docs/hashing.md, "Missing keys").
+ */
+export const MISSING_REFERENCES = 'zero_key';
+
 /** Hex digits of each digest: md5 128 bits, sha1 160, sha256 256. */
 export const HASH_HEX_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const satisfies Record<HashAlgorithm, number>;
 

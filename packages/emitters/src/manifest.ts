@@ -20,7 +20,7 @@ import {
   type KindHandlers,
 } from '@vault/core/internal';
 import { entityColumns, modelColumns, type ModelColumns } from './columns.js';
-import { hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
+import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
 
@@ -41,6 +41,8 @@ export interface ManifestEntity {
   readonly business_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
+  /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
+  readonly missing_references?: typeof MISSING_REFERENCES;
   /** Satellites of every kind: the hub or link they describe. */
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
@@ -151,6 +153,7 @@ export function manifestJson(manifest: Manifest): string {
 interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
 }
@@ -168,6 +171,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     hubs: l.hubs.map((h) => h.hub),
+    missing_references: MISSING_REFERENCES,
     sources: l.sources.map(source),
   }),
   satellite: rawSatellite,
@@ -199,6 +203,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     name: entity.name,
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
+    ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),

@@ -3,7 +3,7 @@
  * waves (loads that depend on nothing loaded in the same wave; packages/emitters/src/sql/waves.ts),
  * up to `jobs` at a time on a server (one session each), skipping those the ledger shows unchanged.
  */
-import { bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
+import { MISSING_KEYS_COLUMN, bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
 import { isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 
@@ -20,10 +20,12 @@ export interface LoadSummary {
   readonly rows: number;
   readonly entities: number;
   readonly skipped: number;
+  /** Landing rows the hub loads left out because their own business key is missing, per hub (only hubs with some). */
+  readonly missingKeys: ReadonlyArray<{ readonly hub: string; readonly rows: number }>;
 }
 
 type Outcome =
-  | { readonly kind: 'loaded'; readonly rows: number; readonly ms: number }
+  | { readonly kind: 'loaded'; readonly rows: number; readonly missingKeys: number; readonly ms: number }
   | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
   | { readonly kind: 'failed'; readonly error: string };
 
@@ -36,16 +38,18 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
-    const rows = await db.transaction(async (tx: Queryable) => {
+    const [rows, missingKeys] = await db.transaction(async (tx: Queryable) => {
       let n = 0;
       for (const s of load.statements) {
         const r = await tx.query(s.sql, bindParameters(s, { load_ts: o.loadTs }));
         if (r.command === 'INSERT') n += r.rowCount;
       }
       await ledger.record(tx, load, signature, o.loadTs, n);
-      return n;
+      // In the load's transaction: the count describes the landing rows the load read.
+      const counted = load.missingKeys === undefined ? undefined : await tx.query<Record<string, number | string>>(load.missingKeys.sql);
+      return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0)] as const;
     });
-    return { kind: 'loaded', rows, ms: Date.now() - t0 };
+    return { kind: 'loaded', rows, missingKeys, ms: Date.now() - t0 };
   } catch (e) {
     if (!isServerError(e)) throw e;
     return { kind: 'failed', error: sqlErrorLine(e) };
@@ -112,6 +116,10 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
     rows: done.reduce((n, x) => n + (x.kind === 'loaded' ? x.rows : 0), 0),
     entities: loads.length,
     skipped: done.filter((x) => x.kind === 'skipped').length,
+    missingKeys: loads.flatMap((l, i) => {
+      const x = outcomes[i];
+      return x?.kind === 'loaded' && x.missingKeys > 0 ? [{ hub: l.entity, rows: x.missingKeys }] : [];
+    }),
   };
 }
 
@@ -120,9 +128,12 @@ function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: O
   const step = `[${i + 1}/${total}]`.padEnd(stepWidth);
   const label = `${load.kind} ${load.entity}`.padEnd(width);
   const rows = String(x.kind === 'loaded' ? x.rows : 0).padStart(8);
-  const note = x.kind === 'skipped' ? `  skipped: landing unchanged since load_ts ${x.since}` : '';
+  const note = x.kind === 'skipped' ? `  skipped: landing unchanged since load_ts ${x.since}` : x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : '';
   out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
 }
+
+/** `3 rows without a business key, not loaded`. */
+export const missingKeysText = (n: number): string => `${n} row${n === 1 ? '' : 's'} without a business key, not loaded`;
 
 function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, end: number): void {
   const failed: string[] = [];

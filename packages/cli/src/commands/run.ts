@@ -2,7 +2,7 @@ import { hasErrors, type Spec, type Stage, type VaultModel } from '@vault/core/i
 import { postgresDialect, validateSql } from '@vault/emitters/internal';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
-import { loadEntities, seconds } from './run-loads.js';
+import { loadEntities, missingKeysText, seconds } from './run-loads.js';
 import { EXIT } from '../exit.js';
 import { checkInDatabase, loadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
@@ -64,6 +64,9 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       await reportViews(db, plan, o, opts.countViews === true);
       const skipped = loaded.skipped === 0 ? '' : ` (${loaded.skipped} unchanged since their last load, skipped)`;
       o.out(`${green(o, '✓')} ${loaded.rows} rows inserted into ${loaded.entities} entities${skipped} in ${seconds(Date.now() - started)}`);
+      // Rows no hub can hold: said once more at the end, where a long run's reader looks.
+      const missing = loaded.missingKeys.reduce((n, m) => n + m.rows, 0);
+      if (missing > 0) o.out(`  ${missingKeysText(missing)} (${loaded.missingKeys.map((m) => `hub ${m.hub}: ${m.rows}`).join(', ')})`);
       return EXIT.ok;
     });
   } catch (e) {

@@ -21,7 +21,7 @@ export type TableRole = 'hub' | 'link' | 'reference' | 'none';
 interface HubDraft {
   name: string;
   businessKeys: Column[];
-  sources: EntitySource[];
+  sources: Array<EntitySource & { readonly reference?: true }>;
   evidence: Evidence[];
   derivedFrom: Set<string>;
   /** The table that owns the hub's key or, for a hub no table owns, the first column that implies it. */
@@ -123,7 +123,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (r.target.kind === 'implied' && !h.evidence.some((e) => e.rule === 'hub.implied_by_key_column')) {
       h.evidence.push(ev('hub.implied_by_key_column', `'${r.columns[0]}' names the concept '${name}', which no table owns`));
     }
-    h.sources.push({ table: r.from, columns: r.columns });
+    h.sources.push({ table: r.from, columns: r.columns, reference: true });
     h.derivedFrom.add(r.from);
   }
 
@@ -331,8 +331,12 @@ function buildSatellites(
   })) as Array<Satellite | LinkSatellite>;
 }
 
-function dedupeSources(sources: ReadonlyArray<EntitySource>): EntitySource[] {
-  const seen = new Map<string, EntitySource>();
-  for (const s of sources) seen.set(`${s.table}\u0000${s.columns.join('\u0000')}`, s);
+function dedupeSources<S extends EntitySource & { readonly reference?: true }>(sources: ReadonlyArray<S>): S[] {
+  const seen = new Map<string, S>();
+  // A table that carries the key as its own and as a reference counts as its own.
+  for (const s of sources) {
+    const key = `${s.table}\u0000${s.columns.join('\u0000')}`;
+    if (seen.get(key)?.reference !== undefined || !seen.has(key)) seen.set(key, s);
+  }
   return [...seen.entries()].sort(([a], [b]) => byCodeUnit(a, b)).map(([, s]) => s);
 }

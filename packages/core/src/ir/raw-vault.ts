@@ -5,8 +5,13 @@ export interface Hub extends EntityBase {
   readonly hashKey: string;
   /** Business key columns of the hub, in key order. */
   readonly businessKeys: ReadonlyArray<Column>;
-  /** Every source table that carries this key; `columns` line up with `businessKeys`. */
-  readonly sources: ReadonlyArray<EntitySource>;
+  /**
+   * Every source table that carries this key; `columns` line up with `businessKeys`. `reference`
+   * marks a table that carries the key as a reference to the hub, not as its own business key:
+   * a missing value there is a missing reference (links give it the zero key), not a row the
+   * hub leaves out, which `vault run` counts and reports.
+   */
+  readonly sources: ReadonlyArray<EntitySource & { readonly reference?: true }>;
 }
 
 /** One hub a link points at, possibly under a role (`manager` for `manager_staff_id`). */

@@ -6,6 +6,7 @@
 import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { FileScope } from './scope.js';
+import { MISSING_REFERENCES } from '../hashing-settings.js';
 
 export function hubDsl(hub: Hub): EntityDsl {
   const first = hub.sources[0];
@@ -35,6 +36,8 @@ export function linkDsl(link: Link): EntityDsl {
       source_table: first?.table ?? null,
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      // The load keeps a row with a missing reference, as the SQL target does (docs/querydsl.md).
+      missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),
       columns: columnMap(keyColumns.map((c, i) => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }])),
       sources: link.sources.map((s) => ({ table: s.table, columns: s.columns })),

@@ -12,7 +12,7 @@ import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
-import { hubLoad, linkLoad } from './load.js';
+import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
@@ -57,6 +57,12 @@ export interface SqlLoad {
    * each and skips the load only when none changed, so a load must list all it reads.
    */
   readonly sources: ReadonlyArray<SqlTable>;
+  /**
+   * A hub's count of the landing rows its load leaves out because their own business key is
+   * missing (kind `count`, one row with column `n`); none for the other kinds, and for a hub
+   * only references carry. Run after the load, in its transaction, it reports what landing held.
+   */
+  readonly missingKeys?: SqlStatement;
 }
 
 export interface SqlPlan {
@@ -91,10 +97,11 @@ function landingReads(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyA
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => landingTable(ctx, t.name));
 }
 
-/** An entity's load: its statements' text and every table they read (`SqlLoad.sources`). */
+/** An entity's load: its statements' text, every table they read (`SqlLoad.sources`), its missing-key count. */
 interface EntityLoad {
   readonly statements: ReadonlyArray<Statement>;
   readonly reads: ReadonlyArray<SqlTable>;
+  readonly missingKeys?: Statement | undefined;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) });
@@ -109,6 +116,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
       ctx,
       h.sources.map((s) => s.table),
     ),
+    missingKeys: hubMissingKeys(ctx, h),
   }),
   link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
@@ -145,6 +153,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
         statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
         sources: load.reads,
+        ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
       };
     }),
   );

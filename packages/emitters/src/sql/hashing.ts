@@ -77,7 +77,8 @@ export function hashExpression(d: Dialect, hashing: Hashing, inputs: ReadonlyArr
 
 /**
  * True when a business key is missing: every column NULL or blank (what hashes as `^^` alone).
- * Such a row adds nothing to a hub, and a link row with a missing hub key is skipped.
+ * Such a row adds nothing to a hub; in a link the hub's column gets the zero key instead, and
+ * only a link row with every hub key missing is skipped (load.ts, `linkKeep`).
  */
 export function missingKey(d: Dialect, inputs: ReadonlyArray<HashInput>): string {
   if (inputs.length === 0) throw new Error('missingKey: a business key has at least one column');

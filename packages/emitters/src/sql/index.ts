@@ -13,3 +13,4 @@ export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN,
 export { GHOST_RECORD_SOURCE } from './ddl.js';
 export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';
+export { MISSING_KEYS_COLUMN } from './load.js';

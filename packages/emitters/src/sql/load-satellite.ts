@@ -2,9 +2,10 @@
  * Load statement of a satellite or link satellite: insert-only, incremental, idempotent, and
  * keeping every change of a batch in order (docs/sql.md, "Loads").
  *
- * 1. Stage the landing rows whose parent key is present: parent hash key, hashdiff (the
- *    payload's columns in name order), payload, and the delta-order value when the source table
- *    has a delta-order column.
+ * 1. Stage the landing rows whose parent key is present (for a link satellite, the rows its link
+ *    keeps, `linkKeep`: a missing reference is hashed as the link hashes it): parent hash key,
+ *    hashdiff (the payload's columns in name order), payload, and the delta-order value when the
+ *    source table has a delta-order column.
  * 2. Order each key's rows by (delta order NULLS LAST, hashdiff). Without a delta-order column a
  *    batch holds one state per key: the row with the smallest hashdiff is kept (an arbitrary but
  *    deterministic choice).

@@ -1,7 +1,8 @@
 /**
  * Load statements of hubs and links: insert-only, incremental and idempotent.
  *
- * From every landing table that carries the key (UNION ALL): skip missing keys, compute the
+ * From every landing table that carries the key (UNION ALL): skip missing keys (for a link, rows
+ * whose every hub key is missing; a single missing hub key is the zero key), compute the
  * hash keys (docs/hashing.md) once per distinct key value, keep the earliest row per hash key (by the table's
  * delta-order column when it has one, then by source, then by the key values) among the hash
  * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
@@ -16,11 +17,16 @@ import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { deltaOrderOf, keyInputs, minOf, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
 
-/** A hash key of the entity: its column, and the slice [from, to) of the key columns it hashes. */
+/**
+ * A hash key of the entity: its column, and the slice [from, to) of the key columns it hashes.
+ * `zeroWhenMissing`: a link's column for one hub, which holds the zero key (the hub's ghost
+ * record) when that hub's key is missing, so the row still points at a hub row.
+ */
 interface KeyHash {
   readonly column: string;
   readonly from: number;
   readonly to: number;
+  readonly zeroWhenMissing?: boolean;
 }
 
 /** One landing table's rows: the key columns' values, cast to their types, in key column order. */
@@ -59,11 +65,18 @@ function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta:
   const { as } = o.ctx.sql;
   const deltaSql = o.deltaType === undefined ? undefined : (delta ?? `CAST(NULL AS ${o.ctx.dialect.columnType(o.deltaType)})`);
   return [
-    ...o.hashes.map((h) => as(hashExpression(o.ctx.dialect, o.ctx.model.hashing, inputs.slice(h.from, h.to), 'key'), h.column)),
+    ...o.hashes.map((h) => as(keyHash(o.ctx, h, inputs.slice(h.from, h.to)), h.column)),
     ...o.keys.map((k, i) => as(inputs[i]!.sql, k.name)),
     ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
     as(String(index), WORK.source),
   ];
+}
+
+/** The hash of `inputs`, or the zero key where `h` asks for it and the key is missing. */
+function keyHash(ctx: SqlContext, h: KeyHash, inputs: ReadonlyArray<HashInput>): string {
+  const hash = hashExpression(ctx.dialect, ctx.model.hashing, inputs, 'key');
+  if (h.zeroWhenMissing !== true) return hash;
+  return `CASE WHEN ${missingKey(ctx.dialect, inputs)} THEN ${ctx.sql.quoteLiteral(ctx.zeroHash)} ELSE ${hash} END`;
 }
 
 /** `FROM <landing table> AS "s" WHERE <key present>`. */
@@ -165,6 +178,31 @@ export function hubLoad(ctx: SqlContext, hub: Hub): Statement {
   return firstSeenLoad(ctx, hub, keys, [{ column: hub.hashKey, from: 0, to: keys.length }], sources);
 }
 
+/**
+ * Counts the landing rows a hub's load leaves out because their own business key is missing,
+ * over the tables that own the key (a missing reference is the link's affair: the zero key).
+ * Undefined for a hub that only references carry. `vault run` reports the count (docs/run.md).
+ */
+export function hubMissingKeys(ctx: SqlContext, hub: Hub): Statement | undefined {
+  const { quoteIdent, tableIdent } = ctx.sql;
+  const own = hub.sources.filter((s) => s.reference !== true);
+  if (own.length === 0) return undefined;
+  return statement((w) => {
+    w.line(`SELECT count(*) AS ${quoteIdent(MISSING_KEYS_COLUMN)} FROM (`);
+    w.block(() =>
+      own.forEach((s, i) => {
+        if (i > 0) w.line('UNION ALL');
+        const missing = missingKey(ctx.dialect, keyInputs(ctx.dialect, s.columns, hub.businessKeys));
+        w.line(`SELECT 1 AS ${quoteIdent('x')} FROM ${tableIdent(landingTable(ctx, s.table))} AS ${quoteIdent(SOURCE_ALIAS)} WHERE ${missing}`);
+      }),
+    );
+    w.line(`) AS ${quoteIdent('m')}`);
+  });
+}
+
+/** The one column of `hubMissingKeys`' one row. */
+export const MISSING_KEYS_COLUMN = 'n';
+
 /** Hash inputs per hub of a link, from landing columns lined up with all the link's keys. */
 export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
   const keyCount = link.hubs.reduce((n, h) => n + h.businessKeys.length, 0);
@@ -177,9 +215,14 @@ export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<s
   });
 }
 
-/** A link row needs every hub's key. */
+/**
+ * A link row needs one hub's key at least: a missing reference becomes the zero key, and the
+ * link hash key hashes it as the NULL token (a real hash, told apart from every present key), so
+ * "no customer" is a relationship row of its own and a change to or from it is recorded. A row
+ * with every key missing relates nothing. Link satellites keep the same rows (load-satellite.ts).
+ */
 export function linkKeep(ctx: SqlContext, perHub: ReadonlyArray<ReadonlyArray<HashInput>>): string {
-  return perHub.map((inputs) => `NOT ${missingKey(ctx.dialect, inputs)}`).join(' AND ');
+  return `NOT (${perHub.map((inputs) => missingKey(ctx.dialect, inputs)).join(' AND ')})`;
 }
 
 export function linkLoad(ctx: SqlContext, link: Link): Statement {
@@ -190,7 +233,7 @@ export function linkLoad(ctx: SqlContext, link: Link): Statement {
   });
   let at = 0;
   const perHub = link.hubs.map((h): KeyHash => {
-    const hash = { column: h.hashKey, from: at, to: at + h.businessKeys.length };
+    const hash = { column: h.hashKey, from: at, to: at + h.businessKeys.length, zeroWhenMissing: true };
     at = hash.to;
     return hash;
   });

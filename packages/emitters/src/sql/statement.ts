@@ -23,6 +23,8 @@ export type StatementKind =
   | 'drop_views'
   /** Loads an entity's table. */
   | 'load'
+  /** Counts the landing rows a load leaves out (`SqlLoad.missingKeys`): one row, one column `n`. */
+  | 'count'
   /** Creates, reads or writes `vault run`'s load ledger. */
   | 'ledger';
 

@@ -19,6 +19,7 @@ EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_LINK_FIELD_MAPPING = {
             'hash_key': 'customer_account_monitoring_batch_manifest_hk',
         },
     ],
+    'missing_references': 'zero_key',
     'business_keys': [
         'early_warning_signal_input_id',
         'business_partner_id',

@@ -15,6 +15,7 @@ LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER_LINK_FIELD_MAPPING = {
         {'hub': 'facility', 'role': None, 'hash_key': 'facility_hk'},
         {'hub': 'business_partner', 'role': None, 'hash_key': 'business_partner_hk'},
     ],
+    'missing_references': 'zero_key',
     'business_keys': ['loss_given_default_score_id', 'facility_id', 'business_partner_id'],
     'columns': {
         'loss_given_default_score_id': {
