@@ -39,6 +39,8 @@ export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business). */
   readonly business_keys?: ReadonlyArray<string>;
+  /** Links (raw and business) with dependent child keys: those columns, hashed after `business_keys`. */
+  readonly dependent_child_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
   /** Satellites of every kind: the hub or link they describe. */
@@ -150,6 +152,7 @@ export function manifestJson(manifest: Manifest): string {
 /** The kind-specific fields, in the manifest's key order. */
 interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
+  readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
@@ -162,11 +165,16 @@ const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFiel
 const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
 const accessEntity = (): KindFields => ({ sources: [] });
 
+/** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
+const childKeys = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
+  l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
+
 /** Each kind's own fields. */
 const KIND_FIELDS: KindHandlers<KindFields> = {
   hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
   link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     sources: l.sources.map(source),
   }),
@@ -175,6 +183,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     sources: [],
   }),
