@@ -207,6 +207,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
   return {
     name: entity.name,
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
+    ...(fields.dependent_child_keys !== undefined ? { dependent_child_keys: fields.dependent_child_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
