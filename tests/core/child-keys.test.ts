@@ -86,6 +86,24 @@ describe('dependent child keys', () => {
       ['VLT406', ['tables', 'l', 'dependent_child_keys']],
     ]);
     expect(errors({ tables: { ...ORDERS_AND_PRODUCTS, l: { kind: 'link', dependent_child_keys: ['line'], columns: lines } } })).toEqual([['VLT213', ['tables', 'l', 'dependent_child_keys', 0]]]);
+    // Two hubs keyed by `code` give the link key columns order_code and product_code.
+    expect(
+      errors({
+        tables: {
+          orders: { business_key: ['code'], columns: { code: nn('text') } },
+          products: { business_key: ['code'], columns: { code: nn('text') } },
+          l: {
+            kind: 'link',
+            dependent_child_keys: ['order_code'],
+            columns: { o_ref: 'text', p_ref: 'text', order_code: 'text' },
+            references: [
+              { columns: ['o_ref'], table: 'orders' },
+              { columns: ['p_ref'], table: 'products' },
+            ],
+          },
+        },
+      }),
+    ).toEqual([['VLT406', ['tables', 'l', 'dependent_child_keys']]]);
   });
 
   test('a keyless table with two references is a link, its line-named column a child key; key-like names never are', () => {

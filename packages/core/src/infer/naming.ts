@@ -59,7 +59,7 @@ export function isPrefixedKeyFor(column: string, entity: string): boolean {
  */
 export function looksLikeChildKey(column: string): boolean {
   const lower = column.toLowerCase();
-  if (/(_id|id|key|_code)$/.test(lower)) return false;
+  if (/(id|key|_code)$/.test(lower)) return false;
   return /(^|_)(line|seq|sequence)/.test(lower) || /(^|_)(no|nr|num|number)$/.test(lower);
 }
 

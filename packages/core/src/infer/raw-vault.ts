@@ -271,6 +271,19 @@ function buildLink(
       }),
     };
   });
+  // A child key is a column of the link beside the hubs' key columns: the names must differ.
+  const taken = new Set(hubRefs.flatMap((h) => h.businessKeys.map((k) => k.name)));
+  const clash = childKeys.columns.find((c) => taken.has(c));
+  if (clash !== undefined) {
+    diagnostics.push(
+      pathDiag(
+        'VLT406',
+        ['tables', t.name, ...(t.spec.dependent_child_keys ? ['dependent_child_keys'] : [])],
+        `dependent child key '${clash}' of table '${t.name}' has the name of a hub key column of link '${name}'; rename one of them`,
+      ),
+    );
+    return undefined;
+  }
   return {
     kind: 'link',
     name,
