@@ -158,4 +158,14 @@ describe('vault explain', () => {
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', diagnostics: [{ file: 'no/such/spec.yaml', line: 1, col: 1, code: 'VLT001', severity: 'error' }] });
   });
+
+  it("shows a link's dependent child keys, in text and in --json", () => {
+    const tables = 'orders:o_orderkey(int),o_total(decimal);part:p_partkey(int),p_name(text);lineitem:l_orderkey(int),l_partkey(int),l_linenumber(int),l_quantity(int)';
+    const r = runVault(['explain', '--model', 'tpch', '--source-tables', tables, 'raw_vault.links.order_part']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('raw_vault.links.order_part (link)\n  hubs: order, part\n  dependent child keys: l_linenumber\n');
+    expect(r.stdout).toContain('  because [link.dependent_child_key] ');
+    const json = runVault(['explain', '--json', '--model', 'tpch', '--source-tables', tables, 'raw_vault.links.order_part']);
+    expect((JSON.parse(json.stdout) as { entities: Array<{ dependent_child_keys?: string[] }> }).entities[0]!.dependent_child_keys).toEqual(['l_linenumber']);
+  });
 });

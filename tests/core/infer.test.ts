@@ -176,8 +176,11 @@ describe('business keys', () => {
     expect(h.evidence[0]).toEqual({ rule: 'bk.naming', detail: "customer: column 'c_custkey' abbreviates 'customer' followed by key/id" });
   });
 
-  test('a table without any key is VLT401 at the table', () => {
-    expect(errorsOf({ tables: { thing: { columns: { label: 'text', weight: 'int' } } } })).toEqual([['VLT401', ['tables', 'thing']]]);
+  test('a table without any key is a VLT413 warning at the table, and left out of a model that compiles', () => {
+    const r = compile({ tables: { thing: { columns: { label: 'text', weight: 'int' } }, customer: { columns: { customer_id: nn('int'), name: 'text' } } } });
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VLT413', 'warning', ['tables', 'thing']]]);
+    expect(names(r.model!.byKind.hub)).toEqual(['customer']);
+    expect(r.model!.entities.some((e) => e.derivedFrom.some((f) => f.name === 'thing'))).toBe(false);
     const d = compile({ tables: { thing: { columns: { label: 'text' } } } }).diagnostics[0]!;
     expect(d.message).toContain('thing_id');
     expect(d.target).toBe('key');
@@ -187,12 +190,11 @@ describe('business keys', () => {
     expect(errorsOf({ tables: { thing: { kind: 'hub', columns: { label: 'text' } } } })).toEqual([['VLT401', ['tables', 'thing']]]);
   });
 
-  test('a key-less table with one reference is VLT401, not a link', () => {
-    expect(
-      errorsOf({
-        tables: { customer: { columns: { customer_id: nn('int'), name: 'text' } }, note: { columns: { customer_id: 'int', body: 'text' } } },
-      }),
-    ).toEqual([['VLT401', ['tables', 'note']]]);
+  test('a key-less table with one reference is a VLT413 warning, not a link, and feeds no hub', () => {
+    const r = compile({ tables: { customer: { columns: { customer_id: nn('int'), name: 'text' } }, note: { columns: { customer_id: 'int', body: 'text' } } } });
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toEqual([['VLT413', 'warning', ['tables', 'note']]]);
+    expect(r.model!.byKind.link).toEqual([]);
+    expect(hub(r.model!, 'customer').sources.map((s) => s.table)).toEqual(['customer']);
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type SourceTable,
   type VaultEntity,
   type VaultModel,
+  linkKeyColumns,
 } from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
 
@@ -114,7 +115,7 @@ const hubColumns = (h: EntityOfKind<'hub' | 'business_hub'>, { model }: ModelCol
 const linkColumns = (l: EntityOfKind<'link' | 'business_link'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
   hash(model, l.hashKey),
   ...l.hubs.map((h) => hash(model, h.hashKey)),
-  ...l.hubs.flatMap((h) => h.businessKeys).map(plain),
+  ...linkKeyColumns(l).map(plain),
   ...METADATA,
 ];
 const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: ReadonlyArray<Pick<Column, 'name' | 'type'>>, deltaOrder?: EntityColumn): ReadonlyArray<EntityColumn> => [

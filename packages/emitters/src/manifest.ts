@@ -39,6 +39,8 @@ export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business). */
   readonly business_keys?: ReadonlyArray<string>;
+  /** Links (raw and business) with dependent child keys: those columns, hashed after `business_keys`. */
+  readonly dependent_child_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
   /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
@@ -152,6 +154,7 @@ export function manifestJson(manifest: Manifest): string {
 /** The kind-specific fields, in the manifest's key order. */
 interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
+  readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
@@ -165,11 +168,16 @@ const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFiel
 const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
 const accessEntity = (): KindFields => ({ sources: [] });
 
+/** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
+const childKeys = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
+  l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
+
 /** Each kind's own fields. */
 const KIND_FIELDS: KindHandlers<KindFields> = {
   hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
   link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     missing_references: MISSING_REFERENCES,
     sources: l.sources.map(source),
@@ -179,6 +187,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     sources: [],
   }),
@@ -202,6 +211,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
   return {
     name: entity.name,
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
+    ...(fields.dependent_child_keys !== undefined ? { dependent_child_keys: fields.dependent_child_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),

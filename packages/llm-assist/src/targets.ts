@@ -17,6 +17,7 @@
 import {
   dispatch,
   entitiesOf,
+  linkKeyColumns,
   printColumnType,
   type BusinessHub,
   type BusinessLink,
@@ -142,13 +143,7 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
-  business_link: (l, ctx) =>
-    ruleTargets(
-      'link',
-      l,
-      l.hubs.flatMap((h) => h.businessKeys),
-      ctx,
-    ),
+  business_link: (l, ctx) => ruleTargets('link', l, linkKeyColumns(l), ctx),
   business_satellite: () => NOTHING,
   business_link_satellite: () => NOTHING,
   presentation_view: () => NOTHING,

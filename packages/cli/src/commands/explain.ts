@@ -33,6 +33,8 @@ export interface Explanation {
   readonly name: string;
   readonly businessKey?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<{ readonly hub: string; readonly role?: string }>;
+  /** A link's dependent child keys, when it has some. */
+  readonly dependentChildKeys?: ReadonlyArray<string>;
   readonly parent?: string;
   /** Ids of what it is built from (the manifest's `derived_from`). */
   readonly derivedFrom: ReadonlyArray<string>;
@@ -80,10 +82,13 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   return EXIT.ok;
 }
 
-type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'parent'>;
+type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'parent'>;
 
 const keyed = (e: Hub | BusinessHub): KindFields => ({ businessKey: e.businessKeys.map((k) => k.name) });
-const linked = (e: Link | BusinessLink): KindFields => ({ hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })) });
+const linked = (e: Link | BusinessLink): KindFields => ({
+  hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })),
+  ...(e.dependentChildKeys !== undefined ? { dependentChildKeys: e.dependentChildKeys.map((c) => c.name) } : {}),
+});
 const described = (e: VaultEntity & { readonly parent: string }): KindFields => ({ parent: e.parent });
 const none = (): KindFields => ({});
 
@@ -124,6 +129,7 @@ function printExplanation(o: Output, e: Explanation): void {
   o.out(bold(o, `${e.id} (${KIND_WORDS(e.kind)})`));
   if (e.businessKey !== undefined) o.out(`  business key: ${e.businessKey.join(', ')}`);
   if (e.hubs !== undefined) o.out(`  hubs: ${e.hubs.map((h) => (h.role !== undefined ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
+  if (e.dependentChildKeys !== undefined) o.out(`  dependent child keys: ${e.dependentChildKeys.join(', ')}`);
   if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
   if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
   if (e.feeds !== undefined) o.out(`  feeds: ${e.feeds.length > 0 ? e.feeds.join(', ') : 'nothing'}`);
@@ -139,6 +145,7 @@ function explanationJson(e: Explanation): unknown {
     name: e.name,
     ...(e.businessKey !== undefined ? { business_key: e.businessKey } : {}),
     ...(e.hubs !== undefined ? { hubs: e.hubs } : {}),
+    ...(e.dependentChildKeys !== undefined ? { dependent_child_keys: e.dependentChildKeys } : {}),
     ...(e.parent !== undefined ? { parent: e.parent } : {}),
     derived_from: e.derivedFrom,
     ...(e.feeds !== undefined ? { feeds: e.feeds } : {}),

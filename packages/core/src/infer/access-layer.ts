@@ -13,6 +13,7 @@ import { closest } from '../diagnostics/did-you-mean.js';
 import type { Spec } from '../spec/spec.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
+import { linkKeyColumns } from '../ir/entities.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
@@ -39,8 +40,8 @@ function offeredColumns(b: BusinessVault): (entity: BusinessHub | BusinessLink) 
 }
 
 function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatellite | BusinessLinkSatellite | undefined): Offer {
-  const keys = entity.kind === 'business_hub' ? entity.businessKeys : entity.hubs.flatMap((h) => h.businessKeys);
-  const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: false, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
+  const keys = entity.kind === 'business_hub' ? entity.businessKeys : linkKeyColumns(entity);
+  const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: k.nullable, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
   const refs: EntityRef[] = [bv(entity.kind, entity.name)];
   if (sat) {
     refs.push(bv(sat.kind, sat.name));

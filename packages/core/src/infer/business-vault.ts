@@ -7,6 +7,7 @@ import { pathDiag } from '../diagnostics/make.js';
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite } from '../ir/business-vault.js';
 import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
 import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import { linkKeyColumns } from '../ir/entities.js';
 import type { BusinessVault, RawVault } from './layers.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
@@ -86,7 +87,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   const linkSatellites: BusinessLinkSatellite[] = [];
   for (const link of rv.links) {
     const sats = linkSatsOf.get(link.name) ?? [];
-    const keys = link.hubs.flatMap((h) => h.businessKeys);
+    const keys = linkKeyColumns(link);
     const ruleSet = rules[link.name];
     const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);
     const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], diagnostics);
@@ -96,6 +97,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       link: link.name,
       hashKey: link.hashKey,
       hubs: link.hubs,
+      ...(link.dependentChildKeys !== undefined ? { dependentChildKeys: link.dependentChildKeys } : {}),
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],

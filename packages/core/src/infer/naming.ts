@@ -41,12 +41,26 @@ export function keyNamesFor(entity: string): string[] {
   return [...forms.flatMap((f) => suffixes.map((s) => f + s)), 'id'];
 }
 
+/** `c_custkey` → prefix `c`, stem `cust`, suffix `key`: the TPC-H way of naming keys. */
+export function prefixedKeyParts(column: string): { prefix: string; stem: string; suffix: string } | undefined {
+  const m = /^([a-z]{1,3})_([a-z]+?)(_?key|_?id)$/.exec(column.toLowerCase());
+  return m === null || m[2]!.length < 3 ? undefined : { prefix: m[1]!, stem: m[2]!, suffix: m[3]!.replace('_', '') };
+}
+
 /** `c_custkey` in `customer`: a short prefix, then an abbreviation of the entity, then key/id. */
 export function isPrefixedKeyFor(column: string, entity: string): boolean {
-  const m = /^([a-z]{1,3})_([a-z]+?)(_?key|_?id)$/.exec(column.toLowerCase());
-  if (m === null) return false;
-  const stem = m[2]!;
-  return stem.length >= 3 && abbreviates(stem, entity.replace(/_/g, ''));
+  const parts = prefixedKeyParts(column);
+  return parts !== undefined && abbreviates(parts.stem, entity.replace(/_/g, ''));
+}
+
+/**
+ * A column named like a dependent child key, a line within its parent: `line_no`,
+ * `l_linenumber`, `seq`, `position_nr`. Key-like names (`*_id`, `*key`, `*_code`) never are.
+ */
+export function looksLikeChildKey(column: string): boolean {
+  const lower = column.toLowerCase();
+  if (/(id|key|_code)$/.test(lower)) return false;
+  return /(^|_)(line|seq|sequence)/.test(lower) || /(^|_)(no|nr|num|number)$/.test(lower);
 }
 
 function abbreviates(stem: string, word: string): boolean {

@@ -12,6 +12,7 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
+import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
@@ -60,9 +61,13 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       if (t.key.length === 0) diagnostics.push(pathDiag('VLT401', ['tables', t.name], `table '${t.name}' is declared a hub but has no business key; declare business_key`, { target: 'key' }));
       continue;
     }
+    const keyChildKeys = childKeysOfKey(t, linkable);
     if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
       roles.set(t.name, 'link');
       roleEvidence.set(t.name, ev('table.association', `${t.name}: key [${t.key.join(', ')}] is made only of references`));
+    } else if (keyChildKeys !== undefined) {
+      roles.set(t.name, 'link');
+      roleEvidence.set(t.name, ev('table.association_child_keys', `${t.name}: key [${t.key.join(', ')}] is references and ${keyChildKeys.join(', ')}`));
     } else if (t.key.length > 0) {
       roles.set(t.name, 'hub');
       roleEvidence.set(t.name, ev('table.hub', `${t.name}: business key [${t.key.join(', ')}]`));
@@ -70,9 +75,15 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       roles.set(t.name, 'link');
       roleEvidence.set(t.name, ev('table.keyless_references', `${t.name}: no business key, ${linkable.length} references`));
     } else {
+      // One table without a key must not stop the model: it is left out, the rest compiled.
       roles.set(t.name, 'none');
       diagnostics.push(
-        pathDiag('VLT401', ['tables', t.name], `no business key found for table '${t.name}': declare business_key (or primary_key), or name its key column like ${t.entity}_id`, { target: 'key' }),
+        pathDiag(
+          'VLT413',
+          ['tables', t.name],
+          `no business key found for table '${t.name}' and ${linkable.length === 1 ? 'one reference' : 'no reference'}, so it is left out of the vault: declare business_key (or primary_key), or name its key column like ${t.entity}_id`,
+          { target: 'key' },
+        ),
       );
     }
   }
@@ -111,7 +122,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   }
   const hubOfRef = (r: Ref): string | undefined => (r.target.kind === 'implied' ? r.target.concept : hubOfTable.get(r.target.table));
   for (const r of refs) {
-    if (!targetIsHubLike(r)) continue;
+    if (!targetIsHubLike(r) || roles.get(r.from) === 'none') continue;
     const name = hubOfRef(r);
     if (name === undefined) continue;
     const from = tableByName.get(r.from)!;
@@ -140,7 +151,13 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const own = hubOfTable.get(t.name);
     if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
     for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
-    let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
+    const childKeys = role === 'link' ? dependentChildKeys(t, new Set(linkRefs.flatMap((r) => r.columns)), diagnostics) : { columns: [], evidence: [] };
+    if (role !== 'link' && t.spec.dependent_child_keys !== undefined) {
+      diagnostics.push(
+        pathDiag('VLT406', ['tables', t.name, 'dependent_child_keys'], `table '${t.name}' becomes a hub, which has no dependent child keys; declare kind: link, or leave dependent_child_keys out`),
+      );
+    }
+    let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
     if (link && linkNames.has(link.name)) {
       diagnostics.push(
         pathDiag(
@@ -157,7 +174,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       linkNames.set(link.name, t.name);
     }
 
-    const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns)]);
+    const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns]);
     const parent = role === 'hub' ? own : link?.name;
     const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
     if (parent === undefined || parentHashKey === undefined) continue;
@@ -184,6 +201,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   };
 }
 
+/** A dependent child key column: as nullable as its source (a missing line number hashes as `^^`). */
+function childKeyColumn(t: TableInfo, name: string): Column {
+  const c = t.columns.find((x) => x.name === name)!;
+  return { name: c.name, type: c.type, nullable: c.nullable, ...(c.description !== undefined ? { description: c.description } : {}) };
+}
+
 /** A key column: never null. */
 function columnOf(t: TableInfo, name: string): Column {
   const c = t.columns.find((x) => x.name === name)!;
@@ -208,6 +231,7 @@ function sourcedColumn(table: string, c: Column): SourcedColumn {
 function buildLink(
   t: TableInfo,
   slots: ReadonlyArray<{ hub: string; role?: string; columns: ReadonlyArray<string> }>,
+  childKeys: ChildKeys,
   hubs: ReadonlyMap<string, HubDraft>,
   refs: ReadonlyArray<Ref>,
   roleEvidence: Evidence,
@@ -247,17 +271,33 @@ function buildLink(
       }),
     };
   });
+  // A child key is a column of the link beside the hubs' key columns: the names must differ.
+  const taken = new Set(hubRefs.flatMap((h) => h.businessKeys.map((k) => k.name)));
+  const clash = childKeys.columns.find((c) => taken.has(c));
+  if (clash !== undefined) {
+    diagnostics.push(
+      pathDiag(
+        'VLT406',
+        ['tables', t.name, ...(t.spec.dependent_child_keys ? ['dependent_child_keys'] : [])],
+        `dependent child key '${clash}' of table '${t.name}' has the name of a hub key column of link '${name}'; rename one of them`,
+      ),
+    );
+    return undefined;
+  }
   return {
     kind: 'link',
     name,
     hashKey: `${name}_hk`,
     hubs: hubRefs,
-    sources: [{ table: t.name, columns: slots.flatMap((s) => s.columns) }],
+    ...(childKeys.columns.length > 0 ? { dependentChildKeys: childKeys.columns.map((c) => childKeyColumn(t, c)) } : {}),
+    sources: [{ table: t.name, columns: [...slots.flatMap((s) => s.columns), ...childKeys.columns] }],
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: [
+      ...(t.key.length === 0 && t.keyEvidence !== undefined ? [t.keyEvidence] : []),
       roleEvidence,
       ...refs.map((r) => r.evidence),
       ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
+      ...childKeys.evidence,
       ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`),
     ],
     origin: t.spec.link !== undefined ? ['tables', t.name, 'link'] : ['tables', t.name],

@@ -6,7 +6,7 @@ import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { Evidence } from '../ir/common.js';
 import { TYPE_FAMILY } from '../spec/column-type.js';
-import { conceptOfKeyColumn, looksTechnical } from './naming.js';
+import { conceptOfKeyColumn, looksTechnical, prefixedKeyParts } from './naming.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
 
@@ -25,6 +25,7 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
   const byName = new Map(tables.map((t) => [t.name, t] as const));
   const refs: Ref[] = [];
   const keyIndex = keyNameIndex(tables);
+  const prefixedIndex = prefixedKeyIndex(tables);
   const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
   for (const t of tables) {
@@ -79,7 +80,18 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
       const lower = column.name.toLowerCase();
       if (used.has(column.name) || lower === ownKey || t.roles.has(column.name) || looksTechnical(column.name)) continue;
       const found = matchByName(lower, t, keyIndex);
-      if (found === undefined) continue;
+      if (found === undefined) {
+        const prefixed = matchByPrefixedName(lower, t, prefixedIndex);
+        if (prefixed === undefined) continue;
+        used.add(column.name);
+        refs.push({
+          from: t.name,
+          columns: [column.name],
+          target: { kind: 'table', table: prefixed.name },
+          evidence: ev('link.prefixed_naming', `${t.name}.${column.name} is named like '${prefixed.key[0]}', the key of '${prefixed.name}'`),
+        });
+        continue;
+      }
       used.add(column.name);
       refs.push({
         from: t.name,
@@ -128,6 +140,26 @@ function keyNameIndex(tables: ReadonlyArray<TableInfo>): Map<string, TableInfo[]
     index.set(name, [...(index.get(name) ?? []), t]);
   }
   return index;
+}
+
+/** Single-column keys named `<p>_<stem>key` by `<stem>key`: TPC-H's `o_orderkey` under `orderkey`. */
+function prefixedKeyIndex(tables: ReadonlyArray<TableInfo>): Map<string, TableInfo[]> {
+  const index = new Map<string, TableInfo[]>();
+  for (const t of tables) {
+    const parts = t.key.length === 1 ? prefixedKeyParts(t.key[0]!) : undefined;
+    if (parts === undefined) continue;
+    const name = parts.stem + parts.suffix;
+    index.set(name, [...(index.get(name) ?? []), t]);
+  }
+  return index;
+}
+
+/** `l_orderkey` refers to the one other table keyed `<q>_orderkey` with another prefix. */
+function matchByPrefixedName(lower: string, self: TableInfo, index: ReadonlyMap<string, ReadonlyArray<TableInfo>>): TableInfo | undefined {
+  const parts = prefixedKeyParts(lower);
+  if (parts === undefined) return undefined;
+  const hits = (index.get(parts.stem + parts.suffix) ?? []).filter((t) => t !== self && prefixedKeyParts(t.key[0]!)!.prefix !== parts.prefix);
+  return hits.length === 1 ? hits[0] : undefined;
 }
 
 /** A column named like the single-column key of another table, possibly behind a role prefix. */

@@ -16,6 +16,8 @@ export interface BusinessLink extends EntityBase {
   readonly link: string;
   readonly hashKey: string;
   readonly hubs: ReadonlyArray<LinkHub>;
+  /** The raw link's dependent child keys, when it has some. */
+  readonly dependentChildKeys?: ReadonlyArray<Column>;
   readonly filter?: Filter;
 }
 

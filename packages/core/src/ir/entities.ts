@@ -1,7 +1,9 @@
 /**
  * Building a model's entity list and reading it by kind or with its layer.
  */
-import type { EntityKind } from './common.js';
+import type { Column, EntityKind } from './common.js';
+import type { BusinessLink } from './business-vault.js';
+import type { Link } from './raw-vault.js';
 import { ENTITY_KINDS, KINDS, type EntityOfKind, type VaultLayer } from './kinds.js';
 import type { EntitiesByKind, VaultEntity, VaultModel } from './model.js';
 
@@ -39,4 +41,14 @@ export function allEntities(m: Pick<VaultModel, 'entities'>): Array<{ readonly l
 export function replaceEntities<K extends EntityKind>(model: VaultModel, kind: K, entities: ReadonlyArray<EntityOfKind<K>>): VaultModel {
   const { entities: all, byKind: _, ...header } = model;
   return vaultModel(header, [...all.filter((e) => e.kind !== kind), ...entities]);
+}
+
+/**
+ * The key columns of a link, in hash order: each hub's business key in `hubs` order, then the
+ * dependent child keys. The link's hash key hashes exactly these; its sources line up with them.
+ * @example linkKeyColumns(orderLine).map((c) => c.name) // ['order_id', 'product_id', 'line_no']
+ */
+export function linkKeyColumns(link: Pick<Link | BusinessLink, 'hubs' | 'dependentChildKeys'>): ReadonlyArray<Column> {
+  const hubKeys = link.hubs.flatMap((h) => h.businessKeys);
+  return link.dependentChildKeys === undefined ? hubKeys : [...hubKeys, ...link.dependentChildKeys];
 }

@@ -28,7 +28,13 @@ export interface Link extends EntityBase {
   readonly kind: 'link';
   readonly hashKey: string;
   readonly hubs: ReadonlyArray<LinkHub>;
-  /** `columns` line up with the link's business keys: each hub's key columns, in `hubs` order. */
+  /**
+   * Dependent child keys (a line number): columns of the link, not of a hub, that are part of
+   * its grain. Hashed into the link's hash key after every hub's key, in this order, and stored
+   * in the link, never in a link satellite's payload. Absent when the link has none.
+   */
+  readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /** `columns` line up with the link's key columns (`linkKeyColumns`): each hub's key columns, in `hubs` order, then the dependent child keys. */
   readonly sources: ReadonlyArray<EntitySource>;
 }
 

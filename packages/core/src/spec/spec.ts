@@ -55,6 +55,8 @@ export interface TableSpec {
   readonly business_key?: ReadonlyArray<string>;
   readonly primary_key?: ReadonlyArray<string>;
   readonly unique_keys?: ReadonlyArray<ReadonlyArray<string>>;
+  /** Link tables: columns that are part of the link's grain without being a hub's key (a line number). */
+  readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly columns: { readonly [column: string]: ColumnSpec };
   readonly references?: ReadonlyArray<ReferenceSpec>;
   /** Satellite name → payload columns; columns not listed go to the default satellite. */

@@ -75,7 +75,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   }
 
   const has = (c: string): boolean => Object.hasOwn(table.columns, c);
-  const checkKey = (cols: ReadonlyArray<string>, path: SpecPath, code: 'VLT203' | 'VLT204' | 'VLT212', what: string): void => {
+  const checkKey = (cols: ReadonlyArray<string>, path: SpecPath, code: 'VLT203' | 'VLT204' | 'VLT212' | 'VLT213', what: string): void => {
     const seen = new Set<string>();
     cols.forEach((c, i) => {
       if (!has(c)) out.push(pathDiag(code, [...path, i], `${what} names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
@@ -94,6 +94,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   }
   if (table.primary_key) checkKey(table.primary_key, [...base, 'primary_key'], 'VLT212', 'primary key');
   table.unique_keys?.forEach((k, i) => checkKey(k, [...base, 'unique_keys', i], 'VLT212', 'unique key'));
+  if (table.dependent_child_keys) checkKey(table.dependent_child_keys, [...base, 'dependent_child_keys'], 'VLT213', 'dependent child keys');
   if (table.delta_order !== undefined && !has(table.delta_order)) {
     out.push(pathDiag('VLT213', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', which table '${tableName}' does not have${hint(table.delta_order, columnNames)}`));
   } else if (table.delta_order !== undefined) {

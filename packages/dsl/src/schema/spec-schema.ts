@@ -50,6 +50,7 @@ const table = {
     hub: { ...identifier, description: 'Name of the hub this table feeds.' },
     link: { ...identifier, description: 'Name of the link, for association tables.' },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
+    dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
     primary_key: columnList,
     unique_keys: { type: 'array', items: columnList },
     columns: {

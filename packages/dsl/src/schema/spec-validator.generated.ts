@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system recorded in every row. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns.","additionalProperties":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system recorded in every row. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns.","additionalProperties":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -549,11 +549,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data16.primary_key !== undefined){
-let data23 = data16.primary_key;
+if(data16.dependent_child_keys !== undefined){
+let data23 = data16.dependent_child_keys;
 if(Array.isArray(data23)){
 if(data23.length < 1){
-const err43 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data23};
+const err43 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependent_child_keys",schemaPath:"#/properties/tables/additionalProperties/properties/dependent_child_keys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys,data:data23};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -567,7 +567,7 @@ for(let i1=0; i1<len1; i1++){
 let data24 = data23[i1];
 if(typeof data24 === "string"){
 if(data24.length < 1){
-const err44 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i1,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data24};
+const err44 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependent_child_keys/" + i1,schemaPath:"#/properties/tables/additionalProperties/properties/dependent_child_keys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys.items,data:data24};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -578,7 +578,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i1,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data24};
+const err45 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependent_child_keys/" + i1,schemaPath:"#/properties/tables/additionalProperties/properties/dependent_child_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys.items,data:data24};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -590,7 +590,7 @@ errors++;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data23};
+const err46 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/dependent_child_keys",schemaPath:"#/properties/tables/additionalProperties/properties/dependent_child_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.dependent_child_keys,data:data23};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -600,15 +600,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data16.unique_keys !== undefined){
-let data25 = data16.unique_keys;
+if(data16.primary_key !== undefined){
+let data25 = data16.primary_key;
 if(Array.isArray(data25)){
-const len2 = data25.length;
-for(let i2=0; i2<len2; i2++){
-let data26 = data25[i2];
-if(Array.isArray(data26)){
-if(data26.length < 1){
-const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data26};
+if(data25.length < 1){
+const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -617,12 +613,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-const len3 = data26.length;
-for(let i3=0; i3<len3; i3++){
-let data27 = data26[i3];
-if(typeof data27 === "string"){
-if(data27.length < 1){
-const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i2+"/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data27};
+const len2 = data25.length;
+for(let i2=0; i2<len2; i2++){
+let data26 = data25[i2];
+if(typeof data26 === "string"){
+if(data26.length < 1){
+const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -633,7 +629,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i2+"/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data27};
+const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -645,7 +641,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data26};
+const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -655,9 +651,15 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data25};
+if(data16.unique_keys !== undefined){
+let data27 = data16.unique_keys;
+if(Array.isArray(data27)){
+const len3 = data27.length;
+for(let i3=0; i3<len3; i3++){
+let data28 = data27[i3];
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data28};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -666,18 +668,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data16.columns !== undefined){
-let data28 = data16.columns;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key6 in data28){
-let data29 = data28[key6];
-const _errs66 = errors;
-let valid15 = false;
-const _errs67 = errors;
+const len4 = data28.length;
+for(let i4=0; i4<len4; i4++){
+let data29 = data28[i4];
 if(typeof data29 === "string"){
 if(data29.length < 1){
-const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data29};
+const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data29};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -688,7 +684,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data29};
+const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data29};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -697,13 +693,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-var _valid0 = _errs67 === errors;
-valid15 = valid15 || _valid0;
-if(!valid15){
-const _errs69 = errors;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.type === undefined){
-const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data29};
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data28};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -712,9 +705,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-for(const key7 in data29){
-if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
-const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data29};
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data27};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -724,11 +718,17 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data29.type !== undefined){
-let data30 = data29.type;
-if(typeof data30 === "string"){
-if(data30.length < 1){
-const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data30};
+if(data16.columns !== undefined){
+let data30 = data16.columns;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key6 in data30){
+let data31 = data30[key6];
+const _errs70 = errors;
+let valid17 = false;
+const _errs71 = errors;
+if(typeof data31 === "string"){
+if(data31.length < 1){
+const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data31};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -739,7 +739,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data30};
+const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -748,11 +748,13 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data29.nullable !== undefined){
-let data31 = data29.nullable;
-if(typeof data31 !== "boolean"){
-const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data31};
+var _valid0 = _errs71 === errors;
+valid17 = valid17 || _valid0;
+if(!valid17){
+const _errs73 = errors;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.type === undefined){
+const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -761,11 +763,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data29.description !== undefined){
-let data32 = data29.description;
-if(typeof data32 !== "string"){
-const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data32};
+for(const key7 in data31){
+if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
+const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -775,10 +775,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data29.role !== undefined){
-let data33 = data29.role;
-if(typeof data33 !== "string"){
-const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data33};
+if(data31.type !== undefined){
+let data32 = data31.type;
+if(typeof data32 === "string"){
+if(data32.length < 1){
+const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -787,8 +788,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!(((data33 === "technical") || (data33 === "sensitive")) || (data33 === "ignore"))){
-const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data33};
+}
+else {
+const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data32};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -798,9 +800,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data29};
+if(data31.nullable !== undefined){
+let data33 = data31.nullable;
+if(typeof data33 !== "boolean"){
+const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data33};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -809,11 +812,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid0 = _errs69 === errors;
-valid15 = valid15 || _valid0;
 }
-if(!valid15){
-const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data29};
+if(data31.description !== undefined){
+let data34 = data31.description;
+if(typeof data34 !== "string"){
+const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -822,11 +825,59 @@ vErrors.push(err63);
 }
 errors++;
 }
+}
+if(data31.role !== undefined){
+let data35 = data31.role;
+if(typeof data35 !== "string"){
+const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data35};
+if(vErrors === null){
+vErrors = [err64];
+}
 else {
-errors = _errs66;
+vErrors.push(err64);
+}
+errors++;
+}
+if(!(((data35 === "technical") || (data35 === "sensitive")) || (data35 === "ignore"))){
+const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data35};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var _valid0 = _errs73 === errors;
+valid17 = valid17 || _valid0;
+}
+if(!valid17){
+const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data31};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+else {
+errors = _errs70;
 if(vErrors !== null){
-if(_errs66){
-vErrors.length = _errs66;
+if(_errs70){
+vErrors.length = _errs70;
 }
 else {
 vErrors = null;
@@ -836,60 +887,7 @@ vErrors = null;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data28};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-if(data16.references !== undefined){
-let data34 = data16.references;
-if(Array.isArray(data34)){
-const len4 = data34.length;
-for(let i4=0; i4<len4; i4++){
-let data35 = data34[i4];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.columns === undefined){
-const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data35};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(data35.table === undefined){
-const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data35};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-for(const key8 in data35){
-if(!((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role"))){
-const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data35};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-}
-if(data35.columns !== undefined){
-let data36 = data35.columns;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data36};
+const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data30};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -898,12 +896,16 @@ vErrors.push(err68);
 }
 errors++;
 }
+}
+if(data16.references !== undefined){
+let data36 = data16.references;
+if(Array.isArray(data36)){
 const len5 = data36.length;
 for(let i5=0; i5<len5; i5++){
 let data37 = data36[i5];
-if(typeof data37 === "string"){
-if(data37.length < 1){
-const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/columns/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data37};
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.columns === undefined){
+const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -912,9 +914,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/columns/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data37};
+if(data37.table === undefined){
+const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -923,10 +924,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data36};
+for(const key8 in data37){
+if(!((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role"))){
+const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -936,11 +936,11 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data35.table !== undefined){
-let data38 = data35.table;
-if(typeof data38 === "string"){
+if(data37.columns !== undefined){
+let data38 = data37.columns;
+if(Array.isArray(data38)){
 if(data38.length < 1){
-const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data38};
+const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data38};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -949,9 +949,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data38};
+const len6 = data38.length;
+for(let i6=0; i6<len6; i6++){
+let data39 = data38[i6];
+if(typeof data39 === "string"){
+if(data39.length < 1){
+const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data39};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -961,11 +964,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data35.target_columns !== undefined){
-let data39 = data35.target_columns;
-if(Array.isArray(data39)){
-if(data39.length < 1){
-const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data39};
+else {
+const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data39};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -974,12 +974,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-const len6 = data39.length;
-for(let i6=0; i6<len6; i6++){
-let data40 = data39[i6];
-if(typeof data40 === "string"){
-if(data40.length < 1){
-const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/target_columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data40};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data38};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -989,8 +987,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/target_columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data40};
+if(data37.table !== undefined){
+let data40 = data37.table;
+if(typeof data40 === "string"){
+if(data40.length < 1){
+const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1000,9 +1001,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
 else {
-const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data39};
+const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data40};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1012,11 +1012,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data35.role !== undefined){
-let data41 = data35.role;
-if(typeof data41 === "string"){
+if(data37.target_columns !== undefined){
+let data41 = data37.target_columns;
+if(Array.isArray(data41)){
 if(data41.length < 1){
-const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data41};
+const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data41};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1025,9 +1025,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data41};
+const len7 = data41.length;
+for(let i7=0; i7<len7; i7++){
+let data42 = data41[i7];
+if(typeof data42 === "string"){
+if(data42.length < 1){
+const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data42};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1037,9 +1040,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
 else {
-const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data35};
+const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data42};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1051,7 +1053,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data34};
+const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data41};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1061,14 +1063,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data42 = data16.satellites;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key9 in data42){
-let data43 = data42[key9];
-if(Array.isArray(data43)){
+if(data37.role !== undefined){
+let data43 = data37.role;
+if(typeof data43 === "string"){
 if(data43.length < 1){
-const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data43};
+const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data43};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1077,12 +1076,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-const len7 = data43.length;
-for(let i7=0; i7<len7; i7++){
-let data44 = data43[i7];
-if(typeof data44 === "string"){
-if(data44.length < 1){
-const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data44};
+}
+else {
+const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data43};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1092,8 +1088,9 @@ vErrors.push(err83);
 errors++;
 }
 }
+}
 else {
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data44};
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1105,7 +1102,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data43};
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1115,9 +1112,14 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data42};
+if(data16.satellites !== undefined){
+let data44 = data16.satellites;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key9 in data44){
+let data45 = data44[key9];
+if(Array.isArray(data45)){
+if(data45.length < 1){
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1126,12 +1128,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data16.delta_order !== undefined){
-let data45 = data16.delta_order;
-if(typeof data45 === "string"){
-if(data45.length < 1){
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data45};
+const len8 = data45.length;
+for(let i8=0; i8<len8; i8++){
+let data46 = data45[i8];
+if(typeof data46 === "string"){
+if(data46.length < 1){
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1142,7 +1144,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data45};
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1154,7 +1156,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1166,7 +1168,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data44};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1176,12 +1178,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data46 = data.business_vault;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key10 in data46){
-if(!(key10 === "rules")){
-const err91 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data46};
+if(data16.delta_order !== undefined){
+let data47 = data16.delta_order;
+if(typeof data47 === "string"){
+if(data47.length < 1){
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1191,15 +1192,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data46.rules !== undefined){
-let data47 = data46.rules;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key11 in data47){
-let data48 = data47[key11];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key12 in data48){
-if(!((key12 === "derive") || (key12 === "filter"))){
-const err92 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data48};
+else {
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1209,14 +1203,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data48.derive !== undefined){
-let data49 = data48.derive;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key13 in data49){
-let data50 = data49[key13];
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err93 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data50};
+}
+else {
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1226,8 +1215,9 @@ vErrors.push(err93);
 errors++;
 }
 }
+}
 else {
-const err94 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data50};
+const err94 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1237,9 +1227,12 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data49};
+if(data.business_vault !== undefined){
+let data48 = data.business_vault;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key10 in data48){
+if(!(key10 === "rules")){
+const err95 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1249,11 +1242,15 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data48.filter !== undefined){
-let data51 = data48.filter;
-if(typeof data51 === "string"){
-if(data51.length < 1){
-const err96 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data51};
+if(data48.rules !== undefined){
+let data49 = data48.rules;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key11 in data49){
+let data50 = data49[key11];
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key12 in data50){
+if(!((key12 === "derive") || (key12 === "filter"))){
+const err96 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data50};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1263,8 +1260,14 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data51};
+if(data50.derive !== undefined){
+let data51 = data50.derive;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key13 in data51){
+let data52 = data51[key13];
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err97 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data52};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1274,9 +1277,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-}
 else {
-const err98 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data48};
+const err98 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data52};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1288,7 +1290,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data47};
+const err99 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data51};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1298,9 +1300,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data46};
+if(data50.filter !== undefined){
+let data53 = data50.filter;
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err100 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data53};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1310,12 +1314,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data52 = data.access_layer;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key14 in data52){
-if(!(((key14 === "presentation_views") || (key14 === "dimensional_models")) || (key14 === "reporting_views"))){
-const err101 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data52};
+else {
+const err101 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data53};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1325,13 +1325,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data52.presentation_views !== undefined){
-let data53 = data52.presentation_views;
-const _errs126 = errors;
-let valid32 = false;
-const _errs127 = errors;
-if(typeof data53 !== "string"){
-const err102 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data53};
+}
+else {
+const err102 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data50};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1340,8 +1336,10 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(!((data53 === "all") || (data53 === "none"))){
-const err103 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data53};
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data49};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1350,17 +1348,10 @@ vErrors.push(err103);
 }
 errors++;
 }
-var _valid1 = _errs127 === errors;
-valid32 = valid32 || _valid1;
-if(!valid32){
-const _errs129 = errors;
-if(Array.isArray(data53)){
-const len8 = data53.length;
-for(let i8=0; i8<len8; i8++){
-let data54 = data53[i8];
-if(typeof data54 === "string"){
-if(data54.length < 1){
-const err104 = {instancePath:instancePath+"/access_layer/presentation_views/" + i8,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data54};
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data48};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1370,8 +1361,12 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/access_layer/presentation_views/" + i8,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data54};
+if(data.access_layer !== undefined){
+let data54 = data.access_layer;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key14 in data54){
+if(!(((key14 === "presentation_views") || (key14 === "dimensional_models")) || (key14 === "reporting_views"))){
+const err105 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data54};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1381,9 +1376,13 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-else {
-const err106 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data53};
+if(data54.presentation_views !== undefined){
+let data55 = data54.presentation_views;
+const _errs130 = errors;
+let valid34 = false;
+const _errs131 = errors;
+if(typeof data55 !== "string"){
+const err106 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data55};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1392,11 +1391,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-var _valid1 = _errs129 === errors;
-valid32 = valid32 || _valid1;
-}
-if(!valid32){
-const err107 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data53};
+if(!((data55 === "all") || (data55 === "none"))){
+const err107 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data55};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1405,26 +1401,17 @@ vErrors.push(err107);
 }
 errors++;
 }
-else {
-errors = _errs126;
-if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data52.dimensional_models !== undefined){
-let data55 = data52.dimensional_models;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key15 in data55){
-let data56 = data55[key15];
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.fact === undefined){
-const err108 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data56};
+var _valid1 = _errs131 === errors;
+valid34 = valid34 || _valid1;
+if(!valid34){
+const _errs133 = errors;
+if(Array.isArray(data55)){
+const len9 = data55.length;
+for(let i9=0; i9<len9; i9++){
+let data56 = data55[i9];
+if(typeof data56 === "string"){
+if(data56.length < 1){
+const err108 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data56};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1433,8 +1420,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data56.measures === undefined){
-const err109 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data56};
+}
+else {
+const err109 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data56};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1443,9 +1431,10 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key16 in data56){
-if(!((((key16 === "description") || (key16 === "fact")) || (key16 === "measures")) || (key16 === "dimensions"))){
-const err110 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data56};
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data55};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1454,11 +1443,11 @@ vErrors.push(err110);
 }
 errors++;
 }
+var _valid1 = _errs133 === errors;
+valid34 = valid34 || _valid1;
 }
-if(data56.description !== undefined){
-let data57 = data56.description;
-if(typeof data57 !== "string"){
-const err111 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data57};
+if(!valid34){
+const err111 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1467,12 +1456,26 @@ vErrors.push(err111);
 }
 errors++;
 }
+else {
+errors = _errs130;
+if(vErrors !== null){
+if(_errs130){
+vErrors.length = _errs130;
 }
-if(data56.fact !== undefined){
-let data58 = data56.fact;
-if(typeof data58 === "string"){
-if(data58.length < 1){
-const err112 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data58};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data54.dimensional_models !== undefined){
+let data57 = data54.dimensional_models;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key15 in data57){
+let data58 = data57[key15];
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.fact === undefined){
+const err112 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1481,9 +1484,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data58};
+if(data58.measures === undefined){
+const err113 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1492,12 +1494,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data56.measures !== undefined){
-let data59 = data56.measures;
-if(Array.isArray(data59)){
-if(data59.length < 1){
-const err114 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data59};
+for(const key16 in data58){
+if(!((((key16 === "description") || (key16 === "fact")) || (key16 === "measures")) || (key16 === "dimensions"))){
+const err114 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1506,12 +1505,11 @@ vErrors.push(err114);
 }
 errors++;
 }
-const len9 = data59.length;
-for(let i9=0; i9<len9; i9++){
-let data60 = data59[i9];
-if(typeof data60 === "string"){
-if(data60.length < 1){
-const err115 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i9,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data60};
+}
+if(data58.description !== undefined){
+let data59 = data58.description;
+if(typeof data59 !== "string"){
+const err115 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data59};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1521,8 +1519,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-else {
-const err116 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i9,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data60};
+if(data58.fact !== undefined){
+let data60 = data58.fact;
+if(typeof data60 === "string"){
+if(data60.length < 1){
+const err116 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data60};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1532,9 +1533,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
 else {
-const err117 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data59};
+const err117 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data60};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1544,11 +1544,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data56.dimensions !== undefined){
-let data61 = data56.dimensions;
+if(data58.measures !== undefined){
+let data61 = data58.measures;
 if(Array.isArray(data61)){
 if(data61.length < 1){
-const err118 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data61};
+const err118 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data61};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1562,7 +1562,7 @@ for(let i10=0; i10<len10; i10++){
 let data62 = data61[i10];
 if(typeof data62 === "string"){
 if(data62.length < 1){
-const err119 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data62};
+const err119 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data62};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1573,7 +1573,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data62};
+const err120 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data62};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1585,7 +1585,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data61};
+const err121 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data61};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1595,9 +1595,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data56};
+if(data58.dimensions !== undefined){
+let data63 = data58.dimensions;
+if(Array.isArray(data63)){
+if(data63.length < 1){
+const err122 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data63};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1606,10 +1608,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data55};
+const len11 = data63.length;
+for(let i11=0; i11<len11; i11++){
+let data64 = data63[i11];
+if(typeof data64 === "string"){
+if(data64.length < 1){
+const err123 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data64};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1619,14 +1623,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data52.reporting_views !== undefined){
-let data63 = data52.reporting_views;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key17 in data63){
-let data64 = data63[key17];
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.from === undefined){
-const err124 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data64};
+else {
+const err124 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data64};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1635,9 +1633,10 @@ vErrors.push(err124);
 }
 errors++;
 }
-for(const key18 in data64){
-if(!((((key18 === "description") || (key18 === "from")) || (key18 === "columns")) || (key18 === "filter"))){
-const err125 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data64};
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data63};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1647,10 +1646,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data64.description !== undefined){
-let data65 = data64.description;
-if(typeof data65 !== "string"){
-const err126 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data65};
+}
+else {
+const err126 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1660,11 +1658,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data64.from !== undefined){
-let data66 = data64.from;
-if(typeof data66 === "string"){
-if(data66.length < 1){
-const err127 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data66};
+}
+else {
+const err127 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data57};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1674,8 +1670,14 @@ vErrors.push(err127);
 errors++;
 }
 }
-else {
-const err128 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data66};
+if(data54.reporting_views !== undefined){
+let data65 = data54.reporting_views;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key17 in data65){
+let data66 = data65[key17];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.from === undefined){
+const err128 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1684,12 +1686,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data64.columns !== undefined){
-let data67 = data64.columns;
-if(Array.isArray(data67)){
-if(data67.length < 1){
-const err129 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data67};
+for(const key18 in data66){
+if(!((((key18 === "description") || (key18 === "from")) || (key18 === "columns")) || (key18 === "filter"))){
+const err129 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1698,12 +1697,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-const len11 = data67.length;
-for(let i11=0; i11<len11; i11++){
-let data68 = data67[i11];
-if(typeof data68 === "string"){
-if(data68.length < 1){
-const err130 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i11,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data68};
+}
+if(data66.description !== undefined){
+let data67 = data66.description;
+if(typeof data67 !== "string"){
+const err130 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data67};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1713,8 +1711,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-else {
-const err131 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i11,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data68};
+if(data66.from !== undefined){
+let data68 = data66.from;
+if(typeof data68 === "string"){
+if(data68.length < 1){
+const err131 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data68};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1724,9 +1725,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
 else {
-const err132 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data67};
+const err132 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data68};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1736,11 +1736,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data64.filter !== undefined){
-let data69 = data64.filter;
-if(typeof data69 === "string"){
+if(data66.columns !== undefined){
+let data69 = data66.columns;
+if(Array.isArray(data69)){
 if(data69.length < 1){
-const err133 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data69};
+const err133 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data69};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1749,9 +1749,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data69};
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+let data70 = data69[i12];
+if(typeof data70 === "string"){
+if(data70.length < 1){
+const err134 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data70};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1761,9 +1764,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-}
 else {
-const err135 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data64};
+const err135 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data70};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1775,7 +1777,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data63};
+const err136 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data69};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1785,9 +1787,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data52};
+if(data66.filter !== undefined){
+let data71 = data66.filter;
+if(typeof data71 === "string"){
+if(data71.length < 1){
+const err137 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data71};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1797,14 +1801,61 @@ vErrors.push(err137);
 errors++;
 }
 }
-}
 else {
-const err138 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err138 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data71};
 if(vErrors === null){
 vErrors = [err138];
 }
 else {
 vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data65};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data54};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+}
+else {
+const err142 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
 }
 errors++;
 }

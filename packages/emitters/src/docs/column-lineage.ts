@@ -15,7 +15,7 @@ import {
   type VaultEntity,
   type VaultModel,
 } from '@vault/core';
-import { dispatch, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
+import { dispatch, linkKeyColumns, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
@@ -81,10 +81,11 @@ const ORIGINS: KindHandlers<Origins> = {
     ),
   ],
   link: (l) => [
-    [l.hashKey, { kind: 'hash', columns: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)) }],
+    [l.hashKey, { kind: 'hash', columns: linkKeyColumns(l).map((k) => k.name) }],
     ...l.hubs.map((h): readonly [string, ColumnOrigin] => [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }]),
+    // Dependent child keys are copied from the source like the hubs' keys.
     ...keyed(
-      l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+      linkKeyColumns(l).map((k) => k.name),
       l.sources,
     ),
   ],
@@ -96,7 +97,7 @@ const ORIGINS: KindHandlers<Origins> = {
   },
   business_link: (l) => {
     const raw = qualifiedName({ kind: 'link', name: l.link });
-    return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name))].map((c) => [c, copied(raw, c)] as const);
+    return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...linkKeyColumns(l).map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
   },
   business_satellite: businessSatelliteOrigins('business_hub', 'satellite'),
   business_link_satellite: businessSatelliteOrigins('business_link', 'link_satellite'),

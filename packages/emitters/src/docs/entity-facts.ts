@@ -3,7 +3,7 @@
  * business rules. The README quotes it; nothing here knows Markdown.
  */
 import type { BusinessLinkSatellite, BusinessSatellite, EntityRef, VaultEntity } from '@vault/core';
-import { dispatch, type KindHandlers } from '@vault/core/internal';
+import { dispatch, linkKeyColumns, type KindHandlers } from '@vault/core/internal';
 
 /** Another entity or a source table, with a note such as a role (`as manager`). */
 export interface FactRef {
@@ -47,7 +47,7 @@ const FACTS: KindHandlers<KindFacts> = {
     rules: [],
   }),
   link: (l) => ({
-    businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+    businessKey: linkKeyColumns(l).map((k) => k.name),
     parents: l.hubs.map((h) => ({ ref: { kind: 'hub', name: h.hub }, ...role(h.role) })),
     sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
     rules: [],
@@ -56,7 +56,7 @@ const FACTS: KindHandlers<KindFacts> = {
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
   business_link: (l) => ({
-    businessKey: l.hubs.flatMap((h) => h.businessKeys.map((k) => k.name)),
+    businessKey: linkKeyColumns(l).map((k) => k.name),
     parents: l.hubs.map((h) => ({ ref: { kind: 'business_hub', name: h.hub }, ...role(h.role) })),
     rules: filterRule(l.filter),
   }),

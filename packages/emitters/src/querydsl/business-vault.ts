@@ -5,7 +5,7 @@
  * the canonical text of the parsed expression.
  */
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, DerivedAttribute } from '@vault/core';
-import { qualifiedName } from '@vault/core/internal';
+import { qualifiedName, linkKeyColumns } from '@vault/core/internal';
 import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 
 export function businessHubDsl(hub: BusinessHub): EntityDsl {
@@ -25,7 +25,7 @@ export function businessHubDsl(hub: BusinessHub): EntityDsl {
 }
 
 export function businessLinkDsl(link: BusinessLink): EntityDsl {
-  const keyColumns = link.hubs.flatMap((h) => h.businessKeys);
+  const keyColumns = linkKeyColumns(link);
   return {
     mapping: {
       name: link.name,

@@ -3,6 +3,7 @@
  * mapping (links join each hub's mapping on its hash key); satellites and link satellites join
  * their parent's mapping on the parent hash key.
  */
+import { linkKeyColumns } from '@vault/core/internal';
 import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { FileScope } from './scope.js';
@@ -28,7 +29,7 @@ export function hubDsl(hub: Hub): EntityDsl {
 
 export function linkDsl(link: Link): EntityDsl {
   const first = link.sources[0];
-  const keyColumns = link.hubs.flatMap((h) => h.businessKeys);
+  const keyColumns = linkKeyColumns(link);
   return {
     mapping: {
       name: link.name,

@@ -8,6 +8,7 @@
  *   from facts to dimensions keep every fact;
  * - a reporting view: chosen columns of a business hub or link, filtered.
  */
+import { linkKeyColumns } from '@vault/core/internal';
 import type { AccessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
 import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
@@ -29,7 +30,7 @@ function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: st
     return { entity: hub, keys: hub.businessKeys, sat: ctx.businessSatelliteOf.get(hub.name) };
   }
   const link = need(ctx.businessLinks, name, 'business link');
-  return { entity: link, keys: link.hubs.flatMap((h) => h.businessKeys), sat: ctx.businessLinkSatelliteOf.get(link.name) };
+  return { entity: link, keys: linkKeyColumns(link), sat: ctx.businessLinkSatelliteOf.get(link.name) };
 }
 
 /** A column read from the base ("b") or its business satellite ("s"). */

@@ -8,7 +8,7 @@
  *   current values; the ghost record is always kept, as the unknown member of dimensions.
  */
 import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter } from '@vault/core';
-import { byName } from '@vault/core/internal';
+import { byName, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
 import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
@@ -28,7 +28,7 @@ function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatelli
     return { hashKey: hub.hashKey, keys: hub.businessKeys, table: tableIdent(entityTable(ctx, 'hub', hub.name)) };
   }
   const link = need(ctx.links, need(ctx.businessLinks, sat.parent, 'business link').link, 'link');
-  return { hashKey: link.hashKey, keys: link.hubs.flatMap((h) => h.businessKeys), table: tableIdent(entityTable(ctx, 'link', link.name)) };
+  return { hashKey: link.hashKey, keys: linkKeyColumns(link), table: tableIdent(entityTable(ctx, 'link', link.name)) };
 }
 
 /**
@@ -128,7 +128,7 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
   const isHub = hub.kind === 'business_hub';
   const raw = isHub ? entityTable(ctx, 'hub', hub.hub) : entityTable(ctx, 'link', hub.link);
   const sat = isHub ? ctx.businessSatelliteOf.get(hub.name) : ctx.businessLinkSatelliteOf.get(hub.name);
-  const keys = isHub ? hub.businessKeys : hub.hubs.flatMap((h) => h.businessKeys);
+  const keys = isHub ? hub.businessKeys : linkKeyColumns(hub);
   return createEntityView(ctx, hub.kind, hub.name, (w) => {
     w.line('SELECT');
     w.block(() =>

@@ -3,7 +3,7 @@
  * may scan a list per entity.
  */
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
-import { entitiesOf } from '@vault/core/internal';
+import { entitiesOf, linkKeyColumns } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
 import { sqlText, type SqlText } from './quote.js';
@@ -87,6 +87,6 @@ export function parentKeySource(ctx: SqlContext, sat: Satellite | LinkSatellite)
   if (parent === undefined) return undefined;
   const candidates = parent.sources.filter((s) => s.table === sat.source.table);
   if (candidates.length <= 1) return candidates[0];
-  const keyNames = (parent.kind === 'hub' ? parent.businessKeys : parent.hubs.flatMap((h) => h.businessKeys)).map((c) => c.name).join('\u0000');
+  const keyNames = (parent.kind === 'hub' ? parent.businessKeys : linkKeyColumns(parent)).map((c) => c.name).join('\u0000');
   return candidates.find((s) => s.columns.join('\u0000') === keyNames) ?? candidates[0];
 }

@@ -4,7 +4,7 @@
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
-import { dispatch, type KindHandlers } from '@vault/core/internal';
+import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
@@ -127,8 +127,7 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const none = (): ReadonlyArray<SqlStatement> => [];
   const ghosts: KindHandlers<ReadonlyArray<SqlStatement>> = {
     hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
-    link: (l) =>
-      insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...l.hubs.flatMap((h) => h.businessKeys).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
+    link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
     business_hub: none,

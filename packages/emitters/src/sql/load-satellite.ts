@@ -28,7 +28,7 @@ import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
-import { linkInputs, linkKeep } from './load.js';
+import { childKeyInputs, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { castSource, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
@@ -48,8 +48,9 @@ function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly 
     const inputs = keyInputs(ctx.dialect, source.columns, need(ctx.hubs, sat.parent, 'hub').businessKeys);
     return { hash: hashExpression(ctx.dialect, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(ctx.dialect, inputs)}` };
   }
-  const perHub = linkInputs(ctx, need(ctx.links, sat.parent, 'link'), source.columns);
-  return { hash: hashExpression(ctx.dialect, ctx.model.hashing, perHub.flat(), 'key'), keep: linkKeep(ctx, perHub) };
+  const link = need(ctx.links, sat.parent, 'link');
+  const perHub = linkInputs(ctx, link, source.columns);
+  return { hash: hashExpression(ctx.dialect, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
 }
 
 export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): Statement {

@@ -9,7 +9,7 @@
  * load again inserts nothing. The batch load timestamp is a parameter (the dialect's
  * `loadTimestamp`), bound by the caller.
  */
-import { METADATA_COLUMNS, printColumnType, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
+import { linkKeyColumns, METADATA_COLUMNS, printColumnType, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';
@@ -203,9 +203,9 @@ export function hubMissingKeys(ctx: SqlContext, hub: Hub): Statement | undefined
 /** The one column of `hubMissingKeys`' one row. */
 export const MISSING_KEYS_COLUMN = 'n';
 
-/** Hash inputs per hub of a link, from landing columns lined up with all the link's keys. */
+/** Hash inputs per hub of a link, from landing columns lined up with all the link's keys (`linkKeyColumns`). */
 export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
-  const keyCount = link.hubs.reduce((n, h) => n + h.businessKeys.length, 0);
+  const keyCount = linkKeyColumns(link).length;
   if (columns.length !== keyCount) throw new Error(`vault SQL: link '${link.name}' has ${keyCount} key columns, a source gives ${columns.length}`);
   let at = 0;
   return link.hubs.map((h) => {
@@ -213,6 +213,16 @@ export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<s
     at += h.businessKeys.length;
     return keyInputs(ctx.dialect, slice, h.businessKeys);
   });
+}
+
+/**
+ * Hash inputs of a link's dependent child keys, from the same landing columns: the trailing
+ * ones. They are hashed after every hub's key, and a missing one hashes as `^^` like any NULL
+ * key part, and never keeps a row out (a link row needs one hub's key at least, linkKeep).
+ */
+export function childKeyInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<HashInput> {
+  const childKeys = link.dependentChildKeys ?? [];
+  return childKeys.length === 0 ? [] : keyInputs(ctx.dialect, columns.slice(columns.length - childKeys.length), childKeys);
 }
 
 /**
@@ -226,10 +236,10 @@ export function linkKeep(ctx: SqlContext, perHub: ReadonlyArray<ReadonlyArray<Ha
 }
 
 export function linkLoad(ctx: SqlContext, link: Link): Statement {
-  const keys = link.hubs.flatMap((h) => h.businessKeys);
+  const keys = linkKeyColumns(link);
   const sources = link.sources.map((s): StagedSource => {
     const perHub = linkInputs(ctx, link, s.columns);
-    return { table: s.table, inputs: perHub.flat(), keep: linkKeep(ctx, perHub) };
+    return { table: s.table, inputs: [...perHub.flat(), ...childKeyInputs(ctx, link, s.columns)], keep: linkKeep(ctx, perHub) };
   });
   let at = 0;
   const perHub = link.hubs.map((h): KeyHash => {
