@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runVault } from '../helpers/run-vault.js';
@@ -17,6 +17,8 @@ describe('vault --version', () => {
     // A copy of the built CLI whose package.json says another version; it sits inside the
     // repository so that its imports of @vault/* resolve to the workspace packages.
     const cache = join(ROOT, 'node_modules', '.cache');
+    // A fresh `npm install` has no node_modules/.cache yet.
+    mkdirSync(cache, { recursive: true });
     const dir = mkdtempSync(join(cache, 'vault-version-'));
     try {
       cpSync(join(ROOT, 'packages/cli/bin'), join(dir, 'bin'), { recursive: true });

@@ -3,7 +3,7 @@
  * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.mjs, on
  * its first run. tests/packaging/pre-commit.test.ts runs it through the real pre-commit.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,8 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
   beforeAll(() => {
     // The root package as npm installs it from git: the files of its `files` field, no dist/.
     // Inside node_modules/.cache so that its dependencies resolve to this repository's.
+    // A fresh `npm install` has no node_modules/.cache yet.
+    mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
     pkg = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'vault-root-package-'));
     cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
     for (const f of ROOT_FILES.filter((f) => !f.startsWith('dist'))) cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
