@@ -3,7 +3,7 @@
  * standalone SVG and DOT), a table per layer (business key, parents, sources, business rules,
  * inference evidence of every entity), and where every column comes from.
  */
-import { allEntities, dispatch, qualifiedName, type KindHandlers, type LinkSatellite, type Satellite, type EntityRef, type Layer, type VaultEntity, type VaultModel } from '@vault/core/internal';
+import { allEntities, dispatch, qualifiedName, type KindHandlers, type LinkSatellite, type Satellite, type EntityRef, type VaultEntity, type VaultLayer, type VaultModel } from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { CodeWriter } from '../writer.js';
 import { modelColumns } from '../columns.js';
@@ -30,7 +30,6 @@ export interface ReadmeOptions {
   readonly specPath: string;
 }
 
-type VaultLayer = Exclude<Layer, 'source'>;
 const STAGE_OF = { raw_vault: 'raw', business_vault: 'business', access_layer: 'access' } as const satisfies Record<VaultLayer, string>;
 
 /**

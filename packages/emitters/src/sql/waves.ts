@@ -7,8 +7,8 @@
  * satellites; then link satellites). A materialised business vault table (a PIT or bridge table)
  * reads the raw vault, through views or directly, so it waits for the tables those read.
  */
-import type { EntityKind, EntityRef, Layer, VaultEntity, VaultModel } from '@vault/core';
-import { allEntities, dispatch, type KindHandlers } from '@vault/core/internal';
+import type { EntityKind, EntityRef, VaultEntity, VaultModel } from '@vault/core';
+import { allEntities, dispatch, type KindHandlers, type VaultLayer } from '@vault/core/internal';
 
 const key = (kind: EntityKind | EntityRef['kind'], name: string): string => `${kind}\u0000${name}`;
 
@@ -39,7 +39,7 @@ export function entityDependencies(e: VaultEntity): ReadonlyArray<string> {
 
 /** An entity and the layer it belongs to, as `allEntities` gives them. */
 export interface LayeredEntity {
-  readonly layer: Exclude<Layer, 'source'>;
+  readonly layer: VaultLayer;
   readonly entity: VaultEntity;
 }
 
