@@ -20,6 +20,7 @@ import {
   type KindHandlers,
 } from '@vault/core/internal';
 import { entityColumns, modelColumns, type ModelColumns } from './columns.js';
+import { duplicatesLiteral, type DuplicatesLiteral } from './duplicates-literal.js';
 import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
@@ -47,6 +48,8 @@ export interface ManifestEntity {
   readonly missing_references?: typeof MISSING_REFERENCES;
   /** Satellites of every kind: the hub or link they describe. */
   readonly parent?: string;
+  /** Raw satellites: what a load does with duplicate keys in one batch (`duplicatesLiteral`). */
+  readonly duplicates?: DuplicatesLiteral;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
@@ -158,11 +161,13 @@ interface KindFields {
   readonly hubs?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
+  readonly duplicates?: DuplicatesLiteral;
   readonly sources: ReadonlyArray<ManifestSource>;
 }
 
 const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFields => ({
   parent: s.parent,
+  duplicates: duplicatesLiteral(s),
   sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
 });
 const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
@@ -215,6 +220,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
+    ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
     sources: fields.sources,
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),

@@ -3,9 +3,10 @@
  * waves (loads that depend on nothing loaded in the same wave; packages/emitters/src/sql/waves.ts),
  * up to `jobs` at a time on a server (one session each), skipping those the ledger shows unchanged.
  */
-import { MISSING_KEYS_COLUMN, bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
+import { DUPLICATES_TABLE_NAME, MISSING_KEYS_COLUMN, bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
 import { isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
+import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
 
 const LAYER_TITLES = { raw_vault: 'raw vault', business_vault: 'business vault', access_layer: 'access layer' } as const satisfies Record<VaultLayer, string>;
 
@@ -22,10 +23,14 @@ export interface LoadSummary {
   readonly skipped: number;
   /** Landing rows the hub loads left out because their own business key is missing, per hub (only hubs with some). */
   readonly missingKeys: ReadonlyArray<{ readonly hub: string; readonly rows: number }>;
+  /** Satellites whose batch holds duplicate keys (docs/run.md, "Duplicate keys"), and the rows written to the error table. */
+  readonly duplicates: ReadonlyArray<{ readonly kind: string; readonly entity: string; readonly keys: number; readonly routed: number; readonly errorTable?: string }>;
 }
 
+const NO_DUPLICATES: DuplicateCount = { keys: 0, example: undefined };
+
 type Outcome =
-  | { readonly kind: 'loaded'; readonly rows: number; readonly missingKeys: number; readonly ms: number }
+  | { readonly kind: 'loaded'; readonly rows: number; readonly missingKeys: number; readonly duplicates: DuplicateCount; readonly routed: number; readonly ms: number }
   | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
   | { readonly kind: 'failed'; readonly error: string };
 
@@ -38,19 +43,26 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
-    const [rows, missingKeys] = await db.transaction(async (tx: Queryable) => {
+    const [rows, missingKeys, duplicates, routed] = await db.transaction(async (tx: Queryable) => {
+      // In the load's transaction: the counts describe the landing rows the load reads. A batch
+      // a `reject` refuses is refused here too (rolled back), should it have changed since the check before the loads.
+      const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
+      if (load.duplicates?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, load.duplicates, dup));
       let n = 0;
       for (const s of load.statements) {
         const r = await tx.query(s.sql, bindParameters(s, { load_ts: o.loadTs }));
         if (r.command === 'INSERT') n += r.rowCount;
       }
+      // The error table's rows are reported apart from the rows inserted into the entity.
+      const route = load.duplicates?.route;
+      const moved = route === undefined ? 0 : (await tx.query(route.sql, bindParameters(route, { load_ts: o.loadTs }))).rowCount;
       await ledger.record(tx, load, signature, o.loadTs, n);
-      // In the load's transaction: the count describes the landing rows the load read.
       const counted = load.missingKeys === undefined ? undefined : await tx.query<Record<string, number | string>>(load.missingKeys.sql);
-      return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0)] as const;
+      return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0), dup, moved] as const;
     });
-    return { kind: 'loaded', rows, missingKeys, ms: Date.now() - t0 };
+    return { kind: 'loaded', rows, missingKeys, duplicates, routed, ms: Date.now() - t0 };
   } catch (e) {
+    if (e instanceof DuplicatesRejected) return { kind: 'failed', error: e.message };
     if (!isServerError(e)) throw e;
     return { kind: 'failed', error: sqlErrorLine(e) };
   }
@@ -120,6 +132,13 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
       const x = outcomes[i];
       return x?.kind === 'loaded' && x.missingKeys > 0 ? [{ hub: l.entity, rows: x.missingKeys }] : [];
     }),
+    duplicates: loads.flatMap((l, i) => {
+      const x = outcomes[i];
+      if (x?.kind !== 'loaded' || (x.duplicates.keys === 0 && x.routed === 0)) return [];
+      return [
+        { kind: l.kind, entity: l.entity, keys: x.duplicates.keys, routed: x.routed, ...(l.duplicates?.route === undefined ? {} : { errorTable: `${l.target.schema}.${DUPLICATES_TABLE_NAME}` }) },
+      ];
+    }),
   };
 }
 
@@ -128,7 +147,10 @@ function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: O
   const step = `[${i + 1}/${total}]`.padEnd(stepWidth);
   const label = `${load.kind} ${load.entity}`.padEnd(width);
   const rows = String(x.kind === 'loaded' ? x.rows : 0).padStart(8);
-  const note = x.kind === 'skipped' ? `  skipped: landing unchanged since load_ts ${x.since}` : x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : '';
+  const note =
+    x.kind === 'skipped'
+      ? `  skipped: landing unchanged since load_ts ${x.since}`
+      : `${x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : ''}${duplicatesNote(load.duplicates, x.duplicates, x.routed, load.target.schema)}`;
   out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
 }
 

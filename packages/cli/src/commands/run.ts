@@ -3,6 +3,7 @@ import { postgresDialect, validateSql } from '@vault/emitters/internal';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
 import { loadEntities, missingKeysText, seconds } from './run-loads.js';
+import { checkRejections } from './run-duplicates.js';
 import { EXIT } from '../exit.js';
 import { checkInDatabase, loadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
@@ -59,6 +60,8 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       o.out(`  database  ${db.location}`);
       const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;
       printSetup(o, await runSetup(db, setup, plan.schemas));
+      // duplicates: reject refuses a batch before anything is loaded (docs/run.md, "Duplicate keys").
+      if (!(await checkRejections(db, plan.loads, o))) return EXIT.failed;
       const loaded = await loadEntities(db, plan, { loadTs: loadTs.text, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);
@@ -67,6 +70,10 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       // Rows no hub can hold: said once more at the end, where a long run's reader looks.
       const missing = loaded.missingKeys.reduce((n, m) => n + m.rows, 0);
       if (missing > 0) o.out(`  ${missingKeysText(missing)} (${loaded.missingKeys.map((m) => `hub ${m.hub}: ${m.rows}`).join(', ')})`);
+      const duplicates = loaded.duplicates.reduce((n, d) => n + d.keys, 0);
+      if (duplicates > 0)
+        o.out(`  ${duplicates} duplicate key${duplicates === 1 ? '' : 's'} in the batch, one row kept per key (${loaded.duplicates.map((d) => `${d.kind} ${d.entity}: ${d.keys}`).join(', ')})`);
+      for (const d of loaded.duplicates) if (d.errorTable !== undefined && d.routed > 0) o.out(`  ${d.routed} row${d.routed === 1 ? '' : 's'} of ${d.kind} ${d.entity} written to ${d.errorTable}`);
       return EXIT.ok;
     });
   } catch (e) {

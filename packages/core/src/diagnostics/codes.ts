@@ -48,6 +48,7 @@ export const CODES = {
   VLT221: { severity: 'error', title: 'reference target columns are not the business key' },
   VLT222: { severity: 'error', title: 'column name is taken by Data Vault metadata' },
   VLT223: { severity: 'error', title: 'delta_order column cannot be sorted' },
+  VLT224: { severity: 'error', title: 'duplicates keep_last_by column cannot be used' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },

@@ -5,7 +5,8 @@ import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
-import type { Hub, Link, LinkHub, LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { DuplicatePolicy, Hub, Link, LinkHub, LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { DuplicatesSpec } from '../spec/spec.js';
 import type { RawVault } from './layers.js';
 import { groupBy, indexBy } from './group.js';
 import { looksSensitive, looksTechnical } from './naming.js';
@@ -334,7 +335,7 @@ function buildSatellites(
   for (const c of t.columns) {
     const role = t.roles.get(c.name);
     if (excluded.has(c.name) || role === 'ignore') continue;
-    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) {
+    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order || c.name === keepLastBy(t.spec.duplicates)) {
       technical.push(c.name);
       continue;
     }
@@ -356,6 +357,7 @@ function buildSatellites(
     else add(baseName, false, sourced, ev(kind === 'link_satellite' ? 'sat.link_satellite' : 'sat.default', `${t.name}: descriptive columns`));
   }
   const deltaOrder = t.spec.delta_order;
+  const duplicates = duplicatePolicy(t.spec.duplicates);
   return [...groups.entries()].map(([name, g]) => ({
     kind,
     name,
@@ -368,7 +370,19 @@ function buildSatellites(
     evidence: technical.length ? [...g.evidence, ev('sat.technical', `${t.name}: ${technical.join(', ')} kept out of the payload`)] : g.evidence,
     origin: g.origin,
     ...(deltaOrder !== undefined ? { deltaOrder } : {}),
+    ...(duplicates !== undefined ? { duplicates } : {}),
   })) as Array<Satellite | LinkSatellite>;
+}
+
+/** The ordering column of `duplicates: { keep_last_by }`, kept out of satellites like delta_order. */
+function keepLastBy(spec: DuplicatesSpec | undefined): string | undefined {
+  return spec === undefined || typeof spec === 'string' ? undefined : spec.keep_last_by;
+}
+
+/** The IR's policy; absent for the default, `report`, said or not. */
+function duplicatePolicy(spec: DuplicatesSpec | undefined): DuplicatePolicy | undefined {
+  if (spec === undefined || spec === 'report') return undefined;
+  return typeof spec === 'string' ? { kind: spec } : { kind: 'keep_last_by', column: spec.keep_last_by };
 }
 
 function dedupeSources<S extends EntitySource & { readonly reference?: true }>(sources: ReadonlyArray<S>): S[] {

@@ -38,6 +38,13 @@ export interface Link extends EntityBase {
   readonly sources: ReadonlyArray<EntitySource>;
 }
 
+/**
+ * What a satellite's load does with rows of one batch that share its key (and delta-order value)
+ * but not its payload: the spec's `duplicates` of the source table (docs/spec.md). `keep_last_by`
+ * keeps the row with the greatest value of `column`, a landing column kept out of the payload.
+ */
+export type DuplicatePolicy = { readonly kind: 'report' } | { readonly kind: 'reject' } | { readonly kind: 'error_table' } | { readonly kind: 'keep_last_by'; readonly column: string };
+
 export interface Satellite extends EntityBase {
   readonly kind: 'satellite';
   readonly parent: string;
@@ -47,6 +54,8 @@ export interface Satellite extends EntityBase {
   readonly source: EntitySource;
   /** Source column that orders several changes of one key inside a batch, if any. */
   readonly deltaOrder?: string;
+  /** In-batch duplicate keys: absent means `report`. */
+  readonly duplicates?: DuplicatePolicy;
 }
 
 export interface LinkSatellite extends EntityBase {
@@ -57,6 +66,7 @@ export interface LinkSatellite extends EntityBase {
   readonly payload: ReadonlyArray<SourcedColumn>;
   readonly source: EntitySource;
   readonly deltaOrder?: string;
+  readonly duplicates?: DuplicatePolicy;
 }
 
 export type RawVaultEntity = Hub | Link | Satellite | LinkSatellite;

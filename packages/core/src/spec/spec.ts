@@ -20,6 +20,15 @@ export interface HashingSpec {
 /** What a table is, when inference should not decide. */
 export type TableKind = 'hub' | 'link' | 'reference';
 
+/**
+ * What a load does when one batch of a table holds two or more rows with the same key of a
+ * satellite (and the same delta-order value) but different payloads (docs/spec.md, "Duplicate
+ * keys"). `report` (the default) keeps one, the smallest hashdiff, and counts them; `reject`
+ * refuses the batch; `error_table` keeps the same row and writes the others to
+ * `vault_duplicates`; `{ keep_last_by }` keeps the row with the greatest value of that column.
+ */
+export type DuplicatesSpec = 'report' | 'reject' | 'error_table' | { readonly keep_last_by: string };
+
 /** How a column is treated when inference should not decide. */
 export type ColumnRole = 'technical' | 'sensitive' | 'ignore';
 
@@ -63,6 +72,8 @@ export interface TableSpec {
   readonly satellites?: { readonly [satellite: string]: ReadonlyArray<string> };
   /** Column that orders several deltas of one key inside a batch (CDC timestamp or sequence). */
   readonly delta_order?: string;
+  /** In-batch duplicate keys with different payloads: what a load does with them. Default `report`. */
+  readonly duplicates?: DuplicatesSpec;
 }
 
 export interface RuleSetSpec {

@@ -110,6 +110,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
       );
     }
   }
+  checkDuplicates(tableName, table, base, columnNames, parseType, out);
   if (table.hub !== undefined) name(table.hub, [...base, 'hub'], 'hub');
   if (table.link !== undefined) name(table.link, [...base, 'link'], 'link');
 
@@ -175,6 +176,36 @@ function validateNamedBlocks(spec: Spec, name: NameCheck): void {
   }
   for (const view of Object.keys(spec.access_layer?.reporting_views ?? {})) {
     name(view, ['access_layer', 'reporting_views', view], 'reporting view', 'key');
+  }
+}
+
+/**
+ * `duplicates: { keep_last_by: column }`: the column must exist (VLT213), sort like a delta order
+ * (not json, VLT224), stay out of every satellite (it orders rows, like delta_order), and the
+ * table must have no delta_order (which keeps every change in order instead of one row, VLT224).
+ */
+function checkDuplicates(tableName: string, table: TableSpec, base: SpecPath, columnNames: ReadonlyArray<string>, parseType: TypeParser, out: PathDiagnostic[]): void {
+  const policy = table.duplicates;
+  if (policy === undefined || typeof policy === 'string') return;
+  const column = policy.keep_last_by;
+  const path = [...base, 'duplicates', 'keep_last_by'];
+  if (!Object.hasOwn(table.columns, column)) {
+    out.push(pathDiag('VLT213', path, `duplicates keep_last_by names column '${column}', which table '${tableName}' does not have${hint(column, columnNames)}`));
+    return;
+  }
+  if (table.delta_order !== undefined) {
+    out.push(
+      pathDiag('VLT224', path, `table '${tableName}' has a delta_order, which keeps every change of a key in order; keep_last_by keeps one row per key, for tables without one: use one or the other`),
+    );
+  }
+  const parsed = parseType(columnSpecObject(table.columns[column]!).type);
+  if (parsed.ok && parsed.type.kind === 'json') {
+    out.push(pathDiag('VLT224', path, `duplicates keep_last_by names column '${column}', a json column, which PostgreSQL cannot sort; order by a timestamp or sequence column (or store it as jsonb)`));
+  }
+  for (const [satName, cols] of Object.entries(table.satellites ?? {})) {
+    if (cols.includes(column)) {
+      out.push(pathDiag('VLT224', path, `duplicates keep_last_by names column '${column}', which satellite '${satName}' lists; the ordering column is kept out of satellites, like delta_order`));
+    }
   }
 }
 

@@ -61,6 +61,14 @@ const table = {
     references: { type: 'array', items: reference },
     satellites: { type: 'object', description: 'Satellite name → payload columns.', additionalProperties: columnList },
     delta_order: { ...identifier, description: 'Column that orders several changes of one key inside a batch.' },
+    duplicates: {
+      description:
+        'Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.',
+      anyOf: [
+        { type: 'string', enum: ['report', 'reject', 'error_table'] },
+        { type: 'object', additionalProperties: false, required: ['keep_last_by'], properties: { keep_last_by: { ...identifier, description: 'The column whose greatest value wins.' } } },
+      ],
+    },
   },
 } as const;
 

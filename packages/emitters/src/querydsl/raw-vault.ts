@@ -8,6 +8,7 @@ import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
+import { duplicatesLiteral } from '../duplicates-literal.js';
 
 export function hubDsl(hub: Hub): EntityDsl {
   const first = hub.sources[0];
@@ -58,6 +59,8 @@ function satelliteMapping(sat: Satellite | LinkSatellite): PyDict {
     parent: sat.parent,
     parent_hash_key: sat.parentHashKey,
     delta_order: sat.deltaOrder ?? null,
+    // What a load does with duplicate keys in one batch, as plain data (docs/querydsl.md).
+    duplicates: duplicatesLiteral(sat),
     columns: columnMap(sat.payload.map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
   };
 }

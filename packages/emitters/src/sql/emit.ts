@@ -5,7 +5,7 @@
  * Pure: no disk, clock or database.
  */
 import type { EntityKind, LinkSatellite, Satellite, VaultModel } from '@vault/core';
-import { KINDS, dispatch, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
+import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
@@ -14,6 +14,7 @@ import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
+import { duplicatePolicy, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -63,6 +64,22 @@ export interface SqlLoad {
    * only references carry. Run after the load, in its transaction, it reports what landing held.
    */
   readonly missingKeys?: SqlStatement;
+  /**
+   * A satellite's duplicate keys in the batch (sql/duplicates.ts, docs/sql.md "Duplicate keys"):
+   * the table's policy, the landing table, and the count (kind `count`, one row with columns `n`
+   * and `example`). Under `error_table`, `route` (kind `load`, takes `load_ts`) writes the rows
+   * the satellite does not keep to `vault_duplicates`; run it in the load's transaction.
+   */
+  readonly duplicates?: SqlDuplicates;
+}
+
+/** What `vault run` does about a satellite's duplicate keys. */
+export interface SqlDuplicates {
+  readonly policy: 'report' | 'reject' | 'error_table' | 'keep_last_by';
+  /** The landing table the policy is declared on. */
+  readonly table: string;
+  readonly count: SqlStatement;
+  readonly route?: SqlStatement;
 }
 
 export interface SqlPlan {
@@ -88,7 +105,13 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 
 /** Every table before any view, so that a view reading a loaded table of any layer finds it. */
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
-  return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...ghostRecords(ctx), ...setupViews(ctx)];
+  return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...errorTable(ctx), ...ghostRecords(ctx), ...setupViews(ctx)];
+}
+
+/** `vault_duplicates`, when a table's policy is `error_table`. */
+function errorTable(ctx: SqlContext): ReadonlyArray<SqlStatement> {
+  const routed = [...entitiesOf(ctx.model, 'satellite'), ...entitiesOf(ctx.model, 'link_satellite')].some((s) => duplicatePolicy(s).kind === 'error_table');
+  return routed ? [sqlStatement('table', duplicatesTableStatement(ctx))] : [];
 }
 
 /** Landing tables an entity's load reads, each once, in the model's order. */
@@ -102,9 +125,14 @@ interface EntityLoad {
   readonly statements: ReadonlyArray<Statement>;
   readonly reads: ReadonlyArray<SqlTable>;
   readonly missingKeys?: Statement | undefined;
+  readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
 }
 
-const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({ statements: [satelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) });
+const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
+  statements: [satelliteLoad(ctx, s)],
+  reads: landingReads(ctx, [s.source.table]),
+  duplicates: { count: satelliteDuplicates(ctx, s), route: duplicatePolicy(s).kind === 'error_table' ? routeDuplicates(ctx, s) : undefined },
+});
 const notLoaded = (): undefined => undefined;
 
 /** The load of each kind `vault run` loads (`KINDS[kind].loaded`); the others are views. */
@@ -136,6 +164,15 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   reporting_view: notLoaded,
 };
 
+function sqlDuplicates(sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad['duplicates']>, target: SqlTable): SqlDuplicates {
+  return {
+    policy: duplicatePolicy(sat).kind,
+    table: sat.source.table,
+    count: sqlStatement('count', d.count, { entity: sat }),
+    ...(d.route === undefined ? {} : { route: sqlStatement('load', d.route, { entity: sat, relation: target, parameters: ['load_ts'] }) }),
+  };
+}
+
 /** The loads of every entity `vault run` loads, wave by wave (sql/waves.ts). */
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
   return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
@@ -154,6 +191,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
+        ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
       };
     }),
   );

@@ -1,5 +1,5 @@
 /** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL today). */
-export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
+export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlDuplicates, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
 export { entityDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
@@ -14,3 +14,4 @@ export { GHOST_RECORD_SOURCE } from './ddl.js';
 export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';
 export { MISSING_KEYS_COLUMN } from './load.js';
+export { DUPLICATES_COLUMNS, DUPLICATES_TABLE_NAME, duplicatesLiteral, duplicatesTable } from './duplicates.js';

@@ -28,6 +28,7 @@ import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
+import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
@@ -39,7 +40,7 @@ interface DeltaOrder {
   readonly type: ColumnType;
 }
 
-function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly hash: string; readonly keep: string } {
+export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly hash: string; readonly keep: string } {
   const source = parentKeySource(ctx, sat);
   if (source === undefined) {
     throw new Error(`vault SQL: ${sat.kind} '${sat.name}' reads ${sat.source.table}, which does not carry the key of '${sat.parent}'`);
@@ -65,7 +66,9 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   const q = quoteIdent;
   const hk = q(sat.parentHashKey);
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
-  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), hashdiff].join(', ');
+  // duplicates: keep_last_by (never beside a delta order) ranks a key's rows by its column first.
+  const keep = keepLastByTerms(ctx, sat);
+  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), ...(keep === undefined ? [] : [keep.order]), hashdiff].join(', ');
   // Both window functions share one window: named where the engine can, else spelled twice.
   const keyWindowSpec = `PARTITION BY ${hk} ORDER BY ${order}`;
   const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
@@ -81,16 +84,19 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
           as(hashExpression(d, ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
           ...payload.map((p) => as(p.sql, p.name)),
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
+          ...(keep === undefined ? [] : [keep.staged]),
         ]),
       );
       w.line(`FROM ${tableIdent(landingTable(ctx, sat.source.table))} AS ${q(SOURCE_ALIAS)}`);
       w.line(`WHERE ${key.keep}`);
     });
+    // duplicates: error_table with a delta order keeps one row per key and delta-order value.
+    const staged = oneStatePerDelta(w, ctx, sat, WORK.staged, { key: hk, hashdiff, delta: q(WORK.deltaOrder) }) ?? WORK.staged;
     w.line(`), ${q(WORK.ordered)} AS (`);
     w.block(() => {
       w.line('SELECT');
-      w.block(() => commaList(w, [`${q(WORK.staged)}.*`, as(`row_number() OVER ${keyWindow}`, WORK.row), as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff)]));
-      w.line(`FROM ${q(WORK.staged)}`);
+      w.block(() => commaList(w, [`${q(staged)}.*`, as(`row_number() OVER ${keyWindow}`, WORK.row), as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff)]));
+      w.line(`FROM ${q(staged)}`);
       if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
     });
     w.line(`), ${q(WORK.changes)} AS (`);

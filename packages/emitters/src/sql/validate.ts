@@ -7,6 +7,7 @@ import type { PathDiagnostic, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
+import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, landingTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
@@ -50,6 +51,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   };
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
   claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
+  claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   for (const entity of model.entities) {
     claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);

@@ -8,6 +8,7 @@ EARLY_WARNING_SIGNAL_INPUT_SATELLITE_FIELD_MAPPING = {
     'parent': 'early_warning_signal_input',
     'parent_hash_key': 'early_warning_signal_input_hk',
     'delta_order': 'received_at',
+    'duplicates': 'report',
     'columns': {
         'balance_amount': {'source_column': 'balance_amount', 'type': 'decimal(18,2)'},
         'input_source_system': {'source_column': 'input_source_system', 'type': 'varchar(30)'},

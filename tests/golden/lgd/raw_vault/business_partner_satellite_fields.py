@@ -8,6 +8,7 @@ BUSINESS_PARTNER_SATELLITE_FIELD_MAPPING = {
     'parent': 'business_partner',
     'parent_hash_key': 'business_partner_hk',
     'delta_order': None,
+    'duplicates': 'report',
     'columns': {
         'country_code': {'source_column': 'country_code', 'type': 'char(2)'},
         'industry_code': {'source_column': 'industry_code', 'type': 'char(4)'},

@@ -8,6 +8,7 @@ COLLATERAL_SATELLITE_FIELD_MAPPING = {
     'parent': 'collateral',
     'parent_hash_key': 'collateral_hk',
     'delta_order': None,
+    'duplicates': 'report',
     'columns': {
         'collateral_type': {'source_column': 'collateral_type', 'type': 'varchar(30)'},
         'haircut_pct': {'source_column': 'haircut_pct', 'type': 'decimal(5,2)'},

@@ -8,6 +8,7 @@ FACILITY_SATELLITE_FIELD_MAPPING = {
     'parent': 'facility',
     'parent_hash_key': 'facility_hk',
     'delta_order': None,
+    'duplicates': 'report',
     'columns': {
         'currency_code': {'source_column': 'currency_code', 'type': 'char(3)'},
         'facility_number': {'source_column': 'facility_number', 'type': 'varchar(30)'},

@@ -8,6 +8,7 @@ LOSS_GIVEN_DEFAULT_SCORE_SATELLITE_FIELD_MAPPING = {
     'parent': 'loss_given_default_score',
     'parent_hash_key': 'loss_given_default_score_hk',
     'delta_order': 'calculated_at',
+    'duplicates': 'report',
     'columns': {
         'calculation_date': {'source_column': 'calculation_date', 'type': 'date'},
         'downturn_lgd_rate': {'source_column': 'downturn_lgd_rate', 'type': 'decimal(9,6)'},

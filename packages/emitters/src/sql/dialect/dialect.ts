@@ -108,6 +108,8 @@ export interface Dialect {
   readonly sortable: (kind: ColumnTypeKind) => boolean;
   /** The lines of a query giving each key's first row: every column of `from` (a portable form may add its own, `FIRST_ROW_COLUMN`). */
   readonly firstRowPerKey: (q: FirstRowPerKey) => ReadonlyArray<string>;
+  /** A JSON object of the entries, in order, as the engine's JSON type (`columnType({ kind: 'jsonb' })`); `{}` for none. */
+  readonly jsonObject: (entries: ReadonlyArray<{ readonly key: string; readonly sql: string }>) => string;
   /** `timestamp` plus `count` microseconds (the spacing of a batch's changes). */
   readonly addMicroseconds: (timestamp: string, count: string) => string;
 

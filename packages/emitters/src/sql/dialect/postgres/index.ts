@@ -47,6 +47,20 @@ const HAS_MIN = {
   jsonb: false,
 } as const satisfies Record<ColumnTypeKind, boolean>;
 
+/** `jsonb_build_object` takes 100 arguments at most: 50 entries a call, the calls joined with `||`. */
+function jsonObject(entries: ReadonlyArray<{ readonly key: string; readonly sql: string }>): string {
+  if (entries.length === 0) return "'{}'::jsonb";
+  const calls: string[] = [];
+  for (let i = 0; i < entries.length; i += 50)
+    calls.push(
+      `jsonb_build_object(${entries
+        .slice(i, i + 50)
+        .map((e) => `${quoteLiteral(e.key)}, ${e.sql}`)
+        .join(', ')})`,
+    );
+  return calls.join(' || ');
+}
+
 export const postgresDialect: Dialect = {
   name: 'PostgreSQL',
   title: 'PostgreSQL 11 or later',
@@ -77,6 +91,7 @@ export const postgresDialect: Dialect = {
   // json has no ordering (jsonb has).
   sortable: (kind) => kind !== 'json',
   firstRowPerKey: (q) => [`SELECT DISTINCT ON (${q.key}) * FROM ${q.from}`, `ORDER BY ${[q.key, ...q.order].join(', ')}`],
+  jsonObject,
   addMicroseconds: (timestamp, count) => `${timestamp} + ${count} * INTERVAL '1 microsecond'`,
   callFunction,
   // One statement for them all: views reading each other need no CASCADE.
