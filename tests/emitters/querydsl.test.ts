@@ -253,6 +253,7 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_SATELLITE_FIELD_MAPPING = {
     'parent': 'early_warning_signal_business_partner',
     'parent_hash_key': 'early_warning_signal_business_partner_hk',
     'delta_order': None,
+    'duplicates': 'report',
     'columns': {
         'role': {'source_column': 'partner_role', 'type': 'varchar(20)'},
     },
@@ -340,6 +341,38 @@ class HighRiskSignalsReportingView:
             .build_access_layer_view(AccessView.EARLY_WARNING_SIGNAL)
         )
 `);
+  });
+});
+
+describe('duplicates policy as plain literals', () => {
+  // The policy of each satellite's table, as the spec says it; `report` when it says nothing.
+  const policies = [{ kind: 'keep_last_by', column: 'extracted_at' }, { kind: 'error_table' }, { kind: 'reject' }] as const;
+  const withSats = replaceEntities(
+    sampleModel,
+    'satellite',
+    entitiesOf(sampleModel, 'satellite').map((e, i) => (policies[i] === undefined ? e : { ...e, duplicates: policies[i] })),
+  );
+  const model = replaceEntities(
+    withSats,
+    'link_satellite',
+    entitiesOf(withSats, 'link_satellite').map((e) => ({ ...e, duplicates: policies[2] })),
+  );
+  const sats = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')];
+  const emitted = emit(model);
+  const built = buildManifest(model, { specPath: SPEC, files: emitted.map((f) => f.path) });
+
+  it("writes each satellite's policy into its field mapping and manifest entry, never as a method", () => {
+    const literal = { keep_last_by: "{'keep_last_by': 'extracted_at'}", error_table: "'error_table'", reject: "'reject'", report: "'report'" } as const;
+    for (const sat of sats) {
+      const kind = sat.duplicates?.kind ?? 'report';
+      const fields = content(emitted, `raw_vault/${sat.name}_${sat.kind}_fields.py`);
+      expect(fields).toContain(`    'duplicates': ${literal[kind]},\n`);
+      const plural = sat.kind === 'satellite' ? 'satellites' : 'link_satellites';
+      const entry = built.raw_vault[plural].find((x) => x.name === sat.name)!;
+      expect(entry.duplicates).toEqual(kind === 'keep_last_by' ? { keep_last_by: 'extracted_at' } : kind);
+      expect(content(emitted, `raw_vault/${sat.name}_${sat.kind}.py`)).not.toContain('duplicates');
+    }
+    expect(new Set(sats.map((s) => s.duplicates?.kind ?? 'report')).size).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -540,6 +573,7 @@ describe('buildManifest', () => {
     expect(entity(manifest.raw_vault.link_satellites, 'early_warning_signal_business_partner')).toEqual({
       name: 'early_warning_signal_business_partner',
       parent: 'early_warning_signal_business_partner',
+      duplicates: 'report',
       sources: [{ table: 'early_warning_signal', columns: ['partner_role'] }],
       columns: [
         { name: 'early_warning_signal_business_partner_hk', type: 'char(32)' },
