@@ -8,7 +8,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type DuplicatesSpec, type Spec, type VaultModel } from '@vault/core';
-import { DUPLICATES_COLUMNS, bindParameters, duplicatesTable, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { DUPLICATES_COLUMNS, bindParameters, emitSql, validateSql, duplicatesTable, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
@@ -278,6 +278,32 @@ describe(`duplicate keys in one batch (${process.env.VAULT_TEST_DATABASE_URL ? '
     } finally {
       await tearDown(s);
     }
+  });
+});
+
+describe('the error table in the SQL files', () => {
+  const compiled = (s: Spec): VaultModel => compileSpec(s).model!;
+  it('exists only when a table routes its duplicates there, and load.sql routes them after the satellite', () => {
+    const files = (m: VaultModel): string =>
+      emitSql(m, { specPath: 'dups.yaml' })
+        .map((f) => f.content)
+        .join('\n');
+    expect(files(compiled(spec(undefined, 'reject')))).not.toContain('vault_duplicates');
+    const routed = emitSql(compiled(spec(undefined, 'error_table')), { specPath: 'dups.yaml' });
+    expect(routed.find((f) => f.path === 'sql/setup.sql')!.content).toContain('CREATE TABLE IF NOT EXISTS "raw_vault"."vault_duplicates"');
+    const load = routed.find((f) => f.path === 'sql/load.sql')!.content;
+    expect(load.indexOf('-- satellite events: rows of duplicate keys -> raw_vault.vault_duplicates')).toBeGreaterThan(load.indexOf('-- satellite events -> raw_vault.sat_events'));
+  });
+
+  it('a landing table named vault_duplicates in the raw vault schema clashes only when a table routes there', () => {
+    const clash = (events: DuplicatesSpec | undefined): Spec => {
+      const base = spec(undefined, events);
+      return { ...base, schemas: { landing: 'raw_vault' }, tables: { ...base.tables, vault_duplicates: { business_key: ['id'], columns: { id: 'int', note: 'text' } } } };
+    };
+    expect(validateSql(compiled(clash(undefined)))).toEqual([]);
+    expect(validateSql(compiled(clash('error_table'))).map((d) => [d.code, d.message])).toEqual([
+      ['VLT412', "landing table 'vault_duplicates' and the error table of duplicates: error_table would both be raw_vault.vault_duplicates"],
+    ]);
   });
 });
 

@@ -14,7 +14,7 @@ import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
-import { duplicatePolicy, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
+import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -262,7 +262,11 @@ export function emitSql(model: VaultModel, options: SqlOptions, dialect: Dialect
       `Loads of model ${model.name}: insert-only, incremental, idempotent. Every statement takes one parameter,`,
       `${d.loadTimestamp.name}, the batch load timestamp (${d.columnType({ kind: 'timestamptz' })}). Run each entity in one transaction, in this order.`,
     ]),
-    ...plan.loads.flatMap((l) => l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s.sql};`)),
+    ...plan.loads.flatMap((l) => [
+      ...l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s.sql};`),
+      // duplicates: error_table: the rows the satellite does not keep, in the same transaction.
+      ...(l.duplicates?.route === undefined ? [] : [`-- ${l.kind} ${l.entity}: rows of duplicate keys -> ${tableText(duplicatesTable(d, model.schemas.rawVault))}\n${l.duplicates.route.sql};`]),
+    ]),
   ].join('\n\n');
   return [
     { path: 'sql/load.sql', content: `${loadFile}\n` },

@@ -51,7 +51,8 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   };
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
   claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
-  claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
+  const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
+  if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   for (const entity of model.entities) {
     claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
