@@ -36,6 +36,7 @@ export {
   validateSql,
   type LandingTable,
   type RawVaultKind,
+  type SqlDuplicates,
   type SqlLoad,
   type SqlManifestBlock,
   type SqlOptions,
