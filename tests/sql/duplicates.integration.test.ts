@@ -334,16 +334,25 @@ function expected(rows: ReadonlyArray<Customer>, keepLast: boolean): { kept: Arr
 }
 
 describe('duplicate keys, property', () => {
-  test.prop([batchArb, fc.boolean()], { numRuns: 15 })(
-    'the satellite holds one row per key, the kept row is the policy’s, the count is the number of keys with several payloads',
-    async (rows, keepLast) => {
-      const s = await setUp(spec(keepLast ? { keep_last_by: 'seq' } : 'report', undefined));
+  test.prop([batchArb, fc.constantFrom('report', 'keep_last_by', 'error_table')], { numRuns: 15 })(
+    'the satellite holds one row per key, the kept row is the policy’s, the count is the number of keys with several payloads, the error table holds the others once',
+    async (rows, policy) => {
+      const keepLast = policy === 'keep_last_by';
+      const s = await setUp(spec(keepLast ? { keep_last_by: 'seq' } : policy, undefined));
       try {
         await land(s, { customers: rows, events: [] });
-        const { counts } = await load(s, '2024-01-01T00:00:00Z');
+        const { counts, routed } = await load(s, '2024-01-01T00:00:00Z');
         const want = expected(rows, keepLast);
         expect(counts.get('customers')?.keys).toBe(want.duplicates);
         expect(sorted(await satRows(s, 'customers', 'name'))).toEqual(want.kept);
+        if (policy === 'error_table') {
+          // Every payload of a key but the kept one, once; a rerun adds none.
+          const extra = [...new Set(rows.map((r) => `${r.customer_id}\u0000${r.name}`))].length - want.kept.length;
+          expect(routed.get('customers')).toBe(extra);
+          const stored = (await errorRows(s)).map((r) => [r.parent_hash_key, r.payload['name']]);
+          expect(stored.filter(([k, v]) => want.kept.some(([kk, kv]) => kk === k && kv === v))).toEqual([]);
+          expect((await load(s, '2024-01-02T00:00:00Z')).routed.get('customers')).toBe(0);
+        }
       } finally {
         await tearDown(s);
       }
