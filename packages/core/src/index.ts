@@ -22,6 +22,8 @@ export type {
   ReferenceSpec,
   ReportingViewSpec,
   RuleSetSpec,
+  SatelliteSpec,
+  SatelliteSpecObject,
   SchemasSpec,
   Spec,
   TableKind,

@@ -121,7 +121,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   for (const [satName, entry] of Object.entries(table.satellites ?? {})) {
     name(satName, [...base, 'satellites', satName], 'satellite', 'key');
     const object = isSatelliteObject(entry);
-    if (object) name(entry.parent, [...base, 'satellites', satName, 'parent'], 'parent');
+    // parent: names a hub or link inference builds (checked there, VLT408), not a new name.
     satelliteColumns(entry).forEach((c, i) => {
       const path = [...base, 'satellites', satName, ...(object ? ['columns'] : []), i];
       if (!has(c)) out.push(pathDiag('VLT213', path, `satellite '${satName}' names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
