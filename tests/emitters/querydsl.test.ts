@@ -193,7 +193,11 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
         'business_partner_id': {'source_column': 'business_partner_id', 'type': 'int'},
     },
     'sources': [
-        {'table': 'early_warning_signal', 'columns': ['business_partner_id'], 'record_source': 'ews_core.early_warning_signal'},
+        {
+            'table': 'early_warning_signal',
+            'columns': ['business_partner_id'],
+            'record_source': 'ews_core.early_warning_signal',
+        },
     ],
 }
 `);
