@@ -72,10 +72,7 @@ async function load(model: VaultModel, day: number): Promise<void> {
 
 const tableOf = (model: VaultModel, kind: VaultEntity['kind'], name: string): string => {
   const entity = model.entities.find((e) => e.kind === kind && e.name === name)!;
-  return sqlManifestBlock(entity, model)
-    .table.split('.')
-    .map(quoteIdent)
-    .join('.');
+  return sqlManifestBlock(entity, model).table.split('.').map(quoteIdent).join('.');
 };
 const ZERO = '0'.repeat(32);
 
@@ -168,8 +165,7 @@ describe(`entities fed by several tables, loaded into ${process.env.VAULT_TEST_D
   it('loads one link row per link key from both tables, the missing customer as the zero key; reruns add nothing', async () => {
     const model = await setUp(SPEC);
     try {
-      const link = (): Promise<string[]> =>
-        rows(model, 'link', 'order_customer', 'order_customer_hk', `order_id, CASE WHEN customer_hk = '${ZERO}' THEN 'zero' ELSE customer_id::text END`);
+      const link = (): Promise<string[]> => rows(model, 'link', 'order_customer', 'order_customer_hk', `order_id, CASE WHEN customer_hk = '${ZERO}' THEN 'zero' ELSE customer_id::text END`);
       await land(model, BATCH_1);
       await load(model, 1);
       await load(model, 1);
