@@ -160,8 +160,8 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       );
     }
     const link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
-    // A link another table formed already: merged with it below (mergeLinks); this table's link
-    // satellite is named after the table, so that adding a source renames nothing.
+    // A link another table (earlier in name order) formed already: merged with it below
+    // (mergeLinks); that table's link satellite has the link's name, so this one takes the table's.
     const sharedLink = link !== undefined && linkNames.has(link.name);
     if (link) {
       linkCandidates.push({ table: t.name, link });
