@@ -207,6 +207,51 @@ describe(`entities fed by several tables, loaded into ${process.env.VAULT_TEST_D
     }
   });
 
+  const pairArb = (order: fc.Arbitrary<number | null>): fc.Arbitrary<{ order_id: number | null; customer_id: number | null }> =>
+    fc.record({ order_id: order, customer_id: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 4 }) });
+  const linkBatchArb = fc.record({
+    orders: fc.array(pairArb(fc.integer({ min: 1, max: 4 })), { maxLength: 5 }),
+    order_history: fc.array(pairArb(fc.option(fc.integer({ min: 1, max: 4 }), { freq: 4 })), { maxLength: 5 }),
+  });
+
+  test.prop([fc.array(linkBatchArb, { minLength: 1, maxLength: 3 })], { numRuns: 10 })(
+    'the link two tables form holds each relationship once, with the record source of its first arrival (order_history before orders); reruns add nothing',
+    async (batches) => {
+      const model = await setUp(SPEC);
+      try {
+        const expected = new Map<string, string>();
+        for (const [b, batch] of batches.entries()) {
+          await land(model, {
+            orders: batch.orders.map((r, i) => ({ ...r, amount: i, customer_name: null })),
+            order_history: batch.order_history.map((r) => ({ ...r, note: 'n' })),
+          });
+          await load(model, b + 1);
+          await load(model, b + 1);
+          for (const [table, list] of [
+            ['order_history', batch.order_history],
+            ['orders', batch.orders],
+          ] as const) {
+            for (const r of list) {
+              const k = `${r.order_id ?? 'zero'}|${r.customer_id ?? 'zero'}`;
+              if ((r.order_id !== null || r.customer_id !== null) && !expected.has(k)) expected.set(k, `erp.${table}`);
+            }
+          }
+          const got = await rows(
+            model,
+            'link',
+            'order_customer',
+            'order_customer_hk',
+            `CASE WHEN order_hk = '${ZERO}' THEN 'zero' ELSE order_id::text END, CASE WHEN customer_hk = '${ZERO}' THEN 'zero' ELSE customer_id::text END`,
+          );
+          expect(got.map((r) => r.split('|').slice(0, 3).join('|'))).toEqual([...expected].map(([k, rs]) => `${k}|${rs}`).sort());
+        }
+      } finally {
+        await tearDown(model);
+      }
+    },
+    180_000,
+  );
+
   // Three tables carry the customer key: two own it, one references it.
   const PROP_SPEC: Spec = {
     version: 1,
