@@ -4,6 +4,7 @@
  * from this one place, and used by the SQL target itself, so the three cannot disagree.
  */
 import type { HashAlgorithm, VaultModel } from '@vault/core';
+import { byName } from '@vault/core/internal';
 
 /**
  * The version of the hashing standard: the one place it is written. v2 gave infinite, BC and
@@ -73,7 +74,7 @@ export function hashingSettings(model: VaultModel): HashingSettings {
 
 /** @example recordSources(model) // { system: 'ews', tables: { customers: 'ews.customers' }, ghost_records: 'SYSTEM' } */
 export function recordSources(model: VaultModel): RecordSources {
-  const tables = [...model.sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const tables = [...model.sources].sort(byName);
   return { system: model.recordSource, tables: Object.fromEntries(tables.map((t) => [t.name, t.recordSource])), ghost_records: GHOST_RECORD_SOURCE };
 }
 

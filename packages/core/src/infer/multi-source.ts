@@ -3,6 +3,7 @@
  * every table's link is built), satellites a table keeps of a hub it only references (the spec's
  * `satellites: { name: { parent, columns } }`), and the refusal of one satellite fed by two tables.
  */
+import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { Column, Evidence, SourcedColumn } from '../ir/common.js';
@@ -94,8 +95,8 @@ export function mergeLinks(candidates: ReadonlyArray<LinkCandidate>, diagnostics
     seen.tables.push(table);
     seen.link = {
       ...seen.link,
-      sources: sources.sort((x, y) => (x.table < y.table ? -1 : x.table > y.table ? 1 : 0)),
-      derivedFrom: [...derived.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
+      sources: sources.sort((x, y) => byCodeUnit(x.table, y.table)),
+      derivedFrom: [...derived.values()].sort(byName),
       evidence,
     };
   }
