@@ -64,7 +64,7 @@ describe('the project stands on its own', () => {
     const doc = read('docs/querydsl.md');
     for (const name of [...FRAMEWORK_NAMES, ...ENUM_NAMES, 'HASHING', 'RECORD_SOURCES', 'vault_framework']) expect(doc).toContain(`\`${name}`);
     for (const method of METHOD_NAMES) expect(doc).toContain(`.${method}(`);
-    for (const key of ['standard', 'algorithm', 'case_sensitive_keys', 'case_sensitive_hashdiff', 'delimiter', 'null_token', 'zero_key', 'loaded_rows', 'ghost_records']) {
+    for (const key of ['standard', 'algorithm', 'case_sensitive_keys', 'case_sensitive_hashdiff', 'delimiter', 'null_token', 'zero_key', 'system', 'tables', 'ghost_records']) {
       expect(doc).toContain(`\`${key}\``);
     }
   });

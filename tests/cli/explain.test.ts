@@ -52,12 +52,24 @@ describe('vault explain', () => {
     }
   });
 
-  it('a source table: what it feeds', () => {
+  it('a source table: what it feeds, and what its rows hold in record_source', () => {
     const r = runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal\n',
+      'source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal\n  record source: ews_core.early_warning_signal\n',
     );
+    const json = JSON.parse(runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal', '--json']).stdout) as { entities: Array<{ record_source?: string }> };
+    expect(json.entities.map((e) => e.record_source)).toEqual(['ews_core.early_warning_signal']);
+  });
+
+  it('a link two tables form: both sources, and the rule that merged them', () => {
+    const r = runVault(['explain', 'tests/corpus/good/multi-source.yaml', 'raw_vault.links.order_customer']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  derived from: source.tables.order_history, source.tables.orders\n');
+    expect(r.stdout).toContain('  because [link.same_relationship] ');
+    const sat = runVault(['explain', 'tests/corpus/good/multi-source.yaml', 'raw_vault.satellites.order_customer_names']);
+    expect(sat.stdout).toContain('  parent: customer\n');
+    expect(sat.stdout).toContain('  because [sat.referenced_hub] ');
   });
 
   it('every id explain prints is a node vault graph knows', () => {

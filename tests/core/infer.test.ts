@@ -969,19 +969,23 @@ describe('fixed inference bugs', () => {
     expect(payload(sat(m, 'orders'))).toEqual(['amount']);
   });
 
-  test('two tables that would form links of one name: reported at a table, not only at the model', () => {
-    // customer.product_id (unit of work) and the association table customer_product both
-    // form 'customer_product': one VLT410 at a table, with the hint to use link:.
-    const r = compile({
+  test('two tables that form the same relationship feed one link (link.same_relationship), not VLT410', () => {
+    // customer.product_id (unit of work) and the association table customer_product both form
+    // 'customer_product' over customer and product: one link, a source per table.
+    const m = ok({
       tables: {
         customer: { columns: { customer_id: nn('int'), name: 'text', product_id: 'int' } },
         product: { columns: { product_id: nn('int'), label: 'text' } },
         customer_product: { primary_key: ['customer_id', 'product_id'], columns: { customer_id: nn('int'), product_id: nn('int'), qty: 'int' } },
       },
     });
-    const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((e) => [e.code, e.path[0]])).toEqual([['VLT410', 'tables']]);
-    expect(errors[0]!.message).toContain('link:');
+    const l = link(m, 'customer_product');
+    expect(l.sources).toEqual([
+      { table: 'customer', columns: ['customer_id', 'product_id'] },
+      { table: 'customer_product', columns: ['customer_id', 'product_id'] },
+    ]);
+    expect(rules(l)).toContain('link.same_relationship');
+    expect(names(m.byKind.link_satellite)).toEqual(['customer_product']);
   });
 
   test('target_columns that are not the business key do not load the hub with foreign values', () => {

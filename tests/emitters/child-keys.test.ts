@@ -50,7 +50,7 @@ describe('a link with a dependent child key', () => {
     const entry = manifest.raw_vault.links.find((l) => l.name === 'order_product')!;
     expect(entry.business_keys).toEqual(['order_id', 'product_id']);
     expect(entry.dependent_child_keys).toEqual(['line_no']);
-    expect(entry.sources).toEqual([{ table: 'order_lines', columns: ['order_id', 'product_id', 'line_no'] }]);
+    expect(entry.sources).toEqual([{ table: 'order_lines', columns: ['order_id', 'product_id', 'line_no'], record_source: 'lines.order_lines' }]);
     expect(manifest.business_vault.links.find((l) => l.name === 'order_product')!.dependent_child_keys).toEqual(['line_no']);
     const plain = compileSpec({
       ...SPEC,

@@ -101,8 +101,12 @@ HASHING = {
     'zero_key': '00000000000000000000000000000000',
 }
 
-# What the record_source column holds: in the rows a load writes, and in the ghost records.
-RECORD_SOURCES = {'loaded_rows': 'ews_core', 'ghost_records': 'SYSTEM'}
+# What the record_source column holds: in the rows a load writes, per source table, and in the ghost records.
+RECORD_SOURCES = {
+    'system': 'ews_core',
+    'tables': {'early_warning_signal': 'ews_core.early_warning_signal'},
+    'ghost_records': 'SYSTEM',
+}
 
 
 class RawHub(Enum):
@@ -189,7 +193,11 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
         'business_partner_id': {'source_column': 'business_partner_id', 'type': 'int'},
     },
     'sources': [
-        {'table': 'early_warning_signal', 'columns': ['business_partner_id']},
+        {
+            'table': 'early_warning_signal',
+            'columns': ['business_partner_id'],
+            'record_source': 'ews_core.early_warning_signal',
+        },
     ],
 }
 `);
@@ -250,6 +258,7 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_SATELLITE_FIELD_MAPPING = {
     'name': 'early_warning_signal_business_partner',
     'kind': 'link_satellite',
     'source_table': 'early_warning_signal',
+    'record_source': 'ews_core.early_warning_signal',
     'parent': 'early_warning_signal_business_partner',
     'parent_hash_key': 'early_warning_signal_business_partner_hk',
     'delta_order': None,
@@ -543,7 +552,7 @@ describe('buildManifest', () => {
     expect(entity(manifest.raw_vault.hubs, 'business_partner')).toEqual({
       name: 'business_partner',
       business_keys: ['business_partner_id'],
-      sources: [{ table: 'early_warning_signal', columns: ['business_partner_id'] }],
+      sources: [{ table: 'early_warning_signal', columns: ['business_partner_id'], record_source: 'ews_core.early_warning_signal' }],
       columns: [
         { name: 'business_partner_hk', type: 'char(32)' },
         { name: 'business_partner_id', type: 'int' },
@@ -574,7 +583,7 @@ describe('buildManifest', () => {
       name: 'early_warning_signal_business_partner',
       parent: 'early_warning_signal_business_partner',
       duplicates: 'report',
-      sources: [{ table: 'early_warning_signal', columns: ['partner_role'] }],
+      sources: [{ table: 'early_warning_signal', columns: ['partner_role'], record_source: 'ews_core.early_warning_signal' }],
       columns: [
         { name: 'early_warning_signal_business_partner_hk', type: 'char(32)' },
         { name: 'load_ts', type: 'timestamptz' },

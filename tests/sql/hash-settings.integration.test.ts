@@ -156,16 +156,22 @@ describe(`hashes reproduced from manifest.json, against ${process.env.VAULT_TEST
         expect(referenceHash(manifest.hashing.algorithm, s.values, keepCase), `${s.what} ${JSON.stringify(s.values)}`).toBe(s.hash);
         if (got !== undefined) expect(got[j], `${s.what} ${JSON.stringify(s.values)}`).toBe(s.hash);
       }
-      // Every row a load wrote carries the loaded-rows record source; every ghost the ghosts' one.
+      // Every row a load wrote carries the record source of one of the entity's source tables (as
+      // manifest.json's record_sources.tables says it); every ghost the ghosts' one.
       for (const e of [...manifest.raw_vault.hubs, ...manifest.raw_vault.links, ...manifest.raw_vault.satellites, ...manifest.raw_vault.link_satellites] as Entity[]) {
         const key = quoteIdent(e.sql.hash_key ?? e.sql.parent_hash_key!);
         const { rows } = await db.query<{ ghost: boolean; rs: string }>(
           `SELECT DISTINCT ${key} = '${manifest.hashing.zero_key}' AS ghost, ${quoteIdent(e.sql.record_source!)} AS rs FROM ${table(e)} ORDER BY 1`,
         );
-        expect(rows, e.sql.table).toEqual([
-          { ghost: false, rs: manifest.record_sources.loaded_rows },
-          { ghost: true, rs: manifest.record_sources.ghost_records },
-        ]);
+        const fromSources = new Set(e.sources.map((s) => s.record_source));
+        expect([...fromSources].sort(), e.sql.table).toEqual([...new Set(e.sources.map((s) => manifest.record_sources.tables[s.table]))].sort());
+        const loaded = rows.filter((r) => !r.ghost);
+        expect(loaded.length, e.sql.table).toBeGreaterThan(0);
+        for (const r of loaded) expect(fromSources, `${e.sql.table}: ${r.rs}`).toContain(r.rs);
+        expect(
+          rows.filter((r) => r.ghost),
+          e.sql.table,
+        ).toEqual([{ ghost: true, rs: manifest.record_sources.ghost_records }]);
       }
     } finally {
       await dropSchemas(model);

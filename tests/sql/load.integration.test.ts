@@ -345,17 +345,16 @@ async function expectSatellite(
   h: ShopHashing,
 ): Promise<void> {
   // The minute of the stored delta-order value (landing holds 2024-06-01T00:MM:00Z), where there is one.
-  const hasDelta = entityColumns(
-    modelColumns(s.model),
-    [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!,
-  ).some((c) => c.name === DELTA_ORDER_COLUMN);
+  const sat = [...s.model.byKind.satellite, ...s.model.byKind.link_satellite].find((e) => e.kind === kind && e.name === name)!;
+  const hasDelta = entityColumns(modelColumns(s.model), sat).some((c) => c.name === DELTA_ORDER_COLUMN);
   const delta = hasDelta ? `CAST(EXTRACT(MINUTE FROM ${quoteIdent(DELTA_ORDER_COLUMN)} AT TIME ZONE 'UTC') AS int)` : 'CAST(NULL AS int)';
   const got = await rows<{ hk: string; ts: string; hd: string; rs: string; d: number | null } & Record<string, string | null>>(
     `SELECT ${quoteIdent(hk)} AS hk, ${ts('load_ts')} AS ts, hashdiff AS hd, record_source AS rs, ${delta} AS d, ${payload.map((p, i) => `${quoteIdent(p)}::text AS p${i}`).join(', ')} FROM ${s.t(kind, name)} WHERE ${quoteIdent(hk)} <> '${s.zero}'`,
   );
   expect(sorted(got.map((r) => ({ hk: r.hk, ts: r.ts, hd: r.hd, d: r.d })))).toEqual(sorted([...expected].flatMap(([key, list]) => list.map((r) => ({ hk: key, ts: r.ts, hd: r.hd, d: r.delta })))));
   for (const r of got) {
-    expect(r.rs).toBe(SHOP_RECORD_SOURCE);
+    // The system, then the satellite's source table: '<record_source>.<table>' (no per-table override in the shop spec).
+    expect(r.rs).toBe(`${SHOP_RECORD_SOURCE}.${sat.source.table}`);
     expect(r.hd).toBe(
       referenceHash(
         h.algorithm,

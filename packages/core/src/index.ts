@@ -23,6 +23,8 @@ export type {
   ReferenceSpec,
   ReportingViewSpec,
   RuleSetSpec,
+  SatelliteSpec,
+  SatelliteSpecObject,
   SchemasSpec,
   Spec,
   TableKind,

@@ -4,6 +4,7 @@
  * from this one place, and used by the SQL target itself, so the three cannot disagree.
  */
 import type { HashAlgorithm, VaultModel } from '@vault/core';
+import { byName } from '@vault/core/internal';
 
 /**
  * The version of the hashing standard: the one place it is written. v2 gave infinite, BC and
@@ -47,8 +48,10 @@ export interface HashingSettings {
 
 /** What the `record_source` column holds. */
 export interface RecordSources {
-  /** Every row a load writes: the spec's `record_source` (default: the model name). */
-  readonly loaded_rows: string;
+  /** The source system: the spec's `record_source` (default: the model name), the first part of each table's default. */
+  readonly system: string;
+  /** Per source table, what the rows a load writes from it hold: its `record_source`, default `<system>.<table>`. */
+  readonly tables: Readonly<Record<string, string>>;
   /** The ghost ("unknown") records. */
   readonly ghost_records: string;
 }
@@ -69,9 +72,10 @@ export function hashingSettings(model: VaultModel): HashingSettings {
   };
 }
 
-/** @example recordSources(model) // { loaded_rows: 'ews', ghost_records: 'SYSTEM' } */
+/** @example recordSources(model) // { system: 'ews', tables: { customers: 'ews.customers' }, ghost_records: 'SYSTEM' } */
 export function recordSources(model: VaultModel): RecordSources {
-  return { loaded_rows: model.recordSource, ghost_records: GHOST_RECORD_SOURCE };
+  const tables = [...model.sources].sort(byName);
+  return { system: model.recordSource, tables: Object.fromEntries(tables.map((t) => [t.name, t.recordSource])), ghost_records: GHOST_RECORD_SOURCE };
 }
 
 /** The ghost record's hash key: as many zeros as the digest has hex digits. */

@@ -3,7 +3,7 @@
  * tools and reviewers (docs/manifest.md documents every field). Keys are always in the same
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
-import type { EntityKind, VaultEntity, VaultModel } from '@vault/core';
+import type { EntityKind, EntitySource, VaultEntity, VaultModel } from '@vault/core';
 import {
   KINDS,
   VAULT_LAYERS,
@@ -28,6 +28,8 @@ import { specFileName } from './spec-name.js';
 export interface ManifestSource {
   readonly table: string;
   readonly columns: ReadonlyArray<string>;
+  /** What the rows a load writes from this table hold in `record_source`. */
+  readonly record_source: string;
 }
 
 /** A column as the manifest spells it: its type as canonical text (`printColumnType`). */
@@ -50,6 +52,8 @@ export interface ManifestEntity {
   readonly parent?: string;
   /** Raw satellites: what a load does with duplicate keys in one batch (`duplicatesLiteral`). */
   readonly duplicates?: DuplicatesLiteral;
+  /** A satellite of a hub its table only references: the table's columns holding that hub's key (the reference). */
+  readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
@@ -96,7 +100,8 @@ export interface ManifestOptions {
 export function buildManifest(model: VaultModel, options: ManifestOptions): Manifest {
   const emitted = new Set(options.files);
   const columns = modelColumns(model);
-  const list = (kind: EntityKind): Entities => [...entitiesOf(model, kind)].sort(byName).map((e) => manifestEntity(columns, e, emitted, options.blocks));
+  const rs = recordSourceOf(model);
+  const list = (kind: EntityKind): Entities => [...entitiesOf(model, kind)].sort(byName).map((e) => manifestEntity(columns, rs, e, emitted, options.blocks));
   return {
     model: model.name,
     spec: specFileName(options.specPath),
@@ -116,6 +121,7 @@ export function buildManifest(model: VaultModel, options: ManifestOptions): Mani
 export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions): Generator<string> {
   const emitted = new Set(options.files);
   const columns = modelColumns(model);
+  const rs = recordSourceOf(model);
   const q = (s: string): string => JSON.stringify(s);
   const block = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n  ');
   yield `{\n  "model": ${q(model.name)},\n  "spec": ${q(specFileName(options.specPath))},\n`;
@@ -133,7 +139,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
       }
       yield `    ${q(plural)}: [\n`;
       for (const [j, e] of entities.entries()) {
-        const text = JSON.stringify(manifestEntity(columns, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
+        const text = JSON.stringify(manifestEntity(columns, rs, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
         yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
       }
       yield `    ]${tail}`;
@@ -162,13 +168,27 @@ interface KindFields {
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
   readonly duplicates?: DuplicatesLiteral;
+  readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
 }
 
-const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFields => ({
+/** What a source table's rows hold in `record_source`. */
+type RecordSourceOf = (table: string) => string;
+
+function recordSourceOf(model: VaultModel): RecordSourceOf {
+  const byTable = new Map(model.sources.map((t) => [t.name, t.recordSource] as const));
+  return (table) => {
+    const source = byTable.get(table);
+    if (source === undefined) throw new Error(`vault manifest: the model reads ${table}, which is not one of its source tables`);
+    return source;
+  };
+}
+
+const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>, rs: RecordSourceOf): KindFields => ({
   parent: s.parent,
   duplicates: duplicatesLiteral(s),
-  sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
+  ...(s.kind === 'satellite' && s.parentKey !== undefined ? { parent_key_columns: [...s.parentKey] } : {}),
+  sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn), record_source: rs(s.source.table) }],
 });
 const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
 const accessEntity = (): KindFields => ({ sources: [] });
@@ -178,14 +198,14 @@ const childKeys = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 
   l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
 
 /** Each kind's own fields. */
-const KIND_FIELDS: KindHandlers<KindFields> = {
-  hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
-  link: (l) => ({
+const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
+  hub: (h, rs) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map((s) => source(s, rs)) }),
+  link: (l, rs) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     missing_references: MISSING_REFERENCES,
-    sources: l.sources.map(source),
+    sources: l.sources.map((s) => source(s, rs)),
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
@@ -203,16 +223,12 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   reporting_view: accessEntity,
 };
 
-function kindFields(entity: VaultEntity): KindFields {
-  return dispatch(entity, KIND_FIELDS);
+function source(s: EntitySource, rs: RecordSourceOf): ManifestSource {
+  return { table: s.table, columns: [...s.columns], record_source: rs(s.table) };
 }
 
-function source(s: ManifestSource): ManifestSource {
-  return { table: s.table, columns: [...s.columns] };
-}
-
-function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
-  const fields = kindFields(entity);
+function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: VaultEntity, emitted: ReadonlySet<string>, blocks?: ManifestOptions['blocks']): ManifestEntity {
+  const fields = dispatch(entity, KIND_FIELDS, rs);
   return {
     name: entity.name,
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
@@ -221,6 +237,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
+    ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     sources: fields.sources,
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),

@@ -15,8 +15,15 @@ HASHING = {
     'zero_key': '00000000000000000000000000000000',
 }
 
-# What the record_source column holds: in the rows a load writes, and in the ghost records.
-RECORD_SOURCES = {'loaded_rows': 'ews_core', 'ghost_records': 'SYSTEM'}
+# What the record_source column holds: in the rows a load writes, per source table, and in the ghost records.
+RECORD_SOURCES = {
+    'system': 'ews_core',
+    'tables': {
+        'early_warning_signal': 'ews_core.early_warning_signal',
+        'early_warning_signal_input': 'ews_core.early_warning_signal_input',
+    },
+    'ghost_records': 'SYSTEM',
+}
 
 
 class RawHub(Enum):

@@ -15,8 +15,18 @@ HASHING = {
     'zero_key': '0000000000000000000000000000000000000000000000000000000000000000',
 }
 
-# What the record_source column holds: in the rows a load writes, and in the ghost records.
-RECORD_SOURCES = {'loaded_rows': 'lgd_engine', 'ghost_records': 'SYSTEM'}
+# What the record_source column holds: in the rows a load writes, per source table, and in the ghost records.
+RECORD_SOURCES = {
+    'system': 'lgd_engine',
+    'tables': {
+        'business_partner': 'lgd_engine.business_partner',
+        'collateral': 'lgd_engine.collateral',
+        'facility': 'lgd_engine.facility',
+        'facility_collateral': 'lgd_engine.facility_collateral',
+        'loss_given_default_score': 'lgd_engine.loss_given_default_score',
+    },
+    'ghost_records': 'SYSTEM',
+}
 
 
 class RawHub(Enum):

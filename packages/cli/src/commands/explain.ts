@@ -40,6 +40,8 @@ export interface Explanation {
   readonly derivedFrom: ReadonlyArray<string>;
   /** A source table only: ids of what is built from it. */
   readonly feeds?: ReadonlyArray<string>;
+  /** A source table only: what the rows loaded from it hold in `record_source`. */
+  readonly recordSource?: string;
   readonly evidence: ReadonlyArray<{ readonly rule: string; readonly meaning: string; readonly detail: string }>;
 }
 
@@ -110,7 +112,14 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
 export function explainNode(model: VaultModel, graph: LineageGraph, node: LineageNode): Explanation {
   const base = { id: node.id, layer: node.layer, kind: node.kind, name: node.name };
   if (node.kind === 'source_table') {
-    return { ...base, derivedFrom: [], feeds: graph.edges.filter((e) => e.from === node.id).map((e) => e.to), evidence: [] };
+    const recordSource = model.sources.find((t) => t.name === node.name)?.recordSource;
+    return {
+      ...base,
+      derivedFrom: [],
+      feeds: graph.edges.filter((e) => e.from === node.id).map((e) => e.to),
+      ...(recordSource !== undefined ? { recordSource } : {}),
+      evidence: [],
+    };
   }
   const e = model.entities.find((entity) => entity.kind === node.kind && entity.name === node.name);
   // Every entity node of the graph comes from the model's entities: a miss is a bug.
@@ -133,6 +142,7 @@ function printExplanation(o: Output, e: Explanation): void {
   if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
   if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
   if (e.feeds !== undefined) o.out(`  feeds: ${e.feeds.length > 0 ? e.feeds.join(', ') : 'nothing'}`);
+  if (e.recordSource !== undefined) o.out(`  record source: ${e.recordSource}`);
   for (const ev of e.evidence) o.out(`  because [${ev.rule}] ${ev.meaning}: ${ev.detail}`);
 }
 
@@ -149,6 +159,7 @@ function explanationJson(e: Explanation): unknown {
     ...(e.parent !== undefined ? { parent: e.parent } : {}),
     derived_from: e.derivedFrom,
     ...(e.feeds !== undefined ? { feeds: e.feeds } : {}),
+    ...(e.recordSource !== undefined ? { record_source: e.recordSource } : {}),
     evidence: e.evidence,
   };
 }

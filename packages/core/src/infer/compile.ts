@@ -54,19 +54,35 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
   const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
   const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };
+  const system = spec.record_source ?? spec.model;
   const model = vaultModel(
     {
       name: spec.model,
       ...(spec.description !== undefined ? { description: spec.description } : {}),
-      recordSource: spec.record_source ?? spec.model,
+      recordSource: system,
       hashing: { algorithm: hashing.algorithm, caseSensitiveKeys: hashing.case_sensitive_keys, caseSensitiveHashdiff: hashing.case_sensitive_hashdiff },
       schemas: { landing: schemas.landing, rawVault: schemas.raw_vault, businessVault: schemas.business_vault, accessLayer: schemas.access_layer },
       stages,
-      sources: tables.map((t) => ({ name: t.name, ...(t.spec.description !== undefined ? { description: t.spec.description } : {}), columns: t.columns })),
+      sources: tables.map((t) => ({
+        name: t.name,
+        ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
+        columns: t.columns,
+        recordSource: tableRecordSource(system, t.name, t.spec.record_source),
+      })),
     },
     layerEntities(raw, businessVault, accessLayer),
   );
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   diagnostics.push(...validateConformance(model), ...validatePipelineFlow(model));
   return { model: diagnostics.some((d) => d.severity === 'error') ? undefined : model, diagnostics };
+}
+
+/**
+ * What a table's rows hold in `record_source`: the spec's per-table value, else the system and
+ * the table, `<system>.<table>` (`crm.customers`), as a stage's static record source reads in the
+ * dbt packages: which system, and which of its tables, brought the row.
+ * @example tableRecordSource('ews_core', 'customers', undefined) // 'ews_core.customers'
+ */
+export function tableRecordSource(system: string, table: string, declared: string | undefined): string {
+  return declared ?? `${system}.${table}`;
 }

@@ -14,6 +14,8 @@ import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
+import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
+import { satelliteColumns } from '../spec/spec.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
@@ -140,7 +142,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   }
 
   // Links: one per table with references (unit of work), association tables included.
-  const links: Link[] = [];
+  const linkCandidates: LinkCandidate[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
@@ -158,28 +160,22 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
         pathDiag('VLT406', ['tables', t.name, 'dependent_child_keys'], `table '${t.name}' becomes a hub, which has no dependent child keys; declare kind: link, or leave dependent_child_keys out`),
       );
     }
-    let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
-    if (link && linkNames.has(link.name)) {
-      diagnostics.push(
-        pathDiag(
-          'VLT410',
-          ['tables', t.name, ...(t.spec.link ? ['link'] : [])],
-          `table '${t.name}' forms link '${link.name}', which table '${linkNames.get(link.name)}' forms too; name one of them with link:`,
-          t.spec.link ? {} : { target: 'key' },
-        ),
-      );
-      link = undefined;
-    }
+    const link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
+    // A link another table (earlier in name order) formed already: merged with it below
+    // (mergeLinks); that table's link satellite has the link's name, so this one takes the table's.
+    const sharedLink = link !== undefined && linkNames.has(link.name);
     if (link) {
-      links.push(link);
-      linkNames.set(link.name, t.name);
+      linkCandidates.push({ table: t.name, link });
+      if (!sharedLink) linkNames.set(link.name, t.name);
     }
 
-    const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns]);
+    const onHubs = referencedHubSatellites(t, linkRefs, hubOfRef, role === 'hub' ? own : link?.name, new Set(hubs.keys()), diagnostics);
+    satellites.push(...onHubs.satellites);
+    const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns, ...onHubs.taken]);
     const parent = role === 'hub' ? own : link?.name;
     const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
     if (parent === undefined || parentHashKey === undefined) continue;
-    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' ? link!.name : t.name, diagnostics)) {
+    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' && !sharedLink ? link!.name : t.name, diagnostics)) {
       if (s.kind === 'satellite') satellites.push(s);
       else linkSatellites.push(s);
     }
@@ -197,7 +193,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
   return {
-    raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
+    raw: {
+      hubs: hubList.sort(byName),
+      links: mergeLinks(linkCandidates, diagnostics).sort(byName),
+      satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
+      linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+    },
     roles,
   };
 }
@@ -330,7 +331,7 @@ function buildSatellites(
     if (!g.evidence.some((x) => x.rule === e.rule)) g.evidence.push(e);
   };
   const assigned = new Map<string, string>();
-  for (const [sat, cols] of Object.entries(t.spec.satellites ?? {})) for (const c of cols) assigned.set(c, sat);
+  for (const [sat, entry] of Object.entries(t.spec.satellites ?? {})) for (const c of satelliteColumns(entry)) assigned.set(c, sat);
   const technical: string[] = [];
   for (const c of t.columns) {
     const role = t.roles.get(c.name);

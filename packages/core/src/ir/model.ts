@@ -11,6 +11,11 @@ export interface SourceTable {
   readonly name: string;
   readonly description?: string;
   readonly columns: ReadonlyArray<Column>;
+  /**
+   * What the rows this table brings hold in `record_source`: the table's `record_source`, else
+   * `<model record source>.<table>` (the system, then the table).
+   */
+  readonly recordSource: string;
 }
 
 /** A model's entities of each kind, each list in the model's order. */
@@ -25,6 +30,7 @@ export type EntitiesByKind = { readonly [K in EntityKind]: ReadonlyArray<EntityO
 export interface VaultModel {
   readonly name: string;
   readonly description?: string;
+  /** The source system (the spec's `record_source`, default the model name): the first part of each table's default record source. */
   readonly recordSource: string;
   readonly hashing: Hashing;
   readonly schemas: { readonly landing: string; readonly rawVault: string; readonly businessVault: string; readonly accessLayer: string };

@@ -49,6 +49,12 @@ export interface Satellite extends EntityBase {
   readonly kind: 'satellite';
   readonly parent: string;
   readonly parentHashKey: string;
+  /**
+   * The source table's columns holding the parent's key, when the satellite describes a hub the
+   * table only references (`satellites: { name: { parent, columns } }`): the reference's columns.
+   * Absent for a satellite of the table's own hub, whose key is the table's business key.
+   */
+  readonly parentKey?: ReadonlyArray<string>;
   readonly sensitive: boolean;
   readonly payload: ReadonlyArray<SourcedColumn>;
   readonly source: EntitySource;

@@ -54,6 +54,27 @@ export interface ReferenceSpec {
   readonly role?: string;
 }
 
+/**
+ * A `satellites:` entry: its payload columns, or the hub it describes and its columns. `parent`
+ * names a hub the table references (with its role, `<role>_<hub>`, when the reference has one),
+ * or the table's own hub or link.
+ */
+export type SatelliteSpec = ReadonlyArray<string> | SatelliteSpecObject;
+
+export interface SatelliteSpecObject {
+  readonly parent: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
+/** The payload columns of a `satellites:` entry, whichever its form. */
+export function satelliteColumns(s: SatelliteSpec): ReadonlyArray<string> {
+  return isSatelliteObject(s) ? s.columns : s;
+}
+
+export function isSatelliteObject(s: SatelliteSpec): s is SatelliteSpecObject {
+  return !Array.isArray(s);
+}
+
 export interface TableSpec {
   readonly description?: string;
   readonly kind?: TableKind;
@@ -68,8 +89,14 @@ export interface TableSpec {
   readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly columns: { readonly [column: string]: ColumnSpec };
   readonly references?: ReadonlyArray<ReferenceSpec>;
-  /** Satellite name → payload columns; columns not listed go to the default satellite. */
-  readonly satellites?: { readonly [satellite: string]: ReadonlyArray<string> };
+  /**
+   * Satellite name → payload columns (of the table's own hub or link), or `{ parent, columns }`
+   * for a satellite of another hub the table references (`parent: customer`, or
+   * `manager_staff` for a reference with a role). Columns not listed go to the default satellite.
+   */
+  readonly satellites?: { readonly [satellite: string]: SatelliteSpec };
+  /** What the rows this table brings hold in `record_source`. Default: `<record_source>.<table>`. */
+  readonly record_source?: string;
   /** Column that orders several deltas of one key inside a batch (CDC timestamp or sequence). */
   readonly delta_order?: string;
   /** In-batch duplicate keys with different payloads: what a load does with them. Default `report`. */
@@ -131,7 +158,7 @@ export interface Spec {
   readonly model: string;
   /** The business context: what the model is for. */
   readonly description?: string;
-  /** The source system, recorded in every row's record source. Default: the model name. */
+  /** The source system: each table's record source starts with it (`<record_source>.<table>`). Default: the model name. */
   readonly record_source?: string;
   readonly schemas?: SchemasSpec;
   readonly hashing?: HashingSpec;

@@ -7,7 +7,7 @@ import { pathDiag } from '../diagnostics/make.js';
 import { closest, withHintBudget } from '../diagnostics/did-you-mean.js';
 import { columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
-import { columnSpecObject, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
+import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 /** What names the entities of the vault, which become classes and enum members in the generated Python. */
 const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view']);
@@ -115,10 +115,16 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   if (table.link !== undefined) name(table.link, [...base, 'link'], 'link');
 
   const assigned = new Map<string, string>();
-  for (const [satName, cols] of Object.entries(table.satellites ?? {})) {
+  if (table.record_source !== undefined) {
+    const problem = checkPlainText(table.record_source, `the record_source of table '${tableName}'`);
+    if (problem !== undefined) out.push(pathDiag(problem.code, [...base, 'record_source'], problem.message));
+  }
+  for (const [satName, entry] of Object.entries(table.satellites ?? {})) {
     name(satName, [...base, 'satellites', satName], 'satellite', 'key');
-    cols.forEach((c, i) => {
-      const path = [...base, 'satellites', satName, i];
+    const object = isSatelliteObject(entry);
+    // parent: names a hub or link inference builds (checked there, VLT408), not a new name.
+    satelliteColumns(entry).forEach((c, i) => {
+      const path = [...base, 'satellites', satName, ...(object ? ['columns'] : []), i];
       if (!has(c)) out.push(pathDiag('VLT213', path, `satellite '${satName}' names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
       const previous = assigned.get(c);
       if (previous !== undefined) out.push(pathDiag('VLT216', path, `column '${c}' is assigned to satellite '${previous}' and to satellite '${satName}'; a column belongs to one satellite`));
@@ -203,7 +209,7 @@ function checkDuplicates(tableName: string, table: TableSpec, base: SpecPath, co
     out.push(pathDiag('VLT224', path, `duplicates keep_last_by names column '${column}', a json column, which PostgreSQL cannot sort; order by a timestamp or sequence column (or store it as jsonb)`));
   }
   for (const [satName, cols] of Object.entries(table.satellites ?? {})) {
-    if (cols.includes(column)) {
+    if (satelliteColumns(cols).includes(column)) {
       out.push(pathDiag('VLT224', path, `duplicates keep_last_by names column '${column}', which satellite '${satName}' lists; the ordering column is kept out of satellites, like delta_order`));
     }
   }

@@ -59,7 +59,25 @@ const table = {
       additionalProperties: { anyOf: [{ type: 'string', minLength: 1 }, columnObject] },
     },
     references: { type: 'array', items: reference },
-    satellites: { type: 'object', description: 'Satellite name → payload columns.', additionalProperties: columnList },
+    satellites: {
+      type: 'object',
+      description: 'Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.',
+      additionalProperties: {
+        anyOf: [
+          columnList,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['parent', 'columns'],
+            properties: {
+              parent: { ...identifier, description: 'The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link.' },
+              columns: columnList,
+            },
+          },
+        ],
+      },
+    },
+    record_source: { type: 'string', minLength: 1, description: "What the rows this table brings hold in record_source. Default: '<record_source>.<table>'." },
     delta_order: { ...identifier, description: 'Column that orders several changes of one key inside a batch.' },
     duplicates: {
       description:
@@ -93,7 +111,7 @@ export const SPEC_SCHEMA = {
     version: { const: 1, description: 'Spec format version. Only 1 exists.' },
     model: { ...identifier, description: 'Model name: output goes to OUT/<model>/.' },
     description: { type: 'string', description: 'Business context: what the model is for.' },
-    record_source: { type: 'string', minLength: 1, description: 'Source system recorded in every row. Default: the model name.' },
+    record_source: { type: 'string', minLength: 1, description: "Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name." },
     schemas: {
       type: 'object',
       additionalProperties: false,

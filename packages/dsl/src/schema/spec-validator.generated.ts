@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system recorded in every row. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns.","additionalProperties":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1117,9 +1117,12 @@ let data44 = data16.satellites;
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
 for(const key9 in data44){
 let data45 = data44[key9];
+const _errs105 = errors;
+let valid27 = false;
+const _errs106 = errors;
 if(Array.isArray(data45)){
 if(data45.length < 1){
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data45};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1133,7 +1136,7 @@ for(let i8=0; i8<len8; i8++){
 let data46 = data45[i8];
 if(typeof data46 === "string"){
 if(data46.length < 1){
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data46};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1144,7 +1147,7 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1156,7 +1159,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data45};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1165,10 +1168,13 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-}
-else {
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data44};
+var _valid1 = _errs106 === errors;
+valid27 = valid27 || _valid1;
+if(!valid27){
+const _errs110 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.parent === undefined){
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1177,12 +1183,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data16.delta_order !== undefined){
-let data47 = data16.delta_order;
-if(typeof data47 === "string"){
-if(data47.length < 1){
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
+if(data45.columns === undefined){
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1191,9 +1193,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
+for(const key10 in data45){
+if(!((key10 === "parent") || (key10 === "columns"))){
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1203,13 +1205,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data16.duplicates !== undefined){
-let data48 = data16.duplicates;
-const _errs111 = errors;
-let valid29 = false;
-const _errs112 = errors;
-if(typeof data48 !== "string"){
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data48};
+if(data45.parent !== undefined){
+let data47 = data45.parent;
+if(typeof data47 === "string"){
+if(data47.length < 1){
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data47};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1218,8 +1218,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(!(((data48 === "report") || (data48 === "reject")) || (data48 === "error_table"))){
-const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data48};
+}
+else {
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data47};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1228,13 +1229,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid1 = _errs112 === errors;
-valid29 = valid29 || _valid1;
-if(!valid29){
-const _errs114 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.keep_last_by === undefined){
-const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data48};
+}
+if(data45.columns !== undefined){
+let data48 = data45.columns;
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1243,9 +1243,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-for(const key10 in data48){
-if(!(key10 === "keep_last_by")){
-const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data48};
+const len9 = data48.length;
+for(let i9=0; i9<len9; i9++){
+let data49 = data48[i9];
+if(typeof data49 === "string"){
+if(data49.length < 1){
+const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1255,11 +1258,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data48.keep_last_by !== undefined){
-let data49 = data48.keep_last_by;
-if(typeof data49 === "string"){
-if(data49.length < 1){
-const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data49};
+else {
+const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1269,8 +1269,9 @@ vErrors.push(err97);
 errors++;
 }
 }
+}
 else {
-const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data49};
+const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data48};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1282,7 +1283,7 @@ errors++;
 }
 }
 else {
-const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data48};
+const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1291,11 +1292,11 @@ vErrors.push(err99);
 }
 errors++;
 }
-var _valid1 = _errs114 === errors;
-valid29 = valid29 || _valid1;
+var _valid1 = _errs110 === errors;
+valid27 = valid27 || _valid1;
 }
-if(!valid29){
-const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data48};
+if(!valid27){
+const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1305,10 +1306,10 @@ vErrors.push(err100);
 errors++;
 }
 else {
-errors = _errs111;
+errors = _errs105;
 if(vErrors !== null){
-if(_errs111){
-vErrors.length = _errs111;
+if(_errs105){
+vErrors.length = _errs105;
 }
 else {
 vErrors = null;
@@ -1318,7 +1319,7 @@ vErrors = null;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data44};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1328,9 +1329,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+if(data16.record_source !== undefined){
+let data50 = data16.record_source;
+if(typeof data50 === "string"){
+if(data50.length < 1){
+const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data50};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1340,12 +1343,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data50 = data.business_vault;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key11 in data50){
-if(!(key11 === "rules")){
-const err103 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data50};
+else {
+const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data50};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1355,15 +1354,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data50.rules !== undefined){
-let data51 = data50.rules;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key12 in data51){
-let data52 = data51[key12];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key13 in data52){
-if(!((key13 === "derive") || (key13 === "filter"))){
-const err104 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data52};
+if(data16.delta_order !== undefined){
+let data51 = data16.delta_order;
+if(typeof data51 === "string"){
+if(data51.length < 1){
+const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data51};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1373,14 +1368,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data52.derive !== undefined){
-let data53 = data52.derive;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key14 in data53){
-let data54 = data53[key14];
-if(typeof data54 === "string"){
-if(data54.length < 1){
-const err105 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data54};
+else {
+const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data51};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1390,8 +1379,13 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data54};
+if(data16.duplicates !== undefined){
+let data52 = data16.duplicates;
+const _errs124 = errors;
+let valid33 = false;
+const _errs125 = errors;
+if(typeof data52 !== "string"){
+const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data52};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1400,10 +1394,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data53};
+if(!(((data52 === "report") || (data52 === "reject")) || (data52 === "error_table"))){
+const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data52};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1412,12 +1404,13 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data52.filter !== undefined){
-let data55 = data52.filter;
-if(typeof data55 === "string"){
-if(data55.length < 1){
-const err108 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data55};
+var _valid2 = _errs125 === errors;
+valid33 = valid33 || _valid2;
+if(!valid33){
+const _errs127 = errors;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.keep_last_by === undefined){
+const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1426,9 +1419,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data55};
+for(const key11 in data52){
+if(!(key11 === "keep_last_by")){
+const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1438,9 +1431,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/business_vault/rules/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data52};
+if(data52.keep_last_by !== undefined){
+let data53 = data52.keep_last_by;
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data53};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1450,9 +1445,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
 else {
-const err111 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data51};
+const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data53};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1464,7 +1458,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data50};
+const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1473,13 +1467,11 @@ vErrors.push(err112);
 }
 errors++;
 }
+var _valid2 = _errs127 === errors;
+valid33 = valid33 || _valid2;
 }
-if(data.access_layer !== undefined){
-let data56 = data.access_layer;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key15 in data56){
-if(!(((key15 === "presentation_views") || (key15 === "dimensional_models")) || (key15 === "reporting_views"))){
-const err113 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data56};
+if(!valid33){
+const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data52};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1488,14 +1480,21 @@ vErrors.push(err113);
 }
 errors++;
 }
+else {
+errors = _errs124;
+if(vErrors !== null){
+if(_errs124){
+vErrors.length = _errs124;
 }
-if(data56.presentation_views !== undefined){
-let data57 = data56.presentation_views;
-const _errs139 = errors;
-let valid36 = false;
-const _errs140 = errors;
-if(typeof data57 !== "string"){
-const err114 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data57};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1504,8 +1503,10 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(!((data57 === "all") || (data57 === "none"))){
-const err115 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data57};
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1514,17 +1515,13 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid2 = _errs140 === errors;
-valid36 = valid36 || _valid2;
-if(!valid36){
-const _errs142 = errors;
-if(Array.isArray(data57)){
-const len9 = data57.length;
-for(let i9=0; i9<len9; i9++){
-let data58 = data57[i9];
-if(typeof data58 === "string"){
-if(data58.length < 1){
-const err116 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data58};
+}
+if(data.business_vault !== undefined){
+let data54 = data.business_vault;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key12 in data54){
+if(!(key12 === "rules")){
+const err116 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data54};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1534,8 +1531,15 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data58};
+if(data54.rules !== undefined){
+let data55 = data54.rules;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key13 in data55){
+let data56 = data55[key13];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key14 in data56){
+if(!((key14 === "derive") || (key14 === "filter"))){
+const err117 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data56};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1545,9 +1549,14 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data57};
+if(data56.derive !== undefined){
+let data57 = data56.derive;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key15 in data57){
+let data58 = data57[key15];
+if(typeof data58 === "string"){
+if(data58.length < 1){
+const err118 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1556,11 +1565,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-var _valid2 = _errs142 === errors;
-valid36 = valid36 || _valid2;
 }
-if(!valid36){
-const err119 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data57};
+else {
+const err119 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1569,26 +1576,10 @@ vErrors.push(err119);
 }
 errors++;
 }
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data56.dimensional_models !== undefined){
-let data59 = data56.dimensional_models;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key16 in data59){
-let data60 = data59[key16];
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-if(data60.fact === undefined){
-const err120 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data60};
+const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data57};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1597,8 +1588,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data60.measures === undefined){
-const err121 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data60};
+}
+if(data56.filter !== undefined){
+let data59 = data56.filter;
+if(typeof data59 === "string"){
+if(data59.length < 1){
+const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data59};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1607,9 +1602,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-for(const key17 in data60){
-if(!((((key17 === "description") || (key17 === "fact")) || (key17 === "measures")) || (key17 === "dimensions"))){
-const err122 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data60};
+}
+else {
+const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data59};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1619,10 +1614,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data60.description !== undefined){
-let data61 = data60.description;
-if(typeof data61 !== "string"){
-const err123 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data61};
+}
+else {
+const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data56};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1632,11 +1626,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data60.fact !== undefined){
-let data62 = data60.fact;
-if(typeof data62 === "string"){
-if(data62.length < 1){
-const err124 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data62};
+}
+else {
+const err124 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data55};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1646,8 +1638,9 @@ vErrors.push(err124);
 errors++;
 }
 }
+}
 else {
-const err125 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data62};
+const err125 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data54};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1657,11 +1650,12 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data60.measures !== undefined){
-let data63 = data60.measures;
-if(Array.isArray(data63)){
-if(data63.length < 1){
-const err126 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data63};
+if(data.access_layer !== undefined){
+let data60 = data.access_layer;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key16 in data60){
+if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
+const err126 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data60};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1670,12 +1664,14 @@ vErrors.push(err126);
 }
 errors++;
 }
-const len10 = data63.length;
-for(let i10=0; i10<len10; i10++){
-let data64 = data63[i10];
-if(typeof data64 === "string"){
-if(data64.length < 1){
-const err127 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data64};
+}
+if(data60.presentation_views !== undefined){
+let data61 = data60.presentation_views;
+const _errs152 = errors;
+let valid40 = false;
+const _errs153 = errors;
+if(typeof data61 !== "string"){
+const err127 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1684,9 +1680,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data64};
+if(!((data61 === "all") || (data61 === "none"))){
+const err128 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1695,10 +1690,17 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data63};
+var _valid3 = _errs153 === errors;
+valid40 = valid40 || _valid3;
+if(!valid40){
+const _errs155 = errors;
+if(Array.isArray(data61)){
+const len10 = data61.length;
+for(let i10=0; i10<len10; i10++){
+let data62 = data61[i10];
+if(typeof data62 === "string"){
+if(data62.length < 1){
+const err129 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data62};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1708,11 +1710,8 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data60.dimensions !== undefined){
-let data65 = data60.dimensions;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err130 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data65};
+else {
+const err130 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data62};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1721,12 +1720,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-const len11 = data65.length;
-for(let i11=0; i11<len11; i11++){
-let data66 = data65[i11];
-if(typeof data66 === "string"){
-if(data66.length < 1){
-const err131 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data66};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1735,9 +1732,11 @@ vErrors.push(err131);
 }
 errors++;
 }
+var _valid3 = _errs155 === errors;
+valid40 = valid40 || _valid3;
 }
-else {
-const err132 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data66};
+if(!valid40){
+const err132 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data61};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1746,10 +1745,26 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
+else {
+errors = _errs152;
+if(vErrors !== null){
+if(_errs152){
+vErrors.length = _errs152;
 }
 else {
-const err133 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data65};
+vErrors = null;
+}
+}
+}
+}
+if(data60.dimensional_models !== undefined){
+let data63 = data60.dimensional_models;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key17 in data63){
+let data64 = data63[key17];
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.fact === undefined){
+const err133 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1758,10 +1773,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data60};
+if(data64.measures === undefined){
+const err134 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1770,10 +1783,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data59};
+for(const key18 in data64){
+if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
+const err135 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1783,14 +1795,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data56.reporting_views !== undefined){
-let data67 = data56.reporting_views;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key18 in data67){
-let data68 = data67[key18];
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-if(data68.from === undefined){
-const err136 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data68};
+if(data64.description !== undefined){
+let data65 = data64.description;
+if(typeof data65 !== "string"){
+const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data65};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1799,9 +1807,12 @@ vErrors.push(err136);
 }
 errors++;
 }
-for(const key19 in data68){
-if(!((((key19 === "description") || (key19 === "from")) || (key19 === "columns")) || (key19 === "filter"))){
-const err137 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data68};
+}
+if(data64.fact !== undefined){
+let data66 = data64.fact;
+if(typeof data66 === "string"){
+if(data66.length < 1){
+const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data66};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1811,10 +1822,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data68.description !== undefined){
-let data69 = data68.description;
-if(typeof data69 !== "string"){
-const err138 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data69};
+else {
+const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data66};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1824,11 +1833,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data68.from !== undefined){
-let data70 = data68.from;
-if(typeof data70 === "string"){
-if(data70.length < 1){
-const err139 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data70};
+if(data64.measures !== undefined){
+let data67 = data64.measures;
+if(Array.isArray(data67)){
+if(data67.length < 1){
+const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data67};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1837,9 +1846,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data70};
+const len11 = data67.length;
+for(let i11=0; i11<len11; i11++){
+let data68 = data67[i11];
+if(typeof data68 === "string"){
+if(data68.length < 1){
+const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data68};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1849,11 +1861,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data68.columns !== undefined){
-let data71 = data68.columns;
-if(Array.isArray(data71)){
-if(data71.length < 1){
-const err141 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data71};
+else {
+const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data68};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1862,12 +1871,10 @@ vErrors.push(err141);
 }
 errors++;
 }
-const len12 = data71.length;
-for(let i12=0; i12<len12; i12++){
-let data72 = data71[i12];
-if(typeof data72 === "string"){
-if(data72.length < 1){
-const err142 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data72};
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data67};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1877,8 +1884,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data72};
+if(data64.dimensions !== undefined){
+let data69 = data64.dimensions;
+if(Array.isArray(data69)){
+if(data69.length < 1){
+const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data69};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1887,10 +1897,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data71};
+const len12 = data69.length;
+for(let i12=0; i12<len12; i12++){
+let data70 = data69[i12];
+if(typeof data70 === "string"){
+if(data70.length < 1){
+const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data70};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1900,11 +1912,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data68.filter !== undefined){
-let data73 = data68.filter;
-if(typeof data73 === "string"){
-if(data73.length < 1){
-const err145 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data73};
+else {
+const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data70};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1914,8 +1923,9 @@ vErrors.push(err145);
 errors++;
 }
 }
+}
 else {
-const err146 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data73};
+const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data69};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1927,7 +1937,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/access_layer/reporting_views/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data68};
+const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1939,7 +1949,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data67};
+const err148 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data63};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1949,9 +1959,14 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data56};
+if(data60.reporting_views !== undefined){
+let data71 = data60.reporting_views;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key19 in data71){
+let data72 = data71[key19];
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.from === undefined){
+const err149 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1960,15 +1975,176 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-else {
-const err150 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key20 in data72){
+if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
+const err150 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
 if(vErrors === null){
 vErrors = [err150];
 }
 else {
 vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data72.description !== undefined){
+let data73 = data72.description;
+if(typeof data73 !== "string"){
+const err151 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data73};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data72.from !== undefined){
+let data74 = data72.from;
+if(typeof data74 === "string"){
+if(data74.length < 1){
+const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data74};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data74};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data72.columns !== undefined){
+let data75 = data72.columns;
+if(Array.isArray(data75)){
+if(data75.length < 1){
+const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data75};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+const len13 = data75.length;
+for(let i13=0; i13<len13; i13++){
+let data76 = data75[i13];
+if(typeof data76 === "string"){
+if(data76.length < 1){
+const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data76};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data76};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data75};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data72.filter !== undefined){
+let data77 = data72.filter;
+if(typeof data77 === "string"){
+if(data77.length < 1){
+const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data77};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data77};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data71};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data60};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
 }
 errors++;
 }

@@ -26,7 +26,10 @@ export type YamlEditResult = { readonly ok: true; readonly text: string; readonl
  */
 const KEY_ORDER: ReadonlyArray<{ readonly at: ReadonlyArray<string | undefined>; readonly keys: ReadonlyArray<string> }> = [
   { at: [], keys: ['version', 'model', 'description', 'record_source', 'schemas', 'hashing', 'framework', 'tables', 'business_vault', 'access_layer'] },
-  { at: ['tables', undefined], keys: ['description', 'kind', 'hub', 'link', 'business_key', 'primary_key', 'unique_keys', 'columns', 'references', 'satellites', 'delta_order', 'duplicates'] },
+  {
+    at: ['tables', undefined],
+    keys: ['description', 'kind', 'hub', 'link', 'business_key', 'primary_key', 'unique_keys', 'columns', 'references', 'satellites', 'delta_order', 'duplicates', 'record_source'],
+  },
   { at: ['business_vault', 'rules', undefined], keys: ['derive', 'filter'] },
 ];
 

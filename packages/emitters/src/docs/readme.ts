@@ -42,7 +42,7 @@ export function docsReadme(model: VaultModel, options: ReadmeOptions): string {
   w.line(`# Model ${mdText(model.name)}`).blank();
   if (model.description !== undefined) w.line(mdText(model.description)).blank();
   w.line(`- Spec: ${mdCode(specFileName(options.specPath))}`);
-  w.line(`- Record source: ${mdCode(model.recordSource)}`);
+  w.line(`- Source system: ${mdCode(model.recordSource)} (each source table's record source is listed under Source tables)`);
   w.line(
     `- Hashing: ${model.hashing.algorithm}; business keys compared case-${model.hashing.caseSensitiveKeys ? 'sensitively' : 'insensitively'}, hashdiffs case-${model.hashing.caseSensitiveHashdiff ? 'sensitively' : 'insensitively'}`,
   );
@@ -136,10 +136,10 @@ function sourceTables(w: CodeWriter, model: VaultModel, graph: LineageGraph): vo
     if (list === undefined) feeds.set(e.from, [text]);
     else list.push(text);
   }
-  w.line(mdHeader(['table', 'description', 'columns', 'feeds']));
+  w.line(mdHeader(['table', 'description', 'record source', 'columns', 'feeds']));
   for (const t of model.sources) {
     const id = qualifiedName({ kind: 'source_table', name: t.name });
-    w.line(mdRow([mdCode(t.name), mdText(t.description ?? ''), String(t.columns.length), (feeds.get(id) ?? []).join('<br>')]));
+    w.line(mdRow([mdCode(t.name), mdText(t.description ?? ''), mdCode(t.recordSource), String(t.columns.length), (feeds.get(id) ?? []).join('<br>')]));
   }
   w.blank();
 }

@@ -19,7 +19,7 @@ import { FileScope, type DslContext } from './scope.js';
  * rather than a ts-pattern `match`, which builds its matcher on every call: this runs once per
  * entity, 70,000 times for a 10,000-table model.
  */
-const ENTITY_DSL: KindHandlers<EntityDsl> = {
+const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   hub: hubDsl,
   link: linkDsl,
   satellite: satelliteDsl,
@@ -33,8 +33,8 @@ const ENTITY_DSL: KindHandlers<EntityDsl> = {
   reporting_view: reportingViewDsl,
 };
 
-export function entityDsl(entity: VaultEntity): EntityDsl {
-  return dispatch(entity, ENTITY_DSL);
+export function entityDsl(ctx: DslContext, entity: VaultEntity): EntityDsl {
+  return dispatch(entity, ENTITY_DSL, ctx);
 }
 
 /**
@@ -42,7 +42,7 @@ export function entityDsl(entity: VaultEntity): EntityDsl {
  * entityFilesFor(ctx, hub) // [{ path: 'raw_vault/business_partner_hub.py', ... }, { path: 'raw_vault/business_partner_hub_fields.py', ... }]
  */
 export function entityFilesFor(ctx: DslContext, entity: VaultEntity): ReadonlyArray<EmittedFile> {
-  const dsl = entityDsl(entity);
+  const dsl = entityDsl(ctx, entity);
   const [builderPath, fieldsPath] = entityPaths(entity);
   return [
     { path: builderPath, content: builderFile(ctx, entity, dsl) },

@@ -4,13 +4,24 @@
  * their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
+import type { EntitySource, Hub, Link, LinkSatellite, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
-import type { FileScope } from './scope.js';
+import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
 import { duplicatesLiteral } from '../duplicates-literal.js';
 
-export function hubDsl(hub: Hub): EntityDsl {
+/** A source of a hub or link as its field mapping lists it: the table, its columns, and what its rows hold in `record_source`. */
+function sourceEntry(ctx: DslContext, s: EntitySource): PyDict {
+  return { table: s.table, columns: s.columns, record_source: recordSource(ctx, s.table) };
+}
+
+function recordSource(ctx: DslContext, table: string): string {
+  const source = ctx.recordSources.get(table);
+  if (source === undefined) throw new Error(`vault Query DSL: the model reads ${table}, which is not one of its source tables`);
+  return source;
+}
+
+export function hubDsl(hub: Hub, ctx: DslContext): EntityDsl {
   const first = hub.sources[0];
   const keys = hub.businessKeys.map((c) => c.name);
   return {
@@ -21,14 +32,14 @@ export function hubDsl(hub: Hub): EntityDsl {
       hash_key: hub.hashKey,
       business_keys: keys,
       columns: columnMap(hub.businessKeys.map((c, i) => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }])),
-      sources: hub.sources.map((s) => ({ table: s.table, columns: s.columns })),
+      sources: hub.sources.map((s) => sourceEntry(ctx, s)),
     },
     steps: () => [],
     businessKey: keys,
   };
 }
 
-export function linkDsl(link: Link): EntityDsl {
+export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
   const first = link.sources[0];
   const keyColumns = linkKeyColumns(link);
   return {
@@ -42,7 +53,7 @@ export function linkDsl(link: Link): EntityDsl {
       missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),
       columns: columnMap(keyColumns.map((c, i) => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }])),
-      sources: link.sources.map((s) => ({ table: s.table, columns: s.columns })),
+      sources: link.sources.map((s) => sourceEntry(ctx, s)),
     },
     // Each hub's mapping, joined on the link's column for that hub (a role's own column when
     // the link holds the same hub twice).
@@ -51,13 +62,16 @@ export function linkDsl(link: Link): EntityDsl {
   };
 }
 
-function satelliteMapping(sat: Satellite | LinkSatellite): PyDict {
+function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDict {
   return {
     name: sat.name,
     kind: sat.kind,
     source_table: sat.source.table,
+    record_source: recordSource(ctx, sat.source.table),
     parent: sat.parent,
     parent_hash_key: sat.parentHashKey,
+    // A satellite of a hub its table only references: the reference's columns key the parent.
+    ...(sat.kind === 'satellite' && sat.parentKey !== undefined ? { parent_key_columns: sat.parentKey } : {}),
     delta_order: sat.deltaOrder ?? null,
     // What a load does with duplicate keys in one batch, as plain data (docs/querydsl.md).
     duplicates: duplicatesLiteral(sat),
@@ -65,17 +79,17 @@ function satelliteMapping(sat: Satellite | LinkSatellite): PyDict {
   };
 }
 
-export function satelliteDsl(sat: Satellite): EntityDsl {
+export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
   return {
-    mapping: satelliteMapping(sat),
+    mapping: satelliteMapping(sat, ctx),
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
   };
 }
 
-export function linkSatelliteDsl(sat: LinkSatellite): EntityDsl {
+export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl {
   return {
-    mapping: satelliteMapping(sat),
+    mapping: satelliteMapping(sat, ctx),
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
   };

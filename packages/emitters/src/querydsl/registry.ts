@@ -34,7 +34,7 @@ export function registryFile(ctx: DslContext): EmittedFile {
     w.line("# How hash keys and hashdiffs are computed, per the hashing standard named in 'standard' (as in manifest.json).");
     w.line(constant(REGISTRY_CONSTANTS.hashing, { ...hashingSettings(ctx.model) }));
     w.blank();
-    w.line('# What the record_source column holds: in the rows a load writes, and in the ghost records.');
+    w.line('# What the record_source column holds: in the rows a load writes, per source table, and in the ghost records.');
     w.line(constant(REGISTRY_CONSTANTS.recordSources, { ...recordSources(ctx.model) }));
     ENUM_NAMES.forEach((e) => {
       w.blank(2);

@@ -18,6 +18,8 @@ export interface DslContext {
   readonly specPath: string;
   /** Every entity by kind and name, to check references before naming them. */
   readonly entities: ReadonlyMap<EntityKind, ReadonlyMap<string, VaultEntity>>;
+  /** What each source table's rows hold in `record_source` (field mappings say it per source). */
+  readonly recordSources: ReadonlyMap<string, string>;
 }
 
 export function dslContext(model: VaultModel, profile: FrameworkProfile, specPath: string): DslContext {
@@ -27,7 +29,7 @@ export function dslContext(model: VaultModel, profile: FrameworkProfile, specPat
     if (byName === undefined) entities.set(entity.kind, new Map([[entity.name, entity]]));
     else byName.set(entity.name, entity);
   }
-  return { model, profile, specPath, entities };
+  return { model, profile, specPath, entities, recordSources: new Map(model.sources.map((t) => [t.name, t.recordSource] as const)) };
 }
 
 export class FileScope {

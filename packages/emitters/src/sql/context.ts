@@ -26,6 +26,8 @@ export interface SqlContext {
   readonly businessLinkSatelliteOf: ReadonlyMap<string, BusinessLinkSatellite>;
   /** Landing columns: table → column → column. */
   readonly sourceColumns: ReadonlyMap<string, ReadonlyMap<string, Column>>;
+  /** What each landing table's rows hold in `record_source`. */
+  readonly recordSources: ReadonlyMap<string, string>;
   /** The delta-order column of a landing table, when its satellites declare one. */
   readonly deltaOrder: ReadonlyMap<string, string>;
   /** The ghost record's hash key. */
@@ -57,6 +59,7 @@ export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
     businessSatelliteOf: index(entitiesOf(model, 'business_satellite'), (s) => s.parent),
     businessLinkSatelliteOf: index(entitiesOf(model, 'business_link_satellite'), (s) => s.parent),
     sourceColumns: new Map(model.sources.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c] as const))] as const)),
+    recordSources: new Map(model.sources.map((t) => [t.name, t.recordSource] as const)),
     deltaOrder,
     zeroHash: zeroHash(model.hashing.algorithm),
   };
@@ -76,13 +79,16 @@ export function need<T>(map: ReadonlyMap<string, T>, name: string, what: string)
 }
 
 /**
- * The landing columns holding a satellite's parent key. The IR gives a satellite's payload
+ * The landing columns holding a satellite's parent key: `parentKey` when the satellite describes a
+ * hub its table references. Else the IR gives a satellite's payload
  * columns, not its key columns, so they are found among the parent's sources from the same
  * table: the only one; or, when the table carries the parent's key more than once (a self
  * reference such as staff.manager_staff_id), the one whose columns are named like the parent's
  * business keys (the table's own key); or else the first.
  */
 export function parentKeySource(ctx: SqlContext, sat: Satellite | LinkSatellite): EntitySource | undefined {
+  // A satellite of a hub its table references says which columns hold the key.
+  if (sat.kind === 'satellite' && sat.parentKey !== undefined) return { table: sat.source.table, columns: sat.parentKey };
   const parent = sat.kind === 'satellite' ? ctx.hubs.get(sat.parent) : ctx.links.get(sat.parent);
   if (parent === undefined) return undefined;
   const candidates = parent.sources.filter((s) => s.table === sat.source.table);

@@ -32,7 +32,7 @@ import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, keyInputs, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+import { castSource, keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 interface DeltaOrder {
   /** The landing column. */
@@ -55,7 +55,7 @@ export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { re
 }
 
 export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): Statement {
-  const { as, col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
+  const { as, col, quoteIdent, tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const key = parentKey(ctx, sat);
   // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
@@ -142,7 +142,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
       commaList(w, [
         c(sat.parentHashKey),
         c(WORK.loadTimestamp),
-        quoteLiteral(ctx.model.recordSource),
+        recordSourceOf(ctx, sat.source.table),
         c(METADATA_COLUMNS.hashDiff),
         ...(delta === undefined ? [] : [c(WORK.deltaOrder)]),
         ...payload.map((p) => c(p.name)),

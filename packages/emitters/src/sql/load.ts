@@ -5,7 +5,8 @@
  * whose every hub key is missing; a single missing hub key is the zero key), compute the
  * hash keys (docs/hashing.md) once per distinct key value, keep the earliest row per hash key (by the table's
  * delta-order column when it has one, then by source, then by the key values) among the hash
- * keys the table does not hold yet (anti-join, before the sort), and insert them. Running a
+ * keys the table does not hold yet (anti-join, before the sort), and insert them with the
+ * record source of that row's table (so a hub says which table brought each key). Running a
  * load again inserts nothing. The batch load timestamp is a parameter (the dialect's
  * `loadTimestamp`), bound by the caller.
  */
@@ -15,7 +16,7 @@ import type { SqlContext } from './context.js';
 import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { deltaOrderOf, keyInputs, minOf, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+import { deltaOrderOf, keyInputs, minOf, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 /**
  * A hash key of the entity: its column, and the slice [from, to) of the key columns it hashes.
@@ -59,9 +60,10 @@ interface StagedSelect {
 
 /**
  * The staged columns of source number `index`: hash keys and key columns from the key values
- * `inputs`, the delta-order value (`delta`, the table's; NULL for a table without one), the source.
+ * `inputs`, the delta-order value (`delta`, the table's; NULL for a table without one), the
+ * source, and its record source (what the row holds if it is the key's first arrival).
  */
-function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta: string | undefined, index: number): ReadonlyArray<string> {
+function stagedColumns(o: StagedSelect, s: StagedSource, inputs: ReadonlyArray<HashInput>, delta: string | undefined, index: number): ReadonlyArray<string> {
   const { as } = o.ctx.sql;
   const deltaSql = o.deltaType === undefined ? undefined : (delta ?? `CAST(NULL AS ${o.ctx.dialect.columnType(o.deltaType)})`);
   return [
@@ -69,6 +71,7 @@ function stagedColumns(o: StagedSelect, inputs: ReadonlyArray<HashInput>, delta:
     ...o.keys.map((k, i) => as(inputs[i]!.sql, k.name)),
     ...(deltaSql === undefined ? [] : [as(deltaSql, WORK.deltaOrder)]),
     as(String(index), WORK.source),
+    as(recordSourceOf(o.ctx, s.table), WORK.recordSource),
   ];
 }
 
@@ -94,7 +97,7 @@ function rowsSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: numb
   const { col } = o.ctx.sql;
   const delta = deltaOrderOf(o.ctx, s.table);
   w.line('SELECT');
-  w.block(() => commaList(w, stagedColumns(o, s.inputs, delta === undefined ? undefined : col(SOURCE_ALIAS, delta.column), index)));
+  w.block(() => commaList(w, stagedColumns(o, s, s.inputs, delta === undefined ? undefined : col(SOURCE_ALIAS, delta.column), index)));
   fromLanding(w, o, s);
 }
 
@@ -112,7 +115,7 @@ function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: n
   const grouped = o.keys.map((k): HashInput => ({ sql: col(g, k.name), type: k.type }));
   const groupDelta = minDelta === undefined || delta === undefined ? undefined : minDelta(col(SOURCE_ALIAS, delta.column));
   w.line('SELECT');
-  w.block(() => commaList(w, stagedColumns(o, grouped, groupDelta === undefined ? undefined : col(g, WORK.deltaOrder), index)));
+  w.block(() => commaList(w, stagedColumns(o, s, grouped, groupDelta === undefined ? undefined : col(g, WORK.deltaOrder), index)));
   w.line('FROM (');
   w.block(() => {
     w.line('SELECT');
@@ -124,7 +127,7 @@ function groupedSelect(w: CodeWriter, o: StagedSelect, s: StagedSource, index: n
 }
 
 function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<Column>, hashes: ReadonlyArray<KeyHash>, sources: ReadonlyArray<StagedSource>): Statement {
-  const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
+  const { col, quoteIdent, tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const deltaType = commonDeltaType(
     ctx,
@@ -164,7 +167,8 @@ function firstSeenLoad(ctx: SqlContext, target: Hub | Link, keys: ReadonlyArray<
     w.line(')');
     const columns = [...hashes.map((h) => h.column), ...keys.map((k) => k.name)];
     w.line(`INSERT INTO ${table} (${[...columns, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource].map(quoteIdent).join(', ')})`);
-    w.line(`SELECT ${[...columns.map((c) => col('f', c)), d.loadTimestamp.sql, quoteLiteral(ctx.model.recordSource)].join(', ')}`);
+    // The record source of the row that brought the key first (firstSeen's order).
+    w.line(`SELECT ${[...columns.map((c) => col('f', c)), d.loadTimestamp.sql, col('f', WORK.recordSource)].join(', ')}`);
     w.line(`FROM ${quoteIdent(WORK.firstSeen)} AS ${quoteIdent('f')}`);
   });
 }

@@ -23,6 +23,7 @@ export const WORK = {
   timed: '$timed',
   deltaOrder: '$delta_order',
   source: '$source',
+  recordSource: '$record_source',
   row: '$row',
   previousHashdiff: '$previous_hashdiff',
   position: '$position',
@@ -65,4 +66,14 @@ export function orderTerm(d: Dialect, sql: string, type: ColumnType): string {
  */
 export function minOf(d: Dialect, type: ColumnType): ((sql: string) => string) | undefined {
   return d.hasMin(type.kind) ? (sql) => `min(${orderTerm(d, sql, type)})` : undefined;
+}
+
+/**
+ * What the rows of landing table `table` hold in `record_source`, as a text literal: the table's
+ * record source (docs/sql.md, "Record sources").
+ */
+export function recordSourceOf(ctx: SqlContext, table: string): string {
+  const source = ctx.recordSources.get(table);
+  if (source === undefined) throw new Error(`vault SQL: the model reads ${table}, which is not one of its landing tables`);
+  return `CAST(${ctx.sql.quoteLiteral(source)} AS ${ctx.dialect.columnType({ kind: 'text' })})`;
 }

@@ -11,7 +11,15 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
         'business_partner_id': {'source_column': 'business_partner_id', 'type': 'int'},
     },
     'sources': [
-        {'table': 'early_warning_signal', 'columns': ['business_partner_id']},
-        {'table': 'early_warning_signal_input', 'columns': ['business_partner_id']},
+        {
+            'table': 'early_warning_signal',
+            'columns': ['business_partner_id'],
+            'record_source': 'ews_core.early_warning_signal',
+        },
+        {
+            'table': 'early_warning_signal_input',
+            'columns': ['business_partner_id'],
+            'record_source': 'ews_core.early_warning_signal_input',
+        },
     ],
 }

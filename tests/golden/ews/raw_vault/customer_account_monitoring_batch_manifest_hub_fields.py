@@ -17,6 +17,7 @@ CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST_HUB_FIELD_MAPPING = {
         {
             'table': 'early_warning_signal_input',
             'columns': ['customer_account_monitoring_batch_manifest_id'],
+            'record_source': 'ews_core.early_warning_signal_input',
         },
     ],
 }

@@ -20,6 +20,7 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_FIELD_MAPPING = {
         {
             'table': 'early_warning_signal',
             'columns': ['early_warning_signal_id', 'business_partner_id'],
+            'record_source': 'ews_core.early_warning_signal',
         },
     ],
 }

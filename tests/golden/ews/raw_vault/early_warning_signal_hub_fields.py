@@ -11,6 +11,10 @@ EARLY_WARNING_SIGNAL_HUB_FIELD_MAPPING = {
         'early_warning_signal_id': {'source_column': 'early_warning_signal_id', 'type': 'int'},
     },
     'sources': [
-        {'table': 'early_warning_signal', 'columns': ['early_warning_signal_id']},
+        {
+            'table': 'early_warning_signal',
+            'columns': ['early_warning_signal_id'],
+            'record_source': 'ews_core.early_warning_signal',
+        },
     ],
 }

@@ -14,6 +14,10 @@ EARLY_WARNING_SIGNAL_INPUT_HUB_FIELD_MAPPING = {
         },
     },
     'sources': [
-        {'table': 'early_warning_signal_input', 'columns': ['early_warning_signal_input_id']},
+        {
+            'table': 'early_warning_signal_input',
+            'columns': ['early_warning_signal_input_id'],
+            'record_source': 'ews_core.early_warning_signal_input',
+        },
     ],
 }

@@ -44,6 +44,7 @@ EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_LINK_FIELD_MAPPING = {
                 'business_partner_id',
                 'customer_account_monitoring_batch_manifest_id',
             ],
+            'record_source': 'ews_core.early_warning_signal_input',
         },
     ],
 }

@@ -5,6 +5,7 @@ EARLY_WARNING_SIGNAL_INPUT_SATELLITE_FIELD_MAPPING = {
     'name': 'early_warning_signal_input',
     'kind': 'satellite',
     'source_table': 'early_warning_signal_input',
+    'record_source': 'ews_core.early_warning_signal_input',
     'parent': 'early_warning_signal_input',
     'parent_hash_key': 'early_warning_signal_input_hk',
     'delta_order': 'received_at',

@@ -5,6 +5,7 @@ EARLY_WARNING_SIGNAL_SATELLITE_FIELD_MAPPING = {
     'name': 'early_warning_signal',
     'kind': 'satellite',
     'source_table': 'early_warning_signal',
+    'record_source': 'ews_core.early_warning_signal',
     'parent': 'early_warning_signal',
     'parent_hash_key': 'early_warning_signal_hk',
     'delta_order': 'updated_at',

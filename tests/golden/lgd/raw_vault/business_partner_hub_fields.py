@@ -11,8 +11,20 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
         'business_partner_id': {'source_column': 'business_partner_id', 'type': 'bigint'},
     },
     'sources': [
-        {'table': 'business_partner', 'columns': ['business_partner_id']},
-        {'table': 'facility', 'columns': ['business_partner_id']},
-        {'table': 'loss_given_default_score', 'columns': ['business_partner_id']},
+        {
+            'table': 'business_partner',
+            'columns': ['business_partner_id'],
+            'record_source': 'lgd_engine.business_partner',
+        },
+        {
+            'table': 'facility',
+            'columns': ['business_partner_id'],
+            'record_source': 'lgd_engine.facility',
+        },
+        {
+            'table': 'loss_given_default_score',
+            'columns': ['business_partner_id'],
+            'record_source': 'lgd_engine.loss_given_default_score',
+        },
     ],
 }

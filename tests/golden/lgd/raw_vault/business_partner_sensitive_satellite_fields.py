@@ -5,6 +5,7 @@ BUSINESS_PARTNER_SENSITIVE_SATELLITE_FIELD_MAPPING = {
     'name': 'business_partner_sensitive',
     'kind': 'satellite',
     'source_table': 'business_partner',
+    'record_source': 'lgd_engine.business_partner',
     'parent': 'business_partner',
     'parent_hash_key': 'business_partner_hk',
     'delta_order': None,

@@ -11,7 +11,15 @@ COLLATERAL_HUB_FIELD_MAPPING = {
         'collateral_code': {'source_column': 'collateral_code', 'type': 'varchar(20)'},
     },
     'sources': [
-        {'table': 'collateral', 'columns': ['collateral_code']},
-        {'table': 'facility_collateral', 'columns': ['collateral_code']},
+        {
+            'table': 'collateral',
+            'columns': ['collateral_code'],
+            'record_source': 'lgd_engine.collateral',
+        },
+        {
+            'table': 'facility_collateral',
+            'columns': ['collateral_code'],
+            'record_source': 'lgd_engine.facility_collateral',
+        },
     ],
 }

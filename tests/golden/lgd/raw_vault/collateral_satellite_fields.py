@@ -5,6 +5,7 @@ COLLATERAL_SATELLITE_FIELD_MAPPING = {
     'name': 'collateral',
     'kind': 'satellite',
     'source_table': 'collateral',
+    'record_source': 'lgd_engine.collateral',
     'parent': 'collateral',
     'parent_hash_key': 'collateral_hk',
     'delta_order': None,

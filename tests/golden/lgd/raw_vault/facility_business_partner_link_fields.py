@@ -17,6 +17,10 @@ FACILITY_BUSINESS_PARTNER_LINK_FIELD_MAPPING = {
         'business_partner_id': {'source_column': 'business_partner_id', 'type': 'bigint'},
     },
     'sources': [
-        {'table': 'facility', 'columns': ['facility_id', 'business_partner_id']},
+        {
+            'table': 'facility',
+            'columns': ['facility_id', 'business_partner_id'],
+            'record_source': 'lgd_engine.facility',
+        },
     ],
 }

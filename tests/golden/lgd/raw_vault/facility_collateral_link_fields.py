@@ -17,6 +17,10 @@ FACILITY_COLLATERAL_LINK_FIELD_MAPPING = {
         'collateral_code': {'source_column': 'collateral_code', 'type': 'varchar(20)'},
     },
     'sources': [
-        {'table': 'facility_collateral', 'columns': ['facility_id', 'collateral_code']},
+        {
+            'table': 'facility_collateral',
+            'columns': ['facility_id', 'collateral_code'],
+            'record_source': 'lgd_engine.facility_collateral',
+        },
     ],
 }

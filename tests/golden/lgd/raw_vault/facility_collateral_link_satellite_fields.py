@@ -5,6 +5,7 @@ FACILITY_COLLATERAL_LINK_SATELLITE_FIELD_MAPPING = {
     'name': 'facility_collateral',
     'kind': 'link_satellite',
     'source_table': 'facility_collateral',
+    'record_source': 'lgd_engine.facility_collateral',
     'parent': 'facility_collateral',
     'parent_hash_key': 'facility_collateral_hk',
     'delta_order': None,

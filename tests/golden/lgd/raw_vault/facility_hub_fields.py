@@ -11,8 +11,16 @@ FACILITY_HUB_FIELD_MAPPING = {
         'facility_id': {'source_column': 'facility_id', 'type': 'bigint'},
     },
     'sources': [
-        {'table': 'facility', 'columns': ['facility_id']},
-        {'table': 'facility_collateral', 'columns': ['facility_id']},
-        {'table': 'loss_given_default_score', 'columns': ['facility_id']},
+        {'table': 'facility', 'columns': ['facility_id'], 'record_source': 'lgd_engine.facility'},
+        {
+            'table': 'facility_collateral',
+            'columns': ['facility_id'],
+            'record_source': 'lgd_engine.facility_collateral',
+        },
+        {
+            'table': 'loss_given_default_score',
+            'columns': ['facility_id'],
+            'record_source': 'lgd_engine.loss_given_default_score',
+        },
     ],
 }

@@ -5,6 +5,7 @@ FACILITY_SENSITIVE_SATELLITE_FIELD_MAPPING = {
     'name': 'facility_sensitive',
     'kind': 'satellite',
     'source_table': 'facility',
+    'record_source': 'lgd_engine.facility',
     'parent': 'facility',
     'parent_hash_key': 'facility_hk',
     'delta_order': None,

@@ -29,6 +29,7 @@ LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER_LINK_FIELD_MAPPING = {
         {
             'table': 'loss_given_default_score',
             'columns': ['loss_given_default_score_id', 'facility_id', 'business_partner_id'],
+            'record_source': 'lgd_engine.loss_given_default_score',
         },
     ],
 }

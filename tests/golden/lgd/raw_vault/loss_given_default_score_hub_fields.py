@@ -14,6 +14,10 @@ LOSS_GIVEN_DEFAULT_SCORE_HUB_FIELD_MAPPING = {
         },
     },
     'sources': [
-        {'table': 'loss_given_default_score', 'columns': ['loss_given_default_score_id']},
+        {
+            'table': 'loss_given_default_score',
+            'columns': ['loss_given_default_score_id'],
+            'record_source': 'lgd_engine.loss_given_default_score',
+        },
     ],
 }

@@ -5,6 +5,7 @@ LOSS_GIVEN_DEFAULT_SCORE_SATELLITE_FIELD_MAPPING = {
     'name': 'loss_given_default_score',
     'kind': 'satellite',
     'source_table': 'loss_given_default_score',
+    'record_source': 'lgd_engine.loss_given_default_score',
     'parent': 'loss_given_default_score',
     'parent_hash_key': 'loss_given_default_score_hk',
     'delta_order': 'calculated_at',
