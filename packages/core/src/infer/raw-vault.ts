@@ -5,7 +5,7 @@ import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
-import type { Hub, Link, LinkHub, LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { Hub, Link, LinkHub, LinkSatellite, NonHistorizedLink, Satellite } from '../ir/raw-vault.js';
 import type { RawVault } from './layers.js';
 import { groupBy, indexBy } from './group.js';
 import { looksSensitive, looksTechnical } from './naming.js';
@@ -13,11 +13,12 @@ import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
+import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
 
-export type TableRole = 'hub' | 'link' | 'reference' | 'none';
+export type TableRole = 'hub' | 'link' | 'non_historized_link' | 'reference' | 'none';
 
 interface HubDraft {
   name: string;
@@ -37,10 +38,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const targetIsHubLike = (r: Ref): boolean => {
     if (r.target.kind === 'implied') return true;
     const t = tableByName.get(r.target.table);
-    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
+    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link' && t.kind !== 'non_historized_link';
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
+  const referenced = new Set(refs.flatMap((r) => (r.target.kind === 'table' && r.from !== r.target.table ? [r.target.table] : [])));
 
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
@@ -55,6 +57,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`));
       continue;
     }
+    if (t.kind === 'non_historized_link') {
+      roles.set(t.name, 'non_historized_link');
+      roleEvidence.set(t.name, ev('table.non_historized_link_override', `${t.name}: kind: non_historized_link`));
+      continue;
+    }
     if (t.kind === 'hub') {
       roles.set(t.name, 'hub');
       roleEvidence.set(t.name, ev('table.hub_override', `${t.name}: kind: hub`));
@@ -62,7 +69,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       continue;
     }
     const keyChildKeys = childKeysOfKey(t, linkable);
-    if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
+    const event = eventEvidence(t, linkable, referenced.has(t.name));
+    if (event !== undefined) {
+      roles.set(t.name, 'non_historized_link');
+      roleEvidence.set(t.name, event);
+    } else if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
       roles.set(t.name, 'link');
       roleEvidence.set(t.name, ev('table.association', `${t.name}: key [${t.key.join(', ')}] is made only of references`));
     } else if (keyChildKeys !== undefined) {
@@ -140,6 +151,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
 
   // Links: one per table with references (unit of work), association tables included.
   const links: Link[] = [];
+  const nonHistorizedLinks: NonHistorizedLink[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
@@ -147,6 +159,17 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const role = roles.get(t.name);
     if (role === 'reference' || role === 'none') continue;
     const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
+    if (role === 'non_historized_link') {
+      const slots = linkRefs.map((r) => ({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns }));
+      const nhl = buildNonHistorizedLink(t, slots, (h) => hubs.get(h)!.businessKeys, new Set(hubs.keys()), linkRefs, roleEvidence.get(t.name)!, diagnostics);
+      if (nhl && linkNames.has(nhl.name)) {
+        diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `table '${t.name}' forms non-historized link '${nhl.name}', which table '${linkNames.get(nhl.name)}' forms too; name one of them with link:`, t.spec.link ? {} : { target: 'key' }));
+      } else if (nhl) {
+        nonHistorizedLinks.push(nhl);
+        linkNames.set(nhl.name, t.name);
+      }
+      continue;
+    }
     const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
     const own = hubOfTable.get(t.name);
     if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
@@ -196,7 +219,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
   return {
-    raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
+    raw: { hubs: hubList.sort(byName), links: links.sort(byName), nonHistorizedLinks: nonHistorizedLinks.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
     roles,
   };
 }

@@ -46,7 +46,7 @@ const table = {
   required: ['columns'],
   properties: {
     description: { type: 'string' },
-    kind: { type: 'string', enum: ['hub', 'link', 'reference'], description: 'Override inference: what this table becomes.' },
+    kind: { type: 'string', enum: ['hub', 'link', 'non_historized_link', 'reference'], description: 'Override inference: what this table becomes.' },
     hub: { ...identifier, description: 'Name of the hub this table feeds.' },
     link: { ...identifier, description: 'Name of the link, for association tables.' },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },

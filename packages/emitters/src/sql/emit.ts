@@ -14,6 +14,7 @@ import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
+import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -120,6 +121,13 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
+    reads: landingReads(
+      ctx,
+      l.sources.map((s) => s.table),
+    ),
+  }),
+  non_historized_link: (l, ctx) => ({
+    statements: l.sources.length === 0 ? [] : [nonHistorizedLinkLoad(ctx, l)],
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),

@@ -18,6 +18,7 @@ const none = (): SqlObjects => [];
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
   link: none,
+  non_historized_link: none,
   satellite: none,
   link_satellite: none,
   business_hub: none,
@@ -59,7 +60,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     if (!ctx.sourceColumns.has(s.source.table)) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
   }
-  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')]) {
+  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link'), ...entitiesOf(model, 'non_historized_link')]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problem(e.origin, `${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
   }
   for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
