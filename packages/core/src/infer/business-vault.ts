@@ -29,9 +29,14 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   for (const entity of Object.keys(rules).sort()) {
     if (events.has(entity)) {
       diagnostics.push(
-        pathDiag('VLT307', ['business_vault', 'rules', entity], `business rules for '${entity}', a non-historized link: its events are offered as they are; filter or derive in a reporting view or dimensional model instead`, {
-          target: 'key',
-        }),
+        pathDiag(
+          'VLT307',
+          ['business_vault', 'rules', entity],
+          `business rules for '${entity}', a non-historized link: its events are offered as they are; filter or derive in a reporting view or dimensional model instead`,
+          {
+            target: 'key',
+          },
+        ),
       );
     } else if (!targets.has(entity)) {
       const hint = closest(entity, targets);
@@ -133,7 +138,9 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   // Events: a business link per non-historized link, its attributes its own columns.
   for (const nhl of rv.nonHistorizedLinks) {
     const hidden = new Set(nhl.sensitiveColumns ?? []);
-    const attributes = nhl.payload.filter((c) => !hidden.has(c.name)).map((c): Column => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.description !== undefined ? { description: c.description } : {}) }));
+    const attributes = nhl.payload
+      .filter((c) => !hidden.has(c.name))
+      .map((c): Column => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.description !== undefined ? { description: c.description } : {}) }));
     links.push({
       kind: 'business_link',
       name: nhl.name,

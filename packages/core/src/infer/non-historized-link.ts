@@ -20,7 +20,8 @@ const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const EVENT_NAME = /(^|_)(transaction|payment|event|log)$/;
 
 /** Columns that say rows change after they land: an update timestamp, a deletion or CDC flag. */
-const UPDATING = /^((updated|modified|changed)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|is_deleted|deleted_flag|valid_to|end_date|effective_to)$/;
+const UPDATING =
+  /^((updated|modified|changed)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|is_deleted|deleted_flag|valid_to|end_date|effective_to)$/;
 
 /**
  * The evidence that a table is a table of events, or undefined when any of it is missing (the
@@ -39,7 +40,9 @@ export function eventEvidence(t: TableInfo, linkable: ReadonlyArray<Ref>, refere
   const id = t.key.filter((c) => !refColumns.has(c));
   if (id.length === 0) return undefined;
   if (t.columns.some((c) => UPDATING.test(c.name.toLowerCase()))) return undefined;
-  const when = t.columns.find((c) => ['date', 'timestamp'].includes(TYPE_FAMILY[c.type.kind]) && !refColumns.has(c.name) && !t.key.includes(c.name) && t.roles.get(c.name) === undefined && !looksTechnical(c.name));
+  const when = t.columns.find(
+    (c) => ['date', 'timestamp'].includes(TYPE_FAMILY[c.type.kind]) && !refColumns.has(c.name) && !t.key.includes(c.name) && t.roles.get(c.name) === undefined && !looksTechnical(c.name),
+  );
   if (when === undefined) return undefined;
   return ev(
     'table.event',
@@ -143,9 +146,14 @@ export function buildNonHistorizedLink(
     const what = taken.get(c.name.toLowerCase());
     if (what !== undefined) {
       diagnostics.push(
-        pathDiag('VLT222', [...at, 'columns', c.name], `column '${c.name}' of table '${t.name}' has the name of ${what} of non-historized link '${name}'; rename it, or give it role: technical or role: ignore`, {
-          target: 'key',
-        }),
+        pathDiag(
+          'VLT222',
+          [...at, 'columns', c.name],
+          `column '${c.name}' of table '${t.name}' has the name of ${what} of non-historized link '${name}'; rename it, or give it role: technical or role: ignore`,
+          {
+            target: 'key',
+          },
+        ),
       );
       continue;
     }

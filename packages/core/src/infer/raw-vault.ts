@@ -163,7 +163,14 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       const slots = linkRefs.map((r) => ({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns }));
       const nhl = buildNonHistorizedLink(t, slots, (h) => hubs.get(h)!.businessKeys, new Set(hubs.keys()), linkRefs, roleEvidence.get(t.name)!, diagnostics);
       if (nhl && linkNames.has(nhl.name)) {
-        diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `table '${t.name}' forms non-historized link '${nhl.name}', which table '${linkNames.get(nhl.name)}' forms too; name one of them with link:`, t.spec.link ? {} : { target: 'key' }));
+        diagnostics.push(
+          pathDiag(
+            'VLT410',
+            ['tables', t.name, ...(t.spec.link ? ['link'] : [])],
+            `table '${t.name}' forms non-historized link '${nhl.name}', which table '${linkNames.get(nhl.name)}' forms too; name one of them with link:`,
+            t.spec.link ? {} : { target: 'key' },
+          ),
+        );
       } else if (nhl) {
         nonHistorizedLinks.push(nhl);
         linkNames.set(nhl.name, t.name);
@@ -219,7 +226,13 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
   return {
-    raw: { hubs: hubList.sort(byName), links: links.sort(byName), nonHistorizedLinks: nonHistorizedLinks.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
+    raw: {
+      hubs: hubList.sort(byName),
+      links: links.sort(byName),
+      nonHistorizedLinks: nonHistorizedLinks.sort(byName),
+      satellites: satellites.sort(byName),
+      linkSatellites: linkSatellites.sort(byName),
+    },
     roles,
   };
 }

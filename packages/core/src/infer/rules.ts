@@ -31,7 +31,7 @@ export const RULES = {
   'link.dependent_child_key_declared': "the spec declares dependent_child_keys: those columns are part of the link's hash key and stored in the link",
   'link.event_id': "an event table's key columns that are no reference are the event's own id: part of the non-historized link's hash key and stored in it",
   'nhl.attributes': "an event's other columns (but technical and ignored ones) are stored in the non-historized link itself, as first loaded: no satellite",
-  'nhl.name': 'a non-historized link is named after its table (payments → payment), or by link:',
+  'nhl.name': 'a non-historized link is named after its table (payments → payment), unless the spec names it with link',
   'link.unit_of_work': "a hub table's references form one link with its own hub",
   'link.name_from_hubs': 'a link is named after its hubs (with roles), or <table>_relationship when that name would pass 50 bytes',
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',

@@ -130,8 +130,7 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     // The unknown event: a fact view's outer joins find it; its attributes are NULL.
-    non_historized_link: (l) =>
-      insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
+    non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
     business_hub: none,

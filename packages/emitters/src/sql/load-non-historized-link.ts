@@ -40,10 +40,7 @@ export function nonHistorizedLinkLoad(ctx: SqlContext, link: NonHistorizedLink):
     `CASE WHEN ${missingKey(d, inputs)} THEN ${quoteLiteral(ctx.zeroHash)} ELSE ${hashExpression(d, ctx.model.hashing, inputs, 'key')} END`;
   const inputs = [...perHub.flat(), ...childKeys];
   const table = tableIdent(entityTable(ctx, link.kind, link.name));
-  const order = [
-    ...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]),
-    q(ATTRIBUTES_HASH),
-  ];
+  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), q(ATTRIBUTES_HASH)];
   const columns = [link.hashKey, ...link.hubs.map((h) => h.hashKey), ...keys.map((k) => k.name)];
   return statement((w) => {
     w.line(`WITH ${q(WORK.staged)} AS (`);
