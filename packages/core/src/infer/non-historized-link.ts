@@ -33,13 +33,16 @@ const UPDATING =
  * - no column says rows change (an update timestamp, a deletion or CDC flag, a validity end),
  *   no delta order, no satellites named by the spec.
  */
-export function eventEvidence(t: TableInfo, linkable: ReadonlyArray<Ref>, referenced: boolean): Evidence | undefined {
+export function eventEvidence(t: TableInfo, linkable: ReadonlyArray<Ref>, referenced: boolean, keyNamesOf: (r: Ref) => ReadonlyArray<string>): Evidence | undefined {
   if (!EVENT_NAME.test(t.entity) || referenced || linkable.length === 0) return undefined;
   if (t.spec.delta_order !== undefined || t.spec.satellites !== undefined || t.spec.hub !== undefined) return undefined;
   const refColumns = new Set(linkable.flatMap((r) => r.columns));
   const id = t.key.filter((c) => !refColumns.has(c));
   if (id.length === 0) return undefined;
   if (t.columns.some((c) => UPDATING.test(c.name.toLowerCase()))) return undefined;
+  // A column of the event named like a hub key column of the link (or a hash key) would clash: not clear enough.
+  const taken = new Set(linkable.flatMap((r) => keyNamesOf(r).map((k) => `${r.role ? `${r.role}_` : ''}${k}`.toLowerCase())));
+  if (t.columns.some((c) => !refColumns.has(c.name) && (taken.has(c.name.toLowerCase()) || c.name.toLowerCase().endsWith('_hk')))) return undefined;
   const when = t.columns.find(
     (c) => ['date', 'timestamp'].includes(TYPE_FAMILY[c.type.kind]) && !refColumns.has(c.name) && !t.key.includes(c.name) && t.roles.get(c.name) === undefined && !looksTechnical(c.name),
   );

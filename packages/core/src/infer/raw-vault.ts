@@ -69,7 +69,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       continue;
     }
     const keyChildKeys = childKeysOfKey(t, linkable);
-    const event = eventEvidence(t, linkable, referenced.has(t.name));
+    const event = eventEvidence(t, linkable, referenced.has(t.name), (r) => (r.target.kind === 'implied' ? r.columns : (tableByName.get(r.target.table)?.key ?? r.columns)));
     if (event !== undefined) {
       roles.set(t.name, 'non_historized_link');
       roleEvidence.set(t.name, event);
