@@ -180,8 +180,8 @@ describe('non-historized links: the spec declares them', () => {
     expect(errors({ tables: { ...HUBS, payments: payments({ kind: 'non_historized_link' }, { customer_hk: 'text' }) } })).toEqual([['VLT222', ['tables', 'payments', 'columns', 'customer_hk']]]);
   });
 
-  test('business rules for a non-historized link are VLT307 at the rule set', () => {
-    expect(errors({ tables: { ...HUBS, payments: payments() }, business_vault: { rules: { payment: { filter: 'amount > 0' } } } })).toEqual([['VLT307', ['business_vault', 'rules', 'payment']]]);
+  test('business rules for a non-historized link are VLT406 at the rule set', () => {
+    expect(errors({ tables: { ...HUBS, payments: payments() }, business_vault: { rules: { payment: { filter: 'amount > 0' } } } })).toEqual([['VLT406', ['business_vault', 'rules', 'payment']]]);
   });
 });
 

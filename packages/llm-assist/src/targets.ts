@@ -145,7 +145,7 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
-  // A business link over events takes no business rules (VLT307).
+  // A business link over events takes no business rules (VLT406).
   business_link: (l, ctx) => (l.eventAttributes !== undefined ? taken() : ruleTargets('link', l, linkKeyColumns(l), ctx)),
   business_satellite: () => NOTHING,
   business_link_satellite: () => NOTHING,

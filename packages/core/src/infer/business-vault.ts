@@ -30,9 +30,9 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     if (events.has(entity)) {
       diagnostics.push(
         pathDiag(
-          'VLT307',
+          'VLT406',
           ['business_vault', 'rules', entity],
-          `business rules for '${entity}', a non-historized link: its events are offered as they are; filter or derive in a reporting view or dimensional model instead`,
+          `business rules for '${entity}', a non-historized link: its events are offered as they are; filter or pick columns in a reporting view or dimensional model instead`,
           {
             target: 'key',
           },
