@@ -69,8 +69,8 @@ interface Setup {
   readonly table: (kind: Parameters<typeof entityTable>[1], name: string) => string;
 }
 
-async function setUp(): Promise<Setup> {
-  const { model: compiled, diagnostics } = compileSpec(SPEC);
+async function setUp(spec: Spec = SPEC): Promise<Setup> {
+  const { model: compiled, diagnostics } = compileSpec(spec);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const p = `${db.prefix}_n${runs++}`;
   const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
@@ -227,6 +227,22 @@ describe('non-historized link: payments', () => {
       expect([10, 11]).toContain(first[0]!.amount);
       await load(s, '2024-01-02T00:00:00Z');
       expect(await eventRows(s)).toEqual(first);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('keeps the version first in delta order when the table declares one (declared kind: the delta order keeps inference away)', async () => {
+    const payments = SPEC.tables['payments']!;
+    const s = await setUp({
+      ...SPEC,
+      tables: { ...SPEC.tables, payments: { ...payments, kind: 'non_historized_link', columns: { ...payments.columns, seq: 'int' }, delta_order: 'seq' } },
+    });
+    try {
+      expect(s.model.byKind.non_historized_link[0]!.payload.map((c) => c.name)).toEqual(['amount', 'note', 'paid_at']);
+      await land(s, { customers: [], payments: [{ ...pay('p1', 'c1', 'm1', 20, 'later'), seq: 2 } as Payment, { ...pay('p1', 'c1', 'm1', 10, 'earlier'), seq: 1 } as Payment] });
+      await load(s, '2024-01-01T00:00:00Z');
+      expect(await eventRows(s)).toEqual([expected(pay('p1', 'c1', 'm1', 10, 'earlier'), '2024-01-01')]);
     } finally {
       await tearDown(s);
     }

@@ -142,7 +142,7 @@ export function buildNonHistorizedLink(
   for (const c of t.columns) {
     const role = t.roles.get(c.name);
     if (excluded.has(c.name) || role === 'ignore') continue;
-    if (role === 'technical' || (role === undefined && looksTechnical(c.name))) {
+    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order) {
       technical.push(c.name);
       continue;
     }
@@ -186,6 +186,7 @@ export function buildNonHistorizedLink(
       ev('nhl.name', t.spec.link ? `named by the spec: ${name}` : `named after the events: ${name}`),
     ],
     origin: nameAt,
+    ...(t.spec.delta_order !== undefined ? { deltaOrder: t.spec.delta_order } : {}),
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
   };
 }

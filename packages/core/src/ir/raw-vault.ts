@@ -58,6 +58,8 @@ export interface NonHistorizedLink extends EntityBase {
   readonly sensitiveColumns?: ReadonlyArray<string>;
   /** One source table; `columns` line up with the key columns (`linkKeyColumns`). */
   readonly sources: ReadonlyArray<EntitySource>;
+  /** Source column that orders several versions of one event inside a batch: the earliest is kept. */
+  readonly deltaOrder?: string;
 }
 
 export interface Satellite extends EntityBase {

@@ -70,6 +70,7 @@ export function nonHistorizedLinkDsl(link: NonHistorizedLink): EntityDsl {
       business_keys: keyColumns.map((c) => c.name),
       event_attributes: link.payload.map((c) => c.name),
       sensitive_attributes: [...(link.sensitiveColumns ?? [])],
+      delta_order: link.deltaOrder ?? null,
       columns: columnMap([
         ...keyColumns.map((c, i): [string, PyDict] => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }]),
         ...link.payload.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }]),

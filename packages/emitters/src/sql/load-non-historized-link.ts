@@ -15,12 +15,12 @@
  * So loading the same landing data again, in any split into batches, adds nothing.
  */
 import { linkKeyColumns, METADATA_COLUMNS, type NonHistorizedLink } from '@vault/core/internal';
-import type { SqlContext } from './context.js';
+import { sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, deltaOrderOf, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+import { castSource, orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
 
 /** The working column holding the hash of a staged row's attributes, its tie-break. */
 const ATTRIBUTES_HASH = '$attributes';
@@ -34,7 +34,8 @@ export function nonHistorizedLinkLoad(ctx: SqlContext, link: NonHistorizedLink):
   const keys = linkKeyColumns(link);
   const perHub = linkInputs(ctx, link, source.columns);
   const childKeys = childKeyInputs(ctx, link, source.columns);
-  const delta = deltaOrderOf(ctx, source.table);
+  // The link's own delta order (a table of events has no satellite to declare it to the context).
+  const delta = link.deltaOrder === undefined ? undefined : { column: link.deltaOrder, type: sourceColumn(ctx, source.table, link.deltaOrder).type };
   const attributes = link.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
   const zeroWhenMissing = (inputs: (typeof perHub)[number]): string =>
     `CASE WHEN ${missingKey(d, inputs)} THEN ${quoteLiteral(ctx.zeroHash)} ELSE ${hashExpression(d, ctx.model.hashing, inputs, 'key')} END`;

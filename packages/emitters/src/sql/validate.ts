@@ -63,6 +63,12 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link'), ...entitiesOf(model, 'non_historized_link')]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problem(e.origin, `${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
   }
+  for (const l of entitiesOf(model, 'non_historized_link')) {
+    const type = l.deltaOrder === undefined ? undefined : ctx.sourceColumns.get(l.sources[0]?.table ?? '')?.get(l.deltaOrder)?.type;
+    if (l.deltaOrder !== undefined && type === undefined) problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', which is not a column of its table`);
+    else if (type !== undefined && !ctx.dialect.sortable(type.kind))
+      problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
+  }
   for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {
       const columns = ctx.sourceColumns.get(e.source.table);
