@@ -45,7 +45,11 @@ const SPEC: Spec = {
       ],
     },
   },
-  access_layer: { presentation_views: 'none', dimensional_models: { payment_star: { fact: 'payment', measures: ['payment_id', 'amount'] } } },
+  access_layer: {
+    presentation_views: 'none',
+    dimensional_models: { payment_star: { fact: 'payment', measures: ['payment_id', 'amount'] } },
+    reporting_views: { big_payments: { from: 'payment', columns: ['payment_id', 'amount'], filter: 'amount >= 10' } },
+  },
 };
 
 type Payment = { payment_id: string; customer_id: string | null; merchant_id: string | null; paid_at: string; amount: number; note: string | null };
@@ -205,6 +209,12 @@ describe('non-historized link: payments', () => {
         { payment_id: 'p2', amount: 20, customer_hk: key(['c1']), merchant_hk: key(['m2']) },
         { payment_id: 'p3', amount: 5, customer_hk: ZERO, merchant_hk: key(['m1']) },
         { payment_id: 'p4', amount: 7, customer_hk: key(['c2']), merchant_hk: key(['m1']) },
+      ]);
+      // A reporting view over the events filters on an attribute.
+      const big = (await db.query<{ payment_id: string; amount: number }>(`SELECT payment_id, amount FROM ${s.table('reporting_view', 'big_payments')} ORDER BY payment_id`)).rows;
+      expect(big.map((r) => [r.payment_id, Number(r.amount)])).toEqual([
+        ['p1', 10],
+        ['p2', 20],
       ]);
       // Every fact finds its dimension row, the unknown member included.
       const orphans = await db.query(
