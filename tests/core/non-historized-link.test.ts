@@ -92,6 +92,7 @@ describe('non-historized links: inference', () => {
         },
       },
     ],
+    ['another table of the same concept', { tables: { ...HUBS, payments: payments(), tbl_payment: { business_key: ['code'], columns: { code: nn('text'), label: 'text' } } } }],
   ])('stays as it was with %s', (_, body) => {
     const m = ok(body);
     expect(m.byKind.non_historized_link).toEqual([]);

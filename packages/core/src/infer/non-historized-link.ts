@@ -28,7 +28,8 @@ const UPDATING =
  * table then stays what it was: a hub with satellites and a link). All of:
  * - its concept is named like events: `*_transaction(s)`, `*_payment(s)`, `*_event(s)`, `*_log`;
  * - it has its own id (a business key with a column that is no reference): the transaction id;
- * - it references at least one hub, and no table references it (nothing hangs off an event);
+ * - it references at least one hub, and no table references it (nothing hangs off an event) or
+ *   takes its name (another table's concept, an implied hub, a link named so);
  * - a date or timestamp column that is no technical one: when the event happened;
  * - no column says rows change (an update timestamp, a deletion or CDC flag, a validity end),
  *   no delta order, no satellites named by the spec.

@@ -43,6 +43,16 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
   const referenced = new Set(refs.flatMap((r) => (r.target.kind === 'table' && r.from !== r.target.table ? [r.target.table] : [])));
+  // Names other entities may take (a table's concept or link:, an implied hub): an event table
+  // named like one of them stays as it was. Counted once, as models reach 10,000 tables.
+  const implied = new Set(refs.flatMap((r) => (r.target.kind === 'implied' ? [r.target.concept] : [])));
+  const nameCount = new Map<string, number>();
+  const ownNames = (t: TableInfo): ReadonlyArray<string> => [t.spec.hub ?? t.entity, ...(t.spec.link !== undefined ? [t.spec.link] : [])];
+  for (const t of tables) for (const n of ownNames(t)) nameCount.set(n, (nameCount.get(n) ?? 0) + 1);
+  const otherNames = (t: TableInfo): boolean => {
+    const name = t.spec.link ?? t.entity;
+    return implied.has(name) || (nameCount.get(name) ?? 0) > ownNames(t).filter((n) => n === name).length;
+  };
 
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
@@ -69,7 +79,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       continue;
     }
     const keyChildKeys = childKeysOfKey(t, linkable);
-    const event = eventEvidence(t, linkable, referenced.has(t.name), (r) => (r.target.kind === 'implied' ? r.columns : (tableByName.get(r.target.table)?.key ?? r.columns)));
+    const event = eventEvidence(t, linkable, referenced.has(t.name) || otherNames(t), (r) => (r.target.kind === 'implied' ? r.columns : (tableByName.get(r.target.table)?.key ?? r.columns)));
     if (event !== undefined) {
       roles.set(t.name, 'non_historized_link');
       roleEvidence.set(t.name, event);
