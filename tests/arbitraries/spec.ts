@@ -24,14 +24,18 @@ import type { ColumnSpec, DimensionalModelSpec, ReferenceSpec, ReportingViewSpec
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
 
-/** Business concepts: not reserved, not sensitive/technical-looking, regular plurals. */
+/**
+ * Business concepts: not reserved, not sensitive/technical-looking, regular plurals, and not
+ * named like events (payment, transaction, event, log), which inference may make non-historized
+ * links (`table.event`, tested in tests/core/non-historized-link.test.ts).
+ */
 export const HUB_WORDS = [
   'customer',
   'product',
   'account',
   'branch',
   'invoice',
-  'payment',
+  'parcel',
   'ledger',
   'region',
   'vendor',

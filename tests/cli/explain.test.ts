@@ -52,6 +52,21 @@ describe('vault explain', () => {
     }
   });
 
+  it('a non-historized link: its hubs, the event id, its attributes and the evidence that made the table a table of events', () => {
+    const r = runVault(['explain', 'tests/corpus/good/payments.yaml', 'non_historized_link.card_payment', '--json']);
+    expect(r.code, r.stdout).toBe(0);
+    const [e] = (JSON.parse(r.stdout) as { entities: Array<ExplainJson['entities'][number] & { hubs: unknown; dependent_child_keys: string[]; event_attributes: string[] }> }).entities;
+    expect([e!.id, e!.kind]).toEqual(['raw_vault.non_historized_links.card_payment', 'non_historized_link']);
+    expect(e!.hubs).toEqual([{ hub: 'customer' }, { hub: 'merchant' }]);
+    expect(e!.dependent_child_keys).toEqual(['payment_id']);
+    expect(e!.event_attributes).toEqual(['amount', 'card_number', 'currency', 'paid_at']);
+    expect(e!.evidence.map((x) => x.rule)).toContain('table.event');
+    const text = runVault(['explain', 'tests/corpus/good/payments.yaml', 'raw_vault.non_historized_links.card_payment']);
+    expect(text.stdout).toContain(
+      'raw_vault.non_historized_links.card_payment (non historized link)\n  hubs: customer, merchant\n  dependent child keys: payment_id\n  event attributes: amount, card_number, currency, paid_at\n',
+    );
+  });
+
   it('a source table: what it feeds, and what its rows hold in record_source', () => {
     const r = runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal']);
     expect(r.code).toBe(0);

@@ -13,7 +13,7 @@ import { DEFAULT_PROFILE, emitQueryDsl, mergeProfile, validateQueryDsl, type Emi
 import { describe, expect, it } from 'vitest';
 import { relativeModule } from '../../packages/emitters/src/querydsl/kinds.js';
 import { compileFiles } from '../helpers/compile-files.js';
-import { PYTHON_DIR, expectChainsMatchManifest, hasPython, runPythonModels } from '../helpers/python-harness.js';
+import { PYTHON_DIR, expectChainsMatchManifest, hasPython, runPythonHarness, runPythonModels } from '../helpers/python-harness.js';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
 const ews = compileFiles('specs/ews.yaml');
@@ -73,11 +73,21 @@ describe.skipIf(!hasPython)('generated models imported as packages', () => {
       const r = result.models[c.model]!;
       expect(r.files).toEqual(python(c.files).map((f) => f.path));
       expect(r.registry.module).toBe(`${c.model}.registry`);
-      expect(Object.values(r.registry.enums)).toEqual(Array(11).fill(`${c.model}.registry`));
+      expect(Object.values(r.registry.enums)).toEqual(Array(12).fill(`${c.model}.registry`));
       expectChainsMatchManifest(r, c.manifest);
     }
     expect(result.models.ews!.registry.enums.RawHub).toBe('ews.registry');
     expect(result.models.lgd!.registry.enums.RawHub).toBe('lgd.registry');
+  });
+
+  it('imports a model with non-historized links: each event link a class whose chain ends in build_raw_vault_non_historized_link', () => {
+    const payments = compileFiles('tests/corpus/good/payments.yaml');
+    const r = runPythonHarness(payments.files, 'payments');
+    expectChainsMatchManifest(r, payments.manifest);
+    expect(r.chains.filter((c) => c.build === 'build_raw_vault_non_historized_link').map((c) => [c.entity.enum, c.entity.value, c.business_key])).toEqual([
+      ['RawNonHistorizedLink', 'card_payment', ['customer_id', 'merchant_id', 'payment_id']],
+      ['RawNonHistorizedLink', 'fraud_signal', ['customer_id', 'signal_id']],
+    ]);
   });
 
   it('imports under any folder name: the package is the folder', () => {

@@ -122,6 +122,10 @@ class RawLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class RawNonHistorizedLink(Enum):
+    """No raw vault non-historized links in this model."""
+
+
 class RawLinkSatellite(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
@@ -394,6 +398,7 @@ describe('framework profile', () => {
       'RawHub',
       'RawSatellite',
       'RawLink',
+      'RawNonHistorizedLink',
       'RawLinkSatellite',
       'BusinessHub',
       'BusinessHubSatellite',
@@ -419,6 +424,7 @@ describe('framework profile', () => {
       'build_raw_vault_hub',
       'build_raw_vault_link',
       'build_raw_vault_link_satellite',
+      'build_raw_vault_non_historized_link',
       'build_raw_vault_satellite',
       'build_reporting_view',
       'drop',
@@ -538,7 +544,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');

@@ -118,6 +118,15 @@ const linkColumns = (l: EntityOfKind<'link' | 'business_link'>, { model }: Model
   ...linkKeyColumns(l).map(plain),
   ...METADATA,
 ];
+/** A business link over events carries their attributes after its keys, as the non-historized link does. */
+const eventColumns = (l: EntityOfKind<'business_link'>, columns: ModelColumns): ReadonlyArray<EntityColumn> => [...linkColumns(l, columns), ...(l.eventAttributes ?? []).map(plain)];
+const nonHistorizedLinkColumns = (l: EntityOfKind<'non_historized_link'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
+  hash(model, l.hashKey),
+  ...l.hubs.map((h) => hash(model, h.hashKey)),
+  ...linkKeyColumns(l).map(plain),
+  ...METADATA,
+  ...l.payload.map(plain),
+];
 const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: ReadonlyArray<Pick<Column, 'name' | 'type'>>, deltaOrder?: EntityColumn): ReadonlyArray<EntityColumn> => [
   hash(model, parentHashKey),
   ...METADATA,
@@ -140,7 +149,8 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   hub: hubColumns,
   business_hub: hubColumns,
   link: linkColumns,
-  business_link: linkColumns,
+  business_link: eventColumns,
+  non_historized_link: nonHistorizedLinkColumns,
   satellite: rawSatelliteColumns,
   link_satellite: rawSatelliteColumns,
   business_satellite: businessSatelliteColumns,

@@ -48,6 +48,8 @@ export interface ManifestEntity {
   readonly hubs?: ReadonlyArray<string>;
   /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
   readonly missing_references?: typeof MISSING_REFERENCES;
+  /** Non-historized links, and the business links over them: the event's attributes, columns of the link itself, as first loaded. */
+  readonly event_attributes?: ReadonlyArray<string>;
   /** Satellites of every kind: the hub or link they describe. */
   readonly parent?: string;
   /** Raw satellites: what a load does with duplicate keys in one batch (`duplicatesLiteral`). */
@@ -166,6 +168,7 @@ interface KindFields {
   readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
+  readonly event_attributes?: ReadonlyArray<string>;
   readonly parent?: string;
   readonly duplicates?: DuplicatesLiteral;
   readonly parent_key_columns?: ReadonlyArray<string>;
@@ -194,7 +197,7 @@ const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link
 const accessEntity = (): KindFields => ({ sources: [] });
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
-const childKeys = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
+const childKeys = (l: EntityOfKind<'link' | 'non_historized_link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
   l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
 
 /** Each kind's own fields. */
@@ -207,6 +210,14 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     missing_references: MISSING_REFERENCES,
     sources: l.sources.map((s) => source(s, rs)),
   }),
+  non_historized_link: (l, rs) => ({
+    business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
+    ...childKeys(l),
+    hubs: l.hubs.map((h) => h.hub),
+    missing_references: MISSING_REFERENCES,
+    event_attributes: l.payload.map((c) => c.name),
+    sources: l.sources.map((s) => source(s, rs)),
+  }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
@@ -214,6 +225,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
+    ...(l.eventAttributes === undefined ? {} : { event_attributes: l.eventAttributes.map((c) => c.name) }),
     sources: [],
   }),
   business_satellite: businessSatellite,

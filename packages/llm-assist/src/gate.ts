@@ -80,6 +80,9 @@ const none = (): ReadonlyArray<string> => [];
 const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   hub: (h) => [`hub ${h.sources.map(src).join(' ')} key ${h.businessKeys.map((k) => k.name).join(',')}`],
   link: (l) => [`link ${l.sources.map(src).join(' ')} roles ${l.hubs.map((h) => h.role ?? '').join(',')}`],
+  non_historized_link: (l) => [
+    `non_historized_link ${l.sources.map(src).join(' ')} roles ${l.hubs.map((h) => h.role ?? '').join(',')} attributes ${l.payload.map((c) => c.sourceColumn).join(',')} sensitive ${(l.sensitiveColumns ?? []).join(',')}`,
+  ],
   satellite: rawSatellite,
   link_satellite: rawSatellite,
   business_hub: filter,

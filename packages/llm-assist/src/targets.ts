@@ -140,10 +140,13 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
     const describeOn = !hubTables.has(table) && spec.tables[table]?.description === undefined ? table : undefined;
     return { ...taken(), names: [{ kind: 'link', name: link.name, table, hubs: link.hubs.map((h) => (h.role ? `${h.role}_${h.hub}` : h.hub)), describeOn }] };
   },
+  // Its name is the spec's table name's (or link:): a proposal renames the table's link, not this.
+  non_historized_link: taken,
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
-  business_link: (l, ctx) => ruleTargets('link', l, linkKeyColumns(l), ctx),
+  // A business link over events takes no business rules (VLT406).
+  business_link: (l, ctx) => (l.eventAttributes !== undefined ? taken() : ruleTargets('link', l, linkKeyColumns(l), ctx)),
   business_satellite: () => NOTHING,
   business_link_satellite: () => NOTHING,
   presentation_view: () => NOTHING,

@@ -43,6 +43,10 @@ class RawLink(Enum):
     EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP = 'early_warning_signal_input_relationship'
 
 
+class RawNonHistorizedLink(Enum):
+    """No raw vault non-historized links in this model."""
+
+
 class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
 

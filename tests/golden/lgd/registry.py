@@ -51,6 +51,10 @@ class RawLink(Enum):
     LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER = 'loss_given_default_score_facility_business_partner'
 
 
+class RawNonHistorizedLink(Enum):
+    """No raw vault non-historized links in this model."""
+
+
 class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
 

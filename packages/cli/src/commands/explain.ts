@@ -8,6 +8,7 @@ import {
   type Hub,
   type KindHandlers,
   type Link,
+  type NonHistorizedLink,
   type RuleId,
   type VaultEntity,
   type VaultModel,
@@ -35,6 +36,8 @@ export interface Explanation {
   readonly hubs?: ReadonlyArray<{ readonly hub: string; readonly role?: string }>;
   /** A link's dependent child keys, when it has some. */
   readonly dependentChildKeys?: ReadonlyArray<string>;
+  /** A non-historized link's (or its business link's) event attributes, stored in the link. */
+  readonly eventAttributes?: ReadonlyArray<string>;
   readonly parent?: string;
   /** Ids of what it is built from (the manifest's `derived_from`). */
   readonly derivedFrom: ReadonlyArray<string>;
@@ -84,13 +87,17 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   return EXIT.ok;
 }
 
-type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'parent'>;
+type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'eventAttributes' | 'parent'>;
 
 const keyed = (e: Hub | BusinessHub): KindFields => ({ businessKey: e.businessKeys.map((k) => k.name) });
-const linked = (e: Link | BusinessLink): KindFields => ({
+const linked = (e: Link | NonHistorizedLink | BusinessLink): KindFields => ({
   hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })),
   ...(e.dependentChildKeys !== undefined ? { dependentChildKeys: e.dependentChildKeys.map((c) => c.name) } : {}),
 });
+const events = (e: NonHistorizedLink | BusinessLink): KindFields => {
+  const attributes = e.kind === 'non_historized_link' ? e.payload : e.eventAttributes;
+  return { ...linked(e), ...(attributes !== undefined ? { eventAttributes: attributes.map((c) => c.name) } : {}) };
+};
 const described = (e: VaultEntity & { readonly parent: string }): KindFields => ({ parent: e.parent });
 const none = (): KindFields => ({});
 
@@ -98,10 +105,11 @@ const none = (): KindFields => ({});
 const KIND_FIELDS: KindHandlers<KindFields> = {
   hub: keyed,
   link: linked,
+  non_historized_link: events,
   satellite: described,
   link_satellite: described,
   business_hub: keyed,
-  business_link: linked,
+  business_link: events,
   business_satellite: described,
   business_link_satellite: described,
   presentation_view: none,
@@ -139,6 +147,7 @@ function printExplanation(o: Output, e: Explanation): void {
   if (e.businessKey !== undefined) o.out(`  business key: ${e.businessKey.join(', ')}`);
   if (e.hubs !== undefined) o.out(`  hubs: ${e.hubs.map((h) => (h.role !== undefined ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
   if (e.dependentChildKeys !== undefined) o.out(`  dependent child keys: ${e.dependentChildKeys.join(', ')}`);
+  if (e.eventAttributes !== undefined) o.out(`  event attributes: ${e.eventAttributes.join(', ') || 'none'}`);
   if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
   if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
   if (e.feeds !== undefined) o.out(`  feeds: ${e.feeds.length > 0 ? e.feeds.join(', ') : 'nothing'}`);
@@ -156,6 +165,7 @@ function explanationJson(e: Explanation): unknown {
     ...(e.businessKey !== undefined ? { business_key: e.businessKey } : {}),
     ...(e.hubs !== undefined ? { hubs: e.hubs } : {}),
     ...(e.dependentChildKeys !== undefined ? { dependent_child_keys: e.dependentChildKeys } : {}),
+    ...(e.eventAttributes !== undefined ? { event_attributes: e.eventAttributes } : {}),
     ...(e.parent !== undefined ? { parent: e.parent } : {}),
     derived_from: e.derivedFrom,
     ...(e.feeds !== undefined ? { feeds: e.feeds } : {}),

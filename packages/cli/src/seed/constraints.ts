@@ -19,7 +19,7 @@ import { outsideKey, type LandingState } from './inspect.js';
 export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<SeedTarget>, state: LandingState): VaultModel {
   const byName = new Map(targets.map((t) => [t.source, t] as const));
   const keyColumns = new Set([
-    ...[...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')].flatMap((e) => e.sources.flatMap((s) => s.columns.map((c) => `${s.table}.${c}`))),
+    ...[...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link'), ...entitiesOf(model, 'non_historized_link')].flatMap((e) => e.sources.flatMap((s) => s.columns.map((c) => `${s.table}.${c}`))),
     ...[...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].flatMap((s) => (s.deltaOrder !== undefined ? [`${s.source.table}.${s.deltaOrder}`] : [])),
   ]);
   return {

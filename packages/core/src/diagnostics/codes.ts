@@ -61,7 +61,7 @@ export const CODES = {
 
   VLT401: { severity: 'error', title: 'no business key found for a hub' },
   VLT402: { severity: 'warning', title: 'hub has no satellite' },
-  VLT403: { severity: 'error', title: 'link references fewer than two hubs' },
+  VLT403: { severity: 'error', title: 'link references too few hubs' },
   VLT404: { severity: 'error', title: 'satellite has an empty payload' },
   VLT405: { severity: 'error', title: 'duplicate entity name in a layer' },
   VLT406: { severity: 'error', title: 'override breaks a Data Vault rule' },

@@ -43,6 +43,9 @@ function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatelli
   const keys = entity.kind === 'business_hub' ? entity.businessKeys : linkKeyColumns(entity);
   const columns: AccessColumn[] = keys.map((k) => ({ name: k.name, type: k.type, nullable: k.nullable, from: entity.name, fromKind: entity.kind, fromColumn: k.name }));
   const refs: EntityRef[] = [bv(entity.kind, entity.name)];
+  // A business link over events offers the events' attributes as its own columns.
+  if (entity.kind === 'business_link')
+    for (const c of entity.eventAttributes ?? []) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: entity.name, fromKind: entity.kind, fromColumn: c.name });
   if (sat) {
     refs.push(bv(sat.kind, sat.name));
     for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });

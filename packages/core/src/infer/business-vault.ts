@@ -12,6 +12,7 @@ import type { BusinessVault, RawVault } from './layers.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
+import { byName } from '../compare.js';
 import { checkRule } from './rule-check.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
@@ -19,13 +20,25 @@ const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUM
 import type { RuleId } from './rules.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
-const raw = (kind: 'hub' | 'link' | 'satellite' | 'link_satellite', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
+const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_satellite', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
 
 export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDiagnostic[]): BusinessVault {
   const rules = spec.business_vault?.rules ?? {};
   const targets = new Set([...rv.hubs.map((h) => h.name), ...rv.links.map((l) => l.name)]);
+  const events = new Set(rv.nonHistorizedLinks.map((l) => l.name));
   for (const entity of Object.keys(rules).sort()) {
-    if (!targets.has(entity)) {
+    if (events.has(entity)) {
+      diagnostics.push(
+        pathDiag(
+          'VLT406',
+          ['business_vault', 'rules', entity],
+          `business rules for '${entity}', a non-historized link: its events are offered as they are; filter or pick columns in a reporting view or dimensional model instead`,
+          {
+            target: 'key',
+          },
+        ),
+      );
+    } else if (!targets.has(entity)) {
       const hint = closest(entity, targets);
       diagnostics.push(
         pathDiag('VLT307', ['business_vault', 'rules', entity], `business rules for '${entity}', which is not a hub or link of this model${hint ? `; did you mean '${hint}'?` : ''}`, {
@@ -122,7 +135,27 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       });
     }
   }
-  return { hubs, links, satellites, linkSatellites };
+  // Events: a business link per non-historized link, its attributes its own columns.
+  for (const nhl of rv.nonHistorizedLinks) {
+    const hidden = new Set(nhl.sensitiveColumns ?? []);
+    const attributes = nhl.payload
+      .filter((c) => !hidden.has(c.name))
+      .map((c): Column => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.description !== undefined ? { description: c.description } : {}) }));
+    links.push({
+      kind: 'business_link',
+      name: nhl.name,
+      link: nhl.name,
+      hashKey: nhl.hashKey,
+      hubs: nhl.hubs,
+      ...(nhl.dependentChildKeys !== undefined ? { dependentChildKeys: nhl.dependentChildKeys } : {}),
+      eventAttributes: attributes,
+      derivedFrom: [raw('non_historized_link', nhl.name)],
+      evidence: [ev('bv.business_link_events', `from non-historized link ${nhl.name}${hidden.size ? `; ${[...hidden].join(', ')} left out as sensitive` : ''}`)],
+      origin: nhl.origin,
+      ...(nhl.description !== undefined ? { description: nhl.description } : {}),
+    });
+  }
+  return { hubs, links: links.sort(byName), satellites, linkSatellites };
 }
 
 interface Body {

@@ -4,11 +4,12 @@
  */
 import type { AccessLayerEntity, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity } from '../ir/business-vault.js';
-import type { Hub, Link, LinkSatellite, RawVaultEntity, Satellite } from '../ir/raw-vault.js';
+import type { Hub, Link, LinkSatellite, NonHistorizedLink, RawVaultEntity, Satellite } from '../ir/raw-vault.js';
 
 export interface RawVault {
   readonly hubs: ReadonlyArray<Hub>;
   readonly links: ReadonlyArray<Link>;
+  readonly nonHistorizedLinks: ReadonlyArray<NonHistorizedLink>;
   readonly satellites: ReadonlyArray<Satellite>;
   readonly linkSatellites: ReadonlyArray<LinkSatellite>;
 }
@@ -31,6 +32,7 @@ export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer)
   return [
     ...raw.hubs,
     ...raw.links,
+    ...raw.nonHistorizedLinks,
     ...raw.satellites,
     ...raw.linkSatellites,
     ...bv.hubs,

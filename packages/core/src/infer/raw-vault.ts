@@ -5,7 +5,7 @@ import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
-import type { DuplicatePolicy, Hub, Link, LinkHub, LinkSatellite, Satellite } from '../ir/raw-vault.js';
+import type { DuplicatePolicy, Hub, Link, LinkHub, LinkSatellite, NonHistorizedLink, Satellite } from '../ir/raw-vault.js';
 import type { DuplicatesSpec } from '../spec/spec.js';
 import type { RawVault } from './layers.js';
 import { groupBy, indexBy } from './group.js';
@@ -16,11 +16,12 @@ import type { TableInfo } from './tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
+import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
 
-export type TableRole = 'hub' | 'link' | 'reference' | 'none';
+export type TableRole = 'hub' | 'link' | 'non_historized_link' | 'reference' | 'none';
 
 interface HubDraft {
   name: string;
@@ -40,10 +41,21 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const targetIsHubLike = (r: Ref): boolean => {
     if (r.target.kind === 'implied') return true;
     const t = tableByName.get(r.target.table);
-    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
+    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link' && t.kind !== 'non_historized_link';
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
+  const referenced = new Set(refs.flatMap((r) => (r.target.kind === 'table' && r.from !== r.target.table ? [r.target.table] : [])));
+  // Names other entities may take (a table's concept or link:, an implied hub): an event table
+  // named like one of them stays as it was. Counted once, as models reach 10,000 tables.
+  const implied = new Set(refs.flatMap((r) => (r.target.kind === 'implied' ? [r.target.concept] : [])));
+  const nameCount = new Map<string, number>();
+  const ownNames = (t: TableInfo): ReadonlyArray<string> => [t.spec.hub ?? t.entity, ...(t.spec.link !== undefined ? [t.spec.link] : [])];
+  for (const t of tables) for (const n of ownNames(t)) nameCount.set(n, (nameCount.get(n) ?? 0) + 1);
+  const otherNames = (t: TableInfo): boolean => {
+    const name = t.spec.link ?? t.entity;
+    return implied.has(name) || (nameCount.get(name) ?? 0) > ownNames(t).filter((n) => n === name).length;
+  };
 
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
@@ -58,6 +70,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       roleEvidence.set(t.name, ev('table.link_override', `${t.name}: kind: link`));
       continue;
     }
+    if (t.kind === 'non_historized_link') {
+      roles.set(t.name, 'non_historized_link');
+      roleEvidence.set(t.name, ev('table.non_historized_link_override', `${t.name}: kind: non_historized_link`));
+      continue;
+    }
     if (t.kind === 'hub') {
       roles.set(t.name, 'hub');
       roleEvidence.set(t.name, ev('table.hub_override', `${t.name}: kind: hub`));
@@ -65,7 +82,11 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       continue;
     }
     const keyChildKeys = childKeysOfKey(t, linkable);
-    if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
+    const event = eventEvidence(t, linkable, referenced.has(t.name) || otherNames(t), (r) => (r.target.kind === 'implied' ? r.columns : (tableByName.get(r.target.table)?.key ?? r.columns)));
+    if (event !== undefined) {
+      roles.set(t.name, 'non_historized_link');
+      roleEvidence.set(t.name, event);
+    } else if (t.key.length > 0 && t.key.every((c) => refColumns.has(c)) && linkable.length >= 2) {
       roles.set(t.name, 'link');
       roleEvidence.set(t.name, ev('table.association', `${t.name}: key [${t.key.join(', ')}] is made only of references`));
     } else if (keyChildKeys !== undefined) {
@@ -143,6 +164,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
 
   // Links: one per table with references (unit of work), association tables included.
   const linkCandidates: LinkCandidate[] = [];
+  const nonHistorizedLinks: NonHistorizedLink[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
@@ -150,6 +172,24 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const role = roles.get(t.name);
     if (role === 'reference' || role === 'none') continue;
     const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
+    if (role === 'non_historized_link') {
+      const slots = linkRefs.map((r) => ({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns }));
+      const nhl = buildNonHistorizedLink(t, slots, (h) => hubs.get(h)!.businessKeys, new Set(hubs.keys()), linkRefs, roleEvidence.get(t.name)!, diagnostics);
+      if (nhl && linkNames.has(nhl.name)) {
+        diagnostics.push(
+          pathDiag(
+            'VLT410',
+            ['tables', t.name, ...(t.spec.link ? ['link'] : [])],
+            `table '${t.name}' forms non-historized link '${nhl.name}', which table '${linkNames.get(nhl.name)}' forms too; name one of them with link:`,
+            t.spec.link ? {} : { target: 'key' },
+          ),
+        );
+      } else if (nhl) {
+        nonHistorizedLinks.push(nhl);
+        linkNames.set(nhl.name, t.name);
+      }
+      continue;
+    }
     const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
     const own = hubOfTable.get(t.name);
     if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
@@ -196,6 +236,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     raw: {
       hubs: hubList.sort(byName),
       links: mergeLinks(linkCandidates, diagnostics).sort(byName),
+      nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
     },

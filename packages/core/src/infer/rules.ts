@@ -15,6 +15,9 @@ export const RULES = {
   'table.association_child_keys':
     'the business key is references to two or more hubs plus columns named like line numbers (*_line*, *_seq*, *_no, *_nr): the table becomes a link with those columns as dependent child keys',
   'table.link_override': 'the spec says kind: link',
+  'table.non_historized_link_override': 'the spec says kind: non_historized_link: a table of events, one link row per event, insert-only',
+  'table.event':
+    'a table named like events (*_transaction(s), *_payment(s), *_event(s), *_log) with an id of its own, references to hubs, an event date or time, no column that updates rows (updated_at, is_deleted, op, valid_to, ...) and no table referencing it becomes a non-historized link',
   'table.reference_override': 'the spec says kind: reference: reference data, kept in the satellites of the tables that use it',
   'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
   'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
@@ -26,6 +29,9 @@ export const RULES = {
   'link.dependent_child_key':
     "a link table's key column that is no reference (or, in a table without a key, a column named like a line number: *_line*, *_seq*, *_no, *_nr) is a dependent child key: part of the link's hash key and stored in the link",
   'link.dependent_child_key_declared': "the spec declares dependent_child_keys: those columns are part of the link's hash key and stored in the link",
+  'link.event_id': "an event table's key columns that are no reference are the event's own id: part of the non-historized link's hash key and stored in it",
+  'nhl.attributes': "an event's other columns (but technical and ignored ones) are stored in the non-historized link itself, as first loaded: no satellite",
+  'nhl.name': 'a non-historized link is named after its table (payments → payment), unless the spec names it with link',
   'link.unit_of_work': "a hub table's references form one link with its own hub",
   'link.same_relationship': 'several tables form a link of the same name over the same hubs (same roles, same dependent child keys): one link, loaded from each of them',
   'link.name_from_hubs': 'a link is named after its hubs (with roles), or <table>_relationship when that name would pass 50 bytes',
@@ -39,6 +45,7 @@ export const RULES = {
   'bv.business_hub': 'one business hub per hub',
   'bv.business_satellite': "one business satellite per hub, bringing the hub's (not sensitive) satellites together with its derived attributes",
   'bv.business_link': 'one business link per link',
+  'bv.business_link_events': "one business link per non-historized link, offering the event's attributes (sensitive ones left out) as its own columns: one fact row per event",
   'bv.business_link_satellite': 'one business link satellite per link with descriptive data, bringing its link satellites together',
   'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
   'al.presentation_view': 'a presentation view per business hub: current values, flattened',

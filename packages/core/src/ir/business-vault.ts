@@ -13,11 +13,17 @@ export interface BusinessHub extends EntityBase {
 
 export interface BusinessLink extends EntityBase {
   readonly kind: 'business_link';
+  /** The raw link it is built on, or the non-historized link when `eventAttributes` is there. */
   readonly link: string;
   readonly hashKey: string;
   readonly hubs: ReadonlyArray<LinkHub>;
   /** The raw link's dependent child keys, when it has some. */
   readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /**
+   * Present when the business link is built on a non-historized link: the event's attributes,
+   * columns of the business link itself (after its keys), offered as measures of a fact per event.
+   */
+  readonly eventAttributes?: ReadonlyArray<Column>;
   readonly filter?: Filter;
 }
 

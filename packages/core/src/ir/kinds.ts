@@ -38,6 +38,17 @@ export interface KindInfo {
 export const KINDS = {
   hub: { layer: 'raw_vault', plural: 'hubs', noun: 'hub', parents: [], storage: 'table', loaded: true, key: 'hash_key', hashDiff: false, ghostRecord: true },
   link: { layer: 'raw_vault', plural: 'links', noun: 'link', parents: ['hub'], storage: 'table', loaded: true, key: 'hash_key', hashDiff: false, ghostRecord: true },
+  non_historized_link: {
+    layer: 'raw_vault',
+    plural: 'non_historized_links',
+    noun: 'non-historized link',
+    parents: ['hub'],
+    storage: 'table',
+    loaded: true,
+    key: 'hash_key',
+    hashDiff: false,
+    ghostRecord: true,
+  },
   satellite: { layer: 'raw_vault', plural: 'satellites', noun: 'satellite', parents: ['hub'], storage: 'table', loaded: true, key: 'parent_hash_key', hashDiff: true, ghostRecord: true },
   link_satellite: {
     layer: 'raw_vault',
@@ -55,7 +66,7 @@ export const KINDS = {
     layer: 'business_vault',
     plural: 'links',
     noun: 'link',
-    parents: ['link', 'link_satellite', 'business_hub'],
+    parents: ['link', 'non_historized_link', 'link_satellite', 'business_hub'],
     storage: 'view',
     loaded: false,
     key: 'hash_key',
@@ -121,12 +132,13 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * satellites, link satellites of the raw vault, the same of the business vault, then the
+ * non-historized links, satellites, link satellites of the raw vault, the same of the business vault, then the
  * access layer's presentation views, dimensional models and reporting views.
  */
 export const ENTITY_KINDS = [
   'hub',
   'link',
+  'non_historized_link',
   'satellite',
   'link_satellite',
   'business_hub',

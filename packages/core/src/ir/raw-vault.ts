@@ -45,6 +45,30 @@ export interface Link extends EntityBase {
  */
 export type DuplicatePolicy = { readonly kind: 'report' } | { readonly kind: 'reject' } | { readonly kind: 'error_table' } | { readonly kind: 'keep_last_by'; readonly column: string };
 
+/**
+ * A non-historized (transactional) link: one row per event (a payment, a signal raised), its
+ * attributes stored in the link itself, insert-only. The event is immutable: a row whose hash
+ * key is there already is never inserted again, whatever its attributes now say, so the link
+ * keeps each event as first loaded and has no satellite history (docs/spec.md, "Non-historized
+ * links").
+ */
+export interface NonHistorizedLink extends EntityBase {
+  readonly kind: 'non_historized_link';
+  readonly hashKey: string;
+  /** The hubs the event points at (one or more), as a link's. */
+  readonly hubs: ReadonlyArray<LinkHub>;
+  /** The event's own id (a transaction id) and other grain columns, hashed after the hubs' keys, as a link's dependent child keys. */
+  readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /** The event's attributes, columns of the link itself, taken once from the event's first load. */
+  readonly payload: ReadonlyArray<SourcedColumn>;
+  /** Attributes that look sensitive (or are marked role: sensitive): stored, but left out of the business vault. Absent when none. */
+  readonly sensitiveColumns?: ReadonlyArray<string>;
+  /** One source table; `columns` line up with the key columns (`linkKeyColumns`). */
+  readonly sources: ReadonlyArray<EntitySource>;
+  /** Source column that orders several versions of one event inside a batch: the earliest is kept. */
+  readonly deltaOrder?: string;
+}
+
 export interface Satellite extends EntityBase {
   readonly kind: 'satellite';
   readonly parent: string;
@@ -75,4 +99,4 @@ export interface LinkSatellite extends EntityBase {
   readonly duplicates?: DuplicatePolicy;
 }
 
-export type RawVaultEntity = Hub | Link | Satellite | LinkSatellite;
+export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;

@@ -18,7 +18,7 @@ export interface HashingSpec {
 }
 
 /** What a table is, when inference should not decide. */
-export type TableKind = 'hub' | 'link' | 'reference';
+export type TableKind = 'hub' | 'link' | 'non_historized_link' | 'reference';
 
 /**
  * What a load does when one batch of a table holds two or more rows with the same key of a
@@ -80,7 +80,7 @@ export interface TableSpec {
   readonly kind?: TableKind;
   /** Name of the hub this table feeds (default: inferred from the table name). */
   readonly hub?: string;
-  /** Name of the link, for association tables. */
+  /** Name of the link, for association tables (and of the non-historized link, for event tables). */
   readonly link?: string;
   readonly business_key?: ReadonlyArray<string>;
   readonly primary_key?: ReadonlyArray<string>;

@@ -37,6 +37,10 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
     if (l.hubs.length < 2) out.push(pathDiag('VLT403', at, `link '${l.name}' references ${l.hubs.length} hub(s); a link needs at least two`));
     for (const h of l.hubs) if (!hubNames.has(h.hub)) out.push(pathDiag('VLT502', at, `link '${l.name}' references hub '${h.hub}', which does not exist`));
   }
+  for (const l of entitiesOf(m, 'non_historized_link')) {
+    if (l.hubs.length === 0) out.push(pathDiag('VLT403', at, `non-historized link '${l.name}' references no hub`));
+    for (const h of l.hubs) if (!hubNames.has(h.hub)) out.push(pathDiag('VLT502', at, `non-historized link '${l.name}' references hub '${h.hub}', which does not exist`));
+  }
   for (const s of [...entitiesOf(m, 'satellite'), ...entitiesOf(m, 'link_satellite')]) {
     const parents = s.kind === 'satellite' ? hubNames : linkNames;
     if (!parents.has(s.parent)) out.push(pathDiag('VLT408', at, `${s.kind.replace('_', ' ')} '${s.name}' has no parent '${s.parent}'`));

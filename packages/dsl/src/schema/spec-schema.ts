@@ -46,9 +46,9 @@ const table = {
   required: ['columns'],
   properties: {
     description: { type: 'string' },
-    kind: { type: 'string', enum: ['hub', 'link', 'reference'], description: 'Override inference: what this table becomes.' },
+    kind: { type: 'string', enum: ['hub', 'link', 'non_historized_link', 'reference'], description: 'Override inference: what this table becomes.' },
     hub: { ...identifier, description: 'Name of the hub this table feeds.' },
-    link: { ...identifier, description: 'Name of the link, for association tables.' },
+    link: { ...identifier, description: 'Name of the link, for association tables (and of the non-historized link, for event tables).' },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
     dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
     primary_key: columnList,

@@ -89,6 +89,16 @@ const ORIGINS: KindHandlers<Origins> = {
       l.sources,
     ),
   ],
+  non_historized_link: (l) => [
+    [l.hashKey, { kind: 'hash', columns: linkKeyColumns(l).map((k) => k.name) }],
+    ...l.hubs.map((h): readonly [string, ColumnOrigin] => [h.hashKey, { kind: 'hash', columns: h.businessKeys.map((k) => k.name) }]),
+    ...keyed(
+      linkKeyColumns(l).map((k) => k.name),
+      l.sources,
+    ),
+    // The event's attributes, copied from its source as first loaded.
+    ...l.payload.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+  ],
   satellite: satelliteOrigins('hub'),
   link_satellite: satelliteOrigins('link'),
   business_hub: (h) => {
@@ -96,8 +106,8 @@ const ORIGINS: KindHandlers<Origins> = {
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
   },
   business_link: (l) => {
-    const raw = qualifiedName({ kind: 'link', name: l.link });
-    return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...linkKeyColumns(l).map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
+    const raw = qualifiedName({ kind: l.eventAttributes === undefined ? 'link' : 'non_historized_link', name: l.link });
+    return [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...linkKeyColumns(l).map((k) => k.name), ...(l.eventAttributes ?? []).map((c) => c.name)].map((c) => [c, copied(raw, c)] as const);
   },
   business_satellite: businessSatelliteOrigins('business_hub', 'satellite'),
   business_link_satellite: businessSatelliteOrigins('business_link', 'link_satellite'),

@@ -52,6 +52,12 @@ const FACTS: KindHandlers<KindFacts> = {
     sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
     rules: [],
   }),
+  non_historized_link: (l) => ({
+    businessKey: linkKeyColumns(l).map((k) => k.name),
+    parents: l.hubs.map((h) => ({ ref: { kind: 'hub', name: h.hub }, ...role(h.role) })),
+    sources: l.sources.map((s) => ({ ref: { kind: 'source_table', name: s.table }, columns: s.columns })),
+    rules: [],
+  }),
   satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),

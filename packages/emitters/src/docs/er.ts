@@ -15,7 +15,7 @@ type RawKind = RawVaultEntity['kind'];
 type ColumnKey = 'PK' | 'FK' | 'UK';
 
 /** Mermaid entity ids: no prefix is the start of another, so hub `x` and satellite `x` differ. */
-const ER_PREFIX = { hub: 'hub_', link: 'link_', satellite: 'sat_', link_satellite: 'lsat_' } as const satisfies Record<RawKind, string>;
+const ER_PREFIX = { hub: 'hub_', link: 'link_', non_historized_link: 'nhl_', satellite: 'sat_', link_satellite: 'lsat_' } as const satisfies Record<RawKind, string>;
 
 interface ErColumn {
   readonly name: string;
@@ -54,6 +54,11 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
     entity: l,
     keys: (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []),
     hangsOff: l.hubs.map((h) => ({ kind: 'hub', name: h.hub, label: h.role === undefined ? 'links' : `as ${h.role}` })),
+  }),
+  non_historized_link: (l) => ({
+    entity: l,
+    keys: (c) => (c === l.hashKey ? ['PK'] : l.hubs.some((h) => h.hashKey === c) ? ['FK'] : []),
+    hangsOff: l.hubs.map((h) => ({ kind: 'hub', name: h.hub, label: h.role === undefined ? 'events of' : `as ${h.role}` })),
   }),
   satellite: satelliteShape('hub'),
   link_satellite: satelliteShape('link'),

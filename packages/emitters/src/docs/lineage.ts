@@ -84,6 +84,7 @@ const noTables = (): ReadonlyArray<string> => [];
 const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   hub: (h) => h.sources.map((s) => s.table),
   link: (l) => l.sources.map((s) => s.table),
+  non_historized_link: (l) => l.sources.map((s) => s.table),
   satellite: (s) => [s.source.table],
   link_satellite: (s) => [s.source.table],
   business_hub: noTables,

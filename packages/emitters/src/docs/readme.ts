@@ -152,10 +152,12 @@ const satelliteLabel = (s: Satellite | LinkSatellite): string => `${label(s)}${s
 const KIND_LABELS: KindHandlers<string> = {
   hub: label,
   link: label,
+  non_historized_link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
   business_hub: label,
-  business_link: label,
+  // A business link over events offers their attributes: say so.
+  business_link: (l) => `${label(l)}${l.eventAttributes !== undefined ? ' (events)' : ''}`,
   business_satellite: label,
   business_link_satellite: label,
   presentation_view: label,

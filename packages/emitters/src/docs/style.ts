@@ -30,6 +30,8 @@ export const KIND_STYLES = {
   source_table: { label: 'source table', fill: '#f3f4f6', stroke: '#4b5563', dotShape: 'cylinder', dotStyle: 'filled', mermaidOpen: '[(', mermaidClose: ')]' },
   hub: { label: 'hub', ...HUB },
   link: { label: 'link', ...LINK },
+  // A link of events: a link's shape, a deeper green and a bold outline, since its rows carry their attributes.
+  non_historized_link: { label: 'non-historized link', ...LINK, fill: '#bbf7d0', dotStyle: 'filled,bold' },
   satellite: { label: 'satellite', ...SATELLITE },
   link_satellite: { label: 'link satellite', ...LINK_SATELLITE },
   business_hub: { label: 'business hub', ...HUB },

@@ -26,15 +26,18 @@ export function businessHubDsl(hub: BusinessHub): EntityDsl {
 
 export function businessLinkDsl(link: BusinessLink): EntityDsl {
   const keyColumns = linkKeyColumns(link);
+  const events = link.eventAttributes;
   return {
     mapping: {
       name: link.name,
       kind: link.kind,
-      source_entity: qualifiedName({ kind: 'link', name: link.link }),
+      source_entity: qualifiedName({ kind: events === undefined ? 'link' : 'non_historized_link', name: link.link }),
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
       business_keys: keyColumns.map((c) => c.name),
-      columns: columnMap(keyColumns.map((c) => [c.name, { source_column: c.name, type: typeText(c.type) }])),
+      // Over events, the business link carries their attributes as its own columns.
+      ...(events === undefined ? {} : { event_attributes: events.map((c) => c.name) }),
+      columns: columnMap([...keyColumns, ...(events ?? [])].map((c) => [c.name, { source_column: c.name, type: typeText(c.type) }])),
     },
     steps: (scope) => [literalStep(scope.method('apply_business_logic'), filterRules(link.filter))],
     businessKey: keyColumns.map((c) => c.name),

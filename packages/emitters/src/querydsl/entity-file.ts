@@ -11,7 +11,7 @@ import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './ac
 import type { EntityDsl } from './entity-dsl.js';
 import { DSL_KINDS, builderName, entityNames, entityPaths } from './kinds.js';
 import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
-import { hubDsl, linkDsl, linkSatelliteDsl, satelliteDsl } from './raw-vault.js';
+import { hubDsl, linkDsl, linkSatelliteDsl, nonHistorizedLinkDsl, satelliteDsl } from './raw-vault.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -22,6 +22,7 @@ import { FileScope, type DslContext } from './scope.js';
 const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   hub: hubDsl,
   link: linkDsl,
+  non_historized_link: nonHistorizedLinkDsl,
   satellite: satelliteDsl,
   link_satellite: linkSatelliteDsl,
   business_hub: businessHubDsl,

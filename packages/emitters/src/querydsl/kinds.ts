@@ -22,6 +22,13 @@ export interface DslKind {
 export const DSL_KINDS = {
   hub: { suffix: 'hub', enumName: 'RawHub', build: 'build_raw_vault_hub', shape: 'class', title: 'Raw vault hub' },
   link: { suffix: 'link', enumName: 'RawLink', build: 'build_raw_vault_link', shape: 'class', title: 'Raw vault link' },
+  non_historized_link: {
+    suffix: 'non_historized_link',
+    enumName: 'RawNonHistorizedLink',
+    build: 'build_raw_vault_non_historized_link',
+    shape: 'class',
+    title: 'Raw vault non-historized link',
+  },
   satellite: { suffix: 'satellite', enumName: 'RawSatellite', build: 'build_raw_vault_satellite', shape: 'main', title: 'Raw vault satellite' },
   link_satellite: { suffix: 'link_satellite', enumName: 'RawLinkSatellite', build: 'build_raw_vault_link_satellite', shape: 'main', title: 'Raw vault link satellite' },
   business_hub: { suffix: 'business_hub', enumName: 'BusinessHub', build: 'build_business_vault_hub', shape: 'class', title: 'Business vault hub' },
@@ -44,6 +51,7 @@ export const ENUM_KINDS = {
   RawHub: 'hub',
   RawSatellite: 'satellite',
   RawLink: 'link',
+  RawNonHistorizedLink: 'non_historized_link',
   RawLinkSatellite: 'link_satellite',
   BusinessHub: 'business_hub',
   BusinessHubSatellite: 'business_satellite',

@@ -4,7 +4,7 @@
  * their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { EntitySource, Hub, Link, LinkSatellite, Satellite } from '@vault/core';
+import type { EntitySource, Hub, Link, LinkSatellite, NonHistorizedLink, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
@@ -57,6 +57,38 @@ export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
     },
     // Each hub's mapping, joined on the link's column for that hub (a role's own column when
     // the link holds the same hub twice).
+    steps: (scope: FileScope) => link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
+    businessKey: keyColumns.map((c) => c.name),
+  };
+}
+
+/**
+ * A non-historized link: a link's mapping plus the event's attributes as columns of its own and
+ * the facts a framework needs to load it: insert-only (an event already loaded is never loaded
+ * again, whatever its attributes), no satellite.
+ */
+export function nonHistorizedLinkDsl(link: NonHistorizedLink, ctx: DslContext): EntityDsl {
+  const first = link.sources[0];
+  const keyColumns = linkKeyColumns(link);
+  return {
+    mapping: {
+      name: link.name,
+      kind: link.kind,
+      source_table: first?.table ?? null,
+      hash_key: link.hashKey,
+      hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      missing_references: MISSING_REFERENCES,
+      insert_only: true,
+      business_keys: keyColumns.map((c) => c.name),
+      event_attributes: link.payload.map((c) => c.name),
+      sensitive_attributes: [...(link.sensitiveColumns ?? [])],
+      delta_order: link.deltaOrder ?? null,
+      columns: columnMap([
+        ...keyColumns.map((c, i): [string, PyDict] => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }]),
+        ...link.payload.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }]),
+      ]),
+      sources: link.sources.map((s) => sourceEntry(ctx, s)),
+    },
     steps: (scope: FileScope) => link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
     businessKey: keyColumns.map((c) => c.name),
   };

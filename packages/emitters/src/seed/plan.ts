@@ -47,6 +47,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
   hub: (hub) => ({ ...NONE, keys: hub.sources.map((s) => ({ table: s.table, hub, columns: s.columns })) }),
   // A link's key columns are its hubs' (the hubs' own entries cover them).
   link: none,
+  // An event's key columns (its hubs' keys and its id) identify a row: one event per row.
+  non_historized_link: (l) => ({ ...NONE, identity: l.sources.map((s) => ({ table: s.table, columns: s.columns })) }),
   satellite: (s) => ({ ...NONE, owns: [{ table: s.source.table, hub: s.parent }], deltaOrder: deltaOrder(s) }),
   link_satellite: (s, links) => ({
     ...NONE,

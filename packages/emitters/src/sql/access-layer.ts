@@ -30,7 +30,8 @@ function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: st
     return { entity: hub, keys: hub.businessKeys, sat: ctx.businessSatelliteOf.get(hub.name) };
   }
   const link = need(ctx.businessLinks, name, 'business link');
-  return { entity: link, keys: linkKeyColumns(link), sat: ctx.businessLinkSatelliteOf.get(link.name) };
+  // Over events, the attributes are columns of the business link itself, as its keys are.
+  return { entity: link, keys: [...linkKeyColumns(link), ...(link.eventAttributes ?? [])], sat: ctx.businessLinkSatelliteOf.get(link.name) };
 }
 
 /** A column read from the base ("b") or its business satellite ("s"). */

@@ -126,9 +126,10 @@ export function offeredScope(ctx: SqlContext, base: string, keys: ReadonlyArray<
 export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink): Statement {
   const { col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const isHub = hub.kind === 'business_hub';
-  const raw = isHub ? entityTable(ctx, 'hub', hub.hub) : entityTable(ctx, 'link', hub.link);
+  // A business link over events reads its non-historized link, attributes and all.
+  const raw = isHub ? entityTable(ctx, 'hub', hub.hub) : entityTable(ctx, hub.eventAttributes !== undefined ? 'non_historized_link' : 'link', hub.link);
   const sat = isHub ? ctx.businessSatelliteOf.get(hub.name) : ctx.businessLinkSatelliteOf.get(hub.name);
-  const keys = isHub ? hub.businessKeys : linkKeyColumns(hub);
+  const keys = isHub ? hub.businessKeys : [...linkKeyColumns(hub), ...(hub.eventAttributes ?? [])];
   return createEntityView(ctx, hub.kind, hub.name, (w) => {
     w.line('SELECT');
     w.block(() =>

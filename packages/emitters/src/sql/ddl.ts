@@ -3,7 +3,7 @@
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
-import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type Satellite } from '@vault/core';
+import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type Satellite } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -32,7 +32,7 @@ export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> 
   });
 }
 
-type RawEntity = Hub | Link | Satellite | LinkSatellite;
+type RawEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;
 
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
@@ -50,7 +50,7 @@ export interface TableKeys {
   readonly unique: ReadonlyArray<ReadonlyArray<string>>;
 }
 
-const keyed = (e: Hub | Link): TableKeys => ({ primary: [e.hashKey], unique: [] });
+const keyed = (e: Hub | Link | NonHistorizedLink): TableKeys => ({ primary: [e.hashKey], unique: [] });
 const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
 const view = (): undefined => undefined;
 
@@ -58,6 +58,7 @@ const view = (): undefined => undefined;
 export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   hub: keyed,
   link: keyed,
+  non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
   business_hub: view,
@@ -128,6 +129,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const ghosts: KindHandlers<ReadonlyArray<SqlStatement>> = {
     hub: (h) => insert(h, [[h.hashKey, zero], ...h.businessKeys.map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
+    // The unknown event: a fact view's outer joins find it; its attributes are NULL.
+    non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
     business_hub: none,

@@ -15,6 +15,7 @@ import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
+import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -148,6 +149,13 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
+    reads: landingReads(
+      ctx,
+      l.sources.map((s) => s.table),
+    ),
+  }),
+  non_historized_link: (l, ctx) => ({
+    statements: l.sources.length === 0 ? [] : [nonHistorizedLinkLoad(ctx, l)],
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),

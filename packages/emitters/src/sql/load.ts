@@ -207,8 +207,11 @@ export function hubMissingKeys(ctx: SqlContext, hub: Hub): Statement | undefined
 /** The one column of `hubMissingKeys`' one row. */
 export const MISSING_KEYS_COLUMN = 'n';
 
+/** What the hashing of a link's keys needs: a link's or a non-historized link's. */
+export type LinkKeys = Pick<Link, 'name' | 'hubs' | 'dependentChildKeys'>;
+
 /** Hash inputs per hub of a link, from landing columns lined up with all the link's keys (`linkKeyColumns`). */
-export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
+export function linkInputs(ctx: SqlContext, link: LinkKeys, columns: ReadonlyArray<string>): ReadonlyArray<ReadonlyArray<HashInput>> {
   const keyCount = linkKeyColumns(link).length;
   if (columns.length !== keyCount) throw new Error(`vault SQL: link '${link.name}' has ${keyCount} key columns, a source gives ${columns.length}`);
   let at = 0;
@@ -224,7 +227,7 @@ export function linkInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<s
  * ones. They are hashed after every hub's key, and a missing one hashes as `^^` like any NULL
  * key part, and never keeps a row out (a link row needs one hub's key at least, linkKeep).
  */
-export function childKeyInputs(ctx: SqlContext, link: Link, columns: ReadonlyArray<string>): ReadonlyArray<HashInput> {
+export function childKeyInputs(ctx: SqlContext, link: LinkKeys, columns: ReadonlyArray<string>): ReadonlyArray<HashInput> {
   const childKeys = link.dependentChildKeys ?? [];
   return childKeys.length === 0 ? [] : keyInputs(ctx.dialect, columns.slice(columns.length - childKeys.length), childKeys);
 }

@@ -10,6 +10,7 @@ import {
   type BusinessSatellite,
   type Hub,
   type Link,
+  type NonHistorizedLink,
   type LinkSatellite,
   type Satellite,
   type VaultEntity,
@@ -45,7 +46,7 @@ interface BlockContext extends NameScope {
 const metadata = ({ dialect: d }: BlockContext) => ({ load_ts: d.identifier(METADATA_COLUMNS.loadTimestamp), record_source: d.identifier(METADATA_COLUMNS.recordSource) }) as const;
 
 const hubBlock = (h: Hub | BusinessHub, b: BlockContext): SqlManifestBlock => ({ table: b.table, hash_key: b.dialect.identifier(h.hashKey), ...metadata(b) });
-const linkBlock = (l: Link | BusinessLink, b: BlockContext): SqlManifestBlock => ({
+const linkBlock = (l: Link | NonHistorizedLink | BusinessLink, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
   hash_key: b.dialect.identifier(l.hashKey),
   ...metadata(b),
@@ -69,6 +70,7 @@ const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock =>
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   hub: hubBlock,
   link: linkBlock,
+  non_historized_link: linkBlock,
   satellite: satelliteBlock,
   link_satellite: satelliteBlock,
   business_hub: hubBlock,

@@ -23,6 +23,7 @@ type SchemaKey = keyof VaultModel['schemas'];
 export const TABLE_PREFIX = {
   hub: 'hub_',
   link: 'lnk_',
+  non_historized_link: 'nhl_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
   business_hub: 'bhub_',

@@ -19,6 +19,7 @@ const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTabl
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   hub: table,
   link: table,
+  non_historized_link: table,
   satellite: table,
   link_satellite: table,
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
@@ -41,6 +42,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
 const VIEW_STEP = {
   hub: 0,
   link: 0,
+  non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
   business_hub: 1,

@@ -23,6 +23,7 @@ const view = (): ReadonlyArray<string> => [];
 const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   hub: (h) => [h.hashKey, ...metadata],
   link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
+  non_historized_link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
   satellite,
   link_satellite: satellite,
   business_hub: view,

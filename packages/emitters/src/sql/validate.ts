@@ -19,6 +19,7 @@ const none = (): SqlObjects => [];
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
   link: none,
+  non_historized_link: none,
   satellite: none,
   link_satellite: none,
   business_hub: none,
@@ -62,8 +63,14 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     if (!ctx.sourceColumns.has(s.source.table)) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which is not a landing table of the model`);
     else if (parentKeySource(ctx, s) === undefined) problem(s.origin, `${s.kind} '${s.name}' reads '${s.source.table}', which does not carry the key of '${s.parent}'`);
   }
-  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link')]) {
+  for (const e of [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'link'), ...entitiesOf(model, 'non_historized_link')]) {
     for (const s of e.sources) if (!ctx.sourceColumns.has(s.table)) problem(e.origin, `${e.kind} '${e.name}' reads '${s.table}', which is not a landing table of the model`);
+  }
+  for (const l of entitiesOf(model, 'non_historized_link')) {
+    const type = l.deltaOrder === undefined ? undefined : ctx.sourceColumns.get(l.sources[0]?.table ?? '')?.get(l.deltaOrder)?.type;
+    if (l.deltaOrder !== undefined && type === undefined) problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', which is not a column of its table`);
+    else if (type !== undefined && !ctx.dialect.sortable(type.kind))
+      problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
   }
   for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {

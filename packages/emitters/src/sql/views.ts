@@ -43,6 +43,7 @@ const table = (): ReadonlyArray<ModelView> => [];
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
   link: table,
+  non_historized_link: table,
   satellite: table,
   link_satellite: table,
   business_hub: entityView('business_vault'),

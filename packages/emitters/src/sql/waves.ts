@@ -18,6 +18,7 @@ const none = (): ReadonlyArray<string> => [];
 const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   hub: none,
   link: (l) => l.hubs.map((h) => key('hub', h.hub)),
+  non_historized_link: (l) => l.hubs.map((h) => key('hub', h.hub)),
   satellite: (s) => [key('hub', s.parent)],
   link_satellite: (s) => [key('link', s.parent)],
   business_hub: none,
