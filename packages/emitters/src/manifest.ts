@@ -35,9 +35,16 @@ export interface ManifestColumn {
   readonly type: string;
 }
 
+/** A reference table a business satellite joins: by its code columns, bringing in its current descriptions. */
+export interface ManifestLookup {
+  readonly reference_table: string;
+  readonly code_columns: ReadonlyArray<string>;
+  readonly columns: ReadonlyArray<string>;
+}
+
 export interface ManifestEntity {
   readonly name: string;
-  /** Hubs and links (raw and business). */
+  /** Hubs and links (raw and business); a reference table's codes. */
   readonly business_keys?: ReadonlyArray<string>;
   /** Links (raw and business) with dependent child keys: those columns, hashed after `business_keys`. */
   readonly dependent_child_keys?: ReadonlyArray<string>;
@@ -48,6 +55,10 @@ export interface ManifestEntity {
   /** Satellites of every kind: the hub or link they describe. */
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
+  /** Reference tables: the tables whose columns carry the code (lookups, never links). */
+  readonly used_by?: ReadonlyArray<ManifestSource>;
+  /** Business satellites that join reference tables: per reference table, the code columns and the joined descriptions. */
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
   readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
   readonly files: ReadonlyArray<string>;
@@ -159,13 +170,19 @@ interface KindFields {
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
+  readonly used_by?: ReadonlyArray<ManifestSource>;
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
 }
 
 const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>): KindFields => ({
   parent: s.parent,
   sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn) }],
 });
-const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
+const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({
+  parent: s.parent,
+  sources: [],
+  ...(s.lookups === undefined ? {} : { lookups: s.lookups.map((l) => ({ reference_table: l.referenceTable, code_columns: [...l.codeColumns], columns: l.columns.map((c) => c.name) })) }),
+});
 const accessEntity = (): KindFields => ({ sources: [] });
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
@@ -184,6 +201,11 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  reference_table: (r) => ({
+    business_keys: r.codes.map((c) => c.name),
+    sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)] }],
+    used_by: r.usedBy.map(source),
+  }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
@@ -216,6 +238,8 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,
+    ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
+    ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity)

@@ -142,6 +142,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   },
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
+  // Named after its table: no spec key renames it.
+  reference_table: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
   business_link: (l, ctx) => ruleTargets('link', l, linkKeyColumns(l), ctx),
   business_satellite: () => NOTHING,

@@ -98,6 +98,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   link: linked,
   satellite: described,
   link_satellite: described,
+  // Keyed by its code: shown as its business key.
+  reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   business_hub: keyed,
   business_link: linked,
   business_satellite: described,

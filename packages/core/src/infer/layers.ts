@@ -4,13 +4,14 @@
  */
 import type { AccessLayerEntity, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity } from '../ir/business-vault.js';
-import type { Hub, Link, LinkSatellite, RawVaultEntity, Satellite } from '../ir/raw-vault.js';
+import type { Hub, Link, LinkSatellite, RawVaultEntity, ReferenceTable, Satellite } from '../ir/raw-vault.js';
 
 export interface RawVault {
   readonly hubs: ReadonlyArray<Hub>;
   readonly links: ReadonlyArray<Link>;
   readonly satellites: ReadonlyArray<Satellite>;
   readonly linkSatellites: ReadonlyArray<LinkSatellite>;
+  readonly referenceTables: ReadonlyArray<ReferenceTable>;
 }
 
 export interface BusinessVault {
@@ -33,6 +34,7 @@ export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer)
     ...raw.links,
     ...raw.satellites,
     ...raw.linkSatellites,
+    ...raw.referenceTables,
     ...bv.hubs,
     ...bv.links,
     ...bv.satellites,

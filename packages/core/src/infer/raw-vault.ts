@@ -1,5 +1,5 @@
 /**
- * Third step: hubs, links, satellites and link satellites from the tables and references.
+ * Third step: hubs, links, satellites, link satellites and reference tables from the tables and references.
  */
 import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
@@ -12,6 +12,7 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
+import { buildReferenceTables, findCodeLists } from './reference-tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -34,10 +35,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const byFrom = groupBy(refs, (r) => r.from);
   const refsFrom = (t: string): Ref[] => byFrom.get(t) ?? [];
   const tableByName = indexBy(tables, (t) => t.name);
+  const codeLists = findCodeLists(tables, refs);
+  // A reference to a code list carries a code: a lookup, never a link; the code stays in the payload.
   const targetIsHubLike = (r: Ref): boolean => {
     if (r.target.kind === 'implied') return true;
     const t = tableByName.get(r.target.table);
-    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link';
+    return t !== undefined && !codeLists.has(t.name) && t.kind !== 'link';
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
@@ -45,9 +48,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
     const refColumns = new Set(linkable.flatMap((r) => r.columns));
-    if (t.kind === 'reference') {
+    const codeList = codeLists.get(t.name);
+    if (codeList !== undefined) {
       roles.set(t.name, 'reference');
-      roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`));
+      roleEvidence.set(t.name, codeList);
       continue;
     }
     if (t.kind === 'link') {
@@ -196,7 +200,13 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
   return {
-    raw: { hubs: hubList.sort(byName), links: links.sort(byName), satellites: satellites.sort(byName), linkSatellites: linkSatellites.sort(byName) },
+    raw: {
+      hubs: hubList.sort(byName),
+      links: links.sort(byName),
+      satellites: satellites.sort(byName),
+      linkSatellites: linkSatellites.sort(byName),
+      referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
+    },
     roles,
   };
 }

@@ -15,7 +15,10 @@ export const RULES = {
   'table.association_child_keys':
     'the business key is references to two or more hubs plus columns named like line numbers (*_line*, *_seq*, *_no, *_nr): the table becomes a link with those columns as dependent child keys',
   'table.link_override': 'the spec says kind: link',
-  'table.reference_override': 'the spec says kind: reference: reference data, kept in the satellites of the tables that use it',
+  'table.reference_override': 'the spec says kind: reference: the table is a code list and becomes a reference table',
+  'table.code_list':
+    'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column of a text or small integer type, at most 4 descriptive columns, no references and no table holding its code in its own key becomes a reference table',
+  'ref.code_reference': "columns of other tables carry the reference table's code: lookups (never links), joined to the current descriptions in the business vault",
   'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
   'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
   'link.declared_reference': 'the spec declares a reference (a foreign key)',
@@ -38,6 +41,7 @@ export const RULES = {
   'bv.business_link': 'one business link per link',
   'bv.business_link_satellite': 'one business link satellite per link with descriptive data, bringing its link satellites together',
   'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
+  'bv.reference_lookup': "a business satellite whose columns carry a reference table's code gets the code's current descriptions joined in",
   'al.presentation_view': 'a presentation view per business hub: current values, flattened',
   'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs',
   'al.reporting_view': 'the spec asks for a reporting view',

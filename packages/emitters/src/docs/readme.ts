@@ -154,6 +154,7 @@ const KIND_LABELS: KindHandlers<string> = {
   link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
+  reference_table: label,
   business_hub: label,
   business_link: label,
   business_satellite: label,

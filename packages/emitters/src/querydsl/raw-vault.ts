@@ -4,7 +4,7 @@
  * their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { Hub, Link, LinkSatellite, Satellite } from '@vault/core';
+import type { Hub, Link, LinkSatellite, ReferenceTable, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
@@ -75,5 +75,29 @@ export function linkSatelliteDsl(sat: LinkSatellite): EntityDsl {
     mapping: satelliteMapping(sat),
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
+  };
+}
+
+/**
+ * A reference table starts from its own mapping, keyed by its code (no hash key): the code, the
+ * descriptions whose history it keeps, and the tables carrying the code, all as plain literals.
+ */
+export function referenceTableDsl(ref: ReferenceTable): EntityDsl {
+  const codes = ref.codes.map((c) => c.name);
+  return {
+    mapping: {
+      name: ref.name,
+      kind: ref.kind,
+      source_table: ref.source.table,
+      business_keys: codes,
+      delta_order: ref.deltaOrder ?? null,
+      columns: columnMap([
+        ...ref.codes.map((c, i): [string, PyDict] => [c.name, { source_column: ref.source.columns[i] ?? null, type: typeText(c.type) }]),
+        ...ref.attributes.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }]),
+      ]),
+      used_by: ref.usedBy.map((u) => ({ table: u.table, columns: u.columns })),
+    },
+    steps: () => [],
+    businessKey: codes,
   };
 }

@@ -62,6 +62,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // A code identifies a row of its list.
+  reference_table: (r) => ({ ...NONE, identity: [{ table: r.source.table, columns: r.source.columns }], deltaOrder: r.deltaOrder === undefined ? [] : [{ table: r.source.table, column: r.deltaOrder }] }),
   business_hub: none,
   business_link: none,
   business_satellite: none,

@@ -25,6 +25,7 @@ export const TABLE_PREFIX = {
   link: 'lnk_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
+  reference_table: 'ref_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
   business_satellite: 'bsat_',
