@@ -31,9 +31,21 @@ export function looksLikeCodeListName(table: string): boolean {
   return CODE_LIST_NAME.test(table.toLowerCase());
 }
 
-/** A code: text of any length, or a small integer (`smallint`, `int`). */
-function isCodeType(c: Column): boolean {
-  return ['text', 'varchar', 'char', 'smallint', 'int'].includes(c.type.kind);
+/** Names of code columns: `code`, `*_code`, `*_cd`, `*_abbr`, `*_iso*`, `iso_*`. */
+const CODE_COLUMN_NAME = /^(?:code|.+_code|.+_cd|.+_abbr|.+_abbreviation|.+_iso\d*|iso_.+)$/;
+
+/**
+ * A code: a column named like one (`CODE_COLUMN_NAME`, or the entity's name or last word:
+ * `rating_grade`, `grade`) holding text (`char(3)`, `varchar`, `text`), or a small integer
+ * (`smallint`, `int`) named `*_code`. An `id` or an integer `*_id` / `*key` is a surrogate key, as
+ * entity tables have (TPC-H's `r_regionkey`, Sakila's `language_id`): not clear evidence, so
+ * such a table stays a hub.
+ */
+function isCode(c: Column, entity: string): boolean {
+  const name = c.name.toLowerCase();
+  if (['smallint', 'int'].includes(c.type.kind)) return name.endsWith('_code');
+  const named = CODE_COLUMN_NAME.test(name) || name === entity.toLowerCase() || name === entity.toLowerCase().split('_').pop();
+  return named && ['text', 'varchar', 'char'].includes(c.type.kind);
 }
 
 /** The descriptive columns of a table: neither key nor technical nor ignored. */
@@ -62,10 +74,13 @@ export function findCodeLists(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (t.kind !== undefined || t.key.length !== 1 || !looksLikeCodeListName(t.name)) continue;
     const code = t.columns.find((c) => c.name === t.key[0])!;
     const described = descriptiveColumns(t);
-    if (!isCodeType(code) || described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || t.spec.satellites !== undefined) continue;
+    if (!isCode(code, t.entity) || described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || t.spec.satellites !== undefined) continue;
     found.set(
       t.name,
-      ev('table.code_list', `${t.name}: named like a code list, keyed by code '${code.name}' (${code.type.kind}), ${described.length} descriptive column${described.length === 1 ? '' : 's'}, no references`),
+      ev(
+        'table.code_list',
+        `${t.name}: named like a code list, keyed by code '${code.name}' (${code.type.kind}), ${described.length} descriptive column${described.length === 1 ? '' : 's'}, no references`,
+      ),
     );
   }
   return found;
@@ -80,11 +95,17 @@ export function buildReferenceTables(tables: ReadonlyArray<TableInfo>, refs: Rea
   for (const t of tables) {
     const why = codeLists.get(t.name);
     if (why === undefined) continue;
+    if (t.kind === 'reference') overrideConflicts(t, refs, codeLists, diagnostics);
     if (t.key.length === 0) {
       diagnostics.push(
-        pathDiag('VLT413', ['tables', t.name], `reference table '${t.name}' has no code column, so it is left out of the vault: declare business_key (or primary_key), or name its code like ${t.entity}_code`, {
-          target: 'key',
-        }),
+        pathDiag(
+          'VLT413',
+          ['tables', t.name],
+          `reference table '${t.name}' has no code column, so it is left out of the vault: declare business_key (or primary_key), or name its code like ${t.entity}_code`,
+          {
+            target: 'key',
+          },
+        ),
       );
       continue;
     }
@@ -109,14 +130,42 @@ export function buildReferenceTables(tables: ReadonlyArray<TableInfo>, refs: Rea
       ...(t.spec.delta_order !== undefined ? { deltaOrder: t.spec.delta_order } : {}),
       usedBy: [...usedBy].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0)),
       derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
-      evidence: [
-        t.keyEvidence!,
-        why,
-        ...(usedBy.length > 0 ? [ev('ref.code_reference', `code carried by ${usedBy.map((u) => `${u.table}(${u.columns.join(', ')})`).join(', ')}`)] : []),
-      ],
+      evidence: [t.keyEvidence!, why, ...(usedBy.length > 0 ? [ev('ref.code_reference', `code carried by ${usedBy.map((u) => `${u.table}(${u.columns.join(', ')})`).join(', ')}`)] : [])],
       origin: ['tables', t.name],
       ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
     });
   }
   return result.sort(byName);
+}
+
+/** Settings of hubs and links on a table declared `kind: reference`: it has no hub, link or satellite to name. */
+const NOT_FOR_REFERENCE_TABLES = ['hub', 'link', 'satellites', 'dependent_child_keys'] as const;
+
+/**
+ * VLT406 for what a `kind: reference` table cannot keep: a hub, link or satellite setting, or a
+ * reference to a table that is no code list (a reference table has no links, so it would be lost).
+ */
+function overrideConflicts(t: TableInfo, refs: ReadonlyArray<Ref>, codeLists: ReadonlyMap<string, Evidence>, diagnostics: PathDiagnostic[]): void {
+  for (const key of NOT_FOR_REFERENCE_TABLES) {
+    if (t.spec[key] !== undefined) {
+      diagnostics.push(
+        pathDiag(
+          'VLT406',
+          ['tables', t.name, key],
+          `table '${t.name}' is declared kind: reference, a reference table, which has no ${key.replaceAll('_', ' ')}; leave ${key} out, or declare another kind`,
+          { target: 'key' },
+        ),
+      );
+    }
+  }
+  (t.spec.references ?? []).forEach((r, i) => {
+    if (codeLists.has(r.table) || !refs.some((x) => x.from === t.name && x.target.kind === 'table' && x.target.table === r.table)) return;
+    diagnostics.push(
+      pathDiag(
+        'VLT406',
+        ['tables', t.name, 'references', i],
+        `table '${t.name}' is declared kind: reference, a reference table, which keeps no link to '${r.table}'; leave the reference out, or declare the table a hub`,
+      ),
+    );
+  });
 }
