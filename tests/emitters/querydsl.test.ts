@@ -122,6 +122,10 @@ class RawLinkSatellite(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class ReferenceTable(Enum):
+    """No raw vault reference tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -353,6 +357,7 @@ describe('framework profile', () => {
       'RawSatellite',
       'RawLink',
       'RawLinkSatellite',
+      'ReferenceTable',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -378,6 +383,7 @@ describe('framework profile', () => {
       'build_raw_vault_link',
       'build_raw_vault_link_satellite',
       'build_raw_vault_satellite',
+      'build_reference_table',
       'build_reporting_view',
       'drop',
       'flatten',
@@ -496,7 +502,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites', 'reference_tables']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
