@@ -45,6 +45,10 @@ class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
 
 
+class ReferenceTable(Enum):
+    """No raw vault reference tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     COLLATERAL = 'collateral'
