@@ -46,7 +46,7 @@ class RawLinkSatellite(Enum):
 
 
 class ReferenceTable(Enum):
-    """No raw vault reference tables in this model."""
+    RATING_GRADE = 'rating_grade'
 
 
 class BusinessHub(Enum):
