@@ -50,7 +50,15 @@ describe('reference tables in the Query DSL', () => {
   it('lists them in the manifest', () => {
     const rt = compiled.manifest.raw_vault.reference_tables;
     expect(rt.map((e) => [e.name, e.business_keys, e.sources, e.used_by])).toEqual([
-      ['currency', ['currency_code'], [{ table: 'currencies', columns: ['currency_code', 'currency_name'] }], [{ table: 'orders', columns: ['currency_code'] }]],
+      [
+        'currency',
+        ['currency_code'],
+        [{ table: 'currencies', columns: ['currency_code', 'currency_name'] }],
+        [
+          { table: 'order_details', columns: ['price_currency_code'] },
+          { table: 'orders', columns: ['currency_code'] },
+        ],
+      ],
       ['us_state', ['state_abbr'], [{ table: 'us_states', columns: ['state_abbr', 'state_name', 'state_region'] }], [{ table: 'customers', columns: ['region'] }]],
     ]);
     expect(rt[0]!.columns.map((c) => c.name)).toEqual(['currency_code', 'load_ts', 'record_source', 'hashdiff', 'currency_name']);
