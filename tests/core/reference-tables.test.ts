@@ -170,6 +170,11 @@ describe('when in doubt the table stays a hub', () => {
     expect(m.byKind.reference_table).toEqual([]);
   });
 
+  test('a hub, link or satellite setting keeps a code list a hub', () => {
+    expect(hubs({ tables: { currencies: { hub: 'money', ...CURRENCIES } } })).toEqual([['money'], []]);
+    expect(hubs({ tables: { currencies: { satellites: { currency_names: ['currency_name'] }, ...CURRENCIES } } })).toEqual([['currency'], []]);
+  });
+
   test('kind: hub keeps a code list a hub', () => {
     expect(hubs({ tables: { currencies: { kind: 'hub', ...CURRENCIES } } })).toEqual([['currency'], []]);
   });

@@ -16,6 +16,9 @@ import type { TableInfo } from './tables.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
+/** Hub, link and satellite settings: a table with one is meant to be a hub or link, and a reference table has none to name. */
+const NOT_FOR_REFERENCE_TABLES = ['hub', 'link', 'satellites', 'dependent_child_keys'] as const;
+
 /** At most this many descriptive columns: a code list describes its codes, it holds no business data. */
 export const MAX_CODE_LIST_ATTRIBUTES = 4;
 
@@ -57,8 +60,8 @@ function descriptiveColumns(t: TableInfo): Column[] {
 /**
  * The tables that are code lists, with the evidence: `kind: reference`, or (without `kind:`)
  * the rule `table.code_list`: named like a code list, one key column of a code type, at most
- * four descriptive columns, no reference to another table, and no table holding its code in its
- * own business key (an association over it stays a link, so the list stays a hub). When in
+ * four descriptive columns, no reference to another table, no hub, link or satellite setting,
+ * and no table holding its code in its own business key (an association over it stays a link, so the list stays a hub). When in
  * doubt the table stays a hub.
  */
 export function findCodeLists(tables: ReadonlyArray<TableInfo>, refs: ReadonlyArray<Ref>): ReadonlyMap<string, Evidence> {
@@ -74,7 +77,8 @@ export function findCodeLists(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (t.kind !== undefined || t.key.length !== 1 || !looksLikeCodeListName(t.name)) continue;
     const code = t.columns.find((c) => c.name === t.key[0])!;
     const described = descriptiveColumns(t);
-    if (!isCode(code, t.entity) || described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || t.spec.satellites !== undefined) continue;
+    if (!isCode(code, t.entity) || described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || NOT_FOR_REFERENCE_TABLES.some((k) => t.spec[k] !== undefined))
+      continue;
     found.set(
       t.name,
       ev(
@@ -137,9 +141,6 @@ export function buildReferenceTables(tables: ReadonlyArray<TableInfo>, refs: Rea
   }
   return result.sort(byName);
 }
-
-/** Settings of hubs and links on a table declared `kind: reference`: it has no hub, link or satellite to name. */
-const NOT_FOR_REFERENCE_TABLES = ['hub', 'link', 'satellites', 'dependent_child_keys'] as const;
 
 /**
  * VLT406 for what a `kind: reference` table cannot keep: a hub, link or satellite setting, or a

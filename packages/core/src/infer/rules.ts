@@ -17,7 +17,7 @@ export const RULES = {
   'table.link_override': 'the spec says kind: link',
   'table.reference_override': 'the spec says kind: reference: the table is a code list and becomes a reference table',
   'table.code_list':
-    'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column holding a code (text named code, *_code, *_cd, *_abbr, *_iso*, iso_* or like the entity; or a small integer named *_code), at most 4 descriptive columns, no references and no table holding its code in its own key becomes a reference table',
+    'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column holding a code (text named code, *_code, *_cd, *_abbr, *_iso*, iso_* or like the entity; or a small integer named *_code), at most 4 descriptive columns, no references, no hub/link/satellites/dependent_child_keys setting and no table holding its code in its own key becomes a reference table',
   'ref.code_reference': "columns of other tables carry the reference table's code: lookups (never links), joined to the current descriptions in the business vault",
   'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
   'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
