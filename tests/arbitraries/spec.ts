@@ -4,7 +4,8 @@
  *
  * How validity is kept by construction:
  * - Hub tables take distinct single-word concepts from HUB_WORDS, so each table feeds a hub
- *   of its own (named after the concept) and no concept name is a suffix of another.
+ *   of its own (named after the concept) and no concept name is a suffix of another; none is
+ *   named like a code list (`region`, `currency`, ...), which becomes a reference table.
  * - Every key column is named after its table's concept (`<concept>_id`, `<concept>_code`,
  *   ...), or is `id`; descriptive columns come from DESCRIPTIVE, none of which looks like a
  *   key (`_id`, `_key`, `_code`, `_no`, ...), a sensitive or a technical column. So the only
@@ -24,7 +25,7 @@ import type { ColumnSpec, DimensionalModelSpec, ReferenceSpec, ReportingViewSpec
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
 
-/** Business concepts: not reserved, not sensitive/technical-looking, regular plurals. */
+/** Business concepts: not reserved, not sensitive/technical-looking, not code lists (docs/inference.md), regular plurals. */
 export const HUB_WORDS = [
   'customer',
   'product',
@@ -33,7 +34,7 @@ export const HUB_WORDS = [
   'invoice',
   'payment',
   'ledger',
-  'region',
+  'territory',
   'vendor',
   'contract',
   'asset',
