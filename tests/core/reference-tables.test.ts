@@ -117,6 +117,18 @@ describe('code lists become reference tables (table.code_list)', () => {
     expect(lookupsOf(r.model!, 'order')).toBeUndefined();
   });
 
+  test('a sensitive description is kept in the reference table and never joined', () => {
+    const m = ok({
+      tables: {
+        currencies: { columns: { currency_code: nn('char(3)'), currency_name: 'text', desk_email: 'text', note: { type: 'text', role: 'sensitive' } } },
+        orders: { columns: { order_id: nn('int'), currency_code: 'char(3)' } },
+      },
+    });
+    expect(names(ref(m, 'currency').attributes)).toEqual(['currency_name', 'desk_email', 'note']);
+    expect(ref(m, 'currency').sensitive).toEqual(['desk_email', 'note']);
+    expect(lookupsOf(m, 'order')!.map((l) => names(l.columns))).toEqual([['currency_name']]);
+  });
+
   test('a code list nobody references is a reference table all the same', () => {
     const m = ok({ tables: { order_status: { primary_key: ['status_code'], columns: { status_code: nn('varchar(10)'), label: 'text' } } } });
     expect(names(m.byKind.reference_table)).toEqual(['order_status']);

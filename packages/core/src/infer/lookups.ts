@@ -8,7 +8,8 @@
  * other is prefixed with the name (`us_state` + `abbr` → `us_state_abbr`). When one entity carries the same reference table's code in
  * several columns (`billing_country_code`, `shipping_country_code`), every name is prefixed
  * with the code columns instead (`billing_country_code_country_name`). A name still taken by a
- * column of the entity is VLT420 and that description is not joined.
+ * column of the entity is VLT420 and that description is not joined. Sensitive descriptions
+ * (`role: sensitive`, or named so) are never joined.
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
@@ -48,7 +49,10 @@ export function lookupsOf(
   const lookups: Lookup[] = [];
   for (const { rt, codeColumns } of found) {
     const joined: LookupColumn[] = [];
+    const sensitive = new Set(rt.sensitive);
     for (const a of rt.attributes) {
+      // A sensitive description stays in the reference table, as sensitive satellites stay out of the business vault.
+      if (sensitive.has(a.name)) continue;
       const name = (uses.get(rt.name) ?? 0) > 1 ? `${codeColumns.join('_')}_${a.name}` : joinedName(rt.name, a.name);
       if (names.has(name.toLowerCase())) {
         diagnostics.push(

@@ -9,7 +9,7 @@ import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { Column, Evidence, SourcedColumn } from '../ir/common.js';
 import type { CodeReference, ReferenceTable } from '../ir/raw-vault.js';
-import { looksTechnical } from './naming.js';
+import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
@@ -51,10 +51,13 @@ function isCode(c: Column, entity: string): boolean {
   return named && ['text', 'varchar', 'char'].includes(c.type.kind);
 }
 
-/** The descriptive columns of a table: neither key nor technical nor ignored. */
+/** The descriptive columns of a table: neither key, technical nor ignored (sensitive ones included). */
 function descriptiveColumns(t: TableInfo): Column[] {
   const key = new Set(t.key);
-  return t.columns.filter((c) => !key.has(c.name) && !looksTechnical(c.name) && t.roles.get(c.name) === undefined && c.name !== t.spec.delta_order);
+  return t.columns.filter((c) => {
+    const role = t.roles.get(c.name);
+    return !key.has(c.name) && !looksTechnical(c.name) && (role === undefined || role === 'sensitive') && c.name !== t.spec.delta_order;
+  });
 }
 
 /**
@@ -130,6 +133,7 @@ export function buildReferenceTables(tables: ReadonlyArray<TableInfo>, refs: Rea
         return { name: c.name, type: c.type, nullable: false, ...(c.description !== undefined ? { description: c.description } : {}) };
       }),
       attributes,
+      sensitive: attributes.filter((a) => t.roles.get(a.name) === 'sensitive' || looksSensitive(a.name)).map((a) => a.name),
       source: { table: t.name, columns: t.key },
       ...(t.spec.delta_order !== undefined ? { deltaOrder: t.spec.delta_order } : {}),
       usedBy: [...usedBy].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0)),

@@ -79,6 +79,8 @@ export interface ReferenceTable extends EntityBase {
   readonly codes: ReadonlyArray<Column>;
   /** The descriptive columns whose history is kept. */
   readonly attributes: ReadonlyArray<SourcedColumn>;
+  /** Attributes that are sensitive (marked `role: sensitive`, or named so): kept here, never joined into the business vault. */
+  readonly sensitive: ReadonlyArray<string>;
   /** The table it is loaded from; `columns` line up with `codes`. */
   readonly source: EntitySource;
   /** Source column that orders several changes of one code inside a batch, if any. */
