@@ -62,10 +62,10 @@ function descriptiveColumns(t: TableInfo): Column[] {
 
 /**
  * The tables that are code lists, with the evidence: `kind: reference`, or (without `kind:`)
- * the rule `table.code_list`: named like a code list, one key column of a code type, at most
+ * the rule `table.code_list`: named like a code list, one key column holding a code, at most
  * four descriptive columns, no reference to another table, no hub, link or satellite setting,
- * and no table holding its code in its own business key (an association over it stays a link, so the list stays a hub). When in
- * doubt the table stays a hub.
+ * and no table holding its code in its own business key (an association over it stays a link,
+ * so the list stays a hub). When in doubt the table stays a hub.
  */
 export function findCodeLists(tables: ReadonlyArray<TableInfo>, refs: ReadonlyArray<Ref>): ReadonlyMap<string, Evidence> {
   const found = new Map<string, Evidence>();
