@@ -100,8 +100,21 @@ describe('reference table currency', () => {
       expect(model.byKind.business_satellite.find((s) => s.name === 'order')!.lookups).toEqual([
         { referenceTable: 'currency', codeColumns: ['currency_code'], columns: [{ name: 'currency_name', type: { kind: 'text' }, nullable: true, sourceColumn: 'currency_name' }] },
       ]);
-      const orders = [[1, 'EUR'], [2, 'USD'], [3, 'XXX'], [4, null]] as const;
-      await land(model, [{ code: 'EUR', name: 'Euro' }, { code: 'USD', name: 'Dollar' }, { code: 'JPY', name: null }], orders);
+      const orders = [
+        [1, 'EUR'],
+        [2, 'USD'],
+        [3, 'XXX'],
+        [4, null],
+      ] as const;
+      await land(
+        model,
+        [
+          { code: 'EUR', name: 'Euro' },
+          { code: 'USD', name: 'Dollar' },
+          { code: 'JPY', name: null },
+        ],
+        orders,
+      );
       await load(model, 1);
       await load(model, 1);
       await load(model, 2);
@@ -109,7 +122,16 @@ describe('reference table currency', () => {
       // A code the list lacks (XXX) and a missing code keep their rows, with no description.
       expect(await orderView(model)).toEqual(['1|EUR|Euro', '2|USD|Dollar', '3|XXX|NULL', '4|NULL|NULL']);
 
-      await land(model, [{ code: 'EUR', name: 'Euro (EUR)' }, { code: 'USD', name: 'Dollar' }, { code: 'XXX', name: 'No currency' }, { code: 'JPY', name: 'Yen' }], orders);
+      await land(
+        model,
+        [
+          { code: 'EUR', name: 'Euro (EUR)' },
+          { code: 'USD', name: 'Dollar' },
+          { code: 'XXX', name: 'No currency' },
+          { code: 'JPY', name: 'Yen' },
+        ],
+        orders,
+      );
       await load(model, 3);
       await load(model, 3);
       expect(await history(model)).toEqual(['EUR|Euro|01', 'EUR|Euro (EUR)|03', 'JPY|NULL|01', 'JPY|Yen|03', 'USD|Dollar|01', 'XXX|No currency|03']);

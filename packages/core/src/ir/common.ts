@@ -13,7 +13,18 @@ export interface EntityRef {
 }
 
 export type EntityKind =
-  'hub' | 'link' | 'satellite' | 'link_satellite' | 'reference_table' | 'business_hub' | 'business_link' | 'business_satellite' | 'business_link_satellite' | 'presentation_view' | 'dimensional_model' | 'reporting_view';
+  | 'hub'
+  | 'link'
+  | 'satellite'
+  | 'link_satellite'
+  | 'reference_table'
+  | 'business_hub'
+  | 'business_link'
+  | 'business_satellite'
+  | 'business_link_satellite'
+  | 'presentation_view'
+  | 'dimensional_model'
+  | 'reporting_view';
 
 export interface Column {
   readonly name: string;

@@ -29,7 +29,12 @@ export function referenceCurrentView(ctx: SqlContext, ref: ReferenceTable): Stat
   const columns = [...ref.codes.map((c) => c.name), METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff, ...ref.attributes.map((a) => a.name)];
   return createView(ctx, currentReferenceView(ctx, ref.name), (w) => {
     w.line('SELECT');
-    w.block(() => commaList(w, columns.map((c) => col('r', c))));
+    w.block(() =>
+      commaList(
+        w,
+        columns.map((c) => col('r', c)),
+      ),
+    );
     w.line(`FROM (${current.join(' ')}) AS ${quoteIdent('r')}`);
   });
 }
