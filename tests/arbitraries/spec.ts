@@ -4,7 +4,8 @@
  *
  * How validity is kept by construction:
  * - Hub tables take distinct single-word concepts from HUB_WORDS, so each table feeds a hub
- *   of its own (named after the concept) and no concept name is a suffix of another.
+ *   of its own (named after the concept) and no concept name is a suffix of another; none is
+ *   named like a code list (`region`, `currency`, ...), which becomes a reference table.
  * - Every key column is named after its table's concept (`<concept>_id`, `<concept>_code`,
  *   ...), or is `id`; descriptive columns come from DESCRIPTIVE, none of which looks like a
  *   key (`_id`, `_key`, `_code`, `_no`, ...), a sensitive or a technical column. So the only
@@ -25,9 +26,9 @@ import type { ColumnSpec, DimensionalModelSpec, ReferenceSpec, ReportingViewSpec
 // Vocabulary
 
 /**
- * Business concepts: not reserved, not sensitive/technical-looking, regular plurals, and not
- * named like events (payment, transaction, event, log), which inference may make non-historized
- * links (`table.event`, tested in tests/core/non-historized-link.test.ts).
+ * Business concepts: not reserved, not sensitive/technical-looking, regular plurals, not code
+ * lists (docs/inference.md), and not named like events (payment, transaction, event, log), which
+ * inference may make non-historized links (`table.event`, tested in tests/core/non-historized-link.test.ts).
  */
 export const HUB_WORDS = [
   'customer',
@@ -37,7 +38,7 @@ export const HUB_WORDS = [
   'invoice',
   'parcel',
   'ledger',
-  'region',
+  'territory',
   'vendor',
   'contract',
   'asset',
@@ -170,6 +171,8 @@ interface Plan {
   readonly assocs: ReadonlyArray<AssocPlan>;
   readonly access: AccessPlan;
   readonly hashing: 'md5' | 'sha1' | 'sha256' | undefined;
+  /** A code list (`lkp_status`, a reference table) and which hub tables carry its code. */
+  readonly codeList: { readonly carriers: ReadonlyArray<boolean>; readonly described: boolean } | undefined;
 }
 
 const formArb = fc.constantFrom<Form>('short', 'object', 'described');
@@ -223,6 +226,7 @@ const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 8 }).chain((size) 
     assocs: fc.array(assocPlanArb, { maxLength: Math.min(2, 8 - size) }),
     access: accessPlanArb,
     hashing: fc.constantFrom<Plan['hashing']>(undefined, 'md5', 'sha1', 'sha256'),
+    codeList: fc.option(fc.record({ carriers: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), described: fc.boolean() }), { nil: undefined, freq: 2 }),
   }),
 );
 
@@ -539,6 +543,19 @@ function buildSpec(plan: Plan): GeneratedSpec {
   if (presentation !== undefined) Object.assign(access, { presentation_views: presentation });
   if (Object.keys(reporting).length) Object.assign(access, { reporting_views: reporting });
   if (Object.keys(stars).length) Object.assign(access, { dimensional_models: stars });
+
+  // 5. a code list: a reference table keyed by its code, carried by some hub tables (by naming),
+  // whose satellites keep the code and whose business satellites join its label
+  if (plan.codeList !== undefined) {
+    tables['lkp_status'] = {
+      primary_key: ['status_code'],
+      columns: { status_code: { type: 'char(3)', nullable: false }, ...(plan.codeList.described ? { status_label: 'text', status_rank: 'int' } : {}) },
+    };
+    hubs.forEach((h, i) => {
+      const t = tables[h.table]!;
+      if (plan.codeList!.carriers[i % 8]) tables[h.table] = { ...t, columns: { ...t.columns, status_code: 'char(3)' } };
+    });
+  }
 
   const spec: Spec = {
     version: 1,

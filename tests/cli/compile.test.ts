@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(32); // 14 raw vault, 12 business vault, 6 access layer
+    expect(entities).toBe(33); // 15 raw vault (a reference table among them), 12 business vault, 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 

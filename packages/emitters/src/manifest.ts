@@ -32,15 +32,28 @@ export interface ManifestSource {
   readonly record_source: string;
 }
 
+/** Columns of another table that carry a reference table's code (`used_by`). */
+export interface ManifestCodeReference {
+  readonly table: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
 /** A column as the manifest spells it: its type as canonical text (`printColumnType`). */
 export interface ManifestColumn {
   readonly name: string;
   readonly type: string;
 }
 
+/** A reference table a business satellite joins: by its code columns, bringing in its current descriptions. */
+export interface ManifestLookup {
+  readonly reference_table: string;
+  readonly code_columns: ReadonlyArray<string>;
+  readonly columns: ReadonlyArray<string>;
+}
+
 export interface ManifestEntity {
   readonly name: string;
-  /** Hubs and links (raw and business). */
+  /** Hubs and links (raw and business); a reference table's codes. */
   readonly business_keys?: ReadonlyArray<string>;
   /** Links (raw and business) with dependent child keys: those columns, hashed after `business_keys`. */
   readonly dependent_child_keys?: ReadonlyArray<string>;
@@ -57,6 +70,10 @@ export interface ManifestEntity {
   /** A satellite of a hub its table only references: the table's columns holding that hub's key (the reference). */
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
+  /** Reference tables: the tables whose columns carry the code (lookups, never links). */
+  readonly used_by?: ReadonlyArray<ManifestCodeReference>;
+  /** Business satellites that join reference tables: per reference table, the code columns and the joined descriptions. */
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
   readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
   readonly files: ReadonlyArray<string>;
@@ -173,6 +190,8 @@ interface KindFields {
   readonly duplicates?: DuplicatesLiteral;
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
+  readonly used_by?: ReadonlyArray<ManifestCodeReference>;
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
 }
 
 /** What a source table's rows hold in `record_source`. */
@@ -193,7 +212,11 @@ const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>, rs: Recor
   ...(s.kind === 'satellite' && s.parentKey !== undefined ? { parent_key_columns: [...s.parentKey] } : {}),
   sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn), record_source: rs(s.source.table) }],
 });
-const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
+const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({
+  parent: s.parent,
+  sources: [],
+  ...(s.lookups === undefined ? {} : { lookups: s.lookups.map((l) => ({ reference_table: l.referenceTable, code_columns: [...l.codeColumns], columns: l.columns.map((c) => c.name) })) }),
+});
 const accessEntity = (): KindFields => ({ sources: [] });
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
@@ -220,6 +243,11 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  reference_table: (r, rs) => ({
+    business_keys: r.codes.map((c) => c.name),
+    sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
+    used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
+  }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
@@ -251,6 +279,8 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     sources: fields.sources,
+    ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
+    ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity)

@@ -51,6 +51,10 @@ class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
 
 
+class ReferenceTable(Enum):
+    """No raw vault reference tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST = 'customer_account_monitoring_batch_manifest'

@@ -24,6 +24,7 @@ RECORD_SOURCES = {
         'facility': 'lgd_engine.facility',
         'facility_collateral': 'lgd_engine.facility_collateral',
         'loss_given_default_score': 'lgd_engine.loss_given_default_score',
+        'rating_grade': 'lgd_engine.rating_grade',
     },
     'ghost_records': 'SYSTEM',
 }
@@ -57,6 +58,10 @@ class RawNonHistorizedLink(Enum):
 
 class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
+
+
+class ReferenceTable(Enum):
+    RATING_GRADE = 'rating_grade'
 
 
 class BusinessHub(Enum):

@@ -108,6 +108,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   non_historized_link: events,
   satellite: described,
   link_satellite: described,
+  // Keyed by its code: shown as its business key.
+  reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,

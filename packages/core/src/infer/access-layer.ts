@@ -50,6 +50,7 @@ function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatelli
     refs.push(bv(sat.kind, sat.name));
     for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
     for (const d of sat.derived) columns.push({ name: d.name, type: d.type, nullable: true, from: sat.name, fromKind: sat.kind, fromColumn: d.name });
+    for (const c of (sat.lookups ?? []).flatMap((l) => l.columns)) columns.push({ name: c.name, type: c.type, nullable: true, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
   }
   return { columns, refs };
 }

@@ -1,5 +1,5 @@
 /**
- * Third step: hubs, links, satellites and link satellites from the tables and references.
+ * Third step: hubs, links, satellites, link satellites and reference tables from the tables and references.
  */
 import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
@@ -13,6 +13,7 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
+import { buildReferenceTables, findCodeLists } from './reference-tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
@@ -38,10 +39,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const byFrom = groupBy(refs, (r) => r.from);
   const refsFrom = (t: string): Ref[] => byFrom.get(t) ?? [];
   const tableByName = indexBy(tables, (t) => t.name);
+  const codeLists = findCodeLists(tables, refs);
+  // A reference to a code list carries a code: a lookup, never a link; the code stays in the payload.
   const targetIsHubLike = (r: Ref): boolean => {
     if (r.target.kind === 'implied') return true;
     const t = tableByName.get(r.target.table);
-    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link' && t.kind !== 'non_historized_link';
+    return t !== undefined && !codeLists.has(t.name) && t.kind !== 'link' && t.kind !== 'non_historized_link';
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
@@ -60,9 +63,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
     const refColumns = new Set(linkable.flatMap((r) => r.columns));
-    if (t.kind === 'reference') {
+    const codeList = codeLists.get(t.name);
+    if (codeList !== undefined) {
       roles.set(t.name, 'reference');
-      roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`));
+      roleEvidence.set(t.name, codeList);
       continue;
     }
     if (t.kind === 'link') {
@@ -239,6 +243,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+      referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
     roles,
   };

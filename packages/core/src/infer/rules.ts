@@ -18,7 +18,10 @@ export const RULES = {
   'table.non_historized_link_override': 'the spec says kind: non_historized_link: a table of events, one link row per event, insert-only',
   'table.event':
     'a table named like events (*_transaction(s), *_payment(s), *_event(s), *_log) with an id of its own, references to hubs, an event date or time, no column that updates rows (updated_at, is_deleted, op, valid_to, ...) and no table referencing it becomes a non-historized link',
-  'table.reference_override': 'the spec says kind: reference: reference data, kept in the satellites of the tables that use it',
+  'table.reference_override': 'the spec says kind: reference: the table is a code list and becomes a reference table',
+  'table.code_list':
+    'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column holding a code (text named code, *_code, *_cd, *_abbr, *_iso*, iso_* or like the entity; or a small integer named *_code), at most 4 descriptive columns, no references, no hub/link/satellites/dependent_child_keys setting and no table holding its code in its own key becomes a reference table',
+  'ref.code_reference': "columns of other tables carry the reference table's code: lookups (never links), joined to the current descriptions in the business vault",
   'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
   'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
   'link.declared_reference': 'the spec declares a reference (a foreign key)',
@@ -48,6 +51,7 @@ export const RULES = {
   'bv.business_link_events': "one business link per non-historized link, offering the event's attributes (sensitive ones left out) as its own columns: one fact row per event",
   'bv.business_link_satellite': 'one business link satellite per link with descriptive data, bringing its link satellites together',
   'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
+  'bv.reference_lookup': "a business satellite whose columns carry a reference table's code gets the code's current descriptions joined in",
   'al.presentation_view': 'a presentation view per business hub: current values, flattened',
   'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs',
   'al.reporting_view': 'the spec asks for a reporting view',

@@ -33,6 +33,23 @@ export interface BusinessColumn extends Column {
   readonly sourceColumn: string;
 }
 
+/** A reference table's attribute joined into a business satellite: the current description of a code. */
+export interface LookupColumn extends Column {
+  /** The reference table's attribute it reads. */
+  readonly sourceColumn: string;
+}
+
+/**
+ * A reference table joined into a business satellite (left join on the code, current rows):
+ * a code the reference table lacks keeps its row, with NULL descriptions.
+ */
+export interface Lookup {
+  readonly referenceTable: string;
+  /** The business satellite's columns that carry the code, lined up with the reference table's codes. */
+  readonly codeColumns: ReadonlyArray<string>;
+  readonly columns: ReadonlyArray<LookupColumn>;
+}
+
 export interface BusinessSatellite extends EntityBase {
   readonly kind: 'business_satellite';
   /** The business hub it describes. */
@@ -42,6 +59,8 @@ export interface BusinessSatellite extends EntityBase {
   readonly satellites: ReadonlyArray<string>;
   readonly columns: ReadonlyArray<BusinessColumn>;
   readonly derived: ReadonlyArray<DerivedAttribute>;
+  /** Reference tables whose current descriptions are joined in, by the codes the columns carry; absent when none. */
+  readonly lookups?: ReadonlyArray<Lookup>;
 }
 
 export interface BusinessLinkSatellite extends EntityBase {
@@ -51,6 +70,8 @@ export interface BusinessLinkSatellite extends EntityBase {
   readonly satellites: ReadonlyArray<string>;
   readonly columns: ReadonlyArray<BusinessColumn>;
   readonly derived: ReadonlyArray<DerivedAttribute>;
+  /** Reference tables whose current descriptions are joined in, by the codes the columns carry; absent when none. */
+  readonly lookups?: ReadonlyArray<Lookup>;
 }
 
 export type BusinessVaultEntity = BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;

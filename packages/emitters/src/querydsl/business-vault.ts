@@ -57,6 +57,16 @@ function satelliteMapping(sat: BusinessSatellite | BusinessLinkSatellite, rawKin
     parent: sat.parent,
     parent_hash_key: sat.parentHashKey,
     columns: columnMap(sat.columns.map((c) => [c.name, column(c)])),
+    // Reference tables joined in (left join on the code, current descriptions), only when there are some.
+    ...(sat.lookups === undefined
+      ? {}
+      : {
+          lookups: sat.lookups.map((l) => ({
+            reference_table: qualifiedName({ kind: 'reference_table', name: l.referenceTable }),
+            code_columns: [...l.codeColumns],
+            columns: columnMap(l.columns.map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
+          })),
+        }),
   };
 }
 

@@ -7,6 +7,7 @@ import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/co
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
 import type { SqlContext } from './context.js';
+import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
@@ -22,6 +23,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   non_historized_link: table,
   satellite: table,
   link_satellite: table,
+  reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name))],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
   business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
@@ -45,6 +47,8 @@ const VIEW_STEP = {
   non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
+  // Before the business satellites that join it (same step, earlier in canonical order).
+  reference_table: 0,
   business_hub: 1,
   business_link: 1,
   business_satellite: 0,

@@ -173,6 +173,18 @@ class LossGivenDefaultStarDimensionalModel:
                             'source_column': 'rating_grade',
                             'type': 'varchar(5)',
                         },
+                        {
+                            'name': 'rating_grade_description',
+                            'source_entity': 'business_vault.satellites.business_partner',
+                            'source_column': 'rating_grade_description',
+                            'type': 'varchar(100)',
+                        },
+                        {
+                            'name': 'rating_grade_probability_of_default',
+                            'source_entity': 'business_vault.satellites.business_partner',
+                            'source_column': 'rating_grade_probability_of_default',
+                            'type': 'decimal(9,6)',
+                        },
                     ],
                 },
             ])
