@@ -53,13 +53,18 @@ describe('reference tables in the Query DSL', () => {
       [
         'currency',
         ['currency_code'],
-        [{ table: 'currencies', columns: ['currency_code', 'currency_name'] }],
+        [{ table: 'currencies', columns: ['currency_code', 'currency_name'], record_source: 'northwind_codes.currencies' }],
         [
           { table: 'order_details', columns: ['price_currency_code'] },
           { table: 'orders', columns: ['currency_code'] },
         ],
       ],
-      ['us_state', ['state_abbr'], [{ table: 'us_states', columns: ['state_abbr', 'state_name', 'state_region'] }], [{ table: 'customers', columns: ['region'] }]],
+      [
+        'us_state',
+        ['state_abbr'],
+        [{ table: 'us_states', columns: ['state_abbr', 'state_name', 'state_region'], record_source: 'northwind_codes.us_states' }],
+        [{ table: 'customers', columns: ['region'] }],
+      ],
     ]);
     expect(rt[0]!.columns.map((c) => c.name)).toEqual(['currency_code', 'load_ts', 'record_source', 'hashdiff', 'currency_name']);
     expect(compiled.manifest.business_vault.satellites.find((s) => s.name === 'order')!.lookups).toEqual([
