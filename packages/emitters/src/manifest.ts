@@ -43,6 +43,8 @@ export interface ManifestEntity {
   readonly dependent_child_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
+  /** Links (raw and business) with a driving key: the link's hash key columns of its driving hubs. */
+  readonly driving_key?: ReadonlyArray<string>;
   /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
   readonly missing_references?: typeof MISSING_REFERENCES;
   /** Satellites of every kind: the hub or link they describe. */
@@ -156,6 +158,7 @@ interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
   readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly driving_key?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly parent?: string;
   readonly sources: ReadonlyArray<ManifestSource>;
@@ -172,6 +175,9 @@ const accessEntity = (): KindFields => ({ sources: [] });
 const childKeys = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
   l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
 
+/** A link's driving key, listed only when it has one (an association table's link has none). */
+const drivingKey = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'driving_key'> => (l.drivingKey === undefined ? {} : { driving_key: [...l.drivingKey] });
+
 /** Each kind's own fields. */
 const KIND_FIELDS: KindHandlers<KindFields> = {
   hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map(source) }),
@@ -179,6 +185,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
+    ...drivingKey(l),
     missing_references: MISSING_REFERENCES,
     sources: l.sources.map(source),
   }),
@@ -189,6 +196,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
+    ...drivingKey(l),
     sources: [],
   }),
   business_satellite: businessSatellite,
@@ -213,6 +221,7 @@ function manifestEntity(columns: ModelColumns, entity: VaultEntity, emitted: Rea
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
     ...(fields.dependent_child_keys !== undefined ? { dependent_child_keys: fields.dependent_child_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
+    ...(fields.driving_key !== undefined ? { driving_key: fields.driving_key } : {}),
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     sources: fields.sources,

@@ -35,6 +35,8 @@ export interface Explanation {
   readonly hubs?: ReadonlyArray<{ readonly hub: string; readonly role?: string }>;
   /** A link's dependent child keys, when it has some. */
   readonly dependentChildKeys?: ReadonlyArray<string>;
+  /** A link's driving key (its hash key columns of the driving hubs), when it has one. */
+  readonly drivingKey?: ReadonlyArray<string>;
   readonly parent?: string;
   /** Ids of what it is built from (the manifest's `derived_from`). */
   readonly derivedFrom: ReadonlyArray<string>;
@@ -82,12 +84,13 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   return EXIT.ok;
 }
 
-type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'parent'>;
+type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'drivingKey' | 'parent'>;
 
 const keyed = (e: Hub | BusinessHub): KindFields => ({ businessKey: e.businessKeys.map((k) => k.name) });
 const linked = (e: Link | BusinessLink): KindFields => ({
   hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })),
   ...(e.dependentChildKeys !== undefined ? { dependentChildKeys: e.dependentChildKeys.map((c) => c.name) } : {}),
+  ...(e.drivingKey !== undefined ? { drivingKey: e.drivingKey } : {}),
 });
 const described = (e: VaultEntity & { readonly parent: string }): KindFields => ({ parent: e.parent });
 const none = (): KindFields => ({});
@@ -130,6 +133,7 @@ function printExplanation(o: Output, e: Explanation): void {
   if (e.businessKey !== undefined) o.out(`  business key: ${e.businessKey.join(', ')}`);
   if (e.hubs !== undefined) o.out(`  hubs: ${e.hubs.map((h) => (h.role !== undefined ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
   if (e.dependentChildKeys !== undefined) o.out(`  dependent child keys: ${e.dependentChildKeys.join(', ')}`);
+  if (e.drivingKey !== undefined) o.out(`  driving key: ${e.drivingKey.join(', ')}`);
   if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
   if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
   if (e.feeds !== undefined) o.out(`  feeds: ${e.feeds.length > 0 ? e.feeds.join(', ') : 'nothing'}`);
@@ -146,6 +150,7 @@ function explanationJson(e: Explanation): unknown {
     ...(e.businessKey !== undefined ? { business_key: e.businessKey } : {}),
     ...(e.hubs !== undefined ? { hubs: e.hubs } : {}),
     ...(e.dependentChildKeys !== undefined ? { dependent_child_keys: e.dependentChildKeys } : {}),
+    ...(e.drivingKey !== undefined ? { driving_key: e.drivingKey } : {}),
     ...(e.parent !== undefined ? { parent: e.parent } : {}),
     derived_from: e.derivedFrom,
     ...(e.feeds !== undefined ? { feeds: e.feeds } : {}),

@@ -12,7 +12,8 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
-import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
+import { childKeysOfKey, dependentChildKeys } from './child-keys.js';
+import { linkDrafts, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
@@ -138,42 +139,46 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     h.derivedFrom.add(r.from);
   }
 
-  // Links: one per table with references (unit of work), association tables included.
+  // Links: what each table forms (link-drafts.ts), each named and checked by buildLink.
   const links: Link[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
   for (const t of tables) {
     const role = roles.get(t.name);
-    if (role === 'reference' || role === 'none') continue;
+    if (role !== 'hub' && role !== 'link') continue;
     const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
-    const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
     const own = hubOfTable.get(t.name);
-    if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
-    for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
     const childKeys = role === 'link' ? dependentChildKeys(t, new Set(linkRefs.flatMap((r) => r.columns)), diagnostics) : { columns: [], evidence: [] };
     if (role !== 'link' && t.spec.dependent_child_keys !== undefined) {
       diagnostics.push(
         pathDiag('VLT406', ['tables', t.name, 'dependent_child_keys'], `table '${t.name}' becomes a hub, which has no dependent child keys; declare kind: link, or leave dependent_child_keys out`),
       );
     }
-    let link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
-    if (link && linkNames.has(link.name)) {
-      diagnostics.push(
-        pathDiag(
-          'VLT410',
-          ['tables', t.name, ...(t.spec.link ? ['link'] : [])],
-          `table '${t.name}' forms link '${link.name}', which table '${linkNames.get(link.name)}' forms too; name one of them with link:`,
-          t.spec.link ? {} : { target: 'key' },
-        ),
-      );
-      link = undefined;
-    }
-    if (link) {
+    const formed: Link[] = [];
+    for (const d of linkDrafts(t, role, own, linkRefs, (r) => hubOfRef(r)!, childKeys, diagnostics)) {
+      const link = buildLink(d, hubs, roleEvidence.get(t.name)!, diagnostics);
+      if (link === undefined) continue;
+      const other = linkNames.get(link.name);
+      if (other !== undefined) {
+        const how = d.named === undefined && d.refs.length === 1 && d.driving.length > 0 ? 'link: in its references entry' : 'link:';
+        diagnostics.push(
+          pathDiag(
+            'VLT410',
+            d.named?.path ?? d.origin,
+            `table '${t.name}' forms link '${link.name}', which ${other === t.name ? 'it' : `table '${other}'`} forms too; name one of them with ${how}`,
+            d.named ? {} : { target: 'key' },
+          ),
+        );
+        continue;
+      }
       links.push(link);
       linkNames.set(link.name, t.name);
+      formed.push(link);
     }
 
+    // A table that becomes a link has one link, described by its link satellites.
+    const link = role === 'link' ? formed[0] : undefined;
     const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns]);
     const parent = role === 'hub' ? own : link?.name;
     const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
@@ -228,31 +233,24 @@ function sourcedColumn(table: string, c: Column): SourcedColumn {
   };
 }
 
-function buildLink(
-  t: TableInfo,
-  slots: ReadonlyArray<{ hub: string; role?: string; columns: ReadonlyArray<string> }>,
-  childKeys: ChildKeys,
-  hubs: ReadonlyMap<string, HubDraft>,
-  refs: ReadonlyArray<Ref>,
-  roleEvidence: Evidence,
-  diagnostics: PathDiagnostic[],
-): Link | undefined {
+function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEvidence: Evidence, diagnostics: PathDiagnostic[]): Link | undefined {
+  const { table: t, slots, childKeys } = d;
   if (slots.length < 2) {
     const why = t.kind === 'link' ? 'is declared kind: link' : 'would become a link';
     diagnostics.push(pathDiag('VLT403', ['tables', t.name], `table '${t.name}' ${why} but references ${slots.length === 1 ? 'one hub' : 'no hub'}; a link needs at least two`, { target: 'key' }));
     return undefined;
   }
   const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));
-  const names = slots.map((s, i) => `${prefixes[i]}${s.hub}`);
+  const names = slots.map(slotName);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) {
     diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
     return undefined;
   }
   const joined = names.join('_');
-  const name = t.spec.link ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : `${t.name}_relationship`);
+  const name = d.named?.name ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : d.fallbackName);
   if (hubs.has(name)) {
-    diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `link '${name}' would have the name of a hub; give the link another name with link:`));
+    diagnostics.push(pathDiag('VLT410', d.named?.path ?? d.origin, `link '${name}' would have the name of a hub; give the link another name with link:`));
     return undefined;
   }
   // Key column names must be unique in the link: two hubs keyed by `id` give customer_id, order_id.
@@ -284,23 +282,26 @@ function buildLink(
     );
     return undefined;
   }
+  const driving = d.driving.map((i) => hubRefs[i]!);
   return {
     kind: 'link',
     name,
     hashKey: `${name}_hk`,
     hubs: hubRefs,
     ...(childKeys.columns.length > 0 ? { dependentChildKeys: childKeys.columns.map((c) => childKeyColumn(t, c)) } : {}),
+    ...(driving.length > 0 ? { drivingKey: driving.map((h) => h.hashKey) } : {}),
     sources: [{ table: t.name, columns: [...slots.flatMap((s) => s.columns), ...childKeys.columns] }],
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: [
       ...(t.key.length === 0 && t.keyEvidence !== undefined ? [t.keyEvidence] : []),
       roleEvidence,
-      ...refs.map((r) => r.evidence),
-      ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
+      ...d.refs.map((r) => r.evidence),
+      d.grain,
       ...childKeys.evidence,
-      ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`),
+      ...(driving.length > 0 ? [ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`)] : []),
+      ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : `named ${name}`),
     ],
-    origin: t.spec.link !== undefined ? ['tables', t.name, 'link'] : ['tables', t.name],
+    origin: d.origin,
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
   };
 }

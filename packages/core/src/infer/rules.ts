@@ -26,8 +26,12 @@ export const RULES = {
   'link.dependent_child_key':
     "a link table's key column that is no reference (or, in a table without a key, a column named like a line number: *_line*, *_seq*, *_no, *_nr) is a dependent child key: part of the link's hash key and stored in the link",
   'link.dependent_child_key_declared': "the spec declares dependent_child_keys: those columns are part of the link's hash key and stored in the link",
-  'link.unit_of_work': "a hub table's references form one link with its own hub",
-  'link.name_from_hubs': 'a link is named after its hubs (with roles), or <table>_relationship when that name would pass 50 bytes',
+  'link.per_relationship': 'a table that becomes a hub forms one link per reference, its own hub and the referenced hub (with its role): independent relationships keep independent histories',
+  'link.unit_of_work': 'a table that becomes a link (association, keyless with references, kind: link) forms one link of all its references: a unit of work, one fact that only exists whole',
+  'link.unit_of_work_declared': 'the spec names one link for a table that becomes a hub (link:): its own hub and all its references form one unit-of-work link',
+  'link.driving_key': "a link formed by a table that becomes a hub is driven by that hub: its relationship to the link's other hubs is what changes over time",
+  'link.name_from_hubs':
+    "a link is named after its hubs (with roles); when that name would pass 50 bytes, <table>_relationship (one link of the table's references) or <table>_relationship_<n> (the link of its n-th reference)",
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
   'sat.override': 'the spec assigns these columns to a named satellite',
   'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
@@ -39,7 +43,7 @@ export const RULES = {
   'bv.business_link_satellite': 'one business link satellite per link with descriptive data, bringing its link satellites together',
   'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
   'al.presentation_view': 'a presentation view per business hub: current values, flattened',
-  'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs',
+  'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs; or facts from a hub, dimensions from the other hubs of the links it drives',
   'al.reporting_view': 'the spec asks for a reporting view',
 } as const;
 

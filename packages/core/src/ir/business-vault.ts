@@ -18,6 +18,8 @@ export interface BusinessLink extends EntityBase {
   readonly hubs: ReadonlyArray<LinkHub>;
   /** The raw link's dependent child keys, when it has some. */
   readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /** The raw link's driving key (`Link.drivingKey`), when it has one. */
+  readonly drivingKey?: ReadonlyArray<string>;
   readonly filter?: Filter;
 }
 

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system recorded in every row. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns.","additionalProperties":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system recorded in every row. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns.","additionalProperties":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -925,7 +925,7 @@ vErrors.push(err70);
 errors++;
 }
 for(const key8 in data37){
-if(!((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role"))){
+if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
 const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err71];
@@ -1088,9 +1088,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
+if(data37.link !== undefined){
+let data44 = data37.link;
+if(typeof data44 === "string"){
+if(data44.length < 1){
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1100,9 +1102,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
 else {
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1112,14 +1113,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data44 = data16.satellites;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key9 in data44){
-let data45 = data44[key9];
-if(Array.isArray(data45)){
-if(data45.length < 1){
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
+}
+else {
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1128,12 +1124,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-const len8 = data45.length;
-for(let i8=0; i8<len8; i8++){
-let data46 = data45[i8];
-if(typeof data46 === "string"){
-if(data46.length < 1){
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1143,8 +1137,14 @@ vErrors.push(err87);
 errors++;
 }
 }
-else {
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data46};
+if(data16.satellites !== undefined){
+let data45 = data16.satellites;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key9 in data45){
+let data46 = data45[key9];
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1153,10 +1153,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
+const len8 = data46.length;
+for(let i8=0; i8<len8; i8++){
+let data47 = data46[i8];
+if(typeof data47 === "string"){
+if(data47.length < 1){
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data47};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1166,9 +1168,8 @@ vErrors.push(err89);
 errors++;
 }
 }
-}
 else {
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data44};
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.items,data:data47};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1178,11 +1179,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data16.delta_order !== undefined){
-let data47 = data16.delta_order;
-if(typeof data47 === "string"){
-if(data47.length < 1){
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
+}
+else {
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data46};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1192,8 +1191,9 @@ vErrors.push(err91);
 errors++;
 }
 }
+}
 else {
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data47};
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1203,9 +1203,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+if(data16.delta_order !== undefined){
+let data48 = data16.delta_order;
+if(typeof data48 === "string"){
+if(data48.length < 1){
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data48};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1215,9 +1217,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
 else {
-const err94 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data48};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1227,12 +1228,9 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data48 = data.business_vault;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key10 in data48){
-if(!(key10 === "rules")){
-const err95 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data48};
+}
+else {
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1242,15 +1240,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data48.rules !== undefined){
-let data49 = data48.rules;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key11 in data49){
-let data50 = data49[key11];
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key12 in data50){
-if(!((key12 === "derive") || (key12 === "filter"))){
-const err96 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data50};
+}
+else {
+const err96 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1260,14 +1252,12 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data50.derive !== undefined){
-let data51 = data50.derive;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key13 in data51){
-let data52 = data51[key13];
-if(typeof data52 === "string"){
-if(data52.length < 1){
-const err97 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data52};
+if(data.business_vault !== undefined){
+let data49 = data.business_vault;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key10 in data49){
+if(!(key10 === "rules")){
+const err97 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1277,8 +1267,15 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data52};
+if(data49.rules !== undefined){
+let data50 = data49.rules;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key11 in data50){
+let data51 = data50[key11];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key12 in data51){
+if(!((key12 === "derive") || (key12 === "filter"))){
+const err98 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1288,9 +1285,14 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
-else {
-const err99 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data51};
+if(data51.derive !== undefined){
+let data52 = data51.derive;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key13 in data52){
+let data53 = data52[key13];
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err99 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data53};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1300,11 +1302,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data50.filter !== undefined){
-let data53 = data50.filter;
-if(typeof data53 === "string"){
-if(data53.length < 1){
-const err100 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data53};
+else {
+const err100 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data53};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1314,8 +1313,9 @@ vErrors.push(err100);
 errors++;
 }
 }
+}
 else {
-const err101 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data53};
+const err101 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data52};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1325,9 +1325,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data50};
+if(data51.filter !== undefined){
+let data54 = data51.filter;
+if(typeof data54 === "string"){
+if(data54.length < 1){
+const err102 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data54};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1337,9 +1339,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data49};
+const err103 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data54};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1351,7 +1352,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data48};
+const err104 = {instancePath:instancePath+"/business_vault/rules/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1361,12 +1362,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data54 = data.access_layer;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key14 in data54){
-if(!(((key14 === "presentation_views") || (key14 === "dimensional_models")) || (key14 === "reporting_views"))){
-const err105 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data54};
+}
+else {
+const err105 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data50};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1376,13 +1374,9 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data54.presentation_views !== undefined){
-let data55 = data54.presentation_views;
-const _errs130 = errors;
-let valid34 = false;
-const _errs131 = errors;
-if(typeof data55 !== "string"){
-const err106 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data55};
+}
+else {
+const err106 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data49};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1391,8 +1385,13 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!((data55 === "all") || (data55 === "none"))){
-const err107 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data55};
+}
+if(data.access_layer !== undefined){
+let data55 = data.access_layer;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key14 in data55){
+if(!(((key14 === "presentation_views") || (key14 === "dimensional_models")) || (key14 === "reporting_views"))){
+const err107 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data55};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1401,17 +1400,14 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid1 = _errs131 === errors;
-valid34 = valid34 || _valid1;
-if(!valid34){
+}
+if(data55.presentation_views !== undefined){
+let data56 = data55.presentation_views;
+const _errs132 = errors;
+let valid34 = false;
 const _errs133 = errors;
-if(Array.isArray(data55)){
-const len9 = data55.length;
-for(let i9=0; i9<len9; i9++){
-let data56 = data55[i9];
-if(typeof data56 === "string"){
-if(data56.length < 1){
-const err108 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data56};
+if(typeof data56 !== "string"){
+const err108 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1420,9 +1416,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data56};
+if(!((data56 === "all") || (data56 === "none"))){
+const err109 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1431,10 +1426,17 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data55};
+var _valid1 = _errs133 === errors;
+valid34 = valid34 || _valid1;
+if(!valid34){
+const _errs135 = errors;
+if(Array.isArray(data56)){
+const len9 = data56.length;
+for(let i9=0; i9<len9; i9++){
+let data57 = data56[i9];
+if(typeof data57 === "string"){
+if(data57.length < 1){
+const err110 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data57};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1443,11 +1445,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid1 = _errs133 === errors;
-valid34 = valid34 || _valid1;
 }
-if(!valid34){
-const err111 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data55};
+else {
+const err111 = {instancePath:instancePath+"/access_layer/presentation_views/" + i9,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data57};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1456,26 +1456,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data54.dimensional_models !== undefined){
-let data57 = data54.dimensional_models;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key15 in data57){
-let data58 = data57[key15];
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.fact === undefined){
-const err112 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
+const err112 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1484,8 +1468,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data58.measures === undefined){
-const err113 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
+var _valid1 = _errs135 === errors;
+valid34 = valid34 || _valid1;
+}
+if(!valid34){
+const err113 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1494,9 +1481,26 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key16 in data58){
-if(!((((key16 === "description") || (key16 === "fact")) || (key16 === "measures")) || (key16 === "dimensions"))){
-const err114 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data55.dimensional_models !== undefined){
+let data58 = data55.dimensional_models;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key15 in data58){
+let data59 = data58[key15];
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.fact === undefined){
+const err114 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1505,11 +1509,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data58.description !== undefined){
-let data59 = data58.description;
-if(typeof data59 !== "string"){
-const err115 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data59};
+if(data59.measures === undefined){
+const err115 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1518,12 +1519,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data58.fact !== undefined){
-let data60 = data58.fact;
-if(typeof data60 === "string"){
-if(data60.length < 1){
-const err116 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data60};
+for(const key16 in data59){
+if(!((((key16 === "description") || (key16 === "fact")) || (key16 === "measures")) || (key16 === "dimensions"))){
+const err116 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1533,8 +1531,10 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data60};
+if(data59.description !== undefined){
+let data60 = data59.description;
+if(typeof data60 !== "string"){
+const err117 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data60};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1544,11 +1544,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data58.measures !== undefined){
-let data61 = data58.measures;
-if(Array.isArray(data61)){
+if(data59.fact !== undefined){
+let data61 = data59.fact;
+if(typeof data61 === "string"){
 if(data61.length < 1){
-const err118 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data61};
+const err118 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data61};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1557,12 +1557,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-const len10 = data61.length;
-for(let i10=0; i10<len10; i10++){
-let data62 = data61[i10];
-if(typeof data62 === "string"){
-if(data62.length < 1){
-const err119 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data62};
+}
+else {
+const err119 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data61};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1572,8 +1569,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data62};
+if(data59.measures !== undefined){
+let data62 = data59.measures;
+if(Array.isArray(data62)){
+if(data62.length < 1){
+const err120 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data62};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1582,10 +1582,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data61};
+const len10 = data62.length;
+for(let i10=0; i10<len10; i10++){
+let data63 = data62[i10];
+if(typeof data63 === "string"){
+if(data63.length < 1){
+const err121 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data63};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1595,11 +1597,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data58.dimensions !== undefined){
-let data63 = data58.dimensions;
-if(Array.isArray(data63)){
-if(data63.length < 1){
-const err122 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data63};
+else {
+const err122 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i10,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data63};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1608,12 +1607,10 @@ vErrors.push(err122);
 }
 errors++;
 }
-const len11 = data63.length;
-for(let i11=0; i11<len11; i11++){
-let data64 = data63[i11];
-if(typeof data64 === "string"){
-if(data64.length < 1){
-const err123 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data64};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data62};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1623,8 +1620,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data64};
+if(data59.dimensions !== undefined){
+let data64 = data59.dimensions;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err124 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data64};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1633,10 +1633,12 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data63};
+const len11 = data64.length;
+for(let i11=0; i11<len11; i11++){
+let data65 = data64[i11];
+if(typeof data65 === "string"){
+if(data65.length < 1){
+const err125 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data65};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1646,9 +1648,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
 else {
-const err126 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data58};
+const err126 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data65};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1660,7 +1661,7 @@ errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data57};
+const err127 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data64};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1670,14 +1671,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data54.reporting_views !== undefined){
-let data65 = data54.reporting_views;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key17 in data65){
-let data66 = data65[key17];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.from === undefined){
-const err128 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
+}
+else {
+const err128 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1686,9 +1682,10 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key18 in data66){
-if(!((((key18 === "description") || (key18 === "from")) || (key18 === "columns")) || (key18 === "filter"))){
-const err129 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data58};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1698,10 +1695,14 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data66.description !== undefined){
-let data67 = data66.description;
-if(typeof data67 !== "string"){
-const err130 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data67};
+if(data55.reporting_views !== undefined){
+let data66 = data55.reporting_views;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key17 in data66){
+let data67 = data66[key17];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.from === undefined){
+const err130 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1710,12 +1711,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data66.from !== undefined){
-let data68 = data66.from;
-if(typeof data68 === "string"){
-if(data68.length < 1){
-const err131 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data68};
+for(const key18 in data67){
+if(!((((key18 === "description") || (key18 === "from")) || (key18 === "columns")) || (key18 === "filter"))){
+const err131 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1725,8 +1723,10 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data68};
+if(data67.description !== undefined){
+let data68 = data67.description;
+if(typeof data68 !== "string"){
+const err132 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1736,11 +1736,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data66.columns !== undefined){
-let data69 = data66.columns;
-if(Array.isArray(data69)){
+if(data67.from !== undefined){
+let data69 = data67.from;
+if(typeof data69 === "string"){
 if(data69.length < 1){
-const err133 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data69};
+const err133 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data69};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1749,12 +1749,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-const len12 = data69.length;
-for(let i12=0; i12<len12; i12++){
-let data70 = data69[i12];
-if(typeof data70 === "string"){
-if(data70.length < 1){
-const err134 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data70};
+}
+else {
+const err134 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data69};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1764,8 +1761,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data70};
+if(data67.columns !== undefined){
+let data70 = data67.columns;
+if(Array.isArray(data70)){
+if(data70.length < 1){
+const err135 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data70};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1774,10 +1774,12 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data69};
+const len12 = data70.length;
+for(let i12=0; i12<len12; i12++){
+let data71 = data70[i12];
+if(typeof data71 === "string"){
+if(data71.length < 1){
+const err136 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data71};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1787,11 +1789,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data66.filter !== undefined){
-let data71 = data66.filter;
-if(typeof data71 === "string"){
-if(data71.length < 1){
-const err137 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data71};
+else {
+const err137 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i12,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data71};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1801,8 +1800,9 @@ vErrors.push(err137);
 errors++;
 }
 }
+}
 else {
-const err138 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data71};
+const err138 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data70};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1812,9 +1812,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data66};
+if(data67.filter !== undefined){
+let data72 = data67.filter;
+if(typeof data72 === "string"){
+if(data72.length < 1){
+const err139 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data72};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1824,9 +1826,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-}
 else {
-const err140 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data65};
+const err140 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data72};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1838,7 +1839,7 @@ errors++;
 }
 }
 else {
-const err141 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data54};
+const err141 = {instancePath:instancePath+"/access_layer/reporting_views/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1850,12 +1851,36 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err142 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data66};
 if(vErrors === null){
 vErrors = [err142];
 }
 else {
 vErrors.push(err142);
+}
+errors++;
+}
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data55};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+else {
+const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
 }
 errors++;
 }

@@ -33,6 +33,7 @@ export function businessLinkDsl(link: BusinessLink): EntityDsl {
       source_entity: qualifiedName({ kind: 'link', name: link.link }),
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      driving_key: link.drivingKey ?? [],
       business_keys: keyColumns.map((c) => c.name),
       columns: columnMap(keyColumns.map((c) => [c.name, { source_column: c.name, type: typeText(c.type) }])),
     },
