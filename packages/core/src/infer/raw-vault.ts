@@ -12,7 +12,7 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
-import { childKeysOfKey, dependentChildKeys } from './child-keys.js';
+import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 import { linkDrafts, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -144,6 +144,8 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
+  // First every table's drafts, so a name a relationship link takes is known to every table.
+  const drafted: Array<{ t: TableInfo; role: 'hub' | 'link'; own: string | undefined; linkRefs: Ref[]; childKeys: ChildKeys; drafts: LinkDraft[] }> = [];
   for (const t of tables) {
     const role = roles.get(t.name);
     if (role !== 'hub' && role !== 'link') continue;
@@ -155,9 +157,15 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
         pathDiag('VLT406', ['tables', t.name, 'dependent_child_keys'], `table '${t.name}' becomes a hub, which has no dependent child keys; declare kind: link, or leave dependent_child_keys out`),
       );
     }
+    drafted.push({ t, role, own, linkRefs, childKeys, drafts: linkDrafts(t, role, own, linkRefs, (r) => hubOfRef(r)!, childKeys, diagnostics) });
+  }
+  const relationshipNames = new Map<string, string>();
+  for (const { t, drafts } of drafted) for (const d of drafts) if (d.driving.length > 0) relationshipNames.set(draftName(d), t.name);
+
+  for (const { t, role, own, linkRefs, childKeys, drafts } of drafted) {
     const formed: Link[] = [];
-    for (const d of linkDrafts(t, role, own, linkRefs, (r) => hubOfRef(r)!, childKeys, diagnostics)) {
-      const link = buildLink(d, hubs, roleEvidence.get(t.name)!, diagnostics);
+    for (const d of drafts) {
+      const link = buildLink(d, hubs, roleEvidence.get(t.name)!, relationshipNames, diagnostics);
       if (link === undefined) continue;
       const other = linkNames.get(link.name);
       if (other !== undefined) {
@@ -206,6 +214,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   };
 }
 
+/** A draft's name: the spec's, else its hubs' (with roles), else its fallback past 50 bytes. */
+function draftName(d: LinkDraft): string {
+  const joined = d.slots.map(slotName).join('_');
+  return d.named?.name ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : d.fallbackName);
+}
+
 /** A dependent child key column: as nullable as its source (a missing line number hashes as `^^`). */
 function childKeyColumn(t: TableInfo, name: string): Column {
   const c = t.columns.find((x) => x.name === name)!;
@@ -233,7 +247,12 @@ function sourcedColumn(table: string, c: Column): SourcedColumn {
   };
 }
 
-function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEvidence: Evidence, diagnostics: PathDiagnostic[]): Link | undefined {
+/**
+ * Builds a draft's link. A link table's link whose name from its hubs another table's relationship
+ * link has (account_holder and account.customer_id both give account_customer) takes the table's
+ * name: the relationship link keeps the name its hubs give, the association has a name of its own.
+ */
+function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEvidence: Evidence, relationshipNames: ReadonlyMap<string, string>, diagnostics: PathDiagnostic[]): Link | undefined {
   const { table: t, slots, childKeys } = d;
   if (slots.length < 2) {
     const why = t.kind === 'link' ? 'is declared kind: link' : 'would become a link';
@@ -247,8 +266,10 @@ function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEviden
     diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
     return undefined;
   }
-  const joined = names.join('_');
-  const name = d.named?.name ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : d.fallbackName);
+  const inferred = draftName(d);
+  const other = relationshipNames.get(inferred);
+  const yields = d.named === undefined && d.driving.length === 0 && other !== undefined && other !== t.name;
+  const name = yields ? t.name : inferred;
   if (hubs.has(name)) {
     diagnostics.push(pathDiag('VLT410', d.named?.path ?? d.origin, `link '${name}' would have the name of a hub; give the link another name with link:`));
     return undefined;
@@ -299,7 +320,7 @@ function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEviden
       d.grain,
       ...childKeys.evidence,
       ...(driving.length > 0 ? [ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`)] : []),
-      ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : `named ${name}`),
+      ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : yields ? `named ${name}: ${inferred} is the link of table '${other}'s relationship` : `named ${name}`),
     ],
     origin: d.origin,
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
