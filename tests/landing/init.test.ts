@@ -10,6 +10,7 @@ interface ManifestEntity {
   readonly name: string;
   readonly business_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly driving_key?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>;
 }
 
