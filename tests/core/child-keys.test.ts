@@ -158,7 +158,7 @@ describe('the compact-string TPC-H schema', () => {
 });
 
 describe('Northwind and Chinook shapes', () => {
-  test("Chinook's invoice_line stays a hub on its own key, linked to invoice and track (table.hub decides)", () => {
+  test("Chinook's invoice_line stays a hub on its own key, with one link to invoice and one to track (table.hub decides)", () => {
     const a = analyzeSpec(
       parseSpecCompact(
         'invoice: invoice_id(int), total(decimal(10,2)); track: track_id(int), name(text); invoice_line: invoice_line_id(int), invoice_id(int), track_id(int), unit_price(decimal(10,2)), quantity(int)',
@@ -167,7 +167,11 @@ describe('Northwind and Chinook shapes', () => {
     );
     expect(a.diagnostics).toEqual([]);
     expect(names(a.model!.byKind.hub)).toEqual(['invoice', 'invoice_line', 'track']);
-    expect(a.model!.byKind.link.map((l) => [l.name, names(l.dependentChildKeys)])).toEqual([['invoice_line_invoice_track', []]]);
+    // One link per relationship, driven by the line (before: one link invoice_line_invoice_track).
+    expect(a.model!.byKind.link.map((l) => [l.name, names(l.dependentChildKeys), l.drivingKey])).toEqual([
+      ['invoice_line_invoice', [], ['invoice_line_hk']],
+      ['invoice_line_track', [], ['invoice_line_hk']],
+    ]);
   });
 
   test("Northwind's order_details (no key, order and product) is a link without child keys", () => {

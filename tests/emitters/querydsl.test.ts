@@ -579,7 +579,8 @@ describe('buildManifest', () => {
 
   it('describes a link and a satellite with their kind-specific fields in order', () => {
     const link = entity(manifest.raw_vault.links, 'early_warning_signal_business_partner');
-    expect(Object.keys(link)).toEqual(['name', 'business_keys', 'hubs', 'missing_references', 'sources', 'columns', 'derived_from', 'files', 'evidence']);
+    expect(Object.keys(link)).toEqual(['name', 'business_keys', 'hubs', 'driving_key', 'missing_references', 'sources', 'columns', 'derived_from', 'files', 'evidence']);
+    expect(link.driving_key).toEqual(['early_warning_signal_hk']);
     expect(link.missing_references).toBe('zero_key');
     expect(link.hubs).toEqual(['early_warning_signal', 'business_partner']);
     expect(link.columns.map((c) => c.name)).toEqual([

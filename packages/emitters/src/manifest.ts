@@ -59,6 +59,8 @@ export interface ManifestEntity {
   readonly dependent_child_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
+  /** Links (raw and business) with a driving key: the link's hash key columns of its driving hubs. */
+  readonly driving_key?: ReadonlyArray<string>;
   /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
   readonly missing_references?: typeof MISSING_REFERENCES;
   /** Non-historized links, and the business links over them: the event's attributes, columns of the link itself, as first loaded. */
@@ -184,6 +186,7 @@ interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
   readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly driving_key?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly event_attributes?: ReadonlyArray<string>;
   readonly parent?: string;
@@ -223,6 +226,9 @@ const accessEntity = (): KindFields => ({ sources: [] });
 const childKeys = (l: EntityOfKind<'link' | 'non_historized_link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
   l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
 
+/** A link's driving key, listed only when it has one (an association table's link has none). */
+const drivingKey = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'driving_key'> => (l.drivingKey === undefined ? {} : { driving_key: [...l.drivingKey] });
+
 /** Each kind's own fields. */
 const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   hub: (h, rs) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: h.sources.map((s) => source(s, rs)) }),
@@ -230,6 +236,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
+    ...drivingKey(l),
     missing_references: MISSING_REFERENCES,
     sources: l.sources.map((s) => source(s, rs)),
   }),
@@ -254,6 +261,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     ...(l.eventAttributes === undefined ? {} : { event_attributes: l.eventAttributes.map((c) => c.name) }),
+    ...drivingKey(l),
     sources: [],
   }),
   business_satellite: businessSatellite,
@@ -274,6 +282,7 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
     ...(fields.dependent_child_keys !== undefined ? { dependent_child_keys: fields.dependent_child_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
+    ...(fields.driving_key !== undefined ? { driving_key: fields.driving_key } : {}),
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),

@@ -40,7 +40,8 @@ class RawSatellite(Enum):
 
 class RawLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP = 'early_warning_signal_input_relationship'
+    EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class RawNonHistorizedLink(Enum):
@@ -69,7 +70,8 @@ class BusinessHubSatellite(Enum):
 
 class BusinessLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP = 'early_warning_signal_input_relationship'
+    EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class BusinessLinkSatellite(Enum):

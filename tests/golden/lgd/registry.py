@@ -49,7 +49,8 @@ class RawSatellite(Enum):
 class RawLink(Enum):
     FACILITY_BUSINESS_PARTNER = 'facility_business_partner'
     FACILITY_COLLATERAL = 'facility_collateral'
-    LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER = 'loss_given_default_score_facility_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER = 'loss_given_default_score_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_FACILITY = 'loss_given_default_score_facility'
 
 
 class RawNonHistorizedLink(Enum):
@@ -81,7 +82,8 @@ class BusinessHubSatellite(Enum):
 class BusinessLink(Enum):
     FACILITY_BUSINESS_PARTNER = 'facility_business_partner'
     FACILITY_COLLATERAL = 'facility_collateral'
-    LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER = 'loss_given_default_score_facility_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER = 'loss_given_default_score_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_FACILITY = 'loss_given_default_score_facility'
 
 
 class BusinessLinkSatellite(Enum):

@@ -116,6 +116,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       hashKey: link.hashKey,
       hubs: link.hubs,
       ...(link.dependentChildKeys !== undefined ? { dependentChildKeys: link.dependentChildKeys } : {}),
+      ...(link.drivingKey !== undefined ? { drivingKey: link.drivingKey } : {}),
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],

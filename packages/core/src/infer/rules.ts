@@ -35,9 +35,13 @@ export const RULES = {
   'link.event_id': "an event table's key columns that are no reference are the event's own id: part of the non-historized link's hash key and stored in it",
   'nhl.attributes': "an event's other columns (but technical and ignored ones) are stored in the non-historized link itself, as first loaded: no satellite",
   'nhl.name': 'a non-historized link is named after its table (payments → payment), unless the spec names it with link',
-  'link.unit_of_work': "a hub table's references form one link with its own hub",
+  'link.per_relationship': 'a table that becomes a hub forms one link per reference, its own hub and the referenced hub (with its role): independent relationships keep independent histories',
+  'link.unit_of_work': 'a table that becomes a link (association, keyless with references, kind: link) forms one link of all its references: a unit of work, one fact that only exists whole',
+  'link.unit_of_work_declared': 'the spec names one link for a table that becomes a hub (link:): its own hub and all its references form one unit-of-work link',
+  'link.driving_key': "a link formed by a table that becomes a hub is driven by that hub: its relationship to the link's other hubs is what changes over time",
   'link.same_relationship': 'several tables form a link of the same name over the same hubs (same roles, same dependent child keys): one link, loaded from each of them',
-  'link.name_from_hubs': 'a link is named after its hubs (with roles), or <table>_relationship when that name would pass 50 bytes',
+  'link.name_from_hubs':
+    "a link is named after its hubs (with roles); when that name would pass 50 bytes, <table>_relationship (one link of the table's references) or <table>_relationship_<n> (the link of its n-th reference); a link table's link whose name another table's relationship link has takes its table's name",
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
   'sat.override': 'the spec assigns these columns to a named satellite',
   'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
@@ -53,7 +57,7 @@ export const RULES = {
   'bv.rules': "the spec's business rules (derived attributes, filter) for this entity",
   'bv.reference_lookup': "a business satellite whose columns carry a reference table's code gets the code's current descriptions joined in",
   'al.presentation_view': 'a presentation view per business hub: current values, flattened',
-  'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs',
+  'al.dimensional_model': 'the spec asks for a dimensional model: facts from a link, dimensions from its hubs; or facts from a hub, dimensions from the other hubs of the links it drives',
   'al.reporting_view': 'the spec asks for a reporting view',
 } as const;
 

@@ -24,6 +24,8 @@ export interface BusinessLink extends EntityBase {
    * columns of the business link itself (after its keys), offered as measures of a fact per event.
    */
   readonly eventAttributes?: ReadonlyArray<Column>;
+  /** The raw link's driving key (`Link.drivingKey`), when it has one. */
+  readonly drivingKey?: ReadonlyArray<string>;
   readonly filter?: Filter;
 }
 

@@ -34,6 +34,13 @@ export interface Link extends EntityBase {
    * in the link, never in a link satellite's payload. Absent when the link has none.
    */
   readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /**
+   * The driving key: the link's hash key columns (`LinkHub.hashKey`) of its driving hubs, the
+   * side whose relationship to the other hubs changes over time (an order's customer, employee,
+   * shipper: the order drives). A link formed by a table that becomes a hub is driven by that
+   * hub. Absent for a link without one (an association table's).
+   */
+  readonly drivingKey?: ReadonlyArray<string>;
   /** `columns` line up with the link's key columns (`linkKeyColumns`): each hub's key columns, in `hubs` order, then the dependent child keys. */
   readonly sources: ReadonlyArray<EntitySource>;
 }

@@ -34,6 +34,7 @@ export function businessLinkDsl(link: BusinessLink): EntityDsl {
       source_entity: qualifiedName({ kind: events === undefined ? 'link' : 'non_historized_link', name: link.link }),
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      driving_key: link.drivingKey ?? [],
       business_keys: keyColumns.map((c) => c.name),
       // Over events, the business link carries their attributes as its own columns.
       ...(events === undefined ? {} : { event_attributes: events.map((c) => c.name) }),

@@ -49,6 +49,8 @@ export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
       source_table: first?.table ?? null,
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      // The side whose relationship changes over time (docs/inference.md, "Links"); [] for none.
+      driving_key: link.drivingKey ?? [],
       // The load keeps a row with a missing reference, as the SQL target does (docs/querydsl.md).
       missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),

@@ -14,128 +14,14 @@ class LossGivenDefaultStarDimensionalModel:
             Query(LOSS_GIVEN_DEFAULT_STAR_DIMENSIONAL_MODEL_FIELD_MAPPING)
             .join_dimensions([
                 {
-                    'name': 'loss_given_default_score',
-                    'source_entity': 'business_vault.hubs.loss_given_default_score',
-                    'role': None,
-                    'hash_key': 'loss_given_default_score_hk',
-                    'attributes': [
-                        {
-                            'name': 'loss_given_default_score_id',
-                            'source_entity': 'business_vault.hubs.loss_given_default_score',
-                            'source_column': 'loss_given_default_score_id',
-                            'type': 'bigint',
-                        },
-                        {
-                            'name': 'calculation_date',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'calculation_date',
-                            'type': 'date',
-                        },
-                        {
-                            'name': 'downturn_lgd_rate',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'downturn_lgd_rate',
-                            'type': 'decimal(9,6)',
-                        },
-                        {
-                            'name': 'exposure_at_default',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'exposure_at_default',
-                            'type': 'decimal(18,2)',
-                        },
-                        {
-                            'name': 'lgd_rate',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'lgd_rate',
-                            'type': 'decimal(9,6)',
-                        },
-                        {
-                            'name': 'model_version',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'model_version',
-                            'type': 'varchar(20)',
-                        },
-                        {
-                            'name': 'recovery_rate',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'recovery_rate',
-                            'type': 'decimal(9,6)',
-                        },
-                        {
-                            'name': 'expected_loss',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'expected_loss',
-                            'type': 'decimal',
-                        },
-                        {
-                            'name': 'lgd_bucket',
-                            'source_entity': 'business_vault.satellites.loss_given_default_score',
-                            'source_column': 'lgd_bucket',
-                            'type': 'text',
-                        },
-                    ],
-                },
-                {
-                    'name': 'facility',
-                    'source_entity': 'business_vault.hubs.facility',
-                    'role': None,
-                    'hash_key': 'facility_hk',
-                    'attributes': [
-                        {
-                            'name': 'facility_id',
-                            'source_entity': 'business_vault.hubs.facility',
-                            'source_column': 'facility_id',
-                            'type': 'bigint',
-                        },
-                        {
-                            'name': 'currency_code',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'currency_code',
-                            'type': 'char(3)',
-                        },
-                        {
-                            'name': 'facility_number',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'facility_number',
-                            'type': 'varchar(30)',
-                        },
-                        {
-                            'name': 'limit_amount',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'limit_amount',
-                            'type': 'decimal(18,2)',
-                        },
-                        {
-                            'name': 'matures_on',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'matures_on',
-                            'type': 'date',
-                        },
-                        {
-                            'name': 'opened_on',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'opened_on',
-                            'type': 'date',
-                        },
-                        {
-                            'name': 'outstanding_amount',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'outstanding_amount',
-                            'type': 'decimal(18,2)',
-                        },
-                        {
-                            'name': 'product_type',
-                            'source_entity': 'business_vault.satellites.facility',
-                            'source_column': 'product_type',
-                            'type': 'varchar(30)',
-                        },
-                    ],
-                },
-                {
                     'name': 'business_partner',
                     'source_entity': 'business_vault.hubs.business_partner',
                     'role': None,
                     'hash_key': 'business_partner_hk',
+                    'through': {
+                        'link': 'business_vault.links.loss_given_default_score_business_partner',
+                        'driving_key': 'loss_given_default_score_hk',
+                    },
                     'attributes': [
                         {
                             'name': 'business_partner_id',
@@ -184,6 +70,66 @@ class LossGivenDefaultStarDimensionalModel:
                             'source_entity': 'business_vault.satellites.business_partner',
                             'source_column': 'rating_grade_probability_of_default',
                             'type': 'decimal(9,6)',
+                        },
+                    ],
+                },
+                {
+                    'name': 'facility',
+                    'source_entity': 'business_vault.hubs.facility',
+                    'role': None,
+                    'hash_key': 'facility_hk',
+                    'through': {
+                        'link': 'business_vault.links.loss_given_default_score_facility',
+                        'driving_key': 'loss_given_default_score_hk',
+                    },
+                    'attributes': [
+                        {
+                            'name': 'facility_id',
+                            'source_entity': 'business_vault.hubs.facility',
+                            'source_column': 'facility_id',
+                            'type': 'bigint',
+                        },
+                        {
+                            'name': 'currency_code',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'currency_code',
+                            'type': 'char(3)',
+                        },
+                        {
+                            'name': 'facility_number',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'facility_number',
+                            'type': 'varchar(30)',
+                        },
+                        {
+                            'name': 'limit_amount',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'limit_amount',
+                            'type': 'decimal(18,2)',
+                        },
+                        {
+                            'name': 'matures_on',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'matures_on',
+                            'type': 'date',
+                        },
+                        {
+                            'name': 'opened_on',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'opened_on',
+                            'type': 'date',
+                        },
+                        {
+                            'name': 'outstanding_amount',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'outstanding_amount',
+                            'type': 'decimal(18,2)',
+                        },
+                        {
+                            'name': 'product_type',
+                            'source_entity': 'business_vault.satellites.facility',
+                            'source_column': 'product_type',
+                            'type': 'varchar(30)',
                         },
                     ],
                 },
