@@ -975,13 +975,15 @@ describe('fixed inference bugs', () => {
   });
 
   test('two tables that form the same relationship feed one link (link.same_relationship), not VLT410', () => {
-    // customer.product_id (unit of work) and the association table customer_product both form
-    // 'customer_product' over customer and product: one link, a source per table.
+    // customer.product_id (a relationship link driven by customer) and the association table
+    // customer_product, which the spec names after it (link:), both form 'customer_product' over
+    // customer and product: one link, a source per table. Without link: the shared name would be
+    // an accident and VLT410 (tests/core/links-per-relationship.test.ts).
     const m = ok({
       tables: {
         customer: { columns: { customer_id: nn('int'), name: 'text', product_id: 'int' } },
         product: { columns: { product_id: nn('int'), label: 'text' } },
-        customer_product: { primary_key: ['customer_id', 'product_id'], columns: { customer_id: nn('int'), product_id: nn('int'), qty: 'int' } },
+        customer_product: { link: 'customer_product', primary_key: ['customer_id', 'product_id'], columns: { customer_id: nn('int'), product_id: nn('int'), qty: 'int' } },
       },
     });
     const l = link(m, 'customer_product');

@@ -51,7 +51,8 @@ const table = {
     hub: { ...identifier, description: 'Name of the hub this table feeds.' },
     link: {
       ...identifier,
-      description: 'Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link.',
+      description:
+        'Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link.',
     },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
     dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
