@@ -165,6 +165,17 @@ describe('when in doubt the table stays a hub', () => {
     expect(hubs({ tables: { region: { columns: { id: nn('varchar(40)') } } } })).toEqual([['region'], []]);
   });
 
+  test("a surrogate id beside a code column of its own: Northwind's us_states as its dump declares it (primary key state_id)", () => {
+    const m = ok({ tables: { us_states: { primary_key: ['state_id'], columns: { state_id: nn('smallint'), state_name: 'varchar(100)', state_abbr: 'varchar(2)', state_region: 'varchar(50)' } } } });
+    const r = ref(m, 'us_state');
+    expect(names(r.codes)).toEqual(['state_id']);
+    expect(names(r.attributes)).toEqual(['state_abbr', 'state_name', 'state_region']);
+    expect(r.evidence.find((e) => e.rule === 'table.code_list')!.detail).toContain("beside its code column 'state_abbr'");
+    expect(names(m.byKind.hub)).toEqual([]);
+    // the code column must be the table's own: an id with only descriptions stays a hub (above)
+    expect(hubs({ tables: { us_states: { primary_key: ['state_id'], columns: { state_id: nn('smallint'), state_name: 'text' } } } })).toEqual([['us_state'], []]);
+  });
+
   test('a table not named like a code list stays a hub, whatever its key', () => {
     expect(hubs({ tables: { product: { columns: { product_code: nn('char(8)'), label: 'text' } } } })).toEqual([['product'], []]);
   });

@@ -51,6 +51,12 @@ function isCode(c: Column, entity: string): boolean {
   return named && ['text', 'varchar', 'char'].includes(c.type.kind);
 }
 
+/** An integer surrogate key: `id` or `*_id` (`state_id`). */
+function isSurrogateId(c: Column): boolean {
+  const name = c.name.toLowerCase();
+  return ['smallint', 'int', 'bigint'].includes(c.type.kind) && (name === 'id' || name.endsWith('_id'));
+}
+
 /** The descriptive columns of a table: neither key, technical nor ignored (sensitive ones included). */
 function descriptiveColumns(t: TableInfo): Column[] {
   const key = new Set(t.key);
@@ -80,15 +86,13 @@ export function findCodeLists(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (t.kind !== undefined || t.key.length !== 1 || !looksLikeCodeListName(t.name)) continue;
     const code = t.columns.find((c) => c.name === t.key[0])!;
     const described = descriptiveColumns(t);
-    if (!isCode(code, t.entity) || described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || NOT_FOR_REFERENCE_TABLES.some((k) => t.spec[k] !== undefined))
-      continue;
-    found.set(
-      t.name,
-      ev(
-        'table.code_list',
-        `${t.name}: named like a code list, keyed by code '${code.name}' (${code.type.kind}), ${described.length} descriptive column${described.length === 1 ? '' : 's'}, no references`,
-      ),
-    );
+    // A surrogate id is a code list's key only beside a code column of its own (Northwind's
+    // us_states: state_id and state_abbr); alone it is the key of an entity table.
+    const codeColumn = isCode(code, t.entity) ? undefined : isSurrogateId(code) ? described.find((c) => isCode(c, t.entity)) : undefined;
+    if (!isCode(code, t.entity) && codeColumn === undefined) continue;
+    if (described.length > MAX_CODE_LIST_ATTRIBUTES || refsFrom.has(t.name) || inSomeKey.has(t.name) || NOT_FOR_REFERENCE_TABLES.some((k) => t.spec[k] !== undefined)) continue;
+    const keyed = codeColumn === undefined ? `keyed by code '${code.name}' (${code.type.kind})` : `keyed by '${code.name}' (${code.type.kind}) beside its code column '${codeColumn.name}'`;
+    found.set(t.name, ev('table.code_list', `${t.name}: named like a code list, ${keyed}, ${described.length} descriptive column${described.length === 1 ? '' : 's'}, no references`));
   }
   return found;
 }

@@ -13,7 +13,7 @@ export const RULES = {
   'table.association': 'the business key is made only of references to other hubs: the table is an association and becomes a link',
   'table.keyless_references': 'no business key but references to two or more hubs: the table becomes a link',
   'table.association_child_keys':
-    'the business key is references to two or more hubs plus columns named like line numbers (*_line*, *_seq*, *_no, *_nr): the table becomes a link with those columns as dependent child keys',
+    'the business key is references to two or more hubs plus columns named like line numbers (*_line, *_line_no, *linenumber, *_seq, *_no, *_nr): the table becomes a link with those columns as dependent child keys',
   'table.link_override': 'the spec says kind: link',
   'table.non_historized_link_override': 'the spec says kind: non_historized_link: a table of events, one link row per event, insert-only',
   'table.event':
@@ -30,7 +30,7 @@ export const RULES = {
   'link.implied_hub': 'a column carries the key of an implied hub: a reference to it',
   'link.prefixed_naming': "a column <p>_<stem>key is named like another table's key <q>_<stem>key (TPC-H's l_orderkey and o_orderkey): a reference",
   'link.dependent_child_key':
-    "a link table's key column that is no reference (or, in a table without a key, a column named like a line number: *_line*, *_seq*, *_no, *_nr) is a dependent child key: part of the link's hash key and stored in the link",
+    "a link table's key column that is no reference (or, in a table without a key, a column named like a line number: *_line, *_line_no, *linenumber, *_seq, *_no, *_nr) is a dependent child key: part of the link's hash key and stored in the link",
   'link.dependent_child_key_declared': "the spec declares dependent_child_keys: those columns are part of the link's hash key and stored in the link",
   'link.event_id': "an event table's key columns that are no reference are the event's own id: part of the non-historized link's hash key and stored in it",
   'nhl.attributes': "an event's other columns (but technical and ignored ones) are stored in the non-historized link itself, as first loaded: no satellite",
