@@ -206,19 +206,14 @@ function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boole
     const stored = store.get(hk) ?? [];
     const row = (c: Staged, j: number): SatRow => ({ ts: loadTsText(b, j + 1), hd: c.hd, delta: hasDelta ? c.delta : null, payload: c.payload });
     if (hasDelta) {
-      // Changes 1..k of the batch; those stored already (same delta order and hashdiff) are not new.
-      const changes = rows.filter((r, i) => i === 0 || r.hd !== rows[i - 1]!.hd).map((c, j) => ({ c, j }));
-      const fresh = changes.filter(({ c }) => !stored.some((s) => s.delta === c.delta && s.hd === c.hd));
-      // The first new change is compared with the stored row just before it in change order.
-      const first = fresh[0];
-      const before =
-        first === undefined
-          ? undefined
-          : stored
-              .filter((s) => changeOrder(s, first.c) < 0)
-              .sort(changeOrder)
-              .at(-1);
-      const inserted = fresh.filter(({ c }, i) => i > 0 || before?.hd !== c.hd);
+      // The batch's distinct rows 1..k in change order; those stored already (same delta order and hashdiff) are not new.
+      const same = (x: { readonly delta: number | null; readonly hd: string }, y: { readonly delta: number | null; readonly hd: string }): boolean => x.delta === y.delta && x.hd === y.hd;
+      const candidates = rows.filter((r, i) => i === 0 || !same(r, rows[i - 1]!)).map((c, j) => ({ c, j }));
+      const fresh = candidates.filter(({ c }) => !stored.some((s) => same(s, c)));
+      // Each new row is compared with its true neighbour before it: the row just before it in
+      // change order among the stored rows and the new rows together.
+      const all = [...stored, ...fresh.map(({ c }) => c)].sort(changeOrder);
+      const inserted = fresh.filter(({ c }) => all[all.findIndex((x) => same(x, c)) - 1]?.hd !== c.hd);
       for (const { c, j } of inserted) stored.push(row(c, j));
     } else {
       // One state per key: inserted unless it equals the key's latest row.
@@ -473,8 +468,8 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       const row = (name: string, minute: number): CustomerRow => ({ customer_code: 'k1', CustomerName: name, type: null, score: 1, updated_at: minute });
       await land(s, { customers: [row('a', 1)], products: [], purchases: [] });
       await load(s.model, 0);
-      // In delta order: a (as stored: not inserted), b, b, c, c, a: three real changes. Each state
-      // of the batch has its position, so they land at +1, +2 and +3 microseconds.
+      // In delta order: a (as stored: not inserted), b, b, c, c, a: three real changes. Each distinct
+      // row of the batch has its position (b twice is one row), so they land at +1, +2 and +4 microseconds.
       const batch: Batch = { customers: [row('c', 4), row('a', 2), row('b', 3), row('b', 3), row('a', 6), row('c', 5)], products: [], purchases: [] };
       await land(s, batch);
       await load(s.model, 1);
@@ -486,7 +481,7 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
         { ts: loadTsText(0, 1), name: 'a' },
         { ts: loadTsText(1, 2), name: 'b' },
         { ts: loadTsText(1, 3), name: 'c' },
-        { ts: loadTsText(1, 4), name: 'a' },
+        { ts: loadTsText(1, 5), name: 'a' },
       ]);
       // The presentation view shows the latest.
       expect(await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('presentation_view', 'customer')}`)).toEqual([{ name: 'a' }]);

@@ -1,22 +1,24 @@
 /**
  * Load statement of a satellite or link satellite: insert-only, incremental, idempotent, and
- * keeping every change of a batch in order (docs/sql.md, "Loads").
+ * keeping every change in order (docs/sql.md, "Loads").
  *
  * 1. Stage the landing rows whose parent key is present (for a link satellite, the rows its link
  *    keeps, `linkKeep`: a missing reference is hashed as the link hashes it): parent hash key,
  *    hashdiff (the payload's columns in name order), payload, and the delta-order value when the
  *    source table has a delta-order column.
- * 2. Order each key's rows by (delta order NULLS LAST, hashdiff). Without a delta-order column a
- *    batch holds one state per key: the row with the smallest hashdiff is kept (an arbitrary but
- *    deterministic choice).
- * 3. Drop rows whose hashdiff equals the previous row's (LAG): what remains are the batch's
- *    changes, numbered 1..k per key. Change j gets load_ts = batch load timestamp + (j - 1) µs.
- * 4. Which changes are new depends on what identifies a change:
- *    - With a delta order, the change itself: (key, delta-order value, hashdiff), which the
- *      satellite stores in its `delta_order` column. A change found there is not new, whatever
- *      the load timestamp. The first new change of a key is inserted unless it equals the stored
- *      row just before it in delta order (so late and out-of-order batches compare with the right
- *      row); the later new changes differ from the change before them by step 3.
+ * 2. Order each key's rows by (delta order NULLS LAST, hashdiff) ("change order"). Without a
+ *    delta-order column a batch holds one state per key: the row with the smallest hashdiff is
+ *    kept (an arbitrary but deterministic choice).
+ * 3. Which rows are candidates, numbered 1..k per key in change order: with a delta order, the
+ *    batch's distinct rows (key, delta-order value, hashdiff); without one, the key's one state.
+ *    Candidate j gets load_ts = batch load timestamp + (j - 1) µs.
+ * 4. Which candidates are inserted depends on what identifies a change:
+ *    - With a delta order, the row itself: (key, delta-order value, hashdiff), which the
+ *      satellite stores in its `delta_order` column. A row found there is not new, whatever the
+ *      load timestamp. A new row is inserted unless it equals its true neighbour before it: the
+ *      row just before it in change order among the key's stored rows and the batch's new rows
+ *      together (`$neighbours`), so late and out-of-order rows compare with the state that held
+ *      at their place, wherever that state came from.
  *    - Without one, only the load: the change is new unless that very row (key, load_ts,
  *      hashdiff) is stored, and it is inserted unless it equals the key's latest stored row.
  *
@@ -95,7 +97,14 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     w.line(`), ${q(WORK.ordered)} AS (`);
     w.block(() => {
       w.line('SELECT');
-      w.block(() => commaList(w, [`${q(staged)}.*`, as(`row_number() OVER ${keyWindow}`, WORK.row), as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff)]));
+      w.block(() =>
+        commaList(w, [
+          `${q(staged)}.*`,
+          as(`row_number() OVER ${keyWindow}`, WORK.row),
+          as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff),
+          ...(delta === undefined ? [] : [as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
+        ]),
+      );
       w.line(`FROM ${q(staged)}`);
       if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
     });
@@ -103,13 +112,16 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     w.block(() => {
       w.line(`SELECT ${q(WORK.ordered)}.*, ${as(`row_number() OVER (PARTITION BY ${hk} ORDER BY ${q(WORK.row)})`, WORK.position)}`);
       w.line(`FROM ${q(WORK.ordered)}`);
-      w.line(delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.previousHashdiff)} IS NULL OR ${hashdiff} <> ${q(WORK.previousHashdiff)}`);
+      // With a delta order: the batch's distinct rows (a row repeated in the batch is one row).
+      w.line(
+        delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.row)} = 1 OR ${hashdiff} <> ${q(WORK.previousHashdiff)} OR ${q(WORK.deltaOrder)} IS DISTINCT FROM ${q(WORK.previousDelta)}`,
+      );
     });
     if (delta !== undefined) {
-      // The changes the satellite does not hold: anti-join on the change's identity.
+      // The rows the satellite does not hold: anti-join on the row's identity.
       w.line(`), ${q(WORK.newChanges)} AS (`);
       w.block(() => {
-        w.line(`SELECT ${q('c')}.*, ${as(`row_number() OVER (PARTITION BY ${c(sat.parentHashKey)} ORDER BY ${c(WORK.position)})`, WORK.newRank)}`);
+        w.line(`SELECT ${q('c')}.*`);
         w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
         w.line('WHERE NOT EXISTS (');
         w.block(() => {
@@ -120,6 +132,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
         });
         w.line(')');
       });
+      neighbours(ctx, w, table, sat, delta);
     }
     w.line(`), ${q(WORK.timed)} AS (`);
     w.block(() => {
@@ -150,31 +163,45 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     );
     w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
     if (delta === undefined) insertIfNewLoad(ctx, w, table, sat);
-    else insertIfChanged(ctx, w, table, sat, delta);
+    else insertIfChanged(ctx, w, sat);
   });
 }
 
 /**
- * With a delta order: the first new change of a key unless it equals the stored row just before
- * it in the order the batch uses, (delta order NULLS LAST, hashdiff); every later new change.
+ * With a delta order: each new row beside its true neighbour before it, the row just before it in
+ * change order among the key's stored rows and the batch's new rows together.
  */
-function insertIfChanged(ctx: SqlContext, w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
-  const { col, quoteIdent } = ctx.sql;
+function neighbours(ctx: SqlContext, w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
+  const { as, col, quoteIdent: q } = ctx.sql;
+  const hk = q(sat.parentHashKey);
+  const hashdiff = q(METADATA_COLUMNS.hashDiff);
+  const n = (column: string): string => col('n', column);
   const t = (column: string): string => col('t', column);
-  const c = (column: string): string => col('c', column);
-  const [tDelta, cDelta] = [orderTerm(ctx.dialect, t(DELTA_ORDER_COLUMN), delta.type), orderTerm(ctx.dialect, c(WORK.deltaOrder), delta.type)];
-  const [tDiff, cDiff] = [t(METADATA_COLUMNS.hashDiff), c(METADATA_COLUMNS.hashDiff)];
-  w.line(`WHERE ${c(WORK.newRank)} > 1 OR ${cDiff} IS DISTINCT FROM (`);
+  const order = `${orderTerm(ctx.dialect, q(WORK.deltaOrder), delta.type)} NULLS LAST, ${hashdiff}`;
+  w.line(`), ${q(WORK.neighbours)} AS (`);
   w.block(() => {
-    w.line(`SELECT ${tDiff} FROM ${table} AS ${quoteIdent('t')}`);
-    w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND (`);
+    w.line(`SELECT ${q('m')}.*, ${as(`lag(${hashdiff}) OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.previousHashdiff)}`);
+    w.line('FROM (');
     w.block(() => {
-      w.line(`${tDelta} < ${cDelta}`);
-      w.line(`OR (${c(WORK.deltaOrder)} IS NULL AND ${t(DELTA_ORDER_COLUMN)} IS NOT NULL)`);
-      w.line(`OR (${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)} AND ${tDiff} < ${cDiff})`);
+      w.line(`SELECT ${[n(sat.parentHashKey), n(WORK.deltaOrder), n(METADATA_COLUMNS.hashDiff), as('1', WORK.isNew)].join(', ')} FROM ${q(WORK.newChanges)} AS ${q('n')}`);
+      w.line('UNION ALL');
+      w.line(`SELECT ${[t(sat.parentHashKey), t(DELTA_ORDER_COLUMN), t(METADATA_COLUMNS.hashDiff), '0'].join(', ')} FROM ${table} AS ${q('t')}`);
+      w.line(`WHERE ${t(sat.parentHashKey)} IN (SELECT ${hk} FROM ${q(WORK.newChanges)})`);
     });
-    w.line(')');
-    w.line(`ORDER BY ${tDelta} DESC NULLS FIRST, ${tDiff} DESC LIMIT 1`);
+    w.line(`) AS ${q('m')}`);
+  });
+}
+
+/** With a delta order: the new rows that differ from their true neighbour before them. */
+function insertIfChanged(ctx: SqlContext, w: CodeWriter, sat: Satellite | LinkSatellite): void {
+  const { col, quoteIdent } = ctx.sql;
+  const m = (column: string): string => col('m', column);
+  const c = (column: string): string => col('c', column);
+  w.line('WHERE EXISTS (');
+  w.block(() => {
+    w.line(`SELECT 1 FROM ${quoteIdent(WORK.neighbours)} AS ${quoteIdent('m')}`);
+    w.line(`WHERE ${m(WORK.isNew)} = 1 AND ${m(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${m(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)}`);
+    w.line(`AND ${m(WORK.deltaOrder)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)} AND ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(METADATA_COLUMNS.hashDiff)}`);
   });
   w.line(')');
 }
