@@ -124,6 +124,22 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal" (
+  "early_warning_signal_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "hashdiff" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_hk", "delta_order", "hashdiff")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal_input" (
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "hashdiff" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
+);
+
 DO $vault_evolve$
 BEGIN
   IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('business_partner_hk', 'business_partner_id', 'load_ts', 'record_source')) < 4 THEN

@@ -32,7 +32,7 @@ import { need, parentKeySource, sourceColumn, type SqlContext } from './context.
 import { hashExpression, missingKey } from './hashing.js';
 import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
-import { entityTable, landingTable } from './names.js';
+import { entityTable, landingTable, registerTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { castSource, keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
@@ -56,7 +56,13 @@ export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { re
   return { hash: hashExpression(ctx.dialect, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
 }
 
-export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): Statement {
+/** A satellite's load: the statement that loads its table and, with a delta order, the one that then fills its register. */
+export interface SatelliteLoad {
+  readonly load: Statement;
+  readonly register: Statement | undefined;
+}
+
+export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): SatelliteLoad {
   const { as, col, quoteIdent, tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const key = parentKey(ctx, sat);
@@ -74,9 +80,9 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   // Both window functions share one window: named where the engine can, else spelled twice.
   const keyWindowSpec = `PARTITION BY ${hk} ORDER BY ${order}`;
   const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
-  const t = (column: string): string => col('t', column);
   const c = (column: string): string => col('c', column);
-  return statement((w) => {
+  /** Steps 1-3: `WITH` the staged rows, ..., the candidates (`$changes`), left open for the next CTE. */
+  const candidates = (w: CodeWriter): void => {
     w.line(`WITH ${q(WORK.staged)} AS (`);
     w.block(() => {
       w.line('SELECT');
@@ -101,8 +107,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
         commaList(w, [
           `${q(staged)}.*`,
           as(`row_number() OVER ${keyWindow}`, WORK.row),
-          as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff),
-          ...(delta === undefined ? [] : [as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
+          ...(delta === undefined ? [] : [as(`lag(${hashdiff}) OVER ${keyWindow}`, WORK.previousHashdiff), as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
         ]),
       );
       w.line(`FROM ${q(staged)}`);
@@ -110,100 +115,134 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
     });
     w.line(`), ${q(WORK.changes)} AS (`);
     w.block(() => {
-      w.line(`SELECT ${q(WORK.ordered)}.*, ${as(`row_number() OVER (PARTITION BY ${hk} ORDER BY ${q(WORK.row)})`, WORK.position)}`);
-      w.line(`FROM ${q(WORK.ordered)}`);
       // With a delta order: the batch's distinct rows (a row repeated in the batch is one row).
+      w.line(`SELECT * FROM ${q(WORK.ordered)}`);
       w.line(
         delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.row)} = 1 OR ${hashdiff} <> ${q(WORK.previousHashdiff)} OR ${q(WORK.deltaOrder)} IS DISTINCT FROM ${q(WORK.previousDelta)}`,
       );
     });
-    if (delta !== undefined) {
-      // The rows the satellite does not hold: anti-join on the row's identity.
-      w.line(`), ${q(WORK.newChanges)} AS (`);
+  };
+  const columns = [
+    sat.parentHashKey,
+    METADATA_COLUMNS.loadTimestamp,
+    METADATA_COLUMNS.recordSource,
+    METADATA_COLUMNS.hashDiff,
+    ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]),
+    ...payload.map((p) => p.name),
+  ];
+  if (delta === undefined) {
+    const load = statement((w) => {
+      candidates(w);
+      w.line(`), ${q(WORK.timed)} AS (`);
       w.block(() => {
-        w.line(`SELECT ${q('c')}.*`);
-        w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
-        w.line('WHERE NOT EXISTS (');
-        w.block(() => {
-          w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
-          w.line(
-            `WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`,
-          );
-        });
-        w.line(')');
+        w.line(`SELECT ${q(WORK.changes)}.*, ${as(d.loadTimestamp.sql, WORK.loadTimestamp)}`);
+        w.line(`FROM ${q(WORK.changes)}`);
       });
-      neighbours(ctx, w, table, sat, delta);
-    }
-    w.line(`), ${q(WORK.timed)} AS (`);
-    w.block(() => {
-      const from = delta === undefined ? WORK.changes : WORK.newChanges;
-      w.line(`SELECT ${q(from)}.*, ${as(d.addMicroseconds(d.loadTimestamp.sql, `(${q(WORK.position)} - 1)`), WORK.loadTimestamp)}`);
-      w.line(`FROM ${q(from)}`);
+      w.line(')');
+      w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+      w.line('SELECT');
+      w.block(() => commaList(w, [c(sat.parentHashKey), c(WORK.loadTimestamp), recordSourceOf(ctx, sat.source.table), c(METADATA_COLUMNS.hashDiff), ...payload.map((p) => c(p.name))]));
+      w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
+      insertIfNewLoad(ctx, w, table, sat);
     });
+    return { load, register: undefined };
+  }
+  const register = tableIdent(registerTable(ctx, sat));
+  const load = statement((w) => {
+    candidates(w);
+    changesOfAllRows(ctx, w, { table, register, sat, delta });
     w.line(')');
-    const columns = [
-      sat.parentHashKey,
-      METADATA_COLUMNS.loadTimestamp,
-      METADATA_COLUMNS.recordSource,
-      METADATA_COLUMNS.hashDiff,
-      ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]),
-      ...payload.map((p) => p.name),
-    ];
+    const n = (column: string): string => col('n', column);
+    const p = (column: string): string => col('p', column);
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
-        c(sat.parentHashKey),
-        c(WORK.loadTimestamp),
+        n(sat.parentHashKey),
+        d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
         recordSourceOf(ctx, sat.source.table),
-        c(METADATA_COLUMNS.hashDiff),
-        ...(delta === undefined ? [] : [c(WORK.deltaOrder)]),
-        ...payload.map((p) => c(p.name)),
+        n(METADATA_COLUMNS.hashDiff),
+        n(WORK.deltaOrder),
+        // The batch's row, else (a row found unchanged before, now a change) a stored row of its hashdiff.
+        ...payload.map((x) => `CASE WHEN ${c(sat.parentHashKey)} IS NULL THEN ${p(x.name)} ELSE ${c(x.name)} END`),
       ]),
     );
-    w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
-    if (delta === undefined) insertIfNewLoad(ctx, w, table, sat);
-    else insertIfChanged(ctx, w, sat);
+    w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
+    w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
+    w.block(() => w.line(`ON ${sameRow('c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
+    w.line(`LEFT JOIN ${table} AS ${q('p')}`);
+    w.block(() => {
+      w.line(`ON ${c(sat.parentHashKey)} IS NULL AND ${p(sat.parentHashKey)} = ${n(sat.parentHashKey)} AND ${p(METADATA_COLUMNS.hashDiff)} = ${n(METADATA_COLUMNS.hashDiff)}`);
+      w.line(
+        `AND ${p(METADATA_COLUMNS.loadTimestamp)} = (SELECT min(${col('x', METADATA_COLUMNS.loadTimestamp)}) FROM ${table} AS ${q('x')} WHERE ${col('x', sat.parentHashKey)} = ${n(sat.parentHashKey)} AND ${col('x', METADATA_COLUMNS.hashDiff)} = ${n(METADATA_COLUMNS.hashDiff)})`,
+      );
+    });
+    w.line(`WHERE ${c(sat.parentHashKey)} IS NOT NULL OR ${p(sat.parentHashKey)} IS NOT NULL`);
   });
+  // Then the batch's rows the satellite did not keep go to its register, each once.
+  const registered = statement((w) => {
+    candidates(w);
+    w.line(')');
+    const registerColumns = [sat.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
+    w.line(`INSERT INTO ${register} (${registerColumns.map(q).join(', ')})`);
+    w.line(`SELECT ${[c(sat.parentHashKey), c(WORK.deltaOrder), c(METADATA_COLUMNS.hashDiff), d.loadTimestamp.sql].join(', ')}`);
+    w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`AND NOT EXISTS (SELECT 1 FROM ${register} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  });
+  return { load, register: registered };
+
+  /** Rows `a` and `b` are one row: same key, hashdiff and delta-order value (NULL matching NULL). */
+  function sameRow(a: string, aDelta: string, b: string, bDelta: string): string {
+    return `${col(a, sat.parentHashKey)} = ${col(b, sat.parentHashKey)} AND ${col(a, METADATA_COLUMNS.hashDiff)} = ${col(b, METADATA_COLUMNS.hashDiff)} AND ${col(a, aDelta)} IS NOT DISTINCT FROM ${col(b, bDelta)}`;
+  }
 }
 
 /**
- * With a delta order: each new row beside its true neighbour before it, the row just before it in
- * change order among the key's stored rows and the batch's new rows together.
+ * With a delta order, step 4: every row of the batch's keys — the batch's, the satellite's and its
+ * register's, each once (`UNION`) — beside the row before it in change order (`$neighbours`);
+ * those that differ from it and that the satellite does not hold are inserted (`$new`), numbered
+ * 1..k per key in change order.
  */
-function neighbours(ctx: SqlContext, w: CodeWriter, table: string, sat: Satellite | LinkSatellite, delta: DeltaOrder): void {
+function changesOfAllRows(
+  ctx: SqlContext,
+  w: CodeWriter,
+  { table, register, sat, delta }: { readonly table: string; readonly register: string; readonly sat: Satellite | LinkSatellite; readonly delta: DeltaOrder },
+): void {
   const { as, col, quoteIdent: q } = ctx.sql;
   const hk = q(sat.parentHashKey);
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
-  const n = (column: string): string => col('n', column);
   const t = (column: string): string => col('t', column);
+  const m = (column: string): string => col('m', column);
   const order = `${orderTerm(ctx.dialect, q(WORK.deltaOrder), delta.type)} NULLS LAST, ${hashdiff}`;
+  const stored = (from: string): string =>
+    `SELECT ${[t(sat.parentHashKey), t(DELTA_ORDER_COLUMN), t(METADATA_COLUMNS.hashDiff)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${t(sat.parentHashKey)} IN (SELECT ${hk} FROM ${q(WORK.changes)})`;
   w.line(`), ${q(WORK.neighbours)} AS (`);
   w.block(() => {
-    w.line(`SELECT ${q('m')}.*, ${as(`lag(${hashdiff}) OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.previousHashdiff)}`);
+    w.line(`SELECT ${q('a')}.*, ${as(`lag(${hashdiff}) OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.previousHashdiff)}`);
     w.line('FROM (');
     w.block(() => {
-      w.line(`SELECT ${[n(sat.parentHashKey), n(WORK.deltaOrder), n(METADATA_COLUMNS.hashDiff), as('1', WORK.isNew)].join(', ')} FROM ${q(WORK.newChanges)} AS ${q('n')}`);
-      w.line('UNION ALL');
-      w.line(`SELECT ${[t(sat.parentHashKey), t(DELTA_ORDER_COLUMN), t(METADATA_COLUMNS.hashDiff), '0'].join(', ')} FROM ${table} AS ${q('t')}`);
-      w.line(`WHERE ${t(sat.parentHashKey)} IN (SELECT ${hk} FROM ${q(WORK.newChanges)})`);
+      w.line(`SELECT ${[hk, q(WORK.deltaOrder), hashdiff].join(', ')} FROM ${q(WORK.changes)}`);
+      w.line('UNION');
+      w.line(stored(table));
+      w.line('UNION');
+      w.line(stored(register));
     });
-    w.line(`) AS ${q('m')}`);
+    w.line(`) AS ${q('a')}`);
   });
-}
-
-/** With a delta order: the new rows that differ from their true neighbour before them. */
-function insertIfChanged(ctx: SqlContext, w: CodeWriter, sat: Satellite | LinkSatellite): void {
-  const { col, quoteIdent } = ctx.sql;
-  const m = (column: string): string => col('m', column);
-  const c = (column: string): string => col('c', column);
-  w.line('WHERE EXISTS (');
+  w.line(`), ${q(WORK.newChanges)} AS (`);
   w.block(() => {
-    w.line(`SELECT 1 FROM ${quoteIdent(WORK.neighbours)} AS ${quoteIdent('m')}`);
-    w.line(`WHERE ${m(WORK.isNew)} = 1 AND ${m(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${m(METADATA_COLUMNS.hashDiff)} = ${c(METADATA_COLUMNS.hashDiff)}`);
-    w.line(`AND ${m(WORK.deltaOrder)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)} AND ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(METADATA_COLUMNS.hashDiff)}`);
+    w.line(`SELECT ${q('m')}.*, ${as(`row_number() OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.position)}`);
+    w.line(`FROM ${q(WORK.neighbours)} AS ${q('m')}`);
+    w.line(`WHERE ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(METADATA_COLUMNS.hashDiff)} AND NOT EXISTS (`);
+    w.block(() => {
+      w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
+      w.line(
+        `WHERE ${t(sat.parentHashKey)} = ${m(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${m(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${m(WORK.deltaOrder)}`,
+      );
+    });
+    w.line(')');
   });
-  w.line(')');
 }
 
 /**
