@@ -37,7 +37,7 @@ type RawEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
  * hashdiff) identifies it, and the index behind this key serves the load's anti-join and its
- * look-up of the stored row before a change (load-satellite.ts). NULL delta-order values (the
+ * reading of a key's rows in change order (load-satellite.ts). NULL delta-order values (the
  * ghost record's among them) never conflict.
  */
 function uniqueKeys(e: Satellite | LinkSatellite): ReadonlyArray<ReadonlyArray<string>> {

@@ -1,6 +1,6 @@
 /**
  * Load statement of a satellite or link satellite: insert-only, incremental, idempotent, and
- * keeping every change in order (docs/sql.md, "Loads").
+ * keeping every change in order (docs/sql.md, "Loads", "Late and out-of-order rows").
  *
  * 1. Stage the landing rows whose parent key is present (for a link satellite, the rows its link
  *    keeps, `linkKeep`: a missing reference is hashed as the link hashes it): parent hash key,
@@ -9,18 +9,18 @@
  * 2. Order each key's rows by (delta order NULLS LAST, hashdiff) ("change order"). Without a
  *    delta-order column a batch holds one state per key: the row with the smallest hashdiff is
  *    kept (an arbitrary but deterministic choice).
- * 3. Which rows are candidates, numbered 1..k per key in change order: with a delta order, the
- *    batch's distinct rows (key, delta-order value, hashdiff); without one, the key's one state.
- *    Candidate j gets load_ts = batch load timestamp + (j - 1) µs.
- * 4. Which candidates are inserted depends on what identifies a change:
- *    - With a delta order, the row itself: (key, delta-order value, hashdiff), which the
- *      satellite stores in its `delta_order` column. A row found there is not new, whatever the
- *      load timestamp. A new row is inserted unless it equals its true neighbour before it: the
- *      row just before it in change order among the key's stored rows and the batch's new rows
- *      together (`$neighbours`), so late and out-of-order rows compare with the state that held
- *      at their place, wherever that state came from.
+ * 3. The batch's rows (`$changes`): with a delta order its distinct rows (key, delta-order value,
+ *    hashdiff); without one, the key's one state.
+ * 4. What is inserted depends on what identifies a row:
+ *    - With a delta order, the row itself, stored with its `delta_order`. Every row of the batch's
+ *      keys — the batch's, the satellite's and its register's (the rows it was given and did not
+ *      keep), each once — is set beside the row before it in change order (`$neighbours`); each
+ *      that differs from it and is not stored is inserted (`$new`): the batch's rows with their
+ *      payload, a registered row a late row has made a change again with the payload of a stored
+ *      row of its hashdiff. A second statement then registers the batch's rows not stored.
  *    - Without one, only the load: the change is new unless that very row (key, load_ts,
  *      hashdiff) is stored, and it is inserted unless it equals the key's latest stored row.
+ * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
  *
  * So loading the same landing data again inserts nothing, with any load timestamp.
  */
