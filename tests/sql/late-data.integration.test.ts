@@ -137,6 +137,15 @@ function truth(versions: ReadonlyArray<Version>): Version[] {
 
 const v = (price: string | null, d: number | null): Version => ({ price, day: d });
 
+describe('the load of a satellite with a delta order', () => {
+  it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
+    const { model } = compileSpec(SPEC);
+    const load = sqlPlan(model!).loads.find((l) => l.kind === 'satellite')!;
+    expect(load.statements.map((st) => st.relation)).toEqual([load.target, registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' })]);
+    expect(load.statements[1]!.sql).toMatch(/^INSERT INTO "raw_vault"\."seen_sat_items" /m);
+  });
+});
+
 describe(`late and out-of-order rows (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
   it('a late batch whose two equal rows fall on either side of a stored change keeps both; the current value is the latest in delta order', async () => {
     const s = await setUp();
