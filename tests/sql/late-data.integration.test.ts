@@ -10,7 +10,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { bindParameters, entityTable, historyView, landingTables, postgresDialect, quoteIdent, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
@@ -54,6 +54,7 @@ interface Setup {
   readonly model: VaultModel;
   readonly sat: string;
   readonly bsat: string;
+  readonly hist: string;
 }
 
 async function setUp(): Promise<Setup> {
@@ -63,7 +64,12 @@ async function setUp(): Promise<Setup> {
   const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const ctx = { model, dialect: postgresDialect };
-  return { model, sat: tableIdent(entityTable(ctx, 'satellite', 'items')), bsat: tableIdent(entityTable(ctx, 'business_satellite', 'item')) };
+  return {
+    model,
+    sat: tableIdent(entityTable(ctx, 'satellite', 'items')),
+    bsat: tableIdent(entityTable(ctx, 'business_satellite', 'item')),
+    hist: tableIdent(historyView(ctx, { kind: 'satellite', name: 'items' })),
+  };
 }
 
 async function tearDown(s: Setup): Promise<void> {
@@ -92,18 +98,9 @@ async function stored(s: Setup, item: string): Promise<Version[]> {
   return rows.rows;
 }
 
-/** The history query of docs/sql.md: the rows that differ from the row before them in change order. */
+/** The satellite's history view: its rows less those equal to the row before them in change order. */
 async function history(s: Setup, item: string): Promise<Version[]> {
-  const rows = await db.query<Version>(
-    `SELECT price, day FROM (
-       SELECT price, delta_order AS day, hashdiff, delta_order AS d,
-              lag(hashdiff) OVER (PARTITION BY item_hk ORDER BY delta_order NULLS LAST, hashdiff) AS previous
-       FROM ${s.sat} WHERE item_hk = $1
-     ) AS h
-     WHERE previous IS DISTINCT FROM hashdiff
-     ORDER BY d NULLS LAST, hashdiff`,
-    [hk(item)],
-  );
+  const rows = await db.query<Version>(`SELECT price, delta_order AS day FROM ${s.hist} WHERE item_hk = $1 ORDER BY delta_order NULLS LAST, hashdiff`, [hk(item)]);
   return rows.rows;
 }
 

@@ -19,7 +19,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, registerTable, tableText, type NameScope } from './names.js';
+import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
 
 export interface SqlManifestBlock {
   /** `schema.name` of the table or view (of the fact view, for a dimensional model). */
@@ -33,6 +33,8 @@ export interface SqlManifestBlock {
   readonly delta_order?: string;
   /** Raw satellites whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
+  /** Raw satellites whose source has a delta order: `schema.name` of its history view. */
+  readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
   /** Dimensional models: dimension name → `schema.name` of its view. */
@@ -59,7 +61,7 @@ const satelliteBlock = (s: Satellite | LinkSatellite, b: BlockContext): SqlManif
   parent_hash_key: b.dialect.identifier(s.parentHashKey),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
-  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, s)) }),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, s)), history: tableText(historyView(b, s)) }),
 });
 const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
   table: b.table,

@@ -9,7 +9,7 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { tableColumns } from './table-columns.js';
 
 type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
@@ -18,7 +18,12 @@ const none = (): SqlObjects => [];
 /** The SQL objects each kind has besides its own table or view. */
 /** A satellite with a delta order has a register beside its table. */
 const register = (s: Satellite | LinkSatellite, names: NameScope): SqlObjects =>
-  s.deltaOrder === undefined ? [] : [{ table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` }];
+  s.deltaOrder === undefined
+    ? []
+    : [
+        { table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` },
+        { table: historyView(names, s), what: `the history view of ${s.kind} '${s.name}'` },
+      ];
 
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,

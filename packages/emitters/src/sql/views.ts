@@ -1,9 +1,9 @@
 /** Small pieces every view shares. */
-import type { EntityKind, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, Satellite, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
 import { statement, type Statement } from './sql-writer.js';
 
 /** `CREATE OR REPLACE VIEW <table> AS` and the query `body` writes. */
@@ -40,12 +40,16 @@ const entityView =
   (e: VaultEntity, names: NameScope): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(names, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
+/** A satellite with a delta order has a history view, in the business vault. */
+const history = (s: Satellite | LinkSatellite, names: NameScope): ReadonlyArray<ModelView> =>
+  s.deltaOrder === undefined ? [] : [{ label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: historyView(names, s) }];
+
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
   link: table,
   non_historized_link: table,
-  satellite: table,
-  link_satellite: table,
+  satellite: history,
+  link_satellite: history,
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
   business_satellite: entityView('business_vault'),
