@@ -156,6 +156,7 @@ describe('specs/ews.yaml', () => {
       hashdiff: 'hashdiff',
       delta_order: 'delta_order',
       register: `raw_vault.seen_sat_${sat.name}`,
+      history: `business_vault.hist_sat_${sat.name}`,
     });
     const star = model.byKind.dimensional_model[0]!;
     expect(sqlManifestBlock(star, model)).toEqual({
