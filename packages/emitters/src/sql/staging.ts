@@ -20,7 +20,6 @@ export const WORK = {
   changes: '$changes',
   newChanges: '$new',
   neighbours: '$neighbours',
-  isNew: '$is_new',
   previousDelta: '$previous_delta',
   timed: '$timed',
   deltaOrder: '$delta_order',
