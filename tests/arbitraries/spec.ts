@@ -4,7 +4,8 @@
  *
  * How validity is kept by construction:
  * - Hub tables take distinct single-word concepts from HUB_WORDS, so each table feeds a hub
- *   of its own (named after the concept) and no concept name is a suffix of another.
+ *   of its own (named after the concept) and no concept name is a suffix of another; none is
+ *   named like a code list (`region`, `currency`, ...), which becomes a reference table.
  * - Every key column is named after its table's concept (`<concept>_id`, `<concept>_code`,
  *   ...), or is `id`; descriptive columns come from DESCRIPTIVE, none of which looks like a
  *   key (`_id`, `_key`, `_code`, `_no`, ...), a sensitive or a technical column. So the only
@@ -12,8 +13,13 @@
  *   hub is implied.
  * - Two references of one table to one hub get distinct roles; a self reference always has a
  *   role (otherwise VLT406).
- * - Link names are predicted (`<hub>_<role>_<hub>...`, or `<table>_relationship` past 50
- *   bytes); when two tables would form links of one name, the later one is named by `link:`.
+ * - Link names are predicted: a hub table forms one link per reference (`<hub>_<role>_<hub>`),
+ *   or, when its plan asks for a unit of work, one link of all its references named by `link:`;
+ *   an association table one link (`<hub>_<role>_<hub>`, or `<table>_relationship` past 50
+ *   bytes). When two would have one name, the later one is named by `link:` (a hub table's
+ *   reference is then declared, with `link:` in its entry).
+ * - Dimensional models read a link (dimensions: its hubs) or a hub that drives links
+ *   (dimensions: the hubs those links reach).
  * - Business rules, reporting views and dimensional models only name columns the generator
  *   knows are visible there (non-sensitive, non-technical descriptive columns, keys, derived
  *   attributes that type-check).
@@ -25,9 +31,9 @@ import type { ColumnSpec, DimensionalModelSpec, ReferenceSpec, ReportingViewSpec
 // Vocabulary
 
 /**
- * Business concepts: not reserved, not sensitive/technical-looking, regular plurals, and not
- * named like events (payment, transaction, event, log), which inference may make non-historized
- * links (`table.event`, tested in tests/core/non-historized-link.test.ts).
+ * Business concepts: not reserved, not sensitive/technical-looking, regular plurals, not code
+ * lists (docs/inference.md), and not named like events (payment, transaction, event, log), which
+ * inference may make non-historized links (`table.event`, tested in tests/core/non-historized-link.test.ts).
  */
 export const HUB_WORDS = [
   'customer',
@@ -37,7 +43,7 @@ export const HUB_WORDS = [
   'invoice',
   'parcel',
   'ledger',
-  'region',
+  'territory',
   'vendor',
   'contract',
   'asset',
@@ -145,6 +151,8 @@ interface HubTablePlan {
   readonly refs: ReadonlyArray<RefPlan>;
   readonly override: { readonly word: string; readonly pick: ReadonlyArray<boolean> } | undefined;
   readonly rules: RulePlan | undefined;
+  /** Ask for one unit-of-work link of all references (`link:`) instead of one per reference. */
+  readonly unitOfWork: boolean;
 }
 
 interface AssocPlan {
@@ -161,7 +169,7 @@ interface AccessPlan {
   readonly presentation: 'default' | 'all' | 'none' | 'some';
   readonly pick: ReadonlyArray<boolean>;
   readonly reports: ReadonlyArray<{ readonly hub: number; readonly pick: ReadonlyArray<boolean>; readonly filter: boolean }>;
-  readonly stars: ReadonlyArray<{ readonly link: number; readonly measures: ReadonlyArray<number> }>;
+  readonly stars: ReadonlyArray<{ readonly link: number; readonly measures: ReadonlyArray<number>; readonly hubFact: boolean }>;
 }
 
 interface Plan {
@@ -170,6 +178,8 @@ interface Plan {
   readonly assocs: ReadonlyArray<AssocPlan>;
   readonly access: AccessPlan;
   readonly hashing: 'md5' | 'sha1' | 'sha256' | undefined;
+  /** A code list (`lkp_status`, a reference table) and which hub tables carry its code. */
+  readonly codeList: { readonly carriers: ReadonlyArray<boolean>; readonly described: boolean } | undefined;
 }
 
 const formArb = fc.constantFrom<Form>('short', 'object', 'described');
@@ -196,6 +206,7 @@ const hubTablePlanArb: fc.Arbitrary<HubTablePlan> = fc.record({
   refs: fc.array(fc.record({ target: fc.nat(), role: fc.option(fc.constantFrom(...ROLES), { nil: undefined, freq: 1 }), declared: fc.boolean() }), { maxLength: 3 }),
   override: fc.option(fc.record({ word: fc.constantFrom('finance', 'profile', 'metrics'), pick: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }) }), { nil: undefined, freq: 4 }),
   rules: ruleArb,
+  unitOfWork: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
 });
 
 const assocPlanArb: fc.Arbitrary<AssocPlan> = fc.record({
@@ -212,7 +223,7 @@ const accessPlanArb: fc.Arbitrary<AccessPlan> = fc.record({
   presentation: fc.constantFrom<AccessPlan['presentation']>('default', 'all', 'none', 'some'),
   pick: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
   reports: fc.array(fc.record({ hub: fc.nat(), pick: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), filter: fc.boolean() }), { maxLength: 2 }),
-  stars: fc.array(fc.record({ link: fc.nat(), measures: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) }), { maxLength: 2 }),
+  stars: fc.array(fc.record({ link: fc.nat(), measures: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), hubFact: fc.boolean() }), { maxLength: 2 }),
 });
 
 const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 8 }).chain((size) =>
@@ -223,6 +234,7 @@ const planArb: fc.Arbitrary<Plan> = fc.integer({ min: 1, max: 8 }).chain((size) 
     assocs: fc.array(assocPlanArb, { maxLength: Math.min(2, 8 - size) }),
     access: accessPlanArb,
     hashing: fc.constantFrom<Plan['hashing']>(undefined, 'md5', 'sha1', 'sha256'),
+    codeList: fc.option(fc.record({ carriers: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), described: fc.boolean() }), { nil: undefined, freq: 2 }),
   }),
 );
 
@@ -235,8 +247,12 @@ export interface SpecInfo {
   readonly hubOfTable: ReadonlyMap<string, string>;
   /** Association tables (each forms one link). */
   readonly associations: ReadonlyArray<string>;
+  /** Hub tables that ask for one unit-of-work link of all their references (`link:`). */
+  readonly unitsOfWork: ReadonlyArray<string>;
   /** Predicted link names, by the table forming them. */
-  readonly linkOfTable: ReadonlyMap<string, string>;
+  readonly linksOfTable: ReadonlyMap<string, ReadonlyArray<string>>;
+  /** Predicted link name of each declared reference, by `<table>#<index in references>`. */
+  readonly linkOfReference: ReadonlyMap<string, string>;
 }
 
 export interface GeneratedSpec {
@@ -349,20 +365,28 @@ function buildSpec(plan: Plan): GeneratedSpec {
   });
 
   const usedLinkNames = new Set<string>();
-  const linkOfTable = new Map<string, string>();
-  const nameLink = (table: string, slots: ReadonlyArray<string>): { name: string; override: string | undefined } => {
+  const linksOfTable = new Map<string, string[]>();
+  const linkOfReference = new Map<string, string>();
+  const unitsOfWork: string[] = [];
+  /**
+   * A link's name: from its slots (past 50 bytes: `<table>_relationship`, or `<table>_relationship_<n>`
+   * for the link of the n-th reference), or `wanted`; `<table>_link<n>` when taken.
+   */
+  const nameLink = (table: string, slots: ReadonlyArray<string>, nth: number | undefined, wanted?: string): { name: string; override: string | undefined } => {
     const joined = slots.join('_');
-    let name = Buffer.byteLength(joined) <= 50 ? joined : `${table}_relationship`;
-    let override: string | undefined;
-    if (usedLinkNames.has(name)) {
-      name = `${table}_link`;
+    let name = wanted ?? (Buffer.byteLength(joined) <= 50 ? joined : `${table}_relationship${nth === undefined ? '' : `_${nth}`}`);
+    let override = wanted;
+    for (let n = 1; usedLinkNames.has(name); n++) {
+      name = `${table}_link${n > 1 ? n : ''}`;
       override = name;
     }
     usedLinkNames.add(name);
-    linkOfTable.set(table, name);
+    linksOfTable.set(table, [...(linksOfTable.get(table) ?? []), name]);
     return { name, override };
   };
 
+  /** Per hub table, the links it drives and the slot each reaches. */
+  const drivenLinks = new Map<string, Array<{ name: string; hubs: HubInfo[] }>>();
   // 2. hub tables: columns and references, in table-name order (the order inference sees)
   const order = [...drafts].sort((x, y) => (x.info.table < y.info.table ? -1 : 1));
   for (const { plan: h, info } of order) {
@@ -394,7 +418,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
     const slotNames = new Set<string>([info.entity]);
     const declared: ReferenceSpec[] = [];
     const declaredSlots: string[] = [];
-    const namingSlots: Array<{ column: string; slot: string }> = [];
+    const namingSlots: Array<{ column: string; slot: string; target: HubInfo; role: string | undefined }> = [];
     for (const r of h.refs) {
       const target = hubs[r.target % hubs.length]!;
       if (!r.declared && target.key.length !== 1) continue; // naming finds single-column keys only
@@ -415,7 +439,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
         declared.push({ columns: refCols, table: target.table, ...(role !== undefined ? { role } : {}) });
         declaredSlots.push(slot);
       } else {
-        namingSlots.push({ column: refCols[0]!, slot });
+        namingSlots.push({ column: refCols[0]!, slot, target, role });
       }
     }
 
@@ -429,8 +453,36 @@ function buildSpec(plan: Plan): GeneratedSpec {
             ? { unique_keys: [info.key.map((k) => k.name)] }
             : {};
 
-    const slots = [info.entity, ...declaredSlots, ...namingSlots.sort((a, b) => (a.column < b.column ? -1 : 1)).map((n) => n.slot)];
-    const link = slots.length >= 2 ? nameLink(info.table, slots) : undefined;
+    const sortedNaming = namingSlots.sort((a, b) => (a.column < b.column ? -1 : 1));
+    const slots = [info.entity, ...declaredSlots, ...sortedNaming.map((n) => n.slot)];
+    let link: { name: string; override: string | undefined } | undefined;
+    const targetOf = (r: ReferenceSpec): HubInfo => hubs.find((x) => x.table === r.table)!;
+    const hubLinks: Array<{ name: string; hubs: HubInfo[] }> = [];
+    if (slots.length >= 2 && h.unitOfWork) {
+      // one unit-of-work link, named by link: (a name is what asks for it)
+      link = nameLink(info.table, slots, undefined, `${info.table}_unit`);
+      unitsOfWork.push(info.table);
+      declared.forEach((_, i) => linkOfReference.set(`${info.table}#${i}`, link!.name));
+      hubLinks.push({ name: link.name, hubs: [info, ...declared.map(targetOf), ...sortedNaming.map((n) => n.target)] });
+    } else {
+      // one link per reference, driven by the table's hub; a taken name is given in a declared reference
+      const declaredHere = declared.length;
+      for (let i = 0; i < declaredHere; i++) {
+        const l = nameLink(info.table, [info.entity, declaredSlots[i]!], i + 1);
+        if (l.override !== undefined) declared[i] = { ...declared[i]!, link: l.override };
+        linkOfReference.set(`${info.table}#${i}`, l.name);
+        hubLinks.push({ name: l.name, hubs: [info, targetOf(declared[i]!)] });
+      }
+      for (const [j, n] of sortedNaming.entries()) {
+        const l = nameLink(info.table, [info.entity, n.slot], declaredHere + j + 1);
+        if (l.override !== undefined) {
+          linkOfReference.set(`${info.table}#${declared.length}`, l.name);
+          declared.push({ columns: [n.column], table: n.target.table, ...(n.role !== undefined ? { role: n.role } : {}), link: l.override });
+        }
+        hubLinks.push({ name: l.name, hubs: [info, n.target] });
+      }
+    }
+    drivenLinks.set(info.table, hubLinks);
 
     tables[info.table] = {
       ...(h.kindHub ? { kind: 'hub' as const } : {}),
@@ -453,20 +505,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
   // 3. association tables: a key made of exactly two declared references
   const associations: string[] = [];
   const links: Array<{ name: string; table: string; hubs: HubInfo[]; visible: Array<{ name: string; type: TypeName }> }> = [];
-  for (const { info } of order) {
-    const name = linkOfTable.get(info.table);
-    if (name === undefined) continue;
-    // the hubs of a unit-of-work link: own hub and every referenced one
-    const spec = tables[info.table]!;
-    const refHubs = [
-      ...(spec.references ?? []).map((r) => hubs.find((x) => x.table === r.table)!),
-      ...Object.keys(spec.columns).flatMap((c) => {
-        const t = hubs.find((x) => x.key.length === 1 && c !== x.key[0]!.name && (c === refColumn(x, x.key[0]!.name, undefined) || ROLES.some((ro) => c === refColumn(x, x.key[0]!.name, ro))));
-        return t && !(spec.references ?? []).some((r) => r.columns.includes(c)) ? [t] : [];
-      }),
-    ];
-    links.push({ name, table: info.table, hubs: [info, ...refHubs], visible: [] });
-  }
+  for (const { info } of order) for (const l of drivenLinks.get(info.table) ?? []) links.push({ name: l.name, table: info.table, hubs: l.hubs, visible: [] });
   for (const a of plan.assocs) {
     const A = hubs[a.a % hubs.length]!;
     const B = hubs[a.b % hubs.length]!;
@@ -491,7 +530,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
       columns[c.name] = columnSpec(c.type, c.form);
       visible.push({ name: c.name, type: c.type });
     }
-    const link = nameLink(table, [slotA(), slotB()]);
+    const link = nameLink(table, [slotA(), slotB()], undefined);
     tables[table] = {
       [a.declaredKey]: [...colsA, ...colsB],
       columns,
@@ -502,6 +541,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
       ...(link.override ? { link: link.override } : {}),
     };
     associations.push(table);
+    linkOfReference.set(`${table}#0`, link.name).set(`${table}#1`, link.name);
     links.push({ name: link.name, table, hubs: [A, B], visible });
     // rules of the link: over its link satellite's columns; its keys may repeat a name, so
     // filters use the link satellite's columns only
@@ -528,7 +568,17 @@ function buildSpec(plan: Plan): GeneratedSpec {
     };
   }
   const stars: Record<string, DimensionalModelSpec> = {};
+  const factHubs = order.filter(({ info }) => (drivenLinks.get(info.table) ?? []).length > 0).map(({ info }) => info);
   for (const s of p.stars) {
+    if (s.hubFact && factHubs.length > 0) {
+      // a hub fact: its own columns, and those of the hubs the links it drives reach
+      const f = factHubs[s.link % factHubs.length]!;
+      const reached = (drivenLinks.get(f.table) ?? []).flatMap((l) => l.hubs.slice(1));
+      const pool = [f, ...reached].flatMap((h) => [...h.visible, ...h.derived.map((d) => ({ name: d, type: 'decimal(18,2)' as TypeName }))]).map((c) => c.name);
+      const measures = [...new Set(s.measures.flatMap((m) => (pool.length ? [pool[m % pool.length]!] : [])))];
+      if (measures.length > 0 && !Object.hasOwn(stars, `${f.entity}_star`)) stars[`${f.entity}_star`] = { fact: f.entity, measures };
+      continue;
+    }
     if (links.length === 0) break;
     const l = links[s.link % links.length]!;
     const pool = [...l.visible, ...l.hubs.flatMap((h) => [...h.visible, ...h.derived.map((d) => ({ name: d, type: 'decimal(18,2)' as TypeName }))])].map((c) => c.name);
@@ -540,6 +590,19 @@ function buildSpec(plan: Plan): GeneratedSpec {
   if (Object.keys(reporting).length) Object.assign(access, { reporting_views: reporting });
   if (Object.keys(stars).length) Object.assign(access, { dimensional_models: stars });
 
+  // 5. a code list: a reference table keyed by its code, carried by some hub tables (by naming),
+  // whose satellites keep the code and whose business satellites join its label
+  if (plan.codeList !== undefined) {
+    tables['lkp_status'] = {
+      primary_key: ['status_code'],
+      columns: { status_code: { type: 'char(3)', nullable: false }, ...(plan.codeList.described ? { status_label: 'text', status_rank: 'int' } : {}) },
+    };
+    hubs.forEach((h, i) => {
+      const t = tables[h.table]!;
+      if (plan.codeList!.carriers[i % 8]) tables[h.table] = { ...t, columns: { ...t.columns, status_code: 'char(3)' } };
+    });
+  }
+
   const spec: Spec = {
     version: 1,
     model: 'generated',
@@ -550,7 +613,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
   };
   return {
     spec,
-    info: { hubOfTable: new Map(hubs.map((h) => [h.table, h.entity])), associations, linkOfTable },
+    info: { hubOfTable: new Map(hubs.map((h) => [h.table, h.entity])), associations, unitsOfWork, linksOfTable, linkOfReference },
   };
 }
 

@@ -42,7 +42,7 @@ describe('vault compile', () => {
     const dir = workspace();
     const first = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('wrote 50 files to generated/ews');
+    expect(first.stderr).toContain('wrote 54 files to generated/ews');
     const a = snapshot(join(dir, 'generated'));
     expect(Object.keys(a)).toContain('ews/manifest.json');
     expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
@@ -116,7 +116,7 @@ describe('vault compile', () => {
     expect(result['metadata']).toEqual({
       model_name: 'ews',
       output_dir: 'generated/ews',
-      total_files_generated: 50,
+      total_files_generated: 54, // early_warning_signal_input forms a link per reference: 2 raw and 2 business links
       pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'],
     });
     expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
@@ -184,7 +184,7 @@ describe('vault compile', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'generated/ews_complete/ews/manifest.json'), 'utf8')) as { raw_vault: { hubs: Array<{ name: string }>; links: Array<{ name: string }> } };
     expect(manifest.raw_vault.hubs.map((h) => h.name)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
-    expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
+    expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_business_partner', 'early_warning_signal_input_relationship_2']);
   });
 
   it('refuses a model whose package would hide the framework module, at the model name, writing nothing', () => {
@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(32); // 14 raw vault, 12 business vault, 6 access layer
+    expect(entities).toBe(35); // 16 raw vault (a reference table among them), 13 business vault, 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 

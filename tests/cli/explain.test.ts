@@ -30,6 +30,18 @@ describe('vault explain', () => {
     expect(r.stdout).toContain('  because [hub.implied_by_key_column] ');
   });
 
+  it('shows a relationship link with its driving key and the rules that made it one link per relationship', () => {
+    const r = runVault(['explain', 'specs/lgd.yaml', 'raw_vault.links.loss_given_default_score_facility']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('raw_vault.links.loss_given_default_score_facility (link)\n  hubs: loss_given_default_score, facility\n  driving key: loss_given_default_score_hk\n');
+    expect(r.stdout).toContain('  because [link.per_relationship] a table that becomes a hub forms one link per reference');
+    expect(r.stdout).toContain('  because [link.driving_key] ');
+    const json = runVault(['explain', 'specs/lgd.yaml', 'raw_vault.links.facility_collateral', '--json']);
+    const entity = (JSON.parse(json.stdout) as { entities: Array<Record<string, unknown>> }).entities[0]!;
+    expect(entity['driving_key']).toBeUndefined();
+    expect((entity['evidence'] as Array<{ rule: string }>).map((e) => e.rule)).toContain('link.unit_of_work');
+  });
+
   it('takes every name vault graph --entity takes, source tables too, and resolves it to the same node', () => {
     for (const [name, id] of [
       ['hub.business_partner', 'raw_vault.hubs.business_partner'],

@@ -122,7 +122,7 @@ const TPCH = [
   'partsupp: ps_partkey(int), ps_suppkey(int), ps_availqty(int), ps_supplycost(decimal(15,2))',
   'customer: c_custkey(int), c_name(text), c_nationkey(int)',
   'orders: o_orderkey(int), o_custkey(int), o_orderstatus(text), o_totalprice(decimal(15,2)), o_orderdate(date)',
-  'lineitem: l_orderkey(int), l_partkey(int), l_suppkey(int), l_linenumber(int), l_quantity(decimal(15,2)), l_extendedprice(decimal(15,2)), l_shipdate(date)',
+  'lineitem: l_orderkey(int), l_partkey(int), l_suppkey(int), l_linenumber(int), l_quantity(decimal(15,2)), l_extendedprice(decimal(15,2)), l_linestatus(char(1)), l_shipdate(date)',
 ].join('; ');
 
 describe('the compact-string TPC-H schema', () => {
@@ -145,7 +145,7 @@ describe('the compact-string TPC-H schema', () => {
     ]);
     const lineitem = m.byKind.link.find((l) => l.name === 'order_part_supplier')!;
     expect(lineitem.sources[0]!.columns).toEqual(['l_orderkey', 'l_partkey', 'l_suppkey', 'l_linenumber']);
-    expect(m.byKind.link_satellite.find((s) => s.parent === 'order_part_supplier')!.payload.map((c) => c.name)).toEqual(['l_extendedprice', 'l_quantity', 'l_shipdate']);
+    expect(m.byKind.link_satellite.find((s) => s.parent === 'order_part_supplier')!.payload.map((c) => c.name)).toEqual(['l_extendedprice', 'l_linestatus', 'l_quantity', 'l_shipdate']);
     const partsupp = m.byKind.link.find((l) => l.name === 'part_supplier')!;
     expect(partsupp.evidence.slice(0, 2).map((e) => e.rule)).toEqual(['bk.prefixed_reference', 'table.keyless_references']);
   });
@@ -158,7 +158,7 @@ describe('the compact-string TPC-H schema', () => {
 });
 
 describe('Northwind and Chinook shapes', () => {
-  test("Chinook's invoice_line stays a hub on its own key, linked to invoice and track (table.hub decides)", () => {
+  test("Chinook's invoice_line stays a hub on its own key, with one link to invoice and one to track (table.hub decides)", () => {
     const a = analyzeSpec(
       parseSpecCompact(
         'invoice: invoice_id(int), total(decimal(10,2)); track: track_id(int), name(text); invoice_line: invoice_line_id(int), invoice_id(int), track_id(int), unit_price(decimal(10,2)), quantity(int)',
@@ -167,7 +167,11 @@ describe('Northwind and Chinook shapes', () => {
     );
     expect(a.diagnostics).toEqual([]);
     expect(names(a.model!.byKind.hub)).toEqual(['invoice', 'invoice_line', 'track']);
-    expect(a.model!.byKind.link.map((l) => [l.name, names(l.dependentChildKeys)])).toEqual([['invoice_line_invoice_track', []]]);
+    // One link per relationship, driven by the line (before: one link invoice_line_invoice_track).
+    expect(a.model!.byKind.link.map((l) => [l.name, names(l.dependentChildKeys), l.drivingKey])).toEqual([
+      ['invoice_line_invoice', [], ['invoice_line_hk']],
+      ['invoice_line_track', [], ['invoice_line_hk']],
+    ]);
   });
 
   test("Northwind's order_details (no key, order and product) is a link without child keys", () => {

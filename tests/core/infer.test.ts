@@ -246,20 +246,23 @@ describe('hubs of concepts no table owns', () => {
     ]);
   });
 
-  test('the links to the implied hubs, named after their hubs or <table>_relationship past 50 bytes', () => {
+  test("the links to the implied hubs: one per reference, driven by the table's own hub, named after their two hubs or <table>_relationship_<n> past 50 bytes", () => {
+    // Before, early_warning_signal_input formed one link of its three hubs (named
+    // early_warning_signal_input_relationship past 50 bytes); its two relationships are independent.
     const m = ok({ tables: ews });
-    expect(names(m.byKind.link)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_relationship']);
+    expect(names(m.byKind.link)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_business_partner', 'early_warning_signal_input_relationship_2']);
     const l = link(m, 'early_warning_signal_business_partner');
     expect(slots(l)).toEqual([
       ['early_warning_signal', undefined, 'early_warning_signal_hk', ['early_warning_signal_id']],
       ['business_partner', undefined, 'business_partner_hk', ['business_partner_id']],
     ]);
+    expect(l.drivingKey).toEqual(['early_warning_signal_hk']);
     expect(l.sources).toEqual([{ table: 'early_warning_signal', columns: ['early_warning_signal_id', 'business_partner_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.implied_hub', 'link.unit_of_work', 'link.name_from_hubs']);
-    const long = link(m, 'early_warning_signal_input_relationship');
-    expect(long.hubs.map((h) => h.hub)).toEqual(['early_warning_signal_input', 'business_partner', 'customer_account_monitoring_batch_manifest']);
-    expect(long.sources).toEqual([{ table: 'early_warning_signal_input', columns: ['early_warning_signal_input_id', 'business_partner_id', 'customer_account_monitoring_batch_manifest_id'] }]);
-    expect(rules(long)).toEqual(['table.hub', 'link.implied_hub', 'link.implied_hub', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.implied_hub', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
+    const long = link(m, 'early_warning_signal_input_relationship_2');
+    expect(long.hubs.map((h) => h.hub)).toEqual(['early_warning_signal_input', 'customer_account_monitoring_batch_manifest']);
+    expect(long.sources).toEqual([{ table: 'early_warning_signal_input', columns: ['early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id'] }]);
+    expect(rules(long)).toEqual(['table.hub', 'link.implied_hub', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expectSourcesLineUp(m);
   });
 
@@ -314,7 +317,7 @@ describe('links', () => {
     ]);
     expect(l.sources).toEqual([{ table: 'facility', columns: ['facility_id', 'bp_ref'] }]);
     expect(l.derivedFrom).toEqual([{ layer: 'source', kind: 'source_table', name: 'facility' }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.declared_reference', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.declared_reference', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(l.evidence[1]!.detail).toBe('facility(bp_ref) → business_partner');
     expect(hub(m, 'business_partner').sources).toEqual([
       { table: 'business_partner', columns: ['business_partner_id'] },
@@ -337,7 +340,7 @@ describe('links', () => {
       ['customer', undefined, 'customer_hk', ['customer_id']],
     ]);
     expect(l.sources).toEqual([{ table: 'orders', columns: ['order_id', 'customer_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(hub(m, 'customer').sources).toEqual([
       { table: 'customers', columns: ['customer_id'] },
       { table: 'orders', columns: ['customer_id'], reference: true },
@@ -358,7 +361,7 @@ describe('links', () => {
       ['customer', undefined, 'customer_hk', ['id']],
     ]);
     expect(l.sources).toEqual([{ table: 'orders', columns: ['order_id', 'customer_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(hub(m, 'customer').sources).toEqual([
       { table: 'customers', columns: ['id'] },
       { table: 'orders', columns: ['customer_id'], reference: true },
@@ -378,7 +381,7 @@ describe('links', () => {
       ['staff', 'manager', 'manager_staff_hk', ['manager_staff_id']],
     ]);
     expect(l.sources).toEqual([{ table: 'store', columns: ['store_id', 'manager_staff_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(l.evidence[1]!.detail).toBe("store.manager_staff_id is named like the key of 'staff' under the role 'manager'");
   });
 
@@ -391,7 +394,7 @@ describe('links', () => {
       ['staff', 'manager', 'manager_staff_hk', ['manager_staff_id']],
     ]);
     expect(l.sources).toEqual([{ table: 'staff', columns: ['staff_id', 'manager_staff_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(hub(m, 'staff').sources).toEqual([
       { table: 'staff', columns: ['manager_staff_id'], reference: true },
       { table: 'staff', columns: ['staff_id'] },
@@ -406,14 +409,16 @@ describe('links', () => {
         language: { columns: { language_id: nn('int'), name: 'text' } },
       },
     });
-    const l = link(m, 'film_language_original_language');
+    // One link per relationship: the film's language and its original language change apart.
+    expect(names(m.byKind.link)).toEqual(['film_language', 'film_original_language']);
+    const l = link(m, 'film_original_language');
     expect(slots(l)).toEqual([
       ['film', undefined, 'film_hk', ['film_id']],
-      ['language', undefined, 'language_hk', ['language_id']],
       ['language', 'original', 'original_language_hk', ['original_language_id']],
     ]);
-    expect(l.sources).toEqual([{ table: 'film', columns: ['film_id', 'language_id', 'original_language_id'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.naming', 'link.role_named', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(l.sources).toEqual([{ table: 'film', columns: ['film_id', 'original_language_id'] }]);
+    expect(rules(l)).toEqual(['table.hub', 'link.role_named', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
+    expect(rules(link(m, 'film_language'))).toEqual(['table.hub', 'link.naming', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(hub(m, 'language').sources).toEqual([
       { table: 'film', columns: ['language_id'], reference: true },
       { table: 'film', columns: ['original_language_id'], reference: true },
@@ -439,7 +444,7 @@ describe('links', () => {
       ['contract', 'settled', 'settled_contract_hk', ['settled_contract_code', 'settled_contract_version']],
     ]);
     expect(l.sources).toEqual([{ table: 'payment', columns: ['payment_id', 'c_code', 'c_ver'] }]);
-    expect(rules(l)).toEqual(['table.hub', 'link.declared_reference', 'link.unit_of_work', 'link.name_from_hubs']);
+    expect(rules(l)).toEqual(['table.hub', 'link.declared_reference', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
     expect(l.evidence[1]!.detail).toBe('payment(c_code, c_ver) → contract as settled');
     expect(hub(m, 'contract').sources).toEqual([
       { table: 'contract', columns: ['contract_code', 'contract_version'] },
@@ -900,7 +905,7 @@ describe('access layer', () => {
         staff: { columns: { staff_id: nn('int'), first_name: 'text' } },
         rental: { columns: { rental_id: nn('int'), staff_id: 'int', manager_staff_id: 'int', fee: 'decimal(8,2)' } },
       },
-      access_layer: { dimensional_models: { rental_star: { fact: 'rental_manager_staff_staff', measures: ['fee'], dimensions: ['manager_staff'] } } },
+      access_layer: { dimensional_models: { rental_star: { fact: 'rental', measures: ['fee'], dimensions: ['manager_staff'] } } },
     });
     const star = m.byKind.dimensional_model[0]!;
     expect(star.dimensions.map((d) => [d.name, d.businessHub, d.role, d.hashKey])).toEqual([['manager_staff', 'staff', 'manager', 'manager_staff_hk']]);
@@ -970,13 +975,15 @@ describe('fixed inference bugs', () => {
   });
 
   test('two tables that form the same relationship feed one link (link.same_relationship), not VLT410', () => {
-    // customer.product_id (unit of work) and the association table customer_product both form
-    // 'customer_product' over customer and product: one link, a source per table.
+    // customer.product_id (a relationship link driven by customer) and the association table
+    // customer_product, which the spec names after it (link:), both form 'customer_product' over
+    // customer and product: one link, a source per table. Without link: the shared name would be
+    // an accident and VLT410 (tests/core/links-per-relationship.test.ts).
     const m = ok({
       tables: {
         customer: { columns: { customer_id: nn('int'), name: 'text', product_id: 'int' } },
         product: { columns: { product_id: nn('int'), label: 'text' } },
-        customer_product: { primary_key: ['customer_id', 'product_id'], columns: { customer_id: nn('int'), product_id: nn('int'), qty: 'int' } },
+        customer_product: { link: 'customer_product', primary_key: ['customer_id', 'product_id'], columns: { customer_id: nn('int'), product_id: nn('int'), qty: 'int' } },
       },
     });
     const l = link(m, 'customer_product');

@@ -67,18 +67,22 @@ describe('compile over generated specs', () => {
       return own!.name;
     };
     for (const [table, t] of Object.entries(spec.tables)) {
-      for (const r of t.references ?? []) {
+      (t.references ?? []).forEach((r, i) => {
+        // a hub table forms one link per reference (or one unit of work when it asks), an association one
         const links = m.byKind.link.filter((l) => l.sources.some((s) => s.table === table));
-        expect(links, `links of ${table}`).toHaveLength(1);
-        const l = links[0]!;
-        expect(l.name).toBe(info.linkOfTable.get(table));
+        expect(links.map((l) => l.name).sort(), `links of ${table}`).toEqual([...(info.linksOfTable.get(table) ?? [])].sort());
+        const l = links.find((x) => x.name === info.linkOfReference.get(`${table}#${i}`))!;
+        expect(l, `link of ${table}.references[${i}]`).toBeDefined();
         expect(l.derivedFrom).toEqual([{ layer: 'source', kind: 'source_table', name: table }]);
         const target = hubOf(r.table);
         if (info.associations.includes(table)) {
           expect(l.hubs).toHaveLength(2);
+          expect(l.drivingKey).toBeUndefined();
         } else {
           expect(l.hubs[0]!.hub).toBe(hubOf(table));
           expect(l.hubs[0]!.role).toBeUndefined();
+          expect(l.drivingKey).toEqual([l.hubs[0]!.hashKey]);
+          if (!info.unitsOfWork.includes(table)) expect(l.hubs).toHaveLength(2);
         }
         // the slot of this reference: its hub and role; its columns at the slot's place in the sources
         const slot = l.hubs.findIndex((h) => h.hub === target && h.role === r.role);
@@ -88,7 +92,7 @@ describe('compile over generated specs', () => {
         expect(l.hubs[slot]!.businessKeys).toHaveLength(r.columns.length);
         // and the target hub is loaded from the referencing columns too
         expect(m.byKind.hub.find((h) => h.name === target)!.sources.map((s) => ({ table: s.table, columns: s.columns }))).toContainEqual({ table, columns: r.columns });
-      }
+      });
     }
   });
 

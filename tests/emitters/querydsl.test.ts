@@ -130,6 +130,10 @@ class RawLinkSatellite(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class ReferenceTable(Enum):
+    """No raw vault reference tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -401,6 +405,7 @@ describe('framework profile', () => {
       'RawLink',
       'RawNonHistorizedLink',
       'RawLinkSatellite',
+      'ReferenceTable',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -427,6 +432,7 @@ describe('framework profile', () => {
       'build_raw_vault_link_satellite',
       'build_raw_vault_non_historized_link',
       'build_raw_vault_satellite',
+      'build_reference_table',
       'build_reporting_view',
       'drop',
       'flatten',
@@ -545,7 +551,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'reference_tables']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
@@ -574,7 +580,8 @@ describe('buildManifest', () => {
 
   it('describes a link and a satellite with their kind-specific fields in order', () => {
     const link = entity(manifest.raw_vault.links, 'early_warning_signal_business_partner');
-    expect(Object.keys(link)).toEqual(['name', 'business_keys', 'hubs', 'missing_references', 'sources', 'columns', 'derived_from', 'files', 'evidence']);
+    expect(Object.keys(link)).toEqual(['name', 'business_keys', 'hubs', 'driving_key', 'missing_references', 'sources', 'columns', 'derived_from', 'files', 'evidence']);
+    expect(link.driving_key).toEqual(['early_warning_signal_hk']);
     expect(link.missing_references).toBe('zero_key');
     expect(link.hubs).toEqual(['early_warning_signal', 'business_partner']);
     expect(link.columns.map((c) => c.name)).toEqual([

@@ -10,6 +10,7 @@ interface ManifestEntity {
   readonly name: string;
   readonly business_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly driving_key?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<{ readonly table: string; readonly columns: ReadonlyArray<string> }>;
 }
 
@@ -51,14 +52,23 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
       customer: ['customer_id'],
       transfer: ['transfer_id'],
     });
-    const links = Object.fromEntries(manifest.raw_vault.links.map((l) => [l.sources[0]?.table, l]));
-    // The association table (no key of its own, two foreign keys) becomes a link.
-    expect(links['account_holder']?.hubs).toEqual(['account', 'customer']);
+    // One link per foreign key of a table that becomes a hub, driven by its hub (docs/inference.md).
+    expect(manifest.raw_vault.links.map((l) => [l.name, l.sources[0]?.table, l.hubs, l.driving_key])).toEqual([
+      ['account_branch', 'account', ['account', 'branch'], ['account_hk']],
+      ['account_customer', 'account', ['account', 'customer'], ['account_hk']],
+      ['account_holder', 'account_holder', ['account', 'customer'], undefined],
+      ['customer_branch', 'customer', ['customer', 'branch'], ['customer_hk']],
+      ['customer_referred_by_customer', 'customer', ['customer', 'customer'], ['customer_hk']],
+      ['transfer_from_account_account', 'transfer', ['transfer', 'account'], ['transfer_hk']],
+      ['transfer_to_account_account', 'transfer', ['transfer', 'account'], ['transfer_hk']],
+    ]);
+    const links = Object.fromEntries(manifest.raw_vault.links.map((l) => [l.name, l]));
+    // The association table (no key of its own, two foreign keys) becomes a link, named after the
+    // table since account.customer_id's link is account_customer.
     expect(links['account_holder']?.sources[0]?.columns).toEqual(['country_code', 'account_number', 'holder_customer_id']);
     // Two role-named foreign keys to the same hub, and a self reference, keep apart under their roles.
-    expect(links['transfer']?.hubs).toEqual(['transfer', 'account', 'account']);
-    expect(links['transfer']?.sources[0]?.columns).toEqual(['transfer_id', 'from_country_code', 'from_account_number', 'to_country_code', 'to_account_number']);
-    expect(links['customer']?.hubs).toEqual(['customer', 'branch', 'customer']);
+    expect(links['transfer_from_account_account']?.sources[0]?.columns).toEqual(['transfer_id', 'from_country_code', 'from_account_number']);
+    expect(links['transfer_to_account_account']?.sources[0]?.columns).toEqual(['transfer_id', 'to_country_code', 'to_account_number']);
     expect(text).toContain('role: referred_by');
     expect(text).toContain('role: from_account');
   });

@@ -13,7 +13,8 @@ const ALL = [
   ...READS_SIGNAL,
   'hub customer_account_monitoring_batch_manifest',
   'hub early_warning_signal_input',
-  'link early_warning_signal_input_relationship',
+  'link early_warning_signal_input_business_partner',
+  'link early_warning_signal_input_relationship_2',
   'satellite early_warning_signal_input',
 ].sort();
 

@@ -594,6 +594,7 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
         ...m.byKind.link,
         ...m.byKind.satellite,
         ...m.byKind.link_satellite,
+        ...m.byKind.reference_table,
         ...m.byKind.business_hub,
         ...m.byKind.business_link,
         ...m.byKind.business_satellite,
@@ -669,7 +670,13 @@ async function smoke(compiled: VaultModel): Promise<void> {
       ...model.byKind.reporting_view,
     ]
       .map((e) => entityTable({ model, dialect: postgresDialect }, e.kind, e.name))
-      .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable({ model, dialect: postgresDialect }, m.name, d.name))));
+      .concat(model.byKind.dimensional_model.flatMap((m) => m.dimensions.map((d) => dimensionTable({ model, dialect: postgresDialect }, m.name, d.name))))
+      .concat(
+        model.byKind.reference_table.map((r) => {
+          const [schema, name] = sqlManifestBlock(r, model).current_view!.split('.');
+          return { schema: schema!, name: name! };
+        }),
+      );
     for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
   } finally {
     for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);

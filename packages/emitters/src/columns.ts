@@ -13,6 +13,7 @@ import {
   type HashAlgorithm,
   type KindHandlers,
   type LinkSatellite,
+  type ReferenceTable,
   type Satellite,
   type SourceTable,
   type VaultEntity,
@@ -95,7 +96,7 @@ function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<str
  * its source table has none.
  * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
-export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite): EntityColumn | undefined {
+export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | ReferenceTable): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
   const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
@@ -145,7 +146,12 @@ const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: Rea
 const rawSatelliteColumns = (s: EntityOfKind<'satellite' | 'link_satellite'>, columns: ModelColumns): ReadonlyArray<EntityColumn> =>
   satelliteColumns(columns.model, s.parentHashKey, s.payload, deltaOrderColumn(columns, s));
 const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> =>
-  satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived]);
+  satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived, ...(s.lookups ?? []).flatMap((l) => l.columns)]);
+/** A reference table: its codes (the key, no hash key), the metadata, the hashdiff, then the descriptions. */
+const referenceTableColumns = (r: ReferenceTable, columns: ModelColumns): ReadonlyArray<EntityColumn> => {
+  const deltaOrder = deltaOrderColumn(columns, r);
+  return [...r.codes.map(plain), ...METADATA, hash(columns.model, METADATA_COLUMNS.hashDiff), ...(deltaOrder === undefined ? [] : [deltaOrder]), ...r.attributes.map(plain)];
+};
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -161,6 +167,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   non_historized_link: nonHistorizedLinkColumns,
   satellite: rawSatelliteColumns,
   link_satellite: rawSatelliteColumns,
+  reference_table: referenceTableColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,

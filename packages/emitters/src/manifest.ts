@@ -32,20 +32,35 @@ export interface ManifestSource {
   readonly record_source: string;
 }
 
+/** Columns of another table that carry a reference table's code (`used_by`). */
+export interface ManifestCodeReference {
+  readonly table: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
 /** A column as the manifest spells it: its type as canonical text (`printColumnType`). */
 export interface ManifestColumn {
   readonly name: string;
   readonly type: string;
 }
 
+/** A reference table a business satellite joins: by its code columns, bringing in its current descriptions. */
+export interface ManifestLookup {
+  readonly reference_table: string;
+  readonly code_columns: ReadonlyArray<string>;
+  readonly columns: ReadonlyArray<string>;
+}
+
 export interface ManifestEntity {
   readonly name: string;
-  /** Hubs and links (raw and business). */
+  /** Hubs and links (raw and business); a reference table's codes. */
   readonly business_keys?: ReadonlyArray<string>;
   /** Links (raw and business) with dependent child keys: those columns, hashed after `business_keys`. */
   readonly dependent_child_keys?: ReadonlyArray<string>;
   /** Links (raw and business): the hubs they connect, in key order. */
   readonly hubs?: ReadonlyArray<string>;
+  /** Links (raw and business) with a driving key: the link's hash key columns of its driving hubs. */
+  readonly driving_key?: ReadonlyArray<string>;
   /** Raw links: what a missing reference becomes (`MISSING_REFERENCES`). */
   readonly missing_references?: typeof MISSING_REFERENCES;
   /** Non-historized links, and the business links over them: the event's attributes, columns of the link itself, as first loaded. */
@@ -57,6 +72,10 @@ export interface ManifestEntity {
   /** A satellite of a hub its table only references: the table's columns holding that hub's key (the reference). */
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
+  /** Reference tables: the tables whose columns carry the code (lookups, never links). */
+  readonly used_by?: ReadonlyArray<ManifestCodeReference>;
+  /** Business satellites that join reference tables: per reference table, the code columns and the joined descriptions. */
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
   readonly columns: ReadonlyArray<ManifestColumn>;
   readonly derived_from: ReadonlyArray<string>;
   readonly files: ReadonlyArray<string>;
@@ -167,12 +186,15 @@ interface KindFields {
   readonly business_keys?: ReadonlyArray<string>;
   readonly dependent_child_keys?: ReadonlyArray<string>;
   readonly hubs?: ReadonlyArray<string>;
+  readonly driving_key?: ReadonlyArray<string>;
   readonly missing_references?: typeof MISSING_REFERENCES;
   readonly event_attributes?: ReadonlyArray<string>;
   readonly parent?: string;
   readonly duplicates?: DuplicatesLiteral;
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
+  readonly used_by?: ReadonlyArray<ManifestCodeReference>;
+  readonly lookups?: ReadonlyArray<ManifestLookup>;
 }
 
 /** What a source table's rows hold in `record_source`. */
@@ -193,12 +215,19 @@ const rawSatellite = (s: EntityOfKind<'satellite' | 'link_satellite'>, rs: Recor
   ...(s.kind === 'satellite' && s.parentKey !== undefined ? { parent_key_columns: [...s.parentKey] } : {}),
   sources: [{ table: s.source.table, columns: s.payload.map((c) => c.sourceColumn), record_source: rs(s.source.table) }],
 });
-const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({ parent: s.parent, sources: [] });
+const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>): KindFields => ({
+  parent: s.parent,
+  sources: [],
+  ...(s.lookups === undefined ? {} : { lookups: s.lookups.map((l) => ({ reference_table: l.referenceTable, code_columns: [...l.codeColumns], columns: l.columns.map((c) => c.name) })) }),
+});
 const accessEntity = (): KindFields => ({ sources: [] });
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
 const childKeys = (l: EntityOfKind<'link' | 'non_historized_link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
   l.dependentChildKeys === undefined ? {} : { dependent_child_keys: l.dependentChildKeys.map((c) => c.name) };
+
+/** A link's driving key, listed only when it has one (an association table's link has none). */
+const drivingKey = (l: EntityOfKind<'link' | 'business_link'>): Pick<KindFields, 'driving_key'> => (l.drivingKey === undefined ? {} : { driving_key: [...l.drivingKey] });
 
 /** Each kind's own fields. */
 const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
@@ -207,6 +236,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
+    ...drivingKey(l),
     missing_references: MISSING_REFERENCES,
     sources: l.sources.map((s) => source(s, rs)),
   }),
@@ -220,12 +250,18 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  reference_table: (r, rs) => ({
+    business_keys: r.codes.map((c) => c.name),
+    sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
+    used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
+  }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
     ...childKeys(l),
     hubs: l.hubs.map((h) => h.hub),
     ...(l.eventAttributes === undefined ? {} : { event_attributes: l.eventAttributes.map((c) => c.name) }),
+    ...drivingKey(l),
     sources: [],
   }),
   business_satellite: businessSatellite,
@@ -246,11 +282,14 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.business_keys !== undefined ? { business_keys: fields.business_keys } : {}),
     ...(fields.dependent_child_keys !== undefined ? { dependent_child_keys: fields.dependent_child_keys } : {}),
     ...(fields.hubs !== undefined ? { hubs: fields.hubs } : {}),
+    ...(fields.driving_key !== undefined ? { driving_key: fields.driving_key } : {}),
     ...(fields.missing_references !== undefined ? { missing_references: fields.missing_references } : {}),
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     sources: fields.sources,
+    ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
+    ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),
     columns: entityColumns(columns, entity).map((c) => ({ name: c.name, type: printColumnType(c.type) })),
     derived_from: entity.derivedFrom.map(qualifiedName),
     files: entityPaths(entity)

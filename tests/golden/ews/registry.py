@@ -40,7 +40,8 @@ class RawSatellite(Enum):
 
 class RawLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP = 'early_warning_signal_input_relationship'
+    EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class RawNonHistorizedLink(Enum):
@@ -49,6 +50,10 @@ class RawNonHistorizedLink(Enum):
 
 class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
+
+
+class ReferenceTable(Enum):
+    """No raw vault reference tables in this model."""
 
 
 class BusinessHub(Enum):
@@ -65,7 +70,8 @@ class BusinessHubSatellite(Enum):
 
 class BusinessLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP = 'early_warning_signal_input_relationship'
+    EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class BusinessLinkSatellite(Enum):

@@ -24,6 +24,7 @@ RECORD_SOURCES = {
         'facility': 'lgd_engine.facility',
         'facility_collateral': 'lgd_engine.facility_collateral',
         'loss_given_default_score': 'lgd_engine.loss_given_default_score',
+        'rating_grade': 'lgd_engine.rating_grade',
     },
     'ghost_records': 'SYSTEM',
 }
@@ -48,7 +49,8 @@ class RawSatellite(Enum):
 class RawLink(Enum):
     FACILITY_BUSINESS_PARTNER = 'facility_business_partner'
     FACILITY_COLLATERAL = 'facility_collateral'
-    LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER = 'loss_given_default_score_facility_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER = 'loss_given_default_score_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_FACILITY = 'loss_given_default_score_facility'
 
 
 class RawNonHistorizedLink(Enum):
@@ -57,6 +59,10 @@ class RawNonHistorizedLink(Enum):
 
 class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
+
+
+class ReferenceTable(Enum):
+    RATING_GRADE = 'rating_grade'
 
 
 class BusinessHub(Enum):
@@ -76,7 +82,8 @@ class BusinessHubSatellite(Enum):
 class BusinessLink(Enum):
     FACILITY_BUSINESS_PARTNER = 'facility_business_partner'
     FACILITY_COLLATERAL = 'facility_collateral'
-    LOSS_GIVEN_DEFAULT_SCORE_FACILITY_BUSINESS_PARTNER = 'loss_given_default_score_facility_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER = 'loss_given_default_score_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_FACILITY = 'loss_given_default_score_facility'
 
 
 class BusinessLinkSatellite(Enum):

@@ -79,17 +79,26 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_business_partne
   PRIMARY KEY ("early_warning_signal_business_partner_hk")
 );
 
-CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_relationship" (
-  "early_warning_signal_input_relationship_hk" char(32) NOT NULL,
+CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_business_partner" (
+  "early_warning_signal_input_business_partner_hk" char(32) NOT NULL,
   "early_warning_signal_input_hk" char(32) NOT NULL,
   "business_partner_hk" char(32) NOT NULL,
-  "customer_account_monitoring_batch_manifest_hk" char(32) NOT NULL,
   "early_warning_signal_input_id" integer,
   "business_partner_id" integer,
+  "load_ts" timestamptz NOT NULL,
+  "record_source" text NOT NULL,
+  PRIMARY KEY ("early_warning_signal_input_business_partner_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_relationship_2" (
+  "early_warning_signal_input_relationship_2_hk" char(32) NOT NULL,
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "customer_account_monitoring_batch_manifest_hk" char(32) NOT NULL,
+  "early_warning_signal_input_id" integer,
   "customer_account_monitoring_batch_manifest_id" integer,
   "load_ts" timestamptz NOT NULL,
   "record_source" text NOT NULL,
-  PRIMARY KEY ("early_warning_signal_input_relationship_hk")
+  PRIMARY KEY ("early_warning_signal_input_relationship_2_hk")
 );
 
 CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal" (
@@ -180,14 +189,22 @@ BEGIN
       ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
       ADD COLUMN IF NOT EXISTS "record_source" text;
   END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_relationship"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_relationship_hk', 'early_warning_signal_input_hk', 'business_partner_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'business_partner_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 9 THEN
-    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_relationship"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_relationship_hk" char(32),
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_business_partner_hk', 'early_warning_signal_input_hk', 'business_partner_hk', 'early_warning_signal_input_id', 'business_partner_id', 'load_ts', 'record_source')) < 7 THEN
+    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_business_partner"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_business_partner_hk" char(32),
       ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
       ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
       ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
       ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_relationship_2"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_relationship_2_hk', 'early_warning_signal_input_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 7 THEN
+    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_relationship_2"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_relationship_2_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
       ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
       ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
       ADD COLUMN IF NOT EXISTS "record_source" text;
@@ -267,8 +284,12 @@ INSERT INTO "raw_vault"."lnk_early_warning_signal_business_partner" ("early_warn
 VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO "raw_vault"."lnk_early_warning_signal_input_relationship" ("early_warning_signal_input_relationship_hk", "early_warning_signal_input_hk", "business_partner_hk", "customer_account_monitoring_batch_manifest_hk", "early_warning_signal_input_id", "business_partner_id", "customer_account_monitoring_batch_manifest_id", "load_ts", "record_source")
-VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
+INSERT INTO "raw_vault"."lnk_early_warning_signal_input_business_partner" ("early_warning_signal_input_business_partner_hk", "early_warning_signal_input_hk", "business_partner_hk", "early_warning_signal_input_id", "business_partner_id", "load_ts", "record_source")
+VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO "raw_vault"."lnk_early_warning_signal_input_relationship_2" ("early_warning_signal_input_relationship_2_hk", "early_warning_signal_input_hk", "customer_account_monitoring_batch_manifest_hk", "early_warning_signal_input_id", "customer_account_monitoring_batch_manifest_id", "load_ts", "record_source")
+VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;
 
 INSERT INTO "raw_vault"."sat_early_warning_signal" ("early_warning_signal_hk", "load_ts", "record_source", "hashdiff")
@@ -430,18 +451,27 @@ SELECT
   "h"."record_source"
 FROM "raw_vault"."lnk_early_warning_signal_business_partner" AS "h";
 
-CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_relationship" AS
+CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_business_partner" AS
 SELECT
-  "h"."early_warning_signal_input_relationship_hk",
+  "h"."early_warning_signal_input_business_partner_hk",
   "h"."early_warning_signal_input_hk",
   "h"."business_partner_hk",
-  "h"."customer_account_monitoring_batch_manifest_hk",
   "h"."early_warning_signal_input_id",
   "h"."business_partner_id",
+  "h"."load_ts",
+  "h"."record_source"
+FROM "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "h";
+
+CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_relationship_2" AS
+SELECT
+  "h"."early_warning_signal_input_relationship_2_hk",
+  "h"."early_warning_signal_input_hk",
+  "h"."customer_account_monitoring_batch_manifest_hk",
+  "h"."early_warning_signal_input_id",
   "h"."customer_account_monitoring_batch_manifest_id",
   "h"."load_ts",
   "h"."record_source"
-FROM "raw_vault"."lnk_early_warning_signal_input_relationship" AS "h";
+FROM "raw_vault"."lnk_early_warning_signal_input_relationship_2" AS "h";
 
 CREATE OR REPLACE VIEW "access_layer"."pv_business_partner" AS
 SELECT

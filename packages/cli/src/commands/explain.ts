@@ -36,6 +36,8 @@ export interface Explanation {
   readonly hubs?: ReadonlyArray<{ readonly hub: string; readonly role?: string }>;
   /** A link's dependent child keys, when it has some. */
   readonly dependentChildKeys?: ReadonlyArray<string>;
+  /** A link's driving key (its hash key columns of the driving hubs), when it has one. */
+  readonly drivingKey?: ReadonlyArray<string>;
   /** A non-historized link's (or its business link's) event attributes, stored in the link. */
   readonly eventAttributes?: ReadonlyArray<string>;
   readonly parent?: string;
@@ -87,12 +89,13 @@ export function explainCommand(args: ReadonlyArray<string>, opts: ExplainOptions
   return EXIT.ok;
 }
 
-type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'eventAttributes' | 'parent'>;
+type KindFields = Pick<Explanation, 'businessKey' | 'hubs' | 'dependentChildKeys' | 'drivingKey' | 'eventAttributes' | 'parent'>;
 
 const keyed = (e: Hub | BusinessHub): KindFields => ({ businessKey: e.businessKeys.map((k) => k.name) });
 const linked = (e: Link | NonHistorizedLink | BusinessLink): KindFields => ({
   hubs: e.hubs.map((h) => (h.role !== undefined ? { hub: h.hub, role: h.role } : { hub: h.hub })),
   ...(e.dependentChildKeys !== undefined ? { dependentChildKeys: e.dependentChildKeys.map((c) => c.name) } : {}),
+  ...(e.kind !== 'non_historized_link' && e.drivingKey !== undefined ? { drivingKey: e.drivingKey } : {}),
 });
 const events = (e: NonHistorizedLink | BusinessLink): KindFields => {
   const attributes = e.kind === 'non_historized_link' ? e.payload : e.eventAttributes;
@@ -108,6 +111,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   non_historized_link: events,
   satellite: described,
   link_satellite: described,
+  // Keyed by its code: shown as its business key.
+  reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,
@@ -147,6 +152,7 @@ function printExplanation(o: Output, e: Explanation): void {
   if (e.businessKey !== undefined) o.out(`  business key: ${e.businessKey.join(', ')}`);
   if (e.hubs !== undefined) o.out(`  hubs: ${e.hubs.map((h) => (h.role !== undefined ? `${h.hub} as ${h.role}` : h.hub)).join(', ')}`);
   if (e.dependentChildKeys !== undefined) o.out(`  dependent child keys: ${e.dependentChildKeys.join(', ')}`);
+  if (e.drivingKey !== undefined) o.out(`  driving key: ${e.drivingKey.join(', ')}`);
   if (e.eventAttributes !== undefined) o.out(`  event attributes: ${e.eventAttributes.join(', ') || 'none'}`);
   if (e.parent !== undefined) o.out(`  parent: ${e.parent}`);
   if (e.kind !== 'source_table') o.out(`  derived from: ${e.derivedFrom.join(', ')}`);
@@ -165,6 +171,7 @@ function explanationJson(e: Explanation): unknown {
     ...(e.businessKey !== undefined ? { business_key: e.businessKey } : {}),
     ...(e.hubs !== undefined ? { hubs: e.hubs } : {}),
     ...(e.dependentChildKeys !== undefined ? { dependent_child_keys: e.dependentChildKeys } : {}),
+    ...(e.drivingKey !== undefined ? { driving_key: e.drivingKey } : {}),
     ...(e.eventAttributes !== undefined ? { event_attributes: e.eventAttributes } : {}),
     ...(e.parent !== undefined ? { parent: e.parent } : {}),
     derived_from: e.derivedFrom,

@@ -72,6 +72,7 @@ export const CODES = {
   VLT411: { severity: 'error', title: 'measure or attribute names an unknown column' },
   VLT412: { severity: 'error', title: 'generated names collide in the target code' },
   VLT413: { severity: 'warning', title: 'table has no business key and is left out' },
+  VLT420: { severity: 'warning', title: 'reference description not joined: its name is taken' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

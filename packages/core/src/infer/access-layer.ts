@@ -14,6 +14,7 @@ import type { Spec } from '../spec/spec.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
 import { linkKeyColumns } from '../ir/entities.js';
+import type { LinkHub } from '../ir/raw-vault.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
@@ -50,6 +51,7 @@ function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatelli
     refs.push(bv(sat.kind, sat.name));
     for (const c of sat.columns) columns.push({ name: c.name, type: c.type, nullable: c.nullable, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
     for (const d of sat.derived) columns.push({ name: d.name, type: d.type, nullable: true, from: sat.name, fromKind: sat.kind, fromColumn: d.name });
+    for (const c of (sat.lookups ?? []).flatMap((l) => l.columns)) columns.push({ name: c.name, type: c.type, nullable: true, from: sat.name, fromKind: sat.kind, fromColumn: c.name });
   }
   return { columns, refs };
 }
@@ -108,17 +110,19 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
       continue;
     }
     const fact = (link ?? hub)!;
-    const slots = link ? link.hubs : [];
+    const slots: ReadonlyArray<DimensionSlot> = link ? link.hubs.map((s) => ({ slot: s })) : drivenSlots(b.links, fact.name);
+    const slotName = (s: DimensionSlot): string => (s.slot.role ? `${s.slot.role}_${s.slot.hub}` : s.slot.hub);
     const dimensionSlots =
       m.dimensions === undefined
         ? slots
         : m.dimensions.flatMap((d, i) => {
-            const found = slots.filter((s) => s.hub === d || `${s.role}_${s.hub}` === d);
+            const found = slots.filter((s) => s.slot.hub === d || slotName(s) === d);
             if (found.length === 0) {
-              const names = slots.map((s) => (s.role ? `${s.role}_${s.hub}` : s.hub));
+              const names = slots.map(slotName);
               const hint = closest(d, names);
+              const what = link ? 'a hub of' : 'a hub related to';
               diagnostics.push(
-                pathDiag('VLT409', [...base, 'dimensions', i], `'${d}' is not a hub of '${m.fact}'${hint ? `; did you mean '${hint}'?` : names.length ? `; its hubs are ${names.join(', ')}` : ''}`),
+                pathDiag('VLT409', [...base, 'dimensions', i], `'${d}' is not ${what} '${m.fact}'${hint ? `; did you mean '${hint}'?` : names.length ? `; its hubs are ${names.join(', ')}` : ''}`),
               );
             }
             return found;
@@ -126,13 +130,33 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const dimensions: Dimension[] = [];
     const refs: EntityRef[] = [...offered(fact).refs];
     for (const s of dimensionSlots) {
-      const dh = hubByName.get(s.hub)!;
+      const name = slotName(s);
+      if (dimensions.some((d) => d.name === name)) {
+        // Two links the fact hub drives reach one hub under one name (a hub fed by two tables).
+        diagnostics.push(
+          pathDiag(
+            'VLT409',
+            m.dimensions === undefined ? [...base, 'fact'] : [...base, 'dimensions'],
+            `'${m.fact}' reaches dimension '${name}' through more than one link (${s.through?.link ?? m.fact}); choose the fact or the dimensions so each dimension is reached once`,
+          ),
+        );
+        continue;
+      }
+      const dh = hubByName.get(s.slot.hub)!;
       const o = offered(dh);
-      dimensions.push({ name: s.role ? `${s.role}_${s.hub}` : s.hub, businessHub: s.hub, ...(s.role ? { role: s.role } : {}), hashKey: s.hashKey, attributes: o.columns });
+      dimensions.push({
+        name,
+        businessHub: s.slot.hub,
+        ...(s.slot.role ? { role: s.slot.role } : {}),
+        hashKey: s.slot.hashKey,
+        ...(s.through ? { through: { link: s.through.link, drivingKey: s.through.drivingKey } } : {}),
+        attributes: o.columns,
+      });
+      if (s.through) refs.push(bv('business_link', s.through.link));
       refs.push(...o.refs);
     }
     // Measures: the fact's own columns first, then those of its hubs, in link order.
-    const pools = [offered(fact), ...slots.map((s) => offered(hubByName.get(s.hub)!))];
+    const pools = [offered(fact), ...slots.map((s) => offered(hubByName.get(s.slot.hub)!))];
     const measures: AccessColumn[] = [];
     m.measures.forEach((measure, i) => {
       const hit = pools.flatMap((p) => p.columns).find((c) => c.name === measure);
@@ -198,6 +222,26 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     });
   }
   return { presentationViews, dimensionalModels, reportingViews };
+}
+
+/** A hub a dimension may come from: a slot of the fact link, or of a link the fact hub drives. */
+interface DimensionSlot {
+  readonly slot: LinkHub;
+  readonly through?: { readonly link: string; readonly drivingKey: string };
+}
+
+/**
+ * The hubs a fact hub relates to: the other hubs of each business link it drives (`drivingKey`),
+ * in the business vault's order (by link name). An order drives order_customer and order_employee: customer, employee.
+ */
+function drivenSlots(links: ReadonlyArray<BusinessLink>, hub: string): DimensionSlot[] {
+  const found: DimensionSlot[] = [];
+  for (const l of links) {
+    const driving = l.hubs.find((h) => h.hub === hub && (l.drivingKey ?? []).includes(h.hashKey));
+    if (driving === undefined) continue;
+    for (const s of l.hubs) if (!(l.drivingKey ?? []).includes(s.hashKey)) found.push({ slot: s, through: { link: l.name, drivingKey: driving.hashKey } });
+  }
+  return found;
 }
 
 function uniqueRefs(refs: ReadonlyArray<EntityRef>): EntityRef[] {

@@ -14,13 +14,14 @@ import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
 import { byName } from '../compare.js';
 import { checkRule } from './rule-check.js';
+import { lookupsOf } from './lookups.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
 const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
 import type { RuleId } from './rules.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
-const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_satellite', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
+const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_satellite' | 'reference_table', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
 
 export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDiagnostic[]): BusinessVault {
   const rules = spec.business_vault?.rules ?? {};
@@ -65,6 +66,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     const ruleSet = rules[hub.name];
     const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, diagnostics);
     const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], diagnostics);
+    const lookups = lookupsOf(sats, body.columns, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], rv.referenceTables, diagnostics);
     hubs.push({
       kind: 'business_hub',
       name: hub.name,
@@ -86,10 +88,12 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         satellites: sats.map((s) => s.name),
         columns: body.columns,
         derived: body.derived,
-        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name))],
+        ...(lookups.length > 0 ? { lookups } : {}),
+        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
         evidence: [
           ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
+          ...lookups.map((l) => ev('bv.reference_lookup', `${l.codeColumns.join(', ')} → ${l.referenceTable}: ${l.columns.map((c) => c.name).join(', ')}`)),
         ],
         origin: origin(hub.name, hub.origin),
       });
@@ -104,6 +108,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     const ruleSet = rules[link.name];
     const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);
     const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], diagnostics);
+    const lookups = lookupsOf(sats, body.columns, [...keys, ...body.columns, ...body.derivedColumns], rv.referenceTables, diagnostics);
     links.push({
       kind: 'business_link',
       name: link.name,
@@ -111,6 +116,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       hashKey: link.hashKey,
       hubs: link.hubs,
       ...(link.dependentChildKeys !== undefined ? { dependentChildKeys: link.dependentChildKeys } : {}),
+      ...(link.drivingKey !== undefined ? { drivingKey: link.drivingKey } : {}),
       ...(filter ? { filter } : {}),
       derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
@@ -126,10 +132,12 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         satellites: sats.map((s) => s.name),
         columns: body.columns,
         derived: body.derived,
-        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name))],
+        ...(lookups.length > 0 ? { lookups } : {}),
+        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
         evidence: [
           ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
+          ...lookups.map((l) => ev('bv.reference_lookup', `${l.codeColumns.join(', ')} → ${l.referenceTable}: ${l.columns.map((c) => c.name).join(', ')}`)),
         ],
         origin: origin(link.name, link.origin),
       });

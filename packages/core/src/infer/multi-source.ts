@@ -73,7 +73,12 @@ export function mergeLinks(candidates: ReadonlyArray<LinkCandidate>, diagnostics
       merged.set(link.name, { link, tables: [table] });
       continue;
     }
-    const fit = lineUp(seen.link, link);
+    const lined = lineUp(seen.link, link);
+    // Two links of one relationship with other driving keys (a hub table's relationship link and
+    // an association's unit of work) are merged only when the spec names one after the other
+    // (link:); a name they share by accident is a clash, not one relationship.
+    const drive = (l: Link): string => (l.drivingKey ?? []).join(', ');
+    const fit = 'why' in lined || named({ table, link }) === 1 || drive(seen.link) === drive(link) ? lined : { why: `driving key [${drive(link)}] instead of [${drive(seen.link)}]` };
     if ('why' in fit) {
       diagnostics.push(
         pathDiag(

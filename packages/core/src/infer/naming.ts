@@ -55,12 +55,14 @@ export function isPrefixedKeyFor(column: string, entity: string): boolean {
 
 /**
  * A column named like a dependent child key, a line within its parent: `line_no`,
- * `l_linenumber`, `seq`, `position_nr`. Key-like names (`*_id`, `*key`, `*_code`) never are.
+ * `l_linenumber`, `seq`, `position_nr`: the word line, seq or sequence ending the name or
+ * followed only by a number word, or a name ending in a number word. Key-like names (`*_id`,
+ * `*key`, `*_code`) never are, nor words that only start with line (`l_linestatus`).
  */
 export function looksLikeChildKey(column: string): boolean {
   const lower = column.toLowerCase();
   if (/(id|key|_code)$/.test(lower)) return false;
-  return /(^|_)(line|seq|sequence)/.test(lower) || /(^|_)(no|nr|num|number)$/.test(lower);
+  return /(^|_)(line|seq|sequence)(_?(no|nr|num|number))?\d*$/.test(lower) || /(^|_)(no|nr|num|number)$/.test(lower);
 }
 
 function abbreviates(stem: string, word: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * Third step: hubs, links, satellites and link satellites from the tables and references.
+ * Third step: hubs, links, satellites, link satellites and reference tables from the tables and references.
  */
 import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
@@ -13,10 +13,12 @@ import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
+import { buildReferenceTables, findCodeLists } from './reference-tables.js';
 import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys.js';
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
+import { linkDrafts, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const MAX_JOINED_LINK_NAME = 50;
@@ -38,10 +40,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const byFrom = groupBy(refs, (r) => r.from);
   const refsFrom = (t: string): Ref[] => byFrom.get(t) ?? [];
   const tableByName = indexBy(tables, (t) => t.name);
+  const codeLists = findCodeLists(tables, refs);
+  // A reference to a code list carries a code: a lookup, never a link; the code stays in the payload.
   const targetIsHubLike = (r: Ref): boolean => {
     if (r.target.kind === 'implied') return true;
     const t = tableByName.get(r.target.table);
-    return t !== undefined && t.kind !== 'reference' && t.kind !== 'link' && t.kind !== 'non_historized_link';
+    return t !== undefined && !codeLists.has(t.name) && t.kind !== 'link' && t.kind !== 'non_historized_link';
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
@@ -60,9 +64,10 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   for (const t of tables) {
     const linkable = refsFrom(t.name).filter((r) => targetIsHubLike(r));
     const refColumns = new Set(linkable.flatMap((r) => r.columns));
-    if (t.kind === 'reference') {
+    const codeList = codeLists.get(t.name);
+    if (codeList !== undefined) {
       roles.set(t.name, 'reference');
-      roleEvidence.set(t.name, ev('table.reference_override', `${t.name}: kind: reference`));
+      roleEvidence.set(t.name, codeList);
       continue;
     }
     if (t.kind === 'link') {
@@ -162,15 +167,17 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     h.derivedFrom.add(r.from);
   }
 
-  // Links: one per table with references (unit of work), association tables included.
+  // Links: what each table forms (link-drafts.ts), each named and checked by buildLink; links of
+  // one name from several tables are merged at the end (mergeLinks).
   const linkCandidates: LinkCandidate[] = [];
   const nonHistorizedLinks: NonHistorizedLink[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
   const satellites: Satellite[] = [];
+  // First every table's drafts, so a name a relationship link takes is known to every table.
+  const drafted: Array<{ t: TableInfo; role: 'hub' | 'link'; own: string | undefined; linkRefs: Ref[]; childKeys: ChildKeys; drafts: LinkDraft[] }> = [];
   for (const t of tables) {
     const role = roles.get(t.name);
-    if (role === 'reference' || role === 'none') continue;
     const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
     if (role === 'non_historized_link') {
       const slots = linkRefs.map((r) => ({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns }));
@@ -190,25 +197,51 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       }
       continue;
     }
-    const slots: Array<{ hub: string; role?: string; columns: ReadonlyArray<string> }> = [];
+    if (role !== 'hub' && role !== 'link') continue;
     const own = hubOfTable.get(t.name);
-    if (role === 'hub' && own !== undefined) slots.push({ hub: own, columns: t.key });
-    for (const r of linkRefs) slots.push({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns });
     const childKeys = role === 'link' ? dependentChildKeys(t, new Set(linkRefs.flatMap((r) => r.columns)), diagnostics) : { columns: [], evidence: [] };
     if (role !== 'link' && t.spec.dependent_child_keys !== undefined) {
       diagnostics.push(
         pathDiag('VLT406', ['tables', t.name, 'dependent_child_keys'], `table '${t.name}' becomes a hub, which has no dependent child keys; declare kind: link, or leave dependent_child_keys out`),
       );
     }
-    const link = role === 'link' || slots.length >= 2 ? buildLink(t, slots, childKeys, hubs, linkRefs, roleEvidence.get(t.name)!, diagnostics) : undefined;
-    // A link another table (earlier in name order) formed already: merged with it below
-    // (mergeLinks); that table's link satellite has the link's name, so this one takes the table's.
-    const sharedLink = link !== undefined && linkNames.has(link.name);
-    if (link) {
+    drafted.push({ t, role, own, linkRefs, childKeys, drafts: linkDrafts(t, role, own, linkRefs, (r) => hubOfRef(r)!, childKeys, diagnostics) });
+  }
+  const relationshipNames = new Map<string, string>();
+  for (const { t, drafts } of drafted) for (const d of drafts) if (d.driving.length > 0) relationshipNames.set(draftName(d), t.name);
+
+  for (const { t, role, own, linkRefs, childKeys, drafts } of drafted) {
+    const formed: Array<{ link: Link; shared: boolean }> = [];
+    for (const d of drafts) {
+      const link = buildLink(d, hubs, roleEvidence.get(t.name)!, relationshipNames, diagnostics);
+      if (link === undefined) continue;
+      const other = linkNames.get(link.name);
+      if (other !== undefined && nonHistorizedLinks.some((l) => l.name === link.name)) {
+        diagnostics.push(
+          pathDiag(
+            'VLT410',
+            d.named?.path ?? d.origin,
+            `table '${t.name}' forms link '${link.name}', the name of table '${other}'s non-historized link; name one of them with link:`,
+            d.named ? {} : { target: 'key' },
+          ),
+        );
+        continue;
+      }
+      if (other === t.name) {
+        const how = d.named === undefined && d.refs.length === 1 && d.driving.length > 0 ? 'link: in its references entry' : 'link:';
+        diagnostics.push(pathDiag('VLT410', d.named?.path ?? d.origin, `table '${t.name}' forms link '${link.name}' twice; name one of them with ${how}`, d.named ? {} : { target: 'key' }));
+        continue;
+      }
+      // A link another table (earlier in name order) formed already is merged with it at the end
+      // (mergeLinks); that table's link satellite has the link's name, so this one takes the table's.
       linkCandidates.push({ table: t.name, link });
-      if (!sharedLink) linkNames.set(link.name, t.name);
+      if (other === undefined) linkNames.set(link.name, t.name);
+      formed.push({ link, shared: other !== undefined });
     }
 
+    // A table that becomes a link has one link, described by its link satellites.
+    const link = role === 'link' ? formed[0]?.link : undefined;
+    const sharedLink = role === 'link' && formed[0]?.shared === true;
     const onHubs = referencedHubSatellites(t, linkRefs, hubOfRef, role === 'hub' ? own : link?.name, new Set(hubs.keys()), diagnostics);
     satellites.push(...onHubs.satellites);
     const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns, ...onHubs.taken]);
@@ -239,9 +272,16 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+      referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
     roles,
   };
+}
+
+/** A draft's name: the spec's, else its hubs' (with roles), else its fallback past 50 bytes. */
+function draftName(d: LinkDraft): string {
+  const joined = d.slots.map(slotName).join('_');
+  return d.named?.name ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : d.fallbackName);
 }
 
 /** A dependent child key column: as nullable as its source (a missing line number hashes as `^^`). */
@@ -271,31 +311,31 @@ function sourcedColumn(table: string, c: Column): SourcedColumn {
   };
 }
 
-function buildLink(
-  t: TableInfo,
-  slots: ReadonlyArray<{ hub: string; role?: string; columns: ReadonlyArray<string> }>,
-  childKeys: ChildKeys,
-  hubs: ReadonlyMap<string, HubDraft>,
-  refs: ReadonlyArray<Ref>,
-  roleEvidence: Evidence,
-  diagnostics: PathDiagnostic[],
-): Link | undefined {
+/**
+ * Builds a draft's link. A link table's link whose name from its hubs another table's relationship
+ * link has (account_holder and account.customer_id both give account_customer) takes the table's
+ * name: the relationship link keeps the name its hubs give, the association has a name of its own.
+ */
+function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEvidence: Evidence, relationshipNames: ReadonlyMap<string, string>, diagnostics: PathDiagnostic[]): Link | undefined {
+  const { table: t, slots, childKeys } = d;
   if (slots.length < 2) {
     const why = t.kind === 'link' ? 'is declared kind: link' : 'would become a link';
     diagnostics.push(pathDiag('VLT403', ['tables', t.name], `table '${t.name}' ${why} but references ${slots.length === 1 ? 'one hub' : 'no hub'}; a link needs at least two`, { target: 'key' }));
     return undefined;
   }
   const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));
-  const names = slots.map((s, i) => `${prefixes[i]}${s.hub}`);
+  const names = slots.map(slotName);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) {
     diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
     return undefined;
   }
-  const joined = names.join('_');
-  const name = t.spec.link ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : `${t.name}_relationship`);
+  const inferred = draftName(d);
+  const other = relationshipNames.get(inferred);
+  const yields = d.named === undefined && d.driving.length === 0 && other !== undefined && other !== t.name;
+  const name = yields ? t.name : inferred;
   if (hubs.has(name)) {
-    diagnostics.push(pathDiag('VLT410', ['tables', t.name, ...(t.spec.link ? ['link'] : [])], `link '${name}' would have the name of a hub; give the link another name with link:`));
+    diagnostics.push(pathDiag('VLT410', d.named?.path ?? d.origin, `link '${name}' would have the name of a hub; give the link another name with link:`));
     return undefined;
   }
   // Key column names must be unique in the link: two hubs keyed by `id` give customer_id, order_id.
@@ -327,23 +367,26 @@ function buildLink(
     );
     return undefined;
   }
+  const driving = d.driving.map((i) => hubRefs[i]!);
   return {
     kind: 'link',
     name,
     hashKey: `${name}_hk`,
     hubs: hubRefs,
     ...(childKeys.columns.length > 0 ? { dependentChildKeys: childKeys.columns.map((c) => childKeyColumn(t, c)) } : {}),
+    ...(driving.length > 0 ? { drivingKey: driving.map((h) => h.hashKey) } : {}),
     sources: [{ table: t.name, columns: [...slots.flatMap((s) => s.columns), ...childKeys.columns] }],
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: [
       ...(t.key.length === 0 && t.keyEvidence !== undefined ? [t.keyEvidence] : []),
       roleEvidence,
-      ...refs.map((r) => r.evidence),
-      ev('link.unit_of_work', `${t.name}: hubs ${names.join(', ')}`),
+      ...d.refs.map((r) => r.evidence),
+      d.grain,
       ...childKeys.evidence,
-      ev('link.name_from_hubs', t.spec.link ? `named by the spec: ${name}` : `named ${name}`),
+      ...(driving.length > 0 ? [ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`)] : []),
+      ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : yields ? `named ${name}: ${inferred} is the link of table '${other}'s relationship` : `named ${name}`),
     ],
-    origin: t.spec.link !== undefined ? ['tables', t.name, 'link'] : ['tables', t.name],
+    origin: d.origin,
     ...(t.spec.description !== undefined ? { description: t.spec.description } : {}),
   };
 }

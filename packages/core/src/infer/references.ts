@@ -18,6 +18,8 @@ export interface Ref {
   readonly columns: ReadonlyArray<string>;
   readonly target: RefTarget;
   readonly role?: string;
+  /** For a declared reference, its index in the table's `references:`. */
+  readonly declaredAt?: number;
   readonly evidence: Evidence;
 }
 
@@ -71,6 +73,7 @@ export function findReferences(tables: ReadonlyArray<TableInfo>, diagnostics: Pa
         columns,
         target: { kind: 'table', table: r.table },
         ...(r.role ? { role: r.role } : {}),
+        declaredAt: i,
         evidence: ev('link.declared_reference', `${t.name}(${r.columns.join(', ')}) → ${r.table}${r.role ? ` as ${r.role}` : ''}`),
       });
     });

@@ -19,7 +19,14 @@ export interface Dimension {
   readonly name: string;
   readonly businessHub: string;
   readonly role?: string;
+  /** The fact's column holding the dimension's hash key: for a fact hub, the column of `through.link`. */
   readonly hashKey: string;
+  /**
+   * For a fact hub: the business link that relates the fact to this dimension, driven by the
+   * fact hub, and that link's column holding the fact hub's hash key (its driving key). The fact
+   * reads the link's current row per driving key: the one loaded last.
+   */
+  readonly through?: { readonly link: string; readonly drivingKey: string };
   readonly attributes: ReadonlyArray<AccessColumn>;
 }
 

@@ -24,6 +24,8 @@ export interface BusinessLink extends EntityBase {
    * columns of the business link itself (after its keys), offered as measures of a fact per event.
    */
   readonly eventAttributes?: ReadonlyArray<Column>;
+  /** The raw link's driving key (`Link.drivingKey`), when it has one. */
+  readonly drivingKey?: ReadonlyArray<string>;
   readonly filter?: Filter;
 }
 
@@ -31,6 +33,23 @@ export interface BusinessLink extends EntityBase {
 export interface BusinessColumn extends Column {
   readonly satellite: string;
   readonly sourceColumn: string;
+}
+
+/** A reference table's attribute joined into a business satellite: the current description of a code. */
+export interface LookupColumn extends Column {
+  /** The reference table's attribute it reads. */
+  readonly sourceColumn: string;
+}
+
+/**
+ * A reference table joined into a business satellite (left join on the code, current rows):
+ * a code the reference table lacks keeps its row, with NULL descriptions.
+ */
+export interface Lookup {
+  readonly referenceTable: string;
+  /** The business satellite's columns that carry the code, lined up with the reference table's codes. */
+  readonly codeColumns: ReadonlyArray<string>;
+  readonly columns: ReadonlyArray<LookupColumn>;
 }
 
 export interface BusinessSatellite extends EntityBase {
@@ -42,6 +61,8 @@ export interface BusinessSatellite extends EntityBase {
   readonly satellites: ReadonlyArray<string>;
   readonly columns: ReadonlyArray<BusinessColumn>;
   readonly derived: ReadonlyArray<DerivedAttribute>;
+  /** Reference tables whose current descriptions are joined in, by the codes the columns carry; absent when none. */
+  readonly lookups?: ReadonlyArray<Lookup>;
 }
 
 export interface BusinessLinkSatellite extends EntityBase {
@@ -51,6 +72,8 @@ export interface BusinessLinkSatellite extends EntityBase {
   readonly satellites: ReadonlyArray<string>;
   readonly columns: ReadonlyArray<BusinessColumn>;
   readonly derived: ReadonlyArray<DerivedAttribute>;
+  /** Reference tables whose current descriptions are joined in, by the codes the columns carry; absent when none. */
+  readonly lookups?: ReadonlyArray<Lookup>;
 }
 
 export type BusinessVaultEntity = BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;

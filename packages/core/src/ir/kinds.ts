@@ -26,7 +26,7 @@ export interface KindInfo {
   readonly storage: 'table' | 'view';
   /** `vault run` loads it from the landing tables. */
   readonly loaded: boolean;
-  /** Its own hash key (`hash_key`) or its parent's (`parent_hash_key`) identifies a row; the access layer's have none. */
+  /** Its own hash key (`hash_key`) or its parent's (`parent_hash_key`) identifies a row; a reference table (keyed by its code) and the access layer's have none. */
   readonly key: 'hash_key' | 'parent_hash_key' | 'none';
   /** Its rows carry a hashdiff over the payload (a raw satellite's detects changes; a business satellite's is passed on). */
   readonly hashDiff: boolean;
@@ -61,6 +61,17 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: true,
   },
+  reference_table: {
+    layer: 'raw_vault',
+    plural: 'reference_tables',
+    noun: 'reference table',
+    parents: [],
+    storage: 'table',
+    loaded: true,
+    key: 'none',
+    hashDiff: true,
+    ghostRecord: false,
+  },
   business_hub: { layer: 'business_vault', plural: 'hubs', noun: 'hub', parents: ['hub', 'satellite'], storage: 'view', loaded: false, key: 'hash_key', hashDiff: false, ghostRecord: false },
   business_link: {
     layer: 'business_vault',
@@ -77,7 +88,7 @@ export const KINDS = {
     layer: 'business_vault',
     plural: 'satellites',
     noun: 'satellite',
-    parents: ['business_hub', 'hub', 'satellite'],
+    parents: ['business_hub', 'hub', 'satellite', 'reference_table'],
     storage: 'view',
     loaded: false,
     key: 'parent_hash_key',
@@ -88,7 +99,7 @@ export const KINDS = {
     layer: 'business_vault',
     plural: 'link_satellites',
     noun: 'link satellite',
-    parents: ['business_link', 'link', 'link_satellite'],
+    parents: ['business_link', 'link', 'link_satellite', 'reference_table'],
     storage: 'view',
     loaded: false,
     key: 'parent_hash_key',
@@ -132,8 +143,9 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites of the raw vault, the same of the business vault, then the
- * access layer's presentation views, dimensional models and reporting views.
+ * non-historized links, satellites, link satellites and reference tables of the raw vault, hubs, links,
+ * satellites and link satellites of the business vault, then the access layer's presentation views,
+ * dimensional models and reporting views.
  */
 export const ENTITY_KINDS = [
   'hub',
@@ -141,6 +153,7 @@ export const ENTITY_KINDS = [
   'non_historized_link',
   'satellite',
   'link_satellite',
+  'reference_table',
   'business_hub',
   'business_link',
   'business_satellite',

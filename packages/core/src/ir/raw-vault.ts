@@ -34,6 +34,13 @@ export interface Link extends EntityBase {
    * in the link, never in a link satellite's payload. Absent when the link has none.
    */
   readonly dependentChildKeys?: ReadonlyArray<Column>;
+  /**
+   * The driving key: the link's hash key columns (`LinkHub.hashKey`) of its driving hubs, the
+   * side whose relationship to the other hubs changes over time (an order's customer, employee,
+   * shipper: the order drives). A link formed by a table that becomes a hub is driven by that
+   * hub. Absent for a link without one (an association table's).
+   */
+  readonly drivingKey?: ReadonlyArray<string>;
   /** `columns` line up with the link's key columns (`linkKeyColumns`): each hub's key columns, in `hubs` order, then the dependent child keys. */
   readonly sources: ReadonlyArray<EntitySource>;
 }
@@ -99,4 +106,34 @@ export interface LinkSatellite extends EntityBase {
   readonly duplicates?: DuplicatePolicy;
 }
 
-export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;
+/** Columns of another table that carry a reference table's code: a lookup, never a link. */
+export interface CodeReference {
+  readonly table: string;
+  /** Columns of `table`, lined up with the reference table's `codes`. */
+  readonly columns: ReadonlyArray<string>;
+}
+
+/**
+ * A code list (currencies, countries, US states, rating grades): keyed by its code, the natural
+ * key (no hash key), with the history of its descriptive columns. One table holds both: a row
+ * per code and version, primary key (codes, load_ts), a new row only when the hashdiff of the
+ * code's latest row differs. Satellites keep the code as payload; the business vault joins the
+ * current descriptions in (docs/sql.md, "Reference tables").
+ */
+export interface ReferenceTable extends EntityBase {
+  readonly kind: 'reference_table';
+  /** The code columns, in key order: never null. */
+  readonly codes: ReadonlyArray<Column>;
+  /** The descriptive columns whose history is kept. */
+  readonly attributes: ReadonlyArray<SourcedColumn>;
+  /** Attributes that are sensitive (marked `role: sensitive`, or named so): kept here, never joined into the business vault. */
+  readonly sensitive: ReadonlyArray<string>;
+  /** The table it is loaded from; `columns` line up with `codes`. */
+  readonly source: EntitySource;
+  /** Source column that orders several changes of one code inside a batch, if any. */
+  readonly deltaOrder?: string;
+  /** The tables whose columns carry the code, by table name. */
+  readonly usedBy: ReadonlyArray<CodeReference>;
+}
+
+export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | ReferenceTable;

@@ -52,6 +52,12 @@ export interface ReferenceSpec {
   readonly target_columns?: ReadonlyArray<string>;
   /** Role name, e.g. `manager` for `manager_staff_id`; names the link's hub key. */
   readonly role?: string;
+  /**
+   * Name of the link this relationship forms, for a table that becomes a hub (one link per
+   * reference, default: named after the two hubs). Not allowed where the table forms one
+   * unit-of-work link (a link table, or a hub table with `link:`).
+   */
+  readonly link?: string;
 }
 
 /**
@@ -80,7 +86,11 @@ export interface TableSpec {
   readonly kind?: TableKind;
   /** Name of the hub this table feeds (default: inferred from the table name). */
   readonly hub?: string;
-  /** Name of the link, for association tables (and of the non-historized link, for event tables). */
+  /**
+   * Name of the link this table forms. For a table that becomes a link, its name. For a table
+   * that becomes a hub, a request: its own hub and all its references form one unit-of-work link
+   * under this name, instead of one link per reference. For an event table, its non-historized link's name.
+   */
   readonly link?: string;
   readonly business_key?: ReadonlyArray<string>;
   readonly primary_key?: ReadonlyArray<string>;

@@ -136,6 +136,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
     const path = [...base, 'references', i];
     checkKey(ref.columns, [...path, 'columns'], 'VLT203', 'reference');
     if (ref.role !== undefined) name(ref.role, [...path, 'role'], 'role');
+    if (ref.link !== undefined) name(ref.link, [...path, 'link'], 'link');
     const target = spec.tables[ref.table];
     if (target === undefined) {
       out.push(pathDiag('VLT202', [...path, 'table'], `reference to table '${ref.table}', which the spec does not define${hint(ref.table, tableNames)}`));

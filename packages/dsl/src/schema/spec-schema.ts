@@ -37,6 +37,7 @@ const reference = {
     table: { ...identifier, description: 'The referenced table.' },
     target_columns: { ...columnList, description: "Columns of the target table; default: the target's business key." },
     role: { ...identifier, description: 'Role name, e.g. manager for manager_staff_id.' },
+    link: { ...identifier, description: 'Name of the link this relationship forms, for a table that becomes a hub (one link per reference).' },
   },
 } as const;
 
@@ -48,7 +49,11 @@ const table = {
     description: { type: 'string' },
     kind: { type: 'string', enum: ['hub', 'link', 'non_historized_link', 'reference'], description: 'Override inference: what this table becomes.' },
     hub: { ...identifier, description: 'Name of the hub this table feeds.' },
-    link: { ...identifier, description: 'Name of the link, for association tables (and of the non-historized link, for event tables).' },
+    link: {
+      ...identifier,
+      description:
+        'Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link.',
+    },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
     dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
     primary_key: columnList,

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link, for association tables (and of the non-historized link, for event tables)."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -925,7 +925,7 @@ vErrors.push(err70);
 errors++;
 }
 for(const key8 in data37){
-if(!((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role"))){
+if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
 const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err71];
@@ -1088,9 +1088,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
+if(data37.link !== undefined){
+let data44 = data37.link;
+if(typeof data44 === "string"){
+if(data44.length < 1){
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1100,9 +1102,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
 else {
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1112,17 +1113,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data44 = data16.satellites;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key9 in data44){
-let data45 = data44[key9];
-const _errs105 = errors;
-let valid27 = false;
-const _errs106 = errors;
-if(Array.isArray(data45)){
-if(data45.length < 1){
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data45};
+}
+else {
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1131,12 +1124,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-const len8 = data45.length;
-for(let i8=0; i8<len8; i8++){
-let data46 = data45[i8];
-if(typeof data46 === "string"){
-if(data46.length < 1){
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data46};
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1146,8 +1137,17 @@ vErrors.push(err87);
 errors++;
 }
 }
-else {
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data46};
+if(data16.satellites !== undefined){
+let data45 = data16.satellites;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key9 in data45){
+let data46 = data45[key9];
+const _errs107 = errors;
+let valid27 = false;
+const _errs108 = errors;
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1156,10 +1156,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data45};
+const len8 = data46.length;
+for(let i8=0; i8<len8; i8++){
+let data47 = data46[i8];
+if(typeof data47 === "string"){
+if(data47.length < 1){
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data47};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1168,13 +1170,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-var _valid1 = _errs106 === errors;
-valid27 = valid27 || _valid1;
-if(!valid27){
-const _errs110 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.parent === undefined){
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
+}
+else {
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data47};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1183,8 +1181,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data45.columns === undefined){
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1193,9 +1193,13 @@ vErrors.push(err91);
 }
 errors++;
 }
-for(const key10 in data45){
-if(!((key10 === "parent") || (key10 === "columns"))){
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
+var _valid1 = _errs108 === errors;
+valid27 = valid27 || _valid1;
+if(!valid27){
+const _errs112 = errors;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.parent === undefined){
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1204,12 +1208,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data45.parent !== undefined){
-let data47 = data45.parent;
-if(typeof data47 === "string"){
-if(data47.length < 1){
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data47};
+if(data46.columns === undefined){
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1218,9 +1218,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data47};
+for(const key10 in data46){
+if(!((key10 === "parent") || (key10 === "columns"))){
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1230,11 +1230,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data45.columns !== undefined){
-let data48 = data45.columns;
-if(Array.isArray(data48)){
+if(data46.parent !== undefined){
+let data48 = data46.parent;
+if(typeof data48 === "string"){
 if(data48.length < 1){
-const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data48};
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1243,12 +1243,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-const len9 = data48.length;
-for(let i9=0; i9<len9; i9++){
-let data49 = data48[i9];
-if(typeof data49 === "string"){
-if(data49.length < 1){
-const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data49};
+}
+else {
+const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data48};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1258,8 +1255,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data49};
+if(data46.columns !== undefined){
+let data49 = data46.columns;
+if(Array.isArray(data49)){
+if(data49.length < 1){
+const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1268,10 +1268,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data48};
+const len9 = data49.length;
+for(let i9=0; i9<len9; i9++){
+let data50 = data49[i9];
+if(typeof data50 === "string"){
+if(data50.length < 1){
+const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data50};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1281,9 +1283,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-}
 else {
-const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data45};
+const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1292,11 +1293,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-var _valid1 = _errs110 === errors;
-valid27 = valid27 || _valid1;
 }
-if(!valid27){
-const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data45};
+}
+else {
+const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data49};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1305,11 +1305,36 @@ vErrors.push(err100);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs105;
+const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+var _valid1 = _errs112 === errors;
+valid27 = valid27 || _valid1;
+}
+if(!valid27){
+const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data46};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+else {
+errors = _errs107;
 if(vErrors !== null){
-if(_errs105){
-vErrors.length = _errs105;
+if(_errs107){
+vErrors.length = _errs107;
 }
 else {
 vErrors = null;
@@ -1319,32 +1344,7 @@ vErrors = null;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data44};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-}
-if(data16.record_source !== undefined){
-let data50 = data16.record_source;
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data50};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data50};
+const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data45};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1354,11 +1354,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data16.delta_order !== undefined){
-let data51 = data16.delta_order;
+if(data16.record_source !== undefined){
+let data51 = data16.record_source;
 if(typeof data51 === "string"){
 if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data51};
+const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data51};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1369,7 +1369,7 @@ errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data51};
+const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data51};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1379,13 +1379,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data16.duplicates !== undefined){
-let data52 = data16.duplicates;
-const _errs124 = errors;
-let valid33 = false;
-const _errs125 = errors;
-if(typeof data52 !== "string"){
-const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data52};
+if(data16.delta_order !== undefined){
+let data52 = data16.delta_order;
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data52};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1394,8 +1392,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(!(((data52 === "report") || (data52 === "reject")) || (data52 === "error_table"))){
-const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data52};
+}
+else {
+const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data52};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1404,13 +1403,14 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid2 = _errs125 === errors;
-valid33 = valid33 || _valid2;
-if(!valid33){
+}
+if(data16.duplicates !== undefined){
+let data53 = data16.duplicates;
+const _errs126 = errors;
+let valid33 = false;
 const _errs127 = errors;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.keep_last_by === undefined){
-const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
+if(typeof data53 !== "string"){
+const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data53};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1419,9 +1419,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-for(const key11 in data52){
-if(!(key11 === "keep_last_by")){
-const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
+if(!(((data53 === "report") || (data53 === "reject")) || (data53 === "error_table"))){
+const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data53};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1430,12 +1429,13 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data52.keep_last_by !== undefined){
-let data53 = data52.keep_last_by;
-if(typeof data53 === "string"){
-if(data53.length < 1){
-const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data53};
+var _valid2 = _errs127 === errors;
+valid33 = valid33 || _valid2;
+if(!valid33){
+const _errs129 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.keep_last_by === undefined){
+const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1444,9 +1444,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data53};
+for(const key11 in data53){
+if(!(key11 === "keep_last_by")){
+const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1456,9 +1456,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data52};
+if(data53.keep_last_by !== undefined){
+let data54 = data53.keep_last_by;
+if(typeof data54 === "string"){
+if(data54.length < 1){
+const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data54};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1467,11 +1469,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-var _valid2 = _errs127 === errors;
-valid33 = valid33 || _valid2;
 }
-if(!valid33){
-const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data52};
+else {
+const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data54};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1480,11 +1480,36 @@ vErrors.push(err113);
 }
 errors++;
 }
+}
+}
 else {
-errors = _errs124;
+const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+var _valid2 = _errs129 === errors;
+valid33 = valid33 || _valid2;
+}
+if(!valid33){
+const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data53};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+else {
+errors = _errs126;
 if(vErrors !== null){
-if(_errs124){
-vErrors.length = _errs124;
+if(_errs126){
+vErrors.length = _errs126;
 }
 else {
 vErrors = null;
@@ -1494,34 +1519,7 @@ vErrors = null;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-}
-}
-else {
-const err115 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-}
-if(data.business_vault !== undefined){
-let data54 = data.business_vault;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key12 in data54){
-if(!(key12 === "rules")){
-const err116 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data54};
+const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1531,15 +1529,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data54.rules !== undefined){
-let data55 = data54.rules;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key13 in data55){
-let data56 = data55[key13];
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key14 in data56){
-if(!((key14 === "derive") || (key14 === "filter"))){
-const err117 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data56};
+}
+else {
+const err117 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1549,14 +1541,12 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data56.derive !== undefined){
-let data57 = data56.derive;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key15 in data57){
-let data58 = data57[key15];
-if(typeof data58 === "string"){
-if(data58.length < 1){
-const err118 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data58};
+if(data.business_vault !== undefined){
+let data55 = data.business_vault;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key12 in data55){
+if(!(key12 === "rules")){
+const err118 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data55};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1566,8 +1556,15 @@ vErrors.push(err118);
 errors++;
 }
 }
-else {
-const err119 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data58};
+if(data55.rules !== undefined){
+let data56 = data55.rules;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key13 in data56){
+let data57 = data56[key13];
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key14 in data57){
+if(!((key14 === "derive") || (key14 === "filter"))){
+const err119 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1577,9 +1574,14 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data57};
+if(data57.derive !== undefined){
+let data58 = data57.derive;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key15 in data58){
+let data59 = data58[key15];
+if(typeof data59 === "string"){
+if(data59.length < 1){
+const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1589,11 +1591,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data56.filter !== undefined){
-let data59 = data56.filter;
-if(typeof data59 === "string"){
-if(data59.length < 1){
-const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data59};
+else {
+const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1603,8 +1602,9 @@ vErrors.push(err121);
 errors++;
 }
 }
+}
 else {
-const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data59};
+const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data58};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1614,9 +1614,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data56};
+if(data57.filter !== undefined){
+let data60 = data57.filter;
+if(typeof data60 === "string"){
+if(data60.length < 1){
+const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1626,9 +1628,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
 else {
-const err124 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data55};
+const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1640,7 +1641,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data54};
+const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1650,12 +1651,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data60 = data.access_layer;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key16 in data60){
-if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
-const err126 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data60};
+}
+else {
+const err126 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data56};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1665,13 +1663,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data60.presentation_views !== undefined){
-let data61 = data60.presentation_views;
-const _errs152 = errors;
-let valid40 = false;
-const _errs153 = errors;
-if(typeof data61 !== "string"){
-const err127 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data61};
+}
+else {
+const err127 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data55};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1680,8 +1674,13 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!((data61 === "all") || (data61 === "none"))){
-const err128 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data61};
+}
+if(data.access_layer !== undefined){
+let data61 = data.access_layer;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key16 in data61){
+if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
+const err128 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1690,17 +1689,14 @@ vErrors.push(err128);
 }
 errors++;
 }
-var _valid3 = _errs153 === errors;
-valid40 = valid40 || _valid3;
-if(!valid40){
+}
+if(data61.presentation_views !== undefined){
+let data62 = data61.presentation_views;
+const _errs154 = errors;
+let valid40 = false;
 const _errs155 = errors;
-if(Array.isArray(data61)){
-const len10 = data61.length;
-for(let i10=0; i10<len10; i10++){
-let data62 = data61[i10];
-if(typeof data62 === "string"){
-if(data62.length < 1){
-const err129 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data62};
+if(typeof data62 !== "string"){
+const err129 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1709,9 +1705,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-else {
-const err130 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data62};
+if(!((data62 === "all") || (data62 === "none"))){
+const err130 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1720,10 +1715,17 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data61};
+var _valid3 = _errs155 === errors;
+valid40 = valid40 || _valid3;
+if(!valid40){
+const _errs157 = errors;
+if(Array.isArray(data62)){
+const len10 = data62.length;
+for(let i10=0; i10<len10; i10++){
+let data63 = data62[i10];
+if(typeof data63 === "string"){
+if(data63.length < 1){
+const err131 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1732,11 +1734,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid3 = _errs155 === errors;
-valid40 = valid40 || _valid3;
 }
-if(!valid40){
-const err132 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data61};
+else {
+const err132 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1745,26 +1745,10 @@ vErrors.push(err132);
 }
 errors++;
 }
-else {
-errors = _errs152;
-if(vErrors !== null){
-if(_errs152){
-vErrors.length = _errs152;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data60.dimensional_models !== undefined){
-let data63 = data60.dimensional_models;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key17 in data63){
-let data64 = data63[key17];
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.fact === undefined){
-const err133 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
+const err133 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data62};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1773,8 +1757,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data64.measures === undefined){
-const err134 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
+var _valid3 = _errs157 === errors;
+valid40 = valid40 || _valid3;
+}
+if(!valid40){
+const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data62};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1783,9 +1770,26 @@ vErrors.push(err134);
 }
 errors++;
 }
-for(const key18 in data64){
-if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
-const err135 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
+else {
+errors = _errs154;
+if(vErrors !== null){
+if(_errs154){
+vErrors.length = _errs154;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data61.dimensional_models !== undefined){
+let data64 = data61.dimensional_models;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key17 in data64){
+let data65 = data64[key17];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.fact === undefined){
+const err135 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1794,11 +1798,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data64.description !== undefined){
-let data65 = data64.description;
-if(typeof data65 !== "string"){
-const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data65};
+if(data65.measures === undefined){
+const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1807,12 +1808,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data64.fact !== undefined){
-let data66 = data64.fact;
-if(typeof data66 === "string"){
-if(data66.length < 1){
-const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data66};
+for(const key18 in data65){
+if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
+const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1822,8 +1820,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data66};
+if(data65.description !== undefined){
+let data66 = data65.description;
+if(typeof data66 !== "string"){
+const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data66};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1833,11 +1833,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data64.measures !== undefined){
-let data67 = data64.measures;
-if(Array.isArray(data67)){
+if(data65.fact !== undefined){
+let data67 = data65.fact;
+if(typeof data67 === "string"){
 if(data67.length < 1){
-const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data67};
+const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1846,12 +1846,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-const len11 = data67.length;
-for(let i11=0; i11<len11; i11++){
-let data68 = data67[i11];
-if(typeof data68 === "string"){
-if(data68.length < 1){
-const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data68};
+}
+else {
+const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1861,8 +1858,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-else {
-const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data68};
+if(data65.measures !== undefined){
+let data68 = data65.measures;
+if(Array.isArray(data68)){
+if(data68.length < 1){
+const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1871,10 +1871,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-}
-else {
-const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data67};
+const len11 = data68.length;
+for(let i11=0; i11<len11; i11++){
+let data69 = data68[i11];
+if(typeof data69 === "string"){
+if(data69.length < 1){
+const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1884,11 +1886,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data64.dimensions !== undefined){
-let data69 = data64.dimensions;
-if(Array.isArray(data69)){
-if(data69.length < 1){
-const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data69};
+else {
+const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1897,12 +1896,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-const len12 = data69.length;
-for(let i12=0; i12<len12; i12++){
-let data70 = data69[i12];
-if(typeof data70 === "string"){
-if(data70.length < 1){
-const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data70};
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1912,8 +1909,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-else {
-const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data70};
+if(data65.dimensions !== undefined){
+let data70 = data65.dimensions;
+if(Array.isArray(data70)){
+if(data70.length < 1){
+const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1922,10 +1922,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data69};
+const len12 = data70.length;
+for(let i12=0; i12<len12; i12++){
+let data71 = data70[i12];
+if(typeof data71 === "string"){
+if(data71.length < 1){
+const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1935,9 +1937,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-}
 else {
-const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data64};
+const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1949,7 +1950,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data63};
+const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1959,14 +1960,9 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data60.reporting_views !== undefined){
-let data71 = data60.reporting_views;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key19 in data71){
-let data72 = data71[key19];
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-if(data72.from === undefined){
-const err149 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
+}
+else {
+const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1975,9 +1971,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-for(const key20 in data72){
-if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
-const err150 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data64};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1987,10 +1984,14 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data72.description !== undefined){
-let data73 = data72.description;
-if(typeof data73 !== "string"){
-const err151 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data73};
+if(data61.reporting_views !== undefined){
+let data72 = data61.reporting_views;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key19 in data72){
+let data73 = data72[key19];
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.from === undefined){
+const err151 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1999,12 +2000,9 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data72.from !== undefined){
-let data74 = data72.from;
-if(typeof data74 === "string"){
-if(data74.length < 1){
-const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data74};
+for(const key20 in data73){
+if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
+const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2014,8 +2012,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data74};
+if(data73.description !== undefined){
+let data74 = data73.description;
+if(typeof data74 !== "string"){
+const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data74};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2025,11 +2025,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data72.columns !== undefined){
-let data75 = data72.columns;
-if(Array.isArray(data75)){
+if(data73.from !== undefined){
+let data75 = data73.from;
+if(typeof data75 === "string"){
 if(data75.length < 1){
-const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data75};
+const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2038,12 +2038,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-const len13 = data75.length;
-for(let i13=0; i13<len13; i13++){
-let data76 = data75[i13];
-if(typeof data76 === "string"){
-if(data76.length < 1){
-const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data76};
+}
+else {
+const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2053,8 +2050,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-else {
-const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data76};
+if(data73.columns !== undefined){
+let data76 = data73.columns;
+if(Array.isArray(data76)){
+if(data76.length < 1){
+const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2063,10 +2063,12 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-}
-else {
-const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data75};
+const len13 = data76.length;
+for(let i13=0; i13<len13; i13++){
+let data77 = data76[i13];
+if(typeof data77 === "string"){
+if(data77.length < 1){
+const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2076,11 +2078,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data72.filter !== undefined){
-let data77 = data72.filter;
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data77};
+else {
+const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2090,8 +2089,9 @@ vErrors.push(err158);
 errors++;
 }
 }
+}
 else {
-const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data77};
+const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2101,9 +2101,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data72};
+if(data73.filter !== undefined){
+let data78 = data73.filter;
+if(typeof data78 === "string"){
+if(data78.length < 1){
+const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2113,9 +2115,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
 else {
-const err161 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data71};
+const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2127,7 +2128,7 @@ errors++;
 }
 }
 else {
-const err162 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data60};
+const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2139,12 +2140,36 @@ errors++;
 }
 }
 else {
-const err163 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err163 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data72};
 if(vErrors === null){
 vErrors = [err163];
 }
 else {
 vErrors.push(err163);
+}
+errors++;
+}
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data61};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
 }
 errors++;
 }

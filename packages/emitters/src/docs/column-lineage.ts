@@ -67,6 +67,8 @@ const businessSatelliteOrigins =
     [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: parentKind, name: s.parent }) }],
     ...s.columns.map((c): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: raw, name: c.satellite }), c.sourceColumn)]),
     ...s.derived.map((d): readonly [string, ColumnOrigin] => [d.name, { kind: 'rule', text: d.text }]),
+    // A joined description: the reference table's current value for the code the satellite carries.
+    ...(s.lookups ?? []).flatMap((l) => l.columns.map((c): readonly [string, ColumnOrigin] => [c.name, copied(qualifiedName({ kind: 'reference_table', name: l.referenceTable }), c.sourceColumn)])),
   ];
 
 const viewOrigins = (v: PresentationView | ReportingView): Origins => v.columns.map(fromAccess);
@@ -101,6 +103,14 @@ const ORIGINS: KindHandlers<Origins> = {
   ],
   satellite: satelliteOrigins('hub'),
   link_satellite: satelliteOrigins('link'),
+  reference_table: (r) => [
+    ...keyed(
+      r.codes.map((k) => k.name),
+      [r.source],
+    ),
+    ...(r.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(r.source.table), r.deltaOrder)] as const]),
+    ...r.attributes.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+  ],
   business_hub: (h) => {
     const raw = qualifiedName({ kind: 'hub', name: h.hub });
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);

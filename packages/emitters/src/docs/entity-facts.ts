@@ -60,6 +60,12 @@ const FACTS: KindHandlers<KindFacts> = {
   }),
   satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
+  reference_table: (r) => ({
+    businessKey: r.codes.map((k) => k.name),
+    parents: [],
+    sources: [{ ref: { kind: 'source_table', name: r.source.table }, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)] }],
+    rules: [],
+  }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
   business_link: (l) => ({
     businessKey: linkKeyColumns(l).map((k) => k.name),

@@ -1,6 +1,6 @@
 /**
- * The entity-relationship diagram of the raw vault: every hub, link, satellite and link
- * satellite with its columns and keys, a satellite hanging off its parent, a link off each hub
+ * The entity-relationship diagram of the raw vault: every hub, link, satellite, link satellite
+ * and reference table with its columns and keys, a satellite hanging off its parent, a link off each hub
  * it connects (labelled with the role). Drawn in Mermaid (erDiagram) and in DOT.
  */
 import { METADATA_COLUMNS, type LinkSatellite, type RawVaultEntity, type Satellite, type VaultModel } from '@vault/core';
@@ -15,7 +15,7 @@ type RawKind = RawVaultEntity['kind'];
 type ColumnKey = 'PK' | 'FK' | 'UK';
 
 /** Mermaid entity ids: no prefix is the start of another, so hub `x` and satellite `x` differ. */
-const ER_PREFIX = { hub: 'hub_', link: 'link_', non_historized_link: 'nhl_', satellite: 'sat_', link_satellite: 'lsat_' } as const satisfies Record<RawKind, string>;
+const ER_PREFIX = { hub: 'hub_', link: 'link_', non_historized_link: 'nhl_', satellite: 'sat_', link_satellite: 'lsat_', reference_table: 'ref_' } as const satisfies Record<RawKind, string>;
 
 interface ErColumn {
   readonly name: string;
@@ -62,6 +62,8 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
   }),
   satellite: satelliteShape('hub'),
   link_satellite: satelliteShape('link'),
+  // Keyed by its code and load timestamp; satellites carry the code as payload, so nothing hangs off it.
+  reference_table: (r) => ({ entity: r, keys: (c) => (c === METADATA_COLUMNS.loadTimestamp || r.codes.some((k) => k.name === c) ? ['PK'] : []), hangsOff: [] }),
   business_hub: notDrawn,
   business_link: notDrawn,
   business_satellite: notDrawn,

@@ -1,7 +1,7 @@
 /**
  * How each kind of node looks in every diagram, in one table so that the Mermaid and the DOT
  * drawings of a model agree: hubs blue, links green, satellites yellow (the usual Data Vault
- * colours), landing tables grey, access-layer objects purple.
+ * colours), reference tables teal, landing tables grey, access-layer objects purple.
  */
 import type { Layer } from '@vault/core';
 import type { LineageKind } from './lineage.js';
@@ -34,6 +34,7 @@ export const KIND_STYLES = {
   non_historized_link: { label: 'non-historized link', ...LINK, fill: '#bbf7d0', dotStyle: 'filled,bold' },
   satellite: { label: 'satellite', ...SATELLITE },
   link_satellite: { label: 'link satellite', ...LINK_SATELLITE },
+  reference_table: { label: 'reference table', fill: '#ccfbf1', stroke: '#0f766e', dotShape: 'folder', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
   business_hub: { label: 'business hub', ...HUB },
   business_link: { label: 'business link', ...LINK },
   business_satellite: { label: 'business satellite', ...SATELLITE },

@@ -42,6 +42,8 @@ export function dimensionalModelDsl(model: DimensionalModel): EntityDsl {
     source_entity: qualifiedName({ kind: 'business_hub', name: d.businessHub }),
     role: d.role ?? null,
     hash_key: d.hashKey,
+    // A fact hub reaches the dimension through a link it drives: its current row per driving key.
+    through: d.through === undefined ? null : { link: qualifiedName({ kind: 'business_link', name: d.through.link }), driving_key: d.through.drivingKey },
     attributes: d.attributes.map((a) => ({ name: a.name, ...accessColumn(a) })),
   }));
   return {

@@ -34,6 +34,7 @@ export function businessLinkDsl(link: BusinessLink): EntityDsl {
       source_entity: qualifiedName({ kind: events === undefined ? 'link' : 'non_historized_link', name: link.link }),
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      driving_key: link.drivingKey ?? [],
       business_keys: keyColumns.map((c) => c.name),
       // Over events, the business link carries their attributes as its own columns.
       ...(events === undefined ? {} : { event_attributes: events.map((c) => c.name) }),
@@ -57,6 +58,16 @@ function satelliteMapping(sat: BusinessSatellite | BusinessLinkSatellite, rawKin
     parent: sat.parent,
     parent_hash_key: sat.parentHashKey,
     columns: columnMap(sat.columns.map((c) => [c.name, column(c)])),
+    // Reference tables joined in (left join on the code, current descriptions), only when there are some.
+    ...(sat.lookups === undefined
+      ? {}
+      : {
+          lookups: sat.lookups.map((l) => ({
+            reference_table: qualifiedName({ kind: 'reference_table', name: l.referenceTable }),
+            code_columns: [...l.codeColumns],
+            columns: columnMap(l.columns.map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
+          })),
+        }),
   };
 }
 

@@ -4,7 +4,7 @@
  * their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { EntitySource, Hub, Link, LinkSatellite, NonHistorizedLink, Satellite } from '@vault/core';
+import type { EntitySource, Hub, Link, LinkSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
@@ -50,6 +50,8 @@ export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
       source_table: first?.table ?? null,
       hash_key: link.hashKey,
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      // The side whose relationship changes over time (docs/inference.md, "Links"); [] for none.
+      driving_key: link.drivingKey ?? [],
       // The load keeps a row with a missing reference, as the SQL target does (docs/querydsl.md).
       missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),
@@ -127,5 +129,30 @@ export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl
     mapping: satelliteMapping(sat, ctx),
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
+  };
+}
+
+/**
+ * A reference table starts from its own mapping, keyed by its code (no hash key): the code, the
+ * descriptions whose history it keeps, and the tables carrying the code, all as plain literals.
+ */
+export function referenceTableDsl(ref: ReferenceTable, ctx: DslContext): EntityDsl {
+  const codes = ref.codes.map((c) => c.name);
+  return {
+    mapping: {
+      name: ref.name,
+      kind: ref.kind,
+      source_table: ref.source.table,
+      record_source: recordSource(ctx, ref.source.table),
+      business_keys: codes,
+      delta_order: ref.deltaOrder ?? null,
+      columns: columnMap([
+        ...ref.codes.map((c, i): [string, PyDict] => [c.name, { source_column: ref.source.columns[i] ?? null, type: typeText(c.type) }]),
+        ...ref.attributes.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }]),
+      ]),
+      used_by: ref.usedBy.map((u) => ({ table: u.table, columns: u.columns })),
+    },
+    steps: () => [],
+    businessKey: codes,
   };
 }

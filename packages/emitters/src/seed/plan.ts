@@ -4,7 +4,7 @@
  * hub's keys), the delta-order column, or a descriptive attribute. Read off the raw vault, so the
  * rows feed every hub, link and satellite the model has.
  */
-import type { Column, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import type { Column, Hub, Link, LinkSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
 import { dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 
 /** Columns of one table that carry one hub's business key, in the hub's key order. */
@@ -64,6 +64,16 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // The list enumerates its codes; the tables carrying a code draw it from the list.
+  reference_table: (r) => {
+    const codes = codeHub(r);
+    return {
+      ...NONE,
+      keys: [{ table: r.source.table, hub: codes, columns: r.source.columns }, ...r.usedBy.map((u) => ({ table: u.table, hub: codes, columns: u.columns }))],
+      owns: [{ table: r.source.table, hub: codes.name }],
+      deltaOrder: r.deltaOrder === undefined ? [] : [{ table: r.source.table, column: r.deltaOrder }],
+    };
+  },
   business_hub: none,
   business_link: none,
   business_satellite: none,
@@ -107,7 +117,7 @@ export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
       return mine.find((g) => g.columns.every((c, i) => c.name === hub.businessKeys[i]?.name)) ?? mine[0];
     };
     const owned = new Set(
-      entitiesOf(model, 'hub')
+      seedHubs(model)
         .filter((h) => ownedHubs.has(h.name))
         .map(ownedGroup),
     );
@@ -118,4 +128,25 @@ export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
     const orderName = here.deltaOrder[0]?.column;
     return { table: source.name, columns: source.columns, keys, ...(orderName !== undefined ? { deltaOrder: column(orderName) } : {}) };
   });
+}
+
+/**
+ * A reference table's codes as test data sees them: a hub (never emitted) that its list owns and
+ * the tables carrying the code reference, so codes are distinct in the list and drawn from it
+ * elsewhere. Named apart from real hubs; one object per reference table, so groups compare by
+ * identity.
+ */
+const CODE_HUBS = new WeakMap<ReferenceTable, Hub>();
+function codeHub(r: ReferenceTable): Hub {
+  let hub = CODE_HUBS.get(r);
+  if (hub === undefined) {
+    hub = { kind: 'hub', name: `reference_table:${r.name}`, hashKey: '', businessKeys: r.codes, sources: [], derivedFrom: [], evidence: [], origin: r.origin };
+    CODE_HUBS.set(r, hub);
+  }
+  return hub;
+}
+
+/** The hubs test data draws keys from: the model's hubs, then each reference table's codes. */
+export function seedHubs(model: VaultModel): ReadonlyArray<Hub> {
+  return [...entitiesOf(model, 'hub'), ...entitiesOf(model, 'reference_table').map(codeHub)];
 }

@@ -5,9 +5,8 @@
  * seed keep most rows, change some and bring some new keys: what an incremental load sees.
  */
 import type { Column, VaultModel } from '@vault/core';
-import { entitiesOf } from '@vault/core/internal';
 import { constrainTables, type SeedConstraints } from './constraints.js';
-import { planTables, type TablePlan } from './plan.js';
+import { planTables, seedHubs, type TablePlan } from './plan.js';
 import { rng } from './prng.js';
 import { attributeValue, deltaOrderValue, keyValue, type SeedValue } from './values.js';
 
@@ -72,7 +71,7 @@ export function seedRows(model: VaultModel, options: SeedOptions): ReadonlyArray
   // The keys a hub has: those its owning tables enumerate (the fewest, so every reference
   // points at a key all owners carry), or a quarter of the rows when no table owns it.
   const pools = new Map(
-    entitiesOf(model, 'hub').map((hub) => {
+    seedHubs(model).map((hub) => {
       const owners = plans.filter((p) => p.keys.some((k) => k.role === 'owned' && k.hub === hub));
       return [hub.name, Math.max(1, owners.length > 0 ? Math.min(...owners.map((p) => freshCount(p.table))) : Math.ceil(rows / 4))] as const;
     }),

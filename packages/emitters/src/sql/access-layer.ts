@@ -2,14 +2,27 @@
  * The access layer as views over the business vault, for people and BI tools:
  * - a presentation view: one row per business key (the ghost left out), its current values;
  * - a dimensional model: a fact view `fct_<name>` over the fact link (or hub), one row per
- *   fact, and a dimension view `dim_<name>_<dimension>` per dimension. Every join is a LEFT
+ *   fact, and a dimension view `dim_<name>_<dimension>` per dimension. A fact hub reaches its
+ *   dimensions through the links it drives, each read at its current row per driving key. Every join is a LEFT
  *   JOIN, so no fact is lost; a fact whose member a business-hub filter removed points at the
  *   ghost, which every dimension view holds as its "unknown" member, so that even inner joins
  *   from facts to dimensions keep every fact;
  * - a reporting view: chosen columns of a business hub or link, filtered.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { AccessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
+import {
+  METADATA_COLUMNS,
+  type AccessColumn,
+  type BusinessHub,
+  type BusinessLink,
+  type BusinessLinkSatellite,
+  type BusinessSatellite,
+  type Column,
+  type Dimension,
+  type DimensionalModel,
+  type PresentationView,
+  type ReportingView,
+} from '@vault/core';
 import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
@@ -98,25 +111,49 @@ export function dimensionViews(ctx: SqlContext, model: DimensionalModel): Readon
   });
 }
 
+/** A column of the fact view's FROM: the fact ("f") or a joined relation. */
+interface AliasedColumn {
+  readonly alias: string;
+  readonly column: string;
+}
+
 /** The joins of a fact view, each once, in the order first needed. */
 class FactJoins {
-  private readonly joins = new Map<string, { readonly alias: string; readonly table: SqlTable; readonly on: string }>();
+  private readonly joins = new Map<string, { readonly alias: string; readonly from: string; readonly on: string }>();
 
   constructor(private readonly ctx: SqlContext) {}
 
-  /** The alias of `table` joined on its `hashKey` = the fact's `factColumn`. */
-  alias(table: SqlTable, hashKey: string, factColumn: string): string {
-    const key = `${table.schema}.${table.name}\u0000${factColumn}`;
+  /** The alias of `table` joined on its `hashKey` = `on` (a column of the fact or of a joined link). */
+  alias(table: SqlTable, hashKey: string, on: AliasedColumn): string {
+    return this.join(`${table.schema}.${table.name}\u0000${on.alias}.${on.column}`, this.ctx.sql.tableIdent(table), hashKey, on);
+  }
+
+  /**
+   * The alias of a business link's current row per driving key (the row loaded last), joined on
+   * its driving key = the fact hub's hash key: one row per fact, whatever the link's history.
+   */
+  currentLink(link: BusinessLink, drivingKey: string, factHashKey: string): string {
+    const { quoteIdent, tableIdent } = this.ctx.sql;
+    const order = [`${quoteIdent(METADATA_COLUMNS.loadTimestamp)} DESC`, `${quoteIdent(link.hashKey)} DESC`];
+    const current = this.ctx.dialect.firstRowPerKey({ key: quoteIdent(drivingKey), from: tableIdent(entityTable(this.ctx, link.kind, link.name)), order });
+    return this.join(`link\u0000${link.name}\u0000${drivingKey}`, `(${current.join(' ')})`, drivingKey, { alias: 'f', column: factHashKey });
+  }
+
+  private join(key: string, from: string, column: string, on: AliasedColumn): string {
     const hit = this.joins.get(key);
     if (hit !== undefined) return hit.alias;
     const alias = `j${this.joins.size + 1}`;
     const { col } = this.ctx.sql;
-    this.joins.set(key, { alias, table, on: `${col(alias, hashKey)} = ${col('f', factColumn)}` });
+    this.joins.set(key, { alias, from, on: `${col(alias, column)} = ${col(on.alias, on.column)}` });
     return alias;
   }
 
   write(w: CodeWriter): void {
-    for (const j of this.joins.values()) leftJoin(this.ctx, w, j.table, j.alias, j.on);
+    const { quoteIdent } = this.ctx.sql;
+    for (const j of this.joins.values()) {
+      w.line(`LEFT JOIN ${j.from} AS ${quoteIdent(j.alias)}`);
+      w.block(() => w.line(`ON ${j.on}`));
+    }
   }
 }
 
@@ -125,17 +162,25 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
   const fact = offer(ctx, model.factKind, model.fact);
   const slots = fact.entity.kind === 'business_link' ? fact.entity.hubs : [];
   const joins = new FactJoins(ctx);
-  /** The fact's column holding the hash key of business hub `hub`: the first slot for it. */
-  const keyOfHub = (hub: string): string => {
-    if (fact.entity.kind === 'business_hub' && fact.entity.name === hub) return fact.entity.hashKey;
+  /** Where the fact view reads a dimension's hash key: the fact's column, or its link's current row's. */
+  const dimensionKey = (d: Dimension): AliasedColumn => {
+    if (d.through === undefined) return { alias: 'f', column: d.hashKey };
+    const link = need(ctx.businessLinks, d.through.link, 'business link');
+    return { alias: joins.currentLink(link, d.through.drivingKey, fact.entity.hashKey), column: d.hashKey };
+  };
+  /** The column holding the hash key of business hub `hub`: the fact's own, its first slot for it, or a dimension's. */
+  const keyOfHub = (hub: string): AliasedColumn => {
+    if (fact.entity.kind === 'business_hub' && fact.entity.name === hub) return { alias: 'f', column: fact.entity.hashKey };
     const slot = slots.find((s) => s.hub === hub);
-    if (slot === undefined) throw new Error(`vault SQL: dimensional model '${model.name}' reads hub '${hub}', which its fact '${model.fact}' does not hold`);
-    return slot.hashKey;
+    if (slot !== undefined) return { alias: 'f', column: slot.hashKey };
+    const dimension = model.dimensions.find((d) => d.through !== undefined && d.businessHub === hub);
+    if (dimension === undefined) throw new Error(`vault SQL: dimensional model '${model.name}' reads hub '${hub}', which its fact '${model.fact}' does not hold`);
+    return dimensionKey(dimension);
   };
   const measure = (m: AccessColumn): string => {
     if (m.fromKind === fact.entity.kind && m.from === fact.entity.name) return as(col('f', m.fromColumn), m.name);
     if (fact.sat !== undefined && m.fromKind === fact.sat.kind && m.from === fact.sat.name) {
-      return as(col(joins.alias(entityTable(ctx, fact.sat.kind, fact.sat.name), fact.entity.hashKey, fact.entity.hashKey), m.fromColumn), m.name);
+      return as(col(joins.alias(entityTable(ctx, fact.sat.kind, fact.sat.name), fact.entity.hashKey, { alias: 'f', column: fact.entity.hashKey }), m.fromColumn), m.name);
     }
     if (m.fromKind === 'business_satellite') {
       const sat = need(ctx.businessSatellites, m.from, 'business satellite');
@@ -150,7 +195,7 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
   };
   const dimensionKeys = model.dimensions.map((d) => {
     const hub = need(ctx.businessHubs, d.businessHub, 'business hub');
-    const alias = joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, d.hashKey);
+    const alias = joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, dimensionKey(d));
     return as(`COALESCE(${col(alias, hub.hashKey)}, ${quoteLiteral(ctx.zeroHash)})`, d.hashKey);
   });
   const measures = model.measures.map(measure);

@@ -3,7 +3,8 @@
  * - a business satellite is the current row of each of its raw satellites (the latest load per
  *   parent key), joined to every parent key, plus the derived attributes; its load_ts is the
  *   latest of those rows' (the parent's when it has none) and its hashdiff is the standard's
- *   over all its columns, derived ones included, in name order;
+ *   over all its columns, derived ones and joined descriptions included, in name order; a
+ *   reference table's current descriptions are left-joined by the codes its columns carry;
  * - a business hub (link) is its raw hub (link) filtered by the rule set's filter over the
  *   current values; the ghost record is always kept, as the unknown member of dimensions.
  */
@@ -18,6 +19,7 @@ import { commaList, type Statement } from './sql-writer.js';
 import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
 import { createEntityView, leftJoin } from './views.js';
+import { lookupColumns, lookupJoins } from './lookups.js';
 import type { CodeWriter } from '../writer.js';
 
 /** The raw parent of a business satellite: its hash key, business keys and table. */
@@ -56,6 +58,12 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
   const keys = parent.keys.filter((k) => !shown.has(k.name));
   const latest = (column: string): ReadonlyArray<string> => sat.satellites.map((s) => col(aliases.get(s)!, column));
   const loadTs = latest(METADATA_COLUMNS.loadTimestamp);
+  const byColumn = new Map(sat.columns.map((c) => [c.name, c] as const));
+  /** A column of the business satellite as its raw satellite holds it. */
+  const columnSql = (name: string): string => {
+    const c = byColumn.get(name)!;
+    return col(aliases.get(c.satellite) ?? fail(c.satellite), c.sourceColumn);
+  };
   const base = (w: CodeWriter): void => {
     w.line('SELECT');
     w.block(() =>
@@ -64,7 +72,8 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
         ...keys.map((k) => col('p', k.name)),
         as(`COALESCE(${[...(loadTs.length > 1 ? [`GREATEST(${loadTs.join(', ')})`] : loadTs), col('p', METADATA_COLUMNS.loadTimestamp)].join(', ')})`, METADATA_COLUMNS.loadTimestamp),
         as(`COALESCE(${[...latest(METADATA_COLUMNS.recordSource), col('p', METADATA_COLUMNS.recordSource)].join(', ')})`, METADATA_COLUMNS.recordSource),
-        ...sat.columns.map((c) => as(col(aliases.get(c.satellite) ?? fail(c.satellite), c.sourceColumn), c.name)),
+        ...sat.columns.map((c) => as(columnSql(c.name), c.name)),
+        ...lookupColumns(ctx, sat),
       ]),
     );
     w.line(`FROM ${parent.table} AS ${quoteIdent('p')}`);
@@ -76,12 +85,14 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       w.line(`LEFT JOIN (${current.join(' ')}) AS ${quoteIdent(alias)}`);
       w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
     }
+    lookupJoins(ctx, w, sat, columnSql);
   };
   const scope = new ExprScope(ctx.dialect, [
     ...keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
     ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
   ]);
-  const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type }))]
+  const looked = (sat.lookups ?? []).flatMap((l) => l.columns);
+  const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type })), ...looked.map((c) => ({ name: c.name, type: c.type }))]
     .sort(byName)
     .map((c) => ({ sql: col('d', c.name), type: c.type }));
   return createEntityView(ctx, sat.kind, sat.name, (w) => {
@@ -94,6 +105,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
         as(hashExpression(ctx.dialect, ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
         ...sat.columns.map((c) => col('d', c.name)),
         ...sat.derived.map((d) => col('d', d.name)),
+        ...looked.map((c) => col('d', c.name)),
       ]),
     );
     w.line('FROM (');

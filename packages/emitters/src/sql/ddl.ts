@@ -3,7 +3,7 @@
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
-import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type Satellite } from '@vault/core';
+import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -53,6 +53,11 @@ export interface TableKeys {
 const keyed = (e: Hub | Link | NonHistorizedLink): TableKeys => ({ primary: [e.hashKey], unique: [] });
 const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
 const view = (): undefined => undefined;
+/** A reference table is keyed by its code and load timestamp (no hash key); with a delta order, each change is stored once, as in a satellite. */
+const referenceTable = (r: ReferenceTable): TableKeys => {
+  const codes = r.codes.map((c) => c.name);
+  return { primary: [...codes, METADATA_COLUMNS.loadTimestamp], unique: r.deltaOrder !== undefined ? [[...codes, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]] : [] };
+};
 
 /** The keys of each kind's table; `undefined` for the kinds setup creates as views. */
 export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
@@ -61,6 +66,7 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
+  reference_table: referenceTable,
   business_hub: view,
   business_link: view,
   business_satellite: view,
@@ -154,6 +160,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
+    // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
+    reference_table: none,
     business_hub: none,
     business_link: none,
     business_satellite: none,

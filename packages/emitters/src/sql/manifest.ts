@@ -12,6 +12,7 @@ import {
   type Link,
   type NonHistorizedLink,
   type LinkSatellite,
+  type ReferenceTable,
   type Satellite,
   type VaultEntity,
   type VaultModel,
@@ -20,6 +21,7 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
+import { currentReferenceView } from './reference-tables.js';
 
 export interface SqlManifestBlock {
   /** `schema.name` of the table or view (of the fact view, for a dimensional model). */
@@ -37,6 +39,10 @@ export interface SqlManifestBlock {
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
+  /** Reference tables: the code columns, the table's key with `load_ts` (no hash key). */
+  readonly code_columns?: ReadonlyArray<string>;
+  /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join. */
+  readonly current_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -69,6 +75,14 @@ const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b:
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
 });
+const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  code_columns: r.codes.map((c) => b.dialect.identifier(c.name)),
+  ...metadata(b),
+  hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
+  ...(r.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  current_view: tableText(currentReferenceView(b, r.name)),
+});
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
@@ -77,6 +91,7 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   non_historized_link: linkBlock,
   satellite: satelliteBlock,
   link_satellite: satelliteBlock,
+  reference_table: referenceTableBlock,
   business_hub: hubBlock,
   business_link: linkBlock,
   business_satellite: businessSatelliteBlock,

@@ -19,6 +19,7 @@ export const WORK = {
   ordered: '$ordered',
   changes: '$changes',
   newChanges: '$new',
+  newRank: '$new_rank',
   neighbours: '$neighbours',
   previousDelta: '$previous_delta',
   timed: '$timed',

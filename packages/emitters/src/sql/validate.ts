@@ -10,6 +10,7 @@ import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { currentReferenceView } from './reference-tables.js';
 import { tableColumns } from './table-columns.js';
 
 type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
@@ -31,6 +32,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   non_historized_link: none,
   satellite: (s, names) => register(s, names),
   link_satellite: (s, names) => register(s, names),
+  reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }],
   business_hub: none,
   business_link: none,
   business_satellite: none,

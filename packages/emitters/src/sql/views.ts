@@ -4,6 +4,7 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
+import { currentReferenceView } from './reference-tables.js';
 import { statement, type Statement } from './sql-writer.js';
 
 /** `CREATE OR REPLACE VIEW <table> AS` and the query `body` writes. */
@@ -50,6 +51,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   non_historized_link: table,
   satellite: history,
   link_satellite: history,
+  reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
   business_satellite: entityView('business_vault'),

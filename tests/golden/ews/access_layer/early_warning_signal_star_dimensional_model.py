@@ -18,6 +18,7 @@ class EarlyWarningSignalStarDimensionalModel:
                     'source_entity': 'business_vault.hubs.early_warning_signal',
                     'role': None,
                     'hash_key': 'early_warning_signal_hk',
+                    'through': None,
                     'attributes': [
                         {
                             'name': 'early_warning_signal_id',
@@ -92,6 +93,7 @@ class EarlyWarningSignalStarDimensionalModel:
                     'source_entity': 'business_vault.hubs.business_partner',
                     'role': None,
                     'hash_key': 'business_partner_hk',
+                    'through': None,
                     'attributes': [
                         {
                             'name': 'business_partner_id',

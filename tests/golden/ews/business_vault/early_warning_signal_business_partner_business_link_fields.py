@@ -10,6 +10,7 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_BUSINESS_LINK_FIELD_MAPPING = {
         {'hub': 'early_warning_signal', 'role': None, 'hash_key': 'early_warning_signal_hk'},
         {'hub': 'business_partner', 'role': None, 'hash_key': 'business_partner_hk'},
     ],
+    'driving_key': ['early_warning_signal_hk'],
     'business_keys': ['early_warning_signal_id', 'business_partner_id'],
     'columns': {
         'early_warning_signal_id': {'source_column': 'early_warning_signal_id', 'type': 'int'},

@@ -19,6 +19,8 @@ class BusinessPartnerPresentationView:
                 'partner_name',
                 'partner_type',
                 'rating_grade',
+                'rating_grade_description',
+                'rating_grade_probability_of_default',
             ])
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['business_partner_id']},

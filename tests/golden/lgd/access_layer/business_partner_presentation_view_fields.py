@@ -37,5 +37,15 @@ BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING = {
             'source_column': 'rating_grade',
             'type': 'varchar(5)',
         },
+        'rating_grade_description': {
+            'source_entity': 'business_vault.satellites.business_partner',
+            'source_column': 'rating_grade_description',
+            'type': 'varchar(100)',
+        },
+        'rating_grade_probability_of_default': {
+            'source_entity': 'business_vault.satellites.business_partner',
+            'source_column': 'rating_grade_probability_of_default',
+            'type': 'decimal(9,6)',
+        },
     },
 }

@@ -4,8 +4,8 @@
 LOSS_GIVEN_DEFAULT_STAR_DIMENSIONAL_MODEL_FIELD_MAPPING = {
     'name': 'loss_given_default_star',
     'kind': 'dimensional_model',
-    'source_entity': 'business_vault.links.loss_given_default_score_facility_business_partner',
-    'dimensions': ['loss_given_default_score', 'facility', 'business_partner'],
+    'source_entity': 'business_vault.hubs.loss_given_default_score',
+    'dimensions': ['business_partner', 'facility'],
     'columns': {
         'lgd_rate': {
             'source_entity': 'business_vault.satellites.loss_given_default_score',

@@ -34,4 +34,20 @@ BUSINESS_PARTNER_BUSINESS_SATELLITE_FIELD_MAPPING = {
             'type': 'varchar(5)',
         },
     },
+    'lookups': [
+        {
+            'reference_table': 'raw_vault.reference_tables.rating_grade',
+            'code_columns': ['rating_grade'],
+            'columns': {
+                'rating_grade_description': {
+                    'source_column': 'grade_description',
+                    'type': 'varchar(100)',
+                },
+                'rating_grade_probability_of_default': {
+                    'source_column': 'probability_of_default',
+                    'type': 'decimal(9,6)',
+                },
+            },
+        },
+    ],
 }

@@ -10,6 +10,7 @@ FACILITY_BUSINESS_PARTNER_BUSINESS_LINK_FIELD_MAPPING = {
         {'hub': 'facility', 'role': None, 'hash_key': 'facility_hk'},
         {'hub': 'business_partner', 'role': None, 'hash_key': 'business_partner_hk'},
     ],
+    'driving_key': ['facility_hk'],
     'business_keys': ['facility_id', 'business_partner_id'],
     'columns': {
         'facility_id': {'source_column': 'facility_id', 'type': 'bigint'},

@@ -10,6 +10,7 @@ FACILITY_COLLATERAL_BUSINESS_LINK_FIELD_MAPPING = {
         {'hub': 'facility', 'role': None, 'hash_key': 'facility_hk'},
         {'hub': 'collateral', 'role': None, 'hash_key': 'collateral_hk'},
     ],
+    'driving_key': [],
     'business_keys': ['facility_id', 'collateral_code'],
     'columns': {
         'facility_id': {'source_column': 'facility_id', 'type': 'bigint'},

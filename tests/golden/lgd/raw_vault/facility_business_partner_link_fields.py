@@ -10,6 +10,7 @@ FACILITY_BUSINESS_PARTNER_LINK_FIELD_MAPPING = {
         {'hub': 'facility', 'role': None, 'hash_key': 'facility_hk'},
         {'hub': 'business_partner', 'role': None, 'hash_key': 'business_partner_hk'},
     ],
+    'driving_key': ['facility_hk'],
     'missing_references': 'zero_key',
     'business_keys': ['facility_id', 'business_partner_id'],
     'columns': {

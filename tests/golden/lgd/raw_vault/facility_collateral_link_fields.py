@@ -10,6 +10,7 @@ FACILITY_COLLATERAL_LINK_FIELD_MAPPING = {
         {'hub': 'facility', 'role': None, 'hash_key': 'facility_hk'},
         {'hub': 'collateral', 'role': None, 'hash_key': 'collateral_hk'},
     ],
+    'driving_key': [],
     'missing_references': 'zero_key',
     'business_keys': ['facility_id', 'collateral_code'],
     'columns': {

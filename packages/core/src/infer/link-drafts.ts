@@ -1,0 +1,147 @@
+/**
+ * Which links a table forms (docs/inference.md, "Links"), before they are named and checked:
+ * - a table that becomes a link (an association, a keyless table with references, `kind: link`)
+ *   forms one unit-of-work link of all its references: one fact that only exists whole;
+ * - a table that becomes a hub forms one link per reference, its own hub and the referenced one,
+ *   driven by its own hub: independent relationships keep independent histories;
+ * - unless the spec names one link for it (`link:`): then its own hub and every reference form
+ *   one unit-of-work link, still driven by its own hub.
+ */
+import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
+import { pathDiag } from '../diagnostics/make.js';
+import type { Evidence } from '../ir/common.js';
+import type { ChildKeys } from './child-keys.js';
+import type { Ref } from './references.js';
+import type { RuleId } from './rules.js';
+import type { TableInfo } from './tables.js';
+
+const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
+
+/** One hub of a link to be: the hub, its role, and the table's columns holding its key. */
+export interface LinkSlot {
+  readonly hub: string;
+  readonly role?: string;
+  readonly columns: ReadonlyArray<string>;
+}
+
+export interface LinkDraft {
+  readonly table: TableInfo;
+  readonly slots: ReadonlyArray<LinkSlot>;
+  /** The references the link is made of (the table's own hub is a slot, not a reference). */
+  readonly refs: ReadonlyArray<Ref>;
+  /** Indexes into `slots` of the driving hubs; empty for a link without a driving key. */
+  readonly driving: ReadonlyArray<number>;
+  readonly childKeys: ChildKeys;
+  /** The rule that decided what the link holds. */
+  readonly grain: Evidence;
+  /** The name the spec gives the link, and the spec node that gives it. */
+  readonly named?: { readonly name: string; readonly path: SpecPath };
+  /** Its name when the hubs' names would pass 50 bytes. */
+  readonly fallbackName: string;
+  /** The spec node the link comes from. */
+  readonly origin: SpecPath;
+}
+
+/** `manager_employee` for hub `employee` under the role `manager`. */
+export function slotName(s: LinkSlot): string {
+  return s.role ? `${s.role}_${s.hub}` : s.hub;
+}
+
+const slotOf = (r: Ref, hub: string): LinkSlot => ({ hub, ...(r.role ? { role: r.role } : {}), columns: r.columns });
+
+/**
+ * The links table `t` forms. `own` is the hub of a table that becomes a hub; `refs` its
+ * references to hubs, each with the hub it reaches (`hubOf`).
+ */
+export function linkDrafts(
+  t: TableInfo,
+  role: 'hub' | 'link',
+  own: string | undefined,
+  refs: ReadonlyArray<Ref>,
+  hubOf: (r: Ref) => string,
+  childKeys: ChildKeys,
+  diagnostics: PathDiagnostic[],
+): LinkDraft[] {
+  const named = t.spec.link !== undefined ? { name: t.spec.link, path: ['tables', t.name, 'link'] } : undefined;
+  const refSlots = refs.map((r) => slotOf(r, hubOf(r)));
+  if (role === 'link' || named !== undefined) forbidReferenceNames(t, diagnostics);
+  if (role === 'link') {
+    return [
+      {
+        table: t,
+        slots: refSlots,
+        refs,
+        driving: [],
+        childKeys,
+        grain: ev('link.unit_of_work', `${t.name}: hubs ${refSlots.map(slotName).join(', ')}`),
+        ...(named ? { named } : {}),
+        fallbackName: `${t.name}_relationship`,
+        origin: named?.path ?? ['tables', t.name],
+      },
+    ];
+  }
+  if (own === undefined) return [];
+  const ownSlot: LinkSlot = { hub: own, columns: t.key };
+  if (named !== undefined) {
+    if (refs.length === 0) {
+      diagnostics.push(pathDiag('VLT403', named.path, `table '${t.name}' asks for link '${named.name}' but references no hub; a link needs at least two: leave link: out`));
+      return [];
+    }
+    const slots = [ownSlot, ...refSlots];
+    return [
+      {
+        table: t,
+        slots,
+        refs,
+        driving: [0],
+        childKeys,
+        grain: ev('link.unit_of_work_declared', `${t.name}: link: ${named.name}; hubs ${slots.map(slotName).join(', ')}`),
+        named,
+        fallbackName: `${t.name}_relationship`,
+        origin: named.path,
+      },
+    ];
+  }
+  // Two relationships to one hub need roles, or their links would have one name.
+  const names = [own, ...refSlots.map(slotName)];
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) {
+    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
+    return [];
+  }
+  (t.spec.references ?? []).forEach((r, i) => {
+    if (r.link !== undefined && !refs.some((x) => x.declaredAt === i)) {
+      diagnostics.push(
+        pathDiag('VLT406', ['tables', t.name, 'references', i, 'link'], `the reference of table '${t.name}' to '${r.table}' reaches no hub, so it forms no link to name; leave this link: out`),
+      );
+    }
+  });
+  return refs.map((r, i) => {
+    const refSlot = refSlots[i]!;
+    const declared = r.declaredAt === undefined ? undefined : t.spec.references?.[r.declaredAt];
+    const at: SpecPath = r.declaredAt === undefined ? ['tables', t.name, 'columns', r.columns[0]!] : ['tables', t.name, 'references', r.declaredAt];
+    const refNamed = declared?.link !== undefined ? { name: declared.link, path: [...at, 'link'] } : undefined;
+    return {
+      table: t,
+      slots: [ownSlot, refSlot],
+      refs: [r],
+      driving: [0],
+      childKeys,
+      grain: ev('link.per_relationship', `${t.name}: ${own} → ${slotName(refSlot)}`),
+      ...(refNamed ? { named: refNamed } : {}),
+      fallbackName: `${t.name}_relationship_${i + 1}`,
+      origin: refNamed?.path ?? at,
+    };
+  });
+}
+
+/** A reference's `link:` names a per-relationship link: a table forming one link has none. */
+function forbidReferenceNames(t: TableInfo, diagnostics: PathDiagnostic[]): void {
+  (t.spec.references ?? []).forEach((r, i) => {
+    if (r.link === undefined) return;
+    const why = t.spec.link !== undefined ? `asks for one link of all its references with link: '${t.spec.link}'` : 'becomes a link, one unit of work of all its references';
+    diagnostics.push(
+      pathDiag('VLT406', ['tables', t.name, 'references', i, 'link'], `table '${t.name}' ${why}, so its reference to '${r.table}' forms no link of its own to name; leave this link: out`),
+    );
+  });
+}
