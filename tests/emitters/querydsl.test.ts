@@ -270,6 +270,7 @@ EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_SATELLITE_FIELD_MAPPING = {
     'parent': 'early_warning_signal_business_partner',
     'parent_hash_key': 'early_warning_signal_business_partner_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'role': {'source_column': 'partner_role', 'type': 'varchar(20)'},

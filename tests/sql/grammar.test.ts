@@ -150,7 +150,14 @@ describe('specs/ews.yaml', () => {
     const link = model.byKind.link.find((l) => l.name === 'early_warning_signal_business_partner')!;
     expect(sqlManifestBlock(link, model).hub_hash_keys).toEqual({ early_warning_signal: 'early_warning_signal_hk', business_partner: 'business_partner_hk' });
     const sat = model.byKind.satellite[0]!;
-    expect(sqlManifestBlock(sat, model)).toMatchObject({ table: `raw_vault.sat_${sat.name}`, parent_hash_key: sat.parentHashKey, hashdiff: 'hashdiff', delta_order: 'delta_order' });
+    expect(sqlManifestBlock(sat, model)).toMatchObject({
+      table: `raw_vault.sat_${sat.name}`,
+      parent_hash_key: sat.parentHashKey,
+      hashdiff: 'hashdiff',
+      delta_order: 'delta_order',
+      register: `raw_vault.seen_sat_${sat.name}`,
+      history: `business_vault.hist_sat_${sat.name}`,
+    });
     const star = model.byKind.dimensional_model[0]!;
     expect(sqlManifestBlock(star, model)).toEqual({
       table: 'access_layer.fct_early_warning_signal_star',

@@ -136,6 +136,8 @@ class Expected {
   readonly satCustomers = new Map<string, SatRow[]>();
   readonly satProducts = new Map<string, SatRow[]>();
   readonly lsatPurchases = new Map<string, SatRow[]>();
+  /** The customers satellite's register (it has a delta order): the rows it was given and did not keep. */
+  readonly seenCustomers: Register = new Map();
 
   constructor(private readonly h: ShopHashing) {}
 
@@ -157,6 +159,7 @@ class Expected {
     // Payload in name order: CustomerName, score, type (code-unit order puts capitals first).
     applySatellite(
       this.satCustomers,
+      this.seenCustomers,
       b,
       true,
       batch.customers
@@ -168,6 +171,7 @@ class Expected {
     );
     applySatellite(
       this.satProducts,
+      new Map(),
       b,
       false,
       batch.products
@@ -179,6 +183,7 @@ class Expected {
     );
     applySatellite(
       this.lsatPurchases,
+      new Map(),
       b,
       false,
       batch.purchases
@@ -198,7 +203,9 @@ function changeOrder(x: { readonly delta: number | null; readonly hd: string }, 
 }
 
 /** The satellite load as docs/sql.md describes it. `stored` lists each key's rows in load order. */
-function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boolean, staged: ReadonlyArray<Staged>): void {
+type Register = Map<string, ReadonlyArray<{ readonly delta: number | null; readonly hd: string }>>;
+
+function applySatellite(store: Map<string, SatRow[]>, register: Register, b: number, hasDelta: boolean, staged: ReadonlyArray<Staged>): void {
   const byKey = new Map<string, Staged[]>();
   for (const s of staged) byKey.set(s.hk, [...(byKey.get(s.hk) ?? []), s]);
   for (const [hk, rows] of byKey) {
@@ -206,20 +213,18 @@ function applySatellite(store: Map<string, SatRow[]>, b: number, hasDelta: boole
     const stored = store.get(hk) ?? [];
     const row = (c: Staged, j: number): SatRow => ({ ts: loadTsText(b, j + 1), hd: c.hd, delta: hasDelta ? c.delta : null, payload: c.payload });
     if (hasDelta) {
-      // Changes 1..k of the batch; those stored already (same delta order and hashdiff) are not new.
-      const changes = rows.filter((r, i) => i === 0 || r.hd !== rows[i - 1]!.hd).map((c, j) => ({ c, j }));
-      const fresh = changes.filter(({ c }) => !stored.some((s) => s.delta === c.delta && s.hd === c.hd));
-      // The first new change is compared with the stored row just before it in change order.
-      const first = fresh[0];
-      const before =
-        first === undefined
-          ? undefined
-          : stored
-              .filter((s) => changeOrder(s, first.c) < 0)
-              .sort(changeOrder)
-              .at(-1);
-      const inserted = fresh.filter(({ c }, i) => i > 0 || before?.hd !== c.hd);
-      for (const { c, j } of inserted) stored.push(row(c, j));
+      // Every row of the key — the batch's, the satellite's and its register's, each once — in
+      // change order; those that differ from the row before them and are not stored are inserted,
+      // at +0, +1, ... µs; the batch's rows the satellite does not keep go to the register.
+      const same = (x: { readonly delta: number | null; readonly hd: string }, y: { readonly delta: number | null; readonly hd: string }): boolean => x.delta === y.delta && x.hd === y.hd;
+      const seen = register.get(hk) ?? [];
+      const all = [...rows, ...stored, ...seen].filter((x, i, a) => a.findIndex((y) => same(x, y)) === i).sort(changeOrder);
+      const inserted = all.filter((x, i) => (i === 0 || all[i - 1]!.hd !== x.hd) && !stored.some((y) => same(x, y)));
+      inserted.forEach((x, j) => {
+        const payload = rows.find((y) => same(x, y))?.payload ?? stored.find((y) => y.hd === x.hd)!.payload;
+        stored.push({ ts: loadTsText(b, j + 1), hd: x.hd, delta: x.delta, payload });
+      });
+      register.set(hk, [...seen, ...rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i && !stored.some((y) => same(x, y)) && !seen.some((y) => same(x, y)))]);
     } else {
       // One state per key: inserted unless it equals the key's latest row.
       const c = rows[0]!;
@@ -473,8 +478,8 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       const row = (name: string, minute: number): CustomerRow => ({ customer_code: 'k1', CustomerName: name, type: null, score: 1, updated_at: minute });
       await land(s, { customers: [row('a', 1)], products: [], purchases: [] });
       await load(s.model, 0);
-      // In delta order: a (as stored: not inserted), b, b, c, c, a: three real changes. Each state
-      // of the batch has its position, so they land at +1, +2 and +3 microseconds.
+      // In delta order: a (as stored: not inserted), b, b, c, c, a: three real changes, inserted at
+      // +0, +1 and +2 microseconds.
       const batch: Batch = { customers: [row('c', 4), row('a', 2), row('b', 3), row('b', 3), row('a', 6), row('c', 5)], products: [], purchases: [] };
       await land(s, batch);
       await load(s.model, 1);
@@ -484,9 +489,9 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       );
       expect(got).toEqual([
         { ts: loadTsText(0, 1), name: 'a' },
-        { ts: loadTsText(1, 2), name: 'b' },
-        { ts: loadTsText(1, 3), name: 'c' },
-        { ts: loadTsText(1, 4), name: 'a' },
+        { ts: loadTsText(1, 1), name: 'b' },
+        { ts: loadTsText(1, 2), name: 'c' },
+        { ts: loadTsText(1, 3), name: 'a' },
       ]);
       // The presentation view shows the latest.
       expect(await rows(`SELECT ${quoteIdent('CustomerName')} AS name FROM ${s.t('presentation_view', 'customer')}`)).toEqual([{ name: 'a' }]);
@@ -521,7 +526,7 @@ describe(`loads into ${process.env.VAULT_TEST_DATABASE_URL ? 'the PostgreSQL ser
       // The next delivery overlaps the last one (c at minute 3) and brings two new versions.
       await land(s, customersOnly([k1('e', 5), k1('c', 3), k1('d', 4)]));
       await load(s.model, 1);
-      expect(await customerRows(s)).toEqual([...first, { minute: 4, name: 'd', ts: loadTsText(1, 2) }, { minute: 5, name: 'e', ts: loadTsText(1, 3) }]);
+      expect(await customerRows(s)).toEqual([...first, { minute: 4, name: 'd', ts: loadTsText(1, 1) }, { minute: 5, name: 'e', ts: loadTsText(1, 2) }]);
       await load(s.model, 1, '2024-01-03T00:00:00Z');
       expect(await customerRows(s)).toHaveLength(5);
     } finally {

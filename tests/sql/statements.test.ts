@@ -27,6 +27,8 @@ describe('setup statements', () => {
       `link ${sampleModel.byKind.link[0]!.name}`,
       'satellite early_warning_signal',
       `link_satellite ${sampleModel.byKind.link[0]!.name}`,
+      // The register of the satellite with a delta order (docs/sql.md, "Late and out-of-order rows").
+      'satellite early_warning_signal',
     ]);
     for (const s of setup.filter((x) => x.kind === 'view' || x.kind === 'ghost_record' || (x.kind === 'table' && x.entity !== undefined))) {
       expect(s.entity, s.sql).toBeDefined();

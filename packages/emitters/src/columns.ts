@@ -54,6 +54,14 @@ const RECORD_SOURCE_TYPE: ColumnType = { kind: 'text' };
 export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
 
 /**
+ * How a raw satellite with a delta order takes late and out-of-order rows, as field mappings say
+ * it (`late_rows`): it keeps a register of the rows it was given and did not keep, and each load
+ * inserts every change among the batch's, the satellite's and the register's rows of a key
+ * (docs/sql.md, "Late and out-of-order rows").
+ */
+export const LATE_ROWS = 'register';
+
+/**
  * What `entityColumns` needs of a model: the model, and its landing columns by table (a raw
  * satellite's delta-order column has its source column's type). Build it once per model with
  * `modelColumns`, as models reach 10,000 tables; the SQL target's context is one already.

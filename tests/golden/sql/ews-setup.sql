@@ -133,6 +133,22 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal" (
+  "early_warning_signal_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "hashdiff" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_hk", "delta_order", "hashdiff")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal_input" (
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "hashdiff" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
+);
+
 DO $vault_evolve$
 BEGIN
   IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('business_partner_hk', 'business_partner_id', 'load_ts', 'record_source')) < 4 THEN
@@ -283,6 +299,26 @@ ON CONFLICT DO NOTHING;
 INSERT INTO "raw_vault"."sat_early_warning_signal_input" ("early_warning_signal_input_hk", "load_ts", "record_source", "hashdiff")
 VALUES ('00000000000000000000000000000000', CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM', '00000000000000000000000000000000')
 ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE VIEW "business_vault"."hist_sat_early_warning_signal" AS
+SELECT "s".*
+FROM "raw_vault"."sat_early_warning_signal" AS "s"
+JOIN (
+  SELECT "early_warning_signal_hk", "load_ts", "hashdiff", lag("hashdiff") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff") AS "$previous_hashdiff"
+  FROM "raw_vault"."sat_early_warning_signal"
+) AS "c"
+  ON "c"."early_warning_signal_hk" = "s"."early_warning_signal_hk" AND "c"."load_ts" = "s"."load_ts"
+WHERE "c"."$previous_hashdiff" IS DISTINCT FROM "c"."hashdiff";
+
+CREATE OR REPLACE VIEW "business_vault"."hist_sat_early_warning_signal_input" AS
+SELECT "s".*
+FROM "raw_vault"."sat_early_warning_signal_input" AS "s"
+JOIN (
+  SELECT "early_warning_signal_input_hk", "load_ts", "hashdiff", lag("hashdiff") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff") AS "$previous_hashdiff"
+  FROM "raw_vault"."sat_early_warning_signal_input"
+) AS "c"
+  ON "c"."early_warning_signal_input_hk" = "s"."early_warning_signal_input_hk" AND "c"."load_ts" = "s"."load_ts"
+WHERE "c"."$previous_hashdiff" IS DISTINCT FROM "c"."hashdiff";
 
 CREATE OR REPLACE VIEW "business_vault"."bsat_early_warning_signal" AS
 SELECT

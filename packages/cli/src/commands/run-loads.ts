@@ -51,7 +51,8 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
       let n = 0;
       for (const s of load.statements) {
         const r = await tx.query(s.sql, bindParameters(s, { load_ts: o.loadTs }));
-        if (r.command === 'INSERT') n += r.rowCount;
+        // Rows inserted into the entity's table, not into a satellite's register.
+        if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
       }
       // The error table's rows are reported apart from the rows inserted into the entity.
       const route = load.duplicates?.route;

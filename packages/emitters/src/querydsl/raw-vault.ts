@@ -8,6 +8,7 @@ import type { EntitySource, Hub, Link, LinkSatellite, NonHistorizedLink, Referen
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
+import { LATE_ROWS } from '../columns.js';
 import { duplicatesLiteral } from '../duplicates-literal.js';
 
 /** A source of a hub or link as its field mapping lists it: the table, its columns, and what its rows hold in `record_source`. */
@@ -107,6 +108,8 @@ function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDi
     // A satellite of a hub its table only references: the reference's columns key the parent.
     ...(sat.kind === 'satellite' && sat.parentKey !== undefined ? { parent_key_columns: sat.parentKey } : {}),
     delta_order: sat.deltaOrder ?? null,
+    // With a delta order, late rows are compared with all the key's rows, through a register (docs/querydsl.md).
+    late_rows: sat.deltaOrder === undefined ? null : LATE_ROWS,
     // What a load does with duplicate keys in one batch, as plain data (docs/querydsl.md).
     duplicates: duplicatesLiteral(sat),
     columns: columnMap(sat.payload.map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),

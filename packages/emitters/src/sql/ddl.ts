@@ -8,7 +8,7 @@ import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/interna
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
-import { entityTable, landingTable, modelSchemas } from './names.js';
+import { entityTable, landingTable, modelSchemas, registerTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
@@ -37,7 +37,7 @@ type RawEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
  * hashdiff) identifies it, and the index behind this key serves the load's anti-join and its
- * look-up of the stored row before a change (load-satellite.ts). NULL delta-order values (the
+ * reading of a key's rows in change order (load-satellite.ts). NULL delta-order values (the
  * ghost record's among them) never conflict.
  */
 function uniqueKeys(e: Satellite | LinkSatellite): ReadonlyArray<ReadonlyArray<string>> {
@@ -83,6 +83,27 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     if (keys === undefined) return [];
     const table = entityTable(ctx, e.kind, e.name);
     return [sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table })];
+  });
+}
+
+/**
+ * The registers of satellites with a delta order: parent hash key, delta-order value and hashdiff
+ * of each row the satellite was given and did not keep, with the load timestamp that brought it
+ * first; `UNIQUE` like the satellite's own rows. Its columns have the satellite's types.
+ */
+export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
+  const { tableIdent } = ctx.sql;
+  return [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].flatMap((s) => {
+    if (s.deltaOrder === undefined) return [];
+    const table = registerTable(ctx, s);
+    const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
+    const names = [s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
+    const columns = names.map((n) => of.get(n) ?? fail(n));
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]), { entity: s, relation: table })];
+
+    function fail(column: string): never {
+      throw new Error(`vault SQL: ${s.kind} '${s.name}' has no column ${column}`);
+    }
   });
 }
 

@@ -9,7 +9,7 @@ import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type V
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { ghostRecords, landingStatements, rawVaultTables, schemaStatements } from './ddl.js';
+import { ghostRecords, landingStatements, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
@@ -18,7 +18,7 @@ import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
-import { entityTable, landingTable, tableText, type SqlTable } from './names.js';
+import { entityTable, landingTable, registerTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
 import { setupViews } from './setup-views.js';
 import { validateSql } from './validate.js';
@@ -107,13 +107,29 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 
 /** Every table before any view, so that a view reading a loaded table of any layer finds it. */
 function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
-  return [...schemaStatements(ctx), ...landingStatements(ctx), ...rawVaultTables(ctx), ...evolveRawVaultTables(ctx), ledger.create, ...errorTable(ctx), ...ghostRecords(ctx), ...setupViews(ctx)];
+  return [
+    ...schemaStatements(ctx),
+    ...landingStatements(ctx),
+    ...rawVaultTables(ctx),
+    ...registerTables(ctx),
+    ...evolveRawVaultTables(ctx),
+    ledger.create,
+    ...errorTable(ctx),
+    ...ghostRecords(ctx),
+    ...setupViews(ctx),
+  ];
 }
 
 /** `vault_duplicates`, when a table's policy is `error_table`. */
 function errorTable(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const routed = [...entitiesOf(ctx.model, 'satellite'), ...entitiesOf(ctx.model, 'link_satellite')].some((s) => duplicatePolicy(s).kind === 'error_table');
   return routed ? [sqlStatement('table', duplicatesTableStatement(ctx))] : [];
+}
+
+/** A satellite's load, then (with a delta order) the statement that fills its register. */
+function satelliteStatements(ctx: SqlContext, s: Satellite | LinkSatellite): EntityLoad['statements'] {
+  const { load, register } = satelliteLoad(ctx, s);
+  return register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, s) }];
 }
 
 /** Landing tables an entity's load reads, each once, in the model's order. */
@@ -124,14 +140,15 @@ function landingReads(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyA
 
 /** An entity's load: its statements' text, every table they read (`SqlLoad.sources`), its missing-key count. */
 interface EntityLoad {
-  readonly statements: ReadonlyArray<Statement>;
+  /** Each loads the entity's table, or the table it names (a satellite's register). */
+  readonly statements: ReadonlyArray<Statement | { readonly sql: Statement; readonly relation: SqlTable }>;
   readonly reads: ReadonlyArray<SqlTable>;
   readonly missingKeys?: Statement | undefined;
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
-  statements: [satelliteLoad(ctx, s)],
+  statements: satelliteStatements(ctx, s),
   reads: landingReads(ctx, [s.source.table]),
   duplicates: { count: satelliteDuplicates(ctx, s), route: duplicatePolicy(s).kind === 'error_table' ? routeDuplicates(ctx, s) : undefined },
 });
@@ -198,7 +215,11 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         table: tableText(target),
         target,
         // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
-        statements: load.statements.map((sql) => sqlStatement('load', sql, { entity: e, relation: target, parameters: ['load_ts'] })),
+        statements: load.statements.map((st) =>
+          typeof st === 'string'
+            ? sqlStatement('load', st, { entity: e, relation: target, parameters: ['load_ts'] })
+            : sqlStatement('load', st.sql, { entity: e, relation: st.relation, parameters: ['load_ts'] }),
+        ),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),

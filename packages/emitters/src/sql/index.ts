@@ -8,7 +8,7 @@ export { validateSql } from './validate.js';
 export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, sqlName, tableIdent } from './dialect/postgres/index.js';
 export { WIRED_DIALECT, postgresDialect, type Dialect, type DialectCapabilities } from './dialect/index.js';
 export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
-export { TABLE_PREFIX, dimensionTable, entityTable, landingTable, modelSchemas, type NameScope, type SqlTable } from './names.js';
+export { HISTORY_PREFIX, REGISTER_PREFIX, TABLE_PREFIX, dimensionTable, entityTable, historyView, landingTable, modelSchemas, registerTable, type NameScope, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_RECORD_SOURCE } from './ddl.js';
 export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';

@@ -20,7 +20,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, tableText, type NameScope } from './names.js';
+import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
 
 export interface SqlManifestBlock {
@@ -33,6 +33,10 @@ export interface SqlManifestBlock {
   readonly hashdiff?: string;
   /** Raw satellites whose source has a delta order: the column storing each change's value. */
   readonly delta_order?: string;
+  /** Raw satellites whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
+  readonly register?: string;
+  /** Raw satellites whose source has a delta order: `schema.name` of its history view. */
+  readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
   /** Reference tables: the code columns, the table's key with `load_ts` (no hash key). */
@@ -63,7 +67,7 @@ const satelliteBlock = (s: Satellite | LinkSatellite, b: BlockContext): SqlManif
   parent_hash_key: b.dialect.identifier(s.parentHashKey),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
-  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, s)), history: tableText(historyView(b, s)) }),
 });
 const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
   table: b.table,

@@ -20,6 +20,8 @@ export const WORK = {
   changes: '$changes',
   newChanges: '$new',
   newRank: '$new_rank',
+  neighbours: '$neighbours',
+  previousDelta: '$previous_delta',
   timed: '$timed',
   deltaOrder: '$delta_order',
   source: '$source',

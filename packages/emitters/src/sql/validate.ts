@@ -3,13 +3,13 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { PathDiagnostic, SpecPath, VaultModel } from '@vault/core';
+import type { LinkSatellite, PathDiagnostic, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, landingTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
 import { tableColumns } from './table-columns.js';
 
@@ -17,12 +17,21 @@ type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: strin
 const none = (): SqlObjects => [];
 
 /** The SQL objects each kind has besides its own table or view. */
+/** A satellite with a delta order has a register beside its table. */
+const register = (s: Satellite | LinkSatellite, names: NameScope): SqlObjects =>
+  s.deltaOrder === undefined
+    ? []
+    : [
+        { table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` },
+        { table: historyView(names, s), what: `the history view of ${s.kind} '${s.name}'` },
+      ];
+
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
   link: none,
   non_historized_link: none,
-  satellite: none,
-  link_satellite: none,
+  satellite: (s, names) => register(s, names),
+  link_satellite: (s, names) => register(s, names),
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }],
   business_hub: none,
   business_link: none,

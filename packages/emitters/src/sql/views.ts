@@ -1,9 +1,9 @@
 /** Small pieces every view shares. */
-import type { EntityKind, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, Satellite, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
 import { statement, type Statement } from './sql-writer.js';
 
@@ -41,12 +41,16 @@ const entityView =
   (e: VaultEntity, names: NameScope): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(names, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
+/** A satellite with a delta order has a history view, in the business vault. */
+const history = (s: Satellite | LinkSatellite, names: NameScope): ReadonlyArray<ModelView> =>
+  s.deltaOrder === undefined ? [] : [{ label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: historyView(names, s) }];
+
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
   link: table,
   non_historized_link: table,
-  satellite: table,
-  link_satellite: table,
+  satellite: history,
+  link_satellite: history,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),

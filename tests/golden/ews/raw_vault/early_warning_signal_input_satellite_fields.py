@@ -9,6 +9,7 @@ EARLY_WARNING_SIGNAL_INPUT_SATELLITE_FIELD_MAPPING = {
     'parent': 'early_warning_signal_input',
     'parent_hash_key': 'early_warning_signal_input_hk',
     'delta_order': 'received_at',
+    'late_rows': 'register',
     'duplicates': 'report',
     'columns': {
         'balance_amount': {'source_column': 'balance_amount', 'type': 'decimal(18,2)'},

@@ -9,6 +9,7 @@ EARLY_WARNING_SIGNAL_SATELLITE_FIELD_MAPPING = {
     'parent': 'early_warning_signal',
     'parent_hash_key': 'early_warning_signal_hk',
     'delta_order': 'updated_at',
+    'late_rows': 'register',
     'duplicates': 'report',
     'columns': {
         'analyst_comment': {'source_column': 'analyst_comment', 'type': 'text'},

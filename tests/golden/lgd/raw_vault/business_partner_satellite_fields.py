@@ -9,6 +9,7 @@ BUSINESS_PARTNER_SATELLITE_FIELD_MAPPING = {
     'parent': 'business_partner',
     'parent_hash_key': 'business_partner_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'country_code': {'source_column': 'country_code', 'type': 'char(2)'},

@@ -9,6 +9,7 @@ BUSINESS_PARTNER_SENSITIVE_SATELLITE_FIELD_MAPPING = {
     'parent': 'business_partner',
     'parent_hash_key': 'business_partner_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'date_of_birth': {'source_column': 'date_of_birth', 'type': 'date'},

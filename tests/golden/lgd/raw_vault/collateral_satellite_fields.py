@@ -9,6 +9,7 @@ COLLATERAL_SATELLITE_FIELD_MAPPING = {
     'parent': 'collateral',
     'parent_hash_key': 'collateral_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'collateral_type': {'source_column': 'collateral_type', 'type': 'varchar(30)'},

@@ -9,6 +9,7 @@ FACILITY_COLLATERAL_LINK_SATELLITE_FIELD_MAPPING = {
     'parent': 'facility_collateral',
     'parent_hash_key': 'facility_collateral_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'allocated_amount': {'source_column': 'allocated_amount', 'type': 'decimal(18,2)'},

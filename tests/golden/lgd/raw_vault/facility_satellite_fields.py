@@ -9,6 +9,7 @@ FACILITY_SATELLITE_FIELD_MAPPING = {
     'parent': 'facility',
     'parent_hash_key': 'facility_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'currency_code': {'source_column': 'currency_code', 'type': 'char(3)'},

@@ -9,6 +9,7 @@ FACILITY_SENSITIVE_SATELLITE_FIELD_MAPPING = {
     'parent': 'facility',
     'parent_hash_key': 'facility_hk',
     'delta_order': None,
+    'late_rows': None,
     'duplicates': 'report',
     'columns': {
         'iban': {'source_column': 'iban', 'type': 'varchar(34)'},

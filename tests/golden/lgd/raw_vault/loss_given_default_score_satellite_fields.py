@@ -9,6 +9,7 @@ LOSS_GIVEN_DEFAULT_SCORE_SATELLITE_FIELD_MAPPING = {
     'parent': 'loss_given_default_score',
     'parent_hash_key': 'loss_given_default_score_hk',
     'delta_order': 'calculated_at',
+    'late_rows': 'register',
     'duplicates': 'report',
     'columns': {
         'calculation_date': {'source_column': 'calculation_date', 'type': 'date'},

@@ -1,0 +1,289 @@
+/**
+ * Late and out-of-order data in a satellite with a delta order, against a real database
+ * (docs/sql.md, "Late and out-of-order rows"): a row is compared with its true neighbours in
+ * change order, whether they are stored or in the batch; the satellite's history (its rows less
+ * those equal to the row before them in change order) is the history of every row delivered, and
+ * the business vault's current row is the latest in change order.
+ *
+ * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileSpec, type Spec, type VaultModel } from '@vault/core';
+import { bindParameters, entityTable, historyView, landingTables, postgresDialect, quoteIdent, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { openTestDatabase, type TestDatabase } from './database.js';
+import { referenceHash } from './reference-hash.js';
+
+let db: TestDatabase;
+let runs = 0;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+/** Prices of items, delivered as CDC rows ordered by `day`; the business vault brings their current value. */
+const SPEC: Spec = {
+  version: 1,
+  model: 'late',
+  tables: {
+    items: {
+      business_key: ['item'],
+      columns: { item: { type: 'text', nullable: false }, price: 'text', day: 'int' },
+      delta_order: 'day',
+    },
+  },
+  business_vault: { rules: { item: { derive: { shout: 'UPPER(price)' } } } },
+};
+
+interface Row {
+  readonly item: string;
+  readonly price: string | null;
+  readonly day: number | null;
+}
+const r = (item: string, price: string | null, day: number | null): Row => ({ item, price, day });
+
+const ZERO = '0'.repeat(32);
+const hk = (item: string): string => referenceHash('md5', [item], false);
+const hd = (price: string | null): string => referenceHash('md5', [price], true);
+
+interface Setup {
+  readonly model: VaultModel;
+  readonly sat: string;
+  readonly bsat: string;
+  readonly hist: string;
+}
+
+async function setUp(): Promise<Setup> {
+  const { model: compiled, diagnostics } = compileSpec(SPEC);
+  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  const p = `${db.prefix}_late${runs++}`;
+  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  for (const st of sqlPlan(model).setup) await db.query(st.sql);
+  const ctx = { model, dialect: postgresDialect };
+  return {
+    model,
+    sat: tableIdent(entityTable(ctx, 'satellite', 'items')),
+    bsat: tableIdent(entityTable(ctx, 'business_satellite', 'item')),
+    hist: tableIdent(historyView(ctx, { kind: 'satellite', name: 'items' })),
+  };
+}
+
+async function tearDown(s: Setup): Promise<void> {
+  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+}
+
+/** Lands one batch and runs every load under load timestamp `ts`. */
+async function deliver(s: Setup, rows: ReadonlyArray<Row>, ts: string): Promise<void> {
+  const landing = landingTables(s.model).find((t) => t.source === 'items')!.sql;
+  await db.query(`DELETE FROM ${landing}`);
+  for (const x of rows) await db.query(`INSERT INTO ${landing} (item, price, day) VALUES ($1, $2, $3)`, [x.item, x.price, x.day]);
+  for (const l of sqlPlan(s.model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
+}
+
+/** Batch b's load timestamp: a day apart. */
+const day = (b: number): string => new Date(Date.UTC(2024, 0, 1 + b)).toISOString();
+
+interface Version {
+  readonly price: string | null;
+  readonly day: number | null;
+}
+
+/** The satellite's rows of a key as (price, day), in change order. */
+async function stored(s: Setup, item: string): Promise<Version[]> {
+  const rows = await db.query<Version>(`SELECT price, delta_order AS day FROM ${s.sat} WHERE item_hk = $1 ORDER BY delta_order NULLS LAST, hashdiff`, [hk(item)]);
+  return rows.rows;
+}
+
+/** The satellite's history view: its rows less those equal to the row before them in change order. */
+async function history(s: Setup, item: string): Promise<Version[]> {
+  const rows = await db.query<Version>(`SELECT price, delta_order AS day FROM ${s.hist} WHERE item_hk = $1 ORDER BY delta_order NULLS LAST, hashdiff`, [hk(item)]);
+  return rows.rows;
+}
+
+/** The delta-order values of a key's rows in the satellite's register. */
+async function registered(s: Setup, item: string): Promise<Array<number | null>> {
+  const t = tableIdent(registerTable({ model: s.model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }));
+  return (await db.query<{ d: number | null }>(`SELECT delta_order AS d FROM ${t} WHERE item_hk = $1 ORDER BY delta_order NULLS LAST, hashdiff`, [hk(item)])).rows.map((x) => x.d);
+}
+
+async function current(s: Setup, item: string): Promise<string | null | undefined> {
+  const rows = await db.query<{ price: string | null }>(`SELECT price FROM ${s.bsat} WHERE item_hk = $1`, [hk(item)]);
+  return rows.rows[0]?.price;
+}
+
+async function count(s: Setup): Promise<number> {
+  return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.sat} WHERE item_hk <> '${ZERO}'`)).rows[0]!.n);
+}
+
+/** Change order of versions: delta order, NULLs last, then hashdiff. */
+function changeOrder(x: Version, y: Version): number {
+  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
+  const [a, b] = [hd(x.price), hd(y.price)];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
+function truth(versions: ReadonlyArray<Version>): Version[] {
+  const distinct = [...new Map(versions.map((v) => [`${v.day}|${hd(v.price)}`, v])).values()].sort(changeOrder);
+  return distinct.filter((v, i) => i === 0 || hd(v.price) !== hd(distinct[i - 1]!.price));
+}
+
+const v = (price: string | null, d: number | null): Version => ({ price, day: d });
+
+describe('the load of a satellite with a delta order', () => {
+  it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
+    const { model } = compileSpec(SPEC);
+    const load = sqlPlan(model!).loads.find((l) => l.kind === 'satellite')!;
+    expect(load.statements.map((st) => st.relation)).toEqual([load.target, registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' })]);
+    expect(load.statements[1]!.sql).toMatch(/^INSERT INTO "raw_vault"\."seen_sat_items" /m);
+  });
+});
+
+describe(`late and out-of-order rows (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
+  it('a late batch whose two equal rows fall on either side of a stored change keeps both; the current value is the latest in delta order', async () => {
+    const s = await setUp();
+    try {
+      await deliver(s, [r('K', 'A', 1), r('K', 'C', 3)], day(0));
+      await deliver(s, [r('K', 'B', 2), r('K', 'B', 4)], day(1));
+      expect(await stored(s, 'K')).toEqual([v('A', 1), v('B', 2), v('C', 3), v('B', 4)]);
+      expect(await history(s, 'K')).toEqual([v('A', 1), v('B', 2), v('C', 3), v('B', 4)]);
+      expect(await current(s, 'K')).toBe('B');
+      await deliver(s, [r('K', 'B', 2), r('K', 'B', 4)], day(2));
+      await deliver(s, [r('K', 'A', 1), r('K', 'C', 3)], day(3));
+      expect(await count(s)).toBe(4);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('a late batch does not insert a row equal to the stored row before it in delta order, though the batch row before it differs', async () => {
+    const s = await setUp();
+    try {
+      await deliver(s, [r('K', 'B', 3)], day(0));
+      await deliver(s, [r('K', 'A', 1), r('K', 'B', 4)], day(1));
+      expect(await stored(s, 'K')).toEqual([v('A', 1), v('B', 3)]);
+      expect(await history(s, 'K')).toEqual([v('A', 1), v('B', 3)]);
+      expect(await current(s, 'K')).toBe('B');
+      await deliver(s, [r('K', 'A', 1), r('K', 'B', 4)], day(2));
+      expect(await count(s)).toBe(2);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('a late row equal to the stored row after it is inserted; the stored row, now no change, stays in the table and leaves the history', async () => {
+    const s = await setUp();
+    try {
+      await deliver(s, [r('K', 'A', 10), r('K', 'B', 30)], day(0));
+      await deliver(s, [r('K', 'B', 20)], day(1));
+      expect(await stored(s, 'K')).toEqual([v('A', 10), v('B', 20), v('B', 30)]);
+      expect(await history(s, 'K')).toEqual([v('A', 10), v('B', 20)]);
+      expect(await current(s, 'K')).toBe('B');
+      // A later row between them makes the stored B (day 30) a change again.
+      await deliver(s, [r('K', 'C', 25), r('K', null, null)], day(2));
+      expect(await history(s, 'K')).toEqual([v('A', 10), v('B', 20), v('C', 25), v('B', 30), v(null, null)]);
+      expect(await current(s, 'K')).toBeNull();
+      await deliver(s, [r('K', 'C', 25), r('K', null, null)], day(3));
+      expect(await count(s)).toBe(5);
+    } finally {
+      await tearDown(s);
+    }
+  });
+
+  it('a row found unchanged is registered; when a later row falls between it and its equal predecessor, it is inserted, with the payload of its hashdiff', async () => {
+    const s = await setUp();
+    try {
+      await deliver(s, [r('K', 'A', 1)], day(0));
+      await deliver(s, [r('K', 'A', 3)], day(1));
+      expect(await stored(s, 'K')).toEqual([v('A', 1)]);
+      expect(await registered(s, 'K')).toEqual([3]);
+      await deliver(s, [r('K', 'B', 2)], day(2));
+      expect(await stored(s, 'K')).toEqual([v('A', 1), v('B', 2), v('A', 3)]);
+      expect(await history(s, 'K')).toEqual(truth([v('A', 1), v('A', 3), v('B', 2)]));
+      expect(await current(s, 'K')).toBe('A');
+      // Each load's rows of a key get load_ts + 0, 1, ... µs in change order.
+      const ts = await db.query<{ ts: string }>(`SELECT to_char(load_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS ts FROM ${s.sat} WHERE item_hk = $1 ORDER BY delta_order`, [hk('K')]);
+      expect(ts.rows.map((x) => x.ts)).toEqual(['2024-01-01 00:00:00.000000', '2024-01-03 00:00:00.000000', '2024-01-03 00:00:00.000001']);
+      for (const b of [0, 1, 2]) await deliver(s, b === 0 ? [r('K', 'A', 1)] : b === 1 ? [r('K', 'A', 3)] : [r('K', 'B', 2)], day(3 + b));
+      expect(await count(s)).toBe(3);
+    } finally {
+      await tearDown(s);
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// The property: random rows, split into random batches delivered in random order, with reruns
+
+/** A key's satellite rows and register after one more batch, as docs/sql.md describes the load. */
+function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
+  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
+  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
+  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
+  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
+  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
+  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
+  return { stored, register };
+}
+
+const rowArb = fc.record({
+  item: fc.constantFrom('K1', 'K2'),
+  price: fc.constantFrom('A', 'B', null),
+  day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
+});
+const deliveryArb = fc
+  .record({
+    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
+    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+
+describe(`late and out-of-order rows, property (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
+  test.prop([deliveryArb], { numRuns: 25 })(
+    'the satellite holds what the load model keeps; its history is the history of every row delivered, whatever the batches and their order; a rerun adds nothing',
+    async (batches) => {
+      const s = await setUp();
+      try {
+        const model = new Map<string, { stored: Version[]; register: Version[] }>([
+          ['K1', { stored: [], register: [] }],
+          ['K2', { stored: [], register: [] }],
+        ]);
+        let b = 0;
+        for (const batch of batches) {
+          await deliver(s, batch.rows, day(b++));
+          for (const [item, key] of model)
+            model.set(
+              item,
+              loadModel(
+                key,
+                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+              ),
+            );
+          if (batch.rerun) {
+            const before = await count(s);
+            await deliver(s, batch.rows, day(b++));
+            expect(await count(s)).toBe(before);
+          }
+        }
+        const delivered = batches.flatMap((x) => x.rows);
+        for (const [item, key] of model) {
+          const all = delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));
+          expect(await stored(s, item)).toEqual(key.stored);
+          expect(await history(s, item)).toEqual(truth(all));
+          expect(await current(s, item)).toBe(truth(all).at(-1)?.price);
+        }
+        // Every batch again, in the order they came: nothing is added.
+        const before = await count(s);
+        for (const batch of batches) await deliver(s, batch.rows, day(b++));
+        expect(await count(s)).toBe(before);
+      } finally {
+        await tearDown(s);
+      }
+    },
+  );
+});
