@@ -246,11 +246,11 @@ describe('hubs of concepts no table owns', () => {
     ]);
   });
 
-  test("the links to the implied hubs: one per reference, driven by the table's own hub, named after their two hubs or <table>_relationship_<n> past 50 bytes", () => {
+  test("the links to the implied hubs: one per reference, driven by the table's own hub, named after their two hubs, the referenced hub's last words when that passes 50 bytes", () => {
     // Before, early_warning_signal_input formed one link of its three hubs (named
     // early_warning_signal_input_relationship past 50 bytes); its two relationships are independent.
     const m = ok({ tables: ews });
-    expect(names(m.byKind.link)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_business_partner', 'early_warning_signal_input_relationship_2']);
+    expect(names(m.byKind.link)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_business_partner', 'early_warning_signal_input_batch_manifest']);
     const l = link(m, 'early_warning_signal_business_partner');
     expect(slots(l)).toEqual([
       ['early_warning_signal', undefined, 'early_warning_signal_hk', ['early_warning_signal_id']],
@@ -259,7 +259,7 @@ describe('hubs of concepts no table owns', () => {
     expect(l.drivingKey).toEqual(['early_warning_signal_hk']);
     expect(l.sources).toEqual([{ table: 'early_warning_signal', columns: ['early_warning_signal_id', 'business_partner_id'] }]);
     expect(rules(l)).toEqual(['table.hub', 'link.implied_hub', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);
-    const long = link(m, 'early_warning_signal_input_relationship_2');
+    const long = link(m, 'early_warning_signal_input_batch_manifest');
     expect(long.hubs.map((h) => h.hub)).toEqual(['early_warning_signal_input', 'customer_account_monitoring_batch_manifest']);
     expect(long.sources).toEqual([{ table: 'early_warning_signal_input', columns: ['early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id'] }]);
     expect(rules(long)).toEqual(['table.hub', 'link.implied_hub', 'link.per_relationship', 'link.driving_key', 'link.name_from_hubs']);

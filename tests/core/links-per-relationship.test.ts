@@ -44,6 +44,28 @@ const NORTHWIND: Spec['tables'] = {
 };
 
 describe('one link per relationship of a hub table', () => {
+  test("a name past 50 bytes keeps the referenced hub's last words that fit, or the reference's number when two would shorten alike", () => {
+    const m = ok({
+      tables: {
+        monthly_portfolio_risk_assessment: {
+          business_key: ['monthly_portfolio_risk_assessment_id'],
+          columns: {
+            monthly_portfolio_risk_assessment_id: nn('int'),
+            regional_credit_committee_meeting_id: 'int',
+            central_credit_committee_meeting_id: 'int',
+            customer_account_monitoring_batch_manifest_id: 'int',
+            score: 'int',
+          },
+        },
+      },
+    });
+    expect(m.byKind.link.map((l) => [l.name, l.hubs[1]!.hub])).toEqual([
+      ['monthly_portfolio_risk_assessment_batch_manifest', 'customer_account_monitoring_batch_manifest'],
+      ['monthly_portfolio_risk_assessment_relationship_1', 'central_credit_committee_meeting'],
+      ['monthly_portfolio_risk_assessment_relationship_3', 'regional_credit_committee_meeting'],
+    ]);
+  });
+
   test('Northwind-shaped orders: three links, each driven by the order; the manager self reference one more', () => {
     const m = ok({ tables: NORTHWIND });
     expect(shape(m)).toEqual([

@@ -136,7 +136,7 @@ describe('vault graph', () => {
 
   it('takes the names vault explain prints: layer and name, kind and name', () => {
     for (const [name, id] of [
-      ['raw_vault.early_warning_signal_input_relationship_2', 'raw_vault.links.early_warning_signal_input_relationship_2'],
+      ['raw_vault.early_warning_signal_input_batch_manifest', 'raw_vault.links.early_warning_signal_input_batch_manifest'],
       ['source.early_warning_signal', 'source.tables.early_warning_signal'],
       ['satellite.early_warning_signal', 'raw_vault.satellites.early_warning_signal'],
     ] as const) {

@@ -14,7 +14,7 @@ const ALL = [
   'hub customer_account_monitoring_batch_manifest',
   'hub early_warning_signal_input',
   'link early_warning_signal_input_business_partner',
-  'link early_warning_signal_input_relationship_2',
+  'link early_warning_signal_input_batch_manifest',
   'satellite early_warning_signal_input',
 ].sort();
 

@@ -40,8 +40,8 @@ class RawSatellite(Enum):
 
 class RawLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_BATCH_MANIFEST = 'early_warning_signal_input_batch_manifest'
     EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class RawNonHistorizedLink(Enum):
@@ -70,8 +70,8 @@ class BusinessHubSatellite(Enum):
 
 class BusinessLink(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_BATCH_MANIFEST = 'early_warning_signal_input_batch_manifest'
     EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
-    EARLY_WARNING_SIGNAL_INPUT_RELATIONSHIP_2 = 'early_warning_signal_input_relationship_2'
 
 
 class BusinessLinkSatellite(Enum):

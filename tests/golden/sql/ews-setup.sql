@@ -79,6 +79,17 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_business_partne
   PRIMARY KEY ("early_warning_signal_business_partner_hk")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_batch_manifest" (
+  "early_warning_signal_input_batch_manifest_hk" char(32) NOT NULL,
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "customer_account_monitoring_batch_manifest_hk" char(32) NOT NULL,
+  "early_warning_signal_input_id" integer,
+  "customer_account_monitoring_batch_manifest_id" integer,
+  "load_ts" timestamptz NOT NULL,
+  "record_source" text NOT NULL,
+  PRIMARY KEY ("early_warning_signal_input_batch_manifest_hk")
+);
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_business_partner" (
   "early_warning_signal_input_business_partner_hk" char(32) NOT NULL,
   "early_warning_signal_input_hk" char(32) NOT NULL,
@@ -88,17 +99,6 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_business_
   "load_ts" timestamptz NOT NULL,
   "record_source" text NOT NULL,
   PRIMARY KEY ("early_warning_signal_input_business_partner_hk")
-);
-
-CREATE TABLE IF NOT EXISTS "raw_vault"."lnk_early_warning_signal_input_relationship_2" (
-  "early_warning_signal_input_relationship_2_hk" char(32) NOT NULL,
-  "early_warning_signal_input_hk" char(32) NOT NULL,
-  "customer_account_monitoring_batch_manifest_hk" char(32) NOT NULL,
-  "early_warning_signal_input_id" integer,
-  "customer_account_monitoring_batch_manifest_id" integer,
-  "load_ts" timestamptz NOT NULL,
-  "record_source" text NOT NULL,
-  PRIMARY KEY ("early_warning_signal_input_relationship_2_hk")
 );
 
 CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal" (
@@ -189,6 +189,16 @@ BEGIN
       ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
       ADD COLUMN IF NOT EXISTS "record_source" text;
   END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_batch_manifest_hk', 'early_warning_signal_input_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 7 THEN
+    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_batch_manifest"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
+      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text;
+  END IF;
   IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_business_partner_hk', 'early_warning_signal_input_hk', 'business_partner_hk', 'early_warning_signal_input_id', 'business_partner_id', 'load_ts', 'record_source')) < 7 THEN
     ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_business_partner"
       ADD COLUMN IF NOT EXISTS "early_warning_signal_input_business_partner_hk" char(32),
@@ -196,16 +206,6 @@ BEGIN
       ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
       ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
       ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_relationship_2"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_relationship_2_hk', 'early_warning_signal_input_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 7 THEN
-    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_relationship_2"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_relationship_2_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
       ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
       ADD COLUMN IF NOT EXISTS "record_source" text;
   END IF;
@@ -284,11 +284,11 @@ INSERT INTO "raw_vault"."lnk_early_warning_signal_business_partner" ("early_warn
 VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO "raw_vault"."lnk_early_warning_signal_input_business_partner" ("early_warning_signal_input_business_partner_hk", "early_warning_signal_input_hk", "business_partner_hk", "early_warning_signal_input_id", "business_partner_id", "load_ts", "record_source")
+INSERT INTO "raw_vault"."lnk_early_warning_signal_input_batch_manifest" ("early_warning_signal_input_batch_manifest_hk", "early_warning_signal_input_hk", "customer_account_monitoring_batch_manifest_hk", "early_warning_signal_input_id", "customer_account_monitoring_batch_manifest_id", "load_ts", "record_source")
 VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO "raw_vault"."lnk_early_warning_signal_input_relationship_2" ("early_warning_signal_input_relationship_2_hk", "early_warning_signal_input_hk", "customer_account_monitoring_batch_manifest_hk", "early_warning_signal_input_id", "customer_account_monitoring_batch_manifest_id", "load_ts", "record_source")
+INSERT INTO "raw_vault"."lnk_early_warning_signal_input_business_partner" ("early_warning_signal_input_business_partner_hk", "early_warning_signal_input_hk", "business_partner_hk", "early_warning_signal_input_id", "business_partner_id", "load_ts", "record_source")
 VALUES ('00000000000000000000000000000000', '00000000000000000000000000000000', '00000000000000000000000000000000', CAST('-1' AS integer), CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')
 ON CONFLICT DO NOTHING;
 
@@ -451,6 +451,17 @@ SELECT
   "h"."record_source"
 FROM "raw_vault"."lnk_early_warning_signal_business_partner" AS "h";
 
+CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_batch_manifest" AS
+SELECT
+  "h"."early_warning_signal_input_batch_manifest_hk",
+  "h"."early_warning_signal_input_hk",
+  "h"."customer_account_monitoring_batch_manifest_hk",
+  "h"."early_warning_signal_input_id",
+  "h"."customer_account_monitoring_batch_manifest_id",
+  "h"."load_ts",
+  "h"."record_source"
+FROM "raw_vault"."lnk_early_warning_signal_input_batch_manifest" AS "h";
+
 CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_business_partner" AS
 SELECT
   "h"."early_warning_signal_input_business_partner_hk",
@@ -461,17 +472,6 @@ SELECT
   "h"."load_ts",
   "h"."record_source"
 FROM "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "h";
-
-CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_relationship_2" AS
-SELECT
-  "h"."early_warning_signal_input_relationship_2_hk",
-  "h"."early_warning_signal_input_hk",
-  "h"."customer_account_monitoring_batch_manifest_hk",
-  "h"."early_warning_signal_input_id",
-  "h"."customer_account_monitoring_batch_manifest_id",
-  "h"."load_ts",
-  "h"."record_source"
-FROM "raw_vault"."lnk_early_warning_signal_input_relationship_2" AS "h";
 
 CREATE OR REPLACE VIEW "access_layer"."pv_business_partner" AS
 SELECT

@@ -24,6 +24,9 @@ export interface LinkSlot {
   readonly columns: ReadonlyArray<string>;
 }
 
+/** The longest link name built from hub names: longer ones are shortened (below) or numbered. */
+export const MAX_LINK_NAME_BYTES = 50;
+
 export interface LinkDraft {
   readonly table: TableInfo;
   readonly slots: ReadonlyArray<LinkSlot>;
@@ -116,6 +119,7 @@ export function linkDrafts(
       );
     }
   });
+  const shortened = refSlots.map((refSlot, i) => shortRelationshipName(own, slotName(refSlot)) ?? `${t.name}_relationship_${i + 1}`);
   return refs.map((r, i) => {
     const refSlot = refSlots[i]!;
     const declared = r.declaredAt === undefined ? undefined : t.spec.references?.[r.declaredAt];
@@ -129,10 +133,26 @@ export function linkDrafts(
       childKeys,
       grain: ev('link.per_relationship', `${t.name}: ${own} → ${slotName(refSlot)}`),
       ...(refNamed ? { named: refNamed } : {}),
-      fallbackName: `${t.name}_relationship_${i + 1}`,
+      // Two references shortened alike would form two links of one name: those keep their number.
+      fallbackName: shortened.indexOf(shortened[i]!) === shortened.lastIndexOf(shortened[i]!) ? shortened[i]! : `${t.name}_relationship_${i + 1}`,
       origin: refNamed?.path ?? at,
     };
   });
+}
+
+/**
+ * A relationship link's name when `<own>_<referenced>` would pass 50 bytes: the own hub and the
+ * last words of the referenced hub's name, as many as fit (`early_warning_signal_input` and
+ * `customer_account_monitoring_batch_manifest` give `early_warning_signal_input_batch_manifest`);
+ * undefined when not even its last word fits.
+ */
+function shortRelationshipName(own: string, referenced: string): string | undefined {
+  const words = referenced.split('_');
+  for (let k = 1; k < words.length; k++) {
+    const name = `${own}_${words.slice(k).join('_')}`;
+    if (Buffer.byteLength(name) <= MAX_LINK_NAME_BYTES) return name;
+  }
+  return undefined;
 }
 
 /** A reference's `link:` names a per-relationship link: a table forming one link has none. */

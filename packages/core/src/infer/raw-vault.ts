@@ -18,10 +18,9 @@ import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
-import { linkDrafts, slotName, type LinkDraft } from './link-drafts.js';
+import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
-const MAX_JOINED_LINK_NAME = 50;
 
 export type TableRole = 'hub' | 'link' | 'non_historized_link' | 'reference' | 'none';
 
@@ -281,7 +280,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
 /** A draft's name: the spec's, else its hubs' (with roles), else its fallback past 50 bytes. */
 function draftName(d: LinkDraft): string {
   const joined = d.slots.map(slotName).join('_');
-  return d.named?.name ?? (Buffer.byteLength(joined) <= MAX_JOINED_LINK_NAME ? joined : d.fallbackName);
+  return d.named?.name ?? (Buffer.byteLength(joined) <= MAX_LINK_NAME_BYTES ? joined : d.fallbackName);
 }
 
 /** A dependent child key column: as nullable as its source (a missing line number hashes as `^^`). */

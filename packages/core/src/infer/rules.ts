@@ -41,7 +41,7 @@ export const RULES = {
   'link.driving_key': "a link formed by a table that becomes a hub is driven by that hub: its relationship to the link's other hubs is what changes over time",
   'link.same_relationship': 'several tables form a link of the same name over the same hubs (same roles, same dependent child keys): one link, loaded from each of them',
   'link.name_from_hubs':
-    "a link is named after its hubs (with roles); when that name would pass 50 bytes, <table>_relationship (one link of the table's references) or <table>_relationship_<n> (the link of its n-th reference); a link table's link whose name another table's relationship link has takes its table's name",
+    "a link is named after its hubs (with roles); when that name would pass 50 bytes, <table>_relationship (one link of the table's references) or, for the link of a hub table's reference, its own hub and the last words of the referenced hub that fit (else <table>_relationship_<n>, n the reference's position); a link table's link whose name another table's relationship link has takes its table's name",
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
   'sat.override': 'the spec assigns these columns to a named satellite',
   'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
