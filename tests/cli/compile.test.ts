@@ -184,7 +184,7 @@ describe('vault compile', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'generated/ews_complete/ews/manifest.json'), 'utf8')) as { raw_vault: { hubs: Array<{ name: string }>; links: Array<{ name: string }> } };
     expect(manifest.raw_vault.hubs.map((h) => h.name)).toEqual(['business_partner', 'customer_account_monitoring_batch_manifest', 'early_warning_signal', 'early_warning_signal_input']);
-    expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_business_partner', 'early_warning_signal_input_batch_manifest']);
+    expect(manifest.raw_vault.links.map((l) => l.name)).toEqual(['early_warning_signal_business_partner', 'early_warning_signal_input_batch_manifest', 'early_warning_signal_input_business_partner']);
   });
 
   it('refuses a model whose package would hide the framework module, at the model name, writing nothing', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ENTITY_KINDS, KINDS, dispatch, entitiesOf, qualifiedName, replaceEntities, type KindHandlers, type VaultEntity, type VaultModel } from '@vault/core/internal';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { METADATA_COLUMNS } from '@vault/core';
-import { buildManifest, entityColumns, entityDependencies, modelColumns, sqlPlan } from '@vault/emitters/internal';
+import { buildManifest, entityColumns, entityDependencies, entityTable, modelColumns, postgresDialect, sqlPlan } from '@vault/emitters/internal';
 
 function load(path: string): VaultModel {
   const model = analyzeSpec(loadSpecFile(path)).model;
@@ -59,7 +59,13 @@ describe('the kinds registry', () => {
     const plan = sqlPlan(model);
     const columns = modelColumns(model);
     const tables = new Set(plan.setup.filter((s) => s.kind === 'table' && s.entity !== undefined).map((s) => s.entity!.kind));
-    const views = new Set(plan.setup.filter((s) => s.kind === 'view').map((s) => s.entity!.kind));
+    // A kind is stored as a view when the view named after the entity is its own; a satellite's
+    // history view and a reference table's current view sit beside their tables.
+    const own = (s: (typeof plan.setup)[number]): boolean => {
+      const t = entityTable({ model, dialect: postgresDialect }, s.entity!.kind, s.entity!.name);
+      return s.relation?.schema === t.schema && s.relation.name === t.name;
+    };
+    const views = new Set(plan.setup.filter((s) => s.kind === 'view' && own(s)).map((s) => s.entity!.kind));
     const ghosts = new Set(plan.setup.filter((s) => s.kind === 'ghost_record').map((s) => s.entity!.kind));
     const byKey = new Map<string, VaultEntity>(model.entities.map((e) => [`${e.kind}\u0000${e.name}`, e]));
     for (const k of ENTITY_KINDS) {
