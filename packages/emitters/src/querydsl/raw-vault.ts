@@ -40,6 +40,21 @@ export function hubDsl(hub: Hub, ctx: DslContext): EntityDsl {
   };
 }
 
+/** A link's hubs as its field mapping lists them: hub, role (`None` when unnamed) and the link's column holding its hash key. */
+const hubEntries = (link: Link | NonHistorizedLink): PyDict[] => link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey }));
+
+/** A link's key columns (each hub's, then its dependent child keys) with their columns in its first source. */
+function keyColumnEntries(link: Link | NonHistorizedLink): Array<[string, PyDict]> {
+  const first = link.sources[0];
+  return linkKeyColumns(link).map((c, i) => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }]);
+}
+
+/** Each hub's mapping, joined on the link's column for that hub (a role's own column when the link holds the same hub twice). */
+const joinHubs =
+  (link: Link | NonHistorizedLink) =>
+  (scope: FileScope): ReturnType<EntityDsl['steps']> =>
+    link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] }));
+
 export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
   const first = link.sources[0];
   const keyColumns = linkKeyColumns(link);
@@ -49,18 +64,16 @@ export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
       kind: link.kind,
       source_table: first?.table ?? null,
       hash_key: link.hashKey,
-      hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      hubs: hubEntries(link),
       // The side whose relationship changes over time (docs/inference.md, "Links"); [] for none.
       driving_key: link.drivingKey ?? [],
       // The load keeps a row with a missing reference, as the SQL target does (docs/querydsl.md).
       missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),
-      columns: columnMap(keyColumns.map((c, i) => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }])),
+      columns: columnMap(keyColumnEntries(link)),
       sources: link.sources.map((s) => sourceEntry(ctx, s)),
     },
-    // Each hub's mapping, joined on the link's column for that hub (a role's own column when
-    // the link holds the same hub twice).
-    steps: (scope: FileScope) => link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
+    steps: joinHubs(link),
     businessKey: keyColumns.map((c) => c.name),
   };
 }
@@ -79,20 +92,17 @@ export function nonHistorizedLinkDsl(link: NonHistorizedLink, ctx: DslContext): 
       kind: link.kind,
       source_table: first?.table ?? null,
       hash_key: link.hashKey,
-      hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
+      hubs: hubEntries(link),
       missing_references: MISSING_REFERENCES,
       insert_only: true,
       business_keys: keyColumns.map((c) => c.name),
       event_attributes: link.payload.map((c) => c.name),
       sensitive_attributes: [...(link.sensitiveColumns ?? [])],
       delta_order: link.deltaOrder ?? null,
-      columns: columnMap([
-        ...keyColumns.map((c, i): [string, PyDict] => [c.name, { source_column: first?.columns[i] ?? null, type: typeText(c.type) }]),
-        ...link.payload.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }]),
-      ]),
+      columns: columnMap([...keyColumnEntries(link), ...link.payload.map((c): [string, PyDict] => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])]),
       sources: link.sources.map((s) => sourceEntry(ctx, s)),
     },
-    steps: (scope: FileScope) => link.hubs.map((h) => ({ method: scope.method('join'), args: [{ code: scope.query('hub', h.hub) }, { code: scope.joinCondition(h.hashKey) }] })),
+    steps: joinHubs(link),
     businessKey: keyColumns.map((c) => c.name),
   };
 }
