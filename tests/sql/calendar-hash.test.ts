@@ -11,7 +11,7 @@ import { compileSpec, type ColumnType, type VaultModel } from '@vault/core';
 import { HASHING_STANDARD, bindParameters, entityTable, landingTables, quoteIdent, sqlPlan } from '@vault/emitters/internal';
 import { postgresDialect } from '../../packages/emitters/src/sql/dialect/postgres/index.js';
 import { hashText } from '../../packages/emitters/src/sql/hashing.js';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { calendarLiteral, referenceCalendarText, referenceHash, referenceHashText, type CalendarValue } from './reference-hash.js';
 
 let db: TestDatabase;
@@ -172,7 +172,7 @@ describe(`loads of calendar values into ${process.env.VAULT_TEST_DATABASE_URL ? 
   });
 
   afterAll(async () => {
-    for (const s of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE`);
+    await dropSchemas(db, model);
   });
 
   async function loadBatch(rows: ReadonlyArray<readonly [string | null, string | null, string | null, string | null]>, loadTs: string): Promise<void> {

@@ -8,7 +8,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Link, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
 const SPEC: Spec = {
@@ -44,13 +44,13 @@ async function setUp(): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const p = `${db.prefix}_c${runs++}`;
-  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled!, p);
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }
 
 async function tearDown(model: VaultModel): Promise<void> {
-  for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, model);
 }
 
 async function land(model: VaultModel, lines: ReadonlyArray<Line>): Promise<void> {

@@ -50,3 +50,13 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     close: () => db.close(),
   };
 }
+
+/** `model` with schemas of its own, named `<prefix>_landing`, `_raw`, `_bv` and `_al`: one per test run on a shared database. */
+export function inSchemas<M extends { readonly schemas: object }>(model: M, prefix: string): M {
+  return { ...model, schemas: { landing: `${prefix}_landing`, rawVault: `${prefix}_raw`, businessVault: `${prefix}_bv`, accessLayer: `${prefix}_al` } };
+}
+
+/** Drops the schemas of `model` (what `inSchemas` gave it) and everything in them. */
+export async function dropSchemas(db: TestDatabase, model: { readonly schemas: Readonly<Record<string, string>> }): Promise<void> {
+  for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
+}

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind, type VaultModel } from '@vault/core';
 import { bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { shopSpec } from './shop-spec.js';
 
 let db: TestDatabase;
@@ -56,7 +56,7 @@ const BATCHES = [
 async function load(run: string, dialect: Dialect): Promise<{ model: VaultModel; statements: string }> {
   const compiled = compileSpec(shopSpec({ algorithm: 'md5', caseSensitiveKeys: false, caseSensitiveHashdiff: true })).model!;
   const p = `${db.prefix}_${run}`;
-  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled, p);
   const plan = sqlPlan(model, dialect);
   for (const s of plan.setup) await db.query(s.sql);
   const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));

@@ -9,7 +9,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type DuplicatesSpec, type Spec, type VaultModel } from '@vault/core';
 import { DUPLICATES_COLUMNS, bindParameters, emitSql, validateSql, duplicatesTable, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
 let db: TestDatabase;
@@ -66,13 +66,13 @@ async function setUp(s: Spec): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(s);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   const p = `${db.prefix}_d${runs++}`;
-  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled, p);
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   return { model, sat: (name) => tableIdent(entityTable({ model, dialect: postgresDialect }, 'satellite', name)) };
 }
 
 async function tearDown(s: Setup): Promise<void> {
-  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, s.model);
 }
 
 async function land(s: Setup, batch: Batch): Promise<void> {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
 import { bindParameters, buildManifest, landingTables, manifestJson, quoteIdent, sqlManifestBlock, sqlPlan, type Manifest, type ManifestEntity, type SqlManifestBlock } from '@vault/emitters';
 import { PYTHON_DIR, hasPython } from '../helpers/python-harness.js';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 import { shopSpec, type ShopHashing } from './shop-spec.js';
 
@@ -68,7 +68,7 @@ interface Stored {
 async function compileAndLoad(hashing: ShopHashing, run: string): Promise<{ model: VaultModel; manifest: Manifest }> {
   const compiled = compileSpec(shopSpec(hashing)).model!;
   const p = `${db.prefix}_${run}`;
-  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled, p);
   const plan = sqlPlan(model);
   for (const s of plan.setup) await db.query(s.sql);
   const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
@@ -89,10 +89,6 @@ async function compileAndLoad(hashing: ShopHashing, run: string): Promise<{ mode
   // What `vault compile --target querydsl,sql` writes, read back as a framework would.
   const manifest = JSON.parse(manifestJson(buildManifest(model, { specPath: 'shop.yaml', files: [], blocks: (e, m) => ({ sql: sqlManifestBlock(e, m) }) }))) as Manifest;
   return { model, manifest };
-}
-
-async function dropSchemas(model: VaultModel): Promise<void> {
-  for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
 }
 
 const table = (e: Entity): string => e.sql.table.split('.').map(quoteIdent).join('.');
@@ -174,7 +170,7 @@ describe(`hashes reproduced from manifest.json, against ${process.env.VAULT_TEST
         ).toEqual([{ ghost: true, rs: manifest.record_sources.ghost_records }]);
       }
     } finally {
-      await dropSchemas(model);
+      await dropSchemas(db, model);
     }
   });
 

@@ -10,8 +10,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, historyView, landingTables, postgresDialect, quoteIdent, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
 let db: TestDatabase;
@@ -61,7 +61,7 @@ async function setUp(): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   const p = `${db.prefix}_late${runs++}`;
-  const model: VaultModel = { ...compiled, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled, p);
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const ctx = { model, dialect: postgresDialect };
   return {
@@ -73,7 +73,7 @@ async function setUp(): Promise<Setup> {
 }
 
 async function tearDown(s: Setup): Promise<void> {
-  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, s.model);
 }
 
 /** Lands one batch and runs every load under load timestamp `ts`. */

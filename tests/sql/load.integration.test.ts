@@ -27,7 +27,7 @@ import {
   sqlManifestBlock,
   sqlPlan,
 } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
 
@@ -263,7 +263,7 @@ function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]
 async function setUp(hashing: ShopHashing): Promise<Setup> {
   const { model: compiled } = compileSpec(shopSpec(hashing));
   const p = `${db.prefix}_r${runs++}`;
-  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled!, p);
   const plan = sqlPlan(model);
   // Twice: setup is idempotent.
   for (let i = 0; i < 2; i++) for (const s of plan.setup) await db.query(s.sql);
@@ -271,7 +271,7 @@ async function setUp(hashing: ShopHashing): Promise<Setup> {
 }
 
 async function tearDown(s: Setup): Promise<void> {
-  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, s.model);
 }
 
 async function land(s: Setup, batch: Batch): Promise<void> {
@@ -679,7 +679,7 @@ async function smoke(compiled: VaultModel): Promise<void> {
       );
     for (const v of views) await rows(`SELECT * FROM ${quoteIdent(v.schema)}.${quoteIdent(v.name)}`);
   } finally {
-    for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await dropSchemas(db, model);
   }
 }
 

@@ -11,7 +11,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Link, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, referenceMissing, type HashValue } from './reference-hash.js';
 
 let db: TestDatabase;
@@ -110,7 +110,7 @@ interface Setup {
 async function setUp(): Promise<Setup> {
   const { model: compiled } = compileSpec(SPEC);
   const p = `${db.prefix}_m${runs++}`;
-  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled!, p);
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return {
     model,
@@ -122,7 +122,7 @@ async function setUp(): Promise<Setup> {
 }
 
 async function tearDown(s: Setup): Promise<void> {
-  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, s.model);
 }
 
 async function land(s: Setup, batch: Batch): Promise<void> {

@@ -11,7 +11,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash, type HashValue } from './reference-hash.js';
 
 let db: TestDatabase;
@@ -77,7 +77,7 @@ async function setUp(spec: Spec = SPEC): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(spec);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const p = `${db.prefix}_n${runs++}`;
-  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled!, p);
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return {
     model,
@@ -89,7 +89,7 @@ async function setUp(spec: Spec = SPEC): Promise<Setup> {
 }
 
 async function tearDown(s: Setup): Promise<void> {
-  for (const schema of Object.values(s.model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, s.model);
 }
 
 async function land(s: Setup, batch: Batch): Promise<void> {

@@ -9,7 +9,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 
 const spec = (deltaOrder: boolean): Spec => ({
   version: 1,
@@ -43,13 +43,13 @@ async function setUp(deltaOrder: boolean): Promise<VaultModel> {
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(compiled!.byKind.reference_table.map((r) => r.name)).toEqual(['currency']);
   const p = `${db.prefix}_r${runs++}`;
-  const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_landing`, rawVault: `${p}_raw`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+  const model: VaultModel = inSchemas(compiled!, p);
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }
 
 async function tearDown(model: VaultModel): Promise<void> {
-  for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await dropSchemas(db, model);
 }
 
 const landing = (model: VaultModel, source: string): string => landingTables(model).find((t) => t.source === source)!.sql;
