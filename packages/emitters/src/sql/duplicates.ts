@@ -15,16 +15,15 @@
  *   hashdiff; a key whose greatest value carries two payloads is counted.
  */
 import { METADATA_COLUMNS, type DuplicatePolicy, type LinkSatellite, type Satellite } from '@vault/core';
-import { byCodeUnit } from '@vault/core/internal';
 export { duplicatesLiteral } from '../duplicates-literal.js';
 import type { CodeWriter } from '../writer.js';
 import { parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import type { Dialect } from './dialect/dialect.js';
-import { hashExpression, hashSqlType } from './hashing.js';
+import { hashSqlType } from './hashing.js';
 import { parentKey } from './load-satellite.js';
 import { landingTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, orderTerm, SOURCE_ALIAS } from './staging.js';
+import { castSource, orderTerm, payloadHashdiff, SOURCE_ALIAS } from './staging.js';
 
 /** The policy of a satellite's source table; `report` when the spec says none. */
 export function duplicatePolicy(sat: Satellite | LinkSatellite): DuplicatePolicy {
@@ -75,13 +74,6 @@ function keyText(ctx: SqlContext, sat: Satellite | LinkSatellite): string {
   return source.columns.map((c, i) => `${d.quoteLiteral(`${i === 0 ? '' : ', '}${c}=`)} || COALESCE(CAST(${d.quoteIdent(SOURCE_ALIAS)}.${d.quoteIdent(c)} AS ${text}), 'NULL')`).join(' || ');
 }
 
-/** The satellite's hashdiff of a landing row, as its load computes it (payload in name order). */
-function hashdiffOf(ctx: SqlContext, sat: Satellite | LinkSatellite): string {
-  const d = ctx.dialect;
-  const byName = [...sat.payload].sort((a, b) => byCodeUnit(a.name, b.name)).map((c) => ({ sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
-  return hashExpression(d, ctx.model.hashing, byName, 'hashdiff');
-}
-
 /** The delta-order value of a landing row, when the satellite has a delta order. */
 function deltaOf(ctx: SqlContext, sat: Satellite | LinkSatellite): string | undefined {
   return sat.deltaOrder === undefined ? undefined : `${ctx.dialect.quoteIdent(SOURCE_ALIAS)}.${ctx.dialect.quoteIdent(sat.deltaOrder)}`;
@@ -100,7 +92,7 @@ function stagedRows(w: CodeWriter, ctx: SqlContext, sat: Satellite | LinkSatelli
   w.block(() =>
     commaList(w, [
       as(key.hash, D.key),
-      as(hashdiffOf(ctx, sat), D.hashdiff),
+      as(payloadHashdiff(ctx, sat.payload), D.hashdiff),
       ...(delta === undefined ? [] : [as(delta, D.delta)]),
       ...(keep === undefined ? [] : [as(keep.sql, D.keep)]),
       as(keyText(ctx, sat), D.example),

@@ -16,14 +16,12 @@
  * So the table keeps every version of a code's descriptions, and a rerun inserts nothing.
  */
 import { METADATA_COLUMNS, type ColumnType, type ReferenceTable } from '@vault/core';
-import { byCodeUnit } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { sourceColumn, type SqlContext } from './context.js';
-import { hashExpression } from './hashing.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
+import { castSource, orderTerm, payloadHashdiff, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 interface DeltaOrder {
   readonly column: string;
@@ -37,7 +35,6 @@ export function referenceTableLoad(ctx: SqlContext, ref: ReferenceTable): Statem
   const delta: DeltaOrder | undefined = ref.deltaOrder === undefined ? undefined : { column: ref.deltaOrder, type: sourceColumn(ctx, ref.source.table, ref.deltaOrder).type };
   const codes = ref.codes.map((c, i) => ({ name: c.name, sql: castSource(d, ref.source.columns[i]!, c.type) }));
   const payload = ref.attributes.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
-  const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name));
   const table = tableIdent(entityTable(ctx, ref.kind, ref.name));
   const hashdiff = q(METADATA_COLUMNS.hashDiff);
   const partition = codes.map((k) => q(k.name)).join(', ');
@@ -53,7 +50,7 @@ export function referenceTableLoad(ctx: SqlContext, ref: ReferenceTable): Statem
       w.block(() =>
         commaList(w, [
           ...codes.map((k) => as(k.sql, k.name)),
-          as(hashExpression(d, ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+          as(payloadHashdiff(ctx, ref.attributes), METADATA_COLUMNS.hashDiff),
           ...payload.map((p) => as(p.sql, p.name)),
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
         ]),

@@ -25,7 +25,6 @@
  * So loading the same landing data again inserts nothing, with any load timestamp.
  */
 import { METADATA_COLUMNS, type ColumnType, type LinkSatellite, type Satellite } from '@vault/core';
-import { byCodeUnit } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
@@ -34,7 +33,7 @@ import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
 import { entityTable, landingTable, registerTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
+import { castSource, keyInputs, orderTerm, payloadHashdiff, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 interface DeltaOrder {
   /** The landing column. */
@@ -69,7 +68,6 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
   // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
   const delta: DeltaOrder | undefined = sat.deltaOrder === undefined ? undefined : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   const payload = sat.payload.map((c) => ({ name: c.name, sql: castSource(d, c.sourceColumn, c.type), type: c.type }));
-  const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name));
   const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
   const q = quoteIdent;
   const hk = q(sat.parentHashKey);
@@ -89,7 +87,7 @@ export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): 
       w.block(() =>
         commaList(w, [
           as(key.hash, sat.parentHashKey),
-          as(hashExpression(d, ctx.model.hashing, byName, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+          as(payloadHashdiff(ctx, sat.payload), METADATA_COLUMNS.hashDiff),
           ...payload.map((p) => as(p.sql, p.name)),
           ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
           ...(keep === undefined ? [] : [keep.staged]),

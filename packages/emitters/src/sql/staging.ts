@@ -3,10 +3,10 @@
  * hashes a key alike), the delta-order value, and the SQL names the load statements use for
  * their own working columns.
  */
-import { TYPE_FAMILY, type Column, type ColumnType } from '@vault/core/internal';
+import { byCodeUnit, TYPE_FAMILY, type Column, type ColumnType, type SourcedColumn } from '@vault/core/internal';
 import { sourceColumn, type SqlContext } from './context.js';
 import type { Dialect } from './dialect/dialect.js';
-import type { HashInput } from './hashing.js';
+import { hashExpression, type HashInput } from './hashing.js';
 
 /**
  * Working columns and CTE names of load statements. `$` cannot occur in a spec's names
@@ -78,4 +78,13 @@ export function recordSourceOf(ctx: SqlContext, table: string): string {
   const source = ctx.recordSources.get(table);
   if (source === undefined) throw new Error(`vault SQL: the model reads ${table}, which is not one of its landing tables`);
   return `CAST(${ctx.sql.quoteLiteral(source)} AS ${ctx.dialect.columnType({ kind: 'text' })})`;
+}
+
+/**
+ * The hashdiff of a landing row over `payload` (a satellite's payload, a reference table's
+ * descriptions): each source column cast to its type, in name order, as hashing.md says.
+ */
+export function payloadHashdiff(ctx: SqlContext, payload: ReadonlyArray<SourcedColumn>): string {
+  const byName = [...payload].sort((a, b) => byCodeUnit(a.name, b.name)).map((c) => ({ sql: castSource(ctx.dialect, c.sourceColumn, c.type), type: c.type }));
+  return hashExpression(ctx.dialect, ctx.model.hashing, byName, 'hashdiff');
 }
