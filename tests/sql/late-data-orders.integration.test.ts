@@ -1,0 +1,362 @@
+/**
+ * Every order of late data, for each kind that keeps history by a delta order — a satellite and a
+ * reference table (docs/sql.md, "Late and out-of-order rows", "Reference tables"): three versions
+ * of one key, delivered as separate batches in every order and split into two batches every way,
+ * give the true history (every row delivered, in change order, consecutive equal payloads once),
+ * the true current value, and the rows the load model keeps; a rerun adds nothing. For the
+ * reference table, random rows in random batches and orders as well (the property of
+ * late-data.integration.test.ts).
+ *
+ * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileSpec, type Spec, type VaultModel } from '@vault/core';
+import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { referenceHash } from './reference-hash.js';
+
+let db: TestDatabase;
+let runs = 0;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
+
+/** Both read the same landing table: prices of items, CDC rows ordered by `day`. */
+const columns = { item: { type: 'text', nullable: false }, price: 'text', day: 'int' } as const;
+
+interface Kind {
+  readonly label: string;
+  readonly spec: Spec;
+  /** The stored key of an item: the satellite's parent hash key, the reference table's code. */
+  readonly key: (item: string) => string;
+  readonly keyColumn: string;
+  /** The table, its history view and its current rows (a view with the key column and `price`), quoted. */
+  readonly relations: (model: VaultModel) => { readonly table: string; readonly history: string | undefined; readonly current: string };
+}
+
+const relation = (text: string): string => text.split('.').map(quoteIdent).join('.');
+
+const SATELLITE: Kind = {
+  label: 'a satellite',
+  spec: {
+    version: 1,
+    model: 'late',
+    tables: { items: { business_key: ['item'], columns, delta_order: 'day' } },
+    business_vault: { rules: { item: { derive: { shout: 'UPPER(price)' } } } },
+  },
+  key: (item) => referenceHash('md5', [item], false),
+  keyColumn: 'item_hk',
+  relations: (model) => {
+    const sql = sqlManifestBlock(
+      model.byKind.satellite.find((s) => s.name === 'items')!,
+      model,
+    );
+    const bsat = sqlManifestBlock(
+      model.byKind.business_satellite.find((s) => s.name === 'item')!,
+      model,
+    );
+    return { table: relation(sql.table), history: sql.history === undefined ? undefined : relation(sql.history), current: relation(bsat.table) };
+  },
+};
+
+const REFERENCE_TABLE: Kind = {
+  label: 'a reference table',
+  spec: { version: 1, model: 'late', tables: { items: { kind: 'reference', business_key: ['item'], columns, delta_order: 'day' } } },
+  key: (item) => item,
+  keyColumn: 'item',
+  relations: (model) => {
+    const sql = sqlManifestBlock(
+      model.byKind.reference_table.find((r) => r.name === 'item')!,
+      model,
+    );
+    return { table: relation(sql.table), history: sql.history === undefined ? undefined : relation(sql.history), current: relation(sql.current_view!) };
+  },
+};
+
+interface Row {
+  readonly item: string;
+  readonly price: string | null;
+  readonly day: number | null;
+}
+
+interface Version {
+  readonly price: string | null;
+  readonly day: number | null;
+}
+const v = (price: string | null, day: number | null): Version => ({ price, day });
+
+const ZERO = '0'.repeat(32);
+const hd = (price: string | null): string => referenceHash('md5', [price], true);
+
+interface Setup {
+  readonly kind: Kind;
+  readonly model: VaultModel;
+  readonly table: string;
+  readonly history: string | undefined;
+  readonly current: string;
+}
+
+async function setUp(kind: Kind): Promise<Setup> {
+  const { model: compiled, diagnostics } = compileSpec(kind.spec);
+  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  const model: VaultModel = inSchemas(compiled, `${db.prefix}_order${runs++}`);
+  for (const st of sqlPlan(model).setup) await db.query(st.sql);
+  return { kind, model, ...kind.relations(model) };
+}
+
+/** Lands one batch and runs every load, each in a transaction, under load timestamp `ts`. */
+async function deliver(s: Setup, rows: ReadonlyArray<Row>, ts: string): Promise<void> {
+  const landing = landingTables(s.model).find((t) => t.source === 'items')!.sql;
+  await db.query(`DELETE FROM ${landing}`);
+  for (const x of rows) await db.query(`INSERT INTO ${landing} (item, price, day) VALUES ($1, $2, $3)`, [x.item, x.price, x.day]);
+  for (const l of sqlPlan(s.model).loads) {
+    await db.query('BEGIN');
+    for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
+    await db.query('COMMIT');
+  }
+}
+
+/** Batch b's load timestamp: a day apart. */
+const day = (b: number): string => new Date(Date.UTC(2024, 0, 1 + b)).toISOString();
+
+/** The rows of `from` per item, as (price, day) in change order (delta order NULLS LAST, hashdiff). */
+async function rowsOf(s: Setup, from: string, items: ReadonlyArray<string>): Promise<Map<string, Version[]>> {
+  const item = new Map(items.map((i) => [s.kind.key(i), i]));
+  const { rows } = await db.query<{ k: string; price: string | null; day: number | null }>(
+    `SELECT ${quoteIdent(s.kind.keyColumn)} AS k, price, delta_order AS day FROM ${from} WHERE hashdiff <> '${ZERO}' ORDER BY delta_order NULLS LAST, hashdiff`,
+  );
+  const out = new Map<string, Version[]>(items.map((i) => [i, []]));
+  for (const r of rows) out.get(item.get(r.k)!)?.push(v(r.price, r.day));
+  return out;
+}
+
+async function currentPrices(s: Setup, items: ReadonlyArray<string>): Promise<Map<string, string | null | undefined>> {
+  const item = new Map(items.map((i) => [s.kind.key(i), i]));
+  const { rows } = await db.query<{ k: string; price: string | null }>(`SELECT ${quoteIdent(s.kind.keyColumn)} AS k, price FROM ${s.current}`);
+  const out = new Map<string, string | null | undefined>(items.map((i) => [i, undefined]));
+  for (const r of rows) if (item.has(r.k)) out.set(item.get(r.k)!, r.price);
+  return out;
+}
+
+async function count(s: Setup): Promise<number> {
+  return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.table} WHERE hashdiff <> '${ZERO}'`)).rows[0]!.n);
+}
+
+/** Change order of versions: delta order, NULLs last, then hashdiff. */
+function changeOrder(x: Version, y: Version): number {
+  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
+  const [a, b] = [hd(x.price), hd(y.price)];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
+function truth(versions: ReadonlyArray<Version>): Version[] {
+  const distinct = [...new Map(versions.map((x) => [`${x.day}|${hd(x.price)}`, x])).values()].sort(changeOrder);
+  return distinct.filter((x, i) => i === 0 || hd(x.price) !== hd(distinct[i - 1]!.price));
+}
+
+/** A key's stored rows and register after one more batch, as docs/sql.md describes the load. */
+function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
+  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
+  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
+  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
+  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
+  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
+  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
+  return { stored, register };
+}
+
+// ------------------------------------------------------------------------------------------
+// Every order of three versions
+
+/** Payloads of versions 1, 2, 3 (day 1, 2, 3): `-` is NULL. */
+const PATTERNS = ['ABC', 'ABA', 'AAB', 'ABB', 'AAA', 'A-A', '-A-'] as const;
+
+/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
+function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
+  const permutations = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
+  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
+  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
+}
+
+interface Scenario {
+  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
+  readonly item: string;
+  readonly versions: ReadonlyArray<Version>;
+  readonly batches: ReadonlyArray<ReadonlyArray<Version>>;
+}
+
+const SCENARIOS: ReadonlyArray<Scenario> = PATTERNS.flatMap((pattern) => {
+  const versions = [...pattern].map((p, i) => v(p === '-' ? null : p, i + 1));
+  return deliveries().map((batches) => ({
+    item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
+    versions,
+    batches: batches.map((b) => b.map((i) => versions[i]!)),
+  }));
+});
+
+/** The scenarios' k-th batches together: each item is a key of its own, so one landing batch carries them all. */
+const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? []).map((x) => ({ item: s.item, ...x })));
+const STEPS = [0, 1, 2].map(step);
+
+const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m);
+
+for (const kind of [SATELLITE, REFERENCE_TABLE]) {
+  describe(`every late-data order of three versions, ${kind.label} (${ON})`, () => {
+    let s: Setup;
+    const items = SCENARIOS.map((x) => x.item);
+    beforeAll(async () => {
+      s = await setUp(kind);
+      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(k));
+    }, 120_000);
+    afterAll(async () => {
+      if (s !== undefined) await dropSchemas(db, s.model);
+    });
+
+    it('its rows less those equal to the row before them in change order are the true history, whatever the order of the batches', async () => {
+      const stored = await rowsOf(s, s.table, items);
+      expect(record(new Map([...stored].map(([item, rows]) => [item, truth(rows)])))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
+    });
+
+    it('holds exactly the rows the load model keeps: every change when it arrived, nothing else', async () => {
+      const expected = SCENARIOS.map((x) => [x.item, x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).stored]);
+      expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
+    });
+
+    it('its history view is the true history', async () => {
+      expect(s.history, 'the manifest names a history view').toBeDefined();
+      expect(record(await rowsOf(s, s.history!, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
+    });
+
+    it('its current value is the last of the true history', async () => {
+      expect(record(await currentPrices(s, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions).at(-1)!.price])));
+    });
+
+    it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
+      const before = await count(s);
+      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(10 + k));
+      for (const [k, rows] of [...STEPS].reverse().entries()) await deliver(s, rows, day(20 + k));
+      await deliver(s, STEPS.flat(), day(30));
+      expect(await count(s)).toBe(before);
+    });
+  });
+}
+
+describe('the defects of the old reference-table load (docs/sql.md, "Reference tables")', () => {
+  it('stored A (day 1), C (day 3); a late batch B (day 2), B (day 4) gives A, B, C, B', async () => {
+    const s = await setUp(REFERENCE_TABLE);
+    try {
+      await deliver(
+        s,
+        [
+          { item: 'K', price: 'A', day: 1 },
+          { item: 'K', price: 'C', day: 3 },
+        ],
+        day(0),
+      );
+      await deliver(
+        s,
+        [
+          { item: 'K', price: 'B', day: 2 },
+          { item: 'K', price: 'B', day: 4 },
+        ],
+        day(1),
+      );
+      expect((await rowsOf(s, s.table, ['K'])).get('K')).toEqual([v('A', 1), v('B', 2), v('C', 3), v('B', 4)]);
+      expect((await currentPrices(s, ['K'])).get('K')).toBe('B');
+    } finally {
+      await dropSchemas(db, s.model);
+    }
+  });
+
+  it('stored B (day 3); a late batch A (day 1), B (day 4) gives A, B only', async () => {
+    const s = await setUp(REFERENCE_TABLE);
+    try {
+      await deliver(s, [{ item: 'K', price: 'B', day: 3 }], day(0));
+      await deliver(
+        s,
+        [
+          { item: 'K', price: 'A', day: 1 },
+          { item: 'K', price: 'B', day: 4 },
+        ],
+        day(1),
+      );
+      expect((await rowsOf(s, s.table, ['K'])).get('K')).toEqual([v('A', 1), v('B', 3)]);
+    } finally {
+      await dropSchemas(db, s.model);
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// The property, for a reference table: random rows, split into random batches delivered in random order, with reruns
+
+const rowArb = fc.record({
+  item: fc.constantFrom('K1', 'K2'),
+  price: fc.constantFrom('A', 'B', null),
+  day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
+});
+const deliveryArb = fc
+  .record({
+    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
+    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+
+describe(`late and out-of-order rows in a reference table, property (${ON})`, () => {
+  test.prop([deliveryArb], { numRuns: 25 })(
+    'the table holds what the load model keeps; its history is the history of every row delivered, whatever the batches and their order; a rerun adds nothing',
+    async (batches) => {
+      const s = await setUp(REFERENCE_TABLE);
+      const items = ['K1', 'K2'];
+      try {
+        const model = new Map(items.map((i) => [i, { stored: [] as Version[], register: [] as Version[] }]));
+        let b = 0;
+        for (const batch of batches) {
+          await deliver(s, batch.rows, day(b++));
+          for (const [item, key] of model)
+            model.set(
+              item,
+              loadModel(
+                key,
+                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+              ),
+            );
+          if (batch.rerun) {
+            const before = await count(s);
+            await deliver(s, batch.rows, day(b++));
+            expect(await count(s)).toBe(before);
+          }
+        }
+        const delivered = batches.flatMap((x) => x.rows);
+        const all = (item: string): Version[] => delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));
+        expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(items.map((i) => [i, model.get(i)!.stored])));
+        expect(record(new Map([...(await rowsOf(s, s.table, items))].map(([i, rows]) => [i, truth(rows)])))).toEqual(Object.fromEntries(items.map((i) => [i, truth(all(i))])));
+        expect(record(await currentPrices(s, items))).toEqual(Object.fromEntries(items.map((i) => [i, truth(all(i)).at(-1)?.price])));
+        // Every batch again, in the order they came: nothing is added.
+        const before = await count(s);
+        for (const batch of batches) await deliver(s, batch.rows, day(b++));
+        expect(await count(s)).toBe(before);
+      } finally {
+        await dropSchemas(db, s.model);
+      }
+    },
+    120_000,
+  );
+});
