@@ -1,0 +1,272 @@
+/**
+ * The change engine: loads the history of one state per key, insert-only, incremental and
+ * idempotent, keeping every change in order (docs/sql.md, "Loads", "Late and out-of-order rows").
+ * Satellites (the state is the payload, compared by its hashdiff) and effectivity satellites (the
+ * state is the relationship a driving key points at, compared by the link hash key) share it.
+ *
+ * 1. Stage the landing rows the history keeps (`keep`): the key column(s), the compared value,
+ *    the payload, and the delta-order value when the source table has a delta-order column.
+ * 2. Order each key's rows by (delta order NULLS LAST, compared value) ("change order"). Without
+ *    a delta-order column a batch holds one state per key: the row with the smallest compared
+ *    value is kept (an arbitrary but deterministic choice).
+ * 3. The batch's rows (`$changes`): with a delta order its distinct rows (key, delta-order value,
+ *    compared value); without one, the key's one state.
+ * 4. What is inserted depends on what identifies a row:
+ *    - With a delta order, the row itself, stored with its `delta_order`. Every row of the batch's
+ *      keys — the batch's, the table's and its register's (the rows it was given and did not
+ *      keep), each once — is set beside the row before it in change order (`$neighbours`); each
+ *      that differs from it and is not stored is inserted (`$new`): the batch's rows with their
+ *      payload, a registered row a late row has made a change again with the payload of a stored
+ *      row of its compared value. A second statement then registers the batch's rows not stored.
+ *    - Without one, only the load: the change is new unless that very row (key, load_ts,
+ *      compared value) is stored, and it is inserted unless it equals the key's latest stored row.
+ * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
+ *
+ * So loading the same landing data again inserts nothing, with any load timestamp.
+ */
+import { METADATA_COLUMNS, type ColumnType } from '@vault/core';
+import { DELTA_ORDER_COLUMN } from '../columns.js';
+import type { CodeWriter } from '../writer.js';
+import type { SqlContext } from './context.js';
+import { commaList, statement, type Statement } from './sql-writer.js';
+import { orderTerm, SOURCE_ALIAS, WORK } from './staging.js';
+
+/** A column of the history's table and the staged expression (over the landing row `s`) that fills it. */
+export interface StagedColumn {
+  readonly column: string;
+  readonly sql: string;
+}
+
+export interface DeltaOrder {
+  /** The landing column. */
+  readonly column: string;
+  readonly type: ColumnType;
+}
+
+/** What one history is made of. Table names are quoted (`ctx.sql.tableIdent`). */
+export interface ChangeHistory {
+  /** The key: one history per value of these columns. */
+  readonly keys: ReadonlyArray<StagedColumn>;
+  /** The condition on a landing row (`s`) that it belongs to the history. */
+  readonly keep: string;
+  /** The value whose change is a new row. */
+  readonly compared: StagedColumn;
+  readonly payload: ReadonlyArray<StagedColumn>;
+  readonly table: string;
+  /** The register of rows given and not kept; used with a delta order only. */
+  readonly register: string;
+  /** The landing table, quoted. */
+  readonly source: string;
+  /** The record source, as SQL. */
+  readonly recordSource: string;
+  readonly delta: DeltaOrder | undefined;
+  /** A first term of the order in which a key's rows are ranked, and the staged column it reads. */
+  readonly rank: { readonly staged: string; readonly order: string } | undefined;
+  /**
+   * Narrows the staged rows (CTE `from`) to one state per key and delta-order value, writing a
+   * CTE of its own and returning its name; undefined when there is nothing to narrow.
+   */
+  readonly oneState?: (w: CodeWriter, from: string, columns: { readonly key: string; readonly hashdiff: string; readonly delta: string }) => string | undefined;
+}
+
+/** A history's load: the statement that loads its table and, with a delta order, the one that then fills its register. */
+export interface ChangeLoad {
+  readonly load: Statement;
+  readonly register: Statement | undefined;
+}
+
+export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
+  const { as, col, quoteIdent: q } = ctx.sql;
+  const d = ctx.dialect;
+  const { delta, table } = h;
+  const keyList = h.keys.map((k) => q(k.column)).join(', ');
+  const compared = q(h.compared.column);
+  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), ...(h.rank === undefined ? [] : [h.rank.order]), compared].join(', ');
+  // Both window functions share one window: named where the engine can, else spelled twice.
+  const keyWindowSpec = `PARTITION BY ${keyList} ORDER BY ${order}`;
+  const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
+  const c = (column: string): string => col('c', column);
+  const firstKey = h.keys[0]?.column;
+  if (firstKey === undefined) throw new Error('vault SQL: a history needs a key column');
+  /** Steps 1-3: `WITH` the staged rows, ..., the candidates (`$changes`), left open for the next CTE. */
+  const candidates = (w: CodeWriter): void => {
+    w.line(`WITH ${q(WORK.staged)} AS (`);
+    w.block(() => {
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [
+          ...h.keys.map((k) => as(k.sql, k.column)),
+          as(h.compared.sql, h.compared.column),
+          ...h.payload.map((p) => as(p.sql, p.column)),
+          ...(delta === undefined ? [] : [as(`${q(SOURCE_ALIAS)}.${q(delta.column)}`, WORK.deltaOrder)]),
+          ...(h.rank === undefined ? [] : [h.rank.staged]),
+        ]),
+      );
+      w.line(`FROM ${h.source} AS ${q(SOURCE_ALIAS)}`);
+      w.line(`WHERE ${h.keep}`);
+    });
+    const staged = h.oneState?.(w, WORK.staged, { key: keyList, hashdiff: compared, delta: q(WORK.deltaOrder) }) ?? WORK.staged;
+    w.line(`), ${q(WORK.ordered)} AS (`);
+    w.block(() => {
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [
+          `${q(staged)}.*`,
+          as(`row_number() OVER ${keyWindow}`, WORK.row),
+          ...(delta === undefined ? [] : [as(`lag(${compared}) OVER ${keyWindow}`, WORK.previousHashdiff), as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
+        ]),
+      );
+      w.line(`FROM ${q(staged)}`);
+      if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
+    });
+    w.line(`), ${q(WORK.changes)} AS (`);
+    w.block(() => {
+      // With a delta order: the batch's distinct rows (a row repeated in the batch is one row).
+      w.line(`SELECT * FROM ${q(WORK.ordered)}`);
+      w.line(
+        delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.row)} = 1 OR ${compared} <> ${q(WORK.previousHashdiff)} OR ${q(WORK.deltaOrder)} IS DISTINCT FROM ${q(WORK.previousDelta)}`,
+      );
+    });
+  };
+  const keyColumns = h.keys.map((k) => k.column);
+  const columns = [
+    ...keyColumns,
+    METADATA_COLUMNS.loadTimestamp,
+    METADATA_COLUMNS.recordSource,
+    h.compared.column,
+    ...(delta === undefined ? [] : [DELTA_ORDER_COLUMN]),
+    ...h.payload.map((p) => p.column),
+  ];
+  if (delta === undefined) {
+    const load = statement((w) => {
+      candidates(w);
+      w.line(`), ${q(WORK.timed)} AS (`);
+      w.block(() => {
+        w.line(`SELECT ${q(WORK.changes)}.*, ${as(d.loadTimestamp.sql, WORK.loadTimestamp)}`);
+        w.line(`FROM ${q(WORK.changes)}`);
+      });
+      w.line(')');
+      w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+      w.line('SELECT');
+      w.block(() => commaList(w, [...keyColumns.map(c), c(WORK.loadTimestamp), h.recordSource, c(h.compared.column), ...h.payload.map((p) => c(p.column))]));
+      w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
+      insertIfNewLoad(ctx, w, h);
+    });
+    return { load, register: undefined };
+  }
+  const sameKey = (a: string, b: string): string => keyColumns.map((k) => `${col(a, k)} = ${col(b, k)}`).join(' AND ');
+  /** Rows `a` and `b` are one row: same key, compared value and delta-order value (NULL matching NULL). */
+  const sameRow = (a: string, aDelta: string, b: string, bDelta: string): string =>
+    `${sameKey(a, b)} AND ${col(a, h.compared.column)} = ${col(b, h.compared.column)} AND ${col(a, aDelta)} IS NOT DISTINCT FROM ${col(b, bDelta)}`;
+  const load = statement((w) => {
+    candidates(w);
+    changesOfAllRows(ctx, w, h, order);
+    w.line(')');
+    const n = (column: string): string => col('n', column);
+    const p = (column: string): string => col('p', column);
+    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        ...keyColumns.map(n),
+        d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
+        h.recordSource,
+        n(h.compared.column),
+        n(WORK.deltaOrder),
+        // The batch's row, else (a row found unchanged before, now a change) a stored row of its compared value.
+        ...h.payload.map((x) => `CASE WHEN ${c(firstKey)} IS NULL THEN ${p(x.column)} ELSE ${c(x.column)} END`),
+      ]),
+    );
+    w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
+    w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
+    w.block(() => w.line(`ON ${sameRow('c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
+    w.line(`LEFT JOIN ${table} AS ${q('p')}`);
+    w.block(() => {
+      w.line(`ON ${c(firstKey)} IS NULL AND ${sameKey('p', 'n')} AND ${p(h.compared.column)} = ${n(h.compared.column)}`);
+      w.line(
+        `AND ${p(METADATA_COLUMNS.loadTimestamp)} = (SELECT min(${col('x', METADATA_COLUMNS.loadTimestamp)}) FROM ${table} AS ${q('x')} WHERE ${sameKey('x', 'n')} AND ${col('x', h.compared.column)} = ${n(h.compared.column)})`,
+      );
+    });
+    w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
+  });
+  // Then the batch's rows the table did not keep go to its register, each once.
+  const registered = statement((w) => {
+    candidates(w);
+    w.line(')');
+    const registerColumns = [...keyColumns, DELTA_ORDER_COLUMN, h.compared.column, METADATA_COLUMNS.loadTimestamp];
+    w.line(`INSERT INTO ${h.register} (${registerColumns.map(q).join(', ')})`);
+    w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), d.loadTimestamp.sql].join(', ')}`);
+    w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  });
+  return { load, register: registered };
+}
+
+/**
+ * With a delta order, step 4: every row of the batch's keys — the batch's, the table's and its
+ * register's, each once (`UNION`) — beside the row before it in change order (`$neighbours`);
+ * those that differ from it and that the table does not hold are inserted (`$new`), numbered
+ * 1..k per key in change order.
+ */
+function changesOfAllRows(ctx: SqlContext, w: CodeWriter, h: ChangeHistory, order: string): void {
+  const { as, col, quoteIdent: q } = ctx.sql;
+  const keyColumns = h.keys.map((k) => k.column);
+  const keyList = keyColumns.map(q).join(', ');
+  const compared = q(h.compared.column);
+  const t = (column: string): string => col('t', column);
+  const m = (column: string): string => col('m', column);
+  // A single key column reads `k IN (...)`; several a row value `(k1, k2) IN (...)`.
+  const storedKey = keyColumns.length === 1 ? keyColumns.map(t).join(', ') : `(${keyColumns.map(t).join(', ')})`;
+  const stored = (from: string): string =>
+    `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${storedKey} IN (SELECT ${keyList} FROM ${q(WORK.changes)})`;
+  w.line(`), ${q(WORK.neighbours)} AS (`);
+  w.block(() => {
+    w.line(`SELECT ${q('a')}.*, ${as(`lag(${compared}) OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.previousHashdiff)}`);
+    w.line('FROM (');
+    w.block(() => {
+      w.line(`SELECT ${[keyList, q(WORK.deltaOrder), compared].join(', ')} FROM ${q(WORK.changes)}`);
+      w.line('UNION');
+      w.line(stored(h.table));
+      w.line('UNION');
+      w.line(stored(h.register));
+    });
+    w.line(`) AS ${q('a')}`);
+  });
+  w.line(`), ${q(WORK.newChanges)} AS (`);
+  w.block(() => {
+    w.line(`SELECT ${q('m')}.*, ${as(`row_number() OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.position)}`);
+    w.line(`FROM ${q(WORK.neighbours)} AS ${q('m')}`);
+    w.line(`WHERE ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(h.compared.column)} AND NOT EXISTS (`);
+    w.block(() => {
+      w.line(`SELECT 1 FROM ${h.table} AS ${q('t')}`);
+      w.line(
+        `WHERE ${keyColumns.map((k) => `${t(k)} = ${m(k)}`).join(' AND ')} AND ${t(h.compared.column)} = ${m(h.compared.column)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${m(WORK.deltaOrder)}`,
+      );
+    });
+    w.line(')');
+  });
+}
+
+/**
+ * Without a delta order: the key's one change unless that very row is stored (a re-run with the
+ * same load timestamp, even after later batches) or it equals the key's latest stored row.
+ */
+function insertIfNewLoad(ctx: SqlContext, w: CodeWriter, h: ChangeHistory): void {
+  const { col, quoteIdent } = ctx.sql;
+  const t = (column: string): string => col('t', column);
+  const c = (column: string): string => col('c', column);
+  const sameKey = h.keys.map((k) => `${t(k.column)} = ${c(k.column)}`).join(' AND ');
+  w.line('WHERE NOT EXISTS (');
+  w.block(() => {
+    w.line(`SELECT 1 FROM ${h.table} AS ${quoteIdent('t')}`);
+    w.line(`WHERE ${sameKey} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${c(WORK.loadTimestamp)} AND ${t(h.compared.column)} = ${c(h.compared.column)}`);
+  });
+  w.line(`) AND ${c(h.compared.column)} IS DISTINCT FROM (`);
+  w.block(() => {
+    w.line(`SELECT ${t(h.compared.column)} FROM ${h.table} AS ${quoteIdent('t')}`);
+    w.line(`WHERE ${sameKey}`);
+    w.line(`ORDER BY ${t(METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1`);
+  });
+  w.line(')');
+}
