@@ -87,22 +87,27 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 }
 
 /**
- * The registers of satellites with a delta order: parent hash key, delta-order value and hashdiff
- * of each row the satellite was given and did not keep, with the load timestamp that brought it
- * first; `UNIQUE` like the satellite's own rows. Its columns have the satellite's types.
+ * The registers of satellites and reference tables with a delta order: the key (parent hash key,
+ * or the codes), delta-order value and hashdiff of each row the table was given and did not keep,
+ * with the load timestamp that brought it first; `UNIQUE` like the table's own rows. Its columns
+ * have the table's types.
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  return [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].flatMap((s) => {
-    if (s.deltaOrder === undefined) return [];
-    const table = registerTable(ctx, s);
-    const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
-    const names = [s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
+  const histories = [
+    ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].map((s) => ({ e: s, keys: [s.parentHashKey] })),
+    ...ctx.model.byKind.reference_table.map((r) => ({ e: r, keys: r.codes.map((c) => c.name) })),
+  ];
+  return histories.flatMap(({ e, keys }) => {
+    if (e.deltaOrder === undefined) return [];
+    const table = registerTable(ctx, e);
+    const of = new Map(tableColumns(ctx, e).map((c) => [c.name, c]));
+    const names = [...keys, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
     const columns = names.map((n) => of.get(n) ?? fail(n));
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]), { entity: s, relation: table })];
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]), { entity: e, relation: table })];
 
     function fail(column: string): never {
-      throw new Error(`vault SQL: ${s.kind} '${s.name}' has no column ${column}`);
+      throw new Error(`vault SQL: ${e.kind} '${e.name}' has no column ${column}`);
     }
   });
 }

@@ -4,7 +4,7 @@
  * `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { EntityKind, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
@@ -14,6 +14,7 @@ import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { referenceTableLoad } from './load-reference-table.js';
+import type { ChangeLoad } from './change-engine.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
@@ -126,10 +127,9 @@ function errorTable(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   return routed ? [sqlStatement('table', duplicatesTableStatement(ctx))] : [];
 }
 
-/** A satellite's load, then (with a delta order) the statement that fills its register. */
-function satelliteStatements(ctx: SqlContext, s: Satellite | LinkSatellite): EntityLoad['statements'] {
-  const { load, register } = satelliteLoad(ctx, s);
-  return register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, s) }];
+/** A satellite's or reference table's load, then (with a delta order) the statement that fills its register. */
+function historyStatements(ctx: SqlContext, e: Satellite | LinkSatellite | ReferenceTable, { load, register }: ChangeLoad): EntityLoad['statements'] {
+  return register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }];
 }
 
 /** Landing tables an entity's load reads, each once, in the model's order. */
@@ -148,7 +148,7 @@ interface EntityLoad {
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
-  statements: satelliteStatements(ctx, s),
+  statements: historyStatements(ctx, s, satelliteLoad(ctx, s)),
   reads: landingReads(ctx, [s.source.table]),
   duplicates: { count: satelliteDuplicates(ctx, s), route: duplicatePolicy(s).kind === 'error_table' ? routeDuplicates(ctx, s) : undefined },
 });
@@ -181,7 +181,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
-  reference_table: (r, ctx) => ({ statements: [referenceTableLoad(ctx, r)], reads: landingReads(ctx, [r.source.table]) }),
+  reference_table: (r, ctx) => ({ statements: historyStatements(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,
   business_satellite: notLoaded,

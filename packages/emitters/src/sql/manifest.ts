@@ -31,11 +31,11 @@ export interface SqlManifestBlock {
   readonly load_ts?: string;
   readonly record_source?: string;
   readonly hashdiff?: string;
-  /** Raw satellites whose source has a delta order: the column storing each change's value. */
+  /** Raw satellites and reference tables whose source has a delta order: the column storing each change's value. */
   readonly delta_order?: string;
-  /** Raw satellites whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
+  /** Raw satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
-  /** Raw satellites whose source has a delta order: `schema.name` of its history view. */
+  /** Raw satellites and reference tables whose source has a delta order: `schema.name` of its history view. */
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
@@ -80,7 +80,7 @@ const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlo
   code_columns: r.codes.map((c) => b.dialect.identifier(c.name)),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
-  ...(r.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...(r.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, r)), history: tableText(historyView(b, r)) }),
   current_view: tableText(currentReferenceView(b, r.name)),
 });
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });

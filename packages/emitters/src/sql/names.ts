@@ -52,29 +52,35 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
   return { schema: dialect.identifier(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: dialect.identifier(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
+/** A table that keeps history by a delta order: a satellite, a link satellite or a reference table. */
+export interface DeltaHistoryTable {
+  readonly kind: 'satellite' | 'link_satellite' | 'reference_table';
+  readonly name: string;
+}
+
 /**
- * The register of a satellite with a delta order: the rows it was given and did not keep
- * (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
+ * The register of a satellite or reference table with a delta order: the rows it was given and did
+ * not keep (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
  * @example registerTable({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'raw_vault', name: 'seen_sat_items' }
  */
-export function registerTable({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite'; readonly name: string }): SqlTable {
+export function registerTable({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {
   return { schema: dialect.identifier(model.schemas.rawVault), name: dialect.identifier(`${REGISTER_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
 }
 
-/** What a satellite's register's name starts with, before its table's. */
+/** What a register's name starts with, before its table's. */
 export const REGISTER_PREFIX = 'seen_';
 
 /**
- * The history view of a satellite with a delta order: its rows less those equal to the row
+ * The history view of a satellite or reference table with a delta order: its rows less those equal to the row
  * before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
  * as `hist_` + its table's name.
  * @example historyView({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'business_vault', name: 'hist_sat_items' }
  */
-export function historyView({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite'; readonly name: string }): SqlTable {
+export function historyView({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {
   return { schema: dialect.identifier(model.schemas.businessVault), name: dialect.identifier(`${HISTORY_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
 }
 
-/** What a satellite's history view's name starts with, before its table's. */
+/** What a history view's name starts with, before its table's. */
 export const HISTORY_PREFIX = 'hist_';
 
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */

@@ -2,13 +2,13 @@
  * The views setup creates, per kind: the business vault and the access layer are views over
  * the raw vault tables.
  */
-import type { EntityKind, LinkSatellite, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
 import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
-import { satelliteHistoryView } from './history-view.js';
+import { historyOfDeltaOrder } from './history-view.js';
 import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
@@ -18,16 +18,17 @@ const table = (): ReadonlyArray<SqlStatement> => [];
 /** The view of `e`, named after it unless `relation` says otherwise (a dimension of a dimensional model). */
 const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
 
-const history = (ctx: SqlContext, s: Satellite | LinkSatellite): ReadonlyArray<SqlStatement> => (s.deltaOrder === undefined ? [] : [view(ctx, s, satelliteHistoryView(ctx, s), historyView(ctx, s))]);
+/** A satellite or reference table with a delta order has a history view. */
+const history = (ctx: SqlContext, e: Satellite | LinkSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
+  e.deltaOrder === undefined ? [] : [view(ctx, e, historyOfDeltaOrder(ctx, e), historyView(ctx, e))];
 
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   hub: table,
   link: table,
   non_historized_link: table,
-  // A satellite with a delta order has a history view.
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
-  reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name))],
+  reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
   business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],

@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { LinkSatellite, PathDiagnostic, Satellite, SpecPath, VaultModel } from '@vault/core';
+import type { LinkSatellite, PathDiagnostic, ReferenceTable, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
@@ -17,8 +17,8 @@ type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: strin
 const none = (): SqlObjects => [];
 
 /** The SQL objects each kind has besides its own table or view. */
-/** A satellite with a delta order has a register beside its table. */
-const register = (s: Satellite | LinkSatellite, names: NameScope): SqlObjects =>
+/** A satellite or reference table with a delta order has a register beside its table, and a history view. */
+const register = (s: Satellite | LinkSatellite | ReferenceTable, names: NameScope): SqlObjects =>
   s.deltaOrder === undefined
     ? []
     : [
@@ -32,7 +32,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   non_historized_link: none,
   satellite: (s, names) => register(s, names),
   link_satellite: (s, names) => register(s, names),
-  reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }],
+  reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
   business_hub: none,
   business_link: none,
   business_satellite: none,

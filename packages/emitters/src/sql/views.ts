@@ -1,5 +1,5 @@
 /** Small pieces every view shares. */
-import type { EntityKind, LinkSatellite, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
@@ -41,9 +41,9 @@ const entityView =
   (e: VaultEntity, names: NameScope): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(names, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
-/** A satellite with a delta order has a history view, in the business vault. */
-const history = (s: Satellite | LinkSatellite, names: NameScope): ReadonlyArray<ModelView> =>
-  s.deltaOrder === undefined ? [] : [{ label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: historyView(names, s) }];
+/** A satellite or reference table with a delta order has a history view, in the business vault. */
+const history = (e: Satellite | LinkSatellite | ReferenceTable, names: NameScope): ReadonlyArray<ModelView> =>
+  e.deltaOrder === undefined ? [] : [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }];
 
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
@@ -51,7 +51,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   non_historized_link: table,
   satellite: history,
   link_satellite: history,
-  reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }],
+  reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
   business_satellite: entityView('business_vault'),
