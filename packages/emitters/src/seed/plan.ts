@@ -64,6 +64,12 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // Rows are distinct (parent key, multi-active key) combinations: several rows, a set, per key of the hub.
+  multi_active_satellite: (s) => ({
+    ...NONE,
+    identity: [{ table: s.source.table, columns: [...s.parentKey, ...s.multiActiveKey.map((c) => c.sourceColumn)] }],
+    deltaOrder: s.deltaOrder === undefined ? [] : [{ table: s.source.table, column: s.deltaOrder }],
+  }),
   // The list enumerates its codes; the tables carrying a code draw it from the list.
   reference_table: (r) => {
     const codes = codeHub(r);
