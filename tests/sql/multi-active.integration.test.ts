@@ -137,6 +137,10 @@ describe('a multi-active satellite without a delta order', () => {
       // A partner missing from a batch keeps its set; the current view holds each one's latest set.
       await deliver(s, [ph(2, 'home', '333')], day(5));
       expect(setsOnly(await storedSets(s, s.current))).toEqual({ 1: ['home=111'], 2: ['home=333'] });
+      // The hub's presentation view keeps one row per partner: the sets are not joined into it.
+      const pv = relation(sqlManifestBlock(s.model.byKind.presentation_view[0]!, s.model).table);
+      const { n, p } = (await db.query<{ n: string; p: string }>(`SELECT count(*) AS n, count(DISTINCT partner_id) AS p FROM ${pv}`)).rows[0]!;
+      expect([Number(n), Number(p)]).toEqual([2, 2]);
       // Two rows of one set with one multi-active key keep the smallest row hashdiff, whatever their order.
       await deliver(s, [ph(1, 'home', '999'), ph(1, 'home', '111')], day(6));
       const kept = await storedSets(s);
