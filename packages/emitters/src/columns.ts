@@ -13,6 +13,7 @@ import {
   type HashAlgorithm,
   type KindHandlers,
   type LinkSatellite,
+  type MultiActiveSatellite,
   type ReferenceTable,
   type Satellite,
   type SourceTable,
@@ -96,7 +97,7 @@ function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<str
  * its source table has none.
  * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
-export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | ReferenceTable): EntityColumn | undefined {
+export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
   const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
@@ -145,6 +146,9 @@ const satelliteColumns = (model: VaultModel, parentHashKey: string, payload: Rea
 ];
 const rawSatelliteColumns = (s: EntityOfKind<'satellite' | 'link_satellite'>, columns: ModelColumns): ReadonlyArray<EntityColumn> =>
   satelliteColumns(columns.model, s.parentHashKey, s.payload, deltaOrderColumn(columns, s));
+/** A multi-active satellite: a satellite's columns with the multi-active key before the payload; its hashdiff is the set's. */
+const multiActiveSatelliteColumns = (s: EntityOfKind<'multi_active_satellite'>, columns: ModelColumns): ReadonlyArray<EntityColumn> =>
+  satelliteColumns(columns.model, s.parentHashKey, [...s.multiActiveKey, ...s.payload], deltaOrderColumn(columns, s));
 const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> =>
   satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived, ...(s.lookups ?? []).flatMap((l) => l.columns)]);
 /** A reference table: its codes (the key, no hash key), the metadata, the hashdiff, then the descriptions. */
@@ -167,6 +171,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   non_historized_link: nonHistorizedLinkColumns,
   satellite: rawSatelliteColumns,
   link_satellite: rawSatelliteColumns,
+  multi_active_satellite: multiActiveSatelliteColumns,
   reference_table: referenceTableColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,

@@ -71,6 +71,8 @@ export interface ManifestEntity {
   readonly duplicates?: DuplicatesLiteral;
   /** A satellite of a hub its table only references: the table's columns holding that hub's key (the reference). */
   readonly parent_key_columns?: ReadonlyArray<string>;
+  /** Multi-active satellites: the columns that tell a parent key's active rows apart; a load compares each key's whole set. */
+  readonly multi_active_key?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -192,6 +194,7 @@ interface KindFields {
   readonly parent?: string;
   readonly duplicates?: DuplicatesLiteral;
   readonly parent_key_columns?: ReadonlyArray<string>;
+  readonly multi_active_key?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -250,6 +253,12 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  multi_active_satellite: (s, rs) => ({
+    parent: s.parent,
+    parent_key_columns: [...s.parentKey],
+    multi_active_key: s.multiActiveKey.map((c) => c.name),
+    sources: [{ table: s.source.table, columns: [...s.multiActiveKey, ...s.payload].map((c) => c.sourceColumn), record_source: rs(s.source.table) }],
+  }),
   reference_table: (r, rs) => ({
     business_keys: r.codes.map((c) => c.name),
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
@@ -287,6 +296,7 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.parent !== undefined ? { parent: fields.parent } : {}),
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
+    ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),

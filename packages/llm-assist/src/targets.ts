@@ -145,6 +145,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
   // Named after its table: no spec key renames it.
+  multi_active_satellite: taken,
+  // Named after its table: no spec key renames it.
   reference_table: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
   // A business link over events takes no business rules (VLT406).

@@ -52,6 +52,10 @@ class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
 
 
+class RawMultiActiveSatellite(Enum):
+    """No raw vault multi-active satellites in this model."""
+
+
 class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 

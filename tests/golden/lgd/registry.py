@@ -20,6 +20,7 @@ RECORD_SOURCES = {
     'system': 'lgd_engine',
     'tables': {
         'business_partner': 'lgd_engine.business_partner',
+        'business_partner_external_rating': 'lgd_engine.business_partner_external_rating',
         'collateral': 'lgd_engine.collateral',
         'facility': 'lgd_engine.facility',
         'facility_collateral': 'lgd_engine.facility_collateral',
@@ -59,6 +60,10 @@ class RawNonHistorizedLink(Enum):
 
 class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
+
+
+class RawMultiActiveSatellite(Enum):
+    BUSINESS_PARTNER_EXTERNAL_RATING = 'business_partner_external_rating'
 
 
 class ReferenceTable(Enum):

@@ -18,11 +18,12 @@ import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
+import { buildMultiActiveSatellite, multiActiveTable, type MultiActiveTable } from './multi-active.js';
 import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
-export type TableRole = 'hub' | 'link' | 'non_historized_link' | 'reference' | 'none';
+export type TableRole = 'hub' | 'link' | 'non_historized_link' | 'multi_active' | 'reference' | 'none';
 
 interface HubDraft {
   name: string;
@@ -48,6 +49,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   };
   const roles = new Map<string, TableRole>();
   const roleEvidence = new Map<string, Evidence>();
+  const multiActiveTables = new Map<string, MultiActiveTable>();
   const referenced = new Set(refs.flatMap((r) => (r.target.kind === 'table' && r.from !== r.target.table ? [r.target.table] : [])));
   // Names other entities may take (a table's concept or link:, an implied hub): an event table
   // named like one of them stays as it was. Counted once, as models reach 10,000 tables.
@@ -67,6 +69,12 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     if (codeList !== undefined) {
       roles.set(t.name, 'reference');
       roleEvidence.set(t.name, codeList);
+      continue;
+    }
+    const multiActive = multiActiveTable(t, linkable, referenced.has(t.name), diagnostics);
+    if (multiActive !== undefined) {
+      roles.set(t.name, multiActive === 'none' ? 'none' : 'multi_active');
+      if (multiActive !== 'none') multiActiveTables.set(t.name, multiActive);
       continue;
     }
     if (t.kind === 'link') {
@@ -253,6 +261,8 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     }
   }
 
+  const multiActiveSatellites = [...multiActiveTables].flatMap(([table, ma]) => buildMultiActiveSatellite(tableByName.get(table)!, ma, hubOfRef(ma.parent)!, diagnostics) ?? []);
+
   const hubList: Hub[] = [...hubs.values()].map((h) => ({
     kind: 'hub',
     name: h.name,
@@ -271,6 +281,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+      multiActiveSatellites: multiActiveSatellites.sort(byName),
       referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
     roles,

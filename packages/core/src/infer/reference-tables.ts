@@ -17,7 +17,7 @@ import type { TableInfo } from './tables.js';
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
 /** Hub, link and satellite settings: a table with one is meant to be a hub or link, and a reference table has none to name. */
-const NOT_FOR_REFERENCE_TABLES = ['hub', 'link', 'satellites', 'dependent_child_keys'] as const;
+const NOT_FOR_REFERENCE_TABLES = ['hub', 'link', 'satellites', 'dependent_child_keys', 'multi_active_key'] as const;
 
 /** At most this many descriptive columns: a code list describes its codes, it holds no business data. */
 export const MAX_CODE_LIST_ATTRIBUTES = 4;

@@ -18,6 +18,10 @@ export const RULES = {
   'table.non_historized_link_override': 'the spec says kind: non_historized_link: a table of events, one link row per event, insert-only',
   'table.event':
     'a table named like events (*_transaction(s), *_payment(s), *_event(s), *_log) with an id of its own, references to hubs, an event date or time, no column that updates rows (updated_at, is_deleted, op, valid_to, ...) and no table referencing it becomes a non-historized link',
+  'table.multi_active':
+    'a table whose key is one reference to a hub plus columns named like a type, kind or sequence (*_type, *_kind, *_seq, *_sequence), with no other reference to a hub, no hub/link/satellites/dependent_child_keys/duplicates setting and no table referencing it, holds several active rows per key of that hub: it becomes a multi-active satellite of the hub',
+  'table.multi_active_declared':
+    "the spec declares multi_active_key: the table becomes a multi-active satellite of the hub its other key columns reference, those columns telling a key's active rows apart",
   'table.reference_override': 'the spec says kind: reference: the table is a code list and becomes a reference table',
   'table.code_list':
     'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column holding a code (text named code, *_code, *_cd, *_abbr, *_iso*, iso_* or like the entity; or a small integer named *_code), at most 4 descriptive columns, no references, no hub/link/satellites/dependent_child_keys setting and no table holding its code in its own key becomes a reference table',

@@ -61,6 +61,17 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: true,
   },
+  multi_active_satellite: {
+    layer: 'raw_vault',
+    plural: 'multi_active_satellites',
+    noun: 'multi-active satellite',
+    parents: ['hub'],
+    storage: 'table',
+    loaded: true,
+    key: 'parent_hash_key',
+    hashDiff: true,
+    ghostRecord: true,
+  },
   reference_table: {
     layer: 'raw_vault',
     plural: 'reference_tables',
@@ -143,7 +154,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites and reference tables of the raw vault, hubs, links,
+ * non-historized links, satellites, link satellites, multi-active satellites and reference tables of the raw vault, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -153,6 +164,7 @@ export const ENTITY_KINDS = [
   'non_historized_link',
   'satellite',
   'link_satellite',
+  'multi_active_satellite',
   'reference_table',
   'business_hub',
   'business_link',

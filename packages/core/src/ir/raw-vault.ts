@@ -106,6 +106,30 @@ export interface LinkSatellite extends EntityBase {
   readonly duplicates?: DuplicatePolicy;
 }
 
+/**
+ * A multi-active satellite: several active rows per parent key at once (a partner's phone numbers
+ * by type, a facility's ratings by agency), told apart by the multi-active key. Its unit of change
+ * is the set of a key's rows: a load inserts a key's whole set, all rows with one load_ts, when
+ * the set differs from the key's latest stored set (docs/sql.md, "Multi-active satellites").
+ */
+export interface MultiActiveSatellite extends EntityBase {
+  readonly kind: 'multi_active_satellite';
+  /** The hub it describes. */
+  readonly parent: string;
+  readonly parentHashKey: string;
+  /** The source table's columns holding the parent's key, in the hub's key order. */
+  readonly parentKey: ReadonlyArray<string>;
+  /** The columns that tell the active rows of one parent key apart: part of the table's key, never null. */
+  readonly multiActiveKey: ReadonlyArray<SourcedColumn>;
+  /** One sensitive column makes the whole set sensitive: stored, never in the business vault. */
+  readonly sensitive: boolean;
+  readonly payload: ReadonlyArray<SourcedColumn>;
+  /** The table it is loaded from; `columns` line up with `payload`. */
+  readonly source: EntitySource;
+  /** Source column that orders several sets of one key inside a batch, if any. */
+  readonly deltaOrder?: string;
+}
+
 /** Columns of another table that carry a reference table's code: a lookup, never a link. */
 export interface CodeReference {
   readonly table: string;
@@ -136,4 +160,4 @@ export interface ReferenceTable extends EntityBase {
   readonly usedBy: ReadonlyArray<CodeReference>;
 }
 
-export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | ReferenceTable;
+export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable;

@@ -97,6 +97,12 @@ export interface TableSpec {
   readonly unique_keys?: ReadonlyArray<ReadonlyArray<string>>;
   /** Link tables: columns that are part of the link's grain without being a hub's key (a line number). */
   readonly dependent_child_keys?: ReadonlyArray<string>;
+  /**
+   * The columns that tell apart the rows of one parent key that are active at once (a partner's
+   * phone numbers by `phone_type`, a facility's ratings by `rating_agency`): the table becomes a
+   * multi-active satellite of the hub its other key columns reference.
+   */
+  readonly multi_active_key?: ReadonlyArray<string>;
   readonly columns: { readonly [column: string]: ColumnSpec };
   readonly references?: ReadonlyArray<ReferenceSpec>;
   /**

@@ -7,6 +7,7 @@ import { pathDiag } from '../diagnostics/make.js';
 import { closest, withHintBudget } from '../diagnostics/did-you-mean.js';
 import { columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
+import { checkMultiActive } from './validate-multi-active.js';
 import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 /** What names the entities of the vault, which become classes and enum members in the generated Python. */
@@ -95,6 +96,10 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
   if (table.primary_key) checkKey(table.primary_key, [...base, 'primary_key'], 'VLT212', 'primary key');
   table.unique_keys?.forEach((k, i) => checkKey(k, [...base, 'unique_keys', i], 'VLT212', 'unique key'));
   if (table.dependent_child_keys) checkKey(table.dependent_child_keys, [...base, 'dependent_child_keys'], 'VLT213', 'dependent child keys');
+  if (table.multi_active_key) {
+    checkKey(table.multi_active_key, [...base, 'multi_active_key'], 'VLT213', 'multi-active key');
+    checkMultiActive(tableName, table, base, out);
+  }
   if (table.delta_order !== undefined && !has(table.delta_order)) {
     out.push(pathDiag('VLT213', [...base, 'delta_order'], `delta_order names column '${table.delta_order}', which table '${tableName}' does not have${hint(table.delta_order, columnNames)}`));
   } else if (table.delta_order !== undefined) {

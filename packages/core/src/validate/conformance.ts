@@ -22,7 +22,7 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
   const hubNames = new Set(hubs.map((h) => h.name));
   const hubByName = new Map(hubs.map((h) => [h.name, h] as const));
   const linkByName = new Map(links.map((l) => [l.name, l] as const));
-  const withSatellite = new Set(entitiesOf(m, 'satellite').map((s) => s.parent));
+  const withSatellite = new Set([...entitiesOf(m, 'satellite'), ...entitiesOf(m, 'multi_active_satellite')].map((s) => s.parent));
   const linkNames = new Set(links.map((l) => l.name));
   for (const h of hubs) {
     if (h.businessKeys.length === 0 || h.hashKey === '') out.push(pathDiag('VLT407', at, `hub '${h.name}' has no business key`));
@@ -57,6 +57,9 @@ export function validateConformance(m: VaultModel): PathDiagnostic[] {
       if (keyColumns.has(c.sourceColumn))
         out.push(pathDiag('VLT406', sourcePath(s.source.table), `satellite '${s.name}' carries the key column '${c.sourceColumn}' in its payload`, { target: 'key' }));
     }
+  }
+  for (const s of entitiesOf(m, 'multi_active_satellite')) {
+    if (!hubNames.has(s.parent)) out.push(pathDiag('VLT408', at, `multi-active satellite '${s.name}' has no parent '${s.parent}'`));
   }
   return out;
 }

@@ -56,6 +56,11 @@ const table = {
     },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
     dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
+    multi_active_key: {
+      ...columnList,
+      description:
+        'Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference.',
+    },
     primary_key: columnList,
     unique_keys: { type: 'array', items: columnList },
     columns: {

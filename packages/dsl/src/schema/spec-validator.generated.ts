@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -600,11 +600,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data16.primary_key !== undefined){
-let data25 = data16.primary_key;
+if(data16.multi_active_key !== undefined){
+let data25 = data16.multi_active_key;
 if(Array.isArray(data25)){
 if(data25.length < 1){
-const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data25};
+const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -618,7 +618,7 @@ for(let i2=0; i2<len2; i2++){
 let data26 = data25[i2];
 if(typeof data26 === "string"){
 if(data26.length < 1){
-const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data26};
+const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -629,7 +629,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data26};
+const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -641,7 +641,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data25};
+const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -651,15 +651,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data16.unique_keys !== undefined){
-let data27 = data16.unique_keys;
+if(data16.primary_key !== undefined){
+let data27 = data16.primary_key;
 if(Array.isArray(data27)){
-const len3 = data27.length;
-for(let i3=0; i3<len3; i3++){
-let data28 = data27[i3];
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data28};
+if(data27.length < 1){
+const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -668,12 +664,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-const len4 = data28.length;
-for(let i4=0; i4<len4; i4++){
-let data29 = data28[i4];
-if(typeof data29 === "string"){
-if(data29.length < 1){
-const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data29};
+const len3 = data27.length;
+for(let i3=0; i3<len3; i3++){
+let data28 = data27[i3];
+if(typeof data28 === "string"){
+if(data28.length < 1){
+const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data28};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -684,7 +680,7 @@ errors++;
 }
 }
 else {
-const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data29};
+const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data28};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -696,7 +692,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data28};
+const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data27};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -706,9 +702,15 @@ vErrors.push(err54);
 errors++;
 }
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data27};
+if(data16.unique_keys !== undefined){
+let data29 = data16.unique_keys;
+if(Array.isArray(data29)){
+const len4 = data29.length;
+for(let i4=0; i4<len4; i4++){
+let data30 = data29[i4];
+if(Array.isArray(data30)){
+if(data30.length < 1){
+const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data30};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -717,18 +719,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data16.columns !== undefined){
-let data30 = data16.columns;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-for(const key6 in data30){
-let data31 = data30[key6];
-const _errs70 = errors;
-let valid17 = false;
-const _errs71 = errors;
+const len5 = data30.length;
+for(let i5=0; i5<len5; i5++){
+let data31 = data30[i5];
 if(typeof data31 === "string"){
 if(data31.length < 1){
-const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data31};
+const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data31};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -739,7 +735,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data31};
+const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -748,13 +744,10 @@ vErrors.push(err57);
 }
 errors++;
 }
-var _valid0 = _errs71 === errors;
-valid17 = valid17 || _valid0;
-if(!valid17){
-const _errs73 = errors;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.type === undefined){
-const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data30};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -763,9 +756,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key7 in data31){
-if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
-const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data29};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -775,11 +769,17 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data31.type !== undefined){
-let data32 = data31.type;
-if(typeof data32 === "string"){
-if(data32.length < 1){
-const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data32};
+if(data16.columns !== undefined){
+let data32 = data16.columns;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key6 in data32){
+let data33 = data32[key6];
+const _errs74 = errors;
+let valid19 = false;
+const _errs75 = errors;
+if(typeof data33 === "string"){
+if(data33.length < 1){
+const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -790,7 +790,7 @@ errors++;
 }
 }
 else {
-const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data32};
+const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -799,11 +799,13 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-if(data31.nullable !== undefined){
-let data33 = data31.nullable;
-if(typeof data33 !== "boolean"){
-const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data33};
+var _valid0 = _errs75 === errors;
+valid19 = valid19 || _valid0;
+if(!valid19){
+const _errs77 = errors;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.type === undefined){
+const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -812,11 +814,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data31.description !== undefined){
-let data34 = data31.description;
-if(typeof data34 !== "string"){
-const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data34};
+for(const key7 in data33){
+if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
+const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -826,10 +826,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data31.role !== undefined){
-let data35 = data31.role;
-if(typeof data35 !== "string"){
-const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data35};
+if(data33.type !== undefined){
+let data34 = data33.type;
+if(typeof data34 === "string"){
+if(data34.length < 1){
+const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data34};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -838,8 +839,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(!(((data35 === "technical") || (data35 === "sensitive")) || (data35 === "ignore"))){
-const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data35};
+}
+else {
+const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data34};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -849,9 +851,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data31};
+if(data33.nullable !== undefined){
+let data35 = data33.nullable;
+if(typeof data35 !== "boolean"){
+const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data35};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -860,11 +863,11 @@ vErrors.push(err66);
 }
 errors++;
 }
-var _valid0 = _errs73 === errors;
-valid17 = valid17 || _valid0;
 }
-if(!valid17){
-const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data31};
+if(data33.description !== undefined){
+let data36 = data33.description;
+if(typeof data36 !== "string"){
+const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data36};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -873,11 +876,59 @@ vErrors.push(err67);
 }
 errors++;
 }
+}
+if(data33.role !== undefined){
+let data37 = data33.role;
+if(typeof data37 !== "string"){
+const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data37};
+if(vErrors === null){
+vErrors = [err68];
+}
 else {
-errors = _errs70;
+vErrors.push(err68);
+}
+errors++;
+}
+if(!(((data37 === "technical") || (data37 === "sensitive")) || (data37 === "ignore"))){
+const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data37};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+var _valid0 = _errs77 === errors;
+valid19 = valid19 || _valid0;
+}
+if(!valid19){
+const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data33};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+else {
+errors = _errs74;
 if(vErrors !== null){
-if(_errs70){
-vErrors.length = _errs70;
+if(_errs74){
+vErrors.length = _errs74;
 }
 else {
 vErrors = null;
@@ -887,60 +938,7 @@ vErrors = null;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data30};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-if(data16.references !== undefined){
-let data36 = data16.references;
-if(Array.isArray(data36)){
-const len5 = data36.length;
-for(let i5=0; i5<len5; i5++){
-let data37 = data36[i5];
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.columns === undefined){
-const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if(data37.table === undefined){
-const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-for(const key8 in data37){
-if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
-const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data37.columns !== undefined){
-let data38 = data37.columns;
-if(Array.isArray(data38)){
-if(data38.length < 1){
-const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data38};
+const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data32};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -949,12 +947,16 @@ vErrors.push(err72);
 }
 errors++;
 }
+}
+if(data16.references !== undefined){
+let data38 = data16.references;
+if(Array.isArray(data38)){
 const len6 = data38.length;
 for(let i6=0; i6<len6; i6++){
 let data39 = data38[i6];
-if(typeof data39 === "string"){
-if(data39.length < 1){
-const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data39};
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.columns === undefined){
+const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -963,9 +965,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data39};
+if(data39.table === undefined){
+const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -974,10 +975,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data38};
+for(const key8 in data39){
+if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
+const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -987,11 +987,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data37.table !== undefined){
-let data40 = data37.table;
-if(typeof data40 === "string"){
+if(data39.columns !== undefined){
+let data40 = data39.columns;
+if(Array.isArray(data40)){
 if(data40.length < 1){
-const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data40};
+const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1000,9 +1000,12 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data40};
+const len7 = data40.length;
+for(let i7=0; i7<len7; i7++){
+let data41 = data40[i7];
+if(typeof data41 === "string"){
+if(data41.length < 1){
+const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data41};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1012,11 +1015,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data37.target_columns !== undefined){
-let data41 = data37.target_columns;
-if(Array.isArray(data41)){
-if(data41.length < 1){
-const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data41};
+else {
+const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data41};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1025,12 +1025,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-const len7 = data41.length;
-for(let i7=0; i7<len7; i7++){
-let data42 = data41[i7];
-if(typeof data42 === "string"){
-if(data42.length < 1){
-const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data42};
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data40};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1040,8 +1038,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data42};
+if(data39.table !== undefined){
+let data42 = data39.table;
+if(typeof data42 === "string"){
+if(data42.length < 1){
+const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data42};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1051,9 +1052,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-}
 else {
-const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data41};
+const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data42};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1063,11 +1063,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data37.role !== undefined){
-let data43 = data37.role;
-if(typeof data43 === "string"){
+if(data39.target_columns !== undefined){
+let data43 = data39.target_columns;
+if(Array.isArray(data43)){
 if(data43.length < 1){
-const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data43};
+const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data43};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1076,9 +1076,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data43};
+const len8 = data43.length;
+for(let i8=0; i8<len8; i8++){
+let data44 = data43[i8];
+if(typeof data44 === "string"){
+if(data44.length < 1){
+const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1088,11 +1091,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data37.link !== undefined){
-let data44 = data37.link;
-if(typeof data44 === "string"){
-if(data44.length < 1){
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
+else {
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1102,8 +1102,9 @@ vErrors.push(err84);
 errors++;
 }
 }
+}
 else {
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data44};
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data43};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1113,9 +1114,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data37};
+if(data39.role !== undefined){
+let data45 = data39.role;
+if(typeof data45 === "string"){
+if(data45.length < 1){
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data45};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1125,9 +1128,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
 else {
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data36};
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data45};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1137,17 +1139,11 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data45 = data16.satellites;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key9 in data45){
-let data46 = data45[key9];
-const _errs107 = errors;
-let valid27 = false;
-const _errs108 = errors;
-if(Array.isArray(data46)){
+if(data39.link !== undefined){
+let data46 = data39.link;
+if(typeof data46 === "string"){
 if(data46.length < 1){
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data46};
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1156,12 +1152,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-const len8 = data46.length;
-for(let i8=0; i8<len8; i8++){
-let data47 = data46[i8];
-if(typeof data47 === "string"){
-if(data47.length < 1){
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data47};
+}
+else {
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data46};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1171,8 +1164,9 @@ vErrors.push(err89);
 errors++;
 }
 }
+}
 else {
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data47};
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1184,7 +1178,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data46};
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1193,13 +1187,18 @@ vErrors.push(err91);
 }
 errors++;
 }
-var _valid1 = _errs108 === errors;
-valid27 = valid27 || _valid1;
-if(!valid27){
+}
+if(data16.satellites !== undefined){
+let data47 = data16.satellites;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key9 in data47){
+let data48 = data47[key9];
+const _errs111 = errors;
+let valid29 = false;
 const _errs112 = errors;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.parent === undefined){
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1208,8 +1207,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data46.columns === undefined){
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
+const len9 = data48.length;
+for(let i9=0; i9<len9; i9++){
+let data49 = data48[i9];
+if(typeof data49 === "string"){
+if(data49.length < 1){
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data49};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1218,9 +1221,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-for(const key10 in data46){
-if(!((key10 === "parent") || (key10 === "columns"))){
-const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
+}
+else {
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data49};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1230,11 +1233,9 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data46.parent !== undefined){
-let data48 = data46.parent;
-if(typeof data48 === "string"){
-if(data48.length < 1){
-const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data48};
+}
+else {
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1243,9 +1244,13 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-else {
-const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data48};
+var _valid1 = _errs112 === errors;
+valid29 = valid29 || _valid1;
+if(!valid29){
+const _errs116 = errors;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.parent === undefined){
+const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1254,12 +1259,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data46.columns !== undefined){
-let data49 = data46.columns;
-if(Array.isArray(data49)){
-if(data49.length < 1){
-const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data49};
+if(data48.columns === undefined){
+const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1268,12 +1269,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-const len9 = data49.length;
-for(let i9=0; i9<len9; i9++){
-let data50 = data49[i9];
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data50};
+for(const key10 in data48){
+if(!((key10 === "parent") || (key10 === "columns"))){
+const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1283,8 +1281,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-else {
-const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data50};
+if(data48.parent !== undefined){
+let data50 = data48.parent;
+if(typeof data50 === "string"){
+if(data50.length < 1){
+const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1294,9 +1295,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
 else {
-const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data49};
+const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data50};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1306,9 +1306,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data46};
+if(data48.columns !== undefined){
+let data51 = data48.columns;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1317,11 +1319,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-var _valid1 = _errs112 === errors;
-valid27 = valid27 || _valid1;
-}
-if(!valid27){
-const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data46};
+const len10 = data51.length;
+for(let i10=0; i10<len10; i10++){
+let data52 = data51[i10];
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data52};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1330,21 +1333,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data45};
+const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1354,11 +1345,9 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data16.record_source !== undefined){
-let data51 = data16.record_source;
-if(typeof data51 === "string"){
-if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data51};
+}
+else {
+const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data51};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1368,8 +1357,9 @@ vErrors.push(err104);
 errors++;
 }
 }
+}
 else {
-const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data51};
+const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1378,12 +1368,11 @@ vErrors.push(err105);
 }
 errors++;
 }
+var _valid1 = _errs116 === errors;
+valid29 = valid29 || _valid1;
 }
-if(data16.delta_order !== undefined){
-let data52 = data16.delta_order;
-if(typeof data52 === "string"){
-if(data52.length < 1){
-const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data52};
+if(!valid29){
+const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data48};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1392,124 +1381,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
 else {
-const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data52};
-if(vErrors === null){
-vErrors = [err107];
-}
-else {
-vErrors.push(err107);
-}
-errors++;
-}
-}
-if(data16.duplicates !== undefined){
-let data53 = data16.duplicates;
-const _errs126 = errors;
-let valid33 = false;
-const _errs127 = errors;
-if(typeof data53 !== "string"){
-const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data53};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-if(!(((data53 === "report") || (data53 === "reject")) || (data53 === "error_table"))){
-const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data53};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-var _valid2 = _errs127 === errors;
-valid33 = valid33 || _valid2;
-if(!valid33){
-const _errs129 = errors;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.keep_last_by === undefined){
-const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-for(const key11 in data53){
-if(!(key11 === "keep_last_by")){
-const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-}
-if(data53.keep_last_by !== undefined){
-let data54 = data53.keep_last_by;
-if(typeof data54 === "string"){
-if(data54.length < 1){
-const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data54};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data54};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-}
-}
-else {
-const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data53};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-var _valid2 = _errs129 === errors;
-valid33 = valid33 || _valid2;
-}
-if(!valid33){
-const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data53};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-else {
-errors = _errs126;
+errors = _errs111;
 if(vErrors !== null){
-if(_errs126){
-vErrors.length = _errs126;
+if(_errs111){
+vErrors.length = _errs111;
 }
 else {
 vErrors = null;
@@ -1519,7 +1395,123 @@ vErrors = null;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data47};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data16.record_source !== undefined){
+let data53 = data16.record_source;
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data53};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data53};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data16.delta_order !== undefined){
+let data54 = data16.delta_order;
+if(typeof data54 === "string"){
+if(data54.length < 1){
+const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data54};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data54};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data16.duplicates !== undefined){
+let data55 = data16.duplicates;
+const _errs130 = errors;
+let valid35 = false;
+const _errs131 = errors;
+if(typeof data55 !== "string"){
+const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data55};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(!(((data55 === "report") || (data55 === "reject")) || (data55 === "error_table"))){
+const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data55};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+var _valid2 = _errs131 === errors;
+valid35 = valid35 || _valid2;
+if(!valid35){
+const _errs133 = errors;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.keep_last_by === undefined){
+const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+for(const key11 in data55){
+if(!(key11 === "keep_last_by")){
+const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data55.keep_last_by !== undefined){
+let data56 = data55.keep_last_by;
+if(typeof data56 === "string"){
+if(data56.length < 1){
+const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data56};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1529,9 +1521,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
 else {
-const err117 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data56};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1541,12 +1532,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data55 = data.business_vault;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key12 in data55){
-if(!(key12 === "rules")){
-const err118 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data55};
+}
+else {
+const err118 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1555,16 +1543,11 @@ vErrors.push(err118);
 }
 errors++;
 }
+var _valid2 = _errs133 === errors;
+valid35 = valid35 || _valid2;
 }
-if(data55.rules !== undefined){
-let data56 = data55.rules;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key13 in data56){
-let data57 = data56[key13];
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key14 in data57){
-if(!((key14 === "derive") || (key14 === "filter"))){
-const err119 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
+if(!valid35){
+const err119 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data55};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1573,15 +1556,21 @@ vErrors.push(err119);
 }
 errors++;
 }
+else {
+errors = _errs130;
+if(vErrors !== null){
+if(_errs130){
+vErrors.length = _errs130;
 }
-if(data57.derive !== undefined){
-let data58 = data57.derive;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key15 in data58){
-let data59 = data58[key15];
-if(typeof data59 === "string"){
-if(data59.length < 1){
-const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1591,8 +1580,9 @@ vErrors.push(err120);
 errors++;
 }
 }
+}
 else {
-const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
+const err121 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1602,9 +1592,12 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data58};
+if(data.business_vault !== undefined){
+let data57 = data.business_vault;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key12 in data57){
+if(!(key12 === "rules")){
+const err122 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data57};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1614,11 +1607,15 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data57.filter !== undefined){
-let data60 = data57.filter;
-if(typeof data60 === "string"){
-if(data60.length < 1){
-const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
+if(data57.rules !== undefined){
+let data58 = data57.rules;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key13 in data58){
+let data59 = data58[key13];
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key14 in data59){
+if(!((key14 === "derive") || (key14 === "filter"))){
+const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1628,8 +1625,14 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
+if(data59.derive !== undefined){
+let data60 = data59.derive;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key15 in data60){
+let data61 = data60[key15];
+if(typeof data61 === "string"){
+if(data61.length < 1){
+const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data61};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1639,9 +1642,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
 else {
-const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
+const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data61};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1653,7 +1655,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data56};
+const err126 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data60};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1663,9 +1665,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data55};
+if(data59.filter !== undefined){
+let data62 = data59.filter;
+if(typeof data62 === "string"){
+if(data62.length < 1){
+const err127 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data62};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1675,12 +1679,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data61 = data.access_layer;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key16 in data61){
-if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
-const err128 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data61};
+else {
+const err128 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data62};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1690,13 +1690,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data61.presentation_views !== undefined){
-let data62 = data61.presentation_views;
-const _errs154 = errors;
-let valid40 = false;
-const _errs155 = errors;
-if(typeof data62 !== "string"){
-const err129 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
+}
+else {
+const err129 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1705,8 +1701,10 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!((data62 === "all") || (data62 === "none"))){
-const err130 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data58};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1715,17 +1713,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-var _valid3 = _errs155 === errors;
-valid40 = valid40 || _valid3;
-if(!valid40){
-const _errs157 = errors;
-if(Array.isArray(data62)){
-const len10 = data62.length;
-for(let i10=0; i10<len10; i10++){
-let data63 = data62[i10];
-if(typeof data63 === "string"){
-if(data63.length < 1){
-const err131 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data57};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1735,8 +1726,12 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
+if(data.access_layer !== undefined){
+let data63 = data.access_layer;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key16 in data63){
+if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
+const err132 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data63};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1746,9 +1741,13 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-else {
-const err133 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data62};
+if(data63.presentation_views !== undefined){
+let data64 = data63.presentation_views;
+const _errs158 = errors;
+let valid42 = false;
+const _errs159 = errors;
+if(typeof data64 !== "string"){
+const err133 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data64};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1757,11 +1756,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-var _valid3 = _errs157 === errors;
-valid40 = valid40 || _valid3;
-}
-if(!valid40){
-const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data62};
+if(!((data64 === "all") || (data64 === "none"))){
+const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data64};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1770,26 +1766,17 @@ vErrors.push(err134);
 }
 errors++;
 }
-else {
-errors = _errs154;
-if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data61.dimensional_models !== undefined){
-let data64 = data61.dimensional_models;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key17 in data64){
-let data65 = data64[key17];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.fact === undefined){
-const err135 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+var _valid3 = _errs159 === errors;
+valid42 = valid42 || _valid3;
+if(!valid42){
+const _errs161 = errors;
+if(Array.isArray(data64)){
+const len11 = data64.length;
+for(let i11=0; i11<len11; i11++){
+let data65 = data64[i11];
+if(typeof data65 === "string"){
+if(data65.length < 1){
+const err135 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data65};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1798,8 +1785,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data65.measures === undefined){
-const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+}
+else {
+const err136 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data65};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1808,9 +1796,10 @@ vErrors.push(err136);
 }
 errors++;
 }
-for(const key18 in data65){
-if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
-const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data64};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1819,11 +1808,11 @@ vErrors.push(err137);
 }
 errors++;
 }
+var _valid3 = _errs161 === errors;
+valid42 = valid42 || _valid3;
 }
-if(data65.description !== undefined){
-let data66 = data65.description;
-if(typeof data66 !== "string"){
-const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data66};
+if(!valid42){
+const err138 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data64};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1832,12 +1821,26 @@ vErrors.push(err138);
 }
 errors++;
 }
+else {
+errors = _errs158;
+if(vErrors !== null){
+if(_errs158){
+vErrors.length = _errs158;
 }
-if(data65.fact !== undefined){
-let data67 = data65.fact;
-if(typeof data67 === "string"){
-if(data67.length < 1){
-const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data63.dimensional_models !== undefined){
+let data66 = data63.dimensional_models;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key17 in data66){
+let data67 = data66[key17];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.fact === undefined){
+const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1846,9 +1849,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
+if(data67.measures === undefined){
+const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1857,12 +1859,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data65.measures !== undefined){
-let data68 = data65.measures;
-if(Array.isArray(data68)){
-if(data68.length < 1){
-const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
+for(const key18 in data67){
+if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
+const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1871,12 +1870,11 @@ vErrors.push(err141);
 }
 errors++;
 }
-const len11 = data68.length;
-for(let i11=0; i11<len11; i11++){
-let data69 = data68[i11];
-if(typeof data69 === "string"){
-if(data69.length < 1){
-const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
+}
+if(data67.description !== undefined){
+let data68 = data67.description;
+if(typeof data68 !== "string"){
+const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1886,8 +1884,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
+if(data67.fact !== undefined){
+let data69 = data67.fact;
+if(typeof data69 === "string"){
+if(data69.length < 1){
+const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data69};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1897,9 +1898,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
 else {
-const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
+const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data69};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1909,11 +1909,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data65.dimensions !== undefined){
-let data70 = data65.dimensions;
+if(data67.measures !== undefined){
+let data70 = data67.measures;
 if(Array.isArray(data70)){
 if(data70.length < 1){
-const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
+const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data70};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1927,7 +1927,7 @@ for(let i12=0; i12<len12; i12++){
 let data71 = data70[i12];
 if(typeof data71 === "string"){
 if(data71.length < 1){
-const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
+const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data71};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1938,7 +1938,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
+const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data71};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1950,7 +1950,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
+const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data70};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1960,9 +1960,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+if(data67.dimensions !== undefined){
+let data72 = data67.dimensions;
+if(Array.isArray(data72)){
+if(data72.length < 1){
+const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data72};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1971,10 +1973,12 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-else {
-const err150 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data64};
+const len13 = data72.length;
+for(let i13=0; i13<len13; i13++){
+let data73 = data72[i13];
+if(typeof data73 === "string"){
+if(data73.length < 1){
+const err150 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data73};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1984,14 +1988,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data61.reporting_views !== undefined){
-let data72 = data61.reporting_views;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key19 in data72){
-let data73 = data72[key19];
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.from === undefined){
-const err151 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+else {
+const err151 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data73};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2000,9 +1998,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-for(const key20 in data73){
-if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
-const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data72};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2012,10 +2011,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data73.description !== undefined){
-let data74 = data73.description;
-if(typeof data74 !== "string"){
-const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data74};
+}
+else {
+const err153 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2025,11 +2023,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data73.from !== undefined){
-let data75 = data73.from;
-if(typeof data75 === "string"){
-if(data75.length < 1){
-const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
+}
+else {
+const err154 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data66};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2039,8 +2035,14 @@ vErrors.push(err154);
 errors++;
 }
 }
-else {
-const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
+if(data63.reporting_views !== undefined){
+let data74 = data63.reporting_views;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key19 in data74){
+let data75 = data74[key19];
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.from === undefined){
+const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2049,12 +2051,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data73.columns !== undefined){
-let data76 = data73.columns;
-if(Array.isArray(data76)){
-if(data76.length < 1){
-const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
+for(const key20 in data75){
+if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
+const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2063,12 +2062,11 @@ vErrors.push(err156);
 }
 errors++;
 }
-const len13 = data76.length;
-for(let i13=0; i13<len13; i13++){
-let data77 = data76[i13];
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
+}
+if(data75.description !== undefined){
+let data76 = data75.description;
+if(typeof data76 !== "string"){
+const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2078,8 +2076,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-else {
-const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
+if(data75.from !== undefined){
+let data77 = data75.from;
+if(typeof data77 === "string"){
+if(data77.length < 1){
+const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2089,9 +2090,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-}
 else {
-const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
+const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data77};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2101,11 +2101,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data73.filter !== undefined){
-let data78 = data73.filter;
-if(typeof data78 === "string"){
+if(data75.columns !== undefined){
+let data78 = data75.columns;
+if(Array.isArray(data78)){
 if(data78.length < 1){
-const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
+const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data78};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2114,9 +2114,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-else {
-const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
+const len14 = data78.length;
+for(let i14=0; i14<len14; i14++){
+let data79 = data78[i14];
+if(typeof data79 === "string"){
+if(data79.length < 1){
+const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data79};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2126,9 +2129,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-}
 else {
-const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data79};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2140,7 +2142,7 @@ errors++;
 }
 }
 else {
-const err163 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data72};
+const err163 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data78};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2150,9 +2152,11 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-else {
-const err164 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data61};
+if(data75.filter !== undefined){
+let data80 = data75.filter;
+if(typeof data80 === "string"){
+if(data80.length < 1){
+const err164 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data80};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2162,14 +2166,61 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
 else {
-const err165 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err165 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data80};
 if(vErrors === null){
 vErrors = [err165];
 }
 else {
 vErrors.push(err165);
+}
+errors++;
+}
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data74};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data63};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
 }
 errors++;
 }

@@ -103,6 +103,11 @@ const ORIGINS: KindHandlers<Origins> = {
   ],
   satellite: satelliteOrigins('hub'),
   link_satellite: satelliteOrigins('link'),
+  multi_active_satellite: (s) => [
+    [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'hub', name: s.parent }) }],
+    ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
+    ...[...s.multiActiveKey, ...s.payload].map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+  ],
   reference_table: (r) => [
     ...keyed(
       r.codes.map((k) => k.name),

@@ -3,7 +3,19 @@
  * standalone SVG and DOT), a table per layer (business key, parents, sources, business rules,
  * inference evidence of every entity), and where every column comes from.
  */
-import { allEntities, dispatch, qualifiedName, type KindHandlers, type LinkSatellite, type Satellite, type EntityRef, type VaultEntity, type VaultLayer, type VaultModel } from '@vault/core/internal';
+import {
+  allEntities,
+  dispatch,
+  qualifiedName,
+  type KindHandlers,
+  type LinkSatellite,
+  type MultiActiveSatellite,
+  type Satellite,
+  type EntityRef,
+  type VaultEntity,
+  type VaultLayer,
+  type VaultModel,
+} from '@vault/core/internal';
 import { match } from 'ts-pattern';
 import { CodeWriter } from '../writer.js';
 import { modelColumns } from '../columns.js';
@@ -146,7 +158,7 @@ function sourceTables(w: CodeWriter, model: VaultModel, graph: LineageGraph): vo
 
 const label = (e: VaultEntity): string => KIND_STYLES[e.kind].label;
 // Sensitive satellites are kept apart so that they can be secured apart: say so.
-const satelliteLabel = (s: Satellite | LinkSatellite): string => `${label(s)}${s.sensitive ? ' (sensitive)' : ''}`;
+const satelliteLabel = (s: Satellite | LinkSatellite | MultiActiveSatellite): string => `${label(s)}${s.sensitive ? ' (sensitive)' : ''}`;
 
 /** The kind column of the entity tables. */
 const KIND_LABELS: KindHandlers<string> = {
@@ -155,6 +167,7 @@ const KIND_LABELS: KindHandlers<string> = {
   non_historized_link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
+  multi_active_satellite: satelliteLabel,
   reference_table: label,
   business_hub: label,
   // A business link over events offers their attributes: say so.

@@ -1,10 +1,10 @@
 /**
  * Raw vault entities in the Query DSL (docs/querydsl.md): hubs and links start from their own
- * mapping (links join each hub's mapping on its hash key); satellites and link satellites join
- * their parent's mapping on the parent hash key.
+ * mapping (links join each hub's mapping on its hash key); satellites, link satellites and
+ * multi-active satellites join their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { EntitySource, Hub, Link, LinkSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
+import type { EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
@@ -129,6 +129,29 @@ function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDi
 export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
   return {
     mapping: satelliteMapping(sat, ctx),
+    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
+    businessKey: sat.parentHashKey,
+  };
+}
+
+/**
+ * A multi-active satellite: a satellite's mapping plus its multi-active key, as a literal, and what
+ * a load compares: each key's whole set of rows (docs/querydsl.md).
+ */
+export function multiActiveSatelliteDsl(sat: MultiActiveSatellite, ctx: DslContext): EntityDsl {
+  return {
+    mapping: {
+      name: sat.name,
+      kind: sat.kind,
+      source_table: sat.source.table,
+      record_source: recordSource(ctx, sat.source.table),
+      parent: sat.parent,
+      parent_hash_key: sat.parentHashKey,
+      parent_key_columns: sat.parentKey,
+      multi_active_key: sat.multiActiveKey.map((c) => c.name),
+      delta_order: sat.deltaOrder ?? null,
+      columns: columnMap([...sat.multiActiveKey, ...sat.payload].map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
+    },
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
   };

@@ -25,7 +25,12 @@ export interface TablePlan {
   readonly keys: ReadonlyArray<KeyGroup>;
   /** Orders several versions of one key inside a batch; only tables with one get versions. */
   readonly deltaOrder?: Column;
+  /** A multi-active satellite's table: this many consecutive rows share their parent's key, a set. */
+  readonly rowsPerKey?: number;
 }
+
+/** Rows per set in a multi-active satellite's table: enough that sets grow, shrink and change. */
+const ROWS_PER_SET = 3;
 
 /** What one entity asks of the rows of the landing tables it reads. */
 interface SeedNeeds {
@@ -64,6 +69,12 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // Rows are distinct (parent key, multi-active key) combinations: several rows, a set, per key of the hub.
+  multi_active_satellite: (s) => ({
+    ...NONE,
+    identity: [{ table: s.source.table, columns: [...s.parentKey, ...s.multiActiveKey.map((c) => c.sourceColumn)] }],
+    deltaOrder: s.deltaOrder === undefined ? [] : [{ table: s.source.table, column: s.deltaOrder }],
+  }),
   // The list enumerates its codes; the tables carrying a code draw it from the list.
   reference_table: (r) => {
     const codes = codeHub(r);
@@ -86,6 +97,7 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
 export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
   // The first link of a name, as a search of the list finds it.
   const links = new Map([...entitiesOf(model, 'link')].reverse().map((l) => [l.name, l] as const));
+  const multiActive = new Set(entitiesOf(model, 'multi_active_satellite').map((s) => s.source.table));
   // Each table's needs, in the model's order: one pass, as models reach 10,000 tables.
   const byTable = new Map<string, { -readonly [K in keyof SeedNeeds]: Array<SeedNeeds[K][number]> }>();
   const of = (table: string): NonNullable<ReturnType<typeof byTable.get>> => {
@@ -126,7 +138,13 @@ export function planTables(model: VaultModel): ReadonlyArray<TablePlan> {
       role: owned.has(g) ? 'owned' : g.columns.every((c) => identityColumns.has(c.name)) ? 'identity' : 'reference',
     }));
     const orderName = here.deltaOrder[0]?.column;
-    return { table: source.name, columns: source.columns, keys, ...(orderName !== undefined ? { deltaOrder: column(orderName) } : {}) };
+    return {
+      table: source.name,
+      columns: source.columns,
+      keys,
+      ...(orderName !== undefined ? { deltaOrder: column(orderName) } : {}),
+      ...(multiActive.has(source.name) ? { rowsPerKey: ROWS_PER_SET } : {}),
+    };
   });
 }
 

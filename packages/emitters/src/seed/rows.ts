@@ -158,6 +158,9 @@ function tableRows(plan: TablePlan, shapes: ReadonlyArray<Shape>, cx: Context): 
       const r = rng(seed, 'identity', plan.table, index, newKey ? batch : 1, attempt);
       return plan.keys.map((k) => (k.role === 'owned' ? ownedIndex : k.role === 'identity' ? r.int(0, cx.poolSize(k.hub.name) - 1) : undefined));
     };
+    // A multi-active satellite's rows: consecutive rows share a parent key, a set of several rows.
+    const perKey = plan.rowsPerKey;
+    if (perKey !== undefined) return plan.keys.map((k) => (k.role === 'identity' ? Math.floor(ownedIndex / perKey) % cx.poolSize(k.hub.name) : undefined));
     if (!plan.keys.some((k) => k.role === 'identity')) return combo(0);
     // Link-satellite tables: rows are distinct combinations of hub keys, as their key demands.
     for (let attempt = 0; attempt < 20; attempt++) {

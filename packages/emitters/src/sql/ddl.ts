@@ -3,7 +3,7 @@
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
-import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
+import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type MultiActiveSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -32,7 +32,7 @@ export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> 
   });
 }
 
-type RawEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite;
+type RawEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | MultiActiveSatellite;
 
 /**
  * A satellite with a delta order stores each change once: (parent hash key, delta-order value,
@@ -53,6 +53,17 @@ export interface TableKeys {
 const keyed = (e: Hub | Link | NonHistorizedLink): TableKeys => ({ primary: [e.hashKey], unique: [] });
 const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
 const view = (): undefined => undefined;
+/**
+ * A multi-active satellite holds a set per key and load: one row per multi-active key. With a
+ * delta order, a set (key, delta-order value, set hashdiff) is stored once, as a satellite's row.
+ */
+const multiActiveSatellite = (s: MultiActiveSatellite): TableKeys => {
+  const key = s.multiActiveKey.map((c) => c.name);
+  return {
+    primary: [s.parentHashKey, METADATA_COLUMNS.loadTimestamp, ...key],
+    unique: s.deltaOrder !== undefined ? [[s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, ...key]] : [],
+  };
+};
 /** A reference table is keyed by its code and load timestamp (no hash key); with a delta order, each change is stored once, as in a satellite. */
 const referenceTable = (r: ReferenceTable): TableKeys => {
   const codes = r.codes.map((c) => c.name);
@@ -66,6 +77,7 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
+  multi_active_satellite: multiActiveSatellite,
   reference_table: referenceTable,
   business_hub: view,
   business_link: view,
@@ -165,6 +177,7 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
+    multi_active_satellite: (s) => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero], ...s.multiActiveKey.map((k) => [k.name, ghostValue(k.type)] as const)]),
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,
     business_hub: none,

@@ -13,6 +13,7 @@ import { ghostRecords, landingStatements, rawVaultTables, registerTables, schema
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
+import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import type { ChangeLoad } from './change-engine.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -181,6 +182,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
+  multi_active_satellite: (s, ctx) => ({ statements: [multiActiveSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) }),
   reference_table: (r, ctx) => ({ statements: historyStatements(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,

@@ -12,6 +12,7 @@ import {
   type Link,
   type NonHistorizedLink,
   type LinkSatellite,
+  type MultiActiveSatellite,
   type ReferenceTable,
   type Satellite,
   type VaultEntity,
@@ -21,6 +22,7 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
+import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 
 export interface SqlManifestBlock {
@@ -41,7 +43,9 @@ export interface SqlManifestBlock {
   readonly hub_hash_keys?: { readonly [hub: string]: string };
   /** Reference tables: the code columns, the table's key with `load_ts` (no hash key). */
   readonly code_columns?: ReadonlyArray<string>;
-  /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join. */
+  /** Multi-active satellites: the multi-active key columns, the table's key with the parent hash key and `load_ts`. */
+  readonly multi_active_key?: ReadonlyArray<string>;
+  /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join; multi-active satellites (not sensitive): of each key's current set. */
   readonly current_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
@@ -83,6 +87,15 @@ const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlo
   ...(r.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, r)), history: tableText(historyView(b, r)) }),
   current_view: tableText(currentReferenceView(b, r.name)),
 });
+const multiActiveSatelliteBlock = (s: MultiActiveSatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(s.parentHashKey),
+  multi_active_key: s.multiActiveKey.map((c) => b.dialect.identifier(c.name)),
+  ...metadata(b),
+  hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...(s.sensitive ? {} : { current_view: tableText(currentMultiActiveView(b, s.name)) }),
+});
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
@@ -91,6 +104,7 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   non_historized_link: linkBlock,
   satellite: satelliteBlock,
   link_satellite: satelliteBlock,
+  multi_active_satellite: multiActiveSatelliteBlock,
   reference_table: referenceTableBlock,
   business_hub: hubBlock,
   business_link: linkBlock,

@@ -9,6 +9,7 @@ import { businessHubView, businessSatelliteView } from './business-vault.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
 import { historyOfDeltaOrder } from './history-view.js';
+import { currentMultiActiveView, multiActiveCurrentView } from './multi-active.js';
 import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
@@ -28,6 +29,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   non_historized_link: table,
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
+  multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name))]),
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
@@ -52,6 +54,7 @@ const VIEW_STEP = {
   non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
+  multi_active_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   business_hub: 1,

@@ -2,7 +2,7 @@
  * The columns of each table and view, taken from `entityColumns`: the SQL objects have exactly
  * the columns, in the order, that the manifest lists.
  */
-import { METADATA_COLUMNS, type LinkSatellite, type Satellite, type VaultEntity } from '@vault/core';
+import { METADATA_COLUMNS, type LinkSatellite, type MultiActiveSatellite, type Satellite, type VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { entityColumns, type ModelColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
@@ -15,7 +15,7 @@ export interface TableColumn {
 }
 
 const metadata = [METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource];
-const satellite = (s: Satellite | LinkSatellite): ReadonlyArray<string> => [s.parentHashKey, METADATA_COLUMNS.hashDiff, ...metadata];
+const satellite = (s: Satellite | LinkSatellite | MultiActiveSatellite): ReadonlyArray<string> => [s.parentHashKey, METADATA_COLUMNS.hashDiff, ...metadata];
 // Views: SQL does not declare nullability for them.
 const view = (): ReadonlyArray<string> => [];
 
@@ -26,6 +26,8 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   non_historized_link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
   satellite,
   link_satellite: satellite,
+  // The multi-active key is part of the table's key: never NULL.
+  multi_active_satellite: (s) => [...satellite(s), ...s.multiActiveKey.map((c) => c.name)],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],
   business_hub: view,
   business_link: view,

@@ -10,6 +10,7 @@ import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { tableColumns } from './table-columns.js';
 
@@ -32,6 +33,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   non_historized_link: none,
   satellite: (s, names) => register(s, names),
   link_satellite: (s, names) => register(s, names),
+  multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }]),
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
   business_hub: none,
   business_link: none,

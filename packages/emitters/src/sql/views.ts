@@ -4,6 +4,7 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
+import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { statement, type Statement } from './sql-writer.js';
 
@@ -51,6 +52,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   non_historized_link: table,
   satellite: history,
   link_satellite: history,
+  multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }]),
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),

@@ -17,6 +17,11 @@ BUSINESS_PARTNER_HUB_FIELD_MAPPING = {
             'record_source': 'lgd_engine.business_partner',
         },
         {
+            'table': 'business_partner_external_rating',
+            'columns': ['business_partner_id'],
+            'record_source': 'lgd_engine.business_partner_external_rating',
+        },
+        {
             'table': 'facility',
             'columns': ['business_partner_id'],
             'record_source': 'lgd_engine.facility',

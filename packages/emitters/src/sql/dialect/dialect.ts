@@ -102,6 +102,8 @@ export interface Dialect {
 
   /** An ORDER BY or GROUP BY term that orders text by code point, whatever the locale. */
   readonly byteOrder: (sql: string) => string;
+  /** An aggregate: the group's texts in `byteOrder`'s order, joined by `separator` (a SQL literal); a multi-active set's hashdiff hashes it. */
+  readonly joinedInOrder: (sql: string, separator: string) => string;
   /** Whether `min()` exists for values of the type, in `byteOrder`'s order. */
   readonly hasMin: (kind: ColumnTypeKind) => boolean;
   /** Whether values of the type can be sorted (a delta order must be). */

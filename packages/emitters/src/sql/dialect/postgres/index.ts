@@ -87,6 +87,7 @@ export const postgresDialect: Dialect = {
   digest,
   digestSetup,
   byteOrder,
+  joinedInOrder: (sql, separator) => `string_agg(${sql}, ${separator} ORDER BY ${byteOrder(sql)})`,
   hasMin: (kind) => HAS_MIN[kind],
   // json has no ordering (jsonb has).
   sortable: (kind) => kind !== 'json',
