@@ -250,6 +250,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  effectivity_satellite: (e, rs) => ({ parent: e.parent, driving_key: [...e.drivingKey], sources: [source(e.source, rs)] }),
   reference_table: (r, rs) => ({
     business_keys: r.codes.map((c) => c.name),
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],

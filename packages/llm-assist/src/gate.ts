@@ -85,6 +85,7 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   ],
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  effectivity_satellite: (e) => [`effectivity_satellite ${src(e.source)} driving ${e.drivingKey.length}`],
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
   business_hub: filter,
   business_link: filter,

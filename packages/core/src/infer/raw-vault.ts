@@ -18,6 +18,7 @@ import { childKeysOfKey, dependentChildKeys, type ChildKeys } from './child-keys
 import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCandidate } from './multi-source.js';
 import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
+import { buildEffectivitySatellites } from './effectivity.js';
 import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -264,13 +265,15 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     origin: h.origin,
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
+  const links = mergeLinks(linkCandidates, diagnostics).sort(byName);
   return {
     raw: {
       hubs: hubList.sort(byName),
-      links: mergeLinks(linkCandidates, diagnostics).sort(byName),
+      links,
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+      effectivitySatellites: buildEffectivitySatellites(links, tableByName),
       referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
     roles,

@@ -97,6 +97,12 @@ export interface TableSpec {
   readonly unique_keys?: ReadonlyArray<ReadonlyArray<string>>;
   /** Link tables: columns that are part of the link's grain without being a hub's key (a line number). */
   readonly dependent_child_keys?: ReadonlyArray<string>;
+  /**
+   * `false`: the links this table forms with a driving key get no effectivity satellite (default:
+   * each gets one, rule `link.effectivity`), so the business vault offers every relationship ever
+   * loaded instead of the effective ones.
+   */
+  readonly effectivity?: boolean;
   readonly columns: { readonly [column: string]: ColumnSpec };
   readonly references?: ReadonlyArray<ReferenceSpec>;
   /**

@@ -60,6 +60,12 @@ const FACTS: KindHandlers<KindFacts> = {
   }),
   satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
+  effectivity_satellite: (e) => ({
+    businessKey: [],
+    parents: [{ ref: { kind: 'link', name: e.parent } }],
+    sources: [{ ref: { kind: 'source_table', name: e.source.table }, columns: e.source.columns }],
+    rules: [],
+  }),
   reference_table: (r) => ({
     businessKey: r.codes.map((k) => k.name),
     parents: [],

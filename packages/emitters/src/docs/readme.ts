@@ -155,6 +155,7 @@ const KIND_LABELS: KindHandlers<string> = {
   non_historized_link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
+  effectivity_satellite: label,
   reference_table: label,
   business_hub: label,
   // A business link over events offers their attributes: say so.

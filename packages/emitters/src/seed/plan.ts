@@ -64,6 +64,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // Its rows are the link's: the link's key columns ask nothing more.
+  effectivity_satellite: none,
   // The list enumerates its codes; the tables carrying a code draw it from the list.
   reference_table: (r) => {
     const codes = codeHub(r);

@@ -3,7 +3,7 @@
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
-import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
+import { METADATA_COLUMNS, type Hub, type EffectivitySatellite, type Link, type LinkSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -53,6 +53,11 @@ export interface TableKeys {
 const keyed = (e: Hub | Link | NonHistorizedLink): TableKeys => ({ primary: [e.hashKey], unique: [] });
 const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
 const view = (): undefined => undefined;
+/** An effectivity satellite: one start row per driving key and load timestamp; with a delta order, each start is stored once. */
+const effectivity = (e: EffectivitySatellite): TableKeys => ({
+  primary: [...e.drivingKey, METADATA_COLUMNS.loadTimestamp],
+  unique: e.deltaOrder !== undefined ? [[...e.drivingKey, DELTA_ORDER_COLUMN, e.parentHashKey]] : [],
+});
 /** A reference table is keyed by its code and load timestamp (no hash key); with a delta order, each change is stored once, as in a satellite. */
 const referenceTable = (r: ReferenceTable): TableKeys => {
   const codes = r.codes.map((c) => c.name);
@@ -66,6 +71,7 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
+  effectivity_satellite: effectivity,
   reference_table: referenceTable,
   business_hub: view,
   business_link: view,
@@ -93,13 +99,15 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  return [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].flatMap((s) => {
+  return [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite, ...ctx.model.byKind.effectivity_satellite].flatMap((s) => {
     if (s.deltaOrder === undefined) return [];
     const table = registerTable(ctx, s);
     const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
-    const names = [s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
+    // The change engine's register: the history's key, the delta order, the compared value (change-engine.ts).
+    const [keys, compared] = s.kind === 'effectivity_satellite' ? [s.drivingKey, s.parentHashKey] : [[s.parentHashKey], METADATA_COLUMNS.hashDiff];
+    const names = [...keys, DELTA_ORDER_COLUMN, compared, METADATA_COLUMNS.loadTimestamp];
     const columns = names.map((n) => of.get(n) ?? fail(n));
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[s.parentHashKey, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]), { entity: s, relation: table })];
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]]), { entity: s, relation: table })];
 
     function fail(column: string): never {
       throw new Error(`vault SQL: ${s.kind} '${s.name}' has no column ${column}`);
@@ -160,6 +168,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
+    // None: a start row always points at a link row; the zero key's is an end, not a relationship.
+    effectivity_satellite: none,
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,
     business_hub: none,

@@ -26,6 +26,7 @@ export const TABLE_PREFIX = {
   non_historized_link: 'nhl_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
+  effectivity_satellite: 'eff_',
   reference_table: 'ref_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
@@ -57,7 +58,7 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
  * (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
  * @example registerTable({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'raw_vault', name: 'seen_sat_items' }
  */
-export function registerTable({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite'; readonly name: string }): SqlTable {
+export function registerTable({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite'; readonly name: string }): SqlTable {
   return { schema: dialect.identifier(model.schemas.rawVault), name: dialect.identifier(`${REGISTER_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
 }
 
@@ -67,10 +68,11 @@ export const REGISTER_PREFIX = 'seen_';
 /**
  * The history view of a satellite with a delta order: its rows less those equal to the row
  * before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
- * as `hist_` + its table's name.
+ * as `hist_` + its table's name; of an effectivity satellite, each relationship's effective_from
+ * and effective_to (docs/sql.md, "Effectivity satellites").
  * @example historyView({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'business_vault', name: 'hist_sat_items' }
  */
-export function historyView({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite'; readonly name: string }): SqlTable {
+export function historyView({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite'; readonly name: string }): SqlTable {
   return { schema: dialect.identifier(model.schemas.businessVault), name: dialect.identifier(`${HISTORY_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
 }
 

@@ -8,6 +8,7 @@ import { dimensionViews, factView, presentationView, reportingView } from './acc
 import { businessHubView, businessSatelliteView } from './business-vault.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
+import { effectivityHistoryView } from './effectivity-view.js';
 import { satelliteHistoryView } from './history-view.js';
 import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
 import type { Statement } from './sql-writer.js';
@@ -27,6 +28,8 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   // A satellite with a delta order has a history view.
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
+  // Its history view (effective_from, effective_to), which business links and facts read.
+  effectivity_satellite: (e, ctx) => [view(ctx, e, effectivityHistoryView(ctx, e), historyView(ctx, e))],
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name))],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
@@ -51,6 +54,7 @@ const VIEW_STEP = {
   non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
+  effectivity_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   business_hub: 1,
