@@ -153,10 +153,10 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
       name: eff.name,
       kind: eff.kind,
       source_table: eff.source.table,
+      driving_key: eff.drivingKey,
       record_source: recordSource(ctx, eff.source.table),
       parent: eff.parent,
       parent_hash_key: eff.parentHashKey,
-      driving_key: eff.drivingKey,
       // The source's columns, lined up with the link's key columns.
       key_columns: eff.source.columns,
       // A relationship to the zero key (the reference is now missing) ends the previous one.

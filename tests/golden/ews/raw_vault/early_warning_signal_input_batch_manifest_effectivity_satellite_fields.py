@@ -5,10 +5,10 @@ EARLY_WARNING_SIGNAL_INPUT_BATCH_MANIFEST_EFFECTIVITY_SATELLITE_FIELD_MAPPING = 
     'name': 'early_warning_signal_input_batch_manifest',
     'kind': 'effectivity_satellite',
     'source_table': 'early_warning_signal_input',
+    'driving_key': ['early_warning_signal_input_hk'],
     'record_source': 'ews_core.early_warning_signal_input',
     'parent': 'early_warning_signal_input_batch_manifest',
     'parent_hash_key': 'early_warning_signal_input_batch_manifest_hk',
-    'driving_key': ['early_warning_signal_input_hk'],
     'key_columns': [
         'early_warning_signal_input_id',
         'customer_account_monitoring_batch_manifest_id',
