@@ -288,3 +288,98 @@ describe(`effectivity satellites, whatever the arrival order (${process.env.VAUL
     }
   });
 });
+
+/** Holdings: an account at a branch (the driving key, two hubs) is held by one customer at a time. */
+const HOLDINGS: Spec = {
+  version: 1,
+  model: 'eff2',
+  tables: {
+    accounts: { business_key: ['account'], columns: { account: { type: 'text', nullable: false }, kind: 'text' } },
+    branches: { business_key: ['branch'], columns: { branch: { type: 'text', nullable: false }, city: 'text' } },
+    customers: { business_key: ['customer'], columns: { customer: { type: 'text', nullable: false }, name: 'text' } },
+    holdings: {
+      kind: 'link',
+      columns: { account: 'text', branch: 'text', customer: 'text', day: 'int' },
+      references: [
+        { columns: ['account'], table: 'accounts' },
+        { columns: ['branch'], table: 'branches' },
+        { columns: ['customer'], table: 'customers' },
+      ],
+      driving_key: ['account', 'branch'],
+      delta_order: 'day',
+    },
+  },
+};
+
+describe(`a driving key of two hubs, declared on a link table (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
+  it('is the link driving key, gets an effectivity satellite keyed by both hash keys; VLT406 when it names no reference or every hub', () => {
+    const { model } = compileSpec(HOLDINGS);
+    const link = model!.byKind.link[0]!;
+    expect(link.drivingKey).toEqual(['account_hk', 'branch_hk']);
+    expect(link.evidence.map((e) => e.rule)).toContain('link.driving_key_declared');
+    expect(model!.byKind.effectivity_satellite.map((e) => e.drivingKey)).toEqual([['account_hk', 'branch_hk']]);
+    const holdings = HOLDINGS.tables.holdings!;
+    for (const [driving, message] of [
+      [['day'], "driving_key of table 'holdings' names 'day', which is no column of a reference to a hub"],
+      [['account', 'branch', 'customer'], "driving_key of table 'holdings' names every hub of its link"],
+    ] as const) {
+      const { diagnostics } = compileSpec({ ...HOLDINGS, tables: { ...HOLDINGS.tables, holdings: { ...holdings, driving_key: driving } } });
+      expect(diagnostics.find((d) => d.code === 'VLT406')?.message).toContain(message);
+    }
+  });
+
+  it('keeps one history per account and branch: a customer change at one branch leaves the other alone', async () => {
+    const { model: compiled } = compileSpec(HOLDINGS);
+    const model: VaultModel = inSchemas(compiled!, `${db.prefix}_eff${runs++}`);
+    try {
+      for (const st of sqlPlan(model).setup) await db.query(st.sql);
+      const landing = landingTables(model).find((t) => t.source === 'holdings')!.sql;
+      const deliver = async (rows: ReadonlyArray<readonly [string, string, string | null, number]>, ts: string): Promise<void> => {
+        await db.query(`DELETE FROM ${landing}`);
+        for (const x of rows) await db.query(`INSERT INTO ${landing} (account, branch, customer, day) VALUES ($1, $2, $3, $4)`, [...x]);
+        for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
+      };
+      const ctx = { model, dialect: postgresDialect };
+      const name = model.byKind.link[0]!.name;
+      const hk = model.byKind.link[0]!.hashKey;
+      const hist = tableIdent(historyView(ctx, { kind: 'effectivity_satellite', name }));
+      const lnk = tableIdent(entityTable(ctx, 'link', name));
+      const blnk = tableIdent(entityTable(ctx, 'business_link', name));
+      const eff = tableIdent(entityTable(ctx, 'effectivity_satellite', name));
+      const spans = async (): Promise<string[]> =>
+        (
+          await db.query<{ s: string }>(
+            `SELECT l.account || '@' || l.branch || ':' || l.customer || ' ' || h.effective_from || '-' || COALESCE(CAST(h.effective_to AS text), 'now') AS s
+             FROM ${hist} AS h JOIN ${lnk} AS l USING (${hk}) ORDER BY l.account, l.branch, h.effective_from`,
+          )
+        ).rows.map((x) => x.s);
+      await deliver(
+        [
+          ['X', 'B1', 'ann', 1],
+          ['X', 'B2', 'ann', 1],
+        ],
+        day(0),
+      );
+      await deliver(
+        [
+          ['X', 'B1', 'bob', 2],
+          ['X', 'B2', 'ann', 3],
+          ['X', 'B1', 'ann', 4],
+        ],
+        day(1),
+      );
+      expect(await spans()).toEqual(['X@B1:ann 1-2', 'X@B1:bob 2-4', 'X@B1:ann 4-now', 'X@B2:ann 1-now']);
+      await deliver([['X', 'B2', null, 5]], day(2));
+      expect(await spans()).toEqual(['X@B1:ann 1-2', 'X@B1:bob 2-4', 'X@B1:ann 4-now', 'X@B2:ann 1-5']);
+      const offered = (await db.query<{ s: string }>(`SELECT account || '@' || branch || ':' || customer AS s FROM ${blnk} WHERE ${hk} <> '${'0'.repeat(32)}' ORDER BY 1`)).rows.map((x) => x.s);
+      expect(offered).toEqual(['X@B1:ann']);
+      // A rerun adds nothing.
+      const before = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${eff}`);
+      await deliver([['X', 'B2', null, 5]], day(3));
+      const after = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${eff}`);
+      expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+});

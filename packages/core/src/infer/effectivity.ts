@@ -1,8 +1,8 @@
 /**
  * Effectivity satellites (rule `link.effectivity`): every link with a driving key gets one, which
  * records when each driving key's relationship starts (docs/inference.md, "Effectivity
- * satellites"). Its source is the link's first source table, the table whose own hub drives it;
- * that table's `effectivity: false` switches it off.
+ * satellites"). Its source is the link's first source table (the table whose own hub drives it,
+ * or the link table that declares `driving_key:`); that table's `effectivity: false` switches it off.
  */
 import type { Evidence } from '../ir/common.js';
 import type { EffectivitySatellite, Link } from '../ir/raw-vault.js';
@@ -15,7 +15,7 @@ export function buildEffectivitySatellites(links: ReadonlyArray<Link>, tableByNa
     if (link.drivingKey === undefined || source === undefined || table === undefined || table.spec.effectivity === false) return [];
     const evidence: Evidence = {
       rule: 'link.effectivity',
-      detail: `link '${link.name}' is driven by ${link.drivingKey.join(', ')} (${table.name}'s own reference): when each relationship starts and ends`,
+      detail: `link '${link.name}' of table '${table.name}' is driven by ${link.drivingKey.join(', ')}: when each relationship starts and ends`,
     };
     const deltaOrder = table.spec.delta_order;
     return [

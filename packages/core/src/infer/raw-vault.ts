@@ -385,7 +385,13 @@ function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEviden
       ...d.refs.map((r) => r.evidence),
       d.grain,
       ...childKeys.evidence,
-      ...(driving.length > 0 ? [ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`)] : []),
+      ...(driving.length > 0
+        ? [
+            d.drivingDeclared
+              ? ev('link.driving_key_declared', `${t.name}: driving_key ${driving.map((h) => h.hashKey).join(', ')}`)
+              : ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`),
+          ]
+        : []),
       ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : yields ? `named ${name}: ${inferred} is the link of table '${other}'s relationship` : `named ${name}`),
     ],
     origin: d.origin,

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -600,10 +600,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data16.effectivity !== undefined){
-let data25 = data16.effectivity;
-if(typeof data25 !== "boolean"){
-const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/effectivity",schemaPath:"#/properties/tables/additionalProperties/properties/effectivity/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.effectivity.type,parentSchema:schema11.properties.tables.additionalProperties.properties.effectivity,data:data25};
+if(data16.driving_key !== undefined){
+let data25 = data16.driving_key;
+if(Array.isArray(data25)){
+if(data25.length < 1){
+const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key",schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key,data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -612,12 +613,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data16.primary_key !== undefined){
-let data26 = data16.primary_key;
-if(Array.isArray(data26)){
+const len2 = data25.length;
+for(let i2=0; i2<len2; i2++){
+let data26 = data25[i2];
+if(typeof data26 === "string"){
 if(data26.length < 1){
-const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data26};
+const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -626,12 +627,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-const len2 = data26.length;
-for(let i2=0; i2<len2; i2++){
-let data27 = data26[i2];
-if(typeof data27 === "string"){
-if(data27.length < 1){
-const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data27};
+}
+else {
+const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.driving_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -641,8 +639,9 @@ vErrors.push(err49);
 errors++;
 }
 }
+}
 else {
-const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data27};
+const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key",schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.driving_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -652,9 +651,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
-else {
-const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data26};
+if(data16.effectivity !== undefined){
+let data27 = data16.effectivity;
+if(typeof data27 !== "boolean"){
+const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/effectivity",schemaPath:"#/properties/tables/additionalProperties/properties/effectivity/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.effectivity.type,parentSchema:schema11.properties.tables.additionalProperties.properties.effectivity,data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -664,15 +664,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data16.unique_keys !== undefined){
-let data28 = data16.unique_keys;
+if(data16.primary_key !== undefined){
+let data28 = data16.primary_key;
 if(Array.isArray(data28)){
-const len3 = data28.length;
-for(let i3=0; i3<len3; i3++){
-let data29 = data28[i3];
-if(Array.isArray(data29)){
-if(data29.length < 1){
-const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data29};
+if(data28.length < 1){
+const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data28};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -681,12 +677,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-const len4 = data29.length;
-for(let i4=0; i4<len4; i4++){
-let data30 = data29[i4];
-if(typeof data30 === "string"){
-if(data30.length < 1){
-const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data30};
+const len3 = data28.length;
+for(let i3=0; i3<len3; i3++){
+let data29 = data28[i3];
+if(typeof data29 === "string"){
+if(data29.length < 1){
+const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data29};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -697,7 +693,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3+"/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data30};
+const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data29};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -709,7 +705,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data29};
+const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data28};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -719,9 +715,15 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
-else {
-const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data28};
+if(data16.unique_keys !== undefined){
+let data30 = data16.unique_keys;
+if(Array.isArray(data30)){
+const len4 = data30.length;
+for(let i4=0; i4<len4; i4++){
+let data31 = data30[i4];
+if(Array.isArray(data31)){
+if(data31.length < 1){
+const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data31};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -730,18 +732,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data16.columns !== undefined){
-let data31 = data16.columns;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-for(const key6 in data31){
-let data32 = data31[key6];
-const _errs72 = errors;
-let valid17 = false;
-const _errs73 = errors;
+const len5 = data31.length;
+for(let i5=0; i5<len5; i5++){
+let data32 = data31[i5];
 if(typeof data32 === "string"){
 if(data32.length < 1){
-const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data32};
+const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data32};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -752,7 +748,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data32};
+const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data32};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -761,13 +757,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid0 = _errs73 === errors;
-valid17 = valid17 || _valid0;
-if(!valid17){
-const _errs75 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.type === undefined){
-const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data32};
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -776,9 +769,10 @@ vErrors.push(err59);
 }
 errors++;
 }
-for(const key7 in data32){
-if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
-const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data32};
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data30};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -788,11 +782,17 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data32.type !== undefined){
-let data33 = data32.type;
-if(typeof data33 === "string"){
-if(data33.length < 1){
-const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data33};
+if(data16.columns !== undefined){
+let data33 = data16.columns;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+for(const key6 in data33){
+let data34 = data33[key6];
+const _errs76 = errors;
+let valid19 = false;
+const _errs77 = errors;
+if(typeof data34 === "string"){
+if(data34.length < 1){
+const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -803,7 +803,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data33};
+const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data34};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -812,11 +812,13 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data32.nullable !== undefined){
-let data34 = data32.nullable;
-if(typeof data34 !== "boolean"){
-const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data34};
+var _valid0 = _errs77 === errors;
+valid19 = valid19 || _valid0;
+if(!valid19){
+const _errs79 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.type === undefined){
+const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -825,11 +827,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data32.description !== undefined){
-let data35 = data32.description;
-if(typeof data35 !== "string"){
-const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data35};
+for(const key7 in data34){
+if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
+const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data34};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -839,10 +839,11 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data32.role !== undefined){
-let data36 = data32.role;
-if(typeof data36 !== "string"){
-const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data36};
+if(data34.type !== undefined){
+let data35 = data34.type;
+if(typeof data35 === "string"){
+if(data35.length < 1){
+const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data35};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -851,8 +852,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!(((data36 === "technical") || (data36 === "sensitive")) || (data36 === "ignore"))){
-const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data36};
+}
+else {
+const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data35};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -862,9 +864,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data32};
+if(data34.nullable !== undefined){
+let data36 = data34.nullable;
+if(typeof data36 !== "boolean"){
+const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data36};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -873,11 +876,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-var _valid0 = _errs75 === errors;
-valid17 = valid17 || _valid0;
 }
-if(!valid17){
-const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data32};
+if(data34.description !== undefined){
+let data37 = data34.description;
+if(typeof data37 !== "string"){
+const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data37};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -886,11 +889,59 @@ vErrors.push(err68);
 }
 errors++;
 }
+}
+if(data34.role !== undefined){
+let data38 = data34.role;
+if(typeof data38 !== "string"){
+const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data38};
+if(vErrors === null){
+vErrors = [err69];
+}
 else {
-errors = _errs72;
+vErrors.push(err69);
+}
+errors++;
+}
+if(!(((data38 === "technical") || (data38 === "sensitive")) || (data38 === "ignore"))){
+const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data38};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data34};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+var _valid0 = _errs79 === errors;
+valid19 = valid19 || _valid0;
+}
+if(!valid19){
+const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data34};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+else {
+errors = _errs76;
 if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+if(_errs76){
+vErrors.length = _errs76;
 }
 else {
 vErrors = null;
@@ -900,60 +951,7 @@ vErrors = null;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data31};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-if(data16.references !== undefined){
-let data37 = data16.references;
-if(Array.isArray(data37)){
-const len5 = data37.length;
-for(let i5=0; i5<len5; i5++){
-let data38 = data37[i5];
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.columns === undefined){
-const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data38};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-if(data38.table === undefined){
-const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data38};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-for(const key8 in data38){
-if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
-const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data38};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-}
-if(data38.columns !== undefined){
-let data39 = data38.columns;
-if(Array.isArray(data39)){
-if(data39.length < 1){
-const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data39};
+const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data33};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -962,12 +960,16 @@ vErrors.push(err73);
 }
 errors++;
 }
+}
+if(data16.references !== undefined){
+let data39 = data16.references;
+if(Array.isArray(data39)){
 const len6 = data39.length;
 for(let i6=0; i6<len6; i6++){
 let data40 = data39[i6];
-if(typeof data40 === "string"){
-if(data40.length < 1){
-const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data40};
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.columns === undefined){
+const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data40};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -976,9 +978,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data40};
+if(data40.table === undefined){
+const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data40};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -987,10 +988,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data39};
+for(const key8 in data40){
+if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
+const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1000,11 +1000,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data38.table !== undefined){
-let data41 = data38.table;
-if(typeof data41 === "string"){
+if(data40.columns !== undefined){
+let data41 = data40.columns;
+if(Array.isArray(data41)){
 if(data41.length < 1){
-const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data41};
+const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data41};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1013,9 +1013,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data41};
+const len7 = data41.length;
+for(let i7=0; i7<len7; i7++){
+let data42 = data41[i7];
+if(typeof data42 === "string"){
+if(data42.length < 1){
+const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data42};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1025,11 +1028,8 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data38.target_columns !== undefined){
-let data42 = data38.target_columns;
-if(Array.isArray(data42)){
-if(data42.length < 1){
-const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data42};
+else {
+const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data42};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1038,12 +1038,10 @@ vErrors.push(err79);
 }
 errors++;
 }
-const len7 = data42.length;
-for(let i7=0; i7<len7; i7++){
-let data43 = data42[i7];
-if(typeof data43 === "string"){
-if(data43.length < 1){
-const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data43};
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data41};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1053,8 +1051,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data43};
+if(data40.table !== undefined){
+let data43 = data40.table;
+if(typeof data43 === "string"){
+if(data43.length < 1){
+const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data43};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1064,9 +1065,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
 else {
-const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data42};
+const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data43};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1076,11 +1076,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data38.role !== undefined){
-let data44 = data38.role;
-if(typeof data44 === "string"){
+if(data40.target_columns !== undefined){
+let data44 = data40.target_columns;
+if(Array.isArray(data44)){
 if(data44.length < 1){
-const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data44};
+const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1089,9 +1089,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-else {
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data44};
+const len8 = data44.length;
+for(let i8=0; i8<len8; i8++){
+let data45 = data44[i8];
+if(typeof data45 === "string"){
+if(data45.length < 1){
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data45};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1101,11 +1104,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data38.link !== undefined){
-let data45 = data38.link;
-if(typeof data45 === "string"){
-if(data45.length < 1){
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data45};
+else {
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data45};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1115,8 +1115,9 @@ vErrors.push(err85);
 errors++;
 }
 }
+}
 else {
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data45};
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data44};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1126,9 +1127,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data38};
+if(data40.role !== undefined){
+let data46 = data40.role;
+if(typeof data46 === "string"){
+if(data46.length < 1){
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data46};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1138,9 +1141,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-}
 else {
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data37};
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data46};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1150,17 +1152,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data46 = data16.satellites;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key9 in data46){
-let data47 = data46[key9];
-const _errs109 = errors;
-let valid27 = false;
-const _errs110 = errors;
-if(Array.isArray(data47)){
+if(data40.link !== undefined){
+let data47 = data40.link;
+if(typeof data47 === "string"){
 if(data47.length < 1){
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data47};
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data47};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1169,12 +1165,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-const len8 = data47.length;
-for(let i8=0; i8<len8; i8++){
-let data48 = data47[i8];
-if(typeof data48 === "string"){
-if(data48.length < 1){
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data48};
+}
+else {
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data47};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1184,8 +1177,9 @@ vErrors.push(err90);
 errors++;
 }
 }
+}
 else {
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data48};
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1197,7 +1191,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data47};
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data39};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1206,13 +1200,18 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid1 = _errs110 === errors;
-valid27 = valid27 || _valid1;
-if(!valid27){
+}
+if(data16.satellites !== undefined){
+let data48 = data16.satellites;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key9 in data48){
+let data49 = data48[key9];
+const _errs113 = errors;
+let valid29 = false;
 const _errs114 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.parent === undefined){
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data47};
+if(Array.isArray(data49)){
+if(data49.length < 1){
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data49};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1221,8 +1220,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data47.columns === undefined){
-const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data47};
+const len9 = data49.length;
+for(let i9=0; i9<len9; i9++){
+let data50 = data49[i9];
+if(typeof data50 === "string"){
+if(data50.length < 1){
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data50};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1231,9 +1234,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-for(const key10 in data47){
-if(!((key10 === "parent") || (key10 === "columns"))){
-const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data47};
+}
+else {
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data50};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1243,11 +1246,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data47.parent !== undefined){
-let data49 = data47.parent;
-if(typeof data49 === "string"){
-if(data49.length < 1){
-const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data49};
+}
+else {
+const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1256,9 +1257,13 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-else {
-const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data49};
+var _valid1 = _errs114 === errors;
+valid29 = valid29 || _valid1;
+if(!valid29){
+const _errs118 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.parent === undefined){
+const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1267,12 +1272,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data47.columns !== undefined){
-let data50 = data47.columns;
-if(Array.isArray(data50)){
-if(data50.length < 1){
-const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data50};
+if(data49.columns === undefined){
+const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1281,12 +1282,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-const len9 = data50.length;
-for(let i9=0; i9<len9; i9++){
-let data51 = data50[i9];
-if(typeof data51 === "string"){
-if(data51.length < 1){
-const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data51};
+for(const key10 in data49){
+if(!((key10 === "parent") || (key10 === "columns"))){
+const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1296,8 +1294,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-else {
-const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data51};
+if(data49.parent !== undefined){
+let data51 = data49.parent;
+if(typeof data51 === "string"){
+if(data51.length < 1){
+const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data51};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1307,9 +1308,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
 else {
-const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data50};
+const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1319,9 +1319,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data47};
+if(data49.columns !== undefined){
+let data52 = data49.columns;
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data52};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1330,11 +1332,12 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid1 = _errs114 === errors;
-valid27 = valid27 || _valid1;
-}
-if(!valid27){
-const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data47};
+const len10 = data52.length;
+for(let i10=0; i10<len10; i10++){
+let data53 = data52[i10];
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data53};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1343,21 +1346,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-else {
-errors = _errs109;
-if(vErrors !== null){
-if(_errs109){
-vErrors.length = _errs109;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data46};
+const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data53};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1367,11 +1358,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data16.record_source !== undefined){
-let data52 = data16.record_source;
-if(typeof data52 === "string"){
-if(data52.length < 1){
-const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data52};
+}
+else {
+const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1381,8 +1370,9 @@ vErrors.push(err105);
 errors++;
 }
 }
+}
 else {
-const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data52};
+const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data49};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1391,12 +1381,11 @@ vErrors.push(err106);
 }
 errors++;
 }
+var _valid1 = _errs118 === errors;
+valid29 = valid29 || _valid1;
 }
-if(data16.delta_order !== undefined){
-let data53 = data16.delta_order;
-if(typeof data53 === "string"){
-if(data53.length < 1){
-const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data53};
+if(!valid29){
+const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data49};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1405,124 +1394,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
 else {
-const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data53};
-if(vErrors === null){
-vErrors = [err108];
-}
-else {
-vErrors.push(err108);
-}
-errors++;
-}
-}
-if(data16.duplicates !== undefined){
-let data54 = data16.duplicates;
-const _errs128 = errors;
-let valid33 = false;
-const _errs129 = errors;
-if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data54};
-if(vErrors === null){
-vErrors = [err109];
-}
-else {
-vErrors.push(err109);
-}
-errors++;
-}
-if(!(((data54 === "report") || (data54 === "reject")) || (data54 === "error_table"))){
-const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data54};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-var _valid2 = _errs129 === errors;
-valid33 = valid33 || _valid2;
-if(!valid33){
-const _errs131 = errors;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.keep_last_by === undefined){
-const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data54};
-if(vErrors === null){
-vErrors = [err111];
-}
-else {
-vErrors.push(err111);
-}
-errors++;
-}
-for(const key11 in data54){
-if(!(key11 === "keep_last_by")){
-const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data54};
-if(vErrors === null){
-vErrors = [err112];
-}
-else {
-vErrors.push(err112);
-}
-errors++;
-}
-}
-if(data54.keep_last_by !== undefined){
-let data55 = data54.keep_last_by;
-if(typeof data55 === "string"){
-if(data55.length < 1){
-const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data55};
-if(vErrors === null){
-vErrors = [err113];
-}
-else {
-vErrors.push(err113);
-}
-errors++;
-}
-}
-else {
-const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data55};
-if(vErrors === null){
-vErrors = [err114];
-}
-else {
-vErrors.push(err114);
-}
-errors++;
-}
-}
-}
-else {
-const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data54};
-if(vErrors === null){
-vErrors = [err115];
-}
-else {
-vErrors.push(err115);
-}
-errors++;
-}
-var _valid2 = _errs131 === errors;
-valid33 = valid33 || _valid2;
-}
-if(!valid33){
-const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data54};
-if(vErrors === null){
-vErrors = [err116];
-}
-else {
-vErrors.push(err116);
-}
-errors++;
-}
-else {
-errors = _errs128;
+errors = _errs113;
 if(vErrors !== null){
-if(_errs128){
-vErrors.length = _errs128;
+if(_errs113){
+vErrors.length = _errs113;
 }
 else {
 vErrors = null;
@@ -1532,7 +1408,123 @@ vErrors = null;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data48};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data16.record_source !== undefined){
+let data54 = data16.record_source;
+if(typeof data54 === "string"){
+if(data54.length < 1){
+const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data54};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data54};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data16.delta_order !== undefined){
+let data55 = data16.delta_order;
+if(typeof data55 === "string"){
+if(data55.length < 1){
+const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data55};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data55};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data16.duplicates !== undefined){
+let data56 = data16.duplicates;
+const _errs132 = errors;
+let valid35 = false;
+const _errs133 = errors;
+if(typeof data56 !== "string"){
+const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data56};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+if(!(((data56 === "report") || (data56 === "reject")) || (data56 === "error_table"))){
+const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data56};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+var _valid2 = _errs133 === errors;
+valid35 = valid35 || _valid2;
+if(!valid35){
+const _errs135 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.keep_last_by === undefined){
+const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data56};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+for(const key11 in data56){
+if(!(key11 === "keep_last_by")){
+const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data56};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data56.keep_last_by !== undefined){
+let data57 = data56.keep_last_by;
+if(typeof data57 === "string"){
+if(data57.length < 1){
+const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data57};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1542,9 +1534,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
 else {
-const err118 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+const err118 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data57};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1554,12 +1545,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data56 = data.business_vault;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key12 in data56){
-if(!(key12 === "rules")){
-const err119 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data56};
+}
+else {
+const err119 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1568,16 +1556,11 @@ vErrors.push(err119);
 }
 errors++;
 }
+var _valid2 = _errs135 === errors;
+valid35 = valid35 || _valid2;
 }
-if(data56.rules !== undefined){
-let data57 = data56.rules;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key13 in data57){
-let data58 = data57[key13];
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key14 in data58){
-if(!((key14 === "derive") || (key14 === "filter"))){
-const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data58};
+if(!valid35){
+const err120 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data56};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1586,15 +1569,21 @@ vErrors.push(err120);
 }
 errors++;
 }
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
 }
-if(data58.derive !== undefined){
-let data59 = data58.derive;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key15 in data59){
-let data60 = data59[key15];
-if(typeof data60 === "string"){
-if(data60.length < 1){
-const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data60};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1604,8 +1593,9 @@ vErrors.push(err121);
 errors++;
 }
 }
+}
 else {
-const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data60};
+const err122 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1615,9 +1605,12 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data59};
+if(data.business_vault !== undefined){
+let data58 = data.business_vault;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key12 in data58){
+if(!(key12 === "rules")){
+const err123 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data58};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1627,11 +1620,15 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data58.filter !== undefined){
-let data61 = data58.filter;
-if(typeof data61 === "string"){
-if(data61.length < 1){
-const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data61};
+if(data58.rules !== undefined){
+let data59 = data58.rules;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key13 in data59){
+let data60 = data59[key13];
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key14 in data60){
+if(!((key14 === "derive") || (key14 === "filter"))){
+const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data60};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1641,8 +1638,14 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data61};
+if(data60.derive !== undefined){
+let data61 = data60.derive;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key15 in data61){
+let data62 = data61[key15];
+if(typeof data62 === "string"){
+if(data62.length < 1){
+const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1652,9 +1655,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
 else {
-const err126 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data58};
+const err126 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1666,7 +1668,7 @@ errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data57};
+const err127 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data61};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1676,9 +1678,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data56};
+if(data60.filter !== undefined){
+let data63 = data60.filter;
+if(typeof data63 === "string"){
+if(data63.length < 1){
+const err128 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data63};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1688,12 +1692,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data62 = data.access_layer;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-for(const key16 in data62){
-if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
-const err129 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data62};
+else {
+const err129 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data63};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1703,13 +1703,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data62.presentation_views !== undefined){
-let data63 = data62.presentation_views;
-const _errs156 = errors;
-let valid40 = false;
-const _errs157 = errors;
-if(typeof data63 !== "string"){
-const err130 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data63};
+}
+else {
+const err130 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data60};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1718,8 +1714,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(!((data63 === "all") || (data63 === "none"))){
-const err131 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data63};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data59};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1728,17 +1726,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid3 = _errs157 === errors;
-valid40 = valid40 || _valid3;
-if(!valid40){
-const _errs159 = errors;
-if(Array.isArray(data63)){
-const len10 = data63.length;
-for(let i10=0; i10<len10; i10++){
-let data64 = data63[i10];
-if(typeof data64 === "string"){
-if(data64.length < 1){
-const err132 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data64};
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data58};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1748,8 +1739,12 @@ vErrors.push(err132);
 errors++;
 }
 }
-else {
-const err133 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data64};
+if(data.access_layer !== undefined){
+let data64 = data.access_layer;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key16 in data64){
+if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
+const err133 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data64};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1759,9 +1754,13 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data63};
+if(data64.presentation_views !== undefined){
+let data65 = data64.presentation_views;
+const _errs160 = errors;
+let valid42 = false;
+const _errs161 = errors;
+if(typeof data65 !== "string"){
+const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1770,11 +1769,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs159 === errors;
-valid40 = valid40 || _valid3;
-}
-if(!valid40){
-const err135 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data63};
+if(!((data65 === "all") || (data65 === "none"))){
+const err135 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1783,26 +1779,17 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs156;
-if(vErrors !== null){
-if(_errs156){
-vErrors.length = _errs156;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data62.dimensional_models !== undefined){
-let data65 = data62.dimensional_models;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key17 in data65){
-let data66 = data65[key17];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.fact === undefined){
-const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data66};
+var _valid3 = _errs161 === errors;
+valid42 = valid42 || _valid3;
+if(!valid42){
+const _errs163 = errors;
+if(Array.isArray(data65)){
+const len11 = data65.length;
+for(let i11=0; i11<len11; i11++){
+let data66 = data65[i11];
+if(typeof data66 === "string"){
+if(data66.length < 1){
+const err136 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data66};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1811,8 +1798,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data66.measures === undefined){
-const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data66};
+}
+else {
+const err137 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data66};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1821,9 +1809,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-for(const key18 in data66){
-if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
-const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data66};
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1832,11 +1821,11 @@ vErrors.push(err138);
 }
 errors++;
 }
+var _valid3 = _errs163 === errors;
+valid42 = valid42 || _valid3;
 }
-if(data66.description !== undefined){
-let data67 = data66.description;
-if(typeof data67 !== "string"){
-const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data67};
+if(!valid42){
+const err139 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data65};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1845,12 +1834,26 @@ vErrors.push(err139);
 }
 errors++;
 }
+else {
+errors = _errs160;
+if(vErrors !== null){
+if(_errs160){
+vErrors.length = _errs160;
 }
-if(data66.fact !== undefined){
-let data68 = data66.fact;
-if(typeof data68 === "string"){
-if(data68.length < 1){
-const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data68};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data64.dimensional_models !== undefined){
+let data67 = data64.dimensional_models;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key17 in data67){
+let data68 = data67[key17];
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.fact === undefined){
+const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1859,9 +1862,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data68};
+if(data68.measures === undefined){
+const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1870,12 +1872,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data66.measures !== undefined){
-let data69 = data66.measures;
-if(Array.isArray(data69)){
-if(data69.length < 1){
-const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data69};
+for(const key18 in data68){
+if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
+const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1884,12 +1883,11 @@ vErrors.push(err142);
 }
 errors++;
 }
-const len11 = data69.length;
-for(let i11=0; i11<len11; i11++){
-let data70 = data69[i11];
-if(typeof data70 === "string"){
-if(data70.length < 1){
-const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data70};
+}
+if(data68.description !== undefined){
+let data69 = data68.description;
+if(typeof data69 !== "string"){
+const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data69};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1899,8 +1897,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-else {
-const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data70};
+if(data68.fact !== undefined){
+let data70 = data68.fact;
+if(typeof data70 === "string"){
+if(data70.length < 1){
+const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data70};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1910,9 +1911,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
 else {
-const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data69};
+const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data70};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1922,11 +1922,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data66.dimensions !== undefined){
-let data71 = data66.dimensions;
+if(data68.measures !== undefined){
+let data71 = data68.measures;
 if(Array.isArray(data71)){
 if(data71.length < 1){
-const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data71};
+const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data71};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1940,7 +1940,7 @@ for(let i12=0; i12<len12; i12++){
 let data72 = data71[i12];
 if(typeof data72 === "string"){
 if(data72.length < 1){
-const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data72};
+const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data72};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1951,7 +1951,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data72};
+const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data72};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1963,7 +1963,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data71};
+const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data71};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1973,9 +1973,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-}
-else {
-const err150 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data66};
+if(data68.dimensions !== undefined){
+let data73 = data68.dimensions;
+if(Array.isArray(data73)){
+if(data73.length < 1){
+const err150 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data73};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1984,10 +1986,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data65};
+const len13 = data73.length;
+for(let i13=0; i13<len13; i13++){
+let data74 = data73[i13];
+if(typeof data74 === "string"){
+if(data74.length < 1){
+const err151 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data74};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1997,14 +2001,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data62.reporting_views !== undefined){
-let data73 = data62.reporting_views;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key19 in data73){
-let data74 = data73[key19];
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.from === undefined){
-const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data74};
+else {
+const err152 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data74};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2013,9 +2011,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-for(const key20 in data74){
-if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
-const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data74};
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data73};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2025,10 +2024,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data74.description !== undefined){
-let data75 = data74.description;
-if(typeof data75 !== "string"){
-const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data75};
+}
+else {
+const err154 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2038,11 +2036,9 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data74.from !== undefined){
-let data76 = data74.from;
-if(typeof data76 === "string"){
-if(data76.length < 1){
-const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data76};
+}
+else {
+const err155 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data67};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2052,8 +2048,14 @@ vErrors.push(err155);
 errors++;
 }
 }
-else {
-const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data76};
+if(data64.reporting_views !== undefined){
+let data75 = data64.reporting_views;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+for(const key19 in data75){
+let data76 = data75[key19];
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.from === undefined){
+const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2062,12 +2064,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data74.columns !== undefined){
-let data77 = data74.columns;
-if(Array.isArray(data77)){
-if(data77.length < 1){
-const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data77};
+for(const key20 in data76){
+if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
+const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2076,12 +2075,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-const len13 = data77.length;
-for(let i13=0; i13<len13; i13++){
-let data78 = data77[i13];
-if(typeof data78 === "string"){
-if(data78.length < 1){
-const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data78};
+}
+if(data76.description !== undefined){
+let data77 = data76.description;
+if(typeof data77 !== "string"){
+const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2091,8 +2089,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-else {
-const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data78};
+if(data76.from !== undefined){
+let data78 = data76.from;
+if(typeof data78 === "string"){
+if(data78.length < 1){
+const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data78};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2102,9 +2103,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-}
 else {
-const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data77};
+const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data78};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2114,11 +2114,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data74.filter !== undefined){
-let data79 = data74.filter;
-if(typeof data79 === "string"){
+if(data76.columns !== undefined){
+let data79 = data76.columns;
+if(Array.isArray(data79)){
 if(data79.length < 1){
-const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data79};
+const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data79};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2127,9 +2127,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-else {
-const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data79};
+const len14 = data79.length;
+for(let i14=0; i14<len14; i14++){
+let data80 = data79[i14];
+if(typeof data80 === "string"){
+if(data80.length < 1){
+const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data80};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2139,9 +2142,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
 else {
-const err163 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data74};
+const err163 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data80};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2153,7 +2155,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data73};
+const err164 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data79};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2163,9 +2165,11 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data62};
+if(data76.filter !== undefined){
+let data81 = data76.filter;
+if(typeof data81 === "string"){
+if(data81.length < 1){
+const err165 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data81};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2175,14 +2179,61 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
 else {
-const err166 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err166 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data81};
 if(vErrors === null){
 vErrors = [err166];
 }
 else {
 vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data76};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data75};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data64};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+}
+else {
+const err170 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
 }
 errors++;
 }
