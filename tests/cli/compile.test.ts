@@ -42,7 +42,7 @@ describe('vault compile', () => {
     const dir = workspace();
     const first = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('wrote 54 files to generated/ews');
+    expect(first.stderr).toContain('wrote 60 files to generated/ews');
     const a = snapshot(join(dir, 'generated'));
     expect(Object.keys(a)).toContain('ews/manifest.json');
     expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
@@ -116,7 +116,7 @@ describe('vault compile', () => {
     expect(result['metadata']).toEqual({
       model_name: 'ews',
       output_dir: 'generated/ews',
-      total_files_generated: 54, // early_warning_signal_input forms a link per reference: 2 raw and 2 business links
+      total_files_generated: 60, // early_warning_signal_input forms a link per reference: 2 raw and 2 business links; each of the 3 links an effectivity satellite
       pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'],
     });
     expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(36); // 17 raw vault (a reference table and a multi-active satellite among them), 13 business vault, 6 access layer
+    expect(entities).toBe(39); // 20 raw vault (a reference table, a multi-active satellite and 3 effectivity satellites among them), 13 business vault, 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 

@@ -83,7 +83,7 @@ describe('vault explain', () => {
     const r = runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal\n  record source: ews_core.early_warning_signal\n',
+      'source.tables.early_warning_signal (source table)\n  feeds: raw_vault.hubs.business_partner, raw_vault.hubs.early_warning_signal, raw_vault.links.early_warning_signal_business_partner, raw_vault.satellites.early_warning_signal, raw_vault.effectivity_satellites.early_warning_signal_business_partner\n  record source: ews_core.early_warning_signal\n',
     );
     const json = JSON.parse(runVault(['explain', 'specs/ews.yaml', 'source.early_warning_signal', '--json']).stdout) as { entities: Array<{ record_source?: string }> };
     expect(json.entities.map((e) => e.record_source)).toEqual(['ews_core.early_warning_signal']);

@@ -98,7 +98,7 @@ describe('vault graph', () => {
     expect(json.status).toBe('ok');
     expect(json.model).toBe('ews');
     expect(runVault(['graph', 'specs/ews.yaml', '--json']).stdout).toBe(printed);
-    expect(json.nodes).toHaveLength(26); // ews: one raw and one business link more (one per relationship of early_warning_signal_input)
+    expect(json.nodes).toHaveLength(29); // ews: one raw and one business link more (one per relationship of early_warning_signal_input), an effectivity satellite per driven link
     expect(json.edges).toContainEqual({ from: 'source.tables.early_warning_signal', to: 'raw_vault.hubs.business_partner' });
   });
 
@@ -136,7 +136,8 @@ describe('vault graph', () => {
 
   it('takes the names vault explain prints: layer and name, kind and name', () => {
     for (const [name, id] of [
-      ['raw_vault.early_warning_signal_input_batch_manifest', 'raw_vault.links.early_warning_signal_input_batch_manifest'],
+      ['raw_vault.customer_account_monitoring_batch_manifest', 'raw_vault.hubs.customer_account_monitoring_batch_manifest'],
+      ['effectivity_satellite.early_warning_signal_input_batch_manifest', 'raw_vault.effectivity_satellites.early_warning_signal_input_batch_manifest'],
       ['source.early_warning_signal', 'source.tables.early_warning_signal'],
       ['satellite.early_warning_signal', 'raw_vault.satellites.early_warning_signal'],
     ] as const) {

@@ -130,6 +130,8 @@ class RawLinkSatellite(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class RawEffectivitySatellite(Enum):
+    """No raw vault effectivity satellites in this model."""
 class RawMultiActiveSatellite(Enum):
     """No raw vault multi-active satellites in this model."""
 
@@ -409,6 +411,7 @@ describe('framework profile', () => {
       'RawLink',
       'RawNonHistorizedLink',
       'RawLinkSatellite',
+      'RawEffectivitySatellite',
       'RawMultiActiveSatellite',
       'ReferenceTable',
       'BusinessHub',
@@ -432,6 +435,7 @@ describe('framework profile', () => {
       'build_business_vault_link',
       'build_business_vault_link_satellite',
       'build_dimensional_model',
+      'build_raw_vault_effectivity_satellite',
       'build_raw_vault_hub',
       'build_raw_vault_link',
       'build_raw_vault_link_satellite',
@@ -557,6 +561,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
+    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'effectivity_satellites', 'reference_tables']);
     expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'multi_active_satellites', 'reference_tables']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);

@@ -62,6 +62,7 @@ export const EXPECTED = {
   'raw_vault.non_historized_links': ['non_historized_link', 'RawNonHistorizedLink', 'build_raw_vault_non_historized_link', false],
   'raw_vault.satellites': ['satellite', 'RawSatellite', 'build_raw_vault_satellite', true],
   'raw_vault.link_satellites': ['link_satellite', 'RawLinkSatellite', 'build_raw_vault_link_satellite', true],
+  'raw_vault.effectivity_satellites': ['effectivity_satellite', 'RawEffectivitySatellite', 'build_raw_vault_effectivity_satellite', true],
   'raw_vault.multi_active_satellites': ['multi_active_satellite', 'RawMultiActiveSatellite', 'build_raw_vault_multi_active_satellite', true],
   'raw_vault.reference_tables': ['reference_table', 'ReferenceTable', 'build_reference_table', false],
   'business_vault.hubs': ['business_hub', 'BusinessHub', 'build_business_vault_hub', false],

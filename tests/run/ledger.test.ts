@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ON, count, createWorkspace, insertedCounts, skippedEntities, table, type Workspace } from './workspace.js';
 
 /** The entities whose loads read each landing table of the ews model. */
-const READS_SIGNAL = ['hub business_partner', 'hub early_warning_signal', 'link early_warning_signal_business_partner', 'satellite early_warning_signal'];
+const READS_SIGNAL = [
+  'effectivity_satellite early_warning_signal_business_partner',
+  'hub business_partner',
+  'hub early_warning_signal',
+  'link early_warning_signal_business_partner',
+  'satellite early_warning_signal',
+];
 const ALL = [
   ...READS_SIGNAL,
   'hub customer_account_monitoring_batch_manifest',
@@ -16,6 +22,8 @@ const ALL = [
   'link early_warning_signal_input_business_partner',
   'link early_warning_signal_input_batch_manifest',
   'satellite early_warning_signal_input',
+  'effectivity_satellite early_warning_signal_input_business_partner',
+  'effectivity_satellite early_warning_signal_input_batch_manifest',
 ].sort();
 
 describe(`the load ledger of vault run on ${ON}`, () => {

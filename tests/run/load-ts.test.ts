@@ -99,7 +99,9 @@ describe(`vault run --load-ts on ${ON}`, () => {
     expect((await ws.vaultAsync(['run', ws.spec, '--load-ts', '2024-01-01'])).code).toBe(0);
     const unchanged = await ws.vaultAsync(['run', ws.spec, '--load-ts', '2024-01-02']);
     expect(unchanged.code).toBe(0);
-    expect(skippedEntities(unchanged.stdout).size).toBe(ws.model.byKind.hub.length + ws.model.byKind.link.length + ws.model.byKind.satellite.length + ws.model.byKind.link_satellite.length);
+    expect(skippedEntities(unchanged.stdout).size).toBe(
+      ws.model.byKind.hub.length + ws.model.byKind.link.length + ws.model.byKind.satellite.length + ws.model.byKind.link_satellite.length + ws.model.byKind.effectivity_satellite.length,
+    );
     for (const bad of ['0000-01-01', '0001-01-01T00:00:00+01']) {
       const r = await ws.vaultAsync(['run', ws.spec, '--load-ts', bad]);
       expect(r.code, `${bad}: ${r.stderr}`).toBe(2);

@@ -35,7 +35,12 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const inserted = insertedCounts(run.stdout);
     const rv = ws.model.byKind;
     // In dependency order, however many loads ran at once (--jobs, 4 on a server).
-    expect([...inserted.keys()]).toEqual([...rv.hub.map((h) => `hub ${h.name}`), ...rv.link.map((l) => `link ${l.name}`), ...rv.satellite.map((s) => `satellite ${s.name}`)]);
+    expect([...inserted.keys()]).toEqual([
+      ...rv.hub.map((h) => `hub ${h.name}`),
+      ...rv.link.map((l) => `link ${l.name}`),
+      ...rv.satellite.map((s) => `satellite ${s.name}`),
+      ...rv.effectivity_satellite.map((e) => `effectivity_satellite ${e.name}`),
+    ]);
     for (const [entity, n] of inserted) expect(n, entity).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/setup\s+nothing to create/);
     expect(run.stdout).toMatch(/business vault\n/);
@@ -70,11 +75,11 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const again = ws.vault(['run', ws.spec, '--load-ts', T1]);
     expect(again.code, again.stderr).toBe(0);
     const inserted = insertedCounts(again.stdout);
-    expect(inserted.size).toBe(9); // 4 hubs, 3 links (one per relationship), 2 satellites
+    expect(inserted.size).toBe(12); // 4 hubs, 3 links (one per relationship), 2 satellites, 3 effectivity satellites (one per link)
     for (const [entity, n] of inserted) expect(n, entity).toBe(0);
     // The landing tables are as the first run left them: the ledger skips every load.
     expect(skippedEntities(again.stdout)).toEqual(new Map([...inserted.keys()].map((e) => [e, T1])));
-    expect(again.stdout).toContain('✓ 0 rows inserted into 9 entities (9 unchanged since their last load, skipped)');
+    expect(again.stdout).toContain('✓ 0 rows inserted into 12 entities (12 unchanged since their last load, skipped)');
     // Without --count-views the views are not evaluated, only listed by layer.
     expect(again.stdout).toMatch(/ {2}business vault\n {4}\d+ views up to date \(--count-views to count their rows\)\n/);
     expect(again.stdout).not.toMatch(/business_hub business_partner +\d+ rows/);
@@ -86,10 +91,10 @@ describe(`vault seed and vault run on ${ON}`, () => {
     for (const loadTs of ['2024-05-01T12:00:00Z', '2024-04-30T00:00:00Z']) {
       const again = ws.vault(['run', ws.spec, '--load-ts', loadTs, '--no-skip-unchanged']);
       expect(again.code, again.stderr).toBe(0);
-      expect(insertedCounts(again.stdout).size).toBe(9);
+      expect(insertedCounts(again.stdout).size).toBe(12);
       for (const [entity, n] of insertedCounts(again.stdout)) expect(n, `${entity} at ${loadTs}`).toBe(0);
       expect(skippedEntities(again.stdout).size).toBe(0);
-      expect(again.stdout).toContain('✓ 0 rows inserted into 9 entities in');
+      expect(again.stdout).toContain('✓ 0 rows inserted into 12 entities in');
     }
     expect(await tableCounts()).toEqual(before);
   });
@@ -129,9 +134,47 @@ describe(`vault seed and vault run on ${ON}`, () => {
     });
   });
 
+  it('after batch 2 some signals have moved to another partner, and the star still has exactly one fact row per signal, at its partner now', async () => {
+    await ws.session(async (q) => {
+      const eff = raw('eff_early_warning_signal_business_partner');
+      // Batch 2 changes some signals' partner: starts loaded at T2 for signals known before.
+      const moved = await count(
+        q,
+        `SELECT count(DISTINCT early_warning_signal_hk) FROM ${eff} WHERE load_ts >= $1 AND early_warning_signal_hk IN (SELECT early_warning_signal_hk FROM ${eff} WHERE load_ts < $1)`,
+        [T2],
+      );
+      expect(moved).toBeGreaterThan(0);
+      const signals = await count(q, `SELECT count(*) FROM ${raw('hub_early_warning_signal')} WHERE early_warning_signal_hk <> '${'0'.repeat(32)}'`);
+      const fact = table(ws.model, 'accessLayer', 'fct_early_warning_signal_star');
+      expect(await count(q, `SELECT count(*) FROM ${fact}`)).toBe(signals);
+      // One per signal: the business link offers one relationship per driving key (the fact's own
+      // signal key is the zero key where the business hub's filter leaves the signal out).
+      const blnk = table(ws.model, 'businessVault', 'blnk_early_warning_signal_business_partner');
+      expect(await count(q, `SELECT count(DISTINCT early_warning_signal_hk) FROM ${blnk} WHERE early_warning_signal_hk <> '${'0'.repeat(32)}'`)).toBe(signals);
+      // Each fact row's partner is the one the signal's latest landing row (in delta order) names.
+      const landed = landing(2, 'early_warning_signal');
+      const [id, partner, updated] = ['early_warning_signal_id', 'business_partner_id', 'updated_at'].map((c) => landed.columns.indexOf(c));
+      const latest = new Map<string, { at: string; partner: string }>();
+      for (const row of landed.rows) {
+        const [k, p, at] = [String(row[id!]), String(row[partner!]), String(row[updated!])];
+        const seen = latest.get(k);
+        if (seen === undefined || seen.at < at) latest.set(k, { at, partner: p });
+      }
+      const rows = await q(
+        `SELECT s.early_warning_signal_id AS signal, p.business_partner_id AS partner FROM ${fact} AS f
+         JOIN ${table(ws.model, 'businessVault', 'bhub_early_warning_signal')} AS s USING (early_warning_signal_hk)
+         JOIN ${table(ws.model, 'businessVault', 'bhub_business_partner')} AS p USING (business_partner_hk)`,
+      );
+      for (const r of rows) {
+        const expected = latest.get(String(r['signal']));
+        if (expected !== undefined) expect(String(r['partner']), `signal ${String(r['signal'])}`).toBe(expected.partner);
+      }
+    });
+  });
+
   async function tableCounts(): Promise<Record<string, number>> {
     const rv = ws.model.byKind;
-    const names = [...rv.hub.map((h) => `hub_${h.name}`), ...rv.link.map((l) => `lnk_${l.name}`), ...rv.satellite.map((s) => `sat_${s.name}`)];
+    const names = [...rv.hub.map((h) => `hub_${h.name}`), ...rv.link.map((l) => `lnk_${l.name}`), ...rv.satellite.map((s) => `sat_${s.name}`), ...rv.effectivity_satellite.map((e) => `eff_${e.name}`)];
     return ws.session(async (q) => {
       const out: Record<string, number> = {};
       for (const n of names) out[n] = await count(q, `SELECT count(*) FROM ${raw(n)}`);

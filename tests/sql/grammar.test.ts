@@ -131,9 +131,10 @@ describe('specs/ews.yaml', () => {
     await expect(files.find((f) => f.path === 'sql/setup.sql')!.content).toMatchFileSnapshot('../golden/sql/ews-setup.sql');
   });
 
-  it('loads hubs, then links, then satellites, each with the batch timestamp as $1', () => {
+  it('loads hubs, then links, then satellites and effectivity satellites, each with the batch timestamp as $1', () => {
     const kinds = sqlPlan(model).loads.map((l) => l.kind);
-    expect(kinds).toEqual([...kinds].sort((a, b) => ['hub', 'link', 'satellite', 'link_satellite'].indexOf(a) - ['hub', 'link', 'satellite', 'link_satellite'].indexOf(b)));
+    const order = ['hub', 'link', 'satellite', 'link_satellite', 'effectivity_satellite'];
+    expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     for (const l of sqlPlan(model).loads) {
       for (const s of l.statements) {
         // The declared parameter is the one the text uses: vault run binds by the declaration.

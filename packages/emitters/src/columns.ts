@@ -12,6 +12,7 @@ import {
   type EntityOfKind,
   type HashAlgorithm,
   type KindHandlers,
+  type EffectivitySatellite,
   type LinkSatellite,
   type MultiActiveSatellite,
   type ReferenceTable,
@@ -97,7 +98,7 @@ function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<str
  * its source table has none.
  * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
-export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable): EntityColumn | undefined {
+export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
   const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
@@ -151,6 +152,11 @@ const multiActiveSatelliteColumns = (s: EntityOfKind<'multi_active_satellite'>, 
   satelliteColumns(columns.model, s.parentHashKey, [...s.multiActiveKey, ...s.payload], deltaOrderColumn(columns, s));
 const businessSatelliteColumns = (s: EntityOfKind<'business_satellite' | 'business_link_satellite'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> =>
   satelliteColumns(model, s.parentHashKey, [...s.columns, ...s.derived, ...(s.lookups ?? []).flatMap((l) => l.columns)]);
+/** An effectivity satellite: the link hash key a driving key starts pointing at, the driving key, the metadata, the delta order. */
+const effectivityColumns = (e: EffectivitySatellite, columns: ModelColumns): ReadonlyArray<EntityColumn> => {
+  const deltaOrder = deltaOrderColumn(columns, e);
+  return [hash(columns.model, e.parentHashKey), ...e.drivingKey.map((k) => hash(columns.model, k)), ...METADATA, ...(deltaOrder === undefined ? [] : [deltaOrder])];
+};
 /** A reference table: its codes (the key, no hash key), the metadata, the hashdiff, then the descriptions. */
 const referenceTableColumns = (r: ReferenceTable, columns: ModelColumns): ReadonlyArray<EntityColumn> => {
   const deltaOrder = deltaOrderColumn(columns, r);
@@ -171,6 +177,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   non_historized_link: nonHistorizedLinkColumns,
   satellite: rawSatelliteColumns,
   link_satellite: rawSatelliteColumns,
+  effectivity_satellite: effectivityColumns,
   multi_active_satellite: multiActiveSatelliteColumns,
   reference_table: referenceTableColumns,
   business_satellite: businessSatelliteColumns,

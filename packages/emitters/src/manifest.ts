@@ -253,6 +253,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   }),
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  effectivity_satellite: (e, rs) => ({ parent: e.parent, driving_key: [...e.drivingKey], sources: [source(e.source, rs)] }),
   multi_active_satellite: (s, rs) => ({
     parent: s.parent,
     parent_key_columns: [...s.parentKey],

@@ -85,6 +85,7 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   ],
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  effectivity_satellite: (e) => [`effectivity_satellite ${src(e.source)} driving ${e.drivingKey.length}`],
   multi_active_satellite: (s) => [`multi_active_satellite ${src(s.source)} key ${s.multiActiveKey.map((c) => c.sourceColumn).join(',')} ${s.sensitive ? 'sensitive' : ''}`],
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
   business_hub: filter,

@@ -144,6 +144,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   non_historized_link: taken,
   satellite: satelliteTargets,
   link_satellite: satelliteTargets,
+  // Named after its link: renaming the link renames it.
+  effectivity_satellite: taken,
   // Named after its table: no spec key renames it.
   multi_active_satellite: taken,
   // Named after its table: no spec key renames it.

@@ -52,6 +52,12 @@ class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
 
 
+class RawEffectivitySatellite(Enum):
+    EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
+    EARLY_WARNING_SIGNAL_INPUT_BATCH_MANIFEST = 'early_warning_signal_input_batch_manifest'
+    EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER = 'early_warning_signal_input_business_partner'
+
+
 class RawMultiActiveSatellite(Enum):
     """No raw vault multi-active satellites in this model."""
 

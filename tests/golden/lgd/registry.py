@@ -62,6 +62,12 @@ class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
 
 
+class RawEffectivitySatellite(Enum):
+    FACILITY_BUSINESS_PARTNER = 'facility_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER = 'loss_given_default_score_business_partner'
+    LOSS_GIVEN_DEFAULT_SCORE_FACILITY = 'loss_given_default_score_facility'
+
+
 class RawMultiActiveSatellite(Enum):
     BUSINESS_PARTNER_EXTERNAL_RATING = 'business_partner_external_rating'
 

@@ -133,6 +133,36 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."sat_early_warning_signal_input" (
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."eff_early_warning_signal_business_partner" (
+  "early_warning_signal_business_partner_hk" char(32) NOT NULL,
+  "early_warning_signal_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  "record_source" text NOT NULL,
+  "delta_order" timestamptz,
+  PRIMARY KEY ("early_warning_signal_hk", "load_ts"),
+  UNIQUE ("early_warning_signal_hk", "delta_order", "early_warning_signal_business_partner_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."eff_early_warning_signal_input_batch_manifest" (
+  "early_warning_signal_input_batch_manifest_hk" char(32) NOT NULL,
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  "record_source" text NOT NULL,
+  "delta_order" timestamptz,
+  PRIMARY KEY ("early_warning_signal_input_hk", "load_ts"),
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_batch_manifest_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."eff_early_warning_signal_input_business_partner" (
+  "early_warning_signal_input_business_partner_hk" char(32) NOT NULL,
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  "record_source" text NOT NULL,
+  "delta_order" timestamptz,
+  PRIMARY KEY ("early_warning_signal_input_hk", "load_ts"),
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk")
+);
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal" (
   "early_warning_signal_hk" char(32) NOT NULL,
   "delta_order" timestamptz,
@@ -147,6 +177,30 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal_input" (
   "hashdiff" char(32) NOT NULL,
   "load_ts" timestamptz NOT NULL,
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_business_partner" (
+  "early_warning_signal_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "early_warning_signal_business_partner_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_hk", "delta_order", "early_warning_signal_business_partner_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_input_batch_manifest" (
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "early_warning_signal_input_batch_manifest_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_batch_manifest_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_input_business_partner" (
+  "early_warning_signal_input_hk" char(32) NOT NULL,
+  "delta_order" timestamptz,
+  "early_warning_signal_input_business_partner_hk" char(32) NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk")
 );
 
 DO $vault_evolve$
@@ -253,6 +307,54 @@ BEGIN
   ) THEN
     ALTER TABLE "raw_vault"."sat_early_warning_signal_input" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff");
   END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_business_partner_hk', 'early_warning_signal_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_business_partner"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text,
+      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
+  END IF;
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+      SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_hk', 'delta_order', 'early_warning_signal_business_partner_hk']) WITH ORDINALITY AS u(name, n)
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND a.attname = u.name ORDER BY u.n
+    ), ' ')
+  ) THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_business_partner" ADD UNIQUE ("early_warning_signal_hk", "delta_order", "early_warning_signal_business_partner_hk");
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_batch_manifest_hk', 'early_warning_signal_input_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_batch_manifest"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_batch_manifest_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text,
+      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
+  END IF;
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+      SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_input_hk', 'delta_order', 'early_warning_signal_input_batch_manifest_hk']) WITH ORDINALITY AS u(name, n)
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND a.attname = u.name ORDER BY u.n
+    ), ' ')
+  ) THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_batch_manifest" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_batch_manifest_hk");
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_business_partner_hk', 'early_warning_signal_input_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner"
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "record_source" text,
+      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
+  END IF;
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+      SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_input_hk', 'delta_order', 'early_warning_signal_input_business_partner_hk']) WITH ORDINALITY AS u(name, n)
+      JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND a.attname = u.name ORDER BY u.n
+    ), ' ')
+  ) THEN
+    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk");
+  END IF;
 END
 $vault_evolve$;
 
@@ -319,6 +421,69 @@ JOIN (
 ) AS "c"
   ON "c"."early_warning_signal_input_hk" = "s"."early_warning_signal_input_hk" AND "c"."load_ts" = "s"."load_ts"
 WHERE "c"."$previous_hashdiff" IS DISTINCT FROM "c"."hashdiff";
+
+CREATE OR REPLACE VIEW "business_vault"."hist_eff_early_warning_signal_business_partner" AS
+SELECT
+  "r"."early_warning_signal_business_partner_hk",
+  "r"."early_warning_signal_hk",
+  "r"."delta_order" AS "effective_from",
+  "r"."effective_to",
+  "r"."$next_hk" IS NULL AS "is_current",
+  "r"."load_ts",
+  "r"."record_source"
+FROM (
+  SELECT "c".*, lead("delta_order") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_business_partner_hk") AS "effective_to", lead("early_warning_signal_business_partner_hk") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_business_partner_hk") AS "$next_hk"
+  FROM (
+    SELECT "s".*, lag("early_warning_signal_business_partner_hk") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_business_partner_hk") AS "$previous_hk"
+    FROM "raw_vault"."eff_early_warning_signal_business_partner" AS "s"
+  ) AS "c"
+  WHERE "c"."$previous_hk" IS DISTINCT FROM "c"."early_warning_signal_business_partner_hk"
+) AS "r"
+JOIN "raw_vault"."lnk_early_warning_signal_business_partner" AS "l"
+  ON "l"."early_warning_signal_business_partner_hk" = "r"."early_warning_signal_business_partner_hk"
+WHERE NOT ("l"."business_partner_hk" = '00000000000000000000000000000000');
+
+CREATE OR REPLACE VIEW "business_vault"."hist_eff_early_warning_signal_input_batch_manifest" AS
+SELECT
+  "r"."early_warning_signal_input_batch_manifest_hk",
+  "r"."early_warning_signal_input_hk",
+  "r"."delta_order" AS "effective_from",
+  "r"."effective_to",
+  "r"."$next_hk" IS NULL AS "is_current",
+  "r"."load_ts",
+  "r"."record_source"
+FROM (
+  SELECT "c".*, lead("delta_order") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_batch_manifest_hk") AS "effective_to", lead("early_warning_signal_input_batch_manifest_hk") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_batch_manifest_hk") AS "$next_hk"
+  FROM (
+    SELECT "s".*, lag("early_warning_signal_input_batch_manifest_hk") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_batch_manifest_hk") AS "$previous_hk"
+    FROM "raw_vault"."eff_early_warning_signal_input_batch_manifest" AS "s"
+  ) AS "c"
+  WHERE "c"."$previous_hk" IS DISTINCT FROM "c"."early_warning_signal_input_batch_manifest_hk"
+) AS "r"
+JOIN "raw_vault"."lnk_early_warning_signal_input_batch_manifest" AS "l"
+  ON "l"."early_warning_signal_input_batch_manifest_hk" = "r"."early_warning_signal_input_batch_manifest_hk"
+WHERE NOT ("l"."customer_account_monitoring_batch_manifest_hk" = '00000000000000000000000000000000');
+
+CREATE OR REPLACE VIEW "business_vault"."hist_eff_early_warning_signal_input_business_partner" AS
+SELECT
+  "r"."early_warning_signal_input_business_partner_hk",
+  "r"."early_warning_signal_input_hk",
+  "r"."delta_order" AS "effective_from",
+  "r"."effective_to",
+  "r"."$next_hk" IS NULL AS "is_current",
+  "r"."load_ts",
+  "r"."record_source"
+FROM (
+  SELECT "c".*, lead("delta_order") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_business_partner_hk") AS "effective_to", lead("early_warning_signal_input_business_partner_hk") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_business_partner_hk") AS "$next_hk"
+  FROM (
+    SELECT "s".*, lag("early_warning_signal_input_business_partner_hk") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "early_warning_signal_input_business_partner_hk") AS "$previous_hk"
+    FROM "raw_vault"."eff_early_warning_signal_input_business_partner" AS "s"
+  ) AS "c"
+  WHERE "c"."$previous_hk" IS DISTINCT FROM "c"."early_warning_signal_input_business_partner_hk"
+) AS "r"
+JOIN "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "l"
+  ON "l"."early_warning_signal_input_business_partner_hk" = "r"."early_warning_signal_input_business_partner_hk"
+WHERE NOT ("l"."business_partner_hk" = '00000000000000000000000000000000');
 
 CREATE OR REPLACE VIEW "business_vault"."bsat_early_warning_signal" AS
 SELECT
@@ -449,7 +614,8 @@ SELECT
   "h"."business_partner_id",
   "h"."load_ts",
   "h"."record_source"
-FROM "raw_vault"."lnk_early_warning_signal_business_partner" AS "h";
+FROM "raw_vault"."lnk_early_warning_signal_business_partner" AS "h"
+WHERE "h"."early_warning_signal_business_partner_hk" = '00000000000000000000000000000000' OR "h"."early_warning_signal_business_partner_hk" IN (SELECT "early_warning_signal_business_partner_hk" FROM "business_vault"."hist_eff_early_warning_signal_business_partner" WHERE "is_current");
 
 CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_batch_manifest" AS
 SELECT
@@ -460,7 +626,8 @@ SELECT
   "h"."customer_account_monitoring_batch_manifest_id",
   "h"."load_ts",
   "h"."record_source"
-FROM "raw_vault"."lnk_early_warning_signal_input_batch_manifest" AS "h";
+FROM "raw_vault"."lnk_early_warning_signal_input_batch_manifest" AS "h"
+WHERE "h"."early_warning_signal_input_batch_manifest_hk" = '00000000000000000000000000000000' OR "h"."early_warning_signal_input_batch_manifest_hk" IN (SELECT "early_warning_signal_input_batch_manifest_hk" FROM "business_vault"."hist_eff_early_warning_signal_input_batch_manifest" WHERE "is_current");
 
 CREATE OR REPLACE VIEW "business_vault"."blnk_early_warning_signal_input_business_partner" AS
 SELECT
@@ -471,7 +638,8 @@ SELECT
   "h"."business_partner_id",
   "h"."load_ts",
   "h"."record_source"
-FROM "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "h";
+FROM "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "h"
+WHERE "h"."early_warning_signal_input_business_partner_hk" = '00000000000000000000000000000000' OR "h"."early_warning_signal_input_business_partner_hk" IN (SELECT "early_warning_signal_input_business_partner_hk" FROM "business_vault"."hist_eff_early_warning_signal_input_business_partner" WHERE "is_current");
 
 CREATE OR REPLACE VIEW "access_layer"."pv_business_partner" AS
 SELECT

@@ -111,6 +111,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   non_historized_link: events,
   satellite: described,
   link_satellite: described,
+  effectivity_satellite: (e) => ({ parent: e.parent, drivingKey: e.drivingKey }),
   multi_active_satellite: described,
   // Keyed by its code: shown as its business key.
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),

@@ -21,7 +21,11 @@ const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUM
 import type { RuleId } from './rules.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
-const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_satellite' | 'reference_table', name: string): EntityRef => ({ layer: 'raw_vault', kind, name });
+const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'reference_table', name: string): EntityRef => ({
+  layer: 'raw_vault',
+  kind,
+  name,
+});
 
 export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDiagnostic[]): BusinessVault {
   const rules = spec.business_vault?.rules ?? {};
@@ -102,6 +106,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
 
   const links: BusinessLink[] = [];
   const linkSatellites: BusinessLinkSatellite[] = [];
+  const effective = new Set(rv.effectivitySatellites.map((e) => e.parent));
   for (const link of rv.links) {
     const sats = linkSatsOf.get(link.name) ?? [];
     const keys = linkKeyColumns(link);
@@ -118,7 +123,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(link.dependentChildKeys !== undefined ? { dependentChildKeys: link.dependentChildKeys } : {}),
       ...(link.drivingKey !== undefined ? { drivingKey: link.drivingKey } : {}),
       ...(filter ? { filter } : {}),
-      derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
+      // Only the relationships effective now, when the link has an effectivity satellite.
+      derivedFrom: [raw('link', link.name), ...(effective.has(link.name) ? [raw('effectivity_satellite', link.name)] : []), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
       origin: origin(link.name, link.origin),
       ...(link.description !== undefined ? { description: link.description } : {}),

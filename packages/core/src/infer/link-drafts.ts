@@ -34,6 +34,8 @@ export interface LinkDraft {
   readonly refs: ReadonlyArray<Ref>;
   /** Indexes into `slots` of the driving hubs; empty for a link without a driving key. */
   readonly driving: ReadonlyArray<number>;
+  /** The driving key is the spec's (`driving_key:` on a link table), not the table's own hub. */
+  readonly drivingDeclared?: true;
   readonly childKeys: ChildKeys;
   /** The rule that decided what the link holds. */
   readonly grain: Evidence;
@@ -68,13 +70,20 @@ export function linkDrafts(
   const named = t.spec.link !== undefined ? { name: t.spec.link, path: ['tables', t.name, 'link'] } : undefined;
   const refSlots = refs.map((r) => slotOf(r, hubOf(r)));
   if (role === 'link' || named !== undefined) forbidReferenceNames(t, diagnostics);
+  if (role !== 'link' && t.spec.driving_key !== undefined) {
+    diagnostics.push(
+      pathDiag('VLT406', ['tables', t.name, 'driving_key'], `table '${t.name}' becomes a hub, which drives the links it forms; driving_key is for a table that becomes a link: leave it out`),
+    );
+  }
   if (role === 'link') {
+    const driving = declaredDrivingKey(t, refSlots, diagnostics);
     return [
       {
         table: t,
         slots: refSlots,
         refs,
-        driving: [],
+        driving,
+        ...(driving.length > 0 ? { drivingDeclared: true as const } : {}),
         childKeys,
         grain: ev('link.unit_of_work', `${t.name}: hubs ${refSlots.map(slotName).join(', ')}`),
         ...(named ? { named } : {}),
@@ -164,4 +173,26 @@ function forbidReferenceNames(t: TableInfo, diagnostics: PathDiagnostic[]): void
       pathDiag('VLT406', ['tables', t.name, 'references', i, 'link'], `table '${t.name}' ${why}, so its reference to '${r.table}' forms no link of its own to name; leave this link: out`),
     );
   });
+}
+
+/**
+ * The driving key a link table declares (`driving_key:`, columns of its references): the slots
+ * whose columns it names. Each column must be a reference's, and at least one hub must be left
+ * to point at (VLT406); empty when the spec declares none.
+ */
+function declaredDrivingKey(t: TableInfo, slots: ReadonlyArray<LinkSlot>, diagnostics: PathDiagnostic[]): ReadonlyArray<number> {
+  const declared = t.spec.driving_key;
+  if (declared === undefined) return [];
+  const path = ['tables', t.name, 'driving_key'];
+  const stray = declared.find((c) => !slots.some((s) => s.columns.includes(c)));
+  if (stray !== undefined) {
+    diagnostics.push(pathDiag('VLT406', path, `driving_key of table '${t.name}' names '${stray}', which is no column of a reference to a hub; name the columns of the references that drive the link`));
+    return [];
+  }
+  const driving = slots.flatMap((s, i) => (s.columns.some((c) => declared.includes(c)) ? [i] : []));
+  if (driving.length === slots.length) {
+    diagnostics.push(pathDiag('VLT406', path, `driving_key of table '${t.name}' names every hub of its link; leave one hub at least for the relationship to point at`));
+    return [];
+  }
+  return driving;
 }

@@ -19,6 +19,7 @@ import { mergeLinks, oneSourcePerSatellite, referencedHubSatellites, type LinkCa
 import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
 import { buildMultiActiveSatellite, multiActiveTable, type MultiActiveTable } from './multi-active.js';
+import { buildEffectivitySatellites } from './effectivity.js';
 import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -274,13 +275,15 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     origin: h.origin,
     ...(h.description !== undefined ? { description: h.description } : {}),
   }));
+  const links = mergeLinks(linkCandidates, diagnostics).sort(byName);
   return {
     raw: {
       hubs: hubList.sort(byName),
-      links: mergeLinks(linkCandidates, diagnostics).sort(byName),
+      links,
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
+      effectivitySatellites: buildEffectivitySatellites(links, tableByName),
       multiActiveSatellites: multiActiveSatellites.sort(byName),
       referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
@@ -393,7 +396,13 @@ function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEviden
       ...d.refs.map((r) => r.evidence),
       d.grain,
       ...childKeys.evidence,
-      ...(driving.length > 0 ? [ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`)] : []),
+      ...(driving.length > 0
+        ? [
+            d.drivingDeclared
+              ? ev('link.driving_key_declared', `${t.name}: driving_key ${driving.map((h) => h.hashKey).join(', ')}`)
+              : ev('link.driving_key', `${t.name} becomes hub '${driving.map((h) => h.hub).join(', ')}': driving key ${driving.map((h) => h.hashKey).join(', ')}`),
+          ]
+        : []),
       ev('link.name_from_hubs', d.named ? `named by the spec: ${name}` : yields ? `named ${name}: ${inferred} is the link of table '${other}'s relationship` : `named ${name}`),
     ],
     origin: d.origin,

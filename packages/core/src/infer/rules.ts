@@ -43,6 +43,9 @@ export const RULES = {
   'link.unit_of_work': 'a table that becomes a link (association, keyless with references, kind: link) forms one link of all its references: a unit of work, one fact that only exists whole',
   'link.unit_of_work_declared': 'the spec names one link for a table that becomes a hub (link:): its own hub and all its references form one unit-of-work link',
   'link.driving_key': "a link formed by a table that becomes a hub is driven by that hub: its relationship to the link's other hubs is what changes over time",
+  'link.driving_key_declared': 'the spec declares driving_key on a link table: the hubs of those reference columns drive the link, and the other hubs are what changes over time',
+  'link.effectivity':
+    "a link with a driving key (a hub table's own reference, or driving_key on a link table) gets an effectivity satellite: when each driving key's relationship starts and ends; the table's effectivity: false switches it off",
   'link.same_relationship': 'several tables form a link of the same name over the same hubs (same roles, same dependent child keys): one link, loaded from each of them',
   'link.name_from_hubs':
     "a link is named after its hubs (with roles); when that name would pass 50 bytes, <table>_relationship (one link of the table's references) or, for the link of a hub table's reference, its own hub and the last words of the referenced hub that fit (else <table>_relationship_<n>, n the reference's position); a link table's link whose name another table's relationship link has takes its table's name",

@@ -18,6 +18,7 @@ export type EntityKind =
   | 'non_historized_link'
   | 'satellite'
   | 'link_satellite'
+  | 'effectivity_satellite'
   | 'multi_active_satellite'
   | 'reference_table'
   | 'business_hub'

@@ -61,6 +61,17 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: true,
   },
+  effectivity_satellite: {
+    layer: 'raw_vault',
+    plural: 'effectivity_satellites',
+    noun: 'effectivity satellite',
+    parents: ['link'],
+    storage: 'table',
+    loaded: true,
+    key: 'parent_hash_key',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   multi_active_satellite: {
     layer: 'raw_vault',
     plural: 'multi_active_satellites',
@@ -88,7 +99,7 @@ export const KINDS = {
     layer: 'business_vault',
     plural: 'links',
     noun: 'link',
-    parents: ['link', 'non_historized_link', 'link_satellite', 'business_hub'],
+    parents: ['link', 'non_historized_link', 'link_satellite', 'effectivity_satellite', 'business_hub'],
     storage: 'view',
     loaded: false,
     key: 'hash_key',
@@ -154,7 +165,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites, multi-active satellites and reference tables of the raw vault, hubs, links,
+ * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites and reference tables of the raw vault, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -164,6 +175,7 @@ export const ENTITY_KINDS = [
   'non_historized_link',
   'satellite',
   'link_satellite',
+  'effectivity_satellite',
   'multi_active_satellite',
   'reference_table',
   'business_hub',

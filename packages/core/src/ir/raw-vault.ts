@@ -107,6 +107,28 @@ export interface LinkSatellite extends EntityBase {
 }
 
 /**
+ * The effectivity satellite of a link with a driving key: one row each time a driving key's
+ * relationship starts (the link hash key it now points at), insert-only. The relationship
+ * effective for a driving key at time t is its latest start row at or before t in change order;
+ * it ends when the driving key's next start row begins. A start row pointing at the zero key (the
+ * reference is now missing) ends the relationship: nothing is effective (docs/sql.md,
+ * "Effectivity satellites").
+ */
+export interface EffectivitySatellite extends EntityBase {
+  readonly kind: 'effectivity_satellite';
+  /** The link. */
+  readonly parent: string;
+  /** The link's hash key column, the value whose change starts a relationship. */
+  readonly parentHashKey: string;
+  /** The link's driving key: its hash key columns of the driving hubs (`Link.drivingKey`). */
+  readonly drivingKey: ReadonlyArray<string>;
+  /** The source table; `columns` line up with the link's key columns (`linkKeyColumns`). */
+  readonly source: EntitySource;
+  /** Source column that orders several changes of one driving key inside a batch, if any. */
+  readonly deltaOrder?: string;
+}
+
+/**
  * A multi-active satellite: several active rows per parent key at once (a partner's phone numbers
  * by type, a facility's ratings by agency), told apart by the multi-active key. Its unit of change
  * is the set of a key's rows: a load inserts a key's whole set, all rows with one load_ts, when
@@ -160,4 +182,4 @@ export interface ReferenceTable extends EntityBase {
   readonly usedBy: ReadonlyArray<CodeReference>;
 }
 
-export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable;
+export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable;

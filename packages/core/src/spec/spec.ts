@@ -98,6 +98,17 @@ export interface TableSpec {
   /** Link tables: columns that are part of the link's grain without being a hub's key (a line number). */
   readonly dependent_child_keys?: ReadonlyArray<string>;
   /**
+   * Link tables: columns of its references whose hubs drive the link (an account's holder changes
+   * over time, the account drives). Gives the link a driving key, and so an effectivity satellite.
+   */
+  readonly driving_key?: ReadonlyArray<string>;
+  /**
+   * `false`: the links this table forms with a driving key get no effectivity satellite (default:
+   * each gets one, rule `link.effectivity`), so the business vault offers every relationship ever
+   * loaded instead of the effective ones.
+   */
+  readonly effectivity?: boolean;
+  /**
    * The columns that tell apart the rows of one parent key that are active at once (a partner's
    * phone numbers by `phone_type`, a facility's ratings by `rating_agency`): the table becomes a
    * multi-active satellite of the hub its other key columns reference.

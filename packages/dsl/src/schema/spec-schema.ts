@@ -56,6 +56,14 @@ const table = {
     },
     business_key: { ...columnList, description: 'Declared business key columns, in order.' },
     dependent_child_keys: { ...columnList, description: "Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys." },
+    driving_key: {
+      ...columnList,
+      description: 'Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite.',
+    },
+    effectivity: {
+      type: 'boolean',
+      description: 'false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true.',
+    },
     multi_active_key: {
       ...columnList,
       description:

@@ -103,6 +103,15 @@ const ORIGINS: KindHandlers<Origins> = {
   ],
   satellite: satelliteOrigins('hub'),
   link_satellite: satelliteOrigins('link'),
+  // The link hash key and the driving hubs' hash keys, hashed from the source's link key columns as the link hashes them.
+  effectivity_satellite: (e) => {
+    const link = qualifiedName({ kind: 'link', name: e.parent });
+    return [
+      [e.parentHashKey, { kind: 'hash_key_of', entity: link }],
+      ...e.drivingKey.map((k): readonly [string, ColumnOrigin] => [k, { kind: 'hash_key_of', entity: link }]),
+      ...(e.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(e.source.table), e.deltaOrder)] as const]),
+    ];
+  },
   multi_active_satellite: (s) => [
     [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'hub', name: s.parent }) }],
     ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),

@@ -60,6 +60,12 @@ const FACTS: KindHandlers<KindFacts> = {
   }),
   satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
+  effectivity_satellite: (e) => ({
+    businessKey: [],
+    parents: [{ ref: { kind: 'link', name: e.parent } }],
+    sources: [{ ref: { kind: 'source_table', name: e.source.table }, columns: e.source.columns }],
+    rules: [],
+  }),
   // The multi-active key tells a key's active rows apart: with the parent's hash key and load_ts, the table's key.
   multi_active_satellite: (s) => ({ businessKey: s.multiActiveKey.map((k) => k.name), parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   reference_table: (r) => ({

@@ -21,6 +21,7 @@ const ER_PREFIX = {
   non_historized_link: 'nhl_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
+  effectivity_satellite: 'eff_',
   multi_active_satellite: 'msat_',
   reference_table: 'ref_',
 } as const satisfies Record<RawKind, string>;
@@ -70,6 +71,12 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
   }),
   satellite: satelliteShape('hub'),
   link_satellite: satelliteShape('link'),
+  effectivity_satellite: (e) => ({
+    entity: e,
+    // Keyed like its table: one start per driving key and load timestamp.
+    keys: (c) => (c === e.parentHashKey ? ['FK'] : c === METADATA_COLUMNS.loadTimestamp || e.drivingKey.includes(c) ? ['PK'] : []),
+    hangsOff: [{ kind: 'link', name: e.parent, label: 'starts' }],
+  }),
   multi_active_satellite: (s) => ({
     entity: s,
     keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp || s.multiActiveKey.some((k) => k.name === c) ? ['PK'] : []),

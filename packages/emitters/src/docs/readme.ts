@@ -167,6 +167,7 @@ const KIND_LABELS: KindHandlers<string> = {
   non_historized_link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
+  effectivity_satellite: label,
   multi_active_satellite: satelliteLabel,
   reference_table: label,
   business_hub: label,

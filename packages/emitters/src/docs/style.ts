@@ -34,6 +34,8 @@ export const KIND_STYLES = {
   non_historized_link: { label: 'non-historized link', ...LINK, fill: '#bbf7d0', dotStyle: 'filled,bold' },
   satellite: { label: 'satellite', ...SATELLITE },
   link_satellite: { label: 'link satellite', ...LINK_SATELLITE },
+  // A link satellite's shape with a dashed outline: its rows are a relationship's starts, not descriptions.
+  effectivity_satellite: { label: 'effectivity satellite', ...LINK_SATELLITE, dotStyle: 'filled,dashed' },
   // A satellite's look with a double outline: several rows per key at once.
   multi_active_satellite: { label: 'multi-active satellite', ...SATELLITE, dotStyle: 'filled,rounded,bold', mermaidOpen: '((', mermaidClose: '))' },
   reference_table: { label: 'reference table', fill: '#ccfbf1', stroke: '#0f766e', dotShape: 'folder', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },

@@ -31,6 +31,13 @@ export const DSL_KINDS = {
   },
   satellite: { suffix: 'satellite', enumName: 'RawSatellite', build: 'build_raw_vault_satellite', shape: 'main', title: 'Raw vault satellite' },
   link_satellite: { suffix: 'link_satellite', enumName: 'RawLinkSatellite', build: 'build_raw_vault_link_satellite', shape: 'main', title: 'Raw vault link satellite' },
+  effectivity_satellite: {
+    suffix: 'effectivity_satellite',
+    enumName: 'RawEffectivitySatellite',
+    build: 'build_raw_vault_effectivity_satellite',
+    shape: 'main',
+    title: 'Raw vault effectivity satellite',
+  },
   multi_active_satellite: {
     suffix: 'multi_active_satellite',
     enumName: 'RawMultiActiveSatellite',
@@ -61,6 +68,7 @@ export const ENUM_KINDS = {
   RawLink: 'link',
   RawNonHistorizedLink: 'non_historized_link',
   RawLinkSatellite: 'link_satellite',
+  RawEffectivitySatellite: 'effectivity_satellite',
   RawMultiActiveSatellite: 'multi_active_satellite',
   ReferenceTable: 'reference_table',
   BusinessHub: 'business_hub',

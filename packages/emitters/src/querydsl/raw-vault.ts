@@ -4,7 +4,7 @@
  * multi-active satellites join their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
+import type { EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
@@ -162,6 +162,33 @@ export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl
     mapping: satelliteMapping(sat, ctx),
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
     businessKey: sat.parentHashKey,
+  };
+}
+
+/**
+ * An effectivity satellite: the link's relationships as they start, per driving key. The facts a
+ * framework needs to load it are plain literals: the driving key, the source's key columns, the
+ * delta order and how late rows are taken (docs/querydsl.md).
+ */
+export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslContext): EntityDsl {
+  return {
+    mapping: {
+      name: eff.name,
+      kind: eff.kind,
+      source_table: eff.source.table,
+      driving_key: eff.drivingKey,
+      record_source: recordSource(ctx, eff.source.table),
+      parent: eff.parent,
+      parent_hash_key: eff.parentHashKey,
+      // The source's columns, lined up with the link's key columns.
+      key_columns: eff.source.columns,
+      // A relationship to the zero key (the reference is now missing) ends the previous one.
+      ends_on_zero_key: true,
+      delta_order: eff.deltaOrder ?? null,
+      late_rows: eff.deltaOrder === undefined ? null : LATE_ROWS,
+    },
+    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', eff.parent) }, { code: scope.joinCondition(eff.parentHashKey) }] }],
+    businessKey: eff.parentHashKey,
   };
 }
 

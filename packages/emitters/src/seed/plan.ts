@@ -69,6 +69,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // Its rows are the link's: the link's key columns ask nothing more.
+  effectivity_satellite: none,
   // Rows are distinct (parent key, multi-active key) combinations: several rows, a set, per key of the hub.
   multi_active_satellite: (s) => ({
     ...NONE,

@@ -131,6 +131,8 @@ class FactJoins {
   /**
    * The alias of a business link's current row per driving key (the row loaded last), joined on
    * its driving key = the fact hub's hash key: one row per fact, whatever the link's history.
+   * With an effectivity satellite the business link holds only the relationship effective now,
+   * so that row is it (business-vault.ts).
    */
   currentLink(link: BusinessLink, drivingKey: string, factHashKey: string): string {
     const { quoteIdent, tableIdent } = this.ctx.sql;

@@ -14,7 +14,8 @@ import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
 import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
 import { hashExpression } from './hashing.js';
-import { entityTable } from './names.js';
+import { EFFECTIVITY_COLUMNS } from './effectivity-view.js';
+import { entityTable, historyView } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
@@ -151,12 +152,28 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
       ),
     );
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
-    if (hub.filter === undefined) return;
+    const effective = isHub ? undefined : effectiveNow(ctx, hub, 'h');
+    if (hub.filter === undefined) {
+      if (effective !== undefined) w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective}`);
+      return;
+    }
     if (sat !== undefined) {
       leftJoin(ctx, w, entityTable(ctx, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
     }
-    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${filterSql(ctx, hub.filter, offeredScope(ctx, 'h', keys, sat, 's'))}`);
+    const filter = filterSql(ctx, hub.filter, offeredScope(ctx, 'h', keys, sat, 's'));
+    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective === undefined ? filter : `(${effective} AND ${filter})`}`);
   });
+}
+
+/**
+ * A link with an effectivity satellite offers only the relationships effective now: each driving
+ * key's current one, never the zero key's (effectivity-view.ts). Undefined for other links.
+ */
+function effectiveNow(ctx: SqlContext, link: BusinessLink, alias: string): string | undefined {
+  const eff = link.eventAttributes === undefined ? ctx.effectivityOf.get(link.link) : undefined;
+  if (eff === undefined) return undefined;
+  const { col, quoteIdent: q, tableIdent } = ctx.sql;
+  return `${col(alias, link.hashKey)} IN (SELECT ${q(eff.parentHashKey)} FROM ${tableIdent(historyView(ctx, eff))} WHERE ${q(EFFECTIVITY_COLUMNS.isCurrent)})`;
 }
 
 /** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */

@@ -2,7 +2,7 @@
  * Lookups the SQL target needs, built once per model: models reach 10,000 tables, so nothing
  * may scan a list per entity.
  */
-import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
 import { entitiesOf, linkKeyColumns } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
@@ -18,6 +18,8 @@ export interface SqlContext {
   readonly links: ReadonlyMap<string, Link>;
   readonly satellites: ReadonlyMap<string, Satellite>;
   readonly linkSatellites: ReadonlyMap<string, LinkSatellite>;
+  /** Effectivity satellites by the link they belong to. */
+  readonly effectivityOf: ReadonlyMap<string, EffectivitySatellite>;
   readonly businessHubs: ReadonlyMap<string, BusinessHub>;
   readonly businessLinks: ReadonlyMap<string, BusinessLink>;
   readonly businessSatellites: ReadonlyMap<string, BusinessSatellite>;
@@ -53,6 +55,7 @@ export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
     links: index(entitiesOf(model, 'link')),
     satellites: index(entitiesOf(model, 'satellite')),
     linkSatellites: index(entitiesOf(model, 'link_satellite')),
+    effectivityOf: index(entitiesOf(model, 'effectivity_satellite'), (e) => e.parent),
     businessHubs: index(entitiesOf(model, 'business_hub')),
     businessLinks: index(entitiesOf(model, 'business_link')),
     businessSatellites: index(entitiesOf(model, 'business_satellite')),

@@ -3,7 +3,17 @@
  * can fill them), raw vault tables with their primary keys, and the ghost records. Every
  * statement can run again without effect: `IF NOT EXISTS`, ghost records inserted only once.
  */
-import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type MultiActiveSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
+import {
+  type EffectivitySatellite,
+  type Hub,
+  type Link,
+  type LinkSatellite,
+  METADATA_COLUMNS,
+  type MultiActiveSatellite,
+  type NonHistorizedLink,
+  type ReferenceTable,
+  type Satellite,
+} from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -53,6 +63,11 @@ export interface TableKeys {
 const keyed = (e: Hub | Link | NonHistorizedLink): TableKeys => ({ primary: [e.hashKey], unique: [] });
 const satellite = (e: Satellite | LinkSatellite): TableKeys => ({ primary: [e.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: uniqueKeys(e) });
 const view = (): undefined => undefined;
+/** An effectivity satellite: one start row per driving key and load timestamp; with a delta order, each start is stored once. */
+const effectivity = (e: EffectivitySatellite): TableKeys => ({
+  primary: [...e.drivingKey, METADATA_COLUMNS.loadTimestamp],
+  unique: e.deltaOrder !== undefined ? [[...e.drivingKey, DELTA_ORDER_COLUMN, e.parentHashKey]] : [],
+});
 /**
  * A multi-active satellite holds a set per key and load: one row per multi-active key. With a
  * delta order, a set (key, delta-order value, set hashdiff) is stored once, as a satellite's row.
@@ -77,6 +92,7 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
+  effectivity_satellite: effectivity,
   multi_active_satellite: multiActiveSatellite,
   reference_table: referenceTable,
   business_hub: view,
@@ -106,17 +122,19 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
+  // The change engine's register: the history's key, the delta order, the compared value (change-engine.ts).
   const histories = [
-    ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].map((s) => ({ e: s, keys: [s.parentHashKey] })),
-    ...ctx.model.byKind.reference_table.map((r) => ({ e: r, keys: r.codes.map((c) => c.name) })),
+    ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].map((s) => ({ e: s, keys: [s.parentHashKey], compared: METADATA_COLUMNS.hashDiff })),
+    ...ctx.model.byKind.effectivity_satellite.map((s) => ({ e: s, keys: s.drivingKey, compared: s.parentHashKey })),
+    ...ctx.model.byKind.reference_table.map((r) => ({ e: r, keys: r.codes.map((c) => c.name), compared: METADATA_COLUMNS.hashDiff })),
   ];
-  return histories.flatMap(({ e, keys }) => {
+  return histories.flatMap(({ e, keys, compared }) => {
     if (e.deltaOrder === undefined) return [];
     const table = registerTable(ctx, e);
     const of = new Map(tableColumns(ctx, e).map((c) => [c.name, c]));
-    const names = [...keys, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff, METADATA_COLUMNS.loadTimestamp];
+    const names = [...keys, DELTA_ORDER_COLUMN, compared, METADATA_COLUMNS.loadTimestamp];
     const columns = names.map((n) => of.get(n) ?? fail(n));
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, METADATA_COLUMNS.hashDiff]]), { entity: e, relation: table })];
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]]), { entity: e, relation: table })];
 
     function fail(column: string): never {
       throw new Error(`vault SQL: ${e.kind} '${e.name}' has no column ${column}`);
@@ -177,6 +195,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
+    // None: a start row always points at a link row; the zero key's is an end, not a relationship.
+    effectivity_satellite: none,
     multi_active_satellite: (s) => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero], ...s.multiActiveKey.map((k) => [k.name, ghostValue(k.type)] as const)]),
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,

@@ -16,6 +16,7 @@ import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import type { ChangeLoad } from './change-engine.js';
+import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
@@ -182,6 +183,10 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
+  effectivity_satellite: (e, ctx) => {
+    const { load, register } = effectivitySatelliteLoad(ctx, e);
+    return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
+  },
   multi_active_satellite: (s, ctx) => ({ statements: [multiActiveSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) }),
   reference_table: (r, ctx) => ({ statements: historyStatements(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,

@@ -28,11 +28,8 @@ export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { re
   return { hash: hashExpression(ctx.dialect, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
 }
 
-/** A satellite's load: the statement that loads its table and, with a delta order, the one that then fills its register. */
-export type SatelliteLoad = ChangeLoad;
-
 /** A satellite's history for the change engine: per parent hash key, the payload compared by its hashdiff. */
-export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): SatelliteLoad {
+export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): ChangeLoad {
   const { tableIdent } = ctx.sql;
   const key = parentKey(ctx, sat);
   // The satellite's own delta order, as its table's columns (`entityColumns`) have it.

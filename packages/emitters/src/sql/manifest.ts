@@ -8,6 +8,7 @@ import {
   type BusinessLink,
   type BusinessLinkSatellite,
   type BusinessSatellite,
+  type EffectivitySatellite,
   type Hub,
   type Link,
   type NonHistorizedLink,
@@ -37,7 +38,7 @@ export interface SqlManifestBlock {
   readonly delta_order?: string;
   /** Raw satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
-  /** Raw satellites and reference tables whose source has a delta order: `schema.name` of its history view. */
+  /** Raw satellites and reference tables whose source has a delta order, and effectivity satellites: `schema.name` of its history view. */
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
@@ -73,6 +74,14 @@ const satelliteBlock = (s: Satellite | LinkSatellite, b: BlockContext): SqlManif
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
   ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, s)), history: tableText(historyView(b, s)) }),
 });
+/** Its history view (effective_from, effective_to) always exists; the register only with a delta order. */
+const effectivityBlock = (e: EffectivitySatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(e.parentHashKey),
+  ...metadata(b),
+  ...(e.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, e)) }),
+  history: tableText(historyView(b, e)),
+});
 const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
   parent_hash_key: b.dialect.identifier(s.parentHashKey),
@@ -104,6 +113,7 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   non_historized_link: linkBlock,
   satellite: satelliteBlock,
   link_satellite: satelliteBlock,
+  effectivity_satellite: effectivityBlock,
   multi_active_satellite: multiActiveSatelliteBlock,
   reference_table: referenceTableBlock,
   business_hub: hubBlock,

@@ -26,6 +26,7 @@ export const TABLE_PREFIX = {
   non_historized_link: 'nhl_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
+  effectivity_satellite: 'eff_',
   multi_active_satellite: 'msat_',
   reference_table: 'ref_',
   business_hub: 'bhub_',
@@ -53,9 +54,9 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
   return { schema: dialect.identifier(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: dialect.identifier(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
-/** A table that keeps history by a delta order: a satellite, a link satellite or a reference table. */
+/** A table that keeps history by a delta order: a satellite, a link satellite, an effectivity satellite or a reference table. */
 export interface DeltaHistoryTable {
-  readonly kind: 'satellite' | 'link_satellite' | 'reference_table';
+  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'reference_table';
   readonly name: string;
 }
 
@@ -74,7 +75,8 @@ export const REGISTER_PREFIX = 'seen_';
 /**
  * The history view of a satellite or reference table with a delta order: its rows less those equal to the row
  * before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
- * as `hist_` + its table's name.
+ * as `hist_` + its table's name; of an effectivity satellite, each relationship's effective_from
+ * and effective_to (docs/sql.md, "Effectivity satellites").
  * @example historyView({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'business_vault', name: 'hist_sat_items' }
  */
 export function historyView({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {

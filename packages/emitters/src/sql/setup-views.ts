@@ -8,6 +8,7 @@ import { dimensionViews, factView, presentationView, reportingView } from './acc
 import { businessHubView, businessSatelliteView } from './business-vault.js';
 import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
+import { effectivityHistoryView } from './effectivity-view.js';
 import { historyOfDeltaOrder } from './history-view.js';
 import { currentMultiActiveView, multiActiveCurrentView } from './multi-active.js';
 import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
@@ -29,6 +30,8 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   non_historized_link: table,
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
+  // Its history view (effective_from, effective_to), which business links and facts read.
+  effectivity_satellite: (e, ctx) => [view(ctx, e, effectivityHistoryView(ctx, e), historyView(ctx, e))],
   multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name))]),
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
@@ -54,6 +57,7 @@ const VIEW_STEP = {
   non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
+  effectivity_satellite: 0,
   multi_active_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,

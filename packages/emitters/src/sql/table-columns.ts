@@ -26,6 +26,7 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   non_historized_link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
   satellite,
   link_satellite: satellite,
+  effectivity_satellite: (e) => [e.parentHashKey, ...e.drivingKey, ...metadata],
   // The multi-active key is part of the table's key: never NULL.
   multi_active_satellite: (s) => [...satellite(s), ...s.multiActiveKey.map((c) => c.name)],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],

@@ -33,6 +33,10 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   non_historized_link: none,
   satellite: (s, names) => register(s, names),
   link_satellite: (s, names) => register(s, names),
+  effectivity_satellite: (e, names) => [
+    ...(e.deltaOrder === undefined ? [] : [{ table: registerTable(names, e), what: `the register of ${e.kind} '${e.name}'` }]),
+    { table: historyView(names, e), what: `the history view of ${e.kind} '${e.name}'` },
+  ],
   multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }]),
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
   business_hub: none,

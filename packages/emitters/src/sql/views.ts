@@ -52,6 +52,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   non_historized_link: table,
   satellite: history,
   link_satellite: history,
+  effectivity_satellite: (e, names) => [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }],
   multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }]),
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
   business_hub: entityView('business_vault'),
