@@ -132,6 +132,8 @@ class RawLinkSatellite(Enum):
 
 class RawEffectivitySatellite(Enum):
     """No raw vault effectivity satellites in this model."""
+
+
 class RawMultiActiveSatellite(Enum):
     """No raw vault multi-active satellites in this model."""
 
@@ -561,8 +563,16 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'effectivity_satellites', 'reference_tables']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'multi_active_satellites', 'reference_tables']);
+    expect(Object.keys(manifest.raw_vault)).toEqual([
+      'hubs',
+      'links',
+      'non_historized_links',
+      'satellites',
+      'link_satellites',
+      'effectivity_satellites',
+      'multi_active_satellites',
+      'reference_tables',
+    ]);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
