@@ -130,6 +130,10 @@ class RawLinkSatellite(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class RawStatusTrackingSatellite(Enum):
+    """No raw vault status tracking satellites in this model."""
+
+
 class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 
@@ -405,6 +409,7 @@ describe('framework profile', () => {
       'RawLink',
       'RawNonHistorizedLink',
       'RawLinkSatellite',
+      'RawStatusTrackingSatellite',
       'ReferenceTable',
       'BusinessHub',
       'BusinessHubSatellite',
@@ -432,6 +437,7 @@ describe('framework profile', () => {
       'build_raw_vault_link_satellite',
       'build_raw_vault_non_historized_link',
       'build_raw_vault_satellite',
+      'build_raw_vault_status_tracking_satellite',
       'build_reference_table',
       'build_reporting_view',
       'drop',
@@ -551,7 +557,7 @@ function entity(list: ReadonlyArray<ManifestEntity>, name: string): ManifestEnti
 describe('buildManifest', () => {
   it('has the contract keys in order, entities sorted by name, and every file', () => {
     expect(Object.keys(manifest)).toEqual(['model', 'spec', 'hashing', 'record_sources', 'raw_vault', 'business_vault', 'access_layer', 'files']);
-    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'reference_tables']);
+    expect(Object.keys(manifest.raw_vault)).toEqual(['hubs', 'links', 'non_historized_links', 'satellites', 'link_satellites', 'status_tracking_satellites', 'reference_tables']);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');

@@ -62,6 +62,7 @@ export const EXPECTED = {
   'raw_vault.non_historized_links': ['non_historized_link', 'RawNonHistorizedLink', 'build_raw_vault_non_historized_link', false],
   'raw_vault.satellites': ['satellite', 'RawSatellite', 'build_raw_vault_satellite', true],
   'raw_vault.link_satellites': ['link_satellite', 'RawLinkSatellite', 'build_raw_vault_link_satellite', true],
+  'raw_vault.status_tracking_satellites': ['status_tracking_satellite', 'RawStatusTrackingSatellite', 'build_raw_vault_status_tracking_satellite', true],
   'raw_vault.reference_tables': ['reference_table', 'ReferenceTable', 'build_reference_table', false],
   'business_vault.hubs': ['business_hub', 'BusinessHub', 'build_business_vault_hub', false],
   'business_vault.links': ['business_link', 'BusinessLink', 'build_business_vault_link', false],

@@ -85,6 +85,7 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   ],
   satellite: rawSatellite,
   link_satellite: rawSatellite,
+  status_tracking_satellite: (s) => [`status_tracking_satellite ${src(s.source)} ${s.batches} ${s.deletes?.column ?? ''}`],
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
   business_hub: filter,
   business_link: filter,

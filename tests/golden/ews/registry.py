@@ -52,6 +52,10 @@ class RawLinkSatellite(Enum):
     """No raw vault link satellites in this model."""
 
 
+class RawStatusTrackingSatellite(Enum):
+    """No raw vault status tracking satellites in this model."""
+
+
 class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 

@@ -61,6 +61,10 @@ class RawLinkSatellite(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
 
 
+class RawStatusTrackingSatellite(Enum):
+    """No raw vault status tracking satellites in this model."""
+
+
 class ReferenceTable(Enum):
     RATING_GRADE = 'rating_grade'
 

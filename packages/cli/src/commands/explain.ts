@@ -111,6 +111,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   non_historized_link: events,
   satellite: described,
   link_satellite: described,
+  status_tracking_satellite: described,
   // Keyed by its code: shown as its business key.
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   business_hub: keyed,

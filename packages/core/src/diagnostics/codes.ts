@@ -49,6 +49,7 @@ export const CODES = {
   VLT222: { severity: 'error', title: 'column name is taken by Data Vault metadata' },
   VLT223: { severity: 'error', title: 'delta_order column cannot be sorted' },
   VLT224: { severity: 'error', title: 'duplicates keep_last_by column cannot be used' },
+  VLT230: { severity: 'error', title: 'deletes column cannot be used' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },
@@ -73,6 +74,7 @@ export const CODES = {
   VLT412: { severity: 'error', title: 'generated names collide in the target code' },
   VLT413: { severity: 'warning', title: 'table has no business key and is left out' },
   VLT420: { severity: 'warning', title: 'reference description not joined: its name is taken' },
+  VLT430: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

@@ -4,7 +4,7 @@
  */
 import type { AccessLayerEntity, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity } from '../ir/business-vault.js';
-import type { Hub, Link, LinkSatellite, NonHistorizedLink, RawVaultEntity, ReferenceTable, Satellite } from '../ir/raw-vault.js';
+import type { Hub, Link, LinkSatellite, NonHistorizedLink, RawVaultEntity, ReferenceTable, Satellite, StatusTrackingSatellite } from '../ir/raw-vault.js';
 
 export interface RawVault {
   readonly hubs: ReadonlyArray<Hub>;
@@ -12,6 +12,7 @@ export interface RawVault {
   readonly nonHistorizedLinks: ReadonlyArray<NonHistorizedLink>;
   readonly satellites: ReadonlyArray<Satellite>;
   readonly linkSatellites: ReadonlyArray<LinkSatellite>;
+  readonly statusTrackingSatellites: ReadonlyArray<StatusTrackingSatellite>;
   readonly referenceTables: ReadonlyArray<ReferenceTable>;
 }
 
@@ -36,6 +37,7 @@ export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer)
     ...raw.nonHistorizedLinks,
     ...raw.satellites,
     ...raw.linkSatellites,
+    ...raw.statusTrackingSatellites,
     ...raw.referenceTables,
     ...bv.hubs,
     ...bv.links,

@@ -18,6 +18,7 @@ export type EntityKind =
   | 'non_historized_link'
   | 'satellite'
   | 'link_satellite'
+  | 'status_tracking_satellite'
   | 'reference_table'
   | 'business_hub'
   | 'business_link'

@@ -61,6 +61,17 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: true,
   },
+  status_tracking_satellite: {
+    layer: 'raw_vault',
+    plural: 'status_tracking_satellites',
+    noun: 'status tracking satellite',
+    parents: ['hub', 'link'],
+    storage: 'table',
+    loaded: true,
+    key: 'parent_hash_key',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   reference_table: {
     layer: 'raw_vault',
     plural: 'reference_tables',
@@ -143,7 +154,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites and reference tables of the raw vault, hubs, links,
+ * non-historized links, satellites, link satellites, status tracking satellites and reference tables of the raw vault, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -153,6 +164,7 @@ export const ENTITY_KINDS = [
   'non_historized_link',
   'satellite',
   'link_satellite',
+  'status_tracking_satellite',
   'reference_table',
   'business_hub',
   'business_link',

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1517,9 +1517,10 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+if(data16.batches !== undefined){
+let data55 = data16.batches;
+if(typeof data55 !== "string"){
+const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/batches",schemaPath:"#/properties/tables/additionalProperties/properties/batches/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.batches.type,parentSchema:schema11.properties.tables.additionalProperties.properties.batches,data:data55};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1528,10 +1529,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+if(!((data55 === "full") || (data55 === "delta"))){
+const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/batches",schemaPath:"#/properties/tables/additionalProperties/properties/batches/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.batches.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.batches.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.batches,data:data55};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1541,12 +1540,13 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data55 = data.business_vault;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key12 in data55){
-if(!(key12 === "rules")){
-const err118 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data55};
+if(data16.deletes !== undefined){
+let data56 = data16.deletes;
+const _errs137 = errors;
+let valid35 = false;
+const _errs138 = errors;
+if(typeof data56 !== "string"){
+const err118 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1555,16 +1555,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data55.rules !== undefined){
-let data56 = data55.rules;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key13 in data56){
-let data57 = data56[key13];
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key14 in data57){
-if(!((key14 === "derive") || (key14 === "filter"))){
-const err119 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
+if(!(data56 === "none")){
+const err119 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1573,15 +1565,13 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-if(data57.derive !== undefined){
-let data58 = data57.derive;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key15 in data58){
-let data59 = data58[key15];
-if(typeof data59 === "string"){
-if(data59.length < 1){
-const err120 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
+var _valid3 = _errs138 === errors;
+valid35 = valid35 || _valid3;
+if(!valid35){
+const _errs140 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.flag === undefined){
+const err120 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/required",keyword:"required",params:{missingProperty: "flag"},message:"must have required property '"+"flag"+"'",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1590,9 +1580,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data59};
+for(const key12 in data56){
+if(!(key12 === "flag")){
+const err121 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1602,9 +1592,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data58};
+if(data56.flag !== undefined){
+let data57 = data56.flag;
+if(typeof data57 === "string"){
+if(data57.length < 1){
+const err122 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/flag",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/properties/flag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag,data:data57};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1614,11 +1606,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data57.filter !== undefined){
-let data60 = data57.filter;
-if(typeof data60 === "string"){
-if(data60.length < 1){
-const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
+else {
+const err123 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/flag",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag,data:data57};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1628,8 +1617,9 @@ vErrors.push(err123);
 errors++;
 }
 }
+}
 else {
-const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data60};
+const err124 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1638,10 +1628,13 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data57};
+var _valid3 = _errs140 === errors;
+valid35 = valid35 || _valid3;
+if(!valid35){
+const _errs145 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.operation === undefined){
+const err125 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/required",keyword:"required",params:{missingProperty: "operation"},message:"must have required property '"+"operation"+"'",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].required,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1650,10 +1643,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data56};
+for(const key13 in data56){
+if(!((key13 === "operation") || (key13 === "delete_values"))){
+const err126 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1663,9 +1655,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data55};
+if(data56.operation !== undefined){
+let data58 = data56.operation;
+if(typeof data58 === "string"){
+if(data58.length < 1){
+const err127 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/operation",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/operation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation,data:data58};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1675,12 +1669,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data61 = data.access_layer;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key16 in data61){
-if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
-const err128 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data61};
+else {
+const err128 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/operation",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/operation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation,data:data58};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1690,13 +1680,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data61.presentation_views !== undefined){
-let data62 = data61.presentation_views;
-const _errs154 = errors;
-let valid40 = false;
-const _errs155 = errors;
-if(typeof data62 !== "string"){
-const err129 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
+if(data56.delete_values !== undefined){
+let data59 = data56.delete_values;
+if(Array.isArray(data59)){
+if(data59.length < 1){
+const err129 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values,data:data59};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1705,8 +1693,12 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(!((data62 === "all") || (data62 === "none"))){
-const err130 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data62};
+const len10 = data59.length;
+for(let i10=0; i10<len10; i10++){
+let data60 = data59[i10];
+if(typeof data60 === "string"){
+if(data60.length < 1){
+const err130 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items,data:data60};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1715,17 +1707,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-var _valid3 = _errs155 === errors;
-valid40 = valid40 || _valid3;
-if(!valid40){
-const _errs157 = errors;
-if(Array.isArray(data62)){
-const len10 = data62.length;
-for(let i10=0; i10<len10; i10++){
-let data63 = data62[i10];
-if(typeof data63 === "string"){
-if(data63.length < 1){
-const err131 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
+}
+else {
+const err131 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items,data:data60};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1735,8 +1719,9 @@ vErrors.push(err131);
 errors++;
 }
 }
+}
 else {
-const err132 = {instancePath:instancePath+"/access_layer/presentation_views/" + i10,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data63};
+const err132 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values,data:data59};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1748,7 +1733,7 @@ errors++;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data62};
+const err133 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1757,11 +1742,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-var _valid3 = _errs157 === errors;
-valid40 = valid40 || _valid3;
+var _valid3 = _errs145 === errors;
+valid35 = valid35 || _valid3;
 }
-if(!valid40){
-const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data62};
+}
+if(!valid35){
+const err134 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes,data:data56};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1771,10 +1757,10 @@ vErrors.push(err134);
 errors++;
 }
 else {
-errors = _errs154;
+errors = _errs137;
 if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
+if(_errs137){
+vErrors.length = _errs137;
 }
 else {
 vErrors = null;
@@ -1782,14 +1768,9 @@ vErrors = null;
 }
 }
 }
-if(data61.dimensional_models !== undefined){
-let data64 = data61.dimensional_models;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key17 in data64){
-let data65 = data64[key17];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.fact === undefined){
-const err135 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+}
+else {
+const err135 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1798,8 +1779,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data65.measures === undefined){
-const err136 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1808,9 +1791,13 @@ vErrors.push(err136);
 }
 errors++;
 }
-for(const key18 in data65){
-if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
-const err137 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+}
+if(data.business_vault !== undefined){
+let data61 = data.business_vault;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key14 in data61){
+if(!(key14 === "rules")){
+const err137 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data61};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1820,10 +1807,15 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data65.description !== undefined){
-let data66 = data65.description;
-if(typeof data66 !== "string"){
-const err138 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data66};
+if(data61.rules !== undefined){
+let data62 = data61.rules;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key15 in data62){
+let data63 = data62[key15];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key16 in data63){
+if(!((key16 === "derive") || (key16 === "filter"))){
+const err138 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data63};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1833,11 +1825,14 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data65.fact !== undefined){
-let data67 = data65.fact;
-if(typeof data67 === "string"){
-if(data67.length < 1){
-const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
+if(data63.derive !== undefined){
+let data64 = data63.derive;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key17 in data64){
+let data65 = data64[key17];
+if(typeof data65 === "string"){
+if(data65.length < 1){
+const err139 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1848,7 +1843,7 @@ errors++;
 }
 }
 else {
-const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data67};
+const err140 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data65};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1858,11 +1853,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data65.measures !== undefined){
-let data68 = data65.measures;
-if(Array.isArray(data68)){
-if(data68.length < 1){
-const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
+}
+else {
+const err141 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data64};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1871,12 +1864,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-const len11 = data68.length;
-for(let i11=0; i11<len11; i11++){
-let data69 = data68[i11];
-if(typeof data69 === "string"){
-if(data69.length < 1){
-const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
+}
+if(data63.filter !== undefined){
+let data66 = data63.filter;
+if(typeof data66 === "string"){
+if(data66.length < 1){
+const err142 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data66};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1887,7 +1880,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i11,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data69};
+const err143 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data66};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1899,7 +1892,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data68};
+const err144 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data63};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1909,11 +1902,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data65.dimensions !== undefined){
-let data70 = data65.dimensions;
-if(Array.isArray(data70)){
-if(data70.length < 1){
-const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
+}
+else {
+const err145 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data62};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1922,12 +1913,10 @@ vErrors.push(err145);
 }
 errors++;
 }
-const len12 = data70.length;
-for(let i12=0; i12<len12; i12++){
-let data71 = data70[i12];
-if(typeof data71 === "string"){
-if(data71.length < 1){
-const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data61};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1937,8 +1926,12 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data71};
+if(data.access_layer !== undefined){
+let data67 = data.access_layer;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key18 in data67){
+if(!(((key18 === "presentation_views") || (key18 === "dimensional_models")) || (key18 === "reporting_views"))){
+const err147 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data67};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1948,9 +1941,13 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data70};
+if(data67.presentation_views !== undefined){
+let data68 = data67.presentation_views;
+const _errs174 = errors;
+let valid45 = false;
+const _errs175 = errors;
+if(typeof data68 !== "string"){
+const err148 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1959,10 +1956,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-}
-else {
-const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data65};
+if(!((data68 === "all") || (data68 === "none"))){
+const err149 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1971,10 +1966,17 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-else {
-const err150 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data64};
+var _valid4 = _errs175 === errors;
+valid45 = valid45 || _valid4;
+if(!valid45){
+const _errs177 = errors;
+if(Array.isArray(data68)){
+const len11 = data68.length;
+for(let i11=0; i11<len11; i11++){
+let data69 = data68[i11];
+if(typeof data69 === "string"){
+if(data69.length < 1){
+const err150 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data69};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1984,14 +1986,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data61.reporting_views !== undefined){
-let data72 = data61.reporting_views;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key19 in data72){
-let data73 = data72[key19];
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.from === undefined){
-const err151 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+else {
+const err151 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data69};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2000,9 +1996,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-for(const key20 in data73){
-if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
-const err152 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2011,11 +2008,11 @@ vErrors.push(err152);
 }
 errors++;
 }
+var _valid4 = _errs177 === errors;
+valid45 = valid45 || _valid4;
 }
-if(data73.description !== undefined){
-let data74 = data73.description;
-if(typeof data74 !== "string"){
-const err153 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data74};
+if(!valid45){
+const err153 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data68};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2024,12 +2021,26 @@ vErrors.push(err153);
 }
 errors++;
 }
+else {
+errors = _errs174;
+if(vErrors !== null){
+if(_errs174){
+vErrors.length = _errs174;
 }
-if(data73.from !== undefined){
-let data75 = data73.from;
-if(typeof data75 === "string"){
-if(data75.length < 1){
-const err154 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data67.dimensional_models !== undefined){
+let data70 = data67.dimensional_models;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key19 in data70){
+let data71 = data70[key19];
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.fact === undefined){
+const err154 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data71};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2038,9 +2049,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-else {
-const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data75};
+if(data71.measures === undefined){
+const err155 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data71};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2049,12 +2059,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data73.columns !== undefined){
-let data76 = data73.columns;
-if(Array.isArray(data76)){
-if(data76.length < 1){
-const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
+for(const key20 in data71){
+if(!((((key20 === "description") || (key20 === "fact")) || (key20 === "measures")) || (key20 === "dimensions"))){
+const err156 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data71};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2063,12 +2070,11 @@ vErrors.push(err156);
 }
 errors++;
 }
-const len13 = data76.length;
-for(let i13=0; i13<len13; i13++){
-let data77 = data76[i13];
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
+}
+if(data71.description !== undefined){
+let data72 = data71.description;
+if(typeof data72 !== "string"){
+const err157 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data72};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2078,8 +2084,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-else {
-const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i13,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data77};
+if(data71.fact !== undefined){
+let data73 = data71.fact;
+if(typeof data73 === "string"){
+if(data73.length < 1){
+const err158 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data73};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2089,9 +2098,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-}
 else {
-const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data76};
+const err159 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data73};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2101,11 +2109,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data73.filter !== undefined){
-let data78 = data73.filter;
-if(typeof data78 === "string"){
-if(data78.length < 1){
-const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
+if(data71.measures !== undefined){
+let data74 = data71.measures;
+if(Array.isArray(data74)){
+if(data74.length < 1){
+const err160 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data74};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2114,9 +2122,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-else {
-const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data78};
+const len12 = data74.length;
+for(let i12=0; i12<len12; i12++){
+let data75 = data74[i12];
+if(typeof data75 === "string"){
+if(data75.length < 1){
+const err161 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data75};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2126,9 +2137,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-}
 else {
-const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data73};
+const err162 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data75};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2140,7 +2150,7 @@ errors++;
 }
 }
 else {
-const err163 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data72};
+const err163 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data74};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2150,9 +2160,11 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-else {
-const err164 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data61};
+if(data71.dimensions !== undefined){
+let data76 = data71.dimensions;
+if(Array.isArray(data76)){
+if(data76.length < 1){
+const err164 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data76};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2161,15 +2173,254 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-}
-else {
-const err165 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const len13 = data76.length;
+for(let i13=0; i13<len13; i13++){
+let data77 = data76[i13];
+if(typeof data77 === "string"){
+if(data77.length < 1){
+const err165 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data77};
 if(vErrors === null){
 vErrors = [err165];
 }
 else {
 vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data77};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data76};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data71};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data70};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data67.reporting_views !== undefined){
+let data78 = data67.reporting_views;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key21 in data78){
+let data79 = data78[key21];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.from === undefined){
+const err170 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data79};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+for(const key22 in data79){
+if(!((((key22 === "description") || (key22 === "from")) || (key22 === "columns")) || (key22 === "filter"))){
+const err171 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data79};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data79.description !== undefined){
+let data80 = data79.description;
+if(typeof data80 !== "string"){
+const err172 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data80};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data79.from !== undefined){
+let data81 = data79.from;
+if(typeof data81 === "string"){
+if(data81.length < 1){
+const err173 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data81};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data81};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+if(data79.columns !== undefined){
+let data82 = data79.columns;
+if(Array.isArray(data82)){
+if(data82.length < 1){
+const err175 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data82};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+const len14 = data82.length;
+for(let i14=0; i14<len14; i14++){
+let data83 = data82[i14];
+if(typeof data83 === "string"){
+if(data83.length < 1){
+const err176 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data83};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data83};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data82};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data79.filter !== undefined){
+let data84 = data79.filter;
+if(typeof data84 === "string"){
+if(data84.length < 1){
+const err179 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data84};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data84};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data79};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data78};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data67};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
 }
 errors++;
 }

@@ -60,6 +60,12 @@ const FACTS: KindHandlers<KindFacts> = {
   }),
   satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
   link_satellite: (s) => ({ businessKey: [], parents: [{ ref: { kind: 'link', name: s.parent } }], rules: [] }),
+  status_tracking_satellite: (s) => ({
+    businessKey: [],
+    parents: [{ ref: { kind: s.parentKind, name: s.parent } }],
+    sources: [{ ref: { kind: 'source_table', name: s.source.table }, columns: [...s.source.columns, ...(s.deletes === undefined ? [] : [s.deletes.column])] }],
+    rules: [],
+  }),
   reference_table: (r) => ({
     businessKey: r.codes.map((k) => k.name),
     parents: [],

@@ -15,7 +15,15 @@ type RawKind = RawVaultEntity['kind'];
 type ColumnKey = 'PK' | 'FK' | 'UK';
 
 /** Mermaid entity ids: no prefix is the start of another, so hub `x` and satellite `x` differ. */
-const ER_PREFIX = { hub: 'hub_', link: 'link_', non_historized_link: 'nhl_', satellite: 'sat_', link_satellite: 'lsat_', reference_table: 'ref_' } as const satisfies Record<RawKind, string>;
+const ER_PREFIX = {
+  hub: 'hub_',
+  link: 'link_',
+  non_historized_link: 'nhl_',
+  satellite: 'sat_',
+  link_satellite: 'lsat_',
+  status_tracking_satellite: 'sts_',
+  reference_table: 'ref_',
+} as const satisfies Record<RawKind, string>;
 
 interface ErColumn {
   readonly name: string;
@@ -62,6 +70,11 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
   }),
   satellite: satelliteShape('hub'),
   link_satellite: satelliteShape('link'),
+  status_tracking_satellite: (s) => ({
+    entity: s,
+    keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []),
+    hangsOff: [{ kind: s.parentKind, name: s.parent, label: 'tracks' }],
+  }),
   // Keyed by its code and load timestamp; satellites carry the code as payload, so nothing hangs off it.
   reference_table: (r) => ({ entity: r, keys: (c) => (c === METADATA_COLUMNS.loadTimestamp || r.codes.some((k) => k.name === c) ? ['PK'] : []), hangsOff: [] }),
   business_hub: notDrawn,

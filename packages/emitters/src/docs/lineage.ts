@@ -87,6 +87,7 @@ const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   non_historized_link: (l) => l.sources.map((s) => s.table),
   satellite: (s) => [s.source.table],
   link_satellite: (s) => [s.source.table],
+  status_tracking_satellite: (s) => [s.source.table],
   reference_table: (r) => [r.source.table],
   business_hub: noTables,
   business_link: noTables,

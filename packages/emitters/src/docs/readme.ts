@@ -155,6 +155,7 @@ const KIND_LABELS: KindHandlers<string> = {
   non_historized_link: label,
   satellite: satelliteLabel,
   link_satellite: satelliteLabel,
+  status_tracking_satellite: (s) => `${label(s)} (${s.batches} batches${s.deletes === undefined ? '' : `, deletes by ${s.deletes.column}`})`,
   reference_table: label,
   business_hub: label,
   // A business link over events offers their attributes: say so.

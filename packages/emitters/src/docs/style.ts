@@ -34,6 +34,7 @@ export const KIND_STYLES = {
   non_historized_link: { label: 'non-historized link', ...LINK, fill: '#bbf7d0', dotStyle: 'filled,bold' },
   satellite: { label: 'satellite', ...SATELLITE },
   link_satellite: { label: 'link satellite', ...LINK_SATELLITE },
+  status_tracking_satellite: { label: 'status tracking satellite', ...SATELLITE, dotStyle: 'filled,dashed' },
   reference_table: { label: 'reference table', fill: '#ccfbf1', stroke: '#0f766e', dotShape: 'folder', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
   business_hub: { label: 'business hub', ...HUB },
   business_link: { label: 'business link', ...LINK },

@@ -11,7 +11,7 @@ import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './ac
 import type { EntityDsl } from './entity-dsl.js';
 import { DSL_KINDS, builderName, entityNames, entityPaths } from './kinds.js';
 import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
-import { hubDsl, linkDsl, linkSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl } from './raw-vault.js';
+import { hubDsl, linkDsl, linkSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl, statusTrackingSatelliteDsl } from './raw-vault.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -25,6 +25,7 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   non_historized_link: nonHistorizedLinkDsl,
   satellite: satelliteDsl,
   link_satellite: linkSatelliteDsl,
+  status_tracking_satellite: statusTrackingSatelliteDsl,
   reference_table: referenceTableDsl,
   business_hub: businessHubDsl,
   business_link: businessLinkDsl,

@@ -64,6 +64,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     ],
     deltaOrder: deltaOrder(s),
   }),
+  // Its table's rows are keys of its parent, which the hub's or link satellite's entries cover.
+  status_tracking_satellite: none,
   // The list enumerates its codes; the tables carrying a code draw it from the list.
   reference_table: (r) => {
     const codes = codeHub(r);

@@ -66,6 +66,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   non_historized_link: keyed,
   satellite,
   link_satellite: satellite,
+  // One row per key and status change: the key and the load it changed in.
+  status_tracking_satellite: (s) => ({ primary: [s.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: [] }),
   reference_table: referenceTable,
   business_hub: view,
   business_link: view,
@@ -160,6 +162,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     non_historized_link: (l) => insert(l, [[l.hashKey, zero], ...l.hubs.map((h) => [h.hashKey, zero] as const), ...linkKeyColumns(l).map((k) => [k.name, ghostValue(k.type)] as const), ...metadata]),
     satellite,
     link_satellite: satellite,
+    // None: the ghost key has no status; current views keep it whatever its (absent) status.
+    status_tracking_satellite: none,
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,
     business_hub: none,

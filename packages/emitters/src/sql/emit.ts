@@ -17,6 +17,7 @@ import { referenceTableLoad } from './load-reference-table.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
+import { statusTrackingSatelliteLoad } from './load-status-tracking-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, registerTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -181,6 +182,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
+  status_tracking_satellite: (s, ctx) => ({ statements: [statusTrackingSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) }),
   reference_table: (r, ctx) => ({ statements: [referenceTableLoad(ctx, r)], reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,

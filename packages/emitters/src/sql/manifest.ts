@@ -14,11 +14,12 @@ import {
   type LinkSatellite,
   type ReferenceTable,
   type Satellite,
+  type StatusTrackingSatellite,
   type VaultEntity,
   type VaultModel,
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
@@ -39,6 +40,8 @@ export interface SqlManifestBlock {
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
+  /** Status tracking satellites: the column holding each row's status (true = deleted). */
+  readonly is_deleted?: string;
   /** Reference tables: the code columns, the table's key with `load_ts` (no hash key). */
   readonly code_columns?: ReadonlyArray<string>;
   /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join. */
@@ -83,6 +86,13 @@ const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlo
   ...(r.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
   current_view: tableText(currentReferenceView(b, r.name)),
 });
+const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(s.parentHashKey),
+  ...metadata(b),
+  is_deleted: b.dialect.identifier(IS_DELETED_COLUMN),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+});
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
@@ -91,6 +101,7 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   non_historized_link: linkBlock,
   satellite: satelliteBlock,
   link_satellite: satelliteBlock,
+  status_tracking_satellite: statusTrackingBlock,
   reference_table: referenceTableBlock,
   business_hub: hubBlock,
   business_link: linkBlock,

@@ -26,6 +26,7 @@ export const TABLE_PREFIX = {
   non_historized_link: 'nhl_',
   satellite: 'sat_',
   link_satellite: 'lsat_',
+  status_tracking_satellite: 'sts_',
   reference_table: 'ref_',
   business_hub: 'bhub_',
   business_link: 'blnk_',

@@ -27,6 +27,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   // A satellite with a delta order has a history view.
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
+  status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name))],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
@@ -51,6 +52,7 @@ const VIEW_STEP = {
   non_historized_link: 0,
   satellite: 0,
   link_satellite: 0,
+  status_tracking_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   business_hub: 1,

@@ -4,7 +4,7 @@
  */
 import { METADATA_COLUMNS, type LinkSatellite, type Satellite, type VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { entityColumns, type ModelColumns } from '../columns.js';
+import { entityColumns, IS_DELETED_COLUMN, type ModelColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
 
 export interface TableColumn {
@@ -26,6 +26,7 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   non_historized_link: (l) => [l.hashKey, ...l.hubs.map((h) => h.hashKey), ...metadata],
   satellite,
   link_satellite: satellite,
+  status_tracking_satellite: (s) => [s.parentHashKey, IS_DELETED_COLUMN, ...metadata],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],
   business_hub: view,
   business_link: view,

@@ -51,6 +51,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   non_historized_link: table,
   satellite: history,
   link_satellite: history,
+  status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),

@@ -21,6 +21,7 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   non_historized_link: (l) => l.hubs.map((h) => key('hub', h.hub)),
   satellite: (s) => [key('hub', s.parent)],
   link_satellite: (s) => [key('link', s.parent)],
+  status_tracking_satellite: (s) => [key(s.parentKind, s.parent)],
   reference_table: none,
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),

@@ -1,0 +1,128 @@
+/**
+ * Load statement of a status tracking satellite: insert-only, idempotent, a row only when a key's
+ * status changes (docs/sql.md, "Status tracking").
+ *
+ * 1. Stage the landing rows whose parent key is present: the parent hash key (hashed as the
+ *    table's satellites hash it), whether the row is a delete (its delete flag is true, or its
+ *    operation is one of the delete values; else false), and the delta-order value when the table
+ *    has a delta-order column.
+ * 2. One status per key (and delta-order value): deleted only when every row of it says delete.
+ * 3. With `batches: full`, the keys whose latest status is present and that the batch does not
+ *    bring are deleted: a row each, once. A batch that brings no key at all is taken for a
+ *    landing table that was not filled, never for a source that lost every key: it deletes
+ *    nothing.
+ * 4. Each key's statuses in delta order (NULLS LAST): the first is a change when it differs from
+ *    the key's latest stored status (a key never seen is new, present or deleted), each next one
+ *    when it differs from the one before. A change the satellite holds already — with a delta
+ *    order the same (key, delta order, status); without one a row of the key at this very load
+ *    timestamp — is not inserted again, so a rerun adds nothing.
+ * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
+ */
+import { METADATA_COLUMNS, type StatusTrackingSatellite } from '@vault/core/internal';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { need, sourceColumn, type SqlContext } from './context.js';
+import { hashExpression, missingKey } from './hashing.js';
+import { childKeyInputs, linkInputs, linkKeep } from './load.js';
+import { entityTable, landingTable } from './names.js';
+import { commaList, statement, type Statement } from './sql-writer.js';
+import { keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
+
+/** The parent hash key of a landing row, and the condition that the row carries the key. */
+function statusKey(ctx: SqlContext, sts: StatusTrackingSatellite): { readonly hash: string; readonly keep: string } {
+  const d = ctx.dialect;
+  if (sts.parentKind === 'hub') {
+    const inputs = keyInputs(d, sts.source.columns, need(ctx.hubs, sts.parent, 'hub').businessKeys);
+    return { hash: hashExpression(d, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(d, inputs)}` };
+  }
+  const link = need(ctx.links, sts.parent, 'link');
+  const perHub = linkInputs(ctx, link, sts.source.columns);
+  return { hash: hashExpression(d, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, sts.source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
+}
+
+/** Whether a landing row is a delete, by the table's marker. */
+function isDelete(ctx: SqlContext, sts: StatusTrackingSatellite): string {
+  const { col, quoteLiteral } = ctx.sql;
+  const marker = sts.deletes;
+  if (marker === undefined) return 'FALSE';
+  const column = col(SOURCE_ALIAS, marker.column);
+  if (marker.kind === 'flag') return `(${column} IS TRUE)`;
+  // NULL is no operation the table names: the row is present.
+  return `COALESCE(${ctx.dialect.upperAscii(ctx.dialect.trimSpaces(`CAST(${column} AS ${ctx.dialect.columnType({ kind: 'text' })})`))} IN (${marker.values.map(quoteLiteral).join(', ')}), FALSE)`;
+}
+
+export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTrackingSatellite): Statement {
+  const { as, col, quoteIdent: q, tableIdent } = ctx.sql;
+  const d = ctx.dialect;
+  const key = statusKey(ctx, sts);
+  const table = tableIdent(entityTable(ctx, sts.kind, sts.name));
+  const hk = q(sts.parentHashKey);
+  const deleted = q(IS_DELETED_COLUMN);
+  const deltaType = sts.deltaOrder === undefined ? undefined : sourceColumn(ctx, sts.source.table, sts.deltaOrder).type;
+  const delta = q(WORK.deltaOrder);
+  const perKey = deltaType === undefined ? [hk] : [hk, delta];
+  const order = deltaType === undefined ? deleted : `${orderTerm(d, delta, deltaType)} NULLS LAST`;
+  const window = `(PARTITION BY ${hk} ORDER BY ${order})`;
+  const t = (column: string): string => col('t', column);
+  const o = (column: string): string => col('o', column);
+  const latestStatus = `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${table} AS ${q('t')} WHERE ${t(sts.parentHashKey)} = ${o(sts.parentHashKey)} ORDER BY ${t(METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1)`;
+  return statement((w) => {
+    w.line(`WITH ${q(WORK.staged)} AS (`);
+    w.block(() => {
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [as(key.hash, sts.parentHashKey), as(isDelete(ctx, sts), IS_DELETED_COLUMN), ...(sts.deltaOrder === undefined ? [] : [as(col(SOURCE_ALIAS, sts.deltaOrder), WORK.deltaOrder)])]),
+      );
+      w.line(`FROM ${tableIdent(landingTable(ctx, sts.source.table))} AS ${q(SOURCE_ALIAS)}`);
+      w.line(`WHERE ${key.keep}`);
+    });
+    w.line(`), ${q(WORK.grouped)} AS (`);
+    w.block(() => {
+      w.line(`SELECT ${[...perKey, as(`min(CASE WHEN ${deleted} THEN 1 ELSE 0 END) = 1`, IS_DELETED_COLUMN)].join(', ')}`);
+      w.line(`FROM ${q(WORK.staged)}`);
+      w.line(`GROUP BY ${perKey.join(', ')}`);
+      if (sts.batches === 'delta') return;
+      // A full batch: the keys it no longer brings, whose latest status is present, are deleted.
+      w.line('UNION ALL');
+      w.line(`SELECT ${[t(sts.parentHashKey), ...(deltaType === undefined ? [] : [as(`CAST(NULL AS ${d.columnType(deltaType)})`, WORK.deltaOrder)]), as('TRUE', IS_DELETED_COLUMN)].join(', ')}`);
+      w.line(`FROM ${table} AS ${q('t')}`);
+      w.line(`WHERE NOT ${t(IS_DELETED_COLUMN)}`);
+      w.line(
+        `AND ${t(METADATA_COLUMNS.loadTimestamp)} = (SELECT max(${col('x', METADATA_COLUMNS.loadTimestamp)}) FROM ${table} AS ${q('x')} WHERE ${col('x', sts.parentHashKey)} = ${t(sts.parentHashKey)})`,
+      );
+      w.line(`AND NOT EXISTS (SELECT 1 FROM ${q(WORK.staged)} AS ${q('b')} WHERE ${col('b', sts.parentHashKey)} = ${t(sts.parentHashKey)})`);
+      // An empty batch deletes nothing (step 3).
+      w.line(`AND EXISTS (SELECT 1 FROM ${q(WORK.staged)})`);
+    });
+    w.line(`), ${q(WORK.ordered)} AS (`);
+    w.block(() => {
+      w.line(`SELECT ${[`${q('g')}.*`, as(`row_number() OVER ${window}`, WORK.row), as(`lag(${deleted}) OVER ${window}`, WORK.previous)].join(', ')}`);
+      w.line(`FROM ${q(WORK.grouped)} AS ${q('g')}`);
+    });
+    w.line(`), ${q(WORK.changes)} AS (`);
+    w.block(() => {
+      w.line(`SELECT ${[`${q('o')}.*`, as(`row_number() OVER ${window}`, WORK.position)].join(', ')}`);
+      w.line(`FROM ${q(WORK.ordered)} AS ${q('o')}`);
+      w.line(`WHERE CASE WHEN ${o(WORK.row)} = 1 THEN ${o(IS_DELETED_COLUMN)} IS DISTINCT FROM ${latestStatus} ELSE ${o(IS_DELETED_COLUMN)} <> ${o(WORK.previous)} END`);
+      w.line(
+        deltaType === undefined
+          ? `AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${t(sts.parentHashKey)} = ${o(sts.parentHashKey)} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${d.loadTimestamp.sql})`
+          : `AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${t(sts.parentHashKey)} = ${o(sts.parentHashKey)} AND ${t(DELTA_ORDER_COLUMN)} = ${o(WORK.deltaOrder)} AND ${t(IS_DELETED_COLUMN)} = ${o(IS_DELETED_COLUMN)})`,
+      );
+    });
+    w.line(')');
+    const columns = [sts.parentHashKey, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, IS_DELETED_COLUMN, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN])];
+    const c = (column: string): string => col('c', column);
+    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        c(sts.parentHashKey),
+        d.addMicroseconds(d.loadTimestamp.sql, `(${c(WORK.position)} - 1)`),
+        recordSourceOf(ctx, sts.source.table),
+        c(IS_DELETED_COLUMN),
+        ...(deltaType === undefined ? [] : [c(WORK.deltaOrder)]),
+      ]),
+    );
+    w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+  });
+}
