@@ -62,7 +62,8 @@ class RawLinkSatellite(Enum):
 
 
 class RawStatusTrackingSatellite(Enum):
-    """No raw vault status tracking satellites in this model."""
+    BUSINESS_PARTNER = 'business_partner'
+    FACILITY_COLLATERAL = 'facility_collateral'
 
 
 class ReferenceTable(Enum):
