@@ -22,7 +22,7 @@ import { METADATA_COLUMNS, type StatusTrackingSatellite } from '@vault/core/inte
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { need, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
-import { childKeyInputs, linkInputs, linkKeep } from './load.js';
+import { childKeyInputs, linkInputs, linkKeep, MISSING_KEYS_COLUMN } from './load.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
@@ -48,6 +48,17 @@ function isDelete(ctx: SqlContext, sts: StatusTrackingSatellite): string {
   if (marker.kind === 'flag') return `(${column} IS TRUE)`;
   // NULL is no operation the table names: the row is present.
   return `COALESCE(${ctx.dialect.upperAscii(ctx.dialect.trimSpaces(`CAST(${column} AS ${ctx.dialect.columnType({ kind: 'text' })})`))} IN (${marker.values.map(quoteLiteral).join(', ')}), FALSE)`;
+}
+
+/**
+ * With full batches: how many landing rows carry a key (one row, column `n`). `vault run` counts
+ * them in the load's transaction and says so when there are none: an empty full batch, which
+ * deletes nothing (step 3).
+ */
+export function statusKeyedRows(ctx: SqlContext, sts: StatusTrackingSatellite): Statement | undefined {
+  if (sts.batches === 'delta') return undefined;
+  const { quoteIdent: q, tableIdent } = ctx.sql;
+  return statement((w) => w.line(`SELECT count(*) AS ${q(MISSING_KEYS_COLUMN)} FROM ${tableIdent(landingTable(ctx, sts.source.table))} AS ${q(SOURCE_ALIAS)} WHERE ${statusKey(ctx, sts).keep}`));
 }
 
 export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTrackingSatellite): Statement {
