@@ -294,6 +294,40 @@ describe(`status tracking (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'P
   });
 });
 
+/** One customer hub fed by two systems, each extracted whole. */
+const TWO_SOURCES: Spec = {
+  version: 1,
+  model: 'sts2',
+  tables: {
+    crm_customers: { hub: 'customer', business_key: ['customer_id'], batches: 'full', columns: { customer_id: { type: 'int', nullable: false }, name: 'text' } },
+    shop_customers: { hub: 'customer', business_key: ['customer_id'], batches: 'full', columns: { customer_id: { type: 'int', nullable: false }, nick: 'text' } },
+  },
+};
+
+describe(`a hub fed by two full tables (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
+  it('a key is deleted only when every table that knows it has deleted it', async () => {
+    const { model: compiled } = compileSpec(TWO_SOURCES);
+    const model = inSchemas(compiled!, `${db.prefix}_sts${runs++}`);
+    for (const st of sqlPlan(model).setup) await db.query(st.sql);
+    try {
+      const pv = tableIdent(entityTable(ctxOf(model), 'presentation_view', 'customer'));
+      const crm = (ids: number[]) => ids.map((k) => ({ customer_id: k, name: `n${k}` }));
+      const shop = (ids: number[]) => ids.map((k) => ({ customer_id: k, nick: `k${k}` }));
+      await deliver(model, { crm_customers: crm([1, 2, 3]), shop_customers: shop([2, 3]) }, day(0));
+      expect(await ids(model, pv, 'customer_id')).toEqual([1, 2, 3]);
+      // 2 left the CRM but the shop still has it; 1 left the CRM, the only system that knew it.
+      await deliver(model, { crm_customers: crm([3]), shop_customers: shop([2, 3]) }, day(1));
+      expect(await ids(model, pv, 'customer_id')).toEqual([2, 3]);
+      await deliver(model, { crm_customers: crm([3]), shop_customers: shop([3]) }, day(2));
+      expect(await ids(model, pv, 'customer_id')).toEqual([3]);
+      expect(await statuses(model, 'crm_customers', 'customer_hk', hk('2'))).toEqual([false, true]);
+      expect(await statuses(model, 'shop_customers', 'customer_hk', hk('2'))).toEqual([false, true]);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+});
+
 /** The status history of each key over a sequence of full batches, as vault should record it; an empty batch changes nothing. */
 function truth(batches: ReadonlyArray<ReadonlySet<number>>, keys: ReadonlyArray<number>): Map<number, boolean[]> {
   const out = new Map<number, boolean[]>(keys.map((k) => [k, []]));
