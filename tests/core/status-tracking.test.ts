@@ -66,6 +66,24 @@ describe('status tracking satellites', () => {
     ]);
   });
 
+  it("current views read it: the business hub and satellite derive from it, and a business link from its driving hub's", () => {
+    const model = ok({
+      tables: {
+        customers: customers({ batches: 'full' }),
+        orders: { business_key: ['order_id'], batches: 'full', columns: { order_id: nn('int'), customer_id: 'int', placed: 'date' }, references: [{ columns: ['customer_id'], table: 'customers' }] },
+      },
+    });
+    const from = (kind: 'business_hub' | 'business_satellite' | 'business_link', name: string): string[] =>
+      model.byKind[kind]
+        .find((e) => e.name === name)!
+        .derivedFrom.filter((r) => r.kind === 'status_tracking_satellite')
+        .map((r) => r.name);
+    expect(from('business_hub', 'customer')).toEqual(['customers']);
+    expect(from('business_satellite', 'customer')).toEqual(['customers']);
+    // The order drives its link to the customer: a deleted order takes the relationship with it.
+    expect(from('business_link', 'order_customer')).toEqual(['orders']);
+  });
+
   it('an event table or a code list gets none: batches: full there is warning VLT430', () => {
     const body: SpecBody = {
       tables: {

@@ -9,6 +9,7 @@ import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, t
 import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
 import { linkKeyColumns } from '../ir/entities.js';
 import type { BusinessVault, RawVault } from './layers.js';
+import { statusSources } from './status-tracking.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
@@ -59,6 +60,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     rv.linkSatellites.filter((s) => !s.sensitive),
     (s) => s.parent,
   );
+  // Current views leave deleted keys out: they read the status tracking satellites too.
+  const tracked = statusSources(rv.statusTrackingSatellites);
   const hubs: BusinessHub[] = [];
   const satellites: BusinessSatellite[] = [];
   for (const hub of rv.hubs) {
@@ -74,7 +77,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       hashKey: hub.hashKey,
       businessKeys: hub.businessKeys,
       ...(filter ? { filter } : {}),
-      derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : [])],
+      derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : []), ...tracked.hub(hub.name)],
       evidence: [ev('bv.business_hub', `from hub ${hub.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
       origin: origin(hub.name, hub.origin),
       ...(hub.description !== undefined ? { description: hub.description } : {}),
@@ -89,7 +92,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         columns: body.columns,
         derived: body.derived,
         ...(lookups.length > 0 ? { lookups } : {}),
-        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
+        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable)), ...tracked.hub(hub.name)],
         evidence: [
           ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
@@ -118,7 +121,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(link.dependentChildKeys !== undefined ? { dependentChildKeys: link.dependentChildKeys } : {}),
       ...(link.drivingKey !== undefined ? { drivingKey: link.drivingKey } : {}),
       ...(filter ? { filter } : {}),
-      derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
+      derivedFrom: [raw('link', link.name), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : []), ...tracked.link(link)],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
       origin: origin(link.name, link.origin),
       ...(link.description !== undefined ? { description: link.description } : {}),
@@ -133,7 +136,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         columns: body.columns,
         derived: body.derived,
         ...(lookups.length > 0 ? { lookups } : {}),
-        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
+        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable)), ...tracked.link(link)],
         evidence: [
           ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),

@@ -5,8 +5,8 @@
  */
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
-import type { Evidence } from '../ir/common.js';
-import type { DeleteMarker, StatusTrackingSatellite } from '../ir/raw-vault.js';
+import type { EntityRef, Evidence } from '../ir/common.js';
+import type { DeleteMarker, Link, StatusTrackingSatellite } from '../ir/raw-vault.js';
 import type { RuleId } from './rules.js';
 import type { TableInfo } from './tables.js';
 
@@ -81,6 +81,25 @@ export function statusTrackingSatellite(
     derivedFrom: [{ layer: 'source', kind: 'source_table', name: t.name }],
     evidence: [ev('sat.status_tracking', `${t.name}: ${why.join('; ')}: the status of each ${parent.kind} key over time`), ...(found !== undefined ? [found.evidence] : [])],
     origin: ['tables', t.name, ...(t.spec.batches !== undefined ? ['batches'] : t.spec.deletes !== undefined ? ['deletes'] : [])],
+  };
+}
+
+/**
+ * The status tracking satellites a current view of the business vault reads to leave deleted keys
+ * out (docs/sql.md, "Status tracking"): a hub's, and for a link its own and its driving hubs'.
+ */
+export function statusSources(tracked: ReadonlyArray<StatusTrackingSatellite>): {
+  readonly hub: (name: string) => ReadonlyArray<EntityRef>;
+  readonly link: (link: Link) => ReadonlyArray<EntityRef>;
+} {
+  const ref = (s: StatusTrackingSatellite): EntityRef => ({ layer: 'raw_vault', kind: s.kind, name: s.name });
+  const of = (kind: 'hub' | 'link', name: string): ReadonlyArray<EntityRef> => tracked.filter((s) => s.parentKind === kind && s.parent === name).map(ref);
+  return {
+    hub: (name) => of('hub', name),
+    link: (link) => {
+      const driving = new Set(link.drivingKey ?? []);
+      return [...of('link', link.name), ...link.hubs.filter((h) => driving.has(h.hashKey)).flatMap((h) => of('hub', h.hub))];
+    },
   };
 }
 
