@@ -267,6 +267,48 @@ describe(`status tracking (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'P
     }
   });
 
+  it('a late CDC batch falls in place in delta order: an update older than the delete does not bring the key back', async () => {
+    const model = await setUp();
+    try {
+      const pv = tableIdent(entityTable(ctxOf(model), 'presentation_view', 'account'));
+      const current = async () => (await db.query<{ a: string }>(`SELECT account_id AS a FROM ${pv} ORDER BY 1`)).rows.map((r) => r.a);
+      await deliver(
+        model,
+        {
+          accounts: [
+            { account_id: 'A', op: 'I', seq: 1, owner: 'x' },
+            { account_id: 'A', op: 'D', seq: 5, owner: 'x' },
+          ],
+        },
+        day(0),
+      );
+      await deliver(model, { accounts: [{ account_id: 'A', op: 'U', seq: 3, owner: 'y' }] }, day(1));
+      expect(await current()).toEqual([]);
+      // A late delete between them is kept; the key is still deleted, and comes back only with a later insert.
+      await deliver(model, { accounts: [{ account_id: 'A', op: 'D', seq: 2, owner: 'x' }] }, day(2));
+      expect(await current()).toEqual([]);
+      await deliver(model, { accounts: [{ account_id: 'A', op: 'I', seq: 9, owner: 'z' }] }, day(3));
+      expect(await current()).toEqual(['A']);
+      // Every change in delta order is stored, whatever the order the rows arrived in: the history,
+      // equal neighbours once, is the feed's (the update at 3 became a change when the delete at 2 arrived).
+      const rows = await db.query<{ d: boolean; o: number }>(`SELECT is_deleted AS d, delta_order AS o FROM ${sts(model, 'accounts')} WHERE account_hk = $1 ORDER BY delta_order, load_ts`, [hk('A')]);
+      const history = rows.rows.filter((r, i, all) => i === 0 || r.d !== all[i - 1]!.d).map((r) => [r.d, r.o]);
+      expect(history).toEqual([
+        [false, 1],
+        [true, 2],
+        [false, 3],
+        [true, 5],
+        [false, 9],
+      ]);
+      const n = await statusRows(model);
+      await deliver(model, { accounts: [{ account_id: 'A', op: 'U', seq: 3, owner: 'y' }] }, day(4));
+      await deliver(model, { accounts: [{ account_id: 'A', op: 'D', seq: 2, owner: 'x' }] }, day(5));
+      expect(await statusRows(model)).toBe(n);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
   it('a delete flag marks deletes and stays payload of its satellite', async () => {
     const model = await setUp();
     try {

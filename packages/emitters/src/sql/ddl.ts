@@ -5,10 +5,10 @@
  */
 import { METADATA_COLUMNS, type Hub, type Link, type LinkSatellite, type NonHistorizedLink, type ReferenceTable, type Satellite } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
-import { entityTable, landingTable, modelSchemas, registerTable } from './names.js';
+import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
@@ -95,7 +95,7 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  return [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].flatMap((s) => {
+  const satellites = [...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].flatMap((s) => {
     if (s.deltaOrder === undefined) return [];
     const table = registerTable(ctx, s);
     const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
@@ -107,6 +107,16 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
       throw new Error(`vault SQL: ${s.kind} '${s.name}' has no column ${column}`);
     }
   });
+  // A status tracking satellite of a CDC table with a delta order: every status it was given.
+  const statuses = ctx.model.byKind.status_tracking_satellite.flatMap((s) => {
+    const table = statusRegisterTable(ctx, s);
+    if (table === undefined) return [];
+    const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
+    const columns = [s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN].map((n) => of.get(n)!);
+    const loaded = { ...of.get(METADATA_COLUMNS.loadTimestamp)!, notNull: true };
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]]), { entity: s, relation: table })];
+  });
+  return [...satellites, ...statuses];
 }
 
 /** A table of `columns`; its keys are declared only where the engine has key constraints. */

@@ -19,7 +19,7 @@ import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplic
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
 import { statusKeyedRows, statusTrackingSatelliteLoad } from './load-status-tracking-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
-import { entityTable, landingTable, registerTable, tableText, type SqlTable } from './names.js';
+import { entityTable, landingTable, registerTable, statusRegisterTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
 import { setupViews } from './setup-views.js';
 import { validateSql } from './validate.js';
@@ -189,7 +189,15 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
-  status_tracking_satellite: (s, ctx) => ({ statements: [statusTrackingSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]), keyedRows: statusKeyedRows(ctx, s) }),
+  status_tracking_satellite: (s, ctx) => {
+    const { load, register } = statusTrackingSatelliteLoad(ctx, s);
+    const registered = statusRegisterTable(ctx, s);
+    return {
+      statements: register === undefined || registered === undefined ? [load] : [load, { sql: register, relation: registered }],
+      reads: landingReads(ctx, [s.source.table]),
+      keyedRows: statusKeyedRows(ctx, s),
+    };
+  },
   reference_table: (r, ctx) => ({ statements: [referenceTableLoad(ctx, r)], reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,

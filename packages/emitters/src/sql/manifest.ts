@@ -21,7 +21,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
+import { dimensionTable, entityTable, historyView, registerTable, statusRegisterTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
 
 export interface SqlManifestBlock {
@@ -92,7 +92,10 @@ const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlMa
   ...metadata(b),
   is_deleted: b.dialect.identifier(IS_DELETED_COLUMN),
   ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...optional('register', statusRegisterTable(b, s)),
 });
+/** `{ [key]: 'schema.name' }` of a table that exists, else nothing. */
+const optional = (key: 'register', table: SqlTable | undefined): Partial<SqlManifestBlock> => (table === undefined ? {} : { [key]: tableText(table) });
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {

@@ -3,7 +3,7 @@
  * name (a prefix per kind), every identifier within the dialect's limit (`Dialect.identifier`:
  * PostgreSQL shortens names over 63 bytes, see dialect/postgres/quote.ts).
  */
-import type { EntityKind, VaultModel } from '@vault/core';
+import type { EntityKind, StatusTrackingSatellite, VaultModel } from '@vault/core';
 import { KINDS, type VaultLayer } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 
@@ -58,8 +58,16 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
  * (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
  * @example registerTable({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'raw_vault', name: 'seen_sat_items' }
  */
-export function registerTable({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite'; readonly name: string }): SqlTable {
+export function registerTable({ model, dialect }: NameScope, sat: { readonly kind: 'satellite' | 'link_satellite' | 'status_tracking_satellite'; readonly name: string }): SqlTable {
   return { schema: dialect.identifier(model.schemas.rawVault), name: dialect.identifier(`${REGISTER_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
+}
+
+/**
+ * The register of a status tracking satellite of a CDC table with a delta order (every status it
+ * was given, docs/sql.md "Status tracking"), `seen_sts_<name>`; undefined for the others.
+ */
+export function statusRegisterTable(names: NameScope, sts: Pick<StatusTrackingSatellite, 'kind' | 'name' | 'deltaOrder' | 'batches'>): SqlTable | undefined {
+  return sts.deltaOrder !== undefined && sts.batches === 'delta' ? registerTable(names, sts) : undefined;
 }
 
 /** What a satellite's register's name starts with, before its table's. */

@@ -5,10 +5,11 @@
  * whatever the web shop's extract says. A key no status tracking satellite knows is present (the
  * ghost record, a key from a table whose deletes vault cannot see).
  */
-import { METADATA_COLUMNS, type Link, type StatusTrackingSatellite } from '@vault/core';
+import type { Link, StatusTrackingSatellite } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
 import { IS_DELETED_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
+import { statusOrder } from './load-status-tracking-satellite.js';
 import { entityTable } from './names.js';
 
 /** Status tracking satellites by parent (`hub:x`, `link:y`), built once per model. */
@@ -38,7 +39,7 @@ export function notDeleted(ctx: SqlContext, kind: 'hub' | 'link', name: string, 
   if (trackers.length === 0) return undefined;
   const latest = trackers.map((s) => {
     const t = (column: string): string => col('st', column);
-    return `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${tableIdent(entityTable(ctx, s.kind, s.name))} AS ${quoteIdent('st')} WHERE ${t(s.parentHashKey)} = ${hashKeySql} ORDER BY ${t(METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1)`;
+    return `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${tableIdent(entityTable(ctx, s.kind, s.name))} AS ${quoteIdent('st')} WHERE ${t(s.parentHashKey)} = ${hashKeySql} ORDER BY ${statusOrder(ctx, s, 'st').join(', ')} LIMIT 1)`;
   });
   if (latest.length === 1) return `${latest[0]} IS NOT TRUE`;
   // Present somewhere, or known nowhere.

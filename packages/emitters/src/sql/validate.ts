@@ -9,7 +9,7 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, landingTable, registerTable, statusRegisterTable, tableText, type NameScope, type SqlTable } from './names.js';
 import { currentReferenceView } from './reference-tables.js';
 import { tableColumns } from './table-columns.js';
 
@@ -32,7 +32,10 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   non_historized_link: none,
   satellite: (s, names) => register(s, names),
   link_satellite: (s, names) => register(s, names),
-  status_tracking_satellite: none,
+  status_tracking_satellite: (s, names) => {
+    const register = statusRegisterTable(names, s);
+    return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
+  },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }],
   business_hub: none,
   business_link: none,
