@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(35); // 16 raw vault (a reference table among them), 13 business vault, 6 access layer
+    expect(entities).toBe(37); // 18 raw vault (a reference table and two status tracking satellites among them), 13 business vault, 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 
