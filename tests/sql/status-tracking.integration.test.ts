@@ -10,7 +10,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, landingTables, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { bindParameters, dimensionTable, entityTable, landingTables, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
@@ -184,6 +184,11 @@ describe(`status tracking (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'P
       expect(await ids(model, blink, 'order_id')).toEqual([-1, 100, 101]);
       await deliver(model, { ...SHOP, orders: SHOP.orders!.filter((o) => o.order_id !== 101) }, day(1));
       expect(await ids(model, blink, 'order_id')).toEqual([-1, 100]);
+      // The dimension leaves the order out (its unknown member stays); the order's lines, still in
+      // their own full extract, point at the unknown member.
+      const dim = tableIdent(dimensionTable(ctxOf(model), 'sales', 'order'));
+      const kept = await db.query<{ k: string }>(`SELECT order_hk AS k FROM ${dim} ORDER BY 1`);
+      expect(kept.rows.map((r) => r.k).sort()).toEqual(['0'.repeat(32), hk('100')].sort());
     } finally {
       await dropSchemas(db, model);
     }

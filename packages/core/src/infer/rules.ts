@@ -49,7 +49,7 @@ export const RULES = {
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
   'sat.override': 'the spec assigns these columns to a named satellite',
   'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
-  'sat.technical': 'technical columns (load/update timestamps, CDC flags, role: technical) stay out of satellite payloads',
+  'sat.technical': 'technical columns (load/update timestamps, CDC operation columns, role: technical) stay out of satellite payloads; a delete flag stays (table.delete_flag)',
   'sat.referenced_hub':
     "the spec puts columns of a table in a satellite of a hub the table references (parent:): its parent key is the reference's columns, and rows without the reference are not loaded",
   'sat.status_tracking':
