@@ -108,10 +108,10 @@ describe('delete markers', () => {
     expect(ok({ tables: { customers: customers({}, { [column]: 'boolean' }) } }).byKind.status_tracking_satellite[0]?.deletes).toEqual({ kind: 'flag', column });
   });
 
-  it('a delete flag that is not boolean is no flag: it stays technical, as before', () => {
-    const model = ok({ tables: { customers: customers({}, { is_deleted: 'char(1)' }) } });
+  it('a column named like a delete flag that is not boolean marks nothing, and stays payload: never silently dropped', () => {
+    const model = ok({ tables: { customers: customers({}, { is_deleted: 'char(1)', deleted_flag: 'text' }) } });
     expect(model.byKind.status_tracking_satellite).toEqual([]);
-    expect(model.byKind.satellite[0]!.payload.map((c) => c.name)).toEqual(['name']);
+    expect(model.byKind.satellite[0]!.payload.map((c) => c.name)).toEqual(['deleted_flag', 'is_deleted', 'name']);
   });
 
   it('table.cdc_operation: a text op column is an operation column (D, DELETE), technical: out of the payload', () => {
