@@ -148,6 +148,8 @@ interface HubTablePlan {
   readonly technical: ReadonlyArray<string>;
   readonly sensitive: ReadonlyArray<string>;
   readonly deltaOrder: boolean;
+  /** `batches: full`: a status tracking satellite of the table's keys. */
+  readonly fullBatches: boolean;
   readonly refs: ReadonlyArray<RefPlan>;
   readonly override: { readonly word: string; readonly pick: ReadonlyArray<boolean> } | undefined;
   readonly rules: RulePlan | undefined;
@@ -203,6 +205,7 @@ const hubTablePlanArb: fc.Arbitrary<HubTablePlan> = fc.record({
   technical: fc.subarray([...TECHNICAL], { maxLength: 2 }),
   sensitive: fc.subarray([...SENSITIVE], { maxLength: 3 }),
   deltaOrder: fc.boolean(),
+  fullBatches: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
   refs: fc.array(fc.record({ target: fc.nat(), role: fc.option(fc.constantFrom(...ROLES), { nil: undefined, freq: 1 }), declared: fc.boolean() }), { maxLength: 3 }),
   override: fc.option(fc.record({ word: fc.constantFrom('finance', 'profile', 'metrics'), pick: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }) }), { nil: undefined, freq: 4 }),
   rules: ruleArb,
@@ -491,6 +494,7 @@ function buildSpec(plan: Plan): GeneratedSpec {
       ...(declared.length ? { references: declared } : {}),
       ...(satellites ? { satellites } : {}),
       ...(h.deltaOrder && timestamps.length ? { delta_order: timestamps[0]! } : {}),
+      ...(h.fullBatches ? { batches: 'full' as const } : {}),
       ...(link?.override ? { link: link.override } : {}),
     };
     const ruleSet = buildRules(

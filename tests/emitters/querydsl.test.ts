@@ -138,6 +138,10 @@ class RawMultiActiveSatellite(Enum):
     """No raw vault multi-active satellites in this model."""
 
 
+class RawStatusTrackingSatellite(Enum):
+    """No raw vault status tracking satellites in this model."""
+
+
 class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 
@@ -415,6 +419,7 @@ describe('framework profile', () => {
       'RawLinkSatellite',
       'RawEffectivitySatellite',
       'RawMultiActiveSatellite',
+      'RawStatusTrackingSatellite',
       'ReferenceTable',
       'BusinessHub',
       'BusinessHubSatellite',
@@ -444,6 +449,7 @@ describe('framework profile', () => {
       'build_raw_vault_multi_active_satellite',
       'build_raw_vault_non_historized_link',
       'build_raw_vault_satellite',
+      'build_raw_vault_status_tracking_satellite',
       'build_reference_table',
       'build_reporting_view',
       'drop',
@@ -571,6 +577,7 @@ describe('buildManifest', () => {
       'link_satellites',
       'effectivity_satellites',
       'multi_active_satellites',
+      'status_tracking_satellites',
       'reference_tables',
     ]);
     expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);

@@ -64,6 +64,7 @@ export const EXPECTED = {
   'raw_vault.link_satellites': ['link_satellite', 'RawLinkSatellite', 'build_raw_vault_link_satellite', true],
   'raw_vault.effectivity_satellites': ['effectivity_satellite', 'RawEffectivitySatellite', 'build_raw_vault_effectivity_satellite', true],
   'raw_vault.multi_active_satellites': ['multi_active_satellite', 'RawMultiActiveSatellite', 'build_raw_vault_multi_active_satellite', true],
+  'raw_vault.status_tracking_satellites': ['status_tracking_satellite', 'RawStatusTrackingSatellite', 'build_raw_vault_status_tracking_satellite', true],
   'raw_vault.reference_tables': ['reference_table', 'ReferenceTable', 'build_reference_table', false],
   'business_vault.hubs': ['business_hub', 'BusinessHub', 'build_business_vault_hub', false],
   'business_vault.links': ['business_link', 'BusinessLink', 'build_business_vault_link', false],

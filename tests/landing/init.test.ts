@@ -41,10 +41,22 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
     expect(text).toContain('updated_at: timestamptz');
     // A composite foreign key listed in another column order is written in the key's order.
     expect(text).toContain('- {columns: [country_code, account_number], table: account}');
+    // Each table is read whole, so its batches are the whole source: a key a later batch lacks was deleted.
+    expect(text.match(/^ {4}batches: full$/gm)).toHaveLength(5);
 
     const compile = await f.vault(['compile', 'bank.yaml', '--out', 'out', '--json']);
     expect(compile.code, compile.stderr).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(f.dir, 'out', f.model, 'manifest.json'), 'utf8')) as { raw_vault: { hubs: ManifestEntity[]; links: ManifestEntity[] } };
+    const manifest = JSON.parse(readFileSync(join(f.dir, 'out', f.model, 'manifest.json'), 'utf8')) as {
+      raw_vault: { hubs: ManifestEntity[]; links: ManifestEntity[]; status_tracking_satellites: ManifestEntity[] };
+    };
+    // One status tracking satellite per table that becomes a hub or a link (docs/inference.md, "Deletes and status tracking").
+    expect(manifest.raw_vault.status_tracking_satellites.map((s) => [s.name, s.sources[0]?.table])).toEqual([
+      ['account', 'account'],
+      ['account_holder', 'account_holder'],
+      ['branch', 'branch'],
+      ['customer', 'customer'],
+      ['transfer', 'transfer'],
+    ]);
     const hubs = Object.fromEntries(manifest.raw_vault.hubs.map((h) => [h.name, h.business_keys]));
     expect(hubs).toEqual({
       account: ['country_code', 'account_number'],

@@ -16,6 +16,7 @@ export type {
   ColumnSpec,
   ColumnSpecObject,
   DimensionalModelSpec,
+  DeletesSpec,
   DuplicatesSpec,
   FrameworkSpec,
   HashAlgorithm,

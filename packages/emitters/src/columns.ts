@@ -17,6 +17,7 @@ import {
   type MultiActiveSatellite,
   type ReferenceTable,
   type Satellite,
+  type StatusTrackingSatellite,
   type SourceTable,
   type VaultEntity,
   type VaultModel,
@@ -47,6 +48,7 @@ const HASH_TYPES = {
 
 const LOAD_TIMESTAMP_TYPE: ColumnType = { kind: 'timestamptz' };
 const RECORD_SOURCE_TYPE: ColumnType = { kind: 'text' };
+const BOOLEAN_TYPE: ColumnType = { kind: 'boolean' };
 
 /**
  * The column of a raw satellite (or link satellite) whose source table has a `delta_order`
@@ -54,6 +56,12 @@ const RECORD_SOURCE_TYPE: ColumnType = { kind: 'text' };
  * already whatever the load timestamp (docs/sql.md, "Loads"). Same type as the source column.
  */
 export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
+
+/**
+ * The status a status tracking satellite keeps of a key: true once the key was deleted, false
+ * while it is present (docs/sql.md, "Status tracking").
+ */
+export const IS_DELETED_COLUMN = 'is_deleted';
 
 /**
  * How a raw satellite with a delta order takes late and out-of-order rows, as field mappings say
@@ -98,7 +106,10 @@ function sourceColumnIndex(sources: ReadonlyArray<SourceTable>): ReadonlyMap<str
  * its source table has none.
  * @example deltaOrderColumn(modelColumns(model), sat) // { name: 'delta_order', type: { kind: 'timestamptz' } }
  */
-export function deltaOrderColumn(columns: ModelColumns, sat: Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable): EntityColumn | undefined {
+export function deltaOrderColumn(
+  columns: ModelColumns,
+  sat: Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | StatusTrackingSatellite | ReferenceTable,
+): EntityColumn | undefined {
   if (sat.deltaOrder === undefined) return undefined;
   const source = columns.sourceColumns.get(sat.source.table)?.get(sat.deltaOrder);
   if (source === undefined) throw new Error(`vault: ${sat.kind} '${sat.name}' orders its changes by ${sat.source.table}.${sat.deltaOrder}, which is not a column of its source`);
@@ -162,6 +173,11 @@ const referenceTableColumns = (r: ReferenceTable, columns: ModelColumns): Readon
   const deltaOrder = deltaOrderColumn(columns, r);
   return [...r.codes.map(plain), ...METADATA, hash(columns.model, METADATA_COLUMNS.hashDiff), ...(deltaOrder === undefined ? [] : [deltaOrder]), ...r.attributes.map(plain)];
 };
+/** A status tracking satellite: its parent's hash key, the metadata, the key's status, and the delta order when its table has one. */
+const statusTrackingColumns = (s: StatusTrackingSatellite, columns: ModelColumns): ReadonlyArray<EntityColumn> => {
+  const deltaOrder = deltaOrderColumn(columns, s);
+  return [hash(columns.model, s.parentHashKey), ...METADATA, { name: IS_DELETED_COLUMN, type: BOOLEAN_TYPE }, ...(deltaOrder === undefined ? [] : [deltaOrder])];
+};
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -179,6 +195,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   link_satellite: rawSatelliteColumns,
   effectivity_satellite: effectivityColumns,
   multi_active_satellite: multiActiveSatelliteColumns,
+  status_tracking_satellite: statusTrackingColumns,
   reference_table: referenceTableColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,

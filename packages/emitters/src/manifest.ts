@@ -193,6 +193,10 @@ interface KindFields {
   readonly event_attributes?: ReadonlyArray<string>;
   readonly parent?: string;
   readonly duplicates?: DuplicatesLiteral;
+  /** Status tracking satellites: what one batch of the table holds (`full` or `delta`). */
+  readonly batches?: 'full' | 'delta';
+  /** Status tracking satellites: the table's delete marker, as the spec spells it. */
+  readonly deletes?: { readonly flag: string } | { readonly operation: string; readonly delete_values: ReadonlyArray<string> };
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly sources: ReadonlyArray<ManifestSource>;
@@ -259,6 +263,12 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     parent_key_columns: [...s.parentKey],
     multi_active_key: s.multiActiveKey.map((c) => c.name),
     sources: [{ table: s.source.table, columns: [...s.multiActiveKey, ...s.payload].map((c) => c.sourceColumn), record_source: rs(s.source.table) }],
+  }),
+  status_tracking_satellite: (s, rs) => ({
+    parent: s.parent,
+    batches: s.batches,
+    ...(s.deletes === undefined ? {} : { deletes: s.deletes.kind === 'flag' ? { flag: s.deletes.column } : { operation: s.deletes.column, delete_values: [...s.deletes.values] } }),
+    sources: [{ table: s.source.table, columns: [...s.source.columns, ...(s.deletes === undefined ? [] : [s.deletes.column])], record_source: rs(s.source.table) }],
   }),
   reference_table: (r, rs) => ({
     business_keys: r.codes.map((c) => c.name),

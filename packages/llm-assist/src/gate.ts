@@ -87,6 +87,7 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   link_satellite: rawSatellite,
   effectivity_satellite: (e) => [`effectivity_satellite ${src(e.source)} driving ${e.drivingKey.length}`],
   multi_active_satellite: (s) => [`multi_active_satellite ${src(s.source)} key ${s.multiActiveKey.map((c) => c.sourceColumn).join(',')} ${s.sensitive ? 'sensitive' : ''}`],
+  status_tracking_satellite: (s) => [`status_tracking_satellite ${src(s.source)} ${s.batches} ${s.deletes?.column ?? ''}`],
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
   business_hub: filter,
   business_link: filter,

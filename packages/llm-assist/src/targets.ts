@@ -148,6 +148,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   effectivity_satellite: taken,
   // Named after its table: no spec key renames it.
   multi_active_satellite: taken,
+  // Named after its table or link: no spec key renames it.
+  status_tracking_satellite: taken,
   // Named after its table: no spec key renames it.
   reference_table: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),

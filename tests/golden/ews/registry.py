@@ -62,6 +62,10 @@ class RawMultiActiveSatellite(Enum):
     """No raw vault multi-active satellites in this model."""
 
 
+class RawStatusTrackingSatellite(Enum):
+    """No raw vault status tracking satellites in this model."""
+
+
 class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 

@@ -72,6 +72,11 @@ class RawMultiActiveSatellite(Enum):
     BUSINESS_PARTNER_EXTERNAL_RATING = 'business_partner_external_rating'
 
 
+class RawStatusTrackingSatellite(Enum):
+    BUSINESS_PARTNER = 'business_partner'
+    FACILITY_COLLATERAL = 'facility_collateral'
+
+
 class ReferenceTable(Enum):
     RATING_GRADE = 'rating_grade'
 

@@ -113,6 +113,7 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   link_satellite: described,
   effectivity_satellite: (e) => ({ parent: e.parent, drivingKey: e.drivingKey }),
   multi_active_satellite: described,
+  status_tracking_satellite: described,
   // Keyed by its code: shown as its business key.
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   business_hub: keyed,

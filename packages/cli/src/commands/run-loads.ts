@@ -30,7 +30,16 @@ export interface LoadSummary {
 const NO_DUPLICATES: DuplicateCount = { keys: 0, example: undefined };
 
 type Outcome =
-  | { readonly kind: 'loaded'; readonly rows: number; readonly missingKeys: number; readonly duplicates: DuplicateCount; readonly routed: number; readonly ms: number }
+  | {
+      readonly kind: 'loaded';
+      readonly rows: number;
+      readonly missingKeys: number;
+      readonly duplicates: DuplicateCount;
+      readonly routed: number;
+      /** A status tracking satellite's full batch held no key: nothing was marked deleted. */
+      readonly emptyFullBatch: boolean;
+      readonly ms: number;
+    }
   | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
   | { readonly kind: 'failed'; readonly error: string };
 
@@ -43,7 +52,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
-    const [rows, missingKeys, duplicates, routed] = await db.transaction(async (tx: Queryable) => {
+    const [rows, missingKeys, duplicates, routed, keyed] = await db.transaction(async (tx: Queryable) => {
       // In the load's transaction: the counts describe the landing rows the load reads. A batch
       // a `reject` refuses is refused here too (rolled back), should it have changed since the check before the loads.
       const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
@@ -59,9 +68,10 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
       const moved = route === undefined ? 0 : (await tx.query(route.sql, bindParameters(route, { load_ts: o.loadTs }))).rowCount;
       await ledger.record(tx, load, signature, o.loadTs, n);
       const counted = load.missingKeys === undefined ? undefined : await tx.query<Record<string, number | string>>(load.missingKeys.sql);
-      return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0), dup, moved] as const;
+      const keyedRows = load.keyedRows === undefined ? undefined : await tx.query<Record<string, number | string>>(load.keyedRows.sql);
+      return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0), dup, moved, keyedRows === undefined ? undefined : Number(keyedRows.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0)] as const;
     });
-    return { kind: 'loaded', rows, missingKeys, duplicates, routed, ms: Date.now() - t0 };
+    return { kind: 'loaded', rows, missingKeys, duplicates, routed, emptyFullBatch: keyed === 0, ms: Date.now() - t0 };
   } catch (e) {
     if (e instanceof DuplicatesRejected) return { kind: 'failed', error: e.message };
     if (!isServerError(e)) throw e;
@@ -151,9 +161,12 @@ function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: O
   const note =
     x.kind === 'skipped'
       ? `  skipped: landing unchanged since load_ts ${x.since}`
-      : `${x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : ''}${duplicatesNote(load.duplicates, x.duplicates, x.routed, load.target.schema)}`;
+      : `${x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : ''}${duplicatesNote(load.duplicates, x.duplicates, x.routed, load.target.schema)}${x.emptyFullBatch ? `  ${EMPTY_FULL_BATCH}` : ''}`;
   out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
 }
+
+/** An empty landing table of a table whose batches are full: taken for one not filled, never for a source that lost every key. */
+export const EMPTY_FULL_BATCH = 'empty full batch: no key marked deleted';
 
 /** `3 rows without a business key, not loaded`. */
 export const missingKeysText = (n: number): string => `${n} row${n === 1 ? '' : 's'} without a business key, not loaded`;

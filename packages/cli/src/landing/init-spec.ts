@@ -95,6 +95,9 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
       ...(t.uniqueKeys.length > 0 ? { unique_keys: t.uniqueKeys.map((k) => k.columns) } : {}),
       columns,
       ...(references.length > 0 ? { references } : {}),
+      // The spec was read from the whole table: a batch of it is the whole source, so a key it no
+      // longer holds was deleted (docs/spec.md, "Deletes"). A table later fed changes only says delta.
+      batches: 'full',
     };
   }
   const doc = new Document({

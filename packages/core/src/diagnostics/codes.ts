@@ -50,6 +50,7 @@ export const CODES = {
   VLT223: { severity: 'error', title: 'delta_order column cannot be sorted' },
   VLT224: { severity: 'error', title: 'duplicates keep_last_by column cannot be used' },
   VLT230: { severity: 'error', title: 'multi_active_key cannot be used with this table' },
+  VLT231: { severity: 'error', title: 'deletes column cannot be used' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },
@@ -75,6 +76,7 @@ export const CODES = {
   VLT413: { severity: 'warning', title: 'table has no business key and is left out' },
   VLT420: { severity: 'warning', title: 'reference description not joined: its name is taken' },
   VLT430: { severity: 'error', title: 'multi-active table has no single parent hub' },
+  VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

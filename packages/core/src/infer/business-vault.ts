@@ -9,6 +9,7 @@ import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, t
 import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
 import { linkKeyColumns } from '../ir/entities.js';
 import type { BusinessVault, RawVault } from './layers.js';
+import { statusSources } from './status-tracking.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import type { RuleSetSpec, Spec } from '../spec/spec.js';
 import { groupBy } from './group.js';
@@ -63,6 +64,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     rv.linkSatellites.filter((s) => !s.sensitive),
     (s) => s.parent,
   );
+  // Current views leave deleted keys out: they read the status tracking satellites too.
+  const tracked = statusSources(rv.statusTrackingSatellites);
   const hubs: BusinessHub[] = [];
   const satellites: BusinessSatellite[] = [];
   for (const hub of rv.hubs) {
@@ -78,7 +81,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       hashKey: hub.hashKey,
       businessKeys: hub.businessKeys,
       ...(filter ? { filter } : {}),
-      derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : [])],
+      derivedFrom: [raw('hub', hub.name), ...(filter ? sats.map((s) => raw('satellite', s.name)) : []), ...tracked.hub(hub.name)],
       evidence: [ev('bv.business_hub', `from hub ${hub.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
       origin: origin(hub.name, hub.origin),
       ...(hub.description !== undefined ? { description: hub.description } : {}),
@@ -93,7 +96,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         columns: body.columns,
         derived: body.derived,
         ...(lookups.length > 0 ? { lookups } : {}),
-        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
+        derivedFrom: [raw('hub', hub.name), ...sats.map((s) => raw('satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable)), ...tracked.hub(hub.name)],
         evidence: [
           ev('bv.business_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),
@@ -124,7 +127,12 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(link.drivingKey !== undefined ? { drivingKey: link.drivingKey } : {}),
       ...(filter ? { filter } : {}),
       // Only the relationships effective now, when the link has an effectivity satellite.
-      derivedFrom: [raw('link', link.name), ...(effective.has(link.name) ? [raw('effectivity_satellite', link.name)] : []), ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : [])],
+      derivedFrom: [
+        raw('link', link.name),
+        ...(effective.has(link.name) ? [raw('effectivity_satellite', link.name)] : []),
+        ...(filter ? sats.map((s) => raw('link_satellite', s.name)) : []),
+        ...tracked.link(link),
+      ],
       evidence: [ev('bv.business_link', `from link ${link.name}`), ...(filter ? [ev('bv.rules', `filter: ${filter.text}`)] : [])],
       origin: origin(link.name, link.origin),
       ...(link.description !== undefined ? { description: link.description } : {}),
@@ -139,7 +147,7 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
         columns: body.columns,
         derived: body.derived,
         ...(lookups.length > 0 ? { lookups } : {}),
-        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable))],
+        derivedFrom: [raw('link', link.name), ...sats.map((s) => raw('link_satellite', s.name)), ...lookups.map((l) => raw('reference_table', l.referenceTable)), ...tracked.link(link)],
         evidence: [
           ev('bv.business_link_satellite', `from ${sats.map((s) => s.name).join(', ') || 'derived attributes only'}`),
           ...(body.derived.length ? [ev('bv.rules', `derived: ${body.derived.map((d) => d.name).join(', ')}`)] : []),

@@ -4,7 +4,7 @@
  */
 import type { AccessLayerEntity, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
 import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity } from '../ir/business-vault.js';
-import type { EffectivitySatellite, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, RawVaultEntity, ReferenceTable, Satellite } from '../ir/raw-vault.js';
+import type { EffectivitySatellite, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, RawVaultEntity, ReferenceTable, Satellite, StatusTrackingSatellite } from '../ir/raw-vault.js';
 
 export interface RawVault {
   readonly hubs: ReadonlyArray<Hub>;
@@ -14,6 +14,7 @@ export interface RawVault {
   readonly linkSatellites: ReadonlyArray<LinkSatellite>;
   readonly effectivitySatellites: ReadonlyArray<EffectivitySatellite>;
   readonly multiActiveSatellites: ReadonlyArray<MultiActiveSatellite>;
+  readonly statusTrackingSatellites: ReadonlyArray<StatusTrackingSatellite>;
   readonly referenceTables: ReadonlyArray<ReferenceTable>;
 }
 
@@ -40,6 +41,7 @@ export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer)
     ...raw.linkSatellites,
     ...raw.effectivitySatellites,
     ...raw.multiActiveSatellites,
+    ...raw.statusTrackingSatellites,
     ...raw.referenceTables,
     ...bv.hubs,
     ...bv.links,

@@ -74,9 +74,12 @@ function abbreviates(stem: string, word: string): boolean {
 }
 
 const TECHNICAL =
-  /^(load_?(ts|timestamp|date|datetime|dts|time)|ldts|record_source|rsrc|(dss|dv|etl|dw|meta|cdc)_.*|_.*|(created|updated|modified|inserted|changed|loaded|extracted)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|is_deleted|deleted_flag|row_hash)$/;
+  /^(load_?(ts|timestamp|date|datetime|dts|time)|ldts|record_source|rsrc|(dss|dv|etl|dw|meta|cdc)_.*|_.*|(created|updated|modified|inserted|changed|loaded|extracted)_(at|on|ts|timestamp|date|time|by)|last_(updated|modified)(_at|_on|_ts|_date)?|op|operation|op_type|cdc_flag|row_hash)$/;
 
-/** Load/update timestamps, CDC flags and other bookkeeping a source adds. */
+/**
+ * Load/update timestamps, CDC operation columns and other bookkeeping a source adds. A soft-delete
+ * flag (`is_deleted`) is none: it is the source's data, kept in its satellite (status-tracking.ts).
+ */
 export function looksTechnical(column: string): boolean {
   return TECHNICAL.test(column.toLowerCase());
 }

@@ -5,7 +5,7 @@ import { byCodeUnit, byName } from '../compare.js';
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { METADATA_COLUMNS, type Column, type EntitySource, type Evidence, type SourcedColumn } from '../ir/common.js';
-import type { DuplicatePolicy, Hub, Link, LinkHub, LinkSatellite, NonHistorizedLink, Satellite } from '../ir/raw-vault.js';
+import type { DuplicatePolicy, Hub, Link, LinkHub, LinkSatellite, NonHistorizedLink, Satellite, StatusTrackingSatellite } from '../ir/raw-vault.js';
 import type { DuplicatesSpec } from '../spec/spec.js';
 import type { RawVault } from './layers.js';
 import { groupBy, indexBy } from './group.js';
@@ -20,6 +20,7 @@ import { satelliteColumns } from '../spec/spec.js';
 import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js';
 import { buildMultiActiveSatellite, multiActiveTable, type MultiActiveTable } from './multi-active.js';
 import { buildEffectivitySatellites } from './effectivity.js';
+import { deleteMarker, flagColumn, operationColumn, statusTrackingSatellite, unusedStatusSettings, type DeleteFinding } from './status-tracking.js';
 import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -181,6 +182,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
   const nonHistorizedLinks: NonHistorizedLink[] = [];
   const linkNames = new Map<string, string>();
   const linkSatellites: LinkSatellite[] = [];
+  const statusTrackingSatellites: StatusTrackingSatellite[] = [];
   const satellites: Satellite[] = [];
   // First every table's drafts, so a name a relationship link takes is known to every table.
   const drafted: Array<{ t: TableInfo; role: 'hub' | 'link'; own: string | undefined; linkRefs: Ref[]; childKeys: ChildKeys; drafts: LinkDraft[] }> = [];
@@ -256,11 +258,17 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const parent = role === 'hub' ? own : link?.name;
     const parentHashKey = role === 'hub' ? (own ? `${own}_hk` : undefined) : link?.hashKey;
     if (parent === undefined || parentHashKey === undefined) continue;
-    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, role === 'link' && !sharedLink ? link!.name : t.name, diagnostics)) {
+    const baseName = role === 'link' && !sharedLink ? link!.name : t.name;
+    const deletes = deleteMarker(t);
+    for (const s of buildSatellites(t, excluded, role === 'link' ? 'link_satellite' : 'satellite', parent, parentHashKey, baseName, deletes, diagnostics)) {
       if (s.kind === 'satellite') satellites.push(s);
       else linkSatellites.push(s);
     }
+    const keyColumns = role === 'hub' ? t.key : (link!.sources.find((s) => s.table === t.name)?.columns ?? []);
+    const sts = statusTrackingSatellite(t, deletes, { name: parent, kind: role, hashKey: parentHashKey, keyColumns }, baseName);
+    if (sts !== undefined) statusTrackingSatellites.push(sts);
   }
+  unusedStatusSettings(tables, statusTrackingSatellites, diagnostics);
 
   const multiActiveSatellites = [...multiActiveTables].flatMap(([table, ma]) => buildMultiActiveSatellite(tableByName.get(table)!, ma, hubOfRef(ma.parent)!, diagnostics) ?? []);
 
@@ -285,6 +293,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
       effectivitySatellites: buildEffectivitySatellites(links, tableByName),
       multiActiveSatellites: multiActiveSatellites.sort(byName),
+      statusTrackingSatellites: statusTrackingSatellites.sort(byName),
       referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
     },
     roles,
@@ -417,6 +426,7 @@ function buildSatellites(
   parent: string,
   parentHashKey: string,
   baseName: string,
+  deletes: DeleteFinding | undefined,
   diagnostics: PathDiagnostic[],
 ): Array<Satellite | LinkSatellite> {
   // A payload column may not take the name of a column every satellite has.
@@ -439,7 +449,9 @@ function buildSatellites(
   for (const c of t.columns) {
     const role = t.roles.get(c.name);
     if (excluded.has(c.name) || role === 'ignore') continue;
-    if (role === 'technical' || (role === undefined && looksTechnical(c.name)) || c.name === t.spec.delta_order || c.name === keepLastBy(t.spec.duplicates)) {
+    // A soft-delete flag stays payload (its history is the table's); an operation column is technical, and honoured by the status tracking satellite.
+    const technicalByName = looksTechnical(c.name) && c.name !== flagColumn(deletes);
+    if (role === 'technical' || (role === undefined && technicalByName) || [t.spec.delta_order, keepLastBy(t.spec.duplicates), operationColumn(deletes)].includes(c.name)) {
       technical.push(c.name);
       continue;
     }

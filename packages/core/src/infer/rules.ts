@@ -25,6 +25,10 @@ export const RULES = {
   'table.reference_override': 'the spec says kind: reference: the table is a code list and becomes a reference table',
   'table.code_list':
     'a table named like a code list (ref_*, lkp_*, lookup_*, *_type(s), *_status(es), *_code(s), *_kind(s), *_grade(s), *_lookup, *_states, currencies, countries, regions, languages, rating_grades) with one key column holding a code (text named code, *_code, *_cd, *_abbr, *_iso*, iso_* or like the entity; or a small integer named *_code), at most 4 descriptive columns, no references, no hub/link/satellites/dependent_child_keys setting and no table holding its code in its own key becomes a reference table',
+  'table.delete_flag':
+    'the spec names a delete flag (deletes: { flag }), or a boolean column is named like one (is_deleted, deleted, deleted_flag, is_removed, removed, delete_flag, del_ind, ...): true marks a deleted key; the flag stays payload of its satellite',
+  'table.cdc_operation':
+    'the spec names an operation column (deletes: { operation, delete_values }), or a text column is named like one (op, operation, cdc_operation, op_type, operation_type, change_type, dml_type, ...): its delete values (default D, DELETE, case-insensitive) mark a deleted key; the column is technical, kept out of payloads',
   'ref.code_reference': "columns of other tables carry the reference table's code: lookups (never links), joined to the current descriptions in the business vault",
   'hub.same_concept': 'several tables carry the same business concept: one hub, loaded from each of them',
   'hub.implied_by_key_column': 'a <concept>_id / <concept>_key column that no table owns: a hub of its own, loaded from every table that carries it',
@@ -52,9 +56,11 @@ export const RULES = {
   'sat.default': 'descriptive columns of a table go to one satellite per table and parent',
   'sat.override': 'the spec assigns these columns to a named satellite',
   'sat.sensitive': 'columns that look sensitive (password, ssn, email, phone, iban, birth date, ...) or are marked role: sensitive go to a separate satellite',
-  'sat.technical': 'technical columns (load/update timestamps, CDC flags, role: technical) stay out of satellite payloads',
+  'sat.technical': 'technical columns (load/update timestamps, CDC operation columns, role: technical) stay out of satellite payloads; a delete flag stays (table.delete_flag)',
   'sat.referenced_hub':
     "the spec puts columns of a table in a satellite of a hub the table references (parent:): its parent key is the reference's columns, and rows without the reference are not loaded",
+  'sat.status_tracking':
+    'a table whose batches are the whole source (batches: full) or that marks deletes gets a status tracking satellite on its own hub (or its link, for a link table): a row each time a key appears, disappears from a full batch, or is marked deleted',
   'sat.link_satellite': "an association table's descriptive columns go to a link satellite",
   'bv.business_hub': 'one business hub per hub',
   'bv.business_satellite': "one business satellite per hub, bringing the hub's (not sensitive) satellites together with its derived attributes",

@@ -20,6 +20,7 @@ export type EntityKind =
   | 'link_satellite'
   | 'effectivity_satellite'
   | 'multi_active_satellite'
+  | 'status_tracking_satellite'
   | 'reference_table'
   | 'business_hub'
   | 'business_link'

@@ -152,6 +152,34 @@ export interface MultiActiveSatellite extends EntityBase {
   readonly deltaOrder?: string;
 }
 
+/**
+ * How a landing table says a row is a delete (docs/spec.md, "Deletes"): a boolean column (true =
+ * deleted), or an operation column and the values that mean delete (compared upper-cased).
+ */
+export type DeleteMarker = { readonly kind: 'flag'; readonly column: string } | { readonly kind: 'operation'; readonly column: string; readonly values: ReadonlyArray<string> };
+
+/**
+ * The status of each key of one source table over time (docs/sql.md, "Status tracking"):
+ * insert-only, a row only when the key's status changes. A key is present when a batch brings
+ * it; deleted when a full batch (`batches: full`) no longer brings it, or when the table's delete
+ * marker says so. Current views leave a key out whose latest status is deleted.
+ */
+export interface StatusTrackingSatellite extends EntityBase {
+  readonly kind: 'status_tracking_satellite';
+  /** The table's own hub, or its unit-of-work link for a link table. */
+  readonly parent: string;
+  readonly parentKind: 'hub' | 'link';
+  readonly parentHashKey: string;
+  /** The table; `columns` are its columns holding the parent's key (the hub's business key, or the link's key columns). */
+  readonly source: EntitySource;
+  /** What one batch of the landing table holds: the whole source (`full`) or changes only (`delta`). */
+  readonly batches: 'full' | 'delta';
+  /** The table's delete marker, if any. */
+  readonly deletes?: DeleteMarker;
+  /** Source column that orders several changes of one key inside a batch, if any. */
+  readonly deltaOrder?: string;
+}
+
 /** Columns of another table that carry a reference table's code: a lookup, never a link. */
 export interface CodeReference {
   readonly table: string;
@@ -182,4 +210,4 @@ export interface ReferenceTable extends EntityBase {
   readonly usedBy: ReadonlyArray<CodeReference>;
 }
 
-export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable;
+export type RawVaultEntity = Hub | Link | NonHistorizedLink | Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | StatusTrackingSatellite | ReferenceTable;

@@ -29,6 +29,13 @@ export type TableKind = 'hub' | 'link' | 'non_historized_link' | 'reference';
  */
 export type DuplicatesSpec = 'report' | 'reject' | 'error_table' | { readonly keep_last_by: string };
 
+/**
+ * How a landing table marks deletes (docs/spec.md, "Deletes"): `{ flag }` a boolean column (true =
+ * deleted), `{ operation, delete_values }` a CDC operation column and the values that mean delete
+ * (default `D` and `DELETE`, compared case-insensitively), or `none` (no marker, none inferred).
+ */
+export type DeletesSpec = 'none' | { readonly flag: string } | { readonly operation: string; readonly delete_values?: ReadonlyArray<string> };
+
 /** How a column is treated when inference should not decide. */
 export type ColumnRole = 'technical' | 'sensitive' | 'ignore';
 
@@ -128,6 +135,13 @@ export interface TableSpec {
   readonly delta_order?: string;
   /** In-batch duplicate keys with different payloads: what a load does with them. Default `report`. */
   readonly duplicates?: DuplicatesSpec;
+  /**
+   * What one batch of the landing table holds: `full`, the whole source (a key missing from a batch
+   * was deleted), or `delta` (the default), changes only (a missing key says nothing).
+   */
+  readonly batches?: 'full' | 'delta';
+  /** How the table marks deletes; default: inferred from a column's name and type. */
+  readonly deletes?: DeletesSpec;
 }
 
 export interface RuleSetSpec {

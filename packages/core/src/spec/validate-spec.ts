@@ -6,6 +6,7 @@ import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import { closest, withHintBudget } from '../diagnostics/did-you-mean.js';
 import { columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult } from './column-type.js';
+import { checkDeletes } from './validate-deletes.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { checkMultiActive } from './validate-multi-active.js';
 import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
@@ -116,6 +117,7 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
     }
   }
   checkDuplicates(tableName, table, base, columnNames, parseType, out);
+  checkDeletes(tableName, table, base, parseType, out);
   if (table.hub !== undefined) name(table.hub, [...base, 'hub'], 'hub');
   if (table.link !== undefined) name(table.link, [...base, 'link'], 'link');
 

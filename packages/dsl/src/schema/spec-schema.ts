@@ -105,6 +105,28 @@ const table = {
         { type: 'object', additionalProperties: false, required: ['keep_last_by'], properties: { keep_last_by: { ...identifier, description: 'The column whose greatest value wins.' } } },
       ],
     },
+    batches: {
+      type: 'string',
+      enum: ['full', 'delta'],
+      description: 'What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only.',
+    },
+    deletes: {
+      description:
+        'How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.',
+      anyOf: [
+        { type: 'string', enum: ['none'] },
+        { type: 'object', additionalProperties: false, required: ['flag'], properties: { flag: { ...identifier, description: 'A boolean column: true = deleted.' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['operation'],
+          properties: {
+            operation: { ...identifier, description: 'The CDC operation column.' },
+            delete_values: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Values of the operation column that mean delete (default D, DELETE).' },
+          },
+        },
+      ],
+    },
   },
 } as const;
 

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -600,11 +600,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data16.multi_active_key !== undefined){
-let data25 = data16.multi_active_key;
+if(data16.driving_key !== undefined){
+let data25 = data16.driving_key;
 if(Array.isArray(data25)){
 if(data25.length < 1){
-const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data25};
+const err47 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key",schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key,data:data25};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -618,7 +618,7 @@ for(let i2=0; i2<len2; i2++){
 let data26 = data25[i2];
 if(typeof data26 === "string"){
 if(data26.length < 1){
-const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data26};
+const err48 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -629,7 +629,7 @@ errors++;
 }
 }
 else {
-const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data26};
+const err49 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key/" + i2,schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.driving_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key.items,data:data26};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -641,7 +641,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data25};
+const err50 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/driving_key",schemaPath:"#/properties/tables/additionalProperties/properties/driving_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.driving_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.driving_key,data:data25};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -651,11 +651,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data16.primary_key !== undefined){
-let data27 = data16.primary_key;
-if(Array.isArray(data27)){
-if(data27.length < 1){
-const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data27};
+if(data16.effectivity !== undefined){
+let data27 = data16.effectivity;
+if(typeof data27 !== "boolean"){
+const err51 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/effectivity",schemaPath:"#/properties/tables/additionalProperties/properties/effectivity/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.effectivity.type,parentSchema:schema11.properties.tables.additionalProperties.properties.effectivity,data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -664,12 +663,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-const len3 = data27.length;
-for(let i3=0; i3<len3; i3++){
-let data28 = data27[i3];
-if(typeof data28 === "string"){
+}
+if(data16.multi_active_key !== undefined){
+let data28 = data16.multi_active_key;
+if(Array.isArray(data28)){
 if(data28.length < 1){
-const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data28};
+const err52 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data28};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -678,9 +677,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-else {
-const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data28};
+const len3 = data28.length;
+for(let i3=0; i3<len3; i3++){
+let data29 = data28[i3];
+if(typeof data29 === "string"){
+if(data29.length < 1){
+const err53 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data29};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -690,9 +692,8 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
 else {
-const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data27};
+const err54 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key/" + i3,schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key.items,data:data29};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -702,15 +703,9 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data16.unique_keys !== undefined){
-let data29 = data16.unique_keys;
-if(Array.isArray(data29)){
-const len4 = data29.length;
-for(let i4=0; i4<len4; i4++){
-let data30 = data29[i4];
-if(Array.isArray(data30)){
-if(data30.length < 1){
-const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data30};
+}
+else {
+const err55 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/multi_active_key",schemaPath:"#/properties/tables/additionalProperties/properties/multi_active_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.multi_active_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.multi_active_key,data:data28};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -719,12 +714,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-const len5 = data30.length;
-for(let i5=0; i5<len5; i5++){
-let data31 = data30[i5];
-if(typeof data31 === "string"){
-if(data31.length < 1){
-const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data31};
+}
+if(data16.primary_key !== undefined){
+let data30 = data16.primary_key;
+if(Array.isArray(data30)){
+if(data30.length < 1){
+const err56 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -733,9 +728,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-else {
-const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4+"/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data31};
+const len4 = data30.length;
+for(let i4=0; i4<len4; i4++){
+let data31 = data30[i4];
+if(typeof data31 === "string"){
+if(data31.length < 1){
+const err57 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -745,9 +743,8 @@ vErrors.push(err57);
 errors++;
 }
 }
-}
 else {
-const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data30};
+const err58 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key/" + i4,schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.primary_key.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key.items,data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -759,7 +756,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data29};
+const err59 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/primary_key",schemaPath:"#/properties/tables/additionalProperties/properties/primary_key/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.primary_key.type,parentSchema:schema11.properties.tables.additionalProperties.properties.primary_key,data:data30};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -769,17 +766,15 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data16.columns !== undefined){
-let data32 = data16.columns;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key6 in data32){
-let data33 = data32[key6];
-const _errs74 = errors;
-let valid19 = false;
-const _errs75 = errors;
-if(typeof data33 === "string"){
+if(data16.unique_keys !== undefined){
+let data32 = data16.unique_keys;
+if(Array.isArray(data32)){
+const len5 = data32.length;
+for(let i5=0; i5<len5; i5++){
+let data33 = data32[i5];
+if(Array.isArray(data33)){
 if(data33.length < 1){
-const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data33};
+const err60 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data33};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -788,9 +783,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data33};
+const len6 = data33.length;
+for(let i6=0; i6<len6; i6++){
+let data34 = data33[i6];
+if(typeof data34 === "string"){
+if(data34.length < 1){
+const err61 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i5+"/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data34};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -799,13 +797,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-var _valid0 = _errs75 === errors;
-valid19 = valid19 || _valid0;
-if(!valid19){
-const _errs77 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.type === undefined){
-const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
+}
+else {
+const err62 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i5+"/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.items,data:data34};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -814,9 +808,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key7 in data33){
-if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
-const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys/" + i5,schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys.items,data:data33};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -826,11 +821,9 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data33.type !== undefined){
-let data34 = data33.type;
-if(typeof data34 === "string"){
-if(data34.length < 1){
-const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data34};
+}
+else {
+const err64 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/unique_keys",schemaPath:"#/properties/tables/additionalProperties/properties/unique_keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.unique_keys.type,parentSchema:schema11.properties.tables.additionalProperties.properties.unique_keys,data:data32};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -840,8 +833,17 @@ vErrors.push(err64);
 errors++;
 }
 }
-else {
-const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data34};
+if(data16.columns !== undefined){
+let data35 = data16.columns;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key6 in data35){
+let data36 = data35[key6];
+const _errs80 = errors;
+let valid21 = false;
+const _errs81 = errors;
+if(typeof data36 === "string"){
+if(data36.length < 1){
+const err65 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -851,10 +853,8 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data33.nullable !== undefined){
-let data35 = data33.nullable;
-if(typeof data35 !== "boolean"){
-const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data35};
+else {
+const err66 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[0],data:data36};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -863,11 +863,13 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data33.description !== undefined){
-let data36 = data33.description;
-if(typeof data36 !== "string"){
-const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data36};
+var _valid0 = _errs81 === errors;
+valid21 = valid21 || _valid0;
+if(!valid21){
+const _errs83 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.type === undefined){
+const err67 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -876,11 +878,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data33.role !== undefined){
-let data37 = data33.role;
-if(typeof data37 !== "string"){
-const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data37};
+for(const key7 in data36){
+if(!((((key7 === "type") || (key7 === "nullable")) || (key7 === "description")) || (key7 === "role"))){
+const err68 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -889,8 +889,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(!(((data37 === "technical") || (data37 === "sensitive")) || (data37 === "ignore"))){
-const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data37};
+}
+if(data36.type !== undefined){
+let data37 = data36.type;
+if(typeof data37 === "string"){
+if(data37.length < 1){
+const err69 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -900,9 +904,8 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
 else {
-const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data33};
+const err70 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -911,11 +914,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-var _valid0 = _errs77 === errors;
-valid19 = valid19 || _valid0;
 }
-if(!valid19){
-const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data33};
+if(data36.nullable !== undefined){
+let data38 = data36.nullable;
+if(typeof data38 !== "boolean"){
+const err71 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/nullable",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/nullable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.nullable,data:data38};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -924,21 +927,11 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-errors = _errs74;
-if(vErrors !== null){
-if(_errs74){
-vErrors.length = _errs74;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data32};
+if(data36.description !== undefined){
+let data39 = data36.description;
+if(typeof data39 !== "string"){
+const err72 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.description,data:data39};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -948,15 +941,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data16.references !== undefined){
-let data38 = data16.references;
-if(Array.isArray(data38)){
-const len6 = data38.length;
-for(let i6=0; i6<len6; i6++){
-let data39 = data38[i6];
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.columns === undefined){
-const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
+if(data36.role !== undefined){
+let data40 = data36.role;
+if(typeof data40 !== "string"){
+const err73 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data40};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -965,8 +953,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data39.table === undefined){
-const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
+if(!(((data40 === "technical") || (data40 === "sensitive")) || (data40 === "ignore"))){
+const err74 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/properties/role/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].properties.role,data:data40};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -975,9 +963,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-for(const key8 in data39){
-if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
-const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf[1],data:data36};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -986,12 +975,11 @@ vErrors.push(err75);
 }
 errors++;
 }
+var _valid0 = _errs83 === errors;
+valid21 = valid21 || _valid0;
 }
-if(data39.columns !== undefined){
-let data40 = data39.columns;
-if(Array.isArray(data40)){
-if(data40.length < 1){
-const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data40};
+if(!valid21){
+const err76 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/columns/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.columns.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1000,12 +988,21 @@ vErrors.push(err76);
 }
 errors++;
 }
-const len7 = data40.length;
-for(let i7=0; i7<len7; i7++){
-let data41 = data40[i7];
-if(typeof data41 === "string"){
-if(data41.length < 1){
-const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data41};
+else {
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/columns/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.columns,data:data35};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1015,8 +1012,15 @@ vErrors.push(err77);
 errors++;
 }
 }
-else {
-const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data41};
+if(data16.references !== undefined){
+let data41 = data16.references;
+if(Array.isArray(data41)){
+const len7 = data41.length;
+for(let i7=0; i7<len7; i7++){
+let data42 = data41[i7];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.columns === undefined){
+const err78 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data42};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1025,10 +1029,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-}
-else {
-const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data40};
+if(data42.table === undefined){
+const err79 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/required",keyword:"required",params:{missingProperty: "table"},message:"must have required property '"+"table"+"'",schema:schema11.properties.tables.additionalProperties.properties.references.items.required,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data42};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1037,12 +1039,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data39.table !== undefined){
-let data42 = data39.table;
-if(typeof data42 === "string"){
-if(data42.length < 1){
-const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data42};
+for(const key8 in data42){
+if(!(((((key8 === "columns") || (key8 === "table")) || (key8 === "target_columns")) || (key8 === "role")) || (key8 === "link"))){
+const err80 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data42};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1052,8 +1051,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data42};
+if(data42.columns !== undefined){
+let data43 = data42.columns;
+if(Array.isArray(data43)){
+if(data43.length < 1){
+const err81 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data43};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1062,12 +1064,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data39.target_columns !== undefined){
-let data43 = data39.target_columns;
-if(Array.isArray(data43)){
-if(data43.length < 1){
-const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data43};
+const len8 = data43.length;
+for(let i8=0; i8<len8; i8++){
+let data44 = data43[i8];
+if(typeof data44 === "string"){
+if(data44.length < 1){
+const err82 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data44};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1076,12 +1078,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-const len8 = data43.length;
-for(let i8=0; i8<len8; i8++){
-let data44 = data43[i8];
-if(typeof data44 === "string"){
-if(data44.length < 1){
-const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data44};
+}
+else {
+const err83 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.items,data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1091,8 +1090,9 @@ vErrors.push(err83);
 errors++;
 }
 }
+}
 else {
-const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns/" + i8,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data44};
+const err84 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.columns,data:data43};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1102,9 +1102,11 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data43};
+if(data42.table !== undefined){
+let data45 = data42.table;
+if(typeof data45 === "string"){
+if(data45.length < 1){
+const err85 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data45};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1114,11 +1116,8 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data39.role !== undefined){
-let data45 = data39.role;
-if(typeof data45 === "string"){
-if(data45.length < 1){
-const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data45};
+else {
+const err86 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/table",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.table,data:data45};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1128,8 +1127,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data45};
+if(data42.target_columns !== undefined){
+let data46 = data42.target_columns;
+if(Array.isArray(data46)){
+if(data46.length < 1){
+const err87 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data46};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1138,12 +1140,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-if(data39.link !== undefined){
-let data46 = data39.link;
-if(typeof data46 === "string"){
-if(data46.length < 1){
-const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data46};
+const len9 = data46.length;
+for(let i9=0; i9<len9; i9++){
+let data47 = data46[i9];
+if(typeof data47 === "string"){
+if(data47.length < 1){
+const err88 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/target_columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data47};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1154,7 +1156,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data46};
+const err89 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/target_columns/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.items,data:data47};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1166,7 +1168,7 @@ errors++;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i6,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data39};
+const err90 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/target_columns",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/target_columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.target_columns,data:data46};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1176,9 +1178,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data38};
+if(data42.role !== undefined){
+let data48 = data42.role;
+if(typeof data48 === "string"){
+if(data48.length < 1){
+const err91 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data48};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1188,17 +1192,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data16.satellites !== undefined){
-let data47 = data16.satellites;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key9 in data47){
-let data48 = data47[key9];
-const _errs111 = errors;
-let valid29 = false;
-const _errs112 = errors;
-if(Array.isArray(data48)){
-if(data48.length < 1){
-const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data48};
+else {
+const err92 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/role",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.role,data:data48};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1207,12 +1202,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-const len9 = data48.length;
-for(let i9=0; i9<len9; i9++){
-let data49 = data48[i9];
+}
+if(data42.link !== undefined){
+let data49 = data42.link;
 if(typeof data49 === "string"){
 if(data49.length < 1){
-const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data49};
+const err93 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data49};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1223,7 +1218,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i9,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data49};
+const err94 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7+"/link",schemaPath:"#/properties/tables/additionalProperties/properties/references/items/properties/link/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items.properties.link,data:data49};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1235,7 +1230,7 @@ errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data48};
+const err95 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references/" + i7,schemaPath:"#/properties/tables/additionalProperties/properties/references/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.references.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references.items,data:data42};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1244,13 +1239,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid1 = _errs112 === errors;
-valid29 = valid29 || _valid1;
-if(!valid29){
-const _errs116 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.parent === undefined){
-const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/references",schemaPath:"#/properties/tables/additionalProperties/properties/references/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.references.type,parentSchema:schema11.properties.tables.additionalProperties.properties.references,data:data41};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1259,8 +1251,18 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data48.columns === undefined){
-const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
+}
+if(data16.satellites !== undefined){
+let data50 = data16.satellites;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key9 in data50){
+let data51 = data50[key9];
+const _errs117 = errors;
+let valid31 = false;
+const _errs118 = errors;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err97 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1269,9 +1271,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-for(const key10 in data48){
-if(!((key10 === "parent") || (key10 === "columns"))){
-const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
+const len10 = data51.length;
+for(let i10=0; i10<len10; i10++){
+let data52 = data51[i10];
+if(typeof data52 === "string"){
+if(data52.length < 1){
+const err98 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data52};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1281,11 +1286,8 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data48.parent !== undefined){
-let data50 = data48.parent;
-if(typeof data50 === "string"){
-if(data50.length < 1){
-const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data50};
+else {
+const err99 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].items,data:data52};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1295,8 +1297,9 @@ vErrors.push(err99);
 errors++;
 }
 }
+}
 else {
-const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data50};
+const err100 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1305,12 +1308,13 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data48.columns !== undefined){
-let data51 = data48.columns;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data51};
+var _valid1 = _errs118 === errors;
+valid31 = valid31 || _valid1;
+if(!valid31){
+const _errs122 = errors;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.parent === undefined){
+const err101 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "parent"},message:"must have required property '"+"parent"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1319,12 +1323,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-const len10 = data51.length;
-for(let i10=0; i10<len10; i10++){
-let data52 = data51[i10];
-if(typeof data52 === "string"){
-if(data52.length < 1){
-const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data52};
+if(data51.columns === undefined){
+const err102 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/required",keyword:"required",params:{missingProperty: "columns"},message:"must have required property '"+"columns"+"'",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1333,9 +1333,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i10,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data52};
+for(const key10 in data51){
+if(!((key10 === "parent") || (key10 === "columns"))){
+const err103 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1345,9 +1345,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-else {
-const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data51};
+if(data51.parent !== undefined){
+let data53 = data51.parent;
+if(typeof data53 === "string"){
+if(data53.length < 1){
+const err104 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data53};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1357,9 +1359,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
 else {
-const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data48};
+const err105 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/parent",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/parent/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.parent,data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1368,11 +1369,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-var _valid1 = _errs116 === errors;
-valid29 = valid29 || _valid1;
 }
-if(!valid29){
-const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data48};
+if(data51.columns !== undefined){
+let data54 = data51.columns;
+if(Array.isArray(data54)){
+if(data54.length < 1){
+const err106 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data54};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1381,21 +1383,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-else {
-errors = _errs111;
-if(vErrors !== null){
-if(_errs111){
-vErrors.length = _errs111;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data47};
+const len11 = data54.length;
+for(let i11=0; i11<len11; i11++){
+let data55 = data54[i11];
+if(typeof data55 === "string"){
+if(data55.length < 1){
+const err107 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i11,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data55};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1405,11 +1398,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data16.record_source !== undefined){
-let data53 = data16.record_source;
-if(typeof data53 === "string"){
-if(data53.length < 1){
-const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data53};
+else {
+const err108 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i11,schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.items,data:data55};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1419,8 +1409,9 @@ vErrors.push(err108);
 errors++;
 }
 }
+}
 else {
-const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data53};
+const err109 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].properties.columns,data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1430,11 +1421,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data16.delta_order !== undefined){
-let data54 = data16.delta_order;
-if(typeof data54 === "string"){
-if(data54.length < 1){
-const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data54};
+}
+else {
+const err110 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1443,9 +1432,11 @@ vErrors.push(err110);
 }
 errors++;
 }
+var _valid1 = _errs122 === errors;
+valid31 = valid31 || _valid1;
 }
-else {
-const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data54};
+if(!valid31){
+const err111 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/properties/satellites/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1454,14 +1445,21 @@ vErrors.push(err111);
 }
 errors++;
 }
+else {
+errors = _errs117;
+if(vErrors !== null){
+if(_errs117){
+vErrors.length = _errs117;
 }
-if(data16.duplicates !== undefined){
-let data55 = data16.duplicates;
-const _errs130 = errors;
-let valid35 = false;
-const _errs131 = errors;
-if(typeof data55 !== "string"){
-const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data55};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/satellites",schemaPath:"#/properties/tables/additionalProperties/properties/satellites/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.satellites.type,parentSchema:schema11.properties.tables.additionalProperties.properties.satellites,data:data50};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1470,8 +1468,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(!(((data55 === "report") || (data55 === "reject")) || (data55 === "error_table"))){
-const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data55};
+}
+if(data16.record_source !== undefined){
+let data56 = data16.record_source;
+if(typeof data56 === "string"){
+if(data56.length < 1){
+const err113 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1480,13 +1482,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid2 = _errs131 === errors;
-valid35 = valid35 || _valid2;
-if(!valid35){
-const _errs133 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.keep_last_by === undefined){
-const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
+}
+else {
+const err114 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/record_source",schemaPath:"#/properties/tables/additionalProperties/properties/record_source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.record_source.type,parentSchema:schema11.properties.tables.additionalProperties.properties.record_source,data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1495,9 +1493,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-for(const key11 in data55){
-if(!(key11 === "keep_last_by")){
-const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
+}
+if(data16.delta_order !== undefined){
+let data57 = data16.delta_order;
+if(typeof data57 === "string"){
+if(data57.length < 1){
+const err115 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data57};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1507,11 +1508,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data55.keep_last_by !== undefined){
-let data56 = data55.keep_last_by;
-if(typeof data56 === "string"){
-if(data56.length < 1){
-const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data56};
+else {
+const err116 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/delta_order",schemaPath:"#/properties/tables/additionalProperties/properties/delta_order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.delta_order.type,parentSchema:schema11.properties.tables.additionalProperties.properties.delta_order,data:data57};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1521,8 +1519,13 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data56};
+if(data16.duplicates !== undefined){
+let data58 = data16.duplicates;
+const _errs136 = errors;
+let valid37 = false;
+const _errs137 = errors;
+if(typeof data58 !== "string"){
+const err117 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1531,10 +1534,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data55};
+if(!(((data58 === "report") || (data58 === "reject")) || (data58 === "error_table"))){
+const err118 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1543,11 +1544,13 @@ vErrors.push(err118);
 }
 errors++;
 }
-var _valid2 = _errs133 === errors;
-valid35 = valid35 || _valid2;
-}
-if(!valid35){
-const err119 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data55};
+var _valid2 = _errs137 === errors;
+valid37 = valid37 || _valid2;
+if(!valid37){
+const _errs139 = errors;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.keep_last_by === undefined){
+const err119 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/required",keyword:"required",params:{missingProperty: "keep_last_by"},message:"must have required property '"+"keep_last_by"+"'",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1556,21 +1559,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err120 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
+for(const key11 in data58){
+if(!(key11 === "keep_last_by")){
+const err120 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1580,9 +1571,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
+if(data58.keep_last_by !== undefined){
+let data59 = data58.keep_last_by;
+if(typeof data59 === "string"){
+if(data59.length < 1){
+const err121 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data59};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1592,12 +1585,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data.business_vault !== undefined){
-let data57 = data.business_vault;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key12 in data57){
-if(!(key12 === "rules")){
-const err122 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data57};
+else {
+const err122 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates/keep_last_by",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/properties/keep_last_by/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by.type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].properties.keep_last_by,data:data59};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1607,15 +1596,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data57.rules !== undefined){
-let data58 = data57.rules;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key13 in data58){
-let data59 = data58[key13];
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key14 in data59){
-if(!((key14 === "derive") || (key14 === "filter"))){
-const err123 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data59};
+}
+else {
+const err123 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1624,15 +1607,11 @@ vErrors.push(err123);
 }
 errors++;
 }
+var _valid2 = _errs139 === errors;
+valid37 = valid37 || _valid2;
 }
-if(data59.derive !== undefined){
-let data60 = data59.derive;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key15 in data60){
-let data61 = data60[key15];
-if(typeof data61 === "string"){
-if(data61.length < 1){
-const err124 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data61};
+if(!valid37){
+const err124 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/duplicates",schemaPath:"#/properties/tables/additionalProperties/properties/duplicates/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.duplicates.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.duplicates,data:data58};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1641,9 +1620,22 @@ vErrors.push(err124);
 }
 errors++;
 }
+else {
+errors = _errs136;
+if(vErrors !== null){
+if(_errs136){
+vErrors.length = _errs136;
 }
 else {
-const err125 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data61};
+vErrors = null;
+}
+}
+}
+}
+if(data16.batches !== undefined){
+let data60 = data16.batches;
+if(typeof data60 !== "string"){
+const err125 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/batches",schemaPath:"#/properties/tables/additionalProperties/properties/batches/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.batches.type,parentSchema:schema11.properties.tables.additionalProperties.properties.batches,data:data60};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1652,10 +1644,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data60};
+if(!((data60 === "full") || (data60 === "delta"))){
+const err126 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/batches",schemaPath:"#/properties/tables/additionalProperties/properties/batches/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.batches.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.batches.enum,parentSchema:schema11.properties.tables.additionalProperties.properties.batches,data:data60};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1665,11 +1655,13 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data59.filter !== undefined){
-let data62 = data59.filter;
-if(typeof data62 === "string"){
-if(data62.length < 1){
-const err127 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data62};
+if(data16.deletes !== undefined){
+let data61 = data16.deletes;
+const _errs147 = errors;
+let valid39 = false;
+const _errs148 = errors;
+if(typeof data61 !== "string"){
+const err127 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1678,9 +1670,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data62};
+if(!(data61 === "none")){
+const err128 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0].enum,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[0],data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1689,10 +1680,13 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/business_vault/rules/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data59};
+var _valid3 = _errs148 === errors;
+valid39 = valid39 || _valid3;
+if(!valid39){
+const _errs150 = errors;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.flag === undefined){
+const err129 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/required",keyword:"required",params:{missingProperty: "flag"},message:"must have required property '"+"flag"+"'",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].required,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1701,10 +1695,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data58};
+for(const key12 in data61){
+if(!(key12 === "flag")){
+const err130 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1714,9 +1707,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data57};
+if(data61.flag !== undefined){
+let data62 = data61.flag;
+if(typeof data62 === "string"){
+if(data62.length < 1){
+const err131 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/flag",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/properties/flag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag,data:data62};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1726,12 +1721,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data.access_layer !== undefined){
-let data63 = data.access_layer;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key16 in data63){
-if(!(((key16 === "presentation_views") || (key16 === "dimensional_models")) || (key16 === "reporting_views"))){
-const err132 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data63};
+else {
+const err132 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/flag",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].properties.flag,data:data62};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1741,13 +1732,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data63.presentation_views !== undefined){
-let data64 = data63.presentation_views;
-const _errs158 = errors;
-let valid42 = false;
-const _errs159 = errors;
-if(typeof data64 !== "string"){
-const err133 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data64};
+}
+else {
+const err133 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[1],data:data61};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1756,8 +1743,13 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(!((data64 === "all") || (data64 === "none"))){
-const err134 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data64};
+var _valid3 = _errs150 === errors;
+valid39 = valid39 || _valid3;
+if(!valid39){
+const _errs155 = errors;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.operation === undefined){
+const err134 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/required",keyword:"required",params:{missingProperty: "operation"},message:"must have required property '"+"operation"+"'",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].required,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data61};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1766,17 +1758,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid3 = _errs159 === errors;
-valid42 = valid42 || _valid3;
-if(!valid42){
-const _errs161 = errors;
-if(Array.isArray(data64)){
-const len11 = data64.length;
-for(let i11=0; i11<len11; i11++){
-let data65 = data64[i11];
-if(typeof data65 === "string"){
-if(data65.length < 1){
-const err135 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data65};
+for(const key13 in data61){
+if(!((key13 === "operation") || (key13 === "delete_values"))){
+const err135 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data61};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1786,8 +1770,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/access_layer/presentation_views/" + i11,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data65};
+if(data61.operation !== undefined){
+let data63 = data61.operation;
+if(typeof data63 === "string"){
+if(data63.length < 1){
+const err136 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/operation",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/operation/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation,data:data63};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1797,9 +1784,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-}
 else {
-const err137 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data64};
+const err137 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/operation",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/operation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.operation,data:data63};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1808,11 +1794,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-var _valid3 = _errs161 === errors;
-valid42 = valid42 || _valid3;
 }
-if(!valid42){
-const err138 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data64};
+if(data61.delete_values !== undefined){
+let data64 = data61.delete_values;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err138 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values,data:data64};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1821,26 +1808,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-else {
-errors = _errs158;
-if(vErrors !== null){
-if(_errs158){
-vErrors.length = _errs158;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data63.dimensional_models !== undefined){
-let data66 = data63.dimensional_models;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key17 in data66){
-let data67 = data66[key17];
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.fact === undefined){
-const err139 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
+const len12 = data64.length;
+for(let i12=0; i12<len12; i12++){
+let data65 = data64[i12];
+if(typeof data65 === "string"){
+if(data65.length < 1){
+const err139 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values/" + i12,schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items,data:data65};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1849,8 +1822,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data67.measures === undefined){
-const err140 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
+}
+else {
+const err140 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values/" + i12,schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.items,data:data65};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1859,9 +1833,10 @@ vErrors.push(err140);
 }
 errors++;
 }
-for(const key18 in data67){
-if(!((((key18 === "description") || (key18 === "fact")) || (key18 === "measures")) || (key18 === "dimensions"))){
-const err141 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes/delete_values",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/properties/delete_values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values.type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].properties.delete_values,data:data64};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1871,10 +1846,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data67.description !== undefined){
-let data68 = data67.description;
-if(typeof data68 !== "string"){
-const err142 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data68};
+}
+else {
+const err142 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2].type,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf[2],data:data61};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1883,12 +1857,12 @@ vErrors.push(err142);
 }
 errors++;
 }
+var _valid3 = _errs155 === errors;
+valid39 = valid39 || _valid3;
 }
-if(data67.fact !== undefined){
-let data69 = data67.fact;
-if(typeof data69 === "string"){
-if(data69.length < 1){
-const err143 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data69};
+}
+if(!valid39){
+const err143 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/deletes",schemaPath:"#/properties/tables/additionalProperties/properties/deletes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.tables.additionalProperties.properties.deletes.anyOf,parentSchema:schema11.properties.tables.additionalProperties.properties.deletes,data:data61};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1897,9 +1871,21 @@ vErrors.push(err143);
 }
 errors++;
 }
+else {
+errors = _errs147;
+if(vErrors !== null){
+if(_errs147){
+vErrors.length = _errs147;
 }
 else {
-const err144 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data69};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/tables/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tables/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.additionalProperties.type,parentSchema:schema11.properties.tables.additionalProperties,data:data16};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1909,11 +1895,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data67.measures !== undefined){
-let data70 = data67.measures;
-if(Array.isArray(data70)){
-if(data70.length < 1){
-const err145 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data70};
+}
+else {
+const err145 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tables.type,parentSchema:schema11.properties.tables,data:data15};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1922,12 +1906,13 @@ vErrors.push(err145);
 }
 errors++;
 }
-const len12 = data70.length;
-for(let i12=0; i12<len12; i12++){
-let data71 = data70[i12];
-if(typeof data71 === "string"){
-if(data71.length < 1){
-const err146 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data71};
+}
+if(data.business_vault !== undefined){
+let data66 = data.business_vault;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key14 in data66){
+if(!(key14 === "rules")){
+const err146 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data66};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1937,8 +1922,15 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i12,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data71};
+if(data66.rules !== undefined){
+let data67 = data66.rules;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key15 in data67){
+let data68 = data67[key15];
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key16 in data68){
+if(!((key16 === "derive") || (key16 === "filter"))){
+const err147 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1948,9 +1940,14 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data70};
+if(data68.derive !== undefined){
+let data69 = data68.derive;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key17 in data69){
+let data70 = data69[key17];
+if(typeof data70 === "string"){
+if(data70.length < 1){
+const err148 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data70};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1960,11 +1957,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data67.dimensions !== undefined){
-let data72 = data67.dimensions;
-if(Array.isArray(data72)){
-if(data72.length < 1){
-const err149 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data72};
+else {
+const err149 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.additionalProperties,data:data70};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1973,12 +1967,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-const len13 = data72.length;
-for(let i13=0; i13<len13; i13++){
-let data73 = data72[i13];
-if(typeof data73 === "string"){
-if(data73.length < 1){
-const err150 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data73};
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/derive",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/derive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.derive,data:data69};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1988,8 +1980,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i13,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data73};
+if(data68.filter !== undefined){
+let data71 = data68.filter;
+if(typeof data71 === "string"){
+if(data71.length < 1){
+const err151 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data71};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1999,9 +1994,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
 else {
-const err152 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data72};
+const err152 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties.properties.filter,data:data71};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2013,7 +2007,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data67};
+const err153 = {instancePath:instancePath+"/business_vault/rules/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/rules/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.rules.additionalProperties,data:data68};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2025,7 +2019,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data66};
+const err154 = {instancePath:instancePath+"/business_vault/rules",schemaPath:"#/properties/business_vault/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.rules.type,parentSchema:schema11.properties.business_vault.properties.rules,data:data67};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2035,14 +2029,9 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data63.reporting_views !== undefined){
-let data74 = data63.reporting_views;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key19 in data74){
-let data75 = data74[key19];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.from === undefined){
-const err155 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
+}
+else {
+const err155 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data66};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2051,9 +2040,13 @@ vErrors.push(err155);
 }
 errors++;
 }
-for(const key20 in data75){
-if(!((((key20 === "description") || (key20 === "from")) || (key20 === "columns")) || (key20 === "filter"))){
-const err156 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
+}
+if(data.access_layer !== undefined){
+let data72 = data.access_layer;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key18 in data72){
+if(!(((key18 === "presentation_views") || (key18 === "dimensional_models")) || (key18 === "reporting_views"))){
+const err156 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data72};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2063,10 +2056,13 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data75.description !== undefined){
-let data76 = data75.description;
-if(typeof data76 !== "string"){
-const err157 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data76};
+if(data72.presentation_views !== undefined){
+let data73 = data72.presentation_views;
+const _errs184 = errors;
+let valid49 = false;
+const _errs185 = errors;
+if(typeof data73 !== "string"){
+const err157 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2075,12 +2071,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-if(data75.from !== undefined){
-let data77 = data75.from;
-if(typeof data77 === "string"){
-if(data77.length < 1){
-const err158 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data77};
+if(!((data73 === "all") || (data73 === "none"))){
+const err158 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2089,9 +2081,17 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-else {
-const err159 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data77};
+var _valid4 = _errs185 === errors;
+valid49 = valid49 || _valid4;
+if(!valid49){
+const _errs187 = errors;
+if(Array.isArray(data73)){
+const len13 = data73.length;
+for(let i13=0; i13<len13; i13++){
+let data74 = data73[i13];
+if(typeof data74 === "string"){
+if(data74.length < 1){
+const err159 = {instancePath:instancePath+"/access_layer/presentation_views/" + i13,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data74};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2101,11 +2101,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data75.columns !== undefined){
-let data78 = data75.columns;
-if(Array.isArray(data78)){
-if(data78.length < 1){
-const err160 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data78};
+else {
+const err160 = {instancePath:instancePath+"/access_layer/presentation_views/" + i13,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data74};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2114,12 +2111,10 @@ vErrors.push(err160);
 }
 errors++;
 }
-const len14 = data78.length;
-for(let i14=0; i14<len14; i14++){
-let data79 = data78[i14];
-if(typeof data79 === "string"){
-if(data79.length < 1){
-const err161 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data79};
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2128,9 +2123,11 @@ vErrors.push(err161);
 }
 errors++;
 }
+var _valid4 = _errs187 === errors;
+valid49 = valid49 || _valid4;
 }
-else {
-const err162 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i14,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data79};
+if(!valid49){
+const err162 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data73};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2139,10 +2136,26 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
+else {
+errors = _errs184;
+if(vErrors !== null){
+if(_errs184){
+vErrors.length = _errs184;
 }
 else {
-const err163 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data78};
+vErrors = null;
+}
+}
+}
+}
+if(data72.dimensional_models !== undefined){
+let data75 = data72.dimensional_models;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+for(const key19 in data75){
+let data76 = data75[key19];
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.fact === undefined){
+const err163 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2151,12 +2164,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-if(data75.filter !== undefined){
-let data80 = data75.filter;
-if(typeof data80 === "string"){
-if(data80.length < 1){
-const err164 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data80};
+if(data76.measures === undefined){
+const err164 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2165,9 +2174,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data80};
+for(const key20 in data76){
+if(!((((key20 === "description") || (key20 === "fact")) || (key20 === "measures")) || (key20 === "dimensions"))){
+const err165 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2177,9 +2186,10 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/access_layer/reporting_views/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data75};
+if(data76.description !== undefined){
+let data77 = data76.description;
+if(typeof data77 !== "string"){
+const err166 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data77};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2189,9 +2199,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-}
-else {
-const err167 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data74};
+if(data76.fact !== undefined){
+let data78 = data76.fact;
+if(typeof data78 === "string"){
+if(data78.length < 1){
+const err167 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data78};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2201,9 +2213,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
 else {
-const err168 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data63};
+const err168 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data78};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2213,14 +2224,318 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data76.measures !== undefined){
+let data79 = data76.measures;
+if(Array.isArray(data79)){
+if(data79.length < 1){
+const err169 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data79};
 if(vErrors === null){
 vErrors = [err169];
 }
 else {
 vErrors.push(err169);
+}
+errors++;
+}
+const len14 = data79.length;
+for(let i14=0; i14<len14; i14++){
+let data80 = data79[i14];
+if(typeof data80 === "string"){
+if(data80.length < 1){
+const err170 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i14,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data80};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i14,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data80};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data79};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data76.dimensions !== undefined){
+let data81 = data76.dimensions;
+if(Array.isArray(data81)){
+if(data81.length < 1){
+const err173 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data81};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+const len15 = data81.length;
+for(let i15=0; i15<len15; i15++){
+let data82 = data81[i15];
+if(typeof data82 === "string"){
+if(data82.length < 1){
+const err174 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data82};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data82};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data81};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data75};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data72.reporting_views !== undefined){
+let data83 = data72.reporting_views;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key21 in data83){
+let data84 = data83[key21];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.from === undefined){
+const err179 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+for(const key22 in data84){
+if(!((((key22 === "description") || (key22 === "from")) || (key22 === "columns")) || (key22 === "filter"))){
+const err180 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data84.description !== undefined){
+let data85 = data84.description;
+if(typeof data85 !== "string"){
+const err181 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data85};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data84.from !== undefined){
+let data86 = data84.from;
+if(typeof data86 === "string"){
+if(data86.length < 1){
+const err182 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data86};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data86};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data84.columns !== undefined){
+let data87 = data84.columns;
+if(Array.isArray(data87)){
+if(data87.length < 1){
+const err184 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data87};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+const len16 = data87.length;
+for(let i16=0; i16<len16; i16++){
+let data88 = data87[i16];
+if(typeof data88 === "string"){
+if(data88.length < 1){
+const err185 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data88};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+else {
+const err186 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data88};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data87};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data84.filter !== undefined){
+let data89 = data84.filter;
+if(typeof data89 === "string"){
+if(data89.length < 1){
+const err188 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data89};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data89};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data83};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data72};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+else {
+const err193 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
 }
 errors++;
 }

@@ -16,7 +16,7 @@ import {
   type VaultModel,
 } from '@vault/core';
 import { dispatch, linkKeyColumns, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
 export interface ColumnRef {
@@ -116,6 +116,12 @@ const ORIGINS: KindHandlers<Origins> = {
     [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'hub', name: s.parent }) }],
     ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
     ...[...s.multiActiveKey, ...s.payload].map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
+  ],
+  // The status is set by the load: from the delete marker, or from a key's absence in a full batch.
+  status_tracking_satellite: (s) => [
+    [s.parentHashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: s.parentKind, name: s.parent }) }],
+    [IS_DELETED_COLUMN, { kind: 'load_metadata' }],
+    ...(s.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(s.source.table), s.deltaOrder)] as const]),
   ],
   reference_table: (r) => [
     ...keyed(

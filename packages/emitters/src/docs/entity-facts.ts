@@ -68,6 +68,12 @@ const FACTS: KindHandlers<KindFacts> = {
   }),
   // The multi-active key tells a key's active rows apart: with the parent's hash key and load_ts, the table's key.
   multi_active_satellite: (s) => ({ businessKey: s.multiActiveKey.map((k) => k.name), parents: [{ ref: { kind: 'hub', name: s.parent } }], rules: [] }),
+  status_tracking_satellite: (s) => ({
+    businessKey: [],
+    parents: [{ ref: { kind: s.parentKind, name: s.parent } }],
+    sources: [{ ref: { kind: 'source_table', name: s.source.table }, columns: [...s.source.columns, ...(s.deletes === undefined ? [] : [s.deletes.column])] }],
+    rules: [],
+  }),
   reference_table: (r) => ({
     businessKey: r.codes.map((k) => k.name),
     parents: [],

@@ -23,6 +23,7 @@ const ER_PREFIX = {
   link_satellite: 'lsat_',
   effectivity_satellite: 'eff_',
   multi_active_satellite: 'msat_',
+  status_tracking_satellite: 'sts_',
   reference_table: 'ref_',
 } as const satisfies Record<RawKind, string>;
 
@@ -81,6 +82,11 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
     entity: s,
     keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp || s.multiActiveKey.some((k) => k.name === c) ? ['PK'] : []),
     hangsOff: [{ kind: 'hub', name: s.parent, label: 'describes, several at once' }],
+  }),
+  status_tracking_satellite: (s) => ({
+    entity: s,
+    keys: (c) => (c === s.parentHashKey ? ['PK', 'FK'] : c === METADATA_COLUMNS.loadTimestamp ? ['PK'] : []),
+    hangsOff: [{ kind: s.parentKind, name: s.parent, label: 'tracks' }],
   }),
   // Keyed by its code and load timestamp; satellites carry the code as payload, so nothing hangs off it.
   reference_table: (r) => ({ entity: r, keys: (c) => (c === METADATA_COLUMNS.loadTimestamp || r.codes.some((k) => k.name === c) ? ['PK'] : []), hangsOff: [] }),

@@ -89,6 +89,7 @@ const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   link_satellite: (s) => [s.source.table],
   effectivity_satellite: (e) => [e.source.table],
   multi_active_satellite: (s) => [s.source.table],
+  status_tracking_satellite: (s) => [s.source.table],
   reference_table: (r) => [r.source.table],
   business_hub: noTables,
   business_link: noTables,

@@ -169,6 +169,7 @@ const KIND_LABELS: KindHandlers<string> = {
   link_satellite: satelliteLabel,
   effectivity_satellite: label,
   multi_active_satellite: satelliteLabel,
+  status_tracking_satellite: (s) => `${label(s)} (${s.batches} batches${s.deletes === undefined ? '' : `, deletes by ${s.deletes.column}`})`,
   reference_table: label,
   business_hub: label,
   // A business link over events offers their attributes: say so.

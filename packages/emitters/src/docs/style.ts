@@ -38,6 +38,7 @@ export const KIND_STYLES = {
   effectivity_satellite: { label: 'effectivity satellite', ...LINK_SATELLITE, dotStyle: 'filled,dashed' },
   // A satellite's look with a double outline: several rows per key at once.
   multi_active_satellite: { label: 'multi-active satellite', ...SATELLITE, dotStyle: 'filled,rounded,bold', mermaidOpen: '((', mermaidClose: '))' },
+  status_tracking_satellite: { label: 'status tracking satellite', ...SATELLITE, dotStyle: 'filled,dashed' },
   reference_table: { label: 'reference table', fill: '#ccfbf1', stroke: '#0f766e', dotShape: 'folder', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
   business_hub: { label: 'business hub', ...HUB },
   business_link: { label: 'business link', ...LINK },

@@ -11,7 +11,7 @@ import { dimensionalModelDsl, presentationViewDsl, reportingViewDsl } from './ac
 import type { EntityDsl } from './entity-dsl.js';
 import { DSL_KINDS, builderName, entityNames, entityPaths } from './kinds.js';
 import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
-import { effectivitySatelliteDsl, hubDsl, linkDsl, linkSatelliteDsl, multiActiveSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl } from './raw-vault.js';
+import { effectivitySatelliteDsl, hubDsl, linkDsl, linkSatelliteDsl, multiActiveSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl, statusTrackingSatelliteDsl } from './raw-vault.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -27,6 +27,7 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   link_satellite: linkSatelliteDsl,
   effectivity_satellite: effectivitySatelliteDsl,
   multi_active_satellite: multiActiveSatelliteDsl,
+  status_tracking_satellite: statusTrackingSatelliteDsl,
   reference_table: referenceTableDsl,
   business_hub: businessHubDsl,
   business_link: businessLinkDsl,

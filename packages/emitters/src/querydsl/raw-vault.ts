@@ -4,11 +4,11 @@
  * multi-active satellites join their parent's mapping on the parent hash key.
  */
 import { linkKeyColumns } from '@vault/core/internal';
-import type { EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite } from '@vault/core';
+import type { EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite, StatusTrackingSatellite } from '@vault/core';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
-import { LATE_ROWS } from '../columns.js';
+import { IS_DELETED_COLUMN, LATE_ROWS } from '../columns.js';
 import { duplicatesLiteral } from '../duplicates-literal.js';
 
 /** A source of a hub or link as its field mapping lists it: the table, its columns, and what its rows hold in `record_source`. */
@@ -189,6 +189,30 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
     },
     steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', eff.parent) }, { code: scope.joinCondition(eff.parentHashKey) }] }],
     businessKey: eff.parentHashKey,
+  };
+}
+
+/**
+ * A status tracking satellite joins its hub or link; what a batch holds and how the table marks
+ * deletes are plain literals of its mapping (docs/querydsl.md), its one column the key's status.
+ */
+export function statusTrackingSatelliteDsl(sts: StatusTrackingSatellite, ctx: DslContext): EntityDsl {
+  return {
+    mapping: {
+      name: sts.name,
+      kind: sts.kind,
+      source_table: sts.source.table,
+      record_source: recordSource(ctx, sts.source.table),
+      parent: sts.parent,
+      parent_hash_key: sts.parentHashKey,
+      key_columns: sts.source.columns,
+      delta_order: sts.deltaOrder ?? null,
+      batches: sts.batches,
+      deletes: sts.deletes === undefined ? null : sts.deletes.kind === 'flag' ? { flag: sts.deletes.column } : { operation: sts.deletes.column, delete_values: sts.deletes.values },
+      columns: columnMap([[IS_DELETED_COLUMN, { source_column: null, type: 'boolean' }]]),
+    },
+    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(sts.parentKind, sts.parent) }, { code: scope.joinCondition(sts.parentHashKey) }] }],
+    businessKey: sts.parentHashKey,
   };
 }
 

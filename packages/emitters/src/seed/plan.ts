@@ -77,6 +77,8 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     identity: [{ table: s.source.table, columns: [...s.parentKey, ...s.multiActiveKey.map((c) => c.sourceColumn)] }],
     deltaOrder: s.deltaOrder === undefined ? [] : [{ table: s.source.table, column: s.deltaOrder }],
   }),
+  // Its table's rows are keys of its parent, which the hub's or link satellite's entries cover.
+  status_tracking_satellite: none,
   // The list enumerates its codes; the tables carrying a code draw it from the list.
   reference_table: (r) => {
     const codes = codeHub(r);

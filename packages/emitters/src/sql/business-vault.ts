@@ -6,7 +6,9 @@
  *   over all its columns, derived ones and joined descriptions included, in name order; a
  *   reference table's current descriptions are left-joined by the codes its columns carry;
  * - a business hub (link) is its raw hub (link) filtered by the rule set's filter over the
- *   current values; the ghost record is always kept, as the unknown member of dimensions.
+ *   current values; the ghost record is always kept, as the unknown member of dimensions;
+ * - both leave out a key whose latest status says deleted (`status.ts`), and a link's
+ *   relationship whose driving hub key is deleted.
  */
 import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter } from '@vault/core';
 import { byName, linkKeyColumns } from '@vault/core/internal';
@@ -21,6 +23,7 @@ import { tableColumns } from './table-columns.js';
 import { orderTerm } from './staging.js';
 import { createEntityView, leftJoin } from './views.js';
 import { lookupColumns, lookupJoins } from './lookups.js';
+import { notDeleted, relationshipNotDeleted } from './status.js';
 import type { CodeWriter } from '../writer.js';
 
 /** The raw parent of a business satellite: its hash key, business keys and table. */
@@ -78,6 +81,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       ]),
     );
     w.line(`FROM ${parent.table} AS ${quoteIdent('p')}`);
+    const current = currentKeys(ctx, sat, 'p');
     for (const s of sat.satellites) {
       const alias = aliases.get(s)!;
       const raw = tableIdent(entityTable(ctx, rawKind, s));
@@ -87,6 +91,7 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
     }
     lookupJoins(ctx, w, sat, columnSql);
+    if (current !== undefined) w.line(`WHERE ${current}`);
   };
   const scope = new ExprScope(ctx.dialect, [
     ...keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
@@ -153,15 +158,20 @@ export function businessHubView(ctx: SqlContext, hub: BusinessHub | BusinessLink
     );
     w.line(`FROM ${tableIdent(raw)} AS ${quoteIdent('h')}`);
     const effective = isHub ? undefined : effectiveNow(ctx, hub, 'h');
+    const current = currentKeys(ctx, hub, 'h');
     if (hub.filter === undefined) {
-      if (effective !== undefined) w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective}`);
+      // The ghost row stays beside the relationships effective now; deleted keys leave.
+      const kept = effective === undefined ? undefined : `${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective}`;
+      const where = kept === undefined ? current : current === undefined ? kept : `(${kept}) AND ${current}`;
+      if (where !== undefined) w.line(`WHERE ${where}`);
       return;
     }
     if (sat !== undefined) {
       leftJoin(ctx, w, entityTable(ctx, sat.kind, sat.name), 's', `${col('s', sat.parentHashKey)} = ${col('h', hub.hashKey)}`);
     }
     const filter = filterSql(ctx, hub.filter, offeredScope(ctx, 'h', keys, sat, 's'));
-    w.line(`WHERE ${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective === undefined ? filter : `(${effective} AND ${filter})`}`);
+    const kept = `${col('h', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${effective === undefined ? filter : `(${effective} AND ${filter})`}`;
+    w.line(`WHERE ${current === undefined ? kept : `(${kept}) AND ${current}`}`);
   });
 }
 
@@ -174,6 +184,17 @@ function effectiveNow(ctx: SqlContext, link: BusinessLink, alias: string): strin
   if (eff === undefined) return undefined;
   const { col, quoteIdent: q, tableIdent } = ctx.sql;
   return `${col(alias, link.hashKey)} IN (SELECT ${q(eff.parentHashKey)} FROM ${tableIdent(historyView(ctx, eff))} WHERE ${q(EFFECTIVITY_COLUMNS.isCurrent)})`;
+}
+
+/** The condition that the raw hub's or link's row read through `alias` is not deleted (`status.ts`); undefined when nothing tracks its status. */
+function currentKeys(ctx: SqlContext, e: BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite, alias: string): string | undefined {
+  const { col } = ctx.sql;
+  if (e.kind === 'business_hub') return notDeleted(ctx, 'hub', e.hub, col(alias, e.hashKey));
+  if (e.kind === 'business_satellite') return currentKeys(ctx, need(ctx.businessHubs, e.parent, 'business hub'), alias);
+  const link = e.kind === 'business_link' ? e : need(ctx.businessLinks, e.parent, 'business link');
+  // A business link over events reads its non-historized link, which has no status.
+  if (link.eventAttributes !== undefined) return undefined;
+  return relationshipNotDeleted(ctx, need(ctx.links, link.link, 'link'), alias);
 }
 
 /** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */

@@ -15,10 +15,10 @@ import {
   type Satellite,
 } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
-import { entityTable, landingTable, modelSchemas, registerTable } from './names.js';
+import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
@@ -94,6 +94,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   link_satellite: satellite,
   effectivity_satellite: effectivity,
   multi_active_satellite: multiActiveSatellite,
+  // One row per key and status change: the key and the load it changed in.
+  status_tracking_satellite: (s) => ({ primary: [s.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: [] }),
   reference_table: referenceTable,
   business_hub: view,
   business_link: view,
@@ -128,7 +130,7 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     ...ctx.model.byKind.effectivity_satellite.map((s) => ({ e: s, keys: s.drivingKey, compared: s.parentHashKey })),
     ...ctx.model.byKind.reference_table.map((r) => ({ e: r, keys: r.codes.map((c) => c.name), compared: METADATA_COLUMNS.hashDiff })),
   ];
-  return histories.flatMap(({ e, keys, compared }) => {
+  const satellites = histories.flatMap(({ e, keys, compared }) => {
     if (e.deltaOrder === undefined) return [];
     const table = registerTable(ctx, e);
     const of = new Map(tableColumns(ctx, e).map((c) => [c.name, c]));
@@ -140,6 +142,16 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
       throw new Error(`vault SQL: ${e.kind} '${e.name}' has no column ${column}`);
     }
   });
+  // A status tracking satellite of a CDC table with a delta order: every status it was given.
+  const statuses = ctx.model.byKind.status_tracking_satellite.flatMap((s) => {
+    const table = statusRegisterTable(ctx, s);
+    if (table === undefined) return [];
+    const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
+    const columns = [s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN].map((n) => of.get(n)!);
+    const loaded = { ...of.get(METADATA_COLUMNS.loadTimestamp)!, notNull: true };
+    return [sqlStatement('table', createTable(ctx, tableIdent(table), [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]]), { entity: s, relation: table })];
+  });
+  return [...satellites, ...statuses];
 }
 
 /** A table of `columns`; its keys are declared only where the engine has key constraints. */
@@ -198,6 +210,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     // None: a start row always points at a link row; the zero key's is an end, not a relationship.
     effectivity_satellite: none,
     multi_active_satellite: (s) => insert(s, [[s.parentHashKey, zero], ...metadata, [METADATA_COLUMNS.hashDiff, zero], ...s.multiActiveKey.map((k) => [k.name, ghostValue(k.type)] as const)]),
+    // None: the ghost key has no status; current views keep it whatever its (absent) status.
+    status_tracking_satellite: none,
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,
     business_hub: none,

@@ -20,8 +20,9 @@ import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
+import { statusKeyedRows, statusTrackingSatelliteLoad } from './load-status-tracking-satellite.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
-import { entityTable, landingTable, registerTable, tableText, type SqlTable } from './names.js';
+import { entityTable, landingTable, registerTable, statusRegisterTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
 import { setupViews } from './setup-views.js';
 import { validateSql } from './validate.js';
@@ -76,6 +77,12 @@ export interface SqlLoad {
    * the satellite does not keep to `vault_duplicates`; run it in the load's transaction.
    */
   readonly duplicates?: SqlDuplicates;
+  /**
+   * A status tracking satellite with full batches: the count of the landing rows that carry a key
+   * (kind `count`, one row with column `n`). None means an empty full batch, which deletes
+   * nothing (docs/sql.md, "Status tracking"); run it in the load's transaction.
+   */
+  readonly keyedRows?: SqlStatement;
 }
 
 /** What `vault run` does about a satellite's duplicate keys. */
@@ -147,6 +154,7 @@ interface EntityLoad {
   readonly reads: ReadonlyArray<SqlTable>;
   readonly missingKeys?: Statement | undefined;
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
+  readonly keyedRows?: Statement | undefined;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
@@ -188,6 +196,15 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
   },
   multi_active_satellite: (s, ctx) => ({ statements: [multiActiveSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) }),
+  status_tracking_satellite: (s, ctx) => {
+    const { load, register } = statusTrackingSatelliteLoad(ctx, s);
+    const registered = statusRegisterTable(ctx, s);
+    return {
+      statements: register === undefined || registered === undefined ? [load] : [load, { sql: register, relation: registered }],
+      reads: landingReads(ctx, [s.source.table]),
+      keyedRows: statusKeyedRows(ctx, s),
+    };
+  },
   reference_table: (r, ctx) => ({ statements: historyStatements(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,
@@ -229,6 +246,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         ),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
+        ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
       };
     }),

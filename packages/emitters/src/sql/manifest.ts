@@ -16,13 +16,14 @@ import {
   type MultiActiveSatellite,
   type ReferenceTable,
   type Satellite,
+  type StatusTrackingSatellite,
   type VaultEntity,
   type VaultModel,
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, historyView, registerTable, tableText, type NameScope } from './names.js';
+import { dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 
@@ -42,6 +43,8 @@ export interface SqlManifestBlock {
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
+  /** Status tracking satellites: the column holding each row's status (true = deleted). */
+  readonly is_deleted?: string;
   /** Reference tables: the code columns, the table's key with `load_ts` (no hash key). */
   readonly code_columns?: ReadonlyArray<string>;
   /** Multi-active satellites: the multi-active key columns, the table's key with the parent hash key and `load_ts`. */
@@ -105,6 +108,16 @@ const multiActiveSatelliteBlock = (s: MultiActiveSatellite, b: BlockContext): Sq
   ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
   ...(s.sensitive ? {} : { current_view: tableText(currentMultiActiveView(b, s.name)) }),
 });
+const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlManifestBlock => ({
+  table: b.table,
+  parent_hash_key: b.dialect.identifier(s.parentHashKey),
+  ...metadata(b),
+  is_deleted: b.dialect.identifier(IS_DELETED_COLUMN),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...optional('register', statusRegisterTable(b, s)),
+});
+/** `{ [key]: 'schema.name' }` of a table that exists, else nothing. */
+const optional = (key: 'register', table: SqlTable | undefined): Partial<SqlManifestBlock> => (table === undefined ? {} : { [key]: tableText(table) });
 const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
@@ -115,6 +128,7 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   link_satellite: satelliteBlock,
   effectivity_satellite: effectivityBlock,
   multi_active_satellite: multiActiveSatelliteBlock,
+  status_tracking_satellite: statusTrackingBlock,
   reference_table: referenceTableBlock,
   business_hub: hubBlock,
   business_link: linkBlock,

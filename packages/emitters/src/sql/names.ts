@@ -3,7 +3,7 @@
  * name (a prefix per kind), every identifier within the dialect's limit (`Dialect.identifier`:
  * PostgreSQL shortens names over 63 bytes, see dialect/postgres/quote.ts).
  */
-import type { EntityKind, VaultModel } from '@vault/core';
+import type { EntityKind, StatusTrackingSatellite, VaultModel } from '@vault/core';
 import { KINDS, type VaultLayer } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 
@@ -28,6 +28,7 @@ export const TABLE_PREFIX = {
   link_satellite: 'lsat_',
   effectivity_satellite: 'eff_',
   multi_active_satellite: 'msat_',
+  status_tracking_satellite: 'sts_',
   reference_table: 'ref_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
@@ -56,7 +57,7 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
 
 /** A table that keeps history by a delta order: a satellite, a link satellite, an effectivity satellite or a reference table. */
 export interface DeltaHistoryTable {
-  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'reference_table';
+  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'status_tracking_satellite' | 'reference_table';
   readonly name: string;
 }
 
@@ -67,6 +68,14 @@ export interface DeltaHistoryTable {
  */
 export function registerTable({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {
   return { schema: dialect.identifier(model.schemas.rawVault), name: dialect.identifier(`${REGISTER_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
+}
+
+/**
+ * The register of a status tracking satellite of a CDC table with a delta order (every status it
+ * was given, docs/sql.md "Status tracking"), `seen_sts_<name>`; undefined for the others.
+ */
+export function statusRegisterTable(names: NameScope, sts: Pick<StatusTrackingSatellite, 'kind' | 'name' | 'deltaOrder' | 'batches'>): SqlTable | undefined {
+  return sts.deltaOrder !== undefined && sts.batches === 'delta' ? registerTable(names, sts) : undefined;
 }
 
 /** What a register's name starts with, before its table's. */

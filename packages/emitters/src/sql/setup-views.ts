@@ -33,6 +33,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   // Its history view (effective_from, effective_to), which business links and facts read.
   effectivity_satellite: (e, ctx) => [view(ctx, e, effectivityHistoryView(ctx, e), historyView(ctx, e))],
   multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name))]),
+  status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
@@ -59,6 +60,7 @@ const VIEW_STEP = {
   link_satellite: 0,
   effectivity_satellite: 0,
   multi_active_satellite: 0,
+  status_tracking_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   business_hub: 1,

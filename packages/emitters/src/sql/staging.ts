@@ -32,6 +32,7 @@ export const WORK = {
   loadTimestamp: '$load_ts',
   key: '$key',
   grouped: '$grouped',
+  previous: '$previous',
 } as const;
 
 /** The alias of the landing table in a staging query. */

@@ -4,7 +4,7 @@
  */
 import { METADATA_COLUMNS, type LinkSatellite, type MultiActiveSatellite, type Satellite, type VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { entityColumns, type ModelColumns } from '../columns.js';
+import { entityColumns, IS_DELETED_COLUMN, type ModelColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
 
 export interface TableColumn {
@@ -29,6 +29,7 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   effectivity_satellite: (e) => [e.parentHashKey, ...e.drivingKey, ...metadata],
   // The multi-active key is part of the table's key: never NULL.
   multi_active_satellite: (s) => [...satellite(s), ...s.multiActiveKey.map((c) => c.name)],
+  status_tracking_satellite: (s) => [s.parentHashKey, IS_DELETED_COLUMN, ...metadata],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],
   business_hub: view,
   business_link: view,

@@ -9,7 +9,7 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, historyView, landingTable, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+import { dimensionTable, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { tableColumns } from './table-columns.js';
@@ -38,6 +38,10 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
     { table: historyView(names, e), what: `the history view of ${e.kind} '${e.name}'` },
   ],
   multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }]),
+  status_tracking_satellite: (s, names) => {
+    const register = statusRegisterTable(names, s);
+    return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
+  },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
   business_hub: none,
   business_link: none,

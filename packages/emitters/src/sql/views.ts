@@ -54,6 +54,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   link_satellite: history,
   effectivity_satellite: (e, names) => [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }],
   multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }]),
+  status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),

@@ -23,6 +23,7 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   link_satellite: (s) => [key('link', s.parent)],
   effectivity_satellite: (e) => [key('link', e.parent)],
   multi_active_satellite: (s) => [key('hub', s.parent)],
+  status_tracking_satellite: (s) => [key(s.parentKind, s.parent)],
   reference_table: none,
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),

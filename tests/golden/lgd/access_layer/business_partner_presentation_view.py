@@ -16,6 +16,7 @@ class BusinessPartnerPresentationView:
                 'business_partner_id',
                 'country_code',
                 'industry_code',
+                'is_deleted',
                 'partner_name',
                 'partner_type',
                 'rating_grade',

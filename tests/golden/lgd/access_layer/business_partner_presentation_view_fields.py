@@ -22,6 +22,11 @@ BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING = {
             'source_column': 'industry_code',
             'type': 'char(4)',
         },
+        'is_deleted': {
+            'source_entity': 'business_vault.satellites.business_partner',
+            'source_column': 'is_deleted',
+            'type': 'boolean',
+        },
         'partner_name': {
             'source_entity': 'business_vault.satellites.business_partner',
             'source_column': 'partner_name',

@@ -42,6 +42,12 @@ class LossGivenDefaultStarDimensionalModel:
                             'type': 'char(4)',
                         },
                         {
+                            'name': 'is_deleted',
+                            'source_entity': 'business_vault.satellites.business_partner',
+                            'source_column': 'is_deleted',
+                            'type': 'boolean',
+                        },
+                        {
                             'name': 'partner_name',
                             'source_entity': 'business_vault.satellites.business_partner',
                             'source_column': 'partner_name',

@@ -18,6 +18,11 @@ BUSINESS_PARTNER_BUSINESS_SATELLITE_FIELD_MAPPING = {
             'source_column': 'industry_code',
             'type': 'char(4)',
         },
+        'is_deleted': {
+            'source_entity': 'raw_vault.satellites.business_partner',
+            'source_column': 'is_deleted',
+            'type': 'boolean',
+        },
         'partner_name': {
             'source_entity': 'raw_vault.satellites.business_partner',
             'source_column': 'partner_name',

@@ -14,6 +14,7 @@ BUSINESS_PARTNER_SATELLITE_FIELD_MAPPING = {
     'columns': {
         'country_code': {'source_column': 'country_code', 'type': 'char(2)'},
         'industry_code': {'source_column': 'industry_code', 'type': 'char(4)'},
+        'is_deleted': {'source_column': 'is_deleted', 'type': 'boolean'},
         'partner_name': {'source_column': 'partner_name', 'type': 'varchar(200)'},
         'partner_type': {'source_column': 'partner_type', 'type': 'varchar(20)'},
         'rating_grade': {'source_column': 'rating_grade', 'type': 'varchar(5)'},
