@@ -53,15 +53,15 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
   return { schema: dialect.identifier(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: dialect.identifier(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
-/** A table that keeps history by a delta order: a satellite, a link satellite or a reference table. */
+/** A table that keeps history by a delta order: a satellite, a link satellite, a multi-active satellite or a reference table. */
 export interface DeltaHistoryTable {
-  readonly kind: 'satellite' | 'link_satellite' | 'reference_table';
+  readonly kind: 'satellite' | 'link_satellite' | 'multi_active_satellite' | 'reference_table';
   readonly name: string;
 }
 
 /**
- * The register of a satellite or reference table with a delta order: the rows it was given and did
- * not keep (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
+ * The register of a satellite, multi-active satellite or reference table with a delta order: the
+ * rows (sets) it was given and did not keep (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
  * @example registerTable({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'raw_vault', name: 'seen_sat_items' }
  */
 export function registerTable({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {
@@ -72,8 +72,8 @@ export function registerTable({ model, dialect }: NameScope, sat: DeltaHistoryTa
 export const REGISTER_PREFIX = 'seen_';
 
 /**
- * The history view of a satellite or reference table with a delta order: its rows less those equal to the row
- * before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
+ * The history view of a satellite, multi-active satellite or reference table with a delta order: its
+ * rows less those equal to the row (set) before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
  * as `hist_` + its table's name.
  * @example historyView({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'business_vault', name: 'hist_sat_items' }
  */

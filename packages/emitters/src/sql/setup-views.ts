@@ -2,7 +2,7 @@
  * The views setup creates, per kind: the business vault and the access layer are views over
  * the raw vault tables.
  */
-import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
 import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
@@ -19,8 +19,8 @@ const table = (): ReadonlyArray<SqlStatement> => [];
 /** The view of `e`, named after it unless `relation` says otherwise (a dimension of a dimensional model). */
 const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
 
-/** A satellite or reference table with a delta order has a history view. */
-const history = (ctx: SqlContext, e: Satellite | LinkSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
+/** A satellite, multi-active satellite or reference table with a delta order has a history view. */
+const history = (ctx: SqlContext, e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
   e.deltaOrder === undefined ? [] : [view(ctx, e, historyOfDeltaOrder(ctx, e), historyView(ctx, e))];
 
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
@@ -29,7 +29,8 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   non_historized_link: table,
   satellite: (s, ctx) => history(ctx, s),
   link_satellite: (s, ctx) => history(ctx, s),
-  multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name))]),
+  // A sensitive one has no business vault views.
+  multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name)), ...history(ctx, s)]),
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
