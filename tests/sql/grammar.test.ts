@@ -184,6 +184,62 @@ describe('specs/ews.yaml', () => {
   });
 });
 
+describe('a multi-active satellite with a delta order', () => {
+  const phones = (sensitive: boolean) => {
+    const { model, diagnostics } = compileSpec({
+      version: 1,
+      model: 'x',
+      tables: {
+        partners: { columns: { partner_id: { type: 'int', nullable: false } } },
+        partner_phones: {
+          primary_key: ['partner_id', 'phone_type'],
+          multi_active_key: ['phone_type'],
+          columns: { partner_id: { type: 'int', nullable: false }, phone_type: { type: 'text', nullable: false }, ...(sensitive ? { phone_number: 'text' } : { digits: 'text' }), seq: 'int' },
+          delta_order: 'seq',
+        },
+      },
+    });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return model!;
+  };
+
+  it('has a register and a history view, named in the manifest (a sensitive one only the register); its load and register statement parse', async () => {
+    const model = phones(false);
+    expect(sqlManifestBlock(model.byKind.multi_active_satellite[0]!, model)).toMatchObject({
+      table: 'raw_vault.msat_partner_phones',
+      delta_order: 'delta_order',
+      register: 'raw_vault.seen_msat_partner_phones',
+      history: 'business_vault.hist_msat_partner_phones',
+      current_view: 'business_vault.msat_partner_phones_current',
+    });
+    const load = sqlPlan(model).loads.find((l) => l.kind === 'multi_active_satellite')!;
+    expect(load.statements.map((s) => s.sql.split('\n').find((l) => l.startsWith('INSERT INTO')))).toEqual([
+      expect.stringContaining('"raw_vault"."msat_partner_phones"'),
+      expect.stringContaining('"raw_vault"."seen_msat_partner_phones"'),
+    ]);
+    await expectAllParse(model);
+    const sensitive = phones(true);
+    expect(sensitive.byKind.multi_active_satellite[0]!.sensitive).toBe(true);
+    const block = sqlManifestBlock(sensitive.byKind.multi_active_satellite[0]!, sensitive);
+    expect([block.register, block.history, block.current_view]).toEqual(['raw_vault.seen_msat_partner_phones', undefined, undefined]);
+    expect(
+      sqlPlan(sensitive)
+        .setup.map((s) => s.sql)
+        .filter((s) => s.includes('hist_msat')),
+    ).toEqual([]);
+  });
+
+  it('claims the names of its register and history view', () => {
+    const model = phones(false);
+    const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
+    expect(validateSql(shared)).toEqual([]);
+    const clash = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'seen_msat_partner_phones' }] };
+    expect(validateSql(clash).map((d) => d.message)).toEqual([
+      "the register of multi_active_satellite 'partner_phones' and landing table 'seen_msat_partner_phones' would both be raw_vault.seen_msat_partner_phones",
+    ]);
+  });
+});
+
 describe('validateSql', () => {
   /** Where a problem points (code, spec path) and what it says. */
   const at = (d: PathDiagnostic): [string, string] => [`${d.code} ${d.path.join('.')}`, d.message];

@@ -23,6 +23,10 @@
  * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
  *
  * So loading the same landing data again inserts nothing, with any load timestamp.
+ *
+ * Steps 2-4 and the register (`orderedStates`, `newStates`, `registerStates`) read only states:
+ * a multi-active satellite stages one state per set (its set hashdiff) and runs them, then
+ * inserts the rows of each new set itself (load-multi-active-satellite.ts).
  */
 import { METADATA_COLUMNS, type ColumnType } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
@@ -43,25 +47,35 @@ export interface DeltaOrder {
   readonly type: ColumnType;
 }
 
-/** What one history is made of. Table names are quoted (`ctx.sql.tableIdent`). */
-export interface ChangeHistory {
+/**
+ * What steps 2-4 read of a history: its states as staged rows, one per key, delta-order value
+ * and compared value, in columns named as the table's (the delta-order value as `WORK.deltaOrder`).
+ * Table names are quoted (`ctx.sql.tableIdent`).
+ */
+export interface StateHistory {
   /** The key: one history per value of these columns. */
+  readonly keys: ReadonlyArray<{ readonly column: string }>;
+  /** The value whose change is a new row. */
+  readonly compared: { readonly column: string };
+  readonly table: string;
+  /** The register of states given and not kept; used with a delta order only. */
+  readonly register: string;
+  readonly delta: DeltaOrder | undefined;
+  /** A first term of the order in which a key's rows are ranked, and the staged column it reads. */
+  readonly rank: { readonly staged: string; readonly order: string } | undefined;
+}
+
+/** What one history is made of: a state per landing row, its payload stored beside it. */
+export interface ChangeHistory extends StateHistory {
   readonly keys: ReadonlyArray<StagedColumn>;
   /** The condition on a landing row (`s`) that it belongs to the history. */
   readonly keep: string;
-  /** The value whose change is a new row. */
   readonly compared: StagedColumn;
   readonly payload: ReadonlyArray<StagedColumn>;
-  readonly table: string;
-  /** The register of rows given and not kept; used with a delta order only. */
-  readonly register: string;
   /** The landing table, quoted. */
   readonly source: string;
   /** The record source, as SQL. */
   readonly recordSource: string;
-  readonly delta: DeltaOrder | undefined;
-  /** A first term of the order in which a key's rows are ranked, and the staged column it reads. */
-  readonly rank: { readonly staged: string; readonly order: string } | undefined;
   /**
    * Narrows the staged rows (CTE `from`) to one state per key and delta-order value, writing a
    * CTE of its own and returning its name; undefined when there is nothing to narrow.
@@ -79,12 +93,6 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
   const { as, col, quoteIdent: q } = ctx.sql;
   const d = ctx.dialect;
   const { delta, table } = h;
-  const keyList = h.keys.map((k) => q(k.column)).join(', ');
-  const compared = q(h.compared.column);
-  const order = [...(delta === undefined ? [] : [`${orderTerm(d, q(WORK.deltaOrder), delta.type)} NULLS LAST`]), ...(h.rank === undefined ? [] : [h.rank.order]), compared].join(', ');
-  // Both window functions share one window: named where the engine can, else spelled twice.
-  const keyWindowSpec = `PARTITION BY ${keyList} ORDER BY ${order}`;
-  const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
   const c = (column: string): string => col('c', column);
   const firstKey = h.keys[0]?.column;
   if (firstKey === undefined) throw new Error('vault SQL: a history needs a key column');
@@ -105,28 +113,9 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
       w.line(`FROM ${h.source} AS ${q(SOURCE_ALIAS)}`);
       w.line(`WHERE ${h.keep}`);
     });
-    const staged = h.oneState?.(w, WORK.staged, { key: keyList, hashdiff: compared, delta: q(WORK.deltaOrder) }) ?? WORK.staged;
-    w.line(`), ${q(WORK.ordered)} AS (`);
-    w.block(() => {
-      w.line('SELECT');
-      w.block(() =>
-        commaList(w, [
-          `${q(staged)}.*`,
-          as(`row_number() OVER ${keyWindow}`, WORK.row),
-          ...(delta === undefined ? [] : [as(`lag(${compared}) OVER ${keyWindow}`, WORK.previousHashdiff), as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
-        ]),
-      );
-      w.line(`FROM ${q(staged)}`);
-      if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
-    });
-    w.line(`), ${q(WORK.changes)} AS (`);
-    w.block(() => {
-      // With a delta order: the batch's distinct rows (a row repeated in the batch is one row).
-      w.line(`SELECT * FROM ${q(WORK.ordered)}`);
-      w.line(
-        delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.row)} = 1 OR ${compared} <> ${q(WORK.previousHashdiff)} OR ${q(WORK.deltaOrder)} IS DISTINCT FROM ${q(WORK.previousDelta)}`,
-      );
-    });
+    const keyList = h.keys.map((k) => q(k.column)).join(', ');
+    const staged = h.oneState?.(w, WORK.staged, { key: keyList, hashdiff: q(h.compared.column), delta: q(WORK.deltaOrder) }) ?? WORK.staged;
+    orderedStates(ctx, w, h, staged);
   };
   const keyColumns = h.keys.map((k) => k.column);
   const columns = [
@@ -154,13 +143,9 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     });
     return { load, register: undefined };
   }
-  const sameKey = (a: string, b: string): string => keyColumns.map((k) => `${col(a, k)} = ${col(b, k)}`).join(' AND ');
-  /** Rows `a` and `b` are one row: same key, compared value and delta-order value (NULL matching NULL). */
-  const sameRow = (a: string, aDelta: string, b: string, bDelta: string): string =>
-    `${sameKey(a, b)} AND ${col(a, h.compared.column)} = ${col(b, h.compared.column)} AND ${col(a, aDelta)} IS NOT DISTINCT FROM ${col(b, bDelta)}`;
   const load = statement((w) => {
     candidates(w);
-    changesOfAllRows(ctx, w, h, order);
+    newStates(ctx, w, h);
     w.line(')');
     const n = (column: string): string => col('n', column);
     const p = (column: string): string => col('p', column);
@@ -179,38 +164,113 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     );
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
     w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
-    w.block(() => w.line(`ON ${sameRow('c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
+    w.block(() => w.line(`ON ${sameState(ctx, h, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
     w.line(`LEFT JOIN ${table} AS ${q('p')}`);
     w.block(() => {
-      w.line(`ON ${c(firstKey)} IS NULL AND ${sameKey('p', 'n')} AND ${p(h.compared.column)} = ${n(h.compared.column)}`);
-      w.line(
-        `AND ${p(METADATA_COLUMNS.loadTimestamp)} = (SELECT min(${col('x', METADATA_COLUMNS.loadTimestamp)}) FROM ${table} AS ${q('x')} WHERE ${sameKey('x', 'n')} AND ${col('x', h.compared.column)} = ${n(h.compared.column)})`,
-      );
+      const [same, first] = firstStoredOf(ctx, h, 'p', 'n');
+      w.line(`ON ${c(firstKey)} IS NULL AND ${same}`);
+      w.line(first);
     });
     w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
   });
-  // Then the batch's rows the table did not keep go to its register, each once.
-  const registered = statement((w) => {
+  return { load, register: registerStates(ctx, h, candidates) };
+}
+
+/** Change order: delta order NULLS LAST (with one), the rank's term (with one), the compared value. */
+function changeOrder(ctx: SqlContext, h: StateHistory): string {
+  const q = ctx.sql.quoteIdent;
+  return [...(h.delta === undefined ? [] : [`${orderTerm(ctx.dialect, q(WORK.deltaOrder), h.delta.type)} NULLS LAST`]), ...(h.rank === undefined ? [] : [h.rank.order]), q(h.compared.column)].join(
+    ', ',
+  );
+}
+
+/**
+ * Steps 2-3 over the staged states (CTE `staged`): each key's states in change order
+ * (`$ordered`), then the batch's states (`$changes`), left open for the next CTE.
+ */
+export function orderedStates(ctx: SqlContext, w: CodeWriter, h: StateHistory, staged: string): void {
+  const { as, quoteIdent: q } = ctx.sql;
+  const d = ctx.dialect;
+  const keyList = h.keys.map((k) => q(k.column)).join(', ');
+  const compared = q(h.compared.column);
+  // Both window functions share one window: named where the engine can, else spelled twice.
+  const keyWindowSpec = `PARTITION BY ${keyList} ORDER BY ${changeOrder(ctx, h)}`;
+  const keyWindow = d.capabilities.namedWindows ? q(WORK.key) : `(${keyWindowSpec})`;
+  w.line(`), ${q(WORK.ordered)} AS (`);
+  w.block(() => {
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        `${q(staged)}.*`,
+        as(`row_number() OVER ${keyWindow}`, WORK.row),
+        ...(h.delta === undefined ? [] : [as(`lag(${compared}) OVER ${keyWindow}`, WORK.previousHashdiff), as(`lag(${q(WORK.deltaOrder)}) OVER ${keyWindow}`, WORK.previousDelta)]),
+      ]),
+    );
+    w.line(`FROM ${q(staged)}`);
+    if (d.capabilities.namedWindows) w.line(`WINDOW ${q(WORK.key)} AS (${keyWindowSpec})`);
+  });
+  w.line(`), ${q(WORK.changes)} AS (`);
+  w.block(() => {
+    // With a delta order: the batch's distinct rows (a row repeated in the batch is one row).
+    w.line(`SELECT * FROM ${q(WORK.ordered)}`);
+    w.line(
+      h.delta === undefined ? `WHERE ${q(WORK.row)} = 1` : `WHERE ${q(WORK.row)} = 1 OR ${compared} <> ${q(WORK.previousHashdiff)} OR ${q(WORK.deltaOrder)} IS DISTINCT FROM ${q(WORK.previousDelta)}`,
+    );
+  });
+}
+
+const sameKey = (ctx: SqlContext, h: StateHistory, a: string, b: string): string => h.keys.map((k) => `${ctx.sql.col(a, k.column)} = ${ctx.sql.col(b, k.column)}`).join(' AND ');
+
+/** States `a` and `b` are one: same key, compared value and delta-order value (NULL matching NULL). */
+export function sameState(ctx: SqlContext, h: StateHistory, a: string, aDelta: string, b: string, bDelta: string): string {
+  const { col } = ctx.sql;
+  return `${sameKey(ctx, h, a, b)} AND ${col(a, h.compared.column)} = ${col(b, h.compared.column)} AND ${col(a, aDelta)} IS NOT DISTINCT FROM ${col(b, bDelta)}`;
+}
+
+/**
+ * The join condition, as two lines, that `stored` (an alias of the table) is the first stored
+ * state (smallest load_ts) of the key and compared value of `state`: where a state brought back
+ * from the register finds its payload.
+ */
+export function firstStoredOf(ctx: SqlContext, h: StateHistory, stored: string, state: string): readonly [string, string] {
+  const { col, quoteIdent: q } = ctx.sql;
+  const ts = METADATA_COLUMNS.loadTimestamp;
+  const cmp = h.compared.column;
+  return [
+    `${sameKey(ctx, h, stored, state)} AND ${col(stored, cmp)} = ${col(state, cmp)}`,
+    `AND ${col(stored, ts)} = (SELECT min(${col('x', ts)}) FROM ${h.table} AS ${q('x')} WHERE ${sameKey(ctx, h, 'x', state)} AND ${col('x', cmp)} = ${col(state, cmp)})`,
+  ];
+}
+
+/**
+ * With a delta order, after the load: the batch's states (`candidates` writes steps 1-3, left
+ * open) that the table did not keep go to its register, each once.
+ */
+export function registerStates(ctx: SqlContext, h: StateHistory, candidates: (w: CodeWriter) => void): Statement {
+  const { col, quoteIdent: q } = ctx.sql;
+  const c = (column: string): string => col('c', column);
+  const keyColumns = h.keys.map((k) => k.column);
+  return statement((w) => {
     candidates(w);
     w.line(')');
     const registerColumns = [...keyColumns, DELTA_ORDER_COLUMN, h.compared.column, METADATA_COLUMNS.loadTimestamp];
     w.line(`INSERT INTO ${h.register} (${registerColumns.map(q).join(', ')})`);
-    w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), d.loadTimestamp.sql].join(', ')}`);
+    w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), ctx.dialect.loadTimestamp.sql].join(', ')}`);
     w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
-    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameRow('t', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
   });
-  return { load, register: registered };
 }
 
 /**
- * With a delta order, step 4: every row of the batch's keys — the batch's, the table's and its
- * register's, each once (`UNION`) — beside the row before it in change order (`$neighbours`);
+ * With a delta order, step 4: every state of the batch's keys — the batch's, the table's and its
+ * register's, each once (`UNION`) — beside the state before it in change order (`$neighbours`);
  * those that differ from it and that the table does not hold are inserted (`$new`), numbered
- * 1..k per key in change order.
+ * 1..k per key in change order. Writes both CTEs after `$changes`, the last left open.
  */
-function changesOfAllRows(ctx: SqlContext, w: CodeWriter, h: ChangeHistory, order: string): void {
+export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void {
   const { as, col, quoteIdent: q } = ctx.sql;
+  const order = changeOrder(ctx, h);
   const keyColumns = h.keys.map((k) => k.column);
   const keyList = keyColumns.map(q).join(', ');
   const compared = q(h.compared.column);

@@ -117,16 +117,21 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 }
 
 /**
- * The registers of satellites and reference tables with a delta order: the key (parent hash key,
- * or the codes), delta-order value and hashdiff of each row the table was given and did not keep,
- * with the load timestamp that brought it first; `UNIQUE` like the table's own rows. Its columns
+ * The registers of satellites, multi-active satellites and reference tables with a delta order:
+ * the key (parent hash key, or the codes), delta-order value and hashdiff of each row (of a
+ * multi-active satellite, each set: its set hashdiff) the table was given and did not keep, with
+ * the load timestamp that brought it first; `UNIQUE` like the table's own rows (sets). Its columns
  * have the table's types.
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
   // The change engine's register: the history's key, the delta order, the compared value (change-engine.ts).
   const histories = [
-    ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite].map((s) => ({ e: s, keys: [s.parentHashKey], compared: METADATA_COLUMNS.hashDiff })),
+    ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite, ...ctx.model.byKind.multi_active_satellite].map((s) => ({
+      e: s,
+      keys: [s.parentHashKey],
+      compared: METADATA_COLUMNS.hashDiff,
+    })),
     ...ctx.model.byKind.effectivity_satellite.map((s) => ({ e: s, keys: s.drivingKey, compared: s.parentHashKey })),
     ...ctx.model.byKind.reference_table.map((r) => ({ e: r, keys: r.codes.map((c) => c.name), compared: METADATA_COLUMNS.hashDiff })),
   ];

@@ -4,7 +4,7 @@
  * `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
@@ -136,8 +136,8 @@ function errorTable(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   return routed ? [sqlStatement('table', duplicatesTableStatement(ctx))] : [];
 }
 
-/** A satellite's or reference table's load, then (with a delta order) the statement that fills its register. */
-function historyStatements(ctx: SqlContext, e: Satellite | LinkSatellite | ReferenceTable, { load, register }: ChangeLoad): EntityLoad['statements'] {
+/** A satellite's, multi-active satellite's or reference table's load, then (with a delta order) the statement that fills its register. */
+function historyStatements(ctx: SqlContext, e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable, { load, register }: ChangeLoad): EntityLoad['statements'] {
   return register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }];
 }
 
@@ -195,7 +195,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     const { load, register } = effectivitySatelliteLoad(ctx, e);
     return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
   },
-  multi_active_satellite: (s, ctx) => ({ statements: [multiActiveSatelliteLoad(ctx, s)], reads: landingReads(ctx, [s.source.table]) }),
+  multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);
     const registered = statusRegisterTable(ctx, s);

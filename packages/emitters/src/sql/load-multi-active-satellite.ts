@@ -13,26 +13,34 @@
  * 4. What is new:
  *    - Without a delta order a batch has one set per key: new unless the key's latest stored set
  *      has its hashdiff, or that very set (key, load_ts, hashdiff) is stored (a rerun).
- *    - With one, every set of the batch's keys, the batch's and the stored ones, each once, in
- *      change order (delta order NULLS LAST, hashdiff) beside the set before it: a batch set that
- *      differs from it and is not stored (key, delta-order value, hashdiff) is new.
+ *    - With one, the change engine (change-engine.ts) runs on the sets as states, one per key,
+ *      delta-order value and set hashdiff: every set of the batch's keys — the batch's, the
+ *      stored ones and the registered ones, each once — in change order (delta order NULLS LAST,
+ *      set hashdiff) beside the set before it; one that differs from it and is not stored (key,
+ *      delta-order value, hashdiff) is new. A second statement registers the batch's sets not
+ *      stored, one row per set (`seen_msat_<name>`).
  * 5. A new set is inserted whole, every row with one load_ts: the batch load timestamp + 0, 1, ...
- *    µs for a key's new sets in change order.
+ *    µs for a key's new sets in change order. A batch set's rows are the batch's; a registered set
+ *    a late set has made a change again has the rows of the first stored set (smallest load_ts) of
+ *    its key and set hashdiff — one is stored, since the set was registered as equal to the set
+ *    before it, and one set hashdiff is one set of rows.
  */
 import { METADATA_COLUMNS, type MultiActiveSatellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { HASH_DELIMITER } from '../hashing-settings.js';
 import type { CodeWriter } from '../writer.js';
+import { firstStoredOf, newStates, orderedStates, registerStates, sameState, type ChangeLoad, type StateHistory } from './change-engine.js';
 import { need, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, hashSqlType, missingKey } from './hashing.js';
-import { entityTable, landingTable } from './names.js';
-import { commaList, statement, type Statement } from './sql-writer.js';
-import { castSource, keyInputs, orderTerm, payloadHashdiff, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
+import { entityTable, landingTable, registerTable } from './names.js';
+import { commaList, statement } from './sql-writer.js';
+import { castSource, keyInputs, payloadHashdiff, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 /** Working names of this load (`$` never occurs in a spec's names). */
 const MA = { rowHashdiff: '$row_hashdiff', rows: '$rows', sets: '$sets' } as const;
 
-export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatellite): Statement {
+/** The load of a multi-active satellite and, with a delta order, the statement that then fills its register. */
+export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatellite): ChangeLoad {
   const { as, col, quoteIdent: q, tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const hub = need(ctx.hubs, sat.parent, 'hub');
@@ -40,7 +48,6 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
   const deltaType = sat.deltaOrder === undefined ? undefined : sourceColumn(ctx, sat.source.table, sat.deltaOrder).type;
   const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
   const hk = q(sat.parentHashKey);
-  const hashdiff = q(METADATA_COLUMNS.hashDiff);
   const delta = q(WORK.deltaOrder);
   const setKey = deltaType === undefined ? [hk] : [hk, delta];
   const rowColumns = [...sat.multiActiveKey, ...sat.payload];
@@ -81,12 +88,53 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
   };
 
   const columns = [sat.parentHashKey, loadTs, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]), ...rowColumns.map((c) => c.name)];
-  return statement((w) => {
-    sets(w);
-    w.line(`), ${q(WORK.newChanges)} AS (`);
-    w.block(() => (deltaType === undefined ? newSetOfLoad(w) : newSetsInOrder(w, orderTerm(d, delta, deltaType))));
-    w.line(')');
+  const insertInto = (w: CodeWriter): void => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+  };
+  if (deltaType === undefined) {
+    const load = statement((w) => {
+      sets(w);
+      w.line(`), ${q(WORK.newChanges)} AS (`);
+      w.block(() => newSetOfLoad(w));
+      w.line(')');
+      insertInto(w);
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [
+          n(sat.parentHashKey),
+          d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
+          recordSourceOf(ctx, sat.source.table),
+          n(METADATA_COLUMNS.hashDiff),
+          ...rowColumns.map((c) => r(c.name)),
+        ]),
+      );
+      w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
+      w.line(`JOIN ${q(MA.rows)} AS ${q('r')}`);
+      w.block(() => w.line(`ON ${r(sat.parentHashKey)} = ${n(sat.parentHashKey)}`));
+    });
+    return { load, register: undefined };
+  }
+
+  // With a delta order: the change engine over the sets, one state per key, delta-order value and set hashdiff.
+  const history: StateHistory = {
+    keys: [{ column: sat.parentHashKey }],
+    compared: { column: METADATA_COLUMNS.hashDiff },
+    table,
+    register: tableIdent(registerTable(ctx, sat)),
+    delta: { column: sat.deltaOrder!, type: deltaType },
+    rank: undefined,
+  };
+  const candidates = (w: CodeWriter): void => {
+    sets(w);
+    orderedStates(ctx, w, history, MA.sets);
+  };
+  const c = (column: string): string => col('c', column);
+  const p = (column: string): string => col('p', column);
+  const load = statement((w) => {
+    candidates(w);
+    newStates(ctx, w, history);
+    w.line(')');
+    insertInto(w);
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
@@ -94,14 +142,25 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
         d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
         recordSourceOf(ctx, sat.source.table),
         n(METADATA_COLUMNS.hashDiff),
-        ...(deltaType === undefined ? [] : [n(WORK.deltaOrder)]),
-        ...rowColumns.map((c) => r(c.name)),
+        n(WORK.deltaOrder),
+        // The batch set's rows, else (a registered set, now a change) the rows of the first stored set of its hashdiff.
+        ...rowColumns.map((x) => `CASE WHEN ${c(sat.parentHashKey)} IS NULL THEN ${p(x.name)} ELSE ${r(x.name)} END`),
       ]),
     );
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
-    w.line(`JOIN ${q(MA.rows)} AS ${q('r')}`);
-    w.block(() => w.line(`ON ${r(sat.parentHashKey)} = ${n(sat.parentHashKey)}${deltaType === undefined ? '' : ` AND ${r(WORK.deltaOrder)} IS NOT DISTINCT FROM ${n(WORK.deltaOrder)}`}`));
+    w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
+    w.block(() => w.line(`ON ${sameState(ctx, history, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
+    w.line(`LEFT JOIN ${q(MA.rows)} AS ${q('r')}`);
+    w.block(() => w.line(`ON ${r(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${r(WORK.deltaOrder)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`));
+    w.line(`LEFT JOIN ${table} AS ${q('p')}`);
+    w.block(() => {
+      const [same, first] = firstStoredOf(ctx, history, 'p', 'n');
+      w.line(`ON ${c(sat.parentHashKey)} IS NULL AND ${same}`);
+      w.line(first);
+    });
+    w.line(`WHERE ${r(sat.parentHashKey)} IS NOT NULL OR ${p(sat.parentHashKey)} IS NOT NULL`);
   });
+  return { load, register: registerStates(ctx, history, candidates) };
 
   /** Without a delta order: the key's one set, unless stored by this very load or equal to the key's latest stored set. */
   function newSetOfLoad(w: CodeWriter): void {
@@ -118,36 +177,6 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
       w.line(`SELECT ${t(METADATA_COLUMNS.hashDiff)} FROM ${table} AS ${q('t')}`);
       w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)}`);
       w.line(`ORDER BY ${t(loadTs)} DESC LIMIT 1`);
-    });
-    w.line(')');
-  }
-
-  /** With a delta order: the batch's sets that differ from the set before them in change order and are not stored. */
-  function newSetsInOrder(w: CodeWriter, deltaTerm: string): void {
-    const order = `${deltaTerm} NULLS LAST, ${hashdiff}`;
-    const m = (column: string): string => col('m', column);
-    w.line(`SELECT ${q('m')}.*, ${as(`row_number() OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.position)}`);
-    w.line('FROM (');
-    w.block(() => {
-      w.line(`SELECT ${q('a')}.*, ${as(`lag(${hashdiff}) OVER (PARTITION BY ${hk} ORDER BY ${order})`, WORK.previousHashdiff)}`);
-      w.line('FROM (');
-      w.block(() => {
-        // UNION: a stored set is one row per multi-active key; each set once.
-        w.line(`SELECT ${[hk, delta, hashdiff].join(', ')} FROM ${q(MA.sets)}`);
-        w.line('UNION');
-        w.line(
-          `SELECT ${[t(sat.parentHashKey), as(t(DELTA_ORDER_COLUMN), WORK.deltaOrder), t(METADATA_COLUMNS.hashDiff)].join(', ')} FROM ${table} AS ${q('t')} WHERE ${t(sat.parentHashKey)} IN (SELECT ${hk} FROM ${q(MA.sets)})`,
-        );
-      });
-      w.line(`) AS ${q('a')}`);
-    });
-    w.line(`) AS ${q('m')}`);
-    w.line(`WHERE ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(METADATA_COLUMNS.hashDiff)} AND NOT EXISTS (`);
-    w.block(() => {
-      w.line(`SELECT 1 FROM ${table} AS ${q('t')}`);
-      w.line(
-        `WHERE ${t(sat.parentHashKey)} = ${m(sat.parentHashKey)} AND ${t(METADATA_COLUMNS.hashDiff)} = ${m(METADATA_COLUMNS.hashDiff)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${m(WORK.deltaOrder)}`,
-      );
     });
     w.line(')');
   }

@@ -37,9 +37,9 @@ export interface SqlManifestBlock {
   readonly hashdiff?: string;
   /** Raw satellites and reference tables whose source has a delta order: the column storing each change's value. */
   readonly delta_order?: string;
-  /** Raw satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
+  /** Raw satellites, multi-active satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
-  /** Raw satellites and reference tables whose source has a delta order, and effectivity satellites: `schema.name` of its history view. */
+  /** Raw satellites, multi-active satellites (not sensitive) and reference tables whose source has a delta order, and effectivity satellites: `schema.name` of its history view. */
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
@@ -105,7 +105,9 @@ const multiActiveSatelliteBlock = (s: MultiActiveSatellite, b: BlockContext): Sq
   multi_active_key: s.multiActiveKey.map((c) => b.dialect.identifier(c.name)),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
-  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN) }),
+  ...(s.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, s)) }),
+  // A sensitive one has no business vault views.
+  ...(s.deltaOrder === undefined || s.sensitive ? {} : { history: tableText(historyView(b, s)) }),
   ...(s.sensitive ? {} : { current_view: tableText(currentMultiActiveView(b, s.name)) }),
 });
 const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlManifestBlock => ({

@@ -55,15 +55,15 @@ export function entityTable({ model, dialect }: NameScope, kind: EntityKind, nam
   return { schema: dialect.identifier(model.schemas[LAYER_SCHEMA[KINDS[kind].layer]]), name: dialect.identifier(`${TABLE_PREFIX[kind]}${name}`) };
 }
 
-/** A table that keeps history by a delta order: a satellite, a link satellite, an effectivity satellite or a reference table. */
+/** A table that keeps history by a delta order: a satellite, a link satellite, an effectivity, multi-active or status tracking satellite, or a reference table. */
 export interface DeltaHistoryTable {
-  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'status_tracking_satellite' | 'reference_table';
+  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'multi_active_satellite' | 'status_tracking_satellite' | 'reference_table';
   readonly name: string;
 }
 
 /**
- * The register of a satellite or reference table with a delta order: the rows it was given and did
- * not keep (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
+ * The register of a satellite, multi-active satellite or reference table with a delta order: the
+ * rows (sets) it was given and did not keep (docs/sql.md, "Late and out-of-order rows"), beside it in the raw vault as `seen_` + its table's name.
  * @example registerTable({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'raw_vault', name: 'seen_sat_items' }
  */
 export function registerTable({ model, dialect }: NameScope, sat: DeltaHistoryTable): SqlTable {
@@ -82,8 +82,8 @@ export function statusRegisterTable(names: NameScope, sts: Pick<StatusTrackingSa
 export const REGISTER_PREFIX = 'seen_';
 
 /**
- * The history view of a satellite or reference table with a delta order: its rows less those equal to the row
- * before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
+ * The history view of a satellite, multi-active satellite or reference table with a delta order: its
+ * rows less those equal to the row (set) before them in change order (docs/sql.md, "Late and out-of-order rows"), in the business vault
  * as `hist_` + its table's name; of an effectivity satellite, each relationship's effective_from
  * and effective_to (docs/sql.md, "Effectivity satellites").
  * @example historyView({ model, dialect: postgresDialect }, { kind: 'satellite', name: 'items' }) // { schema: 'business_vault', name: 'hist_sat_items' }

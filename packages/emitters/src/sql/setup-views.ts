@@ -2,7 +2,7 @@
  * The views setup creates, per kind: the business vault and the access layer are views over
  * the raw vault tables.
  */
-import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
 import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
@@ -20,8 +20,8 @@ const table = (): ReadonlyArray<SqlStatement> => [];
 /** The view of `e`, named after it unless `relation` says otherwise (a dimension of a dimensional model). */
 const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTable = entityTable(ctx, e.kind, e.name)): SqlStatement => sqlStatement('view', sql, { entity: e, relation });
 
-/** A satellite or reference table with a delta order has a history view. */
-const history = (ctx: SqlContext, e: Satellite | LinkSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
+/** A satellite, multi-active satellite or reference table with a delta order has a history view. */
+const history = (ctx: SqlContext, e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
   e.deltaOrder === undefined ? [] : [view(ctx, e, historyOfDeltaOrder(ctx, e), historyView(ctx, e))];
 
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
@@ -32,7 +32,8 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   link_satellite: (s, ctx) => history(ctx, s),
   // Its history view (effective_from, effective_to), which business links and facts read.
   effectivity_satellite: (e, ctx) => [view(ctx, e, effectivityHistoryView(ctx, e), historyView(ctx, e))],
-  multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name))]),
+  // A sensitive one has no business vault views.
+  multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name)), ...history(ctx, s)]),
   status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],

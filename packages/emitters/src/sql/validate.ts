@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { LinkSatellite, PathDiagnostic, ReferenceTable, Satellite, SpecPath, VaultModel } from '@vault/core';
+import type { LinkSatellite, MultiActiveSatellite, PathDiagnostic, ReferenceTable, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
@@ -18,14 +18,15 @@ type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: strin
 const none = (): SqlObjects => [];
 
 /** The SQL objects each kind has besides its own table or view. */
-/** A satellite or reference table with a delta order has a register beside its table, and a history view. */
-const register = (s: Satellite | LinkSatellite | ReferenceTable, names: NameScope): SqlObjects =>
-  s.deltaOrder === undefined
-    ? []
-    : [
-        { table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` },
-        { table: historyView(names, s), what: `the history view of ${s.kind} '${s.name}'` },
-      ];
+type DeltaHistory = Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable;
+
+/** A satellite, multi-active satellite or reference table with a delta order has a register beside its table. */
+const registerOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrder === undefined ? [] : [{ table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` }]);
+
+/** ... and a history view. */
+const historyOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrder === undefined ? [] : [{ table: historyView(names, s), what: `the history view of ${s.kind} '${s.name}'` }]);
+
+const register = (s: DeltaHistory, names: NameScope): SqlObjects => [...registerOf(s, names), ...historyOf(s, names)];
 
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
@@ -37,7 +38,9 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
     ...(e.deltaOrder === undefined ? [] : [{ table: registerTable(names, e), what: `the register of ${e.kind} '${e.name}'` }]),
     { table: historyView(names, e), what: `the history view of ${e.kind} '${e.name}'` },
   ],
-  multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }]),
+  // A sensitive one has no business vault views: neither its current view nor its history view.
+  multi_active_satellite: (s, names) =>
+    s.sensitive ? registerOf(s, names) : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }, ...register(s, names)],
   status_tracking_satellite: (s, names) => {
     const register = statusRegisterTable(names, s);
     return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];

@@ -1,5 +1,5 @@
 /** Small pieces every view shares. */
-import type { EntityKind, LinkSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
@@ -42,8 +42,8 @@ const entityView =
   (e: VaultEntity, names: NameScope): ReadonlyArray<ModelView> => [{ label: `${e.kind} ${e.name}`, layer, table: entityTable(names, e.kind, e.name) }];
 const table = (): ReadonlyArray<ModelView> => [];
 
-/** A satellite or reference table with a delta order has a history view, in the business vault. */
-const history = (e: Satellite | LinkSatellite | ReferenceTable, names: NameScope): ReadonlyArray<ModelView> =>
+/** A satellite, multi-active satellite or reference table with a delta order has a history view, in the business vault. */
+const history = (e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable, names: NameScope): ReadonlyArray<ModelView> =>
   e.deltaOrder === undefined ? [] : [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }];
 
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
@@ -53,7 +53,8 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   satellite: history,
   link_satellite: history,
   effectivity_satellite: (e, names) => [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }],
-  multi_active_satellite: (s, names) => (s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }]),
+  multi_active_satellite: (s, names) =>
+    s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }, ...history(s, names)],
   status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
   business_hub: entityView('business_vault'),
