@@ -146,8 +146,14 @@ describe('seedRows', () => {
   });
 
   it('batch 2 of a table without a delta order (lgd business_partner): repeats stay repeats', () => {
-    const one = table(seedRows(lgd, { rows: 1000, seed: 1 }), 'business_partner');
-    const two = table(seedRows(lgd, { rows: 1000, seed: 1, batch: 2 }), 'business_partner');
+    // Its delete flag changes apart from the values (seed-deletes.test.ts): left out here.
+    const withoutFlag = (t: SeedTable): SeedTable => {
+      const flag = t.columns.indexOf('is_deleted');
+      expect(flag).toBeGreaterThanOrEqual(0);
+      return { ...t, rows: t.rows.map((r) => r.filter((_, i) => i !== flag)), columns: t.columns.filter((_, i) => i !== flag) };
+    };
+    const one = withoutFlag(table(seedRows(lgd, { rows: 1000, seed: 1 }), 'business_partner'));
+    const two = withoutFlag(table(seedRows(lgd, { rows: 1000, seed: 1, batch: 2 }), 'business_partner'));
     const first = rowsByKey(one, 'business_partner_id');
     let changed = 0;
     for (const [key, rows] of rowsByKey(two, 'business_partner_id')) {

@@ -2,10 +2,12 @@
  * Test data for the landing tables of a model: deterministic for a seed, and shaped like real
  * feeds so every loader path runs: keys shared between tables, repeated rows, several versions of
  * a key in one batch, NULL attributes, a few NULL keys, unicode text. Batch 2, 3, … of the same
- * seed keep most rows, change some and bring some new keys: what an incremental load sees.
+ * seed keep most rows, change some and bring some new keys: what an incremental load sees; a
+ * table whose batches are full leaves out some keys, and delete markers mark some (deletes.ts).
  */
 import type { Column, VaultModel } from '@vault/core';
 import { constrainTables, type SeedConstraints } from './constraints.js';
+import { withDeletes } from './deletes.js';
 import { planTables, seedHubs, type TablePlan } from './plan.js';
 import { rng } from './prng.js';
 import { attributeValue, deltaOrderValue, keyValue, type SeedValue } from './values.js';
@@ -78,13 +80,15 @@ export function seedRows(model: VaultModel, options: SeedOptions): ReadonlyArray
   );
   const poolSize = (hub: string): number => pools.get(hub) ?? 1;
   const tables = plans.map((plan) => tableRows(plan, shapes.get(plan.table) ?? [], { seed, batch, rows, poolSize }));
-  if (options.constraints === undefined || options.constraints.size === 0) return tables;
+  // Deletes come last: a key left out must be one no reference points at once references are repaired.
+  if (options.constraints === undefined || options.constraints.size === 0) return withDeletes(model, tables, { seed, batch });
   const columns = new Map(plans.map((p) => [p.table, p.columns] as const));
-  return constrainTables(
+  const constrained = constrainTables(
     tables.map((t) => ({ table: t.table, columns: columns.get(t.table) ?? [], rows: t.rows })),
     options.constraints,
     seed,
   ).map((t) => ({ table: t.table, columns: t.columns.map((c) => c.name), rows: t.rows }));
+  return withDeletes(model, constrained, { seed, batch, constraints: options.constraints });
 }
 
 function rowShapes(plan: TablePlan, rows: number, seed: number, nullKeys: boolean): ReadonlyArray<Shape> {
