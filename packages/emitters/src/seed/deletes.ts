@@ -5,7 +5,7 @@
  * back: a run records deletes and re-appearances. Read off the compiled model, so a delete
  * marker the compiler inferred (`is_deleted`, `op`) is exercised as much as a declared one.
  *
- * Pure and deterministic: whether a key is marked depends on the seed number, the table, the key's
+ * Pure and deterministic: whether a key is marked depends on `seed`, the table, the key's
  * values and the batch only, so every row of a key agrees and batches line up.
  */
 import type { DeleteMarker, StatusTrackingSatellite, VaultModel } from '@vault/core';
