@@ -1,5 +1,5 @@
 /**
- * lgd seeded batch 1, 2 and 3, run after each: the seed's deletes reach the vault. The status
+ * lgd seeded batch 1, 2 and 3, run after each: the deletes vault seed writes reach the vault. The status
  * tracking satellites record exactly the deletes and re-appearances the landing rows hold, no
  * key currently deleted is in a current view, the multi-active satellite loads exactly the
  * partners whose set of ratings changed, every fact row has one member in each dimension, and
