@@ -18,7 +18,7 @@ export interface SeedOptions {
   /** Rows per landing table. */
   readonly rows: number;
   readonly seed: number;
-  /** 1 (default): the first load. 2, 3, …: the same rows with some changed and some new keys. */
+  /** 1 (default): the first load. 2, 3, …: the same rows with some changed and some new keys, and deletes (deletes.ts). */
   readonly batch?: number;
   /**
    * Put NULL into the business keys of a few rows even where the spec says NOT NULL, for landing
