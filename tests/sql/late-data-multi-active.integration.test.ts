@@ -14,19 +14,10 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
 
@@ -104,7 +95,7 @@ const relation = (text: string): string => text.split('.').map(quoteIdent).join(
 async function setUp(): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model: VaultModel = inSchemas(compiled, `${db.prefix}_lma${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled, 'lma');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const block = sqlManifestBlock(
     model.byKind.multi_active_satellite.find((s) => s.name === 'item_prices')!,

@@ -13,19 +13,10 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
 
@@ -107,7 +98,7 @@ interface Setup {
 async function setUp(kind: Kind): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(kind.spec);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model: VaultModel = inSchemas(compiled, `${db.prefix}_order${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled, 'order');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   return { kind, model, ...kind.relations(model) };
 }

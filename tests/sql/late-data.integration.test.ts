@@ -8,22 +8,13 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** Prices of items, delivered as CDC rows ordered by `day`; the business vault brings their current value. */
 const SPEC: Spec = {
@@ -60,8 +51,7 @@ interface Setup {
 async function setUp(): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const p = `${db.prefix}_late${runs++}`;
-  const model: VaultModel = inSchemas(compiled, p);
+  const model: VaultModel = db.inNewSchemas(compiled, 'late');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const ctx = { model, dialect: postgresDialect };
   return {
