@@ -16,6 +16,14 @@ function sourceEntry(ctx: DslContext, s: EntitySource): PyDict {
   return { table: s.table, columns: s.columns, record_source: recordSource(ctx, s.table) };
 }
 
+/** A dependent entity's steps: it joins its parent's mapping on the parent hash key, its business key. */
+function joinsParent(kind: 'hub' | 'link', parent: string, parentHashKey: string): Pick<EntityDsl, 'steps' | 'businessKey'> {
+  return {
+    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(kind, parent) }, { code: scope.joinCondition(parentHashKey) }] }],
+    businessKey: parentHashKey,
+  };
+}
+
 function recordSource(ctx: DslContext, table: string): string {
   const source = ctx.recordSources.get(table);
   if (source === undefined) throw new Error(`vault Query DSL: the model reads ${table}, which is not one of its source tables`);
@@ -129,8 +137,7 @@ function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDi
 export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
   return {
     mapping: satelliteMapping(sat, ctx),
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('hub', sat.parent, sat.parentHashKey),
   };
 }
 
@@ -152,16 +159,14 @@ export function multiActiveSatelliteDsl(sat: MultiActiveSatellite, ctx: DslConte
       delta_order: sat.deltaOrder ?? null,
       columns: columnMap([...sat.multiActiveKey, ...sat.payload].map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('hub', sat.parent, sat.parentHashKey),
   };
 }
 
 export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: satelliteMapping(sat, ctx),
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('link', sat.parent, sat.parentHashKey),
   };
 }
 
@@ -187,8 +192,7 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
       delta_order: eff.deltaOrder ?? null,
       late_rows: eff.deltaOrder === undefined ? null : LATE_ROWS,
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', eff.parent) }, { code: scope.joinCondition(eff.parentHashKey) }] }],
-    businessKey: eff.parentHashKey,
+    ...joinsParent('link', eff.parent, eff.parentHashKey),
   };
 }
 
@@ -211,8 +215,7 @@ export function statusTrackingSatelliteDsl(sts: StatusTrackingSatellite, ctx: Ds
       deletes: sts.deletes === undefined ? null : sts.deletes.kind === 'flag' ? { flag: sts.deletes.column } : { operation: sts.deletes.column, delete_values: sts.deletes.values },
       columns: columnMap([[IS_DELETED_COLUMN, { source_column: null, type: 'boolean' }]]),
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(sts.parentKind, sts.parent) }, { code: scope.joinCondition(sts.parentHashKey) }] }],
-    businessKey: sts.parentHashKey,
+    ...joinsParent(sts.parentKind, sts.parent, sts.parentHashKey),
   };
 }
 
