@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
+import { lateDataModel, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -72,6 +73,7 @@ const setHd = (set: string): string =>
       'utf8',
     )
     .digest('hex');
+const { truth, loadModel } = lateDataModel<Version>((x) => setHd(x.set));
 const setOfText = new Map(Object.entries(SETS).map(([name, rows]) => [setText(Object.entries(rows).map(([kind, price]) => ({ kind, price }))), name]));
 
 /** A set as text: its rows `kind=price` in kind order. */
@@ -154,30 +156,6 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.table} WHERE hashdiff <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then set hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [setHd(x.set), setHd(y.set)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of sets: distinct, in change order, consecutive equal sets once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((x) => [`${x.day}|${x.set}`, x])).values()].sort(changeOrder);
-  return distinct.filter((x, i) => i === 0 || x.set !== distinct[i - 1]!.set);
-}
-
-/** A key's stored sets and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && x.set === y.set;
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || all[i - 1]!.set !== x.set);
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m);
 
 // ------------------------------------------------------------------------------------------
@@ -186,35 +164,7 @@ const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m
 /** Sets of versions 1, 2, 3 (day 1, 2, 3). */
 const PATTERNS = ['ABC', 'ABA', 'AAB', 'ABB', 'AAA', 'CDC', 'DCC'] as const;
 
-/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
-function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
-  const permutations = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-  ];
-  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
-  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
-}
-
-interface Scenario {
-  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
-  readonly item: string;
-  readonly versions: ReadonlyArray<Version>;
-  readonly batches: ReadonlyArray<ReadonlyArray<Version>>;
-}
-
-const SCENARIOS: ReadonlyArray<Scenario> = PATTERNS.flatMap((pattern) => {
-  const versions = [...pattern].map((p, i) => v(p, i + 1));
-  return deliveries().map((batches) => ({
-    item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
-    versions,
-    batches: batches.map((b) => b.map((i) => versions[i]!)),
-  }));
-});
+const SCENARIOS = scenarios(PATTERNS, v);
 
 /** The scenarios' k-th batches together: each item is a key of its own, so one landing batch carries them all. */
 const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? []).flatMap((x) => rowsOfSet(s.item, x)));

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
+import { batchesArb, lateDataModel, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -86,6 +87,7 @@ const v = (price: string | null, day: number | null): Version => ({ price, day }
 
 const ZERO = '0'.repeat(32);
 const hd = (price: string | null): string => referenceHash('md5', [price], true);
+const { truth, loadModel } = lateDataModel<Version>((x) => hd(x.price));
 
 interface Setup {
   readonly kind: Kind;
@@ -141,65 +143,13 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.table} WHERE hashdiff <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [hd(x.price), hd(y.price)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((x) => [`${x.day}|${hd(x.price)}`, x])).values()].sort(changeOrder);
-  return distinct.filter((x, i) => i === 0 || hd(x.price) !== hd(distinct[i - 1]!.price));
-}
-
-/** A key's stored rows and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 // ------------------------------------------------------------------------------------------
 // Every order of three versions
 
 /** Payloads of versions 1, 2, 3 (day 1, 2, 3): `-` is NULL. */
 const PATTERNS = ['ABC', 'ABA', 'AAB', 'ABB', 'AAA', 'A-A', '-A-'] as const;
 
-/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
-function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
-  const permutations = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-  ];
-  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
-  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
-}
-
-interface Scenario {
-  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
-  readonly item: string;
-  readonly versions: ReadonlyArray<Version>;
-  readonly batches: ReadonlyArray<ReadonlyArray<Version>>;
-}
-
-const SCENARIOS: ReadonlyArray<Scenario> = PATTERNS.flatMap((pattern) => {
-  const versions = [...pattern].map((p, i) => v(p === '-' ? null : p, i + 1));
-  return deliveries().map((batches) => ({
-    item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
-    versions,
-    batches: batches.map((b) => b.map((i) => versions[i]!)),
-  }));
-});
+const SCENARIOS = scenarios(PATTERNS, (p, day) => v(p === '-' ? null : p, day));
 
 /** The scenarios' k-th batches together: each item is a key of its own, so one landing batch carries them all. */
 const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? []).map((x) => ({ item: s.item, ...x })));
@@ -302,13 +252,7 @@ const rowArb = fc.record({
   price: fc.constantFrom('A', 'B', null),
   day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
 });
-const deliveryArb = fc
-  .record({
-    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
-    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
-    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  })
-  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+const deliveryArb = batchesArb(rowArb);
 
 describe(`late and out-of-order rows in a reference table, property (${ON})`, () => {
   test.prop([deliveryArb], { numRuns: 25 })(

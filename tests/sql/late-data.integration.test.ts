@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
+import { batchesArb, lateDataModel } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -109,20 +110,9 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.sat} WHERE item_hk <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [hd(x.price), hd(y.price)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((v) => [`${v.day}|${hd(v.price)}`, v])).values()].sort(changeOrder);
-  return distinct.filter((v, i) => i === 0 || hd(v.price) !== hd(distinct[i - 1]!.price));
-}
-
 const v = (price: string | null, d: number | null): Version => ({ price, day: d });
+
+const { truth, loadModel } = lateDataModel<Version>((x) => hd(x.price));
 
 describe('the load of a satellite with a delta order', () => {
   it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
@@ -209,29 +199,12 @@ describe(`late and out-of-order rows (${process.env.VAULT_TEST_DATABASE_URL ? 's
 // ------------------------------------------------------------------------------------------
 // The property: random rows, split into random batches delivered in random order, with reruns
 
-/** A key's satellite rows and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 const rowArb = fc.record({
   item: fc.constantFrom('K1', 'K2'),
   price: fc.constantFrom('A', 'B', null),
   day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
 });
-const deliveryArb = fc
-  .record({
-    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
-    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
-    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  })
-  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+const deliveryArb = batchesArb(rowArb);
 
 describe(`late and out-of-order rows, property (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
   test.prop([deliveryArb], { numRuns: 25 })(

@@ -1,0 +1,94 @@
+/**
+ * What the late-data tests hold the change engine to (docs/sql.md, "Late and out-of-order
+ * rows"), whatever it stores: a satellite's rows, a reference table's rows or a multi-active
+ * satellite's sets. A version of a key is its delta-order value (`day`, NULL last) and its state,
+ * compared by a hash (`state`): the hashdiff of a row, the set hashdiff of a set.
+ */
+import { fc } from '@fast-check/vitest';
+
+export interface Versioned {
+  readonly day: number | null;
+}
+
+/** A key's stored versions and its register (versions given and not kept). */
+export interface KeyLoad<V> {
+  readonly stored: V[];
+  readonly register: V[];
+}
+
+export interface LateDataModel<V extends Versioned> {
+  /** Change order: delta order, NULLs last, then state hash. */
+  changeOrder(x: V, y: V): number;
+  /** The history of a set of versions: distinct, in change order, consecutive equal states once. */
+  truth(versions: ReadonlyArray<V>): V[];
+  /** A key's stored versions and register after one more batch, as docs/sql.md describes the load. */
+  loadModel(key: KeyLoad<V>, batch: ReadonlyArray<V>): KeyLoad<V>;
+}
+
+export function lateDataModel<V extends Versioned>(state: (x: V) => string): LateDataModel<V> {
+  const changeOrder = (x: V, y: V): number => {
+    if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
+    const [a, b] = [state(x), state(y)];
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const same = (x: V, y: V): boolean => x.day === y.day && state(x) === state(y);
+  const once = (rows: ReadonlyArray<V>): V[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
+  const changes = (rows: ReadonlyArray<V>): V[] => {
+    const all = once(rows).sort(changeOrder);
+    return all.filter((x, i) => i === 0 || state(all[i - 1]!) !== state(x));
+  };
+  return {
+    changeOrder,
+    truth: changes,
+    loadModel: (key, batch) => {
+      const kept = changes([...batch, ...key.stored, ...key.register]);
+      const stored = [...key.stored, ...kept.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
+      const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
+      return { stored, register };
+    },
+  };
+}
+
+/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
+function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
+  const permutations = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
+  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
+  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
+}
+
+export interface Scenario<V> {
+  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
+  readonly item: string;
+  readonly versions: ReadonlyArray<V>;
+  readonly batches: ReadonlyArray<ReadonlyArray<V>>;
+}
+
+/** Each pattern of three states (one character each, `version` reads it) in every delivery of `deliveries`, as versions of day 1, 2, 3. */
+export function scenarios<V>(patterns: ReadonlyArray<string>, version: (state: string, day: number) => V): ReadonlyArray<Scenario<V>> {
+  return patterns.flatMap((pattern) => {
+    const versions = [...pattern].map((p, i) => version(p, i + 1));
+    return deliveries().map((batches) => ({
+      item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
+      versions,
+      batches: batches.map((b) => b.map((i) => versions[i]!)),
+    }));
+  });
+}
+
+/** Random rows split into four batches, delivered in random order, each maybe rerun at once. */
+export function batchesArb<R>(rowArb: fc.Arbitrary<R>): fc.Arbitrary<ReadonlyArray<{ readonly rows: R[]; readonly rerun: boolean }>> {
+  return fc
+    .record({
+      rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
+      order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
+      rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    })
+    .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+}
