@@ -24,6 +24,14 @@ function joinsParent(kind: 'hub' | 'link', parent: string, parentHashKey: string
   };
 }
 
+/** The first fields of a dependent entity's mapping: its name and kind, its source table and record source, its parent and the parent's hash key. */
+function dependentMapping(
+  e: { readonly name: string; readonly kind: string; readonly source: { readonly table: string }; readonly parent: string; readonly parentHashKey: string },
+  ctx: DslContext,
+): PyDict {
+  return { name: e.name, kind: e.kind, source_table: e.source.table, record_source: recordSource(ctx, e.source.table), parent: e.parent, parent_hash_key: e.parentHashKey };
+}
+
 function recordSource(ctx: DslContext, table: string): string {
   const source = ctx.recordSources.get(table);
   if (source === undefined) throw new Error(`vault Query DSL: the model reads ${table}, which is not one of its source tables`);
@@ -117,12 +125,7 @@ export function nonHistorizedLinkDsl(link: NonHistorizedLink, ctx: DslContext): 
 
 function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDict {
   return {
-    name: sat.name,
-    kind: sat.kind,
-    source_table: sat.source.table,
-    record_source: recordSource(ctx, sat.source.table),
-    parent: sat.parent,
-    parent_hash_key: sat.parentHashKey,
+    ...dependentMapping(sat, ctx),
     // A satellite of a hub its table only references: the reference's columns key the parent.
     ...(sat.kind === 'satellite' && sat.parentKey !== undefined ? { parent_key_columns: sat.parentKey } : {}),
     delta_order: sat.deltaOrder ?? null,
@@ -148,12 +151,7 @@ export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
 export function multiActiveSatelliteDsl(sat: MultiActiveSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: {
-      name: sat.name,
-      kind: sat.kind,
-      source_table: sat.source.table,
-      record_source: recordSource(ctx, sat.source.table),
-      parent: sat.parent,
-      parent_hash_key: sat.parentHashKey,
+      ...dependentMapping(sat, ctx),
       parent_key_columns: sat.parentKey,
       multi_active_key: sat.multiActiveKey.map((c) => c.name),
       delta_order: sat.deltaOrder ?? null,
@@ -203,12 +201,7 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
 export function statusTrackingSatelliteDsl(sts: StatusTrackingSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: {
-      name: sts.name,
-      kind: sts.kind,
-      source_table: sts.source.table,
-      record_source: recordSource(ctx, sts.source.table),
-      parent: sts.parent,
-      parent_hash_key: sts.parentHashKey,
+      ...dependentMapping(sts, ctx),
       key_columns: sts.source.columns,
       delta_order: sts.deltaOrder ?? null,
       batches: sts.batches,
