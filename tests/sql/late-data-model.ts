@@ -5,6 +5,7 @@
  * compared by a hash (`state`): the hashdiff of a row, the set hashdiff of a set.
  */
 import { fc } from '@fast-check/vitest';
+import { expect } from 'vitest';
 
 export interface Versioned {
   readonly day: number | null;
@@ -23,6 +24,8 @@ export interface LateDataModel<V extends Versioned> {
   truth(versions: ReadonlyArray<V>): V[];
   /** A key's stored versions and register after one more batch, as docs/sql.md describes the load. */
   loadModel(key: KeyLoad<V>, batch: ReadonlyArray<V>): KeyLoad<V>;
+  /** A key's stored versions and register after `batches`, in order, from nothing. */
+  loadAll(batches: ReadonlyArray<ReadonlyArray<V>>): KeyLoad<V>;
 }
 
 export function lateDataModel<V extends Versioned>(state: (x: V) => string): LateDataModel<V> {
@@ -37,16 +40,38 @@ export function lateDataModel<V extends Versioned>(state: (x: V) => string): Lat
     const all = once(rows).sort(changeOrder);
     return all.filter((x, i) => i === 0 || state(all[i - 1]!) !== state(x));
   };
-  return {
-    changeOrder,
-    truth: changes,
-    loadModel: (key, batch) => {
-      const kept = changes([...batch, ...key.stored, ...key.register]);
-      const stored = [...key.stored, ...kept.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-      const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-      return { stored, register };
-    },
+  const loadModel = (key: KeyLoad<V>, batch: ReadonlyArray<V>): KeyLoad<V> => {
+    const kept = changes([...batch, ...key.stored, ...key.register]);
+    const stored = [...key.stored, ...kept.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
+    const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
+    return { stored, register };
   };
+  return { changeOrder, truth: changes, loadModel, loadAll: (batches) => batches.reduce(loadModel, { stored: [], register: [] }) };
+}
+
+/**
+ * Delivers each batch in order (`deliver(batch, b)`, `b` counting every delivery from 0) and,
+ * when the batch says so, again at once, which must add nothing (`count`). Returns each item's
+ * load model after them (`versions` gives an item's versions in a batch) and the next `b`.
+ */
+export async function deliverInOrder<B extends { readonly rerun: boolean }, V extends Versioned>(
+  model: LateDataModel<V>,
+  items: ReadonlyArray<string>,
+  batches: ReadonlyArray<B>,
+  io: { readonly deliver: (batch: B, b: number) => Promise<void>; readonly count: () => Promise<number>; readonly versions: (batch: B, item: string) => V[] },
+): Promise<{ readonly loads: Map<string, KeyLoad<V>>; readonly next: number }> {
+  const loads = new Map(items.map((i): [string, KeyLoad<V>] => [i, { stored: [], register: [] }]));
+  let b = 0;
+  for (const batch of batches) {
+    await io.deliver(batch, b++);
+    for (const [item, key] of loads) loads.set(item, model.loadModel(key, io.versions(batch, item)));
+    if (batch.rerun) {
+      const before = await io.count();
+      await io.deliver(batch, b++);
+      expect(await io.count()).toBe(before);
+    }
+  }
+  return { loads, next: b };
 }
 
 /** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */

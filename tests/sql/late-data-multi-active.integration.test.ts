@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
-import { lateDataModel, scenarios } from './late-data-model.js';
+import { deliverInOrder, lateDataModel, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -73,7 +73,8 @@ const setHd = (set: string): string =>
       'utf8',
     )
     .digest('hex');
-const { truth, loadModel } = lateDataModel<Version>((x) => setHd(x.set));
+const late = lateDataModel<Version>((x) => setHd(x.set));
+const { truth } = late;
 const setOfText = new Map(Object.entries(SETS).map(([name, rows]) => [setText(Object.entries(rows).map(([kind, price]) => ({ kind, price }))), name]));
 
 /** A set as text: its rows `kind=price` in kind order. */
@@ -187,13 +188,13 @@ describe(`every late-data order of three set versions, a multi-active satellite 
   });
 
   it('holds exactly the sets the load model keeps: every change when it arrived, nothing else', async () => {
-    const expected = SCENARIOS.map((x) => [x.item, x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).stored]);
+    const expected = SCENARIOS.map((x) => [x.item, late.loadAll(x.batches).stored]);
     expect(record(await setsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
   });
 
   it('registers one row per set given and not kept', async () => {
     expect(s.register, 'the manifest names a register').toBeDefined();
-    const expected = SCENARIOS.reduce((n, x) => n + x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).register.length, 0);
+    const expected = SCENARIOS.reduce((n, x) => n + late.loadAll(x.batches).register.length, 0);
     expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.register!}`)).rows[0]!.n)).toBe(expected);
   });
 
@@ -261,25 +262,13 @@ describe(`late and out-of-order sets in a multi-active satellite, property (${ON
       const s = await setUp();
       const items = ['K1', 'K2'];
       try {
-        const model = new Map(items.map((i) => [i, { stored: [] as Version[], register: [] as Version[] }]));
         const rowsOf = (batch: (typeof batches)[number]): Row[] => batch.versions.flatMap((x) => rowsOfSet(x.item, x.version));
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, rowsOf(batch), day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.versions.filter((x) => x.item === item).map((x) => x.version),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, rowsOf(batch), day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, items, batches, {
+          deliver: (batch, b) => deliver(s, rowsOf(batch), day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.versions.filter((x) => x.item === item).map((x) => x.version),
+        });
+        let b = next;
         const all = (item: string): Version[] => batches.flatMap((x) => x.versions.filter((y) => y.item === item).map((y) => y.version));
         expect(record(await setsOf(s, s.table, items))).toEqual(Object.fromEntries(items.map((i) => [i, model.get(i)!.stored])));
         expect(record(new Map([...(await setsOf(s, s.table, items))].map(([i, sets]) => [i, truth(sets)])))).toEqual(Object.fromEntries(items.map((i) => [i, truth(all(i))])));

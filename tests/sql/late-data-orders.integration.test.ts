@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
-import { batchesArb, lateDataModel, scenarios } from './late-data-model.js';
+import { batchesArb, deliverInOrder, lateDataModel, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -87,7 +87,8 @@ const v = (price: string | null, day: number | null): Version => ({ price, day }
 
 const ZERO = '0'.repeat(32);
 const hd = (price: string | null): string => referenceHash('md5', [price], true);
-const { truth, loadModel } = lateDataModel<Version>((x) => hd(x.price));
+const late = lateDataModel<Version>((x) => hd(x.price));
+const { truth } = late;
 
 interface Setup {
   readonly kind: Kind;
@@ -175,7 +176,7 @@ for (const kind of [SATELLITE, REFERENCE_TABLE]) {
     });
 
     it('holds exactly the rows the load model keeps: every change when it arrived, nothing else', async () => {
-      const expected = SCENARIOS.map((x) => [x.item, x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).stored]);
+      const expected = SCENARIOS.map((x) => [x.item, late.loadAll(x.batches).stored]);
       expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
     });
 
@@ -261,24 +262,12 @@ describe(`late and out-of-order rows in a reference table, property (${ON})`, ()
       const s = await setUp(REFERENCE_TABLE);
       const items = ['K1', 'K2'];
       try {
-        const model = new Map(items.map((i) => [i, { stored: [] as Version[], register: [] as Version[] }]));
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, batch.rows, day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, batch.rows, day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, items, batches, {
+          deliver: (batch, b) => deliver(s, batch.rows, day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+        });
+        let b = next;
         const delivered = batches.flatMap((x) => x.rows);
         const all = (item: string): Version[] => delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));
         expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(items.map((i) => [i, model.get(i)!.stored])));

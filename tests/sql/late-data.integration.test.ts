@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
-import { batchesArb, lateDataModel } from './late-data-model.js';
+import { batchesArb, deliverInOrder, lateDataModel } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -112,7 +112,8 @@ async function count(s: Setup): Promise<number> {
 
 const v = (price: string | null, d: number | null): Version => ({ price, day: d });
 
-const { truth, loadModel } = lateDataModel<Version>((x) => hd(x.price));
+const late = lateDataModel<Version>((x) => hd(x.price));
+const { truth } = late;
 
 describe('the load of a satellite with a delta order', () => {
   it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
@@ -212,27 +213,12 @@ describe(`late and out-of-order rows, property (${process.env.VAULT_TEST_DATABAS
     async (batches) => {
       const s = await setUp();
       try {
-        const model = new Map<string, { stored: Version[]; register: Version[] }>([
-          ['K1', { stored: [], register: [] }],
-          ['K2', { stored: [], register: [] }],
-        ]);
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, batch.rows, day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, batch.rows, day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, ['K1', 'K2'], batches, {
+          deliver: (batch, b) => deliver(s, batch.rows, day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+        });
+        let b = next;
         const delivered = batches.flatMap((x) => x.rows);
         for (const [item, key] of model) {
           const all = delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));
