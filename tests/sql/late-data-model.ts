@@ -5,7 +5,7 @@
  * compared by a hash (`state`): the hashdiff of a row, the set hashdiff of a set.
  */
 import { fc } from '@fast-check/vitest';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 export interface Versioned {
   readonly day: number | null;
@@ -116,4 +116,73 @@ export function batchesArb<R>(rowArb: fc.Arbitrary<R>): fc.Arbitrary<ReadonlyArr
       rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     })
     .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+}
+
+/** How the scenario tests reach one history under test (`S`, set up once), whose landing rows are `R`. */
+export interface ScenarioTarget<V extends Versioned, R, S> {
+  /** What a version is: `row` or `set`. */
+  readonly noun: string;
+  readonly scenarios: ReadonlyArray<Scenario<V>>;
+  /** The scenarios' k-th batches together, as landing rows. */
+  readonly steps: ReadonlyArray<ReadonlyArray<R>>;
+  readonly setUp: () => Promise<S>;
+  readonly tearDown: (s: S) => Promise<void>;
+  /** Lands `rows` and runs every load under the `b`-th batch's load timestamp. */
+  readonly deliver: (s: S, rows: ReadonlyArray<R>, b: number) => Promise<void>;
+  readonly count: (s: S) => Promise<number>;
+  /** Per item, its stored versions in change order; its history view's; its current value. */
+  readonly stored: (s: S, items: ReadonlyArray<string>) => Promise<Map<string, V[]>>;
+  readonly history: (s: S, items: ReadonlyArray<string>) => Promise<Map<string, V[]>>;
+  readonly current: (s: S, items: ReadonlyArray<string>) => Promise<Map<string, unknown>>;
+  /** The current value a history's last version gives. */
+  readonly currentOf: (last: V) => unknown;
+}
+
+/**
+ * The tests of every scenario at once, inside the caller's `describe`: the steps delivered in
+ * order, then what is stored, the history view, the current value and reruns checked against
+ * the model. Returns the set-up history, for the caller's own tests.
+ */
+export function scenarioTests<V extends Versioned, R, S>(late: LateDataModel<V>, t: ScenarioTarget<V, R, S>): () => S {
+  let s: S | undefined;
+  const got = (): S => {
+    if (s === undefined) throw new Error('the scenarios are not set up');
+    return s;
+  };
+  const items = t.scenarios.map((x) => x.item);
+  const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m);
+  const expected = <T>(f: (x: Scenario<V>) => T): Record<string, T> => Object.fromEntries(t.scenarios.map((x) => [x.item, f(x)]));
+  beforeAll(async () => {
+    s = await t.setUp();
+    for (const [k, rows] of t.steps.entries()) await t.deliver(s, rows, k);
+  }, 120_000);
+  afterAll(async () => {
+    if (s !== undefined) await t.tearDown(s);
+  });
+
+  it(`its ${t.noun}s less those equal to the ${t.noun} before them in change order are the true history, whatever the order of the batches`, async () => {
+    const stored = await t.stored(got(), items);
+    expect(record(new Map([...stored].map(([item, versions]) => [item, late.truth(versions)])))).toEqual(expected((x) => late.truth(x.versions)));
+  });
+
+  it(`holds exactly the ${t.noun}s the load model keeps: every change when it arrived, nothing else`, async () => {
+    expect(record(await t.stored(got(), items))).toEqual(expected((x) => late.loadAll(x.batches).stored));
+  });
+
+  it(`its history view is the true history of ${t.noun}s`, async () => {
+    expect(record(await t.history(got(), items))).toEqual(expected((x) => late.truth(x.versions)));
+  });
+
+  it('its current value is the last of the true history', async () => {
+    expect(record(await t.current(got(), items))).toEqual(expected((x) => t.currentOf(late.truth(x.versions).at(-1)!)));
+  });
+
+  it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
+    const before = await t.count(got());
+    for (const [k, rows] of t.steps.entries()) await t.deliver(got(), rows, 10 + k);
+    for (const [k, rows] of [...t.steps].reverse().entries()) await t.deliver(got(), rows, 20 + k);
+    await t.deliver(got(), t.steps.flat(), 30);
+    expect(await t.count(got())).toBe(before);
+  });
+  return got;
 }

@@ -11,11 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
-import { deliverInOrder, lateDataModel, scenarios } from './late-data-model.js';
+import { deliverInOrder, lateDataModel, scenarioTests, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -172,47 +172,28 @@ const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? [])
 const STEPS = [0, 1, 2].map(step);
 
 describe(`every late-data order of three set versions, a multi-active satellite (${ON})`, () => {
-  let s: Setup;
-  const items = SCENARIOS.map((x) => x.item);
-  beforeAll(async () => {
-    s = await setUp();
-    for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(k));
-  }, 120_000);
-  afterAll(async () => {
-    if (s !== undefined) await dropSchemas(db, s.model);
-  });
-
-  it('its sets less those equal to the set before them in change order are the true history, whatever the order of the batches', async () => {
-    const stored = await setsOf(s, s.table, items);
-    expect(record(new Map([...stored].map(([item, sets]) => [item, truth(sets)])))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-  });
-
-  it('holds exactly the sets the load model keeps: every change when it arrived, nothing else', async () => {
-    const expected = SCENARIOS.map((x) => [x.item, late.loadAll(x.batches).stored]);
-    expect(record(await setsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
+  const setUpOnce = scenarioTests(late, {
+    noun: 'set',
+    scenarios: SCENARIOS,
+    steps: STEPS,
+    setUp,
+    tearDown: (s) => dropSchemas(db, s.model),
+    deliver: (s, rows, b) => deliver(s, rows, day(b)),
+    count,
+    stored: (s, items) => setsOf(s, s.table, items),
+    history: (s, items) => {
+      expect(s.history, 'the manifest names a history view').toBeDefined();
+      return setsOf(s, s.history!, items);
+    },
+    current: currentSets,
+    currentOf: (last) => [last.set],
   });
 
   it('registers one row per set given and not kept', async () => {
+    const s = setUpOnce();
     expect(s.register, 'the manifest names a register').toBeDefined();
     const expected = SCENARIOS.reduce((n, x) => n + late.loadAll(x.batches).register.length, 0);
     expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.register!}`)).rows[0]!.n)).toBe(expected);
-  });
-
-  it('its history view is the true history of sets', async () => {
-    expect(s.history, 'the manifest names a history view').toBeDefined();
-    expect(record(await setsOf(s, s.history!, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-  });
-
-  it('its current view holds the last set of the true history', async () => {
-    expect(record(await currentSets(s, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, [truth(x.versions).at(-1)!.set]])));
-  });
-
-  it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
-    const before = await count(s);
-    for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(10 + k));
-    for (const [k, rows] of [...STEPS].reverse().entries()) await deliver(s, rows, day(20 + k));
-    await deliver(s, STEPS.flat(), day(30));
-    expect(await count(s)).toBe(before);
   });
 });
 

@@ -10,11 +10,11 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
-import { batchesArb, deliverInOrder, lateDataModel, scenarios } from './late-data-model.js';
+import { batchesArb, deliverInOrder, lateDataModel, scenarioTests, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
 const db = fileDatabase();
@@ -160,41 +160,21 @@ const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m
 
 for (const kind of [SATELLITE, REFERENCE_TABLE]) {
   describe(`every late-data order of three versions, ${kind.label} (${ON})`, () => {
-    let s: Setup;
-    const items = SCENARIOS.map((x) => x.item);
-    beforeAll(async () => {
-      s = await setUp(kind);
-      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(k));
-    }, 120_000);
-    afterAll(async () => {
-      if (s !== undefined) await dropSchemas(db, s.model);
-    });
-
-    it('its rows less those equal to the row before them in change order are the true history, whatever the order of the batches', async () => {
-      const stored = await rowsOf(s, s.table, items);
-      expect(record(new Map([...stored].map(([item, rows]) => [item, truth(rows)])))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-    });
-
-    it('holds exactly the rows the load model keeps: every change when it arrived, nothing else', async () => {
-      const expected = SCENARIOS.map((x) => [x.item, late.loadAll(x.batches).stored]);
-      expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
-    });
-
-    it('its history view is the true history', async () => {
-      expect(s.history, 'the manifest names a history view').toBeDefined();
-      expect(record(await rowsOf(s, s.history!, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-    });
-
-    it('its current value is the last of the true history', async () => {
-      expect(record(await currentPrices(s, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions).at(-1)!.price])));
-    });
-
-    it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
-      const before = await count(s);
-      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(10 + k));
-      for (const [k, rows] of [...STEPS].reverse().entries()) await deliver(s, rows, day(20 + k));
-      await deliver(s, STEPS.flat(), day(30));
-      expect(await count(s)).toBe(before);
+    scenarioTests(late, {
+      noun: 'row',
+      scenarios: SCENARIOS,
+      steps: STEPS,
+      setUp: () => setUp(kind),
+      tearDown: (s) => dropSchemas(db, s.model),
+      deliver: (s, rows, b) => deliver(s, rows, day(b)),
+      count,
+      stored: (s, items) => rowsOf(s, s.table, items),
+      history: (s, items) => {
+        expect(s.history, 'the manifest names a history view').toBeDefined();
+        return rowsOf(s, s.history!, items);
+      },
+      current: currentPrices,
+      currentOf: (last) => last.price,
     });
   });
 }
