@@ -4,25 +4,10 @@
  * and the TPC-H, Northwind and Chinook shapes from the compact source-table string.
  */
 import { describe, expect, test } from 'vitest';
-import { compileSpec, type ColumnSpec, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core';
 import { analyzeSpec, parseSpecCompact } from '@vault/dsl';
+import { errors, nn, ok } from './spec-body.js';
 
-type SpecBody = Omit<Spec, 'version' | 'model'>;
-
-function compile(body: SpecBody): { model: VaultModel | undefined; diagnostics: ReadonlyArray<PathDiagnostic> } {
-  return compileSpec({ version: 1, model: 'test', ...body });
-}
-function ok(body: SpecBody): VaultModel {
-  const r = compile(body);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.model!;
-}
-const nn = (type: string): ColumnSpec => ({ type, nullable: false });
 const names = (xs: ReadonlyArray<{ readonly name: string }> | undefined): string[] => (xs ?? []).map((x) => x.name);
-const errors = (body: SpecBody): Array<[string, ReadonlyArray<string | number>]> =>
-  compile(body)
-    .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => [d.code, d.path]);
 
 const ORDERS_AND_PRODUCTS = {
   orders: { business_key: ['order_id'], columns: { order_id: nn('int'), placed: 'date' } },

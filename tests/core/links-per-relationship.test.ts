@@ -7,26 +7,11 @@
  * on a fact hub.
  */
 import { describe, expect, test } from 'vitest';
-import { compileSpec, type ColumnSpec, type Link, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core';
+import type { Link, Spec, VaultModel } from '@vault/core';
 import { analyzeSpec, parseSpecCompact, parseSpecYaml } from '@vault/dsl';
 import { buildManifest, emitQueryDsl } from '@vault/emitters';
+import { compile, errors, nn, ok, rules } from './spec-body.js';
 
-type SpecBody = Omit<Spec, 'version' | 'model'>;
-
-function compile(body: SpecBody): { model: VaultModel | undefined; diagnostics: ReadonlyArray<PathDiagnostic> } {
-  return compileSpec({ version: 1, model: 'test', ...body });
-}
-function ok(body: SpecBody): VaultModel {
-  const r = compile(body);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.model!;
-}
-const errors = (body: SpecBody): Array<[string, ReadonlyArray<string | number>]> =>
-  compile(body)
-    .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => [d.code, d.path]);
-const nn = (type: string): ColumnSpec => ({ type, nullable: false });
-const rules = (e: { readonly evidence: ReadonlyArray<{ readonly rule: string }> }): string[] => e.evidence.map((x) => x.rule);
 /** Each link as [name, its hubs (role_hub), its driving key]. */
 const shape = (m: VaultModel): Array<[string, string[], ReadonlyArray<string> | undefined]> =>
   m.byKind.link.map((l: Link) => [l.name, l.hubs.map((h) => (h.role ? `${h.role}_${h.hub}` : h.hub)), l.drivingKey]);

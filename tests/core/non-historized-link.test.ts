@@ -5,24 +5,9 @@
  * make of the events.
  */
 import { describe, expect, test } from 'vitest';
-import { compileSpec, type ColumnSpec, type PathDiagnostic, type Spec, type TableSpec, type VaultModel } from '@vault/core';
+import type { ColumnSpec, TableSpec } from '@vault/core';
 import { analyzeSpec, parseSpecCompact } from '@vault/dsl';
-
-type SpecBody = Omit<Spec, 'version' | 'model'>;
-
-function compile(body: SpecBody): { model: VaultModel | undefined; diagnostics: ReadonlyArray<PathDiagnostic> } {
-  return compileSpec({ version: 1, model: 'test', ...body });
-}
-function ok(body: SpecBody): VaultModel {
-  const r = compile(body);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.model!;
-}
-const nn = (type: string): ColumnSpec => ({ type, nullable: false });
-const errors = (body: SpecBody): Array<[string, ReadonlyArray<string | number>]> =>
-  compile(body)
-    .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => [d.code, d.path]);
+import { compile, errors, nn, ok, type SpecBody } from './spec-body.js';
 
 const HUBS = {
   customers: { business_key: ['customer_id'], columns: { customer_id: nn('text'), name: 'text' } },

@@ -5,21 +5,10 @@
  * join by the codes they carry. Names, columns and evidence are asserted exactly.
  */
 import { describe, expect, test } from 'vitest';
-import { compileSpec, type ColumnSpec, type PathDiagnostic, type ReferenceTable, type Spec, type VaultModel } from '@vault/core';
+import type { ReferenceTable, VaultModel } from '@vault/core';
+import { compile, nn, ok, rules, type SpecBody } from './spec-body.js';
 
-type SpecBody = Omit<Spec, 'version' | 'model'>;
-
-function compile(body: SpecBody): { model: VaultModel | undefined; diagnostics: ReadonlyArray<PathDiagnostic> } {
-  return compileSpec({ version: 1, model: 'test', ...body });
-}
-function ok(body: SpecBody): VaultModel {
-  const r = compile(body);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.model!;
-}
-const nn = (type: string): ColumnSpec => ({ type, nullable: false });
 const names = (xs: ReadonlyArray<{ readonly name: string }>): string[] => xs.map((x) => x.name);
-const rules = (e: { readonly evidence: ReadonlyArray<{ readonly rule: string }> }): string[] => e.evidence.map((x) => x.rule);
 function ref(m: VaultModel, name: string): ReferenceTable {
   const r = m.byKind.reference_table.find((x) => x.name === name);
   if (r === undefined) throw new Error(`no reference table '${name}'; reference tables: ${names(m.byKind.reference_table).join(', ')}`);

@@ -4,31 +4,15 @@
  * "Deletes and status tracking"), with their evidence and diagnostics.
  */
 import { describe, expect, it } from 'vitest';
-import { compileSpec, type ColumnSpec, type PathDiagnostic, type Spec, type TableSpec, type VaultModel } from '@vault/core';
+import type { ColumnSpec, TableSpec } from '@vault/core';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
-
-type SpecBody = Omit<Spec, 'version' | 'model'>;
-
-function compile(body: SpecBody): { model: VaultModel | undefined; diagnostics: ReadonlyArray<PathDiagnostic> } {
-  return compileSpec({ version: 1, model: 'test', ...body });
-}
-function ok(body: SpecBody): VaultModel {
-  const r = compile(body);
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return r.model!;
-}
-const nn = (type: string): ColumnSpec => ({ type, nullable: false });
-const codes = (body: SpecBody, severity: 'error' | 'warning' = 'error'): Array<[string, ReadonlyArray<string | number>]> =>
-  compile(body)
-    .diagnostics.filter((d) => d.severity === severity)
-    .map((d) => [d.code, d.path]);
+import { codes, nn, ok, rules, type SpecBody } from './spec-body.js';
 
 const customers = (over: Partial<TableSpec> = {}, columns: Record<string, ColumnSpec> = {}): TableSpec => ({
   business_key: ['customer_id'],
   columns: { customer_id: nn('int'), name: 'text', ...columns },
   ...over,
 });
-const rules = (e: { readonly evidence: ReadonlyArray<{ readonly rule: string }> }): string[] => e.evidence.map((x) => x.rule);
 
 describe('status tracking satellites', () => {
   it('a hand-written table without a delete marker has delta batches and none', () => {

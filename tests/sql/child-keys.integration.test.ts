@@ -5,10 +5,10 @@
  * nothing. Runs on the PostgreSQL server of VAULT_TEST_DATABASE_URL, else on PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Link, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
 const SPEC: Spec = {
@@ -31,20 +31,12 @@ interface Line {
   readonly quantity: number;
 }
 
-let db: TestDatabase;
-let runs = 0;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = fileDatabase();
 
 async function setUp(): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const p = `${db.prefix}_c${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'c');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestDatabase {
   readonly kind: 'server' | 'pglite';
@@ -56,7 +57,43 @@ export function inSchemas<M extends { readonly schemas: object }>(model: M, pref
   return { ...model, schemas: { landing: `${prefix}_landing`, rawVault: `${prefix}_raw`, businessVault: `${prefix}_bv`, accessLayer: `${prefix}_al` } };
 }
 
+/** The database of one test file: open from its `beforeAll` to its `afterAll`. */
+export interface FileDatabase extends Omit<TestDatabase, 'close'> {
+  /** A schema prefix no other call in this run returns: `<prefix>_<tag><n>`. */
+  newPrefix(tag: string): string;
+  /** `model` in schemas no other call in this run uses (`inSchemas` with `newPrefix(tag)`). */
+  inNewSchemas<M extends { readonly schemas: object }>(model: M, tag: string): M;
+}
+
+/** Opens the file's database before its tests and closes it after them; call it once, at the top of a test file. */
+export function fileDatabase(): FileDatabase {
+  let open: TestDatabase | undefined;
+  let runs = 0;
+  const opened = (): TestDatabase => {
+    if (open === undefined) throw new Error('the test database is open only while the tests of the file run');
+    return open;
+  };
+  const newPrefix = (tag: string): string => `${opened().prefix}_${tag}${runs++}`;
+  beforeAll(async () => {
+    open = await openTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await open?.close();
+  });
+  return {
+    get kind() {
+      return opened().kind;
+    },
+    get prefix() {
+      return opened().prefix;
+    },
+    query: <R>(sql: string, params?: ReadonlyArray<unknown>) => opened().query<R>(sql, params),
+    newPrefix,
+    inNewSchemas: (model, tag) => inSchemas(model, newPrefix(tag)),
+  };
+}
+
 /** Drops the schemas of `model` (what `inSchemas` gave it) and everything in them. */
-export async function dropSchemas(db: TestDatabase, model: { readonly schemas: Readonly<Record<string, string>> }): Promise<void> {
+export async function dropSchemas(db: Pick<TestDatabase, 'query'>, model: { readonly schemas: Readonly<Record<string, string>> }): Promise<void> {
   for (const schema of Object.values(model.schemas)) await db.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
 }

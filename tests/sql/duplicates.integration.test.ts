@@ -6,22 +6,13 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type DuplicatesSpec, type Spec, type VaultModel } from '@vault/core';
 import { DUPLICATES_COLUMNS, bindParameters, emitSql, validateSql, duplicatesTable, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** Customers arrive as snapshots (`seq` orders them, kept out of the payload); events as CDC rows ordered by `changed_at`. */
 function spec(customers: DuplicatesSpec | undefined, events: DuplicatesSpec | undefined): Spec {
@@ -65,8 +56,7 @@ interface Setup {
 async function setUp(s: Spec): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(s);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const p = `${db.prefix}_d${runs++}`;
-  const model: VaultModel = inSchemas(compiled, p);
+  const model: VaultModel = db.inNewSchemas(compiled, 'd');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   return { model, sat: (name) => tableIdent(entityTable({ model, dialect: postgresDialect }, 'satellite', name)) };
 }

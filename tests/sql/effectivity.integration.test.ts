@@ -9,21 +9,12 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** Signals raised on partners; `partner` is the reference that changes over time. */
 function spec(deltaOrder: boolean): Spec {
@@ -64,7 +55,7 @@ interface Setup {
 async function setUp(deltaOrder = true): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(spec(deltaOrder));
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model: VaultModel = inSchemas(compiled, `${db.prefix}_eff${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled, 'eff');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const ctx = { model, dialect: postgresDialect };
   const eff = { kind: 'effectivity_satellite', name: 'signal_partner' } as const;
@@ -330,7 +321,7 @@ describe(`a driving key of two hubs, declared on a link table (${process.env.VAU
 
   it('keeps one history per account and branch: a customer change at one branch leaves the other alone', async () => {
     const { model: compiled } = compileSpec(HOLDINGS);
-    const model: VaultModel = inSchemas(compiled!, `${db.prefix}_eff${runs++}`);
+    const model: VaultModel = db.inNewSchemas(compiled!, 'eff');
     try {
       for (const st of sqlPlan(model).setup) await db.query(st.sql);
       const landing = landingTables(model).find((t) => t.source === 'holdings')!.sql;

@@ -12,23 +12,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
 import { bindParameters, buildManifest, landingTables, manifestJson, quoteIdent, sqlManifestBlock, sqlPlan, type Manifest, type ManifestEntity, type SqlManifestBlock } from '@vault/emitters';
 import { PYTHON_DIR, hasPython } from '../helpers/python-harness.js';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase, inSchemas } from './database.js';
 import { referenceHash } from './reference-hash.js';
 import { shopSpec, type ShopHashing } from './shop-spec.js';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** Keys and values that differ in case, spaces, and the standard's special characters. */
 const LANDING = {

@@ -11,22 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
+import { deliverInOrder, lateDataModel, scenarioTests, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
 
@@ -81,6 +73,8 @@ const setHd = (set: string): string =>
       'utf8',
     )
     .digest('hex');
+const late = lateDataModel<Version>((x) => setHd(x.set));
+const { truth } = late;
 const setOfText = new Map(Object.entries(SETS).map(([name, rows]) => [setText(Object.entries(rows).map(([kind, price]) => ({ kind, price }))), name]));
 
 /** A set as text: its rows `kind=price` in kind order. */
@@ -104,7 +98,7 @@ const relation = (text: string): string => text.split('.').map(quoteIdent).join(
 async function setUp(): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model: VaultModel = inSchemas(compiled, `${db.prefix}_lma${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled, 'lma');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const block = sqlManifestBlock(
     model.byKind.multi_active_satellite.find((s) => s.name === 'item_prices')!,
@@ -163,30 +157,6 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.table} WHERE hashdiff <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then set hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [setHd(x.set), setHd(y.set)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of sets: distinct, in change order, consecutive equal sets once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((x) => [`${x.day}|${x.set}`, x])).values()].sort(changeOrder);
-  return distinct.filter((x, i) => i === 0 || x.set !== distinct[i - 1]!.set);
-}
-
-/** A key's stored sets and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && x.set === y.set;
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || all[i - 1]!.set !== x.set);
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m);
 
 // ------------------------------------------------------------------------------------------
@@ -195,82 +165,35 @@ const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m
 /** Sets of versions 1, 2, 3 (day 1, 2, 3). */
 const PATTERNS = ['ABC', 'ABA', 'AAB', 'ABB', 'AAA', 'CDC', 'DCC'] as const;
 
-/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
-function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
-  const permutations = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-  ];
-  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
-  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
-}
-
-interface Scenario {
-  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
-  readonly item: string;
-  readonly versions: ReadonlyArray<Version>;
-  readonly batches: ReadonlyArray<ReadonlyArray<Version>>;
-}
-
-const SCENARIOS: ReadonlyArray<Scenario> = PATTERNS.flatMap((pattern) => {
-  const versions = [...pattern].map((p, i) => v(p, i + 1));
-  return deliveries().map((batches) => ({
-    item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
-    versions,
-    batches: batches.map((b) => b.map((i) => versions[i]!)),
-  }));
-});
+const SCENARIOS = scenarios(PATTERNS, v);
 
 /** The scenarios' k-th batches together: each item is a key of its own, so one landing batch carries them all. */
 const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? []).flatMap((x) => rowsOfSet(s.item, x)));
 const STEPS = [0, 1, 2].map(step);
 
 describe(`every late-data order of three set versions, a multi-active satellite (${ON})`, () => {
-  let s: Setup;
-  const items = SCENARIOS.map((x) => x.item);
-  beforeAll(async () => {
-    s = await setUp();
-    for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(k));
-  }, 120_000);
-  afterAll(async () => {
-    if (s !== undefined) await dropSchemas(db, s.model);
-  });
-
-  it('its sets less those equal to the set before them in change order are the true history, whatever the order of the batches', async () => {
-    const stored = await setsOf(s, s.table, items);
-    expect(record(new Map([...stored].map(([item, sets]) => [item, truth(sets)])))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-  });
-
-  it('holds exactly the sets the load model keeps: every change when it arrived, nothing else', async () => {
-    const expected = SCENARIOS.map((x) => [x.item, x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).stored]);
-    expect(record(await setsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
+  const setUpOnce = scenarioTests(late, {
+    noun: 'set',
+    scenarios: SCENARIOS,
+    steps: STEPS,
+    setUp,
+    tearDown: (s) => dropSchemas(db, s.model),
+    deliver: (s, rows, b) => deliver(s, rows, day(b)),
+    count,
+    stored: (s, items) => setsOf(s, s.table, items),
+    history: (s, items) => {
+      expect(s.history, 'the manifest names a history view').toBeDefined();
+      return setsOf(s, s.history!, items);
+    },
+    current: currentSets,
+    currentOf: (last) => [last.set],
   });
 
   it('registers one row per set given and not kept', async () => {
+    const s = setUpOnce();
     expect(s.register, 'the manifest names a register').toBeDefined();
-    const expected = SCENARIOS.reduce((n, x) => n + x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).register.length, 0);
+    const expected = SCENARIOS.reduce((n, x) => n + late.loadAll(x.batches).register.length, 0);
     expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.register!}`)).rows[0]!.n)).toBe(expected);
-  });
-
-  it('its history view is the true history of sets', async () => {
-    expect(s.history, 'the manifest names a history view').toBeDefined();
-    expect(record(await setsOf(s, s.history!, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-  });
-
-  it('its current view holds the last set of the true history', async () => {
-    expect(record(await currentSets(s, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, [truth(x.versions).at(-1)!.set]])));
-  });
-
-  it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
-    const before = await count(s);
-    for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(10 + k));
-    for (const [k, rows] of [...STEPS].reverse().entries()) await deliver(s, rows, day(20 + k));
-    await deliver(s, STEPS.flat(), day(30));
-    expect(await count(s)).toBe(before);
   });
 });
 
@@ -320,25 +243,13 @@ describe(`late and out-of-order sets in a multi-active satellite, property (${ON
       const s = await setUp();
       const items = ['K1', 'K2'];
       try {
-        const model = new Map(items.map((i) => [i, { stored: [] as Version[], register: [] as Version[] }]));
         const rowsOf = (batch: (typeof batches)[number]): Row[] => batch.versions.flatMap((x) => rowsOfSet(x.item, x.version));
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, rowsOf(batch), day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.versions.filter((x) => x.item === item).map((x) => x.version),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, rowsOf(batch), day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, items, batches, {
+          deliver: (batch, b) => deliver(s, rowsOf(batch), day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.versions.filter((x) => x.item === item).map((x) => x.version),
+        });
+        let b = next;
         const all = (item: string): Version[] => batches.flatMap((x) => x.versions.filter((y) => y.item === item).map((y) => y.version));
         expect(record(await setsOf(s, s.table, items))).toEqual(Object.fromEntries(items.map((i) => [i, model.get(i)!.stored])));
         expect(record(new Map([...(await setsOf(s, s.table, items))].map(([i, sets]) => [i, truth(sets)])))).toEqual(Object.fromEntries(items.map((i) => [i, truth(all(i))])));

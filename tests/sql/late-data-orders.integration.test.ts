@@ -10,22 +10,14 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
+import { batchesArb, deliverInOrder, lateDataModel, scenarioTests, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
 
@@ -95,6 +87,8 @@ const v = (price: string | null, day: number | null): Version => ({ price, day }
 
 const ZERO = '0'.repeat(32);
 const hd = (price: string | null): string => referenceHash('md5', [price], true);
+const late = lateDataModel<Version>((x) => hd(x.price));
+const { truth } = late;
 
 interface Setup {
   readonly kind: Kind;
@@ -107,7 +101,7 @@ interface Setup {
 async function setUp(kind: Kind): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(kind.spec);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model: VaultModel = inSchemas(compiled, `${db.prefix}_order${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled, 'order');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   return { kind, model, ...kind.relations(model) };
 }
@@ -150,65 +144,13 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.table} WHERE hashdiff <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [hd(x.price), hd(y.price)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((x) => [`${x.day}|${hd(x.price)}`, x])).values()].sort(changeOrder);
-  return distinct.filter((x, i) => i === 0 || hd(x.price) !== hd(distinct[i - 1]!.price));
-}
-
-/** A key's stored rows and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 // ------------------------------------------------------------------------------------------
 // Every order of three versions
 
 /** Payloads of versions 1, 2, 3 (day 1, 2, 3): `-` is NULL. */
 const PATTERNS = ['ABC', 'ABA', 'AAB', 'ABB', 'AAA', 'A-A', '-A-'] as const;
 
-/** Every delivery of versions 0, 1, 2: one batch each in every order, every split into two batches (either first), all in one. */
-function deliveries(): ReadonlyArray<ReadonlyArray<ReadonlyArray<number>>> {
-  const permutations = [
-    [0, 1, 2],
-    [0, 2, 1],
-    [1, 0, 2],
-    [1, 2, 0],
-    [2, 0, 1],
-    [2, 1, 0],
-  ];
-  const splits = [[0], [1], [2], [0, 1], [0, 2], [1, 2]].map((first) => [first, [0, 1, 2].filter((i) => !first.includes(i))]);
-  return [...permutations.map((p) => p.map((i) => [i])), ...splits, [[0, 1, 2]]];
-}
-
-interface Scenario {
-  /** The item: the pattern and its delivery, e.g. `ABA:3|12` (versions 3, then 1 and 2). */
-  readonly item: string;
-  readonly versions: ReadonlyArray<Version>;
-  readonly batches: ReadonlyArray<ReadonlyArray<Version>>;
-}
-
-const SCENARIOS: ReadonlyArray<Scenario> = PATTERNS.flatMap((pattern) => {
-  const versions = [...pattern].map((p, i) => v(p === '-' ? null : p, i + 1));
-  return deliveries().map((batches) => ({
-    item: `${pattern}:${batches.map((b) => b.map((i) => i + 1).join('')).join('|')}`,
-    versions,
-    batches: batches.map((b) => b.map((i) => versions[i]!)),
-  }));
-});
+const SCENARIOS = scenarios(PATTERNS, (p, day) => v(p === '-' ? null : p, day));
 
 /** The scenarios' k-th batches together: each item is a key of its own, so one landing batch carries them all. */
 const step = (k: number): Row[] => SCENARIOS.flatMap((s) => (s.batches[k] ?? []).map((x) => ({ item: s.item, ...x })));
@@ -218,41 +160,21 @@ const record = <T>(m: Map<string, T>): Record<string, T> => Object.fromEntries(m
 
 for (const kind of [SATELLITE, REFERENCE_TABLE]) {
   describe(`every late-data order of three versions, ${kind.label} (${ON})`, () => {
-    let s: Setup;
-    const items = SCENARIOS.map((x) => x.item);
-    beforeAll(async () => {
-      s = await setUp(kind);
-      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(k));
-    }, 120_000);
-    afterAll(async () => {
-      if (s !== undefined) await dropSchemas(db, s.model);
-    });
-
-    it('its rows less those equal to the row before them in change order are the true history, whatever the order of the batches', async () => {
-      const stored = await rowsOf(s, s.table, items);
-      expect(record(new Map([...stored].map(([item, rows]) => [item, truth(rows)])))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-    });
-
-    it('holds exactly the rows the load model keeps: every change when it arrived, nothing else', async () => {
-      const expected = SCENARIOS.map((x) => [x.item, x.batches.reduce((key, batch) => loadModel(key, batch), { stored: [] as Version[], register: [] as Version[] }).stored]);
-      expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(expected));
-    });
-
-    it('its history view is the true history', async () => {
-      expect(s.history, 'the manifest names a history view').toBeDefined();
-      expect(record(await rowsOf(s, s.history!, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions)])));
-    });
-
-    it('its current value is the last of the true history', async () => {
-      expect(record(await currentPrices(s, items))).toEqual(Object.fromEntries(SCENARIOS.map((x) => [x.item, truth(x.versions).at(-1)!.price])));
-    });
-
-    it('a rerun of every batch, in the same order, in reverse and all at once, adds nothing', async () => {
-      const before = await count(s);
-      for (const [k, rows] of STEPS.entries()) await deliver(s, rows, day(10 + k));
-      for (const [k, rows] of [...STEPS].reverse().entries()) await deliver(s, rows, day(20 + k));
-      await deliver(s, STEPS.flat(), day(30));
-      expect(await count(s)).toBe(before);
+    scenarioTests(late, {
+      noun: 'row',
+      scenarios: SCENARIOS,
+      steps: STEPS,
+      setUp: () => setUp(kind),
+      tearDown: (s) => dropSchemas(db, s.model),
+      deliver: (s, rows, b) => deliver(s, rows, day(b)),
+      count,
+      stored: (s, items) => rowsOf(s, s.table, items),
+      history: (s, items) => {
+        expect(s.history, 'the manifest names a history view').toBeDefined();
+        return rowsOf(s, s.history!, items);
+      },
+      current: currentPrices,
+      currentOf: (last) => last.price,
     });
   });
 }
@@ -311,13 +233,7 @@ const rowArb = fc.record({
   price: fc.constantFrom('A', 'B', null),
   day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
 });
-const deliveryArb = fc
-  .record({
-    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
-    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
-    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  })
-  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+const deliveryArb = batchesArb(rowArb);
 
 describe(`late and out-of-order rows in a reference table, property (${ON})`, () => {
   test.prop([deliveryArb], { numRuns: 25 })(
@@ -326,24 +242,12 @@ describe(`late and out-of-order rows in a reference table, property (${ON})`, ()
       const s = await setUp(REFERENCE_TABLE);
       const items = ['K1', 'K2'];
       try {
-        const model = new Map(items.map((i) => [i, { stored: [] as Version[], register: [] as Version[] }]));
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, batch.rows, day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, batch.rows, day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, items, batches, {
+          deliver: (batch, b) => deliver(s, batch.rows, day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+        });
+        let b = next;
         const delivered = batches.flatMap((x) => x.rows);
         const all = (item: string): Version[] => delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));
         expect(record(await rowsOf(s, s.table, items))).toEqual(Object.fromEntries(items.map((i) => [i, model.get(i)!.stored])));

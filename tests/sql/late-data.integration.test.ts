@@ -8,22 +8,14 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
+import { batchesArb, deliverInOrder, lateDataModel } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** Prices of items, delivered as CDC rows ordered by `day`; the business vault brings their current value. */
 const SPEC: Spec = {
@@ -60,8 +52,7 @@ interface Setup {
 async function setUp(): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const p = `${db.prefix}_late${runs++}`;
-  const model: VaultModel = inSchemas(compiled, p);
+  const model: VaultModel = db.inNewSchemas(compiled, 'late');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   const ctx = { model, dialect: postgresDialect };
   return {
@@ -119,20 +110,10 @@ async function count(s: Setup): Promise<number> {
   return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${s.sat} WHERE item_hk <> '${ZERO}'`)).rows[0]!.n);
 }
 
-/** Change order of versions: delta order, NULLs last, then hashdiff. */
-function changeOrder(x: Version, y: Version): number {
-  if (x.day !== y.day) return x.day === null ? 1 : y.day === null ? -1 : x.day - y.day;
-  const [a, b] = [hd(x.price), hd(y.price)];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The history of a set of versions: distinct, in change order, consecutive equal payloads once. */
-function truth(versions: ReadonlyArray<Version>): Version[] {
-  const distinct = [...new Map(versions.map((v) => [`${v.day}|${hd(v.price)}`, v])).values()].sort(changeOrder);
-  return distinct.filter((v, i) => i === 0 || hd(v.price) !== hd(distinct[i - 1]!.price));
-}
-
 const v = (price: string | null, d: number | null): Version => ({ price, day: d });
+
+const late = lateDataModel<Version>((x) => hd(x.price));
+const { truth } = late;
 
 describe('the load of a satellite with a delta order', () => {
   it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
@@ -219,29 +200,12 @@ describe(`late and out-of-order rows (${process.env.VAULT_TEST_DATABASE_URL ? 's
 // ------------------------------------------------------------------------------------------
 // The property: random rows, split into random batches delivered in random order, with reruns
 
-/** A key's satellite rows and register after one more batch, as docs/sql.md describes the load. */
-function loadModel(key: { readonly stored: Version[]; readonly register: Version[] }, batch: ReadonlyArray<Version>): { stored: Version[]; register: Version[] } {
-  const same = (x: Version, y: Version): boolean => x.day === y.day && hd(x.price) === hd(y.price);
-  const once = (rows: ReadonlyArray<Version>): Version[] => rows.filter((x, i) => rows.findIndex((y) => same(x, y)) === i);
-  const all = once([...batch, ...key.stored, ...key.register]).sort(changeOrder);
-  const changes = all.filter((x, i) => i === 0 || hd(all[i - 1]!.price) !== hd(x.price));
-  const stored = [...key.stored, ...changes.filter((x) => !key.stored.some((y) => same(x, y)))].sort(changeOrder);
-  const register = [...key.register, ...once(batch).filter((x) => !stored.some((y) => same(x, y)) && !key.register.some((y) => same(x, y)))];
-  return { stored, register };
-}
-
 const rowArb = fc.record({
   item: fc.constantFrom('K1', 'K2'),
   price: fc.constantFrom('A', 'B', null),
   day: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }),
 });
-const deliveryArb = fc
-  .record({
-    rows: fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 14 }),
-    order: fc.shuffledSubarray([0, 1, 2, 3], { minLength: 4, maxLength: 4 }),
-    rerun: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  })
-  .map(({ rows, order, rerun }) => order.map((b, i) => ({ rows: rows.filter(([, x]) => x === b).map(([row]) => row), rerun: rerun[i]! })));
+const deliveryArb = batchesArb(rowArb);
 
 describe(`late and out-of-order rows, property (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
   test.prop([deliveryArb], { numRuns: 25 })(
@@ -249,27 +213,12 @@ describe(`late and out-of-order rows, property (${process.env.VAULT_TEST_DATABAS
     async (batches) => {
       const s = await setUp();
       try {
-        const model = new Map<string, { stored: Version[]; register: Version[] }>([
-          ['K1', { stored: [], register: [] }],
-          ['K2', { stored: [], register: [] }],
-        ]);
-        let b = 0;
-        for (const batch of batches) {
-          await deliver(s, batch.rows, day(b++));
-          for (const [item, key] of model)
-            model.set(
-              item,
-              loadModel(
-                key,
-                batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
-              ),
-            );
-          if (batch.rerun) {
-            const before = await count(s);
-            await deliver(s, batch.rows, day(b++));
-            expect(await count(s)).toBe(before);
-          }
-        }
+        const { loads: model, next } = await deliverInOrder(late, ['K1', 'K2'], batches, {
+          deliver: (batch, b) => deliver(s, batch.rows, day(b)),
+          count: () => count(s),
+          versions: (batch, item) => batch.rows.filter((x) => x.item === item).map((x) => v(x.price, x.day)),
+        });
+        let b = next;
         const delivered = batches.flatMap((x) => x.rows);
         for (const [item, key] of model) {
           const all = delivered.filter((x) => x.item === item).map((x) => v(x.price, x.day));

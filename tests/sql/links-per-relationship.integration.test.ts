@@ -7,10 +7,10 @@
  * VAULT_TEST_DATABASE_URL, else on PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type TableSpec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
 const REFERENCES = ['customer', 'employee', 'shipper'] as const;
@@ -37,20 +37,12 @@ interface Order {
   readonly freight: number;
 }
 
-let db: TestDatabase;
-let runs = 0;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = fileDatabase();
 
 async function setUp(k: number): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(specOf(k));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const p = `${db.prefix}_l${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'l');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }

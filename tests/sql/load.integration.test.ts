@@ -6,7 +6,7 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileSpec, type ColumnTypeKind, type Spec, type VaultModel } from '@vault/core';
@@ -27,20 +27,11 @@ import {
   sqlManifestBlock,
   sqlPlan,
 } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash, referenceHashText, referenceMissing, type HashValue } from './reference-hash.js';
 import { SHOP_RECORD_SOURCE, shopSpec, type ShopHashing } from './shop-spec.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 // ------------------------------------------------------------------------------------------
 // Landing rows
@@ -262,8 +253,7 @@ function tableOf(model: VaultModel, kind: Parameters<typeof sqlManifestBlock>[0]
 
 async function setUp(hashing: ShopHashing): Promise<Setup> {
   const { model: compiled } = compileSpec(shopSpec(hashing));
-  const p = `${db.prefix}_r${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'r');
   const plan = sqlPlan(model);
   // Twice: setup is idempotent.
   for (let i = 0; i < 2; i++) for (const s of plan.setup) await db.query(s.sql);
@@ -645,7 +635,7 @@ const SAMPLES = {
 } as const satisfies Record<ColumnTypeKind, readonly [string, string]>;
 
 async function smoke(compiled: VaultModel): Promise<void> {
-  const p = `${db.prefix}_r${runs++}`;
+  const p = db.newPrefix('r');
   const model: VaultModel = { ...compiled, schemas: { landing: `${p}_l`, rawVault: `${p}_rv`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
   const plan = sqlPlan(model);
   try {

@@ -8,22 +8,13 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Link, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash, referenceMissing, type HashValue } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ZERO = '0'.repeat(32);
 const ref = (table: string, column: string) => ({ columns: [column], table });
@@ -109,8 +100,7 @@ interface Setup {
 
 async function setUp(): Promise<Setup> {
   const { model: compiled } = compileSpec(SPEC);
-  const p = `${db.prefix}_m${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'm');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return {
     model,

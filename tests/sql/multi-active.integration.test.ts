@@ -8,10 +8,10 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 
 const spec = (deltaOrder: boolean): Spec => ({
   version: 1,
@@ -36,14 +36,7 @@ interface Phone {
 }
 const ph = (p: number, type: string, digits: string | null, seq?: number): Phone => ({ p, type, digits, ...(seq === undefined ? {} : { seq }) });
 
-let db: TestDatabase;
-let runs = 0;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 interface Setup {
   readonly model: VaultModel;
@@ -59,7 +52,7 @@ async function setUp(deltaOrder: boolean): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(spec(deltaOrder));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(compiled!.byKind.multi_active_satellite.map((s) => s.name)).toEqual(['partner_phones']);
-  const model: VaultModel = inSchemas(compiled!, `${db.prefix}_ma${runs++}`);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'ma');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   const block = sqlManifestBlock(model.byKind.multi_active_satellite[0]!, model);
   return { model, deltaOrder, msat: relation(block.table), current: relation(block.current_view!), hub: relation(sqlManifestBlock(model.byKind.hub[0]!, model).table) };

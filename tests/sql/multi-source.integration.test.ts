@@ -5,10 +5,10 @@
  * VAULT_TEST_DATABASE_URL, else on PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultEntity, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 
 const SPEC: Spec = {
   version: 1,
@@ -29,20 +29,12 @@ const SPEC: Spec = {
 type Row = Readonly<Record<string, string | number | null>>;
 type Batch = Readonly<Partial<Record<string, ReadonlyArray<Row>>>>;
 
-let db: TestDatabase;
-let runs = 0;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = fileDatabase();
 
 async function setUp(spec: Spec): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(spec);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const p = `${db.prefix}_ms${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'ms');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }

@@ -8,22 +8,13 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash, type HashValue } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 const ZERO = '0'.repeat(32);
 const key = (values: ReadonlyArray<HashValue>): string => referenceHash('md5', values, false);
@@ -76,8 +67,7 @@ interface Setup {
 async function setUp(spec: Spec = SPEC): Promise<Setup> {
   const { model: compiled, diagnostics } = compileSpec(spec);
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const p = `${db.prefix}_n${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'n');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return {
     model,

@@ -6,10 +6,10 @@
  * a code the list lacks. Runs on the PostgreSQL server of VAULT_TEST_DATABASE_URL, else PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 
 const spec = (deltaOrder: boolean): Spec => ({
   version: 1,
@@ -29,21 +29,13 @@ interface Currency {
   readonly seq?: number;
 }
 
-let db: TestDatabase;
-let runs = 0;
-beforeAll(async () => {
-  db = await openTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db.close();
-});
+const db = fileDatabase();
 
 async function setUp(deltaOrder: boolean): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(spec(deltaOrder));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   expect(compiled!.byKind.reference_table.map((r) => r.name)).toEqual(['currency']);
-  const p = `${db.prefix}_r${runs++}`;
-  const model: VaultModel = inSchemas(compiled!, p);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'r');
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }

@@ -8,22 +8,13 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, dimensionTable, entityTable, landingTables, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
-import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from './database.js';
+import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
-let db: TestDatabase;
-let runs = 0;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = fileDatabase();
 
 /** A shop read whole each batch (batches: full), and two CDC feeds: one with an operation column, one with a delete flag. */
 const SPEC: Spec = {
@@ -61,7 +52,7 @@ const hk = (...key: ReadonlyArray<string>): string => referenceHash('md5', key, 
 async function setUp(): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec(SPEC);
   if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model = inSchemas(compiled, `${db.prefix}_sts${runs++}`);
+  const model = db.inNewSchemas(compiled, 'sts');
   for (const st of sqlPlan(model).setup) await db.query(st.sql);
   return model;
 }
@@ -354,7 +345,7 @@ const TWO_SOURCES: Spec = {
 describe(`a hub fed by two full tables (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite'})`, () => {
   it('a key is deleted only when every table that knows it has deleted it', async () => {
     const { model: compiled } = compileSpec(TWO_SOURCES);
-    const model = inSchemas(compiled!, `${db.prefix}_sts${runs++}`);
+    const model = db.inNewSchemas(compiled!, 'sts');
     for (const st of sqlPlan(model).setup) await db.query(st.sql);
     try {
       const pv = tableIdent(entityTable(ctxOf(model), 'presentation_view', 'customer'));

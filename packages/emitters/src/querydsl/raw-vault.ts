@@ -16,6 +16,22 @@ function sourceEntry(ctx: DslContext, s: EntitySource): PyDict {
   return { table: s.table, columns: s.columns, record_source: recordSource(ctx, s.table) };
 }
 
+/** A dependent entity's steps: it joins its parent's mapping on the parent hash key, its business key. */
+function joinsParent(kind: 'hub' | 'link', parent: string, parentHashKey: string): Pick<EntityDsl, 'steps' | 'businessKey'> {
+  return {
+    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(kind, parent) }, { code: scope.joinCondition(parentHashKey) }] }],
+    businessKey: parentHashKey,
+  };
+}
+
+/** The first fields of a dependent entity's mapping: its name and kind, its source table and record source, its parent and the parent's hash key. */
+function dependentMapping(
+  e: { readonly name: string; readonly kind: string; readonly source: { readonly table: string }; readonly parent: string; readonly parentHashKey: string },
+  ctx: DslContext,
+): PyDict {
+  return { name: e.name, kind: e.kind, source_table: e.source.table, record_source: recordSource(ctx, e.source.table), parent: e.parent, parent_hash_key: e.parentHashKey };
+}
+
 function recordSource(ctx: DslContext, table: string): string {
   const source = ctx.recordSources.get(table);
   if (source === undefined) throw new Error(`vault Query DSL: the model reads ${table}, which is not one of its source tables`);
@@ -109,12 +125,7 @@ export function nonHistorizedLinkDsl(link: NonHistorizedLink, ctx: DslContext): 
 
 function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDict {
   return {
-    name: sat.name,
-    kind: sat.kind,
-    source_table: sat.source.table,
-    record_source: recordSource(ctx, sat.source.table),
-    parent: sat.parent,
-    parent_hash_key: sat.parentHashKey,
+    ...dependentMapping(sat, ctx),
     // A satellite of a hub its table only references: the reference's columns key the parent.
     ...(sat.kind === 'satellite' && sat.parentKey !== undefined ? { parent_key_columns: sat.parentKey } : {}),
     delta_order: sat.deltaOrder ?? null,
@@ -129,8 +140,7 @@ function satelliteMapping(sat: Satellite | LinkSatellite, ctx: DslContext): PyDi
 export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
   return {
     mapping: satelliteMapping(sat, ctx),
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('hub', sat.parent, sat.parentHashKey),
   };
 }
 
@@ -141,27 +151,20 @@ export function satelliteDsl(sat: Satellite, ctx: DslContext): EntityDsl {
 export function multiActiveSatelliteDsl(sat: MultiActiveSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: {
-      name: sat.name,
-      kind: sat.kind,
-      source_table: sat.source.table,
-      record_source: recordSource(ctx, sat.source.table),
-      parent: sat.parent,
-      parent_hash_key: sat.parentHashKey,
+      ...dependentMapping(sat, ctx),
       parent_key_columns: sat.parentKey,
       multi_active_key: sat.multiActiveKey.map((c) => c.name),
       delta_order: sat.deltaOrder ?? null,
       columns: columnMap([...sat.multiActiveKey, ...sat.payload].map((c) => [c.name, { source_column: c.sourceColumn, type: typeText(c.type) }])),
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('hub', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('hub', sat.parent, sat.parentHashKey),
   };
 }
 
 export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: satelliteMapping(sat, ctx),
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', sat.parent) }, { code: scope.joinCondition(sat.parentHashKey) }] }],
-    businessKey: sat.parentHashKey,
+    ...joinsParent('link', sat.parent, sat.parentHashKey),
   };
 }
 
@@ -187,8 +190,7 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
       delta_order: eff.deltaOrder ?? null,
       late_rows: eff.deltaOrder === undefined ? null : LATE_ROWS,
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query('link', eff.parent) }, { code: scope.joinCondition(eff.parentHashKey) }] }],
-    businessKey: eff.parentHashKey,
+    ...joinsParent('link', eff.parent, eff.parentHashKey),
   };
 }
 
@@ -199,20 +201,14 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
 export function statusTrackingSatelliteDsl(sts: StatusTrackingSatellite, ctx: DslContext): EntityDsl {
   return {
     mapping: {
-      name: sts.name,
-      kind: sts.kind,
-      source_table: sts.source.table,
-      record_source: recordSource(ctx, sts.source.table),
-      parent: sts.parent,
-      parent_hash_key: sts.parentHashKey,
+      ...dependentMapping(sts, ctx),
       key_columns: sts.source.columns,
       delta_order: sts.deltaOrder ?? null,
       batches: sts.batches,
       deletes: sts.deletes === undefined ? null : sts.deletes.kind === 'flag' ? { flag: sts.deletes.column } : { operation: sts.deletes.column, delete_values: sts.deletes.values },
       columns: columnMap([[IS_DELETED_COLUMN, { source_column: null, type: 'boolean' }]]),
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(sts.parentKind, sts.parent) }, { code: scope.joinCondition(sts.parentHashKey) }] }],
-    businessKey: sts.parentHashKey,
+    ...joinsParent(sts.parentKind, sts.parent, sts.parentHashKey),
   };
 }
 

@@ -26,7 +26,9 @@
  *
  * Steps 2-4 and the register (`orderedStates`, `newStates`, `registerStates`) read only states:
  * a multi-active satellite stages one state per set (its set hashdiff) and runs them, then
- * inserts the rows of each new set itself (load-multi-active-satellite.ts).
+ * inserts the rows of each new set itself (load-multi-active-satellite.ts); a status tracking
+ * satellite of a CDC table with a delta order runs them on one status per key and delta-order
+ * value (load-status-tracking-satellite.ts).
  */
 import { METADATA_COLUMNS, type ColumnType } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';

@@ -10,15 +10,13 @@
  * relationship before it.
  */
 import type { EffectivitySatellite } from '@vault/core';
+import { historyTables } from './change-history.js';
 import { changeLoad, type ChangeLoad } from './change-engine.js';
-import { need, sourceColumn, type SqlContext } from './context.js';
+import { need, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
 import { childKeyInputs, linkInputs } from './load.js';
-import { entityTable, landingTable, registerTable } from './names.js';
-import { recordSourceOf } from './staging.js';
 
 export function effectivitySatelliteLoad(ctx: SqlContext, eff: EffectivitySatellite): ChangeLoad {
-  const { tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const link = need(ctx.links, eff.parent, 'link');
   const perHub = linkInputs(ctx, link, eff.source.columns);
@@ -30,11 +28,7 @@ export function effectivitySatelliteLoad(ctx: SqlContext, eff: EffectivitySatell
     keep: driving.map((h) => `NOT ${missingKey(d, h.inputs)}`).join(' AND '),
     compared: { column: eff.parentHashKey, sql: hashExpression(d, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, eff.source.columns)], 'key') },
     payload: [],
-    table: tableIdent(entityTable(ctx, eff.kind, eff.name)),
-    register: tableIdent(registerTable(ctx, eff)),
-    source: tableIdent(landingTable(ctx, eff.source.table)),
-    recordSource: recordSourceOf(ctx, eff.source.table),
-    delta: eff.deltaOrder === undefined ? undefined : { column: eff.deltaOrder, type: sourceColumn(ctx, eff.source.table, eff.deltaOrder).type },
+    ...historyTables(ctx, eff),
     rank: undefined,
   });
 }

@@ -88,8 +88,13 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
   };
 
   const columns = [sat.parentHashKey, loadTs, METADATA_COLUMNS.recordSource, METADATA_COLUMNS.hashDiff, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]), ...rowColumns.map((c) => c.name)];
-  const insertInto = (w: CodeWriter): void => {
+  /** Inserts the new sets' rows from `n`: key, load timestamp (+ position µs), record source, set hashdiff, then `rest`. */
+  const insertSelect = (w: CodeWriter, rest: ReadonlyArray<string>): void => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [n(sat.parentHashKey), d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`), recordSourceOf(ctx, sat.source.table), n(METADATA_COLUMNS.hashDiff), ...rest]),
+    );
   };
   if (deltaType === undefined) {
     const load = statement((w) => {
@@ -97,16 +102,9 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
       w.line(`), ${q(WORK.newChanges)} AS (`);
       w.block(() => newSetOfLoad(w));
       w.line(')');
-      insertInto(w);
-      w.line('SELECT');
-      w.block(() =>
-        commaList(w, [
-          n(sat.parentHashKey),
-          d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
-          recordSourceOf(ctx, sat.source.table),
-          n(METADATA_COLUMNS.hashDiff),
-          ...rowColumns.map((c) => r(c.name)),
-        ]),
+      insertSelect(
+        w,
+        rowColumns.map((c) => r(c.name)),
       );
       w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
       w.line(`JOIN ${q(MA.rows)} AS ${q('r')}`);
@@ -134,19 +132,11 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
     candidates(w);
     newStates(ctx, w, history);
     w.line(')');
-    insertInto(w);
-    w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        n(sat.parentHashKey),
-        d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
-        recordSourceOf(ctx, sat.source.table),
-        n(METADATA_COLUMNS.hashDiff),
-        n(WORK.deltaOrder),
-        // The batch set's rows, else (a registered set, now a change) the rows of the first stored set of its hashdiff.
-        ...rowColumns.map((x) => `CASE WHEN ${c(sat.parentHashKey)} IS NULL THEN ${p(x.name)} ELSE ${r(x.name)} END`),
-      ]),
-    );
+    insertSelect(w, [
+      n(WORK.deltaOrder),
+      // The batch set's rows, else (a registered set, now a change) the rows of the first stored set of its hashdiff.
+      ...rowColumns.map((x) => `CASE WHEN ${c(sat.parentHashKey)} IS NULL THEN ${p(x.name)} ELSE ${r(x.name)} END`),
+    ]);
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
     w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
     w.block(() => w.line(`ON ${sameState(ctx, history, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));

@@ -7,24 +7,20 @@
  * without one a batch holds one state per code, the row with the smallest hashdiff.
  */
 import { METADATA_COLUMNS, type ReferenceTable } from '@vault/core';
+import { historyTables } from './change-history.js';
 import { changeLoad, type ChangeLoad } from './change-engine.js';
-import { sourceColumn, type SqlContext } from './context.js';
-import { entityTable, landingTable, registerTable } from './names.js';
-import { castSource, payloadHashdiff, recordSourceOf, SOURCE_ALIAS } from './staging.js';
+import type { SqlContext } from './context.js';
+import { castSource, payloadHashdiff, SOURCE_ALIAS } from './staging.js';
 
 export function referenceTableLoad(ctx: SqlContext, ref: ReferenceTable): ChangeLoad {
-  const { quoteIdent: q, tableIdent } = ctx.sql;
+  const { quoteIdent: q } = ctx.sql;
   const d = ctx.dialect;
   return changeLoad(ctx, {
     keys: ref.codes.map((c, i) => ({ column: c.name, sql: castSource(d, ref.source.columns[i]!, c.type) })),
     keep: ref.source.columns.map((k) => `${q(SOURCE_ALIAS)}.${q(k)} IS NOT NULL`).join(' AND '),
     compared: { column: METADATA_COLUMNS.hashDiff, sql: payloadHashdiff(ctx, ref.attributes) },
     payload: ref.attributes.map((c) => ({ column: c.name, sql: castSource(d, c.sourceColumn, c.type) })),
-    table: tableIdent(entityTable(ctx, ref.kind, ref.name)),
-    register: tableIdent(registerTable(ctx, ref)),
-    source: tableIdent(landingTable(ctx, ref.source.table)),
-    recordSource: recordSourceOf(ctx, ref.source.table),
-    delta: ref.deltaOrder === undefined ? undefined : { column: ref.deltaOrder, type: sourceColumn(ctx, ref.source.table, ref.deltaOrder).type },
+    ...historyTables(ctx, ref),
     rank: undefined,
   });
 }

@@ -6,13 +6,13 @@
  * hashes it); the hashdiff hashes the payload's columns in name order.
  */
 import { METADATA_COLUMNS, type LinkSatellite, type Satellite } from '@vault/core';
-import { changeLoad, type ChangeLoad, type DeltaOrder } from './change-engine.js';
-import { need, parentKeySource, sourceColumn, type SqlContext } from './context.js';
+import { historyTables } from './change-history.js';
+import { changeLoad, type ChangeLoad } from './change-engine.js';
+import { need, parentKeySource, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
 import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
 import { childKeyInputs, linkInputs, linkKeep } from './load.js';
-import { entityTable, landingTable, registerTable } from './names.js';
-import { castSource, keyInputs, payloadHashdiff, recordSourceOf } from './staging.js';
+import { castSource, keyInputs, payloadHashdiff } from './staging.js';
 
 export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly hash: string; readonly keep: string } {
   const source = parentKeySource(ctx, sat);
@@ -30,20 +30,13 @@ export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { re
 
 /** A satellite's history for the change engine: per parent hash key, the payload compared by its hashdiff. */
 export function satelliteLoad(ctx: SqlContext, sat: Satellite | LinkSatellite): ChangeLoad {
-  const { tableIdent } = ctx.sql;
   const key = parentKey(ctx, sat);
-  // The satellite's own delta order, as its table's columns (`entityColumns`) have it.
-  const delta: DeltaOrder | undefined = sat.deltaOrder === undefined ? undefined : { column: sat.deltaOrder, type: sourceColumn(ctx, sat.source.table, sat.deltaOrder).type };
   return changeLoad(ctx, {
     keys: [{ column: sat.parentHashKey, sql: key.hash }],
     keep: key.keep,
     compared: { column: METADATA_COLUMNS.hashDiff, sql: payloadHashdiff(ctx, sat.payload) },
     payload: sat.payload.map((c) => ({ column: c.name, sql: castSource(ctx.dialect, c.sourceColumn, c.type) })),
-    table: tableIdent(entityTable(ctx, sat.kind, sat.name)),
-    register: tableIdent(registerTable(ctx, sat)),
-    source: tableIdent(landingTable(ctx, sat.source.table)),
-    recordSource: recordSourceOf(ctx, sat.source.table),
-    delta,
+    ...historyTables(ctx, sat),
     // duplicates: keep_last_by (never beside a delta order) ranks a key's rows by its column first.
     rank: keepLastByTerms(ctx, sat),
     // duplicates: error_table with a delta order keeps one row per key and delta-order value.

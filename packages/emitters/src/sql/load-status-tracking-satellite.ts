@@ -16,16 +16,19 @@
  *    status (a key never seen is new, present or deleted), each next one when it differs from the
  *    one before; a change stored already (the same key, delta order and status; without a delta
  *    order, a row of the key at this very load timestamp) is not inserted again. A CDC table with
- *    a delta order, in delta order across batches: every status the key was ever given (the
- *    batch's and its register's `seen_sts_<name>`, each once) beside the one before it; each that
+ *    a delta order, in delta order across batches: the change engine's steps 2-4 (change-engine.ts)
+ *    with the status as the compared value: every status the key was ever given (the batch's, the
+ *    table's and its register's `seen_sts_<name>`, each once) beside the one before it; each that
  *    differs and is not stored is inserted, so a late row falls in place (and can make a status
- *    it once equalled a change); a second statement then registers the batch's statuses.
+ *    it once equalled a change); a second statement then registers the batch's statuses, kept
+ *    or not (unlike a satellite's register, which holds only the rows not kept).
  * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
  *
  * So a rerun adds nothing, with any load timestamp.
  */
 import { METADATA_COLUMNS, type StatusTrackingSatellite } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { newStates, orderedStates, sameState, type StateHistory } from './change-engine.js';
 import { need, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, missingKey } from './hashing.js';
 import { childKeyInputs, linkInputs, linkKeep, MISSING_KEYS_COLUMN } from './load.js';
@@ -133,8 +136,8 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
       w.line(`AND EXISTS (SELECT 1 FROM ${q(WORK.staged)})`);
     });
   };
-  /** Step 5: the changes (`$changes`, numbered per key by `$position`) into the table. */
-  const insert = (w: CodeWriter): void => {
+  /** Step 5: the changes (CTE `from`, numbered per key by `$position`) into the table. */
+  const insert = (w: CodeWriter, from: string): void => {
     const columns = [sts.parentHashKey, METADATA_COLUMNS.loadTimestamp, METADATA_COLUMNS.recordSource, IS_DELETED_COLUMN, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN])];
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     w.line('SELECT');
@@ -147,7 +150,7 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
         ...(deltaType === undefined ? [] : [c(WORK.deltaOrder)]),
       ]),
     );
-    w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+    w.line(`FROM ${q(from)} AS ${q('c')}`);
   };
 
   const registerOf = statusRegisterTable(ctx, sts);
@@ -174,38 +177,29 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
         );
       });
       w.line(')');
-      insert(w);
+      insert(w, WORK.changes);
     });
     return { load, register: undefined };
   }
 
-  // Step 4 in delta order (a CDC table): every status the key was ever given, the batch's and its
-  // register's, each once, beside the one before it; each that differs and is not stored is inserted.
+  // Step 4 in delta order (a CDC table): the change engine over one state per key and delta-order
+  // value, the status (change-engine.ts). Its neighbours are the batch's, the table's and the
+  // register's statuses, each once; the register holds every status given, the table's too.
   const register = tableIdent(registerOf);
+  const history: StateHistory = {
+    keys: [{ column: sts.parentHashKey }],
+    compared: { column: IS_DELETED_COLUMN },
+    table,
+    register,
+    delta: { column: sts.deltaOrder!, type: deltaType },
+    rank: undefined,
+  };
   const load = statement((w) => {
     batch(w);
-    w.line(`), ${q(WORK.neighbours)} AS (`);
-    w.block(() => {
-      w.line(`SELECT ${q('a')}.*, ${as(`lag(${deleted}) OVER ${window}`, WORK.previous)}`);
-      w.line('FROM (');
-      w.block(() => {
-        w.line(`SELECT ${[hk, delta, deleted].join(', ')} FROM ${q(WORK.grouped)}`);
-        w.line('UNION');
-        w.line(
-          `SELECT ${[t(sts.parentHashKey), t(DELTA_ORDER_COLUMN), t(IS_DELETED_COLUMN)].join(', ')} FROM ${register} AS ${q('t')} WHERE ${t(sts.parentHashKey)} IN (SELECT ${hk} FROM ${q(WORK.grouped)})`,
-        );
-      });
-      w.line(`) AS ${q('a')}`);
-    });
-    w.line(`), ${q(WORK.changes)} AS (`);
-    w.block(() => {
-      w.line(`SELECT ${[`${q('o')}.*`, as(`row_number() OVER ${window}`, WORK.position)].join(', ')}`);
-      w.line(`FROM ${q(WORK.neighbours)} AS ${q('o')}`);
-      w.line(`WHERE ${o(WORK.previous)} IS DISTINCT FROM ${o(IS_DELETED_COLUMN)}`);
-      w.line(`AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${sameStatus('t', DELTA_ORDER_COLUMN, 'o')})`);
-    });
+    orderedStates(ctx, w, history, WORK.grouped);
+    newStates(ctx, w, history);
     w.line(')');
-    insert(w);
+    insert(w, WORK.newChanges);
   });
   // Then every status of the batch goes to the register, each once.
   const registered = statement((w) => {
@@ -215,12 +209,7 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
     w.line(`INSERT INTO ${register} (${columns.map(q).join(', ')})`);
     w.line(`SELECT ${[c(sts.parentHashKey), c(WORK.deltaOrder), c(IS_DELETED_COLUMN), d.loadTimestamp.sql].join(', ')}`);
     w.line(`FROM ${q(WORK.grouped)} AS ${q('c')}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${register} AS ${q('t')} WHERE ${sameStatus('t', DELTA_ORDER_COLUMN, 'c')})`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${register} AS ${q('t')} WHERE ${sameState(ctx, history, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
   });
   return { load, register: registered };
-
-  /** Rows `a` and `b` say one status: same key, delta-order value (NULL matching NULL) and status. */
-  function sameStatus(a: string, aDelta: string, b: string): string {
-    return `${col(a, sts.parentHashKey)} = ${col(b, sts.parentHashKey)} AND ${col(a, aDelta)} IS NOT DISTINCT FROM ${col(b, WORK.deltaOrder)} AND ${col(a, IS_DELETED_COLUMN)} = ${col(b, IS_DELETED_COLUMN)}`;
-  }
 }
