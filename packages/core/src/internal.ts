@@ -6,6 +6,7 @@ export * from './diagnostics/did-you-mean.js';
 export * from './spec/column-type.js';
 export * from './spec/spec.js';
 export * from './spec/identifiers.js';
+export * from './spec/snapshot-dates.js';
 export * from './spec/validate-spec.js';
 export { chevrotain } from './chevrotain.js';
 export * from './ir/index.js';

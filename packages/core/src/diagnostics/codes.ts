@@ -51,6 +51,8 @@ export const CODES = {
   VLT224: { severity: 'error', title: 'duplicates keep_last_by column cannot be used' },
   VLT230: { severity: 'error', title: 'multi_active_key cannot be used with this table' },
   VLT231: { severity: 'error', title: 'deletes column cannot be used' },
+  VLT232: { severity: 'error', title: 'snapshots date is not a calendar date' },
+  VLT233: { severity: 'error', title: 'snapshots end comes before start' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },

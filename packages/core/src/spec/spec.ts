@@ -194,6 +194,27 @@ export interface FrameworkSpec {
   readonly profile?: string;
 }
 
+/** Which dates a snapshot rule takes: every day, or the last day of each ISO week (Sunday), month, quarter or year. */
+export type SnapshotEvery = 'day' | 'week_end' | 'month_end' | 'quarter_end' | 'year_end';
+
+/** A retention rule: keep the snapshots that fall on `every` and are less than `for_days` days older than the latest (always, without `for_days`). */
+export interface SnapshotKeepSpec {
+  readonly every: SnapshotEvery;
+  readonly for_days?: number;
+}
+
+/** The model's snapshot control (docs/spec.md, "Snapshots"): the as-of dates reports read. */
+export interface SnapshotsSpec {
+  /** The first snapshot date, `YYYY-MM-DD`. */
+  readonly start: string;
+  /** The last snapshot date, `YYYY-MM-DD`, or `today`: the date (UTC) of the batch load timestamp. Default `today`. */
+  readonly end?: string;
+  /** Which dates between start and end are snapshots. Default `day`. */
+  readonly every?: SnapshotEvery;
+  /** Retention: a snapshot is kept while some rule keeps it; without rules every snapshot is kept. */
+  readonly keep?: ReadonlyArray<SnapshotKeepSpec>;
+}
+
 export interface Spec {
   readonly version: 1;
   readonly model: string;
@@ -207,6 +228,7 @@ export interface Spec {
   readonly tables: { readonly [table: string]: TableSpec };
   readonly business_vault?: BusinessVaultSpec;
   readonly access_layer?: AccessLayerSpec;
+  readonly snapshots?: SnapshotsSpec;
 }
 
 export const HASHING_DEFAULTS = {

@@ -9,6 +9,7 @@ import { columnTypeParser, printColumnType, TYPE_FAMILY, type ColumnTypeResult }
 import { checkDeletes } from './validate-deletes.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { checkMultiActive } from './validate-multi-active.js';
+import { checkSnapshots } from './validate-snapshots.js';
 import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 /** What names the entities of the vault, which become classes and enum members in the generated Python. */
@@ -50,6 +51,7 @@ function validateAll(spec: Spec): PathDiagnostic[] {
     validateTable(spec, tableNames, tableName, table, out, name, parseType);
   }
   validateNamedBlocks(spec, name);
+  checkSnapshots(spec, out);
   return out;
 }
 

@@ -139,6 +139,38 @@ const ruleSet = {
   },
 } as const;
 
+const snapshotEvery = {
+  type: 'string',
+  enum: ['day', 'week_end', 'month_end', 'quarter_end', 'year_end'],
+  description: 'day, or the last day of each ISO week (Sunday), month, quarter or year.',
+} as const;
+
+const snapshots = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['start'],
+  description: 'Snapshot control: the as-of dates reports read (docs/spec.md, "Snapshots").',
+  properties: {
+    start: { type: 'string', description: 'First snapshot date, YYYY-MM-DD.' },
+    end: { type: 'string', description: "Last snapshot date, YYYY-MM-DD, or 'today' (the batch load timestamp's date, UTC). Default today." },
+    every: { ...snapshotEvery, description: 'Which dates are snapshots. Default day.' },
+    keep: {
+      type: 'array',
+      minItems: 1,
+      description: 'Retention: a snapshot is kept while some rule keeps it.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['every'],
+        properties: {
+          every: snapshotEvery,
+          for_days: { type: 'integer', minimum: 1, description: 'Keep for this many days back from the latest snapshot. Default: always.' },
+        },
+      },
+    },
+  },
+} as const;
+
 export const SPEC_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://vault.dev/schema/vault-spec.schema.json',
@@ -207,5 +239,6 @@ export const SPEC_SCHEMA = {
         },
       },
     },
+    snapshots,
   },
 } as const;
