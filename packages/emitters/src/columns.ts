@@ -64,6 +64,31 @@ export const DELTA_ORDER_COLUMN = METADATA_COLUMNS.deltaOrder;
 export const IS_DELETED_COLUMN = 'is_deleted';
 
 /**
+ * The columns of a snapshot control's rows (docs/sql.md, "Snapshot control"): the date, then a
+ * flag per period it ends (ISO weeks end on Sunday).
+ */
+export const SNAPSHOT_COLUMNS = {
+  date: 'snapshot_date',
+  week_end: 'is_week_end',
+  month_end: 'is_month_end',
+  quarter_end: 'is_quarter_end',
+  year_end: 'is_year_end',
+} as const;
+
+/** The periods a snapshot may end, in the order of their flags. */
+export const SNAPSHOT_PERIODS = ['week_end', 'month_end', 'quarter_end', 'year_end'] as const;
+
+/** The column of the kept-snapshots view that marks the latest snapshot. */
+export const IS_LATEST_COLUMN = 'is_latest';
+
+const DATE_TYPE: ColumnType = { kind: 'date' };
+const snapshotControlColumns = (): ReadonlyArray<EntityColumn> => [
+  { name: SNAPSHOT_COLUMNS.date, type: DATE_TYPE },
+  ...SNAPSHOT_PERIODS.map((p) => ({ name: SNAPSHOT_COLUMNS[p], type: BOOLEAN_TYPE })),
+  { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
+];
+
+/**
  * How a raw satellite with a delta order takes late and out-of-order rows, as field mappings say
  * it (`late_rows`): it keeps a register of the rows it was given and did not keep, and each load
  * inserts every change among the batch's, the satellite's and the register's rows of a key
@@ -197,6 +222,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   multi_active_satellite: multiActiveSatelliteColumns,
   status_tracking_satellite: statusTrackingColumns,
   reference_table: referenceTableColumns,
+  snapshot_control: snapshotControlColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,

@@ -51,6 +51,14 @@ export interface ManifestLookup {
   readonly columns: ReadonlyArray<string>;
 }
 
+/** The snapshot control's settings: `end` is a date or `today`; `keep` is absent when every snapshot is kept. */
+export interface ManifestSnapshots {
+  readonly start: string;
+  readonly end: string;
+  readonly every: string;
+  readonly keep?: ReadonlyArray<{ readonly every: string; readonly for_days?: number }>;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -73,6 +81,8 @@ export interface ManifestEntity {
   readonly parent_key_columns?: ReadonlyArray<string>;
   /** Multi-active satellites: the columns that tell a parent key's active rows apart; a load compares each key's whole set. */
   readonly multi_active_key?: ReadonlyArray<string>;
+  /** The snapshot control: its settings, defaults filled in (docs/spec.md, "Snapshots"). */
+  readonly snapshots?: ManifestSnapshots;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -274,6 +284,10 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     business_keys: r.codes.map((c) => c.name),
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
     used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
+  }),
+  snapshot_control: (c) => ({
+    snapshots: { start: c.start, end: c.end, every: c.every, ...(c.keep === undefined ? {} : { keep: c.keep.map((r) => ({ ...r })) }) },
+    sources: [],
   }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({

@@ -89,6 +89,8 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   multi_active_satellite: (s) => [`multi_active_satellite ${src(s.source)} key ${s.multiActiveKey.map((c) => c.sourceColumn).join(',')} ${s.sensitive ? 'sensitive' : ''}`],
   status_tracking_satellite: (s) => [`status_tracking_satellite ${src(s.source)} ${s.batches} ${s.deletes?.column ?? ''}`],
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
+  // Its settings are the spec's snapshots:, which a suggestion does not touch.
+  snapshot_control: none,
   business_hub: filter,
   business_link: filter,
   business_satellite: rules,

@@ -152,6 +152,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   status_tracking_satellite: taken,
   // Named after its table: no spec key renames it.
   reference_table: taken,
+  // Named by vault: no spec key renames it.
+  snapshot_control: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
   // A business link over events takes no business rules (VLT406).
   business_link: (l, ctx) => (l.eventAttributes !== undefined ? taken() : ruleTargets('link', l, linkKeyColumns(l), ctx)),

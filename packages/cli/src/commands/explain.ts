@@ -116,6 +116,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   status_tracking_satellite: described,
   // Keyed by its code: shown as its business key.
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
+  // Keyed by its date.
+  snapshot_control: () => ({ businessKey: ['snapshot_date'] }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,

@@ -1,5 +1,22 @@
+import type { SnapshotEvery, SnapshotKeepSpec } from '../spec/spec.js';
 import type { Column, DerivedAttribute, EntityBase, Filter } from './common.js';
 import type { LinkHub } from './raw-vault.js';
+
+/**
+ * The model's snapshot control (spec `snapshots:`): a table of as-of dates, one row per date
+ * with its period-end flags, loaded insert-only up to the batch's date; a view offers the dates
+ * the retention keeps (docs/sql.md, "Snapshot control").
+ */
+export interface SnapshotControl extends EntityBase {
+  readonly kind: 'snapshot_control';
+  /** The first snapshot date, `YYYY-MM-DD`. */
+  readonly start: string;
+  /** The last snapshot date, `YYYY-MM-DD`, or `today`: the batch load timestamp's date (UTC). */
+  readonly end: string;
+  readonly every: SnapshotEvery;
+  /** Retention rules; absent: every snapshot is kept. */
+  readonly keep?: ReadonlyArray<SnapshotKeepSpec>;
+}
 
 export interface BusinessHub extends EntityBase {
   readonly kind: 'business_hub';
@@ -76,4 +93,4 @@ export interface BusinessLinkSatellite extends EntityBase {
   readonly lookups?: ReadonlyArray<Lookup>;
 }
 
-export type BusinessVaultEntity = BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;
+export type BusinessVaultEntity = SnapshotControl | BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;

@@ -22,6 +22,7 @@ export type EntityKind =
   | 'multi_active_satellite'
   | 'status_tracking_satellite'
   | 'reference_table'
+  | 'snapshot_control'
   | 'business_hub'
   | 'business_link'
   | 'business_satellite'

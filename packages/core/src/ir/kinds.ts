@@ -105,6 +105,17 @@ export const KINDS = {
     hashDiff: true,
     ghostRecord: false,
   },
+  snapshot_control: {
+    layer: 'business_vault',
+    plural: 'snapshot_controls',
+    noun: 'snapshot control',
+    parents: [],
+    storage: 'table',
+    loaded: true,
+    key: 'none',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   business_hub: {
     layer: 'business_vault',
     plural: 'hubs',
@@ -186,7 +197,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, hubs, links,
+ * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -200,6 +211,7 @@ export const ENTITY_KINDS = [
   'multi_active_satellite',
   'status_tracking_satellite',
   'reference_table',
+  'snapshot_control',
   'business_hub',
   'business_link',
   'business_satellite',

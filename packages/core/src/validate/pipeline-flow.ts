@@ -33,7 +33,8 @@ export function validatePipelineFlow(m: VaultModel): PathDiagnostic[] {
     const self = selves[i]!;
     const stage = STAGE_OF[layer];
     if (stage !== undefined && !m.stages.includes(stage)) out.push(pathDiag('VLT504', at, `${entity.kind} '${entity.name}' belongs to the ${stage} stage, which was not compiled`));
-    if (entity.derivedFrom.length === 0) out.push(pathDiag('VLT502', at, `${entity.kind} '${entity.name}' derives from nothing`));
+    // The snapshot control alone derives from no data: its rows come from the spec's settings and the batch's date.
+    if (entity.derivedFrom.length === 0 && entity.kind !== 'snapshot_control') out.push(pathDiag('VLT502', at, `${entity.kind} '${entity.name}' derives from nothing`));
     for (const r of entity.derivedFrom) {
       if (r.layer !== FEEDS[layer]) out.push(pathDiag('VLT501', at, `${entity.kind} '${entity.name}' in the ${layer} derives from ${refKey(r)}; it may derive only from the ${FEEDS[layer]}`));
       const target = nodes.of(r);

@@ -16,7 +16,7 @@ import {
   type VaultModel,
 } from '@vault/core';
 import { dispatch, linkKeyColumns, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
 export interface ColumnRef {
@@ -131,6 +131,8 @@ const ORIGINS: KindHandlers<Origins> = {
     ...(r.deltaOrder === undefined ? [] : [[DELTA_ORDER_COLUMN, copied(table(r.source.table), r.deltaOrder)] as const]),
     ...r.attributes.map((c): readonly [string, ColumnOrigin] => [c.name, copied(table(c.sourceTable), c.sourceColumn)]),
   ],
+  // Set by the load from the settings and the batch's date.
+  snapshot_control: () => [SNAPSHOT_COLUMNS.date, ...SNAPSHOT_PERIODS.map((p) => SNAPSHOT_COLUMNS[p])].map((c) => [c, { kind: 'load_metadata' }] as const),
   business_hub: (h) => {
     const raw = qualifiedName({ kind: 'hub', name: h.hub });
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);

@@ -4,6 +4,7 @@
  */
 import type { BusinessLinkSatellite, BusinessSatellite, EntityRef, VaultEntity } from '@vault/core';
 import { dispatch, linkKeyColumns, type KindHandlers } from '@vault/core/internal';
+import { SNAPSHOT_COLUMNS } from '../columns.js';
 
 /** Another entity or a source table, with a note such as a role (`as manager`). */
 export interface FactRef {
@@ -80,6 +81,7 @@ const FACTS: KindHandlers<KindFacts> = {
     sources: [{ ref: { kind: 'source_table', name: r.source.table }, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)] }],
     rules: [],
   }),
+  snapshot_control: () => ({ businessKey: [SNAPSHOT_COLUMNS.date], parents: [], sources: [], rules: [] }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
   business_link: (l) => ({
     businessKey: linkKeyColumns(l).map((k) => k.name),

@@ -91,6 +91,7 @@ const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   multi_active_satellite: (s) => [s.source.table],
   status_tracking_satellite: (s) => [s.source.table],
   reference_table: (r) => [r.source.table],
+  snapshot_control: noTables,
   business_hub: noTables,
   business_link: noTables,
   business_satellite: noTables,

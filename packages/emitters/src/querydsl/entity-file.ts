@@ -12,6 +12,7 @@ import type { EntityDsl } from './entity-dsl.js';
 import { DSL_KINDS, builderName, entityNames, entityPaths } from './kinds.js';
 import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
 import { effectivitySatelliteDsl, hubDsl, linkDsl, linkSatelliteDsl, multiActiveSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl, statusTrackingSatelliteDsl } from './raw-vault.js';
+import { snapshotControlDsl } from './snapshot-control.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -29,6 +30,7 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   multi_active_satellite: multiActiveSatelliteDsl,
   status_tracking_satellite: statusTrackingSatelliteDsl,
   reference_table: referenceTableDsl,
+  snapshot_control: snapshotControlDsl,
   business_hub: businessHubDsl,
   business_link: businessLinkDsl,
   business_satellite: businessSatelliteDsl,

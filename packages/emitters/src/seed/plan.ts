@@ -89,6 +89,7 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
       deltaOrder: r.deltaOrder === undefined ? [] : [{ table: r.source.table, column: r.deltaOrder }],
     };
   },
+  snapshot_control: none,
   business_hub: none,
   business_link: none,
   business_satellite: none,

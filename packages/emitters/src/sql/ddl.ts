@@ -15,7 +15,7 @@ import {
   type Satellite,
 } from '@vault/core';
 import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable } from './names.js';
@@ -97,6 +97,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   // One row per key and status change: the key and the load it changed in.
   status_tracking_satellite: (s) => ({ primary: [s.parentHashKey, METADATA_COLUMNS.loadTimestamp], unique: [] }),
   reference_table: referenceTable,
+  // One row per date.
+  snapshot_control: () => ({ primary: [SNAPSHOT_COLUMNS.date], unique: [] }),
   business_hub: view,
   business_link: view,
   business_satellite: view,
@@ -219,6 +221,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     status_tracking_satellite: none,
     // None: a code the reference table lacks still shows through the left join, with NULL descriptions.
     reference_table: none,
+    // None: a date is a snapshot or not.
+    snapshot_control: none,
     business_hub: none,
     business_link: none,
     business_satellite: none,

@@ -15,6 +15,7 @@ import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
+import { snapshotControlLoad } from './snapshot-control.js';
 import type { ChangeLoad } from './change-engine.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -195,6 +196,8 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     const { load, register } = effectivitySatelliteLoad(ctx, e);
     return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
   },
+  // It reads no table: the dates come from the settings and the batch's date.
+  snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [] }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);

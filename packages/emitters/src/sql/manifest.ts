@@ -21,11 +21,12 @@ import {
   type VaultModel,
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
+import { keptSnapshotsView } from './snapshot-control.js';
 
 export interface SqlManifestBlock {
   /** `schema.name` of the table or view (of the fact view, for a dimensional model). */
@@ -51,6 +52,9 @@ export interface SqlManifestBlock {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join; multi-active satellites (not sensitive): of each key's current set. */
   readonly current_view?: string;
+  /** The snapshot control: the date column (its key), and `schema.name` of the view of the snapshots its retention keeps. */
+  readonly snapshot_date?: string;
+  readonly kept_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -132,6 +136,12 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   multi_active_satellite: multiActiveSatelliteBlock,
   status_tracking_satellite: statusTrackingBlock,
   reference_table: referenceTableBlock,
+  snapshot_control: (c, b) => ({
+    table: b.table,
+    snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
+    load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
+    kept_view: tableText(keptSnapshotsView(b, c)),
+  }),
   business_hub: hubBlock,
   business_link: linkBlock,
   business_satellite: businessSatelliteBlock,

@@ -12,6 +12,7 @@ import { effectivityHistoryView } from './effectivity-view.js';
 import { historyOfDeltaOrder } from './history-view.js';
 import { currentMultiActiveView, multiActiveCurrentView } from './multi-active.js';
 import { currentReferenceView, referenceCurrentView } from './reference-tables.js';
+import { keptSnapshotsView, keptSnapshotsViewSql } from './snapshot-control.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 
@@ -36,6 +37,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   multi_active_satellite: (s, ctx) => (s.sensitive ? [] : [view(ctx, s, multiActiveCurrentView(ctx, s), currentMultiActiveView(ctx, s.name)), ...history(ctx, s)]),
   status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
+  snapshot_control: (c, ctx) => [view(ctx, c, keptSnapshotsViewSql(ctx, c), keptSnapshotsView(ctx, c))],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
   business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
@@ -64,6 +66,7 @@ const VIEW_STEP = {
   status_tracking_satellite: 0,
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
+  snapshot_control: 0,
   business_hub: 1,
   business_link: 1,
   business_satellite: 0,

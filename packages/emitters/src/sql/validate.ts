@@ -12,6 +12,7 @@ import { ledgerTable } from './ledger.js';
 import { dimensionTable, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
+import { keptSnapshotsView } from './snapshot-control.js';
 import { tableColumns } from './table-columns.js';
 
 type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
@@ -46,6 +47,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
     return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
   },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
+  snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
   business_hub: none,
   business_link: none,
   business_satellite: none,

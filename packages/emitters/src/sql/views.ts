@@ -6,6 +6,7 @@ import type { SqlContext } from './context.js';
 import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
+import { keptSnapshotsView } from './snapshot-control.js';
 import { statement, type Statement } from './sql-writer.js';
 
 /** `CREATE OR REPLACE VIEW <table> AS` and the query `body` writes. */
@@ -57,6 +58,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
     s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }, ...history(s, names)],
   status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
+  snapshot_control: (c, names) => [{ label: `snapshot control ${c.name} (kept)`, layer: 'business_vault', table: keptSnapshotsView(names, c) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
   business_satellite: entityView('business_vault'),

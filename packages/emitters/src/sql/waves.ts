@@ -25,6 +25,7 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   multi_active_satellite: (s) => [key('hub', s.parent)],
   status_tracking_satellite: (s) => [key(s.parentKind, s.parent)],
   reference_table: none,
+  snapshot_control: none,
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),
   business_satellite: (s) => [key('business_hub', s.parent)],

@@ -62,6 +62,20 @@ export interface EvolvedTable {
 }
 
 /** A database engine's SQL. Hooks are properties (not methods) so builders may destructure them. */
+/** The calendar arithmetic of snapshot control (docs/sql.md, "Snapshot control"); arguments are SQL expressions of type date. */
+export interface DateArithmetic {
+  /** A date literal, `YYYY-MM-DD`. */
+  readonly literal: (date: string) => string;
+  /** The date, in UTC, of a timestamp with time zone. */
+  readonly dateOf: (timestamp: string) => string;
+  /** The lines of a query giving one row per date from `start` to `end`, both included, its column `column`. */
+  readonly series: (start: string, end: string, column: string) => ReadonlyArray<string>;
+  /** The date ends an ISO week (it is a Sunday), a month, a quarter or a year. */
+  readonly isPeriodEnd: (date: string, period: 'week_end' | 'month_end' | 'quarter_end' | 'year_end') => string;
+  /** Whole days from `earlier` to `later`. */
+  readonly daysBetween: (later: string, earlier: string) => string;
+}
+
 export interface Dialect {
   /** The engine, as messages name it: `PostgreSQL`. */
   readonly name: string;
@@ -128,4 +142,5 @@ export interface Dialect {
   readonly proceduralBlock: (body: string) => Statement;
   /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */
   readonly ledger: (table: SqlTable) => LedgerStatements;
+  readonly dates: DateArithmetic;
 }

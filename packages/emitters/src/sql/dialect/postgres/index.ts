@@ -9,6 +9,7 @@ import { evolveTables, proceduralBlock } from './evolve.js';
 import { callFunction } from './functions.js';
 import { ghostValue } from './ghost.js';
 import { byteOrder, canonicalText, digest, digestSetup, upperAscii } from './hashing.js';
+import { dates } from './dates.js';
 import { ledgerStatements } from './ledger.js';
 import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
 import { pgType } from './types.js';
@@ -106,4 +107,5 @@ export const postgresDialect: Dialect = {
   evolveTables,
   proceduralBlock,
   ledger: ledgerStatements,
+  dates,
 };

@@ -1,0 +1,29 @@
+/**
+ * PostgreSQL's calendar arithmetic for snapshot control: `generate_series` over timestamps
+ * (cast back to dates), `ISODOW` for ISO weeks, and date minus date in whole days.
+ */
+import type { DateArithmetic } from '../dialect.js';
+import { quoteLiteral } from './quote.js';
+
+const month = (date: string): string => `EXTRACT(MONTH FROM ${date})`;
+// The day after a month's last day is the first of a month.
+const monthEnd = (date: string): string => `EXTRACT(DAY FROM ${date} + 1) = 1`;
+
+export const dates: DateArithmetic = {
+  literal: (date) => `DATE ${quoteLiteral(date)}`,
+  dateOf: (timestamp) => `CAST((${timestamp}) AT TIME ZONE 'UTC' AS date)`,
+  series: (start, end, column) => [`SELECT CAST("g" AS date) AS ${column}`, `FROM generate_series(CAST(${start} AS timestamp), CAST(${end} AS timestamp), INTERVAL '1 day') AS "g"`],
+  isPeriodEnd: (date, period) => {
+    switch (period) {
+      case 'week_end':
+        return `EXTRACT(ISODOW FROM ${date}) = 7`;
+      case 'month_end':
+        return monthEnd(date);
+      case 'quarter_end':
+        return `(${monthEnd(date)} AND ${month(date)} IN (3, 6, 9, 12))`;
+      case 'year_end':
+        return `(${monthEnd(date)} AND ${month(date)} = 12)`;
+    }
+  },
+  daysBetween: (later, earlier) => `(${later} - ${earlier})`,
+};
