@@ -209,6 +209,7 @@ interface KindFields {
   readonly deletes?: { readonly flag: string } | { readonly operation: string; readonly delete_values: ReadonlyArray<string> };
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
+  readonly snapshots?: ManifestSnapshots;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -322,6 +323,7 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.duplicates !== undefined ? { duplicates: fields.duplicates } : {}),
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
+    ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),

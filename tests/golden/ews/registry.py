@@ -70,6 +70,10 @@ class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 
 
+class SnapshotControl(Enum):
+    """No business vault snapshot controls in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST = 'customer_account_monitoring_batch_manifest'

@@ -81,6 +81,10 @@ class ReferenceTable(Enum):
     RATING_GRADE = 'rating_grade'
 
 
+class SnapshotControl(Enum):
+    SNAPSHOT_CONTROL = 'snapshot_control'
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     COLLATERAL = 'collateral'
