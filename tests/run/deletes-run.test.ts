@@ -192,6 +192,7 @@ describe(`seeded deletes through vault run on ${ON}`, () => {
     const inserted = insertedCounts(rerun.stdout);
     expect(inserted.size).toBeGreaterThan(10);
     expect(inserted.get('status_tracking_satellite facility_collateral')).toBe(0);
-    expect([...inserted].filter(([, n]) => n > 0)).toEqual([]);
+    // The snapshot control ends today: the rerun's later date is one new snapshot, nothing else is new.
+    expect([...inserted].filter(([, n]) => n > 0)).toEqual([['snapshot_control snapshot_control', 1]]);
   });
 });

@@ -51,7 +51,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
   try {
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
-    if (o.skipUnchanged && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
+    if (o.skipUnchanged && load.datedByLoad === undefined && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
     const [rows, missingKeys, duplicates, routed, keyed] = await db.transaction(async (tx: Queryable) => {
       // In the load's transaction: the counts describe the landing rows the load reads. A batch
       // a `reject` refuses is refused here too (rolled back), should it have changed since the check before the loads.

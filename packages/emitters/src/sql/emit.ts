@@ -84,6 +84,11 @@ export interface SqlLoad {
    * nothing (docs/sql.md, "Status tracking"); run it in the load's transaction.
    */
   readonly keyedRows?: SqlStatement;
+  /**
+   * Its rows depend on the batch load timestamp's date, not only on what it reads (a snapshot
+   * control that ends `today`): `vault run` never skips it as unchanged.
+   */
+  readonly datedByLoad?: true;
 }
 
 /** What `vault run` does about a satellite's duplicate keys. */
@@ -156,6 +161,7 @@ interface EntityLoad {
   readonly missingKeys?: Statement | undefined;
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
   readonly keyedRows?: Statement | undefined;
+  readonly datedByLoad?: true;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
@@ -197,7 +203,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
   },
   // It reads no table: the dates come from the settings and the batch's date.
-  snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [] }),
+  snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);
@@ -250,6 +256,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
+        ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
       };
     }),
