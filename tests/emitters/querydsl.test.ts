@@ -146,6 +146,10 @@ class ReferenceTable(Enum):
     """No raw vault reference tables in this model."""
 
 
+class SnapshotControl(Enum):
+    """No business vault snapshot controls in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -421,6 +425,7 @@ describe('framework profile', () => {
       'RawMultiActiveSatellite',
       'RawStatusTrackingSatellite',
       'ReferenceTable',
+      'SnapshotControl',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -452,6 +457,7 @@ describe('framework profile', () => {
       'build_raw_vault_status_tracking_satellite',
       'build_reference_table',
       'build_reporting_view',
+      'build_snapshot_control',
       'drop',
       'flatten',
       'join',
@@ -580,7 +586,7 @@ describe('buildManifest', () => {
       'status_tracking_satellites',
       'reference_tables',
     ]);
-    expect(Object.keys(manifest.business_vault)).toEqual(['hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
     expect(manifest.spec).toBe('ews.yaml');
