@@ -82,7 +82,7 @@ class ReferenceTable(Enum):
 
 
 class SnapshotControl(Enum):
-    SNAPSHOT_CONTROL = 'snapshot_control'
+    LGD = 'lgd'
 
 
 class BusinessHub(Enum):

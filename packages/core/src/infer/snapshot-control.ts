@@ -1,12 +1,10 @@
 /**
  * The snapshot control of a model (spec `snapshots:`, docs/spec.md "Snapshots"): one entity,
- * named `snapshot_control`, holding the settings with their defaults filled in.
+ * named after the model (its table `snapshot_control_<model>`, so models sharing a schema keep
+ * their own dates), holding the settings with their defaults filled in.
  */
 import type { SnapshotControl } from '../ir/business-vault.js';
 import type { Spec } from '../spec/spec.js';
-
-/** The snapshot control's entity name (its table is `<prefix>snapshot_control`). */
-export const SNAPSHOT_CONTROL_NAME = 'snapshot_control';
 
 export function snapshotControls(spec: Spec): SnapshotControl[] {
   const s = spec.snapshots;
@@ -16,7 +14,7 @@ export function snapshotControls(spec: Spec): SnapshotControl[] {
   return [
     {
       kind: 'snapshot_control',
-      name: SNAPSHOT_CONTROL_NAME,
+      name: spec.model,
       start: s.start,
       end,
       every,

@@ -30,8 +30,8 @@ export const TABLE_PREFIX = {
   multi_active_satellite: 'msat_',
   status_tracking_satellite: 'sts_',
   reference_table: 'ref_',
-  // The model's one snapshot control: `business_vault.snapshot_control`.
-  snapshot_control: '',
+  // The model's one snapshot control, named after the model: `business_vault.snapshot_control_lgd`.
+  snapshot_control: 'snapshot_control_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
   business_satellite: 'bsat_',
