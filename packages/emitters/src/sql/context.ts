@@ -2,7 +2,21 @@
  * Lookups the SQL target needs, built once per model: models reach 10,000 tables, so nothing
  * may scan a list per entity.
  */
-import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, Column, EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, Satellite, VaultModel } from '@vault/core';
+import type {
+  BusinessHub,
+  BusinessLink,
+  BusinessLinkSatellite,
+  BusinessSatellite,
+  Column,
+  EffectivitySatellite,
+  EntitySource,
+  Hub,
+  Link,
+  LinkSatellite,
+  Satellite,
+  StatusTrackingSatellite,
+  VaultModel,
+} from '@vault/core';
 import { entitiesOf, linkKeyColumns } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
@@ -20,6 +34,8 @@ export interface SqlContext {
   readonly linkSatellites: ReadonlyMap<string, LinkSatellite>;
   /** Effectivity satellites by the link they belong to. */
   readonly effectivityOf: ReadonlyMap<string, EffectivitySatellite>;
+  /** Status tracking satellites by the hub or link whose keys they track (`hub:x`, `link:y`). */
+  readonly statusTrackersOf: ReadonlyMap<string, ReadonlyArray<StatusTrackingSatellite>>;
   readonly businessHubs: ReadonlyMap<string, BusinessHub>;
   readonly businessLinks: ReadonlyMap<string, BusinessLink>;
   readonly businessSatellites: ReadonlyMap<string, BusinessSatellite>;
@@ -47,6 +63,11 @@ export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
   for (const s of [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')]) {
     if (s.deltaOrder !== undefined && !deltaOrder.has(s.source.table)) deltaOrder.set(s.source.table, s.deltaOrder);
   }
+  const statusTrackersOf = new Map<string, StatusTrackingSatellite[]>();
+  for (const s of entitiesOf(model, 'status_tracking_satellite')) {
+    const key = `${s.parentKind}:${s.parent}`;
+    statusTrackersOf.set(key, [...(statusTrackersOf.get(key) ?? []), s]);
+  }
   return {
     model,
     dialect,
@@ -56,6 +77,7 @@ export function sqlContext(model: VaultModel, dialect: Dialect): SqlContext {
     satellites: index(entitiesOf(model, 'satellite')),
     linkSatellites: index(entitiesOf(model, 'link_satellite')),
     effectivityOf: index(entitiesOf(model, 'effectivity_satellite'), (e) => e.parent),
+    statusTrackersOf,
     businessHubs: index(entitiesOf(model, 'business_hub')),
     businessLinks: index(entitiesOf(model, 'business_link')),
     businessSatellites: index(entitiesOf(model, 'business_satellite')),

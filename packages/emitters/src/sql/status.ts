@@ -5,29 +5,11 @@
  * whatever the web shop's extract says. A key no status tracking satellite knows is present (the
  * ghost record, a key from a table whose deletes vault cannot see).
  */
-import type { Link, StatusTrackingSatellite } from '@vault/core';
-import { entitiesOf } from '@vault/core/internal';
+import type { Link } from '@vault/core';
 import { IS_DELETED_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { statusOrder } from './load-status-tracking-satellite.js';
 import { entityTable } from './names.js';
-
-/** Status tracking satellites by parent (`hub:x`, `link:y`), built once per model. */
-const BY_PARENT = new WeakMap<object, ReadonlyMap<string, ReadonlyArray<StatusTrackingSatellite>>>();
-
-function trackersOf(ctx: SqlContext, kind: 'hub' | 'link', name: string): ReadonlyArray<StatusTrackingSatellite> {
-  let index = BY_PARENT.get(ctx.model);
-  if (index === undefined) {
-    const built = new Map<string, StatusTrackingSatellite[]>();
-    for (const s of entitiesOf(ctx.model, 'status_tracking_satellite')) {
-      const key = `${s.parentKind}:${s.parent}`;
-      built.set(key, [...(built.get(key) ?? []), s]);
-    }
-    index = built;
-    BY_PARENT.set(ctx.model, index);
-  }
-  return index.get(`${kind}:${name}`) ?? [];
-}
 
 /**
  * The condition that the key in `hashKeySql` of hub or link `name` is not deleted, or undefined
@@ -35,7 +17,7 @@ function trackersOf(ctx: SqlContext, kind: 'hub' | 'link', name: string): Readon
  */
 export function notDeleted(ctx: SqlContext, kind: 'hub' | 'link', name: string, hashKeySql: string): string | undefined {
   const { col, quoteIdent, tableIdent } = ctx.sql;
-  const trackers = trackersOf(ctx, kind, name);
+  const trackers = ctx.statusTrackersOf.get(`${kind}:${name}`) ?? [];
   if (trackers.length === 0) return undefined;
   const latest = trackers.map((s) => {
     const t = (column: string): string => col('st', column);
