@@ -8,24 +8,17 @@
 import { METADATA_COLUMNS, type LinkSatellite, type Satellite } from '@vault/core';
 import { historyTables } from './change-history.js';
 import { changeLoad, type ChangeLoad } from './change-engine.js';
-import { need, parentKeySource, type SqlContext } from './context.js';
-import { hashExpression, missingKey } from './hashing.js';
+import { parentKeySource, type SqlContext } from './context.js';
 import { keepLastByTerms, oneStatePerDelta } from './duplicates.js';
-import { childKeyInputs, linkInputs, linkKeep } from './load.js';
-import { castSource, keyInputs, payloadHashdiff } from './staging.js';
+import { parentKeyHash } from './load.js';
+import { castSource, payloadHashdiff } from './staging.js';
 
 export function parentKey(ctx: SqlContext, sat: Satellite | LinkSatellite): { readonly hash: string; readonly keep: string } {
   const source = parentKeySource(ctx, sat);
   if (source === undefined) {
     throw new Error(`vault SQL: ${sat.kind} '${sat.name}' reads ${sat.source.table}, which does not carry the key of '${sat.parent}'`);
   }
-  if (sat.kind === 'satellite') {
-    const inputs = keyInputs(ctx.dialect, source.columns, need(ctx.hubs, sat.parent, 'hub').businessKeys);
-    return { hash: hashExpression(ctx.dialect, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(ctx.dialect, inputs)}` };
-  }
-  const link = need(ctx.links, sat.parent, 'link');
-  const perHub = linkInputs(ctx, link, source.columns);
-  return { hash: hashExpression(ctx.dialect, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
+  return parentKeyHash(ctx, sat.kind === 'satellite' ? 'hub' : 'link', sat.parent, source.columns);
 }
 
 /** A satellite's history for the change engine: per parent hash key, the payload compared by its hashdiff. */

@@ -29,25 +29,12 @@
 import { METADATA_COLUMNS, type StatusTrackingSatellite } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { newStates, orderedStates, sameState, type StateHistory } from './change-engine.js';
-import { need, sourceColumn, type SqlContext } from './context.js';
-import { hashExpression, missingKey } from './hashing.js';
-import { childKeyInputs, linkInputs, linkKeep, MISSING_KEYS_COLUMN } from './load.js';
+import { sourceColumn, type SqlContext } from './context.js';
+import { MISSING_KEYS_COLUMN, parentKeyHash } from './load.js';
 import { entityTable, landingTable, statusRegisterTable } from './names.js';
 import type { CodeWriter } from '../writer.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { keyInputs, orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
-
-/** The parent hash key of a landing row, and the condition that the row carries the key. */
-function statusKey(ctx: SqlContext, sts: StatusTrackingSatellite): { readonly hash: string; readonly keep: string } {
-  const d = ctx.dialect;
-  if (sts.parentKind === 'hub') {
-    const inputs = keyInputs(d, sts.source.columns, need(ctx.hubs, sts.parent, 'hub').businessKeys);
-    return { hash: hashExpression(d, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(d, inputs)}` };
-  }
-  const link = need(ctx.links, sts.parent, 'link');
-  const perHub = linkInputs(ctx, link, sts.source.columns);
-  return { hash: hashExpression(d, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, sts.source.columns)], 'key'), keep: linkKeep(ctx, perHub) };
-}
+import { orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 /**
  * Latest first, the order a key's statuses take (`alias` reads the satellite): a CDC table with a
@@ -81,7 +68,11 @@ function isDelete(ctx: SqlContext, sts: StatusTrackingSatellite): string {
 export function statusKeyedRows(ctx: SqlContext, sts: StatusTrackingSatellite): Statement | undefined {
   if (sts.batches === 'delta') return undefined;
   const { quoteIdent: q, tableIdent } = ctx.sql;
-  return statement((w) => w.line(`SELECT count(*) AS ${q(MISSING_KEYS_COLUMN)} FROM ${tableIdent(landingTable(ctx, sts.source.table))} AS ${q(SOURCE_ALIAS)} WHERE ${statusKey(ctx, sts).keep}`));
+  return statement((w) =>
+    w.line(
+      `SELECT count(*) AS ${q(MISSING_KEYS_COLUMN)} FROM ${tableIdent(landingTable(ctx, sts.source.table))} AS ${q(SOURCE_ALIAS)} WHERE ${parentKeyHash(ctx, sts.parentKind, sts.parent, sts.source.columns).keep}`,
+    ),
+  );
 }
 
 /** A status tracking satellite's load: the statement that loads its table and, for a CDC table with a delta order, the one that then fills its register. */
@@ -93,7 +84,7 @@ export interface StatusLoad {
 export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTrackingSatellite): StatusLoad {
   const { as, col, quoteIdent: q, tableIdent } = ctx.sql;
   const d = ctx.dialect;
-  const key = statusKey(ctx, sts);
+  const key = parentKeyHash(ctx, sts.parentKind, sts.parent, sts.source.columns);
   const table = tableIdent(entityTable(ctx, sts.kind, sts.name));
   const hk = q(sts.parentHashKey);
   const deleted = q(IS_DELETED_COLUMN);

@@ -12,7 +12,7 @@
  */
 import { linkKeyColumns, METADATA_COLUMNS, printColumnType, type Column, type ColumnType, type Hub, type Link } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
-import type { SqlContext } from './context.js';
+import { need, type SqlContext } from './context.js';
 import { groupableForHashing, hashExpression, missingKey, type HashInput } from './hashing.js';
 import { entityTable, landingTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
@@ -240,6 +240,21 @@ export function childKeyInputs(ctx: SqlContext, link: LinkKeys, columns: Readonl
  */
 export function linkKeep(ctx: SqlContext, perHub: ReadonlyArray<ReadonlyArray<HashInput>>): string {
   return `NOT (${perHub.map((inputs) => missingKey(ctx.dialect, inputs)).join(' AND ')})`;
+}
+
+/**
+ * The hash key of the hub or link `parent` from landing columns holding its key (a hub's business
+ * key, or a link's key columns), and the condition that a row carries it: what a satellite, link
+ * satellite or status tracking satellite stages as its parent hash key.
+ */
+export function parentKeyHash(ctx: SqlContext, kind: 'hub' | 'link', parent: string, columns: ReadonlyArray<string>): { readonly hash: string; readonly keep: string } {
+  if (kind === 'hub') {
+    const inputs = keyInputs(ctx.dialect, columns, need(ctx.hubs, parent, 'hub').businessKeys);
+    return { hash: hashExpression(ctx.dialect, ctx.model.hashing, inputs, 'key'), keep: `NOT ${missingKey(ctx.dialect, inputs)}` };
+  }
+  const link = need(ctx.links, parent, 'link');
+  const perHub = linkInputs(ctx, link, columns);
+  return { hash: hashExpression(ctx.dialect, ctx.model.hashing, [...perHub.flat(), ...childKeyInputs(ctx, link, columns)], 'key'), keep: linkKeep(ctx, perHub) };
 }
 
 export function linkLoad(ctx: SqlContext, link: Link): Statement {
