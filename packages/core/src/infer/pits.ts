@@ -69,7 +69,11 @@ export function buildPits(spec: Spec, rv: RawVault, controls: ReadonlyArray<Snap
     parentHashKey: c.parent.hashKey,
     satellites: c.satellites,
     snapshotControl: control.name,
-    derivedFrom: [{ layer: 'raw_vault', kind: c.parent.kind, name: c.parent.name }, ...c.satellites.map((s): EntityRef => ({ layer: 'raw_vault', kind: s.kind, name: s.name }))],
+    derivedFrom: [
+      { layer: 'raw_vault', kind: c.parent.kind, name: c.parent.name },
+      ...c.satellites.map((s): EntityRef => ({ layer: 'raw_vault', kind: s.kind, name: s.name })),
+      { layer: 'business_vault', kind: 'snapshot_control', name: control.name },
+    ],
     evidence: [{ rule: 'bv.pit', detail: `${why}: pointers into ${c.satellites.map((s) => s.name).join(', ')} at each snapshot date of ${control.name}` }],
     origin,
   });
