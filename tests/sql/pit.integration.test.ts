@@ -337,25 +337,30 @@ async function reset(model: VaultModel): Promise<void> {
 
 describe('point-in-time tables, for any history', () => {
   let prefix: string | undefined;
-  test.prop([history, snapshots], { numRuns: 20 })('hold the naive as-of rows, batch by batch as in one load', async (steps, settings) => {
-    const first = prefix === undefined;
-    prefix ??= db.newPrefix('pitp');
-    const model = compiled(settings, prefix);
-    if (first) for (const s of sqlPlan(model).setup) await db.query(s.sql);
-    else await reset(model);
-    const ts = timestamps(steps);
-    const batches = new Map(ts.map((x, i) => [epoch(x), `B${i + 1}`] as const));
-    for (const [i, s] of steps.entries()) await deliver(model, s.batch, ts[i]!);
-    const last = ts[ts.length - 1]!;
-    const expected = await naive(model, last, batches);
-    const incremental = { partner: await pitRows(model, 'partner', batches), link: await pitRows(model, 'signal_partner', batches) };
-    expect(incremental).toEqual(expected);
-    // A rerun adds nothing.
-    await loadPits(model, last);
-    expect({ partner: await count(model, 'partner'), link: await count(model, 'signal_partner') }).toEqual({ partner: expected.partner.length, link: expected.link.length });
-    // A rebuild (truncate, load once at the last timestamp) gives the same rows.
-    await db.query(`TRUNCATE ${table(model, 'pit', 'partner')}, ${table(model, 'pit', 'signal_partner')}`);
-    await loadPits(model, last);
-    expect({ partner: await pitRows(model, 'partner', batches), link: await pitRows(model, 'signal_partner', batches) }).toEqual(incremental);
-  });
+  test.prop([history, snapshots], { numRuns: 20 })(
+    'hold the naive as-of rows, batch by batch as in one load',
+    async (steps, settings) => {
+      const first = prefix === undefined;
+      prefix ??= db.newPrefix('pitp');
+      const model = compiled(settings, prefix);
+      if (first) for (const s of sqlPlan(model).setup) await db.query(s.sql);
+      else await reset(model);
+      const ts = timestamps(steps);
+      const batches = new Map(ts.map((x, i) => [epoch(x), `B${i + 1}`] as const));
+      for (const [i, s] of steps.entries()) await deliver(model, s.batch, ts[i]!);
+      const last = ts[ts.length - 1]!;
+      const expected = await naive(model, last, batches);
+      const incremental = { partner: await pitRows(model, 'partner', batches), link: await pitRows(model, 'signal_partner', batches) };
+      expect(incremental).toEqual(expected);
+      // A rerun adds nothing.
+      await loadPits(model, last);
+      expect({ partner: await count(model, 'partner'), link: await count(model, 'signal_partner') }).toEqual({ partner: expected.partner.length, link: expected.link.length });
+      // A rebuild (truncate, load once at the last timestamp) gives the same rows.
+      await db.query(`TRUNCATE ${table(model, 'pit', 'partner')}, ${table(model, 'pit', 'signal_partner')}`);
+      await loadPits(model, last);
+      expect({ partner: await pitRows(model, 'partner', batches), link: await pitRows(model, 'signal_partner', batches) }).toEqual(incremental);
+      // Twenty histories of up to five batches through the whole plan: more than the default minute on a busy machine.
+    },
+    300_000,
+  );
 });
