@@ -58,12 +58,14 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const cutOff = col(A.snapshots, A.cutOff);
   const key = col(A.keys, pit.parentHashKey);
   const pointers = pit.satellites.map((s, i) => ({ satellite: timedSatellite(ctx, s), alias: `$v${i + 1}`, columns: pitPointerColumns(s) }));
+  const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, pit.parentHashKey)} <> ${zero})`;
   // A snapshot to fill: past its cut-off, without rows yet, and with a key known by then.
   const toFill = (c: string): string =>
     [
       `${snapshotCutoff(ctx, col(c, date))} <= ${$1}`,
       `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(c, date)})`,
-      `EXISTS (SELECT 1 FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, METADATA_COLUMNS.loadTimestamp)} < ${snapshotCutoff(ctx, col(c, date))} AND ${col(A.known, pit.parentHashKey)} <> ${zero})`,
+      // The first key's load, once for the statement (no key yet: NULL, nothing to fill).
+      `${firstKey} < ${snapshotCutoff(ctx, col(c, date))}`,
     ].join(' AND ');
   // P: the latest snapshot filled before the first one to fill (NULL: none).
   const previous = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
