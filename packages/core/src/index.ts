@@ -16,6 +16,7 @@ export type {
   ColumnSpec,
   ColumnSpecObject,
   DimensionalModelSpec,
+  DimensionHistory,
   DeletesSpec,
   DuplicatesSpec,
   FrameworkSpec,

@@ -227,5 +227,6 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,
   reporting_view: viewColumns,
-  dimensional_model: (d, { model }) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
+  // Type 2: each dimension's version key (a hash too) beside its hash key.
+  dimensional_model: (d, { model }) => [...d.dimensions.flatMap((x) => [hash(model, x.hashKey), ...(x.versionKey === undefined ? [] : [hash(model, x.versionKey)])]), ...d.measures.map(plain)],
 };

@@ -3,7 +3,7 @@
  * tools and reviewers (docs/manifest.md documents every field). Keys are always in the same
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
-import type { EntityKind, EntitySource, VaultEntity, VaultModel } from '@vault/core';
+import { METADATA_COLUMNS, type EntityKind, type EntitySource, type VaultEntity, type VaultModel } from '@vault/core';
 import {
   KINDS,
   VAULT_LAYERS,
@@ -15,6 +15,7 @@ import {
   kindsOfLayer,
   printColumnType,
   qualifiedName,
+  VERSION_COLUMNS,
   type ByPlural,
   type EntityOfKind,
   type KindHandlers,
@@ -59,6 +60,16 @@ export interface ManifestSnapshots {
   readonly keep?: ReadonlyArray<{ readonly every: string; readonly for_days?: number }>;
 }
 
+/** A type-2 dimensional model's versions: the fact's date that picks them, the validity columns of each dimension view, and the version key column per dimension. */
+export interface ManifestVersions {
+  readonly history: 'type2';
+  readonly fact_date: string;
+  readonly valid_from: string;
+  readonly valid_to: string;
+  readonly is_current: string;
+  readonly version_keys: { readonly [dimension: string]: string };
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -83,6 +94,8 @@ export interface ManifestEntity {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** The snapshot control: its settings, defaults filled in (docs/spec.md, "Snapshots"). */
   readonly snapshots?: ManifestSnapshots;
+  /** Type-2 dimensional models: how the dimensions keep versions and which one a fact points at (docs/sql.md, "Type-2 dimensions"). */
+  readonly versions?: ManifestVersions;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -210,6 +223,7 @@ interface KindFields {
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly snapshots?: ManifestSnapshots;
+  readonly versions?: ManifestVersions;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -239,6 +253,24 @@ const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link
   ...(s.lookups === undefined ? {} : { lookups: s.lookups.map((l) => ({ reference_table: l.referenceTable, code_columns: [...l.codeColumns], columns: l.columns.map((c) => c.name) })) }),
 });
 const accessEntity = (): KindFields => ({ sources: [] });
+
+/** A dimensional model's fields: its versions under type 2, nothing more under type 1 (so type-1 manifests keep their bytes). */
+const dimensionalModel = (d: EntityOfKind<'dimensional_model'>): KindFields => {
+  if (d.history === 'type1') return accessEntity();
+  const versions: ManifestVersions = {
+    history: d.history,
+    fact_date: d.factDate?.name ?? METADATA_COLUMNS.loadTimestamp,
+    valid_from: VERSION_COLUMNS.from,
+    valid_to: VERSION_COLUMNS.to,
+    is_current: VERSION_COLUMNS.isCurrent,
+    version_keys: Object.fromEntries(d.dimensions.map((x) => [x.name, x.versionKey ?? fail(d.name, x.name)])),
+  };
+  return { versions, sources: [] };
+};
+
+function fail(model: string, dimension: string): never {
+  throw new Error(`vault manifest: dimension '${dimension}' of type-2 model '${model}' has no version key`);
+}
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
 const childKeys = (l: EntityOfKind<'link' | 'non_historized_link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
@@ -302,7 +334,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   business_satellite: businessSatellite,
   business_link_satellite: businessSatellite,
   presentation_view: accessEntity,
-  dimensional_model: accessEntity,
+  dimensional_model: dimensionalModel,
   reporting_view: accessEntity,
 };
 
@@ -324,6 +356,7 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
+    ...(fields.versions !== undefined ? { versions: fields.versions } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),

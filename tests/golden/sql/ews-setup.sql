@@ -686,42 +686,64 @@ WHERE "b"."early_warning_signal_input_hk" <> '00000000000000000000000000000000';
 
 CREATE OR REPLACE VIEW "access_layer"."dim_early_warning_signal_star_early_warning_signal" AS
 SELECT
-  "b"."early_warning_signal_hk" AS "early_warning_signal_hk",
-  "b"."early_warning_signal_id" AS "early_warning_signal_id",
-  "s"."analyst_comment" AS "analyst_comment",
-  "s"."days_past_due" AS "days_past_due",
-  "s"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
-  "s"."severity_level" AS "severity_level",
-  "s"."signal_date" AS "signal_date",
-  "s"."signal_type" AS "signal_type",
-  "s"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
-  "s"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
-  "s"."risk_band" AS "risk_band",
-  "s"."score_trend" AS "score_trend"
-FROM "business_vault"."bhub_early_warning_signal" AS "b"
-LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "s"
-  ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk";
+  "v"."early_warning_signal_hk" AS "early_warning_signal_hk",
+  CASE WHEN "v"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN '00000000000000000000000000000000' ELSE CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(upper(btrim(CAST("v"."early_warning_signal_hk" AS text)) COLLATE "C"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(COALESCE(rtrim(to_char(("v"."valid_from" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US BC'), ' AD'), CASE WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = 'infinity' THEN 'INFINITY' WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = '-infinity' THEN '-INFINITY' END), '^^'), 'UTF8')) AS char(32)) END AS "early_warning_signal_version_key",
+  "v"."valid_from",
+  "v"."valid_to",
+  "v"."is_current",
+  "v"."early_warning_signal_id" AS "early_warning_signal_id",
+  "v"."analyst_comment" AS "analyst_comment",
+  "v"."days_past_due" AS "days_past_due",
+  "v"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
+  "v"."severity_level" AS "severity_level",
+  "v"."signal_date" AS "signal_date",
+  "v"."signal_type" AS "signal_type",
+  "v"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
+  "v"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
+  "v"."risk_band" AS "risk_band",
+  "v"."score_trend" AS "score_trend"
+FROM "business_vault"."hist_bsat_early_warning_signal" AS "v"
+WHERE "v"."early_warning_signal_hk" = '00000000000000000000000000000000' OR (("v"."signal_date" IS NOT NULL));
 
 CREATE OR REPLACE VIEW "access_layer"."dim_early_warning_signal_star_business_partner" AS
 SELECT
-  "b"."business_partner_hk" AS "business_partner_hk",
-  "b"."business_partner_id" AS "business_partner_id"
-FROM "business_vault"."bhub_business_partner" AS "b";
+  "v"."business_partner_hk" AS "business_partner_hk",
+  CASE WHEN "v"."business_partner_hk" = '00000000000000000000000000000000' THEN '00000000000000000000000000000000' ELSE CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(upper(btrim(CAST("v"."business_partner_hk" AS text)) COLLATE "C"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(COALESCE(rtrim(to_char(("v"."valid_from" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US BC'), ' AD'), CASE WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = 'infinity' THEN 'INFINITY' WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = '-infinity' THEN '-INFINITY' END), '^^'), 'UTF8')) AS char(32)) END AS "business_partner_version_key",
+  "v"."valid_from",
+  "v"."valid_to",
+  "v"."is_current",
+  "v"."business_partner_id" AS "business_partner_id"
+FROM (
+  SELECT
+    "b".*,
+    "load_ts" AS "valid_from",
+    CAST(NULL AS timestamptz) AS "valid_to",
+    TRUE AS "is_current"
+  FROM "business_vault"."bhub_business_partner" AS "b"
+) AS "v";
 
 CREATE OR REPLACE VIEW "access_layer"."fct_early_warning_signal_star" AS
 SELECT
   COALESCE("j1"."early_warning_signal_hk", '00000000000000000000000000000000') AS "early_warning_signal_hk",
-  COALESCE("j2"."business_partner_hk", '00000000000000000000000000000000') AS "business_partner_hk",
-  "j3"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
-  "j3"."days_past_due" AS "days_past_due",
-  "j3"."score_trend" AS "score_trend"
+  COALESCE("j2"."early_warning_signal_version_key", '00000000000000000000000000000000') AS "early_warning_signal_version_key",
+  COALESCE("j3"."business_partner_hk", '00000000000000000000000000000000') AS "business_partner_hk",
+  COALESCE("j4"."business_partner_version_key", '00000000000000000000000000000000') AS "business_partner_version_key",
+  "j5"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
+  "j5"."days_past_due" AS "days_past_due",
+  "j5"."score_trend" AS "score_trend"
 FROM "business_vault"."blnk_early_warning_signal_business_partner" AS "f"
 LEFT JOIN "business_vault"."bhub_early_warning_signal" AS "j1"
   ON "j1"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
-LEFT JOIN "business_vault"."bhub_business_partner" AS "j2"
-  ON "j2"."business_partner_hk" = "f"."business_partner_hk"
-LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "j3"
-  ON "j3"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
+LEFT JOIN "access_layer"."dim_early_warning_signal_star_early_warning_signal" AS "j2"
+  ON "j2"."early_warning_signal_hk" = "f"."early_warning_signal_hk" AND "j2"."valid_from" <= "f"."load_ts" AND ("j2"."valid_to" IS NULL OR "j2"."valid_to" > "f"."load_ts")
+LEFT JOIN "business_vault"."bhub_business_partner" AS "j3"
+  ON "j3"."business_partner_hk" = "f"."business_partner_hk"
+LEFT JOIN "access_layer"."dim_early_warning_signal_star_business_partner" AS "j4"
+  ON "j4"."business_partner_hk" = "f"."business_partner_hk" AND "j4"."valid_from" <= "f"."load_ts" AND ("j4"."valid_to" IS NULL OR "j4"."valid_to" > "f"."load_ts")
+LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "j5"
+  ON "j5"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
 WHERE "f"."early_warning_signal_business_partner_hk" <> '00000000000000000000000000000000';
 
 CREATE OR REPLACE VIEW "access_layer"."rv_high_risk_signals" AS

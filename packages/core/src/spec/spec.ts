@@ -164,7 +164,14 @@ export interface DimensionalModelSpec {
   readonly measures: ReadonlyArray<string>;
   /** Hubs that become dimensions; default: every hub of the fact link. */
   readonly dimensions?: ReadonlyArray<string>;
+  /** `type1` (default): current values; `type2`: one dimension row per version (docs/sql.md, "Type-2 dimensions"). */
+  readonly history?: DimensionHistory;
+  /** Type 2: the fact's date or timestamp column that picks each dimension's version; default: the fact's load_ts. */
+  readonly fact_date?: string;
 }
+
+/** How a dimensional model's dimensions keep their members' changes: current values only, or every version. */
+export type DimensionHistory = 'type1' | 'type2';
 
 export interface ReportingViewSpec {
   readonly description?: string;

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"snapshots":{"type":"object","additionalProperties":false,"required":["start"],"description":"Snapshot control: the as-of dates reports read (docs/spec.md, \"Snapshots\").","properties":{"start":{"type":"string","description":"First snapshot date, YYYY-MM-DD."},"end":{"type":"string","description":"Last snapshot date, YYYY-MM-DD, or 'today' (the batch load timestamp's date, UTC). Default today."},"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"Which dates are snapshots. Default day."},"keep":{"type":"array","minItems":1,"description":"Retention: a snapshot is kept while some rule keeps it.","items":{"type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"day, or the last day of each ISO week (Sunday), month, quarter or year."},"for_days":{"type":"integer","minimum":1,"description":"Keep for this many days back from the latest snapshot. Default: always."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"history":{"type":"string","enum":["type1","type2"],"description":"type1 (default): each dimension holds its members' current values; type2: one row per version of each member, and each fact points at the version valid at its fact_date."},"fact_date":{"type":"string","minLength":1,"description":"type2: the date or timestamp column of the fact (its own, or of its business satellite) that picks the dimension versions; default: the fact's load_ts."}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"snapshots":{"type":"object","additionalProperties":false,"required":["start"],"description":"Snapshot control: the as-of dates reports read (docs/spec.md, \"Snapshots\").","properties":{"start":{"type":"string","description":"First snapshot date, YYYY-MM-DD."},"end":{"type":"string","description":"Last snapshot date, YYYY-MM-DD, or 'today' (the batch load timestamp's date, UTC). Default today."},"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"Which dates are snapshots. Default day."},"keep":{"type":"array","minItems":1,"description":"Retention: a snapshot is kept while some rule keeps it.","items":{"type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"day, or the last day of each ISO week (Sunday), month, quarter or year."},"for_days":{"type":"integer","minimum":1,"description":"Keep for this many days back from the latest snapshot. Default: always."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2175,7 +2175,7 @@ vErrors.push(err164);
 errors++;
 }
 for(const key20 in data76){
-if(!((((key20 === "description") || (key20 === "fact")) || (key20 === "measures")) || (key20 === "dimensions"))){
+if(!((((((key20 === "description") || (key20 === "fact")) || (key20 === "measures")) || (key20 === "dimensions")) || (key20 === "history")) || (key20 === "fact_date"))){
 const err165 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err165];
@@ -2326,9 +2326,10 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+if(data76.history !== undefined){
+let data83 = data76.history;
+if(typeof data83 !== "string"){
+const err177 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data83};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2337,10 +2338,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-}
-else {
-const err178 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data75};
+if(!((data83 === "type1") || (data83 === "type2"))){
+const err178 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data83};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2350,14 +2349,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data72.reporting_views !== undefined){
-let data83 = data72.reporting_views;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-for(const key21 in data83){
-let data84 = data83[key21];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.from === undefined){
-const err179 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+if(data76.fact_date !== undefined){
+let data84 = data76.fact_date;
+if(typeof data84 === "string"){
+if(data84.length < 1){
+const err179 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data84};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2366,9 +2362,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-for(const key22 in data84){
-if(!((((key22 === "description") || (key22 === "from")) || (key22 === "columns")) || (key22 === "filter"))){
-const err180 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+}
+else {
+const err180 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data84};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2378,10 +2374,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data84.description !== undefined){
-let data85 = data84.description;
-if(typeof data85 !== "string"){
-const err181 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data85};
+}
+else {
+const err181 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2391,11 +2386,9 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data84.from !== undefined){
-let data86 = data84.from;
-if(typeof data86 === "string"){
-if(data86.length < 1){
-const err182 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data86};
+}
+else {
+const err182 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data75};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2405,8 +2398,14 @@ vErrors.push(err182);
 errors++;
 }
 }
-else {
-const err183 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data86};
+if(data72.reporting_views !== undefined){
+let data85 = data72.reporting_views;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key21 in data85){
+let data86 = data85[key21];
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.from === undefined){
+const err183 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2415,12 +2414,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-if(data84.columns !== undefined){
-let data87 = data84.columns;
-if(Array.isArray(data87)){
-if(data87.length < 1){
-const err184 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data87};
+for(const key22 in data86){
+if(!((((key22 === "description") || (key22 === "from")) || (key22 === "columns")) || (key22 === "filter"))){
+const err184 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2429,12 +2425,11 @@ vErrors.push(err184);
 }
 errors++;
 }
-const len16 = data87.length;
-for(let i16=0; i16<len16; i16++){
-let data88 = data87[i16];
-if(typeof data88 === "string"){
-if(data88.length < 1){
-const err185 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data88};
+}
+if(data86.description !== undefined){
+let data87 = data86.description;
+if(typeof data87 !== "string"){
+const err185 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data87};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2444,8 +2439,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-else {
-const err186 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data88};
+if(data86.from !== undefined){
+let data88 = data86.from;
+if(typeof data88 === "string"){
+if(data88.length < 1){
+const err186 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data88};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2455,9 +2453,8 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
 else {
-const err187 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data87};
+const err187 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data88};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2467,11 +2464,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data84.filter !== undefined){
-let data89 = data84.filter;
-if(typeof data89 === "string"){
+if(data86.columns !== undefined){
+let data89 = data86.columns;
+if(Array.isArray(data89)){
 if(data89.length < 1){
-const err188 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data89};
+const err188 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data89};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2480,9 +2477,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-else {
-const err189 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data89};
+const len16 = data89.length;
+for(let i16=0; i16<len16; i16++){
+let data90 = data89[i16];
+if(typeof data90 === "string"){
+if(data90.length < 1){
+const err189 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data90};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2492,9 +2492,8 @@ vErrors.push(err189);
 errors++;
 }
 }
-}
 else {
-const err190 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data84};
+const err190 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data90};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2506,7 +2505,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data83};
+const err191 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data89};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2516,9 +2515,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data72};
+if(data86.filter !== undefined){
+let data91 = data86.filter;
+if(typeof data91 === "string"){
+if(data91.length < 1){
+const err192 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data91};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2528,11 +2529,8 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data.snapshots !== undefined){
-let data90 = data.snapshots;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.start === undefined){
-const err193 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema11.properties.snapshots.required,parentSchema:schema11.properties.snapshots,data:data90};
+else {
+const err193 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data91};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2541,9 +2539,10 @@ vErrors.push(err193);
 }
 errors++;
 }
-for(const key23 in data90){
-if(!((((key23 === "start") || (key23 === "end")) || (key23 === "every")) || (key23 === "keep"))){
-const err194 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots,data:data90};
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2553,10 +2552,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data90.start !== undefined){
-let data91 = data90.start;
-if(typeof data91 !== "string"){
-const err195 = {instancePath:instancePath+"/snapshots/start",schemaPath:"#/properties/snapshots/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.start.type,parentSchema:schema11.properties.snapshots.properties.start,data:data91};
+}
+else {
+const err195 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data85};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2566,10 +2564,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data90.end !== undefined){
-let data92 = data90.end;
-if(typeof data92 !== "string"){
-const err196 = {instancePath:instancePath+"/snapshots/end",schemaPath:"#/properties/snapshots/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.end.type,parentSchema:schema11.properties.snapshots.properties.end,data:data92};
+}
+else {
+const err196 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data72};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2579,10 +2576,11 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data90.every !== undefined){
-let data93 = data90.every;
-if(typeof data93 !== "string"){
-const err197 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.every.type,parentSchema:schema11.properties.snapshots.properties.every,data:data93};
+if(data.snapshots !== undefined){
+let data92 = data.snapshots;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.start === undefined){
+const err197 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema11.properties.snapshots.required,parentSchema:schema11.properties.snapshots,data:data92};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2591,8 +2589,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(!(((((data93 === "day") || (data93 === "week_end")) || (data93 === "month_end")) || (data93 === "quarter_end")) || (data93 === "year_end"))){
-const err198 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.every,data:data93};
+for(const key23 in data92){
+if(!((((key23 === "start") || (key23 === "end")) || (key23 === "every")) || (key23 === "keep"))){
+const err198 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots,data:data92};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2602,11 +2601,10 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data90.keep !== undefined){
-let data94 = data90.keep;
-if(Array.isArray(data94)){
-if(data94.length < 1){
-const err199 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.snapshots.properties.keep,data:data94};
+if(data92.start !== undefined){
+let data93 = data92.start;
+if(typeof data93 !== "string"){
+const err199 = {instancePath:instancePath+"/snapshots/start",schemaPath:"#/properties/snapshots/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.start.type,parentSchema:schema11.properties.snapshots.properties.start,data:data93};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2615,12 +2613,11 @@ vErrors.push(err199);
 }
 errors++;
 }
-const len17 = data94.length;
-for(let i17=0; i17<len17; i17++){
-let data95 = data94[i17];
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.every === undefined){
-const err200 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema11.properties.snapshots.properties.keep.items.required,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data95};
+}
+if(data92.end !== undefined){
+let data94 = data92.end;
+if(typeof data94 !== "string"){
+const err200 = {instancePath:instancePath+"/snapshots/end",schemaPath:"#/properties/snapshots/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.end.type,parentSchema:schema11.properties.snapshots.properties.end,data:data94};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2629,9 +2626,11 @@ vErrors.push(err200);
 }
 errors++;
 }
-for(const key24 in data95){
-if(!((key24 === "every") || (key24 === "for_days"))){
-const err201 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data95};
+}
+if(data92.every !== undefined){
+let data95 = data92.every;
+if(typeof data95 !== "string"){
+const err201 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.every.type,parentSchema:schema11.properties.snapshots.properties.every,data:data95};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2640,11 +2639,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
-if(data95.every !== undefined){
-let data96 = data95.every;
-if(typeof data96 !== "string"){
-const err202 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.keep.items.properties.every.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data96};
+if(!(((((data95 === "day") || (data95 === "week_end")) || (data95 === "month_end")) || (data95 === "quarter_end")) || (data95 === "year_end"))){
+const err202 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.every,data:data95};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2653,8 +2649,12 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(!(((((data96 === "day") || (data96 === "week_end")) || (data96 === "month_end")) || (data96 === "quarter_end")) || (data96 === "year_end"))){
-const err203 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.keep.items.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.keep.items.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data96};
+}
+if(data92.keep !== undefined){
+let data96 = data92.keep;
+if(Array.isArray(data96)){
+if(data96.length < 1){
+const err203 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.snapshots.properties.keep,data:data96};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2663,11 +2663,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-if(data95.for_days !== undefined){
-let data97 = data95.for_days;
-if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
-const err204 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.snapshots.properties.keep.items.properties.for_days.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data97};
+const len17 = data96.length;
+for(let i17=0; i17<len17; i17++){
+let data97 = data96[i17];
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.every === undefined){
+const err204 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema11.properties.snapshots.properties.keep.items.required,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2676,9 +2677,9 @@ vErrors.push(err204);
 }
 errors++;
 }
-if((typeof data97 == "number") && (isFinite(data97))){
-if(data97 < 1 || isNaN(data97)){
-const err205 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data97};
+for(const key24 in data97){
+if(!((key24 === "every") || (key24 === "for_days"))){
+const err205 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2688,10 +2689,10 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-}
-else {
-const err206 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.properties.keep.items.type,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data95};
+if(data97.every !== undefined){
+let data98 = data97.every;
+if(typeof data98 !== "string"){
+const err206 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.keep.items.properties.every.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data98};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2700,10 +2701,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-}
-else {
-const err207 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.snapshots.properties.keep.type,parentSchema:schema11.properties.snapshots.properties.keep,data:data94};
+if(!(((((data98 === "day") || (data98 === "week_end")) || (data98 === "month_end")) || (data98 === "quarter_end")) || (data98 === "year_end"))){
+const err207 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.keep.items.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.keep.items.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data98};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2713,9 +2712,10 @@ vErrors.push(err207);
 errors++;
 }
 }
-}
-else {
-const err208 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.type,parentSchema:schema11.properties.snapshots,data:data90};
+if(data97.for_days !== undefined){
+let data99 = data97.for_days;
+if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
+const err208 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.snapshots.properties.keep.items.properties.for_days.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data99};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2724,15 +2724,63 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-}
-else {
-const err209 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 < 1 || isNaN(data99)){
+const err209 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data99};
 if(vErrors === null){
 vErrors = [err209];
 }
 else {
 vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.properties.keep.items.type,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.snapshots.properties.keep.type,parentSchema:schema11.properties.snapshots.properties.keep,data:data96};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.type,parentSchema:schema11.properties.snapshots,data:data92};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+}
+else {
+const err213 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
 }
 errors++;
 }

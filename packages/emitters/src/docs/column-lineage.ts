@@ -31,6 +31,8 @@ export type ColumnOrigin =
   | { readonly kind: 'hash'; readonly columns: ReadonlyArray<string> }
   /** The hash key of that entity (a satellite's parent, a dimension's business hub). */
   | { readonly kind: 'hash_key_of'; readonly entity: string }
+  /** The key of that entity's version valid at the fact's date (a type-2 dimension): the hash of its hash key and `valid_from`. */
+  | { readonly kind: 'version_key_of'; readonly entity: string }
   /** The hash of the descriptive columns, to detect changes. */
   | { readonly kind: 'hashdiff' }
   /** Set by the load: load timestamp or record source. */
@@ -145,7 +147,11 @@ const ORIGINS: KindHandlers<Origins> = {
   business_link_satellite: businessSatelliteOrigins('business_link', 'link_satellite'),
   presentation_view: viewOrigins,
   dimensional_model: (d) => [
-    ...d.dimensions.map((x): readonly [string, ColumnOrigin] => [x.hashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'business_hub', name: x.businessHub }) }]),
+    ...d.dimensions.flatMap((x): Origins => {
+      const entity = qualifiedName({ kind: 'business_hub', name: x.businessHub });
+      // Type 2: the key of the member's version valid at the fact's date, a hash of its hash key and valid_from.
+      return [[x.hashKey, { kind: 'hash_key_of', entity }], ...(x.versionKey === undefined ? [] : [[x.versionKey, { kind: 'version_key_of', entity }] as const])];
+    }),
     ...d.measures.map(fromAccess),
   ],
   reporting_view: viewOrigins,

@@ -3,8 +3,8 @@
  * values of a business hub; dimensional models join their dimensions to the fact and name the
  * measures; reporting views filter and select.
  */
-import type { AccessColumn, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
-import { qualifiedName } from '@vault/core/internal';
+import { METADATA_COLUMNS, type AccessColumn, type DimensionalModel, type PresentationView, type ReportingView } from '@vault/core';
+import { qualifiedName, VERSION_COLUMNS } from '@vault/core/internal';
 import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 
 /** Where an access-layer column is read from. */
@@ -45,21 +45,25 @@ export function dimensionalModelDsl(model: DimensionalModel): EntityDsl {
     // A fact hub reaches the dimension through a link it drives: its current row per driving key.
     through: d.through === undefined ? null : { link: qualifiedName({ kind: 'business_link', name: d.through.link }), driving_key: d.through.drivingKey },
     attributes: d.attributes.map((a) => ({ name: a.name, ...accessColumn(a) })),
+    // Type 2: the column of the fact and of the dimension that names the member's version.
+    ...(d.versionKey === undefined ? {} : { version_key: d.versionKey }),
   }));
+  const factDate = model.factDate?.name ?? METADATA_COLUMNS.loadTimestamp;
+  // Type 2: each dimension keeps every version; a fact joins the one valid at its date (docs/sql.md, "Type-2 dimensions").
+  const versions =
+    model.history === 'type1' ? [] : [{ rule: 'type2_versions', fact_date: factDate, valid_from: VERSION_COLUMNS.from, valid_to: VERSION_COLUMNS.to, is_current: VERSION_COLUMNS.isCurrent }];
   return {
     mapping: {
       name: model.name,
       kind: model.kind,
       source_entity: qualifiedName({ kind: model.factKind, name: model.fact }),
       dimensions: model.dimensions.map((d) => d.name),
+      ...(model.history === 'type1' ? {} : { history: model.history, fact_date: factDate }),
       columns: accessColumns(model.measures),
     },
     steps: (scope) => [
       literalStep(scope.method('join_dimensions'), dimensions),
-      literalStep(
-        scope.method('apply_dimensional_logic'),
-        model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) })),
-      ),
+      literalStep(scope.method('apply_dimensional_logic'), [...versions, ...model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) }))]),
     ],
     businessKey: undefined,
   };

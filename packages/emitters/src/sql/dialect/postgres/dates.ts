@@ -26,4 +26,5 @@ export const dates: DateArithmetic = {
     }
   },
   daysBetween: (later, earlier) => `(${later} - ${earlier})`,
+  utcInstant: (timestamp) => `(${timestamp} AT TIME ZONE 'UTC')`,
 };
