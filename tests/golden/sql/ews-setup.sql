@@ -704,7 +704,7 @@ SELECT
   "v"."risk_band" AS "risk_band",
   "v"."score_trend" AS "score_trend"
 FROM "business_vault"."hist_bsat_early_warning_signal" AS "v"
-WHERE "v"."early_warning_signal_hk" = '00000000000000000000000000000000' OR (("v"."signal_date" IS NOT NULL));
+WHERE "v"."early_warning_signal_hk" = '00000000000000000000000000000000' OR ("v"."signal_date" IS NOT NULL);
 
 CREATE OR REPLACE VIEW "access_layer"."dim_early_warning_signal_star_business_partner" AS
 SELECT
