@@ -13,14 +13,14 @@
  * date) points at the unknown member's version, so even inner joins keep every fact.
  */
 import { METADATA_COLUMNS, type BusinessHub, type ColumnType, type Dimension, type DimensionalModel } from '@vault/core';
-import { VERSION_COLUMNS } from '@vault/core/internal';
-import { IS_DELETED_COLUMN, hashType } from '../columns.js';
+import { hashType } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
+import { KEY_IS_DELETED } from './business-history.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
 import { hashExpression } from './hashing.js';
-import { dimensionTable, entityTable } from './names.js';
-import { businessHistoryView, snapshotCutoff, validAt } from './pending-merge.js';
+import { businessHistoryView, dimensionTable, entityTable } from './names.js';
+import { snapshotCutoff, validAt, VALIDITY_COLUMNS } from './validity.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { createView } from './views.js';
 
@@ -32,7 +32,7 @@ function versionKey(ctx: SqlContext, alias: string, hashKey: string): string {
     ctx.model.hashing,
     [
       { sql: col(alias, hashKey), type: hashType(ctx.model.hashing.algorithm) },
-      { sql: col(alias, VERSION_COLUMNS.from), type: { kind: 'timestamptz' } },
+      { sql: col(alias, VALIDITY_COLUMNS.from), type: { kind: 'timestamptz' } },
     ],
     'key',
   );
@@ -45,7 +45,7 @@ export function dimensionVersionsView(ctx: SqlContext, model: DimensionalModel, 
   const { as, col, quoteIdent, quoteLiteral, tableIdent } = ctx.sql;
   const hub = need(ctx.businessHubs, d.businessHub, 'business hub');
   const sat = ctx.businessSatelliteOf.get(hub.name);
-  const versionColumns = [VERSION_COLUMNS.from, VERSION_COLUMNS.to, VERSION_COLUMNS.isCurrent].map((c) => col('v', c));
+  const versionColumns = [VALIDITY_COLUMNS.from, VALIDITY_COLUMNS.to, VALIDITY_COLUMNS.isCurrent].map((c) => col('v', c));
   return createView(ctx, dimensionTable(ctx, model.name, d.name), (w) => {
     w.line('SELECT');
     w.block(() =>
@@ -62,7 +62,7 @@ export function dimensionVersionsView(ctx: SqlContext, model: DimensionalModel, 
     const kept = [
       ...(hub.filter === undefined ? [] : [filterSql(ctx, hub.filter, offeredScope(ctx, 'v', hub.businessKeys, sat, 'v'))]),
       // The history view tells a deleted key's versions when the hub's status is tracked.
-      ...(tracked(ctx, hub) ? [`NOT ${col('v', IS_DELETED_COLUMN)}`] : []),
+      ...(tracked(ctx, hub) ? [`NOT ${col('v', KEY_IS_DELETED)}`] : []),
     ];
     // `renderExpr` parenthesises all but atoms, so one condition needs no more.
     if (kept.length > 0) w.line(`WHERE ${col('v', hub.hashKey)} = ${quoteLiteral(ctx.zeroHash)} OR ${kept.length === 1 ? kept[0]! : `(${kept.join(' AND ')})`}`);
@@ -82,9 +82,9 @@ function hubVersions(ctx: SqlContext, w: CodeWriter, hub: BusinessHub): void {
     w.block(() =>
       commaList(w, [
         `${quoteIdent('b')}.*`,
-        as(quoteIdent(METADATA_COLUMNS.loadTimestamp), VERSION_COLUMNS.from),
-        as(`CAST(NULL AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`, VERSION_COLUMNS.to),
-        as('TRUE', VERSION_COLUMNS.isCurrent),
+        as(quoteIdent(METADATA_COLUMNS.loadTimestamp), VALIDITY_COLUMNS.from),
+        as(`CAST(NULL AS ${ctx.dialect.columnType({ kind: 'timestamptz' })})`, VALIDITY_COLUMNS.to),
+        as('TRUE', VALIDITY_COLUMNS.isCurrent),
       ]),
     );
     w.line(`FROM ${tableIdent(entityTable(ctx, hub.kind, hub.name))} AS ${quoteIdent('b')}`);
@@ -92,7 +92,7 @@ function hubVersions(ctx: SqlContext, w: CodeWriter, hub: BusinessHub): void {
   w.line(`) AS ${quoteIdent('v')}`);
 }
 
-/** Whether a status tracking satellite tracks the hub's keys (then its history view carries `is_deleted`). */
+/** Whether a status tracking satellite tracks the hub's keys (then its history view carries `key_is_deleted`). */
 function tracked(ctx: SqlContext, hub: BusinessHub): boolean {
   return (ctx.statusTrackersOf.get(`hub:${hub.hub}`) ?? []).length > 0;
 }
@@ -106,8 +106,8 @@ export function validAtFactDate(ctx: SqlContext, alias: string, date: string, ty
   const { col } = ctx.sql;
   if (type.kind === 'date') return validAt(ctx, alias, snapshotCutoff(ctx, date));
   const t = type.kind === 'timestamp' ? ctx.dialect.dates.utcInstant(date) : date;
-  const to = col(alias, VERSION_COLUMNS.to);
-  return `${col(alias, VERSION_COLUMNS.from)} <= ${t} AND (${to} IS NULL OR ${to} > ${t})`;
+  const to = col(alias, VALIDITY_COLUMNS.to);
+  return `${col(alias, VALIDITY_COLUMNS.from)} <= ${t} AND (${to} IS NULL OR ${to} > ${t})`;
 }
 
 /** The fact's date: the column `factDate` names (SQL read by the fact view), or its load_ts. */

@@ -97,6 +97,14 @@ export function historyView({ model, dialect }: NameScope, sat: DeltaHistoryTabl
 /** What a history view's name starts with, before its table's. */
 export const HISTORY_PREFIX = 'hist_';
 
+/**
+ * `hist_` + the business satellite's view name, in the business vault.
+ * @example businessHistoryView({ model, dialect: postgresDialect }, { kind: 'business_satellite', name: 'facility' }) // { schema: 'business_vault', name: 'hist_bsat_facility' }
+ */
+export function businessHistoryView({ model, dialect }: NameScope, sat: { readonly kind: 'business_satellite' | 'business_link_satellite'; readonly name: string }): SqlTable {
+  return { schema: dialect.identifier(model.schemas.businessVault), name: dialect.identifier(`${HISTORY_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
+}
+
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */
 export function dimensionTable({ model, dialect }: NameScope, dimensionalModel: string, dimension: string): SqlTable {
   return { schema: dialect.identifier(model.schemas.accessLayer), name: dialect.identifier(`dim_${dimensionalModel}_${dimension}`) };

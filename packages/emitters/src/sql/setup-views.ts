@@ -6,8 +6,9 @@ import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, S
 import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
+import { businessSatelliteHistoryView } from './business-history.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
+import { businessHistoryView, dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
 import { effectivityHistoryView } from './effectivity-view.js';
 import { historyOfDeltaOrder } from './history-view.js';
 import { currentMultiActiveView, multiActiveCurrentView } from './multi-active.js';
@@ -40,8 +41,9 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   snapshot_control: (c, ctx) => [view(ctx, c, keptSnapshotsViewSql(ctx, c), keptSnapshotsView(ctx, c))],
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
-  business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
-  business_link_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
+  // Its current view and its history view (business-history.ts), which type-2 dimensions and as-of views read.
+  business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s)), view(ctx, s, businessSatelliteHistoryView(ctx, s), businessHistoryView(ctx, s))],
+  business_link_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s)), view(ctx, s, businessSatelliteHistoryView(ctx, s), businessHistoryView(ctx, s))],
   presentation_view: (v, ctx) => [view(ctx, v, presentationView(ctx, v))],
   dimensional_model: (m, ctx) => [
     // A dimension's view belongs to its dimensional model.

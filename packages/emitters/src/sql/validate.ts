@@ -9,7 +9,7 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import { businessHistoryView, dimensionTable, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -50,8 +50,8 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
   business_hub: none,
   business_link: none,
-  business_satellite: none,
-  business_link_satellite: none,
+  business_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
+  business_link_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
   presentation_view: none,
   dimensional_model: (m, names) => m.dimensions.map((d) => ({ table: dimensionTable(names, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
   reporting_view: none,

@@ -3,7 +3,7 @@ import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, S
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
+import { businessHistoryView, dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -61,8 +61,8 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   snapshot_control: (c, names) => [{ label: `snapshot control ${c.name} (kept)`, layer: 'business_vault', table: keptSnapshotsView(names, c) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
-  business_satellite: entityView('business_vault'),
-  business_link_satellite: entityView('business_vault'),
+  business_satellite: (s, names) => [...entityView('business_vault')(s, names), { label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: businessHistoryView(names, s) }],
+  business_link_satellite: (s, names) => [...entityView('business_vault')(s, names), { label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: businessHistoryView(names, s) }],
   presentation_view: entityView('access_layer'),
   dimensional_model: (m, names) => [
     ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(names, m.name, d.name) })),

@@ -1,0 +1,218 @@
+/**
+ * Business satellite history views against a real database (docs/sql.md, "History in the
+ * business vault"): a business satellite over two raw satellites (one with a delta order and a
+ * late row), a derived attribute and a status tracking delete gives the history rows worked out by
+ * hand; the current view equals the history's current rows that are not deleted, for every key;
+ * and for random histories the rows valid at any time equal a naive as-of computation from the
+ * raw tables.
+ *
+ * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { compileSpec, type Spec, type VaultModel } from '@vault/core';
+import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { dropSchemas, fileDatabase } from './database.js';
+
+const db = fileDatabase();
+
+const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
+
+/** Accounts: a CDC feed ordered by `seq` with a delete flag (a status tracking satellite), and notes about them from a second table. */
+const SPEC: Spec = {
+  version: 1,
+  model: 'hist',
+  tables: {
+    accounts: {
+      business_key: ['account_id'],
+      delta_order: 'seq',
+      columns: { account_id: { type: 'text', nullable: false }, seq: 'int', balance: 'int', is_deleted: 'boolean' },
+    },
+    account_notes: { hub: 'account', business_key: ['account_id'], columns: { account_id: { type: 'text', nullable: false }, note: 'text' } },
+  },
+  business_vault: { rules: { account: { derive: { doubled: 'balance * 2' } } } },
+};
+
+type Batch = Readonly<Record<string, ReadonlyArray<Readonly<Record<string, unknown>>>>>;
+
+const relation = (text: string): string => text.split('.').map(quoteIdent).join('.');
+const day = (b: number): string => new Date(Date.UTC(2024, 0, 1 + b)).toISOString();
+
+async function setUp(spec: Spec = SPEC): Promise<VaultModel> {
+  const { model: compiled, diagnostics } = compileSpec(spec);
+  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  const model = db.inNewSchemas(compiled, 'bh');
+  for (const st of sqlPlan(model).setup) await db.query(st.sql);
+  return model;
+}
+
+/** Lands one batch (every landing table emptied first) and runs every load under `ts`. */
+async function deliver(model: VaultModel, batch: Batch, ts: string): Promise<void> {
+  for (const t of landingTables(model)) {
+    await db.query(`DELETE FROM ${t.sql}`);
+    for (const row of batch[t.source] ?? []) {
+      const columns = Object.keys(row);
+      await db.query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+    }
+  }
+  for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
+}
+
+function bsat(model: VaultModel): { readonly current: string; readonly history: string } {
+  const block = sqlManifestBlock(
+    model.byKind.business_satellite.find((s) => s.name === 'account')!,
+    model,
+  );
+  return { current: relation(block.table), history: relation(block.history!) };
+}
+
+/** The raw tables of the model, quoted. */
+function raw(model: VaultModel): { readonly hub: string; readonly accounts: string; readonly notes: string; readonly status: string } {
+  const table = (e: Parameters<typeof sqlManifestBlock>[0]): string => relation(sqlManifestBlock(e, model).table);
+  const sat = (source: string) => model.byKind.satellite.find((s) => s.source.table === source)!;
+  return { hub: table(model.byKind.hub[0]!), accounts: table(sat('accounts')), notes: table(sat('account_notes')), status: table(model.byKind.status_tracking_satellite[0]!) };
+}
+
+interface Seen {
+  readonly account_id: string;
+  readonly balance: number | null;
+  readonly note: string | null;
+  readonly doubled: number | null;
+  readonly key_is_deleted: boolean;
+}
+
+/** What the history view holds at time `t`: its rows valid then. */
+async function historyAt(model: VaultModel, t: string): Promise<Seen[]> {
+  const { history } = bsat(model);
+  const rows = await db.query<Seen>(
+    `SELECT account_id, balance, note, CAST(doubled AS int) AS doubled, key_is_deleted FROM ${history} WHERE valid_from < $1 AND (valid_to IS NULL OR valid_to >= $1) ORDER BY account_id`,
+    [t],
+  );
+  return rows.rows;
+}
+
+/**
+ * The same, computed naively from the raw tables by the definition (docs/sql.md, "As of a
+ * snapshot"): every key loaded before `t`; per raw satellite, among its rows loaded before `t`, the
+ * latest in change order (delta order NULLS LAST, then the compared value, then load_ts; without
+ * a delta order, load_ts).
+ */
+async function naiveAt(model: VaultModel, t: string): Promise<Seen[]> {
+  const r = raw(model);
+  const rows = await db.query<Seen>(
+    `SELECT h.account_id, a.balance, n.note, a.balance * 2 AS doubled, COALESCE(st.is_deleted, FALSE) AS key_is_deleted
+     FROM ${r.hub} AS h
+     LEFT JOIN LATERAL (SELECT * FROM ${r.accounts} AS x WHERE x.account_hk = h.account_hk AND x.load_ts < $1 ORDER BY x.delta_order DESC NULLS FIRST, x.hashdiff DESC, x.load_ts DESC LIMIT 1) AS a ON TRUE
+     LEFT JOIN LATERAL (SELECT * FROM ${r.notes} AS x WHERE x.account_hk = h.account_hk AND x.load_ts < $1 ORDER BY x.load_ts DESC LIMIT 1) AS n ON TRUE
+     LEFT JOIN LATERAL (SELECT * FROM ${r.status} AS x WHERE x.account_hk = h.account_hk AND x.load_ts < $1 ORDER BY x.delta_order DESC NULLS FIRST, x.load_ts DESC LIMIT 1) AS st ON TRUE
+     WHERE h.load_ts < $1
+     ORDER BY h.account_id`,
+    [t],
+  );
+  return rows.rows;
+}
+
+/** The current view equals the history's current rows that are not deleted, for every key. */
+async function expectCurrentIsLatest(model: VaultModel): Promise<void> {
+  const { current, history } = bsat(model);
+  const columns = 'account_hk, load_ts, record_source, hashdiff, note, balance, is_deleted, doubled';
+  const now = await db.query(`SELECT ${columns} FROM ${current} ORDER BY account_hk`);
+  const latest = await db.query(`SELECT ${columns} FROM ${history} WHERE is_current AND NOT key_is_deleted ORDER BY account_hk`);
+  expect(latest.rows).toEqual(now.rows);
+  // One current row per key, and each key's rows tile time: each ends where the next starts.
+  const gaps = await db.query(
+    `SELECT account_hk FROM (SELECT account_hk, valid_to, is_current, lead(valid_from) OVER (PARTITION BY account_hk ORDER BY valid_from) AS next FROM ${history}) AS x
+     WHERE valid_to IS DISTINCT FROM next OR is_current <> (next IS NULL)`,
+  );
+  expect(gaps.rows).toEqual([]);
+}
+
+const A = { accounts: 'accounts', notes: 'account_notes' } as const;
+
+describe(`business satellite history (${ON})`, () => {
+  it('gives the history worked out by hand: a late row changes nothing known, a delete stays with key_is_deleted', async () => {
+    const model = await setUp();
+    try {
+      await deliver(
+        model,
+        {
+          [A.accounts]: [
+            { account_id: 'A', seq: 1, balance: 100, is_deleted: false },
+            { account_id: 'B', seq: 1, balance: 50, is_deleted: false },
+          ],
+          [A.notes]: [{ account_id: 'A', note: 'hello' }],
+        },
+        day(0),
+      );
+      await deliver(model, { [A.accounts]: [{ account_id: 'A', seq: 3, balance: 300, is_deleted: false }], [A.notes]: [{ account_id: 'B', note: 'hi' }] }, day(1));
+      // Late: seq 2 comes after seq 3; B is deleted (its flag is a payload column too, so its satellite gets a row).
+      await deliver(
+        model,
+        {
+          [A.accounts]: [
+            { account_id: 'A', seq: 2, balance: 200, is_deleted: false },
+            { account_id: 'B', seq: 2, balance: 50, is_deleted: true },
+          ],
+        },
+        day(2),
+      );
+      await deliver(model, { [A.notes]: [{ account_id: 'A', note: 'bye' }] }, day(3));
+      const { history } = bsat(model);
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT account_id, valid_from, valid_to, is_current, load_ts, balance, note, CAST(doubled AS int) AS doubled, key_is_deleted FROM ${history} WHERE account_hk <> $1 ORDER BY account_id, valid_from`,
+        ['0'.repeat(32)],
+      );
+      const d = (b: number): Date => new Date(day(b));
+      const row = (id: string, from: number, to: number | null, loaded: number, balance: number, note: string | null, deleted = false) => ({
+        account_id: id,
+        valid_from: d(from),
+        valid_to: to === null ? null : d(to),
+        is_current: to === null,
+        load_ts: d(loaded),
+        balance,
+        note,
+        doubled: balance * 2,
+        key_is_deleted: deleted,
+      });
+      expect(rows.rows).toEqual([
+        // A: seq 3 replaces seq 1 at day 1; the late seq 2 (day 2) is never what was known; the note changes at day 3.
+        row('A', 0, 1, 0, 100, 'hello'),
+        row('A', 1, 3, 1, 300, 'hello'),
+        row('A', 3, null, 3, 300, 'bye'),
+        // B: a note at day 1, deleted at day 2 (its satellite row of the delete is loaded then too).
+        row('B', 0, 1, 0, 50, null),
+        row('B', 1, 2, 1, 50, 'hi'),
+        row('B', 2, null, 2, 50, 'hi', true),
+      ]);
+      await expectCurrentIsLatest(model);
+      for (const t of [day(0), day(0.5), day(1), day(1.5), day(2), day(2.5), day(3), day(9)]) expect(await historyAt(model, t), t).toEqual(await naiveAt(model, t));
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
+  const key = fc.constantFrom('A', 'B', 'C');
+  const batchArb = fc.record({
+    accounts: fc.uniqueArray(
+      fc.record({ account_id: key, seq: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 6 }), balance: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 5 }), is_deleted: fc.boolean() }),
+      {
+        maxLength: 4,
+        selector: (r) => `${r.account_id}\u0000${r.seq}`,
+      },
+    ),
+    notes: fc.uniqueArray(fc.record({ account_id: key, note: fc.option(fc.constantFrom('x', 'y', 'z'), { freq: 5 }) }), { maxLength: 3, selector: (r) => r.account_id }),
+  });
+
+  test.prop([fc.array(batchArb, { minLength: 1, maxLength: 4 })], { numRuns: 25 })('for random histories, the rows valid at any time are the naive as-of rows from the raw tables', async (batches) => {
+    const model = await setUp();
+    try {
+      for (const [b, batch] of batches.entries()) await deliver(model, { [A.accounts]: batch.accounts, [A.notes]: batch.notes }, day(b));
+      for (let b = 0; b <= batches.length; b++) {
+        for (const t of [day(b), day(b + 0.5)]) expect(await historyAt(model, t), t).toEqual(await naiveAt(model, t));
+      }
+      await expectCurrentIsLatest(model);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+});
