@@ -29,7 +29,7 @@ const SPEC: Spec = {
     },
     scores: {
       business_key: ['score_id'],
-      columns: { score_id: { type: 'text', nullable: false }, partner_id: 'text', scored_on: 'date', amount: 'int' },
+      columns: { score_id: { type: 'text', nullable: false }, partner_id: 'text', scored_on: 'date', scored_at: 'timestamp', amount: 'int' },
       references: [{ columns: ['partner_id'], table: 'partners' }],
     },
   },
@@ -49,6 +49,8 @@ const SPEC: Spec = {
       star_now: { fact: 'score', measures: ['score_id', 'amount'] },
       // Type 2 at the fact's load_ts: the versions the vault held when the score came.
       star_loaded: { fact: 'score', measures: ['score_id'], history: 'type2' },
+      // Type 2 at a timestamp without time zone, read as UTC.
+      star_at: { fact: 'score', measures: ['score_id'], history: 'type2', fact_date: 'scored_at' },
     },
   },
 };
@@ -64,6 +66,7 @@ interface Score {
   readonly score_id: string;
   readonly partner_id: string | null;
   readonly scored_on: string | null;
+  readonly scored_at?: string;
   readonly amount: number;
 }
 interface Batch {
@@ -175,6 +178,9 @@ describe(`type-2 dimensions (${ON})`, () => {
             score('q1-unknown-yet', 'Q', '2024-01-25'),
             score('q2-known', 'Q', '2024-02-05'),
             score('z1-no-partner', null, '2024-02-05'),
+            // B is loaded at noon on Jan 20: a timestamp sees it from that instant on.
+            { ...score('t1-before-noon', 'P', null), scored_at: '2024-01-20 11:59:59' },
+            { ...score('t2-at-noon', 'P', null), scored_at: '2024-01-20 12:00:00' },
           ],
         },
         loadTs(2),
@@ -194,6 +200,8 @@ describe(`type-2 dimensions (${ON})`, () => {
         { score_id: 'q2-known', partner_id: 'Q', ...at(null) },
         { score_id: 'r1-rated-a', partner_id: 'R', ...at('A') },
         { score_id: 'r2-rated-x', ...UNKNOWN },
+        { score_id: 't1-before-noon', ...UNKNOWN },
+        { score_id: 't2-at-noon', ...UNKNOWN },
         { score_id: 'z1-no-partner', ...UNKNOWN },
       ]);
       // P's three versions tile time from its first load; the ghost is one version for all time.
@@ -230,7 +238,22 @@ describe(`type-2 dimensions (${ON})`, () => {
         { score_id: 'q1-unknown-yet', ghost: false, rating: null },
         { score_id: 'r1-rated-a', ghost: true, rating: null },
       ]);
+      // A timestamp without time zone is UTC, whatever the session's time zone.
+      const stamped = sqlManifestBlock(
+        model.byKind.dimensional_model.find((m) => m.name === 'star_at')!,
+        model,
+      );
+      await db.query("SET TIME ZONE 'Pacific/Auckland'");
+      const atTime = await db.query<{ score_id: string; rating: string | null }>(
+        `SELECT f.score_id, d.rating FROM ${relation(stamped.table)} AS f JOIN ${relation(stamped.dimensions!['partner']!)} AS d USING (partner_version_key)
+         WHERE f.score_id LIKE 't%' ORDER BY f.score_id`,
+      );
+      expect(atTime.rows).toEqual([
+        { score_id: 't1-before-noon', rating: 'A' },
+        { score_id: 't2-at-noon', rating: 'B' },
+      ]);
     } finally {
+      await db.query('RESET TIME ZONE');
       await dropSchemas(db, model);
     }
   });
