@@ -84,11 +84,31 @@ function offerFilter(ctx: SqlContext, o: Offer): ReadonlyArray<string> {
 
 export function presentationAsOfView(ctx: SqlContext, control: SnapshotControl, view: PresentationView): Statement {
   const o = offer(ctx, 'business_hub', view.businessHub);
-  return createView(ctx, asOfView(ctx, view), asOfQuery(ctx, control, o, view.columns.map((c) => offeredColumn(ctx, o, c)), offerFilter(ctx, o)));
+  return createView(
+    ctx,
+    asOfView(ctx, view),
+    asOfQuery(
+      ctx,
+      control,
+      o,
+      view.columns.map((c) => offeredColumn(ctx, o, c)),
+      offerFilter(ctx, o),
+    ),
+  );
 }
 
 export function reportingAsOfView(ctx: SqlContext, control: SnapshotControl, view: ReportingView): Statement {
   const o = offer(ctx, view.fromKind, view.from);
   const own = view.filter === undefined ? [] : [filterSql(ctx, view.filter, offeredScope(ctx, 'b', o.keys, o.sat, 's'))];
-  return createView(ctx, asOfView(ctx, view), asOfQuery(ctx, control, o, view.columns.map((c) => offeredColumn(ctx, o, c)), [...offerFilter(ctx, o), ...own]));
+  return createView(
+    ctx,
+    asOfView(ctx, view),
+    asOfQuery(
+      ctx,
+      control,
+      o,
+      view.columns.map((c) => offeredColumn(ctx, o, c)),
+      [...offerFilter(ctx, o), ...own],
+    ),
+  );
 }

@@ -9,7 +9,20 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { asOfView, businessHistoryView, dimensionTable, hasAsOfViews, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import {
+  asOfView,
+  businessHistoryView,
+  dimensionTable,
+  hasAsOfViews,
+  entityTable,
+  historyView,
+  landingTable,
+  type NameScope,
+  registerTable,
+  type SqlTable,
+  statusRegisterTable,
+  tableText,
+} from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -30,7 +43,8 @@ const historyOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrd
 const register = (s: DeltaHistory, names: NameScope): SqlObjects => [...registerOf(s, names), ...historyOf(s, names)];
 
 /** The as-of view of a presentation or reporting view, when the model has snapshots. */
-const asOfObject = (v: PresentationView | ReportingView, names: NameScope): SqlObjects => (hasAsOfViews(names.model) ? [{ table: asOfView(names, v), what: `the as-of view of ${v.kind} '${v.name}'` }] : []);
+const asOfObject = (v: PresentationView | ReportingView, names: NameScope): SqlObjects =>
+  hasAsOfViews(names.model) ? [{ table: asOfView(names, v), what: `the as-of view of ${v.kind} '${v.name}'` }] : [];
 
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
