@@ -339,3 +339,129 @@ describe(`as-of presentation and reporting views (${ON})`, () => {
     }
   });
 });
+
+/** A shop read whole each batch: order lines (a link with a satellite and a status), orders driving their customer (an effectivity satellite). */
+const SHOP_SPEC: Spec = {
+  version: 1,
+  model: 'shop',
+  tables: {
+    customers: { business_key: ['customer_id'], batches: 'full', columns: { customer_id: { type: 'int', nullable: false }, name: 'text' } },
+    products: { business_key: ['product_id'], columns: { product_id: { type: 'int', nullable: false }, label: 'text' } },
+    orders: {
+      business_key: ['order_id'],
+      batches: 'full',
+      columns: { order_id: { type: 'int', nullable: false }, customer_id: 'int' },
+      references: [{ columns: ['customer_id'], table: 'customers' }],
+    },
+    order_lines: {
+      primary_key: ['order_id', 'product_id'],
+      batches: 'full',
+      columns: { order_id: { type: 'int', nullable: false }, product_id: { type: 'int', nullable: false }, quantity: 'int', price: 'int' },
+      references: [
+        { columns: ['order_id'], table: 'orders' },
+        { columns: ['product_id'], table: 'products' },
+      ],
+    },
+  },
+  business_vault: { rules: { order_product: { derive: { amount: 'quantity * price' } } } },
+  access_layer: {
+    reporting_views: {
+      big_lines: { from: 'order_product', columns: ['order_id', 'product_id', 'amount'], filter: 'amount > 5' },
+      buyers: { from: 'order_customer', columns: ['order_id', 'customer_id'] },
+    },
+  },
+  snapshots: { start: '2024-01-01', end: 'today', every: 'day' },
+};
+
+describe(`history and as-of views of links (${ON})`, () => {
+  it('a business link satellite keeps a deleted relationship with key_is_deleted; as-of reporting views follow deletes and effectivity', async () => {
+    const model = await setUp(SHOP_SPEC);
+    try {
+      const base = {
+        customers: [
+          { customer_id: 1, name: 'Ada' },
+          { customer_id: 2, name: 'Bob' },
+        ],
+        products: [
+          { product_id: 10, label: 'tea' },
+          { product_id: 11, label: 'cake' },
+        ],
+      };
+      await deliver(
+        model,
+        {
+          ...base,
+          orders: [{ order_id: 100, customer_id: 1 }],
+          order_lines: [
+            { order_id: 100, product_id: 10, quantity: 2, price: 5 },
+            { order_id: 100, product_id: 11, quantity: 1, price: 7 },
+          ],
+        },
+        day(0),
+      );
+      // The order moves to Bob; its cake line is gone from the extract (deleted).
+      await deliver(model, { ...base, orders: [{ order_id: 100, customer_id: 2 }], order_lines: [{ order_id: 100, product_id: 10, quantity: 2, price: 5 }] }, day(1));
+      // The cake line is back; the tea line's quantity changes.
+      await deliver(
+        model,
+        {
+          ...base,
+          orders: [{ order_id: 100, customer_id: 2 }],
+          order_lines: [
+            { order_id: 100, product_id: 10, quantity: 3, price: 5 },
+            { order_id: 100, product_id: 11, quantity: 1, price: 7 },
+          ],
+        },
+        day(2),
+      );
+      const sat = model.byKind.business_link_satellite.find((s) => s.name === 'order_product')!;
+      const block = sqlManifestBlock(sat, model);
+      const history = await db.query<Record<string, unknown>>(
+        `SELECT product_id, valid_from, valid_to, CAST(amount AS int) AS amount, key_is_deleted FROM ${relation(block.history!)} WHERE order_id = 100 ORDER BY product_id, valid_from`,
+      );
+      const d = (b: number): Date => new Date(day(b));
+      expect(history.rows).toEqual([
+        { product_id: 10, valid_from: d(0), valid_to: d(2), amount: 10, key_is_deleted: false },
+        { product_id: 10, valid_from: d(2), valid_to: null, amount: 15, key_is_deleted: false },
+        { product_id: 11, valid_from: d(0), valid_to: d(1), amount: 7, key_is_deleted: false },
+        { product_id: 11, valid_from: d(1), valid_to: d(2), amount: 7, key_is_deleted: true },
+        { product_id: 11, valid_from: d(2), valid_to: null, amount: 7, key_is_deleted: false },
+      ]);
+      // The current business link satellite is the history's current rows that are not deleted.
+      const columns = `${sat.parentHashKey}, load_ts, record_source, hashdiff, quantity, price, amount`;
+      const now = await db.query(`SELECT ${columns} FROM ${relation(block.table)} ORDER BY 1`);
+      const latest = await db.query(`SELECT ${columns} FROM ${relation(block.history!)} WHERE is_current AND NOT key_is_deleted ORDER BY 1`);
+      expect(latest.rows).toEqual(now.rows);
+
+      const rv = (name: string) =>
+        sqlManifestBlock(
+          model.byKind.reporting_view.find((v) => v.name === name)!,
+          model,
+        );
+      const lines = await db.query(`SELECT CAST(snapshot_date AS text) AS d, product_id, CAST(amount AS int) AS amount FROM ${relation(rv('big_lines').as_of_view!)} ORDER BY 1, 2`);
+      expect(lines.rows).toEqual([
+        { d: '2024-01-01', product_id: 10, amount: 10 },
+        { d: '2024-01-01', product_id: 11, amount: 7 },
+        // Deleted on 2024-01-02.
+        { d: '2024-01-02', product_id: 10, amount: 10 },
+        { d: '2024-01-03', product_id: 10, amount: 15 },
+        { d: '2024-01-03', product_id: 11, amount: 7 },
+      ]);
+      const buyers = await db.query(`SELECT CAST(snapshot_date AS text) AS d, order_id, customer_id FROM ${relation(rv('buyers').as_of_view!)} ORDER BY 1, 2`);
+      expect(buyers.rows).toEqual([
+        { d: '2024-01-01', order_id: 100, customer_id: 1 },
+        { d: '2024-01-02', order_id: 100, customer_id: 2 },
+        { d: '2024-01-03', order_id: 100, customer_id: 2 },
+      ]);
+      // The latest snapshot is the current view.
+      for (const name of ['big_lines', 'buyers']) {
+        const view = rv(name);
+        const cols = name === 'buyers' ? 'order_id, customer_id' : 'order_id, product_id, amount';
+        const asOf = await db.query(`SELECT ${cols} FROM ${relation(view.as_of_view!)} WHERE snapshot_date = DATE '2024-01-03' ORDER BY 1, 2`);
+        expect(asOf.rows).toEqual((await db.query(`SELECT ${cols} FROM ${relation(view.table)} ORDER BY 1, 2`)).rows);
+      }
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+});
