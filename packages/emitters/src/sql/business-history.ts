@@ -21,28 +21,17 @@ import type { CodeWriter } from '../writer.js';
 import { businessSatelliteReads, writeBusinessSatellite } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
 import { lookupColumns, lookupJoins } from './lookups.js';
+import { deletedWhen, statusGroups, type StatusGroup } from './status.js';
 import { businessHistoryView, entityTable } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { validityIntervals, VALIDITY_COLUMNS, type TimedSatellite } from './validity.js';
 import { createView } from './views.js';
 
-/**
- * The status tracking satellites whose statuses decide whether the parent row is deleted, each
- * with the parent's column holding the key it tracks, grouped by the hub or link tracked (status.ts:
- * a key is deleted when every tracker that knows it says deleted; a relationship when its link key
- * or the key of a driving hub is). Empty when nothing tracks the parent.
- */
-function statusGroups(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): ReadonlyArray<{ readonly column: string; readonly trackers: ReadonlyArray<StatusTrackingSatellite> }> {
-  const of = (kind: 'hub' | 'link', name: string, column: string) => ({ column, trackers: ctx.statusTrackersOf.get(`${kind}:${name}`) ?? [] });
-  if (sat.kind === 'business_satellite') {
-    const hub = need(ctx.businessHubs, sat.parent, 'business hub');
-    return [of('hub', hub.hub, hub.hashKey)].filter((g) => g.trackers.length > 0);
-  }
+/** The status groups of the business satellite's parent (status.ts); none for a business link over events. */
+function statusGroupsOf(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): ReadonlyArray<StatusGroup> {
+  if (sat.kind === 'business_satellite') return statusGroups(ctx, 'hub', need(ctx.businessHubs, sat.parent, 'business hub').hub);
   const business = need(ctx.businessLinks, sat.parent, 'business link');
-  if (business.eventAttributes !== undefined) return [];
-  const link = need(ctx.links, business.link, 'link');
-  const driving = new Set(link.drivingKey ?? []);
-  return [of('link', link.name, link.hashKey), ...link.hubs.filter((h) => driving.has(h.hashKey)).map((h) => of('hub', h.hub, h.hashKey))].filter((g) => g.trackers.length > 0);
+  return business.eventAttributes === undefined ? statusGroups(ctx, 'link', business.link) : [];
 }
 
 /**
@@ -56,7 +45,7 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
   const reads = businessSatelliteReads(ctx, sat);
   const { parent, aliases, rawKind } = reads;
   const raws: ReadonlyArray<TimedSatellite> = sat.satellites.map((s) => (rawKind === 'satellite' ? need(ctx.satellites, s, 'satellite') : need(ctx.linkSatellites, s, 'link satellite')));
-  const groups = statusGroups(ctx, sat);
+  const groups = statusGroupsOf(ctx, sat);
   // Each tracker's intervals as `x1`, `x2`, …, joined on the parent's column holding its key.
   const trackers = groups.flatMap((g) => g.trackers.map((t) => ({ tracker: t, column: g.column })));
   const trackerAlias = (i: number): string => `x${i + 1}`;
@@ -72,11 +61,7 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
   };
   /** The key column of a tracker's intervals: its parent hash key. */
   const keyOf = (t: StatusTrackingSatellite): string => validityIntervals(ctx, t).keys[0] ?? t.parentHashKey;
-  const deleted = groups.map((g) => {
-    const of = trackers.flatMap((t, i) => (g.trackers.includes(t.tracker) && t.column === g.column ? [col(trackerAlias(i), IS_DELETED_COLUMN)] : []));
-    // Deleted when some tracker knows the key and none says present.
-    return `NOT (${[...of.map((x) => `${x} IS FALSE`), `(${of.map((x) => `${x} IS NULL`).join(' AND ')})`].join(' OR ')})`;
-  });
+  const deleted = deletedWhen(groups, (i) => col(trackerAlias(i), IS_DELETED_COLUMN));
   const base = (w: CodeWriter): void => {
     w.line('SELECT');
     w.block(() =>
@@ -89,7 +74,7 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
         ...reads.metadata,
         ...sat.columns.map((c) => as(reads.columnSql(c.name), c.name)),
         ...lookupColumns(ctx, sat),
-        ...(deleted.length === 0 ? [] : [as(deleted.length === 1 ? deleted[0]! : deleted.map((d) => `(${d})`).join(' OR '), KEY_IS_DELETED)]),
+        ...(deleted === undefined ? [] : [as(deleted, KEY_IS_DELETED)]),
       ]),
     );
     // The key's change points, each until the next.
@@ -140,5 +125,5 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
     lookupJoins(ctx, w, sat, reads.columnSql);
   };
   const before = [from, to, VALIDITY_COLUMNS.isCurrent];
-  return createView(ctx, businessHistoryView(ctx, sat), (w) => writeBusinessSatellite(ctx, w, sat, reads, { keys: true, before, after: deleted.length === 0 ? [] : [KEY_IS_DELETED] }, base));
+  return createView(ctx, businessHistoryView(ctx, sat), (w) => writeBusinessSatellite(ctx, w, sat, reads, { keys: true, before, after: deleted === undefined ? [] : [KEY_IS_DELETED] }, base));
 }

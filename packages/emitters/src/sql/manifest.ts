@@ -23,7 +23,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { businessHistoryView, dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import { asOfView, businessHistoryView, dimensionTable, hasAsOfViews, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -55,6 +55,8 @@ export interface SqlManifestBlock {
   /** The snapshot control: the date column (its key), and `schema.name` of the view of the snapshots its retention keeps. */
   readonly snapshot_date?: string;
   readonly kept_view?: string;
+  /** Presentation and reporting views of a model with snapshots: `schema.name` of the view of its rows as of each kept snapshot (docs/sql.md, "As-of views"). */
+  readonly as_of_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -126,7 +128,6 @@ const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlMa
 });
 /** `{ [key]: 'schema.name' }` of a table that exists, else nothing. */
 const optional = (key: 'register', table: SqlTable | undefined): Partial<SqlManifestBlock> => (table === undefined ? {} : { [key]: tableText(table) });
-const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   hub: hubBlock,
@@ -148,12 +149,12 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   business_link: linkBlock,
   business_satellite: businessSatelliteBlock,
   business_link_satellite: businessSatelliteBlock,
-  presentation_view: viewBlock,
+  presentation_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
   dimensional_model: (d, b) => ({
     table: b.table,
     dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(b, d.name, x.name))])),
   }),
-  reporting_view: viewBlock,
+  reporting_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
 };
 
 /**
