@@ -24,6 +24,7 @@ import { duplicatesLiteral, type DuplicatesLiteral } from './duplicates-literal.
 import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
+import { AS_OF_RULE, BRIDGE_EFFECTIVE } from './as-of.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -59,6 +60,27 @@ export interface ManifestSnapshots {
   readonly keep?: ReadonlyArray<{ readonly every: string; readonly for_days?: number }>;
 }
 
+/** A hub or link on a bridge's path. */
+export interface ManifestBridgeStep {
+  readonly kind: 'hub' | 'link';
+  readonly name: string;
+  readonly hash_key: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The time rule of an as-of table, as literals (docs/sql.md, "As of a snapshot"). */
+export interface ManifestAsOf {
+  /** When a snapshot date's knowledge ends. */
+  readonly cutoff: string;
+  /** Which rows a snapshot counts. */
+  readonly counts: string;
+  /** Which load fills a snapshot. */
+  readonly filled_by: string;
+  /** Bridge tables: which chains a snapshot holds. */
+  readonly effective?: string;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -83,6 +105,12 @@ export interface ManifestEntity {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** The snapshot control: its settings, defaults filled in (docs/spec.md, "Snapshots"). */
   readonly snapshots?: ManifestSnapshots;
+  /** Bridge tables: the hubs and links they follow, each with the hash key column the bridge carries (links: also their columns joining the hub before and after). */
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
+  /** Bridge tables: the snapshot control whose dates they are filled for. */
+  readonly snapshot_control?: string;
+  /** Bridge tables: when a row exists for a snapshot (docs/sql.md, "Bridge tables"), as literals. */
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -285,6 +313,12 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     business_keys: r.codes.map((c) => c.name),
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
     used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
+  }),
+  bridge: (b) => ({
+    path: b.path.map((e): ManifestBridgeStep => (e.kind === 'hub' ? { kind: e.kind, name: e.name, hash_key: e.hashKey } : { kind: e.kind, name: e.name, hash_key: e.hashKey, from: e.from, to: e.to })),
+    snapshot_control: b.snapshotControl,
+    as_of: { ...AS_OF_RULE, effective: BRIDGE_EFFECTIVE },
+    sources: [],
   }),
   snapshot_control: (c) => ({
     snapshots: { start: c.start, end: c.end, every: c.every, ...(c.keep === undefined ? {} : { keep: c.keep.map((r) => ({ ...r })) }) },
