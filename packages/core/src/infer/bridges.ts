@@ -28,7 +28,7 @@ export function buildBridges(spec: Spec, rv: RawVault, diagnostics: PathDiagnost
       pathDiag(
         'VLT234',
         ['business_vault', 'bridges'],
-        `pits and bridges need snapshots: bridge${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} are filled per snapshot date; add snapshots: { start: YYYY-MM-DD } to the spec`,
+        `pits and bridges need snapshots: ${names.length > 1 ? 'bridges' : 'bridge'} ${names.map((n) => `'${n}'`).join(', ')} ${names.length > 1 ? 'are' : 'is'} filled per snapshot date; add snapshots: { start: YYYY-MM-DD } to the spec`,
         {
           target: 'key',
         },
