@@ -117,12 +117,11 @@ function buildBridge(
   });
   if (diagnostics.length > problems) return undefined;
 
-  const onPath = path.map((e) => `${e.kind}:${e.name}`);
-  const linkNames = new Set(path.filter((e) => e.kind === 'link').map((e) => e.name));
+  // What the load reads, in path order: the hubs and links, the links' effectivity satellites, the trackers of both.
   const derivedFrom: EntityRef[] = [
     ...path.map((e) => raw(e.kind, e.name)),
-    ...rv.effectivitySatellites.filter((s) => linkNames.has(s.parent)).map((s) => raw('effectivity_satellite', s.name)),
-    ...rv.statusTrackingSatellites.filter((s) => onPath.includes(`${s.parentKind}:${s.parent}`)).map((s) => raw('status_tracking_satellite', s.name)),
+    ...path.flatMap((e) => rv.effectivitySatellites.filter((s) => e.kind === 'link' && s.parent === e.name).map((s) => raw('effectivity_satellite', s.name))),
+    ...path.flatMap((e) => rv.statusTrackingSatellites.filter((s) => s.parentKind === e.kind && s.parent === e.name).map((s) => raw('status_tracking_satellite', s.name))),
   ];
   return {
     kind: 'bridge',
