@@ -238,6 +238,9 @@ interface KindFields {
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly snapshots?: ManifestSnapshots;
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
+  readonly snapshot_control?: string;
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -358,6 +361,9 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
+    ...(fields.path !== undefined ? { path: fields.path } : {}),
+    ...(fields.snapshot_control !== undefined ? { snapshot_control: fields.snapshot_control } : {}),
+    ...(fields.as_of !== undefined ? { as_of: fields.as_of } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),
