@@ -446,6 +446,7 @@ describe('framework profile', () => {
       'apply_dimensional_logic',
       'apply_presentation_logic',
       'apply_reporting_logic',
+      'as_of',
       'build_access_layer_view',
       'build_business_vault_bridge',
       'build_business_vault_hub',

@@ -42,6 +42,9 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   reporting_view: reportingViewDsl,
 };
 
+/** The as-of builder's name after the builder's: `build_presentation_view_as_of`. */
+export const AS_OF_BUILDER_SUFFIX = '_as_of';
+
 export function entityDsl(ctx: DslContext, entity: VaultEntity): EntityDsl {
   return dispatch(entity, ENTITY_DSL, ctx);
 }
@@ -78,6 +81,8 @@ function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): stri
       w.block(() => w.line('main()'));
     });
   }
+  // The as-of builder: the same chain restricted to the snapshot control's dates before the build call.
+  const asOf = dsl.asOf === undefined ? undefined : [...dsl.steps(scope), { method: scope.method('as_of'), args: [{ code: scope.query('snapshot_control', dsl.asOf) }] }, steps[steps.length - 1]!];
   const cls = entityNames(entity).className;
   guardShadowing(scope.imports, cls);
   return pythonFile(head, scope.imports, (w) => {
@@ -86,6 +91,11 @@ function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): stri
       w.line('@staticmethod');
       w.line(`def ${builderName(entity.kind)}():`);
       w.block(() => writeChain(w, 'return ', start, steps));
+      if (asOf === undefined) return;
+      w.blank();
+      w.line('@staticmethod');
+      w.line(`def ${builderName(entity.kind)}${AS_OF_BUILDER_SUFFIX}():`);
+      w.block(() => writeChain(w, 'return ', start, asOf));
     });
   });
 }

@@ -45,6 +45,7 @@ export const METHOD_NAMES = [
   'join_dimensions',
   'apply_dimensional_logic',
   'apply_reporting_logic',
+  'as_of',
   'build_raw_vault_hub',
   'build_raw_vault_satellite',
   'build_raw_vault_link',

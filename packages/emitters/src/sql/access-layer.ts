@@ -31,13 +31,13 @@ import { commaList, type Statement } from './sql-writer.js';
 import { createEntityView, createView, leftJoin } from './views.js';
 
 /** A business hub or link with its business satellite: the base every access view reads. */
-interface Offer {
+export interface Offer {
   readonly entity: BusinessHub | BusinessLink;
   readonly keys: ReadonlyArray<Column>;
   readonly sat: BusinessSatellite | BusinessLinkSatellite | undefined;
 }
 
-function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: string): Offer {
+export function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: string): Offer {
   if (kind === 'business_hub') {
     const hub = need(ctx.businessHubs, name, 'business hub');
     return { entity: hub, keys: hub.businessKeys, sat: ctx.businessSatelliteOf.get(hub.name) };
@@ -48,7 +48,7 @@ function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: st
 }
 
 /** A column read from the base ("b") or its business satellite ("s"). */
-function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
+export function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
   const { as, col } = ctx.sql;
   const fromBase = c.fromKind === o.entity.kind && c.from === o.entity.name;
   const fromSat = o.sat !== undefined && c.fromKind === o.sat.kind && c.from === o.sat.name;
@@ -63,7 +63,7 @@ function fromOffer(ctx: SqlContext, w: CodeWriter, o: Offer): void {
   if (o.sat !== undefined) leftJoin(ctx, w, entityTable(ctx, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
 }
 
-function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
+export function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
   const { col, quoteLiteral } = ctx.sql;
   return `${col(alias, hashKey)} <> ${quoteLiteral(ctx.zeroHash)}`;
 }

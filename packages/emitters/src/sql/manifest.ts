@@ -23,7 +23,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import { asOfView, businessHistoryView, dimensionTable, hasAsOfViews, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -40,7 +40,7 @@ export interface SqlManifestBlock {
   readonly delta_order?: string;
   /** Raw satellites, multi-active satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
-  /** Raw satellites, multi-active satellites (not sensitive) and reference tables whose source has a delta order, and effectivity satellites: `schema.name` of its history view. */
+  /** Raw satellites, multi-active satellites (not sensitive) and reference tables whose source has a delta order, effectivity satellites, business satellites and business link satellites: `schema.name` of its history view. */
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
@@ -61,6 +61,8 @@ export interface SqlManifestBlock {
   /** Bridge tables: `schema.name` of the snapshot control they are filled for. */
   readonly snapshot_control?: string;
   readonly kept_view?: string;
+  /** Presentation and reporting views of a model with snapshots: `schema.name` of the view of its rows as of each kept snapshot (docs/sql.md, "As-of views"). */
+  readonly as_of_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -95,11 +97,13 @@ const effectivityBlock = (e: EffectivitySatellite, b: BlockContext): SqlManifest
   ...(e.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, e)) }),
   history: tableText(historyView(b, e)),
 });
+/** Its history view (valid_from, valid_to, is_current) always exists. */
 const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
   parent_hash_key: b.dialect.identifier(s.parentHashKey),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
+  history: tableText(businessHistoryView(b, s)),
 });
 const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
@@ -130,7 +134,6 @@ const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlMa
 });
 /** `{ [key]: 'schema.name' }` of a table that exists, else nothing. */
 const optional = (key: 'register', table: SqlTable | undefined): Partial<SqlManifestBlock> => (table === undefined ? {} : { [key]: tableText(table) });
-const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   hub: hubBlock,
@@ -160,12 +163,12 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   business_link: linkBlock,
   business_satellite: businessSatelliteBlock,
   business_link_satellite: businessSatelliteBlock,
-  presentation_view: viewBlock,
+  presentation_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
   dimensional_model: (d, b) => ({
     table: b.table,
     dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(b, d.name, x.name))])),
   }),
-  reporting_view: viewBlock,
+  reporting_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
 };
 
 /**
