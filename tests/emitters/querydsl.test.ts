@@ -150,6 +150,10 @@ class SnapshotControl(Enum):
     """No business vault snapshot controls in this model."""
 
 
+class Bridge(Enum):
+    """No business vault bridge tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -426,6 +430,7 @@ describe('framework profile', () => {
       'RawStatusTrackingSatellite',
       'ReferenceTable',
       'SnapshotControl',
+      'Bridge',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -443,6 +448,7 @@ describe('framework profile', () => {
       'apply_reporting_logic',
       'as_of',
       'build_access_layer_view',
+      'build_business_vault_bridge',
       'build_business_vault_hub',
       'build_business_vault_hub_satellite',
       'build_business_vault_link',
@@ -587,7 +593,7 @@ describe('buildManifest', () => {
       'status_tracking_satellites',
       'reference_tables',
     ]);
-    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'bridges', 'hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
     expect(manifest.spec).toBe('ews.yaml');

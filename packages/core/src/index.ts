@@ -11,6 +11,7 @@
 export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
 export type {
   AccessLayerSpec,
+  BridgeSpec,
   BusinessVaultSpec,
   ColumnRole,
   ColumnSpec,

@@ -203,6 +203,12 @@ const statusTrackingColumns = (s: StatusTrackingSatellite, columns: ModelColumns
   const deltaOrder = deltaOrderColumn(columns, s);
   return [hash(columns.model, s.parentHashKey), ...METADATA, { name: IS_DELETED_COLUMN, type: BOOLEAN_TYPE }, ...(deltaOrder === undefined ? [] : [deltaOrder])];
 };
+/** A bridge table: the snapshot date, each hash key along its path (hub, link, hub, …), then when the row was written. */
+const bridgeColumns = (b: EntityOfKind<'bridge'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
+  { name: SNAPSHOT_COLUMNS.date, type: DATE_TYPE },
+  ...b.path.map((e) => hash(model, e.hashKey)),
+  { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
+];
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -223,6 +229,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   status_tracking_satellite: statusTrackingColumns,
   reference_table: referenceTableColumns,
   snapshot_control: snapshotControlColumns,
+  bridge: bridgeColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,

@@ -25,6 +25,7 @@ import { duplicatesLiteral, type DuplicatesLiteral } from './duplicates-literal.
 import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
+import { AS_OF_RULE, BRIDGE_EFFECTIVE } from './as-of.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -70,6 +71,27 @@ export interface ManifestVersions {
   readonly version_keys: { readonly [dimension: string]: string };
 }
 
+/** A hub or link on a bridge's path. */
+export interface ManifestBridgeStep {
+  readonly kind: 'hub' | 'link';
+  readonly name: string;
+  readonly hash_key: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The time rule of an as-of table, as literals (docs/sql.md, "As of a snapshot"). */
+export interface ManifestAsOf {
+  /** When a snapshot date's knowledge ends. */
+  readonly cutoff: string;
+  /** Which rows a snapshot counts. */
+  readonly counts: string;
+  /** Which load fills a snapshot. */
+  readonly filled_by: string;
+  /** Bridge tables: which chains a snapshot holds. */
+  readonly effective?: string;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -96,6 +118,12 @@ export interface ManifestEntity {
   readonly snapshots?: ManifestSnapshots;
   /** Type-2 dimensional models: how the dimensions keep versions and which one a fact points at (docs/sql.md, "Type-2 dimensions"). */
   readonly versions?: ManifestVersions;
+  /** Bridge tables: the hubs and links they follow, each with the hash key column the bridge carries (links: also their columns joining the hub before and after). */
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
+  /** Bridge tables: the snapshot control whose dates they are filled for. */
+  readonly snapshot_control?: string;
+  /** Bridge tables: when a row exists for a snapshot (docs/sql.md, "Bridge tables"), as literals. */
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -224,6 +252,9 @@ interface KindFields {
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly snapshots?: ManifestSnapshots;
   readonly versions?: ManifestVersions;
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
+  readonly snapshot_control?: string;
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -318,6 +349,12 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
     used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
   }),
+  bridge: (b) => ({
+    path: b.path.map((e): ManifestBridgeStep => (e.kind === 'hub' ? { kind: e.kind, name: e.name, hash_key: e.hashKey } : { kind: e.kind, name: e.name, hash_key: e.hashKey, from: e.from, to: e.to })),
+    snapshot_control: b.snapshotControl,
+    as_of: { ...AS_OF_RULE, effective: BRIDGE_EFFECTIVE },
+    sources: [],
+  }),
   snapshot_control: (c) => ({
     snapshots: { start: c.start, end: c.end, every: c.every, ...(c.keep === undefined ? {} : { keep: c.keep.map((r) => ({ ...r })) }) },
     sources: [],
@@ -357,6 +394,9 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
     ...(fields.versions !== undefined ? { versions: fields.versions } : {}),
+    ...(fields.path !== undefined ? { path: fields.path } : {}),
+    ...(fields.snapshot_control !== undefined ? { snapshot_control: fields.snapshot_control } : {}),
+    ...(fields.as_of !== undefined ? { as_of: fields.as_of } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),

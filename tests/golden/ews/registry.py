@@ -74,6 +74,10 @@ class SnapshotControl(Enum):
     """No business vault snapshot controls in this model."""
 
 
+class Bridge(Enum):
+    """No business vault bridge tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST = 'customer_account_monitoring_batch_manifest'

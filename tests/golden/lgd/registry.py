@@ -85,6 +85,10 @@ class SnapshotControl(Enum):
     LGD = 'lgd'
 
 
+class Bridge(Enum):
+    PARTNER_COLLATERAL = 'partner_collateral'
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     COLLATERAL = 'collateral'

@@ -118,6 +118,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   // Keyed by its date.
   snapshot_control: () => ({ businessKey: ['snapshot_date'] }),
+  // Keyed by the date and each link's hash key along its path.
+  bridge: (b) => ({ businessKey: ['snapshot_date', ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)] }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,

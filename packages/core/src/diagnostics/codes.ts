@@ -53,6 +53,9 @@ export const CODES = {
   VLT231: { severity: 'error', title: 'deletes column cannot be used' },
   VLT232: { severity: 'error', title: 'snapshots date is not a calendar date' },
   VLT233: { severity: 'error', title: 'snapshots end comes before start' },
+  VLT234: { severity: 'error', title: 'pits and bridges need snapshots' },
+  VLT235: { severity: 'error', title: 'bridge path element is not the hub or link expected there' },
+  VLT236: { severity: 'error', title: 'bridge path link does not join the hubs beside it' },
   VLT238: { severity: 'error', title: 'type-2 dimensional model cannot be built as written' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },

@@ -116,6 +116,17 @@ export const KINDS = {
     hashDiff: false,
     ghostRecord: false,
   },
+  bridge: {
+    layer: 'business_vault',
+    plural: 'bridges',
+    noun: 'bridge table',
+    parents: ['hub', 'link'],
+    storage: 'table',
+    loaded: true,
+    key: 'none',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   business_hub: {
     layer: 'business_vault',
     plural: 'hubs',
@@ -197,7 +208,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, hubs, links,
+ * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, bridge tables, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -212,6 +223,7 @@ export const ENTITY_KINDS = [
   'status_tracking_satellite',
   'reference_table',
   'snapshot_control',
+  'bridge',
   'business_hub',
   'business_link',
   'business_satellite',

@@ -151,9 +151,18 @@ export interface RuleSetSpec {
   readonly filter?: string;
 }
 
+/** A bridge table (docs/spec.md, "Bridges"): the path of hubs and links it follows. */
+export interface BridgeSpec {
+  readonly description?: string;
+  /** Hub, link, hub, …, hub: names of the raw vault's hubs and links, each link joining the hubs beside it. */
+  readonly path: ReadonlyArray<string>;
+}
+
 export interface BusinessVaultSpec {
   /** Hub or link name → its business rules. */
   readonly rules?: { readonly [entity: string]: RuleSetSpec };
+  /** Bridge name → its path; needs `snapshots`. */
+  readonly bridges?: { readonly [bridge: string]: BridgeSpec };
 }
 
 export interface DimensionalModelSpec {

@@ -207,7 +207,22 @@ export const SPEC_SCHEMA = {
     business_vault: {
       type: 'object',
       additionalProperties: false,
-      properties: { rules: { type: 'object', description: 'Hub or link name → business rules.', additionalProperties: ruleSet } },
+      properties: {
+        rules: { type: 'object', description: 'Hub or link name → business rules.', additionalProperties: ruleSet },
+        bridges: {
+          type: 'object',
+          description: 'Bridge name → the path of hubs and links it follows (needs snapshots).',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['path'],
+            properties: {
+              description: { type: 'string' },
+              path: { type: 'array', items: identifier, description: 'Hub, link, hub, …, hub: each link joins the hubs beside it.' },
+            },
+          },
+        },
+      },
     },
     access_layer: {
       type: 'object',

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"history":{"type":"string","enum":["type1","type2"],"description":"type1 (default): each dimension holds its members' current values; type2: one row per version of each member, and each fact points at the version valid at its fact_date."},"fact_date":{"type":"string","minLength":1,"description":"type2: the date or timestamp column of the fact (its own, or of its business satellite) that picks the dimension versions; default: the fact's load_ts."}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"snapshots":{"type":"object","additionalProperties":false,"required":["start"],"description":"Snapshot control: the as-of dates reports read (docs/spec.md, \"Snapshots\").","properties":{"start":{"type":"string","description":"First snapshot date, YYYY-MM-DD."},"end":{"type":"string","description":"Last snapshot date, YYYY-MM-DD, or 'today' (the batch load timestamp's date, UTC). Default today."},"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"Which dates are snapshots. Default day."},"keep":{"type":"array","minItems":1,"description":"Retention: a snapshot is kept while some rule keeps it.","items":{"type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"day, or the last day of each ISO week (Sunday), month, quarter or year."},"for_days":{"type":"integer","minimum":1,"description":"Keep for this many days back from the latest snapshot. Default: always."}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://vault.dev/schema/vault-spec.schema.json","title":"vault spec","description":"A Data Vault 2.0 model for the vault compiler (docs/spec.md).","type":"object","additionalProperties":false,"required":["version","model","tables"],"properties":{"version":{"const":1,"description":"Spec format version. Only 1 exists."},"model":{"type":"string","minLength":1,"description":"Model name: output goes to OUT/<model>/."},"description":{"type":"string","description":"Business context: what the model is for."},"record_source":{"type":"string","minLength":1,"description":"Source system: each table's record source defaults to '<record_source>.<table>'. Default: the model name."},"schemas":{"type":"object","additionalProperties":false,"properties":{"landing":{"type":"string","minLength":1},"raw_vault":{"type":"string","minLength":1},"business_vault":{"type":"string","minLength":1},"access_layer":{"type":"string","minLength":1}}},"hashing":{"type":"object","additionalProperties":false,"properties":{"algorithm":{"type":"string","enum":["md5","sha1","sha256"],"description":"Default md5."},"case_sensitive_keys":{"type":"boolean","description":"Keep the case of business keys. Default false."},"case_sensitive_hashdiff":{"type":"boolean","description":"Keep the case of hashdiff payloads. Default true."}}},"framework":{"type":"object","additionalProperties":false,"properties":{"profile":{"type":"string","minLength":1,"description":"Framework profile file, relative to the spec."}}},"tables":{"type":"object","description":"Source table name → table.","additionalProperties":{"type":"object","additionalProperties":false,"required":["columns"],"properties":{"description":{"type":"string"},"kind":{"type":"string","enum":["hub","link","non_historized_link","reference"],"description":"Override inference: what this table becomes."},"hub":{"type":"string","minLength":1,"description":"Name of the hub this table feeds."},"link":{"type":"string","minLength":1,"description":"Name of the link this table forms: for a link table its name; for a hub table one unit-of-work link of its hub and all its references, instead of one link per reference; for an event table its non-historized link."},"business_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Declared business key columns, in order."},"dependent_child_keys":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of the link's grain that are no hub's key (a line number), hashed after the hubs' keys."},"driving_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Link tables: columns of its references whose hubs drive the link (their relationship to the other hubs changes over time); the link then gets an effectivity satellite."},"effectivity":{"type":"boolean","description":"false: the links this table forms with a driving key get no effectivity satellite, and the business vault offers every relationship loaded. Default true."},"multi_active_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns that tell apart the rows of one parent key active at once (phone_type, rating_agency): the table becomes a multi-active satellite of the hub its other key columns reference."},"primary_key":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"unique_keys":{"type":"array","items":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}},"columns":{"type":"object","description":"Column name → type (shorthand) or column settings.","additionalProperties":{"anyOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Column type: int, bigint, decimal(18,2), text, varchar(40), boolean, date, timestamp, timestamptz, uuid, json, ... (PostgreSQL spellings accepted)."},"nullable":{"type":"boolean","description":"Whether the column may be NULL. Default true."},"description":{"type":"string"},"role":{"type":"string","enum":["technical","sensitive","ignore"],"description":"technical: load/CDC bookkeeping, kept out of satellites; sensitive: goes to a separate satellite; ignore: not loaded."}}}]}},"references":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["columns","table"],"properties":{"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of this table, in the order of the target key."},"table":{"type":"string","minLength":1,"description":"The referenced table."},"target_columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"Columns of the target table; default: the target's business key."},"role":{"type":"string","minLength":1,"description":"Role name, e.g. manager for manager_staff_id."},"link":{"type":"string","minLength":1,"description":"Name of the link this relationship forms, for a table that becomes a hub (one link per reference)."}}}},"satellites":{"type":"object","description":"Satellite name → payload columns, or { parent, columns } for a satellite of a hub the table references.","additionalProperties":{"anyOf":[{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["parent","columns"],"properties":{"parent":{"type":"string","minLength":1,"description":"The hub the satellite describes: one the table references (<role>_<hub> under a role), or its own hub or link."},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]}},"record_source":{"type":"string","minLength":1,"description":"What the rows this table brings hold in record_source. Default: '<record_source>.<table>'."},"delta_order":{"type":"string","minLength":1,"description":"Column that orders several changes of one key inside a batch."},"duplicates":{"description":"Rows of one batch with the same satellite key (and delta-order value) but different payloads. report (default): keep the smallest hashdiff, count them; reject: refuse the batch; error_table: keep the same row, write the others to vault_duplicates; keep_last_by: keep the row with the greatest value of that column.","anyOf":[{"type":"string","enum":["report","reject","error_table"]},{"type":"object","additionalProperties":false,"required":["keep_last_by"],"properties":{"keep_last_by":{"type":"string","minLength":1,"description":"The column whose greatest value wins."}}}]},"batches":{"type":"string","enum":["full","delta"],"description":"What one batch of the landing table holds: full, the whole source (a key missing from a batch was deleted); delta (default), changes only."},"deletes":{"description":"How the table marks deletes: flag, a boolean column (true = deleted); operation, a CDC operation column and its delete values (default D, DELETE; case-insensitive); none: no marker, none inferred. Default: inferred from the columns.","anyOf":[{"type":"string","enum":["none"]},{"type":"object","additionalProperties":false,"required":["flag"],"properties":{"flag":{"type":"string","minLength":1,"description":"A boolean column: true = deleted."}}},{"type":"object","additionalProperties":false,"required":["operation"],"properties":{"operation":{"type":"string","minLength":1,"description":"The CDC operation column."},"delete_values":{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Values of the operation column that mean delete (default D, DELETE)."}}}]}}}},"business_vault":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Hub or link name → business rules.","additionalProperties":{"type":"object","additionalProperties":false,"properties":{"derive":{"type":"object","description":"Derived attribute name → expression.","additionalProperties":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}},"bridges":{"type":"object","description":"Bridge name → the path of hubs and links it follows (needs snapshots).","additionalProperties":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"description":{"type":"string"},"path":{"type":"array","items":{"type":"string","minLength":1},"description":"Hub, link, hub, …, hub: each link joins the hubs beside it."}}}}}},"access_layer":{"type":"object","additionalProperties":false,"properties":{"presentation_views":{"anyOf":[{"type":"string","enum":["all","none"]},{"type":"array","items":{"type":"string","minLength":1}}]},"dimensional_models":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["fact","measures"],"properties":{"description":{"type":"string"},"fact":{"type":"string","minLength":1},"measures":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"dimensions":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"history":{"type":"string","enum":["type1","type2"],"description":"type1 (default): each dimension holds its members' current values; type2: one row per version of each member, and each fact points at the version valid at its fact_date."},"fact_date":{"type":"string","minLength":1,"description":"type2: the date or timestamp column of the fact (its own, or of its business satellite) that picks the dimension versions; default: the fact's load_ts."}}}},"reporting_views":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["from"],"properties":{"description":{"type":"string"},"from":{"type":"string","minLength":1},"columns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1},"filter":{"type":"string","minLength":1,"description":"An expression in the vault expression language (docs/expressions.md)."}}}}}},"snapshots":{"type":"object","additionalProperties":false,"required":["start"],"description":"Snapshot control: the as-of dates reports read (docs/spec.md, \"Snapshots\").","properties":{"start":{"type":"string","description":"First snapshot date, YYYY-MM-DD."},"end":{"type":"string","description":"Last snapshot date, YYYY-MM-DD, or 'today' (the batch load timestamp's date, UTC). Default today."},"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"Which dates are snapshots. Default day."},"keep":{"type":"array","minItems":1,"description":"Retention: a snapshot is kept while some rule keeps it.","items":{"type":"object","additionalProperties":false,"required":["every"],"properties":{"every":{"type":"string","enum":["day","week_end","month_end","quarter_end","year_end"],"description":"day, or the last day of each ISO week (Sunday), month, quarter or year."},"for_days":{"type":"integer","minimum":1,"description":"Keep for this many days back from the latest snapshot. Default: always."}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1911,7 +1911,7 @@ if(data.business_vault !== undefined){
 let data66 = data.business_vault;
 if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 for(const key14 in data66){
-if(!(key14 === "rules")){
+if(!((key14 === "rules") || (key14 === "bridges"))){
 const err146 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault,data:data66};
 if(vErrors === null){
 vErrors = [err146];
@@ -2029,9 +2029,14 @@ vErrors.push(err154);
 errors++;
 }
 }
-}
-else {
-const err155 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data66};
+if(data66.bridges !== undefined){
+let data72 = data66.bridges;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key18 in data72){
+let data73 = data72[key18];
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.path === undefined){
+const err155 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema11.properties.business_vault.properties.bridges.additionalProperties.required,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2040,13 +2045,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data.access_layer !== undefined){
-let data72 = data.access_layer;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key18 in data72){
-if(!(((key18 === "presentation_views") || (key18 === "dimensional_models")) || (key18 === "reporting_views"))){
-const err156 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data72};
+for(const key19 in data73){
+if(!((key19 === "description") || (key19 === "path"))){
+const err156 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2056,13 +2057,10 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data72.presentation_views !== undefined){
-let data73 = data72.presentation_views;
-const _errs184 = errors;
-let valid49 = false;
-const _errs185 = errors;
-if(typeof data73 !== "string"){
-const err157 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data73};
+if(data73.description !== undefined){
+let data74 = data73.description;
+if(typeof data74 !== "string"){
+const err157 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.description.type,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.description,data:data74};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2071,8 +2069,16 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(!((data73 === "all") || (data73 === "none"))){
-const err158 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data73};
+}
+if(data73.path !== undefined){
+let data75 = data73.path;
+if(Array.isArray(data75)){
+const len13 = data75.length;
+for(let i13=0; i13<len13; i13++){
+let data76 = data75[i13];
+if(typeof data76 === "string"){
+if(data76.length < 1){
+const err158 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/path/" + i13,schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/properties/path/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.path.items,data:data76};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2081,17 +2087,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-var _valid4 = _errs185 === errors;
-valid49 = valid49 || _valid4;
-if(!valid49){
-const _errs187 = errors;
-if(Array.isArray(data73)){
-const len13 = data73.length;
-for(let i13=0; i13<len13; i13++){
-let data74 = data73[i13];
-if(typeof data74 === "string"){
-if(data74.length < 1){
-const err159 = {instancePath:instancePath+"/access_layer/presentation_views/" + i13,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data74};
+}
+else {
+const err159 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/path/" + i13,schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/properties/path/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.path.items.type,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.path.items,data:data76};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2101,8 +2099,9 @@ vErrors.push(err159);
 errors++;
 }
 }
+}
 else {
-const err160 = {instancePath:instancePath+"/access_layer/presentation_views/" + i13,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data74};
+const err160 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/properties/path/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.path.type,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties.properties.path,data:data75};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2114,7 +2113,7 @@ errors++;
 }
 }
 else {
-const err161 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data73};
+const err161 = {instancePath:instancePath+"/business_vault/bridges/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/business_vault/properties/bridges/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.bridges.additionalProperties.type,parentSchema:schema11.properties.business_vault.properties.bridges.additionalProperties,data:data73};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2123,11 +2122,10 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid4 = _errs187 === errors;
-valid49 = valid49 || _valid4;
 }
-if(!valid49){
-const err162 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data73};
+}
+else {
+const err162 = {instancePath:instancePath+"/business_vault/bridges",schemaPath:"#/properties/business_vault/properties/bridges/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.properties.bridges.type,parentSchema:schema11.properties.business_vault.properties.bridges,data:data72};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2136,26 +2134,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-else {
-errors = _errs184;
-if(vErrors !== null){
-if(_errs184){
-vErrors.length = _errs184;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data72.dimensional_models !== undefined){
-let data75 = data72.dimensional_models;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key19 in data75){
-let data76 = data75[key19];
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.fact === undefined){
-const err163 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+const err163 = {instancePath:instancePath+"/business_vault",schemaPath:"#/properties/business_vault/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.business_vault.type,parentSchema:schema11.properties.business_vault,data:data66};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2164,8 +2146,13 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data76.measures === undefined){
-const err164 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+}
+if(data.access_layer !== undefined){
+let data77 = data.access_layer;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key20 in data77){
+if(!(((key20 === "presentation_views") || (key20 === "dimensional_models")) || (key20 === "reporting_views"))){
+const err164 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer,data:data77};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2174,9 +2161,14 @@ vErrors.push(err164);
 }
 errors++;
 }
-for(const key20 in data76){
-if(!((((((key20 === "description") || (key20 === "fact")) || (key20 === "measures")) || (key20 === "dimensions")) || (key20 === "history")) || (key20 === "fact_date"))){
-const err165 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+}
+if(data77.presentation_views !== undefined){
+let data78 = data77.presentation_views;
+const _errs196 = errors;
+let valid53 = false;
+const _errs197 = errors;
+if(typeof data78 !== "string"){
+const err165 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2185,11 +2177,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-if(data76.description !== undefined){
-let data77 = data76.description;
-if(typeof data77 !== "string"){
-const err166 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data77};
+if(!((data78 === "all") || (data78 === "none"))){
+const err166 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[0].enum,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2198,12 +2187,17 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-if(data76.fact !== undefined){
-let data78 = data76.fact;
-if(typeof data78 === "string"){
-if(data78.length < 1){
-const err167 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data78};
+var _valid4 = _errs197 === errors;
+valid53 = valid53 || _valid4;
+if(!valid53){
+const _errs199 = errors;
+if(Array.isArray(data78)){
+const len14 = data78.length;
+for(let i14=0; i14<len14; i14++){
+let data79 = data78[i14];
+if(typeof data79 === "string"){
+if(data79.length < 1){
+const err167 = {instancePath:instancePath+"/access_layer/presentation_views/" + i14,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data79};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2214,7 +2208,7 @@ errors++;
 }
 }
 else {
-const err168 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data78};
+const err168 = {instancePath:instancePath+"/access_layer/presentation_views/" + i14,schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items.type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].items,data:data79};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2224,11 +2218,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data76.measures !== undefined){
-let data79 = data76.measures;
-if(Array.isArray(data79)){
-if(data79.length < 1){
-const err169 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data79};
+}
+else {
+const err169 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.presentation_views.anyOf[1].type,parentSchema:schema11.properties.access_layer.properties.presentation_views.anyOf[1],data:data78};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2237,12 +2229,11 @@ vErrors.push(err169);
 }
 errors++;
 }
-const len14 = data79.length;
-for(let i14=0; i14<len14; i14++){
-let data80 = data79[i14];
-if(typeof data80 === "string"){
-if(data80.length < 1){
-const err170 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i14,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data80};
+var _valid4 = _errs199 === errors;
+valid53 = valid53 || _valid4;
+}
+if(!valid53){
+const err170 = {instancePath:instancePath+"/access_layer/presentation_views",schemaPath:"#/properties/access_layer/properties/presentation_views/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.access_layer.properties.presentation_views.anyOf,parentSchema:schema11.properties.access_layer.properties.presentation_views,data:data78};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2251,9 +2242,26 @@ vErrors.push(err170);
 }
 errors++;
 }
+else {
+errors = _errs196;
+if(vErrors !== null){
+if(_errs196){
+vErrors.length = _errs196;
 }
 else {
-const err171 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i14,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data80};
+vErrors = null;
+}
+}
+}
+}
+if(data77.dimensional_models !== undefined){
+let data80 = data77.dimensional_models;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key21 in data80){
+let data81 = data80[key21];
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.fact === undefined){
+const err171 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "fact"},message:"must have required property '"+"fact"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data81};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2262,10 +2270,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data79};
+if(data81.measures === undefined){
+const err172 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/required",keyword:"required",params:{missingProperty: "measures"},message:"must have required property '"+"measures"+"'",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data81};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2274,12 +2280,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-if(data76.dimensions !== undefined){
-let data81 = data76.dimensions;
-if(Array.isArray(data81)){
-if(data81.length < 1){
-const err173 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data81};
+for(const key22 in data81){
+if(!((((((key22 === "description") || (key22 === "fact")) || (key22 === "measures")) || (key22 === "dimensions")) || (key22 === "history")) || (key22 === "fact_date"))){
+const err173 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data81};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2288,12 +2291,11 @@ vErrors.push(err173);
 }
 errors++;
 }
-const len15 = data81.length;
-for(let i15=0; i15<len15; i15++){
-let data82 = data81[i15];
-if(typeof data82 === "string"){
-if(data82.length < 1){
-const err174 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data82};
+}
+if(data81.description !== undefined){
+let data82 = data81.description;
+if(typeof data82 !== "string"){
+const err174 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.description,data:data82};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2303,8 +2305,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-else {
-const err175 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data82};
+if(data81.fact !== undefined){
+let data83 = data81.fact;
+if(typeof data83 === "string"){
+if(data83.length < 1){
+const err175 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data83};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2314,9 +2319,8 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
 else {
-const err176 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data81};
+const err176 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact,data:data83};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2326,10 +2330,11 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data76.history !== undefined){
-let data83 = data76.history;
-if(typeof data83 !== "string"){
-const err177 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data83};
+if(data81.measures !== undefined){
+let data84 = data81.measures;
+if(Array.isArray(data84)){
+if(data84.length < 1){
+const err177 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data84};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2338,8 +2343,12 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(!((data83 === "type1") || (data83 === "type2"))){
-const err178 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data83};
+const len15 = data84.length;
+for(let i15=0; i15<len15; i15++){
+let data85 = data84[i15];
+if(typeof data85 === "string"){
+if(data85.length < 1){
+const err178 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data85};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2349,11 +2358,8 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data76.fact_date !== undefined){
-let data84 = data76.fact_date;
-if(typeof data84 === "string"){
-if(data84.length < 1){
-const err179 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data84};
+else {
+const err179 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures/" + i15,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.items,data:data85};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2363,8 +2369,9 @@ vErrors.push(err179);
 errors++;
 }
 }
+}
 else {
-const err180 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data84};
+const err180 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/measures",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/measures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.measures,data:data84};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2374,9 +2381,11 @@ vErrors.push(err180);
 errors++;
 }
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data76};
+if(data81.dimensions !== undefined){
+let data86 = data81.dimensions;
+if(Array.isArray(data86)){
+if(data86.length < 1){
+const err181 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data86};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2385,10 +2394,12 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data75};
+const len16 = data86.length;
+for(let i16=0; i16<len16; i16++){
+let data87 = data86[i16];
+if(typeof data87 === "string"){
+if(data87.length < 1){
+const err182 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i16,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data87};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2398,14 +2409,8 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data72.reporting_views !== undefined){
-let data85 = data72.reporting_views;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key21 in data85){
-let data86 = data85[key21];
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.from === undefined){
-const err183 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
+else {
+const err183 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions/" + i16,schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.items,data:data87};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2414,9 +2419,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-for(const key22 in data86){
-if(!((((key22 === "description") || (key22 === "from")) || (key22 === "columns")) || (key22 === "filter"))){
-const err184 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/dimensions",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.dimensions,data:data86};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2426,10 +2432,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data86.description !== undefined){
-let data87 = data86.description;
-if(typeof data87 !== "string"){
-const err185 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data87};
+if(data81.history !== undefined){
+let data88 = data81.history;
+if(typeof data88 !== "string"){
+const err185 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data88};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2438,12 +2444,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data86.from !== undefined){
-let data88 = data86.from;
-if(typeof data88 === "string"){
-if(data88.length < 1){
-const err186 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data88};
+if(!((data88 === "type1") || (data88 === "type2"))){
+const err186 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/history",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/history/enum",keyword:"enum",params:{allowedValues: schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history.enum,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.history,data:data88};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2453,8 +2455,11 @@ vErrors.push(err186);
 errors++;
 }
 }
-else {
-const err187 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data88};
+if(data81.fact_date !== undefined){
+let data89 = data81.fact_date;
+if(typeof data89 === "string"){
+if(data89.length < 1){
+const err187 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data89};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2464,11 +2469,8 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data86.columns !== undefined){
-let data89 = data86.columns;
-if(Array.isArray(data89)){
-if(data89.length < 1){
-const err188 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data89};
+else {
+const err188 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/fact_date",schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/properties/fact_date/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.properties.fact_date,data:data89};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2477,12 +2479,10 @@ vErrors.push(err188);
 }
 errors++;
 }
-const len16 = data89.length;
-for(let i16=0; i16<len16; i16++){
-let data90 = data89[i16];
-if(typeof data90 === "string"){
-if(data90.length < 1){
-const err189 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data90};
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/access_layer/dimensional_models/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/dimensional_models/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models.additionalProperties,data:data81};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2492,8 +2492,9 @@ vErrors.push(err189);
 errors++;
 }
 }
+}
 else {
-const err190 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i16,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data90};
+const err190 = {instancePath:instancePath+"/access_layer/dimensional_models",schemaPath:"#/properties/access_layer/properties/dimensional_models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.dimensional_models.type,parentSchema:schema11.properties.access_layer.properties.dimensional_models,data:data80};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2503,9 +2504,14 @@ vErrors.push(err190);
 errors++;
 }
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data89};
+if(data77.reporting_views !== undefined){
+let data90 = data77.reporting_views;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+for(const key23 in data90){
+let data91 = data90[key23];
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.from === undefined){
+const err191 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.required,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data91};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2514,12 +2520,9 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-if(data86.filter !== undefined){
-let data91 = data86.filter;
-if(typeof data91 === "string"){
-if(data91.length < 1){
-const err192 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data91};
+for(const key24 in data91){
+if(!((((key24 === "description") || (key24 === "from")) || (key24 === "columns")) || (key24 === "filter"))){
+const err192 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data91};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2529,8 +2532,10 @@ vErrors.push(err192);
 errors++;
 }
 }
-else {
-const err193 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data91};
+if(data91.description !== undefined){
+let data92 = data91.description;
+if(typeof data92 !== "string"){
+const err193 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.description,data:data92};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2540,9 +2545,11 @@ vErrors.push(err193);
 errors++;
 }
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/access_layer/reporting_views/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data86};
+if(data91.from !== undefined){
+let data93 = data91.from;
+if(typeof data93 === "string"){
+if(data93.length < 1){
+const err194 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data93};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2552,9 +2559,8 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
 else {
-const err195 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data85};
+const err195 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/from",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/from/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.from,data:data93};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2564,9 +2570,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
-else {
-const err196 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data72};
+if(data91.columns !== undefined){
+let data94 = data91.columns;
+if(Array.isArray(data94)){
+if(data94.length < 1){
+const err196 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data94};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2575,12 +2583,12 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data.snapshots !== undefined){
-let data92 = data.snapshots;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.start === undefined){
-const err197 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema11.properties.snapshots.required,parentSchema:schema11.properties.snapshots,data:data92};
+const len17 = data94.length;
+for(let i17=0; i17<len17; i17++){
+let data95 = data94[i17];
+if(typeof data95 === "string"){
+if(data95.length < 1){
+const err197 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i17,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data95};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2589,9 +2597,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-for(const key23 in data92){
-if(!((((key23 === "start") || (key23 === "end")) || (key23 === "every")) || (key23 === "keep"))){
-const err198 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots,data:data92};
+}
+else {
+const err198 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns/" + i17,schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.items,data:data95};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2601,10 +2609,9 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data92.start !== undefined){
-let data93 = data92.start;
-if(typeof data93 !== "string"){
-const err199 = {instancePath:instancePath+"/snapshots/start",schemaPath:"#/properties/snapshots/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.start.type,parentSchema:schema11.properties.snapshots.properties.start,data:data93};
+}
+else {
+const err199 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/columns",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/columns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.columns,data:data94};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2614,10 +2621,11 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data92.end !== undefined){
-let data94 = data92.end;
-if(typeof data94 !== "string"){
-const err200 = {instancePath:instancePath+"/snapshots/end",schemaPath:"#/properties/snapshots/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.end.type,parentSchema:schema11.properties.snapshots.properties.end,data:data94};
+if(data91.filter !== undefined){
+let data96 = data91.filter;
+if(typeof data96 === "string"){
+if(data96.length < 1){
+const err200 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data96};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2627,10 +2635,8 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data92.every !== undefined){
-let data95 = data92.every;
-if(typeof data95 !== "string"){
-const err201 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.every.type,parentSchema:schema11.properties.snapshots.properties.every,data:data95};
+else {
+const err201 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/filter",schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/properties/filter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.properties.filter,data:data96};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2639,8 +2645,10 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(!(((((data95 === "day") || (data95 === "week_end")) || (data95 === "month_end")) || (data95 === "quarter_end")) || (data95 === "year_end"))){
-const err202 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.every,data:data95};
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/access_layer/reporting_views/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/access_layer/properties/reporting_views/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.additionalProperties.type,parentSchema:schema11.properties.access_layer.properties.reporting_views.additionalProperties,data:data91};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2650,11 +2658,9 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data92.keep !== undefined){
-let data96 = data92.keep;
-if(Array.isArray(data96)){
-if(data96.length < 1){
-const err203 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.snapshots.properties.keep,data:data96};
+}
+else {
+const err203 = {instancePath:instancePath+"/access_layer/reporting_views",schemaPath:"#/properties/access_layer/properties/reporting_views/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.properties.reporting_views.type,parentSchema:schema11.properties.access_layer.properties.reporting_views,data:data90};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2663,12 +2669,10 @@ vErrors.push(err203);
 }
 errors++;
 }
-const len17 = data96.length;
-for(let i17=0; i17<len17; i17++){
-let data97 = data96[i17];
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.every === undefined){
-const err204 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema11.properties.snapshots.properties.keep.items.required,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/access_layer",schemaPath:"#/properties/access_layer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.access_layer.type,parentSchema:schema11.properties.access_layer,data:data77};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2677,9 +2681,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-for(const key24 in data97){
-if(!((key24 === "every") || (key24 === "for_days"))){
-const err205 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
+}
+if(data.snapshots !== undefined){
+let data97 = data.snapshots;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.start === undefined){
+const err205 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema11.properties.snapshots.required,parentSchema:schema11.properties.snapshots,data:data97};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2688,11 +2695,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-if(data97.every !== undefined){
-let data98 = data97.every;
-if(typeof data98 !== "string"){
-const err206 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.keep.items.properties.every.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data98};
+for(const key25 in data97){
+if(!((((key25 === "start") || (key25 === "end")) || (key25 === "every")) || (key25 === "keep"))){
+const err206 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots,data:data97};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2701,8 +2706,11 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(!(((((data98 === "day") || (data98 === "week_end")) || (data98 === "month_end")) || (data98 === "quarter_end")) || (data98 === "year_end"))){
-const err207 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.keep.items.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.keep.items.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data98};
+}
+if(data97.start !== undefined){
+let data98 = data97.start;
+if(typeof data98 !== "string"){
+const err207 = {instancePath:instancePath+"/snapshots/start",schemaPath:"#/properties/snapshots/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.start.type,parentSchema:schema11.properties.snapshots.properties.start,data:data98};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2712,10 +2720,10 @@ vErrors.push(err207);
 errors++;
 }
 }
-if(data97.for_days !== undefined){
-let data99 = data97.for_days;
-if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
-const err208 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.snapshots.properties.keep.items.properties.for_days.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data99};
+if(data97.end !== undefined){
+let data99 = data97.end;
+if(typeof data99 !== "string"){
+const err208 = {instancePath:instancePath+"/snapshots/end",schemaPath:"#/properties/snapshots/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.end.type,parentSchema:schema11.properties.snapshots.properties.end,data:data99};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2724,9 +2732,11 @@ vErrors.push(err208);
 }
 errors++;
 }
-if((typeof data99 == "number") && (isFinite(data99))){
-if(data99 < 1 || isNaN(data99)){
-const err209 = {instancePath:instancePath+"/snapshots/keep/" + i17+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data99};
+}
+if(data97.every !== undefined){
+let data100 = data97.every;
+if(typeof data100 !== "string"){
+const err209 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.every.type,parentSchema:schema11.properties.snapshots.properties.every,data:data100};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2735,11 +2745,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err210 = {instancePath:instancePath+"/snapshots/keep/" + i17,schemaPath:"#/properties/snapshots/properties/keep/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.properties.keep.items.type,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data97};
+if(!(((((data100 === "day") || (data100 === "week_end")) || (data100 === "month_end")) || (data100 === "quarter_end")) || (data100 === "year_end"))){
+const err210 = {instancePath:instancePath+"/snapshots/every",schemaPath:"#/properties/snapshots/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.every,data:data100};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2749,9 +2756,11 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
-else {
-const err211 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.snapshots.properties.keep.type,parentSchema:schema11.properties.snapshots.properties.keep,data:data96};
+if(data97.keep !== undefined){
+let data101 = data97.keep;
+if(Array.isArray(data101)){
+if(data101.length < 1){
+const err211 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.snapshots.properties.keep,data:data101};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2760,10 +2769,12 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.type,parentSchema:schema11.properties.snapshots,data:data92};
+const len18 = data101.length;
+for(let i18=0; i18<len18; i18++){
+let data102 = data101[i18];
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.every === undefined){
+const err212 = {instancePath:instancePath+"/snapshots/keep/" + i18,schemaPath:"#/properties/snapshots/properties/keep/items/required",keyword:"required",params:{missingProperty: "every"},message:"must have required property '"+"every"+"'",schema:schema11.properties.snapshots.properties.keep.items.required,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data102};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2772,15 +2783,110 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-}
-else {
-const err213 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key26 in data102){
+if(!((key26 === "every") || (key26 === "for_days"))){
+const err213 = {instancePath:instancePath+"/snapshots/keep/" + i18,schemaPath:"#/properties/snapshots/properties/keep/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data102};
 if(vErrors === null){
 vErrors = [err213];
 }
 else {
 vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data102.every !== undefined){
+let data103 = data102.every;
+if(typeof data103 !== "string"){
+const err214 = {instancePath:instancePath+"/snapshots/keep/" + i18+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.snapshots.properties.keep.items.properties.every.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data103};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+if(!(((((data103 === "day") || (data103 === "week_end")) || (data103 === "month_end")) || (data103 === "quarter_end")) || (data103 === "year_end"))){
+const err215 = {instancePath:instancePath+"/snapshots/keep/" + i18+"/every",schemaPath:"#/properties/snapshots/properties/keep/items/properties/every/enum",keyword:"enum",params:{allowedValues: schema11.properties.snapshots.properties.keep.items.properties.every.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.snapshots.properties.keep.items.properties.every.enum,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.every,data:data103};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data102.for_days !== undefined){
+let data104 = data102.for_days;
+if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
+const err216 = {instancePath:instancePath+"/snapshots/keep/" + i18+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.snapshots.properties.keep.items.properties.for_days.type,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data104};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+if((typeof data104 == "number") && (isFinite(data104))){
+if(data104 < 1 || isNaN(data104)){
+const err217 = {instancePath:instancePath+"/snapshots/keep/" + i18+"/for_days",schemaPath:"#/properties/snapshots/properties/keep/items/properties/for_days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.snapshots.properties.keep.items.properties.for_days,data:data104};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err218 = {instancePath:instancePath+"/snapshots/keep/" + i18,schemaPath:"#/properties/snapshots/properties/keep/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.properties.keep.items.type,parentSchema:schema11.properties.snapshots.properties.keep.items,data:data102};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/snapshots/keep",schemaPath:"#/properties/snapshots/properties/keep/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.snapshots.properties.keep.type,parentSchema:schema11.properties.snapshots.properties.keep,data:data101};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/snapshots",schemaPath:"#/properties/snapshots/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.snapshots.type,parentSchema:schema11.properties.snapshots,data:data97};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+}
+else {
+const err221 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
 }
 errors++;
 }

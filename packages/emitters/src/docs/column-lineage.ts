@@ -135,6 +135,18 @@ const ORIGINS: KindHandlers<Origins> = {
   ],
   // Set by the load from the settings and the batch's date.
   snapshot_control: () => [SNAPSHOT_COLUMNS.date, ...SNAPSHOT_PERIODS.map((p) => SNAPSHOT_COLUMNS[p])].map((c) => [c, { kind: 'load_metadata' }] as const),
+  // The date from the snapshot control; each hash key copied from the link that carries it along the path.
+  bridge: (b) => [
+    [SNAPSHOT_COLUMNS.date, copied(qualifiedName({ kind: 'snapshot_control', name: b.snapshotControl }), SNAPSHOT_COLUMNS.date)],
+    ...b.path.map((e, i): readonly [string, ColumnOrigin] => {
+      if (e.kind === 'link') return [e.hashKey, copied(qualifiedName({ kind: 'link', name: e.name }), e.hashKey)];
+      const next = b.path[i + 1];
+      const before = b.path[i - 1];
+      return next?.kind === 'link'
+        ? [e.hashKey, copied(qualifiedName({ kind: 'link', name: next.name }), next.from)]
+        : [e.hashKey, copied(qualifiedName({ kind: 'link', name: before!.name }), before!.kind === 'link' ? before!.to : e.hashKey)];
+    }),
+  ],
   business_hub: (h) => {
     const raw = qualifiedName({ kind: 'hub', name: h.hub });
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);

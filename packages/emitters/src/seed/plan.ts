@@ -90,6 +90,7 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     };
   },
   snapshot_control: none,
+  bridge: none,
   business_hub: none,
   business_link: none,
   business_satellite: none,

@@ -99,6 +99,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   reference_table: referenceTable,
   // One row per date.
   snapshot_control: () => ({ primary: [SNAPSHOT_COLUMNS.date], unique: [] }),
+  // One row per snapshot and chain: a chain is its links (each link's hash key fixes its hubs).
+  bridge: (b) => ({ primary: [SNAPSHOT_COLUMNS.date, ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)], unique: [] }),
   business_hub: view,
   business_link: view,
   business_satellite: view,
@@ -223,6 +225,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     reference_table: none,
     // None: a date is a snapshot or not.
     snapshot_control: none,
+    // None: a chain is effective at a snapshot or not.
+    bridge: none,
     business_hub: none,
     business_link: none,
     business_satellite: none,

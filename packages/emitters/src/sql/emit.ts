@@ -16,6 +16,7 @@ import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
+import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -204,6 +205,8 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   },
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
+  // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
+  bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);

@@ -52,8 +52,14 @@ export interface SqlManifestBlock {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join; multi-active satellites (not sensitive): of each key's current set. */
   readonly current_view?: string;
-  /** The snapshot control: the date column (its key), and `schema.name` of the view of the snapshots its retention keeps. */
+  /** The snapshot control and bridge tables: the date column (the key, a bridge's with `key_columns`); the snapshot control's `kept_view`: `schema.name` of the view of the snapshots its retention keeps. */
   readonly snapshot_date?: string;
+  /** Bridge tables: the hash key columns along the path, in path order. */
+  readonly hash_keys?: ReadonlyArray<string>;
+  /** Bridge tables: the primary key after `snapshot_date`, every link's hash key column. */
+  readonly key_columns?: ReadonlyArray<string>;
+  /** Bridge tables: `schema.name` of the snapshot control they are filled for. */
+  readonly snapshot_control?: string;
   readonly kept_view?: string;
   /** Presentation and reporting views of a model with snapshots: `schema.name` of the view of its rows as of each kept snapshot (docs/sql.md, "As-of views"). */
   readonly as_of_view?: string;
@@ -144,6 +150,14 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
     snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
     load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
     kept_view: tableText(keptSnapshotsView(b, c)),
+  }),
+  bridge: (br, b) => ({
+    table: b.table,
+    snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
+    hash_keys: br.path.map((e) => b.dialect.identifier(e.hashKey)),
+    key_columns: br.path.filter((e) => e.kind === 'link').map((e) => b.dialect.identifier(e.hashKey)),
+    load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
+    snapshot_control: tableText(entityTable(b, 'snapshot_control', br.snapshotControl)),
   }),
   business_hub: hubBlock,
   business_link: linkBlock,

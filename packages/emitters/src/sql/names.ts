@@ -32,6 +32,7 @@ export const TABLE_PREFIX = {
   reference_table: 'ref_',
   // The model's one snapshot control, named after the model: `business_vault.snapshot_control_lgd`.
   snapshot_control: 'snapshot_control_',
+  bridge: 'bridge_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
   business_satellite: 'bsat_',

@@ -46,6 +46,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   snapshot_control: (c, ctx) => [view(ctx, c, keptSnapshotsViewSql(ctx, c), keptSnapshotsView(ctx, c))],
+  bridge: table,
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
   // Its current view and its history view (business-history.ts), which type-2 dimensions and as-of views read.
@@ -77,6 +78,7 @@ const VIEW_STEP = {
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   snapshot_control: 0,
+  bridge: 0,
   business_hub: 1,
   business_link: 1,
   business_satellite: 0,

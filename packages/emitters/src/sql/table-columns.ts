@@ -32,6 +32,7 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   status_tracking_satellite: (s) => [s.parentHashKey, IS_DELETED_COLUMN, ...metadata],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],
   snapshot_control: () => [SNAPSHOT_COLUMNS.date, ...SNAPSHOT_PERIODS.map((p) => SNAPSHOT_COLUMNS[p]), METADATA_COLUMNS.loadTimestamp],
+  bridge: (b) => [SNAPSHOT_COLUMNS.date, ...b.path.map((e) => e.hashKey), METADATA_COLUMNS.loadTimestamp],
   business_hub: view,
   business_link: view,
   business_satellite: view,

@@ -64,6 +64,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
     return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
   },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
+  bridge: none,
   snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
   business_hub: none,
   business_link: none,

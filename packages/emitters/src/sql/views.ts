@@ -62,6 +62,7 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
     s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }, ...history(s, names)],
   status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
+  bridge: table,
   snapshot_control: (c, names) => [{ label: `snapshot control ${c.name} (kept)`, layer: 'business_vault', table: keptSnapshotsView(names, c) }],
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),

@@ -27,6 +27,8 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   status_tracking_satellite: (s) => [key(s.parentKind, s.parent)],
   reference_table: none,
   snapshot_control: none,
+  // Filled for the snapshot control's dates: it waits for them.
+  bridge: (b) => [key('snapshot_control', b.snapshotControl)],
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),
   business_satellite: (s) => [key('business_hub', s.parent)],
