@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(45); // 22 raw vault (a reference table, a multi-active satellite, 3 effectivity and 2 status tracking satellites among them), 17 business vault (the snapshot control and 3 PITs among them), 6 access layer
+    expect(entities).toBe(46); // 22 raw vault (a reference table, a multi-active satellite, 3 effectivity and 2 status tracking satellites among them), 18 business vault (the snapshot control, 3 PITs and a bridge among them), 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 

@@ -154,6 +154,10 @@ class PointInTime(Enum):
     """No business vault point-in-time tables in this model."""
 
 
+class Bridge(Enum):
+    """No business vault bridge tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -431,6 +435,7 @@ describe('framework profile', () => {
       'ReferenceTable',
       'SnapshotControl',
       'PointInTime',
+      'Bridge',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -446,7 +451,9 @@ describe('framework profile', () => {
       'apply_dimensional_logic',
       'apply_presentation_logic',
       'apply_reporting_logic',
+      'as_of',
       'build_access_layer_view',
+      'build_business_vault_bridge',
       'build_business_vault_hub',
       'build_business_vault_hub_satellite',
       'build_business_vault_link',
@@ -592,7 +599,7 @@ describe('buildManifest', () => {
       'status_tracking_satellites',
       'reference_tables',
     ]);
-    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'pits', 'hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'pits', 'bridges', 'hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
     expect(manifest.spec).toBe('ews.yaml');

@@ -68,6 +68,7 @@ export const EXPECTED = {
   'raw_vault.reference_tables': ['reference_table', 'ReferenceTable', 'build_reference_table', false],
   'business_vault.snapshot_controls': ['snapshot_control', 'SnapshotControl', 'build_snapshot_control', false],
   'business_vault.pits': ['pit', 'PointInTime', 'build_business_vault_pit', false],
+  'business_vault.bridges': ['bridge', 'Bridge', 'build_business_vault_bridge', false],
   'business_vault.hubs': ['business_hub', 'BusinessHub', 'build_business_vault_hub', false],
   'business_vault.links': ['business_link', 'BusinessLink', 'build_business_vault_link', false],
   'business_vault.satellites': ['business_satellite', 'BusinessHubSatellite', 'build_business_vault_hub_satellite', true],
@@ -125,12 +126,26 @@ export function expectChainsMatchManifest(result: RunAll, manifest: Manifest): v
   // The registry publishes the same hashing settings and record sources as the manifest.
   expect(result.registry.hashing).toEqual(manifest.hashing);
   expect(result.registry.record_sources).toEqual(manifest.record_sources);
-  expect(result.chains).toHaveLength(entities.length);
+  // With snapshots, each presentation and reporting view has a second chain: its as-of view, the
+  // same chain with `.as_of(Query(<the snapshot control's mapping>))` before the build call.
+  const control = manifest.business_vault.snapshot_controls[0];
+  const asOf = (list: keyof typeof EXPECTED): boolean => control !== undefined && (list === 'access_layer.presentation_views' || list === 'access_layer.reporting_views');
+  const isAsOf = (c: Chain): boolean => c.steps.some(([method]) => method === 'as_of');
+  expect(result.chains).toHaveLength(entities.length + entities.filter((e) => asOf(e.list)).length);
   for (const { list, entity: e } of entities) {
     const [kind, enumName, build, satelliteLike] = EXPECTED[list];
-    const matching = result.chains.filter((c) => c.entity.enum === enumName && c.entity.value === e.name);
+    const all = result.chains.filter((c) => c.entity.enum === enumName && c.entity.value === e.name);
+    const matching = all.filter((c) => !isAsOf(c));
     expect(matching, `${list}.${e.name}`).toHaveLength(1);
     const chain = matching[0]!;
+    const asOfChains = all.filter(isAsOf);
+    expect(asOfChains, `${list}.${e.name} as of`).toHaveLength(asOf(list) ? 1 : 0);
+    for (const a of asOfChains) {
+      expect(a.build).toBe(build);
+      expect(a.start).toEqual(chain.start);
+      // The as-of step comes last, after the view's own steps.
+      expect(a.steps).toEqual([...chain.steps, ['as_of', [{ query: { name: control!.name, kind: 'snapshot_control' }, steps: [] }]]]);
+    }
     expect(chain.build).toBe(build);
     expect(chain.entity.module, `${list}.${e.name}`).toBe(registry);
     expect(chain.start).toEqual({ name: e.name, kind });

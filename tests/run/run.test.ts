@@ -158,9 +158,25 @@ describe(`vault seed and vault run on ${ON}`, () => {
       const signals = await count(q, `SELECT count(*) FROM ${raw('hub_early_warning_signal')} WHERE early_warning_signal_hk <> '${'0'.repeat(32)}'`);
       const fact = table(ws.model, 'accessLayer', 'fct_early_warning_signal_star');
       expect(await count(q, `SELECT count(*) FROM ${fact}`)).toBe(signals);
+      const blnk = table(ws.model, 'businessVault', 'blnk_early_warning_signal_business_partner');
+      // The star is type 2: each fact joins exactly one version of each dimension, by inner joins.
+      const zero = `'${'0'.repeat(32)}'`;
+      const dimension = (d: string): string => table(ws.model, 'accessLayer', `dim_early_warning_signal_star_${d}`);
+      const versions = `${fact} AS f JOIN ${dimension('early_warning_signal')} AS s USING (early_warning_signal_version_key) JOIN ${dimension('business_partner')} AS p USING (business_partner_version_key)`;
+      expect(await count(q, `SELECT count(*) FROM ${versions}`)).toBe(signals);
+      // A signal's version is the one the vault held when its partner link was loaded: the unknown
+      // member exactly when the business hub's filter (signal_date IS NOT NULL) left that version out.
+      const history = table(ws.model, 'businessVault', 'hist_bsat_early_warning_signal');
+      const wrong = await count(
+        q,
+        `SELECT count(*) FROM ${versions}
+         JOIN ${blnk} AS l ON l.early_warning_signal_hk = f.early_warning_signal_hk
+         JOIN ${history} AS h ON h.early_warning_signal_hk = l.early_warning_signal_hk AND h.valid_from <= l.load_ts AND (h.valid_to IS NULL OR h.valid_to > l.load_ts)
+         WHERE f.early_warning_signal_hk <> ${zero} AND (s.early_warning_signal_hk = ${zero}) <> (h.signal_date IS NULL)`,
+      );
+      expect(wrong).toBe(0);
       // One per signal: the business link offers one relationship per driving key (the fact's own
       // signal key is the zero key where the business hub's filter leaves the signal out).
-      const blnk = table(ws.model, 'businessVault', 'blnk_early_warning_signal_business_partner');
       expect(await count(q, `SELECT count(DISTINCT early_warning_signal_hk) FROM ${blnk} WHERE early_warning_signal_hk <> '${'0'.repeat(32)}'`)).toBe(signals);
       // Each fact row's partner is the one the signal's latest landing row (in delta order) names.
       const landed = landing(2, 'early_warning_signal');

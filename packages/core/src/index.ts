@@ -11,11 +11,13 @@
 export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
 export type {
   AccessLayerSpec,
+  BridgeSpec,
   BusinessVaultSpec,
   ColumnRole,
   ColumnSpec,
   ColumnSpecObject,
   DimensionalModelSpec,
+  DimensionHistory,
   DeletesSpec,
   DuplicatesSpec,
   FrameworkSpec,

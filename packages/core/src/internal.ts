@@ -14,6 +14,7 @@ export * from './infer/rules.js';
 export * from './infer/compile.js';
 export { analyseTables, type TableInfo } from './infer/tables.js';
 export { findReferences, type Ref, type RefTarget } from './infer/references.js';
+export { VERSION_COLUMNS, versionKeyColumn } from './infer/dimension-history.js';
 export * from './validate/conformance.js';
 export * from './validate/pipeline-flow.js';
 export { refKey } from './validate/entities.js';

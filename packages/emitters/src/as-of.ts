@@ -1,13 +1,16 @@
 /**
- * The time rule of every as-of structure (docs/sql.md, "As of a snapshot"), as literals that the
- * manifest and the Query DSL field mappings carry, so that a framework can check it agrees.
+ * The one time rule of the model's as-of tables (docs/sql.md, "As of a snapshot"), as the
+ * literals the manifest and the Query DSL mappings carry. The SQL lives in sql/validity.ts.
  */
-
-/** Knowledge time: what the vault knew at the end of each snapshot date. */
 export const AS_OF_RULE = {
-  cut_off: 'snapshot_date + 1 day, 00:00 UTC',
-  counts: 'load_ts < cut_off',
-  valid_row: 'latest in change order among the rows known before the cut-off; late rows never replace what was known',
-  filled: 'by the first load whose batch load timestamp is at or after the cut-off; insert-only',
-  no_row: 'ghost pointer: zero key, load_ts 0001-01-01',
+  cutoff: 'snapshot_date + 1 day, 00:00 UTC',
+  counts: 'rows with load_ts < cutoff; of a satellite, the row valid at the cutoff',
+  filled_by: 'the first load whose batch load timestamp is at or after the cutoff',
 } as const;
+
+/** When a bridge holds a chain at a snapshot (docs/sql.md, "Bridge tables"). */
+export const BRIDGE_EFFECTIVE =
+  "every link row on the chain counts and is not the zero key; a link with an effectivity satellite: the driving key's valid start row points at it; a link or path hub with status tracking: its valid status is not deleted";
+
+/** What a point-in-time table holds for a satellite with no row valid at a snapshot (docs/sql.md, "Point-in-time tables"). */
+export const PIT_NO_ROW = 'the ghost pointer: the zero key and load_ts 0001-01-01';

@@ -228,6 +228,12 @@ const pitColumns = (p: Pit, { model }: ModelColumns): ReadonlyArray<EntityColumn
   }),
   { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
 ];
+/** A bridge table: the snapshot date, each hash key along its path (hub, link, hub, …), then when the row was written. */
+const bridgeColumns = (b: EntityOfKind<'bridge'>, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
+  { name: SNAPSHOT_COLUMNS.date, type: DATE_TYPE },
+  ...b.path.map((e) => hash(model, e.hashKey)),
+  { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
+];
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -249,9 +255,11 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   reference_table: referenceTableColumns,
   snapshot_control: snapshotControlColumns,
   pit: pitColumns,
+  bridge: bridgeColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,
   reporting_view: viewColumns,
-  dimensional_model: (d, { model }) => [...d.dimensions.map((x) => hash(model, x.hashKey)), ...d.measures.map(plain)],
+  // Type 2: each dimension's version key (a hash too) beside its hash key.
+  dimensional_model: (d, { model }) => [...d.dimensions.flatMap((x) => [hash(model, x.hashKey), ...(x.versionKey === undefined ? [] : [hash(model, x.versionKey)])]), ...d.measures.map(plain)],
 };

@@ -3,7 +3,7 @@
  * tools and reviewers (docs/manifest.md documents every field). Keys are always in the same
  * order and entities are sorted by name, so the same model gives the same bytes.
  */
-import type { EntityKind, EntitySource, VaultEntity, VaultModel } from '@vault/core';
+import { METADATA_COLUMNS, type EntityKind, type EntitySource, type VaultEntity, type VaultModel } from '@vault/core';
 import {
   KINDS,
   VAULT_LAYERS,
@@ -15,16 +15,17 @@ import {
   kindsOfLayer,
   printColumnType,
   qualifiedName,
+  VERSION_COLUMNS,
   type ByPlural,
   type EntityOfKind,
   type KindHandlers,
 } from '@vault/core/internal';
-import { AS_OF_RULE } from './as-of.js';
 import { entityColumns, modelColumns, pitPointerColumns, type ModelColumns } from './columns.js';
 import { duplicatesLiteral, type DuplicatesLiteral } from './duplicates-literal.js';
 import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
 import { specFileName } from './spec-name.js';
+import { AS_OF_RULE, BRIDGE_EFFECTIVE, PIT_NO_ROW } from './as-of.js';
 
 export interface ManifestSource {
   readonly table: string;
@@ -67,6 +68,39 @@ export interface ManifestPitSatellite {
   readonly load_ts: string;
 }
 
+/** A type-2 dimensional model's versions: the fact's date that picks them, the validity columns of each dimension view, and the version key column per dimension. */
+export interface ManifestVersions {
+  readonly history: 'type2';
+  readonly fact_date: string;
+  readonly valid_from: string;
+  readonly valid_to: string;
+  readonly is_current: string;
+  readonly version_keys: { readonly [dimension: string]: string };
+}
+
+/** A hub or link on a bridge's path. */
+export interface ManifestBridgeStep {
+  readonly kind: 'hub' | 'link';
+  readonly name: string;
+  readonly hash_key: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The time rule of an as-of table, as literals (docs/sql.md, "As of a snapshot"). */
+export interface ManifestAsOf {
+  /** When a snapshot date's knowledge ends. */
+  readonly cutoff: string;
+  /** Which rows a snapshot counts. */
+  readonly counts: string;
+  /** Which load fills a snapshot. */
+  readonly filled_by: string;
+  /** Bridge tables: which chains a snapshot holds. */
+  readonly effective?: string;
+  /** Point-in-time tables: the pointer into a satellite without a row valid at the snapshot. */
+  readonly no_row?: string;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -91,12 +125,16 @@ export interface ManifestEntity {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** The snapshot control: its settings, defaults filled in (docs/spec.md, "Snapshots"). */
   readonly snapshots?: ManifestSnapshots;
-  /** Point-in-time tables: the snapshot control whose dates they are built for. */
+  /** Type-2 dimensional models: how the dimensions keep versions and which one a fact points at (docs/sql.md, "Type-2 dimensions"). */
+  readonly versions?: ManifestVersions;
+  /** Bridge tables: the hubs and links they follow, each with the hash key column the bridge carries (links: also their columns joining the hub before and after). */
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
+  /** Bridge and point-in-time tables: the snapshot control whose dates they are filled for. */
   readonly snapshot_control?: string;
   /** Point-in-time tables: the satellites they point into, in column order. */
   readonly satellites?: ReadonlyArray<ManifestPitSatellite>;
-  /** Point-in-time tables: the time rule (`AS_OF_RULE`). */
-  readonly as_of?: typeof AS_OF_RULE;
+  /** Bridge and point-in-time tables: when a row exists for a snapshot (docs/sql.md, "As of a snapshot"), as literals. */
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -224,9 +262,11 @@ interface KindFields {
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly snapshots?: ManifestSnapshots;
+  readonly versions?: ManifestVersions;
+  readonly path?: ReadonlyArray<ManifestBridgeStep>;
   readonly snapshot_control?: string;
   readonly satellites?: ReadonlyArray<ManifestPitSatellite>;
-  readonly as_of?: typeof AS_OF_RULE;
+  readonly as_of?: ManifestAsOf;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -256,6 +296,24 @@ const businessSatellite = (s: EntityOfKind<'business_satellite' | 'business_link
   ...(s.lookups === undefined ? {} : { lookups: s.lookups.map((l) => ({ reference_table: l.referenceTable, code_columns: [...l.codeColumns], columns: l.columns.map((c) => c.name) })) }),
 });
 const accessEntity = (): KindFields => ({ sources: [] });
+
+/** A dimensional model's fields: its versions under type 2, nothing more under type 1 (so type-1 manifests keep their bytes). */
+const dimensionalModel = (d: EntityOfKind<'dimensional_model'>): KindFields => {
+  if (d.history === 'type1') return accessEntity();
+  const versions: ManifestVersions = {
+    history: d.history,
+    fact_date: d.factDate?.name ?? METADATA_COLUMNS.loadTimestamp,
+    valid_from: VERSION_COLUMNS.from,
+    valid_to: VERSION_COLUMNS.to,
+    is_current: VERSION_COLUMNS.isCurrent,
+    version_keys: Object.fromEntries(d.dimensions.map((x) => [x.name, x.versionKey ?? fail(d.name, x.name)])),
+  };
+  return { versions, sources: [] };
+};
+
+function fail(model: string, dimension: string): never {
+  throw new Error(`vault manifest: dimension '${dimension}' of type-2 model '${model}' has no version key`);
+}
 
 /** A link's dependent child keys, listed only when it has some (so manifests of other models keep their bytes). */
 const childKeys = (l: EntityOfKind<'link' | 'non_historized_link' | 'business_link'>): Pick<KindFields, 'dependent_child_keys'> =>
@@ -303,6 +361,12 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     sources: [{ table: r.source.table, columns: [...r.source.columns, ...r.attributes.map((a) => a.sourceColumn)], record_source: rs(r.source.table) }],
     used_by: r.usedBy.map((u) => ({ table: u.table, columns: [...u.columns] })),
   }),
+  bridge: (b) => ({
+    path: b.path.map((e): ManifestBridgeStep => (e.kind === 'hub' ? { kind: e.kind, name: e.name, hash_key: e.hashKey } : { kind: e.kind, name: e.name, hash_key: e.hashKey, from: e.from, to: e.to })),
+    snapshot_control: b.snapshotControl,
+    as_of: { ...AS_OF_RULE, effective: BRIDGE_EFFECTIVE },
+    sources: [],
+  }),
   snapshot_control: (c) => ({
     snapshots: { start: c.start, end: c.end, every: c.every, ...(c.keep === undefined ? {} : { keep: c.keep.map((r) => ({ ...r })) }) },
     sources: [],
@@ -314,7 +378,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
       const pointer = pitPointerColumns(s);
       return { satellite: qualifiedName(s), hash_key: pointer.hashKey, load_ts: pointer.loadTimestamp };
     }),
-    as_of: AS_OF_RULE,
+    as_of: { ...AS_OF_RULE, no_row: PIT_NO_ROW },
     sources: [],
   }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
@@ -329,7 +393,7 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
   business_satellite: businessSatellite,
   business_link_satellite: businessSatellite,
   presentation_view: accessEntity,
-  dimensional_model: accessEntity,
+  dimensional_model: dimensionalModel,
   reporting_view: accessEntity,
 };
 
@@ -351,6 +415,8 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
+    ...(fields.versions !== undefined ? { versions: fields.versions } : {}),
+    ...(fields.path !== undefined ? { path: fields.path } : {}),
     ...(fields.snapshot_control !== undefined ? { snapshot_control: fields.snapshot_control } : {}),
     ...(fields.satellites !== undefined ? { satellites: fields.satellites } : {}),
     ...(fields.as_of !== undefined ? { as_of: fields.as_of } : {}),

@@ -93,6 +93,8 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   snapshot_control: none,
   // Its settings are the spec's business_vault.pits, which a suggestion does not touch.
   pit: none,
+  // Its path is the spec's business_vault.bridges, which a suggestion does not touch.
+  bridge: none,
   business_hub: filter,
   business_link: filter,
   business_satellite: rules,

@@ -156,6 +156,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   snapshot_control: taken,
   // Named after its hub or link: no spec key renames it.
   pit: taken,
+  // Named in the spec's business_vault.bridges, which a suggestion does not touch.
+  bridge: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
   // A business link over events takes no business rules (VLT406).
   business_link: (l, ctx) => (l.eventAttributes !== undefined ? taken() : ruleTargets('link', l, linkKeyColumns(l), ctx)),

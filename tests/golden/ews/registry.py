@@ -79,6 +79,10 @@ class PointInTime(Enum):
     EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
+class Bridge(Enum):
+    """No business vault bridge tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST = 'customer_account_monitoring_batch_manifest'

@@ -91,6 +91,10 @@ class PointInTime(Enum):
     FACILITY_COLLATERAL = 'facility_collateral'
 
 
+class Bridge(Enum):
+    PARTNER_COLLATERAL = 'partner_collateral'
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     COLLATERAL = 'collateral'

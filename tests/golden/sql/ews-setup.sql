@@ -600,6 +600,101 @@ FROM (
   ) AS "b"
 ) AS "d";
 
+CREATE OR REPLACE VIEW "business_vault"."hist_bsat_early_warning_signal" AS
+SELECT
+  "d"."early_warning_signal_hk",
+  "d"."early_warning_signal_id",
+  "d"."valid_from",
+  "d"."valid_to",
+  "d"."is_current",
+  "d"."load_ts",
+  "d"."record_source",
+  CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(btrim("d"."analyst_comment"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."days_past_due" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."overdraft_utilisation_ratio" AS text), '^^')
+    || '||' || replace(replace(COALESCE(NULLIF(btrim("d"."risk_band"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."score_trend" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."severity_level" AS text), '^^')
+    || '||' || COALESCE(COALESCE(CASE WHEN "d"."signal_date" <= DATE '294276-12-31' THEN rtrim(to_char("d"."signal_date", 'YYYY-MM-DD BC'), ' AD') WHEN isfinite("d"."signal_date") THEN CAST(CAST(to_char(("d"."signal_date" - (("d"."signal_date" - DATE '2000-01-01') / 146097) * 146097), 'YYYY') AS int) + 400 * (("d"."signal_date" - DATE '2000-01-01') / 146097) AS text) || to_char(("d"."signal_date" - (("d"."signal_date" - DATE '2000-01-01') / 146097) * 146097), '-MM-DD') END, CASE WHEN "d"."signal_date" = 'infinity' THEN 'infinity' WHEN "d"."signal_date" = '-infinity' THEN '-infinity' END), '^^')
+    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."signal_type" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."six_month_window_behavioural_score_average" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."two_month_window_behavioural_score_average" AS text), '^^'), 'UTF8')) AS char(32)) AS "hashdiff",
+  "d"."analyst_comment",
+  "d"."days_past_due",
+  "d"."overdraft_utilisation_ratio",
+  "d"."severity_level",
+  "d"."signal_date",
+  "d"."signal_type",
+  "d"."six_month_window_behavioural_score_average",
+  "d"."two_month_window_behavioural_score_average",
+  "d"."risk_band",
+  "d"."score_trend"
+FROM (
+  SELECT
+    "b".*,
+    CAST(CASE WHEN (("b"."severity_level" >= 4) OR ("b"."days_past_due" > 90)) THEN 'HIGH' WHEN (("b"."severity_level" >= 2) OR ("b"."days_past_due" > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS text) AS "risk_band",
+    CAST(("b"."six_month_window_behavioural_score_average" - "b"."two_month_window_behavioural_score_average") AS numeric) AS "score_trend"
+  FROM (
+    SELECT
+      "p"."early_warning_signal_hk",
+      "p"."early_warning_signal_id",
+      "t"."valid_from",
+      "t"."valid_to",
+      "t"."valid_to" IS NULL AS "is_current",
+      COALESCE("s1"."load_ts", "p"."load_ts") AS "load_ts",
+      COALESCE("s1"."record_source", "p"."record_source") AS "record_source",
+      "s1"."analyst_comment" AS "analyst_comment",
+      "s1"."days_past_due" AS "days_past_due",
+      "s1"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
+      "s1"."severity_level" AS "severity_level",
+      "s1"."signal_date" AS "signal_date",
+      "s1"."signal_type" AS "signal_type",
+      "s1"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
+      "s1"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average"
+    FROM (
+      SELECT "c"."early_warning_signal_hk", "c"."valid_from", lead("c"."valid_from") OVER (PARTITION BY "c"."early_warning_signal_hk" ORDER BY "c"."valid_from") AS "valid_to"
+      FROM (
+        SELECT "early_warning_signal_hk", "load_ts" AS "valid_from" FROM "raw_vault"."hub_early_warning_signal"
+        UNION
+        SELECT "c1"."early_warning_signal_hk", "c1"."valid_from"
+        FROM (
+          SELECT "early_warning_signal_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "load_ts") AS "valid_to"
+          FROM (
+            SELECT "early_warning_signal_hk", "load_ts"
+            FROM (
+              SELECT "early_warning_signal_hk", "load_ts", "$change_rank", max("$change_rank") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "load_ts" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "$ranked_before"
+              FROM (
+                SELECT "early_warning_signal_hk", "load_ts", row_number() OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff", "load_ts") AS "$change_rank"
+                FROM "raw_vault"."sat_early_warning_signal"
+              ) AS "$ranked"
+            ) AS "$ranked_before"
+            WHERE "$ranked_before" IS NULL OR "$change_rank" > "$ranked_before"
+          ) AS "$leaders"
+        ) AS "c1"
+      ) AS "c"
+    ) AS "t"
+    JOIN "raw_vault"."hub_early_warning_signal" AS "p"
+      ON "p"."early_warning_signal_hk" = "t"."early_warning_signal_hk"
+    LEFT JOIN (
+      SELECT "early_warning_signal_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "load_ts") AS "valid_to"
+      FROM (
+        SELECT "early_warning_signal_hk", "load_ts"
+        FROM (
+          SELECT "early_warning_signal_hk", "load_ts", "$change_rank", max("$change_rank") OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "load_ts" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "$ranked_before"
+          FROM (
+            SELECT "early_warning_signal_hk", "load_ts", row_number() OVER (PARTITION BY "early_warning_signal_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff", "load_ts") AS "$change_rank"
+            FROM "raw_vault"."sat_early_warning_signal"
+          ) AS "$ranked"
+        ) AS "$ranked_before"
+        WHERE "$ranked_before" IS NULL OR "$change_rank" > "$ranked_before"
+      ) AS "$leaders"
+    ) AS "v1"
+      ON "v1"."early_warning_signal_hk" = "t"."early_warning_signal_hk" AND "v1"."valid_from" <= "t"."valid_from" AND ("v1"."valid_to" IS NULL OR "v1"."valid_to" > "t"."valid_from")
+    LEFT JOIN "raw_vault"."sat_early_warning_signal" AS "s1"
+      ON "s1"."early_warning_signal_hk" = "v1"."early_warning_signal_hk" AND "s1"."load_ts" = "v1"."load_ts"
+  ) AS "b"
+) AS "d";
+
 CREATE OR REPLACE VIEW "business_vault"."bsat_early_warning_signal_input" AS
 SELECT
   "d"."early_warning_signal_input_hk",
@@ -632,6 +727,86 @@ FROM (
     FROM "raw_vault"."hub_early_warning_signal_input" AS "p"
     LEFT JOIN (SELECT DISTINCT ON ("early_warning_signal_input_hk") * FROM "raw_vault"."sat_early_warning_signal_input" ORDER BY "early_warning_signal_input_hk", "delta_order" DESC NULLS FIRST, "hashdiff" DESC, "load_ts" DESC) AS "s1"
       ON "s1"."early_warning_signal_input_hk" = "p"."early_warning_signal_input_hk"
+  ) AS "b"
+) AS "d";
+
+CREATE OR REPLACE VIEW "business_vault"."hist_bsat_early_warning_signal_input" AS
+SELECT
+  "d"."early_warning_signal_input_hk",
+  "d"."early_warning_signal_input_id",
+  "d"."valid_from",
+  "d"."valid_to",
+  "d"."is_current",
+  "d"."load_ts",
+  "d"."record_source",
+  CAST(md5(convert_to(COALESCE(CAST("d"."balance_amount" AS text), '^^')
+    || '||' || replace(replace(COALESCE(NULLIF(btrim(CAST("d"."input_source_system" AS text)), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(CAST("d"."limit_amount" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."limit_utilisation" AS text), '^^')
+    || '||' || COALESCE(CAST("d"."missed_payment_count" AS text), '^^'), 'UTF8')) AS char(32)) AS "hashdiff",
+  "d"."balance_amount",
+  "d"."input_source_system",
+  "d"."limit_amount",
+  "d"."missed_payment_count",
+  "d"."limit_utilisation"
+FROM (
+  SELECT
+    "b".*,
+    CAST(round(CAST((CAST("b"."balance_amount" AS numeric) / CAST(NULLIF("b"."limit_amount", 0) AS numeric)) AS numeric), CAST(4 AS integer)) AS numeric) AS "limit_utilisation"
+  FROM (
+    SELECT
+      "p"."early_warning_signal_input_hk",
+      "p"."early_warning_signal_input_id",
+      "t"."valid_from",
+      "t"."valid_to",
+      "t"."valid_to" IS NULL AS "is_current",
+      COALESCE("s1"."load_ts", "p"."load_ts") AS "load_ts",
+      COALESCE("s1"."record_source", "p"."record_source") AS "record_source",
+      "s1"."balance_amount" AS "balance_amount",
+      "s1"."input_source_system" AS "input_source_system",
+      "s1"."limit_amount" AS "limit_amount",
+      "s1"."missed_payment_count" AS "missed_payment_count"
+    FROM (
+      SELECT "c"."early_warning_signal_input_hk", "c"."valid_from", lead("c"."valid_from") OVER (PARTITION BY "c"."early_warning_signal_input_hk" ORDER BY "c"."valid_from") AS "valid_to"
+      FROM (
+        SELECT "early_warning_signal_input_hk", "load_ts" AS "valid_from" FROM "raw_vault"."hub_early_warning_signal_input"
+        UNION
+        SELECT "c1"."early_warning_signal_input_hk", "c1"."valid_from"
+        FROM (
+          SELECT "early_warning_signal_input_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "load_ts") AS "valid_to"
+          FROM (
+            SELECT "early_warning_signal_input_hk", "load_ts"
+            FROM (
+              SELECT "early_warning_signal_input_hk", "load_ts", "$change_rank", max("$change_rank") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "load_ts" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "$ranked_before"
+              FROM (
+                SELECT "early_warning_signal_input_hk", "load_ts", row_number() OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff", "load_ts") AS "$change_rank"
+                FROM "raw_vault"."sat_early_warning_signal_input"
+              ) AS "$ranked"
+            ) AS "$ranked_before"
+            WHERE "$ranked_before" IS NULL OR "$change_rank" > "$ranked_before"
+          ) AS "$leaders"
+        ) AS "c1"
+      ) AS "c"
+    ) AS "t"
+    JOIN "raw_vault"."hub_early_warning_signal_input" AS "p"
+      ON "p"."early_warning_signal_input_hk" = "t"."early_warning_signal_input_hk"
+    LEFT JOIN (
+      SELECT "early_warning_signal_input_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "load_ts") AS "valid_to"
+      FROM (
+        SELECT "early_warning_signal_input_hk", "load_ts"
+        FROM (
+          SELECT "early_warning_signal_input_hk", "load_ts", "$change_rank", max("$change_rank") OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "load_ts" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS "$ranked_before"
+          FROM (
+            SELECT "early_warning_signal_input_hk", "load_ts", row_number() OVER (PARTITION BY "early_warning_signal_input_hk" ORDER BY "delta_order" NULLS LAST, "hashdiff", "load_ts") AS "$change_rank"
+            FROM "raw_vault"."sat_early_warning_signal_input"
+          ) AS "$ranked"
+        ) AS "$ranked_before"
+        WHERE "$ranked_before" IS NULL OR "$change_rank" > "$ranked_before"
+      ) AS "$leaders"
+    ) AS "v1"
+      ON "v1"."early_warning_signal_input_hk" = "t"."early_warning_signal_input_hk" AND "v1"."valid_from" <= "t"."valid_from" AND ("v1"."valid_to" IS NULL OR "v1"."valid_to" > "t"."valid_from")
+    LEFT JOIN "raw_vault"."sat_early_warning_signal_input" AS "s1"
+      ON "s1"."early_warning_signal_input_hk" = "v1"."early_warning_signal_input_hk" AND "s1"."load_ts" = "v1"."load_ts"
   ) AS "b"
 ) AS "d";
 
@@ -712,10 +887,28 @@ SELECT
 FROM "business_vault"."bhub_business_partner" AS "b"
 WHERE "b"."business_partner_hk" <> '00000000000000000000000000000000';
 
+CREATE OR REPLACE VIEW "access_layer"."pv_business_partner_as_of" AS
+SELECT
+  "k"."snapshot_date",
+  "b"."business_partner_id" AS "business_partner_id"
+FROM (SELECT "snapshot_date", (CAST("snapshot_date" + 1 AS timestamp) AT TIME ZONE 'UTC') AS "$cutoff" FROM "business_vault"."snapshot_control_ews_kept") AS "k"
+JOIN "raw_vault"."hub_business_partner" AS "b"
+  ON "b"."load_ts" < "k"."$cutoff"
+WHERE "b"."business_partner_hk" <> '00000000000000000000000000000000';
+
 CREATE OR REPLACE VIEW "access_layer"."pv_customer_account_monitoring_batch_manifest" AS
 SELECT
   "b"."customer_account_monitoring_batch_manifest_id" AS "customer_account_monitoring_batch_manifest_id"
 FROM "business_vault"."bhub_customer_account_monitoring_batch_manifest" AS "b"
+WHERE "b"."customer_account_monitoring_batch_manifest_hk" <> '00000000000000000000000000000000';
+
+CREATE OR REPLACE VIEW "access_layer"."pv_customer_account_monitoring_batch_manifest_as_of" AS
+SELECT
+  "k"."snapshot_date",
+  "b"."customer_account_monitoring_batch_manifest_id" AS "customer_account_monitoring_batch_manifest_id"
+FROM (SELECT "snapshot_date", (CAST("snapshot_date" + 1 AS timestamp) AT TIME ZONE 'UTC') AS "$cutoff" FROM "business_vault"."snapshot_control_ews_kept") AS "k"
+JOIN "raw_vault"."hub_customer_account_monitoring_batch_manifest" AS "b"
+  ON "b"."load_ts" < "k"."$cutoff"
 WHERE "b"."customer_account_monitoring_batch_manifest_hk" <> '00000000000000000000000000000000';
 
 CREATE OR REPLACE VIEW "access_layer"."pv_early_warning_signal" AS
@@ -736,6 +929,27 @@ LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "s"
   ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk"
 WHERE "b"."early_warning_signal_hk" <> '00000000000000000000000000000000';
 
+CREATE OR REPLACE VIEW "access_layer"."pv_early_warning_signal_as_of" AS
+SELECT
+  "k"."snapshot_date",
+  "b"."early_warning_signal_id" AS "early_warning_signal_id",
+  "s"."analyst_comment" AS "analyst_comment",
+  "s"."days_past_due" AS "days_past_due",
+  "s"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
+  "s"."severity_level" AS "severity_level",
+  "s"."signal_date" AS "signal_date",
+  "s"."signal_type" AS "signal_type",
+  "s"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
+  "s"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
+  "s"."risk_band" AS "risk_band",
+  "s"."score_trend" AS "score_trend"
+FROM (SELECT "snapshot_date", (CAST("snapshot_date" + 1 AS timestamp) AT TIME ZONE 'UTC') AS "$cutoff" FROM "business_vault"."snapshot_control_ews_kept") AS "k"
+JOIN "raw_vault"."hub_early_warning_signal" AS "b"
+  ON "b"."load_ts" < "k"."$cutoff"
+LEFT JOIN "business_vault"."hist_bsat_early_warning_signal" AS "s"
+  ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk" AND "s"."valid_from" < "k"."$cutoff" AND ("s"."valid_to" IS NULL OR "s"."valid_to" >= "k"."$cutoff")
+WHERE "b"."early_warning_signal_hk" <> '00000000000000000000000000000000' AND ("s"."signal_date" IS NOT NULL);
+
 CREATE OR REPLACE VIEW "access_layer"."pv_early_warning_signal_input" AS
 SELECT
   "b"."early_warning_signal_input_id" AS "early_warning_signal_input_id",
@@ -749,44 +963,82 @@ LEFT JOIN "business_vault"."bsat_early_warning_signal_input" AS "s"
   ON "s"."early_warning_signal_input_hk" = "b"."early_warning_signal_input_hk"
 WHERE "b"."early_warning_signal_input_hk" <> '00000000000000000000000000000000';
 
+CREATE OR REPLACE VIEW "access_layer"."pv_early_warning_signal_input_as_of" AS
+SELECT
+  "k"."snapshot_date",
+  "b"."early_warning_signal_input_id" AS "early_warning_signal_input_id",
+  "s"."balance_amount" AS "balance_amount",
+  "s"."input_source_system" AS "input_source_system",
+  "s"."limit_amount" AS "limit_amount",
+  "s"."missed_payment_count" AS "missed_payment_count",
+  "s"."limit_utilisation" AS "limit_utilisation"
+FROM (SELECT "snapshot_date", (CAST("snapshot_date" + 1 AS timestamp) AT TIME ZONE 'UTC') AS "$cutoff" FROM "business_vault"."snapshot_control_ews_kept") AS "k"
+JOIN "raw_vault"."hub_early_warning_signal_input" AS "b"
+  ON "b"."load_ts" < "k"."$cutoff"
+LEFT JOIN "business_vault"."hist_bsat_early_warning_signal_input" AS "s"
+  ON "s"."early_warning_signal_input_hk" = "b"."early_warning_signal_input_hk" AND "s"."valid_from" < "k"."$cutoff" AND ("s"."valid_to" IS NULL OR "s"."valid_to" >= "k"."$cutoff")
+WHERE "b"."early_warning_signal_input_hk" <> '00000000000000000000000000000000';
+
 CREATE OR REPLACE VIEW "access_layer"."dim_early_warning_signal_star_early_warning_signal" AS
 SELECT
-  "b"."early_warning_signal_hk" AS "early_warning_signal_hk",
-  "b"."early_warning_signal_id" AS "early_warning_signal_id",
-  "s"."analyst_comment" AS "analyst_comment",
-  "s"."days_past_due" AS "days_past_due",
-  "s"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
-  "s"."severity_level" AS "severity_level",
-  "s"."signal_date" AS "signal_date",
-  "s"."signal_type" AS "signal_type",
-  "s"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
-  "s"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
-  "s"."risk_band" AS "risk_band",
-  "s"."score_trend" AS "score_trend"
-FROM "business_vault"."bhub_early_warning_signal" AS "b"
-LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "s"
-  ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk";
+  "v"."early_warning_signal_hk" AS "early_warning_signal_hk",
+  CASE WHEN "v"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN '00000000000000000000000000000000' ELSE CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(upper(btrim(CAST("v"."early_warning_signal_hk" AS text)) COLLATE "C"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(COALESCE(rtrim(to_char(("v"."valid_from" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US BC'), ' AD'), CASE WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = 'infinity' THEN 'INFINITY' WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = '-infinity' THEN '-INFINITY' END), '^^'), 'UTF8')) AS char(32)) END AS "early_warning_signal_version_key",
+  "v"."valid_from",
+  "v"."valid_to",
+  "v"."is_current",
+  "v"."early_warning_signal_id" AS "early_warning_signal_id",
+  "v"."analyst_comment" AS "analyst_comment",
+  "v"."days_past_due" AS "days_past_due",
+  "v"."overdraft_utilisation_ratio" AS "overdraft_utilisation_ratio",
+  "v"."severity_level" AS "severity_level",
+  "v"."signal_date" AS "signal_date",
+  "v"."signal_type" AS "signal_type",
+  "v"."six_month_window_behavioural_score_average" AS "six_month_window_behavioural_score_average",
+  "v"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
+  "v"."risk_band" AS "risk_band",
+  "v"."score_trend" AS "score_trend"
+FROM "business_vault"."hist_bsat_early_warning_signal" AS "v"
+WHERE "v"."early_warning_signal_hk" = '00000000000000000000000000000000' OR ("v"."signal_date" IS NOT NULL);
 
 CREATE OR REPLACE VIEW "access_layer"."dim_early_warning_signal_star_business_partner" AS
 SELECT
-  "b"."business_partner_hk" AS "business_partner_hk",
-  "b"."business_partner_id" AS "business_partner_id"
-FROM "business_vault"."bhub_business_partner" AS "b";
+  "v"."business_partner_hk" AS "business_partner_hk",
+  CASE WHEN "v"."business_partner_hk" = '00000000000000000000000000000000' THEN '00000000000000000000000000000000' ELSE CAST(md5(convert_to(replace(replace(COALESCE(NULLIF(upper(btrim(CAST("v"."business_partner_hk" AS text)) COLLATE "C"), ''), '^^'), E'\\', E'\\\\'), '|', E'\\|')
+    || '||' || COALESCE(COALESCE(rtrim(to_char(("v"."valid_from" AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS.US BC'), ' AD'), CASE WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = 'infinity' THEN 'INFINITY' WHEN ("v"."valid_from" AT TIME ZONE 'UTC') = '-infinity' THEN '-INFINITY' END), '^^'), 'UTF8')) AS char(32)) END AS "business_partner_version_key",
+  "v"."valid_from",
+  "v"."valid_to",
+  "v"."is_current",
+  "v"."business_partner_id" AS "business_partner_id"
+FROM (
+  SELECT
+    "b".*,
+    "load_ts" AS "valid_from",
+    CAST(NULL AS timestamptz) AS "valid_to",
+    TRUE AS "is_current"
+  FROM "business_vault"."bhub_business_partner" AS "b"
+) AS "v";
 
 CREATE OR REPLACE VIEW "access_layer"."fct_early_warning_signal_star" AS
 SELECT
   COALESCE("j1"."early_warning_signal_hk", '00000000000000000000000000000000') AS "early_warning_signal_hk",
-  COALESCE("j2"."business_partner_hk", '00000000000000000000000000000000') AS "business_partner_hk",
-  "j3"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
-  "j3"."days_past_due" AS "days_past_due",
-  "j3"."score_trend" AS "score_trend"
+  COALESCE("j2"."early_warning_signal_version_key", '00000000000000000000000000000000') AS "early_warning_signal_version_key",
+  COALESCE("j3"."business_partner_hk", '00000000000000000000000000000000') AS "business_partner_hk",
+  COALESCE("j4"."business_partner_version_key", '00000000000000000000000000000000') AS "business_partner_version_key",
+  "j5"."two_month_window_behavioural_score_average" AS "two_month_window_behavioural_score_average",
+  "j5"."days_past_due" AS "days_past_due",
+  "j5"."score_trend" AS "score_trend"
 FROM "business_vault"."blnk_early_warning_signal_business_partner" AS "f"
 LEFT JOIN "business_vault"."bhub_early_warning_signal" AS "j1"
   ON "j1"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
-LEFT JOIN "business_vault"."bhub_business_partner" AS "j2"
-  ON "j2"."business_partner_hk" = "f"."business_partner_hk"
-LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "j3"
-  ON "j3"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
+LEFT JOIN "access_layer"."dim_early_warning_signal_star_early_warning_signal" AS "j2"
+  ON "j2"."early_warning_signal_hk" = "f"."early_warning_signal_hk" AND "j2"."valid_from" <= "f"."load_ts" AND ("j2"."valid_to" IS NULL OR "j2"."valid_to" > "f"."load_ts")
+LEFT JOIN "business_vault"."bhub_business_partner" AS "j3"
+  ON "j3"."business_partner_hk" = "f"."business_partner_hk"
+LEFT JOIN "access_layer"."dim_early_warning_signal_star_business_partner" AS "j4"
+  ON "j4"."business_partner_hk" = "f"."business_partner_hk" AND "j4"."valid_from" <= "f"."load_ts" AND ("j4"."valid_to" IS NULL OR "j4"."valid_to" > "f"."load_ts")
+LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "j5"
+  ON "j5"."early_warning_signal_hk" = "f"."early_warning_signal_hk"
 WHERE "f"."early_warning_signal_business_partner_hk" <> '00000000000000000000000000000000';
 
 CREATE OR REPLACE VIEW "access_layer"."rv_high_risk_signals" AS
@@ -799,3 +1051,17 @@ FROM "business_vault"."bhub_early_warning_signal" AS "b"
 LEFT JOIN "business_vault"."bsat_early_warning_signal" AS "s"
   ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk"
 WHERE "b"."early_warning_signal_hk" <> '00000000000000000000000000000000' AND ("s"."risk_band" = 'HIGH');
+
+CREATE OR REPLACE VIEW "access_layer"."rv_high_risk_signals_as_of" AS
+SELECT
+  "k"."snapshot_date",
+  "b"."early_warning_signal_id" AS "early_warning_signal_id",
+  "s"."signal_date" AS "signal_date",
+  "s"."risk_band" AS "risk_band",
+  "s"."days_past_due" AS "days_past_due"
+FROM (SELECT "snapshot_date", (CAST("snapshot_date" + 1 AS timestamp) AT TIME ZONE 'UTC') AS "$cutoff" FROM "business_vault"."snapshot_control_ews_kept") AS "k"
+JOIN "raw_vault"."hub_early_warning_signal" AS "b"
+  ON "b"."load_ts" < "k"."$cutoff"
+LEFT JOIN "business_vault"."hist_bsat_early_warning_signal" AS "s"
+  ON "s"."early_warning_signal_hk" = "b"."early_warning_signal_hk" AND "s"."valid_from" < "k"."$cutoff" AND ("s"."valid_to" IS NULL OR "s"."valid_to" >= "k"."$cutoff")
+WHERE "b"."early_warning_signal_hk" <> '00000000000000000000000000000000' AND ("s"."signal_date" IS NOT NULL) AND ("s"."risk_band" = 'HIGH');

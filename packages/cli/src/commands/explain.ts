@@ -120,6 +120,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   snapshot_control: () => ({ businessKey: ['snapshot_date'] }),
   // Keyed by its date and its hub's (link's) hash key.
   pit: (p) => ({ businessKey: ['snapshot_date', p.parentHashKey], parent: p.parent }),
+  // Keyed by the date and each link's hash key along its path.
+  bridge: (b) => ({ businessKey: ['snapshot_date', ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)] }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,

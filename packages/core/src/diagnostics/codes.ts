@@ -53,7 +53,10 @@ export const CODES = {
   VLT231: { severity: 'error', title: 'deletes column cannot be used' },
   VLT232: { severity: 'error', title: 'snapshots date is not a calendar date' },
   VLT233: { severity: 'error', title: 'snapshots end comes before start' },
-  VLT234: { severity: 'error', title: 'PIT or bridge asked without snapshots or for an entity without satellites' },
+  VLT234: { severity: 'error', title: 'pits and bridges need snapshots; a pit needs a hub or link with satellites' },
+  VLT235: { severity: 'error', title: 'bridge path element is not the hub or link expected there' },
+  VLT236: { severity: 'error', title: 'bridge path link does not join the hubs beside it' },
+  VLT238: { severity: 'error', title: 'type-2 dimensional model cannot be built as written' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },
@@ -81,6 +84,7 @@ export const CODES = {
   VLT430: { severity: 'error', title: 'multi-active table has no single parent hub' },
   VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
   VLT432: { severity: 'warning', title: 'pits setting has no effect' },
+  VLT435: { severity: 'warning', title: 'fact_date has no effect on a type-1 dimensional model' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

@@ -15,6 +15,7 @@ import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
 import { linkKeyColumns } from '../ir/entities.js';
 import type { LinkHub } from '../ir/raw-vault.js';
+import { dimensionHistory } from './dimension-history.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
@@ -171,15 +172,30 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
         diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
+    const history = dimensionHistory(
+      {
+        spec: m,
+        base,
+        fact: fact.name,
+        factColumns: offered(fact).columns,
+        hubColumns: slots.map((s) => ({ hub: s.slot.hub, columns: offered(hubByName.get(s.slot.hub)!).columns })),
+        dimensions,
+        measures,
+      },
+      diagnostics,
+    );
+    const versions = history.history === 'type2' ? `; type 2 at ${history.factDate?.name ?? 'load_ts'}` : '';
     dimensionalModels.push({
       kind: 'dimensional_model',
       name,
       fact: fact.name,
       factKind: fact.kind,
       measures,
-      dimensions,
+      dimensions: history.dimensions,
+      history: history.history,
+      ...(history.factDate === undefined ? {} : { factDate: history.factDate }),
       derivedFrom: uniqueRefs(refs),
-      evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}`)],
+      evidence: [ev('al.dimensional_model', `fact ${fact.name}; dimensions ${dimensions.map((d) => d.name).join(', ') || 'none'}${versions}`)],
       origin: base,
       ...(m.description !== undefined ? { description: m.description } : {}),
     });

@@ -18,6 +18,7 @@ import { checkRule } from './rule-check.js';
 import { lookupsOf } from './lookups.js';
 import { snapshotControls } from './snapshot-control.js';
 import { buildPits } from './pits.js';
+import { buildBridges } from './bridges.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
 const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
@@ -180,7 +181,15 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     });
   }
   const controls = snapshotControls(spec);
-  return { snapshotControls: controls, pits: buildPits(spec, rv, controls, diagnostics), hubs, links: links.sort(byName), satellites, linkSatellites };
+  return {
+    snapshotControls: controls,
+    pits: buildPits(spec, rv, controls, diagnostics),
+    bridges: buildBridges(spec, rv, diagnostics),
+    hubs,
+    links: links.sort(byName),
+    satellites,
+    linkSatellites,
+  };
 }
 
 interface Body {

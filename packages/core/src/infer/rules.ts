@@ -65,6 +65,7 @@ export const RULES = {
   'bv.snapshot_control': "the spec's snapshots: settings give the model one snapshot control, a table of as-of dates",
   'bv.pit':
     'with snapshots, every hub and link with two or more satellites of any kind (or each one business_vault.pits lists) gets a point-in-time table: per snapshot date and key, a pointer into each satellite at its row valid then',
+  'bv.bridge_declared': "a bridge declared under business_vault.bridges follows its path of hubs and links: for each snapshot date, the chains of relationships effective at the snapshot's cut-off",
   'bv.business_hub': 'one business hub per hub',
   'bv.business_satellite': "one business satellite per hub, bringing the hub's (not sensitive) satellites together with its derived attributes",
   'bv.business_link': 'one business link per link',

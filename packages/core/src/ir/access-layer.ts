@@ -28,6 +28,11 @@ export interface Dimension {
    */
   readonly through?: { readonly link: string; readonly drivingKey: string };
   readonly attributes: ReadonlyArray<AccessColumn>;
+  /**
+   * Type 2 only: the column of the dimension view (and of the fact view) holding the key of a
+   * member's version, `<name>_version_key`.
+   */
+  readonly versionKey?: string;
 }
 
 export interface DimensionalModel extends EntityBase {
@@ -37,6 +42,14 @@ export interface DimensionalModel extends EntityBase {
   readonly factKind: 'business_link' | 'business_hub';
   readonly measures: ReadonlyArray<AccessColumn>;
   readonly dimensions: ReadonlyArray<Dimension>;
+  /**
+   * `type1`: each dimension holds its members' current values. `type2`: one row per version of
+   * each member, and the fact points at the version valid at its date (docs/sql.md, "Type-2
+   * dimensions"); every dimension then has a `versionKey`.
+   */
+  readonly history: 'type1' | 'type2';
+  /** Type 2 only: the date or timestamp column of the fact that picks the versions; absent, the fact's load_ts. */
+  readonly factDate?: AccessColumn;
 }
 
 export interface ReportingView extends EntityBase {

@@ -43,6 +43,42 @@ export interface Pit extends EntityBase {
   readonly snapshotControl: string;
 }
 
+/** A hub on a bridge's path: its hash key column, which the bridge carries under the same name. */
+export interface BridgeHub {
+  readonly kind: 'hub';
+  readonly name: string;
+  readonly hashKey: string;
+}
+
+/**
+ * A link on a bridge's path, between the hub before it and the hub after it: the link's hash key
+ * column (the bridge carries it under the same name), and its columns holding those hubs' hash
+ * keys (`LinkHub.hashKey`: `manager_staff_hk` under a role).
+ */
+export interface BridgeLink {
+  readonly kind: 'link';
+  readonly name: string;
+  readonly hashKey: string;
+  /** The link's column holding the hash key of the hub before it on the path. */
+  readonly from: string;
+  /** The link's column holding the hash key of the hub after it on the path. */
+  readonly to: string;
+}
+
+/**
+ * A bridge table (spec `business_vault.bridges`, docs/sql.md "Bridge tables"): for each snapshot
+ * date of the model's snapshot control, one row per chain of relationships along `path` that is
+ * effective at the snapshot's cut-off, with every hub's and link's hash key on the way.
+ * Insert-only: a snapshot is filled once, by the first load after its cut-off.
+ */
+export interface Bridge extends EntityBase {
+  readonly kind: 'bridge';
+  /** Hub, link, hub, link, …, hub: starts and ends at a hub, each link joining its neighbours. */
+  readonly path: ReadonlyArray<BridgeHub | BridgeLink>;
+  /** The snapshot control it is filled from (its name: the model's). */
+  readonly snapshotControl: string;
+}
+
 export interface BusinessHub extends EntityBase {
   readonly kind: 'business_hub';
   /** The raw hub it is built on. */
@@ -118,4 +154,4 @@ export interface BusinessLinkSatellite extends EntityBase {
   readonly lookups?: ReadonlyArray<Lookup>;
 }
 
-export type BusinessVaultEntity = SnapshotControl | Pit | BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;
+export type BusinessVaultEntity = SnapshotControl | Pit | Bridge | BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;

@@ -24,6 +24,7 @@ export type EntityKind =
   | 'reference_table'
   | 'snapshot_control'
   | 'pit'
+  | 'bridge'
   | 'business_hub'
   | 'business_link'
   | 'business_satellite'

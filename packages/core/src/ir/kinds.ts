@@ -128,6 +128,17 @@ export const KINDS = {
     hashDiff: false,
     ghostRecord: false,
   },
+  bridge: {
+    layer: 'business_vault',
+    plural: 'bridges',
+    noun: 'bridge table',
+    parents: ['hub', 'link'],
+    storage: 'table',
+    loaded: true,
+    key: 'none',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   business_hub: {
     layer: 'business_vault',
     plural: 'hubs',
@@ -209,7 +220,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, point-in-time tables, hubs, links,
+ * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, point-in-time tables, bridge tables, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -225,6 +236,7 @@ export const ENTITY_KINDS = [
   'reference_table',
   'snapshot_control',
   'pit',
+  'bridge',
   'business_hub',
   'business_link',
   'business_satellite',

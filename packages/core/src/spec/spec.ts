@@ -151,6 +151,13 @@ export interface RuleSetSpec {
   readonly filter?: string;
 }
 
+/** A bridge table (docs/spec.md, "Bridges"): the path of hubs and links it follows. */
+export interface BridgeSpec {
+  readonly description?: string;
+  /** Hub, link, hub, …, hub: names of the raw vault's hubs and links, each link joining the hubs beside it. */
+  readonly path: ReadonlyArray<string>;
+}
+
 export interface BusinessVaultSpec {
   /** Hub or link name → its business rules. */
   readonly rules?: { readonly [entity: string]: RuleSetSpec };
@@ -159,6 +166,8 @@ export interface BusinessVaultSpec {
    * (default: each with two or more satellites, when the model has snapshots), `none`, or a list.
    */
   readonly pits?: 'all' | 'none' | ReadonlyArray<string>;
+  /** Bridge name → its path; needs `snapshots`. */
+  readonly bridges?: { readonly [bridge: string]: BridgeSpec };
 }
 
 export interface DimensionalModelSpec {
@@ -169,7 +178,14 @@ export interface DimensionalModelSpec {
   readonly measures: ReadonlyArray<string>;
   /** Hubs that become dimensions; default: every hub of the fact link. */
   readonly dimensions?: ReadonlyArray<string>;
+  /** `type1` (default): current values; `type2`: one dimension row per version (docs/sql.md, "Type-2 dimensions"). */
+  readonly history?: DimensionHistory;
+  /** Type 2: the fact's date or timestamp column that picks each dimension's version; default: the fact's load_ts. */
+  readonly fact_date?: string;
 }
+
+/** How a dimensional model's dimensions keep their members' changes: current values only, or every version. */
+export type DimensionHistory = 'type1' | 'type2';
 
 export interface ReportingViewSpec {
   readonly description?: string;

@@ -13,7 +13,7 @@ import { checkSnapshots } from './validate-snapshots.js';
 import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 /** What names the entities of the vault, which become classes and enum members in the generated Python. */
-const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view']);
+const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view', 'bridge']);
 
 export function validateSpec(spec: Spec): PathDiagnostic[] {
   return withHintBudget(() => validateAll(spec));
@@ -186,6 +186,9 @@ function validateNamedBlocks(spec: Spec, name: NameCheck): void {
     for (const attr of Object.keys(rules.derive ?? {})) {
       name(attr, ['business_vault', 'rules', entity, 'derive', attr], 'derived attribute', 'key');
     }
+  }
+  for (const bridge of Object.keys(spec.business_vault?.bridges ?? {})) {
+    name(bridge, ['business_vault', 'bridges', bridge], 'bridge', 'key');
   }
   for (const model of Object.keys(spec.access_layer?.dimensional_models ?? {})) {
     name(model, ['access_layer', 'dimensional_models', model], 'dimensional model', 'key');

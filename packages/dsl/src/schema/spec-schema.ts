@@ -216,6 +216,19 @@ export const SPEC_SCHEMA = {
             { type: 'array', items: identifier },
           ],
         },
+        bridges: {
+          type: 'object',
+          description: 'Bridge name → the path of hubs and links it follows (needs snapshots).',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['path'],
+            properties: {
+              description: { type: 'string' },
+              path: { type: 'array', items: identifier, description: 'Hub, link, hub, …, hub: each link joins the hubs beside it.' },
+            },
+          },
+        },
       },
     },
     access_layer: {
@@ -234,7 +247,22 @@ export const SPEC_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             required: ['fact', 'measures'],
-            properties: { description: { type: 'string' }, fact: identifier, measures: columnList, dimensions: columnList },
+            properties: {
+              description: { type: 'string' },
+              fact: identifier,
+              measures: columnList,
+              dimensions: columnList,
+              history: {
+                type: 'string',
+                enum: ['type1', 'type2'],
+                description:
+                  "type1 (default): each dimension holds its members' current values; type2: one row per version of each member, and each fact points at the version valid at its fact_date.",
+              },
+              fact_date: {
+                ...identifier,
+                description: "type2: the date or timestamp column of the fact (its own, or of its business satellite) that picks the dimension versions; default: the fact's load_ts.",
+              },
+            },
           },
         },
         reporting_views: {

@@ -31,6 +31,8 @@ export type ColumnOrigin =
   | { readonly kind: 'hash'; readonly columns: ReadonlyArray<string> }
   /** The hash key of that entity (a satellite's parent, a dimension's business hub). */
   | { readonly kind: 'hash_key_of'; readonly entity: string }
+  /** The key of that entity's version valid at the fact's date (a type-2 dimension): the hash of its hash key and `valid_from`. */
+  | { readonly kind: 'version_key_of'; readonly entity: string }
   /** The hash of the descriptive columns, to detect changes. */
   | { readonly kind: 'hashdiff' }
   /** Set by the load: load timestamp or record source. */
@@ -146,6 +148,18 @@ const ORIGINS: KindHandlers<Origins> = {
       ];
     }),
   ],
+  // The date from the snapshot control; each hash key copied from the link that carries it along the path.
+  bridge: (b) => [
+    [SNAPSHOT_COLUMNS.date, copied(qualifiedName({ kind: 'snapshot_control', name: b.snapshotControl }), SNAPSHOT_COLUMNS.date)],
+    ...b.path.map((e, i): readonly [string, ColumnOrigin] => {
+      if (e.kind === 'link') return [e.hashKey, copied(qualifiedName({ kind: 'link', name: e.name }), e.hashKey)];
+      const next = b.path[i + 1];
+      const before = b.path[i - 1];
+      return next?.kind === 'link'
+        ? [e.hashKey, copied(qualifiedName({ kind: 'link', name: next.name }), next.from)]
+        : [e.hashKey, copied(qualifiedName({ kind: 'link', name: before!.name }), before!.kind === 'link' ? before!.to : e.hashKey)];
+    }),
+  ],
   business_hub: (h) => {
     const raw = qualifiedName({ kind: 'hub', name: h.hub });
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);
@@ -158,7 +172,11 @@ const ORIGINS: KindHandlers<Origins> = {
   business_link_satellite: businessSatelliteOrigins('business_link', 'link_satellite'),
   presentation_view: viewOrigins,
   dimensional_model: (d) => [
-    ...d.dimensions.map((x): readonly [string, ColumnOrigin] => [x.hashKey, { kind: 'hash_key_of', entity: qualifiedName({ kind: 'business_hub', name: x.businessHub }) }]),
+    ...d.dimensions.flatMap((x): Origins => {
+      const entity = qualifiedName({ kind: 'business_hub', name: x.businessHub });
+      // Type 2: the key of the member's version valid at the fact's date, a hash of its hash key and valid_from.
+      return [[x.hashKey, { kind: 'hash_key_of', entity }], ...(x.versionKey === undefined ? [] : [[x.versionKey, { kind: 'version_key_of', entity }] as const])];
+    }),
     ...d.measures.map(fromAccess),
   ],
   reporting_view: viewOrigins,

@@ -88,6 +88,12 @@ const FACTS: KindHandlers<KindFacts> = {
     parents: [{ ref: { kind: p.parentKind, name: p.parent } }, { ref: { kind: 'snapshot_control', name: p.snapshotControl }, note: 'dates' }],
     rules: [],
   }),
+  // Keyed by the date and every link on its path; it hangs off the hubs and links it follows.
+  bridge: (b) => ({
+    businessKey: [SNAPSHOT_COLUMNS.date, ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)],
+    parents: b.path.map((e) => ({ ref: { kind: e.kind, name: e.name } })),
+    rules: [],
+  }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
   business_link: (l) => ({
     businessKey: linkKeyColumns(l).map((k) => k.name),

@@ -92,6 +92,7 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
   reference_table: (r) => ({ entity: r, keys: (c) => (c === METADATA_COLUMNS.loadTimestamp || r.codes.some((k) => k.name === c) ? ['PK'] : []), hangsOff: [] }),
   snapshot_control: notDrawn,
   pit: notDrawn,
+  bridge: notDrawn,
   business_hub: notDrawn,
   business_link: notDrawn,
   business_satellite: notDrawn,

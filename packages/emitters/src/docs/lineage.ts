@@ -93,6 +93,7 @@ const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   reference_table: (r) => [r.source.table],
   snapshot_control: noTables,
   pit: noTables,
+  bridge: noTables,
   business_hub: noTables,
   business_link: noTables,
   business_satellite: noTables,

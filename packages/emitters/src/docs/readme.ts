@@ -173,6 +173,7 @@ const KIND_LABELS: KindHandlers<string> = {
   reference_table: label,
   snapshot_control: (c) => `${label(c)} (${c.every} from ${c.start} to ${c.end})`,
   pit: (p) => `${label(p)} (${p.satellites.length} satellite${p.satellites.length === 1 ? '' : 's'})`,
+  bridge: (b) => `${label(b)} (${b.path.map((e) => e.name).join(' → ')})`,
   business_hub: label,
   // A business link over events offers their attributes: say so.
   business_link: (l) => `${label(l)}${l.eventAttributes !== undefined ? ' (events)' : ''}`,
@@ -230,6 +231,7 @@ function originText(origin: ColumnOrigin, nodes: ReadonlyMap<string, LineageNode
     .with({ kind: 'copied' }, (o) => o.from.map((r) => `${mdCode(r.column)} of ${nodeText(nodes.get(r.entity), r.entity)}`).join('; '))
     .with({ kind: 'hash' }, (o) => `hash of ${o.columns.map(mdCode).join(', ')}`)
     .with({ kind: 'hash_key_of' }, (o) => `hash key of ${nodeText(nodes.get(o.entity), o.entity)}`)
+    .with({ kind: 'version_key_of' }, (o) => `key of the version of ${nodeText(nodes.get(o.entity), o.entity)} valid at the fact's date`)
     .with({ kind: 'hashdiff' }, () => 'hash of the descriptive columns (change detection)')
     .with({ kind: 'load_metadata' }, () => 'set by the load')
     .with({ kind: 'rule' }, (o) => `business rule ${mdCode(o.text)}`)

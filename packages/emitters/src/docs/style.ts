@@ -43,6 +43,7 @@ export const KIND_STYLES = {
   snapshot_control: { label: 'snapshot control', fill: '#fef9c3', stroke: '#a16207', dotShape: 'component', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
   // The snapshot control's look with a hub's outline: a row per snapshot and key.
   pit: { label: 'point-in-time table', fill: '#fef9c3', stroke: '#2563eb', dotShape: 'component', dotStyle: 'filled,bold', mermaidOpen: '[', mermaidClose: ']' },
+  bridge: { label: 'bridge table', fill: '#fef9c3', stroke: '#a16207', dotShape: 'box3d', dotStyle: 'filled', mermaidOpen: '[[', mermaidClose: ']]' },
   business_hub: { label: 'business hub', ...HUB },
   business_link: { label: 'business link', ...LINK },
   business_satellite: { label: 'business satellite', ...SATELLITE },

@@ -1,11 +1,13 @@
 /**
  * Access layer entities in the Query DSL (docs/querydsl.md): presentation views flatten the current
  * values of a business hub; dimensional models join their dimensions to the fact and name the
- * measures; reporting views filter and select.
+ * measures; reporting views filter and select. With snapshots, presentation and reporting views
+ * are also built as of each snapshot (`.as_of`, a second builder).
  */
-import type { AccessColumn, DimensionalModel, PresentationView, ReportingView } from '@vault/core';
-import { qualifiedName } from '@vault/core/internal';
+import { METADATA_COLUMNS, type AccessColumn, type DimensionalModel, type PresentationView, type ReportingView } from '@vault/core';
+import { qualifiedName, VERSION_COLUMNS } from '@vault/core/internal';
 import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
+import type { DslContext } from './scope.js';
 
 /** Where an access-layer column is read from. */
 function accessColumn(c: AccessColumn): PyDict {
@@ -16,7 +18,13 @@ function accessColumns(columns: ReadonlyArray<AccessColumn>): ReadonlyMap<string
   return columnMap(columns.map((c) => [c.name, accessColumn(c)])) as ReadonlyMap<string, PyDict>;
 }
 
-export function presentationViewDsl(view: PresentationView): EntityDsl {
+/** With snapshots, the view is also built as of each snapshot of the model's snapshot control. */
+function asOf(ctx: DslContext): Pick<EntityDsl, 'asOf'> {
+  const control = ctx.model.byKind.snapshot_control[0];
+  return control === undefined ? {} : { asOf: control.name };
+}
+
+export function presentationViewDsl(view: PresentationView, ctx: DslContext): EntityDsl {
   return {
     mapping: {
       name: view.name,
@@ -33,6 +41,7 @@ export function presentationViewDsl(view: PresentationView): EntityDsl {
       literalStep(scope.method('apply_presentation_logic'), [{ rule: 'current_values', business_keys: view.businessKeys }]),
     ],
     businessKey: undefined,
+    ...asOf(ctx),
   };
 }
 
@@ -45,27 +54,31 @@ export function dimensionalModelDsl(model: DimensionalModel): EntityDsl {
     // A fact hub reaches the dimension through a link it drives: its current row per driving key.
     through: d.through === undefined ? null : { link: qualifiedName({ kind: 'business_link', name: d.through.link }), driving_key: d.through.drivingKey },
     attributes: d.attributes.map((a) => ({ name: a.name, ...accessColumn(a) })),
+    // Type 2: the column of the fact and of the dimension that names the member's version.
+    ...(d.versionKey === undefined ? {} : { version_key: d.versionKey }),
   }));
+  const factDate = model.factDate?.name ?? METADATA_COLUMNS.loadTimestamp;
+  // Type 2: each dimension keeps every version; a fact joins the one valid at its date (docs/sql.md, "Type-2 dimensions").
+  const versions =
+    model.history === 'type1' ? [] : [{ rule: 'type2_versions', fact_date: factDate, valid_from: VERSION_COLUMNS.from, valid_to: VERSION_COLUMNS.to, is_current: VERSION_COLUMNS.isCurrent }];
   return {
     mapping: {
       name: model.name,
       kind: model.kind,
       source_entity: qualifiedName({ kind: model.factKind, name: model.fact }),
       dimensions: model.dimensions.map((d) => d.name),
+      ...(model.history === 'type1' ? {} : { history: model.history, fact_date: factDate }),
       columns: accessColumns(model.measures),
     },
     steps: (scope) => [
       literalStep(scope.method('join_dimensions'), dimensions),
-      literalStep(
-        scope.method('apply_dimensional_logic'),
-        model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) })),
-      ),
+      literalStep(scope.method('apply_dimensional_logic'), [...versions, ...model.measures.map((m) => ({ rule: 'measure', name: m.name, type: typeText(m.type) }))]),
     ],
     businessKey: undefined,
   };
 }
 
-export function reportingViewDsl(view: ReportingView): EntityDsl {
+export function reportingViewDsl(view: ReportingView, ctx: DslContext): EntityDsl {
   return {
     mapping: {
       name: view.name,
@@ -76,5 +89,6 @@ export function reportingViewDsl(view: ReportingView): EntityDsl {
     // Filter first: it may read columns the view does not show.
     steps: (scope) => [literalStep(scope.method('apply_reporting_logic'), [...filterRules(view.filter), { rule: 'select', columns: view.columns.map((c) => c.name) }])],
     businessKey: undefined,
+    ...asOf(ctx),
   };
 }

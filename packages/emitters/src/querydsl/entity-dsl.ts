@@ -16,6 +16,11 @@ export interface EntityDsl {
   readonly steps: (scope: FileScope) => ReadonlyArray<Step>;
   /** Key columns (hubs, links), the parent hash key (satellites), or none (access layer). */
   readonly businessKey: ReadonlyArray<string> | string | undefined;
+  /**
+   * Presentation and reporting views of a model with snapshots: the snapshot control whose dates
+   * a second builder restricts the chain to (`.as_of(Query(<its mapping>))`, the as-of view).
+   */
+  readonly asOf?: string;
 }
 
 /** The canonical type text, the one spelling every output uses. */

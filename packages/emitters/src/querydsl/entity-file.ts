@@ -14,6 +14,7 @@ import { Imports, header, pythonFile, writeChain, type Step } from './python-fil
 import { effectivitySatelliteDsl, hubDsl, linkDsl, linkSatelliteDsl, multiActiveSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl, statusTrackingSatelliteDsl } from './raw-vault.js';
 import { snapshotControlDsl } from './snapshot-control.js';
 import { pitDsl } from './pit.js';
+import { bridgeDsl } from './bridge.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -33,6 +34,7 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   reference_table: referenceTableDsl,
   snapshot_control: snapshotControlDsl,
   pit: pitDsl,
+  bridge: bridgeDsl,
   business_hub: businessHubDsl,
   business_link: businessLinkDsl,
   business_satellite: businessSatelliteDsl,
@@ -41,6 +43,9 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   dimensional_model: dimensionalModelDsl,
   reporting_view: reportingViewDsl,
 };
+
+/** The as-of builder's name after the builder's: `build_presentation_view_as_of`. */
+export const AS_OF_BUILDER_SUFFIX = '_as_of';
 
 export function entityDsl(ctx: DslContext, entity: VaultEntity): EntityDsl {
   return dispatch(entity, ENTITY_DSL, ctx);
@@ -78,6 +83,8 @@ function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): stri
       w.block(() => w.line('main()'));
     });
   }
+  // The as-of builder: the same chain restricted to the snapshot control's dates before the build call.
+  const asOf = dsl.asOf === undefined ? undefined : [...dsl.steps(scope), { method: scope.method('as_of'), args: [{ code: scope.query('snapshot_control', dsl.asOf) }] }, steps[steps.length - 1]!];
   const cls = entityNames(entity).className;
   guardShadowing(scope.imports, cls);
   return pythonFile(head, scope.imports, (w) => {
@@ -86,6 +93,11 @@ function builderFile(ctx: DslContext, entity: VaultEntity, dsl: EntityDsl): stri
       w.line('@staticmethod');
       w.line(`def ${builderName(entity.kind)}():`);
       w.block(() => writeChain(w, 'return ', start, steps));
+      if (asOf === undefined) return;
+      w.blank();
+      w.line('@staticmethod');
+      w.line(`def ${builderName(entity.kind)}${AS_OF_BUILDER_SUFFIX}():`);
+      w.block(() => writeChain(w, 'return ', start, asOf));
     });
   });
 }

@@ -5,7 +5,7 @@
  * the time rule (`AS_OF_RULE`) and the columns, as plain literals.
  */
 import { METADATA_COLUMNS, type Pit } from '@vault/core';
-import { AS_OF_RULE } from '../as-of.js';
+import { AS_OF_RULE, PIT_NO_ROW } from '../as-of.js';
 import { SNAPSHOT_COLUMNS, hashType, pitPointerColumns } from '../columns.js';
 import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext } from './scope.js';
@@ -22,7 +22,7 @@ export function pitDsl(pit: Pit, ctx: DslContext): EntityDsl {
       parent_hash_key: pit.parentHashKey,
       snapshot_control: pit.snapshotControl,
       satellites: pointers.map((p) => ({ name: p.satellite.name, kind: p.satellite.kind, hash_key: p.hashKey, load_ts: p.loadTimestamp })),
-      as_of: { ...AS_OF_RULE },
+      as_of: { ...AS_OF_RULE, no_row: PIT_NO_ROW },
       columns: columnMap([
         [SNAPSHOT_COLUMNS.date, { source_column: null, type: 'date' }],
         [pit.parentHashKey, { source_column: null, type: hash }],

@@ -26,18 +26,19 @@ import {
 import type { CodeWriter } from '../writer.js';
 import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
+import { dimensionVersionsView, factLoadTs, validAtFactDate } from './dimension-versions.js';
 import { dimensionTable, entityTable, type SqlTable } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { createEntityView, createView, leftJoin } from './views.js';
 
 /** A business hub or link with its business satellite: the base every access view reads. */
-interface Offer {
+export interface Offer {
   readonly entity: BusinessHub | BusinessLink;
   readonly keys: ReadonlyArray<Column>;
   readonly sat: BusinessSatellite | BusinessLinkSatellite | undefined;
 }
 
-function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: string): Offer {
+export function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: string): Offer {
   if (kind === 'business_hub') {
     const hub = need(ctx.businessHubs, name, 'business hub');
     return { entity: hub, keys: hub.businessKeys, sat: ctx.businessSatelliteOf.get(hub.name) };
@@ -48,7 +49,7 @@ function offer(ctx: SqlContext, kind: 'business_hub' | 'business_link', name: st
 }
 
 /** A column read from the base ("b") or its business satellite ("s"). */
-function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
+export function offeredColumn(ctx: SqlContext, o: Offer, c: AccessColumn): string {
   const { as, col } = ctx.sql;
   const fromBase = c.fromKind === o.entity.kind && c.from === o.entity.name;
   const fromSat = o.sat !== undefined && c.fromKind === o.sat.kind && c.from === o.sat.name;
@@ -63,7 +64,7 @@ function fromOffer(ctx: SqlContext, w: CodeWriter, o: Offer): void {
   if (o.sat !== undefined) leftJoin(ctx, w, entityTable(ctx, o.sat.kind, o.sat.name), 's', `${col('s', o.entity.hashKey)} = ${col('b', o.entity.hashKey)}`);
 }
 
-function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
+export function notGhost(ctx: SqlContext, alias: string, hashKey: string): string {
   const { col, quoteLiteral } = ctx.sql;
   return `${col(alias, hashKey)} <> ${quoteLiteral(ctx.zeroHash)}`;
 }
@@ -100,6 +101,7 @@ export function reportingView(ctx: SqlContext, view: ReportingView): Statement {
 }
 
 export function dimensionViews(ctx: SqlContext, model: DimensionalModel): ReadonlyArray<Statement> {
+  if (model.history === 'type2') return model.dimensions.map((d) => dimensionVersionsView(ctx, model, d));
   return model.dimensions.map((d) => {
     const o = offer(ctx, 'business_hub', d.businessHub);
     const { as, col } = ctx.sql;
@@ -141,12 +143,20 @@ class FactJoins {
     return this.join(`link\u0000${link.name}\u0000${drivingKey}`, `(${current.join(' ')})`, drivingKey, { alias: 'f', column: factHashKey });
   }
 
-  private join(key: string, from: string, column: string, on: AliasedColumn): string {
+  /**
+   * The alias of type-2 dimension `d`'s view joined at the version valid at the fact's date:
+   * its hash key = `on` and `valid(alias)`.
+   */
+  version(table: SqlTable, hashKey: string, on: AliasedColumn, valid: (alias: string) => string): string {
+    return this.join(`version\u0000${table.schema}.${table.name}`, this.ctx.sql.tableIdent(table), hashKey, on, valid);
+  }
+
+  private join(key: string, from: string, column: string, on: AliasedColumn, more?: (alias: string) => string): string {
     const hit = this.joins.get(key);
     if (hit !== undefined) return hit.alias;
     const alias = `j${this.joins.size + 1}`;
     const { col } = this.ctx.sql;
-    this.joins.set(key, { alias, from, on: `${col(alias, column)} = ${col(on.alias, on.column)}` });
+    this.joins.set(key, { alias, from, on: `${col(alias, column)} = ${col(on.alias, on.column)}${more === undefined ? '' : ` AND ${more(alias)}`}` });
     return alias;
   }
 
@@ -179,11 +189,17 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     if (dimension === undefined) throw new Error(`vault SQL: dimensional model '${model.name}' reads hub '${hub}', which its fact '${model.fact}' does not hold`);
     return dimensionKey(dimension);
   };
-  const measure = (m: AccessColumn): string => {
-    if (m.fromKind === fact.entity.kind && m.from === fact.entity.name) return as(col('f', m.fromColumn), m.name);
+  /** A column of the fact itself or of its business satellite, undefined for others. */
+  const factColumn = (m: AccessColumn): string | undefined => {
+    if (m.fromKind === fact.entity.kind && m.from === fact.entity.name) return col('f', m.fromColumn);
     if (fact.sat !== undefined && m.fromKind === fact.sat.kind && m.from === fact.sat.name) {
-      return as(col(joins.alias(entityTable(ctx, fact.sat.kind, fact.sat.name), fact.entity.hashKey, { alias: 'f', column: fact.entity.hashKey }), m.fromColumn), m.name);
+      return col(joins.alias(entityTable(ctx, fact.sat.kind, fact.sat.name), fact.entity.hashKey, { alias: 'f', column: fact.entity.hashKey }), m.fromColumn);
     }
+    return undefined;
+  };
+  const measure = (m: AccessColumn): string => {
+    const own = factColumn(m);
+    if (own !== undefined) return as(own, m.name);
     if (m.fromKind === 'business_satellite') {
       const sat = need(ctx.businessSatellites, m.from, 'business satellite');
       const hub = need(ctx.businessHubs, sat.parent, 'business hub');
@@ -195,10 +211,23 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     }
     throw new Error(`vault SQL: measure '${m.name}' comes from ${m.fromKind} '${m.from}', which fact '${model.fact}' does not reach`);
   };
-  const dimensionKeys = model.dimensions.map((d) => {
+  const zero = quoteLiteral(ctx.zeroHash);
+  // Type 2: the date that picks each dimension's version.
+  const factDate =
+    model.history === 'type1'
+      ? undefined
+      : model.factDate === undefined
+        ? factLoadTs(ctx, 'f')
+        : { sql: factColumn(model.factDate) ?? fail(`fact_date '${model.factDate.name}' is not a column of '${model.fact}'`), type: model.factDate.type };
+  const dimensionKeys = model.dimensions.flatMap((d) => {
     const hub = need(ctx.businessHubs, d.businessHub, 'business hub');
-    const alias = joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, dimensionKey(d));
-    return as(`COALESCE(${col(alias, hub.hashKey)}, ${quoteLiteral(ctx.zeroHash)})`, d.hashKey);
+    const key = dimensionKey(d);
+    const alias = joins.alias(entityTable(ctx, hub.kind, hub.name), hub.hashKey, key);
+    const current = as(`COALESCE(${col(alias, hub.hashKey)}, ${zero})`, d.hashKey);
+    if (factDate === undefined || d.versionKey === undefined) return [current];
+    // The member's version valid at the fact's date, found by the fact's own key: a member filtered out today may have been in then.
+    const version = joins.version(dimensionTable(ctx, model.name, d.name), d.hashKey, key, (v) => validAtFactDate(ctx, v, factDate.sql, factDate.type));
+    return [current, as(`COALESCE(${col(version, d.versionKey)}, ${zero})`, d.versionKey)];
   });
   const measures = model.measures.map(measure);
   return createEntityView(ctx, model.kind, model.name, (w) => {
@@ -208,4 +237,8 @@ export function factView(ctx: SqlContext, model: DimensionalModel): Statement {
     joins.write(w);
     w.line(`WHERE ${notGhost(ctx, 'f', fact.entity.hashKey)}`);
   });
+}
+
+function fail(message: string): never {
+  throw new Error(`vault SQL: ${message}`);
 }

@@ -9,6 +9,8 @@
  *   current values; the ghost record is always kept, as the unknown member of dimensions;
  * - both leave out a key whose latest status says deleted (`status.ts`), and a link's
  *   relationship whose driving hub key is deleted.
+ * A business satellite's history view (business-history.ts) shares its reads and its derived
+ * attributes with the current view here.
  */
 import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter } from '@vault/core';
 import { byName, linkKeyColumns } from '@vault/core/internal';
@@ -27,7 +29,7 @@ import { notDeleted, relationshipNotDeleted } from './status.js';
 import type { CodeWriter } from '../writer.js';
 
 /** The raw parent of a business satellite: its hash key, business keys and table. */
-function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): { readonly hashKey: string; readonly keys: ReadonlyArray<Column>; readonly table: string } {
+export function rawParent(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): { readonly hashKey: string; readonly keys: ReadonlyArray<Column>; readonly table: string } {
   const { tableIdent } = ctx.sql;
   if (sat.kind === 'business_satellite') {
     const hub = need(ctx.hubs, need(ctx.businessHubs, sat.parent, 'business hub').hub, 'hub');
@@ -52,31 +54,113 @@ function currentOrder(ctx: SqlContext, rawKind: 'satellite' | 'link_satellite', 
   return [`${orderTerm(ctx.dialect, quoteIdent(DELTA_ORDER_COLUMN), type)} DESC NULLS FIRST`, `${quoteIdent(METADATA_COLUMNS.hashDiff)} DESC`, loadTs];
 }
 
-export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
-  const { as, col, quoteIdent, tableIdent } = ctx.sql;
+/**
+ * How a business satellite reads its raw satellites, shared by its current view and its history
+ * view (business-history.ts): each raw satellite's row joined as `s1`, `s2`, … in the order the
+ * business satellite names them, the parent as `p`.
+ */
+export interface BusinessSatelliteReads {
+  readonly parent: ReturnType<typeof rawParent>;
+  readonly rawKind: 'satellite' | 'link_satellite';
+  /** The alias of each raw satellite's row. */
+  readonly aliases: ReadonlyMap<string, string>;
+  /** The parent's business keys the view carries: a key named like a column is shadowed by it, as in the rule's type environment. */
+  readonly keys: ReadonlyArray<Column>;
+  /** A column of the business satellite as its raw satellite holds it. */
+  readonly columnSql: (name: string) => string;
+  /** The base's load_ts and record_source: the latest of the raw rows', the parent's when it has none. */
+  readonly metadata: ReadonlyArray<string>;
+}
+
+export function businessSatelliteReads(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): BusinessSatelliteReads {
+  const { as, col } = ctx.sql;
   const parent = rawParent(ctx, sat);
-  const rawKind = sat.kind === 'business_satellite' ? 'satellite' : 'link_satellite';
   const aliases = new Map(sat.satellites.map((s, i) => [s, `s${i + 1}`] as const));
   const shown = new Set(sat.columns.map((c) => c.name));
-  // A key named like a column is shadowed by it, as in the rule's type environment.
-  const keys = parent.keys.filter((k) => !shown.has(k.name));
   const latest = (column: string): ReadonlyArray<string> => sat.satellites.map((s) => col(aliases.get(s)!, column));
   const loadTs = latest(METADATA_COLUMNS.loadTimestamp);
   const byColumn = new Map(sat.columns.map((c) => [c.name, c] as const));
-  /** A column of the business satellite as its raw satellite holds it. */
-  const columnSql = (name: string): string => {
-    const c = byColumn.get(name)!;
-    return col(aliases.get(c.satellite) ?? fail(c.satellite), c.sourceColumn);
+  return {
+    parent,
+    rawKind: sat.kind === 'business_satellite' ? 'satellite' : 'link_satellite',
+    aliases,
+    keys: parent.keys.filter((k) => !shown.has(k.name)),
+    columnSql: (name) => {
+      const c = byColumn.get(name)!;
+      const alias = aliases.get(c.satellite);
+      if (alias === undefined) throw new Error(`vault SQL: business satellite '${sat.name}' has a column of '${c.satellite}', which it does not bring together`);
+      return col(alias, c.sourceColumn);
+    },
+    metadata: [
+      as(`COALESCE(${[...(loadTs.length > 1 ? [`GREATEST(${loadTs.join(', ')})`] : loadTs), col('p', METADATA_COLUMNS.loadTimestamp)].join(', ')})`, METADATA_COLUMNS.loadTimestamp),
+      as(`COALESCE(${[...latest(METADATA_COLUMNS.recordSource), col('p', METADATA_COLUMNS.recordSource)].join(', ')})`, METADATA_COLUMNS.recordSource),
+    ],
   };
+}
+
+/**
+ * The query over a business satellite's base (`base` writes it: the parent hash key, the keys,
+ * `before` columns, load_ts, record_source, the satellite columns, the lookups, `after` columns):
+ * the derived attributes computed on each base row, the hashdiff over every column, derived ones
+ * and joined descriptions included, in name order. `before` and `after` are column names the base
+ * carries and the result shows around the metadata and at the end.
+ */
+export function writeBusinessSatellite(
+  ctx: SqlContext,
+  w: CodeWriter,
+  sat: BusinessSatellite | BusinessLinkSatellite,
+  reads: BusinessSatelliteReads,
+  shown: { readonly keys: boolean; readonly before: ReadonlyArray<string>; readonly after: ReadonlyArray<string> },
+  base: (w: CodeWriter) => void,
+): void {
+  const { as, col, quoteIdent } = ctx.sql;
+  const scope = new ExprScope(ctx.dialect, [
+    ...reads.keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
+    ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
+  ]);
+  const looked = (sat.lookups ?? []).flatMap((l) => l.columns);
+  const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type })), ...looked.map((c) => ({ name: c.name, type: c.type }))]
+    .sort(byName)
+    .map((c) => ({ sql: col('d', c.name), type: c.type }));
+  w.line('SELECT');
+  w.block(() =>
+    commaList(w, [
+      col('d', sat.parentHashKey),
+      ...(shown.keys ? reads.keys.map((k) => col('d', k.name)) : []),
+      ...shown.before.map((c) => col('d', c)),
+      col('d', METADATA_COLUMNS.loadTimestamp),
+      col('d', METADATA_COLUMNS.recordSource),
+      as(hashExpression(ctx.dialect, ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
+      ...sat.columns.map((c) => col('d', c.name)),
+      ...sat.derived.map((d) => col('d', d.name)),
+      ...looked.map((c) => col('d', c.name)),
+      ...shown.after.map((c) => col('d', c)),
+    ]),
+  );
+  w.line('FROM (');
+  w.block(() => {
+    if (sat.derived.length === 0) return base(w);
+    w.line('SELECT');
+    w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${ctx.dialect.columnType(d.type)})`, d.name))]));
+    w.line('FROM (');
+    w.block(() => base(w));
+    w.line(`) AS ${quoteIdent('b')}`);
+  });
+  w.line(`) AS ${quoteIdent('d')}`);
+}
+
+export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
+  const { as, col, quoteIdent, tableIdent } = ctx.sql;
+  const reads = businessSatelliteReads(ctx, sat);
+  const { parent, aliases, rawKind } = reads;
   const base = (w: CodeWriter): void => {
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
         col('p', parent.hashKey),
-        ...keys.map((k) => col('p', k.name)),
-        as(`COALESCE(${[...(loadTs.length > 1 ? [`GREATEST(${loadTs.join(', ')})`] : loadTs), col('p', METADATA_COLUMNS.loadTimestamp)].join(', ')})`, METADATA_COLUMNS.loadTimestamp),
-        as(`COALESCE(${[...latest(METADATA_COLUMNS.recordSource), col('p', METADATA_COLUMNS.recordSource)].join(', ')})`, METADATA_COLUMNS.recordSource),
-        ...sat.columns.map((c) => as(columnSql(c.name), c.name)),
+        ...reads.keys.map((k) => col('p', k.name)),
+        ...reads.metadata,
+        ...sat.columns.map((c) => as(reads.columnSql(c.name), c.name)),
         ...lookupColumns(ctx, sat),
       ]),
     );
@@ -90,45 +174,10 @@ export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | 
       w.line(`LEFT JOIN (${current.join(' ')}) AS ${quoteIdent(alias)}`);
       w.block(() => w.line(`ON ${col(alias, parent.hashKey)} = ${col('p', parent.hashKey)}`));
     }
-    lookupJoins(ctx, w, sat, columnSql);
+    lookupJoins(ctx, w, sat, reads.columnSql);
     if (current !== undefined) w.line(`WHERE ${current}`);
   };
-  const scope = new ExprScope(ctx.dialect, [
-    ...keys.map((k) => ({ name: k.name, type: k.type, sql: col('b', k.name) })),
-    ...sat.columns.map((c) => ({ name: c.name, type: c.type, sql: col('b', c.name) })),
-  ]);
-  const looked = (sat.lookups ?? []).flatMap((l) => l.columns);
-  const hashed = [...sat.columns.map((c) => ({ name: c.name, type: c.type })), ...sat.derived.map((d) => ({ name: d.name, type: d.type })), ...looked.map((c) => ({ name: c.name, type: c.type }))]
-    .sort(byName)
-    .map((c) => ({ sql: col('d', c.name), type: c.type }));
-  return createEntityView(ctx, sat.kind, sat.name, (w) => {
-    w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        col('d', sat.parentHashKey),
-        col('d', METADATA_COLUMNS.loadTimestamp),
-        col('d', METADATA_COLUMNS.recordSource),
-        as(hashExpression(ctx.dialect, ctx.model.hashing, hashed, 'hashdiff'), METADATA_COLUMNS.hashDiff),
-        ...sat.columns.map((c) => col('d', c.name)),
-        ...sat.derived.map((d) => col('d', d.name)),
-        ...looked.map((c) => col('d', c.name)),
-      ]),
-    );
-    w.line('FROM (');
-    w.block(() => {
-      if (sat.derived.length === 0) return base(w);
-      w.line('SELECT');
-      w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(`CAST(${renderExpr(d.expr, scope)} AS ${ctx.dialect.columnType(d.type)})`, d.name))]));
-      w.line('FROM (');
-      w.block(() => base(w));
-      w.line(`) AS ${quoteIdent('b')}`);
-    });
-    w.line(`) AS ${quoteIdent('d')}`);
-  });
-
-  function fail(satellite: string): never {
-    throw new Error(`vault SQL: business satellite '${sat.name}' has a column of '${satellite}', which it does not bring together`);
-  }
+  return createEntityView(ctx, sat.kind, sat.name, (w) => writeBusinessSatellite(ctx, w, sat, reads, { keys: false, before: [], after: [] }, base));
 }
 
 /** What a business hub's or link's filter sees: keys from the base, the rest from its business satellite. */

@@ -101,6 +101,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   snapshot_control: () => ({ primary: [SNAPSHOT_COLUMNS.date], unique: [] }),
   // One row per snapshot and key; the date leads, so a load finds a snapshot's rows (or their absence) by an index probe.
   pit: (p) => ({ primary: [SNAPSHOT_COLUMNS.date, p.parentHashKey], unique: [] }),
+  // One row per snapshot and chain: a chain is its links (each link's hash key fixes its hubs).
+  bridge: (b) => ({ primary: [SNAPSHOT_COLUMNS.date, ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)], unique: [] }),
   business_hub: view,
   business_link: view,
   business_satellite: view,
@@ -227,6 +229,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     snapshot_control: none,
     // None: every row points at satellite rows (or their ghosts); no table points at a PIT's.
     pit: none,
+    // None: a chain is effective at a snapshot or not.
+    bridge: none,
     business_hub: none,
     business_link: none,
     business_satellite: none,

@@ -17,6 +17,7 @@ import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
 import { pitLoad, pitReads } from './pit.js';
+import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -207,6 +208,8 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
   pit: (p, ctx) => ({ statements: [pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
+  // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
+  bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);

@@ -23,7 +23,7 @@ import {
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import { asOfView, businessHistoryView, dimensionTable, hasAsOfViews, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -40,7 +40,7 @@ export interface SqlManifestBlock {
   readonly delta_order?: string;
   /** Raw satellites, multi-active satellites and reference tables whose source has a delta order: `schema.name` of its register (docs/sql.md, "Late and out-of-order rows"). */
   readonly register?: string;
-  /** Raw satellites, multi-active satellites (not sensitive) and reference tables whose source has a delta order, and effectivity satellites: `schema.name` of its history view. */
+  /** Raw satellites, multi-active satellites (not sensitive) and reference tables whose source has a delta order, effectivity satellites, business satellites and business link satellites: `schema.name` of its history view. */
   readonly history?: string;
   /** Links: hub name (with its role, when it has one) → the column holding its hash key. */
   readonly hub_hash_keys?: { readonly [hub: string]: string };
@@ -52,13 +52,19 @@ export interface SqlManifestBlock {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** Reference tables: `schema.name` of the view of each code's current row, which business satellites join; multi-active satellites (not sensitive): of each key's current set. */
   readonly current_view?: string;
-  /** The snapshot control: the date column (its key), and `schema.name` of the view of the snapshots its retention keeps. */
+  /** The snapshot control and bridge tables: the date column (the key, a bridge's with `key_columns`); the snapshot control's `kept_view`: `schema.name` of the view of the snapshots its retention keeps. */
   readonly snapshot_date?: string;
+  /** Bridge tables: the hash key columns along the path, in path order. */
+  readonly hash_keys?: ReadonlyArray<string>;
+  /** Bridge tables: the primary key after `snapshot_date`, every link's hash key column. */
+  readonly key_columns?: ReadonlyArray<string>;
+  /** Bridge tables: `schema.name` of the snapshot control they are filled for. */
+  readonly snapshot_control?: string;
   readonly kept_view?: string;
-  /** Point-in-time tables: `schema.name` of the snapshot control whose dates they hold. */
-  readonly snapshot_table?: string;
   /** Point-in-time tables: per satellite, in column order, its table and the PIT's pointer columns into it (the satellite's key and load_ts). */
   readonly pointers?: ReadonlyArray<{ readonly table: string; readonly hash_key: string; readonly load_ts: string }>;
+  /** Presentation and reporting views of a model with snapshots: `schema.name` of the view of its rows as of each kept snapshot (docs/sql.md, "As-of views"). */
+  readonly as_of_view?: string;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -93,11 +99,13 @@ const effectivityBlock = (e: EffectivitySatellite, b: BlockContext): SqlManifest
   ...(e.deltaOrder === undefined ? {} : { delta_order: b.dialect.identifier(DELTA_ORDER_COLUMN), register: tableText(registerTable(b, e)) }),
   history: tableText(historyView(b, e)),
 });
+/** Its history view (valid_from, valid_to, is_current) always exists. */
 const businessSatelliteBlock = (s: BusinessSatellite | BusinessLinkSatellite, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
   parent_hash_key: b.dialect.identifier(s.parentHashKey),
   ...metadata(b),
   hashdiff: b.dialect.identifier(METADATA_COLUMNS.hashDiff),
+  history: tableText(businessHistoryView(b, s)),
 });
 const referenceTableBlock = (r: ReferenceTable, b: BlockContext): SqlManifestBlock => ({
   table: b.table,
@@ -128,7 +136,6 @@ const statusTrackingBlock = (s: StatusTrackingSatellite, b: BlockContext): SqlMa
 });
 /** `{ [key]: 'schema.name' }` of a table that exists, else nothing. */
 const optional = (key: 'register', table: SqlTable | undefined): Partial<SqlManifestBlock> => (table === undefined ? {} : { [key]: tableText(table) });
-const viewBlock = (_: VaultEntity, { table }: BlockContext): SqlManifestBlock => ({ table });
 
 const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
   hub: hubBlock,
@@ -151,22 +158,30 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
     snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
     parent_hash_key: b.dialect.identifier(p.parentHashKey),
     load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
-    snapshot_table: tableText(entityTable(b, 'snapshot_control', p.snapshotControl)),
+    snapshot_control: tableText(entityTable(b, 'snapshot_control', p.snapshotControl)),
     pointers: p.satellites.map((s) => {
       const pointer = pitPointerColumns(s);
       return { table: tableText(entityTable(b, s.kind, s.name)), hash_key: b.dialect.identifier(pointer.hashKey), load_ts: b.dialect.identifier(pointer.loadTimestamp) };
     }),
   }),
+  bridge: (br, b) => ({
+    table: b.table,
+    snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
+    hash_keys: br.path.map((e) => b.dialect.identifier(e.hashKey)),
+    key_columns: br.path.filter((e) => e.kind === 'link').map((e) => b.dialect.identifier(e.hashKey)),
+    load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
+    snapshot_control: tableText(entityTable(b, 'snapshot_control', br.snapshotControl)),
+  }),
   business_hub: hubBlock,
   business_link: linkBlock,
   business_satellite: businessSatelliteBlock,
   business_link_satellite: businessSatelliteBlock,
-  presentation_view: viewBlock,
+  presentation_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
   dimensional_model: (d, b) => ({
     table: b.table,
     dimensions: Object.fromEntries(d.dimensions.map((x) => [x.name, tableText(dimensionTable(b, d.name, x.name))])),
   }),
-  reporting_view: viewBlock,
+  reporting_view: (v, b) => ({ table: b.table, ...(hasAsOfViews(b.model) ? { as_of_view: tableText(asOfView(b, v)) } : {}) }),
 };
 
 /**

@@ -34,6 +34,7 @@ export const TABLE_PREFIX = {
   snapshot_control: 'snapshot_control_',
   // A hub's or link's point-in-time table: `business_vault.pit_facility`.
   pit: 'pit_',
+  bridge: 'bridge_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
   business_satellite: 'bsat_',
@@ -98,6 +99,31 @@ export function historyView({ model, dialect }: NameScope, sat: DeltaHistoryTabl
 
 /** What a history view's name starts with, before its table's. */
 export const HISTORY_PREFIX = 'hist_';
+
+/**
+ * `hist_` + the business satellite's view name, in the business vault.
+ * @example businessHistoryView({ model, dialect: postgresDialect }, { kind: 'business_satellite', name: 'facility' }) // { schema: 'business_vault', name: 'hist_bsat_facility' }
+ */
+export function businessHistoryView({ model, dialect }: NameScope, sat: { readonly kind: 'business_satellite' | 'business_link_satellite'; readonly name: string }): SqlTable {
+  return { schema: dialect.identifier(model.schemas.businessVault), name: dialect.identifier(`${HISTORY_PREFIX}${TABLE_PREFIX[sat.kind]}${sat.name}`) };
+}
+
+/**
+ * The as-of view of a presentation or reporting view (docs/sql.md, "As-of views"), beside it in
+ * the access layer as its name + `_as_of`; only a model with snapshots has them (`hasAsOfViews`).
+ * @example asOfView({ model, dialect: postgresDialect }, { kind: 'presentation_view', name: 'facility' }) // { schema: 'access_layer', name: 'pv_facility_as_of' }
+ */
+export function asOfView({ model, dialect }: NameScope, view: { readonly kind: 'presentation_view' | 'reporting_view'; readonly name: string }): SqlTable {
+  return { schema: dialect.identifier(model.schemas.accessLayer), name: dialect.identifier(`${TABLE_PREFIX[view.kind]}${view.name}${AS_OF_SUFFIX}`) };
+}
+
+/** What an as-of view's name ends with, after its view's. */
+export const AS_OF_SUFFIX = '_as_of';
+
+/** Whether the model's presentation and reporting views have as-of views: when it has snapshots. */
+export function hasAsOfViews(model: VaultModel): boolean {
+  return model.byKind.snapshot_control.length > 0;
+}
 
 /** A dimension view of a dimensional model: `dim_<model>_<dimension>`. */
 export function dimensionTable({ model, dialect }: NameScope, dimensionalModel: string, dimension: string): SqlTable {

@@ -2,12 +2,14 @@
  * The views setup creates, per kind: the business vault and the access layer are views over
  * the raw vault tables.
  */
-import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, PresentationView, ReferenceTable, ReportingView, Satellite, SnapshotControl, VaultEntity } from '@vault/core';
+import { presentationAsOfView, reportingAsOfView } from './access-layer-as-of.js';
 import { ENTITY_KINDS, dispatch, entitiesOf, type KindHandlers } from '@vault/core/internal';
 import { dimensionViews, factView, presentationView, reportingView } from './access-layer.js';
 import { businessHubView, businessSatelliteView } from './business-vault.js';
+import { businessSatelliteHistoryView } from './business-history.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
+import { asOfView, businessHistoryView, dimensionTable, entityTable, historyView, type SqlTable } from './names.js';
 import { effectivityHistoryView } from './effectivity-view.js';
 import { historyOfDeltaOrder } from './history-view.js';
 import { currentMultiActiveView, multiActiveCurrentView } from './multi-active.js';
@@ -25,6 +27,12 @@ const view = (ctx: SqlContext, e: VaultEntity, sql: Statement, relation: SqlTabl
 const history = (ctx: SqlContext, e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable): ReadonlyArray<SqlStatement> =>
   e.deltaOrder === undefined ? [] : [view(ctx, e, historyOfDeltaOrder(ctx, e), historyView(ctx, e))];
 
+/** The as-of view of a presentation or reporting view, when the model has snapshots. */
+const asOf = (ctx: SqlContext, v: PresentationView | ReportingView, sql: (control: SnapshotControl) => Statement): ReadonlyArray<SqlStatement> => {
+  const control = ctx.model.byKind.snapshot_control[0];
+  return control === undefined ? [] : [view(ctx, v, sql(control), asOfView(ctx, v))];
+};
+
 const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   hub: table,
   link: table,
@@ -39,17 +47,20 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   snapshot_control: (c, ctx) => [view(ctx, c, keptSnapshotsViewSql(ctx, c), keptSnapshotsView(ctx, c))],
   pit: table,
+  bridge: table,
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
-  business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
-  business_link_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
-  presentation_view: (v, ctx) => [view(ctx, v, presentationView(ctx, v))],
+  // Its current view and its history view (business-history.ts), which type-2 dimensions and as-of views read.
+  business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s)), view(ctx, s, businessSatelliteHistoryView(ctx, s), businessHistoryView(ctx, s))],
+  business_link_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s)), view(ctx, s, businessSatelliteHistoryView(ctx, s), businessHistoryView(ctx, s))],
+  // With snapshots, its as-of view too (access-layer-as-of.ts).
+  presentation_view: (v, ctx) => [view(ctx, v, presentationView(ctx, v)), ...asOf(ctx, v, (c) => presentationAsOfView(ctx, c, v))],
   dimensional_model: (m, ctx) => [
     // A dimension's view belongs to its dimensional model.
     ...dimensionViews(ctx, m).map((sql, i) => view(ctx, m, sql, dimensionTable(ctx, m.name, m.dimensions[i]!.name))),
     view(ctx, m, factView(ctx, m)),
   ],
-  reporting_view: (v, ctx) => [view(ctx, v, reportingView(ctx, v))],
+  reporting_view: (v, ctx) => [view(ctx, v, reportingView(ctx, v)), ...asOf(ctx, v, (c) => reportingAsOfView(ctx, c, v))],
 };
 
 /**
@@ -69,6 +80,7 @@ const VIEW_STEP = {
   reference_table: 0,
   snapshot_control: 0,
   pit: 0,
+  bridge: 0,
   business_hub: 1,
   business_link: 1,
   business_satellite: 0,

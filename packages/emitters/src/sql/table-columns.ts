@@ -42,6 +42,7 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
     }),
     METADATA_COLUMNS.loadTimestamp,
   ],
+  bridge: (b) => [SNAPSHOT_COLUMNS.date, ...b.path.map((e) => e.hashKey), METADATA_COLUMNS.loadTimestamp],
   business_hub: view,
   business_link: view,
   business_satellite: view,

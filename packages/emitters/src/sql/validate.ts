@@ -3,13 +3,26 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { LinkSatellite, MultiActiveSatellite, PathDiagnostic, ReferenceTable, Satellite, SpecPath, VaultModel } from '@vault/core';
+import type { LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { ledgerTable } from './ledger.js';
-import { dimensionTable, entityTable, historyView, landingTable, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
+import {
+  asOfView,
+  businessHistoryView,
+  dimensionTable,
+  hasAsOfViews,
+  entityTable,
+  historyView,
+  landingTable,
+  type NameScope,
+  registerTable,
+  type SqlTable,
+  statusRegisterTable,
+  tableText,
+} from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -29,6 +42,10 @@ const historyOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrd
 
 const register = (s: DeltaHistory, names: NameScope): SqlObjects => [...registerOf(s, names), ...historyOf(s, names)];
 
+/** The as-of view of a presentation or reporting view, when the model has snapshots. */
+const asOfObject = (v: PresentationView | ReportingView, names: NameScope): SqlObjects =>
+  hasAsOfViews(names.model) ? [{ table: asOfView(names, v), what: `the as-of view of ${v.kind} '${v.name}'` }] : [];
+
 const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   hub: none,
   link: none,
@@ -47,15 +64,16 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
     return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
   },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
+  bridge: none,
   snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
   pit: none,
   business_hub: none,
   business_link: none,
-  business_satellite: none,
-  business_link_satellite: none,
-  presentation_view: none,
+  business_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
+  business_link_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
+  presentation_view: (v, names) => asOfObject(v, names),
   dimensional_model: (m, names) => m.dimensions.map((d) => ({ table: dimensionTable(names, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
-  reporting_view: none,
+  reporting_view: (v, names) => asOfObject(v, names),
 };
 
 /**

@@ -1,9 +1,9 @@
 /** Small pieces every view shares. */
-import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity } from '@vault/core';
+import type { EntityKind, LinkSatellite, MultiActiveSatellite, PresentationView, ReferenceTable, ReportingView, Satellite, VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
-import { dimensionTable, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
+import { asOfView, businessHistoryView, dimensionTable, hasAsOfViews, entityTable, historyView, type NameScope, type SqlTable } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
 import { currentReferenceView } from './reference-tables.js';
 import { keptSnapshotsView } from './snapshot-control.js';
@@ -47,6 +47,10 @@ const table = (): ReadonlyArray<ModelView> => [];
 const history = (e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable, names: NameScope): ReadonlyArray<ModelView> =>
   e.deltaOrder === undefined ? [] : [{ label: `history of ${e.kind} ${e.name}`, layer: 'business_vault', table: historyView(names, e) }];
 
+/** A presentation or reporting view of a model with snapshots has an as-of view. */
+const asOfModelView = (v: PresentationView | ReportingView, names: NameScope): ReadonlyArray<ModelView> =>
+  hasAsOfViews(names.model) ? [{ label: `${v.kind} ${v.name} (as of each snapshot)`, layer: 'access_layer', table: asOfView(names, v) }] : [];
+
 const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
   hub: table,
   link: table,
@@ -58,18 +62,19 @@ const MODEL_VIEWS: KindHandlers<ReadonlyArray<ModelView>, NameScope> = {
     s.sensitive ? [] : [{ label: `multi-active satellite ${s.name} (current)`, layer: 'business_vault', table: currentMultiActiveView(names, s.name) }, ...history(s, names)],
   status_tracking_satellite: table,
   reference_table: (r, names) => [{ label: `reference table ${r.name} (current)`, layer: 'business_vault', table: currentReferenceView(names, r.name) }, ...history(r, names)],
+  bridge: table,
   snapshot_control: (c, names) => [{ label: `snapshot control ${c.name} (kept)`, layer: 'business_vault', table: keptSnapshotsView(names, c) }],
   pit: table,
   business_hub: entityView('business_vault'),
   business_link: entityView('business_vault'),
-  business_satellite: entityView('business_vault'),
-  business_link_satellite: entityView('business_vault'),
-  presentation_view: entityView('access_layer'),
+  business_satellite: (s, names) => [...entityView('business_vault')(s, names), { label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: businessHistoryView(names, s) }],
+  business_link_satellite: (s, names) => [...entityView('business_vault')(s, names), { label: `history of ${s.kind} ${s.name}`, layer: 'business_vault', table: businessHistoryView(names, s) }],
+  presentation_view: (v, names) => [...entityView('access_layer')(v, names), ...asOfModelView(v, names)],
   dimensional_model: (m, names) => [
     ...m.dimensions.map((d): ModelView => ({ label: `dimension ${m.name}.${d.name}`, layer: 'access_layer', table: dimensionTable(names, m.name, d.name) })),
     ...entityView('access_layer')(m, names),
   ],
-  reporting_view: entityView('access_layer'),
+  reporting_view: (v, names) => [...entityView('access_layer')(v, names), ...asOfModelView(v, names)],
 };
 
 /** Every view setup creates, business vault first, each kind in canonical order, named in `names.dialect`. */

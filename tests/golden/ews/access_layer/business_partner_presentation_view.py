@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .business_partner_presentation_view_fields import BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -16,5 +17,17 @@ class BusinessPartnerPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['business_partner_id']},
             ])
+            .build_access_layer_view(AccessView.BUSINESS_PARTNER)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten(['business_partner_id'])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['business_partner_id']},
+            ])
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.BUSINESS_PARTNER)
         )

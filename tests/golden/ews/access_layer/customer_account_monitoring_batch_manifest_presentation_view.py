@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .customer_account_monitoring_batch_manifest_presentation_view_fields import CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -19,5 +20,20 @@ class CustomerAccountMonitoringBatchManifestPresentationView:
                     'business_keys': ['customer_account_monitoring_batch_manifest_id'],
                 },
             ])
+            .build_access_layer_view(AccessView.CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten(['customer_account_monitoring_batch_manifest_id'])
+            .apply_presentation_logic([
+                {
+                    'rule': 'current_values',
+                    'business_keys': ['customer_account_monitoring_batch_manifest_id'],
+                },
+            ])
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.CUSTOMER_ACCOUNT_MONITORING_BATCH_MANIFEST)
         )

@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .early_warning_signal_input_presentation_view_fields import EARLY_WARNING_SIGNAL_INPUT_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -23,5 +24,24 @@ class EarlyWarningSignalInputPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['early_warning_signal_input_id']},
             ])
+            .build_access_layer_view(AccessView.EARLY_WARNING_SIGNAL_INPUT)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(EARLY_WARNING_SIGNAL_INPUT_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'early_warning_signal_input_id',
+                'balance_amount',
+                'input_source_system',
+                'limit_amount',
+                'missed_payment_count',
+                'limit_utilisation',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['early_warning_signal_input_id']},
+            ])
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.EARLY_WARNING_SIGNAL_INPUT)
         )

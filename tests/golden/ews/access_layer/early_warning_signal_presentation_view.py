@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .early_warning_signal_presentation_view_fields import EARLY_WARNING_SIGNAL_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -28,5 +29,29 @@ class EarlyWarningSignalPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['early_warning_signal_id']},
             ])
+            .build_access_layer_view(AccessView.EARLY_WARNING_SIGNAL)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(EARLY_WARNING_SIGNAL_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'early_warning_signal_id',
+                'analyst_comment',
+                'days_past_due',
+                'overdraft_utilisation_ratio',
+                'severity_level',
+                'signal_date',
+                'signal_type',
+                'six_month_window_behavioural_score_average',
+                'two_month_window_behavioural_score_average',
+                'risk_band',
+                'score_trend',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['early_warning_signal_id']},
+            ])
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.EARLY_WARNING_SIGNAL)
         )

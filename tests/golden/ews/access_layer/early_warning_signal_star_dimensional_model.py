@@ -87,6 +87,7 @@ class EarlyWarningSignalStarDimensionalModel:
                             'type': 'decimal',
                         },
                     ],
+                    'version_key': 'early_warning_signal_version_key',
                 },
                 {
                     'name': 'business_partner',
@@ -102,9 +103,17 @@ class EarlyWarningSignalStarDimensionalModel:
                             'type': 'int',
                         },
                     ],
+                    'version_key': 'business_partner_version_key',
                 },
             ])
             .apply_dimensional_logic([
+                {
+                    'rule': 'type2_versions',
+                    'fact_date': 'load_ts',
+                    'valid_from': 'valid_from',
+                    'valid_to': 'valid_to',
+                    'is_current': 'is_current',
+                },
                 {
                     'rule': 'measure',
                     'name': 'two_month_window_behavioural_score_average',

@@ -6,6 +6,8 @@ EARLY_WARNING_SIGNAL_STAR_DIMENSIONAL_MODEL_FIELD_MAPPING = {
     'kind': 'dimensional_model',
     'source_entity': 'business_vault.links.early_warning_signal_business_partner',
     'dimensions': ['early_warning_signal', 'business_partner'],
+    'history': 'type2',
+    'fact_date': 'load_ts',
     'columns': {
         'two_month_window_behavioural_score_average': {
             'source_entity': 'business_vault.satellites.early_warning_signal',

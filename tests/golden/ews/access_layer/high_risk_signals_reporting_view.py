@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import ReportingView
 from .high_risk_signals_reporting_view_fields import HIGH_RISK_SIGNALS_REPORTING_VIEW_FIELD_MAPPING
 
@@ -24,5 +25,25 @@ class HighRiskSignalsReportingView:
                     ],
                 },
             ])
+            .build_reporting_view(ReportingView.HIGH_RISK_SIGNALS)
+        )
+
+    @staticmethod
+    def build_reporting_view_as_of():
+        return (
+            Query(HIGH_RISK_SIGNALS_REPORTING_VIEW_FIELD_MAPPING)
+            .apply_reporting_logic([
+                {'rule': 'filter', 'expression': "risk_band = 'HIGH'"},
+                {
+                    'rule': 'select',
+                    'columns': [
+                        'early_warning_signal_id',
+                        'signal_date',
+                        'risk_band',
+                        'days_past_due',
+                    ],
+                },
+            ])
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_reporting_view(ReportingView.HIGH_RISK_SIGNALS)
         )

@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .business_partner_presentation_view_fields import BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -26,5 +27,27 @@ class BusinessPartnerPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['business_partner_id']},
             ])
+            .build_access_layer_view(AccessView.BUSINESS_PARTNER)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(BUSINESS_PARTNER_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'business_partner_id',
+                'country_code',
+                'industry_code',
+                'is_deleted',
+                'partner_name',
+                'partner_type',
+                'rating_grade',
+                'rating_grade_description',
+                'rating_grade_probability_of_default',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['business_partner_id']},
+            ])
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.BUSINESS_PARTNER)
         )

@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .collateral_presentation_view_fields import COLLATERAL_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -23,5 +24,24 @@ class CollateralPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['collateral_code']},
             ])
+            .build_access_layer_view(AccessView.COLLATERAL)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(COLLATERAL_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'collateral_code',
+                'collateral_type',
+                'haircut_pct',
+                'market_value',
+                'valuation_date',
+                'lendable_value',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['collateral_code']},
+            ])
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.COLLATERAL)
         )

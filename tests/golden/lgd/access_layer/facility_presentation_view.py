@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .facility_presentation_view_fields import FACILITY_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -25,5 +26,26 @@ class FacilityPresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['facility_id']},
             ])
+            .build_access_layer_view(AccessView.FACILITY)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(FACILITY_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'facility_id',
+                'currency_code',
+                'facility_number',
+                'limit_amount',
+                'matures_on',
+                'opened_on',
+                'outstanding_amount',
+                'product_type',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['facility_id']},
+            ])
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.FACILITY)
         )

@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import ReportingView
 from .high_lgd_facilities_reporting_view_fields import HIGH_LGD_FACILITIES_REPORTING_VIEW_FIELD_MAPPING
 
@@ -25,5 +26,26 @@ class HighLgdFacilitiesReportingView:
                     ],
                 },
             ])
+            .build_reporting_view(ReportingView.HIGH_LGD_FACILITIES)
+        )
+
+    @staticmethod
+    def build_reporting_view_as_of():
+        return (
+            Query(HIGH_LGD_FACILITIES_REPORTING_VIEW_FIELD_MAPPING)
+            .apply_reporting_logic([
+                {'rule': 'filter', 'expression': "lgd_bucket = 'HIGH'"},
+                {
+                    'rule': 'select',
+                    'columns': [
+                        'loss_given_default_score_id',
+                        'calculation_date',
+                        'lgd_rate',
+                        'expected_loss',
+                        'lgd_bucket',
+                    ],
+                },
+            ])
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_reporting_view(ReportingView.HIGH_LGD_FACILITIES)
         )

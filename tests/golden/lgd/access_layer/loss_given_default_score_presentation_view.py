@@ -3,6 +3,7 @@
 
 from vault_framework import Query
 
+from ..business_vault.lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 from ..registry import AccessView
 from .loss_given_default_score_presentation_view_fields import LOSS_GIVEN_DEFAULT_SCORE_PRESENTATION_VIEW_FIELD_MAPPING
 
@@ -26,5 +27,27 @@ class LossGivenDefaultScorePresentationView:
             .apply_presentation_logic([
                 {'rule': 'current_values', 'business_keys': ['loss_given_default_score_id']},
             ])
+            .build_access_layer_view(AccessView.LOSS_GIVEN_DEFAULT_SCORE)
+        )
+
+    @staticmethod
+    def build_presentation_view_as_of():
+        return (
+            Query(LOSS_GIVEN_DEFAULT_SCORE_PRESENTATION_VIEW_FIELD_MAPPING)
+            .flatten([
+                'loss_given_default_score_id',
+                'calculation_date',
+                'downturn_lgd_rate',
+                'exposure_at_default',
+                'lgd_rate',
+                'model_version',
+                'recovery_rate',
+                'expected_loss',
+                'lgd_bucket',
+            ])
+            .apply_presentation_logic([
+                {'rule': 'current_values', 'business_keys': ['loss_given_default_score_id']},
+            ])
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_access_layer_view(AccessView.LOSS_GIVEN_DEFAULT_SCORE)
         )

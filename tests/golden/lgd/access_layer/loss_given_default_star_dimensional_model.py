@@ -78,6 +78,7 @@ class LossGivenDefaultStarDimensionalModel:
                             'type': 'decimal(9,6)',
                         },
                     ],
+                    'version_key': 'business_partner_version_key',
                 },
                 {
                     'name': 'facility',
@@ -138,9 +139,17 @@ class LossGivenDefaultStarDimensionalModel:
                             'type': 'varchar(30)',
                         },
                     ],
+                    'version_key': 'facility_version_key',
                 },
             ])
             .apply_dimensional_logic([
+                {
+                    'rule': 'type2_versions',
+                    'fact_date': 'calculation_date',
+                    'valid_from': 'valid_from',
+                    'valid_to': 'valid_to',
+                    'is_current': 'is_current',
+                },
                 {'rule': 'measure', 'name': 'lgd_rate', 'type': 'decimal(9,6)'},
                 {'rule': 'measure', 'name': 'exposure_at_default', 'type': 'decimal(18,2)'},
                 {'rule': 'measure', 'name': 'expected_loss', 'type': 'decimal'},

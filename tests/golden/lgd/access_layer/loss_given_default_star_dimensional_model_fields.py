@@ -6,6 +6,8 @@ LOSS_GIVEN_DEFAULT_STAR_DIMENSIONAL_MODEL_FIELD_MAPPING = {
     'kind': 'dimensional_model',
     'source_entity': 'business_vault.hubs.loss_given_default_score',
     'dimensions': ['business_partner', 'facility'],
+    'history': 'type2',
+    'fact_date': 'calculation_date',
     'columns': {
         'lgd_rate': {
             'source_entity': 'business_vault.satellites.loss_given_default_score',

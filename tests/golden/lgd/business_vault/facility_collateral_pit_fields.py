@@ -23,11 +23,10 @@ FACILITY_COLLATERAL_PIT_FIELD_MAPPING = {
         },
     ],
     'as_of': {
-        'cut_off': 'snapshot_date + 1 day, 00:00 UTC',
-        'counts': 'load_ts < cut_off',
-        'valid_row': 'latest in change order among the rows known before the cut-off; late rows never replace what was known',
-        'filled': 'by the first load whose batch load timestamp is at or after the cut-off; insert-only',
-        'no_row': 'ghost pointer: zero key, load_ts 0001-01-01',
+        'cutoff': 'snapshot_date + 1 day, 00:00 UTC',
+        'counts': 'rows with load_ts < cutoff; of a satellite, the row valid at the cutoff',
+        'filled_by': 'the first load whose batch load timestamp is at or after the cutoff',
+        'no_row': 'the ghost pointer: the zero key and load_ts 0001-01-01',
     },
     'columns': {
         'snapshot_date': {'source_column': None, 'type': 'date'},

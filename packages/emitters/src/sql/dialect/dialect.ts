@@ -76,6 +76,8 @@ export interface DateArithmetic {
   readonly daysBetween: (later: string, earlier: string) => string;
   /** The start, in UTC, of the day after `date`: a timestamp with time zone, the cut-off of a snapshot date (docs/sql.md, "As of a snapshot"). */
   readonly dayAfterStart: (date: string) => string;
+  /** A timestamp without time zone read as UTC: the instant, comparable with timestamps with time zone. */
+  readonly utcInstant: (timestamp: string) => string;
 }
 
 export interface Dialect {
