@@ -36,7 +36,12 @@ describe(`PITs through vault run on ${ON}`, () => {
         expect(inserted[1]!.get(`pit ${pit}`), pit).toBe(keys);
         expect(await q(`SELECT DISTINCT to_char(snapshot_date, 'YYYY-MM-DD') AS d, load_ts = $1 AS by_second FROM ${rows}`, [LOADS[1]]), pit).toEqual([{ d: '2024-05-01', by_second: true }]);
         // Every pointer is a row of the first batch or the ghost (load_ts 0001-01-01): nothing of the second.
-        const pointers = (await q(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name LIKE '%\\_load\\_ts'`, [ws.model.schemas.businessVault, `pit_${pit}`])).map((r) => String(r['c']));
+        const pointers = (
+          await q(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name LIKE '%\\_load\\_ts'`, [
+            ws.model.schemas.businessVault,
+            `pit_${pit}`,
+          ])
+        ).map((r) => String(r['c']));
         expect(pointers.length, pit).toBeGreaterThan(1);
         for (const c of pointers) {
           expect(await count(q, `SELECT count(*) FROM ${rows} WHERE "${c}" <> $1 AND "${c}" >= '0002-01-01'`, [LOADS[0]]), `${pit}.${c}`).toBe(0);
