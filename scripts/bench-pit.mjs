@@ -121,22 +121,25 @@ function versions(s) {
 }
 const batch = (days) => `TIMESTAMPTZ '${FIRST_BATCH}' + make_interval(days => ${days})`;
 
+// Rows are inserted in batch order, as insert-only loads append them: a table's physical order follows load_ts.
 async function generate() {
-  await client.query(`INSERT INTO ${hub} (${hk}, account_id, load_ts, record_source) SELECT md5(k::text), k, ${batch('(k * 37) % 360')}, 'bench' FROM generate_series(1, ${keys}) AS k`);
   await client.query(
-    `INSERT INTO ${raw}."sat_account" (${hk}, load_ts, record_source, hashdiff, name, segment) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':0:' || j), 'name ' || k || ' v' || j, 'segment ' || (j % 4) FROM (${versions(0)}) AS v`,
+    `INSERT INTO ${hub} (${hk}, account_id, load_ts, record_source) SELECT md5(k::text), k, ${batch('(k * 37) % 360')}, 'bench' FROM generate_series(1, ${keys}) AS k ORDER BY (k * 37) % 360, k`,
+  );
+  await client.query(
+    `INSERT INTO ${raw}."sat_account" (${hk}, load_ts, record_source, hashdiff, name, segment) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':0:' || j), 'name ' || k || ' v' || j, 'segment ' || (j % 4) FROM (${versions(0)}) AS v ORDER BY d, k`,
   );
   // Delta order: the business time of a row is the day before its batch; every 7th change (of
   // key and version) is late: dated before the previous version's business time, so it is no leader.
   await client.query(
-    `INSERT INTO ${raw}."sat_account_balance" (${hk}, load_ts, record_source, hashdiff, delta_order, balance) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':1:' || j), CASE WHEN j > 0 AND (k + j) % 7 = 0 THEN ${batch('prev_min - 2')} ELSE ${batch('d - 1')} END, (k % 1000) * 10 + j FROM (${versions(1)}) AS v`,
+    `INSERT INTO ${raw}."sat_account_balance" (${hk}, load_ts, record_source, hashdiff, delta_order, balance) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':1:' || j), CASE WHEN j > 0 AND (k + j) % 7 = 0 THEN ${batch('prev_min - 2')} ELSE ${batch('d - 1')} END, (k % 1000) * 10 + j FROM (${versions(1)}) AS v ORDER BY d, k`,
   );
   await client.query(
-    `INSERT INTO ${raw}."sat_account_rating" (${hk}, load_ts, record_source, hashdiff, rating, score) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':2:' || j), chr(65 + (k + j) % 5), (k + j) % 100 FROM (${versions(2)}) AS v`,
+    `INSERT INTO ${raw}."sat_account_rating" (${hk}, load_ts, record_source, hashdiff, rating, score) SELECT md5(k::text), ${batch('d')}, 'bench', md5(k || ':2:' || j), chr(65 + (k + j) % 5), (k + j) % 100 FROM (${versions(2)}) AS v ORDER BY d, k`,
   );
   // The snapshot control: its own load (a fixed end: all 36 month ends), less the last one.
   await runLoad(loadOf('snapshot_control'), LOAD_TS_36);
-  await client.query(`DELETE FROM ${control} WHERE snapshot_date = DATE '${LAST_DATE}'`);
+  await client.query(`DELETE FROM ${control} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
 }
 
 /**
@@ -161,8 +164,13 @@ async function precompute() {
     FROM (${MONTH_ENDS}) AS c JOIN ${hub} AS h ON h.load_ts < c.cutoff AND h.${hk} <> '${ZERO_KEY}'
     ${joins.join('\n')}`);
   const pointers = pointerColumns.map(q).join(', ');
-  await client.query(`CREATE TABLE ${t('rows_35')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_35}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date < DATE '${LAST_DATE}'`);
-  await client.query(`CREATE TABLE ${t('rows_36')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_36}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date = DATE '${LAST_DATE}'`);
+  await client.query(
+    `CREATE TABLE ${t('rows_35')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_35}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date < DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`,
+  );
+  await client.query(
+    `CREATE TABLE ${t('rows_36')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_36}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`,
+  );
+  // In primary key order: the floor's inserts fill its index left to right, its best case.
   await client.query(`DROP TABLE ${t('rows_all')}`);
 }
 
@@ -258,7 +266,7 @@ try {
   // 4. Incremental: the 36th snapshot.
   const floor36 = await timed('floor, the 36th snapshot', () => client.query(`INSERT INTO ${t('floor')} (${cols}) SELECT ${cols} FROM ${t('rows_36')}`), {
     reset: async () => {
-      await client.query(`DELETE FROM ${t('floor')} WHERE snapshot_date = DATE '${LAST_DATE}'`);
+      await client.query(`DELETE FROM ${t('floor')} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
       await client.query(`VACUUM ${t('floor')}`);
     },
   });
@@ -273,7 +281,7 @@ try {
       },
       {
         reset: async () => {
-          await client.query(`DELETE FROM ${pit} WHERE snapshot_date = DATE '${LAST_DATE}'`);
+          await client.query(`DELETE FROM ${pit} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
           await client.query(`VACUUM ${pit}`);
         },
       },
