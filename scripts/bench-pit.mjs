@@ -164,13 +164,13 @@ async function precompute() {
     FROM (${MONTH_ENDS}) AS c JOIN ${hub} AS h ON h.load_ts < c.cutoff AND h.${hk} <> '${ZERO_KEY}'
     ${joins.join('\n')}`);
   const pointers = pointerColumns.map(q).join(', ');
+  // In primary key order: the floor's inserts fill its index left to right, its best case.
   await client.query(
     `CREATE TABLE ${t('rows_35')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_35}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date < DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`,
   );
   await client.query(
     `CREATE TABLE ${t('rows_36')} AS SELECT ${pointers}, TIMESTAMPTZ '${LOAD_TS_36}' AS load_ts FROM ${t('rows_all')} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`,
   );
-  // In primary key order: the floor's inserts fill its index left to right, its best case.
   await client.query(`DROP TABLE ${t('rows_all')}`);
 }
 
