@@ -139,7 +139,7 @@ async function generate() {
   );
   // The snapshot control: its own load (a fixed end: all 36 month ends), less the last one.
   await runLoad(loadOf('snapshot_control'), LOAD_TS_36);
-  await client.query(`DELETE FROM ${control} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
+  await client.query(`DELETE FROM ${control} WHERE snapshot_date = DATE '${LAST_DATE}'`);
 }
 
 /**
@@ -266,7 +266,7 @@ try {
   // 4. Incremental: the 36th snapshot.
   const floor36 = await timed('floor, the 36th snapshot', () => client.query(`INSERT INTO ${t('floor')} (${cols}) SELECT ${cols} FROM ${t('rows_36')}`), {
     reset: async () => {
-      await client.query(`DELETE FROM ${t('floor')} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
+      await client.query(`DELETE FROM ${t('floor')} WHERE snapshot_date = DATE '${LAST_DATE}'`);
       await client.query(`VACUUM ${t('floor')}`);
     },
   });
@@ -281,7 +281,7 @@ try {
       },
       {
         reset: async () => {
-          await client.query(`DELETE FROM ${pit} WHERE snapshot_date = DATE '${LAST_DATE}' ORDER BY snapshot_date, ${hk}`);
+          await client.query(`DELETE FROM ${pit} WHERE snapshot_date = DATE '${LAST_DATE}'`);
           await client.query(`VACUUM ${pit}`);
         },
       },
