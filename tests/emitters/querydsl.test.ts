@@ -150,6 +150,10 @@ class SnapshotControl(Enum):
     """No business vault snapshot controls in this model."""
 
 
+class PointInTime(Enum):
+    """No business vault point-in-time tables in this model."""
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     EARLY_WARNING_SIGNAL = 'early_warning_signal'
@@ -426,6 +430,7 @@ describe('framework profile', () => {
       'RawStatusTrackingSatellite',
       'ReferenceTable',
       'SnapshotControl',
+      'PointInTime',
       'BusinessHub',
       'BusinessHubSatellite',
       'BusinessLink',
@@ -446,6 +451,7 @@ describe('framework profile', () => {
       'build_business_vault_hub_satellite',
       'build_business_vault_link',
       'build_business_vault_link_satellite',
+      'build_business_vault_pit',
       'build_dimensional_model',
       'build_raw_vault_effectivity_satellite',
       'build_raw_vault_hub',
@@ -586,7 +592,7 @@ describe('buildManifest', () => {
       'status_tracking_satellites',
       'reference_tables',
     ]);
-    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'hubs', 'links', 'satellites', 'link_satellites']);
+    expect(Object.keys(manifest.business_vault)).toEqual(['snapshot_controls', 'pits', 'hubs', 'links', 'satellites', 'link_satellites']);
     expect(Object.keys(manifest.access_layer)).toEqual(['presentation_views', 'dimensional_models', 'reporting_views']);
     expect(manifest.model).toBe('ews');
     expect(manifest.spec).toBe('ews.yaml');

@@ -67,6 +67,7 @@ export const EXPECTED = {
   'raw_vault.status_tracking_satellites': ['status_tracking_satellite', 'RawStatusTrackingSatellite', 'build_raw_vault_status_tracking_satellite', true],
   'raw_vault.reference_tables': ['reference_table', 'ReferenceTable', 'build_reference_table', false],
   'business_vault.snapshot_controls': ['snapshot_control', 'SnapshotControl', 'build_snapshot_control', false],
+  'business_vault.pits': ['pit', 'PointInTime', 'build_business_vault_pit', false],
   'business_vault.hubs': ['business_hub', 'BusinessHub', 'build_business_vault_hub', false],
   'business_vault.links': ['business_link', 'BusinessLink', 'build_business_vault_link', false],
   'business_vault.satellites': ['business_satellite', 'BusinessHubSatellite', 'build_business_vault_hub_satellite', true],

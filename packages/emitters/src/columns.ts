@@ -15,6 +15,8 @@ import {
   type EffectivitySatellite,
   type LinkSatellite,
   type MultiActiveSatellite,
+  type Pit,
+  type PitSatellite,
   type ReferenceTable,
   type Satellite,
   type StatusTrackingSatellite,
@@ -24,6 +26,7 @@ import {
   linkKeyColumns,
 } from '@vault/core/internal';
 import { HASH_HEX_LENGTH } from './hashing-settings.js';
+import { TABLE_PREFIX } from './sql/names.js';
 
 export interface EntityColumn {
   readonly name: string;
@@ -87,6 +90,18 @@ const snapshotControlColumns = (): ReadonlyArray<EntityColumn> => [
   ...SNAPSHOT_PERIODS.map((p) => ({ name: SNAPSHOT_COLUMNS[p], type: BOOLEAN_TYPE })),
   { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
 ];
+
+/**
+ * The pointer columns of a point-in-time table into one of its satellites, named after the
+ * satellite's table (docs/sql.md, "Point-in-time tables"): the hash key and load_ts of the
+ * satellite's row valid at the snapshot (of an effectivity satellite: the link hash key of the
+ * driving key's start row, and that row's load_ts).
+ * @example pitPointerColumns({ kind: 'satellite', name: 'facility' }) // { hashKey: 'sat_facility_hk', loadTimestamp: 'sat_facility_load_ts' }
+ */
+export function pitPointerColumns(sat: PitSatellite): { readonly hashKey: string; readonly loadTimestamp: string } {
+  const table = `${TABLE_PREFIX[sat.kind]}${sat.name}`;
+  return { hashKey: `${table}_hk`, loadTimestamp: `${table}_${METADATA_COLUMNS.loadTimestamp}` };
+}
 
 /**
  * How a raw satellite with a delta order takes late and out-of-order rows, as field mappings say
@@ -203,6 +218,16 @@ const statusTrackingColumns = (s: StatusTrackingSatellite, columns: ModelColumns
   const deltaOrder = deltaOrderColumn(columns, s);
   return [hash(columns.model, s.parentHashKey), ...METADATA, { name: IS_DELETED_COLUMN, type: BOOLEAN_TYPE }, ...(deltaOrder === undefined ? [] : [deltaOrder])];
 };
+/** A PIT: the snapshot date, the parent's hash key, a pointer (hash key, load_ts) per satellite, and when the row was written. */
+const pitColumns = (p: Pit, { model }: ModelColumns): ReadonlyArray<EntityColumn> => [
+  { name: SNAPSHOT_COLUMNS.date, type: DATE_TYPE },
+  hash(model, p.parentHashKey),
+  ...p.satellites.flatMap((s) => {
+    const pointer = pitPointerColumns(s);
+    return [hash(model, pointer.hashKey), { name: pointer.loadTimestamp, type: LOAD_TIMESTAMP_TYPE }];
+  }),
+  { name: METADATA_COLUMNS.loadTimestamp, type: LOAD_TIMESTAMP_TYPE },
+];
 const viewColumns = (v: EntityOfKind<'presentation_view' | 'reporting_view'>): ReadonlyArray<EntityColumn> => v.columns.map(plain);
 
 /**
@@ -223,6 +248,7 @@ const ENTITY_COLUMNS: KindHandlers<ReadonlyArray<EntityColumn>, ModelColumns> = 
   status_tracking_satellite: statusTrackingColumns,
   reference_table: referenceTableColumns,
   snapshot_control: snapshotControlColumns,
+  pit: pitColumns,
   business_satellite: businessSatelliteColumns,
   business_link_satellite: businessSatelliteColumns,
   presentation_view: viewColumns,

@@ -19,7 +19,8 @@ import {
   type EntityOfKind,
   type KindHandlers,
 } from '@vault/core/internal';
-import { entityColumns, modelColumns, type ModelColumns } from './columns.js';
+import { AS_OF_RULE } from './as-of.js';
+import { entityColumns, modelColumns, pitPointerColumns, type ModelColumns } from './columns.js';
 import { duplicatesLiteral, type DuplicatesLiteral } from './duplicates-literal.js';
 import { MISSING_REFERENCES, hashingSettings, recordSources, type HashingSettings, type RecordSources } from './hashing-settings.js';
 import { entityPaths } from './querydsl/kinds.js';
@@ -59,6 +60,13 @@ export interface ManifestSnapshots {
   readonly keep?: ReadonlyArray<{ readonly every: string; readonly for_days?: number }>;
 }
 
+/** A satellite a point-in-time table points into, by its qualified name, and the PIT's two pointer columns into it. */
+export interface ManifestPitSatellite {
+  readonly satellite: string;
+  readonly hash_key: string;
+  readonly load_ts: string;
+}
+
 export interface ManifestEntity {
   readonly name: string;
   /** Hubs and links (raw and business); a reference table's codes. */
@@ -83,6 +91,12 @@ export interface ManifestEntity {
   readonly multi_active_key?: ReadonlyArray<string>;
   /** The snapshot control: its settings, defaults filled in (docs/spec.md, "Snapshots"). */
   readonly snapshots?: ManifestSnapshots;
+  /** Point-in-time tables: the snapshot control whose dates they are built for. */
+  readonly snapshot_control?: string;
+  /** Point-in-time tables: the satellites they point into, in column order. */
+  readonly satellites?: ReadonlyArray<ManifestPitSatellite>;
+  /** Point-in-time tables: the time rule (`AS_OF_RULE`). */
+  readonly as_of?: typeof AS_OF_RULE;
   readonly sources: ReadonlyArray<ManifestSource>;
   /** Reference tables: the tables whose columns carry the code (lookups, never links). */
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
@@ -210,6 +224,9 @@ interface KindFields {
   readonly parent_key_columns?: ReadonlyArray<string>;
   readonly multi_active_key?: ReadonlyArray<string>;
   readonly snapshots?: ManifestSnapshots;
+  readonly snapshot_control?: string;
+  readonly satellites?: ReadonlyArray<ManifestPitSatellite>;
+  readonly as_of?: typeof AS_OF_RULE;
   readonly sources: ReadonlyArray<ManifestSource>;
   readonly used_by?: ReadonlyArray<ManifestCodeReference>;
   readonly lookups?: ReadonlyArray<ManifestLookup>;
@@ -290,6 +307,16 @@ const KIND_FIELDS: KindHandlers<KindFields, RecordSourceOf> = {
     snapshots: { start: c.start, end: c.end, every: c.every, ...(c.keep === undefined ? {} : { keep: c.keep.map((r) => ({ ...r })) }) },
     sources: [],
   }),
+  pit: (p) => ({
+    parent: p.parent,
+    snapshot_control: p.snapshotControl,
+    satellites: p.satellites.map((s) => {
+      const pointer = pitPointerColumns(s);
+      return { satellite: qualifiedName(s), hash_key: pointer.hashKey, load_ts: pointer.loadTimestamp };
+    }),
+    as_of: AS_OF_RULE,
+    sources: [],
+  }),
   business_hub: (h) => ({ business_keys: h.businessKeys.map((c) => c.name), sources: [] }),
   business_link: (l) => ({
     business_keys: l.hubs.flatMap((h) => h.businessKeys.map((c) => c.name)),
@@ -324,6 +351,9 @@ function manifestEntity(columns: ModelColumns, rs: RecordSourceOf, entity: Vault
     ...(fields.parent_key_columns !== undefined ? { parent_key_columns: fields.parent_key_columns } : {}),
     ...(fields.multi_active_key !== undefined ? { multi_active_key: fields.multi_active_key } : {}),
     ...(fields.snapshots !== undefined ? { snapshots: fields.snapshots } : {}),
+    ...(fields.snapshot_control !== undefined ? { snapshot_control: fields.snapshot_control } : {}),
+    ...(fields.satellites !== undefined ? { satellites: fields.satellites } : {}),
+    ...(fields.as_of !== undefined ? { as_of: fields.as_of } : {}),
     sources: fields.sources,
     ...(fields.used_by !== undefined ? { used_by: fields.used_by } : {}),
     ...(fields.lookups !== undefined ? { lookups: fields.lookups } : {}),

@@ -91,6 +91,8 @@ const SHAPES: KindHandlers<ReadonlyArray<string>> = {
   reference_table: (r) => [`reference_table ${src(r.source)} ${r.attributes.map((c) => c.sourceColumn).join(',')}`],
   // Its settings are the spec's snapshots:, which a suggestion does not touch.
   snapshot_control: none,
+  // Its settings are the spec's business_vault.pits, which a suggestion does not touch.
+  pit: none,
   business_hub: filter,
   business_link: filter,
   business_satellite: rules,

@@ -154,6 +154,8 @@ const TARGETS: KindHandlers<EntityTargets, TargetContext> = {
   reference_table: taken,
   // Named by vault: no spec key renames it.
   snapshot_control: taken,
+  // Named after its hub or link: no spec key renames it.
+  pit: taken,
   business_hub: (h, ctx) => ruleTargets('hub', h, h.businessKeys, ctx),
   // A business link over events takes no business rules (VLT406).
   business_link: (l, ctx) => (l.eventAttributes !== undefined ? taken() : ruleTargets('link', l, linkKeyColumns(l), ctx)),

@@ -71,7 +71,12 @@ class ReferenceTable(Enum):
 
 
 class SnapshotControl(Enum):
-    """No business vault snapshot controls in this model."""
+    EWS = 'ews'
+
+
+class PointInTime(Enum):
+    EARLY_WARNING_SIGNAL = 'early_warning_signal'
+    EARLY_WARNING_SIGNAL_BUSINESS_PARTNER = 'early_warning_signal_business_partner'
 
 
 class BusinessHub(Enum):

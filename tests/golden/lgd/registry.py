@@ -85,6 +85,12 @@ class SnapshotControl(Enum):
     LGD = 'lgd'
 
 
+class PointInTime(Enum):
+    BUSINESS_PARTNER = 'business_partner'
+    FACILITY = 'facility'
+    FACILITY_COLLATERAL = 'facility_collateral'
+
+
 class BusinessHub(Enum):
     BUSINESS_PARTNER = 'business_partner'
     COLLATERAL = 'collateral'

@@ -163,6 +163,34 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."eff_early_warning_signal_input_business_
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk")
 );
 
+CREATE TABLE IF NOT EXISTS "business_vault"."snapshot_control_ews" (
+  "snapshot_date" date NOT NULL,
+  "is_week_end" boolean NOT NULL,
+  "is_month_end" boolean NOT NULL,
+  "is_quarter_end" boolean NOT NULL,
+  "is_year_end" boolean NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  PRIMARY KEY ("snapshot_date")
+);
+
+CREATE TABLE IF NOT EXISTS "business_vault"."pit_early_warning_signal" (
+  "snapshot_date" date NOT NULL,
+  "early_warning_signal_hk" char(32) NOT NULL,
+  "sat_early_warning_signal_hk" char(32) NOT NULL,
+  "sat_early_warning_signal_load_ts" timestamptz NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  PRIMARY KEY ("snapshot_date", "early_warning_signal_hk")
+);
+
+CREATE TABLE IF NOT EXISTS "business_vault"."pit_early_warning_signal_business_partner" (
+  "snapshot_date" date NOT NULL,
+  "early_warning_signal_business_partner_hk" char(32) NOT NULL,
+  "eff_early_warning_signal_business_partner_hk" char(32) NOT NULL,
+  "eff_early_warning_signal_business_partner_load_ts" timestamptz NOT NULL,
+  "load_ts" timestamptz NOT NULL,
+  PRIMARY KEY ("snapshot_date", "early_warning_signal_business_partner_hk")
+);
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."seen_sat_early_warning_signal" (
   "early_warning_signal_hk" char(32) NOT NULL,
   "delta_order" timestamptz,
@@ -355,6 +383,31 @@ BEGIN
   ) THEN
     ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk");
   END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."snapshot_control_ews"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'is_week_end', 'is_month_end', 'is_quarter_end', 'is_year_end', 'load_ts')) < 6 THEN
+    ALTER TABLE "business_vault"."snapshot_control_ews"
+      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
+      ADD COLUMN IF NOT EXISTS "is_week_end" boolean,
+      ADD COLUMN IF NOT EXISTS "is_month_end" boolean,
+      ADD COLUMN IF NOT EXISTS "is_quarter_end" boolean,
+      ADD COLUMN IF NOT EXISTS "is_year_end" boolean,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'early_warning_signal_hk', 'sat_early_warning_signal_hk', 'sat_early_warning_signal_load_ts', 'load_ts')) < 5 THEN
+    ALTER TABLE "business_vault"."pit_early_warning_signal"
+      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "sat_early_warning_signal_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "sat_early_warning_signal_load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
+  END IF;
+  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_load_ts', 'load_ts')) < 5 THEN
+    ALTER TABLE "business_vault"."pit_early_warning_signal_business_partner"
+      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
+      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "eff_early_warning_signal_business_partner_hk" char(32),
+      ADD COLUMN IF NOT EXISTS "eff_early_warning_signal_business_partner_load_ts" timestamptz,
+      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
+  END IF;
 END
 $vault_evolve$;
 
@@ -484,6 +537,18 @@ FROM (
 JOIN "raw_vault"."lnk_early_warning_signal_input_business_partner" AS "l"
   ON "l"."early_warning_signal_input_business_partner_hk" = "r"."early_warning_signal_input_business_partner_hk"
 WHERE NOT ("l"."business_partner_hk" = '00000000000000000000000000000000');
+
+CREATE OR REPLACE VIEW "business_vault"."snapshot_control_ews_kept" AS
+SELECT
+  "s"."snapshot_date",
+  "s"."is_week_end",
+  "s"."is_month_end",
+  "s"."is_quarter_end",
+  "s"."is_year_end",
+  "s"."snapshot_date" = "l"."latest" AS "is_latest",
+  "s"."load_ts"
+FROM "business_vault"."snapshot_control_ews" AS "s"
+CROSS JOIN (SELECT MAX("snapshot_date") AS "latest" FROM "business_vault"."snapshot_control_ews") AS "l";
 
 CREATE OR REPLACE VIEW "business_vault"."bsat_early_warning_signal" AS
 SELECT

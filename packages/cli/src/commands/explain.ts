@@ -118,6 +118,8 @@ const KIND_FIELDS: KindHandlers<KindFields> = {
   reference_table: (r) => ({ businessKey: r.codes.map((c) => c.name) }),
   // Keyed by its date.
   snapshot_control: () => ({ businessKey: ['snapshot_date'] }),
+  // Keyed by its date and its hub's (link's) hash key.
+  pit: (p) => ({ businessKey: ['snapshot_date', p.parentHashKey], parent: p.parent }),
   business_hub: keyed,
   business_link: events,
   business_satellite: described,

@@ -53,6 +53,7 @@ export const CODES = {
   VLT231: { severity: 'error', title: 'deletes column cannot be used' },
   VLT232: { severity: 'error', title: 'snapshots date is not a calendar date' },
   VLT233: { severity: 'error', title: 'snapshots end comes before start' },
+  VLT234: { severity: 'error', title: 'PIT or bridge asked without snapshots or for an entity without satellites' },
 
   VLT301: { severity: 'error', title: 'expression syntax error' },
   VLT302: { severity: 'error', title: 'unknown column in expression' },
@@ -79,6 +80,7 @@ export const CODES = {
   VLT420: { severity: 'warning', title: 'reference description not joined: its name is taken' },
   VLT430: { severity: 'error', title: 'multi-active table has no single parent hub' },
   VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
+  VLT432: { severity: 'warning', title: 'pits setting has no effect' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

@@ -17,6 +17,7 @@ import { byName } from '../compare.js';
 import { checkRule } from './rule-check.js';
 import { lookupsOf } from './lookups.js';
 import { snapshotControls } from './snapshot-control.js';
+import { buildPits } from './pits.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
 const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
@@ -178,7 +179,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
       ...(nhl.description !== undefined ? { description: nhl.description } : {}),
     });
   }
-  return { snapshotControls: snapshotControls(spec), hubs, links: links.sort(byName), satellites, linkSatellites };
+  const controls = snapshotControls(spec);
+  return { snapshotControls: controls, pits: buildPits(spec, rv, controls, diagnostics), hubs, links: links.sort(byName), satellites, linkSatellites };
 }
 
 interface Body {

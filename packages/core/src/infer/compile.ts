@@ -50,7 +50,7 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const tables = analyseTables(spec);
   const refs = findReferences(tables, diagnostics);
   const { raw } = buildRawVault(tables, refs, diagnostics);
-  const businessVault = stages.includes('business') ? buildBusinessVault(spec, raw, diagnostics) : { snapshotControls: [], hubs: [], links: [], satellites: [], linkSatellites: [] };
+  const businessVault = stages.includes('business') ? buildBusinessVault(spec, raw, diagnostics) : { snapshotControls: [], pits: [], hubs: [], links: [], satellites: [], linkSatellites: [] };
   const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
   const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
   const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };

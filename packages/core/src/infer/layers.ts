@@ -3,7 +3,7 @@
  * every entity in one list (`VaultModel.entities`, `byKind`), built by `vaultModel`.
  */
 import type { AccessLayerEntity, DimensionalModel, PresentationView, ReportingView } from '../ir/access-layer.js';
-import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity, SnapshotControl } from '../ir/business-vault.js';
+import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, BusinessVaultEntity, Pit, SnapshotControl } from '../ir/business-vault.js';
 import type { EffectivitySatellite, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, RawVaultEntity, ReferenceTable, Satellite, StatusTrackingSatellite } from '../ir/raw-vault.js';
 
 export interface RawVault {
@@ -20,6 +20,7 @@ export interface RawVault {
 
 export interface BusinessVault {
   readonly snapshotControls: ReadonlyArray<SnapshotControl>;
+  readonly pits: ReadonlyArray<Pit>;
   readonly hubs: ReadonlyArray<BusinessHub>;
   readonly links: ReadonlyArray<BusinessLink>;
   readonly satellites: ReadonlyArray<BusinessSatellite>;
@@ -45,6 +46,7 @@ export function layerEntities(raw: RawVault, bv: BusinessVault, al: AccessLayer)
     ...raw.statusTrackingSatellites,
     ...raw.referenceTables,
     ...bv.snapshotControls,
+    ...bv.pits,
     ...bv.hubs,
     ...bv.links,
     ...bv.satellites,

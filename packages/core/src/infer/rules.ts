@@ -63,6 +63,8 @@ export const RULES = {
     'a table whose batches are the whole source (batches: full) or that marks deletes gets a status tracking satellite on its own hub (or its link, for a link table): a row each time a key appears, disappears from a full batch, or is marked deleted',
   'sat.link_satellite': "an association table's descriptive columns go to a link satellite",
   'bv.snapshot_control': "the spec's snapshots: settings give the model one snapshot control, a table of as-of dates",
+  'bv.pit':
+    'with snapshots, every hub and link with two or more satellites of any kind (or each one business_vault.pits lists) gets a point-in-time table: per snapshot date and key, a pointer into each satellite at its row valid then',
   'bv.business_hub': 'one business hub per hub',
   'bv.business_satellite': "one business satellite per hub, bringing the hub's (not sensitive) satellites together with its derived attributes",
   'bv.business_link': 'one business link per link',

@@ -18,6 +18,31 @@ export interface SnapshotControl extends EntityBase {
   readonly keep?: ReadonlyArray<SnapshotKeepSpec>;
 }
 
+/** A satellite a point-in-time table points into: its kind (with the hub's or link's satellites of every kind) and name. */
+export interface PitSatellite {
+  readonly kind: 'satellite' | 'link_satellite' | 'effectivity_satellite' | 'multi_active_satellite' | 'status_tracking_satellite';
+  readonly name: string;
+}
+
+/**
+ * A point-in-time table of a hub or link (spec `business_vault: pits`): for every snapshot date
+ * of the model's snapshot control and every key known by then, a pointer (hash key, load_ts)
+ * into each of its satellites at the row valid at the snapshot's cut-off, the ghost pointer when
+ * none is; loaded insert-only (docs/sql.md, "Point-in-time tables").
+ */
+export interface Pit extends EntityBase {
+  readonly kind: 'pit';
+  /** The hub or link whose keys it holds; the PIT is named after it. */
+  readonly parent: string;
+  readonly parentKind: 'hub' | 'link';
+  /** The parent's hash key column, the PIT's key column beside `snapshot_date`. */
+  readonly parentHashKey: string;
+  /** The satellites it points into, in model order (raw satellites, link satellites, effectivity, multi-active, status tracking). */
+  readonly satellites: ReadonlyArray<PitSatellite>;
+  /** The snapshot control whose dates it is built for. */
+  readonly snapshotControl: string;
+}
+
 export interface BusinessHub extends EntityBase {
   readonly kind: 'business_hub';
   /** The raw hub it is built on. */
@@ -93,4 +118,4 @@ export interface BusinessLinkSatellite extends EntityBase {
   readonly lookups?: ReadonlyArray<Lookup>;
 }
 
-export type BusinessVaultEntity = SnapshotControl | BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;
+export type BusinessVaultEntity = SnapshotControl | Pit | BusinessHub | BusinessLink | BusinessSatellite | BusinessLinkSatellite;

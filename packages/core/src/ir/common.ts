@@ -23,6 +23,7 @@ export type EntityKind =
   | 'status_tracking_satellite'
   | 'reference_table'
   | 'snapshot_control'
+  | 'pit'
   | 'business_hub'
   | 'business_link'
   | 'business_satellite'

@@ -116,6 +116,18 @@ export const KINDS = {
     hashDiff: false,
     ghostRecord: false,
   },
+  pit: {
+    layer: 'business_vault',
+    plural: 'pits',
+    noun: 'point-in-time table',
+    parents: ['hub', 'link', 'satellite', 'link_satellite', 'effectivity_satellite', 'multi_active_satellite', 'status_tracking_satellite', 'snapshot_control'],
+    storage: 'table',
+    loaded: true,
+    // Its parent's hash key column (with the snapshot date, its primary key).
+    key: 'hash_key',
+    hashDiff: false,
+    ghostRecord: false,
+  },
   business_hub: {
     layer: 'business_vault',
     plural: 'hubs',
@@ -197,7 +209,7 @@ export const KINDS = {
 
 /**
  * Every kind in canonical order, the order entities are listed and emitted in: hubs, links,
- * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, hubs, links,
+ * non-historized links, satellites, link satellites, effectivity satellites, multi-active satellites, status tracking satellites and reference tables of the raw vault, the snapshot control, point-in-time tables, hubs, links,
  * satellites and link satellites of the business vault, then the access layer's presentation views,
  * dimensional models and reporting views.
  */
@@ -212,6 +224,7 @@ export const ENTITY_KINDS = [
   'status_tracking_satellite',
   'reference_table',
   'snapshot_control',
+  'pit',
   'business_hub',
   'business_link',
   'business_satellite',

@@ -154,6 +154,11 @@ export interface RuleSetSpec {
 export interface BusinessVaultSpec {
   /** Hub or link name → its business rules. */
   readonly rules?: { readonly [entity: string]: RuleSetSpec };
+  /**
+   * Hubs and links that get a point-in-time table (docs/spec.md, "Point-in-time tables"): `all`
+   * (default: each with two or more satellites, when the model has snapshots), `none`, or a list.
+   */
+  readonly pits?: 'all' | 'none' | ReadonlyArray<string>;
 }
 
 export interface DimensionalModelSpec {

@@ -1,6 +1,7 @@
 /**
  * Pipeline flow: raw vault derives only from source tables, the
- * business vault only from the raw vault, the access layer only from the business vault;
+ * business vault only from the raw vault (and its as-of tables from the snapshot control's
+ * dates), the access layer only from the business vault;
  * every derivedFrom resolves; no cycles; a stage-only model is a prefix of the pipeline.
  */
 import { byCodeUnit } from '../compare.js';
@@ -36,7 +37,10 @@ export function validatePipelineFlow(m: VaultModel): PathDiagnostic[] {
     // The snapshot control alone derives from no data: its rows come from the spec's settings and the batch's date.
     if (entity.derivedFrom.length === 0 && entity.kind !== 'snapshot_control') out.push(pathDiag('VLT502', at, `${entity.kind} '${entity.name}' derives from nothing`));
     for (const r of entity.derivedFrom) {
-      if (r.layer !== FEEDS[layer]) out.push(pathDiag('VLT501', at, `${entity.kind} '${entity.name}' in the ${layer} derives from ${refKey(r)}; it may derive only from the ${FEEDS[layer]}`));
+      // The snapshot control's dates feed the as-of tables beside it (point-in-time tables).
+      const dates = layer === 'business_vault' && r.layer === 'business_vault' && r.kind === 'snapshot_control';
+      if (r.layer !== FEEDS[layer] && !dates)
+        out.push(pathDiag('VLT501', at, `${entity.kind} '${entity.name}' in the ${layer} derives from ${refKey(r)}; it may derive only from the ${FEEDS[layer]}`));
       const target = nodes.of(r);
       if (target >= known) out.push(pathDiag('VLT502', at, `${entity.kind} '${entity.name}' derives from ${refKey(r)}, which does not exist`));
       const targets = edges.get(self);

@@ -207,7 +207,16 @@ export const SPEC_SCHEMA = {
     business_vault: {
       type: 'object',
       additionalProperties: false,
-      properties: { rules: { type: 'object', description: 'Hub or link name → business rules.', additionalProperties: ruleSet } },
+      properties: {
+        rules: { type: 'object', description: 'Hub or link name → business rules.', additionalProperties: ruleSet },
+        pits: {
+          description: 'Hubs and links that get a point-in-time table: all (default: those with two or more satellites, when the model has snapshots), none, or a list.',
+          anyOf: [
+            { type: 'string', enum: ['all', 'none'] },
+            { type: 'array', items: identifier },
+          ],
+        },
+      },
     },
     access_layer: {
       type: 'object',

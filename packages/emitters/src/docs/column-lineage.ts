@@ -16,7 +16,7 @@ import {
   type VaultModel,
 } from '@vault/core';
 import { dispatch, linkKeyColumns, printColumnType, qualifiedName, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS, entityColumns, modelColumns, type ModelColumns } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS, entityColumns, modelColumns, pitPointerColumns, type ModelColumns } from '../columns.js';
 
 /** A column of a source table or an entity, by the node id of the lineage graph. */
 export interface ColumnRef {
@@ -133,6 +133,19 @@ const ORIGINS: KindHandlers<Origins> = {
   ],
   // Set by the load from the settings and the batch's date.
   snapshot_control: () => [SNAPSHOT_COLUMNS.date, ...SNAPSHOT_PERIODS.map((p) => SNAPSHOT_COLUMNS[p])].map((c) => [c, { kind: 'load_metadata' }] as const),
+  // The snapshot's date, the key, and per satellite the key and load_ts of its row valid at the snapshot
+  // (every satellite of a hub or link holds the parent's hash key under its name; an effectivity satellite the link's).
+  pit: (p) => [
+    [SNAPSHOT_COLUMNS.date, copied(qualifiedName({ kind: 'snapshot_control', name: p.snapshotControl }), SNAPSHOT_COLUMNS.date)],
+    [p.parentHashKey, copied(qualifiedName({ kind: p.parentKind, name: p.parent }), p.parentHashKey)],
+    ...p.satellites.flatMap((s): Origins => {
+      const pointer = pitPointerColumns(s);
+      return [
+        [pointer.hashKey, copied(qualifiedName(s), p.parentHashKey)],
+        [pointer.loadTimestamp, copied(qualifiedName(s), METADATA_COLUMNS.loadTimestamp)],
+      ];
+    }),
+  ],
   business_hub: (h) => {
     const raw = qualifiedName({ kind: 'hub', name: h.hub });
     return [h.hashKey, ...h.businessKeys.map((k) => k.name)].map((c) => [c, copied(raw, c)] as const);

@@ -82,6 +82,12 @@ const FACTS: KindHandlers<KindFacts> = {
     rules: [],
   }),
   snapshot_control: () => ({ businessKey: [SNAPSHOT_COLUMNS.date], parents: [], sources: [], rules: [] }),
+  // Keyed by the snapshot's date and the hub's (link's) hash key; its dates come from the snapshot control.
+  pit: (p) => ({
+    businessKey: [SNAPSHOT_COLUMNS.date, p.parentHashKey],
+    parents: [{ ref: { kind: p.parentKind, name: p.parent } }, { ref: { kind: 'snapshot_control', name: p.snapshotControl }, note: 'dates' }],
+    rules: [],
+  }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),
   business_link: (l) => ({
     businessKey: linkKeyColumns(l).map((k) => k.name),

@@ -91,6 +91,7 @@ const ER_SHAPES: KindHandlers<ErShape | undefined> = {
   // Keyed by its code and load timestamp; satellites carry the code as payload, so nothing hangs off it.
   reference_table: (r) => ({ entity: r, keys: (c) => (c === METADATA_COLUMNS.loadTimestamp || r.codes.some((k) => k.name === c) ? ['PK'] : []), hangsOff: [] }),
   snapshot_control: notDrawn,
+  pit: notDrawn,
   business_hub: notDrawn,
   business_link: notDrawn,
   business_satellite: notDrawn,

@@ -92,6 +92,7 @@ const SOURCE_TABLES: KindHandlers<ReadonlyArray<string>> = {
   status_tracking_satellite: (s) => [s.source.table],
   reference_table: (r) => [r.source.table],
   snapshot_control: noTables,
+  pit: noTables,
   business_hub: noTables,
   business_link: noTables,
   business_satellite: noTables,

@@ -172,6 +172,7 @@ const KIND_LABELS: KindHandlers<string> = {
   status_tracking_satellite: (s) => `${label(s)} (${s.batches} batches${s.deletes === undefined ? '' : `, deletes by ${s.deletes.column}`})`,
   reference_table: label,
   snapshot_control: (c) => `${label(c)} (${c.every} from ${c.start} to ${c.end})`,
+  pit: (p) => `${label(p)} (${p.satellites.length} satellite${p.satellites.length === 1 ? '' : 's'})`,
   business_hub: label,
   // A business link over events offers their attributes: say so.
   business_link: (l) => `${label(l)}${l.eventAttributes !== undefined ? ' (events)' : ''}`,

@@ -41,6 +41,8 @@ export const KIND_STYLES = {
   status_tracking_satellite: { label: 'status tracking satellite', ...SATELLITE, dotStyle: 'filled,dashed' },
   reference_table: { label: 'reference table', fill: '#ccfbf1', stroke: '#0f766e', dotShape: 'folder', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
   snapshot_control: { label: 'snapshot control', fill: '#fef9c3', stroke: '#a16207', dotShape: 'component', dotStyle: 'filled', mermaidOpen: '[', mermaidClose: ']' },
+  // The snapshot control's look with a hub's outline: a row per snapshot and key.
+  pit: { label: 'point-in-time table', fill: '#fef9c3', stroke: '#2563eb', dotShape: 'component', dotStyle: 'filled,bold', mermaidOpen: '[', mermaidClose: ']' },
   business_hub: { label: 'business hub', ...HUB },
   business_link: { label: 'business link', ...LINK },
   business_satellite: { label: 'business satellite', ...SATELLITE },

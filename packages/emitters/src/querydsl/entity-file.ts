@@ -13,6 +13,7 @@ import { DSL_KINDS, builderName, entityNames, entityPaths } from './kinds.js';
 import { Imports, header, pythonFile, writeChain, type Step } from './python-file.js';
 import { effectivitySatelliteDsl, hubDsl, linkDsl, linkSatelliteDsl, multiActiveSatelliteDsl, nonHistorizedLinkDsl, referenceTableDsl, satelliteDsl, statusTrackingSatelliteDsl } from './raw-vault.js';
 import { snapshotControlDsl } from './snapshot-control.js';
+import { pitDsl } from './pit.js';
 import { FileScope, type DslContext } from './scope.js';
 
 /**
@@ -31,6 +32,7 @@ const ENTITY_DSL: KindHandlers<EntityDsl, DslContext> = {
   status_tracking_satellite: statusTrackingSatelliteDsl,
   reference_table: referenceTableDsl,
   snapshot_control: snapshotControlDsl,
+  pit: pitDsl,
   business_hub: businessHubDsl,
   business_link: businessLinkDsl,
   business_satellite: businessSatelliteDsl,

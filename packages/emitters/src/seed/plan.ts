@@ -90,6 +90,7 @@ const SEED_NEEDS: KindHandlers<SeedNeeds, ReadonlyMap<string, Link>> = {
     };
   },
   snapshot_control: none,
+  pit: none,
   business_hub: none,
   business_link: none,
   business_satellite: none,

@@ -99,6 +99,8 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
   reference_table: referenceTable,
   // One row per date.
   snapshot_control: () => ({ primary: [SNAPSHOT_COLUMNS.date], unique: [] }),
+  // One row per snapshot and key; the date leads, so a load finds a snapshot's rows (or their absence) by an index probe.
+  pit: (p) => ({ primary: [SNAPSHOT_COLUMNS.date, p.parentHashKey], unique: [] }),
   business_hub: view,
   business_link: view,
   business_satellite: view,
@@ -223,6 +225,8 @@ export function ghostRecords(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     reference_table: none,
     // None: a date is a snapshot or not.
     snapshot_control: none,
+    // None: every row points at satellite rows (or their ghosts); no table points at a PIT's.
+    pit: none,
     business_hub: none,
     business_link: none,
     business_satellite: none,

@@ -16,6 +16,7 @@ import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
+import { pitLoad, pitReads } from './pit.js';
 import type { ChangeLoad } from './change-engine.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
@@ -86,7 +87,7 @@ export interface SqlLoad {
   readonly keyedRows?: SqlStatement;
   /**
    * Its rows depend on the batch load timestamp's date, not only on what it reads (a snapshot
-   * control that ends `today`): `vault run` never skips it as unchanged.
+   * control that ends `today`, a point-in-time table): `vault run` never skips it as unchanged.
    */
   readonly datedByLoad?: true;
 }
@@ -204,6 +205,8 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   },
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
+  // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
+  pit: (p, ctx) => ({ statements: [pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);

@@ -15,3 +15,5 @@ export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerSt
 export { modelViews, type ModelView } from './views.js';
 export { MISSING_KEYS_COLUMN } from './load.js';
 export { DUPLICATES_COLUMNS, DUPLICATES_TABLE_NAME, duplicatesLiteral, duplicatesTable } from './duplicates.js';
+export { sqlContext, type SqlContext } from './context.js';
+export { VALIDITY_COLUMNS, snapshotCutoff, validAt, validityIntervals, type TimedSatellite, type ValidityIntervals } from './validity.js';

@@ -21,7 +21,7 @@ import {
   type VaultModel,
 } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { dimensionTable, entityTable, historyView, type NameScope, registerTable, type SqlTable, statusRegisterTable, tableText } from './names.js';
 import { currentMultiActiveView } from './multi-active.js';
@@ -55,6 +55,10 @@ export interface SqlManifestBlock {
   /** The snapshot control: the date column (its key), and `schema.name` of the view of the snapshots its retention keeps. */
   readonly snapshot_date?: string;
   readonly kept_view?: string;
+  /** Point-in-time tables: `schema.name` of the snapshot control whose dates they hold. */
+  readonly snapshot_table?: string;
+  /** Point-in-time tables: per satellite, in column order, its table and the PIT's pointer columns into it (the satellite's key and load_ts). */
+  readonly pointers?: ReadonlyArray<{ readonly table: string; readonly hash_key: string; readonly load_ts: string }>;
   /** Dimensional models: dimension name → `schema.name` of its view. */
   readonly dimensions?: { readonly [dimension: string]: string };
 }
@@ -141,6 +145,17 @@ const BLOCKS: KindHandlers<SqlManifestBlock, BlockContext> = {
     snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
     load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
     kept_view: tableText(keptSnapshotsView(b, c)),
+  }),
+  pit: (p, b) => ({
+    table: b.table,
+    snapshot_date: b.dialect.identifier(SNAPSHOT_COLUMNS.date),
+    parent_hash_key: b.dialect.identifier(p.parentHashKey),
+    load_ts: b.dialect.identifier(METADATA_COLUMNS.loadTimestamp),
+    snapshot_table: tableText(entityTable(b, 'snapshot_control', p.snapshotControl)),
+    pointers: p.satellites.map((s) => {
+      const pointer = pitPointerColumns(s);
+      return { table: tableText(entityTable(b, s.kind, s.name)), hash_key: b.dialect.identifier(pointer.hashKey), load_ts: b.dialect.identifier(pointer.loadTimestamp) };
+    }),
   }),
   business_hub: hubBlock,
   business_link: linkBlock,

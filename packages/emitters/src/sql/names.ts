@@ -32,6 +32,8 @@ export const TABLE_PREFIX = {
   reference_table: 'ref_',
   // The model's one snapshot control, named after the model: `business_vault.snapshot_control_lgd`.
   snapshot_control: 'snapshot_control_',
+  // A hub's or link's point-in-time table: `business_vault.pit_facility`.
+  pit: 'pit_',
   business_hub: 'bhub_',
   business_link: 'blnk_',
   business_satellite: 'bsat_',

@@ -38,6 +38,7 @@ const VIEWS: KindHandlers<ReadonlyArray<SqlStatement>, SqlContext> = {
   status_tracking_satellite: table,
   reference_table: (r, ctx) => [view(ctx, r, referenceCurrentView(ctx, r), currentReferenceView(ctx, r.name)), ...history(ctx, r)],
   snapshot_control: (c, ctx) => [view(ctx, c, keptSnapshotsViewSql(ctx, c), keptSnapshotsView(ctx, c))],
+  pit: table,
   business_hub: (h, ctx) => [view(ctx, h, businessHubView(ctx, h))],
   business_link: (l, ctx) => [view(ctx, l, businessHubView(ctx, l))],
   business_satellite: (s, ctx) => [view(ctx, s, businessSatelliteView(ctx, s))],
@@ -67,6 +68,7 @@ const VIEW_STEP = {
   // Before the business satellites that join it (same step, earlier in canonical order).
   reference_table: 0,
   snapshot_control: 0,
+  pit: 0,
   business_hub: 1,
   business_link: 1,
   business_satellite: 0,

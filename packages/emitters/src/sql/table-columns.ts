@@ -4,7 +4,7 @@
  */
 import { METADATA_COLUMNS, type LinkSatellite, type MultiActiveSatellite, type Satellite, type VaultEntity } from '@vault/core';
 import { dispatch, type KindHandlers } from '@vault/core/internal';
-import { entityColumns, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS, type ModelColumns } from '../columns.js';
+import { entityColumns, IS_DELETED_COLUMN, pitPointerColumns, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS, type ModelColumns } from '../columns.js';
 import type { SqlContext } from './context.js';
 
 export interface TableColumn {
@@ -32,6 +32,16 @@ const REQUIRED_COLUMNS: KindHandlers<ReadonlyArray<string>> = {
   status_tracking_satellite: (s) => [s.parentHashKey, IS_DELETED_COLUMN, ...metadata],
   reference_table: (r) => [...r.codes.map((c) => c.name), METADATA_COLUMNS.hashDiff, ...metadata],
   snapshot_control: () => [SNAPSHOT_COLUMNS.date, ...SNAPSHOT_PERIODS.map((p) => SNAPSHOT_COLUMNS[p]), METADATA_COLUMNS.loadTimestamp],
+  // Every pointer is filled: the ghost pointer when a satellite has no row valid at the snapshot.
+  pit: (p) => [
+    SNAPSHOT_COLUMNS.date,
+    p.parentHashKey,
+    ...p.satellites.flatMap((s) => {
+      const pointer = pitPointerColumns(s);
+      return [pointer.hashKey, pointer.loadTimestamp];
+    }),
+    METADATA_COLUMNS.loadTimestamp,
+  ],
   business_hub: view,
   business_link: view,
   business_satellite: view,

@@ -48,6 +48,7 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   },
   reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
   snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
+  pit: none,
   business_hub: none,
   business_link: none,
   business_satellite: none,

@@ -26,6 +26,8 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   status_tracking_satellite: (s) => [key(s.parentKind, s.parent)],
   reference_table: none,
   snapshot_control: none,
+  // What it reads (the hub or link, its satellites, the snapshot control) is what it is derived from.
+  pit: none,
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),
   business_satellite: (s) => [key('business_hub', s.parent)],

@@ -74,6 +74,8 @@ export interface DateArithmetic {
   readonly isPeriodEnd: (date: string, period: 'week_end' | 'month_end' | 'quarter_end' | 'year_end') => string;
   /** Whole days from `earlier` to `later`. */
   readonly daysBetween: (later: string, earlier: string) => string;
+  /** The start, in UTC, of the day after `date`: a timestamp with time zone, the cut-off of a snapshot date (docs/sql.md, "As of a snapshot"). */
+  readonly dayAfterStart: (date: string) => string;
 }
 
 export interface Dialect {

@@ -26,4 +26,6 @@ export const dates: DateArithmetic = {
     }
   },
   daysBetween: (later, earlier) => `(${later} - ${earlier})`,
+  // A timestamp without time zone read AT TIME ZONE 'UTC' is that instant in UTC, whatever the session's zone.
+  dayAfterStart: (date) => `(CAST(${date} + 1 AS timestamp) AT TIME ZONE 'UTC')`,
 };

@@ -1,0 +1,90 @@
+/**
+ * The load of a point-in-time table (docs/sql.md, "Point-in-time tables"): one INSERT … SELECT,
+ * insert-only. It fills each snapshot of the snapshot control whose cut-off has passed by the
+ * batch load timestamp (`cut-off <= $1`) and that has no PIT row yet (a probe of the primary
+ * key's leading column): every key of the hub (link) loaded before the cut-off, and per
+ * satellite the pointer (key, load_ts) of its row valid at the cut-off (`validityIntervals`,
+ * `validAt`: the time rule of docs/sql.md, "As of a snapshot"), the ghost pointer when none is.
+ *
+ * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
+ * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
+ * all batches gives.
+ */
+import { METADATA_COLUMNS, type Pit, type PitSatellite } from '@vault/core';
+import { entitiesOf } from '@vault/core/internal';
+import { pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
+import type { SqlContext } from './context.js';
+import { entityTable, type SqlTable } from './names.js';
+import { commaList, statement, type Statement } from './sql-writer.js';
+import { snapshotCutoff, validAt, validityIntervals, type TimedSatellite } from './validity.js';
+
+/** Working names: `$` never occurs in a spec's names. */
+const A = { snapshots: '$snapshot', keys: '$key', control: '$control', filled: '$filled', cutOff: '$cut_off' } as const;
+
+/** The satellites of a model by kind and name, built once per list. */
+const byName = new WeakMap<ReadonlyArray<TimedSatellite>, ReadonlyMap<string, TimedSatellite>>();
+
+function timedSatellite(ctx: SqlContext, s: PitSatellite): TimedSatellite {
+  const list: ReadonlyArray<TimedSatellite> = entitiesOf(ctx.model, s.kind);
+  let names = byName.get(list);
+  if (names === undefined) byName.set(list, (names = new Map(list.map((x) => [x.name, x] as const))));
+  const sat = names.get(s.name);
+  if (sat === undefined) throw new Error(`vault SQL: a point-in-time table points into ${s.kind} '${s.name}', which the model does not have`);
+  return sat;
+}
+
+/** Every table the load reads: the hub's (link's), each satellite's, the snapshot control's. */
+export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
+  return [entityTable(ctx, pit.parentKind, pit.parent), ...pit.satellites.map((s) => entityTable(ctx, s.kind, s.name)), entityTable(ctx, 'snapshot_control', pit.snapshotControl)];
+}
+
+export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
+  const { col, quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
+  const table = tableIdent(entityTable(ctx, pit.kind, pit.name));
+  const control = tableIdent(entityTable(ctx, 'snapshot_control', pit.snapshotControl));
+  const parent = tableIdent(entityTable(ctx, pit.parentKind, pit.parent));
+  const $1 = ctx.dialect.loadTimestamp.sql;
+  const zero = quoteLiteral(ctx.zeroHash);
+  const ghostLoadTs = ctx.dialect.ghostValue({ kind: 'timestamptz' });
+  const date = SNAPSHOT_COLUMNS.date;
+  const cutOff = col(A.snapshots, A.cutOff);
+  const key = col(A.keys, pit.parentHashKey);
+  const pointers = pit.satellites.map((s, i) => ({ satellite: timedSatellite(ctx, s), alias: `$v${i + 1}`, columns: pitPointerColumns(s) }));
+  const columns = [date, pit.parentHashKey, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
+  return statement((w) => {
+    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    w.line('SELECT');
+    w.block(() =>
+      commaList(w, [
+        col(A.snapshots, date),
+        key,
+        // A satellite with no row valid at the cut-off: the ghost pointer (its ghost record's key and load_ts).
+        // Every kind holds the parent's hash key under its name; an effectivity satellite, the link hash key its start row begins.
+        ...pointers.flatMap(({ satellite, alias }) => [`COALESCE(${col(alias, satellite.parentHashKey)}, ${zero})`, `COALESCE(${col(alias, METADATA_COLUMNS.loadTimestamp)}, ${ghostLoadTs})`]),
+        $1,
+      ]),
+    );
+    // The snapshots to fill: past their cut-off, without rows yet.
+    w.line('FROM (');
+    w.block(() => {
+      w.line(`SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)}`);
+      w.line(`FROM ${control} AS ${q(A.control)}`);
+      w.line(`WHERE ${snapshotCutoff(ctx, col(A.control, date))} <= ${$1}`);
+      w.line(`AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(A.control, date)})`);
+    });
+    w.line(`) AS ${q(A.snapshots)}`);
+    // The keys known at each: loaded before its cut-off, never the zero key (the ghost record).
+    w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${cutOff} AND ${key} <> ${zero}`);
+    for (const { satellite, alias } of pointers) {
+      const intervals = validityIntervals(ctx, satellite);
+      // An effectivity satellite is keyed by the driving hubs: its pointer is the driving key's valid start row when that row begins this link's relationship.
+      const on =
+        satellite.kind === 'effectivity_satellite'
+          ? [...intervals.keys.map((k) => `${col(alias, k)} = ${col(A.keys, k)}`), `${col(alias, satellite.parentHashKey)} = ${key}`]
+          : intervals.keys.map((k) => `${col(alias, k)} = ${key}`);
+      w.line('LEFT JOIN (');
+      w.block(() => intervals.lines.forEach((l) => w.line(l)));
+      w.line(`) AS ${q(alias)} ON ${[...on, validAt(ctx, alias, cutOff)].join(' AND ')}`);
+    }
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * The time rule of every as-of structure (docs/sql.md, "As of a snapshot"): when each row of a
+ * satellite of any kind was the row the vault knew as valid. PIT and bridge tables, business
+ * satellite history and as-of views all read it from here.
+ *
+ * Knowledge time: the row valid at time T is, among the rows loaded before T (`load_ts < T`), the
+ * latest in change order, the order loads compare changes in (delta order NULLS LAST, then the
+ * compared value, then load_ts; without a delta order, load_ts). The intervals come from each
+ * row's next change, never from a correlated subquery per row: per key, in load order, a row (a
+ * multi-active set) is a *leader* when it is later in change order than every row loaded before
+ * it; a leader is valid from its load_ts until the next leader's (NULL: still valid). A row that is
+ * no leader (a late row) was never the valid row at any time: it corrects what came before it in
+ * change order, which history views show, not what the vault knew.
+ *
+ * A snapshot date D counts the rows loaded before its cut-off, the start of the next day in UTC.
+ */
+import { METADATA_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { sourceColumn, type SqlContext } from './context.js';
+import { entityTable } from './names.js';
+import { orderTerm } from './staging.js';
+
+/** The columns of an interval: valid from, valid to (exclusive, NULL while valid), and the flag history views derive from it. */
+export const VALIDITY_COLUMNS = { from: 'valid_from', to: 'valid_to', isCurrent: 'is_current' } as const;
+
+/** The satellites whose rows have validity intervals. */
+export type TimedSatellite = Satellite | LinkSatellite | MultiActiveSatellite | StatusTrackingSatellite | EffectivitySatellite;
+
+/** One leader row per interval: the table's key, the pointer `load_ts`, the interval, and the columns carried along. */
+export interface ValidityIntervals {
+  /** The key columns: the parent hash key, or an effectivity satellite's driving hub hash keys. */
+  readonly keys: ReadonlyArray<string>;
+  /** An effectivity satellite's link hash key (the relationship a start row begins), a status tracking satellite's `is_deleted`; none for the others. */
+  readonly carried: ReadonlyArray<string>;
+  /** A subquery, without parentheses or alias, giving keys, `load_ts`, `valid_from`, `valid_to` and the carried columns. */
+  readonly lines: ReadonlyArray<string>;
+}
+
+/** Working names: `$` never occurs in a spec's names. */
+const V = { rank: '$change_rank', before: '$ranked_before', sets: '$sets', ranked: '$ranked', leaders: '$leaders' } as const;
+
+/** The cut-off of snapshot date `dateSql`: the start of the next day in UTC. */
+export function snapshotCutoff(ctx: SqlContext, dateSql: string): string {
+  return ctx.dialect.dates.dayAfterStart(dateSql);
+}
+
+/** The condition that the interval read through `alias` holds at time `t` (the row loaded before `t` and valid then). */
+export function validAt(ctx: SqlContext, alias: string, t: string): string {
+  const { col } = ctx.sql;
+  const to = col(alias, VALIDITY_COLUMNS.to);
+  return `${col(alias, VALIDITY_COLUMNS.from)} < ${t} AND (${to} IS NULL OR ${to} >= ${t})`;
+}
+
+/** What the intervals of one kind read: key, compared value and carried columns, and whether rows are sets. */
+interface Timing {
+  readonly keys: ReadonlyArray<string>;
+  /** The value change order compares after the delta order; none for a status of full batches, which loads order by load alone. */
+  readonly compared: string | undefined;
+  readonly carried: ReadonlyArray<string>;
+  readonly sets: boolean;
+}
+
+function timing(sat: TimedSatellite): Timing {
+  switch (sat.kind) {
+    case 'satellite':
+    case 'link_satellite':
+      return { keys: [sat.parentHashKey], compared: METADATA_COLUMNS.hashDiff, carried: [], sets: false };
+    case 'multi_active_satellite':
+      return { keys: [sat.parentHashKey], compared: METADATA_COLUMNS.hashDiff, carried: [], sets: true };
+    case 'effectivity_satellite':
+      return { keys: sat.drivingKey, compared: sat.parentHashKey, carried: [sat.parentHashKey], sets: false };
+    case 'status_tracking_satellite':
+      return { keys: [sat.parentHashKey], compared: undefined, carried: [IS_DELETED_COLUMN], sets: false };
+  }
+}
+
+/** The delta-order type the rows are changed in, or undefined when load order alone orders them (as the kind's loads and current views do). */
+function deltaOrderType(ctx: SqlContext, sat: TimedSatellite): ReturnType<typeof sourceColumn>['type'] | undefined {
+  if (sat.deltaOrder === undefined) return undefined;
+  // A status of full batches is the source as it was when loaded: load order (statusOrder).
+  if (sat.kind === 'status_tracking_satellite' && sat.batches === 'full') return undefined;
+  return sourceColumn(ctx, sat.source.table, sat.deltaOrder).type;
+}
+
+/**
+ * The validity intervals of `sat`'s rows (sets), one row per leader.
+ * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
+ */
+export function validityIntervals(ctx: SqlContext, sat: TimedSatellite): ValidityIntervals {
+  const { as, quoteIdent: q, tableIdent } = ctx.sql;
+  const t = timing(sat);
+  const ts = q(METADATA_COLUMNS.loadTimestamp);
+  const partition = t.keys.map(q).join(', ');
+  const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
+  const deltaType = deltaOrderType(ctx, sat);
+  const kept = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...t.carried].map(q);
+  // A multi-active satellite's sets, each once: the rows of one key and load_ts share the set hashdiff.
+  const setColumns = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]), ...(t.compared === undefined ? [] : [t.compared]), ...t.carried];
+  const from = t.sets ? `(SELECT DISTINCT ${[...new Set(setColumns)].map(q).join(', ')} FROM ${table}) AS ${q(V.sets)}` : table;
+  const interval = (source: ReadonlyArray<string>): ReadonlyArray<string> => [
+    `SELECT ${[...kept, as(ts, VALIDITY_COLUMNS.from), as(`lead(${ts}) OVER (PARTITION BY ${partition} ORDER BY ${ts})`, VALIDITY_COLUMNS.to)].join(', ')}`,
+    ...(source.length === 1 ? [`FROM ${source[0]!}`] : ['FROM (', ...source.map((l) => `  ${l}`), `) AS ${q(V.leaders)}`]),
+  ];
+  // Without a delta order change order is load order: every row is a leader.
+  if (deltaType === undefined) return { keys: t.keys, carried: t.carried, lines: interval([from]) };
+  const changeOrder = [`${orderTerm(ctx.dialect, q(DELTA_ORDER_COLUMN), deltaType)} NULLS LAST`, ...(t.compared === undefined ? [] : [q(t.compared)]), ts].join(', ');
+  const rank = q(V.rank);
+  const before = q(V.before);
+  // The rank of each row in change order, the highest rank loaded before it, and the leaders.
+  return {
+    keys: t.keys,
+    carried: t.carried,
+    lines: interval([
+      `SELECT ${kept.join(', ')}`,
+      'FROM (',
+      `  SELECT ${[...kept, rank, as(`max(${rank}) OVER (PARTITION BY ${partition} ORDER BY ${ts} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`, V.before)].join(', ')}`,
+      '  FROM (',
+      `    SELECT ${[...kept, as(`row_number() OVER (PARTITION BY ${partition} ORDER BY ${changeOrder})`, V.rank)].join(', ')}`,
+      `    FROM ${from}`,
+      `  ) AS ${q(V.ranked)}`,
+      `) AS ${q(V.before)}`,
+      `WHERE ${before} IS NULL OR ${rank} > ${before}`,
+    ]),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The time rule of as-of structures (docs/sql.md, "As of a snapshot"): for any rows a satellite
+ * holds, the validity intervals (sql/validity.ts) give at every time T exactly the row a naive
+ * as-of query finds, the latest in change order among the rows loaded before T, or none. Checked
+ * for a satellite with a delta order (late rows), one without, a multi-active satellite's sets
+ * and a status tracking satellite of a CDC table. Runs on the PostgreSQL server of
+ * VAULT_TEST_DATABASE_URL, else PGlite.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { compileSpec, type VaultModel } from '@vault/core';
+import { postgresDialect, quoteLiteral, snapshotCutoff, sqlContext, sqlPlan, tableIdent, entityTable, validAt, validityIntervals, type TimedSatellite } from '@vault/emitters/internal';
+import { fileDatabase } from './database.js';
+
+const db = fileDatabase();
+
+async function setUp(): Promise<VaultModel> {
+  const { model: compiled, diagnostics } = compileSpec({
+    version: 1,
+    model: 'validity',
+    tables: {
+      accounts: {
+        business_key: ['id'],
+        columns: { id: { type: 'int', nullable: false }, balance: 'int', op: 'text', updated_at: { type: 'timestamptz', role: 'technical' } },
+        delta_order: 'updated_at',
+        deletes: { operation: 'op', delete_values: ['D'] },
+      },
+      notes: { business_key: ['note_id'], columns: { note_id: { type: 'int', nullable: false }, body: 'text' } },
+      partners: { columns: { partner_id: { type: 'int', nullable: false }, partner_name: 'text' } },
+      ratings: {
+        primary_key: ['partner_id', 'agency'],
+        multi_active_key: ['agency'],
+        columns: { partner_id: { type: 'int', nullable: false }, agency: { type: 'text', nullable: false }, grade: 'text' },
+      },
+    },
+  });
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const model: VaultModel = db.inNewSchemas(compiled!, 'v');
+  for (const s of sqlPlan(model).setup) await db.query(s.sql);
+  return model;
+}
+
+/** One stored row: key 1..3, load day (distinct per key), delta-order day or NULL, state a..c. */
+interface Row {
+  readonly key: number;
+  readonly loaded: number;
+  readonly day: number | null;
+  readonly state: 'a' | 'b' | 'c';
+}
+
+const rowsArb = fc
+  .array(
+    fc.record({ key: fc.integer({ min: 1, max: 3 }), loaded: fc.integer({ min: 0, max: 20 }), day: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }), state: fc.constantFrom('a', 'b', 'c') }),
+    {
+      maxLength: 18,
+    },
+  )
+  // The primary key, one row per key and load; and a stored change once (key, delta order, state).
+  .map((rows) => rows.filter((r, i) => rows.findIndex((x) => x.key === r.key && (x.loaded === r.loaded || (r.day !== null && x.day === r.day && x.state === r.state))) === i));
+
+const ts = (day: number): string => `TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL '${day} days' + INTERVAL '6 hours'`;
+const hash = (text: string): string => quoteLiteral(text.padEnd(32, '0'));
+
+/** Fills `sat`'s table with `rows` (a multi-active satellite: two rows per set), nothing else. */
+async function fill(model: VaultModel, sat: TimedSatellite, rows: ReadonlyArray<Row>): Promise<void> {
+  const table = tableIdent(entityTable({ model, dialect: postgresDialect }, sat.kind, sat.name));
+  await db.query(`TRUNCATE ${table}`);
+  const hk = (sat.kind === 'effectivity_satellite' ? sat.drivingKey[0] : sat.parentHashKey)!;
+  const insert = async (columns: Record<string, string>): Promise<void> => {
+    await db.query(
+      `INSERT INTO ${table} (${Object.keys(columns)
+        .map((c) => `"${c}"`)
+        .join(', ')}) VALUES (${Object.values(columns).join(', ')})`,
+    );
+  };
+  for (const r of rows) {
+    const base = { [hk]: hash(`k${r.key}`), load_ts: ts(r.loaded), record_source: `'test'` };
+    const delta: Record<string, string> = sat.deltaOrder === undefined ? {} : { delta_order: r.day === null ? 'NULL' : ts(r.day) };
+    if (sat.kind === 'status_tracking_satellite') await insert({ ...base, ...delta, is_deleted: String(r.state === 'a') });
+    else if (sat.kind === 'multi_active_satellite') for (const agency of ['x', 'y']) await insert({ ...base, ...delta, hashdiff: hash(r.state), agency: `'${agency}'` });
+    else await insert({ ...base, ...delta, hashdiff: hash(r.state) });
+  }
+}
+
+/** The load_ts valid at each (key, time) by the intervals and by the naive query, as `key|time|load day`. */
+async function compare(model: VaultModel, sat: TimedSatellite): Promise<void> {
+  const ctx = sqlContext(model, postgresDialect);
+  const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
+  const intervals = validityIntervals(ctx, sat);
+  const key = intervals.keys[0]!;
+  const hasDelta = sat.deltaOrder !== undefined;
+  // Change order, latest first: delta order (NULL latest), then the compared value, then load.
+  const compared = sat.kind === 'status_tracking_satellite' ? [] : ['hashdiff DESC'];
+  const latestFirst = [...(hasDelta ? ['delta_order DESC NULLS FIRST', ...compared] : []), 'load_ts DESC'].join(', ');
+  const times = `(SELECT ${ts(0)} + INTERVAL '1 hour' * g AS t FROM generate_series(-24, 22 * 24, 5) AS g) AS times`;
+  const keys = `(SELECT DISTINCT "${key}" AS k FROM ${table}) AS keys`;
+  const naive = await db.query<{ r: string }>(
+    `SELECT concat_ws('|', keys.k, times.t, (SELECT s.load_ts FROM ${table} AS s WHERE s."${key}" = keys.k AND s.load_ts < times.t ORDER BY ${latestFirst} LIMIT 1)) AS r FROM ${keys} CROSS JOIN ${times} ORDER BY 1`,
+  );
+  const fast = await db.query<{ r: string }>(
+    `SELECT concat_ws('|', keys.k, times.t, i.load_ts) AS r FROM ${keys} CROSS JOIN ${times} LEFT JOIN (\n${intervals.lines.join('\n')}\n) AS i ON i."${key}" = keys.k AND ${validAt(ctx, 'i', 'times.t')} ORDER BY 1`,
+  );
+  expect(fast.rows.map((x) => x.r)).toEqual(naive.rows.map((x) => x.r));
+}
+
+describe('validity intervals', () => {
+  let model: VaultModel | undefined;
+  const ready = async (): Promise<VaultModel> => (model ??= await setUp());
+  const sat = (m: VaultModel, kind: TimedSatellite['kind'], name: string): TimedSatellite => {
+    const found = (m.byKind[kind] as ReadonlyArray<TimedSatellite>).find((s) => s.name === name);
+    if (found === undefined) throw new Error(`no ${kind} ${name}: ${(m.byKind[kind] as ReadonlyArray<TimedSatellite>).map((s) => s.name).join(', ')}`);
+    return found;
+  };
+  const cases: ReadonlyArray<readonly [TimedSatellite['kind'], string]> = [
+    ['satellite', 'accounts'],
+    ['satellite', 'notes'],
+    ['multi_active_satellite', 'ratings'],
+    ['status_tracking_satellite', 'accounts'],
+  ];
+  for (const [kind, name] of cases) {
+    test.prop([rowsArb], { numRuns: 25 })(`give the naive as-of row at every time: ${kind} ${name}`, async (rows) => {
+      const m = await ready();
+      const s = sat(m, kind, name);
+      await fill(m, s, rows);
+      await compare(m, s);
+    });
+  }
+
+  test('a snapshot date is cut off at the start of the next day in UTC', async () => {
+    const m = await ready();
+    const ctx = sqlContext(m, postgresDialect);
+    await db.query(`SET TIME ZONE 'America/New_York'`);
+    try {
+      const { rows } = await db.query<{ t: string }>(`SELECT to_char(${snapshotCutoff(ctx, `DATE '2024-03-31'`)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS t`);
+      expect(rows[0]!.t).toBe('2024-04-01 00:00');
+    } finally {
+      await db.query('RESET TIME ZONE');
+    }
+  });
+});
