@@ -111,10 +111,10 @@ const MONTH_ENDS = `SELECT CAST(m + INTERVAL '1 month' - INTERVAL '1 day' AS dat
  * Versions of key k in satellite number s: 8 to 12 (10 on average) from the key's first day a(k)
  * (a hub key arrives on one of the first 360 days; the third satellite of every fifth key starts
  * 100 days later, so some PIT rows hold ghost pointers) to the last days of 2025, evenly spaced
- * with a jitter of less than half a step, so each falls on its own daily batch.
+ * with a jitter of less than a step, so each falls on its own daily batch and every month gets its share.
  */
 function versions(s) {
-  return `SELECT k, j, a + j * st + CASE WHEN j = 0 THEN 0 ELSE (k * 7 + ${s * 11} + j * 13) % (st / 2) END AS d, a + (j - 1) * st AS prev_min
+  return `SELECT k, j, a + j * st + CASE WHEN j = 0 THEN 0 ELSE (k * 7 + ${s * 11} + j * 13) % st END AS d, a + (j - 1) * st AS prev_min
     FROM (SELECT k, a, (1090 - a) / (8 + (k * 3 + ${s}) % 5) AS st, 8 + (k * 3 + ${s}) % 5 AS n
       FROM (SELECT k, (k * 37) % 360 + ${s === 2 ? 'CASE WHEN k % 5 = 0 THEN 100 ELSE 0 END' : '0'} AS a FROM generate_series(1, ${keys}) AS k) AS f) AS x
     CROSS JOIN generate_series(0, 11) AS j WHERE j < n`;
