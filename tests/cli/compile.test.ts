@@ -42,7 +42,7 @@ describe('vault compile', () => {
     const dir = workspace();
     const first = runVault(['compile', 'specs/ews.yaml'], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('wrote 60 files to generated/ews');
+    expect(first.stderr).toContain('wrote 66 files to generated/ews');
     const a = snapshot(join(dir, 'generated'));
     expect(Object.keys(a)).toContain('ews/manifest.json');
     expect(Object.keys(a)).toContain('ews/raw_vault/business_partner_hub.py');
@@ -116,7 +116,7 @@ describe('vault compile', () => {
     expect(result['metadata']).toEqual({
       model_name: 'ews',
       output_dir: 'generated/ews',
-      total_files_generated: 60, // early_warning_signal_input forms a link per reference: 2 raw and 2 business links; each of the 3 links an effectivity satellite
+      total_files_generated: 66, // early_warning_signal_input forms a link per reference: 2 raw and 2 business links; each of the 3 links an effectivity satellite; the snapshot control and 2 PITs
       pipeline_stages_completed: ['source_validation', 'raw_vault', 'business_vault', 'access_layer', 'framework_integration'],
     });
     expect(result['framework_integration']).toEqual({ files: ['__init__.py', 'manifest.json', 'registry.py'] });
@@ -254,7 +254,7 @@ describe('vault compile --target sql', () => {
         }
       }
     }
-    expect(entities).toBe(42); // 22 raw vault (a reference table, a multi-active satellite, 3 effectivity and 2 status tracking satellites among them), 14 business vault (the snapshot control among them), 6 access layer
+    expect(entities).toBe(45); // 22 raw vault (a reference table, a multi-active satellite, 3 effectivity and 2 status tracking satellites among them), 17 business vault (the snapshot control and 3 PITs among them), 6 access layer
     expect(manifest['raw_vault']!['links']!.find((l) => l.name === 'facility_collateral')!.sql.hub_hash_keys).toEqual({ facility: 'facility_hk', collateral: 'collateral_hk' });
   });
 

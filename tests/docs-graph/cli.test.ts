@@ -98,7 +98,7 @@ describe('vault graph', () => {
     expect(json.status).toBe('ok');
     expect(json.model).toBe('ews');
     expect(runVault(['graph', 'specs/ews.yaml', '--json']).stdout).toBe(printed);
-    expect(json.nodes).toHaveLength(29); // ews: one raw and one business link more (one per relationship of early_warning_signal_input), an effectivity satellite per driven link
+    expect(json.nodes).toHaveLength(32); // ews: one raw and one business link more (one per relationship of early_warning_signal_input), an effectivity satellite per driven link, the snapshot control and 2 PITs
     expect(json.edges).toContainEqual({ from: 'source.tables.early_warning_signal', to: 'raw_vault.hubs.business_partner' });
   });
 

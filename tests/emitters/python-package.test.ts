@@ -73,7 +73,7 @@ describe.skipIf(!hasPython)('generated models imported as packages', () => {
       const r = result.models[c.model]!;
       expect(r.files).toEqual(python(c.files).map((f) => f.path));
       expect(r.registry.module).toBe(`${c.model}.registry`);
-      expect(Object.values(r.registry.enums)).toEqual(Array(17).fill(`${c.model}.registry`));
+      expect(Object.values(r.registry.enums)).toEqual(Array(18).fill(`${c.model}.registry`));
       expectChainsMatchManifest(r, c.manifest);
     }
     expect(result.models.ews!.registry.enums.RawHub).toBe('ews.registry');

@@ -40,8 +40,16 @@ describe(`vault seed and vault run on ${ON}`, () => {
       ...rv.link.map((l) => `link ${l.name}`),
       ...rv.satellite.map((s) => `satellite ${s.name}`),
       ...rv.effectivity_satellite.map((e) => `effectivity_satellite ${e.name}`),
+      ...rv.snapshot_control.map((c) => `snapshot_control ${c.name}`),
+      ...rv.pit.map((p) => `pit ${p.name}`),
     ]);
-    for (const [entity, n] of inserted) expect(n, entity).toBeGreaterThan(0);
+    // The month ends from January to April are new snapshots; no key was loaded before their
+    // cut-offs, so the PITs hold nothing yet.
+    expect(inserted.get(`snapshot_control ${ws.model.name}`)).toBe(4);
+    for (const [entity, n] of inserted) {
+      if (entity.startsWith('pit ')) expect(n, entity).toBe(0);
+      else expect(n, entity).toBeGreaterThan(0);
+    }
     expect(run.stdout).toMatch(/setup\s+nothing to create/);
     expect(run.stdout).toMatch(/business vault\n/);
     expect(run.stdout).toMatch(/access layer\n/);
@@ -75,11 +83,13 @@ describe(`vault seed and vault run on ${ON}`, () => {
     const again = ws.vault(['run', ws.spec, '--load-ts', T1]);
     expect(again.code, again.stderr).toBe(0);
     const inserted = insertedCounts(again.stdout);
-    expect(inserted.size).toBe(12); // 4 hubs, 3 links (one per relationship), 2 satellites, 3 effectivity satellites (one per link)
+    expect(inserted.size).toBe(15); // 4 hubs, 3 links (one per relationship), 2 satellites, 3 effectivity satellites (one per link), the snapshot control, 2 PITs
     for (const [entity, n] of inserted) expect(n, entity).toBe(0);
-    // The landing tables are as the first run left them: the ledger skips every load.
-    expect(skippedEntities(again.stdout)).toEqual(new Map([...inserted.keys()].map((e) => [e, T1])));
-    expect(again.stdout).toContain('✓ 0 rows inserted into 12 entities (12 unchanged since their last load, skipped)');
+    // The landing tables are as the first run left them: the ledger skips every raw vault load;
+    // the snapshot control (it ends today) and the PITs follow the batch's timestamp and run.
+    const dated = (e: string): boolean => e.startsWith('snapshot_control ') || e.startsWith('pit ');
+    expect(skippedEntities(again.stdout)).toEqual(new Map([...inserted.keys()].filter((e) => !dated(e)).map((e) => [e, T1])));
+    expect(again.stdout).toContain('✓ 0 rows inserted into 15 entities (12 unchanged since their last load, skipped)');
     // Without --count-views the views are not evaluated, only listed by layer.
     expect(again.stdout).toMatch(/ {2}business vault\n {4}\d+ views up to date \(--count-views to count their rows\)\n/);
     expect(again.stdout).not.toMatch(/business_hub business_partner +\d+ rows/);
@@ -91,10 +101,11 @@ describe(`vault seed and vault run on ${ON}`, () => {
     for (const loadTs of ['2024-05-01T12:00:00Z', '2024-04-30T00:00:00Z']) {
       const again = ws.vault(['run', ws.spec, '--load-ts', loadTs, '--no-skip-unchanged']);
       expect(again.code, again.stderr).toBe(0);
-      expect(insertedCounts(again.stdout).size).toBe(12);
+      expect(insertedCounts(again.stdout).size).toBe(15);
+      // No new month end, and no snapshot whose cut-off either timestamp passes has a key known before it.
       for (const [entity, n] of insertedCounts(again.stdout)) expect(n, `${entity} at ${loadTs}`).toBe(0);
       expect(skippedEntities(again.stdout).size).toBe(0);
-      expect(again.stdout).toContain('✓ 0 rows inserted into 12 entities in');
+      expect(again.stdout).toContain('✓ 0 rows inserted into 15 entities in');
     }
     expect(await tableCounts()).toEqual(before);
   });

@@ -131,9 +131,9 @@ describe('specs/ews.yaml', () => {
     await expect(files.find((f) => f.path === 'sql/setup.sql')!.content).toMatchFileSnapshot('../golden/sql/ews-setup.sql');
   });
 
-  it('loads hubs and the snapshot control, then links, then satellites and effectivity satellites, then the PITs over them, each with the batch timestamp as $1', () => {
+  it('loads hubs, then links, then satellites and effectivity satellites, then the snapshot control and the PITs over them, each with the batch timestamp as $1', () => {
     const kinds = sqlPlan(model).loads.map((l) => l.kind);
-    const order = ['hub', 'snapshot_control', 'link', 'satellite', 'link_satellite', 'effectivity_satellite', 'pit'];
+    const order = ['hub', 'link', 'satellite', 'link_satellite', 'effectivity_satellite', 'snapshot_control', 'pit'];
     expect(new Set(kinds)).toEqual(new Set(order.filter((k) => k !== 'link_satellite')));
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     for (const l of sqlPlan(model).loads) {

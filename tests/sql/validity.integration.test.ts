@@ -83,16 +83,20 @@ async function fill(model: VaultModel, sat: TimedSatellite, rows: ReadonlyArray<
 }
 
 /** The load_ts valid at each (key, time) by the intervals and by the naive query, as `key|time|load day`. */
-async function compare(model: VaultModel, sat: TimedSatellite): Promise<void> {
+async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number): Promise<void> {
   const ctx = sqlContext(model, postgresDialect);
   const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
-  const intervals = validityIntervals(ctx, sat);
+  const full = validityIntervals(ctx, sat);
+  const time = sinceDay === undefined ? undefined : `(${ts(sinceDay)})`;
+  // Incremental: the rows loaded from `time` on, and each key's row valid just before it, by the full intervals.
+  const pointers = [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE ${validAt(ctx, 'p', time!)}`];
+  const intervals = time === undefined ? full : validityIntervals(ctx, sat, { time, pointers });
   const key = intervals.keys[0]!;
   const hasDelta = sat.deltaOrder !== undefined;
   // Change order, latest first: delta order (NULL latest), then the compared value, then load.
   const compared = sat.kind === 'status_tracking_satellite' ? [] : ['hashdiff DESC'];
   const latestFirst = [...(hasDelta ? ['delta_order DESC NULLS FIRST', ...compared] : []), 'load_ts DESC'].join(', ');
-  const times = `(SELECT ${ts(0)} + INTERVAL '1 hour' * g AS t FROM generate_series(-24, 22 * 24, 5) AS g) AS times`;
+  const times = `(SELECT ${ts(0)} + INTERVAL '1 hour' * g AS t FROM generate_series(-24, 22 * 24, 5) AS g${time === undefined ? '' : ` WHERE ${ts(0)} + INTERVAL '1 hour' * g >= ${time}`}) AS times`;
   const keys = `(SELECT DISTINCT "${key}" AS k FROM ${table}) AS keys`;
   const naive = await db.query<{ r: string }>(
     `SELECT concat_ws('|', keys.k, times.t, (SELECT s.load_ts FROM ${table} AS s WHERE s."${key}" = keys.k AND s.load_ts < times.t ORDER BY ${latestFirst} LIMIT 1)) AS r FROM ${keys} CROSS JOIN ${times} ORDER BY 1`,
@@ -123,6 +127,12 @@ describe('validity intervals', () => {
       const s = sat(m, kind, name);
       await fill(m, s, rows);
       await compare(m, s);
+    });
+    test.prop([rowsArb, fc.integer({ min: 0, max: 21 })], { numRuns: 15 })(`from a time on, read from the rows since and the rows valid then: ${kind} ${name}`, async (rows, since) => {
+      const m = await ready();
+      const s = sat(m, kind, name);
+      await fill(m, s, rows);
+      await compare(m, s, since);
     });
   }
 

@@ -28,28 +28,31 @@ describe('loadWaves', () => {
     expect(waves(sampleModel, rawOnly)).toEqual([['hub early_warning_signal', 'hub business_partner'], [`link ${LINK}`, 'satellite early_warning_signal'], [`link_satellite ${LINK}`]]);
   });
 
-  it('a business-vault table waits for the raw tables it reads', () => {
-    // The business satellite reads the hub (wave 0) and the satellite (wave 1): wave 2.
+  it('a business-vault table waits for the raw tables it reads, and for the whole raw vault', () => {
+    // The business satellite reads the hub (wave 0) and the satellite (wave 1), which would allow
+    // wave 2; a layer starts after the layer before it, so `vault run` reports layer by layer.
     expect(waves(sampleModel, rawAnd('business_satellite early_warning_signal'))).toEqual([
       ['hub early_warning_signal', 'hub business_partner'],
       [`link ${LINK}`, 'satellite early_warning_signal'],
-      [`link_satellite ${LINK}`, 'business_satellite early_warning_signal'],
+      [`link_satellite ${LINK}`],
+      ['business_satellite early_warning_signal'],
     ]);
   });
 
   it('counts dependencies through views, and stacks tables that read tables', () => {
     // The presentation view reads two business-vault views, which read the raw satellite (wave 1).
-    expect(waves(sampleModel, rawAnd('presentation_view early_warning_signal'))[2]).toEqual([`link_satellite ${LINK}`, 'presentation_view early_warning_signal']);
+    expect(waves(sampleModel, rawAnd('presentation_view early_warning_signal')).slice(2)).toEqual([[`link_satellite ${LINK}`], ['presentation_view early_warning_signal']]);
     // With the business satellite a table too, the view waits for it: a wave of its own.
     expect(waves(sampleModel, rawAnd('business_satellite early_warning_signal', 'presentation_view early_warning_signal')).slice(2)).toEqual([
-      [`link_satellite ${LINK}`, 'business_satellite early_warning_signal'],
+      [`link_satellite ${LINK}`],
+      ['business_satellite early_warning_signal'],
       ['presentation_view early_warning_signal'],
     ]);
   });
 
   it('a business link table waits for the raw link it reads', () => {
     // The business link reads the raw link (wave 1) and hangs off business hubs that are views.
-    expect(waves(sampleModel, rawAnd(`business_link ${LINK}`))[2]).toEqual([`link_satellite ${LINK}`, `business_link ${LINK}`]);
+    expect(waves(sampleModel, rawAnd(`business_link ${LINK}`)).slice(2)).toEqual([[`link_satellite ${LINK}`], [`business_link ${LINK}`]]);
   });
 
   it('refuses a model whose references form a cycle', () => {

@@ -55,7 +55,8 @@ export function buildPits(spec: Spec, rv: RawVault, controls: ReadonlyArray<Snap
         pathDiag(
           'VLT234',
           ['business_vault', 'pits'],
-          `pits: point-in-time tables are built for snapshot dates, and the model has no snapshots:; add snapshots: { start: YYYY-MM-DD, every: month_end }, or write pits: none`,
+          'point-in-time tables are built for the snapshot dates, and the model has no snapshots; add snapshots: { start: YYYY-MM-DD, every: month_end } or write pits: none',
+          { target: 'key' },
         ),
       );
     return [];

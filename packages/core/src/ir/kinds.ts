@@ -123,8 +123,8 @@ export const KINDS = {
     parents: ['hub', 'link', 'satellite', 'link_satellite', 'effectivity_satellite', 'multi_active_satellite', 'status_tracking_satellite', 'snapshot_control'],
     storage: 'table',
     loaded: true,
-    // Its parent's hash key column (with the snapshot date, its primary key).
-    key: 'hash_key',
+    // Its parent's hash key column (with the snapshot date, its primary key): it has no hash key of its own.
+    key: 'parent_hash_key',
     hashDiff: false,
     ghostRecord: false,
   },

@@ -9,6 +9,14 @@
  * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
  * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
  * all batches gives.
+ *
+ * Incremental: the snapshots to fill all come after the latest snapshot filled before them (P).
+ * From P's cut-off on, a satellite's validity is decided by its rows loaded since and the rows
+ * P's pointers name (`ValiditySince`), so the load sorts only those, not every row again; with
+ * no P (the first fill) it reads every row. A snapshot without rows at all (no key was known by
+ * its cut-off) is never a snapshot to fill. An effectivity satellite always reads every row: a
+ * link PIT points into it only for the link its driving key's valid row names, which may be none
+ * (a relationship ended), so P's rows do not name every driving key's valid row.
  */
 import { METADATA_COLUMNS, type Pit, type PitSatellite } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
@@ -16,10 +24,10 @@ import { pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { snapshotCutoff, validAt, validityIntervals, type TimedSatellite } from './validity.js';
+import { snapshotCutoff, validAt, validityIntervals, type TimedSatellite, type ValiditySince } from './validity.js';
 
 /** Working names: `$` never occurs in a spec's names. */
-const A = { snapshots: '$snapshot', keys: '$key', control: '$control', filled: '$filled', cutOff: '$cut_off' } as const;
+const A = { snapshots: '$snapshot', keys: '$key', control: '$control', filled: '$filled', cutOff: '$cut_off', known: '$known', next: '$next', previous: '$previous', pointer: '$pointer' } as const;
 
 /** The satellites of a model by kind and name, built once per list. */
 const byName = new WeakMap<ReadonlyArray<TimedSatellite>, ReadonlyMap<string, TimedSatellite>>();
@@ -50,6 +58,24 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const cutOff = col(A.snapshots, A.cutOff);
   const key = col(A.keys, pit.parentHashKey);
   const pointers = pit.satellites.map((s, i) => ({ satellite: timedSatellite(ctx, s), alias: `$v${i + 1}`, columns: pitPointerColumns(s) }));
+  const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, pit.parentHashKey)} <> ${zero})`;
+  // A snapshot to fill: past its cut-off, without rows yet, and with a key known by then.
+  const toFill = (c: string): string =>
+    [
+      `${snapshotCutoff(ctx, col(c, date))} <= ${$1}`,
+      `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(c, date)})`,
+      // The first key's load, once for the statement (no key yet: NULL, nothing to fill).
+      `${firstKey} < ${snapshotCutoff(ctx, col(c, date))}`,
+    ].join(' AND ');
+  // P: the latest snapshot filled before the first one to fill (NULL: none).
+  const previous = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
+  const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
+    time: `COALESCE(${snapshotCutoff(ctx, previous)}, ${ghostLoadTs})`,
+    pointers: [
+      `SELECT ${col(A.pointer, columns.hashKey)} AS ${q(key)}, ${col(A.pointer, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
+      `FROM ${table} AS ${q(A.pointer)} WHERE ${col(A.pointer, date)} = ${previous} AND ${col(A.pointer, columns.hashKey)} <> ${zero}`,
+    ],
+  });
   const columns = [date, pit.parentHashKey, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
@@ -69,14 +95,13 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
     w.block(() => {
       w.line(`SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)}`);
       w.line(`FROM ${control} AS ${q(A.control)}`);
-      w.line(`WHERE ${snapshotCutoff(ctx, col(A.control, date))} <= ${$1}`);
-      w.line(`AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(A.control, date)})`);
+      w.line(`WHERE ${toFill(A.control)}`);
     });
     w.line(`) AS ${q(A.snapshots)}`);
     // The keys known at each: loaded before its cut-off, never the zero key (the ghost record).
     w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${cutOff} AND ${key} <> ${zero}`);
-    for (const { satellite, alias } of pointers) {
-      const intervals = validityIntervals(ctx, satellite);
+    for (const { satellite, alias, columns: pointer } of pointers) {
+      const intervals = validityIntervals(ctx, satellite, satellite.kind === 'effectivity_satellite' ? undefined : since(pointer, satellite.parentHashKey));
       // An effectivity satellite is keyed by the driving hubs: its pointer is the driving key's valid start row when that row begins this link's relationship.
       const on =
         satellite.kind === 'effectivity_satellite'

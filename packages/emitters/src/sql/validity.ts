@@ -36,8 +36,20 @@ export interface ValidityIntervals {
   readonly lines: ReadonlyArray<string>;
 }
 
+/**
+ * What decides validity from `time` on, for an incremental load: the rows loaded at or after
+ * `time`, and `pointers`, a subquery giving the key columns and `load_ts` of each key's row (set)
+ * valid just before `time` (a PIT's previous snapshot). Every other row loaded before `time` is no
+ * later in change order than the one valid then, so intervals over these rows give the same row
+ * at every time from `time` on. A key with no pointer must have had no row before `time`.
+ */
+export interface ValiditySince {
+  readonly time: string;
+  readonly pointers: ReadonlyArray<string>;
+}
+
 /** Working names: `$` never occurs in a spec's names. */
-const V = { rank: '$change_rank', before: '$ranked_before', sets: '$sets', ranked: '$ranked', leaders: '$leaders' } as const;
+const V = { rank: '$change_rank', before: '$ranked_before', sets: '$sets', ranked: '$ranked', leaders: '$leaders', recent: '$recent', pointer: '$pointer', row: '$row' } as const;
 
 /** The cut-off of snapshot date `dateSql`: the start of the next day in UTC. */
 export function snapshotCutoff(ctx: SqlContext, dateSql: string): string {
@@ -83,11 +95,12 @@ function deltaOrderType(ctx: SqlContext, sat: TimedSatellite): ReturnType<typeof
 }
 
 /**
- * The validity intervals of `sat`'s rows (sets), one row per leader.
+ * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, the intervals
+ * that decide validity from its time on, read from few rows.
  * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
  */
-export function validityIntervals(ctx: SqlContext, sat: TimedSatellite): ValidityIntervals {
-  const { as, quoteIdent: q, tableIdent } = ctx.sql;
+export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince): ValidityIntervals {
+  const { as, col, quoteIdent: q, tableIdent } = ctx.sql;
   const t = timing(sat);
   const ts = q(METADATA_COLUMNS.loadTimestamp);
   const partition = t.keys.map(q).join(', ');
@@ -96,7 +109,12 @@ export function validityIntervals(ctx: SqlContext, sat: TimedSatellite): Validit
   const kept = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...t.carried].map(q);
   // A multi-active satellite's sets, each once: the rows of one key and load_ts share the set hashdiff.
   const setColumns = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]), ...(t.compared === undefined ? [] : [t.compared]), ...t.carried];
-  const from = t.sets ? `(SELECT DISTINCT ${[...new Set(setColumns)].map(q).join(', ')} FROM ${table}) AS ${q(V.sets)}` : table;
+  const read = [...new Set(setColumns)];
+  const rows =
+    since === undefined
+      ? table
+      : `(SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${ts} >= ${since.time} UNION ALL SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM ${table} AS ${q(V.row)} JOIN (${since.pointers.join(' ')}) AS ${q(V.pointer)} ON ${[...t.keys, METADATA_COLUMNS.loadTimestamp].map((c) => `${col(V.row, c)} = ${col(V.pointer, c)}`).join(' AND ')}) AS ${q(V.recent)}`;
+  const from = t.sets ? `(SELECT DISTINCT ${read.map(q).join(', ')} FROM ${rows}) AS ${q(V.sets)}` : rows;
   const interval = (source: ReadonlyArray<string>): ReadonlyArray<string> => [
     `SELECT ${[...kept, as(ts, VALIDITY_COLUMNS.from), as(`lead(${ts}) OVER (PARTITION BY ${partition} ORDER BY ${ts})`, VALIDITY_COLUMNS.to)].join(', ')}`,
     ...(source.length === 1 ? [`FROM ${source[0]!}`] : ['FROM (', ...source.map((l) => `  ${l}`), `) AS ${q(V.leaders)}`]),

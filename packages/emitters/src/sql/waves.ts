@@ -5,7 +5,8 @@
  * before it has committed. A raw vault load reads only landing tables, so for the raw vault the
  * order only keeps every committed child row's parent committed first (hubs; then links and
  * satellites; then link satellites). A materialised business vault table (a PIT or bridge table)
- * reads the raw vault, through views or directly, so it waits for the tables those read.
+ * reads the raw vault, through views or directly, so it waits for the tables those read. Every
+ * layer's loads come after the earlier layers'.
  */
 import type { EntityKind, EntityRef, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities, dispatch, type KindHandlers, type VaultLayer } from '@vault/core/internal';
@@ -60,6 +61,11 @@ export interface LayeredEntity {
 export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean): ReadonlyArray<ReadonlyArray<LayeredEntity>> {
   const layered = allEntities(model);
   const entities = layered.map(({ entity }) => entity);
+  const layerOf = new Map(layered.map(({ layer, entity }) => [entity, layer] as const));
+  // The first wave of each layer's loads: after every load of the earlier layers (`allEntities`
+  // lists layers in pipeline order), so that `vault run` reports layer by layer; a business
+  // vault table that reads no raw vault table (the snapshot control) still waits for the raw vault.
+  const layerFloor = new Map<VaultLayer, number>();
   const byKey = new Map<string, VaultEntity>();
   for (const e of entities) if (!byKey.has(key(e.kind, e.name))) byKey.set(key(e.kind, e.name), e);
   /** The first wave in which `e`'s data is complete: after its own load, or after its inputs'. */
@@ -78,7 +84,7 @@ export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean
   };
   /** The wave of `e`'s load: once every loaded entity it reads is complete. */
   const waveOf = (e: VaultEntity): number => {
-    let wave = 0;
+    let wave = loaded(e) ? (layerFloor.get(layerOf.get(e)!) ?? 0) : 0;
     for (const d of entityDependencies(e)) {
       const dependency = byKey.get(d);
       if (dependency !== undefined) wave = Math.max(wave, readyAfter(dependency));
@@ -88,6 +94,7 @@ export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean
   const waves: LayeredEntity[][] = [];
   for (const { layer, entity } of layered) {
     if (!loaded(entity)) continue;
+    if (!layerFloor.has(layer)) layerFloor.set(layer, waves.length);
     const wave = waveOf(entity);
     while (waves.length <= wave) waves.push([]);
     waves[wave]!.push({ layer, entity });
