@@ -155,7 +155,8 @@ describe(`seeded deletes through vault run on ${ON}`, () => {
       for (const [view, where] of [
         [bv('bhub_business_partner'), `business_partner_hk <> ${ghost}`],
         [al('pv_business_partner'), 'true'],
-        [al('dim_loss_given_default_star_business_partner'), `business_partner_hk <> ${ghost}`],
+        // The star keeps versions (type 2): its current members are its current versions.
+        [al('dim_loss_given_default_star_business_partner'), `business_partner_hk <> ${ghost} AND is_current`],
       ] as const) {
         expect(new Set(await rowsOf(`SELECT business_partner_id::text FROM ${view} WHERE ${where}`)), view).toEqual(partnersKept);
       }
@@ -172,11 +173,12 @@ describe(`seeded deletes through vault run on ${ON}`, () => {
       const fact = al('fct_loss_given_default_star');
       const facts = await count(q, `SELECT count(*) FROM ${fact}`);
       expect(facts).toBe(await count(q, `SELECT count(*) FROM ${table(ws.model, 'businessVault', 'bhub_loss_given_default_score')} WHERE loss_given_default_score_hk <> '${'0'.repeat(64)}'`));
-      for (const [dim, hk] of [
-        ['dim_loss_given_default_star_business_partner', 'business_partner_hk'],
-        ['dim_loss_given_default_star_facility', 'facility_hk'],
+      // The star keeps versions (type 2): a fact joins its dimension by the version valid at its date.
+      for (const [dim, key] of [
+        ['dim_loss_given_default_star_business_partner', 'business_partner_version_key'],
+        ['dim_loss_given_default_star_facility', 'facility_version_key'],
       ] as const) {
-        const members = await q(`SELECT (SELECT count(*) FROM ${al(dim)} AS d WHERE d.${hk} = f.${hk})::int AS n FROM ${fact} AS f`);
+        const members = await q(`SELECT (SELECT count(*) FROM ${al(dim)} AS d WHERE d.${key} = f.${key})::int AS n FROM ${fact} AS f`);
         expect(members.length, dim).toBe(facts);
         expect(
           members.every((r) => r['n'] === 1),
