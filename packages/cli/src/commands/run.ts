@@ -101,15 +101,18 @@ const LAYER_TITLES = { business_vault: 'business vault', access_layer: 'access l
  * loads themselves on large batches, so it is asked for with --count-views.
  */
 async function reportViews(db: Database, plan: DatabasePlan, o: Output, countRows: boolean): Promise<void> {
+  // The loads printed their last layer's title (a business vault table's, say): its views follow under it.
+  const loadedLast = plan.loads.at(-1)?.layer;
+  const title = (layer: keyof typeof LAYER_TITLES): ReadonlyArray<string> => (layer === loadedLast ? [] : [`  ${LAYER_TITLES[layer]}`]);
   if (!countRows) {
     for (const layer of ['business_vault', 'access_layer'] as const) {
       const n = plan.views.filter((v) => v.layer === layer).length;
-      if (n > 0) o.out(`  ${LAYER_TITLES[layer]}\n    ${n} view${n === 1 ? '' : 's'} up to date (--count-views to count their rows)`);
+      if (n > 0) o.out([...title(layer), `    ${n} view${n === 1 ? '' : 's'} up to date (--count-views to count their rows)`].join('\n'));
     }
     return;
   }
   const width = Math.max(0, ...plan.views.map((v) => v.label.length));
-  let layer: string | undefined;
+  let layer: string | undefined = loadedLast;
   for (const v of plan.views) {
     if (v.layer !== layer) {
       layer = v.layer;
