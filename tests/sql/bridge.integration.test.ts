@@ -12,8 +12,8 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, landingTables, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { type Spec, type VaultModel } from '@vault/core';
+import { entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -48,38 +48,15 @@ function spec(options: { readonly start: string; readonly every?: 'day' | 'week_
   };
 }
 
-async function setUp(s: Spec): Promise<VaultModel> {
-  const { model: compiled, diagnostics } = compileSpec(s);
-  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model = db.inNewSchemas(compiled, 'br');
-  for (const st of sqlPlan(model).setup) await db.query(st.sql);
-  return model;
-}
+const setUp = (s: Spec): Promise<VaultModel> => db.setUpModel(s, 'br');
 
 type Batch = Readonly<Record<string, ReadonlyArray<Readonly<Record<string, unknown>>>>>;
 
-async function land(model: VaultModel, batch: Batch): Promise<void> {
-  for (const t of landingTables(model)) {
-    await db.query(`DELETE FROM ${t.sql}`);
-    for (const row of batch[t.source] ?? []) {
-      const columns = Object.keys(row);
-      await db.query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
-    }
-  }
-}
+/** Runs every load, or the bridge's only, under `ts`. */
+const runLoads = (model: VaultModel, ts: string, only?: 'bridge'): Promise<void> => db.runLoads(model, ts, only);
 
-/** Runs the loads of `kinds` (every kind when absent) under `ts`. */
-async function runLoads(model: VaultModel, ts: string, only?: 'bridge'): Promise<void> {
-  for (const l of sqlPlan(model).loads) {
-    if (only !== undefined && l.kind !== only) continue;
-    for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-  }
-}
-
-async function deliver(model: VaultModel, batch: Batch, ts: string): Promise<void> {
-  await land(model, batch);
-  await runLoads(model, ts);
-}
+/** Lands one batch and runs every load under `ts`. */
+const deliver = (model: VaultModel, batch: Batch, ts: string): Promise<void> => db.deliver(model, batch, ts);
 
 const ctxOf = (model: VaultModel) => ({ model, dialect: postgresDialect });
 const table = (model: VaultModel, kind: 'hub' | 'link' | 'bridge' | 'effectivity_satellite' | 'status_tracking_satellite' | 'snapshot_control', name: string): string =>

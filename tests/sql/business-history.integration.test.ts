@@ -12,8 +12,8 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { type Spec, type VaultModel } from '@vault/core';
+import { quoteIdent, sqlManifestBlock } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -40,25 +40,10 @@ type Batch = Readonly<Record<string, ReadonlyArray<Readonly<Record<string, unkno
 const relation = (text: string): string => text.split('.').map(quoteIdent).join('.');
 const day = (b: number): string => new Date(Date.UTC(2024, 0, 1 + b)).toISOString();
 
-async function setUp(spec: Spec = SPEC): Promise<VaultModel> {
-  const { model: compiled, diagnostics } = compileSpec(spec);
-  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model = db.inNewSchemas(compiled, 'bh');
-  for (const st of sqlPlan(model).setup) await db.query(st.sql);
-  return model;
-}
+const setUp = (spec: Spec = SPEC): Promise<VaultModel> => db.setUpModel(spec, 'bh');
 
-/** Lands one batch (every landing table emptied first) and runs every load under `ts`. */
-async function deliver(model: VaultModel, batch: Batch, ts: string): Promise<void> {
-  for (const t of landingTables(model)) {
-    await db.query(`DELETE FROM ${t.sql}`);
-    for (const row of batch[t.source] ?? []) {
-      const columns = Object.keys(row);
-      await db.query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
-    }
-  }
-  for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-}
+/** Lands one batch and runs every load under `ts`. */
+const deliver = (model: VaultModel, batch: Batch, ts: string): Promise<void> => db.deliver(model, batch, ts);
 
 function bsat(model: VaultModel): { readonly current: string; readonly history: string } {
   const block = sqlManifestBlock(

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { compileSpec, type EntityKind, type Spec, type VaultModel } from '@vault/core';
+import { bindParameters, landingTables, sqlPlan } from '@vault/emitters/internal';
 
 export interface TestDatabase {
   readonly kind: 'server' | 'pglite';
@@ -63,7 +65,16 @@ export interface FileDatabase extends Omit<TestDatabase, 'close'> {
   newPrefix(tag: string): string;
   /** `model` in schemas no other call in this run uses (`inSchemas` with `newPrefix(tag)`). */
   inNewSchemas<M extends { readonly schemas: object }>(model: M, tag: string): M;
+  /** Compiles `spec` (throwing its diagnostics if it does not compile) into new schemas (`inNewSchemas`) and runs its setup. */
+  setUpModel(spec: Spec, tag: string): Promise<VaultModel>;
+  /** Lands `batch` (every landing table emptied first, then given the batch's rows of its source) and runs every load, or those of `only`, under `loadTs`. */
+  deliver(model: VaultModel, batch: LandingBatch, loadTs: string, only?: EntityKind): Promise<void>;
+  /** Runs every load, or those of kind `only`, under `loadTs`. */
+  runLoads(model: VaultModel, loadTs: string, only?: EntityKind): Promise<void>;
 }
+
+/** One batch of landing rows, by source table: each row's keys are its columns. */
+export type LandingBatch = Readonly<Record<string, ReadonlyArray<object>>>;
 
 /** Opens the file's database before its tests and closes it after them; call it once, at the top of a test file. */
 export function fileDatabase(): FileDatabase {
@@ -74,6 +85,13 @@ export function fileDatabase(): FileDatabase {
     return open;
   };
   const newPrefix = (tag: string): string => `${opened().prefix}_${tag}${runs++}`;
+  const query = <R>(sql: string, params?: ReadonlyArray<unknown>): Promise<{ rows: R[] }> => opened().query<R>(sql, params);
+  const runLoads = async (model: VaultModel, loadTs: string, only?: EntityKind): Promise<void> => {
+    for (const l of sqlPlan(model).loads) {
+      if (only !== undefined && l.kind !== only) continue;
+      for (const st of l.statements) await query(st.sql, bindParameters(st, { load_ts: loadTs }));
+    }
+  };
   beforeAll(async () => {
     open = await openTestDatabase();
   }, 60_000);
@@ -87,9 +105,27 @@ export function fileDatabase(): FileDatabase {
     get prefix() {
       return opened().prefix;
     },
-    query: <R>(sql: string, params?: ReadonlyArray<unknown>) => opened().query<R>(sql, params),
+    query,
     newPrefix,
     inNewSchemas: (model, tag) => inSchemas(model, newPrefix(tag)),
+    setUpModel: async (spec, tag) => {
+      const { model: compiled, diagnostics } = compileSpec(spec);
+      if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+      const model = inSchemas(compiled, newPrefix(tag));
+      for (const st of sqlPlan(model).setup) await query(st.sql);
+      return model;
+    },
+    deliver: async (model, batch, loadTs, only) => {
+      for (const t of landingTables(model)) {
+        await query(`DELETE FROM ${t.sql}`);
+        for (const row of batch[t.source] ?? []) {
+          const columns = Object.keys(row);
+          await query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+        }
+      }
+      await runLoads(model, loadTs, only);
+    },
+    runLoads,
   };
 }
 

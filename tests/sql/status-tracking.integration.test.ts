@@ -10,7 +10,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, dimensionTable, entityTable, landingTables, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { dimensionTable, entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 import { referenceHash } from './reference-hash.js';
 
@@ -49,25 +49,10 @@ type Batch = Readonly<Record<string, ReadonlyArray<Readonly<Record<string, unkno
 
 const hk = (...key: ReadonlyArray<string>): string => referenceHash('md5', key, false);
 
-async function setUp(): Promise<VaultModel> {
-  const { model: compiled, diagnostics } = compileSpec(SPEC);
-  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model = db.inNewSchemas(compiled, 'sts');
-  for (const st of sqlPlan(model).setup) await db.query(st.sql);
-  return model;
-}
+const setUp = (): Promise<VaultModel> => db.setUpModel(SPEC, 'sts');
 
-/** Lands one batch (every landing table emptied first, then filled with the batch's rows) and runs every load under `ts`. */
-async function deliver(model: VaultModel, batch: Batch, ts: string): Promise<void> {
-  for (const t of landingTables(model)) {
-    await db.query(`DELETE FROM ${t.sql}`);
-    for (const row of batch[t.source] ?? []) {
-      const columns = Object.keys(row);
-      await db.query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
-    }
-  }
-  for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-}
+/** Lands one batch and runs every load under `ts`. */
+const deliver = (model: VaultModel, batch: Batch, ts: string): Promise<void> => db.deliver(model, batch, ts);
 
 const day = (b: number): string => new Date(Date.UTC(2024, 0, 1 + b)).toISOString();
 const ctxOf = (model: VaultModel) => ({ model, dialect: postgresDialect });

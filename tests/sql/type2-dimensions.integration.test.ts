@@ -11,8 +11,8 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
+import { type Spec, type VaultModel } from '@vault/core';
+import { quoteIdent, sqlManifestBlock } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -78,26 +78,11 @@ const relation = (text: string): string => text.split('.').map(quoteIdent).join(
 /** Batch `b` loads at noon UTC, ten days apart: 2024-01-10, 01-20, 01-30, 02-09. */
 const loadTs = (b: number): string => new Date(Date.UTC(2024, 0, 10 + 10 * b, 12)).toISOString();
 
-async function setUp(): Promise<VaultModel> {
-  const { model: compiled, diagnostics } = compileSpec(SPEC);
-  if (compiled === undefined) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const model = db.inNewSchemas(compiled, 't2');
-  for (const st of sqlPlan(model).setup) await db.query(st.sql);
-  return model;
-}
+const setUp = (): Promise<VaultModel> => db.setUpModel(SPEC, 't2');
 
 /** Lands one batch (every landing table emptied first) and runs every load under `ts`. */
-async function deliver(model: VaultModel, batch: Batch, ts: string): Promise<void> {
-  for (const t of landingTables(model)) {
-    await db.query(`DELETE FROM ${t.sql}`);
-    const rows: ReadonlyArray<object> = t.source === 'partners' ? batch.partners : batch.scores;
-    for (const row of rows) {
-      const columns = Object.keys(row);
-      await db.query(`INSERT INTO ${t.sql} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
-    }
-  }
-  for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-}
+/** Lands one batch (its partners and scores, by landing table) and runs every load under `ts`. */
+const deliver = (model: VaultModel, batch: Batch, ts: string): Promise<void> => db.deliver(model, { ...batch }, ts);
 
 function views(model: VaultModel): { readonly fact: string; readonly dimension: string; readonly factNow: string; readonly dimensionNow: string } {
   const block = (name: string) =>
