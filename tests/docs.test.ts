@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CODES, RULES } from '@vault/core';
+import { KINDS, kindsOfLayer, VAULT_LAYERS } from '@vault/core/internal';
 import { SPEC_SCHEMA } from '@vault/dsl';
 import { ENUM_NAMES, FRAMEWORK_NAMES, METHOD_NAMES } from '@vault/emitters/internal';
 
@@ -16,6 +17,22 @@ describe('documentation stays in step with the code', () => {
     }
     const documented = [...doc.matchAll(/^\| (VLT\d{3}) \|/gm)].map((m) => m[1]);
     expect(documented).toEqual(Object.keys(CODES));
+  });
+
+  it("docs/manifest.md's example and docs/cli.md's --json keys list every kind's plural, in the registry's order", () => {
+    const plurals = (layer: (typeof VAULT_LAYERS)[number]): string[] => kindsOfLayer(layer).map((k) => KINDS[k].plural);
+    const manifest = read('docs/manifest.md');
+    for (const layer of VAULT_LAYERS) {
+      const line = manifest.split('\n').find((l) => l.trimStart().startsWith(`"${layer}":`));
+      expect(line, layer).toBeDefined();
+      expect([...line!.slice(line!.indexOf('{')).matchAll(/"(\w+)": \[\]/g)].map((m) => m[1]), layer).toEqual(plurals(layer));
+    }
+    const cli = read('docs/cli.md');
+    for (const layer of ['raw_vault', 'access_layer'] as const) {
+      const row = cli.split('\n').find((l) => l.startsWith(`| \`${layer}\` | \`{`));
+      expect(row, layer).toBeDefined();
+      expect([...row!.slice(row!.indexOf('{'), row!.indexOf('}')).matchAll(/"(\w+)"/g)].map((m) => m[1]), layer).toEqual([...plurals(layer), 'files']);
+    }
   });
 
   it('docs/inference.md lists every inference rule', () => {
