@@ -25,13 +25,19 @@ describe('documentation stays in step with the code', () => {
     for (const layer of VAULT_LAYERS) {
       const line = manifest.split('\n').find((l) => l.trimStart().startsWith(`"${layer}":`));
       expect(line, layer).toBeDefined();
-      expect([...line!.slice(line!.indexOf('{')).matchAll(/"(\w+)": \[\]/g)].map((m) => m[1]), layer).toEqual(plurals(layer));
+      expect(
+        [...line!.slice(line!.indexOf('{')).matchAll(/"(\w+)": \[\]/g)].map((m) => m[1]),
+        layer,
+      ).toEqual(plurals(layer));
     }
     const cli = read('docs/cli.md');
     for (const layer of ['raw_vault', 'access_layer'] as const) {
       const row = cli.split('\n').find((l) => l.startsWith(`| \`${layer}\` | \`{`));
       expect(row, layer).toBeDefined();
-      expect([...row!.slice(row!.indexOf('{'), row!.indexOf('}')).matchAll(/"(\w+)"/g)].map((m) => m[1]), layer).toEqual([...plurals(layer), 'files']);
+      expect(
+        [...row!.slice(row!.indexOf('{'), row!.indexOf('}')).matchAll(/"(\w+)"/g)].map((m) => m[1]),
+        layer,
+      ).toEqual([...plurals(layer), 'files']);
     }
   });
 
