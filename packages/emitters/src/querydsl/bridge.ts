@@ -1,6 +1,7 @@
 /**
- * A bridge table in the Query DSL: a class whose chain starts from its own mapping, joins the
- * snapshot control on the date and each link of its path on the link's hash key, and builds with
+ * A bridge table in the Query DSL: a class whose chain starts from its own mapping, joins each
+ * link of its path on the link's hash key, is built as of its snapshot control's dates
+ * (`.as_of`), and builds with
  * the hash key of the hub the path starts from. The path and the time rule are plain literals of
  * the mapping (docs/querydsl.md, "Bridge tables").
  */
@@ -26,8 +27,9 @@ export function bridgeDsl(bridge: Bridge, ctx: DslContext): EntityDsl {
       ]),
     },
     steps: (scope) => [
-      { method: scope.method('join'), args: [{ code: scope.query('snapshot_control', bridge.snapshotControl) }, { code: scope.joinCondition(SNAPSHOT_COLUMNS.date) }] },
       ...bridge.path.flatMap((e) => (e.kind === 'link' ? [{ method: scope.method('join'), args: [{ code: scope.query('link', e.name) }, { code: scope.joinCondition(e.hashKey) }] }] : [])),
+      // Built for the dates of its snapshot control: the extension vocabulary's `.as_of`.
+      { method: scope.method('as_of'), args: [{ code: scope.query('snapshot_control', bridge.snapshotControl) }] },
     ],
     businessKey: bridge.path[0]!.hashKey,
   };

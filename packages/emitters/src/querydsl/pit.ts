@@ -1,6 +1,7 @@
 /**
  * A point-in-time table in the Query DSL: a class whose chain starts from its own mapping and
- * joins its hub's (link's) mapping on the hash key, the PIT's business key. The mapping holds
+ * joins its hub's (link's) mapping on the hash key, the PIT's business key, as of its snapshot
+ * control's dates (`.as_of`). The mapping holds
  * the snapshot control it is built for, the satellites it points into with its pointer columns,
  * the time rule (`AS_OF_RULE`) and the columns, as plain literals.
  */
@@ -33,7 +34,11 @@ export function pitDsl(pit: Pit, ctx: DslContext): EntityDsl {
         [METADATA_COLUMNS.loadTimestamp, { source_column: null, type: 'timestamptz' }],
       ]),
     },
-    steps: (scope) => [{ method: scope.method('join'), args: [{ code: scope.query(pit.parentKind, pit.parent) }, { code: scope.joinCondition(pit.parentHashKey) }] }],
+    steps: (scope) => [
+      { method: scope.method('join'), args: [{ code: scope.query(pit.parentKind, pit.parent) }, { code: scope.joinCondition(pit.parentHashKey) }] },
+      // Built for the dates of its snapshot control: the extension vocabulary's `.as_of`.
+      { method: scope.method('as_of'), args: [{ code: scope.query('snapshot_control', pit.snapshotControl) }] },
+    ],
     businessKey: pit.parentHashKey,
   };
 }

@@ -6,6 +6,7 @@ from vault_framework import BusinessKey, JoinCondition, Query
 from ..raw_vault.early_warning_signal_business_partner_link_fields import EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_FIELD_MAPPING
 from ..registry import PointInTime
 from .early_warning_signal_business_partner_pit_fields import EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_PIT_FIELD_MAPPING
+from .ews_snapshot_control_fields import EWS_SNAPSHOT_CONTROL_FIELD_MAPPING
 
 
 class EarlyWarningSignalBusinessPartnerPit:
@@ -14,5 +15,6 @@ class EarlyWarningSignalBusinessPartnerPit:
         return (
             Query(EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_PIT_FIELD_MAPPING)
             .join(Query(EARLY_WARNING_SIGNAL_BUSINESS_PARTNER_LINK_FIELD_MAPPING), JoinCondition('early_warning_signal_business_partner_hk'))
+            .as_of(Query(EWS_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_business_vault_pit(PointInTime.EARLY_WARNING_SIGNAL_BUSINESS_PARTNER, BusinessKey('early_warning_signal_business_partner_hk'))
         )

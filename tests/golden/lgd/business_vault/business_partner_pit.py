@@ -6,6 +6,7 @@ from vault_framework import BusinessKey, JoinCondition, Query
 from ..raw_vault.business_partner_hub_fields import BUSINESS_PARTNER_HUB_FIELD_MAPPING
 from ..registry import PointInTime
 from .business_partner_pit_fields import BUSINESS_PARTNER_PIT_FIELD_MAPPING
+from .lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 
 
 class BusinessPartnerPit:
@@ -14,5 +15,6 @@ class BusinessPartnerPit:
         return (
             Query(BUSINESS_PARTNER_PIT_FIELD_MAPPING)
             .join(Query(BUSINESS_PARTNER_HUB_FIELD_MAPPING), JoinCondition('business_partner_hk'))
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_business_vault_pit(PointInTime.BUSINESS_PARTNER, BusinessKey('business_partner_hk'))
         )

@@ -6,6 +6,7 @@ from vault_framework import BusinessKey, JoinCondition, Query
 from ..raw_vault.facility_collateral_link_fields import FACILITY_COLLATERAL_LINK_FIELD_MAPPING
 from ..registry import PointInTime
 from .facility_collateral_pit_fields import FACILITY_COLLATERAL_PIT_FIELD_MAPPING
+from .lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 
 
 class FacilityCollateralPit:
@@ -14,5 +15,6 @@ class FacilityCollateralPit:
         return (
             Query(FACILITY_COLLATERAL_PIT_FIELD_MAPPING)
             .join(Query(FACILITY_COLLATERAL_LINK_FIELD_MAPPING), JoinCondition('facility_collateral_hk'))
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_business_vault_pit(PointInTime.FACILITY_COLLATERAL, BusinessKey('facility_collateral_hk'))
         )

@@ -6,6 +6,7 @@ from vault_framework import BusinessKey, JoinCondition, Query
 from ..raw_vault.facility_hub_fields import FACILITY_HUB_FIELD_MAPPING
 from ..registry import PointInTime
 from .facility_pit_fields import FACILITY_PIT_FIELD_MAPPING
+from .lgd_snapshot_control_fields import LGD_SNAPSHOT_CONTROL_FIELD_MAPPING
 
 
 class FacilityPit:
@@ -14,5 +15,6 @@ class FacilityPit:
         return (
             Query(FACILITY_PIT_FIELD_MAPPING)
             .join(Query(FACILITY_HUB_FIELD_MAPPING), JoinCondition('facility_hk'))
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_business_vault_pit(PointInTime.FACILITY, BusinessKey('facility_hk'))
         )

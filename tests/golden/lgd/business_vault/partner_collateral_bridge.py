@@ -15,8 +15,8 @@ class PartnerCollateralBridge:
     def build_bridge():
         return (
             Query(PARTNER_COLLATERAL_BRIDGE_FIELD_MAPPING)
-            .join(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING), JoinCondition('snapshot_date'))
             .join(Query(FACILITY_BUSINESS_PARTNER_LINK_FIELD_MAPPING), JoinCondition('facility_business_partner_hk'))
             .join(Query(FACILITY_COLLATERAL_LINK_FIELD_MAPPING), JoinCondition('facility_collateral_hk'))
+            .as_of(Query(LGD_SNAPSHOT_CONTROL_FIELD_MAPPING))
             .build_business_vault_bridge(Bridge.PARTNER_COLLATERAL, BusinessKey('business_partner_hk'))
         )
