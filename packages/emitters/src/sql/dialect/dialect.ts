@@ -78,6 +78,8 @@ export interface DateArithmetic {
   readonly dayAfterStart: (date: string) => string;
   /** A timestamp without time zone read as UTC: the instant, comparable with timestamps with time zone. */
   readonly utcInstant: (timestamp: string) => string;
+  /** A window frame over rows ordered by one timestamp with time zone: the rows of the partition strictly before the current row's time. */
+  readonly earlierFrame: string;
 }
 
 export interface Dialect {
