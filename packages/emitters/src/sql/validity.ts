@@ -159,7 +159,8 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
       ? ''
       : read.length === pointerKey.length
         ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
-        : `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM ${table} AS ${q(V.row)} JOIN (${since.pointers.join(' ')}) AS ${q(V.pointer)} ON ${pointerKey.map((c) => `${col(V.row, c)} = ${col(V.pointer, c)}`).join(' AND ')}`;
+        : // A probe of the primary key per pointer: OFFSET 0 keeps the subquery a lookup (joined, the planner would hash the whole table).
+          `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} CROSS JOIN LATERAL (SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${pointerKey.map((c) => `${q(c)} = ${col(V.pointer, c)}`).join(' AND ')} OFFSET 0) AS ${q(V.row)}`;
   const rows =
     since === undefined
       ? table

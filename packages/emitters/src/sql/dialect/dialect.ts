@@ -149,4 +149,10 @@ export interface Dialect {
   /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */
   readonly ledger: (table: SqlTable) => LedgerStatements;
   readonly dates: DateArithmetic;
+  /**
+   * Statements a load that reads whole tables in one pass runs first (a PIT's): settings for the
+   * rest of its transaction, none to keep the session's. PostgreSQL: `SET LOCAL jit = off`, as
+   * compiling the plan's expressions costs more than they run in a plan of sorts and window passes.
+   */
+  readonly wholeTableLoadSettings: ReadonlyArray<Statement>;
 }
