@@ -103,7 +103,14 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
   const time = sinceDay === undefined ? undefined : `(${ts(sinceDay)})`;
   // Incremental: the rows loaded from `time` on, and each key's row valid just before it, by the full intervals.
   const pointers = [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE ${validAt(ctx, 'p', time!)}`];
-  const intervals = time === undefined ? full : validityIntervals(ctx, sat, { time, pointers });
+  // Nothing known before (time NULL, no pointers): every row, as without `since`.
+  const intervals =
+    time === undefined
+      ? validityIntervals(ctx, sat, {
+          time: 'CAST(NULL AS timestamptz)',
+          pointers: [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE FALSE`],
+        })
+      : validityIntervals(ctx, sat, { time, pointers });
   const key = intervals.keys[0]!;
   const hasDelta = sat.deltaOrder !== undefined;
   // Change order, latest first: delta order (NULL latest), then the compared value, then load.

@@ -37,6 +37,7 @@ const A = {
   next: '$next',
   last: '$last',
   pointer: '$pointer',
+  seed: '$seed',
   events: '$events',
   stream: '$stream',
   time: '$t',
@@ -90,11 +91,11 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   // The last cut-off to fill: no row loaded at or after it matters (NULL, nothing to fill: no row is read).
   const last = `(SELECT MAX(${col(A.last, date)}) FROM ${control} AS ${q(A.last)} WHERE ${toFill(A.last)})`;
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
-    time: `COALESCE(${snapshotCutoff(ctx, previous)}, ${ghostLoadTs})`,
+    time: snapshotCutoff(ctx, previous),
     until: snapshotCutoff(ctx, last),
     pointers: [
       `SELECT ${col(A.pointer, columns.hashKey)} AS ${q(key)}, ${col(A.pointer, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
-      `FROM ${table} AS ${q(A.pointer)} WHERE ${col(A.pointer, date)} = ${previous} AND ${col(A.pointer, columns.hashKey)} <> ${zero}`,
+      `FROM ${q(A.seed)} AS ${q(A.pointer)} WHERE ${col(A.pointer, columns.hashKey)} <> ${zero}`,
     ],
   });
   const nullOf = (type: string): string => `CAST(NULL AS ${type})`;
@@ -105,6 +106,14 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const columns = [date, hk, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    // P's rows, read once for every satellite's seed pointers (none on a first fill).
+    if (streamed.length > 0)
+      w.line(
+        `WITH ${q(A.seed)} AS (SELECT ${streamed
+          .flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])
+          .map(q)
+          .join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`,
+      );
     w.line('SELECT');
     w.block(() =>
       commaList(w, [

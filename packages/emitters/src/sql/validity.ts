@@ -42,6 +42,8 @@ export interface ValidityIntervals {
  * valid just before `time` (a PIT's previous snapshot). Every other row loaded before `time` is no
  * later in change order than the one valid then, so intervals over these rows give the same row
  * at every time from `time` on. A key with no pointer must have had no row before `time`.
+ * `time` NULL (nothing known before): every row is read, straight from the table (in the order of
+ * its primary key, which a merge of sorted inputs can use), and `pointers` must give none.
  */
 export interface ValiditySince {
   readonly time: string;
@@ -161,10 +163,16 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
         ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
         : // A probe of the primary key per pointer: OFFSET 0 keeps the subquery a lookup (joined, the planner would hash the whole table).
           `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} CROSS JOIN LATERAL (SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${pointerKey.map((c) => `${q(c)} = ${col(V.pointer, c)}`).join(' AND ')} OFFSET 0) AS ${q(V.row)}`;
+  const untilFilter = since?.until === undefined ? '' : ` AND ${ts} < ${since.until}`;
   const rows =
     since === undefined
       ? table
-      : `(SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${ts} >= ${since.time}${since.until === undefined ? '' : ` AND ${ts} < ${since.until}`} UNION ALL ${pointerRows}) AS ${q(V.recent)}`;
+      : `(${[
+          // One branch or the other runs (a condition without columns is checked once): every row when nothing is known before, else the rows since.
+          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NULL${untilFilter}`,
+          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${ts} >= ${since.time}${untilFilter}`,
+          pointerRows,
+        ].join(' UNION ALL ')}) AS ${q(V.recent)}`;
   const from = t.sets ? `(SELECT DISTINCT ${read.map(q).join(', ')} FROM ${rows}) AS ${q(V.sets)}` : rows;
   // Without a delta order change order is load order: every row is a leader.
   if (deltaType === undefined) return { keys: t.keys, carried: t.carried, lines: [], every: from };
