@@ -163,14 +163,15 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
         ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
         : // A probe of the primary key per pointer: OFFSET 0 keeps the subquery a lookup (joined, the planner would hash the whole table).
           `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} CROSS JOIN LATERAL (SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${pointerKey.map((c) => `${q(c)} = ${col(V.pointer, c)}`).join(' AND ')} OFFSET 0) AS ${q(V.row)}`;
-  const untilFilter = since?.until === undefined ? '' : ` AND ${ts} < ${since.until}`;
+  // `until IS NOT NULL`, like `time IS NULL` and `time IS NOT NULL` below, reads no column: checked once, it skips the scan (a comparison with NULL alone would run it).
+  const untilFilter = since?.until === undefined ? '' : ` AND ${since.until} IS NOT NULL AND ${ts} < ${since.until}`;
   const rows =
     since === undefined
       ? table
       : `(${[
           // One branch or the other runs (a condition without columns is checked once): every row when nothing is known before, else the rows since.
           `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NULL${untilFilter}`,
-          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${ts} >= ${since.time}${untilFilter}`,
+          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NOT NULL AND ${ts} >= ${since.time}${untilFilter}`,
           pointerRows,
         ].join(' UNION ALL ')}) AS ${q(V.recent)}`;
   const from = t.sets ? `(SELECT DISTINCT ${read.map(q).join(', ')} FROM ${rows}) AS ${q(V.sets)}` : rows;
