@@ -43,6 +43,8 @@ const A = {
   last: '$last',
   pointer: '$pointer',
   seed: '$seed',
+  bounds: '$bounds',
+  previous: '$previous',
   events: '$events',
   stream: '$stream',
   time: '$t',
@@ -92,9 +94,12 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
       `${firstKey} < ${snapshotCutoff(ctx, col(c, date))}`,
     ].join(' AND ');
   // P: the latest snapshot filled before the first one to fill (NULL: none).
-  const previous = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
+  const previousQuery = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
   // The last cut-off to fill: no row loaded at or after it matters (NULL, nothing to fill: no row is read).
-  const last = `(SELECT MAX(${col(A.last, date)}) FROM ${control} AS ${q(A.last)} WHERE ${toFill(A.last)})`;
+  const lastQuery = `(SELECT MAX(${col(A.last, date)}) FROM ${control} AS ${q(A.last)} WHERE ${toFill(A.last)})`;
+  // Both computed once for the statement (a WITH query), every satellite's branches reading them.
+  const previous = `(SELECT ${q(A.previous)} FROM ${q(A.bounds)})`;
+  const last = `(SELECT ${q(A.last)} FROM ${q(A.bounds)})`;
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
     time: snapshotCutoff(ctx, previous),
     until: snapshotCutoff(ctx, last),
@@ -111,10 +116,11 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const columns = [date, hk, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
-    // P's rows, read once for every satellite's seed pointers (none on a first fill).
+    // P and the last snapshot to fill, computed once; P's rows, read once for every satellite's seed pointers (none on a first fill).
+    if (streamed.length > 0) w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
     if (streamed.length > 0)
       w.line(
-        `WITH ${q(A.seed)} AS (SELECT ${streamed
+        `${q(A.seed)} AS (SELECT ${streamed
           .flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])
           .map(q)
           .join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`,
