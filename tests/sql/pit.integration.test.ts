@@ -160,7 +160,11 @@ describe('point-in-time tables', () => {
     expect(partner.datedByLoad).toBe(true);
     const link = loads.find((l) => l.kind === 'pit' && l.entity === 'signal_partner')!;
     expect(link.wave).toBeGreaterThan(Math.max(wave('link', 'signal_partner'), wave('effectivity_satellite', 'signal_partner')));
-    expect(link.statements).toHaveLength(1);
+    // A setting for the load's transaction (no parameters), then the one INSERT.
+    expect(link.statements.map((s) => [s.sql.split('\n')[0], s.parameters])).toEqual([
+      ['SET LOCAL jit = off', []],
+      [expect.stringMatching(/^INSERT INTO /), ['load_ts']],
+    ]);
   });
 
   it('fill each snapshot once, after its cut-off, with what the vault knew then', async () => {

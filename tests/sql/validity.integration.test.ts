@@ -9,7 +9,20 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
-import { postgresDialect, quoteLiteral, snapshotCutoff, sqlContext, sqlPlan, tableIdent, entityTable, validAt, validityIntervals, type TimedSatellite } from '@vault/emitters/internal';
+import {
+  cutoffPassed,
+  postgresDialect,
+  quoteLiteral,
+  snapshotCutoff,
+  sqlContext,
+  sqlPlan,
+  tableIdent,
+  entityTable,
+  validAt,
+  validityIntervals,
+  validityLeaders,
+  type TimedSatellite,
+} from '@vault/emitters/internal';
 import { fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -90,7 +103,14 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
   const time = sinceDay === undefined ? undefined : `(${ts(sinceDay)})`;
   // Incremental: the rows loaded from `time` on, and each key's row valid just before it, by the full intervals.
   const pointers = [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE ${validAt(ctx, 'p', time!)}`];
-  const intervals = time === undefined ? full : validityIntervals(ctx, sat, { time, pointers });
+  // Nothing known before (time NULL, no pointers): every row, as without `since`.
+  const intervals =
+    time === undefined
+      ? validityIntervals(ctx, sat, {
+          time: 'CAST(NULL AS timestamptz)',
+          pointers: [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE FALSE`],
+        })
+      : validityIntervals(ctx, sat, { time, pointers });
   const key = intervals.keys[0]!;
   const hasDelta = sat.deltaOrder !== undefined;
   // Change order, latest first: delta order (NULL latest), then the compared value, then load.
@@ -105,6 +125,18 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
     `SELECT concat_ws('|', keys.k, times.t, i.load_ts) AS r FROM ${keys} CROSS JOIN ${times} LEFT JOIN (\n${intervals.lines.join('\n')}\n) AS i ON i."${key}" = keys.k AND ${validAt(ctx, 'i', 'times.t')} ORDER BY 1`,
   );
   expect(fast.rows.map((x) => x.r)).toEqual(naive.rows.map((x) => x.r));
+  // The leaders alone: the row valid at T is the leader loaded last before T. Incremental, bounded
+  // by `until`: the times up to it need no row loaded at or after it.
+  const until = sinceDay === undefined ? undefined : `(${ts(sinceDay + 4)})`;
+  const leaders = time === undefined ? validityLeaders(ctx, sat) : validityLeaders(ctx, sat, { time, pointers, until }, { carried: false });
+  const upTo = until === undefined ? '' : ` WHERE times.t <= ${until}`;
+  const byLeaders = await db.query<{ r: string }>(
+    `SELECT concat_ws('|', keys.k, times.t, (SELECT max(l.load_ts) FROM (\n${leaders.lines.join('\n')}\n) AS l WHERE l."${key}" = keys.k AND l.load_ts < times.t)) AS r FROM ${keys} CROSS JOIN ${times}${upTo} ORDER BY 1`,
+  );
+  const naiveUpTo = await db.query<{ r: string }>(
+    `SELECT concat_ws('|', keys.k, times.t, (SELECT s.load_ts FROM ${table} AS s WHERE s."${key}" = keys.k AND s.load_ts < times.t ORDER BY ${latestFirst} LIMIT 1)) AS r FROM ${keys} CROSS JOIN ${times}${upTo} ORDER BY 1`,
+  );
+  expect(byLeaders.rows.map((x) => x.r)).toEqual(naiveUpTo.rows.map((x) => x.r));
 }
 
 describe('validity intervals', () => {
@@ -145,6 +177,26 @@ describe('validity intervals', () => {
       expect(rows[0]!.t).toBe('2024-04-01 00:00');
     } finally {
       await db.query('RESET TIME ZONE');
+    }
+  });
+
+  test('the sargable filter on cut-offs is cut-off <= t, in any session time zone', async () => {
+    const m = await ready();
+    const ctx = sqlContext(m, postgresDialect);
+    const dates = `(SELECT DATE '2024-02-26' + g AS d FROM generate_series(0, 6) AS g) AS dates`;
+    const times = `(SELECT t FROM generate_series(TIMESTAMPTZ '2024-02-26 00:00:00+00', TIMESTAMPTZ '2024-03-05 00:00:00+00', INTERVAL '37 minutes') AS t UNION ALL VALUES (TIMESTAMPTZ '2024-03-01 00:00:00+00'), (TIMESTAMPTZ '2024-02-29 23:59:59.999999+00'), (TIMESTAMPTZ 'infinity'), (TIMESTAMPTZ '-infinity')) AS times`;
+    for (const zone of ['UTC', 'Pacific/Kiritimati', 'America/St_Johns', 'Pacific/Pago_Pago', 'Asia/Kathmandu']) {
+      await db.query(`SET TIME ZONE '${zone}'`);
+      try {
+        const { rows } = await db.query<{ n: number; wrong: number; passed: number }>(
+          `SELECT CAST(count(*) AS int) AS n, CAST(count(*) FILTER (WHERE (${snapshotCutoff(ctx, 'dates.d')} <= times.t) IS DISTINCT FROM (${cutoffPassed(ctx, 'dates.d', 'times.t')})) AS int) AS wrong, CAST(count(*) FILTER (WHERE ${cutoffPassed(ctx, 'dates.d', 'times.t')}) AS int) AS passed FROM ${dates} CROSS JOIN ${times}`,
+        );
+        expect(rows[0]!.wrong).toBe(0);
+        expect(rows[0]!.passed).toBeGreaterThan(0);
+        expect(rows[0]!.passed).toBeLessThan(rows[0]!.n);
+      } finally {
+        await db.query('RESET TIME ZONE');
+      }
     }
   });
 });

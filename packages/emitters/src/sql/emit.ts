@@ -157,8 +157,8 @@ function landingReads(ctx: SqlContext, tables: ReadonlyArray<string>): ReadonlyA
 
 /** An entity's load: its statements' text, every table they read (`SqlLoad.sources`), its missing-key count. */
 interface EntityLoad {
-  /** Each loads the entity's table, or the table it names (a satellite's register). */
-  readonly statements: ReadonlyArray<Statement | { readonly sql: Statement; readonly relation: SqlTable }>;
+  /** Each loads the entity's table, or the table it names (a satellite's register); or is a setting for the load's transaction (no parameters, no rows). */
+  readonly statements: ReadonlyArray<Statement | { readonly sql: Statement; readonly relation: SqlTable } | { readonly setting: Statement }>;
   readonly reads: ReadonlyArray<SqlTable>;
   readonly missingKeys?: Statement | undefined;
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
@@ -207,7 +207,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
-  pit: (p, ctx) => ({ statements: [pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
+  pit: (p, ctx) => ({ statements: [...ctx.dialect.wholeTableLoadSettings.map((setting) => ({ setting })), pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
   bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
@@ -253,11 +253,13 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         wave: i,
         table: tableText(target),
         target,
-        // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER).
+        // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER); a setting takes none.
         statements: load.statements.map((st) =>
           typeof st === 'string'
             ? sqlStatement('load', st, { entity: e, relation: target, parameters: ['load_ts'] })
-            : sqlStatement('load', st.sql, { entity: e, relation: st.relation, parameters: ['load_ts'] }),
+            : 'setting' in st
+              ? sqlStatement('load', st.setting, { entity: e })
+              : sqlStatement('load', st.sql, { entity: e, relation: st.relation, parameters: ['load_ts'] }),
         ),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),

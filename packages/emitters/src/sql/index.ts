@@ -16,4 +16,15 @@ export { modelViews, type ModelView } from './views.js';
 export { MISSING_KEYS_COLUMN } from './load.js';
 export { DUPLICATES_COLUMNS, DUPLICATES_TABLE_NAME, duplicatesLiteral, duplicatesTable } from './duplicates.js';
 export { sqlContext, type SqlContext } from './context.js';
-export { VALIDITY_COLUMNS, snapshotCutoff, validAt, validityIntervals, type TimedSatellite, type ValidityIntervals } from './validity.js';
+export {
+  VALIDITY_COLUMNS,
+  cutoffPassed,
+  snapshotCutoff,
+  validAt,
+  validityIntervals,
+  validityLeaders,
+  type TimedSatellite,
+  type ValidityIntervals,
+  type ValidityLeaders,
+  type ValiditySince,
+} from './validity.js';

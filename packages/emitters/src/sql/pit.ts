@@ -3,8 +3,12 @@
  * insert-only. It fills each snapshot of the snapshot control whose cut-off has passed by the
  * batch load timestamp (`cut-off <= $1`) and that has no PIT row yet (a probe of the primary
  * key's leading column): every key of the hub (link) loaded before the cut-off, and per
- * satellite the pointer (key, load_ts) of its row valid at the cut-off (`validityIntervals`,
- * `validAt`: the time rule of docs/sql.md, "As of a snapshot"), the ghost pointer when none is.
+ * satellite the pointer (key, load_ts) of its row valid at the cut-off (the time rule of
+ * docs/sql.md, "As of a snapshot"), the ghost pointer when none is. The pointers come from one
+ * window pass: per key, a stream in time order of its snapshot rows (at their cut-off) and each
+ * satellite's leaders (`validityLeaders`, at their load_ts); the pointer is the greatest leader
+ * load_ts strictly before the cut-off (`Dialect.dates.earlierFrame`). An effectivity satellite,
+ * keyed by its driving key, is joined by its intervals (`validityIntervals`, `validAt`).
  *
  * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
  * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
@@ -12,22 +16,40 @@
  *
  * Incremental: the snapshots to fill all come after the latest snapshot filled before them (P).
  * From P's cut-off on, a satellite's validity is decided by its rows loaded since and the rows
- * P's pointers name (`ValiditySince`), so the load sorts only those, not every row again; with
- * no P (the first fill) it reads every row. A snapshot without rows at all (no key was known by
+ * P's pointers name (`ValiditySince`, P's rows read once), and none loaded after the last
+ * cut-off to fill matters, so the load sorts only those, not every row again; with no P (the
+ * first fill) it reads every row straight from the tables. A snapshot without rows at all (no key was known by
  * its cut-off) is never a snapshot to fill. An effectivity satellite always reads every row: a
  * link PIT points into it only for the link its driving key's valid row names, which may be none
  * (a relationship ended), so P's rows do not name every driving key's valid row.
  */
 import { METADATA_COLUMNS, type Pit, type PitSatellite } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
-import { pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
+import { hashType, pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { snapshotCutoff, validAt, validityIntervals, type TimedSatellite, type ValiditySince } from './validity.js';
+import { cutoffPassed, snapshotCutoff, validAt, validityIntervals, validityLeaders, type TimedSatellite, type ValiditySince } from './validity.js';
 
 /** Working names: `$` never occurs in a spec's names. */
-const A = { snapshots: '$snapshot', keys: '$key', control: '$control', filled: '$filled', cutOff: '$cut_off', known: '$known', next: '$next', previous: '$previous', pointer: '$pointer' } as const;
+const A = {
+  snapshots: '$snapshot',
+  keys: '$key',
+  control: '$control',
+  filled: '$filled',
+  cutOff: '$cut_off',
+  known: '$known',
+  next: '$next',
+  last: '$last',
+  pointer: '$pointer',
+  seed: '$seed',
+  bounds: '$bounds',
+  previous: '$previous',
+  events: '$events',
+  stream: '$stream',
+  time: '$t',
+  window: '$earlier',
+} as const;
 
 /** The satellites of a model by kind and name, built once per list. */
 const byName = new WeakMap<ReadonlyArray<TimedSatellite>, ReadonlyMap<string, TimedSatellite>>();
@@ -48,68 +70,119 @@ export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
 
 export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const { col, quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
+  const { dialect } = ctx;
   const table = tableIdent(entityTable(ctx, pit.kind, pit.name));
   const control = tableIdent(entityTable(ctx, 'snapshot_control', pit.snapshotControl));
   const parent = tableIdent(entityTable(ctx, pit.parentKind, pit.parent));
-  const $1 = ctx.dialect.loadTimestamp.sql;
+  const $1 = dialect.loadTimestamp.sql;
   const zero = quoteLiteral(ctx.zeroHash);
-  const ghostLoadTs = ctx.dialect.ghostValue({ kind: 'timestamptz' });
+  const ghostLoadTs = dialect.ghostValue({ kind: 'timestamptz' });
   const date = SNAPSHOT_COLUMNS.date;
-  const cutOff = col(A.snapshots, A.cutOff);
-  const key = col(A.keys, pit.parentHashKey);
-  const pointers = pit.satellites.map((s, i) => ({ satellite: timedSatellite(ctx, s), alias: `$v${i + 1}`, columns: pitPointerColumns(s) }));
-  const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, pit.parentHashKey)} <> ${zero})`;
+  const hk = pit.parentHashKey;
+  const pointers = pit.satellites.map((s, i) => ({ satellite: timedSatellite(ctx, s), alias: `$v${i + 1}`, event: `$s${i + 1}`, pointer: `$p${i + 1}`, columns: pitPointerColumns(s) }));
+  // Effectivity satellites are keyed by the driving key: their pointer comes from an interval join; the others', from the stream.
+  const streamed = pointers.filter((p) => p.satellite.kind !== 'effectivity_satellite');
+  const joined = pointers.filter((p) => p.satellite.kind === 'effectivity_satellite');
+  const drivingKeys = [...new Set(joined.flatMap((p) => validityIntervals(ctx, p.satellite).keys))].filter((k) => k !== hk);
+  const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, hk)} <> ${zero})`;
   // A snapshot to fill: past its cut-off, without rows yet, and with a key known by then.
   const toFill = (c: string): string =>
     [
-      `${snapshotCutoff(ctx, col(c, date))} <= ${$1}`,
+      cutoffPassed(ctx, col(c, date), $1),
       `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(c, date)})`,
       // The first key's load, once for the statement (no key yet: NULL, nothing to fill).
       `${firstKey} < ${snapshotCutoff(ctx, col(c, date))}`,
     ].join(' AND ');
   // P: the latest snapshot filled before the first one to fill (NULL: none).
-  const previous = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
+  const previousQuery = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
+  // The last cut-off to fill: no row loaded at or after it matters (NULL, nothing to fill: no row is read).
+  const lastQuery = `(SELECT MAX(${col(A.last, date)}) FROM ${control} AS ${q(A.last)} WHERE ${toFill(A.last)})`;
+  // Both computed once for the statement (a WITH query), every satellite's branches reading them.
+  const previous = `(SELECT ${q(A.previous)} FROM ${q(A.bounds)})`;
+  const last = `(SELECT ${q(A.last)} FROM ${q(A.bounds)})`;
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
-    time: `COALESCE(${snapshotCutoff(ctx, previous)}, ${ghostLoadTs})`,
+    time: snapshotCutoff(ctx, previous),
+    until: snapshotCutoff(ctx, last),
     pointers: [
       `SELECT ${col(A.pointer, columns.hashKey)} AS ${q(key)}, ${col(A.pointer, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
-      `FROM ${table} AS ${q(A.pointer)} WHERE ${col(A.pointer, date)} = ${previous} AND ${col(A.pointer, columns.hashKey)} <> ${zero}`,
+      `FROM ${q(A.seed)} AS ${q(A.pointer)} WHERE ${col(A.pointer, columns.hashKey)} <> ${zero}`,
     ],
   });
-  const columns = [date, pit.parentHashKey, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
+  const nullOf = (type: string): string => `CAST(NULL AS ${type})`;
+  const timestampType = dialect.columnType({ kind: 'timestamptz' });
+  const hashKeyType = dialect.columnType(hashType(ctx.model.hashing.algorithm));
+  const key = col(A.stream, hk);
+  const cutOff = col(A.stream, A.time);
+  const columns = [date, hk, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    // P and the last snapshot to fill, computed once; P's rows, read once for every satellite's seed pointers (none on a first fill).
+    if (streamed.length > 0) w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
+    if (streamed.length > 0)
+      w.line(
+        `${q(A.seed)} AS (SELECT ${streamed
+          .flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])
+          .map(q)
+          .join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`,
+      );
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
-        col(A.snapshots, date),
+        col(A.stream, date),
         key,
         // A satellite with no row valid at the cut-off: the ghost pointer (its ghost record's key and load_ts).
-        // Every kind holds the parent's hash key under its name; an effectivity satellite, the link hash key its start row begins.
-        ...pointers.flatMap(({ satellite, alias }) => [`COALESCE(${col(alias, satellite.parentHashKey)}, ${zero})`, `COALESCE(${col(alias, METADATA_COLUMNS.loadTimestamp)}, ${ghostLoadTs})`]),
+        ...pointers.flatMap(({ satellite, alias, pointer }) =>
+          satellite.kind === 'effectivity_satellite'
+            ? // An effectivity satellite holds the link hash key its start row begins.
+              [`COALESCE(${col(alias, satellite.parentHashKey)}, ${zero})`, `COALESCE(${col(alias, METADATA_COLUMNS.loadTimestamp)}, ${ghostLoadTs})`]
+            : [`CASE WHEN ${col(A.stream, pointer)} IS NULL THEN ${zero} ELSE ${key} END`, `COALESCE(${col(A.stream, pointer)}, ${ghostLoadTs})`],
+        ),
         $1,
       ]),
     );
-    // The snapshots to fill: past their cut-off, without rows yet.
+    // One stream per key in time order: the key at each snapshot to fill (at its cut-off) and each
+    // satellite's leaders (at their load_ts). A satellite's pointer at a cut-off is the load_ts of
+    // its latest leader loaded before it: leaders' load_ts grow in leader order, so it is their
+    // running maximum over the earlier rows. No interval, no join: the leaders come in key order.
     w.line('FROM (');
     w.block(() => {
-      w.line(`SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)}`);
-      w.line(`FROM ${control} AS ${q(A.control)}`);
-      w.line(`WHERE ${toFill(A.control)}`);
+      const carried = [hk, date, A.time, ...drivingKeys];
+      w.line(`SELECT ${[...carried.map((c) => col(A.events, c)), ...streamed.map((p) => `max(${col(A.events, p.event)}) OVER ${q(A.window)} AS ${q(p.pointer)}`)].join(', ')}`);
+      w.line('FROM (');
+      w.block(() => {
+        // The snapshots to fill, and the keys known at each: loaded before its cut-off, never the zero key (the ghost record).
+        w.line(
+          `SELECT ${[col(A.keys, hk), col(A.snapshots, date), `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}`, ...drivingKeys.map((k) => col(A.keys, k)), ...streamed.map((p) => `${nullOf(timestampType)} AS ${q(p.event)}`)].join(', ')}`,
+        );
+        w.line(
+          `FROM (SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${toFill(A.control)}) AS ${q(A.snapshots)}`,
+        );
+        w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${col(A.snapshots, A.cutOff)} AND ${col(A.keys, hk)} <> ${zero}`);
+        for (const { satellite, alias, event, columns: pointer } of streamed) {
+          const leaders = validityLeaders(ctx, satellite, since(pointer, satellite.parentHashKey), { carried: false });
+          const ts = col(alias, METADATA_COLUMNS.loadTimestamp);
+          w.line('UNION ALL');
+          w.line(
+            `SELECT ${[col(alias, leaders.keys[0] ?? satellite.parentHashKey), nullOf(dialect.columnType({ kind: 'date' })), ts, ...drivingKeys.map(() => nullOf(hashKeyType)), ...streamed.map((p) => (p.event === event ? ts : nullOf(timestampType)))].join(', ')}`,
+          );
+          w.line('FROM (');
+          w.block(() => leaders.lines.forEach((l) => w.line(l)));
+          w.line(`) AS ${q(alias)}`);
+        }
+      });
+      w.line(`) AS ${q(A.events)}`);
+      if (streamed.length > 0) w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
     });
-    w.line(`) AS ${q(A.snapshots)}`);
-    // The keys known at each: loaded before its cut-off, never the zero key (the ghost record).
-    w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${cutOff} AND ${key} <> ${zero}`);
-    for (const { satellite, alias, columns: pointer } of pointers) {
-      const intervals = validityIntervals(ctx, satellite, satellite.kind === 'effectivity_satellite' ? undefined : since(pointer, satellite.parentHashKey));
-      // An effectivity satellite is keyed by the driving hubs: its pointer is the driving key's valid start row when that row begins this link's relationship.
-      const on =
-        satellite.kind === 'effectivity_satellite'
-          ? [...intervals.keys.map((k) => `${col(alias, k)} = ${col(A.keys, k)}`), `${col(alias, satellite.parentHashKey)} = ${key}`]
-          : intervals.keys.map((k) => `${col(alias, k)} = ${key}`);
+    w.line(`) AS ${q(A.stream)}`);
+    for (const { satellite, alias } of joined) {
+      const intervals = validityIntervals(ctx, satellite);
+      // Its pointer: the driving key's valid start row when that row begins this link's relationship.
+      const on = [...intervals.keys.map((k) => `${col(alias, k)} = ${col(A.stream, k)}`), `${col(alias, satellite.parentHashKey)} = ${key}`];
       w.line('LEFT JOIN (');
       w.block(() => intervals.lines.forEach((l) => w.line(l)));
       w.line(`) AS ${q(alias)} ON ${[...on, validAt(ctx, alias, cutOff)].join(' AND ')}`);
     }
+    // The stream's rows of the snapshots: the leaders' rows only fed the running maxima.
+    w.line(`WHERE ${col(A.stream, date)} IS NOT NULL`);
   });
 }

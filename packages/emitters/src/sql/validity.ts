@@ -42,10 +42,18 @@ export interface ValidityIntervals {
  * valid just before `time` (a PIT's previous snapshot). Every other row loaded before `time` is no
  * later in change order than the one valid then, so intervals over these rows give the same row
  * at every time from `time` on. A key with no pointer must have had no row before `time`.
+ * `time` NULL (nothing known before): every row is read, straight from the table (in the order of
+ * its primary key, which a merge of sorted inputs can use), and `pointers` must give none.
  */
 export interface ValiditySince {
   readonly time: string;
   readonly pointers: ReadonlyArray<string>;
+  /**
+   * When set, the latest time the caller asks about is before it: rows loaded at or after it are
+   * not read (NULL: none is). A leader is decided by the rows loaded before it alone, so the
+   * leaders before `until` are the same.
+   */
+  readonly until?: string;
 }
 
 /** Working names: `$` never occurs in a spec's names. */
@@ -54,6 +62,15 @@ const V = { rank: '$change_rank', before: '$ranked_before', sets: '$sets', ranke
 /** The cut-off of snapshot date `dateSql`: the start of the next day in UTC. */
 export function snapshotCutoff(ctx: SqlContext, dateSql: string): string {
   return ctx.dialect.dates.dayAfterStart(dateSql);
+}
+
+/**
+ * The condition that snapshot date `dateSql`'s cut-off is at or before time `t` (`cut-off <= t`),
+ * in a form an index on the date serves: the start of day D + 1 in UTC is at or before t exactly
+ * when D + 1 is at most t's date in UTC, that is when D is before it (whatever the session's zone).
+ */
+export function cutoffPassed(ctx: SqlContext, dateSql: string, t: string): string {
+  return `${dateSql} < ${ctx.dialect.dates.dateOf(t)}`;
 }
 
 /** The condition that the interval read through `alias` holds at time `t` (the row loaded before `t` and valid then). */
@@ -94,33 +111,72 @@ function deltaOrderType(ctx: SqlContext, sat: TimedSatellite): ReturnType<typeof
   return sourceColumn(ctx, sat.source.table, sat.deltaOrder).type;
 }
 
+/** The leader rows (sets) of a satellite: its key columns, `load_ts` and the carried columns, one row per leader. */
+export interface ValidityLeaders {
+  /** The key columns: the parent hash key, or an effectivity satellite's driving hub hash keys. */
+  readonly keys: ReadonlyArray<string>;
+  /** An effectivity satellite's link hash key, a status tracking satellite's `is_deleted`; none for the others (and none when not asked for). */
+  readonly carried: ReadonlyArray<string>;
+  /** A subquery, without parentheses or alias, giving keys, `load_ts` and the carried columns of each leader. */
+  readonly lines: ReadonlyArray<string>;
+}
+
 /**
- * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, the intervals
- * that decide validity from its time on, read from few rows.
- * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
+ * The leaders of `sat`'s rows (sets), the rows whose load starts an interval: with a delta
+ * order, the rows later in change order than every row of their key loaded before them; without
+ * one, every row (set). With `since`, the leaders that decide validity from its time on, read from
+ * few rows. `carried: false` leaves out the carried columns, so that without a delta order the
+ * pointers of `since` are read as they are, without looking their rows up.
+ * @example validityLeaders(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts" FROM "raw_vault"."sat_h"'
  */
-export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince): ValidityIntervals {
-  const { as, col, quoteIdent: q, tableIdent } = ctx.sql;
-  const t = timing(sat);
+export function validityLeaders(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince, options: { readonly carried?: boolean } = {}): ValidityLeaders {
+  const { every, ...leaders } = leaderRows(ctx, sat, since, options);
+  return every === undefined ? leaders : { ...leaders, lines: [`SELECT ${[...leaders.keys, METADATA_COLUMNS.loadTimestamp, ...leaders.carried].map(ctx.sql.quoteIdent).join(', ')}`, `FROM ${every}`] };
+}
+
+/** The leaders, and when every row (set) is one (no delta order), the rows they are read from. */
+function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince | undefined, options: { readonly carried?: boolean }): ValidityLeaders & { readonly every: string | undefined } {
+  const { col, quoteIdent: q, tableIdent } = ctx.sql;
+  const t0 = timing(sat);
+  const t = options.carried === false ? { ...t0, carried: [] } : t0;
   const ts = q(METADATA_COLUMNS.loadTimestamp);
   const partition = t.keys.map(q).join(', ');
   const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
   const deltaType = deltaOrderType(ctx, sat);
   const kept = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...t.carried].map(q);
   // A multi-active satellite's sets, each once: the rows of one key and load_ts share the set hashdiff.
-  const setColumns = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]), ...(t.compared === undefined ? [] : [t.compared]), ...t.carried];
+  // Without a delta order change order is load order: the compared value is not read.
+  const setColumns = [
+    ...t.keys,
+    METADATA_COLUMNS.loadTimestamp,
+    ...(deltaType === undefined ? [] : [DELTA_ORDER_COLUMN]),
+    ...(deltaType === undefined || t.compared === undefined ? [] : [t.compared]),
+    ...t.carried,
+  ];
   const read = [...new Set(setColumns)];
+  const pointerKey = [...t.keys, METADATA_COLUMNS.loadTimestamp];
+  // Without a delta order or carried columns, a pointer names all the leader needs: no look-up of its row.
+  const pointerRows =
+    since === undefined
+      ? ''
+      : read.length === pointerKey.length
+        ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
+        : // A probe of the primary key per pointer: OFFSET 0 keeps the subquery a lookup (joined, the planner would hash the whole table).
+          `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} CROSS JOIN LATERAL (SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${pointerKey.map((c) => `${q(c)} = ${col(V.pointer, c)}`).join(' AND ')} OFFSET 0) AS ${q(V.row)}`;
+  // `until IS NOT NULL`, like `time IS NULL` and `time IS NOT NULL` below, reads no column: checked once, it skips the scan (a comparison with NULL alone would run it).
+  const untilFilter = since?.until === undefined ? '' : ` AND ${since.until} IS NOT NULL AND ${ts} < ${since.until}`;
   const rows =
     since === undefined
       ? table
-      : `(SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${ts} >= ${since.time} UNION ALL SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM ${table} AS ${q(V.row)} JOIN (${since.pointers.join(' ')}) AS ${q(V.pointer)} ON ${[...t.keys, METADATA_COLUMNS.loadTimestamp].map((c) => `${col(V.row, c)} = ${col(V.pointer, c)}`).join(' AND ')}) AS ${q(V.recent)}`;
+      : `(${[
+          // One branch or the other runs (a condition without columns is checked once): every row when nothing is known before, else the rows since.
+          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NULL${untilFilter}`,
+          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NOT NULL AND ${ts} >= ${since.time}${untilFilter}`,
+          pointerRows,
+        ].join(' UNION ALL ')}) AS ${q(V.recent)}`;
   const from = t.sets ? `(SELECT DISTINCT ${read.map(q).join(', ')} FROM ${rows}) AS ${q(V.sets)}` : rows;
-  const interval = (source: ReadonlyArray<string>): ReadonlyArray<string> => [
-    `SELECT ${[...kept, as(ts, VALIDITY_COLUMNS.from), as(`lead(${ts}) OVER (PARTITION BY ${partition} ORDER BY ${ts})`, VALIDITY_COLUMNS.to)].join(', ')}`,
-    ...(source.length === 1 ? [`FROM ${source[0]!}`] : ['FROM (', ...source.map((l) => `  ${l}`), `) AS ${q(V.leaders)}`]),
-  ];
   // Without a delta order change order is load order: every row is a leader.
-  if (deltaType === undefined) return { keys: t.keys, carried: t.carried, lines: interval([from]) };
+  if (deltaType === undefined) return { keys: t.keys, carried: t.carried, lines: [], every: from };
   const changeOrder = [`${orderTerm(ctx.dialect, q(DELTA_ORDER_COLUMN), deltaType)} NULLS LAST`, ...(t.compared === undefined ? [] : [q(t.compared)]), ts].join(', ');
   const rank = q(V.rank);
   const before = q(V.before);
@@ -128,16 +184,33 @@ export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: 
   return {
     keys: t.keys,
     carried: t.carried,
-    lines: interval([
+    every: undefined,
+    lines: [
       `SELECT ${kept.join(', ')}`,
       'FROM (',
-      `  SELECT ${[...kept, rank, as(`max(${rank}) OVER (PARTITION BY ${partition} ORDER BY ${ts} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)`, V.before)].join(', ')}`,
+      `  SELECT ${[...kept, rank, `max(${rank}) OVER (PARTITION BY ${partition} ORDER BY ${ts} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ${before}`].join(', ')}`,
       '  FROM (',
-      `    SELECT ${[...kept, as(`row_number() OVER (PARTITION BY ${partition} ORDER BY ${changeOrder})`, V.rank)].join(', ')}`,
+      `    SELECT ${[...kept, `row_number() OVER (PARTITION BY ${partition} ORDER BY ${changeOrder}) AS ${rank}`].join(', ')}`,
       `    FROM ${from}`,
       `  ) AS ${q(V.ranked)}`,
-      `) AS ${q(V.before)}`,
+      `) AS ${before}`,
       `WHERE ${before} IS NULL OR ${rank} > ${before}`,
-    ]),
+    ],
   };
+}
+
+/**
+ * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, the intervals
+ * that decide validity from its time on, read from few rows.
+ * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
+ */
+export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince): ValidityIntervals {
+  const { as, quoteIdent: q } = ctx.sql;
+  const leaders = leaderRows(ctx, sat, since, {});
+  const ts = q(METADATA_COLUMNS.loadTimestamp);
+  const kept = [...leaders.keys, METADATA_COLUMNS.loadTimestamp, ...leaders.carried].map(q);
+  const select = `SELECT ${[...kept, as(ts, VALIDITY_COLUMNS.from), as(`lead(${ts}) OVER (PARTITION BY ${leaders.keys.map(q).join(', ')} ORDER BY ${ts})`, VALIDITY_COLUMNS.to)].join(', ')}`;
+  // Without a delta order the leaders are the rows themselves: read from them directly.
+  if (leaders.every !== undefined) return { keys: leaders.keys, carried: leaders.carried, lines: [select, `FROM ${leaders.every}`] };
+  return { keys: leaders.keys, carried: leaders.carried, lines: [select, 'FROM (', ...leaders.lines.map((l) => `  ${l}`), `) AS ${q(V.leaders)}`] };
 }

@@ -78,6 +78,8 @@ export interface DateArithmetic {
   readonly dayAfterStart: (date: string) => string;
   /** A timestamp without time zone read as UTC: the instant, comparable with timestamps with time zone. */
   readonly utcInstant: (timestamp: string) => string;
+  /** A window frame over rows ordered by one timestamp with time zone: the rows of the partition strictly before the current row's time. */
+  readonly earlierFrame: string;
 }
 
 export interface Dialect {
@@ -147,4 +149,10 @@ export interface Dialect {
   /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */
   readonly ledger: (table: SqlTable) => LedgerStatements;
   readonly dates: DateArithmetic;
+  /**
+   * Statements a load that reads whole tables in one pass runs first (a PIT's): settings for the
+   * rest of its transaction, none to keep the session's. PostgreSQL: `SET LOCAL jit = off`, as
+   * compiling the plan's expressions costs more than they run in a plan of sorts and window passes.
+   */
+  readonly wholeTableLoadSettings: ReadonlyArray<Statement>;
 }

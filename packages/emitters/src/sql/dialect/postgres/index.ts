@@ -108,4 +108,6 @@ export const postgresDialect: Dialect = {
   proceduralBlock,
   ledger: ledgerStatements,
   dates,
+  // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
+  wholeTableLoadSettings: ['SET LOCAL jit = off'],
 };
