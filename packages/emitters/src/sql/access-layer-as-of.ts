@@ -10,7 +10,7 @@
  * at then; the business satellite's history row valid then (business-history.ts); and the
  * business hub's (link's) filter and the reporting view's filter applied to those values.
  */
-import type { BusinessLink, PresentationView, ReportingView, SnapshotControl } from '@vault/core';
+import type { BusinessLink, Filter, PresentationView, ReportingView, SnapshotControl } from '@vault/core';
 import { METADATA_COLUMNS } from '@vault/core';
 import { IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
@@ -77,38 +77,29 @@ function effectiveAt(ctx: SqlContext, link: BusinessLink, cutoff: string): strin
   return `EXISTS (SELECT 1 FROM (${v.lines.join(' ')}) AS ${q('e')} WHERE ${on.join(' AND ')})`;
 }
 
-/** The business hub's (link's) own filter over the values then, if it has one. */
-function offerFilter(ctx: SqlContext, o: Offer): ReadonlyArray<string> {
-  return o.entity.filter === undefined ? [] : [filterSql(ctx, o.entity.filter, offeredScope(ctx, 'b', o.keys, o.sat, 's'))];
+/**
+ * The as-of view of `view` over offer `o`: its columns, with the business hub's (link's) own
+ * filter, and the view's (`own`, a reporting view's), over the values then.
+ */
+function asOfViewOf(ctx: SqlContext, control: SnapshotControl, view: PresentationView | ReportingView, o: Offer, own: Filter | undefined): Statement {
+  const filters = [o.entity.filter, own].filter((f): f is Filter => f !== undefined).map((f) => filterSql(ctx, f, offeredScope(ctx, 'b', o.keys, o.sat, 's')));
+  return createView(
+    ctx,
+    asOfView(ctx, view),
+    asOfQuery(
+      ctx,
+      control,
+      o,
+      view.columns.map((c) => offeredColumn(ctx, o, c)),
+      filters,
+    ),
+  );
 }
 
 export function presentationAsOfView(ctx: SqlContext, control: SnapshotControl, view: PresentationView): Statement {
-  const o = offer(ctx, 'business_hub', view.businessHub);
-  return createView(
-    ctx,
-    asOfView(ctx, view),
-    asOfQuery(
-      ctx,
-      control,
-      o,
-      view.columns.map((c) => offeredColumn(ctx, o, c)),
-      offerFilter(ctx, o),
-    ),
-  );
+  return asOfViewOf(ctx, control, view, offer(ctx, 'business_hub', view.businessHub), undefined);
 }
 
 export function reportingAsOfView(ctx: SqlContext, control: SnapshotControl, view: ReportingView): Statement {
-  const o = offer(ctx, view.fromKind, view.from);
-  const own = view.filter === undefined ? [] : [filterSql(ctx, view.filter, offeredScope(ctx, 'b', o.keys, o.sat, 's'))];
-  return createView(
-    ctx,
-    asOfView(ctx, view),
-    asOfQuery(
-      ctx,
-      control,
-      o,
-      view.columns.map((c) => offeredColumn(ctx, o, c)),
-      [...offerFilter(ctx, o), ...own],
-    ),
-  );
+  return asOfViewOf(ctx, control, view, offer(ctx, view.fromKind, view.from), view.filter);
 }
