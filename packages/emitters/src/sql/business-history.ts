@@ -20,11 +20,11 @@ import { IS_DELETED_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { businessSatelliteReads, writeBusinessSatellite } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
-import { lookupColumns, lookupJoins } from './lookups.js';
+import { lookupJoins } from './lookups.js';
 import { deletedWhen, statusGroups, type StatusGroup } from './status.js';
 import { businessHistoryView, entityTable } from './names.js';
 import { commaList, type Statement } from './sql-writer.js';
-import { validityIntervals, VALIDITY_COLUMNS, type TimedSatellite } from './validity.js';
+import { validFromOn, validityIntervals, VALIDITY_COLUMNS, type TimedSatellite } from './validity.js';
 import { createView } from './views.js';
 
 /** The status groups of the business satellite's parent (status.ts); none for a business link over events. */
@@ -51,8 +51,8 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
   const trackerAlias = (i: number): string => `x${i + 1}`;
   const [from, to] = [VALIDITY_COLUMNS.from, VALIDITY_COLUMNS.to];
   const changeAt = col('t', from);
-  /** The interval read through `alias` holds from the change point on: it started then or before, and ends after it. */
-  const holds = (alias: string): string => `${col(alias, from)} <= ${changeAt} AND (${col(alias, to)} IS NULL OR ${col(alias, to)} > ${changeAt})`;
+  /** The interval read through `alias` holds from the change point on. */
+  const holds = (alias: string): string => validFromOn(ctx, alias, changeAt);
   /** `(<intervals of s>) AS "alias"`. */
   const intervals = (w: CodeWriter, s: TimedSatellite, alias: string, join: string): void => {
     w.line(`${join}(`);
@@ -71,9 +71,7 @@ export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatel
         col('t', from),
         col('t', to),
         as(`${col('t', to)} IS NULL`, VALIDITY_COLUMNS.isCurrent),
-        ...reads.metadata,
-        ...sat.columns.map((c) => as(reads.columnSql(c.name), c.name)),
-        ...lookupColumns(ctx, sat),
+        ...reads.values,
         ...(deleted === undefined ? [] : [as(deleted, KEY_IS_DELETED)]),
       ]),
     );

@@ -68,8 +68,8 @@ export interface BusinessSatelliteReads {
   readonly keys: ReadonlyArray<Column>;
   /** A column of the business satellite as its raw satellite holds it. */
   readonly columnSql: (name: string) => string;
-  /** The base's load_ts and record_source: the latest of the raw rows', the parent's when it has none. */
-  readonly metadata: ReadonlyArray<string>;
+  /** The base's values after its keys: load_ts and record_source (the latest of the raw rows', the parent's when it has none), the satellite columns, the looked-up descriptions. */
+  readonly values: ReadonlyArray<string>;
 }
 
 export function businessSatelliteReads(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): BusinessSatelliteReads {
@@ -80,20 +80,23 @@ export function businessSatelliteReads(ctx: SqlContext, sat: BusinessSatellite |
   const latest = (column: string): ReadonlyArray<string> => sat.satellites.map((s) => col(aliases.get(s)!, column));
   const loadTs = latest(METADATA_COLUMNS.loadTimestamp);
   const byColumn = new Map(sat.columns.map((c) => [c.name, c] as const));
+  const columnSql = (name: string): string => {
+    const c = byColumn.get(name)!;
+    const alias = aliases.get(c.satellite);
+    if (alias === undefined) throw new Error(`vault SQL: business satellite '${sat.name}' has a column of '${c.satellite}', which it does not bring together`);
+    return col(alias, c.sourceColumn);
+  };
   return {
     parent,
     rawKind: sat.kind === 'business_satellite' ? 'satellite' : 'link_satellite',
     aliases,
     keys: parent.keys.filter((k) => !shown.has(k.name)),
-    columnSql: (name) => {
-      const c = byColumn.get(name)!;
-      const alias = aliases.get(c.satellite);
-      if (alias === undefined) throw new Error(`vault SQL: business satellite '${sat.name}' has a column of '${c.satellite}', which it does not bring together`);
-      return col(alias, c.sourceColumn);
-    },
-    metadata: [
+    columnSql,
+    values: [
       as(`COALESCE(${[...(loadTs.length > 1 ? [`GREATEST(${loadTs.join(', ')})`] : loadTs), col('p', METADATA_COLUMNS.loadTimestamp)].join(', ')})`, METADATA_COLUMNS.loadTimestamp),
       as(`COALESCE(${[...latest(METADATA_COLUMNS.recordSource), col('p', METADATA_COLUMNS.recordSource)].join(', ')})`, METADATA_COLUMNS.recordSource),
+      ...sat.columns.map((c) => as(columnSql(c.name), c.name)),
+      ...lookupColumns(ctx, sat),
     ],
   };
 }
@@ -150,20 +153,12 @@ export function writeBusinessSatellite(
 }
 
 export function businessSatelliteView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
-  const { as, col, quoteIdent, tableIdent } = ctx.sql;
+  const { col, quoteIdent, tableIdent } = ctx.sql;
   const reads = businessSatelliteReads(ctx, sat);
   const { parent, aliases, rawKind } = reads;
   const base = (w: CodeWriter): void => {
     w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        col('p', parent.hashKey),
-        ...reads.keys.map((k) => col('p', k.name)),
-        ...reads.metadata,
-        ...sat.columns.map((c) => as(reads.columnSql(c.name), c.name)),
-        ...lookupColumns(ctx, sat),
-      ]),
-    );
+    w.block(() => commaList(w, [col('p', parent.hashKey), ...reads.keys.map((k) => col('p', k.name)), ...reads.values]));
     w.line(`FROM ${parent.table} AS ${quoteIdent('p')}`);
     const current = currentKeys(ctx, sat, 'p');
     for (const s of sat.satellites) {

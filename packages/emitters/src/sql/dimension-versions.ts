@@ -20,7 +20,7 @@ import { filterSql, offeredScope } from './business-vault.js';
 import { need, type SqlContext } from './context.js';
 import { hashExpression } from './hashing.js';
 import { businessHistoryView, dimensionTable, entityTable } from './names.js';
-import { snapshotCutoff, validAt, VALIDITY_COLUMNS } from './validity.js';
+import { snapshotCutoff, validAt, validFromOn, VALIDITY_COLUMNS } from './validity.js';
 import { commaList, type Statement } from './sql-writer.js';
 import { createView } from './views.js';
 
@@ -103,11 +103,8 @@ function tracked(ctx: SqlContext, hub: BusinessHub): boolean {
  * is the end of that day in UTC, as a snapshot date is (its cut-off, validity.ts).
  */
 export function validAtFactDate(ctx: SqlContext, alias: string, date: string, type: ColumnType): string {
-  const { col } = ctx.sql;
   if (type.kind === 'date') return validAt(ctx, alias, snapshotCutoff(ctx, date));
-  const t = type.kind === 'timestamp' ? ctx.dialect.dates.utcInstant(date) : date;
-  const to = col(alias, VALIDITY_COLUMNS.to);
-  return `${col(alias, VALIDITY_COLUMNS.from)} <= ${t} AND (${to} IS NULL OR ${to} > ${t})`;
+  return validFromOn(ctx, alias, type.kind === 'timestamp' ? ctx.dialect.dates.utcInstant(date) : date);
 }
 
 /** The fact's date: the column `factDate` names (SQL read by the fact view), or its load_ts. */

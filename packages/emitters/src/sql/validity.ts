@@ -73,6 +73,18 @@ export function cutoffPassed(ctx: SqlContext, dateSql: string, t: string): strin
   return `${dateSql} < ${ctx.dialect.dates.dateOf(t)}`;
 }
 
+/**
+ * The condition that the interval read through `alias` holds from instant `t` on: it started at
+ * `t` or before and ends after it, so a row loaded at `t` itself counts (a change point's own row,
+ * a fact's version loaded in its own batch). `validAt` is the snapshot reading, which counts only
+ * rows loaded before its cut-off.
+ */
+export function validFromOn(ctx: SqlContext, alias: string, t: string): string {
+  const { col } = ctx.sql;
+  const to = col(alias, VALIDITY_COLUMNS.to);
+  return `${col(alias, VALIDITY_COLUMNS.from)} <= ${t} AND (${to} IS NULL OR ${to} > ${t})`;
+}
+
 /** The condition that the interval read through `alias` holds at time `t` (the row loaded before `t` and valid then). */
 export function validAt(ctx: SqlContext, alias: string, t: string): string {
   const { col } = ctx.sql;
