@@ -14,6 +14,9 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Provides the run's directory for the one Spark Thrift server the Spark tests share
+    // (tests/spark/server.ts), started on first need; its teardown stops that server.
+    globalSetup: ['tests/spark/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

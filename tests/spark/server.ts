@@ -1,0 +1,266 @@
+/**
+ * The Spark Thrift server of a test run: ONE `HiveThriftServer2` (pyspark's Spark, local[2],
+ * in-memory catalog, Parquet tables in a warehouse under the run's directory) per vitest run,
+ * started lazily by the first test that asks for it and shared by every worker.
+ *
+ * How the workers share it: `tests/spark/global-setup.ts` (a vitest globalSetup) makes the run's
+ * directory under the OS tmp and provides its path (`inject('sparkRunDir')`). In it:
+ * - `start/` is the lock: the worker whose `mkdir` succeeds starts the server;
+ * - `pid` is the server's process id (its own process group), written when it is spawned;
+ * - `port` is written once the server accepts connections: the others wait for it;
+ * - `error` is written when the start failed: the others fail with the same message;
+ * - `spark.log` is the server's output, `warehouse/` its tables.
+ * A lock with no live server behind it (the starter died) is stale and taken over. The
+ * globalSetup's teardown kills the server's process group and removes the directory; it also
+ * kills servers of earlier runs whose vitest process is gone.
+ *
+ * Where Spark comes from: `$VAULT_SPARK_VENV` or `<repo>/.venv-spark` (scripts/install-spark.sh),
+ * plus `java` on PATH. Without them the tests are skipped with the reason, printed once per run;
+ * under `CI=true` they fail instead. `VAULT_TEST_SPARK=off` skips them anywhere.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { ROOT } from '../helpers/run-vault.js';
+import { alive, readPid, readText } from './processes.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's directory for the shared Spark server (tests/spark/global-setup.ts). */
+    sparkRunDir: string;
+  }
+}
+
+/** A running Spark Thrift server: binary transport, no authentication, on 127.0.0.1. */
+export interface SparkEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** The engine's URL form: `spark://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** The server's output, for a failing test's message. */
+  readonly log: string;
+}
+
+const START_TIMEOUT_MS = 300_000;
+
+const inCi = (): boolean => {
+  const ci = process.env['CI'];
+  return ci !== undefined && ci !== '' && ci !== 'false';
+};
+
+/** The venv holding pyspark, or undefined: `$VAULT_SPARK_VENV`, else `<repo>/.venv-spark`. */
+function sparkVenv(): string {
+  const env = process.env['VAULT_SPARK_VENV'];
+  return env !== undefined && env !== '' ? env : join(ROOT, '.venv-spark');
+}
+
+/** `SPARK_HOME`: the pyspark package inside the venv (it ships Spark's jars and bin/). */
+function sparkHome(venv: string): string | undefined {
+  const lib = join(venv, 'lib');
+  if (!existsSync(lib)) return undefined;
+  for (const python of readdirSync(lib).filter((d) => d.startsWith('python')).sort()) {
+    const home = join(lib, python, 'site-packages', 'pyspark');
+    if (existsSync(join(home, 'bin', 'spark-submit'))) return home;
+  }
+  return undefined;
+}
+
+let missingChecked: { readonly reason: string | undefined; readonly home: string | undefined } | undefined;
+
+/** Why Spark cannot run here (no java, no pyspark venv), or undefined when it can. Checked once per worker. */
+function missing(): { readonly reason: string | undefined; readonly home: string | undefined } {
+  if (missingChecked !== undefined) return missingChecked;
+  const venv = sparkVenv();
+  const home = sparkHome(venv);
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const reason =
+    java.error !== undefined || java.status !== 0
+      ? 'no java on PATH (Spark needs Java 17 or later)'
+      : home === undefined
+        ? `no pyspark in ${venv} (run scripts/install-spark.sh, or set VAULT_SPARK_VENV to a venv with pyspark 4.3.0)`
+        : undefined;
+  missingChecked = { reason, home };
+  return missingChecked;
+}
+
+/**
+ * Why the Spark tests do not run, or undefined when they do: for `describe.skipIf`/`it.skipIf`
+ * at collection time. Prints the reason once per run. Under `CI=true` a missing Spark is not a
+ * reason to skip: this returns undefined and `sparkServer()` fails with the reason.
+ */
+export function sparkSkipReason(): string | undefined {
+  const off = process.env['VAULT_TEST_SPARK'] === 'off';
+  const reason = off ? 'VAULT_TEST_SPARK=off' : inCi() ? undefined : missing().reason;
+  if (reason !== undefined) printOnce(`Spark tests skipped: ${reason}`);
+  return reason;
+}
+
+/** Prints `line` once per run (the first worker to create the run directory's marker prints it). */
+function printOnce(line: string): void {
+  const dir = runDir();
+  try {
+    closeSync(openSync(join(dir, 'skip-printed'), 'wx'));
+  } catch {
+    return;
+  }
+  console.warn(line);
+}
+
+function runDir(): string {
+  const dir = inject('sparkRunDir');
+  if (typeof dir !== 'string' || dir === '') throw new Error('tests/spark/global-setup.ts is not in vitest.config.ts globalSetup (no sparkRunDir provided)');
+  return dir;
+}
+
+let endpoint: Promise<SparkEndpoint | { readonly skip: string }> | undefined;
+
+/**
+ * The run's Spark Thrift server, started on first need (about 30 s, more on a busy machine) and
+ * shared by every worker; `{ skip }` when the Spark tests do not run here (see
+ * `sparkSkipReason`). Throws when Spark should run but does not start, with the log's tail.
+ */
+export function sparkServer(): Promise<SparkEndpoint | { readonly skip: string }> {
+  endpoint ??= acquire();
+  return endpoint;
+}
+
+async function acquire(): Promise<SparkEndpoint | { readonly skip: string }> {
+  const skip = sparkSkipReason();
+  if (skip !== undefined) return { skip };
+  const { reason, home } = missing();
+  if (reason !== undefined || home === undefined) throw new Error(`Spark is required under CI: ${reason ?? 'no SPARK_HOME'}`);
+  const dir = runDir();
+  const files = { lock: join(dir, 'start'), pid: join(dir, 'pid'), port: join(dir, 'port'), error: join(dir, 'error'), log: join(dir, 'spark.log') };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const error = readText(files.error);
+    if (error !== undefined) throw new Error(error);
+    const port = readText(files.port);
+    const pid = readPid(files.pid);
+    if (port !== undefined && pid !== undefined && alive(pid)) return served(Number(port), files.log);
+    try {
+      mkdirSync(files.lock);
+    } catch {
+      // Another worker is starting it; take the lock over when the starter left nothing alive behind.
+      if (stale(files.lock, pid)) rmSync(files.lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`the Spark Thrift server did not start within ${START_TIMEOUT_MS / 1000} s (log: ${files.log})`);
+      else await sleep(500);
+      continue;
+    }
+    try {
+      return await start(home, dir, files);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      writeFileSync(files.error, message);
+      throw e;
+    }
+  }
+}
+
+/** A start lock is stale when its server is dead, or when no server was spawned within a minute of taking it. */
+function stale(lock: string, pid: number | undefined): boolean {
+  if (pid !== undefined) return !alive(pid);
+  try {
+    return Date.now() - statSync(lock).mtimeMs > 60_000;
+  } catch {
+    return false;
+  }
+}
+
+async function start(home: string, dir: string, files: { readonly pid: string; readonly port: string; readonly log: string }): Promise<SparkEndpoint> {
+  rmSync(files.port, { force: true });
+  const port = await freePort();
+  const warehouse = join(dir, 'warehouse');
+  mkdirSync(warehouse, { recursive: true });
+  const log = openSync(files.log, 'a');
+  const args = [
+    '--class',
+    'org.apache.spark.sql.hive.thriftserver.HiveThriftServer2',
+    '--name',
+    'vault-test',
+    '--master',
+    'local[2]',
+    ...conf({
+      'spark.driver.host': '127.0.0.1',
+      'spark.driver.bindAddress': '127.0.0.1',
+      'spark.ui.enabled': 'false',
+      'spark.sql.session.timeZone': 'UTC',
+      'spark.sql.catalogImplementation': 'in-memory',
+      'spark.sql.warehouse.dir': warehouse,
+      'spark.sql.shuffle.partitions': '4',
+    }),
+    ...hiveconf({
+      'hive.server2.thrift.bind.host': '127.0.0.1',
+      'hive.server2.thrift.port': String(port),
+      'hive.server2.transport.mode': 'binary',
+      'hive.server2.authentication': 'NONE',
+    }),
+    'spark-internal',
+  ];
+  // Its own process group (detached), so that the teardown can kill spark-submit and its JVM together.
+  const child = spawn(join(home, 'bin', 'spark-submit'), args, {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, SPARK_HOME: home, SPARK_LOCAL_IP: '127.0.0.1', SPARK_LOG_DIR: dir, SPARK_PID_DIR: dir },
+  });
+  closeSync(log);
+  if (child.pid === undefined) throw new Error(`could not spawn ${join(home, 'bin', 'spark-submit')}`);
+  child.unref();
+  writeFileSync(files.pid, String(child.pid));
+  const began = Date.now();
+  const deadline = began + START_TIMEOUT_MS;
+  while (!(await accepts(port))) {
+    if (!alive(child.pid)) throw new Error(`the Spark Thrift server exited while starting:\n${tail(files.log)}`);
+    if (Date.now() > deadline) throw new Error(`the Spark Thrift server did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s:\n${tail(files.log)}`);
+    await sleep(500);
+  }
+  writeFileSync(files.port, String(port));
+  console.warn(`Spark Thrift server up on 127.0.0.1:${port} in ${((Date.now() - began) / 1000).toFixed(1)} s (log: ${files.log})`);
+  return served(port, files.log);
+}
+
+function served(port: number, log: string): SparkEndpoint {
+  return { host: '127.0.0.1', port, url: `spark://127.0.0.1:${port}`, log };
+}
+
+const conf = (settings: Record<string, string>): string[] => Object.entries(settings).flatMap(([k, v]) => ['--conf', `${k}=${v}`]);
+const hiveconf = (settings: Record<string, string>): string[] => Object.entries(settings).flatMap(([k, v]) => ['--hiveconf', `${k}=${v}`]);
+
+/** A port nobody listens on now (the OS picks it; the server binds it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.setTimeout(2000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The last lines of the server's log. */
+export function tail(log: string, lines = 30): string {
+  return (readText(log) ?? '(no log)').split('\n').slice(-lines).join('\n');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
