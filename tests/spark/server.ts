@@ -60,7 +60,9 @@ function sparkVenv(): string {
 function sparkHome(venv: string): string | undefined {
   const lib = join(venv, 'lib');
   if (!existsSync(lib)) return undefined;
-  for (const python of readdirSync(lib).filter((d) => d.startsWith('python')).sort()) {
+  for (const python of readdirSync(lib)
+    .filter((d) => d.startsWith('python'))
+    .sort()) {
     const home = join(lib, python, 'site-packages', 'pyspark');
     if (existsSync(join(home, 'bin', 'spark-submit'))) return home;
   }
