@@ -15,7 +15,7 @@
  *
  * Everything pure JavaScript is bundled. The packages that load WebAssembly or data files
  * next to themselves (@electric-sql/pglite, @viz-js/viz), or that are large and used by one
- * command only (pg, ollama, groq-sdk), stay external: they are imported lazily and installed
+ * command only (pg, hive-driver, ollama, groq-sdk), stay external: they are imported lazily and installed
  * as dependencies of the root package.
  *
  * Usage: node scripts/bundle-cli.mjs [OUT]   (default: dist/vault)
@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['core', 'dsl', 'emitters', 'llm-assist', 'cli'];
-export const EXTERNAL = ['@electric-sql/pglite', '@viz-js/viz', 'pg', 'ollama', 'groq-sdk'];
+export const EXTERNAL = ['@electric-sql/pglite', '@viz-js/viz', 'pg', 'hive-driver', 'ollama', 'groq-sdk'];
 
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 

@@ -12,11 +12,11 @@ const URL_OPTIONS = ['--db', '--validate-db', '--host'] as const;
 /** Options whose whole value is a secret (vault refuses `--api-key`, but it is still on the command line). */
 const SECRET_OPTIONS = ['--api-key'] as const;
 
-/** Environment variables whose whole value is a secret: what `pg` and the Groq client send. */
-const SECRET_ENV = ['PGPASSWORD', 'GROQ_API_KEY'] as const;
+/** Environment variables whose whole value is a secret: what `pg`, the Spark engine and the Groq client send. */
+const SECRET_ENV = ['PGPASSWORD', 'VAULT_SPARK_PASSWORD', 'VAULT_SPARK_TOKEN', 'GROQ_API_KEY'] as const;
 
 /** Environment variables holding a URL that may carry credentials. */
-const URL_ENV = ['GROQ_BASE_URL', 'OLLAMA_HOST'] as const;
+const URL_ENV = ['GROQ_BASE_URL', 'OLLAMA_HOST', 'VAULT_SPARK_URL'] as const;
 
 /**
  * Every secret the command line and the environment give this run. Read from the raw

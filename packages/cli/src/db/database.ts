@@ -1,6 +1,7 @@
 /**
- * One small interface over the two databases vault loads into: a PostgreSQL server (`--db URL`,
- * through `pg`) and the embedded PGlite kept under `.vault/MODEL/pgdata`. Commands see only this.
+ * One small interface over the databases vault loads into: a PostgreSQL server (`--db URL`,
+ * through `pg`), the embedded PGlite kept under `.vault/MODEL/pgdata`, and a Spark SQL endpoint
+ * (`vault run --engine spark`, through `hive-driver`: db/spark/). Commands see only this.
  */
 
 export type SqlParam = string | number | boolean | null;
@@ -20,13 +21,17 @@ export interface Queryable {
 export interface Database extends Queryable {
   /** Where the data lives, safe to print: a URL without its password, or the embedded directory. */
   readonly location: string;
-  readonly kind: 'server' | 'embedded';
+  /** `spark`: no transactions, no bound parameters (db/spark/connection.ts). */
+  readonly kind: 'server' | 'embedded' | 'spark';
   /**
    * Opens another session on the same server, for work that can run side by side; absent for
    * the embedded database, which has one session.
    */
   readonly fork?: () => Promise<Database>;
-  /** Runs `fn` in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction: committed when it returns, rolled back when it throws. Spark
+   * has no transactions: there `fn` runs on the session as it is (db/spark/connection.ts).
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
