@@ -18,6 +18,7 @@ import { dispatch, type KindHandlers, linkKeyColumns } from '@vault/core/interna
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
+import type { Dialect } from './dialect/dialect.js';
 import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
@@ -165,6 +166,9 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   return [...satellites, ...statuses];
 }
 
+/** The line closing a `CREATE TABLE`'s column list, with the engine's storage format when it names one. */
+export const tableEnd = (d: Dialect): string => (d.tableStorage === '' ? ')' : `) ${d.tableStorage}`);
+
 /** A table of `columns`; its keys are declared only where the engine has key constraints. */
 function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {
   const { quoteIdent } = ctx.sql;
@@ -179,7 +183,7 @@ function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<Tabl
         ...(keys ? unique.map((u) => `UNIQUE (${list(u)})`) : []),
       ]),
     );
-    w.line(')');
+    w.line(tableEnd(ctx.dialect));
   });
 }
 

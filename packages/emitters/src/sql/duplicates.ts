@@ -21,6 +21,7 @@ import { parentKeySource, sourceColumn, type SqlContext } from './context.js';
 import type { Dialect } from './dialect/dialect.js';
 import { hashSqlType } from './hashing.js';
 import { parentKey } from './load-satellite.js';
+import { tableEnd } from './ddl.js';
 import { landingTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { castSource, orderTerm, payloadHashdiff, SOURCE_ALIAS } from './staging.js';
@@ -195,7 +196,7 @@ export function duplicatesTableStatement(ctx: SqlContext): Statement {
   return statement((w) => {
     w.line(`CREATE TABLE IF NOT EXISTS ${tableIdent(duplicatesTable(d, ctx.model.schemas.rawVault))} (`);
     w.block(() => commaList(w, columns));
-    w.line(')');
+    w.line(tableEnd(d));
   });
 }
 

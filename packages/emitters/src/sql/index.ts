@@ -1,4 +1,4 @@
-/** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL today). */
+/** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL, or Spark SQL). */
 export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlDuplicates, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
 export { entityDependencies, loadWaves, type LayeredEntity } from './waves.js';
@@ -6,7 +6,8 @@ export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
 // The CLI and the public API talk to PostgreSQL: its names, quoting, type names, parameter and ledger kinds.
 export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, sqlName, tableIdent } from './dialect/postgres/index.js';
-export { WIRED_DIALECT, postgresDialect, type Dialect, type DialectCapabilities } from './dialect/index.js';
+export { WIRED_DIALECT, inlineParameters, postgresDialect, sparkDialect, type Dialect, type DialectCapabilities, type InlineValue } from './dialect/index.js';
+export { sparkRefusal, sparkType } from './dialect/spark/index.js';
 export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
 export { HISTORY_PREFIX, REGISTER_PREFIX, TABLE_PREFIX, dimensionTable, entityTable, historyView, landingTable, modelSchemas, registerTable, type NameScope, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';

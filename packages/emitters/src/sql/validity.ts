@@ -173,8 +173,13 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
       ? ''
       : read.length === pointerKey.length
         ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
-        : // A probe of the primary key per pointer: OFFSET 0 keeps the subquery a lookup (joined, the planner would hash the whole table).
-          `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} CROSS JOIN LATERAL (SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${pointerKey.map((c) => `${q(c)} = ${col(V.pointer, c)}`).join(' AND ')} OFFSET 0) AS ${q(V.row)}`;
+        : // A probe of the primary key per pointer (Dialect.keyLookup).
+          `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} ${ctx.dialect.keyLookup({
+            table,
+            columns: read.map(q),
+            key: pointerKey.map((c) => ({ column: q(c), equals: col(V.pointer, c) })),
+            alias: q(V.row),
+          })}`;
   // `until IS NOT NULL`, like `time IS NULL` and `time IS NOT NULL` below, reads no column: checked once, it skips the scan (a comparison with NULL alone would run it).
   const untilFilter = since?.until === undefined ? '' : ` AND ${since.until} IS NOT NULL AND ${ts} < ${since.until}`;
   const rows =

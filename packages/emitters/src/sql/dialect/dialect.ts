@@ -54,6 +54,18 @@ export interface FirstRowPerKey {
   readonly order: ReadonlyArray<string>;
 }
 
+/** A look-up of one row per pointer by its table's key (`Dialect.keyLookup`). */
+export interface KeyLookup {
+  /** The table looked in, quoted and qualified. */
+  readonly table: string;
+  /** The columns read, quoted. */
+  readonly columns: ReadonlyArray<string>;
+  /** The key: each column of the table (quoted) and the pointer's value it equals (SQL). */
+  readonly key: ReadonlyArray<{ readonly column: string; readonly equals: string }>;
+  /** The alias (quoted) its rows take. */
+  readonly alias: string;
+}
+
 /** A raw vault table to bring up to date with the spec (columns added, a unique key added). */
 export interface EvolvedTable {
   readonly table: SqlTable;
@@ -138,8 +150,11 @@ export interface Dialect {
   /** A business rule's function, its arguments rendered. */
   readonly callFunction: (name: FunctionName, args: ReadonlyArray<FunctionArgument>) => string;
 
-  /** Drops the views that exist among `views` (quoted and qualified), in one statement. */
-  readonly dropViews: (views: ReadonlyArray<string>) => Statement;
+  /**
+   * Drops the views that exist among `views` (quoted and qualified), in one statement; undefined
+   * when the engine's `CREATE OR REPLACE VIEW` replaces a view whatever its columns, so nothing needs dropping.
+   */
+  readonly dropViews: (views: ReadonlyArray<string>) => Statement | undefined;
   /** `INSERT … VALUES …` that does nothing when the row's key is there already. */
   readonly insertOnce: (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<string>) => Statement;
   /** Setup statements that add what the spec added since a table was created; none to do nothing. */
@@ -155,4 +170,12 @@ export interface Dialect {
    * compiling the plan's expressions costs more than they run in a plan of sorts and window passes.
    */
   readonly wholeTableLoadSettings: ReadonlyArray<Statement>;
+  /** What follows a `CREATE TABLE`'s column list: the storage format (Spark: `USING PARQUET`); empty for the engine's own. */
+  readonly tableStorage: string;
+  /**
+   * The join clause after `FROM pointers AS p` giving each pointer's row of `q.table` (found by
+   * its key) as `q.alias`, its columns `q.columns`. PostgreSQL: a lateral subquery kept a probe of
+   * the primary key; engines without one join.
+   */
+  readonly keyLookup: (q: KeyLookup) => string;
 }

@@ -1,0 +1,130 @@
+/**
+ * The hashing standard's hooks in Spark SQL: each canonical text rule (hashing-standard.ts) as
+ * an expression giving exactly PostgreSQL's text (docs/spark.md, "Hashing parity"), whatever the
+ * session's time zone, ASCII-only upper-casing, and the digests of a STRING's UTF-8 bytes.
+ */
+import type { HashAlgorithm } from '@vault/core';
+import { match } from 'ts-pattern';
+import type { CalendarRule, CanonicalForm, CanonicalRule } from '../../../hashing-standard.js';
+import type { Spell, TypedSql } from '../dialect.js';
+import { quoteIdent, quoteLiteral } from './quote.js';
+
+type Of<F extends CanonicalForm> = Extract<CanonicalRule, { form: F }>;
+
+const asText = (v: TypedSql) => `CAST(${v.sql} AS STRING)`;
+
+/**
+ * `body` with `name` bound to `value`, computed once: a one-element array mapped by a lambda.
+ * Spark has no LET; this keeps a long expression from being spelled (and computed) twice.
+ */
+const bind = (value: string, name: string, body: string): string => `element_at(transform(array(${value}), ${quoteIdent(name)} -> ${body}), 1)`;
+
+/** The UTC wall clock of an instant (TIMESTAMP), as a TIMESTAMP_NTZ: independent of the session's time zone. */
+export const utcWallClock = (instant: string): string => `timestampadd(MICROSECOND, unix_micros(${instant}), TIMESTAMP_NTZ'1970-01-01 00:00:00')`;
+
+/**
+ * PostgreSQL's calendar text: `yyyy` pads to four digits and writes `+` before a fifth (dropped),
+ * and counts years of the era, so a value before the year 1 gets ` BC` (`G`) after it.
+ */
+const calendarText = (x: string, r: CalendarRule): string => {
+  const pattern = r.form === 'date' ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm:ss.SSSSSS';
+  const era = `date_format(${x}, ${quoteLiteral(`${pattern} G`)})`;
+  const ad = r.form === 'date' ? `CAST(${x} AS STRING)` : `date_format(${x}, ${quoteLiteral(pattern)})`;
+  // Spark's dates and timestamps have no infinity: nothing to spell.
+  return `CASE WHEN year(${x}) <= 0 THEN ${era} ELSE TRIM(LEADING '+' FROM ${ad}) END`;
+};
+
+const calendar = (v: TypedSql, r: CalendarRule): string => calendarText(r.zone === 'utc' ? utcWallClock(v.sql) : v.sql, r);
+
+/** Significant digits Java's `%e` needs at most for a shortest round trip: 17 for a double, 9 for a float. */
+const MAX_DIGITS = { real: 9, double: 17 } as const;
+/** PostgreSQL writes a float in fixed notation when its decimal exponent is in [-4, cutoff): FLT_DIG 6, DBL_DIG 15. */
+const FIXED_CUTOFF = { real: 6, double: 15 } as const;
+
+/**
+ * PostgreSQL 12+'s shortest float text: the fewest significant digits that read back as the same
+ * number (`%.<p>e` for p = 0, 1, …, the first that casts back equal), laid out as PostgreSQL
+ * does: fixed notation for exponents in [-4, cutoff), else `d.ddde+XX`; `NaN`, `Infinity`,
+ * `-Infinity`, and `-0` for negative zero.
+ */
+const floatText = (v: TypedSql): string => {
+  const kind = v.type.kind === 'real' ? 'real' : 'double';
+  const sqlType = kind === 'real' ? 'FLOAT' : 'DOUBLE';
+  const x = v.sql;
+  const p = quoteIdent('vault_p');
+  const s = quoteIdent('vault_s');
+  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> format_string(concat('%.', ${p}, 'e'), ${x})), ${s} -> CAST(${s} AS ${sqlType}) = ${x}), 1)`;
+  // From `[-]d.ddde±XX`: the sign, the digits without the point, the exponent.
+  const t = quoteIdent('vault_t');
+  const sign = `CASE WHEN startswith(${t}, '-') THEN '-' ELSE '' END`;
+  const digits = `replace(regexp_extract(${t}, '([0-9.]+)e', 1), '.', '')`;
+  const exponent = `CAST(regexp_extract(${t}, 'e([-+][0-9]+)', 1) AS INT)`;
+  const layout = bind(
+    `named_struct('s', ${sign}, 'd', ${digits}, 'e', ${exponent})`,
+    'vault_f',
+    (() => {
+      const f = quoteIdent('vault_f');
+      const [sg, d, e] = [`${f}.s`, `${f}.d`, `${f}.e`];
+      const n = `length(${d})`;
+      const fixed = `CASE WHEN ${e} < 0 THEN concat('0.', repeat('0', -${e} - 1), ${d}) WHEN ${n} <= ${e} + 1 THEN concat(${d}, repeat('0', ${e} + 1 - ${n})) ELSE concat(substr(${d}, 1, ${e} + 1), '.', substr(${d}, ${e} + 2)) END`;
+      const scientific = `concat(substr(${d}, 1, 1), CASE WHEN ${n} > 1 THEN concat('.', substr(${d}, 2)) ELSE '' END, 'e', CASE WHEN ${e} < 0 THEN '-' ELSE '+' END, lpad(CAST(abs(${e}) AS STRING), 2, '0'))`;
+      return `concat(${sg}, CASE WHEN ${e} >= -4 AND ${e} < ${FIXED_CUTOFF[kind]} THEN ${fixed} ELSE ${scientific} END)`;
+    })(),
+  );
+  const finite = bind(shortest, 'vault_t', layout);
+  return `CASE WHEN isnan(${x}) THEN 'NaN' WHEN ${x} = CAST('Infinity' AS ${sqlType}) THEN 'Infinity' WHEN ${x} = CAST('-Infinity' AS ${sqlType}) THEN '-Infinity' ELSE ${finite} END`;
+};
+
+/** A form Spark never hashes: validateSql refuses its columns (VLT440) before SQL is built. */
+const refused = (form: CanonicalForm) => (): string => {
+  throw new Error(`vault SQL: Spark cannot give the ${form} canonical text (validateSql reports VLT440)`);
+};
+
+/** Each rule in Spark SQL. */
+const RENDER = {
+  integer: asText,
+  // A DECIMAL(p,s) as text has exactly s decimals, as numeric(p,s) in PostgreSQL.
+  decimal: asText,
+  float: floatText,
+  text: (v) => v.sql,
+  boolean: asText,
+  date: (v, r) => calendar(v, r),
+  timestamp: (v, r) => calendar(v, r),
+  time: refused('time'),
+  interval: refused('interval'),
+  // PostgreSQL's uuid prints lower-case; a STRING keeps what landed.
+  uuid: (v) => `lower(${v.sql})`,
+  json: refused('json'),
+  hex: (v) => `lower(hex(${v.sql}))`,
+} as const satisfies { [F in CanonicalForm]: (v: TypedSql, rule: Of<F>, spell: Spell) => string };
+
+export function canonicalText(rule: CanonicalRule, value: TypedSql, spell: Spell): string {
+  return (RENDER[rule.form] as (v: TypedSql, r: CanonicalRule, spell: Spell) => string)(value, rule, spell);
+}
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Upper-cases a-z only: Spark's upper() follows Unicode (`ß`, `ǆ`), which the standard does not. */
+export const upperAscii = (text: string): string => `translate(${text}, ${quoteLiteral(LOWER)}, ${quoteLiteral(LOWER.toUpperCase())})`;
+
+/** U+0020 only: the standard trims spaces, not other white space. */
+export const trimSpaces = (text: string): string => `TRIM(BOTH ' ' FROM ${text})`;
+
+/** Step 7: Spark's digests read a STRING as its UTF-8 bytes and give lower-case hex. */
+const DIGEST = {
+  md5: (text) => `md5(${text})`,
+  sha1: (text) => `sha1(${text})`,
+  sha256: (text) => `sha2(${text}, 256)`,
+} as const satisfies Record<HashAlgorithm, (text: string) => string>;
+
+export const digest = (algorithm: HashAlgorithm, text: string): string => DIGEST[algorithm](text);
+
+/** Every digest is built in. */
+export function digestSetup(algorithm: HashAlgorithm): ReadonlyArray<string> {
+  return match(algorithm)
+    .with('md5', 'sha1', 'sha256', () => [])
+    .exhaustive();
+}
+
+/** Spark compares STRING by its UTF-8 bytes: code point order already. */
+export const byteOrder = (sql: string): string => sql;
