@@ -29,6 +29,8 @@ export interface DialectCapabilities {
    * loads never rely on a key to stay idempotent (they anti-join), though `insertOnce` may.
    */
   readonly keyConstraints: boolean;
+  /** A correlated scalar subquery in a join condition (`ON t.ts = (SELECT min(…) … WHERE x.k = n.k)`); else the builder joins a windowed derived table. */
+  readonly correlatedJoinConditions: boolean;
 }
 
 /** Writes a word of a canonical text (`infinity`) as the case policy leaves it. */

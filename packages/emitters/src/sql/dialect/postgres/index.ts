@@ -72,6 +72,7 @@ export const postgresDialect: Dialect = {
     namedWindows: true,
     proceduralBlocks: true,
     extensions: true,
+    correlatedJoinConditions: true,
     keyConstraints: true,
   },
   quoteIdent,

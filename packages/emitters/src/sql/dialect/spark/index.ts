@@ -63,6 +63,7 @@ export const sparkDialect: Dialect = {
     namedWindows: true,
     proceduralBlocks: false,
     extensions: false,
+    correlatedJoinConditions: false,
     keyConstraints: false,
   },
   quoteIdent,
