@@ -223,8 +223,16 @@ export function sparkMessage(text: string): string {
   m = m.replace(/;\s*line (\d+) pos (\d+);[\s\S]*$/, ' (line $1, pos $2)');
   // "...Exception: [CLASS] message": keep what follows the last Java exception name.
   m = m.replace(/^[\s\S]*(?:[\w$]+\.)+[\w$]*(?:Exception|Error): /, '');
-  return oneLine(m);
+  m = oneLine(m);
+  // Some errors print the query plan (`Join LeftOuter, … +- SubqueryAlias …`): cut it, keep the position.
+  const position = /\(line \d+, pos \d+\)$/.exec(m)?.[0];
+  const plan = m.search(/ (?:\+-|:-) /);
+  if (plan >= 0) m = `${m.slice(0, plan).replace(/[\s:,(]+$/, '')} …${position === undefined ? '' : ` ${position}`}`;
+  return m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…${position === undefined ? '' : ` ${position}`}` : m;
 }
+
+/** Characters of a Spark error message printed at most (some messages spell out whole query plans). */
+const MAX_MESSAGE = 600;
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
