@@ -110,7 +110,8 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   for (const t of model.sources)
     for (const c of t.columns) {
       const why = dialect.columnTypeProblem(c.type);
-      if (why !== undefined) problems.push(pathDiag('VLT440', ['tables', t.name, 'columns', c.name], `column '${t.name}.${c.name}' is ${typeText(c.type)}, which the ${dialect.name} target cannot take: ${why}`));
+      if (why !== undefined)
+        problems.push(pathDiag('VLT440', ['tables', t.name, 'columns', c.name], `column '${t.name}.${c.name}' is ${typeText(c.type)}, which the ${dialect.name} target cannot take: ${why}`));
     }
   for (const entity of model.entities) {
     claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
