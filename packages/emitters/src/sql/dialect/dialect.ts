@@ -117,6 +117,11 @@ export interface Dialect {
 
   /** The engine's name of a column type. */
   readonly columnType: (t: ColumnType) => string;
+  /**
+   * Why a landing column of this type cannot be stored or hashed as the hashing standard says,
+   * and what to declare instead (validateSql reports it, VLT440); undefined when it can.
+   */
+  readonly columnTypeProblem: (t: ColumnType) => string | undefined;
   /** The ghost record's placeholder of a column type, as SQL: a value of that type (docs/sql.md lists them). */
   readonly ghostValue: (t: ColumnType) => string;
 

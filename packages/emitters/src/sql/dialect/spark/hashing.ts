@@ -67,7 +67,8 @@ const floatText = (v: TypedSql): string => {
       const [sg, d, e] = [`${f}.s`, `${f}.d`, `${f}.e`];
       const n = `length(${d})`;
       const fixed = `CASE WHEN ${e} < 0 THEN concat('0.', repeat('0', -${e} - 1), ${d}) WHEN ${n} <= ${e} + 1 THEN concat(${d}, repeat('0', ${e} + 1 - ${n})) ELSE concat(substr(${d}, 1, ${e} + 1), '.', substr(${d}, ${e} + 2)) END`;
-      const scientific = `concat(substr(${d}, 1, 1), CASE WHEN ${n} > 1 THEN concat('.', substr(${d}, 2)) ELSE '' END, 'e', CASE WHEN ${e} < 0 THEN '-' ELSE '+' END, lpad(CAST(abs(${e}) AS STRING), 2, '0'))`;
+      // At least two exponent digits, more when needed (`5e-324`): lpad would cut a third one off.
+      const scientific = `concat(substr(${d}, 1, 1), CASE WHEN ${n} > 1 THEN concat('.', substr(${d}, 2)) ELSE '' END, 'e', CASE WHEN ${e} < 0 THEN '-' ELSE '+' END, CASE WHEN abs(${e}) < 10 THEN '0' ELSE '' END, CAST(abs(${e}) AS STRING))`;
       return `concat(${sg}, CASE WHEN ${e} >= -4 AND ${e} < ${FIXED_CUTOFF[kind]} THEN ${fixed} ELSE ${scientific} END)`;
     })(),
   );
