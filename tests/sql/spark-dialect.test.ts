@@ -163,3 +163,19 @@ it('covers every column type kind', () => {
   ];
   for (const kind of kinds) expect(sparkDialect.ghostValue({ kind } as ColumnType)).toMatch(/^CAST\('.*' AS [A-Z_]+(\(\d+,\d+\))?\)$/);
 });
+
+describe('names Spark compares case-insensitively', () => {
+  it('a landing table named like the ledger but for case is the ledger in Spark (VLT412), another table in PostgreSQL', () => {
+    const { model, diagnostics } = compileSpec({
+      version: 1,
+      model: 'm',
+      schemas: { landing: 'raw_vault' },
+      tables: { Vault_Loads: { columns: { load_id: 'int', note: 'text' }, primary_key: ['load_id'] } },
+    });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(validateSql(model!)).toEqual([]);
+    expect(validateSql(model!, sparkDialect).map((p) => [p.code, p.path, p.message])).toEqual([
+      ['VLT412', ['tables', 'Vault_Loads'], "landing table 'Vault_Loads' and the load ledger of vault run would both be raw_vault.vault_loads"],
+    ]);
+  });
+});
