@@ -73,6 +73,7 @@ export const postgresDialect: Dialect = {
     proceduralBlocks: true,
     extensions: true,
     correlatedJoinConditions: true,
+    exactDivision: true,
     keyConstraints: true,
   },
   quoteIdent,
@@ -85,6 +86,7 @@ export const postgresDialect: Dialect = {
   columnType: pgType,
   // PostgreSQL's own types: the hashing standard is written in them.
   columnTypeProblem: () => undefined,
+  exactNumber: (sql) => `CAST(${sql} AS numeric)`,
   ghostValue,
   loadTimestamp: { sql: LOAD_TIMESTAMP_PARAMETER, name: '$1' },
   canonicalText,
