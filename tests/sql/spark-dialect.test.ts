@@ -163,3 +163,58 @@ it('covers every column type kind', () => {
   ];
   for (const kind of kinds) expect(sparkDialect.ghostValue({ kind } as ColumnType)).toMatch(/^CAST\('.*' AS [A-Z_]+(\(\d+,\d+\))?\)$/);
 });
+
+describe('names Spark compares case-insensitively', () => {
+  it('a landing table named like the ledger but for case is the ledger in Spark (VLT412), another table in PostgreSQL', () => {
+    const { model, diagnostics } = compileSpec({
+      version: 1,
+      model: 'm',
+      schemas: { landing: 'raw_vault' },
+      tables: { Vault_Loads: { columns: { load_id: 'int', note: 'text' }, primary_key: ['load_id'] } },
+    });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(validateSql(model!)).toEqual([]);
+    expect(validateSql(model!, sparkDialect).map((p) => [p.code, p.path, p.message])).toEqual([
+      ['VLT412', ['tables', 'Vault_Loads'], "landing table 'Vault_Loads' and the load ledger of vault run would both be raw_vault.vault_loads"],
+    ]);
+  });
+});
+
+describe('VLT441', () => {
+  const rules = (derive: Record<string, string>) =>
+    compileSpec({
+      version: 1,
+      model: 'm',
+      tables: { loans: { columns: { loan_id: 'int', amount: 'decimal(18,2)', rate: 'decimal(5,2)' }, primary_key: ['loan_id'] } },
+      business_vault: { rules: { loan: { derive } } },
+    });
+
+  it('warns of a hashed quotient whose scale Spark computes otherwise, not of a rounded one', () => {
+    const { model, diagnostics } = rules({ share: 'amount / 100', rounded: 'ROUND(amount / 100, 2)', sum: 'amount + rate' });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const problems = validateSql(model!, sparkDialect);
+    expect(problems.map((p) => [p.code, p.severity])).toEqual([['VLT441', 'warning']]);
+    expect(problems[0]!.message).toContain("derived attribute 'share'");
+    expect(validateSql(model!)).toEqual([]);
+    // A warning: the SQL is still written, the rule's value keeping Spark's own decimal type.
+    const setup = sqlPlan(model!, sparkDialect)
+      .setup.map((s) => s.sql)
+      .join('\n');
+    expect(setup).toContain('(`b`.`amount` + `b`.`rate`) AS `sum`');
+    expect(setup).not.toContain('DECIMAL(38,18)');
+  });
+});
+
+it('divides whole numbers as decimals, as PostgreSQL divides numerics', () => {
+  const { model } = compileSpec({
+    version: 1,
+    model: 'm',
+    tables: { loans: { columns: { loan_id: 'int', parts: 'int', amount: 'decimal(18,2)' }, primary_key: ['loan_id'] } },
+    business_vault: { rules: { loan: { derive: { per_part: 'ROUND(amount / parts, 2)', halves: 'ROUND(parts / 2, 1)' } } } },
+  });
+  const setup = sqlPlan(model!, sparkDialect)
+    .setup.map((s) => s.sql)
+    .join('\n');
+  expect(setup).toContain('round((`b`.`amount` / CAST(`b`.`parts` AS DECIMAL(20,0))), CAST(2 AS INT)) AS `per_part`');
+  expect(setup).toContain('round((CAST(`b`.`parts` AS DECIMAL(20,0)) / CAST(2 AS DECIMAL(20,0))), CAST(1 AS INT)) AS `halves`');
+});

@@ -34,7 +34,8 @@ function problems(sql: string): string | undefined {
 
 /** Each statement once (statements repeat across loads), inlined; none may have a problem. */
 function expectAllParse(model: VaultModel): void {
-  expect(validateSql(model, sparkDialect)).toEqual([]);
+  // Warnings (VLT441: LGD's lendable_value divides) leave the SQL valid.
+  expect(validateSql(model, sparkDialect).filter((p) => p.severity === 'error')).toEqual([]);
   const plan = sqlPlan(model, sparkDialect);
   const statements: SqlStatement[] = [
     ...plan.setup,

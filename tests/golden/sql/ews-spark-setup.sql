@@ -374,7 +374,7 @@ FROM (
   SELECT
     `b`.*,
     CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) AS `risk_band`,
-    CAST((`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS DECIMAL(38,18)) AS `score_trend`
+    (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS `score_trend`
   FROM (
     SELECT
       `p`.`early_warning_signal_hk`,
@@ -428,7 +428,7 @@ FROM (
   SELECT
     `b`.*,
     CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) AS `risk_band`,
-    CAST((`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS DECIMAL(38,18)) AS `score_trend`
+    (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS `score_trend`
   FROM (
     SELECT
       `p`.`early_warning_signal_hk`,
@@ -508,7 +508,7 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    CAST(round((CAST(`b`.`balance_amount` AS DECIMAL(38,18)) / CAST(nullif(`b`.`limit_amount`, 0) AS DECIMAL(38,18))), CAST(4 AS INT)) AS DECIMAL(38,18)) AS `limit_utilisation`
+    round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) AS `limit_utilisation`
   FROM (
     SELECT
       `p`.`early_warning_signal_input_hk`,
@@ -547,7 +547,7 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    CAST(round((CAST(`b`.`balance_amount` AS DECIMAL(38,18)) / CAST(nullif(`b`.`limit_amount`, 0) AS DECIMAL(38,18))), CAST(4 AS INT)) AS DECIMAL(38,18)) AS `limit_utilisation`
+    round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) AS `limit_utilisation`
   FROM (
     SELECT
       `p`.`early_warning_signal_input_hk`,

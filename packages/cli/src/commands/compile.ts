@@ -65,9 +65,10 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   if (hasErrors(a.diagnostics) || a.model === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, a.diagnostics);
   const model = a.model;
   const loaded = await checkTargets(a.parsed, model, specPath, targets);
-  if (loaded.diagnostics.length > 0 || loaded.profile === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, [...a.diagnostics, ...loaded.diagnostics]);
+  // A target's warning (VLT441) is shown; its errors, or a profile that cannot be read, stop.
+  if (hasErrors(loaded.diagnostics) || loaded.profile === undefined) return stopped(`${a.parsed.source.file}: compile stopped; nothing was written`, [...a.diagnostics, ...loaded.diagnostics]);
   const sourceValidation = opts.validateDb === undefined || a.parsed.spec === undefined ? undefined : await validateFirst(a.parsed.spec, model, a.parsed.source, opts.validateDb, o);
-  const diagnostics = [...a.diagnostics, ...(sourceValidation?.diagnostics ?? [])];
+  const diagnostics = [...a.diagnostics, ...loaded.diagnostics, ...(sourceValidation?.diagnostics ?? [])];
   if (sourceValidation !== undefined && sourceValidation.result.status === 'failed') {
     if (!opts.json && sourceValidation.result.error !== undefined) o.err(`vault: ${sourceValidation.result.error}`);
     return stopped(`${a.parsed.source.file}: compile stopped at source validation; nothing was written`, diagnostics, { source_validation: sourceValidation.result });

@@ -86,6 +86,7 @@ export const CODES = {
   VLT432: { severity: 'warning', title: 'pits setting has no effect' },
   VLT435: { severity: 'warning', title: 'fact_date has no effect on a type-1 dimensional model' },
   VLT440: { severity: 'error', title: 'column type the Spark target cannot store or hash as PostgreSQL does' },
+  VLT441: { severity: 'warning', title: 'business rule the Spark target computes with another scale than PostgreSQL' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

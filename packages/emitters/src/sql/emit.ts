@@ -120,7 +120,8 @@ export interface SqlPlan {
 }
 
 function checked(model: VaultModel, dialect: Dialect): SqlContext {
-  const problems = validateSql(model, dialect);
+  // Warnings (a Spark quotient's scale, VLT441) leave the SQL valid.
+  const problems = validateSql(model, dialect).filter((p) => p.severity === 'error');
   if (problems.length > 0) throw new Error(`vault SQL: cannot emit valid SQL:\n${problems.map((p) => p.message).join('\n')}`);
   return sqlContext(model, dialect);
 }

@@ -56,7 +56,7 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
     const t = scope.typeOf(x);
     return t === 'integer' || t === 'numeric' || t === 'null';
   };
-  const numeric = (x: Expr): string => `CAST(${r(x)} AS ${d.columnType({ kind: 'decimal' })})`;
+  const numeric = (x: Expr): string => d.exactNumber(r(x), scope.typeOf(x));
   return (
     match(e)
       .with({ kind: 'column' }, (c) => scope.column(c.name))

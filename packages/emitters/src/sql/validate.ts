@@ -4,7 +4,7 @@
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
 import type { ColumnType, LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
-import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
+import { KINDS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
@@ -76,6 +76,13 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   reporting_view: (v, names) => asOfObject(v, names),
 };
 
+/** Whether a rule divides (`/`, `%`) outside a ROUND with digits, which fixes the result's scale on every engine. */
+function divides(e: Expr): boolean {
+  if (e.kind === 'call' && e.name === 'ROUND' && e.args.length === 2) return false;
+  if (e.kind === 'binary' && (e.op === '/' || e.op === '%')) return true;
+  return exprChildren(e).some(divides);
+}
+
 /** A column type as a spec writes it: `decimal`, `decimal(40,2)`, `interval`. */
 function typeText(t: ColumnType): string {
   if (t.kind === 'decimal' && t.precision !== undefined) return `decimal(${t.precision}${t.scale === undefined ? '' : `,${t.scale}`})`;
@@ -96,7 +103,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   const problem = (at: SpecPath, message: string): void => void problems.push(pathDiag('VLT412', at, message, { target: 'key' }));
   const owners = new Map<string, string>();
   const claim = (t: SqlTable, what: string, at: SpecPath): void => {
-    const key = tableText(t);
+    const key = dialect.foldName(tableText(t));
     const other = owners.get(key);
     if (other !== undefined) problem(at, `${what} and ${other} would both be ${key}`);
     else owners.set(key, what);
@@ -106,6 +113,27 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
+  // An engine comparing names case-insensitively says so when two names clash only that way.
+  const caseless = dialect.foldName('A') === 'A' ? '' : ` (${dialect.name} compares names case-insensitively)`;
+  for (const t of model.sources) {
+    const names = new Set<string>();
+    for (const c of t.columns) {
+      if (names.has(dialect.foldName(c.name))) problem(['tables', t.name], `landing table '${t.name}' would have two columns named '${c.name}'${caseless}`);
+      names.add(dialect.foldName(c.name));
+    }
+  }
+  // A hashed business rule whose quotient gets another scale than PostgreSQL gives it: a warning (VLT441), as the tables and loads are unaffected.
+  if (!dialect.capabilities.exactDivision)
+    for (const sat of [...entitiesOf(model, 'business_satellite'), ...entitiesOf(model, 'business_link_satellite')])
+      for (const d of sat.derived)
+        if (divides(d.expr))
+          problems.push(
+            pathDiag(
+              'VLT441',
+              sat.origin,
+              `derived attribute '${d.name}' of ${sat.kind} '${sat.name}' divides ('${d.text}'): ${dialect.name} gives the quotient another scale than PostgreSQL, so the view's value text and hashdiff differ from PostgreSQL's; ROUND(x, digits) makes them equal`,
+            ),
+          );
   // Types the engine cannot store or hash as the standard says: at the column's type (VLT440).
   for (const t of model.sources)
     for (const c of t.columns) {
@@ -147,8 +175,8 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     }
     const seen = new Set<string>();
     for (const c of tableColumns(ctx, e)) {
-      if (seen.has(c.name)) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'`);
-      seen.add(c.name);
+      if (seen.has(dialect.foldName(c.name))) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'${caseless}`);
+      seen.add(dialect.foldName(c.name));
     }
   }
   return problems;

@@ -29,6 +29,11 @@ export interface DialectCapabilities {
    * loads never rely on a key to stay idempotent (they anti-join), though `insertOnce` may.
    */
   readonly keyConstraints: boolean;
+  /**
+   * Numeric division (`/`, and `%` of non-integers) gives PostgreSQL's result scale, so a
+   * business rule's quotient hashes alike; else validateSql refuses a hashed one (VLT441).
+   */
+  readonly exactDivision: boolean;
   /** A correlated scalar subquery in a join condition (`ON t.ts = (SELECT min(…) … WHERE x.k = n.k)`); else the builder joins a windowed derived table. */
   readonly correlatedJoinConditions: boolean;
 }
@@ -114,6 +119,8 @@ export interface Dialect {
   readonly maxIdentifierBytes: number;
   /** The identifier as created in the database: shortened when over `maxIdentifierBytes`. */
   readonly identifier: (name: string) => string;
+  /** How the engine compares two (quoted) names: two names with the same fold are one name (Spark: case-insensitively). */
+  readonly foldName: (name: string) => string;
 
   /** The engine's name of a column type. */
   readonly columnType: (t: ColumnType) => string;
@@ -122,6 +129,12 @@ export interface Dialect {
    * and what to declare instead (validateSql reports it, VLT440); undefined when it can.
    */
   readonly columnTypeProblem: (t: ColumnType) => string | undefined;
+  /**
+   * A business rule's number as an exact decimal of its own scale (a rule's `decimal` has no
+   * declared precision): PostgreSQL `CAST(x AS numeric)`. `family` is the value's type family
+   * when known (`integer`: whole numbers, which an engine may otherwise divide as floats).
+   */
+  readonly exactNumber: (sql: string, family?: ExprType) => string;
   /** The ghost record's placeholder of a column type, as SQL: a value of that type (docs/sql.md lists them). */
   readonly ghostValue: (t: ColumnType) => string;
 

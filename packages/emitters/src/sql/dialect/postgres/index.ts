@@ -73,6 +73,7 @@ export const postgresDialect: Dialect = {
     proceduralBlocks: true,
     extensions: true,
     correlatedJoinConditions: true,
+    exactDivision: true,
     keyConstraints: true,
   },
   quoteIdent,
@@ -80,9 +81,12 @@ export const postgresDialect: Dialect = {
   numericLiteral,
   maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
   identifier: sqlName,
+  // Quoted names are compared byte for byte.
+  foldName: (name) => name,
   columnType: pgType,
   // PostgreSQL's own types: the hashing standard is written in them.
   columnTypeProblem: () => undefined,
+  exactNumber: (sql) => `CAST(${sql} AS numeric)`,
   ghostValue,
   loadTimestamp: { sql: LOAD_TIMESTAMP_PARAMETER, name: '$1' },
   canonicalText,

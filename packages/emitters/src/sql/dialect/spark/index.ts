@@ -64,6 +64,8 @@ export const sparkDialect: Dialect = {
     proceduralBlocks: false,
     extensions: false,
     correlatedJoinConditions: false,
+    // DECIMAL division keeps max(6, s1 + p2 + 1) decimals, PostgreSQL at least 16 significant digits.
+    exactDivision: false,
     keyConstraints: false,
   },
   quoteIdent,
@@ -71,8 +73,13 @@ export const sparkDialect: Dialect = {
   numericLiteral,
   maxIdentifierBytes: MAX_SPARK_IDENTIFIER_BYTES,
   identifier: sparkName,
+  // spark.sql.caseSensitive is false: `Customer` and `customer` are one table, one column.
+  foldName: (name) => name.toLowerCase(),
   columnType: sparkType,
   columnTypeProblem: sparkRefusal,
+  // Left as Spark types it: +, -, * and round(x, n) of DECIMALs keep PostgreSQL's scales; a cast to one fixed DECIMAL(p,s) would not.
+  // Whole numbers become DECIMAL(20,0) (every bigint fits), as Spark divides integers as doubles.
+  exactNumber: (sql, family) => (family === 'integer' ? `CAST(${sql} AS DECIMAL(20,0))` : sql),
   ghostValue,
   loadTimestamp: { sql: SPARK_LOAD_TIMESTAMP, name: marker('load_ts') },
   canonicalText,
