@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind, type VaultModel } from '@vault/core';
-import { bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect } from '@vault/emitters/internal';
+import { bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, keyLookupByJoin, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect } from '@vault/emitters/internal';
 import { inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { shopSpec } from './shop-spec.js';
 
@@ -21,11 +21,12 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** PostgreSQL as an engine without DISTINCT ON or named windows would be written. */
+/** PostgreSQL as an engine without DISTINCT ON, named windows, correlated join conditions or lateral probes (Spark's forms) would be written. */
 const portable: Dialect = {
   ...postgresDialect,
-  capabilities: { ...postgresDialect.capabilities, distinctOn: false, namedWindows: false },
+  capabilities: { ...postgresDialect.capabilities, distinctOn: false, namedWindows: false, correlatedJoinConditions: false },
   firstRowPerKey: firstRowByRowNumber(postgresDialect.quoteIdent),
+  keyLookup: keyLookupByJoin,
 };
 
 /** Two batches: the second changes a customer, repeats one, and adds a purchase. */
@@ -102,13 +103,17 @@ describe('the Dialect seam', () => {
     }
   });
 
-  it('loads the same vault with the portable forms of DISTINCT ON and named windows', async () => {
+  it('loads the same vault with the portable forms of DISTINCT ON, named windows and the first stored state', async () => {
     const native = await load('native', postgresDialect);
     const plain = await load('portable', portable);
     expect(native.statements).toContain('DISTINCT ON');
     expect(native.statements).toContain('WINDOW');
     expect(plain.statements).not.toContain('DISTINCT ON');
     expect(plain.statements).not.toMatch(/^\s*WINDOW /m);
+    // A state brought back from the register finds its payload: by a correlated min(), or a windowed derived table.
+    expect(native.statements).toContain('= (SELECT min(');
+    expect(plain.statements).not.toContain('= (SELECT min(');
+    expect(plain.statements).toContain('"$first_load"');
     const [a, b] = [await contents(native.model), await contents(plain.model)];
     expect(a.flat().length).toBeGreaterThan(10);
     expect(b).toEqual(a);

@@ -28,9 +28,10 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--source-tables <string>', "compact source tables, e.g. 'orders:order_id(int),customer_id(int)'")
     .option('--model <name>', 'model name for --source-tables', 'model')
     .option('--business-context <text>', 'business context for --source-tables')
+    .option('--target <list>', 'comma-separated targets to ask whether they can write the model (default: querydsl,sql,docs; add spark for Spark SQL)')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json']).default('text'))
     .option('--json', 'print the diagnostics as JSON (the same as --format json)', false)
-    .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; format: 'text' | 'json'; json: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: { sourceTables?: string; model: string; businessContext?: string; target?: string; format: 'text' | 'json'; json: boolean }, cmd: Command) => {
       if (files.length === 0 && opts.sourceTables === undefined) throw new UsageError('vault check needs at least one spec file or --source-tables');
       const { checkCommand } = await import('./commands/check.js');
       code = await checkCommand(files, { ...opts, format: jsonFormat(cmd, opts.json, opts.format) }, o);
@@ -42,7 +43,7 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .argument('[spec]', 'spec file (YAML); or use --model with --source-tables')
     .option('--out <dir>', 'output directory (default: generated)')
     .addOption(new Option('--stage <stage>', 'last stage to build').choices(['raw', 'business', 'access', 'all']).default('all'))
-    .option('--target <list>', 'comma-separated targets', 'querydsl')
+    .option('--target <list>', 'comma-separated targets: querydsl, sql (PostgreSQL), spark (Spark SQL), docs', 'querydsl')
     .option('--check', 'write nothing; exit 1 and list the files that would change', false)
     .option('--json', 'print the result as JSON (also when the spec has errors)', false)
     .option('--model <name>', 'model name (spec-less form)')

@@ -1,6 +1,7 @@
 /**
  * The targets `vault compile --target` writes, as one stream of output files plus manifest.json.
- * Each target adds its files; the sql target also adds an `sql` block to every manifest entity.
+ * Each target adds its files; the sql target also adds an `sql` block to every manifest entity
+ * (PostgreSQL's names; the spark target writes `spark/setup.sql` and `spark/load.sql` only).
  * The docs target's SVG drawings are rendered asynchronously first (`renderTargets`) and handed
  * to the plan, which stays synchronous and streaming.
  */
@@ -10,6 +11,7 @@ import {
   emitSql,
   manifestJsonChunks,
   renderDrawings,
+  sparkDialect,
   sqlManifestBlock,
   streamQueryDsl,
   validateQueryDsl,
@@ -17,18 +19,44 @@ import {
   type EmittedFile,
   type FrameworkProfile,
 } from '@vault/emitters/internal';
+import { UsageError } from './exit.js';
 import type { OutputFile } from './write-output.js';
 
-export const TARGETS = ['querydsl', 'sql', 'docs'] as const;
+/** `sql` is PostgreSQL's SQL; `spark` the same statements in Spark SQL (docs/spark.md). */
+export const TARGETS = ['querydsl', 'sql', 'spark', 'docs'] as const;
 export type Target = (typeof TARGETS)[number];
+
+/**
+ * What `vault check` asks when no `--target` is given: every target but `spark`, whose refusals
+ * (VLT440: types Spark cannot store or hash alike) only matter to a model meant for Spark.
+ */
+export const CHECKED_TARGETS: ReadonlyArray<Target> = TARGETS.filter((t) => t !== 'spark');
 
 export function isTarget(t: string): t is Target {
   return (TARGETS as ReadonlyArray<string>).includes(t);
 }
 
-/** What the targets cannot emit for this model (names that collide in Python or SQL), at the spec nodes concerned. */
+/** `--target LIST`: comma-separated target names; an unknown name or none is a usage mistake. */
+export function parseTargets(list: string): Set<Target> {
+  const targets = new Set<Target>();
+  for (const t of list
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
+    if (!isTarget(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
+    targets.add(t);
+  }
+  if (targets.size === 0) throw new UsageError(`--target needs at least one of: ${TARGETS.join(', ')}`);
+  return targets;
+}
+
+/** What the targets cannot emit for this model (names that collide in Python or SQL, types Spark refuses), at the spec nodes concerned. */
 export function targetProblems(model: VaultModel, targets: ReadonlySet<Target>, profile: FrameworkProfile): PathDiagnostic[] {
-  return [...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []), ...(targets.has('sql') ? validateSql(model) : [])];
+  return [
+    ...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []),
+    ...(targets.has('sql') ? validateSql(model) : []),
+    ...(targets.has('spark') ? validateSql(model, sparkDialect) : []),
+  ];
 }
 
 export interface PlannedOutput {
@@ -58,7 +86,7 @@ export async function renderTargets(model: VaultModel, targets: ReadonlySet<Targ
 export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, specPath: string, profile: FrameworkProfile, rendered: RenderedTargets = { docs: [] }): PlannedOutput {
   if (targets.has('docs') && rendered.docs.length === 0) throw new Error('vault: the docs target was planned before renderTargets drew it');
   const dsl = targets.has('querydsl') ? streamQueryDsl(model, { specPath, profile, validated: true }) : undefined;
-  const sql = targets.has('sql') ? emitSql(model, { specPath }) : [];
+  const sql = [...(targets.has('sql') ? emitSql(model, { specPath }) : []), ...(targets.has('spark') ? emitSql(model, { specPath, dir: 'spark' }, sparkDialect) : [])];
   const docs = targets.has('docs') ? rendered.docs : [];
   const emitted = [...(dsl?.paths ?? []), ...sql.map((f) => f.path), ...docs.map((f) => f.path)].sort();
   const manifestOptions = {

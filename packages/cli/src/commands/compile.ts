@@ -5,7 +5,7 @@ import { checkTargets } from '../target-checks.js';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
-import { DOCS_DIR, isTarget, plannedOutput, renderTargets, TARGETS, type Target } from '../targets.js';
+import { DOCS_DIR, parseTargets, plannedOutput, renderTargets, type Target } from '../targets.js';
 import { writeOutput } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
@@ -25,15 +25,7 @@ export interface CompileOptions {
 
 /** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
 export async function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): Promise<number> {
-  const targets = new Set<Target>();
-  for (const t of opts.target
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '')) {
-    if (!isTarget(t)) throw new UsageError(`unknown target '${t}'; available: ${TARGETS.join(', ')}`);
-    targets.add(t);
-  }
-  if (targets.size === 0) throw new UsageError(`--target needs at least one of: ${TARGETS.join(', ')}`);
+  const targets = parseTargets(opts.target);
   let parsed: ParsedSpec;
   if (specPath !== undefined) {
     if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
@@ -179,6 +171,7 @@ function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Targe
   if (model.stages.includes('access')) o.err(`  ${green(o, '✓')} access layer    ${layer('access_layer')}`);
   if (targets.includes('querydsl')) o.err(`  ${green(o, '✓')} framework       registry.py`);
   if (targets.includes('sql')) o.err(`  ${green(o, '✓')} postgresql      sql/setup.sql, sql/load.sql`);
+  if (targets.includes('spark')) o.err(`  ${green(o, '✓')} spark sql       spark/setup.sql, spark/load.sql`);
   if (targets.includes('docs')) o.err(`  ${green(o, '✓')} documentation   ${DOCS_DIR}README.md, ${DOCS_DIR}lineage.svg, ${DOCS_DIR}raw_vault_er.svg`);
   o.err(`  ${green(o, '✓')} manifest        manifest.json`);
   o.err(`wrote ${fileCount} files to ${dir}`);

@@ -85,6 +85,7 @@ export const CODES = {
   VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
   VLT432: { severity: 'warning', title: 'pits setting has no effect' },
   VLT435: { severity: 'warning', title: 'fact_date has no effect on a type-1 dimensional model' },
+  VLT440: { severity: 'error', title: 'column type the Spark target cannot store or hash as PostgreSQL does' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

@@ -167,12 +167,7 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
     w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
     w.block(() => w.line(`ON ${sameState(ctx, h, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
-    w.line(`LEFT JOIN ${table} AS ${q('p')}`);
-    w.block(() => {
-      const [same, first] = firstStoredOf(ctx, h, 'p', 'n');
-      w.line(`ON ${c(firstKey)} IS NULL AND ${same}`);
-      w.line(first);
-    });
+    joinFirstStored(ctx, w, h, 'p', 'n', `${c(firstKey)} IS NULL`);
     w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
   });
   return { load, register: registerStates(ctx, h, candidates) };
@@ -230,18 +225,33 @@ export function sameState(ctx: SqlContext, h: StateHistory, a: string, aDelta: s
 }
 
 /**
- * The join condition, as two lines, that `stored` (an alias of the table) is the first stored
- * state (smallest load_ts) of the key and compared value of `state`: where a state brought back
- * from the register finds its payload.
+ * `LEFT JOIN` of the table as `stored`, on `guard` and `stored` being the first stored state
+ * (smallest load_ts) of the key and compared value of `state`: where a state brought back from
+ * the register finds its payload. Every row of that load is kept (a multi-active set's rows).
+ * An engine without correlated subqueries in join conditions joins the table's first states instead.
  */
-export function firstStoredOf(ctx: SqlContext, h: StateHistory, stored: string, state: string): readonly [string, string] {
+export function joinFirstStored(ctx: SqlContext, w: CodeWriter, h: StateHistory, stored: string, state: string, guard: string): void {
   const { col, quoteIdent: q } = ctx.sql;
   const ts = METADATA_COLUMNS.loadTimestamp;
   const cmp = h.compared.column;
-  return [
-    `${sameKey(ctx, h, stored, state)} AND ${col(stored, cmp)} = ${col(state, cmp)}`,
-    `AND ${col(stored, ts)} = (SELECT min(${col('x', ts)}) FROM ${h.table} AS ${q('x')} WHERE ${sameKey(ctx, h, 'x', state)} AND ${col('x', cmp)} = ${col(state, cmp)})`,
-  ];
+  const same = `${sameKey(ctx, h, stored, state)} AND ${col(stored, cmp)} = ${col(state, cmp)}`;
+  if (ctx.dialect.capabilities.correlatedJoinConditions) {
+    w.line(`LEFT JOIN ${h.table} AS ${q(stored)}`);
+    w.block(() => {
+      w.line(`ON ${guard} AND ${same}`);
+      w.line(`AND ${col(stored, ts)} = (SELECT min(${col('x', ts)}) FROM ${h.table} AS ${q('x')} WHERE ${sameKey(ctx, h, 'x', state)} AND ${col('x', cmp)} = ${col(state, cmp)})`);
+    });
+    return;
+  }
+  const first = q(WORK.firstLoad);
+  const partition = [...h.keys.map((k) => q(k.column)), q(cmp)].join(', ');
+  w.line(`LEFT JOIN (`);
+  w.block(() => {
+    w.line(`SELECT * FROM (SELECT ${q('x')}.*, min(${q(ts)}) OVER (PARTITION BY ${partition}) AS ${first} FROM ${h.table} AS ${q('x')}) AS ${q('f')}`);
+    w.line(`WHERE ${q(ts)} = ${first}`);
+  });
+  w.line(`) AS ${q(stored)}`);
+  w.block(() => w.line(`ON ${guard} AND ${same}`));
 }
 
 /**

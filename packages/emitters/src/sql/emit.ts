@@ -38,6 +38,8 @@ import { loadWaves } from './waves.js';
 export interface SqlOptions {
   /** The spec file as the user gave it: every file's header names its file name (`specFileName`). */
   readonly specPath: string;
+  /** The folder of the two files: `sql` (default), `spark` for `vault compile --target spark`. */
+  readonly dir?: string;
 }
 
 /** The kinds `vault run` loads (`KINDS[kind].loaded`). */
@@ -317,7 +319,7 @@ function header(specPath: string, lines: ReadonlyArray<string>): string {
 }
 
 /**
- * The SQL files of a model in `dialect`: `sql/setup.sql` and `sql/load.sql`, the same bytes for the same model.
+ * The SQL files of a model in `dialect`: `sql/setup.sql` and `sql/load.sql` (in `options.dir`), the same bytes for the same model.
  * @example emitSql(model, { specPath: 'specs/ews.yaml' }).map((f) => f.path) // ['sql/load.sql', 'sql/setup.sql']
  */
 export function emitSql(model: VaultModel, options: SqlOptions, dialect: Dialect = WIRED_DIALECT): ReadonlyArray<EmittedFile> {
@@ -334,7 +336,9 @@ export function emitSql(model: VaultModel, options: SqlOptions, dialect: Dialect
   const loadFile = [
     header(options.specPath, [
       `Loads of model ${model.name}: insert-only, incremental, idempotent. Every statement takes one parameter,`,
-      `${d.loadTimestamp.name}, the batch load timestamp (${d.columnType({ kind: 'timestamptz' })}). Run each entity in one transaction, in this order.`,
+      `${d.loadTimestamp.name}, the batch load timestamp (${d.columnType({ kind: 'timestamptz' })}). ${d.capabilities.transactions ? 'Run each entity in one transaction, in this order.' : 'Run them in this order.'}`,
+      // Without transactions (Spark): what makes a failed run safe to run again instead.
+      ...(d.capabilities.transactions ? [] : ['No transactions: each statement writes one table in one INSERT, all or nothing; a failed run is completed by running it again.']),
     ]),
     ...plan.loads.flatMap((l) => [
       ...l.statements.map((s, i) => `${i === 0 ? `-- ${l.kind} ${l.entity} -> ${l.table}\n` : ''}${s.sql};`),
@@ -342,8 +346,9 @@ export function emitSql(model: VaultModel, options: SqlOptions, dialect: Dialect
       ...(l.duplicates?.route === undefined ? [] : [`-- ${l.kind} ${l.entity}: rows of duplicate keys -> ${tableText(duplicatesTable(d, model.schemas.rawVault))}\n${l.duplicates.route.sql};`]),
     ]),
   ].join('\n\n');
+  const dir = options.dir ?? 'sql';
   return [
-    { path: 'sql/load.sql', content: `${loadFile}\n` },
-    { path: 'sql/setup.sql', content: `${setupFile}\n` },
+    { path: `${dir}/load.sql`, content: `${loadFile}\n` },
+    { path: `${dir}/setup.sql`, content: `${setupFile}\n` },
   ];
 }

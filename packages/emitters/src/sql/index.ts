@@ -8,7 +8,7 @@ export { validateSql } from './validate.js';
 export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, sqlName, tableIdent } from './dialect/postgres/index.js';
 export { WIRED_DIALECT, inlineParameters, postgresDialect, sparkDialect, type Dialect, type DialectCapabilities, type InlineValue } from './dialect/index.js';
 export { sparkRefusal, sparkType } from './dialect/spark/index.js';
-export { FIRST_ROW_COLUMN, firstRowByRowNumber } from './dialect/portable.js';
+export { FIRST_ROW_COLUMN, firstRowByRowNumber, keyLookupByJoin } from './dialect/portable.js';
 export { HISTORY_PREFIX, REGISTER_PREFIX, TABLE_PREFIX, dimensionTable, entityTable, historyView, landingTable, modelSchemas, registerTable, type NameScope, type SqlTable } from './names.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_RECORD_SOURCE } from './ddl.js';

@@ -29,7 +29,7 @@ import { METADATA_COLUMNS, type MultiActiveSatellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { HASH_DELIMITER } from '../hashing-settings.js';
 import type { CodeWriter } from '../writer.js';
-import { firstStoredOf, newStates, orderedStates, registerStates, sameState, type ChangeLoad, type StateHistory } from './change-engine.js';
+import { joinFirstStored, newStates, orderedStates, registerStates, sameState, type ChangeLoad, type StateHistory } from './change-engine.js';
 import { need, sourceColumn, type SqlContext } from './context.js';
 import { hashExpression, hashSqlType, missingKey } from './hashing.js';
 import { entityTable, landingTable, registerTable } from './names.js';
@@ -142,12 +142,7 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
     w.block(() => w.line(`ON ${sameState(ctx, history, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
     w.line(`LEFT JOIN ${q(MA.rows)} AS ${q('r')}`);
     w.block(() => w.line(`ON ${r(sat.parentHashKey)} = ${c(sat.parentHashKey)} AND ${r(WORK.deltaOrder)} IS NOT DISTINCT FROM ${c(WORK.deltaOrder)}`));
-    w.line(`LEFT JOIN ${table} AS ${q('p')}`);
-    w.block(() => {
-      const [same, first] = firstStoredOf(ctx, history, 'p', 'n');
-      w.line(`ON ${c(sat.parentHashKey)} IS NULL AND ${same}`);
-      w.line(first);
-    });
+    joinFirstStored(ctx, w, history, 'p', 'n', `${c(sat.parentHashKey)} IS NULL`);
     w.line(`WHERE ${r(sat.parentHashKey)} IS NOT NULL OR ${p(sat.parentHashKey)} IS NOT NULL`);
   });
   return { load, register: registerStates(ctx, history, candidates) };

@@ -33,6 +33,7 @@ export const WORK = {
   key: '$key',
   grouped: '$grouped',
   previous: '$previous',
+  firstLoad: '$first_load',
 } as const;
 
 /** The alias of the landing table in a staging query. */

@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
+import type { ColumnType, LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
@@ -76,6 +76,12 @@ const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
   reporting_view: (v, names) => asOfObject(v, names),
 };
 
+/** A column type as a spec writes it: `decimal`, `decimal(40,2)`, `interval`. */
+function typeText(t: ColumnType): string {
+  if (t.kind === 'decimal' && t.precision !== undefined) return `decimal(${t.precision}${t.scale === undefined ? '' : `,${t.scale}`})`;
+  return t.kind;
+}
+
 /**
  * Problems that would make the SQL of `model` in `dialect` (the wired one unless a caller names
  * another) invalid, each at the spec node of the entity (or source table) it is about; empty
@@ -100,6 +106,12 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
+  // Types the engine cannot store or hash as the standard says: at the column's type (VLT440).
+  for (const t of model.sources)
+    for (const c of t.columns) {
+      const why = dialect.columnTypeProblem(c.type);
+      if (why !== undefined) problems.push(pathDiag('VLT440', ['tables', t.name, 'columns', c.name], `column '${t.name}.${c.name}' is ${typeText(c.type)}, which the ${dialect.name} target cannot take: ${why}`));
+    }
   for (const entity of model.entities) {
     claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
     for (const { table, what } of dispatch(entity, MORE_OBJECTS, ctx)) claim(table, what, entity.origin);

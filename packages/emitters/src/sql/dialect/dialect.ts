@@ -29,6 +29,8 @@ export interface DialectCapabilities {
    * loads never rely on a key to stay idempotent (they anti-join), though `insertOnce` may.
    */
   readonly keyConstraints: boolean;
+  /** A correlated scalar subquery in a join condition (`ON t.ts = (SELECT min(…) … WHERE x.k = n.k)`); else the builder joins a windowed derived table. */
+  readonly correlatedJoinConditions: boolean;
 }
 
 /** Writes a word of a canonical text (`infinity`) as the case policy leaves it. */
@@ -115,6 +117,11 @@ export interface Dialect {
 
   /** The engine's name of a column type. */
   readonly columnType: (t: ColumnType) => string;
+  /**
+   * Why a landing column of this type cannot be stored or hashed as the hashing standard says,
+   * and what to declare instead (validateSql reports it, VLT440); undefined when it can.
+   */
+  readonly columnTypeProblem: (t: ColumnType) => string | undefined;
   /** The ghost record's placeholder of a column type, as SQL: a value of that type (docs/sql.md lists them). */
   readonly ghostValue: (t: ColumnType) => string;
 

@@ -1,8 +1,9 @@
 /**
  * Forms in plain SQL:2003 for engines that lack a shortcut: a dialect without `DISTINCT ON`
- * (capabilities.distinctOn false) gives each key's first row by numbering rows instead.
+ * (capabilities.distinctOn false) gives each key's first row by numbering rows instead; one
+ * without lateral subqueries looks rows up by key with a join.
  */
-import type { FirstRowPerKey } from './dialect.js';
+import type { FirstRowPerKey, KeyLookup } from './dialect.js';
 
 /** The numbering column the row-number form adds to the rows it gives. */
 export const FIRST_ROW_COLUMN = '$first';
@@ -18,4 +19,13 @@ export function firstRowByRowNumber(quoteIdent: (name: string) => string): (q: F
     `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ${q.key} ORDER BY ${[q.key, ...q.order].join(', ')}) AS ${first} FROM ${q.from}) AS ${quoteIdent('$ranked')}`,
     `WHERE ${first} = 1`,
   ];
+}
+
+/**
+ * `keyLookup` as a plain join: each pointer's row of the table, found by its key. The same rows
+ * as PostgreSQL's lateral probe; the engine's planner chooses how to find them.
+ * @example keyLookupByJoin({ table: '`t`', columns: ['`k`'], key: [{ column: '`k`', equals: '`p`.`k`' }], alias: '`r`' }) // 'JOIN `t` AS `r` ON `r`.`k` = `p`.`k`'
+ */
+export function keyLookupByJoin(q: KeyLookup): string {
+  return `JOIN ${q.table} AS ${q.alias} ON ${q.key.map((k) => `${q.alias}.${k.column} = ${k.equals}`).join(' AND ')}`;
 }

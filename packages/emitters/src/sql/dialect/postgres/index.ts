@@ -72,6 +72,7 @@ export const postgresDialect: Dialect = {
     namedWindows: true,
     proceduralBlocks: true,
     extensions: true,
+    correlatedJoinConditions: true,
     keyConstraints: true,
   },
   quoteIdent,
@@ -80,6 +81,8 @@ export const postgresDialect: Dialect = {
   maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
   identifier: sqlName,
   columnType: pgType,
+  // PostgreSQL's own types: the hashing standard is written in them.
+  columnTypeProblem: () => undefined,
   ghostValue,
   loadTimestamp: { sql: LOAD_TIMESTAMP_PARAMETER, name: '$1' },
   canonicalText,

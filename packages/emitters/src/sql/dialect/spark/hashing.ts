@@ -44,10 +44,9 @@ const FIXED_CUTOFF = { real: 6, double: 15 } as const;
 /**
  * PostgreSQL 12+'s shortest float text: the fewest significant digits that read back as the same
  * number (`%.<p>e` for p = 0, 1, …, the first that casts back equal), laid out as PostgreSQL
- * does: fixed notation for exponents in [-4, cutoff), else `d.ddde+XX` (at least two exponent
- * digits: `lpad` would cut `e-324` to `e-32`); `NaN`, `Infinity`, `-Infinity`, and `-0` for
- * negative zero. NULL is NULL, tested first: the search finds no digits for it, and `element_at`
- * of an empty array fails under ANSI mode.
+ * does: fixed notation for exponents in [-4, cutoff), else `d.ddde+XX`; `NaN`, `Infinity`,
+ * `-Infinity`, and `-0` for negative zero. NULL is NULL, tested first: the search finds no digits
+ * for it, and `element_at` of an empty array fails under ANSI mode.
  */
 const floatText = (v: TypedSql): string => {
   const kind = v.type.kind === 'real' ? 'real' : 'double';
@@ -69,7 +68,8 @@ const floatText = (v: TypedSql): string => {
       const [sg, d, e] = [`${f}.s`, `${f}.d`, `${f}.e`];
       const n = `length(${d})`;
       const fixed = `CASE WHEN ${e} < 0 THEN concat('0.', repeat('0', -${e} - 1), ${d}) WHEN ${n} <= ${e} + 1 THEN concat(${d}, repeat('0', ${e} + 1 - ${n})) ELSE concat(substr(${d}, 1, ${e} + 1), '.', substr(${d}, ${e} + 2)) END`;
-      const scientific = `concat(substr(${d}, 1, 1), CASE WHEN ${n} > 1 THEN concat('.', substr(${d}, 2)) ELSE '' END, 'e', CASE WHEN ${e} < 0 THEN '-' ELSE '+' END, format_string('%02d', abs(${e})))`;
+      // At least two exponent digits, more when needed (`5e-324`): lpad would cut a third one off.
+      const scientific = `concat(substr(${d}, 1, 1), CASE WHEN ${n} > 1 THEN concat('.', substr(${d}, 2)) ELSE '' END, 'e', CASE WHEN ${e} < 0 THEN '-' ELSE '+' END, CASE WHEN abs(${e}) < 10 THEN '0' ELSE '' END, CAST(abs(${e}) AS STRING))`;
       return `concat(${sg}, CASE WHEN ${e} >= -4 AND ${e} < ${FIXED_CUTOFF[kind]} THEN ${fixed} ELSE ${scientific} END)`;
     })(),
   );

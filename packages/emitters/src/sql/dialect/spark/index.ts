@@ -7,7 +7,7 @@
 import type { ColumnTypeKind } from '@vault/core';
 import { statement } from '../../sql-writer.js';
 import type { Dialect } from '../dialect.js';
-import { firstRowByRowNumber } from '../portable.js';
+import { firstRowByRowNumber, keyLookupByJoin } from '../portable.js';
 import { dates } from './dates.js';
 import { callFunction } from './functions.js';
 import { ghostValue } from './ghost.js';
@@ -15,7 +15,7 @@ import { byteOrder, canonicalText, digest, digestSetup, trimSpaces, upperAscii }
 import { ledgerStatements } from './ledger.js';
 import { marker } from './parameters.js';
 import { MAX_SPARK_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sparkName } from './quote.js';
-import { sparkType } from './types.js';
+import { sparkRefusal, sparkType } from './types.js';
 
 export { inlineParameters, type InlineValue } from './parameters.js';
 export { MAX_SPARK_IDENTIFIER_BYTES, quoteIdent as sparkQuoteIdent, quoteLiteral as sparkQuoteLiteral, sparkName, tableIdent as sparkTableIdent } from './quote.js';
@@ -63,6 +63,7 @@ export const sparkDialect: Dialect = {
     namedWindows: true,
     proceduralBlocks: false,
     extensions: false,
+    correlatedJoinConditions: false,
     keyConstraints: false,
   },
   quoteIdent,
@@ -71,6 +72,7 @@ export const sparkDialect: Dialect = {
   maxIdentifierBytes: MAX_SPARK_IDENTIFIER_BYTES,
   identifier: sparkName,
   columnType: sparkType,
+  columnTypeProblem: sparkRefusal,
   ghostValue,
   loadTimestamp: { sql: SPARK_LOAD_TIMESTAMP, name: marker('load_ts') },
   canonicalText,
@@ -106,5 +108,5 @@ export const sparkDialect: Dialect = {
   wholeTableLoadSettings: [],
   // Parquet: what every Spark reads and writes with nothing to fetch (Delta needs its jars; docs/spark.md).
   tableStorage: 'USING PARQUET',
-  keyLookup: (q) => `JOIN ${q.table} AS ${q.alias} ON ${q.key.map((k) => `${q.alias}.${k.column} = ${k.equals}`).join(' AND ')}`,
+  keyLookup: keyLookupByJoin,
 };

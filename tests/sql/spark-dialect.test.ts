@@ -1,0 +1,154 @@
+/**
+ * The Spark SQL dialect's pieces on their own: backtick names, backslash-escaped literals, type
+ * names, the types it refuses (VLT440), and `inlineParameters`, which must replace markers only
+ * where Spark would read them as markers.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileSpec, type ColumnType, type ColumnTypeKind } from '@vault/core';
+import { inlineParameters, sparkDialect, sparkRefusal, sparkType, sqlPlan, validateSql, type SqlStatement } from '@vault/emitters/internal';
+
+const { quoteIdent, quoteLiteral, identifier, numericLiteral } = sparkDialect;
+
+describe('names', () => {
+  it('quotes every identifier in backticks, doubling a backtick', () => {
+    expect(quoteIdent('order')).toBe('`order`');
+    expect(quoteIdent('CamelCase')).toBe('`CamelCase`');
+    expect(quoteIdent('a`b')).toBe('`a``b`');
+    expect(quoteIdent('$first')).toBe('`$first`');
+    expect(() => quoteIdent('')).toThrow();
+  });
+
+  it('keeps names up to 128 bytes and shortens longer ones the same way every time', () => {
+    const long = `sat_${'x'.repeat(200)}`;
+    expect(identifier('x'.repeat(128))).toBe('x'.repeat(128));
+    expect(identifier(long)).toHaveLength(128);
+    expect(identifier(long)).toBe(identifier(long));
+    expect(identifier(long)).not.toBe(identifier(`${long}y`));
+    expect(quoteIdent(long)).toBe(`\`${identifier(long)}\``);
+  });
+});
+
+describe('literals', () => {
+  it("escapes ' and \\ with a backslash, and control characters as \\u", () => {
+    expect(quoteLiteral('plain')).toBe("'plain'");
+    expect(quoteLiteral("it's")).toBe("'it\\'s'");
+    expect(quoteLiteral('a\\b')).toBe("'a\\\\b'");
+    expect(quoteLiteral('\\|')).toBe("'\\\\|'");
+    expect(quoteLiteral('a\nb\tc')).toBe("'a\\u000ab\\u0009c'");
+    expect(quoteLiteral('Zoë ß 😀')).toBe("'Zoë ß 😀'");
+    expect(quoteLiteral('')).toBe("''");
+  });
+
+  it('writes business rule numbers as digits only', () => {
+    expect(numericLiteral('12')).toBe('12');
+    expect(numericLiteral('1.50')).toBe('1.50');
+    expect(() => numericLiteral('1e5')).toThrow();
+  });
+});
+
+describe('types', () => {
+  const cases: ReadonlyArray<readonly [ColumnType, string]> = [
+    [{ kind: 'smallint' }, 'SMALLINT'],
+    [{ kind: 'int' }, 'INT'],
+    [{ kind: 'bigint' }, 'BIGINT'],
+    [{ kind: 'decimal', precision: 18, scale: 2 }, 'DECIMAL(18,2)'],
+    [{ kind: 'decimal', precision: 9 }, 'DECIMAL(9,0)'],
+    [{ kind: 'real' }, 'FLOAT'],
+    [{ kind: 'double' }, 'DOUBLE'],
+    [{ kind: 'text' }, 'STRING'],
+    [{ kind: 'varchar', length: 20 }, 'STRING'],
+    [{ kind: 'char', length: 32 }, 'STRING'],
+    [{ kind: 'boolean' }, 'BOOLEAN'],
+    [{ kind: 'date' }, 'DATE'],
+    [{ kind: 'timestamp' }, 'TIMESTAMP_NTZ'],
+    [{ kind: 'timestamptz' }, 'TIMESTAMP'],
+    [{ kind: 'uuid' }, 'STRING'],
+    [{ kind: 'bytea' }, 'BINARY'],
+  ];
+  it.each(cases)('%j is %s', (t, name) => {
+    expect(sparkType(t)).toBe(name);
+    expect(sparkRefusal(t)).toBeUndefined();
+  });
+
+  const refused: ReadonlyArray<ColumnType> = [{ kind: 'time' }, { kind: 'interval' }, { kind: 'json' }, { kind: 'jsonb' }, { kind: 'decimal' }, { kind: 'decimal', precision: 40, scale: 2 }];
+  it.each(refused)('refuses %j, saying what to declare instead', (t) => {
+    expect(sparkRefusal(t)).toMatch(/declare/);
+  });
+
+  it('hash keys are STRING columns, their ghost a zero key of the right length', () => {
+    const model = compileSpec({ version: 1, model: 'm', tables: { customers: { columns: { customer_id: 'int', name: 'text' }, primary_key: ['customer_id'] } } }).model!;
+    const setup = sqlPlan(model, sparkDialect).setup.map((s) => s.sql);
+    const hub = setup.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS `raw_vault`.`hub_customer` ('))!;
+    expect(hub).toContain('`customer_hk` STRING NOT NULL');
+    expect(hub.trimEnd().endsWith(') USING PARQUET')).toBe(true);
+    expect(hub).not.toContain('PRIMARY KEY');
+    const ghost = setup.find((s) => s.startsWith('INSERT INTO `raw_vault`.`hub_customer` '))!;
+    expect(ghost).toContain(quoteLiteral('0'.repeat(32)));
+    expect(ghost).toContain('WHERE NOT EXISTS');
+  });
+});
+
+describe('VLT440', () => {
+  const spec = (types: Record<string, string>) =>
+    compileSpec({ version: 1, model: 'm', tables: { events: { columns: { event_id: 'int', ...types }, primary_key: ['event_id'] } } }).model!;
+
+  it('reports each column whose type Spark cannot store or hash as PostgreSQL, at the column', () => {
+    const model = spec({ at_time: 'time', took: 'interval', doc: 'jsonb', amount: 'numeric', price: 'decimal(12,2)' });
+    const problems = validateSql(model, sparkDialect);
+    expect(problems.map((p) => [p.code, p.severity, p.path])).toEqual([
+      ['VLT440', 'error', ['tables', 'events', 'columns', 'amount']],
+      ['VLT440', 'error', ['tables', 'events', 'columns', 'at_time']],
+      ['VLT440', 'error', ['tables', 'events', 'columns', 'doc']],
+      ['VLT440', 'error', ['tables', 'events', 'columns', 'took']],
+    ]);
+    expect(problems[1]!.message).toContain("column 'events.at_time' is time, which the Spark SQL target cannot take");
+    // PostgreSQL takes them all.
+    expect(validateSql(model)).toEqual([]);
+  });
+});
+
+describe('inlineParameters', () => {
+  const stmt = (sql: string, parameters: SqlStatement['parameters']): SqlStatement => ({ kind: 'load', sql, parameters });
+
+  it('writes each declared marker as a literal: text quoted, numbers as digits, null as NULL', () => {
+    const s = stmt('INSERT INTO t VALUES (:entity_table, :signature, CAST(:load_ts AS TIMESTAMP), :rows_inserted)', ['entity_table', 'signature', 'load_ts', 'rows_inserted']);
+    expect(inlineParameters(s, { entity_table: "raw_vault.it's", signature: null, load_ts: '2024-05-01T00:00:00Z', rows_inserted: 12 })).toBe(
+      "INSERT INTO t VALUES ('raw_vault.it\\'s', NULL, CAST('2024-05-01T00:00:00Z' AS TIMESTAMP), 12)",
+    );
+  });
+
+  it('leaves markers inside string literals, quoted names and comments alone', () => {
+    const sql = [
+      "SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`",
+      '-- :load_ts in a comment',
+      '/* :load_ts */ :load_ts, x::int, :other',
+    ].join('\n');
+    expect(inlineParameters(stmt(sql, ['load_ts']), { load_ts: 'T' })).toBe(
+      [
+        "SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`",
+        '-- :load_ts in a comment',
+        "/* :load_ts */ 'T', x::int, :other",
+      ].join('\n'),
+    );
+  });
+
+  it('fails loudly on a declared parameter without a value, and on a number SQL cannot write', () => {
+    expect(() => inlineParameters(stmt('SELECT :load_ts', ['load_ts']), {})).toThrow(/load_ts/);
+    expect(() => inlineParameters(stmt('SELECT :rows_inserted', ['rows_inserted']), { rows_inserted: Number.NaN })).toThrow(/NaN/);
+  });
+
+  it('inlines every statement of a plan, so no declared marker is left', () => {
+    const model = compileSpec({ version: 1, model: 'm', tables: { customers: { columns: { customer_id: 'int', name: 'text' }, primary_key: ['customer_id'] } } }).model!;
+    const plan = sqlPlan(model, sparkDialect);
+    for (const s of plan.loads.flatMap((l) => l.statements)) {
+      expect(s.parameters).toEqual(['load_ts']);
+      expect(s.sql).toContain('CAST(:load_ts AS TIMESTAMP)');
+      expect(inlineParameters(s, { load_ts: '2024-05-01T00:00:00Z' })).not.toContain(':load_ts');
+    }
+  });
+});
+
+it('covers every column type kind', () => {
+  const kinds: ReadonlyArray<ColumnTypeKind> = ['smallint', 'int', 'bigint', 'decimal', 'real', 'double', 'text', 'varchar', 'char', 'boolean', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'uuid', 'json', 'jsonb', 'bytea'];
+  for (const kind of kinds) expect(sparkDialect.ghostValue({ kind } as ColumnType)).toMatch(/^CAST\('.*' AS [A-Z_]+(\(\d+,\d+\))?\)$/);
+});
