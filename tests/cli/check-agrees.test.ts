@@ -78,6 +78,7 @@ describe('check refuses what compile refuses', () => {
       ['validate', '--db', 'postgres://u@127.0.0.1:1/d'],
       ['seed', '--rows', '1', '--db', 'postgres://u@127.0.0.1:1/d'],
       ['run', '--db', 'postgres://u@127.0.0.1:1/d'],
+      ['run', '--engine', 'spark', '--db', 'spark://127.0.0.1:1'],
     ];
     for (const [command, ...options] of commands) {
       const r = await runMain([command!, '/dev/zero', ...options]);

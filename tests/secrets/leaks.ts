@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { VAULT_BIN, spawnCollect, type RunResult } from '../helpers/run-vault.js';
 
 /** Variables that would hand the child a credential the test did not choose. */
-const CREDENTIAL_ENV = ['PGPASSWORD', 'PGPASSFILE', 'GROQ_API_KEY', 'GROQ_BASE_URL', 'OLLAMA_HOST'];
+const CREDENTIAL_ENV = ['PGPASSWORD', 'PGPASSFILE', 'GROQ_API_KEY', 'GROQ_BASE_URL', 'OLLAMA_HOST', 'VAULT_SPARK_URL', 'VAULT_SPARK_USER', 'VAULT_SPARK_PASSWORD', 'VAULT_SPARK_TOKEN'];
 
 /** The built bin in `cwd`, with `env` over a parent environment cleared of credentials. */
 export function vaultIn(cwd: string, args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}): Promise<RunResult> {

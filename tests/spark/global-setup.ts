@@ -15,7 +15,8 @@ export default function setup(project: TestProject): () => Promise<void> {
   for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(RUN_DIR_PREFIX))) {
     const dir = join(tmpdir(), old);
     const owner = readPid(join(dir, 'owner'));
-    if (owner !== undefined && alive(owner)) continue;
+    // Only run directories (they name their vitest process); a live vitest's run is its own.
+    if (owner === undefined || alive(owner)) continue;
     void stopServer(dir).then(() => rmSync(dir, { recursive: true, force: true }));
   }
   const dir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX));

@@ -9,6 +9,9 @@ import { consoleOutput, type Output } from './output.js';
 import { runSecrets, scrubbingOutput } from './secrets.js';
 import { vaultVersion } from './version.js';
 
+/** Loads `vault run` runs at once on a PostgreSQL server unless --jobs says otherwise. */
+const DEFAULT_JOBS = 4;
+
 export async function main(argv: ReadonlyArray<string>, output: Output = consoleOutput()): Promise<number> {
   // Every line printed from here on, stack traces included, is masked for this run's secrets.
   const o = scrubbingOutput(output, runSecrets(argv, process.env));
@@ -100,7 +103,14 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--seed <s>', 'random seed: the same seed gives the same rows', wholeNumber, 1)
     .option('--batch <n>', 'batch 2, 3, …: the same rows with some changed and some new keys', positiveNumber, 1)
     .option('--replace-tables <tables>', 'comma-separated landing tables whose rows vault seed did not write may be replaced, e.g. customer,orders')
-    .action(async (spec: string, opts: { rows: number; db?: string; seed: number; batch: number; replaceTables?: string }) => {
+    // Taken only to say so: seed fills PostgreSQL landing tables, and no other engine's.
+    .addOption(new Option('--engine <engine>', 'vault seed fills PostgreSQL landing tables only').choices(['postgres', 'spark']).hideHelp())
+    .action(async (spec: string, opts: { rows: number; db?: string; seed: number; batch: number; replaceTables?: string; engine?: 'postgres' | 'spark' }) => {
+      if (opts.engine === 'spark') {
+        throw new UsageError(
+          'vault seed fills PostgreSQL landing tables only (the embedded database or --db postgres://…); it has no --engine spark: fill Spark landing tables with your own pipeline, then run vault run --engine spark',
+        );
+      }
       const { seedCommand } = await import('./commands/seed.js');
       code = await seedCommand(spec, opts, o);
     });
@@ -109,17 +119,34 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .command('run')
     .description('create what is missing and load the raw vault from the landing tables; report every layer')
     .argument('<spec>', 'spec file')
-    .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
+    .addOption(new Option('--engine <engine>', 'where to load: PostgreSQL, or Apache Spark / Databricks SQL (docs/spark.md)').choices(['postgres', 'spark']).default('postgres'))
+    .option(
+      '--db <url>',
+      'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata); with --engine spark: spark://HOST:PORT[/DATABASE] or spark+https://HOST/PATH (default: VAULT_SPARK_URL; credentials only from VAULT_SPARK_USER/VAULT_SPARK_PASSWORD or VAULT_SPARK_TOKEN)',
+    )
     .option('--load-ts <timestamp>', "the batch's load timestamp (default: now)")
     .addOption(new Option('--stage <stage>', 'last layer to create and report').choices(['raw', 'business', 'access', 'all']).default('all'))
     .option('--count-views', 'after loading, count the rows of every business-vault and access-layer view', false)
     .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
-    .option('--jobs <n>', 'loads run at once on a server, each on its own connection (the embedded database runs one)', positiveNumber, 4)
+    .option('--jobs <n>', 'loads run at once on a PostgreSQL server, each on its own connection (default: 4; the embedded database and Spark run one)', positiveNumber)
     .option('--replace-views', "drop the model's business vault and access layer views before setup creates them (after a spec change to their columns)", false)
     .action(
-      async (spec: string, opts: { db?: string; loadTs?: string; stage: 'raw' | 'business' | 'access' | 'all'; countViews: boolean; skipUnchanged: boolean; jobs: number; replaceViews: boolean }) => {
+      async (
+        spec: string,
+        opts: {
+          engine: 'postgres' | 'spark';
+          db?: string;
+          loadTs?: string;
+          stage: 'raw' | 'business' | 'access' | 'all';
+          countViews: boolean;
+          skipUnchanged: boolean;
+          jobs?: number;
+          replaceViews: boolean;
+        },
+      ) => {
         const { runCommand } = await import('./commands/run.js');
-        code = await runCommand(spec, opts, o);
+        // --jobs given is checked against the engine (Spark refuses more than one); not given: 4 on PostgreSQL.
+        code = await runCommand(spec, { ...opts, ...(opts.jobs === undefined && opts.engine === 'postgres' ? { jobs: DEFAULT_JOBS } : {}) }, o);
       },
     );
 

@@ -73,3 +73,18 @@ export async function checkInDatabase(db: Queryable, ts: LoadTimestamp): Promise
   }
   if (read !== `${ts.utc} AD`) throw new UsageError(`--load-ts '${ts.text}' is read by PostgreSQL as ${read ?? 'nothing'}, not ${ts.utc}Z; ${EXAMPLES}`);
 }
+
+/**
+ * Spark must read the timestamp (as `vault run` gives it there: the UTC instant with `Z`) as the
+ * same instant; a usage mistake (exit 2) otherwise.
+ */
+export async function checkInSpark(db: Queryable, ts: LoadTimestamp): Promise<void> {
+  let read: string | undefined;
+  try {
+    const r = await db.query<{ utc: string | null }>(`SELECT date_format(CAST('${ts.utc}Z' AS TIMESTAMP), 'yyyy-MM-dd\\'T\\'HH:mm:ss.SSSSSS') AS utc`);
+    read = r.rows[0]?.utc ?? undefined;
+  } catch (e) {
+    throw new UsageError(`--load-ts '${ts.text}' is not a timestamp Spark accepts (${e instanceof Error ? e.message : String(e)}); ${EXAMPLES}`);
+  }
+  if (read !== ts.utc) throw new UsageError(`--load-ts '${ts.text}' is read by Spark as ${read ?? 'nothing'}, not ${ts.utc}Z; ${EXAMPLES}`);
+}

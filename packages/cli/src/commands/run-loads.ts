@@ -2,9 +2,11 @@
  * The loads of `vault run`: each loaded table of any layer in its own transaction, in the plan's
  * waves (loads that depend on nothing loaded in the same wave; packages/emitters/src/sql/waves.ts),
  * up to `jobs` at a time on a server (one session each), skipping those the ledger shows unchanged.
+ * On Spark (no transactions) each load's statements run one after the other, one INSERT per
+ * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
  */
-import { DUPLICATES_TABLE_NAME, MISSING_KEYS_COLUMN, bindParameters, type SqlLoad, type VaultLayer } from '@vault/emitters/internal';
-import { isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Ledger, type Queryable } from '../db/index.js';
+import { DUPLICATES_TABLE_NAME, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
+import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
 
@@ -46,8 +48,29 @@ type Outcome =
 /** `850 ms`, `12.3 s`. */
 export const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptions): Promise<Outcome> {
+/** Runs `statement` with the run's load timestamp, as the engine takes parameters. */
+const runStatement = (q: Queryable, engine: Engine, statement: SqlStatement, loadTs: string) => {
+  const b = engine.bind(statement, { load_ts: loadTs });
+  return q.query(b.sql, b.params);
+};
+
+/**
+ * Rows `run` inserted into `table`, where the engine cannot say (Spark's Thrift protocol reports
+ * no row counts): the table's rows after less before. Exact, as runs of a schema take turns.
+ */
+async function countedInserts(q: Queryable, engine: Engine, table: SqlTable, run: () => Promise<unknown>): Promise<number> {
+  const count = async (): Promise<number> => {
+    const r = await q.query<{ n: string }>(`SELECT CAST(count(*) AS STRING) AS n FROM ${engine.dialect.quoteIdent(table.schema)}.${engine.dialect.quoteIdent(table.name)}`);
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  const before = await count();
+  await run();
+  return (await count()) - before;
+}
+
+async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions): Promise<Outcome> {
   const t0 = Date.now();
+  const countsRows = db.kind === 'spark';
   try {
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
@@ -58,14 +81,23 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
       const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
       if (load.duplicates?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, load.duplicates, dup));
       let n = 0;
-      for (const s of load.statements) {
-        const r = await tx.query(s.sql, bindParameters(s, { load_ts: o.loadTs }));
-        // Rows inserted into the entity's table, not into a satellite's register.
-        if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
-      }
+      const runAll = async (): Promise<void> => {
+        for (const s of load.statements) {
+          const r = await runStatement(tx, engine, s, o.loadTs);
+          // Rows inserted into the entity's table, not into a satellite's register.
+          if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
+        }
+      };
+      if (countsRows) n = await countedInserts(tx, engine, load.target, runAll);
+      else await runAll();
       // The error table's rows are reported apart from the rows inserted into the entity.
       const route = load.duplicates?.route;
-      const moved = route === undefined ? 0 : (await tx.query(route.sql, bindParameters(route, { load_ts: o.loadTs }))).rowCount;
+      const moved =
+        route === undefined
+          ? 0
+          : countsRows && route.relation !== undefined
+            ? await countedInserts(tx, engine, route.relation, () => runStatement(tx, engine, route, o.loadTs))
+            : (await runStatement(tx, engine, route, o.loadTs)).rowCount;
       await ledger.record(tx, load, signature, o.loadTs, n);
       const counted = load.missingKeys === undefined ? undefined : await tx.query<Record<string, number | string>>(load.missingKeys.sql);
       const keyedRows = load.keyedRows === undefined ? undefined : await tx.query<Record<string, number | string>>(load.keyedRows.sql);
@@ -74,6 +106,8 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, o: LoadOptio
     return { kind: 'loaded', rows, missingKeys, duplicates, routed, emptyFullBatch: keyed === 0, ms: Date.now() - t0 };
   } catch (e) {
     if (e instanceof DuplicatesRejected) return { kind: 'failed', error: e.message };
+    // Spark's errors, and a connection lost during a load, are the load's failure there.
+    if (countsRows && e instanceof DatabaseError) return { kind: 'failed', error: sqlErrorLine(e) };
     if (!isServerError(e)) throw e;
     return { kind: 'failed', error: sqlErrorLine(e) };
   }
@@ -88,7 +122,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   const loads = plan.loads;
   const width = Math.max(0, ...loads.map((l) => l.kind.length + 1 + l.entity.length));
   const stepWidth = String(loads.length).length * 2 + 3;
-  const ledger = await openLedger(db, plan.ledger);
+  const ledger = await openLedger(db, plan.ledger, plan.engine);
   const sessions: Database[] = [db];
   const outcomes: Outcome[] = [];
   // The first layer's title before anything runs, each later layer's before its first result.
@@ -116,7 +150,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
           const load = loads[i]!;
           running.add(`${load.kind} ${load.entity}`);
           out.progress(`  [${i + 1}/${loads.length}] loading ${[...running].join(', ')} …`);
-          outcomes[i] = await runLoad(session, load, ledger, options);
+          outcomes[i] = await runLoad(session, load, ledger, plan.engine, options);
           running.delete(`${load.kind} ${load.entity}`);
           for (; printed < end && outcomes[printed] !== undefined; printed++) {
             out.progress('');
@@ -126,7 +160,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
       };
       await Promise.all(sessions.slice(0, Math.max(1, want)).map(worker));
       if (outcomes.slice(start, end).some((x) => x.kind === 'failed')) {
-        reportFailure(out, loads, outcomes, end);
+        reportFailure(out, loads, outcomes, end, db.kind !== 'spark');
         return undefined;
       }
       start = end;
@@ -171,7 +205,12 @@ export const EMPTY_FULL_BATCH = 'empty full batch: no key marked deleted';
 /** `3 rows without a business key, not loaded`. */
 export const missingKeysText = (n: number): string => `${n} row${n === 1 ? '' : 's'} without a business key, not loaded`;
 
-function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, end: number): void {
+/**
+ * The failed loads of the last wave and what is kept. `transactional`: each failed load was
+ * rolled back; on Spark a failed load's table INSERT wrote nothing (Parquet inserts are all or
+ * nothing), registers it filled before may keep rows, and a rerun completes it.
+ */
+function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, end: number, transactional: boolean): void {
   const failed: string[] = [];
   loads.slice(0, end).forEach((load, i) => {
     const x = outcomes[i];
@@ -181,8 +220,8 @@ function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: Rea
   });
   const kept = end - failed.length;
   const one = failed.length === 1;
-  out.err(
-    `vault: ${failed.join(', ')} ${one ? 'was' : 'were'} rolled back and ${one ? 'is as it was' : 'are as they were'}; ` +
-      `${kept} entit${kept === 1 ? 'y' : 'ies'} loaded ${kept === 1 ? 'is' : 'are'} kept; ${loads.length - end} not loaded`,
-  );
+  const failedState = transactional
+    ? `${one ? 'was' : 'were'} rolled back and ${one ? 'is as it was' : 'are as they were'}`
+    : `${one ? 'was' : 'were'} not written (Spark writes a table's INSERT all or nothing; rows of registers before it stay, and a rerun completes the load)`;
+  out.err(`vault: ${failed.join(', ')} ${failedState}; ${kept} entit${kept === 1 ? 'y' : 'ies'} loaded ${kept === 1 ? 'is' : 'are'} kept; ${loads.length - end} not loaded`);
 }

@@ -1,17 +1,20 @@
 import { hasErrors, type Spec, type Stage, type VaultModel } from '@vault/core/internal';
-import { postgresDialect, validateSql } from '@vault/emitters/internal';
+import { postgresDialect, validateSql, type Dialect } from '@vault/emitters/internal';
 import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
-import { DatabaseError, databasePlan, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type SetupResult } from '../db/index.js';
+import { DatabaseError, databasePlan, ENGINES, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type EngineName, type SetupResult } from '../db/index.js';
 import { loadEntities, missingKeysText, seconds } from './run-loads.js';
 import { checkRejections } from './run-duplicates.js';
-import { EXIT } from '../exit.js';
-import { checkInDatabase, loadTimestamp } from './load-ts.js';
+import { EXIT, UsageError } from '../exit.js';
+import { checkInDatabase, checkInSpark, loadTimestamp, type LoadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
 import { bold, green, printDiagnostics, type Output } from '../output.js';
 
 export type StageOption = 'raw' | 'business' | 'access' | 'all';
 
 export interface RunOptions {
+  /** `postgres` (default) or `spark` (docs/spark.md). */
+  readonly engine?: EngineName;
+  /** PostgreSQL URL (default: the embedded database), or the Spark endpoint (default: `VAULT_SPARK_URL`). */
   readonly db?: string;
   readonly loadTs?: string;
   readonly stage: StageOption;
@@ -21,22 +24,28 @@ export interface RunOptions {
   readonly skipUnchanged?: boolean;
   /** Drop the model's views before setup creates them (after a spec change to their columns). */
   readonly replaceViews?: boolean;
-  /** Loads at once at most, each on its own session (a server only; default 1). */
+  /** Loads at once at most, each on its own session (a PostgreSQL server only; default 1). Spark runs one: more is refused. */
   readonly jobs?: number;
 }
 
 /**
  * Compiles the spec for a database command: diagnostics printed, the model when there is no error.
  */
-export function compileForDatabase(specPath: string, stage: StageOption, command: string, o: Output): VaultModel | undefined {
-  return compileSpecForDatabase(specPath, stage, command, o)?.model;
+export function compileForDatabase(specPath: string, stage: StageOption, command: string, o: Output, dialect: Dialect = postgresDialect): VaultModel | undefined {
+  return compileSpecForDatabase(specPath, stage, command, o, dialect)?.model;
 }
 
 /** The same, with the spec the model was compiled from. */
-export function compileSpecForDatabase(specPath: string, stage: StageOption, command: string, o: Output): { readonly spec: Spec; readonly model: VaultModel } | undefined {
+export function compileSpecForDatabase(
+  specPath: string,
+  stage: StageOption,
+  command: string,
+  o: Output,
+  dialect: Dialect = postgresDialect,
+): { readonly spec: Spec; readonly model: VaultModel } | undefined {
   const a = analyze(loadSpecFile(specPath), { stage: stage === 'all' ? 'access' : (stage satisfies Stage) });
-  // Names the SQL target cannot emit (a payload column called hashdiff, ...) are the user's to fix.
-  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model, postgresDialect));
+  // Names (and, on Spark, column types) the SQL target cannot emit are the user's to fix.
+  const sqlProblems = a.model === undefined ? [] : resolveDiagnostics(a.parsed.source, validateSql(a.model, dialect));
   const diagnostics = [...a.diagnostics, ...sqlProblems];
   printDiagnostics(o, diagnostics);
   if (hasErrors(diagnostics) || a.model === undefined || a.parsed.spec === undefined) {
@@ -46,23 +55,38 @@ export function compileSpecForDatabase(specPath: string, stage: StageOption, com
   return { spec: a.parsed.spec, model: a.model };
 }
 
+/**
+ * The load timestamp as the engine's statements take it: PostgreSQL reads the text as given
+ * (checked by checkInDatabase); Spark gets the UTC instant with its `Z`, which it reads as the
+ * same instant whatever the session's zone.
+ */
+function loadTsValue(engine: EngineName, ts: LoadTimestamp): string {
+  return engine === 'spark' ? `${ts.utc}Z` : ts.text;
+}
+
 /** `vault run SPEC`: create what is missing, load every table the plan loads (wave by wave), report the views. */
 export async function runCommand(specPath: string, opts: RunOptions, o: Output): Promise<number> {
+  const engine = ENGINES[opts.engine ?? 'postgres'];
+  if (engine.name === 'spark' && opts.jobs !== undefined && opts.jobs > 1) {
+    throw new UsageError(`--jobs ${opts.jobs}: the Spark engine runs one load at a time (each load is one Spark job over the whole cluster); leave --jobs out`);
+  }
   const loadTs = loadTimestamp(opts.loadTs);
-  const model = compileForDatabase(specPath, opts.stage, 'run', o);
+  const model = compileForDatabase(specPath, opts.stage, 'run', o, engine.dialect);
   if (model === undefined) return EXIT.failed;
-  const plan = databasePlan(model);
+  const plan = databasePlan(model, engine);
   const started = Date.now();
   try {
-    return await withLockedDatabase({ model: model.name, schemas: plan.schemas, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) }, async (db) => {
-      await checkInDatabase(db, loadTs);
+    const session = { engine: engine.name, model: model.name, schemas: plan.schemas, note: (l: string) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) };
+    return await withLockedDatabase(session, async (db) => {
+      if (db.kind === 'spark') await checkInSpark(db, loadTs);
+      else await checkInDatabase(db, loadTs);
       o.out(bold(o, `vault run: model ${model.name}, load_ts ${loadTs.text}`));
       o.out(`  database  ${db.location}`);
       const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;
       printSetup(o, await runSetup(db, setup, plan.schemas));
       // duplicates: reject refuses a batch before anything is loaded (docs/run.md, "Duplicate keys").
       if (!(await checkRejections(db, plan.loads, o))) return EXIT.failed;
-      const loaded = await loadEntities(db, plan, { loadTs: loadTs.text, skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
+      const loaded = await loadEntities(db, plan, { loadTs: loadTsValue(engine.name, loadTs), skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);
       const skipped = loaded.skipped === 0 ? '' : ` (${loaded.skipped} unchanged since their last load, skipped)`;

@@ -4,8 +4,9 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { bindParameters, LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
-import type { Queryable, SqlParam } from './database.js';
+import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
+import type { Queryable } from './database.js';
+import type { Engine } from './engine.js';
 
 export interface LedgerEntry {
   readonly signature: string;
@@ -26,15 +27,20 @@ export interface Ledger {
   record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number): Promise<void>;
 }
 
-export async function openLedger(db: Queryable, statements: LedgerStatements): Promise<Ledger> {
-  const rows = await db.query<{ entity_table: string; signature: string | null; load_ts: string }>(statements.select.sql);
+/** The ledger of `statements`, run as `engine` takes statements (`engine.bind`). */
+export async function openLedger(db: Queryable, statements: LedgerStatements, engine: Pick<Engine, 'bind'>): Promise<Ledger> {
+  const run = <Row>(q: Queryable, st: Parameters<Engine['bind']>[0], values: Parameters<Engine['bind']>[1]) => {
+    const b = engine.bind(st, values);
+    return q.query<Row>(b.sql, b.params);
+  };
+  const rows = await run<{ entity_table: string; signature: string | null; load_ts: string }>(db, statements.select, {});
   // 2024-05-01T00:00:00.000000Z → 2024-05-01T00:00:00Z; 2024-05-01T00:00:00.250000Z → …00.25Z.
   const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
   const previous = new Map(rows.rows.flatMap((r) => (r.signature === null ? [] : [[r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const])));
   const fingerprints = new Map<string, Promise<string | undefined>>();
   const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
-    const kind = (await q.query<{ kind: string }>(statements.kind.sql, bindParameters(statements.kind, { relation: key }))).rows[0]?.kind;
+    const kind = (await run<{ kind: string }>(q, statements.kind, { relation: key })).rows[0]?.kind;
     if (kind === undefined || !statements.fingerprintedKinds.has(kind)) return undefined;
     const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t).sql)).rows[0];
     return `${key} ${f?.rows} ${f?.versions} ${f?.columns}`;
@@ -51,7 +57,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
   return {
     previous: (table) => previous.get(table),
     async signature(load, q) {
-      const storage = await q.query<{ node: string | null }>(statements.storage.sql, bindParameters(statements.storage, { relation: tableIdent(load.target) }));
+      const storage = await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(load.target) });
       // The statements' text, as ledgers written before statements carried their kind had it.
       // An error table's insert counts as a load statement: choosing duplicates: error_table loads again.
       const route = load.duplicates?.route === undefined ? [] : [load.duplicates.route.sql];
@@ -65,7 +71,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements): P
     },
     async record(tx, load, signature, loadTs, rowsInserted) {
       const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted };
-      await tx.query(statements.record.sql, bindParameters<SqlParam>(statements.record, values));
+      await run(tx, statements.record, values);
     },
   };
 }

@@ -1,20 +1,24 @@
 /**
- * The SQL the PostgreSQL emitter plans for a model, as `vault run` and `vault seed` use it, plus
- * what they report on: the business-vault and access-layer views, by the emitter's names.
+ * The SQL the emitter plans for a model in an engine's dialect, as `vault run` and `vault seed`
+ * use it, plus what they report on: the business-vault and access-layer views, by the emitter's
+ * names.
  */
 import type { VaultModel } from '@vault/core';
-import { landingTables, modelSchemas, modelViews, postgresDialect, sqlPlan, tableIdent, type LedgerStatements, type SqlLoad, type SqlStatement } from '@vault/emitters/internal';
+import { landingTables, modelSchemas, modelViews, sqlPlan, type LedgerStatements, type SqlLoad, type SqlStatement, type SqlTable } from '@vault/emitters/internal';
+import { ENGINES, type Engine } from './engine.js';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
 export interface ReportedView {
   /** `business_hub early_warning_signal`, `dimension early_warning_signal_star.business_partner`. */
   readonly label: string;
   readonly layer: 'business_vault' | 'access_layer';
-  /** `"schema"."name"`. */
+  /** `"schema"."name"` (in the engine's quoting: `` `schema`.`name` `` on Spark). */
   readonly sql: string;
 }
 
 export interface DatabasePlan {
+  /** The engine the plan is written for: its dialect, and how statements take their parameters (`engine.bind`). */
+  readonly engine: Engine;
   /** Idempotent DDL: schemas, landing and entity tables, ghost records, business and access views. */
   readonly setup: ReadonlyArray<SqlStatement>;
   /** Loads of the tables of every layer, wave by wave; each one transaction, parameters bound by name. */
@@ -30,11 +34,14 @@ export interface DatabasePlan {
   readonly landingTables: ReadonlyMap<string, { readonly sql: string; readonly qualified: string }>;
 }
 
-/** The plan in PostgreSQL, named as it is created there: `vault run` and `vault seed` talk to PostgreSQL (or PGlite). */
-export function databasePlan(model: VaultModel): DatabasePlan {
-  const names = { model, dialect: postgresDialect };
-  const plan = sqlPlan(model, postgresDialect);
+/** The plan in the engine's dialect (PostgreSQL, or PGlite, unless given), named as it is created there. */
+export function databasePlan(model: VaultModel, engine: Engine = ENGINES.postgres): DatabasePlan {
+  const dialect = engine.dialect;
+  const names = { model, dialect };
+  const plan = sqlPlan(model, dialect);
+  const tableIdent = (t: SqlTable): string => `${dialect.quoteIdent(t.schema)}.${dialect.quoteIdent(t.name)}`;
   return {
+    engine,
     setup: plan.setup,
     loads: plan.loads,
     ledger: plan.ledger,
@@ -42,6 +49,6 @@ export function databasePlan(model: VaultModel): DatabasePlan {
     views: modelViews(names).map((v) => ({ label: v.label, layer: v.layer, sql: tableIdent(v.table) })),
     // As created: the emitter shortens names over 63 bytes.
     schemas: modelSchemas(names),
-    landingTables: new Map(landingTables(model, postgresDialect).map((t) => [t.source, { sql: t.sql, qualified: t.qualified }])),
+    landingTables: new Map(landingTables(model, dialect).map((t) => [t.source, { sql: t.sql, qualified: t.qualified }])),
   };
 }

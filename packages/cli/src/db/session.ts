@@ -2,12 +2,18 @@
  * What `vault run` and `vault seed` share: open the database, lock the schemas they write, create
  * what is missing, and always let go of both.
  */
-import { bindParameters, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { bindParameters, sparkDialect, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { UsageError } from '../exit.js';
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
-import { lockSchemas } from './lock.js';
+import { ENGINES, type EngineName } from './engine.js';
+import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
+import { lockSparkSchemas, openSpark, parseSparkUrl, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
+  /** `postgres` unless given. */
+  readonly engine?: EngineName;
+  /** PostgreSQL: `--db`, else the embedded database. Spark: `--db`, else `VAULT_SPARK_URL`. */
   readonly url?: string;
   readonly model: string;
   /** Every schema the command creates or writes into: locked for it (db/lock.ts). */
@@ -17,6 +23,7 @@ export interface SessionOptions {
 
 /** Runs `fn` with the database open and its schemas locked; releases both whatever happens. */
 export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  if (options.engine === 'spark') return withLockedSpark(options, fn);
   const db = await openDatabase(options);
   try {
     const lock = await lockSchemas(db, options.schemas);
@@ -30,6 +37,28 @@ export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Da
   }
 }
 
+/**
+ * The Spark engine's session: the endpoint of `--db` or `VAULT_SPARK_URL`, its schemas locked
+ * by lock files on this machine (Spark has no advisory locks: db/spark/lock.ts), taken before
+ * connecting.
+ */
+async function withLockedSpark<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const env = process.env['VAULT_SPARK_URL'];
+  const url = options.url ?? (env !== undefined && env !== '' ? env : undefined);
+  if (url === undefined) throw new UsageError('--engine spark needs the endpoint: --db spark://HOST:PORT[/DATABASE] (or spark+https://HOST/PATH), or VAULT_SPARK_URL in the environment');
+  const lock: SchemaLock = lockSparkSchemas(sparkLocation(parseSparkUrl(url)), options.schemas);
+  try {
+    const db = await openSpark(url);
+    try {
+      return await fn(db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
 export interface SetupResult {
   readonly statements: number;
   /** Tables and views that did not exist before, in the model's schemas. */
@@ -39,9 +68,45 @@ export interface SetupResult {
 /** A key of its own class, so no schema's lock can be it. */
 const WAIT_FOR_EXTENSIONS = "SELECT pg_advisory_xact_lock(hashtext('vault setup'), hashtext('extensions'))";
 
-/** Runs the idempotent setup DDL in one transaction: all of it, or nothing. */
+/**
+ * Runs the idempotent setup DDL in one transaction: all of it, or nothing. Spark has no
+ * transactions: there it runs statement by statement (sparkSetup).
+ */
 export function runSetup(db: Database, setup: ReadonlyArray<SqlStatement>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+  if (db.kind === 'spark') return sparkSetup(db, setup, schemas);
   return db.transaction((tx) => applySetup(tx, setup, schemas));
+}
+
+/**
+ * The setup on Spark, one statement after the other: every statement is idempotent (CREATE …
+ * IF NOT EXISTS, ghost records inserted once), so a setup that stops part-way keeps what it
+ * created and the next run completes it. Tables and views are counted with SHOW TABLES.
+ */
+async function sparkSetup(db: Database, setup: ReadonlyArray<SqlStatement>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
+  const relations = async (): Promise<number> => {
+    // SHOW SCHEMAS gives one column (`namespace`; `databaseName` before Spark 3).
+    const existing = new Set((await db.query<Record<string, unknown>>('SHOW SCHEMAS')).rows.map((r) => String(Object.values(r)[0])));
+    let n = 0;
+    for (const schema of new Set(schemas)) {
+      if (existing.has(schema)) n += (await db.query(`SHOW TABLES IN ${sparkDialect.quoteIdent(schema)}`)).rows.length;
+    }
+    return n;
+  };
+  const before = await relations();
+  for (const [i, statement] of setup.entries()) {
+    try {
+      // Setup statements declare no parameters: none written in, and one declared later fails loudly here.
+      await db.query(ENGINES.spark.bind(statement, {}).sql);
+    } catch (e) {
+      if (!(e instanceof DatabaseError)) throw e;
+      const head = statement.sql.trim().split('\n')[0] ?? '';
+      throw new DatabaseError(
+        `setup failed at statement ${i + 1} of ${setup.length}: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head}); ` +
+          'Spark has no transactions, so what the statements before it created stays: every setup statement is idempotent, run again once the cause is fixed',
+      );
+    }
+  }
+  return { statements: setup.length, created: (await relations()) - before };
 }
 
 /** Runs the setup DDL inside the caller's transaction (`vault seed` changes nothing until its checks pass). */

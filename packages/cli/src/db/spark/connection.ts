@@ -91,19 +91,34 @@ export async function openSpark(url: string, env: Readonly<Record<string, string
     lost ??= why;
     for (const f of losses) f(why);
   };
-  client.on('error', (e) => lose(e?.message ?? 'connection error'));
+  client.on('error', (e) => lose(e === undefined ? 'connection error' : connectFailure(e, address)));
   client.on('close', () => lose('the server closed the connection'));
   /** `p`, or a rejection as soon as the connection is lost or `ms` pass. */
   const guarded = <T>(p: Promise<T>, what: string, ms?: number): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const fail = (why: string): void => reject(new DatabaseError(hide(`${what}: ${why}`)));
-      if (lost !== undefined) return fail(lost);
-      losses.add(fail);
-      const timer = ms === undefined ? undefined : setTimeout(() => fail(`no answer within ${ms / 1000} s`), ms);
-      p.then(resolve, (e: unknown) => reject(e)).finally(() => {
+      let timer: NodeJS.Timeout | undefined;
+      // Whichever comes first settles it, and leaves no timer or listener behind to keep the process alive.
+      const done = (): void => {
         losses.delete(fail);
         if (timer !== undefined) clearTimeout(timer);
-      });
+      };
+      const fail = (why: string): void => {
+        done();
+        reject(new DatabaseError(hide(`${what}: ${why}`)));
+      };
+      if (lost !== undefined) return fail(lost);
+      losses.add(fail);
+      if (ms !== undefined) timer = setTimeout(() => fail(`no answer within ${ms / 1000} s`), ms);
+      p.then(
+        (v) => {
+          done();
+          resolve(v);
+        },
+        (e: unknown) => {
+          done();
+          reject(e);
+        },
+      );
     });
 
   let session: HiveSessionLike;
@@ -223,8 +238,16 @@ export function sparkMessage(text: string): string {
   m = m.replace(/;\s*line (\d+) pos (\d+);[\s\S]*$/, ' (line $1, pos $2)');
   // "...Exception: [CLASS] message": keep what follows the last Java exception name.
   m = m.replace(/^[\s\S]*(?:[\w$]+\.)+[\w$]*(?:Exception|Error): /, '');
-  return oneLine(m);
+  m = oneLine(m);
+  // Some errors print the query plan (`Join LeftOuter, … +- SubqueryAlias …`): cut it, keep the position.
+  const position = /\(line \d+, pos \d+\)$/.exec(m)?.[0];
+  const plan = m.search(/ (?:\+-|:-) /);
+  if (plan >= 0) m = `${m.slice(0, plan).replace(/[\s:,(]+$/, '')} …${position === undefined ? '' : ` ${position}`}`;
+  return m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}…${position === undefined ? '' : ` ${position}`}` : m;
 }
+
+/** Characters of a Spark error message printed at most (some messages spell out whole query plans). */
+const MAX_MESSAGE = 600;
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 

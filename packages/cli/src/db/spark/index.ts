@@ -4,3 +4,4 @@
  */
 export { openSpark, SparkServerError, sparkMessage } from './connection.js';
 export { CREDENTIALS_ENV, parseSparkUrl, sparkCredentials, sparkLocation, type SparkAddress, type SparkCredentials } from './url.js';
+export { lockSparkSchemas, sparkLockPath } from './lock.js';
