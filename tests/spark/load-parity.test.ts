@@ -264,6 +264,59 @@ describe.skipIf(sparkSkipReason() !== undefined)('load parity: Spark loads the v
   }
 
   it(
+    'k changes of a key give k satellite rows on Spark; a repeated state none, a state come back one',
+    async () => {
+      const { model: compiled } = compileSpec({
+        version: 1,
+        model: 'changes',
+        record_source: 'test',
+        tables: { item: { business_key: ['code'], columns: { code: { type: 'text', nullable: false }, v: 'text', n: 'decimal(10,2)' } } },
+      });
+      const model = inSchemas(compiled!, uniqueSchema(`${pg.prefix}_kc`));
+      // A: x, y, y (no change), x (back: a change), z: four states stored. B: the same state five times: one.
+      const states = [
+        ['x', '1.00'],
+        ['y', '1.00'],
+        ['y', '1.0'],
+        ['x', '1.00'],
+        ['z', null],
+      ] as const;
+      try {
+        for (const s of sqlPlan(model, sparkDialect).setup) await spark.query(inlineParameters(s, {}));
+        for (const [i, [v, n]] of states.entries()) {
+          await landSpark(model, [
+            {
+              table: 'item',
+              columns: ['code', 'v', 'n'],
+              rows: [
+                ['A', v, n],
+                ['B', 'q', '2.50'],
+              ],
+            },
+          ]);
+          await loadSpark(model, `2024-05-0${i + 1}T00:00:00Z`);
+        }
+        const satellite = model.byKind.satellite[0]!;
+        const hub = model.byKind.hub[0]!;
+        const rows = await queryText(
+          spark,
+          `SELECT h.code, s.v, CAST(s.n AS STRING) AS n FROM ${sparkTable(model, 'satellite', satellite.name)} s JOIN ${sparkTable(model, 'hub', hub.name)} h ON s.${ident(satellite.parentHashKey)} = h.${ident(hub.hashKey)} WHERE h.code IN ('A', 'B') ORDER BY h.code, s.load_ts`,
+        );
+        expect(rows).toEqual([
+          { code: 'A', v: 'x', n: '1.00' },
+          { code: 'A', v: 'y', n: '1.00' },
+          { code: 'A', v: 'x', n: '1.00' },
+          { code: 'A', v: 'z', n: null },
+          { code: 'B', v: 'q', n: '2.50' },
+        ]);
+      } finally {
+        for (const schema of Object.values(model.schemas)) await spark.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'specs/ews.yaml',
     async () => {
       await parity(analyzeSpec(loadSpecFile('specs/ews.yaml')).model!, 1);
