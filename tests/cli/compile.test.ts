@@ -265,6 +265,33 @@ describe('vault compile --target sql', () => {
   });
 });
 
+describe('vault compile --target spark', () => {
+  it('writes spark/setup.sql and spark/load.sql, the Spark statements of the model', () => {
+    const dir = workspace();
+    const r = runVault(['compile', 'specs/ews.yaml', '--target', 'spark'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('spark/setup.sql, spark/load.sql');
+    expect(readdirSync(join(dir, 'generated/ews')).sort()).toEqual(['.vault-files', 'manifest.json', 'spark']);
+    expect(readFileSync(join(dir, 'generated/ews/spark/setup.sql'), 'utf8')).toBe(readFileSync(join(ROOT, 'tests/golden/sql/ews-spark-setup.sql'), 'utf8'));
+    expect(readFileSync(join(dir, 'generated/ews/spark/load.sql'), 'utf8')).toBe(readFileSync(join(ROOT, 'tests/golden/sql/ews-spark-load.sql'), 'utf8'));
+  });
+
+  it('refuses a column type Spark cannot hash as PostgreSQL (VLT440) at its line; vault check reports it only when asked for spark', () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'specs/t.yaml'), 'version: 1\nmodel: t\ntables:\n  visits:\n    columns:\n      visit_id: { type: int, nullable: false }\n      took: interval\n');
+    const compiled = runVault(['compile', 'specs/t.yaml', '--target', 'spark'], { cwd: dir });
+    expect(compiled.code).toBe(1);
+    expect(compiled.stderr).toContain("specs/t.yaml:7:13: error VLT440: column 'visits.took' is interval, which the Spark SQL target cannot take");
+    expect(existsSync(join(dir, 'generated/t'))).toBe(false);
+    expect(runVault(['compile', 'specs/t.yaml', '--target', 'sql'], { cwd: dir }).code).toBe(0);
+    expect(runVault(['check', 'specs/t.yaml'], { cwd: dir }).code).toBe(0);
+    const checked = runVault(['check', 'specs/t.yaml', '--target', 'sql,spark'], { cwd: dir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain('error VLT440');
+    expect(runVault(['check', 'specs/t.yaml', '--target', 'cobol'], { cwd: dir }).code).toBe(2);
+  });
+});
+
 describe('vault run on a spec the SQL target cannot emit', () => {
   it('reports the clash as a diagnostic and does not touch the database', () => {
     const dir = workspace();

@@ -7,7 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind, type VaultModel } from '@vault/core';
-import { bindParameters, CANONICAL_TEXT, entityTable, firstRowByRowNumber, keyLookupByJoin, landingTables, modelViews, postgresDialect, quoteIdent, sqlPlan, tableIdent, type Dialect } from '@vault/emitters/internal';
+import {
+  bindParameters,
+  CANONICAL_TEXT,
+  entityTable,
+  firstRowByRowNumber,
+  keyLookupByJoin,
+  landingTables,
+  modelViews,
+  postgresDialect,
+  quoteIdent,
+  sqlPlan,
+  tableIdent,
+  type Dialect,
+} from '@vault/emitters/internal';
 import { inSchemas, openTestDatabase, type TestDatabase } from './database.js';
 import { shopSpec } from './shop-spec.js';
 

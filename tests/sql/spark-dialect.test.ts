@@ -89,8 +89,7 @@ describe('types', () => {
 });
 
 describe('VLT440', () => {
-  const spec = (types: Record<string, string>) =>
-    compileSpec({ version: 1, model: 'm', tables: { events: { columns: { event_id: 'int', ...types }, primary_key: ['event_id'] } } }).model!;
+  const spec = (types: Record<string, string>) => compileSpec({ version: 1, model: 'm', tables: { events: { columns: { event_id: 'int', ...types }, primary_key: ['event_id'] } } }).model!;
 
   it('reports each column whose type Spark cannot store or hash as PostgreSQL, at the column', () => {
     const model = spec({ at_time: 'time', took: 'interval', doc: 'jsonb', amount: 'numeric', price: 'decimal(12,2)' });
@@ -118,17 +117,9 @@ describe('inlineParameters', () => {
   });
 
   it('leaves markers inside string literals, quoted names and comments alone', () => {
-    const sql = [
-      "SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`",
-      '-- :load_ts in a comment',
-      '/* :load_ts */ :load_ts, x::int, :other',
-    ].join('\n');
+    const sql = ["SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`", '-- :load_ts in a comment', '/* :load_ts */ :load_ts, x::int, :other'].join('\n');
     expect(inlineParameters(stmt(sql, ['load_ts']), { load_ts: 'T' })).toBe(
-      [
-        "SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`",
-        '-- :load_ts in a comment',
-        "/* :load_ts */ 'T', x::int, :other",
-      ].join('\n'),
+      ["SELECT ':load_ts', 'it\\'s :load_ts', \":load_ts\", `:load_ts`, `a``:load_ts`", '-- :load_ts in a comment', "/* :load_ts */ 'T', x::int, :other"].join('\n'),
     );
   });
 
@@ -149,6 +140,42 @@ describe('inlineParameters', () => {
 });
 
 it('covers every column type kind', () => {
-  const kinds: ReadonlyArray<ColumnTypeKind> = ['smallint', 'int', 'bigint', 'decimal', 'real', 'double', 'text', 'varchar', 'char', 'boolean', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'uuid', 'json', 'jsonb', 'bytea'];
+  const kinds: ReadonlyArray<ColumnTypeKind> = [
+    'smallint',
+    'int',
+    'bigint',
+    'decimal',
+    'real',
+    'double',
+    'text',
+    'varchar',
+    'char',
+    'boolean',
+    'date',
+    'time',
+    'timestamp',
+    'timestamptz',
+    'interval',
+    'uuid',
+    'json',
+    'jsonb',
+    'bytea',
+  ];
   for (const kind of kinds) expect(sparkDialect.ghostValue({ kind } as ColumnType)).toMatch(/^CAST\('.*' AS [A-Z_]+(\(\d+,\d+\))?\)$/);
+});
+
+describe('names Spark compares case-insensitively', () => {
+  it('a landing table named like the ledger but for case is the ledger in Spark (VLT412), another table in PostgreSQL', () => {
+    const { model, diagnostics } = compileSpec({
+      version: 1,
+      model: 'm',
+      schemas: { landing: 'raw_vault' },
+      tables: { Vault_Loads: { columns: { load_id: 'int', note: 'text' }, primary_key: ['load_id'] } },
+    });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(validateSql(model!)).toEqual([]);
+    expect(validateSql(model!, sparkDialect).map((p) => [p.code, p.path, p.message])).toEqual([
+      ['VLT412', ['tables', 'Vault_Loads'], "landing table 'Vault_Loads' and the load ledger of vault run would both be raw_vault.vault_loads"],
+    ]);
+  });
 });

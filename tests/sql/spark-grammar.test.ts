@@ -66,9 +66,13 @@ describe("emitted Spark SQL parses with Spark's grammar", () => {
     expect(problems('SELECT CAST(x AS int) FROM `t`')).toBeUndefined();
   });
 
-  it.each(SPEC_FILES)('%s', (path) => {
-    expectAllParse(modelOf(path));
-  }, 300_000);
+  it.each(SPEC_FILES)(
+    '%s',
+    (path) => {
+      expectAllParse(modelOf(path));
+    },
+    300_000,
+  );
 
   test.prop([specArb], { numRuns: 4 })(
     'for random specs',
@@ -93,7 +97,25 @@ describe('specs/ews.yaml in Spark SQL', () => {
 
   it('spells nothing only PostgreSQL has', () => {
     const text = files.map((f) => f.content).join('\n');
-    for (const pg of ['::', 'DISTINCT ON', 'LATERAL', 'OFFSET 0', 'AT TIME ZONE', 'ON CONFLICT', '$1', 'char(', "INTERVAL '", 'string_agg', 'COLLATE', 'to_char', 'btrim', 'convert_to', 'timestamptz', 'PRIMARY KEY', '"'])
+    for (const pg of [
+      '::',
+      'DISTINCT ON',
+      'LATERAL',
+      'OFFSET 0',
+      'AT TIME ZONE',
+      'ON CONFLICT',
+      '$1',
+      'char(',
+      "INTERVAL '",
+      'string_agg',
+      'COLLATE',
+      'to_char',
+      'btrim',
+      'convert_to',
+      'timestamptz',
+      'PRIMARY KEY',
+      '"',
+    ])
       expect(text, pg).not.toContain(pg);
     const creates = text.split(';').filter((s) => s.includes('CREATE TABLE'));
     expect(creates.length).toBeGreaterThan(10);

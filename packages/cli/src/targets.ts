@@ -52,11 +52,7 @@ export function parseTargets(list: string): Set<Target> {
 
 /** What the targets cannot emit for this model (names that collide in Python or SQL, types Spark refuses), at the spec nodes concerned. */
 export function targetProblems(model: VaultModel, targets: ReadonlySet<Target>, profile: FrameworkProfile): PathDiagnostic[] {
-  return [
-    ...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []),
-    ...(targets.has('sql') ? validateSql(model) : []),
-    ...(targets.has('spark') ? validateSql(model, sparkDialect) : []),
-  ];
+  return [...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []), ...(targets.has('sql') ? validateSql(model) : []), ...(targets.has('spark') ? validateSql(model, sparkDialect) : [])];
 }
 
 export interface PlannedOutput {

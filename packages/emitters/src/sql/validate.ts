@@ -96,7 +96,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   const problem = (at: SpecPath, message: string): void => void problems.push(pathDiag('VLT412', at, message, { target: 'key' }));
   const owners = new Map<string, string>();
   const claim = (t: SqlTable, what: string, at: SpecPath): void => {
-    const key = tableText(t);
+    const key = dialect.foldName(tableText(t));
     const other = owners.get(key);
     if (other !== undefined) problem(at, `${what} and ${other} would both be ${key}`);
     else owners.set(key, what);
@@ -106,11 +106,21 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
+  // An engine comparing names case-insensitively says so when two names clash only that way.
+  const caseless = dialect.foldName('A') === 'A' ? '' : ` (${dialect.name} compares names case-insensitively)`;
+  for (const t of model.sources) {
+    const names = new Set<string>();
+    for (const c of t.columns) {
+      if (names.has(dialect.foldName(c.name))) problem(['tables', t.name], `landing table '${t.name}' would have two columns named '${c.name}'${caseless}`);
+      names.add(dialect.foldName(c.name));
+    }
+  }
   // Types the engine cannot store or hash as the standard says: at the column's type (VLT440).
   for (const t of model.sources)
     for (const c of t.columns) {
       const why = dialect.columnTypeProblem(c.type);
-      if (why !== undefined) problems.push(pathDiag('VLT440', ['tables', t.name, 'columns', c.name], `column '${t.name}.${c.name}' is ${typeText(c.type)}, which the ${dialect.name} target cannot take: ${why}`));
+      if (why !== undefined)
+        problems.push(pathDiag('VLT440', ['tables', t.name, 'columns', c.name], `column '${t.name}.${c.name}' is ${typeText(c.type)}, which the ${dialect.name} target cannot take: ${why}`));
     }
   for (const entity of model.entities) {
     claim(entityTable(ctx, entity.kind, entity.name), `${entity.kind} '${entity.name}'`, entity.origin);
@@ -146,8 +156,8 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     }
     const seen = new Set<string>();
     for (const c of tableColumns(ctx, e)) {
-      if (seen.has(c.name)) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'`);
-      seen.add(c.name);
+      if (seen.has(dialect.foldName(c.name))) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'${caseless}`);
+      seen.add(dialect.foldName(c.name));
     }
   }
   return problems;

@@ -114,6 +114,8 @@ export interface Dialect {
   readonly maxIdentifierBytes: number;
   /** The identifier as created in the database: shortened when over `maxIdentifierBytes`. */
   readonly identifier: (name: string) => string;
+  /** How the engine compares two (quoted) names: two names with the same fold are one name (Spark: case-insensitively). */
+  readonly foldName: (name: string) => string;
 
   /** The engine's name of a column type. */
   readonly columnType: (t: ColumnType) => string;

@@ -80,6 +80,8 @@ export const postgresDialect: Dialect = {
   numericLiteral,
   maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
   identifier: sqlName,
+  // Quoted names are compared byte for byte.
+  foldName: (name) => name,
   columnType: pgType,
   // PostgreSQL's own types: the hashing standard is written in them.
   columnTypeProblem: () => undefined,

@@ -71,6 +71,8 @@ export const sparkDialect: Dialect = {
   numericLiteral,
   maxIdentifierBytes: MAX_SPARK_IDENTIFIER_BYTES,
   identifier: sparkName,
+  // spark.sql.caseSensitive is false: `Customer` and `customer` are one table, one column.
+  foldName: (name) => name.toLowerCase(),
   columnType: sparkType,
   columnTypeProblem: sparkRefusal,
   ghostValue,

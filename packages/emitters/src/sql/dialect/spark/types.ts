@@ -62,8 +62,7 @@ export function sparkRefusal(t: ColumnType): string | undefined {
     case 'jsonb':
       return `Spark has no ${t.kind} type, and PostgreSQL's ${t.kind} text (the canonical text) cannot be reproduced; declare it text`;
     case 'decimal':
-      if (t.precision === undefined)
-        return 'a decimal without precision and scale keeps each value\'s own scale in PostgreSQL, which Spark cannot store; declare decimal(p,s)';
+      if (t.precision === undefined) return "a decimal without precision and scale keeps each value's own scale in PostgreSQL, which Spark cannot store; declare decimal(p,s)";
       if (t.precision > MAX_DECIMAL_PRECISION) return `Spark's decimals hold at most ${MAX_DECIMAL_PRECISION} digits; declare decimal(38,s) or less, or double`;
       return undefined;
     default:
