@@ -6,8 +6,8 @@
  * outside the landing schema) holds the same rows on both, every column compared as text
  * normalised alike (timestamps as UTC ISO text with microseconds, decimals exact, floats as
  * their shortest text), hash keys included. On Spark, a rerun of the last batch adds no row, each
- * hub has one row per key, every link's and satellite's key is in its parent, and no satellite
- * stores the same state twice in a row for a key.
+ * hub and link has one row per key, and every link's hub keys and every satellite's parent key
+ * are in the parent; and k changes of a key across batches give k satellite rows.
  *
  * PostgreSQL: the server of VAULT_TEST_DATABASE_URL, or PGlite. Spark: the run's Thrift server
  * (tests/spark/server.ts); skipped with the reason printed when Spark is not installed.
