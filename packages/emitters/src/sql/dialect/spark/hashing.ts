@@ -45,7 +45,8 @@ const FIXED_CUTOFF = { real: 6, double: 15 } as const;
  * PostgreSQL 12+'s shortest float text: the fewest significant digits that read back as the same
  * number (`%.<p>e` for p = 0, 1, …, the first that casts back equal), laid out as PostgreSQL
  * does: fixed notation for exponents in [-4, cutoff), else `d.ddde+XX`; `NaN`, `Infinity`,
- * `-Infinity`, and `-0` for negative zero.
+ * `-Infinity`, and `-0` for negative zero. NULL is NULL, tested first: the search finds no digits
+ * for it, and `element_at` of an empty array fails under ANSI mode.
  */
 const floatText = (v: TypedSql): string => {
   const kind = v.type.kind === 'real' ? 'real' : 'double';
@@ -73,7 +74,7 @@ const floatText = (v: TypedSql): string => {
     })(),
   );
   const finite = bind(shortest, 'vault_t', layout);
-  return `CASE WHEN isnan(${x}) THEN 'NaN' WHEN ${x} = CAST('Infinity' AS ${sqlType}) THEN 'Infinity' WHEN ${x} = CAST('-Infinity' AS ${sqlType}) THEN '-Infinity' ELSE ${finite} END`;
+  return `CASE WHEN ${x} IS NULL THEN CAST(NULL AS STRING) WHEN isnan(${x}) THEN 'NaN' WHEN ${x} = CAST('Infinity' AS ${sqlType}) THEN 'Infinity' WHEN ${x} = CAST('-Infinity' AS ${sqlType}) THEN '-Infinity' ELSE ${finite} END`;
 };
 
 /** A form Spark never hashes: validateSql refuses its columns (VLT440) before SQL is built. */
