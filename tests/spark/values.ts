@@ -286,7 +286,16 @@ export function edgeValues(t: ColumnType): ReadonlyArray<Value | null> {
       ];
     }
     case 'uuid':
-      return ['00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', null];
+      return [
+        '00000000-0000-0000-0000-000000000000',
+        'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+        // Other spellings PostgreSQL reads (braces, no hyphens, a hyphen after any four digits): the same canonical text.
+        '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}',
+        'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+        'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11',
+        null,
+      ];
     case 'bytea':
       return [{ hex: '' }, { hex: '00' }, { hex: 'ff00aa' }, { hex: '7c5c' }, null];
     default:

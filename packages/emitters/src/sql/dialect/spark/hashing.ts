@@ -94,8 +94,10 @@ const RENDER = {
   timestamp: (v, r) => calendar(v, r),
   time: refused('time'),
   interval: refused('interval'),
-  // PostgreSQL's uuid prints lower-case; a STRING keeps what landed.
-  uuid: (v) => `lower(${v.sql})`,
+  // PostgreSQL reads a uuid in any of its input forms (upper case, braces, no hyphens, a hyphen
+  // after any four digits) and prints the lower-case 8-4-4-4-12 form; a STRING keeps what landed,
+  // so the text is brought to that form: hex digits only, then the hyphens where PostgreSQL prints them.
+  uuid: (v) => `regexp_replace(regexp_replace(lower(${v.sql}), ${quoteLiteral('[{}-]')}, ''), ${quoteLiteral('^(.{8})(.{4})(.{4})(.{4})(.{12})$')}, ${quoteLiteral('$1-$2-$3-$4-$5')})`,
   json: refused('json'),
   hex: (v) => `lower(hex(${v.sql}))`,
 } as const satisfies { [F in CanonicalForm]: (v: TypedSql, rule: Of<F>, spell: Spell) => string };
