@@ -110,4 +110,6 @@ export const postgresDialect: Dialect = {
   dates,
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
   wholeTableLoadSettings: ['SET LOCAL jit = off'],
+  // BRIN: a page range's least and greatest load_ts; rows appended in load_ts order keep the ranges narrow.
+  loadOrderIndex: (table, name, column) => `CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} USING brin (${quoteIdent(column)})`,
 };
