@@ -4,24 +4,26 @@
  * batch load timestamp (`cut-off <= $1`) and that has no PIT row yet (a probe of the primary
  * key's leading column): every key of the hub (link) loaded before the cut-off, and per
  * satellite the pointer (key, load_ts) of its row valid at the cut-off (the time rule of
- * docs/sql.md, "As of a snapshot"), the ghost pointer when none is. The pointers come from one
- * window pass: per key, a stream in time order of its snapshot rows (at their cut-off) and each
- * satellite's leaders (`validityLeaders`, at their load_ts); the pointer is the greatest leader
- * load_ts strictly before the cut-off (`Dialect.dates.earlierFrame`). An effectivity satellite,
+ * docs/sql.md, "As of a snapshot"), the ghost pointer when none is. An effectivity satellite,
  * keyed by its driving key, is joined by its intervals (`validityIntervals`, `validAt`).
  *
  * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
  * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
  * all batches gives.
  *
- * Incremental: the snapshots to fill all come after the latest snapshot filled before them (P).
- * From P's cut-off on, a satellite's validity is decided by its rows loaded since and the rows
- * P's pointers name (`ValiditySince`, P's rows read once), and none loaded after the last
- * cut-off to fill matters, so the load sorts only those, not every row again; with no P (the
- * first fill) it reads every row straight from the tables. A snapshot without rows at all (no key was known by
- * its cut-off) is never a snapshot to fill. An effectivity satellite always reads every row: a
- * link PIT points into it only for the link its driving key's valid row names, which may be none
- * (a relationship ended), so P's rows do not name every driving key's valid row.
+ * The snapshots to fill all come after the latest snapshot filled before them (P) and end with
+ * the last one to fill (L); one-time conditions on P pick one of two ways, the other reading no
+ * row. The first fill (no P): one window pass, per key, over a stream in time order of its
+ * snapshot rows (at their cut-off) and each satellite's leaders loaded before L's cut-off
+ * (`validityLeaders`, at their load_ts); the pointer is the greatest leader load_ts strictly
+ * before the cut-off (`Dialect.dates.earlierFrame`). Incremental (P filled): P's pointers, each
+ * replaced by the key's leader since P's cut-off valid at the snapshot's (`ValiditySince`: only
+ * the rows loaded since, found by the load order index, and with a delta order the rows P points
+ * at of the keys that changed), so it joins on the key and sorts only the rows since. A snapshot
+ * without rows at all (no key was known by its cut-off) is never a snapshot to fill. An
+ * effectivity satellite always reads every row: a link PIT points into it only for the link its
+ * driving key's valid row names, which may be none (a relationship ended), so P's rows do not
+ * name every driving key's valid row.
  */
 import { METADATA_COLUMNS, type Pit, type PitSatellite } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';

@@ -138,9 +138,8 @@ export interface ValidityLeaders {
 /**
  * The leaders of `sat`'s rows (sets), the rows whose load starts an interval: with a delta
  * order, the rows later in change order than every row of their key loaded before them; without
- * one, every row (set). With `since`, the leaders that decide validity from its time on, read from
- * few rows. `carried: false` leaves out the carried columns, so that without a delta order the
- * pointers of `since` are read as they are, without looking their rows up.
+ * one, every row (set). With `since`, those loaded since its time (`ValiditySince`), read from
+ * few rows, or every row before its `until`. `carried: false` leaves out the carried columns.
  * @example validityLeaders(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts" FROM "raw_vault"."sat_h"'
  */
 export function validityLeaders(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince, options: { readonly carried?: boolean } = {}): ValidityLeaders {
@@ -221,8 +220,8 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
 }
 
 /**
- * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, the intervals
- * that decide validity from its time on, read from few rows.
+ * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, those of the
+ * leaders loaded since its time (`ValiditySince`: before the first, the row valid then holds).
  * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
  */
 export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince): ValidityIntervals {
