@@ -108,10 +108,10 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
     time: snapshotCutoff(ctx, previous),
     until: snapshotCutoff(ctx, last),
-    // A pointer's key is the PIT's key (or the zero key: no row), so the PIT's primary key finds the pointers of the keys with rows since.
+    // P's rows, read once (a pointer's key is the PIT's key, or the zero key: no row).
     pointers: [
       `SELECT ${col(A.seed, hk)} AS ${q(key)}, ${col(A.seed, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
-      `FROM ${table} AS ${q(A.seed)} WHERE ${col(A.seed, date)} = ${previous} AND ${col(A.seed, columns.hashKey)} <> ${zero}`,
+      `FROM ${q(A.seed)} WHERE ${col(A.seed, columns.hashKey)} <> ${zero}`,
     ],
   });
   const nullOf = (type: string): string => `CAST(NULL AS ${type})`;
@@ -128,7 +128,11 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     // P and the last snapshot to fill, computed once.
-    if (incremental) w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)})`);
+    if (incremental) {
+      w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
+      // P's rows, read once for the keys' pointers and (with a delta order) the rows to rank the rows since after: none on a first fill.
+      w.line(`${q(A.seed)} AS (SELECT ${[hk, ...streamed.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])].map(q).join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`);
+    }
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
@@ -191,7 +195,7 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
       );
       w.line(snapshots(`${previous} IS NOT NULL`));
       w.line(knownKeys);
-      w.line(`LEFT JOIN ${table} AS ${q(A.prior)} ON ${col(A.prior, date)} = ${previous} AND ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
+      w.line(`LEFT JOIN ${q(A.seed)} AS ${q(A.prior)} ON ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
       for (const { satellite, alias, columns: pointer } of streamed) {
         const changes = validityIntervals(ctx, satellite, since(pointer, satellite.parentHashKey));
         w.line('LEFT JOIN (');
