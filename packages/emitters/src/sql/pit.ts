@@ -43,7 +43,6 @@ const A = {
   known: '$known',
   next: '$next',
   last: '$last',
-  pointer: '$pointer',
   seed: '$seed',
   prior: '$prior',
   bounds: '$bounds',
@@ -124,11 +123,12 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const snapshots = (gate: string | undefined): string =>
     `FROM (SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${[toFill(A.control), ...(gate === undefined ? [] : [gate])].join(' AND ')}) AS ${q(A.snapshots)}`;
   const knownKeys = `JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${col(A.snapshots, A.cutOff)} AND ${col(A.keys, hk)} <> ${zero}`;
-  const incremental = streamed.length > 0;
+  // With a satellite to point into by key, the load has two ways; with effectivity satellites alone, P changes nothing.
+  const twoWays = streamed.length > 0;
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
     // P and the last snapshot to fill, computed once.
-    if (incremental) {
+    if (twoWays) {
       w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
       // P's rows, read once for the keys' pointers and (with a delta order) the rows to rank the rows since after: none on a first fill.
       w.line(`${q(A.seed)} AS (SELECT ${[hk, ...streamed.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])].map(q).join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`);
@@ -162,7 +162,7 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
         w.line(
           `SELECT ${[col(A.keys, hk), col(A.snapshots, date), `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}`, ...drivingKeys.map((k) => col(A.keys, k)), ...streamed.map((p) => `${nullOf(timestampType)} AS ${q(p.event)}`)].join(', ')}`,
         );
-        w.line(snapshots(incremental ? `${previous} IS NULL` : undefined));
+        w.line(snapshots(twoWays ? `${previous} IS NULL` : undefined));
         w.line(knownKeys);
         for (const { satellite, alias, event } of streamed) {
           const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false });
@@ -177,7 +177,7 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
         }
       });
       w.line(`) AS ${q(A.events)}`);
-      if (!incremental) return;
+      if (!twoWays) return;
       w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
       // An incremental load (P filled): a key's pointer at a snapshot is its latest leader loaded
       // since P's cut-off and before the snapshot's (few keys have one: an interval join on the

@@ -111,5 +111,6 @@ export const postgresDialect: Dialect = {
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
   wholeTableLoadSettings: ['SET LOCAL jit = off'],
   // BRIN: a page range's least and greatest load_ts; rows appended in load_ts order keep the ranges narrow.
-  loadOrderIndex: (table, name, column) => `CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} USING brin (${quoteIdent(column)})`,
+  // autosummarize: a range is summarized once filled (autovacuum), not only by VACUUM; a range not yet summarized is always read.
+  loadOrderIndex: (table, name, column) => `CREATE INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${table} USING brin (${quoteIdent(column)}) WITH (autosummarize = on)`,
 };
