@@ -129,9 +129,7 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
  */
 export function loadOrderIndexes(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  const read = new Map(
-    ctx.model.byKind.pit.flatMap((p) => p.satellites.filter((s) => s.kind !== 'effectivity_satellite').map((s) => [`${s.kind} ${s.name}`, s] as const)),
-  );
+  const read = new Map(ctx.model.byKind.pit.flatMap((p) => p.satellites.filter((s) => s.kind !== 'effectivity_satellite').map((s) => [`${s.kind} ${s.name}`, s] as const)));
   return [...read.values()].flatMap((s) => {
     const table = entityTable(ctx, s.kind, s.name);
     const sql = ctx.dialect.loadOrderIndex(tableIdent(table), `${table.name}_${METADATA_COLUMNS.loadTimestamp}`, METADATA_COLUMNS.loadTimestamp);
