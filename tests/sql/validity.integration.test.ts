@@ -102,16 +102,13 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
   const full = validityIntervals(ctx, sat);
   const time = sinceDay === undefined ? undefined : `(${ts(sinceDay)})`;
   // Incremental: the rows loaded from `time` on, and each key's row valid just before it, by the full intervals.
-  const pointers = [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE ${validAt(ctx, 'p', time!)}`];
-  // Nothing known before (time NULL, no pointers): every row, as without `since`.
-  const intervals =
-    time === undefined
-      ? validityIntervals(ctx, sat, {
-          time: 'CAST(NULL AS timestamptz)',
-          pointers: [`SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE FALSE`],
-        })
-      : validityIntervals(ctx, sat, { time, pointers });
+  const valid = `SELECT ${[...full.keys, 'load_ts'].map((c) => `"p"."${c}"`).join(', ')} FROM (${full.lines.join('\n')}) AS "p" WHERE ${validAt(ctx, 'p', time ?? 'NULL')}`;
+  const pointers = [valid];
+  // Nothing known before (no time): every row, as without `since`.
+  const intervals = time === undefined ? validityIntervals(ctx, sat, {}) : validityIntervals(ctx, sat, { time, pointers });
   const key = intervals.keys[0]!;
+  // With a time, the leaders since say nothing of a key before its first one: then its row valid just before the time holds.
+  const before = (since: string): string => (time === undefined ? since : `COALESCE(${since}, (SELECT v.load_ts FROM (${valid}) AS v WHERE v."${key}" = keys.k))`);
   const hasDelta = sat.deltaOrder !== undefined;
   // Change order, latest first: delta order (NULL latest), then the compared value, then load.
   const compared = sat.kind === 'status_tracking_satellite' ? [] : ['hashdiff DESC'];
@@ -122,7 +119,7 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
     `SELECT concat_ws('|', keys.k, times.t, (SELECT s.load_ts FROM ${table} AS s WHERE s."${key}" = keys.k AND s.load_ts < times.t ORDER BY ${latestFirst} LIMIT 1)) AS r FROM ${keys} CROSS JOIN ${times} ORDER BY 1`,
   );
   const fast = await db.query<{ r: string }>(
-    `SELECT concat_ws('|', keys.k, times.t, i.load_ts) AS r FROM ${keys} CROSS JOIN ${times} LEFT JOIN (\n${intervals.lines.join('\n')}\n) AS i ON i."${key}" = keys.k AND ${validAt(ctx, 'i', 'times.t')} ORDER BY 1`,
+    `SELECT concat_ws('|', keys.k, times.t, ${before('i.load_ts')}) AS r FROM ${keys} CROSS JOIN ${times} LEFT JOIN (\n${intervals.lines.join('\n')}\n) AS i ON i."${key}" = keys.k AND ${validAt(ctx, 'i', 'times.t')} ORDER BY 1`,
   );
   expect(fast.rows.map((x) => x.r)).toEqual(naive.rows.map((x) => x.r));
   // The leaders alone: the row valid at T is the leader loaded last before T. Incremental, bounded
@@ -131,7 +128,7 @@ async function compare(model: VaultModel, sat: TimedSatellite, sinceDay?: number
   const leaders = time === undefined ? validityLeaders(ctx, sat) : validityLeaders(ctx, sat, { time, pointers, until }, { carried: false });
   const upTo = until === undefined ? '' : ` WHERE times.t <= ${until}`;
   const byLeaders = await db.query<{ r: string }>(
-    `SELECT concat_ws('|', keys.k, times.t, (SELECT max(l.load_ts) FROM (\n${leaders.lines.join('\n')}\n) AS l WHERE l."${key}" = keys.k AND l.load_ts < times.t)) AS r FROM ${keys} CROSS JOIN ${times}${upTo} ORDER BY 1`,
+    `SELECT concat_ws('|', keys.k, times.t, ${before(`(SELECT max(l.load_ts) FROM (\n${leaders.lines.join('\n')}\n) AS l WHERE l."${key}" = keys.k AND l.load_ts < times.t)`)}) AS r FROM ${keys} CROSS JOIN ${times}${upTo} ORDER BY 1`,
   );
   const naiveUpTo = await db.query<{ r: string }>(
     `SELECT concat_ws('|', keys.k, times.t, (SELECT s.load_ts FROM ${table} AS s WHERE s."${key}" = keys.k AND s.load_ts < times.t ORDER BY ${latestFirst} LIMIT 1)) AS r FROM ${keys} CROSS JOIN ${times}${upTo} ORDER BY 1`,

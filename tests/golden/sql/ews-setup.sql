@@ -411,6 +411,8 @@ BEGIN
 END
 $vault_evolve$;
 
+CREATE INDEX IF NOT EXISTS "sat_early_warning_signal_load_ts" ON "raw_vault"."sat_early_warning_signal" USING brin ("load_ts") WITH (autosummarize = on);
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
   "entity_table" text PRIMARY KEY,
   "signature" text,

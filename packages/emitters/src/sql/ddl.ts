@@ -124,6 +124,21 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 }
 
 /**
+ * The load order indexes (`Dialect.loadOrderIndex`) on `load_ts` of the satellites a PIT reads
+ * incrementally (every kind but the effectivity satellite, which it reads whole): its load finds
+ * the rows loaded since the previous snapshot through it (docs/sql.md, "Point-in-time tables").
+ */
+export function loadOrderIndexes(ctx: SqlContext): ReadonlyArray<SqlStatement> {
+  const { tableIdent } = ctx.sql;
+  const read = new Map(ctx.model.byKind.pit.flatMap((p) => p.satellites.filter((s) => s.kind !== 'effectivity_satellite').map((s) => [`${s.kind} ${s.name}`, s] as const)));
+  return [...read.values()].flatMap((s) => {
+    const table = entityTable(ctx, s.kind, s.name);
+    const sql = ctx.dialect.loadOrderIndex(tableIdent(table), `${table.name}_${METADATA_COLUMNS.loadTimestamp}`, METADATA_COLUMNS.loadTimestamp);
+    return sql === undefined ? [] : [sqlStatement('table', sql, { entity: s, relation: table })];
+  });
+}
+
+/**
  * The registers of satellites, multi-active satellites and reference tables with a delta order:
  * the key (parent hash key, or the codes), delta-order value and hashdiff of each row (of a
  * multi-active satellite, each set: its set hashdiff) the table was given and did not keep, with

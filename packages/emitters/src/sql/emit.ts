@@ -9,7 +9,7 @@ import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type V
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
-import { ghostRecords, landingStatements, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
+import { ghostRecords, landingStatements, loadOrderIndexes, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
@@ -134,6 +134,7 @@ function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStat
     ...rawVaultTables(ctx),
     ...registerTables(ctx),
     ...evolveRawVaultTables(ctx),
+    ...loadOrderIndexes(ctx),
     ledger.create,
     ...errorTable(ctx),
     ...ghostRecords(ctx),

@@ -4,24 +4,26 @@
  * batch load timestamp (`cut-off <= $1`) and that has no PIT row yet (a probe of the primary
  * key's leading column): every key of the hub (link) loaded before the cut-off, and per
  * satellite the pointer (key, load_ts) of its row valid at the cut-off (the time rule of
- * docs/sql.md, "As of a snapshot"), the ghost pointer when none is. The pointers come from one
- * window pass: per key, a stream in time order of its snapshot rows (at their cut-off) and each
- * satellite's leaders (`validityLeaders`, at their load_ts); the pointer is the greatest leader
- * load_ts strictly before the cut-off (`Dialect.dates.earlierFrame`). An effectivity satellite,
+ * docs/sql.md, "As of a snapshot"), the ghost pointer when none is. An effectivity satellite,
  * keyed by its driving key, is joined by its intervals (`validityIntervals`, `validAt`).
  *
  * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
  * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
  * all batches gives.
  *
- * Incremental: the snapshots to fill all come after the latest snapshot filled before them (P).
- * From P's cut-off on, a satellite's validity is decided by its rows loaded since and the rows
- * P's pointers name (`ValiditySince`, P's rows read once), and none loaded after the last
- * cut-off to fill matters, so the load sorts only those, not every row again; with no P (the
- * first fill) it reads every row straight from the tables. A snapshot without rows at all (no key was known by
- * its cut-off) is never a snapshot to fill. An effectivity satellite always reads every row: a
- * link PIT points into it only for the link its driving key's valid row names, which may be none
- * (a relationship ended), so P's rows do not name every driving key's valid row.
+ * The snapshots to fill all come after the latest snapshot filled before them (P) and end with
+ * the last one to fill (L); one-time conditions on P pick one of two ways, the other reading no
+ * row. The first fill (no P): one window pass, per key, over a stream in time order of its
+ * snapshot rows (at their cut-off) and each satellite's leaders loaded before L's cut-off
+ * (`validityLeaders`, at their load_ts); the pointer is the greatest leader load_ts strictly
+ * before the cut-off (`Dialect.dates.earlierFrame`). Incremental (P filled): P's pointers, each
+ * replaced by the key's leader since P's cut-off valid at the snapshot's (`ValiditySince`: only
+ * the rows loaded since, found by the load order index, and with a delta order the rows P points
+ * at of the keys that changed), so it joins on the key and sorts only the rows since. A snapshot
+ * without rows at all (no key was known by its cut-off) is never a snapshot to fill. An
+ * effectivity satellite always reads every row: a link PIT points into it only for the link its
+ * driving key's valid row names, which may be none (a relationship ended), so P's rows do not
+ * name every driving key's valid row.
  */
 import { METADATA_COLUMNS, type Pit, type PitSatellite } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
@@ -41,8 +43,8 @@ const A = {
   known: '$known',
   next: '$next',
   last: '$last',
-  pointer: '$pointer',
   seed: '$seed',
+  prior: '$prior',
   bounds: '$bounds',
   previous: '$previous',
   events: '$events',
@@ -100,12 +102,15 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   // Both computed once for the statement (a WITH query), every satellite's branches reading them.
   const previous = `(SELECT ${q(A.previous)} FROM ${q(A.bounds)})`;
   const last = `(SELECT ${q(A.last)} FROM ${q(A.bounds)})`;
+  // The first fill reads every row before the last cut-off, and only when there is no P; an incremental load, the rows since P's cut-off.
+  const firstUntil = snapshotCutoff(ctx, `(SELECT CASE WHEN ${q(A.previous)} IS NULL THEN ${q(A.last)} END FROM ${q(A.bounds)})`);
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
     time: snapshotCutoff(ctx, previous),
     until: snapshotCutoff(ctx, last),
+    // P's rows, read once (a pointer's key is the PIT's key, or the zero key: no row).
     pointers: [
-      `SELECT ${col(A.pointer, columns.hashKey)} AS ${q(key)}, ${col(A.pointer, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
-      `FROM ${q(A.seed)} AS ${q(A.pointer)} WHERE ${col(A.pointer, columns.hashKey)} <> ${zero}`,
+      `SELECT ${col(A.seed, hk)} AS ${q(key)}, ${col(A.seed, columns.loadTimestamp)} AS ${q(METADATA_COLUMNS.loadTimestamp)}`,
+      `FROM ${q(A.seed)} WHERE ${col(A.seed, columns.hashKey)} <> ${zero}`,
     ],
   });
   const nullOf = (type: string): string => `CAST(NULL AS ${type})`;
@@ -114,17 +119,20 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const key = col(A.stream, hk);
   const cutOff = col(A.stream, A.time);
   const columns = [date, hk, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
+  // The snapshots to fill (with P or without, when the load has two ways), and the keys known at each: loaded before its cut-off, never the zero key (the ghost record).
+  const snapshots = (gate: string | undefined): string =>
+    `FROM (SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${[toFill(A.control), ...(gate === undefined ? [] : [gate])].join(' AND ')}) AS ${q(A.snapshots)}`;
+  const knownKeys = `JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${col(A.snapshots, A.cutOff)} AND ${col(A.keys, hk)} <> ${zero}`;
+  // With a satellite to point into by key, the load has two ways; with effectivity satellites alone, P changes nothing.
+  const twoWays = streamed.length > 0;
   return statement((w) => {
     w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
-    // P and the last snapshot to fill, computed once; P's rows, read once for every satellite's seed pointers (none on a first fill).
-    if (streamed.length > 0) w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
-    if (streamed.length > 0)
-      w.line(
-        `${q(A.seed)} AS (SELECT ${streamed
-          .flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])
-          .map(q)
-          .join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`,
-      );
+    // P and the last snapshot to fill, computed once.
+    if (twoWays) {
+      w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
+      // P's rows, read once for the keys' pointers and (with a delta order) the rows to rank the rows since after: none on a first fill.
+      w.line(`${q(A.seed)} AS (SELECT ${[hk, ...streamed.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])].map(q).join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`);
+    }
     w.line('SELECT');
     w.block(() =>
       commaList(w, [
@@ -140,26 +148,24 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
         $1,
       ]),
     );
-    // One stream per key in time order: the key at each snapshot to fill (at its cut-off) and each
-    // satellite's leaders (at their load_ts). A satellite's pointer at a cut-off is the load_ts of
-    // its latest leader loaded before it: leaders' load_ts grow in leader order, so it is their
-    // running maximum over the earlier rows. No interval, no join: the leaders come in key order.
     w.line('FROM (');
     w.block(() => {
       const carried = [hk, date, A.time, ...drivingKeys];
+      // The first fill (no P): one stream per key in time order, the key at each snapshot to fill (at
+      // its cut-off) and each satellite's leaders (at their load_ts). A satellite's pointer at a
+      // cut-off is the load_ts of its latest leader loaded before it: leaders' load_ts grow in leader
+      // order, so it is their running maximum over the earlier rows. No interval, no join: the
+      // leaders come in key order.
       w.line(`SELECT ${[...carried.map((c) => col(A.events, c)), ...streamed.map((p) => `max(${col(A.events, p.event)}) OVER ${q(A.window)} AS ${q(p.pointer)}`)].join(', ')}`);
       w.line('FROM (');
       w.block(() => {
-        // The snapshots to fill, and the keys known at each: loaded before its cut-off, never the zero key (the ghost record).
         w.line(
           `SELECT ${[col(A.keys, hk), col(A.snapshots, date), `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}`, ...drivingKeys.map((k) => col(A.keys, k)), ...streamed.map((p) => `${nullOf(timestampType)} AS ${q(p.event)}`)].join(', ')}`,
         );
-        w.line(
-          `FROM (SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${toFill(A.control)}) AS ${q(A.snapshots)}`,
-        );
-        w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${col(A.snapshots, A.cutOff)} AND ${col(A.keys, hk)} <> ${zero}`);
-        for (const { satellite, alias, event, columns: pointer } of streamed) {
-          const leaders = validityLeaders(ctx, satellite, since(pointer, satellite.parentHashKey), { carried: false });
+        w.line(snapshots(twoWays ? `${previous} IS NULL` : undefined));
+        w.line(knownKeys);
+        for (const { satellite, alias, event } of streamed) {
+          const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false });
           const ts = col(alias, METADATA_COLUMNS.loadTimestamp);
           w.line('UNION ALL');
           w.line(
@@ -171,7 +177,31 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
         }
       });
       w.line(`) AS ${q(A.events)}`);
-      if (streamed.length > 0) w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
+      if (!twoWays) return;
+      w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
+      // An incremental load (P filled): a key's pointer at a snapshot is its latest leader loaded
+      // since P's cut-off and before the snapshot's (few keys have one: an interval join on the
+      // key), else P's pointer, else the ghost pointer (a key new since P, a satellite added since).
+      // Every leader since is later than P's pointer; none before it is later than P's pointer.
+      w.line('UNION ALL');
+      w.line(
+        `SELECT ${[
+          ...carried.map((c) => (c === date ? col(A.snapshots, date) : c === A.time ? `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}` : col(A.keys, c))),
+          ...streamed.map(
+            (p) =>
+              `COALESCE(${col(p.alias, METADATA_COLUMNS.loadTimestamp)}, CASE WHEN ${col(A.prior, p.columns.hashKey)} <> ${zero} THEN ${col(A.prior, p.columns.loadTimestamp)} END) AS ${q(p.pointer)}`,
+          ),
+        ].join(', ')}`,
+      );
+      w.line(snapshots(`${previous} IS NOT NULL`));
+      w.line(knownKeys);
+      w.line(`LEFT JOIN ${q(A.seed)} AS ${q(A.prior)} ON ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
+      for (const { satellite, alias, columns: pointer } of streamed) {
+        const changes = validityIntervals(ctx, satellite, since(pointer, satellite.parentHashKey));
+        w.line('LEFT JOIN (');
+        w.block(() => changes.lines.forEach((l) => w.line(l)));
+        w.line(`) AS ${q(alias)} ON ${col(alias, changes.keys[0] ?? satellite.parentHashKey)} = ${col(A.keys, hk)} AND ${validAt(ctx, alias, col(A.snapshots, A.cutOff))}`);
+      }
     });
     w.line(`) AS ${q(A.stream)}`);
     for (const { satellite, alias } of joined) {

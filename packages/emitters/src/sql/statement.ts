@@ -13,7 +13,7 @@ export type StatementKind =
   | 'schema'
   /** `CREATE EXTENSION IF NOT EXISTS`: the database's, not the model's schemas'. */
   | 'extension'
-  /** Creates (or adds columns to) a landing or entity table. */
+  /** Creates (or adds columns to) a landing or entity table, or an index on one. */
   | 'table'
   /** Inserts the ghost record of an entity table. */
   | 'ghost_record'

@@ -37,17 +37,19 @@ export interface ValidityIntervals {
 }
 
 /**
- * What decides validity from `time` on, for an incremental load: the rows loaded at or after
- * `time`, and `pointers`, a subquery giving the key columns and `load_ts` of each key's row (set)
- * valid just before `time` (a PIT's previous snapshot). Every other row loaded before `time` is no
- * later in change order than the one valid then, so intervals over these rows give the same row
- * at every time from `time` on. A key with no pointer must have had no row before `time`.
- * `time` NULL (nothing known before): every row is read, straight from the table (in the order of
- * its primary key, which a merge of sorted inputs can use), and `pointers` must give none.
+ * Which rows an incremental load reads. With `time`: the leaders loaded from `time` on, each
+ * ranked after its key's row (set) valid just before `time`, which `pointers` gives (a subquery of
+ * the key columns and `load_ts`, a PIT's previous snapshot): every other row loaded before `time`
+ * is no later in change order than that one. Only keys with rows since are looked up, and only
+ * with a delta order (without one every row is a leader); the rows before `time` are not among
+ * the leaders. So at a time T from `time` on, a key's valid row is its latest leader since loaded
+ * before T, else the row valid just before `time` (the caller's to know). `time` NULL at run time:
+ * nothing is read. Without `time`: every row (before `until`), straight from the table.
  */
 export interface ValiditySince {
-  readonly time: string;
-  readonly pointers: ReadonlyArray<string>;
+  readonly time?: string;
+  /** With `time`: the key columns and `load_ts` of each key's row (set) valid just before it; keys without one had no row before it. */
+  readonly pointers?: ReadonlyArray<string>;
   /**
    * When set, the latest time the caller asks about is before it: rows loaded at or after it are
    * not read (NULL: none is). A leader is decided by the rows loaded before it alone, so the
@@ -136,9 +138,8 @@ export interface ValidityLeaders {
 /**
  * The leaders of `sat`'s rows (sets), the rows whose load starts an interval: with a delta
  * order, the rows later in change order than every row of their key loaded before them; without
- * one, every row (set). With `since`, the leaders that decide validity from its time on, read from
- * few rows. `carried: false` leaves out the carried columns, so that without a delta order the
- * pointers of `since` are read as they are, without looking their rows up.
+ * one, every row (set). With `since`, those loaded since its time (`ValiditySince`), read from
+ * few rows, or every row before its `until`. `carried: false` leaves out the carried columns.
  * @example validityLeaders(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts" FROM "raw_vault"."sat_h"'
  */
 export function validityLeaders(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince, options: { readonly carried?: boolean } = {}): ValidityLeaders {
@@ -167,36 +168,38 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
   ];
   const read = [...new Set(setColumns)];
   const pointerKey = [...t.keys, METADATA_COLUMNS.loadTimestamp];
-  // Without a delta order or carried columns, a pointer names all the leader needs: no look-up of its row.
-  const pointerRows =
-    since === undefined
-      ? ''
-      : read.length === pointerKey.length
-        ? `SELECT ${read.map((c) => col(V.pointer, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)}`
-        : // A probe of the primary key per pointer (Dialect.keyLookup).
-          `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} ${ctx.dialect.keyLookup({
-            table,
-            columns: read.map(q),
-            key: pointerKey.map((c) => ({ column: q(c), equals: col(V.pointer, c) })),
-            alias: q(V.row),
-          })}`;
-  // `until IS NOT NULL`, like `time IS NULL` and `time IS NOT NULL` below, reads no column: checked once, it skips the scan (a comparison with NULL alone would run it).
-  const untilFilter = since?.until === undefined ? '' : ` AND ${since.until} IS NOT NULL AND ${ts} < ${since.until}`;
+  const columns = read.map(q).join(', ');
+  // `until IS NOT NULL`, like `time IS NOT NULL` below, reads no column: checked once, it skips the scan (a comparison with NULL alone would run it).
+  const untilFilter = since?.until === undefined ? [] : [`${since.until} IS NOT NULL`, `${ts} < ${since.until}`];
+  const time = since?.time;
+  // The rows loaded since: a range of load_ts, which an index on it finds (loads append in load_ts order).
+  const recent = time === undefined ? [] : [`${time} IS NOT NULL`, `${ts} >= ${time}`, ...untilFilter];
+  const where = (conditions: ReadonlyArray<string>): string => (conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`);
+  // With a delta order, the row valid just before `time` of each key with rows since, to rank them after: a probe of the
+  // primary key per pointer (Dialect.keyLookup).
+  const pointerRows = (): string => {
+    if (since?.pointers === undefined) throw new Error(`vault SQL: the leaders of ${sat.kind} '${sat.name}' since a time need the rows valid then (pointers)`);
+    const changed = `(${t.keys.map((k) => col(V.pointer, k)).join(', ')}) IN (SELECT ${t.keys.map(q).join(', ')} FROM ${table}${where(recent)})`;
+    const lookup = ctx.dialect.keyLookup({ table, columns: read.map(q), key: pointerKey.map((c) => ({ column: q(c), equals: col(V.pointer, c) })), alias: q(V.row) });
+    return `SELECT ${read.map((c) => col(V.row, c)).join(', ')} FROM (${since.pointers.join(' ')}) AS ${q(V.pointer)} ${lookup} WHERE ${changed}`;
+  };
   const rows =
     since === undefined
       ? table
-      : `(${[
-          // One branch or the other runs (a condition without columns is checked once): every row when nothing is known before, else the rows since.
-          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NULL${untilFilter}`,
-          `SELECT ${read.map(q).join(', ')} FROM ${table} WHERE ${since.time} IS NOT NULL AND ${ts} >= ${since.time}${untilFilter}`,
-          pointerRows,
-        ].join(' UNION ALL ')}) AS ${q(V.recent)}`;
+      : time === undefined
+        ? untilFilter.length === 0
+          ? table
+          : `(SELECT ${columns} FROM ${table}${where(untilFilter)}) AS ${q(V.recent)}`
+        : deltaType === undefined
+          ? `(SELECT ${columns} FROM ${table}${where(recent)}) AS ${q(V.recent)}`
+          : `(SELECT ${columns} FROM ${table}${where(recent)} UNION ALL ${pointerRows()}) AS ${q(V.recent)}`;
   const from = t.sets ? `(SELECT DISTINCT ${read.map(q).join(', ')} FROM ${rows}) AS ${q(V.sets)}` : rows;
   // Without a delta order change order is load order: every row is a leader.
   if (deltaType === undefined) return { keys: t.keys, carried: t.carried, lines: [], every: from };
   const changeOrder = [`${orderTerm(ctx.dialect, q(DELTA_ORDER_COLUMN), deltaType)} NULLS LAST`, ...(t.compared === undefined ? [] : [q(t.compared)]), ts].join(', ');
   const rank = q(V.rank);
   const before = q(V.before);
+  const leader = `${before} IS NULL OR ${rank} > ${before}`;
   // The rank of each row in change order, the highest rank loaded before it, and the leaders.
   return {
     keys: t.keys,
@@ -211,14 +214,15 @@ function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince |
       `    FROM ${from}`,
       `  ) AS ${q(V.ranked)}`,
       `) AS ${before}`,
-      `WHERE ${before} IS NULL OR ${rank} > ${before}`,
+      // With a time, the rows valid before it only ranked the rows since: they are not among its leaders.
+      time === undefined ? `WHERE ${leader}` : `WHERE (${leader}) AND ${ts} >= ${time}`,
     ],
   };
 }
 
 /**
- * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, the intervals
- * that decide validity from its time on, read from few rows.
+ * The validity intervals of `sat`'s rows (sets), one row per leader; with `since`, those of the
+ * leaders loaded since its time (`ValiditySince`: before the first, the row valid then holds).
  * @example validityIntervals(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts", "load_ts" AS "valid_from", lead("load_ts") OVER (…) AS "valid_to" FROM "raw_vault"."sat_h"'
  */
 export function validityIntervals(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince): ValidityIntervals {

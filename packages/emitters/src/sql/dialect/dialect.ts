@@ -198,4 +198,11 @@ export interface Dialect {
    * the primary key; engines without one join.
    */
   readonly keyLookup: (q: KeyLookup) => string;
+  /**
+   * Setup's index `name` on `table`'s `column`, a load timestamp its loads append rows in the
+   * order of, so that an incremental load finds the rows loaded in a range of it without reading
+   * the table (a PIT's satellites); none when the engine needs none. PostgreSQL: a BRIN index,
+   * a few pages that appending rows barely changes.
+   */
+  readonly loadOrderIndex: (table: string, name: string, column: string) => Statement | undefined;
 }

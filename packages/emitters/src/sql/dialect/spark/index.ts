@@ -116,4 +116,6 @@ export const sparkDialect: Dialect = {
   // Parquet: what every Spark reads and writes with nothing to fetch (Delta needs its jars; docs/spark.md).
   tableStorage: 'USING PARQUET',
   keyLookup: keyLookupByJoin,
+  // Spark has no indexes: an incremental PIT load reads the satellites whole.
+  loadOrderIndex: () => undefined,
 };
