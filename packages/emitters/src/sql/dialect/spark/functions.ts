@@ -6,23 +6,9 @@
  * - YEAR/QUARTER/MONTH/DAY are integers;
  * - DATE_TRUNC of a date truncates it as a timestamp without time zone.
  */
-import type { FunctionName } from '@vault/core/internal';
-import type { FunctionArgument } from '../dialect.js';
+import { arg, callFrom, simple, type Call, type FunctionTable } from '../function-calls.js';
 
-/** A call: the function and its arguments, rendered. */
-interface Call {
-  readonly name: FunctionName;
-  readonly args: ReadonlyArray<FunctionArgument>;
-}
-
-const simple = (sqlName: string) => (c: Call) => `${sqlName}(${c.args.map((a) => a.sql).join(', ')})`;
 const datePart = (fn: string) => (c: Call) => `${fn}(${arg(c, 0).sql})`;
-
-function arg(c: Call, i: number): FunctionArgument {
-  const a = c.args[i];
-  if (a === undefined) throw new Error(`vault SQL: ${c.name} without argument ${i + 1}`);
-  return a;
-}
 
 const FUNCTION_SQL = {
   UPPER: simple('upper'),
@@ -43,8 +29,6 @@ const FUNCTION_SQL = {
     const x = arg(c, 1);
     return `date_trunc(${arg(c, 0).sql}, ${x.family === 'date' ? `CAST(${x.sql} AS TIMESTAMP_NTZ)` : x.sql})`;
   },
-} as const satisfies Record<FunctionName, (c: Call) => string>;
+} as const satisfies FunctionTable;
 
-export function callFunction(name: FunctionName, args: ReadonlyArray<FunctionArgument>): string {
-  return FUNCTION_SQL[name]({ name, args });
-}
+export const callFunction = callFrom(FUNCTION_SQL);
