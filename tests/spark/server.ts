@@ -18,11 +18,11 @@
  * plus `java` on PATH. Without them the tests are skipped with the reason, printed once per run;
  * under `CI=true` they fail instead. `VAULT_TEST_SPARK=off` skips them anywhere.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { accepts, freePort, sparkHomeIn, spawnThriftServer } from '../../scripts/spark/thrift-server.mjs';
 import { ROOT } from '../helpers/run-vault.js';
 import { alive, readPid, readText } from './processes.js';
 
@@ -56,26 +56,13 @@ function sparkVenv(): string {
   return env !== undefined && env !== '' ? env : join(ROOT, '.venv-spark');
 }
 
-/** `SPARK_HOME`: the pyspark package inside the venv (it ships Spark's jars and bin/). */
-function sparkHome(venv: string): string | undefined {
-  const lib = join(venv, 'lib');
-  if (!existsSync(lib)) return undefined;
-  for (const python of readdirSync(lib)
-    .filter((d) => d.startsWith('python'))
-    .sort()) {
-    const home = join(lib, python, 'site-packages', 'pyspark');
-    if (existsSync(join(home, 'bin', 'spark-submit'))) return home;
-  }
-  return undefined;
-}
-
 let missingChecked: { readonly reason: string | undefined; readonly home: string | undefined } | undefined;
 
 /** Why Spark cannot run here (no java, no pyspark venv), or undefined when it can. Checked once per worker. */
 function missing(): { readonly reason: string | undefined; readonly home: string | undefined } {
   if (missingChecked !== undefined) return missingChecked;
   const venv = sparkVenv();
-  const home = sparkHome(venv);
+  const home = sparkHomeIn(venv);
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const reason =
     java.error !== undefined || java.status !== 0
@@ -174,48 +161,13 @@ function stale(lock: string, pid: number | undefined): boolean {
 async function start(home: string, dir: string, files: { readonly pid: string; readonly port: string; readonly log: string }): Promise<SparkEndpoint> {
   rmSync(files.port, { force: true });
   const port = await freePort();
-  const warehouse = join(dir, 'warehouse');
-  mkdirSync(warehouse, { recursive: true });
-  const log = openSync(files.log, 'a');
-  const args = [
-    '--class',
-    'org.apache.spark.sql.hive.thriftserver.HiveThriftServer2',
-    '--name',
-    'vault-test',
-    '--master',
-    'local[2]',
-    ...conf({
-      'spark.driver.host': '127.0.0.1',
-      'spark.driver.bindAddress': '127.0.0.1',
-      'spark.ui.enabled': 'false',
-      'spark.sql.session.timeZone': 'UTC',
-      'spark.sql.catalogImplementation': 'in-memory',
-      'spark.sql.warehouse.dir': warehouse,
-      'spark.sql.shuffle.partitions': '4',
-    }),
-    ...hiveconf({
-      'hive.server2.thrift.bind.host': '127.0.0.1',
-      'hive.server2.thrift.port': String(port),
-      'hive.server2.transport.mode': 'binary',
-      'hive.server2.authentication': 'NONE',
-    }),
-    'spark-internal',
-  ];
-  // Its own process group (detached), so that the teardown can kill spark-submit and its JVM together.
-  const child = spawn(join(home, 'bin', 'spark-submit'), args, {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, SPARK_HOME: home, SPARK_LOCAL_IP: '127.0.0.1', SPARK_LOG_DIR: dir, SPARK_PID_DIR: dir },
-  });
-  closeSync(log);
-  if (child.pid === undefined) throw new Error(`could not spawn ${join(home, 'bin', 'spark-submit')}`);
-  child.unref();
-  writeFileSync(files.pid, String(child.pid));
+  mkdirSync(join(dir, 'warehouse'), { recursive: true });
+  const pid = spawnThriftServer({ home, dir, port, cores: 2, name: 'vault-test', shufflePartitions: 4, logFile: files.log });
+  writeFileSync(files.pid, String(pid));
   const began = Date.now();
   const deadline = began + START_TIMEOUT_MS;
   while (!(await accepts(port))) {
-    if (!alive(child.pid)) throw new Error(`the Spark Thrift server exited while starting:\n${tail(files.log)}`);
+    if (!alive(pid)) throw new Error(`the Spark Thrift server exited while starting:\n${tail(files.log)}`);
     if (Date.now() > deadline) throw new Error(`the Spark Thrift server did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s:\n${tail(files.log)}`);
     await sleep(500);
   }
@@ -226,38 +178,6 @@ async function start(home: string, dir: string, files: { readonly pid: string; r
 
 function served(port: number, log: string): SparkEndpoint {
   return { host: '127.0.0.1', port, url: `spark://127.0.0.1:${port}`, log };
-}
-
-const conf = (settings: Record<string, string>): string[] => Object.entries(settings).flatMap(([k, v]) => ['--conf', `${k}=${v}`]);
-const hiveconf = (settings: Record<string, string>): string[] => Object.entries(settings).flatMap(([k, v]) => ['--hiveconf', `${k}=${v}`]);
-
-/** A port nobody listens on now (the OS picks it; the server binds it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.setTimeout(2000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The last lines of the server's log. */

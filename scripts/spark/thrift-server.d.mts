@@ -1,0 +1,13 @@
+export declare function sparkHomeIn(venv: string): string | undefined;
+export declare function freePort(): Promise<number>;
+export declare function accepts(port: number): Promise<boolean>;
+export declare function spawnThriftServer(options: {
+  readonly home: string;
+  readonly dir: string;
+  readonly port: number;
+  readonly cores: number;
+  readonly name: string;
+  readonly shufflePartitions: number;
+  readonly logFile: string;
+  readonly driverMemory?: string;
+}): number;
