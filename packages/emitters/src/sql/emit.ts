@@ -211,7 +211,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
-  pit: (p, ctx) => ({ statements: [...ctx.dialect.wholeTableLoadSettings.map((setting) => ({ setting })), pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
+  pit: (p, ctx) => ({ statements: [...ctx.dialect.wholeTableLoadSettings.map((setting) => ({ setting })), ...pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
   bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),

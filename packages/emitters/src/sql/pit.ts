@@ -41,7 +41,8 @@ const A = {
   filled: '$filled',
   cutOff: '$cut_off',
   known: '$known',
-  next: '$next',
+  todo: '$to_fill',
+  fill: '$fill',
   last: '$last',
   seed: '$seed',
   prior: '$prior',
@@ -70,7 +71,10 @@ export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
   return [entityTable(ctx, pit.parentKind, pit.parent), ...pit.satellites.map((s) => entityTable(ctx, s.kind, s.name)), entityTable(ctx, 'snapshot_control', pit.snapshotControl)];
 }
 
-export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
+/** Which snapshots to fill a statement of the load fills: every one, or every one but the last. */
+type Part = 'allButLast' | 'all';
+
+export function pitLoad(ctx: SqlContext, pit: Pit): ReadonlyArray<Statement> {
   const { col, quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
   const { dialect } = ctx;
   const table = tableIdent(entityTable(ctx, pit.kind, pit.name));
@@ -87,18 +91,24 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const joined = pointers.filter((p) => p.satellite.kind === 'effectivity_satellite');
   const drivingKeys = [...new Set(joined.flatMap((p) => validityIntervals(ctx, p.satellite).keys))].filter((k) => k !== hk);
   const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, hk)} <> ${zero})`;
-  // A snapshot to fill: past its cut-off, without rows yet, and with a key known by then.
-  const toFill = (c: string): string =>
-    [
-      cutoffPassed(ctx, col(c, date), $1),
-      `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(c, date)})`,
-      // The first key's load, once for the statement (no key yet: NULL, nothing to fill).
-      `${firstKey} < ${snapshotCutoff(ctx, col(c, date))}`,
-    ].join(' AND ');
+  // The snapshots to fill, with their cut-offs, computed once for the statement (a WITH query): past
+  // the cut-off, without rows yet, and with a key known by then (the first key's load, once; no key
+  // yet: NULL, nothing to fill). The first statement of a two-way load leaves the last one out.
+  const toFill = (part: Part): string => {
+    const all = `SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${[
+      cutoffPassed(ctx, col(A.control, date), $1),
+      `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(A.control, date)})`,
+      `${firstKey} < ${snapshotCutoff(ctx, col(A.control, date))}`,
+    ].join(' AND ')}`;
+    return part === 'all'
+      ? `${q(A.fill)} AS (${all})`
+      : `${q(A.todo)} AS (${all}),
+${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(date)} < (SELECT MAX(${q(date)}) FROM ${q(A.todo)}))`;
+  };
   // P: the latest snapshot filled before the first one to fill (NULL: none).
-  const previousQuery = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${col(A.next, date)}) FROM ${control} AS ${q(A.next)} WHERE ${toFill(A.next)}))`;
+  const previousQuery = `(SELECT MAX(${col(A.filled, date)}) FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} < (SELECT MIN(${q(date)}) FROM ${q(A.fill)}))`;
   // The last cut-off to fill: no row loaded at or after it matters (NULL, nothing to fill: no row is read).
-  const lastQuery = `(SELECT MAX(${col(A.last, date)}) FROM ${control} AS ${q(A.last)} WHERE ${toFill(A.last)})`;
+  const lastQuery = `(SELECT MAX(${q(date)}) FROM ${q(A.fill)})`;
   // Both computed once for the statement (a WITH query), every satellite's branches reading them.
   const previous = `(SELECT ${q(A.previous)} FROM ${q(A.bounds)})`;
   const last = `(SELECT ${q(A.last)} FROM ${q(A.bounds)})`;
@@ -120,99 +130,104 @@ export function pitLoad(ctx: SqlContext, pit: Pit): Statement {
   const cutOff = col(A.stream, A.time);
   const columns = [date, hk, ...pointers.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp]), METADATA_COLUMNS.loadTimestamp];
   // The snapshots to fill (with P or without, when the load has two ways), and the keys known at each: loaded before its cut-off, never the zero key (the ghost record).
-  const snapshots = (gate: string | undefined): string =>
-    `FROM (SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${[toFill(A.control), ...(gate === undefined ? [] : [gate])].join(' AND ')}) AS ${q(A.snapshots)}`;
+  const snapshots = (gate: string | undefined): string => `FROM ${gate === undefined ? q(A.fill) : `(SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.fill)} WHERE ${gate})`} AS ${q(A.snapshots)}`;
   const knownKeys = `JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, METADATA_COLUMNS.loadTimestamp)} < ${col(A.snapshots, A.cutOff)} AND ${col(A.keys, hk)} <> ${zero}`;
   // With a satellite to point into by key, the load has two ways; with effectivity satellites alone, P changes nothing.
   const twoWays = streamed.length > 0;
-  return statement((w) => {
-    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
-    // P and the last snapshot to fill, computed once.
-    if (twoWays) {
-      w.line(`WITH ${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
-      // P's rows, read once for the keys' pointers and (with a delta order) the rows to rank the rows since after: none on a first fill.
-      w.line(`${q(A.seed)} AS (SELECT ${[hk, ...streamed.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])].map(q).join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`);
-    }
-    w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        col(A.stream, date),
-        key,
-        // A satellite with no row valid at the cut-off: the ghost pointer (its ghost record's key and load_ts).
-        ...pointers.flatMap(({ satellite, alias, pointer }) =>
-          satellite.kind === 'effectivity_satellite'
-            ? // An effectivity satellite holds the link hash key its start row begins.
-              [`COALESCE(${col(alias, satellite.parentHashKey)}, ${zero})`, `COALESCE(${col(alias, METADATA_COLUMNS.loadTimestamp)}, ${ghostLoadTs})`]
-            : [`CASE WHEN ${col(A.stream, pointer)} IS NULL THEN ${zero} ELSE ${key} END`, `COALESCE(${col(A.stream, pointer)}, ${ghostLoadTs})`],
-        ),
-        $1,
-      ]),
-    );
-    w.line('FROM (');
-    w.block(() => {
-      const carried = [hk, date, A.time, ...drivingKeys];
-      // The first fill (no P): one stream per key in time order, the key at each snapshot to fill (at
-      // its cut-off) and each satellite's leaders (at their load_ts). A satellite's pointer at a
-      // cut-off is the load_ts of its latest leader loaded before it: leaders' load_ts grow in leader
-      // order, so it is their running maximum over the earlier rows. No interval, no join: the
-      // leaders come in key order.
-      w.line(`SELECT ${[...carried.map((c) => col(A.events, c)), ...streamed.map((p) => `max(${col(A.events, p.event)}) OVER ${q(A.window)} AS ${q(p.pointer)}`)].join(', ')}`);
+  const fillStatement = (part: Part): Statement =>
+    statement((w) => {
+      w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+      w.line(`WITH ${toFill(part)}${twoWays ? ',' : ''}`);
+      // P and the last snapshot to fill, computed once.
+      if (twoWays) {
+        w.line(`${q(A.bounds)} AS (SELECT ${previousQuery} AS ${q(A.previous)}, ${lastQuery} AS ${q(A.last)}),`);
+        // P's rows, read once for the keys' pointers and (with a delta order) the rows to rank the rows since after: none on a first fill.
+        w.line(`${q(A.seed)} AS (SELECT ${[hk, ...streamed.flatMap((p) => [p.columns.hashKey, p.columns.loadTimestamp])].map(q).join(', ')} FROM ${table} WHERE ${q(date)} = ${previous})`);
+      }
+      w.line('SELECT');
+      w.block(() =>
+        commaList(w, [
+          col(A.stream, date),
+          key,
+          // A satellite with no row valid at the cut-off: the ghost pointer (its ghost record's key and load_ts).
+          ...pointers.flatMap(({ satellite, alias, pointer }) =>
+            satellite.kind === 'effectivity_satellite'
+              ? // An effectivity satellite holds the link hash key its start row begins.
+                [`COALESCE(${col(alias, satellite.parentHashKey)}, ${zero})`, `COALESCE(${col(alias, METADATA_COLUMNS.loadTimestamp)}, ${ghostLoadTs})`]
+              : [`CASE WHEN ${col(A.stream, pointer)} IS NULL THEN ${zero} ELSE ${key} END`, `COALESCE(${col(A.stream, pointer)}, ${ghostLoadTs})`],
+          ),
+          $1,
+        ]),
+      );
       w.line('FROM (');
       w.block(() => {
-        w.line(
-          `SELECT ${[col(A.keys, hk), col(A.snapshots, date), `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}`, ...drivingKeys.map((k) => col(A.keys, k)), ...streamed.map((p) => `${nullOf(timestampType)} AS ${q(p.event)}`)].join(', ')}`,
-        );
-        w.line(snapshots(twoWays ? `${previous} IS NULL` : undefined));
-        w.line(knownKeys);
-        for (const { satellite, alias, event } of streamed) {
-          const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false });
-          const ts = col(alias, METADATA_COLUMNS.loadTimestamp);
-          w.line('UNION ALL');
+        const carried = [hk, date, A.time, ...drivingKeys];
+        // The first fill (no P): one stream per key in time order, the key at each snapshot to fill (at
+        // its cut-off) and each satellite's leaders (at their load_ts). A satellite's pointer at a
+        // cut-off is the load_ts of its latest leader loaded before it: leaders' load_ts grow in leader
+        // order, so it is their running maximum over the earlier rows. No interval, no join: the
+        // leaders come in key order.
+        w.line(`SELECT ${[...carried.map((c) => col(A.events, c)), ...streamed.map((p) => `max(${col(A.events, p.event)}) OVER ${q(A.window)} AS ${q(p.pointer)}`)].join(', ')}`);
+        w.line('FROM (');
+        w.block(() => {
           w.line(
-            `SELECT ${[col(alias, leaders.keys[0] ?? satellite.parentHashKey), nullOf(dialect.columnType({ kind: 'date' })), ts, ...drivingKeys.map(() => nullOf(hashKeyType)), ...streamed.map((p) => (p.event === event ? ts : nullOf(timestampType)))].join(', ')}`,
+            `SELECT ${[col(A.keys, hk), col(A.snapshots, date), `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}`, ...drivingKeys.map((k) => col(A.keys, k)), ...streamed.map((p) => `${nullOf(timestampType)} AS ${q(p.event)}`)].join(', ')}`,
           );
-          w.line('FROM (');
-          w.block(() => leaders.lines.forEach((l) => w.line(l)));
-          w.line(`) AS ${q(alias)}`);
+          w.line(snapshots(twoWays ? `${previous} IS NULL` : undefined));
+          w.line(knownKeys);
+          for (const { satellite, alias, event } of streamed) {
+            const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false });
+            const ts = col(alias, METADATA_COLUMNS.loadTimestamp);
+            w.line('UNION ALL');
+            w.line(
+              `SELECT ${[col(alias, leaders.keys[0] ?? satellite.parentHashKey), nullOf(dialect.columnType({ kind: 'date' })), ts, ...drivingKeys.map(() => nullOf(hashKeyType)), ...streamed.map((p) => (p.event === event ? ts : nullOf(timestampType)))].join(', ')}`,
+            );
+            w.line('FROM (');
+            w.block(() => leaders.lines.forEach((l) => w.line(l)));
+            w.line(`) AS ${q(alias)}`);
+          }
+        });
+        w.line(`) AS ${q(A.events)}`);
+        if (!twoWays) return;
+        w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
+        // An incremental load (P filled): a key's pointer at a snapshot is its latest leader loaded
+        // since P's cut-off and before the snapshot's (few keys have one: an interval join on the
+        // key), else P's pointer, else the ghost pointer (a key new since P, a satellite added since).
+        // Every leader since is later than P's pointer; none before it is later than P's pointer.
+        w.line('UNION ALL');
+        w.line(
+          `SELECT ${[
+            ...carried.map((c) => (c === date ? col(A.snapshots, date) : c === A.time ? `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}` : col(A.keys, c))),
+            ...streamed.map(
+              (p) =>
+                `COALESCE(${col(p.alias, METADATA_COLUMNS.loadTimestamp)}, CASE WHEN ${col(A.prior, p.columns.hashKey)} <> ${zero} THEN ${col(A.prior, p.columns.loadTimestamp)} END) AS ${q(p.pointer)}`,
+            ),
+          ].join(', ')}`,
+        );
+        w.line(snapshots(`${previous} IS NOT NULL`));
+        w.line(knownKeys);
+        w.line(`LEFT JOIN ${q(A.seed)} AS ${q(A.prior)} ON ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
+        for (const { satellite, alias, columns: pointer } of streamed) {
+          const changes = validityIntervals(ctx, satellite, since(pointer, satellite.parentHashKey));
+          w.line('LEFT JOIN (');
+          w.block(() => changes.lines.forEach((l) => w.line(l)));
+          w.line(`) AS ${q(alias)} ON ${col(alias, changes.keys[0] ?? satellite.parentHashKey)} = ${col(A.keys, hk)} AND ${validAt(ctx, alias, col(A.snapshots, A.cutOff))}`);
         }
       });
-      w.line(`) AS ${q(A.events)}`);
-      if (!twoWays) return;
-      w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
-      // An incremental load (P filled): a key's pointer at a snapshot is its latest leader loaded
-      // since P's cut-off and before the snapshot's (few keys have one: an interval join on the
-      // key), else P's pointer, else the ghost pointer (a key new since P, a satellite added since).
-      // Every leader since is later than P's pointer; none before it is later than P's pointer.
-      w.line('UNION ALL');
-      w.line(
-        `SELECT ${[
-          ...carried.map((c) => (c === date ? col(A.snapshots, date) : c === A.time ? `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}` : col(A.keys, c))),
-          ...streamed.map(
-            (p) =>
-              `COALESCE(${col(p.alias, METADATA_COLUMNS.loadTimestamp)}, CASE WHEN ${col(A.prior, p.columns.hashKey)} <> ${zero} THEN ${col(A.prior, p.columns.loadTimestamp)} END) AS ${q(p.pointer)}`,
-          ),
-        ].join(', ')}`,
-      );
-      w.line(snapshots(`${previous} IS NOT NULL`));
-      w.line(knownKeys);
-      w.line(`LEFT JOIN ${q(A.seed)} AS ${q(A.prior)} ON ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
-      for (const { satellite, alias, columns: pointer } of streamed) {
-        const changes = validityIntervals(ctx, satellite, since(pointer, satellite.parentHashKey));
+      w.line(`) AS ${q(A.stream)}`);
+      for (const { satellite, alias } of joined) {
+        const intervals = validityIntervals(ctx, satellite);
+        // Its pointer: the driving key's valid start row when that row begins this link's relationship.
+        const on = [...intervals.keys.map((k) => `${col(alias, k)} = ${col(A.stream, k)}`), `${col(alias, satellite.parentHashKey)} = ${key}`];
         w.line('LEFT JOIN (');
-        w.block(() => changes.lines.forEach((l) => w.line(l)));
-        w.line(`) AS ${q(alias)} ON ${col(alias, changes.keys[0] ?? satellite.parentHashKey)} = ${col(A.keys, hk)} AND ${validAt(ctx, alias, col(A.snapshots, A.cutOff))}`);
+        w.block(() => intervals.lines.forEach((l) => w.line(l)));
+        w.line(`) AS ${q(alias)} ON ${[...on, validAt(ctx, alias, cutOff)].join(' AND ')}`);
       }
+      // The stream's rows of the snapshots: the leaders' rows only fed the running maxima.
+      w.line(`WHERE ${col(A.stream, date)} IS NOT NULL`);
     });
-    w.line(`) AS ${q(A.stream)}`);
-    for (const { satellite, alias } of joined) {
-      const intervals = validityIntervals(ctx, satellite);
-      // Its pointer: the driving key's valid start row when that row begins this link's relationship.
-      const on = [...intervals.keys.map((k) => `${col(alias, k)} = ${col(A.stream, k)}`), `${col(alias, satellite.parentHashKey)} = ${key}`];
-      w.line('LEFT JOIN (');
-      w.block(() => intervals.lines.forEach((l) => w.line(l)));
-      w.line(`) AS ${q(alias)} ON ${[...on, validAt(ctx, alias, cutOff)].join(' AND ')}`);
-    }
-    // The stream's rows of the snapshots: the leaders' rows only fed the running maxima.
-    w.line(`WHERE ${col(A.stream, date)} IS NOT NULL`);
-  });
+  // Two statements: every snapshot to fill but the last, then the last one, so that the last is
+  // written in one go (an incremental load from the one before) and the next load reads it as one
+  // range of the table, whatever order the first fill wrote the others in.
+  return twoWays ? [fillStatement('allButLast'), fillStatement('all')] : [fillStatement('all')];
 }
