@@ -690,7 +690,9 @@ WHERE `d`.`snapshot_date` = last_day(`d`.`snapshot_date`) AND NOT EXISTS (SELECT
 
 -- pit early_warning_signal -> business_vault.pit_early_warning_signal
 INSERT INTO `business_vault`.`pit_early_warning_signal` (`snapshot_date`, `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts`, `load_ts`)
-WITH `$bounds` AS (SELECT (SELECT MAX(`$filled`.`snapshot_date`) FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` < (SELECT MIN(`$next`.`snapshot_date`) FROM `business_vault`.`snapshot_control_ews` AS `$next` WHERE `$next`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$next`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$next`.`snapshot_date`) + 1 AS BIGINT) * 86400))) AS `$previous`, (SELECT MAX(`$last`.`snapshot_date`) FROM `business_vault`.`snapshot_control_ews` AS `$last` WHERE `$last`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$last`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$last`.`snapshot_date`) + 1 AS BIGINT) * 86400)) AS `$last`),
+WITH `$to_fill` AS (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400)),
+`$fill` AS (SELECT `snapshot_date`, `$cut_off` FROM `$to_fill` WHERE `snapshot_date` < (SELECT MAX(`snapshot_date`) FROM `$to_fill`)),
+`$bounds` AS (SELECT (SELECT MAX(`$filled`.`snapshot_date`) FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` < (SELECT MIN(`snapshot_date`) FROM `$fill`)) AS `$previous`, (SELECT MAX(`snapshot_date`) FROM `$fill`) AS `$last`),
 `$seed` AS (SELECT `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts` FROM `business_vault`.`pit_early_warning_signal` WHERE `snapshot_date` = (SELECT `$previous` FROM `$bounds`))
 SELECT
   `$stream`.`snapshot_date`,
@@ -702,7 +704,7 @@ FROM (
   SELECT `$events`.`early_warning_signal_hk`, `$events`.`snapshot_date`, `$events`.`$t`, max(`$events`.`$s1`) OVER `$earlier` AS `$p1`
   FROM (
     SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, CAST(NULL AS TIMESTAMP) AS `$s1`
-    FROM (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AND (SELECT `$previous` FROM `$bounds`) IS NULL) AS `$snapshot`
+    FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NULL) AS `$snapshot`
     JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
     UNION ALL
     SELECT `$v1`.`early_warning_signal_hk`, CAST(NULL AS DATE), `$v1`.`load_ts`, `$v1`.`load_ts`
@@ -721,7 +723,60 @@ FROM (
   WINDOW `$earlier` AS (PARTITION BY `$events`.`early_warning_signal_hk` ORDER BY `$events`.`$t` RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING)
   UNION ALL
   SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
-  FROM (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AND (SELECT `$previous` FROM `$bounds`) IS NOT NULL) AS `$snapshot`
+  FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NOT NULL) AS `$snapshot`
+  JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
+  LEFT JOIN `$seed` AS `$prior` ON `$prior`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk`
+  LEFT JOIN (
+    SELECT `early_warning_signal_hk`, `load_ts`, `load_ts` AS `valid_from`, lead(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `load_ts`) AS `valid_to`
+    FROM (
+      SELECT `early_warning_signal_hk`, `load_ts`
+      FROM (
+        SELECT `early_warning_signal_hk`, `load_ts`, `$change_rank`, max(`$change_rank`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `load_ts` ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS `$ranked_before`
+        FROM (
+          SELECT `early_warning_signal_hk`, `load_ts`, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `delta_order` NULLS LAST, `hashdiff`, `load_ts`) AS `$change_rank`
+          FROM (SELECT `early_warning_signal_hk`, `load_ts`, `delta_order`, `hashdiff` FROM `raw_vault`.`sat_early_warning_signal` WHERE timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) IS NOT NULL AND `load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) AND timestamp_seconds(CAST(unix_date((SELECT `$last` FROM `$bounds`)) + 1 AS BIGINT) * 86400) IS NOT NULL AND `load_ts` < timestamp_seconds(CAST(unix_date((SELECT `$last` FROM `$bounds`)) + 1 AS BIGINT) * 86400) UNION ALL SELECT `$row`.`early_warning_signal_hk`, `$row`.`load_ts`, `$row`.`delta_order`, `$row`.`hashdiff` FROM (SELECT `$seed`.`early_warning_signal_hk` AS `early_warning_signal_hk`, `$seed`.`sat_early_warning_signal_load_ts` AS `load_ts` FROM `$seed` WHERE `$seed`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000') AS `$pointer` JOIN `raw_vault`.`sat_early_warning_signal` AS `$row` ON `$row`.`early_warning_signal_hk` = `$pointer`.`early_warning_signal_hk` AND `$row`.`load_ts` = `$pointer`.`load_ts` WHERE (`$pointer`.`early_warning_signal_hk`) IN (SELECT `early_warning_signal_hk` FROM `raw_vault`.`sat_early_warning_signal` WHERE timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) IS NOT NULL AND `load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) AND timestamp_seconds(CAST(unix_date((SELECT `$last` FROM `$bounds`)) + 1 AS BIGINT) * 86400) IS NOT NULL AND `load_ts` < timestamp_seconds(CAST(unix_date((SELECT `$last` FROM `$bounds`)) + 1 AS BIGINT) * 86400))) AS `$recent`
+        ) AS `$ranked`
+      ) AS `$ranked_before`
+      WHERE (`$ranked_before` IS NULL OR `$change_rank` > `$ranked_before`) AND `load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400)
+    ) AS `$leaders`
+  ) AS `$v1` ON `$v1`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk` AND `$v1`.`valid_from` < `$snapshot`.`$cut_off` AND (`$v1`.`valid_to` IS NULL OR `$v1`.`valid_to` >= `$snapshot`.`$cut_off`)
+) AS `$stream`
+WHERE `$stream`.`snapshot_date` IS NOT NULL;
+
+INSERT INTO `business_vault`.`pit_early_warning_signal` (`snapshot_date`, `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts`, `load_ts`)
+WITH `$fill` AS (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`hub_early_warning_signal` AS `$known` WHERE `$known`.`early_warning_signal_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400)),
+`$bounds` AS (SELECT (SELECT MAX(`$filled`.`snapshot_date`) FROM `business_vault`.`pit_early_warning_signal` AS `$filled` WHERE `$filled`.`snapshot_date` < (SELECT MIN(`snapshot_date`) FROM `$fill`)) AS `$previous`, (SELECT MAX(`snapshot_date`) FROM `$fill`) AS `$last`),
+`$seed` AS (SELECT `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts` FROM `business_vault`.`pit_early_warning_signal` WHERE `snapshot_date` = (SELECT `$previous` FROM `$bounds`))
+SELECT
+  `$stream`.`snapshot_date`,
+  `$stream`.`early_warning_signal_hk`,
+  CASE WHEN `$stream`.`$p1` IS NULL THEN '00000000000000000000000000000000' ELSE `$stream`.`early_warning_signal_hk` END,
+  COALESCE(`$stream`.`$p1`, CAST('0001-01-01 00:00:00Z' AS TIMESTAMP)),
+  CAST(:load_ts AS TIMESTAMP)
+FROM (
+  SELECT `$events`.`early_warning_signal_hk`, `$events`.`snapshot_date`, `$events`.`$t`, max(`$events`.`$s1`) OVER `$earlier` AS `$p1`
+  FROM (
+    SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, CAST(NULL AS TIMESTAMP) AS `$s1`
+    FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NULL) AS `$snapshot`
+    JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
+    UNION ALL
+    SELECT `$v1`.`early_warning_signal_hk`, CAST(NULL AS DATE), `$v1`.`load_ts`, `$v1`.`load_ts`
+    FROM (
+      SELECT `early_warning_signal_hk`, `load_ts`
+      FROM (
+        SELECT `early_warning_signal_hk`, `load_ts`, `$change_rank`, max(`$change_rank`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `load_ts` ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS `$ranked_before`
+        FROM (
+          SELECT `early_warning_signal_hk`, `load_ts`, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `delta_order` NULLS LAST, `hashdiff`, `load_ts`) AS `$change_rank`
+          FROM (SELECT `early_warning_signal_hk`, `load_ts`, `delta_order`, `hashdiff` FROM `raw_vault`.`sat_early_warning_signal` WHERE timestamp_seconds(CAST(unix_date((SELECT CASE WHEN `$previous` IS NULL THEN `$last` END FROM `$bounds`)) + 1 AS BIGINT) * 86400) IS NOT NULL AND `load_ts` < timestamp_seconds(CAST(unix_date((SELECT CASE WHEN `$previous` IS NULL THEN `$last` END FROM `$bounds`)) + 1 AS BIGINT) * 86400)) AS `$recent`
+        ) AS `$ranked`
+      ) AS `$ranked_before`
+      WHERE `$ranked_before` IS NULL OR `$change_rank` > `$ranked_before`
+    ) AS `$v1`
+  ) AS `$events`
+  WINDOW `$earlier` AS (PARTITION BY `$events`.`early_warning_signal_hk` ORDER BY `$events`.`$t` RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING)
+  UNION ALL
+  SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
+  FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NOT NULL) AS `$snapshot`
   JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
   LEFT JOIN `$seed` AS `$prior` ON `$prior`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk`
   LEFT JOIN (
@@ -743,6 +798,7 @@ WHERE `$stream`.`snapshot_date` IS NOT NULL;
 
 -- pit early_warning_signal_business_partner -> business_vault.pit_early_warning_signal_business_partner
 INSERT INTO `business_vault`.`pit_early_warning_signal_business_partner` (`snapshot_date`, `early_warning_signal_business_partner_hk`, `eff_early_warning_signal_business_partner_hk`, `eff_early_warning_signal_business_partner_load_ts`, `load_ts`)
+WITH `$fill` AS (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal_business_partner` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`lnk_early_warning_signal_business_partner` AS `$known` WHERE `$known`.`early_warning_signal_business_partner_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400))
 SELECT
   `$stream`.`snapshot_date`,
   `$stream`.`early_warning_signal_business_partner_hk`,
@@ -753,7 +809,7 @@ FROM (
   SELECT `$events`.`early_warning_signal_business_partner_hk`, `$events`.`snapshot_date`, `$events`.`$t`, `$events`.`early_warning_signal_hk`
   FROM (
     SELECT `$key`.`early_warning_signal_business_partner_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, `$key`.`early_warning_signal_hk`
-    FROM (SELECT `$control`.`snapshot_date`, timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400) AS `$cut_off` FROM `business_vault`.`snapshot_control_ews` AS `$control` WHERE `$control`.`snapshot_date` < CAST(timestampadd(MICROSECOND, unix_micros(CAST(:load_ts AS TIMESTAMP)), TIMESTAMP_NTZ'1970-01-01 00:00:00') AS DATE) AND NOT EXISTS (SELECT 1 FROM `business_vault`.`pit_early_warning_signal_business_partner` AS `$filled` WHERE `$filled`.`snapshot_date` = `$control`.`snapshot_date`) AND (SELECT MIN(`$known`.`load_ts`) FROM `raw_vault`.`lnk_early_warning_signal_business_partner` AS `$known` WHERE `$known`.`early_warning_signal_business_partner_hk` <> '00000000000000000000000000000000') < timestamp_seconds(CAST(unix_date(`$control`.`snapshot_date`) + 1 AS BIGINT) * 86400)) AS `$snapshot`
+    FROM `$fill` AS `$snapshot`
     JOIN `raw_vault`.`lnk_early_warning_signal_business_partner` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_business_partner_hk` <> '00000000000000000000000000000000'
   ) AS `$events`
 ) AS `$stream`
