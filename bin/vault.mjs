@@ -7,15 +7,25 @@
  * install with `npm install -g git+file://...`, where npm installs no build tools, so the first
  * run bundles the TypeScript sources shipped in the package (about a second, once), into the
  * package when it is writable, else into a directory of its own under the system's temp dir.
+ *
+ * Start-up: the bundle is one script, compiled with V8's code cache (node:vm's cachedData), so a
+ * run deserialises the code that earlier runs of the same command compiled instead of parsing
+ * and compiling it again. The cache is one file per command and Node.js version in cache/ beside
+ * the bundle (only there: cached code is trusted as much as the bundle, so it never comes from a
+ * directory others can write). V8 rejects a cache that does not match the script, the V8 version
+ * or its flags; the run then compiles as usual and writes a new one when it ends. Deleting the
+ * folder is always safe; where it cannot be written, every run compiles.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
-const built = join(pkg, 'dist', 'vault', 'cli', 'vault.mjs');
+const built = join(pkg, 'dist', 'vault', 'cli', 'vault.cjs');
 
 async function entry() {
   if (existsSync(built)) return built;
@@ -26,10 +36,48 @@ async function entry() {
   } catch {
     const id = createHash('sha256').update(pkg).digest('hex').slice(0, 12);
     out = join(tmpdir(), `vault-cli-${version}-${id}`);
-    if (existsSync(join(out, 'cli', 'vault.mjs'))) return join(out, 'cli', 'vault.mjs');
+    if (existsSync(join(out, 'cli', 'vault.cjs'))) return join(out, 'cli', 'vault.cjs');
   }
   const { bundleCli } = await import('../scripts/bundle-cli.mjs');
   return bundleCli(out, { replace: false });
 }
 
-await import(pathToFileURL(await entry()).href);
+/** The commands whose code gets a cache file of its own; anything else (--help, a typo) shares one. */
+const COMMANDS = new Set(['check', 'compile', 'explain', 'seed', 'run', 'validate', 'init', 'suggest', 'docs', 'graph']);
+
+/** Runs the bundle as Node.js runs a CommonJS module, compiled with the code cache when there is one. */
+function run(file) {
+  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const name = `${COMMANDS.has(command) ? command : 'other'}-${process.version}-${process.arch}.v8`;
+  const cacheFile = join(dirname(file), 'cache', name);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = readFileSync(file, 'utf8');
+  // The parameters Node.js gives a CommonJS module, and the bundle's hook for import() (bundle-cli.mjs).
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __vaultImportHook) {${source}\n})`;
+  const script = new Script(wrapper, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    // At exit the cache holds every function the run compiled, not only the top level.
+    process.once('exit', () => writeCache(cacheFile, () => script.createCachedData()));
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
+}
+
+/** Best effort: a cache that cannot be written only makes the next start slower. */
+function writeCache(cacheFile, data) {
+  const temp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    writeFileSync(temp, data());
+    renameSync(temp, cacheFile);
+  } catch {
+    rmSync(temp, { force: true });
+  }
+}
+
+run(await entry());

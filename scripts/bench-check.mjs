@@ -21,7 +21,8 @@ const work = mkdtempSync(join(tmpdir(), 'vault-bench-check-'));
 
 const bin = (dir) => join(dir, 'bin', 'vault.mjs');
 for (const dir of [root, base].filter((d) => d !== undefined)) {
-  if (!existsSync(join(dir, 'dist', 'vault', 'cli', 'vault.mjs'))) {
+  // vault.cjs: the bundle of today; vault.mjs: that of checkouts before the code cache.
+  if (!['vault.cjs', 'vault.mjs'].some((f) => existsSync(join(dir, 'dist', 'vault', 'cli', f)))) {
     console.error(`bench-check: no bundle in ${dir}/dist/vault; run \`npm run build\` (or node scripts/bundle-cli.mjs) there first`);
     process.exit(2);
   }
@@ -48,7 +49,7 @@ try {
     cases.push({ key: `vault:${s.name}`, label: `vault check ${s.name}`, args: [bin(root), 'check', s.path], spec: s });
     if (base !== undefined) cases.push({ key: `base:${s.name}`, label: `base  check ${s.name}`, args: [bin(base), 'check', s.path], spec: s });
   }
-  for (const c of cases) time(c.args); // warm the file cache once
+  for (const c of cases) time(c.args); // warm the file cache once (and write vault's code cache)
   const times = new Map(cases.map((c) => [c.key, []]));
   for (let i = 0; i < runs; i++) for (const c of cases) times.get(c.key).push(time(c.args));
 

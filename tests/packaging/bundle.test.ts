@@ -3,7 +3,7 @@
  * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.mjs, on
  * its first run. tests/packaging/pre-commit.test.ts runs it through the real pre-commit.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,10 +83,35 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain('specs/ews.yaml: ok');
     }
-    expect(existsSync(join(pkg, 'dist/vault/cli/vault.mjs'))).toBe(true);
-    const built = statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs;
+    expect(existsSync(join(pkg, 'dist/vault/cli/vault.cjs'))).toBe(true);
+    const built = statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs;
     const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
     expect(again.stdout.trim()).toBe(VERSION);
-    expect(statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs).toBe(built);
+    expect(statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs).toBe(built);
+  }, 120_000);
+
+  it('keeps a code cache per command beside the bundle, uses it, and replaces one that is corrupt or gone', async () => {
+    const cache = join(pkg, 'dist/vault/cli/cache');
+    const check = () => exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
+    const file = join(cache, `check-${process.version}-${process.arch}.v8`);
+    rmSync(cache, { recursive: true, force: true });
+    const first = await check();
+    expect(first.code, first.stderr).toBe(0);
+    const written = readFileSync(file);
+    expect(written.length).toBeGreaterThan(1000);
+    // Accepted: the next run reads it and writes nothing.
+    const second = await check();
+    expect(second.stderr).toBe(first.stderr);
+    expect(readFileSync(file).equals(written)).toBe(true);
+    // Corrupt: V8 rejects it, the run compiles as usual, and a good cache replaces it.
+    writeFileSync(file, Buffer.from('not a code cache'));
+    const third = await check();
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toBe(first.stderr);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
+    // Another command gets its own file; no temporary file is left behind.
+    const version = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
+    expect(version.stdout.trim()).toBe(VERSION);
+    expect(readdirSync(cache).sort()).toEqual([`check-${process.version}-${process.arch}.v8`, `other-${process.version}-${process.arch}.v8`]);
   }, 120_000);
 });
