@@ -16,6 +16,7 @@
  * or its flags; the run then compiles as usual and writes a new one when it ends. Deleting the
  * folder is always safe; where it cannot be written, every run compiles.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,7 +57,10 @@ function run(file) {
   } catch {
     cachedData = undefined;
   }
-  const source = readFileSync(file, 'utf8');
+  // esbuild writes strings and names as ASCII escapes: a bundle that is all ASCII is read as
+  // Latin-1, which skips decoding 2 MB of UTF-8 (a few ms of every start).
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   // The parameters Node.js gives a CommonJS module, and the bundle's hook for import() (bundle-cli.mjs).
   const wrapper = `(function (exports, require, module, __filename, __dirname, __vaultImportHook) {${source}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });

@@ -50,6 +50,13 @@ describe('the bundled vault CLI', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('is one ASCII script, which bin/vault.mjs reads without decoding UTF-8', () => {
+    const bytes = readFileSync(entry);
+    const at = bytes.findIndex((b) => b > 0x7f);
+    // esbuild escapes strings and names; what is left is a comment or a regular expression of the sources.
+    expect(at, at < 0 ? '' : `non-ASCII at: ${bytes.subarray(Math.max(0, at - 80), at + 20).toString('utf8')}`).toBe(-1);
+  });
+
   it('compiles, and ships the few-shot examples where @vault/llm-assist looks for them', async () => {
     const r = await bundled(['compile', 'ews.yaml', '--out', 'out']);
     expect(r.code, r.stderr).toBe(0);
