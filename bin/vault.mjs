@@ -17,10 +17,8 @@
  * folder is always safe; where it cannot be written, every run compiles.
  */
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +33,8 @@ async function entry() {
   try {
     accessSync(pkg, constants.W_OK);
   } catch {
+    // Loaded here only: most runs find the bundle, and crypto costs a few ms to load.
+    const [{ createHash }, { tmpdir }] = await Promise.all([import('node:crypto'), import('node:os')]);
     const id = createHash('sha256').update(pkg).digest('hex').slice(0, 12);
     out = join(tmpdir(), `vault-cli-${version}-${id}`);
     if (existsSync(join(out, 'cli', 'vault.cjs'))) return join(out, 'cli', 'vault.cjs');

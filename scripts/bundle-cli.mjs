@@ -63,6 +63,33 @@ function routeDynamicImports(code) {
 
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 
+/**
+ * Node.js built-ins that cost a few ms to load and that `vault check` never calls: loaded on
+ * first use instead of when the module importing them initialises. commander requires
+ * child_process (with net, dgram, streams) for subcommands run as executables, which vault has
+ * none of; the sources import crypto for hashing names, file names and lock tokens. Only
+ * these importers are served, with only these names: a source importing another name from
+ * crypto fails the build ("No matching export"), so nothing is silently undefined.
+ */
+const LAZY_BUILTINS = [
+  {
+    name: 'child_process',
+    importer: /[\\/]node_modules[\\/]commander[\\/]/,
+    contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });\n",
+  },
+  {
+    name: 'crypto',
+    importer: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/]/,
+    contents: [
+      'let crypto;',
+      "const load = () => (crypto ??= require('node:crypto'));",
+      'export const createHash = (...args) => load().createHash(...args);',
+      'export const randomBytes = (...args) => load().randomBytes(...args);',
+      '',
+    ].join('\n'),
+  },
+];
+
 /** Modules that find a file next to themselves at run time, replaced by what they would find. */
 function substitutes() {
   const chevrotain = createRequire(join(root, 'packages/core/package.json')).resolve('chevrotain');
@@ -115,6 +142,11 @@ export async function bundleCli(out, { replace = true } = {}) {
               resolveDir: root,
               loader: 'js',
             }));
+            b.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) => {
+              const lazy = LAZY_BUILTINS.find((l) => args.path.replace(/^node:/, '') === l.name && l.importer.test(args.importer));
+              return lazy === undefined ? undefined : { path: lazy.name, namespace: 'vault-lazy-builtin' };
+            });
+            b.onLoad({ filter: /.*/, namespace: 'vault-lazy-builtin' }, (args) => ({ contents: LAZY_BUILTINS.find((l) => l.name === args.path).contents, loader: 'js', resolveDir: root }));
             // The workspace packages, from their sources: the public entry and the /internal subpath.
             b.onResolve({ filter: /^@vault\/[a-z-]+(\/internal)?$/ }, (args) => {
               const [, name, sub] = /^@vault\/([a-z-]+)(\/internal)?$/.exec(args.path);
