@@ -113,11 +113,14 @@ export const ALL_TOKENS: TokenType[] = [
   MultiplicativeOp,
 ];
 
+/** What tree building reads of a token: chevrotain's, or fast-parse.ts's own. */
+export type TokenText = Pick<IToken, 'image' | 'startOffset'>;
+
 /**
  * A token's range, end exclusive as everywhere in vault. Computed from the image, not from
  * chevrotain's (inclusive) endOffset, which the lexer does not track in 'onlyOffset' mode.
  */
-export function tokenSpan(token: IToken): ExprSpan {
+export function tokenSpan(token: TokenText): ExprSpan {
   return { start: token.startOffset, end: token.startOffset + token.image.length };
 }
 
