@@ -90,6 +90,24 @@ const LAZY_BUILTINS = [
   },
 ];
 
+/**
+ * The yaml package, as the sources import it: loaded when first called. Specs are read with
+ * js-yaml (packages/dsl/src/yaml/data-reader.ts); the yaml package builds syntax trees for
+ * errors, positions and edits, which a clean `vault check` never needs, and initialising its
+ * modules costs ~8 ms. Only these values are served: a source importing another value from
+ * 'yaml' fails the build ("No matching export").
+ */
+const LAZY_YAML = [
+  'let yaml;',
+  "const load = () => (yaml ??= require('yaml'));",
+  ...['isMap', 'isPair', 'isScalar', 'isSeq', 'parseDocument', 'visit'].map((name) => `export const ${name} = (...args) => load().${name}(...args);`),
+  // Constructed with `new`: a function returning an object gives that object to `new`.
+  'export function Document(...args) {',
+  '  return new (load().Document)(...args);',
+  '}',
+  '',
+].join('\n');
+
 /** Modules that find a file next to themselves at run time, replaced by what they would find. */
 function substitutes() {
   const chevrotain = createRequire(join(root, 'packages/core/package.json')).resolve('chevrotain');
@@ -146,6 +164,8 @@ export async function bundleCli(out, { replace = true } = {}) {
               const lazy = LAZY_BUILTINS.find((l) => args.path.replace(/^node:/, '') === l.name && l.importer.test(args.importer));
               return lazy === undefined ? undefined : { path: lazy.name, namespace: 'vault-lazy-builtin' };
             });
+            b.onResolve({ filter: /^yaml$/ }, (args) => (/[\\/]packages[\\/][a-z-]+[\\/]src[\\/]/.test(args.importer) ? { path: 'yaml', namespace: 'vault-lazy-yaml' } : undefined));
+            b.onLoad({ filter: /.*/, namespace: 'vault-lazy-yaml' }, () => ({ contents: LAZY_YAML, loader: 'js', resolveDir: root }));
             b.onLoad({ filter: /.*/, namespace: 'vault-lazy-builtin' }, (args) => ({ contents: LAZY_BUILTINS.find((l) => l.name === args.path).contents, loader: 'js', resolveDir: root }));
             // The workspace packages, from their sources: the public entry and the /internal subpath.
             b.onResolve({ filter: /^@vault\/[a-z-]+(\/internal)?$/ }, (args) => {
