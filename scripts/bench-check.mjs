@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:check`: cold-process time of `vault check` through the bundled CLI that users
-// and pre-commit run (bin/vault.mjs → dist/vault), against a bare `node -e ''` measured in the
+// and pre-commit run (bin/vault.cjs → dist/vault), against a bare `node -e ''` measured in the
 // same run: medians of BENCH_RUNS runs (default 15), interleaved so machine noise hits all alike.
 // Two specs: specs/ews.yaml (small) and a synthetic 1,000-table spec (scripts/bench/synthetic-spec.mjs).
 // Goals: <= 2x bare node for the small spec, <= 3x for 1,000 tables.
@@ -19,7 +19,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 15);
 const base = process.env.BENCH_BASE === undefined ? undefined : resolve(process.env.BENCH_BASE);
 const work = mkdtempSync(join(tmpdir(), 'vault-bench-check-'));
 
-const bin = (dir) => join(dir, 'bin', 'vault.mjs');
+// bin/vault.cjs: the launcher of today; bin/vault.mjs: that of checkouts before it.
+const bin = (dir) => ['vault.cjs', 'vault.mjs'].map((f) => join(dir, 'bin', f)).find((f) => existsSync(f)) ?? join(dir, 'bin', 'vault.cjs');
 for (const dir of [root, base].filter((d) => d !== undefined)) {
   // vault.cjs: the bundle of today; vault.mjs: that of checkouts before the code cache.
   if (!['vault.cjs', 'vault.mjs'].some((f) => existsSync(join(dir, 'dist', 'vault', 'cli', f)))) {

@@ -6,17 +6,17 @@
  *   OUT/cli/vault.cjs   the whole CLI in one script. Each command's modules are initialised only
  *                       when the command runs, so `vault check` runs no code of `vault run` or
  *                       `vault suggest`. One classic script rather than ES module chunks because
- *                       V8 can cache the compiled code of a script (bin/vault.mjs keeps that
+ *                       V8 can cache the compiled code of a script (bin/vault.cjs keeps that
  *                       cache in OUT/cli/cache/), which Node.js 20 offers for no ES module:
  *                       start-up is then spent running code instead of compiling it.
  *                       `node OUT/cli/vault.cjs ARGS` also works, without the cache.
  *   OUT/examples/       the few-shot examples of `vault suggest`, found as ../examples/ from
  *                       the bundle, as @vault/llm-assist finds them from its dist/
  *
- * This is the CLI that the repository's root package runs (bin/vault.mjs), which is what
+ * This is the CLI that the repository's root package runs (bin/vault.cjs), which is what
  * pre-commit installs for the `vault-check` hook; README.md, "Use it from pre-commit", says why
  * it is a bundle. It works from the sources rather than from tsc's dist/ because where
- * pre-commit installs the hook nothing can be built before the first run (bin/vault.mjs).
+ * pre-commit installs the hook nothing can be built before the first run (bin/vault.cjs).
  *
  * Everything pure JavaScript is bundled. The packages that load WebAssembly or data files
  * next to themselves (@electric-sql/pglite, @viz-js/viz), or that are large and used by one
@@ -38,7 +38,7 @@ export const EXTERNAL = ['@electric-sql/pglite', '@viz-js/viz', 'pg', 'hive-driv
 
 /**
  * The first lines of the bundle. `__vaultImportHook` is a parameter of the function that
- * bin/vault.mjs wraps the script in (an `import()` of its own); run by Node.js directly, the
+ * bin/vault.cjs wraps the script in (an `import()` of its own); run by Node.js directly, the
  * script has no such parameter and imports as any CommonJS module does. `import.meta.url` of
  * the sources (the examples folder) is the bundle's own URL.
  */

@@ -1,6 +1,6 @@
 /**
  * The bundled CLI that the repository's root package runs (the `vault` of the pre-commit hook):
- * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.mjs, on
+ * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.cjs, on
  * its first run. tests/packaging/pre-commit.test.ts runs it through the real pre-commit.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ describe('the bundled vault CLI', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('is one ASCII script, which bin/vault.mjs reads without decoding UTF-8', () => {
+  it('is one ASCII script, which bin/vault.cjs reads without decoding UTF-8', () => {
     const bytes = readFileSync(entry);
     const at = bytes.findIndex((b) => b > 0x7f);
     // esbuild escapes strings and names; what is left is a comment or a regular expression of the sources.
@@ -65,7 +65,7 @@ describe('the bundled vault CLI', () => {
   });
 });
 
-describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', () => {
+describe('bin/vault.cjs, installed without a build (pre-commit 4.4 and later)', () => {
   let pkg: string;
 
   beforeAll(() => {
@@ -84,7 +84,7 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
 
   it('bundles the shipped sources on the first run (two first runs at once both work), then reuses the bundle', async () => {
     expect(existsSync(join(pkg, 'dist'))).toBe(false);
-    const run = () => exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
+    const run = () => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
     const [a, b] = await Promise.all([run(), run()]);
     for (const r of [a, b]) {
       expect(r.code, r.stderr).toBe(0);
@@ -92,14 +92,14 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
     }
     expect(existsSync(join(pkg, 'dist/vault/cli/vault.cjs'))).toBe(true);
     const built = statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs;
-    const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
+    const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), '--version'], { cwd: ROOT });
     expect(again.stdout.trim()).toBe(VERSION);
     expect(statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs).toBe(built);
   }, 120_000);
 
   it('keeps a code cache per command beside the bundle, uses it, and replaces one that is corrupt or gone', async () => {
     const cache = join(pkg, 'dist/vault/cli/cache');
-    const check = () => exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
+    const check = () => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
     const file = join(cache, `check-${process.version}-${process.arch}.v8`);
     rmSync(cache, { recursive: true, force: true });
     const first = await check();
@@ -117,7 +117,7 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
     expect(third.stderr).toBe(first.stderr);
     expect(readFileSync(file).length).toBeGreaterThan(1000);
     // Another command gets its own file; no temporary file is left behind.
-    const version = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
+    const version = await exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), '--version'], { cwd: ROOT });
     expect(version.stdout.trim()).toBe(VERSION);
     expect(readdirSync(cache).sort()).toEqual([`check-${process.version}-${process.arch}.v8`, `other-${process.version}-${process.arch}.v8`]);
   }, 120_000);
