@@ -83,6 +83,11 @@ describe('names', () => {
     (name) => {
       expect(upperSnake(name)).toBe(splitCapitals(name));
       expect(snakeCase(name)).toBe(splitCapitals(name).toLowerCase());
+      const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .split('_')
+        .filter((w) => w !== '');
+      expect(pascalCase(name)).toBe(words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
     },
   );
 });

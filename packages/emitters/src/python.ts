@@ -217,12 +217,13 @@ export function isPythonIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORD_SET.has(name);
 }
 
+const HAS_CAPITAL = /[A-Z]/;
+/** Spelled in snake_case already: `snakeCase` would give the name itself. */
+const SNAKE_CASE = /^[a-z0-9_]*$/;
+
 /** Words of a snake_case or camelCase name: `earlyWarning_signal` → `early`, `Warning`, `signal`. */
 function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split('_')
-    .filter((w) => w !== '');
+  return (HAS_CAPITAL.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2') : name).split('_').filter((w) => w !== '');
 }
 
 /**
@@ -245,10 +246,6 @@ export function upperSnake(name: string): string {
   // few times per entity (file, module and constant names), for models of 10,000 tables.
   return (HAS_CAPITAL.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2') : name).toUpperCase();
 }
-
-const HAS_CAPITAL = /[A-Z]/;
-/** Spelled in snake_case already: `snakeCase` would give the name itself. */
-const SNAKE_CASE = /^[a-z0-9_]*$/;
 
 /**
  * File-name spelling of an entity name.
