@@ -12,15 +12,16 @@
  * run deserialises the code that earlier runs of the same command compiled instead of parsing
  * and compiling it again. The cache is one file per command and Node.js version in cache/ beside
  * the bundle (only there: cached code is trusted as much as the bundle, so it never comes from a
- * directory others can write). V8 rejects a cache that does not match the script, the V8 version
- * or its flags; the run then compiles as usual and writes a new one when it ends. Deleting the
- * folder is always safe; where it cannot be written, every run compiles.
+ * directory others can write), named after the bundle file's identity (inode, mtime, size). V8
+ * rejects a cache that does not match the script's length, the V8 version or its flags; the run
+ * then compiles as usual and writes a new one when it ends. Deleting the folder is always safe;
+ * where it cannot be written, every run compiles.
  */
 'use strict';
 // CommonJS rather than an ES module: Node.js starts a CommonJS entry ~15-20 ms sooner (no ES
 // module loader to set up), a tenth of a bare `node` start.
 const { isAscii } = require('node:buffer');
-const { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -52,8 +53,22 @@ const COMMANDS = new Set(['check', 'compile', 'explain', 'seed', 'run', 'validat
 
 /** Runs the bundle as Node.js runs a CommonJS module, compiled with the code cache when there is one. */
 function run(file) {
+  // esbuild writes strings and names as ASCII escapes: a bundle that is all ASCII is read as
+  // Latin-1, which skips decoding 2 MB of UTF-8 (a few ms of every start).
+  const fd = openSync(file, 'r');
+  let bytes;
+  let stat;
+  try {
+    stat = fstatSync(fd, { bigint: true });
+    bytes = readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  // V8 checks a cache against the script's length only, so the name says which file it was
+  // made from (a rebuilt or edited bundle is a new inode or mtime), and which command it served.
   const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  const name = `${COMMANDS.has(command) ? command : 'other'}-${process.version}-${process.arch}.v8`;
+  const name = `${COMMANDS.has(command) ? command : 'other'}-${process.version}-${process.arch}-${stat.ino}-${stat.mtimeNs}-${stat.size}.v8`;
   const cacheFile = join(dirname(file), 'cache', name);
   let cachedData;
   try {
@@ -61,28 +76,30 @@ function run(file) {
   } catch {
     cachedData = undefined;
   }
-  // esbuild writes strings and names as ASCII escapes: a bundle that is all ASCII is read as
-  // Latin-1, which skips decoding 2 MB of UTF-8 (a few ms of every start).
-  const bytes = readFileSync(file);
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   // The parameters Node.js gives a CommonJS module, and the bundle's hook for import() (bundle-cli.mjs).
   const wrapper = `(function (exports, require, module, __filename, __dirname, __vaultImportHook) {${source}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     // At exit the cache holds every function the run compiled, not only the top level.
-    process.once('exit', () => writeCache(cacheFile, () => script.createCachedData()));
+    process.once('exit', () => writeCache(cacheFile, () => script.createCachedData(), name.slice(0, name.indexOf(`-${stat.ino}-`) + 1)));
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
 }
 
-/** Best effort: a cache that cannot be written only makes the next start slower. */
-function writeCache(cacheFile, data) {
+/**
+ * Best effort: a cache that cannot be written only makes the next start slower. The caches of
+ * the same command made from earlier files (`stale` is their name's prefix) are removed.
+ */
+function writeCache(cacheFile, data, stale) {
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true });
     writeFileSync(temp, data());
     renameSync(temp, cacheFile);
+    for (const f of readdirSync(dirname(cacheFile))) {
+      if (f.startsWith(stale) && f.endsWith('.v8') && join(dirname(cacheFile), f) !== cacheFile) rmSync(join(dirname(cacheFile), f), { force: true });
+    }
   } catch {
     rmSync(temp, { force: true });
   }

@@ -97,28 +97,41 @@ describe('bin/vault.cjs, installed without a build (pre-commit 4.4 and later)', 
     expect(statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs).toBe(built);
   }, 120_000);
 
-  it('keeps a code cache per command beside the bundle, uses it, and replaces one that is corrupt or gone', async () => {
+  it('keeps a code cache per command beside the bundle, uses it, and replaces one that is corrupt, stale or gone', async () => {
     const cache = join(pkg, 'dist/vault/cli/cache');
-    const check = () => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
-    const file = join(cache, `check-${process.version}-${process.arch}.v8`);
+    const bundle = join(pkg, 'dist/vault/cli/vault.cjs');
+    const vault = (...args: string[]) => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), ...args], { cwd: ROOT });
+    const files = (command: string) => readdirSync(cache).filter((f) => f.startsWith(`${command}-${process.version}-${process.arch}-`) && f.endsWith('.v8'));
     rmSync(cache, { recursive: true, force: true });
-    const first = await check();
+    const first = await vault('check', 'specs/ews.yaml');
     expect(first.code, first.stderr).toBe(0);
+    expect(files('check')).toHaveLength(1);
+    const file = join(cache, files('check')[0]!);
     const written = readFileSync(file);
     expect(written.length).toBeGreaterThan(1000);
     // Accepted: the next run reads it and writes nothing.
-    const second = await check();
+    const second = await vault('check', 'specs/ews.yaml');
     expect(second.stderr).toBe(first.stderr);
     expect(readFileSync(file).equals(written)).toBe(true);
     // Corrupt: V8 rejects it, the run compiles as usual, and a good cache replaces it.
     writeFileSync(file, Buffer.from('not a code cache'));
-    const third = await check();
+    const third = await vault('check', 'specs/ews.yaml');
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toBe(first.stderr);
     expect(readFileSync(file).length).toBeGreaterThan(1000);
     // Another command gets its own file; no temporary file is left behind.
-    const version = await exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), '--version'], { cwd: ROOT });
-    expect(version.stdout.trim()).toBe(VERSION);
-    expect(readdirSync(cache).sort()).toEqual([`check-${process.version}-${process.arch}.v8`, `other-${process.version}-${process.arch}.v8`]);
+    expect((await vault('--version')).stdout.trim()).toBe(VERSION);
+    expect(files('other')).toHaveLength(1);
+    expect(readdirSync(cache).filter((f) => !f.endsWith('.v8'))).toEqual([]);
+    // Stale: V8 checks a cache against the script's length only; a bundle changed to the same
+    // length must run as changed, not from the cache of the old one, which is then removed.
+    const text = readFileSync(bundle, 'latin1');
+    const version = JSON.stringify(VERSION);
+    const other = JSON.stringify(VERSION.replace(/\d/g, (d) => String((Number(d) + 1) % 10)));
+    expect(text.split(version)).toHaveLength(2);
+    writeFileSync(bundle, text.replace(version, other), 'latin1');
+    const changed = await vault('--version');
+    expect(changed.stdout.trim()).toBe(JSON.parse(other));
+    expect(files('other')).toHaveLength(1);
   }, 120_000);
 });
