@@ -3,24 +3,31 @@
  * Bundles the vault CLI from the TypeScript sources (packages/<name>/src) with esbuild into one
  * directory:
  *
- *   OUT/cli/vault.mjs   the entry, with chunks beside it, one per lazily imported command, so
- *                       `vault check` loads no code of `vault run` or `vault suggest`
+ *   OUT/cli/vault.cjs   the whole CLI in one script. Each command's modules are initialised only
+ *                       when the command runs, so `vault check` runs no code of `vault run` or
+ *                       `vault suggest`. One classic script rather than ES module chunks because
+ *                       V8 can cache the compiled code of a script (bin/vault.cjs keeps that
+ *                       cache in OUT/cli/cache/), which Node.js 20 offers for no ES module:
+ *                       start-up is then spent running code instead of compiling it.
+ *                       `node OUT/cli/vault.cjs ARGS` also works, without the cache.
  *   OUT/examples/       the few-shot examples of `vault suggest`, found as ../examples/ from
  *                       the bundle, as @vault/llm-assist finds them from its dist/
  *
- * This is the CLI that the repository's root package runs (bin/vault.mjs), which is what
+ * This is the CLI that the repository's root package runs (bin/vault.cjs), which is what
  * pre-commit installs for the `vault-check` hook; README.md, "Use it from pre-commit", says why
  * it is a bundle. It works from the sources rather than from tsc's dist/ because where
- * pre-commit installs the hook nothing can be built before the first run (bin/vault.mjs).
+ * pre-commit installs the hook nothing can be built before the first run (bin/vault.cjs).
  *
  * Everything pure JavaScript is bundled. The packages that load WebAssembly or data files
  * next to themselves (@electric-sql/pglite, @viz-js/viz), or that are large and used by one
- * command only (pg, hive-driver, ollama, groq-sdk), stay external: they are imported lazily and installed
- * as dependencies of the root package.
+ * command only (pg, hive-driver, ollama, groq-sdk), stay external: they are loaded lazily and installed
+ * as dependencies of the root package. Their dynamic `import()`s are routed through
+ * `__vaultImport` (see IMPORT_HOOK): V8 runs no `import()` of a script compiled with node:vm
+ * unless the host registered a callback for it, which Node.js 20 does not reliably do.
  *
  * Usage: node scripts/bundle-cli.mjs [OUT]   (default: dist/vault)
  */
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +36,77 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['core', 'dsl', 'emitters', 'llm-assist', 'cli'];
 export const EXTERNAL = ['@electric-sql/pglite', '@viz-js/viz', 'pg', 'hive-driver', 'ollama', 'groq-sdk'];
 
+/**
+ * The first lines of the bundle. `__vaultImportHook` is a parameter of the function that
+ * bin/vault.cjs wraps the script in (an `import()` of its own); run by Node.js directly, the
+ * script has no such parameter and imports as any CommonJS module does. `import.meta.url` of
+ * the sources (the examples folder) is the bundle's own URL.
+ */
+const IMPORT_HOOK = [
+  "var __vaultImport = typeof __vaultImportHook === 'function' ? __vaultImportHook : (specifier) => import(specifier);",
+  "var __vaultImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+].join('\n');
+
+/** Routes every `import("EXTERNAL...")` of the bundle through `__vaultImport`; fails on any other `import(`. */
+function routeDynamicImports(code) {
+  let routed = 0;
+  const names = EXTERNAL.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  const out = code.replace(new RegExp(`\\bimport\\(("(?:${names})(?:/[^"]*)?")\\)`, 'g'), (_, spec) => {
+    routed++;
+    return `__vaultImport(${spec})`;
+  });
+  const left = /\bimport\((?!specifier\))/.exec(out.slice(IMPORT_HOOK.length));
+  if (left !== null) throw new Error(`bundle-cli: an import() the bundle cannot route: ${out.slice(IMPORT_HOOK.length + left.index, IMPORT_HOOK.length + left.index + 80)}`);
+  if (routed === 0) throw new Error('bundle-cli: no dynamic import of an external package found; has the bundle format changed?');
+  return out;
+}
+
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+
+/**
+ * Node.js built-ins that cost a few ms to load and that `vault check` never calls: loaded on
+ * first use instead of when the module importing them initialises. commander requires
+ * child_process (with net, dgram, streams) for subcommands run as executables, which vault has
+ * none of; the sources import crypto for hashing names, file names and lock tokens. Only
+ * these importers are served, with only these names: a source importing another name from
+ * crypto fails the build ("No matching export"), so nothing is silently undefined.
+ */
+const LAZY_BUILTINS = [
+  {
+    name: 'child_process',
+    importer: /[\\/]node_modules[\\/]commander[\\/]/,
+    contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });\n",
+  },
+  {
+    name: 'crypto',
+    importer: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/]/,
+    contents: [
+      'let crypto;',
+      "const load = () => (crypto ??= require('node:crypto'));",
+      'export const createHash = (...args) => load().createHash(...args);',
+      'export const randomBytes = (...args) => load().randomBytes(...args);',
+      '',
+    ].join('\n'),
+  },
+];
+
+/**
+ * The yaml package, as the sources import it: loaded when first called. Specs are read with
+ * js-yaml (packages/dsl/src/yaml/data-reader.ts); the yaml package builds syntax trees for
+ * errors, positions and edits, which a clean `vault check` never needs, and initialising its
+ * modules costs ~8 ms. Only these values are served: a source importing another value from
+ * 'yaml' fails the build ("No matching export").
+ */
+const LAZY_YAML = [
+  'let yaml;',
+  "const load = () => (yaml ??= require('yaml'));",
+  ...['isMap', 'isPair', 'isScalar', 'isSeq', 'parseDocument', 'visit'].map((name) => `export const ${name} = (...args) => load().${name}(...args);`),
+  // Constructed with `new`: a function returning an object gives that object to `new`.
+  'export function Document(...args) {',
+  '  return new (load().Document)(...args);',
+  '}',
+  '',
+].join('\n');
 
 /** Modules that find a file next to themselves at run time, replaced by what they would find. */
 function substitutes() {
@@ -46,7 +123,7 @@ function substitutes() {
  * Builds the bundle into a fresh directory next to `out` and renames it into place, so a
  * process never sees half a bundle. When `out` already exists and `replace` is false (two
  * first runs at once), the one that is there is kept.
- * @returns the path of the entry, OUT/cli/vault.mjs
+ * @returns the path of the entry, OUT/cli/vault.cjs
  */
 export async function bundleCli(out, { replace = true } = {}) {
   const { build } = await import('esbuild');
@@ -56,22 +133,22 @@ export async function bundleCli(out, { replace = true } = {}) {
   const substituted = new Set();
   mkdirSync(dirname(target), { recursive: true });
   try {
-    await build({
+    const result = await build({
       absWorkingDir: root,
       entryPoints: { vault: 'vault-cli-entry' },
       outdir: join(temp, 'cli'),
-      outExtension: { '.js': '.mjs' },
+      outExtension: { '.js': '.cjs' },
+      write: false,
       bundle: true,
-      splitting: true,
-      format: 'esm',
+      format: 'cjs',
       platform: 'node',
       target: 'node20',
       external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
       // The settings of tsconfig.base.json that change emitted code, so the bundle does not
       // depend on tsconfig files (an installed root package has none).
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
-      // CommonJS dependencies (commander, ajv) call require() for Node built-ins; an ES module has none.
-      banner: { js: "import { createRequire as __vaultCreateRequire } from 'node:module'; const require = __vaultCreateRequire(import.meta.url);" },
+      define: { 'import.meta.url': '__vaultImportMetaUrl' },
+      banner: { js: IMPORT_HOOK },
       logLevel: 'warning',
       plugins: [
         {
@@ -79,10 +156,17 @@ export async function bundleCli(out, { replace = true } = {}) {
           setup(b) {
             b.onResolve({ filter: /^vault-cli-entry$/ }, () => ({ path: 'vault-cli-entry', namespace: 'vault-entry' }));
             b.onLoad({ filter: /.*/, namespace: 'vault-entry' }, () => ({
-              contents: "import { main } from './packages/cli/src/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+              contents: "import { main } from './packages/cli/src/main.ts';\nmain(process.argv.slice(2)).then((code) => {\n  process.exitCode = code;\n});\n",
               resolveDir: root,
               loader: 'js',
             }));
+            b.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) => {
+              const lazy = LAZY_BUILTINS.find((l) => args.path.replace(/^node:/, '') === l.name && l.importer.test(args.importer));
+              return lazy === undefined ? undefined : { path: lazy.name, namespace: 'vault-lazy-builtin' };
+            });
+            b.onResolve({ filter: /^yaml$/ }, (args) => (/[\\/]packages[\\/][a-z-]+[\\/]src[\\/]/.test(args.importer) ? { path: 'yaml', namespace: 'vault-lazy-yaml' } : undefined));
+            b.onLoad({ filter: /.*/, namespace: 'vault-lazy-yaml' }, () => ({ contents: LAZY_YAML, loader: 'js', resolveDir: root }));
+            b.onLoad({ filter: /.*/, namespace: 'vault-lazy-builtin' }, (args) => ({ contents: LAZY_BUILTINS.find((l) => l.name === args.path).contents, loader: 'js', resolveDir: root }));
             // The workspace packages, from their sources: the public entry and the /internal subpath.
             b.onResolve({ filter: /^@vault\/[a-z-]+(\/internal)?$/ }, (args) => {
               const [, name, sub] = /^@vault\/([a-z-]+)(\/internal)?$/.exec(args.path);
@@ -102,6 +186,9 @@ export async function bundleCli(out, { replace = true } = {}) {
     });
     const missed = [...swaps.keys()].filter((k) => !substituted.has(k));
     if (missed.length > 0) throw new Error(`bundle-cli: not substituted (moved or renamed?): ${missed.join(', ')}`);
+    if (result.outputFiles.length !== 1) throw new Error(`bundle-cli: expected one output file, got ${result.outputFiles.map((f) => f.path).join(', ')}`);
+    mkdirSync(join(temp, 'cli'), { recursive: true });
+    writeFileSync(join(temp, 'cli', 'vault.cjs'), routeDynamicImports(result.outputFiles[0].text));
     cpSync(join(root, 'packages/llm-assist/examples'), join(temp, 'examples'), { recursive: true });
     if (replace) rmSync(target, { recursive: true, force: true });
     try {
@@ -113,7 +200,7 @@ export async function bundleCli(out, { replace = true } = {}) {
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
-  return join(target, 'cli', 'vault.mjs');
+  return join(target, 'cli', 'vault.cjs');
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -10,7 +10,7 @@
  *
  * npm may also run it where someone installs this repository as a package (pre-commit 4.4 and
  * later: `npm install -g git+file://...`). No dev dependencies are there, so there is nothing
- * to build with; that is not an error: bin/vault.mjs bundles the shipped sources on its first
+ * to build with; that is not an error: bin/vault.cjs bundles the shipped sources on its first
  * run instead.
  */
 import { execFileSync } from 'node:child_process';

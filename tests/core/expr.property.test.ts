@@ -1,6 +1,19 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { exprChildren, exprEquals, parseExpression, printExpression, typecheckExpression, type ColumnType, type Expr, type WhenClause } from '@vault/core/internal';
+import {
+  exprChildren,
+  exprEquals,
+  fastParseExpression,
+  MAX_EXPR_NESTING,
+  MAX_EXPR_TOKENS,
+  parseExpression,
+  parseExpressionWithChevrotain,
+  printExpression,
+  typecheckExpression,
+  type ColumnType,
+  type Expr,
+  type WhenClause,
+} from '@vault/core/internal';
 
 // Written out here rather than imported, so the generator does not trust the code under test.
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE', 'CAST', 'AS']);
@@ -174,6 +187,82 @@ describe('parseExpression on arbitrary input', () => {
       const printed = printExpression(r.expr);
       const again = parseExpression(printed).expr;
       expect(again !== undefined && exprEquals(again, r.expr)).toBe(true);
+    }
+  });
+});
+
+describe('the hand-written reader (fast-parse.ts) and chevrotain', () => {
+  const LIMITS = { maxTokens: MAX_EXPR_TOKENS, maxNesting: MAX_EXPR_NESTING };
+  /** When the reader answers, chevrotain finds no problem and builds the same tree, key order and spans included. */
+  const agree = (text: string): Expr | undefined => {
+    const fast = fastParseExpression(text, LIMITS);
+    const slow = parseExpressionWithChevrotain(text);
+    if (fast !== undefined) {
+      expect(slow.errors).toEqual([]);
+      expect(fast).toStrictEqual(slow.expr);
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.expr));
+    } else {
+      // It declines only where chevrotain reports a problem: valid rules never pay for chevrotain.
+      expect(slow.errors.length, text).toBeGreaterThan(0);
+    }
+    return fast;
+  };
+  const blanks = fc.array(fc.constantFrom(' ', '  ', '\t', '\n', '\r\n'), { minLength: 1, maxLength: 40 });
+  /** A printed tree with other white space, and in lower case (keywords are case-insensitive); string literals kept. */
+  const respelled = fc.tuple(expr, blanks, fc.boolean()).map(([e, ws, lower]) => {
+    let i = 0;
+    return printExpression(e)
+      .split(/('(?:[^']|'')*')/)
+      .map((part, n) => (n % 2 === 1 ? part : (lower ? part.toLowerCase() : part).replace(/ /g, () => ws[i++ % ws.length]!)))
+      .join('');
+  });
+  /** A printed tree with one character dropped, doubled or replaced: mostly problems, some still valid. */
+  const damaged = fc.tuple(expr, fc.nat(), fc.constantFrom('drop', 'double', '(', ')', "'", ',', ' ', '.', '-', 'x')).map(([e, at, how]) => {
+    const text = printExpression(e);
+    const i = text.length === 0 ? 0 : at % text.length;
+    if (how === 'drop') return text.slice(0, i) + text.slice(i + 1);
+    if (how === 'double') return text.slice(0, i + 1) + text.slice(i);
+    return text.slice(0, i) + how + text.slice(i + 1);
+  });
+
+  test.prop([expr], { numRuns: 1000 })('reads every printed tree, as chevrotain does', (e) => {
+    expect(agree(printExpression(e))).toBeDefined();
+  });
+
+  test.prop([respelled], { numRuns: 500 })('reads any white space and letter case, as chevrotain does', (text) => {
+    expect(agree(text)).toBeDefined();
+  });
+
+  /** A few tokens: the short inputs where a wrong lookahead shows (`x NOT`, `x IS`, `CASE END`). */
+  const shortSoup = fc
+    .array(fc.constantFrom(...KEYWORDS, 'x', 'date', 'upper', '1', '1.', '.5', "'s'", "'2024-01-31'", '(', ')', ',', '-', '+', '||', '=', '!=', 'int'), { minLength: 1, maxLength: 4 })
+    .map((tokens) => tokens.join(' '));
+
+  test.prop([fc.oneof(damaged, tokenSoup, shortSoup, fc.string(), fc.string({ unit: 'binary' }))], { numRuns: 5000 })('answers only what chevrotain answers, and declines every problem', (text) => {
+    agree(text);
+  });
+
+  test('short problems, the limits, unterminated strings and NUL decline', () => {
+    for (const text of [
+      'x NOT',
+      'x IS',
+      'x NOT NULL',
+      'x IS NOT',
+      'x NOT IN',
+      'x BETWEEN 1',
+      'CASE END',
+      'CAST(x AS)',
+      'upper(x,)',
+      'a = b = c',
+      "'abc''",
+      "'a\u0000b'",
+      `${'('.repeat(MAX_EXPR_NESTING + 1)}1${')'.repeat(MAX_EXPR_NESTING + 1)}`,
+      Array.from({ length: MAX_EXPR_TOKENS + 1 }, () => '1').join('+'),
+      'upper(x',
+      'nosuchfunction(x)',
+      "date '2024-02-30'",
+    ]) {
+      expect(agree(text), text).toBeUndefined();
     }
   });
 });

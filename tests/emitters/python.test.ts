@@ -75,6 +75,21 @@ describe('names', () => {
     expect(upperSnake(name)).toBe(upper);
     expect(snakeCase(name)).toBe(snake);
   });
+
+  // The spelling the shortcuts for names without capitals (or already in snake_case) must keep.
+  const splitCapitals = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  test.prop([fc.oneof(fc.stringMatching(/^[A-Za-z0-9_]{0,12}$/), fc.string(), fc.constantFrom('straße', 'ı', 'İx', 'ǅa'))])(
+    'upperSnake and snakeCase spell any name as splitting capitals does',
+    (name) => {
+      expect(upperSnake(name)).toBe(splitCapitals(name));
+      expect(snakeCase(name)).toBe(splitCapitals(name).toLowerCase());
+      const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .split('_')
+        .filter((w) => w !== '');
+      expect(pascalCase(name)).toBe(words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
+    },
+  );
 });
 
 describe('CodeWriter', () => {

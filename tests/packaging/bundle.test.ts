@@ -1,9 +1,9 @@
 /**
  * The bundled CLI that the repository's root package runs (the `vault` of the pre-commit hook):
- * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.mjs, on
+ * built from the sources by scripts/bundle-cli.mjs, at install time or, by bin/vault.cjs, on
  * its first run. tests/packaging/pre-commit.test.ts runs it through the real pre-commit.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,13 @@ describe('the bundled vault CLI', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('is one ASCII script, which bin/vault.cjs reads without decoding UTF-8', () => {
+    const bytes = readFileSync(entry);
+    const at = bytes.findIndex((b) => b > 0x7f);
+    // esbuild escapes strings and names; what is left is a comment or a regular expression of the sources.
+    expect(at, at < 0 ? '' : `non-ASCII at: ${bytes.subarray(Math.max(0, at - 80), at + 20).toString('utf8')}`).toBe(-1);
+  });
+
   it('compiles, and ships the few-shot examples where @vault/llm-assist looks for them', async () => {
     const r = await bundled(['compile', 'ews.yaml', '--out', 'out']);
     expect(r.code, r.stderr).toBe(0);
@@ -58,7 +65,7 @@ describe('the bundled vault CLI', () => {
   });
 });
 
-describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', () => {
+describe('bin/vault.cjs, installed without a build (pre-commit 4.4 and later)', () => {
   let pkg: string;
 
   beforeAll(() => {
@@ -77,16 +84,54 @@ describe('bin/vault.mjs, installed without a build (pre-commit 4.4 and later)', 
 
   it('bundles the shipped sources on the first run (two first runs at once both work), then reuses the bundle', async () => {
     expect(existsSync(join(pkg, 'dist'))).toBe(false);
-    const run = () => exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
+    const run = () => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), 'check', 'specs/ews.yaml'], { cwd: ROOT });
     const [a, b] = await Promise.all([run(), run()]);
     for (const r of [a, b]) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain('specs/ews.yaml: ok');
     }
-    expect(existsSync(join(pkg, 'dist/vault/cli/vault.mjs'))).toBe(true);
-    const built = statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs;
-    const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.mjs'), '--version'], { cwd: ROOT });
+    expect(existsSync(join(pkg, 'dist/vault/cli/vault.cjs'))).toBe(true);
+    const built = statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs;
+    const again = await exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), '--version'], { cwd: ROOT });
     expect(again.stdout.trim()).toBe(VERSION);
-    expect(statSync(join(pkg, 'dist/vault/cli/vault.mjs')).mtimeMs).toBe(built);
+    expect(statSync(join(pkg, 'dist/vault/cli/vault.cjs')).mtimeMs).toBe(built);
+  }, 120_000);
+
+  it('keeps a code cache per command beside the bundle, uses it, and replaces one that is corrupt, stale or gone', async () => {
+    const cache = join(pkg, 'dist/vault/cli/cache');
+    const bundle = join(pkg, 'dist/vault/cli/vault.cjs');
+    const vault = (...args: string[]) => exec(process.execPath, [join(pkg, 'bin', 'vault.cjs'), ...args], { cwd: ROOT });
+    const files = (command: string) => readdirSync(cache).filter((f) => f.startsWith(`${command}-${process.version}-${process.arch}-`) && f.endsWith('.v8'));
+    rmSync(cache, { recursive: true, force: true });
+    const first = await vault('check', 'specs/ews.yaml');
+    expect(first.code, first.stderr).toBe(0);
+    expect(files('check')).toHaveLength(1);
+    const file = join(cache, files('check')[0]!);
+    const written = readFileSync(file);
+    expect(written.length).toBeGreaterThan(1000);
+    // Accepted: the next run reads it and writes nothing.
+    const second = await vault('check', 'specs/ews.yaml');
+    expect(second.stderr).toBe(first.stderr);
+    expect(readFileSync(file).equals(written)).toBe(true);
+    // Corrupt: V8 rejects it, the run compiles as usual, and a good cache replaces it.
+    writeFileSync(file, Buffer.from('not a code cache'));
+    const third = await vault('check', 'specs/ews.yaml');
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toBe(first.stderr);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
+    // Another command gets its own file; no temporary file is left behind.
+    expect((await vault('--version')).stdout.trim()).toBe(VERSION);
+    expect(files('other')).toHaveLength(1);
+    expect(readdirSync(cache).filter((f) => !f.endsWith('.v8'))).toEqual([]);
+    // Stale: V8 checks a cache against the script's length only; a bundle changed to the same
+    // length must run as changed, not from the cache of the old one, which is then removed.
+    const text = readFileSync(bundle, 'latin1');
+    const version = JSON.stringify(VERSION);
+    const other = JSON.stringify(VERSION.replace(/\d/g, (d) => String((Number(d) + 1) % 10)));
+    expect(text.split(version)).toHaveLength(2);
+    writeFileSync(bundle, text.replace(version, other), 'latin1');
+    const changed = await vault('--version');
+    expect(changed.stdout.trim()).toBe(JSON.parse(other));
+    expect(files('other')).toHaveLength(1);
   }, 120_000);
 });

@@ -25,8 +25,8 @@ const PACKAGES = ['core', 'dsl', 'emitters', 'llm-assist', 'cli'];
 
 describe('the root package (the pre-commit hook)', () => {
   it('has a vault bin, a committed launcher with its run bit', () => {
-    expect(root.bin).toEqual({ vault: 'bin/vault.mjs' });
-    const launcher = join(ROOT, 'bin/vault.mjs');
+    expect(root.bin).toEqual({ vault: 'bin/vault.cjs' });
+    const launcher = join(ROOT, 'bin/vault.cjs');
     expect(readFileSync(launcher, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(launcher).mode & 0o111).not.toBe(0);
   });
@@ -36,7 +36,7 @@ describe('the root package (the pre-commit hook)', () => {
   });
 
   it('depends on every third-party package the workspace packages use, with their ranges, and on esbuild', () => {
-    // bin/vault.mjs bundles the sources where npm installed the root package alone.
+    // bin/vault.cjs bundles the sources where npm installed the root package alone.
     const needed: Record<string, string> = { esbuild: expect.any(String) as unknown as string };
     for (const p of PACKAGES) {
       for (const [name, range] of Object.entries(read(`packages/${p}/package.json`).dependencies ?? {})) {
@@ -50,7 +50,7 @@ describe('the root package (the pre-commit hook)', () => {
   it('packs the launcher, the bundler, the sources and the examples', async () => {
     const r = ok(await exec('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT }), 'npm pack --dry-run');
     const files = new Set((JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path));
-    for (const f of ['bin/vault.mjs', 'scripts/bundle-cli.mjs', 'scripts/postinstall.mjs', 'packages/llm-assist/examples/names-retail.yaml', 'LICENSE', 'README.md']) {
+    for (const f of ['bin/vault.cjs', 'scripts/bundle-cli.mjs', 'scripts/postinstall.mjs', 'packages/llm-assist/examples/names-retail.yaml', 'LICENSE', 'README.md']) {
       expect(files.has(f), f).toBe(true);
     }
     for (const p of PACKAGES) {

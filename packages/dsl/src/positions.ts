@@ -15,7 +15,7 @@ export class LineIndex {
     }
   }
 
-  /** 0-based offset → 1-based line and column. */
+  /** 0-based offset to 1-based line and column. */
   position(offset: number): Position {
     let lo = 0;
     let hi = this.starts.length - 1;

@@ -217,12 +217,13 @@ export function isPythonIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORD_SET.has(name);
 }
 
+const HAS_CAPITAL = /[A-Z]/;
+/** Spelled in snake_case already: `snakeCase` would give the name itself. */
+const SNAKE_CASE = /^[a-z0-9_]*$/;
+
 /** Words of a snake_case or camelCase name: `earlyWarning_signal` → `early`, `Warning`, `signal`. */
 function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split('_')
-    .filter((w) => w !== '');
+  return (HAS_CAPITAL.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2') : name).split('_').filter((w) => w !== '');
 }
 
 /**
@@ -241,7 +242,9 @@ export function pascalCase(name: string): string {
  * @example upperSnake('businessPartner')  // 'BUSINESS_PARTNER'
  */
 export function upperSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  // Most names are snake_case already: without a capital there is nothing to split. Called a
+  // few times per entity (file, module and constant names), for models of 10,000 tables.
+  return (HAS_CAPITAL.test(name) ? name.replace(/([a-z0-9])([A-Z])/g, '$1_$2') : name).toUpperCase();
 }
 
 /**
@@ -249,5 +252,5 @@ export function upperSnake(name: string): string {
  * @example snakeCase('businessPartner') // 'business_partner'
  */
 export function snakeCase(name: string): string {
-  return upperSnake(name).toLowerCase();
+  return SNAKE_CASE.test(name) ? name : upperSnake(name).toLowerCase();
 }

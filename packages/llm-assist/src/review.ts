@@ -37,7 +37,7 @@ export interface Review {
 
 /** Descriptions are one plain sentence: they reach manifests, docs and generated comments. */
 const MAX_DESCRIPTION = 300;
-const DESCRIPTION_CHARS = /^[\p{L}\p{N} .,:;()'’%&+/-]+$/u;
+const DESCRIPTION_CHARS = /^[\p{L}\p{N} .,:;()'\u2019%&+/-]+$/u;
 
 export function reviewNames(state: GateState, targets: Targets, answer: NamesAnswer): Review {
   const review: Review = { accepted: [], rejections: [] };

@@ -4,13 +4,12 @@
  * units, well-formed DATE/TIMESTAMP literals). Problems go to `errors`; a node is returned
  * anyway so that parsing continues and every problem is reported.
  */
-import type { IToken } from 'chevrotain';
 import { closest } from '../diagnostics/did-you-mean.js';
 import { parseColumnType, type ColumnType } from '../spec/column-type.js';
 import type { Call, Expr, ExprSpan, TemporalLiteral } from './ast.js';
 import { exprError, quote, type ExprError } from './errors.js';
 import { DATE_TRUNC_UNITS, FUNCTION_NAMES, describeArity, functionSpec, lookupFunction } from './functions.js';
-import { tokenSpan } from './lexer.js';
+import { tokenSpan, type TokenText } from './lexer.js';
 
 export function cover(from: ExprSpan, to: ExprSpan): ExprSpan {
   return { start: from.start, end: to.end };
@@ -30,7 +29,7 @@ export function unquote(image: string): string {
   return image.slice(1, -1).replaceAll("''", "'");
 }
 
-export function call(nameToken: IToken, args: ReadonlyArray<Expr>, close: IToken, errors: ExprError[]): Expr {
+export function call(nameToken: TokenText, args: ReadonlyArray<Expr>, close: TokenText, errors: ExprError[]): Expr {
   const span = cover(tokenSpan(nameToken), tokenSpan(close));
   const name = lookupFunction(nameToken.image);
   if (name === undefined) {
@@ -65,7 +64,7 @@ function dateTrunc(node: Call, errors: ExprError[]): Call {
 }
 
 /** Type names are words plus optional `(n[,m])`; `parseColumnType` decides what they mean. */
-export function castType(words: ReadonlyArray<IToken>, typeArgs: ReadonlyArray<IToken>, span: ExprSpan, errors: ExprError[]): ColumnType {
+export function castType(words: ReadonlyArray<TokenText>, typeArgs: ReadonlyArray<TokenText>, span: ExprSpan, errors: ExprError[]): ColumnType {
   const text = words.map((w) => w.image).join(' ') + (typeArgs.length > 0 ? `(${typeArgs.map((a) => a.image).join(',')})` : '');
   const parsed = parseColumnType(text);
   if (parsed.ok) return parsed.type;
@@ -76,7 +75,7 @@ export function castType(words: ReadonlyArray<IToken>, typeArgs: ReadonlyArray<I
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
 
-export function temporal(prefix: IToken, literal: IToken, errors: ExprError[]): TemporalLiteral {
+export function temporal(prefix: TokenText, literal: TokenText, errors: ExprError[]): TemporalLiteral {
   const type = prefix.image.toLowerCase() === 'date' ? 'date' : 'timestamp';
   const span = cover(tokenSpan(prefix), tokenSpan(literal));
   const raw = unquote(literal.image);

@@ -16,7 +16,8 @@ export {
   type Signature,
 } from './functions.js';
 export { KEYWORDS as EXPR_KEYWORDS } from './lexer.js';
-export { MAX_NESTING as MAX_EXPR_NESTING, MAX_TOKENS as MAX_EXPR_TOKENS, parseExpression, type ParseExpressionResult } from './parse.js';
+export { MAX_NESTING as MAX_EXPR_NESTING, MAX_TOKENS as MAX_EXPR_TOKENS, parseExpression, parseWithChevrotain as parseExpressionWithChevrotain, type ParseExpressionResult } from './parse.js';
+export { fastParseExpression } from './fast-parse.js';
 export { isColumnName as isExprColumnName, printExpression } from './print.js';
 export { typecheckExpression, type TypecheckResult } from './typecheck.js';
 export type { ExprType } from './types.js';

@@ -113,11 +113,14 @@ export const ALL_TOKENS: TokenType[] = [
   MultiplicativeOp,
 ];
 
+/** What tree building reads of a token: chevrotain's, or fast-parse.ts's own. */
+export type TokenText = Pick<IToken, 'image' | 'startOffset'>;
+
 /**
  * A token's range, end exclusive as everywhere in vault. Computed from the image, not from
  * chevrotain's (inclusive) endOffset, which the lexer does not track in 'onlyOffset' mode.
  */
-export function tokenSpan(token: IToken): ExprSpan {
+export function tokenSpan(token: TokenText): ExprSpan {
   return { start: token.startOffset, end: token.startOffset + token.image.length };
 }
 
@@ -133,7 +136,11 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 export function tokenize(text: string): { readonly tokens: IToken[]; readonly errors: ExprError[] } {
-  lexer ??= new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+  // Built once per process, and every `vault check` of a spec with a rule builds it: safeMode
+  // skips chevrotain's analysis of the patterns for a first-character dispatch (the same tokens,
+  // found a little slower, on texts of a line or two), and validating the token definitions,
+  // ~10 ms, is left to the test suite (VITEST set), as the parser does.
+  lexer ??= new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', safeMode: true, skipValidations: process.env['VITEST'] === undefined });
   const result = lexer.tokenize(text);
   const errors: ExprError[] = result.errors.map((e) => {
     const bad = text.slice(e.offset, e.offset + e.length);

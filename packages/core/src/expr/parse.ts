@@ -4,6 +4,7 @@
 import type { Expr } from './ast.js';
 import { exprError, sortExprErrors, type ExprError } from './errors.js';
 import type { IToken } from 'chevrotain';
+import { fastParseExpression } from './fast-parse.js';
 import { ExprParser } from './grammar.js';
 import { Case, End, LParen, RParen, tokenize, tokenSpan } from './lexer.js';
 
@@ -28,6 +29,14 @@ export interface ParseExpressionResult {
  * parseExpression('a +').errors   // [{ code: 'VLT301', message: 'expected an expression but found end of input', inner: { start: 3, end: 3 } }]
  */
 export function parseExpression(text: string): ParseExpressionResult {
+  // Nearly every rule has no problem: read it by hand; chevrotain reads the rest and words the problems.
+  const expr = fastParseExpression(text, { maxTokens: MAX_TOKENS, maxNesting: MAX_NESTING });
+  if (expr !== undefined) return { expr, errors: [] };
+  return parseWithChevrotain(text);
+}
+
+/** `parseExpression` by chevrotain alone, for every input: what fast-parse.ts must agree with. */
+export function parseWithChevrotain(text: string): ParseExpressionResult {
   const { tokens, errors } = tokenize(text);
   if (errors.length > 0) return { expr: undefined, errors: sortExprErrors(errors) };
   if (tokens.length > MAX_TOKENS) {

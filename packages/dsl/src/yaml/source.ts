@@ -1,7 +1,7 @@
 /**
  * Resolves spec paths to spans in a YAML document: the one place YAML positions are read.
  */
-import { isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { PathDiagnostic, Span } from '@vault/core';
 import { LineIndex } from '../positions.js';
 import type { SpecSource } from '../source-map.js';
@@ -102,13 +102,15 @@ function innerRange(node: Scalar, text: string, inner: { start: number; end: num
   const value = String(node.value);
   const clamp = (n: number): number => Math.min(Math.max(n, r[0]), r[1]);
   switch (node.type) {
-    case Scalar.BLOCK_LITERAL:
-    case Scalar.BLOCK_FOLDED: {
+    // The values of Scalar.BLOCK_LITERAL and its kin: only types are imported from the yaml package
+    // here, so that the bundled CLI can load it when a position is first needed (scripts/bundle-cli.mjs).
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED': {
       const at = (offset: number): number => blockOffset(text, r[0], value, offset);
       return [clamp(at(inner.start)), clamp(at(inner.end))];
     }
-    case Scalar.QUOTE_DOUBLE:
-    case Scalar.QUOTE_SINGLE:
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
       return [clamp(r[0] + 1 + inner.start), clamp(r[0] + 1 + inner.end)];
     default:
       return [clamp(r[0] + inner.start), clamp(r[0] + inner.end)];

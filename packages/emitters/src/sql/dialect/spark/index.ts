@@ -105,7 +105,7 @@ export const sparkDialect: Dialect = {
       w.line(`SELECT ${values.join(', ')}`);
       w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ${columns.map((c, i) => `${c} <=> ${values[i]}`).join(' AND ')})`);
     }),
-  // Parquet tables are not altered by setup: a column added to the spec needs ALTER TABLE … ADD COLUMNS by hand (docs/spark.md).
+  // Parquet tables are not altered by setup: a column added to the spec needs ALTER TABLE ... ADD COLUMNS by hand (docs/spark.md).
   evolveTables: () => [],
   proceduralBlock: () => {
     throw new Error('vault SQL: Spark SQL has no procedural blocks (capabilities.proceduralBlocks is false)');
