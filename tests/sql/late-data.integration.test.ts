@@ -119,8 +119,10 @@ describe('the load of a satellite with a delta order', () => {
   it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
     const { model } = compileSpec(SPEC);
     const load = sqlPlan(model!).loads.find((l) => l.kind === 'satellite')!;
-    expect(load.statements.map((st) => st.relation)).toEqual([load.target, registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' })]);
-    expect(load.statements[1]!.sql).toMatch(/^INSERT INTO "raw_vault"\."seen_sat_items" /m);
+    // The transaction's setting first (it writes no table), then the satellite, then its register.
+    expect(load.statements.map((st) => st.relation)).toEqual([undefined, load.target, registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' })]);
+    expect(load.statements[0]!.sql).toBe('SET LOCAL jit = off');
+    expect(load.statements[2]!.sql).toMatch(/^INSERT INTO "raw_vault"\."seen_sat_items" /m);
   });
 });
 

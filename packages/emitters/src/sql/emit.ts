@@ -211,7 +211,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
-  pit: (p, ctx) => ({ statements: [...ctx.dialect.wholeTableLoadSettings.map((setting) => ({ setting })), pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
+  pit: (p, ctx) => ({ statements: [pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
   bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
   multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
@@ -248,8 +248,11 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
   return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
       const target = entityTable(ctx, e.kind, e.name);
-      const load = dispatch(e, LOADS, ctx);
-      if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
+      const entityLoad = dispatch(e, LOADS, ctx);
+      if (entityLoad === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
+      // Every load begins with the dialect's settings for its transaction (a load with nothing to do has none).
+      const load: EntityLoad =
+        entityLoad.statements.length === 0 ? entityLoad : { ...entityLoad, statements: [...ctx.dialect.loadSettings.map((setting) => ({ setting })), ...entityLoad.statements] };
       return {
         entity: e.name,
         kind: e.kind,
