@@ -41,8 +41,10 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     });
     expect(parsed.stmts).toHaveLength(1);
   }
-  // vault run's ledger queries and --replace-views (not part of the files).
+  // vault run's ledger queries, bulk forms and --replace-views (not part of the files).
+  const bulk = plan.loads.flatMap((l) => (l.bulk === undefined ? [] : [l.bulk.empty, ...l.bulk.statements]));
   const ledger = [
+    ...bulk,
     plan.ledger.select,
     plan.ledger.record,
     plan.ledger.storage,

@@ -5,7 +5,7 @@
  * On Spark (no transactions) each load's statements run one after the other, one INSERT per
  * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
  */
-import { DUPLICATES_TABLE_NAME, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
+import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
@@ -81,8 +81,11 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
       if (load.duplicates?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, load.duplicates, dup));
       let n = 0;
+      // A first load of a history (its table empty) takes the bulk form: no look-ups into what is stored.
+      const bulk = load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
+      const statements = bulk ? load.bulk!.statements : load.statements;
       const runAll = async (): Promise<void> => {
-        for (const s of load.statements) {
+        for (const s of statements) {
           const r = await runStatement(tx, engine, s, o.loadTs);
           // Rows inserted into the entity's table, not into a satellite's register.
           if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;

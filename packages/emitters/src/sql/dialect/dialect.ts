@@ -36,6 +36,8 @@ export interface DialectCapabilities {
   readonly exactDivision: boolean;
   /** A correlated scalar subquery in a join condition (`ON t.ts = (SELECT min(…) … WHERE x.k = n.k)`); else the builder joins a windowed derived table. */
   readonly correlatedJoinConditions: boolean;
+  /** A data-modifying statement (`INSERT`) in a `WITH`, so one statement fills two tables from one read (a first load's bulk form, change-bulk.ts). */
+  readonly writableCtes: boolean;
 }
 
 /** Writes a word of a canonical text (`infinity`) as the case policy leaves it. */

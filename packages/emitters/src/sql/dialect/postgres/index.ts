@@ -73,6 +73,7 @@ export const postgresDialect: Dialect = {
     proceduralBlocks: true,
     extensions: true,
     correlatedJoinConditions: true,
+    writableCtes: true,
     exactDivision: true,
     keyConstraints: true,
   },

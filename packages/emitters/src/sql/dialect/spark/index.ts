@@ -64,6 +64,7 @@ export const sparkDialect: Dialect = {
     proceduralBlocks: false,
     extensions: false,
     correlatedJoinConditions: false,
+    writableCtes: false,
     // DECIMAL division keeps max(6, s1 + p2 + 1) decimals, PostgreSQL at least 16 significant digits.
     exactDivision: false,
     keyConstraints: false,
