@@ -1,32 +1,34 @@
 #!/usr/bin/env node
-// `npm run bench:load`: load 1,000,000 landing rows (100,000 keys, ten versions each) into the
-// ews model on a real PostgreSQL server, and print in the same run: the initial vault load, a
-// reload of the unchanged batch (skipped by the load ledger; and with --no-skip-unchanged, every
-// load run), a batch with 1% of one table's rows changed, the floor (a plain
-// INSERT INTO copy SELECT * FROM landing of the same rows), and the peak RSS of the vault process.
+// `npm run bench:load [-- BASE_CHECKOUT]`: load 1,000,000 landing rows (BENCH_ROWS per table of
+// two; 10 versions per key) into the ews model on a real PostgreSQL server, and print in the same
+// run: the initial vault load, a reload of the unchanged batch (skipped by the load ledger; and
+// with --no-skip-unchanged, every load run), a batch with 1% of one table's rows changed, and two
+// floors:
+// - the bare copy: INSERT INTO copy SELECT * FROM landing, the same landing rows;
+// - the honest floor: the rows vault inserted, inserted again into empty tables with the same
+//   keys and indexes (CREATE TABLE … (LIKE … INCLUDING ALL)), plus one hashing pass over the
+//   batch (md5 of every landing row's text): what any load of these rows must at least do.
+// With a second built checkout (for example the previous commit: `git worktree add ../base
+// HEAD~1`, node_modules, `npx tsc -b`), the same steps run with its CLI in the same run, on
+// landing tables of their own, and both are printed side by side.
 // Server: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const base = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
 const url = process.env.VAULT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const rowsPerTable = Number(process.env.BENCH_ROWS ?? 500000);
 const keys = Math.max(1, Math.floor(rowsPerTable / 10));
-const work = mkdtempSync(join(tmpdir(), 'vault-bench-load-'));
-const prefix = `bl${process.pid}`;
-const schemas = { landing: `${prefix}_landing`, raw_vault: `${prefix}_raw`, business_vault: `${prefix}_bv`, access_layer: `${prefix}_al` };
-
-const spec = readFileSync(join(root, 'specs/ews.yaml'), 'utf8')
-  .replace(/^model: ews$/m, `model: ${prefix}`)
-  .replace(
-    /^hashing:/m,
-    `schemas:\n  landing: ${schemas.landing}\n  raw_vault: ${schemas.raw_vault}\n  business_vault: ${schemas.business_vault}\n  access_layer: ${schemas.access_layer}\n\nhashing:`,
-  );
-writeFileSync(join(work, 'spec.yaml'), spec);
+const cli = (checkout) => join(checkout, 'packages/cli/bin/vault.js');
+if (base !== undefined && !existsSync(join(base, 'packages/cli/dist/index.js'))) {
+  console.error(`bench:load: ${base} has no build (packages/cli/dist); run npx tsc -b there first`);
+  process.exit(1);
+}
 
 const client = new pg.Client({ connectionString: url });
 await client.connect();
@@ -35,68 +37,127 @@ const timed = async (sql) => {
   await client.query(sql);
   return performance.now() - t0;
 };
-function vault(args) {
-  const rss = join(work, `rss-${args[0]}-${Date.now()}.txt`);
+/** Runs `sqls` in one transaction without JIT (as vault's loads do), and gives its time. */
+const timedTx = async (sqls) => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(root, 'scripts/bench/report-rss.mjs'), join(root, 'packages/cli/bin/vault.js'), ...args], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', VAULT_BENCH_RSS_FILE: rss },
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`vault ${args.join(' ')} failed: ${r.stderr}`);
-  const inserted = [...r.stdout.matchAll(/(\d+) rows? inserted/g)].map((m) => Number(m[1]));
-  return { ms, rss: Number(readFileSync(rss, 'utf8').trim().split('\n').pop()), inserted: inserted.length ? Math.max(...inserted) : 0, out: r.stdout };
+  await client.query('BEGIN');
+  await client.query('SET LOCAL jit = off');
+  for (const sql of sqls) await client.query(sql);
+  await client.query('COMMIT');
+  return performance.now() - t0;
+};
+
+/** One checkout's run of every step, on schemas of its own (`prefix`). */
+async function scenario(checkout, prefix) {
+  const work = mkdtempSync(join(tmpdir(), 'vault-bench-load-'));
+  const schemas = { landing: `${prefix}_landing`, raw_vault: `${prefix}_raw`, business_vault: `${prefix}_bv`, access_layer: `${prefix}_al` };
+  const floorSchema = `${prefix}_floor`;
+  const spec = readFileSync(join(root, 'specs/ews.yaml'), 'utf8')
+    .replace(/^model: ews$/m, `model: ${prefix}`)
+    .replace(
+      /^hashing:/m,
+      `schemas:\n  landing: ${schemas.landing}\n  raw_vault: ${schemas.raw_vault}\n  business_vault: ${schemas.business_vault}\n  access_layer: ${schemas.access_layer}\n\nhashing:`,
+    );
+  writeFileSync(join(work, 'spec.yaml'), spec);
+  const vault = (args) => {
+    const rss = join(work, `rss-${args[0]}-${Date.now()}.txt`);
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', join(root, 'scripts/bench/report-rss.mjs'), cli(checkout), ...args], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', VAULT_BENCH_RSS_FILE: rss },
+    });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`vault ${args.join(' ')} failed: ${r.stderr}`);
+    const inserted = [...r.stdout.matchAll(/(\d+) rows? inserted/g)].map((m) => Number(m[1]));
+    return { ms, rss: Number(readFileSync(rss, 'utf8').trim().split('\n').pop()), inserted: inserted.length ? Math.max(...inserted) : 0, out: r.stdout };
+  };
+  const run = (loadTs, ...more) => vault(['run', 'spec.yaml', '--db', url, '--load-ts', loadTs, ...more]);
+  try {
+    // Create the tables (vault run on empty landing tables), then fill the landing zone in SQL.
+    run('2024-01-01T00:00:00Z');
+    const L = `"${schemas.landing}"`;
+    await client.query(`TRUNCATE ${L}."early_warning_signal", ${L}."early_warning_signal_input"`);
+    await client.query(
+      `INSERT INTO ${L}."early_warning_signal" (early_warning_signal_id, business_partner_id, signal_date, signal_type, severity_level, two_month_window_behavioural_score_average, six_month_window_behavioural_score_average, days_past_due, overdraft_utilisation_ratio, analyst_comment, updated_at) SELECT g % ${keys} + 1, (g % ${keys}) % 20000 + 1, DATE '2024-01-01' + (g / ${keys}), 'TYPE_' || (g % 7), (g % 5)::smallint, (g % 1000) / 7.0, (g % 997) / 3.0, g % 120, (g % 100) / 100.0, 'comment ' || (g / ${keys}), TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
+    );
+    await client.query(
+      `INSERT INTO ${L}."early_warning_signal_input" (early_warning_signal_input_id, customer_account_monitoring_batch_manifest_id, business_partner_id, input_source_system, balance_amount, limit_amount, missed_payment_count, received_at) SELECT g % ${keys} + 1, g % 500 + 1, (g % ${keys}) % 20000 + 1, 'SYS' || (g % 3), g % 100000 / 3.0, 100000, g % 12, TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
+    );
+    await client.query(`ANALYZE ${L}."early_warning_signal"; ANALYZE ${L}."early_warning_signal_input"`);
+    const landing = ['early_warning_signal', 'early_warning_signal_input'];
+
+    // The bare copy: the same landing rows with a plain INSERT ... SELECT.
+    let copy = 0;
+    for (const t of landing) {
+      await client.query(`CREATE TABLE ${L}."copy_${t}" (LIKE ${L}."${t}")`);
+      copy += await timed(`INSERT INTO ${L}."copy_${t}" SELECT * FROM ${L}."${t}"`);
+    }
+    const initial = run('2024-02-01T00:00:00Z');
+
+    // The honest floor: the rows the initial load inserted (every table of the raw vault and
+    // business vault schemas, registers included), into empty tables with the same keys and
+    // indexes, plus one md5 per landing row.
+    await client.query(`CREATE SCHEMA "${floorSchema}"`);
+    const tables = (
+      await client.query(
+        `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1) AND c.relkind = 'r' AND c.relname <> 'vault_load_ledger' ORDER BY 1, 2`,
+        [[schemas.raw_vault, schemas.business_vault]],
+      )
+    ).rows;
+    const copies = tables.map((t, i) => ({ from: `"${t.schema}"."${t.name}"`, to: `"${floorSchema}"."t${i}"` }));
+    for (const c of copies) await client.query(`CREATE TABLE ${c.to} (LIKE ${c.from} INCLUDING ALL)`);
+    const inserting = await timedTx(copies.map((c) => `INSERT INTO ${c.to} SELECT * FROM ${c.from}`));
+    const hashing = await timedTx(landing.map((t) => `SELECT count(md5(convert_to(CAST(s AS text), 'UTF8'))) FROM ${L}."${t}" AS s`));
+    const honest = inserting + hashing;
+
+    const again = run('2024-02-01T00:00:00Z');
+    const later = run('2024-03-01T00:00:00Z');
+    const forced = run('2024-03-01T00:00:00Z', '--no-skip-unchanged');
+    // A new batch: 1% of the signals' rows changed (a new comment on their latest version).
+    const changed = await client.query(
+      `UPDATE ${L}."early_warning_signal" SET analyst_comment = 'revised', updated_at = updated_at + INTERVAL '1 day' WHERE updated_at >= TIMESTAMPTZ '2024-01-01' + ${rowsPerTable - keys} * INTERVAL '1 second' AND early_warning_signal_id % 10 = 0`,
+    );
+    const delta = run('2024-04-01T00:00:00Z');
+    return { copy, inserting, hashing, honest, initial, again, later, forced, delta, changed: changed.rowCount };
+  } finally {
+    for (const s of [...Object.values(schemas), floorSchema]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const f = (ms) => `${(ms / 1000).toFixed(2)} s`.padStart(8);
+const x = (ms, floor) => `${(ms / floor).toFixed(2)}x`.padStart(6);
+const goal = (ms, floor, at) => `${x(ms, floor)} ${ms <= at * floor ? 'met' : 'NOT met'} (goal <= ${at}x)`;
+function report(label, r) {
+  console.log(`${label}`);
+  console.log(`  bare copy (INSERT INTO copy SELECT * FROM landing):     ${f(r.copy)}`);
+  console.log(`  honest floor (vault's rows into tables with the same keys ${f(r.inserting)} + one md5 per landing row ${f(r.hashing)}): ${f(r.honest)}  (${x(r.honest, r.copy)} bare copy)`);
+  console.log(
+    `  initial load:                    ${f(r.initial.ms)}  ${goal(r.initial.ms, r.honest, 1.2)} of the honest floor; ${x(r.initial.ms, r.copy)} bare copy; peak RSS ${(r.initial.rss / 1048576).toFixed(0)} MiB`,
+  );
+  console.log(`  same batch, same --load-ts:      ${f(r.again.ms)}  ${goal(r.again.ms, r.copy, 1)} of the bare copy; largest insert ${r.again.inserted} rows`);
+  console.log(`  same batch, later --load-ts:     ${f(r.later.ms)}  ${x(r.later.ms, r.copy)} bare copy; largest insert ${r.later.inserted} rows`);
+  console.log(`  same batch, --no-skip-unchanged: ${f(r.forced.ms)}  ${x(r.forced.ms, r.copy)} bare copy (every load reads, hashes and compares); largest insert ${r.forced.inserted} rows`);
+  console.log(`  ${r.changed} of ${rowsPerTable} signal rows changed:  ${f(r.delta.ms)}  ${goal(r.delta.ms, r.copy, 3)} of the bare copy; largest insert ${r.delta.inserted} rows`);
 }
 
 try {
-  // Create the tables (vault run on empty landing tables), then fill the landing zone in SQL.
-  vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-01-01T00:00:00Z']);
-  const L = `"${schemas.landing}"`;
-  await client.query(`TRUNCATE ${L}."early_warning_signal", ${L}."early_warning_signal_input"`);
-  await client.query(
-    `INSERT INTO ${L}."early_warning_signal" (early_warning_signal_id, business_partner_id, signal_date, signal_type, severity_level, two_month_window_behavioural_score_average, six_month_window_behavioural_score_average, days_past_due, overdraft_utilisation_ratio, analyst_comment, updated_at) SELECT g % ${keys} + 1, (g % ${keys}) % 20000 + 1, DATE '2024-01-01' + (g / ${keys}), 'TYPE_' || (g % 7), (g % 5)::smallint, (g % 1000) / 7.0, (g % 997) / 3.0, g % 120, (g % 100) / 100.0, 'comment ' || (g / ${keys}), TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
-  );
-  await client.query(
-    `INSERT INTO ${L}."early_warning_signal_input" (early_warning_signal_input_id, customer_account_monitoring_batch_manifest_id, business_partner_id, input_source_system, balance_amount, limit_amount, missed_payment_count, received_at) SELECT g % ${keys} + 1, g % 500 + 1, (g % ${keys}) % 20000 + 1, 'SYS' || (g % 3), g % 100000 / 3.0, 100000, g % 12, TIMESTAMPTZ '2024-01-01' + g * INTERVAL '1 second' FROM generate_series(0, ${rowsPerTable - 1}) g`,
-  );
-  await client.query(`ANALYZE ${L}."early_warning_signal"; ANALYZE ${L}."early_warning_signal_input"`);
-
-  // The floor: copy the same rows with a plain INSERT ... SELECT.
-  let floor = 0;
-  for (const t of ['early_warning_signal', 'early_warning_signal_input']) {
-    await client.query(`CREATE TABLE ${L}."copy_${t}" (LIKE ${L}."${t}")`);
-    floor += await timed(`INSERT INTO ${L}."copy_${t}" SELECT * FROM ${L}."${t}"`);
-  }
-  const initial = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-02-01T00:00:00Z']);
-  const again = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-02-01T00:00:00Z']);
-  const later = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z']);
-  const forced = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-03-01T00:00:00Z', '--no-skip-unchanged']);
-  // A new batch: 1% of the signals' rows changed (a new comment on their latest version).
-  const changed = await client.query(
-    `UPDATE ${L}."early_warning_signal" SET analyst_comment = 'revised', updated_at = updated_at + INTERVAL '1 day' WHERE updated_at >= TIMESTAMPTZ '2024-01-01' + ${rowsPerTable - keys} * INTERVAL '1 second' AND early_warning_signal_id % 10 = 0`,
-  );
-  const delta = vault(['run', 'spec.yaml', '--db', url, '--load-ts', '2024-04-01T00:00:00Z']);
-  const f = (ms) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`landing rows: ${2 * rowsPerTable} (${keys} keys per table, ${rowsPerTable / keys} versions each)`);
-  console.log(`floor (INSERT INTO copy SELECT * FROM landing):       ${f(floor)}`);
-  console.log(`vault run, initial load:                              ${f(initial.ms)}  (${(initial.ms / floor).toFixed(2)}x floor, goal <= 3x), peak RSS ${(initial.rss / 1048576).toFixed(0)} MiB`);
+  const results = [['this checkout', await scenario(root, `bl${process.pid}`)]];
+  if (base !== undefined) results.push([`base checkout ${base}`, await scenario(base, `bb${process.pid}`)]);
+  for (const [label, r] of results) report(label, r);
+  if (results.length === 2) {
+    const [[, a], [, b]] = results;
+    const steps = ['initial', 'again', 'later', 'forced', 'delta'];
+    console.log(`this / base: ${steps.map((s) => `${s} ${(a[s].ms / b[s].ms).toFixed(2)}x`).join(', ')} (honest floors ${f(a.honest)} / ${f(b.honest)})`);
+  }
   console.log(
-    `vault run, same batch, same --load-ts:                ${f(again.ms)}  (${(again.ms / floor).toFixed(2)}x floor, goal <= 1x), largest insert ${again.inserted} rows, peak RSS ${(again.rss / 1048576).toFixed(0)} MiB`,
-  );
-  console.log(`vault run, same batch, later --load-ts:               ${f(later.ms)}  (${(later.ms / floor).toFixed(2)}x floor), largest insert ${later.inserted} rows`);
-  console.log(
-    `vault run, same batch, --no-skip-unchanged:           ${f(forced.ms)}  (${(forced.ms / floor).toFixed(2)}x floor: every load reads, hashes and compares), largest insert ${forced.inserted} rows`,
-  );
-  console.log(`vault run, ${changed.rowCount} of ${rowsPerTable} signal rows changed:           ${f(delta.ms)}  (${(delta.ms / floor).toFixed(2)}x floor), largest insert ${delta.inserted} rows`);
-  console.log(
-    initial.out
+    `initial load of this checkout, per entity:\n${results[0][1].initial.out
       .split('\n')
       .filter((l) => /rows? inserted/.test(l))
-      .join('\n'),
+      .join('\n')}`,
   );
 } finally {
-  for (const s of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   await client.end();
-  rmSync(work, { recursive: true, force: true });
 }

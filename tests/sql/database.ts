@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { compileSpec, type EntityKind, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, landingTables, sqlPlan } from '@vault/emitters/internal';
+import { bindParameters, EMPTY_COLUMN, landingTables, sqlPlan, type SqlLoad, type SqlStatement } from '@vault/emitters/internal';
 
 export interface TestDatabase {
   readonly kind: 'server' | 'pglite';
@@ -59,6 +59,15 @@ export function inSchemas<M extends { readonly schemas: object }>(model: M, pref
   return { ...model, schemas: { landing: `${prefix}_landing`, rawVault: `${prefix}_raw`, businessVault: `${prefix}_bv`, accessLayer: `${prefix}_al` } };
 }
 
+/**
+ * The statements of `load` as `vault run` chooses them: its bulk form when `empty` says the
+ * table (and its register) hold nothing yet, else the general form.
+ */
+export async function chosenStatements(query: (sql: string) => Promise<{ rows: ReadonlyArray<Record<string, unknown>> }>, load: SqlLoad): Promise<ReadonlyArray<SqlStatement>> {
+  if (load.bulk === undefined) return load.statements;
+  return Number((await query(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN]) === 1 ? load.bulk.statements : load.statements;
+}
+
 /** The database of one test file: open from its `beforeAll` to its `afterAll`. */
 export interface FileDatabase extends Omit<TestDatabase, 'close'> {
   /** A schema prefix no other call in this run returns: `<prefix>_<tag><n>`. */
@@ -89,7 +98,7 @@ export function fileDatabase(): FileDatabase {
   const runLoads = async (model: VaultModel, loadTs: string, only?: EntityKind): Promise<void> => {
     for (const l of sqlPlan(model).loads) {
       if (only !== undefined && l.kind !== only) continue;
-      for (const st of l.statements) await query(st.sql, bindParameters(st, { load_ts: loadTs }));
+      for (const st of await chosenStatements(query, l)) await query(st.sql, bindParameters(st, { load_ts: loadTs }));
     }
   };
   beforeAll(async () => {

@@ -41,8 +41,10 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     });
     expect(parsed.stmts).toHaveLength(1);
   }
-  // vault run's ledger queries and --replace-views (not part of the files).
+  // vault run's ledger queries, bulk forms and --replace-views (not part of the files).
+  const bulk = plan.loads.flatMap((l) => (l.bulk === undefined ? [] : [l.bulk.empty, ...l.bulk.statements]));
   const ledger = [
+    ...bulk,
     plan.ledger.select,
     plan.ledger.record,
     plan.ledger.storage,
@@ -137,11 +139,14 @@ describe('specs/ews.yaml', () => {
     expect(new Set(kinds)).toEqual(new Set(order.filter((k) => k !== 'link_satellite')));
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     for (const l of sqlPlan(model).loads) {
+      // Every load begins with its transaction's one setting, and has statements after it.
+      expect(l.statements.map((s) => s.sql.startsWith('SET LOCAL ')).indexOf(true)).toBe(0);
+      expect(l.statements.filter((s) => s.sql.startsWith('SET LOCAL ')).map((s) => s.sql)).toEqual(['SET LOCAL jit = off']);
+      expect(l.statements.length).toBeGreaterThan(1);
       for (const s of l.statements) {
         // The declared parameter is the one the text uses: vault run binds by the declaration. A
-        // setting for the load's transaction (a PIT's) uses none and declares none.
+        // setting for the load's transaction uses none and declares none.
         if (s.sql.startsWith('SET LOCAL ')) {
-          expect(l.kind).toBe('pit');
           expect(s.sql).not.toContain('$1');
           expect(s.parameters).toEqual([]);
         } else {
@@ -221,7 +226,8 @@ describe('a multi-active satellite with a delta order', () => {
       current_view: 'business_vault.msat_partner_phones_current',
     });
     const load = sqlPlan(model).loads.find((l) => l.kind === 'multi_active_satellite')!;
-    expect(load.statements.map((s) => s.sql.split('\n').find((l) => l.startsWith('INSERT INTO')))).toEqual([
+    expect(load.statements.map((s) => s.sql.split('\n').find((l) => l.startsWith('INSERT INTO') || l.startsWith('SET LOCAL')))).toEqual([
+      'SET LOCAL jit = off',
       expect.stringContaining('"raw_vault"."msat_partner_phones"'),
       expect.stringContaining('"raw_vault"."seen_msat_partner_phones"'),
     ]);

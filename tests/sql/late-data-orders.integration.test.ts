@@ -13,7 +13,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, landingTables, quoteIdent, sqlManifestBlock, sqlPlan } from '@vault/emitters/internal';
-import { dropSchemas, fileDatabase } from './database.js';
+import { chosenStatements, dropSchemas, fileDatabase } from './database.js';
 import { batchesArb, deliverInOrder, lateDataModel, scenarioTests, scenarios } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
 
@@ -113,7 +113,7 @@ async function deliver(s: Setup, rows: ReadonlyArray<Row>, ts: string): Promise<
   for (const x of rows) await db.query(`INSERT INTO ${landing} (item, price, day) VALUES ($1, $2, $3)`, [x.item, x.price, x.day]);
   for (const l of sqlPlan(s.model).loads) {
     await db.query('BEGIN');
-    for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
+    for (const st of await chosenStatements(db.query, l)) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
     await db.query('COMMIT');
   }
 }

@@ -54,7 +54,9 @@ describe('bindParameters', () => {
   const plan = sqlPlan(sampleModel);
 
   it('binds a load statement to the batch load timestamp', () => {
-    const load = plan.loads[0]!.statements[0]!;
+    // [0] is the load's setting for its transaction, which takes no parameter.
+    expect(bindParameters(plan.loads[0]!.statements[0]!, { load_ts: '2024-05-01T00:00:00Z' })).toBeUndefined();
+    const load = plan.loads[0]!.statements[1]!;
     expect(bindParameters(load, { load_ts: '2024-05-01T00:00:00Z', signature: 'unused' })).toEqual(['2024-05-01T00:00:00Z']);
   });
 

@@ -5,7 +5,7 @@
  * On Spark (no transactions) each load's statements run one after the other, one INSERT per
  * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
  */
-import { DUPLICATES_TABLE_NAME, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
+import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
@@ -68,6 +68,23 @@ async function countedInserts(q: Queryable, engine: Engine, table: SqlTable, run
   return (await count()) - before;
 }
 
+/**
+ * A load that grew its table this much is followed by `ANALYZE` of the table (PostgreSQL): at
+ * least `rows` rows, and at least `share` of the rows the planner's statistics counted before
+ * (none when never analysed). The loads after it in the run (a PIT reading satellites) and the
+ * queries after the run are then planned for the table's new size, not for the empty table
+ * autovacuum may not have analysed yet (its own threshold is 10% of the rows plus 50, later).
+ */
+export const ANALYZE_AFTER = { rows: 1000, share: 0.2 } as const;
+
+/** The planner's row count of `table` (PostgreSQL's `pg_class.reltuples`; negative or 0 when never analysed). */
+async function estimatedRows(q: Queryable, engine: Engine, table: SqlTable): Promise<number> {
+  const r = await q.query<{ n: number | string | null }>('SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)', [
+    `${engine.dialect.quoteIdent(table.schema)}.${engine.dialect.quoteIdent(table.name)}`,
+  ]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions): Promise<Outcome> {
   const t0 = Date.now();
   const countsRows = db.kind === 'spark';
@@ -75,14 +92,18 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     const signature = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && load.datedByLoad === undefined && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
+    const before = countsRows ? 0 : Math.max(0, await estimatedRows(db, engine, load.target));
     const [rows, missingKeys, duplicates, routed, keyed] = await db.transaction(async (tx: Queryable) => {
       // In the load's transaction: the counts describe the landing rows the load reads. A batch
       // a `reject` refuses is refused here too (rolled back), should it have changed since the check before the loads.
       const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
       if (load.duplicates?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, load.duplicates, dup));
       let n = 0;
+      // A first load of a history (its table empty) takes the bulk form: no look-ups into what is stored.
+      const bulk = load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
+      const statements = bulk ? load.bulk!.statements : load.statements;
       const runAll = async (): Promise<void> => {
-        for (const s of load.statements) {
+        for (const s of statements) {
           const r = await runStatement(tx, engine, s, o.loadTs);
           // Rows inserted into the entity's table, not into a satellite's register.
           if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
@@ -103,6 +124,13 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       const keyedRows = load.keyedRows === undefined ? undefined : await tx.query<Record<string, number | string>>(load.keyedRows.sql);
       return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0), dup, moved, keyedRows === undefined ? undefined : Number(keyedRows.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0)] as const;
     });
+    // Outside the load's transaction: the statistics of what it committed (the owner's right; else PostgreSQL warns and skips).
+    if (!countsRows && rows >= ANALYZE_AFTER.rows && rows >= ANALYZE_AFTER.share * before) {
+      // Committed already: a failed ANALYZE (a lock not granted) leaves the load loaded, with the statistics autovacuum keeps.
+      await db.query(`ANALYZE ${engine.dialect.quoteIdent(load.target.schema)}.${engine.dialect.quoteIdent(load.target.name)}`).catch((e: unknown) => {
+        if (!isServerError(e)) throw e;
+      });
+    }
     return { kind: 'loaded', rows, missingKeys, duplicates, routed, emptyFullBatch: keyed === 0, ms: Date.now() - t0 };
   } catch (e) {
     if (e instanceof DuplicatesRejected) return { kind: 'failed', error: e.message };

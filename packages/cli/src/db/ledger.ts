@@ -61,7 +61,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       // The statements' text, as ledgers written before statements carried their kind had it.
       // An error table's insert counts as a load statement: choosing duplicates: error_table loads again.
       const route = load.duplicates?.route === undefined ? [] : [load.duplicates.route.sql];
-      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql), ...route];
+      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql), ...(load.bulk?.statements ?? []).map((s) => s.sql), ...route];
       for (const t of load.sources) {
         const f = await fingerprint(t, q);
         if (f === undefined) return undefined;

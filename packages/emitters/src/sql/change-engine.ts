@@ -32,6 +32,7 @@
  */
 import { METADATA_COLUMNS, type ColumnType } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
+import { changeBulk, type ChangeBulk } from './change-bulk.js';
 import type { CodeWriter } from '../writer.js';
 import type { SqlContext } from './context.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
@@ -85,10 +86,14 @@ export interface ChangeHistory extends StateHistory {
   readonly oneState?: (w: CodeWriter, from: string, columns: { readonly key: string; readonly hashdiff: string; readonly delta: string }) => string | undefined;
 }
 
-/** A history's load: the statement that loads its table and, with a delta order, the one that then fills its register. */
+/**
+ * A history's load: the statement that loads its table and, with a delta order, the one that then
+ * fills its register; and its bulk form for empty tables (change-bulk.ts), where the engine has one.
+ */
 export interface ChangeLoad {
   readonly load: Statement;
   readonly register: Statement | undefined;
+  readonly bulk?: ChangeBulk | undefined;
 }
 
 export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
@@ -143,7 +148,7 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
       w.line(`FROM ${q(WORK.timed)} AS ${q('c')}`);
       insertIfNewLoad(ctx, w, h);
     });
-    return { load, register: undefined };
+    return { load, register: undefined, bulk: changeBulk(ctx, h, candidates, columns) };
   }
   const load = statement((w) => {
     candidates(w);
@@ -170,7 +175,7 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     joinFirstStored(ctx, w, h, 'p', 'n', `${c(firstKey)} IS NULL`);
     w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
   });
-  return { load, register: registerStates(ctx, h, candidates) };
+  return { load, register: registerStates(ctx, h, candidates), bulk: changeBulk(ctx, h, candidates, columns) };
 }
 
 /** Change order: delta order NULLS LAST (with one), the rank's term (with one), the compared value. */

@@ -4,7 +4,7 @@
  * `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
+import type { EffectivitySatellite, EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
@@ -19,6 +19,7 @@ import { snapshotControlLoad } from './snapshot-control.js';
 import { pitLoad, pitReads } from './pit.js';
 import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
+import type { ChangeBulk } from './change-bulk.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
@@ -93,6 +94,12 @@ export interface SqlLoad {
    * control that ends `today`, a point-in-time table): `vault run` never skips it as unchanged.
    */
   readonly datedByLoad?: true;
+  /**
+   * The bulk form of a history's load (sql/change-bulk.ts), for `vault run` to run instead of
+   * `statements` when `empty` (kind `count`, one row with column `n`), run first in the load's
+   * transaction, gives 1: the table holds no row but its ghost record, the register none.
+   */
+  readonly bulk?: { readonly empty: SqlStatement; readonly statements: ReadonlyArray<SqlStatement> };
 }
 
 /** What `vault run` does about a satellite's duplicate keys. */
@@ -148,9 +155,13 @@ function errorTable(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   return routed ? [sqlStatement('table', duplicatesTableStatement(ctx))] : [];
 }
 
-/** A satellite's, multi-active satellite's or reference table's load, then (with a delta order) the statement that fills its register. */
-function historyStatements(ctx: SqlContext, e: Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable, { load, register }: ChangeLoad): EntityLoad['statements'] {
-  return register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }];
+/** A satellite's, effectivity satellite's, multi-active satellite's or reference table's load, then (with a delta order) the statement that fills its register; and its bulk form. */
+function historyLoad(
+  ctx: SqlContext,
+  e: Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable,
+  { load, register, bulk }: ChangeLoad,
+): Pick<EntityLoad, 'statements' | 'bulk'> {
+  return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], bulk };
 }
 
 /** Landing tables an entity's load reads, each once, in the model's order. */
@@ -168,10 +179,11 @@ interface EntityLoad {
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
   readonly keyedRows?: Statement | undefined;
   readonly datedByLoad?: true;
+  readonly bulk?: ChangeBulk | undefined;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
-  statements: historyStatements(ctx, s, satelliteLoad(ctx, s)),
+  ...historyLoad(ctx, s, satelliteLoad(ctx, s)),
   reads: landingReads(ctx, [s.source.table]),
   duplicates: { count: satelliteDuplicates(ctx, s), route: duplicatePolicy(s).kind === 'error_table' ? routeDuplicates(ctx, s) : undefined },
 });
@@ -204,17 +216,14 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   satellite: satelliteLoads,
   link_satellite: satelliteLoads,
-  effectivity_satellite: (e, ctx) => {
-    const { load, register } = effectivitySatelliteLoad(ctx, e);
-    return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], reads: landingReads(ctx, [e.source.table]) };
-  },
+  effectivity_satellite: (e, ctx) => ({ ...historyLoad(ctx, e, effectivitySatelliteLoad(ctx, e)), reads: landingReads(ctx, [e.source.table]) }),
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
-  pit: (p, ctx) => ({ statements: [...ctx.dialect.wholeTableLoadSettings.map((setting) => ({ setting })), ...pitLoad(ctx, p)], reads: pitReads(ctx, p), datedByLoad: true }),
+  pit: (p, ctx) => ({ statements: pitLoad(ctx, p), reads: pitReads(ctx, p), datedByLoad: true }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
   bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
-  multi_active_satellite: (s, ctx) => ({ statements: historyStatements(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
+  multi_active_satellite: (s, ctx) => ({ ...historyLoad(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);
     const registered = statusRegisterTable(ctx, s);
@@ -224,7 +233,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
       keyedRows: statusKeyedRows(ctx, s),
     };
   },
-  reference_table: (r, ctx) => ({ statements: historyStatements(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
+  reference_table: (r, ctx) => ({ ...historyLoad(ctx, r, referenceTableLoad(ctx, r)), reads: landingReads(ctx, [r.source.table]) }),
   business_hub: notLoaded,
   business_link: notLoaded,
   business_satellite: notLoaded,
@@ -248,8 +257,11 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
   return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
       const target = entityTable(ctx, e.kind, e.name);
-      const load = dispatch(e, LOADS, ctx);
-      if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
+      const entityLoad = dispatch(e, LOADS, ctx);
+      if (entityLoad === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
+      // Every load begins with the dialect's settings for its transaction (a load with nothing to do has none).
+      const settings = ctx.dialect.loadSettings.map((setting) => sqlStatement('load', setting, { entity: e }));
+      const load: EntityLoad = entityLoad.statements.length === 0 ? entityLoad : { ...entityLoad, statements: [...settings.map((s) => ({ setting: s.sql })), ...entityLoad.statements] };
       return {
         entity: e.name,
         kind: e.kind,
@@ -269,6 +281,14 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
         ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
+        ...(load.bulk === undefined
+          ? {}
+          : {
+              bulk: {
+                empty: sqlStatement('count', load.bulk.empty, { entity: e }),
+                statements: [...settings, sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })],
+              },
+            }),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
       };
     }),

@@ -15,6 +15,7 @@ export { GHOST_RECORD_SOURCE } from './ddl.js';
 export { LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';
 export { MISSING_KEYS_COLUMN } from './load.js';
+export { EMPTY_COLUMN } from './change-bulk.js';
 export { DUPLICATES_COLUMNS, DUPLICATES_TABLE_NAME, duplicatesLiteral, duplicatesTable } from './duplicates.js';
 export { sqlContext, type SqlContext } from './context.js';
 export {

@@ -34,6 +34,9 @@ export const WORK = {
   grouped: '$grouped',
   previous: '$previous',
   firstLoad: '$first_load',
+  bulk: '$bulk',
+  isNew: '$is_new',
+  registered: '$registered',
 } as const;
 
 /** The alias of the landing table in a staging query. */

@@ -73,6 +73,7 @@ export const postgresDialect: Dialect = {
     proceduralBlocks: true,
     extensions: true,
     correlatedJoinConditions: true,
+    writableCtes: true,
     exactDivision: true,
     keyConstraints: true,
   },
@@ -116,7 +117,7 @@ export const postgresDialect: Dialect = {
   ledger: ledgerStatements,
   dates,
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
-  wholeTableLoadSettings: ['SET LOCAL jit = off'],
+  loadSettings: ['SET LOCAL jit = off'],
   tableStorage: '',
   // OFFSET 0 keeps the subquery a probe of the key per pointer (joined, the planner would hash the whole table).
   keyLookup: (q) => `CROSS JOIN LATERAL (SELECT ${q.columns.join(', ')} FROM ${q.table} WHERE ${q.key.map((k) => `${k.column} = ${k.equals}`).join(' AND ')} OFFSET 0) AS ${q.alias}`,

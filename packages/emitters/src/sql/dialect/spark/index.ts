@@ -64,6 +64,7 @@ export const sparkDialect: Dialect = {
     proceduralBlocks: false,
     extensions: false,
     correlatedJoinConditions: false,
+    writableCtes: false,
     // DECIMAL division keeps max(6, s1 + p2 + 1) decimals, PostgreSQL at least 16 significant digits.
     exactDivision: false,
     keyConstraints: false,
@@ -112,7 +113,7 @@ export const sparkDialect: Dialect = {
   },
   ledger: ledgerStatements,
   dates,
-  wholeTableLoadSettings: [],
+  loadSettings: [],
   // Parquet: what every Spark reads and writes with nothing to fetch (Delta needs its jars; docs/spark.md).
   tableStorage: 'USING PARQUET',
   keyLookup: keyLookupByJoin,
