@@ -138,7 +138,7 @@ describe('writeOutput under faults', () => {
     const { dir } = await setUp();
     const before = stats(dir);
     const r = await writeOutput(dir, NEW, NEW.length);
-    expect(r).toMatchObject({ written: 4, removed: 2 }); // registry.py, manifest.json, business_vault/hub.py, the ledger; raw_vault/dropped.py, old_layer/gone.py
+    expect(r).toMatchObject({ written: 3, removed: 2 }); // registry.py, manifest.json, business_vault/hub.py (and the ledger); raw_vault/dropped.py, old_layer/gone.py
     const after = stats(dir);
     const same = Object.keys(after).filter((p) => after[p] === before[p]);
     expect(same.sort()).toEqual(['link', 'notes.md', 'raw_vault/custom.py', 'raw_vault/hub.py']);

@@ -99,7 +99,7 @@ export interface WriteOptions {
   readonly beforeStep?: StepHook;
 }
 
-/** What a write did: every produced file's fingerprint, and how many files it wrote or removed. */
+/** What a write did: every produced file's fingerprint, and how many generated files it wrote (the ledger aside) or removed. */
 export interface WriteResult {
   readonly files: ReadonlyMap<string, Fingerprint>;
   readonly written: number;
@@ -134,10 +134,15 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
       const fp = plan.fingerprints.get(target)!;
       plan.fingerprints.set(target, fingerprint(fp.hash, lstatSync(join(dir, target))));
     }
-    return { files: plan.fingerprints, written: plan.journal.renames.length, removed: plan.journal.removes.length };
+    return { files: plan.fingerprints, written: plan.journal.renames.filter(([, target]) => target !== LEDGER).length, removed: plan.journal.removes.length };
   } finally {
     unlock();
   }
+}
+
+/** The summary line of a write: `generated/ews: 66 files (3 written, 1 removed)`. */
+export function writeSummary(dir: string, total: number, result: WriteResult): string {
+  return `${dir}: ${total} files (${result.written} written, ${result.removed} removed)`;
 }
 
 interface Plan {
