@@ -233,6 +233,40 @@ describe('writeOutput under faults', () => {
     expect(seen.next).toBeGreaterThan(0);
   });
 
+  it('a new output folder is built beside and renamed into place: a failure or a kill at any step leaves none, or all of it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vault-fresh-'));
+    const dir = join(root, 'generated', 'm');
+    const seen: OutputStep[] = [];
+    await writeOutput(dir, NEW, NEW.length, { beforeStep: (s) => void seen.push(s) });
+    expect(seen.filter((s) => s.op === 'rename')).toHaveLength(1);
+    const expected = { ...contents(NEW), '.vault-files': ledger(NEW) };
+    for (let n = 1; n <= seen.length; n++) {
+      rmSync(join(root, 'generated'), { recursive: true, force: true });
+      const failing = writeOutput(dir, NEW, NEW.length, {
+        beforeStep: (s) => {
+          if (s.n === n) throw injected(s);
+        },
+      });
+      if (seen[n - 1]!.op === 'unlock') {
+        // Written; a lock that cannot be removed is taken over by the next write.
+        await failing;
+        expect(snapshot(dir)).toEqual(expected);
+      } else {
+        await expect(failing, `step ${n}`).rejects.toThrow(/no space left on the device/);
+        expect(existsSync(dir), `step ${n}`).toBe(false);
+        expect(existsSync(join(root, 'generated')) ? besideOutput(root).filter((name) => name !== 'm.vault-lock') : [], `step ${n}`).toEqual([]);
+      }
+      rmSync(join(root, 'generated'), { recursive: true, force: true });
+      const filesPath = join(root, 'files.json');
+      writeFileSync(filesPath, JSON.stringify(NEW.map((f) => ({ path: f.path, content: contents([f])[f.path] }))));
+      spawnSync(process.execPath, [CHILD, dir, String(n), filesPath], { encoding: 'utf8' });
+      expect([undefined, expected], `killed at step ${n}`).toContainEqual(snapshot(dir));
+      await writeOutput(dir, NEW, NEW.length);
+      expect(snapshot(dir)).toEqual(expected);
+      expect(besideOutput(root)).toEqual(['m']);
+    }
+  });
+
   it("a user's file changed or added while the compile runs is kept", async () => {
     const { dir } = await setUp();
     await writeOutput(dir, NEW, NEW.length, {

@@ -12,7 +12,7 @@
  *   committed journal, which the next write finishes.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { byCodeUnit } from '@vault/core/internal';
 import { EnvironmentError } from './exit.js';
@@ -119,6 +119,7 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
     for (const line of repairLeftovers(dir, steps)) note(line);
     for (const line of finishStoppedWrite(dir, steps)) note(line);
     const contents = inspectOutput(dir);
+    if (!contents.exists) return writeFresh(dir, files, total, steps, options);
     for (const line of removeUncommitted(dir, contents.temps, steps)) note(line);
     const plan = prepare(dir, contents, files, total, steps, options);
     if (plan.journal.renames.length + plan.journal.removes.length === 0) return { files: plan.fingerprints, written: 0, removed: 0 };
@@ -143,6 +144,61 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
 /** The summary line of a write: `generated/ews: 66 files (3 written, 1 removed)`. */
 export function writeSummary(dir: string, total: number, result: WriteResult): string {
   return `${dir}: ${total} files (${result.written} written, ${result.removed} removed)`;
+}
+
+/**
+ * A folder that does not exist yet is built whole beside it (`DIR.vault-tmp-PID`, which the next
+ * write removes if this one is stopped) and renamed into place: one rename instead of one per file.
+ */
+function writeFresh(dir: string, files: Iterable<OutputFile>, total: number, steps: Steps, options: WriteOptions): WriteResult {
+  const staging = `${dir}.vault-tmp-${process.pid}`;
+  const made = new Set<string>([staging]);
+  const fingerprints = new Map<string, Fingerprint>();
+  const put = (path: string, write: (fd: number) => string): void => {
+    const to = join(staging, path);
+    const parent = dirname(to);
+    if (!made.has(parent)) {
+      steps.run('mkdir', parent, () => mkdirSync(parent, { recursive: true })); // inside our own staging folder
+      made.add(parent);
+    }
+    steps.run('write', to, () => {
+      const fd = openSync(to, 'w');
+      try {
+        const hash = write(fd);
+        // Renaming the folder later changes neither the files' inodes nor their times.
+        if (path !== LEDGER) fingerprints.set(path, fingerprint(hash, fstatSync(fd)));
+      } finally {
+        closeSync(fd);
+      }
+    });
+  };
+  try {
+    steps.run('mkdir', staging, () => mkdirSync(staging));
+    let done = 0;
+    for (const f of files) {
+      if (options.progress && ++done % 1000 === 0) options.progress(done, total);
+      const content = rendered(f);
+      put(f.path, (fd) => {
+        if (typeof content === 'string') {
+          writeSync(fd, content);
+          return contentHash(content);
+        }
+        const hash = createHash('sha256');
+        for (const piece of content) {
+          hash.update(piece);
+          writeSync(fd, piece);
+        }
+        return hash.digest('base64url');
+      });
+    }
+    const ledger = `${[...fingerprints.keys()].sort().join('\n')}\n`;
+    put(LEDGER, (fd) => (writeSync(fd, ledger), ''));
+    steps.run('rename', dir, () => renameSync(staging, dir));
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw environmentError(e, `cannot write the new output of ${dir} in ${staging}`, `${dir} was not changed`);
+  }
+  return { files: fingerprints, written: fingerprints.size, removed: 0 };
 }
 
 interface Plan {
@@ -172,7 +228,6 @@ function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFi
     for (const t of temps) if (existsSync(t)) unlinkSync(t);
     for (const f of [...newFolders].reverse()) if (existsSync(f)) rmdirSync(f);
     if (existsSync(join(dir, NEW_FOLDERS))) unlinkSync(join(dir, NEW_FOLDERS));
-    if (!contents.exists) rmdirSync(dir);
   };
   /** A real folder at `rel` (made, and listed first, when missing); a link or file there is refused. */
   const folder = (rel: string): void => {
@@ -198,8 +253,6 @@ function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFi
     fingerprints.set(path, { hash, size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 });
   };
   try {
-    // A new output folder is not listed anywhere: one left empty by a stopped write is harmless.
-    if (!contents.exists) steps.run('mkdir', dir, () => mkdirSync(dir));
     let done = 0;
     for (const f of files) {
       if (options.progress && ++done % 1000 === 0) options.progress(done, total);
