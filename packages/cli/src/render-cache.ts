@@ -130,7 +130,13 @@ export class RenderCache {
     ) {
       this.used.set(key, hit);
       let render: ReturnType<EntityUnit['render']> | undefined;
-      return hit.files.map(([path, hash], i) => ({ path, hash, content: () => (render ??= unit.render()).files[i]!.content }));
+      const content = (path: string): string => {
+        render ??= unit.render();
+        const file = render.files.find((f) => f.path === path);
+        if (file === undefined) throw new Error(`vault: the render of ${path} did not produce it`);
+        return file.content;
+      };
+      return hit.files.map(([path, hash]) => ({ path, hash, content: () => content(path) }));
     }
     const r = unit.render();
     this.rendered.push({ key, paths: unit.paths, recordSources: r.recordSources });
