@@ -171,7 +171,8 @@ export function inspectOutput(dir: string): OutputContents {
       if (special !== undefined) {
         throw new EnvironmentError(`${p} is ${special}; vault keeps only files, folders and symbolic links in its output folder: move it elsewhere; nothing was written`);
       }
-      if (entry.isFile() && isTempName(entry.name)) temps.push(r);
+      // Whatever its kind: a link there must not be written through by the next temporary file.
+      if (isTempName(entry.name)) temps.push(r);
     }
   };
   walk(dir, '');

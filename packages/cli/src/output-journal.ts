@@ -41,7 +41,7 @@ export function commitJournal(dir: string, journal: Journal, steps: Steps): void
   const path = join(dir, JOURNAL);
   const temp = tempPath(path);
   try {
-    steps.run('write', temp, () => writeFileSync(temp, `${JSON.stringify(journal)}\n`));
+    steps.run('write', temp, () => writeFileSync(temp, `${JSON.stringify(journal)}\n`, { flag: 'wx' }));
     steps.run('rename', path, () => renameSync(temp, path));
   } catch (e) {
     rmSync(temp, { force: true });

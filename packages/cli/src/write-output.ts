@@ -274,7 +274,7 @@ function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFi
       if (typeof content === 'string') {
         const hash = contentHash(content);
         if (unchanged(hash, Buffer.byteLength(content))) fingerprints.set(f.path, fingerprint(hash, st!));
-        else stage(f.path, hash, (temp) => writeFileSync(temp, content));
+        else stage(f.path, hash, (temp) => writeFileSync(temp, content, { flag: 'wx' }));
         continue;
       }
       const pieces = collect(content, tempPath(target), steps, () => temps.push(tempPath(target)));
@@ -287,7 +287,7 @@ function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFi
       } else if (pieces.spilled) {
         renames.push([tempPath(f.path), f.path]);
         fingerprints.set(f.path, { hash: pieces.hash, size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 });
-      } else stage(f.path, pieces.hash, (temp) => writeFileSync(temp, pieces.held.join('')));
+      } else stage(f.path, pieces.hash, (temp) => writeFileSync(temp, pieces.held.join(''), { flag: 'wx' }));
     }
     const removes = [...contents.generated].filter((p) => !fingerprints.has(p) && lstatSync(join(dir, p), { throwIfNoEntry: false })?.isDirectory() === false).sort();
     const ledger = `${[...fingerprints.keys()].sort().join('\n')}\n`;
@@ -296,7 +296,7 @@ function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFi
     if (!(ledgerSt?.isFile() === true && readFileSync(ledgerPath, 'utf8') === ledger)) {
       const temp = tempPath(ledgerPath);
       temps.push(temp);
-      steps.run('write', temp, () => writeFileSync(temp, ledger));
+      steps.run('write', temp, () => writeFileSync(temp, ledger, { flag: 'wx' }));
       renames.push([tempPath(LEDGER), LEDGER]);
     }
     return { journal: { renames, removes }, fingerprints, discard };
@@ -338,7 +338,7 @@ function collect(content: Iterable<string>, temp: string, steps: Steps, opened: 
       held.push(piece);
       heldBytes += bytes;
       if (heldBytes > HELD_BYTES) {
-        const out = steps.run('write', temp, () => openSync(temp, 'w'));
+        const out = steps.run('write', temp, () => openSync(temp, 'wx'));
         fd = out;
         opened();
         for (const h of held) writeSync(out, h);
