@@ -22,7 +22,7 @@ describe('vault docs', () => {
     const dir = workspace();
     const r = runVault(['docs', 'specs/ews.yaml'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('wrote 5 files to docs-out/ews');
+    expect(r.stderr).toContain('docs-out/ews: 5 files (5 written, 0 removed)');
     expect(readdirSync(join(dir, 'docs-out/ews')).sort()).toEqual(DOCS);
     for (const f of ['README.md', 'lineage.dot', 'raw_vault_er.dot']) {
       expect(readFileSync(join(dir, 'docs-out/ews', f), 'utf8')).toBe(readFileSync(join(ROOT, 'tests/golden/docs/ews', f), 'utf8'));

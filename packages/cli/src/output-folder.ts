@@ -1,22 +1,20 @@
 /**
  * The output folder before a write: its parent made (one folder at a time), a lock so that two
- * vaults never swap the same folder, what a stopped write left beside it repaired, and what it
- * holds inspected, so that everything the write needs is known to be possible before anything
- * changes.
+ * vaults never write the same folder, what an older vault's stopped write left beside it
+ * repaired, and what it holds inspected, so that everything the write needs is known to be
+ * possible before anything changes.
  */
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, fsReason } from '@vault/dsl/internal';
 import { EnvironmentError } from './exit.js';
+import { isTempName } from './output-journal.js';
 import { environmentError, type Steps } from './output-steps.js';
 import { LockChangeError, takePidLock, type PidLock } from './pid-lock.js';
 
 /** Lists the files a compile generated, one relative path a line; what is not listed is the user's. */
 export const LEDGER = '.vault-files';
 
-/** Where a write builds the new output and where it puts the previous one, beside `dir`. */
-export const stagingPath = (dir: string): string => `${dir}.vault-tmp-${process.pid}`;
-export const retiredPath = (dir: string): string => `${dir}.vault-old-${process.pid}`;
 const lockPath = (dir: string): string => `${dir}.vault-lock`;
 
 /**
@@ -48,7 +46,7 @@ export function ensureParent(dir: string, steps: Steps): void {
       throw new EnvironmentError(`cannot create the folder ${m}: ${why}; nothing was written`);
     }
   }
-  writable(dirname(dir), `cannot write to ${dirname(dir)}, where vault builds the new output of ${dir} beside it`);
+  writable(dirname(dir), `cannot write to ${dirname(dir)}, where vault keeps the lock of ${dir} while it writes`);
 }
 
 /**
@@ -83,9 +81,10 @@ export function lockOutput(dir: string, steps: Steps): () => void {
 }
 
 /**
- * Repairs what a stopped write left beside `dir` (the lock is held, so no write is running):
- * when `dir` is missing (stopped between its two renames) the previous output is put back; every
- * other leftover staging or previous folder is removed. Returns lines for the user.
+ * Repairs what a stopped write of an older vault, which built the output beside `dir` and swapped
+ * it in, left there (the lock is held, so no write is running): when `dir` is missing (stopped
+ * between its two renames) the previous output is put back; every other leftover staging or
+ * previous folder is removed. Returns lines for the user.
  */
 export function repairLeftovers(dir: string, steps: Steps): string[] {
   const parent = dirname(dir);
@@ -124,22 +123,12 @@ export function repairLeftovers(dir: string, steps: Steps): string[] {
 
 const mtime = (p: string): number => lstatSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 
-/** A file or symbolic link in the output folder that vault did not generate: carried over. */
-export interface UserEntry {
-  readonly path: string;
-  readonly kind: 'file' | 'symlink';
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly atimeMs: number;
-}
-
 export interface OutputContents {
   readonly exists: boolean;
   /** The previous compile's ledger. */
   readonly generated: ReadonlySet<string>;
-  readonly user: ReadonlyArray<UserEntry>;
-  /** Empty folders (the user's: vault never writes one), relative. */
-  readonly emptyFolders: ReadonlyArray<string>;
+  /** Temporary files a write stopped before its commit left (`output-journal.ts`), relative. */
+  readonly temps: ReadonlyArray<string>;
 }
 
 function specialKind(e: Dirent): string | undefined {
@@ -148,30 +137,29 @@ function specialKind(e: Dirent): string | undefined {
 
 /**
  * Lists `dir` and checks that the write can go through: `dir` is a real folder (not a link or a
- * file), every folder in it can be written (the previous output is removed from them), every file to carry over can be read, and nothing in it is a pipe, socket or device.
+ * file), every folder in it can be written (vault writes and removes its files there), and
+ * nothing in it is a pipe, socket or device. Files of the user's are never read or changed.
  */
 export function inspectOutput(dir: string): OutputContents {
-  const none: OutputContents = { exists: false, generated: new Set(), user: [], emptyFolders: [] };
+  const none: OutputContents = { exists: false, generated: new Set(), temps: [] };
   const top = lstatSync(dir, { throwIfNoEntry: false });
   if (top === undefined) return none;
   if (top.isSymbolicLink()) {
     throw new EnvironmentError(
-      `${dir} is a symbolic link; vault replaces its output folder as a whole and does not write through links: remove the link, or pass the folder above its target as --out; nothing was written`,
+      `${dir} is a symbolic link; vault writes its output folder itself and does not write through links: remove the link, or pass the folder above its target as --out; nothing was written`,
     );
   }
   if (!top.isDirectory()) throw new EnvironmentError(`${dir} is a file, not a folder; move it, or write elsewhere with --out; nothing was written`);
   const generated = readLedger(dir);
-  const user: UserEntry[] = [];
-  const emptyFolders: string[] = [];
+  const temps: string[] = [];
   const walk = (abs: string, rel: string): void => {
-    writable(abs, `cannot write to ${abs}, from which vault must remove the files it generated`);
+    writable(abs, `cannot write to ${abs}, where vault writes and removes the files it generates`);
     let entries;
     try {
       entries = readdirSync(abs, { withFileTypes: true });
     } catch (e) {
       throw environmentError(e, `cannot list ${abs}`, 'nothing was written');
     }
-    if (entries.length === 0 && rel !== '') emptyFolders.push(rel);
     for (const entry of entries) {
       const r = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const p = join(abs, entry.name);
@@ -183,14 +171,12 @@ export function inspectOutput(dir: string): OutputContents {
       if (special !== undefined) {
         throw new EnvironmentError(`${p} is ${special}; vault keeps only files, folders and symbolic links in its output folder: move it elsewhere; nothing was written`);
       }
-      if (generated.has(r) || r === LEDGER) continue;
-      const st = lstatSync(p);
-      if (!st.isSymbolicLink()) readable(p);
-      user.push({ path: r, kind: st.isSymbolicLink() ? 'symlink' : 'file', size: st.size, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs });
+      // Whatever its kind: a link there must not be written through by the next temporary file.
+      if (isTempName(entry.name)) temps.push(r);
     }
   };
   walk(dir, '');
-  return { exists: true, generated, user, emptyFolders };
+  return { exists: true, generated, temps };
 }
 
 function writable(path: string, what: string): void {
@@ -198,14 +184,6 @@ function writable(path: string, what: string): void {
     accessSync(path, constants.W_OK | constants.X_OK);
   } catch (e) {
     throw environmentError(e, what, 'nothing was written');
-  }
-}
-
-function readable(path: string): void {
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (e) {
-    throw environmentError(e, `cannot read ${path}, a file vault did not generate, to carry it over into the new output`, 'nothing was written');
   }
 }
 

@@ -17,6 +17,7 @@ import {
   validateQueryDsl,
   validateSql,
   type EmittedFile,
+  type EntityUnit,
   type FrameworkProfile,
 } from '@vault/emitters/internal';
 import { UsageError } from './exit.js';
@@ -78,8 +79,21 @@ export async function renderTargets(model: VaultModel, targets: ReadonlySet<Targ
   return { docs: [...docs.files, ...(await renderDrawings(docs.drawings))] };
 }
 
-/** The output of a model that `targetProblems` found nothing wrong with, for these targets and this profile. */
-export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, specPath: string, profile: FrameworkProfile, rendered: RenderedTargets = { docs: [] }): PlannedOutput {
+/** Renders an entity's Query DSL files, or reuses an earlier render (`RenderCache`). */
+export type UnitFiles = (unit: EntityUnit, recordSource: (table: string) => string | undefined) => ReadonlyArray<OutputFile>;
+
+/**
+ * The output of a model that `targetProblems` found nothing wrong with, for these targets and
+ * this profile; `unitFiles` (the render cache) may skip rendering entities, never change a byte.
+ */
+export function plannedOutput(
+  model: VaultModel,
+  targets: ReadonlySet<Target>,
+  specPath: string,
+  profile: FrameworkProfile,
+  rendered: RenderedTargets = { docs: [] },
+  unitFiles: UnitFiles = (unit) => unit.render().files,
+): PlannedOutput {
   if (targets.has('docs') && rendered.docs.length === 0) throw new Error('vault: the docs target was planned before renderTargets drew it');
   const dsl = targets.has('querydsl') ? streamQueryDsl(model, { specPath, profile, validated: true }) : undefined;
   const sql = [...(targets.has('sql') ? emitSql(model, { specPath }) : []), ...(targets.has('spark') ? emitSql(model, { specPath, dir: 'spark' }, sparkDialect) : [])];
@@ -94,7 +108,10 @@ export function plannedOutput(model: VaultModel, targets: ReadonlySet<Target>, s
     paths: [...emitted, 'manifest.json'].sort(),
     files: {
       *[Symbol.iterator]() {
-        if (dsl) yield* dsl.files;
+        if (dsl) {
+          yield* dsl.modelFiles();
+          for (const unit of dsl.units) yield* unitFiles(unit, dsl.recordSource);
+        }
         yield* sql;
         yield* docs;
         yield { path: 'manifest.json', content: manifestJsonChunks(model, manifestOptions) };

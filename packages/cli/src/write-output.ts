@@ -1,81 +1,77 @@
 /**
- * Writes a model's generated files safely (docs/cli.md, "Writing the output"):
- * - everything is checked first (see output-folder.ts), then built in a staging folder beside
- *   the output folder and swapped in with two renames, so a failure leaves the previous output
- *   as it was and a stopped process leaves the previous or the new output (or, stopped between
- *   the two renames, the previous one beside it, which the next write puts back);
- * - files a previous compile generated (listed in `.vault-files`) and no longer produced are
- *   removed; files, links and empty folders vault did not generate are carried over, and a file
- *   changed or added while the compile ran is moved into the new output rather than removed;
- * - a lock keeps two writes from swapping the same folder.
+ * Writes a model's generated files safely and in place (docs/cli.md, "Writing the output"):
+ * - everything is checked first (see output-folder.ts); a lock keeps two writes apart;
+ * - only files whose bytes change are written, only generated files no longer produced (listed
+ *   in `.vault-files`) are removed; every other file keeps its inode and times, and files, links
+ *   and folders vault did not generate are never read or changed (a file or link of the user's at
+ *   a path vault now generates is replaced, never written through);
+ * - the changes go through a journal (output-journal.ts): new contents are written to temporary
+ *   files beside their targets, the journal is committed, then the renames and removals are
+ *   carried out. A failure before the commit leaves the previous output as it was; a stopped
+ *   process leaves the previous output (with temporary files the next write removes) or a
+ *   committed journal, which the next write finishes.
  */
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  utimesSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { byCodeUnit } from '@vault/core/internal';
-import { fsReason } from '@vault/dsl/internal';
-import { ensureParent, inspectOutput, LEDGER, lockOutput, readLedger, repairLeftovers, retiredPath, stagingPath, type OutputContents, type UserEntry } from './output-folder.js';
+import { EnvironmentError } from './exit.js';
+import { ensureParent, inspectOutput, LEDGER, lockOutput, readLedger, repairLeftovers, type OutputContents } from './output-folder.js';
+import { commitJournal, finishStoppedWrite, JOURNAL, NEW_FOLDERS, noteNewFolder, removeUncommitted, tempPath, type Journal } from './output-journal.js';
 import { environmentError, Steps, type StepHook } from './output-steps.js';
 
 export { LEDGER } from './output-folder.js';
 export type { OutputStep, StepHook } from './output-steps.js';
 
+/** A file's text, or its pieces in order (large files are written without being joined). */
+export type FileContent = string | Iterable<string>;
+
 export interface OutputFile {
   readonly path: string;
-  /** The text, or its pieces in order (large files are written without being joined). */
-  readonly content: string | Iterable<string>;
+  /** The content, or a function that renders it (called only when the content is needed). */
+  readonly content: FileContent | (() => FileContent);
+  /**
+   * `contentHash` of the content, when known without rendering it (the render cache): a file
+   * on disk that the previous write recorded with this hash and has not changed since is kept
+   * without rendering.
+   */
+  readonly hash?: string;
+}
+
+/** The hash the write records per file: sha-256, base64url. */
+export function contentHash(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('base64url');
+}
+
+/** What a write recorded about a file it left in place: its content's hash, and its stat to tell whether it changed since. */
+export interface Fingerprint {
+  readonly hash: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+const fingerprint = (hash: string, st: Stats): Fingerprint => ({ hash, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
+/** The file still is what `fp` recorded: same inode, size and times (a write or rename changes the change time). */
+const still = (fp: Fingerprint | undefined, st: Stats | undefined): fp is Fingerprint =>
+  fp !== undefined && st !== undefined && st.isFile() && st.ino === fp.ino && st.size === fp.size && st.mtimeMs === fp.mtimeMs && st.ctimeMs === fp.ctimeMs;
+
+function rendered(f: OutputFile): FileContent {
+  return typeof f.content === 'function' ? f.content() : f.content;
 }
 
 function text(f: OutputFile): string {
-  return typeof f.content === 'string' ? f.content : [...f.content].join('');
+  const c = rendered(f);
+  return typeof c === 'string' ? c : [...c].join('');
 }
-
-/**
- * Written one at a time, synchronously: with tens of thousands of files in one folder, parallel
- * creates contend for the folder and were 3x slower here (140,000 files: 14 s vs 42 s).
- */
-function write(path: string, f: OutputFile): void {
-  if (typeof f.content === 'string') {
-    writeFileSync(path, f.content);
-    return;
-  }
-  const fd = openSync(path, 'w');
-  try {
-    for (const chunk of f.content) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Unlinks in flight when the previous output is removed: unlike creates, parallel unlinks are
- * twice as fast as rmSync's one at a time (140,000 files: 12 s vs 24 s here).
- */
-const UNLINKS_IN_FLIGHT = 32;
 
 export interface Change {
   readonly path: string;
   readonly change: 'added' | 'changed' | 'removed';
 }
 
-/** What writing `files` to `dir` would change. */
+/** What writing `files` to `dir` would change, by reading every file (exact, whatever any cache says). */
 export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change[] {
   const previous = readLedger(dir);
   const changes: Change[] = [];
@@ -95,150 +91,262 @@ export function plannedChanges(dir: string, files: Iterable<OutputFile>): Change
 export interface WriteOptions {
   /** Called every 1,000 files, for large models. */
   readonly progress?: (done: number, total: number) => void;
-  /** Lines for the user: repairs of what a stopped write left, leftovers that could not be removed. */
+  /** Lines for the user: repairs of what a stopped write left. */
   readonly note?: (line: string) => void;
+  /** What the previous write recorded (its result): files still as recorded are compared by hash, not read. */
+  readonly known?: ReadonlyMap<string, Fingerprint>;
   /** Fault injection for tests: called before every change to the file system. */
   readonly beforeStep?: StepHook;
 }
 
+/** What a write did: every produced file's fingerprint, and how many generated files it wrote (the ledger aside) or removed. */
+export interface WriteResult {
+  readonly files: ReadonlyMap<string, Fingerprint>;
+  readonly written: number;
+  readonly removed: number;
+}
+
 /**
  * Writes `files` (`total` of them) as the new content of `dir`. Throws `EnvironmentError` (one
- * line, exit 1) when the machine refuses, with `dir` as it was; other errors are bugs.
+ * line, exit 1) when the machine refuses, saying what state it left; other errors are bugs.
  */
-export async function writeOutput(dir: string, files: Iterable<OutputFile>, total: number, options: WriteOptions = {}): Promise<void> {
+export async function writeOutput(dir: string, files: Iterable<OutputFile>, total: number, options: WriteOptions = {}): Promise<WriteResult> {
   const steps = new Steps(options.beforeStep);
   const note = options.note ?? (() => undefined);
   ensureParent(dir, steps);
   const unlock = lockOutput(dir, steps);
   try {
     for (const line of repairLeftovers(dir, steps)) note(line);
+    for (const line of finishStoppedWrite(dir, steps)) note(line);
     const contents = inspectOutput(dir);
-    const staging = stagingPath(dir);
-    const retired = retiredPath(dir);
-    const produced = stage(dir, staging, contents, files, total, steps, options.progress);
-    swap(dir, staging, retired, contents.exists, steps);
-    if (contents.exists) {
-      try {
-        await retire(dir, retired, contents, produced, steps);
-      } catch (e) {
-        note(`vault: warning: the new output is in ${dir}, but the previous one could not be removed from ${retired}: ${fsReason(e)}; the next compile removes it`);
-      }
+    if (!contents.exists) return writeFresh(dir, files, total, steps, options);
+    for (const line of removeUncommitted(dir, contents.temps, steps)) note(line);
+    const plan = prepare(dir, contents, files, total, steps, options);
+    if (plan.journal.renames.length + plan.journal.removes.length === 0) return { files: plan.fingerprints, written: 0, removed: 0 };
+    try {
+      commitJournal(dir, plan.journal, steps);
+    } catch (e) {
+      if (existsSync(join(dir, JOURNAL))) throw environmentError(e, `cannot finish writing ${dir}`, `it holds part of the new output; the next compile finishes it`);
+      plan.discard();
+      throw environmentError(e, `cannot write the new output of ${dir}`, `${dir} was not changed`);
     }
+    for (const [, target] of plan.journal.renames) {
+      if (target === LEDGER) continue;
+      const fp = plan.fingerprints.get(target)!;
+      plan.fingerprints.set(target, fingerprint(fp.hash, lstatSync(join(dir, target))));
+    }
+    return { files: plan.fingerprints, written: plan.journal.renames.filter(([, target]) => target !== LEDGER).length, removed: plan.journal.removes.length };
   } finally {
     unlock();
   }
 }
 
-/** Builds the new output in `staging`: the user's files first, then the generated ones, the ledger last. */
-function stage(dir: string, staging: string, contents: OutputContents, files: Iterable<OutputFile>, total: number, steps: Steps, progress: WriteOptions['progress']): Set<string> {
+/** The summary line of a write: `generated/ews: 66 files (3 written, 1 removed)`. */
+export function writeSummary(dir: string, total: number, result: WriteResult): string {
+  return `${dir}: ${total} files (${result.written} written, ${result.removed} removed)`;
+}
+
+/**
+ * A folder that does not exist yet is built whole beside it (`DIR.vault-tmp-PID`, which the next
+ * write removes if this one is stopped) and renamed into place: one rename instead of one per file.
+ */
+function writeFresh(dir: string, files: Iterable<OutputFile>, total: number, steps: Steps, options: WriteOptions): WriteResult {
+  const staging = `${dir}.vault-tmp-${process.pid}`;
   const made = new Set<string>([staging]);
-  const folder = (path: string): void => {
-    const d = dirname(path);
-    if (made.has(d)) return;
-    steps.run('mkdir', d, () => mkdirSync(d, { recursive: true })); // inside our own staging folder
-    made.add(d);
+  const fingerprints = new Map<string, Fingerprint>();
+  const put = (path: string, write: (fd: number) => string): void => {
+    const to = join(staging, path);
+    const parent = dirname(to);
+    if (!made.has(parent)) {
+      steps.run('mkdir', parent, () => mkdirSync(parent, { recursive: true })); // inside our own staging folder
+      made.add(parent);
+    }
+    steps.run('write', to, () => {
+      const fd = openSync(to, 'w');
+      try {
+        const hash = write(fd);
+        // Renaming the folder later changes neither the files' inodes nor their times.
+        if (path !== LEDGER) fingerprints.set(path, fingerprint(hash, fstatSync(fd)));
+      } finally {
+        closeSync(fd);
+      }
+    });
   };
-  const produced = new Set<string>();
   try {
     steps.run('mkdir', staging, () => mkdirSync(staging));
-    for (const f of contents.emptyFolders) steps.run('mkdir', join(staging, f), () => mkdirSync(join(staging, f), { recursive: true }));
-    for (const u of contents.user) {
-      const to = join(staging, u.path);
-      folder(to);
-      steps.run('copy', to, () => carry(join(dir, u.path), to, u));
-    }
-    const carried = new Set(contents.user.map((u) => u.path));
+    let done = 0;
     for (const f of files) {
-      const to = join(staging, f.path);
-      folder(to);
-      // A file of the user's where vault now writes one: the generated file replaces it (and a
-      // link there is removed first, so writing never follows it out of the folder).
-      if (carried.has(f.path)) steps.run('unlink', to, () => unlinkSync(to));
-      steps.run('write', to, () => write(to, f));
-      produced.add(f.path);
-      if (progress && produced.size % 1000 === 0) progress(produced.size, total);
+      if (options.progress && ++done % 1000 === 0) options.progress(done, total);
+      const content = rendered(f);
+      put(f.path, (fd) => {
+        if (typeof content === 'string') {
+          writeSync(fd, content);
+          return contentHash(content);
+        }
+        const hash = createHash('sha256');
+        for (const piece of content) {
+          hash.update(piece);
+          writeSync(fd, piece);
+        }
+        return hash.digest('base64url');
+      });
     }
-    const ledger = join(staging, LEDGER);
-    steps.run('write', ledger, () => writeFileSync(ledger, `${[...produced].sort().join('\n')}\n`));
-    return produced;
+    const ledger = `${[...fingerprints.keys()].sort().join('\n')}\n`;
+    put(LEDGER, (fd) => (writeSync(fd, ledger), ''));
+    steps.run('rename', dir, () => renameSync(staging, dir));
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw environmentError(e, `cannot write the new output of ${dir} in ${staging}`, `${dir} was not changed`);
   }
+  return { files: fingerprints, written: fingerprints.size, removed: 0 };
 }
 
-/** A user's file as it was: a link stays a link to the same target, a file keeps its times. */
-function carry(from: string, to: string, u: UserEntry): void {
-  if (u.kind === 'symlink') {
-    symlinkSync(readlinkSync(from), to);
-    return;
-  }
-  copyFileSync(from, to);
-  utimesSync(to, u.atimeMs / 1000, u.mtimeMs / 1000);
+interface Plan {
+  readonly journal: Journal;
+  /** Produced files: as found when kept; hash only (stat to fill in after the renames) when written. */
+  readonly fingerprints: Map<string, Fingerprint>;
+  /** Removes the temporary files and new folders (after a failure before the commit). */
+  discard(): void;
 }
+
+/** Above this, a file given in pieces is written to its temporary file as it is generated rather than held. */
+const HELD_BYTES = 32 * 1024 * 1024;
 
 /**
- * The two renames. Between them `dir` does not exist; a process stopped there leaves the
- * previous output in `retired`, and the next write puts it back (`repairLeftovers`).
+ * Compares each produced file with what is there and writes the temporary files of those that
+ * change, the ledger last. Nothing visible changes: on failure the temporary files and new
+ * folders are removed again.
  */
-function swap(dir: string, staging: string, retired: string, exists: boolean, steps: Steps): void {
-  if (exists) {
-    try {
-      steps.run('rename', retired, () => renameSync(dir, retired));
-    } catch (e) {
-      rmSync(staging, { recursive: true, force: true });
-      throw environmentError(e, `cannot replace ${dir}`, `${dir} was not changed`);
+function prepare(dir: string, contents: OutputContents, files: Iterable<OutputFile>, total: number, steps: Steps, options: WriteOptions): Plan {
+  const known = options.known ?? new Map<string, Fingerprint>();
+  const temps: string[] = [];
+  const newFolders: string[] = [];
+  const folders = new Set<string>(['']);
+  const renames: Array<readonly [string, string]> = [];
+  const fingerprints = new Map<string, Fingerprint>();
+  const discard = (): void => {
+    for (const t of temps) if (existsSync(t)) unlinkSync(t);
+    for (const f of [...newFolders].reverse()) if (existsSync(f)) rmdirSync(f);
+    if (existsSync(join(dir, NEW_FOLDERS))) unlinkSync(join(dir, NEW_FOLDERS));
+  };
+  /** A real folder at `rel` (made, and listed first, when missing); a link or file there is refused. */
+  const folder = (rel: string): void => {
+    if (folders.has(rel)) return;
+    folder(rel.includes('/') ? dirname(rel) : '');
+    const abs = join(dir, rel);
+    const st = lstatSync(abs, { throwIfNoEntry: false });
+    if (st === undefined) {
+      noteNewFolder(dir, rel, steps);
+      steps.run('mkdir', abs, () => mkdirSync(abs));
+      newFolders.push(abs);
+    } else if (!st.isDirectory()) {
+      const what = st.isSymbolicLink() ? 'a symbolic link' : 'a file';
+      throw new EnvironmentError(`${abs} is ${what} where vault generates a folder (vault does not write through links): move it; nothing was written`);
     }
-  }
+    folders.add(rel);
+  };
+  const stage = (path: string, hash: string, write: (temp: string) => void): void => {
+    const temp = tempPath(join(dir, path));
+    temps.push(temp);
+    steps.run('write', temp, () => write(temp));
+    renames.push([tempPath(path), path]);
+    fingerprints.set(path, { hash, size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 });
+  };
   try {
-    steps.run('rename', dir, () => renameSync(staging, dir));
+    let done = 0;
+    for (const f of files) {
+      if (options.progress && ++done % 1000 === 0) options.progress(done, total);
+      const target = join(dir, f.path);
+      folder(dirname(f.path) === '.' ? '' : dirname(f.path));
+      const st = lstatSync(target, { throwIfNoEntry: false });
+      if (st?.isDirectory() === true) throw new EnvironmentError(`${target} is a folder where vault generates a file: move it; nothing was written`);
+      const fp = known.get(f.path);
+      if (f.hash !== undefined && still(fp, st) && fp.hash === f.hash) {
+        fingerprints.set(f.path, fp);
+        continue;
+      }
+      const unchanged = (hash: string, size: number): boolean => {
+        if (st === undefined || !st.isFile()) return false;
+        if (still(fp, st)) return fp.hash === hash;
+        return st.size === size && contentHash(readFileSync(target)) === hash;
+      };
+      const content = rendered(f);
+      if (typeof content === 'string') {
+        const hash = contentHash(content);
+        if (unchanged(hash, Buffer.byteLength(content))) fingerprints.set(f.path, fingerprint(hash, st!));
+        else stage(f.path, hash, (temp) => writeFileSync(temp, content, { flag: 'wx' }));
+        continue;
+      }
+      const pieces = collect(content, tempPath(target), steps, () => temps.push(tempPath(target)));
+      if (unchanged(pieces.hash, pieces.size)) {
+        fingerprints.set(f.path, fingerprint(pieces.hash, st!));
+        if (pieces.spilled) {
+          steps.run('unlink', tempPath(target), () => unlinkSync(tempPath(target)));
+          temps.pop();
+        }
+      } else if (pieces.spilled) {
+        renames.push([tempPath(f.path), f.path]);
+        fingerprints.set(f.path, { hash: pieces.hash, size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 });
+      } else stage(f.path, pieces.hash, (temp) => writeFileSync(temp, pieces.held.join(''), { flag: 'wx' }));
+    }
+    const removes = [...contents.generated].filter((p) => !fingerprints.has(p) && lstatSync(join(dir, p), { throwIfNoEntry: false })?.isDirectory() === false).sort();
+    const ledger = `${[...fingerprints.keys()].sort().join('\n')}\n`;
+    const ledgerPath = join(dir, LEDGER);
+    const ledgerSt = lstatSync(ledgerPath, { throwIfNoEntry: false });
+    if (!(ledgerSt?.isFile() === true && readFileSync(ledgerPath, 'utf8') === ledger)) {
+      const temp = tempPath(ledgerPath);
+      temps.push(temp);
+      steps.run('write', temp, () => writeFileSync(temp, ledger, { flag: 'wx' }));
+      renames.push([tempPath(LEDGER), LEDGER]);
+    }
+    return { journal: { renames, removes }, fingerprints, discard };
   } catch (e) {
-    if (exists) {
-      try {
-        steps.run('rename', dir, () => renameSync(retired, dir));
-      } catch {
-        throw environmentError(e, `cannot replace ${dir}`, `the previous output is in ${retired}: rename it to ${dir} (the next compile does it)`);
+    try {
+      discard();
+    } catch {
+      // What cannot be removed now is removed by the next write (temporary files, listed new folders).
+    }
+    throw environmentError(e, `cannot write the new output of ${dir}`, `${dir} was not changed`);
+  }
+}
+
+interface Pieces {
+  readonly hash: string;
+  readonly size: number;
+  /** The pieces, when they were held in memory. */
+  readonly held: string[];
+  /** True when the pieces were written to the temporary file instead. */
+  readonly spilled: boolean;
+}
+
+/** Hashes a file given in pieces, holding them up to HELD_BYTES and writing them to `temp` beyond. */
+function collect(content: Iterable<string>, temp: string, steps: Steps, opened: () => void): Pieces {
+  const hash: Hash = createHash('sha256');
+  let held: string[] = [];
+  let heldBytes = 0;
+  let size = 0;
+  let fd: number | undefined;
+  try {
+    for (const piece of content) {
+      hash.update(piece);
+      const bytes = Buffer.byteLength(piece);
+      size += bytes;
+      if (fd !== undefined) {
+        writeSync(fd, piece);
+        continue;
+      }
+      held.push(piece);
+      heldBytes += bytes;
+      if (heldBytes > HELD_BYTES) {
+        const out = steps.run('write', temp, () => openSync(temp, 'wx'));
+        fd = out;
+        opened();
+        for (const h of held) writeSync(out, h);
+        held = [];
       }
     }
-    rmSync(staging, { recursive: true, force: true });
-    throw environmentError(e, `cannot replace ${dir}`, `${dir} was not changed`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-}
-
-/**
- * Removes the previous output, now in `retired`. A file of the user's that is not in the new
- * output as it was copied (added or changed while the compile ran) is moved there instead.
- */
-async function retire(dir: string, retired: string, contents: OutputContents, produced: ReadonlySet<string>, steps: Steps): Promise<void> {
-  const copied = new Map(contents.user.map((u) => [u.path, u]));
-  const doomed: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(join(retired, rel), { withFileTypes: true })) {
-      const r = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(r);
-      else if (contents.generated.has(r) || r === LEDGER || produced.has(r) || unchanged(join(retired, r), copied.get(r))) doomed.push(r);
-      else rescue(join(retired, r), join(dir, r), steps);
-    }
-  };
-  walk('');
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < doomed.length) {
-      const p = join(retired, doomed[next++]!);
-      await steps.run('unlink', p, () => unlink(p));
-    }
-  };
-  await Promise.all(Array.from({ length: UNLINKS_IN_FLIGHT }, worker));
-  steps.run('remove', retired, () => rmSync(retired, { recursive: true, force: true }));
-}
-
-function unchanged(path: string, copied: UserEntry | undefined): boolean {
-  if (copied === undefined) return false;
-  const st = lstatSync(path, { throwIfNoEntry: false });
-  return st !== undefined && st.isSymbolicLink() === (copied.kind === 'symlink') && st.size === copied.size && st.mtimeMs === copied.mtimeMs;
-}
-
-function rescue(from: string, to: string, steps: Steps): void {
-  if (!existsSync(dirname(to))) steps.run('mkdir', dirname(to), () => mkdirSync(dirname(to), { recursive: true }));
-  steps.run('rename', to, () => renameSync(from, to));
+  return { hash: hash.digest('base64url'), size, held, spilled: fd !== undefined };
 }

@@ -6,7 +6,8 @@ import { EXIT, UsageError } from '../exit.js';
 import { analyze, loadCompact } from '../load.js';
 import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { DOCS_DIR, parseTargets, plannedOutput, renderTargets, type Target } from '../targets.js';
-import { writeOutput } from '../write-output.js';
+import { writeOutput, writeSummary } from '../write-output.js';
+import { RenderCache } from '../render-cache.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
 
@@ -75,10 +76,12 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   }
   show(diagnostics);
   const specName = specPath === undefined ? '<source-tables>' : a.parsed.source.file;
-  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName));
   const outRoot = opts.out ?? 'generated';
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
+  // --check reads and compares every file, whatever the cache says; a write may skip renders.
+  const cache = opts.check ? undefined : RenderCache.open(dir);
+  const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName), cache && ((unit, rs) => cache.files(unit, rs)));
 
   if (opts.check)
     return checkOutput(
@@ -93,15 +96,21 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   // Large models: say what is happening, on a terminal only (never in logs or with --json).
   const showProgress = !opts.json && o.interactive && paths.length >= 2000;
   if (showProgress) o.err(`writing ${paths.length} files to ${dir} …`);
-  await writeOutput(dir, files, paths.length, { note: (line) => o.err(line), ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}) });
+  const written = await writeOutput(dir, files, paths.length, {
+    note: (line) => o.err(line),
+    ...(cache ? { known: cache.known } : {}),
+    ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}),
+  });
   if (showProgress) o.progress('');
+  const warning = cache?.save(written);
+  if (warning !== undefined) o.err(warning);
   if (opts.json)
     printJson(o, {
       status: 'ok',
       ...resultObject(model, paths, dir, sourceValidation?.result.status === 'passed' ? sourceValidation.result : undefined),
       diagnostics: sortedDiagnosticsJson(diagnostics),
     });
-  else printSummary(o, model, [...targets], paths.length, dir);
+  else printSummary(o, model, [...targets], writeSummary(dir, paths.length, written));
   return EXIT.ok;
 }
 
@@ -161,7 +170,7 @@ export function resultObject(model: VaultModel, paths: ReadonlyArray<string>, di
 
 const count = (n: number, singular: string): string => `${n} ${singular}${n === 1 ? '' : 's'}`;
 
-function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Target>, fileCount: number, dir: string): void {
+function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Target>, written: string): void {
   const layer = (l: VaultLayer): string =>
     kindsOfLayer(l)
       .map((kind) => count(entitiesOf(model, kind).length, KINDS[kind].noun))
@@ -175,5 +184,5 @@ function printSummary(o: Output, model: VaultModel, targets: ReadonlyArray<Targe
   if (targets.includes('spark')) o.err(`  ${green(o, '✓')} spark sql       spark/setup.sql, spark/load.sql`);
   if (targets.includes('docs')) o.err(`  ${green(o, '✓')} documentation   ${DOCS_DIR}README.md, ${DOCS_DIR}lineage.svg, ${DOCS_DIR}raw_vault_er.svg`);
   o.err(`  ${green(o, '✓')} manifest        manifest.json`);
-  o.err(`wrote ${fileCount} files to ${dir}`);
+  o.err(written);
 }

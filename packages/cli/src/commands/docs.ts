@@ -6,7 +6,7 @@ import { emitDocs, renderDrawings, type EmittedFile } from '@vault/emitters';
 import { EXIT, UsageError } from '../exit.js';
 import { analyze } from '../load.js';
 import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
-import { writeOutput } from '../write-output.js';
+import { writeOutput, writeSummary } from '../write-output.js';
 import { checkOutput } from '../check-output.js';
 
 export interface DocsCommandOptions {
@@ -42,13 +42,13 @@ export async function docsCommand(file: string, opts: DocsCommandOptions, o: Out
   const fields = { model: model.name, output_dir: dir };
 
   if (opts.check) return checkOutput(dir, files, files.length, o, 'documentation', 'vault docs', json ? { fields, diagnostics: sortedDiagnosticsJson(a.diagnostics) } : undefined);
-  await writeOutput(dir, files, files.length, { note: (line) => o.err(line) });
+  const written = await writeOutput(dir, files, files.length, { note: (line) => o.err(line) });
   if (json) {
     printJson(o, { status: 'ok', ...fields, files: files.map((f) => f.path), diagnostics: sortedDiagnosticsJson(a.diagnostics) });
     return EXIT.ok;
   }
   o.err(bold(o, `vault docs: model ${model.name}`));
   for (const f of files) o.err(`  ${green(o, '✓')} ${f.path}`);
-  o.err(`wrote ${files.length} files to ${dir}`);
+  o.err(writeSummary(dir, files.length, written));
   return EXIT.ok;
 }

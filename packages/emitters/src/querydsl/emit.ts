@@ -4,7 +4,7 @@
  * package whose modules import each other relatively. Pure: it reads no disk, clock or network;
  * the CLI writes the files.
  */
-import type { VaultModel } from '@vault/core';
+import type { VaultEntity, VaultModel } from '@vault/core';
 import { KINDS, VAULT_LAYERS, byCodeUnit, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { entityFilesFor } from './entity-file.js';
@@ -46,6 +46,34 @@ export interface QueryDslStream {
   readonly paths: ReadonlyArray<string>;
   /** The files, in a fixed order (not sorted); each iteration generates them afresh. */
   readonly files: Iterable<EmittedFile>;
+  /** The same files: first those of the whole model (registry, package markers), generated afresh on each call... */
+  readonly modelFiles: () => ReadonlyArray<EmittedFile>;
+  /** ... then each entity's, which a caller that has rendered the same inputs before may skip. */
+  readonly units: ReadonlyArray<EntityUnit>;
+  /** What a source table's rows hold in `record_source` in this model (to check an `EntityRender`'s). */
+  readonly recordSource: (table: string) => string | undefined;
+}
+
+/**
+ * One entity's files, rendered on demand. The render cache of `vault compile` keys them by
+ * `inputs` and reuses a render whose inputs and record sources are the same.
+ */
+export interface EntityUnit {
+  /** The files' paths, in the order `render` returns them. */
+  readonly paths: ReadonlyArray<string>;
+  /**
+   * Everything the files depend on besides the record sources they name, as text: the entity,
+   * the spec path, the profile, the model's hashing and its snapshot control's name. (Other
+   * entities are named by kind and name only, which the entity holds.)
+   */
+  readonly inputs: string;
+  readonly render: () => EntityRender;
+}
+
+export interface EntityRender {
+  readonly files: ReadonlyArray<EmittedFile>;
+  /** The record source of every source table the files name, by table. */
+  readonly recordSources: Readonly<Record<string, string>>;
 }
 
 export interface QueryDslStreamOptions extends QueryDslOptions {
@@ -69,12 +97,30 @@ export function streamQueryDsl(model: VaultModel, options: QueryDslStreamOptions
   const entities = model.entities;
   const packages = packageFiles(ctx);
   const paths = ['registry.py', ...packages.map((f) => f.path), ...entities.flatMap(entityPaths)].sort(byCodeUnit);
+  const shared = JSON.stringify([options.specPath, profile, model.hashing, model.byKind.snapshot_control[0]?.name ?? null]);
+  const units = entities.map((e): EntityUnit => ({ paths: entityPaths(e), inputs: `${shared}\n${JSON.stringify(e)}`, render: () => renderEntity(ctx, e) }));
   function* generate(): Generator<EmittedFile> {
     yield registryFile(ctx);
     yield* packages;
     for (const e of entities) yield* entityFilesFor(ctx, e);
   }
-  return { paths, files: { [Symbol.iterator]: generate } };
+  return { paths, files: { [Symbol.iterator]: generate }, modelFiles: () => [registryFile(ctx), ...packages], units, recordSource: (table) => ctx.recordSources.get(table) };
+}
+
+/** An entity's files, and the record sources they read (through a context that notes each). */
+function renderEntity(ctx: DslContext, entity: VaultEntity): EntityRender {
+  const recordSources: Record<string, string> = {};
+  const noting: DslContext = {
+    ...ctx,
+    recordSources: {
+      get: (table) => {
+        const source = ctx.recordSources.get(table);
+        if (source !== undefined) recordSources[table] = source;
+        return source;
+      },
+    },
+  };
+  return { files: entityFilesFor(noting, entity), recordSources };
 }
 
 /**

@@ -1,4 +1,4 @@
-export { emitQueryDsl, streamQueryDsl, type QueryDslOptions, type QueryDslStream, type QueryDslStreamOptions } from './emit.js';
+export { emitQueryDsl, streamQueryDsl, type EntityRender, type EntityUnit, type QueryDslOptions, type QueryDslStream, type QueryDslStreamOptions } from './emit.js';
 export { validateQueryDsl } from './validate.js';
 export { DSL_KINDS, entityFiles, type DslKind } from './kinds.js';
 export {

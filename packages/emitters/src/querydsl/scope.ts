@@ -18,8 +18,8 @@ export interface DslContext {
   readonly specPath: string;
   /** Every entity by kind and name, to check references before naming them. */
   readonly entities: ReadonlyMap<EntityKind, ReadonlyMap<string, VaultEntity>>;
-  /** What each source table's rows hold in `record_source` (field mappings say it per source). */
-  readonly recordSources: ReadonlyMap<string, string>;
+  /** What each source table's rows hold in `record_source` (field mappings say it per source); only `get`, so a render can note what it read. */
+  readonly recordSources: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 export function dslContext(model: VaultModel, profile: FrameworkProfile, specPath: string): DslContext {
