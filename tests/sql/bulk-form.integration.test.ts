@@ -12,7 +12,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { compileSpec, type Spec, type VaultModel } from '@vault/core';
+import { compileSpec, type ColumnSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, EMPTY_COLUMN, entityTable, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent, type SqlLoad } from '@vault/emitters/internal';
 import { chosenStatements, dropSchemas, fileDatabase, type LandingBatch } from './database.js';
 
@@ -42,7 +42,7 @@ function spec(v: Variant): Spec {
   const day = v.delta === 'none' ? 'int' : v.delta;
   const ordered = v.delta === 'none' ? {} : { delta_order: 'day' };
   const duplicates = v.duplicates === 'keep_last_by' ? { duplicates: { keep_last_by: 'rev' } } : { duplicates: v.duplicates };
-  const rev = v.duplicates === 'keep_last_by' ? { rev: { type: 'int', role: 'technical' as const } } : {};
+  const rev: Record<string, ColumnSpec> = v.duplicates === 'keep_last_by' ? { rev: { type: 'int', role: 'technical' } } : {};
   return {
     version: 1,
     model: 'bulk',
@@ -149,7 +149,7 @@ async function allRows(model: VaultModel): Promise<Record<string, string[]>> {
 const TEXT_DAYS = ['1', '10', '9', 'a', 'B', 'b'];
 
 function batchArb(v: Variant): fc.Arbitrary<LandingBatch> {
-  const dayArb = fc.option(v.delta === 'text' ? fc.constantFrom(...TEXT_DAYS) : fc.integer({ min: 1, max: 4 }), { nil: null, freq: 5 });
+  const dayArb = fc.option<string | number>(v.delta === 'text' ? fc.constantFrom(...TEXT_DAYS) : fc.integer({ min: 1, max: 4 }), { nil: null, freq: 5 });
   const rev = v.duplicates === 'keep_last_by' ? { rev: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null, freq: 4 }) } : {};
   const partner = fc.constantFrom('P1', 'P2', 'p1 ');
   const signal = fc.constantFrom('S1', 'S2');
