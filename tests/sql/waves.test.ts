@@ -98,13 +98,7 @@ describe('loadDependencies', () => {
 describe('sqlPlan loads', () => {
   it('name the loads they wait for by index, each before them', () => {
     const loads = sqlPlan(sampleModel).loads;
-    expect(loads.map((l) => `${l.kind}: ${l.after.map((i) => loads[i]!.kind).join(', ')}`)).toEqual([
-      'hub: ',
-      'hub: ',
-      'link: hub, hub',
-      'satellite: hub',
-      'link_satellite: link',
-    ]);
+    expect(loads.map((l) => `${l.kind}: ${l.after.map((i) => loads[i]!.kind).join(', ')}`)).toEqual(['hub: ', 'hub: ', 'link: hub, hub', 'satellite: hub', 'link_satellite: link']);
     loads.forEach((l, i) => expect(l.after.every((j) => j < i)).toBe(true));
     // The satellite waits for its own hub, not for the other hub of the first wave.
     const sat = loads.find((l) => l.kind === 'satellite')!;
