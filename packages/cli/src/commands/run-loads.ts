@@ -178,6 +178,12 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
       printOutcome(out, load, printed, loads.length, x, width, stepWidth, loads);
     }
   };
+  const fork = async (): Promise<Database> => {
+    if (db.fork === undefined) throw new Error(`vault run: ${jobs} jobs on a database that cannot open another session`);
+    const session = await db.fork();
+    sessions.push(session);
+    return session;
+  };
   const running = new Map<number, Promise<{ readonly i: number; readonly session: Database; readonly outcome: Outcome }>>();
   const progress = (): void => {
     const names = [...running.keys()].sort((a, b) => a - b);
@@ -187,9 +193,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
     for (;;) {
       for (const i of startable(after, states, jobs - running.size)) {
         // Another session only when every open one is busy.
-        const session = idle.pop() ?? (db.fork === undefined ? undefined : await db.fork());
-        if (session === undefined) throw new Error(`vault run: ${jobs} jobs on a database that cannot open another session`);
-        if (!sessions.includes(session)) sessions.push(session);
+        const session = idle.pop() ?? (await fork());
         states[i] = 'running';
         running.set(
           i,
@@ -198,29 +202,27 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
       }
       if (running.size === 0) break;
       progress();
-      let finished;
-      try {
-        finished = await Promise.race(running.values());
-      } catch (e) {
-        // A bug, not a load's failure: let the loads still running end before the sessions close.
-        await Promise.allSettled(running.values());
-        throw e;
-      }
-      const { i, session, outcome } = finished;
+      const { i, session, outcome } = await Promise.race(running.values());
       running.delete(i);
       idle.push(session);
       outcomes[i] = outcome;
       states[i] = outcome.kind === 'failed' ? 'failed' : 'committed';
       if (outcome.kind === 'failed') {
+        // Every failed load a load depends on, those already not run included: a load prints only
+        // once every load before it has a result, so by then the list is complete whatever the timing.
         const failed = new Set(states.flatMap((x, j) => (x === 'failed' ? [j] : [])));
         blockedBy(after, failed).forEach((by, j) => {
-          if (by.length === 0 || states[j] !== 'waiting') return;
+          if (by.length === 0 || (states[j] !== 'waiting' && states[j] !== 'blocked')) return;
           states[j] = 'blocked';
           outcomes[j] = { kind: 'blocked', by };
         });
       }
       flush();
     }
+  } catch (e) {
+    // A bug or a lost session, not a load's failure: let the loads still running end before the sessions close.
+    await Promise.allSettled(running.values());
+    throw e;
   } finally {
     for (const s of sessions.slice(1)) await s.close();
   }
