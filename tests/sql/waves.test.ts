@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VaultEntity, VaultModel } from '@vault/core';
-import { loadWaves, sqlPlan } from '@vault/emitters/internal';
+import { loadDependencies, loadWaves, sqlPlan } from '@vault/emitters/internal';
 import { KINDS, replaceEntities } from '@vault/core/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
@@ -70,7 +70,41 @@ describe('loadWaves', () => {
   });
 });
 
+/** What each loaded entity waits for, as `kind name` labels. */
+function dependencies(model: VaultModel, loaded: (e: VaultEntity) => boolean): Record<string, string[]> {
+  const label = (e: VaultEntity): string => `${e.kind} ${e.name}`;
+  return Object.fromEntries([...loadDependencies(model, loaded)].map(([e, ds]) => [label(e), ds.map(label)]));
+}
+
+describe('loadDependencies', () => {
+  it('raw vault: a satellite waits for its own hub only, a link for its hubs, a link satellite for its link', () => {
+    expect(dependencies(sampleModel, rawOnly)).toEqual({
+      'hub early_warning_signal': [],
+      'hub business_partner': [],
+      [`link ${LINK}`]: ['hub early_warning_signal', 'hub business_partner'],
+      'satellite early_warning_signal': ['hub early_warning_signal'],
+      [`link_satellite ${LINK}`]: [`link ${LINK}`],
+    });
+  });
+
+  it('a later layer waits for what it reads, through views, not for the whole layer before it', () => {
+    const d = dependencies(sampleModel, rawAnd('business_satellite early_warning_signal', 'presentation_view early_warning_signal'));
+    expect(d['business_satellite early_warning_signal']).toEqual(['hub early_warning_signal', 'satellite early_warning_signal']);
+    expect(d['presentation_view early_warning_signal']).toContain('business_satellite early_warning_signal');
+    expect(d['presentation_view early_warning_signal']).not.toContain(`link_satellite ${LINK}`);
+  });
+});
+
 describe('sqlPlan loads', () => {
+  it('name the loads they wait for by index, each before them', () => {
+    const loads = sqlPlan(sampleModel).loads;
+    expect(loads.map((l) => `${l.kind}: ${l.after.map((i) => loads[i]!.kind).join(', ')}`)).toEqual(['hub: ', 'hub: ', 'link: hub, hub', 'satellite: hub', 'link_satellite: link']);
+    loads.forEach((l, i) => expect(l.after.every((j) => j < i)).toBe(true));
+    // The satellite waits for its own hub, not for the other hub of the first wave.
+    const sat = loads.find((l) => l.kind === 'satellite')!;
+    expect(sat.after.map((i) => loads[i]!.entity)).toEqual([sat.entity]);
+  });
+
   it('carry their layer and wave, in wave order: the order of load.sql', () => {
     expect(sqlPlan(sampleModel).loads.map((l) => [l.wave, l.layer, l.kind])).toEqual([
       [0, 'raw_vault', 'hub'],

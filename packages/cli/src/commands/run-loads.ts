@@ -1,6 +1,6 @@
 /**
- * The loads of `vault run`: each loaded table of any layer in its own transaction, in the plan's
- * waves (loads that depend on nothing loaded in the same wave; packages/emitters/src/sql/waves.ts),
+ * The loads of `vault run`: each loaded table of any layer in its own transaction, each started
+ * once the loads it depends on have committed (run-schedule.ts; packages/emitters/src/sql/waves.ts),
  * up to `jobs` at a time on a server (one session each), skipping those the ledger shows unchanged.
  * On Spark (no transactions) each load's statements run one after the other, one INSERT per
  * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
@@ -8,6 +8,7 @@
 import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
+import { blockedBy, startable, type LoadState } from './run-schedule.js';
 import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
 
 const LAYER_TITLES = { raw_vault: 'raw vault', business_vault: 'business vault', access_layer: 'access layer' } as const satisfies Record<VaultLayer, string>;
@@ -43,7 +44,9 @@ type Outcome =
       readonly ms: number;
     }
   | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
-  | { readonly kind: 'failed'; readonly error: string };
+  | { readonly kind: 'failed'; readonly error: string }
+  /** Not run: it depends, directly or through other loads, on these failed loads (indices, ascending). */
+  | { readonly kind: 'blocked'; readonly by: ReadonlyArray<number> };
 
 /** `850 ms`, `12.3 s`. */
 export const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -142,61 +145,97 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
 }
 
 /**
- * Runs the plan's loads. Every load of a wave runs, each committed or rolled back on its own;
- * after a wave with a failure the run stops, so what is kept does not depend on `jobs` or timing.
+ * Runs the plan's loads, each committed or rolled back on its own: a load starts as soon as the
+ * loads it waits for (`SqlLoad.after`) have committed, up to `jobs` at once, the earliest ready in
+ * the plan first (run-schedule.ts). A load that depends, directly or through others, on a failed
+ * load is not run; every other load is, so what is kept does not depend on `jobs` or timing.
  * Results print in the plan's order. Undefined when a load failed (already reported).
  */
 export async function loadEntities(db: Database, plan: DatabasePlan, options: LoadOptions, out: Output): Promise<LoadSummary | undefined> {
   const loads = plan.loads;
+  const after = loads.map((l) => l.after);
+  // One session, one load at a time, on a database that opens no other session (the embedded one).
+  const jobs = db.fork === undefined ? 1 : Math.max(1, options.jobs);
   const width = Math.max(0, ...loads.map((l) => l.kind.length + 1 + l.entity.length));
   const stepWidth = String(loads.length).length * 2 + 3;
   const ledger = await openLedger(db, plan.ledger, plan.engine);
   const sessions: Database[] = [db];
-  const outcomes: Outcome[] = [];
+  const idle: Database[] = [db];
+  const outcomes: (Outcome | undefined)[] = loads.map(() => undefined);
+  const states: LoadState[] = loads.map(() => 'waiting');
   // The first layer's title before anything runs, each later layer's before its first result.
   let layer: VaultLayer = loads[0]?.layer ?? 'raw_vault';
   out.out(`  ${LAYER_TITLES[layer]}`);
-  const print = (i: number): void => {
-    const load = loads[i]!;
-    // A failed load prints after its wave (reportFailure), under no title.
-    if (outcomes[i]!.kind !== 'failed' && load.layer !== layer) out.out(`  ${LAYER_TITLES[(layer = load.layer)]}`);
-    printOutcome(out, load, i, loads.length, outcomes[i]!, width, stepWidth);
+  let printed = 0;
+  /** Prints the results known, in the plan's order, up to the first load still waiting or running. */
+  const flush = (): void => {
+    for (; printed < loads.length && outcomes[printed] !== undefined; printed++) {
+      const load = loads[printed]!;
+      const x = outcomes[printed]!;
+      out.progress('');
+      // A failed load prints after the run (reportFailure), under no title.
+      if (x.kind !== 'failed' && load.layer !== layer) out.out(`  ${LAYER_TITLES[(layer = load.layer)]}`);
+      printOutcome(out, load, printed, loads.length, x, width, stepWidth, loads);
+    }
+  };
+  const fork = async (): Promise<Database> => {
+    if (db.fork === undefined) throw new Error(`vault run: ${jobs} jobs on a database that cannot open another session`);
+    const session = await db.fork();
+    sessions.push(session);
+    return session;
+  };
+  const running = new Map<number, Promise<{ readonly i: number; readonly session: Database; readonly outcome: Outcome }>>();
+  const progress = (): void => {
+    const names = [...running.keys()].sort((a, b) => a - b);
+    if (names.length > 0) out.progress(`  [${names[0]! + 1}/${loads.length}] loading ${names.map((i) => `${loads[i]!.kind} ${loads[i]!.entity}`).join(', ')} …`);
   };
   try {
-    for (let start = 0; start < loads.length;) {
-      let end = start;
-      while (end < loads.length && loads[end]!.wave === loads[start]!.wave) end++;
-      // Extra sessions only for a wave with loads to share.
-      const want = Math.min(options.jobs, end - start);
-      while (sessions.length < want && db.fork !== undefined) sessions.push(await db.fork());
-      let next = start;
-      let printed = start;
-      const running = new Set<string>();
-      const worker = async (session: Database): Promise<void> => {
-        while (next < end) {
-          const i = next++;
-          const load = loads[i]!;
-          running.add(`${load.kind} ${load.entity}`);
-          out.progress(`  [${i + 1}/${loads.length}] loading ${[...running].join(', ')} …`);
-          outcomes[i] = await runLoad(session, load, ledger, plan.engine, options);
-          running.delete(`${load.kind} ${load.entity}`);
-          for (; printed < end && outcomes[printed] !== undefined; printed++) {
-            out.progress('');
-            print(printed);
-          }
-        }
-      };
-      await Promise.all(sessions.slice(0, Math.max(1, want)).map(worker));
-      if (outcomes.slice(start, end).some((x) => x.kind === 'failed')) {
-        reportFailure(out, loads, outcomes, end, db.kind !== 'spark');
-        return undefined;
+    for (;;) {
+      for (const i of startable(after, states, jobs - running.size)) {
+        // Another session only when every open one is busy.
+        const session = idle.pop() ?? (await fork());
+        states[i] = 'running';
+        running.set(
+          i,
+          runLoad(session, loads[i]!, ledger, plan.engine, options).then((outcome) => ({ i, session, outcome })),
+        );
       }
-      start = end;
+      if (running.size === 0) break;
+      progress();
+      const { i, session, outcome } = await Promise.race(running.values());
+      running.delete(i);
+      idle.push(session);
+      outcomes[i] = outcome;
+      states[i] = outcome.kind === 'failed' ? 'failed' : 'committed';
+      if (outcome.kind === 'failed') {
+        // Every failed load a load depends on, those already not run included: a load prints only
+        // once every load before it has a result, so by then the list is complete whatever the timing.
+        const failed = new Set(states.flatMap((x, j) => (x === 'failed' ? [j] : [])));
+        blockedBy(after, failed).forEach((by, j) => {
+          if (by.length === 0 || (states[j] !== 'waiting' && states[j] !== 'blocked')) return;
+          states[j] = 'blocked';
+          outcomes[j] = { kind: 'blocked', by };
+        });
+      }
+      flush();
     }
+  } catch (e) {
+    // A bug or a lost session, not a load's failure: let the loads still running end before the sessions close.
+    await Promise.allSettled(running.values());
+    throw e;
   } finally {
     for (const s of sessions.slice(1)) await s.close();
   }
-  const done = outcomes.filter((x) => x.kind !== 'failed');
+  // Every load ran or depends on one that failed.
+  const all = outcomes.map((x, i) => {
+    if (x === undefined) throw new Error(`vault run: load ${i} (${loads[i]!.kind} ${loads[i]!.entity}) neither ran nor waits for a failed load`);
+    return x;
+  });
+  if (all.some((x) => x.kind === 'failed')) {
+    reportFailure(out, loads, all, db.kind !== 'spark');
+    return undefined;
+  }
+  const done = all;
   return {
     rows: done.reduce((n, x) => n + (x.kind === 'loaded' ? x.rows : 0), 0),
     entities: loads.length,
@@ -215,10 +254,14 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   };
 }
 
-function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: Outcome, width: number, stepWidth: number): void {
-  if (x.kind === 'failed') return; // reported after the wave
+function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: Outcome, width: number, stepWidth: number, loads: ReadonlyArray<SqlLoad>): void {
+  if (x.kind === 'failed') return; // reported after the run
   const step = `[${i + 1}/${total}]`.padEnd(stepWidth);
   const label = `${load.kind} ${load.entity}`.padEnd(width);
+  if (x.kind === 'blocked') {
+    out.out(`    ${step} ${label}  ${notLoadedText(x.by.map((j) => `${loads[j]!.kind} ${loads[j]!.entity}`))}`);
+    return;
+  }
   const rows = String(x.kind === 'loaded' ? x.rows : 0).padStart(8);
   const note =
     x.kind === 'skipped'
@@ -227,6 +270,9 @@ function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: O
   out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
 }
 
+/** `not loaded: it depends on satellite a, which failed`. */
+export const notLoadedText = (failed: ReadonlyArray<string>): string => `not loaded: it depends on ${failed.join(' and ')}, which failed`;
+
 /** An empty landing table of a table whose batches are full: taken for one not filled, never for a source that lost every key. */
 export const EMPTY_FULL_BATCH = 'empty full batch: no key marked deleted';
 
@@ -234,22 +280,25 @@ export const EMPTY_FULL_BATCH = 'empty full batch: no key marked deleted';
 export const missingKeysText = (n: number): string => `${n} row${n === 1 ? '' : 's'} without a business key, not loaded`;
 
 /**
- * The failed loads of the last wave and what is kept. `transactional`: each failed load was
- * rolled back; on Spark a failed load's table INSERT wrote nothing (Parquet inserts are all or
- * nothing), registers it filled before may keep rows, and a rerun completes it.
+ * The failed loads and what is kept. `transactional`: each failed load was rolled back; on Spark
+ * a failed load's table INSERT wrote nothing (Parquet inserts are all or nothing), registers it
+ * filled before may keep rows, and a rerun completes it.
  */
-function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, end: number, transactional: boolean): void {
+function reportFailure(out: Output, loads: ReadonlyArray<SqlLoad>, outcomes: ReadonlyArray<Outcome>, transactional: boolean): void {
   const failed: string[] = [];
-  loads.slice(0, end).forEach((load, i) => {
-    const x = outcomes[i];
-    if (x?.kind !== 'failed') return;
+  const blocked: string[] = [];
+  loads.forEach((load, i) => {
+    const x = outcomes[i]!;
+    if (x.kind === 'blocked') blocked.push(`${load.kind} ${load.entity}`);
+    if (x.kind !== 'failed') return;
     failed.push(`${load.kind} ${load.entity}`);
     out.err(`vault: ${red(out, 'failed')} loading ${load.kind} ${load.entity} (${load.table}): ${x.error}`);
   });
-  const kept = end - failed.length;
+  const kept = loads.length - failed.length - blocked.length;
   const one = failed.length === 1;
   const failedState = transactional
     ? `${one ? 'was' : 'were'} rolled back and ${one ? 'is as it was' : 'are as they were'}`
     : `${one ? 'was' : 'were'} not written (Spark writes a table's INSERT all or nothing; rows of registers before it stay, and a rerun completes the load)`;
-  out.err(`vault: ${failed.join(', ')} ${failedState}; ${kept} entit${kept === 1 ? 'y' : 'ies'} loaded ${kept === 1 ? 'is' : 'are'} kept; ${loads.length - end} not loaded`);
+  const notLoaded = blocked.length === 0 ? '0 not loaded' : `${blocked.length} not loaded, as ${blocked.length === 1 ? 'it depends' : 'they depend'} on ${one ? 'it' : 'them'}: ${blocked.join(', ')}`;
+  out.err(`vault: ${failed.join(', ')} ${failedState}; ${kept} entit${kept === 1 ? 'y' : 'ies'} loaded ${kept === 1 ? 'is' : 'are'} kept; ${notLoaded}`);
 }

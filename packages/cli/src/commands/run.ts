@@ -64,7 +64,7 @@ function loadTsValue(engine: EngineName, ts: LoadTimestamp): string {
   return engine === 'spark' ? `${ts.utc}Z` : ts.text;
 }
 
-/** `vault run SPEC`: create what is missing, load every table the plan loads (wave by wave), report the views. */
+/** `vault run SPEC`: create what is missing, load every table the plan loads (each once the loads it depends on have committed), report the views. */
 export async function runCommand(specPath: string, opts: RunOptions, o: Output): Promise<number> {
   const engine = ENGINES[opts.engine ?? 'postgres'];
   if (engine.name === 'spark' && opts.jobs !== undefined && opts.jobs > 1) {

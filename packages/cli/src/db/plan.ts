@@ -21,7 +21,7 @@ export interface DatabasePlan {
   readonly engine: Engine;
   /** Idempotent DDL: schemas, landing and entity tables, ghost records, business and access views. */
   readonly setup: ReadonlyArray<SqlStatement>;
-  /** Loads of the tables of every layer, wave by wave; each one transaction, parameters bound by name. */
+  /** Loads of the tables of every layer, in wave order, each naming the loads it waits for; each one transaction, parameters bound by name. */
   readonly loads: ReadonlyArray<SqlLoad>;
   /** Drops the model's views (`--replace-views`), before setup creates them again. */
   readonly dropViews: SqlStatement | undefined;

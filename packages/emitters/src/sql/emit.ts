@@ -4,7 +4,7 @@
  * `emitSql` prints the same statements as files for people to read and run.
  * Pure: no disk, clock or database.
  */
-import type { EffectivitySatellite, EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultModel } from '@vault/core';
+import type { EffectivitySatellite, EntityKind, LinkSatellite, MultiActiveSatellite, ReferenceTable, Satellite, VaultEntity, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, type KindHandlers, type LoadedKind, type VaultLayer } from '@vault/core/internal';
 import type { EmittedFile } from '../emitted-file.js';
 import { sqlContext, type SqlContext } from './context.js';
@@ -34,7 +34,7 @@ import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
-import { loadWaves } from './waves.js';
+import { loadDependencies, loadWaves } from './waves.js';
 
 export interface SqlOptions {
   /** The spec file as the user gave it: every file's header names its file name (`specFileName`). */
@@ -59,6 +59,12 @@ export interface SqlLoad {
   readonly layer: VaultLayer;
   /** Its wave (sql/waves.ts): every table it depends on is loaded in an earlier wave. */
   readonly wave: number;
+  /**
+   * The loads it waits for, as indices into the plan's `loads`, ascending, each before it: the
+   * tables it reads or hangs off (a satellite's hub, a link's hubs), through views to the tables
+   * under them (sql/waves.ts, `loadDependencies`). `vault run` starts it once these have committed.
+   */
+  readonly after: ReadonlyArray<number>;
   /** `schema.name` of the table loaded. */
   readonly table: string;
   /** The table loaded. */
@@ -254,7 +260,11 @@ function sqlDuplicates(sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad
 
 /** The loads of every entity `vault run` loads, wave by wave (sql/waves.ts). */
 function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
-  return loadWaves(ctx.model, (e) => KINDS[e.kind].loaded).flatMap((wave, i) =>
+  const loaded = (e: VaultEntity): boolean => KINDS[e.kind].loaded;
+  const waves = loadWaves(ctx.model, loaded);
+  const dependencies = loadDependencies(ctx.model, loaded);
+  const index = new Map(waves.flat().map(({ entity }, i) => [entity, i] as const));
+  return waves.flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
       const target = entityTable(ctx, e.kind, e.name);
       const entityLoad = dispatch(e, LOADS, ctx);
@@ -267,6 +277,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         kind: e.kind,
         layer,
         wave: i,
+        after: (dependencies.get(e) ?? []).map((d) => index.get(d)!).sort((a, b) => a - b),
         table: tableText(target),
         target,
         // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER); a setting takes none.

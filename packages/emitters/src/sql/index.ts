@@ -1,7 +1,7 @@
 /** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL, or Spark SQL). */
 export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlDuplicates, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
-export { entityDependencies, loadWaves, type LayeredEntity } from './waves.js';
+export { entityDependencies, loadDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
 // The CLI and the public API talk to PostgreSQL: its names, quoting, type names, parameter and ledger kinds.

@@ -1,12 +1,15 @@
 /**
- * The order of loads: waves. Wave 0 holds the loaded entities that read no other loaded entity;
- * wave n those whose loaded dependencies are all in waves before n, at least one in wave n - 1.
- * The loads of a wave may run side by side (`vault run --jobs`); a wave starts when the one
- * before it has committed. A raw vault load reads only landing tables, so for the raw vault the
- * order only keeps every committed child row's parent committed first (hubs; then links and
- * satellites; then link satellites). A materialised business vault table (a PIT or bridge table)
- * reads the raw vault, through views or directly, so it waits for the tables those read. Every
- * layer's loads come after the earlier layers'.
+ * The order of loads. Each load waits for the loads it depends on (`loadDependencies`): a raw
+ * vault load reads only landing tables, so for the raw vault that only keeps every committed
+ * child row's parent committed first (a satellite waits for its hub, a link for its hubs, a link
+ * satellite for its link). A materialised business vault table (a PIT or bridge table) reads the
+ * raw vault, through views or directly, so it waits for the tables those read. `vault run`
+ * starts a load as soon as those have committed.
+ *
+ * The plan lists the loads in waves (`loadWaves`), an order that puts every load after what it
+ * depends on: wave 0 holds the loaded entities that read no other loaded entity; wave n those
+ * whose loaded dependencies are all in waves before n, at least one in wave n - 1. Every layer's
+ * loads come after the earlier layers', so that `vault run` reports layer by layer.
  */
 import type { EntityKind, EntityRef, VaultEntity, VaultModel } from '@vault/core';
 import { allEntities, dispatch, type KindHandlers, type VaultLayer } from '@vault/core/internal';
@@ -103,4 +106,39 @@ export function loadWaves(model: VaultModel, loaded: (e: VaultEntity) => boolean
   }
   // No wave is empty: an entity in wave n reads one that completes after wave n - 1, which is loaded in it.
   return waves;
+}
+
+/**
+ * For each loaded entity of `model` (those `loaded` says yes to), the loaded entities it waits
+ * for, in the model's order: those it reads or hangs off (`entityDependencies`), a dependency
+ * that is not loaded (a view) counting through what it depends on. Unlike `loadWaves`, no layer
+ * waits for the layers before it as a whole: only real dependencies count.
+ * @example loadDependencies(model, loaded).get(satellite) // [hub], the hub it describes
+ */
+export function loadDependencies(model: VaultModel, loaded: (e: VaultEntity) => boolean): ReadonlyMap<VaultEntity, ReadonlyArray<VaultEntity>> {
+  const entities = allEntities(model).map(({ entity }) => entity);
+  const position = new Map(entities.map((e, i) => [e, i] as const));
+  const byKey = new Map<string, VaultEntity>();
+  for (const e of entities) if (!byKey.has(key(e.kind, e.name))) byKey.set(key(e.kind, e.name), e);
+  /** The loaded entities whose loads `e`'s data waits for. */
+  const waits = new Map<VaultEntity, ReadonlyArray<VaultEntity>>();
+  const visiting = new Set<VaultEntity>();
+  const waitsFor = (e: VaultEntity): ReadonlyArray<VaultEntity> => {
+    const known = waits.get(e);
+    if (known !== undefined) return known;
+    if (visiting.has(e)) throw new Error(`vault SQL: ${e.kind} '${e.name}' depends on itself; the model's derivedFrom references form a cycle`);
+    visiting.add(e);
+    const found = new Set<VaultEntity>();
+    for (const d of entityDependencies(e)) {
+      const dependency = byKey.get(d);
+      if (dependency === undefined) continue;
+      if (loaded(dependency)) found.add(dependency);
+      else for (const x of waitsFor(dependency)) found.add(x);
+    }
+    visiting.delete(e);
+    const sorted = [...found].sort((a, b) => position.get(a)! - position.get(b)!);
+    waits.set(e, sorted);
+    return sorted;
+  };
+  return new Map(entities.filter(loaded).map((e) => [e, waitsFor(e)] as const));
 }
