@@ -48,6 +48,9 @@ type Outcome =
   /** Not run: it depends, directly or through other loads, on these failed loads (indices, ascending). */
   | { readonly kind: 'blocked'; readonly by: ReadonlyArray<number> };
 
+/** `"schema"."table"` in the engine's quoting. */
+const qualified = (engine: Engine, t: SqlTable): string => `${engine.dialect.quoteIdent(t.schema)}.${engine.dialect.quoteIdent(t.name)}`;
+
 /** `850 ms`, `12.3 s`. */
 export const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -63,7 +66,7 @@ const runStatement = (q: Queryable, engine: Engine, statement: SqlStatement, loa
  */
 async function countedInserts(q: Queryable, engine: Engine, table: SqlTable, run: () => Promise<unknown>): Promise<number> {
   const count = async (): Promise<number> => {
-    const r = await q.query<{ n: string }>(`SELECT CAST(count(*) AS STRING) AS n FROM ${engine.dialect.quoteIdent(table.schema)}.${engine.dialect.quoteIdent(table.name)}`);
+    const r = await q.query<{ n: string }>(`SELECT CAST(count(*) AS STRING) AS n FROM ${qualified(engine, table)}`);
     return Number(r.rows[0]?.n ?? 0);
   };
   const before = await count();
@@ -82,9 +85,7 @@ export const ANALYZE_AFTER = { rows: 1000, share: 0.2 } as const;
 
 /** The planner's row count of `table` (PostgreSQL's `pg_class.reltuples`; negative or 0 when never analysed). */
 async function estimatedRows(q: Queryable, engine: Engine, table: SqlTable): Promise<number> {
-  const r = await q.query<{ n: number | string | null }>('SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)', [
-    `${engine.dialect.quoteIdent(table.schema)}.${engine.dialect.quoteIdent(table.name)}`,
-  ]);
+  const r = await q.query<{ n: number | string | null }>('SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass($1)', [qualified(engine, table)]);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -130,7 +131,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     // Outside the load's transaction: the statistics of what it committed (the owner's right; else PostgreSQL warns and skips).
     if (!countsRows && rows >= ANALYZE_AFTER.rows && rows >= ANALYZE_AFTER.share * before) {
       // Committed already: a failed ANALYZE (a lock not granted) leaves the load loaded, with the statistics autovacuum keeps.
-      await db.query(`ANALYZE ${engine.dialect.quoteIdent(load.target.schema)}.${engine.dialect.quoteIdent(load.target.name)}`).catch((e: unknown) => {
+      await db.query(`ANALYZE ${qualified(engine, load.target)}`).catch((e: unknown) => {
         if (!isServerError(e)) throw e;
       });
     }
