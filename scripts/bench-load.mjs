@@ -11,7 +11,8 @@
 // With a second built checkout (for example the previous commit: `git worktree add ../base
 // HEAD~1`, node_modules, `npx tsc -b`), the same steps run with its CLI in the same run, on
 // landing tables of their own, and both are printed side by side.
-// Server: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test.
+// Server: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test. BENCH_KEEP=1
+// keeps the schemas (bl<pid>_*, bb<pid>_*) and the spec's folder for a look afterwards.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,8 +122,11 @@ async function scenario(checkout, prefix) {
     const delta = run('2024-04-01T00:00:00Z');
     return { copy, inserting, hashing, honest, initial, again, later, forced, delta, changed: changed.rowCount };
   } finally {
-    for (const s of [...Object.values(schemas), floorSchema]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    rmSync(work, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP === '1') console.log(`kept: schemas ${[...Object.values(schemas), floorSchema].join(', ')}; spec ${join(work, 'spec.yaml')}`);
+    else {
+      for (const s of [...Object.values(schemas), floorSchema]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 
