@@ -9,7 +9,7 @@
 //   keys and indexes (CREATE TABLE … (LIKE … INCLUDING ALL)), plus one hashing pass over the
 //   batch (md5 of every landing row's text): what any load of these rows must at least do.
 // With a second built checkout (for example the previous commit: `git worktree add ../base
-// HEAD~1`, node_modules, `npx tsc -b`), the same steps run with its CLI in the same run, on
+// HEAD~1`, node_modules, `npm run build`), the same steps run with its CLI in the same run, on
 // landing tables of their own, and both are printed side by side.
 // Server: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test. BENCH_KEEP=1
 // keeps the schemas (bl<pid>_*, bb<pid>_*) and the spec's folder for a look afterwards.
@@ -25,10 +25,15 @@ const base = process.argv[2] === undefined ? undefined : resolve(process.argv[2]
 const url = process.env.VAULT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const rowsPerTable = Number(process.env.BENCH_ROWS ?? 500000);
 const keys = Math.max(1, Math.floor(rowsPerTable / 10));
-const cli = (checkout) => join(checkout, 'packages/cli/bin/vault.js');
-if (base !== undefined && !existsSync(join(base, 'packages/cli/dist/index.js'))) {
-  console.error(`bench:load: ${base} has no build (packages/cli/dist); run npx tsc -b there first`);
-  process.exit(1);
+// The CLI users run (`npx vault`: bin/vault.cjs, the bundle with its code cache) where the
+// checkout has it built, else the TypeScript build's (checkouts from before the bundle).
+const cli = (checkout) =>
+  existsSync(join(checkout, 'bin/vault.cjs')) && existsSync(join(checkout, 'dist/vault/cli/vault.cjs')) ? join(checkout, 'bin/vault.cjs') : join(checkout, 'packages/cli/bin/vault.js');
+for (const checkout of [root, base].filter((c) => c !== undefined)) {
+  if (!existsSync(join(checkout, 'packages/cli/dist/index.js'))) {
+    console.error(`bench:load: ${checkout} has no build (packages/cli/dist); run npm run build there first`);
+    process.exit(1);
+  }
 }
 
 const client = new pg.Client({ connectionString: url });
@@ -147,7 +152,12 @@ function report(label, r) {
 }
 
 try {
-  console.log(`landing rows: ${2 * rowsPerTable} (${keys} keys per table, ${rowsPerTable / keys} versions each)`);
+  console.log(
+    `landing rows: ${2 * rowsPerTable} (${keys} keys per table, ${rowsPerTable / keys} versions each); CLI: ${[root, base]
+      .filter((c) => c !== undefined)
+      .map(cli)
+      .join(', ')}`,
+  );
   const results = [['this checkout', await scenario(root, `bl${process.pid}`)]];
   if (base !== undefined) results.push([`base checkout ${base}`, await scenario(base, `bb${process.pid}`)]);
   for (const [label, r] of results) report(label, r);

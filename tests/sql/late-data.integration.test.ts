@@ -10,7 +10,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { bindParameters, entityTable, historyView, landingTables, postgresDialect, registerTable, sparkDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { chosenStatements, dropSchemas, fileDatabase } from './database.js';
 import { batchesArb, deliverInOrder, lateDataModel } from './late-data-model.js';
 import { referenceHash } from './reference-hash.js';
@@ -116,13 +116,20 @@ const late = lateDataModel<Version>((x) => hd(x.price));
 const { truth } = late;
 
 describe('the load of a satellite with a delta order', () => {
-  it('loads the satellite, then its register: vault run counts only the first as rows inserted', () => {
+  it('loads the satellite and its register in one statement on PostgreSQL, in two on Spark: vault run counts only the satellite rows as rows inserted', () => {
     const { model } = compileSpec(SPEC);
     const load = sqlPlan(model!).loads.find((l) => l.kind === 'satellite')!;
-    // The transaction's setting first (it writes no table), then the satellite, then its register.
-    expect(load.statements.map((st) => st.relation)).toEqual([undefined, load.target, registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' })]);
+    const register = registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' });
+    // The transaction's setting first (it writes no table), then one statement into the satellite
+    // that fills the register in a data-modifying WITH, from the same read of the batch.
+    expect(load.statements.map((st) => st.relation)).toEqual([undefined, load.target]);
     expect(load.statements[0]!.sql).toBe('SET LOCAL jit = off');
-    expect(load.statements[2]!.sql).toMatch(/^INSERT INTO "raw_vault"\."seen_sat_items" /m);
+    expect(load.statements[1]!.sql).toMatch(/^\), "\$registered" AS \(\n\s+INSERT INTO "raw_vault"\."seen_sat_items" /m);
+    expect(load.statements[1]!.sql).toMatch(/^INSERT INTO "raw_vault"\."sat_items" /m);
+    expect(load.statements[1]!.sql.match(/FROM "landing"\."items"/g)).toHaveLength(1);
+    // Spark has no data-modifying WITH: the satellite, then its register.
+    const spark = sqlPlan(model!, sparkDialect).loads.find((l) => l.kind === 'satellite')!;
+    expect(spark.statements.map((st) => st.relation?.name)).toEqual([spark.target.name, register.name]);
   });
 });
 

@@ -256,14 +256,18 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `hashdiff` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
+), `$touched` AS (
+  SELECT DISTINCT `c`.`early_warning_signal_hk` FROM `$changes` AS `c`
+  WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+  AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
   FROM (
-    SELECT `early_warning_signal_hk`, `$delta_order`, `hashdiff` FROM `$changes`
+    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`hashdiff` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
   ) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$position`
@@ -364,14 +368,18 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `hashdiff` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
+), `$touched` AS (
+  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+  WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+  AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
   FROM (
-    SELECT `early_warning_signal_input_hk`, `$delta_order`, `hashdiff` FROM `$changes`
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`hashdiff` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
   ) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$position`
@@ -454,14 +462,18 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_business_partner_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
+), `$touched` AS (
+  SELECT DISTINCT `c`.`early_warning_signal_hk` FROM `$changes` AS `c`
+  WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`early_warning_signal_business_partner_hk` = `c`.`early_warning_signal_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+  AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`early_warning_signal_business_partner_hk` = `c`.`early_warning_signal_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_business_partner_hk`) AS `$previous_hashdiff`
   FROM (
-    SELECT `early_warning_signal_hk`, `$delta_order`, `early_warning_signal_business_partner_hk` FROM `$changes`
+    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_business_partner_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
   ) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_business_partner_hk`) AS `$position`
@@ -534,14 +546,18 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_input_batch_manifest_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
+), `$touched` AS (
+  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+  WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_batch_manifest_hk` = `c`.`early_warning_signal_input_batch_manifest_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+  AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_batch_manifest_hk` = `c`.`early_warning_signal_input_batch_manifest_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_batch_manifest_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_batch_manifest_hk`) AS `$previous_hashdiff`
   FROM (
-    SELECT `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_batch_manifest_hk` FROM `$changes`
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_batch_manifest_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
   ) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_batch_manifest_hk`) AS `$position`
@@ -614,14 +630,18 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_input_business_partner_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
+), `$touched` AS (
+  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+  WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_business_partner_hk` = `c`.`early_warning_signal_input_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+  AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_business_partner_hk` = `c`.`early_warning_signal_input_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_business_partner_hk`) AS `$previous_hashdiff`
   FROM (
-    SELECT `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_business_partner_hk` FROM `$changes`
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_business_partner_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
     UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$changes`)
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
   ) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_business_partner_hk`) AS `$position`

@@ -17,7 +17,9 @@
  *      keep), each once — is set beside the row before it in change order (`$neighbours`); each
  *      that differs from it and is not stored is inserted (`$new`): the batch's rows with their
  *      payload, a registered row a late row has made a change again with the payload of a stored
- *      row of its compared value. A second statement then registers the batch's rows not stored.
+ *      row of its compared value. Only keys with a batch row not stored are looked up (`newStates`).
+ *      The batch's rows not stored go to the register: in the same statement where the engine has
+ *      a data-modifying `WITH` (one staging of the batch), else in a second statement.
  *    - Without one, only the load: the change is new unless that very row (key, load_ts,
  *      compared value) is stored, and it is inserted unless it equals the key's latest stored row.
  * 5. The rows a load inserts for a key get load_ts = batch load timestamp + 0, 1, ... µs.
@@ -150,32 +152,53 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     });
     return { load, register: undefined, bulk: changeBulk(ctx, h, candidates, columns) };
   }
-  const load = statement((w) => {
-    candidates(w);
-    newStates(ctx, w, h);
-    w.line(')');
-    const n = (column: string): string => col('n', column);
-    const p = (column: string): string => col('p', column);
-    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+  const n = (column: string): string => col('n', column);
+  const p = (column: string): string => col('p', column);
+  /** The rows to insert, as a SELECT over `$new`, with `as` naming each after its column. */
+  const inserted = (w: CodeWriter, named: boolean): void => {
+    const values = [
+      ...keyColumns.map(n),
+      d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
+      h.recordSource,
+      n(h.compared.column),
+      n(WORK.deltaOrder),
+      // The batch's row, else (a row found unchanged before, now a change) a stored row of its compared value.
+      ...h.payload.map((x) => `CASE WHEN ${c(firstKey)} IS NULL THEN ${p(x.column)} ELSE ${c(x.column)} END`),
+    ];
     w.line('SELECT');
-    w.block(() =>
-      commaList(w, [
-        ...keyColumns.map(n),
-        d.addMicroseconds(d.loadTimestamp.sql, `(${n(WORK.position)} - 1)`),
-        h.recordSource,
-        n(h.compared.column),
-        n(WORK.deltaOrder),
-        // The batch's row, else (a row found unchanged before, now a change) a stored row of its compared value.
-        ...h.payload.map((x) => `CASE WHEN ${c(firstKey)} IS NULL THEN ${p(x.column)} ELSE ${c(x.column)} END`),
-      ]),
-    );
+    w.block(() => commaList(w, named ? values.map((v, i) => as(v, columns[i]!)) : values));
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
     w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
     w.block(() => w.line(`ON ${sameState(ctx, h, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
     joinFirstStored(ctx, w, h, 'p', 'n', `${c(firstKey)} IS NULL`);
     w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
+  };
+  const bulk = changeBulk(ctx, h, candidates, columns);
+  if (d.capabilities.transactions && d.capabilities.writableCtes) {
+    // One statement fills both, from one read and hashing of the batch: the rows to insert
+    // (`$inserted`), the register (a data-modifying WITH) with the batch's states neither stored
+    // nor inserted now, then the table. Both see the tables as they were before the statement.
+    const load = statement((w) => {
+      candidates(w);
+      newStates(ctx, w, h);
+      w.line(`), ${q(WORK.inserted)} AS (`);
+      w.block(() => inserted(w, true));
+      w.line(`), ${q(WORK.registered)} AS (`);
+      w.block(() => registerRows(ctx, w, h, `AND NOT EXISTS (SELECT 1 FROM ${q(WORK.inserted)} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`));
+      w.line(')');
+      w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+      w.line(`SELECT ${columns.map(q).join(', ')} FROM ${q(WORK.inserted)}`);
+    });
+    return { load, register: undefined, bulk };
+  }
+  const load = statement((w) => {
+    candidates(w);
+    newStates(ctx, w, h);
+    w.line(')');
+    w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
+    inserted(w, false);
   });
-  return { load, register: registerStates(ctx, h, candidates), bulk: changeBulk(ctx, h, candidates, columns) };
+  return { load, register: registerStates(ctx, h, candidates), bulk };
 }
 
 /** Change order: delta order NULLS LAST (with one), the rank's term (with one), the compared value. */
@@ -264,26 +287,40 @@ export function joinFirstStored(ctx: SqlContext, w: CodeWriter, h: StateHistory,
  * open) that the table did not keep go to its register, each once.
  */
 export function registerStates(ctx: SqlContext, h: StateHistory, candidates: (w: CodeWriter) => void): Statement {
-  const { col, quoteIdent: q } = ctx.sql;
-  const c = (column: string): string => col('c', column);
-  const keyColumns = h.keys.map((k) => k.column);
   return statement((w) => {
     candidates(w);
     w.line(')');
-    const registerColumns = [...keyColumns, DELTA_ORDER_COLUMN, h.compared.column, METADATA_COLUMNS.loadTimestamp];
-    w.line(`INSERT INTO ${h.register} (${registerColumns.map(q).join(', ')})`);
-    w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), ctx.dialect.loadTimestamp.sql].join(', ')}`);
-    w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
-    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    registerRows(ctx, w, h, undefined);
   });
 }
 
+/** The register's INSERT of the batch's states (`$changes`) that neither the table nor the register holds, and (`also`) meet a further condition. */
+function registerRows(ctx: SqlContext, w: CodeWriter, h: StateHistory, also: string | undefined): void {
+  const { col, quoteIdent: q } = ctx.sql;
+  const c = (column: string): string => col('c', column);
+  const keyColumns = h.keys.map((k) => k.column);
+  const registerColumns = [...keyColumns, DELTA_ORDER_COLUMN, h.compared.column, METADATA_COLUMNS.loadTimestamp];
+  w.line(`INSERT INTO ${h.register} (${registerColumns.map(q).join(', ')})`);
+  w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), ctx.dialect.loadTimestamp.sql].join(', ')}`);
+  w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
+  w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  if (also !== undefined) w.line(also);
+}
+
 /**
- * With a delta order, step 4: every state of the batch's keys — the batch's, the table's and its
- * register's, each once (`UNION`) — beside the state before it in change order (`$neighbours`);
- * those that differ from it and that the table does not hold are inserted (`$new`), numbered
- * 1..k per key in change order. Writes both CTEs after `$changes`, the last left open.
+ * With a delta order, step 4: every state of the batch's keys that brought a state not stored
+ * (`$touched`) — the batch's, the table's and its register's, each once (`UNION`) — beside the
+ * state before it in change order (`$neighbours`); those that differ from it and that the table
+ * does not hold are inserted (`$new`), numbered 1..k per key in change order. Writes the CTEs
+ * after `$changes`, the last left open.
+ *
+ * A key whose batch states are all stored (in the table or the register) is left out, exactly:
+ * after every load a key's stored states are the states that load set beside each other (the
+ * table gains the new ones, the register the batch's others), so every stored state that differs
+ * from the one before it is in the table, and setting the same states beside each other again
+ * finds nothing to insert. So a batch that repeats what was loaded (a full extract with a few
+ * changed rows) looks up only the keys that changed, not every key of the batch.
  */
 export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void {
   const { as, col, quoteIdent: q } = ctx.sql;
@@ -294,15 +331,23 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
   const t = (column: string): string => col('t', column);
   const m = (column: string): string => col('m', column);
   // A single key column reads `k IN (...)`; several a row value `(k1, k2) IN (...)`.
-  const storedKey = keyColumns.length === 1 ? keyColumns.map(t).join(', ') : `(${keyColumns.map(t).join(', ')})`;
-  const stored = (from: string): string =>
-    `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${storedKey} IN (SELECT ${keyList} FROM ${q(WORK.changes)})`;
+  const keyOf = (alias: string): string => (keyColumns.length === 1 ? col(alias, keyColumns[0]!) : `(${keyColumns.map((k) => col(alias, k)).join(', ')})`);
+  const touched = `IN (SELECT ${keyList} FROM ${q(WORK.touched)})`;
+  const stored = (from: string): string => `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${keyOf('t')} ${touched}`;
+  w.line(`), ${q(WORK.touched)} AS (`);
+  w.block(() => {
+    w.line(`SELECT DISTINCT ${keyColumns.map((k) => col('c', k)).join(', ')} FROM ${q(WORK.changes)} AS ${q('c')}`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  });
   w.line(`), ${q(WORK.neighbours)} AS (`);
   w.block(() => {
     w.line(`SELECT ${q('a')}.*, ${as(`lag(${compared}) OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.previousHashdiff)}`);
     w.line('FROM (');
     w.block(() => {
-      w.line(`SELECT ${[keyList, q(WORK.deltaOrder), compared].join(', ')} FROM ${q(WORK.changes)}`);
+      w.line(
+        `SELECT ${[...keyColumns.map((k) => col('c', k)), col('c', WORK.deltaOrder), col('c', h.compared.column)].join(', ')} FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${keyOf('c')} ${touched}`,
+      );
       w.line('UNION');
       w.line(stored(h.table));
       w.line('UNION');

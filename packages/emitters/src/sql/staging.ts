@@ -21,6 +21,7 @@ export const WORK = {
   newChanges: '$new',
   newRank: '$new_rank',
   neighbours: '$neighbours',
+  touched: '$touched',
   previousDelta: '$previous_delta',
   timed: '$timed',
   deltaOrder: '$delta_order',
@@ -37,6 +38,7 @@ export const WORK = {
   bulk: '$bulk',
   isNew: '$is_new',
   registered: '$registered',
+  inserted: '$inserted',
 } as const;
 
 /** The alias of the landing table in a staging query. */
