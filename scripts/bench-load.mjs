@@ -166,12 +166,13 @@ try {
     const steps = ['initial', 'again', 'later', 'forced', 'delta'];
     console.log(`this / base: ${steps.map((s) => `${s} ${(a[s].ms / b[s].ms).toFixed(2)}x`).join(', ')} (honest floors ${f(a.honest)} / ${f(b.honest)})`);
   }
-  console.log(
-    `initial load of this checkout, per entity:\n${results[0][1].initial.out
+  const perEntity = (out) =>
+    out
       .split('\n')
       .filter((l) => /rows? inserted/.test(l))
-      .join('\n')}`,
-  );
+      .join('\n');
+  console.log(`initial load of this checkout, per entity:\n${perEntity(results[0][1].initial.out)}`);
+  console.log(`the batch with 1% changed, this checkout, per entity:\n${perEntity(results[0][1].delta.out)}`);
 } finally {
   await client.end();
 }
