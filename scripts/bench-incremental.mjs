@@ -14,7 +14,7 @@
 // REV (e.g. 174ea94, before in-place writes), checked out and built in a temporary worktree, in
 // the same run. Environment: BENCH_TABLES (default 1000), BENCH_RUNS (default 3).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,13 @@ function stats(dir) {
 
 const touched = (before, after) => [...new Set([...before.keys(), ...after.keys()])].filter((p) => before.get(p) !== after.get(p)).length;
 
+/**
+ * The CLI users run (`npx vault`: bin/vault.cjs, the bundle with its code cache) where the
+ * checkout has it built (`npm run build`), else the TypeScript build's (a base built with tsc).
+ */
+const cli = (checkout) =>
+  existsSync(join(checkout, 'bin/vault.cjs')) && existsSync(join(checkout, 'dist/vault/cli/vault.cjs')) ? join(checkout, 'bin/vault.cjs') : join(checkout, 'packages/cli/bin/vault.js');
+
 /** One vault (a checkout) in its own folder: compiles its spec, timed, counting touched files. */
 function bench(label, checkout) {
   const cwd = join(work, label);
@@ -75,13 +82,14 @@ function bench(label, checkout) {
     writeFileSync(specPath, text);
     const before = stats(join(out, model));
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [join(checkout, 'packages/cli/bin/vault.js'), 'compile', 'spec.yaml', '--out', 'out'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [cli(checkout), 'compile', 'spec.yaml', '--out', 'out'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`${label}: compile failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
     return { ms, touched: touched(before, stats(join(out, model))) };
   };
   return {
     label,
+    checkout,
     first: () => {
       rmSync(out, { recursive: true, force: true });
       rmSync(join(cwd, '.vault'), { recursive: true, force: true });
@@ -111,7 +119,7 @@ try {
     }
   }
   const pad = (s, w) => String(s).padStart(w);
-  console.log(`${tables} tables, ${runs} runs each, median times (fresh process per compile)`);
+  console.log(`${tables} tables, ${runs} runs each, median times (fresh process per compile); CLI: ${vaults.map((v) => cli(v.checkout)).join(', ')}`);
   console.log(`${'vault'.padEnd(16)} ${pad('case', 11)} ${pad('ms', 7)} ${pad('of first', 9)} ${pad('touched', 8)}`);
   for (const v of vaults) {
     const r = results.get(v.label);
