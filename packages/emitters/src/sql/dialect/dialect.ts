@@ -79,7 +79,7 @@ export interface KeyLookup {
 export interface LatestValue {
   /** The value read (SQL over the table's alias). */
   readonly value: string;
-  /** The column (SQL over the alias) whose greatest value marks the latest row; never NULL, one row per key and value of it. */
+  /** The column (SQL over the alias) whose greatest value marks the latest rows: never NULL, and a key's rows of one value of it hold one `value` (a multi-active set's rows share its hashdiff). */
   readonly latest: string;
   /** The table and its alias: `table AS alias`. */
   readonly from: string;
