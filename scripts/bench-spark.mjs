@@ -26,6 +26,8 @@ const memory = process.env.BENCH_SPARK_MEMORY ?? '4g';
 if (!Number.isInteger(rows) || rows < 1) throw new Error(`BENCH_ROWS must be a whole number >= 1, not ${process.env.BENCH_ROWS}`);
 const prefix = `bs${process.pid}`;
 const LOAD_TS = '2024-06-01T00:00:00Z';
+// BENCH_STATEMENTS=1: print each Spark load statement's time (the statements are run one by one anyway).
+const timeStatements = process.env.BENCH_STATEMENTS === '1';
 
 const { model, diagnostics } = compileSpec({
   version: 1,
@@ -119,7 +121,12 @@ async function spark(home, cores) {
     await db.query(`INSERT INTO ${copy} SELECT * FROM ${landing}`);
     const floor = performance.now() - t0;
     t0 = performance.now();
-    for (const l of plan.loads) for (const s of l.statements) await db.query(inlineParameters(s, { load_ts: LOAD_TS }));
+    for (const l of plan.loads)
+      for (const [i, s] of l.statements.entries()) {
+        const t = performance.now();
+        await db.query(inlineParameters(s, { load_ts: LOAD_TS }));
+        if (timeStatements) say(`  ${l.kind} ${l.entity} #${i + 1}: ${seconds(performance.now() - t)}  ${s.sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+      }
     const load = performance.now() - t0;
     const summary = {};
     for (const [table, sql] of summarySql(

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type ColumnType, type ColumnTypeKind } from '@vault/core';
-import { inlineParameters, sparkDialect, sparkRefusal, sparkType, sqlPlan, validateSql, type SqlStatement } from '@vault/emitters/internal';
+import { analyzeSpec, loadSpecFile } from '@vault/dsl';
+import { inlineParameters, postgresDialect, sparkDialect, sparkRefusal, sparkType, sqlPlan, validateSql, type SqlStatement } from '@vault/emitters/internal';
 
 const { quoteIdent, quoteLiteral, identifier, numericLiteral } = sparkDialect;
 
@@ -137,6 +138,18 @@ describe('inlineParameters', () => {
       expect(inlineParameters(s, { load_ts: '2024-05-01T00:00:00Z' })).not.toContain(':load_ts');
     }
   });
+});
+
+it("reads a key's latest stored state with max_by, where PostgreSQL orders by load_ts DESC LIMIT 1", () => {
+  // Spark turns a correlated ORDER BY … LIMIT 1 whose order column is not selected into a sort of the
+  // whole table and a row_number() per key without that order (docs/spark.md).
+  const model = analyzeSpec(loadSpecFile('specs/lgd.yaml')).model!;
+  const loadsOf = (dialect: typeof sparkDialect) => sqlPlan(model, dialect).loads.map((l) => ({ kind: l.kind, sql: l.statements.map((s) => s.sql).join('\n') }));
+  const postgres = loadsOf(postgresDialect).filter((l) => l.sql.includes('DESC LIMIT 1'));
+  const spark = loadsOf(sparkDialect);
+  expect(postgres.map((l) => l.kind)).toEqual(expect.arrayContaining(['satellite', 'multi_active_satellite', 'status_tracking_satellite']));
+  expect(spark.filter((l) => /\bLIMIT\b/.test(l.sql))).toEqual([]);
+  expect(spark.flatMap((l) => l.sql.match(/max_by\(`t`\.`\w+`, `t`\.`load_ts`\)/g) ?? []).length).toBe(postgres.flatMap((l) => l.sql.match(/DESC LIMIT 1/g) ?? []).length);
 });
 
 it('covers every column type kind', () => {

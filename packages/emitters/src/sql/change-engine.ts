@@ -386,9 +386,7 @@ function insertIfNewLoad(ctx: SqlContext, w: CodeWriter, h: ChangeHistory): void
   });
   w.line(`) AND ${c(h.compared.column)} IS DISTINCT FROM (`);
   w.block(() => {
-    w.line(`SELECT ${t(h.compared.column)} FROM ${h.table} AS ${quoteIdent('t')}`);
-    w.line(`WHERE ${sameKey}`);
-    w.line(`ORDER BY ${t(METADATA_COLUMNS.loadTimestamp)} DESC LIMIT 1`);
+    for (const line of ctx.dialect.latestValue({ value: t(h.compared.column), latest: t(METADATA_COLUMNS.loadTimestamp), from: `${h.table} AS ${quoteIdent('t')}`, where: sameKey })) w.line(line);
   });
   w.line(')');
 }

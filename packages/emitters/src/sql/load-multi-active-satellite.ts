@@ -159,9 +159,8 @@ export function multiActiveSatelliteLoad(ctx: SqlContext, sat: MultiActiveSatell
     });
     w.line(`) AND ${c(METADATA_COLUMNS.hashDiff)} IS DISTINCT FROM (`);
     w.block(() => {
-      w.line(`SELECT ${t(METADATA_COLUMNS.hashDiff)} FROM ${table} AS ${q('t')}`);
-      w.line(`WHERE ${t(sat.parentHashKey)} = ${c(sat.parentHashKey)}`);
-      w.line(`ORDER BY ${t(loadTs)} DESC LIMIT 1`);
+      const latest = d.latestValue({ value: t(METADATA_COLUMNS.hashDiff), latest: t(loadTs), from: `${table} AS ${q('t')}`, where: `${t(sat.parentHashKey)} = ${c(sat.parentHashKey)}` });
+      for (const line of latest) w.line(line);
     });
     w.line(')');
   }

@@ -147,7 +147,14 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
   const registerOf = statusRegisterTable(ctx, sts);
   if (registerOf === undefined || deltaType === undefined) {
     // Step 4 in load order: the batch's first status of a key against the latest stored one.
-    const latestStatus = `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${table} AS ${q('t')} WHERE ${t(sts.parentHashKey)} = ${o(sts.parentHashKey)} ORDER BY ${statusOrder(ctx, sts, 't').join(', ')} LIMIT 1)`;
+    // Ordered by load_ts alone, the dialect's latest value (Spark: max_by); by delta order first, the first row in that order.
+    const order = statusOrder(ctx, sts, 't');
+    const from = `${table} AS ${q('t')}`;
+    const where = `${t(sts.parentHashKey)} = ${o(sts.parentHashKey)}`;
+    const latestStatus =
+      order.length === 1
+        ? `(${ctx.dialect.latestValue({ value: t(IS_DELETED_COLUMN), latest: t(METADATA_COLUMNS.loadTimestamp), from, where }).join(' ')})`
+        : `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${from} WHERE ${where} ORDER BY ${order.join(', ')} LIMIT 1)`;
     const load = statement((w) => {
       batch(w);
       w.line(`), ${q(WORK.ordered)} AS (`);

@@ -75,6 +75,18 @@ export interface KeyLookup {
   readonly alias: string;
 }
 
+/** A key's latest value in a table (`Dialect.latestValue`): a scalar subquery's body. */
+export interface LatestValue {
+  /** The value read (SQL over the table's alias). */
+  readonly value: string;
+  /** The column (SQL over the alias) whose greatest value marks the latest rows: never NULL, and a key's rows of one value of it hold one `value` (a multi-active set's rows share its hashdiff). */
+  readonly latest: string;
+  /** The table and its alias: `table AS alias`. */
+  readonly from: string;
+  /** The condition picking the key's rows. */
+  readonly where: string;
+}
+
 /** A raw vault table to bring up to date with the spec (columns added, a unique key added). */
 export interface EvolvedTable {
   readonly table: SqlTable;
@@ -200,6 +212,14 @@ export interface Dialect {
    * the primary key; engines without one join.
    */
   readonly keyLookup: (q: KeyLookup) => string;
+  /**
+   * The lines of a correlated scalar subquery giving `q.value` of the row with the greatest
+   * `q.latest` among the rows `q.where` picks, NULL when it picks none. PostgreSQL: `ORDER BY …
+   * DESC LIMIT 1`, a probe of the key's index. Spark: `max_by`, an aggregate per key, as Spark
+   * turns a correlated `ORDER BY … LIMIT 1` whose order column is not selected into a sort of the
+   * whole table and a numbering of each key's rows that does not keep that order.
+   */
+  readonly latestValue: (q: LatestValue) => ReadonlyArray<string>;
   /**
    * Setup's index `name` on `table`'s `column`, a load timestamp its loads append rows in the
    * order of, so that an incremental load finds the rows loaded in a range of it without reading
