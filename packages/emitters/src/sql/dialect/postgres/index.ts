@@ -119,8 +119,8 @@ export const postgresDialect: Dialect = {
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
   loadSettings: ['SET LOCAL jit = off'],
   tableStorage: '',
-  // OFFSET 0 keeps the subquery a probe of the key per pointer (joined, the planner would hash the whole table).
   latestValue: (q) => [`SELECT ${q.value} FROM ${q.from}`, `WHERE ${q.where}`, `ORDER BY ${q.latest} DESC LIMIT 1`],
+  // OFFSET 0 keeps the subquery a probe of the key per pointer (joined, the planner would hash the whole table).
   keyLookup: (q) => `CROSS JOIN LATERAL (SELECT ${q.columns.join(', ')} FROM ${q.table} WHERE ${q.key.map((k) => `${k.column} = ${k.equals}`).join(' AND ')} OFFSET 0) AS ${q.alias}`,
   // BRIN: a page range's least and greatest load_ts; rows appended in load_ts order keep the ranges narrow.
   // autosummarize: a range is summarized once filled (autovacuum), not only by VACUUM; a range not yet summarized is always read.
