@@ -121,6 +121,10 @@ const FLOAT_EDGES = [
   3.4028234663852886e38,
   -3.4028234663852886e38,
   3.3333332538604736,
+  // Exactly half-way between two 8-digit texts: PostgreSQL takes the even last digit.
+  -2448527.25,
+  2448528.25,
+  2448527.75,
 ].map(Math.fround);
 const DOUBLE_EDGES = [
   0,

@@ -43,7 +43,8 @@ const FIXED_CUTOFF = { real: 6, double: 15 } as const;
 
 /**
  * PostgreSQL 12+'s shortest float text: the fewest significant digits that read back as the same
- * number (`%.<p>e` for p = 0, 1, …, the first that casts back equal), laid out as PostgreSQL
+ * number (`%.<p>e` for p = 0, 1, …, the first that casts back equal; an exact tie at p rounded to
+ * the even digit, as PostgreSQL's Ryu output does), laid out as PostgreSQL
  * does: fixed notation for exponents in [-4, cutoff), else `d.ddde+XX`; `NaN`, `Infinity`,
  * `-Infinity`, and `-0` for negative zero. NULL is NULL, tested first: the search finds no digits
  * for it, and `element_at` of an empty array fails under ANSI mode.
@@ -54,7 +55,16 @@ const floatText = (v: TypedSql): string => {
   const x = v.sql;
   const p = quoteIdent('vault_p');
   const s = quoteIdent('vault_s');
-  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> format_string(concat('%.', ${p}, 'e'), ${x})), ${s} -> CAST(${s} AS ${sqlType}) = ${x}), 1)`;
+  // Java's `%.<p>e` rounds half up; PostgreSQL's shortest text, when the value lies exactly half-way
+  // between two such texts (-2448527.25 as a real, to 8 digits), takes the one whose last digit is
+  // even. Java pads `%.20e` with zeros past the value's own digits, so its digits show an exact tie:
+  // the first digit dropped a 5, and only zeros after it. Then the even text is the one cut off there.
+  const full = quoteIdent('vault_full');
+  const all = `replace(regexp_extract(${full}, '([0-9.]+)e', 1), '.', '')`;
+  const tie = `substr(${all}, ${p} + 2, 1) = '5' AND substr(${all}, ${p} + 3) RLIKE '^0*$' AND CAST(substr(${all}, ${p} + 1, 1) AS INT) % 2 = 0`;
+  const cut = `concat(CASE WHEN startswith(${full}, '-') THEN '-' ELSE '' END, substr(${all}, 1, 1), CASE WHEN ${p} > 0 THEN concat('.', substr(${all}, 2, ${p})) ELSE '' END, regexp_extract(${full}, 'e[-+][0-9]+', 0))`;
+  const candidate = bind(`format_string('%.20e', ${x})`, 'vault_full', `CASE WHEN ${tie} THEN ${cut} ELSE format_string(concat('%.', ${p}, 'e'), ${x}) END`);
+  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> ${candidate}), ${s} -> CAST(${s} AS ${sqlType}) = ${x}), 1)`;
   // From `[-]d.ddde±XX`: the sign, the digits without the point, the exponent.
   const t = quoteIdent('vault_t');
   const sign = `CASE WHEN startswith(${t}, '-') THEN '-' ELSE '' END`;
