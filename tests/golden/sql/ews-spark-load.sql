@@ -293,10 +293,10 @@ SELECT
   CASE WHEN `c`.`early_warning_signal_hk` IS NULL THEN `p`.`six_month_window_behavioural_score_average` ELSE `c`.`six_month_window_behavioural_score_average` END,
   CASE WHEN `c`.`early_warning_signal_hk` IS NULL THEN `p`.`two_month_window_behavioural_score_average` ELSE `c`.`two_month_window_behavioural_score_average` END
 FROM `$new` AS `n`
-LEFT JOIN `$changes` AS `c`
+LEFT JOIN (SELECT * FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)) AS `c`
   ON `c`.`early_warning_signal_hk` = `n`.`early_warning_signal_hk` AND `c`.`hashdiff` = `n`.`hashdiff` AND `c`.`$delta_order` IS NOT DISTINCT FROM `n`.`$delta_order`
 LEFT JOIN (
-  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk`, `hashdiff`) AS `$first_load` FROM `raw_vault`.`sat_early_warning_signal` AS `x`) AS `f`
+  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk`, `hashdiff`) AS `$first_load` FROM `raw_vault`.`sat_early_warning_signal` AS `x` WHERE `x`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)) AS `f`
   WHERE `load_ts` = `$first_load`
 ) AS `p`
   ON `c`.`early_warning_signal_hk` IS NULL AND `p`.`early_warning_signal_hk` = `n`.`early_warning_signal_hk` AND `p`.`hashdiff` = `n`.`hashdiff`
@@ -401,10 +401,10 @@ SELECT
   CASE WHEN `c`.`early_warning_signal_input_hk` IS NULL THEN `p`.`limit_amount` ELSE `c`.`limit_amount` END,
   CASE WHEN `c`.`early_warning_signal_input_hk` IS NULL THEN `p`.`missed_payment_count` ELSE `c`.`missed_payment_count` END
 FROM `$new` AS `n`
-LEFT JOIN `$changes` AS `c`
+LEFT JOIN (SELECT * FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `c`
   ON `c`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `c`.`hashdiff` = `n`.`hashdiff` AND `c`.`$delta_order` IS NOT DISTINCT FROM `n`.`$delta_order`
 LEFT JOIN (
-  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `hashdiff`) AS `$first_load` FROM `raw_vault`.`sat_early_warning_signal_input` AS `x`) AS `f`
+  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `hashdiff`) AS `$first_load` FROM `raw_vault`.`sat_early_warning_signal_input` AS `x` WHERE `x`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `f`
   WHERE `load_ts` = `$first_load`
 ) AS `p`
   ON `c`.`early_warning_signal_input_hk` IS NULL AND `p`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `p`.`hashdiff` = `n`.`hashdiff`
@@ -491,10 +491,10 @@ SELECT
   `n`.`early_warning_signal_business_partner_hk`,
   `n`.`$delta_order`
 FROM `$new` AS `n`
-LEFT JOIN `$changes` AS `c`
+LEFT JOIN (SELECT * FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)) AS `c`
   ON `c`.`early_warning_signal_hk` = `n`.`early_warning_signal_hk` AND `c`.`early_warning_signal_business_partner_hk` = `n`.`early_warning_signal_business_partner_hk` AND `c`.`$delta_order` IS NOT DISTINCT FROM `n`.`$delta_order`
 LEFT JOIN (
-  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk`, `early_warning_signal_business_partner_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `x`) AS `f`
+  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk`, `early_warning_signal_business_partner_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `x` WHERE `x`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)) AS `f`
   WHERE `load_ts` = `$first_load`
 ) AS `p`
   ON `c`.`early_warning_signal_hk` IS NULL AND `p`.`early_warning_signal_hk` = `n`.`early_warning_signal_hk` AND `p`.`early_warning_signal_business_partner_hk` = `n`.`early_warning_signal_business_partner_hk`
@@ -575,10 +575,10 @@ SELECT
   `n`.`early_warning_signal_input_batch_manifest_hk`,
   `n`.`$delta_order`
 FROM `$new` AS `n`
-LEFT JOIN `$changes` AS `c`
+LEFT JOIN (SELECT * FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `c`
   ON `c`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `c`.`early_warning_signal_input_batch_manifest_hk` = `n`.`early_warning_signal_input_batch_manifest_hk` AND `c`.`$delta_order` IS NOT DISTINCT FROM `n`.`$delta_order`
 LEFT JOIN (
-  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `early_warning_signal_input_batch_manifest_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `x`) AS `f`
+  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `early_warning_signal_input_batch_manifest_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `x` WHERE `x`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `f`
   WHERE `load_ts` = `$first_load`
 ) AS `p`
   ON `c`.`early_warning_signal_input_hk` IS NULL AND `p`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `p`.`early_warning_signal_input_batch_manifest_hk` = `n`.`early_warning_signal_input_batch_manifest_hk`
@@ -659,10 +659,10 @@ SELECT
   `n`.`early_warning_signal_input_business_partner_hk`,
   `n`.`$delta_order`
 FROM `$new` AS `n`
-LEFT JOIN `$changes` AS `c`
+LEFT JOIN (SELECT * FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `c`
   ON `c`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `c`.`early_warning_signal_input_business_partner_hk` = `n`.`early_warning_signal_input_business_partner_hk` AND `c`.`$delta_order` IS NOT DISTINCT FROM `n`.`$delta_order`
 LEFT JOIN (
-  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `early_warning_signal_input_business_partner_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `x`) AS `f`
+  SELECT * FROM (SELECT `x`.*, min(`load_ts`) OVER (PARTITION BY `early_warning_signal_input_hk`, `early_warning_signal_input_business_partner_hk`) AS `$first_load` FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `x` WHERE `x`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)) AS `f`
   WHERE `load_ts` = `$first_load`
 ) AS `p`
   ON `c`.`early_warning_signal_input_hk` IS NULL AND `p`.`early_warning_signal_input_hk` = `n`.`early_warning_signal_input_hk` AND `p`.`early_warning_signal_input_business_partner_hk` = `n`.`early_warning_signal_input_business_partner_hk`

@@ -168,9 +168,11 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
     w.line('SELECT');
     w.block(() => commaList(w, named ? values.map((v, i) => as(v, columns[i]!)) : values));
     w.line(`FROM ${q(WORK.newChanges)} AS ${q('n')}`);
-    w.line(`LEFT JOIN ${q(WORK.changes)} AS ${q('c')}`);
+    // Only the touched keys' rows: the planner cannot know how few rows `$new` holds, and would
+    // otherwise sort the whole batch and table to merge-join them.
+    w.line(`LEFT JOIN (SELECT * FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${touchedKey(ctx, h, 'c')}) AS ${q('c')}`);
     w.block(() => w.line(`ON ${sameState(ctx, h, 'c', WORK.deltaOrder, 'n', WORK.deltaOrder)}`));
-    joinFirstStored(ctx, w, h, 'p', 'n', `${c(firstKey)} IS NULL`);
+    joinFirstStored(ctx, w, h, 'p', 'n', `${c(firstKey)} IS NULL`, touchedKey(ctx, h, 'x'));
     w.line(`WHERE ${c(firstKey)} IS NOT NULL OR ${p(firstKey)} IS NOT NULL`);
   };
   const bulk = changeBulk(ctx, h, candidates, columns);
@@ -244,6 +246,14 @@ export function orderedStates(ctx: SqlContext, w: CodeWriter, h: StateHistory, s
   });
 }
 
+/** `alias`'s key is one of `$touched` (newStates): `k IN (…)`, or a row value for several key columns. */
+function touchedKey(ctx: SqlContext, h: StateHistory, alias: string): string {
+  const { col, quoteIdent: q } = ctx.sql;
+  const keys = h.keys.map((k) => k.column);
+  const key = keys.length === 1 ? col(alias, keys[0]!) : `(${keys.map((k) => col(alias, k)).join(', ')})`;
+  return `${key} IN (SELECT ${keys.map(q).join(', ')} FROM ${q(WORK.touched)})`;
+}
+
 const sameKey = (ctx: SqlContext, h: StateHistory, a: string, b: string): string => h.keys.map((k) => `${ctx.sql.col(a, k.column)} = ${ctx.sql.col(b, k.column)}`).join(' AND ');
 
 /** States `a` and `b` are one: same key, compared value and delta-order value (NULL matching NULL). */
@@ -253,18 +263,18 @@ export function sameState(ctx: SqlContext, h: StateHistory, a: string, aDelta: s
 }
 
 /**
- * `LEFT JOIN` of the table as `stored`, on `guard` and `stored` being the first stored state
+ * `LEFT JOIN` of the table (its rows `only` picks, over alias `x`, when given) as `stored`, on `guard` and `stored` being the first stored state
  * (smallest load_ts) of the key and compared value of `state`: where a state brought back from
  * the register finds its payload. Every row of that load is kept (a multi-active set's rows).
  * An engine without correlated subqueries in join conditions joins the table's first states instead.
  */
-export function joinFirstStored(ctx: SqlContext, w: CodeWriter, h: StateHistory, stored: string, state: string, guard: string): void {
+export function joinFirstStored(ctx: SqlContext, w: CodeWriter, h: StateHistory, stored: string, state: string, guard: string, only?: string): void {
   const { col, quoteIdent: q } = ctx.sql;
   const ts = METADATA_COLUMNS.loadTimestamp;
   const cmp = h.compared.column;
   const same = `${sameKey(ctx, h, stored, state)} AND ${col(stored, cmp)} = ${col(state, cmp)}`;
   if (ctx.dialect.capabilities.correlatedJoinConditions) {
-    w.line(`LEFT JOIN ${h.table} AS ${q(stored)}`);
+    w.line(only === undefined ? `LEFT JOIN ${h.table} AS ${q(stored)}` : `LEFT JOIN (SELECT * FROM ${h.table} AS ${q('x')} WHERE ${only}) AS ${q(stored)}`);
     w.block(() => {
       w.line(`ON ${guard} AND ${same}`);
       w.line(`AND ${col(stored, ts)} = (SELECT min(${col('x', ts)}) FROM ${h.table} AS ${q('x')} WHERE ${sameKey(ctx, h, 'x', state)} AND ${col('x', cmp)} = ${col(state, cmp)})`);
@@ -275,7 +285,7 @@ export function joinFirstStored(ctx: SqlContext, w: CodeWriter, h: StateHistory,
   const partition = [...h.keys.map((k) => q(k.column)), q(cmp)].join(', ');
   w.line(`LEFT JOIN (`);
   w.block(() => {
-    w.line(`SELECT * FROM (SELECT ${q('x')}.*, min(${q(ts)}) OVER (PARTITION BY ${partition}) AS ${first} FROM ${h.table} AS ${q('x')}) AS ${q('f')}`);
+    w.line(`SELECT * FROM (SELECT ${q('x')}.*, min(${q(ts)}) OVER (PARTITION BY ${partition}) AS ${first} FROM ${h.table} AS ${q('x')}${only === undefined ? '' : ` WHERE ${only}`}) AS ${q('f')}`);
     w.line(`WHERE ${q(ts)} = ${first}`);
   });
   w.line(`) AS ${q(stored)}`);
