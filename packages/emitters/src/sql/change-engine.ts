@@ -340,10 +340,7 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
   const compared = q(h.compared.column);
   const t = (column: string): string => col('t', column);
   const m = (column: string): string => col('m', column);
-  // A single key column reads `k IN (...)`; several a row value `(k1, k2) IN (...)`.
-  const keyOf = (alias: string): string => (keyColumns.length === 1 ? col(alias, keyColumns[0]!) : `(${keyColumns.map((k) => col(alias, k)).join(', ')})`);
-  const touched = `IN (SELECT ${keyList} FROM ${q(WORK.touched)})`;
-  const stored = (from: string): string => `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${keyOf('t')} ${touched}`;
+  const stored = (from: string): string => `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${touchedKey(ctx, h, 't')}`;
   w.line(`), ${q(WORK.touched)} AS (`);
   w.block(() => {
     w.line(`SELECT DISTINCT ${keyColumns.map((k) => col('c', k)).join(', ')} FROM ${q(WORK.changes)} AS ${q('c')}`);
@@ -356,7 +353,7 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
     w.line('FROM (');
     w.block(() => {
       w.line(
-        `SELECT ${[...keyColumns.map((k) => col('c', k)), col('c', WORK.deltaOrder), col('c', h.compared.column)].join(', ')} FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${keyOf('c')} ${touched}`,
+        `SELECT ${[...keyColumns.map((k) => col('c', k)), col('c', WORK.deltaOrder), col('c', h.compared.column)].join(', ')} FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${touchedKey(ctx, h, 'c')}`,
       );
       w.line('UNION');
       w.line(stored(h.table));
