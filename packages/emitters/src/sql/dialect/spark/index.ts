@@ -117,7 +117,7 @@ export const sparkDialect: Dialect = {
   // Parquet: what every Spark reads and writes with nothing to fetch (Delta needs its jars; docs/spark.md).
   tableStorage: 'USING PARQUET',
   keyLookup: keyLookupByJoin,
-  // Not ORDER BY … LIMIT 1: Spark decorrelates that into a global sort of the table and a row_number() per key without the order (docs/spark.md).
+  // Not ORDER BY ... LIMIT 1: Spark decorrelates that into a global sort of the table and a row_number() per key without the order (docs/spark.md).
   latestValue: (q) => [`SELECT max_by(${q.value}, ${q.latest}) FROM ${q.from}`, `WHERE ${q.where}`],
   // Spark has no indexes: an incremental PIT load reads the satellites whole.
   loadOrderIndex: () => undefined,
