@@ -256,10 +256,12 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `hashdiff` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
-), `$touched` AS (
-  SELECT DISTINCT `c`.`early_warning_signal_hk` FROM `$changes` AS `c`
+), `$unstored` AS (
+  SELECT * FROM `$changes` AS `c`
   WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
   AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+), `$touched` AS (
+  SELECT DISTINCT `early_warning_signal_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
   FROM (
@@ -368,10 +370,12 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `hashdiff` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
-), `$touched` AS (
-  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+), `$unstored` AS (
+  SELECT * FROM `$changes` AS `c`
   WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
   AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`hashdiff` = `c`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+), `$touched` AS (
+  SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
   FROM (
@@ -462,10 +466,12 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_business_partner_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
-), `$touched` AS (
-  SELECT DISTINCT `c`.`early_warning_signal_hk` FROM `$changes` AS `c`
+), `$unstored` AS (
+  SELECT * FROM `$changes` AS `c`
   WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`early_warning_signal_business_partner_hk` = `c`.`early_warning_signal_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
   AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` = `c`.`early_warning_signal_hk` AND `t`.`early_warning_signal_business_partner_hk` = `c`.`early_warning_signal_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+), `$touched` AS (
+  SELECT DISTINCT `early_warning_signal_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_business_partner_hk`) AS `$previous_hashdiff`
   FROM (
@@ -546,10 +552,12 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_input_batch_manifest_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
-), `$touched` AS (
-  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+), `$unstored` AS (
+  SELECT * FROM `$changes` AS `c`
   WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_batch_manifest_hk` = `c`.`early_warning_signal_input_batch_manifest_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
   AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_batch_manifest_hk` = `c`.`early_warning_signal_input_batch_manifest_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+), `$touched` AS (
+  SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_batch_manifest_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_batch_manifest_hk`) AS `$previous_hashdiff`
   FROM (
@@ -630,10 +638,12 @@ WITH `$staged` AS (
 ), `$changes` AS (
   SELECT * FROM `$ordered`
   WHERE `$row` = 1 OR `early_warning_signal_input_business_partner_hk` <> `$previous_hashdiff` OR `$delta_order` IS DISTINCT FROM `$previous_delta`
-), `$touched` AS (
-  SELECT DISTINCT `c`.`early_warning_signal_input_hk` FROM `$changes` AS `c`
+), `$unstored` AS (
+  SELECT * FROM `$changes` AS `c`
   WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_business_partner_hk` = `c`.`early_warning_signal_input_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
   AND NOT EXISTS (SELECT 1 FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` = `c`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_business_partner_hk` = `c`.`early_warning_signal_input_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `c`.`$delta_order`)
+), `$touched` AS (
+  SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_business_partner_hk`) AS `$previous_hashdiff`
   FROM (

@@ -186,7 +186,7 @@ export function changeLoad(ctx: SqlContext, h: ChangeHistory): ChangeLoad {
       w.line(`), ${q(WORK.inserted)} AS (`);
       w.block(() => inserted(w, true));
       w.line(`), ${q(WORK.registered)} AS (`);
-      w.block(() => registerRows(ctx, w, h, `AND NOT EXISTS (SELECT 1 FROM ${q(WORK.inserted)} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`));
+      w.block(() => registerRows(ctx, w, h, true));
       w.line(')');
       w.line(`INSERT INTO ${table} (${columns.map(q).join(', ')})`);
       w.line(`SELECT ${columns.map(q).join(', ')} FROM ${q(WORK.inserted)}`);
@@ -300,27 +300,37 @@ export function registerStates(ctx: SqlContext, h: StateHistory, candidates: (w:
   return statement((w) => {
     candidates(w);
     w.line(')');
-    registerRows(ctx, w, h, undefined);
+    registerRows(ctx, w, h, false);
   });
 }
 
-/** The register's INSERT of the batch's states (`$changes`) that neither the table nor the register holds, and (`also`) meet a further condition. */
-function registerRows(ctx: SqlContext, w: CodeWriter, h: StateHistory, also: string | undefined): void {
+/** `WHERE` the batch's state `c` is held neither by the table nor by the register. */
+function notStored(ctx: SqlContext, w: CodeWriter, h: StateHistory): void {
+  const q = ctx.sql.quoteIdent;
+  w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+}
+
+/**
+ * The register's INSERT of the batch's states that neither the table nor the register holds: in
+ * the load's statement (`fused`), `$unstored` (newStates) less the rows `$inserted` puts in the
+ * table; in a statement of its own, `$changes` looked up again.
+ */
+function registerRows(ctx: SqlContext, w: CodeWriter, h: StateHistory, fused: boolean): void {
   const { col, quoteIdent: q } = ctx.sql;
   const c = (column: string): string => col('c', column);
   const keyColumns = h.keys.map((k) => k.column);
   const registerColumns = [...keyColumns, DELTA_ORDER_COLUMN, h.compared.column, METADATA_COLUMNS.loadTimestamp];
   w.line(`INSERT INTO ${h.register} (${registerColumns.map(q).join(', ')})`);
   w.line(`SELECT ${[...keyColumns.map(c), c(WORK.deltaOrder), c(h.compared.column), ctx.dialect.loadTimestamp.sql].join(', ')}`);
-  w.line(`FROM ${q(WORK.changes)} AS ${q('c')}`);
-  w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
-  w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
-  if (also !== undefined) w.line(also);
+  w.line(`FROM ${q(fused ? WORK.unstored : WORK.changes)} AS ${q('c')}`);
+  if (fused) w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${q(WORK.inserted)} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+  else notStored(ctx, w, h);
 }
 
 /**
  * With a delta order, step 4: every state of the batch's keys that brought a state not stored
- * (`$touched`) — the batch's, the table's and its register's, each once (`UNION`) — beside the
+ * (`$unstored`, `$touched`) — the batch's, the table's and its register's, each once (`UNION`) — beside the
  * state before it in change order (`$neighbours`); those that differ from it and that the table
  * does not hold are inserted (`$new`), numbered 1..k per key in change order. Writes the CTEs
  * after `$changes`, the last left open.
@@ -341,12 +351,14 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
   const t = (column: string): string => col('t', column);
   const m = (column: string): string => col('m', column);
   const stored = (from: string): string => `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${touchedKey(ctx, h, 't')}`;
-  w.line(`), ${q(WORK.touched)} AS (`);
+  // The batch's states not stored, looked up once: the keys to look at, and the register's rows.
+  w.line(`), ${q(WORK.unstored)} AS (`);
   w.block(() => {
-    w.line(`SELECT DISTINCT ${keyColumns.map((k) => col('c', k)).join(', ')} FROM ${q(WORK.changes)} AS ${q('c')}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
-    w.line(`AND NOT EXISTS (SELECT 1 FROM ${h.register} AS ${q('t')} WHERE ${sameState(ctx, h, 't', DELTA_ORDER_COLUMN, 'c', WORK.deltaOrder)})`);
+    w.line(`SELECT * FROM ${q(WORK.changes)} AS ${q('c')}`);
+    notStored(ctx, w, h);
   });
+  w.line(`), ${q(WORK.touched)} AS (`);
+  w.block(() => w.line(`SELECT DISTINCT ${keyList} FROM ${q(WORK.unstored)}`));
   w.line(`), ${q(WORK.neighbours)} AS (`);
   w.block(() => {
     w.line(`SELECT ${q('a')}.*, ${as(`lag(${compared}) OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.previousHashdiff)}`);

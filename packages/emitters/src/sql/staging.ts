@@ -22,6 +22,7 @@ export const WORK = {
   newRank: '$new_rank',
   neighbours: '$neighbours',
   touched: '$touched',
+  unstored: '$unstored',
   previousDelta: '$previous_delta',
   timed: '$timed',
   deltaOrder: '$delta_order',
