@@ -51,7 +51,11 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     plan.ledger.kind,
     ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
-  ].map((s) => s.sql);
+    // Changed rows only: the loads reading the changes tables, and each landing table's statements.
+    ...plan.loads.flatMap((l) => (l.changes === undefined ? [] : [...l.changes.statements, ...(l.changes.missingKeys === undefined ? [] : [l.changes.missingKeys])])),
+  ]
+    .map((s) => s.sql)
+    .concat(plan.landingChanges.flatMap((c) => [c.createRows, c.anyRow, c.available, ...c.prepare, ...c.empty, ...c.apply, ...c.fill]));
   expect(ledger.length).toBeGreaterThan(3);
   for (const s of ledger) expect((await parse(s)).stmts, s).toHaveLength(1);
   const files = emitSql(model, { specPath: 'spec.yaml' });

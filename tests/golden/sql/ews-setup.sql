@@ -418,8 +418,15 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
   "signature" text,
   "load_ts" timestamptz NOT NULL,
   "rows_inserted" bigint NOT NULL,
-  "loaded_at" timestamptz NOT NULL DEFAULT now()
+  "loaded_at" timestamptz NOT NULL DEFAULT now(),
+  "landing_rows" text
 );
+
+ALTER TABLE "raw_vault"."vault_loads" ADD COLUMN IF NOT EXISTS "landing_rows" text;
+
+CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal" ("h1" bigint NOT NULL, "h2" bigint NOT NULL);
+
+CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal_input" ("h1" bigint NOT NULL, "h2" bigint NOT NULL);
 
 INSERT INTO "raw_vault"."hub_business_partner" ("business_partner_hk", "business_partner_id", "load_ts", "record_source")
 VALUES ('00000000000000000000000000000000', CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')

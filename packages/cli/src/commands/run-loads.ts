@@ -9,6 +9,7 @@ import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, MISSING_KEYS_COLUMN, type SqlLoad,
 import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { blockedBy, startable, type LoadState } from './run-schedule.js';
+import { openChangedRows, type ChangedRows } from './run-changes.js';
 import { countDuplicates, DuplicatesRejected, duplicatesNote, rejectionText, type DuplicateCount } from './run-duplicates.js';
 
 const LAYER_TITLES = { raw_vault: 'raw vault', business_vault: 'business vault', access_layer: 'access layer' } as const satisfies Record<VaultLayer, string>;
@@ -41,6 +42,8 @@ type Outcome =
       readonly routed: number;
       /** A status tracking satellite's full batch held no key: nothing was marked deleted. */
       readonly emptyFullBatch: boolean;
+      /** It read only the batch's changed landing rows (run-changes.ts). */
+      readonly changedRowsOnly: boolean;
       readonly ms: number;
     }
   | { readonly kind: 'skipped'; readonly since: string; readonly ms: number }
@@ -89,23 +92,28 @@ async function estimatedRows(q: Queryable, engine: Engine, table: SqlTable): Pro
   return Number(r.rows[0]?.n ?? 0);
 }
 
-async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions): Promise<Outcome> {
+async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions, changed: ChangedRows | undefined): Promise<Outcome> {
   const t0 = Date.now();
   const countsRows = db.kind === 'spark';
   try {
-    const signature = await ledger.signature(load, db);
+    const { signature, basis } = await ledger.signature(load, db);
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && load.datedByLoad === undefined && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
+    // Only the batch's changed rows where that is exact and the table holds every other row (run-changes.ts); never when told to run every load in full.
+    const route = changed !== undefined && o.skipUnchanged && signature !== undefined && load.changes !== undefined ? await changed.route(load, basis, db) : undefined;
+    const kept = route === undefined && changed !== undefined && load.changes !== undefined ? await changed.kept(load, basis, db) : null;
+    const only = route?.changedRowsOnly === true ? load.changes : undefined;
+    const dupCount = only === undefined ? load.duplicates : only.duplicates;
     const before = countsRows ? 0 : Math.max(0, await estimatedRows(db, engine, load.target));
     const [rows, missingKeys, duplicates, routed, keyed] = await db.transaction(async (tx: Queryable) => {
       // In the load's transaction: the counts describe the landing rows the load reads. A batch
       // a `reject` refuses is refused here too (rolled back), should it have changed since the check before the loads.
-      const dup = load.duplicates === undefined ? NO_DUPLICATES : await countDuplicates(tx, load.duplicates);
-      if (load.duplicates?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, load.duplicates, dup));
+      const dup = dupCount === undefined ? NO_DUPLICATES : await countDuplicates(tx, dupCount);
+      if (dupCount?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, dupCount, dup));
       let n = 0;
       // A first load of a history (its table empty) takes the bulk form: no look-ups into what is stored.
-      const bulk = load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
-      const statements = bulk ? load.bulk!.statements : load.statements;
+      const bulk = only === undefined && load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
+      const statements = only !== undefined ? only.statements : bulk ? load.bulk!.statements : load.statements;
       const runAll = async (): Promise<void> => {
         for (const s of statements) {
           const r = await runStatement(tx, engine, s, o.loadTs);
@@ -116,18 +124,20 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       if (countsRows) n = await countedInserts(tx, engine, load.target, runAll);
       else await runAll();
       // The error table's rows are reported apart from the rows inserted into the entity.
-      const route = load.duplicates?.route;
+      const routeDup = load.duplicates?.route;
       const moved =
-        route === undefined
+        routeDup === undefined
           ? 0
-          : countsRows && route.relation !== undefined
-            ? await countedInserts(tx, engine, route.relation, () => runStatement(tx, engine, route, o.loadTs))
-            : (await runStatement(tx, engine, route, o.loadTs)).rowCount;
-      await ledger.record(tx, load, signature, o.loadTs, n);
-      const counted = load.missingKeys === undefined ? undefined : await tx.query<Record<string, number | string>>(load.missingKeys.sql);
+          : countsRows && routeDup.relation !== undefined
+            ? await countedInserts(tx, engine, routeDup.relation, () => runStatement(tx, engine, routeDup, o.loadTs))
+            : (await runStatement(tx, engine, routeDup, o.loadTs)).rowCount;
+      await ledger.record(tx, load, signature, o.loadTs, n, route === undefined ? kept : route.record);
+      const missing = only === undefined ? load.missingKeys : only.missingKeys;
+      const counted = missing === undefined ? undefined : await tx.query<Record<string, number | string>>(missing.sql);
       const keyedRows = load.keyedRows === undefined ? undefined : await tx.query<Record<string, number | string>>(load.keyedRows.sql);
       return [n, Number(counted?.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0), dup, moved, keyedRows === undefined ? undefined : Number(keyedRows.rows[0]?.[MISSING_KEYS_COLUMN] ?? 0)] as const;
     });
+    route?.committed(signature, o.loadTs, rows);
     // Outside the load's transaction: the statistics of what it committed (the owner's right; else PostgreSQL warns and skips).
     if (!countsRows && rows >= ANALYZE_AFTER.rows && rows >= ANALYZE_AFTER.share * before) {
       // Committed already: a failed ANALYZE (a lock not granted) leaves the load loaded, with the statistics autovacuum keeps.
@@ -135,7 +145,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
         if (!isServerError(e)) throw e;
       });
     }
-    return { kind: 'loaded', rows, missingKeys, duplicates, routed, emptyFullBatch: keyed === 0, ms: Date.now() - t0 };
+    return { kind: 'loaded', rows, missingKeys, duplicates, routed, emptyFullBatch: keyed === 0, changedRowsOnly: only !== undefined, ms: Date.now() - t0 };
   } catch (e) {
     if (e instanceof DuplicatesRejected) return { kind: 'failed', error: e.message };
     // Spark's errors, and a connection lost during a load, are the load's failure there.
@@ -160,6 +170,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   const width = Math.max(0, ...loads.map((l) => l.kind.length + 1 + l.entity.length));
   const stepWidth = String(loads.length).length * 2 + 3;
   const ledger = await openLedger(db, plan.ledger, plan.engine);
+  const changed = await openChangedRows(db, plan, ledger);
   const sessions: Database[] = [db];
   const idle: Database[] = [db];
   const outcomes: (Outcome | undefined)[] = loads.map(() => undefined);
@@ -198,7 +209,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
         states[i] = 'running';
         running.set(
           i,
-          runLoad(session, loads[i]!, ledger, plan.engine, options).then((outcome) => ({ i, session, outcome })),
+          runLoad(session, loads[i]!, ledger, plan.engine, options, changed).then((outcome) => ({ i, session, outcome })),
         );
       }
       if (running.size === 0) break;
@@ -227,6 +238,8 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   } finally {
     for (const s of sessions.slice(1)) await s.close();
   }
+  // Each landing table's set of rows becomes the batch's, failed loads or not (those committed are kept).
+  for (const note of (await changed?.finish(db, options.loadTs)) ?? []) out.err(`vault: ${note}`);
   // Every load ran or depends on one that failed.
   const all = outcomes.map((x, i) => {
     if (x === undefined) throw new Error(`vault run: load ${i} (${loads[i]!.kind} ${loads[i]!.entity}) neither ran nor waits for a failed load`);
@@ -267,9 +280,12 @@ function printOutcome(out: Output, load: SqlLoad, i: number, total: number, x: O
   const note =
     x.kind === 'skipped'
       ? `  skipped: landing unchanged since load_ts ${x.since}`
-      : `${x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : ''}${duplicatesNote(load.duplicates, x.duplicates, x.routed, load.target.schema)}${x.emptyFullBatch ? `  ${EMPTY_FULL_BATCH}` : ''}`;
+      : `${x.missingKeys > 0 ? `  ${missingKeysText(x.missingKeys)}` : ''}${duplicatesNote(load.duplicates, x.duplicates, x.routed, load.target.schema)}${x.emptyFullBatch ? `  ${EMPTY_FULL_BATCH}` : ''}${x.changedRowsOnly ? `  ${CHANGED_ROWS_ONLY}` : ''}`;
   out.out(`    ${step} ${label}  ${rows} rows inserted  ${seconds(x.ms)}${note}`);
 }
+
+/** The note of a load that read only the batch's changed landing rows (docs/run.md, "Changed rows only"). */
+export const CHANGED_ROWS_ONLY = 'changed landing rows only';
 
 /** `not loaded: it depends on satellite a, which failed`. */
 export const notLoadedText = (failed: ReadonlyArray<string>): string => `not loaded: it depends on ${failed.join(' and ')}, which failed`;

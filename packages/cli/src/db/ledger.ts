@@ -4,7 +4,7 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { LEDGER_SIGNATURE_VERSION, tableIdent, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
+import { LEDGER_SIGNATURE_VERSION, tableIdent, tableText, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
 import type { Queryable } from './database.js';
 import type { Engine } from './engine.js';
 
@@ -12,6 +12,15 @@ export interface LedgerEntry {
   readonly signature: string;
   /** The load timestamp of that load, ISO 8601 UTC. */
   readonly loadTs: string;
+  /** Which landing rows the table holds (commands/run-changes.ts), as recorded; none where the engine records none. */
+  readonly landingRows?: string;
+}
+
+/** A load's signature (undefined when a landing table it reads cannot be fingerprinted), and its basis: the part that is not the landing tables'. */
+export interface LoadSignature {
+  readonly signature: string | undefined;
+  /** The target's storage and the load's statements. */
+  readonly basis: string;
 }
 
 export interface Ledger {
@@ -22,9 +31,18 @@ export interface Ledger {
    * is fingerprinted once per run. Undefined when a landing table cannot be (a view): that load
    * is never skipped.
    */
-  signature(load: SqlLoad, q: Queryable): Promise<string | undefined>;
-  /** Records a load, inside its transaction (a load without a signature as NULL). */
-  record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number): Promise<void>;
+  signature(load: SqlLoad, q: Queryable): Promise<LoadSignature>;
+  /**
+   * A landing table's fingerprint: the one of this run (taken once), or with `fresh` one read now
+   * through `q`. Undefined for a relation without row versions (a view).
+   */
+  fingerprint(t: SqlTable, q: Queryable, options?: { readonly fresh?: boolean }): Promise<string | undefined>;
+  /** Records a load, inside its transaction (a load without a signature as NULL), with its `landing_rows` (JSON text; none as NULL). */
+  record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number, landingRows?: string | null): Promise<void>;
+  /** A table's storage (PostgreSQL's file node), new after TRUNCATE or a drop and re-create; 'none' for no such table. */
+  storage(t: SqlTable, q: Queryable): Promise<string>;
+  /** Records a rows table of changed rows (commands/run-changes.ts): what its set is of, and its token. */
+  recordRows(tx: Queryable, rows: SqlTable, signature: string, token: string, loadTs: string): Promise<void>;
 }
 
 /** The ledger of `statements`, run as `engine` takes statements (`engine.bind`). */
@@ -33,10 +51,14 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
     const b = engine.bind(st, values);
     return q.query<Row>(b.sql, b.params);
   };
-  const rows = await run<{ entity_table: string; signature: string | null; load_ts: string }>(db, statements.select, {});
+  const rows = await run<{ entity_table: string; signature: string | null; load_ts: string; landing_rows?: string | null }>(db, statements.select, {});
   // 2024-05-01T00:00:00.000000Z → 2024-05-01T00:00:00Z; 2024-05-01T00:00:00.250000Z → …00.25Z.
   const iso = (text: string): string => text.replace(/0+Z$/, 'Z').replace(/\.Z$/, 'Z');
-  const previous = new Map(rows.rows.flatMap((r) => (r.signature === null ? [] : [[r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts) }] as const])));
+  const previous = new Map(
+    rows.rows.flatMap((r) =>
+      r.signature === null ? [] : [[r.entity_table, { signature: r.signature, loadTs: iso(r.load_ts), ...(typeof r.landing_rows === 'string' ? { landingRows: r.landing_rows } : {}) }] as const],
+    ),
+  );
   const fingerprints = new Map<string, Promise<string | undefined>>();
   const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
@@ -54,6 +76,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
     }
     return f;
   };
+  const sha256 = (parts: ReadonlyArray<string>): string => createHash('sha256').update(parts.join('\u0000')).digest('hex');
   return {
     previous: (table) => previous.get(table),
     async signature(load, q) {
@@ -62,16 +85,22 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       // An error table's insert counts as a load statement: choosing duplicates: error_table loads again.
       const route = load.duplicates?.route === undefined ? [] : [load.duplicates.route.sql];
       const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql), ...(load.bulk?.statements ?? []).map((s) => s.sql), ...route];
+      const basis = sha256(parts);
       for (const t of load.sources) {
         const f = await fingerprint(t, q);
-        if (f === undefined) return undefined;
+        if (f === undefined) return { signature: undefined, basis };
         parts.push(f);
       }
-      return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+      return { signature: sha256(parts), basis };
     },
-    async record(tx, load, signature, loadTs, rowsInserted) {
-      const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted };
+    storage: async (t, q) => (await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(t) })).rows[0]?.node ?? 'none',
+    fingerprint: (t, q, options) => (options?.fresh === true ? read(t, q) : fingerprint(t, q)),
+    async record(tx, load, signature, loadTs, rowsInserted, landingRows = null) {
+      const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted, landing_rows: landingRows };
       await run(tx, statements.record, values);
+    },
+    async recordRows(tx, rows, signature, token, loadTs) {
+      await run(tx, statements.record, { entity_table: tableText(rows), signature, load_ts: loadTs, rows_inserted: 0, landing_rows: token });
     },
   };
 }

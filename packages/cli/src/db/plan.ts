@@ -4,7 +4,7 @@
  * names.
  */
 import type { VaultModel } from '@vault/core';
-import { landingTables, modelSchemas, modelViews, sqlPlan, type LedgerStatements, type SqlLoad, type SqlStatement, type SqlTable } from '@vault/emitters/internal';
+import { landingTables, modelSchemas, modelViews, sqlPlan, type LedgerStatements, type SqlLandingChanges, type SqlLoad, type SqlStatement, type SqlTable } from '@vault/emitters/internal';
 import { ENGINES, type Engine } from './engine.js';
 
 /** A business-vault or access-layer view whose rows are reported after a run. */
@@ -27,6 +27,8 @@ export interface DatabasePlan {
   readonly dropViews: SqlStatement | undefined;
   /** The load ledger's statements: which loads can be skipped (db/ledger.ts). */
   readonly ledger: LedgerStatements;
+  /** The changed rows of landing tables (commands/run-changes.ts): which loads can read only those. */
+  readonly landingChanges: ReadonlyArray<SqlLandingChanges>;
   readonly views: ReadonlyArray<ReportedView>;
   /** The model's schemas, to count what setup created. */
   readonly schemas: ReadonlyArray<string>;
@@ -45,6 +47,7 @@ export function databasePlan(model: VaultModel, engine: Engine = ENGINES.postgre
     setup: plan.setup,
     loads: plan.loads,
     ledger: plan.ledger,
+    landingChanges: plan.landingChanges,
     dropViews: plan.dropViews,
     views: modelViews(names).map((v) => ({ label: v.label, layer: v.layer, sql: tableIdent(v.table) })),
     // As created: the emitter shortens names over 63 bytes.

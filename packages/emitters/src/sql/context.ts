@@ -20,6 +20,7 @@ import type {
 import { entitiesOf, linkKeyColumns } from '@vault/core/internal';
 import type { Dialect } from './dialect/dialect.js';
 import { zeroHash } from './hashing.js';
+import type { SqlTable } from './names.js';
 import { sqlText, type SqlText } from './quote.js';
 
 export interface SqlContext {
@@ -50,6 +51,8 @@ export interface SqlContext {
   readonly deltaOrder: ReadonlyMap<string, string>;
   /** The ghost record's hash key. */
   readonly zeroHash: string;
+  /** Landing tables read from another relation (names.ts, `NameScope.landingFrom`). */
+  readonly landingFrom?: ReadonlyMap<string, SqlTable>;
 }
 
 function index<T extends { readonly name: string }>(items: ReadonlyArray<T>, key: (t: T) => string = (t) => t.name): Map<string, T> {

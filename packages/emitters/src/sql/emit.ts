@@ -25,6 +25,7 @@ import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
 import { nonHistorizedLinkLoad } from './load-non-historized-link.js';
 import { statusKeyedRows, statusTrackingSatelliteLoad } from './load-status-tracking-satellite.js';
+import { changedRowReads, modelLandingChanges, type SqlLandingChanges } from './landing-changes.js';
 import { ledgerStatements, type LedgerStatements } from './ledger.js';
 import { entityTable, landingTable, registerTable, statusRegisterTable, tableText, type SqlTable } from './names.js';
 import { sqlCommentText, sqlText } from './quote.js';
@@ -106,6 +107,24 @@ export interface SqlLoad {
    * transaction, gives 1: the table holds no row but its ghost record, the register none.
    */
   readonly bulk?: { readonly empty: SqlStatement; readonly statements: ReadonlyArray<SqlStatement> };
+  /**
+   * The load of the batch's changed rows only (sql/landing-changes.ts), for the kinds where that
+   * is exact: the same statements reading each landing table's changes table (`SqlPlan.landingChanges`)
+   * instead of the landing table, for `vault run` to run when its ledger says the load's table
+   * holds every row the rows tables hold (docs/run.md, "Changed rows only").
+   */
+  readonly changes?: SqlChangedRowsLoad;
+}
+
+/** A load of changed landing rows only: what `SqlLoad` has, reading the changes tables of `sources`. */
+export interface SqlChangedRowsLoad {
+  /** The landing tables it reads (source names), each once. */
+  readonly sources: ReadonlyArray<string>;
+  /** The tables besides its own whose rows it relies on (a satellite's register): emptied or made anew, the load reads every row again. */
+  readonly registers: ReadonlyArray<SqlTable>;
+  readonly statements: ReadonlyArray<SqlStatement>;
+  readonly missingKeys?: SqlStatement;
+  readonly duplicates?: SqlDuplicates;
 }
 
 /** What `vault run` does about a satellite's duplicate keys. */
@@ -130,6 +149,8 @@ export interface SqlPlan {
   readonly ledger: LedgerStatements;
   /** Drops the model's views, for setup to create them again (`vault run --replace-views`). */
   readonly dropViews: SqlStatement | undefined;
+  /** The changed rows of each landing table a load's `changes` reads (their rows tables are part of `setup`). */
+  readonly landingChanges: ReadonlyArray<SqlLandingChanges>;
 }
 
 function checked(model: VaultModel, dialect: Dialect): SqlContext {
@@ -140,7 +161,7 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 }
 
 /** Every table before any view, so that a view reading a loaded table of any layer finds it. */
-function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStatement> {
+function setup(ctx: SqlContext, ledger: LedgerStatements, changes: ReadonlyArray<SqlLandingChanges>): ReadonlyArray<SqlStatement> {
   return [
     ...schemaStatements(ctx),
     ...landingStatements(ctx),
@@ -149,6 +170,8 @@ function setup(ctx: SqlContext, ledger: LedgerStatements): ReadonlyArray<SqlStat
     ...evolveRawVaultTables(ctx),
     ...loadOrderIndexes(ctx),
     ledger.create,
+    ...(ledger.evolve === undefined ? [] : [ledger.evolve]),
+    ...changes.map((c) => sqlStatement('changes', c.createRows, { relation: c.rows })),
     ...errorTable(ctx),
     ...ghostRecords(ctx),
     ...setupViews(ctx),
@@ -258,20 +281,54 @@ function sqlDuplicates(sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad
   };
 }
 
+/** An entity's statements as `vault run` takes them, each load statement taking the batch load timestamp. */
+function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad): ReadonlyArray<SqlStatement> {
+  // Every load begins with the dialect's settings for its transaction (a load with nothing to do has none).
+  const settings = load.statements.length === 0 ? [] : ctx.dialect.loadSettings.map((setting) => sqlStatement('load', setting, { entity: e }));
+  // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER); a setting takes none.
+  return [
+    ...settings,
+    ...load.statements.map((st) =>
+      typeof st === 'string'
+        ? sqlStatement('load', st, { entity: e, relation: target, parameters: ['load_ts'] })
+        : 'setting' in st
+          ? sqlStatement('load', st.setting, { entity: e })
+          : sqlStatement('load', st.sql, { entity: e, relation: st.relation, parameters: ['load_ts'] }),
+    ),
+  ];
+}
+
+/** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */
+function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, changes: ReadonlyMap<string, SqlLandingChanges>): SqlChangedRowsLoad | undefined {
+  const { sources, register } = changedRowReads(e);
+  const tables = sources.map((s) => changes.get(s));
+  if (sources.length === 0 || tables.some((t) => t === undefined)) return undefined;
+  const from: SqlContext = { ...ctx, landingFrom: new Map(tables.map((t) => [t!.source, t!.changes] as const)) };
+  const load = dispatch(e, LOADS, from);
+  if (load === undefined || load.statements.length === 0) return undefined;
+  return {
+    sources,
+    registers: register === undefined ? [] : [registerTable(ctx, register)],
+    statements: loadStatements(from, e, target, load),
+    ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
+    ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
+  };
+}
+
 /** The loads of every entity `vault run` loads, wave by wave (sql/waves.ts). */
-function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
+function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): ReadonlyArray<SqlLoad> {
   const loaded = (e: VaultEntity): boolean => KINDS[e.kind].loaded;
   const waves = loadWaves(ctx.model, loaded);
   const dependencies = loadDependencies(ctx.model, loaded);
   const index = new Map(waves.flat().map(({ entity }, i) => [entity, i] as const));
+  const changesBySource = new Map(changes.map((c) => [c.source, c] as const));
   return waves.flatMap((wave, i) =>
     wave.map(({ layer, entity: e }): SqlLoad => {
       const target = entityTable(ctx, e.kind, e.name);
-      const entityLoad = dispatch(e, LOADS, ctx);
-      if (entityLoad === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
-      // Every load begins with the dialect's settings for its transaction (a load with nothing to do has none).
+      const load = dispatch(e, LOADS, ctx);
+      if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
       const settings = ctx.dialect.loadSettings.map((setting) => sqlStatement('load', setting, { entity: e }));
-      const load: EntityLoad = entityLoad.statements.length === 0 ? entityLoad : { ...entityLoad, statements: [...settings.map((s) => ({ setting: s.sql })), ...entityLoad.statements] };
+      const changed = changedRowsLoad(ctx, e, target, changesBySource);
       return {
         entity: e.name,
         kind: e.kind,
@@ -280,14 +337,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
         after: (dependencies.get(e) ?? []).map((d) => index.get(d)!).sort((a, b) => a - b),
         table: tableText(target),
         target,
-        // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER); a setting takes none.
-        statements: load.statements.map((st) =>
-          typeof st === 'string'
-            ? sqlStatement('load', st, { entity: e, relation: target, parameters: ['load_ts'] })
-            : 'setting' in st
-              ? sqlStatement('load', st.setting, { entity: e })
-              : sqlStatement('load', st.sql, { entity: e, relation: st.relation, parameters: ['load_ts'] }),
-        ),
+        statements: loadStatements(ctx, e, target, load),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
@@ -301,6 +351,7 @@ function loads(ctx: SqlContext): ReadonlyArray<SqlLoad> {
               },
             }),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
+        ...(changed === undefined ? {} : { changes: changed }),
       };
     }),
   );
@@ -323,7 +374,8 @@ export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT): Sq
   const ctx = checked(model, dialect);
   const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
   const drop = dropModelViews(ctx);
-  return { setup: setup(ctx, ledger), loads: loads(ctx), ledger, dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop) };
+  const changes = modelLandingChanges(ctx);
+  return { setup: setup(ctx, ledger, changes), loads: loads(ctx, changes), ledger, dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop), landingChanges: changes };
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */

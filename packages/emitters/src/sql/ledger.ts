@@ -28,9 +28,14 @@ export function ledgerTable(d: Dialect, rawVaultSchema: string): SqlTable {
 /** Each statement declares the parameters it takes (`SqlStatement.parameters`). */
 export interface LedgerStatements {
   readonly create: SqlStatement;
-  /** Rows `{ entity_table, signature, load_ts }` (load_ts as ISO 8601 UTC text) of every table loaded before. */
+  /** Adds to a ledger made by an earlier vault what this one records (setup); none where nothing is added. */
+  readonly evolve?: SqlStatement;
+  /**
+   * Rows `{ entity_table, signature, load_ts }` (load_ts as ISO 8601 UTC text) of every table
+   * loaded before, and `landing_rows` where the dialect has changed rows (sql/landing-changes.ts).
+   */
   readonly select: SqlStatement;
-  /** Takes the table loaded (`entity_table`, `schema.name`), its `signature`, `load_ts` and `rows_inserted`. */
+  /** Takes the table loaded (`entity_table`, `schema.name`), its `signature`, `load_ts` and `rows_inserted`, and `landing_rows` where the dialect records it. */
   readonly record: SqlStatement;
   /** Takes a table as `relation` (`"schema"."name"`): `{ node }`, its storage's file node as text. */
   readonly storage: SqlStatement;

@@ -15,6 +15,11 @@ import type { Dialect } from './dialect/dialect.js';
 export interface NameScope {
   readonly model: VaultModel;
   readonly dialect: Dialect;
+  /**
+   * Landing tables read from another relation: `vault run`'s loads of a batch's changed rows read
+   * each landing table's changes table instead (sql/landing-changes.ts).
+   */
+  readonly landingFrom?: ReadonlyMap<string, SqlTable>;
 }
 
 type SchemaKey = keyof VaultModel['schemas'];
@@ -130,9 +135,9 @@ export function dimensionTable({ model, dialect }: NameScope, dimensionalModel: 
   return { schema: dialect.identifier(model.schemas.accessLayer), name: dialect.identifier(`dim_${dimensionalModel}_${dimension}`) };
 }
 
-/** A landing table: the source table's own name in the landing schema. */
-export function landingTable({ model, dialect }: NameScope, source: string): SqlTable {
-  return { schema: dialect.identifier(model.schemas.landing), name: dialect.identifier(source) };
+/** A landing table: the source table's own name in the landing schema (or the relation `landingFrom` reads instead). */
+export function landingTable({ model, dialect, landingFrom }: NameScope, source: string): SqlTable {
+  return landingFrom?.get(source) ?? { schema: dialect.identifier(model.schemas.landing), name: dialect.identifier(source) };
 }
 
 /** The model's schemas as created, each once (two settings may name one schema). */

@@ -26,14 +26,16 @@ export type StatementKind =
   /** Counts the landing rows a load leaves out (`SqlLoad.missingKeys`): one row, one column `n`. */
   | 'count'
   /** Creates, reads or writes `vault run`'s load ledger. */
-  | 'ledger';
+  | 'ledger'
+  /** Finds or records a landing table's changed rows (sql/landing-changes.ts). */
+  | 'changes';
 
 /**
  * The values statements take, by name. `load_ts` is the batch load timestamp (timestamptz, ISO
  * 8601 text); `entity_table` a loaded table as `schema.name`; `relation` a table as
- * `"schema"."name"`; `signature` and `rows_inserted` what the ledger records of a load.
+ * `"schema"."name"`; `signature`, `rows_inserted` and `landing_rows` what the ledger records of a load.
  */
-export type SqlParameter = 'load_ts' | 'entity_table' | 'signature' | 'rows_inserted' | 'relation';
+export type SqlParameter = 'load_ts' | 'entity_table' | 'signature' | 'rows_inserted' | 'relation' | 'landing_rows';
 
 /** The entity a statement serves. */
 export interface StatementEntity {

@@ -8,6 +8,7 @@ import { KINDS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type Ki
 import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
+import { changedRowsSources, changeTables } from './landing-changes.js';
 import { ledgerTable } from './ledger.js';
 import {
   asOfView,
@@ -112,6 +113,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
+  for (const source of changedRowsSources(ctx)) for (const { table, what } of changeTables(ctx, source)) claim(table, what, ['tables', source]);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   // An engine comparing names case-insensitively says so when two names clash only that way.
   const caseless = dialect.foldName('A') === 'A' ? '' : ` (${dialect.name} compares names case-insensitively)`;

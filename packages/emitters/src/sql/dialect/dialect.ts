@@ -6,6 +6,7 @@
  */
 import type { ColumnType, ColumnTypeKind, ExprType, FunctionName, HashAlgorithm } from '@vault/core/internal';
 import type { CanonicalRule } from '../../hashing-standard.js';
+import type { LandingChangeStatements, LandingChangeTables } from '../landing-changes.js';
 import type { LedgerStatements } from '../ledger.js';
 import type { SqlTable } from '../names.js';
 import type { Statement } from '../sql-writer.js';
@@ -197,6 +198,11 @@ export interface Dialect {
   readonly proceduralBlock: (body: string) => Statement;
   /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */
   readonly ledger: (table: SqlTable) => LedgerStatements;
+  /**
+   * The statements of a landing table's changed rows (sql/landing-changes.ts); undefined where
+   * loads always read whole landing tables (an engine without fingerprints never skips a load either).
+   */
+  readonly landingChanges?: (tables: LandingChangeTables) => LandingChangeStatements;
   readonly dates: DateArithmetic;
   /**
    * Statements every load runs first: settings for the rest of its transaction, none to keep the

@@ -10,6 +10,7 @@ import { callFunction } from './functions.js';
 import { ghostValue } from './ghost.js';
 import { byteOrder, canonicalText, digest, digestSetup, upperAscii } from './hashing.js';
 import { dates } from './dates.js';
+import { landingChangeStatements } from './landing-changes.js';
 import { ledgerStatements } from './ledger.js';
 import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
 import { pgType } from './types.js';
@@ -115,6 +116,7 @@ export const postgresDialect: Dialect = {
   evolveTables,
   proceduralBlock,
   ledger: ledgerStatements,
+  landingChanges: landingChangeStatements,
   dates,
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
   loadSettings: ['SET LOCAL jit = off'],

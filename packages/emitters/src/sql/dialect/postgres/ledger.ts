@@ -31,23 +31,27 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
           w.line(`${quoteIdent('signature')} text,`);
           w.line(`${quoteIdent('load_ts')} timestamptz NOT NULL,`);
           w.line(`${quoteIdent('rows_inserted')} bigint NOT NULL,`);
-          w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now()`);
+          w.line(`${quoteIdent('loaded_at')} timestamptz NOT NULL DEFAULT now(),`);
+          // Which landing rows the table holds (sql/landing-changes.ts): JSON text, NULL for none known.
+          w.line(`${quoteIdent('landing_rows')} text`);
         });
         w.line(')');
       }),
     ),
+    // A ledger made before landing_rows was recorded.
+    evolve: stmt(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent('landing_rows')} text`),
     select: stmt(
-      `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
+      `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, ${quoteIdent('landing_rows')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
     ),
     record: stmt(
       statement((w) => {
-        w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted'].map(quoteIdent).join(', ')})`);
-        w.line('VALUES ($1, $2, $3::timestamptz, $4)');
+        w.line(`INSERT INTO ${table} (${['entity_table', 'signature', 'load_ts', 'rows_inserted', 'landing_rows'].map(quoteIdent).join(', ')})`);
+        w.line('VALUES ($1, $2, $3::timestamptz, $4, $5)');
         w.line(
-          `ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`,
+          `ON CONFLICT (${quoteIdent('entity_table')}) DO UPDATE SET ${['signature', 'load_ts', 'rows_inserted', 'landing_rows'].map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}, ${quoteIdent('loaded_at')} = now()`,
         );
       }),
-      ['entity_table', 'signature', 'load_ts', 'rows_inserted'],
+      ['entity_table', 'signature', 'load_ts', 'rows_inserted', 'landing_rows'],
     ),
     kind: stmt(`SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`, ['relation']),
     storage: stmt(`SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`, ['relation']),

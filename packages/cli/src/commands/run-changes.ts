@@ -1,0 +1,209 @@
+/**
+ * `vault run`'s changed rows (docs/run.md, "Changed rows only"; the SQL and why it is exact:
+ * packages/emitters/src/sql/landing-changes.ts). Per landing table, a rows table holds the
+ * digests of a set of its rows, under a token; the ledger records, with each loaded table, the
+ * token of each landing table's set whose every row the table has loaded. A load whose every
+ * landing table's token is the current one reads only the rows not in the sets (the changes
+ * tables); any other load reads whole landing tables. After the loads, each set becomes the
+ * batch's, under a new token, and the loads that read the batch are recorded with it.
+ *
+ * What a token vouches for only grows: a table that loaded every row of a set has still loaded
+ * them after any later load. The one way to lose rows is a table emptied or made anew, or a load
+ * whose statements changed (a new hashdiff column makes every row new): a recorded token counts
+ * only while the table's storage and the load's statements are the same (its `basis`).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { tableText, type SqlLandingChanges, type SqlLoad, type SqlPlan, type Statement } from '@vault/emitters/internal';
+import { isServerError, type Database, type Ledger, type Queryable } from '../db/index.js';
+
+/** What the ledger's `landing_rows` holds for a loaded table. */
+interface LoadedRows {
+  /** The storage and statements the tokens count for. */
+  readonly basis: string;
+  /** Landing table (source name) to the token of the set of its rows the table has loaded. */
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+/** A landing table's set this run: how the batch compares with it, the token it had and the one it gets. */
+interface Prepared {
+  readonly changes: SqlLandingChanges;
+  /**
+   * `same`: the batch is the set (the landing table's fingerprint is the one recorded with it);
+   * `changed`: the changes table holds the batch's rows not in the set;
+   * `first`: no set to compare with; the loads read the whole table, and the set is filled after them.
+   */
+  readonly mode: 'same' | 'changed' | 'first';
+  readonly token: string | undefined;
+  readonly next: string;
+  /** The landing table's fingerprint the new set is of. */
+  readonly fingerprint: string;
+}
+
+/** A load that read whole landing tables, committed: it is recorded with their new tokens if they did not change meanwhile. */
+interface WholeRead {
+  readonly load: SqlLoad;
+  readonly signature: string | undefined;
+  readonly loadTs: string;
+  readonly rows: number;
+  readonly basis: string;
+  /** The tokens recorded so far (this run's bookkeeping: one landing table's token added at a time). */
+  readonly tables: Record<string, string>;
+}
+
+export interface LoadRoute {
+  /** Run `load.changes` instead of the load's statements. */
+  readonly changedRowsOnly: boolean;
+  /** The ledger's `landing_rows` to record with the load (JSON; null for none). */
+  readonly record: string | null;
+  /** Call once the load committed. */
+  readonly committed: (signature: string | undefined, loadTs: string, rows: number) => void;
+}
+
+export interface ChangedRows {
+  /** How `load` runs, given its signature's basis; prepares the landing tables it reads first (once per run). */
+  route(load: SqlLoad, basis: string, session: Database): Promise<LoadRoute>;
+  /**
+   * The `landing_rows` a load that reads whole landing tables without asking records (`vault run
+   * --no-skip-unchanged`): what its table recorded, while its basis is the same (a table that
+   * loaded every row of a set still has).
+   */
+  kept(load: SqlLoad, basis: string, session: Database): Promise<string | null>;
+  /** After every load: each prepared landing table's set becomes the batch's. Problems are returned as notes, never thrown: the loads are committed. */
+  finish(db: Database, loadTs: string): Promise<ReadonlyArray<string>>;
+}
+
+/** `landing_rows` as recorded, or undefined (none, or from another vault). */
+function parseRows(text: string | undefined): LoadedRows | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { basis, tables } = v as { basis?: unknown; tables?: unknown };
+    if (typeof basis !== 'string' || typeof tables !== 'object' || tables === null) return undefined;
+    return { basis, tables: Object.fromEntries(Object.entries(tables).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+  } catch {
+    return undefined;
+  }
+}
+
+const rowsText = (r: LoadedRows): string => JSON.stringify({ basis: r.basis, tables: Object.fromEntries(Object.entries(r.tables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+
+/** A set's token: new for every set, never reused. */
+const newToken = (): string => randomBytes(16).toString('hex');
+
+const definitionHash = (c: SqlLandingChanges): string => createHash('sha256').update(c.definition).digest('hex').slice(0, 16);
+
+async function runAll(q: Queryable, statements: ReadonlyArray<Statement>): Promise<void> {
+  for (const s of statements) await q.query(s);
+}
+
+/** The changed rows of `plan`'s landing tables, recorded in `ledger`; none when the engine cannot compute digests. */
+export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landingChanges'>, ledger: Ledger): Promise<ChangedRows | undefined> {
+  const first = plan.landingChanges[0];
+  if (first === undefined || db.kind === 'spark') return undefined;
+  const available = await db.query<{ n: string | number }>(first.available);
+  if (Number(available.rows[0]?.n ?? 0) === 0) return undefined;
+  const bySource = new Map(plan.landingChanges.map((c) => [c.source, c] as const));
+  const prepared = new Map<string, Promise<Prepared | undefined>>();
+  const wholeReads: WholeRead[] = [];
+
+  const prepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
+    const fingerprint = await ledger.fingerprint(c.landing, q);
+    // A view has no row versions: its loads always read it whole.
+    if (fingerprint === undefined) return undefined;
+    const set = ledger.previous(tableText(c.rows));
+    const definition = definitionHash(c);
+    const [recordedDefinition, recordedFingerprint] = (set?.signature ?? '').split(' ');
+    const token = recordedDefinition === definition ? set?.landingRows : undefined;
+    // No set, or an empty one (a first batch after an empty landing table): the loads read the whole table.
+    const empty = async (): Promise<boolean> => (await q.query<{ n: string | number }>(c.anyRow)).rows.length === 0;
+    if (token === undefined || (await empty())) return { changes: c, mode: 'first', token: undefined, next: newToken(), fingerprint };
+    if (recordedFingerprint === fingerprint) {
+      await runAll(q, c.empty);
+      return { changes: c, mode: 'same', token, next: token, fingerprint };
+    }
+    // The batch's digests and its fingerprint in one snapshot, so the new set is of that fingerprint.
+    const now = await q.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const f = await ledger.fingerprint(c.landing, tx, { fresh: true });
+      await runAll(tx, c.prepare);
+      return f;
+    });
+    return { changes: c, mode: 'changed', token, next: newToken(), fingerprint: now ?? fingerprint };
+  };
+  /** The load's basis with the storage of the registers it relies on, which count as its table does. */
+  const fullBasis = async (load: SqlLoad, basis: string, q: Queryable): Promise<string> => {
+    const registers = await Promise.all((load.changes?.registers ?? []).map((t) => ledger.storage(t, q)));
+    return registers.length === 0 ? basis : createHash('sha256').update([basis, ...registers].join('\u0000')).digest('hex');
+  };
+  const preparedFor = (source: string, q: Database): Promise<Prepared | undefined> => {
+    let p = prepared.get(source);
+    if (p === undefined) {
+      const c = bySource.get(source);
+      p = c === undefined ? Promise.resolve(undefined) : prepare(c, q);
+      prepared.set(source, p);
+    }
+    return p;
+  };
+
+  return {
+    async kept(load, loadBasis, q) {
+      const basis = await fullBasis(load, loadBasis, q);
+      const recorded = parseRows(ledger.previous(load.table)?.landingRows);
+      return recorded?.basis === basis ? rowsText(recorded) : null;
+    },
+    async route(load, loadBasis, q) {
+      const basis = await fullBasis(load, loadBasis, q);
+      const recorded = parseRows(ledger.previous(load.table)?.landingRows);
+      // Tokens count only for the same storage and statements; else the table vouches for no set.
+      const kept: LoadedRows = recorded?.basis === basis ? recorded : { basis, tables: {} };
+      const sources = load.changes?.sources ?? [];
+      const sets = await Promise.all(sources.map((s) => preparedFor(s, q)));
+      const changedRowsOnly = sources.length > 0 && sets.every((p, i) => p !== undefined && p.mode !== 'first' && kept.tables[sources[i]!] === p.token);
+      if (changedRowsOnly) {
+        const tables = { ...kept.tables, ...Object.fromEntries(sets.map((p) => [p!.changes.source, p!.next] as const)) };
+        return { changedRowsOnly, record: rowsText({ basis, tables }), committed: () => undefined };
+      }
+      return {
+        changedRowsOnly,
+        record: sources.length === 0 ? null : rowsText(kept),
+        committed: (signature, loadTs, rows) => {
+          if (sources.length > 0) wholeReads.push({ load, signature, loadTs, rows, basis, tables: { ...kept.tables } });
+        },
+      };
+    },
+    async finish(database, loadTs) {
+      const notes: string[] = [];
+      for (const [source, p] of prepared) {
+        const set = await p;
+        if (set === undefined) continue;
+        const c = set.changes;
+        const readers = wholeReads.filter((w) => w.load.changes?.sources.includes(source));
+        // Nothing to write: the set is the batch, and no load read the table whole.
+        if (set.mode === 'same' && readers.length === 0) continue;
+        try {
+          await database.transaction(async (tx) => {
+            await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+            // The loads that read the whole table (and a first set) read the new set's rows if the table did not change since.
+            const unchanged = readers.length === 0 && set.mode === 'changed' ? false : (await ledger.fingerprint(c.landing, tx, { fresh: true })) === set.fingerprint;
+            if (set.mode === 'first') {
+              // A batch that changed during the loads: no set is known to be loaded; the next run fills one.
+              if (!unchanged) return;
+              await runAll(tx, c.fill);
+            } else if (set.mode === 'changed') await runAll(tx, c.apply);
+            await ledger.recordRows(tx, c.rows, `${definitionHash(c)} ${set.fingerprint}`, set.next, loadTs);
+            if (!unchanged) return;
+            for (const w of readers) {
+              w.tables[source] = set.next;
+              await ledger.record(tx, w.load, w.signature, w.loadTs, w.rows, rowsText({ basis: w.basis, tables: w.tables }));
+            }
+          });
+        } catch (e) {
+          if (!isServerError(e)) throw e;
+          notes.push(`the changed rows of landing table ${tableText(c.landing)} were not recorded (${e.message}); the next run reads it whole`);
+        }
+      }
+      return notes;
+    },
+  };
+}
