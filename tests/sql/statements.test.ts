@@ -13,10 +13,14 @@ const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleMod
 describe('setup statements', () => {
   const setup = sqlPlan(sampleModel).setup;
 
-  it('take no parameters and come schemas, tables, ledger, ghost records, then views', () => {
+  it('take no parameters and come schemas, tables, ledger, rows tables of changed rows, ghost records, then views', () => {
     expect(setup.every((s) => s.parameters.length === 0)).toBe(true);
     const kinds = setup.map((s) => s.kind).filter((k, i, all) => all[i - 1] !== k);
-    expect(kinds).toEqual(['schema', 'table', 'ledger', 'ghost_record', 'view']);
+    expect(kinds).toEqual(['schema', 'table', 'ledger', 'changes', 'ghost_record', 'view']);
+    // One rows table per landing table whose changed rows a load can read alone, each named as its relation.
+    const rows = setup.filter((s) => s.kind === 'changes');
+    expect(rows.map((s) => s.relation?.name)).toEqual(sqlPlan(sampleModel).landingChanges.map((c) => `vault_rows_${c.source}`));
+    for (const s of rows) expect(s.sql).toContain(tableIdent(s.relation!));
   });
 
   it('name the entity and relation of each entity table, ghost record and view', () => {
@@ -61,9 +65,9 @@ describe('bindParameters', () => {
   });
 
   it('orders the ledger record values as the statement declares them', () => {
-    const values = { rows_inserted: 7, load_ts: '2024-05-01T00:00:00Z', signature: 'abc', entity_table: 'raw_vault.hub_x' };
-    expect(plan.ledger.record.sql).toContain('VALUES ($1, $2, $3::timestamptz, $4)');
-    expect(bindParameters<string | number>(plan.ledger.record, values)).toEqual(['raw_vault.hub_x', 'abc', '2024-05-01T00:00:00Z', 7]);
+    const values = { landing_rows: '{}', rows_inserted: 7, load_ts: '2024-05-01T00:00:00Z', signature: 'abc', entity_table: 'raw_vault.hub_x' };
+    expect(plan.ledger.record.sql).toContain('VALUES ($1, $2, $3::timestamptz, $4, $5)');
+    expect(bindParameters<string | number>(plan.ledger.record, values)).toEqual(['raw_vault.hub_x', 'abc', '2024-05-01T00:00:00Z', 7, '{}']);
   });
 
   it('gives no values to a statement without parameters, and refuses a missing value', () => {

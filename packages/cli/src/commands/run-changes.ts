@@ -106,6 +106,7 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   const bySource = new Map(plan.landingChanges.map((c) => [c.source, c] as const));
   const prepared = new Map<string, Promise<Prepared | undefined>>();
   const wholeReads: WholeRead[] = [];
+  const notes: string[] = [];
 
   const prepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
     const fingerprint = await ledger.fingerprint(c.landing, q);
@@ -134,13 +135,27 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   /** The load's basis with the storage of the registers it relies on, which count as its table does. */
   const fullBasis = async (load: SqlLoad, basis: string, q: Queryable): Promise<string> => {
     const registers = await Promise.all((load.changes?.registers ?? []).map((t) => ledger.storage(t, q)));
-    return registers.length === 0 ? basis : createHash('sha256').update([basis, ...registers].join('\u0000')).digest('hex');
+    return registers.length === 0
+      ? basis
+      : createHash('sha256')
+          .update([basis, ...registers].join('\u0000'))
+          .digest('hex');
+  };
+  /** A landing table whose digests cannot be computed (a column type without a hash function) is read whole, with a note. */
+  const tryPrepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
+    try {
+      return await prepare(c, q);
+    } catch (e) {
+      if (!isServerError(e)) throw e;
+      notes.push(`could not find the changed rows of landing table ${tableText(c.landing)} (${e.message}); its loads read it whole`);
+      return undefined;
+    }
   };
   const preparedFor = (source: string, q: Database): Promise<Prepared | undefined> => {
     let p = prepared.get(source);
     if (p === undefined) {
       const c = bySource.get(source);
-      p = c === undefined ? Promise.resolve(undefined) : prepare(c, q);
+      p = c === undefined ? Promise.resolve(undefined) : tryPrepare(c, q);
       prepared.set(source, p);
     }
     return p;
@@ -173,7 +188,6 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
       };
     },
     async finish(database, loadTs) {
-      const notes: string[] = [];
       for (const [source, p] of prepared) {
         const set = await p;
         if (set === undefined) continue;

@@ -22,7 +22,8 @@ const DIGEST = ['h1', 'h2'] as const;
 /** `column` of alias `s` as its digest hashes it: by its type's hash where equality is identity, else as the bytes of its text. */
 function hashed(column: string, type: ColumnType): string {
   const c = `${quoteIdent('s')}.${quoteIdent(column)}`;
-  const asBytes = (text: string): string => `CAST(${text} AS bytea)`;
+  // The text's bytes: equal only when the texts are, whatever the column's collation.
+  const asBytes = (text: string): string => `convert_to(${text}, ${quoteLiteral('UTF8')})`;
   switch (type.kind) {
     case 'smallint':
     case 'int':
