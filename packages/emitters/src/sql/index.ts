@@ -1,5 +1,17 @@
 /** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL, or Spark SQL). */
-export { emitSql, landingTables, sqlPlan, type LandingTable, type RawVaultKind, type SqlChangedRowsLoad, type SqlDuplicates, type SqlLoad, type SqlOptions, type SqlPlan, type VaultLayer } from './emit.js';
+export {
+  emitSql,
+  landingTables,
+  sqlPlan,
+  type LandingTable,
+  type RawVaultKind,
+  type SqlChangedRowsLoad,
+  type SqlDuplicates,
+  type SqlLoad,
+  type SqlOptions,
+  type SqlPlan,
+  type VaultLayer,
+} from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
 export { entityDependencies, loadDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
@@ -9,7 +21,20 @@ export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MA
 export { WIRED_DIALECT, inlineParameters, postgresDialect, sparkDialect, type Dialect, type DialectCapabilities, type InlineValue } from './dialect/index.js';
 export { sparkRefusal, sparkType } from './dialect/spark/index.js';
 export { FIRST_ROW_COLUMN, firstRowByRowNumber, keyLookupByJoin } from './dialect/portable.js';
-export { HISTORY_PREFIX, REGISTER_PREFIX, TABLE_PREFIX, dimensionTable, entityTable, historyView, landingTable, modelSchemas, registerTable, tableText, type NameScope, type SqlTable } from './names.js';
+export {
+  HISTORY_PREFIX,
+  REGISTER_PREFIX,
+  TABLE_PREFIX,
+  dimensionTable,
+  entityTable,
+  historyView,
+  landingTable,
+  modelSchemas,
+  registerTable,
+  tableText,
+  type NameScope,
+  type SqlTable,
+} from './names.js';
 export { changedRowReads, type ChangedRowsReads, type LandingChangeStatements, type LandingChangeTables, type SqlLandingChanges } from './landing-changes.js';
 export type { Statement } from './sql-writer.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
