@@ -127,7 +127,7 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--load-ts <timestamp>', "the batch's load timestamp (default: now)")
     .addOption(new Option('--stage <stage>', 'last layer to create and report').choices(['raw', 'business', 'access', 'all']).default('all'))
     .option('--count-views', 'after loading, count the rows of every business-vault and access-layer view', false)
-    .option('--no-skip-unchanged', 'run every load, also those whose landing tables are unchanged since their last load')
+    .option('--no-skip-unchanged', 'run every load, each reading every landing row, also those whose landing tables are unchanged since their last load')
     .option('--jobs <n>', 'loads run at once on a PostgreSQL server, each on its own connection (default: 4; the embedded database and Spark run one)', positiveNumber)
     .option('--replace-views', "drop the model's business vault and access layer views before setup creates them (after a spec change to their columns)", false)
     .action(

@@ -193,8 +193,13 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
         if (set === undefined) continue;
         const c = set.changes;
         const readers = wholeReads.filter((w) => w.load.changes?.sources.includes(source));
-        // Nothing to write: the set is the batch, and no load read the table whole.
-        if (set.mode === 'same' && readers.length === 0) continue;
+        // Nothing to record: the set is the batch, and no load read the table whole.
+        if (set.mode === 'same' && readers.length === 0) {
+          await runAll(database, c.drop).catch((e: unknown) => {
+            if (!isServerError(e)) throw e;
+          });
+          continue;
+        }
         try {
           await database.transaction(async (tx) => {
             await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -205,6 +210,7 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
               if (!unchanged) return;
               await runAll(tx, c.fill);
             } else if (set.mode === 'changed') await runAll(tx, c.apply);
+            else await runAll(tx, c.drop);
             await ledger.recordRows(tx, c.rows, `${definitionHash(c)} ${set.fingerprint}`, set.next, loadTs);
             if (!unchanged) return;
             for (const w of readers) {

@@ -25,6 +25,8 @@ export interface LoadSummary {
   readonly rows: number;
   readonly entities: number;
   readonly skipped: number;
+  /** Loads that read only the batch's changed landing rows (run-changes.ts). */
+  readonly changedRowsOnly: number;
   /** Landing rows the hub loads left out because their own business key is missing, per hub (only hubs with some). */
   readonly missingKeys: ReadonlyArray<{ readonly hub: string; readonly rows: number }>;
   /** Satellites whose batch holds duplicate keys (docs/run.md, "Duplicate keys"), and the rows written to the error table. */
@@ -254,6 +256,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
     rows: done.reduce((n, x) => n + (x.kind === 'loaded' ? x.rows : 0), 0),
     entities: loads.length,
     skipped: done.filter((x) => x.kind === 'skipped').length,
+    changedRowsOnly: done.filter((x) => x.kind === 'loaded' && x.changedRowsOnly).length,
     missingKeys: loads.flatMap((l, i) => {
       const x = outcomes[i];
       return x?.kind === 'loaded' && x.missingKeys > 0 ? [{ hub: l.entity, rows: x.missingKeys }] : [];

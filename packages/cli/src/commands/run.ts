@@ -89,7 +89,11 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       const loaded = await loadEntities(db, plan, { loadTs: loadTsValue(engine.name, loadTs), skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);
       if (loaded === undefined) return EXIT.failed;
       await reportViews(db, plan, o, opts.countViews === true);
-      const skipped = loaded.skipped === 0 ? '' : ` (${loaded.skipped} unchanged since their last load, skipped)`;
+      const notes = [
+        ...(loaded.skipped === 0 ? [] : [`${loaded.skipped} unchanged since their last load, skipped`]),
+        ...(loaded.changedRowsOnly === 0 ? [] : [`${loaded.changedRowsOnly} from changed landing rows only`]),
+      ];
+      const skipped = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
       o.out(`${green(o, '✓')} ${loaded.rows} rows inserted into ${loaded.entities} entities${skipped} in ${seconds(Date.now() - started)}`);
       // Rows no hub can hold: said once more at the end, where a long run's reader looks.
       const missing = loaded.missingKeys.reduce((n, m) => n + m.rows, 0);

@@ -54,7 +54,9 @@ export interface LandingChangeStatements {
   readonly prepare: ReadonlyArray<Statement>;
   /** An empty changes table (the batch is the one the rows table holds). */
   readonly empty: ReadonlyArray<Statement>;
-  /** After the loads, in one transaction: the rows table less the gone digests, plus the changed rows'. */
+  /** Drops the changes and gone tables (after the loads of a batch the set already is). */
+  readonly drop: ReadonlyArray<Statement>;
+  /** After the loads, in one transaction: the rows table less the gone digests, plus the changed rows'; drops the changes and gone tables. */
   readonly apply: ReadonlyArray<Statement>;
   /** In one transaction: the rows table holds exactly the digests of the landing table's rows. */
   readonly fill: ReadonlyArray<Statement>;

@@ -96,6 +96,7 @@ export function landingChangeStatements(t: LandingChangeTables): LandingChangeSt
       `ANALYZE ${changes}`,
     ],
     empty: [`DROP TABLE IF EXISTS ${changes}, ${gone}`, `CREATE UNLOGGED TABLE ${changes} (LIKE ${landing})`, `ANALYZE ${changes}`],
+    drop: [`DROP TABLE IF EXISTS ${changes}, ${gone}`],
     apply: [
       ...settings,
       `DELETE FROM ${rows} AS ${q('r')} USING ${gone} AS ${q('g')} WHERE ${q('r')}.${q('h1')} = ${q('g')}.${q('h1')} AND ${q('r')}.${q('h2')} = ${q('g')}.${q('h2')}`,
