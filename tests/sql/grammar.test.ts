@@ -33,7 +33,7 @@ const compiled = (spec: Parameters<typeof compileSpec>[0]): VaultModel => {
 
 /** Parses every statement of the plan one by one, and each file as a whole. */
 async function expectAllParse(model: VaultModel): Promise<void> {
-  const plan = sqlPlan(model);
+  const plan = sqlPlan(model, undefined, { changedRows: true });
   const statements = [...plan.setup, ...plan.loads.flatMap((l) => l.statements)].map((s) => s.sql);
   for (const s of statements) {
     const parsed = await parse(s).catch((e: Error) => {

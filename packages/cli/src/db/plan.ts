@@ -40,7 +40,8 @@ export interface DatabasePlan {
 export function databasePlan(model: VaultModel, engine: Engine = ENGINES.postgres): DatabasePlan {
   const dialect = engine.dialect;
   const names = { model, dialect };
-  const plan = sqlPlan(model, dialect);
+  // With the loads of changed landing rows only (docs/run.md, "Changed rows only").
+  const plan = sqlPlan(model, dialect, { changedRows: true });
   const tableIdent = (t: SqlTable): string => `${dialect.quoteIdent(t.schema)}.${dialect.quoteIdent(t.name)}`;
   return {
     engine,

@@ -108,7 +108,7 @@ export interface SqlLoad {
    */
   readonly bulk?: { readonly empty: SqlStatement; readonly statements: ReadonlyArray<SqlStatement> };
   /**
-   * The load of the batch's changed rows only (sql/landing-changes.ts), for the kinds where that
+   * The load of the batch's changed rows only (sql/landing-changes.ts; with `SqlPlanOptions.changedRows`), for the kinds where that
    * is exact: the same statements reading each landing table's changes table (`SqlPlan.landingChanges`)
    * instead of the landing table, for `vault run` to run when its ledger says the load's table
    * holds every row the rows tables hold (docs/run.md, "Changed rows only").
@@ -370,12 +370,26 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
  *   await client.query('COMMIT');
  * }
  */
-export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT): SqlPlan {
+export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT, options: SqlPlanOptions = {}): SqlPlan {
   const ctx = checked(model, dialect);
   const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
   const drop = dropModelViews(ctx);
   const changes = modelLandingChanges(ctx);
-  return { setup: setup(ctx, ledger, changes), loads: loads(ctx, changes), ledger, dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop), landingChanges: changes };
+  return {
+    setup: setup(ctx, ledger, changes),
+    loads: loads(ctx, options.changedRows === true ? changes : []),
+    ledger,
+    dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop),
+    landingChanges: changes,
+  };
+}
+
+export interface SqlPlanOptions {
+  /**
+   * Give each load that can read only changed landing rows its `changes` (`vault run` does): a
+   * second rendering of those loads, which the files of `emitSql` do not hold.
+   */
+  readonly changedRows?: boolean;
 }
 
 /** A landing table: the source table, where it lives, and its quoted name for SQL. */

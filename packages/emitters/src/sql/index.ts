@@ -10,6 +10,7 @@ export {
   type SqlLoad,
   type SqlOptions,
   type SqlPlan,
+  type SqlPlanOptions,
   type VaultLayer,
 } from './emit.js';
 export { bindParameters, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
