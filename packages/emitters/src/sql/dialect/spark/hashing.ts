@@ -49,6 +49,23 @@ const FIXED_CUTOFF = { real: 6, double: 15 } as const;
  * `-Infinity`, and `-0` for negative zero. NULL is NULL, tested first: the search finds no digits
  * for it, and `element_at` of an empty array fails under ANSI mode.
  */
+/**
+ * Whether the text `s` lies exactly half-way between the real `x` and the next real towards it
+ * (-4.455531e+07 between the reals -44555312 and -44555308). Java reads such a text as `x` when
+ * `x`'s last mantissa bit is 0 (ties to even); PostgreSQL's shortest text never stops on the
+ * boundary, and takes one more digit (-4.4555312e+07). In doubles both numbers are exact: a
+ * real's neighbours are 2^(e-23) apart (half that below a power of two), e its exponent, at
+ * least -126 (subnormals).
+ */
+const realTie = (x: string, s: string): string => {
+  const xd = `abs(CAST(${x} AS DOUBLE))`;
+  const sd = `abs(CAST(${s} AS DOUBLE))`;
+  const e = `greatest(floor(log2(${xd})), -126)`;
+  const half = `pow(2, ${e} - 24)`;
+  const below = `CASE WHEN ${xd} = pow(2, ${e}) AND ${e} > -126 THEN ${half} / 2 ELSE ${half} END`;
+  return `${x} <> 0 AND CASE WHEN ${sd} > ${xd} THEN ${sd} - ${xd} = ${half} ELSE ${xd} - ${sd} = ${below} END`;
+};
+
 const floatText = (v: TypedSql): string => {
   const kind = v.type.kind === 'real' ? 'real' : 'double';
   const sqlType = kind === 'real' ? 'FLOAT' : 'DOUBLE';
@@ -64,7 +81,7 @@ const floatText = (v: TypedSql): string => {
   const tie = `substr(${all}, ${p} + 2, 1) = '5' AND substr(${all}, ${p} + 3) RLIKE '^0*$' AND CAST(substr(${all}, ${p} + 1, 1) AS INT) % 2 = 0`;
   const cut = `concat(CASE WHEN startswith(${full}, '-') THEN '-' ELSE '' END, substr(${all}, 1, 1), CASE WHEN ${p} > 0 THEN concat('.', substr(${all}, 2, ${p})) ELSE '' END, regexp_extract(${full}, 'e[-+][0-9]+', 0))`;
   const candidate = bind(`format_string('%.20e', ${x})`, 'vault_full', `CASE WHEN ${tie} THEN ${cut} ELSE format_string(concat('%.', ${p}, 'e'), ${x}) END`);
-  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> ${candidate}), ${s} -> CAST(${s} AS ${sqlType}) = ${x}), 1)`;
+  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> ${candidate}), ${s} -> CAST(${s} AS ${sqlType}) = ${x}${kind === 'real' ? ` AND NOT (${realTie(x, s)})` : ''}), 1)`;
   // From `[-]d.ddde±XX`: the sign, the digits without the point, the exponent.
   const t = quoteIdent('vault_t');
   const sign = `CASE WHEN startswith(${t}, '-') THEN '-' ELSE '' END`;
