@@ -60,14 +60,13 @@ export interface LoadRoute {
 }
 
 export interface ChangedRows {
-  /** How `load` runs, given its signature's basis; prepares the landing tables it reads first (once per run). */
-  route(load: SqlLoad, basis: string, session: Database): Promise<LoadRoute>;
   /**
-   * The `landing_rows` a load that reads whole landing tables without asking records (`vault run
-   * --no-skip-unchanged`): what its table recorded, while its basis is the same (a table that
-   * loaded every row of a set still has).
+   * How `load` runs, given its signature's basis; prepares the landing tables it reads first (once
+   * per run). Without `mayReadChanges` (`vault run --no-skip-unchanged`, a landing table without
+   * a fingerprint) it reads whole tables and records what its table recorded, while its basis is
+   * the same (a table that loaded every row of a set still has).
    */
-  kept(load: SqlLoad, basis: string, session: Database): Promise<string | null>;
+  route(load: SqlLoad, basis: string, session: Database, mayReadChanges: boolean): Promise<LoadRoute>;
   /** After every load: each prepared landing table's set becomes the batch's. Problems are returned as notes, never thrown: the loads are committed. */
   finish(db: Database, loadTs: string): Promise<ReadonlyArray<string>>;
 }
@@ -162,16 +161,12 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   };
 
   return {
-    async kept(load, loadBasis, q) {
-      const basis = await fullBasis(load, loadBasis, q);
-      const recorded = parseRows(ledger.previous(load.table)?.landingRows);
-      return recorded?.basis === basis ? rowsText(recorded) : null;
-    },
-    async route(load, loadBasis, q) {
+    async route(load, loadBasis, q, mayReadChanges) {
       const basis = await fullBasis(load, loadBasis, q);
       const recorded = parseRows(ledger.previous(load.table)?.landingRows);
       // Tokens count only for the same storage and statements; else the table vouches for no set.
       const kept: LoadedRows = recorded?.basis === basis ? recorded : { basis, tables: {} };
+      if (!mayReadChanges) return { changedRowsOnly: false, record: rowsText(kept), committed: () => undefined };
       const sources = load.changes?.sources ?? [];
       const sets = await Promise.all(sources.map((s) => preparedFor(s, q)));
       const changedRowsOnly = sources.length > 0 && sets.every((p, i) => p !== undefined && p.mode !== 'first' && kept.tables[sources[i]!] === p.token);

@@ -102,8 +102,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     const previous = ledger.previous(load.table);
     if (o.skipUnchanged && load.datedByLoad === undefined && signature !== undefined && previous?.signature === signature) return { kind: 'skipped', since: previous.loadTs, ms: Date.now() - t0 };
     // Only the batch's changed rows where that is exact and the table holds every other row (run-changes.ts); never when told to run every load in full.
-    const route = changed !== undefined && o.skipUnchanged && signature !== undefined && load.changes !== undefined ? await changed.route(load, basis, db) : undefined;
-    const kept = route === undefined && changed !== undefined && load.changes !== undefined ? await changed.kept(load, basis, db) : null;
+    const route = changed !== undefined && load.changes !== undefined ? await changed.route(load, basis, db, o.skipUnchanged && signature !== undefined) : undefined;
     const only = route?.changedRowsOnly === true ? load.changes : undefined;
     const dupCount = only === undefined ? load.duplicates : only.duplicates;
     const before = countsRows ? 0 : Math.max(0, await estimatedRows(db, engine, load.target));
@@ -133,7 +132,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
           : countsRows && routeDup.relation !== undefined
             ? await countedInserts(tx, engine, routeDup.relation, () => runStatement(tx, engine, routeDup, o.loadTs))
             : (await runStatement(tx, engine, routeDup, o.loadTs)).rowCount;
-      await ledger.record(tx, load, signature, o.loadTs, n, route === undefined ? kept : route.record);
+      await ledger.record(tx, load, signature, o.loadTs, n, route?.record ?? null);
       const missing = only === undefined ? load.missingKeys : only.missingKeys;
       const counted = missing === undefined ? undefined : await tx.query<Record<string, number | string>>(missing.sql);
       const keyedRows = load.keyedRows === undefined ? undefined : await tx.query<Record<string, number | string>>(load.keyedRows.sql);
