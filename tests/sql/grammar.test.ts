@@ -49,6 +49,7 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     plan.ledger.record,
     plan.ledger.storage,
     plan.ledger.kind,
+    ...(plan.ledger.keys === undefined ? [] : [plan.ledger.keys]),
     ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
     // Changed rows only: the loads reading the changes tables, and each landing table's statements.

@@ -112,15 +112,21 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       const dup = dupCount === undefined ? NO_DUPLICATES : await countDuplicates(tx, dupCount);
       if (dupCount?.policy === 'reject' && dup.keys > 0) throw new DuplicatesRejected(rejectionText(load, dupCount, dup));
       let n = 0;
-      // A first load of a history (its table empty) takes the bulk form: no look-ups into what is stored.
+      // A first load (its table empty) takes the bulk form (a history's: no look-ups into what is
+      // stored), and the table's keys are built once after it rather than row by row (docs/sql.md, "First loads: keys built after the rows").
       const bulk = only === undefined && load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
       const statements = only !== undefined ? only.statements : bulk ? load.bulk!.statements : load.statements;
+      const keys = bulk ? await ledger.keys(load.target, tx) : [];
+      const keysAfter = bulk ? load.bulk!.keysAfter : statements.length;
       const runAll = async (): Promise<void> => {
-        for (const s of statements) {
+        for (const k of keys) await tx.query(k.drop);
+        for (const [i, s] of statements.entries()) {
+          if (i === keysAfter) for (const k of keys) await tx.query(k.add);
           const r = await runStatement(tx, engine, s, o.loadTs);
           // Rows inserted into the entity's table, not into a satellite's register.
           if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
         }
+        if (keysAfter >= statements.length) for (const k of keys) await tx.query(k.add);
       };
       if (countsRows) n = await countedInserts(tx, engine, load.target, runAll);
       else await runAll();

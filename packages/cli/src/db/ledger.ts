@@ -41,6 +41,11 @@ export interface Ledger {
   record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number, landingRows?: string | null): Promise<void>;
   /** A table's storage (PostgreSQL's file node), new after TRUNCATE or a drop and re-create; 'none' for no such table. */
   storage(t: SqlTable, q: Queryable): Promise<string>;
+  /**
+   * The statements that drop and add again each primary and unique key of `t` (docs/run.md, "First
+   * loads"); none where the engine has no key constraints or a foreign key refers to `t`.
+   */
+  keys(t: SqlTable, q: Queryable): Promise<ReadonlyArray<{ readonly drop: string; readonly add: string }>>;
   /** Records a rows table of changed rows (commands/run-changes.ts): what its set is of, and its token. */
   recordRows(tx: Queryable, rows: SqlTable, signature: string, token: string, loadTs: string): Promise<void>;
 }
@@ -99,6 +104,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted, landing_rows: landingRows };
       await run(tx, statements.record, values);
     },
+    keys: async (t, q) => (statements.keys === undefined ? [] : (await run<{ drop: string; add: string }>(q, statements.keys, { relation: tableIdent(t) })).rows),
     async recordRows(tx, rows, signature, token, loadTs) {
       await run(tx, statements.record, { entity_table: tableText(rows), signature, load_ts: loadTs, rows_inserted: 0, landing_rows: token });
     },

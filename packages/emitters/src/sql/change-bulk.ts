@@ -47,6 +47,17 @@ export function changeBulk(ctx: SqlContext, h: ChangeHistory, candidates: (w: Co
   return { empty: emptyCheck(ctx, h), load: h.delta === undefined ? bulkOneState(ctx, h, candidates, columns) : bulkHistory(ctx, h, candidates, columns) };
 }
 
+/**
+ * The check that a table without a bulk form of its load is empty (`SqlLoad.bulk`: its keys are
+ * built after the load): one row, its column `n` 1 when the table holds no row, or with `ghostKey`
+ * (a hub's or link's hash key) no row but its ghost record (the zero key).
+ */
+export function tableEmpty(ctx: SqlContext, table: string, ghostKey: string | undefined): Statement {
+  const { col, quoteIdent: q, quoteLiteral } = ctx.sql;
+  const stored = `SELECT 1 FROM ${table} AS ${q('t')}${ghostKey === undefined ? '' : ` WHERE ${col('t', ghostKey)} <> ${quoteLiteral(ctx.zeroHash)}`}`;
+  return statement((w) => w.line(`SELECT CASE WHEN EXISTS (${stored}) THEN 0 ELSE 1 END AS ${q(EMPTY_COLUMN)}`));
+}
+
 /** The first key column of a ghost record is the zero key, which no staged key (a hash of a present key) equals. */
 function emptyCheck(ctx: SqlContext, h: ChangeHistory): Statement {
   const { col, quoteIdent: q, quoteLiteral } = ctx.sql;

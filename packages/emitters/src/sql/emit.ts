@@ -19,7 +19,7 @@ import { snapshotControlLoad } from './snapshot-control.js';
 import { pitLoad, pitReads } from './pit.js';
 import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
-import type { ChangeBulk } from './change-bulk.js';
+import { tableEmpty, type ChangeBulk } from './change-bulk.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
 import { satelliteLoad } from './load-satellite.js';
 import { duplicatePolicy, duplicatesTable, duplicatesTableStatement, routeDuplicates, satelliteDuplicates } from './duplicates.js';
@@ -102,11 +102,15 @@ export interface SqlLoad {
    */
   readonly datedByLoad?: true;
   /**
-   * The bulk form of a history's load (sql/change-bulk.ts), for `vault run` to run instead of
-   * `statements` when `empty` (kind `count`, one row with column `n`), run first in the load's
-   * transaction, gives 1: the table holds no row but its ghost record, the register none.
+   * The load into an empty table, for `vault run` to run instead of `statements` when `empty`
+   * (kind `count`, one row with column `n`), run first in the load's transaction, gives 1: the
+   * table holds no row but its ghost record (a history's register none). A history's is its bulk
+   * form (sql/change-bulk.ts), without look-ups into what is stored; another kind's, its own
+   * statements. Where the engine has key constraints (`LedgerStatements.keys`), `vault run` drops
+   * the table's keys before it and builds them again after the first `keysAfter` statements
+   * (docs/sql.md, "First loads: keys built after the rows").
    */
-  readonly bulk?: { readonly empty: SqlStatement; readonly statements: ReadonlyArray<SqlStatement> };
+  readonly bulk?: { readonly empty: SqlStatement; readonly statements: ReadonlyArray<SqlStatement>; readonly keysAfter: number };
   /**
    * The load of the batch's changed rows only (sql/landing-changes.ts; with `SqlPlanOptions.changedRows`), for the kinds where that
    * is exact: the same statements reading each landing table's changes table (`SqlPlan.landingChanges`)
@@ -209,6 +213,10 @@ interface EntityLoad {
   readonly keyedRows?: Statement | undefined;
   readonly datedByLoad?: true;
   readonly bulk?: ChangeBulk | undefined;
+  /** For a kind without a bulk form: the check that its table is empty (`tableEmpty`), for `vault run` to build its keys after the load. */
+  readonly emptyTable?: Statement;
+  /** How many of `statements` run before the table's keys are built again, when they were dropped for an empty table; all when absent. */
+  readonly keysAfter?: number;
 }
 
 const satelliteLoads = (s: Satellite | LinkSatellite, ctx: SqlContext): EntityLoad => ({
@@ -223,6 +231,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // A hub or link without a source has nothing to load.
   hub: (h, ctx) => ({
     statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)],
+    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, h.kind, h.name)), h.hashKey),
     reads: landingReads(
       ctx,
       h.sources.map((s) => s.table),
@@ -231,6 +240,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
+    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, l.kind, l.name)), l.hashKey),
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),
@@ -238,6 +248,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   non_historized_link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [nonHistorizedLinkLoad(ctx, l)],
+    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, l.kind, l.name)), l.hashKey),
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),
@@ -249,9 +260,22 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // It reads no table: the dates come from the settings and the batch's date.
   snapshot_control: (c, ctx) => ({ statements: [snapshotControlLoad(ctx, c)], reads: [], ...(c.end === 'today' ? { datedByLoad: true as const } : {}) }),
   // Its rows follow the batch's date too: a snapshot is filled by the first load after its cut-off, whatever changed.
-  pit: (p, ctx) => ({ statements: pitLoad(ctx, p), reads: pitReads(ctx, p), datedByLoad: true }),
+  // Into an empty PIT, its keys come back after the first statement (every snapshot to fill but the
+  // last, or all of them): the second finds the rows of the snapshot before through them.
+  pit: (p, ctx) => ({
+    statements: pitLoad(ctx, p),
+    reads: pitReads(ctx, p),
+    datedByLoad: true,
+    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, p.kind, p.name)), undefined),
+    keysAfter: 1,
+  }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
-  bridge: (b, ctx) => ({ statements: [bridgeLoad(ctx, b)], reads: bridgeSources(ctx, b), datedByLoad: true }),
+  bridge: (b, ctx) => ({
+    statements: [bridgeLoad(ctx, b)],
+    reads: bridgeSources(ctx, b),
+    datedByLoad: true,
+    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, b.kind, b.name)), undefined),
+  }),
   multi_active_satellite: (s, ctx) => ({ ...historyLoad(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
     const { load, register } = statusTrackingSatelliteLoad(ctx, s);
@@ -298,6 +322,22 @@ function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load:
   ];
 }
 
+/**
+ * `SqlLoad.bulk`: a history's bulk form (change-bulk.ts), whose keys come back after it; or, for
+ * a kind with an empty check, its own statements, the keys back after `keysAfter` of them. Only
+ * where the engine has transactions: the check and the load see the same table.
+ */
+function bulkForm(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad, settings: ReadonlyArray<SqlStatement>): Pick<SqlLoad, 'bulk'> {
+  if (load.bulk !== undefined) {
+    const statements = [...settings, sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })];
+    return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length } };
+  }
+  if (load.emptyTable === undefined || load.statements.length === 0 || !ctx.dialect.capabilities.transactions) return {};
+  const statements = loadStatements(ctx, e, target, load);
+  const keysAfter = statements.length - load.statements.length + (load.keysAfter ?? load.statements.length);
+  return { bulk: { empty: sqlStatement('count', load.emptyTable, { entity: e }), statements, keysAfter } };
+}
+
 /** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */
 function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, changes: ReadonlyMap<string, SqlLandingChanges>): SqlChangedRowsLoad | undefined {
   const { sources, register } = changedRowReads(e);
@@ -342,14 +382,7 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
         ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
-        ...(load.bulk === undefined
-          ? {}
-          : {
-              bulk: {
-                empty: sqlStatement('count', load.bulk.empty, { entity: e }),
-                statements: [...settings, sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })],
-              },
-            }),
+        ...bulkForm(ctx, e, target, load, settings),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
         ...(changed === undefined ? {} : { changes: changed }),
       };

@@ -41,6 +41,13 @@ export interface LedgerStatements {
   readonly storage: SqlStatement;
   /** Takes a table as `relation` (`"schema"."name"`): `{ kind }`, its kind of relation (PostgreSQL: `pg_class.relkind`; no row: no such table). */
   readonly kind: SqlStatement;
+  /**
+   * Takes a table as `relation`: rows `{ drop, add }`, the statements that drop and add again each
+   * of its primary and unique keys, for a first load into it to build them once after inserting
+   * (docs/sql.md, "First loads: keys built after the rows"); no row when a foreign key refers to the table. None where the
+   * engine has no key constraints.
+   */
+  readonly keys?: SqlStatement;
   /** The kinds `kind` gives of the relations `fingerprint` can read (a view has no row versions). */
   readonly fingerprintedKinds: ReadonlySet<string>;
   /**

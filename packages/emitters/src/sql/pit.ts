@@ -189,7 +189,10 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
         });
         w.line(`) AS ${q(A.events)}`);
         if (!twoWays) return;
-        w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${col(A.events, hk)} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
+        // Partitioned in byte order (`Dialect.byteOrder`): the same partitions (a hash key is hex), and
+        // the stream's sort (every key at every snapshot, and every leader) compares bytes rather than
+        // through the database's collation (bench:pit's first fill: 3 s less of 22 s).
+        w.line(`WINDOW ${q(A.window)} AS (PARTITION BY ${dialect.byteOrder(col(A.events, hk))} ORDER BY ${col(A.events, A.time)} ${dialect.dates.earlierFrame})`);
         // An incremental load (P filled): a key's pointer at a snapshot is its latest leader loaded
         // since P's cut-off and before the snapshot's (few keys have one: an interval join on the
         // key), else P's pointer, else the ghost pointer (a key new since P, a satellite added since).

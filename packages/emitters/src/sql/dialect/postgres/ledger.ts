@@ -53,6 +53,24 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
       }),
       ['entity_table', 'signature', 'load_ts', 'rows_inserted', 'landing_rows'],
     ),
+    // The texts come from the catalog (format's %I quotes the name, regclass prints the table as the
+    // session names it), so a key comes back with its name and definition. In name order: any order works.
+    keys: stmt(
+      statement((w) => {
+        w.line('SELECT');
+        w.block(() => {
+          w.line(`format(${quoteLiteral('ALTER TABLE %s DROP CONSTRAINT %I')}, ${quoteIdent('c')}.conrelid::regclass, ${quoteIdent('c')}.conname) AS ${quoteIdent('drop')},`);
+          w.line(
+            `format(${quoteLiteral('ALTER TABLE %s ADD CONSTRAINT %I %s')}, ${quoteIdent('c')}.conrelid::regclass, ${quoteIdent('c')}.conname, pg_catalog.pg_get_constraintdef(${quoteIdent('c')}.oid)) AS ${quoteIdent('add')}`,
+          );
+        });
+        w.line(`FROM pg_catalog.pg_constraint AS ${quoteIdent('c')}`);
+        w.line(`WHERE ${quoteIdent('c')}.conrelid = to_regclass($1) AND ${quoteIdent('c')}.contype IN ('p', 'u')`);
+        w.line(`AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS ${quoteIdent('f')} WHERE ${quoteIdent('f')}.confrelid = to_regclass($1))`);
+        w.line(`ORDER BY ${quoteIdent('c')}.conname`);
+      }),
+      ['relation'],
+    ),
     kind: stmt(`SELECT CAST(relkind AS text) AS ${quoteIdent('kind')} FROM pg_catalog.pg_class WHERE oid = to_regclass($1)`, ['relation']),
     storage: stmt(`SELECT CAST(pg_relation_filenode(to_regclass($1)) AS text) AS ${quoteIdent('node')}`, ['relation']),
     fingerprintedKinds: FINGERPRINTED_KINDS,
