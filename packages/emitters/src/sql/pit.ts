@@ -176,7 +176,7 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
           w.line(snapshots(twoWays ? `${previous} IS NULL` : undefined));
           w.line(knownKeys);
           for (const { satellite, alias, event } of streamed) {
-            const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false });
+            const leaders = validityLeaders(ctx, satellite, { until: firstUntil }, { carried: false, byteOrder: true });
             const ts = col(alias, METADATA_COLUMNS.loadTimestamp);
             w.line('UNION ALL');
             w.line(

@@ -142,18 +142,30 @@ export interface ValidityLeaders {
  * few rows, or every row before its `until`. `carried: false` leaves out the carried columns.
  * @example validityLeaders(ctx, sat).lines.join('\n') // 'SELECT "h_hk", "load_ts" FROM "raw_vault"."sat_h"'
  */
-export function validityLeaders(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince, options: { readonly carried?: boolean } = {}): ValidityLeaders {
+export function validityLeaders(ctx: SqlContext, sat: TimedSatellite, since?: ValiditySince, options: LeaderOptions = {}): ValidityLeaders {
   const { every, ...leaders } = leaderRows(ctx, sat, since, options);
   return every === undefined ? leaders : { ...leaders, lines: [`SELECT ${[...leaders.keys, METADATA_COLUMNS.loadTimestamp, ...leaders.carried].map(ctx.sql.quoteIdent).join(', ')}`, `FROM ${every}`] };
 }
 
+/** What the leaders carry, and how their windows partition. */
+interface LeaderOptions {
+  /** False: the keys and load_ts only, not the columns the kind carries. */
+  readonly carried?: boolean;
+  /**
+   * Partition by the keys in byte order (`Dialect.byteOrder`): the same partitions, sorted by
+   * comparing bytes rather than through the collation. Only for a caller that reads every row (a
+   * PIT's first fill): a filter on a key could not reach through such a window to the table's index.
+   */
+  readonly byteOrder?: boolean;
+}
+
 /** The leaders, and when every row (set) is one (no delta order), the rows they are read from. */
-function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince | undefined, options: { readonly carried?: boolean }): ValidityLeaders & { readonly every: string | undefined } {
+function leaderRows(ctx: SqlContext, sat: TimedSatellite, since: ValiditySince | undefined, options: LeaderOptions): ValidityLeaders & { readonly every: string | undefined } {
   const { col, quoteIdent: q, tableIdent } = ctx.sql;
   const t0 = timing(sat);
   const t = options.carried === false ? { ...t0, carried: [] } : t0;
   const ts = q(METADATA_COLUMNS.loadTimestamp);
-  const partition = t.keys.map(q).join(', ');
+  const partition = t.keys.map((k) => (options.byteOrder === true ? ctx.dialect.byteOrder(q(k)) : q(k))).join(', ');
   const table = tableIdent(entityTable(ctx, sat.kind, sat.name));
   const deltaType = deltaOrderType(ctx, sat);
   const kept = [...t.keys, METADATA_COLUMNS.loadTimestamp, ...t.carried].map(q);
