@@ -106,7 +106,9 @@ async function runLoad(load, loadTs) {
   let inserted = 0;
   const bulk = load.bulk !== undefined && Number((await client.query(load.bulk.empty.sql)).rows[0][EMPTY_COLUMN]) === 1;
   const statements = bulk ? load.bulk.statements : load.statements;
-  const keys = bulk && plan.ledger.keys !== undefined ? (await client.query(plan.ledger.keys.sql, bindParameters(plan.ledger.keys, { relation: rel(load.table) }))).rows : [];
+  const keys = [];
+  for (const t of bulk && plan.ledger.keys !== undefined ? [load.target, ...load.bulk.registers] : [])
+    keys.push(...(await client.query(plan.ledger.keys.sql, bindParameters(plan.ledger.keys, { relation: `${q(t.schema)}.${q(t.name)}` }))).rows);
   const keysAfter = bulk ? load.bulk.keysAfter : statements.length;
   for (const k of keys) await client.query(k.drop);
   for (const [i, s] of statements.entries()) {

@@ -9,15 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ON, count, createWorkspace, insertedCounts, type Query, type Workspace } from './workspace.js';
 
-/** Every primary and unique key of the model's loaded tables: `table.key` → its definition and index. */
-async function keys(q: Query, schemas: ReadonlyArray<string>): Promise<Map<string, { definition: string; index: number }>> {
+/** Every primary and unique key of the model's loaded tables and registers: `schema.key` → its table (`schema.table`), definition and index. */
+async function keys(q: Query, schemas: ReadonlyArray<string>): Promise<Map<string, { table: string; definition: string; index: number }>> {
   const rows = await q(
-    `SELECT n.nspname || '.' || c.conname AS key, pg_get_constraintdef(c.oid) AS definition, CAST(c.conindid AS bigint) AS index
+    `SELECT n.nspname || '.' || c.conname AS key, n.nspname || '.' || t.relname AS table, pg_get_constraintdef(c.oid) AS definition, CAST(c.conindid AS bigint) AS index
      FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid JOIN pg_namespace AS n ON n.oid = t.relnamespace
      WHERE c.contype IN ('p', 'u') AND n.nspname = ANY($1) AND t.relname NOT LIKE 'vault%'`,
     [[...schemas]],
   );
-  return new Map(rows.map((r) => [String(r['key']), { definition: String(r['definition']), index: Number(r['index']) }]));
+  return new Map(rows.map((r) => [String(r['key']), { table: String(r['table']), definition: String(r['definition']), index: Number(r['index']) }]));
 }
 
 describe(`vault run builds an empty table's keys after its load, on ${ON}`, () => {
@@ -48,14 +48,17 @@ describe(`vault run builds an empty table's keys after its load, on ${ON}`, () =
     ])
       expect([...before.keys()], t).toContain(t);
 
-    // Empty a hub and a PIT (a PIT is filled by the first load after a snapshot's cut-off), then load
-    // the next batch. A PIT the first batch left empty (no key known at any cut-off yet) is empty too.
+    // Empty a hub, an effectivity satellite with its register (its delta order's) and a PIT (a PIT
+    // is filled by the first load after a snapshot's cut-off), then load the next batch. A PIT the
+    // first batch left empty (no key known at any cut-off yet) is empty too.
+    const register = [...before.values()].map((k) => k.table).find((t) => t.startsWith(rv('seen_eff_early_warning_signal_business_partner')));
+    expect(register).toBeDefined();
+    const emptied = [rv('hub_business_partner'), rv('eff_early_warning_signal_business_partner'), register!, bv('pit_early_warning_signal')];
     const emptyPits = await ws.session(async (q) => {
-      await q(`TRUNCATE ${rv('hub_business_partner')}`);
-      await q(`TRUNCATE ${bv('pit_early_warning_signal')}`);
+      await q(`TRUNCATE ${emptied.map((t) => t.replace(/^([^.]+)\.(.+)$/, '"$1"."$2"')).join(', ')}`);
       const pits = ['pit_early_warning_signal', 'pit_early_warning_signal_business_partner'];
       const empty = [];
-      for (const p of pits) if ((await count(q, `SELECT count(*) FROM ${bv(p)}`)) === 0) empty.push(bv(`${p}_pkey`));
+      for (const p of pits) if ((await count(q, `SELECT count(*) FROM ${bv(p)}`)) === 0) empty.push(bv(p));
       return empty;
     });
     const second = ws.vault(['run', ws.spec, '--load-ts', '2024-06-01T00:00:00Z']);
@@ -66,7 +69,10 @@ describe(`vault run builds an empty table's keys after its load, on ${ON}`, () =
 
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const rebuilt = [...after].filter(([k, v]) => v.index !== before.get(k)!.index).map(([k]) => k);
-    expect(rebuilt.sort()).toEqual([rv('hub_business_partner_pkey'), ...emptyPits].sort());
+    const expected = [...after].filter(([, v]) => [...emptied, ...emptyPits].includes(v.table)).map(([k]) => k);
+    // The hub's key, the effectivity satellite's (primary and delta order's), its register's, the PITs'.
+    expect(expected.length).toBeGreaterThanOrEqual(5);
+    expect(rebuilt.sort()).toEqual(expected.sort());
     for (const [k, v] of after) expect(v.definition, k).toBe(before.get(k)!.definition);
     // The keys hold: the hub has each key once, the PIT each (snapshot, key) once.
     await ws.session(async (q) => {

@@ -116,7 +116,8 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       // stored), and the table's keys are built once after it rather than row by row (docs/sql.md, "First loads: keys built after the rows").
       const bulk = only === undefined && load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
       const statements = only !== undefined ? only.statements : bulk ? load.bulk!.statements : load.statements;
-      const keys = bulk ? await ledger.keys(load.target, tx) : [];
+      const keys: Array<{ readonly drop: string; readonly add: string }> = [];
+      for (const t of bulk ? [load.target, ...load.bulk!.registers] : []) keys.push(...(await ledger.keys(t, tx)));
       const keysAfter = bulk ? load.bulk!.keysAfter : statements.length;
       const runAll = async (): Promise<void> => {
         for (const k of keys) await tx.query(k.drop);
