@@ -42,8 +42,9 @@ export interface Ledger {
   /** A table's storage (PostgreSQL's file node), new after TRUNCATE or a drop and re-create; 'none' for no such table. */
   storage(t: SqlTable, q: Queryable): Promise<string>;
   /**
-   * The statements that drop and add again each primary and unique key of `t` (docs/run.md, "First
-   * loads"); none where the engine has no key constraints or a foreign key refers to `t`.
+   * The statements that drop and add again each primary and unique key of `t` (docs/sql.md, "First
+   * loads: keys built after the rows"); none where the engine has no key constraints or a foreign
+   * key refers to `t`.
    */
   keys(t: SqlTable, q: Queryable): Promise<ReadonlyArray<{ readonly drop: string; readonly add: string }>>;
   /** Records a rows table of changed rows (commands/run-changes.ts): what its set is of, and its token. */
