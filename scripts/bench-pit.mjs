@@ -22,7 +22,7 @@
 // satellite's rows loaded since the 35th cut-off (through the BRIN index setup puts on load_ts).
 import { compileSpec } from '@vault/core';
 import { bindParameters, sqlPlan } from '@vault/emitters';
-import { EMPTY_COLUMN } from '@vault/emitters/internal';
+import { EMPTY_COLUMN, keysRebuilt } from '@vault/emitters/internal';
 import pg from 'pg';
 import { pitBenchSpec } from './bench/pit-spec.mjs';
 
@@ -109,13 +109,10 @@ async function runLoad(load, loadTs) {
   const keys = [];
   for (const t of bulk && plan.ledger.keys !== undefined ? [load.target, ...load.bulk.registers] : [])
     keys.push(...(await client.query(plan.ledger.keys.sql, bindParameters(plan.ledger.keys, { relation: `${q(t.schema)}.${q(t.name)}` }))).rows);
-  const keysAfter = bulk ? load.bulk.keysAfter : statements.length;
-  for (const k of keys) await client.query(k.drop);
-  for (const [i, s] of statements.entries()) {
-    if (i === keysAfter) for (const k of keys) await client.query(k.add);
-    inserted += (await client.query(s.sql, bindParameters(s, { load_ts: loadTs }))).rowCount ?? 0;
+  for (const s of bulk ? keysRebuilt(statements, load.bulk.keysAfter, keys) : statements) {
+    if (typeof s === 'string') await client.query(s);
+    else inserted += (await client.query(s.sql, bindParameters(s, { load_ts: loadTs }))).rowCount ?? 0;
   }
-  if (keysAfter >= statements.length) for (const k of keys) await client.query(k.add);
   return inserted;
 }
 /** Rows of `a` not in `b` plus rows of `b` not in `a` (duplicates counted), over the pointer columns. */

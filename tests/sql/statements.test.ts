@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VaultModel } from '@vault/core';
-import { bindParameters, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { bindParameters, keysRebuilt, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
 const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleModel, hashing: { ...sampleModel.hashing, algorithm } });
@@ -73,5 +73,19 @@ describe('bindParameters', () => {
   it('gives no values to a statement without parameters, and refuses a missing value', () => {
     expect(bindParameters(plan.setup[0]!, { load_ts: 'x' })).toBeUndefined();
     expect(() => bindParameters(plan.ledger.kind, { load_ts: 'x' })).toThrow(/takes 'relation'/);
+  });
+});
+
+describe('keysRebuilt', () => {
+  const keys = [
+    { drop: 'drop pk', add: 'add pk' },
+    { drop: 'drop uq', add: 'add uq' },
+  ];
+  it('drops every key first and adds it again after the first keysAfter statements', () => {
+    expect(keysRebuilt(['set', 'fill 1', 'fill 2'], 2, keys)).toEqual(['drop pk', 'drop uq', 'set', 'fill 1', 'add pk', 'add uq', 'fill 2']);
+    expect(keysRebuilt(['set', 'fill'], 2, keys)).toEqual(['drop pk', 'drop uq', 'set', 'fill', 'add pk', 'add uq']);
+  });
+  it('leaves the statements as they are without keys', () => {
+    expect(keysRebuilt(['set', 'fill'], 1, [])).toEqual(['set', 'fill']);
   });
 });

@@ -5,7 +5,7 @@
  * On Spark (no transactions) each load's statements run one after the other, one INSERT per
  * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
  */
-import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, MISSING_KEYS_COLUMN, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
+import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, keysRebuilt, MISSING_KEYS_COLUMN, type KeyStatements, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { blockedBy, startable, type LoadState } from './run-schedule.js';
@@ -116,18 +116,18 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       // stored), and the table's keys are built once after it rather than row by row (docs/sql.md, "First loads: keys built after the rows").
       const bulk = only === undefined && load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
       const statements = only !== undefined ? only.statements : bulk ? load.bulk!.statements : load.statements;
-      const keys: Array<{ readonly drop: string; readonly add: string }> = [];
+      const keys: KeyStatements[] = [];
       for (const t of bulk ? [load.target, ...load.bulk!.registers] : []) keys.push(...(await ledger.keys(t, tx)));
-      const keysAfter = bulk ? load.bulk!.keysAfter : statements.length;
       const runAll = async (): Promise<void> => {
-        for (const k of keys) await tx.query(k.drop);
-        for (const [i, s] of statements.entries()) {
-          if (i === keysAfter) for (const k of keys) await tx.query(k.add);
+        for (const s of bulk ? keysRebuilt(statements, load.bulk!.keysAfter, keys) : statements) {
+          if (typeof s === 'string') {
+            await tx.query(s);
+            continue;
+          }
           const r = await runStatement(tx, engine, s, o.loadTs);
           // Rows inserted into the entity's table, not into a satellite's register.
           if (r.command === 'INSERT' && (s.relation === undefined || (s.relation.schema === load.target.schema && s.relation.name === load.target.name))) n += r.rowCount;
         }
-        if (keysAfter >= statements.length) for (const k of keys) await tx.query(k.add);
       };
       if (countsRows) n = await countedInserts(tx, engine, load.target, runAll);
       else await runAll();

@@ -4,7 +4,7 @@
  * last load recorded.
  */
 import { createHash } from 'node:crypto';
-import { LEDGER_SIGNATURE_VERSION, tableIdent, tableText, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
+import { LEDGER_SIGNATURE_VERSION, tableIdent, tableText, type KeyStatements, type LedgerStatements, type SqlLoad, type SqlTable } from '@vault/emitters/internal';
 import type { Queryable } from './database.js';
 import type { Engine } from './engine.js';
 
@@ -46,7 +46,7 @@ export interface Ledger {
    * loads: keys built after the rows"); none where the engine has no key constraints or a foreign
    * key refers to `t`.
    */
-  keys(t: SqlTable, q: Queryable): Promise<ReadonlyArray<{ readonly drop: string; readonly add: string }>>;
+  keys(t: SqlTable, q: Queryable): Promise<ReadonlyArray<KeyStatements>>;
   /** Records a rows table of changed rows (commands/run-changes.ts): what its set is of, and its token. */
   recordRows(tx: Queryable, rows: SqlTable, signature: string, token: string, loadTs: string): Promise<void>;
 }
@@ -105,7 +105,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted, landing_rows: landingRows };
       await run(tx, statements.record, values);
     },
-    keys: async (t, q) => (statements.keys === undefined ? [] : (await run<{ drop: string; add: string }>(q, statements.keys, { relation: tableIdent(t) })).rows),
+    keys: async (t, q) => (statements.keys === undefined ? [] : (await run<KeyStatements>(q, statements.keys, { relation: tableIdent(t) })).rows),
     async recordRows(tx, rows, signature, token, loadTs) {
       await run(tx, statements.record, { entity_table: tableText(rows), signature, load_ts: loadTs, rows_inserted: 0, landing_rows: token });
     },

@@ -199,8 +199,10 @@ function historyLoad(
   ctx: SqlContext,
   e: Satellite | LinkSatellite | EffectivitySatellite | MultiActiveSatellite | ReferenceTable,
   { load, register, bulk }: ChangeLoad,
-): Pick<EntityLoad, 'statements' | 'bulk'> {
-  return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], bulk };
+): Pick<EntityLoad, 'statements' | 'bulk' | 'registers'> {
+  // With a delta order, the register, which the bulk form fills too (and finds empty).
+  const registers = e.deltaOrder === undefined ? [] : [registerTable(ctx, e)];
+  return { statements: register === undefined ? [load] : [load, { sql: register, relation: registerTable(ctx, e) }], bulk, registers };
 }
 
 /** Landing tables an entity's load reads, each once, in the model's order. */
@@ -219,6 +221,8 @@ interface EntityLoad {
   readonly keyedRows?: Statement | undefined;
   readonly datedByLoad?: true;
   readonly bulk?: ChangeBulk | undefined;
+  /** A history's register (with a delta order): its keys wait with the table's in the bulk form. */
+  readonly registers?: ReadonlyArray<SqlTable>;
   /** For a kind without a bulk form: the check that its table is empty (`tableEmpty`), for `vault run` to build its keys after the load. */
   readonly emptyTable?: Statement;
   /** How many of `statements` run before the table's keys are built again, when they were dropped for an empty table; all when absent. */
@@ -336,15 +340,27 @@ function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load:
 function bulkForm(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad, settings: ReadonlyArray<SqlStatement>): Pick<SqlLoad, 'bulk'> {
   if (load.bulk !== undefined) {
     const statements = [...settings, sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })];
-    // With a delta order, the register, which the bulk form fills too (and finds empty).
-    const history = e.kind === 'satellite' || e.kind === 'link_satellite' || e.kind === 'effectivity_satellite' || e.kind === 'multi_active_satellite' || e.kind === 'reference_table';
-    const registers = history && e.deltaOrder !== undefined ? [registerTable(ctx, e)] : [];
-    return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length, registers } };
+    return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length, registers: load.registers ?? [] } };
   }
   if (load.emptyTable === undefined || load.statements.length === 0 || !ctx.dialect.capabilities.transactions) return {};
   const statements = loadStatements(ctx, e, target, load);
   const keysAfter = statements.length - load.statements.length + (load.keysAfter ?? load.statements.length);
   return { bulk: { empty: sqlStatement('count', load.emptyTable, { entity: e }), statements, keysAfter, registers: [] } };
+}
+
+/** A key's statements from `LedgerStatements.keys`. */
+export interface KeyStatements {
+  readonly drop: string;
+  readonly add: string;
+}
+
+/**
+ * `statements` of a load into an empty table, its `keys` dropped first and added again after the
+ * first `keysAfter` statements (`SqlLoad.bulk`): the order `vault run` runs them in.
+ * @example keysRebuilt([a, b], 1, [{ drop: 'D', add: 'A' }]) // ['D', a, 'A', b]
+ */
+export function keysRebuilt<T>(statements: ReadonlyArray<T>, keysAfter: number, keys: ReadonlyArray<KeyStatements>): ReadonlyArray<T | string> {
+  return [...keys.map((k) => k.drop), ...statements.slice(0, keysAfter), ...keys.map((k) => k.add), ...statements.slice(keysAfter)];
 }
 
 /** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */

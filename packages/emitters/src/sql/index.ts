@@ -1,8 +1,10 @@
 /** The SQL target: DDL, loads and views of a model (docs/sql.md), hashing per docs/hashing.md, in a dialect (PostgreSQL, or Spark SQL). */
 export {
   emitSql,
+  keysRebuilt,
   landingTables,
   sqlPlan,
+  type KeyStatements,
   type LandingTable,
   type RawVaultKind,
   type SqlChangedRowsLoad,
