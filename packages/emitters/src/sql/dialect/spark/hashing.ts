@@ -66,6 +66,40 @@ const realTie = (x: string, s: string): string => {
   return `${x} <> 0 AND CASE WHEN ${sd} > ${xd} THEN ${sd} - ${xd} = ${half} ELSE ${xd} - ${sd} = ${below} END`;
 };
 
+/**
+ * Whether the text `s` of the double `x` lies exactly half-way between `x` and a neighbouring
+ * double (1.801439850948199e+16, between 2^54 + 4 and 2^54 + 8): Java reads it back as `x` when
+ * `x`'s last mantissa bit is 0, PostgreSQL never stops there (1.8014398509481992e+16). Spark SQL
+ * has no type wider than DOUBLE to compare in, so the test is exact in integers. A boundary of
+ * x = m·2^e (m of 53 bits) is odd·2^j: (2m ± 1)·2^(e-1), or (4m - 1)·2^(e-2) below a power of
+ * two. A text of at most 17 digits D·10^Q (D its digits, Q an integer) equals odd·2^j only when
+ * Q >= 0 and 5^Q divides odd (< 2^55, so Q <= 23), and then exactly when D·5^Q = odd·2^(j-Q);
+ * both sides stay below 10^37 in DECIMAL. A boundary with fewer than 17 significant digits is an
+ * integer that can end in 0, so only values from 2^54 (spacing 4) on can have one, and, as
+ * D·10^Q < 10^40, none from 10^41 on. Math.pow gives integer powers exactly when they are
+ * doubles, which keeps `e`, `m` and 5^Q exact.
+ */
+const doubleTie = (x: string, s: string): string => {
+  const [ax, k, dq] = [quoteIdent('vault_ax'), quoteIdent('vault_k'), quoteIdent('vault_dq')];
+  // The binary exponent k of |x|: log2's floor, corrected by exact comparisons with powers of two.
+  const k0 = `CAST(floor(log2(${ax})) AS INT)`;
+  const exponent = `${k0} - CASE WHEN ${ax} < pow(2, ${k0}) THEN 1 ELSE 0 END + CASE WHEN ${ax} >= pow(2, ${k0} + 1) THEN 1 ELSE 0 END`;
+  // The text's digits D and exponent Q: `[-]d.ddde±XX` is D·10^(XX - (digits - 1)).
+  const digits = `replace(regexp_extract(${s}, '([0-9.]+)e', 1), '.', '')`;
+  const q = `CAST(regexp_extract(${s}, 'e([-+][0-9]+)', 1) AS INT) - length(${digits}) + 1`;
+  const [d, qn] = [`${dq}.d`, `${dq}.q`];
+  const fivePowQ = `CAST(CAST(pow(5, least(${qn}, 22)) AS BIGINT) AS DECIMAL(17,0)) * CASE WHEN ${qn} = 23 THEN 5 ELSE 1 END`;
+  const left = `CAST(${d} AS DECIMAL(17,0)) * ${fivePowQ}`;
+  const m = `CAST(${ax} / pow(2, ${k} - 52) AS BIGINT)`;
+  /** D·10^Q = odd·2^j, for an odd `odd` (< 2^55) and j = `j`. */
+  const equals = (odd: string, j: string): string => `(${j} - ${qn} BETWEEN 0 AND 62 AND ${left} = CAST(${odd} AS DECIMAL(17,0)) * CAST(shiftleft(CAST(1 AS BIGINT), ${j} - ${qn}) AS DECIMAL(19,0)))`;
+  const e = `(${k} - 52)`;
+  const above = equals(`2 * ${m} + 1`, `${e} - 1`);
+  const below = `CASE WHEN ${m} = pow(2, 52) THEN ${equals(`4 * ${m} - 1`, `${e} - 2`)} ELSE ${equals(`2 * ${m} - 1`, `${e} - 1`)} END`;
+  const tie = bind(exponent, 'vault_k', bind(`named_struct('d', ${digits}, 'q', ${q})`, 'vault_dq', `${qn} BETWEEN 0 AND 23 AND (${above} OR ${below})`));
+  return bind(`abs(${x})`, 'vault_ax', `${ax} >= pow(2, 54) AND ${ax} < CAST('1e41' AS DOUBLE) AND ${tie}`);
+};
+
 const floatText = (v: TypedSql): string => {
   const kind = v.type.kind === 'real' ? 'real' : 'double';
   const sqlType = kind === 'real' ? 'FLOAT' : 'DOUBLE';
@@ -81,7 +115,7 @@ const floatText = (v: TypedSql): string => {
   const tie = `substr(${all}, ${p} + 2, 1) = '5' AND substr(${all}, ${p} + 3) RLIKE '^0*$' AND CAST(substr(${all}, ${p} + 1, 1) AS INT) % 2 = 0`;
   const cut = `concat(CASE WHEN startswith(${full}, '-') THEN '-' ELSE '' END, substr(${all}, 1, 1), CASE WHEN ${p} > 0 THEN concat('.', substr(${all}, 2, ${p})) ELSE '' END, regexp_extract(${full}, 'e[-+][0-9]+', 0))`;
   const candidate = bind(`format_string('%.20e', ${x})`, 'vault_full', `CASE WHEN ${tie} THEN ${cut} ELSE format_string(concat('%.', ${p}, 'e'), ${x}) END`);
-  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> ${candidate}), ${s} -> CAST(${s} AS ${sqlType}) = ${x}${kind === 'real' ? ` AND NOT (${realTie(x, s)})` : ''}), 1)`;
+  const shortest = `element_at(filter(transform(sequence(0, ${MAX_DIGITS[kind] - 1}), ${p} -> ${candidate}), ${s} -> CAST(${s} AS ${sqlType}) = ${x}${kind === 'real' ? ` AND NOT (${realTie(x, s)})` : ` AND NOT (${doubleTie(x, s)})`}), 1)`;
   // From `[-]d.ddde±XX`: the sign, the digits without the point, the exponent.
   const t = quoteIdent('vault_t');
   const sign = `CASE WHEN startswith(${t}, '-') THEN '-' ELSE '' END`;
