@@ -152,6 +152,35 @@ it("reads a key's latest stored state with max_by, where PostgreSQL orders by lo
   expect(spark.flatMap((l) => l.sql.match(/max_by\(`t`\.`\w+`, `t`\.`load_ts`\)/g) ?? []).length).toBe(postgres.flatMap((l) => l.sql.match(/DESC LIMIT 1/g) ?? []).length);
 });
 
+it("reads a key's latest status by delta order, then load order, with max_by over a struct: loads and views, never ORDER BY … LIMIT 1", () => {
+  // A CDC table with a delta order: its statuses are ordered by the delta order first (NULL, a
+  // delete found by absence, latest), then by load (docs/sql.md, "Status tracking").
+  const { model } = compileSpec({
+    version: 1,
+    model: 'm',
+    tables: {
+      accounts: {
+        business_key: ['id'],
+        columns: { id: { type: 'int', nullable: false }, balance: 'int', op: 'text', updated_at: { type: 'timestamptz', role: 'technical' } },
+        delta_order: 'updated_at',
+        deletes: { operation: 'op', delete_values: ['D'] },
+      },
+    },
+  });
+  const sqlOf = (dialect: typeof sparkDialect): string => {
+    const plan = sqlPlan(model!, dialect);
+    return [...plan.setup, ...plan.loads.flatMap((l) => l.statements)].map((s) => s.sql).join('\n');
+  };
+  const postgres = sqlOf(postgresDialect);
+  const spark = sqlOf(sparkDialect);
+  const twoTerms = postgres.match(/ORDER BY "\w+"\."delta_order" DESC NULLS FIRST, "\w+"\."load_ts" DESC LIMIT 1/g) ?? [];
+  // The load's comparison with the stored status, and the views' current status.
+  expect(twoTerms.length).toBeGreaterThanOrEqual(2);
+  expect(spark).not.toMatch(/\bLIMIT\b/);
+  const structs = spark.match(/max_by\(`\w+`\.`is_deleted`, named_struct\('absent', `\w+`\.`delta_order` IS NULL, 'first', `\w+`\.`delta_order`, 'latest', `\w+`\.`load_ts`\)\)/g) ?? [];
+  expect(structs.length).toBe(twoTerms.length);
+});
+
 it('covers every column type kind', () => {
   const kinds: ReadonlyArray<ColumnTypeKind> = [
     'smallint',

@@ -37,16 +37,18 @@ import { commaList, statement, type Statement } from './sql-writer.js';
 import { orderTerm, recordSourceOf, SOURCE_ALIAS, WORK } from './staging.js';
 
 /**
- * Latest first, the order a key's statuses take (`alias` reads the satellite): a CDC table with a
- * delta order by its delta order (NULL counting as latest, as in satellites), so that a late
- * batch does not become current; else by load, since a full batch is the source as it was when
- * loaded.
+ * A key's latest status, a scalar subquery over `table AS alias` reading the rows `where` picks.
+ * Latest is the order a key's statuses take: a CDC table with a delta order by its delta order
+ * first (NULL counting as latest, as in satellites), so that a late batch does not become current;
+ * else by load, since a full batch is the source as it was when loaded. In the dialect's form
+ * (`Dialect.latestValue`: Spark's `ORDER BY … LIMIT 1` in a correlated subquery loses the order).
  */
-export function statusOrder(ctx: SqlContext, sts: StatusTrackingSatellite, alias: string): ReadonlyArray<string> {
-  const loaded = `${ctx.sql.col(alias, METADATA_COLUMNS.loadTimestamp)} DESC`;
-  if (sts.deltaOrder === undefined || sts.batches === 'full') return [loaded];
-  const type = sourceColumn(ctx, sts.source.table, sts.deltaOrder).type;
-  return [`${orderTerm(ctx.dialect, ctx.sql.col(alias, DELTA_ORDER_COLUMN), type)} DESC NULLS FIRST`, loaded];
+export function latestStatus(ctx: SqlContext, sts: StatusTrackingSatellite, table: string, alias: string, where: string): string {
+  const col = (column: string): string => ctx.sql.col(alias, column);
+  const byDelta = sts.deltaOrder !== undefined && sts.batches !== 'full';
+  const first = byDelta ? orderTerm(ctx.dialect, col(DELTA_ORDER_COLUMN), sourceColumn(ctx, sts.source.table, sts.deltaOrder).type) : undefined;
+  const from = `${table} AS ${ctx.sql.quoteIdent(alias)}`;
+  return `(${ctx.dialect.latestValue({ value: col(IS_DELETED_COLUMN), latest: col(METADATA_COLUMNS.loadTimestamp), ...(first === undefined ? {} : { first }), from, where }).join(' ')})`;
 }
 
 /** Whether a landing row is a delete, by the table's marker. */
@@ -147,14 +149,7 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
   const registerOf = statusRegisterTable(ctx, sts);
   if (registerOf === undefined || deltaType === undefined) {
     // Step 4 in load order: the batch's first status of a key against the latest stored one.
-    // Ordered by load_ts alone, the dialect's latest value (Spark: max_by); by delta order first, the first row in that order.
-    const order = statusOrder(ctx, sts, 't');
-    const from = `${table} AS ${q('t')}`;
-    const where = `${t(sts.parentHashKey)} = ${o(sts.parentHashKey)}`;
-    const latestStatus =
-      order.length === 1
-        ? `(${ctx.dialect.latestValue({ value: t(IS_DELETED_COLUMN), latest: t(METADATA_COLUMNS.loadTimestamp), from, where }).join(' ')})`
-        : `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${from} WHERE ${where} ORDER BY ${order.join(', ')} LIMIT 1)`;
+    const latest = latestStatus(ctx, sts, table, 't', `${t(sts.parentHashKey)} = ${o(sts.parentHashKey)}`);
     const load = statement((w) => {
       batch(w);
       w.line(`), ${q(WORK.ordered)} AS (`);
@@ -166,7 +161,7 @@ export function statusTrackingSatelliteLoad(ctx: SqlContext, sts: StatusTracking
       w.block(() => {
         w.line(`SELECT ${[`${q('o')}.*`, as(`row_number() OVER ${window}`, WORK.position)].join(', ')}`);
         w.line(`FROM ${q(WORK.ordered)} AS ${q('o')}`);
-        w.line(`WHERE CASE WHEN ${o(WORK.row)} = 1 THEN ${o(IS_DELETED_COLUMN)} IS DISTINCT FROM ${latestStatus} ELSE ${o(IS_DELETED_COLUMN)} <> ${o(WORK.previous)} END`);
+        w.line(`WHERE CASE WHEN ${o(WORK.row)} = 1 THEN ${o(IS_DELETED_COLUMN)} IS DISTINCT FROM ${latest} ELSE ${o(IS_DELETED_COLUMN)} <> ${o(WORK.previous)} END`);
         w.line(
           deltaType === undefined
             ? `AND NOT EXISTS (SELECT 1 FROM ${table} AS ${q('t')} WHERE ${t(sts.parentHashKey)} = ${o(sts.parentHashKey)} AND ${t(METADATA_COLUMNS.loadTimestamp)} = ${d.loadTimestamp.sql})`

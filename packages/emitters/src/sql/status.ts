@@ -6,9 +6,8 @@
  * ghost record, a key from a table whose deletes vault cannot see).
  */
 import type { Link, StatusTrackingSatellite } from '@vault/core';
-import { IS_DELETED_COLUMN } from '../columns.js';
 import type { SqlContext } from './context.js';
-import { statusOrder } from './load-status-tracking-satellite.js';
+import { latestStatus } from './load-status-tracking-satellite.js';
 import { entityTable } from './names.js';
 
 /**
@@ -16,13 +15,10 @@ import { entityTable } from './names.js';
  * when no status tracking satellite describes it (nothing to leave out).
  */
 export function notDeleted(ctx: SqlContext, kind: 'hub' | 'link', name: string, hashKeySql: string): string | undefined {
-  const { col, quoteIdent, tableIdent } = ctx.sql;
+  const { col, tableIdent } = ctx.sql;
   const trackers = ctx.statusTrackersOf.get(`${kind}:${name}`) ?? [];
   if (trackers.length === 0) return undefined;
-  const latest = trackers.map((s) => {
-    const t = (column: string): string => col('st', column);
-    return `(SELECT ${t(IS_DELETED_COLUMN)} FROM ${tableIdent(entityTable(ctx, s.kind, s.name))} AS ${quoteIdent('st')} WHERE ${t(s.parentHashKey)} = ${hashKeySql} ORDER BY ${statusOrder(ctx, s, 'st').join(', ')} LIMIT 1)`;
-  });
+  const latest = trackers.map((s) => latestStatus(ctx, s, tableIdent(entityTable(ctx, s.kind, s.name)), 'st', `${col('st', s.parentHashKey)} = ${hashKeySql}`));
   if (latest.length === 1) return `${latest[0]} IS NOT TRUE`;
   // Present somewhere, or known nowhere.
   return `(${[...latest.map((x) => `${x} IS FALSE`), `(${latest.map((x) => `${x} IS NULL`).join(' AND ')})`].join(' OR ')})`;

@@ -82,6 +82,12 @@ export interface LatestValue {
   readonly value: string;
   /** The column (SQL over the alias) whose greatest value marks the latest rows: never NULL, and a key's rows of one value of it hold one `value` (a multi-active set's rows share its hashdiff). */
   readonly latest: string;
+  /**
+   * Compared before `latest`, which then only breaks its ties: the greatest value marks the latest
+   * rows, NULL counting as greater than any (a status's delta order, NULL for a delete found by
+   * absence).
+   */
+  readonly first?: string;
   /** The table and its alias: `table AS alias`. */
   readonly from: string;
   /** The condition picking the key's rows. */
@@ -220,8 +226,9 @@ export interface Dialect {
   readonly keyLookup: (q: KeyLookup) => string;
   /**
    * The lines of a correlated scalar subquery giving `q.value` of the row with the greatest
-   * `q.latest` among the rows `q.where` picks, NULL when it picks none. PostgreSQL: `ORDER BY …
-   * DESC LIMIT 1`, a probe of the key's index. Spark: `max_by`, an aggregate per key, as Spark
+   * `q.latest` (after `q.first`) among the rows `q.where` picks, NULL when it picks none.
+   * PostgreSQL: `ORDER BY … DESC LIMIT 1`, a probe of the key's index. Spark: `max_by` (by a
+   * struct of the terms when there are two), an aggregate per key, as Spark
    * turns a correlated `ORDER BY … LIMIT 1` whose order column is not selected into a sort of the
    * whole table and a numbering of each key's rows that does not keep that order.
    */

@@ -121,7 +121,7 @@ export const postgresDialect: Dialect = {
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
   loadSettings: ['SET LOCAL jit = off'],
   tableStorage: '',
-  latestValue: (q) => [`SELECT ${q.value} FROM ${q.from}`, `WHERE ${q.where}`, `ORDER BY ${q.latest} DESC LIMIT 1`],
+  latestValue: (q) => [`SELECT ${q.value} FROM ${q.from}`, `WHERE ${q.where}`, `ORDER BY ${q.first === undefined ? '' : `${q.first} DESC NULLS FIRST, `}${q.latest} DESC LIMIT 1`],
   // OFFSET 0 keeps the subquery a probe of the key per pointer (joined, the planner would hash the whole table).
   keyLookup: (q) => `CROSS JOIN LATERAL (SELECT ${q.columns.join(', ')} FROM ${q.table} WHERE ${q.key.map((k) => `${k.column} = ${k.equals}`).join(' AND ')} OFFSET 0) AS ${q.alias}`,
   // BRIN: a page range's least and greatest load_ts; rows appended in load_ts order keep the ranges narrow.

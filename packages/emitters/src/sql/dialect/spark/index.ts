@@ -118,7 +118,11 @@ export const sparkDialect: Dialect = {
   tableStorage: 'USING PARQUET',
   keyLookup: keyLookupByJoin,
   // Not ORDER BY ... LIMIT 1: Spark decorrelates that into a global sort of the table and a row_number() per key without the order (docs/spark.md).
-  latestValue: (q) => [`SELECT max_by(${q.value}, ${q.latest}) FROM ${q.from}`, `WHERE ${q.where}`],
+  // Two terms: a struct compares field by field, a NULL field below any value, so `first IS NULL` leads (NULL is greatest).
+  latestValue: (q) => [
+    `SELECT max_by(${q.value}, ${q.first === undefined ? q.latest : `named_struct('absent', ${q.first} IS NULL, 'first', ${q.first}, 'latest', ${q.latest})`}) FROM ${q.from}`,
+    `WHERE ${q.where}`,
+  ],
   // Spark has no indexes: an incremental PIT load reads the satellites whole.
   loadOrderIndex: () => undefined,
 };
