@@ -175,6 +175,8 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     h.sources.push({ table: r.from, columns: r.columns, reference: true });
     h.derivedFrom.add(r.from);
   }
+  // Every hub is drafted by now: their names, once (not a set per table).
+  const hubNames: ReadonlySet<string> = new Set(hubs.keys());
 
   // Links: what each table forms (link-drafts.ts), each named and checked by buildLink; links of
   // one name from several tables are merged at the end (mergeLinks).
@@ -191,7 +193,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     const linkRefs = refsFrom(t.name).filter((r) => targetIsHubLike(r) && hubOfRef(r) !== undefined);
     if (role === 'non_historized_link') {
       const slots = linkRefs.map((r) => ({ hub: hubOfRef(r)!, ...(r.role ? { role: r.role } : {}), columns: r.columns }));
-      const nhl = buildNonHistorizedLink(t, slots, (h) => hubs.get(h)!.businessKeys, new Set(hubs.keys()), linkRefs, roleEvidence.get(t.name)!, diagnostics);
+      const nhl = buildNonHistorizedLink(t, slots, (h) => hubs.get(h)!.businessKeys, hubNames, linkRefs, roleEvidence.get(t.name)!, diagnostics);
       if (nhl && linkNames.has(nhl.name)) {
         diagnostics.push(
           pathDiag(
@@ -252,7 +254,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
     // A table that becomes a link has one link, described by its link satellites.
     const link = role === 'link' ? formed[0]?.link : undefined;
     const sharedLink = role === 'link' && formed[0]?.shared === true;
-    const onHubs = referencedHubSatellites(t, linkRefs, hubOfRef, role === 'hub' ? own : link?.name, new Set(hubs.keys()), diagnostics);
+    const onHubs = referencedHubSatellites(t, linkRefs, hubOfRef, role === 'hub' ? own : link?.name, hubNames, diagnostics);
     satellites.push(...onHubs.satellites);
     const excluded = new Set<string>([...(role === 'hub' ? t.key : []), ...linkRefs.flatMap((r) => r.columns), ...childKeys.columns, ...onHubs.taken]);
     const parent = role === 'hub' ? own : link?.name;
