@@ -264,20 +264,17 @@ WITH `$staged` AS (
   SELECT DISTINCT `early_warning_signal_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
-  FROM (
-    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`hashdiff` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-  ) AS `a`
+  FROM (SELECT `early_warning_signal_hk`, `$delta_order`, `hashdiff`, max(`$in_table`) AS `$in_table` FROM (
+    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`hashdiff`, 0 AS `$in_table` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff`, 1 FROM `raw_vault`.`sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`hashdiff`, 0 FROM `raw_vault`.`seen_sat_early_warning_signal` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+  ) AS `u` GROUP BY `early_warning_signal_hk`, `$delta_order`, `hashdiff`) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$position`
   FROM `$neighbours` AS `m`
-  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`hashdiff` AND NOT EXISTS (
-    SELECT 1 FROM `raw_vault`.`sat_early_warning_signal` AS `t`
-    WHERE `t`.`early_warning_signal_hk` = `m`.`early_warning_signal_hk` AND `t`.`hashdiff` = `m`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `m`.`$delta_order`
-  )
+  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`hashdiff` AND `m`.`$in_table` = 0
 )
 INSERT INTO `raw_vault`.`sat_early_warning_signal` (`early_warning_signal_hk`, `load_ts`, `record_source`, `hashdiff`, `delta_order`, `analyst_comment`, `days_past_due`, `overdraft_utilisation_ratio`, `severity_level`, `signal_date`, `signal_type`, `six_month_window_behavioural_score_average`, `two_month_window_behavioural_score_average`)
 SELECT
@@ -378,20 +375,17 @@ WITH `$staged` AS (
   SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`hashdiff`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$previous_hashdiff`
-  FROM (
-    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`hashdiff` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff` FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-  ) AS `a`
+  FROM (SELECT `early_warning_signal_input_hk`, `$delta_order`, `hashdiff`, max(`$in_table`) AS `$in_table` FROM (
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`hashdiff`, 0 AS `$in_table` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff`, 1 FROM `raw_vault`.`sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`hashdiff`, 0 FROM `raw_vault`.`seen_sat_early_warning_signal_input` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+  ) AS `u` GROUP BY `early_warning_signal_input_hk`, `$delta_order`, `hashdiff`) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `hashdiff`) AS `$position`
   FROM `$neighbours` AS `m`
-  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`hashdiff` AND NOT EXISTS (
-    SELECT 1 FROM `raw_vault`.`sat_early_warning_signal_input` AS `t`
-    WHERE `t`.`early_warning_signal_input_hk` = `m`.`early_warning_signal_input_hk` AND `t`.`hashdiff` = `m`.`hashdiff` AND `t`.`delta_order` IS NOT DISTINCT FROM `m`.`$delta_order`
-  )
+  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`hashdiff` AND `m`.`$in_table` = 0
 )
 INSERT INTO `raw_vault`.`sat_early_warning_signal_input` (`early_warning_signal_input_hk`, `load_ts`, `record_source`, `hashdiff`, `delta_order`, `balance_amount`, `input_source_system`, `limit_amount`, `missed_payment_count`)
 SELECT
@@ -474,20 +468,17 @@ WITH `$staged` AS (
   SELECT DISTINCT `early_warning_signal_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_business_partner_hk`) AS `$previous_hashdiff`
-  FROM (
-    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_business_partner_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
-  ) AS `a`
+  FROM (SELECT `early_warning_signal_hk`, `$delta_order`, `early_warning_signal_business_partner_hk`, max(`$in_table`) AS `$in_table` FROM (
+    SELECT `c`.`early_warning_signal_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_business_partner_hk`, 0 AS `$in_table` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk`, 1 FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_hk`, `t`.`delta_order`, `t`.`early_warning_signal_business_partner_hk`, 0 FROM `raw_vault`.`seen_eff_early_warning_signal_business_partner` AS `t` WHERE `t`.`early_warning_signal_hk` IN (SELECT `early_warning_signal_hk` FROM `$touched`)
+  ) AS `u` GROUP BY `early_warning_signal_hk`, `$delta_order`, `early_warning_signal_business_partner_hk`) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_business_partner_hk`) AS `$position`
   FROM `$neighbours` AS `m`
-  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_business_partner_hk` AND NOT EXISTS (
-    SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_business_partner` AS `t`
-    WHERE `t`.`early_warning_signal_hk` = `m`.`early_warning_signal_hk` AND `t`.`early_warning_signal_business_partner_hk` = `m`.`early_warning_signal_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `m`.`$delta_order`
-  )
+  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_business_partner_hk` AND `m`.`$in_table` = 0
 )
 INSERT INTO `raw_vault`.`eff_early_warning_signal_business_partner` (`early_warning_signal_hk`, `load_ts`, `record_source`, `early_warning_signal_business_partner_hk`, `delta_order`)
 SELECT
@@ -560,20 +551,17 @@ WITH `$staged` AS (
   SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_batch_manifest_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_batch_manifest_hk`) AS `$previous_hashdiff`
-  FROM (
-    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_batch_manifest_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-  ) AS `a`
+  FROM (SELECT `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_batch_manifest_hk`, max(`$in_table`) AS `$in_table` FROM (
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_batch_manifest_hk`, 0 AS `$in_table` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk`, 1 FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_batch_manifest_hk`, 0 FROM `raw_vault`.`seen_eff_early_warning_signal_input_batch_manifest` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+  ) AS `u` GROUP BY `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_batch_manifest_hk`) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_batch_manifest_hk`) AS `$position`
   FROM `$neighbours` AS `m`
-  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_input_batch_manifest_hk` AND NOT EXISTS (
-    SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_batch_manifest` AS `t`
-    WHERE `t`.`early_warning_signal_input_hk` = `m`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_batch_manifest_hk` = `m`.`early_warning_signal_input_batch_manifest_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `m`.`$delta_order`
-  )
+  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_input_batch_manifest_hk` AND `m`.`$in_table` = 0
 )
 INSERT INTO `raw_vault`.`eff_early_warning_signal_input_batch_manifest` (`early_warning_signal_input_hk`, `load_ts`, `record_source`, `early_warning_signal_input_batch_manifest_hk`, `delta_order`)
 SELECT
@@ -646,20 +634,17 @@ WITH `$staged` AS (
   SELECT DISTINCT `early_warning_signal_input_hk` FROM `$unstored`
 ), `$neighbours` AS (
   SELECT `a`.*, lag(`early_warning_signal_input_business_partner_hk`) OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_business_partner_hk`) AS `$previous_hashdiff`
-  FROM (
-    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_business_partner_hk` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-    UNION
-    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk` FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
-  ) AS `a`
+  FROM (SELECT `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_business_partner_hk`, max(`$in_table`) AS `$in_table` FROM (
+    SELECT `c`.`early_warning_signal_input_hk`, `c`.`$delta_order`, `c`.`early_warning_signal_input_business_partner_hk`, 0 AS `$in_table` FROM `$changes` AS `c` WHERE `c`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk`, 1 FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+    UNION ALL
+    SELECT `t`.`early_warning_signal_input_hk`, `t`.`delta_order`, `t`.`early_warning_signal_input_business_partner_hk`, 0 FROM `raw_vault`.`seen_eff_early_warning_signal_input_business_partner` AS `t` WHERE `t`.`early_warning_signal_input_hk` IN (SELECT `early_warning_signal_input_hk` FROM `$touched`)
+  ) AS `u` GROUP BY `early_warning_signal_input_hk`, `$delta_order`, `early_warning_signal_input_business_partner_hk`) AS `a`
 ), `$new` AS (
   SELECT `m`.*, row_number() OVER (PARTITION BY `early_warning_signal_input_hk` ORDER BY `$delta_order` NULLS LAST, `early_warning_signal_input_business_partner_hk`) AS `$position`
   FROM `$neighbours` AS `m`
-  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_input_business_partner_hk` AND NOT EXISTS (
-    SELECT 1 FROM `raw_vault`.`eff_early_warning_signal_input_business_partner` AS `t`
-    WHERE `t`.`early_warning_signal_input_hk` = `m`.`early_warning_signal_input_hk` AND `t`.`early_warning_signal_input_business_partner_hk` = `m`.`early_warning_signal_input_business_partner_hk` AND `t`.`delta_order` IS NOT DISTINCT FROM `m`.`$delta_order`
-  )
+  WHERE `m`.`$previous_hashdiff` IS DISTINCT FROM `m`.`early_warning_signal_input_business_partner_hk` AND `m`.`$in_table` = 0
 )
 INSERT INTO `raw_vault`.`eff_early_warning_signal_input_business_partner` (`early_warning_signal_input_hk`, `load_ts`, `record_source`, `early_warning_signal_input_business_partner_hk`, `delta_order`)
 SELECT

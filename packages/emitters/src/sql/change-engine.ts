@@ -330,10 +330,10 @@ function registerRows(ctx: SqlContext, w: CodeWriter, h: StateHistory, fused: bo
 
 /**
  * With a delta order, step 4: every state of the batch's keys that brought a state not stored
- * (`$unstored`, `$touched`) — the batch's, the table's and its register's, each once (`UNION`) — beside the
- * state before it in change order (`$neighbours`); those that differ from it and that the table
- * does not hold are inserted (`$new`), numbered 1..k per key in change order. Writes the CTEs
- * after `$changes`, the last left open.
+ * (`$unstored`, `$touched`) — the batch's, the table's and its register's, each once, marked when
+ * the table holds it (`$in_table`) — beside the state before it in change order (`$neighbours`);
+ * those that differ from it and that the table does not hold are inserted (`$new`), numbered 1..k
+ * per key in change order. Writes the CTEs after `$changes`, the last left open.
  *
  * A key whose batch states are all stored (in the table or the register) is left out, exactly:
  * after every load a key's stored states are the states that load set beside each other (the
@@ -350,7 +350,9 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
   const compared = q(h.compared.column);
   const t = (column: string): string => col('t', column);
   const m = (column: string): string => col('m', column);
-  const stored = (from: string): string => `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${touchedKey(ctx, h, 't')}`;
+  const state = [...keyColumns, WORK.deltaOrder, h.compared.column].map(q).join(', ');
+  const stored = (from: string, inTable: 0 | 1): string =>
+    `SELECT ${[...keyColumns.map(t), t(DELTA_ORDER_COLUMN), t(h.compared.column), String(inTable)].join(', ')} FROM ${from} AS ${q('t')} WHERE ${touchedKey(ctx, h, 't')}`;
   // The batch's states not stored, looked up once: the keys to look at, and the register's rows.
   w.line(`), ${q(WORK.unstored)} AS (`);
   w.block(() => {
@@ -362,30 +364,25 @@ export function newStates(ctx: SqlContext, w: CodeWriter, h: StateHistory): void
   w.line(`), ${q(WORK.neighbours)} AS (`);
   w.block(() => {
     w.line(`SELECT ${q('a')}.*, ${as(`lag(${compared}) OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.previousHashdiff)}`);
-    w.line('FROM (');
+    // Each state once (grouped: NULL delta orders alike, as UNION would), marked when the table
+    // holds it: the table's rows of the keys are all read, so no look-up into it per state.
+    w.line(`FROM (SELECT ${state}, ${as(`max(${q(WORK.inTable)})`, WORK.inTable)} FROM (`);
     w.block(() => {
       w.line(
-        `SELECT ${[...keyColumns.map((k) => col('c', k)), col('c', WORK.deltaOrder), col('c', h.compared.column)].join(', ')} FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${touchedKey(ctx, h, 'c')}`,
+        `SELECT ${[...keyColumns.map((k) => col('c', k)), col('c', WORK.deltaOrder), col('c', h.compared.column), as('0', WORK.inTable)].join(', ')} FROM ${q(WORK.changes)} AS ${q('c')} WHERE ${touchedKey(ctx, h, 'c')}`,
       );
-      w.line('UNION');
-      w.line(stored(h.table));
-      w.line('UNION');
-      w.line(stored(h.register));
+      w.line('UNION ALL');
+      w.line(stored(h.table, 1));
+      w.line('UNION ALL');
+      w.line(stored(h.register, 0));
     });
-    w.line(`) AS ${q('a')}`);
+    w.line(`) AS ${q('u')} GROUP BY ${state}) AS ${q('a')}`);
   });
   w.line(`), ${q(WORK.newChanges)} AS (`);
   w.block(() => {
     w.line(`SELECT ${q('m')}.*, ${as(`row_number() OVER (PARTITION BY ${keyList} ORDER BY ${order})`, WORK.position)}`);
     w.line(`FROM ${q(WORK.neighbours)} AS ${q('m')}`);
-    w.line(`WHERE ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(h.compared.column)} AND NOT EXISTS (`);
-    w.block(() => {
-      w.line(`SELECT 1 FROM ${h.table} AS ${q('t')}`);
-      w.line(
-        `WHERE ${keyColumns.map((k) => `${t(k)} = ${m(k)}`).join(' AND ')} AND ${t(h.compared.column)} = ${m(h.compared.column)} AND ${t(DELTA_ORDER_COLUMN)} IS NOT DISTINCT FROM ${m(WORK.deltaOrder)}`,
-      );
-    });
-    w.line(')');
+    w.line(`WHERE ${m(WORK.previousHashdiff)} IS DISTINCT FROM ${m(h.compared.column)} AND ${m(WORK.inTable)} = 0`);
   });
 }
 

@@ -40,6 +40,7 @@ export const WORK = {
   isNew: '$is_new',
   registered: '$registered',
   inserted: '$inserted',
+  inTable: '$in_table',
 } as const;
 
 /** The alias of the landing table in a staging query. */
