@@ -363,6 +363,9 @@ export function keysRebuilt<T>(statements: ReadonlyArray<T>, keysAfter: number, 
   return [...keys.map((k) => k.drop), ...statements.slice(0, keysAfter), ...keys.map((k) => k.add), ...statements.slice(keysAfter)];
 }
 
+/** The first `n` items of `xs`, and the rest. */
+const splitAt = <T>(xs: ReadonlyArray<T>, n: number): readonly [ReadonlyArray<T>, ReadonlyArray<T>] => [xs.slice(0, n), xs.slice(n)];
+
 /** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */
 function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, changes: ReadonlyMap<string, SqlLandingChanges>): SqlChangedRowsLoad | undefined {
   const { sources, register } = changedRowReads(e);
@@ -371,10 +374,11 @@ function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, chan
   const from: SqlContext = { ...ctx, landingFrom: new Map(tables.map((t) => [t!.source, t!.changes] as const)) };
   const load = dispatch(e, LOADS, from);
   if (load === undefined || load.statements.length === 0) return undefined;
+  const [settings, rest] = splitAt(loadStatements(from, e, target, load), ctx.dialect.loadSettings.length);
   return {
     sources,
     registers: register === undefined ? [] : [registerTable(ctx, register)],
-    statements: loadStatements(from, e, target, load),
+    statements: [...settings, ...ctx.dialect.changedRowsSettings.map((setting) => sqlStatement('load', setting, { entity: e })), ...rest],
     ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
     ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
   };

@@ -114,6 +114,7 @@ export const sparkDialect: Dialect = {
   ledger: ledgerStatements,
   dates,
   loadSettings: [],
+  changedRowsSettings: [],
   // Parquet: what every Spark reads and writes with nothing to fetch (Delta needs its jars; docs/spark.md).
   tableStorage: 'USING PARQUET',
   keyLookup: keyLookupByJoin,
