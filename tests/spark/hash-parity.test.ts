@@ -24,6 +24,7 @@ import { openTestDatabase, type TestDatabase } from '../sql/database.js';
 import { openSparkClient, queryText, uniqueSchema } from './client.js';
 import { sparkServer, sparkSkipReason } from './server.js';
 import { edgeValues, pgValueSql, sparkValueSql, valueArb, type Value } from './values.js';
+import { docFloatTexts } from '../sql/reference-hash.js';
 
 const ALGORITHMS = ['md5', 'sha1', 'sha256'] as const satisfies ReadonlyArray<HashAlgorithm>;
 
@@ -194,9 +195,19 @@ describe.skipIf(sparkSkipReason() !== undefined)('hashing parity: Spark gives th
     expect(vectors.map((_, i) => row?.[`v${i}`])).toEqual(vectors.map((v) => v.hash));
   });
 
+  it("docs/hashing.md: its canonical texts of floats are Spark's", async () => {
+    const lines = docFloatTexts();
+    expect(new Set(lines.map((l) => l.type))).toEqual(new Set(['real', 'double']));
+    const outputs = lines.map(
+      (l, i) => `${hashText(sparkDialect, { sql: `CAST(${sparkDialect.quoteLiteral(l.value)} AS ${l.type === 'real' ? 'FLOAT' : 'DOUBLE'})`, type: { kind: l.type } }, true)} AS v${i}`,
+    );
+    const [row] = await queryText(spark, `SELECT ${outputs.join(', ')}`);
+    expect(lines.map((_, i) => row?.[`v${i}`])).toEqual(lines.map((l) => l.text));
+  });
+
   it("docs/hashing.md: its canonical texts of dates and timestamps are Spark's (all but the infinities, which Spark has not)", async () => {
     const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
-    const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type"')) ?? '';
+    const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type":"date"')) ?? '';
     const lines = block
       .trim()
       .split('\n')

@@ -118,7 +118,7 @@ describe(`${HASHING_STANDARD}: canonical text of dates and timestamps`, () => {
 
   it("docs/hashing.md: its canonical texts of dates and timestamps are the SQL's", async () => {
     const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
-    const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type"')) ?? '';
+    const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type":"date"')) ?? '';
     const lines = block
       .trim()
       .split('\n')

@@ -144,9 +144,9 @@ describe('specs/ews.yaml', () => {
     expect(new Set(kinds)).toEqual(new Set(order.filter((k) => k !== 'link_satellite')));
     expect(kinds).toEqual([...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
     for (const l of sqlPlan(model).loads) {
-      // Every load begins with its transaction's one setting, and has statements after it.
-      expect(l.statements.map((s) => s.sql.startsWith('SET LOCAL ')).indexOf(true)).toBe(0);
-      expect(l.statements.filter((s) => s.sql.startsWith('SET LOCAL ')).map((s) => s.sql)).toEqual(['SET LOCAL jit = off']);
+      // Every load begins with its transaction's settings, and has statements after them.
+      expect(l.statements.slice(0, 3).map((s) => s.sql)).toEqual(['SET LOCAL jit = off', 'SET LOCAL extra_float_digits = 1', "SET LOCAL IntervalStyle = 'postgres'"]);
+      expect(l.statements.filter((s) => s.sql.startsWith('SET LOCAL ')).length).toBe(3);
       expect(l.statements.length).toBeGreaterThan(1);
       for (const s of l.statements) {
         // The declared parameter is the one the text uses: vault run binds by the declaration. A
@@ -233,6 +233,8 @@ describe('a multi-active satellite with a delta order', () => {
     const load = sqlPlan(model).loads.find((l) => l.kind === 'multi_active_satellite')!;
     expect(load.statements.map((s) => s.sql.split('\n').find((l) => l.startsWith('INSERT INTO') || l.startsWith('SET LOCAL')))).toEqual([
       'SET LOCAL jit = off',
+      'SET LOCAL extra_float_digits = 1',
+      "SET LOCAL IntervalStyle = 'postgres'",
       expect.stringContaining('"raw_vault"."msat_partner_phones"'),
       expect.stringContaining('"raw_vault"."seen_msat_partner_phones"'),
     ]);

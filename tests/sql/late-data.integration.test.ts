@@ -120,13 +120,15 @@ describe('the load of a satellite with a delta order', () => {
     const { model } = compileSpec(SPEC);
     const load = sqlPlan(model!).loads.find((l) => l.kind === 'satellite')!;
     const register = registerTable({ model: model!, dialect: postgresDialect }, { kind: 'satellite', name: 'items' });
-    // The transaction's setting first (it writes no table), then one statement into the satellite
+    // The transaction's settings first (they write no table), then one statement into the satellite
     // that fills the register in a data-modifying WITH, from the same read of the batch.
-    expect(load.statements.map((st) => st.relation)).toEqual([undefined, load.target]);
-    expect(load.statements[0]!.sql).toBe('SET LOCAL jit = off');
-    expect(load.statements[1]!.sql).toMatch(/^\), "\$registered" AS \(\n\s+INSERT INTO "raw_vault"\."seen_sat_items" /m);
-    expect(load.statements[1]!.sql).toMatch(/^INSERT INTO "raw_vault"\."sat_items" /m);
-    expect(load.statements[1]!.sql.match(/FROM "landing"\."items"/g)).toHaveLength(1);
+    const settings = postgresDialect.loadSettings;
+    expect(load.statements.map((st) => st.relation)).toEqual([...settings.map(() => undefined), load.target]);
+    expect(load.statements.slice(0, settings.length).map((st) => st.sql)).toEqual(settings);
+    const insert = load.statements[settings.length]!.sql;
+    expect(insert).toMatch(/^\), "\$registered" AS \(\n\s+INSERT INTO "raw_vault"\."seen_sat_items" /m);
+    expect(insert).toMatch(/^INSERT INTO "raw_vault"\."sat_items" /m);
+    expect(insert.match(/FROM "landing"\."items"/g)).toHaveLength(1);
     // Spark has no data-modifying WITH: the satellite, then its register.
     const spark = sqlPlan(model!, sparkDialect).loads.find((l) => l.kind === 'satellite')!;
     expect(spark.statements.map((st) => st.relation?.name)).toEqual([spark.target.name, register.name]);

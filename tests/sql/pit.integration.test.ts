@@ -165,14 +165,12 @@ describe('point-in-time tables', () => {
     expect(partner.datedByLoad).toBe(true);
     const link = loads.find((l) => l.kind === 'pit' && l.entity === 'signal_partner')!;
     expect(link.wave).toBeGreaterThan(Math.max(wave('link', 'signal_partner'), wave('effectivity_satellite', 'signal_partner')));
-    // A setting for the load's transaction (no parameters), then the one INSERT: a PIT with effectivity satellites alone has one way.
-    expect(link.statements.map((s) => [s.sql.split('\n')[0], s.parameters])).toEqual([
-      ['SET LOCAL jit = off', []],
-      [expect.stringMatching(/^INSERT INTO /), ['load_ts']],
-    ]);
+    // The settings for the load's transaction (no parameters), then the one INSERT: a PIT with effectivity satellites alone has one way.
+    const settings = postgresDialect.loadSettings.map((s) => [s, []]);
+    expect(link.statements.map((s) => [s.sql.split('\n')[0], s.parameters])).toEqual([...settings, [expect.stringMatching(/^INSERT INTO /), ['load_ts']]]);
     // With satellites to point into by key: every snapshot to fill but the last, then the last, so the last is written in one go.
     expect(partner.statements.map((s) => [s.sql.split('\n')[0], s.parameters])).toEqual([
-      ['SET LOCAL jit = off', []],
+      ...settings,
       [expect.stringMatching(/^INSERT INTO /), ['load_ts']],
       [expect.stringMatching(/^INSERT INTO /), ['load_ts']],
     ]);

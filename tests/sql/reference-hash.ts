@@ -4,6 +4,7 @@
  * against it.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { HashAlgorithm } from '@vault/core';
 
 /** A value already in its canonical text (integers as digits, decimals with their scale), or NULL. */
@@ -63,4 +64,14 @@ export function calendarLiteral(v: CalendarValue, zone: boolean): string {
   if (typeof v === 'string') return v;
   const time = v.time === undefined ? '' : ` ${pad(v.time.hour, 2)}:${pad(v.time.minute, 2)}:${pad(v.time.second, 2)}.${pad(v.time.micro, 6)}${zone ? '+00' : ''}`;
   return `${pad(v.year, 4)}-${pad(v.month, 2)}-${pad(v.day, 2)}${time}${v.bc ? ' BC' : ''}`;
+}
+
+/** The lines of docs/hashing.md's block of float texts: type, value (a number's text), canonical text. */
+export function docFloatTexts(): ReadonlyArray<{ readonly type: 'real' | 'double'; readonly value: string; readonly text: string }> {
+  const doc = readFileSync(new URL('../../docs/hashing.md', import.meta.url), 'utf8');
+  const block = [...doc.matchAll(/```jsonl\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.includes('"type":"double"')) ?? '';
+  return block
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: 'real' | 'double'; value: string; text: string });
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { VaultModel } from '@vault/core';
-import { bindParameters, keysRebuilt, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { bindParameters, keysRebuilt, postgresDialect, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
 const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleModel, hashing: { ...sampleModel.hashing, algorithm } });
@@ -58,9 +58,9 @@ describe('bindParameters', () => {
   const plan = sqlPlan(sampleModel);
 
   it('binds a load statement to the batch load timestamp', () => {
-    // [0] is the load's setting for its transaction, which takes no parameter.
+    // [0..2] are the load's settings for its transaction, which take no parameter.
     expect(bindParameters(plan.loads[0]!.statements[0]!, { load_ts: '2024-05-01T00:00:00Z' })).toBeUndefined();
-    const load = plan.loads[0]!.statements[1]!;
+    const load = plan.loads[0]!.statements[postgresDialect.loadSettings.length]!;
     expect(bindParameters(load, { load_ts: '2024-05-01T00:00:00Z', signature: 'unused' })).toEqual(['2024-05-01T00:00:00Z']);
   });
 

@@ -213,7 +213,9 @@ export interface Dialect {
   /**
    * Statements every load runs first: settings for the rest of its transaction, none to keep the
    * session's. PostgreSQL: `SET LOCAL jit = off`, as compiling a load plan's expressions (hashing,
-   * sorts, window passes over a whole batch) costs more than they run: 0.4–0.6 s per load.
+   * sorts, window passes over a whole batch) costs more than they run: 0.4–0.6 s per load; and
+   * `extra_float_digits = 1`, `IntervalStyle = 'postgres'`, under which the texts of floats and
+   * intervals are the canonical texts they hash by.
    */
   readonly loadSettings: ReadonlyArray<Statement>;
   /**

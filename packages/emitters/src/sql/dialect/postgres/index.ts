@@ -119,7 +119,9 @@ export const postgresDialect: Dialect = {
   landingChanges: landingChangeStatements,
   dates,
   // LOCAL: for the load's transaction only (outside one, PostgreSQL warns and changes nothing).
-  loadSettings: ['SET LOCAL jit = off'],
+  // The texts floats and intervals hash by (docs/hashing.md) read with the settings that make them
+  // exact, whatever the server's or role's are.
+  loadSettings: ['SET LOCAL jit = off', 'SET LOCAL extra_float_digits = 1', `SET LOCAL IntervalStyle = 'postgres'`],
   // A lower setting of the session's (an SSD-tuned server's 1.0) stays.
   changedRowsSettings: [`SELECT set_config('random_page_cost', CAST(least(CAST(current_setting('random_page_cost') AS float8), 1.1) AS text), true)`],
   tableStorage: '',
