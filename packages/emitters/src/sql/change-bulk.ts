@@ -17,11 +17,12 @@
  * `vault run` runs it instead of the general form when `empty` says so, in the load's
  * transaction (run-loads.ts); load.sql keeps the general form, right for any table.
  */
-import { METADATA_COLUMNS } from '@vault/core';
+import { METADATA_COLUMNS, type EntityKind } from '@vault/core';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import type { ChangeHistory } from './change-engine.js';
 import type { SqlContext } from './context.js';
+import { entityTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import { orderTerm, WORK } from './staging.js';
 
@@ -52,19 +53,25 @@ export function changeBulk(ctx: SqlContext, h: ChangeHistory, candidates: (w: Co
  * built after the load): one row, its column `n` 1 when the table holds no row, or with `ghostKey`
  * (a hub's or link's hash key) no row but its ghost record (the zero key).
  */
-export function tableEmpty(ctx: SqlContext, table: string, ghostKey: string | undefined): Statement {
-  const { col, quoteIdent: q, quoteLiteral } = ctx.sql;
-  const stored = `SELECT 1 FROM ${table} AS ${q('t')}${ghostKey === undefined ? '' : ` WHERE ${col('t', ghostKey)} <> ${quoteLiteral(ctx.zeroHash)}`}`;
-  return statement((w) => w.line(`SELECT CASE WHEN EXISTS (${stored}) THEN 0 ELSE 1 END AS ${q(EMPTY_COLUMN)}`));
+export function tableEmpty(ctx: SqlContext, e: { readonly kind: EntityKind; readonly name: string }, ghostKey?: string): Statement {
+  return emptyWhen(ctx, [holdsRows(ctx, ctx.sql.tableIdent(entityTable(ctx, e.kind, e.name)), ghostKey)]);
 }
 
 /** The first key column of a ghost record is the zero key, which no staged key (a hash of a present key) equals. */
 function emptyCheck(ctx: SqlContext, h: ChangeHistory): Statement {
+  return emptyWhen(ctx, [holdsRows(ctx, h.table, h.keys[0]!.column), ...(h.delta === undefined ? [] : [holdsRows(ctx, h.register, undefined)])]);
+}
+
+/** `EXISTS` a row of `table` (SQL), its ghost record left out when `ghostKey` names its key column. */
+function holdsRows(ctx: SqlContext, table: string, ghostKey: string | undefined): string {
   const { col, quoteIdent: q, quoteLiteral } = ctx.sql;
-  const firstKey = h.keys[0]!.column;
-  const stored = `SELECT 1 FROM ${h.table} AS ${q('t')} WHERE ${col('t', firstKey)} <> ${quoteLiteral(ctx.zeroHash)}`;
-  const registered = h.delta === undefined ? [] : [`EXISTS (SELECT 1 FROM ${h.register})`];
-  return statement((w) => w.line(`SELECT CASE WHEN ${[`EXISTS (${stored})`, ...registered].join(' OR ')} THEN 0 ELSE 1 END AS ${q(EMPTY_COLUMN)}`));
+  return `EXISTS (SELECT 1 FROM ${table} AS ${q('t')}${ghostKey === undefined ? '' : ` WHERE ${col('t', ghostKey)} <> ${quoteLiteral(ctx.zeroHash)}`})`;
+}
+
+/** One row, column `n`: 1 when none of the conditions `stored` holds, else 0. */
+function emptyWhen(ctx: SqlContext, stored: ReadonlyArray<string>): Statement {
+  const q = ctx.sql.quoteIdent;
+  return statement((w) => w.line(`SELECT CASE WHEN ${stored.join(' OR ')} THEN 0 ELSE 1 END AS ${q(EMPTY_COLUMN)}`));
 }
 
 function bulkOneState(ctx: SqlContext, h: ChangeHistory, candidates: (w: CodeWriter) => void, columns: ReadonlyArray<string>): Statement {

@@ -241,7 +241,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   // A hub or link without a source has nothing to load.
   hub: (h, ctx) => ({
     statements: h.sources.length === 0 ? [] : [hubLoad(ctx, h)],
-    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, h.kind, h.name)), h.hashKey),
+    emptyTable: tableEmpty(ctx, h, h.hashKey),
     reads: landingReads(
       ctx,
       h.sources.map((s) => s.table),
@@ -250,7 +250,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [linkLoad(ctx, l)],
-    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, l.kind, l.name)), l.hashKey),
+    emptyTable: tableEmpty(ctx, l, l.hashKey),
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),
@@ -258,7 +258,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   }),
   non_historized_link: (l, ctx) => ({
     statements: l.sources.length === 0 ? [] : [nonHistorizedLinkLoad(ctx, l)],
-    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, l.kind, l.name)), l.hashKey),
+    emptyTable: tableEmpty(ctx, l, l.hashKey),
     reads: landingReads(
       ctx,
       l.sources.map((s) => s.table),
@@ -276,7 +276,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: pitLoad(ctx, p),
     reads: pitReads(ctx, p),
     datedByLoad: true,
-    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, p.kind, p.name)), undefined),
+    emptyTable: tableEmpty(ctx, p),
     keysAfter: 1,
   }),
   // Which snapshots it fills depends on the batch load timestamp, not only on what it reads: never skipped as unchanged.
@@ -284,7 +284,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: [bridgeLoad(ctx, b)],
     reads: bridgeSources(ctx, b),
     datedByLoad: true,
-    emptyTable: tableEmpty(ctx, ctx.sql.tableIdent(entityTable(ctx, b.kind, b.name)), undefined),
+    emptyTable: tableEmpty(ctx, b),
   }),
   multi_active_satellite: (s, ctx) => ({ ...historyLoad(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
   status_tracking_satellite: (s, ctx) => {
@@ -315,13 +315,19 @@ function sqlDuplicates(sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad
   };
 }
 
-/** An entity's statements as `vault run` takes them, each load statement taking the batch load timestamp. */
-function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad): ReadonlyArray<SqlStatement> {
-  // Every load begins with the dialect's settings for its transaction (a load with nothing to do has none).
-  const settings = load.statements.length === 0 ? [] : ctx.dialect.loadSettings.map((setting) => sqlStatement('load', setting, { entity: e }));
+/** The dialect's settings a load of `e` begins its transaction with, then `more` (they take no parameter). */
+function loadSettings(ctx: SqlContext, e: VaultEntity, more: ReadonlyArray<Statement> = []): ReadonlyArray<SqlStatement> {
+  return [...ctx.dialect.loadSettings, ...more].map((setting) => sqlStatement('load', setting, { entity: e }));
+}
+
+/**
+ * An entity's statements as `vault run` takes them, after the load's settings and `moreSettings`
+ * (a load with nothing to do has none), each load statement taking the batch load timestamp.
+ */
+function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad, moreSettings: ReadonlyArray<Statement> = []): ReadonlyArray<SqlStatement> {
   // Every load statement takes the batch load timestamp as $1 (LOAD_TIMESTAMP_PARAMETER); a setting takes none.
   return [
-    ...settings,
+    ...(load.statements.length === 0 ? [] : loadSettings(ctx, e, moreSettings)),
     ...load.statements.map((st) =>
       typeof st === 'string'
         ? sqlStatement('load', st, { entity: e, relation: target, parameters: ['load_ts'] })
@@ -337,9 +343,9 @@ function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load:
  * a kind with an empty check, its own statements, the keys back after `keysAfter` of them. Only
  * where the engine has transactions: the check and the load see the same table.
  */
-function bulkForm(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad, settings: ReadonlyArray<SqlStatement>): Pick<SqlLoad, 'bulk'> {
+function bulkForm(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad): Pick<SqlLoad, 'bulk'> {
   if (load.bulk !== undefined) {
-    const statements = [...settings, sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })];
+    const statements = [...loadSettings(ctx, e), sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })];
     return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length, registers: load.registers ?? [] } };
   }
   if (load.emptyTable === undefined || load.statements.length === 0 || !ctx.dialect.capabilities.transactions) return {};
@@ -363,9 +369,6 @@ export function keysRebuilt<T>(statements: ReadonlyArray<T>, keysAfter: number, 
   return [...keys.map((k) => k.drop), ...statements.slice(0, keysAfter), ...keys.map((k) => k.add), ...statements.slice(keysAfter)];
 }
 
-/** The first `n` items of `xs`, and the rest. */
-const splitAt = <T>(xs: ReadonlyArray<T>, n: number): readonly [ReadonlyArray<T>, ReadonlyArray<T>] => [xs.slice(0, n), xs.slice(n)];
-
 /** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */
 function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, changes: ReadonlyMap<string, SqlLandingChanges>): SqlChangedRowsLoad | undefined {
   const { sources, register } = changedRowReads(e);
@@ -374,11 +377,10 @@ function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, chan
   const from: SqlContext = { ...ctx, landingFrom: new Map(tables.map((t) => [t!.source, t!.changes] as const)) };
   const load = dispatch(e, LOADS, from);
   if (load === undefined || load.statements.length === 0) return undefined;
-  const [settings, rest] = splitAt(loadStatements(from, e, target, load), ctx.dialect.loadSettings.length);
   return {
     sources,
     registers: register === undefined ? [] : [registerTable(ctx, register)],
-    statements: [...settings, ...ctx.dialect.changedRowsSettings.map((setting) => sqlStatement('load', setting, { entity: e })), ...rest],
+    statements: loadStatements(from, e, target, load, ctx.dialect.changedRowsSettings),
     ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
     ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
   };
@@ -396,7 +398,6 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
       const target = entityTable(ctx, e.kind, e.name);
       const load = dispatch(e, LOADS, ctx);
       if (load === undefined) throw new Error(`vault SQL: ${e.kind} '${e.name}' is loaded (KINDS), and LOADS has no load for it`);
-      const settings = ctx.dialect.loadSettings.map((setting) => sqlStatement('load', setting, { entity: e }));
       const changed = changedRowsLoad(ctx, e, target, changesBySource);
       return {
         entity: e.name,
@@ -411,7 +412,7 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
         ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
-        ...bulkForm(ctx, e, target, load, settings),
+        ...bulkForm(ctx, e, target, load),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
         ...(changed === undefined ? {} : { changes: changed }),
       };
