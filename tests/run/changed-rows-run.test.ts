@@ -89,6 +89,10 @@ describe(`changed landing rows only, by vault run on ${ON}`, () => {
       // The set is the batch's again, and the changes table is gone.
       expect(await count(q, `SELECT count(*) FROM ${raw('vault_rows_early_warning_signal')}`)).toBe(await count(q, `SELECT count(*) FROM ${signals()}`));
       expect(await count(q, `SELECT count(*) FROM pg_class WHERE relname = 'vault_changes_early_warning_signal' AND relnamespace = to_regnamespace($1)`, [`"${ws.model.schemas.rawVault}"`])).toBe(0);
+      // The inputs did not change: the hub reading both tables compared none of their rows, so
+      // their set is still the one the first run recorded.
+      const inputs = await q(`SELECT load_ts FROM ${raw('vault_loads')} WHERE entity_table = $1`, [`${ws.model.schemas.rawVault}.vault_rows_early_warning_signal_input`]);
+      expect(inputs.map((row) => new Date(String(row['load_ts'])).toISOString())).toEqual(['2024-06-01T00:00:00.000Z']);
     });
   });
 

@@ -113,7 +113,11 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
     if (fingerprint === undefined) return undefined;
     const set = ledger.previous(tableText(c.rows));
     const definition = definitionHash(c);
-    const [recordedDefinition, recordedFingerprint] = (set?.signature ?? '').split(' ');
+    // `<definition> <fingerprint>`: a fingerprint has spaces of its own.
+    const signature = set?.signature ?? '';
+    const cut = signature.indexOf(' ');
+    const recordedDefinition = cut < 0 ? signature : signature.slice(0, cut);
+    const recordedFingerprint = cut < 0 ? undefined : signature.slice(cut + 1);
     const token = recordedDefinition === definition ? set?.landingRows : undefined;
     // No set, or an empty one (a first batch after an empty landing table): the loads read the whole table.
     const empty = async (): Promise<boolean> => (await q.query<{ n: string | number }>(c.anyRow)).rows.length === 0;
@@ -168,7 +172,9 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
       const kept: LoadedRows = recorded?.basis === basis ? recorded : { basis, tables: {} };
       if (!mayReadChanges) return { changedRowsOnly: false, record: rowsText(kept), committed: () => undefined };
       const sources = load.changes?.sources ?? [];
-      const sets = await Promise.all(sources.map((s) => preparedFor(s, q)));
+      // One landing table after the other: a preparation runs its own transaction on this session.
+      const sets: Array<Prepared | undefined> = [];
+      for (const s of sources) sets.push(await preparedFor(s, q));
       const changedRowsOnly = sources.length > 0 && sets.every((p, i) => p !== undefined && p.mode !== 'first' && kept.tables[sources[i]!] === p.token);
       if (changedRowsOnly) {
         const tables = { ...kept.tables, ...Object.fromEntries(sets.map((p) => [p!.changes.source, p!.next] as const)) };
