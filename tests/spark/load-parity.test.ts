@@ -158,7 +158,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('load parity: Spark loads the v
       [schemas],
     );
     // PostgreSQL's sets of loaded landing rows (vault run's changed rows; Spark has none) record the run too.
-    const changedRows = new Set(sqlPlan(model).landingChanges.flatMap((c) => [c.rows, c.changes, c.gone].map((t) => `${t.schema}.${t.name}`)));
+    const changedRows = new Set(sqlPlan(model).landingChanges.flatMap((c) => [c.rows, c.changes, c.gone, c.fresh].map((t) => `${t.schema}.${t.name}`)));
     const out = new Map<string, { schema: string; name: string; columns: Array<{ name: string; udt: string }> }>();
     for (const r of rows) {
       if (RUN_RECORDS.has(r.t) || changedRows.has(`${r.s}.${r.t}`)) continue;

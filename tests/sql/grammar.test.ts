@@ -56,7 +56,7 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     ...plan.loads.flatMap((l) => (l.changes === undefined ? [] : [...l.changes.statements, ...(l.changes.missingKeys === undefined ? [] : [l.changes.missingKeys])])),
   ]
     .map((s) => s.sql)
-    .concat(plan.landingChanges.flatMap((c) => [c.createRows, c.anyRow, c.available, ...c.prepare, ...c.empty, ...c.drop, ...c.apply, ...c.fill]));
+    .concat(plan.landingChanges.flatMap((c) => [c.createRows, c.anyRow, c.available, ...c.prepare, ...c.prepareVersions, ...c.empty, ...c.drop, ...c.apply, ...c.applyVersions, ...c.fill]));
   expect(ledger.length).toBeGreaterThan(3);
   for (const s of ledger) expect((await parse(s)).stmts, s).toHaveLength(1);
   const files = emitSql(model, { specPath: 'spec.yaml' });

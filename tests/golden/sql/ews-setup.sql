@@ -424,9 +424,9 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (
 
 ALTER TABLE "raw_vault"."vault_loads" ADD COLUMN IF NOT EXISTS "landing_rows" text;
 
-CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal" ("h1" bigint NOT NULL, "h2" bigint NOT NULL);
+CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal" ("part" oid NOT NULL, "row" tid NOT NULL, "version" xid NOT NULL, "h1" bigint NOT NULL, "h2" bigint NOT NULL);
 
-CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal_input" ("h1" bigint NOT NULL, "h2" bigint NOT NULL);
+CREATE UNLOGGED TABLE IF NOT EXISTS "raw_vault"."vault_rows_early_warning_signal_input" ("part" oid NOT NULL, "row" tid NOT NULL, "version" xid NOT NULL, "h1" bigint NOT NULL, "h2" bigint NOT NULL);
 
 INSERT INTO "raw_vault"."hub_business_partner" ("business_partner_hk", "business_partner_id", "load_ts", "record_source")
 VALUES ('00000000000000000000000000000000', CAST('-1' AS integer), CAST('0001-01-01 00:00:00+00' AS timestamptz), 'SYSTEM')

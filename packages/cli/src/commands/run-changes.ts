@@ -29,14 +29,19 @@ interface Prepared {
   readonly changes: SqlLandingChanges;
   /**
    * `same`: the batch is the set (the landing table's fingerprint is the one recorded with it);
-   * `changed`: the changes table holds the batch's rows not in the set;
+   * `changed`: the changes table holds the batch's rows not in the set; `versions` when only the
+   *   row versions the set lacked were hashed (the landing table's storage is the set's), else
+   *   every row was;
    * `first`: no set to compare with; the loads read the whole table, and the set is filled after them.
    */
   readonly mode: 'same' | 'changed' | 'first';
+  readonly versions: boolean;
   readonly token: string | undefined;
   readonly next: string;
   /** The landing table's fingerprint the new set is of. */
   readonly fingerprint: string;
+  /** The landing table's storage the new set's row versions are in ('none' for a partitioned table: its versions are never trusted). */
+  readonly storage: string;
 }
 
 /** A load that read whole landing tables, committed: it is recorded with their new tokens if they did not change meanwhile. */
@@ -92,6 +97,14 @@ const newToken = (): string => randomBytes(16).toString('hex');
 
 const definitionHash = (c: SqlLandingChanges): string => createHash('sha256').update(c.definition).digest('hex').slice(0, 16);
 
+/** What a set was recorded with: `<definition> <storage> <fingerprint>` (a fingerprint has spaces of its own). */
+function parseSetSignature(signature: string): { readonly definition: string; readonly storage: string; readonly fingerprint: string } {
+  const [definition = '', storage = '', ...fingerprint] = signature.split(' ');
+  return { definition, storage, fingerprint: fingerprint.join(' ') };
+}
+
+const setSignature = (c: SqlLandingChanges, storage: string, fingerprint: string): string => `${definitionHash(c)} ${storage} ${fingerprint}`;
+
 async function runAll(q: Queryable, statements: ReadonlyArray<Statement>): Promise<void> {
   for (const s of statements) await q.query(s);
 }
@@ -113,27 +126,26 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
     if (fingerprint === undefined) return undefined;
     const set = ledger.previous(tableText(c.rows));
     const definition = definitionHash(c);
-    // `<definition> <fingerprint>`: a fingerprint has spaces of its own.
-    const signature = set?.signature ?? '';
-    const cut = signature.indexOf(' ');
-    const recordedDefinition = cut < 0 ? signature : signature.slice(0, cut);
-    const recordedFingerprint = cut < 0 ? undefined : signature.slice(cut + 1);
-    const token = recordedDefinition === definition ? set?.landingRows : undefined;
+    const recorded = parseSetSignature(set?.signature ?? '');
+    const token = recorded.definition === definition ? set?.landingRows : undefined;
     // No set, or an empty one (a first batch after an empty landing table): the loads read the whole table.
     const empty = async (): Promise<boolean> => (await q.query<{ n: string | number }>(c.anyRow)).rows.length === 0;
-    if (token === undefined || (await empty())) return { changes: c, mode: 'first', token: undefined, next: newToken(), fingerprint };
-    if (recordedFingerprint === fingerprint) {
+    if (token === undefined || (await empty())) return { changes: c, mode: 'first', versions: false, token: undefined, next: newToken(), fingerprint, storage: 'none' };
+    if (recorded.fingerprint === fingerprint) {
       await runAll(q, c.empty);
-      return { changes: c, mode: 'same', token, next: token, fingerprint };
+      return { changes: c, mode: 'same', versions: false, token, next: token, fingerprint, storage: recorded.storage };
     }
-    // The batch's digests and its fingerprint in one snapshot, so the new set is of that fingerprint.
+    // The batch's digests, fingerprint and storage in one snapshot, so the new set is of that fingerprint.
     const now = await q.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const f = await ledger.fingerprint(c.landing, tx, { fresh: true });
-      await runAll(tx, c.prepare);
-      return f;
+      const storage = await ledger.storage(c.landing, tx);
+      // Row versions count only in the storage the set's were read from (not after TRUNCATE, nor in a partitioned table).
+      const versions = storage !== 'none' && storage === recorded.storage;
+      await runAll(tx, versions ? c.prepareVersions : c.prepare);
+      return { f, storage, versions };
     });
-    return { changes: c, mode: 'changed', token, next: newToken(), fingerprint: now ?? fingerprint };
+    return { changes: c, mode: 'changed', versions: now.versions, token, next: newToken(), fingerprint: now.f ?? fingerprint, storage: now.storage };
   };
   /** The load's basis with the storage of the registers it relies on, which count as its table does. */
   const fullBasis = async (load: SqlLoad, basis: string, q: Queryable): Promise<string> => {
@@ -206,13 +218,15 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
             await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
             // The loads that read the whole table (and a first set) read the new set's rows if the table did not change since.
             const unchanged = readers.length === 0 && set.mode === 'changed' ? false : (await ledger.fingerprint(c.landing, tx, { fresh: true })) === set.fingerprint;
+            let storage = set.storage;
             if (set.mode === 'first') {
               // A batch that changed during the loads: no set is known to be loaded; the next run fills one.
               if (!unchanged) return;
+              storage = await ledger.storage(c.landing, tx);
               await runAll(tx, c.fill);
-            } else if (set.mode === 'changed') await runAll(tx, c.apply);
+            } else if (set.mode === 'changed') await runAll(tx, set.versions ? c.applyVersions : c.apply);
             else await runAll(tx, c.drop);
-            await ledger.recordRows(tx, c.rows, `${definitionHash(c)} ${set.fingerprint}`, set.next, loadTs);
+            await ledger.recordRows(tx, c.rows, setSignature(c, storage, set.fingerprint), set.next, loadTs);
             if (!unchanged) return;
             for (const w of readers) {
               w.tables[source] = set.next;

@@ -4,7 +4,12 @@
  * `vault run` keeps, per landing table, the digests of the rows its loads have loaded (the rows
  * table, `vault_rows_<table>`), writes the batch's rows whose digest is not among them to a
  * changes table (`vault_changes_<table>`), and runs the loads for which that is exact on the
- * changes table instead of the landing table.
+ * changes table instead of the landing table. Each digest is kept with the identity of the row
+ * version it was taken from, so a landing table changed in place (rows appended, updated or
+ * deleted) hashes only its new row versions; one emptied or made anew is hashed whole.
+ *
+ * The set may hold digests of rows the batch no longer has: every one of them was loaded, and a
+ * row loaded before changes nothing, which is all the comparison relies on.
  *
  * Exact means: loading only the rows not loaded before gives the rows loading the whole batch
  * gives. That holds where a load's result depends only on the set of rows it was ever given:
@@ -32,12 +37,14 @@ export interface LandingChangeTables {
   readonly landing: SqlTable;
   /** The columns of the landing table the model reads, in the spec's order: what a digest covers. */
   readonly columns: ReadonlyArray<{ readonly name: string; readonly type: ColumnType }>;
-  /** The digests of the rows loaded. */
+  /** The row versions loaded (the set): each version's identity in the landing table and its row's digest. */
   readonly rows: SqlTable;
   /** The batch's rows whose digest is not in `rows` (the landing table's columns). */
   readonly changes: SqlTable;
-  /** The digests in `rows` no row of the batch has. */
+  /** The entries of `rows` whose row version the batch no longer has. */
   readonly gone: SqlTable;
+  /** The batch's row versions `rows` does not hold, with their digests: what the set gains. */
+  readonly fresh: SqlTable;
 }
 
 /** The statements of one landing table's changed rows, in the dialect (docs/run.md says when each runs). */
@@ -50,15 +57,28 @@ export interface LandingChangeStatements {
   readonly anyRow: Statement;
   /** One row, column `n`: not 0 when the engine can compute digests. */
   readonly available: Statement;
-  /** In one transaction: replaces the changes and gone tables by the batch's changed rows and the digests gone. */
+  /**
+   * In one transaction, when the landing table's storage is new (emptied or made anew): every row
+   * of the batch is hashed; the fresh table gets every row version, the changes table the rows
+   * whose digest is not in the set.
+   */
   readonly prepare: ReadonlyArray<Statement>;
+  /**
+   * In one transaction, when the landing table's storage is the one the set was taken from: only
+   * the row versions the set does not hold are hashed (the fresh table); the gone table gets the
+   * set's entries whose version the batch lost; the changes table the fresh rows whose digest is
+   * not in the set.
+   */
+  readonly prepareVersions: ReadonlyArray<Statement>;
   /** An empty changes table (the batch is the one the rows table holds). */
   readonly empty: ReadonlyArray<Statement>;
-  /** Drops the changes and gone tables (after the loads of a batch the set already is). */
+  /** Drops the changes, gone and fresh tables (after the loads of a batch the set already is). */
   readonly drop: ReadonlyArray<Statement>;
-  /** After the loads, in one transaction: the rows table less the gone digests, plus the changed rows'; drops the changes and gone tables. */
+  /** After the loads of `prepare`, in one transaction: the fresh table becomes the rows table; drops the others. */
   readonly apply: ReadonlyArray<Statement>;
-  /** In one transaction: the rows table holds exactly the digests of the landing table's rows. */
+  /** After the loads of `prepareVersions`, in one transaction: the rows table less the gone entries plus the fresh ones; drops the others. */
+  readonly applyVersions: ReadonlyArray<Statement>;
+  /** In one transaction: the rows table holds exactly the landing table's row versions. */
   readonly fill: ReadonlyArray<Statement>;
 }
 
@@ -69,7 +89,7 @@ export interface SqlLandingChanges extends LandingChangeTables, LandingChangeSta
 }
 
 /** A table of a landing table's changed rows in the raw vault schema: `vault_<what>_<table>` (a `vault_` name no entity table has). */
-function changeTable(ctx: SqlContext, what: 'rows' | 'changes' | 'gone', source: string): SqlTable {
+function changeTable(ctx: SqlContext, what: 'rows' | 'changes' | 'gone' | 'fresh', source: string): SqlTable {
   return { schema: ctx.dialect.identifier(ctx.model.schemas.rawVault), name: ctx.dialect.identifier(`vault_${what}_${source}`) };
 }
 
@@ -120,12 +140,13 @@ export function changedRowsSources(ctx: SqlContext): ReadonlyArray<string> {
   return ctx.model.sources.filter((t) => read.has(t.name)).map((t) => t.name);
 }
 
-/** The rows, changes and gone tables of landing table `source`, with what each is (for messages about names). */
+/** The rows, changes, gone and fresh tables of landing table `source`, with what each is (for messages about names). */
 export function changeTables(ctx: SqlContext, source: string): ReadonlyArray<{ readonly table: SqlTable; readonly what: string }> {
   return [
     { table: changeTable(ctx, 'rows', source), what: `the rows table of landing table '${source}' (vault run's changed rows)` },
     { table: changeTable(ctx, 'changes', source), what: `the changes table of landing table '${source}' (vault run's changed rows)` },
     { table: changeTable(ctx, 'gone', source), what: `the gone table of landing table '${source}' (vault run's changed rows)` },
+    { table: changeTable(ctx, 'fresh', source), what: `the fresh table of landing table '${source}' (vault run's changed rows)` },
   ];
 }
 
@@ -148,6 +169,7 @@ export function landingChanges(ctx: SqlContext, source: string): SqlLandingChang
     rows: changeTable(ctx, 'rows', source),
     changes: changeTable(ctx, 'changes', source),
     gone: changeTable(ctx, 'gone', source),
+    fresh: changeTable(ctx, 'fresh', source),
   };
   return { source, ...tables, ...build(tables) };
 }
