@@ -50,4 +50,15 @@ describe(`PITs through vault run on ${ON}`, () => {
       }
     });
   });
+
+  it('are recorded in the ledger without a signature (never skipped, so their satellites are not read for one); the satellites with one', async () => {
+    await ws.session(async (q) => {
+      const ledger = table(ws.model, 'rawVault', 'vault_loads');
+      for (const pit of Object.keys(PITS)) {
+        const rows = await q(`SELECT signature FROM ${ledger} WHERE entity_table = $1`, [`${ws.model.schemas.businessVault}.pit_${pit}`]);
+        expect(rows, pit).toEqual([{ signature: null }]);
+      }
+      expect(await count(q, `SELECT count(*) FROM ${ledger} WHERE entity_table LIKE $1 AND signature IS NOT NULL`, [`${ws.model.schemas.rawVault}.sat_%`])).toBeGreaterThan(0);
+    });
+  });
 });

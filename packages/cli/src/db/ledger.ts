@@ -28,8 +28,8 @@ export interface Ledger {
   previous(table: string): LedgerEntry | undefined;
   /**
    * The signature `load` has now, read through `q` (outside any transaction); each landing table
-   * is fingerprinted once per run. Undefined when a landing table cannot be (a view): that load
-   * is never skipped.
+   * is fingerprinted once per run. Undefined when a landing table cannot be (a view), and for a
+   * load dated by the batch: that load is never skipped.
    */
   signature(load: SqlLoad, q: Queryable): Promise<LoadSignature>;
   /**
@@ -92,6 +92,9 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       const route = load.duplicates?.route === undefined ? [] : [load.duplicates.route.sql];
       const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql), ...(load.bulk?.statements ?? []).map((s) => s.sql), ...route];
       const basis = sha256(parts);
+      // A load dated by the batch is never skipped, so nothing compares its signature: its
+      // sources (a PIT's satellites, the whole history) are not read for one.
+      if (load.datedByLoad !== undefined) return { signature: undefined, basis };
       for (const t of load.sources) {
         const f = await fingerprint(t, q);
         if (f === undefined) return { signature: undefined, basis };
