@@ -40,7 +40,7 @@ interface Prepared {
   readonly next: string;
   /** The landing table's fingerprint the new set is of. */
   readonly fingerprint: string;
-  /** The landing table's storage the new set's row versions are in ('none' for a partitioned table: its versions are never trusted). */
+  /** Where the new set's row versions count (`versionsKey`). */
   readonly storage: string;
 }
 
@@ -120,6 +120,17 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   const wholeReads: WholeRead[] = [];
   const notes: string[] = [];
 
+  /**
+   * Where a set's row versions count, read after a fresh fingerprint of the landing table in the
+   * same transaction: its storage (new after TRUNCATE, a re-create, VACUUM FULL) and its columns
+   * (a column dropped, or added with a default, changes every row without a new version); 'none'
+   * where they never count (a partitioned table, whose partitions' storage is not followed).
+   */
+  const versionsKey = async (c: SqlLandingChanges, q: Queryable): Promise<string> => {
+    const storage = await ledger.storage(c.landing, q);
+    const columns = ledger.columns(c.landing);
+    return storage === 'none' || columns === undefined ? 'none' : `${storage}.${createHash('sha256').update(columns).digest('hex').slice(0, 16)}`;
+  };
   const prepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
     const fingerprint = await ledger.fingerprint(c.landing, q);
     // A view has no row versions: its loads always read it whole.
@@ -139,8 +150,8 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
     const now = await q.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const f = await ledger.fingerprint(c.landing, tx, { fresh: true });
-      const storage = await ledger.storage(c.landing, tx);
-      // Row versions count only in the storage the set's were read from (not after TRUNCATE, nor in a partitioned table).
+      const storage = await versionsKey(c, tx);
+      // Row versions count only where the set's were read (not after TRUNCATE or a column change, nor in a partitioned table).
       const versions = storage !== 'none' && storage === recorded.storage;
       await runAll(tx, versions ? c.prepareVersions : c.prepare);
       return { f, storage, versions };
@@ -222,7 +233,7 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
             if (set.mode === 'first') {
               // A batch that changed during the loads: no set is known to be loaded; the next run fills one.
               if (!unchanged) return;
-              storage = await ledger.storage(c.landing, tx);
+              storage = await versionsKey(c, tx);
               await runAll(tx, c.fill);
             } else if (set.mode === 'changed') await runAll(tx, set.versions ? c.applyVersions : c.apply);
             else await runAll(tx, c.drop);
