@@ -121,14 +121,14 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   const notes: string[] = [];
 
   /**
-   * Where a set's row versions count, read after a fresh fingerprint of the landing table in the
-   * same transaction: its storage (new after TRUNCATE, a re-create, VACUUM FULL) and its columns
-   * (a column dropped, or added with a default, changes every row without a new version); 'none'
-   * where they never count (a partitioned table, whose partitions' storage is not followed).
+   * Where a set's row versions count, read in the transaction that reads the rows: the landing
+   * table's storage (new after TRUNCATE, a re-create, VACUUM FULL) and its columns (a column
+   * dropped, or added with a default, changes every row without a new version); 'none' where
+   * they never count (a partitioned table, whose partitions' storage is not followed).
    */
   const versionsKey = async (c: SqlLandingChanges, q: Queryable): Promise<string> => {
     const storage = await ledger.storage(c.landing, q);
-    const columns = ledger.columns(c.landing);
+    const columns = await ledger.columns(c.landing, q);
     return storage === 'none' || columns === undefined ? 'none' : `${storage}.${createHash('sha256').update(columns).digest('hex').slice(0, 16)}`;
   };
   const prepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
@@ -146,17 +146,20 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
       await runAll(q, c.empty);
       return { changes: c, mode: 'same', versions: false, token, next: token, fingerprint, storage: recorded.storage };
     }
-    // The batch's digests, fingerprint and storage in one snapshot, so the new set is of that fingerprint.
+    // The batch's digests and where their versions count in one snapshot. The new set is recorded
+    // with the run's fingerprint, taken before (a second read would cost another scan): should the
+    // table have changed in between, that fingerprint is older than the set, and a table never has
+    // an older state's fingerprint again, so the next run compares the rows again rather than
+    // trusting the set as the batch, and no load that read the table whole is recorded with it (finish).
     const now = await q.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const f = await ledger.fingerprint(c.landing, tx, { fresh: true });
       const storage = await versionsKey(c, tx);
       // Row versions count only where the set's were read (not after TRUNCATE or a column change, nor in a partitioned table).
       const versions = storage !== 'none' && storage === recorded.storage;
       await runAll(tx, versions ? c.prepareVersions : c.prepare);
-      return { f, storage, versions };
+      return { storage, versions };
     });
-    return { changes: c, mode: 'changed', versions: now.versions, token, next: newToken(), fingerprint: now.f ?? fingerprint, storage: now.storage };
+    return { changes: c, mode: 'changed', versions: now.versions, token, next: newToken(), fingerprint, storage: now.storage };
   };
   /** The load's basis with the storage of the registers it relies on, which count as its table does. */
   const fullBasis = async (load: SqlLoad, basis: string, q: Queryable): Promise<string> => {

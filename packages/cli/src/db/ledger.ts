@@ -37,8 +37,8 @@ export interface Ledger {
    * through `q`. Undefined for a relation without row versions (a view).
    */
   fingerprint(t: SqlTable, q: Queryable, options?: { readonly fresh?: boolean }): Promise<string | undefined>;
-  /** The column list (names, types, dropped columns) the last fingerprint of `t` read; undefined before one. */
-  columns(t: SqlTable): string | undefined;
+  /** A landing table's column list now (names, types, dropped columns), read through `q`; undefined for a relation without row versions. */
+  columns(t: SqlTable, q: Queryable): Promise<string | undefined>;
   /** Records a load, inside its transaction (a load without a signature as NULL), with its `landing_rows` (JSON text; none as NULL). */
   record(tx: Queryable, load: SqlLoad, signature: string | undefined, loadTs: string, rowsInserted: number, landingRows?: string | null): Promise<void>;
   /** A table's storage (PostgreSQL's file node), new after TRUNCATE or a drop and re-create; 'none' for no such table. */
@@ -68,14 +68,14 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
     ),
   );
   const fingerprints = new Map<string, Promise<string | undefined>>();
-  const columns = new Map<string, string>();
+  const fingerprinted = async (t: SqlTable, q: Queryable): Promise<boolean> => {
+    const kind = (await run<{ kind: string }>(q, statements.kind, { relation: tableIdent(t) })).rows[0]?.kind;
+    return kind !== undefined && statements.fingerprintedKinds.has(kind);
+  };
   const read = async (t: SqlTable, q: Queryable): Promise<string | undefined> => {
-    const key = tableIdent(t);
-    const kind = (await run<{ kind: string }>(q, statements.kind, { relation: key })).rows[0]?.kind;
-    if (kind === undefined || !statements.fingerprintedKinds.has(kind)) return undefined;
+    if (!(await fingerprinted(t, q))) return undefined;
     const f = (await q.query<{ rows: string; versions: string; columns: string }>(statements.fingerprint(t).sql)).rows[0];
-    columns.set(key, String(f?.columns));
-    return `${key} ${f?.rows} ${f?.versions} ${f?.columns}`;
+    return `${tableIdent(t)} ${f?.rows} ${f?.versions} ${f?.columns}`;
   };
   const fingerprint = (t: SqlTable, q: Queryable): Promise<string | undefined> => {
     const key = tableIdent(t);
@@ -108,7 +108,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
     },
     storage: async (t, q) => (await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(t) })).rows[0]?.node ?? 'none',
     fingerprint: (t, q, options) => (options?.fresh === true ? read(t, q) : fingerprint(t, q)),
-    columns: (t) => columns.get(tableIdent(t)),
+    columns: async (t, q) => ((await fingerprinted(t, q)) ? String((await q.query<{ columns: string }>(statements.columns(t).sql)).rows[0]?.columns) : undefined),
     async record(tx, load, signature, loadTs, rowsInserted, landingRows = null) {
       const values = { entity_table: load.table, signature: signature ?? null, load_ts: loadTs, rows_inserted: rowsInserted, landing_rows: landingRows };
       await run(tx, statements.record, values);

@@ -55,6 +55,8 @@ export interface LedgerStatements {
    * Only for kinds `fingerprintedKinds`.
    */
   fingerprint(landing: SqlTable): SqlStatement;
+  /** The column list of a landing table, as `fingerprint` has it: one row `{ columns }`, text. Only for kinds `fingerprintedKinds`. */
+  columns(landing: SqlTable): SqlStatement;
 }
 
 /** The ledger's statements in the dialect, its table in the raw vault schema. */

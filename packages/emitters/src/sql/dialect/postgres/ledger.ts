@@ -84,12 +84,20 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
             w.line(`CAST(count(*) AS text) AS ${quoteIdent('rows')},`);
             w.line(`CAST(COALESCE(sum(hashtextextended(CAST(ctid AS text) || ${quoteLiteral(' ')} || CAST(xmin AS text), 0)), 0) AS text) AS ${quoteIdent('versions')},`);
             // Columns added or dropped change what rows hold without writing new row versions.
-            w.line(`(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`);
-            w.line(` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0) AS ${quoteIdent('columns')}`);
+            w.line(`${columnList(t)} AS ${quoteIdent('columns')}`);
           });
           w.line(`FROM ${t}`);
         }),
         { relation: landing },
       ),
+    columns: (landing) => sqlStatement('ledger', `SELECT ${columnList(tableIdent(landing))} AS ${quoteIdent('columns')}`, { relation: landing }),
   };
+}
+
+/** The columns of relation `t` (its quoted name): number, name, type, modifier, collation and dropped flag of each, in order. */
+function columnList(t: string): string {
+  return [
+    `(SELECT string_agg(concat_ws(${quoteLiteral(':')}, attnum, attname, atttypid, atttypmod, attcollation, attisdropped), ${quoteLiteral(',')} ORDER BY attnum)`,
+    ` FROM pg_catalog.pg_attribute WHERE attrelid = CAST(${quoteLiteral(t)} AS regclass) AND attnum > 0)`,
+  ].join('\n');
 }

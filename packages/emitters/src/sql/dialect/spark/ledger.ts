@@ -55,5 +55,8 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
     fingerprint: (landing) => {
       throw new Error(`vault SQL: Spark keeps no row versions to fingerprint ${tableIdent(landing)}`);
     },
+    columns: (landing) => {
+      throw new Error(`vault SQL: Spark keeps no row versions to fingerprint ${tableIdent(landing)}`);
+    },
   };
 }
