@@ -30,15 +30,15 @@ interface Prepared {
   /**
    * `same`: the batch is the set (the landing table's fingerprint is the one recorded with it);
    * `changed`: the changes table holds the batch's rows not in the set; `versions` when only the
-   *   row versions the set lacked were hashed (the landing table's storage is the set's), else
-   *   every row was;
+   *   row versions the set lacked were hashed (the landing table's storage and columns are the
+   *   set's), else every row was;
    * `first`: no set to compare with; the loads read the whole table, and the set is filled after them.
    */
   readonly mode: 'same' | 'changed' | 'first';
   readonly versions: boolean;
   readonly token: string | undefined;
   readonly next: string;
-  /** The landing table's fingerprint the new set is of. */
+  /** The fingerprint recorded with the new set: the run's, taken before the set was read (`prepare` says why that is safe). */
   readonly fingerprint: string;
   /** Where the new set's row versions count (`versionsKey`). */
   readonly storage: string;
