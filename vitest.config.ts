@@ -16,7 +16,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Provides the run's directory for the one Spark Thrift server the Spark tests share
     // (tests/spark/server.ts), started on first need; its teardown stops that server.
-    globalSetup: ['tests/spark/global-setup.ts'],
+    // And says what a machine without a PostgreSQL server skips (tests/run/server-global-setup.ts).
+    globalSetup: ['tests/spark/global-setup.ts', 'tests/run/server-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
