@@ -159,8 +159,12 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     // Outside the load's transaction: the statistics of what it committed (the owner's right; else PostgreSQL warns and skips).
     if (!countsRows && rows >= ANALYZE_AFTER.rows && rows >= ANALYZE_AFTER.share * before) {
       // Committed already: a failed ANALYZE (a lock not granted) leaves the load loaded, with the statistics autovacuum keeps.
-      for (const sql of [`ANALYZE ${qualified(engine, load.target)}`, SUMMARIZE_BRIN]) {
-        await db.query(sql, sql === SUMMARIZE_BRIN ? [qualified(engine, load.target)] : []).catch((e: unknown) => {
+      const target = qualified(engine, load.target);
+      for (const [sql, params] of [
+        [`ANALYZE ${target}`, []],
+        [SUMMARIZE_BRIN, [target]],
+      ] as const) {
+        await db.query(sql, params).catch((e: unknown) => {
           if (!isServerError(e)) throw e;
         });
       }

@@ -52,11 +52,12 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
     kind: stmt(`SELECT 'spark' AS ${q('kind')} WHERE ${marker('relation')} IS NOT NULL`, ['relation']),
     storage: stmt(`SELECT CAST(NULL AS STRING) AS ${q('node')} WHERE ${marker('relation')} IS NOT NULL`, ['relation']),
     fingerprintedKinds: new Set<string>(),
-    fingerprint: (landing) => {
-      throw new Error(`vault SQL: Spark keeps no row versions to fingerprint ${tableIdent(landing)}`);
-    },
-    columns: (landing) => {
-      throw new Error(`vault SQL: Spark keeps no row versions to fingerprint ${tableIdent(landing)}`);
-    },
+    fingerprint: noRowVersions,
+    columns: noRowVersions,
   };
+}
+
+/** Neither fingerprints nor column lists: no relation kind is fingerprinted, so neither is ever asked for. */
+function noRowVersions(landing: SqlTable): never {
+  throw new Error(`vault SQL: Spark keeps no row versions to fingerprint ${tableIdent(landing)}`);
 }
