@@ -737,10 +737,10 @@ FROM (
   ) AS `$events`
   WINDOW `$earlier` AS (PARTITION BY `$events`.`early_warning_signal_hk` ORDER BY `$events`.`$t` RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING)
   UNION ALL
-  SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
+  SELECT `$prior`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
   FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NOT NULL) AS `$snapshot`
-  JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
-  LEFT JOIN `$seed` AS `$prior` ON `$prior`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk`
+  JOIN (SELECT `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts`, CAST(NULL AS TIMESTAMP) AS `$since` FROM `$seed` UNION ALL SELECT `$added`.`early_warning_signal_hk`, CAST(NULL AS STRING), CAST(NULL AS TIMESTAMP), `$added`.`load_ts` FROM `raw_vault`.`hub_early_warning_signal` AS `$added` WHERE `$added`.`load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) AND `$added`.`early_warning_signal_hk` <> '00000000000000000000000000000000') AS `$prior`
+  ON `$prior`.`$since` IS NULL OR `$prior`.`$since` < `$snapshot`.`$cut_off`
   LEFT JOIN (
     SELECT `early_warning_signal_hk`, `load_ts`, `load_ts` AS `valid_from`, lead(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `load_ts`) AS `valid_to`
     FROM (
@@ -754,7 +754,7 @@ FROM (
       ) AS `$ranked_before`
       WHERE (`$ranked_before` IS NULL OR `$change_rank` > `$ranked_before`) AND `load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400)
     ) AS `$leaders`
-  ) AS `$v1` ON `$v1`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk` AND `$v1`.`valid_from` < `$snapshot`.`$cut_off` AND (`$v1`.`valid_to` IS NULL OR `$v1`.`valid_to` >= `$snapshot`.`$cut_off`)
+  ) AS `$v1` ON `$v1`.`early_warning_signal_hk` = `$prior`.`early_warning_signal_hk` AND `$v1`.`valid_from` < `$snapshot`.`$cut_off` AND (`$v1`.`valid_to` IS NULL OR `$v1`.`valid_to` >= `$snapshot`.`$cut_off`)
 ) AS `$stream`
 WHERE `$stream`.`snapshot_date` IS NOT NULL;
 
@@ -790,10 +790,10 @@ FROM (
   ) AS `$events`
   WINDOW `$earlier` AS (PARTITION BY `$events`.`early_warning_signal_hk` ORDER BY `$events`.`$t` RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING)
   UNION ALL
-  SELECT `$key`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
+  SELECT `$prior`.`early_warning_signal_hk`, `$snapshot`.`snapshot_date`, `$snapshot`.`$cut_off` AS `$t`, COALESCE(`$v1`.`load_ts`, CASE WHEN `$prior`.`sat_early_warning_signal_hk` <> '00000000000000000000000000000000' THEN `$prior`.`sat_early_warning_signal_load_ts` END) AS `$p1`
   FROM (SELECT `snapshot_date`, `$cut_off` FROM `$fill` WHERE (SELECT `$previous` FROM `$bounds`) IS NOT NULL) AS `$snapshot`
-  JOIN `raw_vault`.`hub_early_warning_signal` AS `$key` ON `$key`.`load_ts` < `$snapshot`.`$cut_off` AND `$key`.`early_warning_signal_hk` <> '00000000000000000000000000000000'
-  LEFT JOIN `$seed` AS `$prior` ON `$prior`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk`
+  JOIN (SELECT `early_warning_signal_hk`, `sat_early_warning_signal_hk`, `sat_early_warning_signal_load_ts`, CAST(NULL AS TIMESTAMP) AS `$since` FROM `$seed` UNION ALL SELECT `$added`.`early_warning_signal_hk`, CAST(NULL AS STRING), CAST(NULL AS TIMESTAMP), `$added`.`load_ts` FROM `raw_vault`.`hub_early_warning_signal` AS `$added` WHERE `$added`.`load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400) AND `$added`.`early_warning_signal_hk` <> '00000000000000000000000000000000') AS `$prior`
+  ON `$prior`.`$since` IS NULL OR `$prior`.`$since` < `$snapshot`.`$cut_off`
   LEFT JOIN (
     SELECT `early_warning_signal_hk`, `load_ts`, `load_ts` AS `valid_from`, lead(`load_ts`) OVER (PARTITION BY `early_warning_signal_hk` ORDER BY `load_ts`) AS `valid_to`
     FROM (
@@ -807,7 +807,7 @@ FROM (
       ) AS `$ranked_before`
       WHERE (`$ranked_before` IS NULL OR `$change_rank` > `$ranked_before`) AND `load_ts` >= timestamp_seconds(CAST(unix_date((SELECT `$previous` FROM `$bounds`)) + 1 AS BIGINT) * 86400)
     ) AS `$leaders`
-  ) AS `$v1` ON `$v1`.`early_warning_signal_hk` = `$key`.`early_warning_signal_hk` AND `$v1`.`valid_from` < `$snapshot`.`$cut_off` AND (`$v1`.`valid_to` IS NULL OR `$v1`.`valid_to` >= `$snapshot`.`$cut_off`)
+  ) AS `$v1` ON `$v1`.`early_warning_signal_hk` = `$prior`.`early_warning_signal_hk` AND `$v1`.`valid_from` < `$snapshot`.`$cut_off` AND (`$v1`.`valid_to` IS NULL OR `$v1`.`valid_to` >= `$snapshot`.`$cut_off`)
 ) AS `$stream`
 WHERE `$stream`.`snapshot_date` IS NOT NULL;
 

@@ -46,6 +46,8 @@ const A = {
   last: '$last',
   seed: '$seed',
   prior: '$prior',
+  since: '$since',
+  added: '$added',
   bounds: '$bounds',
   previous: '$previous',
   events: '$events',
@@ -197,10 +199,15 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
         // since P's cut-off and before the snapshot's (few keys have one: an interval join on the
         // key), else P's pointer, else the ghost pointer (a key new since P, a satellite added since).
         // Every leader since is later than P's pointer; none before it is later than P's pointer.
+        // The keys known at the snapshot are P's keys (every key loaded before P's cut-off, as load
+        // timestamps grow) and those loaded since P's cut-off and before the snapshot's: P's rows
+        // with the keys since (`$prior`), not every key of the hub (link) joined to P's rows.
+        const pointerTypes = streamed.flatMap((p) => [[p.columns.hashKey, hashKeyType] as const, [p.columns.loadTimestamp, timestampType] as const]);
+        const fromKey = (c: string): string => (drivingKeys.includes(c) ? col(A.keys, c) : col(A.prior, c));
         w.line('UNION ALL');
         w.line(
           `SELECT ${[
-            ...carried.map((c) => (c === date ? col(A.snapshots, date) : c === A.time ? `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}` : col(A.keys, c))),
+            ...carried.map((c) => (c === date ? col(A.snapshots, date) : c === A.time ? `${col(A.snapshots, A.cutOff)} AS ${q(A.time)}` : fromKey(c))),
             ...streamed.map(
               (p) =>
                 `COALESCE(${col(p.alias, METADATA_COLUMNS.loadTimestamp)}, CASE WHEN ${col(A.prior, p.columns.hashKey)} <> ${zero} THEN ${col(A.prior, p.columns.loadTimestamp)} END) AS ${q(p.pointer)}`,
@@ -208,13 +215,21 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
           ].join(', ')}`,
         );
         w.line(snapshots(`${previous} IS NOT NULL`));
-        w.line(knownKeys);
-        w.line(`LEFT JOIN ${q(A.seed)} AS ${q(A.prior)} ON ${col(A.prior, hk)} = ${col(A.keys, hk)}`);
+        w.line(
+          `JOIN (SELECT ${[q(hk), ...pointerTypes.map(([c]) => q(c)), `${nullOf(timestampType)} AS ${q(A.since)}`].join(', ')} FROM ${q(A.seed)} UNION ALL SELECT ${[
+            col(A.added, hk),
+            ...pointerTypes.map(([, type]) => nullOf(type)),
+            col(A.added, METADATA_COLUMNS.loadTimestamp),
+          ].join(', ')} FROM ${parent} AS ${q(A.added)} WHERE ${col(A.added, METADATA_COLUMNS.loadTimestamp)} >= ${snapshotCutoff(ctx, previous)} AND ${col(A.added, hk)} <> ${zero}) AS ${q(A.prior)}`,
+        );
+        w.line(`ON ${col(A.prior, A.since)} IS NULL OR ${col(A.prior, A.since)} < ${col(A.snapshots, A.cutOff)}`);
+        // A link's driving keys (for its effectivity satellites' joins) are its own columns.
+        if (drivingKeys.length > 0) w.line(`JOIN ${parent} AS ${q(A.keys)} ON ${col(A.keys, hk)} = ${col(A.prior, hk)}`);
         for (const { satellite, alias, columns: pointer } of streamed) {
           const changes = validityIntervals(ctx, satellite, since(pointer, satellite.parentHashKey));
           w.line('LEFT JOIN (');
           w.block(() => changes.lines.forEach((l) => w.line(l)));
-          w.line(`) AS ${q(alias)} ON ${col(alias, changes.keys[0] ?? satellite.parentHashKey)} = ${col(A.keys, hk)} AND ${validAt(ctx, alias, col(A.snapshots, A.cutOff))}`);
+          w.line(`) AS ${q(alias)} ON ${col(alias, changes.keys[0] ?? satellite.parentHashKey)} = ${col(A.prior, hk)} AND ${validAt(ctx, alias, col(A.snapshots, A.cutOff))}`);
         }
       });
       w.line(`) AS ${q(A.stream)}`);
