@@ -15,7 +15,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { compileSpec, type SnapshotsSpec, type Spec, type VaultModel } from '@vault/core';
-import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { batchTimestamps, emptyVault, snapshotSettings } from './as-of-histories.js';
 import { fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -51,23 +52,7 @@ function compiled(snapshots: SnapshotsSpec, prefix: string): VaultModel {
 
 const table = (model: VaultModel, kind: Parameters<typeof entityTable>[1], name: string): string => tableIdent(entityTable({ model, dialect: postgresDialect }, kind, name));
 
-interface Holder {
-  readonly account: string;
-  readonly customer: string;
-  readonly share: number;
-}
-
-/** Lands `holders` (the landing table holds only them) and runs every load of the plan at `ts`. */
-async function deliver(model: VaultModel, holders: ReadonlyArray<Holder>, ts: string): Promise<void> {
-  const landing = landingTables(model).find((t) => t.source === 'account_holder')!.sql;
-  await db.query(`DELETE FROM ${landing}`);
-  for (const h of holders) await db.query(`INSERT INTO ${landing} (account, customer, share) VALUES ($1, $2, $3)`, [h.account, h.customer, h.share]);
-  for (const l of sqlPlan(model).loads) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-}
-
-async function loadPit(model: VaultModel, ts: string): Promise<void> {
-  for (const l of sqlPlan(model).loads.filter((x) => x.kind === 'pit')) for (const st of l.statements) await db.query(st.sql, bindParameters(st, { load_ts: ts }));
-}
+const loadPit = (model: VaultModel, ts: string): Promise<void> => db.runLoads(model, ts, 'pit');
 
 /** Names for the link's hash keys (`a1>c2`) and load timestamps (the batch's label). */
 async function labeller(model: VaultModel, batches: ReadonlyMap<number, string>): Promise<(hk: string, epoch: number) => string> {
@@ -112,43 +97,25 @@ async function naive(model: VaultModel, last: string, batches: ReadonlyMap<numbe
   return rows.map((r) => [r.d, label(r.k, 0).split('@')[0], r.st === null ? 'ghost' : label(r.k, r.st), r.e === null ? 'ghost' : label(r.e, r.et!)].join('|')).sort();
 }
 
-/** Empties every table of the model's schemas and puts the ghost records back. */
-async function reset(model: VaultModel): Promise<void> {
-  const schemas = [model.schemas.landing, model.schemas.rawVault, model.schemas.businessVault];
-  const { rows } = await db.query<{ s: string; t: string }>(`SELECT schemaname AS s, tablename AS t FROM pg_tables WHERE schemaname = ANY($1)`, [schemas]);
-  if (rows.length > 0) await db.query(`TRUNCATE ${rows.map((r) => `${quoteIdent(r.s)}.${quoteIdent(r.t)}`).join(', ')}`);
-  for (const s of sqlPlan(model).setup.filter((x) => x.kind === 'ghost_record')) await db.query(s.sql);
-}
-
 /** A batch: at most one holder per account (the driving key), accounts a1..a3 (a3 rarely, so it tends to arrive late). */
 const holders = fc
   .array(fc.record({ account: fc.constantFrom('a1', 'a2', 'a1', 'a2', 'a3'), customer: fc.constantFrom('c1', 'c2', 'c3'), share: fc.integer({ min: 1, max: 3 }) }), { maxLength: 3 })
   .map((rows) => rows.filter((r, i) => rows.findIndex((x) => x.account === r.account) === i));
 /** Batches with growing load timestamps: 0 to 3 days and some hours after the one before. */
 const history = fc.array(fc.record({ holders, days: fc.integer({ min: 0, max: 3 }), hours: fc.integer({ min: 1, max: 20 }) }), { minLength: 2, maxLength: 6 });
-const snapshots = fc.record({
-  start: fc.constantFrom('2023-12-30', '2024-01-01', '2024-01-03'),
-  every: fc.constantFrom<NonNullable<SnapshotsSpec['every']>>('day', 'week_end'),
-});
-
-function timestamps(steps: ReadonlyArray<{ readonly days: number; readonly hours: number }>): string[] {
-  let t = Date.UTC(2024, 0, 1);
-  return steps.map((s) => new Date((t += (s.days * 24 + s.hours) * 3_600_000)).toISOString());
-}
-
 describe('a link point-in-time table over a link satellite and an effectivity satellite, for any history', () => {
   let prefix: string | undefined;
-  test.prop([history, snapshots], { numRuns: 15 })(
+  test.prop([history, snapshotSettings], { numRuns: 15 })(
     'holds the naive as-of rows, batch by batch as in one load',
     async (steps, settings) => {
       const first = prefix === undefined;
       prefix ??= db.newPrefix('pitl');
       const model = compiled(settings, prefix);
       if (first) for (const s of sqlPlan(model).setup) await db.query(s.sql);
-      else await reset(model);
-      const ts = timestamps(steps);
+      else await emptyVault(db, model);
+      const ts = batchTimestamps(steps);
       const batches = new Map(ts.map((x, i) => [Date.parse(x) / 1000, `B${i + 1}`] as const));
-      for (const [i, s] of steps.entries()) await deliver(model, s.holders, ts[i]!);
+      for (const [i, s] of steps.entries()) await db.deliver(model, { account_holder: s.holders }, ts[i]!);
       const last = ts[ts.length - 1]!;
       const incremental = await pitRows(model, batches);
       expect(incremental).toEqual(await naive(model, last, batches));

@@ -17,6 +17,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type Pit, type SnapshotsSpec, type Spec, type VaultModel } from '@vault/core';
 import { bindParameters, entityTable, landingTables, postgresDialect, quoteIdent, sqlManifestBlock, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { batchTimestamps, emptyVault, snapshotSettings } from './as-of-histories.js';
 import { fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -343,15 +344,6 @@ const history = fc.array(
     maxLength: 5,
   },
 );
-const snapshots = fc.record({
-  start: fc.constantFrom('2023-12-30', '2024-01-01', '2024-01-03'),
-  every: fc.constantFrom<NonNullable<SnapshotsSpec['every']>>('day', 'week_end'),
-});
-
-function timestamps(steps: ReadonlyArray<{ readonly days: number; readonly hours: number }>): string[] {
-  let t = Date.UTC(2024, 0, 1);
-  return steps.map((s) => new Date((t += (s.days * 24 + s.hours) * 3_600_000)).toISOString());
-}
 
 /**
  * The PIT rows by the definition, one correlated query per pointer: for each snapshot whose
@@ -391,25 +383,17 @@ async function naive(model: VaultModel, last: string, batches: ReadonlyMap<numbe
   };
 }
 
-/** Empties every table of the schemas `prefix` names and puts the ghost records back. */
-async function reset(model: VaultModel): Promise<void> {
-  const schemas = [model.schemas.landing, model.schemas.rawVault, model.schemas.businessVault];
-  const { rows } = await db.query<{ s: string; t: string }>(`SELECT schemaname AS s, tablename AS t FROM pg_tables WHERE schemaname = ANY($1)`, [schemas]);
-  if (rows.length > 0) await db.query(`TRUNCATE ${rows.map((r) => `${quoteIdent(r.s)}.${quoteIdent(r.t)}`).join(', ')}`);
-  for (const s of sqlPlan(model).setup.filter((x) => x.kind === 'ghost_record')) await db.query(s.sql);
-}
-
 describe('point-in-time tables, for any history', () => {
   let prefix: string | undefined;
-  test.prop([history, snapshots], { numRuns: 20 })(
+  test.prop([history, snapshotSettings], { numRuns: 20 })(
     'hold the naive as-of rows, batch by batch as in one load',
     async (steps, settings) => {
       const first = prefix === undefined;
       prefix ??= db.newPrefix('pitp');
       const model = compiled(settings, prefix);
       if (first) for (const s of sqlPlan(model).setup) await db.query(s.sql);
-      else await reset(model);
-      const ts = timestamps(steps);
+      else await emptyVault(db, model);
+      const ts = batchTimestamps(steps);
       const batches = new Map(ts.map((x, i) => [epoch(x), `B${i + 1}`] as const));
       for (const [i, s] of steps.entries()) await deliver(model, s.batch, ts[i]!);
       const last = ts[ts.length - 1]!;
