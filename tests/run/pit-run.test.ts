@@ -12,6 +12,7 @@ const PITS = { business_partner: 'hub_business_partner', facility: 'hub_facility
 describe(`PITs through vault run on ${ON}`, () => {
   let ws: Workspace;
   const inserted: Array<Map<string, number>> = [];
+  const warnings: string[] = [];
   beforeAll(async () => {
     ws = createWorkspace('specs/lgd.yaml', 'pitrun');
     for (const [i, at] of LOADS.entries()) {
@@ -20,6 +21,7 @@ describe(`PITs through vault run on ${ON}`, () => {
       const run = ws.vault(['run', ws.spec, '--load-ts', at]);
       expect(run.code, run.stderr).toBe(0);
       inserted.push(insertedCounts(run.stdout));
+      warnings.push(run.stderr);
     }
   }, 600_000);
   afterAll(async () => {
@@ -60,5 +62,15 @@ describe(`PITs through vault run on ${ON}`, () => {
       }
       expect(await count(q, `SELECT count(*) FROM ${ledger} WHERE entity_table LIKE $1 AND signature IS NOT NULL`, [`${ws.model.schemas.rawVault}.sat_%`])).toBeGreaterThan(0);
     });
+  });
+
+  it('warn, naming each PIT, when a batch is dated before a snapshot it holds; a batch dated after none', () => {
+    for (const w of warnings) expect(w).not.toContain('warning: load_ts');
+    // 2024-05-01 is filled (its cut-off: 2024-05-02T00:00Z); a batch at noon that day is late.
+    const late = ws.vault(['run', ws.spec, '--load-ts', '2024-05-01T12:00:00Z']);
+    expect(late.code, late.stderr).toBe(0);
+    for (const pit of Object.keys(PITS)) {
+      expect(late.stderr).toContain(`vault: warning: load_ts 2024-05-01T12:00:00Z is before the cut-off of 2024-05-01, a snapshot ${ws.model.schemas.businessVault}.pit_${pit} already holds`);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { loadSpecFile, resolveDiagnostics } from '@vault/dsl/internal';
 import { DatabaseError, databasePlan, ENGINES, isServerError, runSetup, sqlErrorLine, withLockedDatabase, type Database, type DatabasePlan, type EngineName, type SetupResult } from '../db/index.js';
 import { loadEntities, missingKeysText, seconds } from './run-loads.js';
 import { checkRejections } from './run-duplicates.js';
+import { lateBatchWarnings } from './run-late-batch.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkInDatabase, checkInSpark, loadTimestamp, type LoadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
@@ -84,6 +85,7 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       o.out(`  database  ${db.location}`);
       const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [plan.dropViews, ...plan.setup] : plan.setup;
       printSetup(o, await runSetup(db, setup, plan.schemas));
+      for (const line of await lateBatchWarnings(db, plan, loadTsValue(engine.name, loadTs), loadTs.text)) o.err(line);
       // duplicates: reject refuses a batch before anything is loaded (docs/run.md, "Duplicate keys").
       if (!(await checkRejections(db, plan.loads, o))) return EXIT.failed;
       const loaded = await loadEntities(db, plan, { loadTs: loadTsValue(engine.name, loadTs), skipUnchanged: opts.skipUnchanged !== false, jobs: opts.jobs ?? 1 }, o);

@@ -16,7 +16,7 @@ import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
-import { pitLoad, pitReads } from './pit.js';
+import { pitFilledAfter, pitLoad, pitReads } from './pit.js';
 import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
 import { tableEmpty, type ChangeBulk } from './change-bulk.js';
@@ -101,6 +101,13 @@ export interface SqlLoad {
    * control that ends `today`, a point-in-time table): `vault run` never skips it as unchanged.
    */
   readonly datedByLoad?: true;
+  /**
+   * A point-in-time table's latest snapshot when its cut-off is after the batch load timestamp
+   * (kind `probe`, takes `load_ts`; one row with column `snapshot_date` as text, else none): the
+   * batch is dated before a snapshot the PIT holds, so its rows enter none of the PIT's snapshots
+   * until it is rebuilt (docs/sql.md, "As of a snapshot"). `vault run` warns before the loads.
+   */
+  readonly filledAfter?: SqlStatement;
   /**
    * The load into an empty table, for `vault run` to run instead of `statements` when `empty`
    * (kind `count`, one row with column `n`), run first in the load's transaction, gives 1: the
@@ -220,6 +227,8 @@ interface EntityLoad {
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
   readonly keyedRows?: Statement | undefined;
   readonly datedByLoad?: true;
+  /** A PIT's latest snapshot when the batch is dated before its cut-off (`SqlLoad.filledAfter`). */
+  readonly filledAfter?: Statement;
   readonly bulk?: ChangeBulk | undefined;
   /** A history's register (with a delta order): its keys wait with the table's in the bulk form. */
   readonly registers?: ReadonlyArray<SqlTable>;
@@ -276,6 +285,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: pitLoad(ctx, p),
     reads: pitReads(ctx, p),
     datedByLoad: true,
+    filledAfter: pitFilledAfter(ctx, p),
     emptyTable: tableEmpty(ctx, p),
     keysAfter: 1,
   }),
@@ -412,6 +422,7 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
         ...(load.keyedRows === undefined ? {} : { keyedRows: sqlStatement('count', load.keyedRows, { entity: e }) }),
         ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
+        ...(load.filledAfter === undefined ? {} : { filledAfter: sqlStatement('probe', load.filledAfter, { entity: e, parameters: ['load_ts'] }) }),
         ...bulkForm(ctx, e, target, load),
         ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
         ...(changed === undefined ? {} : { changes: changed }),

@@ -73,6 +73,17 @@ export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
   return [entityTable(ctx, pit.parentKind, pit.parent), ...pit.satellites.map((s) => entityTable(ctx, s.kind, s.name)), entityTable(ctx, 'snapshot_control', pit.snapshotControl)];
 }
 
+/**
+ * The latest snapshot the PIT holds (`snapshot_date` as text), in one row when its cut-off is
+ * after the batch load timestamp, else no row: a batch dated before a snapshot already filled.
+ * Its rows enter no snapshot of the PIT (the ones held never change, later ones are filled from
+ * them and from the rows loaded since their cut-off) until the PIT is rebuilt; `vault run` says so.
+ */
+export function pitFilledAfter(ctx: SqlContext, pit: Pit): Statement {
+  const latest = `MAX(${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)})`;
+  return `SELECT CAST(${latest} AS ${ctx.dialect.columnType({ kind: 'text' })}) AS ${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)} FROM ${ctx.sql.tableIdent(entityTable(ctx, pit.kind, pit.name))} HAVING NOT (${cutoffPassed(ctx, latest, ctx.dialect.loadTimestamp.sql)})`;
+}
+
 /** Which snapshots to fill a statement of the load fills: every one, or every one but the last. */
 type Part = 'allButLast' | 'all';
 

@@ -27,6 +27,8 @@ export type StatementKind =
   | 'count'
   /** Creates, reads or writes `vault run`'s load ledger. */
   | 'ledger'
+  /** Reads what `vault run` checks before the loads (`SqlLoad.filledAfter`). */
+  | 'probe'
   /** Finds or records a landing table's changed rows (sql/landing-changes.ts). */
   | 'changes';
 
