@@ -54,22 +54,23 @@ const table = (model: VaultModel, kind: Parameters<typeof entityTable>[1], name:
 
 const loadPit = (model: VaultModel, ts: string): Promise<void> => db.runLoads(model, ts, 'pit');
 
-/** Names for the link's hash keys (`a1>c2`) and load timestamps (the batch's label). */
-async function labeller(model: VaultModel, batches: ReadonlyMap<number, string>): Promise<(hk: string, epoch: number) => string> {
+/** Names for the link's hash keys (`a1>c2`) and pointers (`a1>c2@B3`, the batch's label; `ghost`). */
+async function labeller(model: VaultModel, batches: ReadonlyMap<number, string>): Promise<{ key: (hk: string) => string; pointer: (hk: string, epoch: number) => string }> {
   const keys = new Map<string, string>();
   for (const r of (await db.query<{ hk: string; k: string }>(`SELECT account_customer_hk AS hk, concat(account, '>', customer) AS k FROM ${table(model, 'link', 'account_customer')}`)).rows)
     keys.set(r.hk, r.k);
-  return (hk, epoch) => (hk === ZERO ? 'ghost' : `${keys.get(hk) ?? `?${hk}`}@${batches.get(epoch) ?? `?${epoch}`}`);
+  const key = (hk: string): string => keys.get(hk) ?? `?${hk}`;
+  return { key, pointer: (hk, epoch) => (hk === ZERO ? 'ghost' : `${key(hk)}@${batches.get(epoch) ?? `?${epoch}`}`) };
 }
 
 /** The PIT's rows, `date|link|link satellite pointer|effectivity pointer`. */
 async function pitRows(model: VaultModel, batches: ReadonlyMap<number, string>): Promise<string[]> {
-  const label = await labeller(model, batches);
+  const l = await labeller(model, batches);
   const { rows } = await db.query<{ d: string; k: string; s: string; st: number; e: string; et: number }>(
     `SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d, account_customer_hk AS k, lsat_account_customer_hk AS s, extract(epoch FROM lsat_account_customer_load_ts)::float8 AS st,
        eff_account_customer_hk AS e, extract(epoch FROM eff_account_customer_load_ts)::float8 AS et FROM ${table(model, 'pit', 'account_customer')}`,
   );
-  return rows.map((r) => [r.d, label(r.k, 0).split('@')[0], label(r.s, r.st), label(r.e, r.et)].join('|')).sort();
+  return rows.map((r) => [r.d, l.key(r.k), l.pointer(r.s, r.st), l.pointer(r.e, r.et)].join('|')).sort();
 }
 
 /**
@@ -79,7 +80,7 @@ async function pitRows(model: VaultModel, batches: ReadonlyMap<number, string>):
  * by load_ts) when that row names this link; the ghost pointer otherwise.
  */
 async function naive(model: VaultModel, last: string, batches: ReadonlyMap<number, string>): Promise<string[]> {
-  const label = await labeller(model, batches);
+  const l = await labeller(model, batches);
   const cut = `(CAST(c.snapshot_date + 1 AS timestamp) AT TIME ZONE 'UTC')`;
   const { rows } = await db.query<{ d: string; k: string; st: number | null; e: string | null; et: number | null }>(
     `SELECT to_char(c.snapshot_date, 'YYYY-MM-DD') AS d, k.account_customer_hk AS k,
@@ -94,7 +95,7 @@ async function naive(model: VaultModel, last: string, batches: ReadonlyMap<numbe
      WHERE ${cut} <= $1`,
     [last, ZERO],
   );
-  return rows.map((r) => [r.d, label(r.k, 0).split('@')[0], r.st === null ? 'ghost' : label(r.k, r.st), r.e === null ? 'ghost' : label(r.e, r.et!)].join('|')).sort();
+  return rows.map((r) => [r.d, l.key(r.k), r.st === null ? 'ghost' : l.pointer(r.k, r.st), r.e === null ? 'ghost' : l.pointer(r.e, r.et!)].join('|')).sort();
 }
 
 /** A batch: at most one holder per account (the driving key), accounts a1..a3 (a3 rarely, so it tends to arrive late). */

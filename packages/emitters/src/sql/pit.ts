@@ -127,8 +127,10 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
   const last = `(SELECT ${q(A.last)} FROM ${q(A.bounds)})`;
   // The first fill reads every row before the last cut-off, and only when there is no P; an incremental load, the rows since P's cut-off.
   const firstUntil = snapshotCutoff(ctx, `(SELECT CASE WHEN ${q(A.previous)} IS NULL THEN ${q(A.last)} END FROM ${q(A.bounds)})`);
+  // P's cut-off: the rows and keys loaded from it on are the ones since P.
+  const previousCutoff = snapshotCutoff(ctx, previous);
   const since = (columns: { readonly hashKey: string; readonly loadTimestamp: string }, key: string): ValiditySince => ({
-    time: snapshotCutoff(ctx, previous),
+    time: previousCutoff,
     until: snapshotCutoff(ctx, last),
     // P's rows, read once (a pointer's key is the PIT's key, or the zero key: no row).
     pointers: [
@@ -231,7 +233,7 @@ ${q(A.fill)} AS (SELECT ${q(date)}, ${q(A.cutOff)} FROM ${q(A.todo)} WHERE ${q(d
             col(A.added, hk),
             ...pointerTypes.map(([, type]) => nullOf(type)),
             col(A.added, METADATA_COLUMNS.loadTimestamp),
-          ].join(', ')} FROM ${parent} AS ${q(A.added)} WHERE ${col(A.added, METADATA_COLUMNS.loadTimestamp)} >= ${snapshotCutoff(ctx, previous)} AND ${col(A.added, hk)} <> ${zero}) AS ${q(A.prior)}`,
+          ].join(', ')} FROM ${parent} AS ${q(A.added)} WHERE ${col(A.added, METADATA_COLUMNS.loadTimestamp)} >= ${previousCutoff} AND ${col(A.added, hk)} <> ${zero}) AS ${q(A.prior)}`,
         );
         w.line(`ON ${col(A.prior, A.since)} IS NULL OR ${col(A.prior, A.since)} < ${col(A.snapshots, A.cutOff)}`);
         // A link's driving keys (for its effectivity satellites' joins) are its own columns.
