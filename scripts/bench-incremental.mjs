@@ -11,8 +11,9 @@
 // unchanged touches no file.
 //
 // --base REV (or BENCH_BASE=REV) also measures the same three cases for vault at git revision
-// REV (e.g. 174ea94, before in-place writes), checked out and built in a temporary worktree, in
-// the same run. Environment: BENCH_TABLES (default 1000), BENCH_RUNS (default 3).
+// REV (e.g. 174ea94, before in-place writes), checked out and built with tsc in a temporary
+// worktree, in the same run; or, when REV is a folder, the checkout there as it is built (with
+// `npm run build`, its bundled CLI: compare like with like). Environment: BENCH_TABLES (default 1000), BENCH_RUNS (default 3).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,8 @@ function bench(label, checkout) {
 
 const vaults = [bench('this', root)];
 try {
-  if (baseRev) vaults.push(bench(`base ${baseRev}`.replace(/[^\w.-]+/g, '_'), baseCheckout(baseRev)));
+  // A folder is a checkout built already (`npm run build`: its bundled CLI is what users run); anything else a git revision.
+  if (baseRev) vaults.push(bench(`base ${baseRev}`.replace(/[^\w.-]+/g, '_'), existsSync(join(baseRev, 'package.json')) ? baseRev : baseCheckout(baseRev)));
   const results = new Map(vaults.map((v) => [v.label, { first: [], oneColumn: [], unchanged: [] }]));
   for (let i = 0; i < runs; i++) {
     for (const v of vaults) {

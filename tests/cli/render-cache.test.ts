@@ -21,13 +21,13 @@ import { specArb } from '../arbitraries/spec.js';
 const TARGETS: ReadonlySet<Target> = new Set(['querydsl', 'sql']);
 
 /** `vault compile` in-process: with a cache (kept in `cacheRoot`) or without; returns how many entities were rendered. */
-async function compile(yaml: string, dir: string, cacheRoot?: string): Promise<{ renders: number } | undefined> {
+async function compile(yaml: string, dir: string, cacheRoot?: string, profile = DEFAULT_PROFILE): Promise<{ renders: number } | undefined> {
   const a = analyzeSpec(parseSpecYaml(yaml, 'spec.yaml'), { stage: 'access' });
   if (a.model === undefined) return undefined;
   const cache = cacheRoot === undefined ? undefined : RenderCache.open(dir, cacheRoot);
   let renders = 0;
   const counted = (unit: EntityUnit): EntityUnit => ({ ...unit, render: () => (renders++, unit.render()) });
-  const planned = plannedOutput(a.model, TARGETS, 'spec.yaml', DEFAULT_PROFILE, { docs: [] }, (unit, rs) => (cache ? cache.files(counted(unit), rs) : counted(unit).render().files));
+  const planned = plannedOutput(a.model, TARGETS, 'spec.yaml', profile, { docs: [] }, (unit, rs) => (cache ? cache.files(counted(unit), rs) : counted(unit).render().files));
   const result = await writeOutput(dir, planned.files, planned.paths.length, cache ? { known: cache.known } : {});
   expect(cache?.save(result)).toBeUndefined();
   return { renders };
@@ -120,6 +120,21 @@ describe('the render cache', () => {
     expect(Object.values(contents(dir)).some((text) => text.includes('moved.elsewhere'))).toBe(true);
     await compile(stringify(moved), join(root, 'fresh', 'm'));
     expect(contents(dir)).toEqual(contents(join(root, 'fresh', 'm')));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('re-renders every entity when what all of them share changes (the framework profile)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vault-cache-'));
+    const yaml = readFileSync('specs/ews.yaml', 'utf8');
+    const dir = join(root, 'out', 'ews');
+    const cacheRoot = join(root, 'cache');
+    const first = (await compile(yaml, dir, cacheRoot))!;
+    const renamed = { ...DEFAULT_PROFILE, module: 'bank_framework' };
+    expect(await compile(yaml, dir, cacheRoot, renamed)).toEqual(first);
+    expect(Object.values(contents(dir)).some((text) => text.includes('bank_framework'))).toBe(true);
+    await compile(yaml, join(root, 'fresh', 'ews'), undefined, renamed);
+    expect(contents(dir)).toEqual(contents(join(root, 'fresh', 'ews')));
+    expect(await compile(yaml, dir, cacheRoot, renamed)).toEqual({ renders: 0 });
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -77,6 +77,8 @@ export class RenderCache {
   readonly known: ReadonlyMap<string, Fingerprint>;
   private readonly units: Readonly<Record<string, CachedUnit>>;
   private readonly used = new Map<string, CachedUnit>();
+  /** The hash of the units' shared inputs (one string per stream: hashed once). */
+  private shared: { readonly text: string; readonly hash: string } | undefined;
   private readonly rendered: Array<{ readonly key: string; readonly paths: ReadonlyArray<string>; readonly recordSources: Readonly<Record<string, string>> }> = [];
   private readonly text: string | undefined;
 
@@ -120,7 +122,8 @@ export class RenderCache {
    * content; otherwise rendered now.
    */
   files(unit: EntityUnit, recordSource: (table: string) => string | undefined): ReadonlyArray<OutputFile> {
-    const key = createHash('sha256').update(this.code).update('\0').update(unit.inputs).digest('base64url');
+    if (unit.shared !== this.shared?.text) this.shared = { text: unit.shared, hash: createHash('sha256').update(unit.shared).digest('base64url') };
+    const key = createHash('sha256').update(this.code).update('\0').update(this.shared.hash).update('\0').update(unit.inputs).digest('base64url');
     const hit = this.used.get(key) ?? this.units[key];
     if (
       hit !== undefined &&
