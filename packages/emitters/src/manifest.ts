@@ -224,7 +224,7 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
       }
       yield `    ${q(plural)}: [\n`;
       for (const [j, e] of entities.entries()) {
-        const text = JSON.stringify(manifestEntity(columns, rs, e, emitted, options.blocks), null, 2).replace(/\n/g, '\n      ');
+        const text = indented(manifestEntity(columns, rs, e, emitted, options.blocks));
         yield `      ${text}${j < entities.length - 1 ? ',' : ''}\n`;
       }
       yield `    ]${tail}`;
@@ -235,6 +235,19 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
   if (files.length === 0) yield '  "files": []\n';
   else yield `  "files": [\n${files.map((f) => `    ${q(f)}`).join(',\n')}\n  ]\n`;
   yield '}\n';
+}
+
+/** Wraps three levels deep: JSON.stringify then indents the value as an entity of a kind's list (6 spaces). */
+const OPEN = '[\n  [\n    [\n      ';
+const CLOSE = '\n    ]\n  ]\n]';
+
+/**
+ * `JSON.stringify(value, null, 2)` with every line after the first indented by 6 more spaces (an
+ * entity in its kind's list), indented by the native serialiser rather than by a pass of its own.
+ */
+function indented(value: object): string {
+  const text = JSON.stringify([[[value]]], null, 2);
+  return text.slice(OPEN.length, text.length - CLOSE.length);
 }
 
 /**
