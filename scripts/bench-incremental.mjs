@@ -13,7 +13,8 @@
 // --base REV (or BENCH_BASE=REV) also measures the same three cases for vault at git revision
 // REV (e.g. 174ea94, before in-place writes), checked out and built with tsc in a temporary
 // worktree, in the same run; or, when REV is a folder, the checkout there as it is built (with
-// `npm run build`, its bundled CLI: compare like with like). Environment: BENCH_TABLES (default 1000), BENCH_RUNS (default 3).
+// `npm run build`, its bundled CLI: compare like with like).
+// Environment: BENCH_TABLES (default 1000), BENCH_RUNS (default 3).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -33,6 +33,15 @@ async function compile(yaml: string, dir: string, cacheRoot?: string, profile = 
   return { renders };
 }
 
+/** specs/ews.yaml compiled once with a cache, in a folder of its own (`root`, for the test to remove). */
+async function ewsCompiled(): Promise<{ root: string; yaml: string; dir: string; cacheRoot: string; first: { renders: number } }> {
+  const root = mkdtempSync(join(tmpdir(), 'vault-cache-'));
+  const yaml = readFileSync('specs/ews.yaml', 'utf8');
+  const dir = join(root, 'out', 'ews');
+  const cacheRoot = join(root, 'cache');
+  return { root, yaml, dir, cacheRoot, first: (await compile(yaml, dir, cacheRoot))! };
+}
+
 function contents(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string, rel: string): void => {
@@ -89,11 +98,7 @@ describe('the render cache', () => {
   });
 
   it('renders only what changed: nothing when nothing did, one entity after a file of it was deleted or edited by hand', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'vault-cache-'));
-    const yaml = readFileSync('specs/ews.yaml', 'utf8');
-    const dir = join(root, 'out', 'ews');
-    const cacheRoot = join(root, 'cache');
-    const first = (await compile(yaml, dir, cacheRoot))!;
+    const { root, yaml, dir, cacheRoot, first } = await ewsCompiled();
     expect(first.renders).toBeGreaterThan(10);
     expect(await compile(yaml, dir, cacheRoot)).toEqual({ renders: 0 });
     const before = contents(dir);
@@ -124,11 +129,7 @@ describe('the render cache', () => {
   });
 
   it('re-renders every entity when what all of them share changes (the framework profile)', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'vault-cache-'));
-    const yaml = readFileSync('specs/ews.yaml', 'utf8');
-    const dir = join(root, 'out', 'ews');
-    const cacheRoot = join(root, 'cache');
-    const first = (await compile(yaml, dir, cacheRoot))!;
+    const { root, yaml, dir, cacheRoot, first } = await ewsCompiled();
     const renamed = { ...DEFAULT_PROFILE, module: 'bank_framework' };
     expect(await compile(yaml, dir, cacheRoot, renamed)).toEqual(first);
     expect(Object.values(contents(dir)).some((text) => text.includes('bank_framework'))).toBe(true);

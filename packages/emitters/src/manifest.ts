@@ -237,13 +237,14 @@ export function* manifestJsonChunks(model: VaultModel, options: ManifestOptions)
   yield '}\n';
 }
 
-/** Wraps three levels deep: JSON.stringify then indents the value as an entity of a kind's list (6 spaces). */
+/** What `JSON.stringify([[[value]]], null, 2)` writes before and after the value (three arrays, two spaces each). */
 const OPEN = '[\n  [\n    [\n      ';
 const CLOSE = '\n    ]\n  ]\n]';
 
 /**
  * `JSON.stringify(value, null, 2)` with every line after the first indented by 6 more spaces (an
- * entity in its kind's list), indented by the native serialiser rather than by a pass of its own.
+ * entity in its kind's list): the value stringified three arrays deep, whose brackets are cut off,
+ * so the native serialiser indents it rather than a pass over its text.
  */
 function indented(value: object): string {
   const text = JSON.stringify([[[value]]], null, 2);
