@@ -1,6 +1,6 @@
 /**
  * The load ledger: `vault run` skips a load only while nothing it depends on changed (its
- * landing tables, its target table's storage, its statements), and loads again otherwise.
+ * landing tables, its target table's storage and its registers', its statements), and loads again otherwise.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +114,19 @@ describe(`the load ledger of vault run on ${ON}`, () => {
       // Setup put the ghost record back, the load every landing row's state.
       expect(await count(q, `SELECT count(*) FROM ${raw('sat_early_warning_signal_input')}`)).toBe((r.inserted.get('satellite early_warning_signal_input') ?? 0) + 1);
     });
+  });
+
+  it('a truncated register is loaded again with its satellite; the tables beside it are skipped', async () => {
+    const register = raw('seen_sat_early_warning_signal_input');
+    const rows = `SELECT count(*) FROM ${register}`;
+    const before = await ws.session((q) => count(q, rows));
+    await ws.session((q) => q(`TRUNCATE ${register}`));
+    const r = run();
+    expect(r.skipped).toEqual(ALL.filter((e) => e !== 'satellite early_warning_signal_input'));
+    // The satellite holds every state already; the register gets back the rows it was given and did not keep.
+    expect(r.inserted.get('satellite early_warning_signal_input')).toBe(0);
+    expect(await ws.session((q) => count(q, rows))).toBe(before);
+    expect(run().skipped).toEqual(ALL);
   });
 
   it('a landing view has no row versions to fingerprint: the loads reading it always run', async () => {

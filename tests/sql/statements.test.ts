@@ -4,7 +4,7 @@
  * those declarations, not the text.
  */
 import { describe, expect, it } from 'vitest';
-import type { VaultModel } from '@vault/core';
+import { compileSpec, type VaultModel } from '@vault/core';
 import { bindParameters, keysRebuilt, postgresDialect, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
@@ -51,6 +51,27 @@ describe('setup statements', () => {
     const extensions = (m: VaultModel): SqlStatement[] => sqlPlan(m).setup.filter((s) => s.kind === 'extension');
     expect(extensions(withAlgorithm('md5'))).toEqual([]);
     expect(extensions(withAlgorithm('sha1')).map((s) => s.sql)).toEqual(['CREATE EXTENSION IF NOT EXISTS pgcrypto']);
+  });
+});
+
+describe('registers of a load', () => {
+  it('are the tables besides its own whose rows it keeps: a history with a delta order, a status tracking satellite of a CDC table with one', () => {
+    const { model } = compileSpec({
+      version: 1,
+      model: 'registers',
+      tables: {
+        customers: { business_key: ['customer_id'], batches: 'full', columns: { customer_id: { type: 'int', nullable: false }, name: 'text' } },
+        accounts: { business_key: ['account_id'], delta_order: 'seq', columns: { account_id: { type: 'text', nullable: false }, op: 'char(1)', seq: 'int', owner: 'text' } },
+      },
+    });
+    expect(model).toBeDefined();
+    const registers = sqlPlan(model!)
+      .loads.filter((l) => l.registers.length > 0)
+      .map((l) => `${l.kind} ${l.entity}: ${l.registers.map(tableIdent).join(', ')}`);
+    expect(registers.sort()).toEqual(['satellite accounts: "raw_vault"."seen_sat_accounts"', 'status_tracking_satellite accounts: "raw_vault"."seen_sts_accounts"']);
+    // The register's statement is among the load's own.
+    const sts = sqlPlan(model!).loads.find((l) => l.kind === 'status_tracking_satellite')!;
+    expect(sts.statements.some((st) => st.relation?.name === 'seen_sts_accounts')).toBe(true);
   });
 });
 

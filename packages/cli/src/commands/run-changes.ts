@@ -10,7 +10,8 @@
  * What a token vouches for only grows: a table that loaded every row of a set has still loaded
  * them after any later load. The one way to lose rows is a table emptied or made anew, or a load
  * whose statements changed (a new hashdiff column makes every row new): a recorded token counts
- * only while the table's storage and the load's statements are the same (its `basis`).
+ * only while the storage of the table and of its registers and the load's statements are the
+ * same (its `basis`, from the ledger's signature).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { tableText, type SqlLandingChanges, type SqlLoad, type SqlPlan, type Statement } from '@vault/emitters/internal';
@@ -161,15 +162,6 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
     });
     return { changes: c, mode: 'changed', versions: now.versions, token, next: newToken(), fingerprint, storage: now.storage };
   };
-  /** The load's basis with the storage of the registers it relies on, which count as its table does. */
-  const fullBasis = async (load: SqlLoad, basis: string, q: Queryable): Promise<string> => {
-    const registers = await Promise.all((load.changes?.registers ?? []).map((t) => ledger.storage(t, q)));
-    return registers.length === 0
-      ? basis
-      : createHash('sha256')
-          .update([basis, ...registers].join('\u0000'))
-          .digest('hex');
-  };
   /** A landing table whose digests cannot be computed (a column type without a hash function) is read whole, with a note. */
   const tryPrepare = async (c: SqlLandingChanges, q: Database): Promise<Prepared | undefined> => {
     try {
@@ -191,8 +183,7 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
   };
 
   return {
-    async route(load, loadBasis, q, mayReadChanges) {
-      const basis = await fullBasis(load, loadBasis, q);
+    async route(load, basis, q, mayReadChanges) {
       const recorded = parseRows(ledger.previous(load.table)?.landingRows);
       // Tokens count only for the same storage and statements; else the table vouches for no set.
       const kept: LoadedRows = recorded?.basis === basis ? recorded : { basis, tables: {} };

@@ -19,7 +19,7 @@ export interface LedgerEntry {
 /** A load's signature (undefined when a landing table it reads cannot be fingerprinted), and its basis: the part that is not the landing tables'. */
 export interface LoadSignature {
   readonly signature: string | undefined;
-  /** The target's storage and the load's statements. */
+  /** The storage of the target and of its registers (`SqlLoad.registers`), and the load's statements. */
   readonly basis: string;
 }
 
@@ -87,14 +87,16 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
     return f;
   };
   const sha256 = (parts: ReadonlyArray<string>): string => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  const storage = async (t: SqlTable, q: Queryable): Promise<string> => (await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(t) })).rows[0]?.node ?? 'none';
   return {
     previous: (table) => previous.get(table),
     async signature(load, q) {
-      const storage = await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(load.target) });
       // The statements' text, as ledgers written before statements carried their kind had it.
       // An error table's insert counts as a load statement: choosing duplicates: error_table loads again.
       const route = load.duplicates?.route === undefined ? [] : [load.duplicates.route.sql];
-      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${storage.rows[0]?.node ?? 'none'}`, ...load.statements.map((s) => s.sql), ...(load.bulk?.statements ?? []).map((s) => s.sql), ...route];
+      const parts = [LEDGER_SIGNATURE_VERSION, `storage ${await storage(load.target, q)}`, ...load.statements.map((s) => s.sql), ...(load.bulk?.statements ?? []).map((s) => s.sql), ...route];
+      // A register's rows count as the table's: emptied or made anew, the load runs again to fill it.
+      for (const r of load.registers) parts.push(`register ${tableIdent(r)} ${await storage(r, q)}`);
       const basis = sha256(parts);
       // A load dated by the batch is never skipped, so nothing compares its signature: its
       // sources (a PIT's satellites, the whole history) are not read for one.
@@ -106,7 +108,7 @@ export async function openLedger(db: Queryable, statements: LedgerStatements, en
       }
       return { signature: sha256(parts), basis };
     },
-    storage: async (t, q) => (await run<{ node: string | null }>(q, statements.storage, { relation: tableIdent(t) })).rows[0]?.node ?? 'none',
+    storage,
     fingerprint: (t, q, options) => (options?.fresh === true ? read(t, q) : fingerprint(t, q)),
     columns: async (t, q) => ((await fingerprinted(t, q)) ? String((await q.query<{ columns: string }>(statements.columns(t).sql)).rows[0]?.columns) : undefined),
     async record(tx, load, signature, loadTs, rowsInserted, landingRows = null) {

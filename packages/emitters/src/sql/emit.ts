@@ -70,6 +70,12 @@ export interface SqlLoad {
   readonly table: string;
   /** The table loaded. */
   readonly target: SqlTable;
+  /**
+   * The tables besides `target` whose rows the load keeps and relies on (a history's or status
+   * tracking satellite's register, sql/names.ts `registerTable`), each once: the ledger's
+   * signature covers their storage as it covers the target's, so one emptied or made anew loads again.
+   */
+  readonly registers: ReadonlyArray<SqlTable>;
   readonly statements: ReadonlyArray<SqlStatement>;
   /**
    * Every table the statements read, each once: landing tables, and for a load of a later layer
@@ -137,8 +143,6 @@ export interface SqlLoad {
 export interface SqlChangedRowsLoad {
   /** The landing tables it reads (source names), each once. */
   readonly sources: ReadonlyArray<string>;
-  /** The tables besides its own whose rows it relies on (a satellite's register): emptied or made anew, the load reads every row again. */
-  readonly registers: ReadonlyArray<SqlTable>;
   readonly statements: ReadonlyArray<SqlStatement>;
   readonly missingKeys?: SqlStatement;
   readonly duplicates?: SqlDuplicates;
@@ -381,7 +385,7 @@ export function keysRebuilt<T>(statements: ReadonlyArray<T>, keysAfter: number, 
 
 /** The load of `e`'s changed landing rows (`SqlLoad.changes`), where that is exact and the dialect has changes tables. */
 function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, changes: ReadonlyMap<string, SqlLandingChanges>): SqlChangedRowsLoad | undefined {
-  const { sources, register } = changedRowReads(e);
+  const { sources } = changedRowReads(e);
   const tables = sources.map((s) => changes.get(s));
   if (sources.length === 0 || tables.some((t) => t === undefined)) return undefined;
   const from: SqlContext = { ...ctx, landingFrom: new Map(tables.map((t) => [t!.source, t!.changes] as const)) };
@@ -389,11 +393,18 @@ function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, chan
   if (load === undefined || load.statements.length === 0) return undefined;
   return {
     sources,
-    registers: register === undefined ? [] : [registerTable(ctx, register)],
     statements: loadStatements(from, e, target, load, ctx.dialect.changedRowsSettings),
     ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
     ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
   };
+}
+
+/** `SqlLoad.registers`: a history's register, and each table but `target` a statement loads (a status tracking satellite's register). */
+function registersOf(load: EntityLoad, target: SqlTable): ReadonlyArray<SqlTable> {
+  const written = load.statements.flatMap((st) => (typeof st !== 'string' && 'relation' in st ? [st.relation] : []));
+  const tables = new Map([...(load.registers ?? []), ...written].map((t) => [tableText(t), t] as const));
+  tables.delete(tableText(target));
+  return [...tables.values()];
 }
 
 /** The loads of every entity `vault run` loads, wave by wave (sql/waves.ts). */
@@ -417,6 +428,7 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
         after: (dependencies.get(e) ?? []).map((d) => index.get(d)!).sort((a, b) => a - b),
         table: tableText(target),
         target,
+        registers: registersOf(load, target),
         statements: loadStatements(ctx, e, target, load),
         sources: load.reads,
         ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),

@@ -93,17 +93,15 @@ function changeTable(ctx: SqlContext, what: 'rows' | 'changes' | 'gone' | 'fresh
   return { schema: ctx.dialect.identifier(ctx.model.schemas.rawVault), name: ctx.dialect.identifier(`vault_${what}_${source}`) };
 }
 
-/** What loading only changed rows reads: landing tables, and whether the load keeps a register. */
+/** What loading only changed rows reads: landing tables (a register the load keeps counts as its table does: `SqlLoad.registers`). */
 export interface ChangedRowsReads {
   /** The landing tables, each once, in the order of the entity's sources; empty when its loads must read them whole. */
   readonly sources: ReadonlyArray<string>;
-  /** The history whose register (sql/names.ts, `registerTable`) it keeps: the rows that holds count as much as the table's. */
-  readonly register?: DeltaHistoryTable;
 }
 
 const WHOLE: ChangedRowsReads = { sources: [] };
 const keys = (sources: ReadonlyArray<{ readonly table: string }>): ChangedRowsReads => ({ sources: [...new Set(sources.map((s) => s.table))] });
-const history = (e: DeltaHistoryTable & { readonly source: { readonly table: string } }, exact: boolean): ChangedRowsReads => (exact ? { sources: [e.source.table], register: e } : WHOLE);
+const history = (e: DeltaHistoryTable & { readonly source: { readonly table: string } }, exact: boolean): ChangedRowsReads => (exact ? { sources: [e.source.table] } : WHOLE);
 
 /** When loading only changed rows is exact for each kind (the file's comment says why). */
 const CHANGED_ROWS: KindHandlers<ChangedRowsReads> = {
