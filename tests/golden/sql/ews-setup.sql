@@ -411,6 +411,10 @@ BEGIN
 END
 $vault_evolve$;
 
+CREATE INDEX IF NOT EXISTS "hub_early_warning_signal_load_ts" ON "raw_vault"."hub_early_warning_signal" USING brin ("load_ts") WITH (autosummarize = on);
+
+CREATE INDEX IF NOT EXISTS "lnk_early_warning_signal_business_partner_load_ts" ON "raw_vault"."lnk_early_warning_signal_business_partner" USING brin ("load_ts") WITH (autosummarize = on);
+
 CREATE INDEX IF NOT EXISTS "sat_early_warning_signal_load_ts" ON "raw_vault"."sat_early_warning_signal" USING brin ("load_ts") WITH (autosummarize = on);
 
 CREATE TABLE IF NOT EXISTS "raw_vault"."vault_loads" (

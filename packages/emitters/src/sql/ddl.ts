@@ -124,17 +124,22 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 }
 
 /**
- * The load order indexes (`Dialect.loadOrderIndex`) on `load_ts` of the satellites a PIT reads
- * incrementally (every kind but the effectivity satellite, which it reads whole): its load finds
- * the rows loaded since the previous snapshot through it (docs/sql.md, "Point-in-time tables").
+ * The load order indexes (`Dialect.loadOrderIndex`) on `load_ts` of the tables a PIT reads by
+ * load order: its hub or link (the keys loaded since the previous snapshot, and whether any key
+ * was known by a snapshot's cut-off) and the satellites it reads incrementally (every kind but
+ * the effectivity satellite, which it reads whole: the rows loaded since the previous snapshot)
+ * (docs/sql.md, "Point-in-time tables"). Each table once, parents first, in the model's order.
  */
 export function loadOrderIndexes(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { tableIdent } = ctx.sql;
-  const read = new Map(ctx.model.byKind.pit.flatMap((p) => p.satellites.filter((s) => s.kind !== 'effectivity_satellite').map((s) => [`${s.kind} ${s.name}`, s] as const)));
-  return [...read.values()].flatMap((s) => {
-    const table = entityTable(ctx, s.kind, s.name);
+  const pits = ctx.model.byKind.pit;
+  const parents = pits.map((p) => ({ kind: p.parentKind, name: p.parent }));
+  const satellites = pits.flatMap((p) => p.satellites.filter((s) => s.kind !== 'effectivity_satellite'));
+  const read = new Map([...parents, ...satellites].map((e) => [`${e.kind} ${e.name}`, e] as const));
+  return [...read.values()].flatMap((e) => {
+    const table = entityTable(ctx, e.kind, e.name);
     const sql = ctx.dialect.loadOrderIndex(tableIdent(table), `${table.name}_${METADATA_COLUMNS.loadTimestamp}`, METADATA_COLUMNS.loadTimestamp);
-    return sql === undefined ? [] : [sqlStatement('table', sql, { entity: s, relation: table })];
+    return sql === undefined ? [] : [sqlStatement('table', sql, { entity: e, relation: table })];
   });
 }
 

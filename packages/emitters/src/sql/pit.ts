@@ -103,15 +103,16 @@ export function pitLoad(ctx: SqlContext, pit: Pit): ReadonlyArray<Statement> {
   const streamed = pointers.filter((p) => p.satellite.kind !== 'effectivity_satellite');
   const joined = pointers.filter((p) => p.satellite.kind === 'effectivity_satellite');
   const drivingKeys = [...new Set(joined.flatMap((p) => validityIntervals(ctx, p.satellite).keys))].filter((k) => k !== hk);
-  const firstKey = `(SELECT MIN(${col(A.known, METADATA_COLUMNS.loadTimestamp)}) FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, hk)} <> ${zero})`;
+  // A key known by a snapshot's cut-off: one row found (the hub's or link's load order index, ddl.ts,
+  // answers at once when there is none), not the earliest key of the whole table.
+  const keyKnown = (cutOff: string): string => `EXISTS (SELECT 1 FROM ${parent} AS ${q(A.known)} WHERE ${col(A.known, METADATA_COLUMNS.loadTimestamp)} < ${cutOff} AND ${col(A.known, hk)} <> ${zero})`;
   // The snapshots to fill, with their cut-offs, computed once for the statement (a WITH query): past
-  // the cut-off, without rows yet, and with a key known by then (the first key's load, once; no key
-  // yet: NULL, nothing to fill). The first statement of a two-way load leaves the last one out.
+  // the cut-off, without rows yet, and with a key known by then. The first statement of a two-way load leaves the last one out.
   const toFill = (part: Part): string => {
     const all = `SELECT ${col(A.control, date)}, ${snapshotCutoff(ctx, col(A.control, date))} AS ${q(A.cutOff)} FROM ${control} AS ${q(A.control)} WHERE ${[
       cutoffPassed(ctx, col(A.control, date), $1),
       `NOT EXISTS (SELECT 1 FROM ${table} AS ${q(A.filled)} WHERE ${col(A.filled, date)} = ${col(A.control, date)})`,
-      `${firstKey} < ${snapshotCutoff(ctx, col(A.control, date))}`,
+      keyKnown(snapshotCutoff(ctx, col(A.control, date))),
     ].join(' AND ')}`;
     return part === 'all'
       ? `${q(A.fill)} AS (${all})`
