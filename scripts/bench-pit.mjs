@@ -107,7 +107,7 @@ async function runLoad(load, loadTs) {
   const bulk = load.bulk !== undefined && Number((await client.query(load.bulk.empty.sql)).rows[0][EMPTY_COLUMN]) === 1;
   const statements = bulk ? load.bulk.statements : load.statements;
   const keys = [];
-  for (const t of bulk && plan.ledger.keys !== undefined ? [load.target, ...load.bulk.registers] : [])
+  for (const t of bulk && plan.ledger.keys !== undefined ? [load.target, ...load.registers] : [])
     keys.push(...(await client.query(plan.ledger.keys.sql, bindParameters(plan.ledger.keys, { relation: `${q(t.schema)}.${q(t.name)}` }))).rows);
   for (const s of bulk ? keysRebuilt(statements, load.bulk.keysAfter, keys) : statements) {
     if (typeof s === 'string') await client.query(s);

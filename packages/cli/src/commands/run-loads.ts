@@ -127,7 +127,7 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
       const bulk = only === undefined && load.bulk !== undefined && Number((await tx.query<Record<string, number | string>>(load.bulk.empty.sql)).rows[0]?.[EMPTY_COLUMN] ?? 0) === 1;
       const statements = only !== undefined ? only.statements : bulk ? load.bulk!.statements : load.statements;
       const keys: KeyStatements[] = [];
-      for (const t of bulk ? [load.target, ...load.bulk!.registers] : []) keys.push(...(await ledger.keys(t, tx)));
+      for (const t of bulk ? [load.target, ...load.registers] : []) keys.push(...(await ledger.keys(t, tx)));
       const runAll = async (): Promise<void> => {
         for (const s of bulk ? keysRebuilt(statements, load.bulk!.keysAfter, keys) : statements) {
           if (typeof s === 'string') {

@@ -120,15 +120,14 @@ export interface SqlLoad {
    * table holds no row but its ghost record (a history's register none). A history's is its bulk
    * form (sql/change-bulk.ts), without look-ups into what is stored; another kind's, its own
    * statements. Where the engine has key constraints (`LedgerStatements.keys`), `vault run` drops
-   * the keys of the table and of its `registers` (a history's with a delta order, empty too) before
-   * it and builds them again after the first `keysAfter` statements (docs/sql.md, "First loads:
-   * keys built after the rows").
+   * the keys of the table and of the load's `registers` (a history's with a delta order, empty
+   * too) before it and builds them again after the first `keysAfter` statements (docs/sql.md,
+   * "First loads: keys built after the rows").
    */
   readonly bulk?: {
     readonly empty: SqlStatement;
     readonly statements: ReadonlyArray<SqlStatement>;
     readonly keysAfter: number;
-    readonly registers: ReadonlyArray<SqlTable>;
   };
   /**
    * The load of the batch's changed rows only (sql/landing-changes.ts; with `SqlPlanOptions.changedRows`), for the kinds where that
@@ -360,12 +359,12 @@ function loadStatements(ctx: SqlContext, e: VaultEntity, target: SqlTable, load:
 function bulkForm(ctx: SqlContext, e: VaultEntity, target: SqlTable, load: EntityLoad): Pick<SqlLoad, 'bulk'> {
   if (load.bulk !== undefined) {
     const statements = [...loadSettings(ctx, e), sqlStatement('load', load.bulk.load, { entity: e, relation: target, parameters: ['load_ts'] })];
-    return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length, registers: load.registers ?? [] } };
+    return { bulk: { empty: sqlStatement('count', load.bulk.empty, { entity: e }), statements, keysAfter: statements.length } };
   }
   if (load.emptyTable === undefined || load.statements.length === 0 || !ctx.dialect.capabilities.transactions) return {};
   const statements = loadStatements(ctx, e, target, load);
   const keysAfter = statements.length - load.statements.length + (load.keysAfter ?? load.statements.length);
-  return { bulk: { empty: sqlStatement('count', load.emptyTable, { entity: e }), statements, keysAfter, registers: [] } };
+  return { bulk: { empty: sqlStatement('count', load.emptyTable, { entity: e }), statements, keysAfter } };
 }
 
 /** A key's statements from `LedgerStatements.keys`. */

@@ -4,8 +4,8 @@
  *
  * A load is skipped when its signature equals the one recorded by the table's last load. The
  * signature covers the load statements, the storage of the target table and of its registers
- * (new after TRUNCATE or a drop and re-create) and a fingerprint of each landing table it reads, built from the row
- * versions the engine keeps (the dialect's `ledger`: PostgreSQL's in dialect/postgres/ledger.ts),
+ * (new after TRUNCATE or a drop and re-create) and a fingerprint of each landing table it reads,
+ * built from the row versions the engine keeps (the dialect's `ledger`: PostgreSQL's in dialect/postgres/ledger.ts),
  * so that any committed change, or a column added or dropped, changes it. A landing table
  * changed while a load runs gives that load a fingerprint older than what it read, so the next
  * run loads again: never too little.
