@@ -10,4 +10,11 @@ export declare function spawnThriftServer(options: {
   readonly shufflePartitions: number;
   readonly logFile: string;
   readonly driverMemory?: string;
+  /** HTTP transport over TLS with a password check, instead of the binary transport. */
+  readonly https?: {
+    readonly path: string;
+    readonly keystore: { readonly path: string; readonly password: string };
+    readonly auth: { readonly classPath: string; readonly className: string };
+    readonly env: Readonly<Record<string, string>>;
+  };
 }): number;

@@ -50,13 +50,20 @@ export function accepts(port) {
 }
 
 /**
- * Spawns a Spark Thrift server (HiveServer2 protocol, binary transport, no authentication) on
- * 127.0.0.1:`port`, `local[cores]`, session time zone UTC, an in-memory catalog with its warehouse
- * in `dir`, output appended to `logFile`. Its own process group (detached, unref'd), so the caller
- * can stop spark-submit and its JVM together with `process.kill(-pid)`.
+ * Spawns a Spark Thrift server (HiveServer2 protocol, no authentication) on 127.0.0.1:`port`,
+ * `local[cores]`, session time zone UTC, an in-memory catalog with its warehouse in `dir`,
+ * output appended to `logFile`. Its own process group (detached, unref'd), so the caller can stop
+ * spark-submit and its JVM together with `process.kill(-pid)`.
+ *
+ * Binary transport by default. With `https`, HTTP transport over TLS at `https.path`, as a
+ * Databricks SQL warehouse is reached: the certificate from `https.keystore` (PKCS12), and every
+ * request checked by `https.auth.className` (a HiveServer2 `PasswdAuthenticationProvider` on
+ * `https.auth.classPath`, reading what it accepts from `https.env`, which the server's
+ * environment gets). Spark's HTTP mode listens on every interface (its Jetty connector is given
+ * a port, not a host): hence TLS and a password, never an open endpoint.
  * @returns the child's pid
  */
-export function spawnThriftServer({ home, dir, port, cores, name, shufflePartitions, logFile, driverMemory }) {
+export function spawnThriftServer({ home, dir, port, cores, name, shufflePartitions, logFile, driverMemory, https }) {
   const conf = {
     'spark.driver.host': '127.0.0.1',
     'spark.driver.bindAddress': '127.0.0.1',
@@ -66,12 +73,25 @@ export function spawnThriftServer({ home, dir, port, cores, name, shufflePartiti
     'spark.sql.warehouse.dir': join(dir, 'warehouse'),
     'spark.sql.shuffle.partitions': String(shufflePartitions),
   };
-  const hiveconf = {
-    'hive.server2.thrift.bind.host': '127.0.0.1',
-    'hive.server2.thrift.port': String(port),
-    'hive.server2.transport.mode': 'binary',
-    'hive.server2.authentication': 'NONE',
-  };
+  const hiveconf =
+    https === undefined
+      ? {
+          'hive.server2.thrift.bind.host': '127.0.0.1',
+          'hive.server2.thrift.port': String(port),
+          'hive.server2.transport.mode': 'binary',
+          'hive.server2.authentication': 'NONE',
+        }
+      : {
+          'hive.server2.thrift.bind.host': '127.0.0.1',
+          'hive.server2.transport.mode': 'http',
+          'hive.server2.thrift.http.port': String(port),
+          'hive.server2.thrift.http.path': https.path,
+          'hive.server2.use.SSL': 'true',
+          'hive.server2.keystore.path': https.keystore.path,
+          'hive.server2.keystore.password': https.keystore.password,
+          'hive.server2.authentication': 'CUSTOM',
+          'hive.server2.custom.authentication.class': https.auth.className,
+        };
   const args = [
     '--class',
     'org.apache.spark.sql.hive.thriftserver.HiveThriftServer2',
@@ -80,6 +100,7 @@ export function spawnThriftServer({ home, dir, port, cores, name, shufflePartiti
     '--master',
     `local[${cores}]`,
     ...(driverMemory === undefined ? [] : ['--driver-memory', driverMemory]),
+    ...(https === undefined ? [] : ['--driver-class-path', https.auth.classPath]),
     ...Object.entries(conf).flatMap(([k, v]) => ['--conf', `${k}=${v}`]),
     ...Object.entries(hiveconf).flatMap(([k, v]) => ['--hiveconf', `${k}=${v}`]),
     'spark-internal',
@@ -89,7 +110,7 @@ export function spawnThriftServer({ home, dir, port, cores, name, shufflePartiti
     cwd: dir,
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, SPARK_HOME: home, SPARK_LOCAL_IP: '127.0.0.1', SPARK_LOG_DIR: dir, SPARK_PID_DIR: dir },
+    env: { ...process.env, ...(https?.env ?? {}), SPARK_HOME: home, SPARK_LOCAL_IP: '127.0.0.1', SPARK_LOG_DIR: dir, SPARK_PID_DIR: dir },
   });
   closeSync(log);
   if (child.pid === undefined) throw new Error(`could not spawn ${join(home, 'bin', 'spark-submit')}`);

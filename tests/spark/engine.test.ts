@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { sqlStatement } from '../../packages/emitters/src/sql/statement.js';
 import { ENGINES } from '../../packages/cli/src/db/engine.js';
 import { DatabaseError } from '../../packages/cli/src/db/database.js';
-import { lockSparkSchemas, parseSparkUrl, sparkCredentials, sparkLocation, sparkMessage } from '../../packages/cli/src/db/spark/index.js';
+import { connectFailure, lockSparkSchemas, parseSparkUrl, sparkCredentials, sparkLocation, sparkMessage } from '../../packages/cli/src/db/spark/index.js';
 import { UsageError } from '../../packages/cli/src/exit.js';
 
 describe('Spark URLs', () => {
@@ -50,6 +50,58 @@ describe('Spark URLs', () => {
     expect(sparkCredentials({ VAULT_SPARK_TOKEN: 't0k', VAULT_SPARK_USER: 'u', VAULT_SPARK_PASSWORD: 'p' })).toEqual({ user: 'token', password: 't0k' });
     expect(sparkCredentials({ VAULT_SPARK_USER: 'u', VAULT_SPARK_PASSWORD: 'p' })).toEqual({ user: 'u', password: 'p' });
     expect(sparkCredentials({})).toEqual({ user: 'anonymous', password: 'anonymous' });
+  });
+});
+
+describe('why a connection to Spark failed', () => {
+  const warehouse = parseSparkUrl('spark+https://adb-1.example.net/sql/1.0/warehouses/abc');
+  const http = parseSparkUrl('spark+http://127.0.0.1:10001/cliservice');
+  const binary = parseSparkUrl('spark://127.0.0.1:10000');
+  const failure = (props: Record<string, unknown>, message = 'driver text'): Error => Object.assign(new Error(message), props);
+
+  it('names the HTTP status an endpoint answered with', () => {
+    expect(connectFailure(failure({ statusCode: 401 }), warehouse)).toBe(
+      'adb-1.example.net:443 refused the credentials (HTTP 401): set VAULT_SPARK_TOKEN, or VAULT_SPARK_USER and VAULT_SPARK_PASSWORD',
+    );
+    expect(connectFailure(failure({ statusCode: 403 }), warehouse)).toBe('adb-1.example.net:443 denied access (HTTP 403): the credentials may not use /sql/1.0/warehouses/abc');
+    for (const status of [404, 405]) {
+      expect(connectFailure(failure({ statusCode: status }), warehouse)).toBe(
+        `no HiveServer2 endpoint at /sql/1.0/warehouses/abc on adb-1.example.net:443 (HTTP ${status}): check the path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID)`,
+      );
+    }
+    expect(connectFailure(failure({ statusCode: 503 }), warehouse)).toBe('adb-1.example.net:443 is not available (HTTP 503; a SQL warehouse may be starting: try again)');
+    expect(connectFailure(failure({ statusCode: 418 }), http)).toBe('127.0.0.1:10001 answered HTTP 418');
+  });
+
+  it('names a certificate vault does not trust, or one for another host', () => {
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED']) {
+      expect(connectFailure(failure({ code }, 'self-signed certificate'), warehouse), code).toBe(
+        'the TLS certificate of adb-1.example.net:443 is not trusted (self-signed certificate); vault checks certificates: add the issuing CA with NODE_EXTRA_CA_CERTS=FILE.pem',
+      );
+    }
+    expect(connectFailure(failure({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, "Hostname/IP does not match certificate's altnames"), warehouse)).toBe(
+      "the TLS certificate of adb-1.example.net:443 is for another host (Hostname/IP does not match certificate's altnames)",
+    );
+  });
+
+  it('names a transport that does not match the endpoint', () => {
+    expect(connectFailure(failure({ code: 'EPROTO' }, 'write EPROTO 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), warehouse)).toBe(
+      'no TLS handshake with adb-1.example.net:443 (80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number): is it a plain HTTP endpoint (spark+http://)?',
+    );
+    expect(connectFailure(failure({ code: 'HPE_INVALID_CONSTANT' }, 'Parse Error: Expected HTTP/'), http)).toBe(
+      '127.0.0.1:10001 did not answer in plain HTTP: is it an HTTPS endpoint (spark+https://)?',
+    );
+    const hint = '127.0.0.1:10000 did not answer the binary protocol: is it an HTTP endpoint (spark+http://127.0.0.1:10000/PATH, or spark+https://)?';
+    expect(connectFailure(failure({}, 'Authentication error: 1.1 400 Bad Request\nServer: Jetty\n<h2>HTTP ERROR 400 Bad Request</h2>'), binary)).toBe(hint);
+    expect(connectFailure(failure({}, 'Authentication error: \u0015\u0003P'), binary)).toBe(hint);
+    // A real refusal of the binary handshake keeps the server's words.
+    expect(connectFailure(failure({}, 'Authentication error: Error validating the login'), binary)).toBe('Authentication error: Error validating the login');
+  });
+
+  it('keeps the network causes, and otherwise the driver message on one line', () => {
+    expect(connectFailure(failure({ code: 'ECONNREFUSED' }), binary)).toBe('connection refused by 127.0.0.1:10000 (is a Spark Thrift server or SQL warehouse listening there?)');
+    expect(connectFailure(failure({ code: 'ENOTFOUND' }), warehouse)).toBe("unknown host 'adb-1.example.net'");
+    expect(connectFailure(failure({}, 'something\n  odd   happened'), http)).toBe('something odd happened');
   });
 });
 

@@ -17,13 +17,21 @@
  * Where Spark comes from: `$VAULT_SPARK_VENV` or `<repo>/.venv-spark` (scripts/install-spark.sh),
  * plus `java` on PATH. Without them the tests are skipped with the reason, printed once per run;
  * under `CI=true` they fail instead. `VAULT_TEST_SPARK=off` skips them anywhere.
+ *
+ * A second server, `sparkHttpsServer()`, is reached as a Databricks SQL warehouse is: HiveServer2
+ * over HTTPS at a path, a token checked on every request. Its files carry the prefix `https-`
+ * (`https-pid`, `https-port`, …) and its own folder `https/` holds what the start makes: a
+ * self-signed certificate for 127.0.0.1 (`keytool`), its PEM (`ca.pem`, for NODE_EXTRA_CA_CERTS),
+ * the token, and the password check compiled from `https-auth.ts` (`javac`: a JDK, not only a JRE).
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { accepts, freePort, sparkHomeIn, spawnThriftServer } from '../../scripts/spark/thrift-server.mjs';
 import { ROOT } from '../helpers/run-vault.js';
+import { prepareHttps, HTTPS_PATH, httpsToolsMissing, type HttpsFiles } from './https-auth.js';
 import { alive, readPid, readText } from './processes.js';
 
 declare module 'vitest' {
@@ -41,6 +49,14 @@ export interface SparkEndpoint {
   readonly url: string;
   /** The server's output, for a failing test's message. */
   readonly log: string;
+}
+
+/** The HTTPS server (`sparkHttpsServer`): its URL is `spark+https://127.0.0.1:PORT/cliservice`. */
+export interface SparkHttpsEndpoint extends SparkEndpoint {
+  /** The token it accepts, as user `token` (VAULT_SPARK_TOKEN). */
+  readonly token: string;
+  /** Its certificate in PEM, for NODE_EXTRA_CA_CERTS. */
+  readonly ca: string;
 }
 
 const START_TIMEOUT_MS = 300_000;
@@ -86,11 +102,11 @@ export function sparkSkipReason(): string | undefined {
   return reason;
 }
 
-/** Prints `line` once per run (the first worker to create the run directory's marker prints it). */
-function printOnce(line: string): void {
+/** Prints `line` once per run (the first worker to create the run directory's `marker` prints it). */
+function printOnce(line: string, marker = 'skip-printed'): void {
   const dir = runDir();
   try {
-    closeSync(openSync(join(dir, 'skip-printed'), 'wx'));
+    closeSync(openSync(join(dir, marker), 'wx'));
   } catch {
     return;
   }
@@ -103,7 +119,12 @@ function runDir(): string {
   return dir;
 }
 
+/** Which server: the binary one every Spark test shares, or the HTTPS one; its files in the run directory carry `prefix`. */
+type Flavour = 'binary' | 'https';
+const PREFIX: Record<Flavour, string> = { binary: '', https: 'https-' };
+
 let endpoint: Promise<SparkEndpoint | { readonly skip: string }> | undefined;
+let httpsEndpoint: Promise<SparkHttpsEndpoint | { readonly skip: string }> | undefined;
 
 /**
  * The run's Spark Thrift server, started on first need (about 30 s, more on a busy machine) and
@@ -111,24 +132,44 @@ let endpoint: Promise<SparkEndpoint | { readonly skip: string }> | undefined;
  * `sparkSkipReason`). Throws when Spark should run but does not start, with the log's tail.
  */
 export function sparkServer(): Promise<SparkEndpoint | { readonly skip: string }> {
-  endpoint ??= acquire();
+  endpoint ??= acquire('binary');
   return endpoint;
 }
 
-async function acquire(): Promise<SparkEndpoint | { readonly skip: string }> {
+/** Why the HTTPS server cannot run here (see `sparkSkipReason`; it also needs `javac` and `keytool`), or undefined. */
+export function sparkHttpsSkipReason(): string | undefined {
   const skip = sparkSkipReason();
+  if (skip !== undefined || inCi()) return skip;
+  const tools = httpsToolsMissing();
+  if (tools !== undefined) printOnce(`Spark HTTPS test skipped: ${tools}`, 'https-skip-printed');
+  return tools;
+}
+
+/** The run's HTTPS server (see the top of this file), started on first need like `sparkServer`. */
+export function sparkHttpsServer(): Promise<SparkHttpsEndpoint | { readonly skip: string }> {
+  httpsEndpoint ??= acquire('https').then((e) => ('skip' in e ? e : httpsServed(e)));
+  return httpsEndpoint;
+}
+
+async function acquire(flavour: Flavour): Promise<SparkEndpoint | { readonly skip: string }> {
+  const skip = flavour === 'binary' ? sparkSkipReason() : sparkHttpsSkipReason();
   if (skip !== undefined) return { skip };
   const { reason, home } = missing();
   if (reason !== undefined || home === undefined) throw new Error(`Spark is required under CI: ${reason ?? 'no SPARK_HOME'}`);
+  if (flavour === 'https') {
+    const tools = httpsToolsMissing();
+    if (tools !== undefined) throw new Error(`the Spark HTTPS test is required under CI: ${tools}`);
+  }
   const dir = runDir();
-  const files = { lock: join(dir, 'start'), pid: join(dir, 'pid'), port: join(dir, 'port'), error: join(dir, 'error'), log: join(dir, 'spark.log') };
+  const p = PREFIX[flavour];
+  const files = { lock: join(dir, `${p}start`), pid: join(dir, `${p}pid`), port: join(dir, `${p}port`), error: join(dir, `${p}error`), log: join(dir, `${p}spark.log`) };
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const error = readText(files.error);
     if (error !== undefined) throw new Error(error);
     const port = readText(files.port);
     const pid = readPid(files.pid);
-    if (port !== undefined && pid !== undefined && alive(pid)) return served(Number(port), files.log);
+    if (port !== undefined && pid !== undefined && alive(pid)) return served(flavour, Number(port), files.log);
     try {
       mkdirSync(files.lock);
     } catch {
@@ -139,7 +180,7 @@ async function acquire(): Promise<SparkEndpoint | { readonly skip: string }> {
       continue;
     }
     try {
-      return await start(home, dir, files);
+      return await start(flavour, home, dir, files);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       writeFileSync(files.error, message);
@@ -158,11 +199,22 @@ function stale(lock: string, pid: number | undefined): boolean {
   }
 }
 
-async function start(home: string, dir: string, files: { readonly pid: string; readonly port: string; readonly log: string }): Promise<SparkEndpoint> {
+async function start(flavour: Flavour, home: string, dir: string, files: { readonly pid: string; readonly port: string; readonly log: string }): Promise<SparkEndpoint> {
   rmSync(files.port, { force: true });
   const port = await freePort();
-  mkdirSync(join(dir, 'warehouse'), { recursive: true });
-  const pid = spawnThriftServer({ home, dir, port, cores: 2, name: 'vault-test', shufflePartitions: 4, logFile: files.log });
+  const own = join(dir, flavour === 'binary' ? '.' : 'https');
+  mkdirSync(join(own, 'warehouse'), { recursive: true });
+  const https = flavour === 'https' ? { path: HTTPS_PATH.slice(1), ...prepareHttps(home, own, randomBytes(24).toString('hex')) } : undefined;
+  const pid = spawnThriftServer({
+    home,
+    dir: own,
+    port,
+    cores: 2,
+    name: `vault-test${flavour === 'binary' ? '' : '-https'}`,
+    shufflePartitions: 4,
+    logFile: files.log,
+    ...(https === undefined ? {} : { https }),
+  });
   writeFileSync(files.pid, String(pid));
   const began = Date.now();
   const deadline = began + START_TIMEOUT_MS;
@@ -172,12 +224,21 @@ async function start(home: string, dir: string, files: { readonly pid: string; r
     await sleep(500);
   }
   writeFileSync(files.port, String(port));
-  console.warn(`Spark Thrift server up on 127.0.0.1:${port} in ${((Date.now() - began) / 1000).toFixed(1)} s (log: ${files.log})`);
-  return served(port, files.log);
+  console.warn(`Spark Thrift server${flavour === 'binary' ? '' : ' (HTTPS)'} up on 127.0.0.1:${port} in ${((Date.now() - began) / 1000).toFixed(1)} s (log: ${files.log})`);
+  return served(flavour, port, files.log);
 }
 
-function served(port: number, log: string): SparkEndpoint {
-  return { host: '127.0.0.1', port, url: `spark://127.0.0.1:${port}`, log };
+function served(flavour: Flavour, port: number, log: string): SparkEndpoint {
+  const url = flavour === 'binary' ? `spark://127.0.0.1:${port}` : `spark+https://127.0.0.1:${port}${HTTPS_PATH}`;
+  return { host: '127.0.0.1', port, url, log };
+}
+
+/** The HTTPS endpoint with its token and certificate, read from what its start wrote. */
+function httpsServed(e: SparkEndpoint): SparkHttpsEndpoint {
+  const files: HttpsFiles = { token: join(runDir(), 'https', 'token'), ca: join(runDir(), 'https', 'ca.pem') };
+  const token = readText(files.token);
+  if (token === undefined) throw new Error(`the Spark HTTPS server has no token file ${files.token}`);
+  return { ...e, token, ca: files.ca };
 }
 
 /** The last lines of the server's log. */

@@ -206,11 +206,18 @@ function commandOf(sql: string): string {
   return (word ?? '').toUpperCase();
 }
 
-/** Why opening failed, in the user's terms. */
-function connectFailure(e: unknown, a: SparkAddress): string {
+/**
+ * Why opening failed (or the connection was lost), in the user's terms: a network error by its
+ * code; over HTTP, the status an endpoint answered with (a refused token, a wrong path) and a TLS
+ * certificate vault does not trust; a binary `spark://` URL given to an HTTP endpoint, or
+ * `spark+http://` to an HTTPS one. Otherwise the driver's own message, on one line.
+ * @example connectFailure({ statusCode: 401 }, parseSparkUrl('spark+https://h/sql/1.0/warehouses/a')) // 'h:443 refused the credentials (HTTP 401): …'
+ */
+export function connectFailure(e: unknown, a: SparkAddress): string {
   const where = `${a.host}:${a.port}`;
-  const err = e as { code?: string; message?: string; errors?: ReadonlyArray<{ code?: string }> };
+  const err = e as { code?: string; message?: string; statusCode?: number; errors?: ReadonlyArray<{ code?: string }> };
   const code = err.code ?? err.errors?.[0]?.code;
+  const message = oneLine(err.message ?? String(e));
   const CAUSES: Record<string, string> = {
     ECONNREFUSED: `connection refused by ${where} (is a Spark Thrift server or SQL warehouse listening there?)`,
     ENOTFOUND: `unknown host '${a.host}'`,
@@ -220,7 +227,43 @@ function connectFailure(e: unknown, a: SparkAddress): string {
     ETIMEDOUT: `timed out connecting to ${where}`,
     ECONNRESET: `${where} closed the connection (is it a Spark Thrift server? does it want spark+http:// or spark+https://?)`,
   };
-  return (code !== undefined ? CAUSES[code] : undefined) ?? oneLine(err.message ?? String(e));
+  const cause = code !== undefined ? CAUSES[code] : undefined;
+  if (cause !== undefined) return cause;
+  if (typeof err.statusCode === 'number') return httpStatus(err.statusCode, where, a);
+  if (code !== undefined && UNTRUSTED.has(code)) {
+    return `the TLS certificate of ${where} is not trusted (${message}); vault checks certificates: add the issuing CA with NODE_EXTRA_CA_CERTS=FILE.pem`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the TLS certificate of ${where} is for another host (${message})`;
+  if (a.transport === 'http' && a.https && code === 'EPROTO')
+    return `no TLS handshake with ${where} (${message.replace(/^write EPROTO\s+/, '').slice(0, 120)}): is it a plain HTTP endpoint (spark+http://)?`;
+  if (a.transport === 'http' && !a.https && code !== undefined && code.startsWith('HPE_')) return `${where} did not answer in plain HTTP: is it an HTTPS endpoint (spark+https://)?`;
+  // An HTTP server answers the binary handshake with an HTTP error page; an HTTPS one with a TLS alert (a byte or two).
+  if (a.transport === 'binary' && /^Authentication error: (?:[\s\S]*\bHTTP\b|[^A-Za-z]*[A-Za-z]?[^A-Za-z]*$)/.test(message)) {
+    return `${where} did not answer the binary protocol: is it an HTTP endpoint (spark+http://${where}/PATH, or spark+https://)?`;
+  }
+  return message;
+}
+
+/** Node's codes for a certificate chain it does not trust. */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+]);
+
+/** An HTTP endpoint's refusal, by its status. */
+function httpStatus(status: number, where: string, a: SparkAddress): string {
+  const path = a.transport === 'http' ? a.path : '';
+  if (status === 401) return `${where} refused the credentials (HTTP 401): set VAULT_SPARK_TOKEN, or VAULT_SPARK_USER and VAULT_SPARK_PASSWORD`;
+  if (status === 403) return `${where} denied access (HTTP 403): the credentials may not use ${path === '' ? 'this endpoint' : path}`;
+  if (status === 404 || status === 405) return `no HiveServer2 endpoint at ${path} on ${where} (HTTP ${status}): check the path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID)`;
+  if (status === 502 || status === 503 || status === 504) return `${where} is not available (HTTP ${status}; a SQL warehouse may be starting: try again)`;
+  return `${where} answered HTTP ${status}`;
 }
 
 /**
