@@ -69,7 +69,8 @@ describe('why a connection to Spark failed', () => {
         `no HiveServer2 endpoint at /sql/1.0/warehouses/abc on adb-1.example.net:443 (HTTP ${status}): check the path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID)`,
       );
     }
-    expect(connectFailure(failure({ statusCode: 503 }), warehouse)).toBe('adb-1.example.net:443 is not available (HTTP 503; a SQL warehouse may be starting: try again)');
+    expect(connectFailure(failure({ statusCode: 503 }), warehouse)).toBe('adb-1.example.net:443 is not serving yet (HTTP 503; a SQL warehouse may be starting)');
+    expect(connectFailure(failure({ statusCode: 429 }), warehouse)).toBe('adb-1.example.net:443 is limiting the rate of requests (HTTP 429)');
     expect(connectFailure(failure({ statusCode: 418 }), http)).toBe('127.0.0.1:10001 answered HTTP 418');
   });
 

@@ -4,11 +4,13 @@
  * token (VAULT_SPARK_TOKEN, sent as user `token`) checked by the server on every request. The
  * test's Spark (server.ts, `sparkHttpsServer`) has a self-signed certificate that vault trusts only
  * through NODE_EXTRA_CA_CERTS. A one-table spec is set up, loaded and loaded again (nothing new);
+ * loaded again through a gateway that answers 503 twice before passing requests on (vault waits);
  * and each way of getting the endpoint wrong is one line naming the cause, exit 1, the token never
  * printed.
  */
 import { randomBytes } from 'node:crypto';
-import { globalAgent } from 'node:https';
+import { createServer, type Server } from 'node:http';
+import { globalAgent, request } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +103,41 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
     for (const [entity, n] of insertedCounts(third.stdout)) if (!entity.startsWith('snapshot_control ')) expect(n, entity).toBe(0);
     expect(await count(hub)).toBe(4);
     for (const r of [first, second, third]) expect(r.stdout + r.stderr).not.toContain(endpoint.token);
+  }, 600_000);
+
+  it('waits for an endpoint that answers 503 before it serves (a SQL warehouse starting), then loads', async () => {
+    // A gateway on 127.0.0.1 in front of the server: 503 to the first two requests (the first with
+    // Retry-After), then every request passed on as it came.
+    const ca = readFileSync(endpoint.ca, 'utf8');
+    let refusals = 2;
+    const gateway: Server = createServer((req, res) => {
+      if (refusals > 0) {
+        res.writeHead(503, refusals-- === 2 ? { 'retry-after': '1' } : {});
+        res.end('warehouse starting');
+        return;
+      }
+      const up = request({ host: '127.0.0.1', port: endpoint.port, path: req.url, method: req.method, headers: req.headers, ca }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = gateway.address();
+      const url = `spark+http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/cliservice`;
+      const r = await vault(['run', spec, '--engine', 'spark', '--db', url, '--load-ts', T3], dir, { ...trusted(), VAULT_SPARK_WAIT: '60' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(problemLines(r.stderr)).toEqual([
+        `vault: ${url} answered HTTP 503 (not serving yet); trying again in 1 s (waited 0 s of at most 60 s)`,
+        `vault: ${url} answered HTTP 503 (not serving yet); trying again in 2 s (waited 1 s of at most 60 s)`,
+      ]);
+      expect(refusals).toBe(0);
+      for (const [entity, n] of insertedCounts(r.stdout)) if (!entity.startsWith('snapshot_control ')) expect(n, entity).toBe(0);
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   }, 600_000);
 
   it('each wrong way to the endpoint is one line naming the cause, exit 1, the token never printed', async () => {

@@ -48,7 +48,7 @@ async function withLockedSpark<T>(options: SessionOptions, fn: (db: Database) =>
   if (url === undefined) throw new UsageError('--engine spark needs the endpoint: --db spark://HOST:PORT[/DATABASE] (or spark+https://HOST/PATH), or VAULT_SPARK_URL in the environment');
   const lock: SchemaLock = lockSparkSchemas(sparkLocation(parseSparkUrl(url)), options.schemas);
   try {
-    const db = await openSpark(url);
+    const db = await openSpark(url, process.env, { note: options.note });
     try {
       return await fn(db);
     } finally {

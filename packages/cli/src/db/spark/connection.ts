@@ -21,7 +21,8 @@
 import type { Database, QueryResult, Queryable, SqlParam } from '../database.js';
 import { DatabaseError } from '../database.js';
 import { scrubber } from '@vault/core/internal';
-import { parseSparkUrl, sparkCredentials, sparkLocation, type SparkAddress } from './url.js';
+import { parseSparkUrl, sparkCredentials, sparkLocation, type SparkAddress, type SparkCredentials } from './url.js';
+import { openWaiting, SparkUnavailable, sparkWaitSeconds, unavailable } from './wait.js';
 
 /** How long opening the connection and the session may take (a Databricks warehouse may be waking up). */
 const OPEN_TIMEOUT_MS = 60_000;
@@ -73,25 +74,39 @@ async function loadDriver(): Promise<HiveModule> {
 
 /**
  * Opens `url` (see url.ts) with the credentials of `env`; every failure to connect is one
- * `DatabaseError` line naming the endpoint, never a credential.
+ * `DatabaseError` line naming the endpoint, never a credential. An endpoint that answers that it
+ * is not serving yet (HTTP 429, 502, 503, 504: a SQL warehouse starting) is waited for, up to
+ * `VAULT_SPARK_WAIT` seconds, each wait told to `options.note` (wait.ts).
  */
-export async function openSpark(url: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<Database> {
+export async function openSpark(url: string, env: Readonly<Record<string, string | undefined>> = process.env, options: { readonly note?: (line: string) => void } = {}): Promise<Database> {
   const address = parseSparkUrl(url);
   const location = sparkLocation(address);
+  const waitSeconds = sparkWaitSeconds(env);
   const credentials = sparkCredentials(env);
   const hide = scrubber([credentials.password]);
   const hive = await loadDriver();
+  return openWaiting(() => openOnce(hive, address, credentials, hide), { location, waitSeconds, ...(options.note !== undefined ? { note: options.note } : {}) });
+}
+
+/** One attempt at opening: a connection, a session in UTC; `SparkUnavailable` when the endpoint is not serving yet. */
+async function openOnce(hive: HiveModule, address: SparkAddress, credentials: SparkCredentials, hide: (s: string) => string): Promise<Database> {
+  const location = sparkLocation(address);
   const types = hive.thrift.TCLIService_types;
   const client = new hive.HiveClient(hive.thrift.TCLIService, types);
   const utils = new hive.HiveUtils(types);
   // The connection reports trouble as events; without a listener Node would crash on 'error'.
   let lost: string | undefined;
+  /** What the connection reported first, for `opening` to tell an endpoint not serving yet. */
+  let cause: unknown;
   const losses = new Set<(why: string) => void>();
   const lose = (why: string): void => {
     lost ??= why;
     for (const f of losses) f(why);
   };
-  client.on('error', (e) => lose(e === undefined ? 'connection error' : connectFailure(e, address)));
+  client.on('error', (e) => {
+    cause ??= e;
+    lose(e === undefined ? 'connection error' : connectFailure(e, address));
+  });
   client.on('close', () => lose('the server closed the connection'));
   /** `p`, or a rejection as soon as the connection is lost or `ms` pass. */
   const guarded = <T>(p: Promise<T>, what: string, ms?: number): Promise<T> =>
@@ -127,7 +142,7 @@ export async function openSpark(url: string, env: Readonly<Record<string, string
     session = await guarded(client.openSession({ client_protocol: types.TProtocolVersion['HIVE_CLI_SERVICE_PROTOCOL_V10']! }), `cannot connect to ${location}`, OPEN_TIMEOUT_MS);
   } catch (e) {
     closeQuietly(client);
-    throw e instanceof DatabaseError ? e : new DatabaseError(hide(`cannot connect to ${location}: ${connectFailure(e, address)}`));
+    throw opening(e instanceof DatabaseError ? e : new DatabaseError(hide(`cannot connect to ${location}: ${connectFailure(e, address)}`)), cause);
   }
 
   const run = async <Row>(sql: string, params?: ReadonlyArray<SqlParam>): Promise<QueryResult<Row>> => {
@@ -158,9 +173,9 @@ export async function openSpark(url: string, env: Readonly<Record<string, string
     await run("SET TIME ZONE 'UTC'");
     if (address.transport === 'binary' && address.database !== undefined) await run(`USE \`${address.database.replace(/`/g, '``')}\``);
   } catch (e) {
-    await session.close().catch(() => undefined);
+    if (lost === undefined) await session.close().catch(() => undefined);
     closeQuietly(client);
-    throw e;
+    throw e instanceof DatabaseError ? opening(e, cause) : e;
   }
 
   const db: Database = {
@@ -175,6 +190,12 @@ export async function openSpark(url: string, env: Readonly<Record<string, string
     },
   };
   return db;
+}
+
+/** A failure while opening, as `SparkUnavailable` when the connection's `cause` says the endpoint is not serving yet. */
+function opening(e: DatabaseError, cause: unknown): DatabaseError {
+  const u = unavailable(cause);
+  return u === undefined ? e : new SparkUnavailable(e.message, u.status, u.retryAfterMs);
 }
 
 function connectOptions(a: SparkAddress): { host: string; port: number; options?: Record<string, unknown> } {
@@ -262,7 +283,8 @@ function httpStatus(status: number, where: string, a: SparkAddress): string {
   if (status === 401) return `${where} refused the credentials (HTTP 401): set VAULT_SPARK_TOKEN, or VAULT_SPARK_USER and VAULT_SPARK_PASSWORD`;
   if (status === 403) return `${where} denied access (HTTP 403): the credentials may not use ${path === '' ? 'this endpoint' : path}`;
   if (status === 404 || status === 405) return `no HiveServer2 endpoint at ${path} on ${where} (HTTP ${status}): check the path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID)`;
-  if (status === 502 || status === 503 || status === 504) return `${where} is not available (HTTP ${status}; a SQL warehouse may be starting: try again)`;
+  if (status === 429) return `${where} is limiting the rate of requests (HTTP 429)`;
+  if (status === 502 || status === 503 || status === 504) return `${where} is not serving yet (HTTP ${status}; a SQL warehouse may be starting)`;
   return `${where} answered HTTP ${status}`;
 }
 
