@@ -45,3 +45,9 @@ if command -v java >/dev/null 2>&1; then
 else
   echo "install-spark: no java on PATH: Spark needs Java 17 or later to run" >&2
 fi
+# The HTTPS test server (tests/spark/https.test.ts) compiles its token check and makes its certificate.
+if command -v javac >/dev/null 2>&1 && command -v keytool >/dev/null 2>&1; then
+  echo "install-spark: JDK tools found: $(javac -version 2>&1 | head -n 1), keytool"
+else
+  echo "install-spark: no javac or keytool on PATH: the Spark HTTPS test needs a JDK (Debian: openjdk-17-jdk-headless)" >&2
+fi
