@@ -22,9 +22,9 @@
 // satellite's rows loaded since the 35th cut-off (through the BRIN index setup puts on load_ts).
 import { compileSpec } from '@vault/core';
 import { bindParameters, sqlPlan } from '@vault/emitters';
-import { EMPTY_COLUMN, keysRebuilt } from '@vault/emitters/internal';
 import pg from 'pg';
 import { pitBenchSpec } from './bench/pit-spec.mjs';
+import { runLoad as runLoadOn } from './bench/run-load.mjs';
 
 const url = process.env.VAULT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const keys = Number(process.env.BENCH_KEYS ?? 100000);
@@ -98,23 +98,8 @@ async function timed(label, work, { reset, repeat = runs } = {}) {
   }
   return best;
 }
-/**
- * The load as `vault run` runs it (packages/cli/src/commands/run-loads.ts): into an empty table,
- * its bulk form, the table's keys dropped first and built again after `keysAfter` statements.
- */
-async function runLoad(load, loadTs) {
-  let inserted = 0;
-  const bulk = load.bulk !== undefined && Number((await client.query(load.bulk.empty.sql)).rows[0][EMPTY_COLUMN]) === 1;
-  const statements = bulk ? load.bulk.statements : load.statements;
-  const keys = [];
-  for (const t of bulk && plan.ledger.keys !== undefined ? [load.target, ...load.registers] : [])
-    keys.push(...(await client.query(plan.ledger.keys.sql, bindParameters(plan.ledger.keys, { relation: `${q(t.schema)}.${q(t.name)}` }))).rows);
-  for (const s of bulk ? keysRebuilt(statements, load.bulk.keysAfter, keys) : statements) {
-    if (typeof s === 'string') await client.query(s);
-    else inserted += (await client.query(s.sql, bindParameters(s, { load_ts: loadTs }))).rowCount ?? 0;
-  }
-  return inserted;
-}
+/** The load as `vault run` runs it (scripts/bench/run-load.mjs). */
+const runLoad = (load, loadTs) => runLoadOn(client, plan, load, loadTs);
 /** Rows of `a` not in `b` plus rows of `b` not in `a` (duplicates counted), over the pointer columns. */
 async function difference(a, b) {
   const cols = pointerColumns.map(q).join(', ');

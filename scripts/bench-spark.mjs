@@ -5,9 +5,11 @@
 // order): a hub, a satellite, a link (and the link's effectivity satellite). Each engine makes the same rows itself (Spark
 // `range(N)`, PostgreSQL `generate_series`), then, timed:
 //   - the floor: `INSERT INTO copy SELECT * FROM landing` into an empty table like the landing one;
-//   - vault's load: every load statement of `sqlPlan(model, dialect)` (hub, link, satellite, in
-//     waves), as `vault run` sends them: on PostgreSQL one transaction per load with the load
-//     timestamp bound, on Spark statement by statement with it written in (inlineParameters).
+//   - vault's load: every load of `sqlPlan(model, dialect)` (hub, link, satellite, in waves), as
+//     `vault run` sends them: on PostgreSQL one transaction per load with the load timestamp
+//     bound, each table found empty loaded by its first-load form (the bulk form, keys built
+//     after the rows: scripts/bench/run-load.mjs); on Spark statement by statement with it
+//     written in (inlineParameters), the general form (Spark has neither form of first load).
 // Prints each engine's load, its floor and their ratio, and Spark local[2] against local[1]; the
 // vault's row counts and hash key ranges must agree across engines (else exit 1).
 // PostgreSQL: VAULT_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test. Spark:
@@ -15,9 +17,10 @@
 // is started here and stopped before the next (BENCH_SPARK_MEMORY, driver memory, default 4g).
 // Needs the build (`npm run build` or `npx tsc -b`): it imports packages/cli/dist for the Spark client.
 import { compileSpec } from '@vault/core';
-import { bindParameters, inlineParameters, landingTables, sparkDialect, sqlPlan } from '@vault/emitters';
+import { inlineParameters, landingTables, sparkDialect, sqlPlan } from '@vault/emitters';
 import pg from 'pg';
 import { openSpark } from '../packages/cli/dist/db/spark/index.js';
+import { runLoad } from './bench/run-load.mjs';
 import { sparkHome, startSparkServer } from './bench/spark-server.mjs';
 
 const url = process.env.VAULT_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -87,7 +90,7 @@ async function postgres() {
     t0 = performance.now();
     for (const l of plan.loads) {
       await client.query('BEGIN');
-      for (const s of l.statements) await client.query(s.sql, bindParameters(s, { load_ts: LOAD_TS }));
+      await runLoad(client, plan, l, LOAD_TS);
       await client.query('COMMIT');
     }
     const load = performance.now() - t0;
