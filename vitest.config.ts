@@ -17,7 +17,8 @@ export default defineConfig({
     // Provides the run's directory for the one Spark Thrift server the Spark tests share
     // (tests/spark/server.ts), started on first need; its teardown stops that server.
     // And says what a machine without a PostgreSQL server skips (tests/run/server-global-setup.ts).
-    globalSetup: ['tests/spark/global-setup.ts', 'tests/run/server-global-setup.ts'],
+    // Then points TMPDIR at one folder for the run, removed when it ends (tests/helpers/tmp-global-setup.ts).
+    globalSetup: ['tests/spark/global-setup.ts', 'tests/run/server-global-setup.ts', 'tests/helpers/tmp-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
