@@ -32,11 +32,8 @@ public class ${CLASS} implements PasswdAuthenticationProvider {
 }
 `;
 
-/** Where the start leaves the token and the certificate's PEM, for the workers to read. */
-export interface HttpsFiles {
-  readonly token: string;
-  readonly ca: string;
-}
+/** Where the start leaves the token and the certificate's PEM in `dir`, for the workers to read. */
+export const httpsFiles = (dir: string): { readonly token: string; readonly ca: string } => ({ token: join(dir, 'token'), ca: join(dir, 'ca.pem') });
 
 /** Why the HTTPS server cannot be prepared here (no `javac` or `keytool`), or undefined. */
 export function httpsToolsMissing(): string | undefined {
@@ -82,7 +79,7 @@ export function prepareHttps(
   // prettier-ignore
   run('keytool', ['-genkeypair', '-alias', 'vault-test', '-keyalg', 'EC', '-groupname', 'secp256r1', '-validity', '2', '-dname', 'CN=127.0.0.1',
     '-ext', 'SAN=ip:127.0.0.1', '-keystore', keystore, '-storetype', 'PKCS12', '-storepass', password, '-keypass', password]);
-  run('keytool', ['-exportcert', '-rfc', '-alias', 'vault-test', '-keystore', keystore, '-storepass', password, '-file', join(dir, 'ca.pem')]);
-  writeFileSync(join(dir, 'token'), token, { mode: 0o600 });
+  run('keytool', ['-exportcert', '-rfc', '-alias', 'vault-test', '-keystore', keystore, '-storepass', password, '-file', httpsFiles(dir).ca]);
+  writeFileSync(httpsFiles(dir).token, token, { mode: 0o600 });
   return { keystore: { path: keystore, password }, auth: { classPath: classes, className: CLASS }, env: { [TOKEN_ENV]: token } };
 }

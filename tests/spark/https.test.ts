@@ -18,23 +18,14 @@ import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSpark } from '../../packages/cli/src/db/spark/index.js';
 import type { Database } from '../../packages/cli/src/db/database.js';
-import { VAULT_BIN, spawnCollect, type RunResult } from '../helpers/run-vault.js';
 import { insertedCounts } from '../run/workspace.js';
+import { problemLines, sparkVault } from './cli.js';
 import { ident, insertRows, queryText } from './client.js';
 import { sparkHttpsServer, sparkHttpsSkipReason, type SparkHttpsEndpoint } from './server.js';
 
 const T1 = '2024-05-01T00:00:00Z';
 const T2 = '2024-05-02T00:00:00Z';
 const T3 = '2024-05-03T00:00:00Z';
-
-/** The built CLI in `cwd` with only the Spark settings `env` gives (none of the caller's). */
-function vault(args: ReadonlyArray<string>, cwd: string, env: Record<string, string>): Promise<RunResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_SPARK_') && k !== 'NODE_EXTRA_CA_CERTS'));
-  return spawnCollect(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...env } });
-}
-
-/** Standard error without the spec's warnings. */
-const problemLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l !== '' && !/ warning VLT\d+: /.test(l));
 
 describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark over HTTPS with a token (a Databricks SQL warehouse’s way)', () => {
   let endpoint: SparkHttpsEndpoint;
@@ -79,7 +70,7 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
 
   it('sets up and loads through spark+https:// with VAULT_SPARK_TOKEN; a second run of the batch adds nothing', async () => {
     expect(endpoint.url).toBe(`spark+https://127.0.0.1:${endpoint.port}/cliservice`);
-    const first = await vault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T1], dir, trusted());
+    const first = await sparkVault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T1], dir, trusted());
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/setup\s+created \d+ tables and views/);
     expect(first.stdout).toContain(`database  ${endpoint.url}`);
@@ -90,7 +81,7 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
       { customer_id: 2, name: 'Grace', segment: 'corporate' },
       { customer_id: 3, name: null, segment: null },
     ]);
-    const second = await vault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T2], dir, trusted());
+    const second = await sparkVault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T2], dir, trusted());
     expect(second.code, second.stderr).toBe(0);
     const inserted = insertedCounts(second.stdout);
     expect(inserted.get('hub customer')).toBe(3);
@@ -98,7 +89,7 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
     const hub = `${ident(`${name}_raw`)}.${ident('hub_customer')}`;
     expect(await count(hub)).toBe(4); // the three keys and the ghost record
 
-    const third = await vault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3], dir, trusted());
+    const third = await sparkVault(['run', spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3], dir, trusted());
     expect(third.code, third.stderr).toBe(0);
     for (const [entity, n] of insertedCounts(third.stdout)) if (!entity.startsWith('snapshot_control ')) expect(n, entity).toBe(0);
     expect(await count(hub)).toBe(4);
@@ -127,7 +118,7 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
     try {
       const address = gateway.address();
       const url = `spark+http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/cliservice`;
-      const r = await vault(['run', spec, '--engine', 'spark', '--db', url, '--load-ts', T3], dir, { ...trusted(), VAULT_SPARK_WAIT: '60' });
+      const r = await sparkVault(['run', spec, '--engine', 'spark', '--db', url, '--load-ts', T3], dir, { ...trusted(), VAULT_SPARK_WAIT: '60' });
       expect(r.code, r.stderr).toBe(0);
       expect(problemLines(r.stderr)).toEqual([
         `vault: ${url} answered HTTP 503 (not serving yet); trying again in 1 s (waited 0 s of at most 60 s)`,
@@ -151,7 +142,7 @@ describe.skipIf(sparkHttpsSkipReason() !== undefined)('vault run --engine spark 
       ['the binary protocol to an HTTPS endpoint', `spark://${at}`, trusted(), /did not answer the binary protocol: is it an HTTP endpoint/],
     ];
     for (const [what, url, env, message] of cases) {
-      const r = await vault(['run', spec, '--engine', 'spark', '--db', url, '--load-ts', T3], dir, env);
+      const r = await sparkVault(['run', spec, '--engine', 'spark', '--db', url, '--load-ts', T3], dir, env);
       expect(r.code, `${what}: ${r.stderr}`).toBe(1);
       const lines = problemLines(r.stderr);
       expect(lines, what).toHaveLength(1);

@@ -15,8 +15,9 @@ import type { VaultModel } from '@vault/core';
 import { loadSpec } from '@vault/dsl';
 import { landingTables, seedRows, sparkDialect } from '@vault/emitters/internal';
 import type { Database } from '../../packages/cli/src/db/database.js';
-import { ROOT, VAULT_BIN, spawnCollect, type RunResult } from '../helpers/run-vault.js';
+import { ROOT } from '../helpers/run-vault.js';
 import { insertedCounts } from '../run/workspace.js';
+import { problemLines, sparkVault } from './cli.js';
 import { columnTypes, ident, insertRows, openSparkClient, queryText } from './client.js';
 import { sparkServer, sparkSkipReason, type SparkEndpoint } from './server.js';
 
@@ -40,15 +41,6 @@ function workspace(tag: string): { readonly dir: string; readonly spec: string; 
   return { dir, spec, model };
 }
 
-/** The built CLI in `cwd`, without the caller's Spark settings unless `env` gives them. */
-function vault(args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}): Promise<RunResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_SPARK_') || k === 'VAULT_SPARK_VENV'));
-  return spawnCollect(process.execPath, [VAULT_BIN, ...args], { cwd, env: { ...base, NO_COLOR: '1', ...env } });
-}
-
-/** Standard error without the spec's warnings: the lines vault printed about the run. */
-const problemLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l !== '' && !/ warning VLT\d+: /.test(l));
-
 describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () => {
   let endpoint: SparkEndpoint;
   let db: Database;
@@ -71,7 +63,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
 
   it('creates the vault, loads a landing batch wave by wave, and a second run of it adds nothing', async () => {
     // The first run creates the landing tables (empty) and everything else.
-    const first = await vault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T1], ws.dir);
+    const first = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T1], ws.dir);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/setup\s+created \d+ tables and views/);
     expect(first.stdout).toContain(`database  ${endpoint.url}`);
@@ -89,7 +81,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
       expect(await count(table), t.table).toBe(t.rows.length);
     }
 
-    const second = await vault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T2], ws.dir);
+    const second = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T2], ws.dir);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/setup\s+nothing to create/);
     const inserted = insertedCounts(second.stdout);
@@ -119,7 +111,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
 
     // The same batch again: idempotent, nothing new anywhere, nothing skipped.
     const before = new Map(await Promise.all(rv.hub.map(async (h) => [h.name, await count(raw(`hub_${h.name}`))] as const)));
-    const third = await vault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3], ws.dir);
+    const third = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3], ws.dir);
     expect(third.code, third.stderr).toBe(0);
     const again = insertedCounts(third.stdout);
     expect(again.size).toBe(inserted.size);
@@ -142,7 +134,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
     await db.query(`DROP TABLE ${table}`);
     await db.query(`CREATE VIEW ${table} AS SELECT ${[...types].map(([c, t]) => `CAST(${c === typed[0] ? "'not a value'" : 'NULL'} AS ${t}) AS ${ident(c)}`).join(', ')}`);
     try {
-      const r = await vault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3, '--stage', 'raw'], ws.dir);
+      const r = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3, '--stage', 'raw'], ws.dir);
       expect(r.code, r.stdout).toBe(1);
       expect(r.stderr).toMatch(/^vault: failed loading \S+ \S+ \(\S+\): ERROR 22018: \[CAST_INVALID_INPUT\] The value 'not a value'/m);
       expect(r.stderr).toMatch(/not written \(Spark writes a table's INSERT all or nothing/);
@@ -152,7 +144,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
       await db.query(`DROP VIEW ${table}`);
     }
     // The next run's setup creates the table again, and the run completes.
-    const again = await vault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3, '--stage', 'raw'], ws.dir);
+    const again = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', endpoint.url, '--load-ts', T3, '--stage', 'raw'], ws.dir);
     expect(again.code, again.stderr).toBe(0);
   }, 600_000);
 });
@@ -162,7 +154,7 @@ describe('vault run --engine spark: the endpoint (no Spark needed)', () => {
   afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
   it('a URL carrying a password is refused (exit 1), the password never printed', async () => {
-    const r = await vault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://admin:Sup3rSecretPw@127.0.0.1:10000/default'], ws.dir);
+    const r = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://admin:Sup3rSecretPw@127.0.0.1:10000/default'], ws.dir);
     expect(r.code).toBe(1);
     expect(problemLines(r.stderr)).toEqual([
       'vault: --db spark://***@127.0.0.1:10000/default: a Spark URL carries no user or password; set VAULT_SPARK_USER and VAULT_SPARK_PASSWORD (or VAULT_SPARK_TOKEN) in the environment instead',
@@ -171,21 +163,21 @@ describe('vault run --engine spark: the endpoint (no Spark needed)', () => {
   });
 
   it('the same from VAULT_SPARK_URL', async () => {
-    const r = await vault(['run', ws.spec, '--engine', 'spark'], ws.dir, { VAULT_SPARK_URL: 'spark://admin:Sup3rSecretPw@127.0.0.1:10000' });
+    const r = await sparkVault(['run', ws.spec, '--engine', 'spark'], ws.dir, { VAULT_SPARK_URL: 'spark://admin:Sup3rSecretPw@127.0.0.1:10000' });
     expect(r.code).toBe(1);
     expect(problemLines(r.stderr)).toHaveLength(1);
     expect(r.stdout + r.stderr).not.toContain('Sup3rSecretPw');
   });
 
   it('an endpoint nobody listens on: one line, exit 1, the credentials of the environment never printed', async () => {
-    const r = await vault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://127.0.0.1:1'], ws.dir, { VAULT_SPARK_USER: 'loader', VAULT_SPARK_PASSWORD: 'EnvSecretPw42' });
+    const r = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://127.0.0.1:1'], ws.dir, { VAULT_SPARK_USER: 'loader', VAULT_SPARK_PASSWORD: 'EnvSecretPw42' });
     expect(r.code).toBe(1);
     expect(problemLines(r.stderr)).toEqual(['vault: cannot connect to spark://127.0.0.1:1: connection refused by 127.0.0.1:1 (is a Spark Thrift server or SQL warehouse listening there?)']);
     expect(r.stdout + r.stderr).not.toContain('EnvSecretPw42');
   });
 
   it('an unknown host: one line, exit 1', async () => {
-    const r = await vault(['run', ws.spec, '--engine', 'spark', '--db', 'spark+https://no-such-host.invalid/sql/1.0/warehouses/abc'], ws.dir, { VAULT_SPARK_TOKEN: 'dapiTokenSecret99' });
+    const r = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', 'spark+https://no-such-host.invalid/sql/1.0/warehouses/abc'], ws.dir, { VAULT_SPARK_TOKEN: 'dapiTokenSecret99' });
     expect(r.code).toBe(1);
     const lines = problemLines(r.stderr);
     expect(lines).toHaveLength(1);
@@ -201,7 +193,7 @@ describe('vault run --engine spark: the endpoint (no Spark needed)', () => {
       [['--db', 'spark://127.0.0.1:10000/a/b'], /one database name/],
       [[], /^vault: --engine spark needs the endpoint: --db spark:\/\/HOST:PORT/],
     ] as const) {
-      const r = await vault(['run', ws.spec, '--engine', 'spark', ...args], ws.dir);
+      const r = await sparkVault(['run', ws.spec, '--engine', 'spark', ...args], ws.dir);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       const lines = problemLines(r.stderr);
       expect(lines, args.join(' ')).toHaveLength(1);
@@ -210,16 +202,16 @@ describe('vault run --engine spark: the endpoint (no Spark needed)', () => {
   });
 
   it('--jobs above 1 is refused on Spark (exit 2); --engine takes postgres or spark', async () => {
-    const jobs = await vault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://127.0.0.1:1', '--jobs', '2'], ws.dir);
+    const jobs = await sparkVault(['run', ws.spec, '--engine', 'spark', '--db', 'spark://127.0.0.1:1', '--jobs', '2'], ws.dir);
     expect(jobs.code).toBe(2);
     expect(problemLines(jobs.stderr)).toEqual(['vault: --jobs 2: the Spark engine runs one load at a time (each load is one Spark job over the whole cluster); leave --jobs out']);
-    const other = await vault(['run', ws.spec, '--engine', 'duckdb'], ws.dir);
+    const other = await sparkVault(['run', ws.spec, '--engine', 'duckdb'], ws.dir);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain("argument 'duckdb' is invalid. Allowed choices are postgres, spark.");
   });
 
   it('vault seed is PostgreSQL-only and says so when given --engine spark (exit 2)', async () => {
-    const r = await vault(['seed', ws.spec, '--rows', '1', '--engine', 'spark'], ws.dir);
+    const r = await sparkVault(['seed', ws.spec, '--rows', '1', '--engine', 'spark'], ws.dir);
     expect(r.code).toBe(2);
     expect(problemLines(r.stderr)).toEqual([
       'vault: vault seed fills PostgreSQL landing tables only (the embedded database or --db postgres://…); it has no --engine spark: fill Spark landing tables with your own pipeline, then run vault run --engine spark',

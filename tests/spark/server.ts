@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { accepts, freePort, sparkHomeIn, spawnThriftServer } from '../../scripts/spark/thrift-server.mjs';
 import { ROOT } from '../helpers/run-vault.js';
-import { prepareHttps, HTTPS_PATH, httpsToolsMissing, type HttpsFiles } from './https-auth.js';
+import { httpsFiles, prepareHttps, HTTPS_PATH, httpsToolsMissing } from './https-auth.js';
 import { alive, readPid, readText } from './processes.js';
 
 declare module 'vitest' {
@@ -235,7 +235,7 @@ function served(flavour: Flavour, port: number, log: string): SparkEndpoint {
 
 /** The HTTPS endpoint with its token and certificate, read from what its start wrote. */
 function httpsServed(e: SparkEndpoint): SparkHttpsEndpoint {
-  const files: HttpsFiles = { token: join(runDir(), 'https', 'token'), ca: join(runDir(), 'https', 'ca.pem') };
+  const files = httpsFiles(join(runDir(), 'https'));
   const token = readText(files.token);
   if (token === undefined) throw new Error(`the Spark HTTPS server has no token file ${files.token}`);
   return { ...e, token, ca: files.ca };

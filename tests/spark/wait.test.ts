@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError } from '../../packages/cli/src/db/database.js';
-import { nextDelay, openWaiting, retryAfter, SparkUnavailable, sparkWaitSeconds } from '../../packages/cli/src/db/spark/index.js';
+import { nextDelay, openWaiting, retryAfter, SparkUnavailable, sparkWaitSeconds } from '../../packages/cli/src/db/spark/wait.js';
 import { UsageError } from '../../packages/cli/src/exit.js';
-import { VAULT_BIN, spawnCollect, type RunResult } from '../helpers/run-vault.js';
+import type { RunResult } from '../helpers/run-vault.js';
+import { problemLines, sparkVault } from './cli.js';
 
 describe('how long vault waits for a Spark endpoint that is not serving yet', () => {
   it('reads Retry-After as seconds or a date, and VAULT_SPARK_WAIT as whole seconds', () => {
@@ -111,21 +112,15 @@ describe('vault run --engine spark against an endpoint that is not serving (no S
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (env: Record<string, string>): Promise<RunResult> => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_SPARK_')));
-    return spawnCollect(process.execPath, [VAULT_BIN, 'run', 'spec.yaml', '--engine', 'spark', '--db', `spark+http://127.0.0.1:${port}/cliservice`], {
-      cwd: dir,
-      env: { ...base, NO_COLOR: '1', VAULT_SPARK_TOKEN: 'dapiWaitSecret77', ...env },
-    });
-  };
-  const lines = (stderr: string): string[] => stderr.split('\n').filter((l) => l !== '' && !/ warning VLT\d+: /.test(l));
+  const run = (env: Record<string, string>): Promise<RunResult> =>
+    sparkVault(['run', 'spec.yaml', '--engine', 'spark', '--db', `spark+http://127.0.0.1:${port}/cliservice`], dir, { VAULT_SPARK_TOKEN: 'dapiWaitSecret77', ...env });
 
   it('with VAULT_SPARK_WAIT=0: one request, one line, exit 1', async () => {
     requests.length = 0;
     answer = { status: 503, headers: { 'retry-after': '1' } };
     const r = await run({ VAULT_SPARK_WAIT: '0' });
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual([`vault: cannot connect to spark+http://127.0.0.1:${port}/cliservice: 127.0.0.1:${port} is not serving yet (HTTP 503; a SQL warehouse may be starting)`]);
+    expect(problemLines(r.stderr)).toEqual([`vault: cannot connect to spark+http://127.0.0.1:${port}/cliservice: 127.0.0.1:${port} is not serving yet (HTTP 503; a SQL warehouse may be starting)`]);
     expect(requests).toHaveLength(1);
   });
 
@@ -135,7 +130,7 @@ describe('vault run --engine spark against an endpoint that is not serving (no S
     const r = await run({ VAULT_SPARK_WAIT: '3' });
     expect(r.code).toBe(1);
     const at = `127.0.0.1:${port}`;
-    expect(lines(r.stderr)).toEqual([
+    expect(problemLines(r.stderr)).toEqual([
       `vault: spark+http://${at}/cliservice answered HTTP 503 (not serving yet); trying again in 1 s (waited 0 s of at most 3 s)`,
       `vault: spark+http://${at}/cliservice answered HTTP 503 (not serving yet); trying again in 1 s (waited 1 s of at most 3 s)`,
       `vault: spark+http://${at}/cliservice answered HTTP 503 (not serving yet); trying again in 1 s (waited 2 s of at most 3 s)`,
@@ -152,20 +147,20 @@ describe('vault run --engine spark against an endpoint that is not serving (no S
     answer = { status: 429, headers: {} };
     const limited = await run({ VAULT_SPARK_WAIT: '1' });
     expect(limited.code).toBe(1);
-    expect(lines(limited.stderr).at(-1)).toMatch(/is limiting the rate of requests \(HTTP 429\); still so after waiting 1 s \(VAULT_SPARK_WAIT=1\)$/);
+    expect(problemLines(limited.stderr).at(-1)).toMatch(/is limiting the rate of requests \(HTTP 429\); still so after waiting 1 s \(VAULT_SPARK_WAIT=1\)$/);
     expect(requests).toHaveLength(2);
 
     requests.length = 0;
     answer = { status: 401, headers: {} };
     const refused = await run({ VAULT_SPARK_WAIT: '60' });
     expect(refused.code).toBe(1);
-    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/refused the credentials \(HTTP 401\)/)]);
+    expect(problemLines(refused.stderr)).toEqual([expect.stringMatching(/refused the credentials \(HTTP 401\)/)]);
     expect(requests).toHaveLength(1);
   }, 30_000);
 
   it('VAULT_SPARK_WAIT that is not whole seconds is a usage mistake (exit 2)', async () => {
     const r = await run({ VAULT_SPARK_WAIT: '5m' });
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toEqual(['vault: VAULT_SPARK_WAIT=5m: expected whole seconds to wait for a Spark endpoint that is not serving yet (0: do not wait)']);
+    expect(problemLines(r.stderr)).toEqual(['vault: VAULT_SPARK_WAIT=5m: expected whole seconds to wait for a Spark endpoint that is not serving yet (0: do not wait)']);
   });
 });

@@ -85,12 +85,11 @@ export async function openSpark(url: string, env: Readonly<Record<string, string
   const credentials = sparkCredentials(env);
   const hide = scrubber([credentials.password]);
   const hive = await loadDriver();
-  return openWaiting(() => openOnce(hive, address, credentials, hide), { location, waitSeconds, ...(options.note !== undefined ? { note: options.note } : {}) });
+  return openWaiting(() => openOnce(hive, address, location, credentials, hide), { location, waitSeconds, ...(options.note !== undefined ? { note: options.note } : {}) });
 }
 
 /** One attempt at opening: a connection, a session in UTC; `SparkUnavailable` when the endpoint is not serving yet. */
-async function openOnce(hive: HiveModule, address: SparkAddress, credentials: SparkCredentials, hide: (s: string) => string): Promise<Database> {
-  const location = sparkLocation(address);
+async function openOnce(hive: HiveModule, address: SparkAddress, location: string, credentials: SparkCredentials, hide: (s: string) => string): Promise<Database> {
   const types = hive.thrift.TCLIService_types;
   const client = new hive.HiveClient(hive.thrift.TCLIService, types);
   const utils = new hive.HiveUtils(types);

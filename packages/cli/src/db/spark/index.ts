@@ -3,6 +3,5 @@
  * (connection.ts) and its URL forms and credentials (url.ts). docs/spark.md.
  */
 export { connectFailure, openSpark, SparkServerError, sparkMessage } from './connection.js';
-export { nextDelay, openWaiting, retryAfter, SparkUnavailable, sparkWaitSeconds } from './wait.js';
 export { CREDENTIALS_ENV, parseSparkUrl, sparkCredentials, sparkLocation, type SparkAddress, type SparkCredentials } from './url.js';
 export { lockSparkSchemas, sparkLockPath } from './lock.js';
