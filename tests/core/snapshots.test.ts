@@ -53,6 +53,14 @@ describe('snapshots: date rules', () => {
     expect(parseDate('2100-02-29')).toBeUndefined();
     expect(formatDate(day('2000-02-29'))).toBe('2000-02-29');
     expect(day('1970-01-01')).toBe(0);
+    // The years 0001-0099 are years of their own (Date.UTC would read 0050 as 1950); there is no year zero.
+    expect(formatDate(day('0050-06-30'))).toBe('0050-06-30');
+    expect(day('0050-06-30')).toBeLessThan(day('1000-01-01'));
+    expect(formatDate(day('0001-01-01'))).toBe('0001-01-01');
+    expect(formatDate(day('9999-12-31'))).toBe('9999-12-31');
+    expect(parseDate('0000-01-01')).toBeUndefined();
+    expect(parseDate('0004-02-29')).toBeDefined();
+    expect(parseDate('0100-02-29')).toBeUndefined();
   });
 
   it('a week ends on Sunday (ISO)', () => {

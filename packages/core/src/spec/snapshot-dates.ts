@@ -12,15 +12,20 @@ export type DayNumber = number;
 const MS_PER_DAY = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** `YYYY-MM-DD` → its day number, or undefined when the text is not a real calendar date. */
+/**
+ * `YYYY-MM-DD` → its day number, or undefined when the text is not a real calendar date. Years
+ * run from 0001 (PostgreSQL has no year zero: 1 BC precedes AD 1).
+ */
 export function parseDate(text: string): DayNumber | undefined {
   const m = DATE_PATTERN.exec(text);
   if (m === null) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
+  if (y < 1) return undefined;
+  // Not Date.UTC, which reads the years 0-99 as 1900-1999.
+  const back = new Date(0);
+  back.setUTCFullYear(y, mo - 1, d);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
-  return ms / MS_PER_DAY;
+  return back.getTime() / MS_PER_DAY;
 }
 
 /** A day number → `YYYY-MM-DD`. */
