@@ -31,10 +31,14 @@ export function seedInserts(model: VaultModel, tables: ReadonlyArray<SeedTable>,
     if (t.columns.length === 0) continue;
     const per = Math.max(1, Math.min(options.batchRows ?? 500, Math.floor(MAX_PARAMS / t.columns.length)));
     const target = `${tableIdent(landingTable({ model, dialect: postgresDialect }, t.table))} (${t.columns.map(quoteIdent).join(', ')})`;
+    // A bytea value travels as its text form (`\x…`), which the server reads for a bytea column
+    // but PGlite's driver refuses as a bytea parameter: the parameter is text, cast in SQL.
+    const types = new Map(model.sources.find((s) => s.name === t.table)?.columns.map((c) => [c.name, c.type.kind]));
+    const placeholder = t.columns.map((c) => (n: number) => (types.get(c) === 'bytea' ? `CAST(CAST($${n} AS text) AS bytea)` : `$${n}`));
     for (let start = 0; start < t.rows.length; start += per) {
       const chunk = t.rows.slice(start, start + per);
       const params: SeedValue[] = [];
-      const tuples = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+      const tuples = chunk.map((row) => `(${row.map((v, i) => placeholder[i]!(params.push(v))).join(', ')})`);
       out.push({ table: t.table, sql: `INSERT INTO ${target} VALUES ${tuples.join(', ')}`, params, rows: chunk.length });
     }
   }
