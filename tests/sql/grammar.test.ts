@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec, type PathDiagnostic, type VaultModel } from '@vault/core';
 import { replaceEntities } from '@vault/core/internal';
 import { analyzeSpec, loadSpecFile } from '@vault/dsl';
-import { emitSql, entityColumns, modelColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sqlPlan, validateSql } from '@vault/emitters/internal';
+import { emitSql, entityColumns, modelColumns, quoteIdent, quoteLiteral, sqlManifestBlock, sqlName, sparkDialect, sqlPlan, validateSql } from '@vault/emitters/internal';
 import { shuffleSpec, specArb } from '../arbitraries/spec.js';
 import { shopSpec } from './shop-spec.js';
 
@@ -298,6 +298,16 @@ describe('validateSql', () => {
     expect(validateSql(shared)).toEqual([]);
     const ledgerNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_loads' }] };
     expect(validateSql(ledgerNamed).map(at)).toEqual([['VLT412 tables.vault_loads', "landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]]);
+  });
+
+  it("names a landing table that would be vault seed's record, on PostgreSQL (seed fills no other engine)", () => {
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
+    const recordNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_seeded_tables' }] };
+    expect(validateSql(recordNamed).map(at)).toEqual([
+      ['VLT412 tables.vault_seeded_tables', "landing table 'vault_seeded_tables' and the record of vault seed would both be raw_vault.vault_seeded_tables"],
+    ]);
+    expect(validateSql(recordNamed, sparkDialect)).toEqual([]);
   });
 
   it('names a json delta order, which PostgreSQL cannot sort', () => {

@@ -10,9 +10,8 @@
  * vault seed did not write are never replaced without `--replace-tables`.
  */
 import { quoteIdent } from '@vault/emitters';
+import { SEED_RECORD_TABLE_NAME } from '@vault/emitters/internal';
 import type { Queryable } from '../db/index.js';
-
-export const SEED_RECORD_TABLE = 'vault_seeded_tables';
 
 export interface SeedRecordEntry {
   /** `pg_class.oid` of the table when it was seeded, as text. */
@@ -30,7 +29,7 @@ export interface SeededTable {
   readonly rows: number;
 }
 
-const recordIdent = (rawVaultSchema: string): string => `${quoteIdent(rawVaultSchema)}.${quoteIdent(SEED_RECORD_TABLE)}`;
+const recordIdent = (rawVaultSchema: string): string => `${quoteIdent(rawVaultSchema)}.${quoteIdent(SEED_RECORD_TABLE_NAME)}`;
 
 /** What the record says, by `schema.name`; empty when there is no record yet. */
 export async function readSeedRecord(q: Queryable, rawVaultSchema: string): Promise<ReadonlyMap<string, SeedRecordEntry>> {

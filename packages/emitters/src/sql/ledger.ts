@@ -17,12 +17,20 @@ import type { SqlStatement } from './statement.js';
 /** The ledger table's name in the raw vault schema; entity tables carry a kind prefix, so it meets none. */
 export const LEDGER_TABLE_NAME = 'vault_loads';
 
+/** `vault seed`'s record of the landing tables it filled, beside the ledger (PostgreSQL only: seed fills no other engine). */
+export const SEED_RECORD_TABLE_NAME = 'vault_seeded_tables';
+
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
 
 /** The ledger table, in the raw vault schema as `d` creates it. */
 export function ledgerTable(d: Dialect, rawVaultSchema: string): SqlTable {
   return { schema: d.identifier(rawVaultSchema), name: LEDGER_TABLE_NAME };
+}
+
+/** The record of `vault seed`, in the raw vault schema as `d` names it. */
+export function seedRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
+  return { schema: d.identifier(rawVaultSchema), name: SEED_RECORD_TABLE_NAME };
 }
 
 /** Each statement declares the parameters it takes (`SqlStatement.parameters`). */

@@ -6,10 +6,10 @@
 import type { ColumnType, LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
 import { KINDS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
 import { parentKeySource, sqlContext } from './context.js';
-import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
+import { WIRED_DIALECT, postgresDialect, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { changedRowsSources, changeTables } from './landing-changes.js';
-import { ledgerTable } from './ledger.js';
+import { ledgerTable, seedRecordTable } from './ledger.js';
 import {
   asOfView,
   businessHistoryView,
@@ -111,6 +111,8 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   };
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
   claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
+  // vault seed fills PostgreSQL landing tables only, and keeps its record there.
+  if (dialect === postgresDialect) claim(seedRecordTable(dialect, model.schemas.rawVault), 'the record of vault seed', ['model']);
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
   for (const source of changedRowsSources(ctx)) for (const { table, what } of changeTables(ctx, source)) claim(table, what, ['tables', source]);
