@@ -300,7 +300,7 @@ describe('validateSql', () => {
     expect(validateSql(ledgerNamed).map(at)).toEqual([['VLT412 tables.vault_loads', "landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]]);
   });
 
-  it("names a landing table that would be vault seed's record, on PostgreSQL (seed fills no other engine)", () => {
+  it('names a landing table that would be the record of vault seed, on PostgreSQL (seed fills no other engine)', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
     const recordNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_seeded_tables' }] };

@@ -154,12 +154,16 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .command('validate')
     .description('check that the landing zone holds the source tables and columns of the spec, with compatible types, and that they can be read')
     .argument('<spec>', 'spec file')
-    .option('--db <url>', 'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata)')
+    .addOption(new Option('--engine <engine>', 'where the landing zone is: PostgreSQL, or Apache Spark / Databricks SQL (docs/spark.md)').choices(['postgres', 'spark']).default('postgres'))
+    .option(
+      '--db <url>',
+      'PostgreSQL URL (default: the embedded database in .vault/MODEL/pgdata); with --engine spark: spark://HOST:PORT[/DATABASE] or spark+https://HOST/PATH (default: VAULT_SPARK_URL)',
+    )
     .option('--profile', 'also sample each table: business key unique? NULL?', false)
     .option('--sample <n>', 'rows sampled per table by --profile', positiveNumber, DEFAULT_SAMPLE_ROWS)
-    .option('--timeout-ms <ms>', 'statement timeout of each query that reads a table', positiveNumber, DEFAULT_TIMEOUT_MS)
+    .option('--timeout-ms <ms>', 'statement timeout of each query that reads a table (PostgreSQL; Spark has none)', positiveNumber, DEFAULT_TIMEOUT_MS)
     .option('--json', 'print the result as JSON', false)
-    .action(async (spec: string, opts: { db?: string; profile: boolean; sample: number; timeoutMs: number; json: boolean }) => {
+    .action(async (spec: string, opts: { engine: 'postgres' | 'spark'; db?: string; profile: boolean; sample: number; timeoutMs: number; json: boolean }) => {
       const { validateCommand } = await import('./commands/validate.js');
       code = await validateCommand(spec, opts, o);
     });

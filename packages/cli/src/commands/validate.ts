@@ -1,6 +1,7 @@
 import { analyseTables, byCodeUnit, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
-import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl } from '../db/index.js';
+import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl, type Database } from '../db/index.js';
+import { openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from '../db/spark/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
@@ -9,6 +10,8 @@ import { analyze } from '../load.js';
 import { bold, countSummary, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export interface ValidateCommandOptions {
+  /** `postgres` (default) or `spark` (docs/spark.md). */
+  readonly engine?: 'postgres' | 'spark';
   readonly db?: string;
   readonly json: boolean;
   readonly profile: boolean;
@@ -34,6 +37,7 @@ export interface SourceValidation {
  */
 export async function validateSource(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
   const schema = model.schemas.landing;
+  if (opts.engine === 'spark') return validateSpark(spec, model, source, opts, o);
   // Printed (and in --json) even when the connection fails: never the URL as given.
   const database = opts.db !== undefined ? redactUrl(opts.db) : embeddedDataDir(model.name);
   const embedded = opts.db === undefined ? inspectEmbedded(embeddedDataDir(model.name)) : undefined;
@@ -51,6 +55,29 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
     if (e instanceof DatabaseError) return { database, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
     throw e;
   }
+  return validateOn(db, spec, model, source, opts, o);
+}
+
+/**
+ * `validateSource` on Spark: the endpoint of `--db` or `VAULT_SPARK_URL` (credentials from the
+ * environment, as `vault run --engine spark` takes them). Only reads: no schema is locked.
+ */
+async function validateSpark(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+  const url = sparkEndpoint(opts.db);
+  const database = sparkLocation(parseSparkUrl(url));
+  let db;
+  try {
+    db = await openSpark(url, process.env, { note: (l) => o.err(l) });
+  } catch (e) {
+    if (e instanceof DatabaseError) return { database, schema: model.schemas.landing, diagnostics: [], resolved: new Map(), connectionError: e.message };
+    throw e;
+  }
+  return validateOn(db, spec, model, source, opts, o);
+}
+
+/** Every check on an open database, which it closes. */
+async function validateOn(db: Database, spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+  const schema = model.schemas.landing;
   try {
     const validation = await validateLanding(db, specFacts(spec, model), {
       timeoutMs: opts.timeoutMs,
@@ -130,7 +157,7 @@ export async function validateCommand(specPath: string, opts: ValidateCommandOpt
     return ok ? EXIT.ok : EXIT.failed;
   }
   o.out(bold(o, 'connectivity'));
-  o.out(`  ✓ ${result.database} as ${v.catalog.user}, PostgreSQL ${v.catalog.serverVersion}`);
+  o.out(`  ✓ ${result.database} as ${v.catalog.user}, ${v.catalog.engine === 'spark' ? 'Spark' : 'PostgreSQL'} ${v.catalog.serverVersion}`);
   // The rows carry each finding with its file:line:col; printing them again on stderr would say it twice.
   printRows(o, rows);
   o.out(`${v.tables.length} source tables: ${countSummary(result.diagnostics)}`);

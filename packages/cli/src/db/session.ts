@@ -3,12 +3,11 @@
  * what is missing, and always let go of both.
  */
 import { bindParameters, sparkDialect, tableIdent, type SqlStatement } from '@vault/emitters/internal';
-import { UsageError } from '../exit.js';
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
 import { ENGINES, type EngineName } from './engine.js';
 import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
-import { lockSparkSchemas, openSpark, parseSparkUrl, sparkLocation } from './spark/index.js';
+import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
   /** `postgres` unless given. */
@@ -43,9 +42,7 @@ export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Da
  * connecting.
  */
 async function withLockedSpark<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  const env = process.env['VAULT_SPARK_URL'];
-  const url = options.url ?? (env !== undefined && env !== '' ? env : undefined);
-  if (url === undefined) throw new UsageError('--engine spark needs the endpoint: --db spark://HOST:PORT[/DATABASE] (or spark+https://HOST/PATH), or VAULT_SPARK_URL in the environment');
+  const url = sparkEndpoint(options.url);
   const lock: SchemaLock = lockSparkSchemas(sparkLocation(parseSparkUrl(url)), options.schemas);
   try {
     const db = await openSpark(url, process.env, { note: options.note });

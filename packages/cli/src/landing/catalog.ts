@@ -4,6 +4,7 @@
  * order), and what the connected role may read. The catalogs are readable without any privilege
  * on the schema, so a role without access still learns what exists and why it cannot read it.
  */
+import { sparkDialect } from '@vault/emitters/internal';
 import type { Queryable } from '../db/index.js';
 
 export interface CatalogColumn {
@@ -42,14 +43,24 @@ export interface CatalogTable {
 }
 
 export interface LandingCatalog {
+  /**
+   * Whose catalog: PostgreSQL's (this file) tells NOT NULL, keys and privileges, and names are
+   * compared as written; Spark's (spark-catalog.ts) none of those, and names as Spark folds them.
+   */
+  readonly engine: 'postgres' | 'spark';
   readonly schema: string;
   readonly exists: boolean;
   /** USAGE on the schema for the connected role. */
   readonly usage: boolean;
   readonly user: string;
   readonly serverVersion: string;
-  /** By name, sorted. */
+  /** By name (as `catalogKey` spells it), sorted. */
   readonly tables: ReadonlyMap<string, CatalogTable>;
+}
+
+/** A spec's table or column name as `catalog` keys it: as written on PostgreSQL, folded on Spark. */
+export function catalogKey(catalog: LandingCatalog, name: string): string {
+  return catalog.engine === 'spark' ? sparkDialect.foldName(name) : name;
 }
 
 const KINDS = { r: 'table', v: 'view', m: 'materialized view', f: 'foreign table', p: 'partitioned table' } as const satisfies Record<string, CatalogTable['kind']>;
@@ -119,7 +130,7 @@ interface KeyRow {
 export async function readCatalog(q: Queryable, schema: string): Promise<LandingCatalog> {
   const server = (await q.query<{ user: string; version: string; exists: boolean; usage: boolean }>(SERVER_SQL, [schema])).rows[0];
   if (server === undefined) throw new Error('the server returned no row for the catalog query');
-  const base = { schema, exists: server.exists, usage: server.usage, user: server.user, serverVersion: server.version };
+  const base = { engine: 'postgres' as const, schema, exists: server.exists, usage: server.usage, user: server.user, serverVersion: server.version };
   if (!server.exists) return { ...base, tables: new Map() };
   const columnRows = (await q.query<ColumnRow>(COLUMNS_SQL, [schema])).rows;
   const keyRows = (await q.query<KeyRow>(KEYS_SQL, [schema])).rows;

@@ -3,9 +3,10 @@
  * exist, do types, NOT NULL and foreign keys agree with the spec, may the role read them.
  * Pure: a spec, its model and a catalog in, findings against spec paths out.
  */
-import { closest, columnSpecObject, entitiesOf, parseColumnType, pathDiag, printColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
-import type { CatalogTable, LandingCatalog } from './catalog.js';
-import { compareTypes, databaseType } from './types.js';
+import { closest, columnSpecObject, entitiesOf, parseColumnType, pathDiag, printColumnType, type ColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
+import { catalogKey, type CatalogTable, type LandingCatalog } from './catalog.js';
+import { compareSparkTypes } from './spark-catalog.js';
+import { compareTypes, databaseType, type TypeMatch } from './types.js';
 
 export const CHECKS = ['existence', 'structure', 'permissions', 'access', 'profile'] as const;
 export type CheckName = (typeof CHECKS)[number];
@@ -46,6 +47,11 @@ export function businessKeyColumns(f: SpecFacts, table: string): ReadonlyArray<s
   return [...out].sort();
 }
 
+/** How a spec type compares with a column's type as the catalog's engine prints it. */
+function compareColumn(catalog: LandingCatalog, spec: ColumnType, type: string): TypeMatch {
+  return catalog.engine === 'spark' ? compareSparkTypes(spec, type) : compareTypes(spec, databaseType(type));
+}
+
 function didYouMean(name: string, candidates: ReadonlyArray<string>): string {
   const exactButCase = candidates.find((c) => c.toLowerCase() === name.toLowerCase());
   if (exactButCase !== undefined) return ` (the database has '${exactButCase}': names are case-sensitive)`;
@@ -69,7 +75,7 @@ export function catalogFindings(f: SpecFacts, catalog: LandingCatalog): Finding[
   }
   const dbTables = [...catalog.tables.keys()];
   for (const name of Object.keys(f.spec.tables).sort()) {
-    const table = catalog.tables.get(name);
+    const table = catalog.tables.get(catalogKey(catalog, name));
     if (table === undefined) {
       out.push({
         check: 'existence',
@@ -87,12 +93,12 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
   const out: Finding[] = [];
   const spec = f.spec.tables[name];
   if (spec === undefined) return out;
-  const dbColumns = new Map(table.columns.map((c) => [c.name, c]));
+  const dbColumns = new Map(table.columns.map((c) => [catalogKey(catalog, c.name), c]));
   const keyColumns = new Set(businessKeyColumns(f, name));
   const unreadable: string[] = [];
   for (const columnName of Object.keys(spec.columns).sort()) {
     const column = columnSpecObject(spec.columns[columnName]!);
-    const db = dbColumns.get(columnName);
+    const db = dbColumns.get(catalogKey(catalog, columnName));
     if (db === undefined) {
       out.push({
         check: 'existence',
@@ -106,7 +112,7 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
     if (!db.selectable) unreadable.push(columnName);
     const parsed = parseColumnType(column.type);
     if (parsed.ok) {
-      const match = compareTypes(parsed.type, databaseType(db.type));
+      const match = compareColumn(catalog, parsed.type, db.type);
       if (match !== 'same') {
         const code = match === 'compatible' ? 'VLT605' : 'VLT604';
         const tail = match === 'compatible' ? 'values are cast on load' : 'loads would fail or change values; fix the spec or the table';
@@ -117,6 +123,8 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
         });
       }
     }
+    // Spark's tables hold no NOT NULL (a Parquet table has none): nothing to compare there.
+    if (catalog.engine === 'spark') continue;
     if (!db.notNull && keyColumns.has(columnName)) {
       out.push({
         check: 'structure',
@@ -135,7 +143,7 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
   }
   out.push(...referenceFindings(f, name, table, catalog));
   if (catalog.usage && !table.selectable && unreadable.length > 0) {
-    const all = unreadable.length === Object.keys(spec.columns).filter((c) => dbColumns.has(c)).length;
+    const all = unreadable.length === Object.keys(spec.columns).filter((c) => dbColumns.has(catalogKey(catalog, c))).length;
     const what = all ? `${catalog.schema}.${name}` : `columns ${unreadable.join(', ')} of ${catalog.schema}.${name}`;
     out.push({
       check: 'permissions',

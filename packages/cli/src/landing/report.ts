@@ -3,6 +3,7 @@
  */
 import type { Diagnostic } from '@vault/core';
 import { bold, diagnosticsJson, green, red, yellow, type Output } from '../output.js';
+import { catalogKey } from './catalog.js';
 import type { CheckName, Finding } from './checks.js';
 import type { Validation } from './validate.js';
 
@@ -44,7 +45,7 @@ function row(subject: string, findings: ReadonlyArray<Finding>, resolved: Readon
 
 function skippedBecause(v: Validation, table: string): string {
   if (!v.catalog.exists) return 'skipped: the landing schema does not exist';
-  if (!v.catalog.tables.has(table)) return 'skipped: the table does not exist';
+  if (!v.catalog.tables.has(catalogKey(v.catalog, table))) return 'skipped: the table does not exist';
   return 'skipped: an earlier check failed';
 }
 

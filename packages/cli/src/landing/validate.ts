@@ -3,11 +3,12 @@
  * structure, permissions and access) plus an optional key profile, per source table.
  */
 import { pathDiag, type PathDiagnostic } from '@vault/core/internal';
-import { postgresDialect } from '@vault/emitters/internal';
+import { postgresDialect, sparkDialect } from '@vault/emitters/internal';
 import type { Database } from '../db/index.js';
-import { readCatalog, type LandingCatalog } from './catalog.js';
+import { catalogKey, readCatalog, type LandingCatalog } from './catalog.js';
 import { catalogFindings, type CheckName, type Finding, type SpecFacts } from './checks.js';
 import { probeRead, profileKey, type KeyProfile } from './probe.js';
+import { readSparkCatalog } from './spark-catalog.js';
 
 export interface ValidateOptions {
   /** Statement timeout of every query that reads a table. */
@@ -28,26 +29,30 @@ export interface Validation {
 }
 
 export async function validateLanding(db: Database, facts: SpecFacts, options: ValidateOptions): Promise<Validation> {
-  // The landing schema as created in PostgreSQL, which vault validate reads.
-  const schema = postgresDialect.identifier(facts.model.schemas.landing);
-  const catalog = await readCatalog(db, schema);
+  // The landing schema as created in the engine vault validate reads.
+  const spark = db.kind === 'spark';
+  const schema = (spark ? sparkDialect : postgresDialect).identifier(facts.model.schemas.landing);
   const tables = Object.keys(facts.spec.tables).sort();
+  const catalog = spark ? await readSparkCatalog(db, schema, tables) : await readCatalog(db, schema);
   const findings: Finding[] = [...catalogFindings(facts, catalog)];
-  const checks: CheckName[] = ['existence', 'structure', 'permissions', 'access', ...(options.profileSample !== undefined ? (['profile'] as const) : [])];
+  // Spark keeps no privileges to read (an open-source Thrift server has none): whether a table can be read is the access check's.
+  const checks: CheckName[] = ['existence', 'structure', ...(spark ? [] : (['permissions'] as const)), 'access', ...(options.profileSample !== undefined ? (['profile'] as const) : [])];
   const passed = new Map<CheckName, Map<string, string>>(checks.map((c) => [c, new Map()]));
   const failedBefore = (table: string, check: CheckName): boolean =>
     findings.some((f) => (f.table === table || f.table === undefined) && f.diagnostic.severity === 'error' && checks.indexOf(f.check) < checks.indexOf(check));
 
   for (const [i, table] of tables.entries()) {
-    const found = catalog.tables.get(table);
+    const found = catalog.tables.get(catalogKey(catalog, table));
     const specColumns = Object.keys(facts.spec.tables[table]?.columns ?? {});
     if (found === undefined) continue;
     passed.get('existence')?.set(table, `${specColumns.length} of ${specColumns.length} columns (${found.kind})`);
-    passed.get('structure')?.set(table, `types, NOT NULL and ${found.foreignKeys.length} foreign key${found.foreignKeys.length === 1 ? '' : 's'} agree`);
+    passed
+      .get('structure')
+      ?.set(table, spark ? 'types agree (Spark tables hold no NOT NULL or keys)' : `types, NOT NULL and ${found.foreignKeys.length} foreign key${found.foreignKeys.length === 1 ? '' : 's'} agree`);
     passed.get('permissions')?.set(table, `SELECT as ${catalog.user}`);
     if (failedBefore(table, 'access')) continue;
     options.progress?.(`  reading ${i + 1}/${tables.length} ${table} …`);
-    const present = specColumns.filter((c) => found.columns.some((d) => d.name === c));
+    const present = specColumns.filter((c) => found.columns.some((d) => catalogKey(catalog, d.name) === catalogKey(catalog, c)));
     const target = { table, schema, columns: present };
     const read = await probeRead(db, target, options.timeoutMs);
     if (read.finding !== undefined) {

@@ -29,6 +29,17 @@ const FORMS = 'spark://HOST:PORT[/DATABASE], spark+http://HOST:PORT/PATH or spar
 export const CREDENTIALS_ENV = 'VAULT_SPARK_USER and VAULT_SPARK_PASSWORD (or VAULT_SPARK_TOKEN)';
 
 /**
+ * The endpoint a command with `--engine spark` uses: `--db` as given, else `VAULT_SPARK_URL`; a
+ * usage mistake (exit 2) when neither names one.
+ */
+export function sparkEndpoint(given: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const fromEnv = env['VAULT_SPARK_URL'];
+  const url = given ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined);
+  if (url === undefined) throw new UsageError('--engine spark needs the endpoint: --db spark://HOST:PORT[/DATABASE] (or spark+https://HOST/PATH), or VAULT_SPARK_URL in the environment');
+  return url;
+}
+
+/**
  * Validates a Spark URL. A malformed one is a usage mistake (exit 2, as a malformed PostgreSQL
  * URL); one carrying a user or password is refused (exit 1), shown masked.
  * @example parseSparkUrl('spark://127.0.0.1:10000/default') // { transport: 'binary', host: '127.0.0.1', port: 10000, database: 'default' }
