@@ -305,6 +305,7 @@ const DERIVE_FORMS: ReadonlyArray<{ readonly needs: 'num2' | 'num' | 'text' | 'd
   { needs: 'text', text: (a) => `UPPER(TRIM(${a}))` },
   { needs: 'text', text: (a) => `COALESCE(${a}, 'n/a') || '!'` },
   { needs: 'date', text: (a) => `YEAR(${a})` },
+  { needs: 'date', text: (a) => `DATE_TRUNC('month', ${a})` },
   { needs: 'num', text: (a) => `${a} / NULLIF(${a}, 0)` },
 ];
 

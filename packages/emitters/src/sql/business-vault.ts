@@ -16,7 +16,7 @@ import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLin
 import { byName, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
-import { ExprScope, renderExpr, type ScopeColumn } from './expr.js';
+import { ExprScope, renderExpr, ruleResult, type ScopeColumn } from './expr.js';
 import { hashExpression } from './hashing.js';
 import { EFFECTIVITY_COLUMNS } from './effectivity-view.js';
 import { entityTable, historyView } from './names.js';
@@ -248,5 +248,5 @@ export function filterSql(ctx: SqlContext, filter: Filter, columns: ReadonlyArra
 
 /** A derived attribute's value as its column type; a rule's unconstrained decimal keeps its own scale (`Dialect.exactNumber`). */
 function derivedValue(ctx: SqlContext, sql: string, type: ColumnType): string {
-  return type.kind === 'decimal' && type.precision === undefined ? ctx.dialect.exactNumber(sql) : `CAST(${sql} AS ${ctx.dialect.columnType(type)})`;
+  return type.kind === 'decimal' && type.precision === undefined ? ctx.dialect.exactNumber(sql) : ruleResult(sql, type, ctx.dialect);
 }

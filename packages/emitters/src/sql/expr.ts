@@ -18,7 +18,13 @@ export interface ScopeColumn {
   readonly sql: string;
 }
 
-/** The columns a rule sees, looked up as the type checker does. */
+/**
+ * The columns a rule sees, looked up as the type checker does. A timestamp with time zone is
+ * seen as its wall-clock time in UTC (`utcClock`): every time a rule computes with is one without
+ * zone, so truncating, extracting, comparing with a date and casting give the same values in any
+ * session's time zone (a rule's timestamp result becomes an instant again, read as UTC:
+ * `ruleResult`).
+ */
 export class ExprScope {
   private readonly byName = new Map<string, ScopeColumn>();
   private readonly env: ReadonlyMap<string, ColumnType>;
@@ -28,7 +34,7 @@ export class ExprScope {
     columns: ReadonlyArray<ScopeColumn>,
   ) {
     // Later columns win, as in the type checker's environment.
-    for (const c of columns) this.byName.set(c.name.toLowerCase(), c);
+    for (const c of columns) this.byName.set(c.name.toLowerCase(), c.type.kind === 'timestamptz' ? { ...c, sql: dialect.dates.utcClock(c.sql) } : c);
     this.env = new Map(columns.map((c) => [c.name, c.type] as const));
   }
 
@@ -42,6 +48,15 @@ export class ExprScope {
   typeOf(e: Expr): ExprType | undefined {
     return typecheckExpression(e, this.env).type;
   }
+}
+
+/**
+ * A rule's value as a column of `type` (the type its result family gives, rule-check.ts): a time
+ * becomes an instant again, read as UTC (`ExprScope`).
+ */
+export function ruleResult(sql: string, type: ColumnType, dialect: Dialect): string {
+  if (type.kind !== 'timestamptz') return `CAST(${sql} AS ${dialect.columnType(type)})`;
+  return dialect.dates.utcInstant(`CAST(${sql} AS ${dialect.columnType({ kind: 'timestamp' })})`);
 }
 
 /**
@@ -87,7 +102,14 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
         ];
         return parts.join(' ');
       })
-      .with({ kind: 'cast' }, (c) => `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
+      // A cast to timestamptz stays a time without zone (as every time in a rule): text is read as an instant first.
+      .with({ kind: 'cast' }, (c) =>
+        c.type.kind !== 'timestamptz'
+          ? `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`
+          : scope.typeOf(c.operand) === 'text'
+            ? d.dates.utcClock(`CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
+            : `CAST(${r(c.operand)} AS ${d.columnType({ kind: 'timestamp' })})`,
+      )
       .with({ kind: 'call' }, (c) =>
         d.callFunction(
           c.name,

@@ -118,6 +118,12 @@ export interface DateArithmetic {
   readonly dayAfterStart: (date: string) => string;
   /** A timestamp without time zone read as UTC: the instant, comparable with timestamps with time zone. */
   readonly utcInstant: (timestamp: string) => string;
+  /**
+   * A timestamp with time zone as its wall-clock time in UTC, a timestamp without time zone (the
+   * inverse of `utcInstant`): what business rules compute with, so that their values never
+   * depend on the time zone of the session that reads a view.
+   */
+  readonly utcClock: (instant: string) => string;
   /** A window frame over rows ordered by one timestamp with time zone: the rows of the partition strictly before the current row's time. */
   readonly earlierFrame: string;
 }

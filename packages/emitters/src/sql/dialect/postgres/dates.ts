@@ -29,6 +29,8 @@ export const dates: DateArithmetic = {
   // A timestamp without time zone read AT TIME ZONE 'UTC' is that instant in UTC, whatever the session's zone.
   dayAfterStart: (date) => `(CAST(${date} + 1 AS timestamp) AT TIME ZONE 'UTC')`,
   utcInstant: (timestamp) => `(${timestamp} AT TIME ZONE 'UTC')`,
+  // AT TIME ZONE turns a timestamptz into the zone's wall clock, and back.
+  utcClock: (instant) => `(${instant} AT TIME ZONE 'UTC')`,
   // Timestamps count microseconds: a row strictly before T is one at or before T less one microsecond (PostgreSQL 11: RANGE offsets).
   earlierFrame: `RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1 microsecond' PRECEDING`,
 };

@@ -30,6 +30,8 @@ export const dates: DateArithmetic = {
   dayAfterStart: (date) => `timestamp_seconds(CAST(unix_date(${date}) + 1 AS BIGINT) * 86400)`,
   // Microseconds from the epoch's wall clock, both without zone: the instant they name in UTC.
   utcInstant: (timestamp) => `timestamp_micros(timestampdiff(MICROSECOND, TIMESTAMP_NTZ'1970-01-01 00:00:00', ${timestamp}))`,
+  // The instant's microseconds from the epoch, added to the epoch's wall clock (a cast to TIMESTAMP_NTZ would use the session's zone).
+  utcClock: (instant) => `timestampadd(MICROSECOND, unix_micros(${instant}), TIMESTAMP_NTZ'1970-01-01 00:00:00')`,
   // Timestamps count microseconds: a row strictly before T is one at or before T less one microsecond.
   earlierFrame: 'RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
 };
