@@ -80,6 +80,7 @@ export const CODES = {
   VLT411: { severity: 'error', title: 'measure or attribute names an unknown column' },
   VLT412: { severity: 'error', title: 'generated names collide in the target code' },
   VLT413: { severity: 'warning', title: 'table has no business key and is left out' },
+  VLT414: { severity: 'error', title: 'access layer list names a column or hub twice' },
   VLT420: { severity: 'warning', title: 'reference description not joined: its name is taken' },
   VLT430: { severity: 'error', title: 'multi-active table has no single parent hub' },
   VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },

@@ -70,6 +70,13 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const hint = closest(name, candidates);
     diagnostics.push(pathDiag('VLT409', path, `'${name}' is not ${what} of this model${hint ? `; did you mean '${hint}'?` : ''}`));
   };
+  // A name listed twice would give its view two columns (or two views) of one name, which PostgreSQL refuses at setup.
+  const repeated = (list: ReadonlyArray<string>, i: number, path: Array<string | number>, what: string, why: string): boolean => {
+    const first = list.indexOf(list[i]!);
+    if (first === i) return false;
+    diagnostics.push(pathDiag('VLT414', path, `${what} '${list[i]!}' is listed twice (items ${first + 1} and ${i + 1}); ${why}`));
+    return true;
+  };
 
   const wanted = al.presentation_views ?? 'all';
   const pvHubs: BusinessHub[] = [];
@@ -77,6 +84,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
   else if (wanted !== 'none') {
     wanted.forEach((n, i) => {
       const h = b.hubs.find((x) => x.name === n);
+      if (repeated(wanted, i, ['access_layer', 'presentation_views', i], 'hub', 'each hub gets one presentation view; remove the second')) return;
       if (h) pvHubs.push(h);
       else unknown(['access_layer', 'presentation_views', i], n, hubNames, 'a hub');
     });
@@ -117,6 +125,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
       m.dimensions === undefined
         ? slots
         : m.dimensions.flatMap((d, i) => {
+            if (repeated(m.dimensions!, i, [...base, 'dimensions', i], 'dimension', `dimensional model '${name}' would have it as two dimensions of one name; remove the second`)) return [];
             const found = slots.filter((s) => s.slot.hub === d || slotName(s) === d);
             if (found.length === 0) {
               const names = slots.map(slotName);
@@ -160,6 +169,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const pools = [offered(fact), ...slots.map((s) => offered(hubByName.get(s.slot.hub)!))];
     const measures: AccessColumn[] = [];
     m.measures.forEach((measure, i) => {
+      if (repeated(m.measures, i, [...base, 'measures', i], 'measure', `the fact of dimensional model '${name}' would have two '${measure}' columns; remove the second`)) return;
       const hit = pools.flatMap((p) => p.columns).find((c) => c.name === measure);
       if (hit) {
         measures.push(hit);
@@ -213,6 +223,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     const o = offered(from);
     const columns: AccessColumn[] = [];
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
+      if (v.columns !== undefined && repeated(v.columns, i, [...base, 'columns', i], 'column', `reporting view '${name}' would have two '${c}' columns; remove the second`)) return;
       const hit = o.columns.find((x) => x.name === c);
       if (hit) columns.push(hit);
       else {

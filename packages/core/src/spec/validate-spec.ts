@@ -136,7 +136,8 @@ function validateTable(spec: Spec, tableNames: ReadonlyArray<string>, tableName:
       const path = [...base, 'satellites', satName, ...(object ? ['columns'] : []), i];
       if (!has(c)) out.push(pathDiag('VLT213', path, `satellite '${satName}' names column '${c}', which table '${tableName}' does not have${hint(c, columnNames)}`));
       const previous = assigned.get(c);
-      if (previous !== undefined) out.push(pathDiag('VLT216', path, `column '${c}' is assigned to satellite '${previous}' and to satellite '${satName}'; a column belongs to one satellite`));
+      if (previous === satName) out.push(pathDiag('VLT216', path, `column '${c}' is listed twice in satellite '${satName}'; remove the second`));
+      else if (previous !== undefined) out.push(pathDiag('VLT216', path, `column '${c}' is assigned to satellite '${previous}' and to satellite '${satName}'; a column belongs to one satellite`));
       else assigned.set(c, satName);
     });
   }
