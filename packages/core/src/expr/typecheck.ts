@@ -40,8 +40,16 @@ export interface TypecheckResult {
  * typecheckExpression(parseExpression("amount * 2").expr!, new Map([['Amount', { kind: 'int' }]]))
  * // { type: 'integer', errors: [] }
  */
-export function typecheckExpression(e: Expr, columns: ReadonlyMap<string, ColumnType>, opts: { readonly expect?: 'boolean' } = {}): TypecheckResult {
-  const checker = new Checker(columns);
+export function typecheckExpression(
+  e: Expr,
+  columns: ReadonlyMap<string, ColumnType>,
+  opts: {
+    readonly expect?: 'boolean';
+    /** Columns the entity holds but does not offer (sensitive ones) → why, the rest of a sentence after the column's name. */
+    readonly withheld?: ReadonlyMap<string, string>;
+  } = {},
+): TypecheckResult {
+  const checker = new Checker(columns, opts.withheld ?? new Map());
   const type = checker.check(e);
   if (opts.expect === 'boolean' && type !== undefined && type !== 'boolean') {
     checker.report('VLT306', `a filter must be a boolean expression (a condition), but this expression is ${describeType(type)}`, e.span);
@@ -52,9 +60,14 @@ export function typecheckExpression(e: Expr, columns: ReadonlyMap<string, Column
 class Checker {
   readonly errors: ExprError[] = [];
   private readonly byName: ReadonlyMap<string, ColumnType>;
+  private readonly withheld: ReadonlyMap<string, string>;
 
-  constructor(private readonly columns: ReadonlyMap<string, ColumnType>) {
+  constructor(
+    private readonly columns: ReadonlyMap<string, ColumnType>,
+    withheld: ReadonlyMap<string, string>,
+  ) {
     this.byName = new Map([...columns].map(([name, type]) => [name.toLowerCase(), type]));
+    this.withheld = new Map([...withheld].map(([name, why]) => [name.toLowerCase(), why]));
   }
 
   report(code: ExprError['code'], message: string, span: ExprSpan): undefined {
@@ -67,6 +80,8 @@ class Checker {
       .with({ kind: 'column' }, (c) => {
         const type = this.byName.get(c.name.toLowerCase());
         if (type !== undefined) return TYPE_FAMILY[type.kind];
+        const why = this.withheld.get(c.name.toLowerCase());
+        if (why !== undefined) return this.report('VLT302', `column ${quote(c.name)} ${why}`, c.span);
         const hint = closest(c.name, this.columns.keys());
         return this.report('VLT302', `unknown column ${quote(c.name)}${hint === undefined ? '' : `; did you mean '${hint}'?`}`, c.span);
       })

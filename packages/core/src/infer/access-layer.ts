@@ -16,6 +16,7 @@ import type { RuleId } from './rules.js';
 import { linkKeyColumns } from '../ir/entities.js';
 import type { LinkHub } from '../ir/raw-vault.js';
 import { dimensionHistory } from './dimension-history.js';
+import type { SensitiveColumns } from './sensitive-columns.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 const bv = (kind: EntityRef['kind'], name: string): EntityRef => ({ layer: 'business_vault', kind, name });
@@ -57,7 +58,7 @@ function computeOffered(entity: BusinessHub | BusinessLink, sat: BusinessSatelli
   return { columns, refs };
 }
 
-export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: PathDiagnostic[]): AccessLayer {
+export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: SensitiveColumns, diagnostics: PathDiagnostic[]): AccessLayer {
   const al = spec.access_layer ?? {};
   const offered = offeredColumns(b);
   const hubNames = b.hubs.map((h) => h.name);
@@ -179,7 +180,9 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
           measure,
           pools.flatMap((p) => p.columns.map((c) => c.name)),
         );
-        diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
+        const why = [fact.name, ...slots.map((s) => s.slot.hub)].map((e) => sensitive(e).get(measure)).find((w) => w !== undefined);
+        if (why !== undefined) diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' ${why}`));
+        else diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
     const history = dimensionHistory(
@@ -225,7 +228,9 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
       if (v.columns !== undefined && repeated(v.columns, i, [...base, 'columns', i], 'column', `reporting view '${name}' would have two '${c}' columns; remove the second`)) return;
       const hit = o.columns.find((x) => x.name === c);
+      const why = sensitive(from.name).get(c);
       if (hit) columns.push(hit);
+      else if (why !== undefined) diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' ${why}`));
       else {
         const hint = closest(
           c,
@@ -234,7 +239,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, diagnostics: Path
         diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' is not a column of '${v.from}'${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
-    const checked = v.filter === undefined ? undefined : checkRule(v.filter, o.columns, [...base, 'filter'], 'boolean', diagnostics);
+    const checked = v.filter === undefined ? undefined : checkRule(v.filter, o.columns, [...base, 'filter'], 'boolean', diagnostics, sensitive(from.name));
     reportingViews.push({
       kind: 'reporting_view',
       name,

@@ -19,6 +19,7 @@ import { lookupsOf } from './lookups.js';
 import { snapshotControls } from './snapshot-control.js';
 import { buildPits } from './pits.js';
 import { buildBridges } from './bridges.js';
+import type { SensitiveColumns } from './sensitive-columns.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
 const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
@@ -31,7 +32,7 @@ const raw = (kind: 'hub' | 'link' | 'non_historized_link' | 'satellite' | 'link_
   name,
 });
 
-export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDiagnostic[]): BusinessVault {
+export function buildBusinessVault(spec: Spec, rv: RawVault, sensitive: SensitiveColumns, diagnostics: PathDiagnostic[]): BusinessVault {
   const rules = spec.business_vault?.rules ?? {};
   const targets = new Set([...rv.hubs.map((h) => h.name), ...rv.links.map((l) => l.name)]);
   const events = new Set(rv.nonHistorizedLinks.map((l) => l.name));
@@ -74,8 +75,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
   for (const hub of rv.hubs) {
     const sats = satsOf.get(hub.name) ?? [];
     const ruleSet = rules[hub.name];
-    const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, diagnostics);
-    const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], diagnostics);
+    const body = satelliteBody(hub.name, sats, hub.businessKeys, ruleSet, sensitive(hub.name), diagnostics);
+    const filter = checkFilter(hub.name, ruleSet, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], sensitive(hub.name), diagnostics);
     const lookups = lookupsOf(sats, body.columns, [...hub.businessKeys, ...body.columns, ...body.derivedColumns], rv.referenceTables, diagnostics);
     hubs.push({
       kind: 'business_hub',
@@ -117,8 +118,8 @@ export function buildBusinessVault(spec: Spec, rv: RawVault, diagnostics: PathDi
     const sats = linkSatsOf.get(link.name) ?? [];
     const keys = linkKeyColumns(link);
     const ruleSet = rules[link.name];
-    const body = satelliteBody(link.name, sats, keys, ruleSet, diagnostics);
-    const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], diagnostics);
+    const body = satelliteBody(link.name, sats, keys, ruleSet, sensitive(link.name), diagnostics);
+    const filter = checkFilter(link.name, ruleSet, [...keys, ...body.columns, ...body.derivedColumns], sensitive(link.name), diagnostics);
     const lookups = lookupsOf(sats, body.columns, [...keys, ...body.columns, ...body.derivedColumns], rv.referenceTables, diagnostics);
     links.push({
       kind: 'business_link',
@@ -199,7 +200,14 @@ interface Body {
 }
 
 /** Brings satellites together (a name two satellites share is prefixed by the satellite) and adds derived attributes. */
-function satelliteBody(entity: string, sats: ReadonlyArray<Satellite | LinkSatellite>, keys: ReadonlyArray<Column>, ruleSet: RuleSetSpec | undefined, diagnostics: PathDiagnostic[]): Body {
+function satelliteBody(
+  entity: string,
+  sats: ReadonlyArray<Satellite | LinkSatellite>,
+  keys: ReadonlyArray<Column>,
+  ruleSet: RuleSetSpec | undefined,
+  withheld: ReadonlyMap<string, string>,
+  diagnostics: PathDiagnostic[],
+): Body {
   const count = new Map<string, number>();
   for (const s of sats) for (const c of s.payload) count.set(c.name, (count.get(c.name) ?? 0) + 1);
   const columns: BusinessColumn[] = sats.flatMap((s) =>
@@ -225,14 +233,14 @@ function satelliteBody(entity: string, sats: ReadonlyArray<Satellite | LinkSatel
       diagnostics.push(pathDiag('VLT308', path, `derived attribute '${name}' has the name of a column of '${entity}'; choose another name`, { target: 'key' }));
       continue;
     }
-    const checked = checkRule(ruleSet!.derive![name]!, visible, path, undefined, diagnostics);
+    const checked = checkRule(ruleSet!.derive![name]!, visible, path, undefined, diagnostics, withheld);
     if (checked) derived.push({ name, expr: checked.expr, text: checked.text, type: checked.type });
   }
   return { columns, derived, derivedColumns: derived.map((d) => ({ name: d.name, type: d.type, nullable: true })) };
 }
 
-function checkFilter(entity: string, ruleSet: RuleSetSpec | undefined, visible: ReadonlyArray<Column>, diagnostics: PathDiagnostic[]): Filter | undefined {
+function checkFilter(entity: string, ruleSet: RuleSetSpec | undefined, visible: ReadonlyArray<Column>, withheld: ReadonlyMap<string, string>, diagnostics: PathDiagnostic[]): Filter | undefined {
   if (ruleSet?.filter === undefined) return undefined;
-  const checked = checkRule(ruleSet.filter, visible, ['business_vault', 'rules', entity, 'filter'], 'boolean', diagnostics);
+  const checked = checkRule(ruleSet.filter, visible, ['business_vault', 'rules', entity, 'filter'], 'boolean', diagnostics, withheld);
   return checked ? { expr: checked.expr, text: checked.text } : undefined;
 }

@@ -12,6 +12,7 @@ import { validateConformance } from '../validate/conformance.js';
 import { validatePipelineFlow } from '../validate/pipeline-flow.js';
 import { buildAccessLayer } from './access-layer.js';
 import { buildBusinessVault } from './business-vault.js';
+import { sensitiveColumns } from './sensitive-columns.js';
 import { layerEntities } from './layers.js';
 import { findReferences } from './references.js';
 import { buildRawVault } from './raw-vault.js';
@@ -50,10 +51,11 @@ function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
   const tables = analyseTables(spec);
   const refs = findReferences(tables, diagnostics);
   const { raw } = buildRawVault(tables, refs, diagnostics);
+  const sensitive = sensitiveColumns(spec, raw);
   const businessVault = stages.includes('business')
-    ? buildBusinessVault(spec, raw, diagnostics)
+    ? buildBusinessVault(spec, raw, sensitive, diagnostics)
     : { snapshotControls: [], pits: [], bridges: [], hubs: [], links: [], satellites: [], linkSatellites: [] };
-  const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
+  const accessLayer = stages.includes('access') ? buildAccessLayer(spec, businessVault, sensitive, diagnostics) : { presentationViews: [], dimensionalModels: [], reportingViews: [] };
   const hashing = { ...HASHING_DEFAULTS, ...spec.hashing };
   const schemas = { ...SCHEMA_DEFAULTS, ...spec.schemas };
   const system = spec.record_source ?? spec.model;

@@ -31,12 +31,20 @@ const FAMILY_TYPE = {
   binary: { kind: 'bytea' },
 } as const satisfies Record<TypeFamily, ColumnType>;
 
-export function checkRule(text: string, columns: ReadonlyArray<Column>, path: SpecPath, expect: 'boolean' | undefined, diagnostics: PathDiagnostic[]): CheckedRule | undefined {
+/** `withheld`: columns the entity holds but does not offer (sensitive ones), and why (`SensitiveColumns`). */
+export function checkRule(
+  text: string,
+  columns: ReadonlyArray<Column>,
+  path: SpecPath,
+  expect: 'boolean' | undefined,
+  diagnostics: PathDiagnostic[],
+  withheld: ReadonlyMap<string, string> = new Map(),
+): CheckedRule | undefined {
   const parsed = parseExpression(text);
   for (const e of parsed.errors) diagnostics.push(pathDiag(e.code, path, `${e.message}`, { inner: e.inner }));
   if (parsed.expr === undefined || parsed.errors.length > 0) return undefined;
   const env = new Map(columns.map((c) => [c.name, c.type] as const));
-  const checked = typecheckExpression(parsed.expr, env, expect ? { expect } : {});
+  const checked = typecheckExpression(parsed.expr, env, { ...(expect ? { expect } : {}), withheld });
   for (const e of checked.errors) diagnostics.push(pathDiag(e.code, path, e.message, { inner: e.inner }));
   if (checked.errors.length > 0 || checked.type === undefined) return undefined;
   return { expr: parsed.expr, text: printExpression(parsed.expr), type: typeOf(checked.type) };
