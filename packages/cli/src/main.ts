@@ -275,13 +275,18 @@ function jsonFormat<F extends string>(cmd: Command, json: boolean, format: F): F
   return 'json';
 }
 
-function wholeNumber(text: string): number {
-  if (!/^\d{1,9}$/.test(text.trim())) throw new InvalidArgumentError('expected a whole number >= 0');
-  return Number(text);
+/** No count, seed or timeout needs more than nine digits. */
+const LARGEST_NUMBER = 999_999_999;
+
+/** A whole-number option of at least `min`; its message states the option's own minimum, whatever is wrong with the value. */
+function wholeNumberFrom(min: 0 | 1): (text: string) => number {
+  return (text) => {
+    const digits = text.trim();
+    if (!/^\d+$/.test(digits) || Number(digits) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    if (Number(digits) > LARGEST_NUMBER) throw new InvalidArgumentError(`expected a whole number from ${min} to ${LARGEST_NUMBER}`);
+    return Number(digits);
+  };
 }
 
-function positiveNumber(text: string): number {
-  const n = wholeNumber(text);
-  if (n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
-}
+const wholeNumber = wholeNumberFrom(0);
+const positiveNumber = wholeNumberFrom(1);

@@ -134,12 +134,24 @@ export function parseColumnType(text: string): ColumnTypeResult {
   if (args.length > names.length) {
     return fail('VLT217', `type '${name}' takes at most ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(', ')})`, whole);
   }
+  // A negative or long whole number is read as one, so the message can state the argument's range.
   const values: number[] = [];
   for (const a of args) {
-    if (!/^\d{1,9}$/.test(a)) return fail('VLT217', `type argument '${a}' of '${name}' is not a whole number`, whole);
+    if (!/^-?\d+$/.test(a)) {
+      const range = argumentRange(kind, values.length, values[0]);
+      return fail('VLT217', `type argument '${excerpt(a)}' of '${name}' is not a whole number${range === undefined ? '' : `; ${range}`}`, whole);
+    }
     values.push(Number(a));
   }
-  return buildWithArgs(kind, values, whole);
+  return buildWithArgs(kind, values, args, whole);
+}
+
+/** What argument `index` of a type may be (`precision`: the decimal's first argument, when it has one). */
+function argumentRange(kind: ColumnTypeKind, index: number, precision: number | undefined): string | undefined {
+  if (kind === 'decimal' && index === 0) return `decimal precision must be between 1 and ${MAX_PRECISION}`;
+  if (kind === 'decimal') return `decimal scale must be between 0 and its precision${precision === undefined ? '' : ` ${precision}`}`;
+  if (kind === 'varchar' || kind === 'char') return `${kind} length must be between 1 and ${MAX_LENGTH}`;
+  return undefined;
 }
 
 /**
@@ -155,15 +167,22 @@ export function columnTypeParser(): (text: string) => ColumnTypeResult {
   };
 }
 
-function buildWithArgs(kind: ColumnTypeKind, values: ReadonlyArray<number>, whole: InnerRange): ColumnTypeResult {
+/** PostgreSQL's limits: numeric precision up to 1000, and a scale from 0 (vault takes no negative scale) up to the precision; varchar and char up to 10485760. */
+const MAX_PRECISION = 1000;
+const MAX_LENGTH = 10485760;
+
+/** `texts`: the arguments as written, so a message quotes a huge one as it is, not as 1e+20. */
+function buildWithArgs(kind: ColumnTypeKind, values: ReadonlyArray<number>, texts: ReadonlyArray<string>, whole: InnerRange): ColumnTypeResult {
   const [first, second] = values;
+  const [firstText, secondText] = texts.map(excerpt);
   if (kind === 'decimal') {
-    if (first === undefined || first < 1 || first > 1000) return fail('VLT217', `decimal precision must be between 1 and 1000, not ${first}`, whole);
-    if (second !== undefined && second > first) return fail('VLT217', `decimal scale ${second} is larger than its precision ${first}`, whole);
+    if (first === undefined || first < 1 || first > MAX_PRECISION) return fail('VLT217', `${argumentRange(kind, 0, undefined)!}, not ${firstText}`, whole);
+    if (second !== undefined && second > first) return fail('VLT217', `decimal scale ${secondText} is larger than its precision ${first}`, whole);
+    if (second !== undefined && secondText!.startsWith('-')) return fail('VLT217', `${argumentRange(kind, 1, first)!}, not ${secondText}`, whole);
     return { ok: true, type: second === undefined ? { kind, precision: first } : { kind, precision: first, scale: second } };
   }
   if (kind === 'varchar' || kind === 'char') {
-    if (first === undefined || first < 1 || first > 10485760) return fail('VLT217', `${kind} length must be between 1 and 10485760, not ${first}`, whole);
+    if (first === undefined || first < 1 || first > MAX_LENGTH) return fail('VLT217', `${argumentRange(kind, 0, undefined)!}, not ${firstText}`, whole);
     return { ok: true, type: { kind, length: first } };
   }
   return fail('VLT217', `type '${kind}' takes no arguments`, whole);
