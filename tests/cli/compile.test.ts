@@ -208,6 +208,18 @@ describe('vault compile', () => {
     expect(runVault(['compile', 'specs/ews.yaml', '--target', 'cobol']).code).toBe(2);
     expect(runVault(['compile', 'specs/ews.yaml', '--stage', 'gold']).code).toBe(2);
   });
+
+  it('--validate-db before the spec takes it as its URL: the message says so and how to write it (exit 2)', () => {
+    const swallowed = runVault(['compile', '--validate-db', 'specs/ews.yaml']);
+    expect(swallowed.code).toBe(2);
+    expect(swallowed.stderr).toBe(
+      "vault: vault compile needs a spec file, or --model and --source-tables: --validate-db took 'specs/ews.yaml' as its database URL; put the spec first (vault compile specs/ews.yaml --validate-db) or write --validate-db=URL\n",
+    );
+    // A URL is a URL: only the spec is missing.
+    const url = runVault(['compile', '--validate-db', 'postgres://app@127.0.0.1:1/test']);
+    expect(url.code).toBe(2);
+    expect(url.stderr).toBe('vault: vault compile needs a spec file, or --model and --source-tables\n');
+  });
 });
 
 describe('vault compile with a framework profile', () => {

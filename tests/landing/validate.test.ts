@@ -317,4 +317,12 @@ describe('vault validate: connection failures are one line without the password'
     oneLine(r, /^vault: no embedded database for model ews in \.vault\/ews\/pgdata \(vault seed creates one\); pass --db URL to validate a server$/);
     expect(existsSync(join(f.dir, '.vault'))).toBe(false);
   });
+
+  it('compile --validate-db without a URL and without an embedded database: names its own option, compile has no --db', async () => {
+    const r = await f.vault(['compile', 'spec.yaml', '--validate-db', '--out', 'out']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('vault: no embedded database for model ews in .vault/ews/pgdata (vault seed creates one); pass --validate-db=URL to validate a server\n');
+    expect(r.stderr).not.toContain('--db URL');
+    expect(existsSync(join(f.dir, '.vault'))).toBe(false);
+  });
 });

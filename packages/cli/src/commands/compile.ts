@@ -10,6 +10,7 @@ import { writeOutput, writeSummary } from '../write-output.js';
 import { RenderCache } from '../render-cache.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
+import { redactUrl } from '../db/url.js';
 
 export interface CompileOptions {
   readonly out?: string;
@@ -32,7 +33,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
     if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
     parsed = loadSpecFile(specPath);
   } else {
-    if (opts.sourceTables === undefined) throw new UsageError('vault compile needs a spec file, or --model and --source-tables');
+    if (opts.sourceTables === undefined) throw new UsageError(withoutSpec(opts.validateDb));
     if (opts.model === undefined) throw new UsageError('--source-tables needs --model NAME');
     parsed = loadCompact(opts.sourceTables, opts.model, opts.businessContext);
   }
@@ -114,6 +115,18 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   return EXIT.ok;
 }
 
+/**
+ * The usage mistake of a compile without a spec. `--validate-db [url]` takes the next word as its
+ * URL, so `vault compile --validate-db spec.yaml` swallows the spec: say so when that word is no
+ * database URL.
+ */
+function withoutSpec(validateDb: string | true | undefined): string {
+  const plain = 'vault compile needs a spec file, or --model and --source-tables';
+  if (typeof validateDb !== 'string' || /^postgres(ql)?:\/\//i.test(validateDb)) return plain;
+  const taken = redactUrl(validateDb);
+  return `${plain}: --validate-db took '${taken}' as its database URL; put the spec first (vault compile ${taken} --validate-db) or write --validate-db=URL`;
+}
+
 /** `source_validation` of the result object when `--validate-db` ran. */
 export interface SourceValidationResult {
   readonly status: 'passed' | 'failed';
@@ -129,7 +142,13 @@ export interface SourceValidationResult {
 /** `--validate-db`: the checks of `vault validate`; `status: 'failed'` stops the compile. */
 async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<{ result: SourceValidationResult; diagnostics: ReadonlyArray<Diagnostic> }> {
   const { validateSource } = await import('./validate.js');
-  const r = await validateSource(spec, model, source, { ...(url !== true ? { db: url } : {}), profile: false, sample: DEFAULT_SAMPLE_ROWS, timeoutMs: DEFAULT_TIMEOUT_MS }, o);
+  const r = await validateSource(
+    spec,
+    model,
+    source,
+    { ...(url !== true ? { db: url } : {}), profile: false, sample: DEFAULT_SAMPLE_ROWS, timeoutMs: DEFAULT_TIMEOUT_MS, serverOption: '--validate-db=URL' },
+    o,
+  );
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const result: SourceValidationResult = {
     status: r.connectionError !== undefined || errors > 0 ? 'failed' : 'passed',

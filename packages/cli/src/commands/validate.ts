@@ -1,6 +1,6 @@
 import { analyseTables, byCodeUnit, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
-import { DatabaseError, damagedMessage, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl, type Database } from '../db/index.js';
+import { DatabaseError, damagedMessage, DB_OPTION, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl, type Database } from '../db/index.js';
 import { openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from '../db/spark/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';
@@ -35,7 +35,17 @@ export interface SourceValidation {
  * Connects (a server with `--db`, else the model's embedded database, which must exist) and runs
  * every check. Never throws for what the user can act on.
  */
-export async function validateSource(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+export async function validateSource(
+  spec: Spec,
+  model: VaultModel,
+  source: SpecSource,
+  opts: Omit<ValidateCommandOptions, 'json'> & {
+    /** How the command names a server, in messages: `--db URL` (vault validate), `--validate-db=URL` (vault compile). */
+    readonly serverOption?: string;
+  },
+  o: Output,
+): Promise<SourceValidation> {
+  const serverOption = opts.serverOption ?? DB_OPTION;
   const schema = model.schemas.landing;
   if (opts.engine === 'spark') return validateSpark(spec, model, source, opts, o);
   // Printed (and in --json) even when the connection fails: never the URL as given.
@@ -44,13 +54,13 @@ export async function validateSource(spec: Spec, model: VaultModel, source: Spec
   if (embedded !== undefined && embedded.kind !== 'ready') {
     const connectionError =
       embedded.kind === 'damaged'
-        ? damagedMessage(embeddedDataDir(model.name), embedded.problem)
-        : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass --db URL to validate a server`;
+        ? damagedMessage(embeddedDataDir(model.name), embedded.problem, serverOption)
+        : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass ${serverOption} to validate a server`;
     return { database, schema, diagnostics: [], resolved: new Map(), connectionError };
   }
   let db;
   try {
-    db = await openDatabase({ model: model.name, note: (l) => o.err(l), ...(opts.db !== undefined ? { url: opts.db } : {}) });
+    db = await openDatabase({ model: model.name, note: (l) => o.err(l), serverOption, ...(opts.db !== undefined ? { url: opts.db } : {}) });
   } catch (e) {
     if (e instanceof DatabaseError) return { database, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
     throw e;

@@ -125,14 +125,19 @@ export function inspectEmbedded(dir: string): EmbeddedState {
   return { kind: 'ready' };
 }
 
-/** The one-line refusal for a damaged folder, with what the user can do. */
-export function damagedMessage(dir: string, problem: string): string {
-  return `the embedded database ${dir} ${problem}; vault never deletes or replaces it: move it away to start again from nothing (or restore a backup), or pass --db URL to use a server`;
+/** The one-line refusal for a damaged folder, with what the user can do (`serverOption`: how the command names a server, e.g. `--db URL`). */
+export function damagedMessage(dir: string, problem: string, serverOption = DB_OPTION): string {
+  return `the embedded database ${dir} ${problem}; vault never deletes or replaces it: move it away to start again from nothing (or restore a backup), or pass ${serverOption} to use a server`;
 }
+
+/** How most commands name a server; `compile` names it `--validate-db=URL`. */
+export const DB_OPTION = '--db URL';
 
 export interface EmbeddedOptions {
   /** Told once, when the data directory does not exist yet and is created. */
   readonly onCreate?: (dir: string) => void;
+  /** How the command names a server, in messages (default `--db URL`). */
+  readonly serverOption?: string;
 }
 
 export async function openEmbedded(dir: string, options: EmbeddedOptions = {}): Promise<Database> {
@@ -140,9 +145,9 @@ export async function openEmbedded(dir: string, options: EmbeddedOptions = {}): 
   const release = takeDirectoryLock(`${dir}.lock`, dir);
   try {
     const state = inspectEmbedded(dir);
-    if (state.kind === 'damaged') throw new DatabaseError(damagedMessage(dir, state.problem));
+    if (state.kind === 'damaged') throw new DatabaseError(damagedMessage(dir, state.problem, options.serverOption));
     if (state.kind !== 'ready') await create(dir, state.kind, options);
-    const db = await start(dir, (why) => damagedMessage(dir, `does not start (${why}): a file in it is damaged`));
+    const db = await start(dir, (why) => damagedMessage(dir, `does not start (${why}): a file in it is damaged`, options.serverOption));
     const top = wrap(db);
     return {
       location: dir,

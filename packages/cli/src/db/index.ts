@@ -1,5 +1,5 @@
 export { DatabaseError, isServerError, sqlErrorLine, type Database, type QueryResult, type Queryable, type ServerError, type SqlParam } from './database.js';
-export { damagedMessage, embeddedDataDir, EMBEDDED_PG_MAJOR, inspectEmbedded, openEmbedded, type EmbeddedState } from './embedded.js';
+export { damagedMessage, DB_OPTION, embeddedDataDir, EMBEDDED_PG_MAJOR, inspectEmbedded, openEmbedded, type EmbeddedState } from './embedded.js';
 export { lockSchemas, SCHEMA_LOCK_CLASS, TRY_LOCK_SCHEMA, type SchemaLock } from './lock.js';
 export { openDatabase, type OpenOptions } from './open.js';
 export { openServer } from './server.js';

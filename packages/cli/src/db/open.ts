@@ -2,7 +2,7 @@
  * Which database a command uses: the server named by `--db`, else the embedded one of the model.
  */
 import type { Database } from './database.js';
-import { embeddedDataDir, openEmbedded } from './embedded.js';
+import { DB_OPTION, embeddedDataDir, openEmbedded } from './embedded.js';
 import { openServer } from './server.js';
 
 export interface OpenOptions {
@@ -11,6 +11,8 @@ export interface OpenOptions {
   readonly model: string;
   /** Informational lines (standard error). */
   readonly note: (line: string) => void;
+  /** How the command names a server, in messages (default `--db URL`; compile's is `--validate-db=URL`). */
+  readonly serverOption?: string;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -18,7 +20,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     options.url !== undefined
       ? await openServer(options.url)
       : await openEmbedded(embeddedDataDir(options.model), {
-          onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass --db URL to use a server)`),
+          onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass ${options.serverOption ?? DB_OPTION} to use a server)`),
+          ...(options.serverOption !== undefined ? { serverOption: options.serverOption } : {}),
         });
   // Timestamps print and parse the same wherever vault runs: --load-ts without a zone is UTC.
   await db.query("SET TIME ZONE 'UTC'");
