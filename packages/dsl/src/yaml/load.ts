@@ -27,12 +27,24 @@ export function parseSpecYaml(text: string, file: string): ParsedSpec {
   );
 }
 
+/**
+ * An empty name where the spec has a key is a YAML null key (`null:`, `~:`) unless the key is
+ * quoted (`"":`): say so, since `null` reads as a name to the one who wrote it.
+ */
+function nullKeyNote(d: Diagnostic, at: PathDiagnostic, text: string): Diagnostic {
+  if (at.target !== 'key' || at.path.at(-1) !== '') return d;
+  const line = text.split('\n', d.span.start.line)[d.span.start.line - 1] ?? '';
+  const first = line[d.span.start.col - 1];
+  if (first === '"' || first === "'") return d;
+  return { ...d, message: `${d.message}; the key is YAML null (null, ~ or no key at all): quote it, as 'null', if it is meant as a name` };
+}
+
 function parseChecked(text: string, file: string): ParsedSpec {
   const parsed = parseYamlMapping(text, file, 'the spec', 'version, model and tables');
   if (parsed.data === undefined) return { spec: undefined, diagnostics: parsed.diagnostics, source: parsed.source };
   const shape = validateSpecShape(parsed.data);
   const pathDiagnostics: PathDiagnostic[] = shape.spec === undefined ? shape.diagnostics : validateSpec(shape.spec);
-  const diagnostics = resolveDiagnostics(parsed.source, pathDiagnostics);
+  const diagnostics = resolveDiagnostics(parsed.source, pathDiagnostics).map((d, i) => nullKeyNote(d, pathDiagnostics[i]!, text));
   const ok = shape.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
   return { spec: ok ? shape.spec : undefined, diagnostics, source: parsed.source };
 }

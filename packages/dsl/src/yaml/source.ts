@@ -67,11 +67,21 @@ function pairsOf(map: YAMLMap, index: PairIndex): Map<string, Pair> {
     pairs = new Map();
     for (const p of map.items) {
       // The first of duplicate keys, as a linear search would find it.
-      if (isPair(p) && isScalar(p.key) && !pairs.has(String(p.key.value))) pairs.set(String(p.key.value), p);
+      const key = isPair(p) ? keyName(p.key) : undefined;
+      if (key !== undefined && !pairs.has(key)) pairs.set(key, p);
     }
     index.set(map, pairs);
   }
   return pairs;
+}
+
+/**
+ * A key as the spec's data names it: a null key (`null:`, `~:`, or none before the colon) is `""`
+ * there, as the yaml package converts it, not `"null"`.
+ */
+function keyName(key: unknown): string | undefined {
+  if (key === null || (isScalar(key) && key.value === null)) return '';
+  return isScalar(key) ? String(key.value) : undefined;
 }
 
 function child(node: unknown, segment: string | number, index: PairIndex): { node: unknown; pair?: Pair } | undefined {
