@@ -76,9 +76,9 @@ export async function profileKey(db: Database, t: ReadTarget, key: ReadonlyArray
   try {
     return await withTimeout(db, timeoutMs, async (q) => {
       const counts = (await q(`SELECT count(*) AS n, count(*) FILTER (WHERE ${keyNull}) AS nulls FROM ${from}`)).rows[0] as { n: string | number; nulls: string | number } | undefined;
-      const dups = // Ordered by the output names: Spark refuses an aggregate in ORDER BY beside a window.
-      (await q(`SELECT ${keyText} AS k, count(*) AS n, count(*) OVER () AS keys FROM ${from} WHERE NOT (${anyNull}) GROUP BY ${cols.join(', ')} HAVING count(*) > 1 ORDER BY n DESC, k LIMIT 3`))
-        .rows as Array<{ k: string; n: string | number; keys: string | number }>;
+      // Ordered by the output names: Spark refuses an aggregate in ORDER BY beside a window.
+      const sql = `SELECT ${keyText} AS k, count(*) AS n, count(*) OVER () AS keys FROM ${from} WHERE NOT (${anyNull}) GROUP BY ${cols.join(', ')} HAVING count(*) > 1 ORDER BY n DESC, k LIMIT 3`;
+      const dups = (await q(sql)).rows as Array<{ k: string; n: string | number; keys: string | number }>;
       return {
         sampled: Number(counts?.n ?? 0),
         nullKeys: Number(counts?.nulls ?? 0),
