@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { openSpark } from '../../packages/cli/src/db/spark/index.js';
 import type { Database } from '../../packages/cli/src/db/database.js';
-import type { SparkEndpoint } from './server.js';
+import { requiredSparkServer, type SparkEndpoint } from './server.js';
 
 /** A value to write: text, a number (written as its digits), a bigint, a boolean, or NULL. */
 export type SparkValue = string | number | bigint | boolean | null;
@@ -13,6 +13,12 @@ export type SparkValue = string | number | bigint | boolean | null;
 /** Opens a session on `endpoint`, without credentials (the test server has no authentication). */
 export function openSparkClient(endpoint: SparkEndpoint): Promise<Database> {
   return openSpark(endpoint.url, {});
+}
+
+/** The run's Spark server and a session on it, for a suite that runs only where Spark does. */
+export async function sparkSession(): Promise<{ readonly endpoint: SparkEndpoint; readonly db: Database }> {
+  const endpoint = await requiredSparkServer();
+  return { endpoint, db: await openSparkClient(endpoint) };
 }
 
 /** A schema name no other call in this run returns: `<tag>_<random>`. */

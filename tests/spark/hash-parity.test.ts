@@ -22,7 +22,7 @@ import { hashExpression, hashText } from '../../packages/emitters/src/sql/hashin
 import type { Database } from '../../packages/cli/src/db/database.js';
 import { openTestDatabase, type TestDatabase } from '../sql/database.js';
 import { openSparkClient, queryText, uniqueSchema } from './client.js';
-import { sparkServer, sparkSkipReason } from './server.js';
+import { requiredSparkServer, sparkSkipReason } from './server.js';
 import { edgeValues, pgValueSql, sparkValueSql, valueArb, type Value } from './values.js';
 import { docFloatTexts } from '../sql/reference-hash.js';
 
@@ -107,8 +107,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('hashing parity: Spark gives th
   let run = 0;
 
   beforeAll(async () => {
-    const server = await sparkServer();
-    if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
+    const server = await requiredSparkServer();
     [pg, spark] = await Promise.all([openTestDatabase(), openSparkClient(server)]);
     pgTable = `${pg.prefix}_hash.parity`;
     // Sessions far from UTC (and another DateStyle): no canonical text may depend on them.

@@ -22,7 +22,7 @@ import type { Database } from '../../packages/cli/src/db/database.js';
 import { generatedSpecArb } from '../arbitraries/spec.js';
 import { dropSchemas, inSchemas, openTestDatabase, type TestDatabase } from '../sql/database.js';
 import { ident, insertRows, openSparkClient, queryText, uniqueSchema } from './client.js';
-import { sparkServer, sparkSkipReason } from './server.js';
+import { requiredSparkServer, sparkSkipReason } from './server.js';
 
 /** Spark runs a statement in 0.2-2 s, more on a busy machine: a model's loads take minutes. */
 const SLOW = 1_800_000;
@@ -43,8 +43,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('load parity: Spark loads the v
   let spark: Database;
 
   beforeAll(async () => {
-    const server = await sparkServer();
-    if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
+    const server = await requiredSparkServer();
     [pg, spark] = await Promise.all([openTestDatabase(), openSparkClient(server)]);
     await pg.query("SET TIME ZONE 'UTC'");
     await spark.query("SET TIME ZONE 'UTC'");

@@ -18,8 +18,8 @@ import type { Database } from '../../packages/cli/src/db/database.js';
 import { ROOT } from '../helpers/run-vault.js';
 import { insertedCounts } from '../run/workspace.js';
 import { problemLines, sparkVault } from './cli.js';
-import { columnTypes, ident, insertRows, openSparkClient, queryText } from './client.js';
-import { sparkServer, sparkSkipReason, type SparkEndpoint } from './server.js';
+import { columnTypes, ident, insertRows, queryText, sparkSession } from './client.js';
+import { sparkSkipReason, type SparkEndpoint } from './server.js';
 
 const T1 = '2024-05-01T00:00:00Z';
 const T2 = '2024-05-02T00:00:00Z';
@@ -50,10 +50,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark', () 
   const count = async (table: string): Promise<number> => Number((await queryText(db, `SELECT CAST(count(*) AS STRING) AS n FROM ${table}`))[0]?.n);
 
   beforeAll(async () => {
-    const server = await sparkServer();
-    if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
-    endpoint = server;
-    db = await openSparkClient(endpoint);
+    ({ endpoint, db } = await sparkSession());
   }, 300_000);
   afterAll(async () => {
     for (const schema of Object.values(ws.model.schemas)) await db?.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`).catch(() => undefined);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../packages/cli/src/db/database.js';
-import { ident, insertRows, openSparkClient, queryText, uniqueSchema } from './client.js';
+import { ident, insertRows, queryText, sparkSession, uniqueSchema } from './client.js';
 import { sparkServer, sparkSkipReason, type SparkEndpoint } from './server.js';
 
 describe.skipIf(sparkSkipReason() !== undefined)('the Spark Thrift server of the test run', () => {
@@ -13,10 +13,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('the Spark Thrift server of the
   let db: Database;
   const schema = uniqueSchema('vt_smoke');
   beforeAll(async () => {
-    const server = await sparkServer();
-    if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
-    endpoint = server;
-    db = await openSparkClient(endpoint);
+    ({ endpoint, db } = await sparkSession());
   }, 300_000);
   afterAll(async () => {
     await db?.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`).catch(() => undefined);

@@ -136,6 +136,13 @@ export function sparkServer(): Promise<SparkEndpoint | { readonly skip: string }
   return endpoint;
 }
 
+/** `sparkServer()` in a suite that runs only where Spark does (`describe.skipIf(sparkSkipReason() !== undefined)`): a skip there is an error. */
+export async function requiredSparkServer(): Promise<SparkEndpoint> {
+  const server = await sparkServer();
+  if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
+  return server;
+}
+
 /** Why the HTTPS server cannot run here (see `sparkSkipReason`; it also needs `javac` and `keytool`), or undefined. */
 export function sparkHttpsSkipReason(): string | undefined {
   const skip = sparkSkipReason();

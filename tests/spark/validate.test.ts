@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../packages/cli/src/db/database.js';
 import { problemLines, sparkVault } from './cli.js';
-import { ident, openSparkClient, uniqueSchema } from './client.js';
-import { sparkServer, sparkSkipReason, type SparkEndpoint } from './server.js';
+import { ident, sparkSession, uniqueSchema } from './client.js';
+import { sparkSkipReason, type SparkEndpoint } from './server.js';
 
 /** The spec: `Customer` (capitals, as a spec may name it) and `orders`, in landing schema `schema`. */
 const specText = (schema: string): string => `version: 1
@@ -63,10 +63,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault validate --engine spark'
   const landing = (table: string): string => `${ident(schema)}.${ident(table)}`;
 
   beforeAll(async () => {
-    const server = await sparkServer();
-    if ('skip' in server) throw new Error(`Spark was to run: ${server.skip}`);
-    endpoint = server;
-    db = await openSparkClient(endpoint);
+    ({ endpoint, db } = await sparkSession());
   }, 300_000);
   afterAll(async () => {
     await db?.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`).catch(() => undefined);
