@@ -56,38 +56,42 @@ export async function validateSource(
       embedded.kind === 'damaged'
         ? damagedMessage(embeddedDataDir(model.name), embedded.problem, serverOption)
         : `no embedded database for model ${model.name} in ${embeddedDataDir(model.name)} (vault seed creates one); pass ${serverOption} to validate a server`;
-    return { database, schema, diagnostics: [], resolved: new Map(), connectionError };
+    return notConnected(database, schema, connectionError);
   }
-  let db;
-  try {
-    db = await openDatabase({ model: model.name, note: (l) => o.err(l), serverOption, ...(opts.db !== undefined ? { url: opts.db } : {}) });
-  } catch (e) {
-    if (e instanceof DatabaseError) return { database, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
-    throw e;
-  }
-  return validateOn(db, spec, model, source, opts, o);
+  const open = () => openDatabase({ model: model.name, note: (l) => o.err(l), serverOption, ...(opts.db !== undefined ? { url: opts.db } : {}) });
+  return validateOn(database, open, spec, model, source, opts, o);
 }
 
 /**
  * `validateSource` on Spark: the endpoint of `--db` or `VAULT_SPARK_URL` (credentials from the
  * environment, as `vault run --engine spark` takes them). Only reads: no schema is locked.
  */
-async function validateSpark(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+function validateSpark(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
   const url = sparkEndpoint(opts.db);
-  const database = sparkLocation(parseSparkUrl(url));
-  let db;
-  try {
-    db = await openSpark(url, process.env, { note: (l) => o.err(l) });
-  } catch (e) {
-    if (e instanceof DatabaseError) return { database, schema: model.schemas.landing, diagnostics: [], resolved: new Map(), connectionError: e.message };
-    throw e;
-  }
-  return validateOn(db, spec, model, source, opts, o);
+  return validateOn(sparkLocation(parseSparkUrl(url)), () => openSpark(url, process.env, { note: (l) => o.err(l) }), spec, model, source, opts, o);
 }
 
-/** Every check on an open database, which it closes. */
-async function validateOn(db: Database, spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
+/** A validation that could not reach the database (`database`, printable): the one line saying why. */
+const notConnected = (database: string, schema: string, connectionError: string): SourceValidation => ({ database, schema, diagnostics: [], resolved: new Map(), connectionError });
+
+/** Opens the database (`database` names it before it is open) and runs every check on it; closes it. */
+async function validateOn(
+  database: string,
+  open: () => Promise<Database>,
+  spec: Spec,
+  model: VaultModel,
+  source: SpecSource,
+  opts: Omit<ValidateCommandOptions, 'json'>,
+  o: Output,
+): Promise<SourceValidation> {
   const schema = model.schemas.landing;
+  let db: Database;
+  try {
+    db = await open();
+  } catch (e) {
+    if (e instanceof DatabaseError) return notConnected(database, schema, e.message);
+    throw e;
+  }
   try {
     const validation = await validateLanding(db, specFacts(spec, model), {
       timeoutMs: opts.timeoutMs,
@@ -98,7 +102,7 @@ async function validateOn(db: Database, spec: Spec, model: VaultModel, source: S
     const diagnostics = [...resolved.values()].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col || byCodeUnit(a.code, b.code));
     return { database: db.location, schema: validation.catalog.schema, validation, diagnostics, resolved };
   } catch (e) {
-    if (e instanceof DatabaseError) return { database: db.location, schema, diagnostics: [], resolved: new Map(), connectionError: e.message };
+    if (e instanceof DatabaseError) return notConnected(db.location, schema, e.message);
     throw e;
   } finally {
     await db.close();

@@ -228,7 +228,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
     (v.columns ?? o.columns.map((c) => c.name)).forEach((c, i) => {
       if (v.columns !== undefined && repeated(v.columns, i, [...base, 'columns', i], 'column', `reporting view '${name}' would have two '${c}' columns; remove the second`)) return;
       const hit = o.columns.find((x) => x.name === c);
-      const why = sensitive(from.name).get(c);
+      const why = hit === undefined ? sensitive(from.name).get(c) : undefined;
       if (hit) columns.push(hit);
       else if (why !== undefined) diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' ${why}`));
       else {

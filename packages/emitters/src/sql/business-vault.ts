@@ -12,7 +12,7 @@
  * A business satellite's history view (business-history.ts) shares its reads and its derived
  * attributes with the current view here.
  */
-import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type ColumnType, type Filter } from '@vault/core';
+import { METADATA_COLUMNS, type BusinessHub, type BusinessLink, type BusinessLinkSatellite, type BusinessSatellite, type Column, type Filter } from '@vault/core';
 import { byName, linkKeyColumns } from '@vault/core/internal';
 import { DELTA_ORDER_COLUMN } from '../columns.js';
 import { need, type SqlContext } from './context.js';
@@ -144,7 +144,7 @@ export function writeBusinessSatellite(
   w.block(() => {
     if (sat.derived.length === 0) return base(w);
     w.line('SELECT');
-    w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(derivedValue(ctx, renderExpr(d.expr, scope), d.type), d.name))]));
+    w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(ruleResult(renderExpr(d.expr, scope), d.type, ctx.dialect), d.name))]));
     w.line('FROM (');
     w.block(() => base(w));
     w.line(`) AS ${quoteIdent('b')}`);
@@ -244,9 +244,4 @@ function currentKeys(ctx: SqlContext, e: BusinessHub | BusinessLink | BusinessSa
 /** A filter as a condition; `renderExpr` parenthesises everything but atoms, so it fits after AND / OR. */
 export function filterSql(ctx: SqlContext, filter: Filter, columns: ReadonlyArray<ScopeColumn>): string {
   return renderExpr(filter.expr, new ExprScope(ctx.dialect, columns));
-}
-
-/** A derived attribute's value as its column type; a rule's unconstrained decimal keeps its own scale (`Dialect.exactNumber`). */
-function derivedValue(ctx: SqlContext, sql: string, type: ColumnType): string {
-  return type.kind === 'decimal' && type.precision === undefined ? ctx.dialect.exactNumber(sql) : ruleResult(sql, type, ctx.dialect);
 }

@@ -52,9 +52,11 @@ export class ExprScope {
 
 /**
  * A rule's value as a column of `type` (the type its result family gives, rule-check.ts): a time
- * becomes an instant again, read as UTC (`ExprScope`).
+ * becomes an instant again, read as UTC (`ExprScope`); a decimal without precision keeps its own
+ * scale (`Dialect.exactNumber`).
  */
 export function ruleResult(sql: string, type: ColumnType, dialect: Dialect): string {
+  if (type.kind === 'decimal' && type.precision === undefined) return dialect.exactNumber(sql);
   if (type.kind !== 'timestamptz') return `CAST(${sql} AS ${dialect.columnType(type)})`;
   return dialect.dates.utcInstant(`CAST(${sql} AS ${dialect.columnType({ kind: 'timestamp' })})`);
 }
