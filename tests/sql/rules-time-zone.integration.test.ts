@@ -2,7 +2,8 @@
  * Business rules over times read the same in every session time zone (docs/sql.md, "Business
  * rules in SQL"): a business satellite is a view, evaluated in the zone of whoever reads it, and
  * its derived values and hashdiff must not depend on it (docs/hashing.md). Rules that truncate,
- * extract from, compare and subtract a timestamptz, a timestamp and a date, read in UTC and in
+ * extract from, compare and subtract a timestamptz, a timestamp and a date, or read text as an
+ * instant (UTC when it has no zone), read in UTC and in
  * three other zones, give the same rows; and the values are those of the times in UTC.
  *
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
@@ -20,7 +21,7 @@ const SPEC: Spec = {
   tables: {
     orders: {
       business_key: ['order_id'],
-      columns: { order_id: { type: 'int', nullable: false }, ordered_on: 'date', ts: 'timestamptz', lts: 'timestamp' },
+      columns: { order_id: { type: 'int', nullable: false }, ordered_on: 'date', ts: 'timestamptz', lts: 'timestamp', stamp: 'text' },
     },
   },
   business_vault: {
@@ -40,6 +41,9 @@ const SPEC: Spec = {
           ts_date: 'CAST(ts AS date)',
           ts_text: "'at ' || CAST(ts AS text)",
           lts_instant: 'CAST(lts AS timestamptz)',
+          // Text: with a zone, its instant; in ISO form without one, read as UTC.
+          stamp_instant: 'CAST(stamp AS timestamptz)',
+          fixed_instant: "CAST('2024-01-01 10:00' AS timestamptz)",
         },
       },
     },
@@ -47,7 +51,23 @@ const SPEC: Spec = {
 };
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
-const COLUMNS = ['week_of_order', 'day_of_ts', 'hour_of_lts', 'since_order', 'ts_after_lts', 'after_order_day', 'latest', 'either', 'ts_year', 'ts_day', 'ts_date', 'ts_text', 'lts_instant'];
+const COLUMNS = [
+  'week_of_order',
+  'day_of_ts',
+  'hour_of_lts',
+  'since_order',
+  'ts_after_lts',
+  'after_order_day',
+  'latest',
+  'either',
+  'ts_year',
+  'ts_day',
+  'ts_date',
+  'ts_text',
+  'lts_instant',
+  'stamp_instant',
+  'fixed_instant',
+];
 
 describe('business rules over times', () => {
   it('give the same values and hashdiffs in every session time zone: those of the times in UTC', async () => {
@@ -56,14 +76,14 @@ describe('business rules over times', () => {
       // Late in the UTC day and year: a zone east of UTC is already in the next day (and year).
       const batch = {
         orders: [
-          { order_id: 1, ordered_on: '2024-03-15', ts: '2024-03-15T23:30:00Z', lts: '2024-03-15 10:20:00' },
-          { order_id: 2, ordered_on: '2024-12-31', ts: '2024-12-31T23:30:00Z', lts: '2024-12-31 23:45:00' },
+          { order_id: 1, ordered_on: '2024-03-15', ts: '2024-03-15T23:30:00Z', lts: '2024-03-15 10:20:00', stamp: '2024-03-15 10:20:00' },
+          { order_id: 2, ordered_on: '2024-12-31', ts: '2024-12-31T23:30:00Z', lts: '2024-12-31 23:45:00', stamp: '2024-12-31T23:45:00+02:00' },
         ],
       };
       await db.deliver(model, batch, '2024-06-01T00:00:00Z');
       const table = sqlManifestBlock(model.byKind.business_satellite[0]!, model).table.split('.').map(quoteIdent).join('.');
       // Every value as text, the instants in UTC whatever the session's zone, so the zones' rows can be compared.
-      const instants = new Set(['week_of_order', 'day_of_ts', 'hour_of_lts', 'latest', 'either', 'lts_instant']);
+      const instants = new Set(['week_of_order', 'day_of_ts', 'hour_of_lts', 'latest', 'either', 'lts_instant', 'stamp_instant', 'fixed_instant']);
       const text = (c: string): string => (instants.has(c) ? `to_char(${quoteIdent(c)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')` : `CAST(${quoteIdent(c)} AS text)`);
       const read = async (zone: string): Promise<Array<Record<string, string | null>>> => {
         await db.query(`SET TIME ZONE '${zone}'`);
@@ -91,8 +111,10 @@ describe('business rules over times', () => {
         ts_date: '2024-03-15',
         ts_text: 'at 2024-03-15 23:30:00',
         lts_instant: '2024-03-15 10:20',
+        stamp_instant: '2024-03-15 10:20',
+        fixed_instant: '2024-01-01 10:00',
       });
-      expect(utc[1]).toMatchObject({ ts_year: '2024', ts_day: '31', ts_date: '2024-12-31', day_of_ts: '2024-12-31 00:00' });
+      expect(utc[1]).toMatchObject({ ts_year: '2024', ts_day: '31', ts_date: '2024-12-31', day_of_ts: '2024-12-31 00:00', stamp_instant: '2024-12-31 21:45' });
     } finally {
       await db.query("SET TIME ZONE 'UTC'");
       await dropSchemas(db, model);

@@ -104,12 +104,12 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
         ];
         return parts.join(' ');
       })
-      // A cast to timestamptz stays a time without zone (as every time in a rule): text is read as an instant first.
+      // A cast to timestamptz stays a time without zone (as every time in a rule): text is read as an instant first, as UTC without a zone.
       .with({ kind: 'cast' }, (c) =>
         c.type.kind !== 'timestamptz'
           ? `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`
           : scope.typeOf(c.operand) === 'text'
-            ? d.dates.utcClock(`CAST(${r(c.operand)} AS ${d.columnType(c.type)})`)
+            ? d.dates.textClock(r(c.operand))
             : `CAST(${r(c.operand)} AS ${d.columnType({ kind: 'timestamp' })})`,
       )
       .with({ kind: 'call' }, (c) =>

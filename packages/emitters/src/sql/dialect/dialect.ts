@@ -102,6 +102,13 @@ export interface EvolvedTable {
 }
 
 /** A database engine's SQL. Hooks are properties (not methods) so builders may destructure them. */
+/**
+ * A date or date and time in ISO form without a zone (`2024-03-15`, `2024-03-15 10:20`,
+ * `2024-03-15T10:20:00.5`), as a regular expression both engines read alike (no backslash: Spark's
+ * string literals would take it as an escape): the text `textClock` reads as UTC.
+ */
+export const ZONELESS_ISO_TEXT = '^ *[0-9]+-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}(:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)?)?)? *$';
+
 /** The calendar arithmetic of snapshot control (docs/sql.md, "Snapshot control"); arguments are SQL expressions of type date. */
 export interface DateArithmetic {
   /** A date literal, `YYYY-MM-DD`. */
@@ -124,6 +131,12 @@ export interface DateArithmetic {
    * depend on the time zone of the session that reads a view.
    */
   readonly utcClock: (instant: string) => string;
+  /**
+   * Text read as an instant, as its wall-clock time in UTC (what `utcClock` gives): text with a
+   * zone (an offset, `Z`, a zone name) names its instant; ISO text without one
+   * (`ZONELESS_ISO_TEXT`) is read as UTC, as `--load-ts` is, never in the session's zone.
+   */
+  readonly textClock: (text: string) => string;
   /** A window frame over rows ordered by one timestamp with time zone: the rows of the partition strictly before the current row's time. */
   readonly earlierFrame: string;
 }

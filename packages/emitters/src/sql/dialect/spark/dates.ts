@@ -4,7 +4,7 @@
  * counts since the epoch (`timestamp_seconds`, `unix_date`), never through the session's time
  * zone, so a snapshot's cut-off is the same instant whatever the session says.
  */
-import type { DateArithmetic } from '../dialect.js';
+import { ZONELESS_ISO_TEXT, type DateArithmetic } from '../dialect.js';
 import { utcWallClock } from './hashing.js';
 import { quoteLiteral } from './quote.js';
 
@@ -31,7 +31,9 @@ export const dates: DateArithmetic = {
   // Microseconds from the epoch's wall clock, both without zone: the instant they name in UTC.
   utcInstant: (timestamp) => `timestamp_micros(timestampdiff(MICROSECOND, TIMESTAMP_NTZ'1970-01-01 00:00:00', ${timestamp}))`,
   // The instant's microseconds from the epoch, added to the epoch's wall clock (a cast to TIMESTAMP_NTZ would use the session's zone).
-  utcClock: (instant) => `timestampadd(MICROSECOND, unix_micros(${instant}), TIMESTAMP_NTZ'1970-01-01 00:00:00')`,
+  utcClock: utcWallClock,
+  // Text cast to TIMESTAMP reads a zone-less time in the session's zone; cast to TIMESTAMP_NTZ it is the wall clock.
+  textClock: (text) => `CASE WHEN ${text} RLIKE ${quoteLiteral(ZONELESS_ISO_TEXT)} THEN CAST(${text} AS TIMESTAMP_NTZ) ELSE ${utcWallClock(`CAST(${text} AS TIMESTAMP)`)} END`,
   // Timestamps count microseconds: a row strictly before T is one at or before T less one microsecond.
   earlierFrame: 'RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
 };
