@@ -1,7 +1,9 @@
 /**
  * A spec that grows after the vault exists: setup adds the raw vault columns the spec added
  * (keeping every stored row), the loads pick them up, and views whose columns changed are
- * replaced only when asked (--replace-views), with a message that says so otherwise.
+ * replaced only when asked (--replace-views), with a message that says so otherwise. A column
+ * the spec widens is widened in place, its stored rows and hashdiffs kept; one it narrows or
+ * converts stops setup, naming the column and both types, and nothing changes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,15 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
   let ws: Workspace;
   let before = 0;
   const sat = (): string => table(ws.model, 'rawVault', 'sat_early_warning_signal');
+  const satTypes = (): Promise<Record<string, string>> =>
+    ws.session(async (q) =>
+      Object.fromEntries(
+        (await q(`SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = CAST($1 AS regclass) AND attnum > 0 AND NOT attisdropped`, [sat()])).map((r) => [
+          String(r['attname']),
+          String(r['t']),
+        ]),
+      ),
+    );
   const satColumns = (): Promise<string[]> =>
     ws.session(async (q) =>
       (await q(`SELECT attname FROM pg_attribute WHERE attrelid = CAST($1 AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [sat()])).map((r) => String(r['attname'])),
@@ -72,5 +83,73 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
     });
     // Once replaced, a plain run goes through again.
     expect(ws.vault(['run', ws.spec, '--load-ts', '2024-07-04']).code).toBe(0);
+  });
+
+  it('a column the spec widens is widened in place: stored rows keep their hashdiffs, longer values load', async () => {
+    const narrow = { signal_type: 'character varying(40)', days_past_due: 'integer', overdraft_utilisation_ratio: 'numeric(9,4)' };
+    expect(await satTypes()).toMatchObject(narrow);
+    setSpec('signal_type: varchar(40)', 'signal_type: varchar(80)');
+    setSpec('days_past_due: int', 'days_past_due: bigint');
+    setSpec('overdraft_utilisation_ratio: decimal(9,4)', 'overdraft_utilisation_ratio: decimal(12,4)');
+    const rows = await ws.session((q) => count(q, `SELECT count(*) FROM ${sat()}`));
+    // The business satellite's view reads the columns: PostgreSQL retypes none a view reads.
+    const stopped = ws.vault(['run', ws.spec, '--load-ts', '2024-07-05']);
+    expect(stopped.code).toBe(1);
+    // Whichever of the three the block reaches first whose column a view reads.
+    const pairs = [
+      '"signal_type" of "[^"]+"\\."sat_early_warning_signal" from character varying\\(40\\) to character varying\\(80\\)',
+      '"days_past_due" of "[^"]+"\\."sat_early_warning_signal" from integer to bigint',
+      '"overdraft_utilisation_ratio" of "[^"]+"\\."sat_early_warning_signal" from numeric\\(9,4\\) to numeric\\(12,4\\)',
+    ];
+    expect(stopped.stderr).toMatch(new RegExp(`setup failed, nothing was created: ERROR 2BP01: the spec widens column (${pairs.join('|')}), and a view reads it: .*--replace-views`));
+    expect(stopped.stderr).not.toMatch(/\n\s+at /);
+    expect(await satTypes()).toMatchObject(narrow);
+
+    const widened = ws.vault(['run', ws.spec, '--load-ts', '2024-07-05', '--replace-views']);
+    expect(widened.code, widened.stderr).toBe(0);
+    expect(await satTypes()).toMatchObject({ signal_type: 'character varying(80)', days_past_due: 'bigint', overdraft_utilisation_ratio: 'numeric(12,4)' });
+    // Same values, same canonical text: no key has a new state.
+    expect(insertedCounts(widened.stdout).get('satellite early_warning_signal') ?? 0).toBe(0);
+    expect(await ws.session((q) => count(q, `SELECT count(*) FROM ${sat()}`))).toBe(rows);
+
+    // A value only the wider column holds now loads (one landing row changed: one new state).
+    const landing = table(ws.model, 'landing', 'early_warning_signal');
+    const long = 'X'.repeat(60);
+    await ws.session(async (q) => {
+      await q(`ALTER TABLE ${landing} ALTER COLUMN signal_type TYPE varchar(80), ALTER COLUMN days_past_due TYPE bigint`);
+      await q(`UPDATE ${landing} SET signal_type = '${long}', days_past_due = 3000000000 WHERE ctid = (SELECT ctid FROM ${landing} ORDER BY early_warning_signal_id, updated_at DESC LIMIT 1)`);
+    });
+    const loaded = ws.vault(['run', ws.spec, '--load-ts', '2024-07-06']);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    await ws.session(async (q) => {
+      expect(await count(q, `SELECT count(*) FROM ${sat()} WHERE signal_type = '${long}' AND days_past_due = 3000000000`)).toBe(1);
+    });
+  });
+
+  it('a column the spec narrows or converts stops setup, naming the column and both types; nothing changes', async () => {
+    const types = await satTypes();
+    for (const [from, to, stored, spelled] of [
+      ['signal_type: varchar(80)', 'signal_type: varchar(20)', 'character varying\\(80\\)', 'character varying\\(20\\)'],
+      ['overdraft_utilisation_ratio: decimal(12,4)', 'overdraft_utilisation_ratio: text', 'numeric\\(12,4\\)', 'text'],
+      ['overdraft_utilisation_ratio: decimal(12,4)', 'overdraft_utilisation_ratio: decimal(12,2)', 'numeric\\(12,4\\)', 'numeric\\(12,2\\)'],
+    ] as const) {
+      setSpec(from, to);
+      const r = ws.vault(['run', ws.spec, '--load-ts', '2024-07-07', '--replace-views']);
+      expect(r.code, r.stdout).toBe(1);
+      const column = to.split(':')[0]!;
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `setup failed, nothing was created: ERROR 42804: column "${column}" of "[^"]+"\\."sat_early_warning_signal" is ${stored}; the spec makes it ${spelled}\\. vault widens a stored column .* but never narrows or converts one`,
+        ),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await satTypes()).toEqual(types);
+      setSpec(to, from);
+    }
+    // The views --replace-views dropped in the failed setups are there: setup rolled back whole.
+    const view = table(ws.model, 'businessVault', 'bsat_early_warning_signal');
+    await ws.session(async (q) => {
+      expect(await count(q, `SELECT count(*) FROM ${view}`)).toBeGreaterThan(0);
+    });
   });
 });

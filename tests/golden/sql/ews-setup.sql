@@ -233,80 +233,121 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_input_busi
 
 DO $vault_evolve$
 BEGIN
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('business_partner_hk', 'business_partner_id', 'load_ts', 'record_source')) < 4 THEN
-    ALTER TABLE "raw_vault"."hub_business_partner"
-      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_customer_account_monitoring_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('customer_account_monitoring_batch_manifest_hk', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 4 THEN
-    ALTER TABLE "raw_vault"."hub_customer_account_monitoring_batch_manifest"
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_hk', 'early_warning_signal_id', 'load_ts', 'record_source')) < 4 THEN
-    ALTER TABLE "raw_vault"."hub_early_warning_signal"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."hub_early_warning_signal_input"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_hk', 'early_warning_signal_input_id', 'load_ts', 'record_source')) < 4 THEN
-    ALTER TABLE "raw_vault"."hub_early_warning_signal_input"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_business_partner_hk', 'early_warning_signal_hk', 'business_partner_hk', 'early_warning_signal_id', 'business_partner_id', 'load_ts', 'record_source')) < 7 THEN
-    ALTER TABLE "raw_vault"."lnk_early_warning_signal_business_partner"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_id" integer,
-      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_batch_manifest_hk', 'early_warning_signal_input_hk', 'customer_account_monitoring_batch_manifest_hk', 'early_warning_signal_input_id', 'customer_account_monitoring_batch_manifest_id', 'load_ts', 'record_source')) < 7 THEN
-    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_batch_manifest"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_batch_manifest_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
-      ADD COLUMN IF NOT EXISTS "customer_account_monitoring_batch_manifest_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."lnk_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_business_partner_hk', 'early_warning_signal_input_hk', 'business_partner_hk', 'early_warning_signal_input_id', 'business_partner_id', 'load_ts', 'record_source')) < 7 THEN
-    ALTER TABLE "raw_vault"."lnk_early_warning_signal_input_business_partner"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_id" integer,
-      ADD COLUMN IF NOT EXISTS "business_partner_id" integer,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'analyst_comment', 'days_past_due', 'overdraft_utilisation_ratio', 'severity_level', 'signal_date', 'signal_type', 'six_month_window_behavioural_score_average', 'two_month_window_behavioural_score_average')) < 13 THEN
-    ALTER TABLE "raw_vault"."sat_early_warning_signal"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text,
-      ADD COLUMN IF NOT EXISTS "hashdiff" char(32),
-      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz,
-      ADD COLUMN IF NOT EXISTS "analyst_comment" text,
-      ADD COLUMN IF NOT EXISTS "days_past_due" integer,
-      ADD COLUMN IF NOT EXISTS "overdraft_utilisation_ratio" numeric(9,4),
-      ADD COLUMN IF NOT EXISTS "severity_level" smallint,
-      ADD COLUMN IF NOT EXISTS "signal_date" date,
-      ADD COLUMN IF NOT EXISTS "signal_type" varchar(40),
-      ADD COLUMN IF NOT EXISTS "six_month_window_behavioural_score_average" numeric(18,6),
-      ADD COLUMN IF NOT EXISTS "two_month_window_behavioural_score_average" numeric(18,6);
-  END IF;
+  DECLARE
+    c record;
+  BEGIN
+    FOR c IN
+      SELECT v.t, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,
+        a.atttypid = ANY (CAST(v.widens AS regtype[])) AND (v.below IS NULL OR (a.atttypmod >= 4 AND CASE WHEN v.scale IS NULL THEN (a.atttypmod - 4) < CAST(v.below AS integer) ELSE ((a.atttypmod - 4) >> 16) < CAST(v.below AS integer) AND ((a.atttypmod - 4) & 65535) = CAST(v.scale AS integer) END)) AS widens
+      FROM (VALUES
+        (1, '"raw_vault"."hub_business_partner"', 'business_partner_hk', '"business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (2, '"raw_vault"."hub_business_partner"', 'business_partner_id', '"business_partner_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (3, '"raw_vault"."hub_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (4, '"raw_vault"."hub_business_partner"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (5, '"raw_vault"."hub_customer_account_monitoring_batch_manifest"', 'customer_account_monitoring_batch_manifest_hk', '"customer_account_monitoring_batch_manifest_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (6, '"raw_vault"."hub_customer_account_monitoring_batch_manifest"', 'customer_account_monitoring_batch_manifest_id', '"customer_account_monitoring_batch_manifest_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (7, '"raw_vault"."hub_customer_account_monitoring_batch_manifest"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (8, '"raw_vault"."hub_customer_account_monitoring_batch_manifest"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (9, '"raw_vault"."hub_early_warning_signal"', 'early_warning_signal_hk', '"early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (10, '"raw_vault"."hub_early_warning_signal"', 'early_warning_signal_id', '"early_warning_signal_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (11, '"raw_vault"."hub_early_warning_signal"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (12, '"raw_vault"."hub_early_warning_signal"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (13, '"raw_vault"."hub_early_warning_signal_input"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (14, '"raw_vault"."hub_early_warning_signal_input"', 'early_warning_signal_input_id', '"early_warning_signal_input_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (15, '"raw_vault"."hub_early_warning_signal_input"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (16, '"raw_vault"."hub_early_warning_signal_input"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (17, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'early_warning_signal_business_partner_hk', '"early_warning_signal_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (18, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'early_warning_signal_hk', '"early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (19, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'business_partner_hk', '"business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (20, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'early_warning_signal_id', '"early_warning_signal_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (21, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'business_partner_id', '"business_partner_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (22, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (23, '"raw_vault"."lnk_early_warning_signal_business_partner"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (24, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'early_warning_signal_input_batch_manifest_hk', '"early_warning_signal_input_batch_manifest_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (25, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (26, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'customer_account_monitoring_batch_manifest_hk', '"customer_account_monitoring_batch_manifest_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (27, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'early_warning_signal_input_id', '"early_warning_signal_input_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (28, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'customer_account_monitoring_batch_manifest_id', '"customer_account_monitoring_batch_manifest_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (29, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (30, '"raw_vault"."lnk_early_warning_signal_input_batch_manifest"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (31, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'early_warning_signal_input_business_partner_hk', '"early_warning_signal_input_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (32, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (33, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'business_partner_hk', '"business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (34, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'early_warning_signal_input_id', '"early_warning_signal_input_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (35, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'business_partner_id', '"business_partner_id"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (36, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (37, '"raw_vault"."lnk_early_warning_signal_input_business_partner"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (38, '"raw_vault"."sat_early_warning_signal"', 'early_warning_signal_hk', '"early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (39, '"raw_vault"."sat_early_warning_signal"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (40, '"raw_vault"."sat_early_warning_signal"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (41, '"raw_vault"."sat_early_warning_signal"', 'hashdiff', '"hashdiff"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (42, '"raw_vault"."sat_early_warning_signal"', 'delta_order', '"delta_order"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (43, '"raw_vault"."sat_early_warning_signal"', 'analyst_comment', '"analyst_comment"', 'text', 'text', '{varchar}', NULL, NULL),
+        (44, '"raw_vault"."sat_early_warning_signal"', 'days_past_due', '"days_past_due"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (45, '"raw_vault"."sat_early_warning_signal"', 'overdraft_utilisation_ratio', '"overdraft_utilisation_ratio"', 'numeric(9,4)', 'numeric(9,4)', '{numeric}', 9, 4),
+        (46, '"raw_vault"."sat_early_warning_signal"', 'severity_level', '"severity_level"', 'smallint', 'smallint', '{}', NULL, NULL),
+        (47, '"raw_vault"."sat_early_warning_signal"', 'signal_date', '"signal_date"', 'date', 'date', '{}', NULL, NULL),
+        (48, '"raw_vault"."sat_early_warning_signal"', 'signal_type', '"signal_type"', 'varchar(40)', 'character varying(40)', '{varchar}', 40, NULL),
+        (49, '"raw_vault"."sat_early_warning_signal"', 'six_month_window_behavioural_score_average', '"six_month_window_behavioural_score_average"', 'numeric(18,6)', 'numeric(18,6)', '{numeric}', 18, 6),
+        (50, '"raw_vault"."sat_early_warning_signal"', 'two_month_window_behavioural_score_average', '"two_month_window_behavioural_score_average"', 'numeric(18,6)', 'numeric(18,6)', '{numeric}', 18, 6),
+        (51, '"raw_vault"."sat_early_warning_signal_input"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (52, '"raw_vault"."sat_early_warning_signal_input"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (53, '"raw_vault"."sat_early_warning_signal_input"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (54, '"raw_vault"."sat_early_warning_signal_input"', 'hashdiff', '"hashdiff"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (55, '"raw_vault"."sat_early_warning_signal_input"', 'delta_order', '"delta_order"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (56, '"raw_vault"."sat_early_warning_signal_input"', 'balance_amount', '"balance_amount"', 'numeric(18,2)', 'numeric(18,2)', '{numeric}', 18, 2),
+        (57, '"raw_vault"."sat_early_warning_signal_input"', 'input_source_system', '"input_source_system"', 'varchar(30)', 'character varying(30)', '{varchar}', 30, NULL),
+        (58, '"raw_vault"."sat_early_warning_signal_input"', 'limit_amount', '"limit_amount"', 'numeric(18,2)', 'numeric(18,2)', '{numeric}', 18, 2),
+        (59, '"raw_vault"."sat_early_warning_signal_input"', 'missed_payment_count', '"missed_payment_count"', 'integer', 'integer', '{smallint}', NULL, NULL),
+        (60, '"raw_vault"."eff_early_warning_signal_business_partner"', 'early_warning_signal_business_partner_hk', '"early_warning_signal_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (61, '"raw_vault"."eff_early_warning_signal_business_partner"', 'early_warning_signal_hk', '"early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (62, '"raw_vault"."eff_early_warning_signal_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (63, '"raw_vault"."eff_early_warning_signal_business_partner"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (64, '"raw_vault"."eff_early_warning_signal_business_partner"', 'delta_order', '"delta_order"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (65, '"raw_vault"."eff_early_warning_signal_input_batch_manifest"', 'early_warning_signal_input_batch_manifest_hk', '"early_warning_signal_input_batch_manifest_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (66, '"raw_vault"."eff_early_warning_signal_input_batch_manifest"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (67, '"raw_vault"."eff_early_warning_signal_input_batch_manifest"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (68, '"raw_vault"."eff_early_warning_signal_input_batch_manifest"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (69, '"raw_vault"."eff_early_warning_signal_input_batch_manifest"', 'delta_order', '"delta_order"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (70, '"raw_vault"."eff_early_warning_signal_input_business_partner"', 'early_warning_signal_input_business_partner_hk', '"early_warning_signal_input_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (71, '"raw_vault"."eff_early_warning_signal_input_business_partner"', 'early_warning_signal_input_hk', '"early_warning_signal_input_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (72, '"raw_vault"."eff_early_warning_signal_input_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (73, '"raw_vault"."eff_early_warning_signal_input_business_partner"', 'record_source', '"record_source"', 'text', 'text', '{varchar}', NULL, NULL),
+        (74, '"raw_vault"."eff_early_warning_signal_input_business_partner"', 'delta_order', '"delta_order"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (75, '"business_vault"."snapshot_control_ews"', 'snapshot_date', '"snapshot_date"', 'date', 'date', '{}', NULL, NULL),
+        (76, '"business_vault"."snapshot_control_ews"', 'is_week_end', '"is_week_end"', 'boolean', 'boolean', '{}', NULL, NULL),
+        (77, '"business_vault"."snapshot_control_ews"', 'is_month_end', '"is_month_end"', 'boolean', 'boolean', '{}', NULL, NULL),
+        (78, '"business_vault"."snapshot_control_ews"', 'is_quarter_end', '"is_quarter_end"', 'boolean', 'boolean', '{}', NULL, NULL),
+        (79, '"business_vault"."snapshot_control_ews"', 'is_year_end', '"is_year_end"', 'boolean', 'boolean', '{}', NULL, NULL),
+        (80, '"business_vault"."snapshot_control_ews"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (81, '"business_vault"."pit_early_warning_signal"', 'snapshot_date', '"snapshot_date"', 'date', 'date', '{}', NULL, NULL),
+        (82, '"business_vault"."pit_early_warning_signal"', 'early_warning_signal_hk', '"early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (83, '"business_vault"."pit_early_warning_signal"', 'sat_early_warning_signal_hk', '"sat_early_warning_signal_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (84, '"business_vault"."pit_early_warning_signal"', 'sat_early_warning_signal_load_ts', '"sat_early_warning_signal_load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (85, '"business_vault"."pit_early_warning_signal"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (86, '"business_vault"."pit_early_warning_signal_business_partner"', 'snapshot_date', '"snapshot_date"', 'date', 'date', '{}', NULL, NULL),
+        (87, '"business_vault"."pit_early_warning_signal_business_partner"', 'early_warning_signal_business_partner_hk', '"early_warning_signal_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (88, '"business_vault"."pit_early_warning_signal_business_partner"', 'eff_early_warning_signal_business_partner_hk', '"eff_early_warning_signal_business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
+        (89, '"business_vault"."pit_early_warning_signal_business_partner"', 'eff_early_warning_signal_business_partner_load_ts', '"eff_early_warning_signal_business_partner_load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL),
+        (90, '"business_vault"."pit_early_warning_signal_business_partner"', 'load_ts', '"load_ts"', 'timestamptz', 'timestamp with time zone', '{}', NULL, NULL)
+      ) AS v(n, t, c, qc, type, spelled, widens, below, scale)
+      LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST(v.t AS regclass) AND a.attname = v.c AND NOT a.attisdropped
+      WHERE a.attname IS NULL OR format_type(a.atttypid, a.atttypmod) <> v.spelled
+      ORDER BY v.n
+    LOOP
+      IF c.stored IS NULL THEN
+        EXECUTE 'ALTER TABLE ' || c.t || ' ADD COLUMN IF NOT EXISTS ' || c.qc || ' ' || c.type;
+      ELSIF c.widens THEN
+        BEGIN
+          EXECUTE 'ALTER TABLE ' || c.t || ' ALTER COLUMN ' || c.qc || ' TYPE ' || c.type;
+        EXCEPTION WHEN feature_not_supported THEN
+          RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = 'the spec widens column ' || c.qc || ' of ' || c.t || ' from ' || c.stored || ' to ' || c.spelled || ', and a view reads it: drop the views that read it first (vault run --replace-views drops the model''s views before setup), then run setup again';
+        END;
+      ELSE
+        RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch', MESSAGE = 'column ' || c.qc || ' of ' || c.t || ' is ' || c.stored || '; the spec makes it ' || c.spelled || '. vault widens a stored column (a longer varchar, text for a varchar, a larger integer, more digits of a numeric of the same scale) but never narrows or converts one: its stored rows and hash values would change. Keep the stored type in the spec, give the new type to a column of a new name, or load a new raw vault';
+      END IF;
+    END LOOP;
+  END;
   IF NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
       SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_hk', 'delta_order', 'hashdiff']) WITH ORDINALITY AS u(name, n)
@@ -314,18 +355,6 @@ BEGIN
     ), ' ')
   ) THEN
     ALTER TABLE "raw_vault"."sat_early_warning_signal" ADD UNIQUE ("early_warning_signal_hk", "delta_order", "hashdiff");
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'balance_amount', 'input_source_system', 'limit_amount', 'missed_payment_count')) < 9 THEN
-    ALTER TABLE "raw_vault"."sat_early_warning_signal_input"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text,
-      ADD COLUMN IF NOT EXISTS "hashdiff" char(32),
-      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz,
-      ADD COLUMN IF NOT EXISTS "balance_amount" numeric(18,2),
-      ADD COLUMN IF NOT EXISTS "input_source_system" varchar(30),
-      ADD COLUMN IF NOT EXISTS "limit_amount" numeric(18,2),
-      ADD COLUMN IF NOT EXISTS "missed_payment_count" integer;
   END IF;
   IF NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
@@ -335,14 +364,6 @@ BEGIN
   ) THEN
     ALTER TABLE "raw_vault"."sat_early_warning_signal_input" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "hashdiff");
   END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_business_partner_hk', 'early_warning_signal_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
-    ALTER TABLE "raw_vault"."eff_early_warning_signal_business_partner"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text,
-      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
-  END IF;
   IF NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
       SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_hk', 'delta_order', 'early_warning_signal_business_partner_hk']) WITH ORDINALITY AS u(name, n)
@@ -350,14 +371,6 @@ BEGIN
     ), ' ')
   ) THEN
     ALTER TABLE "raw_vault"."eff_early_warning_signal_business_partner" ADD UNIQUE ("early_warning_signal_hk", "delta_order", "early_warning_signal_business_partner_hk");
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_batch_manifest_hk', 'early_warning_signal_input_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
-    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_batch_manifest"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_batch_manifest_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text,
-      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
   END IF;
   IF NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
@@ -367,14 +380,6 @@ BEGIN
   ) THEN
     ALTER TABLE "raw_vault"."eff_early_warning_signal_input_batch_manifest" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_batch_manifest_hk");
   END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('early_warning_signal_input_business_partner_hk', 'early_warning_signal_input_hk', 'load_ts', 'record_source', 'delta_order')) < 5 THEN
-    ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner"
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_input_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "record_source" text,
-      ADD COLUMN IF NOT EXISTS "delta_order" timestamptz;
-  END IF;
   IF NOT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(
       SELECT a.attnum FROM unnest(ARRAY['early_warning_signal_input_hk', 'delta_order', 'early_warning_signal_input_business_partner_hk']) WITH ORDINALITY AS u(name, n)
@@ -382,31 +387,6 @@ BEGIN
     ), ' ')
   ) THEN
     ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk");
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."snapshot_control_ews"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'is_week_end', 'is_month_end', 'is_quarter_end', 'is_year_end', 'load_ts')) < 6 THEN
-    ALTER TABLE "business_vault"."snapshot_control_ews"
-      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
-      ADD COLUMN IF NOT EXISTS "is_week_end" boolean,
-      ADD COLUMN IF NOT EXISTS "is_month_end" boolean,
-      ADD COLUMN IF NOT EXISTS "is_quarter_end" boolean,
-      ADD COLUMN IF NOT EXISTS "is_year_end" boolean,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'early_warning_signal_hk', 'sat_early_warning_signal_hk', 'sat_early_warning_signal_load_ts', 'load_ts')) < 5 THEN
-    ALTER TABLE "business_vault"."pit_early_warning_signal"
-      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "sat_early_warning_signal_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "sat_early_warning_signal_load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
-  END IF;
-  IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname IN ('snapshot_date', 'early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_load_ts', 'load_ts')) < 5 THEN
-    ALTER TABLE "business_vault"."pit_early_warning_signal_business_partner"
-      ADD COLUMN IF NOT EXISTS "snapshot_date" date,
-      ADD COLUMN IF NOT EXISTS "early_warning_signal_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "eff_early_warning_signal_business_partner_hk" char(32),
-      ADD COLUMN IF NOT EXISTS "eff_early_warning_signal_business_partner_load_ts" timestamptz,
-      ADD COLUMN IF NOT EXISTS "load_ts" timestamptz;
   END IF;
 END
 $vault_evolve$;

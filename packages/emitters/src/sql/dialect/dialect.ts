@@ -94,14 +94,14 @@ export interface LatestValue {
   readonly where: string;
 }
 
-/** A raw vault table to bring up to date with the spec (columns added, a unique key added). */
+/** A raw vault table to bring up to date with the spec (columns added or widened, a unique key added). */
 export interface EvolvedTable {
   readonly table: SqlTable;
-  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string }>;
+  /** Every column the spec gives the table: its name, the dialect's type text and the type it is. */
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string; readonly columnType: ColumnType }>;
   readonly uniqueKey: ReadonlyArray<string> | undefined;
 }
 
-/** A database engine's SQL. Hooks are properties (not methods) so builders may destructure them. */
 /**
  * A date or date and time in ISO form without a zone (`2024-03-15`, `2024-03-15 10:20`,
  * `2024-03-15T10:20:00.5`), as a regular expression both engines read alike (no backslash: Spark's
@@ -141,6 +141,7 @@ export interface DateArithmetic {
   readonly earlierFrame: string;
 }
 
+/** A database engine's SQL. Hooks are properties (not methods) so builders may destructure them. */
 export interface Dialect {
   /** The engine, as messages name it: `PostgreSQL`. */
   readonly name: string;

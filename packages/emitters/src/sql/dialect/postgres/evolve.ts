@@ -1,11 +1,92 @@
 /**
  * Bringing raw vault tables created by an earlier version of the spec up to date, in
- * PostgreSQL: one `DO` block that reads the catalog and alters a table only when something is
- * missing, so a setup with nothing to add takes no lock stronger than a catalog read.
+ * PostgreSQL: one `DO` block that reads the catalog once for every column of every table and
+ * alters a table only when a column is missing or of another type, so a setup with nothing to
+ * change takes no lock stronger than a catalog read.
+ *
+ * A column whose stored type differs from the spec's is widened when every stored value keeps
+ * its value and its canonical text (docs/hashing.md), so no hashdiff changes and no key gets a
+ * new row for it: a longer `varchar`, `text` for a `varchar`, a larger integer, more digits of a
+ * `numeric` of the same scale. Any other difference (narrower, another type, another scale)
+ * stops setup with a message naming the column and both types: converting stored history would
+ * change its rows and hash values. A view reading a column that must be widened also stops it
+ * (PostgreSQL cannot retype a column a view reads): `vault run --replace-views` drops the model's
+ * views before setup.
  */
+import type { ColumnType, ColumnTypeKind } from '@vault/core/internal';
 import type { EvolvedTable } from '../dialect.js';
 import { statement, type Statement } from '../../sql-writer.js';
+import type { CodeWriter } from '../../../writer.js';
 import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
+
+type Of<K extends ColumnTypeKind> = Extract<ColumnType, { kind: K }>;
+
+/** How `format_type` (the catalog) spells each type, so a stored column's type compares as text. */
+const CATALOG_SPELLING = {
+  smallint: () => 'smallint',
+  int: () => 'integer',
+  bigint: () => 'bigint',
+  decimal: (t: Of<'decimal'>) => (t.precision === undefined ? 'numeric' : `numeric(${t.precision},${t.scale ?? 0})`),
+  real: () => 'real',
+  double: () => 'double precision',
+  text: () => 'text',
+  varchar: (t: Of<'varchar'>) => (t.length === undefined ? 'character varying' : `character varying(${t.length})`),
+  char: (t: Of<'char'>) => `character(${t.length ?? 1})`,
+  boolean: () => 'boolean',
+  date: () => 'date',
+  time: () => 'time without time zone',
+  timestamp: () => 'timestamp without time zone',
+  timestamptz: () => 'timestamp with time zone',
+  interval: () => 'interval',
+  uuid: () => 'uuid',
+  json: () => 'json',
+  jsonb: () => 'jsonb',
+  bytea: () => 'bytea',
+} as const satisfies { [K in ColumnTypeKind]: (t: Of<K>) => string };
+
+/** @example catalogSpelling({ kind: 'varchar', length: 40 }) // 'character varying(40)' */
+export function catalogSpelling(t: ColumnType): string {
+  return (CATALOG_SPELLING[t.kind] as (t: ColumnType) => string)(t);
+}
+
+/**
+ * The stored types that widen to `t` keeping every value and its canonical text, as data the
+ * block tests: `from`, the types (a regtype array literal); `below`, the typmod's limit (a
+ * varchar's length, a numeric's precision: the stored one must be smaller; none: any); `scale`, a
+ * numeric's scale, which must be the same. A typmod is the declared length + 4; a numeric's is
+ * (precision << 16 | scale) + 4.
+ */
+interface Widening {
+  readonly from: ReadonlyArray<string>;
+  readonly below?: number;
+  readonly scale?: number;
+}
+
+const NONE: Widening = { from: [] };
+
+const WIDENS_FROM = {
+  smallint: () => NONE,
+  int: () => ({ from: ['smallint'] }),
+  bigint: () => ({ from: ['smallint', 'integer'] }),
+  decimal: (t: Of<'decimal'>) => (t.precision === undefined ? NONE : { from: ['numeric'], below: t.precision, scale: t.scale ?? 0 }),
+  real: () => NONE,
+  double: () => NONE,
+  text: () => ({ from: ['varchar'] }),
+  varchar: (t: Of<'varchar'>) => (t.length === undefined ? { from: ['varchar', 'text'] } : { from: ['varchar'], below: t.length }),
+  char: () => NONE,
+  boolean: () => NONE,
+  date: () => NONE,
+  time: () => NONE,
+  timestamp: () => NONE,
+  timestamptz: () => NONE,
+  interval: () => NONE,
+  uuid: () => NONE,
+  json: () => NONE,
+  jsonb: () => NONE,
+  bytea: () => NONE,
+} as const satisfies { [K in ColumnTypeKind]: (t: Of<K>) => Widening };
+
+const widensFrom = (t: ColumnType): Widening => (WIDENS_FROM[t.kind] as (t: ColumnType) => Widening)(t);
 
 /** A dollar-quote tag that does not occur in `body` (a schema name may hold anything). */
 function dollarTag(body: string): string {
@@ -26,35 +107,105 @@ export function proceduralBlock(body: string): Statement {
   });
 }
 
+/** `NULL` or the number, as SQL. */
+const orNull = (n: number | undefined): string => (n === undefined ? 'NULL' : String(n));
+
+const WIDENS_HINT =
+  'vault widens a stored column (a longer varchar, text for a varchar, a larger integer, more digits of a numeric of the same scale) but never narrows or converts one: its stored rows and hash values would change. Keep the stored type in the spec, give the new type to a column of a new name, or load a new raw vault';
+
+/**
+ * Every column of every table, in one catalog read: those missing or of another type than the
+ * spec's, in the spec's order, each added, widened or stopping setup.
+ */
+function evolveColumns(w: CodeWriter, tables: ReadonlyArray<EvolvedTable>): void {
+  const rows = tables.flatMap((e) =>
+    e.columns.map((c) => {
+      const widening = widensFrom(c.columnType);
+      return [
+        quoteLiteral(tableIdent(e.table)),
+        quoteLiteral(c.name),
+        quoteLiteral(quoteIdent(c.name)),
+        quoteLiteral(c.type),
+        quoteLiteral(catalogSpelling(c.columnType)),
+        quoteLiteral(`{${widening.from.join(',')}}`),
+        orNull(widening.below),
+        orNull(widening.scale),
+      ];
+    }),
+  );
+  const typmod = '(a.atttypmod - 4)';
+  w.line('DECLARE');
+  w.block(() => w.line('c record;'));
+  w.line('BEGIN');
+  w.block(() => {
+    w.line('FOR c IN');
+    w.block(() => {
+      w.line(`SELECT v.t, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,`);
+      w.block(() =>
+        w.line(
+          `a.atttypid = ANY (CAST(v.widens AS regtype[])) AND (v.below IS NULL OR (a.atttypmod >= 4 AND CASE WHEN v.scale IS NULL THEN ${typmod} < CAST(v.below AS integer) ELSE (${typmod} >> 16) < CAST(v.below AS integer) AND (${typmod} & 65535) = CAST(v.scale AS integer) END)) AS widens`,
+        ),
+      );
+      w.line('FROM (VALUES');
+      w.block(() => rows.forEach((r, i) => w.line(`(${[String(i + 1), ...r].join(', ')})${i < rows.length - 1 ? ',' : ''}`)));
+      w.line(') AS v(n, t, c, qc, type, spelled, widens, below, scale)');
+      w.line('LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST(v.t AS regclass) AND a.attname = v.c AND NOT a.attisdropped');
+      w.line('WHERE a.attname IS NULL OR format_type(a.atttypid, a.atttypmod) <> v.spelled');
+      w.line('ORDER BY v.n');
+    });
+    w.line('LOOP');
+    w.block(() => {
+      w.line('IF c.stored IS NULL THEN');
+      w.block(() => w.line(`EXECUTE 'ALTER TABLE ' || c.t || ' ADD COLUMN IF NOT EXISTS ' || c.qc || ' ' || c.type;`));
+      w.line('ELSIF c.widens THEN');
+      w.block(() => {
+        w.line('BEGIN');
+        w.block(() => w.line(`EXECUTE 'ALTER TABLE ' || c.t || ' ALTER COLUMN ' || c.qc || ' TYPE ' || c.type;`));
+        // 0A000: a view reads the column (PostgreSQL retypes no column a view reads).
+        w.line('EXCEPTION WHEN feature_not_supported THEN');
+        w.block(() =>
+          w.line(
+            `RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = 'the spec widens column ' || c.qc || ' of ' || c.t || ' from ' || c.stored || ' to ' || c.spelled || ${quoteLiteral(
+              ", and a view reads it: drop the views that read it first (vault run --replace-views drops the model's views before setup), then run setup again",
+            )};`,
+          ),
+        );
+        w.line('END;');
+      });
+      w.line('ELSE');
+      w.block(() =>
+        w.line(
+          `RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch', MESSAGE = 'column ' || c.qc || ' of ' || c.t || ' is ' || c.stored || '; the spec makes it ' || c.spelled || ${quoteLiteral(`. ${WIDENS_HINT}`)};`,
+        ),
+      );
+      w.line('END IF;');
+    });
+    w.line('END LOOP;');
+  });
+  w.line('END;');
+}
+
 export function evolveTables(tables: ReadonlyArray<EvolvedTable>): ReadonlyArray<Statement> {
   if (tables.length === 0) return [];
   const body = statement((w) => {
+    evolveColumns(w, tables);
     for (const e of tables) {
+      if (e.uniqueKey === undefined) continue;
       const table = tableIdent(e.table);
       const regclass = `CAST(${quoteLiteral(table)} AS regclass)`;
-      const columns = e.columns;
-      const names = columns.map((c) => quoteLiteral(c.name)).join(', ');
-      w.line(`IF (SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = ${regclass} AND NOT attisdropped AND attname IN (${names})) < ${columns.length} THEN`);
+      const key = e.uniqueKey;
+      w.line('IF NOT EXISTS (');
       w.block(() => {
-        w.line(`ALTER TABLE ${table}`);
-        w.block(() => columns.forEach((c, i) => w.line(`ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.type}${i < columns.length - 1 ? ',' : ';'}`)));
-      });
-      w.line('END IF;');
-      if (e.uniqueKey !== undefined) {
-        const key = e.uniqueKey;
-        w.line('IF NOT EXISTS (');
+        w.line(`SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = ${regclass} AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(`);
         w.block(() => {
-          w.line(`SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = ${regclass} AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(`);
-          w.block(() => {
-            w.line(`SELECT a.attnum FROM unnest(ARRAY[${key.map(quoteLiteral).join(', ')}]) WITH ORDINALITY AS u(name, n)`);
-            w.line(`JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ${regclass} AND a.attname = u.name ORDER BY u.n`);
-          });
-          w.line(`), ' ')`);
+          w.line(`SELECT a.attnum FROM unnest(ARRAY[${key.map(quoteLiteral).join(', ')}]) WITH ORDINALITY AS u(name, n)`);
+          w.line(`JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ${regclass} AND a.attname = u.name ORDER BY u.n`);
         });
-        w.line(') THEN');
-        w.block(() => w.line(`ALTER TABLE ${table} ADD UNIQUE (${key.map(quoteIdent).join(', ')});`));
-        w.line('END IF;');
-      }
+        w.line(`), ' ')`);
+      });
+      w.line(') THEN');
+      w.block(() => w.line(`ALTER TABLE ${table} ADD UNIQUE (${key.map(quoteIdent).join(', ')});`));
+      w.line('END IF;');
     }
   });
   return [proceduralBlock(body)];
