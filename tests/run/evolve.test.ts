@@ -3,7 +3,8 @@
  * (keeping every stored row), the loads pick them up, and views whose columns changed are
  * replaced only when asked (--replace-views), with a message that says so otherwise. A column
  * the spec widens is widened in place, its stored rows and hashdiffs kept; one it narrows or
- * converts stops setup, naming the column and both types, and nothing changes.
+ * converts stops setup, naming the column and both types, and nothing changes. So does a spec
+ * whose hashing differs from the one the vault recorded at its first setup.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,5 +152,32 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
     await ws.session(async (q) => {
       expect(await count(q, `SELECT count(*) FROM ${view}`)).toBeGreaterThan(0);
     });
+  });
+
+  it("a spec whose hashing differs from the vault's stops setup before anything changes: the same keys would get other hash keys", async () => {
+    const hub = table(ws.model, 'rawVault', 'hub_early_warning_signal');
+    const rows = await ws.session((q) => count(q, `SELECT count(*) FROM ${hub}`));
+    for (const [from, to] of [
+      ['case_sensitive_keys: false', 'case_sensitive_keys: true'],
+      ['case_sensitive_hashdiff: true', 'case_sensitive_hashdiff: false'],
+      // Longer keys too: the record is checked before any column's type.
+      ['algorithm: md5', 'algorithm: sha256'],
+    ] as const) {
+      setSpec(from, to);
+      const r = ws.vault(['run', ws.spec, '--load-ts', '2024-07-08']);
+      expect(r.code, r.stdout).toBe(1);
+      const [name, value] = to.split(': ');
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `setup failed, nothing was created: ERROR P0001: the raw vault in schema "[^"]+" holds hash keys and hashdiffs made with hashing \\(algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: \\|\\|, null_token: \\^\\^\\); the spec makes them with \\([^)]*${name}: ${value}[^)]*\\), which would give the same business keys other hash keys`,
+        ),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await ws.session((q) => count(q, `SELECT count(*) FROM ${hub}`))).toBe(rows);
+      setSpec(to, from);
+    }
+    // The vault's own hashing goes through.
+    const again = ws.vault(['run', ws.spec, '--load-ts', '2024-07-08']);
+    expect(again.code, again.stderr).toBe(0);
   });
 });

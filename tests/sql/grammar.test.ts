@@ -300,6 +300,15 @@ describe('validateSql', () => {
     expect(validateSql(ledgerNamed).map(at)).toEqual([['VLT412 tables.vault_loads', "landing table 'vault_loads' and the load ledger of vault run would both be raw_vault.vault_loads"]]);
   });
 
+  it("names a landing table that would be the record of the raw vault's hashing, on every engine", () => {
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
+    const recordNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_hashing' }] };
+    const clash = ['VLT412 tables.vault_hashing', "landing table 'vault_hashing' and the record of the raw vault's hashing would both be raw_vault.vault_hashing"];
+    expect(validateSql(recordNamed).map(at)).toEqual([clash]);
+    expect(validateSql(recordNamed, sparkDialect).map(at)).toEqual([clash]);
+  });
+
   it('names a landing table that would be the record of vault seed, on PostgreSQL (seed fills no other engine)', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };

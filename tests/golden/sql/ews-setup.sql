@@ -11,6 +11,23 @@ CREATE SCHEMA IF NOT EXISTS "business_vault";
 
 CREATE SCHEMA IF NOT EXISTS "access_layer";
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."vault_hashing" (
+  "settings" text NOT NULL,
+  "standard" text NOT NULL
+);
+
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT "settings" FROM "raw_vault"."vault_hashing" WHERE "settings" <> 'algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^') THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT 'the raw vault in schema "raw_vault" holds hash keys and hashdiffs made with hashing (' || "r"."settings" || '); the spec makes them with (algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^), which would give the same business keys other hash keys and the same payloads other hashdiffs. Keep the vault''s hashing in the spec (hashing: in docs/spec.md), or load a new raw vault' FROM (SELECT "settings" FROM "raw_vault"."vault_hashing" WHERE "settings" <> 'algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^') AS r LIMIT 1);
+  END IF;
+END
+$vault$;
+
+INSERT INTO "raw_vault"."vault_hashing" ("settings", "standard")
+SELECT 'algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^', 'vault hashing standard v2'
+WHERE NOT EXISTS (SELECT 1 FROM "raw_vault"."vault_hashing");
+
 CREATE TABLE IF NOT EXISTS "landing"."early_warning_signal" (
   "analyst_comment" text,
   "business_partner_id" integer NOT NULL,
@@ -231,7 +248,7 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_input_busi
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk")
 );
 
-DO $vault_evolve$
+DO $vault$
 BEGIN
   DECLARE
     c record;
@@ -389,7 +406,7 @@ BEGIN
     ALTER TABLE "raw_vault"."eff_early_warning_signal_input_business_partner" ADD UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk");
   END IF;
 END
-$vault_evolve$;
+$vault$;
 
 CREATE INDEX IF NOT EXISTS "hub_early_warning_signal_load_ts" ON "raw_vault"."hub_early_warning_signal" USING brin ("load_ts") WITH (autosummarize = on);
 

@@ -11,6 +11,17 @@ CREATE SCHEMA IF NOT EXISTS `business_vault`;
 
 CREATE SCHEMA IF NOT EXISTS `access_layer`;
 
+CREATE TABLE IF NOT EXISTS `raw_vault`.`vault_hashing` (
+  `settings` STRING NOT NULL,
+  `standard` STRING NOT NULL
+) USING PARQUET;
+
+SELECT raise_error('the raw vault in schema `raw_vault` holds hash keys and hashdiffs made with hashing (' || `r`.`settings` || '); the spec makes them with (algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^), which would give the same business keys other hash keys and the same payloads other hashdiffs. Keep the vault\'s hashing in the spec (hashing: in docs/spec.md), or load a new raw vault') FROM (SELECT `settings` FROM `raw_vault`.`vault_hashing` WHERE `settings` <> 'algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^') AS r;
+
+INSERT INTO `raw_vault`.`vault_hashing` (`settings`, `standard`)
+SELECT 'algorithm: md5, case_sensitive_keys: false, case_sensitive_hashdiff: true, delimiter: ||, null_token: ^^', 'vault hashing standard v2'
+WHERE NOT EXISTS (SELECT 1 FROM `raw_vault`.`vault_hashing`);
+
 CREATE TABLE IF NOT EXISTS `landing`.`early_warning_signal` (
   `analyst_comment` STRING,
   `business_partner_id` INT NOT NULL,

@@ -11,6 +11,7 @@ import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, loadOrderIndexes, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
+import { hashingRecordStatements } from './hashing-record.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
@@ -184,6 +185,8 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 function setup(ctx: SqlContext, ledger: LedgerStatements, changes: ReadonlyArray<SqlLandingChanges>): ReadonlyArray<SqlStatement> {
   return [
     ...schemaStatements(ctx),
+    // Before any other table: a spec whose hashing differs from the vault's stops setup first (on Spark, which has no transactions, before anything is created).
+    ...hashingRecordStatements(ctx),
     ...landingStatements(ctx),
     ...rawVaultTables(ctx),
     ...registerTables(ctx),

@@ -20,6 +20,9 @@ export const LEDGER_TABLE_NAME = 'vault_loads';
 /** `vault seed`'s record of the landing tables it filled, beside the ledger (PostgreSQL only: seed fills no other engine). */
 export const SEED_RECORD_TABLE_NAME = 'vault_seeded_tables';
 
+/** The hashing the raw vault's hash keys were made with, recorded at its first setup (sql/hashing-record.ts). */
+export const HASHING_RECORD_TABLE_NAME = 'vault_hashing';
+
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
 
@@ -31,6 +34,11 @@ export function ledgerTable(d: Dialect, rawVaultSchema: string): SqlTable {
 /** The record of `vault seed`, in the raw vault schema as `d` names it. */
 export function seedRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
   return { schema: d.identifier(rawVaultSchema), name: SEED_RECORD_TABLE_NAME };
+}
+
+/** The record of the raw vault's hashing, in the raw vault schema as `d` names it. */
+export function hashingRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
+  return { schema: d.identifier(rawVaultSchema), name: HASHING_RECORD_TABLE_NAME };
 }
 
 /** Each statement declares the parameters it takes (`SqlStatement.parameters`). */

@@ -30,7 +30,9 @@ export type StatementKind =
   /** Reads what `vault run` checks before the loads (`SqlLoad.filledAfter`). */
   | 'probe'
   /** Finds or records a landing table's changed rows (sql/landing-changes.ts). */
-  | 'changes';
+  | 'changes'
+  /** Creates, checks against or writes the record of the raw vault's hashing (sql/hashing-record.ts). */
+  | 'hashing';
 
 /**
  * The values statements take, by name. `load_ts` is the batch load timestamp (timestamptz, ISO

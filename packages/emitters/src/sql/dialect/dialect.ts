@@ -220,6 +220,11 @@ export interface Dialect {
   readonly insertOnce: (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<string>) => Statement;
   /** Setup statements that add what the spec added since a table was created; none to do nothing. */
   readonly evolveTables: (tables: ReadonlyArray<EvolvedTable>) => ReadonlyArray<Statement>;
+  /**
+   * A statement that fails with the text `message` (an SQL expression over the columns of `rows`,
+   * alias `r`) when the query `rows` gives a row, and does nothing otherwise: a check in setup.
+   */
+  readonly failIfAny: (rows: string, message: string) => Statement;
   /** A procedural block running `body` (statements of the engine's procedural language). */
   readonly proceduralBlock: (body: string) => Statement;
   /** The load ledger's statements, its table `table` (row identity for landing fingerprints). */

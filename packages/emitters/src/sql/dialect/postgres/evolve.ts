@@ -90,7 +90,7 @@ const widensFrom = (t: ColumnType): Widening => (WIDENS_FROM[t.kind] as (t: Colu
 
 /** A dollar-quote tag that does not occur in `body` (a schema name may hold anything). */
 function dollarTag(body: string): string {
-  let tag = '$vault_evolve$';
+  let tag = '$vault$';
   while (body.includes(tag)) tag = `${tag.slice(0, -1)}_$`;
   return tag;
 }

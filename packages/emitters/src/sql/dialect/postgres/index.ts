@@ -114,6 +114,7 @@ export const postgresDialect: Dialect = {
       w.line('ON CONFLICT DO NOTHING');
     }),
   evolveTables,
+  failIfAny: (rows, message) => proceduralBlock(`IF EXISTS (${rows}) THEN\n  RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT ${message} FROM (${rows}) AS r LIMIT 1);\nEND IF;`),
   proceduralBlock,
   ledger: ledgerStatements,
   landingChanges: landingChangeStatements,

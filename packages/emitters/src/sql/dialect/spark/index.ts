@@ -108,6 +108,8 @@ export const sparkDialect: Dialect = {
     }),
   // Parquet tables are not altered by setup: a column added to the spec needs ALTER TABLE ... ADD COLUMNS by hand (docs/spark.md).
   evolveTables: () => [],
+  // raise_error fails the query at the first row.
+  failIfAny: (rows, message) => `SELECT raise_error(${message}) FROM (${rows}) AS r`,
   proceduralBlock: () => {
     throw new Error('vault SQL: Spark SQL has no procedural blocks (capabilities.proceduralBlocks is false)');
   },
