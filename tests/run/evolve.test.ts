@@ -4,7 +4,8 @@
  * replaced only when asked (--replace-views), with a message that says so otherwise. A column
  * the spec widens is widened in place, its stored rows and hashdiffs kept; one it narrows or
  * converts stops setup, naming the column and both types, and nothing changes. So does a spec
- * whose hashing differs from the one the vault recorded at its first setup.
+ * whose hashing differs from the one the vault recorded at its first setup, or whose business key
+ * of a hub is made of other columns.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,6 +179,31 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
     }
     // The vault's own hashing goes through.
     const again = ws.vault(['run', ws.spec, '--load-ts', '2024-07-08']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('a business key made of other columns stops setup before anything changes: its hub and links would hold each key twice', async () => {
+    const hub = table(ws.model, 'rawVault', 'hub_early_warning_signal');
+    const rows = await ws.session((q) => count(q, `SELECT count(*) FROM ${hub}`));
+    const columns = async (): Promise<number> => ws.session((q) => count(q, `SELECT count(*) FROM pg_attribute WHERE attrelid = CAST('${hub}' AS regclass) AND attnum > 0 AND NOT attisdropped`));
+    const before = await columns();
+    // As the workspace's YAML printer spells the flow sequence.
+    const key = /business_key: \[ ?early_warning_signal_id ?\]/.exec(readFileSync(join(ws.dir, ws.spec), 'utf8'))?.[0];
+    expect(key).toBeDefined();
+    const wider = key!.replace('early_warning_signal_id', 'early_warning_signal_id, signal_date');
+    setSpec(key!, wider);
+    const r = ws.vault(['run', ws.spec, '--load-ts', '2024-07-09', '--replace-views']);
+    expect(r.code, r.stdout).toBe(1);
+    // The hub's key, or a link's that holds it: whichever the check meets first.
+    expect(r.stderr).toMatch(
+      /setup failed, nothing was created: ERROR P0001: the hash keys of (hub [^ ]+\.hub_early_warning_signal hash \(early_warning_signal_id\); the spec makes them hash \(early_warning_signal_id, signal_date\)|link [^ ]+ hash \(.*early_warning_signal \(early_warning_signal_id\).*\); the spec makes them hash \(.*early_warning_signal \(early_warning_signal_id, signal_date\).*\)), which would give the same business keys other hash keys/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await ws.session((q) => count(q, `SELECT count(*) FROM ${hub}`))).toBe(rows);
+    // No column was added to the hub for the new key part.
+    expect(await columns()).toBe(before);
+    setSpec(wider, key!);
+    const again = ws.vault(['run', ws.spec, '--load-ts', '2024-07-09']);
     expect(again.code, again.stderr).toBe(0);
   });
 });

@@ -307,6 +307,10 @@ describe('validateSql', () => {
     const clash = ['VLT412 tables.vault_hashing', "landing table 'vault_hashing' and the record of the raw vault's hashing would both be raw_vault.vault_hashing"];
     expect(validateSql(recordNamed).map(at)).toEqual([clash]);
     expect(validateSql(recordNamed, sparkDialect).map(at)).toEqual([clash]);
+    const keysNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_hash_keys' }] };
+    expect(validateSql(keysNamed).map(at)).toEqual([
+      ['VLT412 tables.vault_hash_keys', "landing table 'vault_hash_keys' and the record of what each hash key hashes would both be raw_vault.vault_hash_keys"],
+    ]);
   });
 
   it('names a landing table that would be the record of vault seed, on PostgreSQL (seed fills no other engine)', () => {

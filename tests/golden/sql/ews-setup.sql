@@ -248,6 +248,23 @@ CREATE TABLE IF NOT EXISTS "raw_vault"."seen_eff_early_warning_signal_input_busi
   UNIQUE ("early_warning_signal_input_hk", "delta_order", "early_warning_signal_input_business_partner_hk")
 );
 
+CREATE TABLE IF NOT EXISTS "raw_vault"."vault_hash_keys" (
+  "entity_table" text NOT NULL,
+  "hash_key" text NOT NULL
+);
+
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT "v"."kind", "v"."entity_table", "k"."hash_key" AS "stored", "v"."hash_key" AS "spec" FROM "raw_vault"."vault_hash_keys" AS "k" JOIN (VALUES ('hub', 'raw_vault.hub_business_partner', 'business_partner_id'), ('hub', 'raw_vault.hub_customer_account_monitoring_batch_manifest', 'customer_account_monitoring_batch_manifest_id'), ('hub', 'raw_vault.hub_early_warning_signal', 'early_warning_signal_id'), ('hub', 'raw_vault.hub_early_warning_signal_input', 'early_warning_signal_input_id'), ('link', 'raw_vault.lnk_early_warning_signal_business_partner', 'early_warning_signal (early_warning_signal_id), business_partner (business_partner_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_batch_manifest', 'early_warning_signal_input (early_warning_signal_input_id), customer_account_monitoring_batch_manifest (customer_account_monitoring_batch_manifest_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_business_partner', 'early_warning_signal_input (early_warning_signal_input_id), business_partner (business_partner_id)')) AS "v"("kind", "entity_table", "hash_key") ON "k"."entity_table" = "v"."entity_table" WHERE "k"."hash_key" <> "v"."hash_key") THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT 'the hash keys of ' || "r"."kind" || ' ' || "r"."entity_table" || ' hash (' || "r"."stored" || '); the spec makes them hash (' || "r"."spec" || '), which would give the same business keys other hash keys: the table would hold each twice. Keep the key as it is in the spec, or model the new key as an entity of another name' FROM (SELECT "v"."kind", "v"."entity_table", "k"."hash_key" AS "stored", "v"."hash_key" AS "spec" FROM "raw_vault"."vault_hash_keys" AS "k" JOIN (VALUES ('hub', 'raw_vault.hub_business_partner', 'business_partner_id'), ('hub', 'raw_vault.hub_customer_account_monitoring_batch_manifest', 'customer_account_monitoring_batch_manifest_id'), ('hub', 'raw_vault.hub_early_warning_signal', 'early_warning_signal_id'), ('hub', 'raw_vault.hub_early_warning_signal_input', 'early_warning_signal_input_id'), ('link', 'raw_vault.lnk_early_warning_signal_business_partner', 'early_warning_signal (early_warning_signal_id), business_partner (business_partner_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_batch_manifest', 'early_warning_signal_input (early_warning_signal_input_id), customer_account_monitoring_batch_manifest (customer_account_monitoring_batch_manifest_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_business_partner', 'early_warning_signal_input (early_warning_signal_input_id), business_partner (business_partner_id)')) AS "v"("kind", "entity_table", "hash_key") ON "k"."entity_table" = "v"."entity_table" WHERE "k"."hash_key" <> "v"."hash_key") AS r LIMIT 1);
+  END IF;
+END
+$vault$;
+
+INSERT INTO "raw_vault"."vault_hash_keys" ("entity_table", "hash_key")
+SELECT "v"."entity_table", "v"."hash_key" FROM (VALUES ('hub', 'raw_vault.hub_business_partner', 'business_partner_id'), ('hub', 'raw_vault.hub_customer_account_monitoring_batch_manifest', 'customer_account_monitoring_batch_manifest_id'), ('hub', 'raw_vault.hub_early_warning_signal', 'early_warning_signal_id'), ('hub', 'raw_vault.hub_early_warning_signal_input', 'early_warning_signal_input_id'), ('link', 'raw_vault.lnk_early_warning_signal_business_partner', 'early_warning_signal (early_warning_signal_id), business_partner (business_partner_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_batch_manifest', 'early_warning_signal_input (early_warning_signal_input_id), customer_account_monitoring_batch_manifest (customer_account_monitoring_batch_manifest_id)'), ('link', 'raw_vault.lnk_early_warning_signal_input_business_partner', 'early_warning_signal_input (early_warning_signal_input_id), business_partner (business_partner_id)')) AS "v"("kind", "entity_table", "hash_key")
+WHERE NOT EXISTS (SELECT 1 FROM "raw_vault"."vault_hash_keys" AS "k" WHERE "k"."entity_table" = "v"."entity_table");
+
 DO $vault$
 BEGIN
   DECLARE

@@ -11,7 +11,7 @@ import { sqlContext, type SqlContext } from './context.js';
 import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, loadOrderIndexes, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
-import { hashingRecordStatements } from './hashing-record.js';
+import { hashKeysRecordStatements, hashingRecordStatements } from './hashing-record.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
@@ -190,6 +190,8 @@ function setup(ctx: SqlContext, ledger: LedgerStatements, changes: ReadonlyArray
     ...landingStatements(ctx),
     ...rawVaultTables(ctx),
     ...registerTables(ctx),
+    // Before the tables are evolved: a key made of other columns stops setup before a column is added for it.
+    ...hashKeysRecordStatements(ctx),
     ...evolveRawVaultTables(ctx),
     ...loadOrderIndexes(ctx),
     ledger.create,

@@ -7,11 +7,20 @@
  * hashdiff (states stored again). The hashing standard's version is recorded but not compared:
  * every version so far hashes each value an earlier one could represent alike (docs/hashing.md,
  * "Versions").
+ *
+ * Beside it, `vault_hash_keys`: per hub, link and non-historized link table, what its hash key
+ * hashes (the business key columns in key order; a link's hubs' in link order, then its dependent
+ * child keys), written when the table is first set up. A later spec that makes the key of other
+ * columns (a key column added, dropped, renamed or moved, a hub added to a link) stops setup too:
+ * the same business keys would get other hash keys, and the table would hold each twice.
  */
+import type { Link, NonHistorizedLink } from '@vault/core';
+import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { hashingSettings } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import { tableEnd } from './ddl.js';
-import { hashingRecordTable } from './ledger.js';
+import { entityTable, tableText } from './names.js';
+import { hashKeysRecordTable, hashingRecordTable } from './ledger.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { statement } from './sql-writer.js';
 
@@ -59,6 +68,80 @@ export function hashingRecordStatements(ctx: SqlContext): ReadonlyArray<SqlState
     w.line(`INSERT INTO ${table} (${q('settings')}, ${q('standard')})`);
     w.line(`SELECT ${quoteLiteral(settings)}, ${quoteLiteral(hashingSettings(ctx.model).standard)}`);
     w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table})`);
+  });
+  return [sqlStatement('hashing', create, { relation }), sqlStatement('hashing', check), sqlStatement('hashing', record)];
+}
+
+const names = (columns: ReadonlyArray<{ readonly name: string }>): string => columns.map((c) => c.name).join(', ');
+/** A link's (non-historized link's) hubs' keys in link order, then its dependent child keys. */
+const linkKey = (e: Link | NonHistorizedLink): string => {
+  const hubs = e.hubs.map((h) => `${h.hub}${h.role === undefined ? '' : ` as ${h.role}`} (${names(h.businessKeys)})`).join(', ');
+  return e.dependentChildKeys === undefined || e.dependentChildKeys.length === 0 ? hubs : `${hubs}; dependent child keys (${names(e.dependentChildKeys)})`;
+};
+const none = (): undefined => undefined;
+
+/** What each kind's hash key hashes, as recorded; undefined for a kind without a hash key of its own (a satellite's is its parent's). */
+const HASH_KEY_DEFINITIONS: KindHandlers<string | undefined> = {
+  hub: (h) => names(h.businessKeys),
+  link: linkKey,
+  non_historized_link: linkKey,
+  satellite: none,
+  link_satellite: none,
+  effectivity_satellite: none,
+  multi_active_satellite: none,
+  status_tracking_satellite: none,
+  reference_table: none,
+  snapshot_control: none,
+  pit: none,
+  bridge: none,
+  business_hub: none,
+  business_link: none,
+  business_satellite: none,
+  business_link_satellite: none,
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
+
+/** Setup's statements for what each hash key hashes: the record's table, the check against it, and each table's row, written once. */
+export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
+  const { quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
+  const d = ctx.dialect;
+  const definitions = ctx.model.entities.flatMap((e) => {
+    const key = dispatch(e, HASH_KEY_DEFINITIONS);
+    return key === undefined ? [] : [{ kind: e.kind, table: tableText(entityTable(ctx, e.kind, e.name)), key }];
+  });
+  if (definitions.length === 0) return [];
+  const relation = hashKeysRecordTable(d, ctx.model.schemas.rawVault);
+  const table = tableIdent(relation);
+  const text = d.columnType({ kind: 'text' });
+  const create = statement((w) => {
+    w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
+    w.block(() => {
+      w.line(`${q('entity_table')} ${text} NOT NULL,`);
+      w.line(`${q('hash_key')} ${text} NOT NULL`);
+    });
+    w.line(tableEnd(d));
+  });
+  const spec = `(VALUES ${definitions.map((x) => `(${quoteLiteral(x.kind)}, ${quoteLiteral(x.table)}, ${quoteLiteral(x.key)})`).join(', ')}) AS ${q('v')}(${q('kind')}, ${q('entity_table')}, ${q('hash_key')})`;
+  const differing = `SELECT ${q('v')}.${q('kind')}, ${q('v')}.${q('entity_table')}, ${q('k')}.${q('hash_key')} AS ${q('stored')}, ${q('v')}.${q('hash_key')} AS ${q('spec')} FROM ${table} AS ${q('k')} JOIN ${spec} ON ${q('k')}.${q('entity_table')} = ${q('v')}.${q('entity_table')} WHERE ${q('k')}.${q('hash_key')} <> ${q('v')}.${q('hash_key')}`;
+  const r = (column: string): string => `${q('r')}.${q(column)}`;
+  const message = [
+    quoteLiteral('the hash keys of '),
+    r('kind'),
+    quoteLiteral(' '),
+    r('entity_table'),
+    quoteLiteral(' hash ('),
+    r('stored'),
+    quoteLiteral('); the spec makes them hash ('),
+    r('spec'),
+    quoteLiteral('), which would give the same business keys other hash keys: the table would hold each twice. Keep the key as it is in the spec, or model the new key as an entity of another name'),
+  ].join(' || ');
+  const check = d.failIfAny(differing, message);
+  const record = statement((w) => {
+    w.line(`INSERT INTO ${table} (${q('entity_table')}, ${q('hash_key')})`);
+    w.line(`SELECT ${q('v')}.${q('entity_table')}, ${q('v')}.${q('hash_key')} FROM ${spec}`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('k')} WHERE ${q('k')}.${q('entity_table')} = ${q('v')}.${q('entity_table')})`);
   });
   return [sqlStatement('hashing', create, { relation }), sqlStatement('hashing', check), sqlStatement('hashing', record)];
 }

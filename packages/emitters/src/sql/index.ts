@@ -42,7 +42,7 @@ export { changedRowReads, type ChangedRowsReads, type LandingChangeStatements, t
 export type { Statement } from './sql-writer.js';
 export { HASHING_STANDARD, HASHING_STANDARD_VERSION, HASH_DELIMITER, NULL_TOKEN, hashExpression, type HashInput } from './hashing.js';
 export { GHOST_RECORD_SOURCE } from './ddl.js';
-export { HASHING_RECORD_TABLE_NAME, LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, SEED_RECORD_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
+export { HASH_KEYS_RECORD_TABLE_NAME, HASHING_RECORD_TABLE_NAME, LEDGER_SIGNATURE_VERSION, LEDGER_TABLE_NAME, SEED_RECORD_TABLE_NAME, ledgerTable, type LedgerStatements } from './ledger.js';
 export { modelViews, type ModelView } from './views.js';
 export { MISSING_KEYS_COLUMN } from './load.js';
 export { EMPTY_COLUMN } from './change-bulk.js';

@@ -23,6 +23,9 @@ export const SEED_RECORD_TABLE_NAME = 'vault_seeded_tables';
 /** The hashing the raw vault's hash keys were made with, recorded at its first setup (sql/hashing-record.ts). */
 export const HASHING_RECORD_TABLE_NAME = 'vault_hashing';
 
+/** What each hub's and link's hash key hashes, recorded when the table is first set up (sql/hashing-record.ts). */
+export const HASH_KEYS_RECORD_TABLE_NAME = 'vault_hash_keys';
+
 /** Bumped when what a signature covers changes, so older ledger rows never match. */
 export const LEDGER_SIGNATURE_VERSION = 'vault load ledger v1';
 
@@ -39,6 +42,11 @@ export function seedRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
 /** The record of the raw vault's hashing, in the raw vault schema as `d` names it. */
 export function hashingRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
   return { schema: d.identifier(rawVaultSchema), name: HASHING_RECORD_TABLE_NAME };
+}
+
+/** The record of what each hash key hashes, in the raw vault schema as `d` names it. */
+export function hashKeysRecordTable(d: Dialect, rawVaultSchema: string): SqlTable {
+  return { schema: d.identifier(rawVaultSchema), name: HASH_KEYS_RECORD_TABLE_NAME };
 }
 
 /** Each statement declares the parameters it takes (`SqlStatement.parameters`). */

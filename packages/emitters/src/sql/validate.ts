@@ -9,7 +9,7 @@ import { parentKeySource, sqlContext } from './context.js';
 import { WIRED_DIALECT, postgresDialect, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { changedRowsSources, changeTables } from './landing-changes.js';
-import { hashingRecordTable, ledgerTable, seedRecordTable } from './ledger.js';
+import { hashKeysRecordTable, hashingRecordTable, ledgerTable, seedRecordTable } from './ledger.js';
 import {
   asOfView,
   businessHistoryView,
@@ -112,6 +112,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   // Claimed first, so a clash with it is reported at the table or entity that takes its name.
   claim(ledgerTable(dialect, model.schemas.rawVault), 'the load ledger of vault run', ['model']);
   claim(hashingRecordTable(dialect, model.schemas.rawVault), "the record of the raw vault's hashing", ['model']);
+  claim(hashKeysRecordTable(dialect, model.schemas.rawVault), 'the record of what each hash key hashes', ['model']);
   // vault seed fills PostgreSQL landing tables only, and keeps its record there.
   if (dialect === postgresDialect) claim(seedRecordTable(dialect, model.schemas.rawVault), 'the record of vault seed', ['model']);
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
