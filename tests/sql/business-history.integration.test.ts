@@ -449,4 +449,32 @@ describe(`history and as-of views of links (${ON})`, () => {
       await dropSchemas(db, model);
     }
   });
+
+  it('an as-of reporting view of a link with effectivity leaves out a relationship ended by a missing reference, as the current view does', async () => {
+    const model = await setUp(SHOP_SPEC);
+    try {
+      const customers = [
+        { customer_id: 1, name: 'Ada' },
+        { customer_id: 2, name: 'Bob' },
+      ];
+      const view = sqlManifestBlock(
+        model.byKind.reporting_view.find((v) => v.name === 'buyers')!,
+        model,
+      );
+      const buyersAsOf = async (): Promise<unknown[]> => (await db.query(`SELECT CAST(snapshot_date AS text) AS d, order_id, customer_id FROM ${relation(view.as_of_view!)} ORDER BY 1, 2`)).rows;
+      await deliver(model, { customers, products: [], orders: [{ order_id: 100, customer_id: 1 }], order_lines: [] }, day(0));
+      // The order's customer is gone from the source (NULL): the relationship ends, none is effective.
+      await deliver(model, { customers, products: [], orders: [{ order_id: 100, customer_id: null }], order_lines: [] }, day(1));
+      expect((await db.query(`SELECT order_id, customer_id FROM ${relation(view.table)}`)).rows).toEqual([]);
+      expect(await buyersAsOf()).toEqual([{ d: '2024-01-01', order_id: 100, customer_id: 1 }]);
+      // Bob is its customer from the next day.
+      await deliver(model, { customers, products: [], orders: [{ order_id: 100, customer_id: 2 }], order_lines: [] }, day(2));
+      expect(await buyersAsOf()).toEqual([
+        { d: '2024-01-01', order_id: 100, customer_id: 1 },
+        { d: '2024-01-03', order_id: 100, customer_id: 2 },
+      ]);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
 });

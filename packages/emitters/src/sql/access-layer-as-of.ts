@@ -16,7 +16,7 @@ import { IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { notGhost, offer, offeredColumn, type Offer } from './access-layer.js';
 import { filterSql, offeredScope } from './business-vault.js';
-import type { SqlContext } from './context.js';
+import { need, type SqlContext } from './context.js';
 import { asOfView, businessHistoryView, entityTable } from './names.js';
 import { keptSnapshotsView } from './snapshot-control.js';
 import { commaList, type Statement } from './sql-writer.js';
@@ -66,15 +66,23 @@ function asOfQuery(ctx: SqlContext, control: SnapshotControl, o: Offer, columns:
 
 /**
  * A link with an effectivity satellite: the relationship read through "b" is the one its driving
- * key's start row valid at the cut-off points at. Undefined for other links.
+ * key's start row valid at the cut-off points at, and no end: a start pointing at a link row whose
+ * other hubs are all the zero key (the reference became missing) ends the relationship before it
+ * and begins none, as the current business link reads it (effectivity-view.ts). Undefined for
+ * other links.
  */
 function effectiveAt(ctx: SqlContext, link: BusinessLink, cutoff: string): string | undefined {
   const eff = ctx.effectivityOf.get(link.link);
   if (eff === undefined) return undefined;
-  const { col, quoteIdent: q } = ctx.sql;
+  const { col, quoteIdent: q, quoteLiteral } = ctx.sql;
   const v = validityIntervals(ctx, eff);
   const on = [...v.keys.map((k) => `${col('e', k)} = ${col('b', k)}`), `${col('e', eff.parentHashKey)} = ${col('b', link.hashKey)}`, validAt(ctx, 'e', cutoff)];
-  return `EXISTS (SELECT 1 FROM (${v.lines.join(' ')}) AS ${q('e')} WHERE ${on.join(' AND ')})`;
+  const started = `EXISTS (SELECT 1 FROM (${v.lines.join(' ')}) AS ${q('e')} WHERE ${on.join(' AND ')})`;
+  // A link with no other hub (a driving key and child keys only) never points at the zero key.
+  const others = need(ctx.links, link.link, 'link').hubs.filter((h) => !eff.drivingKey.includes(h.hashKey));
+  if (others.length === 0) return started;
+  const zero = quoteLiteral(ctx.zeroHash);
+  return `${started} AND NOT (${others.map((h) => `${col('b', h.hashKey)} = ${zero}`).join(' AND ')})`;
 }
 
 /**
