@@ -14,7 +14,8 @@ import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
 
-async function setUp(snapshots: SnapshotsSpec): Promise<VaultModel> {
+/** The model with `snapshots`, set up in new schemas, or in those of `over` (the same vault after a spec change). */
+async function setUp(snapshots: SnapshotsSpec, over?: VaultModel): Promise<VaultModel> {
   const { model: compiled, diagnostics } = compileSpec({
     version: 1,
     model: 'snap',
@@ -22,7 +23,7 @@ async function setUp(snapshots: SnapshotsSpec): Promise<VaultModel> {
     snapshots,
   });
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const model: VaultModel = db.inNewSchemas(compiled!, 's');
+  const model: VaultModel = over === undefined ? db.inNewSchemas(compiled!, 's') : { ...compiled!, schemas: over.schemas };
   for (const s of sqlPlan(model).setup) await db.query(s.sql);
   return model;
 }
@@ -79,6 +80,28 @@ describe('snapshot control', () => {
       expect((await rows(model, 'kept_view')).map((r) => r.slice(0, 10))).toEqual(['2024-02-29', '2024-03-31', '2024-04-01', '2024-04-02']);
       const { rows: latest } = await db.query<{ d: string }>(`SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d FROM ${relation(block(model).kept_view)} WHERE is_latest`);
       expect(latest).toEqual([{ d: '2024-04-02' }]);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
+  it('offers in the kept view the dates the settings give now: a change of start, end or every between runs changes the view, the table keeps its rows', async () => {
+    const model = await setUp({ start: '2024-01-01', end: 'today', every: 'day' });
+    try {
+      await load(model, '2024-03-02T06:00:00Z');
+      const daily = await rows(model, 'table');
+      expect(daily.length).toBe(62);
+      // Month-end reporting from January 15 on: the daily rows stay in the table, not in the view.
+      const monthly = await setUp({ start: '2024-01-15', end: 'today', every: 'month_end' }, model);
+      await load(monthly, '2024-04-01T06:00:00Z');
+      expect(await rows(monthly, 'table')).toEqual([...daily, '2024-03-31|1|1|1|0']);
+      expect((await rows(monthly, 'kept_view')).map((r) => r.slice(0, 10))).toEqual(['2024-01-31', '2024-02-29', '2024-03-31']);
+      const latest = async (m: VaultModel): Promise<unknown[]> => (await db.query(`SELECT to_char(snapshot_date, 'YYYY-MM-DD') AS d FROM ${relation(block(m).kept_view)} WHERE is_latest`)).rows;
+      expect(await latest(monthly)).toEqual([{ d: '2024-03-31' }]);
+      // An end fixed before the latest date stored: the view ends there, and so does the retention's count back.
+      const ended = await setUp({ start: '2024-01-01', end: '2024-02-29', every: 'day', keep: [{ every: 'day', for_days: 2 }] }, model);
+      expect((await rows(ended, 'kept_view')).map((r) => r.slice(0, 10))).toEqual(['2024-02-28', '2024-02-29']);
+      expect(await latest(ended)).toEqual([{ d: '2024-02-29' }]);
     } finally {
       await dropSchemas(db, model);
     }

@@ -575,7 +575,8 @@ SELECT
   "s"."snapshot_date" = "l"."latest" AS "is_latest",
   "s"."load_ts"
 FROM "business_vault"."snapshot_control_ews" AS "s"
-CROSS JOIN (SELECT MAX("snapshot_date") AS "latest" FROM "business_vault"."snapshot_control_ews") AS "l";
+CROSS JOIN (SELECT MAX("t"."snapshot_date") AS "latest" FROM "business_vault"."snapshot_control_ews" AS "t" WHERE "t"."snapshot_date" >= DATE '2024-01-01' AND "t"."is_month_end") AS "l"
+WHERE "s"."snapshot_date" >= DATE '2024-01-01' AND "s"."is_month_end";
 
 CREATE OR REPLACE VIEW "business_vault"."bsat_early_warning_signal" AS
 SELECT

@@ -7,8 +7,9 @@
  * flags: insert-only, so a rerun, or a late batch with an earlier date, adds nothing.
  *
  * Retention never deletes: the table keeps every date once, and the view
- * `<table>_kept` offers the dates some `keep` rule keeps, counted back from the latest snapshot
- * in the table, with `is_latest`.
+ * `<table>_kept` offers the dates the settings give now (a spec change of start, end or every
+ * leaves the table's other dates out) that some `keep` rule keeps, counted back from the latest
+ * of them, with `is_latest`.
  */
 import { METADATA_COLUMNS, type SnapshotControl, type SnapshotKeepSpec } from '@vault/core/internal';
 import { IS_LATEST_COLUMN, SNAPSHOT_COLUMNS, SNAPSHOT_PERIODS } from '../columns.js';
@@ -43,6 +44,22 @@ export function snapshotControlLoad(ctx: SqlContext, control: SnapshotControl): 
   });
 }
 
+/**
+ * The condition that the snapshot date read through `alias` is one the settings give now: from
+ * `start`, to a fixed `end`, falling on `every`. The table keeps the dates of earlier settings too
+ * (loads never delete); the kept view offers only these.
+ */
+function givenBySettings(ctx: SqlContext, control: SnapshotControl, alias: string): string {
+  const { col } = ctx.sql;
+  const dates = ctx.dialect.dates;
+  const date = col(alias, SNAPSHOT_COLUMNS.date);
+  return [
+    `${date} >= ${dates.literal(control.start)}`,
+    ...(control.end === 'today' ? [] : [`${date} <= ${dates.literal(control.end)}`]),
+    ...(control.every === 'day' ? [] : [col(alias, SNAPSHOT_COLUMNS[control.every])]),
+  ].join(' AND ');
+}
+
 export function keptSnapshotsViewSql(ctx: SqlContext, control: SnapshotControl): Statement {
   const { col, quoteIdent: q, tableIdent } = ctx.sql;
   const table = tableIdent(entityTable(ctx, control.kind, control.name));
@@ -58,7 +75,8 @@ export function keptSnapshotsViewSql(ctx: SqlContext, control: SnapshotControl):
     w.line('SELECT');
     w.block(() => commaList(w, [date, ...SNAPSHOT_PERIODS.map((p) => col('s', SNAPSHOT_COLUMNS[p])), `${date} = ${latest} AS ${q(IS_LATEST_COLUMN)}`, col('s', METADATA_COLUMNS.loadTimestamp)]));
     w.line(`FROM ${table} AS ${q('s')}`);
-    w.line(`CROSS JOIN (SELECT MAX(${q(SNAPSHOT_COLUMNS.date)}) AS ${q('latest')} FROM ${table}) AS ${q('l')}`);
-    if (control.keep !== undefined) w.line(`WHERE ${control.keep.map(keeps).join(' OR ')}`);
+    w.line(`CROSS JOIN (SELECT MAX(${col('t', SNAPSHOT_COLUMNS.date)}) AS ${q('latest')} FROM ${table} AS ${q('t')} WHERE ${givenBySettings(ctx, control, 't')}) AS ${q('l')}`);
+    const given = givenBySettings(ctx, control, 's');
+    w.line(`WHERE ${control.keep === undefined ? given : `${given} AND (${control.keep.map(keeps).join(' OR ')})`}`);
   });
 }
