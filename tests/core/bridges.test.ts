@@ -57,7 +57,7 @@ describe('bridges', () => {
       origin: ['business_vault', 'bridges', 'customer_branch'],
     });
     expect(rules(b!)).toEqual(['bv.bridge_declared']);
-    // The links' effectivity satellites and the trackers of the path's hubs and links count too.
+    // The links' effectivity satellites and the trackers of the path's hubs and links count too, and the snapshot control whose dates it is filled for.
     expect(b!.derivedFrom.map((r) => `${r.layer}.${r.kind}.${r.name}`)).toEqual([
       'raw_vault.hub.customer',
       'raw_vault.link.account_customer',
@@ -67,6 +67,7 @@ describe('bridges', () => {
       'raw_vault.effectivity_satellite.account_customer',
       'raw_vault.effectivity_satellite.account_branch',
       'raw_vault.status_tracking_satellite.customers',
+      'business_vault.snapshot_control.test',
     ]);
     // In canonical order: after the snapshot control and the point-in-time tables.
     expect(model.entities.findIndex((e) => e.kind === 'bridge')).toBe(model.entities.findIndex((e) => e.kind === 'snapshot_control') + 1 + model.byKind.pit.length);

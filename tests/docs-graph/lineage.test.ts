@@ -85,6 +85,17 @@ describe('lineage of random specs', () => {
   });
 });
 
+describe('the part of the graph around the snapshot control (lgd)', () => {
+  it('downstream: every table filled for its dates, the bridge as the point-in-time tables', () => {
+    const graph = lineageGraph(modelOf('specs/lgd.yaml'));
+    const down = selectLineage(graph, 'business_vault.snapshot_controls.lgd', 'downstream');
+    const ids = down.nodes.map((n) => n.id);
+    expect(ids).toContain('business_vault.pits.facility');
+    expect(ids).toContain('business_vault.bridges.partner_collateral');
+    expect(down.edges).toContainEqual({ from: 'business_vault.snapshot_controls.lgd', to: 'business_vault.bridges.partner_collateral' });
+  });
+});
+
 describe('the part of the graph around one node (ews)', () => {
   const graph = lineageGraph(modelOf('specs/ews.yaml'));
   const ids = (g: LineageGraph): string[] => g.nodes.map((n) => n.id);

@@ -117,11 +117,13 @@ function buildBridge(
   });
   if (diagnostics.length > problems) return undefined;
 
-  // What the load reads, in path order: the hubs and links, the links' effectivity satellites, the trackers of both.
+  // What the load reads, in path order: the hubs and links, the links' effectivity satellites, the trackers of both; then the
+  // snapshot control whose dates it is filled for, as a point-in-time table's.
   const derivedFrom: EntityRef[] = [
     ...path.map((e) => raw(e.kind, e.name)),
     ...path.flatMap((e) => rv.effectivitySatellites.filter((s) => e.kind === 'link' && s.parent === e.name).map((s) => raw('effectivity_satellite', s.name))),
     ...path.flatMap((e) => rv.statusTrackingSatellites.filter((s) => s.parentKind === e.kind && s.parent === e.name).map((s) => raw('status_tracking_satellite', s.name))),
+    { layer: 'business_vault', kind: 'snapshot_control', name: model },
   ];
   return {
     kind: 'bridge',

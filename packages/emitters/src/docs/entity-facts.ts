@@ -88,10 +88,10 @@ const FACTS: KindHandlers<KindFacts> = {
     parents: [{ ref: { kind: p.parentKind, name: p.parent } }, { ref: { kind: 'snapshot_control', name: p.snapshotControl }, note: 'dates' }],
     rules: [],
   }),
-  // Keyed by the date and every link on its path; it hangs off the hubs and links it follows.
+  // Keyed by the date and every link on its path; it hangs off the hubs and links it follows, its dates come from the snapshot control.
   bridge: (b) => ({
     businessKey: [SNAPSHOT_COLUMNS.date, ...b.path.filter((e) => e.kind === 'link').map((e) => e.hashKey)],
-    parents: b.path.map((e) => ({ ref: { kind: e.kind, name: e.name } })),
+    parents: [...b.path.map((e) => ({ ref: { kind: e.kind, name: e.name } })), { ref: { kind: 'snapshot_control' as const, name: b.snapshotControl }, note: 'dates' }],
     rules: [],
   }),
   business_hub: (h) => ({ businessKey: h.businessKeys.map((k) => k.name), parents: [], rules: filterRule(h.filter) }),

@@ -32,8 +32,8 @@ const HANGS_OFF: KindHandlers<ReadonlyArray<string>> = {
   snapshot_control: none,
   // What it reads (the hub or link, its satellites, the snapshot control) is what it is derived from.
   pit: none,
-  // Filled for the snapshot control's dates: it waits for them.
-  bridge: (b) => [key('snapshot_control', b.snapshotControl)],
+  // The same: its links, their effectivity satellites, the trackers and the snapshot control.
+  bridge: none,
   business_hub: none,
   business_link: (l) => l.hubs.map((h) => key('business_hub', h.hub)),
   business_satellite: (s) => [key('business_hub', s.parent)],
