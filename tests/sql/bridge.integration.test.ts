@@ -12,7 +12,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { type Spec, type VaultModel } from '@vault/core';
+import { compileSpec, type Spec, type VaultModel } from '@vault/core';
 import { entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
@@ -152,6 +152,41 @@ describe('bridge tables', () => {
       // Each snapshot was written by the first batch after its cut-off.
       const { rows: writers } = await db.query<{ r: string }>(`SELECT DISTINCT concat_ws('|', to_char(snapshot_date, 'DD'), to_char(load_ts AT TIME ZONE 'UTC', 'DD')) AS r FROM ${bridge} ORDER BY 1`);
       expect(writers.map((x) => x.r)).toEqual(['01|02', '02|03', '03|04', '04|05', '05|08', '06|08', '07|08']);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
+  it('made for another path: setup stops, naming the table and how to rebuild it; dropped, the next load fills every snapshot for the new path', async () => {
+    const short: Spec = { ...spec({ start: '2024-01-01' }), business_vault: { bridges: { chain: { path: ['partner', 'facility_partner', 'facility'] } } } };
+    const model = await setUp(short);
+    try {
+      const batch: Batch = {
+        partners: partners('P1'),
+        facilities: [{ facility: 'F1', partner: 'P1' }],
+        collaterals: [
+          { collateral: 'C1', value: 1 },
+          { collateral: 'C2', value: 2 },
+        ],
+        facility_collaterals: pledges('F1-C1', 'F1-C2'),
+      };
+      await deliver(model, batch, at(1));
+      await deliver(model, batch, at(2));
+      expect(await count(table(model, 'bridge', 'chain'))).toBe(1);
+      // The spec's path now goes on to the collateral: a chain per pledge, a key of two links.
+      const { model: compiled } = compileSpec(spec({ start: '2024-01-01' }));
+      const longer: VaultModel = { ...compiled!, schemas: model.schemas };
+      const setup = async (): Promise<void> => {
+        for (const s of sqlPlan(longer).setup) await db.query(s.sql);
+      };
+      const bridge = table(longer, 'bridge', 'chain');
+      await expect(setup()).rejects.toThrow(`bridge table ${bridge} was made for another path than the spec gives`);
+      await db.query(`DROP TABLE ${bridge}`);
+      await setup();
+      await runLoads(longer, at(3), 'bridge');
+      expect(await bridgeRows(longer)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-01|P1|F1|C2', '2024-01-02|P1|F1|C1', '2024-01-02|P1|F1|C2']);
+      // Set up again with nothing changed, it goes on.
+      await setup();
     } finally {
       await dropSchemas(db, model);
     }

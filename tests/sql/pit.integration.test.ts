@@ -309,6 +309,25 @@ describe('point-in-time tables, a satellite added later', () => {
   });
 });
 
+describe('point-in-time tables, a satellite removed later', () => {
+  it('stop setup, naming the table and how to rebuild it: no load could fill its pointers into the satellite', async () => {
+    const prefix = db.newPrefix('pitr');
+    const before = compiled({ start: '2024-01-01', every: 'day' }, prefix);
+    for (const s of sqlPlan(before).setup) await db.query(s.sql);
+    await deliver(before, { ...EMPTY, partners: [{ partner: 'p1', name: 'p1', day: 1, op: 'I' }] }, '2024-01-01T06:00:00.000Z');
+    const after = compiled({ start: '2024-01-01', every: 'day' }, prefix, { ratings: false });
+    const setup = async (): Promise<void> => {
+      for (const s of sqlPlan(after).setup) await db.query(s.sql);
+    };
+    const pit = table(after, 'pit', 'partner');
+    await expect(setup()).rejects.toThrow(`point-in-time table ${pit} was made for other satellites than the spec gives`);
+    await db.query(`DROP TABLE ${pit}`);
+    await setup();
+    await loadPits(after, '2024-01-02T06:00:00.000Z');
+    expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${pit}`)).rows[0]!.n)).toBe(1);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The property: random histories, random snapshot settings, compared with a naive as-of query.
 

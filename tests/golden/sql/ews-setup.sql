@@ -267,6 +267,24 @@ WHERE NOT EXISTS (SELECT 1 FROM "raw_vault"."vault_hash_keys" AS "k" WHERE "k"."
 
 DO $vault$
 BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('snapshot_date', 'early_warning_signal_hk', 'sat_early_warning_signal_hk', 'sat_early_warning_signal_load_ts', 'load_ts'))
+    OR NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND i.indisprimary AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+        SELECT a.attnum FROM unnest(ARRAY['snapshot_date', 'early_warning_signal_hk']) WITH ORDINALITY AS u(name, n)
+        JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND a.attname = u.name ORDER BY u.n
+      ), ' ')
+    ) THEN
+    RAISE EXCEPTION USING MESSAGE = 'point-in-time table "business_vault"."pit_early_warning_signal" was made for other satellites than the spec gives: it points into a satellite its hub no longer has, and setup cannot change its rows in place', HINT = 'drop it (DROP TABLE "business_vault"."pit_early_warning_signal") and run again: the next load fills every snapshot of the snapshot control, as known at each cut-off';
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal_business_partner"' AS regclass) AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('snapshot_date', 'early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_hk', 'eff_early_warning_signal_business_partner_load_ts', 'load_ts'))
+    OR NOT EXISTS (
+      SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"business_vault"."pit_early_warning_signal_business_partner"' AS regclass) AND i.indisprimary AND CAST(i.indkey AS text) = array_to_string(ARRAY(
+        SELECT a.attnum FROM unnest(ARRAY['snapshot_date', 'early_warning_signal_business_partner_hk']) WITH ORDINALITY AS u(name, n)
+        JOIN pg_catalog.pg_attribute AS a ON a.attrelid = CAST('"business_vault"."pit_early_warning_signal_business_partner"' AS regclass) AND a.attname = u.name ORDER BY u.n
+      ), ' ')
+    ) THEN
+    RAISE EXCEPTION USING MESSAGE = 'point-in-time table "business_vault"."pit_early_warning_signal_business_partner" was made for other satellites than the spec gives: it points into a satellite its link no longer has, and setup cannot change its rows in place', HINT = 'drop it (DROP TABLE "business_vault"."pit_early_warning_signal_business_partner") and run again: the next load fills every snapshot of the snapshot control, as known at each cut-off';
+  END IF;
   DECLARE
     c record;
   BEGIN

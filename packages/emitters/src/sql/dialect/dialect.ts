@@ -100,6 +100,21 @@ export interface EvolvedTable {
   /** Every column the spec gives the table: its name, the dialect's type text and the type it is. */
   readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string; readonly columnType: ColumnType }>;
   readonly uniqueKey: ReadonlyArray<string> | undefined;
+  /** Set for a table filled for the snapshot dates (a PIT, a bridge), whose rows mean what its columns say. */
+  readonly shape?: FixedShape;
+}
+
+/**
+ * What a table filled for the snapshot dates must be to be brought up to date in place: its
+ * primary key, and no column the spec no longer gives it; with `exact`, no column missing either
+ * (a bridge's columns are its path: rows of another path are no chains of this one). A table made
+ * otherwise by an earlier spec stops setup with `message` and `hint`.
+ */
+export interface FixedShape {
+  readonly primaryKey: ReadonlyArray<string>;
+  readonly exact: boolean;
+  readonly message: string;
+  readonly hint: string;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Dialect } from './dialect.js';
 import { postgresDialect } from './postgres/index.js';
 
-export type { Dialect, DialectCapabilities, EvolvedTable, FirstRowPerKey, FunctionArgument, KeyLookup, LatestValue, Spell, TypedSql } from './dialect.js';
+export type { Dialect, DialectCapabilities, EvolvedTable, FirstRowPerKey, FixedShape, FunctionArgument, KeyLookup, LatestValue, Spell, TypedSql } from './dialect.js';
 export { postgresDialect } from './postgres/index.js';
 export { inlineParameters, sparkDialect, type InlineValue } from './spark/index.js';
 

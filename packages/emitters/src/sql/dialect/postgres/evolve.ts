@@ -14,10 +14,10 @@
  * views before setup.
  */
 import type { ColumnType, ColumnTypeKind } from '@vault/core/internal';
-import type { EvolvedTable } from '../dialect.js';
+import type { EvolvedTable, FixedShape } from '../dialect.js';
 import { statement, type Statement } from '../../sql-writer.js';
 import type { CodeWriter } from '../../../writer.js';
-import { quoteIdent, quoteLiteral, tableIdent } from './quote.js';
+import { quoteIdent, quoteLiteral, sqlName, tableIdent } from './quote.js';
 
 type Of<K extends ColumnTypeKind> = Extract<ColumnType, { kind: K }>;
 
@@ -115,24 +115,29 @@ const WIDENS_HINT =
 
 /**
  * Every column of every table, in one catalog read: those missing or of another type than the
- * spec's, in the spec's order, each added, widened or stopping setup.
+ * spec's, in the spec's order, each added, widened or stopping setup. A long name is looked up as
+ * it was created: shortened (`sqlName`), as `quoteIdent` writes it.
  */
 function evolveColumns(w: CodeWriter, tables: ReadonlyArray<EvolvedTable>): void {
   const rows = tables.flatMap((e) =>
-    e.columns.map((c) => {
-      const widening = widensFrom(c.columnType);
-      return [
-        quoteLiteral(tableIdent(e.table)),
-        quoteLiteral(c.name),
-        quoteLiteral(quoteIdent(c.name)),
-        quoteLiteral(c.type),
-        quoteLiteral(catalogSpelling(c.columnType)),
-        quoteLiteral(`{${widening.from.join(',')}}`),
-        orNull(widening.below),
-        orNull(widening.scale),
-      ];
-    }),
+    // A table of an exact shape (a bridge) never gains a column: its check stopped setup first.
+    e.shape?.exact === true
+      ? []
+      : e.columns.map((c) => {
+          const widening = widensFrom(c.columnType);
+          return [
+            quoteLiteral(tableIdent(e.table)),
+            quoteLiteral(sqlName(c.name)),
+            quoteLiteral(quoteIdent(c.name)),
+            quoteLiteral(c.type),
+            quoteLiteral(catalogSpelling(c.columnType)),
+            quoteLiteral(`{${widening.from.join(',')}}`),
+            orNull(widening.below),
+            orNull(widening.scale),
+          ];
+        }),
   );
+  if (rows.length === 0) return;
   const typmod = '(a.atttypmod - 4)';
   w.line('DECLARE');
   w.block(() => w.line('c record;'));
@@ -185,9 +190,38 @@ function evolveColumns(w: CodeWriter, tables: ReadonlyArray<EvolvedTable>): void
   w.line('END;');
 }
 
+/** Writes the query giving a row when the table has an index (`flag`: unique, or its primary key) on exactly `key`, in order (long names as created, `sqlName`). */
+function writeKeyQuery(w: CodeWriter, regclass: string, key: ReadonlyArray<string>, flag: 'indisunique' | 'indisprimary'): void {
+  w.line(`SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = ${regclass} AND i.${flag} AND CAST(i.indkey AS text) = array_to_string(ARRAY(`);
+  w.block(() => {
+    w.line(`SELECT a.attnum FROM unnest(ARRAY[${key.map((k) => quoteLiteral(sqlName(k))).join(', ')}]) WITH ORDINALITY AS u(name, n)`);
+    w.line(`JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ${regclass} AND a.attname = u.name ORDER BY u.n`);
+  });
+  w.line(`), ' ')`);
+}
+
+/** A table filled for the snapshot dates (a PIT, a bridge) made for another shape: a column the spec does not give, one missing (exact), or another primary key, stops setup. */
+function checkShape(w: CodeWriter, e: EvolvedTable, shape: FixedShape): void {
+  const regclass = `CAST(${quoteLiteral(tableIdent(e.table))} AS regclass)`;
+  // The catalog holds a long name as it was created: shortened (sqlName), as quoteIdent writes it.
+  const names = e.columns.map((c) => quoteLiteral(sqlName(c.name))).join(', ');
+  const missing = `(SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = ${regclass} AND NOT attisdropped AND attname IN (${names})) < ${e.columns.length}`;
+  w.line(`IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${regclass} AND attnum > 0 AND NOT attisdropped AND attname NOT IN (${names}))`);
+  w.block(() => {
+    if (shape.exact) w.line(`OR ${missing}`);
+    w.line('OR NOT EXISTS (');
+    w.block(() => writeKeyQuery(w, regclass, shape.primaryKey, 'indisprimary'));
+    w.line(') THEN');
+    w.line(`RAISE EXCEPTION USING MESSAGE = ${quoteLiteral(shape.message)}, HINT = ${quoteLiteral(shape.hint)};`);
+  });
+  w.line('END IF;');
+}
+
 export function evolveTables(tables: ReadonlyArray<EvolvedTable>): ReadonlyArray<Statement> {
   if (tables.length === 0) return [];
   const body = statement((w) => {
+    // The tables of a fixed shape first: one made otherwise stops setup before any table is altered.
+    for (const e of tables) if (e.shape !== undefined) checkShape(w, e, e.shape);
     evolveColumns(w, tables);
     for (const e of tables) {
       if (e.uniqueKey === undefined) continue;
@@ -195,14 +229,7 @@ export function evolveTables(tables: ReadonlyArray<EvolvedTable>): ReadonlyArray
       const regclass = `CAST(${quoteLiteral(table)} AS regclass)`;
       const key = e.uniqueKey;
       w.line('IF NOT EXISTS (');
-      w.block(() => {
-        w.line(`SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = ${regclass} AND i.indisunique AND CAST(i.indkey AS text) = array_to_string(ARRAY(`);
-        w.block(() => {
-          w.line(`SELECT a.attnum FROM unnest(ARRAY[${key.map(quoteLiteral).join(', ')}]) WITH ORDINALITY AS u(name, n)`);
-          w.line(`JOIN pg_catalog.pg_attribute AS a ON a.attrelid = ${regclass} AND a.attname = u.name ORDER BY u.n`);
-        });
-        w.line(`), ' ')`);
-      });
+      w.block(() => writeKeyQuery(w, regclass, key, 'indisunique'));
       w.line(') THEN');
       w.block(() => w.line(`ALTER TABLE ${table} ADD UNIQUE (${key.map(quoteIdent).join(', ')});`));
       w.line('END IF;');
