@@ -85,4 +85,11 @@ describe('the kinds registry', () => {
       }
     }
   });
+
+  it('lists as parents every kind an entity of lgd (a bridge, reference tables, multi-active satellites) reads or hangs off', () => {
+    const lgd = load('specs/lgd.yaml');
+    expect(lgd.byKind.bridge.length).toBeGreaterThan(0);
+    const byKey = new Map<string, VaultEntity>(lgd.entities.map((e) => [`${e.kind}\u0000${e.name}`, e]));
+    for (const e of lgd.entities) for (const d of entityDependencies(e)) expect(KINDS[e.kind].parents, `${e.kind} '${e.name}' depends on ${d}`).toContain(byKey.get(d)?.kind);
+  });
 });

@@ -86,13 +86,21 @@ describe('lineage of random specs', () => {
 });
 
 describe('the part of the graph around the snapshot control (lgd)', () => {
+  const graph = lineageGraph(modelOf('specs/lgd.yaml'));
+  const down = selectLineage(graph, 'business_vault.snapshot_controls.lgd', 'downstream');
+  const ids = down.nodes.map((n) => n.id);
+
   it('downstream: every table filled for its dates, the bridge as the point-in-time tables', () => {
-    const graph = lineageGraph(modelOf('specs/lgd.yaml'));
-    const down = selectLineage(graph, 'business_vault.snapshot_controls.lgd', 'downstream');
-    const ids = down.nodes.map((n) => n.id);
     expect(ids).toContain('business_vault.pits.facility');
     expect(ids).toContain('business_vault.bridges.partner_collateral');
     expect(down.edges).toContainEqual({ from: 'business_vault.snapshot_controls.lgd', to: 'business_vault.bridges.partner_collateral' });
+  });
+
+  it('downstream: every presentation and reporting view, whose as-of view reads its kept dates', () => {
+    expect(down.edges).toContainEqual({ from: 'business_vault.snapshot_controls.lgd', to: 'access_layer.reporting_views.high_lgd_facilities' });
+    expect(down.edges).toContainEqual({ from: 'business_vault.snapshot_controls.lgd', to: 'access_layer.presentation_views.facility' });
+    // A dimensional model has no as-of view: the snapshot dates do not reach it.
+    expect(ids).not.toContain('access_layer.dimensional_models.loss_given_default_star');
   });
 });
 
@@ -116,6 +124,8 @@ describe('the part of the graph around one node (ews)', () => {
       'source.tables.early_warning_signal',
       'raw_vault.hubs.early_warning_signal',
       'raw_vault.satellites.early_warning_signal',
+      // ews has snapshots: the view's as-of view reads the kept snapshot dates.
+      'business_vault.snapshot_controls.ews',
       'business_vault.hubs.early_warning_signal',
       'business_vault.satellites.early_warning_signal',
       'access_layer.reporting_views.high_risk_signals',

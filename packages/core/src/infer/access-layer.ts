@@ -79,6 +79,9 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
     return true;
   };
 
+  // With snapshots, each presentation and reporting view has an as-of view too, which reads the snapshot control's kept dates.
+  const asOf: EntityRef[] = b.snapshotControls.map((c) => ({ layer: 'business_vault', kind: 'snapshot_control', name: c.name }));
+
   const wanted = al.presentation_views ?? 'all';
   const pvHubs: BusinessHub[] = [];
   if (wanted === 'all') pvHubs.push(...b.hubs);
@@ -102,7 +105,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
       businessHub: h.name,
       businessKeys: h.businessKeys.map((k) => k.name),
       columns: o.columns,
-      derivedFrom: o.refs,
+      derivedFrom: [...o.refs, ...asOf],
       evidence: [ev('al.presentation_view', `current values of ${h.name}`)],
       origin,
       ...(h.description !== undefined ? { description: h.description } : {}),
@@ -247,7 +250,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
       fromKind: from.kind,
       columns,
       ...(checked ? { filter: { expr: checked.expr, text: checked.text } } : {}),
-      derivedFrom: o.refs,
+      derivedFrom: [...o.refs, ...asOf],
       evidence: [ev('al.reporting_view', `from ${from.name}`)],
       origin: base,
       ...(v.description !== undefined ? { description: v.description } : {}),
