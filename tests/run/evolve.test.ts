@@ -207,3 +207,66 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
     expect(again.code, again.stderr).toBe(0);
   });
 });
+
+describe(`a delta order declared on an existing history on ${ON}`, () => {
+  const ORDERED = '      updated_at: { type: timestamptz, role: technical }\n    delta_order: updated_at\n';
+  const UNORDERED = '      updated_at: { type: timestamptz, role: technical }\n';
+  const setSpec = (ws: Workspace, from: string, to: string): void => {
+    const path = join(ws.dir, ws.spec);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path, text.replace(from, to));
+  };
+  const columnsOf = (ws: Workspace, name: string): Promise<string[]> =>
+    ws.session(async (q) =>
+      (await q(`SELECT attname FROM pg_attribute WHERE attrelid = CAST($1 AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [table(ws.model, 'rawVault', name)])).map((r) =>
+        String(r['attname']),
+      ),
+    );
+
+  it('is refused once the history holds loaded rows: they have no delta order, which sorts last, so they would stay current for ever', async () => {
+    const ws = createWorkspace('specs/ews.yaml', 'evolve_delta');
+    try {
+      // The signals were first loaded without a delta order.
+      setSpec(ws, ORDERED, UNORDERED);
+      expect(ws.vault(['seed', ws.spec, '--rows', '20']).code).toBe(0);
+      const first = ws.vault(['run', ws.spec, '--load-ts', '2024-07-01', '--stage', 'raw']);
+      expect(first.code, first.stderr).toBe(0);
+      const loaded = await ws.session((q) => count(q, `SELECT count(*) FROM ${table(ws.model, 'rawVault', 'sat_early_warning_signal')}`));
+
+      // Declared now, the rows stored before would sort after every delta-ordered row (NULLS LAST)
+      // and stay the business vault's current rows whatever came next: setup refuses, changing nothing.
+      setSpec(ws, UNORDERED, ORDERED);
+      const r = ws.vault(['run', ws.spec, '--load-ts', '2024-07-02', '--stage', 'raw']);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toMatch(
+        /vault: setup failed, nothing was created: (satellite early_warning_signal|effectivity satellite early_warning_signal_business_partner): \S+ holds rows loaded before the spec gave it the delta order updated_at; .*never rewrites stored rows/,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await columnsOf(ws, 'sat_early_warning_signal')).not.toContain('delta_order');
+      expect(await columnsOf(ws, 'eff_early_warning_signal_business_partner')).not.toContain('delta_order');
+      expect(await ws.session((q) => count(q, `SELECT count(*) FROM ${table(ws.model, 'rawVault', 'sat_early_warning_signal')}`))).toBe(loaded);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+
+  it('is added to a history that holds no loaded row yet (its ghost record aside)', async () => {
+    const ws = createWorkspace('specs/ews.yaml', 'evolve_delta_empty');
+    try {
+      setSpec(ws, ORDERED, UNORDERED);
+      // Setup only: the tables hold their ghost records.
+      const first = ws.vault(['run', ws.spec, '--load-ts', '2024-07-01', '--stage', 'raw']);
+      expect(first.code, first.stderr).toBe(0);
+      setSpec(ws, UNORDERED, ORDERED);
+      expect(ws.vault(['seed', ws.spec, '--rows', '20']).code).toBe(0);
+      const r = ws.vault(['run', ws.spec, '--load-ts', '2024-07-02', '--stage', 'raw']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await columnsOf(ws, 'sat_early_warning_signal')).toContain('delta_order');
+      expect(await columnsOf(ws, 'eff_early_warning_signal_business_partner')).toContain('delta_order');
+      expect(insertedCounts(r.stdout).get('satellite early_warning_signal') ?? 0).toBeGreaterThan(0);
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});

@@ -267,6 +267,31 @@ WHERE NOT EXISTS (SELECT 1 FROM "raw_vault"."vault_hash_keys" AS "k" WHERE "k"."
 
 DO $vault$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal"' AS regclass) AND NOT attisdropped AND attname = 'delta_order') THEN
+    IF EXISTS (SELECT 1 FROM "raw_vault"."sat_early_warning_signal" AS "t" WHERE "t"."early_warning_signal_hk" <> '00000000000000000000000000000000') THEN
+      RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'satellite early_warning_signal: raw_vault.sat_early_warning_signal holds rows loaded before the spec gave it the delta order updated_at; they have no delta-order value, and a row without one comes after every row with one, so they would stay the current rows whatever is loaded next. vault never rewrites stored rows: load the delta-ordered rows into a new table (give the entity another name) or drop this one to load it again, or leave delta_order out of the spec';
+    END IF;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."sat_early_warning_signal_input"' AS regclass) AND NOT attisdropped AND attname = 'delta_order') THEN
+    IF EXISTS (SELECT 1 FROM "raw_vault"."sat_early_warning_signal_input" AS "t" WHERE "t"."early_warning_signal_input_hk" <> '00000000000000000000000000000000') THEN
+      RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'satellite early_warning_signal_input: raw_vault.sat_early_warning_signal_input holds rows loaded before the spec gave it the delta order received_at; they have no delta-order value, and a row without one comes after every row with one, so they would stay the current rows whatever is loaded next. vault never rewrites stored rows: load the delta-ordered rows into a new table (give the entity another name) or drop this one to load it again, or leave delta_order out of the spec';
+    END IF;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_business_partner"' AS regclass) AND NOT attisdropped AND attname = 'delta_order') THEN
+    IF EXISTS (SELECT 1 FROM "raw_vault"."eff_early_warning_signal_business_partner" AS "t") THEN
+      RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'effectivity satellite early_warning_signal_business_partner: raw_vault.eff_early_warning_signal_business_partner holds rows loaded before the spec gave it the delta order updated_at; they have no delta-order value, and a row without one comes after every row with one, so they would stay the current rows whatever is loaded next. vault never rewrites stored rows: load the delta-ordered rows into a new table (give the entity another name) or drop this one to load it again, or leave delta_order out of the spec';
+    END IF;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_batch_manifest"' AS regclass) AND NOT attisdropped AND attname = 'delta_order') THEN
+    IF EXISTS (SELECT 1 FROM "raw_vault"."eff_early_warning_signal_input_batch_manifest" AS "t") THEN
+      RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'effectivity satellite early_warning_signal_input_batch_manifest: raw_vault.eff_early_warning_signal_input_batch_manifest holds rows loaded before the spec gave it the delta order received_at; they have no delta-order value, and a row without one comes after every row with one, so they would stay the current rows whatever is loaded next. vault never rewrites stored rows: load the delta-ordered rows into a new table (give the entity another name) or drop this one to load it again, or leave delta_order out of the spec';
+    END IF;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"raw_vault"."eff_early_warning_signal_input_business_partner"' AS regclass) AND NOT attisdropped AND attname = 'delta_order') THEN
+    IF EXISTS (SELECT 1 FROM "raw_vault"."eff_early_warning_signal_input_business_partner" AS "t") THEN
+      RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'effectivity satellite early_warning_signal_input_business_partner: raw_vault.eff_early_warning_signal_input_business_partner holds rows loaded before the spec gave it the delta order received_at; they have no delta-order value, and a row without one comes after every row with one, so they would stay the current rows whatever is loaded next. vault never rewrites stored rows: load the delta-ordered rows into a new table (give the entity another name) or drop this one to load it again, or leave delta_order out of the spec';
+    END IF;
+  END IF;
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('snapshot_date', 'early_warning_signal_hk', 'sat_early_warning_signal_hk', 'sat_early_warning_signal_load_ts', 'load_ts'))
     OR NOT EXISTS (
       SELECT 1 FROM pg_catalog.pg_index AS i WHERE i.indrelid = CAST('"business_vault"."pit_early_warning_signal"' AS regclass) AND i.indisprimary AND CAST(i.indkey AS text) = array_to_string(ARRAY(

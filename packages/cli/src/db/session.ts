@@ -2,7 +2,7 @@
  * What `vault run` and `vault seed` share: open the database, lock the schemas they write, create
  * what is missing, and always let go of both.
  */
-import { bindParameters, sparkDialect, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { DELTA_ORDER_REFUSED, bindParameters, sparkDialect, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryable } from './database.js';
 import { ENGINES, type EngineName } from './engine.js';
 import { lockSchemas, type SchemaLock } from './lock.js';
@@ -134,6 +134,8 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
             'run again with --replace-views to drop and create the business vault and access layer views (grants on them are lost)',
         );
       }
+      // The evolve block refuses a delta order for a table holding rows loaded without one; its message says which and what to do.
+      if (statement.kind === 'table' && e.code === DELTA_ORDER_REFUSED) throw new DatabaseError(`setup failed, nothing was created: ${e.message}`);
       throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
     }
   }

@@ -20,7 +20,18 @@ export { entityDependencies, loadDependencies, loadWaves, type LayeredEntity } f
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';
 // The CLI and the public API talk to PostgreSQL: its names, quoting, type names, parameter and ledger kinds.
-export { FINGERPRINTED_KINDS, GHOST_LOAD_TIMESTAMP, LOAD_TIMESTAMP_PARAMETER, MAX_SQL_IDENTIFIER_BYTES, pgType, quoteIdent, quoteLiteral, sqlName, tableIdent } from './dialect/postgres/index.js';
+export {
+  DELTA_ORDER_REFUSED,
+  FINGERPRINTED_KINDS,
+  GHOST_LOAD_TIMESTAMP,
+  LOAD_TIMESTAMP_PARAMETER,
+  MAX_SQL_IDENTIFIER_BYTES,
+  pgType,
+  quoteIdent,
+  quoteLiteral,
+  sqlName,
+  tableIdent,
+} from './dialect/postgres/index.js';
 export { WIRED_DIALECT, inlineParameters, postgresDialect, sparkDialect, type Dialect, type DialectCapabilities, type InlineValue } from './dialect/index.js';
 export { sparkRefusal, sparkType } from './dialect/spark/index.js';
 export { FIRST_ROW_COLUMN, firstRowByRowNumber, keyLookupByJoin } from './dialect/portable.js';

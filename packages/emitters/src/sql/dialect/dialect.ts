@@ -102,6 +102,12 @@ export interface EvolvedTable {
   readonly uniqueKey: ReadonlyArray<string> | undefined;
   /** Set for a table filled for the snapshot dates (a PIT, a bridge), whose rows mean what its columns say. */
   readonly shape?: FixedShape;
+  /**
+   * Where a delta order places the table's rows: its column, SQL true when the table holds a
+   * loaded row (its ghost record aside), and the message with which setup refuses to add the
+   * column to such a table (their NULL delta order would sort after every value: docs/sql.md, "Setup").
+   */
+  readonly deltaOrder?: { readonly column: string; readonly loaded: string; readonly refusal: string };
 }
 
 /**

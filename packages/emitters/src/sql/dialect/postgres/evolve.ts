@@ -107,6 +107,12 @@ export function proceduralBlock(body: string): Statement {
   });
 }
 
+/**
+ * The SQLSTATE with which setup refuses to give a loaded table a delta order
+ * (`EvolvedTable.deltaOrder`): `object_not_in_prerequisite_state`.
+ */
+export const DELTA_ORDER_REFUSED = '55000';
+
 /** `NULL` or the number, as SQL. */
 const orNull = (n: number | undefined): string => (n === undefined ? 'NULL' : String(n));
 
@@ -220,6 +226,21 @@ function checkShape(w: CodeWriter, e: EvolvedTable, shape: FixedShape): void {
 export function evolveTables(tables: ReadonlyArray<EvolvedTable>): ReadonlyArray<Statement> {
   if (tables.length === 0) return [];
   const body = statement((w) => {
+    // Every refusal before any table is altered.
+    for (const e of tables) {
+      if (e.deltaOrder === undefined) continue;
+      const regclass = `CAST(${quoteLiteral(tableIdent(e.table))} AS regclass)`;
+      const missing = `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${regclass} AND NOT attisdropped AND attname = ${quoteLiteral(e.deltaOrder.column)})`;
+      const { loaded, refusal } = e.deltaOrder;
+      // Nested, so that the table itself is read only when the column is missing.
+      w.line(`IF ${missing} THEN`);
+      w.block(() => {
+        w.line(`IF ${loaded} THEN`);
+        w.block(() => w.line(`RAISE EXCEPTION USING ERRCODE = ${quoteLiteral(DELTA_ORDER_REFUSED)}, MESSAGE = ${quoteLiteral(refusal)};`));
+        w.line('END IF;');
+      });
+      w.line('END IF;');
+    }
     // The tables of a fixed shape first: one made otherwise stops setup before any table is altered.
     for (const e of tables) if (e.shape !== undefined) checkShape(w, e, e.shape);
     evolveColumns(w, tables);

@@ -15,6 +15,7 @@ import { ledgerStatements } from './ledger.js';
 import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
 import { pgType } from './types.js';
 
+export { DELTA_ORDER_REFUSED } from './evolve.js';
 export { GHOST_LOAD_TIMESTAMP } from './ghost.js';
 export { FINGERPRINTED_KINDS } from './ledger.js';
 export { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName, tableIdent } from './quote.js';
