@@ -691,6 +691,60 @@ describe('every spec sets up, loads and queries in the database', () => {
   test.prop([specArb], { numRuns: 10 })('random specs', async (spec: Spec) => {
     await smoke(compileSpec(spec).model!);
   });
+
+  it('keys of a decimal type that holds no -1 (scale = precision): setup writes their ghost records with 0, and loads', async () => {
+    const { model: compiled, diagnostics } = compileSpec({
+      version: 1,
+      model: 'rates',
+      tables: {
+        // A rate is its own key: decimal(3,3) holds -0.999 to 0.999 only.
+        rates: { business_key: ['rate'], columns: { rate: { type: 'decimal(3,3)', nullable: false }, label: 'text' } },
+        rate_tiers: {
+          primary_key: ['rate', 'tier'],
+          multi_active_key: ['tier'],
+          columns: { rate: { type: 'decimal(3,3)', nullable: false }, tier: { type: 'decimal(2,2)', nullable: false }, note: 'text' },
+          references: [{ columns: ['rate'], table: 'rates' }],
+        },
+        desks: { business_key: ['desk'], columns: { desk: { type: 'text', nullable: false } } },
+        rate_links: {
+          kind: 'link',
+          dependent_child_keys: ['slice'],
+          columns: { rate: { type: 'decimal(3,3)', nullable: false }, desk: { type: 'text', nullable: false }, slice: { type: 'decimal(4,4)', nullable: false }, weight: 'int' },
+          references: [
+            { columns: ['rate'], table: 'rates' },
+            { columns: ['desk'], table: 'desks' },
+          ],
+        },
+      },
+    });
+    expect(compiled, diagnostics.map((d) => d.message).join('\n')).toBeDefined();
+    const p = db.newPrefix('g');
+    const model: VaultModel = { ...compiled!, schemas: { landing: `${p}_l`, rawVault: `${p}_rv`, businessVault: `${p}_bv`, accessLayer: `${p}_al` } };
+    const at = (e: { readonly kind: 'hub' | 'link' | 'multi_active_satellite'; readonly name: string }): string => {
+      const t = entityTable({ model, dialect: postgresDialect }, e.kind, e.name);
+      return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+    };
+    const hub = model.byKind.hub.find((h) => h.businessKeys[0]?.name === 'rate')!;
+    const tiers = model.byKind.multi_active_satellite[0]!;
+    const link = model.byKind.link[0]!;
+    try {
+      for (const statement of sqlPlan(model).setup) await db.query(statement.sql);
+      const ghost = (e: { readonly hashKey?: string; readonly parentHashKey?: string }): string => `${quoteIdent(e.hashKey ?? e.parentHashKey!)} = '${'0'.repeat(32)}'`;
+      expect(await rows(`SELECT CAST(rate AS text) AS rate FROM ${at(hub)} WHERE ${ghost(hub)}`)).toEqual([{ rate: '0.000' }]);
+      expect(await rows(`SELECT CAST(tier AS text) AS tier FROM ${at(tiers)} WHERE ${ghost(tiers)}`)).toEqual([{ tier: '0.00' }]);
+      expect(await rows(`SELECT CAST(slice AS text) AS slice FROM ${at(link)} WHERE ${ghost(link)}`)).toEqual([{ slice: '0.0000' }]);
+      const tables = new Map(landingTables(model).map((t) => [t.source, t.sql]));
+      await db.query(`INSERT INTO ${tables.get('rates')!} (rate, label) VALUES (0.125, 'low'), (-0.5, 'neg')`);
+      await db.query(`INSERT INTO ${tables.get('rate_tiers')!} (rate, tier, note) VALUES (0.125, 0.1, 'a'), (0.125, 0.2, 'b')`);
+      await db.query(`INSERT INTO ${tables.get('rate_links')!} (rate, desk, slice, weight) VALUES (0.125, 'fx', 0.5, 1)`);
+      await load(model, 0);
+      expect(await rows(`SELECT count(*)::int AS n FROM ${at(hub)}`)).toEqual([{ n: 3 }]);
+      expect(await rows(`SELECT count(*)::int AS n FROM ${at(tiers)}`)).toEqual([{ n: 3 }]);
+      expect(await rows(`SELECT count(*)::int AS n FROM ${at(link)}`)).toEqual([{ n: 2 }]);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
 });
 
 // ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * problem: the ghost is told apart by its all-zero hash key. The same values on every engine, so a
  * ghost record hashes and reads alike; a dialect respells only what its input syntax needs.
  */
-import type { ColumnTypeKind } from '@vault/core/internal';
+import type { ColumnType, ColumnTypeKind } from '@vault/core/internal';
 
 export const GHOST_TEXT = {
   smallint: '-1',
@@ -28,3 +28,13 @@ export const GHOST_TEXT = {
   jsonb: 'null',
   bytea: '',
 } as const satisfies Record<ColumnTypeKind, string>;
+
+/**
+ * The placeholder of a column of type `t`: its kind's (`GHOST_TEXT`), but `0` for a decimal whose
+ * scale is its precision (`decimal(3,3)`, a rate), which holds no `-1` (only values between -1 and 1).
+ * @example ghostText({ kind: 'decimal', precision: 3, scale: 3 }) // "0"
+ */
+export function ghostText(t: ColumnType): string {
+  if (t.kind === 'decimal' && t.precision !== undefined && t.scale !== undefined && t.scale >= t.precision) return '0';
+  return GHOST_TEXT[t.kind];
+}

@@ -1,6 +1,6 @@
 /** The ghost ("unknown") record's placeholder of each column type, in PostgreSQL. */
 import type { ColumnType } from '@vault/core/internal';
-import { GHOST_TEXT } from '../ghost-text.js';
+import { GHOST_TEXT, ghostText } from '../ghost-text.js';
 import { quoteLiteral } from './quote.js';
 import { pgType } from './types.js';
 
@@ -12,5 +12,5 @@ export const GHOST_LOAD_TIMESTAMP = GHOST_TEXT.timestamptz;
  * @example ghostValue({ kind: 'interval' }) // "CAST('0 seconds' AS interval)"
  */
 export function ghostValue(t: ColumnType): string {
-  return `CAST(${quoteLiteral(GHOST_TEXT[t.kind])} AS ${pgType(t)})`;
+  return `CAST(${quoteLiteral(ghostText(t))} AS ${pgType(t)})`;
 }
