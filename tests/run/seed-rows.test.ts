@@ -1,4 +1,4 @@
-import type { VaultModel } from '@vault/core';
+import { compileSpec, type VaultModel } from '@vault/core';
 import { loadSpec } from '@vault/dsl';
 import { seedInserts, seedRows, seedTablePlans, type SeedTable, type SeedValue } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,51 @@ describe('seedRows', () => {
     for (const v of present(column(bp, 'rating_grade'))) expect(Array.from(String(v)).length).toBeLessThanOrEqual(5);
     for (const v of present(column(bp, 'country_code'))) expect(String(v)).toMatch(/^[A-Z]{2}$/);
     for (const v of present(column(table(tables, 'loss_given_default_score'), 'lgd_rate'))) expect(String(v)).toMatch(/^\d{1,3}\.\d{6}$/);
+  });
+
+  it('fits every decimal(p,s), keys and delta orders included, whatever its precision and scale (up to 1000)', () => {
+    const { model: m, diagnostics } = compileSpec({
+      version: 1,
+      model: 'decimals',
+      tables: {
+        // A rate keyed by itself (no whole digit), a delta order with few whole digits, and scales past 100.
+        rates: {
+          business_key: ['rate'],
+          columns: {
+            rate: { type: 'decimal(3,3)', nullable: false },
+            seq: 'decimal(6,2)',
+            price: 'decimal(5,2)',
+            fraction: 'decimal(6,6)',
+            fine: 'decimal(1000,999)',
+            wide: 'decimal(1000,120)',
+          },
+          delta_order: 'seq',
+        },
+        lots: { business_key: ['lot'], columns: { lot: { type: 'decimal(4,1)', nullable: false }, size: 'int' } },
+      },
+    });
+    expect(m, diagnostics.map((d) => d.message).join('; ')).toBeDefined();
+    const types = new Map(m!.sources.flatMap((src) => src.columns.map((c) => [`${src.name}.${c.name}`, c.type] as const)));
+    for (const batch of [1, 2]) {
+      const tables = seedRows(m!, { rows: 1200, seed: 3, batch });
+      for (const t of tables) {
+        for (const name of t.columns) {
+          const type = types.get(`${t.table}.${name}`);
+          if (type?.kind !== 'decimal' || type.precision === undefined) continue;
+          const scale = type.scale ?? 0;
+          for (const v of present(column(t, name))) {
+            const [whole = '', fraction = ''] = String(v).replace(/^-/, '').split('.');
+            expect(String(v), `${t.table}.${name}`).toMatch(/^-?\d+(\.\d+)?$/);
+            expect(fraction.length, `${t.table}.${name} = ${String(v)}`).toBeLessThanOrEqual(scale);
+            expect(whole.replace(/^0+/, '').length, `${t.table}.${name} = ${String(v)}`).toBeLessThanOrEqual(type.precision - scale);
+          }
+        }
+      }
+      // A key without a whole digit runs 0.001, 0.002, ...: distinct while decimal(3,3) has room (999 values).
+      const rates = present(column(table(tables, 'rates'), 'rate'));
+      for (const v of rates) expect(String(v)).toMatch(/^0\.\d{3}$/);
+      expect(rates.size).toBeGreaterThan(900);
+    }
   });
 
   it('link-satellite tables get distinct key combinations', () => {

@@ -63,9 +63,45 @@ function textKey(column: string, index: number, length: number | undefined): str
   return (index + 1).toString(36).toUpperCase().padStart(length, '0').slice(-length);
 }
 
+/** `n` (a whole number, 0 or more) divided by 10^`k`, as exact text with `k` decimals. */
+function shifted(n: number, k: number): string {
+  if (k === 0) return String(n);
+  const digits = String(n).padStart(k + 1, '0');
+  return `${digits.slice(0, -k)}.${digits.slice(-k)}`;
+}
+
+/**
+ * The whole number `n` (1 or more) as a key of `decimal(p,s)`: itself while it has fewer than
+ * p - s digits; then it wraps round, as a smallint's keys do, and a decimal with no whole digit
+ * (`decimal(3,3)`) runs 0.001, 0.002, ... instead.
+ */
+function decimalKey(n: number, precision: number | undefined, scale: number | undefined): SeedValue {
+  if (precision === undefined) return n;
+  const s = scale ?? 0;
+  const whole = precision - s;
+  if (n < 10 ** whole) return n;
+  if (whole > 0) return ((n - 1) % (10 ** whole - 1)) + 1;
+  return shifted(((n - 1) % (10 ** precision - 1)) + 1, s);
+}
+
+/**
+ * The delta-order value `sequence` as a `decimal(p,s)`: itself where it fits, else divided by the
+ * least power of ten (up to 10^s) that makes it fit, which keeps a batch's values in order (they
+ * have the same number of digits); a decimal too small for that wraps round, as a smallint does.
+ */
+function decimalOrder(sequence: number, precision: number | undefined, scale: number | undefined): SeedValue {
+  if (precision === undefined) return sequence;
+  const s = scale ?? 0;
+  const whole = precision - s;
+  if (sequence < 10 ** whole) return sequence;
+  for (let k = 1; k <= s; k++) if (sequence < 10 ** (whole + k)) return shifted(sequence, k);
+  return shifted(sequence % (10 ** precision - 1), s);
+}
+
 /**
  * The business key value number `index` of a column: injective in `index` for every type with
- * room for it (a smallint wraps after 32,767 keys, a boolean after 2).
+ * room for it (a smallint wraps after 32,767 keys, a boolean after 2, a decimal(p,s) after
+ * 10^(p-s) - 1).
  * @example keyValue('collateral_code', { kind: 'varchar', length: 20 }, 6) // 'COL-7'
  */
 export function keyValue(column: string, type: ColumnType, index: number): SeedValue {
@@ -73,7 +109,7 @@ export function keyValue(column: string, type: ColumnType, index: number): SeedV
     smallint: () => (index % 32_767) + 1,
     int: () => index + 1,
     bigint: () => index + 1,
-    decimal: () => index + 1,
+    decimal: () => decimalKey(index + 1, type.kind === 'decimal' ? type.precision : undefined, type.kind === 'decimal' ? type.scale : undefined),
     real: () => index + 1,
     double: () => index + 1,
     text: () => textKey(column, index, undefined),
@@ -98,7 +134,9 @@ function decimalValue(r: Rng, precision: number | undefined, scale: number | und
   const s = scale ?? (precision === undefined ? 2 : 0);
   const wholeDigits = precision === undefined ? 6 : precision - s;
   const max = s >= 4 ? Math.min(1.5, 10 ** wholeDigits - 10 ** -s) : Math.min(100_000, 10 ** wholeDigits - 1);
-  return (r.next() * max).toFixed(s);
+  // toFixed takes at most 100 digits; a scale past that (up to 1000) gets zeros.
+  const text = (r.next() * max).toFixed(Math.min(s, 100));
+  return s > 100 ? `${text}${'0'.repeat(s - 100)}` : text;
 }
 
 /**
@@ -143,7 +181,7 @@ export function deltaOrderValue(type: ColumnType, batch: number, row: number): S
     smallint: () => sequence % 32_767,
     int: () => sequence,
     bigint: () => sequence,
-    decimal: () => sequence,
+    decimal: () => decimalOrder(sequence, type.kind === 'decimal' ? type.precision : undefined, type.kind === 'decimal' ? type.scale : undefined),
     real: () => sequence,
     double: () => sequence,
     text: () => padded,
