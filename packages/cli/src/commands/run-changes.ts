@@ -206,6 +206,16 @@ export async function openChangedRows(db: Database, plan: Pick<SqlPlan, 'landing
       };
     },
     async finish(database, loadTs) {
+      // A run stopped before its end (killed, a lost connection) leaves the changes, gone and fresh
+      // tables of the landing tables it prepared; a landing table this run did not prepare (every
+      // load reading it skipped, or reading it whole) would keep them, copies of landing rows,
+      // until it changes. They are this run's to drop: runs of a schema take turns.
+      for (const c of plan.landingChanges) {
+        if (prepared.has(c.source)) continue;
+        await runAll(database, c.drop).catch((e: unknown) => {
+          if (!isServerError(e)) throw e;
+        });
+      }
       for (const [source, p] of prepared) {
         const set = await p;
         if (set === undefined) continue;
