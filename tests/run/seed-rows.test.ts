@@ -146,6 +146,34 @@ describe('seedRows', () => {
     }
   });
 
+  it('a delta order of a small type (smallint, short text, time, a decimal with few whole digits) puts batch 2 after batch 1', () => {
+    const orders = { small: 'smallint', short: 'varchar(4)', fixed: 'char(6)', clock: 'time', tight: 'decimal(6,2)' } as const;
+    const { model: m, diagnostics } = compileSpec({
+      version: 1,
+      model: 'orders',
+      tables: Object.fromEntries(
+        Object.entries(orders).map(([name, type]) => [name, { business_key: ['id'], columns: { id: { type: 'int', nullable: false }, status: 'text', seq: type }, delta_order: 'seq' }]),
+      ),
+    });
+    expect(m, diagnostics.map((d) => d.message).join('; ')).toBeDefined();
+    const [first, second] = [1, 2].map((batch) => seedRows(m!, { rows: 300, seed: 4, batch }));
+    for (const [name, type] of Object.entries(orders)) {
+      const numeric = type === 'smallint' || type.startsWith('decimal');
+      const value = (v: SeedValue): string | number => (numeric ? Number(v) : String(v));
+      const before = present(column(table(first!, name), 'seq'));
+      const after = [...present(column(table(second!, name), 'seq'))].filter((v) => !before.has(v));
+      expect(after.length, name).toBeGreaterThan(0);
+      const latest = [...before].map(value).reduce((a, b) => (a > b ? a : b));
+      // Batch 2's new versions come after everything batch 1 delivered, as the next delivery's do.
+      for (const v of after) expect(value(v) > latest, `${name}: ${String(v)} after ${String(latest)}`).toBe(true);
+      // And within batch 1, the versions of a key are in row order: distinct values, in order.
+      const sequence = column(table(first!, name), 'seq')
+        .filter((v) => v !== null)
+        .map(value);
+      expect(new Set(sequence).size, name).toBeGreaterThan(sequence.length / 2);
+    }
+  });
+
   it('link-satellite tables get distinct key combinations', () => {
     const t = table(seedRows(lgd, { rows: 300, seed: 2 }), 'facility_collateral');
     expect(

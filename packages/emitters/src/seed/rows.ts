@@ -194,7 +194,7 @@ function tableRows(plan: TablePlan, shapes: ReadonlyArray<Shape>, cx: Context): 
       if (keyColumns.has(c.name) || c === plan.deltaOrder) continue;
       set(c, c.nullable && payload.chance(SEED_RATES.nullAttribute) ? null : attributeValue(c.type, payload));
     }
-    if (plan.deltaOrder !== undefined) set(plan.deltaOrder, deltaOrderValue(plan.deltaOrder.type, version, from));
+    if (plan.deltaOrder !== undefined) set(plan.deltaOrder, deltaOrderValue(plan.deltaOrder.type, version, from, cx.rows));
     const ids = shape.kind === 'fresh' ? identity(shape.index, i) : undefined;
     const refs = rng(seed, 'reference', plan.table, from, version);
     plan.keys.forEach((k, g) => {

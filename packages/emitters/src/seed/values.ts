@@ -85,17 +85,28 @@ function decimalKey(n: number, precision: number | undefined, scale: number | un
 }
 
 /**
- * The delta-order value `sequence` as a `decimal(p,s)`: itself where it fits, else divided by the
- * least power of ten (up to 10^s) that makes it fit, which keeps a batch's values in order (they
- * have the same number of digits); a decimal too small for that wraps round, as a smallint does.
+ * A delta order as a `decimal(p,s)`: `sequence` where every batch's fits (11 whole digits or more,
+ * as for the integers), else `compact`, divided by the least power of ten (up to 10^s) that makes
+ * it fit; a decimal too small even for that wraps round.
  */
-function decimalOrder(sequence: number, precision: number | undefined, scale: number | undefined): SeedValue {
+function decimalOrder(sequence: number, compact: number, precision: number | undefined, scale: number | undefined): SeedValue {
   if (precision === undefined) return sequence;
   const s = scale ?? 0;
   const whole = precision - s;
-  if (sequence < 10 ** whole) return sequence;
-  for (let k = 1; k <= s; k++) if (sequence < 10 ** (whole + k)) return shifted(sequence, k);
-  return shifted(sequence % (10 ** precision - 1), s);
+  if (whole >= 11) return sequence;
+  for (let k = 0; k <= s; k++) if (compact < 10 ** (whole + k)) return k === 0 ? compact : shifted(compact, k);
+  return shifted(((compact - 1) % (10 ** precision - 1)) + 1, s);
+}
+
+/**
+ * A delta order as text of at most `length` characters: `padded` where it fits, else `compact` in
+ * base 36 (digits before capitals, as byte order sorts them), padded to `length`; wraps round
+ * when even that does not fit.
+ */
+function textOrder(padded: string, compact: number, length: number | undefined): string {
+  if (length === undefined || padded.length <= length) return padded;
+  const digits = compact.toString(36).toUpperCase();
+  return digits.length <= length ? digits.padStart(length, '0') : digits.slice(-length);
 }
 
 /**
@@ -171,25 +182,29 @@ export function attributeValue(type: ColumnType, r: Rng): SeedValue {
 
 /**
  * The delta-order value of a row: increases with the batch and, inside a batch, with the row, so
- * a later version of a key always sorts after the earlier one.
+ * a later version of a key always sorts after the earlier one. `rows` is the rows per batch: a
+ * type too small for batch * 1,000,000 + row (a smallint, a short text, a decimal with few whole
+ * digits) gets the compact sequence 1, 2, ... through the batches instead, which keeps the order
+ * while it fits.
  */
-export function deltaOrderValue(type: ColumnType, batch: number, row: number): SeedValue {
+export function deltaOrderValue(type: ColumnType, batch: number, row: number, rows: number): SeedValue {
   const ms = EPOCH_DATA + 1500 * DAY_MS + batch * DAY_MS + row * 1000;
   const sequence = batch * 1_000_000 + row;
+  const compact = (batch - 1) * rows + row + 1;
   const padded = String(sequence).padStart(12, '0');
   const ORDERS = {
-    smallint: () => sequence % 32_767,
+    smallint: () => ((compact - 1) % 32_767) + 1,
     int: () => sequence,
     bigint: () => sequence,
-    decimal: () => decimalOrder(sequence, type.kind === 'decimal' ? type.precision : undefined, type.kind === 'decimal' ? type.scale : undefined),
+    decimal: () => decimalOrder(sequence, compact, type.kind === 'decimal' ? type.precision : undefined, type.kind === 'decimal' ? type.scale : undefined),
     real: () => sequence,
     double: () => sequence,
     text: () => padded,
-    varchar: () => fit(padded, type.kind === 'varchar' ? type.length : undefined),
-    char: () => fit(padded, type.kind === 'char' ? (type.length ?? 1) : undefined),
+    varchar: () => textOrder(padded, compact, type.kind === 'varchar' ? type.length : undefined),
+    char: () => textOrder(padded, compact, type.kind === 'char' ? (type.length ?? 1) : undefined),
     boolean: () => batch % 2 === 0,
     date: () => isoDate(EPOCH_DATA + (batch * 10_000 + row) * DAY_MS),
-    time: () => new Date((sequence % 86_400) * 1000).toISOString().slice(11, 19),
+    time: () => new Date((compact % 86_400) * 1000).toISOString().slice(11, 19),
     timestamp: () => isoTimestamp(ms, false),
     timestamptz: () => isoTimestamp(ms, true),
     interval: () => `${sequence} seconds`,
