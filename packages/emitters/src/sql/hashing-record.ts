@@ -19,7 +19,7 @@ import { dispatch, type KindHandlers } from '@vault/core/internal';
 import { hashingSettings } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import { tableEnd } from './ddl.js';
-import { entityTable, tableText } from './names.js';
+import { entityTable } from './names.js';
 import { hashKeysRecordTable, hashingRecordTable } from './ledger.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { statement } from './sql-writer.js';
@@ -109,7 +109,8 @@ export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStat
   const d = ctx.dialect;
   const definitions = ctx.model.entities.flatMap((e) => {
     const key = dispatch(e, HASH_KEY_DEFINITIONS);
-    return key === undefined ? [] : [{ kind: e.kind, table: tableText(entityTable(ctx, e.kind, e.name)), key }];
+    // The table's name alone: the record is in its schema (the raw vault's), which may be renamed.
+    return key === undefined ? [] : [{ kind: e.kind, table: entityTable(ctx, e.kind, e.name).name, key }];
   });
   if (definitions.length === 0) return [];
   const relation = hashKeysRecordTable(d, ctx.model.schemas.rawVault);
