@@ -22,7 +22,7 @@ import { tableEnd } from './ddl.js';
 import { entityTable } from './names.js';
 import { hashKeysRecordTable, hashingRecordTable } from './ledger.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
-import { statement } from './sql-writer.js';
+import { commaList, statement, type Statement } from './sql-writer.js';
 
 /** The settings compared, as the text recorded: `name: value` pairs in a fixed order, as the spec writes them (no quote: Spark SQL text). */
 export function recordedHashing(ctx: Pick<SqlContext, 'model'>): string {
@@ -40,25 +40,32 @@ export function recordedHashing(ctx: Pick<SqlContext, 'model'>): string {
     .join(', ');
 }
 
+/** A record's table: text columns, none NULL. */
+function recordTable(ctx: SqlContext, table: string, columns: ReadonlyArray<string>): Statement {
+  const text = ctx.dialect.columnType({ kind: 'text' });
+  return statement((w) => {
+    w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
+    w.block(() =>
+      commaList(
+        w,
+        columns.map((c) => `${ctx.sql.quoteIdent(c)} ${text} NOT NULL`),
+      ),
+    );
+    w.line(tableEnd(ctx.dialect));
+  });
+}
+
 /** Setup's statements: the record's table, the check against it, and the record, written once. */
 export function hashingRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
   const d = ctx.dialect;
   const relation = hashingRecordTable(d, ctx.model.schemas.rawVault);
   const table = tableIdent(relation);
-  const text = d.columnType({ kind: 'text' });
   const settings = recordedHashing(ctx);
-  const create = statement((w) => {
-    w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
-    w.block(() => {
-      w.line(`${q('settings')} ${text} NOT NULL,`);
-      w.line(`${q('standard')} ${text} NOT NULL`);
-    });
-    w.line(tableEnd(d));
-  });
+  const create = recordTable(ctx, table, ['settings', 'standard']);
   const message = [
     quoteLiteral(`the raw vault in schema ${q(ctx.model.schemas.rawVault)} holds hash keys and hashdiffs made with hashing (`),
-    `${q('r')}.${q('settings')}`,
+    ctx.sql.col('r', 'settings'),
     quoteLiteral(
       `); the spec makes them with (${settings}), which would give the same business keys other hash keys and the same payloads other hashdiffs. Keep the vault's hashing in the spec (hashing: in docs/spec.md), or load a new raw vault`,
     ),
@@ -107,6 +114,7 @@ const HASH_KEY_DEFINITIONS: KindHandlers<string | undefined> = {
 export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent: q, quoteLiteral, tableIdent } = ctx.sql;
   const d = ctx.dialect;
+  const { col } = ctx.sql;
   const definitions = ctx.model.entities.flatMap((e) => {
     const key = dispatch(e, HASH_KEY_DEFINITIONS);
     // The table's name alone: the record is in its schema (the raw vault's), which may be renamed.
@@ -115,18 +123,10 @@ export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStat
   if (definitions.length === 0) return [];
   const relation = hashKeysRecordTable(d, ctx.model.schemas.rawVault);
   const table = tableIdent(relation);
-  const text = d.columnType({ kind: 'text' });
-  const create = statement((w) => {
-    w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
-    w.block(() => {
-      w.line(`${q('entity_table')} ${text} NOT NULL,`);
-      w.line(`${q('hash_key')} ${text} NOT NULL`);
-    });
-    w.line(tableEnd(d));
-  });
+  const create = recordTable(ctx, table, ['entity_table', 'hash_key']);
   const spec = `(VALUES ${definitions.map((x) => `(${quoteLiteral(x.kind)}, ${quoteLiteral(x.table)}, ${quoteLiteral(x.key)})`).join(', ')}) AS ${q('v')}(${q('kind')}, ${q('entity_table')}, ${q('hash_key')})`;
-  const differing = `SELECT ${q('v')}.${q('kind')}, ${q('v')}.${q('entity_table')}, ${q('k')}.${q('hash_key')} AS ${q('stored')}, ${q('v')}.${q('hash_key')} AS ${q('spec')} FROM ${table} AS ${q('k')} JOIN ${spec} ON ${q('k')}.${q('entity_table')} = ${q('v')}.${q('entity_table')} WHERE ${q('k')}.${q('hash_key')} <> ${q('v')}.${q('hash_key')}`;
-  const r = (column: string): string => `${q('r')}.${q(column)}`;
+  const differing = `SELECT ${col('v', 'kind')}, ${col('v', 'entity_table')}, ${col('k', 'hash_key')} AS ${q('stored')}, ${col('v', 'hash_key')} AS ${q('spec')} FROM ${table} AS ${q('k')} JOIN ${spec} ON ${col('k', 'entity_table')} = ${col('v', 'entity_table')} WHERE ${col('k', 'hash_key')} <> ${col('v', 'hash_key')}`;
+  const r = (column: string): string => col('r', column);
   const message = [
     quoteLiteral('the hash keys of '),
     r('kind'),
@@ -141,8 +141,8 @@ export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStat
   const check = d.failIfAny(differing, message);
   const record = statement((w) => {
     w.line(`INSERT INTO ${table} (${q('entity_table')}, ${q('hash_key')})`);
-    w.line(`SELECT ${q('v')}.${q('entity_table')}, ${q('v')}.${q('hash_key')} FROM ${spec}`);
-    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('k')} WHERE ${q('k')}.${q('entity_table')} = ${q('v')}.${q('entity_table')})`);
+    w.line(`SELECT ${col('v', 'entity_table')}, ${col('v', 'hash_key')} FROM ${spec}`);
+    w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('k')} WHERE ${col('k', 'entity_table')} = ${col('v', 'entity_table')})`);
   });
   return [sqlStatement('hashing', create, { relation }), sqlStatement('hashing', check), sqlStatement('hashing', record)];
 }
