@@ -19,6 +19,8 @@ export interface LandingFixture {
   readonly schema: string;
   /** Runs statements as the superuser, in order. */
   exec(statements: ReadonlyArray<string>): Promise<void>;
+  /** The rows of one query, run as the superuser. */
+  query<R>(sql: string): Promise<R[]>;
   /** `vault ARGS` in `dir`. */
   vault(args: ReadonlyArray<string>): Promise<RunResult>;
   /** `--db SERVER` on the server, nothing embedded. */
@@ -30,30 +32,35 @@ export async function landingFixture(tag: string): Promise<LandingFixture> {
   const dir = mkdtempSync(join(tmpdir(), `vault-landing-${tag}-`));
   const model = `${tag}_${randomBytes(3).toString('hex')}`;
   const schema = `${model}_landing`;
-  const exec = async (statements: ReadonlyArray<string>): Promise<void> => {
+  /** Runs statements as the superuser, in order; the rows of the last one. */
+  const run = async (statements: ReadonlyArray<string>): Promise<unknown[]> => {
+    let rows: unknown[] = [];
     if (SERVER_URL !== undefined) {
       const c = new pg.Client({ connectionString: SERVER_URL });
       await c.connect();
       try {
-        for (const s of statements) await c.query(s);
+        for (const s of statements) rows = (await c.query(s)).rows as unknown[];
       } finally {
         await c.end();
       }
-      return;
+      return rows;
     }
     const db = await openEmbedded(join(dir, '.vault', model, 'pgdata'));
     try {
-      for (const s of statements) await db.query(s);
+      for (const s of statements) rows = (await db.query(s)).rows as unknown[];
     } finally {
       await db.close();
     }
+    return rows;
   };
+  const exec = async (statements: ReadonlyArray<string>): Promise<void> => void (await run(statements));
   const dbArgs = SERVER_URL !== undefined ? ['--db', SERVER_URL] : [];
   return {
     dir,
     model,
     schema,
     exec,
+    query: async <R>(sql: string) => (await run([sql])) as R[],
     dbArgs,
     vault: (args) => runVaultAsync(args, dir),
     cleanup: async () => {

@@ -65,10 +65,12 @@ export function sortedDiagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): u
   return diagnosticsJson(sortDiagnostics(diagnostics));
 }
 
+/** `1 table`, `2 tables`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 

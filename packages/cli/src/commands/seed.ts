@@ -2,7 +2,7 @@ import { analyseTables, closest } from '@vault/core/internal';
 import { landingTable, postgresDialect, seedInsertOrder, seedInserts, seedRows, tableIdent } from '@vault/emitters/internal';
 import { applySetup, DatabaseError, databasePlan, isServerError, sqlErrorLine, withLockedDatabase } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
-import { bold, green, type Output } from '../output.js';
+import { bold, green, plural, type Output } from '../output.js';
 import { modelAsInDatabase, seedConstraints } from '../seed/constraints.js';
 import { inspectLanding } from '../seed/inspect.js';
 import { judgeSeed, stopLines, type SeedTarget } from '../seed/judge.js';
@@ -24,8 +24,6 @@ class SeedStopped extends Error {
     super(lines.join('\n'));
   }
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * `vault seed SPEC --rows N`: replaces the rows of every landing table with N generated ones, in

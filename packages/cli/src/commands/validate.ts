@@ -7,7 +7,7 @@ import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
 import { validateLanding, type Validation } from '../landing/validate.js';
 import { analyze } from '../load.js';
-import { bold, countSummary, failureJson, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
+import { bold, countSummary, failureJson, plural, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 
 export interface ValidateCommandOptions {
   /** `postgres` (default) or `spark` (docs/spark.md). */
@@ -174,6 +174,6 @@ export async function validateCommand(specPath: string, opts: ValidateCommandOpt
   o.out(`  ✓ ${result.database} as ${v.catalog.user}, ${v.catalog.engine === 'spark' ? 'Spark' : 'PostgreSQL'} ${v.catalog.serverVersion}`);
   // The rows carry each finding with its file:line:col; printing them again on stderr would say it twice.
   printRows(o, rows);
-  o.out(`${v.tables.length} source tables: ${countSummary(result.diagnostics)}`);
+  o.out(`${plural(v.tables.length, 'source table')}: ${countSummary(result.diagnostics)}`);
   return ok ? EXIT.ok : EXIT.failed;
 }

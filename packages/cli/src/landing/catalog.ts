@@ -9,9 +9,16 @@ import type { Queryable } from '../db/index.js';
 
 export interface CatalogColumn {
   readonly name: string;
-  /** As `format_type` prints it: `integer`, `character varying(40)`, `numeric(18,6)`. */
+  /**
+   * As `format_type` prints it: `integer`, `character varying(40)`, `numeric(18,6)`. For a column
+   * of a domain, the type the domain is over (through domains over domains): its values are
+   * values of that type.
+   */
   readonly type: string;
+  /** NOT NULL on the column, or on its domain. */
   readonly notNull: boolean;
+  /** The domain the column's type is, as `format_type` prints it, and whether it (or a domain it is over) has CHECK constraints. */
+  readonly domain?: { readonly name: string; readonly checked: boolean };
   readonly comment?: string;
   /** SELECT on the column, directly or through the table. */
   readonly selectable: boolean;
@@ -71,12 +78,26 @@ FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1`;
 
 const COLUMNS_SQL = `SELECT c.relname::text AS table_name, c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS table_comment,
   has_table_privilege(c.oid, 'SELECT') AS table_select,
-  a.attname::text AS column_name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+  a.attname::text AS column_name, format_type(d.type_oid, d.type_mod) AS type, a.attnotnull OR d.not_null AS not_null,
+  CASE WHEN d.depth > 0 THEN format_type(a.atttypid, a.atttypmod) END AS domain, d.checked AS domain_checked,
   col_description(c.oid, a.attnum) AS column_comment,
   CASE WHEN a.attnum IS NULL THEN false ELSE has_column_privilege(c.oid, a.attnum, 'SELECT') END AS column_select
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+-- A domain's column reads as the type the domain is over, through domains over domains; the
+-- modifier (numeric(12,2)) is the innermost domain's.
+LEFT JOIN LATERAL (
+  WITH RECURSIVE b(type_oid, type_mod, depth, not_null, checked) AS (
+    SELECT a.atttypid, a.atttypmod, 0, false, false
+    UNION ALL
+    SELECT t.typbasetype, t.typtypmod, b.depth + 1, b.not_null OR t.typnotnull,
+      b.checked OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')
+    FROM b JOIN pg_type t ON t.oid = b.type_oid
+    WHERE t.typtype = 'd' AND b.depth < 32
+  )
+  SELECT * FROM b ORDER BY depth DESC LIMIT 1
+) d ON true
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition
 ORDER BY c.relname, a.attnum`;
 
@@ -112,6 +133,8 @@ interface ColumnRow {
   column_name: string | null;
   type: string | null;
   not_null: boolean | null;
+  domain: string | null;
+  domain_checked: boolean | null;
   column_comment: string | null;
   column_select: boolean;
 }
@@ -155,7 +178,16 @@ function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<K
       columns: rows.flatMap((r) =>
         r.column_name === null || r.type === null
           ? []
-          : [{ name: r.column_name, type: r.type, notNull: r.not_null === true, selectable: r.column_select, ...(r.column_comment !== null ? { comment: r.column_comment } : {}) }],
+          : [
+              {
+                name: r.column_name,
+                type: r.type,
+                notNull: r.not_null === true,
+                selectable: r.column_select,
+                ...(r.domain !== null ? { domain: { name: r.domain, checked: r.domain_checked === true } } : {}),
+                ...(r.column_comment !== null ? { comment: r.column_comment } : {}),
+              },
+            ],
       ),
       ...(primary !== undefined ? { primaryKey: key(primary) } : {}),
       uniqueKeys: keys.filter((k) => k.type === 'u' || k.type === 'i').map(key),

@@ -119,7 +119,11 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
         out.push({
           check: 'structure',
           table: name,
-          diagnostic: pathDiag(code, [...columnPath(name, columnName), 'type'], `column ${name}.${columnName} is ${printColumnType(parsed.type)} in the spec but ${db.type} in the database: ${tail}`),
+          diagnostic: pathDiag(
+            code,
+            [...columnPath(name, columnName), 'type'],
+            `column ${name}.${columnName} is ${printColumnType(parsed.type)} in the spec but ${db.domain === undefined ? db.type : `${db.domain.name} (a domain over ${db.type})`} in the database: ${tail}`,
+          ),
         });
       }
     }

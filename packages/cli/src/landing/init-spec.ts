@@ -75,7 +75,10 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
     const columns: Record<string, unknown> = {};
     for (const c of t.columns) {
       const type = databaseType(c.type);
-      if (type === undefined) note(`${name}.${c.name}`, `${c.type} in the database: read as text`);
+      // A domain's values are values of the type it is over; its CHECK constraints stay the database's.
+      const found = c.domain === undefined ? c.type : `${c.domain.name}, a domain over ${c.type},`;
+      if (type === undefined) note(`${name}.${c.name}`, `${found} in the database: read as text`);
+      else if (c.domain !== undefined) note(`${name}.${c.name}`, `${found} in the database`);
       const spelled = type === undefined ? 'text' : printColumnType(type);
       columns[c.name] = !c.notNull && c.comment === undefined ? spelled : { type: spelled, ...(c.notNull ? { nullable: false } : {}), ...(c.comment !== undefined ? { description: c.comment } : {}) };
     }

@@ -7,8 +7,8 @@
 import type { Column, Spec, VaultModel } from '@vault/core';
 import { entitiesOf } from '@vault/core/internal';
 import type { SeedConstraints, SeedForeignKey, SeedTableConstraints } from '@vault/emitters/internal';
-import { compareTypes, databaseType } from '../landing/types.js';
-import type { SeedTarget } from './judge.js';
+import { compareTypes } from '../landing/types.js';
+import { seedableType, type SeedTarget } from './judge.js';
 import { outsideKey, type LandingState } from './inspect.js';
 
 /**
@@ -33,7 +33,7 @@ export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<Seed
         columns: s.columns.flatMap((c): Column[] => {
           const d = db.get(c.name);
           if (d === undefined) return [c];
-          const type = databaseType(d.type);
+          const type = seedableType(d);
           if (type === undefined && !keyColumns.has(`${s.name}.${c.name}`)) return [];
           return [
             {

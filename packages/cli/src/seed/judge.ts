@@ -5,7 +5,9 @@
  * names it. Every table is judged first, and one problem stops the whole seed: no partial seed.
  * Pure: the spec's tables and what inspect.ts read in, verdicts and problems out.
  */
-import { printColumnType, type Column } from '@vault/core/internal';
+import { printColumnType, type Column, type ColumnType } from '@vault/core/internal';
+import type { CatalogColumn } from '../landing/catalog.js';
+import { plural } from '../output.js';
 import { compareTypes, databaseType } from '../landing/types.js';
 import type { ExistingTable, LandingState } from './inspect.js';
 import { outsideKey } from './inspect.js';
@@ -48,8 +50,6 @@ export interface Judgement {
   /** Usage mistakes: --replace-tables naming a table that does not exist. */
   readonly usage: ReadonlyArray<string>;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function judgeSeed(targets: ReadonlyArray<SeedTarget>, state: LandingState, replace: ReadonlySet<string>, rowsPerTable: number): Judgement {
   const verdicts = new Map<string, Verdict>();
@@ -99,6 +99,20 @@ export function judgeSeed(targets: ReadonlyArray<SeedTarget>, state: LandingStat
   return { verdicts, refusals, problems, usage };
 }
 
+/**
+ * The type vault seed writes into column `d` of the database: undefined for types the spec has no
+ * word for, and for a domain with CHECK constraints, which random values of the type it is over
+ * would break. A domain without them takes any value of that type.
+ */
+export function seedableType(d: CatalogColumn): ColumnType | undefined {
+  return d.domain?.checked === true ? undefined : databaseType(d.type);
+}
+
+/** Column `d`'s type as the database names it: a domain by its name and the type it is over. */
+function inDatabase(d: CatalogColumn): string {
+  return d.domain === undefined ? d.type : `${d.domain.name} (a domain over ${d.type}${d.domain.checked ? ', with CHECK constraints' : ''})`;
+}
+
 /** The table's columns must take the spec's rows: every spec column there, of a type its values fit. */
 function columnProblems(t: SeedTarget, found: ExistingTable): string[] {
   const out: string[] = [];
@@ -106,10 +120,10 @@ function columnProblems(t: SeedTarget, found: ExistingTable): string[] {
   for (const c of t.columns) {
     const d = db.get(c.name);
     if (d === undefined) out.push(`${t.qualified} has no column ${c.name}, which the spec declares`);
-    else if (databaseType(d.type) === undefined) {
-      // Arrays, enums, domains, …: vault seed leaves such a column NULL (constraints.ts).
-      if (d.notNull && !found.defaulted.has(d.name)) out.push(`${t.qualified}.${c.name} is ${d.type} in the database, a type vault seed cannot write, and NOT NULL without a default`);
-    } else if (compareTypes(c.type, databaseType(d.type)) === 'incompatible') out.push(`${t.qualified}.${c.name} is ${printColumnType(c.type)} in the spec but ${d.type} in the database`);
+    else if (seedableType(d) === undefined) {
+      // Arrays, enums, domains with CHECK constraints, …: vault seed leaves such a column NULL (constraints.ts).
+      if (d.notNull && !found.defaulted.has(d.name)) out.push(`${t.qualified}.${c.name} is ${inDatabase(d)} in the database, a type vault seed cannot write, and NOT NULL without a default`);
+    } else if (compareTypes(c.type, seedableType(d)) === 'incompatible') out.push(`${t.qualified}.${c.name} is ${printColumnType(c.type)} in the spec but ${inDatabase(d)} in the database`);
   }
   const declared = new Set(t.columns.map((c) => c.name));
   for (const d of found.catalog.columns) {
