@@ -14,7 +14,8 @@ import { outsideKey, type LandingState } from './inspect.js';
 /**
  * The model with each existing landing table's columns typed and NULL-able as the database has
  * them. A column of a type the spec has no word for (an array, an enum) is left out, so the
- * seed writes no value there (NULL, or its default), unless it carries a key.
+ * seed writes no value there (NULL, or its default), unless it carries a key; a generated column
+ * is left out always, since the database computes it.
  */
 export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<SeedTarget>, state: LandingState): VaultModel {
   const byName = new Map(targets.map((t) => [t.source, t] as const));
@@ -33,6 +34,8 @@ export function modelAsInDatabase(model: VaultModel, targets: ReadonlyArray<Seed
         columns: s.columns.flatMap((c): Column[] => {
           const d = db.get(c.name);
           if (d === undefined) return [c];
+          // The database computes a generated column; it refuses any value for it.
+          if (found.generated.has(c.name)) return [];
           const type = seedableType(d);
           if (type === undefined && !keyColumns.has(`${s.name}.${c.name}`)) return [];
           return [

@@ -16,6 +16,10 @@ export interface ExistingTable {
   readonly oid: string;
   /** Columns with a default (or an identity): an INSERT may leave them out. */
   readonly defaulted: ReadonlySet<string>;
+  /** Generated columns (`GENERATED ALWAYS AS (…) STORED`): the database computes them, an INSERT must leave them out. */
+  readonly generated: ReadonlySet<string>;
+  /** `GENERATED ALWAYS AS IDENTITY` columns: an INSERT that gives them values says `OVERRIDING SYSTEM VALUE`. */
+  readonly identityAlways: ReadonlySet<string>;
   readonly rows: number;
   /** Rows the recorded seed of this very table did not write: all of them when there is no record. */
   readonly foreignRows: number;
@@ -66,8 +70,9 @@ export async function inspectLanding(
     present.length === 0
       ? []
       : (
-          await q.query<{ table_name: string; oid: string; column_name: string | null; defaulted: boolean | null }>(
-            `SELECT c.relname::text AS table_name, CAST(c.oid AS text) AS oid, a.attname::text AS column_name, (a.atthasdef OR a.attidentity <> '') AS defaulted
+          await q.query<{ table_name: string; oid: string; column_name: string | null; defaulted: boolean | null; generated: boolean | null; identity_always: boolean | null }>(
+            `SELECT c.relname::text AS table_name, CAST(c.oid AS text) AS oid, a.attname::text AS column_name, (a.atthasdef OR a.attidentity <> '') AS defaulted,
+  a.attgenerated <> '' AS generated, a.attidentity = 'a' AS identity_always
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
@@ -101,6 +106,8 @@ WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
       catalog: table,
       oid,
       defaulted: new Set(mine.filter((a) => a.defaulted === true && a.column_name !== null).map((a) => a.column_name!)),
+      generated: new Set(mine.filter((a) => a.generated === true && a.column_name !== null).map((a) => a.column_name!)),
+      identityAlways: new Set(mine.filter((a) => a.identity_always === true && a.column_name !== null).map((a) => a.column_name!)),
       rows,
       foreignRows,
       ...(recorded !== undefined ? { recorded } : {}),

@@ -25,7 +25,15 @@ const MAX_PARAMS = 65_535;
  * seedInserts(model, seedRows(model, { rows: 2, seed: 1 }))[0]?.sql
  * // 'INSERT INTO "landing"."early_warning_signal" ("analyst_comment", …) VALUES ($1, …), ($12, …)'
  */
-export function seedInserts(model: VaultModel, tables: ReadonlyArray<SeedTable>, options: { readonly batchRows?: number } = {}): ReadonlyArray<SeedInsert> {
+export function seedInserts(
+  model: VaultModel,
+  tables: ReadonlyArray<SeedTable>,
+  options: {
+    readonly batchRows?: number;
+    /** Source tables with a `GENERATED ALWAYS AS IDENTITY` column: their INSERTs give it the seed's values (`OVERRIDING SYSTEM VALUE`). */
+    readonly overridingIdentity?: ReadonlySet<string>;
+  } = {},
+): ReadonlyArray<SeedInsert> {
   const out: SeedInsert[] = [];
   for (const t of tables) {
     if (t.columns.length === 0) continue;
@@ -39,7 +47,8 @@ export function seedInserts(model: VaultModel, tables: ReadonlyArray<SeedTable>,
       const chunk = t.rows.slice(start, start + per);
       const params: SeedValue[] = [];
       const tuples = chunk.map((row) => `(${row.map((v, i) => placeholder[i]!(params.push(v))).join(', ')})`);
-      out.push({ table: t.table, sql: `INSERT INTO ${target} VALUES ${tuples.join(', ')}`, params, rows: chunk.length });
+      const overriding = options.overridingIdentity?.has(t.table) === true ? ' OVERRIDING SYSTEM VALUE' : '';
+      out.push({ table: t.table, sql: `INSERT INTO ${target}${overriding} VALUES ${tuples.join(', ')}`, params, rows: chunk.length });
     }
   }
   return out;
