@@ -131,7 +131,7 @@ describe(`landing column kinds on ${ON}`, () => {
     const [b] = branches;
     expect(b!.rows).toBeGreaterThan(5);
     expect([b!.computed, b!.keys]).toEqual([b!.rows, b!.rows]);
-    // The desks point at the branches seeded: the identity column holds the keys the seed chose.
+    // The desks point at the branches seeded: the identity column holds the keys vault seed chose.
     const orphans = await f.query<{ n: number }>(
       `SELECT CAST(count(*) AS int) AS n FROM ${q}.desk AS d LEFT JOIN ${q}.branch AS b USING (branch_id) WHERE d.branch_id IS NOT NULL AND b.branch_id IS NULL`,
     );

@@ -73,7 +73,7 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         const written = targets.map((t) => ({ ...t, columns: asInDatabase.sources.find((s) => s.name === t.source)?.columns ?? [] }));
         const constraints = seedConstraints(spec, keys, written, state, landingSchema);
         const tables = seedRows(asInDatabase, { rows: opts.rows, seed: opts.seed, batch: opts.batch, constraints });
-        // An identity column the database generates always takes the seed's values only when the INSERT says so.
+        // An identity column the database generates always takes generated values only when the INSERT says so.
         const overridingIdentity = new Set(tables.filter((t) => t.columns.some((c) => state.existing.get(landingTable(pgNames, t.table).name)?.identityAlways.has(c) === true)).map((t) => t.table));
         const inserts = seedInserts(model, tables, { overridingIdentity });
         const ident = (source: string): string => tableIdent(landingTable(pgNames, source));

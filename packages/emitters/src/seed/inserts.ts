@@ -30,7 +30,7 @@ export function seedInserts(
   tables: ReadonlyArray<SeedTable>,
   options: {
     readonly batchRows?: number;
-    /** Source tables with a `GENERATED ALWAYS AS IDENTITY` column: their INSERTs give it the seed's values (`OVERRIDING SYSTEM VALUE`). */
+    /** Source tables with a `GENERATED ALWAYS AS IDENTITY` column: their INSERTs give it the generated values (`OVERRIDING SYSTEM VALUE`). */
     readonly overridingIdentity?: ReadonlySet<string>;
   } = {},
 ): ReadonlyArray<SeedInsert> {
