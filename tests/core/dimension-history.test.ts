@@ -56,10 +56,16 @@ describe('dimensional model history', () => {
     expect(star(body).factDate).toBeUndefined();
   });
 
-  it('VLT238: an attribute named like a version column', () => {
+  it('a payload column named like a version column is prefixed by its satellite, so it is no clash', () => {
     const body = shop({ history: 'type2' });
     const customers = body.tables['customers']!;
-    const clashing: SpecBody = { ...body, tables: { ...body.tables, customers: { ...customers, columns: { ...customers.columns, is_current: 'boolean' } } } };
-    expect(codes(clashing)).toEqual([['VLT238', ['access_layer', 'dimensional_models', 'sales_star', 'history']]]);
+    const named: SpecBody = { ...body, tables: { ...body.tables, customers: { ...customers, columns: { ...customers.columns, is_current: 'boolean' } } } };
+    expect(codes(named)).toEqual([]);
+    expect(star(named).dimensions[0]!.attributes.map((a) => a.name)).toContain('customers_is_current');
+  });
+
+  it('VLT238: an attribute named like the version key', () => {
+    const body: SpecBody = { ...shop({ history: 'type2' }), business_vault: { rules: { customer: { derive: { customer_version_key: 'segment' } } } } };
+    expect(codes(body)).toEqual([['VLT238', ['access_layer', 'dimensional_models', 'sales_star', 'history']]]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import {
   METADATA_COLUMNS,
+  VIEW_COLUMNS,
   dispatch,
   type Column,
   type ColumnType,
@@ -71,7 +72,7 @@ export const IS_DELETED_COLUMN = 'is_deleted';
  * flag per period it ends (ISO weeks end on Sunday).
  */
 export const SNAPSHOT_COLUMNS = {
-  date: 'snapshot_date',
+  date: VIEW_COLUMNS.snapshotDate,
   week_end: 'is_week_end',
   month_end: 'is_month_end',
   quarter_end: 'is_quarter_end',

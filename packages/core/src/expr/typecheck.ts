@@ -82,7 +82,10 @@ class Checker {
         if (type !== undefined) return TYPE_FAMILY[type.kind];
         const why = this.withheld.get(c.name.toLowerCase());
         if (why !== undefined) return this.report('VLT302', `column ${quote(c.name)} ${why}`, c.span);
-        const hint = closest(c.name, this.columns.keys());
+        // A business satellite prefixes a column by its satellite (a name two satellites share, or
+        // one the history views give their own column): `valid_to` is then `contracts_valid_to`.
+        const prefixed = [...this.columns.keys()].filter((k) => k.toLowerCase().endsWith(`_${c.name.toLowerCase()}`));
+        const hint = prefixed.length === 1 ? prefixed[0] : closest(c.name, this.columns.keys());
         return this.report('VLT302', `unknown column ${quote(c.name)}${hint === undefined ? '' : `; did you mean '${hint}'?`}`, c.span);
       })
       .with({ kind: 'integer' }, () => 'integer')

@@ -5,7 +5,7 @@
 import type { PathDiagnostic, SpecPath } from '../diagnostics/diagnostic.js';
 import { pathDiag } from '../diagnostics/make.js';
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite } from '../ir/business-vault.js';
-import { METADATA_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
+import { METADATA_COLUMNS, VIEW_COLUMNS, type Column, type DerivedAttribute, type EntityRef, type Evidence, type Filter } from '../ir/common.js';
 import type { LinkSatellite, Satellite } from '../ir/raw-vault.js';
 import { linkKeyColumns } from '../ir/entities.js';
 import type { BusinessVault, RawVault } from './layers.js';
@@ -23,6 +23,8 @@ import type { SensitiveColumns } from './sensitive-columns.js';
 
 /** load_ts, record_source, hashdiff, delta_order: columns every business satellite carries. */
 const METADATA_NAMES: ReadonlySet<string> = new Set(Object.values(METADATA_COLUMNS));
+/** valid_from, valid_to, is_current, key_is_deleted, snapshot_date: columns the history and as-of views add. */
+const VIEW_NAMES: ReadonlySet<string> = new Set(Object.values(VIEW_COLUMNS));
 import type { RuleId } from './rules.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
@@ -210,9 +212,11 @@ function satelliteBody(
 ): Body {
   const count = new Map<string, number>();
   for (const s of sats) for (const c of s.payload) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+  // A name two satellites share, or one the history and as-of views give their own columns, is prefixed by the satellite.
+  const prefixed = (c: Column): boolean => (count.get(c.name) ?? 0) > 1 || VIEW_NAMES.has(c.name.toLowerCase());
   const columns: BusinessColumn[] = sats.flatMap((s) =>
     s.payload.map((c) => ({
-      name: (count.get(c.name) ?? 0) > 1 ? `${s.name}_${c.name}` : c.name,
+      name: prefixed(c) ? `${s.name}_${c.name}` : c.name,
       type: c.type,
       nullable: c.nullable,
       satellite: s.name,
@@ -227,6 +231,12 @@ function satelliteBody(
     const path = ['business_vault', 'rules', entity, 'derive', name];
     if (METADATA_NAMES.has(name.toLowerCase())) {
       diagnostics.push(pathDiag('VLT308', path, `derived attribute '${name}' has the name of a Data Vault metadata column of every business satellite; choose another name`, { target: 'key' }));
+      continue;
+    }
+    if (VIEW_NAMES.has(name.toLowerCase())) {
+      diagnostics.push(
+        pathDiag('VLT308', path, `derived attribute '${name}' has the name of a column the history and as-of views add beside the business satellite's; choose another name`, { target: 'key' }),
+      );
       continue;
     }
     if (taken.has(name.toLowerCase())) {

@@ -8,12 +8,13 @@
 import type { PathDiagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/did-you-mean.js';
 import { pathDiag } from '../diagnostics/make.js';
+import { VIEW_COLUMNS } from '../ir/common.js';
 import type { AccessColumn, Dimension } from '../ir/access-layer.js';
 import { printColumnType } from '../spec/column-type.js';
 import type { DimensionalModelSpec } from '../spec/spec.js';
 
-/** The columns a type-2 dimension view adds beside its attributes (validity.ts in the SQL target names them alike). */
-export const VERSION_COLUMNS = { from: 'valid_from', to: 'valid_to', isCurrent: 'is_current' } as const;
+/** The columns a type-2 dimension view adds beside its attributes: the history view's. */
+export const VERSION_COLUMNS = { from: VIEW_COLUMNS.validFrom, to: VIEW_COLUMNS.validTo, isCurrent: VIEW_COLUMNS.isCurrent } as const;
 
 /** The column holding the key of a dimension's version, in its dimension view and in the fact view. */
 export const versionKeyColumn = (dimension: string): string => `${dimension}_version_key`;

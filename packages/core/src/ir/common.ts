@@ -78,6 +78,21 @@ export interface Hashing {
   readonly caseSensitiveHashdiff: boolean;
 }
 
+/**
+ * Columns the business vault's history views and the access layer's as-of views put beside a
+ * business satellite's columns (docs/sql.md, "History in the business vault", "As-of views"). A
+ * payload column named like one is prefixed by its satellite's name in the business vault, as a
+ * name two satellites share is.
+ */
+export const VIEW_COLUMNS = {
+  validFrom: 'valid_from',
+  validTo: 'valid_to',
+  isCurrent: 'is_current',
+  /** Not `is_deleted`, which is often a payload column already (a source's delete flag). */
+  keyIsDeleted: 'key_is_deleted',
+  snapshotDate: 'snapshot_date',
+} as const;
+
 /** Names of the Data Vault metadata columns, the same in every model and target. */
 export const METADATA_COLUMNS = {
   loadTimestamp: 'load_ts',

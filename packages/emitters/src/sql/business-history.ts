@@ -15,7 +15,7 @@
  * status is tracked. Lookups join the reference tables' current descriptions, as the current
  * view does.
  */
-import { METADATA_COLUMNS, type BusinessLinkSatellite, type BusinessSatellite, type StatusTrackingSatellite } from '@vault/core';
+import { METADATA_COLUMNS, VIEW_COLUMNS, type BusinessLinkSatellite, type BusinessSatellite, type StatusTrackingSatellite } from '@vault/core';
 import { IS_DELETED_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { businessSatelliteReads, writeBusinessSatellite } from './business-vault.js';
@@ -34,11 +34,8 @@ function statusGroupsOf(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSa
   return business.eventAttributes === undefined ? statusGroups(ctx, 'link', business.link) : [];
 }
 
-/**
- * The history's status column: whether the key counted as deleted at the time (status.ts's rule).
- * Not `is_deleted`, which is often a payload column already (a source's delete flag).
- */
-export const KEY_IS_DELETED = 'key_is_deleted';
+/** The history's status column: whether the key counted as deleted at the time (status.ts's rule). */
+export const KEY_IS_DELETED = VIEW_COLUMNS.keyIsDeleted;
 
 export function businessSatelliteHistoryView(ctx: SqlContext, sat: BusinessSatellite | BusinessLinkSatellite): Statement {
   const { as, col, quoteIdent: q, tableIdent } = ctx.sql;

@@ -14,14 +14,14 @@
  *
  * A snapshot date D counts the rows loaded before its cut-off, the start of the next day in UTC.
  */
-import { METADATA_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
+import { METADATA_COLUMNS, VIEW_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
 import { sourceColumn, type SqlContext } from './context.js';
 import { entityTable } from './names.js';
 import { orderTerm } from './staging.js';
 
 /** The columns of an interval: valid from, valid to (exclusive, NULL while valid), and the flag history views derive from it. */
-export const VALIDITY_COLUMNS = { from: 'valid_from', to: 'valid_to', isCurrent: 'is_current' } as const;
+export const VALIDITY_COLUMNS = { from: VIEW_COLUMNS.validFrom, to: VIEW_COLUMNS.validTo, isCurrent: VIEW_COLUMNS.isCurrent } as const;
 
 /** The satellites whose rows have validity intervals. */
 export type TimedSatellite = Satellite | LinkSatellite | MultiActiveSatellite | StatusTrackingSatellite | EffectivitySatellite;

@@ -1,0 +1,143 @@
+/**
+ * Payload columns named like the columns vault's history and as-of views add (valid_from,
+ * valid_to, is_current, key_is_deleted, snapshot_date: a source that keeps its own validity, as
+ * many bank tables do) against a real database: the business vault prefixes them by their
+ * satellite (docs/sql.md, "Business vault views"), so setup creates every view, and each view
+ * shows vault's column and the source's value side by side. Before, setup stopped with `column
+ * reference "valid_from" is ambiguous`.
+ *
+ * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Spec, type VaultModel } from '@vault/core';
+import { quoteIdent, sqlManifestBlock } from '@vault/emitters/internal';
+import { dropSchemas, fileDatabase } from './database.js';
+
+const db = fileDatabase();
+
+const ON = process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'PGlite';
+
+/** Contracts with a validity of their own, a CDC sequence and a delete flag; their notes; and loans signed under them. */
+const SPEC: Spec = {
+  version: 1,
+  model: 'names',
+  tables: {
+    contracts: {
+      business_key: ['contract_id'],
+      delta_order: 'seq',
+      columns: {
+        contract_id: { type: 'text', nullable: false },
+        seq: 'int',
+        valid_from: 'date',
+        valid_to: 'date',
+        is_current: 'boolean',
+        key_is_deleted: 'boolean',
+        snapshot_date: 'date',
+        is_deleted: 'boolean',
+      },
+    },
+    contract_notes: { hub: 'contract', business_key: ['contract_id'], columns: { contract_id: { type: 'text', nullable: false }, note: 'text' } },
+    loans: {
+      business_key: ['loan_id'],
+      columns: { loan_id: { type: 'text', nullable: false }, contract_id: 'text', signed_on: 'date', amount: 'int' },
+      references: [{ columns: ['contract_id'], table: 'contracts' }],
+    },
+  },
+  business_vault: { rules: { contract: { derive: { open_ended: 'contracts_valid_to IS NULL' } } } },
+  access_layer: { dimensional_models: { loans_star: { fact: 'loan', measures: ['amount'], history: 'type2', fact_date: 'signed_on' } } },
+  snapshots: { start: '2024-01-01', end: 'today', every: 'day' },
+};
+
+const relation = (text: string): string => text.split('.').map(quoteIdent).join('.');
+const noon = (day: number): string => new Date(Date.UTC(2024, 0, day, 12)).toISOString();
+
+describe(`payload columns named like view columns (${ON})`, () => {
+  it('are prefixed by their satellite in the business vault and access layer; every view is created and reads them', async () => {
+    let model: VaultModel | undefined;
+    try {
+      model = await db.setUpModel(SPEC, 'vn');
+      const contract = (seq: number, validTo: string | null, deleted = false) => ({
+        contract_id: 'C1',
+        seq,
+        valid_from: '2023-06-01',
+        valid_to: validTo,
+        is_current: validTo === null,
+        key_is_deleted: false,
+        snapshot_date: '2023-12-31',
+        is_deleted: deleted,
+      });
+      await db.deliver(
+        model,
+        { contracts: [contract(1, null)], contract_notes: [{ contract_id: 'C1', note: 'first' }], loans: [{ loan_id: 'L1', contract_id: 'C1', signed_on: '2024-01-02', amount: 5 }] },
+        noon(1),
+      );
+      await db.deliver(model, { contracts: [contract(2, '2024-06-30')], loans: [{ loan_id: 'L2', contract_id: 'C1', signed_on: '2024-01-05', amount: 7 }] }, noon(3));
+
+      const bsat = sqlManifestBlock(
+        model.byKind.business_satellite.find((s) => s.name === 'contract')!,
+        model,
+      );
+      const history = await db.query<Record<string, unknown>>(
+        `SELECT valid_from, valid_to IS NULL AS open, is_current, key_is_deleted, contracts_valid_from, contracts_valid_to, contracts_is_current, contracts_key_is_deleted, contracts_snapshot_date, open_ended
+         FROM ${relation(bsat.history!)} WHERE contract_id = 'C1' ORDER BY valid_from`,
+      );
+      // vault's validity (load times), the source's own columns beside it, unchanged.
+      expect(history.rows).toEqual([
+        {
+          valid_from: new Date(noon(1)),
+          open: false,
+          is_current: false,
+          key_is_deleted: false,
+          contracts_valid_from: expect.any(Date),
+          contracts_valid_to: null,
+          contracts_is_current: true,
+          contracts_key_is_deleted: false,
+          contracts_snapshot_date: expect.any(Date),
+          open_ended: true,
+        },
+        {
+          valid_from: new Date(noon(3)),
+          open: true,
+          is_current: true,
+          key_is_deleted: false,
+          contracts_valid_from: expect.any(Date),
+          contracts_valid_to: expect.any(Date),
+          contracts_is_current: false,
+          contracts_key_is_deleted: false,
+          contracts_snapshot_date: expect.any(Date),
+          open_ended: false,
+        },
+      ]);
+      const pv = sqlManifestBlock(
+        model.byKind.presentation_view.find((v) => v.name === 'contract')!,
+        model,
+      );
+      const current = await db.query<{ contracts_valid_to: Date | null }>(`SELECT contracts_valid_to FROM ${relation(pv.table)} WHERE contract_id = 'C1'`);
+      expect(current.rows.map((r) => r.contracts_valid_to?.toISOString().slice(0, 10))).toEqual(['2024-06-30']);
+
+      // The as-of presentation view: vault's snapshot_date leads, the source's is a column.
+      const asOf = await db.query<{ snapshot_date: string; contracts_is_current: boolean }>(
+        `SELECT CAST(snapshot_date AS text) AS snapshot_date, contracts_is_current FROM ${relation(pv.as_of_view!)} WHERE contract_id = 'C1' AND snapshot_date IN (DATE '2024-01-01', DATE '2024-01-03') ORDER BY snapshot_date`,
+      );
+      expect(asOf.rows).toEqual([
+        { snapshot_date: '2024-01-01', contracts_is_current: true },
+        { snapshot_date: '2024-01-03', contracts_is_current: false },
+      ]);
+
+      // The type-2 dimension: each loan joins the contract's version valid at its signing date.
+      const star = sqlManifestBlock(
+        model.byKind.dimensional_model.find((m) => m.name === 'loans_star')!,
+        model,
+      );
+      const facts = await db.query<{ amount: number; contracts_is_current: boolean }>(
+        `SELECT f.amount, d.contracts_is_current FROM ${relation(star.table)} AS f JOIN ${relation(star.dimensions!['contract']!)} AS d USING (contract_version_key) ORDER BY f.amount`,
+      );
+      expect(facts.rows).toEqual([
+        { amount: 5, contracts_is_current: true },
+        { amount: 7, contracts_is_current: false },
+      ]);
+    } finally {
+      if (model !== undefined) await dropSchemas(db, model);
+    }
+  });
+});
