@@ -31,7 +31,7 @@ import { hashType, pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { cutoffPassed, snapshotCutoff, validAt, validityIntervals, validityLeaders, type TimedSatellite, type ValiditySince } from './validity.js';
+import { cutoffPassed, filledAfter, snapshotCutoff, validAt, validityIntervals, validityLeaders, type TimedSatellite, type ValiditySince } from './validity.js';
 
 /** Working names: `$` never occurs in a spec's names. */
 const A = {
@@ -74,14 +74,13 @@ export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
 }
 
 /**
- * The latest snapshot the PIT holds (`snapshot_date` as text), in one row when its cut-off is
- * after the batch load timestamp, else no row: a batch dated before a snapshot already filled.
- * Its rows enter no snapshot of the PIT (the ones held never change, later ones are filled from
- * them and from the rows loaded since their cut-off) until the PIT is rebuilt; `vault run` says so.
+ * The PIT's latest snapshot when its cut-off is after the batch load timestamp (`filledAfter`):
+ * a batch dated before a snapshot already filled. Its rows enter no snapshot of the PIT (the ones
+ * held never change, later ones are filled from them and from the rows loaded since their
+ * cut-off) until the PIT is rebuilt; `vault run` says so.
  */
 export function pitFilledAfter(ctx: SqlContext, pit: Pit): Statement {
-  const latest = `MAX(${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)})`;
-  return `SELECT CAST(${latest} AS ${ctx.dialect.columnType({ kind: 'text' })}) AS ${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)} FROM ${ctx.sql.tableIdent(entityTable(ctx, pit.kind, pit.name))} HAVING NOT (${cutoffPassed(ctx, latest, ctx.dialect.loadTimestamp.sql)})`;
+  return filledAfter(ctx, entityTable(ctx, pit.kind, pit.name));
 }
 
 /** Which snapshots to fill a statement of the load fills: every one, or every one but the last. */

@@ -15,9 +15,10 @@
  * A snapshot date D counts the rows loaded before its cut-off, the start of the next day in UTC.
  */
 import { METADATA_COLUMNS, VIEW_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
-import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN } from '../columns.js';
+import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { sourceColumn, type SqlContext } from './context.js';
-import { entityTable } from './names.js';
+import { entityTable, type SqlTable } from './names.js';
+import type { Statement } from './sql-writer.js';
 import { orderTerm } from './staging.js';
 
 /** The columns of an interval: valid from, valid to (exclusive, NULL while valid), and the flag history views derive from it. */
@@ -73,6 +74,17 @@ export function snapshotCutoff(ctx: SqlContext, dateSql: string): string {
  */
 export function cutoffPassed(ctx: SqlContext, dateSql: string, t: string): string {
   return `${dateSql} < ${ctx.dialect.dates.dateOf(t)}`;
+}
+
+/**
+ * The latest snapshot an as-of table (a PIT's or a bridge's) holds, as text (`snapshot_date`), in
+ * one row when its cut-off is after the batch load timestamp, else no row: a batch dated before a
+ * snapshot already filled ("Filled once", docs/sql.md). What the table does with the batch's rows
+ * is its own (pit.ts, bridge.ts); `vault run` says it before the loads.
+ */
+export function filledAfter(ctx: SqlContext, table: SqlTable): Statement {
+  const latest = `MAX(${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)})`;
+  return `SELECT CAST(${latest} AS ${ctx.dialect.columnType({ kind: 'text' })}) AS ${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)} FROM ${ctx.sql.tableIdent(table)} HAVING NOT (${cutoffPassed(ctx, latest, ctx.dialect.loadTimestamp.sql)})`;
 }
 
 /**
