@@ -2,6 +2,8 @@
  * lgd seeded batch 1 and 2 through `vault run`, a day apart: the first run fills no PIT row (no
  * snapshot's cut-off has passed with a key known before it); the second fills the first batch's
  * day, one row per key the first batch brought, every pointer at a row of that batch or a ghost.
+ * A third run dated before that day's cut-off (a late batch) warns for each PIT and for the
+ * bridge, which holds that day too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ON, count, createWorkspace, insertedCounts, table, type Workspace } from './workspace.js';
@@ -64,13 +66,25 @@ describe(`PITs through vault run on ${ON}`, () => {
     });
   });
 
-  it('warn, naming each PIT, when a batch is dated before a snapshot it holds; a batch dated after none', () => {
+  it('warn, naming each PIT and the bridge, when a batch is dated before a snapshot it holds; a batch dated after none', async () => {
     for (const w of warnings) expect(w).not.toContain('warning: load_ts');
+    // The bridge holds 2024-05-01 too, filled by the second run.
+    const bridge = `${ws.model.schemas.businessVault}.bridge_partner_collateral`;
+    await ws.session(async (q) => {
+      expect(await q(`SELECT DISTINCT to_char(snapshot_date, 'YYYY-MM-DD') AS d FROM ${table(ws.model, 'businessVault', 'bridge_partner_collateral')}`)).toEqual([{ d: '2024-05-01' }]);
+    });
     // 2024-05-01 is filled (its cut-off: 2024-05-02T00:00Z); a batch at noon that day is late.
     const late = ws.vault(['run', ws.spec, '--load-ts', '2024-05-01T12:00:00Z']);
     expect(late.code, late.stderr).toBe(0);
+    const before = 'vault: warning: load_ts 2024-05-01T12:00:00Z is before the cut-off of 2024-05-01';
     for (const pit of Object.keys(PITS)) {
-      expect(late.stderr).toContain(`vault: warning: load_ts 2024-05-01T12:00:00Z is before the cut-off of 2024-05-01, a snapshot ${ws.model.schemas.businessVault}.pit_${pit} already holds`);
+      expect(late.stderr).toContain(
+        `${before}, a snapshot ${ws.model.schemas.businessVault}.pit_${pit} already holds: a point-in-time table takes load timestamps to grow, so this batch's rows enter none of its snapshots until it is rebuilt (TRUNCATE it, then vault run)\n`,
+      );
     }
+    expect(late.stderr).toContain(
+      `${before}, a snapshot ${bridge} already holds: a bridge table takes load timestamps to grow, so this batch's rows enter none of the snapshots it holds until it is rebuilt (TRUNCATE it, then vault run)\n`,
+    );
+    expect(late.stderr.match(/warning: load_ts/g)).toHaveLength(Object.keys(PITS).length + 1);
   });
 });

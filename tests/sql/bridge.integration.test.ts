@@ -4,7 +4,9 @@
  * NULL reference is the zero key), a partner disappears from a full batch and comes back (status
  * tracking of a hub) and pledges are released (status tracking of a link). Each snapshot holds
  * exactly the chains effective at its cut-off, written by the first batch after it; a rerun adds
- * nothing and a later batch fills only the snapshots it newly passed. A property compares random
+ * nothing and a later batch fills only the snapshots it newly passed. A late batch (dated before
+ * the cut-off of a snapshot the bridge holds) is found by the load's probe, as a PIT's is, and
+ * enters only the snapshots filled after it, until a rebuild. A property compares random
  * histories with a naive per-snapshot query written from the definition, and an incremental load
  * with a rebuild.
  *
@@ -13,7 +15,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type Spec, type VaultModel } from '@vault/core';
-import { entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
+import { bindParameters, entityTable, postgresDialect, sqlPlan, tableIdent } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -187,6 +189,48 @@ describe('bridge tables', () => {
       expect(await bridgeRows(longer)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-01|P1|F1|C2', '2024-01-02|P1|F1|C1', '2024-01-02|P1|F1|C2']);
       // Set up again with nothing changed, it goes on.
       await setup();
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
+  it("a late batch: the probe names the latest snapshot held; the snapshots held miss the batch's rows, the ones filled later and a rebuild take them in", async () => {
+    const model = await setUp(spec({ start: '2024-01-01' }));
+    const bridge = table(model, 'bridge', 'chain');
+    try {
+      const probe = sqlPlan(model).loads.find((l) => l.kind === 'bridge')!.filledAfter!;
+      expect(probe.kind).toBe('probe');
+      const latestHeld = async (ts: string): Promise<unknown[]> => (await db.query(probe.sql, bindParameters(probe, { load_ts: ts }))).rows;
+      expect(await latestHeld(at(1))).toEqual([]);
+      const jan1: Batch = { partners: partners('P1'), facilities: [{ facility: 'F1', partner: 'P1' }], collaterals: [{ collateral: 'C1', value: 1 }], facility_collaterals: pledges('F1-C1') };
+      await deliver(model, jan1, at(1));
+      // Jan 3 fills January 1 and 2.
+      await deliver(model, { partners: partners('P1'), facility_collaterals: pledges('F1-C1') }, at(3));
+      expect(await bridgeRows(model)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-02|P1|F1|C1']);
+      // A batch at or after January 2's cut-off is not late; one before it is, even after January 1's.
+      expect(await latestHeld(at(3))).toEqual([]);
+      expect(await latestHeld(at(3, 0))).toEqual([]);
+      expect(await latestHeld(at(2, 23))).toEqual([{ snapshot_date: '2024-01-02' }]);
+      expect(await latestHeld(at(1, 12))).toEqual([{ snapshot_date: '2024-01-02' }]);
+
+      // A late batch, January 2 at noon: F2, of P1, pledged C2.
+      const late: Batch = {
+        partners: partners('P1'),
+        facilities: [{ facility: 'F2', partner: 'P1' }],
+        collaterals: [{ collateral: 'C2', value: 2 }],
+        facility_collaterals: pledges('F1-C1', 'F2-C2'),
+      };
+      await deliver(model, late, at(2, 12));
+      // January 2, held, stays as it was, though the chain was loaded before its cut-off.
+      expect(await bridgeRows(model)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-02|P1|F1|C1']);
+      // January 3, filled later from the raw vault, has it.
+      await deliver(model, { partners: partners('P1'), facility_collaterals: pledges('F1-C1', 'F2-C2') }, at(4));
+      const jan3 = ['2024-01-03|P1|F1|C1', '2024-01-03|P1|F2|C2'];
+      expect(await bridgeRows(model)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-02|P1|F1|C1', ...jan3]);
+      // Rebuilt (TRUNCATE, then the load), January 2 has it too.
+      await db.query(`TRUNCATE ${bridge}`);
+      await runLoads(model, at(4), 'bridge');
+      expect(await bridgeRows(model)).toEqual(['2024-01-01|P1|F1|C1', '2024-01-02|P1|F1|C1', '2024-01-02|P1|F2|C2', ...jan3]);
     } finally {
       await dropSchemas(db, model);
     }

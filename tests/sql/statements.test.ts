@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileSpec, type VaultModel } from '@vault/core';
-import { bindParameters, keysRebuilt, postgresDialect, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
+import { analyzeSpec, loadSpecFile } from '@vault/dsl';
+import { bindParameters, keysRebuilt, postgresDialect, sparkDialect, sqlPlan, tableIdent, type SqlStatement } from '@vault/emitters/internal';
 import { sampleModel } from '../fixtures/ir-sample.js';
 
 const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleModel, hashing: { ...sampleModel.hashing, algorithm } });
@@ -95,6 +96,25 @@ describe('bindParameters', () => {
   it('gives no values to a statement without parameters, and refuses a missing value', () => {
     expect(bindParameters(plan.setup[0]!, { load_ts: 'x' })).toBeUndefined();
     expect(() => bindParameters(plan.ledger.kind, { load_ts: 'x' })).toThrow(/takes 'relation'/);
+  });
+});
+
+describe('late-batch probes (filledAfter)', () => {
+  const lgd = analyzeSpec(loadSpecFile('specs/lgd.yaml')).model!;
+
+  it.each([
+    ['PostgreSQL', postgresDialect],
+    ['Spark', sparkDialect],
+  ] as const)('every PIT and bridge has one on %s, reading its own table for the load timestamp; no other load has one', (_, dialect) => {
+    const loads = sqlPlan(lgd, dialect).loads;
+    const probed = loads.filter((l) => l.filledAfter !== undefined);
+    expect(probed.map((l) => l.kind).sort()).toEqual(['bridge', 'pit', 'pit', 'pit']);
+    expect(probed).toHaveLength(loads.filter((l) => l.kind === 'pit' || l.kind === 'bridge').length);
+    for (const l of probed) {
+      expect(l.filledAfter!.kind).toBe('probe');
+      expect(l.filledAfter!.parameters).toEqual(['load_ts']);
+      expect(l.filledAfter!.sql).toContain(`FROM ${dialect.quoteIdent(l.target.schema)}.${dialect.quoteIdent(l.target.name)} HAVING NOT`);
+    }
   });
 });
 

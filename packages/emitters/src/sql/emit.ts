@@ -18,7 +18,7 @@ import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
 import { pitFilledAfter, pitLoad, pitReads } from './pit.js';
-import { bridgeLoad, bridgeSources } from './bridge.js';
+import { bridgeFilledAfter, bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
 import { tableEmpty, type ChangeBulk } from './change-bulk.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
@@ -109,10 +109,11 @@ export interface SqlLoad {
    */
   readonly datedByLoad?: true;
   /**
-   * A point-in-time table's latest snapshot when its cut-off is after the batch load timestamp
-   * (kind `probe`, takes `load_ts`; one row with column `snapshot_date` as text, else none): the
-   * batch is dated before a snapshot the PIT holds, so its rows enter none of the PIT's snapshots
-   * until it is rebuilt (docs/sql.md, "As of a snapshot"). `vault run` warns before the loads.
+   * A point-in-time or bridge table's latest snapshot when its cut-off is after the batch load
+   * timestamp (kind `probe`, takes `load_ts`; one row with column `snapshot_date` as text, else
+   * none): the batch is dated before a snapshot the table holds, so its rows enter none of the
+   * snapshots it holds (a PIT: none of its snapshots, later ones included) until it is rebuilt
+   * (docs/sql.md, "As of a snapshot"). `vault run` warns before the loads.
    */
   readonly filledAfter?: SqlStatement;
   /**
@@ -235,7 +236,7 @@ interface EntityLoad {
   readonly duplicates?: { readonly count: Statement; readonly route?: Statement | undefined } | undefined;
   readonly keyedRows?: Statement | undefined;
   readonly datedByLoad?: true;
-  /** A PIT's latest snapshot when the batch is dated before its cut-off (`SqlLoad.filledAfter`). */
+  /** A PIT's or bridge's latest snapshot when the batch is dated before its cut-off (`SqlLoad.filledAfter`). */
   readonly filledAfter?: Statement;
   readonly bulk?: ChangeBulk | undefined;
   /** A history's register (with a delta order): its keys wait with the table's in the bulk form. */
@@ -302,6 +303,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: [bridgeLoad(ctx, b)],
     reads: bridgeSources(ctx, b),
     datedByLoad: true,
+    filledAfter: bridgeFilledAfter(ctx, b),
     emptyTable: tableEmpty(ctx, b),
   }),
   multi_active_satellite: (s, ctx) => ({ ...historyLoad(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),
