@@ -41,10 +41,11 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     });
     expect(parsed.stmts).toHaveLength(1);
   }
-  // vault run's ledger queries, bulk forms and --replace-views (not part of the files).
+  // vault run's ledger queries, bulk forms, late-batch probes and --replace-views (not part of the files).
   const bulk = plan.loads.flatMap((l) => (l.bulk === undefined ? [] : [l.bulk.empty, ...l.bulk.statements]));
   const ledger = [
     ...bulk,
+    ...plan.loads.flatMap((l) => (l.filledAfter === undefined ? [] : [l.filledAfter])),
     plan.ledger.select,
     plan.ledger.record,
     plan.ledger.storage,

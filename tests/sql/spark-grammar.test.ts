@@ -40,6 +40,8 @@ function expectAllParse(model: VaultModel): void {
   const statements: SqlStatement[] = [
     ...plan.setup,
     ...plan.loads.flatMap((l) => [...l.statements, ...(l.duplicates?.route === undefined ? [] : [l.duplicates.route])]),
+    // The late-batch probes of PITs and bridges, which vault run sends before the loads.
+    ...plan.loads.flatMap((l) => (l.filledAfter === undefined ? [] : [l.filledAfter])),
     plan.ledger.create,
     plan.ledger.select,
     plan.ledger.record,
