@@ -3,7 +3,8 @@
  * (which dates end an ISO week, a month, a quarter or a year; which a retention keeps).
  */
 import { describe, expect, it } from 'vitest';
-import { fallsOn, formatDate, keeps, parseDate, periodEnds, snapshotDates } from '@vault/core/internal';
+import { formatDiagnostic } from '@vault/core';
+import { fallsOn, formatDate, keeps, MAX_KEEP_DAYS, parseDate, periodEnds, snapshotDates } from '@vault/core/internal';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { codes, type SpecBody } from './spec-body.js';
 
@@ -43,6 +44,28 @@ describe('snapshots: validation', () => {
     expect(check('  start: 2024-01-01\n  keep: [{ every: day, for_days: 0 }]\n')).not.toEqual([]);
     expect(check('  start: 2024-01-01\n  keep: [{ for_days: 3 }]\n')).not.toEqual([]);
     expect(check('  start: 2024-01-01\n  daily: true\n')).not.toEqual([]);
+  });
+
+  it('for_days is at most 3652059, the days from 0001-01-01 to 9999-12-31: a larger number, exact or not, is VLT106 at the value, stating the range', () => {
+    const diagnostics = (forDays: string) =>
+      analyzeSpec(
+        parseSpecYaml(
+          `version: 1\nmodel: test\ntables:\n  customers:\n    business_key: [id]\n    columns: { id: int }\nsnapshots:\n  start: 2024-01-01\n  keep:\n    - { every: day, for_days: ${forDays} }\n`,
+          'test.yaml',
+        ),
+      )
+        .diagnostics.filter((d) => d.severity === 'error')
+        .map(formatDiagnostic);
+    expect(diagnostics('3652059')).toEqual([]);
+    const at = 'test.yaml:10:31: error VLT106:';
+    expect(diagnostics('3652060')).toEqual([`${at} 'snapshots.keep.0.for_days' must be between 1 and 3652059, not 3652060`]);
+    expect(diagnostics('0')).toEqual([`${at} 'snapshots.keep.0.for_days' must be between 1 and 3652059, not 0`]);
+    // Beyond 2^53 the number read is not the one written (9007199254740993 reads as ...992): the message does not echo it.
+    for (const large of ['9007199254740993', '99999999999999999999999']) {
+      expect(diagnostics(large)).toEqual([`${at} 'snapshots.keep.0.for_days' must be between 1 and 3652059, not a number this large`]);
+    }
+    // The bound is every date a spec can write.
+    expect(MAX_KEEP_DAYS).toBe(day('9999-12-31') - day('0001-01-01') + 1);
   });
 });
 

@@ -10,6 +10,16 @@ import type { SnapshotEvery, SnapshotKeepSpec } from './spec.js';
 export type DayNumber = number;
 
 const MS_PER_DAY = 86_400_000;
+
+/**
+ * The largest `for_days` of a `keep` rule: the days from 0001-01-01 to 9999-12-31, both included,
+ * every date a spec can write (four-digit years, no year zero; PostgreSQL and Spark dates span
+ * them too). `latest - day` is then below it for any two snapshot dates, so a rule with this
+ * value keeps every date it falls on, and every number the rule is compared with is exact (a day
+ * count in JavaScript, an integer `date - date` in SQL). A larger number could only mean the
+ * same, and beyond 2^53 it is not even the number written: the schema refuses it (VLT106).
+ */
+export const MAX_KEEP_DAYS = 3_652_059;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -69,8 +79,8 @@ export function snapshotDates(start: DayNumber, end: DayNumber, every: SnapshotE
 
 /**
  * A snapshot is kept while some rule keeps it: the rule's `every` takes the date and, when the
- * rule has `for_days`, the date is less than `for_days` days before `latest` (the latest
- * snapshot). Without rules every snapshot is kept.
+ * rule has `for_days` (1 to `MAX_KEEP_DAYS`), the date is less than `for_days` days before
+ * `latest` (the latest snapshot). Without rules every snapshot is kept.
  */
 export function keeps(day: DayNumber, latest: DayNumber, rules: ReadonlyArray<SnapshotKeepSpec> | undefined): boolean {
   if (rules === undefined) return true;

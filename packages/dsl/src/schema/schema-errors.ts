@@ -61,6 +61,9 @@ function convert(e: ErrorObject, data: unknown, root: string): PathDiagnostic | 
     case 'minItems':
     case 'minProperties':
       return pathDiag('VLT106', path, `${where} must not be empty`);
+    case 'minimum':
+    case 'maximum':
+      return pathDiag('VLT106', path, `${where} must be ${rangeOf(e.parentSchema)}, not ${describeNumber(valueAt(data, path))}`);
     case 'anyOf':
       return pathDiag('VLT102', path, `${where} must be ${anyOfExpectation(e)}, not ${describeValue(valueAt(data, path))}`);
     default:
@@ -136,6 +139,18 @@ function typeName(t: string): string {
     null: 'null',
   };
   return names[t] ?? t;
+}
+
+/** A number's bounds as a message states them: "between 1 and 10", "at least 1". */
+function rangeOf(schema: unknown): string {
+  const { minimum, maximum } = (schema ?? {}) as { minimum?: number; maximum?: number };
+  if (minimum !== undefined && maximum !== undefined) return `between ${minimum} and ${maximum}`;
+  return minimum !== undefined ? `at least ${minimum}` : `at most ${String(maximum)}`;
+}
+
+/** A number out of range: as read, unless it is beyond 2^53, where the number read is not always the one written (9007199254740993 reads as …992). */
+function describeNumber(v: unknown): string {
+  return typeof v === 'number' && Math.abs(v) > Number.MAX_SAFE_INTEGER ? 'a number this large' : describeValue(v);
 }
 
 function describeValue(v: unknown): string {

@@ -4,6 +4,8 @@
  * test keeps them equal.
  * `spec-schema-proof.ts` proves at compile time that it describes exactly `Spec` from core.
  */
+import { MAX_KEEP_DAYS } from '@vault/core/internal';
+
 const identifier = { type: 'string', minLength: 1 } as const;
 const columnList = { type: 'array', items: identifier, minItems: 1 } as const;
 const expression = { type: 'string', minLength: 1, description: 'An expression in the vault expression language (docs/expressions.md).' } as const;
@@ -164,7 +166,12 @@ const snapshots = {
         required: ['every'],
         properties: {
           every: snapshotEvery,
-          for_days: { type: 'integer', minimum: 1, description: 'Keep for this many days back from the latest snapshot. Default: always.' },
+          for_days: {
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_KEEP_DAYS,
+            description: `Keep for this many days back from the latest snapshot, 1 to ${MAX_KEEP_DAYS} (every date from 0001-01-01 to 9999-12-31). Default: always.`,
+          },
         },
       },
     },
