@@ -189,6 +189,8 @@ export function effectivitySatelliteDsl(eff: EffectivitySatellite, ctx: DslConte
       ends_on_zero_key: true,
       delta_order: eff.deltaOrder ?? null,
       late_rows: eff.deltaOrder === undefined ? null : LATE_ROWS,
+      // Every mapping has its columns; this one's are all hash keys and metadata, which the framework computes.
+      columns: columnMap([]),
     },
     ...joinsParent('link', eff.parent, eff.parentHashKey),
   };
@@ -223,8 +225,8 @@ export function referenceTableDsl(ref: ReferenceTable, ctx: DslContext): EntityD
       name: ref.name,
       kind: ref.kind,
       source_table: ref.source.table,
-      record_source: recordSource(ctx, ref.source.table),
       business_keys: codes,
+      record_source: recordSource(ctx, ref.source.table),
       delta_order: ref.deltaOrder ?? null,
       columns: columnMap([
         ...ref.codes.map((c, i): [string, PyDict] => [c.name, { source_column: ref.source.columns[i] ?? null, type: typeText(c.type) }]),

@@ -13,4 +13,5 @@ EARLY_WARNING_SIGNAL_INPUT_BUSINESS_PARTNER_EFFECTIVITY_SATELLITE_FIELD_MAPPING 
     'ends_on_zero_key': True,
     'delta_order': 'received_at',
     'late_rows': 'register',
+    'columns': {},
 }

@@ -13,4 +13,5 @@ FACILITY_BUSINESS_PARTNER_EFFECTIVITY_SATELLITE_FIELD_MAPPING = {
     'ends_on_zero_key': True,
     'delta_order': None,
     'late_rows': None,
+    'columns': {},
 }

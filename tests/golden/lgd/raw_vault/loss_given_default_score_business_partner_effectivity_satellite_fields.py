@@ -13,4 +13,5 @@ LOSS_GIVEN_DEFAULT_SCORE_BUSINESS_PARTNER_EFFECTIVITY_SATELLITE_FIELD_MAPPING = 
     'ends_on_zero_key': True,
     'delta_order': 'calculated_at',
     'late_rows': 'register',
+    'columns': {},
 }

@@ -5,8 +5,8 @@ RATING_GRADE_REFERENCE_TABLE_FIELD_MAPPING = {
     'name': 'rating_grade',
     'kind': 'reference_table',
     'source_table': 'rating_grade',
-    'record_source': 'lgd_engine.rating_grade',
     'business_keys': ['rating_grade'],
+    'record_source': 'lgd_engine.rating_grade',
     'delta_order': None,
     'columns': {
         'rating_grade': {'source_column': 'rating_grade', 'type': 'varchar(5)'},

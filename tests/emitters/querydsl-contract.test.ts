@@ -1,0 +1,70 @@
+/**
+ * The Query DSL output against what docs/querydsl.md promises, for every kind of entity: the
+ * keys of each field mapping and their order (read from the doc's own table).
+ */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_PROFILE } from '@vault/emitters/internal';
+import { describe, expect, it } from 'vitest';
+import { compileFiles } from '../helpers/compile-files.js';
+import { expectChainsMatchManifest, hasPython, runPythonHarness } from '../helpers/python-harness.js';
+
+const read = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
+
+/** The keys of docs/querydsl.md's field mapping table, in its order (a row may name several). */
+function documentedKeys(): string[] {
+  const doc = read('docs/querydsl.md');
+  const section = doc.slice(doc.indexOf('## Field mappings'), doc.indexOf('## Hash keys, hashdiffs and record sources'));
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...line.slice(0, line.indexOf(' |', 2)).matchAll(/`(\w+)`/g)].map((m) => m[1]!));
+}
+
+/** The top-level keys of a `_fields.py` file's constant, in the order written (the printer puts each on its own line). */
+function mappingKeys(content: string): string[] {
+  expect(content).toMatch(/^[A-Z0-9_]+_FIELD_MAPPING = \{\n/m);
+  return [...content.matchAll(/^ {4}'(\w+)': /gm)].map((m) => m[1]!);
+}
+
+const SPECS = ['specs/ews.yaml', 'specs/lgd.yaml', 'tests/fixtures/every-kind.yaml', 'tests/corpus/good/northwind-codes.yaml', 'tests/corpus/good/payments.yaml'];
+
+describe('field mappings, as docs/querydsl.md lists their keys', () => {
+  const keys = documentedKeys();
+
+  it('the table names each key once', () => {
+    expect(keys.length).toBeGreaterThan(30);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('the every-kind fixture has an entity of every kind', () => {
+    const kinds = new Set(compileFiles('tests/fixtures/every-kind.yaml').files.flatMap((f) => [...f.content.matchAll(/^ {4}'kind': '(\w+)',$/gm)].map((m) => m[1])));
+    expect(kinds.size).toBe(Object.keys(DEFAULT_PROFILE.enums).length);
+  });
+
+  for (const spec of SPECS) {
+    it(`${spec}: every mapping holds only documented keys, in the documented order, and always name, kind and columns`, () => {
+      const mappings = compileFiles(spec).files.filter((f) => f.path.endsWith('_fields.py'));
+      expect(mappings.length).toBeGreaterThan(0);
+      for (const f of mappings) {
+        const found = mappingKeys(f.content);
+        expect(
+          found.filter((k) => !keys.includes(k)),
+          f.path,
+        ).toEqual([]);
+        expect(found, f.path).toEqual([...found].sort((a, b) => keys.indexOf(a) - keys.indexOf(b)));
+        for (const k of ['name', 'kind', 'columns']) expect(found, `${f.path}: ${k}`).toContain(k);
+      }
+    });
+  }
+});
+
+describe.skipIf(!hasPython)('the every-kind fixture as Python', () => {
+  it('parses, imports and runs against the stand-in framework, one chain per manifest entity', () => {
+    const compiled = compileFiles('tests/fixtures/every-kind.yaml');
+    const result = runPythonHarness(
+      compiled.files.filter((f) => f.path.endsWith('.py')),
+      compiled.model,
+    );
+    expectChainsMatchManifest(result, compiled.manifest);
+  });
+});
