@@ -1,9 +1,12 @@
 /**
  * The Query DSL output against what docs/querydsl.md promises, for every kind of entity: the
- * keys of each field mapping and their order (read from the doc's own table).
+ * keys of each field mapping and their order (read from the doc's own table), and names that
+ * need care (an entity name whose class would start with a digit).
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_PROFILE } from '@vault/emitters/internal';
+import type { VaultModel } from '@vault/core';
+import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
+import { DEFAULT_PROFILE, emitQueryDsl, validateQueryDsl, type EmittedFile } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 import { compileFiles } from '../helpers/compile-files.js';
 import { expectChainsMatchManifest, hasPython, runPythonHarness } from '../helpers/python-harness.js';
@@ -56,6 +59,41 @@ describe('field mappings, as docs/querydsl.md lists their keys', () => {
       }
     });
   }
+});
+
+function model(yaml: string): VaultModel {
+  const a = analyzeSpec(parseSpecYaml(yaml, 'names.yaml'));
+  expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return a.model!;
+}
+
+const tableNamed = (name: string): string => `version: 1
+model: names
+tables:
+  ${name}:
+    business_key: [${name}_id]
+    columns:
+      ${name}_id: { type: int, nullable: false }
+      note: text
+`;
+
+function content(files: ReadonlyArray<EmittedFile>, path: string): string {
+  const file = files.find((f) => f.path === path);
+  if (file === undefined) throw new Error(`no file ${path}`);
+  return file.content;
+}
+
+describe('class names', () => {
+  it('keep the underscore before a digit that starts the name, so the class is a Python identifier', () => {
+    const m = model(tableNamed('_1x'));
+    expect(validateQueryDsl(m, DEFAULT_PROFILE)).toEqual([]);
+    const files = emitQueryDsl(m, { specPath: 'names.yaml' });
+    expect(content(files, 'raw_vault/_1x_hub.py')).toContain('\nclass _1xHub:\n');
+    expect(content(files, 'business_vault/_1x_business_hub.py')).toContain('\nclass _1xBusinessHub:\n');
+    expect(content(files, 'access_layer/_1x_presentation_view.py')).toContain('\nclass _1xPresentationView:\n');
+    expect(content(files, 'registry.py')).toContain("\nclass RawHub(Enum):\n    _1X = '_1x'\n");
+    if (hasPython) runPythonHarness(files);
+  });
 });
 
 describe.skipIf(!hasPython)('the every-kind fixture as Python', () => {

@@ -135,9 +135,14 @@ export function mappingConstant(kind: EntityKind, name: string): string {
   return `${upperSnake(name)}_${SUFFIX_SPELLINGS[kind].constant}_FIELD_MAPPING`;
 }
 
-/** `BusinessPartnerHub`, `EarlyWarningSignalPresentationView`. */
+/**
+ * `BusinessPartnerHub`, `EarlyWarningSignalPresentationView`. PascalCase drops underscores, so
+ * a name such as `_1x` would give `1xHub`, which is no Python identifier: the underscore before
+ * a leading digit stays (`_1xHub`).
+ */
 export function className(kind: EntityKind, name: string): string {
-  return pascalCase(name) + SUFFIX_SPELLINGS[kind].class;
+  const pascal = pascalCase(name);
+  return (/^[0-9]/.test(pascal) ? '_' : '') + pascal + SUFFIX_SPELLINGS[kind].class;
 }
 
 /** The static builder of a class-shaped entity: `build_hub`, `build_business_hub`. */
