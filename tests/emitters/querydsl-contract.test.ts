@@ -1,7 +1,8 @@
 /**
  * The Query DSL output against what docs/querydsl.md promises, for every kind of entity: the
  * keys of each field mapping and their order (read from the doc's own table), and names that
- * need care (an entity name whose class would start with a digit).
+ * need care (an entity name whose class would start with a digit, one whose class is spelled
+ * like an enum the file does not import).
  */
 import { readFileSync } from 'node:fs';
 import type { VaultModel } from '@vault/core';
@@ -93,6 +94,24 @@ describe('class names', () => {
     expect(content(files, 'access_layer/_1x_presentation_view.py')).toContain('\nclass _1xPresentationView:\n');
     expect(content(files, 'registry.py')).toContain("\nclass RawHub(Enum):\n    _1X = '_1x'\n");
     if (hasPython) runPythonHarness(files);
+  });
+
+  it('may be spelled like an enum the file does not import: a hub named business is class BusinessHub beside the enum RawHub', () => {
+    const m = model(tableNamed('business'));
+    expect(validateQueryDsl(m, DEFAULT_PROFILE)).toEqual([]);
+    const files = emitQueryDsl(m, { specPath: 'names.yaml' });
+    const hub = content(files, 'raw_vault/business_hub.py');
+    expect(hub).toContain('\nfrom ..registry import RawHub\n');
+    expect(hub).toContain('\nclass BusinessHub:\n');
+    expect(content(files, 'business_vault/business_business_hub.py')).toContain('\nfrom ..registry import BusinessHub\n');
+    if (hasPython) {
+      const result = runPythonHarness(files, 'names');
+      expect(result.chains.find((c) => c.build === 'build_raw_vault_hub')?.entity).toMatchObject({ enum: 'RawHub', member: 'BUSINESS' });
+    }
+  });
+
+  it('are refused when the file imports an enum of the same name: a hub named raw would be class RawHub', () => {
+    expect(validateQueryDsl(model(tableNamed('raw')), DEFAULT_PROFILE).map((d) => d.message)).toEqual(["hub 'raw': its class RawHub has the name of a framework class or enum in the profile"]);
   });
 });
 

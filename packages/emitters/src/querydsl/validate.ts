@@ -45,12 +45,18 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
       seen.set(member, name);
     }
   }
-  // A file defines its class (or main) and imports framework names and enums: they must differ.
-  const imported = new Set([...Object.values(profile.names), ...Object.values(profile.enums)]);
-  if (imported.has('main')) problems.push(problem(PROFILE, "framework profile: 'main' is the function satellite files define; choose another name"));
+  // A file defines its class (or main) and imports framework names and its own kind's enum: they
+  // must differ. Only the enum the file imports counts: a hub named `business` is class
+  // BusinessHub in a file that imports RawHub, and the enum BusinessHub lives in registry.py.
+  const frameworkNames = new Set(Object.values(profile.names));
+  if ([...frameworkNames, ...Object.values(profile.enums)].includes('main')) {
+    problems.push(problem(PROFILE, "framework profile: 'main' is the function satellite files define; choose another name"));
+  }
   for (const e of entities) {
     const defined = DSL_KINDS[e.kind].shape === 'class' ? entityNames(e).className : undefined;
-    if (defined !== undefined && imported.has(defined)) problems.push(problem(e.origin, `${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`));
+    if (defined !== undefined && (frameworkNames.has(defined) || profile.enums[DSL_KINDS[e.kind].enumName] === defined)) {
+      problems.push(problem(e.origin, `${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`));
+    }
   }
   const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
