@@ -9,8 +9,8 @@
  * One database for the file: the server of VAULT_TEST_DATABASE_URL, or embedded PGlite.
  */
 import { describe, expect, it } from 'vitest';
-import { type Spec, type VaultModel } from '@vault/core';
-import { quoteIdent, sqlManifestBlock } from '@vault/emitters/internal';
+import { compileSpec, type Spec, type VaultModel } from '@vault/core';
+import { quoteIdent, sqlManifestBlock, validateSql } from '@vault/emitters/internal';
 import { dropSchemas, fileDatabase } from './database.js';
 
 const db = fileDatabase();
@@ -139,5 +139,41 @@ describe(`payload columns named like view columns (${ON})`, () => {
     } finally {
       if (model !== undefined) await dropSchemas(db, model);
     }
+  });
+
+  it('a key named like a view column cannot be prefixed: VLT412 at its hub or link, before any SQL runs', () => {
+    const spec: Spec = {
+      version: 1,
+      model: 'keys',
+      tables: {
+        accounts: { business_key: ['account_id'], columns: { account_id: { type: 'int', nullable: false }, name: 'text' } },
+        customers: { business_key: ['customer_id'], columns: { customer_id: { type: 'int', nullable: false }, segment: 'text' } },
+        // A holding's grain includes the date it starts: a dependent child key named valid_from.
+        holders: {
+          dependent_child_keys: ['valid_from'],
+          columns: { account_id: { type: 'int', nullable: false }, customer_id: { type: 'int', nullable: false }, valid_from: { type: 'date', nullable: false }, share: 'int' },
+          references: [
+            { columns: ['account_id'], table: 'accounts' },
+            { columns: ['customer_id'], table: 'customers' },
+          ],
+        },
+        // A business key named like the as-of views' leading column, with snapshots.
+        rates: { business_key: ['snapshot_date'], columns: { snapshot_date: { type: 'date', nullable: false }, rate: 'decimal(9,4)' } },
+      },
+      snapshots: { start: '2024-01-01' },
+    };
+    const { model } = compileSpec(spec);
+    expect(validateSql(model!).map((d) => [d.code, d.path, d.message])).toEqual([
+      [
+        'VLT412',
+        ['tables', 'rates'],
+        "hub 'rate' has key column 'snapshot_date', a name the as-of views give a column of their own: rename it in the landing table, or read the table through a view that renames it",
+      ],
+      [
+        'VLT412',
+        ['tables', 'holders'],
+        "link 'account_customer' has key column 'valid_from', a name business_vault.hist_blsat_account_customer gives a column of its own: rename it in the landing table, or read the table through a view that renames it",
+      ],
+    ]);
   });
 });

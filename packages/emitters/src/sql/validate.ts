@@ -3,9 +3,22 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import type { ColumnType, LinkSatellite, MultiActiveSatellite, PathDiagnostic, PresentationView, ReferenceTable, ReportingView, Satellite, SpecPath, VaultModel } from '@vault/core';
+import {
+  VIEW_COLUMNS,
+  type ColumnType,
+  type LinkSatellite,
+  type MultiActiveSatellite,
+  type PathDiagnostic,
+  type PresentationView,
+  type ReferenceTable,
+  type ReportingView,
+  type Satellite,
+  type SpecPath,
+  type VaultModel,
+} from '@vault/core';
 import { KINDS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
-import { parentKeySource, sqlContext } from './context.js';
+import { need, parentKeySource, sqlContext } from './context.js';
+import { rawParent } from './business-vault.js';
 import { WIRED_DIALECT, postgresDialect, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { changedRowsSources, changeTables } from './landing-changes.js';
@@ -163,6 +176,21 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     if (l.deltaOrder !== undefined && type === undefined) problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', which is not a column of its table`);
     else if (type !== undefined && !ctx.dialect.sortable(type.kind))
       problem(l.origin, `non-historized link '${l.name}' orders its events by '${l.deltaOrder}', a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
+  }
+  // A history view (and an as-of view) shows the parent's keys beside columns of its own; a payload
+  // column named like one is prefixed in the business vault, a key cannot be.
+  const own = [VIEW_COLUMNS.validFrom, VIEW_COLUMNS.validTo, VIEW_COLUMNS.isCurrent, VIEW_COLUMNS.keyIsDeleted, ...(hasAsOfViews(model) ? [VIEW_COLUMNS.snapshotDate] : [])];
+  for (const sat of [...entitiesOf(model, 'business_satellite'), ...entitiesOf(model, 'business_link_satellite')]) {
+    const parent = sat.kind === 'business_satellite' ? need(ctx.businessHubs, sat.parent, 'business hub') : need(ctx.businessLinks, sat.parent, 'business link');
+    const raw = parent.kind === 'business_hub' ? need(ctx.hubs, parent.hub, 'hub') : need(ctx.links, parent.link, 'link');
+    for (const k of rawParent(ctx, sat).keys) {
+      const taken = own.find((c) => dialect.foldName(c) === dialect.foldName(k.name));
+      if (taken !== undefined)
+        problem(
+          raw.origin,
+          `${raw.kind} '${raw.name}' has key column '${k.name}', a name ${taken === VIEW_COLUMNS.snapshotDate ? 'the as-of views give a column of their own' : `${tableText(businessHistoryView(ctx, sat))} gives a column of its own`}: rename it in the landing table, or read the table through a view that renames it`,
+        );
+    }
   }
   for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'table')) {
     if (e.kind === 'satellite' || e.kind === 'link_satellite') {
