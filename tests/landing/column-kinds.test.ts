@@ -26,8 +26,8 @@ describe(`landing column kinds on ${ON}`, () => {
       `CREATE DOMAIN ${q}.positive AS int CHECK (VALUE > 0)`,
       `CREATE DOMAIN ${q}.currency AS varchar(3) CHECK (VALUE ~ '^[A-Z]{3}$')`,
       `CREATE TYPE ${q}.mood AS ENUM ('calm', 'tense')`,
-      `CREATE TABLE ${q}.facility (facility_id int PRIMARY KEY, limit_amount ${q}.amount, drawn ${q}.required_amount DEFAULT 0, term_months ${q}.positive, currency ${q}.currency, mood ${q}.mood)`,
-      `INSERT INTO ${q}.facility VALUES (1, 1000.50, 10, 12, 'EUR', 'calm')`,
+      `CREATE TABLE ${q}.facility (facility_id int PRIMARY KEY, limit_amount ${q}.amount, drawn ${q}.required_amount DEFAULT 0, term_months ${q}.positive, currency ${q}.currency, mood ${q}.mood, balance money)`,
+      `INSERT INTO ${q}.facility VALUES (1, 1000.50, 10, 12, 'EUR', 'calm', 1234.5)`,
     ]);
   });
   afterAll(async () => {
@@ -38,12 +38,15 @@ describe(`landing column kinds on ${ON}`, () => {
   it('init writes the type a domain is over and says so; validate agrees with it; seed fills the domains without CHECK', async () => {
     const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'spec.yaml', ...f.dbArgs]);
     expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toContain(`wrote spec.yaml: 1 table, model ${f.model}`);
     const text = readFileSync(join(f.dir, 'spec.yaml'), 'utf8');
     expect(text).toContain(`limit_amount: decimal(12,2) # ${f.schema}.amount, a domain over numeric(12,2), in the database`);
     expect(text).toContain(`drawn: {type: "decimal(12,2)", nullable: false} # ${f.schema}.required_amount, a domain over numeric(12,2), in the database`);
     expect(text).toContain(`term_months: int # ${f.schema}.positive, a domain over integer, in the database`);
     expect(text).toContain(`currency: varchar(3) # ${f.schema}.currency, a domain over character varying(3), in the database`);
     expect(text).toContain(`mood: text # ${f.schema}.mood in the database: read as text`);
+    // money is read as the number it holds, not as its text, which follows the server's lc_monetary.
+    expect(text).toContain('      balance: decimal\n');
 
     // The enum is the one type the spec reads differently: a warning. No domain column is an error.
     const validate = await f.vault(['validate', 'spec.yaml', ...f.dbArgs]);

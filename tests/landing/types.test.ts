@@ -10,6 +10,8 @@ describe('databaseType: format_type spellings read into spec types', () => {
     ['bpchar', 'text'],
     ['timestamp(3) with time zone', 'timestamptz'],
     ['numeric(18,6)', 'decimal(18,6)'],
+    // Its text follows the server's lc_monetary ($1,234.50): read as the number it holds.
+    ['money', 'decimal'],
   ])('%s is %s', (formatted, spec) => {
     const t = databaseType(formatted);
     expect(t && printColumnType(t)).toBe(spec);

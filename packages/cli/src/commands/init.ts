@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../exit.js';
 import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
 import { specFromCatalog } from '../landing/init-spec.js';
-import { printDiagnostics, type Output } from '../output.js';
+import { plural, printDiagnostics, type Output } from '../output.js';
 import { schemaLocation } from '../schema-modeline.js';
 import { vaultVersion } from '../version.js';
 
@@ -92,7 +92,7 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
     o.err(`vault: the spec from schema ${opts.schema} needs edits before it compiles (see above)`);
     return EXIT.failed;
   }
-  if (opts.output !== undefined) o.err(`wrote ${opts.output}: ${tableCount} tables, model ${model}; next: vault compile ${opts.output}`);
+  if (opts.output !== undefined) o.err(`wrote ${opts.output}: ${plural(tableCount, 'table')}, model ${model}; next: vault compile ${opts.output}`);
   return EXIT.ok;
 }
 

@@ -15,6 +15,9 @@ export function databaseType(formatted: string): ColumnType | undefined {
   // `bpchar` without a length is blank-padded text of any length, while the spec's bare `char`
   // is PostgreSQL's `char`, one character: read it as text.
   if (formatted === 'bpchar') return { kind: 'text' };
+  // `money` prints as the server's lc_monetary says (`$1,234.50`), so its text would hash
+  // differently from server to server: it is read as the number it holds (an exact cast).
+  if (formatted === 'money') return { kind: 'decimal' };
   const plain = formatted.replace(/^(timestamp|time)\(\d+\)/, '$1').replace(/^interval\b.*$/, 'interval');
   const parsed = parseColumnType(plain);
   return parsed.ok ? parsed.type : undefined;
