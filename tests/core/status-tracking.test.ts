@@ -111,6 +111,9 @@ describe('delete markers', () => {
     const op = ok({ tables: { customers: customers({ deletes: { operation: 'action', delete_values: ['x', 'Purge'] } }, { action: 'text' }) } });
     expect(op.byKind.status_tracking_satellite[0]!.deletes).toEqual({ kind: 'operation', column: 'action', values: ['X', 'PURGE'] });
     expect(op.byKind.satellite[0]!.payload.map((c) => c.name)).toEqual(['name']);
+    // ASCII letters only, as the loads upper-case the column on every engine: never 'GELÖSCHT' or 'STRASSE'.
+    const unicode = ok({ tables: { customers: customers({ deletes: { operation: 'action', delete_values: ['gelöscht', 'straße'] } }, { action: 'text' }) } });
+    expect(unicode.byKind.status_tracking_satellite[0]!.deletes).toEqual({ kind: 'operation', column: 'action', values: ['GELöSCHT', 'STRAßE'] });
     const flag = ok({ tables: { customers: customers({ deletes: { flag: 'gone' } }, { gone: 'boolean' }) } });
     expect(flag.byKind.status_tracking_satellite[0]!.deletes).toEqual({ kind: 'flag', column: 'gone' });
     expect(flag.byKind.satellite[0]!.payload.map((c) => c.name)).toEqual(['gone', 'name']);

@@ -248,6 +248,33 @@ describe(`status tracking (${process.env.VAULT_TEST_DATABASE_URL ? 'server' : 'P
     }
   });
 
+  it('delete values with letters beyond ASCII match the column as the loads upper-case it (ASCII letters only)', async () => {
+    const spec: Spec = {
+      ...SPEC,
+      tables: {
+        ...SPEC.tables,
+        accounts: { ...SPEC.tables['accounts']!, columns: { ...SPEC.tables['accounts']!.columns, op: 'text' }, deletes: { operation: 'op', delete_values: ['gelöscht'] } },
+      },
+    };
+    const model = await db.setUpModel(spec, 'stu');
+    try {
+      await deliver(
+        model,
+        {
+          accounts: [
+            { account_id: 'A', op: 'Gelöscht', seq: 1, owner: 'x' },
+            { account_id: 'B', op: 'neu', seq: 1, owner: 'y' },
+          ],
+        },
+        day(0),
+      );
+      const deleted = await db.query<{ d: boolean }>(`SELECT is_deleted AS d FROM ${sts(model, 'accounts')} WHERE account_hk = $1`, [hk('A')]);
+      expect(deleted.rows).toEqual([{ d: true }]);
+    } finally {
+      await dropSchemas(db, model);
+    }
+  });
+
   it('a late CDC batch falls in place in delta order: an update older than the delete does not bring the key back', async () => {
     const model = await setUp();
     try {

@@ -31,7 +31,9 @@ export function deleteMarker(t: TableInfo): DeleteFinding | undefined {
   if (spec === 'none') return undefined;
   if (spec !== undefined && 'flag' in spec) return { marker: { kind: 'flag', column: spec.flag }, evidence: ev('table.delete_flag', `${t.name}: deletes: { flag: ${spec.flag} }`) };
   if (spec !== undefined) {
-    const values = (spec.delete_values ?? DEFAULT_DELETE_VALUES).map((v) => v.toUpperCase());
+    // Upper-cased as the loads upper-case the column: ASCII letters only, whatever the engine's
+    // locale (toUpperCase would make 'gelöscht' 'GELÖSCHT', which the column's 'gelöscht' never becomes).
+    const values = (spec.delete_values ?? DEFAULT_DELETE_VALUES).map((v) => v.replace(/[a-z]+/g, (w) => w.toUpperCase()));
     return { marker: { kind: 'operation', column: spec.operation, values }, evidence: ev('table.cdc_operation', `${t.name}: deletes: { operation: ${spec.operation} }`) };
   }
   // A column the spec gives a role (ignore, technical, sensitive) is not guessed at.
