@@ -141,6 +141,54 @@ describe(`payload columns named like view columns (${ON})`, () => {
     }
   });
 
+  it("a payload column named like another's prefixed name is prefixed too; setup creates the business satellite and it reads both", async () => {
+    // customers.city and customer_notes.city are shared, so prefixed: customers_city, which notes' own column is named.
+    const spec: Spec = {
+      version: 1,
+      model: 'prefixed',
+      tables: {
+        customers: { business_key: ['customer_id'], columns: { customer_id: { type: 'int', nullable: false }, city: 'text' } },
+        customer_notes: { hub: 'customer', business_key: ['customer_id'], columns: { customer_id: { type: 'int', nullable: false }, city: 'text', customers_city: 'text' } },
+      },
+    };
+    let model: VaultModel | undefined;
+    try {
+      model = await db.setUpModel(spec, 'vp');
+      const bsat = model.byKind.business_satellite.find((s) => s.name === 'customer')!;
+      expect(bsat.columns.map((c) => [c.satellite, c.sourceColumn, c.name])).toEqual([
+        ['customer_notes', 'city', 'customer_notes_city'],
+        ['customer_notes', 'customers_city', 'customer_notes_customers_city'],
+        ['customers', 'city', 'customers_city'],
+      ]);
+      await db.deliver(model, { customers: [{ customer_id: 1, city: 'Oslo' }], customer_notes: [{ customer_id: 1, city: 'Bergen', customers_city: 'Hamar' }] }, noon(1));
+      const block = sqlManifestBlock(bsat, model);
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT customer_notes_city, customer_notes_customers_city, customers_city FROM ${relation(block.table)} WHERE customer_notes_city IS NOT NULL`,
+      );
+      expect(rows.rows).toEqual([{ customer_notes_city: 'Bergen', customer_notes_customers_city: 'Hamar', customers_city: 'Oslo' }]);
+    } finally {
+      if (model !== undefined) await dropSchemas(db, model);
+    }
+  });
+
+  it('two prefixed names that still meet are VLT412 at the business satellite, before any SQL runs', () => {
+    // Satellite a's shared b_x and satellite a_b's shared x both become a_b_x: no prefix tells them apart.
+    const spec: Spec = {
+      version: 1,
+      model: 'meet',
+      tables: {
+        customers: { business_key: ['customer_id'], columns: { customer_id: { type: 'int', nullable: false }, b_x: 'text', x: 'text' }, satellites: { a: ['b_x'], a_b: ['x'] } },
+        customer_notes: { hub: 'customer', business_key: ['customer_id'], columns: { customer_id: { type: 'int', nullable: false }, b_x: 'text', x: 'text' } },
+      },
+    };
+    const { model } = compileSpec(spec);
+    // At the hub's table, which the business satellite and the presentation view over it come from.
+    expect(validateSql(model!).map((d) => [d.code, d.path, d.message])).toEqual([
+      ['VLT412', ['tables', 'customer_notes'], "business_satellite 'customer' would have two columns named 'a_b_x'"],
+      ['VLT412', ['tables', 'customer_notes'], "presentation_view 'customer' would have two columns named 'a_b_x'"],
+    ]);
+  });
+
   it('a key named like a view column cannot be prefixed: VLT412 at its hub or link, before any SQL runs', () => {
     const spec: Spec = {
       version: 1,

@@ -134,6 +134,14 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   // An engine comparing names case-insensitively says so when two names clash only that way.
   const caseless = dialect.foldName('A') === 'A' ? '' : ` (${dialect.name} compares names case-insensitively)`;
+  /** A table's or view's columns, named once each. */
+  const twice = (at: SpecPath, what: string, columns: ReadonlyArray<string>): void => {
+    const seen = new Set<string>();
+    for (const c of columns) {
+      if (seen.has(dialect.foldName(c))) problem(at, `${what} would have two columns named '${c}'${caseless}`);
+      seen.add(dialect.foldName(c));
+    }
+  };
   for (const t of model.sources) {
     const names = new Set<string>();
     for (const c of t.columns) {
@@ -207,11 +215,27 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
         if (!ctx.dialect.sortable(type.kind)) problem(e.origin, `${where}, a ${type.kind} column, which ${ctx.dialect.name} cannot sort`);
       }
     }
-    const seen = new Set<string>();
-    for (const c of tableColumns(ctx, e)) {
-      if (seen.has(dialect.foldName(c.name))) problem(e.origin, `${e.kind} '${e.name}' would have two columns named '${c.name}'${caseless}`);
-      seen.add(dialect.foldName(c.name));
-    }
+    twice(
+      e.origin,
+      `${e.kind} '${e.name}'`,
+      tableColumns(ctx, e).map((c) => c.name),
+    );
   }
+  // Views too: PostgreSQL refuses a view with two columns of one name at setup, and names in the
+  // spec can meet names vault gives (a measure or a dimension's attribute named like a
+  // dimension's hash key column in the fact or dimension view).
+  for (const e of model.entities.filter((x) => KINDS[x.kind].storage === 'view')) {
+    const what = e.kind === 'dimensional_model' ? `the fact view of dimensional model '${e.name}'` : `${e.kind} '${e.name}'`;
+    twice(
+      e.origin,
+      what,
+      tableColumns(ctx, e).map((c) => c.name),
+    );
+  }
+  for (const m of entitiesOf(model, 'dimensional_model'))
+    for (const d of m.dimensions) {
+      const versions = d.versionKey === undefined ? [] : [d.versionKey, VIEW_COLUMNS.validFrom, VIEW_COLUMNS.validTo, VIEW_COLUMNS.isCurrent];
+      twice(m.origin, `dimension '${d.name}' of dimensional model '${m.name}'`, [d.hashKey, ...versions, ...d.attributes.map((a) => a.name)]);
+    }
   return problems;
 }
