@@ -188,6 +188,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
         else diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
       }
     });
+    checkViewColumns(name, base, m.dimensions, dimensions, m.measures, diagnostics);
     const history = dimensionHistory(
       {
         spec: m,
@@ -257,6 +258,46 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
     });
   }
   return { presentationViews, dimensionalModels, reportingViews };
+}
+
+/**
+ * The fact view has a column per dimension named like the dimension's hash key in the fact (its
+ * role's name under a role), and each dimension view starts with that column: a measure or a
+ * dimension's attribute of that name would give the view two columns of one name, which
+ * PostgreSQL refuses at setup (VLT412, at the measure; at the dimension, or the model when its
+ * dimensions are all the fact's).
+ */
+function checkViewColumns(
+  name: string,
+  base: ReadonlyArray<string>,
+  listed: ReadonlyArray<string> | undefined,
+  dimensions: ReadonlyArray<Dimension>,
+  measures: ReadonlyArray<string>,
+  diagnostics: PathDiagnostic[],
+): void {
+  measures.forEach((measure, i) => {
+    const d = dimensions.find((x) => x.hashKey === measure);
+    if (d !== undefined)
+      diagnostics.push(
+        pathDiag(
+          'VLT412',
+          [...base, 'measures', i],
+          `measure '${measure}' has the name of the fact view's column for dimension '${d.name}' (its hash key), so the fact view of dimensional model '${name}' would have two '${measure}' columns; rename the column in the landing table, or read the table through a view that renames it`,
+        ),
+      );
+  });
+  for (const d of dimensions) {
+    if (!d.attributes.some((a) => a.name === d.hashKey)) continue;
+    const at = listed?.findIndex((x) => x === d.name || x === d.businessHub) ?? -1;
+    diagnostics.push(
+      pathDiag(
+        'VLT412',
+        at < 0 ? [...base] : [...base, 'dimensions', at],
+        `dimension '${d.name}' of dimensional model '${name}' has attribute '${d.hashKey}', the name of its view's column for the member's hash key, so the view would have two '${d.hashKey}' columns; rename the column in the landing table, or read the table through a view that renames it`,
+        at < 0 ? { target: 'key' } : {},
+      ),
+    );
+  }
 }
 
 /** A hub a dimension may come from: a slot of the fact link, or of a link the fact hub drives. */
