@@ -85,6 +85,8 @@ class Checker {
         // A business satellite prefixes a column by its satellite (a name two satellites share, or
         // one the history views give their own column): `valid_to` is then `contracts_valid_to`.
         const prefixed = [...this.columns.keys()].filter((k) => k.toLowerCase().endsWith(`_${c.name.toLowerCase()}`));
+        // Two satellites sharing the name: each has its prefixed column, and the rule must say which.
+        if (prefixed.length > 1) return this.report('VLT302', `unknown column ${quote(c.name)}; did you mean one of ${prefixed.map((k) => `'${k}'`).join(', ')}?`, c.span);
         const hint = prefixed.length === 1 ? prefixed[0] : closest(c.name, this.columns.keys());
         return this.report('VLT302', `unknown column ${quote(c.name)}${hint === undefined ? '' : `; did you mean '${hint}'?`}`, c.span);
       })

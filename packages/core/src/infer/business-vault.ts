@@ -210,19 +210,21 @@ function satelliteBody(
   withheld: ReadonlyMap<string, string>,
   diagnostics: PathDiagnostic[],
 ): Body {
+  // Ignoring case, as rules read column names (and Spark compares them): City and city are one name.
+  const fold = (name: string): string => name.toLowerCase();
   const count = new Map<string, number>();
-  for (const s of sats) for (const c of s.payload) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+  for (const s of sats) for (const c of s.payload) count.set(fold(c.name), (count.get(fold(c.name)) ?? 0) + 1);
   // A name two satellites share, or one the history and as-of views give their own columns, is prefixed by the satellite.
-  const prefix = new Set(sats.flatMap((s) => s.payload.filter((c) => (count.get(c.name) ?? 0) > 1 || VIEW_NAMES.has(c.name.toLowerCase())).map((c) => `${s.name}\u0000${c.name}`)));
+  const prefix = new Set(sats.flatMap((s) => s.payload.filter((c) => (count.get(fold(c.name)) ?? 0) > 1 || VIEW_NAMES.has(fold(c.name))).map((c) => `${s.name}\u0000${c.name}`)));
   // So is a name another column takes by its prefix (customers_city beside customers' shared city), until none does:
   // each round prefixes one column more at least, and a column is prefixed once, so this ends.
   const nameOf = (s: Satellite | LinkSatellite, c: Column): string => (prefix.has(`${s.name}\u0000${c.name}`) ? `${s.name}_${c.name}` : c.name);
   for (let grown = true; grown;) {
     grown = false;
-    const prefixedNames = new Set(sats.flatMap((s) => s.payload.filter((c) => prefix.has(`${s.name}\u0000${c.name}`)).map((c) => `${s.name}_${c.name}`)));
+    const prefixedNames = new Set(sats.flatMap((s) => s.payload.filter((c) => prefix.has(`${s.name}\u0000${c.name}`)).map((c) => fold(`${s.name}_${c.name}`))));
     for (const s of sats)
       for (const c of s.payload)
-        if (!prefix.has(`${s.name}\u0000${c.name}`) && prefixedNames.has(c.name)) {
+        if (!prefix.has(`${s.name}\u0000${c.name}`) && prefixedNames.has(fold(c.name))) {
           prefix.add(`${s.name}\u0000${c.name}`);
           grown = true;
         }
