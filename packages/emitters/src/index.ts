@@ -39,6 +39,7 @@ export {
   type LandingTable,
   type RawVaultKind,
   type InlineValue,
+  type CreatedObject,
   type SqlDuplicates,
   type SqlLoad,
   type SqlManifestBlock,

@@ -7,6 +7,7 @@ import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryab
 import { ENGINES, type EngineName } from './engine.js';
 import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
+import { INSUFFICIENT_PRIVILEGE, readSetupCatalog } from './setup-catalog.js';
 import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
@@ -119,7 +120,10 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
   // setups would race to create one (a unique violation). They take turns, until commit.
   if (setup.some((s) => s.kind === 'extension')) await tx.query(WAIT_FOR_EXTENSIONS);
   const before = await relations(tx);
+  const catalog = await readSetupCatalog(tx, schemas);
   for (const statement of setup) {
+    // What exists is not created again: CREATE … IF NOT EXISTS would still ask for the privilege to create it.
+    if (statement.creates !== undefined && (await catalog.exists(statement.creates))) continue;
     try {
       // Setup statements declare no parameters: none bound, and one declared later fails loudly here.
       await tx.query(statement.sql, bindParameters(statement, {}));
@@ -136,6 +140,9 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
       }
       // The evolve block refuses a delta order for a table holding rows loaded without one; its message says which and what to do.
       if (statement.kind === 'table' && e.code === DELTA_ORDER_REFUSED) throw new DatabaseError(`setup failed, nothing was created: ${e.message}`);
+      // A privilege the role lacks: which one, and the GRANT that gives it.
+      const denied = e.code === INSUFFICIENT_PRIVILEGE ? catalog.deniedText(statement) : undefined;
+      if (denied !== undefined) throw new DatabaseError(`setup failed, nothing was created: ${denied} (${sqlErrorLine(e)})`);
       throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
     }
   }

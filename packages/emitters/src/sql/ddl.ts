@@ -29,7 +29,7 @@ export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const { quoteIdent } = ctx.sql;
   return [
-    ...modelSchemas(ctx).map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)),
+    ...modelSchemas(ctx).map((name) => sqlStatement('schema', `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`, { creates: { kind: 'schema', name } })),
     ...ctx.dialect.digestSetup(ctx.model.hashing.algorithm).map((sql) => sqlStatement('extension', sql)),
   ];
 }
@@ -39,7 +39,7 @@ export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> 
   return ctx.model.sources.map((t) => {
     const table = landingTable(ctx, t.name);
     const columns = t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable }));
-    return sqlStatement('table', createTable(ctx, tableIdent(table), columns, []), { relation: table });
+    return sqlStatement('table', createTable(ctx, tableIdent(table), columns, []), { relation: table, creates: { kind: 'relation', relation: table } });
   });
 }
 
@@ -119,7 +119,9 @@ export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     const keys = dispatch(e, TABLE_KEYS);
     if (keys === undefined) return [];
     const table = entityTable(ctx, e.kind, e.name);
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table })];
+    return [
+      sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table, creates: { kind: 'relation', relation: table } }),
+    ];
   });
 }
 
@@ -138,8 +140,9 @@ export function loadOrderIndexes(ctx: SqlContext): ReadonlyArray<SqlStatement> {
   const read = new Map([...parents, ...satellites].map((e) => [`${e.kind} ${e.name}`, e] as const));
   return [...read.values()].flatMap((e) => {
     const table = entityTable(ctx, e.kind, e.name);
-    const sql = ctx.dialect.loadOrderIndex(tableIdent(table), `${table.name}_${METADATA_COLUMNS.loadTimestamp}`, METADATA_COLUMNS.loadTimestamp);
-    return sql === undefined ? [] : [sqlStatement('table', sql, { entity: e, relation: table })];
+    const index = { schema: table.schema, name: `${table.name}_${METADATA_COLUMNS.loadTimestamp}` };
+    const sql = ctx.dialect.loadOrderIndex(tableIdent(table), index.name, METADATA_COLUMNS.loadTimestamp);
+    return sql === undefined ? [] : [sqlStatement('table', sql, { entity: e, relation: table, creates: { kind: 'relation', relation: index } })];
   });
 }
 
@@ -168,7 +171,13 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     const of = new Map(tableColumns(ctx, e).map((c) => [c.name, c]));
     const names = [...keys, DELTA_ORDER_COLUMN, compared, METADATA_COLUMNS.loadTimestamp];
     const columns = names.map((n) => of.get(n) ?? fail(n));
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]]), { entity: e, relation: table })];
+    return [
+      sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]]), {
+        entity: e,
+        relation: table,
+        creates: { kind: 'relation', relation: table },
+      }),
+    ];
 
     function fail(column: string): never {
       throw new Error(`vault SQL: ${e.kind} '${e.name}' has no column ${column}`);
@@ -181,7 +190,13 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
     const columns = [s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN].map((n) => of.get(n)!);
     const loaded = { ...of.get(METADATA_COLUMNS.loadTimestamp)!, notNull: true };
-    return [sqlStatement('table', createTable(ctx, tableIdent(table), [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]]), { entity: s, relation: table })];
+    return [
+      sqlStatement('table', createTable(ctx, tableIdent(table), [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]]), {
+        entity: s,
+        relation: table,
+        creates: { kind: 'relation', relation: table },
+      }),
+    ];
   });
   return [...satellites, ...statuses];
 }

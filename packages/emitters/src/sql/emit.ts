@@ -197,7 +197,7 @@ function setup(ctx: SqlContext, ledger: LedgerStatements, changes: ReadonlyArray
     ...loadOrderIndexes(ctx),
     ledger.create,
     ...(ledger.evolve === undefined ? [] : [ledger.evolve]),
-    ...changes.map((c) => sqlStatement('changes', c.createRows, { relation: c.rows })),
+    ...changes.map((c) => sqlStatement('changes', c.createRows, { relation: c.rows, creates: { kind: 'relation', relation: c.rows } })),
     ...errorTable(ctx),
     ...ghostRecords(ctx),
     ...setupViews(ctx),

@@ -41,6 +41,21 @@ export type StatementKind =
  */
 export type SqlParameter = 'load_ts' | 'entity_table' | 'signature' | 'rows_inserted' | 'relation' | 'landing_rows';
 
+/**
+ * The one object a statement creates when creating it is all the statement does (`CREATE …
+ * IF NOT EXISTS`, `ADD COLUMN IF NOT EXISTS`): a schema, a table or index in a schema (an index is
+ * a relation of its table's schema, named apart from its tables), or a column of a table. When that
+ * object exists the statement changes nothing, yet PostgreSQL still asks for what creating it would
+ * need (CREATE on the database for a schema, CREATE on the schema for a table, the table's
+ * ownership for an index or a column) before it sees the object exists: so a runner leaves such a statement out when its object exists, and a role
+ * that only writes into schemas and tables an administrator made runs setup all the same.
+ */
+export type CreatedObject =
+  | { readonly kind: 'schema'; readonly name: string }
+  | { readonly kind: 'relation'; readonly relation: SqlTable }
+  /** `ALTER TABLE … ADD COLUMN IF NOT EXISTS`, which asks for the table's ownership. */
+  | { readonly kind: 'column'; readonly relation: SqlTable; readonly column: string };
+
 /** The entity a statement serves. */
 export interface StatementEntity {
   readonly kind: EntityKind;
@@ -53,6 +68,8 @@ export interface SqlStatement {
   readonly entity?: StatementEntity;
   /** The table or view the statement creates or loads, when it is one. */
   readonly relation?: SqlTable;
+  /** What the statement creates, when that is all it does (a runner may leave it out when it exists). */
+  readonly creates?: CreatedObject;
   /** The text, without a trailing `;`. */
   readonly sql: Statement;
   /** The first placeholder (`$1` in PostgreSQL) is `parameters[0]`, the second `parameters[1]`, …; empty when the statement takes none. */
@@ -65,12 +82,13 @@ export interface SqlStatement {
 export function sqlStatement(
   kind: StatementKind,
   sql: Statement,
-  more: { readonly entity?: StatementEntity; readonly relation?: SqlTable; readonly parameters?: ReadonlyArray<SqlParameter> } = {},
+  more: { readonly entity?: StatementEntity; readonly relation?: SqlTable; readonly creates?: CreatedObject; readonly parameters?: ReadonlyArray<SqlParameter> } = {},
 ): SqlStatement {
   return {
     kind,
     ...(more.entity !== undefined ? { entity: { kind: more.entity.kind, name: more.entity.name } } : {}),
     ...(more.relation !== undefined ? { relation: more.relation } : {}),
+    ...(more.creates !== undefined ? { creates: more.creates } : {}),
     sql,
     parameters: more.parameters ?? [],
   };

@@ -23,7 +23,8 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
   const table = tableIdent(ledger);
   const stmt = (sql: string, parameters: SqlStatement['parameters'] = []): SqlStatement => sqlStatement('ledger', sql, { relation: ledger, parameters });
   return {
-    create: stmt(
+    create: sqlStatement(
+      'ledger',
       statement((w) => {
         w.line(`CREATE TABLE IF NOT EXISTS ${table} (`);
         w.block(() => {
@@ -37,9 +38,13 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
         });
         w.line(')');
       }),
+      { relation: ledger, creates: { kind: 'relation', relation: ledger } },
     ),
     // A ledger made before landing_rows was recorded.
-    evolve: stmt(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent('landing_rows')} text`),
+    evolve: sqlStatement('ledger', `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quoteIdent('landing_rows')} text`, {
+      relation: ledger,
+      creates: { kind: 'column', relation: ledger, column: 'landing_rows' },
+    }),
     select: stmt(
       `SELECT ${quoteIdent('entity_table')}, ${quoteIdent('signature')}, ${quoteIdent('landing_rows')}, to_char(${quoteIdent('load_ts')} AT TIME ZONE 'UTC', ${quoteLiteral('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')}) AS ${quoteIdent('load_ts')} FROM ${table}`,
     ),

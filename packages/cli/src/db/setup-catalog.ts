@@ -1,0 +1,78 @@
+/**
+ * What setup reads of the model's schemas before it runs (PostgreSQL and the embedded database):
+ * which schemas, tables and indexes exist, so that it creates only what is missing, and who owns
+ * them, so that a statement the role may not run fails with the privilege it lacks and the
+ * `GRANT` that gives it. Read from the catalogs, which every role may read (unlike `to_regclass`,
+ * which needs USAGE on the schema).
+ */
+import type { CreatedObject, SqlStatement, SqlTable } from '@vault/emitters/internal';
+import { quoteIdent, tableIdent } from '@vault/emitters/internal';
+import type { Queryable } from './database.js';
+
+/** PostgreSQL's SQLSTATE for a privilege the role lacks (`permission denied …`, `must be owner of …`). */
+export const INSUFFICIENT_PRIVILEGE = '42501';
+
+export interface SetupCatalog {
+  /** Whether the object a statement creates was there before setup. */
+  exists(o: CreatedObject): Promise<boolean>;
+  /** For a statement PostgreSQL refused for want of a privilege: what the role lacks and how to grant it; undefined when setup cannot tell. */
+  deniedText(statement: SqlStatement): string | undefined;
+}
+
+interface Row {
+  readonly me: string;
+  readonly database: string;
+  readonly schema: string;
+  readonly name: string | null;
+  readonly kind: string | null;
+  readonly owner: string | null;
+  /** The session holds the owner's privileges (is it, or a member of it that inherits them): it may alter the relation. */
+  readonly mine: boolean | null;
+}
+
+const CATALOG =
+  'SELECT current_user AS me, current_database() AS database, s.nspname AS schema, c.relname AS name, CAST(c.relkind AS text) AS kind, ' +
+  "pg_get_userbyid(c.relowner) AS owner, pg_has_role(c.relowner, 'USAGE') AS mine " +
+  'FROM pg_namespace s LEFT JOIN pg_class c ON c.relnamespace = s.oid WHERE s.nspname = ANY(string_to_array($1, chr(31)))';
+const COLUMN =
+  'SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped';
+const ME = 'SELECT current_user AS me, current_database() AS database';
+
+const KIND_NAMES: Readonly<Record<string, string>> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', i: 'index', f: 'foreign table' };
+
+export async function readSetupCatalog(q: Queryable, schemas: ReadonlyArray<string>): Promise<SetupCatalog> {
+  const rows = (await q.query<Row>(CATALOG, [schemas.join('\u001f')])).rows;
+  const who = rows[0] ?? (await q.query<{ me: string; database: string }>(ME)).rows[0];
+  const me = who?.me ?? 'CURRENT_USER';
+  const database = who?.database ?? 'DATABASE';
+  const key = (schema: string, name?: string): string => JSON.stringify(name === undefined ? [schema] : [schema, name]);
+  const relations = new Map(rows.flatMap((r) => (r.name === null ? [] : [[key(r.schema, r.name), r] as const])));
+  const present = new Set([...rows.map((r) => key(r.schema)), ...relations.keys()]);
+  const grantee = quoteIdent(me);
+  return {
+    exists: async (o) => {
+      if (o.kind === 'schema') return present.has(key(o.name));
+      const table = present.has(key(o.relation.schema, o.relation.name));
+      if (o.kind === 'relation' || !table) return table;
+      return (await q.query(COLUMN, [o.relation.schema, o.relation.name, o.column])).rows.length > 0;
+    },
+    deniedText: (statement) => {
+      const creates = statement.creates;
+      if (creates?.kind === 'schema')
+        return `role ${me} may not create schema ${quoteIdent(creates.name)} in database ${database}: GRANT CREATE ON DATABASE ${quoteIdent(database)} TO ${grantee}, or have it created for the role: CREATE SCHEMA ${quoteIdent(creates.name)} AUTHORIZATION ${grantee}`;
+      const relation: SqlTable | undefined = creates?.kind === 'column' ? creates.relation : (statement.relation ?? (creates?.kind === 'relation' ? creates.relation : undefined));
+      const found = relation === undefined ? undefined : relations.get(key(relation.schema, relation.name));
+      if (relation !== undefined && found?.owner != null && found.mine === false) {
+        const what = `${KIND_NAMES[found.kind ?? ''] ?? 'relation'} ${tableIdent(relation)}`;
+        const act = statement.kind === 'view' ? 'replace' : 'alter';
+        return (
+          `${what} belongs to role ${found.owner}, and only its owner may ${act} it, as setup does on every run: ` +
+          `run vault as ${found.owner}, or make ${me} a member of it: GRANT ${quoteIdent(found.owner)} TO ${grantee}`
+        );
+      }
+      if (creates?.kind === 'relation' && found === undefined)
+        return `role ${me} may not create ${tableIdent(creates.relation)}: GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(creates.relation.schema)} TO ${grantee}, or have the table created for the role`;
+      return undefined;
+    },
+  };
+}
