@@ -97,4 +97,25 @@ describe.runIf(SERVER_URL !== undefined)('vault run as roles that are not superu
       await admin((q) => q(`REVOKE "${loader}" FROM "${other}"`));
     }
   });
+
+  it("a role that may write a table it does not own loads it empty with the table's keys in place (it may not drop them)", async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    const { businessVault, accessLayer } = ws.model.schemas;
+    const hub = table(ws.model, 'rawVault', 'hub_early_warning_signal');
+    const keys = `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${hub}'::regclass ORDER BY 1`;
+    await admin(async (q) => {
+      // The views become the other role's (so setup may replace them); the tables stay the loader's.
+      for (const v of await q('SELECT schemaname AS s, viewname AS v FROM pg_views WHERE schemaname IN ($1, $2)', [businessVault, accessLayer])) {
+        await q(`ALTER VIEW "${String(v['s'])}"."${String(v['v'])}" OWNER TO "${other}"`);
+      }
+      // The hub holds only its ghost record: the next load is a first load.
+      await q(`DELETE FROM ${hub} WHERE early_warning_signal_hk <> repeat('0', 32)`);
+    });
+    const before = await admin((q) => q(keys));
+    expect(before).toHaveLength(1);
+    const r = as(other, ['run', ws.spec, '--no-skip-unchanged']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/hub early_warning_signal +[1-9]\d* rows inserted/);
+    expect(await admin((q) => q(keys))).toEqual(before);
+  });
 });

@@ -45,8 +45,8 @@ export interface Ledger {
   storage(t: SqlTable, q: Queryable): Promise<string>;
   /**
    * The statements that drop and add again each primary and unique key of `t` (docs/sql.md, "First
-   * loads: keys built after the rows"); none where the engine has no key constraints or a foreign
-   * key refers to `t`.
+   * loads: keys built after the rows"); none where the engine has no key constraints, a foreign
+   * key refers to `t`, or the session may not alter `t` (it is not its owner's, nor a member of it).
    */
   keys(t: SqlTable, q: Queryable): Promise<ReadonlyArray<KeyStatements>>;
   /** Records a rows table of changed rows (commands/run-changes.ts): what its set is of, and its token. */

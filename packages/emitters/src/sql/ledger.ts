@@ -68,8 +68,9 @@ export interface LedgerStatements {
   /**
    * Takes a table as `relation`: rows `{ drop, add }`, the statements that drop and add again each
    * of its primary and unique keys, for a first load into it to build them once after inserting
-   * (docs/sql.md, "First loads: keys built after the rows"); no row when a foreign key refers to the table. None where the
-   * engine has no key constraints.
+   * (docs/sql.md, "First loads: keys built after the rows"); no row when a foreign key refers to the table, or when the session may not
+   * alter it (neither its owner nor a member of the owner's role: it loads the table with its keys
+   * in place). None where the engine has no key constraints.
    */
   readonly keys?: SqlStatement;
   /** The kinds `kind` gives of the relations `fingerprint` can read (a view has no row versions). */

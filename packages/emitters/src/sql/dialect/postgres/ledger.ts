@@ -72,6 +72,8 @@ export function ledgerStatements(ledger: SqlTable): LedgerStatements {
         w.line(`FROM pg_catalog.pg_constraint AS ${quoteIdent('c')}`);
         w.line(`WHERE ${quoteIdent('c')}.conrelid = to_regclass($1) AND ${quoteIdent('c')}.contype IN ('p', 'u')`);
         w.line(`AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS ${quoteIdent('f')} WHERE ${quoteIdent('f')}.confrelid = to_regclass($1))`);
+        // Dropping and adding a key is the table's owner's right: a role that may only write into the table loads it with its keys in place.
+        w.line(`AND pg_catalog.pg_has_role((SELECT ${quoteIdent('t')}.relowner FROM pg_catalog.pg_class AS ${quoteIdent('t')} WHERE ${quoteIdent('t')}.oid = to_regclass($1)), 'USAGE')`);
         w.line(`ORDER BY ${quoteIdent('c')}.conname`);
       }),
       ['relation'],
