@@ -8,7 +8,7 @@
  * const { model, diagnostics } = compileSpec({ version: 1, model: 'shop', tables: { customers: { columns: { customer_id: 'int', name: 'text' } } } });
  * if (model) console.log(model.byKind.hub.map((h) => h.name)); // ['customer']
  */
-export type * from './ir/index.js'; // METADATA_COLUMNS and VIEW_COLUMNS, its values, are exported below
+export type * from './ir/index.js'; // METADATA_COLUMNS, its one value, is exported below
 export type {
   AccessLayerSpec,
   BridgeSpec,
@@ -42,7 +42,7 @@ export type { ExprType } from './expr/types.js';
 export type { Diagnostic, InnerRange, PathDiagnostic, Position, Result, Severity, Span, SpecPath } from './diagnostics/diagnostic.js';
 export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 export { CODES, type DiagnosticCode } from './diagnostics/codes.js';
-export { METADATA_COLUMNS, VIEW_COLUMNS } from './ir/common.js';
+export { METADATA_COLUMNS } from './ir/common.js';
 export { HASHING_DEFAULTS, SCHEMA_DEFAULTS } from './spec/spec.js';
 export { RULES, type RuleId } from './infer/rules.js';
 export { compileSpec, type CompileOptions, type CompileResult } from './infer/compile.js';

@@ -15,7 +15,8 @@
  * status is tracked. Lookups join the reference tables' current descriptions, as the current
  * view does.
  */
-import { METADATA_COLUMNS, VIEW_COLUMNS, type BusinessLinkSatellite, type BusinessSatellite, type StatusTrackingSatellite } from '@vault/core';
+import { VIEW_COLUMNS } from '@vault/core/internal';
+import { METADATA_COLUMNS, type BusinessLinkSatellite, type BusinessSatellite, type StatusTrackingSatellite } from '@vault/core';
 import { IS_DELETED_COLUMN } from '../columns.js';
 import type { CodeWriter } from '../writer.js';
 import { businessSatelliteReads, writeBusinessSatellite } from './business-vault.js';

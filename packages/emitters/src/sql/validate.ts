@@ -4,7 +4,6 @@
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
 import {
-  VIEW_COLUMNS,
   type ColumnType,
   type LinkSatellite,
   type MultiActiveSatellite,
@@ -16,7 +15,7 @@ import {
   type SpecPath,
   type VaultModel,
 } from '@vault/core';
-import { KINDS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
+import { KINDS, VIEW_COLUMNS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
 import { need, parentKeySource, sqlContext } from './context.js';
 import { rawParent } from './business-vault.js';
 import { WIRED_DIALECT, postgresDialect, type Dialect } from './dialect/index.js';

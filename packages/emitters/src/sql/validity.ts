@@ -14,7 +14,8 @@
  *
  * A snapshot date D counts the rows loaded before its cut-off, the start of the next day in UTC.
  */
-import { METADATA_COLUMNS, VIEW_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
+import { VIEW_COLUMNS } from '@vault/core/internal';
+import { METADATA_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { sourceColumn, type SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
