@@ -214,18 +214,19 @@ function satelliteBody(
   const fold = (name: string): string => name.toLowerCase();
   const count = new Map<string, number>();
   for (const s of sats) for (const c of s.payload) count.set(fold(c.name), (count.get(fold(c.name)) ?? 0) + 1);
+  const id = (s: Satellite | LinkSatellite, c: Column): string => `${s.name}\u0000${c.name}`;
   // A name two satellites share, or one the history and as-of views give their own columns, is prefixed by the satellite.
-  const prefix = new Set(sats.flatMap((s) => s.payload.filter((c) => (count.get(fold(c.name)) ?? 0) > 1 || VIEW_NAMES.has(fold(c.name))).map((c) => `${s.name}\u0000${c.name}`)));
+  const prefix = new Set(sats.flatMap((s) => s.payload.filter((c) => (count.get(fold(c.name)) ?? 0) > 1 || VIEW_NAMES.has(fold(c.name))).map((c) => id(s, c))));
+  const nameOf = (s: Satellite | LinkSatellite, c: Column): string => (prefix.has(id(s, c)) ? `${s.name}_${c.name}` : c.name);
   // So is a name another column takes by its prefix (customers_city beside customers' shared city), until none does:
   // each round prefixes one column more at least, and a column is prefixed once, so this ends.
-  const nameOf = (s: Satellite | LinkSatellite, c: Column): string => (prefix.has(`${s.name}\u0000${c.name}`) ? `${s.name}_${c.name}` : c.name);
   for (let grown = true; grown;) {
     grown = false;
-    const prefixedNames = new Set(sats.flatMap((s) => s.payload.filter((c) => prefix.has(`${s.name}\u0000${c.name}`)).map((c) => fold(`${s.name}_${c.name}`))));
+    const taken = new Set(sats.flatMap((s) => s.payload.filter((c) => prefix.has(id(s, c))).map((c) => fold(nameOf(s, c)))));
     for (const s of sats)
       for (const c of s.payload)
-        if (!prefix.has(`${s.name}\u0000${c.name}`) && prefixedNames.has(fold(c.name))) {
-          prefix.add(`${s.name}\u0000${c.name}`);
+        if (!prefix.has(id(s, c)) && taken.has(fold(c.name))) {
+          prefix.add(id(s, c));
           grown = true;
         }
   }

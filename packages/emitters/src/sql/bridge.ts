@@ -18,7 +18,7 @@
  * A batch dated before the cut-off of a snapshot the bridge holds (a late batch) changes none of
  * the snapshots it holds: their rows are written once. Each snapshot is filled from the raw vault
  * alone, not from the one before, so the snapshots filled later take the batch's rows in, as a
- * rebuild does. `vault run` warns before the loads (`bridgeFilledAfter`), as for a PIT.
+ * rebuild does. `vault run` warns before the loads (`filledAfter` in validity.ts), as for a PIT.
  */
 import { METADATA_COLUMNS, type Bridge, type BridgeHub, type BridgeLink, type StatusTrackingSatellite } from '@vault/core';
 import { IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
@@ -26,7 +26,7 @@ import type { SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
 import type { CodeWriter as SqlWriter } from '../writer.js';
-import { filledAfter, snapshotCutoff, validAt, validityIntervals, type TimedSatellite } from './validity.js';
+import { snapshotCutoff, validAt, validityIntervals, type TimedSatellite } from './validity.js';
 
 /** Working names of the load: `$` never occurs in a spec's names. */
 const CUTOFF = '$cutoff';
@@ -46,15 +46,6 @@ const linkAlias = (i: number): string => `$l${(i + 1) / 2}`;
 /** Every table the load reads: the links, their effectivity and status tracking satellites, the path hubs' trackers, the snapshot control. */
 export function bridgeSources(ctx: SqlContext, b: Bridge): ReadonlyArray<SqlTable> {
   return [...links(b).map((l) => entityTable(ctx, 'link', l.name)), ...timedSatellites(ctx, b).map((s) => entityTable(ctx, s.kind, s.name)), entityTable(ctx, 'snapshot_control', b.snapshotControl)];
-}
-
-/**
- * The bridge's latest snapshot when its cut-off is after the batch load timestamp (`filledAfter`):
- * the batch is dated before a snapshot the bridge holds, so its rows enter none of the snapshots
- * held until the bridge is rebuilt.
- */
-export function bridgeFilledAfter(ctx: SqlContext, b: Bridge): Statement {
-  return filledAfter(ctx, entityTable(ctx, b.kind, b.name));
 }
 
 function timedSatellites(ctx: SqlContext, b: Bridge): ReadonlyArray<TimedSatellite> {

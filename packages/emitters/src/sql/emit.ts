@@ -17,8 +17,8 @@ import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
 import { referenceTableLoad } from './load-reference-table.js';
 import { snapshotControlLoad } from './snapshot-control.js';
-import { pitFilledAfter, pitLoad, pitReads } from './pit.js';
-import { bridgeFilledAfter, bridgeLoad, bridgeSources } from './bridge.js';
+import { pitLoad, pitReads } from './pit.js';
+import { bridgeLoad, bridgeSources } from './bridge.js';
 import type { ChangeLoad } from './change-engine.js';
 import { tableEmpty, type ChangeBulk } from './change-bulk.js';
 import { effectivitySatelliteLoad } from './load-effectivity-satellite.js';
@@ -36,6 +36,7 @@ import { specFileName } from '../spec-name.js';
 import { dropModelViews } from './views.js';
 import type { Statement } from './sql-writer.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
+import { filledAfter } from './validity.js';
 import { loadDependencies, loadWaves } from './waves.js';
 
 export interface SqlOptions {
@@ -294,7 +295,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: pitLoad(ctx, p),
     reads: pitReads(ctx, p),
     datedByLoad: true,
-    filledAfter: pitFilledAfter(ctx, p),
+    filledAfter: filledAfter(ctx, p),
     emptyTable: tableEmpty(ctx, p),
     keysAfter: 1,
   }),
@@ -303,7 +304,7 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
     statements: [bridgeLoad(ctx, b)],
     reads: bridgeSources(ctx, b),
     datedByLoad: true,
-    filledAfter: bridgeFilledAfter(ctx, b),
+    filledAfter: filledAfter(ctx, b),
     emptyTable: tableEmpty(ctx, b),
   }),
   multi_active_satellite: (s, ctx) => ({ ...historyLoad(ctx, s, multiActiveSatelliteLoad(ctx, s)), reads: landingReads(ctx, [s.source.table]) }),

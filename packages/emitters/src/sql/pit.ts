@@ -9,7 +9,10 @@
  *
  * A snapshot, once filled, never changes: every row loaded later has a load_ts at or after its
  * cut-off. So a rerun adds nothing and loading batch by batch gives the rows a single load over
- * all batches gives.
+ * all batches gives. A batch dated before the cut-off of a snapshot the PIT holds (a late batch)
+ * enters none of its snapshots until it is rebuilt: the ones held never change, and later ones are
+ * filled from them and from the rows loaded since their cut-off. `vault run` warns before the loads
+ * (`filledAfter` in validity.ts).
  *
  * The snapshots to fill all come after the latest snapshot filled before them (P) and end with
  * the last one to fill (L); one-time conditions on P pick one of two ways, the other reading no
@@ -31,7 +34,7 @@ import { hashType, pitPointerColumns, SNAPSHOT_COLUMNS } from '../columns.js';
 import type { SqlContext } from './context.js';
 import { entityTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { cutoffPassed, filledAfter, snapshotCutoff, validAt, validityIntervals, validityLeaders, type TimedSatellite, type ValiditySince } from './validity.js';
+import { cutoffPassed, snapshotCutoff, validAt, validityIntervals, validityLeaders, type TimedSatellite, type ValiditySince } from './validity.js';
 
 /** Working names: `$` never occurs in a spec's names. */
 const A = {
@@ -71,16 +74,6 @@ function timedSatellite(ctx: SqlContext, s: PitSatellite): TimedSatellite {
 /** Every table the load reads: the hub's (link's), each satellite's, the snapshot control's. */
 export function pitReads(ctx: SqlContext, pit: Pit): ReadonlyArray<SqlTable> {
   return [entityTable(ctx, pit.parentKind, pit.parent), ...pit.satellites.map((s) => entityTable(ctx, s.kind, s.name)), entityTable(ctx, 'snapshot_control', pit.snapshotControl)];
-}
-
-/**
- * The PIT's latest snapshot when its cut-off is after the batch load timestamp (`filledAfter`):
- * a batch dated before a snapshot already filled. Its rows enter no snapshot of the PIT (the ones
- * held never change, later ones are filled from them and from the rows loaded since their
- * cut-off) until the PIT is rebuilt; `vault run` says so.
- */
-export function pitFilledAfter(ctx: SqlContext, pit: Pit): Statement {
-  return filledAfter(ctx, entityTable(ctx, pit.kind, pit.name));
 }
 
 /** Which snapshots to fill a statement of the load fills: every one, or every one but the last. */

@@ -18,7 +18,7 @@ import { VIEW_COLUMNS } from '@vault/core/internal';
 import { METADATA_COLUMNS, type EffectivitySatellite, type LinkSatellite, type MultiActiveSatellite, type Satellite, type StatusTrackingSatellite } from '@vault/core';
 import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../columns.js';
 import { sourceColumn, type SqlContext } from './context.js';
-import { entityTable, type SqlTable } from './names.js';
+import { entityTable } from './names.js';
 import type { Statement } from './sql-writer.js';
 import { orderTerm } from './staging.js';
 
@@ -83,7 +83,8 @@ export function cutoffPassed(ctx: SqlContext, dateSql: string, t: string): strin
  * snapshot already filled ("Filled once", docs/sql.md). What the table does with the batch's rows
  * is its own (pit.ts, bridge.ts); `vault run` says it before the loads.
  */
-export function filledAfter(ctx: SqlContext, table: SqlTable): Statement {
+export function filledAfter(ctx: SqlContext, e: { readonly kind: 'pit' | 'bridge'; readonly name: string }): Statement {
+  const table = entityTable(ctx, e.kind, e.name);
   const latest = `MAX(${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)})`;
   return `SELECT CAST(${latest} AS ${ctx.dialect.columnType({ kind: 'text' })}) AS ${ctx.sql.quoteIdent(SNAPSHOT_COLUMNS.date)} FROM ${ctx.sql.tableIdent(table)} HAVING NOT (${cutoffPassed(ctx, latest, ctx.dialect.loadTimestamp.sql)})`;
 }
