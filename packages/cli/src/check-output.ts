@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EXIT } from './exit.js';
-import { printJson, type Output } from './output.js';
+import { plural, printJson, type Output } from './output.js';
 import { plannedChanges, type OutputFile } from './write-output.js';
 
 /**
@@ -27,9 +27,9 @@ export function checkOutput(
   }
   for (const c of changes) o.out(`${c.change}: ${join(dir, c.path)}`);
   if (changes.length > 0) {
-    o.err(`vault: ${changes.length} ${what} file(s) in ${dir} are out of date; run ${command}`);
+    o.err(`vault: ${plural(changes.length, `${what} file`)} in ${dir} ${changes.length === 1 ? 'is' : 'are'} out of date; run ${command}`);
     return EXIT.failed;
   }
-  o.err(`${dir}: up to date (${total} files)`);
+  o.err(`${dir}: up to date (${plural(total, 'file')})`);
   return EXIT.ok;
 }

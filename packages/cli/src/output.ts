@@ -65,8 +65,8 @@ export function sortedDiagnosticsJson(diagnostics: ReadonlyArray<Diagnostic>): u
   return diagnosticsJson(sortDiagnostics(diagnostics));
 }
 
-/** `1 table`, `2 tables`. */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 table`, `2 tables`; `many` for a word whose plural is not `word` + `s` (`entity`, `entities`). */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 export function countSummary(diagnostics: ReadonlyArray<Diagnostic>): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -16,6 +16,7 @@ import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readF
 import { dirname, join } from 'node:path';
 import { byCodeUnit } from '@vault/core/internal';
 import { EnvironmentError } from './exit.js';
+import { plural } from './output.js';
 import { ensureParent, inspectOutput, LEDGER, lockOutput, readLedger, repairLeftovers, type OutputContents } from './output-folder.js';
 import { commitJournal, finishStoppedWrite, JOURNAL, NEW_FOLDERS, noteNewFolder, removeUncommitted, tempPath, type Journal } from './output-journal.js';
 import { environmentError, Steps, type StepHook } from './output-steps.js';
@@ -143,7 +144,7 @@ export async function writeOutput(dir: string, files: Iterable<OutputFile>, tota
 
 /** The summary line of a write: `generated/ews: 66 files (3 written, 1 removed)`. */
 export function writeSummary(dir: string, total: number, result: WriteResult): string {
-  return `${dir}: ${total} files (${result.written} written, ${result.removed} removed)`;
+  return `${dir}: ${plural(total, 'file')} (${result.written} written, ${result.removed} removed)`;
 }
 
 /**

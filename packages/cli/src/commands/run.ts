@@ -8,7 +8,7 @@ import { lateBatchWarnings } from './run-late-batch.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkInDatabase, checkInSpark, loadTimestamp, type LoadTimestamp } from './load-ts.js';
 import { analyze } from '../load.js';
-import { bold, green, printDiagnostics, type Output } from '../output.js';
+import { bold, green, plural, printDiagnostics, type Output } from '../output.js';
 
 export type StageOption = 'raw' | 'business' | 'access' | 'all';
 
@@ -96,7 +96,7 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
         ...(loaded.changedRowsOnly === 0 ? [] : [`${loaded.changedRowsOnly} from changed landing rows only`]),
       ];
       const skipped = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
-      o.out(`${green(o, '✓')} ${loaded.rows} rows inserted into ${loaded.entities} entities${skipped} in ${seconds(Date.now() - started)}`);
+      o.out(`${green(o, '✓')} ${plural(loaded.rows, 'row')} inserted into ${plural(loaded.entities, 'entity', 'entities')}${skipped} in ${seconds(Date.now() - started)}`);
       // Rows no hub can hold: said once more at the end, where a long run's reader looks.
       const missing = loaded.missingKeys.reduce((n, m) => n + m.rows, 0);
       if (missing > 0) o.out(`  ${missingKeysText(missing)} (${loaded.missingKeys.map((m) => `hub ${m.hub}: ${m.rows}`).join(', ')})`);
@@ -120,7 +120,7 @@ export function databaseFailure(e: unknown, o: Output): number {
 }
 
 export function printSetup(o: Output, s: SetupResult): void {
-  o.out(`  setup     ${s.created === 0 ? 'nothing to create' : `created ${s.created} tables and views`} (${s.statements} statements)`);
+  o.out(`  setup     ${s.created === 0 ? 'nothing to create' : `created ${plural(s.created, 'table or view', 'tables and views')}`} (${plural(s.statements, 'statement')})`);
 }
 
 const LAYER_TITLES = { business_vault: 'business vault', access_layer: 'access layer' } as const;

@@ -113,7 +113,12 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
       const qualified = (source: string): string => plan.landingTables.get(source)?.qualified ?? source;
       const width = Math.max(0, ...done.tables.map((t) => qualified(t.table).length));
       for (const t of done.tables) o.out(`    ${qualified(t.table).padEnd(width)}  ${String(t.rows.length).padStart(8)} rows`);
-      o.out(`${green(o, '✓')} ${done.tables.reduce((n, t) => n + t.rows.length, 0)} rows in ${done.tables.length} landing tables`);
+      o.out(
+        `${green(o, '✓')} ${plural(
+          done.tables.reduce((n, t) => n + t.rows.length, 0),
+          'row',
+        )} in ${plural(done.tables.length, 'landing table')}`,
+      );
       return EXIT.ok;
     });
   } catch (e) {
