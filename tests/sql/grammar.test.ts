@@ -314,6 +314,15 @@ describe('validateSql', () => {
     ]);
   });
 
+  it('names a landing table that would be the record of which model owns each object of its schema, on every engine', () => {
+    const model = compiled(table({ seq: 'bigint', name: 'text' }));
+    const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };
+    const recordNamed = { ...shared, sources: [...shared.sources, { ...shared.sources[0]!, name: 'vault_objects' }] };
+    const clash = ['VLT412 tables.vault_objects', "landing table 'vault_objects' and the record of which model owns each object of the schema would both be raw_vault.vault_objects"];
+    expect(validateSql(recordNamed).map(at)).toEqual([clash]);
+    expect(validateSql(recordNamed, sparkDialect).map(at)).toEqual([clash]);
+  });
+
   it('names a landing table that would be the record of vault seed, on PostgreSQL (seed fills no other engine)', () => {
     const model = compiled(table({ seq: 'bigint', name: 'text' }));
     const shared = { ...model, schemas: { ...model.schemas, landing: model.schemas.rawVault } };

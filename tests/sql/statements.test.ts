@@ -14,11 +14,11 @@ const withAlgorithm = (algorithm: 'md5' | 'sha1'): VaultModel => ({ ...sampleMod
 describe('setup statements', () => {
   const setup = sqlPlan(sampleModel).setup;
 
-  it('take no parameters and come schemas, the hashing record, tables, the hash keys record, evolved tables, ledger, rows tables of changed rows, ghost records, then views', () => {
+  it('take no parameters and come schemas, the ownership records, the hashing record, tables, the hash keys record, evolved tables, ledger, rows tables of changed rows, ghost records, then views', () => {
     expect(setup.every((s) => s.parameters.length === 0)).toBe(true);
     const kinds = setup.map((s) => s.kind).filter((k, i, all) => all[i - 1] !== k);
-    // The records are checked before the tables they guard are created (hashing) or altered (hash keys).
-    expect(kinds).toEqual(['schema', 'hashing', 'table', 'hashing', 'table', 'ledger', 'changes', 'ghost_record', 'view']);
+    // The records are checked before the tables they guard are created (ownership, hashing) or altered (hash keys).
+    expect(kinds).toEqual(['schema', 'ownership', 'hashing', 'table', 'hashing', 'table', 'ledger', 'changes', 'ghost_record', 'view']);
     // One rows table per landing table whose changed rows a load can read alone, each named as its relation.
     const rows = setup.filter((s) => s.kind === 'changes');
     expect(rows.map((s) => s.relation?.name)).toEqual(sqlPlan(sampleModel).landingChanges.map((c) => `vault_rows_${c.source}`));

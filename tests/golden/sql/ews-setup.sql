@@ -11,6 +11,57 @@ CREATE SCHEMA IF NOT EXISTS "business_vault";
 
 CREATE SCHEMA IF NOT EXISTS "access_layer";
 
+CREATE TABLE IF NOT EXISTS "access_layer"."vault_objects" (
+  "object" text NOT NULL,
+  "model" text NOT NULL
+);
+
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT "o"."object", "o"."model" FROM "access_layer"."vault_objects" AS "o" JOIN (VALUES ('dim_early_warning_signal_star_business_partner'), ('dim_early_warning_signal_star_early_warning_signal'), ('fct_early_warning_signal_star'), ('pv_business_partner'), ('pv_business_partner_as_of'), ('pv_customer_account_monitoring_batch_manifest'), ('pv_customer_account_monitoring_batch_manifest_as_of'), ('pv_early_warning_signal'), ('pv_early_warning_signal_as_of'), ('pv_early_warning_signal_input'), ('pv_early_warning_signal_input_as_of'), ('rv_high_risk_signals'), ('rv_high_risk_signals_as_of')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT 'access_layer.' || "r"."object" || ' belongs to model ' || "r"."model" || ', and model ews would make it its own: two models that share a schema share only hubs and links, or each would load and replace the other''s satellites and views. Give model ews schemas of its own (schemas: in docs/spec.md), or describe both models in one spec; if that model is this one before a rename, run DELETE FROM "access_layer"."vault_objects" WHERE model = ' || '''' || "r"."model" || '''' FROM (SELECT "o"."object", "o"."model" FROM "access_layer"."vault_objects" AS "o" JOIN (VALUES ('dim_early_warning_signal_star_business_partner'), ('dim_early_warning_signal_star_early_warning_signal'), ('fct_early_warning_signal_star'), ('pv_business_partner'), ('pv_business_partner_as_of'), ('pv_customer_account_monitoring_batch_manifest'), ('pv_customer_account_monitoring_batch_manifest_as_of'), ('pv_early_warning_signal'), ('pv_early_warning_signal_as_of'), ('pv_early_warning_signal_input'), ('pv_early_warning_signal_input_as_of'), ('rv_high_risk_signals'), ('rv_high_risk_signals_as_of')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") AS r LIMIT 1);
+  END IF;
+END
+$vault$;
+
+INSERT INTO "access_layer"."vault_objects" ("object", "model")
+SELECT "v"."object", 'ews' FROM (VALUES ('dim_early_warning_signal_star_business_partner'), ('dim_early_warning_signal_star_early_warning_signal'), ('fct_early_warning_signal_star'), ('pv_business_partner'), ('pv_business_partner_as_of'), ('pv_customer_account_monitoring_batch_manifest'), ('pv_customer_account_monitoring_batch_manifest_as_of'), ('pv_early_warning_signal'), ('pv_early_warning_signal_as_of'), ('pv_early_warning_signal_input'), ('pv_early_warning_signal_input_as_of'), ('rv_high_risk_signals'), ('rv_high_risk_signals_as_of')) AS "v"("object")
+WHERE NOT EXISTS (SELECT 1 FROM "access_layer"."vault_objects" AS "o" WHERE "o"."object" = "v"."object");
+
+CREATE TABLE IF NOT EXISTS "business_vault"."vault_objects" (
+  "object" text NOT NULL,
+  "model" text NOT NULL
+);
+
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT "o"."object", "o"."model" FROM "business_vault"."vault_objects" AS "o" JOIN (VALUES ('bhub_business_partner'), ('bhub_customer_account_monitoring_batch_manifest'), ('bhub_early_warning_signal'), ('bhub_early_warning_signal_input'), ('blnk_early_warning_signal_business_partner'), ('blnk_early_warning_signal_input_batch_manifest'), ('blnk_early_warning_signal_input_business_partner'), ('bsat_early_warning_signal'), ('bsat_early_warning_signal_input'), ('hist_bsat_early_warning_signal'), ('hist_bsat_early_warning_signal_input'), ('hist_eff_early_warning_signal_business_partner'), ('hist_eff_early_warning_signal_input_batch_manifest'), ('hist_eff_early_warning_signal_input_business_partner'), ('hist_sat_early_warning_signal'), ('hist_sat_early_warning_signal_input'), ('pit_early_warning_signal'), ('pit_early_warning_signal_business_partner'), ('snapshot_control_ews'), ('snapshot_control_ews_kept')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT 'business_vault.' || "r"."object" || ' belongs to model ' || "r"."model" || ', and model ews would make it its own: two models that share a schema share only hubs and links, or each would load and replace the other''s satellites and views. Give model ews schemas of its own (schemas: in docs/spec.md), or describe both models in one spec; if that model is this one before a rename, run DELETE FROM "business_vault"."vault_objects" WHERE model = ' || '''' || "r"."model" || '''' FROM (SELECT "o"."object", "o"."model" FROM "business_vault"."vault_objects" AS "o" JOIN (VALUES ('bhub_business_partner'), ('bhub_customer_account_monitoring_batch_manifest'), ('bhub_early_warning_signal'), ('bhub_early_warning_signal_input'), ('blnk_early_warning_signal_business_partner'), ('blnk_early_warning_signal_input_batch_manifest'), ('blnk_early_warning_signal_input_business_partner'), ('bsat_early_warning_signal'), ('bsat_early_warning_signal_input'), ('hist_bsat_early_warning_signal'), ('hist_bsat_early_warning_signal_input'), ('hist_eff_early_warning_signal_business_partner'), ('hist_eff_early_warning_signal_input_batch_manifest'), ('hist_eff_early_warning_signal_input_business_partner'), ('hist_sat_early_warning_signal'), ('hist_sat_early_warning_signal_input'), ('pit_early_warning_signal'), ('pit_early_warning_signal_business_partner'), ('snapshot_control_ews'), ('snapshot_control_ews_kept')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") AS r LIMIT 1);
+  END IF;
+END
+$vault$;
+
+INSERT INTO "business_vault"."vault_objects" ("object", "model")
+SELECT "v"."object", 'ews' FROM (VALUES ('bhub_business_partner'), ('bhub_customer_account_monitoring_batch_manifest'), ('bhub_early_warning_signal'), ('bhub_early_warning_signal_input'), ('blnk_early_warning_signal_business_partner'), ('blnk_early_warning_signal_input_batch_manifest'), ('blnk_early_warning_signal_input_business_partner'), ('bsat_early_warning_signal'), ('bsat_early_warning_signal_input'), ('hist_bsat_early_warning_signal'), ('hist_bsat_early_warning_signal_input'), ('hist_eff_early_warning_signal_business_partner'), ('hist_eff_early_warning_signal_input_batch_manifest'), ('hist_eff_early_warning_signal_input_business_partner'), ('hist_sat_early_warning_signal'), ('hist_sat_early_warning_signal_input'), ('pit_early_warning_signal'), ('pit_early_warning_signal_business_partner'), ('snapshot_control_ews'), ('snapshot_control_ews_kept')) AS "v"("object")
+WHERE NOT EXISTS (SELECT 1 FROM "business_vault"."vault_objects" AS "o" WHERE "o"."object" = "v"."object");
+
+CREATE TABLE IF NOT EXISTS "raw_vault"."vault_objects" (
+  "object" text NOT NULL,
+  "model" text NOT NULL
+);
+
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT "o"."object", "o"."model" FROM "raw_vault"."vault_objects" AS "o" JOIN (VALUES ('eff_early_warning_signal_business_partner'), ('eff_early_warning_signal_input_batch_manifest'), ('eff_early_warning_signal_input_business_partner'), ('sat_early_warning_signal'), ('sat_early_warning_signal_input'), ('seen_eff_early_warning_signal_business_partner'), ('seen_eff_early_warning_signal_input_batch_manifest'), ('seen_eff_early_warning_signal_input_business_partner'), ('seen_sat_early_warning_signal'), ('seen_sat_early_warning_signal_input'), ('vault_changes_early_warning_signal'), ('vault_changes_early_warning_signal_input'), ('vault_fresh_early_warning_signal'), ('vault_fresh_early_warning_signal_input'), ('vault_gone_early_warning_signal'), ('vault_gone_early_warning_signal_input'), ('vault_rows_early_warning_signal'), ('vault_rows_early_warning_signal_input')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = (SELECT 'raw_vault.' || "r"."object" || ' belongs to model ' || "r"."model" || ', and model ews would make it its own: two models that share a schema share only hubs and links, or each would load and replace the other''s satellites and views. Give model ews schemas of its own (schemas: in docs/spec.md), or describe both models in one spec; if that model is this one before a rename, run DELETE FROM "raw_vault"."vault_objects" WHERE model = ' || '''' || "r"."model" || '''' FROM (SELECT "o"."object", "o"."model" FROM "raw_vault"."vault_objects" AS "o" JOIN (VALUES ('eff_early_warning_signal_business_partner'), ('eff_early_warning_signal_input_batch_manifest'), ('eff_early_warning_signal_input_business_partner'), ('sat_early_warning_signal'), ('sat_early_warning_signal_input'), ('seen_eff_early_warning_signal_business_partner'), ('seen_eff_early_warning_signal_input_batch_manifest'), ('seen_eff_early_warning_signal_input_business_partner'), ('seen_sat_early_warning_signal'), ('seen_sat_early_warning_signal_input'), ('vault_changes_early_warning_signal'), ('vault_changes_early_warning_signal_input'), ('vault_fresh_early_warning_signal'), ('vault_fresh_early_warning_signal_input'), ('vault_gone_early_warning_signal'), ('vault_gone_early_warning_signal_input'), ('vault_rows_early_warning_signal'), ('vault_rows_early_warning_signal_input')) AS "v"("object") ON "o"."object" = "v"."object" WHERE "o"."model" <> 'ews' ORDER BY "o"."object") AS r LIMIT 1);
+  END IF;
+END
+$vault$;
+
+INSERT INTO "raw_vault"."vault_objects" ("object", "model")
+SELECT "v"."object", 'ews' FROM (VALUES ('eff_early_warning_signal_business_partner'), ('eff_early_warning_signal_input_batch_manifest'), ('eff_early_warning_signal_input_business_partner'), ('sat_early_warning_signal'), ('sat_early_warning_signal_input'), ('seen_eff_early_warning_signal_business_partner'), ('seen_eff_early_warning_signal_input_batch_manifest'), ('seen_eff_early_warning_signal_input_business_partner'), ('seen_sat_early_warning_signal'), ('seen_sat_early_warning_signal_input'), ('vault_changes_early_warning_signal'), ('vault_changes_early_warning_signal_input'), ('vault_fresh_early_warning_signal'), ('vault_fresh_early_warning_signal_input'), ('vault_gone_early_warning_signal'), ('vault_gone_early_warning_signal_input'), ('vault_rows_early_warning_signal'), ('vault_rows_early_warning_signal_input')) AS "v"("object")
+WHERE NOT EXISTS (SELECT 1 FROM "raw_vault"."vault_objects" AS "o" WHERE "o"."object" = "v"."object");
+
 CREATE TABLE IF NOT EXISTS "raw_vault"."vault_hashing" (
   "settings" text NOT NULL,
   "standard" text NOT NULL

@@ -12,6 +12,7 @@ import { WIRED_DIALECT, type Dialect } from './dialect/index.js';
 import { ghostRecords, landingStatements, loadOrderIndexes, rawVaultTables, registerTables, schemaStatements } from './ddl.js';
 import { evolveRawVaultTables } from './evolve.js';
 import { hashKeysRecordStatements, hashingRecordStatements } from './hashing-record.js';
+import { ownershipStatements } from './ownership.js';
 import { HASHING_STANDARD } from './hashing.js';
 import { hubLoad, hubMissingKeys, linkLoad } from './load.js';
 import { multiActiveSatelliteLoad } from './load-multi-active-satellite.js';
@@ -187,6 +188,8 @@ function checked(model: VaultModel, dialect: Dialect): SqlContext {
 function setup(ctx: SqlContext, ledger: LedgerStatements, changes: ReadonlyArray<SqlLandingChanges>): ReadonlyArray<SqlStatement> {
   return [
     ...schemaStatements(ctx),
+    // First: a model that would make another model's objects stops setup before anything is created.
+    ...ownershipStatements(ctx),
     // Before any other table: a spec whose hashing differs from the vault's stops setup first (on Spark, which has no transactions, before anything is created).
     ...hashingRecordStatements(ctx),
     ...landingStatements(ctx),

@@ -32,7 +32,9 @@ export type StatementKind =
   /** Finds or records a landing table's changed rows (sql/landing-changes.ts). */
   | 'changes'
   /** Creates, checks against or writes the record of the raw vault's hashing (sql/hashing-record.ts). */
-  | 'hashing';
+  | 'hashing'
+  /** Creates, checks against or writes the record of which model owns each object of a schema (sql/ownership.ts). */
+  | 'ownership';
 
 /**
  * The values statements take, by name. `load_ts` is the batch load timestamp (timestamptz, ISO

@@ -3,91 +3,18 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import {
-  type ColumnType,
-  type LinkSatellite,
-  type MultiActiveSatellite,
-  type PathDiagnostic,
-  type PresentationView,
-  type ReferenceTable,
-  type ReportingView,
-  type Satellite,
-  type SpecPath,
-  type VaultModel,
-} from '@vault/core';
-import { KINDS, VIEW_COLUMNS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr, type KindHandlers } from '@vault/core/internal';
+import { type ColumnType, type PathDiagnostic, type SpecPath, type VaultModel } from '@vault/core';
+import { KINDS, VIEW_COLUMNS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr } from '@vault/core/internal';
 import { need, parentKeySource, sqlContext } from './context.js';
 import { rawParent } from './business-vault.js';
 import { WIRED_DIALECT, postgresDialect, type Dialect } from './dialect/index.js';
 import { duplicatesTable } from './duplicates.js';
 import { changedRowsSources, changeTables } from './landing-changes.js';
 import { hashKeysRecordTable, hashingRecordTable, ledgerTable, seedRecordTable } from './ledger.js';
-import {
-  asOfView,
-  businessHistoryView,
-  dimensionTable,
-  hasAsOfViews,
-  entityTable,
-  historyView,
-  landingTable,
-  type NameScope,
-  registerTable,
-  type SqlTable,
-  statusRegisterTable,
-  tableText,
-} from './names.js';
-import { currentMultiActiveView } from './multi-active.js';
-import { currentReferenceView } from './reference-tables.js';
-import { keptSnapshotsView } from './snapshot-control.js';
+import { businessHistoryView, entityTable, hasAsOfViews, landingTable, type SqlTable, tableText } from './names.js';
 import { tableColumns } from './table-columns.js';
-
-type SqlObjects = ReadonlyArray<{ readonly table: SqlTable; readonly what: string }>;
-const none = (): SqlObjects => [];
-
-/** The SQL objects each kind has besides its own table or view. */
-type DeltaHistory = Satellite | LinkSatellite | MultiActiveSatellite | ReferenceTable;
-
-/** A satellite, multi-active satellite or reference table with a delta order has a register beside its table. */
-const registerOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrder === undefined ? [] : [{ table: registerTable(names, s), what: `the register of ${s.kind} '${s.name}'` }]);
-
-/** ... and a history view. */
-const historyOf = (s: DeltaHistory, names: NameScope): SqlObjects => (s.deltaOrder === undefined ? [] : [{ table: historyView(names, s), what: `the history view of ${s.kind} '${s.name}'` }]);
-
-const register = (s: DeltaHistory, names: NameScope): SqlObjects => [...registerOf(s, names), ...historyOf(s, names)];
-
-/** The as-of view of a presentation or reporting view, when the model has snapshots. */
-const asOfObject = (v: PresentationView | ReportingView, names: NameScope): SqlObjects =>
-  hasAsOfViews(names.model) ? [{ table: asOfView(names, v), what: `the as-of view of ${v.kind} '${v.name}'` }] : [];
-
-const MORE_OBJECTS: KindHandlers<SqlObjects, NameScope> = {
-  hub: none,
-  link: none,
-  non_historized_link: none,
-  satellite: (s, names) => register(s, names),
-  link_satellite: (s, names) => register(s, names),
-  effectivity_satellite: (e, names) => [
-    ...(e.deltaOrder === undefined ? [] : [{ table: registerTable(names, e), what: `the register of ${e.kind} '${e.name}'` }]),
-    { table: historyView(names, e), what: `the history view of ${e.kind} '${e.name}'` },
-  ],
-  // A sensitive one has no business vault views: neither its current view nor its history view.
-  multi_active_satellite: (s, names) =>
-    s.sensitive ? registerOf(s, names) : [{ table: currentMultiActiveView(names, s.name), what: `current view of multi-active satellite '${s.name}'` }, ...register(s, names)],
-  status_tracking_satellite: (s, names) => {
-    const register = statusRegisterTable(names, s);
-    return register === undefined ? [] : [{ table: register, what: `the register of ${s.kind} '${s.name}'` }];
-  },
-  reference_table: (r, names) => [{ table: currentReferenceView(names, r.name), what: `current view of reference table '${r.name}'` }, ...register(r, names)],
-  bridge: none,
-  snapshot_control: (c, names) => [{ table: keptSnapshotsView(names, c), what: `kept-snapshots view of '${c.name}'` }],
-  pit: none,
-  business_hub: none,
-  business_link: none,
-  business_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
-  business_link_satellite: (s, names) => [{ table: businessHistoryView(names, s), what: `the history view of ${s.kind} '${s.name}'` }],
-  presentation_view: (v, names) => asOfObject(v, names),
-  dimensional_model: (m, names) => m.dimensions.map((d) => ({ table: dimensionTable(names, m.name, d.name), what: `dimension '${d.name}' of '${m.name}'` })),
-  reporting_view: (v, names) => asOfObject(v, names),
-};
+import { MORE_OBJECTS } from './objects.js';
+import { objectsRecordTable, ownedObjects } from './ownership.js';
 
 /** Whether a rule divides (`/`, `%`) outside a ROUND with digits, which fixes the result's scale on every engine. */
 function divides(e: Expr): boolean {
@@ -129,6 +56,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   if (dialect === postgresDialect) claim(seedRecordTable(dialect, model.schemas.rawVault), 'the record of vault seed', ['model']);
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
+  for (const schema of ownedObjects(ctx).keys()) claim(objectsRecordTable(schema), 'the record of which model owns each object of the schema', ['model']);
   for (const source of changedRowsSources(ctx)) for (const { table, what } of changeTables(ctx, source)) claim(table, what, ['tables', source]);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   // An engine comparing names case-insensitively says so when two names clash only that way.
