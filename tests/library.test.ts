@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, loadSpec } from '@vault/cli';
+import { compileSpec, validateSpec, type Spec } from '@vault/core';
+import { buildManifest, emitQueryDsl, emitSql, manifestJson } from '@vault/emitters';
 
 describe('the library API', () => {
   it('loadSpec gives the IR and the diagnostics; compile works on a spec object', () => {
@@ -10,3 +12,75 @@ describe('the library API', () => {
     expect(again.model?.byKind.hub.map((h) => h.businessKeys.map((k) => k.name))).toEqual([['customer_id']]);
   });
 });
+
+describe('a spec built in code', () => {
+  // Optional keys written as `key: undefined` are what a caller that copies fields from
+  // elsewhere writes (`description: row.comment ?? undefined`), and the Spec type allows them.
+  const plain: Spec = {
+    version: 1,
+    model: 'shop',
+    hashing: { algorithm: 'sha256' },
+    schemas: { raw_vault: 'rv' },
+    tables: {
+      customers: { columns: { customer_id: 'int', name: { type: 'text', nullable: false } } },
+      orders: { columns: { order_id: 'int', customer_id: 'int', amount: 'decimal(12,2)' }, references: [{ columns: ['customer_id'], table: 'customers' }] },
+    },
+  };
+  const withUndefined: Spec = {
+    version: 1,
+    model: 'shop',
+    description: undefined,
+    record_source: undefined,
+    hashing: { algorithm: 'sha256', case_sensitive_keys: undefined, case_sensitive_hashdiff: undefined },
+    schemas: { landing: undefined, raw_vault: 'rv', business_vault: undefined, access_layer: undefined },
+    framework: undefined,
+    business_vault: { rules: undefined, pits: undefined, bridges: undefined },
+    access_layer: undefined,
+    snapshots: undefined,
+    tables: {
+      customers: {
+        description: undefined,
+        kind: undefined,
+        business_key: undefined,
+        columns: { customer_id: 'int', name: { type: 'text', nullable: false, description: undefined, role: undefined } },
+      },
+      orders: {
+        hub: undefined,
+        link: undefined,
+        satellites: undefined,
+        duplicates: undefined,
+        deletes: undefined,
+        columns: { order_id: 'int', customer_id: 'int', amount: 'decimal(12,2)' },
+        references: [{ columns: ['customer_id'], table: 'customers', target_columns: undefined, role: undefined, link: undefined }],
+      },
+    },
+  };
+  const output = (spec: Spec): string => {
+    const { model, diagnostics } = compileSpec(spec);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const files = [...emitQueryDsl(model!, { specPath: 'shop.yaml' }), ...emitSql(model!, { specPath: 'shop.yaml' })];
+    return [JSON.stringify(model), ...files.map((f) => `${f.path}\n${f.content}`), manifestJson(buildManifest(model!, { specPath: 'shop.yaml', files: files.map((f) => f.path) }))].join('\0');
+  };
+
+  it('compiles a key given as undefined as if it were left out: same model, same files, same hashing', () => {
+    expect(validateSpec(withUndefined)).toEqual(validateSpec(plain));
+    expect(compileSpec(withUndefined).model?.hashing).toEqual({ algorithm: 'sha256', caseSensitiveKeys: false, caseSensitiveHashdiff: true });
+    expect(output(withUndefined)).toBe(output(plain));
+  });
+
+  it('leaves the caller’s spec as it was, frozen or not', () => {
+    const frozen = deepFreeze(structuredClone(plain));
+    const before = JSON.stringify(frozen);
+    expect(output(frozen)).toBe(output(plain));
+    expect(JSON.stringify(frozen)).toBe(before);
+    expect(output(plain)).toBe(output(plain));
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -8,6 +8,7 @@ import type { Stage, VaultModel } from '../ir/model.js';
 import { withHintBudget } from '../diagnostics/did-you-mean.js';
 import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
 import { validateSpec } from '../spec/validate-spec.js';
+import { withoutUndefined } from '../spec/without-undefined.js';
 import { validateConformance } from '../validate/conformance.js';
 import { validatePipelineFlow } from '../validate/pipeline-flow.js';
 import { buildAccessLayer } from './access-layer.js';
@@ -34,12 +35,16 @@ export interface CompileResult {
 const STAGES: ReadonlyArray<Stage> = ['raw', 'business', 'access'];
 
 /**
- * Compiles a validated spec to the vault IR.
+ * Compiles a spec to the vault IR. The spec must have the `Spec` type's shape: data that does
+ * not come from TypeScript (parsed JSON, another tool) goes through `validateSpecShape` of
+ * `@vault/dsl` first, which reports a wrong shape as diagnostics. An optional key whose value is
+ * `undefined` counts as left out.
  * @example
  * const { model, diagnostics } = compileSpec(spec, { stage: 'access' });
  */
 export function compileSpec(spec: Spec, options: CompileOptions = {}): CompileResult {
-  return withHintBudget(() => compileChecked(spec, options));
+  // A parsed spec has no key set to undefined (JSON and YAML cannot say it); one built in code may.
+  return withHintBudget(() => compileChecked(options.specValidated ? spec : withoutUndefined(spec), options));
 }
 
 function compileChecked(spec: Spec, options: CompileOptions): CompileResult {

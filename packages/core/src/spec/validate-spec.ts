@@ -10,13 +10,14 @@ import { checkDeletes } from './validate-deletes.js';
 import { checkEntityName, checkIdentifier, checkPlainText, checkSchemaName } from './identifiers.js';
 import { checkMultiActive } from './validate-multi-active.js';
 import { checkSnapshots } from './validate-snapshots.js';
+import { withoutUndefined } from './without-undefined.js';
 import { columnSpecObject, isSatelliteObject, satelliteColumns, type ColumnSpec, type Spec, type TableSpec } from './spec.js';
 
 /** What names the entities of the vault, which become classes and enum members in the generated Python. */
 const ENTITY_NAMES: ReadonlySet<string> = new Set(['table', 'hub', 'link', 'satellite', 'dimensional model', 'reporting view', 'bridge']);
 
 export function validateSpec(spec: Spec): PathDiagnostic[] {
-  return withHintBudget(() => validateAll(spec));
+  return withHintBudget(() => validateAll(withoutUndefined(spec)));
 }
 
 function validateAll(spec: Spec): PathDiagnostic[] {
