@@ -9,7 +9,9 @@ export class LineIndex {
   private readonly starts: number[];
 
   constructor(text: string) {
-    this.starts = [0];
+    // A byte order mark (U+FEFF) that starts the text is no column: editors hide it, and column
+    // 1 is the character after it. The parsers count it, so line 1 starts after it.
+    this.starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
     for (let i = 0; i < text.length; i++) {
       if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
     }
@@ -24,6 +26,7 @@ export class LineIndex {
       if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, col: offset - this.starts[lo]! + 1 };
+    // The mark itself (offset 0 of such a text) is column 1, as the character after it.
+    return { line: lo + 1, col: Math.max(offset - this.starts[lo]!, 0) + 1 };
   }
 }
