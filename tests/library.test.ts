@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, loadSpec } from '@vault/cli';
 import { compileSpec, validateSpec, type Spec } from '@vault/core';
-import { buildManifest, emitQueryDsl, emitSql, manifestJson } from '@vault/emitters';
+import { DEFAULT_PROFILE, buildManifest, emitQueryDsl, emitSql, manifestJson, validateQueryDsl, validateSql } from '@vault/emitters';
 
 describe('the library API', () => {
   it('loadSpec gives the IR and the diagnostics; compile works on a spec object', () => {
@@ -84,3 +84,17 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('what the targets cannot write, as diagnostics', () => {
+  // `vault check` reports these (VLT412); a library caller asks the same functions before emitting.
+  const spec: Spec = { version: 1, model: 'enum', tables: { customers: { columns: { customer_id: 'int', name: 'text' } } } };
+
+  it('validateQueryDsl names the problem that makes emitQueryDsl throw', () => {
+    const { model, diagnostics } = compileSpec(spec);
+    expect(diagnostics).toEqual([]);
+    const problems = validateQueryDsl(model!, DEFAULT_PROFILE);
+    expect(problems.map((p) => [p.code, p.path])).toEqual([['VLT412', ['model']]]);
+    expect(() => emitQueryDsl(model!, { specPath: 'enum.yaml' })).toThrow(problems[0]!.message);
+    expect(validateSql(model!)).toEqual([]);
+  });
+});

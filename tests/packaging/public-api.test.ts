@@ -57,6 +57,7 @@ const PUBLIC: Record<string, ReadonlyArray<string>> = {
     'sparkDialect',
     'sqlManifestBlock',
     'sqlPlan',
+    'validateQueryDsl',
     'validateSql',
   ],
   '@vault/llm-assist': [

@@ -20,6 +20,7 @@ export {
   checkProfile,
   emitQueryDsl,
   mergeProfile,
+  validateQueryDsl,
   type FrameworkProfile,
   type FrameworkProfileOverrides,
   type ProfileProblem,
