@@ -32,3 +32,54 @@ describe('a byte order mark', () => {
     expect(at(`${BOM}orders:order_id(nope)`)).toEqual(plain);
   });
 });
+
+describe('a problem inside a business rule written over several lines', () => {
+  // Each unknown function name occurs once in the text: its diagnostic points at it.
+  const spec = [
+    'version: 1',
+    'model: shop',
+    'tables:',
+    '  orders:',
+    '    business_key: [order_id]',
+    '    columns:',
+    '      order_id: { type: int, nullable: false }',
+    '      amount: decimal(12,2)',
+    'business_vault:',
+    '  rules:',
+    '    order:',
+    '      derive:',
+    '        plain: amount > 0 and   ',
+    '          amount < 10 and',
+    '',
+    '          nope_plain(amount) > 1',
+    '        double: "amount \\t + \\x41mount',
+    '          + nope_double(amount)"',
+    "        single: 'amount + ''a''",
+    "          + nope_single(amount)'",
+    '        escaped: "amount + \\',
+    '          nope_escaped(amount)"',
+    '        block: |',
+    '          amount +',
+    '            nope_block(amount)',
+    '      filter: nope_filter(amount) > 0',
+    '',
+  ].join('\n');
+  const expected = (text: string): string[] =>
+    ['nope_plain', 'nope_double', 'nope_single', 'nope_escaped', 'nope_block', 'nope_filter'].map((name) => {
+      const before = text.slice(0, text.indexOf(`${name}(`)).split(/\r?\n/);
+      return `x.yaml:${before.length}:${before.at(-1)!.length + 1}: ${name}`;
+    });
+  const actual = (text: string): string[] =>
+    printed(text).map((line) => {
+      const m = /^(x\.yaml:\d+:\d+): error VLT304: unknown function '(\w+)'/.exec(line);
+      return m === null ? line : `${m[1]!}: ${m[2]!}`;
+    });
+
+  it.each([
+    ['LF', spec],
+    ['CRLF', crlf(spec)],
+    ['a byte order mark and CRLF', BOM + crlf(spec)],
+  ])('points at the name with %s line ends', (_, text) => {
+    expect(actual(text)).toEqual(expected(text.replace(/^\uFEFF/, '')));
+  });
+});

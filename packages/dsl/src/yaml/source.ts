@@ -102,9 +102,9 @@ function rangeOf(node: unknown): Range | undefined {
 }
 
 /**
- * Maps offsets inside a scalar's *value* to offsets in the file. Exact for plain and quoted
- * scalars without escapes and for block scalars (line by line); for escaped quoted strings
- * it is close, never outside the scalar.
+ * Maps offsets inside a scalar's *value* to offsets in the file: for block scalars line by
+ * line; for plain and quoted scalars through the text as YAML reads it (line folding, escapes,
+ * `''`), so that a rule written over several lines points at its line, whatever the line ends.
  */
 function innerRange(node: Scalar, text: string, inner: { start: number; end: number }): Range | undefined {
   const r = node.range;
@@ -121,10 +121,83 @@ function innerRange(node: Scalar, text: string, inner: { start: number; end: num
     }
     case 'QUOTE_DOUBLE':
     case 'QUOTE_SINGLE':
-      return [clamp(r[0] + 1 + inner.start), clamp(r[0] + 1 + inner.end)];
+    case 'PLAIN': {
+      const quoted = node.type !== 'PLAIN';
+      const map = flowOffsets(text, quoted ? r[0] + 1 : r[0], quoted ? r[1] - 1 : r[1], node.type === 'QUOTE_DOUBLE' ? 'double' : quoted ? 'single' : 'plain');
+      if (map.length === value.length + 1) {
+        const start = map[inner.start]!;
+        // The end: just after the range's last character, not at the next one (a fold away).
+        const end = inner.end > inner.start ? map[inner.end - 1]! + 1 : start;
+        return [clamp(start), clamp(end)];
+      }
+      // Text the reader above does not follow (never expected): the value's offsets from the start.
+      const first = quoted ? r[0] + 1 : r[0];
+      return [clamp(first + inner.start), clamp(first + inner.end)];
+    }
     default:
       return [clamp(r[0] + inner.start), clamp(r[0] + inner.end)];
   }
+}
+
+const isBreak = (c: string | undefined): boolean => c === '\n' || c === '\r';
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
+/** Skips one line break (CRLF, LF or CR) at `i`. */
+const afterBreak = (text: string, i: number): number => (text[i] === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1);
+
+/**
+ * The file offset of each UTF-16 unit of a flow scalar's value, and of its end, reading the
+ * text between `from` and `to` (inside the quotes) as YAML does: a line break with the blanks
+ * around it folds to one space, or to a newline per empty line that follows; in double quotes
+ * an escape is one character (two for a `\U` beyond the BMP) and a backslash before a line break
+ * joins the lines; in single quotes `''` is one quote.
+ */
+function flowOffsets(text: string, from: number, to: number, style: 'plain' | 'single' | 'double'): number[] {
+  const map: number[] = [];
+  /** How many of the last units mapped are blanks of the text, which a following fold drops. */
+  let trailing = 0;
+  let i = from;
+  while (i < to) {
+    const c = text[i];
+    if (isBreak(c)) {
+      map.length -= trailing;
+      i = afterBreak(text, i);
+      let empty = 0;
+      for (;;) {
+        while (i < to && isBlank(text[i])) i++;
+        if (i < to && isBreak(text[i])) {
+          empty++;
+          i = afterBreak(text, i);
+        } else break;
+      }
+      for (let n = 0; n < Math.max(empty, 1); n++) map.push(i);
+      trailing = 0;
+    } else if (style === 'double' && c === '\\') {
+      const e = text[i + 1];
+      if (isBreak(e)) {
+        // An escaped line break: the lines join, without the next line's indentation.
+        i = afterBreak(text, i + 1);
+        while (i < to && isBlank(text[i])) i++;
+      } else {
+        const digits = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+        const code = digits === 8 ? Number.parseInt(text.slice(i + 2, i + 10), 16) : 0;
+        map.push(i);
+        if (code > 0xffff) map.push(i);
+        i += 2 + digits;
+      }
+      trailing = 0;
+    } else if (style === 'single' && c === "'" && text[i + 1] === "'") {
+      map.push(i);
+      i += 2;
+      trailing = 0;
+    } else {
+      map.push(i);
+      trailing = isBlank(c) ? trailing + 1 : 0;
+      i++;
+    }
+  }
+  map.push(to);
+  return map;
 }
 
 /** Finds the file offset of `offset` in a block scalar's value: same line, same column after indentation. */
