@@ -1,7 +1,12 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { compile, loadSpec } from '@vault/cli';
 import { compileSpec, validateSpec, type Spec } from '@vault/core';
-import { DEFAULT_PROFILE, buildManifest, emitQueryDsl, emitSql, manifestJson, validateQueryDsl, validateSql } from '@vault/emitters';
+import { DEFAULT_PROFILE, buildManifest, emitQueryDsl, emitSql, manifestJson, mergeProfile, validateQueryDsl, validateSql, type FrameworkProfileOverrides } from '@vault/emitters';
+import { ROOT, runVault } from './helpers/run-vault.js';
 
 describe('the library API', () => {
   it('loadSpec gives the IR and the diagnostics; compile works on a spec object', () => {
@@ -96,5 +101,31 @@ describe('what the targets cannot write, as diagnostics', () => {
     expect(problems.map((p) => [p.code, p.path])).toEqual([['VLT412', ['model']]]);
     expect(() => emitQueryDsl(model!, { specPath: 'enum.yaml' })).toThrow(problems[0]!.message);
     expect(validateSql(model!)).toEqual([]);
+  });
+});
+
+describe('a spec that names a framework profile', () => {
+  it('gives the files vault compile writes when the caller reads the profile as docs/profile.md says', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-library-profile-'));
+    try {
+      mkdirSync(join(dir, 'framework'));
+      cpSync(join(ROOT, 'tests/fixtures/profiles/acme.yaml'), join(dir, 'framework/acme-profile.yaml'));
+      const specPath = join(dir, 'specs/shop.yaml');
+      mkdirSync(dirname(specPath));
+      writeFileSync(specPath, 'version: 1\nmodel: shop\nframework:\n  profile: ../framework/acme-profile.yaml\ntables:\n  customers:\n    columns:\n      customer_id: int\n      name: text\n');
+      const cli = runVault(['compile', specPath, '--out', join(dir, 'out')]);
+      expect(cli.code, cli.stderr).toBe(0);
+
+      // The recipe of docs/profile.md, "From the library".
+      const { parsed, model } = loadSpec(specPath);
+      const file = parsed.spec?.framework?.profile;
+      const profile = file === undefined ? undefined : mergeProfile(parse(readFileSync(join(dirname(specPath), file), 'utf8')) as FrameworkProfileOverrides);
+      const files = emitQueryDsl(model!, { specPath, ...(profile ? { profile } : {}) });
+
+      expect(files.map((f) => f.content).join('')).toContain('DvQuery');
+      for (const f of files) expect(f.content, f.path).toBe(readFileSync(join(dir, 'out/shop', f.path), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
