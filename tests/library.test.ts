@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -127,5 +128,14 @@ describe('a spec that names a framework profile', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('from CommonJS', () => {
+  it('the packages load with import(), as README.md says', () => {
+    const script = "import('@vault/dsl').then(({ loadSpec }) => console.log(loadSpec('specs/lgd.yaml').model.name), (e) => { console.error(e); process.exit(1); });";
+    const r = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('lgd\n');
   });
 });
