@@ -3,8 +3,11 @@
  * line ends: a UTF-8 byte order mark is no column (editors hide it), and CRLF line ends move
  * nothing.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatDiagnostic } from '@vault/core';
-import { analyzeSpec, parseSpecCompact, parseSpecYaml } from '@vault/dsl';
+import { analyzeSpec, loadSpecFile, parseSpecCompact, parseSpecYaml } from '@vault/dsl';
 import { describe, expect, it } from 'vitest';
 
 const printed = (text: string): string[] => analyzeSpec(parseSpecYaml(text, 'x.yaml')).diagnostics.map(formatDiagnostic);
@@ -81,5 +84,28 @@ describe('a problem inside a business rule written over several lines', () => {
     ['a byte order mark and CRLF', BOM + crlf(spec)],
   ])('points at the name with %s line ends', (_, text) => {
     expect(actual(text)).toEqual(expected(text.replace(/^\uFEFF/, '')));
+  });
+});
+
+describe('a spec file saved as UTF-16', () => {
+  // Windows PowerShell 5 writes UTF-16 with a byte order mark (`>`, Out-File); YAML allows it.
+  const text = 'version: 1\nmodel: shop\ndescription: Käse\ntables:\n  orders:\n    columns:\n      order_id: int\n      amount: nope\n';
+  const utf16be = (s: string): Buffer => Buffer.from(Buffer.from(s, 'utf16le').swap16());
+  it.each([
+    ['UTF-16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+    ['UTF-16LE with CRLF', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(crlf(text), 'utf16le')])],
+  ])('reads as the same spec in UTF-8: %s', (_, bytes) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-utf16-'));
+    try {
+      writeFileSync(join(dir, 'x.yaml'), bytes);
+      writeFileSync(join(dir, 'utf8.yaml'), text);
+      const utf8 = loadSpecFile(join(dir, 'utf8.yaml'), 'x.yaml');
+      const utf16 = loadSpecFile(join(dir, 'x.yaml'), 'x.yaml');
+      expect(utf16.spec).toEqual(utf8.spec);
+      expect(analyzeSpec(utf16).diagnostics.map(formatDiagnostic)).toEqual(["x.yaml:8:15: error VLT201: unknown column type 'nope'"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -70,10 +70,21 @@ export function readTextBounded(path: string, what: string): { readonly text: st
       total += n;
       if (total > INPUT_LIMITS.maxBytes) return { problem: sizeProblem(total, what)! };
     }
-    return { text: Buffer.concat(chunks, total).toString('utf8') };
+    return { text: decodeText(Buffer.concat(chunks, total)) };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A file's text: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark (YAML allows it,
+ * and Windows PowerShell 5 writes it: `>`, Out-File), read as UTF-8 it is noise that no parser
+ * could place. The UTF-16 mark is dropped; a UTF-8 one stays (positions.ts gives it no column).
+ */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return bytes.toString('utf8');
 }
 
 /**
