@@ -69,7 +69,7 @@ describe('a problem inside a business rule written over several lines', () => {
   ].join('\n');
   const expected = (text: string): string[] =>
     ['nope_plain', 'nope_double', 'nope_single', 'nope_escaped', 'nope_block', 'nope_filter'].map((name) => {
-      const before = text.slice(0, text.indexOf(`${name}(`)).split(/\r?\n/);
+      const before = text.slice(0, text.indexOf(`${name}(`)).split(/\r\n|\r|\n/);
       return `x.yaml:${before.length}:${before.at(-1)!.length + 1}: ${name}`;
     });
   const actual = (text: string): string[] =>
@@ -81,6 +81,7 @@ describe('a problem inside a business rule written over several lines', () => {
   it.each([
     ['LF', spec],
     ['CRLF', crlf(spec)],
+    ['CR (YAML reads a lone CR as a line break too)', spec.replace(/\n/g, '\r')],
     ['a byte order mark and CRLF', BOM + crlf(spec)],
   ])('points at the name with %s line ends', (_, text) => {
     expect(actual(text)).toEqual(expected(text.replace(/^\uFEFF/, '')));

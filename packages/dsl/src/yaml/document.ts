@@ -29,7 +29,10 @@ const reparse = (text: string): Document => parseDocument(text, PARSE_OPTIONS);
 const reparseForPositions = (text: string): Document => parseDocument(text, { ...PARSE_OPTIONS, uniqueKeys: false });
 
 /** `what` names the document in messages: "the spec", "the framework profile". */
-export function parseYamlMapping(text: string, file: string, what: string, needs: string): YamlData {
+export function parseYamlMapping(raw: string, file: string, what: string, needs: string): YamlData {
+  // YAML reads a lone CR (classic Mac line ends) as a line break; the yaml package and LineIndex
+  // do not. CR to LF keeps every offset, so js-yaml, the yaml package and positions then agree.
+  const text = raw.includes('\r') ? raw.replace(/\r(?!\n)/g, '\n') : raw;
   // Size, line length and nesting first, in one linear pass: no parser sees text beyond them.
   const limit = checkYamlLimits(text, what);
   if (limit !== undefined) return { data: undefined, diagnostics: [limitDiagnostic(limit, file)], source: fixedSource(file, limit) };
