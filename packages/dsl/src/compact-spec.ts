@@ -2,7 +2,7 @@
  * The compact source-table string (`--source-tables`) as a spec: parsed by the compact grammar, then checked
  * by the same meaning checks as a YAML spec, with positions inside the string.
  */
-import { severityOf, validateSpec, type Diagnostic } from '@vault/core/internal';
+import { severityOf, validateReadSpec, type Diagnostic } from '@vault/core/internal';
 import { compactSource, parseSourceTables } from './compact/index.js';
 import { limitDiagnostic, sizeProblem } from './input-limits.js';
 import { LineIndex } from './positions.js';
@@ -33,7 +33,7 @@ export function parseSpecCompact(text: string, options: { readonly model: string
     const message = d.path.length === 2 ? `table '${String(d.path[1])}' appears twice in the source-table string` : `column '${String(d.path[3])}' appears twice in table '${String(d.path[1])}'`;
     return { code, severity: severityOf(code), message, span: { file: COMPACT_FILE, start: lines.position(d.offset), end: lines.position(d.offset + d.length) } };
   });
-  const meaning = parsed.spec === undefined || syntax.length > 0 ? [] : validateSpec(parsed.spec);
+  const meaning = parsed.spec === undefined || syntax.length > 0 ? [] : validateReadSpec(parsed.spec);
   const diagnostics = [...syntax, ...duplicates, ...resolveDiagnostics(source, meaning)];
   const ok = parsed.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
   return { spec: ok ? parsed.spec : undefined, diagnostics, source };

@@ -7,7 +7,7 @@ import { vaultModel } from '../ir/entities.js';
 import type { Stage, VaultModel } from '../ir/model.js';
 import { withHintBudget } from '../diagnostics/did-you-mean.js';
 import { HASHING_DEFAULTS, SCHEMA_DEFAULTS, type Spec } from '../spec/spec.js';
-import { validateSpec } from '../spec/validate-spec.js';
+import { validateReadSpec } from '../spec/validate-spec.js';
 import { withoutUndefined } from '../spec/without-undefined.js';
 import { validateConformance } from '../validate/conformance.js';
 import { validatePipelineFlow } from '../validate/pipeline-flow.js';
@@ -44,11 +44,11 @@ const STAGES: ReadonlyArray<Stage> = ['raw', 'business', 'access'];
  */
 export function compileSpec(spec: Spec, options: CompileOptions = {}): CompileResult {
   // A parsed spec has no key set to undefined (JSON and YAML cannot say it); one built in code may.
-  return withHintBudget(() => compileChecked(options.specValidated ? spec : withoutUndefined(spec), options));
+  return withHintBudget(() => compileChecked(options.specValidated === true ? spec : withoutUndefined(spec), options));
 }
 
 function compileChecked(spec: Spec, options: CompileOptions): CompileResult {
-  const diagnostics: PathDiagnostic[] = options.specValidated ? [] : validateSpec(spec);
+  const diagnostics: PathDiagnostic[] = options.specValidated ? [] : validateReadSpec(spec);
   if (diagnostics.some((d) => d.severity === 'error')) return { model: undefined, diagnostics };
   const last = STAGES.indexOf(options.stage ?? 'access');
   const stages = STAGES.slice(0, last + 1);

@@ -13,30 +13,28 @@ import type { Spec } from './spec.js';
  * withoutUndefined({ version: 1, model: 'm', description: undefined, tables: {} }) // { version: 1, model: 'm', tables: {} }
  */
 export function withoutUndefined(spec: Spec): Spec {
-  return stripped(spec) as Spec;
+  // Most specs have none: one walk that allocates nothing finds that out.
+  return holdsUndefined(spec) ? (stripped(spec) as Spec) : spec;
+}
+
+function holdsUndefined(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(holdsUndefined);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || holdsUndefined(item)) return true;
+  }
+  return false;
 }
 
 function stripped(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const s = stripped(item);
-      if (s !== item) (copy ??= [...value])[i] = s;
-    });
-    return copy ?? value;
-  }
   if (value === null || typeof value !== 'object') return value;
-  let changed = false;
-  const entries: Array<[string, unknown]> = [];
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) {
-      changed = true;
-      continue;
-    }
-    const s = stripped(item);
-    if (s !== item) changed = true;
-    entries.push([key, s]);
-  }
-  // defineProperty-free copy: a key such as `__proto__` (a table may be named so) stays a key.
-  return changed ? Object.fromEntries(entries) : value;
+  if (Array.isArray(value)) return value.map(stripped);
+  // Object.fromEntries defines keys as data: a key such as `__proto__` (a table may be named so) stays a key.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .map(([key, item]) => [key, stripped(item)]),
+  );
 }

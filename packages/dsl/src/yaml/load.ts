@@ -2,7 +2,8 @@
  * YAML text → validated `Spec`, with every problem as a diagnostic at its line and column.
  * Never throws on bad input.
  */
-import { validateSpec, type Diagnostic, type PathDiagnostic, type Spec } from '@vault/core';
+import type { Diagnostic, PathDiagnostic, Spec } from '@vault/core';
+import { validateReadSpec } from '@vault/core/internal';
 import { guardStack, limitDiagnostic } from '../input-limits.js';
 import { validateSpecShape } from '../schema/validate-schema.js';
 import { resolveDiagnostics, type SpecSource } from '../source-map.js';
@@ -43,7 +44,7 @@ function parseChecked(text: string, file: string): ParsedSpec {
   const parsed = parseYamlMapping(text, file, 'the spec', 'version, model and tables');
   if (parsed.data === undefined) return { spec: undefined, diagnostics: parsed.diagnostics, source: parsed.source };
   const shape = validateSpecShape(parsed.data);
-  const pathDiagnostics: PathDiagnostic[] = shape.spec === undefined ? shape.diagnostics : validateSpec(shape.spec);
+  const pathDiagnostics: PathDiagnostic[] = shape.spec === undefined ? shape.diagnostics : validateReadSpec(shape.spec);
   const diagnostics = resolveDiagnostics(parsed.source, pathDiagnostics).map((d, i) => nullKeyNote(d, pathDiagnostics[i]!, text));
   const ok = shape.spec !== undefined && diagnostics.every((d) => d.severity !== 'error');
   return { spec: ok ? shape.spec : undefined, diagnostics, source: parsed.source };
