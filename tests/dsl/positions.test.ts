@@ -64,11 +64,15 @@ describe('a problem inside a business rule written over several lines', () => {
     '        block: |',
     '          amount +',
     '            nope_block(amount)',
+    '        lead: |',
+    '',
+    '          amount +',
+    '            nope_lead(amount)',
     '      filter: nope_filter(amount) > 0',
     '',
   ].join('\n');
   const expected = (text: string): string[] =>
-    ['nope_plain', 'nope_double', 'nope_single', 'nope_escaped', 'nope_block', 'nope_filter'].map((name) => {
+    ['nope_plain', 'nope_double', 'nope_single', 'nope_escaped', 'nope_block', 'nope_lead', 'nope_filter'].map((name) => {
       const before = text.slice(0, text.indexOf(`${name}(`)).split(/\r\n|\r|\n/);
       return `x.yaml:${before.length}:${before.at(-1)!.length + 1}: ${name}`;
     });

@@ -207,7 +207,8 @@ function blockOffset(text: string, start: number, value: string, offset: number)
   const col = offset - (before.lastIndexOf('\n') + 1);
   // Skip the header line (`|`, `>-`, ...), then `lineNo` content lines.
   let pos = text.indexOf('\n', start) + 1;
-  const indent = /^[ ]*/.exec(text.slice(pos))?.[0].length ?? 0;
+  // The indentation is the first line's that has text: empty lines before it may have none.
+  const indent = /^(?:[ ]*\r?\n)*([ ]*)/.exec(text.slice(pos))?.[1]?.length ?? 0;
   for (let i = 0; i < lineNo && pos > 0; i++) pos = text.indexOf('\n', pos) + 1;
   return pos + indent + col;
 }
