@@ -151,6 +151,58 @@ describe('one link per relationship of a hub table', () => {
     ).toEqual([['VLT406', ['tables', 'shipments', 'references']]]);
   });
 
+  test('two hubs of a link that would have one name: VLT406 names the hubs and roles the spec writes, not the name they would share', () => {
+    const accounts = { business_key: ['account_id'], columns: { account_id: nn('int'), balance: 'int' } };
+    const customers = { business_key: ['customer_id'], columns: { customer_id: nn('int'), name: 'text' } };
+    const sameRole = [
+      { columns: ['from_id'], table: 'accounts', role: 'source' },
+      { columns: ['to_id'], table: 'accounts', role: 'source' },
+    ];
+    const transfer = { columns: { transfer_id: nn('int'), from_id: nn('int'), to_id: nn('int'), amount: 'int' }, references: sameRole };
+    const messages = (body: Parameters<typeof compile>[0]): string[] =>
+      compile(body)
+        .diagnostics.filter((d) => d.code === 'VLT406')
+        .map((d) => d.message);
+    const twiceWithRole = "table 'transfers' references hub 'account' twice with the role 'source'; give the references different roles";
+    // A hub table (one link per reference), a link table and an event table: one message.
+    expect(messages({ tables: { accounts, transfers: { ...transfer, business_key: ['transfer_id'] } } })).toEqual([twiceWithRole]);
+    expect(messages({ tables: { accounts, transfers: { ...transfer, kind: 'link' } } })).toEqual([twiceWithRole]);
+    expect(messages({ tables: { accounts, transfers: { ...transfer, kind: 'non_historized_link', business_key: ['transfer_id'] } } })).toEqual([twiceWithRole]);
+    // A hub table that asks for one unit-of-work link: its own hub is a hub of the link.
+    expect(messages({ tables: { accounts, transfers: { ...transfer, business_key: ['transfer_id'], link: 'transfer_flow' } } })).toEqual([twiceWithRole]);
+    // A role that makes one hub's name another's.
+    expect(
+      messages({
+        tables: {
+          customers,
+          main_customers: { business_key: ['main_customer_id'], columns: { main_customer_id: nn('int'), name: 'text' } },
+          orders: {
+            business_key: ['order_id'],
+            columns: { order_id: nn('int'), buyer_id: 'int', payer_id: 'int' },
+            references: [
+              { columns: ['buyer_id'], table: 'customers', role: 'main' },
+              { columns: ['payer_id'], table: 'main_customers' },
+            ],
+          },
+        },
+      }),
+    ).toEqual([
+      "table 'orders' references hub 'customer' with the role 'main' and hub 'main_customer' without one, which would both be 'main_customer' in its link; give the reference to 'customer' another role",
+    ]);
+    // A self reference without a role: the table's own hub is the other one.
+    expect(
+      messages({
+        tables: {
+          employees: {
+            business_key: ['employee_id'],
+            columns: { employee_id: nn('int'), reports_to: 'int' },
+            references: [{ columns: ['reports_to'], table: 'employees' }],
+          },
+        },
+      }),
+    ).toEqual(["table 'employees' becomes hub 'employee' and references it without a role; give the reference a role"]);
+  });
+
   test('a relationship link whose name another table takes: VLT410 at the reference, with the hint to name it there', () => {
     const r = compile({
       tables: {

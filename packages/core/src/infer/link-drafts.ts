@@ -22,6 +22,8 @@ export interface LinkSlot {
   readonly hub: string;
   readonly role?: string;
   readonly columns: ReadonlyArray<string>;
+  /** The hub of the table itself (a table that becomes a hub), not one it references. */
+  readonly own?: true;
 }
 
 /** The longest link name built from hub names: longer ones are shortened (below) or numbered. */
@@ -50,6 +52,32 @@ export interface LinkDraft {
 /** `manager_employee` for hub `employee` under the role `manager`. */
 export function slotName(s: LinkSlot): string {
   return s.role ? `${s.role}_${s.hub}` : s.hub;
+}
+
+/**
+ * VLT406's message when two hubs of one link would have one name (`slotName`, which its key
+ * columns and hash keys take), or undefined when each has its own. It names the hubs and roles
+ * as the spec writes them: the name they would share need not be a hub's (`source_account`).
+ */
+export function slotClash(table: string, slots: ReadonlyArray<LinkSlot>): string | undefined {
+  const names = slots.map(slotName);
+  const j = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (j < 0) return undefined;
+  const a = slots[names.indexOf(names[j]!)]!;
+  const b = slots[j]!;
+  const role = (s: LinkSlot): string => (s.role ? `with the role '${s.role}'` : 'without one');
+  if (a.own) {
+    return b.role
+      ? `table '${table}' becomes hub '${a.hub}', the name its reference to hub '${b.hub}' ${role(b)} would also have in its link; give that reference another role`
+      : `table '${table}' becomes hub '${a.hub}' and references it without a role; give the reference a role`;
+  }
+  if (a.hub === b.hub) {
+    return a.role
+      ? `table '${table}' references hub '${a.hub}' twice with the role '${a.role}'; give the references different roles`
+      : `table '${table}' references hub '${a.hub}' twice without a role; give one of the references a role`;
+  }
+  const [roled, plain] = a.role ? [a, b] : [b, a];
+  return `table '${table}' references hub '${roled.hub}' ${role(roled)} and hub '${plain.hub}' ${role(plain)}, which would both be '${names[j]}' in its link; give the reference to '${roled.hub}' another role`;
 }
 
 const slotOf = (r: Ref, hub: string): LinkSlot => ({ hub, ...(r.role ? { role: r.role } : {}), columns: r.columns });
@@ -93,7 +121,7 @@ export function linkDrafts(
     ];
   }
   if (own === undefined) return [];
-  const ownSlot: LinkSlot = { hub: own, columns: t.key };
+  const ownSlot: LinkSlot = { hub: own, columns: t.key, own: true };
   if (named !== undefined) {
     if (refs.length === 0) {
       diagnostics.push(pathDiag('VLT403', named.path, `table '${t.name}' asks for link '${named.name}' but references no hub; a link needs at least two: leave link: out`));
@@ -115,10 +143,9 @@ export function linkDrafts(
     ];
   }
   // Two relationships to one hub need roles, or their links would have one name.
-  const names = [own, ...refSlots.map(slotName)];
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) {
-    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
+  const sameName = slotClash(t.name, [ownSlot, ...refSlots]);
+  if (sameName !== undefined) {
+    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], sameName));
     return [];
   }
   (t.spec.references ?? []).forEach((r, i) => {

@@ -9,6 +9,7 @@ import { METADATA_COLUMNS, type Column, type Evidence, type SourcedColumn } from
 import type { LinkHub, NonHistorizedLink } from '../ir/raw-vault.js';
 import { TYPE_FAMILY } from '../spec/column-type.js';
 import { dependentChildKeys } from './child-keys.js';
+import { slotClash } from './link-drafts.js';
 import { looksSensitive, looksTechnical } from './naming.js';
 import type { Ref } from './references.js';
 import type { RuleId } from './rules.js';
@@ -99,9 +100,9 @@ export function buildNonHistorizedLink(
   }
   const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));
   const names = slots.map((s, i) => `${prefixes[i]}${s.hub}`);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) {
-    diagnostics.push(pathDiag('VLT406', [...at, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
+  const sameName = slotClash(t.name, slots);
+  if (sameName !== undefined) {
+    diagnostics.push(pathDiag('VLT406', [...at, 'references'], sameName));
     return undefined;
   }
   const name = t.spec.link ?? t.entity;

@@ -21,7 +21,7 @@ import { buildNonHistorizedLink, eventEvidence } from './non-historized-link.js'
 import { buildMultiActiveSatellite, multiActiveTable, type MultiActiveTable } from './multi-active.js';
 import { buildEffectivitySatellites } from './effectivity.js';
 import { deleteMarker, flagColumn, operationColumn, statusTrackingSatellite, unusedStatusSettings, type DeleteFinding } from './status-tracking.js';
-import { linkDrafts, MAX_LINK_NAME_BYTES, slotName, type LinkDraft } from './link-drafts.js';
+import { linkDrafts, MAX_LINK_NAME_BYTES, slotClash, slotName, type LinkDraft } from './link-drafts.js';
 
 const ev = (rule: RuleId, detail: string): Evidence => ({ rule, detail });
 
@@ -349,9 +349,9 @@ function buildLink(d: LinkDraft, hubs: ReadonlyMap<string, HubDraft>, roleEviden
   }
   const prefixes = slots.map((s) => (s.role ? `${s.role}_` : ''));
   const names = slots.map(slotName);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) {
-    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], `table '${t.name}' references hub '${duplicate}' twice without a role; give one of the references a role`));
+  const sameName = slotClash(t.name, slots);
+  if (sameName !== undefined) {
+    diagnostics.push(pathDiag('VLT406', ['tables', t.name, 'references'], sameName));
     return undefined;
   }
   const inferred = draftName(d);
