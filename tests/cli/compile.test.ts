@@ -338,3 +338,47 @@ describe('vault run on a spec the SQL target cannot emit', () => {
     expect(existsSync(join(dir, '.vault'))).toBe(false);
   });
 });
+
+describe('a name two entities would share', () => {
+  it('is reported once, however many targets or files find it', () => {
+    const dir = workspace();
+    // Dimensional models a (dimension b_x) and a_b (dimension x): both dimension views are dim_a_b_x.
+    writeFileSync(
+      join(dir, 'specs/dims.yaml'),
+      [
+        'version: 1',
+        'model: shop',
+        'tables:',
+        '  b_x: { business_key: [b_x_id], columns: { b_x_id: { type: int, nullable: false }, label: text } }',
+        '  x: { business_key: [x_id], columns: { x_id: { type: int, nullable: false }, label: text } }',
+        '  orders: { business_key: [order_id], columns: { order_id: { type: int, nullable: false }, b_x_id: int, x_id: int, amount: int } }',
+        'access_layer:',
+        '  dimensional_models:',
+        '    a: { fact: order, measures: [amount], dimensions: [b_x] }',
+        '    a_b: { fact: order, measures: [amount], dimensions: [x] }',
+        '',
+      ].join('\n'),
+    );
+    const dims = runVault(['check', 'specs/dims.yaml', '--target', 'querydsl,sql,spark'], { cwd: dir });
+    expect(dims.code).toBe(1);
+    expect(dims.stderr).toBe("specs/dims.yaml:10:5: error VLT412: dimension 'x' of 'a_b' and dimension 'b_x' of 'a' would both be access_layer.dim_a_b_x\nspecs/dims.yaml: 1 error, 0 warnings\n");
+    // Satellite x_link and the link satellite of link x: both Query DSL files of each are one path.
+    writeFileSync(
+      join(dir, 'specs/files.yaml'),
+      [
+        'version: 1',
+        'model: shop',
+        'tables:',
+        '  customers: { business_key: [customer_id], columns: { customer_id: { type: int, nullable: false }, name: text }, satellites: { x_link: [name] } }',
+        '  products: { business_key: [product_id], columns: { product_id: { type: int, nullable: false }, label: text } }',
+        '  holdings: { link: x, columns: { customer_id: { type: int, nullable: false }, product_id: { type: int, nullable: false }, qty: int } }',
+        '',
+      ].join('\n'),
+    );
+    const files = runVault(['check', 'specs/files.yaml'], { cwd: dir });
+    expect(files.code).toBe(1);
+    expect(files.stderr).toBe(
+      "specs/files.yaml:6:3: error VLT412: link_satellite 'x' and satellite 'x_link' would both be written to raw_vault/x_link_satellite.py and raw_vault/x_link_satellite_fields.py\nspecs/files.yaml: 1 error, 0 warnings\n",
+    );
+  });
+});

@@ -551,11 +551,11 @@ describe('validateQueryDsl', () => {
     const [hub] = sampleModel.byKind.hub;
     const clash: VaultModel = replaceEntities(sampleModel, 'hub', [...sampleModel.byKind.hub, { ...hub!, name: 'earlyWarningSignal' }]);
     // The copy keeps the origin of the hub it was made from: the early_warning_signal table.
-    expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.path.join('.'))).toEqual(Array(3).fill('tables.early_warning_signal'));
+    expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.path.join('.'))).toEqual(Array(2).fill('tables.early_warning_signal'));
+    // Both files of each hub are one path: one problem naming both.
     expect(validateQueryDsl(clash, DEFAULT_PROFILE).map((d) => d.message)).toEqual([
       "RawHub 'early_warning_signal' and 'earlyWarningSignal' would both be the enum member EARLY_WARNING_SIGNAL",
-      "hub 'earlyWarningSignal' and hub 'early_warning_signal' would both be written to raw_vault/early_warning_signal_hub.py",
-      "hub 'earlyWarningSignal' and hub 'early_warning_signal' would both be written to raw_vault/early_warning_signal_hub_fields.py",
+      "hub 'earlyWarningSignal' and hub 'early_warning_signal' would both be written to raw_vault/early_warning_signal_hub.py and raw_vault/early_warning_signal_hub_fields.py",
     ]);
     expect(() => emit(clash)).toThrow(/would both be the enum member EARLY_WARNING_SIGNAL/);
   });

@@ -291,6 +291,16 @@ describe('validateSql', () => {
       ['VLT412 tables.t', "satellite 't' would have two columns named 'delta_order'"],
       ['VLT412 tables.t', "satellite 't' would have two columns named 'hashdiff'"],
     ]);
+    // Names spelled alike clash on Spark in the same words, so sql and spark together say it once;
+    // only names that differ in case get Spark's reason.
+    expect(validateSql(replaceEntities(model, 'satellite', [clash]), sparkDialect).map(at)).toEqual([
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'delta_order'"],
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'hashdiff'"],
+    ]);
+    const cased = { ...sat, payload: [...sat.payload, { ...sat.payload[0]!, name: 'Name' }] };
+    expect(validateSql(replaceEntities(model, 'satellite', [cased]), sparkDialect).map(at)).toEqual([
+      ['VLT412 tables.t', "satellite 't' would have two columns named 'Name' (Spark SQL compares names case-insensitively)"],
+    ]);
   });
 
   it('names a landing table that would be the load ledger of vault run', () => {

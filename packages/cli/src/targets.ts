@@ -51,9 +51,24 @@ export function parseTargets(list: string): Set<Target> {
   return targets;
 }
 
-/** What the targets cannot emit for this model (names that collide in Python or SQL, types Spark refuses), at the spec nodes concerned. */
+/**
+ * What the targets cannot emit for this model (names that collide in Python or SQL, types Spark
+ * refuses), at the spec nodes concerned. A problem the sql and spark targets both find (a table
+ * name two entities share) is said once.
+ */
 export function targetProblems(model: VaultModel, targets: ReadonlySet<Target>, profile: FrameworkProfile): PathDiagnostic[] {
-  return [...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []), ...(targets.has('sql') ? validateSql(model) : []), ...(targets.has('spark') ? validateSql(model, sparkDialect) : [])];
+  const all = [
+    ...(targets.has('querydsl') ? validateQueryDsl(model, profile) : []),
+    ...(targets.has('sql') ? validateSql(model) : []),
+    ...(targets.has('spark') ? validateSql(model, sparkDialect) : []),
+  ];
+  const said = new Set<string>();
+  return all.filter((p) => {
+    const key = JSON.stringify([p.code, p.path, p.message]);
+    if (said.has(key)) return false;
+    said.add(key);
+    return true;
+  });
 }
 
 export interface PlannedOutput {

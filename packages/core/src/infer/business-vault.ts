@@ -240,6 +240,22 @@ function satelliteBody(
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
   );
+  // Two prefixed names can still meet (satellite a's b_x and satellite a_b's x are both a_b_x):
+  // said once, here, at the later satellite, not at every view that would show both.
+  const holder = new Map<string, BusinessColumn>();
+  for (const c of columns) {
+    const other = holder.get(fold(c.name));
+    if (other === undefined) holder.set(fold(c.name), c);
+    else
+      diagnostics.push(
+        pathDiag(
+          'VLT412',
+          sats.find((x) => x.name === c.satellite)!.origin,
+          `column '${c.sourceColumn}' of satellite '${c.satellite}' and column '${other.sourceColumn}' of satellite '${other.satellite}' would both be '${c.name}' in ${sats[0]!.kind === 'link_satellite' ? 'business link satellite' : 'business satellite'} '${entity}', each prefixed by its satellite's name; give one of the satellites another name with satellites:`,
+          { target: 'key' },
+        ),
+      );
+  }
   const visible: Column[] = [...keys, ...columns];
   const taken = new Set(visible.map((c) => c.name.toLowerCase()));
   const derived: DerivedAttribute[] = [];

@@ -58,13 +58,16 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
       problems.push(problem(e.origin, `${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`));
     }
   }
+  // An entity's two files are named alike, so a name two entities share takes both: one problem.
   const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
+    const shared = new Map<VaultEntity, string[]>();
     for (const path of entityPaths(e)) {
       const other = owners.get(path);
-      if (other !== undefined) problems.push(problem(e.origin, `${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${path}`));
+      if (other !== undefined) shared.set(other, [...(shared.get(other) ?? []), path]);
       owners.set(path, e);
     }
+    for (const [other, paths] of shared) problems.push(problem(e.origin, `${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${paths.join(' and ')}`));
   }
   return problems;
 }

@@ -59,23 +59,24 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   for (const schema of ownedObjects(ctx).keys()) claim(objectsRecordTable(schema), 'the record of which model owns each object of the schema', ['model']);
   for (const source of changedRowsSources(ctx)) for (const { table, what } of changeTables(ctx, source)) claim(table, what, ['tables', source]);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
-  // An engine comparing names case-insensitively says so when two names clash only that way.
-  const caseless = dialect.foldName('A') === 'A' ? '' : ` (${dialect.name} compares names case-insensitively)`;
+  // An engine comparing names case-insensitively says so when two names clash only that way
+  // (two names spelled alike clash on every engine, in the same words: said once for sql and spark).
+  const caseless = (a: string, b: string): string => (a === b ? '' : ` (${dialect.name} compares names case-insensitively)`);
   /** A table's or view's columns, named once each. */
   const twice = (at: SpecPath, what: string, columns: ReadonlyArray<string>): void => {
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     for (const c of columns) {
-      if (seen.has(dialect.foldName(c))) problem(at, `${what} would have two columns named '${c}'${caseless}`);
-      seen.add(dialect.foldName(c));
+      const other = seen.get(dialect.foldName(c));
+      if (other !== undefined) problem(at, `${what} would have two columns named '${c}'${caseless(c, other)}`);
+      else seen.set(dialect.foldName(c), c);
     }
   };
-  for (const t of model.sources) {
-    const names = new Set<string>();
-    for (const c of t.columns) {
-      if (names.has(dialect.foldName(c.name))) problem(['tables', t.name], `landing table '${t.name}' would have two columns named '${c.name}'${caseless}`);
-      names.add(dialect.foldName(c.name));
-    }
-  }
+  for (const t of model.sources)
+    twice(
+      ['tables', t.name],
+      `landing table '${t.name}'`,
+      t.columns.map((c) => c.name),
+    );
   // A hashed business rule whose quotient gets another scale than PostgreSQL gives it: a warning (VLT441), as the tables and loads are unaffected.
   if (!dialect.capabilities.exactDivision)
     for (const sat of [...entitiesOf(model, 'business_satellite'), ...entitiesOf(model, 'business_link_satellite')])
