@@ -941,6 +941,32 @@ describe('access layer', () => {
       ['VLT411', ['access_layer', 'reporting_views', 'v', 'columns', 0]],
     ]);
   });
+
+  test('a column the business vault prefixes by its satellite: VLT411 in a reporting view or measure names the prefixed column, as in rules', () => {
+    // contracts.valid_from is named like a history-view column, and status is shared by two satellites.
+    const { diagnostics } = compile({
+      tables: {
+        contracts: { business_key: ['contract_id'], columns: { contract_id: nn('int'), valid_from: 'date', status: 'text', amount: 'int' } },
+        contract_notes: { hub: 'contract', business_key: ['contract_id'], columns: { contract_id: nn('int'), status: 'text' } },
+      },
+      business_vault: { rules: { contract: { filter: 'valid_from IS NOT NULL' } } },
+      access_layer: {
+        reporting_views: { current_contracts: { from: 'contract', columns: ['contract_id', 'valid_from', 'status'] } },
+        dimensional_models: { contract_star: { fact: 'contract', measures: ['amount', 'valid_from', 'status'] } },
+      },
+    });
+    expect(diagnostics.map((d) => [d.code, d.path.join('.'), d.message])).toEqual([
+      ['VLT302', 'business_vault.rules.contract.filter', "unknown column 'valid_from'; did you mean 'contracts_valid_from'?"],
+      ['VLT411', 'access_layer.dimensional_models.contract_star.measures.1', "measure 'valid_from' is not a column of 'contract' or of its hubs; did you mean 'contracts_valid_from'?"],
+      [
+        'VLT411',
+        'access_layer.dimensional_models.contract_star.measures.2',
+        "measure 'status' is not a column of 'contract' or of its hubs; did you mean one of 'contract_notes_status', 'contracts_status'?",
+      ],
+      ['VLT411', 'access_layer.reporting_views.current_contracts.columns.1', "column 'valid_from' is not a column of 'contract'; did you mean 'contracts_valid_from'?"],
+      ['VLT411', 'access_layer.reporting_views.current_contracts.columns.2', "column 'status' is not a column of 'contract'; did you mean one of 'contract_notes_status', 'contracts_status'?"],
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

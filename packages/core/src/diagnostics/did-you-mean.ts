@@ -102,3 +102,20 @@ function normaliseAbbreviations(name: string): string {
     .map((w) => ABBREVIATIONS[w] ?? w)
     .join('_');
 }
+
+/**
+ * The hint for a column name that is not among `columns`, without the leading "; ": "did you
+ * mean 'x'?", "did you mean one of 'x', 'y'?", or undefined. A business satellite prefixes a
+ * column by its satellite (a name two satellites share, or one the history views give their own
+ * column: `valid_from` is then `contracts_valid_from`), so the columns ending in `_<name>` come
+ * first; two satellites sharing the name give one each, and the reader must say which. Rules and
+ * the access layer's column lists give the same hint.
+ * @example columnHint('valid_from', ['contract_id', 'contracts_valid_from']) // "did you mean 'contracts_valid_from'?"
+ */
+export function columnHint(name: string, columns: Iterable<string>): string | undefined {
+  const list = [...columns];
+  const prefixed = list.filter((k) => k.toLowerCase().endsWith(`_${name.toLowerCase()}`));
+  if (prefixed.length > 1) return `did you mean one of ${prefixed.map((k) => `'${k}'`).join(', ')}?`;
+  const hint = prefixed.length === 1 ? prefixed[0] : closest(name, list);
+  return hint === undefined ? undefined : `did you mean '${hint}'?`;
+}

@@ -17,7 +17,7 @@
  * skipped, so one mistake is reported once; independent mistakes are all reported.
  */
 import { match } from 'ts-pattern';
-import { closest } from '../diagnostics/did-you-mean.js';
+import { columnHint } from '../diagnostics/did-you-mean.js';
 import { TYPE_FAMILY, type ColumnType } from '../spec/column-type.js';
 import type { Call, Case, Expr, ExprSpan } from './ast.js';
 import { exprError, quote, sortExprErrors, type ExprError } from './errors.js';
@@ -82,13 +82,8 @@ class Checker {
         if (type !== undefined) return TYPE_FAMILY[type.kind];
         const why = this.withheld.get(c.name.toLowerCase());
         if (why !== undefined) return this.report('VLT302', `column ${quote(c.name)} ${why}`, c.span);
-        // A business satellite prefixes a column by its satellite (a name two satellites share, or
-        // one the history views give their own column): `valid_to` is then `contracts_valid_to`.
-        const prefixed = [...this.columns.keys()].filter((k) => k.toLowerCase().endsWith(`_${c.name.toLowerCase()}`));
-        // Two satellites sharing the name: each has its prefixed column, and the rule must say which.
-        if (prefixed.length > 1) return this.report('VLT302', `unknown column ${quote(c.name)}; did you mean one of ${prefixed.map((k) => `'${k}'`).join(', ')}?`, c.span);
-        const hint = prefixed.length === 1 ? prefixed[0] : closest(c.name, this.columns.keys());
-        return this.report('VLT302', `unknown column ${quote(c.name)}${hint === undefined ? '' : `; did you mean '${hint}'?`}`, c.span);
+        const hint = columnHint(c.name, this.columns.keys());
+        return this.report('VLT302', `unknown column ${quote(c.name)}${hint === undefined ? '' : `; ${hint}`}`, c.span);
       })
       .with({ kind: 'integer' }, () => 'integer')
       .with({ kind: 'decimal' }, () => 'numeric')

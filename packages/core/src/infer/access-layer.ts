@@ -9,7 +9,7 @@ import type { BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellit
 import type { AccessLayer, BusinessVault } from './layers.js';
 import { indexBy } from './group.js';
 import type { EntityRef, Evidence } from '../ir/common.js';
-import { closest } from '../diagnostics/did-you-mean.js';
+import { closest, columnHint } from '../diagnostics/did-you-mean.js';
 import type { Spec } from '../spec/spec.js';
 import { checkRule } from './rule-check.js';
 import type { RuleId } from './rules.js';
@@ -179,13 +179,13 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
         measures.push(hit);
         for (const p of pools) if (p.columns.includes(hit)) refs.push(...p.refs);
       } else {
-        const hint = closest(
+        const hint = columnHint(
           measure,
           pools.flatMap((p) => p.columns.map((c) => c.name)),
         );
         const why = [fact.name, ...slots.map((s) => s.slot.hub)].map((e) => sensitive(e).get(measure)).find((w) => w !== undefined);
         if (why !== undefined) diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' ${why}`));
-        else diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; did you mean '${hint}'?` : ''}`));
+        else diagnostics.push(pathDiag('VLT411', [...base, 'measures', i], `measure '${measure}' is not a column of '${m.fact}' or of its hubs${hint ? `; ${hint}` : ''}`));
       }
     });
     checkViewColumns(name, base, m.dimensions, dimensions, m.measures, diagnostics);
@@ -236,11 +236,11 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
       if (hit) columns.push(hit);
       else if (why !== undefined) diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' ${why}`));
       else {
-        const hint = closest(
+        const hint = columnHint(
           c,
           o.columns.map((x) => x.name),
         );
-        diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' is not a column of '${v.from}'${hint ? `; did you mean '${hint}'?` : ''}`));
+        diagnostics.push(pathDiag('VLT411', [...base, 'columns', i], `column '${c}' is not a column of '${v.from}'${hint ? `; ${hint}` : ''}`));
       }
     });
     const checked = v.filter === undefined ? undefined : checkRule(v.filter, o.columns, [...base, 'filter'], 'boolean', diagnostics, sensitive(from.name));
