@@ -1,6 +1,6 @@
 import { analyseTables, closest } from '@vault/core/internal';
 import { landingTable, postgresDialect, seedInsertOrder, seedInserts, seedRows, tableIdent } from '@vault/emitters/internal';
-import { applySetup, DatabaseError, databasePlan, isServerError, sqlErrorLine, withLockedDatabase } from '../db/index.js';
+import { applySetup, DatabaseError, databasePlan, INSUFFICIENT_PRIVILEGE, isServerError, readSetupCatalog, sqlErrorLine, withLockedDatabase, type SetupCatalog, type TableStep } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { bold, green, plural, type Output } from '../output.js';
 import { modelAsInDatabase, seedConstraints } from '../seed/constraints.js';
@@ -52,12 +52,25 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
       o.out(`  database  ${db.location}`);
       const done = await db.transaction(async (tx) => {
         const names = new Set(targets.map((t) => t.name));
-        const state = await inspectLanding(tx, {
-          landingSchema,
-          rawVaultSchema,
-          tables: targets.map((t) => t.name),
-          isSeeded: (schema, table) => schema === landingSchema && names.has(table),
-        });
+        // What the role may do with the landing tables, read before any step PostgreSQL may refuse.
+        const catalog = await readSetupCatalog(tx, [landingSchema]);
+        const landing = targets.map((t) => landingTable(pgNames, t.source));
+        // Locked against writes while checked (SHARE mode: UPDATE, DELETE or TRUNCATE), then counted.
+        const state = await refused(
+          catalog,
+          'checking the landing tables',
+          () =>
+            inspectLanding(tx, {
+              landingSchema,
+              rawVaultSchema,
+              tables: targets.map((t) => t.name),
+              isSeeded: (schema, table) => schema === landingSchema && names.has(table),
+            }),
+          [
+            ...landing.map((relation) => ({ verb: 'lock', relation, privileges: ['TRUNCATE', 'DELETE', 'UPDATE'] }) as const),
+            ...landing.map((relation) => ({ verb: 'read', relation, privileges: ['SELECT'] }) as const),
+          ],
+        );
         const judged = judgeSeed(targets, state, replace, opts.rows);
         if (judged.usage.length > 0) throw new UsageError(judged.usage.join('; '));
         if (judged.problems.length > 0 || judged.refusals.length > 0) throw new SeedStopped(stopLines(judged));
@@ -79,11 +92,12 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         const ident = (source: string): string => tableIdent(landingTable(pgNames, source));
         // The landing zone holds one batch: what the next `vault run` loads.
         const existing = tables.filter((t) => state.existing.has(landingTable(pgNames, t.table).name));
+        const emptying = (how: 'TRUNCATE' | 'DELETE', of: typeof existing): ReadonlyArray<TableStep> => of.map((t) => ({ verb: 'empty', relation: landingTable(pgNames, t.table), privileges: [how] }));
         if (state.inbound.length === 0) {
-          if (existing.length > 0) await tx.query(`TRUNCATE ${existing.map((t) => ident(t.table)).join(', ')}`);
+          if (existing.length > 0) await refused(catalog, 'emptying the landing tables', () => tx.query(`TRUNCATE ${existing.map((t) => ident(t.table)).join(', ')}`), emptying('TRUNCATE', existing));
         } else {
           // TRUNCATE refuses a table another one references; their rows are none (judgeSeed), DELETE works.
-          for (const t of [...existing].reverse()) await tx.query(`DELETE FROM ${ident(t.table)}`);
+          for (const t of [...existing].reverse()) await refused(catalog, 'emptying the landing tables', () => tx.query(`DELETE FROM ${ident(t.table)}`), emptying('DELETE', [t]));
         }
         // A cycle of foreign keys that may not be NULL holds only if the database checks it at commit.
         if (
@@ -95,10 +109,13 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
           await tx.query('SET CONSTRAINTS ALL DEFERRED');
         for (const [i, insert] of inserts.entries()) {
           o.progress(`  inserting ${i + 1}/${inserts.length} …`);
-          await tx.query(insert.sql, insert.params).catch((e: unknown) => {
-            if (!isServerError(e)) throw e;
-            throw new DatabaseError(`seeding ${plan.landingTables.get(insert.table)?.qualified ?? insert.table} failed, nothing was changed: ${sqlErrorLine(e)}`);
-          });
+          const seeding = `seeding ${plan.landingTables.get(insert.table)?.qualified ?? insert.table}`;
+          await refused(catalog, seeding, () => tx.query(insert.sql, insert.params), [{ verb: 'insert into', relation: landingTable(pgNames, insert.table), privileges: ['INSERT'] }]).catch(
+            (e: unknown) => {
+              if (!isServerError(e)) throw e;
+              throw new DatabaseError(`${seeding} failed, nothing was changed: ${sqlErrorLine(e)}`);
+            },
+          );
         }
         o.progress('');
         await writeSeedRecord(
@@ -128,6 +145,21 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
       return EXIT.failed;
     }
     return databaseFailure(e, o);
+  }
+}
+
+/**
+ * Runs one step of vault seed. PostgreSQL's refusal for want of a privilege becomes the step, what
+ * the role lacks on which table (or schema) and the GRANT that gives it, in setup's words
+ * (docs/run.md, "Roles and privileges"); any other error goes on as it is.
+ */
+async function refused<T>(catalog: SetupCatalog, step: string, run: () => Promise<T>, needs: ReadonlyArray<TableStep>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const denied = isServerError(e) && e.code === INSUFFICIENT_PRIVILEGE ? needs.map((n) => catalog.refusedText(n)).find((t) => t !== undefined) : undefined;
+    if (denied !== undefined) throw new DatabaseError(`${step} failed, nothing was changed: ${denied} (${sqlErrorLine(e)})`);
+    throw e;
   }
 }
 

@@ -6,6 +6,7 @@ export { openServer } from './server.js';
 export { parseDbUrl, redactUrl, scrub, type ServerAddress } from './url.js';
 export { databasePlan, type DatabasePlan, type ReportedView } from './plan.js';
 export { applySetup, runSetup, withLockedDatabase, type SessionOptions, type SetupResult } from './session.js';
+export { INSUFFICIENT_PRIVILEGE, readSetupCatalog, type SetupCatalog, type TableStep } from './setup-catalog.js';
 export { openLedger, type Ledger, type LedgerEntry } from './ledger.js';
 export { ENGINE_NAMES, ENGINES, type BoundStatement, type Engine, type EngineName, type ParameterValues } from './engine.js';
 export { SparkServerError } from './spark/index.js';

@@ -1,0 +1,142 @@
+/**
+ * `vault seed` under a role that may not do all it does, never a superuser: each refusal names
+ * the step, the table or schema and the GRANT that gives the privilege, as `vault run`'s setup
+ * does (docs/run.md, "Roles and privileges"), and changes nothing. Also `vault run` refused USAGE
+ * on the raw vault's schema by its setup's procedural block. On a server only (the embedded
+ * database has one user), and only where the test's user may create roles; the roles are
+ * dropped afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_URL, count, createWorkspace, type Query, type Workspace } from './workspace.js';
+import { runVault, type RunResult } from '../helpers/run-vault.js';
+
+describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege: the step, the object and the GRANT', () => {
+  let ws: Workspace;
+  let seeder: string;
+  let loader: string;
+  /** Why the tests are skipped: the server's user may not create roles. */
+  let cannot: string | undefined;
+  const admin = <T>(fn: (q: Query) => Promise<T>): Promise<T> => ws.session(fn);
+  const as = (role: string, args: ReadonlyArray<string>): RunResult => {
+    const u = new URL(SERVER_URL!);
+    u.username = role;
+    u.password = '';
+    return runVault([...args, '--db', u.toString()], { cwd: ws.dir });
+  };
+  const landing = (): string => ws.model.schemas.landing;
+  const ident = (name: string): string => `"${landing()}"."${name}"`;
+  /** Rows of every landing table: what a refused seed must leave as it was. */
+  const rows = (): Promise<number[]> => admin(async (q) => Promise.all(ws.model.sources.map((s) => count(q, `SELECT count(*) FROM ${ident(s.name)}`))));
+  const seed = (): RunResult => as(seeder, ['seed', ws.spec, '--rows', '20', '--replace-tables', ws.model.sources.map((s) => s.name).join(',')]);
+
+  beforeAll(async () => {
+    ws = createWorkspace('specs/ews.yaml', 'seedroles');
+    seeder = `${ws.model.name}_seeder`;
+    loader = `${ws.model.name}_loader`;
+    const { rawVault, businessVault, accessLayer } = ws.model.schemas;
+    const may = await admin((q) => q('SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user'));
+    if (may[0]?.['may'] !== true) {
+      cannot = 'the server user of VAULT_TEST_DATABASE_URL may not create roles';
+      console.warn(`seed-roles.test.ts skipped: ${cannot}`);
+      return;
+    }
+    // The landing zone is the administrator's; the vault's schemas the seeder's, empty.
+    const seeded = ws.vault(['seed', ws.spec, '--rows', '30']);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    await admin(async (q) => {
+      for (const s of [rawVault, businessVault, accessLayer]) await q(`DROP SCHEMA "${s}" CASCADE`);
+      await q(`CREATE ROLE "${seeder}" LOGIN`);
+      await q(`CREATE ROLE "${loader}" LOGIN`);
+      for (const s of [rawVault, businessVault, accessLayer]) await q(`CREATE SCHEMA "${s}" AUTHORIZATION "${seeder}"`);
+      await q(`GRANT USAGE ON SCHEMA "${landing()}" TO "${seeder}", "${loader}"`);
+      await q(`GRANT SELECT ON ALL TABLES IN SCHEMA "${landing()}" TO "${seeder}", "${loader}"`);
+    });
+  });
+  afterAll(async () => {
+    if (cannot === undefined) {
+      await admin(async (q) => {
+        for (const s of new Set(Object.values(ws.model.schemas))) await q(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+        for (const role of [seeder, loader]) {
+          await q(`DROP OWNED BY "${role}"`).catch(() => undefined);
+          await q(`DROP ROLE IF EXISTS "${role}"`);
+        }
+      });
+    }
+    await ws.cleanup();
+  });
+
+  it('vault seed names the table it may not lock, empty or insert into, or the schema it may not use, and the GRANT; the GRANTs it names are enough', async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    const [first, second] = ws.model.sources.map((s) => s.name);
+    const before = await rows();
+
+    // SELECT only: seed locks the tables against writes while it checks and replaces their rows.
+    const locked = seed();
+    expect(locked.code, locked.stderr).toBe(1);
+    expect(locked.stderr).toContain(
+      `vault: checking the landing tables failed, nothing was changed: role ${seeder} may not lock ${ident(first!)}: GRANT TRUNCATE ON ${ident(first!)} TO "${seeder}" (ERROR 42501: permission denied for table ${first})\n`,
+    );
+    expect(locked.stderr).not.toMatch(/^\s+at /m);
+
+    // Locked (UPDATE is enough for that), but the second table may not be emptied.
+    await admin(async (q) => {
+      await q(`GRANT UPDATE ON ALL TABLES IN SCHEMA "${landing()}" TO "${seeder}"`);
+      await q(`GRANT TRUNCATE ON ${ident(first!)} TO "${seeder}"`);
+    });
+    const emptied = seed();
+    expect(emptied.code, emptied.stderr).toBe(1);
+    expect(emptied.stderr).toContain(
+      `vault: emptying the landing tables failed, nothing was changed: role ${seeder} may not empty ${ident(second!)}: GRANT TRUNCATE ON ${ident(second!)} TO "${seeder}" (ERROR 42501: permission denied for table ${second})\n`,
+    );
+
+    // Every table may be emptied, the second not written.
+    await admin(async (q) => {
+      await q(`GRANT TRUNCATE ON ${ident(second!)} TO "${seeder}"`);
+      await q(`GRANT INSERT ON ${ident(first!)} TO "${seeder}"`);
+    });
+    const inserted = seed();
+    expect(inserted.code, inserted.stderr).toBe(1);
+    expect(inserted.stderr).toContain(
+      `vault: seeding ${landing()}.${second} failed, nothing was changed: role ${seeder} may not insert into ${ident(second!)}: GRANT INSERT ON ${ident(second!)} TO "${seeder}" (ERROR 42501: permission denied for table ${second})\n`,
+    );
+
+    // No USAGE on the landing schema.
+    await admin(async (q) => {
+      await q(`GRANT INSERT ON ${ident(second!)} TO "${seeder}"`);
+      await q(`REVOKE USAGE ON SCHEMA "${landing()}" FROM "${seeder}"`);
+    });
+    const used = seed();
+    expect(used.code, used.stderr).toBe(1);
+    expect(used.stderr).toContain(
+      `vault: checking the landing tables failed, nothing was changed: role ${seeder} may not use schema "${landing()}": GRANT USAGE ON SCHEMA "${landing()}" TO "${seeder}" (ERROR 42501: permission denied for schema ${landing()})\n`,
+    );
+    expect(await rows()).toEqual(before);
+
+    await admin((q) => q(`GRANT USAGE ON SCHEMA "${landing()}" TO "${seeder}"`));
+    const done = seed();
+    expect(done.code, done.stderr).toBe(0);
+    expect(await rows()).toEqual(ws.model.sources.map(() => 20));
+  });
+
+  it("vault run without USAGE on the raw vault's schema: setup names the schema and the GRANT", async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    const { rawVault, businessVault, accessLayer } = ws.model.schemas;
+    // The tables the seeder's setup created (the test above), to write, but not their schema, to
+    // use; the views, which setup replaces, the loader's.
+    await admin(async (q) => {
+      await q(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${rawVault}" TO "${loader}"`);
+      await q(`GRANT USAGE, CREATE ON SCHEMA "${businessVault}", "${accessLayer}" TO "${loader}"`);
+      for (const v of await q('SELECT schemaname AS s, viewname AS v FROM pg_views WHERE schemaname IN ($1, $2)', [businessVault, accessLayer])) {
+        await q(`ALTER VIEW "${String(v['s'])}"."${String(v['v'])}" OWNER TO "${loader}"`);
+      }
+    });
+    const r = as(loader, ['run', ws.spec, '--stage', 'raw']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      `vault: setup failed, nothing was created: role ${loader} may not use schema "${rawVault}": GRANT USAGE ON SCHEMA "${rawVault}" TO "${loader}" (ERROR 42501: permission denied for schema ${rawVault})\n`,
+    );
+    await admin((q) => q(`GRANT USAGE ON SCHEMA "${rawVault}" TO "${loader}"`));
+    const again = as(loader, ['run', ws.spec, '--stage', 'raw']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+});
