@@ -2,9 +2,10 @@
  * `vault seed` under a role that may not do all it does, never a superuser: each refusal names
  * the step, the table or schema and the GRANT that gives the privilege, as `vault run`'s setup
  * does (docs/run.md, "Roles and privileges"), and changes nothing. Also `vault run` refused USAGE
- * on the raw vault's schema by its setup's procedural block. On a server only (the embedded
- * database has one user), and only where the test's user may create roles; the roles are
- * dropped afterwards.
+ * on the raw vault's schema by its setup's procedural block, and on the landing schema by its
+ * loads. On a server only (the embedded database has one user), and only where the test's user
+ * may create roles; the roles are dropped afterwards. The tests run in order, each on what the
+ * one before it left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_URL, count, createWorkspace, type Query, type Workspace } from './workspace.js';
@@ -138,5 +139,22 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
     await admin((q) => q(`GRANT USAGE ON SCHEMA "${rawVault}" TO "${loader}"`));
     const again = as(loader, ['run', ws.spec, '--stage', 'raw']);
     expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('vault run without USAGE on the landing schema: each failed load names the schema and the GRANT', async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    await admin((q) => q(`REVOKE USAGE ON SCHEMA "${landing()}" FROM "${loader}"`));
+    try {
+      const r = as(loader, ['run', ws.spec, '--stage', 'raw', '--no-skip-unchanged']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^vault: failed loading \\S+ \\S+ \\(\\S+\\): role ${loader} may not use schema "${landing()}": GRANT USAGE ON SCHEMA "${landing()}" TO "${loader}" \\(ERROR 42501: permission denied for schema ${landing()}\\)$`,
+          'm',
+        ),
+      );
+    } finally {
+      await admin((q) => q(`GRANT USAGE ON SCHEMA "${landing()}" TO "${loader}"`));
+    }
   });
 });

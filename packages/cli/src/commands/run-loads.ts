@@ -6,7 +6,20 @@
  * table, and the rows a load inserted are counted from its table before and after (docs/spark.md).
  */
 import { DUPLICATES_TABLE_NAME, EMPTY_COLUMN, keysRebuilt, MISSING_KEYS_COLUMN, type KeyStatements, type SqlLoad, type SqlStatement, type SqlTable, type VaultLayer } from '@vault/emitters/internal';
-import { DatabaseError, isServerError, openLedger, sqlErrorLine, type Database, type DatabasePlan, type Engine, type Ledger, type Queryable } from '../db/index.js';
+import {
+  DatabaseError,
+  INSUFFICIENT_PRIVILEGE,
+  isServerError,
+  openLedger,
+  readSetupCatalog,
+  sqlErrorLine,
+  type Database,
+  type DatabasePlan,
+  type Engine,
+  type Ledger,
+  type Queryable,
+  type SetupCatalog,
+} from '../db/index.js';
 import { red, type Output } from '../output.js';
 import { blockedBy, startable, type LoadState } from './run-schedule.js';
 import { openChangedRows, type ChangedRows } from './run-changes.js';
@@ -104,7 +117,7 @@ async function estimatedRows(q: Queryable, engine: Engine, table: SqlTable): Pro
   return Number(r.rows[0]?.n ?? 0);
 }
 
-async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions, changed: ChangedRows | undefined): Promise<Outcome> {
+async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions, changed: ChangedRows | undefined, catalog: SetupCatalog | undefined): Promise<Outcome> {
   const t0 = Date.now();
   const countsRows = db.kind === 'spark';
   try {
@@ -175,7 +188,14 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     // Spark's errors, and a connection lost during a load, are the load's failure there.
     if (countsRows && e instanceof DatabaseError) return { kind: 'failed', error: sqlErrorLine(e) };
     if (!isServerError(e)) throw e;
-    return { kind: 'failed', error: sqlErrorLine(e) };
+    // A privilege the role lacks: which one, on what, and the GRANT that gives it, as setup says it.
+    const denied =
+      e.code === INSUFFICIENT_PRIVILEGE
+        ? [...load.sources.map((relation) => ({ verb: 'read', relation, privileges: ['SELECT'] }) as const), { verb: 'insert into', relation: load.target, privileges: ['INSERT'] } as const]
+            .map((step) => catalog?.refusedText(step))
+            .find((t) => t !== undefined)
+        : undefined;
+    return { kind: 'failed', error: denied === undefined ? sqlErrorLine(e) : `${denied} (${sqlErrorLine(e)})` };
   }
 }
 
@@ -194,6 +214,8 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   const width = Math.max(0, ...loads.map((l) => l.kind.length + 1 + l.entity.length));
   const stepWidth = String(loads.length).length * 2 + 3;
   const ledger = await openLedger(db, plan.ledger, plan.engine);
+  // What the role may do with the model's schemas and tables, to explain a load PostgreSQL refuses (Spark keeps no such catalog).
+  const catalog = db.kind === 'spark' ? undefined : await readSetupCatalog(db, plan.schemas);
   const changed = await openChangedRows(db, plan, ledger);
   const sessions: Database[] = [db];
   const idle: Database[] = [db];
@@ -233,7 +255,7 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
         states[i] = 'running';
         running.set(
           i,
-          runLoad(session, loads[i]!, ledger, plan.engine, options, changed).then((outcome) => ({ i, session, outcome })),
+          runLoad(session, loads[i]!, ledger, plan.engine, options, changed, catalog).then((outcome) => ({ i, session, outcome })),
         );
       }
       if (running.size === 0) break;
