@@ -131,6 +131,14 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
         await q(`ALTER VIEW "${String(v['s'])}"."${String(v['v'])}" OWNER TO "${loader}"`);
       }
     });
+    // The record of which model owns each object, which setup reads and writes in every schema: SELECT and INSERT
+    // (under --stage raw the business vault's is the first, for the history views of the raw vault).
+    const records = as(loader, ['run', ws.spec, '--stage', 'raw']);
+    expect(records.code, records.stderr).toBe(1);
+    expect(records.stderr).toContain(
+      `vault: setup failed, nothing was created: role ${loader} may not read and write "${businessVault}"."vault_objects", which setup reads and writes on every run: GRANT SELECT, INSERT ON "${businessVault}"."vault_objects" TO "${loader}" (ERROR 42501: permission denied for table vault_objects)\n`,
+    );
+    await admin((q) => q(`GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA "${businessVault}", "${accessLayer}" TO "${loader}"`));
     const r = as(loader, ['run', ws.spec, '--stage', 'raw']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(

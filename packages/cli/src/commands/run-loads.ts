@@ -117,7 +117,15 @@ async function estimatedRows(q: Queryable, engine: Engine, table: SqlTable): Pro
   return Number(r.rows[0]?.n ?? 0);
 }
 
-async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engine, o: LoadOptions, changed: ChangedRows | undefined, catalog: SetupCatalog | undefined): Promise<Outcome> {
+async function runLoad(
+  db: Database,
+  load: SqlLoad,
+  ledger: Ledger,
+  engine: Engine,
+  o: LoadOptions,
+  changed: ChangedRows | undefined,
+  catalog: (session: Database) => Promise<SetupCatalog | undefined>,
+): Promise<Outcome> {
   const t0 = Date.now();
   const countsRows = db.kind === 'spark';
   try {
@@ -189,12 +197,14 @@ async function runLoad(db: Database, load: SqlLoad, ledger: Ledger, engine: Engi
     if (countsRows && e instanceof DatabaseError) return { kind: 'failed', error: sqlErrorLine(e) };
     if (!isServerError(e)) throw e;
     // A privilege the role lacks: which one, on what, and the GRANT that gives it, as setup says it.
+    // Read on this load's session, whose transaction is over (another may be in a load's).
+    const refused = e.code === INSUFFICIENT_PRIVILEGE ? await catalog(db) : undefined;
     const denied =
-      e.code === INSUFFICIENT_PRIVILEGE
-        ? [...load.sources.map((relation) => ({ verb: 'read', relation, privileges: ['SELECT'] }) as const), { verb: 'insert into', relation: load.target, privileges: ['INSERT'] } as const]
-            .map((step) => catalog?.refusedText(step))
-            .find((t) => t !== undefined)
-        : undefined;
+      refused === undefined
+        ? undefined
+        : [...load.sources.map((relation) => ({ verb: 'read', relation, privileges: ['SELECT'] }) as const), { verb: 'insert into', relation: load.target, privileges: ['INSERT'] } as const]
+            .map((step) => refused.refusedText(step))
+            .find((t) => t !== undefined);
     return { kind: 'failed', error: denied === undefined ? sqlErrorLine(e) : `${denied} (${sqlErrorLine(e)})` };
   }
 }
@@ -215,7 +225,10 @@ export async function loadEntities(db: Database, plan: DatabasePlan, options: Lo
   const stepWidth = String(loads.length).length * 2 + 3;
   const ledger = await openLedger(db, plan.ledger, plan.engine);
   // What the role may do with the model's schemas and tables, to explain a load PostgreSQL refuses (Spark keeps no such catalog).
-  const catalog = db.kind === 'spark' ? undefined : await readSetupCatalog(db, plan.schemas);
+  // Read once, and only when a load is refused: a run whose loads all run reads no catalog.
+  let read: Promise<SetupCatalog | undefined> | undefined;
+  const catalog = (session: Database): Promise<SetupCatalog | undefined> =>
+    (read ??= session.kind === 'spark' ? Promise.resolve(undefined) : readSetupCatalog(session, plan.schemas).catch(() => undefined));
   const changed = await openChangedRows(db, plan, ledger);
   const sessions: Database[] = [db];
   const idle: Database[] = [db];

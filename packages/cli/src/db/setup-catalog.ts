@@ -85,6 +85,14 @@ export async function readSetupCatalog(q: Queryable, schemas: ReadonlyArray<stri
         return `role ${me} may not create schema ${quoteIdent(creates.name)} in database ${database}: GRANT CREATE ON DATABASE ${quoteIdent(database)} TO ${grantee}, or have it created for the role: CREATE SCHEMA ${quoteIdent(creates.name)} AUTHORIZATION ${grantee}`;
       const relation: SqlTable | undefined = creates?.kind === 'column' ? creates.relation : (statement.relation ?? (creates?.kind === 'relation' ? creates.relation : undefined));
       const found = relation === undefined ? undefined : relations.get(key(relation.schema, relation.name));
+      // A record of setup's (which model owns each object, sql/ownership.ts) is read and written on every run: SELECT and INSERT.
+      if (relation !== undefined && statement.kind === 'ownership' && creates === undefined) {
+        if (unusable.includes(relation.schema)) return useText([relation.schema]);
+        const held = found?.privileges?.split(',') ?? [];
+        const lacking = (['SELECT', 'INSERT'] as const).filter((p) => !held.includes(p));
+        if (found !== undefined && lacking.length > 0)
+          return `role ${me} may not read and write ${tableIdent(relation)}, which setup reads and writes on every run: GRANT ${lacking.join(', ')} ON ${tableIdent(relation)} TO ${grantee}`;
+      }
       if (relation !== undefined && found?.owner != null && found.mine === false) {
         const what = `${KIND_NAMES[found.kind ?? ''] ?? 'relation'} ${tableIdent(relation)}`;
         const act = statement.kind === 'view' ? 'replace' : 'alter';

@@ -81,6 +81,10 @@ export function ownershipStatements(ctx: SqlContext): ReadonlyArray<SqlStatement
       w.line(`SELECT ${col('v', 'object')}, ${quoteLiteral(model)} FROM ${spec}`);
       w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('o')} WHERE ${col('o', 'object')} = ${col('v', 'object')})`);
     });
-    return [sqlStatement('ownership', create, { relation, creates: { kind: 'relation', relation } }), sqlStatement('ownership', d.failIfAny(others, message)), sqlStatement('ownership', record)];
+    return [
+      sqlStatement('ownership', create, { relation, creates: { kind: 'relation', relation } }),
+      sqlStatement('ownership', d.failIfAny(others, message), { relation }),
+      sqlStatement('ownership', record, { relation }),
+    ];
   });
 }
