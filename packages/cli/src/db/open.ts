@@ -4,6 +4,7 @@
 import type { Database } from './database.js';
 import { DB_OPTION, embeddedDataDir, openEmbedded } from './embedded.js';
 import { openServer } from './server.js';
+import { pinSessionSettings } from './session-settings.js';
 
 export interface OpenOptions {
   /** `--db URL`; absent: the embedded database of `model`. */
@@ -23,7 +24,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass ${options.serverOption ?? DB_OPTION} to use a server)`),
           ...(options.serverOption !== undefined ? { serverOption: options.serverOption } : {}),
         });
-  // Timestamps print and parse the same wherever vault runs: --load-ts without a zone is UTC.
-  await db.query("SET TIME ZONE 'UTC'");
+  // The same vault and the same output whatever the database's, role's or PGOPTIONS' settings.
+  await pinSessionSettings(db);
   return db.kind === 'server' ? { ...db, fork: () => openDatabase(options) } : db;
 }

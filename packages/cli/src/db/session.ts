@@ -8,6 +8,7 @@ import { ENGINES, type EngineName } from './engine.js';
 import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
 import { INSUFFICIENT_PRIVILEGE, readSetupCatalog } from './setup-catalog.js';
+import { withUserSearchPath } from './session-settings.js';
 import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
@@ -126,7 +127,8 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
     if (statement.creates !== undefined && (await catalog.exists(statement.creates))) continue;
     try {
       // Setup statements declare no parameters: none bound, and one declared later fails loudly here.
-      await tx.query(statement.sql, bindParameters(statement, {}));
+      const run = () => tx.query(statement.sql, bindParameters(statement, {}));
+      await (statement.kind === 'extension' ? withUserSearchPath(tx, run) : run());
     } catch (e) {
       if (!isServerError(e)) throw e;
       const head = statement.sql.trim().split('\n')[0] ?? '';
