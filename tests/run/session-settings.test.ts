@@ -10,7 +10,8 @@
  *
  * On a server the odd settings belong to a scratch database of the test's own (skipped, with the
  * reason printed, where the server's user may not create databases); on embedded PGlite to the
- * workspace's own embedded database.
+ * workspace's own embedded database, whose sessions do not take a database's settings (PGlite
+ * reads none): there the functions in public are tested, on the default search_path.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -139,5 +140,33 @@ describe(`vault seed and run under a database's own settings, on ${ON}`, () => {
     expect(warnings(late.ref, reference).length).toBeGreaterThan(0);
     expect(warnings(late.ref, reference).join('\n')).toMatch(/cut-off of \d{4}-\d{2}-\d{2},/);
     expect(warnings(late.odd, odd)).toEqual(warnings(late.ref, reference));
+  });
+  it('a read-only session is refused at setup: one line saying why and how to make it writable, exit 1, nothing written', async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    if (SERVER_URL === undefined) {
+      const why = 'embedded PGlite applies no ALTER DATABASE … SET setting to its sessions, so none is read-only';
+      console.warn(`session-settings.test.ts: read-only test skipped: ${why}`);
+      ctx.skip(why);
+    }
+    const ledger = `SELECT entity_table, signature, CAST(load_ts AS text) AS at, rows_inserted FROM "${odd.model.schemas.rawVault}"."vault_loads" ORDER BY 1`;
+    const database = async (q: Query) => String((await q('SELECT current_database() AS d'))[0]?.['d']);
+    const before = await oddSession((q) => q(ledger));
+    await oddSession(async (q) => q(`ALTER DATABASE "${await database(q)}" SET default_transaction_read_only = on`));
+    let r: RunResult;
+    try {
+      r = oddVault(['run', odd.spec, '--load-ts', '2024-08-31T12:00:00Z', '--no-skip-unchanged']);
+    } finally {
+      // A session opened now is read-only too (the embedded database opens one per call): writable for this one.
+      await oddSession(async (q) => {
+        await q('SET default_transaction_read_only = off');
+        await q(`ALTER DATABASE "${await database(q)}" RESET default_transaction_read_only`);
+      });
+    }
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /^vault: setup failed, nothing was created: the session is read-only: default_transaction_read_only is on \(for database \S+ or role \S+, in postgresql\.conf or PGOPTIONS\), or the server is a standby: turn it off for the role, ALTER ROLE "[^"]+" SET default_transaction_read_only = off, or connect to the primary \(ERROR 25006: cannot execute .* in a read-only transaction\)$/m,
+    );
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(await oddSession((q) => q(ledger))).toEqual(before);
   });
 });

@@ -7,7 +7,7 @@ import { DatabaseError, isServerError, sqlErrorLine, type Database, type Queryab
 import { ENGINES, type EngineName } from './engine.js';
 import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
-import { INSUFFICIENT_PRIVILEGE, readSetupCatalog } from './setup-catalog.js';
+import { INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION, readSetupCatalog } from './setup-catalog.js';
 import { withUserSearchPath } from './session-settings.js';
 import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from './spark/index.js';
 
@@ -145,6 +145,8 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
       // A privilege the role lacks: which one, and the GRANT that gives it.
       const denied = e.code === INSUFFICIENT_PRIVILEGE ? catalog.deniedText(statement) : undefined;
       if (denied !== undefined) throw new DatabaseError(`setup failed, nothing was created: ${denied} (${sqlErrorLine(e)})`);
+      // Setup writes before any load does: a read-only session stops here, nothing written.
+      if (e.code === READ_ONLY_TRANSACTION) throw new DatabaseError(`setup failed, nothing was created: ${catalog.readOnlyText()} (${sqlErrorLine(e)})`);
       throw new DatabaseError(`setup failed, nothing was created: ${sqlErrorLine(e)} (in: ${head.length > 80 ? `${head.slice(0, 80)}…` : head})`);
     }
   }

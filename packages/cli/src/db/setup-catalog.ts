@@ -12,6 +12,8 @@ import type { Queryable } from './database.js';
 
 /** PostgreSQL's SQLSTATE for a privilege the role lacks (`permission denied …`, `must be owner of …`). */
 export const INSUFFICIENT_PRIVILEGE = '42501';
+/** PostgreSQL's SQLSTATE for a write in a read-only transaction (`cannot execute … in a read-only transaction`). */
+export const READ_ONLY_TRANSACTION = '25006';
 
 /** A privilege on a table a step of vault needs. */
 export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
@@ -30,6 +32,8 @@ export interface SetupCatalog {
   deniedText(statement: SqlStatement): string | undefined;
   /** The same for a step on a table: USAGE on its schema, or one of the step's privileges on it; undefined when the role had both. */
   refusedText(step: TableStep): string | undefined;
+  /** For a statement PostgreSQL refused because the session is read-only: why, and how to make it writable. */
+  readOnlyText(): string;
 }
 
 interface Row {
@@ -113,5 +117,8 @@ export async function readSetupCatalog(q: Queryable, schemas: ReadonlyArray<stri
       if (held == null || step.privileges.some((p) => held.split(',').includes(p))) return undefined;
       return `role ${me} may not ${step.verb} ${tableIdent(step.relation)}: GRANT ${step.privileges[0]!} ON ${tableIdent(step.relation)} TO ${grantee}`;
     },
+    readOnlyText: () =>
+      `the session is read-only: default_transaction_read_only is on (for database ${database} or role ${me}, in postgresql.conf or PGOPTIONS), or the server is a standby: ` +
+      `turn it off for the role, ALTER ROLE ${grantee} SET default_transaction_read_only = off, or connect to the primary`,
   };
 }
