@@ -120,4 +120,53 @@ describe('business rules over times', () => {
       await dropSchemas(db, model);
     }
   }, 120_000);
+  it("give the same text of dates and timestamps, and the same hashdiffs, in every DateStyle: PostgreSQL's default (ISO) text", async () => {
+    const spec: Spec = {
+      version: 1,
+      model: 'ds',
+      tables: { orders: { business_key: ['order_id'], columns: { order_id: { type: 'int', nullable: false }, ordered_on: 'date', ts: 'timestamptz', lts: 'timestamp' } } },
+      business_vault: {
+        rules: {
+          order: {
+            derive: {
+              day_text: "'on ' || ordered_on",
+              lts_text: 'CAST(lts AS text)',
+              ts_text: 'CAST(ts AS varchar(40))',
+              pair_text: "ordered_on || '/' || lts",
+            },
+          },
+        },
+      },
+    };
+    const model = await db.setUpModel(spec, 'ds');
+    try {
+      const batch = {
+        orders: [
+          { order_id: 1, ordered_on: '2024-03-15', ts: '2024-03-15T23:30:00.123Z', lts: '2024-03-15 10:20:00.5' },
+          { order_id: 2, ordered_on: '0044-03-15 BC', ts: '-infinity', lts: 'infinity' },
+          { order_id: 3, ordered_on: '12345-01-02', ts: '2024-01-01T00:00:00Z', lts: '0001-01-01 00:00:00 BC' },
+        ],
+      };
+      await db.deliver(model, batch, '2024-06-01T00:00:00Z');
+      const table = sqlManifestBlock(model.byKind.business_satellite[0]!, model).table.split('.').map(quoteIdent).join('.');
+      const read = async (style: string): Promise<Array<Record<string, string | null>>> => {
+        await db.query(`SET DateStyle = '${style}'`);
+        const { rows } = await db.query<Record<string, string | null>>(`SELECT hashdiff, day_text, lts_text, ts_text, pair_text FROM ${table} WHERE day_text IS NOT NULL ORDER BY order_hk`);
+        return rows;
+      };
+      const iso = await read('ISO, MDY');
+      expect(iso.map(({ hashdiff: _h, ...r }) => r)).toEqual(
+        expect.arrayContaining([
+          { day_text: 'on 2024-03-15', lts_text: '2024-03-15 10:20:00.5', ts_text: '2024-03-15 23:30:00.123', pair_text: '2024-03-15/2024-03-15 10:20:00.5' },
+          { day_text: 'on 0044-03-15 BC', lts_text: 'infinity', ts_text: '-infinity', pair_text: '0044-03-15 BC/infinity' },
+          { day_text: 'on 12345-01-02', lts_text: '0001-01-01 00:00:00 BC', ts_text: '2024-01-01 00:00:00', pair_text: '12345-01-02/0001-01-01 00:00:00 BC' },
+        ]),
+      );
+      expect(iso).toHaveLength(3);
+      for (const style of ['German, DMY', 'SQL, DMY', 'Postgres, MDY', 'ISO, DMY']) expect(await read(style), style).toEqual(iso);
+    } finally {
+      await db.query("SET DateStyle = 'ISO, MDY'");
+      await dropSchemas(db, model);
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
  * (and in the dialect's `callFunction`, for functions):
  * - `/` is numeric division (the language's), never integer division;
  * - `%` on a non-integer works (PostgreSQL has no double precision `%`);
- * - `||` casts its sides to text.
+ * - `||` casts its sides to text, a date's and a timestamp's as ISO text in every session.
  */
 import { match } from 'ts-pattern';
 import { typecheckExpression, type ColumnType, type Expr, type ExprType } from '@vault/core/internal';
@@ -74,6 +74,12 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
     return t === 'integer' || t === 'numeric' || t === 'null';
   };
   const numeric = (x: Expr): string => d.exactNumber(r(x), scope.typeOf(x));
+  // A date's or a timestamp's text is ISO whatever the reading session's DateStyle (a view is read in the reader's).
+  const asText = (x: Expr): string => {
+    const t = scope.typeOf(x);
+    return t === 'date' || t === 'timestamp' ? d.dates.isoText(r(x), t) : r(x);
+  };
+  const isText = (kind: ColumnType['kind']): boolean => kind === 'text' || kind === 'varchar' || kind === 'char';
   return (
     match(e)
       .with({ kind: 'column' }, (c) => scope.column(c.name))
@@ -85,7 +91,7 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
       // The space keeps `- -1` from becoming a `--` comment.
       .with({ kind: 'negate' }, (n) => `(- ${r(n.operand)})`)
       .with({ kind: 'not' }, (n) => `(NOT ${r(n.operand)})`)
-      .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${r(b.left)} AS ${text}) || CAST(${r(b.right)} AS ${text}))`)
+      .with({ kind: 'binary', op: '||' }, (b) => `(CAST(${asText(b.left)} AS ${text}) || CAST(${asText(b.right)} AS ${text}))`)
       .with({ kind: 'binary', op: '/' }, (b) => (isNumber(b.left) && isNumber(b.right) ? `(${numeric(b.left)} / ${numeric(b.right)})` : `(${r(b.left)} / ${r(b.right)})`))
       .with({ kind: 'binary', op: '%' }, (b) =>
         scope.typeOf(b.left) === 'integer' && scope.typeOf(b.right) === 'integer' ? `(${r(b.left)} % ${r(b.right)})` : `(${numeric(b.left)} % ${numeric(b.right)})`,
@@ -107,7 +113,7 @@ export function renderExpr(e: Expr, scope: ExprScope): string {
       // A cast to timestamptz stays a time without zone (as every time in a rule): text is read as an instant first, as UTC without a zone.
       .with({ kind: 'cast' }, (c) =>
         c.type.kind !== 'timestamptz'
-          ? `CAST(${r(c.operand)} AS ${d.columnType(c.type)})`
+          ? `CAST(${isText(c.type.kind) ? asText(c.operand) : r(c.operand)} AS ${d.columnType(c.type)})`
           : scope.typeOf(c.operand) === 'text'
             ? d.dates.textClock(r(c.operand))
             : `CAST(${r(c.operand)} AS ${d.columnType({ kind: 'timestamp' })})`,

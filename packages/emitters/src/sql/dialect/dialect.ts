@@ -158,6 +158,11 @@ export interface DateArithmetic {
    * (`ZONELESS_ISO_TEXT`) is read as UTC, as `--load-ts` is, never in the session's zone.
    */
   readonly textClock: (text: string) => string;
+  /**
+   * A date's or a timestamp's (without zone) text as a rule casts it, the same in every session:
+   * ISO, `2024-03-15 10:20:00.5`, whatever the session's DateStyle (PostgreSQL's to_char).
+   */
+  readonly isoText: (sql: string, family: 'date' | 'timestamp') => string;
   /** A window frame over rows ordered by one timestamp with time zone: the rows of the partition strictly before the current row's time. */
   readonly earlierFrame: string;
 }

@@ -3,6 +3,7 @@
  * (cast back to dates), `ISODOW` for ISO weeks, and date minus date in whole days.
  */
 import { ZONELESS_ISO_TEXT, type DateArithmetic } from '../dialect.js';
+import { isoText } from './hashing.js';
 import { quoteLiteral } from './quote.js';
 
 const month = (date: string): string => `EXTRACT(MONTH FROM ${date})`;
@@ -33,6 +34,7 @@ export const dates: DateArithmetic = {
   utcClock: (instant) => `(${instant} AT TIME ZONE 'UTC')`,
   // Text cast to timestamptz reads a zone-less time in the session's zone: read as a timestamp (the zone's wall clock) it is UTC's.
   textClock: (text) => `CASE WHEN ${text} ~ ${quoteLiteral(ZONELESS_ISO_TEXT)} THEN CAST(${text} AS timestamp) ELSE (CAST(${text} AS timestamptz) AT TIME ZONE 'UTC') END`,
+  isoText,
   // Timestamps count microseconds: a row strictly before T is one at or before T less one microsecond (PostgreSQL 11: RANGE offsets).
   earlierFrame: `RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL '1 microsecond' PRECEDING`,
 };

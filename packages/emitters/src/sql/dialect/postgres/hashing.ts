@@ -45,6 +45,22 @@ const dateText = (x: string, r: CalendarRule, spell: Spell): string => {
   return `COALESCE(${finite}, ${infinite(x, r, spell)})`;
 };
 
+/** PostgreSQL's own spelling of the infinite values (no case policy applies outside hashing). */
+const asIs: Spell = (word) => word;
+const ISO_DATE: CalendarRule = { form: 'date', minYearDigits: 4, fractionDigits: 0, zone: 'as-is', beforeYearOne: ' BC', infinity: { positive: 'infinity', negative: '-infinity' } };
+
+/**
+ * The text a date or a timestamp (without zone) casts to under PostgreSQL's default DateStyle
+ * (ISO), whatever the session's: a view reading it gives every reader the same text. A date's
+ * is its canonical text; a timestamp's drops the fraction's trailing zeros (and a fraction of
+ * none), as PostgreSQL prints it.
+ */
+export function isoText(x: string, family: 'date' | 'timestamp'): string {
+  if (family === 'date') return dateText(x, ISO_DATE, asIs);
+  const finite = `rtrim(rtrim(to_char(${x}, 'YYYY-MM-DD HH24:MI:SS.US'), '0'), '.') || CASE WHEN ${x} < TIMESTAMP '0001-01-01 00:00:00' THEN ' BC' ELSE '' END`;
+  return `COALESCE(${finite}, ${infinite(x, ISO_DATE, asIs)})`;
+}
+
 const calendar = (v: TypedSql, r: CalendarRule, spell: Spell): string => {
   const x = r.zone === 'utc' ? `(${v.sql} AT TIME ZONE 'UTC')` : v.sql;
   return r.form === 'date' ? dateText(x, r, spell) : timestampText(x, r, spell);

@@ -34,6 +34,8 @@ export const dates: DateArithmetic = {
   utcClock: utcWallClock,
   // Text cast to TIMESTAMP reads a zone-less time in the session's zone; cast to TIMESTAMP_NTZ it is the wall clock.
   textClock: (text) => `CASE WHEN ${text} RLIKE ${quoteLiteral(ZONELESS_ISO_TEXT)} THEN CAST(${text} AS TIMESTAMP_NTZ) ELSE ${utcWallClock(`CAST(${text} AS TIMESTAMP)`)} END`,
+  // Spark's text of a date or timestamp is ISO in every session.
+  isoText: (sql) => `CAST(${sql} AS STRING)`,
   // Timestamps count microseconds: a row strictly before T is one at or before T less one microsecond.
   earlierFrame: 'RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 MICROSECOND PRECEDING',
 };
