@@ -38,7 +38,7 @@ const SETTINGS = [
   'standard_conforming_strings = off',
 ];
 
-/** Every table and view of the model's vault schemas, its rows as text in order; the ledgers of loads and seeds (OIDs, wall-clock times) left out. */
+/** Every table and view of the model's vault schemas, its rows as text in order (the model's name as MODEL); the ledgers of loads and seeds (OIDs, wall-clock times) left out. */
 async function vaultRows(q: Query, ws: Workspace): Promise<Record<string, string[]>> {
   const { rawVault, businessVault, accessLayer } = ws.model.schemas;
   const layers = { [rawVault]: 'raw', [businessVault]: 'business', [accessLayer]: 'access' };
@@ -52,7 +52,8 @@ async function vaultRows(q: Query, ws: Workspace): Promise<Record<string, string
   const out: Record<string, string[]> = {};
   for (const { s, r } of relations) {
     const rows = await q(`SELECT CAST(t AS text) AS t FROM "${String(s)}"."${String(r)}" AS t ORDER BY 1`);
-    out[`${layers[String(s)]}.${String(r).replace(ws.model.name, 'MODEL')}`] = rows.map((x) => String(x['t']));
+    // The model's name, which names some objects and is what vault_objects records, is each database's own.
+    out[`${layers[String(s)]}.${String(r).replace(ws.model.name, 'MODEL')}`] = rows.map((x) => String(x['t']).replaceAll(ws.model.name, 'MODEL'));
   }
   return out;
 }
