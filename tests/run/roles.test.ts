@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_URL, count, createWorkspace, table, type Query, type Workspace } from './workspace.js';
-import { runVault, type RunResult } from '../helpers/run-vault.js';
+import { type RunResult } from '../helpers/run-vault.js';
+import { asRole, cannotCreateRoles, dropRoles } from './roles-helpers.js';
 
 describe.runIf(SERVER_URL !== undefined)('vault run as roles that are not superusers', () => {
   let ws: Workspace;
@@ -16,24 +17,15 @@ describe.runIf(SERVER_URL !== undefined)('vault run as roles that are not superu
   /** Why the tests are skipped: the server's user may not create roles. */
   let cannot: string | undefined;
   const admin = <T>(fn: (q: Query) => Promise<T>): Promise<T> => ws.session(fn);
-  const as = (role: string, args: ReadonlyArray<string>): RunResult => {
-    const u = new URL(SERVER_URL!);
-    u.username = role;
-    u.password = '';
-    return runVault([...args, '--db', u.toString()], { cwd: ws.dir });
-  };
+  const as = (role: string, args: ReadonlyArray<string>): RunResult => asRole(ws, role, args);
 
   beforeAll(async () => {
     ws = createWorkspace('specs/ews.yaml', 'roles');
     loader = `${ws.model.name}_loader`;
     other = `${ws.model.name}_other`;
     const { landing, rawVault, businessVault, accessLayer } = ws.model.schemas;
-    const may = await admin((q) => q('SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user'));
-    if (may[0]?.['may'] !== true) {
-      cannot = 'the server user of VAULT_TEST_DATABASE_URL may not create roles';
-      console.warn(`roles.test.ts skipped: ${cannot}`);
-      return;
-    }
+    cannot = await cannotCreateRoles(ws, 'roles.test.ts');
+    if (cannot !== undefined) return;
     // The landing zone as the source system's team fills it.
     const seeded = ws.vault(['seed', ws.spec, '--rows', '60']);
     expect(seeded.code, seeded.stderr).toBe(0);
@@ -49,15 +41,7 @@ describe.runIf(SERVER_URL !== undefined)('vault run as roles that are not superu
     });
   });
   afterAll(async () => {
-    if (cannot === undefined) {
-      await admin(async (q) => {
-        for (const s of new Set(Object.values(ws.model.schemas))) await q(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-        for (const role of [loader, other]) {
-          await q(`DROP OWNED BY "${role}"`).catch(() => undefined);
-          await q(`DROP ROLE IF EXISTS "${role}"`);
-        }
-      });
-    }
+    if (cannot === undefined) await dropRoles(ws, [loader, other]);
     await ws.cleanup();
   });
 

@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_URL, count, createWorkspace, type Query, type Workspace } from './workspace.js';
-import { runVault, type RunResult } from '../helpers/run-vault.js';
+import { type RunResult } from '../helpers/run-vault.js';
+import { asRole, cannotCreateRoles, dropRoles } from './roles-helpers.js';
 
 describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege: the step, the object and the GRANT', () => {
   let ws: Workspace;
@@ -18,12 +19,7 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
   /** Why the tests are skipped: the server's user may not create roles. */
   let cannot: string | undefined;
   const admin = <T>(fn: (q: Query) => Promise<T>): Promise<T> => ws.session(fn);
-  const as = (role: string, args: ReadonlyArray<string>): RunResult => {
-    const u = new URL(SERVER_URL!);
-    u.username = role;
-    u.password = '';
-    return runVault([...args, '--db', u.toString()], { cwd: ws.dir });
-  };
+  const as = (role: string, args: ReadonlyArray<string>): RunResult => asRole(ws, role, args);
   const landing = (): string => ws.model.schemas.landing;
   const ident = (name: string): string => `"${landing()}"."${name}"`;
   /** Rows of every landing table: what a refused seed must leave as it was. */
@@ -35,12 +31,8 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
     seeder = `${ws.model.name}_seeder`;
     loader = `${ws.model.name}_loader`;
     const { rawVault, businessVault, accessLayer } = ws.model.schemas;
-    const may = await admin((q) => q('SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user'));
-    if (may[0]?.['may'] !== true) {
-      cannot = 'the server user of VAULT_TEST_DATABASE_URL may not create roles';
-      console.warn(`seed-roles.test.ts skipped: ${cannot}`);
-      return;
-    }
+    cannot = await cannotCreateRoles(ws, 'seed-roles.test.ts');
+    if (cannot !== undefined) return;
     // The landing zone is the administrator's; the vault's schemas the seeder's, empty.
     const seeded = ws.vault(['seed', ws.spec, '--rows', '30']);
     expect(seeded.code, seeded.stderr).toBe(0);
@@ -54,15 +46,7 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
     });
   });
   afterAll(async () => {
-    if (cannot === undefined) {
-      await admin(async (q) => {
-        for (const s of new Set(Object.values(ws.model.schemas))) await q(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-        for (const role of [seeder, loader]) {
-          await q(`DROP OWNED BY "${role}"`).catch(() => undefined);
-          await q(`DROP ROLE IF EXISTS "${role}"`);
-        }
-      });
-    }
+    if (cannot === undefined) await dropRoles(ws, [seeder, loader]);
     await ws.cleanup();
   });
 
