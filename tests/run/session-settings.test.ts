@@ -105,12 +105,13 @@ describe(`vault seed and run under a database's own settings, on ${ON}`, () => {
   }, 600_000);
 
   afterAll(async () => {
-    await reference?.cleanup();
-    await odd?.cleanup();
+    // The scratch database first, through the reference workspace's connection, which its cleanup closes.
     if (scratch !== undefined) {
       await scratch.client.end();
-      await reference.session((q) => q(`DROP DATABASE IF EXISTS "${scratch!.name}"`)).catch(() => undefined);
+      await reference.session((q) => q(`DROP DATABASE IF EXISTS "${scratch!.name}"`));
     }
+    await reference?.cleanup();
+    await odd?.cleanup();
   });
 
   it('every command succeeds under the odd settings', (ctx) => {
