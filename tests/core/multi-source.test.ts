@@ -74,7 +74,7 @@ describe('one link from several tables', () => {
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => [d.code, d.path])).toEqual([['VLT410', ['tables', 'order_lines', 'link']]]);
     expect(errors[0]!.message).toBe(
-      "table 'order_lines' forms link 'order_customer' with dependent child keys [line_no int] instead of [] than table 'orders' gives it; one link is one relationship: name one of them with link:",
+      "table 'order_lines' forms link 'order_customer', which table 'orders' forms too, with dependent child keys [line_no int], where that table gives it []; one link is one relationship: name one of them with link:",
     );
   });
 

@@ -32,15 +32,15 @@ const columnText = (c: Column): string => `${c.name} ${printColumnType(c.type)}`
 function lineUp(a: Link, b: Link): { readonly order: ReadonlyArray<number> } | { readonly why: string } {
   const slot = (h: Link['hubs'][number]): string => `${h.role ?? ''}\u0000${h.hub}`;
   const label = (l: Link): string => l.hubs.map((h) => (h.role ? `${h.role} ${h.hub}` : h.hub)).join(', ');
-  if (a.hubs.length !== b.hubs.length || a.hubs.some((h) => !b.hubs.some((x) => slot(x) === slot(h)))) return { why: `hubs ${label(b)} instead of ${label(a)}` };
+  if (a.hubs.length !== b.hubs.length || a.hubs.some((h) => !b.hubs.some((x) => slot(x) === slot(h)))) return { why: `hubs ${label(b)}, where that table gives it hubs ${label(a)}` };
   const order = a.hubs.map((h) => b.hubs.findIndex((x) => slot(x) === slot(h)));
   const keysDiffer = a.hubs.some((h, i) => {
     const other = b.hubs[order[i]!]!;
     return h.hashKey !== other.hashKey || h.businessKeys.map(columnText).join() !== other.businessKeys.map(columnText).join();
   });
-  if (keysDiffer) return { why: 'other key columns for the same hubs' };
+  if (keysDiffer) return { why: 'the same hubs with other key columns than that table gives them' };
   const childKeys = (l: Link): string => (l.dependentChildKeys ?? []).map(columnText).join(', ');
-  if (childKeys(a) !== childKeys(b)) return { why: `dependent child keys [${childKeys(b)}] instead of [${childKeys(a)}]` };
+  if (childKeys(a) !== childKeys(b)) return { why: `dependent child keys [${childKeys(b)}], where that table gives it [${childKeys(a)}]` };
   return { order };
 }
 
@@ -78,13 +78,13 @@ export function mergeLinks(candidates: ReadonlyArray<LinkCandidate>, diagnostics
     // an association's unit of work) are merged only when the spec names one after the other
     // (link:); a name they share by accident is a clash, not one relationship.
     const drive = (l: Link): string => (l.drivingKey ?? []).join(', ');
-    const fit = 'why' in lined || named({ table, link }) === 1 || drive(seen.link) === drive(link) ? lined : { why: `driving key [${drive(link)}] instead of [${drive(seen.link)}]` };
+    const fit = 'why' in lined || named({ table, link }) === 1 || drive(seen.link) === drive(link) ? lined : { why: `driving key [${drive(link)}], where that table gives it [${drive(seen.link)}]` };
     if ('why' in fit) {
       diagnostics.push(
         pathDiag(
           'VLT410',
           link.origin,
-          `table '${table}' forms link '${link.name}' with ${fit.why} than table '${seen.tables[0]}' gives it; one link is one relationship: name one of them with link:`,
+          `table '${table}' forms link '${link.name}', which table '${seen.tables[0]}' forms too, with ${fit.why}; one link is one relationship: name one of them with link:`,
           link.origin.at(-1) === 'link' ? {} : { target: 'key' },
         ),
       );
