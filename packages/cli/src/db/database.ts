@@ -64,6 +64,17 @@ export function isServerError(e: unknown): e is ServerError & Error {
  */
 export function sqlErrorLine(e: unknown): string {
   if (!isServerError(e)) return e instanceof Error ? e.message : String(e);
-  const extra = [e.detail, e.hint].filter((x): x is string => typeof x === 'string' && x !== '').map((x) => x.replace(/\s+/g, ' '));
+  const extra = [e.detail, e.hint, timeoutHint(e)].filter((x): x is string => typeof x === 'string' && x !== '').map((x) => x.replace(/\s+/g, ' '));
   return [`ERROR ${e.code}: ${e.message.replace(/\s+/g, ' ')}`, ...extra].join('; ');
+}
+
+/**
+ * What to do when a server's timeout stopped a statement: vault leaves statement_timeout and
+ * lock_timeout to the server (docs/run.md, "Session settings"), so they come from a database's or
+ * role's setting, postgresql.conf or PGOPTIONS, where the user changes them.
+ */
+function timeoutHint(e: ServerError): string | undefined {
+  const setting = e.code === '57014' && /statement timeout/i.test(e.message) ? 'statement_timeout' : e.code === '55P03' && /lock timeout/i.test(e.message) ? 'lock_timeout' : undefined;
+  if (setting === undefined) return undefined;
+  return `the session's ${setting} stopped it (set for the server, the database or the role, or in PGOPTIONS): raise it for the role vault runs as, ALTER ROLE … SET ${setting} = '1h', or for one run, PGOPTIONS='-c ${setting}=0'`;
 }
