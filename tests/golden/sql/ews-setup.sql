@@ -365,7 +365,7 @@ BEGIN
     c record;
   BEGIN
     FOR c IN
-      SELECT v.t, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,
+      SELECT v.t, v.c, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,
         a.atttypid = ANY (CAST(v.widens AS regtype[])) AND (v.below IS NULL OR (a.atttypmod >= 4 AND CASE WHEN v.scale IS NULL THEN (a.atttypmod - 4) < CAST(v.below AS integer) ELSE ((a.atttypmod - 4) >> 16) < CAST(v.below AS integer) AND ((a.atttypmod - 4) & 65535) = CAST(v.scale AS integer) END)) AS widens
       FROM (VALUES
         (1, '"raw_vault"."hub_business_partner"', 'business_partner_hk', '"business_partner_hk"', 'char(32)', 'character(32)', '{}', NULL, NULL),
@@ -469,7 +469,7 @@ BEGIN
         BEGIN
           EXECUTE 'ALTER TABLE ' || c.t || ' ALTER COLUMN ' || c.qc || ' TYPE ' || c.type;
         EXCEPTION WHEN feature_not_supported THEN
-          RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = 'the spec widens column ' || c.qc || ' of ' || c.t || ' from ' || c.stored || ' to ' || c.spelled || ', and a view reads it: drop the views that read it first (vault run --replace-views drops the model''s views before setup), then run setup again';
+          RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = 'the spec widens column ' || c.qc || ' of ' || c.t || ' from ' || c.stored || ' to ' || c.spelled || ', and a view reads it (' || (SELECT string_agg(DISTINCT quote_ident(vn.nspname) || '.' || quote_ident(vc.relname), ', ' ORDER BY quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)) FROM pg_catalog.pg_depend AS d JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid JOIN pg_catalog.pg_class AS vc ON vc.oid = r.ev_class JOIN pg_catalog.pg_namespace AS vn ON vn.oid = vc.relnamespace JOIN pg_catalog.pg_attribute AS da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid WHERE d.classid = CAST('pg_catalog.pg_rewrite' AS regclass) AND d.refobjid = CAST(c.t AS regclass) AND da.attname = c.c AND vc.oid <> CAST(c.t AS regclass)) || '): drop the views that read it first (vault run --replace-views drops the model''s own views before setup; a view of another model that shares the table is that model''s), then run setup again';
         END;
       ELSE
         RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch', MESSAGE = 'column ' || c.qc || ' of ' || c.t || ' is ' || c.stored || '; the spec makes it ' || c.spelled || '. vault widens a stored column (a longer varchar, text for a varchar, a larger integer, more digits of a numeric of the same scale) but never narrows or converts one: its stored rows and hash values would change. Keep the stored type in the spec, give the new type to a column of a new name, or load a new raw vault';

@@ -116,6 +116,15 @@ export const DELTA_ORDER_REFUSED = '55000';
 /** `NULL` or the number, as SQL. */
 const orNull = (n: number | undefined): string => (n === undefined ? 'NULL' : String(n));
 
+/**
+ * In the loop over columns `c`: the views that read column `c.c` of table `c.t` directly, as
+ * `schema.view`, comma-separated in name order (a view's rewrite rule depends on each column it reads).
+ */
+const READERS =
+  "(SELECT string_agg(DISTINCT quote_ident(vn.nspname) || '.' || quote_ident(vc.relname), ', ' ORDER BY quote_ident(vn.nspname) || '.' || quote_ident(vc.relname)) FROM pg_catalog.pg_depend AS d " +
+  'JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid JOIN pg_catalog.pg_class AS vc ON vc.oid = r.ev_class JOIN pg_catalog.pg_namespace AS vn ON vn.oid = vc.relnamespace ' +
+  "JOIN pg_catalog.pg_attribute AS da ON da.attrelid = d.refobjid AND da.attnum = d.refobjsubid WHERE d.classid = CAST('pg_catalog.pg_rewrite' AS regclass) AND d.refobjid = CAST(c.t AS regclass) AND da.attname = c.c AND vc.oid <> CAST(c.t AS regclass))";
+
 const WIDENS_HINT =
   'vault widens a stored column (a longer varchar, text for a varchar, a larger integer, more digits of a numeric of the same scale) but never narrows or converts one: its stored rows and hash values would change. Keep the stored type in the spec, give the new type to a column of a new name, or load a new raw vault';
 
@@ -151,7 +160,7 @@ function evolveColumns(w: CodeWriter, tables: ReadonlyArray<EvolvedTable>): void
   w.block(() => {
     w.line('FOR c IN');
     w.block(() => {
-      w.line(`SELECT v.t, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,`);
+      w.line(`SELECT v.t, v.c, v.qc, v.type, v.spelled, format_type(a.atttypid, a.atttypmod) AS stored,`);
       w.block(() =>
         w.line(
           `a.atttypid = ANY (CAST(v.widens AS regtype[])) AND (v.below IS NULL OR (a.atttypmod >= 4 AND CASE WHEN v.scale IS NULL THEN ${typmod} < CAST(v.below AS integer) ELSE (${typmod} >> 16) < CAST(v.below AS integer) AND (${typmod} & 65535) = CAST(v.scale AS integer) END)) AS widens`,
@@ -177,7 +186,9 @@ function evolveColumns(w: CodeWriter, tables: ReadonlyArray<EvolvedTable>): void
         w.block(() =>
           w.line(
             `RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = 'the spec widens column ' || c.qc || ' of ' || c.t || ' from ' || c.stored || ' to ' || c.spelled || ${quoteLiteral(
-              ", and a view reads it: drop the views that read it first (vault run --replace-views drops the model's views before setup), then run setup again",
+              ', and a view reads it (',
+            )} || ${READERS} || ${quoteLiteral(
+              "): drop the views that read it first (vault run --replace-views drops the model's own views before setup; a view of another model that shares the table is that model's), then run setup again",
             )};`,
           ),
         );
