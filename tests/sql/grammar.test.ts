@@ -277,6 +277,22 @@ describe('validateSql', () => {
     expect(entityColumns(modelColumns(model), model.byKind.satellite[0]!).map((c) => c.name)).toEqual(['t_hk', 'load_ts', 'record_source', 'hashdiff', 'delta_order', 'name']);
   });
 
+  it("refuses a table whose entities, with the columns vault's views add, would pass PostgreSQL's 1600 columns (VLT442), once per table; Spark has no limit", () => {
+    const columns = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`c${String(i).padStart(4, '0')}`, 'text']));
+    // The satellite: its parent key, load_ts, record_source, hashdiff, delta_order and the payload (the columns; seq is the delta order).
+    const fits = compiled(table({ seq: 'bigint', ...columns(1590) }));
+    expect(entityColumns(modelColumns(fits), fits.byKind.satellite[0]!)).toHaveLength(1595);
+    expect(validateSql(fits)).toEqual([]);
+    const wide = compiled(table({ seq: 'bigint', ...columns(1591) }));
+    expect(validateSql(wide).map(at)).toEqual([
+      [
+        'VLT442 tables.t',
+        "satellite 't' would have 1596 columns, and the views vault builds on it up to 1601; PostgreSQL allows at most 1600 in a table or view: leave out the columns no one reads (role: ignore in the spec; a hub's business satellite joins all its satellites' columns, so splitting them into satellites does not help there)",
+      ],
+    ]);
+    expect(validateSql(wide, sparkDialect)).toEqual([]);
+  });
+
   it('names a payload column that would clash with a metadata column', () => {
     // Core rejects such a spec at the column (VLT222); validateSql still guards an IR built by hand.
     const rejected = compileSpec(table({ seq: 'bigint', delta_order: 'text', hashdiff: 'text' }));

@@ -88,6 +88,7 @@ export const CODES = {
   VLT435: { severity: 'warning', title: 'fact_date has no effect on a type-1 dimensional model' },
   VLT440: { severity: 'error', title: 'column type the Spark target cannot store or hash as PostgreSQL does' },
   VLT441: { severity: 'warning', title: 'business rule the Spark target computes with another scale than PostgreSQL' },
+  VLT442: { severity: 'error', title: 'table or view has more columns than the engine allows' },
 
   VLT501: { severity: 'error', title: 'entity derives from the wrong layer' },
   VLT502: { severity: 'error', title: 'derivedFrom names an entity that does not exist' },

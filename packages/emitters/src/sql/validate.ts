@@ -16,6 +16,13 @@ import { tableColumns } from './table-columns.js';
 import { MORE_OBJECTS } from './objects.js';
 import { objectsRecordTable, ownedObjects } from './ownership.js';
 
+/**
+ * The most columns a view vault builds on an entity adds to the entity's own: a history view's
+ * valid_from, valid_to, is_current and key_is_deleted, and an as-of view's snapshot_date; a
+ * type-2 dimension's version key and validity (four).
+ */
+const ADDED_COLUMNS = 5;
+
 /** Whether a rule divides (`/`, `%`) outside a ROUND with digits, which fixes the result's scale on every engine. */
 function divides(e: Expr): boolean {
   if (e.kind === 'call' && e.name === 'ROUND' && e.args.length === 2) return false;
@@ -71,6 +78,28 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
       else seen.set(dialect.foldName(c), c);
     }
   };
+  // A table's or view's columns within the engine's limit; an entity's with the most columns the views vault builds on it add (ADDED_COLUMNS).
+  const max = dialect.maxColumns;
+  const tooWide = (at: SpecPath, what: string, n: number, added: number): void => {
+    if (max !== undefined && n + added > max)
+      problems.push(
+        pathDiag(
+          'VLT442',
+          at,
+          `${what} would have ${n} columns${added === 0 ? '' : `, and the views vault builds on it up to ${n + added}`}; ${dialect.name} allows at most ${max} in a table or view: leave out the columns no one reads (role: ignore in the spec; a hub's business satellite joins all its satellites' columns, so splitting them into satellites does not help there)`,
+          { target: 'key' },
+        ),
+      );
+  };
+  for (const t of model.sources) tooWide(['tables', t.name], `landing table '${t.name}'`, t.columns.length, 0);
+  // One problem per spec entry: the widest of the entities a table gives (its satellite, business satellite, presentation view).
+  const widest = new Map<string, { readonly e: (typeof model.entities)[number]; readonly n: number }>();
+  for (const e of model.entities) {
+    const n = tableColumns(ctx, e).length;
+    const key = JSON.stringify(e.origin);
+    if (n > (widest.get(key)?.n ?? -1)) widest.set(key, { e, n });
+  }
+  for (const { e, n } of widest.values()) tooWide(e.origin, `${e.kind} '${e.name}'`, n, ADDED_COLUMNS);
   for (const t of model.sources)
     twice(
       ['tables', t.name],

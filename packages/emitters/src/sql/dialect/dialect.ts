@@ -184,6 +184,8 @@ export interface Dialect {
 
   /** Identifiers longer than this many UTF-8 bytes are shortened. */
   readonly maxIdentifierBytes: number;
+  /** The most columns a table or view may have (PostgreSQL: 1600); undefined where the engine has no such limit. */
+  readonly maxColumns: number | undefined;
   /** The identifier as created in the database: shortened when over `maxIdentifierBytes`. */
   readonly identifier: (name: string) => string;
   /** How the engine compares two (quoted) names: two names with the same fold are one name (Spark: case-insensitively). */

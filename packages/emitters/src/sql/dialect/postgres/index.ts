@@ -83,6 +83,8 @@ export const postgresDialect: Dialect = {
   quoteLiteral,
   numericLiteral,
   maxIdentifierBytes: MAX_SQL_IDENTIFIER_BYTES,
+  // MaxHeapAttributeNumber: `tables can have at most 1600 columns`, views too.
+  maxColumns: 1600,
   identifier: sqlName,
   // Quoted names are compared byte for byte.
   foldName: (name) => name,

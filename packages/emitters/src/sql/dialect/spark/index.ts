@@ -73,6 +73,8 @@ export const sparkDialect: Dialect = {
   quoteLiteral,
   numericLiteral,
   maxIdentifierBytes: MAX_SPARK_IDENTIFIER_BYTES,
+  // Spark and Parquet set no limit on a table's columns.
+  maxColumns: undefined,
   identifier: sparkName,
   // spark.sql.caseSensitive is false: `Customer` and `customer` are one table, one column.
   foldName: (name) => name.toLowerCase(),
