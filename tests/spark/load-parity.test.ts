@@ -33,8 +33,12 @@ const BATCHES = [
   { batch: 2, loadTs: '2024-05-02T08:00:00Z' },
   { batch: 2, loadTs: '2024-05-03T08:00:00.000001Z' },
 ] as const;
-/** Tables whose rows record the run rather than the data: the ledger (Spark keeps no landing fingerprints, so its columns differ). */
-const RUN_RECORDS = new Set(['vault_loads']);
+/**
+ * Tables whose rows record the run rather than the data: the ledger (Spark keeps no landing
+ * fingerprints, so its columns differ), and the record of which model owns each object (Spark
+ * has none of PostgreSQL's tables of changed landing rows to record).
+ */
+const RUN_RECORDS = new Set(['vault_loads', 'vault_objects']);
 
 type Rows = ReadonlyArray<Readonly<Record<string, string | null>>>;
 
