@@ -16,7 +16,7 @@ import { byCodeUnit } from '@vault/core/internal';
 import type { SqlContext } from './context.js';
 import { changedRowsSources, changeTables } from './landing-changes.js';
 import { entityObjects } from './objects.js';
-import type { SqlTable } from './names.js';
+import type { NameScope, SqlTable } from './names.js';
 import { sqlStatement, type SqlStatement } from './statement.js';
 import { commaList, statement } from './sql-writer.js';
 import { tableEnd } from './ddl.js';
@@ -32,15 +32,19 @@ export function objectsRecordTable(schema: string): SqlTable {
 /** Kinds two models may share: their rows are keys, the same whichever model loads them. */
 const SHARED: ReadonlySet<VaultEntity['kind']> = new Set(['hub', 'link']);
 
-/** The objects `ctx`'s model owns, by schema (as created), each name once, in code-unit order. */
+/** The schemas (as created) that hold a record: each vault schema of the model, in code-unit order. */
+export function recordSchemas({ model, dialect }: NameScope): ReadonlyArray<string> {
+  const s = model.schemas;
+  return [...new Set([s.rawVault, s.businessVault, s.accessLayer].map(dialect.identifier))].sort(byCodeUnit);
+}
+
+/** The objects `ctx`'s model owns, by record schema (none in some), each name once, in code-unit order. */
 export function ownedObjects(ctx: SqlContext): ReadonlyMap<string, ReadonlyArray<string>> {
-  const tables: SqlTable[] = [
-    ...ctx.model.entities.flatMap((e) => entityObjects(e, ctx).slice(SHARED.has(e.kind) ? 1 : 0)),
-    ...changedRowsSources(ctx).flatMap((source) => changeTables(ctx, source)),
-  ].map((o) => o.table);
-  const bySchema = new Map<string, Set<string>>();
-  for (const t of tables) bySchema.set(t.schema, (bySchema.get(t.schema) ?? new Set()).add(t.name));
-  return new Map([...bySchema].sort(([a], [b]) => byCodeUnit(a, b)).map(([schema, names]) => [schema, [...names].sort(byCodeUnit)]));
+  const bySchema = new Map(recordSchemas(ctx).map((schema) => [schema, new Set<string>()]));
+  const tables = [...ctx.model.entities.flatMap((e) => entityObjects(e, ctx).slice(SHARED.has(e.kind) ? 1 : 0)), ...changedRowsSources(ctx).flatMap((source) => changeTables(ctx, source))];
+  // Every object is in a vault schema; one elsewhere (never so far) would get no record.
+  for (const { table } of tables) bySchema.get(table.schema)?.add(table.name);
+  return new Map([...bySchema].map(([schema, names]) => [schema, [...names].sort(byCodeUnit)]));
 }
 
 /** Setup's statements, per schema: the record's table, the check that no object is another model's, and the record of the new ones. */
@@ -81,10 +85,8 @@ export function ownershipStatements(ctx: SqlContext): ReadonlyArray<SqlStatement
       w.line(`SELECT ${col('v', 'object')}, ${quoteLiteral(model)} FROM ${spec}`);
       w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('o')} WHERE ${col('o', 'object')} = ${col('v', 'object')})`);
     });
-    return [
-      sqlStatement('ownership', create, { relation, creates: { kind: 'relation', relation } }),
-      sqlStatement('ownership', d.failIfAny(others, message), { relation }),
-      sqlStatement('ownership', record, { relation }),
-    ];
+    const made = sqlStatement('ownership', create, { relation, creates: { kind: 'relation', relation } });
+    // A schema in which the model makes nothing of its own (hubs and links only) gets the record's table, which validateSql claims, and nothing to check.
+    return objects.length === 0 ? [made] : [made, sqlStatement('ownership', d.failIfAny(others, message), { relation }), sqlStatement('ownership', record, { relation })];
   });
 }

@@ -3,7 +3,7 @@
  * it; this names a problem instead of emitting SQL that fails in the database, at the spec node
  * the entity comes from (its `origin`), so the CLI prints it at that line.
  */
-import { type ColumnType, type PathDiagnostic, type SpecPath, type VaultModel } from '@vault/core';
+import { type ColumnType, type PathDiagnostic, type SpecPath, type VaultEntity, type VaultModel } from '@vault/core';
 import { KINDS, VIEW_COLUMNS, dispatch, entitiesOf, exprChildren, pathDiag, type Expr } from '@vault/core/internal';
 import { need, parentKeySource, sqlContext } from './context.js';
 import { rawParent } from './business-vault.js';
@@ -14,7 +14,7 @@ import { hashKeysRecordTable, hashingRecordTable, ledgerTable, seedRecordTable }
 import { businessHistoryView, entityTable, hasAsOfViews, landingTable, type SqlTable, tableText } from './names.js';
 import { tableColumns } from './table-columns.js';
 import { MORE_OBJECTS } from './objects.js';
-import { objectsRecordTable, ownedObjects } from './ownership.js';
+import { objectsRecordTable, recordSchemas } from './ownership.js';
 
 /**
  * The most columns a view vault builds on an entity adds to the entity's own: a history view's
@@ -63,7 +63,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   if (dialect === postgresDialect) claim(seedRecordTable(dialect, model.schemas.rawVault), 'the record of vault seed', ['model']);
   const routed = [...entitiesOf(model, 'satellite'), ...entitiesOf(model, 'link_satellite')].some((s) => s.duplicates?.kind === 'error_table');
   if (routed) claim(duplicatesTable(dialect, model.schemas.rawVault), 'the error table of duplicates: error_table', ['model']);
-  for (const schema of ownedObjects(ctx).keys()) claim(objectsRecordTable(schema), 'the record of which model owns each object of the schema', ['model']);
+  for (const schema of recordSchemas(ctx)) claim(objectsRecordTable(schema), 'the record of which model owns each object of the schema', ['model']);
   for (const source of changedRowsSources(ctx)) for (const { table, what } of changeTables(ctx, source)) claim(table, what, ['tables', source]);
   for (const t of model.sources) claim(landingTable(ctx, t.name), `landing table '${t.name}'`, ['tables', t.name]);
   // An engine comparing names case-insensitively says so when two names clash only that way
@@ -79,6 +79,15 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     }
   };
   // A table's or view's columns within the engine's limit; an entity's with the most columns the views vault builds on it add (ADDED_COLUMNS).
+  /** Each entity's table or view columns, worked out once (the checks below read them twice). */
+  const columnsCache = new Map<VaultEntity, ReturnType<typeof tableColumns>>();
+  const columnsOf = (e: VaultEntity): ReturnType<typeof tableColumns> => {
+    const known = columnsCache.get(e);
+    if (known !== undefined) return known;
+    const columns = tableColumns(ctx, e);
+    columnsCache.set(e, columns);
+    return columns;
+  };
   const max = dialect.maxColumns;
   const tooWide = (at: SpecPath, what: string, n: number, added: number): void => {
     if (max !== undefined && n + added > max)
@@ -93,9 +102,9 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
   };
   for (const t of model.sources) tooWide(['tables', t.name], `landing table '${t.name}'`, t.columns.length, 0);
   // One problem per spec entry: the widest of the entities a table gives (its satellite, business satellite, presentation view).
-  const widest = new Map<string, { readonly e: (typeof model.entities)[number]; readonly n: number }>();
+  const widest = new Map<string, { readonly e: VaultEntity; readonly n: number }>();
   for (const e of model.entities) {
-    const n = tableColumns(ctx, e).length;
+    const n = columnsOf(e).length;
     const key = JSON.stringify(e.origin);
     if (n > (widest.get(key)?.n ?? -1)) widest.set(key, { e, n });
   }
@@ -175,7 +184,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     twice(
       e.origin,
       `${e.kind} '${e.name}'`,
-      tableColumns(ctx, e).map((c) => c.name),
+      columnsOf(e).map((c) => c.name),
     );
   }
   // Views too: PostgreSQL refuses a view with two columns of one name at setup, and names in the
@@ -186,7 +195,7 @@ export function validateSql(model: VaultModel, dialect: Dialect = WIRED_DIALECT)
     twice(
       e.origin,
       what,
-      tableColumns(ctx, e).map((c) => c.name),
+      columnsOf(e).map((c) => c.name),
     );
   }
   for (const m of entitiesOf(model, 'dimensional_model'))
