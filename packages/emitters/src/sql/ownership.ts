@@ -29,7 +29,7 @@ export function objectsRecordTable(schema: string): SqlTable {
   return { schema, name: OBJECTS_RECORD_TABLE_NAME };
 }
 
-/** Kinds two models may share: their rows are keys, the same whichever model loads them. */
+/** Kinds two models may share: their rows are keys, the same whichever model loads them (they have no objects beside their table). */
 const SHARED: ReadonlySet<VaultEntity['kind']> = new Set(['hub', 'link']);
 
 /** The schemas (as created) that hold a record: each vault schema of the model, in code-unit order. */
@@ -41,7 +41,8 @@ export function recordSchemas({ model, dialect }: NameScope): ReadonlyArray<stri
 /** The objects `ctx`'s model owns, by record schema (none in some), each name once, in code-unit order. */
 export function ownedObjects(ctx: SqlContext): ReadonlyMap<string, ReadonlyArray<string>> {
   const bySchema = new Map(recordSchemas(ctx).map((schema) => [schema, new Set<string>()]));
-  const tables = [...ctx.model.entities.flatMap((e) => entityObjects(e, ctx).slice(SHARED.has(e.kind) ? 1 : 0)), ...changedRowsSources(ctx).flatMap((source) => changeTables(ctx, source))];
+  const owned = ctx.model.entities.filter((e) => !SHARED.has(e.kind));
+  const tables = [...owned.flatMap((e) => entityObjects(e, ctx)), ...changedRowsSources(ctx).flatMap((source) => changeTables(ctx, source))];
   // Every object is in a vault schema; one elsewhere (never so far) would get no record.
   for (const { table } of tables) bySchema.get(table.schema)?.add(table.name);
   return new Map([...bySchema].map(([schema, names]) => [schema, [...names].sort(byCodeUnit)]));
