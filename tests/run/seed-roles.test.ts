@@ -133,6 +133,24 @@ describe.runIf(SERVER_URL !== undefined)('vault seed and run refused a privilege
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it("vault run that may not read the raw vault's hashing record: setup names the table and the GRANT", async (ctx) => {
+    if (cannot !== undefined) ctx.skip(cannot);
+    const { rawVault } = ws.model.schemas;
+    const record = `"${rawVault}"."vault_hashing"`;
+    await admin((q) => q(`REVOKE SELECT ON ${record} FROM "${loader}"`));
+    try {
+      const r = as(loader, ['run', ws.spec, '--stage', 'raw']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        `vault: setup failed, nothing was created: role ${loader} may not read and write ${record}, which setup reads and writes on every run: GRANT SELECT ON ${record} TO "${loader}" (ERROR 42501: permission denied for table vault_hashing)\n`,
+      );
+    } finally {
+      await admin((q) => q(`GRANT SELECT ON ${record} TO "${loader}"`));
+    }
+    const again = as(loader, ['run', ws.spec, '--stage', 'raw']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   it('vault run without USAGE on the landing schema: each failed load names the schema and the GRANT', async (ctx) => {
     if (cannot !== undefined) ctx.skip(cannot);
     await admin((q) => q(`REVOKE USAGE ON SCHEMA "${landing()}" FROM "${loader}"`));

@@ -89,8 +89,9 @@ export async function readSetupCatalog(q: Queryable, schemas: ReadonlyArray<stri
         return `role ${me} may not create schema ${quoteIdent(creates.name)} in database ${database}: GRANT CREATE ON DATABASE ${quoteIdent(database)} TO ${grantee}, or have it created for the role: CREATE SCHEMA ${quoteIdent(creates.name)} AUTHORIZATION ${grantee}`;
       const relation: SqlTable | undefined = creates?.kind === 'column' ? creates.relation : (statement.relation ?? (creates?.kind === 'relation' ? creates.relation : undefined));
       const found = relation === undefined ? undefined : relations.get(key(relation.schema, relation.name));
-      // A record of setup's (which model owns each object, sql/ownership.ts) is read and written on every run: SELECT and INSERT.
-      if (relation !== undefined && statement.kind === 'ownership' && creates === undefined) {
+      // A record of setup's (which model owns each object, sql/ownership.ts; the hashing and hash keys the raw vault was made
+      // with, sql/hashing-record.ts) is read and written on every run: SELECT and INSERT.
+      if (relation !== undefined && (statement.kind === 'ownership' || statement.kind === 'hashing') && creates === undefined) {
         if (unusable.includes(relation.schema)) return useText([relation.schema]);
         const held = found?.privileges?.split(',') ?? [];
         const lacking = (['SELECT', 'INSERT'] as const).filter((p) => !held.includes(p));

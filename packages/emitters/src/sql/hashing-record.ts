@@ -76,7 +76,7 @@ export function hashingRecordStatements(ctx: SqlContext): ReadonlyArray<SqlState
     w.line(`SELECT ${quoteLiteral(settings)}, ${quoteLiteral(hashingSettings(ctx.model).standard)}`);
     w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table})`);
   });
-  return [sqlStatement('hashing', create, { relation, creates: { kind: 'relation', relation } }), sqlStatement('hashing', check), sqlStatement('hashing', record)];
+  return [sqlStatement('hashing', create, { relation, creates: { kind: 'relation', relation } }), sqlStatement('hashing', check, { relation }), sqlStatement('hashing', record, { relation })];
 }
 
 const names = (columns: ReadonlyArray<{ readonly name: string }>): string => columns.map((c) => c.name).join(', ');
@@ -144,5 +144,5 @@ export function hashKeysRecordStatements(ctx: SqlContext): ReadonlyArray<SqlStat
     w.line(`SELECT ${col('v', 'entity_table')}, ${col('v', 'hash_key')} FROM ${spec}`);
     w.line(`WHERE NOT EXISTS (SELECT 1 FROM ${table} AS ${q('k')} WHERE ${col('k', 'entity_table')} = ${col('v', 'entity_table')})`);
   });
-  return [sqlStatement('hashing', create, { relation, creates: { kind: 'relation', relation } }), sqlStatement('hashing', check), sqlStatement('hashing', record)];
+  return [sqlStatement('hashing', create, { relation, creates: { kind: 'relation', relation } }), sqlStatement('hashing', check, { relation }), sqlStatement('hashing', record, { relation })];
 }
