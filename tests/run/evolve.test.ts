@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ON, count, createWorkspace, insertedCounts, table, type Workspace } from './workspace.js';
+import { ON, count, createWorkspace, insertedCounts, table, type Query, type Workspace } from './workspace.js';
 
 const IGNORED = '      analyst_comment: { type: text, role: ignore }';
 const PAYLOAD = '      analyst_comment: text';
@@ -77,11 +77,26 @@ describe(`a spec change on an existing vault on ${ON}`, () => {
     );
     expect(stopped.stderr).not.toMatch(/\n\s+at /);
 
+    // Grants on the views, which --replace-views drops: given back once they are made again.
+    const view = table(ws.model, 'businessVault', 'bsat_early_warning_signal');
+    const presentation = table(ws.model, 'accessLayer', 'pv_business_partner');
+    const grants = (q: Query): Promise<string[]> =>
+      q(
+        `SELECT c.oid::regclass::text || ' ' || g.privilege_type || ' ' || g.grantee AS grant FROM pg_class AS c CROSS JOIN LATERAL aclexplode(c.relacl) AS g WHERE c.oid IN (CAST($1 AS regclass), CAST($2 AS regclass)) AND g.grantee <> c.relowner ORDER BY 1`,
+        [view, presentation],
+      ).then((rows) => rows.map((r) => String(r['grant'])));
+    const granted = await ws.session(async (q) => {
+      await q(`GRANT SELECT ON ${view}, ${presentation} TO PUBLIC`);
+      await q(`GRANT UPDATE ON ${presentation} TO PUBLIC`);
+      return grants(q);
+    });
+    expect(granted).toHaveLength(3);
+
     const replaced = ws.vault(['run', ws.spec, '--load-ts', '2024-07-03', '--replace-views']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    const view = table(ws.model, 'businessVault', 'bsat_early_warning_signal');
     await ws.session(async (q) => {
       expect(await count(q, `SELECT count(*) FROM ${view} WHERE analyst_comment IS NOT NULL`)).toBeGreaterThan(0);
+      expect(await grants(q)).toEqual(granted);
     });
     // Once replaced, a plain run goes through again.
     expect(ws.vault(['run', ws.spec, '--load-ts', '2024-07-04']).code).toBe(0);

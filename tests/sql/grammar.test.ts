@@ -53,6 +53,7 @@ async function expectAllParse(model: VaultModel): Promise<void> {
     ...(plan.ledger.keys === undefined ? [] : [plan.ledger.keys]),
     ...plan.loads.flatMap((l) => l.sources.map((t) => plan.ledger.fingerprint(t))),
     ...(plan.dropViews === undefined ? [] : [plan.dropViews]),
+    ...(plan.restoreViewGrants === undefined ? [] : [plan.restoreViewGrants]),
     // Changed rows only: the loads reading the changes tables, and each landing table's statements.
     ...plan.loads.flatMap((l) => (l.changes === undefined ? [] : [...l.changes.statements, ...(l.changes.missingKeys === undefined ? [] : [l.changes.missingKeys])])),
   ]

@@ -86,7 +86,11 @@ export async function runCommand(specPath: string, opts: RunOptions, o: Output):
       // The views are dropped after the schemas' ownership checks (docs/sql.md, "Setup"): another model's views are never dropped.
       const checked = plan.setup.findIndex((s) => s.kind !== 'schema' && s.kind !== 'extension' && s.kind !== 'ownership');
       const cut = checked === -1 ? plan.setup.length : checked;
-      const setup = opts.replaceViews === true && plan.dropViews !== undefined ? [...plan.setup.slice(0, cut), plan.dropViews, ...plan.setup.slice(cut)] : plan.setup;
+      // Their grants are given back once setup has made them again, in its transaction (docs/run.md).
+      const setup =
+        opts.replaceViews === true && plan.dropViews !== undefined
+          ? [...plan.setup.slice(0, cut), plan.dropViews, ...plan.setup.slice(cut), ...(plan.restoreViewGrants === undefined ? [] : [plan.restoreViewGrants])]
+          : plan.setup;
       printSetup(o, await runSetup(db, setup, plan.schemas));
       for (const line of await lateBatchWarnings(db, plan, loadTsValue(engine.name, loadTs), loadTs.text)) o.err(line);
       // duplicates: reject refuses a batch before anything is loaded (docs/run.md, "Duplicate keys").

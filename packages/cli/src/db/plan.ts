@@ -25,6 +25,8 @@ export interface DatabasePlan {
   readonly loads: ReadonlyArray<SqlLoad>;
   /** Drops the model's views (`--replace-views`), before setup creates them again. */
   readonly dropViews: SqlStatement | undefined;
+  /** After setup, when `dropViews` ran: the grants the dropped views had, given again. */
+  readonly restoreViewGrants: SqlStatement | undefined;
   /** The load ledger's statements: which loads can be skipped (db/ledger.ts). */
   readonly ledger: LedgerStatements;
   /** The changed rows of landing tables (commands/run-changes.ts): which loads can read only those. */
@@ -50,6 +52,7 @@ export function databasePlan(model: VaultModel, engine: Engine = ENGINES.postgre
     ledger: plan.ledger,
     landingChanges: plan.landingChanges,
     dropViews: plan.dropViews,
+    restoreViewGrants: plan.restoreViewGrants,
     views: modelViews(names).map((v) => ({ label: v.label, layer: v.layer, sql: tableIdent(v.table) })),
     // As created: the emitter shortens names over 63 bytes.
     schemas: modelSchemas(names),

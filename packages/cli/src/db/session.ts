@@ -137,7 +137,7 @@ export async function applySetup(tx: Queryable, setup: ReadonlyArray<SqlStatemen
       if (view !== undefined && e.code === '42P16') {
         throw new DatabaseError(
           `setup failed, nothing was created: the spec changed the columns of view ${view}, which PostgreSQL cannot change in place (${sqlErrorLine(e)}); ` +
-            'run again with --replace-views to drop and create the business vault and access layer views (grants on them are lost)',
+            'run again with --replace-views to drop and create the business vault and access layer views (their grants are kept)',
         );
       }
       // The evolve block refuses a delta order for a table holding rows loaded without one; its message says which and what to do.

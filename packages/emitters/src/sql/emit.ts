@@ -173,6 +173,11 @@ export interface SqlPlan {
   readonly ledger: LedgerStatements;
   /** Drops the model's views, for setup to create them again (`vault run --replace-views`). */
   readonly dropViews: SqlStatement | undefined;
+  /**
+   * Run after setup, in its transaction, when `dropViews` ran before it: gives the views setup
+   * created again the grants they had (PostgreSQL; undefined where a drop keeps them or there is none).
+   */
+  readonly restoreViewGrants: SqlStatement | undefined;
   /** The changed rows of each landing table a load's `changes` reads (their rows tables are part of `setup`). */
   readonly landingChanges: ReadonlyArray<SqlLandingChanges>;
 }
@@ -470,12 +475,14 @@ export function sqlPlan(model: VaultModel, dialect: Dialect = WIRED_DIALECT, opt
   const ctx = checked(model, dialect);
   const ledger = ledgerStatements(ctx.dialect, model.schemas.rawVault);
   const drop = dropModelViews(ctx);
+  const restore = drop === undefined ? undefined : ctx.dialect.restoreViewGrants();
   const changes = modelLandingChanges(ctx);
   return {
     setup: setup(ctx, ledger, changes),
     loads: loads(ctx, options.changedRows === true ? changes : []),
     ledger,
     dropViews: drop === undefined ? undefined : sqlStatement('drop_views', drop),
+    restoreViewGrants: restore === undefined ? undefined : sqlStatement('view_grants', restore),
     landingChanges: changes,
   };
 }

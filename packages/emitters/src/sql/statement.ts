@@ -21,6 +21,8 @@ export type StatementKind =
   | 'view'
   /** Drops the model's views (`vault run --replace-views`). */
   | 'drop_views'
+  /** Gives the views `drop_views` dropped, once setup has created them again, the grants they had. */
+  | 'view_grants'
   /** Loads an entity's table. */
   | 'load'
   /** Counts the landing rows a load leaves out (`SqlLoad.missingKeys`): one row, one column `n`. */

@@ -240,10 +240,16 @@ export interface Dialect {
   readonly callFunction: (name: FunctionName, args: ReadonlyArray<FunctionArgument>) => string;
 
   /**
-   * Drops the views that exist among `views` (quoted and qualified), in one statement; undefined
+   * Drops the views that exist among `views` (quoted and qualified), in one statement (keeping
+   * their grants for `restoreViewGrants` where the drop takes them); undefined
    * when the engine's `CREATE OR REPLACE VIEW` replaces a view whatever its columns, so nothing needs dropping.
    */
   readonly dropViews: (views: ReadonlyArray<string>) => Statement | undefined;
+  /**
+   * After `dropViews` and the setup that creates the views again, in the same transaction: gives
+   * the views their grants back, where the engine's drop takes them; undefined where it does not.
+   */
+  readonly restoreViewGrants: () => Statement | undefined;
   /** `INSERT … VALUES …` that does nothing when the row's key is there already. */
   readonly insertOnce: (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<string>) => Statement;
   /** Setup statements that add what the spec added since a table was created; none to do nothing. */

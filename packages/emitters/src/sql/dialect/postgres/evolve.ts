@@ -95,11 +95,15 @@ function dollarTag(body: string): string {
   return tag;
 }
 
-/** `DO $tag$ BEGIN <body> END $tag$`: PL/pgSQL run once. */
-export function proceduralBlock(body: string): Statement {
-  const tag = dollarTag(body);
+/** `DO $tag$ [DECLARE <declarations>] BEGIN <body> END $tag$`: PL/pgSQL run once. */
+export function proceduralBlock(body: string, declarations?: string): Statement {
+  const tag = dollarTag(`${declarations ?? ''}\n${body}`);
   return statement((w) => {
     w.line(`DO ${tag}`);
+    if (declarations !== undefined) {
+      w.line('DECLARE');
+      w.block(() => w.line(declarations));
+    }
     w.line('BEGIN');
     w.block(() => body.split('\n').forEach((l) => w.line(l)));
     w.line('END');

@@ -12,6 +12,7 @@ import { byteOrder, canonicalText, digest, digestSetup, upperAscii } from './has
 import { dates } from './dates.js';
 import { landingChangeStatements } from './landing-changes.js';
 import { ledgerStatements } from './ledger.js';
+import { dropViewsKeepingGrants, restoreViewGrants } from './view-grants.js';
 import { MAX_SQL_IDENTIFIER_BYTES, numericLiteral, quoteIdent, quoteLiteral, sqlName } from './quote.js';
 import { pgType } from './types.js';
 
@@ -108,8 +109,8 @@ export const postgresDialect: Dialect = {
   jsonObject,
   addMicroseconds: (timestamp, count) => `${timestamp} + ${count} * INTERVAL '1 microsecond'`,
   callFunction,
-  // One statement for them all: views reading each other need no CASCADE.
-  dropViews: (views) => `DROP VIEW IF EXISTS ${views.join(', ')}`,
+  dropViews: dropViewsKeepingGrants,
+  restoreViewGrants,
   insertOnce: (table, columns, values) =>
     statement((w) => {
       w.line(`INSERT INTO ${table} (${columns.join(', ')})`);

@@ -101,6 +101,7 @@ export const sparkDialect: Dialect = {
   callFunction,
   // CREATE OR REPLACE VIEW replaces a view whatever its columns: nothing needs dropping first.
   dropViews: () => undefined,
+  restoreViewGrants: () => undefined,
   // No key constraints: the row goes in unless a row with the same values is there (the ghost record's values never change).
   insertOnce: (table, columns, values) =>
     statement((w) => {
