@@ -115,6 +115,41 @@ describe('class names', () => {
   });
 });
 
+describe('chains and settings as the contract writes them', () => {
+  it("a link satellite is the framework's link satellite pattern: join the link, drop the link hash key, build on it, write; no other kind drops", () => {
+    for (const spec of SPECS) {
+      const files = compileFiles(spec).files;
+      const linkSatellites = files.filter((f) => f.path.endsWith('_link_satellite.py') && f.path.startsWith('raw_vault/'));
+      for (const f of linkSatellites) {
+        const key = /BusinessKey\('(\w+)'\)/.exec(f.content)![1]!;
+        expect(f.content, f.path).toMatch(
+          new RegExp(`\\n {8}\\.join\\(Query\\(\\w+_LINK_FIELD_MAPPING\\), JoinCondition\\('${key}'\\)\\)\\n {8}\\.drop\\(\\['${key}'\\]\\)\\n {8}\\.build_raw_vault_link_satellite\\(`),
+        );
+      }
+      expect(
+        files.filter((f) => f.content.includes('.drop(')).map((f) => f.path),
+        spec,
+      ).toEqual(linkSatellites.map((f) => f.path));
+    }
+    expect(content(compileFiles('tests/fixtures/every-kind.yaml').files, 'raw_vault/account_product_link_satellite.py')).toContain(
+      [
+        '        Query(ACCOUNT_PRODUCT_LINK_SATELLITE_FIELD_MAPPING)',
+        "        .join(Query(ACCOUNT_PRODUCT_LINK_FIELD_MAPPING), JoinCondition('account_product_hk'))",
+        "        .drop(['account_product_hk'])",
+        "        .build_raw_vault_link_satellite(RawLinkSatellite.ACCOUNT_PRODUCT, BusinessKey('account_product_hk'))",
+        '        .write()',
+      ].join('\n'),
+    );
+  });
+
+  it("registry.py's HASHING names the hashing standard docs/querydsl.md names", () => {
+    const registry = content(compileFiles('specs/ews.yaml').files, 'registry.py');
+    const standard = /'standard': '([^']+)'/.exec(registry)![1]!;
+    const doc = read('docs/querydsl.md').replace(/\s+/g, ' ');
+    expect(doc).toContain(`\`standard\` (\`'${standard}'\`)`);
+  });
+});
+
 describe.skipIf(!hasPython)('the every-kind fixture as Python', () => {
   it('parses, imports and runs against the stand-in framework, one chain per manifest entity', () => {
     const compiled = compileFiles('tests/fixtures/every-kind.yaml');

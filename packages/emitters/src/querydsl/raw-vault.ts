@@ -1,7 +1,8 @@
 /**
  * Raw vault entities in the Query DSL (docs/querydsl.md): hubs and links start from their own
  * mapping (links join each hub's mapping on its hash key); satellites, link satellites and
- * multi-active satellites join their parent's mapping on the parent hash key.
+ * multi-active satellites join their parent's mapping on the parent hash key (a link satellite
+ * then drops it, as the contract's link satellite pattern does).
  */
 import { linkKeyColumns } from '@vault/core/internal';
 import type { EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite, StatusTrackingSatellite } from '@vault/core';
@@ -161,10 +162,17 @@ export function multiActiveSatelliteDsl(sat: MultiActiveSatellite, ctx: DslConte
   };
 }
 
+/**
+ * A link satellite's chain is the framework's link satellite pattern, the one pattern known to
+ * use `.drop`: join the link's mapping on the link hash key, `.drop([that column])`, then build
+ * with that column as the key. No other kind's known pattern drops, so none does here.
+ */
 export function linkSatelliteDsl(sat: LinkSatellite, ctx: DslContext): EntityDsl {
+  const joined = joinsParent('link', sat.parent, sat.parentHashKey);
   return {
     mapping: satelliteMapping(sat, ctx),
-    ...joinsParent('link', sat.parent, sat.parentHashKey),
+    steps: (scope) => [...joined.steps(scope), { method: scope.method('drop'), args: [{ literal: [sat.parentHashKey] }] }],
+    businessKey: joined.businessKey,
   };
 }
 

@@ -12,6 +12,7 @@ def main():
     (
         Query(FACILITY_COLLATERAL_LINK_SATELLITE_FIELD_MAPPING)
         .join(Query(FACILITY_COLLATERAL_LINK_FIELD_MAPPING), JoinCondition('facility_collateral_hk'))
+        .drop(['facility_collateral_hk'])
         .build_raw_vault_link_satellite(RawLinkSatellite.FACILITY_COLLATERAL, BusinessKey('facility_collateral_hk'))
         .write()
     )
