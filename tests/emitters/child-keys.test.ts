@@ -65,6 +65,9 @@ describe('a link with a dependent child key', () => {
     const mapping = files.find((f) => f.path === 'raw_vault/order_product_link_fields.py')!.content;
     expect(mapping).toContain("'business_keys': ['order_id', 'product_id', 'line_no'],");
     expect(mapping).toContain("'line_no': {'source_column': 'line_no', 'type': 'int'},");
+    // ... and names it, so that a framework tells it from the hubs' keys without reading them.
+    expect(mapping).toContain("    'business_keys': ['order_id', 'product_id', 'line_no'],\n    'dependent_child_keys': ['line_no'],\n");
+    expect(files.find((f) => f.path === 'business_vault/order_product_business_link_fields.py')!.content).toContain("    'dependent_child_keys': ['line_no'],\n");
     expect(files.find((f) => f.path === 'raw_vault/order_product_link.py')!.content).toContain("BusinessKey(['order_id', 'product_id', 'line_no'])");
   });
 

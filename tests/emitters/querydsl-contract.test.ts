@@ -142,6 +142,30 @@ describe('chains and settings as the contract writes them', () => {
     );
   });
 
+  it("a link's mapping names its dependent child keys as the manifest does, the last of its business keys, and leaves them out when it has none", () => {
+    let withChildKeys = 0;
+    for (const spec of [...SPECS, 'tests/corpus/good/shop.yaml']) {
+      const { files, manifest } = compileFiles(spec);
+      const links = [...manifest.raw_vault.links, ...manifest.raw_vault.non_historized_links, ...manifest.business_vault.links];
+      for (const link of links) {
+        const mapping = content(
+          files,
+          link.files.find((f) => f.endsWith('_fields.py'))!,
+        );
+        const childKeys = link.dependent_child_keys;
+        if (childKeys === undefined) {
+          expect(mapping, link.files[1]).not.toContain("'dependent_child_keys'");
+          continue;
+        }
+        withChildKeys++;
+        const list = `[${childKeys.map((k) => `'${k}'`).join(', ')}]`;
+        expect(mapping, link.files[1]).toContain(`\n    'dependent_child_keys': ${list},\n`);
+        expect(mapping, link.files[1]).toMatch(new RegExp(`\\n {4}'business_keys': \\[.*${childKeys.map((k) => `'${k}'`).join(', ')}\\],\\n`));
+      }
+    }
+    expect(withChildKeys).toBeGreaterThan(1);
+  });
+
   it("registry.py's HASHING names the hashing standard docs/querydsl.md names", () => {
     const registry = content(compileFiles('specs/ews.yaml').files, 'registry.py');
     const standard = /'standard': '([^']+)'/.exec(registry)![1]!;

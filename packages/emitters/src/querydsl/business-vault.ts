@@ -6,7 +6,7 @@
  */
 import type { BusinessColumn, BusinessHub, BusinessLink, BusinessLinkSatellite, BusinessSatellite, DerivedAttribute } from '@vault/core';
 import { qualifiedName, linkKeyColumns } from '@vault/core/internal';
-import { columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
+import { childKeysEntry, columnMap, filterRules, literalStep, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 
 export function businessHubDsl(hub: BusinessHub): EntityDsl {
   const keys = hub.businessKeys.map((c) => c.name);
@@ -36,6 +36,7 @@ export function businessLinkDsl(link: BusinessLink): EntityDsl {
       hubs: link.hubs.map((h) => ({ hub: h.hub, role: h.role ?? null, hash_key: h.hashKey })),
       driving_key: link.drivingKey ?? [],
       business_keys: keyColumns.map((c) => c.name),
+      ...childKeysEntry(link),
       // Over events, the business link carries their attributes as its own columns.
       ...(events === undefined ? {} : { event_attributes: events.map((c) => c.name) }),
       columns: columnMap([...keyColumns, ...(events ?? [])].map((c) => [c.name, { source_column: c.name, type: typeText(c.type) }])),

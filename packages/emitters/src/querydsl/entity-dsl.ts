@@ -33,6 +33,14 @@ export function columnMap(entries: ReadonlyArray<readonly [string, PyDict]>): Re
   return new Map(entries);
 }
 
+/**
+ * A link's dependent child keys (a line number; an event's id), the last of its `business_keys`
+ * and no hub's, as the manifest lists them: left out for a link without any.
+ */
+export function childKeysEntry(link: { readonly dependentChildKeys?: ReadonlyArray<{ readonly name: string }> }): PyDict {
+  return link.dependentChildKeys === undefined ? {} : { dependent_child_keys: link.dependentChildKeys.map((c) => c.name) };
+}
+
 /** `apply_business_logic` / `apply_reporting_logic` rule of a filter: its canonical text only. */
 export function filterRules(filter: Filter | undefined): ReadonlyArray<PyDict> {
   return filter === undefined ? [] : [{ rule: 'filter', expression: filter.text }];

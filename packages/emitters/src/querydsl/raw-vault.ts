@@ -6,7 +6,7 @@
  */
 import { linkKeyColumns } from '@vault/core/internal';
 import type { EffectivitySatellite, EntitySource, Hub, Link, LinkSatellite, MultiActiveSatellite, NonHistorizedLink, ReferenceTable, Satellite, StatusTrackingSatellite } from '@vault/core';
-import { columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
+import { childKeysEntry, columnMap, typeText, type EntityDsl, type PyDict } from './entity-dsl.js';
 import type { DslContext, FileScope } from './scope.js';
 import { MISSING_REFERENCES } from '../hashing-settings.js';
 import { IS_DELETED_COLUMN, LATE_ROWS } from '../columns.js';
@@ -87,6 +87,7 @@ export function linkDsl(link: Link, ctx: DslContext): EntityDsl {
       // The load keeps a row with a missing reference, as the SQL target does (docs/querydsl.md).
       missing_references: MISSING_REFERENCES,
       business_keys: keyColumns.map((c) => c.name),
+      ...childKeysEntry(link),
       columns: columnMap(keyColumnEntries(link)),
       sources: link.sources.map((s) => sourceEntry(ctx, s)),
     },
@@ -113,6 +114,7 @@ export function nonHistorizedLinkDsl(link: NonHistorizedLink, ctx: DslContext): 
       missing_references: MISSING_REFERENCES,
       insert_only: true,
       business_keys: keyColumns.map((c) => c.name),
+      ...childKeysEntry(link),
       event_attributes: link.payload.map((c) => c.name),
       sensitive_attributes: [...(link.sensitiveColumns ?? [])],
       delta_order: link.deltaOrder ?? null,
