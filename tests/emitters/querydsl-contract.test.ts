@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { VaultModel } from '@vault/core';
-import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
+import { entitiesOf, replaceEntities } from '@vault/core/internal';
+import { analyzeSpec, loadSpecFile, parseSpecYaml } from '@vault/dsl';
 import { DEFAULT_PROFILE, emitQueryDsl, validateQueryDsl, type EmittedFile } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 import { compileFiles } from '../helpers/compile-files.js';
@@ -171,6 +172,36 @@ describe('chains and settings as the contract writes them', () => {
     const standard = /'standard': '([^']+)'/.exec(registry)![1]!;
     const doc = read('docs/querydsl.md').replace(/\s+/g, ' ');
     expect(doc).toContain(`\`standard\` (\`'${standard}'\`)`);
+  });
+});
+
+describe('validateQueryDsl against what the emitter writes', () => {
+  const specs = [...SPECS, ...['bank-composite-keys', 'multi-source', 'orders-rules', 'shop'].map((n) => `tests/corpus/good/${n}.yaml`)];
+
+  it('accepts every model the contract tests compile', () => {
+    for (const spec of specs) expect(validateQueryDsl(analyzeSpec(loadSpecFile(spec)).model!, DEFAULT_PROFILE), spec).toEqual([]);
+  });
+
+  it('refuses, at the entity, a model without an entity that another one joins or is built as of, which the emitter cannot write; the model without any other entity emits', () => {
+    const whole = analyzeSpec(loadSpecFile('tests/fixtures/every-kind.yaml')).model!;
+    let refused = 0;
+    for (const gone of whole.entities) {
+      const model = replaceEntities(
+        whole,
+        gone.kind,
+        entitiesOf(whole, gone.kind).filter((e) => e !== gone),
+      );
+      const problems = validateQueryDsl(model, DEFAULT_PROFILE);
+      if (problems.length === 0) {
+        expect(() => emitQueryDsl(model, { specPath: 'every-kind.yaml' }), `without ${gone.kind} ${gone.name}`).not.toThrow();
+        continue;
+      }
+      refused++;
+      for (const p of problems) expect(p.message, `without ${gone.kind} ${gone.name}`).toMatch(new RegExp(`its chain joins the ${gone.kind} '${gone.name}', which is not in the model$`));
+      expect(() => emitQueryDsl(model, { specPath: 'every-kind.yaml' })).toThrow(problems[0]!.message);
+    }
+    // The fixture's 3 hubs, 2 links, 3 business hubs, the business link with a satellite and the snapshot control.
+    expect(refused).toBe(10);
   });
 });
 

@@ -573,7 +573,10 @@ describe('validateQueryDsl', () => {
   it('refuses a satellite whose parent is not in the model', () => {
     const [sat] = sampleModel.byKind.satellite;
     const orphan: VaultModel = replaceEntities(sampleModel, 'satellite', [{ ...sat!, parent: 'nobody' }]);
-    expect(() => emit(orphan)).toThrow("emitQueryDsl: the model has no hub 'nobody', which another entity refers to");
+    expect(validateQueryDsl(orphan, DEFAULT_PROFILE).map((d) => [d.path.join('.'), d.message])).toEqual([
+      [sat!.origin.join('.'), `satellite '${sat!.name}': its chain joins the hub 'nobody', which is not in the model`],
+    ]);
+    expect(() => emit(orphan)).toThrow(`satellite '${sat!.name}': its chain joins the hub 'nobody', which is not in the model`);
   });
 });
 

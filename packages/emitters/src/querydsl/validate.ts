@@ -4,8 +4,9 @@
  * names the problem instead of emitting a file that fails at import time, at the spec node it is
  * about: the entity's `origin`, the spec's `model` or its `framework.profile`.
  */
-import type { PathDiagnostic, SpecPath, VaultEntity, VaultModel } from '@vault/core';
+import type { EntityKind, PathDiagnostic, SpecPath, VaultEntity, VaultModel } from '@vault/core';
 import { pathDiag } from '@vault/core/internal';
+import { match } from 'ts-pattern';
 import { DSL_KINDS, ENUM_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
@@ -58,6 +59,13 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
       problems.push(problem(e.origin, `${e.kind} '${e.name}': its class ${defined} has the name of a framework class or enum in the profile`));
     }
   }
+  // A chain names the mappings of the entities it joins or is built as of: each must be emitted.
+  const present = new Set(entities.map((e) => `${e.kind}\u0000${e.name}`));
+  for (const e of entities) {
+    for (const [kind, name] of chainReferences(e)) {
+      if (!present.has(`${kind}\u0000${name}`)) problems.push(problem(e.origin, `${e.kind} '${e.name}': its chain joins the ${kind} '${name}', which is not in the model`));
+    }
+  }
   // An entity's two files are named alike, so a name two entities share takes both: one problem.
   const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
@@ -70,6 +78,39 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
     for (const [other, paths] of shared) problems.push(problem(e.origin, `${e.kind} '${e.name}' and ${other.kind} '${other.name}' would both be written to ${paths.join(' and ')}`));
   }
   return problems;
+}
+
+/**
+ * The entities whose field mappings an entity's chain names besides its own: those it joins
+ * (`.join(Query(...))`) and the snapshot control it is built as of (`.as_of(Query(...))`). A
+ * view's as-of builder takes the model's snapshot control, which exists whenever it is written.
+ */
+function chainReferences(e: VaultEntity): ReadonlyArray<readonly [EntityKind, string]> {
+  return match(e)
+    .returnType<ReadonlyArray<readonly [EntityKind, string]>>()
+    .with({ kind: 'link' }, { kind: 'non_historized_link' }, (l) => l.hubs.map((h) => ['hub', h.hub] as const))
+    .with({ kind: 'satellite' }, { kind: 'multi_active_satellite' }, (s) => [['hub', s.parent]])
+    .with({ kind: 'link_satellite' }, { kind: 'effectivity_satellite' }, (s) => [['link', s.parent]])
+    .with({ kind: 'status_tracking_satellite' }, (s) => [[s.parentKind, s.parent]])
+    .with({ kind: 'business_satellite' }, (s) => [['business_hub', s.parent]])
+    .with({ kind: 'business_link_satellite' }, (s) => [['business_link', s.parent]])
+    .with({ kind: 'pit' }, (p) => [
+      [p.parentKind, p.parent],
+      ['snapshot_control', p.snapshotControl],
+    ])
+    .with({ kind: 'bridge' }, (b) => [...b.path.flatMap((step) => (step.kind === 'link' ? [['link', step.name] as const] : [])), ['snapshot_control', b.snapshotControl]])
+    .with(
+      { kind: 'hub' },
+      { kind: 'reference_table' },
+      { kind: 'snapshot_control' },
+      { kind: 'business_hub' },
+      { kind: 'business_link' },
+      { kind: 'presentation_view' },
+      { kind: 'dimensional_model' },
+      { kind: 'reporting_view' },
+      () => [],
+    )
+    .exhaustive();
 }
 
 /**
