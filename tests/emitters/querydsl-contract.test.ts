@@ -203,6 +203,17 @@ describe('validateQueryDsl against what the emitter writes', () => {
     // The fixture's 3 hubs, 2 links, 3 business hubs, the business link with a satellite and the snapshot control.
     expect(refused).toBe(10);
   });
+
+  it('refuses, at the entity, a model without a source table that a raw vault entity is loaded from', () => {
+    const whole = analyzeSpec(loadSpecFile('tests/fixtures/every-kind.yaml')).model!;
+    for (const gone of whole.sources) {
+      const model = { ...whole, sources: whole.sources.filter((t) => t !== gone) };
+      const problems = validateQueryDsl(model, DEFAULT_PROFILE);
+      expect(problems.length, `without ${gone.name}`).toBeGreaterThan(0);
+      for (const p of problems) expect(p.message, `without ${gone.name}`).toMatch(new RegExp(`: it is loaded from '${gone.name}', which is not a source table of the model$`));
+      expect(() => emitQueryDsl(model, { specPath: 'every-kind.yaml' })).toThrow(problems[0]!.message);
+    }
+  });
 });
 
 describe.skipIf(!hasPython)('the every-kind fixture as Python', () => {

@@ -66,6 +66,13 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
       if (!present.has(`${kind}\u0000${name}`)) problems.push(problem(e.origin, `${e.kind} '${e.name}': its chain joins the ${kind} '${name}', which is not in the model`));
     }
   }
+  // A raw vault mapping says what its source tables' rows hold in record_source: each must be a source of the model.
+  const tables = new Set(model.sources.map((t) => t.name));
+  for (const e of entities) {
+    for (const table of new Set(sourceTables(e))) {
+      if (!tables.has(table)) problems.push(problem(e.origin, `${e.kind} '${e.name}': it is loaded from '${table}', which is not a source table of the model`));
+    }
+  }
   // An entity's two files are named alike, so a name two entities share takes both: one problem.
   const owners = new Map<string, VaultEntity>();
   for (const e of entities) {
@@ -111,6 +118,13 @@ function chainReferences(e: VaultEntity): ReadonlyArray<readonly [EntityKind, st
       () => [],
     )
     .exhaustive();
+}
+
+/** The source tables a raw vault entity is loaded from (its mapping's `source_table` and `sources`). */
+function sourceTables(e: VaultEntity): ReadonlyArray<string> {
+  if ('sources' in e) return e.sources.map((s) => s.table);
+  if ('source' in e) return [e.source.table];
+  return [];
 }
 
 /**
