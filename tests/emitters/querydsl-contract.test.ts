@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { VaultModel } from '@vault/core';
 import { entitiesOf, replaceEntities } from '@vault/core/internal';
 import { analyzeSpec, loadSpecFile, parseSpecYaml } from '@vault/dsl';
-import { DEFAULT_PROFILE, emitQueryDsl, validateQueryDsl, type EmittedFile } from '@vault/emitters/internal';
+import { DEFAULT_PROFILE, emitQueryDsl, mergeProfile, validateQueryDsl, type EmittedFile } from '@vault/emitters/internal';
 import { describe, expect, it } from 'vitest';
 import { compileFiles } from '../helpers/compile-files.js';
 import { expectChainsMatchManifest, hasPython, runPythonHarness } from '../helpers/python-harness.js';
@@ -165,6 +165,13 @@ describe('chains and settings as the contract writes them', () => {
       }
     }
     expect(withChildKeys).toBeGreaterThan(1);
+  });
+
+  it("a profile's name for drop is the one a link satellite calls", () => {
+    const m = analyzeSpec(loadSpecFile('tests/fixtures/every-kind.yaml')).model!;
+    const files = emitQueryDsl(m, { specPath: 'every-kind.yaml', profile: mergeProfile({ methods: { drop: 'remove_columns' } }) });
+    expect(content(files, 'raw_vault/account_product_link_satellite.py')).toContain("\n        .remove_columns(['account_product_hk'])\n");
+    expect(files.filter((f) => f.content.includes('.drop(')).map((f) => f.path)).toEqual([]);
   });
 
   it("registry.py's HASHING names the hashing standard docs/querydsl.md names", () => {
