@@ -189,6 +189,25 @@ describe('validateQueryDsl against what the emitter writes', () => {
     for (const spec of specs) expect(validateQueryDsl(analyzeSpec(loadSpecFile(spec)).model!, DEFAULT_PROFILE), spec).toEqual([]);
   });
 
+  it('refuses entity names the generated Python cannot spell: no ASCII identifier, or an enum member Python reserves or hides', () => {
+    const whole = model(tableNamed('plain'));
+    const [hub] = entitiesOf(whole, 'hub');
+    // The hub renamed, and its satellite's parent with it.
+    const renamed = (name: string): string[] => {
+      const m = replaceEntities(
+        replaceEntities(whole, 'hub', [{ ...hub!, name }]),
+        'satellite',
+        entitiesOf(whole, 'satellite').map((sat) => ({ ...sat, parent: name })),
+      );
+      return validateQueryDsl(m, DEFAULT_PROFILE).map((d) => `${d.path.join('.')}: ${d.message}`);
+    };
+    expect(renamed('plain-x')).toEqual(["tables.plain: hub 'plain-x': the name is not a Python identifier"]);
+    expect(renamed('plaín')).toEqual(["tables.plain: hub 'plaín': the name is not a Python identifier"]);
+    expect(renamed('_x_')).toEqual(["tables.plain: RawHub '_x_': '_X_' cannot be a Python enum member"]);
+    expect(renamed('__x')).toEqual(["tables.plain: RawHub '__x': '__X' cannot be a Python enum member"]);
+    expect(renamed('x_1')).toEqual([]);
+  });
+
   it('refuses, at the entity, a model without an entity that another one joins or is built as of, which the emitter cannot write; the model without any other entity emits', () => {
     const whole = analyzeSpec(loadSpecFile('tests/fixtures/every-kind.yaml')).model!;
     let refused = 0;
