@@ -42,7 +42,7 @@ export interface CatalogTable {
   /** In the table's column order. */
   readonly columns: ReadonlyArray<CatalogColumn>;
   readonly primaryKey?: CatalogKey;
-  /** Unique constraints and unique indexes over plain columns, without a predicate. */
+  /** Unique constraints and unique indexes over plain columns, without a predicate: their key columns, not the INCLUDE ones. */
   readonly uniqueKeys: ReadonlyArray<CatalogKey>;
   readonly foreignKeys: ReadonlyArray<CatalogForeignKey>;
   /** SELECT on the table itself. */
@@ -101,9 +101,12 @@ LEFT JOIN LATERAL (
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition
 ORDER BY c.relname, a.attnum`;
 
-/** Key columns in key order, as text[] so both drivers return plain string arrays. */
-const keyColumns = (rel: string, keys: string): string =>
-  `(SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(${keys}) WITH ORDINALITY AS k(attnum, i) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum)`;
+/**
+ * Key columns in key order, as text[] so both drivers return plain string arrays; the first
+ * `count` only when given (an index's INCLUDE columns follow its key columns in `indkey`).
+ */
+const keyColumns = (rel: string, keys: string, count?: string): string =>
+  `(SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(${keys}) WITH ORDINALITY AS k(attnum, i) JOIN pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum${count !== undefined ? ` WHERE k.i <= ${count}` : ''})`;
 
 const KEYS_SQL = `SELECT c.relname::text AS table_name, con.conname::text AS name, con.contype::text AS type,
   ${keyColumns('con.conrelid', 'con.conkey')} AS columns,
@@ -114,9 +117,12 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f')
+-- A foreign key to a partitioned table is one constraint on it and, in the catalog, a clone per
+-- partition (conparentid set): the clones are PostgreSQL's implementation, not foreign keys of
+-- their own.
+WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f') AND con.conparentid = 0
 UNION ALL
-SELECT c.relname::text, ic.relname::text, 'i', ${keyColumns('i.indrelid', 'i.indkey::int2[]')}, NULL, NULL, NULL
+SELECT c.relname::text, ic.relname::text, 'i', ${keyColumns('i.indrelid', 'i.indkey::int2[]', 'i.indnkeyatts')}, NULL, NULL, NULL
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
