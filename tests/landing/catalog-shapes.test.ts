@@ -2,7 +2,8 @@
  * Landing catalogs as banks have them, beyond plain tables: what `vault init` reads from them
  * (docs/validate.md) and whether the spec it writes seeds and loads. A foreign key to a
  * partitioned table is one foreign key, though PostgreSQL's catalog holds a clone of it per
- * partition; a unique index's INCLUDE columns are no part of its key.
+ * partition; a unique index's INCLUDE columns are no part of its key. A partition is a table that
+ * a spec may name: validate finds it, and seed asks before replacing rows it did not write.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,10 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
       `CREATE TABLE ${q}.teller (teller_id int PRIMARY KEY, branch_id int NOT NULL REFERENCES ${q}.branch, teller_name text)`,
       `CREATE TABLE ${q}.client (client_no text NOT NULL, email text, client_name text)`,
       `CREATE UNIQUE INDEX client_no_ux ON ${q}.client (client_no) INCLUDE (email)`,
+      `CREATE TABLE ${q}.ledger (entry_id int, booked date, amount numeric(12, 2), PRIMARY KEY (entry_id, booked)) PARTITION BY RANGE (booked)`,
+      `CREATE TABLE ${q}.ledger_2024 PARTITION OF ${q}.ledger FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+      `CREATE TABLE ${q}.ledger_rest PARTITION OF ${q}.ledger DEFAULT`,
+      `INSERT INTO ${q}.ledger VALUES (1, '1999-12-31', 10)`,
     ]);
   });
   afterAll(async () => {
@@ -36,11 +41,13 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
   it('reads a foreign key to a partitioned table once, and a unique index without its INCLUDE columns; the spec seeds and loads', async () => {
     const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '-o', 'spec.yaml', ...f.dbArgs]);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stderr).toContain(`wrote spec.yaml: 3 tables, model ${f.model}`);
+    expect(init.stderr).toContain(`wrote spec.yaml: 4 tables, model ${f.model}`);
     const text = readFileSync(join(f.dir, 'spec.yaml'), 'utf8');
     // The partitions are the partitioned table's storage: neither tables of the spec nor targets of foreign keys.
-    expect(text).not.toContain('branch_p0');
-    expect(text).not.toContain('branch_p1');
+    expect(text).toContain(`  # partitioned table ${f.schema}.branch: primary key branch_pkey\n  # read with its partitions branch_p0, branch_p1\n  branch:\n`);
+    expect(text).toContain('  # read with its partitions ledger_2024, ledger_rest\n  ledger:\n');
+    expect(text).not.toMatch(/^ {2}(branch_p\d|ledger_2024|ledger_rest):/m);
+    expect(text).not.toContain('fkey1');
     expect(text).toContain(`# table ${f.schema}.teller: primary key teller_pkey, foreign key teller_branch_id_fkey\n`);
     expect(text).toContain('- {columns: [branch_id], table: branch}');
     // The key is client_no; email only rides along in the index.
@@ -48,9 +55,11 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
 
     const validate = await f.vault(['validate', 'spec.yaml', ...f.dbArgs]);
     expect(validate.code, validate.stdout + validate.stderr).toBe(0);
-    expect(validate.stdout).toMatch(/3 source tables: 0 errors, 0 warnings$/m);
+    expect(validate.stdout).toMatch(/4 source tables: 0 errors, 0 warnings$/m);
 
-    const spec = text.replace(/^ {2}landing: .*$/m, (m) => `${m}\n  raw_vault: ${schemas[0]}\n  business_vault: ${schemas[1]}\n  access_layer: ${schemas[2]}`);
+    const spec = text
+      .replace(/^ {2}ledger:\n(?: {4}.*\n)+/m, '')
+      .replace(/^ {2}landing: .*$/m, (m) => `${m}\n  raw_vault: ${schemas[0]}\n  business_vault: ${schemas[1]}\n  access_layer: ${schemas[2]}`);
     writeFileSync(join(f.dir, 'seeded.yaml'), spec);
     const seed = await f.vault(['seed', 'seeded.yaml', '--rows', '12', ...f.dbArgs]);
     expect(seed.code, seed.stdout + seed.stderr).toBe(0);
@@ -59,5 +68,27 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
     const run = await f.vault(['run', 'seeded.yaml', ...f.dbArgs]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/link teller_branch +\d+ rows inserted/);
+  });
+
+  it('finds a partition a spec names, and seed does not write into one holding rows it did not write', async () => {
+    const spec = [
+      'version: 1',
+      `model: ${f.model}`,
+      `schemas: {landing: ${f.schema}, raw_vault: ${schemas[0]}, business_vault: ${schemas[1]}, access_layer: ${schemas[2]}}`,
+      'tables:',
+      '  ledger_rest:',
+      '    primary_key: [entry_id, booked]',
+      '    columns: {entry_id: {type: int, nullable: false}, booked: {type: date, nullable: false}, amount: "decimal(12,2)"}',
+      '',
+    ].join('\n');
+    writeFileSync(join(f.dir, 'rest.yaml'), spec);
+    const validate = await f.vault(['validate', 'rest.yaml', ...f.dbArgs]);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout).toMatch(/1 source table: 0 errors, 0 warnings$/m);
+    const seed = await f.vault(['seed', 'rest.yaml', '--rows', '5', ...f.dbArgs]);
+    expect(seed.code, seed.stdout + seed.stderr).toBe(1);
+    expect(seed.stderr).toContain(`${f.schema}.ledger_rest  1 row`);
+    const rows = await f.query<{ n: number }>(`SELECT CAST(count(*) AS int) AS n FROM "${f.schema}".ledger_rest`);
+    expect(rows[0]?.n).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
-import { specFromCatalog } from '../landing/init-spec.js';
+import { initTables, specFromCatalog } from '../landing/init-spec.js';
 import { plural, printDiagnostics, type Output } from '../output.js';
 import { schemaLocation } from '../schema-modeline.js';
 import { vaultVersion } from '../version.js';
@@ -56,7 +56,7 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
         return EXIT.failed;
       }
       const include = opts.tables !== undefined ? tableFilter(opts.tables) : undefined;
-      tableCount = [...catalog.tables.keys()].filter((t) => include?.(t) ?? true).length;
+      tableCount = initTables(catalog, include).length;
       if (tableCount === 0) {
         o.err(`vault: no tables in schema '${opts.schema}'${opts.tables !== undefined ? ` match --tables ${opts.tables}` : ''}`);
         return EXIT.failed;

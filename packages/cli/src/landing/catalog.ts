@@ -47,6 +47,8 @@ export interface CatalogTable {
   readonly foreignKeys: ReadonlyArray<CatalogForeignKey>;
   /** SELECT on the table itself. */
   readonly selectable: boolean;
+  /** The partitioned table whose partition this table is: its rows are read through that table too. */
+  readonly partitionOf?: { readonly schema: string; readonly table: string };
 }
 
 export interface LandingCatalog {
@@ -78,12 +80,16 @@ FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1`;
 
 const COLUMNS_SQL = `SELECT c.relname::text AS table_name, c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS table_comment,
   has_table_privilege(c.oid, 'SELECT') AS table_select,
+  pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
   a.attname::text AS column_name, format_type(d.type_oid, d.type_mod) AS type, a.attnotnull OR d.not_null AS not_null,
   CASE WHEN d.depth > 0 THEN format_type(a.atttypid, a.atttypmod) END AS domain, d.checked AS domain_checked,
   col_description(c.oid, a.attnum) AS column_comment,
   CASE WHEN a.attnum IS NULL THEN false ELSE has_column_privilege(c.oid, a.attnum, 'SELECT') END AS column_select
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits ih ON c.relispartition AND ih.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = ih.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 -- A domain's column reads as the type the domain is over, through domains over domains; the
 -- modifier (numeric(12,2)) is the innermost domain's.
@@ -98,7 +104,7 @@ LEFT JOIN LATERAL (
   )
   SELECT * FROM b ORDER BY depth DESC LIMIT 1
 ) d ON true
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p') AND NOT c.relispartition
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'f', 'p')
 ORDER BY c.relname, a.attnum`;
 
 /**
@@ -118,9 +124,11 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 -- A foreign key to a partitioned table is one constraint on it and, in the catalog, a clone per
--- partition (conparentid set): the clones are PostgreSQL's implementation, not foreign keys of
--- their own.
-WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f') AND con.conparentid = 0
+-- partition on the same table (conparentid its parent's): the clones are PostgreSQL's
+-- implementation, not foreign keys of their own. A partition's own copies of its partitioned
+-- table's keys are on the partition, and stay.
+WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint pcon WHERE pcon.oid = con.conparentid AND pcon.conrelid = con.conrelid)
 UNION ALL
 SELECT c.relname::text, ic.relname::text, 'i', ${keyColumns('i.indrelid', 'i.indkey::int2[]', 'i.indnkeyatts')}, NULL, NULL, NULL
 FROM pg_index i
@@ -136,6 +144,8 @@ interface ColumnRow {
   kind: string;
   table_comment: string | null;
   table_select: boolean;
+  parent_schema: string | null;
+  parent_table: string | null;
   column_name: string | null;
   type: string | null;
   not_null: boolean | null;
@@ -199,6 +209,7 @@ function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<K
       uniqueKeys: keys.filter((k) => k.type === 'u' || k.type === 'i').map(key),
       foreignKeys: keys.filter((k) => k.type === 'f').map((k) => ({ ...key(k), targetSchema: k.target_schema ?? '', targetTable: k.target_table ?? '', targetColumns: k.target_columns ?? [] })),
       selectable: first.table_select,
+      ...(first.parent_schema !== null && first.parent_table !== null ? { partitionOf: { schema: first.parent_schema, table: first.parent_table } } : {}),
     });
   }
   return tables;

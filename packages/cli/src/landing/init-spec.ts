@@ -64,8 +64,16 @@ function roleOf(columns: ReadonlyArray<string>, key: ReadonlyArray<string>, targ
   return checkIdentifier(prefix, 'role') === undefined ? prefix : `${prefix}_${target}`;
 }
 
+/**
+ * The tables a spec from `catalog` lists: those `include` keeps, without the partitions of a
+ * partitioned table of the schema, whose rows a read of that table returns.
+ */
+export function initTables(catalog: LandingCatalog, include?: (table: string) => boolean): string[] {
+  return [...catalog.tables.values()].filter((t) => t.partitionOf?.schema !== catalog.schema && (include?.(t.name) ?? true)).map((t) => t.name);
+}
+
 export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): string {
-  const names = [...catalog.tables.keys()].filter((t) => options.include?.(t) ?? true);
+  const names = initTables(catalog, options.include);
   const included = new Set(names);
   const comments = new Map<string, string[]>();
   const note = (path: string, text: string): void => void comments.set(path, [...(comments.get(path) ?? []), text]);
@@ -92,6 +100,8 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
       (x) => x !== undefined,
     );
     note(name, `${t.kind} ${catalog.schema}.${name}${keys.length > 0 ? `: ${keys.join(', ')}` : ': no keys in the database; inference looks at column names'}`);
+    const partitions = [...catalog.tables.values()].filter((p) => p.partitionOf?.schema === catalog.schema && p.partitionOf.table === name).map((p) => p.name);
+    if (partitions.length > 0) note(name, `read with its partitions ${partitions.join(', ')}`);
     tables[name] = {
       ...(t.comment !== undefined ? { description: t.comment } : {}),
       ...(t.primaryKey !== undefined ? { primary_key: t.primaryKey.columns } : {}),
