@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ON } from '../run/workspace.js';
+import { ON, SERVER_URL } from '../run/workspace.js';
 import { landingFixture, type LandingFixture } from './fixture.js';
 
 describe(`vault init on catalog shapes on ${ON}`, () => {
@@ -90,5 +90,15 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
     expect(seed.stderr).toContain(`${f.schema}.ledger_rest  1 row`);
     const rows = await f.query<{ n: number }>(`SELECT CAST(count(*) AS int) AS n FROM "${f.schema}".ledger_rest`);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  // The embedded database builds no index concurrently; the server test setup says when it is skipped.
+  it.skipIf(SERVER_URL === undefined)('takes no key from a unique index left invalid by a concurrent build that met duplicates', async () => {
+    const q = `"${f.schema}"`;
+    await f.exec([`CREATE TABLE ${q}.deposit (deposit_no text NOT NULL, amount numeric(12, 2))`, `INSERT INTO ${q}.deposit VALUES ('D-1', 1), ('D-1', 2)`]);
+    await expect(f.exec([`CREATE UNIQUE INDEX CONCURRENTLY deposit_no_ux ON ${q}.deposit (deposit_no)`])).rejects.toThrow(/could not create unique index/);
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'deposit', ...f.dbArgs]);
+    expect(init.stdout).toContain(`  # table ${f.schema}.deposit: no keys in the database; inference looks at column names\n`);
+    expect(init.stdout).not.toContain('unique_keys');
   });
 });

@@ -42,7 +42,7 @@ export interface CatalogTable {
   /** In the table's column order. */
   readonly columns: ReadonlyArray<CatalogColumn>;
   readonly primaryKey?: CatalogKey;
-  /** Unique constraints and unique indexes over plain columns, without a predicate: their key columns, not the INCLUDE ones. */
+  /** Unique constraints and valid unique indexes over plain columns, without a predicate: their key columns, not the INCLUDE ones. */
   readonly uniqueKeys: ReadonlyArray<CatalogKey>;
   readonly foreignKeys: ReadonlyArray<CatalogForeignKey>;
   /** SELECT on the table itself. */
@@ -135,7 +135,8 @@ FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
+-- An index that is not valid (a CREATE UNIQUE INDEX CONCURRENTLY that failed on duplicates) is no key.
+WHERE n.nspname = $1 AND i.indisunique AND i.indisvalid AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
 ORDER BY 1, 3, 2`;
 
