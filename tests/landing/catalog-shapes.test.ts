@@ -3,7 +3,8 @@
  * (docs/validate.md) and whether the spec it writes seeds and loads. A foreign key to a
  * partitioned table is one foreign key, though PostgreSQL's catalog holds a clone of it per
  * partition; a unique index's INCLUDE columns are no part of its key. A partition is a table that
- * a spec may name: validate finds it, and seed asks before replacing rows it did not write.
+ * a spec may name: validate finds it, and seed asks before replacing rows it did not write. An
+ * inheritance child is another table: seed neither counts nor replaces its rows with its parent's.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,6 +91,38 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
     expect(seed.stderr).toContain(`${f.schema}.ledger_rest  1 row`);
     const rows = await f.query<{ n: number }>(`SELECT CAST(count(*) AS int) AS n FROM "${f.schema}".ledger_rest`);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it("replaces a table's own rows, never those of a table inheriting from it", async () => {
+    const q = `"${f.schema}"`;
+    await f.exec([
+      `CREATE TABLE ${q}.event (event_id int PRIMARY KEY, happened timestamptz)`,
+      `CREATE TABLE ${q}.event_login (user_name text) INHERITS (${q}.event)`,
+      `INSERT INTO ${q}.event VALUES (1, '2024-01-01')`,
+      `INSERT INTO ${q}.event_login VALUES (2, '2024-01-02', 'alice'), (3, '2024-01-03', 'bob')`,
+    ]);
+    const spec = [
+      'version: 1',
+      `model: ${f.model}`,
+      `schemas: {landing: ${f.schema}, raw_vault: ${schemas[0]}, business_vault: ${schemas[1]}, access_layer: ${schemas[2]}}`,
+      'tables:',
+      '  event:',
+      '    primary_key: [event_id]',
+      '    columns: {event_id: {type: int, nullable: false}, happened: timestamptz}',
+      '',
+    ].join('\n');
+    writeFileSync(join(f.dir, 'event.yaml'), spec);
+    const refused = await f.vault(['seed', 'event.yaml', '--rows', '5', ...f.dbArgs]);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+    expect(refused.stderr).toContain(`${f.schema}.event  1 row\n`);
+    const seed = await f.vault(['seed', 'event.yaml', '--rows', '5', '--replace-tables', 'event', ...f.dbArgs]);
+    expect(seed.code, seed.stdout + seed.stderr).toBe(0);
+    expect(seed.stdout).toContain(`replacing the rows of ${f.schema}.event (1 row)`);
+    const logins = await f.query<{ user_name: string }>(`SELECT user_name FROM ${q}.event_login ORDER BY user_name`);
+    expect(logins.map((r) => r.user_name)).toEqual(['alice', 'bob']);
+    // A reseed finds its own rows in event, whatever the child holds.
+    const again = await f.vault(['seed', 'event.yaml', '--rows', '5', '--batch', '2', ...f.dbArgs]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
   // The embedded database builds no index concurrently; the server test setup says when it is skipped.

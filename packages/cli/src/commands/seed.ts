@@ -90,14 +90,17 @@ export async function seedCommand(specPath: string, opts: SeedCommandOptions, o:
         const overridingIdentity = new Set(tables.filter((t) => t.columns.some((c) => state.existing.get(landingTable(pgNames, t.table).name)?.identityAlways.has(c) === true)).map((t) => t.table));
         const inserts = seedInserts(model, tables, { overridingIdentity });
         const ident = (source: string): string => tableIdent(landingTable(pgNames, source));
+        // A table's rows, not its inheritance children's (other tables, whose rows are not ours to
+        // replace); a partitioned table's rows are its partitions'.
+        const own = (source: string): string => `${state.existing.get(landingTable(pgNames, source).name)?.catalog.kind === 'table' ? 'ONLY ' : ''}${ident(source)}`;
         // The landing zone holds one batch: what the next `vault run` loads.
         const existing = tables.filter((t) => state.existing.has(landingTable(pgNames, t.table).name));
         const emptying = (how: 'TRUNCATE' | 'DELETE', of: typeof existing): ReadonlyArray<TableStep> => of.map((t) => ({ verb: 'empty', relation: landingTable(pgNames, t.table), privileges: [how] }));
         if (state.inbound.length === 0) {
-          if (existing.length > 0) await refused(catalog, 'emptying the landing tables', () => tx.query(`TRUNCATE ${existing.map((t) => ident(t.table)).join(', ')}`), emptying('TRUNCATE', existing));
+          if (existing.length > 0) await refused(catalog, 'emptying the landing tables', () => tx.query(`TRUNCATE ${existing.map((t) => own(t.table)).join(', ')}`), emptying('TRUNCATE', existing));
         } else {
           // TRUNCATE refuses a table another one references; their rows are none (judgeSeed), DELETE works.
-          for (const t of [...existing].reverse()) await refused(catalog, 'emptying the landing tables', () => tx.query(`DELETE FROM ${ident(t.table)}`), emptying('DELETE', [t]));
+          for (const t of [...existing].reverse()) await refused(catalog, 'emptying the landing tables', () => tx.query(`DELETE FROM ${own(t.table)}`), emptying('DELETE', [t]));
         }
         // A cycle of foreign keys that may not be NULL holds only if the database checks it at commit.
         if (

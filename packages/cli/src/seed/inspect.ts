@@ -91,11 +91,13 @@ WHERE n.nspname = $1 AND c.relname = ANY(string_to_array($2, chr(31)))`,
     let rows = 0;
     let foreignRows = 0;
     if (SEEDABLE_KINDS.has(table.kind)) {
+      // The table's own rows: an inheritance child's are another table's (a partitioned table's are its own).
+      const from = `${table.kind === 'table' ? 'ONLY ' : ''}${ident(name)}`;
       const counted = (
         await q.query<{ rows: string | number; foreign_rows: string | number }>(
           recorded === undefined
-            ? `SELECT count(*) AS rows, count(*) AS foreign_rows FROM ${ident(name)}`
-            : `SELECT count(*) AS rows, count(*) FILTER (WHERE CAST(CAST(xmin AS text) AS bigint) <> CAST($1 AS bigint)) AS foreign_rows FROM ${ident(name)}`,
+            ? `SELECT count(*) AS rows, count(*) AS foreign_rows FROM ${from}`
+            : `SELECT count(*) AS rows, count(*) FILTER (WHERE CAST(CAST(xmin AS text) AS bigint) <> CAST($1 AS bigint)) AS foreign_rows FROM ${from}`,
           recorded === undefined ? [] : [recorded.xid],
         )
       ).rows[0];
