@@ -101,6 +101,10 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
       `INSERT INTO ${q}.event VALUES (1, '2024-01-01')`,
       `INSERT INTO ${q}.event_login VALUES (2, '2024-01-02', 'alice'), (3, '2024-01-03', 'bob')`,
     ]);
+    // A read of event returns event_login's rows too: init says so on both, as a spec listing both loads them twice.
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'event*', ...f.dbArgs]);
+    expect(init.stdout).toContain(`  # table ${f.schema}.event: primary key event_pkey\n  # read with the rows of event_login, which inherits from it\n  event:\n`);
+    expect(init.stdout).toContain('  # inherits from event: its rows are read through that table too\n  event_login:\n');
     const spec = [
       'version: 1',
       `model: ${f.model}`,

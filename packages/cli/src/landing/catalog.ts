@@ -49,6 +49,8 @@ export interface CatalogTable {
   readonly selectable: boolean;
   /** The partitioned table whose partition this table is: its rows are read through that table too. */
   readonly partitionOf?: { readonly schema: string; readonly table: string };
+  /** The tables it inherits from (`INHERITS`), in order: a read of one of them returns this table's rows too. */
+  readonly inheritsFrom?: ReadonlyArray<{ readonly schema: string; readonly table: string }>;
 }
 
 export interface LandingCatalog {
@@ -81,6 +83,8 @@ FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = $1`;
 const COLUMNS_SQL = `SELECT c.relname::text AS table_name, c.relkind::text AS kind, obj_description(c.oid, 'pg_class') AS table_comment,
   has_table_privilege(c.oid, 'SELECT') AS table_select,
   pn.nspname::text AS parent_schema, pc.relname::text AS parent_table,
+  ARRAY(SELECT json_build_array(hn.nspname, hc.relname)::text FROM pg_inherits h JOIN pg_class hc ON hc.oid = h.inhparent JOIN pg_namespace hn ON hn.oid = hc.relnamespace
+    WHERE h.inhrelid = c.oid AND NOT c.relispartition ORDER BY h.inhseqno) AS inherits,
   a.attname::text AS column_name, format_type(d.type_oid, d.type_mod) AS type, a.attnotnull OR d.not_null AS not_null,
   CASE WHEN d.depth > 0 THEN format_type(a.atttypid, a.atttypmod) END AS domain, d.checked AS domain_checked,
   col_description(c.oid, a.attnum) AS column_comment,
@@ -147,6 +151,8 @@ interface ColumnRow {
   table_select: boolean;
   parent_schema: string | null;
   parent_table: string | null;
+  /** `["schema","table"]` per table inherited from, as JSON text so both drivers return plain strings. */
+  inherits: string[] | null;
   column_name: string | null;
   type: string | null;
   not_null: boolean | null;
@@ -211,6 +217,14 @@ function assemble(columnRows: ReadonlyArray<ColumnRow>, keyRows: ReadonlyArray<K
       foreignKeys: keys.filter((k) => k.type === 'f').map((k) => ({ ...key(k), targetSchema: k.target_schema ?? '', targetTable: k.target_table ?? '', targetColumns: k.target_columns ?? [] })),
       selectable: first.table_select,
       ...(first.parent_schema !== null && first.parent_table !== null ? { partitionOf: { schema: first.parent_schema, table: first.parent_table } } : {}),
+      ...(first.inherits !== null && first.inherits.length > 0
+        ? {
+            inheritsFrom: first.inherits.map((text) => {
+              const [schema, table] = JSON.parse(text) as [string, string];
+              return { schema, table };
+            }),
+          }
+        : {}),
     });
   }
   return tables;

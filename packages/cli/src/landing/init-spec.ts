@@ -102,6 +102,12 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
     note(name, `${t.kind} ${catalog.schema}.${name}${keys.length > 0 ? `: ${keys.join(', ')}` : ': no keys in the database; inference looks at column names'}`);
     const partitions = [...catalog.tables.values()].filter((p) => p.partitionOf?.schema === catalog.schema && p.partitionOf.table === name).map((p) => p.name);
     if (partitions.length > 0) note(name, `read with its partitions ${partitions.join(', ')}`);
+    // A read of a table returns the rows of the tables inheriting from it: a source listed beside
+    // its parent is loaded twice, once through each (docs/validate.md).
+    const children = [...catalog.tables.values()].filter((c) => (c.inheritsFrom ?? []).some((p) => p.schema === catalog.schema && p.table === name)).map((c) => c.name);
+    if (children.length > 0) note(name, `read with the rows of ${children.join(', ')}, which ${children.length > 1 ? 'inherit' : 'inherits'} from it`);
+    const parents = (t.inheritsFrom ?? []).map((p) => (p.schema === catalog.schema ? p.table : `${p.schema}.${p.table}`));
+    if (parents.length > 0) note(name, `inherits from ${parents.join(', ')}: its rows are read through ${parents.length > 1 ? 'those' : 'that table'} too`);
     tables[name] = {
       ...(t.comment !== undefined ? { description: t.comment } : {}),
       ...(t.primaryKey !== undefined ? { primary_key: t.primaryKey.columns } : {}),
