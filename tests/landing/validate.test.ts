@@ -224,6 +224,29 @@ describe.runIf(SERVER_URL !== undefined)('vault validate: privileges of the conn
     expect(r.stdout).toMatch(/^ {2}- account +skipped: an earlier check failed$/m);
   });
 
+  it('the GRANT a message carries quotes a mixed-case name, so it grants that table and not its lower-case namesake', async () => {
+    await f.exec([`CREATE TABLE "${f.schema}"."Ledger" ("EntryId" int PRIMARY KEY, amount numeric(12, 2))`]);
+    const spec = [
+      'version: 1',
+      `model: ${f.model}`,
+      `schemas: {landing: ${f.schema}}`,
+      'tables:',
+      '  Ledger:',
+      '    primary_key: [EntryId]',
+      '    columns: {EntryId: {type: int, nullable: false}, amount: "decimal(12,2)"}',
+      '',
+    ];
+    writeFileSync(join(f.dir, 'ledger.yaml'), spec.join('\n'));
+    const r = await f.vault(['validate', 'ledger.yaml', '--db', roleUrl(noSelect)]);
+    expect(r.code).toBe(1);
+    const grant = `GRANT SELECT ON ${f.schema}."Ledger" TO ${noSelect}`;
+    expect(r.stdout).toContain(`VLT610 role '${noSelect}' has no SELECT privilege on ${f.schema}.Ledger (${grant})`);
+    // The GRANT as printed is the fix.
+    await f.exec([grant]);
+    const fixed = await f.vault(['validate', 'ledger.yaml', '--db', roleUrl(noSelect)]);
+    expect(fixed.code, fixed.stdout).toBe(0);
+  });
+
   it('a role without USAGE on the schema: one error for the schema, the tables are not read', async () => {
     const r = await f.vault(['validate', 'spec.yaml', '--db', roleUrl(noUsage)]);
     expect(r.code).toBe(1);

@@ -3,7 +3,19 @@
  * exist, do types, NOT NULL and foreign keys agree with the spec, may the role read them.
  * Pure: a spec, its model and a catalog in, findings against spec paths out.
  */
-import { closest, columnSpecObject, entitiesOf, parseColumnType, pathDiag, printColumnType, type ColumnType, type PathDiagnostic, type Spec, type VaultModel } from '@vault/core/internal';
+import {
+  checkIdentifier,
+  closest,
+  columnSpecObject,
+  entitiesOf,
+  parseColumnType,
+  pathDiag,
+  printColumnType,
+  type ColumnType,
+  type PathDiagnostic,
+  type Spec,
+  type VaultModel,
+} from '@vault/core/internal';
 import { catalogKey, type CatalogTable, type LandingCatalog } from './catalog.js';
 import { compareSparkTypes } from './spark-catalog.js';
 import { compareTypes, databaseType, type TypeMatch } from './types.js';
@@ -70,7 +82,7 @@ export function catalogFindings(f: SpecFacts, catalog: LandingCatalog): Finding[
   if (!catalog.usage) {
     out.push({
       check: 'permissions',
-      diagnostic: pathDiag('VLT609', LANDING_PATH, `role '${catalog.user}' has no USAGE privilege on schema '${schema}' (GRANT USAGE ON SCHEMA ${schema} TO ${catalog.user})`),
+      diagnostic: pathDiag('VLT609', LANDING_PATH, `role '${catalog.user}' has no USAGE privilege on schema '${schema}' (GRANT USAGE ON SCHEMA ${grantName(schema)} TO ${grantName(catalog.user)})`),
     });
   }
   const dbTables = [...catalog.tables.keys()];
@@ -152,10 +164,25 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
     out.push({
       check: 'permissions',
       table: name,
-      diagnostic: pathDiag('VLT610', tablePath(name), `role '${catalog.user}' has no SELECT privilege on ${what} (GRANT SELECT ON ${catalog.schema}.${name} TO ${catalog.user})`, { target: 'key' }),
+      diagnostic: pathDiag(
+        'VLT610',
+        tablePath(name),
+        `role '${catalog.user}' has no SELECT privilege on ${what} (GRANT SELECT ON ${grantName(catalog.schema)}.${grantName(name)} TO ${grantName(catalog.user)})`,
+        { target: 'key' },
+      ),
     });
   }
   return out;
+}
+
+/**
+ * A name as the GRANT of a message spells it: bare when PostgreSQL reads it back as written, else
+ * double-quoted (`"Ledger"`, which bare would be folded to `ledger`, another table).
+ * @example grantName('ledger') // 'ledger'
+ * @example grantName('Ledger') // '"Ledger"'
+ */
+function grantName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && checkIdentifier(name, 'table') === undefined ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A declared reference and a foreign key over the same columns must point at the same key. */
