@@ -247,6 +247,17 @@ describe.runIf(SERVER_URL !== undefined)('vault validate: privileges of the conn
     expect(fixed.code, fixed.stdout).toBe(0);
   });
 
+  it('init as a role that may not read the tables says so where each table is written', async () => {
+    const noRead = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'account,branch', '--db', roleUrl(noSelect)]);
+    expect(noRead.code, noRead.stderr).toBe(0);
+    expect(noRead.stdout).toContain(`  # role ${noSelect} may not read this table (vault validate: VLT610)\n  account:\n`);
+    expect(noRead.stdout).toContain(`  # role ${noSelect} may not read this table (vault validate: VLT610)\n  branch:\n`);
+    const noSchema = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'account', '--db', roleUrl(noUsage)]);
+    expect(noSchema.code, noSchema.stderr).toBe(0);
+    expect(noSchema.stdout).toContain(`# Role ${noUsage} has no USAGE on schema ${f.schema}: it may not read these tables (vault validate: VLT609).\n`);
+    expect(noSchema.stdout).not.toContain('VLT610');
+  });
+
   it('a role without USAGE on the schema: one error for the schema, the tables are not read', async () => {
     const r = await f.vault(['validate', 'spec.yaml', '--db', roleUrl(noUsage)]);
     expect(r.code).toBe(1);

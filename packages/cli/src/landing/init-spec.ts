@@ -100,6 +100,10 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
       (x) => x !== undefined,
     );
     note(name, `${t.kind} ${catalog.schema}.${name}${keys.length > 0 ? `: ${keys.join(', ')}` : ': no keys in the database; inference looks at column names'}`);
+    // What the role init read the catalog as may not read, so loads as that role would fail (VLT610).
+    const hidden = t.selectable ? [] : t.columns.filter((c) => !c.selectable).map((c) => c.name);
+    if (catalog.usage && hidden.length > 0)
+      note(name, `role ${catalog.user} may not read ${hidden.length === t.columns.length ? 'this table' : `columns ${hidden.join(', ')}`} (vault validate: VLT610)`);
     const partitions = [...catalog.tables.values()].filter((p) => p.partitionOf?.schema === catalog.schema && p.partitionOf.table === name).map((p) => p.name);
     if (partitions.length > 0) note(name, `read with its partitions ${partitions.join(', ')}`);
     // A read of a table returns the rows of the tables inheriting from it: a source listed beside
@@ -130,6 +134,7 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
     ` Written by vault init from schema ${catalog.schema} on ${options.database}.`,
     ' Keys, NOT NULL, foreign keys and comments come from the database; review the inferred',
     ' vault with `vault explain`, and add a description (the business context) and business rules.',
+    ...(catalog.usage ? [] : [` Role ${catalog.user} has no USAGE on schema ${catalog.schema}: it may not read these tables (vault validate: VLT609).`]),
   ].join('\n');
   decorate(doc, comments);
   return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
