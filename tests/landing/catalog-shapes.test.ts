@@ -129,6 +129,18 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
+  it('leaves out a foreign key to a unique key other than the business key, naming the key it is', async () => {
+    const q = `"${f.schema}"`;
+    await f.exec([
+      `CREATE TABLE ${q}.member (member_no text NOT NULL CONSTRAINT a_member_no UNIQUE, email text NOT NULL CONSTRAINT b_email UNIQUE)`,
+      `CREATE TABLE ${q}.letter (letter_id int PRIMARY KEY, email text REFERENCES ${q}.member (email))`,
+    ]);
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'member,letter', ...f.dbArgs]);
+    expect(init.stdout).toContain(
+      `# foreign key letter_email_fkey → ${f.schema}.member(email) is left out: it does not reference member's first unique key (member_no), which is its business key here: it has no primary key\n`,
+    );
+  });
+
   // The embedded database builds no index concurrently; the server test setup says when it is skipped.
   it.skipIf(SERVER_URL === undefined)('takes no key from a unique index left invalid by a concurrent build that met duplicates', async () => {
     const q = `"${f.schema}"`;

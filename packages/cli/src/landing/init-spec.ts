@@ -38,7 +38,12 @@ function planReference(fk: CatalogForeignKey, table: CatalogTable, catalog: Land
   if (target === undefined || !included.has(fk.targetTable)) return { skip: `foreign key ${fk.name} → ${where} is left out: the target is not in this spec` };
   const key = inferredKey(target);
   if (key === undefined || key.length !== fk.targetColumns.length || !key.every((k) => fk.targetColumns.includes(k))) {
-    return { skip: `foreign key ${fk.name} → ${where} is left out: it does not reference ${fk.targetTable}'s primary key, which is its business key here` };
+    // Without a primary key, the target's business key is its first unique key (inferredKey).
+    const why =
+      target.primaryKey !== undefined || key === undefined
+        ? `${fk.targetTable}'s primary key, which is its business key here`
+        : `${fk.targetTable}'s first unique key (${key.join(', ')}), which is its business key here: it has no primary key`;
+    return { skip: `foreign key ${fk.name} → ${where} is left out: it does not reference ${why}` };
   }
   // A reference lists its columns in the order of the target's key.
   const columns = key.map((k) => fk.columns[fk.targetColumns.indexOf(k)]!);
