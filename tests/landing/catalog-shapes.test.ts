@@ -141,6 +141,26 @@ describe(`vault init on catalog shapes on ${ON}`, () => {
     );
   });
 
+  it("writes a foreign key repeated under another name once; validate takes any of the foreign keys over a reference's columns", async () => {
+    const q = `"${f.schema}"`;
+    await f.exec([
+      `CREATE TABLE ${q}.account (account_id int PRIMARY KEY, opened date)`,
+      `CREATE TABLE ${q}.vip_account (account_id int PRIMARY KEY, tier text)`,
+      `CREATE TABLE ${q}.statement (statement_id int PRIMARY KEY, account_id int, total numeric(12, 2),
+         CONSTRAINT statement_account FOREIGN KEY (account_id) REFERENCES ${q}.account,
+         CONSTRAINT statement_account_again FOREIGN KEY (account_id) REFERENCES ${q}.account (account_id),
+         CONSTRAINT statement_vip FOREIGN KEY (account_id) REFERENCES ${q}.vip_account)`,
+    ]);
+    const init = await f.vault(['init', '--schema', f.schema, '--model', f.model, '--tables', 'account,vip_account,statement', '-o', 'statement.yaml', ...f.dbArgs]);
+    expect(init.code, init.stderr).toBe(0);
+    const text = readFileSync(join(f.dir, 'statement.yaml'), 'utf8');
+    expect(text).toContain('  # foreign key statement_account_again is left out: it repeats statement_account\n');
+    expect(text).toContain('    references:\n      - {columns: [account_id], table: account}\n      - {columns: [account_id], table: vip_account}\n');
+    const validate = await f.vault(['validate', 'statement.yaml', ...f.dbArgs]);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout).toMatch(/3 source tables: 0 errors, 0 warnings$/m);
+  });
+
   // The embedded database builds no index concurrently; the server test setup says when it is skipped.
   it.skipIf(SERVER_URL === undefined)('takes no key from a unique index left invalid by a concurrent build that met duplicates', async () => {
     const q = `"${f.schema}"`;

@@ -16,7 +16,7 @@ import {
   type Spec,
   type VaultModel,
 } from '@vault/core/internal';
-import { catalogKey, type CatalogTable, type LandingCatalog } from './catalog.js';
+import { catalogKey, type CatalogForeignKey, type CatalogTable, type LandingCatalog } from './catalog.js';
 import { compareSparkTypes } from './spark-catalog.js';
 import { compareTypes, databaseType, type TypeMatch } from './types.js';
 
@@ -189,13 +189,18 @@ function grantName(name: string): string {
 function referenceFindings(f: SpecFacts, name: string, table: CatalogTable, catalog: LandingCatalog): Finding[] {
   const out: Finding[] = [];
   for (const [i, ref] of (f.spec.tables[name]?.references ?? []).entries()) {
-    const fk = table.foreignKeys.find((k) => sameSet(k.columns, ref.columns));
+    const over = table.foreignKeys.filter((k) => sameSet(k.columns, ref.columns));
+    const fk = over[0];
     if (fk === undefined) continue; // landing zones often carry no foreign keys: nothing to compare
     const expected = ref.target_columns ?? f.keys.get(ref.table) ?? [];
     // Compare column by column: the FK's own order pairs each column with its target.
-    const pairs = new Map(fk.columns.map((c, j) => [c, fk.targetColumns[j]]));
-    const agrees = fk.targetSchema === catalog.schema && fk.targetTable === ref.table && ref.columns.every((c, j) => pairs.get(c) === expected[j]);
-    if (!agrees) {
+    const agreesWith = (k: CatalogForeignKey): boolean => {
+      const to = new Map(k.columns.map((c, j) => [c, k.targetColumns[j]]));
+      return k.targetSchema === catalog.schema && k.targetTable === ref.table && ref.columns.every((c, j) => to.get(c) === expected[j]);
+    };
+    // Columns may carry several foreign keys (to a table and to its subtype): one agreeing is enough.
+    if (!over.some(agreesWith)) {
+      const pairs = new Map(fk.columns.map((c, j) => [c, fk.targetColumns[j]]));
       const theirs = `${fk.targetSchema}.${fk.targetTable}(${fk.columns.map((c) => pairs.get(c)).join(', ')})`;
       out.push({
         check: 'structure',

@@ -52,6 +52,12 @@ function planReference(fk: CatalogForeignKey, table: CatalogTable, catalog: Land
   return { ok: { columns, table: fk.targetTable, ...(role !== undefined ? { role } : {}) } };
 }
 
+/** Whether two foreign keys pair the same columns with the same columns of the same table, in any order. */
+function sameForeignKey(a: CatalogForeignKey, b: CatalogForeignKey): boolean {
+  const pairs = (k: CatalogForeignKey): string => JSON.stringify(k.columns.map((c, i) => [c, k.targetColumns[i]]).sort());
+  return a.targetSchema === b.targetSchema && a.targetTable === b.targetTable && pairs(a) === pairs(b);
+}
+
 /**
  * The role a reference plays when a table references the same hub twice (or itself): the prefix
  * its columns share in front of the target's key columns.
@@ -96,8 +102,16 @@ export function specFromCatalog(catalog: LandingCatalog, options: InitOptions): 
       columns[c.name] = !c.notNull && c.comment === undefined ? spelled : { type: spelled, ...(c.notNull ? { nullable: false } : {}), ...(c.comment !== undefined ? { description: c.comment } : {}) };
     }
     const references: ReferenceOut[] = [];
+    // A foreign key over the same columns to the same columns as an earlier one (migrations leave
+    // such twins) is the same relationship: written twice, it would be two references alike.
+    const distinct: CatalogForeignKey[] = [];
     for (const fk of t.foreignKeys) {
-      const plan = planReference(fk, t, catalog, included);
+      const twin = distinct.find((d) => sameForeignKey(d, fk));
+      if (twin !== undefined) note(name, `foreign key ${fk.name} is left out: it repeats ${twin.name}`);
+      else distinct.push(fk);
+    }
+    for (const fk of distinct) {
+      const plan = planReference(fk, { ...t, foreignKeys: distinct }, catalog, included);
       if ('ok' in plan) references.push(plan.ok);
       else note(name, plan.skip);
     }
