@@ -220,6 +220,23 @@ describe('vault compile', () => {
     expect(url.code).toBe(2);
     expect(url.stderr).toBe('vault: vault compile needs a spec file, or --model and --source-tables\n');
   });
+
+  it('a malformed --validate-db URL is named as --validate-db, the option compile has (it has no --db), password masked (exit 2)', () => {
+    const dir = workspace();
+    const cases: ReadonlyArray<[string, string]> = [
+      [
+        'postgres://app:pa/ss@db/vault',
+        'vault: --validate-db=postgres://app:***@db/vault: the password contains / ? or #, which must be percent-encoded (/ as %2F, ? as %3F, # as %23); so must an @ in the path or query (%40)\n',
+      ],
+      ['mysql://db/vault', 'vault: --validate-db=mysql://db/vault: expected a postgres:// or postgresql:// URL, not mysql://\n'],
+    ];
+    for (const [url, message] of cases) {
+      const r = runVault(['compile', 'specs/lgd.yaml', `--validate-db=${url}`], { cwd: dir });
+      expect(r.code, url).toBe(2);
+      expect(r.stderr, url).toBe(message);
+      expect(existsSync(join(dir, 'generated')), url).toBe(false);
+    }
+  });
 });
 
 describe('vault compile with a framework profile', () => {

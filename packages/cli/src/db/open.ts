@@ -19,7 +19,7 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const db =
     options.url !== undefined
-      ? await openServer(options.url)
+      ? await openServer(options.url, options.serverOption)
       : await openEmbedded(embeddedDataDir(options.model), {
           onCreate: (dir) => options.note(`vault: creating the embedded PostgreSQL database ${dir} (first use; pass ${options.serverOption ?? DB_OPTION} to use a server)`),
           ...(options.serverOption !== undefined ? { serverOption: options.serverOption } : {}),

@@ -6,9 +6,12 @@ import pg from 'pg';
 import { DatabaseError, type Database, type QueryResult, type Queryable, type SqlParam } from './database.js';
 import { parseDbUrl, redactUrl, scrub, type ServerAddress } from './url.js';
 
-/** Connects to `url`; every failure to connect becomes one `DatabaseError` line without the password. */
-export async function openServer(url: string): Promise<Database> {
-  const address = parseDbUrl(url);
+/**
+ * Connects to `url`; every failure to connect becomes one `DatabaseError` line without the password.
+ * `option`: how the command names a server in messages (`--db URL`, compile's `--validate-db=URL`).
+ */
+export async function openServer(url: string, option?: string): Promise<Database> {
+  const address = parseDbUrl(url, option);
   let client: pg.Client;
   try {
     client = new pg.Client({ connectionString: url, connectionTimeoutMillis: address.connectTimeoutSeconds * 1000, application_name: 'vault' });

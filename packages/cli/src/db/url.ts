@@ -37,33 +37,34 @@ const EXPECTED = `expected ${EXAMPLE}`;
  * same way pass: a `/`, `?` or `#` in the password would move the host into the password (or
  * the password into the path), so it must be percent-encoded.
  */
-export function parseDbUrl(url: string): ServerAddress {
-  const shown = redactUrl(url);
+export function parseDbUrl(url: string, option = '--db URL'): ServerAddress {
+  // `option` is how the command names a server (`--db URL`, compile's `--validate-db=URL`): its URL is the masked one.
+  const named = option.replace('URL', redactUrl(url));
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/)?/.exec(url);
   if (scheme === null || !/^postgres(ql)?$/i.test(scheme[1] ?? '')) {
     const other = scheme?.[2] !== undefined ? `, not ${scheme[1]}://` : ` such as ${EXAMPLE}`;
-    throw new UsageError(`--db ${shown}: expected a postgres:// or postgresql:// URL${other}`);
+    throw new UsageError(`${named}: expected a postgres:// or postgresql:// URL${other}`);
   }
-  if (scheme[2] === undefined) throw new UsageError(`--db ${shown}: ${scheme[1]}: must be followed by //; ${EXPECTED}`);
+  if (scheme[2] === undefined) throw new UsageError(`${named}: ${scheme[1]}: must be followed by //; ${EXPECTED}`);
   const at = url.lastIndexOf('@');
   const password = at < 0 ? '' : url.slice(scheme[0].length, at).split(':').slice(1).join(':');
   if (/[/?#]/.test(password)) {
-    throw new UsageError(`--db ${shown}: the password contains / ? or #, which must be percent-encoded (/ as %2F, ? as %3F, # as %23); so must an @ in the path or query (%40)`);
+    throw new UsageError(`${named}: the password contains / ? or #, which must be percent-encoded (/ as %2F, ? as %3F, # as %23); so must an @ in the path or query (%40)`);
   }
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`--db ${shown} is not a URL; ${EXPECTED}`);
+    throw new UsageError(`${named} is not a URL; ${EXPECTED}`);
   }
   const timeout = u.searchParams.get('connect_timeout');
   const seconds = timeout === null ? 10 : Number(timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--db ${shown}: connect_timeout must be a positive number of seconds`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${named}: connect_timeout must be a positive number of seconds`);
   const decode = (part: string, what: string): string => {
     try {
       return decodeURIComponent(part);
     } catch {
-      throw new UsageError(`--db ${shown}: the ${what} has a % that does not start a percent-encoded character (write % as %25)`);
+      throw new UsageError(`${named}: the ${what} has a % that does not start a percent-encoded character (write % as %25)`);
     }
   };
   const user = decode(u.username, 'user name');
