@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/run-vault.js';
+import { ROOT, runVault } from '../helpers/run-vault.js';
 import { ON } from '../run/workspace.js';
 import { bankSchemaSql } from './bank-schema.js';
 import { landingFixture, type LandingFixture } from './fixture.js';
@@ -120,5 +121,19 @@ describe(`vault init on ${ON}: schema → spec → compile`, () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(`no tables in schema '${f.schema}' match --tables zzz*`);
     expect(existsSync(join(f.dir, 'none.yaml'))).toBe(false);
+  });
+});
+
+describe('vault init without --db and without an embedded database', () => {
+  it('is one line and exit 1, and creates no database (an empty one holds no schema to read)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-init-none-'));
+    try {
+      const r = runVault(['init', '--schema', 'shop_landing', '-o', 'shop.yaml'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toBe('vault: no embedded database for model shop_landing in .vault/shop_landing/pgdata (vault seed creates one); pass --db URL to read a server\n');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

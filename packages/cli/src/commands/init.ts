@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { checkIdentifier, hasErrors } from '@vault/core/internal';
 import { analyzeSpec, errnoCode, fsReason, parseSpecYaml } from '@vault/dsl/internal';
-import { DatabaseError, openDatabase, parseDbUrl } from '../db/index.js';
+import { DatabaseError, DB_OPTION, embeddedDataDir, inspectEmbedded, openDatabase, parseDbUrl } from '../db/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import { existingRegularFile, NotRegularFileError, replaceFile } from '../replace-file.js';
 import { readCatalog } from '../landing/catalog.js';
@@ -45,6 +45,12 @@ export async function initCommand(opts: InitCommandOptions, o: Output): Promise<
   // Every usage mistake is reported before the output file is looked at, whatever their order.
   if (opts.db !== undefined) parseDbUrl(opts.db);
   if (opts.output !== undefined && outputExists(opts.output) && !opts.force) throw new UsageError(`${opts.output} exists; pass --force to overwrite it`);
+  // An embedded database init would create holds no schema to read: say so rather than create one.
+  const embedded = opts.db === undefined ? inspectEmbedded(embeddedDataDir(model)).kind : undefined;
+  if (embedded === 'absent' || embedded === 'empty') {
+    o.err(`vault: no embedded database for model ${model} in ${embeddedDataDir(model)} (vault seed creates one); pass ${DB_OPTION} to read a server`);
+    return EXIT.failed;
+  }
   let text: string;
   let tableCount: number;
   try {
