@@ -32,3 +32,20 @@ describe('vault --version', () => {
     }
   });
 });
+
+describe('vault --help and vault without a command', () => {
+  it('--help, help and COMMAND --help print the usage on standard output, exit 0', () => {
+    for (const args of [['--help'], ['help'], ['help', 'run'], ['run', '--help']]) {
+      const r = runVault(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toContain('Usage: vault');
+    }
+  });
+
+  it('no command is a usage mistake: the usage on standard error, exit 2 (a script whose command is empty fails)', () => {
+    const r = runVault([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: vault [options] [command]');
+  });
+});

@@ -243,7 +243,9 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      // 'commander.help' is `vault help` (exit code 0) or no command at all (1: the usage went to standard error).
+      const asked = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0);
+      return asked ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UsageError) {
       o.err(`vault: ${e.message}`);
