@@ -68,7 +68,15 @@ export async function validateSource(
  */
 function validateSpark(spec: Spec, model: VaultModel, source: SpecSource, opts: Omit<ValidateCommandOptions, 'json'>, o: Output): Promise<SourceValidation> {
   const url = sparkEndpoint(opts.db);
-  return validateOn(sparkLocation(parseSparkUrl(url)), () => openSpark(url, process.env, { note: (l) => o.err(l) }), spec, model, source, opts, o);
+  let location: string;
+  try {
+    location = sparkLocation(parseSparkUrl(url));
+  } catch (e) {
+    // A URL carrying credentials is refused (exit 1) before any connection, as vault run refuses it.
+    if (e instanceof DatabaseError) return Promise.resolve(notConnected(redactUrl(url), model.schemas.landing, e.message));
+    throw e;
+  }
+  return validateOn(location, () => openSpark(url, process.env, { note: (l) => o.err(l) }), spec, model, source, opts, o);
 }
 
 /** A validation that could not reach the database (`database`, printable): the one line saying why. */
