@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,5 +27,24 @@ describe('vault validate --engine spark: a URL carrying a user or password', () 
     expect(doc.ok).toBe(false);
     expect(`vault: ${doc.error}`).toBe(refusal);
     expect(r.stdout + r.stderr).not.toContain('Sup3rSecretPw');
+  });
+});
+
+describe('vault run and validate --engine spark: an endpoint from VAULT_SPARK_URL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-spark-env-'));
+  writeFileSync(join(dir, 'shop.yaml'), 'version: 1\nmodel: shop\ntables:\n  customers:\n    columns:\n      customer_id: int\n      name: text\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is named as VAULT_SPARK_URL in its refusal, not as a --db the user did not give (exit 1, then exit 2)', () => {
+    for (const command of ['run', 'validate']) {
+      const refused = runVault([command, 'shop.yaml', '--engine', 'spark'], { cwd: dir, env: { VAULT_SPARK_URL: 'spark://admin:Sup3rSecretPw@127.0.0.1:10000' } });
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr.trimEnd().split('\n'), command).toEqual([
+        'vault: VAULT_SPARK_URL=spark://***@127.0.0.1:10000: a Spark URL carries no user or password; set VAULT_SPARK_USER and VAULT_SPARK_PASSWORD (or VAULT_SPARK_TOKEN) in the environment instead',
+      ]);
+      const malformed = runVault([command, 'shop.yaml', '--engine', 'spark'], { cwd: dir, env: { VAULT_SPARK_URL: 'spark://127.0.0.1' } });
+      expect(malformed.code, malformed.stderr).toBe(2);
+      expect(malformed.stderr, command).toMatch(/^vault: VAULT_SPARK_URL=spark:\/\/127\.0\.0\.1: no port/m);
+    }
   });
 });

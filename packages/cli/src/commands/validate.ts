@@ -1,7 +1,7 @@
 import { analyseTables, byCodeUnit, findReferences, hasErrors, type Diagnostic, type Spec, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, resolveDiagnostics, type SpecSource } from '@vault/dsl/internal';
 import { DatabaseError, damagedMessage, DB_OPTION, embeddedDataDir, inspectEmbedded, openDatabase, redactUrl, type Database } from '../db/index.js';
-import { openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from '../db/spark/index.js';
+import { openSpark, parseSparkUrl, sparkEndpoint, sparkEndpointOption, sparkLocation } from '../db/spark/index.js';
 import { EXIT } from '../exit.js';
 import type { Finding, SpecFacts } from '../landing/checks.js';
 import { checkRows, printRows, rowsJson } from '../landing/report.js';
@@ -70,7 +70,7 @@ function validateSpark(spec: Spec, model: VaultModel, source: SpecSource, opts: 
   const url = sparkEndpoint(opts.db);
   let location: string;
   try {
-    location = sparkLocation(parseSparkUrl(url));
+    location = sparkLocation(parseSparkUrl(url, sparkEndpointOption(opts.db)));
   } catch (e) {
     // A URL carrying credentials is refused (exit 1) before any connection, as vault run refuses it.
     if (e instanceof DatabaseError) return Promise.resolve(notConnected(redactUrl(url), model.schemas.landing, e.message));

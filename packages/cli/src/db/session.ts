@@ -9,7 +9,7 @@ import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
 import { INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION, readSetupCatalog } from './setup-catalog.js';
 import { withUserSearchPath } from './session-settings.js';
-import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkLocation } from './spark/index.js';
+import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkEndpointOption, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
   /** `postgres` unless given. */
@@ -45,7 +45,7 @@ export async function withLockedDatabase<T>(options: SessionOptions, fn: (db: Da
  */
 async function withLockedSpark<T>(options: SessionOptions, fn: (db: Database) => Promise<T>): Promise<T> {
   const url = sparkEndpoint(options.url);
-  const lock: SchemaLock = lockSparkSchemas(sparkLocation(parseSparkUrl(url)), options.schemas);
+  const lock: SchemaLock = lockSparkSchemas(sparkLocation(parseSparkUrl(url, sparkEndpointOption(options.url))), options.schemas);
   try {
     const db = await openSpark(url, process.env, { note: options.note });
     try {

@@ -39,7 +39,7 @@ const EXPECTED = `expected ${EXAMPLE}`;
  */
 export function parseDbUrl(url: string, option = '--db URL'): ServerAddress {
   // `option` is how the command names a server (`--db URL`, compile's `--validate-db=URL`): its URL is the masked one.
-  const named = option.replace('URL', redactUrl(url));
+  const named = option.replace(/URL$/, redactUrl(url));
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/)?/.exec(url);
   if (scheme === null || !/^postgres(ql)?$/i.test(scheme[1] ?? '')) {
     const other = scheme?.[2] !== undefined ? `, not ${scheme[1]}://` : ` such as ${EXAMPLE}`;

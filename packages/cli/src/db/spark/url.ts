@@ -39,40 +39,46 @@ export function sparkEndpoint(given: string | undefined, env: Readonly<Record<st
   return url;
 }
 
+/** How messages name the endpoint: as the user gave it, `--db URL` or `VAULT_SPARK_URL=URL`. */
+export function sparkEndpointOption(given: string | undefined): string {
+  return given !== undefined ? '--db URL' : 'VAULT_SPARK_URL=URL';
+}
+
 /**
  * Validates a Spark URL. A malformed one is a usage mistake (exit 2, as a malformed PostgreSQL
- * URL); one carrying a user or password is refused (exit 1), shown masked.
+ * URL); one carrying a user or password is refused (exit 1), shown masked, named by `option`
+ * (`sparkEndpointOption`).
  * @example parseSparkUrl('spark://127.0.0.1:10000/default') // { transport: 'binary', host: '127.0.0.1', port: 10000, database: 'default' }
  */
-export function parseSparkUrl(url: string): SparkAddress {
-  const shown = redactUrl(url);
+export function parseSparkUrl(url: string, option = '--db URL'): SparkAddress {
+  const shown = option.replace(/URL$/, redactUrl(url));
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'spark' && scheme !== 'spark+http' && scheme !== 'spark+https') {
-    throw new UsageError(`--db ${shown}: expected a Spark URL, ${FORMS}`);
+    throw new UsageError(`${shown}: expected a Spark URL, ${FORMS}`);
   }
   const at = url.indexOf('@', scheme.length + 3);
   const authorityEnd = url.slice(scheme.length + 3).search(/[/?#]/);
   if (at >= 0 && (authorityEnd < 0 || at < scheme.length + 3 + authorityEnd)) {
-    throw new DatabaseError(`--db ${shown}: a Spark URL carries no user or password; set ${CREDENTIALS_ENV} in the environment instead`);
+    throw new DatabaseError(`${shown}: a Spark URL carries no user or password; set ${CREDENTIALS_ENV} in the environment instead`);
   }
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`--db ${shown} is not a URL; expected ${FORMS}`);
+    throw new UsageError(`${shown} is not a URL; expected ${FORMS}`);
   }
-  if (u.search !== '' || u.hash !== '') throw new UsageError(`--db ${shown}: a Spark URL takes no ?query or #fragment; expected ${FORMS}`);
+  if (u.search !== '' || u.hash !== '') throw new UsageError(`${shown}: a Spark URL takes no ?query or #fragment; expected ${FORMS}`);
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (host === '') throw new UsageError(`--db ${shown}: no host; expected ${FORMS}`);
+  if (host === '') throw new UsageError(`${shown}: no host; expected ${FORMS}`);
   const path = decodeURIComponent(u.pathname);
   if (scheme === 'spark') {
-    if (u.port === '') throw new UsageError(`--db ${shown}: no port (Spark's Thrift server listens on 10000 by default); expected ${FORMS}`);
+    if (u.port === '') throw new UsageError(`${shown}: no port (Spark's Thrift server listens on 10000 by default); expected ${FORMS}`);
     const database = path.replace(/^\//, '');
-    if (database.includes('/')) throw new UsageError(`--db ${shown}: the path of a spark:// URL is one database name; for HTTP transport use spark+http:// or spark+https://`);
+    if (database.includes('/')) throw new UsageError(`${shown}: the path of a spark:// URL is one database name; for HTTP transport use spark+http:// or spark+https://`);
     return { transport: 'binary', host, port: Number(u.port), database: database === '' ? undefined : database };
   }
   const https = scheme === 'spark+https';
-  if (path === '' || path === '/') throw new UsageError(`--db ${shown}: an HTTP endpoint needs its path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID); expected ${FORMS}`);
+  if (path === '' || path === '/') throw new UsageError(`${shown}: an HTTP endpoint needs its path (a Databricks SQL warehouse: /sql/1.0/warehouses/ID); expected ${FORMS}`);
   return { transport: 'http', host, port: u.port === '' ? (https ? 443 : 80) : Number(u.port), path, https };
 }
 
