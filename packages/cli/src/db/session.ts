@@ -9,6 +9,7 @@ import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
 import { INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION, readSetupCatalog } from './setup-catalog.js';
 import { withUserSearchPath } from './session-settings.js';
+import { missingSparkColumns } from './spark/columns.js';
 import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkEndpointOption, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
@@ -82,16 +83,26 @@ export function runSetup(db: Database, setup: ReadonlyArray<SqlStatement>, schem
  * created and the next run completes it. Tables and views are counted with SHOW TABLES.
  */
 async function sparkSetup(db: Database, setup: ReadonlyArray<SqlStatement>, schemas: ReadonlyArray<string>): Promise<SetupResult> {
-  const relations = async (): Promise<number> => {
+  /** The tables and views of `schemas` that exist, as `schema.table` in the names Spark folds to. */
+  const relations = async (): Promise<Set<string>> => {
     // SHOW SCHEMAS gives one column (`namespace`; `databaseName` before Spark 3).
-    const existing = new Set((await db.query<Record<string, unknown>>('SHOW SCHEMAS')).rows.map((r) => String(Object.values(r)[0])));
-    let n = 0;
-    for (const schema of new Set(schemas)) {
-      if (existing.has(schema)) n += (await db.query(`SHOW TABLES IN ${sparkDialect.quoteIdent(schema)}`)).rows.length;
+    const existing = new Set((await db.query<Record<string, unknown>>('SHOW SCHEMAS')).rows.map((r) => sparkDialect.foldName(String(Object.values(r)[0]))));
+    const found = new Set<string>();
+    for (const schema of new Set(schemas.map((s) => sparkDialect.foldName(s)))) {
+      if (!existing.has(schema)) continue;
+      const rows = (await db.query<{ tableName?: unknown }>(`SHOW TABLES IN ${sparkDialect.quoteIdent(schema)}`)).rows;
+      // A temporary view is listed in every schema: it is not one of the schema's own.
+      for (const r of rows) if (String((r as Record<string, unknown>).isTemporary ?? 'false') !== 'true') found.add(`${schema}.${sparkDialect.foldName(String(r.tableName ?? ''))}`);
     }
-    return n;
+    return found;
   };
   const before = await relations();
+  const missing = await missingSparkColumns(db, setup, before);
+  if (missing.length > 0) {
+    throw new DatabaseError(
+      `setup failed, nothing was created: ${missing.join('; ')}: Spark setup does not add the columns a spec adds to a table that exists; add them with the statement shown, or drop the table to load it again`,
+    );
+  }
   for (const [i, statement] of setup.entries()) {
     try {
       // Setup statements declare no parameters: none written in, and one declared later fails loudly here.
@@ -105,7 +116,7 @@ async function sparkSetup(db: Database, setup: ReadonlyArray<SqlStatement>, sche
       );
     }
   }
-  return { statements: setup.length, created: (await relations()) - before };
+  return { statements: setup.length, created: (await relations()).size - before.size };
 }
 
 /** Runs the setup DDL inside the caller's transaction (`vault seed` changes nothing until its checks pass). */

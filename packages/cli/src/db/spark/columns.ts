@@ -1,0 +1,59 @@
+/**
+ * Spark setup does not evolve tables (docs/spark.md, "Transactions, locks and the ledger"):
+ * `CREATE TABLE IF NOT EXISTS` leaves a table an earlier spec made as it is, so a column the
+ * spec has added since would fail a view or a load far from its cause (`UNRESOLVED_COLUMN`).
+ * Setup first compares the tables that exist with the columns its statements declare and
+ * names what is missing, with the statement that adds it.
+ */
+import { sparkDialect, type SqlStatement } from '@vault/emitters/internal';
+import type { Queryable } from '../database.js';
+
+/** One column of a `CREATE TABLE` as the builders write it: a quoted name, its type. */
+const COLUMN_LINE = /^\s*`((?:[^`]|``)*)`\s+(.+?),?$/;
+
+/**
+ * The columns a setup statement `CREATE TABLE IF NOT EXISTS … (` declares, one a line up to the
+ * line closing the list (ddl.ts `createTable`); types without `NOT NULL` (ADD COLUMNS takes none).
+ */
+export function declaredColumns(sql: string): ReadonlyArray<{ readonly name: string; readonly type: string }> {
+  const lines = sql.split('\n');
+  const columns: { name: string; type: string }[] = [];
+  for (const line of lines.slice(1)) {
+    if (line.startsWith(')')) break;
+    const m = COLUMN_LINE.exec(line);
+    if (m === null) continue;
+    columns.push({ name: (m[1] ?? '').replaceAll('``', '`'), type: (m[2] ?? '').replace(/ NOT NULL$/, '') });
+  }
+  return columns;
+}
+
+/**
+ * What the tables of `setup` that exist already (in `existing`, names folded as Spark folds them,
+ * `schema.table`) lack of the columns the statements declare: one line per table, with the
+ * `ALTER TABLE … ADD COLUMNS` that adds them. Empty when nothing is missing.
+ */
+export async function missingSparkColumns(db: Queryable, setup: ReadonlyArray<SqlStatement>, existing: ReadonlySet<string>): Promise<ReadonlyArray<string>> {
+  const fold = (name: string): string => sparkDialect.foldName(name);
+  const q = (name: string): string => sparkDialect.quoteIdent(name);
+  const problems: string[] = [];
+  for (const statement of setup) {
+    if (statement.kind !== 'table' || statement.creates?.kind !== 'relation' || !statement.sql.startsWith('CREATE TABLE IF NOT EXISTS ')) continue;
+    const { schema, name } = statement.creates.relation;
+    if (!existing.has(`${fold(schema)}.${fold(name)}`)) continue;
+    const rows = (await db.query<{ col_name: unknown }>(`DESCRIBE TABLE ${q(schema)}.${q(name)}`)).rows;
+    const have = new Set<string>();
+    for (const r of rows) {
+      const column = String(r.col_name ?? '').trim();
+      // The columns end at the first blank or `#` row (partitioning, details).
+      if (column === '' || column.startsWith('#')) break;
+      have.add(fold(column));
+    }
+    const missing = declaredColumns(statement.sql).filter((c) => !have.has(fold(c.name)));
+    if (missing.length === 0) continue;
+    problems.push(
+      `${schema}.${name} lacks ${missing.length === 1 ? 'column' : 'columns'} ${missing.map((c) => c.name).join(', ')} of the spec ` +
+        `(ALTER TABLE ${q(schema)}.${q(name)} ADD COLUMNS (${missing.map((c) => `${q(c.name)} ${c.type}`).join(', ')}))`,
+    );
+  }
+  return problems;
+}
