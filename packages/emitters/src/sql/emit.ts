@@ -335,12 +335,13 @@ const LOADS: KindHandlers<EntityLoad | undefined, SqlContext> = {
   reporting_view: notLoaded,
 };
 
-function sqlDuplicates(sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad['duplicates']>, target: SqlTable): SqlDuplicates {
+function sqlDuplicates(ctx: SqlContext, sat: Satellite | LinkSatellite, d: NonNullable<EntityLoad['duplicates']>): SqlDuplicates {
   return {
     policy: duplicatePolicy(sat).kind,
     table: sat.source.table,
     count: sqlStatement('count', d.count, { entity: sat }),
-    ...(d.route === undefined ? {} : { route: sqlStatement('load', d.route, { entity: sat, relation: target, parameters: ['load_ts'] }) }),
+    // The route writes the error table, not the satellite's: a runner counting a statement's rows by its relation (Spark) counts them there.
+    ...(d.route === undefined ? {} : { route: sqlStatement('load', d.route, { entity: sat, relation: duplicatesTable(ctx.dialect, ctx.model.schemas.rawVault), parameters: ['load_ts'] }) }),
   };
 }
 
@@ -410,7 +411,7 @@ function changedRowsLoad(ctx: SqlContext, e: VaultEntity, target: SqlTable, chan
     sources,
     statements: loadStatements(from, e, target, load, ctx.dialect.changedRowsSettings),
     ...(load.missingKeys === undefined ? {} : { missingKeys: sqlStatement('count', load.missingKeys, { entity: e }) }),
-    ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
+    ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(ctx, e, load.duplicates) }),
   };
 }
 
@@ -451,7 +452,7 @@ function loads(ctx: SqlContext, changes: ReadonlyArray<SqlLandingChanges>): Read
         ...(load.datedByLoad === undefined ? {} : { datedByLoad: load.datedByLoad }),
         ...(load.filledAfter === undefined ? {} : { filledAfter: sqlStatement('probe', load.filledAfter, { entity: e, parameters: ['load_ts'] }) }),
         ...bulkForm(ctx, e, target, load),
-        ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(e, load.duplicates, target) }),
+        ...(load.duplicates === undefined || (e.kind !== 'satellite' && e.kind !== 'link_satellite') ? {} : { duplicates: sqlDuplicates(ctx, e, load.duplicates) }),
         ...(changed === undefined ? {} : { changes: changed }),
       };
     }),
