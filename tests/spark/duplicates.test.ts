@@ -3,14 +3,10 @@
  * `vault_duplicates` are counted in that table (Spark reports no row counts: the runner counts the
  * statement's relation before and after), and reported as on PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../packages/cli/src/db/database.js';
-import { sparkVault } from './cli.js';
-import { ident, queryText, sparkSession, uniqueSchema } from './client.js';
-import { sparkSkipReason, type SparkEndpoint } from './server.js';
+import { ident, queryText } from './client.js';
+import { sparkModel } from './model-workspace.js';
+import { sparkSkipReason } from './server.js';
 
 const specText = (schema: string): string => `version: 1
 model: ${schema}
@@ -25,29 +21,20 @@ tables:
 `;
 
 describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark with duplicates: error_table', () => {
-  let endpoint: SparkEndpoint;
-  let db: Database;
-  const schema = uniqueSchema('spark_dup');
-  const dir = mkdtempSync(join(tmpdir(), 'vault-spark-dup-'));
-  const run = (loadTs: string) => sparkVault(['run', 'spec.yaml', '--engine', 'spark', '--db', endpoint.url, '--load-ts', loadTs, '--stage', 'raw'], dir);
+  const model = sparkModel('spark_dup');
+  const { schema, run, db } = model;
 
-  beforeAll(async () => {
-    ({ endpoint, db } = await sparkSession());
-  }, 300_000);
-  afterAll(async () => {
-    for (const s of [schema, `${schema}_raw`, `${schema}_bv`, `${schema}_al`]) await db?.query(`DROP SCHEMA IF EXISTS ${ident(s)} CASCADE`).catch(() => undefined);
-    await db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeAll(() => model.open(), 300_000);
+  afterAll(() => model.close());
 
   it('reports the rows it wrote to vault_duplicates', async () => {
-    writeFileSync(join(dir, 'spec.yaml'), specText(schema));
+    model.writeSpec(specText(schema));
     const first = await run('2024-05-01T00:00:00Z');
     expect(first.code, first.stderr).toBe(0);
-    await db.query(`INSERT INTO ${ident(schema)}.${ident('items')} VALUES (1, 'a'), (1, 'b'), (2, 'x'), (2, 'y'), (2, 'z'), (3, 'c')`);
+    await db().query(`INSERT INTO ${ident(schema)}.${ident('items')} VALUES (1, 'a'), (1, 'b'), (2, 'x'), (2, 'y'), (2, 'z'), (3, 'c')`);
     const second = await run('2024-05-02T00:00:00Z');
     expect(second.code, second.stderr).toBe(0);
-    const stored = await queryText(db, `SELECT CAST(count(*) AS STRING) AS n FROM ${ident(`${schema}_raw`)}.${ident('vault_duplicates')}`);
+    const stored = await queryText(db(), `SELECT CAST(count(*) AS STRING) AS n FROM ${ident(`${schema}_raw`)}.${ident('vault_duplicates')}`);
     // One row per key kept (the smallest hashdiff), the other payloads routed: 1 of key 1, 2 of key 2.
     expect(stored[0]?.n).toBe('3');
     expect(second.stdout).toMatch(new RegExp(`satellite items +3 rows inserted .* 2 duplicate keys \\(e\\.g\\. item_id=1\\), 3 rows to ${schema}_raw\\.vault_duplicates`));
