@@ -5,8 +5,7 @@
  * about: the entity's `origin`, the spec's `model` or its `framework.profile`.
  */
 import type { EntityKind, PathDiagnostic, SpecPath, VaultEntity, VaultModel } from '@vault/core';
-import { pathDiag } from '@vault/core/internal';
-import { match } from 'ts-pattern';
+import { dispatch, pathDiag, type KindHandlers } from '@vault/core/internal';
 import { DSL_KINDS, ENUM_KINDS, entityNames, entityPaths } from './kinds.js';
 import { isPythonIdentifier } from '../python.js';
 import { checkProfile, type FrameworkProfile } from './profile.js';
@@ -92,33 +91,36 @@ export function validateQueryDsl(model: VaultModel, profile: FrameworkProfile): 
  * (`.join(Query(...))`) and the snapshot control it is built as of (`.as_of(Query(...))`). A
  * view's as-of builder takes the model's snapshot control, which exists whenever it is written.
  */
-function chainReferences(e: VaultEntity): ReadonlyArray<readonly [EntityKind, string]> {
-  return match(e)
-    .returnType<ReadonlyArray<readonly [EntityKind, string]>>()
-    .with({ kind: 'link' }, { kind: 'non_historized_link' }, (l) => l.hubs.map((h) => ['hub', h.hub] as const))
-    .with({ kind: 'satellite' }, { kind: 'multi_active_satellite' }, (s) => [['hub', s.parent]])
-    .with({ kind: 'link_satellite' }, { kind: 'effectivity_satellite' }, (s) => [['link', s.parent]])
-    .with({ kind: 'status_tracking_satellite' }, (s) => [[s.parentKind, s.parent]])
-    .with({ kind: 'business_satellite' }, (s) => [['business_hub', s.parent]])
-    .with({ kind: 'business_link_satellite' }, (s) => [['business_link', s.parent]])
-    .with({ kind: 'pit' }, (p) => [
-      [p.parentKind, p.parent],
-      ['snapshot_control', p.snapshotControl],
-    ])
-    .with({ kind: 'bridge' }, (b) => [...b.path.flatMap((step) => (step.kind === 'link' ? [['link', step.name] as const] : [])), ['snapshot_control', b.snapshotControl]])
-    .with(
-      { kind: 'hub' },
-      { kind: 'reference_table' },
-      { kind: 'snapshot_control' },
-      { kind: 'business_hub' },
-      { kind: 'business_link' },
-      { kind: 'presentation_view' },
-      { kind: 'dimensional_model' },
-      { kind: 'reporting_view' },
-      () => [],
-    )
-    .exhaustive();
+function chainReferences(e: VaultEntity): References {
+  return dispatch(e, CHAIN_REFERENCES);
 }
+
+type References = ReadonlyArray<readonly [EntityKind, string]>;
+const none = (): References => [];
+const CHAIN_REFERENCES: KindHandlers<References> = {
+  hub: none,
+  link: (l) => l.hubs.map((h) => ['hub', h.hub] as const),
+  non_historized_link: (l) => l.hubs.map((h) => ['hub', h.hub] as const),
+  satellite: (s) => [['hub', s.parent]],
+  multi_active_satellite: (s) => [['hub', s.parent]],
+  link_satellite: (s) => [['link', s.parent]],
+  effectivity_satellite: (s) => [['link', s.parent]],
+  status_tracking_satellite: (s) => [[s.parentKind, s.parent]],
+  reference_table: none,
+  snapshot_control: none,
+  pit: (p) => [
+    [p.parentKind, p.parent],
+    ['snapshot_control', p.snapshotControl],
+  ],
+  bridge: (b) => [...b.path.flatMap((step) => (step.kind === 'link' ? [['link', step.name] as const] : [])), ['snapshot_control', b.snapshotControl]],
+  business_hub: none,
+  business_link: none,
+  business_satellite: (s) => [['business_hub', s.parent]],
+  business_link_satellite: (s) => [['business_link', s.parent]],
+  presentation_view: none,
+  dimensional_model: none,
+  reporting_view: none,
+};
 
 /** The source tables a raw vault entity is loaded from (its mapping's `source_table` and `sources`). */
 function sourceTables(e: VaultEntity): ReadonlyArray<string> {
