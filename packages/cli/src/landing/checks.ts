@@ -17,6 +17,7 @@ import {
   type VaultModel,
 } from '@vault/core/internal';
 import { catalogKey, type CatalogForeignKey, type CatalogTable, type LandingCatalog } from './catalog.js';
+import { postgresDialect } from '@vault/emitters/internal';
 import { compareSparkTypes } from './spark-catalog.js';
 import { compareTypes, databaseType, type TypeMatch } from './types.js';
 
@@ -182,7 +183,7 @@ function tableFindings(f: SpecFacts, name: string, table: CatalogTable, catalog:
  * @example grantName('Ledger') // '"Ledger"'
  */
 function grantName(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) && checkIdentifier(name, 'table') === undefined ? name : `"${name.replaceAll('"', '""')}"`;
+  return /^[a-z_][a-z0-9_]*$/.test(name) && checkIdentifier(name, 'table') === undefined ? name : postgresDialect.quoteIdent(name);
 }
 
 /** A declared reference and a foreign key over the same columns must point at the same key. */
