@@ -41,6 +41,7 @@ export {
   type RawVaultKind,
   type InlineValue,
   type CreatedObject,
+  type DeclaredColumn,
   type SqlDuplicates,
   type SqlLoad,
   type SqlManifestBlock,

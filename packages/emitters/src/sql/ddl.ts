@@ -19,9 +19,9 @@ import { DELTA_ORDER_COLUMN, IS_DELETED_COLUMN, SNAPSHOT_COLUMNS } from '../colu
 import { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
 import type { SqlContext } from './context.js';
 import type { Dialect } from './dialect/dialect.js';
-import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable } from './names.js';
+import { entityTable, landingTable, modelSchemas, registerTable, statusRegisterTable, type SqlTable } from './names.js';
 import { commaList, statement, type Statement } from './sql-writer.js';
-import { sqlStatement, type SqlStatement } from './statement.js';
+import { sqlStatement, type SqlStatement, type StatementEntity } from './statement.js';
 import { tableColumns, type TableColumn } from './table-columns.js';
 
 export { GHOST_RECORD_SOURCE } from '../hashing-settings.js';
@@ -35,11 +35,10 @@ export function schemaStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
 }
 
 export function landingStatements(ctx: SqlContext): ReadonlyArray<SqlStatement> {
-  const { tableIdent } = ctx.sql;
   return ctx.model.sources.map((t) => {
     const table = landingTable(ctx, t.name);
     const columns = t.columns.map((c) => ({ name: c.name, type: ctx.dialect.columnType(c.type), notNull: !c.nullable }));
-    return sqlStatement('table', createTable(ctx, tableIdent(table), columns, []), { relation: table, creates: { kind: 'relation', relation: table } });
+    return tableStatement(ctx, table, columns, []);
   });
 }
 
@@ -114,14 +113,11 @@ export const TABLE_KEYS: KindHandlers<TableKeys | undefined> = {
 };
 
 export function rawVaultTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
-  const { tableIdent } = ctx.sql;
   return ctx.model.entities.flatMap((e) => {
     const keys = dispatch(e, TABLE_KEYS);
     if (keys === undefined) return [];
     const table = entityTable(ctx, e.kind, e.name);
-    return [
-      sqlStatement('table', createTable(ctx, tableIdent(table), tableColumns(ctx, e), keys.primary, keys.unique), { entity: e, relation: table, creates: { kind: 'relation', relation: table } }),
-    ];
+    return [tableStatement(ctx, table, tableColumns(ctx, e), keys.primary, keys.unique, e)];
   });
 }
 
@@ -154,7 +150,6 @@ export function loadOrderIndexes(ctx: SqlContext): ReadonlyArray<SqlStatement> {
  * have the table's types.
  */
 export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
-  const { tableIdent } = ctx.sql;
   // The change engine's register: the history's key, the delta order, the compared value (change-engine.ts).
   const histories = [
     ...[...ctx.model.byKind.satellite, ...ctx.model.byKind.link_satellite, ...ctx.model.byKind.multi_active_satellite].map((s) => ({
@@ -171,13 +166,7 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     const of = new Map(tableColumns(ctx, e).map((c) => [c.name, c]));
     const names = [...keys, DELTA_ORDER_COLUMN, compared, METADATA_COLUMNS.loadTimestamp];
     const columns = names.map((n) => of.get(n) ?? fail(n));
-    return [
-      sqlStatement('table', createTable(ctx, tableIdent(table), columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]]), {
-        entity: e,
-        relation: table,
-        creates: { kind: 'relation', relation: table },
-      }),
-    ];
+    return [tableStatement(ctx, table, columns, [], [[...keys, DELTA_ORDER_COLUMN, compared]], e)];
 
     function fail(column: string): never {
       throw new Error(`vault SQL: ${e.kind} '${e.name}' has no column ${column}`);
@@ -190,19 +179,29 @@ export function registerTables(ctx: SqlContext): ReadonlyArray<SqlStatement> {
     const of = new Map(tableColumns(ctx, s).map((c) => [c.name, c]));
     const columns = [s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN].map((n) => of.get(n)!);
     const loaded = { ...of.get(METADATA_COLUMNS.loadTimestamp)!, notNull: true };
-    return [
-      sqlStatement('table', createTable(ctx, tableIdent(table), [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]]), {
-        entity: s,
-        relation: table,
-        creates: { kind: 'relation', relation: table },
-      }),
-    ];
+    return [tableStatement(ctx, table, [...columns, loaded], [], [[s.parentHashKey, DELTA_ORDER_COLUMN, IS_DELETED_COLUMN]], s)];
   });
   return [...satellites, ...statuses];
 }
 
 /** The line closing a `CREATE TABLE`'s column list, with the engine's storage format when it names one. */
 export const tableEnd = (d: Dialect): string => (d.tableStorage === '' ? ')' : `) ${d.tableStorage}`);
+
+/** The statement creating `table`, which names the columns it declares (`CreatedObject`). */
+function tableStatement(
+  ctx: SqlContext,
+  table: SqlTable,
+  columns: ReadonlyArray<TableColumn>,
+  key: ReadonlyArray<string>,
+  unique: ReadonlyArray<ReadonlyArray<string>> = [],
+  entity?: StatementEntity,
+): SqlStatement {
+  return sqlStatement('table', createTable(ctx, ctx.sql.tableIdent(table), columns, key, unique), {
+    ...(entity !== undefined ? { entity } : {}),
+    relation: table,
+    creates: { kind: 'relation', relation: table, columns: columns.map((c) => ({ name: c.name, type: c.type })) },
+  });
+}
 
 /** A table of `columns`; its keys are declared only where the engine has key constraints. */
 function createTable(ctx: SqlContext, table: string, columns: ReadonlyArray<TableColumn>, key: ReadonlyArray<string>, unique: ReadonlyArray<ReadonlyArray<string>> = []): Statement {

@@ -15,7 +15,7 @@ export {
   type SqlPlanOptions,
   type VaultLayer,
 } from './emit.js';
-export { bindParameters, type CreatedObject, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
+export { bindParameters, type CreatedObject, type DeclaredColumn, type SqlParameter, type SqlStatement, type StatementEntity, type StatementKind } from './statement.js';
 export { entityDependencies, loadDependencies, loadWaves, type LayeredEntity } from './waves.js';
 export { sqlManifestBlock, type SqlManifestBlock } from './manifest.js';
 export { validateSql } from './validate.js';

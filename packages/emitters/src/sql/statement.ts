@@ -56,9 +56,16 @@ export type SqlParameter = 'load_ts' | 'entity_table' | 'signature' | 'rows_inse
  */
 export type CreatedObject =
   | { readonly kind: 'schema'; readonly name: string }
-  | { readonly kind: 'relation'; readonly relation: SqlTable }
+  /** A table or index; a `CREATE TABLE` also names the columns it declares, so a runner can compare a table that exists without reading the SQL. */
+  | { readonly kind: 'relation'; readonly relation: SqlTable; readonly columns?: ReadonlyArray<DeclaredColumn> }
   /** `ALTER TABLE … ADD COLUMN IF NOT EXISTS`, which asks for the table's ownership. */
   | { readonly kind: 'column'; readonly relation: SqlTable; readonly column: string };
+
+/** A column a `CREATE TABLE` declares: its name, and its type in the dialect's words (without `NOT NULL`). */
+export interface DeclaredColumn {
+  readonly name: string;
+  readonly type: string;
+}
 
 /** The entity a statement serves. */
 export interface StatementEntity {

@@ -2,30 +2,12 @@
  * Spark setup does not evolve tables (docs/spark.md, "Transactions, locks and the ledger"):
  * `CREATE TABLE IF NOT EXISTS` leaves a table an earlier spec made as it is, so a column the
  * spec has added since would fail a view or a load far from its cause (`UNRESOLVED_COLUMN`).
- * Setup first compares the tables that exist with the columns its statements declare and
- * names what is missing, with the statement that adds it.
+ * Setup first compares the tables that exist with the columns its statements declare (each
+ * `CREATE TABLE` statement names them: `CreatedObject`) and names what is missing, with the
+ * statement that adds it.
  */
 import { sparkDialect, type SqlStatement } from '@vault/emitters/internal';
 import type { Queryable } from '../database.js';
-
-/** One column of a `CREATE TABLE` as the builders write it: a quoted name, its type. */
-const COLUMN_LINE = /^\s*`((?:[^`]|``)*)`\s+(.+?),?$/;
-
-/**
- * The columns a setup statement `CREATE TABLE IF NOT EXISTS … (` declares, one a line up to the
- * line closing the list (ddl.ts `createTable`); types without `NOT NULL` (ADD COLUMNS takes none).
- */
-export function declaredColumns(sql: string): ReadonlyArray<{ readonly name: string; readonly type: string }> {
-  const lines = sql.split('\n');
-  const columns: { name: string; type: string }[] = [];
-  for (const line of lines.slice(1)) {
-    if (line.startsWith(')')) break;
-    const m = COLUMN_LINE.exec(line);
-    if (m === null) continue;
-    columns.push({ name: (m[1] ?? '').replaceAll('``', '`'), type: (m[2] ?? '').replace(/ NOT NULL$/, '') });
-  }
-  return columns;
-}
 
 /**
  * What the tables of `setup` that exist already (in `existing`, names folded as Spark folds them,
@@ -37,8 +19,9 @@ export async function missingSparkColumns(db: Queryable, setup: ReadonlyArray<Sq
   const q = (name: string): string => sparkDialect.quoteIdent(name);
   const problems: string[] = [];
   for (const statement of setup) {
-    if (statement.kind !== 'table' || statement.creates?.kind !== 'relation' || !statement.sql.startsWith('CREATE TABLE IF NOT EXISTS ')) continue;
-    const { schema, name } = statement.creates.relation;
+    const creates = statement.creates;
+    if (creates?.kind !== 'relation' || creates.columns === undefined) continue;
+    const { schema, name } = creates.relation;
     if (!existing.has(`${fold(schema)}.${fold(name)}`)) continue;
     const rows = (await db.query<{ col_name: unknown }>(`DESCRIBE TABLE ${q(schema)}.${q(name)}`)).rows;
     const have = new Set<string>();
@@ -48,7 +31,7 @@ export async function missingSparkColumns(db: Queryable, setup: ReadonlyArray<Sq
       if (column === '' || column.startsWith('#')) break;
       have.add(fold(column));
     }
-    const missing = declaredColumns(statement.sql).filter((c) => !have.has(fold(c.name)));
+    const missing = creates.columns.filter((c) => !have.has(fold(c.name)));
     if (missing.length === 0) continue;
     problems.push(
       `${schema}.${name} lacks ${missing.length === 1 ? 'column' : 'columns'} ${missing.map((c) => c.name).join(', ')} of the spec ` +
