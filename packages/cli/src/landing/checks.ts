@@ -201,8 +201,7 @@ function referenceFindings(f: SpecFacts, name: string, table: CatalogTable, cata
     };
     // Columns may carry several foreign keys (to a table and to its subtype): one agreeing is enough.
     if (!over.some(agreesWith)) {
-      const pairs = new Map(fk.columns.map((c, j) => [c, fk.targetColumns[j]]));
-      const theirs = `${fk.targetSchema}.${fk.targetTable}(${fk.columns.map((c) => pairs.get(c)).join(', ')})`;
+      const theirs = `${fk.targetSchema}.${fk.targetTable}(${fk.targetColumns.join(', ')})`;
       out.push({
         check: 'structure',
         table: name,
