@@ -9,7 +9,7 @@ import { analyzeSpec, loadSpecFile } from '@vault/dsl';
 import { sparkDialect, sqlPlan, type SqlStatement } from '@vault/emitters/internal';
 import { postgresDialect } from '../../packages/emitters/src/sql/dialect/postgres/index.js';
 import type { Queryable } from '../../packages/cli/src/db/database.js';
-import { missingSparkColumns } from '../../packages/cli/src/db/spark/columns.js';
+import { sparkColumnProblems } from '../../packages/cli/src/db/spark/columns.js';
 
 function model(path: string) {
   const a = analyzeSpec(loadSpecFile(path));
@@ -56,31 +56,50 @@ describe('CREATE TABLE statements name the columns they declare', () => {
   }
 });
 
-describe('missingSparkColumns', () => {
+describe('sparkColumnProblems', () => {
   const setup = sqlPlan(model('specs/ews.yaml'), sparkDialect).setup;
   const first = setup.find((s): s is SqlStatement & { creates: { kind: 'relation' } } => s.creates?.kind === 'relation' && s.creates.columns !== undefined)!;
   const creates = first.creates as Extract<SqlStatement['creates'], { kind: 'relation' }>;
   const { schema, name } = creates.relation;
   const declared = creates.columns!;
-  /** A table that exists with all but the last two declared columns (DESCRIBE's rows, then its detail rows). */
-  const db: Queryable = {
-    query: async <R>(sql: string) => {
-      expect(sql).toBe(`DESCRIBE TABLE ${sparkDialect.quoteIdent(schema)}.${sparkDialect.quoteIdent(name)}`);
-      const rows = [...declared.slice(0, -2).map((c) => ({ col_name: c.name.toUpperCase() })), { col_name: '' }, { col_name: '# Partitioning' }, { col_name: declared.at(-1)!.name }];
-      return { rows: rows as R[], rowCount: rows.length } as never;
-    },
-  } as Queryable;
+  const q = sparkDialect.quoteIdent;
+  /**
+   * A table that exists as DESCRIBE shows it (names in another case, types in lower case with a
+   * space after a comma), its columns `declared` but the last two, then its detail rows; with
+   * `retype`, one column's stored type replaced.
+   */
+  const describe = (retype?: { readonly column: string; readonly type: string }): Queryable =>
+    ({
+      query: async <R>(sql: string) => {
+        expect(sql).toBe(`DESCRIBE TABLE ${q(schema)}.${q(name)}`);
+        const rows = [
+          ...declared.slice(0, -2).map((c) => ({ col_name: c.name.toUpperCase(), data_type: c.name === retype?.column ? retype.type : c.type.toLowerCase().replace(',', ', ') })),
+          { col_name: '', data_type: '' },
+          { col_name: '# Partitioning', data_type: '' },
+          { col_name: declared.at(-1)!.name, data_type: 'int' },
+        ];
+        return { rows: rows as R[], rowCount: rows.length } as never;
+      },
+    }) as Queryable;
   const fold = (n: string): string => sparkDialect.foldName(n);
 
   it('names the columns a table that exists lacks, with the ALTER TABLE that adds them', async () => {
     const missing = declared.slice(-2);
-    const q = sparkDialect.quoteIdent;
-    expect(await missingSparkColumns(db, setup, new Set([`${fold(schema)}.${fold(name)}`]))).toEqual([
-      `${schema}.${name} lacks columns ${missing.map((c) => c.name).join(', ')} of the spec (ALTER TABLE ${q(schema)}.${q(name)} ADD COLUMNS (${missing.map((c) => `${q(c.name)} ${c.type}`).join(', ')}))`,
-    ]);
+    expect(await sparkColumnProblems(describe(), setup, new Set([`${fold(schema)}.${fold(name)}`]))).toEqual({
+      missing: [
+        `${schema}.${name} lacks columns ${missing.map((c) => c.name).join(', ')} of the spec (ALTER TABLE ${q(schema)}.${q(name)} ADD COLUMNS (${missing.map((c) => `${q(c.name)} ${c.type}`).join(', ')}))`,
+      ],
+      retyped: [],
+    });
+  });
+
+  it('names a column the table holds as another type than the spec', async () => {
+    const column = declared[0]!;
+    const problems = await sparkColumnProblems(describe({ column: column.name, type: 'decimal(10,2)' }), setup, new Set([`${fold(schema)}.${fold(name)}`]));
+    expect(problems.retyped).toEqual([`${schema}.${name} holds column ${column.name} as DECIMAL(10,2) (the spec: ${column.type})`]);
   });
 
   it('asks nothing of a table that does not exist yet', async () => {
-    expect(await missingSparkColumns(db, setup, new Set())).toEqual([]);
+    expect(await sparkColumnProblems(describe(), setup, new Set())).toEqual({ missing: [], retyped: [] });
   });
 });

@@ -56,3 +56,37 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark after
     expect(sat).toEqual([{ s: 'GOLD' }]);
   }, 600_000);
 });
+
+describe.skipIf(sparkSkipReason() !== undefined)('vault run --engine spark after the spec changed a column type', () => {
+  const model = sparkModel('spark_retype');
+  const { schema, run, db } = model;
+
+  beforeAll(() => model.open(), 300_000);
+  afterAll(() => model.close());
+
+  it('names each table holding the column as another type, and loads nothing', async () => {
+    model.writeSpec(specText(schema, '      amount: decimal(10,2)\n'));
+    const first = await run('2024-05-01T00:00:00Z');
+    expect(first.code, first.stderr).toBe(0);
+    await db().query(`INSERT INTO ${ident(schema)}.${ident('customers')} (${ident('customer_id')}, ${ident('name')}, ${ident('amount')}) VALUES (1, 'Ada', 12.5)`);
+
+    // decimal(18,2) would take values the stored decimal(10,2) cannot hold: Spark fails that
+    // load half way through a run, or rounds; varchar(n) to text is no change on Spark (STRING both).
+    model.writeSpec(specText(schema, '      amount: decimal(18,2)\n'));
+    const second = await run('2024-05-02T00:00:00Z');
+    expect(second.code, second.stdout).toBe(1);
+    expect(problemLines(second.stderr)).toEqual([
+      `vault: setup failed, nothing was created: ${schema}.customers holds column amount as DECIMAL(10,2) (the spec: DECIMAL(18,2)); ` +
+        `${schema}_raw.sat_customers holds column amount as DECIMAL(10,2) (the spec: DECIMAL(18,2)): ` +
+        'Spark setup does not change the type of a column a table holds; keep the stored type in the spec (or give the new type to a column of a new name), or drop the table to load it again',
+    ]);
+    const hub = await queryText(db(), `SELECT CAST(count(*) AS STRING) AS n FROM ${ident(`${schema}_raw`)}.${ident('hub_customer')}`);
+    expect(hub[0]?.n, 'no load ran').toBe('1');
+
+    // The stored type back in the spec: the run loads, and a second run of the same spec finds nothing to say.
+    model.writeSpec(specText(schema, '      amount: decimal(10,2)\n'));
+    const third = await run('2024-05-03T00:00:00Z');
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).not.toContain('holds column');
+  }, 600_000);
+});

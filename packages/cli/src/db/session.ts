@@ -9,7 +9,7 @@ import { lockSchemas, type SchemaLock } from './lock.js';
 import { openDatabase } from './open.js';
 import { INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION, readSetupCatalog } from './setup-catalog.js';
 import { withUserSearchPath } from './session-settings.js';
-import { missingSparkColumns } from './spark/columns.js';
+import { sparkColumnProblems } from './spark/columns.js';
 import { lockSparkSchemas, openSpark, parseSparkUrl, sparkEndpoint, sparkEndpointOption, sparkLocation } from './spark/index.js';
 
 export interface SessionOptions {
@@ -97,11 +97,13 @@ async function sparkSetup(db: Database, setup: ReadonlyArray<SqlStatement>, sche
     return found;
   };
   const before = await relations();
-  const missing = await missingSparkColumns(db, setup, before);
-  if (missing.length > 0) {
-    throw new DatabaseError(
-      `setup failed, nothing was created: ${missing.join('; ')}: Spark setup does not add the columns a spec adds to a table that exists; add them with the statement shown, or drop the table to load it again`,
-    );
+  const { missing, retyped } = await sparkColumnProblems(db, setup, before);
+  if (missing.length + retyped.length > 0) {
+    const how = [
+      ...(missing.length > 0 ? ['Spark setup does not add the columns a spec adds to a table that exists; add them with the statement shown'] : []),
+      ...(retyped.length > 0 ? ['Spark setup does not change the type of a column a table holds; keep the stored type in the spec (or give the new type to a column of a new name)'] : []),
+    ];
+    throw new DatabaseError(`setup failed, nothing was created: ${[...missing, ...retyped].join('; ')}: ${how.join('. ')}, or drop the table to load it again`);
   }
   for (const [i, statement] of setup.entries()) {
     try {
