@@ -130,7 +130,7 @@ describe(`vault validate on ${ON}`, () => {
     });
     const r = await f.vault(['validate', file, '--profile', ...f.dbArgs]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('VLT612 business key (feed_key) of feed is not unique: 1 key value repeat in 4 sampled rows, e.g. (1) ×2; is the business key right?');
+    expect(r.stdout).toContain('VLT612 business key (feed_key) of feed is not unique: 1 key value repeats in 4 sampled rows, e.g. (1) ×2; is the business key right?');
     expect(r.stdout).toContain('VLT613 business key (feed_key) of feed is NULL in 1 of 4 sampled rows (25.0%): those rows get no hub entry');
     expect(r.stdout).toMatch(/^ {2}✓ account +0 rows sampled: key \(country_code, account_number\) unique, business key never NULL$/m);
   });

@@ -116,7 +116,7 @@ describe.skipIf(sparkSkipReason() !== undefined)('vault validate --engine spark'
     const profiled = await validate('--profile');
     expect(profiled.code, profiled.stdout + profiled.stderr).toBe(0);
     expect(findings(profiled.stdout)).toEqual(['VLT612 13:3', 'VLT613 13:3']);
-    expect(profiled.stdout).toContain('VLT612 business key (order_id) of orders is not unique: 1 key value repeat in 4 sampled rows, e.g. (1) ×2');
+    expect(profiled.stdout).toContain('VLT612 business key (order_id) of orders is not unique: 1 key value repeats in 4 sampled rows, e.g. (1) ×2');
     expect(profiled.stdout).toMatch(/^ {2}✓ Customer +0 rows sampled: key \(customer_id\) unique, business key never NULL$/m);
 
     const json = await validate('--json');

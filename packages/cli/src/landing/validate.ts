@@ -92,7 +92,7 @@ function profileFindings(table: string, key: ReadonlyArray<string>, unique: Read
       diagnostic: diag(
         'VLT612',
         path,
-        `business key ${keyText} of ${table} ${unique.length > key.length ? `with ${unique.at(-1)} ` : ''}is not unique: ${p.duplicateKeys} key value${p.duplicateKeys === 1 ? '' : 's'} repeat in ${p.sampled} sampled rows, e.g. ${p.examples.join(', ')}; is the business key right?`,
+        `business key ${keyText} of ${table} ${unique.length > key.length ? `with ${unique.at(-1)} ` : ''}is not unique: ${p.duplicateKeys} key ${p.duplicateKeys === 1 ? 'value repeats' : 'values repeat'} in ${p.sampled} sampled rows, e.g. ${p.examples.join(', ')}; is the business key right?`,
       ),
     });
   }
