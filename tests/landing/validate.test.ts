@@ -359,4 +359,14 @@ describe('vault validate: connection failures are one line without the password'
     expect(r.stderr).not.toContain('--db URL');
     expect(existsSync(join(f.dir, '.vault'))).toBe(false);
   });
+
+  it('compile --validate-db --json of a database it cannot reach: the reason, and no counts of checks that did not run', async () => {
+    const r = await f.vault(['compile', 'spec.yaml', '--out', 'out', '--json', '--validate-db=postgres://postgres@127.0.0.1:1/test']);
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout) as { status: string; source_validation: Record<string, unknown> };
+    expect(result.status).toBe('failed');
+    expect(Object.keys(result.source_validation)).toEqual(['status', 'database', 'schema', 'error']);
+    expect(result.source_validation).toMatchObject({ status: 'failed', database: 'postgres://postgres@127.0.0.1:1/test', error: expect.stringMatching(/127\.0\.0\.1:1/) });
+    expect(existsSync(join(f.dir, 'out'))).toBe(false);
+  });
 });

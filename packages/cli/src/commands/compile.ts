@@ -72,7 +72,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   const sourceValidation = opts.validateDb === undefined || a.parsed.spec === undefined ? undefined : await validateFirst(a.parsed.spec, model, a.parsed.source, opts.validateDb, o);
   const diagnostics = [...a.diagnostics, ...loaded.diagnostics, ...(sourceValidation?.diagnostics ?? [])];
   if (sourceValidation !== undefined && sourceValidation.result.status === 'failed') {
-    if (!opts.json && sourceValidation.result.error !== undefined) o.err(`vault: ${sourceValidation.result.error}`);
+    if (!opts.json && 'error' in sourceValidation.result) o.err(`vault: ${sourceValidation.result.error}`);
     return stopped(`${a.parsed.source.file}: compile stopped at source validation; nothing was written`, diagnostics, { source_validation: sourceValidation.result });
   }
   show(diagnostics);
@@ -127,17 +127,22 @@ function withoutSpec(validateDb: string | true | undefined): string {
   return `${plain}: --validate-db took '${taken}' as its database URL; put the spec first (vault compile ${taken} --validate-db) or write --validate-db=URL`;
 }
 
-/** `source_validation` of the result object when `--validate-db` ran. */
-export interface SourceValidationResult {
-  readonly status: 'passed' | 'failed';
-  readonly database: string;
-  readonly schema: string;
-  readonly tables: number;
-  readonly errors: number;
-  readonly warnings: number;
-  /** Set when the database could not be reached: one line, without the password. */
-  readonly error?: string;
-}
+/**
+ * `source_validation` of the result object when `--validate-db` ran: the counts of what the
+ * checks found, or, when the database could not be reached (nothing was checked, so no counts),
+ * the reason.
+ */
+export type SourceValidationResult =
+  | {
+      readonly status: 'passed' | 'failed';
+      readonly database: string;
+      readonly schema: string;
+      readonly tables: number;
+      readonly errors: number;
+      readonly warnings: number;
+    }
+  /** One line, without the password. */
+  | { readonly status: 'failed'; readonly database: string; readonly schema: string; readonly error: string };
 
 /** `--validate-db`: the checks of `vault validate`; `status: 'failed'` stops the compile. */
 async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, url: string | true, o: Output): Promise<{ result: SourceValidationResult; diagnostics: ReadonlyArray<Diagnostic> }> {
@@ -149,15 +154,15 @@ async function validateFirst(spec: Spec, model: VaultModel, source: SpecSource, 
     { ...(url !== true ? { db: url } : {}), profile: false, sample: DEFAULT_SAMPLE_ROWS, timeoutMs: DEFAULT_TIMEOUT_MS, serverOption: '--validate-db=URL' },
     o,
   );
+  if (r.connectionError !== undefined) return { result: { status: 'failed', database: r.database, schema: r.schema, error: r.connectionError }, diagnostics: r.diagnostics };
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const result: SourceValidationResult = {
-    status: r.connectionError !== undefined || errors > 0 ? 'failed' : 'passed',
+    status: errors > 0 ? 'failed' : 'passed',
     database: r.database,
     schema: r.schema,
     tables: r.validation?.tables.length ?? 0,
     errors,
     warnings: r.diagnostics.length - errors,
-    ...(r.connectionError !== undefined ? { error: r.connectionError } : {}),
   };
   return { result, diagnostics: r.diagnostics };
 }
