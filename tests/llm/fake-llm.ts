@@ -16,7 +16,9 @@ export type Reply =
   /** An error in the provider's own shape: Ollama `{"error": "..."}`, Groq `{"error": {"message": "..."}}`. */
   | { readonly status: number; readonly error: string; readonly headers?: Readonly<Record<string, string>> }
   /** Accept the request and never answer. */
-  | 'hang';
+  | 'hang'
+  /** Send 200 headers and the start of a body, then close the connection or go silent. */
+  | { readonly partial: 'close' | 'stall' };
 
 export interface Seen {
   readonly task: Task;
@@ -58,6 +60,12 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, 
       seen.push(request);
       void Promise.resolve(answer(task, n, request)).then((reply) => {
         if (reply === 'hang') return;
+        if ('partial' in reply) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"model": ');
+          if (reply.partial === 'close') setTimeout(() => res.socket?.destroy(), 20);
+          return;
+        }
         if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
         return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
       });

@@ -279,6 +279,39 @@ describe('vault suggest reports failed requests and never writes then', () => {
     expect(ws.read()).toBe(SHOP_SPEC);
   });
 
+  it.each(['ollama', 'groq'] as const)(
+    'a server that sends headers and then stalls still times out within --timeout-ms (%s)',
+    async (flavour) => {
+      const { server, ws } = await setup(flavour, () => ({ partial: 'stall' }));
+      const started = Date.now();
+      const args = ['suggest', 'shop.yaml', '--provider', flavour, '--timeout-ms', '300', '--write', ...(flavour === 'ollama' ? ['--host', server.url] : [])];
+      const r = await ws.run(args, flavour === 'groq' ? groqEnv(server) : {});
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^shop\.yaml:1:1: error VLT702: names: (Ollama|Groq) at http:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms/m);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(ws.read()).toBe(SHOP_SPEC);
+    },
+    20_000,
+  );
+
+  it.each(['ollama', 'groq'] as const)('a connection closed in the middle of the answer (%s): one line, no stack trace', async (flavour) => {
+    const { server, ws } = await setup(flavour, () => ({ partial: 'close' }));
+    const r = await ws.run(flavour === 'ollama' ? ollama(server, '--write') : groq('--write'), flavour === 'groq' ? groqEnv(server) : {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        flavour === 'ollama'
+          ? `shop.yaml:1:1: error VLT701: names: cannot reach Ollama at ${server.url}: the connection closed before the answer was complete; is 'ollama serve' running? (set the server with --host or OLLAMA_HOST)`
+          : `shop.yaml:1:1: error VLT701: names: could not read the answer of Groq at ${server.url}: the connection closed before the answer was complete (check the network, or GROQ_BASE_URL)`,
+        'shop.yaml: 1 error, 0 warnings; the spec was not changed',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).toBe('');
+    expect(ws.read()).toBe(SHOP_SPEC);
+    expect(existsSync(join(ws.dir, '.vault', 'llm-cache'))).toBe(false);
+  });
+
   it.each(['ollama', 'groq'] as const)('a closed port (%s)', async (flavour) => {
     const port = await closedPort();
     const ws = workspace();

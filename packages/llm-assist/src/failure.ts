@@ -45,11 +45,15 @@ export function retryAfterMs(headers: { get(name: string): string | null } | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The network-level reason of a failed fetch (`ECONNREFUSED`, ...), looked up through `cause` chains. */
+/**
+ * The network-level reason of a failed fetch (`ECONNREFUSED`, ..., undici's `UND_ERR_SOCKET` for a
+ * connection closed mid-answer, zlib's `Z_DATA_ERROR` for a broken compressed body), looked up
+ * through `cause` chains.
+ */
 export function networkCode(e: unknown): string | undefined {
   for (let x: unknown = e, depth = 0; x !== undefined && x !== null && depth < 5; depth++) {
     const code = (x as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    if (typeof code === 'string' && /^(?:E[A-Z_]+|UND_ERR_[A-Z_]+|Z_[A-Z_]+)$/.test(code)) return code;
     x = (x as { cause?: unknown }).cause;
   }
   return undefined;
@@ -80,6 +84,11 @@ export function describeNetworkCode(code: string | undefined): string {
       return 'host unreachable';
     case 'ETIMEDOUT':
       return 'connection timed out';
+    case 'UND_ERR_SOCKET':
+      return 'the connection closed before the answer was complete';
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return 'the compressed answer is corrupt';
     case undefined:
       return 'network error';
     default:

@@ -5,7 +5,9 @@
  * lists and shell history), is checked before any request, and is masked in every message,
  * with the credentials of `GROQ_BASE_URL`. The SDK's own retries are
  * turned off (`maxRetries: 0`) so that both providers retry the same way (retry.ts), and its
- * logging is off so nothing it prints can carry request details.
+ * logging is off so nothing it prints can carry request details. The SDK's `timeout` stops at the
+ * response's headers, so it also gets a `fetch` whose deadline covers reading the body: a
+ * gateway that sends headers and then stalls, or trickles, still fails within `--timeout-ms`.
  */
 import Groq from 'groq-sdk';
 import { redactCredentials } from '@vault/core/internal';
@@ -41,7 +43,7 @@ export function groqProvider(options: ProviderOptions): LlmProvider {
   }
   let client: Groq;
   try {
-    client = new Groq({ apiKey: key, baseURL, timeout: options.timeoutMs, maxRetries: 0, logLevel: 'off' });
+    client = new Groq({ apiKey: key, baseURL, timeout: options.timeoutMs, maxRetries: 0, logLevel: 'off', fetch: fetchWithDeadline(options.timeoutMs) });
   } catch (e) {
     throw new LlmFailure('VLT701', scrub(`cannot set up the Groq client for ${endpoint}: ${oneLine((e as Error).message)}`));
   }
@@ -87,7 +89,20 @@ function classify(e: unknown, model: string, endpoint: string, timeoutMs: number
     return new LlmFailure('VLT705', `Groq at ${endpoint} answered HTTP ${e.status}: ${said}`, isRetryableStatus(e.status), retryAfterMs(e.headers));
   }
   if (e instanceof SyntaxError) return new LlmFailure('VLT706', `Groq at ${endpoint} sent a reply that is not JSON`);
+  // Reading the body failed after the headers came (the connection closed, a broken gzip): the
+  // SDK passes fetch's error on as it is.
+  if (e instanceof TypeError || networkCode(e) !== undefined) {
+    return new LlmFailure('VLT701', `could not read the answer of Groq at ${endpoint}: ${describeNetworkCode(networkCode(e))} (check the network, or GROQ_BASE_URL)`);
+  }
   return e;
+}
+
+/** `fetch` with one deadline for the whole exchange, body included. */
+function fetchWithDeadline(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
 }
 
 /** `{"error": {"message": ...}}` (OpenAI style) or `{"message": ...}`, as one short line. */
