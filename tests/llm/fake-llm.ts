@@ -15,6 +15,8 @@ export type Reply =
   | { readonly content: string; readonly finishReason?: string }
   /** An error in the provider's own shape: Ollama `{"error": "..."}`, Groq `{"error": {"message": "..."}}`. */
   | { readonly status: number; readonly error: string; readonly headers?: Readonly<Record<string, string>> }
+  /** Any body with any status and content type (a proxy's page, a broken gateway). */
+  | { readonly status: number; readonly body: string; readonly contentType: string }
   /** Accept the request and never answer. */
   | 'hang'
   /** Send 200 headers and the start of a body, then close the connection or go silent. */
@@ -65,6 +67,10 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, 
           res.write('{"model": ');
           if (reply.partial === 'close') setTimeout(() => res.socket?.destroy(), 20);
           return;
+        }
+        if ('body' in reply) {
+          res.writeHead(reply.status, { 'content-type': reply.contentType });
+          return res.end(reply.body);
         }
         if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
         return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);

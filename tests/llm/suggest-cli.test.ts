@@ -312,6 +312,23 @@ describe('vault suggest reports failed requests and never writes then', () => {
     expect(existsSync(join(ws.dir, '.vault', 'llm-cache'))).toBe(false);
   });
 
+  it.each(['ollama', 'groq'] as const)('an error page sent as JSON that is not JSON (%s): one line on standard error, nothing on standard output', async (flavour) => {
+    const { server, ws } = await setup(flavour, () => ({ status: 400, body: '<html><body>Bad request</body></html>', contentType: 'application/json' }));
+    const r = await ws.run(flavour === 'ollama' ? ollama(server, '--write') : groq('--write'), flavour === 'groq' ? groqEnv(server) : {});
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        flavour === 'ollama'
+          ? `shop.yaml:1:1: error VLT705: names: Ollama at ${server.url} answered HTTP 400: <html><body>Bad request</body></html>`
+          : `shop.yaml:1:1: error VLT705: names: Groq at ${server.url} answered HTTP 400`,
+        'shop.yaml: 1 error, 0 warnings; the spec was not changed',
+        '',
+      ].join('\n'),
+    );
+    expect(ws.read()).toBe(SHOP_SPEC);
+  });
+
   it.each(['ollama', 'groq'] as const)('a closed port (%s)', async (flavour) => {
     const port = await closedPort();
     const ws = workspace();

@@ -86,7 +86,8 @@ function classify(e: unknown, model: string, endpoint: string, timeoutMs: number
     const said = serverMessage(e.error) ?? `HTTP ${e.status}`;
     if (e.status === 401 || e.status === 403) return new LlmFailure('VLT704', `Groq rejected the key in GROQ_API_KEY (HTTP ${e.status}: ${said})`);
     if (e.status === 404) return new LlmFailure('VLT703', `Groq has no model '${model}' (${said}); choose another with --model`);
-    return new LlmFailure('VLT705', `Groq at ${endpoint} answered HTTP ${e.status}: ${said}`, isRetryableStatus(e.status), retryAfterMs(e.headers));
+    const what = said === `HTTP ${e.status}` ? said : `HTTP ${e.status}: ${said}`;
+    return new LlmFailure('VLT705', `Groq at ${endpoint} answered ${what}`, isRetryableStatus(e.status), retryAfterMs(e.headers));
   }
   if (e instanceof SyntaxError) return new LlmFailure('VLT706', `Groq at ${endpoint} sent a reply that is not JSON`);
   // Reading the body failed after the headers came (the connection closed, a broken gzip): the

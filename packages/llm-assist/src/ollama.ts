@@ -2,9 +2,9 @@
  * The local provider: an Ollama server (`ollama serve`), through the `ollama` client.
  *
  * The client has no timeout option, so it gets a `fetch` that aborts each request after
- * `timeoutMs`. That fetch also turns non-JSON error bodies (a proxy's HTML page) into
- * Ollama's `{"error": ...}` shape, because the client logs to standard output when it meets
- * anything else, and remembers `Retry-After`, which the client's errors do not carry. Credentials
+ * `timeoutMs`. That fetch also turns non-JSON error bodies (a proxy's HTML page, whatever its
+ * content type says) into Ollama's `{"error": ...}` shape, because the client logs to standard
+ * output when it meets anything else, and remembers `Retry-After`, which the client's errors do not carry. Credentials
  * in the host are sent as a Basic header and never shown.
  */
 import { Ollama } from 'ollama';
@@ -34,9 +34,11 @@ export function ollamaProvider(options: ProviderOptions): LlmProvider {
     const [target, request] = withBasicAuth(input, init);
     const response = await fetch(target, { ...request, signal });
     lastRetryAfter = retryAfterMs(response.headers);
-    if (response.ok || (response.headers.get('content-type') ?? '').includes('application/json')) return response;
+    if (response.ok) return response;
+    // An error body the client cannot parse as JSON makes it log to standard output (where the
+    // diff goes), whatever its content type says: hand it JSON in every case.
     const body = await response.text();
-    return new Response(JSON.stringify({ error: oneLine(body) || response.statusText }), {
+    return new Response(isJson(body) ? body : JSON.stringify({ error: oneLine(body) || response.statusText }), {
       status: response.status,
       statusText: response.statusText,
       headers: { 'content-type': 'application/json' },
@@ -109,6 +111,15 @@ function percentDecoded(s: string): string {
     return decodeURIComponent(s);
   } catch {
     return s;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
