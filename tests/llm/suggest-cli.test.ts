@@ -229,6 +229,41 @@ describe('vault suggest drops proposals that fail the checks', () => {
   });
 });
 
+describe('vault suggest prints no control or invisible character a model or a server sends', () => {
+  /** Anything but the line ends and printable text: ANSI escapes, C1 controls, bidirectional overrides, zero-width spaces. */
+  const HIDDEN = /[^\P{Cc}\n]|\p{Cf}|[\u2028\u2029]/u;
+
+  it('drops rules whose string literals hide characters, and escapes them in every message and accepted line', async () => {
+    const { server, ws } = await setup('ollama', (task) =>
+      task === 'names'
+        ? names({ kind: 'hub', current: 'cust\u001b[2J', name: 'customer' })
+        : rules(
+            { entity: 'order', kind: 'filter', expression: "status <> 'CANCELLED\u202e' OR amount > 0" },
+            { entity: 'order', kind: 'derive', name: 'tag', expression: "'\u001b[2J' || status" },
+            { entity: 'order', kind: 'derive', name: 'order_year', expression: 'year(\n  order_date\n)', rationale: 'Per year\u009b2J \u200bso \u202eit reads' },
+          ),
+    );
+    const r = await ws.run(ollama(server, '--write'));
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(HIDDEN);
+    expect(r.stderr).toContain("warning VLT715: proposal for hub 'cust\\u001b[2J' dropped");
+    expect(r.stderr).toContain(
+      `warning VLT713: proposed filter for 'order' dropped: "status <> 'CANCELLED\\u202e' OR amount > 0" contains the control or invisible character U+202E, which a reviewer cannot see in the diff; a proposed rule is printable text`,
+    );
+    expect(r.stderr).toContain("warning VLT713: proposed derived attribute 'tag' of 'order' dropped: \"'\\u001b[2J' || status\" contains the control or invisible character U+001B");
+    expect(r.stdout).toContain('  order.order_year = YEAR(order_date)  (Per year\\u009b2J \\u200bso \\u202eit reads)\n');
+    expect(ws.read()).toBe(`${SHOP_SPEC}\nbusiness_vault:\n  rules:\n    order:\n      derive:\n        order_year: YEAR(order_date)\n`);
+  });
+
+  it.each(['ollama', 'groq'] as const)('escapes them in a server error message (%s)', async (flavour) => {
+    const { server, ws } = await setup(flavour, () => ({ status: 400, error: 'bad\u001b]0;owned\u0007 request\u202e' }));
+    const r = await ws.run(flavour === 'ollama' ? ollama(server) : groq(), flavour === 'groq' ? groqEnv(server) : {});
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(HIDDEN);
+    expect(r.stderr).toContain('answered HTTP 400: bad\\u001b]0;owned\\u0007 request\\u202e\n');
+  });
+});
+
 describe('vault suggest reports failed requests and never writes then', () => {
   it('malformed JSON', async () => {
     const { server, ws } = await setup('ollama', () => ({ content: '{"proposals": [' }));

@@ -20,6 +20,7 @@ import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
 import type { NameTarget, Targets } from './targets.js';
+import { firstHidden, visible } from './visible.js';
 
 export type RejectionCode = 'VLT711' | 'VLT712' | 'VLT713' | 'VLT714' | 'VLT715' | 'VLT716' | 'VLT717';
 
@@ -174,6 +175,12 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
       continue;
     }
     const canonical = printExpression(parsed.expr);
+    // Only string literals keep characters as given: one the diff cannot show is not reviewable.
+    const hidden = firstHidden(canonical);
+    if (hidden !== undefined) {
+      reject('VLT713', `${shown(p.expression)} contains the control or invisible character ${hidden}, which a reviewer cannot see in the diff; a proposed rule is printable text`);
+      continue;
+    }
     const path = p.kind === 'filter' ? ['business_vault', 'rules', target.name, 'filter'] : ['business_vault', 'rules', target.name, 'derive', p.name];
     const gate = tryAdditions(state, [{ path, value: canonical }], (before, after) => ruleLanded(before, after, target.name, p));
     if (!gate.ok) {
@@ -207,9 +214,9 @@ function targetPath(t: NameTarget): SpecPath {
   return ['tables', t.kind === 'hub' ? t.tables[0]! : t.table];
 }
 
-/** Text from a model, quoted for a one-line message: control characters escaped, cut to `max`. */
+/** Text from a model, quoted for a one-line message: control and invisible characters escaped, cut to `max`. */
 export function shown(text: string, max = 80): string {
-  const safe = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const safe = visible(text);
   const cut = safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
   return cut.includes("'") ? `"${cut}"` : `'${cut}'`;
 }

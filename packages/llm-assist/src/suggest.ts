@@ -13,6 +13,7 @@ import type { LlmProvider, ProviderName } from './provider.js';
 import { reviewNames, reviewRules, type Review } from './review.js';
 import { checkAnswer, type Answers, type Task } from './schemas.js';
 import { findTargets, type Targets } from './targets.js';
+import { visible } from './visible.js';
 
 export interface SuggestInput {
   /** The spec's text and the name diagnostics print. */
@@ -118,9 +119,11 @@ export async function suggest(input: SuggestInput): Promise<SuggestResult> {
       `${task}: asked about ${asked} ${asked === 1 ? 'entity' : 'entities'}${omitted > 0 ? ` (${omitted} more left for a later run)` : ''}, answer ${cached ? 'from the cache' : `from ${input.provider} model '${input.model}'`}, ${review.accepted.length} accepted, ${review.rejections.length + leaked.length} dropped${proposals + leaked.length === 0 ? ' (no proposals)' : ''}`,
     );
   }
-  // The net under the above: a server's error message or a rejection that quotes an answer.
-  const masked = diagnostics.map((d) => ({ ...d, message: scrub(d.message) }));
-  return { diagnostics: sortDiagnostics(masked), accepted: accepted.map(scrub), notes: notes.map(scrub), text: hasErrors(diagnostics) ? input.text : state.text };
+  // The net under the above: a server's error message or a rejection that quotes an answer
+  // shows no credential, and no control or invisible character that could rewrite the terminal.
+  const clean = (line: string): string => visible(scrub(line));
+  const masked = diagnostics.map((d) => ({ ...d, message: clean(d.message) }));
+  return { diagnostics: sortDiagnostics(masked), accepted: accepted.map(clean), notes: notes.map(clean), text: hasErrors(diagnostics) ? input.text : state.text };
 }
 
 function reviewTask(task: Task, state: GateState, targets: Targets, answer: Answers[Task]): Review {
