@@ -2,7 +2,7 @@
  * The library side of `vault suggest`: what is offered to a model, and how each proposal is
  * checked, with a stub provider (no network).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,6 +184,25 @@ describe('few-shot examples', () => {
       expect(examples).toEqual([]);
       expect(problems.map((p) => p.message)).toEqual([
         "answer: the answer does not match the rules schema: /proposals/0 lacks 'name'; /proposals/0 lacks 'expression'; /proposals/0 lacks 'rationale'",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an example file that cannot be read or expands without bound is reported, not thrown', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-examples-'));
+    try {
+      const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`)];
+      writeFileSync(join(dir, 'a-laughs.yaml'), `${laughs.join('\n')}\n`);
+      symlinkSync(join(dir, 'gone.txt'), join(dir, 'b-dangling.yaml'));
+      mkdirSync(join(dir, 'c-folder.yml'));
+      const { examples, problems } = loadExamples([dir]);
+      expect(examples).toEqual([]);
+      expect(problems.map((p) => p.message)).toEqual([
+        'YAML: Excessive alias count indicates a resource exhaustion attack',
+        'cannot read the example file: no such file',
+        'cannot read the example file: it is a directory',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

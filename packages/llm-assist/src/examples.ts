@@ -16,6 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFailure } from '@vault/dsl/internal';
 import { isMap, parseDocument } from 'yaml';
 import { checkAnswer, type Task } from './schemas.js';
 
@@ -56,7 +57,14 @@ export function loadExamples(dirs: ReadonlyArray<string>): { readonly examples: 
     }
     for (const f of files) {
       const path = join(dir, f);
-      const r = parseExample(readFileSync(path, 'utf8'), display(path));
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        problems.push({ file: display(path), message: `cannot read the example file: ${readFailure(e)}` });
+        continue;
+      }
+      const r = parseExample(text, display(path));
       if ('message' in r) problems.push(r);
       else examples.push(r);
     }
@@ -68,7 +76,13 @@ export function parseExample(text: string, file: string): Example | ExampleProbl
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) return { file, message: `YAML syntax error: ${doc.errors[0]!.message.split('\n')[0]}` };
   if (!isMap(doc.contents)) return { file, message: 'an example must be a mapping with task, context and answer' };
-  const data = doc.toJS() as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS() as Record<string, unknown>;
+  } catch (e) {
+    // The yaml package refuses aliases that expand without bound ("billion laughs").
+    return { file, message: `YAML: ${(e as Error).message.split('\n')[0]}` };
+  }
   const extra = Object.keys(data).filter((k) => !['task', 'context', 'answer'].includes(k));
   if (extra.length > 0) return { file, message: `unknown key '${extra[0]}'; an example has task, context and answer` };
   const task = data['task'];
