@@ -426,6 +426,12 @@ describe('vault suggest reports failed requests and never writes then', () => {
     const what = await ws.run(['suggest', 'shop.yaml', '--provider', 'ollama', '--what', 'tables']);
     expect(what.code).toBe(2);
     expect(what.stderr).toBe("vault: --what takes names, rules or names,rules, not 'tables'\n");
+    const model = await ws.run(['suggest', 'shop.yaml', '--provider', 'ollama', '--model', '']);
+    expect(model.code).toBe(2);
+    expect(model.stderr).toBe('vault: --model needs a model name, such as llama3.1:8b\n');
+    const host = await ws.run(['suggest', 'shop.yaml', '--provider', 'ollama', '--host', ' ']);
+    expect(host.code).toBe(2);
+    expect(host.stderr).toBe('vault: --host needs a URL, such as http://127.0.0.1:11434\n');
   });
 });
 

@@ -203,6 +203,9 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
       ) => {
         if (opts.apiKey !== undefined) throw new UsageError('vault takes no API key on the command line, where process lists and shell history show it; set GROQ_API_KEY in the environment');
         if (opts.host !== undefined && opts.provider !== 'ollama') throw new UsageError('--host is for --provider ollama; for a Groq gateway set GROQ_BASE_URL');
+        // An empty value would be sent as it is (model '') or silently mean the default server while messages show ''.
+        if (opts.model !== undefined && opts.model.trim() === '') throw new UsageError('--model needs a model name, such as llama3.1:8b');
+        if (opts.host !== undefined && opts.host.trim() === '') throw new UsageError('--host needs a URL, such as http://127.0.0.1:11434');
         const what = opts.what.split(',').map((w) => w.trim());
         if (what.length === 0 || what.some((w) => w !== 'names' && w !== 'rules') || new Set(what).size !== what.length) {
           throw new UsageError(`--what takes names, rules or names,rules, not '${opts.what}'`);
