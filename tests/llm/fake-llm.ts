@@ -11,7 +11,7 @@ export type Flavour = 'ollama' | 'groq';
 export type Task = 'names' | 'rules';
 
 export type Reply =
-  /** A 200 answer whose message content is `content` (any text: the JSON is the model's). */
+  /** A 200 answer whose message content is `content` (any text: the JSON is the model's); `finishReason` is Ollama's done_reason, Groq's finish_reason. */
   | { readonly content: string; readonly finishReason?: string }
   /** An error in the provider's own shape: Ollama `{"error": "..."}`, Groq `{"error": {"message": "..."}}`. */
   | { readonly status: number; readonly error: string; readonly headers?: Readonly<Record<string, string>> }
@@ -72,7 +72,7 @@ export async function fakeLlm(flavour: Flavour, answer: (task: Task, n: number, 
           res.writeHead(reply.status, { 'content-type': reply.contentType });
           return res.end(reply.body);
         }
-        if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content) : groqReply(body, reply.content, reply.finishReason));
+        if ('content' in reply) return send(res, 200, flavour === 'ollama' ? ollamaReply(body, reply.content, reply.finishReason) : groqReply(body, reply.content, reply.finishReason));
         return send(res, reply.status, flavour === 'ollama' ? { error: reply.error } : { error: { message: reply.error, type: 'invalid_request_error' } }, reply.headers);
       });
     });
@@ -108,13 +108,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Reado
   res.end(JSON.stringify(body));
 }
 
-function ollamaReply(req: Record<string, unknown>, content: string): unknown {
+function ollamaReply(req: Record<string, unknown>, content: string, doneReason = 'stop'): unknown {
   return {
     model: req['model'],
     created_at: '2025-01-01T00:00:00Z',
     message: { role: 'assistant', content },
     done: true,
-    done_reason: 'stop',
+    done_reason: doneReason,
     total_duration: 1,
     eval_count: 1,
   };

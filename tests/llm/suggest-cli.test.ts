@@ -275,6 +275,19 @@ describe('vault suggest reports failed requests and never writes then', () => {
     expect(existsSync(join(ws.dir, '.vault', 'llm-cache'))).toBe(false);
   });
 
+  it.each(['ollama', 'groq'] as const)('an answer cut off at the length limit (%s)', async (flavour) => {
+    const { server, ws } = await setup(flavour, () => ({ content: '{"proposals": [{"kind": "hub", "cur', finishReason: 'length' }));
+    const r = await ws.run(flavour === 'ollama' ? ollama(server, '--write') : groq('--write'), flavour === 'groq' ? groqEnv(server) : {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      flavour === 'ollama'
+        ? `shop.yaml:1:1: error VLT706: names: Ollama at ${server.url} cut the answer off at its length limit (num_predict or the context size), so it is not complete JSON\n`
+        : 'shop.yaml:1:1: error VLT706: names: Groq cut the answer off at its length limit, so it is not complete JSON\n',
+    );
+    expect(ws.read()).toBe(SHOP_SPEC);
+    expect(existsSync(join(ws.dir, '.vault', 'llm-cache'))).toBe(false);
+  });
+
   it('JSON that breaks the schema', async () => {
     const { server, ws } = await setup('groq', () => ({ content: JSON.stringify({ proposals: [{ kind: 'table', current: 'cust', name: 'x', description: '', extra: 1 }] }) }));
     const r = await ws.run(groq('--write'), groqEnv(server));

@@ -62,6 +62,8 @@ export function ollamaProvider(options: ProviderOptions): LlmProvider {
       });
       const content: unknown = response?.message?.content;
       if (typeof content !== 'string') throw new LlmFailure('VLT706', `Ollama at ${endpoint} answered without a message`);
+      if (response.done_reason === 'length')
+        throw new LlmFailure('VLT706', `Ollama at ${endpoint} cut the answer off at its length limit (num_predict or the context size), so it is not complete JSON`);
       return content;
     } catch (e) {
       const failure = classify(e, model, endpoint, options.timeoutMs, lastRetryAfter);
