@@ -242,7 +242,7 @@ describe('VLT441', () => {
     const setup = sqlPlan(model!, sparkDialect)
       .setup.map((s) => s.sql)
       .join('\n');
-    expect(setup).toContain('(`b`.`amount` + `b`.`rate`) AS `sum`');
+    expect(setup).toContain('ELSE (`b`.`amount` + `b`.`rate`) END AS `sum`');
     expect(setup).not.toContain('DECIMAL(38,18)');
   });
 });
@@ -257,6 +257,6 @@ it('divides whole numbers as decimals, as PostgreSQL divides numerics', () => {
   const setup = sqlPlan(model!, sparkDialect)
     .setup.map((s) => s.sql)
     .join('\n');
-  expect(setup).toContain('round((`b`.`amount` / CAST(`b`.`parts` AS DECIMAL(20,0))), CAST(2 AS INT)) AS `per_part`');
-  expect(setup).toContain('round((CAST(`b`.`parts` AS DECIMAL(20,0)) / CAST(2 AS DECIMAL(20,0))), CAST(1 AS INT)) AS `halves`');
+  expect(setup).toContain('ELSE round((`b`.`amount` / CAST(`b`.`parts` AS DECIMAL(20,0))), CAST(2 AS INT)) END AS `per_part`');
+  expect(setup).toContain('ELSE round((CAST(`b`.`parts` AS DECIMAL(20,0)) / CAST(2 AS DECIMAL(20,0))), CAST(1 AS INT)) END AS `halves`');
 });

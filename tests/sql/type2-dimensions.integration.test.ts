@@ -114,8 +114,9 @@ async function joined(model: VaultModel): Promise<Joined[]> {
     [ZERO],
   );
   expect(rows.rows.length, 'every fact joins exactly one version').toBe(facts.rows[0]!.n);
-  // The ghost's business key is a placeholder: say "unknown" instead.
-  return rows.rows.map(({ ghost, ...r }) => (ghost ? { score_id: r.score_id, ...UNKNOWN } : r));
+  // The ghost's business key is a placeholder: say "unknown" instead. Its attributes are what the
+  // view shows: the unknown member has no value, derived ones included.
+  return rows.rows.map(({ ghost, ...r }) => (ghost ? { ...r, partner_id: UNKNOWN.partner_id } : r));
 }
 
 /** The dimension's current versions are the type-1 dimension's rows; the facts' hash keys are the type-1 fact's. */
@@ -206,6 +207,16 @@ describe(`type-2 dimensions (${ON})`, () => {
       );
       expect(ghost.rows).toEqual([{ partner_version_key: ZERO, valid_to: null, is_current: true, starts: true }]);
       await expectCurrentIsTypeOne(model);
+      // A report by the derived band counts the facts of the unknown member under no band, not under
+      // the band a rule's ELSE gives NULL values ('WEAK').
+      const byBand = await db.query<{ rating_band: string | null; facts: number }>(
+        `SELECT d.rating_band, CAST(count(*) AS int) AS facts FROM ${v.factNow} AS f JOIN ${v.dimensionNow} AS d USING (partner_hk)
+         GROUP BY d.rating_band ORDER BY d.rating_band NULLS LAST`,
+      );
+      expect(byBand.rows).toEqual([
+        { rating_band: 'WEAK', facts: 11 },
+        { rating_band: null, facts: 5 },
+      ]);
       // At load_ts, a score sees the versions loaded with it: P's C (same batch), R's X (filtered out).
       const loaded = sqlManifestBlock(
         model.byKind.dimensional_model.find((m) => m.name === 'star_loaded')!,

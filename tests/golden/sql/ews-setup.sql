@@ -700,8 +700,8 @@ SELECT
 FROM (
   SELECT
     "b".*,
-    CAST(CASE WHEN (("b"."severity_level" >= 4) OR ("b"."days_past_due" > 90)) THEN 'HIGH' WHEN (("b"."severity_level" >= 2) OR ("b"."days_past_due" > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS text) AS "risk_band",
-    CAST(("b"."six_month_window_behavioural_score_average" - "b"."two_month_window_behavioural_score_average") AS numeric) AS "score_trend"
+    CASE WHEN "b"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(CASE WHEN (("b"."severity_level" >= 4) OR ("b"."days_past_due" > 90)) THEN 'HIGH' WHEN (("b"."severity_level" >= 2) OR ("b"."days_past_due" > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS text) END AS "risk_band",
+    CASE WHEN "b"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(("b"."six_month_window_behavioural_score_average" - "b"."two_month_window_behavioural_score_average") AS numeric) END AS "score_trend"
   FROM (
     SELECT
       "p"."early_warning_signal_hk",
@@ -754,8 +754,8 @@ SELECT
 FROM (
   SELECT
     "b".*,
-    CAST(CASE WHEN (("b"."severity_level" >= 4) OR ("b"."days_past_due" > 90)) THEN 'HIGH' WHEN (("b"."severity_level" >= 2) OR ("b"."days_past_due" > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS text) AS "risk_band",
-    CAST(("b"."six_month_window_behavioural_score_average" - "b"."two_month_window_behavioural_score_average") AS numeric) AS "score_trend"
+    CASE WHEN "b"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(CASE WHEN (("b"."severity_level" >= 4) OR ("b"."days_past_due" > 90)) THEN 'HIGH' WHEN (("b"."severity_level" >= 2) OR ("b"."days_past_due" > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS text) END AS "risk_band",
+    CASE WHEN "b"."early_warning_signal_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(("b"."six_month_window_behavioural_score_average" - "b"."two_month_window_behavioural_score_average") AS numeric) END AS "score_trend"
   FROM (
     SELECT
       "p"."early_warning_signal_hk",
@@ -835,7 +835,7 @@ SELECT
 FROM (
   SELECT
     "b".*,
-    CAST(round(CAST((CAST("b"."balance_amount" AS numeric) / CAST(NULLIF("b"."limit_amount", 0) AS numeric)) AS numeric), CAST(4 AS integer)) AS numeric) AS "limit_utilisation"
+    CASE WHEN "b"."early_warning_signal_input_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(round(CAST((CAST("b"."balance_amount" AS numeric) / CAST(NULLIF("b"."limit_amount", 0) AS numeric)) AS numeric), CAST(4 AS integer)) AS numeric) END AS "limit_utilisation"
   FROM (
     SELECT
       "p"."early_warning_signal_input_hk",
@@ -874,7 +874,7 @@ SELECT
 FROM (
   SELECT
     "b".*,
-    CAST(round(CAST((CAST("b"."balance_amount" AS numeric) / CAST(NULLIF("b"."limit_amount", 0) AS numeric)) AS numeric), CAST(4 AS integer)) AS numeric) AS "limit_utilisation"
+    CASE WHEN "b"."early_warning_signal_input_hk" = '00000000000000000000000000000000' THEN NULL ELSE CAST(round(CAST((CAST("b"."balance_amount" AS numeric) / CAST(NULLIF("b"."limit_amount", 0) AS numeric)) AS numeric), CAST(4 AS integer)) AS numeric) END AS "limit_utilisation"
   FROM (
     SELECT
       "p"."early_warning_signal_input_hk",

@@ -429,8 +429,8 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) AS `risk_band`,
-    (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS `score_trend`
+    CASE WHEN `b`.`early_warning_signal_hk` = '00000000000000000000000000000000' THEN NULL ELSE CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) END AS `risk_band`,
+    CASE WHEN `b`.`early_warning_signal_hk` = '00000000000000000000000000000000' THEN NULL ELSE (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) END AS `score_trend`
   FROM (
     SELECT
       `p`.`early_warning_signal_hk`,
@@ -483,8 +483,8 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) AS `risk_band`,
-    (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) AS `score_trend`
+    CASE WHEN `b`.`early_warning_signal_hk` = '00000000000000000000000000000000' THEN NULL ELSE CAST(CASE WHEN ((`b`.`severity_level` >= 4) OR (`b`.`days_past_due` > 90)) THEN 'HIGH' WHEN ((`b`.`severity_level` >= 2) OR (`b`.`days_past_due` > 30)) THEN 'MEDIUM' ELSE 'LOW' END AS STRING) END AS `risk_band`,
+    CASE WHEN `b`.`early_warning_signal_hk` = '00000000000000000000000000000000' THEN NULL ELSE (`b`.`six_month_window_behavioural_score_average` - `b`.`two_month_window_behavioural_score_average`) END AS `score_trend`
   FROM (
     SELECT
       `p`.`early_warning_signal_hk`,
@@ -564,7 +564,7 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) AS `limit_utilisation`
+    CASE WHEN `b`.`early_warning_signal_input_hk` = '00000000000000000000000000000000' THEN NULL ELSE round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) END AS `limit_utilisation`
   FROM (
     SELECT
       `p`.`early_warning_signal_input_hk`,
@@ -603,7 +603,7 @@ SELECT
 FROM (
   SELECT
     `b`.*,
-    round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) AS `limit_utilisation`
+    CASE WHEN `b`.`early_warning_signal_input_hk` = '00000000000000000000000000000000' THEN NULL ELSE round((`b`.`balance_amount` / nullif(`b`.`limit_amount`, 0)), CAST(4 AS INT)) END AS `limit_utilisation`
   FROM (
     SELECT
       `p`.`early_warning_signal_input_hk`,

@@ -144,7 +144,11 @@ export function writeBusinessSatellite(
   w.block(() => {
     if (sat.derived.length === 0) return base(w);
     w.line('SELECT');
-    w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(ruleResult(renderExpr(d.expr, scope), d.type, ctx.dialect), d.name))]));
+    // The ghost record is the dimensions' unknown member: it has no values, so no rule gives it
+    // one (a CASE's ELSE would otherwise put every unknown fact into a real bucket).
+    const ghost = `${col('b', sat.parentHashKey)} = ${ctx.sql.quoteLiteral(ctx.zeroHash)}`;
+    const derived = (d: (typeof sat.derived)[number]): string => `CASE WHEN ${ghost} THEN NULL ELSE ${ruleResult(renderExpr(d.expr, scope), d.type, ctx.dialect)} END`;
+    w.block(() => commaList(w, [`${quoteIdent('b')}.*`, ...sat.derived.map((d) => as(derived(d), d.name))]));
     w.line('FROM (');
     w.block(() => base(w));
     w.line(`) AS ${quoteIdent('b')}`);
