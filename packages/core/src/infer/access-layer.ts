@@ -198,6 +198,7 @@ export function buildAccessLayer(spec: Spec, b: BusinessVault, sensitive: Sensit
         hubColumns: slots.map((s) => ({ hub: s.slot.hub, columns: offered(hubByName.get(s.slot.hub)!).columns })),
         dimensions,
         measures,
+        withheld: sensitive(fact.name),
       },
       diagnostics,
     );

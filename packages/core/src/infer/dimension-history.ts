@@ -32,6 +32,8 @@ export interface DimensionHistoryInput {
   readonly hubColumns: ReadonlyArray<{ readonly hub: string; readonly columns: ReadonlyArray<AccessColumn> }>;
   readonly dimensions: ReadonlyArray<Dimension>;
   readonly measures: ReadonlyArray<AccessColumn>;
+  /** Columns the fact's tables have and its business vault does not offer, and why (`SensitiveColumns`). */
+  readonly withheld?: ReadonlyMap<string, string>;
 }
 
 export interface DimensionHistoryResult {
@@ -62,6 +64,11 @@ function checkFactDate(input: DimensionHistoryInput, name: string, diagnostics: 
     const onHub = input.hubColumns.find((h) => h.columns.some((c) => c.name === name));
     const dates = input.factColumns.filter((c) => DATE_KINDS.has(c.type.kind)).map((c) => c.name);
     const hint = closest(name, dates);
+    const withheld = input.withheld?.get(name);
+    if (withheld !== undefined) {
+      diagnostics.push(pathDiag('VLT238', path, `fact_date '${name}' ${withheld}; without fact_date its load_ts is used`));
+      return undefined;
+    }
     const where =
       onHub === undefined
         ? `is not a column of '${input.fact}'`

@@ -1,14 +1,20 @@
 /**
  * Why a column of a hub or link is missing from the business vault and the access layer when the
  * raw vault holds it: it is sensitive (rule `sat.sensitive`), kept in a satellite the business
- * vault leaves out so it can be secured apart. A rule or view that names it is still an error,
- * but one that says so, and how to proceed, instead of calling the column unknown.
+ * vault leaves out so it can be secured apart; or, a column of one of its tables, it is the
+ * table's `delta_order` or has `role: technical` or `role: ignore`, and no satellite carries it. A
+ * rule or view that names it is still an error, but one that says so, and how to proceed, instead
+ * of calling the column unknown.
  */
 import type { RawVault } from './layers.js';
 import type { LinkSatellite, NonHistorizedLink, Satellite } from '../ir/raw-vault.js';
 import { columnSpecObject, type Spec } from '../spec/spec.js';
 
-/** Entity (hub or link) name → its sensitive column names → the rest of a sentence that starts with the column's name. */
+/**
+ * Entity (hub or link) name → the column names it holds, or its tables have, without offering them
+ * (sensitive ones; a table's delta order, technical and ignored columns) → the rest of a sentence
+ * that starts with the column's name.
+ */
 export type SensitiveColumns = (entity: string) => ReadonlyMap<string, string>;
 
 const NONE: ReadonlyMap<string, string> = new Map();
@@ -32,6 +38,26 @@ export function sensitiveColumns(spec: Spec, rv: RawVault): SensitiveColumns {
   for (const s of [...rv.satellites, ...rv.linkSatellites]) {
     if (!s.sensitive) continue;
     for (const c of s.payload) if (!at(s.parent).has(c.name)) at(s.parent).set(c.name, satelliteReason(spec, s, c.sourceTable, c.sourceColumn, hasRole));
+  }
+  // A table's delta order and its technical or ignored columns are in no satellite's payload:
+  // naming one is as much a mistake, and the message says what the column is instead of
+  // calling a column of the table unknown.
+  for (const s of [...rv.satellites, ...rv.linkSatellites]) {
+    const table = s.source.table;
+    const offered = new Set(s.payload.map((c) => c.name));
+    const withhold = (column: string, why: string): void => {
+      if (!offered.has(column) && !at(s.parent).has(column)) at(s.parent).set(column, `of table '${table}' ${why}`);
+    };
+    if (s.deltaOrder !== undefined)
+      withhold(
+        s.deltaOrder,
+        `is its delta_order: it orders the changes of one key and is kept out of every satellite's payload, so the business vault and the access layer do not offer it (the raw satellite '${s.name}' keeps it in its delta_order column)`,
+      );
+    for (const [column, c] of Object.entries(spec.tables[table]?.columns ?? {})) {
+      const role = columnSpecObject(c).role;
+      if (role === 'technical') withhold(column, `has role: technical: it is kept out of every satellite's payload, so the business vault and the access layer do not offer it`);
+      else if (role === 'ignore') withhold(column, `has role: ignore: it is not loaded`);
+    }
   }
   for (const l of rv.nonHistorizedLinks)
     for (const name of l.sensitiveColumns ?? []) {
