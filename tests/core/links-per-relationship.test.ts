@@ -353,3 +353,39 @@ describe('TPC-H, Northwind and Chinook shapes from the compact string', () => {
     ]);
   });
 });
+
+describe('a driven link fed by two tables', () => {
+  /** `account` and `account_crm` both feed hub `account` and relate it to `branch`: one link, `account_branch`. */
+  const twoSources = (extra: Partial<Spec['tables'][string]> = {}): Omit<Spec, 'version' | 'model'> => ({
+    tables: {
+      branch: { business_key: ['branch_id'], columns: { branch_id: nn('text'), branch_name: 'text' } },
+      account: { business_key: ['account_id'], columns: { account_id: nn('text'), branch_id: 'text', balance: 'int' }, references: [{ columns: ['branch_id'], table: 'branch' }] },
+      account_crm: {
+        business_key: ['account_id'],
+        hub: 'account',
+        columns: { account_id: nn('text'), branch_id: 'text', owner: 'text' },
+        references: [{ columns: ['branch_id'], table: 'branch' }],
+        ...extra,
+      },
+    },
+  });
+
+  test("warns (VLT436) at the second table: its relationships are loaded into the link but never effective, since the effectivity satellite follows the first table's", () => {
+    const body = twoSources();
+    const m = ok(body);
+    expect(m.byKind.link.map((l) => [l.name, l.sources.map((s) => s.table)])).toEqual([['account_branch', ['account', 'account_crm']]]);
+    expect(m.byKind.effectivity_satellite.map((e) => [e.name, e.source.table])).toEqual([['account_branch', 'account']]);
+    const { diagnostics } = compile(body);
+    const warned = diagnostics.filter((d) => d.code === 'VLT436');
+    expect(warned.map((d) => d.path)).toEqual([['tables', 'account_crm']]);
+    expect(warned[0]!.message).toContain("a relationship only 'account_crm' brings is stored in the link but never effective");
+  });
+
+  test('no warning when the second table names its relationship apart, or the link has no effectivity satellite', () => {
+    const apart = twoSources({ references: [{ columns: ['branch_id'], table: 'branch', link: 'account_crm_branch' }] });
+    expect(compile(apart).diagnostics.filter((d) => d.code === 'VLT436')).toEqual([]);
+    const both = twoSources();
+    const off = { tables: { ...both.tables, account: { ...both.tables['account']!, effectivity: false } } };
+    expect(compile(off).diagnostics.filter((d) => d.code === 'VLT436')).toEqual([]);
+  });
+});

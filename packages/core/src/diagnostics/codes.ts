@@ -86,6 +86,7 @@ export const CODES = {
   VLT431: { severity: 'warning', title: 'batches or deletes setting has no status to track' },
   VLT432: { severity: 'warning', title: 'pits setting has no effect' },
   VLT435: { severity: 'warning', title: 'fact_date has no effect on a type-1 dimensional model' },
+  VLT436: { severity: 'warning', title: 'relationships a second table brings to a driven link are never effective' },
   VLT440: { severity: 'error', title: 'column type the Spark target cannot store or hash as PostgreSQL does' },
   VLT441: { severity: 'warning', title: 'business rule the Spark target computes with another scale than PostgreSQL' },
   VLT442: { severity: 'error', title: 'table or view has more columns than the engine allows' },

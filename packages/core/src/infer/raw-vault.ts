@@ -293,7 +293,7 @@ export function buildRawVault(tables: ReadonlyArray<TableInfo>, refs: ReadonlyAr
       nonHistorizedLinks: nonHistorizedLinks.sort(byName),
       satellites: oneSourcePerSatellite(satellites, diagnostics).sort(byName),
       linkSatellites: oneSourcePerSatellite(linkSatellites, diagnostics).sort(byName),
-      effectivitySatellites: buildEffectivitySatellites(links, tableByName),
+      effectivitySatellites: buildEffectivitySatellites(links, tableByName, diagnostics),
       multiActiveSatellites: multiActiveSatellites.sort(byName),
       statusTrackingSatellites: statusTrackingSatellites.sort(byName),
       referenceTables: buildReferenceTables(tables, refs, codeLists, diagnostics),
