@@ -297,6 +297,29 @@ describe('the error table in the SQL files', () => {
   });
 });
 
+describe('the duplicate count in the SQL', () => {
+  it('hashes the payloads of those rows only that share their state (key, and delta-order value) with another', () => {
+    const { model } = compileSpec(spec(undefined, undefined));
+    const count = (entity: string): string => sqlPlan(model!).loads.find((l) => l.kind === 'satellite' && l.entity === entity)!.duplicates!.count.sql;
+    for (const [entity, delta] of [
+      ['customers', ''],
+      ['events', ', "s"."changed_at"'],
+    ] as const) {
+      const sql = count(entity);
+      // The key's hash, as the rows counted are grouped by it.
+      const key = /^ *(.+) AS "\$key",$/m.exec(sql)![1]!;
+      // One read of the landing table: a window counting the rows of each state, every row hashed by its key only.
+      expect(sql.match(/FROM "landing"\./g)).toHaveLength(1);
+      expect(sql).toContain(`SELECT "s".*, count(*) OVER (PARTITION BY ${key}${delta}) AS "$in_state"\n      FROM "landing"."${entity}" AS "s"`);
+      // The payload's hashdiff in the query above it, after the rows alone in their state are left out.
+      const filter = sql.indexOf(`) AS "s"\n    WHERE "s"."$in_state" > 1\n`);
+      expect(filter).toBeGreaterThan(sql.indexOf(`AS "$in_state"`));
+      expect(sql.indexOf(`AS "$hashdiff"`)).toBeGreaterThan(-1);
+      expect(sql.indexOf(`AS "$hashdiff"`)).toBeLessThan(sql.indexOf(`AS "$in_state"`));
+    }
+  });
+});
+
 /** A batch of customers: keys C0..C3, names from a small set, seq 0..3 or NULL. */
 const batchArb = fc.array(
   fc.record({ customer_id: fc.constantFrom('C0', 'C1', 'C2', 'C3'), name: fc.constantFrom('a', 'b', 'c', 'A'), seq: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) }),

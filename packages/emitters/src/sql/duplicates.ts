@@ -46,6 +46,7 @@ const D = {
   kept: '$kept',
   states: '$states',
   oneState: '$one_state',
+  inState: '$in_state',
 } as const;
 
 /** `keep_last_by`: the landing column, read as its own type. */
@@ -81,14 +82,30 @@ function deltaOf(ctx: SqlContext, sat: Satellite | LinkSatellite): string | unde
 }
 
 /**
- * The landing rows a satellite's load reads, with what tells duplicates apart: parent hash key,
- * hashdiff, delta order, the `keep_last_by` value, the key as text, and `more` columns.
+ * The landing rows a satellite's load reads that share their state (key, and delta-order value)
+ * with another row, with what tells duplicates apart: parent hash key, hashdiff, delta order, the
+ * `keep_last_by` value, the key as text, and `more` columns. A row alone in its state has no rival
+ * (under `keep_last_by`, which never comes with a delta order, the state is the key: its rank
+ * is among the key's rows), so the rows are first counted per state by a window over the key's
+ * hash, and only the others have their payload hashed: in a batch without duplicates, none.
+ * Hashing every payload was most of the count's time, and the load hashes them again.
  */
 function stagedRows(w: CodeWriter, ctx: SqlContext, sat: Satellite | LinkSatellite, more: ReadonlyArray<string> = []): void {
-  const { as, quoteIdent, tableIdent } = ctx.sql;
+  const { as, col, quoteIdent, tableIdent } = ctx.sql;
   const key = parentKey(ctx, sat);
   const delta = deltaOf(ctx, sat);
   const keep = keepColumn(ctx, sat);
+  const s = quoteIdent(SOURCE_ALIAS);
+  const from = (): void => {
+    w.line('FROM (');
+    w.block(() => {
+      w.line(`SELECT ${s}.*, ${as(`count(*) OVER (PARTITION BY ${[key.hash, ...(delta === undefined ? [] : [delta])].join(', ')})`, D.inState)}`);
+      w.line(`FROM ${tableIdent(landingTable(ctx, sat.source.table))} AS ${s}`);
+      w.line(`WHERE ${key.keep}`);
+    });
+    w.line(`) AS ${s}`);
+    w.line(`WHERE ${col(SOURCE_ALIAS, D.inState)} > 1`);
+  };
   w.line('SELECT');
   w.block(() =>
     commaList(w, [
@@ -100,8 +117,7 @@ function stagedRows(w: CodeWriter, ctx: SqlContext, sat: Satellite | LinkSatelli
       ...more,
     ]),
   );
-  w.line(`FROM ${tableIdent(landingTable(ctx, sat.source.table))} AS ${quoteIdent(SOURCE_ALIAS)}`);
-  w.line(`WHERE ${key.keep}`);
+  from();
 }
 
 /**
