@@ -54,10 +54,12 @@ export async function main(argv: ReadonlyArray<string>, output: Output = console
     .option('--business-context <text>', 'business context (spec-less form)')
     .option('--output-dir <dir>', 'alias of --out')
     .option('--validate-db [url]', 'first check the landing zone (vault validate) in this database, or without URL the embedded one; stop on errors')
+    .option('--watch', 'compile again whenever the spec (or the profile it names) changes, until Ctrl-C', false)
     .action(
       async (
         spec: string | undefined,
         opts: {
+          watch: boolean;
           out?: string;
           outputDir?: string;
           stage: 'raw' | 'business' | 'access' | 'all';

@@ -148,6 +148,15 @@ export class RenderCache {
 
   /** Records what `result` (the write) left, and the renders of this compile; returns a warning line when it cannot be saved. */
   save(result: WriteResult): string | undefined {
+    return this.after(result).save();
+  }
+
+  /**
+   * What the cache holds after `result` (the write): what the write left, and the renders this
+   * compile used or made; saved with `save`, or kept in memory for the next compile of a
+   * process that compiles again (`vault compile --watch`), which then reads no cache file.
+   */
+  after(result: WriteResult): SavedCache {
     const units: Record<string, CachedUnit> = {};
     for (const [key, unit] of this.used) units[key] = unit;
     for (const r of this.rendered) {
@@ -160,17 +169,33 @@ export class RenderCache {
     const files: Record<string, readonly [string, number, number, number, number]> = {};
     for (const [p, fp] of result.files) files[p] = [fp.hash, fp.size, fp.mtimeMs, fp.ctimeMs, fp.ino];
     const cache: CacheFile = { format: FORMAT, code: this.code, dir: this.dir, files, units };
-    const text = `${JSON.stringify(cache)}\n`;
-    if (text === this.text) return undefined;
-    const temp = `${this.path}.${process.pid}.tmp`;
-    try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      writeFileSync(temp, text);
-      renameSync(temp, this.path);
-    } catch (e) {
-      rmSync(temp, { force: true });
-      return `vault: warning: cannot save the render cache ${this.path}: ${fsReason(e)}; the next compile renders everything again`;
-    }
-    return undefined;
+    const { path, dir, code } = this;
+    let saved = this.text;
+    return {
+      next: () => new RenderCache(path, dir, code, cache, saved),
+      save: () => {
+        const text = `${JSON.stringify(cache)}\n`;
+        if (text === saved) return undefined;
+        const temp = `${path}.${process.pid}.tmp`;
+        try {
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(temp, text);
+          renameSync(temp, path);
+        } catch (e) {
+          rmSync(temp, { force: true });
+          return `vault: warning: cannot save the render cache ${path}: ${fsReason(e)}; the next compile renders everything again`;
+        }
+        saved = text;
+        return undefined;
+      },
+    };
   }
+}
+
+/** The render cache as a write left it (`RenderCache.after`). */
+export interface SavedCache {
+  /** The cache for the next compile into the same folder, without reading the cache file. */
+  next(): RenderCache;
+  /** Writes it to its cache file unless that holds it already; a warning line when it cannot. */
+  save(): string | undefined;
 }

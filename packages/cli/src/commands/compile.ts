@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { KINDS, VAULT_LAYERS, byPlural, entitiesOf, hasErrors, kindsOfLayer, type Diagnostic, type Spec, type Stage, type VaultLayer, type VaultModel } from '@vault/core/internal';
 import { loadSpecFile, type ParsedSpec, type SpecSource } from '@vault/dsl/internal';
 import { checkTargets } from '../target-checks.js';
@@ -7,7 +7,7 @@ import { analyze, loadCompact } from '../load.js';
 import { bold, failureJson, green, printDiagnostics, printJson, sortedDiagnosticsJson, type Output } from '../output.js';
 import { DOCS_DIR, parseTargets, plannedOutput, renderTargets, type Target } from '../targets.js';
 import { writeOutput, writeSummary } from '../write-output.js';
-import { RenderCache } from '../render-cache.js';
+import { RenderCache, type SavedCache } from '../render-cache.js';
 import { checkOutput } from '../check-output.js';
 import { DEFAULT_SAMPLE_ROWS, DEFAULT_TIMEOUT_MS } from '../landing/defaults.js';
 import { redactUrl } from '../db/url.js';
@@ -23,15 +23,38 @@ export interface CompileOptions {
   readonly businessContext?: string;
   /** Run `vault validate` first, against this database (`true`: the embedded one); stop on errors. */
   readonly validateDb?: string | true;
+  /** Compile again whenever the spec (or the profile it names) changes, until stopped (watch.ts). */
+  readonly watch?: boolean;
+}
+
+/**
+ * What a process that compiles again and again (`--watch`) keeps from one compile to the next:
+ * the render cache of each output folder as the last write left it (saved to its file by the
+ * session, not by each compile), and which files the last compile read.
+ */
+export interface CompileSession {
+  readonly caches: Map<string, SavedCache>;
+  /** Called with the files a compile reads: the spec, and the framework profile it names. */
+  reads(paths: ReadonlyArray<string>): void;
 }
 
 /** `vault compile SPEC`: the framework code for every layer, and manifest.json. */
 export async function compileCommand(specPath: string | undefined, opts: CompileOptions, o: Output): Promise<number> {
+  if (opts.watch !== true) return compileOnce(specPath, opts, o);
+  const { watchCompile } = await import('./watch.js');
+  return watchCompile(specPath, opts, o);
+}
+
+/** One compile; `session` when the process compiles again after it (`--watch`). */
+export async function compileOnce(specPath: string | undefined, opts: CompileOptions, o: Output, session?: CompileSession): Promise<number> {
   const targets = parseTargets(opts.target);
   let parsed: ParsedSpec;
   if (specPath !== undefined) {
     if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
+    session?.reads([specPath]);
     parsed = loadSpecFile(specPath);
+    const profile = parsed.spec?.framework?.profile;
+    if (profile !== undefined) session?.reads([specPath, join(dirname(specPath), profile)]);
   } else {
     if (opts.sourceTables === undefined) throw new UsageError(withoutSpec(opts.validateDb));
     if (opts.model === undefined) throw new UsageError('--source-tables needs --model NAME');
@@ -81,7 +104,7 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
   const dir = join(outRoot, model.name);
   if (opts.out === undefined && !resolve(dir).startsWith(resolve('.'))) throw new UsageError(`output ${dir} is outside the working directory; pass --out explicitly`);
   // --check reads and compares every file, whatever the cache says; a write may skip renders.
-  const cache = opts.check ? undefined : RenderCache.open(dir);
+  const cache = opts.check ? undefined : (session?.caches.get(resolve(dir))?.next() ?? RenderCache.open(dir));
   const { paths, files } = plannedOutput(model, targets, specName, loaded.profile, await renderTargets(model, targets, specName), cache && ((unit, rs) => cache.files(unit, rs)));
 
   if (opts.check)
@@ -103,8 +126,14 @@ export async function compileCommand(specPath: string | undefined, opts: Compile
     ...(showProgress ? { progress: (done: number, total: number) => o.progress(`  ${done}/${total} files`) } : {}),
   });
   if (showProgress) o.progress('');
-  const warning = cache?.save(written);
-  if (warning !== undefined) o.err(warning);
+  if (cache !== undefined) {
+    const after = cache.after(written);
+    if (session !== undefined) session.caches.set(resolve(dir), after);
+    else {
+      const warning = after.save();
+      if (warning !== undefined) o.err(warning);
+    }
+  }
   if (opts.json)
     printJson(o, {
       status: 'ok',
