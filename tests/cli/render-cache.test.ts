@@ -13,23 +13,28 @@ import { stringify } from 'yaml';
 import type { Spec } from '@vault/core';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import { DEFAULT_PROFILE, type EntityUnit } from '@vault/emitters/internal';
-import { RenderCache, vaultCodeIdentity } from '../../packages/cli/src/render-cache.js';
+import { RenderCache, vaultCodeIdentity, type SavedCache } from '../../packages/cli/src/render-cache.js';
 import { plannedOutput, type Target } from '../../packages/cli/src/targets.js';
 import { writeOutput } from '../../packages/cli/src/write-output.js';
 import { specArb } from '../arbitraries/spec.js';
 
 const TARGETS: ReadonlySet<Target> = new Set(['querydsl', 'sql']);
 
-/** `vault compile` in-process: with a cache (kept in `cacheRoot`) or without; returns how many entities were rendered. */
-async function compile(yaml: string, dir: string, cacheRoot?: string, profile = DEFAULT_PROFILE): Promise<{ renders: number } | undefined> {
+/** Where a compile keeps its cache: a folder of cache files, or (as `vault compile --watch` does) memory. */
+type CacheAt = string | { saved?: SavedCache };
+
+/** `vault compile` in-process: with a cache (kept in `cacheRoot`, or in memory) or without; returns how many entities were rendered. */
+async function compile(yaml: string, dir: string, cacheRoot?: CacheAt, profile = DEFAULT_PROFILE): Promise<{ renders: number } | undefined> {
   const a = analyzeSpec(parseSpecYaml(yaml, 'spec.yaml'), { stage: 'access' });
   if (a.model === undefined) return undefined;
-  const cache = cacheRoot === undefined ? undefined : RenderCache.open(dir, cacheRoot);
+  const memory = typeof cacheRoot === 'object' ? cacheRoot : undefined;
+  const cache = cacheRoot === undefined ? undefined : memory !== undefined ? (memory.saved?.next() ?? RenderCache.open(dir, join(dir, '..', 'no-cache'))) : RenderCache.open(dir, cacheRoot as string);
   let renders = 0;
   const counted = (unit: EntityUnit): EntityUnit => ({ ...unit, render: () => (renders++, unit.render()) });
   const planned = plannedOutput(a.model, TARGETS, 'spec.yaml', profile, { docs: [] }, (unit, rs) => (cache ? cache.files(counted(unit), rs) : counted(unit).render().files));
   const result = await writeOutput(dir, planned.files, planned.paths.length, cache ? { known: cache.known } : {});
-  expect(cache?.save(result)).toBeUndefined();
+  if (memory !== undefined) memory.saved = cache!.after(result);
+  else expect(cache?.save(result)).toBeUndefined();
   return { renders };
 }
 
@@ -96,6 +101,34 @@ describe('the render cache', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test.prop([specArb, fc.array(fc.tuple(editArb, fc.boolean()), { minLength: 1, maxLength: 4 })], { numRuns: 10 })(
+    'kept in memory from one compile to the next (vault compile --watch), gives the same bytes as a compile without it, also after a file was edited by hand',
+    async (spec, edits) => {
+      const root = mkdtempSync(join(tmpdir(), 'vault-cache-'));
+      try {
+        const memory: { saved?: SavedCache } = {};
+        const dir = join(root, 'watched', 'm');
+        let current = spec;
+        for (const [i, step] of [undefined, ...edits].entries()) {
+          if (step !== undefined) {
+            current = edited(current, step[0]);
+            // A file of the output changed by hand between two compiles: the memory must not vouch for it.
+            const files = memory.saved === undefined ? [] : Object.keys(contents(dir)).filter((p) => p.endsWith('.py'));
+            if (step[1] && files.length > 0) writeFileSync(join(dir, files[i % files.length]!), '# edited by hand\n');
+          }
+          const yaml = stringify(current);
+          if ((await compile(yaml, dir, memory)) === undefined) continue;
+          const fresh = join(root, `fresh-${i}`, 'm');
+          await compile(yaml, fresh);
+          expect(contents(dir)).toEqual(contents(fresh));
+        }
+        expect(readdirSync(join(root, 'watched'))).not.toContain('no-cache'); // memory only: no cache file read or written
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('renders only what changed: nothing when nothing did, one entity after a file of it was deleted or edited by hand', async () => {
     const { root, yaml, dir, cacheRoot, first } = await ewsCompiled();
