@@ -24,6 +24,19 @@ describe('vault check', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('prints a name from the spec with its control and invisible characters as \\uXXXX: a bidirectional override cannot reorder the line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-check-'));
+    writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodel: m\ntables:\n  "cust\\u202eomers":\n    columns:\n      id: int\n      name: "text\\u200b"\n');
+    const r = runVault(['check', 's.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("s.yaml:4:3: error VLT207: table name 'cust\\u202eomers' is not a safe identifier: it contains the character '\\u202e'");
+    expect(r.stderr).toContain("s.yaml:7:14: error VLT201: 'text\\u200b' is not a column type");
+    expect(r.stderr).not.toMatch(/[\u202e\u200b]/);
+    // JSON carries the message as vault read it: a program gets the data, not a display form.
+    const json = runVault(['check', 's.yaml', '--json'], { cwd: dir });
+    expect((JSON.parse(json.stdout) as Array<{ message: string }>).map((d) => d.message).join('\n')).toContain('cust\u202eomers');
+  });
+
   it('prints diagnostics as JSON with --format json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vault-check-'));
     writeFileSync(join(dir, 's.yaml'), 'version: 1\nmodel: m\nhashing: { algorithm: md6 }\ntables:\n  t:\n    columns:\n      t_id: int\n      note: text\n');

@@ -15,12 +15,13 @@ import {
   type ColumnType,
   type SpecPath,
   type VaultModel,
+  firstHidden,
+  visible,
 } from '@vault/core/internal';
 import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
 import type { NameTarget, Targets } from './targets.js';
-import { firstHidden, visible } from './visible.js';
 
 export type RejectionCode = 'VLT711' | 'VLT712' | 'VLT713' | 'VLT714' | 'VLT715' | 'VLT716' | 'VLT717';
 

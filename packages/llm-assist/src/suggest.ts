@@ -2,7 +2,7 @@
  * `suggest`: spec text in, reviewed proposals and the edited spec text out. No files are
  * written here (the answer cache aside); the CLI shows the diff and writes the spec.
  */
-import { containsSecret, hasErrors, scrubber, severityOf, sortDiagnostics, type Diagnostic, type DiagnosticCode } from '@vault/core/internal';
+import { containsSecret, hasErrors, scrubber, severityOf, sortDiagnostics, visible, type Diagnostic, type DiagnosticCode } from '@vault/core/internal';
 import { analyzeSpec, parseSpecYaml, type ParsedSpec } from '@vault/dsl';
 import { cacheKey, type AnswerCache } from './cache.js';
 import type { Example } from './examples.js';
@@ -13,7 +13,6 @@ import type { LlmProvider, ProviderName } from './provider.js';
 import { reviewNames, reviewRules, type Review } from './review.js';
 import { checkAnswer, type Answers, type Task } from './schemas.js';
 import { findTargets, type Targets } from './targets.js';
-import { visible } from './visible.js';
 
 export interface SuggestInput {
   /** The spec's text and the name diagnostics print. */

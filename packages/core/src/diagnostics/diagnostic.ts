@@ -7,6 +7,7 @@
  */
 import { byCodeUnit } from '../compare.js';
 import type { DiagnosticCode } from './codes.js';
+import { visible } from './visible.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -67,7 +68,12 @@ export function sortDiagnostics(diagnostics: ReadonlyArray<Diagnostic>): Diagnos
   );
 }
 
-/** `file:line:col: error VLT123: message`, the format compilers and linters use. */
+/**
+ * `file:line:col: error VLT123: message`, the format compilers and linters use: one line, with
+ * the control and invisible characters of a name quoted from the spec written as `\uXXXX`
+ * (`visible`), so that a bidirectional override in a table name cannot reorder what the
+ * terminal shows.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.span.file}:${d.span.start.line}:${d.span.start.col}: ${d.severity} ${d.code}: ${d.message}`;
+  return `${visible(d.span.file)}:${d.span.start.line}:${d.span.start.col}: ${d.severity} ${d.code}: ${visible(d.message)}`;
 }

@@ -1,8 +1,9 @@
 /**
- * Text from a model or a server, made safe to print on one terminal line and to review: control
- * characters (ANSI escapes, line breaks, C1 controls such as CSI U+009B) and invisible formatting
- * characters (bidirectional overrides, zero-width spaces) are written as `\uXXXX`, so what a
- * reviewer reads is what vault got.
+ * Text from a spec, a model or a server, made safe to print on one terminal line and to review:
+ * control characters (ANSI escapes, line breaks, C1 controls such as CSI U+009B) and invisible
+ * formatting characters (bidirectional overrides, zero-width spaces) are written as `\uXXXX`, so
+ * what a reviewer reads is what vault got. Every printed diagnostic goes through it
+ * (`formatDiagnostic`), as do the answers `vault suggest` prints.
  */
 const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
