@@ -30,7 +30,16 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
 
   let inputs: ReadonlyArray<string> = [resolve(specPath)];
   const caches = new Map<string, SavedCache>();
-  const session: CompileSession = { caches, reads: (paths) => (inputs = paths.map((p) => resolve(p))) };
+  // The inputs' bytes as the last compile read them: read just before it, or, for an input it
+  // names (a new profile), when it names it, before it reads it. A change after that is a change.
+  let seen = new Map<string, string>();
+  const session: CompileSession = {
+    caches,
+    reads: (paths) => {
+      inputs = paths.map((p) => resolve(p));
+      for (const p of inputs) if (!seen.has(p)) seen.set(p, content(p));
+    },
+  };
   let stopping = false;
   let dirty = false;
   let settle: NodeJS.Timeout | undefined;
@@ -124,13 +133,13 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    // The inputs' bytes as the last compile read them (read just before it, or, for an input it
-    // named, such as a new profile, just after: a change after that is seen by its watcher).
-    let seen = new Map(inputs.map((p) => [p, content(p)]));
+    seen = new Map(inputs.map((p) => [p, content(p)]));
     await compile();
     const update = (): void => {
-      for (const p of inputs) if (!seen.has(p)) seen.set(p, content(p));
       watchInputs();
+      // A save made before the watchers started (while the first compile ran, say) sent them no
+      // event: look at the inputs once now that any later save will be seen.
+      if (inputs.some((p) => content(p) !== seen.get(p))) changed();
     };
     update();
     while (!stopping) {
