@@ -7,7 +7,7 @@
  * serve is a usage error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -316,6 +316,26 @@ describe('vault compile --watch', () => {
     }
     expect(vault.stderr().split('vault compile: spec.yaml changed; compiling again')).toHaveLength(3);
     expect(contents(files(join(dir, 'out/ews')))).toEqual(contents(freshCompile(spec)));
+  });
+
+  it('sees an edit no folder watcher reports: the spec is a link to a file in another folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vault-watch-'));
+    mkdirSync(join(dir, 'elsewhere'));
+    const target = join(dir, 'elsewhere', 'ews.yaml');
+    copyFileSync(join(ROOT, 'specs/ews.yaml'), target);
+    symlinkSync(join('elsewhere', 'ews.yaml'), join(dir, 'spec.yaml'));
+    const vault = watchEws(dir);
+    await vault.watching(1);
+    // The watcher is on the link's folder; the edit happens in the target's, where none looks.
+    // (After a pause: an edit right after the first compile is seen by the look that follows it.)
+    await sleep(300);
+    const edited = withColumn(readFileSync(target, 'utf8'), 'zephyr_linked');
+    writeFileSync(target, edited);
+    await vault.watching(2, 10_000);
+    expect(vault.stderr()).toContain('vault compile: spec.yaml changed; compiling again');
+    expect(contents(files(join(dir, 'out/ews')))).toEqual(contents(freshCompile(edited)));
+    vault.child.kill('SIGINT');
+    expect(await vault.exit()).toBe(0);
   });
 
   it('compiles again when only the framework profile the spec names changes', async () => {

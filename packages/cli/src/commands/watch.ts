@@ -1,13 +1,14 @@
 /**
  * `vault compile SPEC --watch` (docs/cli.md, "Compile on every save"): compiles, then compiles
- * again each time the spec, or the framework profile it names, changes on disk, until Ctrl-C
+ * again each time the spec, or the framework profile it names, changes on disk (seen by a watcher
+ * on each one's folder, and by a look at each every second), until Ctrl-C
  * (SIGINT) or SIGTERM. Each compile is an ordinary one (same checks, same atomic write, same
  * bytes); what the process keeps between them is what a fresh process would read again: its
  * loaded code, and the render cache of the output folder, held in memory and saved to
  * `.vault/compile-cache/` when the process is idle and when it stops. A save that changes nothing
  * (same bytes, e.g. an editor touching the file) compiles nothing.
  */
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fsReason, isEnvironmentFsError } from '@vault/dsl/internal';
 import { EnvironmentError, EXIT, UsageError } from '../exit.js';
@@ -19,6 +20,12 @@ import type { SavedCache } from '../render-cache.js';
 const SETTLE_MS = 40;
 /** The render cache is saved once no compile has followed for this long (and when stopping). */
 const SAVE_AFTER_MS = 500;
+/**
+ * The inputs are also looked at (`stat`) this often: a folder's watcher misses a change where the
+ * file system sends no event (network and container mounts) or where the input is a symbolic
+ * link to a file in another folder.
+ */
+const POLL_MS = 1000;
 
 export async function watchCompile(specPath: string | undefined, opts: CompileOptions, o: Output): Promise<number> {
   if (specPath === undefined) throw new UsageError('--watch needs a spec file: it compiles again when the file changes');
@@ -37,7 +44,7 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
     caches,
     reads: (paths) => {
       inputs = paths.map((p) => resolve(p));
-      for (const p of inputs) if (!seen.has(p)) seen.set(p, content(p));
+      for (const p of inputs) if (!seen.has(p)) seen.set(p, look(p));
     },
   };
   let stopping = false;
@@ -103,6 +110,25 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
       }
     }
   };
+  /** What `stat` says of an input (through a link): a change of any of it is looked at. */
+  const stamp = (p: string): string => {
+    try {
+      const st = statSync(p, { throwIfNoEntry: false });
+      return st === undefined ? '' : `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    } catch {
+      return '';
+    }
+  };
+  /** Each input's stamp, taken just before its bytes were last read (`look`). */
+  const stamps = new Map<string, string>();
+  const poll = setInterval(() => {
+    for (const p of inputs) {
+      const now = stamp(p);
+      if (stamps.get(p) === now) continue;
+      stamps.set(p, now);
+      changed();
+    }
+  }, POLL_MS);
   /** An input's bytes ('' when it cannot be read: the compile says why). */
   const content = (p: string): string => {
     try {
@@ -110,6 +136,11 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
     } catch {
       return '';
     }
+  };
+  /** An input's bytes, its stamp taken first: a change after the stamp is seen by the poll. */
+  const look = (p: string): string => {
+    stamps.set(p, stamp(p));
+    return content(p);
   };
   let code: number = EXIT.ok;
   const compile = async (): Promise<void> => {
@@ -133,7 +164,7 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    seen = new Map(inputs.map((p) => [p, content(p)]));
+    seen = new Map(inputs.map((p) => [p, look(p)]));
     await compile();
     const update = (): void => {
       watchInputs();
@@ -146,7 +177,7 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
       await next();
       if (stopping) break;
       dirty = false;
-      const now = new Map(inputs.map((p) => [p, content(p)]));
+      const now = new Map(inputs.map((p) => [p, look(p)]));
       const differ = inputs.filter((p) => now.get(p) !== seen.get(p));
       if (differ.length === 0) continue;
       seen = now;
@@ -160,6 +191,7 @@ export async function watchCompile(specPath: string | undefined, opts: CompileOp
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     clearTimeout(settle);
+    clearInterval(poll);
     for (const w of watchers.values()) w.close();
     saveCaches();
   }
