@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSpec, parseSpecYaml } from '@vault/dsl';
 import {
   BUILTIN_EXAMPLES_DIR,
+  findTargets,
   gateState,
+  reviewRules,
   LlmFailure,
   loadExamples,
   NO_CACHE,
@@ -18,6 +20,7 @@ import {
   tryAdditions,
   type LlmProvider,
   type LlmRequest,
+  type RuleProposal,
   type SuggestResult,
   type Task,
 } from '@vault/llm-assist/internal';
@@ -165,6 +168,51 @@ describe('how proposals are checked', () => {
       reason: "the spec would get error VLT302: unknown column 'nope'",
     });
     expect(state.text).toBe(SPEC);
+  });
+});
+
+describe('many proposed rules', () => {
+  /** The gate's state and targets of SPEC, for `reviewRules`; `extra` columns are offered that the spec does not have (the gate then refuses rules reading them). */
+  const review = (proposals: ReadonlyArray<RuleProposal>, batch: boolean, extra: ReadonlyArray<string> = []): { text: string; accepted: string[]; rejections: string[]; analyses: number } => {
+    const parsed = parseSpecYaml(SPEC, 'bank.yaml');
+    const a = analyzeSpec(parsed);
+    const state = gateState('bank.yaml', SPEC, parsed.spec!, a.model!, a.diagnostics);
+    const found = findTargets(parsed.spec!, a.model!);
+    const targets = { ...found, rules: found.rules.map((t) => ({ ...t, columns: [...t.columns, ...extra.map((name) => ({ name, type: { kind: 'int' as const }, nullable: true }))] })) };
+    const r = reviewRules(state, targets, { proposals: [...proposals] }, { batch });
+    return { text: state.text, accepted: r.accepted, rejections: r.rejections.map((x) => `${x.code} ${x.message}`), analyses: r.analyses };
+  };
+  const same = (r: ReturnType<typeof review>): Omit<ReturnType<typeof review>, 'analyses'> => ({ text: r.text, accepted: r.accepted, rejections: r.rejections });
+  const derive = (name: string, expression: string, entity = 'bank_account'): RuleProposal => ({ entity, kind: 'derive', name, expression, rationale: '' });
+  const many = [
+    ...Array.from({ length: 30 }, (_, i) => derive(`band_${i}`, `case when balance < ${i * 10} then 'LOW' else 'HIGH' end`)),
+    derive('band_3', 'balance'),
+    derive('not a name', 'balance'),
+    derive('doubled', 'balance * 2', 'customer'),
+    { entity: 'bank_account', kind: 'filter' as const, name: '', expression: "band_1 = 'HIGH'", rationale: 'Healthy.' },
+    { entity: 'card', kind: 'filter' as const, name: '', expression: 'limit_amount > 1', rationale: '' },
+  ];
+
+  it('accepts together what one at a time accepts: the same spec, accepted list and rejections', () => {
+    const together = review(many, true);
+    const inTurn = review(many, false);
+    expect(same(together)).toEqual(same(inTurn));
+    // One analysis of the spec instead of one per accepted rule.
+    expect([together.analyses, inTurn.analyses]).toEqual([1, 31]);
+    expect(together.accepted).toHaveLength(31);
+    expect(together.rejections).toHaveLength(4);
+    expect(analyzeSpec(parseSpecYaml(together.text, 'bank.yaml')).diagnostics).toEqual([]);
+  });
+
+  it('when the rules together are refused, takes them one at a time and drops only the one to blame', () => {
+    // 'phantom' passes the proposal's own checks (the targets offer it) but the spec has no such column.
+    const proposals = [derive('band_a', "case when balance < 0 then 'LOW' else 'HIGH' end"), derive('ghostly', 'phantom + 1'), derive('band_b', 'balance * 3')];
+    const together = review(proposals, true, ['phantom']);
+    const inTurn = review(proposals, false, ['phantom']);
+    expect(same(together)).toEqual(same(inTurn));
+    expect([together.analyses, inTurn.analyses]).toEqual([4, 3]);
+    expect(together.accepted).toEqual(["bank_account.band_a = CASE WHEN balance < 0 THEN 'LOW' ELSE 'HIGH' END", 'bank_account.band_b = balance * 3']);
+    expect(together.rejections).toEqual(["VLT716 proposed derived attribute 'ghostly' of 'bank_account' dropped: the spec would get error VLT302: unknown column 'phantom'"]);
   });
 });
 

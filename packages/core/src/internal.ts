@@ -4,6 +4,7 @@ export * from './diagnostics/codes.js';
 export * from './diagnostics/make.js';
 export * from './diagnostics/did-you-mean.js';
 export * from './diagnostics/visible.js';
+export { derivedColumnType } from './infer/rule-check.js';
 export * from './spec/column-type.js';
 export * from './spec/spec.js';
 export * from './spec/identifiers.js';

@@ -6,6 +6,7 @@
  */
 import {
   checkIdentifier,
+  derivedColumnType,
   entitiesOf,
   METADATA_COLUMNS,
   parseExpression,
@@ -21,7 +22,7 @@ import {
 import type { YamlAddition } from '@vault/dsl/internal';
 import { shapeOf, tryAdditions, type GateState } from './gate.js';
 import type { NameProposal, NamesAnswer, RuleProposal, RulesAnswer } from './schemas.js';
-import type { NameTarget, Targets } from './targets.js';
+import type { NameTarget, RuleTarget, Targets } from './targets.js';
 
 export type RejectionCode = 'VLT711' | 'VLT712' | 'VLT713' | 'VLT714' | 'VLT715' | 'VLT716' | 'VLT717';
 
@@ -35,6 +36,8 @@ export interface Review {
   /** One line per accepted change, for the reviewer. */
   readonly accepted: string[];
   readonly rejections: Rejection[];
+  /** How many times the gate analysed the whole spec (`tryAdditions`). */
+  analyses: number;
 }
 
 /** Descriptions are one plain sentence: they reach manifests, docs and generated comments. */
@@ -42,7 +45,7 @@ const MAX_DESCRIPTION = 300;
 const DESCRIPTION_CHARS = /^[\p{L}\p{N} .,:;()'\u2019%&+/-]+$/u;
 
 export function reviewNames(state: GateState, targets: Targets, answer: NamesAnswer): Review {
-  const review: Review = { accepted: [], rejections: [] };
+  const review: Review = { accepted: [], rejections: [], analyses: 0 };
   const seen = new Set<string>();
   const newNames = new Set<string>();
   for (const p of answer.proposals) {
@@ -85,6 +88,7 @@ export function reviewNames(state: GateState, targets: Targets, answer: NamesAns
       parts.push(`${renamed ? '' : `${p.kind} ${p.current} `}description: ${description.text}`);
     }
     if (additions.length === 0) continue;
+    review.analyses++;
     const gate = tryAdditions(state, additions, (before, after) => (shapeOf(before) === shapeOf(after) ? undefined : 'it would change what the model is made of, not only names'));
     if (!gate.ok) {
       reject('VLT716', gate.reason);
@@ -126,79 +130,148 @@ function describe(p: NameProposal, target: NameTarget, reject: (why: { code: Rej
   return { table: target.describeOn, text };
 }
 
-export function reviewRules(state: GateState, targets: Targets, answer: RulesAnswer): Review {
-  const review: Review = { accepted: [], rejections: [] };
-  const added = new Map<string, Column[]>();
-  const filtered = new Set<string>();
+/** A proposed rule that passed every check of its own, and what it adds to the spec. */
+interface RuleCandidate {
+  readonly p: RuleProposal;
+  readonly target: RuleTarget;
+  readonly addition: YamlAddition;
+  readonly canonical: string;
+  /** The type the expression checked as: a derived attribute's, for the rules after it. */
+  readonly type: ColumnType;
+}
+
+/** The rules each target has gained so far (derived attributes, filters), as the checks of later proposals see them. */
+interface RulesSoFar {
+  readonly added: Map<string, Column[]>;
+  readonly filtered: Set<string>;
+}
+
+/**
+ * Reviews proposed business rules. Each is checked on its own (its name, its expression's
+ * syntax, types and characters), then through the gate (`tryAdditions`). The gate analyses the
+ * whole spec, so the proposals that pass their own checks first go through it together, in one
+ * analysis: when that adds no diagnostic and each rule lands as checked, all are accepted. When
+ * it does not, they go through one at a time, each against the spec with those before it that
+ * were accepted, and only the ones to blame are dropped. `batch: false` goes one at a time
+ * straight away (tests compare the two).
+ */
+export function reviewRules(state: GateState, targets: Targets, answer: RulesAnswer, options: { readonly batch?: boolean } = {}): Review {
+  const together = options.batch === false ? undefined : reviewRulesTogether(state, targets, answer);
+  if (together !== undefined && together.analyses === 1 && together.accepted.length > 0) return together;
+  const inTurn = reviewRulesInTurn(state, targets, answer);
+  inTurn.analyses += together?.analyses ?? 0;
+  return inTurn;
+}
+
+function reviewRulesInTurn(state: GateState, targets: Targets, answer: RulesAnswer): Review {
+  const review: Review = { accepted: [], rejections: [], analyses: 0 };
+  const soFar: RulesSoFar = { added: new Map(), filtered: new Set() };
   for (const p of answer.proposals) {
-    const what = p.kind === 'filter' ? `filter for ${shown(p.entity)}` : `derived attribute ${shown(p.name)} of ${shown(p.entity)}`;
-    const target = targets.rules.find((t) => t.name === p.entity);
-    const reject = (code: RejectionCode, why: string): void => {
-      review.rejections.push({ code, path: ['business_vault', 'rules', ...(target ? [target.name] : [])], message: `proposed ${what} dropped: ${why}` });
-    };
-    if (target === undefined) {
-      reject('VLT715', 'it is not a hub or link of this model');
-      continue;
-    }
-    const derivedNow = [...target.derived, ...(added.get(target.name) ?? [])];
-    if (p.kind === 'filter' && (target.hasFilter || filtered.has(target.name))) {
-      reject('VLT715', `${target.kind} '${target.name}' already has a filter; vault does not replace it`);
-      continue;
-    }
-    if (p.kind === 'derive') {
-      const problem = checkIdentifier(p.name, 'derived attribute');
-      if (problem !== undefined) {
-        reject('VLT711', problem.message);
-        continue;
-      }
-      if ([...target.columns, ...derivedNow].some((c) => c.name.toLowerCase() === p.name.toLowerCase())) {
-        reject('VLT712', `'${target.name}' already has a column or derived attribute named '${p.name}'`);
-        continue;
-      }
-      // Every business satellite also has its parent's hash key and the Data Vault metadata columns.
-      if ([`${target.name}_hk`, ...Object.values(METADATA_COLUMNS)].includes(p.name.toLowerCase())) {
-        reject('VLT712', `'${p.name}' is a column every business satellite of '${target.name}' already has`);
-        continue;
-      }
-    }
-    const parsed = parseExpression(p.expression);
-    if (parsed.expr === undefined) {
-      const first = parsed.errors[0];
-      reject('VLT713', `${shown(p.expression)} is not an expression of the rule language (${first?.message ?? 'empty'})`);
-      continue;
-    }
-    // A derived attribute reads keys and satellite columns; a filter may also read derived attributes.
-    const visible = p.kind === 'filter' ? [...target.columns, ...derivedNow] : target.columns;
-    const env = new Map<string, ColumnType>(visible.map((c) => [c.name, c.type]));
-    const checked = typecheckExpression(parsed.expr, env, p.kind === 'filter' ? { expect: 'boolean' } : {});
-    if (checked.errors.length > 0 || checked.type === undefined) {
-      reject('VLT714', `${shown(p.expression)}: ${checked.errors[0]?.message ?? 'its type cannot be decided'}`);
-      continue;
-    }
-    const canonical = printExpression(parsed.expr);
-    // Only string literals keep characters as given: one the diff cannot show is not reviewable.
-    const hidden = firstHidden(canonical);
-    if (hidden !== undefined) {
-      reject('VLT713', `${shown(p.expression)} contains the control or invisible character ${hidden}, which a reviewer cannot see in the diff; a proposed rule is printable text`);
-      continue;
-    }
-    const path = p.kind === 'filter' ? ['business_vault', 'rules', target.name, 'filter'] : ['business_vault', 'rules', target.name, 'derive', p.name];
-    const gate = tryAdditions(state, [{ path, value: canonical }], (before, after) => ruleLanded(before, after, target.name, p));
+    const c = checkRule(p, targets, soFar, review);
+    if (c === undefined) continue;
+    review.analyses++;
+    const gate = tryAdditions(state, [c.addition], (before, after) => ruleLanded(before, after, c.target.name, p));
     if (!gate.ok) {
-      reject('VLT716', gate.reason);
+      review.rejections.push(ruleRejection(p, c.target, 'VLT716', gate.reason));
       continue;
     }
-    if (p.kind === 'filter') filtered.add(target.name);
-    else {
-      const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')]
-        .find((s) => s.parent === target.name)
-        ?.derived.find((d) => d.name === p.name);
-      added.set(target.name, [...(added.get(target.name) ?? []), { name: p.name, type: derived?.type ?? { kind: 'text' }, nullable: true }]);
-    }
-    const rationale = p.rationale.replace(/\s+/g, ' ').trim();
-    review.accepted.push(`${p.kind === 'filter' ? `filter of ${target.name}` : `${target.name}.${p.name}`} = ${canonical}${rationale ? `  (${shown(rationale, 120).slice(1, -1)})` : ''}`);
+    const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')]
+      .find((s) => s.parent === c.target.name)
+      ?.derived.find((d) => d.name === p.name);
+    accept(c, derived?.type ?? { kind: 'text' }, soFar, review);
   }
   return review;
+}
+
+/**
+ * All the proposals that pass their own checks through the gate at once: the review when the gate
+ * accepts them together; otherwise (or with fewer than two) a review that accepted nothing, with
+ * the analyses it ran, for `reviewRulesInTurn` to do the work.
+ */
+function reviewRulesTogether(state: GateState, targets: Targets, answer: RulesAnswer): Review {
+  const review: Review = { accepted: [], rejections: [], analyses: 0 };
+  const soFar: RulesSoFar = { added: new Map(), filtered: new Set() };
+  const candidates: RuleCandidate[] = [];
+  for (const p of answer.proposals) {
+    const c = checkRule(p, targets, soFar, review);
+    if (c === undefined) continue;
+    candidates.push(c);
+    accept(c, c.type, soFar, review);
+  }
+  if (candidates.length < 2) return { accepted: [], rejections: [], analyses: 0 };
+  review.analyses++;
+  const gate = tryAdditions(
+    state,
+    candidates.map((c) => c.addition),
+    (before, after) => {
+      for (const c of candidates) {
+        const wrong = ruleLanded(before, after, c.target.name, c.p);
+        if (wrong !== undefined) return wrong;
+        // A later rule was checked with this type: the model must give the derived attribute the same.
+        const derived = [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].find((s) => s.parent === c.target.name)?.derived.find((d) => d.name === c.p.name);
+        if (c.p.kind === 'derive' && JSON.stringify(derived?.type) !== JSON.stringify(c.type)) return 'its type is not the one it was checked with';
+      }
+      return undefined;
+    },
+  );
+  return gate.ok ? review : { accepted: [], rejections: [], analyses: 1 };
+}
+
+/** Records an accepted rule: for the checks of the proposals after it, and the reviewer's line. */
+function accept(c: RuleCandidate, type: ColumnType, soFar: RulesSoFar, review: Review): void {
+  const { p, target, canonical } = c;
+  if (p.kind === 'filter') soFar.filtered.add(target.name);
+  else soFar.added.set(target.name, [...(soFar.added.get(target.name) ?? []), { name: p.name, type, nullable: true }]);
+  const rationale = p.rationale.replace(/\s+/g, ' ').trim();
+  review.accepted.push(`${p.kind === 'filter' ? `filter of ${target.name}` : `${target.name}.${p.name}`} = ${canonical}${rationale ? `  (${shown(rationale, 120).slice(1, -1)})` : ''}`);
+}
+
+function ruleRejection(p: RuleProposal, target: RuleTarget | undefined, code: RejectionCode, why: string): Rejection {
+  const what = p.kind === 'filter' ? `filter for ${shown(p.entity)}` : `derived attribute ${shown(p.name)} of ${shown(p.entity)}`;
+  return { code, path: ['business_vault', 'rules', ...(target ? [target.name] : [])], message: `proposed ${what} dropped: ${why}` };
+}
+
+/** The checks of one proposed rule on its own, against the rules accepted so far; a rejection goes into `review`. */
+function checkRule(p: RuleProposal, targets: Targets, soFar: RulesSoFar, review: Review): RuleCandidate | undefined {
+  const target = targets.rules.find((t) => t.name === p.entity);
+  const reject = (code: RejectionCode, why: string): undefined => {
+    review.rejections.push(ruleRejection(p, target, code, why));
+    return undefined;
+  };
+  if (target === undefined) return reject('VLT715', 'it is not a hub or link of this model');
+  const derivedNow = [...target.derived, ...(soFar.added.get(target.name) ?? [])];
+  if (p.kind === 'filter' && (target.hasFilter || soFar.filtered.has(target.name))) return reject('VLT715', `${target.kind} '${target.name}' already has a filter; vault does not replace it`);
+  if (p.kind === 'derive') {
+    const problem = checkIdentifier(p.name, 'derived attribute');
+    if (problem !== undefined) return reject('VLT711', problem.message);
+    if ([...target.columns, ...derivedNow].some((c) => c.name.toLowerCase() === p.name.toLowerCase())) {
+      return reject('VLT712', `'${target.name}' already has a column or derived attribute named '${p.name}'`);
+    }
+    // Every business satellite also has its parent's hash key and the Data Vault metadata columns.
+    if ([`${target.name}_hk`, ...Object.values(METADATA_COLUMNS)].includes(p.name.toLowerCase())) {
+      return reject('VLT712', `'${p.name}' is a column every business satellite of '${target.name}' already has`);
+    }
+  }
+  const parsed = parseExpression(p.expression);
+  if (parsed.expr === undefined) {
+    const first = parsed.errors[0];
+    return reject('VLT713', `${shown(p.expression)} is not an expression of the rule language (${first?.message ?? 'empty'})`);
+  }
+  // A derived attribute reads keys and satellite columns; a filter may also read derived attributes.
+  const readable = p.kind === 'filter' ? [...target.columns, ...derivedNow] : target.columns;
+  const env = new Map<string, ColumnType>(readable.map((c) => [c.name, c.type]));
+  const checked = typecheckExpression(parsed.expr, env, p.kind === 'filter' ? { expect: 'boolean' } : {});
+  if (checked.errors.length > 0 || checked.type === undefined) {
+    return reject('VLT714', `${shown(p.expression)}: ${checked.errors[0]?.message ?? 'its type cannot be decided'}`);
+  }
+  const canonical = printExpression(parsed.expr);
+  // Only string literals keep characters as given: one the diff cannot show is not reviewable.
+  const hidden = firstHidden(canonical);
+  if (hidden !== undefined) {
+    return reject('VLT713', `${shown(p.expression)} contains the control or invisible character ${hidden}, which a reviewer cannot see in the diff; a proposed rule is printable text`);
+  }
+  const path = p.kind === 'filter' ? ['business_vault', 'rules', target.name, 'filter'] : ['business_vault', 'rules', target.name, 'derive', p.name];
+  return { p, target, addition: { path, value: canonical }, canonical, type: derivedColumnType(checked.type) };
 }
 
 /** The new rule is in the new model, and the raw vault did not change. */

@@ -47,9 +47,10 @@ export function checkRule(
   const checked = typecheckExpression(parsed.expr, env, { ...(expect ? { expect } : {}), withheld });
   for (const e of checked.errors) diagnostics.push(pathDiag(e.code, path, e.message, { inner: e.inner }));
   if (checked.errors.length > 0 || checked.type === undefined) return undefined;
-  return { expr: parsed.expr, text: printExpression(parsed.expr), type: typeOf(checked.type) };
+  return { expr: parsed.expr, text: printExpression(parsed.expr), type: derivedColumnType(checked.type) };
 }
 
-function typeOf(t: ExprType): ColumnType {
+/** The column type a derived attribute whose expression has type `t` gets (a NULL literal: text). */
+export function derivedColumnType(t: ExprType): ColumnType {
   return t === 'null' ? { kind: 'text' } : FAMILY_TYPE[t];
 }

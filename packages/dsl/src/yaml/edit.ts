@@ -49,17 +49,30 @@ const PARSE_OPTIONS = { uniqueKeys: true, keepSourceTokens: false } as const;
 export function addYamlKeys(text: string, additions: ReadonlyArray<YamlAddition>): YamlEditResult {
   let current = text;
   let method: 'splice' | 'document' = 'splice';
+  // Each edit's result is parsed to check it: that parse is the next edit's document.
+  let parsed: Document.Parsed | undefined;
   for (const a of additions) {
-    const r = addYamlKey(current, a);
+    const r = addKey(current, a, parsed);
     if (!r.ok) return r;
     current = r.text;
+    parsed = r.doc;
     if (r.method === 'document') method = 'document';
   }
   return { ok: true, text: current, method };
 }
 
 export function addYamlKey(text: string, addition: YamlAddition): YamlEditResult {
-  const doc = parseDocument(text, PARSE_OPTIONS);
+  const r = addKey(text, addition, undefined);
+  return r.ok ? { ok: true, text: r.text, method: r.method } : r;
+}
+
+/** `addYamlKey`, from `text` parsed already (`parsed`, when given, is `text`'s document); with the result's document. */
+function addKey(
+  text: string,
+  addition: YamlAddition,
+  parsed: Document.Parsed | undefined,
+): (YamlEditResult & { readonly ok: false }) | { readonly ok: true; readonly text: string; readonly method: 'splice' | 'document'; readonly doc: Document.Parsed } {
+  const doc = parsed ?? parseDocument(text, PARSE_OPTIONS);
   if (doc.errors.length > 0) return { ok: false, message: `the file is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` };
   if (addition.path.length === 0) return { ok: false, message: 'an empty path names no key' };
   if (doc.hasIn([...addition.path])) return { ok: false, message: `'${addition.path.join('.')}' is already set` };
@@ -68,7 +81,8 @@ export function addYamlKey(text: string, addition: YamlAddition): YamlEditResult
   if (expected === undefined) return { ok: false, message: `'${addition.path.join('.')}' cannot be added: a value on the way is not a mapping` };
 
   const spliced = splice(doc, text, addition);
-  if (spliced !== undefined && holds(spliced, expected)) return { ok: true, text: spliced, method: 'splice' };
+  const splicedDoc = spliced === undefined ? undefined : holds(spliced, expected);
+  if (spliced !== undefined && splicedDoc !== undefined) return { ok: true, text: spliced, method: 'splice', doc: splicedDoc };
 
   try {
     for (let i = 1; i < addition.path.length; i++) {
@@ -78,7 +92,8 @@ export function addYamlKey(text: string, addition: YamlAddition): YamlEditResult
     }
     doc.setIn([...addition.path], flowLists(doc.createNode(addition.value)));
     const printed = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-    if (holds(printed, expected)) return { ok: true, text: printed, method: 'document' };
+    const printedDoc = holds(printed, expected);
+    if (printedDoc !== undefined) return { ok: true, text: printed, method: 'document', doc: printedDoc };
   } catch {
     // setIn refuses to go through a scalar (`rules:` left empty): reported below.
   }
@@ -160,9 +175,10 @@ function flowLists<T>(node: T): T {
   return node;
 }
 
-function holds(text: string, expected: unknown): boolean {
+/** `text`'s document when it parses to exactly `expected`, else undefined. */
+function holds(text: string, expected: unknown): Document.Parsed | undefined {
   const doc = parseDocument(text, PARSE_OPTIONS);
-  return doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), expected);
+  return doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), expected) ? doc : undefined;
 }
 
 /** A copy of `data` with `value` at `path`, creating mappings on the way; undefined when something on the way is not a mapping. */
