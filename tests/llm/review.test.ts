@@ -11,6 +11,7 @@ import {
   BUILTIN_EXAMPLES_DIR,
   findTargets,
   gateState,
+  reviewNames,
   reviewRules,
   LlmFailure,
   loadExamples,
@@ -20,6 +21,7 @@ import {
   tryAdditions,
   type LlmProvider,
   type LlmRequest,
+  type NameProposal,
   type RuleProposal,
   type SuggestResult,
   type Task,
@@ -213,6 +215,59 @@ describe('many proposed rules', () => {
     expect([together.analyses, inTurn.analyses]).toEqual([4, 3]);
     expect(together.accepted).toEqual(["bank_account.band_a = CASE WHEN balance < 0 THEN 'LOW' ELSE 'HIGH' END", 'bank_account.band_b = balance * 3']);
     expect(together.rejections).toEqual(["VLT716 proposed derived attribute 'ghostly' of 'bank_account' dropped: the spec would get error VLT302: unknown column 'phantom'"]);
+  });
+});
+
+describe('many proposed names', () => {
+  /** `reviewNames` on SPEC; `splitHub` offers the customer hub as if it had only its second table (renaming it there splits the hub: the gate refuses it). */
+  const review = (proposals: ReadonlyArray<NameProposal>, batch: boolean, splitHub = false): { text: string; accepted: string[]; rejections: string[]; analyses: number } => {
+    const parsed = parseSpecYaml(SPEC, 'bank.yaml');
+    const a = analyzeSpec(parsed);
+    const state = gateState('bank.yaml', SPEC, parsed.spec!, a.model!, a.diagnostics);
+    const found = findTargets(parsed.spec!, a.model!);
+    const targets = splitHub ? { ...found, names: found.names.map((t) => (t.kind === 'hub' ? { ...t, tables: ['tbl_customer'] } : t)) } : found;
+    const r = reviewNames(state, targets, { proposals: [...proposals] }, { batch });
+    return { text: state.text, accepted: r.accepted, rejections: r.rejections.map((x) => `${x.code} ${x.message}`), analyses: r.analyses };
+  };
+  const same = (r: ReturnType<typeof review>): Omit<ReturnType<typeof review>, 'analyses'> => ({ text: r.text, accepted: r.accepted, rejections: r.rejections });
+  const name = (kind: NameProposal['kind'], current: string, newName: string, description = ''): NameProposal => ({ kind, current, name: newName, description });
+  const proposals = [
+    name('hub', 'customer', 'client', 'A person who banks with us.'),
+    name('link', 'bank_account_customer', 'account_holder'),
+    name('satellite', 'account', 'account_balance'),
+    name('satellite', 'card', 'client', ''),
+    name('satellite', 'customer', 'client_name'),
+    name('satellite', 'customer', 'twice'),
+    name('satellite', 'tbl_customer', 'client_segment', 'Bad <description>'),
+  ];
+
+  it('accepts together what one at a time accepts, in one analysis', () => {
+    const together = review(proposals, true);
+    const inTurn = review(proposals, false);
+    expect(same(together)).toEqual(same(inTurn));
+    expect([together.analyses, inTurn.analyses]).toEqual([1, 5]);
+    expect(together.accepted).toEqual([
+      'hub customer → client; description: A person who banks with us.',
+      'link bank_account_customer → account_holder',
+      'satellite account → account_balance',
+      'satellite customer → client_name',
+      'satellite tbl_customer → client_segment',
+    ]);
+    // The satellite 'card' cannot take 'client', the hub's new name; a second proposal for the same satellite is dropped.
+    expect(together.rejections).toHaveLength(2);
+    expect(analyzeSpec(parseSpecYaml(together.text, 'bank.yaml')).diagnostics).toEqual([]);
+  });
+
+  it('when the names together are refused, takes them one at a time and drops only the one to blame', () => {
+    const together = review(proposals, true, true);
+    const inTurn = review(proposals, false, true);
+    expect(same(together)).toEqual(same(inTurn));
+    expect([together.analyses, inTurn.analyses]).toEqual([7, 6]);
+    expect(together.accepted).not.toContain('hub customer → client; description: A person who banks with us.');
+    // With the hub's rename dropped, its new name is free for the satellite 'card'.
+    expect(together.accepted).toContain('satellite card → client');
+    expect(together.accepted).toHaveLength(5);
+    expect(together.rejections).toContain("VLT716 proposal for hub 'customer' dropped: it would change what the model is made of, not only names");
   });
 });
 

@@ -44,58 +44,126 @@ export interface Review {
 const MAX_DESCRIPTION = 300;
 const DESCRIPTION_CHARS = /^[\p{L}\p{N} .,:;()'\u2019%&+/-]+$/u;
 
-export function reviewNames(state: GateState, targets: Targets, answer: NamesAnswer): Review {
-  const review: Review = { accepted: [], rejections: [], analyses: 0 };
-  const seen = new Set<string>();
-  const newNames = new Set<string>();
-  for (const p of answer.proposals) {
-    const target = targets.names.find((t) => t.kind === p.kind && t.name === p.current);
-    const reject = (code: RejectionCode, why: string): void => {
-      review.rejections.push({ code, path: target ? targetPath(target) : ['tables'], message: `proposal for ${p.kind} ${shown(p.current)} dropped: ${why}` });
-    };
-    if (target === undefined) {
-      reject('VLT715', `the model has no ${p.kind} of that name whose name vault may propose (it does not exist, or the spec already names or uses it)`);
-      continue;
-    }
-    if (seen.has(`${p.kind}:${p.current}`)) {
-      reject('VLT715', `a second proposal for the same ${p.kind}; the first one counts`);
-      continue;
-    }
-    seen.add(`${p.kind}:${p.current}`);
+/** What the names accepted so far take, as the checks of later proposals see them. */
+interface NamesSoFar {
+  /** `kind:current` of every proposal seen: the first for an entity counts. */
+  readonly seen: Set<string>;
+  /** The new names accepted, lower-cased. */
+  readonly newNames: Set<string>;
+}
 
-    const additions: YamlAddition[] = [];
-    const parts: string[] = [];
-    const renamed = p.name !== p.current;
-    if (renamed) {
-      const problem = checkIdentifier(p.name, p.kind);
-      if (problem !== undefined) {
-        reject('VLT711', problem.message);
-        continue;
-      }
-      const lower = p.name.toLowerCase();
-      if ((targets.taken.has(lower) && lower !== p.current.toLowerCase()) || newNames.has(lower)) {
-        reject('VLT712', `the name '${p.name}' is already taken by another entity of the model`);
-        continue;
-      }
-      additions.push(...renameAdditions(target, p.name));
-      parts.push(`${p.kind} ${p.current} → ${p.name}`);
+/** A proposal that passed its own checks, what it adds to the spec, and the reviewer's line. */
+interface Candidate {
+  readonly additions: ReadonlyArray<YamlAddition>;
+  readonly line: string;
+  readonly reject: (code: RejectionCode, why: string) => void;
+}
+
+/**
+ * Reviews proposed names and descriptions: each is checked on its own, then through the gate
+ * (`throughGate`: together first, one at a time when refused together).
+ */
+export function reviewNames(state: GateState, targets: Targets, answer: NamesAnswer, options: { readonly batch?: boolean } = {}): Review {
+  const sameShape = (before: VaultModel, after: VaultModel): string | undefined => (shapeOf(before) === shapeOf(after) ? undefined : 'it would change what the model is made of, not only names');
+  return throughGate<NamesSoFar, Candidate & { readonly newName: string | undefined }>(state, options, {
+    start: () => ({ seen: new Set(), newNames: new Set() }),
+    check: (review, soFar) => answer.proposals.map((p) => () => checkName(p, targets, soFar, review)),
+    accepted: (c, soFar) => {
+      if (c.newName !== undefined) soFar.newNames.add(c.newName);
+    },
+    intended: () => sameShape,
+  });
+}
+
+function checkName(p: NameProposal, targets: Targets, soFar: NamesSoFar, review: Review): (Candidate & { readonly newName: string | undefined }) | undefined {
+  const target = targets.names.find((t) => t.kind === p.kind && t.name === p.current);
+  const reject = (code: RejectionCode, why: string): undefined => {
+    review.rejections.push({ code, path: target ? targetPath(target) : ['tables'], message: `proposal for ${p.kind} ${shown(p.current)} dropped: ${why}` });
+    return undefined;
+  };
+  if (target === undefined) return reject('VLT715', `the model has no ${p.kind} of that name whose name vault may propose (it does not exist, or the spec already names or uses it)`);
+  if (soFar.seen.has(`${p.kind}:${p.current}`)) return reject('VLT715', `a second proposal for the same ${p.kind}; the first one counts`);
+  soFar.seen.add(`${p.kind}:${p.current}`);
+
+  const additions: YamlAddition[] = [];
+  const parts: string[] = [];
+  const renamed = p.name !== p.current;
+  if (renamed) {
+    const problem = checkIdentifier(p.name, p.kind);
+    if (problem !== undefined) return reject('VLT711', problem.message);
+    const lower = p.name.toLowerCase();
+    if ((targets.taken.has(lower) && lower !== p.current.toLowerCase()) || soFar.newNames.has(lower)) return reject('VLT712', `the name '${p.name}' is already taken by another entity of the model`);
+    additions.push(...renameAdditions(target, p.name));
+    parts.push(`${p.kind} ${p.current} → ${p.name}`);
+  }
+  const description = describe(p, target, (why) =>
+    review.rejections.push({ code: why.code, path: targetPath(target), message: `description proposed for ${p.kind} ${shown(p.current)} dropped: ${why.message}` }),
+  );
+  if (description !== undefined) {
+    additions.push({ path: ['tables', description.table, 'description'], value: description.text });
+    parts.push(`${renamed ? '' : `${p.kind} ${p.current} `}description: ${description.text}`);
+  }
+  if (additions.length === 0) return undefined;
+  return { additions, line: parts.join('; '), reject: (code, why) => void reject(code, why), newName: renamed ? p.name.toLowerCase() : undefined };
+}
+
+interface GateSteps<S, C extends Candidate> {
+  /** The state of the checks before the first proposal. */
+  readonly start: () => S;
+  /** One check per proposal, in order, against `soFar` (rejections go into `review`). */
+  readonly check: (review: Review, soFar: S) => ReadonlyArray<() => C | undefined>;
+  /** Records an accepted candidate for the checks after it (`after`: the model with it, when it went through alone). */
+  readonly accepted: (c: C, soFar: S, after: VaultModel | undefined) => void;
+  /** What is wrong with the model after `candidates`, if anything. */
+  readonly intended: (candidates: ReadonlyArray<C>) => (before: VaultModel, after: VaultModel) => string | undefined;
+}
+
+/**
+ * The gate analyses the whole spec (`tryAdditions`), so the proposals that pass their own checks
+ * go through it together first, in one analysis: when that adds no diagnostic and the model is as
+ * intended, all are accepted. When not (or when fewer than two passed), they go through one at a
+ * time, each against the spec with those before it that were accepted, so that only the ones to
+ * blame are dropped (VLT716). `batch: false` goes one at a time straight away (tests compare).
+ */
+function throughGate<S, C extends Candidate>(state: GateState, options: { readonly batch?: boolean }, steps: GateSteps<S, C>): Review {
+  let tried = 0;
+  if (options.batch !== false) {
+    const review: Review = { accepted: [], rejections: [], analyses: 0 };
+    const soFar = steps.start();
+    const candidates: C[] = [];
+    for (const check of steps.check(review, soFar)) {
+      const c = check();
+      if (c === undefined) continue;
+      candidates.push(c);
+      steps.accepted(c, soFar, undefined);
+      review.accepted.push(c.line);
     }
-    const description = describe(p, target, (why) =>
-      review.rejections.push({ code: why.code, path: targetPath(target), message: `description proposed for ${p.kind} ${shown(p.current)} dropped: ${why.message}` }),
-    );
-    if (description !== undefined) {
-      additions.push({ path: ['tables', description.table, 'description'], value: description.text });
-      parts.push(`${renamed ? '' : `${p.kind} ${p.current} `}description: ${description.text}`);
+    if (candidates.length >= 2) {
+      tried = 1;
+      if (
+        tryAdditions(
+          state,
+          candidates.flatMap((c) => c.additions),
+          steps.intended(candidates),
+        ).ok
+      ) {
+        return { ...review, analyses: 1 };
+      }
     }
-    if (additions.length === 0) continue;
+  }
+  const review: Review = { accepted: [], rejections: [], analyses: tried };
+  const soFar = steps.start();
+  for (const check of steps.check(review, soFar)) {
+    const c = check();
+    if (c === undefined) continue;
     review.analyses++;
-    const gate = tryAdditions(state, additions, (before, after) => (shapeOf(before) === shapeOf(after) ? undefined : 'it would change what the model is made of, not only names'));
+    const gate = tryAdditions(state, c.additions, steps.intended([c]));
     if (!gate.ok) {
-      reject('VLT716', gate.reason);
+      c.reject('VLT716', gate.reason);
       continue;
     }
-    if (renamed) newNames.add(p.name.toLowerCase());
-    review.accepted.push(parts.join('; '));
+    steps.accepted(c, soFar, state.model);
+    review.accepted.push(c.line);
   }
   return review;
 }
@@ -131,11 +199,9 @@ function describe(p: NameProposal, target: NameTarget, reject: (why: { code: Rej
 }
 
 /** A proposed rule that passed every check of its own, and what it adds to the spec. */
-interface RuleCandidate {
+interface RuleCandidate extends Candidate {
   readonly p: RuleProposal;
   readonly target: RuleTarget;
-  readonly addition: YamlAddition;
-  readonly canonical: string;
   /** The type the expression checked as: a derived attribute's, for the rules after it. */
   readonly type: ColumnType;
 }
@@ -147,83 +213,41 @@ interface RulesSoFar {
 }
 
 /**
- * Reviews proposed business rules. Each is checked on its own (its name, its expression's
- * syntax, types and characters), then through the gate (`tryAdditions`). The gate analyses the
- * whole spec, so the proposals that pass their own checks first go through it together, in one
- * analysis: when that adds no diagnostic and each rule lands as checked, all are accepted. When
- * it does not, they go through one at a time, each against the spec with those before it that
- * were accepted, and only the ones to blame are dropped. `batch: false` goes one at a time
- * straight away (tests compare the two).
+ * Reviews proposed business rules: each is checked on its own (its name, its expression's
+ * syntax, types and characters), then through the gate (`throughGate`). Together, each rule must
+ * also get the type it was checked with, since the checks of the rules after it used that type.
  */
 export function reviewRules(state: GateState, targets: Targets, answer: RulesAnswer, options: { readonly batch?: boolean } = {}): Review {
-  const together = options.batch === false ? undefined : reviewRulesTogether(state, targets, answer);
-  if (together !== undefined && together.analyses === 1 && together.accepted.length > 0) return together;
-  const inTurn = reviewRulesInTurn(state, targets, answer);
-  inTurn.analyses += together?.analyses ?? 0;
-  return inTurn;
-}
-
-function reviewRulesInTurn(state: GateState, targets: Targets, answer: RulesAnswer): Review {
-  const review: Review = { accepted: [], rejections: [], analyses: 0 };
-  const soFar: RulesSoFar = { added: new Map(), filtered: new Set() };
-  for (const p of answer.proposals) {
-    const c = checkRule(p, targets, soFar, review);
-    if (c === undefined) continue;
-    review.analyses++;
-    const gate = tryAdditions(state, [c.addition], (before, after) => ruleLanded(before, after, c.target.name, p));
-    if (!gate.ok) {
-      review.rejections.push(ruleRejection(p, c.target, 'VLT716', gate.reason));
-      continue;
-    }
-    const derived = [...entitiesOf(state.model, 'business_satellite'), ...entitiesOf(state.model, 'business_link_satellite')]
-      .find((s) => s.parent === c.target.name)
-      ?.derived.find((d) => d.name === p.name);
-    accept(c, derived?.type ?? { kind: 'text' }, soFar, review);
-  }
-  return review;
-}
-
-/**
- * All the proposals that pass their own checks through the gate at once: the review when the gate
- * accepts them together; otherwise (or with fewer than two) a review that accepted nothing, with
- * the analyses it ran, for `reviewRulesInTurn` to do the work.
- */
-function reviewRulesTogether(state: GateState, targets: Targets, answer: RulesAnswer): Review {
-  const review: Review = { accepted: [], rejections: [], analyses: 0 };
-  const soFar: RulesSoFar = { added: new Map(), filtered: new Set() };
-  const candidates: RuleCandidate[] = [];
-  for (const p of answer.proposals) {
-    const c = checkRule(p, targets, soFar, review);
-    if (c === undefined) continue;
-    candidates.push(c);
-    accept(c, c.type, soFar, review);
-  }
-  if (candidates.length < 2) return { accepted: [], rejections: [], analyses: 0 };
-  review.analyses++;
-  const gate = tryAdditions(
-    state,
-    candidates.map((c) => c.addition),
-    (before, after) => {
+  return throughGate<RulesSoFar, RuleCandidate>(state, options, {
+    start: () => ({ added: new Map(), filtered: new Set() }),
+    check: (review, soFar) => answer.proposals.map((p) => () => checkRule(p, targets, soFar, review)),
+    accepted: (c, soFar, after) => {
+      if (c.p.kind === 'filter') soFar.filtered.add(c.target.name);
+      else
+        soFar.added.set(c.target.name, [
+          ...(soFar.added.get(c.target.name) ?? []),
+          { name: c.p.name, type: after === undefined ? c.type : (derivedOf(after, c)?.type ?? { kind: 'text' }), nullable: true },
+        ]);
+    },
+    intended: (candidates) => (before, after) => {
+      if (shapeOf(before, 'raw_vault') !== shapeOf(after, 'raw_vault')) return 'it would change the raw vault';
       for (const c of candidates) {
-        const wrong = ruleLanded(before, after, c.target.name, c.p);
-        if (wrong !== undefined) return wrong;
-        // A later rule was checked with this type: the model must give the derived attribute the same.
-        const derived = [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].find((s) => s.parent === c.target.name)?.derived.find((d) => d.name === c.p.name);
-        if (c.p.kind === 'derive' && JSON.stringify(derived?.type) !== JSON.stringify(c.type)) return 'its type is not the one it was checked with';
+        const landed =
+          c.p.kind === 'filter'
+            ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === c.target.name && e.filter !== undefined)
+            : derivedOf(after, c) !== undefined;
+        if (!landed) return 'the compiled model does not contain it';
+        if (candidates.length > 1 && c.p.kind === 'derive' && JSON.stringify(derivedOf(after, c)?.type) !== JSON.stringify(c.type))
+          return `the derived attribute '${c.p.name}' does not get the type it was checked with`;
       }
       return undefined;
     },
-  );
-  return gate.ok ? review : { accepted: [], rejections: [], analyses: 1 };
+  });
 }
 
-/** Records an accepted rule: for the checks of the proposals after it, and the reviewer's line. */
-function accept(c: RuleCandidate, type: ColumnType, soFar: RulesSoFar, review: Review): void {
-  const { p, target, canonical } = c;
-  if (p.kind === 'filter') soFar.filtered.add(target.name);
-  else soFar.added.set(target.name, [...(soFar.added.get(target.name) ?? []), { name: p.name, type, nullable: true }]);
-  const rationale = p.rationale.replace(/\s+/g, ' ').trim();
-  review.accepted.push(`${p.kind === 'filter' ? `filter of ${target.name}` : `${target.name}.${p.name}`} = ${canonical}${rationale ? `  (${shown(rationale, 120).slice(1, -1)})` : ''}`);
+/** The derived attribute a candidate adds, as the model has it. */
+function derivedOf(m: VaultModel, c: RuleCandidate): { readonly type: ColumnType } | undefined {
+  return [...entitiesOf(m, 'business_satellite'), ...entitiesOf(m, 'business_link_satellite')].find((s) => s.parent === c.target.name)?.derived.find((d) => d.name === c.p.name);
 }
 
 function ruleRejection(p: RuleProposal, target: RuleTarget | undefined, code: RejectionCode, why: string): Rejection {
@@ -271,17 +295,15 @@ function checkRule(p: RuleProposal, targets: Targets, soFar: RulesSoFar, review:
     return reject('VLT713', `${shown(p.expression)} contains the control or invisible character ${hidden}, which a reviewer cannot see in the diff; a proposed rule is printable text`);
   }
   const path = p.kind === 'filter' ? ['business_vault', 'rules', target.name, 'filter'] : ['business_vault', 'rules', target.name, 'derive', p.name];
-  return { p, target, addition: { path, value: canonical }, canonical, type: derivedColumnType(checked.type) };
-}
-
-/** The new rule is in the new model, and the raw vault did not change. */
-function ruleLanded(before: VaultModel, after: VaultModel, entity: string, p: RuleProposal): string | undefined {
-  if (shapeOf(before, 'raw_vault') !== shapeOf(after, 'raw_vault')) return 'it would change the raw vault';
-  const landed =
-    p.kind === 'filter'
-      ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === entity && e.filter !== undefined)
-      : [...entitiesOf(after, 'business_satellite'), ...entitiesOf(after, 'business_link_satellite')].some((s) => s.parent === entity && s.derived.some((d) => d.name === p.name));
-  return landed ? undefined : 'the compiled model does not contain it';
+  const rationale = p.rationale.replace(/\s+/g, ' ').trim();
+  return {
+    p,
+    target,
+    additions: [{ path, value: canonical }],
+    line: `${p.kind === 'filter' ? `filter of ${target.name}` : `${target.name}.${p.name}`} = ${canonical}${rationale ? `  (${shown(rationale, 120).slice(1, -1)})` : ''}`,
+    reject: (code, why) => void reject(code, why),
+    type: derivedColumnType(checked.type),
+  };
 }
 
 function targetPath(t: NameTarget): SpecPath {
