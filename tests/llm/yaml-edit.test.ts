@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { addYamlKeys } from '@vault/dsl/internal';
+import { addYamlKey, addYamlKeys, type YamlAddition, type YamlEditResult } from '@vault/dsl/internal';
 import { SHOP_SPEC } from './workspace.js';
 
 describe("addYamlKeys keeps the user's text and adds only the new keys", () => {
@@ -51,4 +53,42 @@ describe("addYamlKeys keeps the user's text and adds only the new keys", () => {
     expect(addYamlKeys(SHOP_SPEC, [{ path: ['tables', 'orders', 'description'], value: 'x' }])).toEqual({ ok: false, message: "'tables.orders.description' is already set" });
     expect(addYamlKeys('a: 1\n', [{ path: ['a', 'b'], value: 'x' }])).toEqual({ ok: false, message: "'a.b' cannot be added: a value on the way is not a mapping" });
   });
+});
+
+describe('many keys at once', () => {
+  const SPECS = { shop: SHOP_SPEC, ews: readFileSync('specs/ews.yaml', 'utf8'), lgd: readFileSync('specs/lgd.yaml', 'utf8') };
+  /** The keys one by one, as addYamlKeys added them before it added many at once. */
+  const oneByOne = (text: string, additions: ReadonlyArray<YamlAddition>): YamlEditResult => {
+    let r: YamlEditResult = { ok: true, text, method: 'splice' };
+    for (const a of additions) {
+      if (!r.ok) break;
+      const next = addYamlKey(r.text, a);
+      r = next.ok ? { ...next, method: r.method === 'document' ? 'document' : next.method } : next;
+    }
+    return r;
+  };
+  /** What vault suggest adds (names, descriptions, satellites, rules), on the tables of `text`. */
+  const additionsArb = (text: string): fc.Arbitrary<YamlAddition[]> => {
+    const tables = Object.keys((parseDocument(text).toJS() as { tables: Record<string, unknown> }).tables);
+    const word = fc.constantFrom('alpha', 'beta', 'gamma', 'delta');
+    return fc.array(
+      fc.oneof(
+        fc.record({ t: fc.constantFrom(...tables), k: fc.constantFrom('description', 'hub', 'link'), v: word }).map(({ t, k, v }) => ({ path: ['tables', t, k], value: `${v} ${k}` })),
+        fc.record({ t: fc.constantFrom(...tables), n: word }).map(({ t, n }) => ({ path: ['tables', t, 'satellites', `${n}_sat`], value: ['a', 'b'] })),
+        fc.record({ t: fc.constantFrom(...tables), n: word }).map(({ t, n }) => ({ path: ['business_vault', 'rules', t, 'derive', n], value: `x + 1` })),
+        fc.record({ t: fc.constantFrom(...tables) }).map(({ t }) => ({ path: ['business_vault', 'rules', t, 'filter'], value: 'x > 0' })),
+      ),
+      { minLength: 2, maxLength: 12 },
+    );
+  };
+
+  test.prop([fc.constantFrom(...(Object.keys(SPECS) as Array<keyof typeof SPECS>)).chain((spec) => fc.tuple(fc.constant(spec), additionsArb(SPECS[spec])))], { numRuns: 150 })(
+    'give the text adding them one by one gives, or the same refusal',
+    ([spec, additions]) => {
+      const together = addYamlKeys(SPECS[spec], additions);
+      const alone = oneByOne(SPECS[spec], additions);
+      expect(together.ok).toBe(alone.ok);
+      if (together.ok && alone.ok) expect(together.text).toBe(alone.text);
+    },
+  );
 });

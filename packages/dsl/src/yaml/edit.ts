@@ -47,6 +47,9 @@ const PARSE_OPTIONS = { uniqueKeys: true, keepSourceTokens: false } as const;
  * // { ok: true, text: 'tables:\n  orders:\n    hub: sales_order\n    columns: { id: int }\n', method: 'splice' }
  */
 export function addYamlKeys(text: string, additions: ReadonlyArray<YamlAddition>): YamlEditResult {
+  // Many keys at once (vault suggest's answers): one parse for all of them when that is exact.
+  const together = additions.length > 1 ? addTogether(text, additions) : undefined;
+  if (together !== undefined) return together;
   let current = text;
   let method: 'splice' | 'document' = 'splice';
   // Each edit's result is parsed to check it: that parse is the next edit's document.
@@ -102,33 +105,51 @@ function addKey(
 
 /** The text with the new key inserted into the deepest existing block mapping, or undefined. */
 function splice(doc: Document, text: string, addition: YamlAddition): string | undefined {
+  const target = deepestMap(doc, addition.path);
+  const plan = target === undefined ? undefined : insertion(text, target, addition.path, addition.value);
+  return plan === undefined ? undefined : text.slice(0, plan.at) + plan.text + text.slice(plan.at);
+}
+
+/** The deepest block mapping on `path` that exists, and how many keys of `path` lead to it. */
+function deepestMap(doc: Document, path: ReadonlyArray<string>): { readonly map: unknown; readonly depth: number } | undefined {
   let map: unknown = doc.contents;
   let depth = 0;
-  while (depth < addition.path.length - 1) {
-    const next = isMap(map) ? map.get(addition.path[depth], true) : undefined;
+  while (depth < path.length - 1) {
+    const next = isMap(map) ? map.get(path[depth], true) : undefined;
     if (!isMap(next)) break;
     map = next;
     depth++;
   }
+  return isMap(map) ? { map, depth } : undefined;
+}
+
+/**
+ * Where and what to insert into `text` so that the mapping `target` (at `path`'s first `depth`
+ * keys) gets the rest of `path` with `value`: before the first existing key that comes after it
+ * in the documented order, else after the last one. Undefined when the mapping is not a plain
+ * block mapping (the Document API is used then).
+ */
+function insertion(text: string, target: { readonly map: unknown; readonly depth: number }, path: ReadonlyArray<string>, value: unknown): { readonly at: number; readonly text: string } | undefined {
+  const { map, depth } = target;
   if (!isMap(map) || map.flow || map.items.length === 0) return undefined;
   const items = map.items.filter((p): p is Pair => isPair(p) && isScalar(p.key) && p.key.range !== undefined && p.key.range !== null);
   if (items.length !== map.items.length) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = columnOf(text, keyStart(items[0]!));
   const unit = indentUnit(text);
-  const rest = addition.path.slice(depth);
-  const fragment = printFragment(rest, addition.value, unit)
+  const rest = path.slice(depth);
+  const fragment = printFragment(rest, value, unit)
     .split('\n')
     .map((l) => (l === '' ? l : ' '.repeat(indent) + l))
     .join(eol);
 
-  const order = keyOrder(addition.path.slice(0, depth));
+  const order = keyOrder(path.slice(0, depth));
   const rank = order?.indexOf(rest[0]!) ?? -1;
   const later = order === undefined || rank < 0 ? undefined : items.find((p) => order.indexOf(String((p.key as Scalar).value)) > rank);
   if (later !== undefined) {
     const at = leadingCommentsStart(text, lineStart(text, keyStart(later)));
     const separated = at >= 2 && /\r?\n[ \t]*\r?\n$/.test(text.slice(0, at));
-    return text.slice(0, at) + fragment + (separated && indent === 0 ? eol : '') + text.slice(at);
+    return { at, text: fragment + (separated && indent === 0 ? eol : '') };
   }
   const last = items[items.length - 1]!;
   const end = endOfItem(text, last);
@@ -137,7 +158,71 @@ function splice(doc: Document, text: string, addition: YamlAddition): string | u
   const needsBreak = head.length > 0 && !head.endsWith('\n');
   const lastStart = lineStart(text, keyStart(last));
   const separated = indent === 0 && lastStart >= 2 && /\r?\n[ \t]*\r?\n$/.test(text.slice(0, lastStart));
-  return head + (needsBreak ? eol : '') + (separated ? eol : '') + fragment + text.slice(end);
+  return { at: end, text: (needsBreak ? eol : '') + (separated ? eol : '') + fragment };
+}
+
+/**
+ * Every addition spliced into `text` from one parse: the additions that go into the same mapping
+ * under the same new key become one fragment, and the fragments are inserted where each would
+ * go alone (at one place, in the order adding them one by one would leave them). Undefined
+ * whenever that is not simply so (a key set twice or already set, a flow mapping, a result
+ * that does not parse to exactly the old data plus every new key): `addYamlKeys` then adds them
+ * one at a time.
+ */
+function addTogether(text: string, additions: ReadonlyArray<YamlAddition>): YamlEditResult | undefined {
+  const doc = parseDocument(text, PARSE_OPTIONS);
+  if (doc.errors.length > 0) return undefined;
+  let expected: unknown = doc.toJS();
+  // One addition's key inside another's value, or the same key twice: one at a time says which.
+  const full = new Set<string>();
+  const inner = new Set<string>();
+  for (const a of additions) {
+    if (a.path.length === 0 || doc.hasIn([...a.path])) return undefined;
+    const key = a.path.join('\0');
+    if (full.has(key) || inner.has(key)) return undefined;
+    for (let i = 1; i < a.path.length; i++) {
+      const prefix = a.path.slice(0, i).join('\0');
+      if (full.has(prefix)) return undefined;
+      inner.add(prefix);
+    }
+    full.add(key);
+    expected = withKey(expected, a.path, a.value);
+    if (expected === undefined) return undefined;
+  }
+  const groups = new Map<unknown, Map<string, { path: ReadonlyArray<string>; depth: number; map: unknown; value: Record<string, unknown> | undefined; leaf: unknown; first: number }>>();
+  for (const [i, a] of additions.entries()) {
+    const target = deepestMap(doc, a.path);
+    if (target === undefined) return undefined;
+    const byKey = groups.get(target.map) ?? new Map();
+    groups.set(target.map, byKey);
+    const key = a.path[target.depth]!;
+    const rest = a.path.slice(target.depth + 1);
+    const g = byKey.get(key) ?? { path: a.path.slice(0, target.depth + 1), depth: target.depth, map: target.map, value: undefined, leaf: undefined, first: i };
+    if (rest.length === 0) g.leaf = a.value;
+    else g.value = withOrderedKey(g.value ?? {}, a.path.slice(0, target.depth + 1), rest, a.value);
+    if (g.value !== undefined && g.leaf !== undefined) return undefined;
+    byKey.set(key, g);
+  }
+  const inserts: Array<{ readonly at: number; readonly text: string; readonly rank: number; readonly first: number }> = [];
+  for (const byKey of groups.values()) {
+    for (const [key, g] of byKey) {
+      const value = g.leaf !== undefined ? g.leaf : g.value;
+      const plan = insertion(text, { map: g.map, depth: g.depth }, g.path, value);
+      if (plan === undefined) return undefined;
+      const order = keyOrder(g.path.slice(0, g.depth));
+      const rank = order?.indexOf(key) ?? -1;
+      inserts.push({ ...plan, rank: rank < 0 ? Number.MAX_SAFE_INTEGER : rank, first: g.first });
+    }
+  }
+  inserts.sort((a, b) => a.at - b.at || a.rank - b.rank || a.first - b.first);
+  let out = '';
+  let from = 0;
+  for (const ins of inserts) {
+    out += text.slice(from, ins.at) + ins.text;
+    from = ins.at;
+  }
+  out += text.slice(from);
+  return holds(out, expected) !== undefined ? { ok: true, text: out, method: 'splice' } : undefined;
 }
 
 /** Where a pair's key starts (pairs without a key range were filtered out before). */
@@ -189,6 +274,23 @@ function withKey(data: unknown, path: ReadonlyArray<string>, value: unknown): un
   const [head, ...rest] = path as [string, ...string[]];
   const child = withKey((base as Record<string, unknown>)[head], rest, value);
   return child === undefined ? undefined : { ...(base as Record<string, unknown>), [head]: child };
+}
+
+/**
+ * `data` (a new mapping, at `at`) with `value` at `path`, each new key placed as adding it to the
+ * text would place it: before the first key that comes after it in the documented order, else last.
+ */
+function withOrderedKey(data: Record<string, unknown>, at: ReadonlyArray<string>, path: ReadonlyArray<string>, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path as [string, ...string[]];
+  const child = rest.length === 0 ? value : withOrderedKey((data[head] as Record<string, unknown> | undefined) ?? {}, [...at, head], rest, value);
+  if (head in data) return { ...data, [head]: child };
+  const keys = Object.keys(data);
+  const order = keyOrder(at);
+  const rank = order?.indexOf(head) ?? -1;
+  const later = order === undefined || rank < 0 ? -1 : keys.findIndex((k) => order.indexOf(k) > rank);
+  const entries: Array<[string, unknown]> = Object.entries(data);
+  entries.splice(later < 0 ? entries.length : later, 0, [head, child]);
+  return Object.fromEntries(entries);
 }
 
 function lineStart(text: string, offset: number): number {
