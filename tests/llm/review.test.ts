@@ -212,9 +212,20 @@ describe('many proposed rules', () => {
     const together = review(proposals, true, ['phantom']);
     const inTurn = review(proposals, false, ['phantom']);
     expect(same(together)).toEqual(same(inTurn));
+    // Together (refused), then halves of two or fewer, each proposal alone.
     expect([together.analyses, inTurn.analyses]).toEqual([4, 3]);
     expect(together.accepted).toEqual(["bank_account.band_a = CASE WHEN balance < 0 THEN 'LOW' ELSE 'HIGH' END", 'bank_account.band_b = balance * 3']);
     expect(together.rejections).toEqual(["VLT716 proposed derived attribute 'ghostly' of 'bank_account' dropped: the spec would get error VLT302: unknown column 'phantom'"]);
+  });
+
+  it('finds the ones to blame among many in a few analyses, not one per proposal', () => {
+    const proposals = [...many.slice(0, 15), derive('ghostly', 'phantom + 1'), ...many.slice(15), derive('spooky', 'phantom * 2')];
+    const together = review(proposals, true, ['phantom']);
+    const inTurn = review(proposals, false, ['phantom']);
+    expect(same(together)).toEqual(same(inTurn));
+    expect(together.rejections.filter((r) => r.startsWith('VLT716'))).toHaveLength(2);
+    expect(inTurn.analyses).toBe(33);
+    expect(together.analyses).toBeLessThan(20);
   });
 });
 

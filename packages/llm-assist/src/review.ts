@@ -59,15 +59,14 @@ interface Candidate {
   readonly reject: (code: RejectionCode, why: string) => void;
 }
 
-/**
- * Reviews proposed names and descriptions: each is checked on its own, then through the gate
- * (`throughGate`: together first, one at a time when refused together).
- */
+/** Reviews proposed names and descriptions: each is checked on its own, then through the gate (`throughGate`). */
 export function reviewNames(state: GateState, targets: Targets, answer: NamesAnswer, options: { readonly batch?: boolean } = {}): Review {
   const sameShape = (before: VaultModel, after: VaultModel): string | undefined => (shapeOf(before) === shapeOf(after) ? undefined : 'it would change what the model is made of, not only names');
-  return throughGate<NamesSoFar, Candidate & { readonly newName: string | undefined }>(state, options, {
+  return throughGate<NameProposal, NamesSoFar, Candidate & { readonly newName: string | undefined }>(state, options, {
+    proposals: answer.proposals,
     start: () => ({ seen: new Set(), newNames: new Set() }),
-    check: (review, soFar) => answer.proposals.map((p) => () => checkName(p, targets, soFar, review)),
+    copy: (soFar) => ({ seen: new Set(soFar.seen), newNames: new Set(soFar.newNames) }),
+    check: (p, soFar, review) => checkName(p, targets, soFar, review),
     accepted: (c, soFar) => {
       if (c.newName !== undefined) soFar.newNames.add(c.newName);
     },
@@ -107,64 +106,92 @@ function checkName(p: NameProposal, targets: Targets, soFar: NamesSoFar, review:
   return { additions, line: parts.join('; '), reject: (code, why) => void reject(code, why), newName: renamed ? p.name.toLowerCase() : undefined };
 }
 
-interface GateSteps<S, C extends Candidate> {
+interface GateSteps<P, S, C extends Candidate> {
+  readonly proposals: ReadonlyArray<P>;
   /** The state of the checks before the first proposal. */
   readonly start: () => S;
-  /** One check per proposal, in order, against `soFar` (rejections go into `review`). */
-  readonly check: (review: Review, soFar: S) => ReadonlyArray<() => C | undefined>;
+  readonly copy: (soFar: S) => S;
+  /** A proposal's own checks against `soFar` (its rejections go into `review`). */
+  readonly check: (p: P, soFar: S, review: Review) => C | undefined;
   /** Records an accepted candidate for the checks after it (`after`: the model with it, when it went through alone). */
   readonly accepted: (c: C, soFar: S, after: VaultModel | undefined) => void;
-  /** What is wrong with the model after `candidates`, if anything. */
-  readonly intended: (candidates: ReadonlyArray<C>) => (before: VaultModel, after: VaultModel) => string | undefined;
+  /** What is wrong with the model after `candidates`, if anything (`together`: they were checked assuming each other). */
+  readonly intended: (candidates: ReadonlyArray<C>, together: boolean) => (before: VaultModel, after: VaultModel) => string | undefined;
 }
 
 /**
- * The gate analyses the whole spec (`tryAdditions`), so the proposals that pass their own checks
- * go through it together first, in one analysis: when that adds no diagnostic and the model is as
- * intended, all are accepted. When not (or when fewer than two passed), they go through one at a
- * time, each against the spec with those before it that were accepted, so that only the ones to
- * blame are dropped (VLT716). `batch: false` goes one at a time straight away (tests compare).
+ * The gate analyses the whole spec (`tryAdditions`), so the proposals go through it together, in
+ * one analysis: each is checked on its own as if those before it were accepted, and when the
+ * gate accepts them all (no diagnostic added, the model as intended), all are. When it does not,
+ * the proposals are split in two halves, taken in order the same way, down to single proposals,
+ * which go through alone against the spec with every proposal before them that was accepted: so
+ * only the ones to blame are dropped (VLT716), in a number of analyses that grows with how many
+ * are to blame, not with how many there are. `batch: false` takes every proposal alone (tests
+ * compare the two).
  */
-function throughGate<S, C extends Candidate>(state: GateState, options: { readonly batch?: boolean }, steps: GateSteps<S, C>): Review {
-  let tried = 0;
-  if (options.batch !== false) {
-    const review: Review = { accepted: [], rejections: [], analyses: 0 };
-    const soFar = steps.start();
-    const candidates: C[] = [];
-    for (const check of steps.check(review, soFar)) {
-      const c = check();
-      if (c === undefined) continue;
-      candidates.push(c);
-      steps.accepted(c, soFar, undefined);
-      review.accepted.push(c.line);
-    }
-    if (candidates.length >= 2) {
-      tried = 1;
-      if (
-        tryAdditions(
-          state,
-          candidates.flatMap((c) => c.additions),
-          steps.intended(candidates),
-        ).ok
-      ) {
-        return { ...review, analyses: 1 };
-      }
-    }
-  }
-  const review: Review = { accepted: [], rejections: [], analyses: tried };
-  const soFar = steps.start();
-  for (const check of steps.check(review, soFar)) {
-    const c = check();
-    if (c === undefined) continue;
+function throughGate<P, S, C extends Candidate>(state: GateState, options: { readonly batch?: boolean }, steps: GateSteps<P, S, C>): Review {
+  const review: Review = { accepted: [], rejections: [], analyses: 0 };
+  let soFar = steps.start();
+  /** The spec keys accepted proposals write: a key is not written again, said as the edit of the spec says it. */
+  let written = new Set<string>();
+  const writtenBefore = (c: C, keys: ReadonlySet<string>): boolean => {
+    const again = c.additions.find((a) => keys.has(a.path.join('\0')));
+    if (again !== undefined) c.reject('VLT716', `it cannot be written into the spec: '${again.path.join('.')}' is already set`);
+    return again !== undefined;
+  };
+  const write = (c: C, keys: Set<string>): void => {
+    for (const a of c.additions) keys.add(a.path.join('\0'));
+  };
+  const alone = (p: P): void => {
+    const c = steps.check(p, soFar, review);
+    if (c === undefined || writtenBefore(c, written)) return;
     review.analyses++;
-    const gate = tryAdditions(state, c.additions, steps.intended([c]));
+    const gate = tryAdditions(state, c.additions, steps.intended([c], false));
     if (!gate.ok) {
       c.reject('VLT716', gate.reason);
-      continue;
+      return;
     }
+    write(c, written);
     steps.accepted(c, soFar, state.model);
     review.accepted.push(c.line);
-  }
+  };
+  const together = (ps: ReadonlyArray<P>): void => {
+    // Two go alone: together and refused, they would take three analyses.
+    if (ps.length <= 2) return ps.forEach(alone);
+    const trialSoFar = steps.copy(soFar);
+    const trialWritten = new Set(written);
+    const trial: Review = { accepted: [], rejections: [], analyses: 0 };
+    const candidates: C[] = [];
+    for (const p of ps) {
+      const c = steps.check(p, trialSoFar, trial);
+      if (c === undefined || writtenBefore(c, trialWritten)) continue;
+      write(c, trialWritten);
+      steps.accepted(c, trialSoFar, undefined);
+      candidates.push(c);
+      trial.accepted.push(c.line);
+    }
+    if (candidates.length > 0) {
+      review.analyses++;
+      if (
+        !tryAdditions(
+          state,
+          candidates.flatMap((c) => c.additions),
+          steps.intended(candidates, true),
+        ).ok
+      ) {
+        const half = Math.ceil(ps.length / 2);
+        together(ps.slice(0, half));
+        together(ps.slice(half));
+        return;
+      }
+    }
+    soFar = trialSoFar;
+    written = trialWritten;
+    review.accepted.push(...trial.accepted);
+    review.rejections.push(...trial.rejections);
+  };
+  if (options.batch === false) for (const p of steps.proposals) alone(p);
+  else if (steps.proposals.length > 0) together(steps.proposals);
   return review;
 }
 
@@ -218,9 +245,11 @@ interface RulesSoFar {
  * also get the type it was checked with, since the checks of the rules after it used that type.
  */
 export function reviewRules(state: GateState, targets: Targets, answer: RulesAnswer, options: { readonly batch?: boolean } = {}): Review {
-  return throughGate<RulesSoFar, RuleCandidate>(state, options, {
+  return throughGate<RuleProposal, RulesSoFar, RuleCandidate>(state, options, {
+    proposals: answer.proposals,
     start: () => ({ added: new Map(), filtered: new Set() }),
-    check: (review, soFar) => answer.proposals.map((p) => () => checkRule(p, targets, soFar, review)),
+    copy: (soFar) => ({ added: new Map(soFar.added), filtered: new Set(soFar.filtered) }),
+    check: (p, soFar, review) => checkRule(p, targets, soFar, review),
     accepted: (c, soFar, after) => {
       if (c.p.kind === 'filter') soFar.filtered.add(c.target.name);
       else
@@ -229,7 +258,7 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
           { name: c.p.name, type: after === undefined ? c.type : (derivedOf(after, c)?.type ?? { kind: 'text' }), nullable: true },
         ]);
     },
-    intended: (candidates) => (before, after) => {
+    intended: (candidates, together) => (before, after) => {
       if (shapeOf(before, 'raw_vault') !== shapeOf(after, 'raw_vault')) return 'it would change the raw vault';
       for (const c of candidates) {
         const landed =
@@ -237,7 +266,7 @@ export function reviewRules(state: GateState, targets: Targets, answer: RulesAns
             ? [...entitiesOf(after, 'business_hub'), ...entitiesOf(after, 'business_link')].some((e) => e.name === c.target.name && e.filter !== undefined)
             : derivedOf(after, c) !== undefined;
         if (!landed) return 'the compiled model does not contain it';
-        if (candidates.length > 1 && c.p.kind === 'derive' && JSON.stringify(derivedOf(after, c)?.type) !== JSON.stringify(c.type))
+        if (together && c.p.kind === 'derive' && JSON.stringify(derivedOf(after, c)?.type) !== JSON.stringify(c.type))
           return `the derived attribute '${c.p.name}' does not get the type it was checked with`;
       }
       return undefined;

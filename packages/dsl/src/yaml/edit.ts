@@ -148,7 +148,7 @@ function insertion(text: string, target: { readonly map: unknown; readonly depth
   const later = order === undefined || rank < 0 ? undefined : items.find((p) => order.indexOf(String((p.key as Scalar).value)) > rank);
   if (later !== undefined) {
     const at = leadingCommentsStart(text, lineStart(text, keyStart(later)));
-    const separated = at >= 2 && /\r?\n[ \t]*\r?\n$/.test(text.slice(0, at));
+    const separated = blankLineBefore(text, at);
     return { at, text: fragment + (separated && indent === 0 ? eol : '') };
   }
   const last = items[items.length - 1]!;
@@ -157,7 +157,7 @@ function insertion(text: string, target: { readonly map: unknown; readonly depth
   const head = text.slice(0, end);
   const needsBreak = head.length > 0 && !head.endsWith('\n');
   const lastStart = lineStart(text, keyStart(last));
-  const separated = indent === 0 && lastStart >= 2 && /\r?\n[ \t]*\r?\n$/.test(text.slice(0, lastStart));
+  const separated = indent === 0 && blankLineBefore(text, lastStart);
   return { at: end, text: (needsBreak ? eol : '') + (separated ? eol : '') + fragment };
 }
 
@@ -172,7 +172,8 @@ function insertion(text: string, target: { readonly map: unknown; readonly depth
 function addTogether(text: string, additions: ReadonlyArray<YamlAddition>): YamlEditResult | undefined {
   const doc = parseDocument(text, PARSE_OPTIONS);
   if (doc.errors.length > 0) return undefined;
-  let expected: unknown = doc.toJS();
+  // A fresh copy of the data: the keys are set into it in place (a copy per key was quadratic).
+  const expected: unknown = doc.toJS();
   // One addition's key inside another's value, or the same key twice: one at a time says which.
   const full = new Set<string>();
   const inner = new Set<string>();
@@ -186,8 +187,7 @@ function addTogether(text: string, additions: ReadonlyArray<YamlAddition>): Yaml
       inner.add(prefix);
     }
     full.add(key);
-    expected = withKey(expected, a.path, a.value);
-    if (expected === undefined) return undefined;
+    if (!setKey(expected, a.path, a.value)) return undefined;
   }
   const groups = new Map<unknown, Map<string, { path: ReadonlyArray<string>; depth: number; map: unknown; value: Record<string, unknown> | undefined; leaf: unknown; first: number }>>();
   for (const [i, a] of additions.entries()) {
@@ -266,6 +266,19 @@ function holds(text: string, expected: unknown): Document.Parsed | undefined {
   return doc.errors.length === 0 && isDeepStrictEqual(doc.toJS(), expected) ? doc : undefined;
 }
 
+/** Sets `value` at `path` in `data`, in place, creating mappings on the way; false when something on the way is not a mapping. */
+function setKey(data: unknown, path: ReadonlyArray<string>, value: unknown): boolean {
+  let node = data;
+  for (const [i, key] of path.entries()) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+    const map = node as Record<string, unknown>;
+    if (i === path.length - 1) map[key] = value;
+    else if (map[key] === undefined || map[key] === null) map[key] = {};
+    node = map[key];
+  }
+  return true;
+}
+
 /** A copy of `data` with `value` at `path`, creating mappings on the way; undefined when something on the way is not a mapping. */
 function withKey(data: unknown, path: ReadonlyArray<string>, value: unknown): unknown {
   if (path.length === 0) return value;
@@ -291,6 +304,16 @@ function withOrderedKey(data: Record<string, unknown>, at: ReadonlyArray<string>
   const entries: Array<[string, unknown]> = Object.entries(data);
   entries.splice(later < 0 ? entries.length : later, 0, [head, child]);
   return Object.fromEntries(entries);
+}
+
+/** The text just before `at` ends a blank line (`\n`, spaces or tabs, `\n`; CRLF alike): read backwards, not the whole text. */
+function blankLineBefore(text: string, at: number): boolean {
+  let i = at - 1;
+  if (text[i] !== '\n') return false;
+  i--;
+  if (text[i] === '\r') i--;
+  while (text[i] === ' ' || text[i] === '\t') i--;
+  return text[i] === '\n';
 }
 
 function lineStart(text: string, offset: number): number {
