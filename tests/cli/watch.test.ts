@@ -7,7 +7,7 @@
  * serve is a usage error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -333,6 +333,26 @@ describe('vault compile --watch', () => {
     writeFileSync(target, edited);
     await vault.watching(2, 10_000);
     expect(vault.stderr()).toContain('vault compile: spec.yaml changed; compiling again');
+    expect(contents(files(join(dir, 'out/ews')))).toEqual(contents(freshCompile(edited)));
+    vault.child.kill('SIGINT');
+    expect(await vault.exit()).toBe(0);
+  });
+
+  it('reports a spec removed while it runs and goes on; the spec put back is compiled', async () => {
+    const dir = ewsWorkspace();
+    const specPath = join(dir, 'spec.yaml');
+    const spec = readFileSync(specPath, 'utf8');
+    const vault = watchEws(dir);
+    await vault.watching(1);
+    const before = files(join(dir, 'out/ews'));
+    rmSync(specPath);
+    await vault.watching(2, 10_000);
+    expect(vault.stderr()).toMatch(/spec\.yaml:1:1: error VLT001: cannot read the spec file/);
+    expect(vault.stderr()).toContain('vault compile: stopped in ');
+    expect(contents(files(join(dir, 'out/ews')))).toEqual(contents(before));
+    const edited = withColumn(spec, 'zephyr_back');
+    writeFileSync(specPath, edited);
+    await vault.watching(3, 10_000);
     expect(contents(files(join(dir, 'out/ews')))).toEqual(contents(freshCompile(edited)));
     vault.child.kill('SIGINT');
     expect(await vault.exit()).toBe(0);
