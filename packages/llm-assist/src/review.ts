@@ -279,16 +279,12 @@ function derivedOf(m: VaultModel, c: RuleCandidate): { readonly type: ColumnType
   return [...entitiesOf(m, 'business_satellite'), ...entitiesOf(m, 'business_link_satellite')].find((s) => s.parent === c.target.name)?.derived.find((d) => d.name === c.p.name);
 }
 
-function ruleRejection(p: RuleProposal, target: RuleTarget | undefined, code: RejectionCode, why: string): Rejection {
-  const what = p.kind === 'filter' ? `filter for ${shown(p.entity)}` : `derived attribute ${shown(p.name)} of ${shown(p.entity)}`;
-  return { code, path: ['business_vault', 'rules', ...(target ? [target.name] : [])], message: `proposed ${what} dropped: ${why}` };
-}
-
 /** The checks of one proposed rule on its own, against the rules accepted so far; a rejection goes into `review`. */
 function checkRule(p: RuleProposal, targets: Targets, soFar: RulesSoFar, review: Review): RuleCandidate | undefined {
   const target = targets.rules.find((t) => t.name === p.entity);
+  const what = p.kind === 'filter' ? `filter for ${shown(p.entity)}` : `derived attribute ${shown(p.name)} of ${shown(p.entity)}`;
   const reject = (code: RejectionCode, why: string): undefined => {
-    review.rejections.push(ruleRejection(p, target, code, why));
+    review.rejections.push({ code, path: ['business_vault', 'rules', ...(target ? [target.name] : [])], message: `proposed ${what} dropped: ${why}` });
     return undefined;
   };
   if (target === undefined) return reject('VLT715', 'it is not a hub or link of this model');

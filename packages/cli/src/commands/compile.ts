@@ -51,10 +51,10 @@ export async function compileOnce(specPath: string | undefined, opts: CompileOpt
   let parsed: ParsedSpec;
   if (specPath !== undefined) {
     if (opts.sourceTables !== undefined) throw new UsageError('give either a spec file or --source-tables, not both');
-    session?.reads([specPath]);
     parsed = loadSpecFile(specPath);
+    // Named before the profile is read (checkTargets), so a watch takes its bytes first.
     const profile = parsed.spec?.framework?.profile;
-    if (profile !== undefined) session?.reads([specPath, join(dirname(specPath), profile)]);
+    session?.reads(profile === undefined ? [specPath] : [specPath, join(dirname(specPath), profile)]);
   } else {
     if (opts.sourceTables === undefined) throw new UsageError(withoutSpec(opts.validateDb));
     if (opts.model === undefined) throw new UsageError('--source-tables needs --model NAME');
